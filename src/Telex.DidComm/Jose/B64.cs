@@ -1,0 +1,81 @@
+using System.Buffers.Text;
+
+namespace Telex.DidComm.Jose;
+
+/// <summary>Strict base64url (RFC 4648 §5, no padding, no whitespace) as JOSE requires.</summary>
+internal static class B64
+{
+    public static bool TryDecode(string text, out byte[] bytes) => TryDecode(text.AsSpan(), out bytes);
+
+    public static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes)
+    {
+        bytes = [];
+        if (!IsCanonicalAlphabet(text))
+        {
+            return false;
+        }
+
+        byte[] buffer = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
+        if (!Base64Url.TryDecodeFromChars(text, buffer, out int written))
+        {
+            return false;
+        }
+
+        bytes = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
+        return true;
+    }
+
+    /// <summary>Decodes into a caller's buffer; false when not strict base64url or the buffer is too small.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> utf8, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (!IsCanonicalAlphabet(utf8))
+        {
+            return false;
+        }
+
+        var status = Base64Url.DecodeFromUtf8(utf8, destination, out int consumed, out written);
+        return status == System.Buffers.OperationStatus.Done && consumed == utf8.Length;
+    }
+
+    // Base64Url in .NET tolerates padding and whitespace; JOSE does not, and a tolerant decoder would let
+    // two different texts carry the same bytes.
+    private static bool IsCanonicalAlphabet(ReadOnlySpan<char> text)
+    {
+        if (text.Length % 4 == 1)
+        {
+            return false;
+        }
+
+        foreach (char c in text)
+        {
+            if (!IsAlphabet(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsCanonicalAlphabet(ReadOnlySpan<byte> text)
+    {
+        if (text.Length % 4 == 1)
+        {
+            return false;
+        }
+
+        foreach (byte c in text)
+        {
+            if (!IsAlphabet((char)c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsAlphabet(char c) =>
+        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_';
+}

@@ -1,0 +1,446 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Telex.DidComm.Messages;
+
+/// <summary>Reads and writes the JWM JSON of <see cref="Message"/>, validating as DIDComm v2 requires.</summary>
+internal static class MessageJson
+{
+    private static readonly HashSet<string> Known =
+    [
+        "id", "typ", "type", "from", "to", "thid", "pthid", "created_time", "expires_time", "from_prior", "body", "attachments",
+    ];
+
+    public static void Write(Message m, IBufferWriter<byte> output)
+    {
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        w.WriteStartObject();
+        w.WriteString("id"u8, m.Id);
+        if (m.Typ is not null)
+        {
+            w.WriteString("typ"u8, m.Typ);
+        }
+
+        w.WriteString("type"u8, m.Type);
+        if (m.From is not null)
+        {
+            w.WriteString("from"u8, m.From);
+        }
+
+        if (m.To is not null)
+        {
+            w.WriteStartArray("to"u8);
+            foreach (var t in m.To)
+            {
+                w.WriteStringValue(t);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (m.Thid is not null)
+        {
+            w.WriteString("thid"u8, m.Thid);
+        }
+
+        if (m.Pthid is not null)
+        {
+            w.WriteString("pthid"u8, m.Pthid);
+        }
+
+        if (m.CreatedTime is { } created)
+        {
+            w.WriteNumber("created_time"u8, created);
+        }
+
+        if (m.ExpiresTime is { } expires)
+        {
+            w.WriteNumber("expires_time"u8, expires);
+        }
+
+        if (m.FromPrior is not null)
+        {
+            w.WriteString("from_prior"u8, m.FromPrior);
+        }
+
+        if (m.ExtraHeaders is not null)
+        {
+            foreach (var (name, value) in m.ExtraHeaders)
+            {
+                if (!Known.Contains(name))
+                {
+                    w.WritePropertyName(name);
+                    value.WriteTo(w);
+                }
+            }
+        }
+
+        w.WritePropertyName("body"u8);
+        m.Body.WriteTo(w);
+        if (m.Attachments is not null)
+        {
+            w.WriteStartArray("attachments"u8);
+            foreach (var a in m.Attachments)
+            {
+                WriteAttachment(w, a);
+            }
+
+            w.WriteEndArray();
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static void WriteAttachment(Utf8JsonWriter w, Attachment a)
+    {
+        w.WriteStartObject();
+        if (a.Id is not null)
+        {
+            w.WriteString("id"u8, a.Id);
+        }
+
+        if (a.Description is not null)
+        {
+            w.WriteString("description"u8, a.Description);
+        }
+
+        if (a.Filename is not null)
+        {
+            w.WriteString("filename"u8, a.Filename);
+        }
+
+        if (a.MediaType is not null)
+        {
+            w.WriteString("media_type"u8, a.MediaType);
+        }
+
+        if (a.Format is not null)
+        {
+            w.WriteString("format"u8, a.Format);
+        }
+
+        if (a.LastmodTime is { } lastmod)
+        {
+            w.WriteNumber("lastmod_time"u8, lastmod);
+        }
+
+        if (a.ByteCount is { } count)
+        {
+            w.WriteNumber("byte_count"u8, count);
+        }
+
+        w.WriteStartObject("data"u8);
+        var d = a.Data;
+        if (d.Jws is { } jws)
+        {
+            w.WritePropertyName("jws"u8);
+            jws.WriteTo(w);
+        }
+
+        if (d.Hash is not null)
+        {
+            w.WriteString("hash"u8, d.Hash);
+        }
+
+        if (d.Links is not null)
+        {
+            w.WriteStartArray("links"u8);
+            foreach (var l in d.Links)
+            {
+                w.WriteStringValue(l);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (d.Base64 is not null)
+        {
+            w.WriteString("base64"u8, d.Base64);
+        }
+
+        if (d.Json is { } json)
+        {
+            w.WritePropertyName("json"u8);
+            json.WriteTo(w);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    /// <summary>Parses and validates a plaintext message. The element may be disposed afterwards: values are cloned.</summary>
+    public static bool TryParse(JsonElement root, DidCommLimits limits, out Message message, out string error)
+    {
+        message = null!;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = "message is not a JSON object";
+            return false;
+        }
+
+        string? id = null, typ = null, type = null, from = null, thid = null, pthid = null, fromPrior = null;
+        long? created = null, expires = null;
+        List<string>? to = null;
+        JsonElement? body = null;
+        List<Attachment>? attachments = null;
+        Dictionary<string, JsonElement>? extra = null;
+        foreach (var p in root.EnumerateObject())
+        {
+            var v = p.Value;
+            switch (p.Name)
+            {
+                case "id": if (!Str(v, out id)) { error = "'id' must be a string"; return false; } break;
+                case "typ": if (!Str(v, out typ)) { error = "'typ' must be a string"; return false; } break;
+                case "type": if (!Str(v, out type)) { error = "'type' must be a string"; return false; } break;
+                case "from": if (!OptStr(v, out from)) { error = "'from' must be a string"; return false; } break;
+                case "thid": if (!OptStr(v, out thid)) { error = "'thid' must be a string"; return false; } break;
+                case "pthid": if (!OptStr(v, out pthid)) { error = "'pthid' must be a string"; return false; } break;
+                case "from_prior": if (!OptStr(v, out fromPrior)) { error = "'from_prior' must be a string"; return false; } break;
+                case "created_time": if (!Time(v, out created)) { error = "'created_time' must be an integer"; return false; } break;
+                case "expires_time": if (!Time(v, out expires)) { error = "'expires_time' must be an integer"; return false; } break;
+                case "to":
+                    if (v.ValueKind == JsonValueKind.Null)
+                    {
+                        break;
+                    }
+
+                    if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() > limits.MaxRecipients)
+                    {
+                        error = "'to' must be an array of at most " + limits.MaxRecipients + " DIDs";
+                        return false;
+                    }
+
+                    to = [];
+                    foreach (var t in v.EnumerateArray())
+                    {
+                        if (t.ValueKind != JsonValueKind.String)
+                        {
+                            error = "'to' entries must be strings";
+                            return false;
+                        }
+
+                        to.Add(t.GetString()!);
+                    }
+
+                    break;
+                case "body":
+                    if (v.ValueKind != JsonValueKind.Object)
+                    {
+                        error = "'body' must be an object";
+                        return false;
+                    }
+
+                    body = v.Clone();
+                    break;
+                case "attachments":
+                    if (v.ValueKind == JsonValueKind.Null)
+                    {
+                        break;
+                    }
+
+                    if (!TryParseAttachments(v, limits, out attachments, out error))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    (extra ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[p.Name] = v.Clone();
+                    break;
+            }
+        }
+
+        if (id is null || type is null || body is null)
+        {
+            error = "message must have 'id', 'type' and 'body'";
+            return false;
+        }
+
+        if (typ is not null && typ != Message.PlaintextMediaType)
+        {
+            error = $"'typ' must be \"{Message.PlaintextMediaType}\"";
+            return false;
+        }
+
+        message = new Message
+        {
+            Id = id,
+            Typ = typ,
+            Type = type,
+            From = from,
+            To = to,
+            Thid = thid,
+            Pthid = pthid,
+            CreatedTime = created,
+            ExpiresTime = expires,
+            FromPrior = fromPrior,
+            Body = body.Value,
+            Attachments = attachments,
+            ExtraHeaders = extra,
+        };
+        error = "";
+        return true;
+    }
+
+    private static bool TryParseAttachments(JsonElement v, DidCommLimits limits, out List<Attachment> list, out string error)
+    {
+        list = [];
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            error = "'attachments' must be an array";
+            return false;
+        }
+
+        if (v.GetArrayLength() > limits.MaxAttachments)
+        {
+            error = $"more than {limits.MaxAttachments} attachments";
+            return false;
+        }
+
+        foreach (var a in v.EnumerateArray())
+        {
+            if (a.ValueKind != JsonValueKind.Object)
+            {
+                error = "attachment must be an object";
+                return false;
+            }
+
+            string? id = null, description = null, filename = null, mediaType = null, format = null;
+            long? lastmod = null, byteCount = null;
+            AttachmentData? data = null;
+            foreach (var p in a.EnumerateObject())
+            {
+                var pv = p.Value;
+                bool ok = p.Name switch
+                {
+                    "id" => OptStr(pv, out id),
+                    "description" => OptStr(pv, out description),
+                    "filename" => OptStr(pv, out filename),
+                    "media_type" => OptStr(pv, out mediaType),
+                    "format" => OptStr(pv, out format),
+                    "lastmod_time" => Time(pv, out lastmod),
+                    "byte_count" => Time(pv, out byteCount),
+                    "data" => TryParseData(pv, out data),
+                    _ => true,
+                };
+                if (!ok)
+                {
+                    error = $"attachment member '{p.Name}' is invalid";
+                    return false;
+                }
+            }
+
+            if (data is null)
+            {
+                error = "attachment has no valid 'data'";
+                return false;
+            }
+
+            list.Add(new Attachment
+            {
+                Id = id,
+                Description = description,
+                Filename = filename,
+                MediaType = mediaType,
+                Format = format,
+                LastmodTime = lastmod,
+                ByteCount = byteCount,
+                Data = data,
+            });
+        }
+
+        error = "";
+        return true;
+    }
+
+    private static bool TryParseData(JsonElement v, out AttachmentData? data)
+    {
+        data = null;
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        string? b64 = null, hash = null;
+        JsonElement? json = null, jws = null;
+        List<string>? links = null;
+        foreach (var p in v.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "base64":
+                    if (!Str(p.Value, out b64))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "hash":
+                    if (!Str(p.Value, out hash))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "json": json = p.Value.Clone(); break;
+                case "jws": jws = p.Value.Clone(); break;
+                case "links":
+                    if (p.Value.ValueKind != JsonValueKind.Array)
+                    {
+                        return false;
+                    }
+
+                    links = [];
+                    foreach (var l in p.Value.EnumerateArray())
+                    {
+                        if (l.ValueKind != JsonValueKind.String)
+                        {
+                            return false;
+                        }
+
+                        links.Add(l.GetString()!);
+                    }
+
+                    break;
+            }
+        }
+
+        int kinds = (b64 is null ? 0 : 1) + (json is null ? 0 : 1) + (links is null ? 0 : 1);
+        if (kinds != 1 || (links is not null && hash is null))
+        {
+            return false;
+        }
+
+        data = new AttachmentData { Base64 = b64, Json = json, Links = links, Hash = hash, Jws = jws };
+        return true;
+    }
+
+    private static bool Str(JsonElement v, out string? value)
+    {
+        value = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return value is not null;
+    }
+
+    private static bool OptStr(JsonElement v, out string? value)
+    {
+        value = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        return value is not null || v.ValueKind == JsonValueKind.Null;
+    }
+
+    private static bool Time(JsonElement v, out long? value)
+    {
+        value = null;
+        if (v.ValueKind == JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out long t) && t >= 0)
+        {
+            value = t;
+            return true;
+        }
+
+        return false;
+    }
+}
