@@ -265,7 +265,7 @@ internal static class MessageJson
         message = new Message
         {
             Id = id,
-            Typ = typ,
+            Typ = typ ?? Message.PlaintextMediaType,
             Type = type,
             From = from,
             To = to,

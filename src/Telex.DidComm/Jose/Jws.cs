@@ -1,0 +1,202 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using Telex.DidComm.Crypto;
+using Telex.DidComm.Keys;
+
+namespace Telex.DidComm.Jose;
+
+/// <summary>JWS in JSON serialization (RFC 7515 §7.2), as DIDComm signed messages use it.</summary>
+internal static class Jws
+{
+    public const string SignedMediaType = "application/didcomm-signed+json";
+
+    private static readonly Dictionary<SignatureAlgorithm, byte[]> ProtectedHeaders = new()
+    {
+        [SignatureAlgorithm.EdDsa] = EncodeHeader(SignatureAlgorithm.EdDsa),
+        [SignatureAlgorithm.Es256] = EncodeHeader(SignatureAlgorithm.Es256),
+        [SignatureAlgorithm.Es256K] = EncodeHeader(SignatureAlgorithm.Es256K),
+    };
+
+    private static byte[] EncodeHeader(SignatureAlgorithm alg)
+    {
+        byte[] json = System.Text.Encoding.UTF8.GetBytes($"{{\"typ\":\"{SignedMediaType}\",\"alg\":\"{alg.JwsName()}\"}}");
+        return System.Text.Encoding.ASCII.GetBytes(Base64Url.EncodeToString(json));
+    }
+
+    /// <summary>Signs <paramref name="payload"/> and writes the general JSON serialization.</summary>
+    public static void Sign(ReadOnlySpan<byte> payload, SecretJwk key, string kid, IBufferWriter<byte> output)
+    {
+        var alg = Signatures.ForCurve(key.Curve);
+        byte[] header = ProtectedHeaders[alg];
+        int payloadLen = Base64Url.GetEncodedLength(payload.Length);
+        byte[] rented = ArrayPool<byte>.Shared.Rent(header.Length + 1 + payloadLen);
+        try
+        {
+            var input = rented.AsSpan(0, header.Length + 1 + payloadLen);
+            header.CopyTo(input);
+            input[header.Length] = (byte)'.';
+            Base64Url.EncodeToUtf8(payload, input[(header.Length + 1)..]);
+            Span<byte> signature = stackalloc byte[64];
+            Signatures.Sign(key, input, signature);
+            Span<byte> sigB64 = stackalloc byte[Base64Url.GetEncodedLength(64)];
+            Base64Url.EncodeToUtf8(signature, sigB64);
+
+            using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+            w.WriteStartObject();
+            w.WriteString("payload"u8, input[(header.Length + 1)..]);
+            w.WriteStartArray("signatures"u8);
+            w.WriteStartObject();
+            w.WriteString("protected"u8, header);
+            w.WriteString("signature"u8, sigB64);
+            w.WriteStartObject("header"u8);
+            w.WriteString("kid"u8, kid);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>A parsed, not yet verified, JWS.</summary>
+    public readonly record struct Parsed(string PayloadB64, IReadOnlyList<ParsedSignature> Signatures);
+
+    /// <summary>One signature of a parsed JWS.</summary>
+    public readonly record struct ParsedSignature(string ProtectedB64, SignatureAlgorithm Alg, string Kid, byte[] Signature);
+
+    /// <summary>True when the object looks like a JWS (general or flattened JSON).</summary>
+    public static bool IsJws(JsonElement root) =>
+        root.TryGetProperty("payload"u8, out _) && (root.TryGetProperty("signatures"u8, out _) || root.TryGetProperty("signature"u8, out _));
+
+    public static bool TryParse(JsonElement root, DidCommLimits limits, out Parsed parsed, out UnpackFailure? failure)
+    {
+        parsed = default;
+        failure = null;
+        if (Json.GetString(root, "payload"u8) is not { } payload)
+        {
+            failure = new(UnpackFailureKind.Malformed, "JWS 'payload' is not a string");
+            return false;
+        }
+
+        var list = new List<ParsedSignature>(1);
+        if (root.TryGetProperty("signatures"u8, out var sigs))
+        {
+            if (sigs.ValueKind != JsonValueKind.Array || sigs.GetArrayLength() == 0)
+            {
+                failure = new(UnpackFailureKind.Malformed, "JWS 'signatures' must be a non-empty array");
+                return false;
+            }
+
+            if (sigs.GetArrayLength() > limits.MaxRecipients)
+            {
+                failure = new(UnpackFailureKind.TooLarge, $"more than {limits.MaxRecipients} signatures");
+                return false;
+            }
+
+            foreach (var s in sigs.EnumerateArray())
+            {
+                if (!TryParseSignature(s, out var sig, out failure))
+                {
+                    return false;
+                }
+
+                list.Add(sig);
+            }
+        }
+        else if (!TryParseSignature(root, out var single, out failure))
+        {
+            return false;
+        }
+        else
+        {
+            list.Add(single);
+        }
+
+        parsed = new Parsed(payload, list);
+        return true;
+    }
+
+    private static bool TryParseSignature(JsonElement s, out ParsedSignature sig, out UnpackFailure? failure)
+    {
+        sig = default;
+        failure = null;
+        string? protectedB64 = Json.GetString(s, "protected"u8);
+        string? signatureB64 = Json.GetString(s, "signature"u8);
+        if (protectedB64 is null || signatureB64 is null || !B64.TryDecode(protectedB64, out var headerBytes)
+            || !B64.TryDecode(signatureB64, out var signature))
+        {
+            failure = new(UnpackFailureKind.Malformed, "JWS signature lacks a decodable 'protected' or 'signature'");
+            return false;
+        }
+
+        try
+        {
+            using var header = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { MaxDepth = 8 });
+            var h = header.RootElement;
+            string? algName = Json.GetString(h, "alg"u8);
+            if (algName is null)
+            {
+                failure = new(UnpackFailureKind.Malformed, "JWS protected header has no 'alg'");
+                return false;
+            }
+
+            if (!Signatures.TryParse(algName, out var alg))
+            {
+                failure = new(UnpackFailureKind.Unsupported, $"JWS algorithm '{algName}' is not supported");
+                return false;
+            }
+
+            string? kid = Json.GetString(h, "kid"u8);
+            if (s.TryGetProperty("header"u8, out var unprotected) && unprotected.ValueKind == JsonValueKind.Object)
+            {
+                kid ??= Json.GetString(unprotected, "kid"u8);
+            }
+
+            if (kid is null)
+            {
+                failure = new(UnpackFailureKind.Malformed, "JWS signature has no 'kid'");
+                return false;
+            }
+
+            sig = new ParsedSignature(protectedB64, alg, kid, signature);
+            return true;
+        }
+        catch (JsonException)
+        {
+            failure = new(UnpackFailureKind.Malformed, "JWS protected header is not JSON");
+            return false;
+        }
+    }
+
+    /// <summary>Verifies one signature over protected.payload.</summary>
+    public static bool Verify(ParsedSignature sig, string payloadB64, PublicJwk key)
+    {
+        int len = sig.ProtectedB64.Length + 1 + payloadB64.Length;
+        byte[] rented = ArrayPool<byte>.Shared.Rent(len);
+        try
+        {
+            var input = rented.AsSpan(0, len);
+            int o = System.Text.Encoding.ASCII.GetBytes(sig.ProtectedB64, input);
+            input[o++] = (byte)'.';
+            System.Text.Encoding.ASCII.GetBytes(payloadB64, input[o..]);
+            return Signatures.Verify(key, sig.Alg, input, sig.Signature);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Creates a compact JWS (for JWTs such as <c>from_prior</c>).</summary>
+    public static string SignCompact(ReadOnlySpan<byte> headerJson, ReadOnlySpan<byte> payload, SecretJwk key)
+    {
+        string input = Base64Url.EncodeToString(headerJson) + "." + Base64Url.EncodeToString(payload);
+        Span<byte> signature = stackalloc byte[64];
+        Signatures.Sign(key, System.Text.Encoding.ASCII.GetBytes(input), signature);
+        return input + "." + Base64Url.EncodeToString(signature);
+    }
+}

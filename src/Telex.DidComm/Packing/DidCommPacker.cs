@@ -1,0 +1,227 @@
+using Telex.DidComm.Crypto;
+using Telex.DidComm.Dids;
+using Telex.DidComm.Jose;
+using Telex.DidComm.Keys;
+using Telex.DidComm.Messages;
+
+namespace Telex.DidComm;
+
+/// <summary>
+/// Packs and unpacks DIDComm v2 messages: plaintext, signed (JWS), anoncrypt and authcrypt (JWE), their
+/// combinations, and routing forwards. Thread-safe; holds no state but its resolvers.
+/// </summary>
+public sealed partial class DidCommPacker
+{
+    private readonly IDidResolver _dids;
+    private readonly ISecretResolver _secrets;
+
+    /// <summary>Creates a packer over a DID resolver and the secrets this party holds.</summary>
+    public DidCommPacker(IDidResolver dids, ISecretResolver secrets, DidCommLimits? limits = null)
+    {
+        _dids = dids ?? throw new ArgumentNullException(nameof(dids));
+        _secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
+        Limits = limits ?? DidCommLimits.Default;
+    }
+
+    /// <summary>The bounds applied to untrusted input.</summary>
+    public DidCommLimits Limits { get; }
+
+    /// <summary>Serializes a plaintext message (no protection at all).</summary>
+    public static byte[] PackPlaintext(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.ToUtf8Json();
+    }
+
+    /// <summary>Signs a message (JWS) with <paramref name="signBy"/>, a DID or one of its authentication key ids.</summary>
+    public PackResult PackSigned(Message message, string signBy)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var key = FindSigningKey(message, signBy);
+        using var plaintext = new PooledBufferWriter(2048);
+        MessageJson.Write(message, plaintext);
+        using var output = new PooledBufferWriter(plaintext.WrittenCount * 2);
+        Jws.Sign(plaintext.WrittenSpan, key, key.Kid!, output);
+        return new PackResult(output.ToArray(), null, key.Kid, [], null, null);
+    }
+
+    /// <summary>
+    /// Encrypts a message to <paramref name="to"/> (a DID, or one key id): anoncrypt when <paramref name="from"/> is
+    /// null, authcrypt from that DID or key id otherwise; signed first when <paramref name="signBy"/> is given;
+    /// wrapped in anoncrypt when <see cref="PackOptions.ProtectSender"/>; forwarded through the recipient's
+    /// mediators when its service names routing keys. Throws <see cref="DidCommException"/> on misuse.
+    /// </summary>
+    public PackResult PackEncrypted(Message message, string to, string? from = null, string? signBy = null, PackOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(to);
+        options ??= PackOptions.Default;
+        string toDid = DidOf(to);
+        if (message.To is not null && !message.To.Contains(toDid))
+        {
+            throw new DidCommException($"message 'to' does not contain {toDid}");
+        }
+
+        if (from is not null && message.From != DidOf(from))
+        {
+            throw new DidCommException($"message 'from' is not {DidOf(from)}");
+        }
+
+        var toDoc = Resolve(toDid);
+        SecretJwk? signer = signBy is null ? null : FindSigningKey(message, signBy);
+        SecretJwk? sender = null;
+        List<PublicJwk> recipients;
+        if (from is null)
+        {
+            recipients = AgreementKeys(toDoc, to, curve: null);
+        }
+        else
+        {
+            (sender, recipients) = FindAuthcryptKeys(from, toDoc, to);
+        }
+
+        using var inner = new PooledBufferWriter(4096);
+        MessageJson.Write(message, inner);
+        using var buffer = new PooledBufferWriter(8192);
+        if (signer is not null)
+        {
+            Jws.Sign(inner.WrittenSpan, signer, signer.Kid!, buffer);
+            Swap(inner, buffer);
+        }
+
+        if (sender is not null)
+        {
+            Jwe.Encrypt(inner.WrittenSpan, recipients, sender, ContentEncryption.A256CbcHs512, buffer);
+            Swap(inner, buffer);
+            if (options.ProtectSender)
+            {
+                Jwe.Encrypt(inner.WrittenSpan, recipients, null, options.AnonEncryption, buffer);
+                Swap(inner, buffer);
+            }
+        }
+        else
+        {
+            Jwe.Encrypt(inner.WrittenSpan, recipients, null, options.AnonEncryption, buffer);
+            Swap(inner, buffer);
+        }
+
+        var service = FindService(toDoc, options.MessagingService);
+        string? endpoint = service?.Uri;
+        if (options.Forward && service is not null)
+        {
+            var routingKeys = new List<string>(service.RoutingKeys);
+            if (service.Uri.StartsWith("did:", StringComparison.Ordinal))
+            {
+                // The endpoint is a mediator's DID: it is the first hop, reached at its own endpoint.
+                routingKeys.Insert(0, service.Uri);
+                endpoint = FindService(Resolve(DidOf(service.Uri)), null)?.Uri;
+            }
+
+            if (routingKeys.Count > 0)
+            {
+                byte[] wrapped = WrapInForward(inner.WrittenSpan, to, routingKeys, options.AnonEncryption, options.ForwardHeaders);
+                return new PackResult(wrapped, sender?.Kid, signer?.Kid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
+            }
+        }
+
+        return new PackResult(inner.ToArray(), sender?.Kid, signer?.Kid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
+    }
+
+    private static void Swap(PooledBufferWriter target, PooledBufferWriter source)
+    {
+        target.Clear();
+        target.Write(source.WrittenSpan);
+        source.Clear();
+    }
+
+    internal static string DidOf(string didOrKid)
+    {
+        int hash = didOrKid.IndexOf('#', StringComparison.Ordinal);
+        return hash < 0 ? didOrKid : didOrKid[..hash];
+    }
+
+    private DidDocument Resolve(string did) =>
+        _dids.TryResolve(did, out var doc) ? doc : throw new DidCommException($"DID {did} cannot be resolved");
+
+    private SecretJwk FindSigningKey(Message message, string signBy)
+    {
+        ArgumentNullException.ThrowIfNull(signBy);
+        string did = DidOf(signBy);
+        if (message.From is not null && message.From != did)
+        {
+            throw new DidCommException($"message 'from' is not the signer {did}");
+        }
+
+        var doc = Resolve(did);
+        foreach (var m in doc.AuthenticationMethods())
+        {
+            if ((signBy == did || m.Id == signBy) && m.Key.Curve.CanSign() && _secrets.TryGetSecret(m.Id, out var secret))
+            {
+                return secret.Kid == m.Id ? secret : throw new DidCommException($"secret for {m.Id} has another kid");
+            }
+        }
+
+        throw new DidCommException($"no signing secret held for {signBy}");
+    }
+
+    private static List<PublicJwk> AgreementKeys(DidDocument doc, string to, KeyCurve? curve)
+    {
+        var keys = new List<PublicJwk>();
+        foreach (var m in doc.KeyAgreementMethods())
+        {
+            if (to.Contains('#', StringComparison.Ordinal) && m.Id != to)
+            {
+                continue;
+            }
+
+            curve ??= m.Key.Curve;
+            if (m.Key.Curve == curve)
+            {
+                keys.Add(m.Key);
+            }
+        }
+
+        return keys.Count > 0 ? keys : throw new DidCommException($"{to} has no usable key-agreement key");
+    }
+
+    private (SecretJwk Sender, List<PublicJwk> Recipients) FindAuthcryptKeys(string from, DidDocument toDoc, string to)
+    {
+        var fromDoc = Resolve(DidOf(from));
+        foreach (var m in fromDoc.KeyAgreementMethods())
+        {
+            if (from.Contains('#', StringComparison.Ordinal) && m.Id != from)
+            {
+                continue;
+            }
+
+            if (!_secrets.TryGetSecret(m.Id, out var secret))
+            {
+                continue;
+            }
+
+            var recipients = toDoc.KeyAgreementMethods()
+                .Where(r => r.Key.Curve == m.Key.Curve && (!to.Contains('#', StringComparison.Ordinal) || r.Id == to))
+                .Select(r => r.Key)
+                .ToList();
+            if (recipients.Count > 0)
+            {
+                return (secret, recipients);
+            }
+        }
+
+        throw new DidCommException($"no key-agreement key of {from} (with its secret) shares a curve with {to}");
+    }
+
+    private static DidCommService? FindService(DidDocument doc, string? id)
+    {
+        foreach (var s in doc.Services)
+        {
+            if (id is not null ? s.Id == id : s.Accept.Count == 0 || s.Accept.Contains("didcomm/v2"))
+            {
+                return s;
+            }
+        }
+
+        return id is null ? null : throw new DidCommException($"{doc.Id} has no service {id}");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Telex.DidComm.Crypto;
+using Telex.DidComm.Dids;
+
+namespace Telex.DidComm;
+
+/// <summary>Options for <see cref="DidCommPacker.PackEncrypted"/>.</summary>
+public sealed record PackOptions
+{
+    /// <summary>The defaults described on each property.</summary>
+    public static PackOptions Default { get; } = new();
+
+    /// <summary>Wrap authcrypt in anoncrypt so that only the recipient learns the sender. Default false.</summary>
+    public bool ProtectSender { get; init; }
+
+    /// <summary>
+    /// Wrap for the mediators named by the recipient's DIDComm service (routing keys), first hop outermost.
+    /// Default true, as in the DIDComm reference implementation.
+    /// </summary>
+    public bool Forward { get; init; } = true;
+
+    /// <summary>Headers to add to each forward message.</summary>
+    public IReadOnlyDictionary<string, JsonElement>? ForwardHeaders { get; init; }
+
+    /// <summary>The id of the recipient's service to use; default the first that accepts <c>didcomm/v2</c>.</summary>
+    public string? MessagingService { get; init; }
+
+    /// <summary>
+    /// Content encryption for anoncrypt layers. Default A256CBC-HS512, the one every DIDComm v2 implementation
+    /// must support.
+    /// </summary>
+    public ContentEncryption AnonEncryption { get; init; } = ContentEncryption.A256CbcHs512;
+}
+
+/// <summary>Options for <see cref="DidCommPacker.Unpack"/>.</summary>
+public sealed record UnpackOptions
+{
+    /// <summary>The defaults described on each property.</summary>
+    public static UnpackOptions Default { get; } = new();
+
+    /// <summary>
+    /// When the plaintext is a forward whose next hop is one of our own DIDs, unwrap it and unpack what it
+    /// carries. Default true.
+    /// </summary>
+    public bool UnwrapReWrappingForward { get; init; } = true;
+}
+
+/// <summary>The result of packing.</summary>
+/// <param name="Packed">The packed message, UTF-8 JSON, to send as is.</param>
+/// <param name="FromKid">The authcrypt sender key, if any.</param>
+/// <param name="SignByKid">The signing key, if any.</param>
+/// <param name="ToKids">The recipient keys of the message (not of mediators).</param>
+/// <param name="MessagingService">The service used, when forwarding was applied or a service exists.</param>
+/// <param name="ServiceEndpoint">Where to send <paramref name="Packed"/>: the first mediator's or the recipient's endpoint.</param>
+public sealed record PackResult(
+    byte[] Packed,
+    string? FromKid,
+    string? SignByKid,
+    IReadOnlyList<string> ToKids,
+    DidCommService? MessagingService,
+    string? ServiceEndpoint);
+
+/// <summary>
+/// Thrown when the caller misuses the packer: an unknown DID, a missing secret, no key both sides can use, or a
+/// message that contradicts the arguments. Untrusted input never throws; see <see cref="UnpackResult"/>.
+/// </summary>
+public sealed class DidCommException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public DidCommException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public DidCommException()
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public DidCommException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
