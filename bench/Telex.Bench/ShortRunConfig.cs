@@ -1,0 +1,25 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Horology;
+using BenchmarkDotNet.Jobs;
+
+namespace Telex.Bench;
+
+/// <summary>
+/// A short job: one launch, 3 warm-up and 15 measured iterations of 250 ms. The operations measured take tens to
+/// hundreds of microseconds, so each iteration still runs a thousand or more of them; the short job keeps the
+/// <c>ratio</c> run within a few minutes on the project's 2-core machines.
+/// </summary>
+public sealed class ShortRunConfig : ManualConfig
+{
+    public ShortRunConfig()
+    {
+        AddJob(Job.Default
+            .WithId("Short")
+            .WithLaunchCount(1)
+            .WithWarmupCount(3)
+            .WithIterationCount(15)
+            .WithIterationTime(TimeInterval.FromMilliseconds(250)));
+        AddDiagnoser(MemoryDiagnoser.Default);
+    }
+}

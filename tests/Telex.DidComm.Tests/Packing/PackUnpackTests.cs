@@ -1,0 +1,198 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Telex.DidComm.Crypto;
+using Telex.DidComm.Dids;
+using Telex.DidComm.Keys;
+
+namespace Telex.DidComm.Tests.Packing;
+
+public sealed class PackUnpackTests
+{
+    private readonly DidResolver _dids = new();
+
+    private static void AssertSameMessage(Telex.DidComm.Messages.Message expected, UnpackResult result)
+    {
+        Assert.True(result.Success, result.Failure?.ToString());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected.ToJson()), JsonNode.Parse(result.Message!.ToJson())));
+    }
+
+    [Theory]
+    [InlineData(KeyCurve.X25519, ContentEncryption.A256CbcHs512)]
+    [InlineData(KeyCurve.X25519, ContentEncryption.A256Gcm)]
+    [InlineData(KeyCurve.X25519, ContentEncryption.XC20P)]
+    [InlineData(KeyCurve.P256, ContentEncryption.A256Gcm)]
+    [InlineData(KeyCurve.P384, ContentEncryption.A256CbcHs512)]
+    [InlineData(KeyCurve.P521, ContentEncryption.XC20P)]
+    [InlineData(KeyCurve.Secp256k1, ContentEncryption.A256Gcm)]
+    public void Anoncrypt_round_trips_on_every_curve_and_content_encryption(KeyCurve curve, ContentEncryption enc)
+    {
+        var alice = Party.Create(_dids, curve);
+        var bob = Party.Create(_dids, curve);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+
+        var packed = alice.Packer.PackEncrypted(message, bob.Did, options: new PackOptions { AnonEncryption = enc, Forward = false });
+        var result = bob.Packer.Unpack(packed.Packed);
+
+        AssertSameMessage(message, result);
+        Assert.True(result.Metadata!.Encrypted);
+        Assert.True(result.Metadata.AnonymousSender);
+        Assert.False(result.Metadata.Authenticated);
+        Assert.Equal([bob.Did + "#key-1"], result.Metadata.EncryptedToKids);
+    }
+
+    [Theory]
+    [InlineData(KeyCurve.X25519)]
+    [InlineData(KeyCurve.P256)]
+    [InlineData(KeyCurve.P384)]
+    [InlineData(KeyCurve.P521)]
+    public void Authcrypt_round_trips_and_names_the_sender_key(KeyCurve curve)
+    {
+        var alice = Party.Create(_dids, curve);
+        var bob = Party.Create(_dids, curve);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+
+        var packed = alice.Packer.PackEncrypted(message, bob.Did, from: alice.Did, options: new PackOptions { Forward = false });
+        var result = bob.Packer.Unpack(packed.Packed);
+
+        AssertSameMessage(message, result);
+        Assert.True(result.Metadata!.Authenticated);
+        Assert.False(result.Metadata.AnonymousSender);
+        Assert.Equal(alice.Did + "#key-1", result.Metadata.EncryptedFromKid);
+        Assert.Equal("A256cbcHs512Ecdh1puA256kw", result.Metadata.EncAlgAuth);
+    }
+
+    [Theory]
+    [InlineData(KeyCurve.Ed25519, "EdDSA")]
+    [InlineData(KeyCurve.P256, "ES256")]
+    [InlineData(KeyCurve.Secp256k1, "ES256K")]
+    public void Signed_message_verifies_and_is_non_repudiable(KeyCurve signingCurve, string alg)
+    {
+        var alice = Party.Create(_dids, signingCurve: signingCurve);
+        var bob = Party.Create(_dids);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+
+        var packed = alice.Packer.PackSigned(message, alice.Did);
+        var result = bob.Packer.Unpack(packed.Packed);
+
+        AssertSameMessage(message, result);
+        Assert.True(result.Metadata!.NonRepudiation);
+        Assert.Equal(alg, result.Metadata.SignAlg);
+        Assert.Equal(alice.Did + "#key-2", result.Metadata.SignFrom);
+        Assert.Equal(packed.Packed, result.Metadata.SignedMessage.ToArray());
+    }
+
+    [Fact]
+    public void Signed_then_anoncrypted_and_protect_sender_report_every_layer()
+    {
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+
+        var signedAnon = bob.Packer.Unpack(alice.Packer.PackEncrypted(message, bob.Did, signBy: alice.Did).Packed);
+        AssertSameMessage(message, signedAnon);
+        Assert.True(signedAnon.Metadata!.NonRepudiation && signedAnon.Metadata.AnonymousSender && signedAnon.Metadata.Encrypted);
+
+        var protectedSender = bob.Packer.Unpack(alice.Packer.PackEncrypted(message, bob.Did, from: alice.Did, signBy: alice.Did,
+            options: new PackOptions { ProtectSender = true, AnonEncryption = ContentEncryption.XC20P }).Packed);
+        AssertSameMessage(message, protectedSender);
+        var m = protectedSender.Metadata!;
+        Assert.True(m.AnonymousSender && m.Authenticated && m.NonRepudiation);
+        Assert.Equal("Xc20pEcdhEsA256kw", m.EncAlgAnon);
+        Assert.Equal("A256cbcHs512Ecdh1puA256kw", m.EncAlgAuth);
+    }
+
+    [Fact]
+    public void Forward_through_two_mediators_is_unwrapped_one_hop_at_a_time()
+    {
+        var m1 = Party.Create(_dids);
+        var m2 = Party.Create(_dids);
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids, routingKeys: [m1.Did + "#key-1", m2.Did + "#key-1"]);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+
+        var packed = alice.Packer.PackEncrypted(message, bob.Did, signBy: alice.Did);
+        Assert.Equal("http://127.0.0.1:1/didcomm", packed.ServiceEndpoint);
+        Assert.Equal(UnpackFailureKind.WrongKey, bob.Packer.Unpack(packed.Packed).Failure?.Kind);
+
+        Assert.True(m1.Packer.TryUnwrapForward(packed.Packed, out var hop1, out var f1), f1?.ToString());
+        Assert.Equal(m2.Did + "#key-1", hop1!.Next);
+        Assert.Equal(UnpackFailureKind.WrongKey, m1.Packer.Unpack(hop1.Forwarded).Failure?.Kind);
+        Assert.True(m2.Packer.TryUnwrapForward(hop1.Forwarded, out var hop2, out var f2), f2?.ToString());
+        Assert.Equal(bob.Did, hop2!.Next);
+
+        var result = bob.Packer.Unpack(hop2.Forwarded);
+        AssertSameMessage(message, result);
+        Assert.Contains("Stalin asked me", Encoding.UTF8.GetString(result.Plaintext.Span), StringComparison.Ordinal);
+        Assert.DoesNotContain("Stalin", Encoding.UTF8.GetString(hop1.Forwarded), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_message_for_someone_else_is_refused_as_wrong_key()
+    {
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        var eve = Party.Create(_dids);
+        var packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did, from: alice.Did);
+
+        var result = eve.Packer.Unpack(packed.Packed);
+
+        Assert.Equal(UnpackFailureKind.WrongKey, result.Failure?.Kind);
+    }
+
+    [Fact]
+    public void A_signature_by_a_key_that_is_not_the_senders_is_refused()
+    {
+        var alice = Party.Create(_dids);
+        var mallory = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+
+        // Mallory signs a message that claims to be from Alice: the signer's DID does not match 'from'.
+        var forged = TestMessages.Telegram(alice.Did, bob.Did) with { From = alice.Did };
+        Assert.Throws<DidCommException>(() => mallory.Packer.PackSigned(forged, mallory.Did));
+        var signedByMallory = mallory.Packer.PackSigned(forged with { From = null }, mallory.Did).Packed;
+        string text = Encoding.UTF8.GetString(signedByMallory);
+        var result = bob.Packer.Unpack(signedByMallory);
+        Assert.Equal(UnpackFailureKind.Malformed, result.Failure?.Kind);
+        Assert.Contains("signer", result.Failure!.Reason, StringComparison.Ordinal);
+        Assert.NotEmpty(text);
+    }
+
+    [Fact]
+    public void Misuse_throws_while_untrusted_input_does_not()
+    {
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+
+        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, "did:example:nobody"));
+        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, alice.Did));
+        Assert.Throws<DidCommException>(() => bob.Packer.PackSigned(message, alice.Did));
+
+        foreach (string junk in new[] { "", "null", "[]", "\"x\"", "{", "{\"ciphertext\":1}", "{\"payload\":\"a\",\"signatures\":[{}]}" })
+        {
+            var result = bob.Packer.Unpack(Encoding.UTF8.GetBytes(junk));
+            Assert.False(result.Success);
+            Assert.Equal(UnpackFailureKind.Malformed, result.Failure!.Kind);
+        }
+    }
+
+    [Fact]
+    public void From_prior_announces_a_rotation_signed_by_the_old_key()
+    {
+        var oldAlice = Party.Create(_dids);
+        var newAlice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        string jwt = Telex.DidComm.Messages.FromPrior.Issue(oldAlice.Did, newAlice.Did, oldAlice.Signing, issuedAt: 1_700_000_000);
+        var message = TestMessages.Telegram(newAlice.Did, bob.Did) with { FromPrior = jwt };
+
+        var result = bob.Packer.Unpack(newAlice.Packer.PackEncrypted(message, bob.Did, from: newAlice.Did, signBy: newAlice.Did).Packed);
+
+        Assert.True(result.Success, result.Failure?.ToString());
+        Assert.Equal(oldAlice.Did + "#key-2", result.Metadata!.FromPriorIssuerKid);
+        Assert.Equal(newAlice.Did, result.Metadata.FromPrior!.Value.GetProperty("sub").GetString());
+
+        // The same JWT on a message from anyone else is refused.
+        var stolen = TestMessages.Telegram(bob.Did, bob.Did) with { FromPrior = jwt };
+        Assert.Equal(UnpackFailureKind.Malformed, bob.Packer.Unpack(Telex.DidComm.DidCommPacker.PackPlaintext(stolen)).Failure?.Kind);
+    }
+}
