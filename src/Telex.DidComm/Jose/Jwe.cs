@@ -405,7 +405,7 @@ internal static class Jwe
                 return Fail(UnpackFailureKind.Malformed, "JWE 'ciphertext' is not base64url", out failure);
             }
 
-            var aad = System.Text.Encoding.ASCII.GetBytes(jwe.ProtectedB64);
+            var aad = JsonMarshal.GetRawUtf8Value(jwe.Root.GetProperty("protected"u8))[1..^1];
             int ptLen = jwe.Enc.Decrypt(cek, jwe.Iv, aad, rented.AsSpan(0, ctLen), jwe.Tag, rented.AsSpan(maxCt, maxCt));
             CryptographicOperations.ZeroMemory(cek);
             if (ptLen < 0)

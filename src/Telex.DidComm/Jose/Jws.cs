@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Telex.DidComm.Crypto;
 using Telex.DidComm.Keys;
@@ -63,7 +64,12 @@ internal static class Jws
     }
 
     /// <summary>A parsed, not yet verified, JWS.</summary>
-    public readonly record struct Parsed(string PayloadB64, IReadOnlyList<ParsedSignature> Signatures);
+    /// <remarks>The payload stays in the caller's JSON document (raw UTF-8), which must outlive it.</remarks>
+    public readonly record struct Parsed(JsonElement Payload, IReadOnlyList<ParsedSignature> Signatures)
+    {
+        /// <summary>The payload's base64url text as raw UTF-8 (base64url never needs JSON escapes).</summary>
+        public ReadOnlySpan<byte> PayloadB64 => JsonMarshal.GetRawUtf8Value(Payload)[1..^1];
+    }
 
     /// <summary>One signature of a parsed JWS.</summary>
     public readonly record struct ParsedSignature(string ProtectedB64, SignatureAlgorithm Alg, string Kid, byte[] Signature);
@@ -76,7 +82,7 @@ internal static class Jws
     {
         parsed = default;
         failure = null;
-        if (Json.GetString(root, "payload"u8) is not { } payload)
+        if (!root.TryGetProperty("payload"u8, out var payload) || payload.ValueKind != JsonValueKind.String)
         {
             failure = new(UnpackFailureKind.Malformed, "JWS 'payload' is not a string");
             return false;
@@ -173,7 +179,7 @@ internal static class Jws
     }
 
     /// <summary>Verifies one signature over protected.payload.</summary>
-    public static bool Verify(ParsedSignature sig, string payloadB64, PublicJwk key)
+    public static bool Verify(ParsedSignature sig, ReadOnlySpan<byte> payloadB64, PublicJwk key)
     {
         int len = sig.ProtectedB64.Length + 1 + payloadB64.Length;
         byte[] rented = ArrayPool<byte>.Shared.Rent(len);
@@ -182,7 +188,7 @@ internal static class Jws
             var input = rented.AsSpan(0, len);
             int o = System.Text.Encoding.ASCII.GetBytes(sig.ProtectedB64, input);
             input[o++] = (byte)'.';
-            System.Text.Encoding.ASCII.GetBytes(payloadB64, input[o..]);
+            payloadB64.CopyTo(input[o..]);
             return Signatures.Verify(key, sig.Alg, input, sig.Signature);
         }
         finally

@@ -198,7 +198,8 @@ public sealed partial class DidCommPacker
             }
         }
 
-        if (!B64.TryDecode(jws.PayloadB64, out byte[] payload))
+        byte[] payload = new byte[System.Buffers.Text.Base64Url.GetMaxDecodedLength(jws.PayloadB64.Length)];
+        if (!B64.TryDecode(jws.PayloadB64, payload, out int payloadLength) || payloadLength != payload.Length)
         {
             return UnpackResult.Fail(UnpackFailureKind.Malformed, "JWS payload is not base64url");
         }
