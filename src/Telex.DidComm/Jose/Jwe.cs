@@ -67,7 +67,7 @@ internal static class Jwe
 
         using var epk = SecretJwk.Generate(curve);
         using var headerBuffer = new PooledBufferWriter(512);
-        using (var hw = new Utf8JsonWriter(headerBuffer, new JsonWriterOptions { SkipValidation = true }))
+        using (var hw = new Utf8JsonWriter(headerBuffer, Json.WireWriter))
         {
             hw.WriteStartObject();
             hw.WriteString("typ"u8, EncryptedMediaType);
@@ -104,7 +104,7 @@ internal static class Jwe
             byte[] apuBytes = apu is null ? [] : System.Text.Encoding.UTF8.GetBytes(sender!.Kid!);
             byte[] apvBytes = Base64Url.DecodeFromChars(apv);
 
-            using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+            using var w = new Utf8JsonWriter(output, Json.WireWriter);
             w.WriteStartObject();
             w.WriteString("protected"u8, protectedB64);
             w.WriteStartArray("recipients"u8);

@@ -43,7 +43,7 @@ internal static class Jws
             Span<byte> sigB64 = stackalloc byte[Base64Url.GetEncodedLength(64)];
             Base64Url.EncodeToUtf8(signature, sigB64);
 
-            using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+            using var w = new Utf8JsonWriter(output, Json.WireWriter);
             w.WriteStartObject();
             w.WriteString("payload"u8, input[(header.Length + 1)..]);
             w.WriteStartArray("signatures"u8);

@@ -13,7 +13,7 @@ internal static class MessageJson
 
     public static void Write(Message m, IBufferWriter<byte> output)
     {
-        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        using var w = new Utf8JsonWriter(output, Jose.Json.WireWriter);
         w.WriteStartObject();
         w.WriteString("id"u8, m.Id);
         if (m.Typ is not null)

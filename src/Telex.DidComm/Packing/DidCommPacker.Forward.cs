@@ -47,6 +47,24 @@ public sealed partial class DidCommPacker
             throw new DidCommException("at least one routing key is required");
         }
 
+        long? expires = null;
+        Dictionary<string, JsonElement>? extra = null;
+        foreach (var (name, value) in headers ?? new Dictionary<string, JsonElement>())
+        {
+            switch (name)
+            {
+                case "expires_time" when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long t) && t >= 0:
+                    expires = t;
+                    break;
+                case "id" or "type" or "typ" or "body" or "attachments" or "from" or "to" or "expires_time" or "created_time"
+                    or "thid" or "pthid" or "from_prior":
+                    throw new DidCommException($"forward header '{name}' is reserved or has the wrong type");
+                default:
+                    (extra ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[name] = value;
+                    break;
+            }
+        }
+
         byte[] current = packed.ToArray();
         for (int i = routingKeys.Count - 1; i >= 0; i--)
         {
@@ -57,7 +75,8 @@ public sealed partial class DidCommPacker
                 Id = Guid.NewGuid().ToString(),
                 Type = ForwardType,
                 Body = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["next"] = next }),
-                ExtraHeaders = headers,
+                ExpiresTime = expires,
+                ExtraHeaders = extra,
                 Attachments = [new Attachment { Data = new AttachmentData { Json = attached.RootElement.Clone() } }],
             };
             string hop = routingKeys[i];

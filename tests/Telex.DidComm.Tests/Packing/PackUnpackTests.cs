@@ -195,4 +195,26 @@ public sealed class PackUnpackTests
         var stolen = TestMessages.Telegram(bob.Did, bob.Did) with { FromPrior = jwt };
         Assert.Equal(UnpackFailureKind.Malformed, bob.Packer.Unpack(Telex.DidComm.DidCommPacker.PackPlaintext(stolen)).Failure?.Kind);
     }
+
+    [Fact]
+    public void Forward_headers_set_the_forward_expiry_and_reserved_names_are_refused()
+    {
+        var m1 = Party.Create(_dids);
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids, routingKeys: [m1.Did + "#key-1"]);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+        var headers = new Dictionary<string, System.Text.Json.JsonElement>
+        {
+            ["expires_time"] = System.Text.Json.JsonSerializer.SerializeToElement(1_900_000_000L),
+            ["x_trace"] = System.Text.Json.JsonSerializer.SerializeToElement("abc"),
+        };
+
+        var packed = alice.Packer.PackEncrypted(message, bob.Did, options: new PackOptions { ForwardHeaders = headers });
+
+        Assert.True(m1.Packer.TryUnwrapForward(packed.Packed, out var hop, out var failure), failure?.ToString());
+        Assert.Equal(1_900_000_000L, hop!.Message.ExpiresTime);
+        Assert.Equal("abc", hop.Message.ExtraHeaders!["x_trace"].GetString());
+        headers["type"] = System.Text.Json.JsonSerializer.SerializeToElement("evil");
+        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, bob.Did, options: new PackOptions { ForwardHeaders = headers }));
+    }
 }
