@@ -1,4 +1,5 @@
 using System.Text.Json;
+
 using Telex.DidComm.Messages;
 
 namespace Telex.DidComm.Tests;

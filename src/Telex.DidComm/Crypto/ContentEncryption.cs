@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+
 using NSec.Cryptography;
 
 namespace Telex.DidComm.Crypto;

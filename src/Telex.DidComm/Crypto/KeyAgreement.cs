@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+
 using NSec.Cryptography;
+
 using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Crypto;

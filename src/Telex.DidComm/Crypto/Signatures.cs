@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+
 using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Crypto;

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+
 using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Dids;

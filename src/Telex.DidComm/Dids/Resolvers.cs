@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+
 using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Dids;

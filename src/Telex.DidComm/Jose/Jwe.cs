@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+
 using Telex.DidComm.Crypto;
 using Telex.DidComm.Keys;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
+
 using Telex.DidComm.Crypto;
 
 namespace Telex.DidComm.Keys;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+
 using Telex.DidComm.Crypto;
 using Telex.DidComm.Jose;
 using Telex.DidComm.Keys;

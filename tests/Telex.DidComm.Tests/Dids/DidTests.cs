@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+
 using Telex.DidComm.Dids;
 using Telex.DidComm.Keys;
 

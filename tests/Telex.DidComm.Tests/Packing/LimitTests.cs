@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+
 using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
 

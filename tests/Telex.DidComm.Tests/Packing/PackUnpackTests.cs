@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+
 using Telex.DidComm.Crypto;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Keys;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using CsCheck;
+
 using Telex.DidComm.Crypto;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
