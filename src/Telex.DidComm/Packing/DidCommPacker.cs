@@ -67,8 +67,34 @@ public sealed partial class DidCommPacker
             throw new DidCommException($"message 'from' is not {DidOf(from)}");
         }
 
-        var toDoc = Resolve(toDid);
         SecretJwk? signer = signBy is null ? null : FindSigningKey(message, signBy);
+        using var inner = new PooledBufferWriter(4096);
+        MessageJson.Write(message, inner);
+        if (signer is not null)
+        {
+            using var signed = new PooledBufferWriter(inner.WrittenCount * 2);
+            Jws.Sign(inner.WrittenSpan, signer, signer.Kid!, signed);
+            Swap(inner, signed);
+        }
+
+        return EncryptCore(inner, to, toDid, from, signer?.Kid, options);
+    }
+
+    /// <summary>
+    /// Encrypts an already packed message — typically a signed message (JWS) kept for the record — to
+    /// <paramref name="to"/>, as <see cref="PackEncrypted"/> does after signing. The payload is not inspected.
+    /// </summary>
+    public PackResult PackEncryptedPayload(ReadOnlySpan<byte> payload, string to, string? from = null, PackOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(to);
+        using var inner = new PooledBufferWriter(payload.Length + 64);
+        inner.Write(payload);
+        return EncryptCore(inner, to, DidOf(to), from, null, options ?? PackOptions.Default);
+    }
+
+    private PackResult EncryptCore(PooledBufferWriter inner, string to, string toDid, string? from, string? signByKid, PackOptions options)
+    {
+        var toDoc = Resolve(toDid);
         SecretJwk? sender = null;
         List<PublicJwk> recipients;
         if (from is null)
@@ -80,15 +106,7 @@ public sealed partial class DidCommPacker
             (sender, recipients) = FindAuthcryptKeys(from, toDoc, to);
         }
 
-        using var inner = new PooledBufferWriter(4096);
-        MessageJson.Write(message, inner);
-        using var buffer = new PooledBufferWriter(8192);
-        if (signer is not null)
-        {
-            Jws.Sign(inner.WrittenSpan, signer, signer.Kid!, buffer);
-            Swap(inner, buffer);
-        }
-
+        using var buffer = new PooledBufferWriter(inner.WrittenCount * 2 + 1024);
         if (sender is not null)
         {
             Jwe.Encrypt(inner.WrittenSpan, recipients, sender, ContentEncryption.A256CbcHs512, buffer);
@@ -120,11 +138,11 @@ public sealed partial class DidCommPacker
             if (routingKeys.Count > 0)
             {
                 byte[] wrapped = WrapInForward(inner.WrittenSpan, to, routingKeys, options.AnonEncryption, options.ForwardHeaders);
-                return new PackResult(wrapped, sender?.Kid, signer?.Kid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
+                return new PackResult(wrapped, sender?.Kid, signByKid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
             }
         }
 
-        return new PackResult(inner.ToArray(), sender?.Kid, signer?.Kid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
+        return new PackResult(inner.ToArray(), sender?.Kid, signByKid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
     }
 
     private static void Swap(PooledBufferWriter target, PooledBufferWriter source)

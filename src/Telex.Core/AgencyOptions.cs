@@ -1,0 +1,44 @@
+namespace Telex.Core;
+
+/// <summary>How an agency delivers and receives. Immutable; defaults are described on each property.</summary>
+public sealed record AgencyOptions
+{
+    /// <summary>The defaults.</summary>
+    public static AgencyOptions Default { get; } = new();
+
+    /// <summary>
+    /// Concurrent deliveries to one counterpart. Default 16: enough to keep a loopback or LAN peer busy while
+    /// bounding what one slow peer can hold of the agency's sockets.
+    /// </summary>
+    public int MaxConcurrentSendsPerPeer { get; init; } = 16;
+
+    /// <summary>Items claimed from the outbox at a time. Default 256.</summary>
+    public int DispatchBatch { get; init; } = 256;
+
+    /// <summary>
+    /// How long a node holds claimed outbox items before another node may take them. Default 2 minutes: longer
+    /// than any single delivery attempt, short enough that a crashed node's work resumes soon.
+    /// </summary>
+    public TimeSpan ClaimLease { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Delay before the second attempt; doubled each time up to the tie's maximum interval. Default 250 ms.</summary>
+    public TimeSpan InitialRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// After the next hop accepted a telegram, how long to wait for its receipt before sending it again.
+    /// Default 30 s: a receipt normally follows within milliseconds; a missing one means the peer lost it.
+    /// </summary>
+    public TimeSpan ReceiptWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a gap in a counterpart's serials may persist before the missing serials are requested again.
+    /// Default 5 s: concurrent deliveries arrive out of order; only a lasting gap means a loss.
+    /// </summary>
+    public TimeSpan GapGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a new invitation is valid. Default 24 hours.</summary>
+    public TimeSpan InvitationValidity { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>This node's name in outbox claims. Default machine name and process id.</summary>
+    public string NodeId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+}

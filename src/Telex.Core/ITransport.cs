@@ -1,0 +1,14 @@
+namespace Telex.Core;
+
+/// <summary>The result of handing a packed message to the next hop.</summary>
+/// <param name="Accepted">True for a 2xx answer: accepted, not yet delivered.</param>
+/// <param name="Status">The HTTP status, or 0 when the peer could not be reached.</param>
+/// <param name="Detail">The refusal's problem detail or the connection error.</param>
+public sealed record TransportResult(bool Accepted, int Status, string? Detail);
+
+/// <summary>Delivers packed messages to a peer's endpoint (HTTPS POST in production, plain HTTP on loopback).</summary>
+public interface ITransport
+{
+    /// <summary>Posts <paramref name="packed"/> to <paramref name="endpoint"/>. Never throws for network errors.</summary>
+    Task<TransportResult> SendAsync(string endpoint, ReadOnlyMemory<byte> packed, CancellationToken ct);
+}

@@ -1,0 +1,115 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Telex.DidComm.Dids;
+
+namespace Telex.Core.Protocol;
+
+/// <summary>
+/// A tie invitation: a DIDComm out-of-band/2.0 invitation from the inviter's DID, carrying the invitation id, a
+/// one-time secret and its expiry. Given as a URL (<c>endpoint?_oob=…</c>) or as the bare code after <c>_oob=</c>.
+/// </summary>
+public sealed record InvitationCode(string Id, string InviterDid, string InviterName, string Secret, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Longest code accepted (a did:peer:2 and a few fields fit well inside).</summary>
+    public const int MaxLength = 8192;
+
+    /// <summary>The inviter's endpoint, from its DID.</summary>
+    public string Endpoint => DidPeer.TryResolve(InviterDid, out var doc, out _) && doc.Services.Count > 0 ? doc.Services[0].Uri : "";
+
+    /// <summary>The bare code.</summary>
+    public string Code
+    {
+        get
+        {
+            var message = new JsonObject
+            {
+                ["type"] = MessageTypes.OutOfBandInvitation,
+                ["id"] = Id,
+                ["from"] = InviterDid,
+                ["body"] = new JsonObject
+                {
+                    ["goal_code"] = "telex.tie",
+                    ["goal"] = $"Establish a tie with {InviterName}",
+                    ["label"] = InviterName,
+                    ["accept"] = new JsonArray("didcomm/v2"),
+                    ["secret"] = Secret,
+                    ["expires_time"] = ExpiresAt.ToUnixTimeSeconds(),
+                },
+            };
+            return Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(message));
+        }
+    }
+
+    /// <summary>The invitation URL at the inviter's endpoint.</summary>
+    public string Url => $"{Endpoint}?_oob={Code}";
+
+    /// <summary>Parses a URL or a bare code; false with a reason when malformed.</summary>
+    public static bool TryParse(string text, out InvitationCode invitation, out string error)
+    {
+        invitation = null!;
+        text = (text ?? "").Trim();
+        int oob = text.IndexOf("_oob=", StringComparison.Ordinal);
+        if (oob >= 0)
+        {
+            text = text[(oob + 5)..];
+            int amp = text.IndexOf('&', StringComparison.Ordinal);
+            text = amp >= 0 ? text[..amp] : text;
+        }
+
+        if (text.Length is 0 or > MaxLength)
+        {
+            error = "the invitation code is empty or too long";
+            return false;
+        }
+
+        byte[] json;
+        try
+        {
+            json = Base64Url.DecodeFromChars(text);
+        }
+        catch (FormatException)
+        {
+            error = "the invitation code is not base64url";
+            return false;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || Str(root, "type") != MessageTypes.OutOfBandInvitation
+                || !root.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.Object)
+            {
+                error = "not an out-of-band invitation";
+                return false;
+            }
+
+            string? id = Str(root, "id"), from = Str(root, "from"), secret = Str(body, "secret"), label = Str(body, "label");
+            if (id is null || from is null || secret is null || Str(body, "goal_code") != "telex.tie"
+                || !body.TryGetProperty("expires_time", out var exp) || !exp.TryGetInt64(out long expires))
+            {
+                error = "the invitation lacks its id, inviter, secret, goal or expiry";
+                return false;
+            }
+
+            if (!DidPeer.TryResolve(from, out var inviter, out var didError) || inviter.Services.Count == 0)
+            {
+                error = $"the inviter's DID is not a did:peer:2 with an endpoint: {didError}";
+                return false;
+            }
+
+            invitation = new InvitationCode(id, from, label ?? from, secret, DateTimeOffset.FromUnixTimeSeconds(expires));
+            error = "";
+            return true;
+        }
+        catch (JsonException)
+        {
+            error = "the invitation code is not JSON";
+            return false;
+        }
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

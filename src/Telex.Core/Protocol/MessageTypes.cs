@@ -1,0 +1,44 @@
+namespace Telex.Core.Protocol;
+
+/// <summary>
+/// DIDComm message types Telex sends and understands: standard protocols where one exists, Telex's own under one
+/// versioned base URI.
+/// </summary>
+public static class MessageTypes
+{
+    /// <summary>The base of Telex's own protocols.</summary>
+    public const string Base = "https://telex.dev/protocols/";
+
+    /// <summary>An invitee asks the inviter to establish a tie (carries the one-time secret).</summary>
+    public const string TieRequest = Base + "tie/1.0/request";
+
+    /// <summary>The inviter establishes the tie and signs the first terms.</summary>
+    public const string TieAccept = Base + "tie/1.0/accept";
+
+    /// <summary>Either side proposes new terms.</summary>
+    public const string TermsPropose = Base + "tie/1.0/terms-propose";
+
+    /// <summary>The other side signs the proposed terms.</summary>
+    public const string TermsSign = Base + "tie/1.0/terms-sign";
+
+    /// <summary>Suspend, resume or sever.</summary>
+    public const string TieStatus = Base + "tie/1.0/status";
+
+    /// <summary>A telegram.</summary>
+    public const string Telegram = Base + "telegram/1.0/telegram";
+
+    /// <summary>Signed receipts for one or more telegrams.</summary>
+    public const string Receipt = Base + "telegram/1.0/receipt";
+
+    /// <summary>A request to send again the serials that never arrived.</summary>
+    public const string Resend = Base + "telegram/1.0/resend";
+
+    /// <summary>A read receipt.</summary>
+    public const string Read = Base + "telegram/1.0/read";
+
+    /// <summary>DIDComm out-of-band invitation.</summary>
+    public const string OutOfBandInvitation = "https://didcomm.org/out-of-band/2.0/invitation";
+
+    /// <summary>DIDComm problem report.</summary>
+    public const string ProblemReport = "https://didcomm.org/report-problem/2.0/problem-report";
+}

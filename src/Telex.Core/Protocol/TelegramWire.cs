@@ -1,0 +1,245 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Telex.Core.Model;
+using Telex.DidComm.Messages;
+
+namespace Telex.Core.Protocol;
+
+/// <summary>The fields of a telegram as they travel in a DIDComm message body, and their validation on arrival.</summary>
+public static class TelegramWire
+{
+    /// <summary>Most attendees or references accepted on one telegram.</summary>
+    public const int MaxListItems = 256;
+
+    /// <summary>Longest subject accepted, in characters.</summary>
+    public const int MaxSubjectLength = 1000;
+
+    /// <summary>Builds the plaintext message of a released telegram.</summary>
+    public static Message ToMessage(Guid id, string fromDid, string senderName, TelegramDraft draft, long serial,
+        DateTimeOffset createdAt, DateTimeOffset releasedAt, string? releasingOfficer, DateTimeOffset expiresAt)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var body = new JsonObject
+        {
+            ["serial"] = serial,
+            ["sender_order"] = serial,
+            ["subject"] = draft.Subject,
+            ["text"] = draft.Body,
+            ["precedence"] = draft.Precedence.ToString().ToLowerInvariant(),
+            ["sender_name"] = senderName,
+            ["released_time"] = releasedAt.ToUnixTimeMilliseconds(),
+        };
+        if (draft.IssueId is not null)
+        {
+            body["issue"] = draft.IssueId;
+        }
+
+        if (draft.OnBehalfOf is not null)
+        {
+            body["on_behalf_of"] = draft.OnBehalfOf;
+        }
+
+        if (draft.Drafter is not null)
+        {
+            body["drafter"] = draft.Drafter;
+        }
+
+        if (releasingOfficer is not null)
+        {
+            body["releasing_officer"] = releasingOfficer;
+        }
+
+        if (draft.Attendees.Count > 0)
+        {
+            body["attendees"] = new JsonArray(draft.Attendees.Select(a => (JsonNode?)a).ToArray());
+        }
+
+        if (draft.References.Count > 0)
+        {
+            body["references"] = new JsonArray(draft.References.Select(r => (JsonNode?)r.ToString()).ToArray());
+        }
+
+        return new Message
+        {
+            Id = id.ToString(),
+            Type = MessageTypes.Telegram,
+            From = fromDid,
+            To = [draft.To],
+            Thid = draft.IssueId,
+            CreatedTime = createdAt.ToUnixTimeSeconds(),
+            ExpiresTime = expiresAt.ToUnixTimeSeconds(),
+            Body = JsonSerializer.SerializeToElement(body),
+            Attachments = draft.Attachments.Count == 0
+                ? null
+                : draft.Attachments.Select(a => new Attachment
+                {
+                    Id = a.Sha256,
+                    Filename = a.Name,
+                    MediaType = a.MediaType,
+                    ByteCount = a.Content.Length,
+                    Data = new AttachmentData { Base64 = Convert.ToBase64String(a.Content), Hash = a.Sha256 },
+                }).ToArray(),
+        };
+    }
+
+    /// <summary>The validated content of an arriving telegram.</summary>
+    public sealed record Parsed(
+        Guid Id,
+        long Serial,
+        string Subject,
+        string Text,
+        Precedence Precedence,
+        string? IssueId,
+        string? OnBehalfOf,
+        string? Drafter,
+        string? ReleasingOfficer,
+        string? SenderName,
+        IReadOnlyList<string> Attendees,
+        IReadOnlyList<Guid> References,
+        IReadOnlyList<AttachmentInfo> Attachments,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset ReleasedAt);
+
+    /// <summary>Validates a telegram message against the tie's terms; false with a reason when invalid.</summary>
+    public static bool TryParse(Message message, TieTerms terms, out Parsed telegram, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(terms);
+        telegram = null!;
+        var b = message.Body;
+        if (!Guid.TryParse(message.Id, out var id))
+        {
+            error = "telegram id must be a UUID";
+            return false;
+        }
+
+        if (!b.TryGetProperty("serial", out var serialElement) || !serialElement.TryGetInt64(out long serial) || serial < 1)
+        {
+            error = "telegram serial must be a positive integer";
+            return false;
+        }
+
+        string? subject = Str(b, "subject"), text = Str(b, "text"), precedenceName = Str(b, "precedence");
+        if (subject is null || text is null || subject.Length > MaxSubjectLength)
+        {
+            error = "telegram needs a subject (at most 1000 characters) and a text";
+            return false;
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > terms.MaxTelegramBytes)
+        {
+            error = $"telegram text exceeds the agreed {terms.MaxTelegramBytes} bytes";
+            return false;
+        }
+
+        if (!Enum.TryParse<Precedence>(precedenceName, ignoreCase: true, out var precedence) || !Enum.IsDefined(precedence)
+            || int.TryParse(precedenceName, out _))
+        {
+            error = "telegram precedence must be routine, priority, immediate or flash";
+            return false;
+        }
+
+        if (!TryStrings(b, "attendees", out var attendees) || !TryStrings(b, "references", out var referenceTexts))
+        {
+            error = $"attendees and references must be arrays of at most {MaxListItems} strings";
+            return false;
+        }
+
+        var references = new List<Guid>();
+        foreach (var r in referenceTexts)
+        {
+            if (!Guid.TryParse(r, out var g))
+            {
+                error = "references must be telegram ids";
+                return false;
+            }
+
+            references.Add(g);
+        }
+
+        var attachments = new List<AttachmentInfo>();
+        foreach (var a in message.Attachments ?? [])
+        {
+            if (a.Data.Base64 is not { } b64)
+            {
+                error = "telegram attachments must be inline base64";
+                return false;
+            }
+
+            byte[] content;
+            try
+            {
+                content = Convert.FromBase64String(b64);
+            }
+            catch (FormatException)
+            {
+                error = "attachment is not base64";
+                return false;
+            }
+
+            if (content.Length > terms.MaxAttachmentBytes)
+            {
+                error = $"attachment exceeds the agreed {terms.MaxAttachmentBytes} bytes";
+                return false;
+            }
+
+            string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+            if (a.Data.Hash is { } stated && !string.Equals(stated, sha, StringComparison.OrdinalIgnoreCase))
+            {
+                error = "attachment hash does not match its content";
+                return false;
+            }
+
+            attachments.Add(new AttachmentInfo(a.Filename ?? a.Id ?? sha, a.MediaType ?? "application/octet-stream", content.Length, sha));
+        }
+
+        long releasedMs = b.TryGetProperty("released_time", out var rt) && rt.TryGetInt64(out long ms) ? ms : (message.CreatedTime ?? 0) * 1000;
+        telegram = new Parsed(
+            id,
+            serial,
+            subject,
+            text,
+            precedence,
+            Str(b, "issue") ?? message.Thid,
+            Str(b, "on_behalf_of"),
+            Str(b, "drafter"),
+            Str(b, "releasing_officer"),
+            Str(b, "sender_name"),
+            attendees,
+            references,
+            attachments,
+            DateTimeOffset.FromUnixTimeSeconds(message.CreatedTime ?? releasedMs / 1000),
+            DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(releasedMs, 0, 253_402_300_799_000)));
+        error = "";
+        return true;
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool TryStrings(JsonElement e, string name, out List<string> values)
+    {
+        values = [];
+        if (!e.TryGetProperty(name, out var arr))
+        {
+            return true;
+        }
+
+        if (arr.ValueKind != JsonValueKind.Array || arr.GetArrayLength() > MaxListItems)
+        {
+            return false;
+        }
+
+        foreach (var v in arr.EnumerateArray())
+        {
+            if (v.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+
+            values.Add(v.GetString()!);
+        }
+
+        return true;
+    }
+}

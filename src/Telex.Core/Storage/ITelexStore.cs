@@ -1,0 +1,162 @@
+using Telex.Core.Model;
+
+namespace Telex.Core.Storage;
+
+/// <summary>Query over the register.</summary>
+public sealed record RegisterQuery
+{
+    /// <summary>Full-text query over subject, body, attendees and on-behalf-of; null for none.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Only this counterpart.</summary>
+    public string? Counterpart { get; init; }
+
+    /// <summary>Only this issue.</summary>
+    public string? IssueId { get; init; }
+
+    /// <summary>Only this precedence.</summary>
+    public Precedence? Precedence { get; init; }
+
+    /// <summary>Only this status.</summary>
+    public TelegramStatus? Status { get; init; }
+
+    /// <summary>Only this direction.</summary>
+    public Direction? Direction { get; init; }
+
+    /// <summary>Registered at or after.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Registered before.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Most rows returned. Default 100, at most 1,000.</summary>
+    public int Limit { get; init; } = 100;
+
+    /// <summary>Only registry numbers below this (paging backwards); null for the newest.</summary>
+    public long? BeforeRegistryNumber { get; init; }
+}
+
+/// <summary>Outcome of registering an inbound telegram.</summary>
+/// <param name="Record">The register entry (the original one if it had arrived before).</param>
+/// <param name="IsNew">False when the telegram had been registered before: nothing was written.</param>
+public sealed record RegistrationResult(TelegramRecord Record, bool IsNew);
+
+/// <summary>
+/// Everything an agency keeps. One interface, several backends (SQLite embedded, PostgreSQL for scale), each
+/// passing the same compliance suite. Every method is atomic: it either completes or changes nothing.
+/// Implementations are thread-safe and may be shared by several agency nodes (the outbox is claimed).
+/// </summary>
+public interface ITelexStore : IAsyncDisposable
+{
+    /// <summary>Creates or upgrades the schema. Safe to call at every start and from several nodes.</summary>
+    Task MigrateAsync(CancellationToken ct = default);
+
+    /// <summary>Reads an agency setting.</summary>
+    Task<string?> GetSettingAsync(string key, CancellationToken ct = default);
+
+    /// <summary>Writes an agency setting.</summary>
+    Task SetSettingAsync(string key, string value, CancellationToken ct = default);
+
+    /// <summary>Adds an officer; false if the name is taken.</summary>
+    Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default);
+
+    /// <summary>Finds an officer by name.</summary>
+    Task<Officer?> FindOfficerAsync(string name, CancellationToken ct = default);
+
+    /// <summary>Replaces an officer's record (by name).</summary>
+    Task UpdateOfficerAsync(Officer officer, CancellationToken ct = default);
+
+    /// <summary>All officers by name.</summary>
+    Task<IReadOnlyList<Officer>> ListOfficersAsync(CancellationToken ct = default);
+
+    /// <summary>Stores a token.</summary>
+    Task AddTokenAsync(ApiToken token, CancellationToken ct = default);
+
+    /// <summary>Finds an unexpired token by its hash.</summary>
+    Task<ApiToken?> FindTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Stores an invitation.</summary>
+    Task AddInvitationAsync(Invitation invitation, CancellationToken ct = default);
+
+    /// <summary>
+    /// Consumes an invitation: returns it and marks it used, atomically, if it exists, is unused and unexpired
+    /// at <paramref name="now"/>; otherwise null and nothing changes. A second call for the same id returns null.
+    /// </summary>
+    Task<Invitation?> ConsumeInvitationAsync(string id, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Finds the tie with a counterpart.</summary>
+    Task<Tie?> GetTieAsync(string peerDid, CancellationToken ct = default);
+
+    /// <summary>All known counterparts.</summary>
+    Task<IReadOnlyList<Tie>> ListTiesAsync(CancellationToken ct = default);
+
+    /// <summary>Adds or replaces a tie (by peer DID). The serial counter is not changed by this call for an existing tie.</summary>
+    Task SaveTieAsync(Tie tie, CancellationToken ct = default);
+
+    /// <summary>
+    /// Releases an outbound telegram: in one transaction takes the tie's next serial, calls
+    /// <paramref name="build"/> with it to produce the register entry (whose serial it must carry) and files it
+    /// with an outbox item. Nothing is written if <paramref name="build"/> throws. Returns the entry.
+    /// </summary>
+    Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, CancellationToken ct = default);
+
+    /// <summary>
+    /// Registers an inbound telegram exactly once (idempotent by id): in one transaction takes the agency's next
+    /// registry number, calls <paramref name="build"/> with it and the receive time to produce the entry (with its
+    /// signed receipt) and files it. If a telegram with the same id is registered already, returns that entry
+    /// and writes nothing.
+    /// </summary>
+    Task<RegistrationResult> RegisterInboundAsync(Guid telegramId, Func<long, DateTimeOffset, TelegramRecord> build, CancellationToken ct = default);
+
+    /// <summary>Finds a register entry by telegram id and direction.</summary>
+    Task<TelegramRecord?> GetTelegramAsync(Guid id, Direction direction, CancellationToken ct = default);
+
+    /// <summary>Finds a register entry by registry number.</summary>
+    Task<TelegramRecord?> GetByRegistryNumberAsync(long registryNumber, CancellationToken ct = default);
+
+    /// <summary>Lists or searches the register, newest first.</summary>
+    Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default);
+
+    /// <summary>Serials received from a counterpart (ascending), to find gaps.</summary>
+    Task<IReadOnlyList<long>> ReceivedSerialsAsync(string peerDid, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records a verified receipt for an outbound telegram: status delivered, receipt kept, outbox item removed.
+    /// False (and nothing changed) if the telegram is unknown or not outbound; true again for a repeated receipt.
+    /// </summary>
+    Task<bool> MarkDeliveredAsync(Guid telegramId, byte[] receipt, long peerRegistryNumber, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Records that an inbound telegram was first opened (no change if already read).</summary>
+    Task<bool> MarkReadAsync(Guid telegramId, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>Adds an outbox item (for messages other than telegrams).</summary>
+    Task EnqueueAsync(OutboxItem item, CancellationToken ct = default);
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due items for <paramref name="lease"/>, highest precedence and
+    /// oldest first, so that no other node claims them meanwhile.
+    /// </summary>
+    Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, string node, CancellationToken ct = default);
+
+    /// <summary>
+    /// After an attempt: for a message accepted by the next hop, removes it; for a telegram accepted, marks it sent
+    /// and reschedules a check at <paramref name="nextDue"/>; for a failed attempt, reschedules at
+    /// <paramref name="nextDue"/> and counts the attempt.
+    /// </summary>
+    Task CompleteAttemptAsync(OutboxItem item, bool accepted, DateTimeOffset nextDue, CancellationToken ct = default);
+
+    /// <summary>Marks an outbox item failed for good (expired): the telegram's status becomes failed with the reason.</summary>
+    Task FailAsync(OutboxItem item, string reason, CancellationToken ct = default);
+
+    /// <summary>Outbox depth per counterpart (for metrics and status).</summary>
+    Task<IReadOnlyDictionary<string, int>> OutboxDepthAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Makes a telegram due now again (a counterpart asked for it after detecting a gap). False if unknown,
+    /// not outbound to that counterpart, or already failed.
+    /// </summary>
+    Task<bool> RequeueAsync(Guid telegramId, string peerDid, DateTimeOffset now, CancellationToken ct = default);
+
+    /// <summary>Finds outbound telegrams to a counterpart by serial (for resend requests).</summary>
+    Task<IReadOnlyList<Guid>> OutboundIdsBySerialAsync(string peerDid, IReadOnlyList<long> serials, CancellationToken ct = default);
+}
