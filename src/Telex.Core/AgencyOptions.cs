@@ -39,6 +39,9 @@ public sealed record AgencyOptions
     /// <summary>How long a new invitation is valid. Default 24 hours.</summary>
     public TimeSpan InvitationValidity { get; init; } = TimeSpan.FromHours(24);
 
-    /// <summary>This node's name in outbox claims. Default machine name and process id.</summary>
-    public string NodeId { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+    /// <summary>
+    /// This node's name in outbox claims; must stay the same across restarts of one node and differ between nodes
+    /// sharing a database. Default the machine name.
+    /// </summary>
+    public string NodeId { get; init; } = Environment.MachineName;
 }

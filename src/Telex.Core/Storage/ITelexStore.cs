@@ -32,8 +32,8 @@ public sealed record RegisterQuery
     /// <summary>Most rows returned. Default 100, at most 1,000.</summary>
     public int Limit { get; init; } = 100;
 
-    /// <summary>Only registry numbers below this (paging backwards); null for the newest.</summary>
-    public long? BeforeRegistryNumber { get; init; }
+    /// <summary>Rows to skip (paging). Default 0.</summary>
+    public int Offset { get; init; }
 }
 
 /// <summary>Outcome of registering an inbound telegram.</summary>
@@ -140,10 +140,17 @@ public interface ITelexStore : IAsyncDisposable
 
     /// <summary>
     /// After an attempt: for a message accepted by the next hop, removes it; for a telegram accepted, marks it sent
-    /// and reschedules a check at <paramref name="nextDue"/>; for a failed attempt, reschedules at
-    /// <paramref name="nextDue"/> and counts the attempt.
+    /// (only if still queued) and reschedules a check at <paramref name="nextDue"/>; for a failed attempt,
+    /// reschedules at <paramref name="nextDue"/> and counts the attempt. Releases the claim. If the item is gone
+    /// (a receipt arrived meanwhile), changes nothing.
     /// </summary>
     Task CompleteAttemptAsync(OutboxItem item, bool accepted, DateTimeOffset nextDue, CancellationToken ct = default);
+
+    /// <summary>
+    /// Releases every claim held by <paramref name="node"/>: called when a node starts, since claims it holds are
+    /// left over from its previous run.
+    /// </summary>
+    Task ReleaseClaimsAsync(string node, CancellationToken ct = default);
 
     /// <summary>Marks an outbox item failed for good (expired): the telegram's status becomes failed with the reason.</summary>
     Task FailAsync(OutboxItem item, string reason, CancellationToken ct = default);

@@ -1,0 +1,261 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.DidComm;
+using Telex.DidComm.Messages;
+
+namespace Telex.Core;
+
+/// <summary>The answer to a peer's POST: accepted (202), or refused with a status and a problem report.</summary>
+/// <param name="Status">HTTP status to answer with.</param>
+/// <param name="Code">DIDComm problem code (e.g. <c>e.p.tie.none</c>), null when accepted.</param>
+/// <param name="Detail">Why it was refused.</param>
+public sealed record InboundResult(int Status, string? Code, string? Detail)
+{
+    /// <summary>Accepted.</summary>
+    public static InboundResult Accepted { get; } = new(202, null, null);
+
+    /// <summary>True when accepted.</summary>
+    public bool IsAccepted => Status == 202;
+}
+
+/// <summary>A refusal raised while handling an inbound message; nothing has been stored.</summary>
+internal sealed class InboundRefusal(int status, string code, string detail) : Exception(detail)
+{
+    public int Status { get; } = status;
+
+    public string Code { get; } = code;
+}
+
+public sealed partial class Agency
+{
+    /// <summary>
+    /// Handles a packed message posted by a peer. Every Telex message must be signed and encrypted, come from an
+    /// agency with an established tie (a tie request excepted) and be addressed to this agency. A refused message
+    /// changes nothing. Never throws for bad input.
+    /// </summary>
+    public async Task<InboundResult> ReceiveAsync(ReadOnlyMemory<byte> packed, CancellationToken ct = default)
+    {
+        var unpacked = Packer.Unpack(packed);
+        if (!unpacked.Success)
+        {
+            var f = unpacked.Failure!;
+            Log.Refused(_logger, f.ToString());
+            return new InboundResult(f.Kind == UnpackFailureKind.TooLarge ? 413 : 400, "e.p.msg." + f.Kind.ToString().ToLowerInvariant(), f.Reason);
+        }
+
+        var message = unpacked.Message!;
+        var meta = unpacked.Metadata!;
+        try
+        {
+            if (!meta.Encrypted || !meta.NonRepudiation || message.From is null || !IsPeerDid(message.From))
+            {
+                throw new InboundRefusal(400, "e.p.msg.unprotected", "Telex messages must be signed by a did:peer:2 sender and encrypted");
+            }
+
+            if (message.To is null || !message.To.Contains(Identity.Did))
+            {
+                throw new InboundRefusal(400, "e.p.msg.recipient", "the message is not addressed to this agency");
+            }
+
+            if (message.ExpiresTime is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < Now)
+            {
+                throw new InboundRefusal(400, "e.p.msg.expired", "the message has expired");
+            }
+
+            if (message.Type == MessageTypes.TieRequest)
+            {
+                await HandleTieRequestAsync(message, ct).ConfigureAwait(false);
+                return InboundResult.Accepted;
+            }
+
+            var tie = await Store.GetTieAsync(message.From, ct).ConfigureAwait(false);
+            bool allowed = tie is not null && (tie.Status == TieStatus.Established
+                || (tie.Status == TieStatus.Invited && message.Type == MessageTypes.TieAccept)
+                || (tie.Status == TieStatus.Suspended && message.Type is MessageTypes.TieStatus or MessageTypes.Receipt));
+            if (!allowed)
+            {
+                throw new InboundRefusal(403, "e.p.tie.none", "no established tie with the sender");
+            }
+
+            switch (message.Type)
+            {
+                case MessageTypes.Telegram:
+                    await HandleTelegramAsync(tie!, message, meta, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.Receipt:
+                    await HandleReceiptAsync(tie!, message, meta, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.Resend:
+                    await HandleResendAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.TieAccept:
+                    await HandleTieAcceptAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.TieStatus:
+                    await HandleTieStatusAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.TermsPropose:
+                    await HandleTermsAsync(tie!, message, signed: false, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.TermsSign:
+                    await HandleTermsAsync(tie!, message, signed: true, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.Read:
+                    Publish("telegram.read", tie!.PeerDid, Guid.TryParse(JsonStr(message.Body, "telegram"), out var readId) ? readId : null);
+                    break;
+                case MessageTypes.ProblemReport:
+                    Log.ProblemReported(_logger, tie!.PeerDid, JsonStr(message.Body, "code"), JsonStr(message.Body, "comment"));
+                    break;
+                default:
+                    throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {message.Type} is not supported");
+            }
+
+            return InboundResult.Accepted;
+        }
+        catch (InboundRefusal refusal)
+        {
+            Log.Refused(_logger, refusal.Message);
+            return new InboundResult(refusal.Status, refusal.Code, refusal.Message);
+        }
+    }
+
+    private async Task HandleTelegramAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)
+    {
+        if (!TelegramWire.TryParse(message, tie.Terms, out var t, out var error))
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-telegram", error);
+        }
+
+        byte[] signedOriginal = meta.SignedMessage.ToArray();
+        string contentHash = Convert.ToHexStringLower(SHA256.HashData(signedOriginal));
+        var result = await Store.RegisterInboundAsync(t.Id, (registryNumber, receivedAt) =>
+        {
+            byte[] receipt = SignReceipt(tie.PeerDid, [(t.Id, contentHash, registryNumber, receivedAt)]);
+            return new TelegramRecord
+            {
+                Id = t.Id,
+                Direction = Direction.Inbound,
+                Counterpart = tie.PeerDid,
+                Serial = t.Serial,
+                RegistryNumber = registryNumber,
+                Status = TelegramStatus.Registered,
+                CreatedAt = t.CreatedAt,
+                ReleasedAt = t.ReleasedAt,
+                RegisteredAt = receivedAt,
+                Subject = t.Subject,
+                Body = t.Text,
+                Precedence = t.Precedence,
+                IssueId = t.IssueId,
+                OnBehalfOf = t.OnBehalfOf,
+                Drafter = t.Drafter,
+                ReleasingOfficer = t.ReleasingOfficer,
+                SenderName = t.SenderName ?? tie.PeerName,
+                Attendees = t.Attendees,
+                References = t.References,
+                Attachments = t.Attachments,
+                ContentHash = contentHash,
+                Plaintext = message.ToUtf8Json(),
+                SignedOriginal = signedOriginal,
+                Receipt = receipt,
+            };
+        }, ct).ConfigureAwait(false);
+
+        if (result.Record.Counterpart != tie.PeerDid || result.Record.ContentHash != contentHash)
+        {
+            // The same id with other content or from another agency: never overwrite the register.
+            throw new InboundRefusal(409, "e.p.msg.conflict", "a different telegram with this id is registered already");
+        }
+
+        if (result.IsNew)
+        {
+            Log.Registered(_logger, t.Id, tie.PeerDid, result.Record.RegistryNumber);
+            NoteReceivedSerial(tie.PeerDid, t.Serial);
+            Publish("telegram.registered", tie.PeerDid, t.Id);
+        }
+        else
+        {
+            Log.Duplicate(_logger, t.Id);
+        }
+
+        QueueReceipt(tie, result.Record.Receipt!);
+    }
+
+    private byte[] SignReceipt(string peerDid, IEnumerable<(Guid Id, string Hash, long RegistryNumber, DateTimeOffset At)> entries)
+    {
+        var list = new JsonArray();
+        foreach (var (id, hash, number, at) in entries)
+        {
+            list.Add(new JsonObject
+            {
+                ["telegram"] = id.ToString(),
+                ["content_hash"] = hash,
+                ["registry_number"] = number,
+                ["received_time"] = at.ToUnixTimeMilliseconds(),
+            });
+        }
+
+        var receipt = ControlMessage(MessageTypes.Receipt, peerDid, new JsonObject { ["receipts"] = list });
+        return Packer.PackSigned(receipt, Identity.Did).Packed;
+    }
+
+    private async Task HandleReceiptAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)
+    {
+        if (!message.Body.TryGetProperty("receipts", out var receipts) || receipts.ValueKind != JsonValueKind.Array
+            || receipts.GetArrayLength() > 10_000)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "a receipt lists at most 10,000 telegrams");
+        }
+
+        byte[] signed = meta.SignedMessage.ToArray();
+        foreach (var r in receipts.EnumerateArray())
+        {
+            if (!Guid.TryParse(JsonStr(r, "telegram"), out var id) || JsonStr(r, "content_hash") is not { } hash
+                || !r.TryGetProperty("registry_number", out var n) || !n.TryGetInt64(out long number))
+            {
+                throw new InboundRefusal(400, "e.p.msg.bad-request", "malformed receipt entry");
+            }
+
+            var telegram = await Store.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false);
+            if (telegram is null || telegram.Counterpart != tie.PeerDid || telegram.ContentHash != hash)
+            {
+                continue;
+            }
+
+            if (telegram.Status != TelegramStatus.Delivered
+                && await Store.MarkDeliveredAsync(id, signed, number, Now, ct).ConfigureAwait(false))
+            {
+                Publish("telegram.delivered", tie.PeerDid, id);
+            }
+        }
+    }
+
+    private async Task HandleResendAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        if (!message.Body.TryGetProperty("missing", out var missing) || missing.ValueKind != JsonValueKind.Array
+            || missing.GetArrayLength() > 10_000)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "a resend request lists at most 10,000 serials");
+        }
+
+        var serials = new List<long>();
+        foreach (var s in missing.EnumerateArray())
+        {
+            if (!s.TryGetInt64(out long serial) || serial < 1)
+            {
+                throw new InboundRefusal(400, "e.p.msg.bad-request", "serials must be positive integers");
+            }
+
+            serials.Add(serial);
+        }
+
+        foreach (var id in await Store.OutboundIdsBySerialAsync(tie.PeerDid, serials, ct).ConfigureAwait(false))
+        {
+            await Store.RequeueAsync(id, tie.PeerDid, Now, ct).ConfigureAwait(false);
+        }
+
+        Wake();
+    }
+}

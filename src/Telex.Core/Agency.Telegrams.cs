@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+
+namespace Telex.Core;
+
+public sealed partial class Agency
+{
+    /// <summary>
+    /// Releases a telegram: takes the tie's next serial, signs it, files it in the register and puts it in the
+    /// outbox, all in one transaction; the dispatcher delivers it. Throws when there is no established tie or the
+    /// telegram breaks the tie's terms.
+    /// </summary>
+    public async Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
+        if (tie is not { Status: TieStatus.Established })
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
+        }
+
+        Validate(draft, tie.Terms);
+        var id = Guid.NewGuid();
+        var now = Now;
+        var expiresAt = now + tie.Terms.Expiry;
+        var record = await Store.ReleaseAsync(tie.PeerDid, serial =>
+        {
+            var message = TelegramWire.ToMessage(id, Identity.Did, Identity.Name, draft, serial, now, now, releasingOfficer, expiresAt);
+            byte[] plaintext = message.ToUtf8Json();
+            byte[] signed = Packer.PackSigned(message, Identity.Did).Packed;
+            var entry = new TelegramRecord
+            {
+                Id = id,
+                Direction = Direction.Outbound,
+                Counterpart = tie.PeerDid,
+                Serial = serial,
+                RegistryNumber = 0,
+                Status = TelegramStatus.Queued,
+                CreatedAt = now,
+                ReleasedAt = now,
+                RegisteredAt = now,
+                Subject = draft.Subject,
+                Body = draft.Body,
+                Precedence = draft.Precedence,
+                IssueId = draft.IssueId,
+                OnBehalfOf = draft.OnBehalfOf,
+                Drafter = draft.Drafter,
+                ReleasingOfficer = releasingOfficer,
+                SenderName = Identity.Name,
+                Attendees = draft.Attendees,
+                References = draft.References,
+                Attachments = draft.Attachments.Select(a => new AttachmentInfo(a.Name, a.MediaType, a.Content.Length, a.Sha256)).ToArray(),
+                ContentHash = Convert.ToHexStringLower(SHA256.HashData(signed)),
+                Plaintext = plaintext,
+                SignedOriginal = signed,
+            };
+            var outbox = new OutboxItem
+            {
+                Id = Guid.NewGuid(),
+                Kind = OutboxKind.Telegram,
+                TelegramId = id,
+                PeerDid = tie.PeerDid,
+                Endpoint = tie.PeerEndpoint,
+                Payload = signed,
+                DueAt = now,
+                ExpiresAt = expiresAt,
+                Precedence = draft.Precedence,
+            };
+            return (entry, outbox);
+        }, ct).ConfigureAwait(false);
+        Wake();
+        Publish("telegram.queued", tie.PeerDid, id);
+        return record;
+    }
+
+    /// <summary>Marks an inbound telegram read (first opening only) and sends a read receipt if the tie allows.</summary>
+    public async Task<bool> MarkReadAsync(Guid telegramId, CancellationToken ct = default)
+    {
+        var record = await Store.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
+        if (record is null || !await Store.MarkReadAsync(telegramId, Now, ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var tie = await Store.GetTieAsync(record.Counterpart, ct).ConfigureAwait(false);
+        if (tie is { Status: TieStatus.Established, Terms.ReadReceipts: true })
+        {
+            await EnqueueControlAsync(tie, MessageTypes.Read, new System.Text.Json.Nodes.JsonObject
+            {
+                ["telegram"] = telegramId.ToString(),
+                ["read_time"] = Now.ToUnixTimeMilliseconds(),
+            }, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private static void Validate(TelegramDraft draft, TieTerms terms)
+    {
+        if (string.IsNullOrWhiteSpace(draft.Subject) || draft.Subject.Length > TelegramWire.MaxSubjectLength)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "a telegram needs a subject of at most 1000 characters");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(draft.Body) > terms.MaxTelegramBytes)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"the text exceeds the tie's limit of {terms.MaxTelegramBytes} bytes");
+        }
+
+        if (draft.Attendees.Count > TelegramWire.MaxListItems || draft.References.Count > TelegramWire.MaxListItems)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"at most {TelegramWire.MaxListItems} attendees and references");
+        }
+
+        foreach (var a in draft.Attachments)
+        {
+            if (a.Content.Length > terms.MaxAttachmentBytes)
+            {
+                throw new TelexException(TelexErrorKind.Invalid, $"attachment {a.Name} exceeds the tie's limit of {terms.MaxAttachmentBytes} bytes");
+            }
+        }
+    }
+}

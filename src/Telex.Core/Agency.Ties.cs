@@ -1,0 +1,335 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.Core.Security;
+using Telex.DidComm.Dids;
+using Telex.DidComm.Messages;
+
+namespace Telex.Core;
+
+public sealed partial class Agency
+{
+    /// <summary>Issues a one-time invitation to establish a tie.</summary>
+    public async Task<InvitationCode> CreateInvitationAsync(TimeSpan? validity = null, string? note = null, CancellationToken ct = default)
+    {
+        var v = validity ?? Options.InvitationValidity;
+        if (v <= TimeSpan.Zero || v > TimeSpan.FromDays(30))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "an invitation must be valid for between 1 second and 30 days");
+        }
+
+        string id = Guid.NewGuid().ToString();
+        string secret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
+        var now = Now;
+        await Store.AddInvitationAsync(new Invitation(id, PasswordHasher.HashToken(secret), now, now + v, note), ct).ConfigureAwait(false);
+        return new InvitationCode(id, Identity.Did, Identity.Name, secret, now + v);
+    }
+
+    /// <summary>
+    /// Accepts an invitation from another agency: sends the signed request over DIDComm and records the tie as
+    /// invited; it becomes established when the inviter's acceptance arrives. Throws when the code is invalid,
+    /// expired, or the inviter refuses.
+    /// </summary>
+    public async Task<Tie> AcceptInvitationAsync(string code, CancellationToken ct = default)
+    {
+        if (!InvitationCode.TryParse(code, out var invitation, out var error))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "invalid invitation: " + error);
+        }
+
+        if (invitation.ExpiresAt <= Now)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "the invitation has expired");
+        }
+
+        if (invitation.InviterDid == Identity.Did)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "an agency cannot tie with itself");
+        }
+
+        var existing = await Store.GetTieAsync(invitation.InviterDid, ct).ConfigureAwait(false);
+        if (existing is { Status: TieStatus.Established or TieStatus.Suspended })
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "a tie with this agency exists already");
+        }
+
+        var tie = new Tie
+        {
+            PeerDid = invitation.InviterDid,
+            PeerName = invitation.InviterName,
+            PeerEndpoint = invitation.Endpoint,
+            Status = TieStatus.Invited,
+            LastSentSerial = existing?.LastSentSerial ?? 0,
+        };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+
+        var request = ControlMessage(MessageTypes.TieRequest, invitation.InviterDid, new JsonObject
+        {
+            ["invitation"] = invitation.Id,
+            ["secret"] = invitation.Secret,
+            ["name"] = Identity.Name,
+        }) with { Pthid = invitation.Id };
+        byte[] signed = Packer.PackSigned(request, Identity.Did).Packed;
+        var result = await _transport.SendAsync(tie.PeerEndpoint, Packer.PackEncryptedPayload(signed, tie.PeerDid).Packed, ct).ConfigureAwait(false);
+        if (!result.Accepted)
+        {
+            await Store.SaveTieAsync(tie with { Status = TieStatus.None }, ct).ConfigureAwait(false);
+            throw new TelexException(TelexErrorKind.Peer, $"the inviter refused ({result.Status}): {result.Detail}");
+        }
+
+        return tie;
+    }
+
+    /// <summary>Marks a tie verified after officers compared the fingerprint.</summary>
+    public async Task<Tie> VerifyTieAsync(string peerDid, CancellationToken ct = default)
+    {
+        var tie = await RequireTieAsync(peerDid, ct).ConfigureAwait(false);
+        tie = tie with { Verified = true };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        Publish("tie.verified", peerDid);
+        return tie;
+    }
+
+    /// <summary>Suspends, resumes or severs a tie, and tells the counterpart.</summary>
+    public async Task<Tie> ChangeTieStatusAsync(string peerDid, TieStatus status, CancellationToken ct = default)
+    {
+        var tie = await RequireTieAsync(peerDid, ct).ConfigureAwait(false);
+        bool allowed = (tie.Status, status) switch
+        {
+            (TieStatus.Established, TieStatus.Suspended) => true,
+            (TieStatus.Suspended, TieStatus.Established) => true,
+            (TieStatus.Established or TieStatus.Suspended or TieStatus.Invited, TieStatus.Severed) => true,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, $"a {tie.Status.ToString().ToLowerInvariant()} tie cannot become {status.ToString().ToLowerInvariant()}");
+        }
+
+        // Tell the counterpart first, while the tie still lets the message through, then change it here.
+        await EnqueueControlAsync(tie, MessageTypes.TieStatus, new JsonObject { ["status"] = status.ToString().ToLowerInvariant() }, ct).ConfigureAwait(false);
+        tie = tie with { Status = status };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        Log.TieStatusChanged(_logger, peerDid, status);
+        Publish("tie." + status.ToString().ToLowerInvariant(), peerDid);
+        return tie;
+    }
+
+    /// <summary>Proposes new terms; they take effect when the counterpart signs them.</summary>
+    public async Task<Tie> ProposeTermsAsync(string peerDid, TieTerms terms, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var tie = await RequireTieAsync(peerDid, ct).ConfigureAwait(false);
+        if (tie.Status != TieStatus.Established)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "terms can change only on an established tie");
+        }
+
+        terms = terms with { Version = tie.Terms.Version + 1 };
+        if (terms.Validate() is { } problem)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, problem);
+        }
+
+        tie = tie with { ProposedTerms = terms, ProposedByUs = true };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        await EnqueueControlAsync(tie, MessageTypes.TermsPropose, new JsonObject { ["terms"] = TermsJson(terms) }, ct).ConfigureAwait(false);
+        return tie;
+    }
+
+    /// <summary>Signs the terms the counterpart proposed; they take effect on both sides.</summary>
+    public async Task<Tie> SignProposedTermsAsync(string peerDid, CancellationToken ct = default)
+    {
+        var tie = await RequireTieAsync(peerDid, ct).ConfigureAwait(false);
+        if (tie.ProposedTerms is null || tie.ProposedByUs)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "the counterpart has proposed no terms to sign");
+        }
+
+        var terms = tie.ProposedTerms;
+        tie = tie with { Terms = terms, ProposedTerms = null };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        await EnqueueControlAsync(tie, MessageTypes.TermsSign, new JsonObject { ["terms"] = TermsJson(terms) }, ct).ConfigureAwait(false);
+        Publish("tie.terms", peerDid);
+        return tie;
+    }
+
+    private async Task<Tie> RequireTieAsync(string peerDid, CancellationToken ct) =>
+        await Store.GetTieAsync(peerDid, ct).ConfigureAwait(false)
+        ?? throw new TelexException(TelexErrorKind.NotFound, "no tie with that agency");
+
+    private async Task HandleTieRequestAsync(Message message, CancellationToken ct)
+    {
+        string? invitationId = JsonStr(message.Body, "invitation");
+        string? secret = JsonStr(message.Body, "secret");
+        string name = JsonStr(message.Body, "name") ?? message.From!;
+        if (invitationId is null || secret is null || name.Length > 200)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "a tie request needs the invitation id, its secret and a name");
+        }
+
+        if (!Dids.TryResolve(message.From!, out var peerDoc) || peerDoc.Services.Count == 0)
+        {
+            throw new InboundRefusal(400, "e.p.did.no-endpoint", "the requester's DID names no endpoint");
+        }
+
+        var existing = await Store.GetTieAsync(message.From!, ct).ConfigureAwait(false);
+        if (existing is { Status: TieStatus.Established or TieStatus.Suspended })
+        {
+            throw new InboundRefusal(409, "e.p.tie.exists", "a tie with this agency exists already");
+        }
+
+        // Consume first: a reused, unknown or expired invitation is refused before anything else is stored.
+        var invitation = await Store.ConsumeInvitationAsync(invitationId, Now, ct).ConfigureAwait(false);
+        if (invitation is null || !CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(invitation.SecretHash), System.Text.Encoding.ASCII.GetBytes(PasswordHasher.HashToken(secret))))
+        {
+            throw new InboundRefusal(403, "e.p.tie.invitation", "the invitation is unknown, used, expired or its secret is wrong");
+        }
+
+        var tie = new Tie
+        {
+            PeerDid = message.From!,
+            PeerName = name,
+            PeerEndpoint = peerDoc.Services[0].Uri,
+            Status = TieStatus.Established,
+            EstablishedAt = Now,
+            LastSentSerial = existing?.LastSentSerial ?? 0,
+        };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        await EnqueueControlAsync(tie, MessageTypes.TieAccept, new JsonObject
+        {
+            ["name"] = Identity.Name,
+            ["terms"] = TermsJson(tie.Terms),
+        }, ct, thid: message.Id).ConfigureAwait(false);
+        Log.TieEstablished(_logger, tie.PeerDid);
+        Publish("tie.established", tie.PeerDid);
+    }
+
+    private async Task HandleTieAcceptAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        if (tie.Status != TieStatus.Invited)
+        {
+            return;
+        }
+
+        var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : TieTerms.Default;
+        tie = tie with
+        {
+            Status = TieStatus.Established,
+            EstablishedAt = Now,
+            PeerName = JsonStr(message.Body, "name") ?? tie.PeerName,
+            Terms = terms ?? throw new InboundRefusal(400, "e.p.msg.bad-request", "the acceptance carries invalid terms"),
+        };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        Log.TieEstablished(_logger, tie.PeerDid);
+        Publish("tie.established", tie.PeerDid);
+    }
+
+    private async Task HandleTieStatusAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        var status = JsonStr(message.Body, "status") switch
+        {
+            "suspended" => TieStatus.Suspended,
+            "established" => TieStatus.Established,
+            "severed" => TieStatus.Severed,
+            _ => throw new InboundRefusal(400, "e.p.msg.bad-request", "unknown tie status"),
+        };
+        if (tie.Status == TieStatus.Severed || tie.Status == status)
+        {
+            return;
+        }
+
+        await Store.SaveTieAsync(tie with { Status = status }, ct).ConfigureAwait(false);
+        Log.TieStatusChanged(_logger, tie.PeerDid, status);
+        Publish("tie." + status.ToString().ToLowerInvariant(), tie.PeerDid);
+    }
+
+    private async Task HandleTermsAsync(Tie tie, Message message, bool signed, CancellationToken ct)
+    {
+        var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : null;
+        if (terms is null)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "invalid terms");
+        }
+
+        if (!signed)
+        {
+            await Store.SaveTieAsync(tie with { ProposedTerms = terms, ProposedByUs = false }, ct).ConfigureAwait(false);
+            Publish("tie.terms-proposed", tie.PeerDid);
+        }
+        else if (tie.ProposedByUs && tie.ProposedTerms is { } ours && ours == terms)
+        {
+            await Store.SaveTieAsync(tie with { Terms = terms, ProposedTerms = null, ProposedByUs = false }, ct).ConfigureAwait(false);
+            Publish("tie.terms", tie.PeerDid);
+        }
+    }
+
+    private static JsonObject TermsJson(TieTerms t) => new()
+    {
+        ["version"] = t.Version,
+        ["max_telegram_bytes"] = t.MaxTelegramBytes,
+        ["max_attachment_bytes"] = t.MaxAttachmentBytes,
+        ["expiry_seconds"] = (long)t.Expiry.TotalSeconds,
+        ["max_retry_interval_ms"] = (long)t.MaxRetryInterval.TotalMilliseconds,
+        ["read_receipts"] = t.ReadReceipts,
+    };
+
+    private static TieTerms? ParseTerms(JsonElement e)
+    {
+        try
+        {
+            var terms = new TieTerms
+            {
+                Version = e.GetProperty("version").GetInt32(),
+                MaxTelegramBytes = e.GetProperty("max_telegram_bytes").GetInt32(),
+                MaxAttachmentBytes = e.GetProperty("max_attachment_bytes").GetInt32(),
+                Expiry = TimeSpan.FromSeconds(e.GetProperty("expiry_seconds").GetInt64()),
+                MaxRetryInterval = TimeSpan.FromMilliseconds(e.GetProperty("max_retry_interval_ms").GetInt64()),
+                ReadReceipts = e.GetProperty("read_receipts").GetBoolean(),
+            };
+            return terms.Validate() is null ? terms : null;
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private Message ControlMessage(string type, string to, JsonObject body, string? thid = null) => new()
+    {
+        Id = Guid.NewGuid().ToString(),
+        Type = type,
+        From = Identity.Did,
+        To = [to],
+        Thid = thid,
+        CreatedTime = Now.ToUnixTimeSeconds(),
+        Body = JsonSerializer.SerializeToElement(body),
+    };
+
+    /// <summary>Signs a control message and puts it in the outbox for the counterpart.</summary>
+    private async Task EnqueueControlAsync(Tie tie, string type, JsonObject body, CancellationToken ct, string? thid = null)
+    {
+        byte[] signed = Packer.PackSigned(ControlMessage(type, tie.PeerDid, body, thid), Identity.Did).Packed;
+        var now = Now;
+        await Store.EnqueueAsync(new OutboxItem
+        {
+            Id = Guid.NewGuid(),
+            Kind = OutboxKind.Message,
+            PeerDid = tie.PeerDid,
+            Endpoint = tie.PeerEndpoint,
+            Payload = signed,
+            DueAt = now,
+            ExpiresAt = now + tie.Terms.Expiry,
+            Precedence = Precedence.Immediate,
+        }, ct).ConfigureAwait(false);
+        Wake();
+    }
+
+    private static string? JsonStr(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool IsPeerDid(string did) => did.StartsWith(DidPeer.Prefix, StringComparison.Ordinal);
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Telex.Core;
+
+/// <summary>Every log event of Telex.Core, with stable ids. Bodies and keys are never logged.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Refused a message: {Reason}")]
+    public static partial void Refused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Registered telegram {TelegramId} from {Counterpart} as number {RegistryNumber}")]
+    public static partial void Registered(ILogger logger, Guid telegramId, string counterpart, long registryNumber);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Telegram {TelegramId} arrived again; original receipt sent again")]
+    public static partial void Duplicate(ILogger logger, Guid telegramId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Tie established with {Counterpart}")]
+    public static partial void TieEstablished(ILogger logger, string counterpart);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Tie with {Counterpart} is now {Status}")]
+    public static partial void TieStatusChanged(ILogger logger, string counterpart, Model.TieStatus status);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Delivery to {Endpoint} not accepted ({Status}): {Detail}")]
+    public static partial void DeliveryNotAccepted(ILogger logger, string endpoint, int status, string? detail);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Telegram {TelegramId} to {Counterpart} failed: {Reason}")]
+    public static partial void DeliveryFailed(ILogger logger, Guid? telegramId, string counterpart, string reason);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Asked {Counterpart} to send serials {Serials} again")]
+    public static partial void ResendRequested(ILogger logger, string counterpart, string serials);
+
+    [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "The dispatcher failed; retrying")]
+    public static partial void DispatcherError(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Problem report from {Counterpart}: {Code} {Comment}")]
+    public static partial void ProblemReported(ILogger logger, string counterpart, string? code, string? comment);
+}

@@ -1,0 +1,51 @@
+namespace Telex.Storage.Sqlite;
+
+/// <summary>Schema migrations, applied in order; <c>PRAGMA user_version</c> records how many ran.</summary>
+internal static class Schema
+{
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE officers(
+            name TEXT PRIMARY KEY, role INTEGER NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
+            must_change INTEGER NOT NULL, failed INTEGER NOT NULL, locked_until INTEGER);
+        CREATE TABLE tokens(hash TEXT PRIMARY KEY, officer TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+        CREATE TABLE invitations(
+            id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+            note TEXT, used_at INTEGER);
+        CREATE TABLE ties(
+            peer_did TEXT PRIMARY KEY, peer_name TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
+            verified INTEGER NOT NULL, terms TEXT NOT NULL, proposed_terms TEXT, proposed_by_us INTEGER NOT NULL,
+            established_at INTEGER NOT NULL, last_sent_serial INTEGER NOT NULL);
+        CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO counters(name, value) VALUES('registry', 0);
+        CREATE TABLE telegrams(
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL, direction INTEGER NOT NULL, counterpart TEXT NOT NULL, serial INTEGER NOT NULL,
+            registry_number INTEGER, status INTEGER NOT NULL,
+            created_at INTEGER NOT NULL, released_at INTEGER NOT NULL, registered_at INTEGER NOT NULL,
+            subject TEXT NOT NULL, body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, on_behalf_of TEXT,
+            drafter TEXT, releasing_officer TEXT, sender_name TEXT, attendees TEXT NOT NULL, refs TEXT NOT NULL,
+            attachments TEXT NOT NULL, content_hash TEXT NOT NULL, plaintext BLOB NOT NULL, signed_original BLOB NOT NULL,
+            receipt BLOB, delivered_at INTEGER, peer_registry_number INTEGER, failure_reason TEXT, read_at INTEGER,
+            UNIQUE(id, direction));
+        CREATE UNIQUE INDEX telegrams_registry ON telegrams(registry_number) WHERE registry_number IS NOT NULL;
+        CREATE UNIQUE INDEX telegrams_serial ON telegrams(counterpart, direction, serial);
+        CREATE INDEX telegrams_issue ON telegrams(issue_id);
+        CREATE VIRTUAL TABLE telegrams_fts USING fts5(subject, body, attendees, on_behalf_of, content='telegrams', content_rowid='seq');
+        CREATE TRIGGER telegrams_ai AFTER INSERT ON telegrams BEGIN
+            INSERT INTO telegrams_fts(rowid, subject, body, attendees, on_behalf_of) VALUES (new.seq, new.subject, new.body, new.attendees, new.on_behalf_of);
+        END;
+        CREATE TRIGGER telegrams_ad AFTER DELETE ON telegrams BEGIN
+            INSERT INTO telegrams_fts(telegrams_fts, rowid, subject, body, attendees, on_behalf_of) VALUES ('delete', old.seq, old.subject, old.body, old.attendees, old.on_behalf_of);
+        END;
+        CREATE TABLE outbox(
+            id TEXT PRIMARY KEY, kind INTEGER NOT NULL, telegram_id TEXT, peer_did TEXT NOT NULL, endpoint TEXT NOT NULL,
+            payload BLOB NOT NULL, attempts INTEGER NOT NULL, due_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+            precedence INTEGER NOT NULL, claimed_by TEXT, claimed_until INTEGER);
+        CREATE INDEX outbox_due ON outbox(due_at);
+        CREATE INDEX outbox_telegram ON outbox(telegram_id);
+        """,
+    ];
+}
