@@ -1,0 +1,64 @@
+
+using Telex.Core;
+using Telex.Core.Identity;
+using Telex.Core.Storage;
+using Telex.Server.Federation;
+using Telex.Server.Hosting;
+
+namespace Telex.Server;
+
+/// <summary>Builds the ASP.NET Core application of one agency node: federation endpoint, client API, health, dispatcher.</summary>
+public static class AgencyServer
+{
+    /// <summary>
+    /// Builds (does not start) the web application for an agency. The store must be migrated. The caller owns
+    /// <paramref name="identity"/> and <paramref name="store"/>.
+    /// </summary>
+    /// <param name="options">The node's options; <see cref="TelexOptions.Listen"/> is used unless a socket is given.</param>
+    /// <param name="identity">The agency's identity.</param>
+    /// <param name="store">The migrated store.</param>
+    /// <param name="logging">Adds log providers; none by default.</param>
+    /// <param name="transport">How to reach peers; HTTP by default.</param>
+    /// <param name="listenSocket">An already bound, listening socket to serve on instead of <see cref="TelexOptions.Listen"/>.</param>
+    public static WebApplication Build(TelexOptions options, AgencyIdentity identity, ITelexStore store,
+        Action<ILoggingBuilder>? logging = null, ITransport? transport = null, System.Net.Sockets.Socket? listenSocket = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Telex.Server" });
+        builder.Logging.ClearProviders();
+        if (logging is not null)
+        {
+            logging(builder.Logging);
+        }
+
+        if (listenSocket is null)
+        {
+            builder.WebHost.UseUrls(options.Listen);
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            if (listenSocket is not null)
+            {
+                k.ListenHandle((ulong)listenSocket.Handle);
+            }
+
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = Math.Max(options.Api.MaxRequestBytes, Telex.DidComm.DidCommLimits.Default.MaxMessageBytes);
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<ITransport>(transport ?? new HttpTransport());
+        builder.Services.AddSingleton(sp => new Agency(identity, store, sp.GetRequiredService<ITransport>(), options.Delivery,
+            TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>()));
+        builder.Services.AddHostedService<DispatcherService>();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.MapPost("/didcomm", DidCommEndpoint.HandleAsync).DisableAntiforgery();
+        app.MapGet("/health", (Agency agency) => Results.Ok(new { status = "ok", did = agency.Identity.Did, name = agency.Identity.Name }));
+        return app;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Telex.Core;
+using Telex.Core.Identity;
+using Telex.Core.Model;
+using Telex.Core.Storage;
+using Telex.Server;
+using Telex.Storage.Sqlite;
+
+namespace Telex.TestKit;
+
+/// <summary>
+/// A real agency in this process: its own SQLite file in a temporary folder and its own Kestrel server on a
+/// loopback port bound before the DID is made (so the DID's endpoint is right and no port is raced for).
+/// </summary>
+public sealed class TestAgency : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Socket _socket;
+
+    private TestAgency(string directory, AgencyIdentity identity, SqliteStore store, WebApplication app, Socket socket)
+    {
+        Directory = directory;
+        Identity = identity;
+        Store = store;
+        _app = app;
+        _socket = socket;
+        Agency = app.Services.GetService(typeof(Agency)) as Agency ?? throw new InvalidOperationException("no agency");
+    }
+
+    /// <summary>The data folder (deleted on dispose).</summary>
+    public string Directory { get; }
+
+    /// <summary>The identity.</summary>
+    public AgencyIdentity Identity { get; }
+
+    /// <summary>The store.</summary>
+    public ITelexStore Store { get; }
+
+    /// <summary>The running agency.</summary>
+    public Agency Agency { get; }
+
+    /// <summary>The DID.</summary>
+    public string Did => Identity.Did;
+
+    /// <summary>The base URL (http://127.0.0.1:port).</summary>
+    public string Url => Identity.Endpoint[..^"/didcomm".Length];
+
+    /// <summary>Options for agencies in tests: quick retries and receipt checks so faults heal within a test's deadline.</summary>
+    public static AgencyOptions FastDelivery { get; } = new()
+    {
+        InitialRetryDelay = TimeSpan.FromMilliseconds(50),
+        ReceiptWait = TimeSpan.FromSeconds(3),
+        GapGrace = TimeSpan.FromSeconds(1),
+        ClaimLease = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>Starts an agency named <paramref name="name"/> on a fresh loopback port.</summary>
+    public static async Task<TestAgency> StartAsync(string name, AgencyOptions? delivery = null, ITransport? transport = null)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Listen(512);
+        int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        string directory = Path.Combine(Path.GetTempPath(), "telex-test-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
+        var identity = AgencyIdentity.Create(name, $"http://127.0.0.1:{port}/didcomm");
+        var store = new SqliteStore(Path.Combine(directory, "telex.db"), fullSync: false);
+        await store.MigrateAsync().ConfigureAwait(false);
+        var options = new TelexOptions
+        {
+            Name = name,
+            Listen = $"http://127.0.0.1:{port}",
+            Delivery = delivery ?? FastDelivery,
+            Api = new ApiOptions(),
+        };
+        var app = AgencyServer.Build(options, identity, store, transport: transport, listenSocket: socket);
+        await app.StartAsync().ConfigureAwait(false);
+        return new TestAgency(directory, identity, store, app, socket);
+    }
+
+    /// <summary>Establishes a verified tie between two agencies through an invitation, as officers would.</summary>
+    public static async Task TieAsync(TestAgency inviter, TestAgency invitee)
+    {
+        ArgumentNullException.ThrowIfNull(inviter);
+        ArgumentNullException.ThrowIfNull(invitee);
+        var code = await inviter.Agency.CreateInvitationAsync().ConfigureAwait(false);
+        await invitee.Agency.AcceptInvitationAsync(code.Url).ConfigureAwait(false);
+        await Eventually.UntilAsync(() => invitee.Store.GetTieAsync(inviter.Did), t => t?.Status == TieStatus.Established,
+            TimeSpan.FromSeconds(30), $"{invitee.Identity.Name} holds an established tie with {inviter.Identity.Name}").ConfigureAwait(false);
+        await inviter.Agency.VerifyTieAsync(invitee.Did).ConfigureAwait(false);
+        await invitee.Agency.VerifyTieAsync(inviter.Did).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the server and deletes the data folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await Store.DisposeAsync().ConfigureAwait(false);
+        Identity.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
