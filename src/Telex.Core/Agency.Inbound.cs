@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm;

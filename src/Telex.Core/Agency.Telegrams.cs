@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 

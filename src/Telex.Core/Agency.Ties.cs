@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Security;
@@ -70,7 +71,8 @@ public sealed partial class Agency
             ["invitation"] = invitation.Id,
             ["secret"] = invitation.Secret,
             ["name"] = Identity.Name,
-        }) with { Pthid = invitation.Id };
+        }) with
+        { Pthid = invitation.Id };
         byte[] signed = Packer.PackSigned(request, Identity.Did).Packed;
         var result = await _transport.SendAsync(tie.PeerEndpoint, Packer.PackEncryptedPayload(signed, tie.PeerDid).Packed, ct).ConfigureAwait(false);
         if (!result.Accepted)

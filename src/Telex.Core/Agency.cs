@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+
 using Telex.Core.Identity;
 using Telex.Core.Storage;
 using Telex.DidComm;

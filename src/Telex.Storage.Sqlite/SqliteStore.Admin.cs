@@ -1,5 +1,7 @@
 using System.Text.Json;
+
 using Microsoft.Data.Sqlite;
+
 using Telex.Core.Model;
 
 namespace Telex.Storage.Sqlite;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+
 using Telex.Core.Model;
 
 namespace Telex.Storage.Sqlite;

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
+
 using Microsoft.Data.Sqlite;
+
 using Telex.Core.Model;
 using Telex.Core.Storage;
 

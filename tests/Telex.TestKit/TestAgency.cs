@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+
 using Microsoft.AspNetCore.Builder;
+
 using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Model;

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using Telex.DidComm.Dids;
 
 namespace Telex.Core.Protocol;
