@@ -18,18 +18,27 @@ namespace Telex.TestKit;
 /// </summary>
 public sealed class TestAgency : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly Socket _socket;
+    private readonly AgencyOptions _delivery;
+    private readonly ITransport? _transport;
+    private WebApplication? _app;
+    private Socket? _socket;
+    private readonly SqliteStore _store;
 
-    private TestAgency(string directory, AgencyIdentity identity, SqliteStore store, WebApplication app, Socket socket)
+    private TestAgency(string directory, AgencyIdentity identity, int port, AgencyOptions delivery, ITransport? transport)
     {
         Directory = directory;
         Identity = identity;
-        Store = store;
-        _app = app;
-        _socket = socket;
-        Agency = app.Services.GetService(typeof(Agency)) as Agency ?? throw new InvalidOperationException("no agency");
+        Port = port;
+        _delivery = delivery;
+        _transport = transport;
+        _store = new SqliteStore(Path.Combine(directory, "telex.db"), fullSync: false);
     }
+
+    /// <summary>The loopback port (kept across restarts).</summary>
+    public int Port { get; }
+
+    /// <summary>True while serving.</summary>
+    public bool IsRunning => _app is not null;
 
     /// <summary>The data folder (deleted on dispose).</summary>
     public string Directory { get; }
@@ -37,11 +46,11 @@ public sealed class TestAgency : IAsyncDisposable
     /// <summary>The identity.</summary>
     public AgencyIdentity Identity { get; }
 
-    /// <summary>The store.</summary>
-    public ITelexStore Store { get; }
+    /// <summary>The store (usable while stopped too).</summary>
+    public ITelexStore Store => _store;
 
     /// <summary>The running agency.</summary>
-    public Agency Agency { get; }
+    public Agency Agency { get; private set; } = null!;
 
     /// <summary>The DID.</summary>
     public string Did => Identity.Did;
@@ -61,25 +70,58 @@ public sealed class TestAgency : IAsyncDisposable
     /// <summary>Starts an agency named <paramref name="name"/> on a fresh loopback port.</summary>
     public static async Task<TestAgency> StartAsync(string name, AgencyOptions? delivery = null, ITransport? transport = null)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        socket.Listen(512);
+        var socket = Listen(0);
         int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         string directory = Path.Combine(Path.GetTempPath(), "telex-test-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
         var identity = AgencyIdentity.Create(name, $"http://127.0.0.1:{port}/didcomm");
-        var store = new SqliteStore(Path.Combine(directory, "telex.db"), fullSync: false);
-        await store.MigrateAsync().ConfigureAwait(false);
+        var agency = new TestAgency(directory, identity, port, delivery ?? FastDelivery, transport);
+        await agency.StartServerAsync(socket).ConfigureAwait(false);
+        return agency;
+    }
+
+    /// <summary>Stops serving (as if the machine went away); the data stays.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is null)
+        {
+            return;
+        }
+
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _socket!.Dispose();
+        _app = null;
+        _socket = null;
+    }
+
+    /// <summary>Serves again on the same port with the same identity and data.</summary>
+    public Task RestartAsync() => StartServerAsync(Listen(Port));
+
+    private static Socket Listen(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        socket.Listen(512);
+        return socket;
+    }
+
+    private async Task StartServerAsync(Socket socket)
+    {
+        await _store.MigrateAsync().ConfigureAwait(false);
         var options = new TelexOptions
         {
-            Name = name,
-            Listen = $"http://127.0.0.1:{port}",
-            Delivery = delivery ?? FastDelivery,
+            Name = Identity.Name,
+            Listen = $"http://127.0.0.1:{Port}",
+            Delivery = _delivery,
             Api = new ApiOptions(),
         };
-        var app = AgencyServer.Build(options, identity, store, transport: transport, listenSocket: socket);
+        var app = AgencyServer.Build(options, Identity, _store, transport: _transport, listenSocket: socket);
         await app.StartAsync().ConfigureAwait(false);
-        return new TestAgency(directory, identity, store, app, socket);
+        _app = app;
+        _socket = socket;
+        Agency = app.Services.GetService(typeof(Agency)) as Agency ?? throw new InvalidOperationException("no agency");
     }
 
     /// <summary>Establishes a verified tie between two agencies through an invitation, as officers would.</summary>
@@ -98,10 +140,8 @@ public sealed class TestAgency : IAsyncDisposable
     /// <summary>Stops the server and deletes the data folder.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-        _socket.Dispose();
-        await Store.DisposeAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
         Identity.Dispose();
         try
         {

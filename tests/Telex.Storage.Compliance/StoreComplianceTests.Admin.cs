@@ -1,0 +1,200 @@
+using Telex.Core.Model;
+
+namespace Telex.Storage.Compliance;
+
+/// <summary>Settings, officers, tokens, invitations and migration.</summary>
+public abstract partial class StoreComplianceTests
+{
+    [Fact]
+    public async Task Migrating_again_keeps_everything_stored()
+    {
+        await Store.SetSettingAsync("agency.name", "Kovalev");
+        await Store.SaveTieAsync(NewTie(Alpha));
+        var released = await ReleaseToAsync(Alpha);
+
+        await Store.MigrateAsync();
+
+        Assert.Equal("Kovalev", await Store.GetSettingAsync("agency.name"));
+        AssertSameFields(released.Record, await Store.GetTelegramAsync(released.Record.Id, Direction.Outbound));
+        Assert.Equal(2, (await ReleaseToAsync(Alpha)).Record.Serial);
+    }
+
+    [Fact]
+    public async Task A_setting_never_written_reads_as_null()
+    {
+        Assert.Null(await Store.GetSettingAsync("nothing.here"));
+    }
+
+    [Fact]
+    public async Task A_setting_reads_back_as_written_and_a_second_write_replaces_it()
+    {
+        await Store.SetSettingAsync("agency.name", "Agency of 1949");
+        await Store.SetSettingAsync("agency.motto", "Nº 54611 — 毛泽东");
+        Assert.Equal("Agency of 1949", await Store.GetSettingAsync("agency.name"));
+
+        await Store.SetSettingAsync("agency.name", "Renamed");
+
+        Assert.Equal("Renamed", await Store.GetSettingAsync("agency.name"));
+        Assert.Equal("Nº 54611 — 毛泽东", await Store.GetSettingAsync("agency.motto"));
+    }
+
+    private static Officer NewOfficer(string name) => new()
+    {
+        Name = name,
+        Role = Role.ReleasingOfficer,
+        PasswordHash = "hash-of-" + name,
+        CreatedAt = Start,
+        MustChangePassword = true,
+        FailedSignIns = 2,
+        LockedUntil = Start + TimeSpan.FromMinutes(15),
+    };
+
+    [Fact]
+    public async Task An_added_officer_is_found_by_name_with_every_field()
+    {
+        var full = NewOfficer("kovalev");
+        var plain = NewOfficer("zhu") with { Role = Role.Clerk, MustChangePassword = false, FailedSignIns = 0, LockedUntil = null };
+
+        Assert.True(await Store.AddOfficerAsync(full));
+        Assert.True(await Store.AddOfficerAsync(plain));
+
+        AssertSameFields(full, await Store.FindOfficerAsync("kovalev"));
+        AssertSameFields(plain, await Store.FindOfficerAsync("zhu"));
+    }
+
+    [Fact]
+    public async Task Adding_an_officer_whose_name_is_taken_is_refused_and_keeps_the_first()
+    {
+        var first = NewOfficer("kovalev");
+        Assert.True(await Store.AddOfficerAsync(first));
+
+        Assert.False(await Store.AddOfficerAsync(NewOfficer("kovalev") with { Role = Role.Admin, PasswordHash = "other" }));
+
+        AssertSameFields(first, await Store.FindOfficerAsync("kovalev"));
+        Assert.Single(await Store.ListOfficersAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_officer_is_not_found()
+    {
+        await Store.AddOfficerAsync(NewOfficer("kovalev"));
+
+        Assert.Null(await Store.FindOfficerAsync("gao"));
+    }
+
+    [Fact]
+    public async Task Updating_an_officer_replaces_the_record_by_name()
+    {
+        await Store.AddOfficerAsync(NewOfficer("kovalev"));
+        var other = NewOfficer("liu");
+        await Store.AddOfficerAsync(other);
+        var updated = NewOfficer("kovalev") with
+        {
+            Role = Role.Auditor,
+            PasswordHash = "new-hash",
+            MustChangePassword = false,
+            FailedSignIns = 5,
+            LockedUntil = Start + TimeSpan.FromHours(1),
+        };
+
+        await Store.UpdateOfficerAsync(updated);
+        AssertSameFields(updated, await Store.FindOfficerAsync("kovalev"));
+
+        var unlocked = updated with { FailedSignIns = 0, LockedUntil = null };
+        await Store.UpdateOfficerAsync(unlocked);
+        AssertSameFields(unlocked, await Store.FindOfficerAsync("kovalev"));
+        AssertSameFields(other, await Store.FindOfficerAsync("liu"));
+    }
+
+    [Fact]
+    public async Task Officers_are_listed_by_name()
+    {
+        foreach (string name in new[] { "zhu", "gao", "mao", "kovalev" })
+        {
+            await Store.AddOfficerAsync(NewOfficer(name));
+        }
+
+        var officers = await Store.ListOfficersAsync();
+
+        Assert.Equal(["gao", "kovalev", "mao", "zhu"], officers.Select(o => o.Name));
+        AssertSameFields(NewOfficer("mao"), officers[2]);
+    }
+
+    [Fact]
+    public async Task A_token_is_found_by_its_hash_only_before_it_expires()
+    {
+        var token = new ApiToken("token-hash-1", "kovalev", Start, Start + TimeSpan.FromHours(8));
+        await Store.AddTokenAsync(token);
+        await Store.AddTokenAsync(new ApiToken("token-hash-2", "zhu", Start, Start + TimeSpan.FromHours(1)));
+
+        Assert.Equal(token, await Store.FindTokenAsync("token-hash-1", Start));
+        Assert.Equal(token, await Store.FindTokenAsync("token-hash-1", token.ExpiresAt - TimeSpan.FromMilliseconds(1)));
+        Assert.Null(await Store.FindTokenAsync("token-hash-1", token.ExpiresAt));
+        Assert.Null(await Store.FindTokenAsync("token-hash-1", token.ExpiresAt + TimeSpan.FromDays(1)));
+    }
+
+    [Fact]
+    public async Task An_unknown_token_hash_finds_nothing()
+    {
+        await Store.AddTokenAsync(new ApiToken("token-hash-1", "kovalev", Start, Start + TimeSpan.FromHours(8)));
+
+        Assert.Null(await Store.FindTokenAsync("token-hash-2", Start));
+    }
+
+    private static Invitation NewInvitation(string id, string? note = "for the Shenyang office") =>
+        new(id, "secret-hash-" + id, Start, Start + TimeSpan.FromDays(1), note);
+
+    [Fact]
+    public async Task An_invitation_is_consumed_once_and_returned_with_every_field()
+    {
+        var invitation = NewInvitation("inv-1");
+        var withoutNote = NewInvitation("inv-2", note: null);
+        await Store.AddInvitationAsync(invitation);
+        await Store.AddInvitationAsync(withoutNote);
+
+        Assert.Equal(invitation, await Store.ConsumeInvitationAsync("inv-1", Start + TimeSpan.FromHours(1)));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", Start + TimeSpan.FromHours(1)));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", Start + TimeSpan.FromHours(2)));
+        Assert.Equal(withoutNote, await Store.ConsumeInvitationAsync("inv-2", Start + TimeSpan.FromHours(2)));
+    }
+
+    [Fact]
+    public async Task An_expired_invitation_is_not_consumed_and_is_left_unused()
+    {
+        var invitation = NewInvitation("inv-1");
+        await Store.AddInvitationAsync(invitation);
+
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", invitation.ExpiresAt));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", invitation.ExpiresAt + TimeSpan.FromDays(30)));
+
+        // Nothing changed: at a time it is still valid, it is consumed as if those calls had never been made.
+        Assert.Equal(invitation, await Store.ConsumeInvitationAsync("inv-1", invitation.ExpiresAt - TimeSpan.FromMilliseconds(1)));
+    }
+
+    [Fact]
+    public async Task An_unknown_invitation_is_not_consumed()
+    {
+        await Store.AddInvitationAsync(NewInvitation("inv-1"));
+
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-2", Start));
+        Assert.NotNull(await Store.ConsumeInvitationAsync("inv-1", Start));
+    }
+
+    [Fact]
+    public async Task Of_eight_concurrent_consumers_of_one_invitation_exactly_one_wins()
+    {
+        await Store.AddInvitationAsync(NewInvitation("inv-1"));
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var attempts = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            await go.Task;
+            return await Store.ConsumeInvitationAsync("inv-1", Start + TimeSpan.FromMinutes(1));
+        })).ToArray();
+        go.SetResult();
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Single(results, r => r is not null);
+        Assert.Equal(7, results.Count(r => r is null));
+    }
+}

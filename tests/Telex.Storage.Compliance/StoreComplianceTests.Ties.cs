@@ -1,0 +1,106 @@
+using Telex.Core.Model;
+
+namespace Telex.Storage.Compliance;
+
+/// <summary>Ties and their serial counters.</summary>
+public abstract partial class StoreComplianceTests
+{
+    private static Tie FullTie(string peerDid) => NewTie(peerDid) with
+    {
+        Status = TieStatus.Suspended,
+        Verified = true,
+        Terms = new TieTerms
+        {
+            Version = 3,
+            MaxTelegramBytes = 64 * 1024,
+            MaxAttachmentBytes = 0,
+            Expiry = TimeSpan.FromHours(36),
+            MaxRetryInterval = TimeSpan.FromSeconds(90),
+            ReadReceipts = true,
+        },
+        ProposedTerms = new TieTerms { Version = 4, Expiry = TimeSpan.FromDays(7) },
+        ProposedByUs = true,
+        EstablishedAt = Start - TimeSpan.FromDays(400),
+    };
+
+    [Fact]
+    public async Task A_tie_reads_back_with_every_field()
+    {
+        var full = FullTie(Alpha);
+        var plain = NewTie(Bravo);
+
+        await Store.SaveTieAsync(full);
+        await Store.SaveTieAsync(plain);
+
+        AssertSameFields(full, await Store.GetTieAsync(Alpha));
+        AssertSameFields(plain, await Store.GetTieAsync(Bravo));
+    }
+
+    [Fact]
+    public async Task An_unknown_counterpart_has_no_tie()
+    {
+        await Store.SaveTieAsync(NewTie(Alpha));
+
+        Assert.Null(await Store.GetTieAsync(Bravo));
+    }
+
+    [Fact]
+    public async Task Saving_a_tie_again_replaces_it_by_peer_did()
+    {
+        await Store.SaveTieAsync(FullTie(Alpha));
+        await Store.SaveTieAsync(NewTie(Bravo));
+        var replaced = NewTie(Alpha) with { PeerName = "Renamed", PeerEndpoint = "https://moved.example/didcomm", Status = TieStatus.Severed };
+
+        await Store.SaveTieAsync(replaced);
+
+        AssertSameFields(replaced, await Store.GetTieAsync(Alpha));
+        AssertSameFields(NewTie(Bravo), await Store.GetTieAsync(Bravo));
+        Assert.Equal(2, (await Store.ListTiesAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Every_known_counterpart_is_listed()
+    {
+        Assert.Empty(await Store.ListTiesAsync());
+        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.SaveTieAsync(FullTie(Bravo));
+        await Store.SaveTieAsync(NewTie(Charlie) with { Status = TieStatus.None });
+
+        var ties = (await Store.ListTiesAsync()).ToDictionary(t => t.PeerDid);
+
+        Assert.Equal([Alpha, Bravo, Charlie], ties.Keys.Order(StringComparer.Ordinal));
+        AssertSameFields(FullTie(Bravo), ties[Bravo]);
+        Assert.Equal(TieStatus.None, ties[Charlie].Status);
+    }
+
+    [Fact]
+    public async Task Saving_an_existing_tie_does_not_reset_its_serial_counter()
+    {
+        await Store.SaveTieAsync(NewTie(Alpha));
+        for (int i = 0; i < 3; i++)
+        {
+            await ReleaseToAsync(Alpha);
+        }
+
+        var stale = NewTie(Alpha) with { Status = TieStatus.Suspended, LastSentSerial = 0 };
+        await Store.SaveTieAsync(stale);
+
+        var tie = await Store.GetTieAsync(Alpha);
+        Assert.Equal(3, tie!.LastSentSerial);
+        Assert.Equal(TieStatus.Suspended, tie.Status);
+        Assert.Equal(4, (await ReleaseToAsync(Alpha)).Record.Serial);
+
+        await Store.SaveTieAsync(stale with { LastSentSerial = 99 });
+        Assert.Equal(4, (await Store.GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Equal(5, (await ReleaseToAsync(Alpha)).Record.Serial);
+    }
+
+    [Fact]
+    public async Task A_new_tie_saved_with_a_serial_counter_continues_from_it()
+    {
+        await Store.SaveTieAsync(NewTie(Alpha) with { LastSentSerial = 41 });
+
+        Assert.Equal(41, (await Store.GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Equal(42, (await ReleaseToAsync(Alpha)).Record.Serial);
+    }
+}
