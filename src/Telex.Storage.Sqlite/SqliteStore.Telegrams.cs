@@ -164,6 +164,37 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var (where, parameters) = Where(query);
+        int limit = Math.Clamp(query.Limit, 1, 1000);
+        where.Append(" ORDER BY seq DESC LIMIT ").Append(limit).Append(" OFFSET ").Append(Math.Max(0, query.Offset));
+        return ReadAsync<IReadOnlyList<TelegramRecord>>(async c =>
+        {
+            using var cmd = Command(c, null, TelegramColumns + " " + where, parameters.ToArray());
+            using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var list = new List<TelegramRecord>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                list.Add(ReadTelegram(r));
+            }
+
+            return list;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> CountAsync(RegisterQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, parameters) = Where(query);
+        return ReadAsync(async c =>
+        {
+            using var cmd = Command(c, null, "SELECT COUNT(*) FROM telegrams " + where, parameters.ToArray());
+            return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }, ct);
+    }
+
+    private static (StringBuilder Where, List<(string, object?)> Parameters) Where(RegisterQuery query)
+    {
         var where = new StringBuilder("WHERE 1=1");
         var parameters = new List<(string, object?)>();
         if (!string.IsNullOrWhiteSpace(query.Text))
@@ -213,20 +244,7 @@ public sealed partial class SqliteStore
             Add("registered_at < $until", "$until", until.ToUnixTimeMilliseconds());
         }
 
-        int limit = Math.Clamp(query.Limit, 1, 1000);
-        where.Append(" ORDER BY seq DESC LIMIT ").Append(limit).Append(" OFFSET ").Append(Math.Max(0, query.Offset));
-        return ReadAsync<IReadOnlyList<TelegramRecord>>(async c =>
-        {
-            using var cmd = Command(c, null, TelegramColumns + " " + where, parameters.ToArray());
-            using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var list = new List<TelegramRecord>();
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
-            {
-                list.Add(ReadTelegram(r));
-            }
-
-            return list;
-        }, ct);
+        return (where, parameters);
     }
 
     /// <summary>

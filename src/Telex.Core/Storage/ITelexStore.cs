@@ -117,6 +117,9 @@ public interface ITelexStore : IAsyncDisposable
     /// <summary>Lists or searches the register, newest first.</summary>
     Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default);
 
+    /// <summary>Counts the entries a query matches (ignoring its limit and offset).</summary>
+    Task<long> CountAsync(RegisterQuery query, CancellationToken ct = default);
+
     /// <summary>Serials received from a counterpart (ascending), to find gaps.</summary>
     Task<IReadOnlyList<long>> ReceivedSerialsAsync(string peerDid, CancellationToken ct = default);
 

@@ -44,7 +44,7 @@ public sealed class ExchangeTests
     [Fact]
     public async Task Three_agencies_exchange_telegrams_concurrently_each_registered_once_without_gaps()
     {
-        const int perDirection = 100;
+        const int perDirection = 1000;
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await using var c = await TestAgency.StartAsync("Charlie");
@@ -71,15 +71,21 @@ public sealed class ExchangeTests
         foreach (var from in agencies)
         {
             await Eventually.UntilAsync(
-                () => from.Store.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered, Limit = 1000 }),
-                list => list.Count == 2 * perDirection, TimeSpan.FromSeconds(120), $"{from.Identity.Name}: every telegram delivered");
+                () => from.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+                n => n == 2 * perDirection, TimeSpan.FromSeconds(120), $"{from.Identity.Name}: every telegram delivered");
         }
 
         foreach (var to in agencies)
         {
-            var inbound = await to.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000 });
+            var inbound = new List<TelegramRecord>();
+            for (int offset = 0; offset < 2 * perDirection; offset += 1000)
+            {
+                inbound.AddRange(await to.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000, Offset = offset }));
+            }
+
             Assert.Equal(2 * perDirection, inbound.Count);
             Assert.Equal(Enumerable.Range(1, 2 * perDirection).Select(n => (long)n), inbound.Select(t => t.RegistryNumber).Order());
+            Assert.Equal(inbound.Count, inbound.Select(t => t.Id).Distinct().Count());
             foreach (var group in inbound.GroupBy(t => t.Counterpart))
             {
                 Assert.Equal(Enumerable.Range(1, perDirection).Select(n => (long)n), group.Select(t => t.Serial).Order());
