@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Telex.Core.Identity;
+using Telex.Storage.Sqlite;
+
+namespace Telex.TestKit;
+
+/// <summary>
+/// An agency run as a separate <c>telex serve</c> process, so that it can be killed (SIGKILL) and started again
+/// with the same data folder and port.
+/// </summary>
+public sealed class AgencyProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly string[] _settings;
+    private Process? _process;
+
+    private AgencyProcess(string directory, int port, string[] settings)
+    {
+        Directory = directory;
+        Port = port;
+        _settings = settings;
+    }
+
+    /// <summary>The data folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>The loopback port.</summary>
+    public int Port { get; }
+
+    /// <summary>The agency's DID, read from its key file.</summary>
+    public string Did { get; private set; } = "";
+
+    /// <summary>How many times it was killed.</summary>
+    public int Kills { get; private set; }
+
+    /// <summary>The path of the built <c>telex.dll</c>, beside this test's own build output.</summary>
+    public static string CliPath
+    {
+        get
+        {
+            var bin = new DirectoryInfo(AppContext.BaseDirectory);
+            string configuration = bin.Parent!.Name;
+            var root = bin;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Telex.slnx")))
+            {
+                root = root.Parent;
+            }
+
+            string path = Path.Combine(root!.FullName, "src", "Telex.Cli", "bin", configuration, "net10.0", "telex.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("build src/Telex.Cli first", path);
+        }
+    }
+
+    /// <summary>
+    /// Creates an agency with <c>telex init</c> on a free loopback port. <paramref name="settings"/> are passed to
+    /// <c>telex serve</c> as <c>--set</c> pairs.
+    /// </summary>
+    public static async Task<AgencyProcess> InitAsync(string name, params string[] settings)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "telex-proc-" + Guid.NewGuid().ToString("N")[..12]);
+        int port = FreePort();
+        var (code, output) = await RunCliAsync(["init", "--data", directory, "--name", name, "--listen", $"http://127.0.0.1:{port}"]).ConfigureAwait(false);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"telex init failed ({code}): {output}");
+        }
+
+        var agency = new AgencyProcess(directory, port, settings);
+        using var identity = AgencyIdentity.Load(Path.Combine(directory, "keys.json"));
+        agency.Did = identity.Did;
+        return agency;
+    }
+
+    /// <summary>Opens the agency's database from this process (SQLite in WAL mode allows it while the agency runs).</summary>
+    public SqliteStore OpenStore() => new(Path.Combine(Directory, "telex.db"), fullSync: false);
+
+    /// <summary>Loads the agency's identity (for building messages in its name in test setup).</summary>
+    public AgencyIdentity LoadIdentity() => AgencyIdentity.Load(Path.Combine(Directory, "keys.json"));
+
+    /// <summary>Starts <c>telex serve</c> and waits until /health answers.</summary>
+    public async Task StartAsync()
+    {
+        var args = new List<string> { CliPath, "serve", "--data", Directory };
+        foreach (string s in _settings)
+        {
+            args.Add("--set");
+            args.Add(s);
+        }
+
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start telex serve");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Eventually.UntilAsync(async () =>
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"telex serve exited with {_process.ExitCode}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync(new Uri($"http://127.0.0.1:{Port}/health")).ConfigureAwait(false);
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, ok => ok, TimeSpan.FromSeconds(60), $"telex serve on port {Port} answers /health").ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the process with SIGKILL: no shutdown, no flushing.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        _process.Dispose();
+        _process = null;
+        Kills++;
+    }
+
+    /// <summary>Runs the CLI to completion and returns its exit code and output.</summary>
+    public static async Task<(int Code, string Output)> RunCliAsync(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(CliPath);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+    }
+
+    private static int FreePort()
+    {
+        // The port is taken by the child only when it starts; nothing else on this machine binds ephemeral
+        // loopback ports for listening in the meantime, and a clash shows as a failed start, not a wrong result.
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>Kills the process if running and deletes the data folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync().ConfigureAwait(false);
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
