@@ -1,0 +1,104 @@
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.TestKit;
+
+namespace Telex.Server.Tests.Federation;
+
+public sealed class TieTests
+{
+    [Fact]
+    public async Task An_invitation_establishes_a_tie_both_sides_see_the_same_fingerprint_and_verify_it()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        var invitation = await a.Agency.CreateInvitationAsync();
+
+        var pending = await b.Agency.AcceptInvitationAsync(invitation.Code);
+        Assert.Equal(TieStatus.Invited, pending.Status);
+        var atB = await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established,
+            TimeSpan.FromSeconds(20), "B holds the tie");
+        var atA = await a.Store.GetTieAsync(b.Did);
+
+        Assert.Equal(TieStatus.Established, atA!.Status);
+        Assert.Equal("Alpha", atB!.PeerName);
+        Assert.Equal("Bravo", atA.PeerName);
+        Assert.False(atA.Verified);
+        Assert.Equal(a.Agency.FingerprintWith(b.Did), b.Agency.FingerprintWith(a.Did));
+        Assert.Matches(@"^(\d{5} ){5}\d{5}$", a.Agency.FingerprintWith(b.Did));
+        Assert.True((await a.Agency.VerifyTieAsync(b.Did)).Verified);
+    }
+
+    [Fact]
+    public async Task Terms_proposed_by_one_side_take_effect_on_both_when_the_other_signs()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+
+        var proposed = await a.Agency.ProposeTermsAsync(b.Did, TieTerms.Default with { MaxTelegramBytes = 2048, ReadReceipts = true });
+        Assert.Equal(1, proposed.Terms.Version);
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "B sees the proposal");
+        Assert.Equal(1, (await b.Store.GetTieAsync(a.Did))!.Terms.Version);
+
+        await b.Agency.SignProposedTermsAsync(a.Did);
+
+        var atA = await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.Version == 2, TimeSpan.FromSeconds(20), "A has the signed terms");
+        Assert.Equal(2048, atA!.Terms.MaxTelegramBytes);
+        Assert.True(atA.Terms.ReadReceipts);
+        Assert.Null(atA.ProposedTerms);
+        Assert.Equal(2048, (await b.Store.GetTieAsync(a.Did))!.Terms.MaxTelegramBytes);
+
+        // The new limit holds at both ends.
+        var tooLong = new TelegramDraft { To = b.Did, Subject = "Long", Body = new string('x', 4096) };
+        await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(tooLong, "officer"));
+    }
+
+    [Fact]
+    public async Task Suspending_holds_telegrams_resuming_releases_them_and_severing_is_final()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+
+        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, TimeSpan.FromSeconds(20), "B sees the suspension");
+        await Assert.ThrowsAsync<TelexException>(() => b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "S", Body = "B" }, "officer"));
+
+        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(20), "B sees the resumption");
+        var sent = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Resumed", Body = "Flows again." }, "officer");
+        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+            TimeSpan.FromSeconds(20), "delivered after resuming");
+
+        await b.Agency.ChangeTieStatusAsync(a.Did, TieStatus.Severed);
+        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Severed, TimeSpan.FromSeconds(20), "A sees the severance");
+        await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established));
+    }
+
+    [Fact]
+    public async Task A_read_receipt_is_sent_when_the_tie_allows_and_the_telegram_is_first_opened()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        await a.Agency.ProposeTermsAsync(b.Did, TieTerms.Default with { ReadReceipts = true });
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "proposal arrives");
+        await b.Agency.SignProposedTermsAsync(a.Did);
+        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.ReadReceipts == true, TimeSpan.FromSeconds(20), "terms signed");
+        using var events = a.Agency.Events.Subscribe();
+
+        var sent = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Read me", Body = "Please." }, "officer");
+        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "arrived");
+        Assert.True(await b.Agency.MarkReadAsync(sent.Id));
+        Assert.False(await b.Agency.MarkReadAsync(sent.Id));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        AgencyEvent e;
+        do
+        {
+            e = await events.Reader.ReadAsync(cts.Token);
+        }
+        while (e.Kind != "telegram.read");
+        Assert.Equal(sent.Id, e.TelegramId);
+    }
+}
