@@ -2,6 +2,7 @@
 using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Storage;
+using Telex.Server.Api;
 using Telex.Server.Federation;
 using Telex.Server.Hosting;
 
@@ -54,11 +55,16 @@ public static class AgencyServer
         builder.Services.AddSingleton(sp => new Agency(identity, store, sp.GetRequiredService<ITransport>(), options.Delivery,
             TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>()));
         builder.Services.AddHostedService<DispatcherService>();
+        builder.Services.AddClientApi();
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.MapPost("/didcomm", DidCommEndpoint.HandleAsync).DisableAntiforgery();
-        app.MapGet("/health", (Agency agency) => Results.Ok(new { status = "ok", did = agency.Identity.Did, name = agency.Identity.Name }));
+        app.UseClientApi();
+
+        // The only anonymous endpoints: peers authenticate by the DIDComm signature, and a health check says nothing secret.
+        app.MapPost("/didcomm", DidCommEndpoint.HandleAsync).DisableAntiforgery().AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/health", (Agency agency) => Results.Ok(new { status = "ok", did = agency.Identity.Did, name = agency.Identity.Name }))
+            .AllowAnonymous().WithTags("Health").WithName("Health");
+        app.MapClientApi();
         return app;
     }
 }

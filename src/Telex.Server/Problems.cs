@@ -1,8 +1,14 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 using Telex.Core;
 
 namespace Telex.Server;
 
-/// <summary>The one place errors become RFC 9457 problem documents.</summary>
+/// <summary>
+/// The one place errors become RFC 9457 problem documents. Every document has a <c>type</c> under
+/// <see cref="TypeBase"/>, a <c>title</c>, the <c>status</c>, a <c>detail</c> and a short <c>code</c> extension
+/// (the last segment of the type) for scripts; a validation problem also names the <c>field</c>.
+/// </summary>
 internal static class Problems
 {
     public const string TypeBase = "https://telex.dev/problems/";
@@ -11,7 +17,7 @@ internal static class Problems
         Results.Problem(detail: detail, statusCode: status, title: TitleOf(status), type: TypeBase + code,
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
-    public static IResult From(TelexException e) => e.Kind switch
+    public static ProblemHttpResult From(TelexException e) => e.Kind switch
     {
         TelexErrorKind.Invalid => Problem(400, "invalid", e.Message),
         TelexErrorKind.NotFound => Problem(404, "not-found", e.Message),
@@ -20,8 +26,40 @@ internal static class Problems
         _ => Problem(502, "peer", e.Message),
     };
 
-    public static IResult Problem(int status, string code, string detail) =>
-        Results.Problem(detail: detail, statusCode: status, title: TitleOf(status), type: TypeBase + code);
+    public static ProblemHttpResult Problem(int status, string code, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: TitleOf(status), type: TypeBase + code,
+            extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>A request field is missing or wrong (400); <paramref name="field"/> is its JSON or query name.</summary>
+    public static ProblemHttpResult Invalid(string field, string detail) =>
+        TypedResults.Problem(detail: $"{field}: {detail}", statusCode: 400, title: TitleOf(400), type: TypeBase + "invalid",
+            extensions: new Dictionary<string, object?> { ["code"] = "invalid", ["field"] = field });
+
+    /// <summary>The JSON body could not be read; <paramref name="field"/> is where, when known.</summary>
+    public static ProblemHttpResult MalformedJson(string? field) =>
+        field is null
+            ? Problem(400, "malformed-json", "the request body is not valid JSON")
+            : TypedResults.Problem(detail: $"{field}: malformed JSON or a value of the wrong type", statusCode: 400, title: TitleOf(400),
+                type: TypeBase + "malformed-json", extensions: new Dictionary<string, object?> { ["code"] = "malformed-json", ["field"] = field });
+
+    public static ProblemHttpResult NotFound(string detail) => Problem(404, "not-found", detail);
+
+    public static ProblemHttpResult Unauthorized(string detail) => Problem(401, "unauthorized", detail);
+
+    public static ProblemHttpResult TooLarge(long limit) => Problem(413, "too-large", $"request bodies are limited to {limit} bytes");
+
+    /// <summary>A response that has a status but no body yet (from routing, Kestrel or model binding).</summary>
+    public static ProblemHttpResult ForStatus(int status) => status switch
+    {
+        400 => Problem(400, "bad-request", "the request is malformed"),
+        401 => Unauthorized("a bearer token is required"),
+        403 => Problem(403, "forbidden", "your role does not allow this"),
+        404 => NotFound("no such resource"),
+        405 => Problem(405, "method-not-allowed", "this resource does not support the method"),
+        413 => Problem(413, "too-large", "the request body is too large"),
+        415 => Problem(415, "media-type", "send application/json"),
+        _ => Problem(status, "error", "the request failed"),
+    };
 
     private static string TitleOf(int status) => status switch
     {
@@ -29,9 +67,11 @@ internal static class Problems
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not found",
+        405 => "Method not allowed",
         409 => "Conflict",
         413 => "Too large",
         415 => "Unsupported media type",
+        500 => "Internal error",
         502 => "Counterpart refused or unreachable",
         _ => "Error",
     };

@@ -59,6 +59,8 @@ public sealed partial class SqliteStore
                 list.Add(ReadOutbox(r));
             }
 
+            // RETURNING gives rows in the order they were updated, not the sub-select's order.
+            list.Sort((x, y) => x.Precedence != y.Precedence ? y.Precedence.CompareTo(x.Precedence) : x.DueAt.CompareTo(y.DueAt));
             return list;
         }, ct);
 

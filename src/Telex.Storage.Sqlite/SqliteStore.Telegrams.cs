@@ -253,7 +253,9 @@ public sealed partial class SqliteStore
     /// </summary>
     internal static string FtsQuery(string text)
     {
-        var terms = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        // Control characters (NUL above all) end an FTS5 string early; they are never part of a word.
+        var cleaned = new string(text.Select(ch => char.IsControl(ch) ? ' ' : ch).ToArray());
+        var terms = cleaned.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Take(32)
             .Select(w =>
             {
@@ -261,7 +263,10 @@ public sealed partial class SqliteStore
                 string core = (prefix ? w[..^1] : w).Replace("\"", "\"\"", StringComparison.Ordinal);
                 return "\"" + core + "\"" + (prefix ? "*" : "");
             });
-        return string.Join(' ', terms);
+        string query = string.Join(' ', terms);
+
+        // Nothing searchable left: a phrase that matches nothing, rather than an FTS5 syntax error.
+        return query.Length == 0 ? "\"\"" : query;
     }
 
     /// <inheritdoc/>

@@ -105,8 +105,8 @@ public abstract partial class StoreComplianceTests
         AssertSameFields(item, Assert.Single(await Store.ClaimDueAsync(item.DueAt, 10, Lease, "node-a")));
     }
 
-    [Fact]
-    public async Task Claims_take_the_highest_precedence_first_then_the_earliest_due()
+    /// <summary>Six items: two flash, one priority, two routine due, one flash not yet due.</summary>
+    private async Task<OutboxItem[]> EnqueueMixedPrecedenceAsync()
     {
         var routineOldest = MessageItem(Alpha, Now - TimeSpan.FromMinutes(30));
         var flashLater = MessageItem(Alpha, Now - TimeSpan.FromMinutes(1), Precedence.Flash);
@@ -119,11 +119,34 @@ public abstract partial class StoreComplianceTests
             await Store.EnqueueAsync(item);
         }
 
-        var first = await Store.ClaimDueAsync(Now, 2, Lease, "node-a");
-        var rest = await Store.ClaimDueAsync(Now, 10, Lease, "node-a");
+        // In the order they must be claimed; the item not yet due last.
+        return [flashEarlier, flashLater, priority, routineOldest, routineNewer, flashNotDue];
+    }
 
-        Assert.Equal([flashEarlier.Id, flashLater.Id], first.Select(i => i.Id));
-        Assert.Equal([priority.Id, routineOldest.Id, routineNewer.Id], rest.Select(i => i.Id));
+    [Fact]
+    public async Task Claims_take_the_highest_precedence_first_then_the_earliest_due()
+    {
+        var expected = await EnqueueMixedPrecedenceAsync();
+
+        var firstTwo = await Store.ClaimDueAsync(Now, 2, Lease, "node-a");
+        var claimedOneByOne = new List<Guid>();
+        for (int i = 0; i < 4; i++)
+        {
+            claimedOneByOne.AddRange((await Store.ClaimDueAsync(Now, 1, Lease, "node-a")).Select(c => c.Id));
+        }
+
+        Assert.Equal(new[] { expected[0].Id, expected[1].Id }.Order(), firstTwo.Select(i => i.Id).Order());
+        Assert.Equal([expected[2].Id, expected[3].Id, expected[4].Id], claimedOneByOne);
+    }
+
+    [Fact]
+    public async Task Claimed_items_are_returned_highest_precedence_first_then_earliest_due()
+    {
+        var expected = await EnqueueMixedPrecedenceAsync();
+
+        var claimed = await Store.ClaimDueAsync(Now, 10, Lease, "node-a");
+
+        Assert.Equal(expected[..5].Select(i => i.Id), claimed.Select(i => i.Id));
     }
 
     [Fact]
@@ -169,16 +192,20 @@ public abstract partial class StoreComplianceTests
         {
             await go.Task;
             var mine = new List<Guid>();
-            while (true)
+
+            // Bounded, so that a store handing out the same items again fails the test instead of hanging it.
+            for (int round = 0; round < items; round++)
             {
                 var claimed = await Store.ClaimDueAsync(Now, 7, Lease, $"node-{n}");
                 if (claimed.Count == 0)
                 {
-                    return mine;
+                    break;
                 }
 
                 mine.AddRange(claimed.Select(c => c.Id));
             }
+
+            return mine;
         })).ToArray();
         go.SetResult();
         var all = (await Task.WhenAll(nodes)).SelectMany(ids => ids).ToList();

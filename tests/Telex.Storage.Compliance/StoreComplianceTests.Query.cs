@@ -170,6 +170,27 @@ public abstract partial class StoreComplianceTests
         Assert.Equal(1000, capped.Count);
         Assert.Equal(2, capped[^1].RegistryNumber);
         Assert.Equal([1], (await Store.QueryAsync(new RegisterQuery { Limit = 1000, Offset = 1000 })).Select(r => r.RegistryNumber));
+        Assert.Equal(n, await Store.CountAsync(new RegisterQuery()));
+    }
+
+    [Fact]
+    public async Task Counting_applies_every_filter_and_the_text_but_ignores_limit_and_offset()
+    {
+        var s = await SeedRegisterAsync();
+
+        Assert.Equal(4, await Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(4, await Store.CountAsync(new RegisterQuery { Limit = 1, Offset = 3 }));
+        Assert.Equal(4, await Store.CountAsync(new RegisterQuery { Offset = 10 }));
+        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Counterpart = Alpha, Limit = 1 }));
+        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { IssueId = "issue-1" }));
+        Assert.Equal(1, await Store.CountAsync(new RegisterQuery { Precedence = Precedence.Flash }));
+        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Status = TelegramStatus.Registered }));
+        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
+        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { From = s[1].RegisteredAt, Until = s[3].RegisteredAt }));
+        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Text = "aid" }));
+        Assert.Equal(1, await Store.CountAsync(new RegisterQuery { Text = "aid", Direction = Direction.Inbound }));
+        Assert.Equal(0, await Store.CountAsync(new RegisterQuery { Text = "Moscow" }));
+        Assert.Equal(0, await Store.CountAsync(new RegisterQuery { Counterpart = Charlie }));
     }
 
     [Fact]

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Telex.Cli.Client;
+
+/// <summary>
+/// The agency's client HTTP API. A refusal becomes a <see cref="CliException"/> carrying the problem document's
+/// detail and the exit code for its status; an agency that cannot be reached becomes exit code 6.
+/// </summary>
+internal sealed class ApiClient : IDisposable
+{
+    /// <summary>Largest response read: a page of the register with bodies, far below this.</summary>
+    private const long MaxResponseBytes = 64L * 1024 * 1024;
+
+    private readonly HttpClient _http;
+    private readonly string _display;
+
+    public ApiClient(Uri baseUri, string? token, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        BaseUri = baseUri;
+        _display = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), AllowAutoRedirect = false };
+        _http = new HttpClient(handler)
+        {
+            BaseAddress = new Uri(baseUri.AbsoluteUri.TrimEnd('/') + "/"),
+            Timeout = timeout ?? TimeSpan.FromSeconds(100),
+            MaxResponseContentBufferSize = MaxResponseBytes,
+        };
+        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    /// <summary>The agency's base URL.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>Parses and checks an agency URL given by the user.</summary>
+    public static Uri ParseUrl(string text, string source)
+    {
+        if (!Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CliException(ExitCodes.Usage, $"{source} '{text}' is not an http:// or https:// URL");
+        }
+
+        return uri;
+    }
+
+    /// <summary>GET, returning the JSON body.</summary>
+    public Task<JsonElement> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
+
+    /// <summary>POST with a JSON body, returning the JSON body (default for an empty response).</summary>
+    public Task<JsonElement> PostAsync(string path, JsonNode? body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body ?? new JsonObject(), ct);
+
+    /// <summary>GET a text body.</summary>
+    public async Task<string> GetTextAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Relative(path));
+        request.Headers.Accept.Clear();
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/plain"));
+        using var response = await SendRawAsync(request, ct).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, Relative(path));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+
+        using var response = await SendRawAsync(request, ct).ConfigureAwait(false);
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            return default;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new CliException(ExitCodes.Unexpected, $"the agency at {_display} answered {path} with something that is not JSON: {e.Message}");
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.StatusCode is null)
+        {
+            string why = e.InnerException?.Message ?? e.Message;
+            throw new CliException(ExitCodes.Unreachable, $"cannot reach the agency at {_display}: {why}");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new CliException(ExitCodes.Unreachable, $"the agency at {_display} did not answer within {_http.Timeout.TotalSeconds:0} s");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            int status = (int)response.StatusCode;
+            string detail = await ProblemDetailAsync(response, ct).ConfigureAwait(false);
+            throw new CliException(ExitCodes.ForStatus(status), detail);
+        }
+    }
+
+    /// <summary>The RFC 9457 problem document's detail, else its title, else a sentence for the status.</summary>
+    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        string text = "";
+        try
+        {
+            text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.Str("detail") is { Length: > 0 } detail)
+            {
+                return detail;
+            }
+
+            if (doc.RootElement.Str("title") is { Length: > 0 } title)
+            {
+                return title;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => "not signed in, or the session has expired: run telex login",
+            HttpStatusCode.Forbidden => "your role does not allow this",
+            HttpStatusCode.NotFound => "not found",
+            _ => $"the agency answered {(int)response.StatusCode} {response.ReasonPhrase}{(text.Length is > 0 and < 200 ? ": " + text : "")}",
+        };
+    }
+
+    private static Uri Relative(string path) => new(path.TrimStart('/'), UriKind.Relative);
+}

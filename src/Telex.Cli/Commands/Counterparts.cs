@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+using Telex.Cli.Client;
+
+namespace Telex.Cli.Commands;
+
+/// <summary>Lets a person name a counterpart by its display name where the API wants its DID.</summary>
+internal static class Counterparts
+{
+    /// <summary>The DID for <paramref name="didOrName"/>: a DID as given, else the one counterpart with that name.</summary>
+    public static async Task<string> ResolveAsync(ApiClient api, string didOrName, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentException.ThrowIfNullOrWhiteSpace(didOrName);
+        if (didOrName.StartsWith("did:", StringComparison.Ordinal))
+        {
+            return didOrName;
+        }
+
+        var ties = await api.GetAsync("api/ties", ct).ConfigureAwait(false);
+        var matches = ties.Items()
+            .Where(t => string.Equals(t.Str("peerName"), didOrName, StringComparison.OrdinalIgnoreCase) && t.Str("peerDid") is not null)
+            .ToList();
+        return matches.Count switch
+        {
+            1 => matches[0].Str("peerDid")!,
+            0 => throw new CliException(ExitCodes.NotFound, $"no counterpart named '{didOrName}'; telex tie list shows the known ones"),
+            _ => throw new CliException(ExitCodes.Usage, $"{matches.Count} counterparts are named '{didOrName}'; give the DID"),
+        };
+    }
+
+    /// <summary>The API path of a tie.</summary>
+    public static string TiePath(string did, string? action = null) =>
+        "api/ties/" + Uri.EscapeDataString(did) + (action is null ? "" : "/" + action);
+
+    /// <summary>A counterpart's display name for messages.</summary>
+    public static string NameOf(JsonElement tie, string fallback) => tie.Str("peerName") ?? fallback;
+}

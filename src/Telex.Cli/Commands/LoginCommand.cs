@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+
+using Telex.Cli.Client;
+
+namespace Telex.Cli.Commands;
+
+/// <summary><c>telex login</c>: signs in and stores the session for later commands.</summary>
+internal static class LoginCommand
+{
+    public static Command Create(Globals globals)
+    {
+        var client = new ClientOptions();
+        var name = new Option<string>("--name", "-n") { Description = "The officer's sign-in name", Required = true, HelpName = "NAME" };
+        var stdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of stdin instead of prompting" };
+        var command = new Command("login", "Sign in to an agency and remember the session (in $XDG_CONFIG_HOME/telex/session.json)")
+        {
+            client.Url, name, stdin,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            var sessions = SessionStore.Default();
+            var url = client.ResolveUrl(parse, sessions);
+            string officer = parse.GetValue(name)!;
+            string password = Secrets.Read(terminal, parse.GetValue(stdin), $"Password for {officer} at {url}:");
+            using var api = new ApiClient(url, token: null);
+            var response = await api.PostAsync("api/session", new JsonObject { ["name"] = officer, ["password"] = password }, ct).ConfigureAwait(false);
+            string token = response.Str("token") ?? throw new CliException(ExitCodes.Unexpected, "the agency issued no token");
+            var expires = response.Time("expiresAt");
+            sessions.Save(url, new StoredSession(officer, token, expires));
+            var who = response.Obj("officer");
+            bool mustChange = who?.Bool("mustChangePassword") == true;
+            if (terminal.Json)
+            {
+                terminal.WriteJson(response);
+                return ExitCodes.Ok;
+            }
+
+            terminal.Line($"signed in to {SessionStore.Key(url)} as {officer}{(who?.Str("role") is { } role ? $" ({role})" : "")}; session valid until {Output.Terminal.Time(expires)}");
+            if (mustChange)
+            {
+                terminal.Line("You are signed in with a one-time password: choose your own now with telex password");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,222 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+using Telex.Cli.Client;
+using Telex.Cli.Output;
+
+namespace Telex.Cli.Commands;
+
+/// <summary><c>telex inbox</c>, <c>telex search</c> and <c>telex show</c>: reading the register.</summary>
+internal static class RegisterCommands
+{
+    /// <summary>Statuses a telegram can have.</summary>
+    public static readonly string[] Statuses = ["queued", "sent", "delivered", "failed", "registered"];
+
+    public static Command Inbox(Globals globals)
+    {
+        var client = new ClientOptions();
+        var filters = new Filters();
+        var all = new Option<bool>("--all") { Description = "Sent telegrams too, not only received ones" };
+        var command = client.AddTo(new Command("inbox", "List received telegrams, newest first") { all });
+        filters.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            using var api = client.Connect(parse);
+            string query = await filters.QueryAsync(parse, api, parse.GetValue(all) ? null : "inbound", null, ct).ConfigureAwait(false);
+            var list = await api.GetAsync("api/telegrams" + query, ct).ConfigureAwait(false);
+            Print(terminal, list, showDirection: parse.GetValue(all), empty: "no telegrams");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Search(Globals globals)
+    {
+        var client = new ClientOptions();
+        var filters = new Filters();
+        var text = new Argument<string>("TEXT") { Description = "Words to find in subjects, texts, attendees and originators" };
+        var command = client.AddTo(new Command("search", "Search the register, sent and received") { text });
+        filters.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            using var api = client.Connect(parse);
+            string query = await filters.QueryAsync(parse, api, null, parse.GetValue(text), ct).ConfigureAwait(false);
+            var list = await api.GetAsync("api/telegrams" + query, ct).ConfigureAwait(false);
+            Print(terminal, list, showDirection: true, empty: "nothing found");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    public static Command Show(Globals globals)
+    {
+        var client = new ClientOptions();
+        var id = new Argument<string>("ID") { Description = "The telegram's id (UUID) or its registry number here" };
+        var command = client.AddTo(new Command("show", "Print a telegram in the classic cable layout") { id });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            string key = parse.GetValue(id)!.Trim().TrimStart('#', '№').Replace("Nº", "", StringComparison.Ordinal).Trim();
+            using var api = client.Connect(parse);
+            JsonElement telegram;
+            if (Guid.TryParse(key, out var guid))
+            {
+                telegram = await api.GetAsync($"api/telegrams/{guid}", ct).ConfigureAwait(false);
+            }
+            else if (long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out long number) && number > 0)
+            {
+                telegram = await api.GetAsync($"api/register/{number}", ct).ConfigureAwait(false);
+            }
+            else
+            {
+                throw new CliException(ExitCodes.Usage, $"'{parse.GetValue(id)}' is neither a telegram id (UUID) nor a registry number");
+            }
+
+            if (terminal.Json)
+            {
+                terminal.WriteJson(telegram);
+                return ExitCodes.Ok;
+            }
+
+            string telegramId = telegram.Str("id") ?? guid.ToString();
+            string direction = telegram.Str("direction") is { } d ? "?direction=" + Uri.EscapeDataString(d) : "";
+            string cable = await api.GetTextAsync($"api/telegrams/{Uri.EscapeDataString(telegramId)}/cable{direction}", ct).ConfigureAwait(false);
+            terminal.Stdout.Write(cable.EndsWith('\n') ? cable : cable + "\n");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Print(Terminal terminal, JsonElement list, bool showDirection, string empty)
+    {
+        if (terminal.Json)
+        {
+            terminal.WriteJson(list);
+            return;
+        }
+
+        var items = list.Items().ToList();
+        if (items.Count == 0)
+        {
+            terminal.Line(empty);
+            return;
+        }
+
+        var headers = new List<string> { "Nº", "Serial", "Time" };
+        if (showDirection)
+        {
+            headers.Add("Dir");
+        }
+
+        headers.AddRange(["Counterpart", "Precedence", "Subject", "Issue", "Status"]);
+        int subject = headers.IndexOf("Subject");
+        terminal.Table(headers, items.Select(t =>
+        {
+            bool inbound = string.Equals(t.Str("direction"), "inbound", StringComparison.OrdinalIgnoreCase);
+            var row = new List<string?>
+            {
+                inbound ? t.Str("registryNumber") : "—",
+                t.Str("serial"),
+                Terminal.Time(t.Time("registeredAt") ?? t.Time("releasedAt")),
+            };
+            if (showDirection)
+            {
+                row.Add(inbound ? "in" : "out");
+            }
+
+            row.AddRange(
+            [
+                t.Str("counterpartName") ?? Terminal.ShortDid(t.Str("counterpart")),
+                t.Str("precedence"),
+                t.Str("subject"),
+                t.Str("issueId"),
+                Status(t),
+            ]);
+            return row;
+        }), null, subject, subject + 1, subject + 2);
+    }
+
+    private static string? Status(JsonElement t)
+    {
+        string? status = t.Str("status");
+        if (t.Time("readAt") is not null && string.Equals(status, "registered", StringComparison.OrdinalIgnoreCase))
+        {
+            return "read";
+        }
+
+        return t.Str("failureReason") is { } reason ? $"{status}: {reason}" : status;
+    }
+
+    /// <summary>The register filters shared by inbox and search.</summary>
+    private sealed class Filters
+    {
+        private readonly Option<string?> _counterpart = new("--counterpart", "-c") { Description = "Only this counterpart (DID or name)", HelpName = "DID|NAME" };
+        private readonly Option<string?> _issue = new("--issue", "-i") { Description = "Only this issue", HelpName = "ID" };
+        private readonly Option<string?> _precedence = new("--precedence", "-p") { Description = "Only this precedence", HelpName = "PRECEDENCE" };
+        private readonly Option<string?> _status = new("--status") { Description = "Only this status", HelpName = "STATUS" };
+        private readonly Option<DateTimeOffset?> _since = new("--since") { Description = "Registered at or after (e.g. 2025-05-18 or 2025-05-18T17:18Z)", HelpName = "TIME" };
+        private readonly Option<DateTimeOffset?> _until = new("--until") { Description = "Registered before", HelpName = "TIME" };
+        private readonly Option<int> _limit = new("--limit") { Description = "Most telegrams listed (at most 1000)", DefaultValueFactory = _ => 50 };
+        private readonly Option<int> _offset = new("--offset") { Description = "Telegrams to skip, for paging", DefaultValueFactory = _ => 0 };
+
+        public Filters()
+        {
+            _precedence.AcceptOnlyFromAmong(SendCommand.Precedences);
+            _status.AcceptOnlyFromAmong(Statuses);
+            _limit.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() is < 1 or > 1000)
+                {
+                    r.AddError("--limit must be between 1 and 1000");
+                }
+            });
+            _offset.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < 0)
+                {
+                    r.AddError("--offset must not be negative");
+                }
+            });
+        }
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { _counterpart, _issue, _precedence, _status, _since, _until, _limit, _offset })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public async Task<string> QueryAsync(ParseResult parse, ApiClient api, string? direction, string? text, CancellationToken ct)
+        {
+            var query = new StringBuilder();
+            void Add(string name, string? value)
+            {
+                if (!string.IsNullOrEmpty(value))
+                {
+                    query.Append(query.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+                }
+            }
+
+            Add("direction", direction);
+            if (parse.GetValue(_counterpart) is { } counterpart)
+            {
+                Add("counterpart", await Counterparts.ResolveAsync(api, counterpart, ct).ConfigureAwait(false));
+            }
+
+            Add("issue", parse.GetValue(_issue));
+            Add("precedence", parse.GetValue(_precedence));
+            Add("status", parse.GetValue(_status));
+            Add("from", parse.GetValue(_since)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            Add("until", parse.GetValue(_until)?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            Add("q", text);
+            Add("limit", parse.GetValue(_limit).ToString(CultureInfo.InvariantCulture));
+            Add("offset", parse.GetValue(_offset) is > 0 and var o ? o.ToString(CultureInfo.InvariantCulture) : null);
+            return query.ToString();
+        }
+    }
+}

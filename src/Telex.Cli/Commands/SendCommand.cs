@@ -1,0 +1,214 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using Telex.Cli.Client;
+
+namespace Telex.Cli.Commands;
+
+/// <summary><c>telex send</c>: releases a telegram to a counterpart.</summary>
+internal static class SendCommand
+{
+    /// <summary>The precedences, lowest first.</summary>
+    public static readonly string[] Precedences = ["routine", "priority", "immediate", "flash"];
+
+    /// <summary>Largest text or attachment read from disk: the agency's default request limit (64 MiB).</summary>
+    private const long MaxFileBytes = 64L * 1024 * 1024;
+
+    private static readonly Dictionary<string, string> MediaTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".txt"] = "text/plain",
+        [".md"] = "text/markdown",
+        [".csv"] = "text/csv",
+        [".json"] = "application/json",
+        [".xml"] = "application/xml",
+        [".html"] = "text/html",
+        [".pdf"] = "application/pdf",
+        [".png"] = "image/png",
+        [".jpg"] = "image/jpeg",
+        [".jpeg"] = "image/jpeg",
+        [".gif"] = "image/gif",
+        [".zip"] = "application/zip",
+        [".docx"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        [".xlsx"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
+
+    public static Command Create(Globals globals)
+    {
+        var client = new ClientOptions();
+        var to = new Option<string>("--to") { Description = "The counterpart: its DID or its name", Required = true, HelpName = "DID|NAME" };
+        var subject = new Option<string>("--subject", "-s") { Description = "The subject line", Required = true, HelpName = "TEXT" };
+        var body = new Option<string?>("--body", "-b") { Description = "The text (else --body-file, else stdin)", HelpName = "TEXT" };
+        var bodyFile = new Option<FileInfo>("--body-file") { Description = "Read the text from a file", HelpName = "FILE" };
+        var precedence = new Option<string>("--precedence", "-p") { Description = "How urgent", DefaultValueFactory = _ => "routine" };
+        precedence.AcceptOnlyFromAmong(Precedences);
+        var issue = new Option<string?>("--issue", "-i") { Description = "The issue (thread) the telegram belongs to", HelpName = "ID" };
+        var onBehalfOf = new Option<string?>("--on-behalf-of") { Description = "The originator, when sending for someone else", HelpName = "WHO" };
+        var attendees = new Option<string[]>("--attendee") { Description = "Someone present when the information was passed (repeatable)", HelpName = "NAME" };
+        var references = new Option<Guid[]>("--reference") { Description = "An earlier telegram's id referred to (repeatable)", HelpName = "ID" };
+        var attachments = new Option<FileInfo[]>("--attach", "-a") { Description = "A file to attach (repeatable)", HelpName = "FILE" };
+        attachments.AcceptExistingOnly();
+        bodyFile.AcceptExistingOnly();
+        var wait = new Option<bool>("--wait") { Description = "Wait for the recipient's signed receipt" };
+        var timeout = TieCommands.Timeout();
+        var command = client.AddTo(new Command("send", "Release a telegram to a counterpart")
+        {
+            to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments, wait, timeout,
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            string text = await ReadBodyAsync(parse.GetValue(body), parse.GetValue(bodyFile), ct).ConfigureAwait(false);
+            var files = parse.GetValue(attachments) ?? [];
+            using var api = client.Connect(parse);
+            string recipient = await Counterparts.ResolveAsync(api, parse.GetValue(to)!, ct).ConfigureAwait(false);
+            var request = new JsonObject
+            {
+                ["to"] = recipient,
+                ["subject"] = parse.GetValue(subject),
+                ["body"] = text,
+                ["precedence"] = parse.GetValue(precedence),
+                ["issueId"] = parse.GetValue(issue),
+                ["onBehalfOf"] = parse.GetValue(onBehalfOf),
+                ["attendees"] = new JsonArray((parse.GetValue(attendees) ?? []).Select(a => (JsonNode)a).ToArray()),
+                ["references"] = new JsonArray((parse.GetValue(references) ?? []).Select(r => (JsonNode)r.ToString()).ToArray()),
+            };
+            var telegram = await terminal.WithStatusAsync(files.Length > 0 ? "Reading attachments…" : "Releasing…", async status =>
+            {
+                if (files.Length > 0)
+                {
+                    request["attachments"] = await ReadAttachmentsAsync(files, ct).ConfigureAwait(false);
+                    status($"Releasing with {files.Length} attachment{(files.Length == 1 ? "" : "s")}…");
+                }
+
+                var released = await api.PostAsync("api/telegrams", request, ct).ConfigureAwait(false);
+                if (parse.GetValue(wait) && released.Str("id") is { } id)
+                {
+                    status("Waiting for the recipient's receipt…");
+                    released = await WaitForDeliveryAsync(api, id, TieCommands.TimeoutOf(parse, timeout), ct).ConfigureAwait(false);
+                }
+
+                return released;
+            }).ConfigureAwait(false);
+
+            if (terminal.Json)
+            {
+                terminal.WriteJson(telegram);
+                return ExitCodes.Ok;
+            }
+
+            terminal.Fields(
+            [
+                ("Telegram", telegram.Str("id")),
+                ("To", telegram.Str("counterpartName") ?? telegram.Str("counterpart") ?? recipient),
+                ("Serial", telegram.Str("serial")),
+                ("Precedence", telegram.Str("precedence")),
+                ("Status", telegram.Str("status")),
+                ("Registered there as", telegram.Long("peerRegistryNumber") is { } n ? $"Nº {n}" : null),
+            ]);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Polls an outbound telegram until a receipt confirms delivery, it fails, or the deadline passes.</summary>
+    internal static async Task<JsonElement> WaitForDeliveryAsync(ApiClient api, string id, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            var telegram = await api.GetAsync($"api/telegrams/{Uri.EscapeDataString(id)}?direction=outbound", ct).ConfigureAwait(false);
+            switch (telegram.Str("status")?.ToLowerInvariant())
+            {
+                case "delivered":
+                    return telegram;
+                case "failed":
+                    throw new CliException(ExitCodes.Unreachable, $"telegram {id} failed: {telegram.Str("failureReason") ?? "not delivered before it expired"}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new CliException(ExitCodes.Unreachable,
+                    $"telegram {id} is released and {telegram.Str("status")}, but no receipt arrived within {timeout.TotalSeconds:0} s; the agency keeps trying");
+            }
+
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+        }
+    }
+
+    private static async Task<string> ReadBodyAsync(string? body, FileInfo? file, CancellationToken ct)
+    {
+        if (body is not null && file is not null)
+        {
+            throw new CliException(ExitCodes.Usage, "give the text with --body or --body-file, not both");
+        }
+
+        if (body is not null)
+        {
+            return body;
+        }
+
+        if (file is not null)
+        {
+            CheckSize(file);
+            return await File.ReadAllTextAsync(file.FullName, Encoding.UTF8, ct).ConfigureAwait(false);
+        }
+
+        if (!Console.IsInputRedirected)
+        {
+            throw new CliException(ExitCodes.Usage, "no text: give --body, --body-file, or pipe the text on stdin");
+        }
+
+        var buffer = new char[64 * 1024];
+        var text = new StringBuilder();
+        int read;
+        while ((read = await Console.In.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            text.Append(buffer, 0, read);
+            if (text.Length > MaxFileBytes)
+            {
+                throw new CliException(ExitCodes.Usage, $"the text on stdin is larger than {MaxFileBytes / (1024 * 1024)} MiB");
+            }
+        }
+
+        return text.Length > 0 && !string.IsNullOrWhiteSpace(text.ToString())
+            ? text.ToString()
+            : throw new CliException(ExitCodes.Usage, "no text on stdin: give --body, --body-file, or pipe the text");
+    }
+
+    private static async Task<JsonArray> ReadAttachmentsAsync(FileInfo[] files, CancellationToken ct)
+    {
+        var array = new JsonArray();
+        long total = 0;
+        foreach (var file in files)
+        {
+            CheckSize(file);
+            total += file.Length;
+            if (total > MaxFileBytes)
+            {
+                throw new CliException(ExitCodes.Usage, $"the attachments together are larger than {MaxFileBytes / (1024 * 1024)} MiB");
+            }
+
+            byte[] content = await File.ReadAllBytesAsync(file.FullName, ct).ConfigureAwait(false);
+            array.Add(new JsonObject
+            {
+                ["name"] = file.Name,
+                ["mediaType"] = MediaTypes.GetValueOrDefault(file.Extension, "application/octet-stream"),
+                ["contentBase64"] = Convert.ToBase64String(content),
+            });
+        }
+
+        return array;
+    }
+
+    private static void CheckSize(FileInfo file)
+    {
+        if (file.Length > MaxFileBytes)
+        {
+            throw new CliException(ExitCodes.Usage, $"{file.FullName} is larger than {MaxFileBytes / (1024 * 1024)} MiB");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+using Telex.Cli.Hosting;
+using Telex.Server;
+
+namespace Telex.Cli.Commands;
+
+/// <summary><c>telex serve</c>: runs an agency until SIGINT or SIGTERM.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(Globals globals)
+    {
+        var data = Globals.Data();
+        var set = Globals.Set();
+        var level = new Option<LogLevel>("--log-level")
+        {
+            Description = "Least severe log level written to stderr",
+            DefaultValueFactory = _ => LogLevel.Information,
+        };
+        var format = new Option<string>("--log-format") { Description = "Log line format", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong(ServerLogging.Formats);
+        var command = new Command("serve", "Run the agency: federation endpoint, client API and delivery, until Ctrl-C or SIGTERM")
+        {
+            data, set, level, format,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            await using var agency = await AgencyFolder.OpenAsync(parse.GetValue(data)!, parse.GetValue(set)!, ct).ConfigureAwait(false);
+            var options = agency.Options;
+            AgencyFolder.CheckEndpoint(agency.Identity.Endpoint);
+            if (!string.Equals(agency.Identity.Endpoint, options.EffectiveEndpoint, StringComparison.Ordinal))
+            {
+                terminal.Warn($"the configured endpoint {options.EffectiveEndpoint} differs from the one in the agency's DID, {agency.Identity.Endpoint}; other agencies will post to the DID's");
+            }
+
+            if (!string.Equals(agency.Identity.Name, options.Name, StringComparison.Ordinal))
+            {
+                terminal.Warn($"the configured name '{options.Name}' differs from the identity's; the agency signs as '{agency.Identity.Name}'");
+            }
+
+            await using var app = AgencyServer.Build(options, agency.Identity, agency.Store,
+                logging: ServerLogging.Configure(parse.GetValue(level), parse.GetValue(format)!));
+            try
+            {
+                await app.StartAsync(ct).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new CliException(ExitCodes.Conflict, $"cannot listen on {options.Listen}: {e.Message}");
+            }
+
+            string url = app.Urls.FirstOrDefault() ?? options.Listen;
+            if (terminal.Json)
+            {
+                terminal.Stdout.WriteLine(new JsonObject
+                {
+                    ["event"] = "serving",
+                    ["name"] = agency.Identity.Name,
+                    ["url"] = url,
+                    ["did"] = agency.Identity.Did,
+                    ["endpoint"] = agency.Identity.Endpoint,
+                }.ToJsonString());
+            }
+            else
+            {
+                terminal.Line($"serving {agency.Identity.Name} at {url}");
+            }
+
+            terminal.Stdout.Flush();
+            try
+            {
+                await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (!terminal.Json)
+            {
+                terminal.Line($"stopped {agency.Identity.Name}");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,64 @@
+using Telex.Core.Model;
+
+namespace Telex.Cli.Demo;
+
+/// <summary>One telegram of the demonstration: from and to are agency indexes; <see cref="Replies"/> an earlier one's index.</summary>
+internal sealed record DemoTelegram(int From, int To, string Issue, Precedence Precedence, string Subject, string Body,
+    string? OnBehalfOf = null, IReadOnlyList<string>? Attendees = null, int? Replies = null);
+
+/// <summary>
+/// The demonstration network's agencies and traffic. The exchange retells the 1949 cable that inspired Telex
+/// (<c>shared/seed/cable-1949-05-18.txt</c>) between organizations of today: three issues raised by a visiting
+/// delegate, a bureau judged premature, aid granted, and a question referred to a regional office.
+/// </summary>
+internal static class DemoScript
+{
+    /// <summary>The admin password of every demonstration agency: known, so the demo can be explored at once.</summary>
+    public const string Password = "telex-demo-1949";
+
+    /// <summary>Agency names; twelve, as the cable's "12 countries".</summary>
+    public static readonly string[] Names =
+    [
+        "Lighthouse", "Meridian", "Harbor", "Summit", "Riverside", "Northgate", "Cedar", "Aurora", "Granite", "Willow", "Beacon", "Compass",
+    ];
+
+    public static IReadOnlyList<DemoTelegram> Telegrams(int agencies)
+    {
+        var list = new List<DemoTelegram>
+        {
+            new(0, 1, "regional-situation", Precedence.Priority, "A delegate has arrived with three issues",
+                "Yesterday our chair asked us to inform you of the following.\n\n"
+                + "The head of the northern field office has arrived. She has the authority to discuss three issues with you:\n"
+                + "1. The situation in the region.\n2. The creation of a joint information bureau.\n"
+                + "3. Aid with trained staff and equipment.\n\nWe ask for your views on each before the end of the week.",
+                OnBehalfOf: "the Chair", Attendees: ["A. Okafor", "L. Lindqvist", "R. Tanaka"]),
+            new(1, 0, "information-bureau", Precedence.Routine, "An information bureau is still premature",
+                "Our chair thinks that creating a joint information bureau is still premature. Of the twelve organizations "
+                + "in the region we have ties for now with only five, and with the others permanent ties have not been "
+                + "organized. We know little of their situation. It is better first to establish these ties, study the "
+                + "situation, and only then create the bureau. Until then we should limit ourselves to mutual agencies "
+                + "through which ideas on specific issues are exchanged as they arise.",
+                OnBehalfOf: "the Chair", Replies: 0),
+            new(0, 2, "aid-staff-equipment", Precedence.Immediate, "Aid with staff and equipment will be granted",
+                "Such aid will be granted. Two field teams have been formed, one of them experienced. We can transfer them "
+                + "at any time at your request; until you need them we will equip and train them. In addition, 200 "
+                + "volunteers are completing their training and can be sent in a month.",
+                Attendees: ["A. Okafor", "M. Haddad"]),
+            new(2, 0, "aid-staff-equipment", Precedence.Flash, "Please make the first field team ready",
+                "We ask that the first field team be made ready to move. We will take every step in this direction only "
+                + "after coordinating it with you.", Replies: 2),
+            new(1, 2, "trade-and-power", Precedence.Routine, "Trade and the hydroelectric station: referred to the regional office",
+                "As regards trade relations and the use of the hydroelectric station on the river, we suggest that your "
+                + "delegate go to the regional office and come to an agreement on these issues there."),
+            new(2, 1, "trade-and-power", Precedence.Priority, "Our delegate will travel to the regional office",
+                "Agreed. Our delegate will travel to the regional office next week to negotiate both questions.", Replies: 4),
+        };
+        for (int i = 3; i < agencies; i++)
+        {
+            list.Add(new(i, 0, "directory", Precedence.Routine, "Ties established",
+                $"{Names[i]} confirms its ties with every agency of this network and is ready to exchange ideas on specific issues as they arise."));
+        }
+
+        return list;
+    }
+}

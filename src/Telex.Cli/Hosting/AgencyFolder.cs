@@ -1,0 +1,227 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using Telex.Cli.Configuration;
+using Telex.Core;
+using Telex.Core.Identity;
+using Telex.Core.Model;
+using Telex.Core.Security;
+using Telex.Storage.Sqlite;
+
+namespace Telex.Cli.Hosting;
+
+/// <summary>An agency's identity and store, opened from its data folder; the caller disposes it.</summary>
+internal sealed class LocalAgency(string directory, TelexOptions options, AgencyIdentity identity, SqliteStore store) : IAsyncDisposable
+{
+    public string Directory { get; } = directory;
+
+    public TelexOptions Options { get; } = options;
+
+    public AgencyIdentity Identity { get; } = identity;
+
+    public SqliteStore Store { get; } = store;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync().ConfigureAwait(false);
+        Identity.Dispose();
+    }
+}
+
+/// <summary>
+/// An agency's data folder: <c>telex.json</c> (configuration), <c>keys.json</c> (the identity, 0600) and the SQLite
+/// database. <see cref="CreateAsync"/> is <c>telex init</c>; <see cref="OpenAsync"/> is what <c>telex serve</c> runs.
+/// </summary>
+internal static class AgencyFolder
+{
+    /// <summary>The identity's key file.</summary>
+    public const string KeyFile = "keys.json";
+
+    /// <summary>The first officer's sign-in name.</summary>
+    public const string FirstOfficer = "admin";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The files that mark a folder as holding an agency; the first one found, or null.</summary>
+    public static string? ExistingAgencyFile(string directory, TelexOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new[] { KeyFile, TelexConfiguration.FileName, options.Storage.Path }
+            .Select(f => Path.Combine(directory, f))
+            .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// Creates an agency in <paramref name="directory"/>: the configuration, a new identity whose DID carries
+    /// <see cref="TelexOptions.EffectiveEndpoint"/>, the migrated database and the first admin officer. Refuses a folder
+    /// that already holds an agency; on failure removes what it wrote.
+    /// </summary>
+    public static async Task<LocalAgency> CreateAsync(string directory, TelexOptions options, string adminPassword,
+        bool mustChangePassword, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        directory = Path.GetFullPath(directory);
+        if (ExistingAgencyFile(directory, options) is { } existing)
+        {
+            throw new CliException(ExitCodes.Conflict, $"{directory} already holds an agency ({Path.GetFileName(existing)}); choose an empty folder");
+        }
+
+        CheckEndpoint(options.EffectiveEndpoint);
+        CheckProvider(options);
+        bool createdDirectory = !Directory.Exists(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        string keys = Path.Combine(directory, KeyFile);
+        string database = DatabasePath(directory, options);
+        string config = Path.Combine(directory, TelexConfiguration.FileName);
+        AgencyIdentity? identity = null;
+        SqliteStore? store = null;
+        try
+        {
+            identity = AgencyIdentity.Create(options.Name, options.EffectiveEndpoint);
+            identity.Save(keys);
+            CreatePrivateFile(database);
+            store = new SqliteStore(database, fullSync: options.Storage.FullSync);
+            await store.MigrateAsync(ct).ConfigureAwait(false);
+            bool added = await store.AddOfficerAsync(new Officer
+            {
+                Name = FirstOfficer,
+                Role = Role.Admin,
+                PasswordHash = PasswordHasher.Hash(adminPassword),
+                CreatedAt = DateTimeOffset.UtcNow,
+                MustChangePassword = mustChangePassword,
+            }, ct).ConfigureAwait(false);
+            if (!added)
+            {
+                throw new CliException(ExitCodes.Conflict, $"the database {database} already has an officer named {FirstOfficer}");
+            }
+
+            // Written last: its presence means the folder is complete.
+            var json = new JsonObject { ["Name"] = options.Name, ["Listen"] = options.Listen };
+            if (options.PublicEndpoint is not null)
+            {
+                json["PublicEndpoint"] = options.PublicEndpoint;
+            }
+
+            await File.WriteAllTextAsync(config, json.ToJsonString(Indented) + "\n", ct).ConfigureAwait(false);
+            return new LocalAgency(directory, options, identity, store);
+        }
+        catch
+        {
+            if (store is not null)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+            }
+
+            identity?.Dispose();
+            foreach (string file in new[] { config, keys, database, database + "-wal", database + "-shm", keys + ".tmp" })
+            {
+                File.Delete(file);
+            }
+
+            if (createdDirectory && !Directory.EnumerateFileSystemEntries(directory).Any())
+            {
+                Directory.Delete(directory);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates an empty file readable by the owner only. The database holds password hashes and the register's
+    /// plaintext; SQLite gives its WAL and shared-memory files the database file's permissions.
+    /// </summary>
+    private static void CreatePrivateFile(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        new FileStream(path, options).Dispose();
+    }
+
+    /// <summary>Opens the agency in <paramref name="directory"/> with its configuration; migrates the database.</summary>
+    public static async Task<LocalAgency> OpenAsync(string directory, IEnumerable<string> overrides, CancellationToken ct)
+    {
+        directory = Path.GetFullPath(directory);
+        string keys = Path.Combine(directory, KeyFile);
+        if (!File.Exists(keys))
+        {
+            throw new CliException(ExitCodes.NotFound, $"no agency in {directory} (no {KeyFile}); create one with telex init --data {directory} --name NAME");
+        }
+
+        var options = TelexConfiguration.Load(directory, overrides);
+        CheckProvider(options);
+        AgencyIdentity identity;
+        try
+        {
+            identity = AgencyIdentity.Load(keys);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new CliException(ExitCodes.Usage, $"{keys}: {e.Message}");
+        }
+
+        var store = new SqliteStore(DatabasePath(directory, options), fullSync: options.Storage.FullSync);
+        try
+        {
+            await store.MigrateAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            identity.Dispose();
+            throw;
+        }
+
+        return new LocalAgency(directory, options, identity, store);
+    }
+
+    /// <summary>The database file; <see cref="StorageOptions.Path"/> is relative to the data folder.</summary>
+    public static string DatabasePath(string directory, TelexOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Path.Combine(directory, options.Storage.Path);
+    }
+
+    /// <summary>
+    /// Refuses a public endpoint other agencies would reach in plain HTTP across a network: telegrams are encrypted,
+    /// but the transport would expose who talks to whom and invite tampering. Plain HTTP is for loopback only.
+    /// </summary>
+    public static void CheckEndpoint(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new CliException(ExitCodes.Usage, $"the public endpoint '{endpoint}' is not an http(s) URL");
+        }
+
+        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+        {
+            throw new CliException(ExitCodes.Usage,
+                $"the public endpoint {endpoint} is plain http on a non-loopback address; put TLS in front and give the https URL with --endpoint (PublicEndpoint)");
+        }
+
+        if (uri.Port == 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"the public endpoint {endpoint} names no port; other agencies could not reach it");
+        }
+    }
+
+    private static void CheckProvider(TelexOptions options)
+    {
+        if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliException(ExitCodes.Usage, $"Storage:Provider '{options.Storage.Provider}' is not available in this build of telex; use sqlite");
+        }
+    }
+}

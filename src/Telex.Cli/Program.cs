@@ -1,0 +1,1 @@
+return await Telex.Cli.TelexCli.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authorization;
+
+using Telex.Core.Model;
+
+namespace Telex.Server.Api.Auth;
+
+/// <summary>Who may call what. Every role reads; releasing officers and admins send; admins manage; auditors only read.</summary>
+internal static class Policies
+{
+    /// <summary>Any signed-in officer.</summary>
+    public const string Read = "telex.read";
+
+    /// <summary>Releasing officers and admins: release telegrams.</summary>
+    public const string Send = "telex.send";
+
+    /// <summary>Admins: ties and officers.</summary>
+    public const string Admin = "telex.admin";
+
+    /// <summary>Auditors and admins: operational metrics.</summary>
+    public const string Metrics = "telex.metrics";
+
+    public static void Configure(AuthorizationOptions options)
+    {
+        // No schemes named here: the bearer scheme is the default, authenticated once per request by the middleware.
+        var signedIn = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        options.AddPolicy(Read, signedIn);
+        options.AddPolicy(Send, Roles(Role.ReleasingOfficer, Role.Admin));
+        options.AddPolicy(Admin, Roles(Role.Admin));
+        options.AddPolicy(Metrics, Roles(Role.Auditor, Role.Admin));
+
+        // No anonymous access to anything that does not say so (only the federation endpoint, health and sign-in do),
+        // including paths that match no endpoint: an anonymous caller cannot even probe which resources exist.
+        options.DefaultPolicy = signedIn;
+        options.FallbackPolicy = signedIn;
+    }
+
+    private static AuthorizationPolicy Roles(params Role[] roles) =>
+        new AuthorizationPolicyBuilder()
+            .RequireAuthenticatedUser()
+            .RequireRole(roles.Select(r => r.ToString()))
+            .Build();
+}

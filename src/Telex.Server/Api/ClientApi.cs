@@ -1,0 +1,134 @@
+using System.Diagnostics.Metrics;
+
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+using Telex.Core;
+using Telex.Server.Api.Auth;
+using Telex.Server.Api.Endpoints;
+using Telex.Server.Api.Metrics;
+
+namespace Telex.Server.Api;
+
+/// <summary>
+/// The client API of an agency node: bearer-token authentication and role policies, the JSON endpoints under
+/// <c>/api</c>, the event stream, the OpenAPI document and Prometheus metrics. Nothing here is anonymous but
+/// sign-in; every error is a problem document.
+/// </summary>
+internal static class ClientApi
+{
+    public static IServiceCollection AddClientApi(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+
+        // Unreadable bodies throw, so that ApiExceptionHandler answers them with a problem naming the field.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddSingleton<TokenRevocations>();
+        services.AddSingleton<SignInGuard>();
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);
+        services.AddAuthorization(Policies.Configure);
+
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<BearerSecurityTransformer>();
+            o.AddOperationTransformer<BearerSecurityTransformer>();
+        });
+
+        services.AddMetrics();
+        services.AddSingleton<TelexMetrics>();
+        services.AddHostedService<MetricsService>();
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("telex"))
+            .WithMetrics(metrics => metrics.AddMeter(TelexMetrics.MeterName).AddPrometheusExporter());
+        services.ConfigureOpenTelemetryMeterProvider((sp, builder) =>
+        {
+            // The meter is found by name process-wide; keep only this node's, or agencies sharing a process
+            // (tests, a demonstration network) would report each other's numbers.
+            var own = sp.GetRequiredService<IMeterFactory>();
+            builder.AddView(i => i.Meter.Name == TelexMetrics.MeterName && !ReferenceEquals(i.Meter.Scope, own)
+                ? MetricStreamConfiguration.Drop
+                : null);
+        });
+        return services;
+    }
+
+    /// <summary>Error handling, body limits, authentication and authorization, in that order.</summary>
+    public static WebApplication UseClientApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A TelexException of kind NotFound is a legitimate 404 answer, not a failed error page.
+            AllowStatusCode404Response = true,
+        });
+
+        // Whatever leaves with an error status and no body (routing, Kestrel limits, the framework) gets a problem.
+        var limit = app.Services.GetRequiredService<TelexOptions>().Api.MaxRequestBytes;
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode == 413
+            ? Problems.TooLarge(limit).ExecuteAsync(context.HttpContext)
+            : Problems.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
+        app.UseMiddleware<RequestLimits>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapClientApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api")
+            .RequireAuthorization(Policies.Read)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        var session = api.MapGroup("/session").WithTags("Session");
+        session.MapPost("", SignIn.HandleAsync).AllowAnonymous().WithName("SignIn");
+        session.MapDelete("", SignOut.Handle).WithName("SignOut");
+
+        var officers = api.MapGroup("/officers").WithTags("Officers");
+        officers.MapPost("/me/password", ChangePassword.HandleAsync).WithName("ChangePassword");
+        officers.MapGet("", ListOfficers.HandleAsync).RequireAuthorization(Policies.Admin).WithName("ListOfficers");
+        officers.MapPost("", CreateOfficer.HandleAsync).RequireAuthorization(Policies.Admin).WithName("CreateOfficer");
+
+        api.MapGet("/agency", GetAgency.Handle).WithTags("Agency").WithName("GetAgency");
+
+        var ties = api.MapGroup("/ties").WithTags("Ties");
+        ties.MapGet("", ListTies.HandleAsync).WithName("ListTies");
+        ties.MapGet("/{did}", GetTie.HandleAsync).WithName("GetTie");
+        var manageTies = ties.MapGroup("").RequireAuthorization(Policies.Admin);
+        manageTies.MapPost("/invitations", CreateInvitation.HandleAsync).WithName("CreateInvitation");
+        manageTies.MapPost("/accept", AcceptInvitation.HandleAsync).WithName("AcceptInvitation");
+        manageTies.MapPost("/{did}/verify", VerifyTie.HandleAsync).WithName("VerifyTie");
+        manageTies.MapPost("/{did}/suspend", SuspendTie.HandleAsync).WithName("SuspendTie");
+        manageTies.MapPost("/{did}/resume", ResumeTie.HandleAsync).WithName("ResumeTie");
+        manageTies.MapPost("/{did}/sever", SeverTie.HandleAsync).WithName("SeverTie");
+        manageTies.MapPost("/{did}/terms", ProposeTerms.HandleAsync).WithName("ProposeTerms");
+        manageTies.MapPost("/{did}/terms/sign", SignTerms.HandleAsync).WithName("SignTerms");
+
+        var telegrams = api.MapGroup("/telegrams").WithTags("Telegrams");
+        telegrams.MapPost("", SendTelegram.HandleAsync).RequireAuthorization(Policies.Send).WithName("SendTelegram");
+        telegrams.MapGet("", ListTelegrams.HandleAsync).WithName("ListTelegrams");
+        telegrams.MapGet("/{id:guid}", GetTelegram.HandleAsync).WithName("GetTelegram");
+        telegrams.MapGet("/{id:guid}/cable", GetCable.HandleAsync).WithName("GetCable");
+        api.MapGet("/register/{registryNumber:long}", GetRegisterEntry.HandleAsync).WithTags("Telegrams").WithName("GetRegisterEntry");
+
+        api.MapGet("/events", EventStream.Handle).WithTags("Events").WithName("Events");
+
+        app.MapOpenApi().RequireAuthorization(Policies.Read);
+        app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null,
+                configureBranchedPipeline: branch => branch.Use(async (context, next) =>
+                {
+                    await context.RequestServices.GetRequiredService<TelexMetrics>().RefreshDepthAsync(context.RequestAborted).ConfigureAwait(false);
+                    await next(context).ConfigureAwait(false);
+                }),
+                optionsName: null)
+            .RequireAuthorization(Policies.Metrics);
+        return app;
+    }
+}

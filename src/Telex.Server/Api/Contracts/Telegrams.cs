@@ -1,0 +1,128 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+using Telex.Core.Model;
+
+namespace Telex.Server.Api.Contracts;
+
+/// <summary><c>POST /api/telegrams</c>. The drafter and releasing officer are the signed-in officer.</summary>
+internal sealed record SendTelegramRequest(
+    string? To,
+    string? Subject,
+    string? Body,
+    Precedence? Precedence,
+    string? IssueId,
+    string? OnBehalfOf,
+    IReadOnlyList<string>? Attendees,
+    IReadOnlyList<Guid>? References,
+    IReadOnlyList<AttachmentUpload>? Attachments);
+
+/// <summary>An attachment to send, its content in base64.</summary>
+internal sealed record AttachmentUpload(string? Name, string? MediaType, string? ContentBase64);
+
+/// <summary>A register entry as listed. Outbound entries have registry number 0: numbers are given on arrival.</summary>
+internal record TelegramSummary
+{
+    public required Guid Id { get; init; }
+
+    public required Direction Direction { get; init; }
+
+    public required string Counterpart { get; init; }
+
+    public required string CounterpartName { get; init; }
+
+    public required long Serial { get; init; }
+
+    public required long RegistryNumber { get; init; }
+
+    public required TelegramStatus Status { get; init; }
+
+    public required Precedence Precedence { get; init; }
+
+    public required string Subject { get; init; }
+
+    public string? IssueId { get; init; }
+
+    public required DateTimeOffset RegisteredAt { get; init; }
+
+    public required DateTimeOffset ReleasedAt { get; init; }
+
+    public DateTimeOffset? DeliveredAt { get; init; }
+
+    public DateTimeOffset? ReadAt { get; init; }
+
+    public string? FailureReason { get; init; }
+
+    public static TelegramSummary From(TelegramRecord t, string counterpartName) => new()
+    {
+        Id = t.Id,
+        Direction = t.Direction,
+        Counterpart = t.Counterpart,
+        CounterpartName = counterpartName,
+        Serial = t.Serial,
+        RegistryNumber = t.RegistryNumber,
+        Status = t.Status,
+        Precedence = t.Precedence,
+        Subject = t.Subject,
+        IssueId = t.IssueId,
+        RegisteredAt = t.RegisteredAt,
+        ReleasedAt = t.ReleasedAt,
+        DeliveredAt = t.DeliveredAt,
+        ReadAt = t.ReadAt,
+        FailureReason = t.FailureReason,
+    };
+}
+
+/// <summary>A register entry in full: the text, who wrote and released it, the signed original and the receipt.</summary>
+internal sealed record TelegramView : TelegramSummary
+{
+    public required string Body { get; init; }
+
+    public string? OnBehalfOf { get; init; }
+
+    public string? Drafter { get; init; }
+
+    public string? ReleasingOfficer { get; init; }
+
+    public string? SenderName { get; init; }
+
+    public required IReadOnlyList<string> Attendees { get; init; }
+
+    public required IReadOnlyList<Guid> References { get; init; }
+
+    public required IReadOnlyList<AttachmentView> Attachments { get; init; }
+
+    public required string ContentHash { get; init; }
+
+    /// <summary>The recipient's registry number, from its receipt (outbound, once delivered).</summary>
+    public long? PeerRegistryNumber { get; init; }
+
+    /// <summary>The signed receipt as JSON text: received (outbound) or issued (inbound).</summary>
+    public string? Receipt { get; init; }
+
+    /// <summary>The signed original (JWS, JSON text) as sent or received.</summary>
+    public required string SignedOriginal { get; init; }
+
+    [SetsRequiredMembers]
+    private TelegramView(TelegramSummary summary, TelegramRecord t)
+        : base(summary)
+    {
+        Body = t.Body;
+        OnBehalfOf = t.OnBehalfOf;
+        Drafter = t.Drafter;
+        ReleasingOfficer = t.ReleasingOfficer;
+        SenderName = t.SenderName;
+        Attendees = t.Attendees;
+        References = t.References;
+        Attachments = t.Attachments.Select(a => new AttachmentView(a.Name, a.MediaType, a.Size, a.Sha256)).ToArray();
+        ContentHash = t.ContentHash;
+        PeerRegistryNumber = t.PeerRegistryNumber;
+        Receipt = t.Receipt is { } r ? Encoding.UTF8.GetString(r) : null;
+        SignedOriginal = Encoding.UTF8.GetString(t.SignedOriginal);
+    }
+
+    public static new TelegramView From(TelegramRecord t, string counterpartName) => new(TelegramSummary.From(t, counterpartName), t);
+}
+
+/// <summary>An attachment as the register keeps it: content-addressed by its SHA-256.</summary>
+internal sealed record AttachmentView(string Name, string MediaType, long Size, string Sha256);

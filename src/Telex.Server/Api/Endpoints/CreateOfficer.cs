@@ -1,0 +1,41 @@
+using System.Security.Claims;
+
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core.Storage;
+using Telex.Server.Api.Auth;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /api/officers</c> (admin): adds an officer with a one-time password, returned once, which the officer
+/// must change at first sign-in.
+/// </summary>
+internal static class CreateOfficer
+{
+    public static async Task<Results<Created<CreatedOfficer>, ProblemHttpResult>> HandleAsync(CreateOfficerRequest? request,
+        ClaimsPrincipal user, ITelexStore store, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    {
+        // An empty body is an empty object: the answer names the first missing field.
+        request ??= new CreateOfficerRequest(null, null);
+        if (Officers.CheckName(request.Name) is { } problem)
+        {
+            return Problems.Invalid("name", problem);
+        }
+
+        if (request.Role is not { } role)
+        {
+            return Problems.Invalid("role", "required: clerk, releasingofficer, admin or auditor");
+        }
+
+        string? password = await Officers.TryAddAsync(store, request.Name!, role, time.GetUtcNow(), ct);
+        if (password is null)
+        {
+            return Problems.Problem(409, "conflict", $"an officer named {request.Name} exists already");
+        }
+
+        ApiLog.OfficerCreated(loggers.CreateLogger(ApiLog.Category), user.OfficerName(), request.Name!, role);
+        return TypedResults.Created((string?)null, new CreatedOfficer(request.Name!, role, password));
+    }
+}

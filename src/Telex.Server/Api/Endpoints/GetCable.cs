@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using System.Text;
+
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Register;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary>
+/// <c>GET /api/telegrams/{id}/cable?direction=</c>: the telegram in the classic cable layout, as UTF-8 text. Like
+/// opening it, this marks an inbound telegram read (not for auditors).
+/// </summary>
+internal static class GetCable
+{
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> HandleAsync(Guid id, string? direction, ClaimsPrincipal user,
+        Agency agency, CancellationToken ct)
+    {
+        if (!QueryValues.TryEnum<Direction>(direction, "direction", out var d, out var problem))
+        {
+            return problem!;
+        }
+
+        var record = await RegisterReader.FindAsync(agency, id, d, ct);
+        if (record is null)
+        {
+            return Problems.NotFound($"no telegram {id} in the register");
+        }
+
+        record = await RegisterReader.OpenAsync(agency, record, user, ct);
+        string cable = CableFormat.Render(record, agency.Identity.Name, await RegisterReader.CounterpartNameAsync(agency, record, ct));
+        return TypedResults.Text(cable, "text/plain", Encoding.UTF8);
+    }
+}

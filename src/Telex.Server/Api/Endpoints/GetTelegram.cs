@@ -1,0 +1,34 @@
+using System.Security.Claims;
+
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary>
+/// <c>GET /api/telegrams/{id}?direction=</c>: one telegram in full; without a direction the inbound entry if there
+/// is one, else the outbound. Opening an inbound telegram marks it read (not for auditors).
+/// </summary>
+internal static class GetTelegram
+{
+    public static async Task<Results<Ok<TelegramView>, ProblemHttpResult>> HandleAsync(Guid id, string? direction, ClaimsPrincipal user,
+        Agency agency, CancellationToken ct)
+    {
+        if (!QueryValues.TryEnum<Direction>(direction, "direction", out var d, out var problem))
+        {
+            return problem!;
+        }
+
+        var record = await RegisterReader.FindAsync(agency, id, d, ct);
+        if (record is null)
+        {
+            return Problems.NotFound($"no telegram {id} in the register");
+        }
+
+        record = await RegisterReader.OpenAsync(agency, record, user, ct);
+        return TypedResults.Ok(TelegramView.From(record, await RegisterReader.CounterpartNameAsync(agency, record, ct)));
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core.Storage;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary><c>GET /api/officers</c> (admin): every officer, by name.</summary>
+internal static class ListOfficers
+{
+    public static async Task<Ok<OfficerView[]>> HandleAsync(ITelexStore store, TimeProvider time, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var officers = await store.ListOfficersAsync(ct);
+        return TypedResults.Ok(officers
+            .Select(o => new OfficerView(o.Name, o.Role, o.CreatedAt, o.MustChangePassword, o.LockedUntil is { } until && until > now))
+            .ToArray());
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary><c>POST /api/ties/{did}/resume</c> (admin): resumes a suspended tie, and tells the counterpart.</summary>
+internal static class ResumeTie
+{
+    public static async Task<Ok<TieView>> HandleAsync(string did, Agency agency, CancellationToken ct)
+    {
+        var tie = await agency.ChangeTieStatusAsync(did, TieStatus.Established, ct);
+        return TypedResults.Ok(TieView.From(tie, agency.FingerprintWith(tie.PeerDid)));
+    }
+}

@@ -1,0 +1,154 @@
+using System.Security.Claims;
+
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.Server.Api.Auth;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /api/telegrams</c> (releasing officer or admin): drafts and releases a telegram in one step; the
+/// signed-in officer is both drafter and releasing officer. The answer is the register entry, queued: delivery
+/// follows in the background (watch <c>telegram.delivered</c>).
+/// </summary>
+internal static class SendTelegram
+{
+    /// <summary>Longest DID, issue id, originator, attendee or attachment name or media type accepted.</summary>
+    private const int MaxFieldLength = 4096;
+
+    public static async Task<Results<Created<TelegramView>, ProblemHttpResult>> HandleAsync(SendTelegramRequest? request, ClaimsPrincipal user,
+        Agency agency, ILoggerFactory loggers, CancellationToken ct)
+    {
+        // An empty body is an empty object: the answer names the first missing field.
+        request ??= new SendTelegramRequest(null, null, null, null, null, null, null, null, null);
+        if (Validate(request, out var attachments) is { } problem)
+        {
+            return problem;
+        }
+
+        string officer = user.OfficerName();
+        var draft = new TelegramDraft
+        {
+            To = request.To!,
+            Subject = request.Subject!,
+            Body = request.Body!,
+            Precedence = request.Precedence ?? Precedence.Routine,
+            IssueId = request.IssueId,
+            OnBehalfOf = request.OnBehalfOf,
+            Drafter = officer,
+            Attendees = request.Attendees ?? [],
+            References = request.References ?? [],
+            Attachments = attachments,
+        };
+        var record = await agency.ReleaseAsync(draft, officer, ct);
+        ApiLog.Released(loggers.CreateLogger(ApiLog.Category), officer, record.Id);
+        string name = await RegisterReader.CounterpartNameAsync(agency, record, ct);
+        return TypedResults.Created($"/api/telegrams/{record.Id}?direction=outbound", TelegramView.From(record, name));
+    }
+
+    private static ProblemHttpResult? Validate(SendTelegramRequest r, out List<TelegramAttachment> attachments)
+    {
+        attachments = [];
+        if (string.IsNullOrWhiteSpace(r.To))
+        {
+            return Problems.Invalid("to", "required: the recipient agency's DID");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Subject))
+        {
+            return Problems.Invalid("subject", "required");
+        }
+
+        if (r.Subject.Length > TelegramWire.MaxSubjectLength)
+        {
+            return Problems.Invalid("subject", $"at most {TelegramWire.MaxSubjectLength} characters");
+        }
+
+        if (r.Body is null)
+        {
+            return Problems.Invalid("body", "required");
+        }
+
+        foreach (var (field, value) in new[] { ("to", r.To), ("issueId", r.IssueId), ("onBehalfOf", r.OnBehalfOf) })
+        {
+            if (value is { Length: > MaxFieldLength })
+            {
+                return Problems.Invalid(field, $"at most {MaxFieldLength} characters");
+            }
+        }
+
+        if (r.Attendees is { } attendees)
+        {
+            if (attendees.Count > TelegramWire.MaxListItems)
+            {
+                return Problems.Invalid("attendees", $"at most {TelegramWire.MaxListItems}");
+            }
+
+            for (int i = 0; i < attendees.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(attendees[i]) || attendees[i].Length > MaxFieldLength)
+                {
+                    return Problems.Invalid($"attendees[{i}]", $"a name of 1 to {MaxFieldLength} characters");
+                }
+            }
+        }
+
+        if (r.References is { Count: > TelegramWire.MaxListItems })
+        {
+            return Problems.Invalid("references", $"at most {TelegramWire.MaxListItems}");
+        }
+
+        if (r.Attachments is not { } uploads)
+        {
+            return null;
+        }
+
+        if (uploads.Count > TelegramWire.MaxListItems)
+        {
+            return Problems.Invalid("attachments", $"at most {TelegramWire.MaxListItems}");
+        }
+
+        for (int i = 0; i < uploads.Count; i++)
+        {
+            var a = uploads[i];
+            string at = $"attachments[{i}]";
+            if (a is null)
+            {
+                return Problems.Invalid(at, "an object with name, mediaType and contentBase64");
+            }
+
+            if (string.IsNullOrWhiteSpace(a.Name) || a.Name.Length > MaxFieldLength)
+            {
+                return Problems.Invalid(at + ".name", $"required, at most {MaxFieldLength} characters");
+            }
+
+            if (string.IsNullOrWhiteSpace(a.MediaType) || a.MediaType.Length > MaxFieldLength)
+            {
+                return Problems.Invalid(at + ".mediaType", "required, e.g. application/pdf");
+            }
+
+            if (a.ContentBase64 is null)
+            {
+                return Problems.Invalid(at + ".contentBase64", "required");
+            }
+
+            byte[] content;
+            try
+            {
+                content = Convert.FromBase64String(a.ContentBase64);
+            }
+            catch (FormatException)
+            {
+                return Problems.Invalid(at + ".contentBase64", "not base64");
+            }
+
+            attachments.Add(new TelegramAttachment(a.Name, a.MediaType, content));
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Security.Claims;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Server.Api.Auth;
+
+namespace Telex.Server.Api;
+
+/// <summary>Reading the register on an officer's behalf: counterpart names, and opening a telegram.</summary>
+internal static class RegisterReader
+{
+    /// <summary>Display names of the counterparts this agency knows, by DID.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> CounterpartNamesAsync(Agency agency, CancellationToken ct) =>
+        (await agency.Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+
+    /// <summary>The counterpart's name: from the tie, else as it signed the telegram, else its DID.</summary>
+    public static string CounterpartName(TelegramRecord t, IReadOnlyDictionary<string, string> names) =>
+        names.TryGetValue(t.Counterpart, out var name) ? name : t.SenderName ?? t.Counterpart;
+
+    /// <summary>The counterpart's name for one telegram.</summary>
+    public static async Task<string> CounterpartNameAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
+        await agency.Store.GetTieAsync(t.Counterpart, ct).ConfigureAwait(false) is { } tie ? tie.PeerName : t.SenderName ?? t.Counterpart;
+
+    /// <summary>
+    /// An officer opens a telegram: the first opening of an inbound one by anyone but an auditor marks it read (and
+    /// sends a read receipt if the tie allows). Auditors inspect the register without touching it.
+    /// </summary>
+    public static async Task<TelegramRecord> OpenAsync(Agency agency, TelegramRecord t, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (t.Direction != Direction.Inbound || t.ReadAt is not null || user.OfficerRole() == Role.Auditor)
+        {
+            return t;
+        }
+
+        await agency.MarkReadAsync(t.Id, ct).ConfigureAwait(false);
+        return await agency.Store.GetTelegramAsync(t.Id, Direction.Inbound, ct).ConfigureAwait(false) ?? t;
+    }
+
+    /// <summary>Finds a telegram by id; without a direction, the inbound entry if there is one, else the outbound.</summary>
+    public static async Task<TelegramRecord?> FindAsync(Agency agency, Guid id, Direction? direction, CancellationToken ct) =>
+        direction is { } d
+            ? await agency.Store.GetTelegramAsync(id, d, ct).ConfigureAwait(false)
+            : await agency.Store.GetTelegramAsync(id, Direction.Inbound, ct).ConfigureAwait(false)
+              ?? await agency.Store.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false);
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+using Telex.Core.Model;
+using Telex.Core.Storage;
+using Telex.Storage.Sqlite;
+
+namespace Telex.Cli.Tests.Process;
+
+public sealed partial class DemoTests : IDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly TempFolder _folder = new();
+    private readonly Cli _cli;
+
+    public DemoTests() => _cli = new Cli(Path.Combine(_folder.Path, "home"));
+
+    public void Dispose() => _folder.Dispose();
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+")]
+    private static partial Regex LoopbackUrl();
+
+    [Fact]
+    public async Task Demo_brings_up_three_tied_agencies_whose_telegrams_are_all_delivered()
+    {
+        string data = _folder.File("demo");
+
+        var result = await _cli.RunAsync("demo", "--agencies", "3", "--base-port", "0", "--data", data, "--exit-after-setup", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var demo = JsonDocument.Parse(result.Stdout);
+        var agencies = demo.RootElement.GetProperty("agencies").EnumerateArray().ToList();
+        Assert.Equal(3, agencies.Count);
+        Assert.Equal(3, agencies.Select(a => a.GetProperty("did").GetString()).Distinct().Count());
+        Assert.All(agencies, a => Assert.Equal("telex-demo-1949", a.GetProperty("password").GetString()));
+
+        var telegrams = demo.RootElement.GetProperty("telegrams").EnumerateArray().ToList();
+        Assert.True(telegrams.Count >= 6);
+        Assert.All(telegrams, t => Assert.Equal("delivered", t.GetProperty("status").GetString()));
+        Assert.All(telegrams, t => Assert.True(t.GetProperty("registryNumber").GetInt64() >= 1));
+        Assert.True(telegrams.Select(t => t.GetProperty("precedence").GetString()).Distinct().Count() >= 3);
+        Assert.True(telegrams.Select(t => t.GetProperty("issue").GetString()).Distinct().Count() >= 3);
+
+        // What the demo reported is what the agencies filed: every received telegram in the recipient's register.
+        foreach (var agency in agencies)
+        {
+            string name = agency.GetProperty("name").GetString()!;
+            int expected = telegrams.Count(t => t.GetProperty("to").GetString() == name);
+            await using var store = new SqliteStore(Path.Combine(agency.GetProperty("dataDirectory").GetString()!, "telex.db"));
+            var inbound = await store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound });
+            Assert.Equal(expected, inbound.Count);
+            Assert.Equal(Enumerable.Range(1, expected).Select(n => (long)n), inbound.Select(t => t.RegistryNumber).Order());
+            Assert.All(await store.ListTiesAsync(), t => Assert.True(t.Status == TieStatus.Established && t.Verified));
+        }
+    }
+
+    [Fact]
+    public async Task Demo_keeps_serving_until_interrupted_and_then_exits_cleanly()
+    {
+        await using var demo = _cli.Start("demo", "--base-port", "0", "--data", _folder.File("demo"));
+        await demo.WaitForLineAsync(l => l.Contains("press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        var urls = LoopbackUrl().Matches(demo.Stdout).Select(m => m.Value).Distinct().ToList();
+        Assert.True(urls.Count >= 3, demo.Stdout);
+        foreach (string url in urls)
+        {
+            using var health = await Http.GetAsync(new Uri(url + "/health"));
+            Assert.True(health.IsSuccessStatusCode);
+        }
+
+        await demo.InterruptAsync();
+
+        Assert.Equal(0, await demo.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        await Assert.ThrowsAsync<HttpRequestException>(() => Http.GetAsync(new Uri(urls[0] + "/health")));
+    }
+}

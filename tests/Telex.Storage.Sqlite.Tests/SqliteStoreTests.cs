@@ -1,0 +1,228 @@
+using Microsoft.Data.Sqlite;
+
+using Telex.Core.Storage;
+using Telex.Storage.Compliance;
+
+namespace Telex.Storage.Sqlite.Tests;
+
+/// <summary>The compliance suite against <see cref="SqliteStore"/>, one temporary database file per test, plus what only SQLite has.</summary>
+public sealed class SqliteStoreTests : StoreComplianceTests
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"telex-store-{Guid.NewGuid():N}.db");
+    private readonly List<SqliteStore> _extraStores = [];
+
+    protected override async Task<ITelexStore> CreateStoreAsync(TimeProvider time)
+    {
+        var store = new SqliteStore(_path, time);
+        await store.MigrateAsync();
+        return store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var store in _extraStores)
+        {
+            await store.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
+        {
+            File.Delete(_path + suffix);
+        }
+    }
+
+    /// <summary>Another store on the same file, as a second agency node would open it.</summary>
+    private SqliteStore OpenAnother(string? path = null)
+    {
+        var store = new SqliteStore(path ?? _path, Clock);
+        _extraStores.Add(store);
+        return store;
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, string? path = null)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path ?? _path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task The_database_is_in_wal_mode_after_migration()
+    {
+        Assert.True(File.Exists(_path));
+        Assert.Equal("wal", await ScalarAsync<string>("PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task Migrating_twice_is_harmless()
+    {
+        await Store.SetSettingAsync("agency.name", "Kovalev");
+        long version = await ScalarAsync<long>("PRAGMA user_version;");
+
+        await Store.MigrateAsync();
+        await using var restarted = new SqliteStore(_path, Clock);
+        await restarted.MigrateAsync();
+
+        Assert.True(version >= 1);
+        Assert.Equal(version, await ScalarAsync<long>("PRAGMA user_version;"));
+        Assert.Equal("Kovalev", await restarted.GetSettingAsync("agency.name"));
+        Assert.Equal("wal", await ScalarAsync<string>("PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task Two_nodes_migrating_one_new_file_at_once_both_succeed()
+    {
+        string path = _path + ".fresh";
+        try
+        {
+            var first = OpenAnother(path);
+            var second = OpenAnother(path);
+
+            await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
+
+            await first.SetSettingAsync("k", "v");
+            Assert.Equal("v", await second.GetSettingAsync("k"));
+            Assert.Equal("wal", await ScalarAsync<string>("PRAGMA journal_mode;", path));
+        }
+        finally
+        {
+            foreach (var store in _extraStores)
+            {
+                await store.DisposeAsync();
+            }
+
+            _extraStores.Clear();
+            SqliteConnection.ClearAllPools();
+            foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Two_nodes_on_one_file_share_the_register_and_never_claim_one_item_twice()
+    {
+        var other = OpenAnother();
+        await other.MigrateAsync();
+        await Store.SaveTieAsync(NewTie(Alpha));
+        for (int i = 0; i < 40; i++)
+        {
+            await ReleaseToAsync(Alpha);
+        }
+
+        var claims = await Task.WhenAll(
+            Task.Run(() => ClaimAllAsync(Store, "node-a")),
+            Task.Run(() => ClaimAllAsync(other, "node-b")));
+
+        var all = claims.SelectMany(c => c).ToList();
+        Assert.Equal(40, all.Count);
+        Assert.Equal(40, all.Distinct().Count());
+        Assert.Equal(40, (await other.GetTieAsync(Alpha))!.LastSentSerial);
+    }
+
+    private async Task<List<Guid>> ClaimAllAsync(ITelexStore store, string node)
+    {
+        var mine = new List<Guid>();
+
+        // Bounded, so that a store handing out the same items again fails the test instead of hanging it.
+        for (int round = 0; round < 40; round++)
+        {
+            var claimed = await store.ClaimDueAsync(Now, 3, TimeSpan.FromMinutes(1), node);
+            if (claimed.Count == 0)
+            {
+                break;
+            }
+
+            mine.AddRange(claimed.Select(c => c.Id));
+        }
+
+        return mine;
+    }
+
+    [Theory]
+    [InlineData("\"unbalanced", "an \"unbalanced quote")]
+    [InlineData("NEAR(", "meet NEAR( the river")]
+    [InlineData("NEAR(alpha beta", "near alpha beta")]
+    [InlineData("alpha OR beta", "alpha or beta")]
+    [InlineData("alpha AND beta", "alpha and beta")]
+    [InlineData("NOT alpha", "not alpha")]
+    [InlineData("alpha -beta", "alpha beta")]
+    [InlineData("col:x", "see col:x here")]
+    [InlineData("subject:aid", "subject aid")]
+    [InlineData("^start", "start of it")]
+    [InlineData("(alpha)", "alpha")]
+    [InlineData("{subject body}:aid", "subject body aid")]
+    [InlineData("it's", "it's here")]
+    [InlineData("a+b", "a+b")]
+    public async Task Query_text_with_fts_syntax_never_throws_and_is_taken_as_words(string text, string matchingBody)
+    {
+        var matching = (await ReceiveFromAsync(Alpha, 1, r => r with { Subject = "s", Body = matchingBody })).Record;
+        await ReceiveFromAsync(Alpha, 2, r => r with { Subject = "s", Body = "unrelated words entirely" });
+
+        var found = await Store.QueryAsync(new RegisterQuery { Text = text });
+
+        Assert.Equal(matching.Id, Assert.Single(found).Id);
+        Assert.Equal(1, await Store.CountAsync(new RegisterQuery { Text = text }));
+    }
+
+    [Fact]
+    public async Task Operators_typed_as_words_do_not_widen_the_search()
+    {
+        await ReceiveFromAsync(Alpha, 1, r => r with { Subject = "s", Body = "only alpha here" });
+        await ReceiveFromAsync(Alpha, 2, r => r with { Subject = "s", Body = "only beta here" });
+
+        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Text = "alpha OR beta" }));
+        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Text = "NOT alpha" }));
+    }
+
+    [Theory]
+    [InlineData("\"")]
+    [InlineData("\"\"")]
+    [InlineData("*")]
+    [InlineData("**")]
+    [InlineData("(")]
+    [InlineData(")")]
+    [InlineData(":")]
+    [InlineData("-")]
+    [InlineData("^")]
+    [InlineData("+")]
+    [InlineData("NEAR")]
+    [InlineData("AND OR NOT")]
+    [InlineData("\u0000")]
+    [InlineData("ordinary\u0000body")]
+    [InlineData("'; DROP TABLE telegrams; --")]
+    public async Task Query_text_of_stray_syntax_or_control_characters_never_throws(string text)
+    {
+        await ReceiveFromAsync(Alpha, 1, r => r with { Body = "ordinary body" });
+
+        var found = await Store.QueryAsync(new RegisterQuery { Text = text });
+        long counted = await Store.CountAsync(new RegisterQuery { Text = text });
+
+        Assert.Equal(found.Count, counted);
+        Assert.Single(await Store.QueryAsync(new RegisterQuery { Text = "ordinary" }));
+    }
+
+    [Fact]
+    public async Task A_trailing_star_searches_by_prefix()
+    {
+        var match = (await ReceiveFromAsync(Alpha, 1, r => r with { Body = "the premature bureau" })).Record;
+        await ReceiveFromAsync(Alpha, 2, r => r with { Body = "unrelated" });
+
+        Assert.Equal(match.Id, Assert.Single(await Store.QueryAsync(new RegisterQuery { Text = "prema*" })).Id);
+        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Text = "prema" }));
+    }
+
+    [Fact]
+    public async Task Every_test_gets_its_own_empty_database_file()
+    {
+        Assert.True(File.Exists(_path));
+        Assert.Empty(await Store.QueryAsync(new RegisterQuery()));
+        Assert.Empty(await Store.ListTiesAsync());
+        Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM telegrams;"));
+    }
+}
