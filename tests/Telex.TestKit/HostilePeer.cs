@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+
 using Telex.Core.Identity;
 using Telex.Core.Protocol;
 using Telex.DidComm;
