@@ -114,12 +114,24 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, $"at most {TelegramWire.MaxListItems} attendees and references");
         }
 
+        long content = System.Text.Encoding.UTF8.GetByteCount(draft.Body) + System.Text.Encoding.UTF8.GetByteCount(draft.Subject) + 4096;
         foreach (var a in draft.Attachments)
         {
             if (a.Content.Length > terms.MaxAttachmentBytes)
             {
                 throw new TelexException(TelexErrorKind.Invalid, $"attachment {a.Name} exceeds the tie's limit of {terms.MaxAttachmentBytes} bytes");
             }
+
+            content += ((a.Content.Length + 2L) / 3 * 4) + 512;
+        }
+
+        // The packed message carries the content base64url-encoded twice (JWS payload, then JWE ciphertext); it must
+        // stay under the size any DIDComm receiver accepts, or it could be released but never delivered.
+        long packed = ((content * 4 / 3) + 1024) * 4 / 3 + 4096;
+        if (packed > DidComm.DidCommLimits.Default.MaxMessageBytes)
+        {
+            throw new TelexException(TelexErrorKind.Invalid,
+                $"the telegram with its attachments is too large to deliver (about {packed / (1024 * 1024)} MiB packed; the limit is {DidComm.DidCommLimits.Default.MaxMessageBytes / (1024 * 1024)} MiB)");
         }
     }
 }

@@ -90,6 +90,14 @@ public sealed partial class SqliteStore
         }, ct);
 
     /// <inheritdoc/>
+    public Task<bool> RevokeTokenAsync(string tokenHash, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            using var cmd = Command(c, tx, "DELETE FROM tokens WHERE hash=$h", ("$h", tokenHash));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+
+    /// <inheritdoc/>
     public Task AddInvitationAsync(Invitation invitation, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {

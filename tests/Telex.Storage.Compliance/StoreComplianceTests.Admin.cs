@@ -141,6 +141,22 @@ public abstract partial class StoreComplianceTests
         Assert.Null(await Store.FindTokenAsync("token-hash-2", Start));
     }
 
+    [Fact]
+    public async Task A_revoked_token_is_no_longer_found_and_revoking_it_again_is_refused()
+    {
+        var token = new ApiToken("token-hash-1", "kovalev", Start, Start + TimeSpan.FromHours(8));
+        var other = new ApiToken("token-hash-2", "kovalev", Start, Start + TimeSpan.FromHours(8));
+        await Store.AddTokenAsync(token);
+        await Store.AddTokenAsync(other);
+
+        Assert.True(await Store.RevokeTokenAsync("token-hash-1"));
+
+        Assert.Null(await Store.FindTokenAsync("token-hash-1", Start));
+        Assert.False(await Store.RevokeTokenAsync("token-hash-1"));
+        Assert.False(await Store.RevokeTokenAsync("token-hash-3"));
+        Assert.Equal(other, await Store.FindTokenAsync("token-hash-2", Start));
+    }
+
     private static Invitation NewInvitation(string id, string? note = "for the Shenyang office") =>
         new(id, "secret-hash-" + id, Start, Start + TimeSpan.FromDays(1), note);
 

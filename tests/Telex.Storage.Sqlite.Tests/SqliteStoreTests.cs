@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 
+using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.Storage.Compliance;
 
@@ -105,7 +106,7 @@ public sealed class SqliteStoreTests : StoreComplianceTests
     }
 
     [Fact]
-    public async Task Two_nodes_on_one_file_share_the_register_and_never_claim_one_item_twice()
+    public async Task Two_nodes_on_one_file_share_the_register_and_tokens_and_never_claim_one_item_twice()
     {
         var other = OpenAnother();
         await other.MigrateAsync();
@@ -123,6 +124,11 @@ public sealed class SqliteStoreTests : StoreComplianceTests
         Assert.Equal(40, all.Count);
         Assert.Equal(40, all.Distinct().Count());
         Assert.Equal(40, (await other.GetTieAsync(Alpha))!.LastSentSerial);
+
+        await other.AddTokenAsync(new ApiToken("token-hash", "kovalev", Start, Start + TimeSpan.FromHours(1)));
+        Assert.NotNull(await Store.FindTokenAsync("token-hash", Start));
+        Assert.True(await Store.RevokeTokenAsync("token-hash"));
+        Assert.Null(await other.FindTokenAsync("token-hash", Start));
     }
 
     private async Task<List<Guid>> ClaimAllAsync(ITelexStore store, string node)
@@ -195,6 +201,7 @@ public sealed class SqliteStoreTests : StoreComplianceTests
     [InlineData("AND OR NOT")]
     [InlineData("\u0000")]
     [InlineData("ordinary\u0000body")]
+    [InlineData("\u0001\u001f\u007f")]
     [InlineData("'; DROP TABLE telegrams; --")]
     public async Task Query_text_of_stray_syntax_or_control_characters_never_throws(string text)
     {

@@ -75,6 +75,9 @@ public interface ITelexStore : IAsyncDisposable
     /// <summary>Finds an unexpired token by its hash.</summary>
     Task<ApiToken?> FindTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct = default);
 
+    /// <summary>Revokes a token (sign-out) on every node sharing the store; false if it was not there.</summary>
+    Task<bool> RevokeTokenAsync(string tokenHash, CancellationToken ct = default);
+
     /// <summary>Stores an invitation.</summary>
     Task AddInvitationAsync(Invitation invitation, CancellationToken ct = default);
 

@@ -29,7 +29,6 @@ internal static class ClientApi
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ApiExceptionHandler>();
 
-        services.AddSingleton<TokenRevocations>();
         services.AddSingleton<SignInGuard>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);

@@ -53,4 +53,21 @@ public sealed class DeliveryTests
         Assert.Contains("expiry", failed!.FailureReason, StringComparison.Ordinal);
         Assert.Single(await a.Store.QueryAsync(new RegisterQuery { Status = TelegramStatus.Failed }));
     }
+
+    [Fact]
+    public async Task A_telegram_too_large_to_deliver_is_refused_at_release_and_nothing_is_queued()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        var attachments = Enumerable.Range(0, 3).Select(i => new TelegramAttachment($"part{i}.bin", "application/octet-stream", new byte[4 * 1024 * 1024])).ToArray();
+
+        var refused = await Assert.ThrowsAsync<Telex.Core.TelexException>(() =>
+            a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Big", Body = "Three parts.", Attachments = attachments }, "officer"));
+
+        Assert.Contains("too large to deliver", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Empty(await a.Store.OutboxDepthAsync());
+        Assert.Equal(0, (await a.Store.GetTieAsync(b.Did))!.LastSentSerial);
+    }
 }

@@ -17,8 +17,7 @@ internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ITelexStore store,
-    TokenRevocations revocations)
+    ITelexStore store)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -41,11 +40,6 @@ internal sealed class BearerTokenHandler(
         }
 
         string hash = PasswordHasher.HashToken(token);
-        if (revocations.IsRevoked(hash))
-        {
-            return AuthenticateResult.Fail("revoked token");
-        }
-
         var record = await store.FindTokenAsync(hash, TimeProvider.GetUtcNow(), Context.RequestAborted).ConfigureAwait(false);
         if (record is null)
         {
