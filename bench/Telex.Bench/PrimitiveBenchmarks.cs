@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+
 using NSec.Cryptography;
 
 namespace Telex.Bench;
@@ -12,9 +13,6 @@ namespace Telex.Bench;
 [Config(typeof(ShortRunConfig))]
 public class PrimitiveBenchmarks
 {
-    private static readonly SharedSecretCreationParameters Exportable =
-        new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
-
     private readonly byte[] _signature = new byte[64];
     private readonly byte[] _publicKey = new byte[32];
     private readonly byte[] _shared = new byte[32];
@@ -33,7 +31,11 @@ public class PrimitiveBenchmarks
             _peer = peer.PublicKey;
         }
 
-        _signingInput = new byte[JwsSigningInputLength()];
+        using (var telegram = Telegram.Create())
+        {
+            _signingInput = new byte[telegram.JwsSigningInputLength];
+        }
+
         Random.Shared.NextBytes(_signingInput);
         SignatureAlgorithm.Ed25519.Sign(_signing, _signingInput, _signature);
     }
@@ -64,18 +66,10 @@ public class PrimitiveBenchmarks
     [Benchmark]
     public int X25519_Agree()
     {
-        using var shared = KeyAgreementAlgorithm.X25519.Agree(_agreement, _peer, in Exportable)
+        var exportable = new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+        using var shared = KeyAgreementAlgorithm.X25519.Agree(_agreement, _peer, in exportable)
             ?? throw new InvalidOperationException("agreement failed");
         shared.TryExport(SharedSecretBlobFormat.RawSharedSecret, _shared, out int written);
         return written;
-    }
-
-    private static int JwsSigningInputLength()
-    {
-        using var telegram = Telegram.Create();
-        // base64url(protected header) '.' base64url(payload)
-        string header = """{"typ":"application/didcomm-signed+json","alg":"EdDSA"}""";
-        return System.Buffers.Text.Base64Url.GetEncodedLength(header.Length) + 1
-            + System.Buffers.Text.Base64Url.GetEncodedLength(telegram.Message.ToUtf8Json().Length);
     }
 }
