@@ -20,19 +20,24 @@ public static class AesKeyWrap
         byte[] output = new byte[keyData.Length + 8];
         keyData.CopyTo(output.AsSpan(8));
         ulong a = DefaultIv;
+
+        // One ECB transform for all 6n block operations: a cipher context per block would dominate the cost.
         using var aes = Aes.Create();
         aes.Key = kek.ToArray();
-        Span<byte> block = stackalloc byte[16];
+        aes.Mode = CipherMode.ECB;
+        aes.Padding = PaddingMode.None;
+        using var transform = aes.CreateEncryptor();
+        byte[] block = new byte[16];
         for (int j = 0; j <= 5; j++)
         {
             for (int i = 1; i <= n; i++)
             {
                 var r = output.AsSpan(8 * i, 8);
                 BinaryPrimitives.WriteUInt64BigEndian(block, a);
-                r.CopyTo(block[8..]);
-                aes.EncryptEcb(block, block, PaddingMode.None);
+                r.CopyTo(block.AsSpan(8));
+                transform.TransformBlock(block, 0, 16, block, 0);
                 a = BinaryPrimitives.ReadUInt64BigEndian(block) ^ (ulong)((n * j) + i);
-                block[8..].CopyTo(r);
+                block.AsSpan(8).CopyTo(r);
             }
         }
 
@@ -57,17 +62,20 @@ public static class AesKeyWrap
         wrapped[8..].CopyTo(keyData);
         using var aes = Aes.Create();
         aes.Key = kek.ToArray();
-        Span<byte> block = stackalloc byte[16];
+        aes.Mode = CipherMode.ECB;
+        aes.Padding = PaddingMode.None;
+        using var transform = aes.CreateDecryptor();
+        byte[] block = new byte[16];
         for (int j = 5; j >= 0; j--)
         {
             for (int i = n; i >= 1; i--)
             {
                 var r = keyData.Slice(8 * (i - 1), 8);
                 BinaryPrimitives.WriteUInt64BigEndian(block, a ^ (ulong)((n * j) + i));
-                r.CopyTo(block[8..]);
-                aes.DecryptEcb(block, block, PaddingMode.None);
+                r.CopyTo(block.AsSpan(8));
+                transform.TransformBlock(block, 0, 16, block, 0);
                 a = BinaryPrimitives.ReadUInt64BigEndian(block);
-                block[8..].CopyTo(r);
+                block.AsSpan(8).CopyTo(r);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 
 namespace Telex.DidComm.Jose;
@@ -38,44 +39,15 @@ internal static class B64
         return status == System.Buffers.OperationStatus.Done && consumed == utf8.Length;
     }
 
+    private static readonly SearchValues<char> AlphabetChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    private static readonly SearchValues<byte> AlphabetBytes = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"u8);
+
     // Base64Url in .NET tolerates padding and whitespace; JOSE does not, and a tolerant decoder would let
-    // two different texts carry the same bytes.
-    private static bool IsCanonicalAlphabet(ReadOnlySpan<char> text)
-    {
-        if (text.Length % 4 == 1)
-        {
-            return false;
-        }
+    // two different texts carry the same bytes. The scan is vectorized: it runs over every ciphertext.
+    private static bool IsCanonicalAlphabet(ReadOnlySpan<char> text) =>
+        text.Length % 4 != 1 && !text.ContainsAnyExcept(AlphabetChars);
 
-        foreach (char c in text)
-        {
-            if (!IsAlphabet(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsCanonicalAlphabet(ReadOnlySpan<byte> text)
-    {
-        if (text.Length % 4 == 1)
-        {
-            return false;
-        }
-
-        foreach (byte c in text)
-        {
-            if (!IsAlphabet((char)c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool IsAlphabet(char c) =>
-        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_';
+    /// <summary>True when <paramref name="text"/> is strict base64url (alphabet and length only).</summary>
+    public static bool IsCanonicalAlphabet(ReadOnlySpan<byte> text) =>
+        text.Length % 4 != 1 && !text.ContainsAnyExcept(AlphabetBytes);
 }

@@ -342,24 +342,8 @@ internal static class Jwe
         return true;
     }
 
-    private static bool IsBase64Url(ReadOnlySpan<byte> raw)
-    {
-        // The raw value includes its quotes; base64url never needs JSON escapes.
-        if (raw.Length < 2)
-        {
-            return false;
-        }
-
-        foreach (byte c in raw[1..^1])
-        {
-            if (!(c is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'_'))
-            {
-                return false;
-            }
-        }
-
-        return (raw.Length - 2) % 4 != 1;
-    }
+    // The raw value includes its quotes; base64url never needs JSON escapes.
+    private static bool IsBase64Url(ReadOnlySpan<byte> raw) => raw.Length >= 2 && B64.IsCanonicalAlphabet(raw[1..^1]);
 
     /// <summary>
     /// Unwraps the content key for one recipient and decrypts. Returns the plaintext (a new array), or a failure:
