@@ -33,8 +33,9 @@ public static class Multikey
         {
             bytes = SimpleBase.Base58.Bitcoin.Decode(multibase.AsSpan(1));
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or FormatException or IndexOutOfRangeException or OverflowException)
         {
+            // The base58 decoder reports some malformed inputs with an index error: all of them are refusals.
             error = "multikey is not valid base58btc";
             return false;
         }

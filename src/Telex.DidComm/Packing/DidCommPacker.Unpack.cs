@@ -46,7 +46,7 @@ public sealed partial class DidCommPacker
             return UnpackLayer(packed, new Layers(), options);
         }
         catch (Exception e) when (e is JsonException or CryptographicException or FormatException or ArgumentException
-            or InvalidOperationException or OverflowException or DidCommException)
+            or InvalidOperationException or OverflowException or IndexOutOfRangeException or DidCommException)
         {
             // Defence in depth: every path above reports typed failures; anything that still escapes is a refusal.
             return UnpackResult.Fail(UnpackFailureKind.Malformed, "message could not be processed");

@@ -83,4 +83,29 @@ public sealed class DidTests
             Assert.Equal(key.PublicKey, decoded);
         }
     }
+
+    [Fact]
+    public void Every_single_character_change_in_a_peer_did_key_resolves_or_is_refused_without_throwing()
+    {
+        using var sign = SecretJwk.Generate(KeyCurve.Ed25519);
+        using var agree = SecretJwk.Generate(KeyCurve.X25519);
+        string did = DidPeer.Create([sign.PublicKey], [agree.PublicKey], "http://127.0.0.1:1/didcomm");
+        // Base58 letters, letters outside base58, and non-ASCII (a flipped byte decodes to U+FFFD).
+        const string Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0!é\u00ff\ufffd";
+        int start = did.IndexOf(".Ez", StringComparison.Ordinal) + 3;
+        int refused = 0;
+        for (int i = start; i < start + 48; i++)
+        {
+            foreach (char c in Alphabet)
+            {
+                string changed = did[..i] + c + did[(i + 1)..];
+                if (!DidPeer.TryResolve(changed, out _, out _))
+                {
+                    refused++;
+                }
+            }
+        }
+
+        Assert.True(refused > 0);
+    }
 }
