@@ -23,8 +23,8 @@ public sealed class DeliveryTests
         }
 
         // While B is away the telegrams stay queued and are retried with growing delays.
-        var depth = await a.Store.OutboxDepthAsync();
-        Assert.Equal(20, depth[b.Did]);
+        Assert.Equal(20, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Queued }));
+        Assert.True((await a.Store.OutboxDepthAsync())[b.Did] >= 20);
         var queued = await a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Outbound });
         Assert.All(queued, t => Assert.Equal(TelegramStatus.Queued, t.Status));
 
