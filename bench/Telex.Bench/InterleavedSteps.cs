@@ -37,11 +37,9 @@ internal static class InterleavedSteps
             ("Piece.AesKeyWrap_Wrap64", () => pieces.AesKeyWrap_Wrap64()),
             ("Piece.AesKeyWrap_Unwrap64", () => pieces.AesKeyWrap_Unwrap64()),
             ("Piece.Aes_EncryptEcbOneBlock", pieces.Aes_EncryptEcbOneBlock),
-            ("Piece.Candidate_Wrap64_OneTransform", () => pieces.Candidate_Wrap64_OneTransform()),
-            ("Piece.Jwe_ComputeApv", () => pieces.Jwe_ComputeApv()),
+            ("Piece.Jwe_ApvBytes", () => pieces.Jwe_ApvBytes()),
             ("Piece.Base64Url_DecodeJws", () => pieces.Base64Url_DecodeJws()),
             ("Piece.Base64Url_DecodeJws_BclOnly", () => pieces.Base64Url_DecodeJws_BclOnly()),
-            ("Piece.Candidate_StrictDecode_SearchValues", () => pieces.Candidate_StrictDecode_SearchValues()),
         };
         foreach (var enc in new[] { ContentEncryption.A256Gcm, ContentEncryption.A256CbcHs512 })
         {

@@ -173,7 +173,7 @@ public sealed partial class Agency
         if (result.IsNew)
         {
             Log.Registered(_logger, t.Id, tie.PeerDid, result.Record.RegistryNumber);
-            NoteReceivedSerial(tie.PeerDid, t.Serial);
+            NoteArrivalFrom(tie.PeerDid);
             Publish("telegram.registered", tie.PeerDid, t.Id);
         }
         else

@@ -169,11 +169,8 @@ public sealed partial class Agency
         }
     }
 
-    private void NoteReceivedSerial(string peerDid, long serial)
-    {
-        _ = serial;
-        _receivedFrom[peerDid] = 0;
-    }
+    /// <summary>Marks a counterpart for the next gap check: something arrived from it.</summary>
+    private void NoteArrivalFrom(string peerDid) => _receivedFrom[peerDid] = 0;
 
     /// <summary>
     /// Finds serials missing below the highest received from each active counterpart; those still missing at the

@@ -126,7 +126,10 @@ public sealed partial class SqliteStore : ITelexStore
     public ValueTask DisposeAsync()
     {
         _writer.Dispose();
-        SqliteConnection.ClearAllPools();
+
+        // Close this database's pooled connections (so its file can be removed), not other stores' in the process.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
     }
 }

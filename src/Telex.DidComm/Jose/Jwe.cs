@@ -30,12 +30,12 @@ internal static class Jwe
         _ => "Xc20pEcdhEsA256kw",
     };
 
-    /// <summary>apv: base64url(SHA-256(recipient kids, sorted, joined by '.')).</summary>
-    public static string ComputeApv(IEnumerable<string> kids)
+    /// <summary>The bytes apv carries (base64url in the header): SHA-256 of the recipient kids, sorted, joined by '.'.</summary>
+    public static byte[] ApvBytes(IEnumerable<string> kids)
     {
         var sorted = kids.ToArray();
         Array.Sort(sorted, StringComparer.Ordinal);
-        return Base64Url.EncodeToString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('.', sorted))));
+        return SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('.', sorted)));
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> to every recipient (all on one curve); authcrypt when a sender is given.</summary>
@@ -63,7 +63,8 @@ internal static class Jwe
 
         bool auth = sender is not null;
         string alg = auth ? AuthAlg : AnonAlg;
-        string apv = ComputeApv(recipients.Select(r => r.Kid!));
+        byte[] apvBytes = ApvBytes(recipients.Select(r => r.Kid!));
+        string apv = Base64Url.EncodeToString(apvBytes);
         string? apu = auth ? Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(sender!.Kid!)) : null;
 
         using var epk = SecretJwk.Generate(curve);
@@ -103,7 +104,6 @@ internal static class Jwe
             enc.Encrypt(cek, iv, protectedB64, plaintext, ciphertext, tag);
 
             byte[] apuBytes = apu is null ? [] : System.Text.Encoding.UTF8.GetBytes(sender!.Kid!);
-            byte[] apvBytes = Base64Url.DecodeFromChars(apv);
 
             using var w = new Utf8JsonWriter(output, Json.WireWriter);
             w.WriteStartObject();
@@ -296,7 +296,7 @@ internal static class Jwe
                 }
             }
 
-            if (apv.Length > 0 && !apv.AsSpan().SequenceEqual(Base64Url.DecodeFromChars(ComputeApv(recipients.Select(r => r.Item1)))))
+            if (apv.Length > 0 && !apv.AsSpan().SequenceEqual(ApvBytes(recipients.Select(r => r.Item1))))
             {
                 return Fail(UnpackFailureKind.Malformed, "JWE 'apv' does not match its recipients", out failure);
             }
@@ -385,7 +385,8 @@ internal static class Jwe
         byte[] rented = ArrayPool<byte>.Shared.Rent(maxCt * 2);
         try
         {
-            if (!B64.TryDecode(ctRaw, rented.AsSpan(0, maxCt), out int ctLen))
+            // TryParse checked the alphabet and length already; this only decodes.
+            if (Base64Url.DecodeFromUtf8(ctRaw, rented.AsSpan(0, maxCt), out _, out int ctLen) != OperationStatus.Done)
             {
                 return Fail(UnpackFailureKind.Malformed, "JWE 'ciphertext' is not base64url", out failure);
             }

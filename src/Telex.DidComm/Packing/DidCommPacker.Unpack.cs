@@ -18,6 +18,8 @@ public sealed partial class DidCommPacker
         public bool Auth;
         public bool Signed;
         public bool ReWrapped;
+        /// <summary>True when the bytes of the current layer belong to this unpack (decrypted or decoded here), not to the caller.</summary>
+        public bool Owned;
         public string? RecipientKid;
         public string? FromKid;
         public IReadOnlyList<string>? ToKids;
@@ -157,6 +159,7 @@ public sealed partial class DidCommPacker
             return UnpackResult.Fail(failure!.Kind, failure.Reason);
         }
 
+        s.Owned = true;
         s.RecipientKid = jwe.Recipients[index].Kid;
         s.ToKids = jwe.Recipients.Select(r => r.Kid).ToArray();
         if (jwe.Authcrypt)
@@ -208,7 +211,8 @@ public sealed partial class DidCommPacker
         s.Signed = true;
         s.SignFrom = jws.Signatures[0].Kid;
         s.SignAlg = jws.Signatures[0].Alg.JwsName();
-        s.SignedMessage = bytes.ToArray();
+        s.SignedMessage = s.Owned ? bytes : bytes.ToArray();
+        s.Owned = true;
         return UnpackLayer(payload, s, options);
     }
 
@@ -223,7 +227,7 @@ public sealed partial class DidCommPacker
         if (options.UnwrapReWrappingForward && s.Anon && message.Type == ForwardType
             && TryParseForward(message, out string? next, out byte[]? forwarded, out _) && IsOurs(next))
         {
-            var inner = new Layers { Count = s.Count, ReWrapped = true };
+            var inner = new Layers { Count = s.Count, ReWrapped = true, Owned = true };
             return UnpackLayer(forwarded, inner, options);
         }
 
@@ -270,7 +274,7 @@ public sealed partial class DidCommPacker
             FromPriorIssuerKid = priorKid,
             FromPrior = priorClaims,
         };
-        return UnpackResult.Ok(message, s.Count == 1 ? bytes.ToArray() : bytes, metadata);
+        return UnpackResult.Ok(message, s.Owned ? bytes : bytes.ToArray(), metadata);
     }
 
     private bool IsOurs(string next)

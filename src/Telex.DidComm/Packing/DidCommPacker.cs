@@ -68,16 +68,16 @@ public sealed partial class DidCommPacker
         }
 
         SecretJwk? signer = signBy is null ? null : FindSigningKey(message, signBy);
-        using var inner = new PooledBufferWriter(4096);
-        MessageJson.Write(message, inner);
-        if (signer is not null)
+        using var plaintext = new PooledBufferWriter(4096);
+        MessageJson.Write(message, plaintext);
+        if (signer is null)
         {
-            using var signed = new PooledBufferWriter(inner.WrittenCount * 2);
-            Jws.Sign(inner.WrittenSpan, signer, signer.Kid!, signed);
-            Swap(inner, signed);
+            return EncryptCore(plaintext.WrittenSpan, to, toDid, from, null, options);
         }
 
-        return EncryptCore(inner, to, toDid, from, signer?.Kid, options);
+        using var signed = new PooledBufferWriter(plaintext.WrittenCount * 2);
+        Jws.Sign(plaintext.WrittenSpan, signer, signer.Kid!, signed);
+        return EncryptCore(signed.WrittenSpan, to, toDid, from, signer.Kid, options);
     }
 
     /// <summary>
@@ -87,12 +87,10 @@ public sealed partial class DidCommPacker
     public PackResult PackEncryptedPayload(ReadOnlySpan<byte> payload, string to, string? from = null, PackOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(to);
-        using var inner = new PooledBufferWriter(payload.Length + 64);
-        inner.Write(payload);
-        return EncryptCore(inner, to, DidOf(to), from, null, options ?? PackOptions.Default);
+        return EncryptCore(payload, to, DidOf(to), from, null, options ?? PackOptions.Default);
     }
 
-    private PackResult EncryptCore(PooledBufferWriter inner, string to, string toDid, string? from, string? signByKid, PackOptions options)
+    private PackResult EncryptCore(ReadOnlySpan<byte> payload, string to, string toDid, string? from, string? signByKid, PackOptions options)
     {
         var toDoc = Resolve(toDid);
         SecretJwk? sender = null;
@@ -106,21 +104,22 @@ public sealed partial class DidCommPacker
             (sender, recipients) = FindAuthcryptKeys(from, toDoc, to);
         }
 
-        using var buffer = new PooledBufferWriter(inner.WrittenCount * 2 + 1024);
+        // At most two layers: authcrypt, then anoncrypt when there is no sender or the sender is to be hidden.
+        using var first = new PooledBufferWriter(payload.Length * 2 + 1024);
+        using var second = new PooledBufferWriter(sender is not null && options.ProtectSender ? payload.Length * 2 + 2048 : 1);
+        var layer = first;
+        ReadOnlySpan<byte> current = payload;
         if (sender is not null)
         {
-            Jwe.Encrypt(inner.WrittenSpan, recipients, sender, ContentEncryption.A256CbcHs512, buffer);
-            Swap(inner, buffer);
-            if (options.ProtectSender)
-            {
-                Jwe.Encrypt(inner.WrittenSpan, recipients, null, options.AnonEncryption, buffer);
-                Swap(inner, buffer);
-            }
+            Jwe.Encrypt(current, recipients, sender, ContentEncryption.A256CbcHs512, layer);
+            current = layer.WrittenSpan;
+            layer = second;
         }
-        else
+
+        if (sender is null || options.ProtectSender)
         {
-            Jwe.Encrypt(inner.WrittenSpan, recipients, null, options.AnonEncryption, buffer);
-            Swap(inner, buffer);
+            Jwe.Encrypt(current, recipients, null, options.AnonEncryption, layer);
+            current = layer.WrittenSpan;
         }
 
         var service = FindService(toDoc, options.MessagingService);
@@ -137,19 +136,12 @@ public sealed partial class DidCommPacker
 
             if (routingKeys.Count > 0)
             {
-                byte[] wrapped = WrapInForward(inner.WrittenSpan, to, routingKeys, options.AnonEncryption, options.ForwardHeaders);
+                byte[] wrapped = WrapInForward(current, to, routingKeys, options.AnonEncryption, options.ForwardHeaders);
                 return new PackResult(wrapped, sender?.Kid, signByKid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
             }
         }
 
-        return new PackResult(inner.ToArray(), sender?.Kid, signByKid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
-    }
-
-    private static void Swap(PooledBufferWriter target, PooledBufferWriter source)
-    {
-        target.Clear();
-        target.Write(source.WrittenSpan);
-        source.Clear();
+        return new PackResult(current.ToArray(), sender?.Kid, signByKid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
     }
 
     internal static string DidOf(string didOrKid)
