@@ -36,6 +36,7 @@ internal static class TelexCli
         root.Subcommands.Add(RegisterCommands.Search(globals));
         root.Subcommands.Add(OfficerCommands.Create(globals));
         root.Subcommands.Add(ConfigCommands.Create(globals));
+        root.Subcommands.Add(BenchCommand.Create(globals));
         return root;
     }
 

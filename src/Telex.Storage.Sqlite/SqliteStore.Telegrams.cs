@@ -10,12 +10,21 @@ namespace Telex.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string TelegramColumns = """
-        SELECT id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at, subject, body,
-               precedence, issue_id, on_behalf_of, drafter, releasing_officer, sender_name, attendees, refs, attachments,
-               content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at
-        FROM telegrams
+    private const string ColumnList = """
+        id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at, subject, body,
+        precedence, issue_id, on_behalf_of, drafter, releasing_officer, sender_name, attendees, refs, attachments,
+        content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at
         """;
+
+    private const string TelegramColumns = "SELECT " + ColumnList + " FROM telegrams";
+
+    /// <summary>
+    /// A full-text search walks the index newest first and joins each hit to its entry, so the first page of a common
+    /// word costs a page of lookups, not a pass over every match.
+    /// </summary>
+    private static readonly string SearchColumns = "SELECT "
+        + string.Join(", ", ColumnList.Split(',').Select(c => "t." + c.Trim()))
+        + " FROM telegrams_fts JOIN telegrams t ON t.seq = telegrams_fts.rowid";
 
     /// <inheritdoc/>
     public Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, CancellationToken ct = default)
@@ -164,12 +173,14 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, parameters) = Where(query);
+        bool search = !string.IsNullOrWhiteSpace(query.Text);
+        var (where, parameters) = Where(query, search);
         int limit = Math.Clamp(query.Limit, 1, 1000);
-        where.Append(" ORDER BY seq DESC LIMIT ").Append(limit).Append(" OFFSET ").Append(Math.Max(0, query.Offset));
+        where.Append(search ? " ORDER BY telegrams_fts.rowid DESC" : " ORDER BY seq DESC")
+            .Append(" LIMIT ").Append(limit).Append(" OFFSET ").Append(Math.Max(0, query.Offset));
         return ReadAsync<IReadOnlyList<TelegramRecord>>(async c =>
         {
-            using var cmd = Command(c, null, TelegramColumns + " " + where, parameters.ToArray());
+            using var cmd = Command(c, null, (search ? SearchColumns : TelegramColumns) + " " + where, parameters.ToArray());
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<TelegramRecord>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -185,7 +196,7 @@ public sealed partial class SqliteStore
     public Task<long> CountAsync(RegisterQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, parameters) = Where(query);
+        var (where, parameters) = Where(query, joinedWithFts: false);
         return ReadAsync(async c =>
         {
             using var cmd = Command(c, null, "SELECT COUNT(*) FROM telegrams " + where, parameters.ToArray());
@@ -193,13 +204,13 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    private static (StringBuilder Where, List<(string, object?)> Parameters) Where(RegisterQuery query)
+    private static (StringBuilder Where, List<(string, object?)> Parameters) Where(RegisterQuery query, bool joinedWithFts)
     {
         var where = new StringBuilder("WHERE 1=1");
         var parameters = new List<(string, object?)>();
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
-            where.Append(" AND seq IN (SELECT rowid FROM telegrams_fts WHERE telegrams_fts MATCH $q)");
+            where.Append(joinedWithFts ? " AND telegrams_fts MATCH $q" : " AND seq IN (SELECT rowid FROM telegrams_fts WHERE telegrams_fts MATCH $q)");
             parameters.Add(("$q", FtsQuery(query.Text)));
         }
 

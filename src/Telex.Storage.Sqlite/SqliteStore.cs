@@ -6,7 +6,7 @@ namespace Telex.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode under the agency's data folder. Writes are serialized in the
-/// process (SQLite has one writer) and run in IMMEDIATE transactions; reads run concurrently.
+/// process (SQLite has one writer) and committed in groups (see <c>SqliteStore.Writer.cs</c>); reads run concurrently.
 /// </summary>
 public sealed partial class SqliteStore : ITelexStore
 {
@@ -45,24 +45,6 @@ public sealed partial class SqliteStore : ITelexStore
             : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
         await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         return connection;
-    }
-
-    /// <summary>Runs <paramref name="work"/> in a write transaction, committed if it returns, rolled back if it throws.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
-    {
-        await _writer.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            T result = await work(connection, tx).ConfigureAwait(false);
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return result;
-        }
-        finally
-        {
-            _writer.Release();
-        }
     }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)

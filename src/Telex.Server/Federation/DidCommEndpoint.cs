@@ -2,6 +2,7 @@ using System.Buffers;
 
 using Telex.Core;
 using Telex.DidComm;
+using Telex.Server.Api.Metrics;
 
 namespace Telex.Server.Federation;
 
@@ -11,7 +12,7 @@ namespace Telex.Server.Federation;
 /// </summary>
 internal static class DidCommEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, Agency agency, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpContext http, Agency agency, TelexMetrics metrics, CancellationToken ct)
     {
         long limit = DidCommLimits.Default.MaxMessageBytes;
         if (http.Request.ContentLength is > 0 and var length && length > limit)
@@ -49,6 +50,7 @@ internal static class DidCommEndpoint
             }
         }
 
+        metrics.FederationBytes.Add(body.WrittenCount);
         var result = await agency.ReceiveAsync(body.WrittenMemory, ct).ConfigureAwait(false);
         return result.IsAccepted ? Results.Accepted() : Problems.Federation(result.Status, result.Code!, result.Detail!);
     }

@@ -8,7 +8,7 @@ namespace Telex.Server.Api.Metrics;
 
 /// <summary>
 /// The agency's instruments on the meter <see cref="MeterName"/>: <c>telex.outbox.depth</c> (items waiting, per
-/// peer), <c>telex.deliveries</c>, <c>telex.failures</c>, <c>telex.registrations</c> and
+/// peer), <c>telex.deliveries</c>, <c>telex.failures</c>, <c>telex.registrations</c>, <c>telex.federation.received</c> (bytes posted by peers) and
 /// <c>telex.delivery.latency</c> (release to verified receipt). The meter comes from this node's
 /// <see cref="IMeterFactory"/>, so several agencies in one process keep their numbers apart.
 /// </summary>
@@ -38,6 +38,8 @@ internal sealed class TelexMetrics : IDisposable
         Deliveries = Meter.CreateCounter<long>("telex.deliveries", unit: "{telegram}", description: "Telegrams confirmed by a verified receipt");
         Failures = Meter.CreateCounter<long>("telex.failures", unit: "{telegram}", description: "Telegrams that expired undelivered");
         Registrations = Meter.CreateCounter<long>("telex.registrations", unit: "{telegram}", description: "Inbound telegrams registered");
+        FederationBytes = Meter.CreateCounter<long>("telex.federation.received", unit: "By",
+            description: "Bytes of DIDComm messages posted to this agency by peers (HTTP bodies)");
         DeliveryLatency = Meter.CreateHistogram<double>("telex.delivery.latency", unit: "ms",
             description: "Time from release to the verified receipt");
     }
@@ -51,6 +53,8 @@ internal sealed class TelexMetrics : IDisposable
     public Counter<long> Registrations { get; }
 
     public Histogram<double> DeliveryLatency { get; }
+
+    public Counter<long> FederationBytes { get; }
 
     /// <summary>Reads the outbox depth from the store unless it was read less than <see cref="DepthRefresh"/> ago.</summary>
     public async Task RefreshDepthAsync(CancellationToken ct)

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace Telex.Cli.Bench;
+
+/// <summary>Latency figures of one phase, milliseconds.</summary>
+internal sealed record Latency(double P50, double P95, double P99, double Max)
+{
+    public static Latency Of(List<double> ms)
+    {
+        if (ms.Count == 0)
+        {
+            return new Latency(0, 0, 0, 0);
+        }
+
+        ms.Sort();
+        return new Latency(At(0.50), At(0.95), At(0.99), ms[^1]);
+
+        double At(double q) => ms[Math.Min(ms.Count - 1, (int)Math.Ceiling(q * ms.Count) - 1)];
+    }
+}
+
+/// <summary>What one load phase measured.</summary>
+internal sealed record LoadResult(int Released, int Delivered, int Failed, double Seconds, double PerSecond, Latency Latency);
+
+/// <summary>
+/// Follows the sending agency's event stream for the whole benchmark and remembers when each telegram's verified
+/// receipt arrived (<c>telegram.delivered</c>) or its delivery failed.
+/// </summary>
+internal sealed class DeliveryWatch
+{
+    private readonly ConcurrentDictionary<Guid, long> _delivered = new();
+    private readonly ConcurrentDictionary<Guid, byte> _failed = new();
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    public void OnEvent(string kind, Guid id)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (kind == "telegram.delivered" && _delivered.TryAdd(id, now))
+        {
+            Interlocked.Increment(ref _count);
+        }
+        else if (kind == "telegram.failed" && _failed.TryAdd(id, 0))
+        {
+            Interlocked.Increment(ref _count);
+        }
+    }
+
+    public bool TryGetDelivered(Guid id, out long at) => _delivered.TryGetValue(id, out at);
+
+    public bool Failed(Guid id) => _failed.ContainsKey(id);
+}
+
+/// <summary>
+/// One phase of load: <c>count</c> telegrams released through the sending agency's client API, either closed-loop
+/// (at most <c>concurrency</c> releases in flight) or open-loop at a fixed rate (each release starts at its scheduled
+/// time whatever happened before, so queueing shows in the latency instead of slowing the load). Latency runs from the
+/// release's start (open-loop: its scheduled time) to the verified receipt's arrival at the sender.
+/// </summary>
+internal static class LoadRun
+{
+    private static readonly string[] Words =
+    [
+        "agency", "tie", "issue", "premature", "bureau", "coordination", "telegram", "receipt", "register", "serial",
+        "consulate", "delegation", "harbour", "railway", "grain", "shipment", "conference", "minister", "treaty", "border",
+        "supply", "aid", "credit", "delivery", "schedule", "proposal", "agreement", "reply", "instruction", "report",
+        "situation", "meeting", "visit", "question", "answer", "comrade", "province", "district", "office", "archive",
+    ];
+
+    /// <summary>A telegram body of exactly <paramref name="bytes"/> ASCII bytes of words, different for every seed.</summary>
+    public static string Body(int bytes, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder(bytes + 16);
+        while (text.Length < bytes)
+        {
+            text.Append(Words[random.Next(Words.Length)]).Append(' ');
+        }
+
+        return text.ToString(0, bytes);
+    }
+
+    public static async Task<LoadResult> RunAsync(BenchClient sender, string to, DeliveryWatch watch, string phase, int count, int size,
+        int concurrency, double? rate, TimeSpan deadline, Action<int, int>? progress, CancellationToken ct)
+    {
+        var started = new long[count];
+        var ids = new Guid[count];
+        int released = 0;
+        int baseline = watch.Count;
+        var bodies = Enumerable.Range(0, 64).Select(i => Body(size, i)).ToArray();
+        using var slots = new SemaphoreSlim(rate is null ? concurrency : Math.Max(concurrency, 4096));
+        var inflight = new List<Task>(count);
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            if (rate is { } r)
+            {
+                long due = t0 + (long)(i / r * Stopwatch.Frequency);
+                long wait = due - Stopwatch.GetTimestamp();
+                if (wait > 0)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), ct).ConfigureAwait(false);
+                }
+
+                started[i] = due;
+            }
+
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            if (rate is null)
+            {
+                started[i] = Stopwatch.GetTimestamp();
+            }
+
+            int n = i;
+            inflight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    ids[n] = await sender.ReleaseAsync(to, $"{phase} {n + 1}", bodies[n % bodies.Length], ct).ConfigureAwait(false);
+                    Interlocked.Increment(ref released);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, ct));
+            progress?.Invoke(Volatile.Read(ref released), watch.Count - baseline);
+        }
+
+        await Task.WhenAll(inflight).ConfigureAwait(false);
+
+        // Every receipt or failure must be seen; the deadline only bounds a fault.
+        var until = Stopwatch.GetTimestamp() + (long)(deadline.TotalSeconds * Stopwatch.Frequency);
+        while (watch.Count - baseline < count)
+        {
+            progress?.Invoke(released, watch.Count - baseline);
+            if (Stopwatch.GetTimestamp() > until)
+            {
+                break;
+            }
+
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+
+        progress?.Invoke(released, watch.Count - baseline);
+        var latencies = new List<double>(count);
+        long last = t0;
+        int failed = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (watch.TryGetDelivered(ids[i], out long at))
+            {
+                latencies.Add((at - started[i]) * 1000.0 / Stopwatch.Frequency);
+                last = Math.Max(last, at);
+            }
+            else if (watch.Failed(ids[i]))
+            {
+                failed++;
+            }
+        }
+
+        double seconds = (last - t0) / (double)Stopwatch.Frequency;
+        return new LoadResult(released, latencies.Count, failed, seconds, seconds > 0 ? latencies.Count / seconds : 0, Latency.Of(latencies));
+    }
+}

@@ -1,0 +1,35 @@
+using Telex.Core.Model;
+
+namespace Telex.Storage.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    /// <summary>
+    /// Appends inbound entries in one transaction, each taking the next registry number: the fast path for filling a
+    /// register with history (the load benchmark's register-scale mode). Nothing is sent for them. The entries'
+    /// <see cref="TelegramRecord.RegistryNumber"/> is ignored; each must be inbound and new. Returns the last number given.
+    /// </summary>
+    public Task<long> BulkRegisterAsync(IReadOnlyList<TelegramRecord> records, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return WriteAsync(async (c, tx) =>
+        {
+            using var counter = Command(c, tx, "SELECT value FROM counters WHERE name='registry'");
+            long number = (long)(await counter.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            foreach (var record in records)
+            {
+                if (record.Direction != Direction.Inbound)
+                {
+                    throw new ArgumentException("bulk registration takes inbound entries only", nameof(records));
+                }
+
+                number++;
+                await InsertTelegramAsync(c, tx, record with { RegistryNumber = number }, number, ct).ConfigureAwait(false);
+            }
+
+            using var bump = Command(c, tx, "UPDATE counters SET value=$v WHERE name='registry'", ("$v", number));
+            await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return number;
+        }, ct);
+    }
+}

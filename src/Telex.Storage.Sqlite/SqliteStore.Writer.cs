@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+
+using Microsoft.Data.Sqlite;
+
+namespace Telex.Storage.Sqlite;
+
+/// <summary>
+/// Group commit. SQLite has one writer and, with <c>synchronous=FULL</c>, every commit waits for the disk; so writes
+/// queued while a commit is under way are run together in the next transaction, each inside its own savepoint: a
+/// write that throws is rolled back alone and its caller gets the exception, the others commit. No caller hears of
+/// success before the transaction holding its write is committed.
+/// </summary>
+public sealed partial class SqliteStore
+{
+    /// <summary>At most this many writes share one transaction, so one commit's wait stays bounded.</summary>
+    private const int MaxGroup = 256;
+
+    private readonly ConcurrentQueue<PendingWrite> _pending = new();
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction; its effects commit if it returns and are rolled back if it throws.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var write = new PendingWrite<T>(work, ct);
+        _pending.Enqueue(write);
+        await CommitPendingAsync().ConfigureAwait(false);
+        return await write.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Becomes the committer if nobody is, and commits one group of queued writes. A committer that finds more queued
+    /// when it is done hands them to a new one rather than keeping its own caller waiting.
+    /// </summary>
+    private async Task CommitPendingAsync()
+    {
+        try
+        {
+            if (_pending.IsEmpty || !_writer.Wait(0))
+            {
+                return;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The store was disposed: whatever is still queued fails rather than waiting forever.
+            while (_pending.TryDequeue(out var orphan))
+            {
+                orphan.Fail(new ObjectDisposedException(nameof(SqliteStore)));
+            }
+
+            return;
+        }
+
+        try
+        {
+            var group = new List<PendingWrite>(Math.Min(_pending.Count, MaxGroup));
+            while (group.Count < MaxGroup && _pending.TryDequeue(out var write))
+            {
+                group.Add(write);
+            }
+
+            await CommitGroupAsync(group).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+
+        if (!_pending.IsEmpty)
+        {
+            _ = Task.Run(CommitPendingAsync);
+        }
+    }
+
+    private async Task CommitGroupAsync(List<PendingWrite> group)
+    {
+        var done = new List<PendingWrite>(group.Count);
+        try
+        {
+            await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+            bool single = group.Count == 1;
+            foreach (var write in group)
+            {
+                if (write.Cancellation.IsCancellationRequested)
+                {
+                    write.Fail(new OperationCanceledException(write.Cancellation));
+                    continue;
+                }
+
+                if (!single)
+                {
+                    tx.Save("w");
+                }
+
+                try
+                {
+                    await write.RunAsync(connection, tx).ConfigureAwait(false);
+                    if (!single)
+                    {
+                        tx.Release("w");
+                    }
+
+                    done.Add(write);
+                }
+#pragma warning disable CA1031 // The exception belongs to the caller of that write, who receives it.
+                catch (Exception e) when (!single)
+#pragma warning restore CA1031
+                {
+                    tx.Rollback("w");
+                    tx.Release("w");
+                    write.Fail(e);
+                }
+            }
+
+            await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed transaction fails every write in it; each caller receives the exception.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            foreach (var write in group)
+            {
+                write.Fail(e);
+            }
+
+            return;
+        }
+
+        foreach (var write in done)
+        {
+            write.Succeed();
+        }
+    }
+
+    /// <summary>A queued write and the caller waiting for it.</summary>
+    private abstract class PendingWrite(CancellationToken ct)
+    {
+        public CancellationToken Cancellation { get; } = ct;
+
+        public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction tx);
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception e);
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) : PendingWrite(ct)
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _done.Task;
+
+        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction tx) =>
+            _result = await work(connection, tx).ConfigureAwait(false);
+
+        public override void Succeed() => _done.TrySetResult(_result);
+
+        public override void Fail(Exception e) => _done.TrySetException(e);
+    }
+}
