@@ -134,7 +134,6 @@ public sealed partial class Agency
         string contentHash = Convert.ToHexStringLower(SHA256.HashData(signedOriginal));
         var result = await Store.RegisterInboundAsync(t.Id, (registryNumber, receivedAt) =>
         {
-            byte[] receipt = SignReceipt(tie.PeerDid, [(t.Id, contentHash, registryNumber, receivedAt)]);
             return new TelegramRecord
             {
                 Id = t.Id,
@@ -160,7 +159,6 @@ public sealed partial class Agency
                 ContentHash = contentHash,
                 Plaintext = message.ToUtf8Json(),
                 SignedOriginal = signedOriginal,
-                Receipt = receipt,
             };
         }, ct).ConfigureAwait(false);
 
@@ -181,10 +179,12 @@ public sealed partial class Agency
             Log.Duplicate(_logger, t.Id);
         }
 
-        QueueReceipt(tie, result.Record.Receipt!);
+        var entry = result.Record;
+        QueueReceipt(new PendingReceipt(tie, entry.Receipt is null ? new ReceiptEntry(entry.Id, entry.ContentHash, entry.RegistryNumber, entry.RegisteredAt) : null,
+            entry.Receipt));
     }
 
-    private byte[] SignReceipt(string peerDid, IEnumerable<(Guid Id, string Hash, long RegistryNumber, DateTimeOffset At)> entries)
+    private byte[] SignReceipt(string peerDid, IEnumerable<ReceiptEntry> entries)
     {
         var list = new JsonArray();
         foreach (var (id, hash, number, at) in entries)
@@ -210,7 +210,7 @@ public sealed partial class Agency
             throw new InboundRefusal(400, "e.p.msg.bad-request", "a receipt lists at most 10,000 telegrams");
         }
 
-        byte[] signed = meta.SignedMessage.ToArray();
+        var entries = new List<(Guid Id, string Hash, long Number)>(receipts.GetArrayLength());
         foreach (var r in receipts.EnumerateArray())
         {
             if (!Guid.TryParse(JsonStr(r, "telegram"), out var id) || JsonStr(r, "content_hash") is not { } hash
@@ -219,18 +219,25 @@ public sealed partial class Agency
                 throw new InboundRefusal(400, "e.p.msg.bad-request", "malformed receipt entry");
             }
 
-            var telegram = await Store.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false);
-            if (telegram is null || telegram.Counterpart != tie.PeerDid || telegram.ContentHash != hash)
+            entries.Add((id, hash, number));
+        }
+
+        // A receipt for many telegrams is filed concurrently, so their deliveries share commits.
+        byte[] signed = meta.SignedMessage.ToArray();
+        await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (e, c) =>
+        {
+            var telegram = await Store.GetTelegramAsync(e.Id, Direction.Outbound, c).ConfigureAwait(false);
+            if (telegram is null || telegram.Counterpart != tie.PeerDid || telegram.ContentHash != e.Hash)
             {
-                continue;
+                return;
             }
 
             if (telegram.Status != TelegramStatus.Delivered
-                && await Store.MarkDeliveredAsync(id, signed, number, Now, ct).ConfigureAwait(false))
+                && await Store.MarkDeliveredAsync(e.Id, signed, e.Number, Now, c).ConfigureAwait(false))
             {
-                Publish("telegram.delivered", tie.PeerDid, id);
+                Publish("telegram.delivered", tie.PeerDid, e.Id);
             }
-        }
+        }).ConfigureAwait(false);
     }
 
     private async Task HandleResendAsync(Tie tie, Message message, CancellationToken ct)

@@ -8,11 +8,20 @@ using Telex.DidComm;
 
 namespace Telex.Core;
 
+/// <summary>A registered telegram whose receipt is still to be signed.</summary>
+internal readonly record struct ReceiptEntry(Guid Id, string Hash, long RegistryNumber, DateTimeOffset At);
+
+/// <summary>A receipt to send: new entries to sign, or the receipt kept for a telegram that arrived again.</summary>
+internal sealed record PendingReceipt(Tie Tie, ReceiptEntry? Entry, byte[]? Stored);
+
 public sealed partial class Agency
 {
+    /// <summary>Telegrams one receipt covers at most; the receiving side accepts up to 10,000.</summary>
+    private const int MaxReceiptEntries = 1000;
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _peerSlots = new(StringComparer.Ordinal);
-    private readonly Channel<(Tie Tie, byte[] Receipt)> _receipts =
-        Channel.CreateBounded<(Tie, byte[])>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly Channel<PendingReceipt> _receipts =
+        Channel.CreateBounded<PendingReceipt>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
     private readonly ConcurrentDictionary<string, byte> _receivedFrom = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HashSet<long>> _suspectedGaps = new(StringComparer.Ordinal);
@@ -136,36 +145,107 @@ public sealed partial class Agency
         return TimeSpan.FromMilliseconds(ms * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
-    private void QueueReceipt(Tie tie, byte[] receipt) => _receipts.Writer.TryWrite((tie, receipt));
+    private void QueueReceipt(PendingReceipt receipt) => _receipts.Writer.TryWrite(receipt);
 
     /// <summary>
-    /// Receipts are sent as soon as the telegram is registered, best effort: a lost receipt is recovered when the
-    /// sender, still holding the telegram, sends it again and gets its original receipt.
+    /// Sends receipts once their telegrams are registered, best effort: a lost receipt is recovered when the sender,
+    /// still holding the telegram, sends it again and gets its original receipt. Whatever waits while earlier receipts
+    /// are on their way is signed as one receipt per counterpart: one signature, one message and one commit for many
+    /// telegrams under load, and no waiting when the agency is quiet.
     /// </summary>
     private async Task SendReceiptsAsync(CancellationToken ct)
     {
+        using var slots = new SemaphoreSlim(Options.MaxConcurrentReceiptSends);
+        var pending = new List<PendingReceipt>();
         try
         {
-            await Parallel.ForEachAsync(_receipts.Reader.ReadAllAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct },
-                async (r, c) =>
+            while (await _receipts.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                await slots.WaitAsync(ct).ConfigureAwait(false);
+                pending.Clear();
+                while (pending.Count < MaxReceiptEntries * 4 && _receipts.Reader.TryRead(out var r))
                 {
-                    try
+                    pending.Add(r);
+                }
+
+                var sends = new List<(Tie Tie, byte[]? Stored, List<ReceiptEntry>? Entries)>();
+                foreach (var group in pending.GroupBy(r => r.Tie.PeerDid, StringComparer.Ordinal))
+                {
+                    var tie = group.Last().Tie;
+                    sends.AddRange(group.Where(r => r.Stored is not null).Select(r => (tie, r.Stored, (List<ReceiptEntry>?)null)));
+                    sends.AddRange(group.Where(r => r.Entry is not null).Select(r => r.Entry!.Value).Chunk(MaxReceiptEntries)
+                        .Select(chunk => (tie, (byte[]?)null, (List<ReceiptEntry>?)[.. chunk])));
+                }
+
+                // The first send has the slot already; each further one waits for its own.
+                for (int i = 0; i < sends.Count; i++)
+                {
+                    if (i > 0)
                     {
-                        byte[] packed = Packer.PackEncryptedPayload(r.Receipt, r.Tie.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
-                        var result = await _transport.SendAsync(r.Tie.PeerEndpoint, packed, c).ConfigureAwait(false);
-                        if (!result.Accepted)
+                        await slots.WaitAsync(ct).ConfigureAwait(false);
+                    }
+
+                    var (tie, stored, entries) = sends[i];
+                    _ = Task.Run(async () =>
+                    {
+                        try
                         {
-                            Log.DeliveryNotAccepted(_logger, r.Tie.PeerEndpoint, result.Status, result.Detail);
+                            await SendReceiptAsync(tie, stored, entries, ct).ConfigureAwait(false);
                         }
-                    }
-                    catch (DidCommException e)
-                    {
-                        Log.DeliveryNotAccepted(_logger, r.Tie.PeerEndpoint, 0, e.Message);
-                    }
-                }).ConfigureAwait(false);
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }, CancellationToken.None);
+                }
+
+                if (sends.Count == 0)
+                {
+                    slots.Release();
+                }
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+
+        // Let the sends under way finish (they end quickly once cancelled) before the agency goes.
+        for (int i = 0; i < Options.MaxConcurrentReceiptSends; i++)
+        {
+            await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendReceiptAsync(Tie tie, byte[]? stored, List<ReceiptEntry>? entries, CancellationToken ct)
+    {
+        try
+        {
+            byte[] receipt = stored ?? SignReceipt(tie.PeerDid, entries!);
+            if (entries is not null)
+            {
+                // Kept before it is sent: a telegram that arrives again gets this same receipt.
+                await Store.AttachReceiptAsync(entries.Select(e => e.Id).ToList(), receipt, ct).ConfigureAwait(false);
+            }
+
+            byte[] packed = Packer.PackEncryptedPayload(receipt, tie.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
+            var result = await _transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
+            if (!result.Accepted)
+            {
+                Log.DeliveryNotAccepted(_logger, tie.PeerEndpoint, result.Status, result.Detail);
+            }
+        }
+        catch (DidCommException e)
+        {
+            Log.DeliveryNotAccepted(_logger, tie.PeerEndpoint, 0, e.Message);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // A receipt that cannot be sent now is sent again when its telegram arrives again.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Log.DispatcherError(_logger, e);
         }
     }
 

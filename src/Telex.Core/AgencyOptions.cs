@@ -12,6 +12,12 @@ public sealed record AgencyOptions
     /// </summary>
     public int MaxConcurrentSendsPerPeer { get; init; } = 16;
 
+    /// <summary>
+    /// Receipt messages on their way at once. Default 8: receipts registered while these are under way wait and go
+    /// together, one signature and one message for many, which is what keeps receipts cheap under load.
+    /// </summary>
+    public int MaxConcurrentReceiptSends { get; init; } = 8;
+
     /// <summary>Items claimed from the outbox at a time. Default 256.</summary>
     public int DispatchBatch { get; init; } = 256;
 

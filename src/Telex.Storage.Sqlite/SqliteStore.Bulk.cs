@@ -32,4 +32,24 @@ public sealed partial class SqliteStore
             return number;
         }, ct);
     }
+
+    /// <inheritdoc/>
+    public Task<int> AttachReceiptAsync(IReadOnlyList<Guid> inboundIds, byte[] receipt, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(inboundIds);
+        ArgumentNullException.ThrowIfNull(receipt);
+        return WriteAsync(async (c, tx) =>
+        {
+            using var cmd = Command(c, tx, "UPDATE telegrams SET receipt=$r WHERE id=$i AND direction=1 AND receipt IS NULL",
+                ("$r", receipt), ("$i", ""));
+            int changed = 0;
+            foreach (var id in inboundIds)
+            {
+                cmd.Parameters["$i"].Value = id.ToString();
+                changed += await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            return changed;
+        }, ct);
+    }
 }

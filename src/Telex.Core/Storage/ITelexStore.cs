@@ -105,8 +105,8 @@ public interface ITelexStore : IAsyncDisposable
 
     /// <summary>
     /// Registers an inbound telegram exactly once (idempotent by id): in one transaction takes the agency's next
-    /// registry number, calls <paramref name="build"/> with it and the receive time to produce the entry (with its
-    /// signed receipt) and files it. If a telegram with the same id is registered already, returns that entry
+    /// registry number, calls <paramref name="build"/> with it and the receive time to produce the entry and files
+    /// it. If a telegram with the same id is registered already, returns that entry
     /// and writes nothing.
     /// </summary>
     Task<RegistrationResult> RegisterInboundAsync(Guid telegramId, Func<long, DateTimeOffset, TelegramRecord> build, CancellationToken ct = default);
@@ -131,6 +131,12 @@ public interface ITelexStore : IAsyncDisposable
     /// False (and nothing changed) if the telegram is unknown or not outbound; true again for a repeated receipt.
     /// </summary>
     Task<bool> MarkDeliveredAsync(Guid telegramId, byte[] receipt, long peerRegistryNumber, DateTimeOffset at, CancellationToken ct = default);
+
+    /// <summary>
+    /// Keeps the signed receipt this agency sent for inbound telegrams, so a telegram that arrives again gets the
+    /// same receipt again. Only entries without a receipt take it (the first receipt sent stays); returns how many did.
+    /// </summary>
+    Task<int> AttachReceiptAsync(IReadOnlyList<Guid> inboundIds, byte[] receipt, CancellationToken ct = default);
 
     /// <summary>Records that an inbound telegram was first opened (no change if already read).</summary>
     Task<bool> MarkReadAsync(Guid telegramId, DateTimeOffset at, CancellationToken ct = default);

@@ -52,7 +52,10 @@ public sealed class TelegramTests
         Assert.Equal("eastern-bureau", summary.GetProperty("issueId").GetString());
         Assert.Equal(JsonValueKind.Null, summary.GetProperty("readAt").ValueKind);
 
-        var full = await (await reader.GetAsync($"/api/telegrams/{id}")).JsonAsync(HttpStatusCode.OK);
+        // The receipt is signed and kept moments after registration, with whatever else arrived meanwhile.
+        var full = await Eventually.UntilAsync(
+            async () => await (await reader.GetAsync($"/api/telegrams/{id}")).JsonAsync(HttpStatusCode.OK),
+            t => t.GetProperty("receipt").ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30), "Bravo keeps the receipt it sent");
         Assert.Equal("Mao Zedong asked me to inform you of the following.", full.GetProperty("body").GetString());
         Assert.Equal("Mao Zedong", full.GetProperty("onBehalfOf").GetString());
         Assert.Equal(["Zhu De", "Liu Shaoqi"], full.GetProperty("attendees").EnumerateArray().Select(e => e.GetString()));

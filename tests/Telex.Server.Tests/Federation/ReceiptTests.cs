@@ -1,0 +1,77 @@
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Storage;
+using Telex.Server.Hosting;
+using Telex.TestKit;
+
+namespace Telex.Server.Tests.Federation;
+
+public sealed class ReceiptTests
+{
+    /// <summary>Posts like the real transport, except while closed: then every send waits at the gate.</summary>
+    private sealed class GatedTransport : ITransport, IDisposable
+    {
+        private readonly HttpTransport _inner = new();
+        private volatile TaskCompletionSource _gate = Opened();
+
+        public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Open() => _gate.TrySetResult();
+
+        public async Task<TransportResult> SendAsync(string endpoint, ReadOnlyMemory<byte> packed, CancellationToken ct)
+        {
+            await _gate.Task.WaitAsync(ct);
+            return await _inner.SendAsync(endpoint, packed, ct);
+        }
+
+        public void Dispose() => _inner.Dispose();
+
+        private static TaskCompletionSource Opened()
+        {
+            var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            open.SetResult();
+            return open;
+        }
+    }
+
+    [Fact]
+    public async Task Telegrams_registered_while_a_receipt_is_on_its_way_are_acknowledged_together_by_one_signed_receipt()
+    {
+        using var gate = new GatedTransport();
+        await using var a = await TestAgency.StartAsync("Alpha", TestAgency.FastDelivery with { ReceiptWait = TimeSpan.FromMinutes(5) });
+        await using var b = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery with { MaxConcurrentReceiptSends = 1 }, gate);
+        await TestAgency.TieAsync(a, b);
+        gate.Close();
+
+        var sent = new List<TelegramRecord>();
+        for (int i = 1; i <= 40; i++)
+        {
+            sent.Add(await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = $"Batch {i}", Body = "Acknowledge together." }, "officer"));
+        }
+
+        // Every telegram is registered while Bravo's first receipt is held on its way.
+        var inbound = new RegisterQuery { Direction = Direction.Inbound, Limit = 100 };
+        await Eventually.UntilAsync(() => b.Store.CountAsync(inbound), n => n == 40, TimeSpan.FromSeconds(60), "all 40 registered at Bravo");
+        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery { Status = TelegramStatus.Delivered }));
+
+        gate.Open();
+
+        var delivered = await Eventually.UntilAsync(() => a.Store.QueryAsync(new RegisterQuery { Status = TelegramStatus.Delivered, Limit = 100 }),
+            l => l.Count == 40, TimeSpan.FromSeconds(60), "all 40 delivered at Alpha");
+        var registered = await Eventually.UntilAsync(() => b.Store.QueryAsync(inbound), l => l.All(t => t.Receipt is not null),
+            TimeSpan.FromSeconds(30), "Bravo keeps every receipt it sent");
+
+        // The receipt held at the gate, then one receipt for everything that waited behind it.
+        var receipts = registered.GroupBy(t => Convert.ToBase64String(t.Receipt!)).ToList();
+        Assert.InRange(receipts.Count, 1, 2);
+        Assert.True(receipts.Max(g => g.Count()) >= 39);
+
+        // What Alpha keeps as proof is the receipt Bravo kept: the same signed bytes, naming the registry number.
+        foreach (var telegram in delivered)
+        {
+            var atB = registered.Single(t => t.Id == telegram.Id);
+            Assert.Equal(atB.Receipt, telegram.Receipt);
+            Assert.Equal(atB.RegistryNumber, telegram.PeerRegistryNumber);
+        }
+    }
+}
