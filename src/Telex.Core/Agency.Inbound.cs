@@ -232,10 +232,11 @@ public sealed partial class Agency
                 return;
             }
 
+            var now = Now;
             if (telegram.Status != TelegramStatus.Delivered
-                && await Store.MarkDeliveredAsync(e.Id, signed, e.Number, Now, c).ConfigureAwait(false))
+                && await Store.MarkDeliveredAsync(e.Id, signed, e.Number, now, c).ConfigureAwait(false))
             {
-                Publish("telegram.delivered", tie.PeerDid, e.Id);
+                Events.Publish(new AgencyEvent("telegram.delivered", tie.PeerDid, e.Id, now) { SinceRelease = now - telegram.ReleasedAt });
             }
         }).ConfigureAwait(false);
     }

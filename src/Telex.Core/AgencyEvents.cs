@@ -8,7 +8,11 @@ namespace Telex.Core;
 /// <param name="Counterpart">The counterpart DID, if any.</param>
 /// <param name="TelegramId">The telegram, if any.</param>
 /// <param name="At">When.</param>
-public sealed record AgencyEvent(string Kind, string? Counterpart, Guid? TelegramId, DateTimeOffset At);
+public sealed record AgencyEvent(string Kind, string? Counterpart, Guid? TelegramId, DateTimeOffset At)
+{
+    /// <summary>For <c>telegram.delivered</c>: the time from release to the verified receipt.</summary>
+    public TimeSpan? SinceRelease { get; init; }
+}
 
 /// <summary>Fan-out of <see cref="AgencyEvent"/>s to subscribers; a slow subscriber loses its oldest events, never blocks the agency.</summary>
 public sealed class AgencyEvents

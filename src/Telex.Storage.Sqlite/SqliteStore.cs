@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 using Microsoft.Data.Sqlite;
 
 using Telex.Core.Storage;
@@ -11,6 +13,12 @@ namespace Telex.Storage.Sqlite;
 public sealed partial class SqliteStore : ITelexStore
 {
     private readonly string _connectionString;
+    /// <summary>
+    /// Physical connections whose pragmas are set, with the synchronous mode set (two stores on one file share the
+    /// pool); weakly held, so a connection the pool closes drops out.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, StrongBox<bool>> Configured = new();
+
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly TimeProvider _time;
     private readonly bool _fullSync;
@@ -39,11 +47,23 @@ public sealed partial class SqliteStore : ITelexStore
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
+
+        // The settings belong to the physical connection, which the pool keeps open: set them once, not per use.
+        if (connection.Handle is { } handle && Configured.TryGetValue(handle, out var sync) && sync.Value == _fullSync)
+        {
+            return connection;
+        }
+
         using var pragma = connection.CreateCommand();
         pragma.CommandText = _fullSync
             ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;"
             : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
         await pragma.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        if (connection.Handle is { } opened)
+        {
+            Configured.AddOrUpdate(opened, new StrongBox<bool>(_fullSync));
+        }
+
         return connection;
     }
 

@@ -43,7 +43,11 @@ internal sealed class MetricsService(Agency agency, TelexMetrics metrics, ILogge
                 break;
             case "telegram.delivered":
                 metrics.Deliveries.Add(1);
-                if (e.TelegramId is { } id
+                if (e.SinceRelease is { } since)
+                {
+                    metrics.DeliveryLatency.Record(Math.Max(0, since.TotalMilliseconds));
+                }
+                else if (e.TelegramId is { } id
                     && await agency.Store.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false) is { DeliveredAt: { } delivered } t)
                 {
                     metrics.DeliveryLatency.Record(Math.Max(0, (delivered - t.ReleasedAt).TotalMilliseconds));
