@@ -221,14 +221,13 @@ public sealed partial class Agency
         try
         {
             byte[] receipt = stored ?? SignReceipt(tie.PeerDid, entries!);
-            if (entries is not null)
-            {
-                // Kept before it is sent: a telegram that arrives again gets this same receipt.
-                await Store.AttachReceiptAsync(entries.Select(e => e.Id).ToList(), receipt, ct).ConfigureAwait(false);
-            }
 
+            // Kept so that a telegram arriving again gets this same receipt; the telegrams themselves are registered
+            // already, so the receipt need not wait for this commit to go.
+            var keep = entries is null ? Task.CompletedTask : Store.AttachReceiptAsync(entries.Select(e => e.Id).ToList(), receipt, ct);
             byte[] packed = Packer.PackEncryptedPayload(receipt, tie.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
             var result = await _transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
+            await keep.ConfigureAwait(false);
             if (!result.Accepted)
             {
                 Log.DeliveryNotAccepted(_logger, tie.PeerEndpoint, result.Status, result.Detail);
