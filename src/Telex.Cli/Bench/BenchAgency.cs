@@ -74,7 +74,7 @@ internal sealed class BenchAgency : IAsyncDisposable
             psi.ArgumentList.Add(typeof(BenchAgency).Assembly.Location);
         }
 
-        foreach (string a in (string[])["serve", "--data", Directory, "--log-level", "Warning"])
+        foreach (string a in (string[])["serve", "--data", Directory, "--log-level", "Warning", "--exit-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             psi.ArgumentList.Add(a);
         }

@@ -23,9 +23,15 @@ internal static class ServeCommand
         };
         var format = new Option<string>("--log-format") { Description = "Log line format", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong(ServerLogging.Formats);
+        var parent = new Option<int?>("--exit-with")
+        {
+            Description = "Stop when the process with this id ends (used by telex bench for the agencies it starts)",
+            HelpName = "PID",
+            Hidden = true,
+        };
         var command = new Command("serve", "Run the agency: federation endpoint, client API and delivery, until Ctrl-C or SIGTERM")
         {
-            data, set, level, format,
+            data, set, level, format, parent,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -72,9 +78,15 @@ internal static class ServeCommand
             }
 
             terminal.Stdout.Flush();
+            using var orphaned = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (parse.GetValue(parent) is { } pid)
+            {
+                _ = WatchParentAsync(pid, orphaned);
+            }
+
             try
             {
-                await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+                await app.WaitForShutdownAsync(orphaned.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -89,5 +101,25 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Cancels <paramref name="stop"/> once process <paramref name="pid"/> is gone, checking every second.</summary>
+    private static async Task WatchParentAsync(int pid, CancellationTokenSource stop)
+    {
+        try
+        {
+            using var parent = System.Diagnostics.Process.GetProcessById(pid);
+            await parent.WaitForExitAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
     }
 }
