@@ -15,6 +15,9 @@ public sealed partial class DidCommPacker
     private readonly IDidResolver _dids;
     private readonly ISecretResolver _secrets;
 
+    // Key ids and DIDs read from incoming messages; bounded like the resolver's document cache.
+    private readonly NameCache _names = new(10_000);
+
     /// <summary>Creates a packer over a DID resolver and the secrets this party holds.</summary>
     public DidCommPacker(IDidResolver dids, ISecretResolver secrets, DidCommLimits? limits = null)
     {
@@ -163,8 +166,13 @@ public sealed partial class DidCommPacker
         }
 
         var doc = Resolve(did);
-        foreach (var m in doc.AuthenticationMethods())
+        foreach (string id in doc.Authentication)
         {
+            if (doc.FindMethod(id) is not { } m)
+            {
+                continue;
+            }
+
             if ((signBy == did || m.Id == signBy) && m.Key.Curve.CanSign() && _secrets.TryGetSecret(m.Id, out var secret))
             {
                 return secret.Kid == m.Id ? secret : throw new DidCommException($"secret for {m.Id} has another kid");
@@ -176,9 +184,14 @@ public sealed partial class DidCommPacker
 
     private static List<PublicJwk> AgreementKeys(DidDocument doc, string to, KeyCurve? curve)
     {
-        var keys = new List<PublicJwk>();
-        foreach (var m in doc.KeyAgreementMethods())
+        var keys = new List<PublicJwk>(1);
+        foreach (string id in doc.KeyAgreement)
         {
+            if (doc.FindMethod(id) is not { } m)
+            {
+                continue;
+            }
+
             if (to.Contains('#', StringComparison.Ordinal) && m.Id != to)
             {
                 continue;
