@@ -158,8 +158,10 @@ internal static class Jwe
         int protectedLen = Base64Url.GetEncodedLength(header.Length);
         int ctLen = enc.CiphertextSize(plaintext.Length);
         byte[] rented = ArrayPool<byte>.Shared.Rent(protectedLen + ctLen + Base64Url.GetEncodedLength(ctLen));
-        Span<byte> cek = stackalloc byte[enc.KeySize()];
-        Span<byte> iv = stackalloc byte[enc.IvSize()];
+        // One draw from the system's random source for the content key and the IV.
+        Span<byte> cekAndIv = stackalloc byte[enc.KeySize() + enc.IvSize()];
+        Span<byte> cek = cekAndIv[..enc.KeySize()];
+        Span<byte> iv = cekAndIv[enc.KeySize()..];
         Span<byte> tag = stackalloc byte[enc.TagSize()];
         Span<byte> wrapped = stackalloc byte[enc.KeySize() + 8];
         try
@@ -167,8 +169,7 @@ internal static class Jwe
             var protectedB64 = rented.AsSpan(0, protectedLen);
             Base64Url.EncodeToUtf8(header, protectedB64);
             var ciphertext = rented.AsSpan(protectedLen, ctLen);
-            RandomNumberGenerator.Fill(cek);
-            RandomNumberGenerator.Fill(iv);
+            RandomNumberGenerator.Fill(cekAndIv);
             enc.Encrypt(cek, iv, protectedB64, plaintext, ciphertext, tag);
 
             var w = Json.RentWriter(output);

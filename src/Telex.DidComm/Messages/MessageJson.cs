@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Telex.DidComm.Messages;
@@ -421,20 +422,29 @@ internal static class MessageJson
         return true;
     }
 
-    // The known member names as UTF-8, so that a member's name is matched without making a string of it.
-    private static readonly (byte[] Utf8, string Name)[] KnownUtf8 = [.. Known.Select(n => (System.Text.Encoding.UTF8.GetBytes(n), n))];
-
+    // Matches a member's name against the known ones on its UTF-8 bytes, without making a string of it.
     private static string NameOf(JsonProperty p)
     {
-        foreach (var (utf8, name) in KnownUtf8)
+        var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+        string? known = raw.Length switch
         {
-            if (p.NameEquals(utf8))
-            {
-                return name;
-            }
-        }
+            2 when raw.SequenceEqual("id"u8) => "id",
+            2 when raw.SequenceEqual("to"u8) => "to",
+            3 when raw.SequenceEqual("typ"u8) => "typ",
+            4 when raw.SequenceEqual("type"u8) => "type",
+            4 when raw.SequenceEqual("from"u8) => "from",
+            4 when raw.SequenceEqual("thid"u8) => "thid",
+            4 when raw.SequenceEqual("body"u8) => "body",
+            5 when raw.SequenceEqual("pthid"u8) => "pthid",
+            10 when raw.SequenceEqual("from_prior"u8) => "from_prior",
+            11 when raw.SequenceEqual("attachments"u8) => "attachments",
+            12 when raw.SequenceEqual("created_time"u8) => "created_time",
+            12 when raw.SequenceEqual("expires_time"u8) => "expires_time",
+            _ => null,
+        };
 
-        return p.Name;
+        // A name written with escapes (or any other name) takes the general path.
+        return known ?? p.Name;
     }
 
     private static bool Str(JsonElement v, out string? value, Jose.NameCache? names = null)
