@@ -39,7 +39,7 @@ internal static class Jwe
     }
 
     /// <summary>Writes the 32 apv bytes for these kids (in any order) into <paramref name="apv"/>.</summary>
-    private static void ComputeApv(string[] kids, Span<byte> apv)
+    internal static void ComputeApv(string[] kids, Span<byte> apv)
     {
         // One recipient, as nearly every telegram has: hash its kid as it is, without sorting or joining.
         string joined = kids.Length == 1 ? kids[0] : JoinSorted(kids);
@@ -91,7 +91,15 @@ internal static class Jwe
         bool auth = sender is not null;
         string alg = auth ? AuthAlg : AnonAlg;
         Span<byte> apvBytes = stackalloc byte[32];
-        ComputeApv(kids, apvBytes);
+        if (recipients.Count == 1)
+        {
+            recipients[0].ApvAsOnlyRecipient.CopyTo(apvBytes);
+        }
+        else
+        {
+            ComputeApv(kids, apvBytes);
+        }
+
         byte[] apuBytes = auth ? System.Text.Encoding.UTF8.GetBytes(sender!.Kid!) : [];
 
         // X25519 (what DIDComm peers use) takes its ephemeral key straight from NSec; other curves go through SecretJwk.
@@ -396,13 +404,21 @@ internal static class Jwe
         if (apv.Length > 0)
         {
             Span<byte> expected = stackalloc byte[32];
-            var kids = new string[recipients.Length];
-            for (int i = 0; i < kids.Length; i++)
+            if (recipients.Length == 1 && names is not null)
             {
-                kids[i] = recipients[i].Kid;
+                names.ApvOf(recipients[0].Kid).CopyTo(expected);
+            }
+            else
+            {
+                var kids = new string[recipients.Length];
+                for (int i = 0; i < kids.Length; i++)
+                {
+                    kids[i] = recipients[i].Kid;
+                }
+
+                ComputeApv(kids, expected);
             }
 
-            ComputeApv(kids, expected);
             if (!apv.AsSpan().SequenceEqual(expected))
             {
                 return Fail(UnpackFailureKind.Malformed, "JWE 'apv' does not match its recipients", out failure);

@@ -15,9 +15,11 @@ internal sealed class NameCache
     private const int MaxCachedLength = 1024;
 
     private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte[]> _apvs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly int _capacity;
     private int _count;
+    private int _apvCount;
 
     public NameCache(int capacity)
     {
@@ -43,6 +45,27 @@ internal sealed class NameCache
     {
         int hash = didOrKid.IndexOf('#', StringComparison.Ordinal);
         return hash < 0 ? didOrKid : Get(didOrKid.AsSpan(0, hash));
+    }
+
+    /// <summary>
+    /// The JWE apv of a message whose only recipient is <paramref name="kid"/> (SHA-256 of the kid), computed once
+    /// per kid while the cache has room.
+    /// </summary>
+    public ReadOnlySpan<byte> ApvOf(string kid)
+    {
+        if (_apvs.TryGetValue(kid, out var apv))
+        {
+            return apv;
+        }
+
+        apv = new byte[32];
+        Jwe.ComputeApv([kid], apv);
+        if (Volatile.Read(ref _apvCount) < _capacity && _apvs.TryAdd(kid, apv))
+        {
+            Interlocked.Increment(ref _apvCount);
+        }
+
+        return apv;
     }
 
     private string Get(ReadOnlySpan<char> chars)

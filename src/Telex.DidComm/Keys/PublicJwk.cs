@@ -15,6 +15,7 @@ public sealed class PublicJwk : IEquatable<PublicJwk>
     private readonly byte[] _x;
     private readonly byte[]? _y;
     private NSec.Cryptography.PublicKey? _nsec;
+    private byte[]? _apvAsOnlyRecipient;
 
     private PublicJwk(KeyCurve curve, byte[] x, byte[]? y, string? kid)
     {
@@ -186,6 +187,22 @@ public sealed class PublicJwk : IEquatable<PublicJwk>
         }
 
         return Base64Url.EncodeToString(SHA256.HashData(buffer.WrittenSpan));
+    }
+
+    /// <summary>The JWE apv of a message encrypted to this key alone (SHA-256 of its kid), computed once.</summary>
+    internal ReadOnlySpan<byte> ApvAsOnlyRecipient
+    {
+        get
+        {
+            if (_apvAsOnlyRecipient is null)
+            {
+                byte[] apv = new byte[32];
+                Jose.Jwe.ComputeApv([Kid ?? throw new InvalidOperationException("the key has no kid")], apv);
+                _apvAsOnlyRecipient = apv;
+            }
+
+            return _apvAsOnlyRecipient;
+        }
     }
 
     /// <summary>The NSec public key of an OKP key, imported once.</summary>

@@ -79,6 +79,27 @@ public sealed class WireReadingTests
     }
 
     [Fact]
+    public void An_apv_that_does_not_match_the_recipients_is_refused_also_after_the_kid_was_seen()
+    {
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        var options = new PackOptions { Forward = false };
+        byte[] Pack() => alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did, options: options).Packed;
+        Assert.True(bob.Packer.Unpack(Pack()).Success);
+
+        var jwe = System.Text.Json.Nodes.JsonNode.Parse(Pack())!.AsObject();
+        var header = System.Text.Json.Nodes.JsonNode.Parse(System.Buffers.Text.Base64Url.DecodeFromChars((string)jwe["protected"]!))!.AsObject();
+        header["apv"] = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(bob.Did + "#key-9")));
+        jwe["protected"] = System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(header.ToJsonString()));
+
+        var result = bob.Packer.Unpack(Encoding.UTF8.GetBytes(jwe.ToJsonString()));
+
+        Assert.False(result.Success);
+        Assert.Equal(UnpackFailureKind.Malformed, result.Failure.Kind);
+        Assert.Contains("apv", result.Failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Key_ids_and_DIDs_seen_again_are_the_same_string_instances()
     {
         var alice = Party.Create(_dids);
