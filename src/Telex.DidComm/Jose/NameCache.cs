@@ -7,7 +7,8 @@ namespace Telex.DidComm.Jose;
 /// Key ids and DIDs read from messages, kept as one string instance each. A party exchanges messages with a
 /// bounded set of peers, and each of their DIDs is a few hundred characters that every message repeats
 /// (recipient kid, signer kid, <c>from</c>, <c>to</c>); looking them up by their UTF-8 bytes avoids a new
-/// string per name per message. Bounded: once full, new names are still returned, just not kept.
+/// string per name per message. Bounded: once full, new names are still returned, just not kept (no eviction,
+/// so a cache filled by junk costs allocations, never correctness).
 /// </summary>
 internal sealed class NameCache
 {

@@ -15,8 +15,12 @@ public sealed partial class DidCommPacker
     private readonly IDidResolver _dids;
     private readonly ISecretResolver _secrets;
 
-    // Key ids and DIDs read from incoming messages; bounded like the resolver's document cache.
-    private readonly NameCache _names = new(10_000);
+    // Key ids and DIDs read from incoming messages. Names are kept before they are known to be valid, so a peer
+    // sending junk can fill the cache: 2,048 names of at most 1,024 characters bound that to about 4 MB, after
+    // which unpack simply allocates its strings again. Legitimate peers of one party rarely come near that.
+    private const int NameCacheCapacity = 2_048;
+
+    private readonly NameCache _names = new(NameCacheCapacity);
 
     /// <summary>Creates a packer over a DID resolver and the secrets this party holds.</summary>
     public DidCommPacker(IDidResolver dids, ISecretResolver secrets, DidCommLimits? limits = null)
