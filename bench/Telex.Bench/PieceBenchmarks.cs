@@ -85,7 +85,11 @@ public class PieceBenchmarks
         _telegram.Dispose();
     }
 
-    /// <summary>The library's ephemeral key: random seed, NSec import, public key export, JWK objects.</summary>
+    /// <summary>
+    /// An ephemeral <see cref="SecretJwk"/>: random seed, NSec import, public key export, JWK objects. The library
+    /// takes X25519 ephemeral keys straight from NSec (as <c>Primitive.X25519_KeyGen</c> does) and this path only
+    /// for the other curves; the difference to the primitive is what that saves.
+    /// </summary>
     [Benchmark]
     public KeyCurve Lib_GenerateEphemeralKey()
     {

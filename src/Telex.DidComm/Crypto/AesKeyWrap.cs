@@ -11,39 +11,50 @@ public static class AesKeyWrap
     /// <summary>Wraps <paramref name="keyData"/> (a multiple of 8 bytes, at least 16) under <paramref name="kek"/>.</summary>
     public static byte[] Wrap(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> keyData)
     {
+        byte[] output = new byte[keyData.Length + 8];
+        Wrap(kek, keyData, output);
+        return output;
+    }
+
+    /// <summary>Wraps into <paramref name="output"/>, which must be 8 bytes longer than <paramref name="keyData"/>.</summary>
+    internal static void Wrap(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> keyData, Span<byte> output)
+    {
         if (keyData.Length < 16 || keyData.Length % 8 != 0)
         {
             throw new ArgumentException("key data must be a multiple of 8 bytes, at least 16", nameof(keyData));
         }
 
-        int n = keyData.Length / 8;
-        byte[] output = new byte[keyData.Length + 8];
-        keyData.CopyTo(output.AsSpan(8));
-        ulong a = DefaultIv;
-
-        // One ECB transform for all 6n block operations: a cipher context per block would dominate the cost.
-        using var aes = Aes.Create();
-        aes.Key = kek.ToArray();
-        aes.Mode = CipherMode.ECB;
-        aes.Padding = PaddingMode.None;
-        using var transform = aes.CreateEncryptor();
-        byte[] block = new byte[16];
-        for (int j = 0; j <= 5; j++)
+        if (output.Length != keyData.Length + 8)
         {
-            for (int i = 1; i <= n; i++)
+            throw new ArgumentException("output must be 8 bytes longer than the key data", nameof(output));
+        }
+
+        int n = keyData.Length / 8;
+        keyData.CopyTo(output[8..]);
+        ulong a = DefaultIv;
+        var cipher = EcbCipher.Rent(kek, encrypt: true);
+        try
+        {
+            byte[] block = cipher.Block;
+            for (int j = 0; j <= 5; j++)
             {
-                var r = output.AsSpan(8 * i, 8);
-                BinaryPrimitives.WriteUInt64BigEndian(block, a);
-                r.CopyTo(block.AsSpan(8));
-                transform.TransformBlock(block, 0, 16, block, 0);
-                a = BinaryPrimitives.ReadUInt64BigEndian(block) ^ (ulong)((n * j) + i);
-                block.AsSpan(8).CopyTo(r);
+                for (int i = 1; i <= n; i++)
+                {
+                    var r = output.Slice(8 * i, 8);
+                    BinaryPrimitives.WriteUInt64BigEndian(block, a);
+                    r.CopyTo(block.AsSpan(8));
+                    cipher.TransformBlock();
+                    a = BinaryPrimitives.ReadUInt64BigEndian(block) ^ (ulong)((n * j) + i);
+                    block.AsSpan(8).CopyTo(r);
+                }
             }
+        }
+        finally
+        {
+            cipher.Return();
         }
 
         BinaryPrimitives.WriteUInt64BigEndian(output, a);
-        CryptographicOperations.ZeroMemory(block);
-        return output;
     }
 
     /// <summary>
@@ -60,26 +71,28 @@ public static class AesKeyWrap
         int n = (wrapped.Length / 8) - 1;
         ulong a = BinaryPrimitives.ReadUInt64BigEndian(wrapped);
         wrapped[8..].CopyTo(keyData);
-        using var aes = Aes.Create();
-        aes.Key = kek.ToArray();
-        aes.Mode = CipherMode.ECB;
-        aes.Padding = PaddingMode.None;
-        using var transform = aes.CreateDecryptor();
-        byte[] block = new byte[16];
-        for (int j = 5; j >= 0; j--)
+        var cipher = EcbCipher.Rent(kek, encrypt: false);
+        try
         {
-            for (int i = n; i >= 1; i--)
+            byte[] block = cipher.Block;
+            for (int j = 5; j >= 0; j--)
             {
-                var r = keyData.Slice(8 * (i - 1), 8);
-                BinaryPrimitives.WriteUInt64BigEndian(block, a ^ (ulong)((n * j) + i));
-                r.CopyTo(block.AsSpan(8));
-                transform.TransformBlock(block, 0, 16, block, 0);
-                a = BinaryPrimitives.ReadUInt64BigEndian(block);
-                block.AsSpan(8).CopyTo(r);
+                for (int i = n; i >= 1; i--)
+                {
+                    var r = keyData.Slice(8 * (i - 1), 8);
+                    BinaryPrimitives.WriteUInt64BigEndian(block, a ^ (ulong)((n * j) + i));
+                    r.CopyTo(block.AsSpan(8));
+                    cipher.TransformBlock();
+                    a = BinaryPrimitives.ReadUInt64BigEndian(block);
+                    block.AsSpan(8).CopyTo(r);
+                }
             }
         }
+        finally
+        {
+            cipher.Return();
+        }
 
-        CryptographicOperations.ZeroMemory(block);
         Span<byte> expected = stackalloc byte[8];
         Span<byte> actual = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(expected, DefaultIv);
@@ -91,5 +104,60 @@ public static class AesKeyWrap
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// One ECB transform over a 16-byte block buffer, for the 6n dependent block operations of a wrap. Setting up
+    /// an <see cref="Aes"/> object costs more than all the blocks of a 32-byte wrap, so each thread keeps one
+    /// (without a key) and only the keyed transform is created per wrap. Every rent zeroes its buffers on return.
+    /// </summary>
+    private sealed class EcbCipher
+    {
+        [ThreadStatic]
+        private static EcbCipher? t_cached;
+
+        private readonly Aes _aes;
+        private readonly byte[] _key256 = new byte[32];
+        private ICryptoTransform? _transform;
+
+        private EcbCipher()
+        {
+            _aes = Aes.Create();
+            _aes.Mode = CipherMode.ECB;
+            _aes.Padding = PaddingMode.None;
+        }
+
+        public byte[] Block { get; } = new byte[16];
+
+        public static EcbCipher Rent(ReadOnlySpan<byte> kek, bool encrypt)
+        {
+            // A nested rent on the same thread (not done today) simply gets its own instance.
+            var cipher = t_cached ?? new EcbCipher();
+            t_cached = null;
+            try
+            {
+                byte[] key = kek.Length == 32 ? cipher._key256 : kek.ToArray();
+                kek.CopyTo(key);
+                cipher._transform = encrypt ? cipher._aes.CreateEncryptor(key, null) : cipher._aes.CreateDecryptor(key, null);
+                CryptographicOperations.ZeroMemory(key);
+            }
+            catch
+            {
+                cipher._aes.Dispose();
+                throw;
+            }
+
+            return cipher;
+        }
+
+        public void TransformBlock() => _transform!.TransformBlock(Block, 0, 16, Block, 0);
+
+        public void Return()
+        {
+            _transform?.Dispose();
+            _transform = null;
+            CryptographicOperations.ZeroMemory(Block);
+            t_cached = this;
+        }
     }
 }

@@ -25,10 +25,11 @@ public static class ConcatKdf
         int algLen = System.Text.Encoding.ASCII.GetByteCount(algorithmId);
         int otherLen = 4 + algLen + 4 + partyUInfo.Length + 4 + partyVInfo.Length + 4 + (includeTag ? 4 + ccTag.Length : 0);
         int inputLen = 4 + z.Length + otherLen;
-        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(inputLen);
+        // Small inputs (every key agreement DIDComm uses) stay on the stack; long apu/apv values go to the pool.
+        byte[]? rented = inputLen > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(inputLen) : null;
+        Span<byte> input = rented is null ? stackalloc byte[inputLen] : rented.AsSpan(0, inputLen);
         try
         {
-            Span<byte> input = rented.AsSpan(0, inputLen);
             int o = 4;
             z.CopyTo(input[o..]);
             o += z.Length;
@@ -59,8 +60,11 @@ public static class ConcatKdf
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(rented.AsSpan(0, inputLen));
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            CryptographicOperations.ZeroMemory(input);
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 

@@ -73,12 +73,7 @@ public static class ContentEncryptions
         switch (enc)
         {
             case ContentEncryption.A256CbcHs512:
-                using (var aes = Aes.Create())
-                {
-                    aes.Key = key[32..].ToArray();
-                    aes.EncryptCbc(plaintext, iv, ciphertext, PaddingMode.PKCS7);
-                }
-
+                CbcAes.Encrypt(key[32..], iv, plaintext, ciphertext);
                 CbcHmacTag(key[..32], aad, iv, ciphertext, tag);
                 break;
             case ContentEncryption.A256Gcm:
@@ -138,9 +133,7 @@ public static class ContentEncryptions
                         return -1;
                     }
 
-                    using var aes = Aes.Create();
-                    aes.Key = key[32..].ToArray();
-                    return aes.TryDecryptCbc(ciphertext, iv, plaintext, out int written, PaddingMode.PKCS7) ? written : -1;
+                    return CbcAes.TryDecrypt(key[32..], iv, ciphertext, plaintext);
                 }
 
             case ContentEncryption.A256Gcm:
@@ -177,19 +170,81 @@ public static class ContentEncryptions
         }
     }
 
-    // RFC 7518 §5.2.2.1: M = HMAC(MAC_KEY, A || IV || E || AL), T = first half of M.
+    // RFC 7518 §5.2.2.1: M = HMAC(MAC_KEY, A || IV || E || AL), T = first half of M. The input is laid out once
+    // for the one-shot HMAC, which costs less than an incremental hash object per message.
     private static void CbcHmacTag(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> iv,
         ReadOnlySpan<byte> ciphertext, Span<byte> tag)
     {
-        using var hmac = System.Security.Cryptography.IncrementalHash.CreateHMAC(HashAlgorithmName.SHA512, macKey);
-        hmac.AppendData(aad);
-        hmac.AppendData(iv);
-        hmac.AppendData(ciphertext);
-        Span<byte> al = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64BigEndian(al, (ulong)aad.Length * 8);
-        hmac.AppendData(al);
-        Span<byte> full = stackalloc byte[64];
-        hmac.GetHashAndReset(full);
-        full[..32].CopyTo(tag);
+        int length = aad.Length + iv.Length + ciphertext.Length + 8;
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var input = rented.AsSpan(0, length);
+            aad.CopyTo(input);
+            iv.CopyTo(input[aad.Length..]);
+            ciphertext.CopyTo(input[(aad.Length + iv.Length)..]);
+            BinaryPrimitives.WriteUInt64BigEndian(input[^8..], (ulong)aad.Length * 8);
+            Span<byte> full = stackalloc byte[64];
+            HMACSHA512.HashData(macKey, input, full);
+            full[..32].CopyTo(tag);
+            CryptographicOperations.ZeroMemory(full);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// AES-CBC through one <see cref="Aes"/> object per thread, keyed per message: creating the object costs as
+    /// much as encrypting a telegram. The key is cleared from the object after each use.
+    /// </summary>
+    private static class CbcAes
+    {
+        [ThreadStatic]
+        private static Aes? t_aes;
+
+        public static void Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext)
+        {
+            var aes = Take(key);
+            try
+            {
+                aes.EncryptCbc(plaintext, iv, ciphertext, PaddingMode.PKCS7);
+            }
+            finally
+            {
+                Give(aes);
+            }
+        }
+
+        public static int TryDecrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext)
+        {
+            var aes = Take(key);
+            try
+            {
+                return aes.TryDecryptCbc(ciphertext, iv, plaintext, out int written, PaddingMode.PKCS7) ? written : -1;
+            }
+            finally
+            {
+                Give(aes);
+            }
+        }
+
+        private static Aes Take(ReadOnlySpan<byte> key)
+        {
+            var aes = t_aes ?? Aes.Create();
+            t_aes = null;
+            aes.SetKey(key);
+            return aes;
+        }
+
+        private static void Give(Aes aes)
+        {
+            // Replacing the key with zeros leaves no message key behind in the cached object.
+            Span<byte> zero = stackalloc byte[32];
+            zero.Clear();
+            aes.SetKey(zero);
+            t_aes = aes;
+        }
     }
 }

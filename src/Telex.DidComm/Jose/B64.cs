@@ -26,6 +26,26 @@ internal static class B64
         return true;
     }
 
+    /// <summary>Decodes UTF-8 base64url text into a new array of the exact length.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> utf8, out byte[] bytes)
+    {
+        bytes = [];
+        if (!IsCanonicalAlphabet(utf8))
+        {
+            return false;
+        }
+
+        byte[] buffer = new byte[Base64Url.GetMaxDecodedLength(utf8.Length)];
+        var status = Base64Url.DecodeFromUtf8(utf8, buffer, out int consumed, out int written);
+        if (status != OperationStatus.Done || consumed != utf8.Length)
+        {
+            return false;
+        }
+
+        bytes = written == buffer.Length ? buffer : buffer.AsSpan(0, written).ToArray();
+        return true;
+    }
+
     /// <summary>Decodes into a caller's buffer; false when not strict base64url or the buffer is too small.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> utf8, Span<byte> destination, out int written)
     {

@@ -33,9 +33,32 @@ internal static class Jwe
     /// <summary>The bytes apv carries (base64url in the header): SHA-256 of the recipient kids, sorted, joined by '.'.</summary>
     public static byte[] ApvBytes(IEnumerable<string> kids)
     {
-        var sorted = kids.ToArray();
-        Array.Sort(sorted, StringComparer.Ordinal);
-        return SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('.', sorted)));
+        byte[] apv = new byte[32];
+        ComputeApv([.. kids], apv);
+        return apv;
+    }
+
+    /// <summary>Writes the 32 apv bytes for these kids (in any order) into <paramref name="apv"/>.</summary>
+    internal static void ComputeApv(string[] kids, Span<byte> apv)
+    {
+        // One recipient, as nearly every telegram has: hash its kid as it is, without sorting or joining.
+        string joined = kids.Length == 1 ? kids[0] : JoinSorted(kids);
+        int max = System.Text.Encoding.UTF8.GetMaxByteCount(joined.Length);
+        byte[]? rented = max > 1024 ? ArrayPool<byte>.Shared.Rent(max) : null;
+        Span<byte> utf8 = rented ?? stackalloc byte[1024];
+        int length = System.Text.Encoding.UTF8.GetBytes(joined, utf8);
+        SHA256.HashData(utf8[..length], apv);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        static string JoinSorted(string[] kids)
+        {
+            var sorted = (string[])kids.Clone();
+            Array.Sort(sorted, StringComparer.Ordinal);
+            return string.Join('.', sorted);
+        }
     }
 
     /// <summary>Encrypts <paramref name="plaintext"/> to every recipient (all on one curve); authcrypt when a sender is given.</summary>
@@ -48,12 +71,16 @@ internal static class Jwe
         }
 
         var curve = recipients[0].Curve;
-        foreach (var r in recipients)
+        var kids = new string[recipients.Count];
+        for (int i = 0; i < recipients.Count; i++)
         {
+            var r = recipients[i];
             if (r.Curve != curve || r.Kid is null)
             {
                 throw new ArgumentException("recipients must share one curve and have key ids", nameof(recipients));
             }
+
+            kids[i] = r.Kid;
         }
 
         if (sender is not null && (sender.Curve != curve || sender.Kid is null))
@@ -63,14 +90,36 @@ internal static class Jwe
 
         bool auth = sender is not null;
         string alg = auth ? AuthAlg : AnonAlg;
-        byte[] apvBytes = ApvBytes(recipients.Select(r => r.Kid!));
-        string apv = Base64Url.EncodeToString(apvBytes);
-        string? apu = auth ? Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(sender!.Kid!)) : null;
-
-        using var epk = SecretJwk.Generate(curve);
-        using var headerBuffer = new PooledBufferWriter(512);
-        using (var hw = new Utf8JsonWriter(headerBuffer, Json.WireWriter))
+        Span<byte> apvBytes = stackalloc byte[32];
+        if (recipients.Count == 1)
         {
+            recipients[0].ApvAsOnlyRecipient.CopyTo(apvBytes);
+        }
+        else
+        {
+            ComputeApv(kids, apvBytes);
+        }
+
+        byte[] apuBytes = auth ? System.Text.Encoding.UTF8.GetBytes(sender!.Kid!) : [];
+
+        // X25519 (what DIDComm peers use) takes its ephemeral key straight from NSec; other curves go through SecretJwk.
+        NSec.Cryptography.Key? ephemeralX25519 = null;
+        SecretJwk? ephemeral = null;
+        try
+        {
+            Span<byte> epkX = stackalloc byte[32];
+            if (curve == KeyCurve.X25519)
+            {
+                ephemeralX25519 = NSec.Cryptography.Key.Create(NSec.Cryptography.KeyAgreementAlgorithm.X25519);
+                ephemeralX25519.PublicKey.TryExport(NSec.Cryptography.KeyBlobFormat.RawPublicKey, epkX, out _);
+            }
+            else
+            {
+                ephemeral = SecretJwk.Generate(curve);
+            }
+
+            using var headerBuffer = new PooledBufferWriter(512);
+            var hw = Json.RentWriter(headerBuffer);
             hw.WriteStartObject();
             hw.WriteString("typ"u8, EncryptedMediaType);
             hw.WriteString("alg"u8, alg);
@@ -78,34 +127,60 @@ internal static class Jwe
             if (auth)
             {
                 hw.WriteString("skid"u8, sender!.Kid);
-                hw.WriteString("apu"u8, apu);
+                WriteB64(hw, "apu"u8, apuBytes);
             }
 
-            hw.WriteString("apv"u8, apv);
+            WriteB64(hw, "apv"u8, apvBytes);
             hw.WriteStartObject("epk"u8);
-            epk.PublicKey.WriteMembers(hw);
-            hw.WriteEndObject();
-            hw.WriteEndObject();
-        }
+            if (ephemeral is null)
+            {
+                hw.WriteString("kty"u8, "OKP"u8);
+                hw.WriteString("crv"u8, "X25519"u8);
+                WriteB64(hw, "x"u8, epkX);
+            }
+            else
+            {
+                ephemeral.PublicKey.WriteMembers(hw);
+            }
 
-        int protectedLen = Base64Url.GetEncodedLength(headerBuffer.WrittenCount);
+            hw.WriteEndObject();
+            hw.WriteEndObject();
+            Json.ReturnWriter(hw);
+
+            EncryptWithHeader(plaintext, recipients, sender, enc, alg, apuBytes, apvBytes, headerBuffer.WrittenSpan,
+                ephemeralX25519, ephemeral, output);
+        }
+        finally
+        {
+            ephemeralX25519?.Dispose();
+            ephemeral?.Dispose();
+        }
+    }
+
+    private static void EncryptWithHeader(ReadOnlySpan<byte> plaintext, IReadOnlyList<PublicJwk> recipients, SecretJwk? sender,
+        ContentEncryption enc, string alg, ReadOnlySpan<byte> apuBytes, ReadOnlySpan<byte> apvBytes, ReadOnlySpan<byte> header,
+        NSec.Cryptography.Key? ephemeralX25519, SecretJwk? ephemeral, IBufferWriter<byte> output)
+    {
+        bool auth = sender is not null;
+        var curve = recipients[0].Curve;
+        int protectedLen = Base64Url.GetEncodedLength(header.Length);
         int ctLen = enc.CiphertextSize(plaintext.Length);
         byte[] rented = ArrayPool<byte>.Shared.Rent(protectedLen + ctLen + Base64Url.GetEncodedLength(ctLen));
-        Span<byte> cek = stackalloc byte[enc.KeySize()];
-        Span<byte> iv = stackalloc byte[enc.IvSize()];
+        // One draw from the system's random source for the content key and the IV.
+        Span<byte> cekAndIv = stackalloc byte[enc.KeySize() + enc.IvSize()];
+        Span<byte> cek = cekAndIv[..enc.KeySize()];
+        Span<byte> iv = cekAndIv[enc.KeySize()..];
         Span<byte> tag = stackalloc byte[enc.TagSize()];
+        Span<byte> wrapped = stackalloc byte[enc.KeySize() + 8];
         try
         {
             var protectedB64 = rented.AsSpan(0, protectedLen);
-            Base64Url.EncodeToUtf8(headerBuffer.WrittenSpan, protectedB64);
+            Base64Url.EncodeToUtf8(header, protectedB64);
             var ciphertext = rented.AsSpan(protectedLen, ctLen);
-            RandomNumberGenerator.Fill(cek);
-            RandomNumberGenerator.Fill(iv);
+            RandomNumberGenerator.Fill(cekAndIv);
             enc.Encrypt(cek, iv, protectedB64, plaintext, ciphertext, tag);
 
-            byte[] apuBytes = apu is null ? [] : System.Text.Encoding.UTF8.GetBytes(sender!.Kid!);
-
-            using var w = new Utf8JsonWriter(output, Json.WireWriter);
+            var w = Json.RentWriter(output);
             w.WriteStartObject();
             w.WriteString("protected"u8, protectedB64);
             w.WriteStartArray("recipients"u8);
@@ -114,19 +189,21 @@ internal static class Jwe
             Span<byte> kek = stackalloc byte[32];
             foreach (var recipient in recipients)
             {
-                if (!KeyAgreement.TryAgree(epk, recipient, z[..zSize])
-                    || (auth && !KeyAgreement.TryAgree(sender!, recipient, z[zSize..])))
+                bool agreed = ephemeralX25519 is not null
+                    ? KeyAgreement.TryAgreeX25519(ephemeralX25519, recipient, z[..zSize])
+                    : KeyAgreement.TryAgree(ephemeral!, recipient, z[..zSize]);
+                if (!agreed || (auth && !KeyAgreement.TryAgree(sender!, recipient, z[zSize..])))
                 {
                     throw new ArgumentException($"key agreement with recipient key {recipient.Kid} failed");
                 }
 
                 ConcatKdf.DeriveKey(z, alg, apuBytes, apvBytes, tag, kek, includeTag: auth);
-                byte[] wrapped = AesKeyWrap.Wrap(kek, cek);
+                AesKeyWrap.Wrap(kek, cek, wrapped);
                 w.WriteStartObject();
                 w.WriteStartObject("header"u8);
                 w.WriteString("kid"u8, recipient.Kid);
                 w.WriteEndObject();
-                w.WriteString("encrypted_key"u8, Base64Url.EncodeToString(wrapped));
+                WriteB64(w, "encrypted_key"u8, wrapped);
                 w.WriteEndObject();
             }
 
@@ -139,10 +216,12 @@ internal static class Jwe
             w.WriteString("ciphertext"u8, ctB64);
             WriteB64(w, "tag"u8, tag);
             w.WriteEndObject();
+            Json.ReturnWriter(w);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(cek);
+            CryptographicOperations.ZeroMemory(wrapped);
             ArrayPool<byte>.Shared.Return(rented, clearArray: true);
         }
     }
@@ -161,8 +240,6 @@ internal static class Jwe
     public sealed class Parsed
     {
         public required JsonElement Root { get; init; }
-
-        public required string ProtectedB64 { get; init; }
 
         public required bool Authcrypt { get; init; }
 
@@ -183,12 +260,16 @@ internal static class Jwe
         public required byte[] Tag { get; init; }
     }
 
-    public static bool TryParse(JsonElement root, DidCommLimits limits, out Parsed parsed, out UnpackFailure? failure)
+    /// <summary>
+    /// Parses and checks a JWE's members and protected header. Members are read as UTF-8 from the document
+    /// (no strings but the key ids, which <paramref name="names"/> keeps one instance of when given).
+    /// </summary>
+    public static bool TryParse(JsonElement root, DidCommLimits limits, out Parsed parsed, out UnpackFailure? failure,
+        NameCache? names = null)
     {
         parsed = null!;
         failure = null;
-        string? protectedB64 = Json.GetString(root, "protected"u8);
-        if (protectedB64 is null || !B64.TryDecode(protectedB64, out var headerBytes))
+        if (!Json.TryGetUtf8(root, "protected"u8, out var protectedB64) || !B64.IsCanonicalAlphabet(protectedB64))
         {
             return Fail(UnpackFailureKind.Malformed, "JWE 'protected' is missing or not base64url", out failure);
         }
@@ -199,13 +280,13 @@ internal static class Jwe
             return Fail(UnpackFailureKind.Malformed, "JWE 'ciphertext' is not base64url", out failure);
         }
 
-        if (Json.GetString(root, "iv"u8) is not { } ivB64 || !B64.TryDecode(ivB64, out var iv)
-            || Json.GetString(root, "tag"u8) is not { } tagB64 || !B64.TryDecode(tagB64, out var tag))
+        if (!Json.TryGetUtf8(root, "iv"u8, out var ivB64) || !B64.TryDecode(ivB64, out byte[] iv)
+            || !Json.TryGetUtf8(root, "tag"u8, out var tagB64) || !B64.TryDecode(tagB64, out byte[] tag))
         {
             return Fail(UnpackFailureKind.Malformed, "JWE 'iv' or 'tag' is missing or not base64url", out failure);
         }
 
-        var recipients = new List<(string, byte[])>();
+        (string, byte[])[] recipients;
         if (root.TryGetProperty("recipients"u8, out var recs))
         {
             if (recs.ValueKind != JsonValueKind.Array || recs.GetArrayLength() == 0)
@@ -218,122 +299,177 @@ internal static class Jwe
                 return Fail(UnpackFailureKind.TooLarge, $"more than {limits.MaxRecipients} recipients", out failure);
             }
 
+            recipients = new (string, byte[])[recs.GetArrayLength()];
+            int i = 0;
             foreach (var r in recs.EnumerateArray())
             {
-                if (!TryParseRecipient(r, out var rec, out failure))
+                if (!TryParseRecipient(r, names, out recipients[i++], out failure))
                 {
                     return false;
                 }
-
-                recipients.Add(rec);
             }
         }
-        else if (TryParseRecipient(root, out var single, out failure))
+        else if (TryParseRecipient(root, names, out var single, out failure))
         {
-            recipients.Add(single);
+            recipients = [single];
         }
         else
         {
             return false;
         }
 
+        int headerMax = Base64Url.GetMaxDecodedLength(protectedB64.Length);
+        byte[] headerBytes = ArrayPool<byte>.Shared.Rent(Math.Max(headerMax, 1));
         try
         {
-            using var header = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { MaxDepth = 8 });
-            var h = header.RootElement;
-            if (h.ValueKind != JsonValueKind.Object)
+            if (!B64.TryDecode(protectedB64, headerBytes, out int headerLength))
             {
-                return Fail(UnpackFailureKind.Malformed, "JWE protected header is not an object", out failure);
+                return Fail(UnpackFailureKind.Malformed, "JWE 'protected' is missing or not base64url", out failure);
             }
 
-            string? alg = Json.GetString(h, "alg"u8);
-            bool auth = alg == AuthAlg;
-            if (!auth && alg != AnonAlg)
-            {
-                return Fail(alg is null ? UnpackFailureKind.Malformed : UnpackFailureKind.Unsupported,
-                    $"JWE algorithm '{alg}' is not supported", out failure);
-            }
-
-            string? encName = Json.GetString(h, "enc"u8);
-            if (!ContentEncryptions.TryParse(encName, out var enc))
-            {
-                return Fail(encName is null ? UnpackFailureKind.Malformed : UnpackFailureKind.Unsupported,
-                    $"JWE content encryption '{encName}' is not supported", out failure);
-            }
-
-            if (auth && enc != ContentEncryption.A256CbcHs512)
-            {
-                return Fail(UnpackFailureKind.Unsupported, "ECDH-1PU key wrapping requires A256CBC-HS512", out failure);
-            }
-
-            if (!h.TryGetProperty("epk"u8, out var epkElement) || !PublicJwk.TryParse(epkElement, out var epk, out var epkError)
-                || !epk.Curve.CanAgree())
-            {
-                return Fail(UnpackFailureKind.Malformed, "JWE 'epk' is missing or invalid", out failure);
-            }
-
-            byte[] apu = [];
-            byte[] apv = [];
-            if ((Json.GetString(h, "apu"u8) is { } apuB64 && !B64.TryDecode(apuB64, out apu))
-                || (Json.GetString(h, "apv"u8) is { } apvB64 && !B64.TryDecode(apvB64, out apv)))
-            {
-                return Fail(UnpackFailureKind.Malformed, "JWE 'apu' or 'apv' is not base64url", out failure);
-            }
-
-            string? skid = Json.GetString(h, "skid"u8);
-            if (auth)
-            {
-                string? apuKid = apu.Length > 0 ? System.Text.Encoding.UTF8.GetString(apu) : null;
-                if (skid is not null && apuKid is not null && skid != apuKid)
-                {
-                    return Fail(UnpackFailureKind.Malformed, "JWE 'skid' and 'apu' name different senders", out failure);
-                }
-
-                skid ??= apuKid;
-                if (skid is null)
-                {
-                    return Fail(UnpackFailureKind.Malformed, "authcrypt JWE names no sender ('skid' or 'apu')", out failure);
-                }
-            }
-
-            if (apv.Length > 0 && !apv.AsSpan().SequenceEqual(ApvBytes(recipients.Select(r => r.Item1))))
-            {
-                return Fail(UnpackFailureKind.Malformed, "JWE 'apv' does not match its recipients", out failure);
-            }
-
-            parsed = new Parsed
-            {
-                Root = root,
-                ProtectedB64 = protectedB64,
-                Authcrypt = auth,
-                Enc = enc,
-                Epk = epk,
-                Apu = apu,
-                Apv = apv,
-                Skid = auth ? skid : null,
-                Recipients = recipients,
-                Iv = iv,
-                Tag = tag,
-            };
-            return true;
+            using var header = JsonDocument.Parse(headerBytes.AsMemory(0, headerLength), new JsonDocumentOptions { MaxDepth = 8 });
+            return TryParseHeader(header.RootElement, root, recipients, iv, tag, out parsed, out failure, names);
         }
         catch (JsonException)
         {
             return Fail(UnpackFailureKind.Malformed, "JWE protected header is not JSON", out failure);
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(headerBytes);
+        }
     }
 
-    private static bool TryParseRecipient(JsonElement r, out (string, byte[]) recipient, out UnpackFailure? failure)
+    private static bool TryParseHeader(JsonElement h, JsonElement root, (string Kid, byte[] EncryptedKey)[] recipients, byte[] iv,
+        byte[] tag, out Parsed parsed, out UnpackFailure? failure, NameCache? names)
+    {
+        parsed = null!;
+        failure = null;
+        if (h.ValueKind != JsonValueKind.Object)
+        {
+            return Fail(UnpackFailureKind.Malformed, "JWE protected header is not an object", out failure);
+        }
+
+        bool auth = HasString(h, "alg"u8, AuthAlg);
+        if (!auth && !HasString(h, "alg"u8, AnonAlg))
+        {
+            string? alg = Json.GetString(h, "alg"u8);
+            return Fail(alg is null ? UnpackFailureKind.Malformed : UnpackFailureKind.Unsupported,
+                $"JWE algorithm '{alg}' is not supported", out failure);
+        }
+
+        if (!TryParseEnc(h, out var enc))
+        {
+            string? encName = Json.GetString(h, "enc"u8);
+            return Fail(encName is null ? UnpackFailureKind.Malformed : UnpackFailureKind.Unsupported,
+                $"JWE content encryption '{encName}' is not supported", out failure);
+        }
+
+        if (auth && enc != ContentEncryption.A256CbcHs512)
+        {
+            return Fail(UnpackFailureKind.Unsupported, "ECDH-1PU key wrapping requires A256CBC-HS512", out failure);
+        }
+
+        if (!h.TryGetProperty("epk"u8, out var epkElement) || !PublicJwk.TryParse(epkElement, out var epk, out _)
+            || !epk.Curve.CanAgree())
+        {
+            return Fail(UnpackFailureKind.Malformed, "JWE 'epk' is missing or invalid", out failure);
+        }
+
+        byte[] apu = [];
+        byte[] apv = [];
+        if ((Json.TryGetUtf8(h, "apu"u8, out var apuB64) && !B64.TryDecode(apuB64, out apu))
+            || (Json.TryGetUtf8(h, "apv"u8, out var apvB64) && !B64.TryDecode(apvB64, out apv)))
+        {
+            return Fail(UnpackFailureKind.Malformed, "JWE 'apu' or 'apv' is not base64url", out failure);
+        }
+
+        string? skid = null;
+        if (auth)
+        {
+            skid = Json.GetName(h, "skid"u8, names);
+            string? apuKid = apu.Length > 0 ? (names?.Get(apu) ?? System.Text.Encoding.UTF8.GetString(apu)) : null;
+            if (skid is not null && apuKid is not null && skid != apuKid)
+            {
+                return Fail(UnpackFailureKind.Malformed, "JWE 'skid' and 'apu' name different senders", out failure);
+            }
+
+            skid ??= apuKid;
+            if (skid is null)
+            {
+                return Fail(UnpackFailureKind.Malformed, "authcrypt JWE names no sender ('skid' or 'apu')", out failure);
+            }
+        }
+
+        if (apv.Length > 0)
+        {
+            Span<byte> expected = stackalloc byte[32];
+            if (recipients.Length == 1 && names is not null)
+            {
+                names.ApvOf(recipients[0].Kid).CopyTo(expected);
+            }
+            else
+            {
+                var kids = new string[recipients.Length];
+                for (int i = 0; i < kids.Length; i++)
+                {
+                    kids[i] = recipients[i].Kid;
+                }
+
+                ComputeApv(kids, expected);
+            }
+
+            if (!apv.AsSpan().SequenceEqual(expected))
+            {
+                return Fail(UnpackFailureKind.Malformed, "JWE 'apv' does not match its recipients", out failure);
+            }
+        }
+
+        parsed = new Parsed
+        {
+            Root = root,
+            Authcrypt = auth,
+            Enc = enc,
+            Epk = epk,
+            Apu = apu,
+            Apv = apv,
+            Skid = skid,
+            Recipients = recipients,
+            Iv = iv,
+            Tag = tag,
+        };
+        return true;
+    }
+
+    private static bool HasString(JsonElement obj, ReadOnlySpan<byte> name, string value) =>
+        obj.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String && e.ValueEquals(value);
+
+    private static bool TryParseEnc(JsonElement h, out ContentEncryption enc)
+    {
+        foreach (var candidate in (ReadOnlySpan<ContentEncryption>)[ContentEncryption.A256CbcHs512, ContentEncryption.A256Gcm, ContentEncryption.XC20P])
+        {
+            if (HasString(h, "enc"u8, candidate.JweName()))
+            {
+                enc = candidate;
+                return true;
+            }
+        }
+
+        enc = default;
+        return false;
+    }
+
+    private static bool TryParseRecipient(JsonElement r, NameCache? names, out (string, byte[]) recipient, out UnpackFailure? failure)
     {
         recipient = default;
         failure = null;
         if (r.ValueKind != JsonValueKind.Object || !Json.TryGetObject(r, "header", out var header)
-            || Json.GetString(header, "kid"u8) is not { } kid)
+            || Json.GetName(header, "kid"u8, names) is not { } kid)
         {
             return Fail(UnpackFailureKind.Malformed, "JWE recipient has no 'header.kid'", out failure);
         }
 
-        if (Json.GetString(r, "encrypted_key"u8) is not { } ek || !B64.TryDecode(ek, out var encryptedKey))
+        if (!Json.TryGetUtf8(r, "encrypted_key"u8, out var ek) || !B64.TryDecode(ek, out byte[] encryptedKey))
         {
             return Fail(UnpackFailureKind.Malformed, "JWE recipient 'encrypted_key' is missing or not base64url", out failure);
         }

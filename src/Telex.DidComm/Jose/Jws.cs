@@ -44,7 +44,7 @@ internal static class Jws
             Span<byte> sigB64 = stackalloc byte[Base64Url.GetEncodedLength(64)];
             Base64Url.EncodeToUtf8(signature, sigB64);
 
-            using var w = new Utf8JsonWriter(output, Json.WireWriter);
+            var w = Json.RentWriter(output);
             w.WriteStartObject();
             w.WriteString("payload"u8, input[(header.Length + 1)..]);
             w.WriteStartArray("signatures"u8);
@@ -57,6 +57,7 @@ internal static class Jws
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
+            Json.ReturnWriter(w);
         }
         finally
         {
@@ -72,14 +73,19 @@ internal static class Jws
         public ReadOnlySpan<byte> PayloadB64 => JsonMarshal.GetRawUtf8Value(Payload)[1..^1];
     }
 
-    /// <summary>One signature of a parsed JWS.</summary>
-    public readonly record struct ParsedSignature(string ProtectedB64, SignatureAlgorithm Alg, string Kid, byte[] Signature);
+    /// <summary>One signature of a parsed JWS; <paramref name="Protected"/> is the header's string element in the caller's document.</summary>
+    public readonly record struct ParsedSignature(JsonElement Protected, SignatureAlgorithm Alg, string Kid, byte[] Signature)
+    {
+        /// <summary>The protected header's base64url text as UTF-8.</summary>
+        public ReadOnlySpan<byte> ProtectedB64 => Json.Utf8(Protected);
+    }
 
     /// <summary>True when the object looks like a JWS (general or flattened JSON).</summary>
     public static bool IsJws(JsonElement root) =>
         root.TryGetProperty("payload"u8, out _) && (root.TryGetProperty("signatures"u8, out _) || root.TryGetProperty("signature"u8, out _));
 
-    public static bool TryParse(JsonElement root, DidCommLimits limits, out Parsed parsed, out UnpackFailure? failure)
+    public static bool TryParse(JsonElement root, DidCommLimits limits, out Parsed parsed, out UnpackFailure? failure,
+        NameCache? names = null)
     {
         parsed = default;
         failure = null;
@@ -106,7 +112,7 @@ internal static class Jws
 
             foreach (var s in sigs.EnumerateArray())
             {
-                if (!TryParseSignature(s, out var sig, out failure))
+                if (!TryParseSignature(s, names, out var sig, out failure))
                 {
                     return false;
                 }
@@ -114,7 +120,7 @@ internal static class Jws
                 list.Add(sig);
             }
         }
-        else if (!TryParseSignature(root, out var single, out failure))
+        else if (!TryParseSignature(root, names, out var single, out failure))
         {
             return false;
         }
@@ -127,40 +133,42 @@ internal static class Jws
         return true;
     }
 
-    private static bool TryParseSignature(JsonElement s, out ParsedSignature sig, out UnpackFailure? failure)
+    private static bool TryParseSignature(JsonElement s, NameCache? names, out ParsedSignature sig, out UnpackFailure? failure)
     {
         sig = default;
         failure = null;
-        string? protectedB64 = Json.GetString(s, "protected"u8);
-        string? signatureB64 = Json.GetString(s, "signature"u8);
-        if (protectedB64 is null || signatureB64 is null || !B64.TryDecode(protectedB64, out var headerBytes)
-            || !B64.TryDecode(signatureB64, out var signature))
+        if (!s.TryGetProperty("protected"u8, out var protectedElement) || protectedElement.ValueKind != JsonValueKind.String
+            || !Json.TryGetUtf8(s, "signature"u8, out var signatureB64) || !B64.TryDecode(signatureB64, out byte[] signature))
         {
             failure = new(UnpackFailureKind.Malformed, "JWS signature lacks a decodable 'protected' or 'signature'");
             return false;
         }
 
+        var protectedB64 = Json.Utf8(protectedElement);
+        byte[] headerBytes = ArrayPool<byte>.Shared.Rent(Math.Max(Base64Url.GetMaxDecodedLength(protectedB64.Length), 1));
         try
         {
-            using var header = JsonDocument.Parse(headerBytes, new JsonDocumentOptions { MaxDepth = 8 });
+            if (!B64.TryDecode(protectedB64, headerBytes, out int headerLength))
+            {
+                failure = new(UnpackFailureKind.Malformed, "JWS signature lacks a decodable 'protected' or 'signature'");
+                return false;
+            }
+
+            using var header = JsonDocument.Parse(headerBytes.AsMemory(0, headerLength), new JsonDocumentOptions { MaxDepth = 8 });
             var h = header.RootElement;
-            string? algName = Json.GetString(h, "alg"u8);
-            if (algName is null)
+            if (!TryParseAlg(h, out var alg))
             {
-                failure = new(UnpackFailureKind.Malformed, "JWS protected header has no 'alg'");
+                string? algName = Json.GetString(h, "alg"u8);
+                failure = algName is null
+                    ? new(UnpackFailureKind.Malformed, "JWS protected header has no 'alg'")
+                    : new(UnpackFailureKind.Unsupported, $"JWS algorithm '{algName}' is not supported");
                 return false;
             }
 
-            if (!Signatures.TryParse(algName, out var alg))
-            {
-                failure = new(UnpackFailureKind.Unsupported, $"JWS algorithm '{algName}' is not supported");
-                return false;
-            }
-
-            string? kid = Json.GetString(h, "kid"u8);
+            string? kid = Json.GetName(h, "kid"u8, names);
             if (s.TryGetProperty("header"u8, out var unprotected) && unprotected.ValueKind == JsonValueKind.Object)
             {
-                kid ??= Json.GetString(unprotected, "kid"u8);
+                kid ??= Json.GetName(unprotected, "kid"u8, names);
             }
 
             if (kid is null)
@@ -169,7 +177,7 @@ internal static class Jws
                 return false;
             }
 
-            sig = new ParsedSignature(protectedB64, alg, kid, signature);
+            sig = new ParsedSignature(protectedElement, alg, kid, signature);
             return true;
         }
         catch (JsonException)
@@ -177,19 +185,42 @@ internal static class Jws
             failure = new(UnpackFailureKind.Malformed, "JWS protected header is not JSON");
             return false;
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(headerBytes);
+        }
+    }
+
+    private static bool TryParseAlg(JsonElement header, out SignatureAlgorithm alg)
+    {
+        if (header.ValueKind == JsonValueKind.Object && header.TryGetProperty("alg"u8, out var e) && e.ValueKind == JsonValueKind.String)
+        {
+            foreach (var candidate in (ReadOnlySpan<SignatureAlgorithm>)[SignatureAlgorithm.EdDsa, SignatureAlgorithm.Es256, SignatureAlgorithm.Es256K])
+            {
+                if (e.ValueEquals(candidate.JwsName()))
+                {
+                    alg = candidate;
+                    return true;
+                }
+            }
+        }
+
+        alg = default;
+        return false;
     }
 
     /// <summary>Verifies one signature over protected.payload.</summary>
     public static bool Verify(ParsedSignature sig, ReadOnlySpan<byte> payloadB64, PublicJwk key)
     {
-        int len = sig.ProtectedB64.Length + 1 + payloadB64.Length;
+        var protectedB64 = sig.ProtectedB64;
+        int len = protectedB64.Length + 1 + payloadB64.Length;
         byte[] rented = ArrayPool<byte>.Shared.Rent(len);
         try
         {
             var input = rented.AsSpan(0, len);
-            int o = System.Text.Encoding.ASCII.GetBytes(sig.ProtectedB64, input);
-            input[o++] = (byte)'.';
-            payloadB64.CopyTo(input[o..]);
+            protectedB64.CopyTo(input);
+            input[protectedB64.Length] = (byte)'.';
+            payloadB64.CopyTo(input[(protectedB64.Length + 1)..]);
             return Signatures.Verify(key, sig.Alg, input, sig.Signature);
         }
         finally

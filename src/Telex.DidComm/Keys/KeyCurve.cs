@@ -58,6 +58,32 @@ public static class KeyCurves
         _ => throw new ArgumentOutOfRangeException(nameof(curve)),
     };
 
+    private static readonly (byte[] Name, KeyCurve Curve)[] Utf8Names =
+    [
+        ("Ed25519"u8.ToArray(), KeyCurve.Ed25519),
+        ("X25519"u8.ToArray(), KeyCurve.X25519),
+        ("P-256"u8.ToArray(), KeyCurve.P256),
+        ("P-384"u8.ToArray(), KeyCurve.P384),
+        ("P-521"u8.ToArray(), KeyCurve.P521),
+        ("secp256k1"u8.ToArray(), KeyCurve.Secp256k1),
+    ];
+
+    /// <summary>Parses a JWK <c>crv</c> given as UTF-8; false when unknown.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> name, out KeyCurve curve)
+    {
+        foreach (var (utf8, known) in Utf8Names)
+        {
+            if (name.SequenceEqual(utf8))
+            {
+                curve = known;
+                return true;
+            }
+        }
+
+        curve = default;
+        return false;
+    }
+
     /// <summary>Parses a JWK <c>crv</c> name; false when unknown.</summary>
     public static bool TryParse(string? name, out KeyCurve curve)
     {

@@ -15,6 +15,7 @@ public sealed class PublicJwk : IEquatable<PublicJwk>
     private readonly byte[] _x;
     private readonly byte[]? _y;
     private NSec.Cryptography.PublicKey? _nsec;
+    private byte[]? _apvAsOnlyRecipient;
 
     private PublicJwk(KeyCurve curve, byte[] x, byte[]? y, string? kid)
     {
@@ -70,51 +71,46 @@ public sealed class PublicJwk : IEquatable<PublicJwk>
             return false;
         }
 
-        string? kty = Jose.Json.GetString(jwk, "kty");
-        string? crv = Jose.Json.GetString(jwk, "crv");
-        if (!KeyCurves.TryParse(crv, out var curve))
+        // Read as UTF-8 and compared in place: every JWE carries an ephemeral key parsed here.
+        if (!Jose.Json.TryGetUtf8(jwk, "crv"u8, out var crvUtf8) || !KeyCurves.TryParse(crvUtf8, out var curve))
         {
-            error = $"unsupported curve '{crv}'";
+            error = $"unsupported curve '{Jose.Json.GetString(jwk, "crv"u8)}'";
             return false;
         }
 
-        if (kty != curve.KeyType())
+        if (!jwk.TryGetProperty("kty"u8, out var ktyElement) || ktyElement.ValueKind != JsonValueKind.String
+            || !ktyElement.ValueEquals(curve.KeyType()))
         {
-            error = $"key type '{kty}' does not match curve {crv}";
+            error = $"key type '{Jose.Json.GetString(jwk, "kty"u8)}' does not match curve {curve.JwkName()}";
             return false;
         }
 
-        if (!allowPrivate && jwk.TryGetProperty("d", out _))
+        if (!allowPrivate && jwk.TryGetProperty("d"u8, out _))
         {
             error = "a public JWK must not contain 'd'";
             return false;
         }
 
-        if (!TryDecode(jwk, "x", out var x))
+        if (!TryDecode(jwk, "x"u8, out var x))
         {
             error = "JWK 'x' is missing or not base64url";
             return false;
         }
 
         byte[]? y = null;
-        if (!curve.IsOctetKeyPair() && !TryDecode(jwk, "y", out y))
+        if (!curve.IsOctetKeyPair() && !TryDecode(jwk, "y"u8, out y))
         {
             error = "JWK 'y' is missing or not base64url";
             return false;
         }
 
-        return TryCreate(curve, x, y, Jose.Json.GetString(jwk, "kid"), out key, out error);
+        return TryCreate(curve, x, y, Jose.Json.GetString(jwk, "kid"u8), out key, out error);
     }
 
-    private static bool TryDecode(JsonElement jwk, string name, out byte[] value)
+    private static bool TryDecode(JsonElement jwk, ReadOnlySpan<byte> name, out byte[] value)
     {
         value = [];
-        if (!jwk.TryGetProperty(name, out var e) || e.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
-
-        return Jose.B64.TryDecode(e.GetString()!, out value);
+        return Jose.Json.TryGetUtf8(jwk, name, out var text) && Jose.B64.TryDecode(text, out value);
     }
 
     private static bool TryCreate(KeyCurve curve, byte[] x, byte[]? y, string? kid, out PublicJwk key, out string error)
@@ -138,16 +134,23 @@ public sealed class PublicJwk : IEquatable<PublicJwk>
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteString("kty"u8, Curve.KeyType());
         writer.WriteString("crv"u8, Curve.JwkName());
-        writer.WriteString("x"u8, Base64Url.EncodeToString(_x));
+        WriteBase64Url(writer, "x"u8, _x);
         if (_y is not null)
         {
-            writer.WriteString("y"u8, Base64Url.EncodeToString(_y));
+            WriteBase64Url(writer, "y"u8, _y);
         }
 
         if (includeKid && Kid is not null)
         {
             writer.WriteString("kid"u8, Kid);
         }
+    }
+
+    private static void WriteBase64Url(Utf8JsonWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        Span<byte> text = stackalloc byte[Base64Url.GetEncodedLength(value.Length)];
+        Base64Url.EncodeToUtf8(value, text);
+        writer.WriteString(name, text);
     }
 
     /// <summary>The JWK as compact JSON text.</summary>
@@ -184,6 +187,22 @@ public sealed class PublicJwk : IEquatable<PublicJwk>
         }
 
         return Base64Url.EncodeToString(SHA256.HashData(buffer.WrittenSpan));
+    }
+
+    /// <summary>The JWE apv of a message encrypted to this key alone (SHA-256 of its kid), computed once.</summary>
+    internal ReadOnlySpan<byte> ApvAsOnlyRecipient
+    {
+        get
+        {
+            if (_apvAsOnlyRecipient is null)
+            {
+                byte[] apv = new byte[32];
+                Jose.Jwe.ComputeApv([Kid ?? throw new InvalidOperationException("the key has no kid")], apv);
+                _apvAsOnlyRecipient = apv;
+            }
+
+            return _apvAsOnlyRecipient;
+        }
     }
 
     /// <summary>The NSec public key of an OKP key, imported once.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Telex.DidComm.Messages;
@@ -13,7 +14,7 @@ internal static class MessageJson
 
     public static void Write(Message m, IBufferWriter<byte> output)
     {
-        using var w = new Utf8JsonWriter(output, Jose.Json.WireWriter);
+        var w = Jose.Json.RentWriter(output);
         w.WriteStartObject();
         w.WriteString("id"u8, m.Id);
         if (m.Typ is not null)
@@ -89,6 +90,7 @@ internal static class MessageJson
         }
 
         w.WriteEndObject();
+        Jose.Json.ReturnWriter(w);
     }
 
     private static void WriteAttachment(Utf8JsonWriter w, Attachment a)
@@ -169,7 +171,12 @@ internal static class MessageJson
     }
 
     /// <summary>Parses and validates a plaintext message. The element may be disposed afterwards: values are cloned.</summary>
-    public static bool TryParse(JsonElement root, DidCommLimits limits, out Message message, out string error)
+    /// <remarks>
+    /// With <paramref name="names"/>, <c>type</c>, <c>from</c> and <c>to</c> (names that every message between two
+    /// parties repeats) come from that cache instead of new strings.
+    /// </remarks>
+    public static bool TryParse(JsonElement root, DidCommLimits limits, out Message message, out string error,
+        Jose.NameCache? names = null)
     {
         message = null!;
         if (root.ValueKind != JsonValueKind.Object)
@@ -187,12 +194,12 @@ internal static class MessageJson
         foreach (var p in root.EnumerateObject())
         {
             var v = p.Value;
-            switch (p.Name)
+            switch (NameOf(p))
             {
                 case "id": if (!Str(v, out id)) { error = "'id' must be a string"; return false; } break;
                 case "typ": if (!Str(v, out typ)) { error = "'typ' must be a string"; return false; } break;
-                case "type": if (!Str(v, out type)) { error = "'type' must be a string"; return false; } break;
-                case "from": if (!OptStr(v, out from)) { error = "'from' must be a string"; return false; } break;
+                case "type": if (!Str(v, out type, names)) { error = "'type' must be a string"; return false; } break;
+                case "from": if (!OptStr(v, out from, names)) { error = "'from' must be a string"; return false; } break;
                 case "thid": if (!OptStr(v, out thid)) { error = "'thid' must be a string"; return false; } break;
                 case "pthid": if (!OptStr(v, out pthid)) { error = "'pthid' must be a string"; return false; } break;
                 case "from_prior": if (!OptStr(v, out fromPrior)) { error = "'from_prior' must be a string"; return false; } break;
@@ -219,7 +226,7 @@ internal static class MessageJson
                             return false;
                         }
 
-                        to.Add(t.GetString()!);
+                        to.Add(names is null ? t.GetString()! : names.Get(Jose.Json.Utf8(t)));
                     }
 
                     break;
@@ -415,15 +422,40 @@ internal static class MessageJson
         return true;
     }
 
-    private static bool Str(JsonElement v, out string? value)
+    // Matches a member's name against the known ones on its UTF-8 bytes, without making a string of it.
+    private static string NameOf(JsonProperty p)
     {
-        value = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var raw = JsonMarshal.GetRawUtf8PropertyName(p);
+        string? known = raw.Length switch
+        {
+            2 when raw.SequenceEqual("id"u8) => "id",
+            2 when raw.SequenceEqual("to"u8) => "to",
+            3 when raw.SequenceEqual("typ"u8) => "typ",
+            4 when raw.SequenceEqual("type"u8) => "type",
+            4 when raw.SequenceEqual("from"u8) => "from",
+            4 when raw.SequenceEqual("thid"u8) => "thid",
+            4 when raw.SequenceEqual("body"u8) => "body",
+            5 when raw.SequenceEqual("pthid"u8) => "pthid",
+            10 when raw.SequenceEqual("from_prior"u8) => "from_prior",
+            11 when raw.SequenceEqual("attachments"u8) => "attachments",
+            12 when raw.SequenceEqual("created_time"u8) => "created_time",
+            12 when raw.SequenceEqual("expires_time"u8) => "expires_time",
+            _ => null,
+        };
+
+        // A name written with escapes (or any other name) takes the general path.
+        return known ?? p.Name;
+    }
+
+    private static bool Str(JsonElement v, out string? value, Jose.NameCache? names = null)
+    {
+        value = v.ValueKind != JsonValueKind.String ? null : names is null ? v.GetString() : names.Get(Jose.Json.Utf8(v));
         return value is not null;
     }
 
-    private static bool OptStr(JsonElement v, out string? value)
+    private static bool OptStr(JsonElement v, out string? value, Jose.NameCache? names = null)
     {
-        value = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        Str(v, out value, names);
         return value is not null || v.ValueKind == JsonValueKind.Null;
     }
 

@@ -119,7 +119,7 @@ public sealed partial class DidCommPacker
 
     private UnpackResult UnpackJwe(JsonElement root, Layers s, UnpackOptions options)
     {
-        if (!Jwe.TryParse(root, Limits, out var jwe, out var failure))
+        if (!Jwe.TryParse(root, Limits, out var jwe, out var failure, _names))
         {
             return UnpackResult.Fail(failure!.Kind, failure.Reason);
         }
@@ -161,7 +161,13 @@ public sealed partial class DidCommPacker
 
         s.Owned = true;
         s.RecipientKid = jwe.Recipients[index].Kid;
-        s.ToKids = jwe.Recipients.Select(r => r.Kid).ToArray();
+        var toKids = new string[jwe.Recipients.Count];
+        for (int i = 0; i < toKids.Length; i++)
+        {
+            toKids[i] = jwe.Recipients[i].Kid;
+        }
+
+        s.ToKids = toKids;
         if (jwe.Authcrypt)
         {
             s.Auth = true;
@@ -184,7 +190,7 @@ public sealed partial class DidCommPacker
             return UnpackResult.Fail(UnpackFailureKind.Malformed, "a signed message inside a signed message");
         }
 
-        if (!Jws.TryParse(root, Limits, out var jws, out var failure))
+        if (!Jws.TryParse(root, Limits, out var jws, out var failure, _names))
         {
             return UnpackResult.Fail(failure!.Kind, failure.Reason);
         }
@@ -218,7 +224,7 @@ public sealed partial class DidCommPacker
 
     private UnpackResult UnpackPlaintext(ReadOnlyMemory<byte> bytes, JsonElement root, Layers s, UnpackOptions options)
     {
-        if (!MessageJson.TryParse(root, Limits, out var message, out string error))
+        if (!MessageJson.TryParse(root, Limits, out var message, out string error, _names))
         {
             return UnpackResult.Fail(error.StartsWith("more than", StringComparison.Ordinal) ? UnpackFailureKind.TooLarge : UnpackFailureKind.Malformed,
                 "Message is not a valid JWE, JWS or JWM: " + error);
@@ -231,17 +237,17 @@ public sealed partial class DidCommPacker
             return UnpackLayer(forwarded, inner, options);
         }
 
-        if (s.Signed && message.From != DidOf(s.SignFrom!))
+        if (s.Signed && !IsDidOf(message.From, s.SignFrom!))
         {
             return UnpackResult.Fail(UnpackFailureKind.Malformed, "the signer is not the message's 'from'");
         }
 
-        if (s.Auth && message.From != DidOf(s.FromKid!))
+        if (s.Auth && !IsDidOf(message.From, s.FromKid!))
         {
             return UnpackResult.Fail(UnpackFailureKind.Malformed, "the authcrypt sender is not the message's 'from'");
         }
 
-        if (s.RecipientKid is not null && message.To is not null && !message.To.Contains(DidOf(s.RecipientKid)))
+        if (s.RecipientKid is not null && message.To is not null && !NamesDidOf(message.To, s.RecipientKid))
         {
             return UnpackResult.Fail(UnpackFailureKind.Malformed, "the message's 'to' does not name the recipient it was encrypted to");
         }
@@ -287,10 +293,30 @@ public sealed partial class DidCommPacker
         return _dids.TryResolve(next, out var doc) && doc.KeyAgreement.Any(k => _secrets.TryGetSecret(k, out _));
     }
 
+    /// <summary>True when <paramref name="did"/> is the DID of <paramref name="kid"/> (compared in place, no substring).</summary>
+    private static bool IsDidOf(string? did, string kid)
+    {
+        int hash = kid.IndexOf('#', StringComparison.Ordinal);
+        return did is not null && did.AsSpan().SequenceEqual(hash < 0 ? kid : kid.AsSpan(0, hash));
+    }
+
+    private static bool NamesDidOf(IReadOnlyList<string> dids, string kid)
+    {
+        foreach (string did in dids)
+        {
+            if (IsDidOf(did, kid))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private bool TryFindKey(string kid, bool agreement, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PublicJwk? key)
     {
         key = null;
-        if (!_dids.TryResolve(DidOf(kid), out var doc))
+        if (!_dids.TryResolve(_names.DidOf(kid), out var doc))
         {
             return false;
         }
