@@ -88,8 +88,9 @@ public sealed partial class Agency
     /// <summary>Marks an inbound telegram read (first opening only) and sends a read receipt if the tie allows.</summary>
     public async Task<bool> MarkReadAsync(Guid telegramId, CancellationToken ct = default)
     {
+        var now = Now;
         var record = await Store.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
-        if (record is null || !await Store.MarkReadAsync(telegramId, Now, ct).ConfigureAwait(false))
+        if (record is null || !await Store.MarkReadAsync(telegramId, now, ct).ConfigureAwait(false))
         {
             return false;
         }
@@ -100,7 +101,7 @@ public sealed partial class Agency
             await EnqueueControlAsync(tie, MessageTypes.Read, new System.Text.Json.Nodes.JsonObject
             {
                 ["telegram"] = telegramId.ToString(),
-                ["read_time"] = Now.ToUnixTimeMilliseconds(),
+                ["read_time"] = now.ToUnixTimeMilliseconds(),
             }, ct).ConfigureAwait(false);
         }
 
