@@ -141,6 +141,7 @@ public sealed partial class Agency
         }
 
         Validate(draft, tie.Terms);
+        await CheckIssueAsync(draft, ct).ConfigureAwait(false);
         draft = draft with { Drafter = drafter };
         var id = Guid.NewGuid();
         var steps = new List<ClearanceStep>();

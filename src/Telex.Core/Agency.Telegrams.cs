@@ -22,6 +22,7 @@ public sealed partial class Agency
         }
 
         Validate(draft, tie.Terms);
+        await CheckIssueAsync(draft, ct).ConfigureAwait(false);
         var required = await RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false);
         if (required.Count > 0)
         {
@@ -34,6 +35,18 @@ public sealed partial class Agency
         Wake();
         Publish("telegram.queued", tie.PeerDid, id);
         return record;
+    }
+
+    /// <summary>
+    /// A telegram naming an issue this agency holds must go to that issue's counterpart. An id naming no issue here is
+    /// kept as a plain label, as telegrams from before issues were shared carry.
+    /// </summary>
+    private async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
+    {
+        if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue && issue.Counterpart != draft.To)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is shared with another counterpart, not with the recipient");
+        }
     }
 
     /// <summary>The register entry and outbox item of a telegram released with <paramref name="serial"/>.</summary>

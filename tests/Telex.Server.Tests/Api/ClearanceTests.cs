@@ -105,6 +105,14 @@ public sealed class ClearanceTests
         using var drafter = await ApiClient.SignInAsync(a, Role.Clerk, "drafter");
         using var chief = await ApiClient.SignInAsync(a, Role.ReleasingOfficer, "chief");
         using var auditor = await ApiClient.SignInAsync(a, Role.Auditor, "auditor");
+        await (await drafter.PostAsJsonAsync("/api/clearance/rules", new { officers = new[] { "chief" } })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await admin.PostAsJsonAsync("/api/clearance/rules", new { counterpart = b.Did })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        await (await admin.PostAsJsonAsync("/api/clearance/rules", new { officers = new[] { "nobody" } })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        await (await admin.PostAsJsonAsync("/api/clearance/rules", new { officers = new[] { "auditor" } })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        var badPrecedence = await (await admin.PostAsJsonAsync("/api/clearance/rules", new { minPrecedence = "urgent", officers = new[] { "chief" } }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        Assert.Equal("minPrecedence", badPrecedence.GetProperty("field").GetString());
+        Assert.Equal(0, (await (await admin.GetAsync("/api/clearance/rules")).JsonAsync(HttpStatusCode.OK)).GetArrayLength());
         await (await admin.PostAsJsonAsync("/api/clearance/rules", new { counterpart = b.Did, minPrecedence = "priority", officers = new[] { "chief" } }))
             .JsonAsync(HttpStatusCode.Created);
 

@@ -118,6 +118,14 @@ public sealed class IssueTests
         var noTie = await Assert.ThrowsAsync<TelexException>(() => a.Agency.OpenIssueAsync("did:peer:2.Ez6LSnobody", "Nobody", "k"));
         Assert.Equal(TelexErrorKind.Conflict, noTie.Kind);
 
+        // A telegram naming the issue goes to the issue's counterpart only.
+        await using var c = await TestAgency.StartAsync("Charlie");
+        await TestAgency.TieAsync(a, c);
+        var elsewhere = await Assert.ThrowsAsync<TelexException>(() =>
+            a.Agency.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "Wrong tie", Body = "x", IssueId = issue.Id }, "k"));
+        Assert.Equal(TelexErrorKind.Invalid, elsewhere.Kind);
+        Assert.Equal(0, await a.Store.CountAsync(new Core.Storage.RegisterQuery()));
+
         var events = await a.Store.ListIssueEventsAsync(issue.Id);
         Assert.True(events.Single().IsOpening);
         Assert.Equal(IssueStatus.Open, (await a.Store.GetIssueAsync(issue.Id))!.Status);
