@@ -161,6 +161,12 @@ internal static class RegisterCommands
             return "read";
         }
 
+        if (t.Time("readAt") is not null && string.Equals(status, "delivered", StringComparison.OrdinalIgnoreCase))
+        {
+            // The recipient's read receipt arrived (its tie's terms allow them).
+            return "delivered, read";
+        }
+
         return t.Str("failureReason") is { } reason ? $"{status}: {reason}" : status;
     }
 

@@ -111,6 +111,28 @@ public sealed class IssueClearanceTests(ServedAgencies agencies)
     }
 
     [Fact]
+    public async Task Opening_a_telegram_with_telex_show_sends_a_read_receipt_the_sender_sees()
+    {
+        await EnsureTiedAsync();
+        await OkAsync("tie", "terms", "Bravo", "--read-receipts", "true", "--url", _alpha.Url);
+        await UntilAsync(t => t.TryGetProperty("proposedTerms", out var p) && p.ValueKind == JsonValueKind.Object, "Bravo sees the proposal",
+            "tie", "show", "Alpha", "--url", _bravo.Url);
+        await OkAsync("tie", "sign-terms", "Alpha", "--url", _bravo.Url);
+        await UntilAsync(t => t.GetProperty("terms").GetProperty("readReceipts").GetBoolean(), "Alpha holds the signed terms",
+            "tie", "show", "Bravo", "--url", _alpha.Url);
+
+        string id = (await JsonAsync("send", "--url", _alpha.Url, "--to", "Bravo", "--subject", "Read me", "--body", "Please.", "--wait"))
+            .GetProperty("id").GetString()!;
+        var beforeReading = await JsonAsync("show", id, "--url", _alpha.Url);
+        Assert.Equal(JsonValueKind.Null, beforeReading.GetProperty("readAt").ValueKind);
+
+        await OkAsync("show", id, "--url", _bravo.Url);
+
+        await UntilAsync(t => t.GetProperty("readAt").ValueKind == JsonValueKind.String, "Alpha sees the read receipt", "show", id, "--url", _alpha.Url);
+        Assert.Contains("delivered, read", (await OkAsync("search", "Read", "--url", _alpha.Url)).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_telegram_needing_clearance_is_released_only_once_cleared_and_a_refusal_returns_it()
     {
         await EnsureTiedAsync();
