@@ -34,6 +34,10 @@ public sealed partial class Agency
     /// <summary>Longest issue id accepted from a peer (a UUID is 36).</summary>
     private const int MaxIssueIdLength = 200;
 
+    /// <summary>What a peer's issue id may contain: enough for UUIDs and readable ids, and safe in a URL path segment.</summary>
+    private static readonly System.Buffers.SearchValues<char> IssueIdChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+
     /// <summary>
     /// Opens an issue with the counterpart: files it with its opening event and announces it over the tie in one
     /// transaction. Throws when the title is invalid or there is no established tie.
@@ -196,7 +200,8 @@ public sealed partial class Agency
     {
         var b = message.Body;
         string? issueId = JsonStr(b, "issue");
-        if (issueId is null || issueId.Length is 0 or > MaxIssueIdLength || (message.Thid is { } thid && thid != issueId)
+        if (issueId is null || issueId.Length is 0 or > MaxIssueIdLength || issueId.AsSpan().ContainsAnyExcept(IssueIdChars)
+            || (message.Thid is { } thid && thid != issueId)
             || !Guid.TryParse(JsonStr(b, "event"), out var eventId)
             || !b.TryGetProperty("clock", out var c) || !c.TryGetInt64(out long clock) || clock < 1 || clock > long.MaxValue / 2
             || !b.TryGetProperty("time", out var t) || !t.TryGetInt64(out long ms))
