@@ -144,6 +144,34 @@ public sealed partial class Agency
         await CheckIssueAsync(draft, ct).ConfigureAwait(false);
         draft = draft with { Drafter = drafter };
         var id = Guid.NewGuid();
+        var (steps, outbox) = await PlanClearancesAsync(id, draft, drafter, ct).ConfigureAwait(false);
+        var now = Now;
+        var record = new DraftRecord
+        {
+            Id = id,
+            Draft = draft,
+            Drafter = drafter,
+            Status = steps.Count == 0 ? DraftStatus.Cleared : DraftStatus.AwaitingClearance,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Steps = steps,
+        };
+        string detail = steps.Count == 0 ? "no clearance required" : "awaiting " + string.Join(", ", steps.Select(Describe));
+        await Store.CreateDraftAsync(record, new ClearanceLogEntry(id, now, drafter, "submitted", detail), outbox, ct).ConfigureAwait(false);
+        if (outbox.Count > 0)
+        {
+            Wake();
+        }
+
+        Log.DraftStep(_logger, id, "submitted", drafter);
+        Publish("draft.submitted", draft.To);
+        return record;
+    }
+
+    /// <summary>The clearances a draft needs under the policy now, and the coordination requests to its partners.</summary>
+    private async Task<(List<ClearanceStep> Steps, List<OutboxItem> Outbox)> PlanClearancesAsync(Guid id, TelegramDraft draft, string drafter,
+        CancellationToken ct)
+    {
         var steps = new List<ClearanceStep>();
         var outbox = new List<OutboxItem>();
         foreach (var step in await RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false))
@@ -180,27 +208,58 @@ public sealed partial class Agency
             outbox.Add(ControlOutbox(partner, MessageTypes.ClearanceRequest, body, thid: requestId.ToString()));
         }
 
-        var now = Now;
-        var record = new DraftRecord
+        return (steps, outbox);
+    }
+
+    /// <summary>
+    /// The drafter revises a returned draft (a new subject or text, if given) and submits it again: its clearances are
+    /// listed afresh under the policy and partners are asked again, in one transaction. Throws when the draft is unknown,
+    /// not returned, or not this officer's.
+    /// </summary>
+    public async Task<DraftRecord> ResubmitDraftAsync(Guid id, string officer, string? subject, string? body, CancellationToken ct = default)
+    {
+        var current = await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
+        var revised = current.Draft with { Subject = subject ?? current.Draft.Subject, Body = body ?? current.Draft.Body };
+        var tie = await Store.GetTieAsync(revised.To, ct).ConfigureAwait(false);
+        if (tie is not { Status: TieStatus.Established })
         {
-            Id = id,
-            Draft = draft,
-            Drafter = drafter,
-            Status = steps.Count == 0 ? DraftStatus.Cleared : DraftStatus.AwaitingClearance,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Steps = steps,
-        };
-        string detail = steps.Count == 0 ? "no clearance required" : "awaiting " + string.Join(", ", steps.Select(Describe));
-        await Store.CreateDraftAsync(record, new ClearanceLogEntry(id, now, drafter, "submitted", detail), outbox, ct).ConfigureAwait(false);
+            throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
+        }
+
+        Validate(revised, tie.Terms);
+        var (steps, outbox) = await PlanClearancesAsync(id, revised, current.Drafter, ct).ConfigureAwait(false);
+        var now = Now;
+        var changed = await Store.ChangeDraftAsync(id, d =>
+        {
+            if (d.Status != DraftStatus.Returned)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, $"draft {id} is {Name(d.Status)}; only a returned draft is submitted again");
+            }
+
+            if (d.Drafter != officer)
+            {
+                throw new TelexException(TelexErrorKind.Forbidden, $"only its drafter, {d.Drafter}, submits draft {id} again");
+            }
+
+            var updated = d with
+            {
+                Draft = revised,
+                Steps = steps,
+                Status = steps.Count == 0 ? DraftStatus.Cleared : DraftStatus.AwaitingClearance,
+                ReturnReason = null,
+                UpdatedAt = now,
+            };
+            string detail = steps.Count == 0 ? "no clearance required" : "awaiting " + string.Join(", ", steps.Select(Describe));
+            return new DraftChange(updated, new ClearanceLogEntry(id, now, officer, "resubmitted", detail), outbox);
+        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
         if (outbox.Count > 0)
         {
             Wake();
         }
 
-        Log.DraftStep(_logger, id, "submitted", drafter);
-        Publish("draft.submitted", draft.To);
-        return record;
+        Log.DraftStep(_logger, id, "resubmitted", officer);
+        Publish("draft.submitted", revised.To);
+        return changed;
     }
 
     /// <summary>

@@ -139,9 +139,9 @@ public sealed partial class SqliteStore
 
             await UpdateDraftAsync(c, tx, result.Draft, ct).ConfigureAwait(false);
             await InsertLogAsync(c, tx, result.Log, ct).ConfigureAwait(false);
-            if (result.Outbox is not null)
+            foreach (var item in result.Outbox ?? [])
             {
-                await InsertOutboxAsync(c, tx, result.Outbox, ct).ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
             }
 
             return result.Draft;

@@ -24,6 +24,7 @@ internal static class ClearanceCommands
         draft.Subcommands.Add(ShowDraft(globals));
         draft.Subcommands.Add(Decide(globals, "clear", "Give a clearance the draft awaits from you", give: true));
         draft.Subcommands.Add(Decide(globals, "refuse", "Refuse a clearance the draft awaits from you: it returns to its drafter", give: false));
+        draft.Subcommands.Add(Resubmit(globals));
         draft.Subcommands.Add(Release(globals));
         return draft;
     }
@@ -169,6 +170,33 @@ internal static class ClearanceCommands
             using var api = client.Connect(parse);
             var draft = await api.PostAsync(DraftPath(parse.GetValue(id), name), new JsonObject { ["reason"] = parse.GetValue(reason) }, ct)
                 .ConfigureAwait(false);
+            if (terminal.Json)
+            {
+                terminal.WriteJson(draft);
+            }
+            else
+            {
+                PrintDraft(terminal, draft);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Resubmit(Globals globals)
+    {
+        var client = new ClientOptions();
+        var id = new Argument<Guid>("ID") { Description = "The returned draft's id" };
+        var subject = new Option<string?>("--subject", "-s") { Description = "A revised subject line", HelpName = "TEXT" };
+        var body = new Option<string?>("--body", "-b") { Description = "A revised text", HelpName = "TEXT" };
+        var command = client.AddTo(new Command("resubmit", "Revise a returned draft and submit it for clearance again") { id, subject, body });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            using var api = client.Connect(parse);
+            var draft = await api.PostAsync(DraftPath(parse.GetValue(id), "resubmit"),
+                new JsonObject { ["subject"] = parse.GetValue(subject), ["body"] = parse.GetValue(body) }, ct).ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(draft);

@@ -137,15 +137,15 @@ public sealed record DraftRecord
 /// <param name="DraftId">The draft.</param>
 /// <param name="At">When.</param>
 /// <param name="Actor">The officer (or partner agency and officer).</param>
-/// <param name="Action"><c>submitted</c>, <c>cleared</c>, <c>refused</c>, <c>requested</c>, <c>approved</c> (partner), <c>refused-by-partner</c>, <c>released</c>.</param>
+/// <param name="Action"><c>submitted</c>, <c>cleared</c>, <c>refused</c>, <c>resubmitted</c>, <c>approved</c> (partner), <c>refused-by-partner</c>, <c>released</c>.</param>
 /// <param name="Detail">Reason, partner, telegram id.</param>
 public sealed record ClearanceLogEntry(Guid DraftId, DateTimeOffset At, string Actor, string Action, string? Detail);
 
 /// <summary>A change to a draft decided inside the store's transaction, written together.</summary>
 /// <param name="Draft">The draft as it becomes.</param>
 /// <param name="Log">The step recorded.</param>
-/// <param name="Outbox">A message to send with it, if any.</param>
-public sealed record DraftChange(DraftRecord Draft, ClearanceLogEntry Log, OutboxItem? Outbox = null);
+/// <param name="Outbox">Messages to send with it (coordination requests), if any.</param>
+public sealed record DraftChange(DraftRecord Draft, ClearanceLogEntry Log, IReadOnlyList<OutboxItem>? Outbox = null);
 
 /// <summary>A partner agency's request to coordinate (clear) a telegram before it releases it, as this agency keeps it.</summary>
 public sealed record CoordinationRequest

@@ -66,7 +66,7 @@ public partial interface ITelexStore
 
     /// <summary>
     /// Changes a draft: in one transaction reads it, calls <paramref name="change"/>, writes the draft as it becomes, the
-    /// log entry and the outbox item. Null if the draft is unknown; nothing is written if <paramref name="change"/> throws.
+    /// log entry and the outbox items. Null if the draft is unknown; nothing is written if <paramref name="change"/> throws.
     /// </summary>
     Task<DraftRecord?> ChangeDraftAsync(Guid id, Func<DraftRecord, DraftChange> change, CancellationToken ct = default);
 

@@ -134,6 +134,7 @@ internal static class ClientApi
         drafts.MapGet("/{id:guid}", GetDraft.HandleAsync).WithName("GetDraft");
         drafts.MapPost("/{id:guid}/clear", ClearDraft.GiveAsync).RequireAuthorization(Policies.Draft).WithName("ClearDraft");
         drafts.MapPost("/{id:guid}/refuse", ClearDraft.RefuseAsync).RequireAuthorization(Policies.Draft).WithName("RefuseDraft");
+        drafts.MapPost("/{id:guid}/resubmit", ResubmitDraft.HandleAsync).RequireAuthorization(Policies.Draft).WithName("ResubmitDraft");
         drafts.MapPost("/{id:guid}/release", ReleaseDraft.HandleAsync).RequireAuthorization(Policies.Send).WithName("ReleaseDraft");
 
         var coordination = api.MapGroup("/coordination").WithTags("Clearance");

@@ -47,6 +47,7 @@ public sealed class AuthorizationTests
         (HttpMethod.Get, $"/api/drafts/{SomeId}"),
         (HttpMethod.Post, $"/api/drafts/{SomeId}/clear"),
         (HttpMethod.Post, $"/api/drafts/{SomeId}/refuse"),
+        (HttpMethod.Post, $"/api/drafts/{SomeId}/resubmit"),
         (HttpMethod.Post, $"/api/drafts/{SomeId}/release"),
         (HttpMethod.Get, "/api/coordination"),
         (HttpMethod.Post, $"/api/coordination/{SomeId}/approve"),

@@ -138,6 +138,24 @@ public sealed class ClearanceTests
         Assert.Equal(["submitted drafter", "refused chief"], Actions(final));
         var returnedList = await (await auditor.GetAsync("/api/drafts?status=returned")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(id, returnedList.EnumerateArray().Single().GetProperty("id").GetString());
+
+        // Only its drafter revises and resubmits it; it needs its clearance again before release.
+        await (await chief.PostAsJsonAsync($"/api/drafts/{id}/resubmit", new { body = "Revised." })).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        var resubmitted = await (await drafter.PostAsJsonAsync($"/api/drafts/{id}/resubmit", new { body = "Revised after coordination." }))
+            .JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("awaitingclearance", resubmitted.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, resubmitted.GetProperty("returnReason").ValueKind);
+        Assert.Equal("pending", resubmitted.GetProperty("clearances")[0].GetProperty("state").GetString());
+        await (await drafter.PostAsJsonAsync($"/api/drafts/{id}/resubmit", new { })).ProblemAsync(HttpStatusCode.Conflict, "conflict");
+        await (await chief.PostAsync($"/api/drafts/{id}/release", null)).ProblemAsync(HttpStatusCode.Conflict, "conflict");
+        await AssertNothingSentAsync(a, b);
+        await (await chief.PostAsJsonAsync($"/api/drafts/{id}/clear", new { })).JsonAsync(HttpStatusCode.OK);
+        var released = await (await chief.PostAsync($"/api/drafts/{id}/release", null)).JsonAsync(HttpStatusCode.Created);
+        var arrived = await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(Guid.Parse(released.GetProperty("id").GetString()!), Direction.Inbound),
+            t => t is not null, Deadline, "Bravo registers the revised telegram");
+        Assert.Equal("Revised after coordination.", arrived!.Body);
+        Assert.Equal(["submitted drafter", "refused chief", "resubmitted drafter", "cleared chief", "released chief"],
+            Actions(await (await auditor.GetAsync($"/api/drafts/{id}")).JsonAsync(HttpStatusCode.OK)));
     }
 
     [Fact]

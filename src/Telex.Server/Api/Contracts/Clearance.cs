@@ -73,3 +73,6 @@ internal sealed record CoordinationView(
     public static CoordinationView Of(CoordinationRequest r, string fromName) => new(r.Id, r.From, fromName, r.DraftId, r.Recipient, r.Subject, r.Body,
         r.Precedence, r.IssueId, r.Drafter, r.ReceivedAt, r.State, r.AnsweredBy, r.AnsweredAt, r.Reason);
 }
+
+/// <summary><c>POST /api/drafts/{id}/resubmit</c>: a revised subject or text; what is left out stays as it was.</summary>
+internal sealed record ResubmitRequest(string? Subject, string? Body);
