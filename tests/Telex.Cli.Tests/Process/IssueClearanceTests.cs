@@ -162,6 +162,11 @@ public sealed class IssueClearanceTests(ServedAgencies agencies)
             await FailsAsync(5, "not cleared", "draft", "release", refused, "--url", _alpha.Url);
             await FailsAsync(4, "no draft", "draft", "clear", Guid.NewGuid().ToString(), "--url", _alpha.Url);
             Assert.DoesNotContain("Refused", (await OkAsync("inbox", "--url", _bravo.Url)).Stdout, StringComparison.Ordinal);
+
+            var resubmitted = await JsonAsync("draft", "resubmit", refused, "--subject", "Refused, then revised", "--url", _alpha.Url);
+            Assert.Equal("awaitingclearance", resubmitted.GetProperty("status").GetString());
+            Assert.Equal("Refused, then revised", resubmitted.GetProperty("subject").GetString());
+            await FailsAsync(5, "only a returned draft", "draft", "resubmit", refused, "--url", _alpha.Url);
         }
         finally
         {
