@@ -34,6 +34,10 @@ internal static class TelexCli
         root.Subcommands.Add(RegisterCommands.Inbox(globals));
         root.Subcommands.Add(RegisterCommands.Show(globals));
         root.Subcommands.Add(RegisterCommands.Search(globals));
+        root.Subcommands.Add(IssueCommands.Create(globals));
+        root.Subcommands.Add(ClearanceCommands.Drafts(globals));
+        root.Subcommands.Add(ClearanceCommands.Policy(globals));
+        root.Subcommands.Add(ClearanceCommands.Coordination(globals));
         root.Subcommands.Add(OfficerCommands.Create(globals));
         root.Subcommands.Add(ConfigCommands.Create(globals));
         root.Subcommands.Add(BenchCommand.Create(globals));

@@ -105,7 +105,19 @@ public sealed partial class Agency
                     await HandleTermsAsync(tie!, message, signed: true, ct).ConfigureAwait(false);
                     break;
                 case MessageTypes.Read:
-                    Publish("telegram.read", tie!.PeerDid, Guid.TryParse(JsonStr(message.Body, "telegram"), out var readId) ? readId : null);
+                    await HandleReadAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.IssueOpen:
+                    await HandleIssueOpenAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.IssueStatus:
+                    await HandleIssueStatusAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.ClearanceRequest:
+                    await HandleClearanceRequestAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.ClearanceAnswer:
+                    await HandleClearanceAnswerAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
                 case MessageTypes.ProblemReport:
                     Log.ProblemReported(_logger, tie!.PeerDid, JsonStr(message.Body, "code"), JsonStr(message.Body, "comment"));

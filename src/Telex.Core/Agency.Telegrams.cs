@@ -22,64 +22,88 @@ public sealed partial class Agency
         }
 
         Validate(draft, tie.Terms);
-        var id = Guid.NewGuid();
-        var now = Now;
-        var expiresAt = now + tie.Terms.Expiry;
-        var record = await Store.ReleaseAsync(tie.PeerDid, serial =>
+        await CheckIssueAsync(draft, ct).ConfigureAwait(false);
+        var required = await RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false);
+        if (required.Count > 0)
         {
-            var message = TelegramWire.ToMessage(id, Identity.Did, Identity.Name, draft, serial, now, now, releasingOfficer, expiresAt);
-            byte[] plaintext = message.ToUtf8Json();
-            byte[] signed = Packer.PackSigned(message, Identity.Did).Packed;
-            var entry = new TelegramRecord
-            {
-                Id = id,
-                Direction = Direction.Outbound,
-                Counterpart = tie.PeerDid,
-                Serial = serial,
-                RegistryNumber = 0,
-                Status = TelegramStatus.Queued,
-                CreatedAt = now,
-                ReleasedAt = now,
-                RegisteredAt = now,
-                Subject = draft.Subject,
-                Body = draft.Body,
-                Precedence = draft.Precedence,
-                IssueId = draft.IssueId,
-                OnBehalfOf = draft.OnBehalfOf,
-                Drafter = draft.Drafter,
-                ReleasingOfficer = releasingOfficer,
-                SenderName = Identity.Name,
-                Attendees = draft.Attendees,
-                References = draft.References,
-                Attachments = draft.Attachments.Select(a => new AttachmentInfo(a.Name, a.MediaType, a.Content.Length, a.Sha256)).ToArray(),
-                ContentHash = Convert.ToHexStringLower(SHA256.HashData(signed)),
-                Plaintext = plaintext,
-                SignedOriginal = signed,
-            };
-            var outbox = new OutboxItem
-            {
-                Id = Guid.NewGuid(),
-                Kind = OutboxKind.Telegram,
-                TelegramId = id,
-                PeerDid = tie.PeerDid,
-                Endpoint = tie.PeerEndpoint,
-                Payload = signed,
-                DueAt = now,
-                ExpiresAt = expiresAt,
-                Precedence = draft.Precedence,
-            };
-            return (entry, outbox);
-        }, ct).ConfigureAwait(false);
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"the agency's policy requires clearance ({string.Join(", ", required.Select(Describe))}) before release: submit it as a draft");
+        }
+
+        var id = Guid.NewGuid();
+        var record = await Store.ReleaseAsync(tie.PeerDid, serial => BuildRelease(id, draft, tie, serial, releasingOfficer), ct).ConfigureAwait(false);
         Wake();
         Publish("telegram.queued", tie.PeerDid, id);
         return record;
     }
 
+    /// <summary>
+    /// A telegram naming an issue this agency holds must go to that issue's counterpart. An id naming no issue here is
+    /// kept as a plain label, as telegrams from before issues were shared carry.
+    /// </summary>
+    private async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
+    {
+        if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue && issue.Counterpart != draft.To)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is shared with another counterpart, not with the recipient");
+        }
+    }
+
+    /// <summary>The register entry and outbox item of a telegram released with <paramref name="serial"/>.</summary>
+    private (TelegramRecord Record, OutboxItem Outbox) BuildRelease(Guid id, TelegramDraft draft, Tie tie, long serial, string releasingOfficer)
+    {
+        var now = Now;
+        var expiresAt = now + tie.Terms.Expiry;
+        var message = TelegramWire.ToMessage(id, Identity.Did, Identity.Name, draft, serial, now, now, releasingOfficer, expiresAt);
+        byte[] plaintext = message.ToUtf8Json();
+        byte[] signed = Packer.PackSigned(message, Identity.Did).Packed;
+        var entry = new TelegramRecord
+        {
+            Id = id,
+            Direction = Direction.Outbound,
+            Counterpart = tie.PeerDid,
+            Serial = serial,
+            RegistryNumber = 0,
+            Status = TelegramStatus.Queued,
+            CreatedAt = now,
+            ReleasedAt = now,
+            RegisteredAt = now,
+            Subject = draft.Subject,
+            Body = draft.Body,
+            Precedence = draft.Precedence,
+            IssueId = draft.IssueId,
+            OnBehalfOf = draft.OnBehalfOf,
+            Drafter = draft.Drafter,
+            ReleasingOfficer = releasingOfficer,
+            SenderName = Identity.Name,
+            Attendees = draft.Attendees,
+            References = draft.References,
+            Attachments = draft.Attachments.Select(a => new AttachmentInfo(a.Name, a.MediaType, a.Content.Length, a.Sha256)).ToArray(),
+            ContentHash = Convert.ToHexStringLower(SHA256.HashData(signed)),
+            Plaintext = plaintext,
+            SignedOriginal = signed,
+        };
+        var outbox = new OutboxItem
+        {
+            Id = Guid.NewGuid(),
+            Kind = OutboxKind.Telegram,
+            TelegramId = id,
+            PeerDid = tie.PeerDid,
+            Endpoint = tie.PeerEndpoint,
+            Payload = signed,
+            DueAt = now,
+            ExpiresAt = expiresAt,
+            Precedence = draft.Precedence,
+        };
+        return (entry, outbox);
+    }
+
     /// <summary>Marks an inbound telegram read (first opening only) and sends a read receipt if the tie allows.</summary>
     public async Task<bool> MarkReadAsync(Guid telegramId, CancellationToken ct = default)
     {
+        var now = Now;
         var record = await Store.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
-        if (record is null || !await Store.MarkReadAsync(telegramId, Now, ct).ConfigureAwait(false))
+        if (record is null || !await Store.MarkReadAsync(telegramId, now, ct).ConfigureAwait(false))
         {
             return false;
         }
@@ -90,7 +114,7 @@ public sealed partial class Agency
             await EnqueueControlAsync(tie, MessageTypes.Read, new System.Text.Json.Nodes.JsonObject
             {
                 ["telegram"] = telegramId.ToString(),
-                ["read_time"] = Now.ToUnixTimeMilliseconds(),
+                ["read_time"] = now.ToUnixTimeMilliseconds(),
             }, ct).ConfigureAwait(false);
         }
 

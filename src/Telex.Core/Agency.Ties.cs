@@ -314,9 +314,16 @@ public sealed partial class Agency
     /// <summary>Signs a control message and puts it in the outbox for the counterpart.</summary>
     private async Task EnqueueControlAsync(Tie tie, string type, JsonObject body, CancellationToken ct, string? thid = null)
     {
+        await Store.EnqueueAsync(ControlOutbox(tie, type, body, thid), ct).ConfigureAwait(false);
+        Wake();
+    }
+
+    /// <summary>A signed control message for the counterpart as an outbox item, for the caller to file in its own transaction.</summary>
+    private OutboxItem ControlOutbox(Tie tie, string type, JsonObject body, string? thid = null)
+    {
         byte[] signed = Packer.PackSigned(ControlMessage(type, tie.PeerDid, body, thid), Identity.Did).Packed;
         var now = Now;
-        await Store.EnqueueAsync(new OutboxItem
+        return new OutboxItem
         {
             Id = Guid.NewGuid(),
             Kind = OutboxKind.Message,
@@ -326,8 +333,7 @@ public sealed partial class Agency
             DueAt = now,
             ExpiresAt = now + tie.Terms.Expiry,
             Precedence = Precedence.Immediate,
-        }, ct).ConfigureAwait(false);
-        Wake();
+        };
     }
 
     private static string? JsonStr(JsonElement e, string name) =>

@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Problem report from {Counterpart}: {Code} {Comment}")]
     public static partial void ProblemReported(ILogger logger, string counterpart, string? code, string? comment);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Issue {IssueId} with {Counterpart} is now {Status} (clock {Clock})")]
+    public static partial void IssueChanged(ILogger logger, string issueId, string counterpart, Model.IssueStatus status, long clock);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "Draft {DraftId}: {Action} by {Actor}")]
+    public static partial void DraftStep(ILogger logger, Guid draftId, string action, string actor);
 }

@@ -47,5 +47,35 @@ internal static class Schema
         CREATE INDEX outbox_due ON outbox(due_at);
         CREATE INDEX outbox_telegram ON outbox(telegram_id);
         """,
+        """
+        CREATE TABLE issues(
+            id TEXT PRIMARY KEY, counterpart TEXT NOT NULL, title TEXT NOT NULL, opened_by TEXT NOT NULL, opened_at INTEGER NOT NULL,
+            status INTEGER NOT NULL, outcome TEXT, referred_to TEXT, clock INTEGER NOT NULL, changed_at INTEGER NOT NULL);
+        CREATE INDEX issues_counterpart ON issues(counterpart);
+        CREATE TABLE issue_events(
+            seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, issue_id TEXT NOT NULL REFERENCES issues(id), clock INTEGER NOT NULL,
+            agency TEXT NOT NULL, officer TEXT, at INTEGER NOT NULL, status INTEGER NOT NULL, title TEXT, outcome TEXT, referred_to TEXT);
+        CREATE INDEX issue_events_order ON issue_events(issue_id, clock, agency, id);
+        CREATE VIRTUAL TABLE issue_events_fts USING fts5(title, outcome, referred_to, content='issue_events', content_rowid='seq');
+        CREATE TRIGGER issue_events_ai AFTER INSERT ON issue_events BEGIN
+            INSERT INTO issue_events_fts(rowid, title, outcome, referred_to) VALUES (new.seq, new.title, new.outcome, new.referred_to);
+        END;
+        CREATE TRIGGER issue_events_ad AFTER DELETE ON issue_events BEGIN
+            INSERT INTO issue_events_fts(issue_events_fts, rowid, title, outcome, referred_to) VALUES ('delete', old.seq, old.title, old.outcome, old.referred_to);
+        END;
+        CREATE TABLE drafts(
+            id TEXT PRIMARY KEY, status INTEGER NOT NULL, drafter TEXT NOT NULL, recipient TEXT NOT NULL, draft TEXT NOT NULL,
+            steps TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, return_reason TEXT, telegram_id TEXT,
+            released_by TEXT, released_at INTEGER);
+        CREATE INDEX drafts_status ON drafts(status);
+        CREATE TABLE clearance_log(
+            seq INTEGER PRIMARY KEY, draft_id TEXT NOT NULL REFERENCES drafts(id), at INTEGER NOT NULL, actor TEXT NOT NULL,
+            action TEXT NOT NULL, detail TEXT);
+        CREATE INDEX clearance_log_draft ON clearance_log(draft_id, seq);
+        CREATE TABLE coordination_requests(
+            id TEXT PRIMARY KEY, from_did TEXT NOT NULL, draft_id TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL,
+            body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, drafter TEXT, received_at INTEGER NOT NULL,
+            state INTEGER NOT NULL, answered_by TEXT, answered_at INTEGER, reason TEXT);
+        """,
     ];
 }

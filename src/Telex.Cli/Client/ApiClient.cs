@@ -57,6 +57,9 @@ internal sealed class ApiClient : IDisposable
     /// <summary>POST with a JSON body, returning the JSON body (default for an empty response).</summary>
     public Task<JsonElement> PostAsync(string path, JsonNode? body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body ?? new JsonObject(), ct);
 
+    /// <summary>DELETE, returning the JSON body (default for an empty response).</summary>
+    public Task<JsonElement> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
+
     /// <summary>GET a text body.</summary>
     public async Task<string> GetTextAsync(string path, CancellationToken ct)
     {

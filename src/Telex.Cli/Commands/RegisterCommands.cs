@@ -37,8 +37,8 @@ internal static class RegisterCommands
     {
         var client = new ClientOptions();
         var filters = new Filters();
-        var text = new Argument<string>("TEXT") { Description = "Words to find in subjects, texts, attendees and originators" };
-        var command = client.AddTo(new Command("search", "Search the register, sent and received") { text });
+        var text = new Argument<string>("TEXT") { Description = "Words to find in subjects, texts, attendees and originators, and in issues' titles and outcomes" };
+        var command = client.AddTo(new Command("search", "Search the register, sent and received, and the issues") { text });
         filters.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -46,7 +46,20 @@ internal static class RegisterCommands
             using var api = client.Connect(parse);
             string query = await filters.QueryAsync(parse, api, null, parse.GetValue(text), ct).ConfigureAwait(false);
             var list = await api.GetAsync("api/telegrams" + query, ct).ConfigureAwait(false);
-            Print(terminal, list, showDirection: true, empty: "nothing found");
+            if (terminal.Json)
+            {
+                // Scripts get the telegrams; issues found by the same words come from telex issue list --search --json.
+                terminal.WriteJson(list);
+                return ExitCodes.Ok;
+            }
+
+            var issues = await api.GetAsync("api/issues?q=" + Uri.EscapeDataString(parse.GetValue(text)!), ct).ConfigureAwait(false);
+            Print(terminal, list, showDirection: true, empty: issues.Items().Any() ? "no telegrams found" : "nothing found");
+            if (issues.Items().Any())
+            {
+                IssueCommands.Print(terminal, issues, "", "Issues");
+            }
+
             return ExitCodes.Ok;
         });
         return command;
@@ -146,6 +159,12 @@ internal static class RegisterCommands
         if (t.Time("readAt") is not null && string.Equals(status, "registered", StringComparison.OrdinalIgnoreCase))
         {
             return "read";
+        }
+
+        if (t.Time("readAt") is not null && string.Equals(status, "delivered", StringComparison.OrdinalIgnoreCase))
+        {
+            // The recipient's read receipt arrived (its tie's terms allow them).
+            return "delivered, read";
         }
 
         return t.Str("failureReason") is { } reason ? $"{status}: {reason}" : status;

@@ -34,7 +34,12 @@ internal static class SendCommand
         [".xlsx"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     };
 
-    public static Command Create(Globals globals)
+    public static Command Create(Globals globals) => Build(globals, draft: false);
+
+    /// <summary><c>telex draft submit</c>: the same fields, submitted for clearance instead of released.</summary>
+    public static Command CreateSubmit(Globals globals) => Build(globals, draft: true);
+
+    private static Command Build(Globals globals, bool draft)
     {
         var client = new ClientOptions();
         var to = new Option<string>("--to") { Description = "The counterpart: its DID or its name", Required = true, HelpName = "DID|NAME" };
@@ -52,10 +57,15 @@ internal static class SendCommand
         bodyFile.AcceptExistingOnly();
         var wait = new Option<bool>("--wait") { Description = "Wait for the recipient's signed receipt" };
         var timeout = TieCommands.Timeout();
-        var command = client.AddTo(new Command("send", "Release a telegram to a counterpart")
-        {
-            to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments, wait, timeout,
-        });
+        var command = client.AddTo(draft
+            ? new Command("submit", "Submit a telegram for clearance; it is released once every clearance is given")
+            {
+                to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments,
+            }
+            : new Command("send", "Release a telegram to a counterpart")
+            {
+                to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments, wait, timeout,
+            });
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
@@ -74,16 +84,16 @@ internal static class SendCommand
                 ["attendees"] = new JsonArray((parse.GetValue(attendees) ?? []).Select(a => (JsonNode)a).ToArray()),
                 ["references"] = new JsonArray((parse.GetValue(references) ?? []).Select(r => (JsonNode)r.ToString()).ToArray()),
             };
-            var telegram = await terminal.WithStatusAsync(files.Length > 0 ? "Reading attachments…" : "Releasing…", async status =>
+            var telegram = await terminal.WithStatusAsync(files.Length > 0 ? "Reading attachments…" : draft ? "Submitting…" : "Releasing…", async status =>
             {
                 if (files.Length > 0)
                 {
                     request["attachments"] = await ReadAttachmentsAsync(files, ct).ConfigureAwait(false);
-                    status($"Releasing with {files.Length} attachment{(files.Length == 1 ? "" : "s")}…");
+                    status($"{(draft ? "Submitting" : "Releasing")} with {files.Length} attachment{(files.Length == 1 ? "" : "s")}…");
                 }
 
-                var released = await api.PostAsync("api/telegrams", request, ct).ConfigureAwait(false);
-                if (parse.GetValue(wait) && released.Str("id") is { } id)
+                var released = await api.PostAsync(draft ? "api/drafts" : "api/telegrams", request, ct).ConfigureAwait(false);
+                if (!draft && parse.GetValue(wait) && released.Str("id") is { } id)
                 {
                     status("Waiting for the recipient's receipt…");
                     released = await WaitForDeliveryAsync(api, id, TieCommands.TimeoutOf(parse, timeout), ct).ConfigureAwait(false);
@@ -95,6 +105,12 @@ internal static class SendCommand
             if (terminal.Json)
             {
                 terminal.WriteJson(telegram);
+                return ExitCodes.Ok;
+            }
+
+            if (draft)
+            {
+                ClearanceCommands.PrintDraft(terminal, telegram);
                 return ExitCodes.Ok;
             }
 

@@ -36,6 +36,18 @@ public static class MessageTypes
     /// <summary>A read receipt.</summary>
     public const string Read = Base + "telegram/1.0/read";
 
+    /// <summary>An agency opens an issue on the tie (thid: the issue id).</summary>
+    public const string IssueOpen = Base + "issue/1.0/open";
+
+    /// <summary>A status change of an issue, with its outcome and logical clock (thid: the issue id).</summary>
+    public const string IssueStatus = Base + "issue/1.0/status";
+
+    /// <summary>A request to a partner agency to clear a telegram before its release.</summary>
+    public const string ClearanceRequest = Base + "clearance/1.0/request";
+
+    /// <summary>The partner's answer to a clearance request: approve or refuse, with a reason.</summary>
+    public const string ClearanceAnswer = Base + "clearance/1.0/answer";
+
     /// <summary>DIDComm out-of-band invitation.</summary>
     public const string OutOfBandInvitation = "https://didcomm.org/out-of-band/2.0/invitation";
 

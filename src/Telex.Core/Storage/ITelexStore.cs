@@ -46,7 +46,7 @@ public sealed record RegistrationResult(TelegramRecord Record, bool IsNew);
 /// passing the same compliance suite. Every method is atomic: it either completes or changes nothing.
 /// Implementations are thread-safe and may be shared by several agency nodes (the outbox is claimed).
 /// </summary>
-public interface ITelexStore : IAsyncDisposable
+public partial interface ITelexStore : IAsyncDisposable
 {
     /// <summary>Creates or upgrades the schema. Safe to call at every start and from several nodes.</summary>
     Task MigrateAsync(CancellationToken ct = default);

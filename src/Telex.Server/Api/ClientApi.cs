@@ -117,6 +117,31 @@ internal static class ClientApi
         telegrams.MapGet("/{id:guid}/cable", GetCable.HandleAsync).WithName("GetCable");
         api.MapGet("/register/{registryNumber:long}", GetRegisterEntry.HandleAsync).WithTags("Telegrams").WithName("GetRegisterEntry");
 
+        var issues = api.MapGroup("/issues").WithTags("Issues");
+        issues.MapGet("", ListIssues.HandleAsync).WithName("ListIssues");
+        issues.MapPost("", OpenIssue.HandleAsync).RequireAuthorization(Policies.Send).WithName("OpenIssue");
+        issues.MapGet("/{id}", GetIssue.HandleAsync).WithName("GetIssue");
+        issues.MapPost("/{id}/status", ChangeIssueStatus.HandleAsync).RequireAuthorization(Policies.Send).WithName("ChangeIssueStatus");
+
+        var clearance = api.MapGroup("/clearance/rules").WithTags("Clearance");
+        clearance.MapGet("", ListClearanceRules.HandleAsync).WithName("ListClearanceRules");
+        clearance.MapPost("", AddClearanceRule.HandleAsync).RequireAuthorization(Policies.Admin).WithName("AddClearanceRule");
+        clearance.MapDelete("/{id:guid}", RemoveClearanceRule.HandleAsync).RequireAuthorization(Policies.Admin).WithName("RemoveClearanceRule");
+
+        var drafts = api.MapGroup("/drafts").WithTags("Clearance");
+        drafts.MapPost("", SubmitDraft.HandleAsync).RequireAuthorization(Policies.Draft).WithName("SubmitDraft");
+        drafts.MapGet("", ListDrafts.HandleAsync).WithName("ListDrafts");
+        drafts.MapGet("/{id:guid}", GetDraft.HandleAsync).WithName("GetDraft");
+        drafts.MapPost("/{id:guid}/clear", ClearDraft.GiveAsync).RequireAuthorization(Policies.Draft).WithName("ClearDraft");
+        drafts.MapPost("/{id:guid}/refuse", ClearDraft.RefuseAsync).RequireAuthorization(Policies.Draft).WithName("RefuseDraft");
+        drafts.MapPost("/{id:guid}/resubmit", ResubmitDraft.HandleAsync).RequireAuthorization(Policies.Draft).WithName("ResubmitDraft");
+        drafts.MapPost("/{id:guid}/release", ReleaseDraft.HandleAsync).RequireAuthorization(Policies.Send).WithName("ReleaseDraft");
+
+        var coordination = api.MapGroup("/coordination").WithTags("Clearance");
+        coordination.MapGet("", ListCoordination.HandleAsync).WithName("ListCoordination");
+        coordination.MapPost("/{id:guid}/approve", AnswerCoordination.ApproveAsync).RequireAuthorization(Policies.Send).WithName("ApproveCoordination");
+        coordination.MapPost("/{id:guid}/refuse", AnswerCoordination.RefuseAsync).RequireAuthorization(Policies.Send).WithName("RefuseCoordination");
+
         api.MapGet("/events", EventStream.Handle).WithTags("Events").WithName("Events");
 
         app.MapOpenApi().RequireAuthorization(Policies.Read);

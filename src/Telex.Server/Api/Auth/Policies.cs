@@ -13,6 +13,9 @@ internal static class Policies
     /// <summary>Releasing officers and admins: release telegrams.</summary>
     public const string Send = "telex.send";
 
+    /// <summary>Clerks, releasing officers and admins: draft telegrams and clear them (not auditors).</summary>
+    public const string Draft = "telex.draft";
+
     /// <summary>Admins: ties and officers.</summary>
     public const string Admin = "telex.admin";
 
@@ -25,6 +28,7 @@ internal static class Policies
         var signedIn = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         options.AddPolicy(Read, signedIn);
         options.AddPolicy(Send, Roles(Role.ReleasingOfficer, Role.Admin));
+        options.AddPolicy(Draft, Roles(Role.Clerk, Role.ReleasingOfficer, Role.Admin));
         options.AddPolicy(Admin, Roles(Role.Admin));
         options.AddPolicy(Metrics, Roles(Role.Auditor, Role.Admin));
 

@@ -50,7 +50,7 @@ internal static class SendTelegram
         return TypedResults.Created($"/api/telegrams/{record.Id}?direction=outbound", TelegramView.From(record, name));
     }
 
-    private static ProblemHttpResult? Validate(SendTelegramRequest r, out List<TelegramAttachment> attachments)
+    internal static ProblemHttpResult? Validate(SendTelegramRequest r, out List<TelegramAttachment> attachments)
     {
         attachments = [];
         if (string.IsNullOrWhiteSpace(r.To))

@@ -1,0 +1,194 @@
+namespace Telex.Core.Model;
+
+/// <summary>Where a draft stands on its way to release.</summary>
+public enum DraftStatus
+{
+    /// <summary>Waiting for one or more clearances.</summary>
+    AwaitingClearance,
+
+    /// <summary>Every clearance given; a releasing officer may release it.</summary>
+    Cleared,
+
+    /// <summary>A clearer refused: returned to the drafter with the reason. Nothing was sent.</summary>
+    Returned,
+
+    /// <summary>Released as a telegram.</summary>
+    Released,
+}
+
+/// <summary>Who must clear.</summary>
+public enum ClearerKind
+{
+    /// <summary>A named officer of this agency.</summary>
+    Officer,
+
+    /// <summary>Any releasing officer (or admin) of this agency other than the drafter.</summary>
+    AnyReleasingOfficer,
+
+    /// <summary>A partner agency, through a coordination request over the tie.</summary>
+    Partner,
+}
+
+/// <summary>The state of one clearance or coordination request.</summary>
+public enum ClearanceState
+{
+    /// <summary>Not answered yet.</summary>
+    Pending,
+
+    /// <summary>Given (approved).</summary>
+    Given,
+
+    /// <summary>Refused, with a reason.</summary>
+    Refused,
+}
+
+/// <summary>
+/// One rule of the agency's clearance policy. A telegram matches when it goes to <see cref="Counterpart"/> (any, when
+/// null) with at least <see cref="MinPrecedence"/> (any, when null); it then needs every clearance the rule names.
+/// </summary>
+public sealed record ClearanceRule
+{
+    /// <summary>Rule id.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>Only telegrams to this counterpart; null for all.</summary>
+    public string? Counterpart { get; init; }
+
+    /// <summary>Only telegrams of this precedence or above; null for all.</summary>
+    public Precedence? MinPrecedence { get; init; }
+
+    /// <summary>Named officers who must each clear.</summary>
+    public IReadOnlyList<string> Officers { get; init; } = [];
+
+    /// <summary>Whether any releasing officer other than the drafter must clear.</summary>
+    public bool AnyReleasingOfficer { get; init; }
+
+    /// <summary>A partner agency (a tied counterpart's DID) that must approve.</summary>
+    public string? Partner { get; init; }
+
+    /// <summary>Whether the rule applies to a telegram to <paramref name="to"/> of <paramref name="precedence"/>.</summary>
+    public bool Matches(string to, Precedence precedence) =>
+        (Counterpart is null || string.Equals(Counterpart, to, StringComparison.Ordinal)) && (MinPrecedence is null || precedence >= MinPrecedence);
+}
+
+/// <summary>One clearance a draft needs, and what became of it.</summary>
+public sealed record ClearanceStep
+{
+    /// <summary>Who must clear.</summary>
+    public required ClearerKind Kind { get; init; }
+
+    /// <summary>The officer's name (<see cref="ClearerKind.Officer"/>) or the partner's DID (<see cref="ClearerKind.Partner"/>).</summary>
+    public string? Party { get; init; }
+
+    /// <summary>The state.</summary>
+    public ClearanceState State { get; init; }
+
+    /// <summary>Who gave or refused it (for a partner: its officer).</summary>
+    public string? By { get; init; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset? At { get; init; }
+
+    /// <summary>The reason of a refusal, or a note with an approval.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The coordination request sent to a partner.</summary>
+    public Guid? RequestId { get; init; }
+}
+
+/// <summary>A telegram drafted and awaiting clearance and release.</summary>
+public sealed record DraftRecord
+{
+    /// <summary>Draft id.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The telegram as drafted.</summary>
+    public required TelegramDraft Draft { get; init; }
+
+    /// <summary>The drafter.</summary>
+    public required string Drafter { get; init; }
+
+    /// <summary>Status.</summary>
+    public required DraftStatus Status { get; init; }
+
+    /// <summary>When it was submitted.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The clearances it needs, in policy order.</summary>
+    public IReadOnlyList<ClearanceStep> Steps { get; init; } = [];
+
+    /// <summary>Why it was returned.</summary>
+    public string? ReturnReason { get; init; }
+
+    /// <summary>The telegram it became.</summary>
+    public Guid? TelegramId { get; init; }
+
+    /// <summary>The releasing officer.</summary>
+    public string? ReleasedBy { get; init; }
+
+    /// <summary>When it was released.</summary>
+    public DateTimeOffset? ReleasedAt { get; init; }
+}
+
+/// <summary>One recorded step in a draft's way to release: who did what, when.</summary>
+/// <param name="DraftId">The draft.</param>
+/// <param name="At">When.</param>
+/// <param name="Actor">The officer (or partner agency and officer).</param>
+/// <param name="Action"><c>submitted</c>, <c>cleared</c>, <c>refused</c>, <c>resubmitted</c>, <c>approved</c> (partner), <c>refused-by-partner</c>, <c>released</c>.</param>
+/// <param name="Detail">Reason, partner, telegram id.</param>
+public sealed record ClearanceLogEntry(Guid DraftId, DateTimeOffset At, string Actor, string Action, string? Detail);
+
+/// <summary>A change to a draft decided inside the store's transaction, written together.</summary>
+/// <param name="Draft">The draft as it becomes.</param>
+/// <param name="Log">The step recorded.</param>
+/// <param name="Outbox">Messages to send with it (coordination requests), if any.</param>
+public sealed record DraftChange(DraftRecord Draft, ClearanceLogEntry Log, IReadOnlyList<OutboxItem>? Outbox = null);
+
+/// <summary>A partner agency's request to coordinate (clear) a telegram before it releases it, as this agency keeps it.</summary>
+public sealed record CoordinationRequest
+{
+    /// <summary>Request id, the same at both ends.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The agency asking.</summary>
+    public required string From { get; init; }
+
+    /// <summary>Its draft.</summary>
+    public required Guid DraftId { get; init; }
+
+    /// <summary>To whom it means to send the telegram.</summary>
+    public required string Recipient { get; init; }
+
+    /// <summary>The subject.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The text.</summary>
+    public required string Body { get; init; }
+
+    /// <summary>The precedence.</summary>
+    public required Precedence Precedence { get; init; }
+
+    /// <summary>The issue.</summary>
+    public string? IssueId { get; init; }
+
+    /// <summary>The drafter there.</summary>
+    public string? Drafter { get; init; }
+
+    /// <summary>When it arrived.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The answer's state.</summary>
+    public ClearanceState State { get; init; }
+
+    /// <summary>The officer here who answered.</summary>
+    public string? AnsweredBy { get; init; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset? AnsweredAt { get; init; }
+
+    /// <summary>The reason given.</summary>
+    public string? Reason { get; init; }
+}

@@ -1,0 +1,98 @@
+namespace Telex.Core.Model;
+
+/// <summary>Where an issue stands; shared by both agencies of the tie.</summary>
+public enum IssueStatus
+{
+    /// <summary>Under discussion (also: reopened).</summary>
+    Open,
+
+    /// <summary>Put off for later.</summary>
+    Deferred,
+
+    /// <summary>Settled by agreement.</summary>
+    Agreed,
+
+    /// <summary>Handed to another agency, named in the change.</summary>
+    Referred,
+
+    /// <summary>Finished.</summary>
+    Closed,
+}
+
+/// <summary>
+/// A thread on one question, shared by the two agencies of a tie. Its current status is that of its greatest event
+/// in <see cref="IssueEvent"/> order, so both sides agree once they hold the same events.
+/// </summary>
+public sealed record Issue
+{
+    /// <summary>The id (a UUID chosen by the agency that opened it), the same at both ends; telegrams name it.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The other agency of the tie.</summary>
+    public required string Counterpart { get; init; }
+
+    /// <summary>The title given at opening.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>The DID of the agency that opened it.</summary>
+    public required string OpenedBy { get; init; }
+
+    /// <summary>When it was opened (the opener's clock).</summary>
+    public required DateTimeOffset OpenedAt { get; init; }
+
+    /// <summary>The current status: that of the greatest event.</summary>
+    public required IssueStatus Status { get; init; }
+
+    /// <summary>The outcome text of the greatest event.</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>The agency referred to, when <see cref="Status"/> is <see cref="IssueStatus.Referred"/>.</summary>
+    public string? ReferredTo { get; init; }
+
+    /// <summary>The logical clock of the greatest event.</summary>
+    public required long Clock { get; init; }
+
+    /// <summary>When the greatest event was made.</summary>
+    public required DateTimeOffset ChangedAt { get; init; }
+}
+
+/// <summary>
+/// One change to an issue, its opening included. Events are ordered by (<see cref="Clock"/>, <see cref="Agency"/>
+/// ordinally, <see cref="Id"/>): a Lamport clock with the deciding agency as tiebreak, so two concurrent changes are
+/// ordered the same way at both ends and both converge on the same current status.
+/// </summary>
+public sealed record IssueEvent
+{
+    /// <summary>Event id, the same at both ends (idempotent delivery).</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The issue.</summary>
+    public required string IssueId { get; init; }
+
+    /// <summary>Lamport clock: one more than the greatest the deciding agency knew of.</summary>
+    public required long Clock { get; init; }
+
+    /// <summary>The DID of the agency that made the change.</summary>
+    public required string Agency { get; init; }
+
+    /// <summary>The officer there who made it.</summary>
+    public string? Officer { get; init; }
+
+    /// <summary>When it was made (the deciding agency's clock).</summary>
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>The status set.</summary>
+    public required IssueStatus Status { get; init; }
+
+    /// <summary>The title: set on the opening event only.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>The outcome text.</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>The agency referred to (for <see cref="IssueStatus.Referred"/>): its name, or its DID when tied.</summary>
+    public string? ReferredTo { get; init; }
+
+    /// <summary>True for the event that opened the issue.</summary>
+    public bool IsOpening => Title is not null;
+}

@@ -1,0 +1,102 @@
+using Telex.Core.Model;
+
+namespace Telex.Core.Storage;
+
+/// <summary>Query over issues.</summary>
+public sealed record IssueQuery
+{
+    /// <summary>Full-text query over titles, outcomes and agencies referred to; null for none.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Only issues with this counterpart.</summary>
+    public string? Counterpart { get; init; }
+
+    /// <summary>Only issues in this status.</summary>
+    public IssueStatus? Status { get; init; }
+
+    /// <summary>Most rows returned. Default 100, at most 1,000.</summary>
+    public int Limit { get; init; } = 100;
+}
+
+/// <summary>
+/// Issues, clearance and coordination. Every write that belongs in the register (an issue event, a clearance step) is
+/// one method running in one transaction, together with the outbox item that carries it to the counterpart.
+/// </summary>
+public partial interface ITelexStore
+{
+    /// <summary>
+    /// Files a new issue with its opening event (and, when this agency opened it, the outbox item announcing it) in
+    /// one transaction. False, and nothing written, if an issue with that id exists already.
+    /// </summary>
+    Task<bool> OpenIssueAsync(Issue issue, IssueEvent opening, OutboxItem? outbox, CancellationToken ct = default);
+
+    /// <summary>
+    /// Appends a change decided here: in one transaction reads the issue, calls <paramref name="build"/> with it and
+    /// the next clock (one more than the greatest event's), files the event, recomputes the current status and adds
+    /// the outbox item. Null if the issue is unknown; nothing is written if <paramref name="build"/> throws.
+    /// </summary>
+    Task<IssueEvent?> AppendIssueEventAsync(string issueId, Func<Issue, long, (IssueEvent Event, OutboxItem Outbox)> build, CancellationToken ct = default);
+
+    /// <summary>
+    /// Files a change received from the counterpart, idempotent by event id, and recomputes the current status as
+    /// that of the greatest event by (clock, agency, id). False if the event was filed before or the issue is unknown.
+    /// </summary>
+    Task<bool> RecordIssueEventAsync(IssueEvent issueEvent, CancellationToken ct = default);
+
+    /// <summary>Finds an issue.</summary>
+    Task<Issue?> GetIssueAsync(string id, CancellationToken ct = default);
+
+    /// <summary>Lists or searches issues, most recently changed first.</summary>
+    Task<IReadOnlyList<Issue>> ListIssuesAsync(IssueQuery query, CancellationToken ct = default);
+
+    /// <summary>An issue's events in order: by clock, then agency (ordinal), then id.</summary>
+    Task<IReadOnlyList<IssueEvent>> ListIssueEventsAsync(string issueId, CancellationToken ct = default);
+
+    /// <summary>Files a new draft with its first log entry and the outbox items (coordination requests) it sends, in one transaction.</summary>
+    Task CreateDraftAsync(DraftRecord draft, ClearanceLogEntry log, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default);
+
+    /// <summary>Finds a draft.</summary>
+    Task<DraftRecord?> GetDraftAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Drafts, newest first; only those in <paramref name="status"/> when given.</summary>
+    Task<IReadOnlyList<DraftRecord>> ListDraftsAsync(DraftStatus? status, int limit, CancellationToken ct = default);
+
+    /// <summary>A draft's recorded steps, oldest first.</summary>
+    Task<IReadOnlyList<ClearanceLogEntry>> ListClearanceLogAsync(Guid draftId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Changes a draft: in one transaction reads it, calls <paramref name="change"/>, writes the draft as it becomes, the
+    /// log entry and the outbox items. Null if the draft is unknown; nothing is written if <paramref name="change"/> throws.
+    /// </summary>
+    Task<DraftRecord?> ChangeDraftAsync(Guid id, Func<DraftRecord, DraftChange> change, CancellationToken ct = default);
+
+    /// <summary>
+    /// Releases a cleared draft: in one transaction reads it, takes the tie's next serial, calls <paramref name="build"/>
+    /// and files the telegram, its outbox item, the draft as it becomes and the log entry. Null if the draft is unknown;
+    /// nothing is written if <paramref name="build"/> throws.
+    /// </summary>
+    Task<TelegramRecord?> ReleaseDraftAsync(Guid id, string peerDid,
+        Func<DraftRecord, long, (TelegramRecord Record, OutboxItem Outbox, DraftChange Change)> build, CancellationToken ct = default);
+
+    /// <summary>Files a partner's coordination request, idempotent by id; false if filed before.</summary>
+    Task<bool> RecordCoordinationRequestAsync(CoordinationRequest request, CancellationToken ct = default);
+
+    /// <summary>Finds a coordination request.</summary>
+    Task<CoordinationRequest?> GetCoordinationRequestAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Coordination requests, newest first; only those in <paramref name="state"/> when given.</summary>
+    Task<IReadOnlyList<CoordinationRequest>> ListCoordinationRequestsAsync(ClearanceState? state, CancellationToken ct = default);
+
+    /// <summary>
+    /// Answers a coordination request: in one transaction reads it, calls <paramref name="answer"/>, writes the request
+    /// as it becomes and the outbox item carrying the answer. Null if unknown; nothing is written if it throws.
+    /// </summary>
+    Task<CoordinationRequest?> AnswerCoordinationRequestAsync(Guid id, Func<CoordinationRequest, (CoordinationRequest Request, OutboxItem Outbox)> answer,
+        CancellationToken ct = default);
+
+    /// <summary>
+    /// Records the counterpart's read receipt on an outbound telegram to it (first one only). False if the telegram is
+    /// unknown, not outbound to <paramref name="counterpart"/>, or already marked read.
+    /// </summary>
+    Task<bool> MarkReadByCounterpartAsync(Guid telegramId, string counterpart, DateTimeOffset at, CancellationToken ct = default);
+}

@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary><c>GET /api/clearance/rules</c>: the agency's clearance policy.</summary>
+internal static class ListClearanceRules
+{
+    public static async Task<Ok<ClearanceRuleView[]>> HandleAsync(Agency agency, CancellationToken ct) =>
+        TypedResults.Ok((await agency.GetClearanceRulesAsync(ct)).Select(ClearanceRuleView.From).ToArray());
+}

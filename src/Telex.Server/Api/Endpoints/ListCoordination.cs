@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary><c>GET /api/coordination?state=</c>: partner agencies' requests to clear their telegrams (state: pending, given, refused).</summary>
+internal static class ListCoordination
+{
+    public static async Task<Results<Ok<CoordinationView[]>, ProblemHttpResult>> HandleAsync(string? state, Agency agency, CancellationToken ct)
+    {
+        if (!QueryValues.TryEnum<ClearanceState>(state, "state", out var s, out var problem))
+        {
+            return problem!;
+        }
+
+        var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
+        return TypedResults.Ok((await agency.Store.ListCoordinationRequestsAsync(s, ct))
+            .Select(r => CoordinationView.Of(r, names.GetValueOrDefault(r.From, r.From))).ToArray());
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Storage;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary>
+/// <c>GET /api/issues</c>: issues, most recently changed first. Filters: <c>counterpart</c> (DID), <c>status</c>,
+/// <c>q</c> (full text over titles, outcomes and agencies referred to), <c>limit</c> (default 100, at most 1,000).
+/// </summary>
+internal static class ListIssues
+{
+    internal sealed record Query(
+        [FromQuery(Name = "counterpart")] string? Counterpart,
+        [FromQuery(Name = "status")] string? Status,
+        [FromQuery(Name = "q")] string? Q,
+        [FromQuery(Name = "limit")] string? Limit);
+
+    public static async Task<Results<Ok<IssueSummary[]>, ProblemHttpResult>> HandleAsync([AsParameters] Query query, Agency agency, CancellationToken ct)
+    {
+        if (!QueryValues.TryEnum<IssueStatus>(query.Status, "status", out var status, out var problem)
+            || !QueryValues.TryInt(query.Limit, "limit", 1, 1000, out var limit, out problem))
+        {
+            return problem!;
+        }
+
+        if (query.Q is { Length: > 1000 })
+        {
+            return Problems.Invalid("q", "at most 1000 characters");
+        }
+
+        var issues = await agency.Store.ListIssuesAsync(new IssueQuery
+        {
+            Counterpart = string.IsNullOrEmpty(query.Counterpart) ? null : query.Counterpart,
+            Status = status,
+            Text = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q,
+            Limit = limit ?? 100,
+        }, ct);
+        var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
+        return TypedResults.Ok(issues.Select(i => IssueSummary.From(i, names.GetValueOrDefault(i.Counterpart, i.Counterpart))).ToArray());
+    }
+}

@@ -1,0 +1,299 @@
+using Telex.Core.Model;
+using Telex.Core.Storage;
+
+namespace Telex.Storage.Compliance;
+
+/// <summary>Issues and their events; drafts, clearance steps and coordination requests; read receipts at the sender.</summary>
+public abstract partial class StoreComplianceTests
+{
+    private sealed class Refused : Exception
+    {
+        public Refused()
+            : base("the callback refused")
+        {
+        }
+    }
+
+    private IssueEvent Opening(string issueId, string agency, string title = "Eastern bureau") => new()
+    {
+        Id = Guid.NewGuid(),
+        IssueId = issueId,
+        Clock = 1,
+        Agency = agency,
+        Officer = "kovalev",
+        At = Now,
+        Status = IssueStatus.Open,
+        Title = title,
+    };
+
+    private static Issue IssueOf(IssueEvent opening, string counterpart) => new()
+    {
+        Id = opening.IssueId,
+        Counterpart = counterpart,
+        Title = opening.Title!,
+        OpenedBy = opening.Agency,
+        OpenedAt = opening.At,
+        Status = IssueStatus.Open,
+        Clock = 1,
+        ChangedAt = opening.At,
+    };
+
+    private IssueEvent Change(string issueId, long clock, string agency, IssueStatus status, string outcome, string? referredTo = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        IssueId = issueId,
+        Clock = clock,
+        Agency = agency,
+        Officer = "zhou",
+        At = Now,
+        Status = status,
+        Outcome = outcome,
+        ReferredTo = referredTo,
+    };
+
+    private async Task<string> OpenIssueAsync(string title = "Eastern bureau")
+    {
+        var opening = Opening(Guid.NewGuid().ToString(), Alpha, title);
+        Assert.True(await Store.OpenIssueAsync(IssueOf(opening, Bravo), opening, MessageItem(Bravo, Now)));
+        return opening.IssueId;
+    }
+
+    [Fact]
+    public async Task An_issue_is_opened_once_with_its_opening_event_and_outbox_item()
+    {
+        var opening = Opening("issue-1", Alpha);
+        var issue = IssueOf(opening, Bravo);
+
+        Assert.True(await Store.OpenIssueAsync(issue, opening, MessageItem(Bravo, Now)));
+        Assert.False(await Store.OpenIssueAsync(issue with { Title = "Other" }, Opening("issue-1", Bravo, "Other"), MessageItem(Bravo, Now)));
+
+        AssertSameFields(issue, await Store.GetIssueAsync("issue-1"));
+        AssertSameFields(opening, Assert.Single(await Store.ListIssueEventsAsync("issue-1")));
+        Assert.Single(await ClaimEverythingDueAsync());
+        Assert.Null(await Store.GetIssueAsync("issue-2"));
+    }
+
+    [Fact]
+    public async Task Appended_changes_take_the_next_clock_and_become_the_current_status_with_their_outbox_item()
+    {
+        string id = await OpenIssueAsync();
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var e = await Store.AppendIssueEventAsync(id, (issue, clock) =>
+        {
+            Assert.Equal(id, issue.Id);
+            return (Change(id, clock, Alpha, IssueStatus.Referred, "For the details", "Gao Gang"), MessageItem(Bravo, Now));
+        });
+
+        Assert.Equal(2, e!.Clock);
+        var issue = await Store.GetIssueAsync(id);
+        Assert.Equal((IssueStatus.Referred, "For the details", "Gao Gang", 2L, Now), (issue!.Status, issue.Outcome, issue.ReferredTo, issue.Clock, issue.ChangedAt));
+        Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
+        Assert.Null(await Store.AppendIssueEventAsync("unknown", (_, c) => (Change("unknown", c, Alpha, IssueStatus.Closed, "x"), MessageItem(Bravo, Now))));
+    }
+
+    [Fact]
+    public async Task A_change_whose_build_throws_writes_nothing()
+    {
+        string id = await OpenIssueAsync();
+        await ClaimEverythingDueAsync();
+
+        await Assert.ThrowsAsync<Refused>(() => Store.AppendIssueEventAsync(id, (_, _) => throw new Refused()));
+
+        Assert.Single(await Store.ListIssueEventsAsync(id));
+        Assert.Equal(IssueStatus.Open, (await Store.GetIssueAsync(id))!.Status);
+
+        // The opening's item is still claimed; a new one would be claimable at once.
+        Assert.Empty(await ClaimEverythingDueAsync());
+    }
+
+    [Fact]
+    public async Task Events_are_ordered_by_clock_then_agency_and_the_greatest_decides_whatever_the_arrival_order()
+    {
+        string id = await OpenIssueAsync();
+        var byBravo = Change(id, 2, Bravo, IssueStatus.Agreed, "Agreed");
+        var byAlpha = Change(id, 2, Alpha, IssueStatus.Deferred, "Deferred");
+        var later = Change(id, 3, Alpha, IssueStatus.Closed, "Closed");
+
+        Assert.True(await Store.RecordIssueEventAsync(byBravo));
+        Assert.True(await Store.RecordIssueEventAsync(byAlpha));
+        Assert.False(await Store.RecordIssueEventAsync(byAlpha));
+        Assert.False(await Store.RecordIssueEventAsync(Change("unknown", 2, Bravo, IssueStatus.Closed, "x")));
+
+        // Alpha < Bravo ordinally: at clock 2 Bravo's change is the greater one.
+        Assert.Equal(IssueStatus.Agreed, (await Store.GetIssueAsync(id))!.Status);
+        Assert.True(await Store.RecordIssueEventAsync(later));
+        Assert.Equal(IssueStatus.Closed, (await Store.GetIssueAsync(id))!.Status);
+        Assert.Equal(["Open", "Deferred", "Agreed", "Closed"], (await Store.ListIssueEventsAsync(id)).Select(e => e.Status.ToString()));
+        var stored = (await Store.ListIssueEventsAsync(id))[2];
+        AssertSameFields(byBravo, stored);
+    }
+
+    [Fact]
+    public async Task Issues_are_listed_by_counterpart_and_status_and_found_by_title_outcome_or_agency_referred_to()
+    {
+        string bureau = await OpenIssueAsync("Eastern Information Bureau");
+        string aid = await OpenIssueAsync("Aid to the Orient");
+        var other = Opening("other", Charlie, "Trade");
+        await Store.OpenIssueAsync(IssueOf(other, Charlie), other, null);
+        await Store.RecordIssueEventAsync(Change(aid, 2, Bravo, IssueStatus.Referred, "Handed over for the harvest", "Gao Gang in Shenyang"));
+
+        async Task<string[]> Find(IssueQuery q) => (await Store.ListIssuesAsync(q)).Select(i => i.Id).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal([bureau], await Find(new IssueQuery { Text = "bureau" }));
+        Assert.Equal([aid], await Find(new IssueQuery { Text = "harvest" }));
+        Assert.Equal([aid], await Find(new IssueQuery { Text = "Shenyang" }));
+        Assert.Equal([aid], await Find(new IssueQuery { Status = IssueStatus.Referred }));
+        Assert.Equal(new[] { bureau, aid }.Order(StringComparer.Ordinal), await Find(new IssueQuery { Counterpart = Bravo }));
+        Assert.Equal(["other"], await Find(new IssueQuery { Counterpart = Charlie }));
+        Assert.Empty(await Find(new IssueQuery { Text = "\"NEAR(" }));
+        Assert.Single(await Store.ListIssuesAsync(new IssueQuery { Limit = 1 }));
+    }
+
+    private DraftRecord NewDraft(params ClearanceStep[] steps) => new()
+    {
+        Id = Guid.NewGuid(),
+        Draft = new TelegramDraft
+        {
+            To = Bravo,
+            Subject = "Coordinated steps",
+            Body = "Only after coordinating them.",
+            Precedence = Precedence.Immediate,
+            IssueId = "issue-1",
+            Drafter = "drafter",
+            Attendees = ["Zhu De"],
+            Attachments = [new TelegramAttachment("note.txt", "text/plain", [1, 2, 3])],
+        },
+        Drafter = "drafter",
+        Status = DraftStatus.AwaitingClearance,
+        CreatedAt = Now,
+        UpdatedAt = Now,
+        Steps = steps,
+    };
+
+    [Fact]
+    public async Task A_draft_is_filed_with_its_steps_log_and_coordination_requests_and_read_back_whole()
+    {
+        await Store.SaveTieAsync(NewTie(Bravo));
+        var draft = NewDraft(
+            new ClearanceStep { Kind = ClearerKind.Officer, Party = "chief" },
+            new ClearanceStep { Kind = ClearerKind.Partner, Party = Charlie, RequestId = Guid.NewGuid() });
+
+        await Store.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", "awaiting chief"), [MessageItem(Charlie, Now)]);
+
+        var stored = await Store.GetDraftAsync(draft.Id);
+        Assert.Equal(draft.Steps, stored!.Steps);
+        Assert.Equal([1, 2, 3], stored.Draft.Attachments.Single().Content);
+        Assert.Equal(["Zhu De"], stored.Draft.Attendees);
+        Assert.Equal((draft.Draft.Subject, draft.Draft.Precedence, draft.Draft.IssueId), (stored.Draft.Subject, stored.Draft.Precedence, stored.Draft.IssueId));
+        Assert.Equal((draft.Status, draft.Drafter, draft.CreatedAt), (stored.Status, stored.Drafter, stored.CreatedAt));
+        Assert.Equal([new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", "awaiting chief")], await Store.ListClearanceLogAsync(draft.Id));
+        Assert.Equal(Charlie, Assert.Single(await ClaimEverythingDueAsync()).PeerDid);
+        Assert.Single(await Store.ListDraftsAsync(DraftStatus.AwaitingClearance, 10));
+        Assert.Empty(await Store.ListDraftsAsync(DraftStatus.Cleared, 10));
+        Assert.Null(await Store.GetDraftAsync(Guid.NewGuid()));
+    }
+
+    [Fact]
+    public async Task A_draft_change_writes_draft_log_and_outbox_together_or_nothing()
+    {
+        var draft = NewDraft(new ClearanceStep { Kind = ClearerKind.Officer, Party = "chief" });
+        await Store.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", null), []);
+
+        await Assert.ThrowsAsync<Refused>(() => Store.ChangeDraftAsync(draft.Id, _ => throw new Refused()));
+        Assert.Equal(DraftStatus.AwaitingClearance, (await Store.GetDraftAsync(draft.Id))!.Status);
+        Assert.Single(await Store.ListClearanceLogAsync(draft.Id));
+
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        var changed = await Store.ChangeDraftAsync(draft.Id, d => new DraftChange(
+            d with { Status = DraftStatus.Cleared, UpdatedAt = Now, Steps = [d.Steps[0] with { State = ClearanceState.Given, By = "chief", At = Now }] },
+            new ClearanceLogEntry(d.Id, Now, "chief", "cleared", null),
+            [MessageItem(Bravo, Now), MessageItem(Charlie, Now)]));
+
+        Assert.Equal(DraftStatus.Cleared, changed!.Status);
+        var stored = await Store.GetDraftAsync(draft.Id);
+        Assert.Equal((DraftStatus.Cleared, Now), (stored!.Status, stored.UpdatedAt));
+        Assert.Equal(new ClearanceStep { Kind = ClearerKind.Officer, Party = "chief", State = ClearanceState.Given, By = "chief", At = Now }, stored.Steps.Single());
+        Assert.Equal(["submitted", "cleared"], (await Store.ListClearanceLogAsync(draft.Id)).Select(l => l.Action));
+        Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
+        Assert.Null(await Store.ChangeDraftAsync(Guid.NewGuid(), d => throw new Refused()));
+    }
+
+    [Fact]
+    public async Task Releasing_a_draft_files_the_telegram_its_outbox_item_and_the_draft_change_in_one_transaction()
+    {
+        await Store.SaveTieAsync(NewTie(Bravo));
+        var draft = NewDraft() with { Status = DraftStatus.Cleared };
+        await Store.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", null), []);
+
+        await Assert.ThrowsAsync<Refused>(() => Store.ReleaseDraftAsync(draft.Id, Bravo, (_, _) => throw new Refused()));
+        Assert.Equal(0, await Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, (await Store.GetTieAsync(Bravo))!.LastSentSerial);
+
+        var record = await Store.ReleaseDraftAsync(draft.Id, Bravo, (d, serial) =>
+        {
+            var entry = OutboundRecord(Bravo, serial, Now);
+            var released = d with { Status = DraftStatus.Released, TelegramId = entry.Id, ReleasedBy = "releaser", ReleasedAt = Now };
+            return (entry, OutboxItemFor(entry, Now), new DraftChange(released, new ClearanceLogEntry(d.Id, Now, "releaser", "released", null)));
+        });
+
+        Assert.Equal(1, record!.Serial);
+        Assert.Equal(1, (await Store.GetTieAsync(Bravo))!.LastSentSerial);
+        var stored = await Store.GetDraftAsync(draft.Id);
+        Assert.Equal((DraftStatus.Released, record.Id, "releaser"), (stored!.Status, stored.TelegramId, stored.ReleasedBy));
+        Assert.Equal(record.Id, Assert.Single(await ClaimEverythingDueAsync()).TelegramId);
+        Assert.Equal(["submitted", "released"], (await Store.ListClearanceLogAsync(draft.Id)).Select(l => l.Action));
+        Assert.Null(await Store.ReleaseDraftAsync(Guid.NewGuid(), Bravo, (_, _) => throw new Refused()));
+    }
+
+    [Fact]
+    public async Task A_coordination_request_is_filed_once_and_answered_once_with_its_outbox_item()
+    {
+        var request = new CoordinationRequest
+        {
+            Id = Guid.NewGuid(),
+            From = Alpha,
+            DraftId = Guid.NewGuid(),
+            Recipient = Bravo,
+            Subject = "Coordinated steps",
+            Body = "Only after coordinating them.",
+            Precedence = Precedence.Flash,
+            IssueId = "issue-1",
+            Drafter = "drafter",
+            ReceivedAt = Now,
+        };
+
+        Assert.True(await Store.RecordCoordinationRequestAsync(request));
+        Assert.False(await Store.RecordCoordinationRequestAsync(request with { Subject = "Changed" }));
+        AssertSameFields(request, await Store.GetCoordinationRequestAsync(request.Id));
+
+        await Assert.ThrowsAsync<Refused>(() => Store.AnswerCoordinationRequestAsync(request.Id, _ => throw new Refused()));
+        Assert.Equal(ClearanceState.Pending, (await Store.GetCoordinationRequestAsync(request.Id))!.State);
+
+        var answered = request with { State = ClearanceState.Refused, AnsweredBy = "stalin", AnsweredAt = Now, Reason = "Premature" };
+        await Store.AnswerCoordinationRequestAsync(request.Id, _ => (answered, MessageItem(Alpha, Now)));
+
+        AssertSameFields(answered, await Store.GetCoordinationRequestAsync(request.Id));
+        Assert.Single(await Store.ListCoordinationRequestsAsync(ClearanceState.Refused));
+        Assert.Empty(await Store.ListCoordinationRequestsAsync(ClearanceState.Pending));
+        Assert.Single(await ClaimEverythingDueAsync());
+        Assert.Null(await Store.AnswerCoordinationRequestAsync(Guid.NewGuid(), _ => throw new Refused()));
+    }
+
+    [Fact]
+    public async Task A_read_receipt_marks_an_outbound_telegram_to_that_counterpart_once()
+    {
+        await Store.SaveTieAsync(NewTie(Bravo));
+        var (sent, _) = await ReleaseToAsync(Bravo);
+        var inbound = await ReceiveFromAsync(Bravo, 1);
+        var first = Now + TimeSpan.FromSeconds(3);
+
+        Assert.False(await Store.MarkReadByCounterpartAsync(sent.Id, Charlie, first));
+        Assert.False(await Store.MarkReadByCounterpartAsync(inbound.Record.Id, Bravo, first));
+        Assert.True(await Store.MarkReadByCounterpartAsync(sent.Id, Bravo, first));
+        Assert.False(await Store.MarkReadByCounterpartAsync(sent.Id, Bravo, first + TimeSpan.FromSeconds(1)));
+
+        Assert.Equal(first, (await Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.ReadAt);
+        Assert.Null((await Store.GetTelegramAsync(inbound.Record.Id, Direction.Inbound))!.ReadAt);
+    }
+}
