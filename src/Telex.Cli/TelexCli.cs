@@ -34,6 +34,7 @@ internal static class TelexCli
         root.Subcommands.Add(RegisterCommands.Inbox(globals));
         root.Subcommands.Add(RegisterCommands.Show(globals));
         root.Subcommands.Add(RegisterCommands.Search(globals));
+        root.Subcommands.Add(RegisterChainCommands.Create(globals));
         root.Subcommands.Add(OfficerCommands.Create(globals));
         root.Subcommands.Add(ConfigCommands.Create(globals));
         return root;

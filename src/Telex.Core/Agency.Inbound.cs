@@ -104,6 +104,9 @@ public sealed partial class Agency
                 case MessageTypes.TermsSign:
                     await HandleTermsAsync(tie!, message, signed: true, ct).ConfigureAwait(false);
                     break;
+                case MessageTypes.Checkpoint:
+                    await HandleCheckpointAsync(tie!, message, meta, ct).ConfigureAwait(false);
+                    break;
                 case MessageTypes.Read:
                     Publish("telegram.read", tie!.PeerDid, Guid.TryParse(JsonStr(message.Body, "telegram"), out var readId) ? readId : null);
                     break;

@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Problem report from {Counterpart}: {Code} {Comment}")]
     public static partial void ProblemReported(ILogger logger, string counterpart, string? code, string? comment);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Signed a register checkpoint over {Count} entries, head {Head}")]
+    public static partial void CheckpointSigned(ILogger logger, long count, string head);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Debug, Message = "Stored {Counterpart}'s register checkpoint over {Count} entries")]
+    public static partial void CheckpointReceived(ILogger logger, string counterpart, long count);
 }

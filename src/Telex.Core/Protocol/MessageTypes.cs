@@ -36,6 +36,12 @@ public static class MessageTypes
     /// <summary>A read receipt.</summary>
     public const string Read = Base + "telegram/1.0/read";
 
+    /// <summary>
+    /// A register checkpoint: the sender's signed statement of its chain's head at a count, at a time. Kept by the
+    /// receiver as the sender signed it, so a later rewrite of the sender's register can be shown.
+    /// </summary>
+    public const string Checkpoint = Base + "register/1.0/checkpoint";
+
     /// <summary>DIDComm out-of-band invitation.</summary>
     public const string OutOfBandInvitation = "https://didcomm.org/out-of-band/2.0/invitation";
 

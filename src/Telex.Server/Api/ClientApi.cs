@@ -117,6 +117,12 @@ internal static class ClientApi
         telegrams.MapGet("/{id:guid}/cable", GetCable.HandleAsync).WithName("GetCable");
         api.MapGet("/register/{registryNumber:long}", GetRegisterEntry.HandleAsync).WithTags("Telegrams").WithName("GetRegisterEntry");
 
+        var register = api.MapGroup("/register").WithTags("Register");
+        register.MapGet("/verify", VerifyRegister.HandleAsync).WithName("VerifyRegister");
+        register.MapGet("/checkpoints", ListCheckpoints.HandleAsync).WithName("ListCheckpoints");
+        register.MapPost("/checkpoints", CreateCheckpoint.HandleAsync).WithName("CreateCheckpoint");
+        register.MapGet("/export", ExportRegister.HandleAsync).Produces(StatusCodes.Status200OK, contentType: "application/jsonl").WithName("ExportRegister");
+
         api.MapGet("/events", EventStream.Handle).WithTags("Events").WithName("Events");
 
         app.MapOpenApi().RequireAuthorization(Policies.Read);
