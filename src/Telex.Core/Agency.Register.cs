@@ -147,7 +147,14 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, error!);
         }
 
-        var report = RegisterVerifier.Verify(register, Identity.Did, OpenCheckpoint);
+        if ((await Store.GetRegisterHeadAsync(ct).ConfigureAwait(false)).Count > 0
+            || await Store.CountAsync(new Storage.RegisterQuery(), ct).ConfigureAwait(false) > 0)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "the register is not empty: an export is imported only into a fresh agency");
+        }
+
+        // Verified as the exporting agency's own register: its checkpoints must match the chain.
+        var report = RegisterVerifier.Verify(register, register.OriginDid ?? Identity.Did, OpenCheckpoint);
         if (!report.Ok)
         {
             throw new TelexException(TelexErrorKind.Invalid, "the export does not verify, nothing was imported: " + report.First);
