@@ -92,13 +92,25 @@ public static class RegisterVerifier
         ArgumentNullException.ThrowIfNull(register);
         ArgumentNullException.ThrowIfNull(open);
         var problems = new List<VerifyProblem>();
+        var tail = new List<VerifyProblem>();
         var telegrams = new Dictionary<string, TelegramRecord>(StringComparer.Ordinal);
         foreach (var t in register.Telegrams)
         {
-            telegrams[RegisterChain.TelegramReference(t.Id, t.Direction)] = t;
+            if (!telegrams.TryAdd(RegisterChain.TelegramReference(t.Id, t.Direction), t))
+            {
+                tail.Add(new VerifyProblem(null, RegisterChain.TelegramReference(t.Id, t.Direction), null, t.Id, "inserted", "a second row for the same telegram"));
+            }
         }
 
-        var cables = register.Cables.ToDictionary(c => RegisterChain.CableReference(c.Id), StringComparer.Ordinal);
+        var cables = new Dictionary<string, ImportedCable>(StringComparer.Ordinal);
+        foreach (var c in register.Cables)
+        {
+            if (!cables.TryAdd(RegisterChain.CableReference(c.Id), c))
+            {
+                tail.Add(new VerifyProblem(null, RegisterChain.CableReference(c.Id), c.RegistryNumber, null, "inserted", "a second row for the same imported cable"));
+            }
+        }
+
         var recordedAt = new Dictionary<string, long>(StringComparer.Ordinal);
         var states = new Dictionary<string, State>(StringComparer.Ordinal);
         var hashAt = new List<string> { RegisterChain.Genesis };
@@ -221,7 +233,6 @@ public static class RegisterVerifier
             return false;
         }
 
-        var tail = new List<VerifyProblem>();
         foreach (var (reference, t) in telegrams)
         {
             if (!recordedAt.ContainsKey(reference))
