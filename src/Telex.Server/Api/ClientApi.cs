@@ -121,6 +121,7 @@ internal static class ClientApi
         register.MapGet("/verify", VerifyRegister.HandleAsync).WithName("VerifyRegister");
         register.MapGet("/checkpoints", ListCheckpoints.HandleAsync).WithName("ListCheckpoints");
         register.MapPost("/checkpoints", CreateCheckpoint.HandleAsync).WithName("CreateCheckpoint");
+        register.MapPost("/cables", ImportCable.HandleAsync).RequireAuthorization(Policies.Admin).Accepts<string>("text/plain").WithName("ImportCable");
         register.MapGet("/export", ExportRegister.HandleAsync).Produces(StatusCodes.Status200OK, contentType: "application/jsonl").WithName("ExportRegister");
 
         api.MapGet("/events", EventStream.Handle).WithTags("Events").WithName("Events");
