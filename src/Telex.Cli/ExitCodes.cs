@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary>The agency, or the counterpart it had to reach, could not be reached.</summary>
     public const int Unreachable = 6;
 
+    /// <summary><c>telex register verify</c> found the register changed: entries or telegrams altered, deleted, inserted or reordered, or a bad checkpoint.</summary>
+    public const int Tampered = 7;
+
     /// <summary>The exit code for an HTTP status from the client API.</summary>
     public static int ForStatus(int status) => status switch
     {

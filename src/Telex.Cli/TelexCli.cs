@@ -38,6 +38,8 @@ internal static class TelexCli
         root.Subcommands.Add(ClearanceCommands.Drafts(globals));
         root.Subcommands.Add(ClearanceCommands.Policy(globals));
         root.Subcommands.Add(ClearanceCommands.Coordination(globals));
+
+        root.Subcommands.Add(RegisterChainCommands.Create(globals));
         root.Subcommands.Add(OfficerCommands.Create(globals));
         root.Subcommands.Add(ConfigCommands.Create(globals));
         root.Subcommands.Add(BenchCommand.Create(globals));

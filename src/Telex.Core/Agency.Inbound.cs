@@ -104,6 +104,9 @@ public sealed partial class Agency
                 case MessageTypes.TermsSign:
                     await HandleTermsAsync(tie!, message, signed: true, ct).ConfigureAwait(false);
                     break;
+                case MessageTypes.Checkpoint:
+                    await HandleCheckpointAsync(tie!, message, meta, ct).ConfigureAwait(false);
+                    break;
                 case MessageTypes.Read:
                     await HandleReadAsync(tie!, message, ct).ConfigureAwait(false);
                     break;

@@ -35,10 +35,17 @@ public sealed partial class Agency
         await Store.ReleaseClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
         var receiptLoop = Task.Run(() => SendReceiptsAsync(ct), CancellationToken.None);
         var nextGapCheck = Now + Options.GapGrace;
+        var nextCheckpoint = Now + Options.CheckpointInterval;
         while (!ct.IsCancellationRequested)
         {
             try
             {
+                if (Now >= nextCheckpoint)
+                {
+                    nextCheckpoint = Now + Options.CheckpointInterval;
+                    await CheckpointIfGrownAsync(ct).ConfigureAwait(false);
+                }
+
                 if (Now >= nextGapCheck)
                 {
                     await CheckGapsAsync(ct).ConfigureAwait(false);

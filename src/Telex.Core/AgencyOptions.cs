@@ -42,6 +42,13 @@ public sealed record AgencyOptions
     /// </summary>
     public TimeSpan GapGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often the agency signs a checkpoint of its register (only when the register grew since the last one) and
+    /// sends it to its ties. Default 1 hour: a rewrite of the register is provable by counterparts within the hour,
+    /// at the cost of one small message per tie.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a new invitation is valid. Default 24 hours.</summary>
     public TimeSpan InvitationValidity { get; init; } = TimeSpan.FromHours(24);
 

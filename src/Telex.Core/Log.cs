@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "Draft {DraftId}: {Action} by {Actor}")]
     public static partial void DraftStep(ILogger logger, Guid draftId, string action, string actor);
+
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Information, Message = "Signed a register checkpoint over {Count} entries, head {Head}")]
+    public static partial void CheckpointSigned(ILogger logger, long count, string head);
+
+    [LoggerMessage(EventId = 1033, Level = LogLevel.Debug, Message = "Stored {Counterpart}'s register checkpoint over {Count} entries")]
+    public static partial void CheckpointReceived(ILogger logger, string counterpart, long count);
 }

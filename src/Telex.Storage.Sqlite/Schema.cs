@@ -77,5 +77,21 @@ internal static class Schema
             body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, drafter TEXT, received_at INTEGER NOT NULL,
             state INTEGER NOT NULL, answered_by TEXT, answered_at INTEGER, reason TEXT);
         """,
+        """
+        CREATE TABLE register_log(
+            position INTEGER PRIMARY KEY, kind TEXT NOT NULL, reference TEXT NOT NULL, time INTEGER NOT NULL,
+            content_hash TEXT NOT NULL, content BLOB, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE INDEX register_log_reference ON register_log(reference);
+        CREATE TABLE imported_cables(
+            id TEXT PRIMARY KEY, registry_number INTEGER NOT NULL, received_at INTEGER NOT NULL, sender_serial INTEGER NOT NULL,
+            signer TEXT NOT NULL, signed_on TEXT NOT NULL, text TEXT NOT NULL, trailer TEXT NOT NULL, imported_at INTEGER NOT NULL,
+            source TEXT, UNIQUE(registry_number, received_at, sender_serial));
+        CREATE TABLE checkpoints(
+            seq INTEGER PRIMARY KEY, agency_did TEXT NOT NULL, count INTEGER NOT NULL, head TEXT NOT NULL, time INTEGER NOT NULL,
+            signed BLOB NOT NULL, stored_at INTEGER NOT NULL, UNIQUE(agency_did, count, head, time));
+        """,
     ];
+
+    /// <summary>The migration that created the register chain: registers older than it are entered into the chain as it runs.</summary>
+    public const int RegisterChainVersion = 3;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
+using Telex.Core.Register;
 
 namespace Telex.Storage.Sqlite;
 
@@ -105,7 +106,11 @@ public sealed partial class SqliteStore
                     UPDATE telegrams SET status=$failed, failure_reason=$reason WHERE id=$id AND direction=0 AND status IN ($queued, $sent)
                     """, ("$failed", (int)TelegramStatus.Failed), ("$reason", reason), ("$id", tid.ToString()),
                     ("$queued", (int)TelegramStatus.Queued), ("$sent", (int)TelegramStatus.Sent));
-                await failed.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                if (await failed.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1)
+                {
+                    await AppendEntryAsync(c, tx, RegisterKinds.Failure, RegisterChain.TelegramReference(tid, Direction.Outbound),
+                        RegisterChain.FailureContent(tid, reason), keepContent: true, ct).ConfigureAwait(false);
+                }
             }
 
             return rows;

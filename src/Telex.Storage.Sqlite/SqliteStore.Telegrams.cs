@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
+using Telex.Core.Register;
 using Telex.Core.Storage;
 
 namespace Telex.Storage.Sqlite;
@@ -47,6 +48,7 @@ public sealed partial class SqliteStore
             }
 
             await InsertTelegramAsync(c, tx, record, registryNumber: null, ct).ConfigureAwait(false);
+            await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
             using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=$s WHERE peer_did=$p", ("$s", serial), ("$p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -91,6 +93,7 @@ public sealed partial class SqliteStore
             }
 
             await InsertTelegramAsync(c, tx, record, number, ct).ConfigureAwait(false);
+            await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
             using var bump = Command(c, tx, "UPDATE counters SET value=$v WHERE name='registry'", ("$v", number));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return new RegistrationResult(record, true);
@@ -316,9 +319,15 @@ public sealed partial class SqliteStore
     public Task<bool> MarkDeliveredAsync(Guid telegramId, byte[] receipt, long peerRegistryNumber, DateTimeOffset at, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {
+            // A repeated receipt changes nothing: the first one is what the register recorded.
+            using var known = Command(c, tx, "SELECT delivered_at IS NOT NULL FROM telegrams WHERE id=$i AND direction=0", ("$i", telegramId.ToString()));
+            if (await known.ExecuteScalarAsync(ct).ConfigureAwait(false) is long delivered && delivered == 1)
+            {
+                return true;
+            }
+
             using var update = Command(c, tx, """
-                UPDATE telegrams SET status=$delivered, receipt=$r, peer_registry_number=$n, delivered_at=COALESCE(delivered_at, $at),
-                    failure_reason=NULL
+                UPDATE telegrams SET status=$delivered, receipt=$r, peer_registry_number=$n, delivered_at=$at, failure_reason=NULL
                 WHERE id=$i AND direction=0
                 """, ("$delivered", (int)TelegramStatus.Delivered), ("$r", receipt), ("$n", peerRegistryNumber), ("$at", at.ToUnixTimeMilliseconds()),
                 ("$i", telegramId.ToString()));
@@ -327,6 +336,8 @@ public sealed partial class SqliteStore
                 return false;
             }
 
+            await AppendEntryAsync(c, tx, RegisterKinds.Delivery, RegisterChain.TelegramReference(telegramId, Direction.Outbound),
+                RegisterChain.DeliveryContent(telegramId, receipt, peerRegistryNumber, at), keepContent: true, ct).ConfigureAwait(false);
             using var remove = Command(c, tx, "DELETE FROM outbox WHERE telegram_id=$i", ("$i", telegramId.ToString()));
             await remove.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return true;
@@ -338,6 +349,13 @@ public sealed partial class SqliteStore
         {
             using var cmd = Command(c, tx, "UPDATE telegrams SET read_at=$at WHERE id=$i AND direction=1 AND read_at IS NULL",
                 ("$at", at.ToUnixTimeMilliseconds()), ("$i", telegramId.ToString()));
-            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+            if (await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) != 1)
+            {
+                return false;
+            }
+
+            await AppendEntryAsync(c, tx, RegisterKinds.Read, RegisterChain.TelegramReference(telegramId, Direction.Inbound),
+                RegisterChain.ReadContent(telegramId, at), keepContent: true, ct).ConfigureAwait(false);
+            return true;
         }, ct);
 }

@@ -97,6 +97,10 @@ public sealed partial class SqliteStore : ITelexStore
             {
                 using var migrate = Command(c, tx, Schema.Migrations[v] + $"\nPRAGMA user_version = {v + 1};");
                 await migrate.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                if (v + 1 == Schema.RegisterChainVersion)
+                {
+                    await EnterExistingTelegramsAsync(c, tx, ct).ConfigureAwait(false);
+                }
             }
 
             return 0;

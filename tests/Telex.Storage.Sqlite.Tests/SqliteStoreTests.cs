@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
+using Telex.Core.Register;
 using Telex.Core.Storage;
 using Telex.Storage.Compliance;
 
@@ -49,6 +50,26 @@ public sealed class SqliteStoreTests : StoreComplianceTests
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task A_register_filed_before_the_chain_existed_is_entered_into_it_by_the_migration()
+    {
+        // Telegrams filed by a version without the chain: the tables it added are gone and user_version says 1.
+        await Store.SaveTieAsync(NewTie(Alpha));
+        var (sent, _) = await ReleaseToAsync(Alpha);
+        Assert.True(await Store.MarkDeliveredAsync(sent.Id, [5, 4], 3, Now));
+        var received = (await ReceiveFromAsync(Bravo, 1)).Record;
+        Assert.True(await Store.MarkReadAsync(received.Id, Now));
+        await ScalarAsync<long>("DROP TABLE register_log; DROP TABLE imported_cables; DROP TABLE checkpoints; PRAGMA user_version=1; SELECT 1;");
+
+        var upgraded = OpenAnother();
+        await upgraded.MigrateAsync();
+
+        var register = await upgraded.ReadRegisterAsync();
+        Assert.Equal([RegisterKinds.TelegramOut, RegisterKinds.Delivery, RegisterKinds.TelegramIn, RegisterKinds.Read], register.Entries.Select(e => e.Kind));
+        Assert.True(RegisterVerifier.Verify(register, Alpha, _ => null).Ok);
+        Assert.True(await ScalarAsync<long>("PRAGMA user_version;") >= 2);
     }
 
     [Fact]

@@ -48,6 +48,12 @@ public static class MessageTypes
     /// <summary>The partner's answer to a clearance request: approve or refuse, with a reason.</summary>
     public const string ClearanceAnswer = Base + "clearance/1.0/answer";
 
+    /// <summary>
+    /// A register checkpoint: the sender's signed statement of its chain's head at a count, at a time. Kept by the
+    /// receiver as the sender signed it, so a later rewrite of the sender's register can be shown.
+    /// </summary>
+    public const string Checkpoint = Base + "register/1.0/checkpoint";
+
     /// <summary>DIDComm out-of-band invitation.</summary>
     public const string OutOfBandInvitation = "https://didcomm.org/out-of-band/2.0/invitation";
 

@@ -1,4 +1,5 @@
 using Telex.Core.Model;
+using Telex.Core.Register;
 
 namespace Telex.Core.Storage;
 
@@ -178,4 +179,33 @@ public partial interface ITelexStore : IAsyncDisposable
 
     /// <summary>Finds outbound telegrams to a counterpart by serial (for resend requests).</summary>
     Task<IReadOnlyList<Guid>> OutboundIdsBySerialAsync(string peerDid, IReadOnlyList<long> serials, CancellationToken ct = default);
+
+    /// <summary>The register chain's count and head hash.</summary>
+    Task<RegisterHead> GetRegisterHeadAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Reads the whole register (chain entries in order, telegrams, imported cables, checkpoints) as one consistent
+    /// snapshot, for verification and export.
+    /// </summary>
+    Task<RegisterSnapshot> ReadRegisterAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Files an imported historical cable and its chain entry in one transaction and returns the entry. Throws a
+    /// <see cref="TelexException"/> of kind Conflict (and writes nothing) if the same cable (registry number, time and
+    /// sender's serial) was imported before.
+    /// </summary>
+    Task<RegisterEntry> ImportCableAsync(ImportedCable cable, CancellationToken ct = default);
+
+    /// <summary>Stores a signed checkpoint (this agency's or a counterpart's); false, and nothing written, if it is stored already.</summary>
+    Task<bool> AddCheckpointAsync(Checkpoint checkpoint, CancellationToken ct = default);
+
+    /// <summary>Checkpoints signed by <paramref name="agencyDid"/> (all when null), oldest first.</summary>
+    Task<IReadOnlyList<Checkpoint>> ListCheckpointsAsync(string? agencyDid = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// Fills an empty register from another agency's export in one transaction: entries, telegrams, cables and
+    /// checkpoints exactly as given, the registry counter set past the highest number. Throws a
+    /// <see cref="TelexException"/> of kind Conflict (and writes nothing) if the register holds anything already.
+    /// </summary>
+    Task ImportRegisterAsync(RegisterSnapshot snapshot, CancellationToken ct = default);
 }

@@ -142,6 +142,13 @@ internal static class ClientApi
         coordination.MapPost("/{id:guid}/approve", AnswerCoordination.ApproveAsync).RequireAuthorization(Policies.Send).WithName("ApproveCoordination");
         coordination.MapPost("/{id:guid}/refuse", AnswerCoordination.RefuseAsync).RequireAuthorization(Policies.Send).WithName("RefuseCoordination");
 
+        var register = api.MapGroup("/register").WithTags("Register");
+        register.MapGet("/verify", VerifyRegister.HandleAsync).WithName("VerifyRegister");
+        register.MapGet("/checkpoints", ListCheckpoints.HandleAsync).WithName("ListCheckpoints");
+        register.MapPost("/checkpoints", CreateCheckpoint.HandleAsync).WithName("CreateCheckpoint");
+        register.MapPost("/cables", ImportCable.HandleAsync).RequireAuthorization(Policies.Admin).Accepts<string>("text/plain").WithName("ImportCable");
+        register.MapGet("/export", ExportRegister.HandleAsync).Produces(StatusCodes.Status200OK, contentType: "application/jsonl").WithName("ExportRegister");
+
         api.MapGet("/events", EventStream.Handle).WithTags("Events").WithName("Events");
 
         app.MapOpenApi().RequireAuthorization(Policies.Read);

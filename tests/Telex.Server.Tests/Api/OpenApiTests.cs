@@ -22,6 +22,7 @@ public sealed class OpenApiTests
             "/api/ties/accept", "/api/ties/{did}", "/api/ties/{did}/verify", "/api/ties/{did}/suspend", "/api/ties/{did}/resume",
             "/api/ties/{did}/sever", "/api/ties/{did}/terms", "/api/ties/{did}/terms/sign", "/api/telegrams", "/api/telegrams/{id}",
             "/api/telegrams/{id}/cable", "/api/register/{registryNumber}", "/api/events", "/health",
+            "/api/register/verify", "/api/register/checkpoints", "/api/register/export", "/api/register/cables",
         ];
         Assert.All(expected, path => Assert.Contains(path, paths));
         Assert.DoesNotContain("/didcomm", paths);

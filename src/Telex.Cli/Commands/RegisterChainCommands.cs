@@ -1,0 +1,399 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using Telex.Cli.Client;
+using Telex.Cli.Hosting;
+using Telex.Cli.Output;
+using Telex.Core;
+using Telex.Core.Register;
+using Telex.Server.Hosting;
+
+namespace Telex.Cli.Commands;
+
+/// <summary>
+/// <c>telex register verify | checkpoint | export | import | import-cable</c>: the tamper-evident register. Verify,
+/// checkpoint and export talk to a running agency over the API, or, given <c>--data DIR</c>, open the agency's folder
+/// directly (the agency may be stopped); import and import-cable always work on the folder.
+/// </summary>
+internal static class RegisterChainCommands
+{
+    /// <summary>Export formats.</summary>
+    public static readonly string[] Formats = ["jsonl", "cable", "html"];
+
+    public static Command Create(Globals globals)
+    {
+        var command = new Command("register", "The tamper-evident register: verify, checkpoint, export and import");
+        command.Subcommands.Add(Verify(globals));
+        command.Subcommands.Add(CheckpointCommand(globals));
+        command.Subcommands.Add(Export(globals));
+        command.Subcommands.Add(Import(globals));
+        command.Subcommands.Add(ImportCable(globals));
+        return command;
+    }
+
+    private static Command Verify(Globals globals)
+    {
+        var client = new ClientOptions();
+        var data = LocalData();
+        var set = Globals.Set();
+        var command = client.AddTo(new Command("verify",
+            "Recompute the register's hash chain, check every entry against its telegram and every checkpoint; exit 7 if anything was changed")
+        {
+            data, set,
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            JsonElement report;
+            if (IsLocal(parse, data))
+            {
+                await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
+                report = ToJson(await local.Agency.VerifyRegisterAsync(ct).ConfigureAwait(false));
+            }
+            else
+            {
+                using var api = client.Connect(parse);
+                report = await api.GetAsync("api/register/verify", ct).ConfigureAwait(false);
+            }
+
+            bool ok = report.GetProperty("ok").GetBoolean();
+            if (terminal.Json)
+            {
+                terminal.WriteJson(report);
+            }
+            else
+            {
+                PrintReport(terminal, report, ok);
+            }
+
+            return ok ? ExitCodes.Ok : ExitCodes.Tampered;
+        });
+        return command;
+    }
+
+    private static void PrintReport(Terminal terminal, JsonElement report, bool ok)
+    {
+        string counts = string.Create(CultureInfo.InvariantCulture,
+            $"{report.GetProperty("entries").GetInt64()} entries, {report.GetProperty("telegrams").GetInt64()} telegrams, {report.GetProperty("cables").GetInt64()} imported cables, {report.GetProperty("checkpoints").GetInt64()} checkpoints");
+        if (ok)
+        {
+            terminal.Line($"register verified: {counts}; head {report.Str("head")}");
+            return;
+        }
+
+        var problems = report.GetProperty("problems").EnumerateArray().ToList();
+        terminal.Line($"register NOT verified ({counts}): {problems.Count} problem(s)");
+        terminal.Line("first: " + problems[0].Str("summary"));
+        foreach (var p in problems.Skip(1).Take(50))
+        {
+            terminal.Line("  " + p.Str("summary"));
+        }
+
+        if (problems.Count > 51)
+        {
+            terminal.Line($"  … and {problems.Count - 51} more (--json lists all)");
+        }
+    }
+
+    private static JsonElement ToJson(VerifyReport r)
+    {
+        var problems = new JsonArray();
+        foreach (var p in r.Problems)
+        {
+            problems.Add(new JsonObject
+            {
+                ["position"] = p.Position,
+                ["reference"] = p.Reference,
+                ["registryNumber"] = p.RegistryNumber,
+                ["telegramId"] = p.TelegramId?.ToString(),
+                ["problem"] = p.Problem,
+                ["detail"] = p.Detail,
+                ["summary"] = p.ToString(),
+            });
+        }
+
+        return JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["ok"] = r.Ok,
+            ["entries"] = r.Entries,
+            ["telegrams"] = r.Telegrams,
+            ["cables"] = r.Cables,
+            ["checkpoints"] = r.Checkpoints,
+            ["head"] = r.Head,
+            ["problems"] = problems,
+        });
+    }
+
+    private static Command CheckpointCommand(Globals globals)
+    {
+        var client = new ClientOptions();
+        var data = LocalData();
+        var set = Globals.Set();
+        var command = client.AddTo(new Command("checkpoint", "Sign a checkpoint of the register now and send it to every established tie")
+        {
+            data, set,
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            long count;
+            string head;
+            if (IsLocal(parse, data))
+            {
+                await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
+                var cp = await local.Agency.CheckpointAsync(ct).ConfigureAwait(false);
+                (count, head) = (cp.Count, cp.Head);
+            }
+            else
+            {
+                using var api = client.Connect(parse);
+                var cp = await api.PostAsync("api/register/checkpoints", null, ct).ConfigureAwait(false);
+                (count, head) = (cp.GetProperty("count").GetInt64(), cp.Str("head")!);
+            }
+
+            if (terminal.Json)
+            {
+                terminal.WriteJson(new JsonObject { ["count"] = count, ["head"] = head });
+            }
+            else
+            {
+                terminal.Line(string.Create(CultureInfo.InvariantCulture, $"checkpoint signed over {count} entries, head {head}"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Export(Globals globals)
+    {
+        var client = new ClientOptions();
+        var data = LocalData();
+        var set = Globals.Set();
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "jsonl: complete and re-importable; cable: classic cable text; html: a printable page per telegram (into --out DIR)",
+            DefaultValueFactory = _ => "jsonl",
+        };
+        format.AcceptOnlyFromAmong(Formats);
+        var output = new Option<string?>("--out", "-o") { Description = "Where to write (a file; a folder for html); default standard output", HelpName = "PATH" };
+        var command = client.AddTo(new Command("export", "Export the register: JSON Lines (complete), cable text or printable pages") { data, set, format, output });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            string fmt = parse.GetValue(format)!;
+            string? path = parse.GetValue(output);
+            if (fmt == "html" && path is null)
+            {
+                throw new CliException(ExitCodes.Usage, "--format html writes one page per telegram: give the folder with --out DIR");
+            }
+
+            if (!IsLocal(parse, data))
+            {
+                if (fmt != "jsonl")
+                {
+                    throw new CliException(ExitCodes.Usage, $"--format {fmt} works on the agency's folder: add --data DIR");
+                }
+
+                using var api = client.Connect(parse);
+                string text = await api.GetTextAsync("api/register/export", ct).ConfigureAwait(false);
+                await WriteAsync(terminal, path, text, ct).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
+            switch (fmt)
+            {
+                case "jsonl":
+                    if (path is null)
+                    {
+                        var stdout = Console.OpenStandardOutput();
+                        await using (stdout.ConfigureAwait(false))
+                        {
+                            await local.Agency.ExportRegisterAsync(stdout, ct).ConfigureAwait(false);
+                        }
+                    }
+                    else
+                    {
+                        var file = new FileStream(path, FileMode.Create, FileAccess.Write);
+                        await using (file.ConfigureAwait(false))
+                        {
+                            await local.Agency.ExportRegisterAsync(file, ct).ConfigureAwait(false);
+                        }
+                    }
+
+                    break;
+                case "cable":
+                    await WriteAsync(terminal, path, await local.Agency.ExportCablesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                    break;
+                default:
+                    Directory.CreateDirectory(path!);
+                    var pages = await local.Agency.ExportPagesAsync(ct).ConfigureAwait(false);
+                    foreach (var (name, content) in pages)
+                    {
+                        await File.WriteAllTextAsync(Path.Combine(path!, name + ".html"), content, new UTF8Encoding(false), ct).ConfigureAwait(false);
+                    }
+
+                    if (!terminal.Json)
+                    {
+                        terminal.Line($"{pages.Count} pages written to {path}");
+                    }
+
+                    break;
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task WriteAsync(Terminal terminal, string? path, string text, CancellationToken ct)
+    {
+        if (path is null)
+        {
+            terminal.Stdout.Write(text);
+            await terminal.Stdout.FlushAsync(ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), ct).ConfigureAwait(false);
+        }
+    }
+
+    private static Command Import(Globals globals)
+    {
+        var data = Globals.Data();
+        var set = Globals.Set();
+        var file = new Argument<string>("FILE") { Description = "A JSON Lines export (telex register export)" };
+        var command = new Command("import", "Import another agency's register export into this fresh agency's register; it is verified first") { file, data, set };
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            string path = parse.GetValue(file)!;
+            await using var local = await OpenAsync(parse, data, set, ct).ConfigureAwait(false);
+            var input = OpenInput(path);
+            VerifyReport report;
+            await using (input.ConfigureAwait(false))
+            {
+                report = await local.Agency.ImportRegisterAsync(input, ct).ConfigureAwait(false);
+            }
+
+            if (terminal.Json)
+            {
+                terminal.WriteJson(ToJson(report));
+            }
+            else
+            {
+                terminal.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"imported and verified: {report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ImportCable(Globals globals)
+    {
+        var data = Globals.Data();
+        var set = Globals.Set();
+        var file = new Argument<string>("FILE") { Description = "A historical cable in the classic layout (Nº, date and time, text, signature line)" };
+        var command = new Command("import-cable", "Import a historical cable into the register, marked imported (never traffic)") { file, data, set };
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            string path = parse.GetValue(file)!;
+            string text;
+            try
+            {
+                if (new FileInfo(path).Length > CableText.MaxBytes)
+                {
+                    throw new CliException(ExitCodes.Usage, $"{path}: larger than {CableText.MaxBytes / 1024} KiB; not a cable");
+                }
+
+                text = await File.ReadAllTextAsync(path, new UTF8Encoding(false, throwOnInvalidBytes: true), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+            {
+                throw new CliException(e is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.NotFound : ExitCodes.Usage, $"{path}: {e.Message}");
+            }
+
+            await using var local = await OpenAsync(parse, data, set, ct).ConfigureAwait(false);
+            var (cable, entry) = await local.Agency.ImportCableAsync(text, Path.GetFileName(path), ct).ConfigureAwait(false);
+            var points = CableText.Points(cable.Text);
+            if (terminal.Json)
+            {
+                terminal.WriteJson(new JsonObject
+                {
+                    ["id"] = cable.Id.ToString(),
+                    ["position"] = entry.Position,
+                    ["registryNumber"] = cable.RegistryNumber,
+                    ["receivedAt"] = cable.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
+                    ["senderSerial"] = cable.SenderSerial,
+                    ["signer"] = cable.Signer,
+                    ["signedOn"] = cable.SignedOn,
+                    ["points"] = new JsonArray(points.Select(p => (JsonNode?)p.Number).ToArray()),
+                    ["editorialMarks"] = new JsonArray(CableText.EditorialMarks(cable.Text + "\n" + cable.Trailer).Select(m => (JsonNode?)m).ToArray()),
+                });
+            }
+            else
+            {
+                terminal.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"imported cable Nº {cable.RegistryNumber} of {cable.ReceivedAt.UtcDateTime:d MMMM yyyy HH:mm} (No. {cable.SenderSerial} - {cable.Signer}, {cable.SignedOn}; {points.Count} numbered points) as register entry {entry.Position}"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static FileStream OpenInput(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(e is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.NotFound : ExitCodes.Usage, $"{path}: {e.Message}");
+        }
+    }
+
+    /// <summary><c>--data DIR</c> without a default: given, the command opens the folder instead of calling the API.</summary>
+    private static Option<string?> LocalData() => new("--data", "-d")
+    {
+        Description = "Work on the agency's data folder directly instead of over the API (the agency may be stopped)",
+        HelpName = "DIR",
+    };
+
+    private static bool IsLocal(ParseResult parse, Option<string?> data) => parse.GetValue(data) is { Length: > 0 };
+
+    private static Task<OpenedAgency> OpenAsync(ParseResult parse, Option<string> data, Option<string[]> set, CancellationToken ct) =>
+        OpenedAgency.OpenAsync(parse.GetValue(data)!, parse.GetValue(set)!, ct);
+
+    private static Task<OpenedAgency> OpenLocalAsync(ParseResult parse, Option<string?> data, Option<string[]> set, CancellationToken ct) =>
+        OpenedAgency.OpenAsync(parse.GetValue(data)!, parse.GetValue(set)!, ct);
+
+    /// <summary>An agency opened from its folder for one command; nothing is delivered from here (the outbox waits for serve).</summary>
+    private sealed class OpenedAgency(LocalAgency local, HttpTransport transport, Agency agency) : IAsyncDisposable
+    {
+        public Agency Agency { get; } = agency;
+
+        public static async Task<OpenedAgency> OpenAsync(string directory, string[] overrides, CancellationToken ct)
+        {
+            var local = await AgencyFolder.OpenAsync(directory, overrides, ct).ConfigureAwait(false);
+            var transport = new HttpTransport();
+            return new OpenedAgency(local, transport, new Agency(local.Identity, local.Store, transport, local.Options.Delivery));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Agency.Dispose();
+            transport.Dispose();
+            await local.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.Core.Register;
+using Telex.DidComm;
+using Telex.DidComm.Messages;
+
+namespace Telex.Core;
+
+public sealed partial class Agency
+{
+    /// <summary>
+    /// Signs a checkpoint of the register now (its head, count and time, with the agency's authentication key),
+    /// stores it and sends it to every established tie through the outbox.
+    /// </summary>
+    public async Task<Checkpoint> CheckpointAsync(CancellationToken ct = default)
+    {
+        var head = await Store.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(Now.ToUnixTimeMilliseconds());
+        var body = new JsonObject { ["count"] = head.Count, ["head"] = head.Head, ["time"] = now.ToUnixTimeMilliseconds() };
+        var statement = new Message
+        {
+            Id = Guid.NewGuid().ToString(),
+            Type = MessageTypes.Checkpoint,
+            From = Identity.Did,
+            CreatedTime = now.ToUnixTimeSeconds(),
+            Body = JsonSerializer.SerializeToElement(body),
+        };
+        var checkpoint = new Checkpoint
+        {
+            AgencyDid = Identity.Did,
+            Count = head.Count,
+            Head = head.Head,
+            Time = now,
+            SignedMessage = Packer.PackSigned(statement, Identity.Did).Packed,
+            StoredAt = now,
+        };
+        await Store.AddCheckpointAsync(checkpoint, ct).ConfigureAwait(false);
+        Log.CheckpointSigned(_logger, head.Count, head.Head);
+        foreach (var tie in await Store.ListTiesAsync(ct).ConfigureAwait(false))
+        {
+            if (tie.Status == TieStatus.Established)
+            {
+                await EnqueueControlAsync(tie, MessageTypes.Checkpoint, (JsonObject)body.DeepClone(), ct).ConfigureAwait(false);
+            }
+        }
+
+        Publish("register.checkpoint");
+        return checkpoint;
+    }
+
+    /// <summary>The periodic checkpoint: signed only when the register grew since the last one.</summary>
+    private async Task CheckpointIfGrownAsync(CancellationToken ct)
+    {
+        var head = await Store.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+        var own = await Store.ListCheckpointsAsync(Identity.Did, ct).ConfigureAwait(false);
+        if (head.Count > 0 && (own.Count == 0 || own[^1].Count < head.Count))
+        {
+            await CheckpointAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Verifies the register: recomputes the chain, checks every entry against the row it records and every
+    /// checkpoint's signature and head. Never throws for what it finds; the report lists it, first entry first.
+    /// </summary>
+    public async Task<VerifyReport> VerifyRegisterAsync(CancellationToken ct = default)
+    {
+        var register = await Store.ReadRegisterAsync(ct).ConfigureAwait(false);
+        return RegisterVerifier.Verify(register, Identity.Did, OpenCheckpoint);
+    }
+
+    /// <summary>Checks a stored checkpoint's signature (by the DID that signed it) and reads what it states; null if it does not verify.</summary>
+    public CheckpointStatement? OpenCheckpoint(byte[] signedMessage)
+    {
+        ArgumentNullException.ThrowIfNull(signedMessage);
+        var unpacked = Packer.Unpack(signedMessage);
+        if (!unpacked.Success || unpacked.Metadata is not { NonRepudiation: true } || unpacked.Message is not { Type: MessageTypes.Checkpoint, From: { } from } message
+            || unpacked.Metadata.SignFrom is { } kid && !kid.StartsWith(from + "#", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return ParseStatement(from, message.Body);
+    }
+
+    private static CheckpointStatement? ParseStatement(string signer, JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object
+            || !body.TryGetProperty("count", out var count) || !count.TryGetInt64(out long n) || n < 0
+            || !body.TryGetProperty("time", out var time) || !time.TryGetInt64(out long ms)
+            || JsonStr(body, "head") is not { Length: 64 } head || !head.All(char.IsAsciiHexDigitLower))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new CheckpointStatement(signer, n, head, DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private async Task HandleCheckpointAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)
+    {
+        if (ParseStatement(tie.PeerDid, message.Body) is not { } statement)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-checkpoint", "a checkpoint states a count, a 64-digit lowercase hex head and a time");
+        }
+
+        // Kept as the counterpart signed it: anyone can check it later against the counterpart's key.
+        await Store.AddCheckpointAsync(new Checkpoint
+        {
+            AgencyDid = tie.PeerDid,
+            Count = statement.Count,
+            Head = statement.Head,
+            Time = statement.Time,
+            SignedMessage = meta.SignedMessage.ToArray(),
+            StoredAt = Now,
+        }, ct).ConfigureAwait(false);
+        Log.CheckpointReceived(_logger, tie.PeerDid, statement.Count);
+        Publish("register.peer-checkpoint", tie.PeerDid);
+    }
+
+    /// <summary>Writes the whole register as JSON Lines (<see cref="RegisterExport"/>).</summary>
+    public async Task ExportRegisterAsync(Stream output, CancellationToken ct = default)
+    {
+        var register = await Store.ReadRegisterAsync(ct).ConfigureAwait(false);
+        await RegisterExport.WriteAsync(output, register, Identity.Did, Identity.Name, Now, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Imports another agency's export into this agency's empty register, after verifying it in full: a file that
+    /// does not verify, or a register that is not empty, is refused and nothing is written. Returns the verification.
+    /// </summary>
+    public async Task<VerifyReport> ImportRegisterAsync(Stream input, CancellationToken ct = default)
+    {
+        var (register, _, error) = await RegisterExport.ReadAsync(input, ct).ConfigureAwait(false);
+        if (register is null)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, error!);
+        }
+
+        if ((await Store.GetRegisterHeadAsync(ct).ConfigureAwait(false)).Count > 0
+            || await Store.CountAsync(new Storage.RegisterQuery(), ct).ConfigureAwait(false) > 0)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "the register is not empty: an export is imported only into a fresh agency");
+        }
+
+        // Verified as the exporting agency's own register: its checkpoints must match the chain.
+        var report = RegisterVerifier.Verify(register, register.OriginDid ?? Identity.Did, OpenCheckpoint);
+        if (!report.Ok)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "the export does not verify, nothing was imported: " + report.First);
+        }
+
+        await Store.ImportRegisterAsync(register, ct).ConfigureAwait(false);
+        return report;
+    }
+
+    /// <summary>
+    /// Imports a historical cable in classic cable text as an entry marked imported (never traffic). A malformed file
+    /// is refused with the line at fault and nothing is imported.
+    /// </summary>
+    public async Task<(ImportedCable Cable, RegisterEntry Entry)> ImportCableAsync(string text, string? source = null, CancellationToken ct = default)
+    {
+        var cable = CableText.TryParse(text, Guid.NewGuid(), Now, source, out var error)
+            ?? throw new TelexException(TelexErrorKind.Invalid, (source is null ? "" : source + ": ") + error);
+        var entry = await Store.ImportCableAsync(cable, ct).ConfigureAwait(false);
+        return (cable, entry);
+    }
+
+    /// <summary>
+    /// The register as cable text: every telegram and imported cable in the classic layout, in the order of the chain,
+    /// separated by a line holding a form feed.
+    /// </summary>
+    public async Task<string> ExportCablesAsync(CancellationToken ct = default)
+    {
+        var pages = await RenderAllAsync((t, cp) => CableFormat.Render(t, Identity.Name, cp), CableText.Render, ct).ConfigureAwait(false);
+        return string.Join("\f\n", pages.Select(p => p.Content));
+    }
+
+    /// <summary>A printable HTML page per telegram and imported cable, named by the entry's position, in the order of the chain.</summary>
+    public Task<IReadOnlyList<(string Name, string Content)>> ExportPagesAsync(CancellationToken ct = default) =>
+        RenderAllAsync((t, cp) => HtmlPage.Render(t, Identity.Name, cp), HtmlPage.Render, ct);
+
+    private async Task<IReadOnlyList<(string Name, string Content)>> RenderAllAsync(Func<TelegramRecord, string, string> telegram,
+        Func<ImportedCable, string> cable, CancellationToken ct)
+    {
+        var register = await Store.ReadRegisterAsync(ct).ConfigureAwait(false);
+        var telegrams = register.Telegrams.ToDictionary(t => RegisterChain.TelegramReference(t.Id, t.Direction), StringComparer.Ordinal);
+        var cables = register.Cables.ToDictionary(c => RegisterChain.CableReference(c.Id), StringComparer.Ordinal);
+        var names = (await Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+        var pages = new List<(string, string)>();
+        foreach (var e in register.Entries)
+        {
+            string name = e.Position.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            if (e.Kind is RegisterKinds.TelegramIn or RegisterKinds.TelegramOut && telegrams.TryGetValue(e.Reference, out var t))
+            {
+                string counterpart = names.GetValueOrDefault(t.Counterpart) ?? t.SenderName ?? t.Counterpart;
+                pages.Add(($"{name}-{(t.Direction == Direction.Inbound ? "in" : "out")}-{t.Id}", telegram(t, counterpart)));
+            }
+            else if (e.Kind == RegisterKinds.CableImported && cables.TryGetValue(e.Reference, out var c))
+            {
+                pages.Add(($"{name}-cable-{c.RegistryNumber}", cable(c)));
+            }
+        }
+
+        return pages;
+    }
+
+    /// <summary>The UTF-8 bytes of a text, for callers writing files.</summary>
+    internal static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+}

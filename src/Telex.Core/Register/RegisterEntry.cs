@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+
+using Telex.Core.Model;
+
+namespace Telex.Core.Register;
+
+/// <summary>
+/// One link of the register's hash chain. Each entry records one thing that happened (a telegram filed, a
+/// delivery, a first reading, a failure, an imported cable, …) by the SHA-256 of its canonical content, and is
+/// bound to the entry before it by <see cref="PrevHash"/>.
+/// </summary>
+public sealed record RegisterEntry
+{
+    /// <summary>Position in the chain, from 1, no gaps.</summary>
+    public required long Position { get; init; }
+
+    /// <summary>What the entry records; one of <see cref="RegisterKinds"/>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>What it is about, e.g. <c>TELEGRAM-ID/in</c> or <c>cable/ID</c>.</summary>
+    public required string Reference { get; init; }
+
+    /// <summary>When the entry was written.</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>Hex SHA-256 of the canonical content.</summary>
+    public required string ContentHash { get; init; }
+
+    /// <summary>
+    /// The canonical content itself for state changes, whose row keeps only the latest state; null for entries whose
+    /// content is recomputed from the row they record (telegrams, imported cables).
+    /// </summary>
+    public byte[]? Content { get; init; }
+
+    /// <summary>The previous entry's hash; <see cref="RegisterChain.Genesis"/> for the first.</summary>
+    public required string PrevHash { get; init; }
+
+    /// <summary>This entry's hash (<see cref="RegisterChain.HashOf"/>).</summary>
+    public required string Hash { get; init; }
+}
+
+/// <summary>The kinds of register entries.</summary>
+public static class RegisterKinds
+{
+    /// <summary>An outbound telegram released and filed.</summary>
+    public const string TelegramOut = "telegram.out";
+
+    /// <summary>An inbound telegram registered (with the receipt issued for it).</summary>
+    public const string TelegramIn = "telegram.in";
+
+    /// <summary>A verified receipt for an outbound telegram.</summary>
+    public const string Delivery = "delivery";
+
+    /// <summary>An outbound telegram given up as undeliverable.</summary>
+    public const string Failure = "failure";
+
+    /// <summary>An inbound telegram first opened by an officer.</summary>
+    public const string Read = "read";
+
+    /// <summary>A historical cable imported from cable text (not traffic).</summary>
+    public const string CableImported = "cable.imported";
+
+    // Reserved for issue status changes ("issue.status") and clearance steps ("clearance"): each appended by the
+    // store in the transaction of the write it records, like the kinds above.
+}
+
+/// <summary>The hash chain's rules: how an entry's hash is computed and what each kind's content is.</summary>
+public static class RegisterChain
+{
+    /// <summary>The previous hash of the first entry: 64 zeros.</summary>
+    public static readonly string Genesis = new('0', 64);
+
+    /// <summary>
+    /// An entry's hash: hex SHA-256 of the UTF-8 text <c>telex-register-entry/1\n</c> followed by position, kind,
+    /// reference, time (Unix ms), content hash and previous hash, each ended by a newline.
+    /// </summary>
+    public static string HashOf(long position, string kind, string reference, DateTimeOffset time, string contentHash, string prevHash)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string text = string.Create(inv, $"telex-register-entry/1\n{position}\n{kind}\n{reference}\n{time.ToUnixTimeMilliseconds()}\n{contentHash}\n{prevHash}\n");
+        return CanonicalWriter.Sha256Hex(Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>Builds the entry that follows <paramref name="previous"/> (null for the first).</summary>
+    public static RegisterEntry Next(RegisterEntry? previous, string kind, string reference, DateTimeOffset time, byte[] content, bool keepContent)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (kind.Contains('\n', StringComparison.Ordinal) || reference.Contains('\n', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("kind and reference are single lines");
+        }
+
+        long position = (previous?.Position ?? 0) + 1;
+        string prev = previous?.Hash ?? Genesis;
+        string contentHash = CanonicalWriter.Sha256Hex(content);
+        time = DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
+        return new RegisterEntry
+        {
+            Position = position,
+            Kind = kind,
+            Reference = reference,
+            Time = time,
+            ContentHash = contentHash,
+            Content = keepContent ? content : null,
+            PrevHash = prev,
+            Hash = HashOf(position, kind, reference, time, contentHash, prev),
+        };
+    }
+
+    /// <summary>The reference of a telegram's entries: <c>ID/in</c> or <c>ID/out</c>.</summary>
+    public static string TelegramReference(Guid id, Direction direction) =>
+        id.ToString() + (direction == Direction.Inbound ? "/in" : "/out");
+
+    /// <summary>The reference of an imported cable's entry.</summary>
+    public static string CableReference(Guid id) => "cable/" + id.ToString();
+
+    /// <summary>
+    /// What a telegram's entry records: everything fixed when it was filed. Mutable state (delivery, reading,
+    /// failure) is left out and recorded by entries of its own. Inbound entries include the receipt issued.
+    /// </summary>
+    public static byte[] TelegramContent(TelegramRecord t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        bool inbound = t.Direction == Direction.Inbound;
+        var w = new CanonicalWriter(inbound ? RegisterKinds.TelegramIn : RegisterKinds.TelegramOut)
+            .Field("id", t.Id.ToString())
+            .Field("direction", inbound ? "in" : "out")
+            .Field("counterpart", t.Counterpart)
+            .Field("serial", t.Serial)
+            .Field("registry_number", t.RegistryNumber)
+            .Field("created_at", t.CreatedAt)
+            .Field("released_at", t.ReleasedAt)
+            .Field("registered_at", t.RegisteredAt)
+            .Field("subject", t.Subject)
+            .Field("body", t.Body)
+            .Field("precedence", t.Precedence.ToString().ToLowerInvariant())
+            .Field("issue_id", t.IssueId)
+            .Field("on_behalf_of", t.OnBehalfOf)
+            .Field("drafter", t.Drafter)
+            .Field("releasing_officer", t.ReleasingOfficer)
+            .Field("sender_name", t.SenderName)
+            .List("attendee", t.Attendees)
+            .List("reference", t.References.Select(r => r.ToString()).ToList())
+            .Field("attachment.count", t.Attachments.Count);
+        foreach (var a in t.Attachments)
+        {
+            w.Field("attachment.name", a.Name).Field("attachment.media_type", a.MediaType).Field("attachment.size", a.Size)
+                .Field("attachment.sha256", a.Sha256);
+        }
+
+        return w.Field("content_hash", t.ContentHash)
+            .Digest("plaintext", t.Plaintext)
+            .Digest("signed_original", t.SignedOriginal)
+            .Digest("issued_receipt", inbound ? t.Receipt : null)
+            .ToArray();
+    }
+
+    /// <summary>What a delivery entry records.</summary>
+    public static byte[] DeliveryContent(Guid telegramId, byte[] receipt, long peerRegistryNumber, DateTimeOffset at) =>
+        new CanonicalWriter(RegisterKinds.Delivery)
+            .Field("telegram", telegramId.ToString())
+            .Digest("receipt", receipt)
+            .Field("peer_registry_number", peerRegistryNumber)
+            .Field("delivered_at", at)
+            .ToArray();
+
+    /// <summary>What a failure entry records.</summary>
+    public static byte[] FailureContent(Guid telegramId, string reason) =>
+        new CanonicalWriter(RegisterKinds.Failure).Field("telegram", telegramId.ToString()).Field("reason", reason).ToArray();
+
+    /// <summary>What a read entry records.</summary>
+    public static byte[] ReadContent(Guid telegramId, DateTimeOffset at) =>
+        new CanonicalWriter(RegisterKinds.Read).Field("telegram", telegramId.ToString()).Field("read_at", at).ToArray();
+
+    /// <summary>What an imported cable's entry records: all of it.</summary>
+    public static byte[] CableContent(ImportedCable c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return new CanonicalWriter(RegisterKinds.CableImported)
+            .Field("id", c.Id.ToString())
+            .Field("registry_number", c.RegistryNumber)
+            .Field("received_at", c.ReceivedAt)
+            .Field("sender_serial", c.SenderSerial)
+            .Field("signer", c.Signer)
+            .Field("signed_on", c.SignedOn)
+            .Field("text", c.Text)
+            .Field("trailer", c.Trailer)
+            .Field("imported_at", c.ImportedAt)
+            .Field("source", c.Source)
+            .ToArray();
+    }
+}

@@ -1,0 +1,374 @@
+using System.Globalization;
+
+using Telex.Core.Model;
+
+namespace Telex.Core.Register;
+
+/// <summary>One thing found wrong in the register.</summary>
+/// <param name="Position">The chain entry concerned, or null for a row no entry records.</param>
+/// <param name="Reference">The entry's or row's reference.</param>
+/// <param name="RegistryNumber">The registry number of the telegram or cable concerned, when known.</param>
+/// <param name="TelegramId">The telegram concerned, when known.</param>
+/// <param name="Problem">What kind of change: <c>changed</c>, <c>deleted</c>, <c>inserted</c>, <c>reordered</c>, <c>checkpoint</c>.</param>
+/// <param name="Detail">A sentence saying what was found.</param>
+public sealed record VerifyProblem(long? Position, string? Reference, long? RegistryNumber, Guid? TelegramId, string Problem, string Detail)
+{
+    /// <summary>One line naming the entry and the problem.</summary>
+    public override string ToString()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var parts = new List<string>();
+        if (Position is { } p)
+        {
+            parts.Add(string.Create(inv, $"entry {p}"));
+        }
+
+        if (RegistryNumber is { } n and > 0)
+        {
+            parts.Add(string.Create(inv, $"Nº {n}"));
+        }
+
+        if (TelegramId is { } id)
+        {
+            parts.Add("telegram " + id);
+        }
+        else if (Reference is not null)
+        {
+            parts.Add(Reference);
+        }
+
+        return $"{string.Join(", ", parts)}: {Problem}: {Detail}";
+    }
+}
+
+/// <summary>The outcome of verifying the register.</summary>
+public sealed record VerifyReport
+{
+    /// <summary>True when nothing was found wrong.</summary>
+    public bool Ok => Problems.Count == 0;
+
+    /// <summary>Chain entries checked.</summary>
+    public long Entries { get; init; }
+
+    /// <summary>Telegram rows checked.</summary>
+    public long Telegrams { get; init; }
+
+    /// <summary>Imported cables checked.</summary>
+    public long Cables { get; init; }
+
+    /// <summary>Checkpoints whose signatures were checked.</summary>
+    public long Checkpoints { get; init; }
+
+    /// <summary>Hash of the last entry.</summary>
+    public string Head { get; init; } = RegisterChain.Genesis;
+
+    /// <summary>Everything found, earliest entry first (rows no entry records last).</summary>
+    public IReadOnlyList<VerifyProblem> Problems { get; init; } = [];
+
+    /// <summary>The first problem, or null.</summary>
+    public VerifyProblem? First => Problems.Count > 0 ? Problems[0] : null;
+}
+
+/// <summary>What a checkpoint's signed message says, once its signature is verified.</summary>
+/// <param name="Signer">The DID that signed it.</param>
+/// <param name="Count">Entries covered.</param>
+/// <param name="Head">Head hash at that count.</param>
+/// <param name="Time">Signing time.</param>
+public sealed record CheckpointStatement(string Signer, long Count, string Head, DateTimeOffset Time);
+
+/// <summary>
+/// Recomputes the chain and checks every entry against the row it records, the rows' current state against the
+/// state changes the chain records, and every checkpoint's signature and head.
+/// </summary>
+public static class RegisterVerifier
+{
+    /// <summary>
+    /// Verifies <paramref name="register"/>. <paramref name="ownDid"/> is this agency: checkpoints it signed (or the
+    /// register's origin signed) must match the chain; <paramref name="open"/> verifies a checkpoint's signature and
+    /// returns its statement, or null when it does not verify.
+    /// </summary>
+    public static VerifyReport Verify(RegisterSnapshot register, string ownDid, Func<byte[], CheckpointStatement?> open)
+    {
+        ArgumentNullException.ThrowIfNull(register);
+        ArgumentNullException.ThrowIfNull(open);
+        var problems = new List<VerifyProblem>();
+        var tail = new List<VerifyProblem>();
+        var telegrams = new Dictionary<string, TelegramRecord>(StringComparer.Ordinal);
+        foreach (var t in register.Telegrams)
+        {
+            if (!telegrams.TryAdd(RegisterChain.TelegramReference(t.Id, t.Direction), t))
+            {
+                tail.Add(new VerifyProblem(null, RegisterChain.TelegramReference(t.Id, t.Direction), null, t.Id, "inserted", "a second row for the same telegram"));
+            }
+        }
+
+        var cables = new Dictionary<string, ImportedCable>(StringComparer.Ordinal);
+        foreach (var c in register.Cables)
+        {
+            if (!cables.TryAdd(RegisterChain.CableReference(c.Id), c))
+            {
+                tail.Add(new VerifyProblem(null, RegisterChain.CableReference(c.Id), c.RegistryNumber, null, "inserted", "a second row for the same imported cable"));
+            }
+        }
+
+        var recordedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        var states = new Dictionary<string, State>(StringComparer.Ordinal);
+        var hashAt = new List<string> { RegisterChain.Genesis };
+        string prev = RegisterChain.Genesis;
+        long expected = 1;
+
+        void Add(RegisterEntry? e, string reference, string problem, string detail)
+        {
+            var t = telegrams.GetValueOrDefault(reference);
+            long? number = t is not null ? (t.Direction == Direction.Inbound ? t.RegistryNumber : null)
+                : cables.GetValueOrDefault(reference)?.RegistryNumber;
+            Guid? id = t?.Id ?? (Guid.TryParse(reference.Split('/')[0], out var g) ? g : null);
+            problems.Add(new VerifyProblem(e?.Position ?? (recordedAt.TryGetValue(reference, out long p) ? p : null), reference, number, id, problem, detail));
+        }
+
+        foreach (var e in register.Entries)
+        {
+            if (e.Position != expected)
+            {
+                Add(e, e.Reference, e.Position < expected ? "reordered" : "deleted",
+                    string.Create(CultureInfo.InvariantCulture, $"found at position {e.Position} where entry {expected} was expected"));
+            }
+
+            if (!string.Equals(e.PrevHash, prev, StringComparison.Ordinal))
+            {
+                Add(e, e.Reference, "reordered", string.Create(CultureInfo.InvariantCulture,
+                    $"does not follow the entry before it (an entry was inserted, deleted or moved before position {e.Position})"));
+            }
+
+            if (!string.Equals(RegisterChain.HashOf(e.Position, e.Kind, e.Reference, e.Time, e.ContentHash, e.PrevHash), e.Hash, StringComparison.Ordinal))
+            {
+                Add(e, e.Reference, "changed", "the entry's hash does not match what it records");
+            }
+
+            if (e.Content is not null && !string.Equals(CanonicalWriter.Sha256Hex(e.Content), e.ContentHash, StringComparison.Ordinal))
+            {
+                Add(e, e.Reference, "changed", "the content kept in the entry was altered");
+            }
+
+            CheckRow(e);
+            prev = e.Hash;
+            hashAt.Add(e.Hash);
+            expected++;
+        }
+
+        void CheckRow(RegisterEntry e)
+        {
+            switch (e.Kind)
+            {
+                case RegisterKinds.TelegramIn or RegisterKinds.TelegramOut:
+                    if (!FirstRecord(e))
+                    {
+                        return;
+                    }
+
+                    if (!telegrams.TryGetValue(e.Reference, out var t))
+                    {
+                        Add(e, e.Reference, "deleted", "the telegram this entry records is no longer in the register");
+                    }
+                    else if (!string.Equals(CanonicalWriter.Sha256Hex(RegisterChain.TelegramContent(t)), e.ContentHash, StringComparison.Ordinal))
+                    {
+                        Add(e, e.Reference, "changed", "the telegram no longer matches what the entry recorded");
+                    }
+
+                    break;
+                case RegisterKinds.CableImported:
+                    if (!FirstRecord(e))
+                    {
+                        return;
+                    }
+
+                    if (!cables.TryGetValue(e.Reference, out var c))
+                    {
+                        Add(e, e.Reference, "deleted", "the imported cable this entry records is no longer in the register");
+                    }
+                    else if (!string.Equals(CanonicalWriter.Sha256Hex(RegisterChain.CableContent(c)), e.ContentHash, StringComparison.Ordinal))
+                    {
+                        Add(e, e.Reference, "changed", "the imported cable no longer matches what the entry recorded");
+                    }
+
+                    break;
+                case RegisterKinds.Delivery or RegisterKinds.Failure or RegisterKinds.Read:
+                    var content = e.Content is null ? null : CanonicalReader.TryParse(e.Content);
+                    string telegramRef = e.Reference;
+                    if (content is null || content.Kind != e.Kind || !recordedAt.ContainsKey(telegramRef))
+                    {
+                        Add(e, e.Reference, "changed", "a state change that names no telegram recorded before it");
+                        return;
+                    }
+
+                    var state = states.GetValueOrDefault(telegramRef) ?? new State();
+                    states[telegramRef] = e.Kind switch
+                    {
+                        RegisterKinds.Delivery => state with
+                        {
+                            Receipt = content.Get("receipt"),
+                            PeerRegistryNumber = content.GetLong("peer_registry_number"),
+                            DeliveredAt = content.GetTime("delivered_at"),
+                            FailureReason = null,
+                            Failed = false,
+                        },
+                        RegisterKinds.Failure => state with { FailureReason = content.Get("reason"), Failed = true },
+                        _ => state with { ReadAt = content.GetTime("read_at") },
+                    };
+                    break;
+                default:
+                    Add(e, e.Reference, "changed", $"unknown entry kind '{e.Kind}'");
+                    break;
+            }
+        }
+
+        bool FirstRecord(RegisterEntry e)
+        {
+            if (recordedAt.TryAdd(e.Reference, e.Position))
+            {
+                return true;
+            }
+
+            Add(e, e.Reference, "inserted", "a second entry for something the register already records");
+            return false;
+        }
+
+        foreach (var (reference, t) in telegrams)
+        {
+            if (!recordedAt.ContainsKey(reference))
+            {
+                tail.Add(new VerifyProblem(null, reference, t.Direction == Direction.Inbound ? t.RegistryNumber : null, t.Id, "inserted",
+                    "a telegram no entry of the chain records"));
+                continue;
+            }
+
+            var s = states.GetValueOrDefault(reference) ?? new State();
+            string? mismatch = StateMismatch(t, s);
+            if (mismatch is not null)
+            {
+                Add(null, reference, "changed", mismatch);
+            }
+        }
+
+        foreach (var (reference, c) in cables)
+        {
+            if (!recordedAt.ContainsKey(reference))
+            {
+                tail.Add(new VerifyProblem(null, reference, c.RegistryNumber, null, "inserted", "an imported cable no entry of the chain records"));
+            }
+        }
+
+        long count = register.Entries.Count;
+        foreach (var cp in register.Checkpoints)
+        {
+            var statement = open(cp.SignedMessage);
+            string at = string.Create(CultureInfo.InvariantCulture, $"checkpoint of {cp.Time:u} over {cp.Count} entries");
+            long? position = cp.Count > 0 ? Math.Min(cp.Count, Math.Max(count, 1)) : null;
+            if (statement is null || !string.Equals(statement.Signer, cp.AgencyDid, StringComparison.Ordinal))
+            {
+                problems.Add(new VerifyProblem(position, null, null, null, "checkpoint", $"{at}: its signature does not verify (forged or altered)"));
+                continue;
+            }
+
+            if (statement.Count != cp.Count || !string.Equals(statement.Head, cp.Head, StringComparison.Ordinal)
+                || statement.Time.ToUnixTimeMilliseconds() != cp.Time.ToUnixTimeMilliseconds())
+            {
+                problems.Add(new VerifyProblem(position, null, null, null, "checkpoint", $"{at}: the stored fields differ from what was signed"));
+                continue;
+            }
+
+            bool ours = string.Equals(cp.AgencyDid, ownDid, StringComparison.Ordinal)
+                || string.Equals(cp.AgencyDid, register.OriginDid, StringComparison.Ordinal);
+            if (!ours)
+            {
+                continue;
+            }
+
+            if (cp.Count > count)
+            {
+                problems.Add(new VerifyProblem(count + 1, null, null, null, "deleted",
+                    $"{at}: the chain now holds only {count} entries"));
+            }
+            else if (!string.Equals(hashAt[(int)cp.Count], cp.Head, StringComparison.Ordinal))
+            {
+                problems.Add(new VerifyProblem(position, null, null, null, "changed",
+                    $"{at}: the chain's head at that count differs from the signed one (entries up to {cp.Count} were rewritten)"));
+            }
+        }
+
+        var ordered = problems.OrderBy(p => p.Position ?? long.MaxValue).Concat(tail).ToList();
+        return new VerifyReport
+        {
+            Entries = count,
+            Telegrams = register.Telegrams.Count,
+            Cables = register.Cables.Count,
+            Checkpoints = register.Checkpoints.Count,
+            Head = hashAt[^1],
+            Problems = ordered,
+        };
+    }
+
+    private static string? StateMismatch(TelegramRecord t, State s)
+    {
+        if (t.Direction == Direction.Inbound)
+        {
+            if (t.Status != TelegramStatus.Registered)
+            {
+                return $"status {t.Status} on an inbound telegram";
+            }
+
+            if (t.ReadAt?.ToUnixTimeMilliseconds() != s.ReadAt?.ToUnixTimeMilliseconds())
+            {
+                return "its read time differs from the one recorded";
+            }
+
+            return t.DeliveredAt is not null || t.PeerRegistryNumber is not null || t.FailureReason is not null
+                ? "delivery fields set on an inbound telegram"
+                : null;
+        }
+
+        bool delivered = s.DeliveredAt is not null && !s.Failed;
+        var expectedStatus = delivered ? TelegramStatus.Delivered : s.Failed ? TelegramStatus.Failed : (TelegramStatus?)null;
+        if (expectedStatus is { } status ? t.Status != status : t.Status is not (TelegramStatus.Queued or TelegramStatus.Sent))
+        {
+            return $"its status {t.Status.ToString().ToLowerInvariant()} is not what the register recorded";
+        }
+
+        if ((t.Receipt is null ? null : CanonicalWriter.Sha256Hex(t.Receipt)) != (delivered ? s.Receipt : null) && (delivered || t.Receipt is not null))
+        {
+            return "its receipt differs from the one recorded";
+        }
+
+        if (t.PeerRegistryNumber != (delivered ? s.PeerRegistryNumber : null) && (delivered || t.PeerRegistryNumber is not null))
+        {
+            return "its recipient's registry number differs from the one recorded";
+        }
+
+        if (delivered && t.DeliveredAt?.ToUnixTimeMilliseconds() != s.DeliveredAt?.ToUnixTimeMilliseconds())
+        {
+            return "its delivery time differs from the one recorded";
+        }
+
+        if (t.FailureReason != s.FailureReason)
+        {
+            return "its failure reason differs from the one recorded";
+        }
+
+        return t.ReadAt is not null ? "a read time on an outbound telegram" : null;
+    }
+
+    private sealed record State
+    {
+        public string? Receipt { get; init; }
+
+        public long? PeerRegistryNumber { get; init; }
+
+        public DateTimeOffset? DeliveredAt { get; init; }
+
+        public string? FailureReason { get; init; }
+
+        public bool Failed { get; init; }
+
+        public DateTimeOffset? ReadAt { get; init; }
+    }
+}

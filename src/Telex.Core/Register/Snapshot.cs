@@ -1,0 +1,91 @@
+using Telex.Core.Model;
+
+namespace Telex.Core.Register;
+
+/// <summary>
+/// A historical cable imported from classic cable text: marked imported, never traffic. The text is kept verbatim,
+/// editorial marks included.
+/// </summary>
+public sealed record ImportedCable
+{
+    /// <summary>Id given at import.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The registry number at the head of the cable (the receiver's, then).</summary>
+    public required long RegistryNumber { get; init; }
+
+    /// <summary>The date and time at the head, as written (kept as UTC wall-clock time).</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The sender's serial from the signature line.</summary>
+    public required long SenderSerial { get; init; }
+
+    /// <summary>Who signed (the signature line's name).</summary>
+    public required string Signer { get; init; }
+
+    /// <summary>The date of the signature line as written, e.g. <c>18 May</c>.</summary>
+    public required string SignedOn { get; init; }
+
+    /// <summary>The cable's text between the head and the signature line, verbatim.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>Lines after the signature line (editorial marks such as <c>[...]</c>), verbatim; empty if none.</summary>
+    public string Trailer { get; init; } = "";
+
+    /// <summary>When it was imported.</summary>
+    public required DateTimeOffset ImportedAt { get; init; }
+
+    /// <summary>The file name it was imported from.</summary>
+    public string? Source { get; init; }
+}
+
+/// <summary>A signed checkpoint: an agency's statement of its chain's head at a count, at a time.</summary>
+public sealed record Checkpoint
+{
+    /// <summary>The agency that signed it (its own DID, or a counterpart's).</summary>
+    public required string AgencyDid { get; init; }
+
+    /// <summary>Entries covered.</summary>
+    public required long Count { get; init; }
+
+    /// <summary>Hash of the entry at <see cref="Count"/> (<see cref="RegisterChain.Genesis"/> for none).</summary>
+    public required string Head { get; init; }
+
+    /// <summary>When it was signed.</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>The signed DIDComm message (JWS) carrying count, head and time.</summary>
+    public required byte[] SignedMessage { get; init; }
+
+    /// <summary>When this agency stored it.</summary>
+    public required DateTimeOffset StoredAt { get; init; }
+}
+
+/// <summary>Count and head hash of the chain.</summary>
+/// <param name="Count">Entries.</param>
+/// <param name="Head">Hash of the last entry, <see cref="RegisterChain.Genesis"/> when empty.</param>
+public sealed record RegisterHead(long Count, string Head);
+
+/// <summary>
+/// The whole register as one consistent read: what verification recomputes and what export writes and import reads.
+/// </summary>
+public sealed record RegisterSnapshot
+{
+    /// <summary>
+    /// The agency whose chain this is when it was imported from another agency's export; null when it is this
+    /// agency's own.
+    /// </summary>
+    public string? OriginDid { get; init; }
+
+    /// <summary>Chain entries in position order.</summary>
+    public required IReadOnlyList<RegisterEntry> Entries { get; init; }
+
+    /// <summary>Every telegram row.</summary>
+    public required IReadOnlyList<TelegramRecord> Telegrams { get; init; }
+
+    /// <summary>Every imported cable.</summary>
+    public required IReadOnlyList<ImportedCable> Cables { get; init; }
+
+    /// <summary>Checkpoints, this agency's and its counterparts'.</summary>
+    public required IReadOnlyList<Checkpoint> Checkpoints { get; init; }
+}

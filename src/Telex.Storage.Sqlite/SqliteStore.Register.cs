@@ -1,0 +1,258 @@
+using Microsoft.Data.Sqlite;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Register;
+
+namespace Telex.Storage.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    private const string EntryColumns = "position, kind, reference, time, content_hash, content, prev_hash, hash";
+    private const string CableColumns = "id, registry_number, received_at, sender_serial, signer, signed_on, text, trailer, imported_at, source";
+    private const string CheckpointColumns = "agency_did, count, head, time, signed, stored_at";
+
+    /// <summary>The setting naming the agency whose chain an imported register is.</summary>
+    private const string OriginSetting = "register.origin";
+
+    /// <summary>
+    /// Appends an entry to the register chain inside <paramref name="tx"/>, the transaction of the write it records, so
+    /// that the write and its entry are committed together or not at all. Every kind of entry goes through here.
+    /// </summary>
+    internal async Task<RegisterEntry> AppendEntryAsync(SqliteConnection c, SqliteTransaction tx, string kind, string reference, byte[] content,
+        bool keepContent, CancellationToken ct)
+    {
+        using var last = Command(c, tx, $"SELECT {EntryColumns} FROM register_log ORDER BY position DESC LIMIT 1");
+        RegisterEntry? previous;
+        using (var r = await last.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            previous = await r.ReadAsync(ct).ConfigureAwait(false) ? ReadEntry(r) : null;
+        }
+
+        var entry = RegisterChain.Next(previous, kind, reference, DateTimeOffset.FromUnixTimeMilliseconds(NowMs), content, keepContent);
+        await InsertEntryAsync(c, tx, entry, ct).ConfigureAwait(false);
+        return entry;
+    }
+
+    private static async Task InsertEntryAsync(SqliteConnection c, SqliteTransaction tx, RegisterEntry e, CancellationToken ct)
+    {
+        using var insert = Command(c, tx, $"INSERT INTO register_log({EntryColumns}) VALUES($p, $k, $r, $t, $ch, $c, $prev, $h)",
+            ("$p", e.Position), ("$k", e.Kind), ("$r", e.Reference), ("$t", e.Time.ToUnixTimeMilliseconds()), ("$ch", e.ContentHash),
+            ("$c", e.Content), ("$prev", e.PrevHash), ("$h", e.Hash));
+        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static RegisterEntry ReadEntry(SqliteDataReader r) => new()
+    {
+        Position = r.GetInt64(0),
+        Kind = r.GetString(1),
+        Reference = r.GetString(2),
+        Time = Ms(r.GetInt64(3)),
+        ContentHash = r.GetString(4),
+        Content = r.IsDBNull(5) ? null : (byte[])r.GetValue(5),
+        PrevHash = r.GetString(6),
+        Hash = r.GetString(7),
+    };
+
+    private Task<RegisterEntry> AppendTelegramAsync(SqliteConnection c, SqliteTransaction tx, TelegramRecord t, CancellationToken ct) =>
+        AppendEntryAsync(c, tx, t.Direction == Direction.Inbound ? RegisterKinds.TelegramIn : RegisterKinds.TelegramOut,
+            RegisterChain.TelegramReference(t.Id, t.Direction), RegisterChain.TelegramContent(t), keepContent: false, ct);
+
+    /// <summary>
+    /// Run once, by the migration that created the chain: enters the telegrams already filed, in the order they were
+    /// filed, each followed by the state it has reached, so an existing register verifies from then on.
+    /// </summary>
+    private async Task EnterExistingTelegramsAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    {
+        var existing = new List<TelegramRecord>();
+        using (var cmd = Command(c, tx, TelegramColumns + " ORDER BY seq"))
+        using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                existing.Add(ReadTelegram(r));
+            }
+        }
+
+        foreach (var t in existing)
+        {
+            await AppendTelegramAsync(c, tx, t, ct).ConfigureAwait(false);
+            string reference = RegisterChain.TelegramReference(t.Id, t.Direction);
+            if (t.Status == TelegramStatus.Delivered && t.Receipt is not null && t.PeerRegistryNumber is { } n && t.DeliveredAt is { } at)
+            {
+                await AppendEntryAsync(c, tx, RegisterKinds.Delivery, reference, RegisterChain.DeliveryContent(t.Id, t.Receipt, n, at), true, ct).ConfigureAwait(false);
+            }
+
+            if (t.Status == TelegramStatus.Failed)
+            {
+                await AppendEntryAsync(c, tx, RegisterKinds.Failure, reference, RegisterChain.FailureContent(t.Id, t.FailureReason ?? ""), true, ct).ConfigureAwait(false);
+            }
+
+            if (t.ReadAt is { } read)
+            {
+                await AppendEntryAsync(c, tx, RegisterKinds.Read, reference, RegisterChain.ReadContent(t.Id, read), true, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<RegisterHead> GetRegisterHeadAsync(CancellationToken ct = default) =>
+        ReadAsync(async c =>
+        {
+            using var cmd = Command(c, null, "SELECT position, hash FROM register_log ORDER BY position DESC LIMIT 1");
+            using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await r.ReadAsync(ct).ConfigureAwait(false) ? new RegisterHead(r.GetInt64(0), r.GetString(1)) : new RegisterHead(0, RegisterChain.Genesis);
+        }, ct);
+
+    /// <inheritdoc/>
+    public Task<RegisterSnapshot> ReadRegisterAsync(CancellationToken ct = default) =>
+        ReadAsync(async c =>
+        {
+            // One read transaction: WAL gives it a snapshot, so entries and rows agree even while the agency writes.
+            using var tx = c.BeginTransaction(deferred: true);
+            var entries = await ListAsync(c, tx, $"SELECT {EntryColumns} FROM register_log ORDER BY position", ReadEntry, ct).ConfigureAwait(false);
+            var telegrams = await ListAsync(c, tx, TelegramColumns + " ORDER BY seq", ReadTelegram, ct).ConfigureAwait(false);
+            var cables = await ListAsync(c, tx, $"SELECT {CableColumns} FROM imported_cables ORDER BY imported_at, id", ReadCable, ct).ConfigureAwait(false);
+            var checkpoints = await ListAsync(c, tx, $"SELECT {CheckpointColumns} FROM checkpoints ORDER BY seq", ReadCheckpoint, ct).ConfigureAwait(false);
+            using var origin = Command(c, tx, "SELECT value FROM settings WHERE key=$k", ("$k", OriginSetting));
+            string? originDid = (string?)await origin.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return new RegisterSnapshot { OriginDid = originDid, Entries = entries, Telegrams = telegrams, Cables = cables, Checkpoints = checkpoints };
+        }, ct);
+
+    private static async Task<List<T>> ListAsync<T>(SqliteConnection c, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,
+        CancellationToken ct, params (string, object?)[] parameters)
+    {
+        using var cmd = Command(c, tx, sql, parameters);
+        using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<T>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(read(r));
+        }
+
+        return list;
+    }
+
+    private static ImportedCable ReadCable(SqliteDataReader r) => new()
+    {
+        Id = Guid.Parse(r.GetString(0)),
+        RegistryNumber = r.GetInt64(1),
+        ReceivedAt = Ms(r.GetInt64(2)),
+        SenderSerial = r.GetInt64(3),
+        Signer = r.GetString(4),
+        SignedOn = r.GetString(5),
+        Text = r.GetString(6),
+        Trailer = r.GetString(7),
+        ImportedAt = Ms(r.GetInt64(8)),
+        Source = Str(r, 9),
+    };
+
+    private static Checkpoint ReadCheckpoint(SqliteDataReader r) => new()
+    {
+        AgencyDid = r.GetString(0),
+        Count = r.GetInt64(1),
+        Head = r.GetString(2),
+        Time = Ms(r.GetInt64(3)),
+        SignedMessage = (byte[])r.GetValue(4),
+        StoredAt = Ms(r.GetInt64(5)),
+    };
+
+    private static async Task InsertCableAsync(SqliteConnection c, SqliteTransaction tx, ImportedCable cable, CancellationToken ct)
+    {
+        using var insert = Command(c, tx, $"INSERT INTO imported_cables({CableColumns}) VALUES($id, $n, $at, $serial, $signer, $on, $text, $trailer, $imported, $source)",
+            ("$id", cable.Id.ToString()), ("$n", cable.RegistryNumber), ("$at", cable.ReceivedAt.ToUnixTimeMilliseconds()),
+            ("$serial", cable.SenderSerial), ("$signer", cable.Signer), ("$on", cable.SignedOn), ("$text", cable.Text), ("$trailer", cable.Trailer),
+            ("$imported", cable.ImportedAt.ToUnixTimeMilliseconds()), ("$source", cable.Source));
+        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<RegisterEntry> ImportCableAsync(ImportedCable cable, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(cable);
+        return WriteAsync(async (c, tx) =>
+        {
+            using var same = Command(c, tx, "SELECT 1 FROM imported_cables WHERE registry_number=$n AND received_at=$at AND sender_serial=$s",
+                ("$n", cable.RegistryNumber), ("$at", cable.ReceivedAt.ToUnixTimeMilliseconds()), ("$s", cable.SenderSerial));
+            if (await same.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, $"cable Nº {cable.RegistryNumber} of {cable.ReceivedAt:d MMMM yyyy HH:mm} was imported before");
+            }
+
+            await InsertCableAsync(c, tx, cable, ct).ConfigureAwait(false);
+            return await AppendEntryAsync(c, tx, RegisterKinds.CableImported, RegisterChain.CableReference(cable.Id), RegisterChain.CableContent(cable),
+                keepContent: false, ct).ConfigureAwait(false);
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> AddCheckpointAsync(Checkpoint checkpoint, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return WriteAsync(async (c, tx) => await InsertCheckpointAsync(c, tx, checkpoint, ct).ConfigureAwait(false), ct);
+    }
+
+    private static async Task<bool> InsertCheckpointAsync(SqliteConnection c, SqliteTransaction tx, Checkpoint cp, CancellationToken ct)
+    {
+        using var insert = Command(c, tx, $"INSERT INTO checkpoints({CheckpointColumns}) VALUES($a, $n, $h, $t, $s, $at) ON CONFLICT DO NOTHING",
+            ("$a", cp.AgencyDid), ("$n", cp.Count), ("$h", cp.Head), ("$t", cp.Time.ToUnixTimeMilliseconds()), ("$s", cp.SignedMessage),
+            ("$at", cp.StoredAt.ToUnixTimeMilliseconds()));
+        return await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Checkpoint>> ListCheckpointsAsync(string? agencyDid = null, CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<Checkpoint>>(async c => agencyDid is null
+            ? await ListAsync(c, null, $"SELECT {CheckpointColumns} FROM checkpoints ORDER BY seq", ReadCheckpoint, ct).ConfigureAwait(false)
+            : await ListAsync(c, null, $"SELECT {CheckpointColumns} FROM checkpoints WHERE agency_did=$a ORDER BY seq", ReadCheckpoint, ct,
+                ("$a", agencyDid)).ConfigureAwait(false), ct);
+
+    /// <inheritdoc/>
+    public Task ImportRegisterAsync(RegisterSnapshot snapshot, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var register = snapshot;
+        return WriteAsync(async (c, tx) =>
+        {
+            using var any = Command(c, tx, """
+                SELECT (SELECT COUNT(*) FROM register_log) + (SELECT COUNT(*) FROM telegrams) + (SELECT COUNT(*) FROM imported_cables)
+                """);
+            if ((long)(await any.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, "the register is not empty: an export is imported only into a fresh agency");
+            }
+
+            foreach (var e in register.Entries)
+            {
+                await InsertEntryAsync(c, tx, e, ct).ConfigureAwait(false);
+            }
+
+            foreach (var t in register.Telegrams)
+            {
+                await InsertTelegramAsync(c, tx, t, t.Direction == Direction.Inbound ? t.RegistryNumber : null, ct).ConfigureAwait(false);
+            }
+
+            foreach (var cable in register.Cables)
+            {
+                await InsertCableAsync(c, tx, cable, ct).ConfigureAwait(false);
+            }
+
+            foreach (var cp in register.Checkpoints)
+            {
+                await InsertCheckpointAsync(c, tx, cp, ct).ConfigureAwait(false);
+            }
+
+            long highest = register.Telegrams.Where(t => t.Direction == Direction.Inbound).Select(t => t.RegistryNumber).DefaultIfEmpty(0).Max();
+            using var counter = Command(c, tx, "UPDATE counters SET value=MAX(value, $v) WHERE name='registry'", ("$v", highest));
+            await counter.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (register.OriginDid is not null)
+            {
+                using var origin = Command(c, tx, "INSERT INTO settings(key, value) VALUES($k, $v) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    ("$k", OriginSetting), ("$v", register.OriginDid));
+                await origin.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            return 0;
+        }, ct);
+    }
+}
