@@ -229,12 +229,15 @@ public sealed partial class Agency
         {
             byte[] receipt = stored ?? SignReceipt(tie.PeerDid, entries!);
 
-            // Kept so that a telegram arriving again gets this same receipt; the telegrams themselves are registered
-            // already, so the receipt need not wait for this commit to go.
-            var keep = entries is null ? Task.CompletedTask : Store.AttachReceiptAsync(entries.Select(e => e.Id).ToList(), receipt, ct);
+            // Kept, and entered in the register's chain, before it goes: whoever holds this receipt can find it in the
+            // register, and a telegram arriving again gets this same receipt.
+            if (entries is not null)
+            {
+                await Store.AttachReceiptAsync(entries.Select(e => e.Id).ToList(), receipt, ct).ConfigureAwait(false);
+            }
+
             byte[] packed = Packer.PackEncryptedPayload(receipt, tie.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
             var result = await _transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
-            await keep.ConfigureAwait(false);
             if (!result.Accepted)
             {
                 Log.DeliveryNotAccepted(_logger, tie.PeerEndpoint, result.Status, result.Detail);

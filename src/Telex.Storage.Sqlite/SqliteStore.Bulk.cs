@@ -1,4 +1,5 @@
 using Telex.Core.Model;
+using Telex.Core.Register;
 
 namespace Telex.Storage.Sqlite;
 
@@ -6,8 +7,9 @@ public sealed partial class SqliteStore
 {
     /// <summary>
     /// Appends inbound entries in one transaction, each taking the next registry number: the fast path for filling a
-    /// register with history (the load benchmark's register-scale mode). Nothing is sent for them. The entries'
-    /// <see cref="TelegramRecord.RegistryNumber"/> is ignored; each must be inbound and new. Returns the last number given.
+    /// register with history (the load benchmark's register-scale mode), each entered in the register's chain. Nothing is
+    /// sent for them. The entries' <see cref="TelegramRecord.RegistryNumber"/> is ignored; each must be inbound and new.
+    /// Returns the last number given.
     /// </summary>
     public Task<long> BulkRegisterAsync(IReadOnlyList<TelegramRecord> records, CancellationToken ct = default)
     {
@@ -24,7 +26,9 @@ public sealed partial class SqliteStore
                 }
 
                 number++;
-                await InsertTelegramAsync(c, tx, record with { RegistryNumber = number }, number, ct).ConfigureAwait(false);
+                var entry = record with { RegistryNumber = number };
+                await InsertTelegramAsync(c, tx, entry, number, ct).ConfigureAwait(false);
+                await AppendTelegramAsync(c, tx, entry, ct).ConfigureAwait(false);
             }
 
             using var bump = Command(c, tx, "UPDATE counters SET value=$v WHERE name='registry'", ("$v", number));
@@ -46,7 +50,12 @@ public sealed partial class SqliteStore
             foreach (var id in inboundIds)
             {
                 cmd.Parameters["$i"].Value = id.ToString();
-                changed += await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                if (await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1)
+                {
+                    changed++;
+                    await AppendEntryAsync(c, tx, RegisterKinds.Receipt, RegisterChain.TelegramReference(id, Direction.Inbound),
+                        RegisterChain.ReceiptContent(id, receipt), true, ct).ConfigureAwait(false);
+                }
             }
 
             return changed;

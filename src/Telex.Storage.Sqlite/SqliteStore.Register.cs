@@ -54,9 +54,19 @@ public sealed partial class SqliteStore
         Hash = r.GetString(7),
     };
 
-    private Task<RegisterEntry> AppendTelegramAsync(SqliteConnection c, SqliteTransaction tx, TelegramRecord t, CancellationToken ct) =>
-        AppendEntryAsync(c, tx, t.Direction == Direction.Inbound ? RegisterKinds.TelegramIn : RegisterKinds.TelegramOut,
-            RegisterChain.TelegramReference(t.Id, t.Direction), RegisterChain.TelegramContent(t), keepContent: false, ct);
+    /// <summary>Enters a telegram as filed, and the receipt issued for it if it was filed with one.</summary>
+    private async Task<RegisterEntry> AppendTelegramAsync(SqliteConnection c, SqliteTransaction tx, TelegramRecord t, CancellationToken ct)
+    {
+        var entry = await AppendEntryAsync(c, tx, t.Direction == Direction.Inbound ? RegisterKinds.TelegramIn : RegisterKinds.TelegramOut,
+            RegisterChain.TelegramReference(t.Id, t.Direction), RegisterChain.TelegramContent(t), keepContent: false, ct).ConfigureAwait(false);
+        if (t.Direction == Direction.Inbound && t.Receipt is { } receipt)
+        {
+            entry = await AppendEntryAsync(c, tx, RegisterKinds.Receipt, entry.Reference, RegisterChain.ReceiptContent(t.Id, receipt), true, ct)
+                .ConfigureAwait(false);
+        }
+
+        return entry;
+    }
 
     /// <summary>
     /// Run once, by the migration that created the chain: enters the telegrams already filed, in the order they were

@@ -43,9 +43,10 @@ public abstract partial class StoreComplianceTests
 
         var register = await Store.ReadRegisterAsync();
         Assert.Equal(
-            [RegisterKinds.TelegramOut, RegisterKinds.TelegramOut, RegisterKinds.TelegramIn, RegisterKinds.Delivery, RegisterKinds.Read, RegisterKinds.Failure],
+            [RegisterKinds.TelegramOut, RegisterKinds.TelegramOut, RegisterKinds.TelegramIn, RegisterKinds.Receipt, RegisterKinds.Delivery,
+                RegisterKinds.Read, RegisterKinds.Failure],
             register.Entries.Select(e => e.Kind));
-        Assert.Equal([1L, 2, 3, 4, 5, 6], register.Entries.Select(e => e.Position));
+        Assert.Equal([1L, 2, 3, 4, 5, 6, 7], register.Entries.Select(e => e.Position));
         string prev = RegisterChain.Genesis;
         foreach (var e in register.Entries)
         {
@@ -54,12 +55,13 @@ public abstract partial class StoreComplianceTests
             prev = e.Hash;
         }
 
-        Assert.Equal(new RegisterHead(6, prev), await Store.GetRegisterHeadAsync());
+        Assert.Equal(new RegisterHead(7, prev), await Store.GetRegisterHeadAsync());
         Assert.Equal(RegisterChain.TelegramReference(inbound.Id, Direction.Inbound), register.Entries[2].Reference);
         Assert.Equal(CanonicalWriter.Sha256Hex(RegisterChain.TelegramContent(inbound)), register.Entries[2].ContentHash);
         Assert.Null(register.Entries[2].Content);
-        Assert.Equal(RegisterChain.DeliveryContent(delivered.Id, [7, 0, 7], 54611, Now), register.Entries[3].Content);
-        Assert.Equal(RegisterChain.FailureContent(failed.Id, "expired"), register.Entries[5].Content);
+        Assert.Equal(RegisterChain.ReceiptContent(inbound.Id, inbound.Receipt!), register.Entries[3].Content);
+        Assert.Equal(RegisterChain.DeliveryContent(delivered.Id, [7, 0, 7], 54611, Now), register.Entries[4].Content);
+        Assert.Equal(RegisterChain.FailureContent(failed.Id, "expired"), register.Entries[6].Content);
         Assert.True(RegisterVerifier.Verify(register, Alpha, NoSignatures).Ok);
     }
 
@@ -72,7 +74,8 @@ public abstract partial class StoreComplianceTests
         var again = await ReceiveFromAsync(Bravo, 1, id: first.Record.Id);
         Assert.False(again.IsNew);
 
-        Assert.Equal(1, (await Store.GetRegisterHeadAsync()).Count);
+        // The registration and the receipt it was filed with; nothing for the refused release or the repeat.
+        Assert.Equal(2, (await Store.GetRegisterHeadAsync()).Count);
     }
 
     [Fact]
@@ -158,6 +161,7 @@ public abstract partial class StoreComplianceTests
             entries.Add(RegisterChain.Next(entries.Count > 0 ? entries[^1] : null, kind, reference, at, content, keep));
         Append(RegisterKinds.TelegramOut, RegisterChain.TelegramReference(outbound.Id, Direction.Outbound), RegisterChain.TelegramContent(outbound), false);
         Append(RegisterKinds.TelegramIn, RegisterChain.TelegramReference(inbound.Id, Direction.Inbound), RegisterChain.TelegramContent(inbound), false);
+        Append(RegisterKinds.Receipt, RegisterChain.TelegramReference(inbound.Id, Direction.Inbound), RegisterChain.ReceiptContent(inbound.Id, inbound.Receipt!), true);
         Append(RegisterKinds.Delivery, RegisterChain.TelegramReference(outbound.Id, Direction.Outbound),
             RegisterChain.DeliveryContent(outbound.Id, [1, 2, 3], 9, at + TimeSpan.FromSeconds(1)), true);
         Append(RegisterKinds.CableImported, RegisterChain.CableReference(cable.Id), RegisterChain.CableContent(cable), false);
@@ -199,8 +203,8 @@ public abstract partial class StoreComplianceTests
         var next = await ReceiveFromAsync(Bravo, 1);
         Assert.Equal(42, next.Record.RegistryNumber);
         var head = await Store.GetRegisterHeadAsync();
-        Assert.Equal(5, head.Count);
-        Assert.Equal(foreign.Entries[^1].Hash, (await Store.ReadRegisterAsync()).Entries[^1].PrevHash);
+        Assert.Equal(foreign.Entries.Count + 2, head.Count);
+        Assert.Equal(foreign.Entries[^1].Hash, (await Store.ReadRegisterAsync()).Entries[foreign.Entries.Count].PrevHash);
     }
 
     [Fact]
@@ -212,7 +216,7 @@ public abstract partial class StoreComplianceTests
         Assert.Equal(TelexErrorKind.Conflict, e.Kind);
         var register = await Store.ReadRegisterAsync();
         Assert.Single(register.Telegrams);
-        Assert.Single(register.Entries);
+        Assert.Equal([RegisterKinds.TelegramIn, RegisterKinds.Receipt], register.Entries.Select(e => e.Kind));
         Assert.Empty(register.Cables);
         Assert.Empty(register.Checkpoints);
         Assert.Null(register.OriginDid);

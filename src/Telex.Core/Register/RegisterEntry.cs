@@ -46,8 +46,11 @@ public static class RegisterKinds
     /// <summary>An outbound telegram released and filed.</summary>
     public const string TelegramOut = "telegram.out";
 
-    /// <summary>An inbound telegram registered (with the receipt issued for it).</summary>
+    /// <summary>An inbound telegram registered.</summary>
     public const string TelegramIn = "telegram.in";
+
+    /// <summary>The signed receipt issued for an inbound telegram (one receipt may cover many telegrams).</summary>
+    public const string Receipt = "receipt";
 
     /// <summary>A verified receipt for an outbound telegram.</summary>
     public const string Delivery = "delivery";
@@ -117,7 +120,8 @@ public static class RegisterChain
 
     /// <summary>
     /// What a telegram's entry records: everything fixed when it was filed. Mutable state (delivery, reading,
-    /// failure) is left out and recorded by entries of its own. Inbound entries include the receipt issued.
+    /// failure) is left out and recorded by entries of its own, and so is the receipt issued for an inbound
+    /// telegram, which is signed after registration for whatever arrived together.
     /// </summary>
     public static byte[] TelegramContent(TelegramRecord t)
     {
@@ -152,7 +156,6 @@ public static class RegisterChain
         return w.Field("content_hash", t.ContentHash)
             .Digest("plaintext", t.Plaintext)
             .Digest("signed_original", t.SignedOriginal)
-            .Digest("issued_receipt", inbound ? t.Receipt : null)
             .ToArray();
     }
 
@@ -164,6 +167,10 @@ public static class RegisterChain
             .Field("peer_registry_number", peerRegistryNumber)
             .Field("delivered_at", at)
             .ToArray();
+
+    /// <summary>What a receipt entry records: the receipt issued for an inbound telegram.</summary>
+    public static byte[] ReceiptContent(Guid telegramId, byte[] receipt) =>
+        new CanonicalWriter(RegisterKinds.Receipt).Field("telegram", telegramId.ToString()).Digest("receipt", receipt).ToArray();
 
     /// <summary>What a failure entry records.</summary>
     public static byte[] FailureContent(Guid telegramId, string reason) =>

@@ -192,7 +192,7 @@ public static class RegisterVerifier
                     }
 
                     break;
-                case RegisterKinds.Delivery or RegisterKinds.Failure or RegisterKinds.Read:
+                case RegisterKinds.Delivery or RegisterKinds.Failure or RegisterKinds.Read or RegisterKinds.Receipt:
                     var content = e.Content is null ? null : CanonicalReader.TryParse(e.Content);
                     string telegramRef = e.Reference;
                     if (content is null || content.Kind != e.Kind || !recordedAt.ContainsKey(telegramRef))
@@ -213,6 +213,7 @@ public static class RegisterVerifier
                             Failed = false,
                         },
                         RegisterKinds.Failure => state with { FailureReason = content.Get("reason"), Failed = true },
+                        RegisterKinds.Receipt => state with { IssuedReceipt = content.Get("receipt") },
                         _ => state with { ReadAt = content.GetTime("read_at") },
                     };
                     break;
@@ -322,6 +323,11 @@ public static class RegisterVerifier
                 return "its read time differs from the one recorded";
             }
 
+            if ((t.Receipt is null ? null : CanonicalWriter.Sha256Hex(t.Receipt)) != s.IssuedReceipt)
+            {
+                return "its receipt differs from the one recorded as issued";
+            }
+
             return t.DeliveredAt is not null || t.PeerRegistryNumber is not null || t.FailureReason is not null
                 ? "delivery fields set on an inbound telegram"
                 : null;
@@ -360,6 +366,8 @@ public static class RegisterVerifier
     private sealed record State
     {
         public string? Receipt { get; init; }
+
+        public string? IssuedReceipt { get; init; }
 
         public long? PeerRegistryNumber { get; init; }
 

@@ -61,10 +61,10 @@ public sealed class ReceiptTests
         var registered = await Eventually.UntilAsync(() => b.Store.QueryAsync(inbound), l => l.All(t => t.Receipt is not null),
             TimeSpan.FromSeconds(30), "Bravo keeps every receipt it sent");
 
-        // The receipt held at the gate, then one receipt for everything that waited behind it.
+        // The receipt held at the gate (for what had arrived when it was signed), then one receipt for everything
+        // that waited behind it: 40 telegrams, at most 2 signatures.
         var receipts = registered.GroupBy(t => Convert.ToBase64String(t.Receipt!)).ToList();
         Assert.InRange(receipts.Count, 1, 2);
-        Assert.True(receipts.Max(g => g.Count()) >= 39);
 
         // What Alpha keeps as proof is the receipt Bravo kept: the same signed bytes, naming the registry number.
         foreach (var telegram in delivered)

@@ -27,7 +27,6 @@ public sealed class VerifierTests
         ContentHash = new string('c', 64),
         Plaintext = Encoding.UTF8.GetBytes("p"),
         SignedOriginal = Encoding.UTF8.GetBytes("s"),
-        Receipt = Encoding.UTF8.GetBytes("r"),
     };
 
     private static RegisterSnapshot Register(params TelegramRecord[] telegrams)
