@@ -127,6 +127,15 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
                 scale = await RegisterScaleAsync(b, clientA, watch, load, ct).ConfigureAwait(false);
             }
 
+            // Measured again now the agencies are idle; anything else on the machine can only make it look slower, so
+            // the lower of the two is the floor.
+            status("Measuring the crypto floor again…");
+            var again = CryptoFloor.Measure(settings.Size);
+            if (again.TotalUs < floor.TotalUs)
+            {
+                floor = again;
+            }
+
             return new BenchReport(settings, Machine(), DateTimeOffset.UtcNow, floor, load,
                 new AgencyFigures(a.Name, startA.TotalSeconds, idleA.Rss, Math.Max(endA.PeakRss, a.Sample().PeakRss), cpuA),
                 new AgencyFigures(b.Name, startB.TotalSeconds, idleB.Rss, endB.PeakRss, cpuB),
