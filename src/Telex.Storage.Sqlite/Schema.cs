@@ -90,8 +90,15 @@ internal static class Schema
             seq INTEGER PRIMARY KEY, agency_did TEXT NOT NULL, count INTEGER NOT NULL, head TEXT NOT NULL, time INTEGER NOT NULL,
             signed BLOB NOT NULL, stored_at INTEGER NOT NULL, UNIQUE(agency_did, count, head, time));
         """,
+        """
+        -- No new tables: issue events and clearance steps join the register's chain, and those filed before are
+        -- entered into it as this migration runs (SqliteStore.EnterExistingIssuesAndClearanceAsync).
+        """,
     ];
 
     /// <summary>The migration that created the register chain: registers older than it are entered into the chain as it runs.</summary>
     public const int RegisterChainVersion = 3;
+
+    /// <summary>The migration that entered issue events and clearance steps into the chain: those filed before it are entered as it runs.</summary>
+    public const int IssueChainVersion = 4;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
+using Telex.Core.Register;
 
 namespace Telex.Storage.Sqlite;
 
@@ -10,6 +11,8 @@ public sealed partial class SqliteStore
 {
     private const string DraftColumns =
         "SELECT id, status, drafter, draft, steps, created_at, updated_at, return_reason, telegram_id, released_by, released_at FROM drafts";
+
+    private const string ClearanceLogColumns = "SELECT seq, draft_id, at, actor, action, detail FROM clearance_log";
 
     private const string CoordinationColumns = """
         SELECT id, from_did, draft_id, recipient, subject, body, precedence, issue_id, drafter, received_at, state, answered_by, answered_at, reason
@@ -24,11 +27,7 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(outbox);
         return WriteAsync(async (c, tx) =>
         {
-            using var insert = Command(c, tx, """
-                INSERT INTO drafts(id, status, drafter, recipient, draft, steps, created_at, updated_at, return_reason, telegram_id, released_by, released_at)
-                VALUES($id, $s, $drafter, $to, $draft, $steps, $created, $updated, $reason, $tid, $rb, $ra)
-                """, DraftParameters(draft));
-            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await InsertDraftAsync(c, tx, draft, ct).ConfigureAwait(false);
             await InsertLogAsync(c, tx, log, ct).ConfigureAwait(false);
             foreach (var item in outbox)
             {
@@ -37,6 +36,15 @@ public sealed partial class SqliteStore
 
             return 0;
         }, ct);
+    }
+
+    private static async Task InsertDraftAsync(SqliteConnection c, SqliteTransaction tx, DraftRecord draft, CancellationToken ct)
+    {
+        using var insert = Command(c, tx, """
+            INSERT INTO drafts(id, status, drafter, recipient, draft, steps, created_at, updated_at, return_reason, telegram_id, released_by, released_at)
+            VALUES($id, $s, $drafter, $to, $draft, $steps, $created, $updated, $reason, $tid, $rb, $ra)
+            """, DraftParameters(draft));
+        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private static (string, object?)[] DraftParameters(DraftRecord d) =>
@@ -56,12 +64,28 @@ public sealed partial class SqliteStore
         await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task InsertLogAsync(SqliteConnection c, SqliteTransaction tx, ClearanceLogEntry log, CancellationToken ct)
+    /// <summary>Writes a step to the clearance log and its entry in the register's chain, in the transaction of the write.</summary>
+    private async Task InsertLogAsync(SqliteConnection c, SqliteTransaction tx, ClearanceLogEntry log, CancellationToken ct)
     {
-        using var cmd = Command(c, tx, "INSERT INTO clearance_log(draft_id, at, actor, action, detail) VALUES($d, $at, $actor, $action, $detail)",
-            ("$d", log.DraftId.ToString()), ("$at", log.At.ToUnixTimeMilliseconds()), ("$actor", log.Actor), ("$action", log.Action), ("$detail", log.Detail));
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        var row = await InsertLogRowAsync(c, tx, log, seq: null, ct).ConfigureAwait(false);
+        await AppendEntryAsync(c, tx, RegisterKinds.Clearance, RegisterChain.ClearanceReference(row), RegisterChain.ClearanceContent(row), keepContent: false, ct)
+            .ConfigureAwait(false);
     }
+
+    /// <summary>Writes a clearance log row: with the next place in the log, or with <paramref name="seq"/> (an import).</summary>
+    private static async Task<ClearanceLogRow> InsertLogRowAsync(SqliteConnection c, SqliteTransaction tx, ClearanceLogEntry log, long? seq, CancellationToken ct)
+    {
+        using var cmd = Command(c, tx, """
+            INSERT INTO clearance_log(seq, draft_id, at, actor, action, detail) VALUES($seq, $d, $at, $actor, $action, $detail) RETURNING seq
+            """,
+            ("$seq", seq), ("$d", log.DraftId.ToString()), ("$at", log.At.ToUnixTimeMilliseconds()), ("$actor", log.Actor), ("$action", log.Action),
+            ("$detail", log.Detail));
+        long written = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        return new ClearanceLogRow(written, log);
+    }
+
+    private static ClearanceLogRow ReadLogRow(SqliteDataReader r) =>
+        new(r.GetInt64(0), new ClearanceLogEntry(Guid.Parse(r.GetString(1)), Ms(r.GetInt64(2)), r.GetString(3), r.GetString(4), Str(r, 5)));
 
     private static DraftRecord ReadDraft(SqliteDataReader r) => new()
     {
@@ -175,6 +199,7 @@ public sealed partial class SqliteStore
             }
 
             await InsertTelegramAsync(c, tx, record, registryNumber: null, ct).ConfigureAwait(false);
+            await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
             using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=$s WHERE peer_did=$p", ("$s", serial), ("$p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

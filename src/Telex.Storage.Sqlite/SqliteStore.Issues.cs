@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
+using Telex.Core.Register;
 using Telex.Core.Storage;
 
 namespace Telex.Storage.Sqlite;
@@ -26,15 +27,8 @@ public sealed partial class SqliteStore
                 return false;
             }
 
-            using var insert = Command(c, tx, """
-                INSERT INTO issues(id, counterpart, title, opened_by, opened_at, status, outcome, referred_to, clock, changed_at)
-                VALUES($i, $cp, $t, $by, $at, $s, $o, $r, $clock, $changed)
-                """,
-                ("$i", issue.Id), ("$cp", issue.Counterpart), ("$t", issue.Title), ("$by", issue.OpenedBy), ("$at", issue.OpenedAt.ToUnixTimeMilliseconds()),
-                ("$s", (int)issue.Status), ("$o", issue.Outcome), ("$r", issue.ReferredTo), ("$clock", issue.Clock),
-                ("$changed", issue.ChangedAt.ToUnixTimeMilliseconds()));
-            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            await InsertIssueEventAsync(c, tx, opening, ct).ConfigureAwait(false);
+            await InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
+            await FileIssueEventAsync(c, tx, opening, issue.Counterpart, ct).ConfigureAwait(false);
             await RecomputeIssueAsync(c, tx, issue.Id, ct).ConfigureAwait(false);
             if (outbox is not null)
             {
@@ -65,7 +59,7 @@ public sealed partial class SqliteStore
                 throw new InvalidOperationException("the event must be a change to this issue carrying the clock it was given");
             }
 
-            await InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
+            await FileIssueEventAsync(c, tx, e, issue.Counterpart, ct).ConfigureAwait(false);
             await RecomputeIssueAsync(c, tx, issueId, ct).ConfigureAwait(false);
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
             return e;
@@ -78,8 +72,9 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(issueEvent);
         return WriteAsync(async (c, tx) =>
         {
-            using var known = Command(c, tx, "SELECT (SELECT 1 FROM issues WHERE id=$i), (SELECT 1 FROM issue_events WHERE id=$e)",
+            using var known = Command(c, tx, "SELECT (SELECT counterpart FROM issues WHERE id=$i), (SELECT 1 FROM issue_events WHERE id=$e)",
                 ("$i", issueEvent.IssueId), ("$e", issueEvent.Id.ToString()));
+            string counterpart;
             using (var r = await known.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
                 await r.ReadAsync(ct).ConfigureAwait(false);
@@ -87,12 +82,34 @@ public sealed partial class SqliteStore
                 {
                     return false;
                 }
+
+                counterpart = r.GetString(0);
             }
 
-            await InsertIssueEventAsync(c, tx, issueEvent, ct).ConfigureAwait(false);
+            await FileIssueEventAsync(c, tx, issueEvent, counterpart, ct).ConfigureAwait(false);
             await RecomputeIssueAsync(c, tx, issueEvent.IssueId, ct).ConfigureAwait(false);
             return true;
         }, ct);
+    }
+
+    private static async Task InsertIssueAsync(SqliteConnection c, SqliteTransaction tx, Issue issue, CancellationToken ct)
+    {
+        using var insert = Command(c, tx, """
+            INSERT INTO issues(id, counterpart, title, opened_by, opened_at, status, outcome, referred_to, clock, changed_at)
+            VALUES($i, $cp, $t, $by, $at, $s, $o, $r, $clock, $changed)
+            """,
+            ("$i", issue.Id), ("$cp", issue.Counterpart), ("$t", issue.Title), ("$by", issue.OpenedBy), ("$at", issue.OpenedAt.ToUnixTimeMilliseconds()),
+            ("$s", (int)issue.Status), ("$o", issue.Outcome), ("$r", issue.ReferredTo), ("$clock", issue.Clock),
+            ("$changed", issue.ChangedAt.ToUnixTimeMilliseconds()));
+        await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Files an issue event and its entry in the register's chain, in the transaction of the write.</summary>
+    private async Task FileIssueEventAsync(SqliteConnection c, SqliteTransaction tx, IssueEvent e, string counterpart, CancellationToken ct)
+    {
+        await InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
+        await AppendEntryAsync(c, tx, RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(e), RegisterChain.IssueEventContent(e, counterpart),
+            keepContent: false, ct).ConfigureAwait(false);
     }
 
     private static async Task InsertIssueEventAsync(SqliteConnection c, SqliteTransaction tx, IssueEvent e, CancellationToken ct)
@@ -106,7 +123,10 @@ public sealed partial class SqliteStore
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>The issue's current state is its greatest event's: the same rule at both ends, so both converge.</summary>
+    /// <summary>
+    /// The issue's current state is its greatest event's: the same rule at both ends, so both converge (and the rule of
+    /// <see cref="IssueEvent.Order"/>, which the register's verifier applies).
+    /// </summary>
     private static async Task RecomputeIssueAsync(SqliteConnection c, SqliteTransaction tx, string issueId, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """

@@ -105,6 +105,29 @@ public sealed partial class SqliteStore
         }
     }
 
+    /// <summary>
+    /// Run once, by the migration that entered issues and clearance into the chain: enters the issue events and clearance
+    /// steps already filed, each in the order it was filed, so an existing register verifies from then on.
+    /// </summary>
+    private async Task EnterExistingIssuesAndClearanceAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    {
+        var events = await ListAsync(c, tx, """
+            SELECT e.id, e.issue_id, e.clock, e.agency, e.officer, e.at, e.status, e.title, e.outcome, e.referred_to, i.counterpart
+            FROM issue_events e JOIN issues i ON i.id = e.issue_id ORDER BY e.seq
+            """, r => (Event: ReadIssueEvent(r), Counterpart: r.GetString(10)), ct).ConfigureAwait(false);
+        foreach (var (e, counterpart) in events)
+        {
+            await AppendEntryAsync(c, tx, RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(e), RegisterChain.IssueEventContent(e, counterpart),
+                keepContent: false, ct).ConfigureAwait(false);
+        }
+
+        foreach (var row in await ListAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false))
+        {
+            await AppendEntryAsync(c, tx, RegisterKinds.Clearance, RegisterChain.ClearanceReference(row), RegisterChain.ClearanceContent(row), keepContent: false, ct)
+                .ConfigureAwait(false);
+        }
+    }
+
     /// <inheritdoc/>
     public Task<RegisterHead> GetRegisterHeadAsync(CancellationToken ct = default) =>
         ReadAsync(async c =>
@@ -124,9 +147,24 @@ public sealed partial class SqliteStore
             var telegrams = await ListAsync(c, tx, TelegramColumns + " ORDER BY seq", ReadTelegram, ct).ConfigureAwait(false);
             var cables = await ListAsync(c, tx, $"SELECT {CableColumns} FROM imported_cables ORDER BY imported_at, id", ReadCable, ct).ConfigureAwait(false);
             var checkpoints = await ListAsync(c, tx, $"SELECT {CheckpointColumns} FROM checkpoints ORDER BY seq", ReadCheckpoint, ct).ConfigureAwait(false);
+            var issues = await ListAsync(c, tx, IssueColumns + " ORDER BY rowid", ReadIssue, ct).ConfigureAwait(false);
+            var events = await ListAsync(c, tx, IssueEventColumns + " ORDER BY seq", ReadIssueEvent, ct).ConfigureAwait(false);
+            var drafts = await ListAsync(c, tx, DraftColumns + " ORDER BY rowid", ReadDraft, ct).ConfigureAwait(false);
+            var log = await ListAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false);
             using var origin = Command(c, tx, "SELECT value FROM settings WHERE key=$k", ("$k", OriginSetting));
             string? originDid = (string?)await origin.ExecuteScalarAsync(ct).ConfigureAwait(false);
-            return new RegisterSnapshot { OriginDid = originDid, Entries = entries, Telegrams = telegrams, Cables = cables, Checkpoints = checkpoints };
+            return new RegisterSnapshot
+            {
+                OriginDid = originDid,
+                Entries = entries,
+                Telegrams = telegrams,
+                Cables = cables,
+                Checkpoints = checkpoints,
+                Issues = issues,
+                IssueEvents = events,
+                Drafts = drafts,
+                ClearanceLog = log,
+            };
         }, ct);
 
     private static async Task<List<T>> ListAsync<T>(SqliteConnection c, SqliteTransaction? tx, string sql, Func<SqliteDataReader, T> read,
@@ -226,6 +264,7 @@ public sealed partial class SqliteStore
         {
             using var any = Command(c, tx, """
                 SELECT (SELECT COUNT(*) FROM register_log) + (SELECT COUNT(*) FROM telegrams) + (SELECT COUNT(*) FROM imported_cables)
+                    + (SELECT COUNT(*) FROM issues) + (SELECT COUNT(*) FROM drafts)
                 """);
             if ((long)(await any.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0)
             {
@@ -250,6 +289,28 @@ public sealed partial class SqliteStore
             foreach (var cp in register.Checkpoints)
             {
                 await InsertCheckpointAsync(c, tx, cp, ct).ConfigureAwait(false);
+            }
+
+            // Issues as they stand and their events as filed; the verification before the import has checked that each
+            // issue stands where its events put it.
+            foreach (var issue in register.Issues)
+            {
+                await InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
+            }
+
+            foreach (var e in register.IssueEvents)
+            {
+                await InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
+            }
+
+            foreach (var draft in register.Drafts)
+            {
+                await InsertDraftAsync(c, tx, draft, ct).ConfigureAwait(false);
+            }
+
+            foreach (var row in register.ClearanceLog)
+            {
+                await InsertLogRowAsync(c, tx, row.Step, row.Seq, ct).ConfigureAwait(false);
             }
 
             long highest = register.Telegrams.Where(t => t.Direction == Direction.Inbound).Select(t => t.RegistryNumber).DefaultIfEmpty(0).Max();

@@ -101,6 +101,11 @@ public sealed partial class SqliteStore : ITelexStore
                 {
                     await EnterExistingTelegramsAsync(c, tx, ct).ConfigureAwait(false);
                 }
+
+                if (v + 1 == Schema.IssueChainVersion)
+                {
+                    await EnterExistingIssuesAndClearanceAsync(c, tx, ct).ConfigureAwait(false);
+                }
             }
 
             return 0;

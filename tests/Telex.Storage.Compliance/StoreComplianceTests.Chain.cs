@@ -221,4 +221,197 @@ public abstract partial class StoreComplianceTests
         Assert.Empty(register.Checkpoints);
         Assert.Null(register.OriginDid);
     }
+
+    [Fact]
+    public async Task Every_issue_event_filed_appends_exactly_one_entry_in_order_and_the_register_verifies()
+    {
+        var opening = Opening(Guid.NewGuid().ToString(), Alpha, "Aid to the Orient");
+        string id = opening.IssueId;
+        Assert.True(await Store.OpenIssueAsync(IssueOf(opening, Bravo), opening, MessageItem(Bravo, Now)));
+        Assert.Equal(1, (await Store.GetRegisterHeadAsync()).Count);
+        Assert.False(await Store.OpenIssueAsync(IssueOf(opening, Bravo), opening, MessageItem(Bravo, Now)));
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var referred = await Store.AppendIssueEventAsync(id, (_, clock) =>
+            (Change(id, clock, Alpha, IssueStatus.Referred, "For the details", "Gao Gang"), MessageItem(Bravo, Now)));
+        Assert.Equal(2, (await Store.GetRegisterHeadAsync()).Count);
+        await Assert.ThrowsAsync<Refused>(() => Store.AppendIssueEventAsync(id, (_, _) => throw new Refused()));
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var received = Change(id, 3, Bravo, IssueStatus.Agreed, "Agreed on the harvest");
+        Assert.True(await Store.RecordIssueEventAsync(received));
+        Assert.False(await Store.RecordIssueEventAsync(received));
+        Assert.False(await Store.RecordIssueEventAsync(Change("unknown", 2, Bravo, IssueStatus.Closed, "x")));
+
+        var register = await Store.ReadRegisterAsync();
+        IssueEvent[] filed = [opening, referred!, received];
+        Assert.Equal(filed.Select(RegisterChain.IssueEventReference), register.Entries.Select(e => e.Reference));
+        Assert.All(register.Entries, e => Assert.Equal(RegisterKinds.IssueStatus, e.Kind));
+        Assert.Equal([1L, 2, 3], register.Entries.Select(e => e.Position));
+        for (int i = 0; i < filed.Length; i++)
+        {
+            Assert.Equal(CanonicalWriter.Sha256Hex(RegisterChain.IssueEventContent(filed[i], Bravo)), register.Entries[i].ContentHash);
+            Assert.Null(register.Entries[i].Content);
+            AssertSameFields(filed[i], register.IssueEvents[i]);
+        }
+
+        AssertSameFields((await Store.GetIssueAsync(id))!, Assert.Single(register.Issues));
+        var report = RegisterVerifier.Verify(register, Alpha, NoSignatures);
+        Assert.True(report.Ok, string.Join("; ", report.Problems));
+        Assert.Equal(3, report.IssueEvents);
+    }
+
+    [Fact]
+    public async Task Every_clearance_step_written_appends_exactly_one_entry_in_order_and_the_register_verifies()
+    {
+        await Store.SaveTieAsync(NewTie(Bravo));
+        var draft = NewDraft(new ClearanceStep { Kind = ClearerKind.Officer, Party = "chief" });
+        await Store.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", "awaiting chief"), []);
+        Assert.Equal(1, (await Store.GetRegisterHeadAsync()).Count);
+        await Assert.ThrowsAsync<Refused>(() => Store.ChangeDraftAsync(draft.Id, _ => throw new Refused()));
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await Store.ChangeDraftAsync(draft.Id, d => new DraftChange(
+            d with { Status = DraftStatus.Cleared, UpdatedAt = Now, Steps = [d.Steps[0] with { State = ClearanceState.Given, By = "chief", At = Now }] },
+            new ClearanceLogEntry(d.Id, Now, "chief", "cleared", null)));
+        Assert.Equal(2, (await Store.GetRegisterHeadAsync()).Count);
+        await Assert.ThrowsAsync<Refused>(() => Store.ReleaseDraftAsync(draft.Id, Bravo, (_, _) => throw new Refused()));
+
+        var telegram = await Store.ReleaseDraftAsync(draft.Id, Bravo, (d, serial) =>
+        {
+            var entry = OutboundRecord(Bravo, serial, Now);
+            var released = d with { Status = DraftStatus.Released, TelegramId = entry.Id, ReleasedBy = "releaser", ReleasedAt = Now };
+            return (entry, OutboxItemFor(entry, Now), new DraftChange(released, new ClearanceLogEntry(d.Id, Now, "releaser", "released", "telegram " + entry.Id)));
+        });
+
+        // The release files the telegram and the step: one entry each, the telegram first.
+        var register = await Store.ReadRegisterAsync();
+        Assert.Equal([RegisterKinds.Clearance, RegisterKinds.Clearance, RegisterKinds.TelegramOut, RegisterKinds.Clearance],
+            register.Entries.Select(e => e.Kind));
+        Assert.Equal(RegisterChain.TelegramReference(telegram!.Id, Direction.Outbound), register.Entries[2].Reference);
+        Assert.Equal(["submitted", "cleared", "released"], register.ClearanceLog.Select(l => l.Step.Action));
+        Assert.Equal([1L, 2, 3], register.ClearanceLog.Select(l => l.Seq));
+        var stepEntries = register.Entries.Where(e => e.Kind == RegisterKinds.Clearance).ToList();
+        for (int i = 0; i < register.ClearanceLog.Count; i++)
+        {
+            var row = register.ClearanceLog[i];
+            Assert.Equal(draft.Id, row.Step.DraftId);
+            Assert.Equal(RegisterChain.ClearanceReference(row), stepEntries[i].Reference);
+            Assert.Equal(CanonicalWriter.Sha256Hex(RegisterChain.ClearanceContent(row)), stepEntries[i].ContentHash);
+        }
+
+        Assert.Equal(DraftStatus.Released, Assert.Single(register.Drafts).Status);
+        var report = RegisterVerifier.Verify(register, Alpha, NoSignatures);
+        Assert.True(report.Ok, string.Join("; ", report.Problems));
+        Assert.Equal((3L, 1L), (report.ClearanceSteps, report.Telegrams));
+    }
+
+    /// <summary>Another agency's register holding an issue with two events and a draft with two steps, as its store wrote them.</summary>
+    private static RegisterSnapshot ForeignIssueRegister(DateTimeOffset at)
+    {
+        var opening = new IssueEvent
+        {
+            Id = Guid.NewGuid(),
+            IssueId = "issue-7",
+            Clock = 1,
+            Agency = Charlie,
+            Officer = "kovalev",
+            At = at,
+            Status = IssueStatus.Open,
+            Title = "Aid",
+        };
+        var referred = new IssueEvent
+        {
+            Id = Guid.NewGuid(),
+            IssueId = "issue-7",
+            Clock = 2,
+            Agency = Bravo,
+            Officer = "zhou",
+            At = at + TimeSpan.FromMinutes(1),
+            Status = IssueStatus.Referred,
+            Outcome = "For the details",
+            ReferredTo = "Gao Gang",
+        };
+        var issue = new Issue
+        {
+            Id = "issue-7",
+            Counterpart = Bravo,
+            Title = "Aid",
+            OpenedBy = Charlie,
+            OpenedAt = at,
+            Status = IssueStatus.Referred,
+            Outcome = "For the details",
+            ReferredTo = "Gao Gang",
+            Clock = 2,
+            ChangedAt = referred.At,
+        };
+        var draftId = Guid.NewGuid();
+        var draft = new DraftRecord
+        {
+            Id = draftId,
+            Draft = new TelegramDraft { To = Bravo, Subject = "Coordinated steps", Body = "Only after coordinating them.", Precedence = Precedence.Flash },
+            Drafter = "drafter",
+            Status = DraftStatus.Cleared,
+            CreatedAt = at,
+            UpdatedAt = at,
+            Steps = [new ClearanceStep { Kind = ClearerKind.Officer, Party = "chief", State = ClearanceState.Given, By = "chief", At = at }],
+        };
+        ClearanceLogRow[] log =
+        [
+            new(5, new ClearanceLogEntry(draftId, at, "drafter", "submitted", null)),
+            new(9, new ClearanceLogEntry(draftId, at, "chief", "cleared", "as agreed")),
+        ];
+        var entries = new List<RegisterEntry>();
+        void Append(string kind, string reference, byte[] content) =>
+            entries.Add(RegisterChain.Next(entries.Count > 0 ? entries[^1] : null, kind, reference, at, content, keepContent: false));
+        Append(RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(opening), RegisterChain.IssueEventContent(opening, Bravo));
+        Append(RegisterKinds.Clearance, RegisterChain.ClearanceReference(log[0]), RegisterChain.ClearanceContent(log[0]));
+        Append(RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(referred), RegisterChain.IssueEventContent(referred, Bravo));
+        Append(RegisterKinds.Clearance, RegisterChain.ClearanceReference(log[1]), RegisterChain.ClearanceContent(log[1]));
+        return new RegisterSnapshot
+        {
+            OriginDid = Charlie,
+            Entries = entries,
+            Telegrams = [],
+            Cables = [],
+            Checkpoints = [],
+            Issues = [issue],
+            IssueEvents = [opening, referred],
+            Drafts = [draft],
+            ClearanceLog = log,
+        };
+    }
+
+    [Fact]
+    public async Task An_imported_register_keeps_its_issue_histories_and_clearance_logs_and_new_steps_continue_both()
+    {
+        var foreign = ForeignIssueRegister(Now);
+        Assert.True(RegisterVerifier.Verify(foreign, Alpha, NoSignatures).Ok);
+
+        await Store.ImportRegisterAsync(foreign);
+
+        var register = await Store.ReadRegisterAsync();
+        Assert.True(RegisterVerifier.Verify(register, Alpha, NoSignatures).Ok);
+        AssertSameFields(foreign.Issues[0], Assert.Single(register.Issues));
+        Assert.Equal(2, register.IssueEvents.Count);
+        for (int i = 0; i < 2; i++)
+        {
+            AssertSameFields(foreign.IssueEvents[i], register.IssueEvents[i]);
+        }
+
+        Assert.Equal(foreign.ClearanceLog, register.ClearanceLog);
+        var draft = Assert.Single(register.Drafts);
+        Assert.Equal((foreign.Drafts[0].Id, DraftStatus.Cleared, "Coordinated steps"), (draft.Id, draft.Status, draft.Draft.Subject));
+        Assert.Equal(foreign.Drafts[0].Steps, draft.Steps);
+        Assert.Equal(2, (await Store.ListIssueEventsAsync("issue-7")).Count);
+
+        // Later steps take the next place in the log and extend the imported chain.
+        await Store.ChangeDraftAsync(draft.Id, d => new DraftChange(d, new ClearanceLogEntry(d.Id, Now, "chief", "noted", null)));
+        Assert.True(await Store.RecordIssueEventAsync(Change("issue-7", 3, Bravo, IssueStatus.Closed, "Closed")));
+        register = await Store.ReadRegisterAsync();
+        Assert.Equal(10, register.ClearanceLog[^1].Seq);
+        Assert.Equal(foreign.Entries.Count + 2, register.Entries.Count);
+        Assert.Equal(IssueStatus.Closed, Assert.Single(register.Issues).Status);
+        Assert.True(RegisterVerifier.Verify(register, Alpha, NoSignatures).Ok);
+    }
 }

@@ -75,6 +75,65 @@ public sealed class SqliteStoreTests : StoreComplianceTests
     }
 
     [Fact]
+    public async Task Issue_events_and_clearance_steps_filed_before_they_joined_the_chain_are_entered_into_it_by_the_migration()
+    {
+        // Filed by a version whose chain held no issue events or clearance steps: their entries are gone and
+        // user_version says 3 (the migration before theirs).
+        var opening = new IssueEvent
+        {
+            Id = Guid.NewGuid(),
+            IssueId = "issue-1",
+            Clock = 1,
+            Agency = Alpha,
+            At = Now,
+            Status = IssueStatus.Open,
+            Title = "Aid to the Orient",
+        };
+        var issue = new Issue
+        {
+            Id = "issue-1",
+            Counterpart = Bravo,
+            Title = "Aid to the Orient",
+            OpenedBy = Alpha,
+            OpenedAt = Now,
+            Status = IssueStatus.Open,
+            Clock = 1,
+            ChangedAt = Now,
+        };
+        Assert.True(await Store.OpenIssueAsync(issue, opening, null));
+        Assert.True(await Store.RecordIssueEventAsync(new IssueEvent
+        {
+            Id = Guid.NewGuid(),
+            IssueId = "issue-1",
+            Clock = 2,
+            Agency = Bravo,
+            At = Now,
+            Status = IssueStatus.Closed,
+            Outcome = "Settled",
+        }));
+        var draft = new DraftRecord
+        {
+            Id = Guid.NewGuid(),
+            Draft = new TelegramDraft { To = Bravo, Subject = "Steps", Body = "Text." },
+            Drafter = "drafter",
+            Status = DraftStatus.AwaitingClearance,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+        };
+        await Store.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", null), []);
+        await ScalarAsync<long>("DELETE FROM register_log; PRAGMA user_version=3; SELECT 1;");
+
+        var upgraded = OpenAnother();
+        await upgraded.MigrateAsync();
+
+        var register = await upgraded.ReadRegisterAsync();
+        Assert.Equal([RegisterKinds.IssueStatus, RegisterKinds.IssueStatus, RegisterKinds.Clearance], register.Entries.Select(e => e.Kind));
+        Assert.Equal(RegisterChain.IssueEventReference(opening), register.Entries[0].Reference);
+        Assert.True(RegisterVerifier.Verify(register, Alpha, _ => null).Ok);
+        Assert.True(await ScalarAsync<long>("PRAGMA user_version;") >= 4);
+    }
+
+    [Fact]
     public async Task The_database_is_in_wal_mode_after_migration()
     {
         Assert.True(File.Exists(_path));

@@ -77,7 +77,7 @@ internal static class RegisterChainCommands
     private static void PrintReport(Terminal terminal, JsonElement report, bool ok)
     {
         string counts = string.Create(CultureInfo.InvariantCulture,
-            $"{report.GetProperty("entries").GetInt64()} entries, {report.GetProperty("telegrams").GetInt64()} telegrams, {report.GetProperty("cables").GetInt64()} imported cables, {report.GetProperty("checkpoints").GetInt64()} checkpoints");
+            $"{report.GetProperty("entries").GetInt64()} entries, {report.GetProperty("telegrams").GetInt64()} telegrams, {report.GetProperty("cables").GetInt64()} imported cables, {report.GetProperty("checkpoints").GetInt64()} checkpoints, {report.GetProperty("issueEvents").GetInt64()} issue events, {report.GetProperty("clearanceSteps").GetInt64()} clearance steps");
         if (ok)
         {
             terminal.Line($"register verified: {counts}; head {report.Str("head")}");
@@ -122,6 +122,8 @@ internal static class RegisterChainCommands
             ["telegrams"] = r.Telegrams,
             ["cables"] = r.Cables,
             ["checkpoints"] = r.Checkpoints,
+            ["issueEvents"] = r.IssueEvents,
+            ["clearanceSteps"] = r.ClearanceSteps,
             ["head"] = r.Head,
             ["problems"] = problems,
         });
@@ -288,7 +290,7 @@ internal static class RegisterChainCommands
             else
             {
                 terminal.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"imported and verified: {report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints"));
+                    $"imported and verified: {report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints, {report.IssueEvents} issue events, {report.ClearanceSteps} clearance steps"));
             }
 
             return ExitCodes.Ok;

@@ -95,4 +95,20 @@ public sealed record IssueEvent
 
     /// <summary>True for the event that opened the issue.</summary>
     public bool IsOpening => Title is not null;
+
+    /// <summary>
+    /// The order of an issue's events: by clock, then deciding agency (ordinal), then event id (its lowercase text,
+    /// ordinal). The greatest event decides the issue's current state; the store and the register's verifier use this
+    /// same rule.
+    /// </summary>
+    public static IComparer<IssueEvent> Order { get; } = Comparer<IssueEvent>.Create(static (a, b) =>
+    {
+        int c = a.Clock.CompareTo(b.Clock);
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(a.Agency, b.Agency);
+        }
+
+        return c != 0 ? c : string.CompareOrdinal(a.Id.ToString(), b.Id.ToString());
+    });
 }

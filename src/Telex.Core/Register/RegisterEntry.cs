@@ -64,8 +64,11 @@ public static class RegisterKinds
     /// <summary>A historical cable imported from cable text (not traffic).</summary>
     public const string CableImported = "cable.imported";
 
-    // Reserved for issue status changes ("issue.status") and clearance steps ("clearance"): each appended by the
-    // store in the transaction of the write it records, like the kinds above.
+    /// <summary>An issue event filed: its opening or a change of its status, decided here or received from the counterpart.</summary>
+    public const string IssueStatus = "issue.status";
+
+    /// <summary>A step in a draft's way to release written to the clearance log (submitted, cleared, refused, released, …).</summary>
+    public const string Clearance = "clearance";
 }
 
 /// <summary>The hash chain's rules: how an entry's hash is computed and what each kind's content is.</summary>
@@ -117,6 +120,59 @@ public static class RegisterChain
 
     /// <summary>The reference of an imported cable's entry.</summary>
     public static string CableReference(Guid id) => "cable/" + id.ToString();
+
+    /// <summary>The reference of an issue event's entry: <c>issue/ISSUE-ID/EVENT-ID</c>.</summary>
+    public static string IssueEventReference(IssueEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return "issue/" + e.IssueId + "/" + e.Id.ToString();
+    }
+
+    /// <summary>How the verifier names an issue's row: <c>issue/ISSUE-ID</c>.</summary>
+    public static string IssueReference(string issueId) => "issue/" + issueId;
+
+    /// <summary>The reference of a clearance step's entry: <c>clearance/DRAFT-ID/SEQ</c>, SEQ its place in the clearance log.</summary>
+    public static string ClearanceReference(ClearanceLogRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return string.Create(CultureInfo.InvariantCulture, $"clearance/{row.Step.DraftId}/{row.Seq}");
+    }
+
+    /// <summary>
+    /// What an issue event's entry records: every field of the event and the issue's counterpart (the row keeps the
+    /// event as filed, so the content is recomputed from it).
+    /// </summary>
+    public static byte[] IssueEventContent(IssueEvent e, string counterpart)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new CanonicalWriter(RegisterKinds.IssueStatus)
+            .Field("id", e.Id.ToString())
+            .Field("issue", e.IssueId)
+            .Field("counterpart", counterpart)
+            .Field("clock", e.Clock)
+            .Field("agency", e.Agency)
+            .Field("officer", e.Officer)
+            .Field("at", e.At)
+            .Field("status", e.Status.ToString().ToLowerInvariant())
+            .Field("title", e.Title)
+            .Field("outcome", e.Outcome)
+            .Field("referred_to", e.ReferredTo)
+            .ToArray();
+    }
+
+    /// <summary>What a clearance step's entry records: the clearance log row, its place in the log included.</summary>
+    public static byte[] ClearanceContent(ClearanceLogRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new CanonicalWriter(RegisterKinds.Clearance)
+            .Field("seq", row.Seq)
+            .Field("draft", row.Step.DraftId.ToString())
+            .Field("at", row.Step.At)
+            .Field("actor", row.Step.Actor)
+            .Field("action", row.Step.Action)
+            .Field("detail", row.Step.Detail)
+            .ToArray();
+    }
 
     /// <summary>
     /// What a telegram's entry records: everything fixed when it was filed. Mutable state (delivery, reading,

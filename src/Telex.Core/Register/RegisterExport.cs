@@ -11,9 +11,9 @@ namespace Telex.Core.Register;
 /// <summary>
 /// The register as JSON Lines (docs/ARCHITECTURE.md, "Export"): one object per line, each with a <c>type</c>.
 /// First a <c>header</c>, then every <c>entry</c> of the chain in order, every <c>telegram</c> (plaintext, signed
-/// original and receipt included, base64), every imported <c>cable</c>, every <c>checkpoint</c>, and the
-/// <c>issue</c> lines (issue history; reserved, none written yet). A fresh agency imports it and verifies it with the
-/// same result.
+/// original and receipt included, base64), every imported <c>cable</c>, every <c>checkpoint</c>, every <c>issue</c>
+/// (as it stands, with its events in the order they were filed) and every <c>draft</c> (as it stands, with its clearance
+/// log). A fresh agency imports it and verifies it with the same result.
 /// </summary>
 public static class RegisterExport
 {
@@ -38,9 +38,14 @@ public static class RegisterExport
         var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
         await using (writer.ConfigureAwait(false))
         {
-            async Task Line(string type, string name, object value)
+            async Task Line(string type, string name, object value, (string Name, object Value)? beside = null)
             {
                 var node = new JsonObject { ["type"] = type, [name] = JsonSerializer.SerializeToNode(value, value.GetType(), Json) };
+                if (beside is { } extra)
+                {
+                    node[extra.Name] = JsonSerializer.SerializeToNode(extra.Value, extra.Value.GetType(), Json);
+                }
+
                 await writer.WriteLineAsync(node.ToJsonString()).ConfigureAwait(false);
             }
 
@@ -68,7 +73,20 @@ public static class RegisterExport
                 await Line("checkpoint", "checkpoint", c).ConfigureAwait(false);
             }
 
-            // Issue history ("issue" lines) goes here once issues are kept in the register.
+            var events = register.IssueEvents.ToLookup(e => e.IssueId, StringComparer.Ordinal);
+            foreach (var issue in register.Issues)
+            {
+                ct.ThrowIfCancellationRequested();
+                await Line("issue", "issue", issue, ("events", events[issue.Id].ToList())).ConfigureAwait(false);
+            }
+
+            var log = register.ClearanceLog.ToLookup(l => l.Step.DraftId);
+            foreach (var draft in register.Drafts)
+            {
+                ct.ThrowIfCancellationRequested();
+                await Line("draft", "draft", draft, ("log", log[draft.Id].ToList())).ConfigureAwait(false);
+            }
+
             await writer.FlushAsync(ct).ConfigureAwait(false);
         }
     }
@@ -86,6 +104,10 @@ public static class RegisterExport
         var telegrams = new List<TelegramRecord>();
         var cables = new List<ImportedCable>();
         var checkpoints = new List<Checkpoint>();
+        var issues = new List<Issue>();
+        var issueEvents = new List<IssueEvent>();
+        var drafts = new List<DraftRecord>();
+        var clearanceLog = new List<ClearanceLogRow>();
         int number = 0;
         while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
@@ -137,6 +159,28 @@ public static class RegisterExport
                     case "checkpoint":
                         checkpoints.Add(Read<Checkpoint>(node, "checkpoint"));
                         break;
+                    case "issue":
+                        var issue = Read<Issue>(node, "issue");
+                        var own = Read<List<IssueEvent>>(node, "events");
+                        if (own.Any(e => e is null || e.IssueId != issue.Id))
+                        {
+                            return (null, null, At($"an event listed under issue {issue.Id} belongs to another issue"));
+                        }
+
+                        issues.Add(issue);
+                        issueEvents.AddRange(own);
+                        break;
+                    case "draft":
+                        var draft = Read<DraftRecord>(node, "draft");
+                        var steps = Read<List<ClearanceLogRow>>(node, "log");
+                        if (steps.Any(l => l?.Step is null || l.Step.DraftId != draft.Id))
+                        {
+                            return (null, null, At($"a clearance step listed under draft {draft.Id} belongs to another draft"));
+                        }
+
+                        drafts.Add(draft);
+                        clearanceLog.AddRange(steps);
+                        break;
                     default:
                         return (null, null, At($"unknown line type '{type}'"));
                 }
@@ -164,7 +208,23 @@ public static class RegisterExport
             Telegrams = telegrams,
             Cables = cables,
             Checkpoints = checkpoints,
+            Issues = issues,
+            IssueEvents = InFilingOrder(issueEvents, entries),
+            Drafts = drafts,
+            ClearanceLog = clearanceLog.OrderBy(l => l.Seq).ToList(),
         }, header, null);
+    }
+
+    /// <summary>Issue events in the order their entries stand in the chain (the order they were filed); any others last.</summary>
+    private static List<IssueEvent> InFilingOrder(List<IssueEvent> events, List<RegisterEntry> entries)
+    {
+        var position = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            position.TryAdd(e.Reference, e.Position);
+        }
+
+        return events.OrderBy(e => position.TryGetValue(RegisterChain.IssueEventReference(e), out long p) ? p : long.MaxValue).ToList();
     }
 
     private static T Read<T>(JsonObject node, string name) =>

@@ -59,6 +59,12 @@ public sealed record VerifyReport
     /// <summary>Checkpoints whose signatures were checked.</summary>
     public long Checkpoints { get; init; }
 
+    /// <summary>Issue events checked.</summary>
+    public long IssueEvents { get; init; }
+
+    /// <summary>Clearance log rows checked.</summary>
+    public long ClearanceSteps { get; init; }
+
     /// <summary>Hash of the last entry.</summary>
     public string Head { get; init; } = RegisterChain.Genesis;
 
@@ -111,7 +117,37 @@ public static class RegisterVerifier
             }
         }
 
+        var issues = new Dictionary<string, Issue>(StringComparer.Ordinal);
+        foreach (var i in register.Issues)
+        {
+            if (!issues.TryAdd(i.Id, i))
+            {
+                tail.Add(new VerifyProblem(null, RegisterChain.IssueReference(i.Id), null, null, "inserted", "a second row for the same issue"));
+            }
+        }
+
+        var events = new Dictionary<string, IssueEvent>(StringComparer.Ordinal);
+        foreach (var ev in register.IssueEvents)
+        {
+            if (!events.TryAdd(RegisterChain.IssueEventReference(ev), ev))
+            {
+                tail.Add(new VerifyProblem(null, RegisterChain.IssueEventReference(ev), null, null, "inserted", "a second row for the same issue event"));
+            }
+        }
+
+        var steps = new Dictionary<string, ClearanceLogRow>(StringComparer.Ordinal);
+        foreach (var row in register.ClearanceLog)
+        {
+            if (!steps.TryAdd(RegisterChain.ClearanceReference(row), row))
+            {
+                tail.Add(new VerifyProblem(null, RegisterChain.ClearanceReference(row), null, null, "inserted", "a second row for the same clearance step"));
+            }
+        }
+
         var recordedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+
+        // The last entry recording an event of each issue: where a problem with the issue's row is reported.
+        var lastOfIssue = new Dictionary<string, long>(StringComparer.Ordinal);
         var states = new Dictionary<string, State>(StringComparer.Ordinal);
         var hashAt = new List<string> { RegisterChain.Genesis };
         string prev = RegisterChain.Genesis;
@@ -192,6 +228,48 @@ public static class RegisterVerifier
                     }
 
                     break;
+                case RegisterKinds.IssueStatus:
+                    if (e.Reference.Split('/') is [_, { } issueId, _])
+                    {
+                        lastOfIssue[issueId] = e.Position;
+                    }
+
+                    if (!FirstRecord(e))
+                    {
+                        return;
+                    }
+
+                    if (!events.TryGetValue(e.Reference, out var ev))
+                    {
+                        Add(e, e.Reference, "deleted", "the issue event this entry records is no longer in the register");
+                    }
+                    else if (!issues.TryGetValue(ev.IssueId, out var issue))
+                    {
+                        Add(e, e.Reference, "deleted", $"the issue {ev.IssueId} this event belongs to is no longer in the register");
+                    }
+                    else if (!string.Equals(CanonicalWriter.Sha256Hex(RegisterChain.IssueEventContent(ev, issue.Counterpart)), e.ContentHash,
+                        StringComparison.Ordinal))
+                    {
+                        Add(e, e.Reference, "changed", "the issue event no longer matches what the entry recorded");
+                    }
+
+                    break;
+                case RegisterKinds.Clearance:
+                    if (!FirstRecord(e))
+                    {
+                        return;
+                    }
+
+                    if (!steps.TryGetValue(e.Reference, out var step))
+                    {
+                        Add(e, e.Reference, "deleted", "the clearance step this entry records is no longer in the register");
+                    }
+                    else if (!string.Equals(CanonicalWriter.Sha256Hex(RegisterChain.ClearanceContent(step)), e.ContentHash, StringComparison.Ordinal))
+                    {
+                        Add(e, e.Reference, "changed", "the clearance step no longer matches what the entry recorded");
+                    }
+
+                    break;
                 case RegisterKinds.Delivery or RegisterKinds.Failure or RegisterKinds.Read or RegisterKinds.Receipt:
                     var content = e.Content is null ? null : CanonicalReader.TryParse(e.Content);
                     string telegramRef = e.Reference;
@@ -259,6 +337,40 @@ public static class RegisterVerifier
             }
         }
 
+        foreach (var (reference, _) in events)
+        {
+            if (!recordedAt.ContainsKey(reference))
+            {
+                tail.Add(new VerifyProblem(null, reference, null, null, "inserted", "an issue event no entry of the chain records"));
+            }
+        }
+
+        foreach (var (reference, _) in steps)
+        {
+            if (!recordedAt.ContainsKey(reference))
+            {
+                tail.Add(new VerifyProblem(null, reference, null, null, "inserted", "a clearance step no entry of the chain records"));
+            }
+        }
+
+        var eventsOf = register.IssueEvents.ToLookup(ev => ev.IssueId, StringComparer.Ordinal);
+        foreach (var (id, issue) in issues)
+        {
+            string reference = RegisterChain.IssueReference(id);
+            var own = eventsOf[id].ToList();
+            if (own.Count == 0)
+            {
+                tail.Add(new VerifyProblem(null, reference, null, null, "inserted", "an issue with no event the chain records"));
+                continue;
+            }
+
+            string? mismatch = IssueMismatch(issue, own);
+            if (mismatch is not null)
+            {
+                problems.Add(new VerifyProblem(lastOfIssue.TryGetValue(id, out long p) ? p : null, reference, null, null, "changed", mismatch));
+            }
+        }
+
         long count = register.Entries.Count;
         foreach (var cp in register.Checkpoints)
         {
@@ -304,10 +416,48 @@ public static class RegisterVerifier
             Telegrams = register.Telegrams.Count,
             Cables = register.Cables.Count,
             Checkpoints = register.Checkpoints.Count,
+            IssueEvents = register.IssueEvents.Count,
+            ClearanceSteps = register.ClearanceLog.Count,
             Head = hashAt[^1],
             Problems = ordered,
         };
     }
+
+    /// <summary>
+    /// Whether an issue's row is what its events imply: opened as its opening event says, and standing where its
+    /// greatest event (<see cref="IssueEvent.Order"/>, the rule the store applies) puts it. Returns what differs, or null.
+    /// </summary>
+    private static string? IssueMismatch(Issue issue, List<IssueEvent> events)
+    {
+        var greatest = events.Max(IssueEvent.Order)!;
+        var openings = events.Where(e => e.IsOpening).ToList();
+        if (openings.Count != 1)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the issue has {openings.Count} opening events");
+        }
+
+        var opening = openings[0];
+        if (issue.Title != opening.Title || issue.OpenedBy != opening.Agency || issue.OpenedAt.ToUnixTimeMilliseconds() != opening.At.ToUnixTimeMilliseconds())
+        {
+            return "its title, opener or opening time differs from its opening event";
+        }
+
+        if (issue.Status != greatest.Status)
+        {
+            return $"its status {Lower(issue.Status)} is not what its events imply ({Lower(greatest.Status)})";
+        }
+
+        if (issue.Outcome != greatest.Outcome || issue.ReferredTo != greatest.ReferredTo)
+        {
+            return "its outcome or the agency it is referred to is not what its events imply";
+        }
+
+        return issue.Clock != greatest.Clock || issue.ChangedAt.ToUnixTimeMilliseconds() != greatest.At.ToUnixTimeMilliseconds()
+            ? "its clock or time of change is not that of its latest event"
+            : null;
+    }
+
+    private static string Lower(IssueStatus status) => status.ToString().ToLowerInvariant();
 
     private static string? StateMismatch(TelegramRecord t, State s)
     {

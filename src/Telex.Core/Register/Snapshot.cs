@@ -88,4 +88,21 @@ public sealed record RegisterSnapshot
 
     /// <summary>Checkpoints, this agency's and its counterparts'.</summary>
     public required IReadOnlyList<Checkpoint> Checkpoints { get; init; }
+
+    /// <summary>Every issue as it stands (its current status is that of its greatest event). Default none.</summary>
+    public IReadOnlyList<Issue> Issues { get; init; } = [];
+
+    /// <summary>Every issue event, in the order they were filed. Default none.</summary>
+    public IReadOnlyList<IssueEvent> IssueEvents { get; init; } = [];
+
+    /// <summary>Every draft as it stands (not entered in the chain: its steps are). Default none.</summary>
+    public IReadOnlyList<DraftRecord> Drafts { get; init; } = [];
+
+    /// <summary>Every row of the clearance log, in log order. Default none.</summary>
+    public IReadOnlyList<ClearanceLogRow> ClearanceLog { get; init; } = [];
 }
+
+/// <summary>A row of the clearance log as the register keeps it.</summary>
+/// <param name="Seq">Its place in the clearance log (from 1, kept by an import), which names its chain entry.</param>
+/// <param name="Step">The step: draft, time, officer, action, detail.</param>
+public sealed record ClearanceLogRow(long Seq, ClearanceLogEntry Step);

@@ -20,7 +20,9 @@ public sealed record IssueQuery
 
 /// <summary>
 /// Issues, clearance and coordination. Every write that belongs in the register (an issue event, a clearance step) is
-/// one method running in one transaction, together with the outbox item that carries it to the counterpart.
+/// one method running in one transaction, together with its entry in the register's chain (kinds
+/// <see cref="Register.RegisterKinds.IssueStatus"/> and <see cref="Register.RegisterKinds.Clearance"/>) and the outbox
+/// item that carries it to the counterpart.
 /// </summary>
 public partial interface ITelexStore
 {

@@ -184,8 +184,8 @@ public partial interface ITelexStore : IAsyncDisposable
     Task<RegisterHead> GetRegisterHeadAsync(CancellationToken ct = default);
 
     /// <summary>
-    /// Reads the whole register (chain entries in order, telegrams, imported cables, checkpoints) as one consistent
-    /// snapshot, for verification and export.
+    /// Reads the whole register (chain entries in order, telegrams, imported cables, checkpoints, issues and their
+    /// events, drafts and the clearance log) as one consistent snapshot, for verification and export.
     /// </summary>
     Task<RegisterSnapshot> ReadRegisterAsync(CancellationToken ct = default);
 
@@ -203,8 +203,9 @@ public partial interface ITelexStore : IAsyncDisposable
     Task<IReadOnlyList<Checkpoint>> ListCheckpointsAsync(string? agencyDid = null, CancellationToken ct = default);
 
     /// <summary>
-    /// Fills an empty register from another agency's export in one transaction: entries, telegrams, cables and
-    /// checkpoints exactly as given, the registry counter set past the highest number. Throws a
+    /// Fills an empty register from another agency's export in one transaction: entries, telegrams, cables,
+    /// checkpoints, issues with their events, and drafts with their clearance log rows (each in its place) exactly as
+    /// given, the registry counter set past the highest number. Throws a
     /// <see cref="TelexException"/> of kind Conflict (and writes nothing) if the register holds anything already.
     /// </summary>
     Task ImportRegisterAsync(RegisterSnapshot snapshot, CancellationToken ct = default);

@@ -5,7 +5,8 @@ namespace Telex.Cli.Tests.Process;
 
 /// <summary>
 /// Two agencies run by <c>telex serve</c> that tied, exchanged telegrams both ways (each delivered with its receipt),
-/// read one, signed checkpoints and received each other's; then stopped. Tests work on copies of their folders.
+/// shared an issue whose status both changed, sent a telegram cleared through a draft, read one, signed checkpoints and
+/// received each other's; then stopped. Tests work on copies of their folders.
 /// </summary>
 public sealed class ExchangedRegisters : IAsyncLifetime
 {
@@ -33,6 +34,15 @@ public sealed class ExchangedRegisters : IAsyncLifetime
     /// <summary>Telegrams Bravo sent to Alpha (ids, in order).</summary>
     public List<string> BravoSent { get; } = [];
 
+    /// <summary>The issue Alpha opened with Bravo; Bravo referred it, then Alpha marked it agreed.</summary>
+    public string IssueId { get; private set; } = "";
+
+    /// <summary>Alpha's draft that needed clearance: submitted, cleared and released.</summary>
+    public string DraftId { get; private set; } = "";
+
+    /// <summary>The telegram that draft became (Alpha to Bravo, delivered).</summary>
+    public string ClearedTelegram { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var alpha = await ServedAgency.StartAsync(Cli, _folder, "Alpha");
@@ -55,6 +65,36 @@ public sealed class ExchangedRegisters : IAsyncLifetime
         {
             BravoSent.Add(await SendAsync(bravo.Url, "Alpha", $"Answer {i} from Bravo", $"Answer {i}: aid would be granted."));
         }
+
+        // An issue both sides change: Alpha opens it, Bravo refers it, Alpha marks it agreed; both hold the three events.
+        using (var opened = JsonDocument.Parse((await OkAsync("issue", "open", "--with", "Bravo", "--title", "Aid to the Orient", "--url", alpha.Url,
+            "--json")).Stdout))
+        {
+            IssueId = opened.RootElement.GetProperty("id").GetString()!;
+        }
+
+        await UntilAsync(i => i.GetProperty("status").GetString() == "open", "Bravo holds the issue", "issue", "show", IssueId, "--url", bravo.Url);
+        await OkAsync("issue", "status", IssueId, "referred", "--outcome", "For the details", "--referred-to", "Gao Gang in Shenyang", "--url", bravo.Url);
+        await UntilAsync(i => i.GetProperty("status").GetString() == "referred", "Alpha sees the referral", "issue", "show", IssueId, "--url", alpha.Url);
+        await OkAsync("issue", "status", IssueId, "agreed", "--outcome", "Agreed on the harvest", "--url", alpha.Url);
+        await UntilAsync(i => i.GetProperty("status").GetString() == "agreed", "Bravo sees the agreement", "issue", "show", IssueId, "--url", bravo.Url);
+
+        // A flash telegram needs the admin's clearance at Alpha: submitted, cleared, released as a draft, then delivered.
+        await OkAsync("clearance", "rule", "add", "--to", "Bravo", "--precedence", "flash", "--officer", "admin", "--url", alpha.Url);
+        using (var draft = JsonDocument.Parse((await OkAsync("draft", "submit", "--url", alpha.Url, "--to", "Bravo", "--subject", "Cleared point",
+            "--body", "Cleared before release.", "--precedence", "flash", "--issue", IssueId, "--json")).Stdout))
+        {
+            DraftId = draft.RootElement.GetProperty("id").GetString()!;
+        }
+
+        await OkAsync("draft", "clear", DraftId, "--url", alpha.Url);
+        using (var released = JsonDocument.Parse((await OkAsync("draft", "release", DraftId, "--url", alpha.Url, "--json")).Stdout))
+        {
+            ClearedTelegram = released.RootElement.GetProperty("id").GetString()!;
+        }
+
+        await UntilAsync(t => t.GetProperty("status").GetString() == "delivered", "the cleared telegram is delivered", "show", ClearedTelegram,
+            "--url", alpha.Url);
 
         // Alpha's officer opens its first received telegram: a state change of its own in the chain.
         await OkAsync("show", "1", "--url", alpha.Url);
@@ -92,6 +132,27 @@ public sealed class ExchangedRegisters : IAsyncLifetime
         using var json = JsonDocument.Parse(sent.Stdout);
         Assert.Equal("delivered", json.RootElement.GetProperty("status").GetString());
         return json.RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Runs a JSON command until it succeeds with output that satisfies <paramref name="done"/>, for at most 30 s.</summary>
+    private async Task UntilAsync(Func<JsonElement, bool> done, string what, params string[] args)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var result = await Cli.RunAsync([.. args, "--json"]);
+            if (result.ExitCode == 0)
+            {
+                using var json = JsonDocument.Parse(result.Stdout);
+                if (done(json.RootElement))
+                {
+                    return;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, what + " did not happen within 30 s");
+            await Task.Delay(100);
+        }
     }
 
     private async Task<CliResult> OkAsync(params string[] args)

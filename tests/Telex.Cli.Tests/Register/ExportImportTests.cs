@@ -7,7 +7,7 @@ using Telex.Storage.Sqlite;
 
 namespace Telex.Cli.Tests.Process;
 
-/// <summary>Export → import into a fresh agency → verify: the same telegrams, receipts and chain.</summary>
+/// <summary>Export → import into a fresh agency → verify: the same telegrams, receipts, issue histories, clearance logs and chain.</summary>
 [Collection(ExchangedRegistersDefinition.Name)]
 public sealed class ExportImportTests(ExchangedRegisters registers)
 {
@@ -29,7 +29,7 @@ public sealed class ExportImportTests(ExchangedRegisters registers)
     [Theory]
     [InlineData("Alpha")]
     [InlineData("Bravo")]
-    public async Task A_fresh_agency_imports_an_export_and_verifies_it_with_identical_telegrams_and_receipts(string which)
+    public async Task A_fresh_agency_imports_an_export_and_verifies_it_with_identical_telegrams_receipts_and_issue_histories(string which)
     {
         string original = registers.CopyOf(which == "Alpha" ? registers.Alpha : registers.Bravo);
         string work = registers.NewFolder();
@@ -44,14 +44,14 @@ public sealed class ExportImportTests(ExchangedRegisters registers)
         using var before = JsonDocument.Parse((await OkAsync("register", "verify", "--data", original, "--json")).Stdout);
         using var after = JsonDocument.Parse((await OkAsync("register", "verify", "--data", fresh, "--json")).Stdout);
         Assert.True(after.RootElement.GetProperty("ok").GetBoolean());
-        foreach (string field in new[] { "entries", "telegrams", "cables", "checkpoints", "head" })
+        foreach (string field in new[] { "entries", "telegrams", "cables", "checkpoints", "issueEvents", "clearanceSteps", "head" })
         {
             Assert.Equal(before.RootElement.GetProperty(field).ToString(), after.RootElement.GetProperty(field).ToString());
         }
 
         var a = await ReadAsync(original);
         var b = await ReadAsync(fresh);
-        Assert.Equal(5, a.Telegrams.Count);
+        Assert.Equal(6, a.Telegrams.Count);
         Assert.Equal(a.Telegrams.Count, b.Telegrams.Count);
         foreach (var t in a.Telegrams)
         {
@@ -66,6 +66,33 @@ public sealed class ExportImportTests(ExchangedRegisters registers)
         Assert.Equal(a.Entries, b.Entries, (x, y) => x.Hash == y.Hash && x.Position == y.Position && x.Reference == y.Reference
             && (x.Content ?? []).AsSpan().SequenceEqual(y.Content ?? []));
         Assert.Equal(a.Checkpoints.Select(c => Convert.ToBase64String(c.SignedMessage)), b.Checkpoints.Select(c => Convert.ToBase64String(c.SignedMessage)));
+
+        // The issue both sides changed: the same row and the same events, in order, field by field.
+        var issue = Assert.Single(a.Issues);
+        Assert.Equal(registers.IssueId, issue.Id);
+        Assert.Equal(IssueStatus.Agreed, issue.Status);
+        var importedIssue = Assert.Single(b.Issues);
+        foreach (var property in typeof(Issue).GetProperties())
+        {
+            AssertSame(property.GetValue(issue), property.GetValue(importedIssue), $"{property.Name} of issue {issue.Id}");
+        }
+
+        var events = a.IssueEvents.Order(IssueEvent.Order).ToList();
+        var importedEvents = b.IssueEvents.Order(IssueEvent.Order).ToList();
+        Assert.Equal([IssueStatus.Open, IssueStatus.Referred, IssueStatus.Agreed], events.Select(e => e.Status));
+        Assert.Equal(events.Count, importedEvents.Count);
+        for (int i = 0; i < events.Count; i++)
+        {
+            foreach (var property in typeof(IssueEvent).GetProperties())
+            {
+                AssertSame(property.GetValue(events[i]), property.GetValue(importedEvents[i]), $"{property.Name} of issue event {i + 1}");
+            }
+        }
+
+        // Alpha's draft: submitted, cleared, released; the same steps in the same places of the log, and the same draft.
+        Assert.Equal(which == "Alpha" ? new[] { "submitted", "cleared", "released" } : [], a.ClearanceLog.Select(l => l.Step.Action));
+        Assert.Equal(a.ClearanceLog, b.ClearanceLog);
+        Assert.Equal(a.Drafts.Select(d => JsonSerializer.Serialize(d)), b.Drafts.Select(d => JsonSerializer.Serialize(d)));
     }
 
     private static void AssertSame(object? expected, object? actual, string what)
@@ -124,14 +151,14 @@ public sealed class ExportImportTests(ExchangedRegisters registers)
     {
         string folder = registers.CopyOf(registers.Bravo);
         var cables = await OkAsync("register", "export", "--data", folder, "--format", "cable");
-        Assert.Equal(5, cables.Stdout.Split("\f\n").Length);
+        Assert.Equal(6, cables.Stdout.Split("\f\n").Length);
         Assert.Contains("SUBJECT: Point 1 from Alpha", cables.Stdout, StringComparison.Ordinal);
         Assert.Contains("Nº 3\n", cables.Stdout, StringComparison.Ordinal);
 
         string pages = Path.Combine(registers.NewFolder(), "pages");
         await OkAsync("register", "export", "--data", folder, "--format", "html", "--out", pages);
         var files = Directory.GetFiles(pages, "*.html");
-        Assert.Equal(5, files.Length);
+        Assert.Equal(6, files.Length);
         foreach (string file in files)
         {
             string page = await File.ReadAllTextAsync(file);

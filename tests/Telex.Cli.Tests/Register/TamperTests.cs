@@ -70,17 +70,81 @@ public sealed class TamperTests(ExchangedRegisters registers)
             Assert.True(result.ExitCode == 0, result.ToString());
             using var report = JsonDocument.Parse(result.Stdout);
             Assert.True(report.RootElement.GetProperty("ok").GetBoolean());
-            Assert.Equal(5, report.RootElement.GetProperty("telegrams").GetInt64());
+            Assert.Equal(6, report.RootElement.GetProperty("telegrams").GetInt64());
+            Assert.Equal(3, report.RootElement.GetProperty("issueEvents").GetInt64());
 
-            // 5 telegrams, 3 deliveries at one side or the other, a reading at Alpha, 2 receipts issued at one side
-            // or the other: every one an entry.
-            Assert.True(report.RootElement.GetProperty("entries").GetInt64() >= 9);
+            // 6 telegrams, 4 deliveries at one side or the other, a reading at Alpha, 2 receipts issued at one side
+            // or the other, 3 issue events at each: every one an entry.
+            Assert.True(report.RootElement.GetProperty("entries").GetInt64() >= 12);
             Assert.Equal(2, report.RootElement.GetProperty("checkpoints").GetInt64());
         }
 
+        // At Alpha: 4 telegrams out and their deliveries, 2 in and their receipts, a reading, 3 issue events and the
+        // draft's 3 clearance steps (submitted, cleared, released).
         var human = await _cli.RunAsync("register", "verify", "--data", registers.CopyOf(registers.Alpha));
         Assert.Equal(0, human.ExitCode);
-        Assert.StartsWith("register verified: 11 entries, 5 telegrams", human.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith("register verified: 19 entries, 6 telegrams", human.Stdout, StringComparison.Ordinal);
+        Assert.Contains("3 issue events, 3 clearance steps", human.Stdout, StringComparison.Ordinal);
+    }
+
+    private static string EventOf(string folder, string issueId, long clock) =>
+        Scalar<string>(folder, "SELECT id FROM issue_events WHERE issue_id=$i AND clock=$c", ("$i", issueId), ("$c", clock));
+
+    [Fact]
+    public async Task A_changed_issue_event_is_found_and_the_entry_named()
+    {
+        string folder = registers.CopyOf(registers.Alpha);
+        string referral = EventOf(folder, registers.IssueId, 2);
+        Sql(folder, "UPDATE issue_events SET outcome='Refused outright' WHERE id=$e", ("$e", referral));
+
+        var problem = await FirstProblemAsync(folder);
+        string reference = $"issue/{registers.IssueId}/{referral}";
+        Assert.Equal("changed", problem.GetProperty("problem").GetString());
+        Assert.Equal(reference, problem.GetProperty("reference").GetString());
+        Assert.Equal(PositionOf(folder, reference), problem.GetProperty("position").GetInt64());
+        Assert.Contains(reference, problem.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_deleted_issue_event_is_found_and_the_entry_named()
+    {
+        string folder = registers.CopyOf(registers.Bravo);
+        string agreement = EventOf(folder, registers.IssueId, 3);
+        Sql(folder, "DELETE FROM issue_events WHERE id=$e", ("$e", agreement));
+
+        var problem = await FirstProblemAsync(folder);
+        string reference = $"issue/{registers.IssueId}/{agreement}";
+        Assert.Equal("deleted", problem.GetProperty("problem").GetString());
+        Assert.Equal(reference, problem.GetProperty("reference").GetString());
+        Assert.Equal(PositionOf(folder, reference), problem.GetProperty("position").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_issue_status_changed_directly_in_its_row_is_found_and_the_issue_named()
+    {
+        string folder = registers.CopyOf(registers.Alpha);
+        Sql(folder, "UPDATE issues SET status=4 WHERE id=$i", ("$i", registers.IssueId));
+
+        var problem = await FirstProblemAsync(folder);
+        Assert.Equal("changed", problem.GetProperty("problem").GetString());
+        Assert.Equal($"issue/{registers.IssueId}", problem.GetProperty("reference").GetString());
+        Assert.Equal("its status closed is not what its events imply (agreed)", problem.GetProperty("detail").GetString());
+        string last = $"issue/{registers.IssueId}/{EventOf(folder, registers.IssueId, 3)}";
+        Assert.Equal(PositionOf(folder, last), problem.GetProperty("position").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_changed_clearance_step_is_found_and_the_entry_named()
+    {
+        string folder = registers.CopyOf(registers.Alpha);
+        long seq = Scalar<long>(folder, "SELECT seq FROM clearance_log WHERE draft_id=$d AND action='cleared'", ("$d", registers.DraftId));
+        Sql(folder, "UPDATE clearance_log SET actor='nobody' WHERE seq=$s", ("$s", seq));
+
+        var problem = await FirstProblemAsync(folder);
+        string reference = $"clearance/{registers.DraftId}/{seq}";
+        Assert.Equal("changed", problem.GetProperty("problem").GetString());
+        Assert.Equal(reference, problem.GetProperty("reference").GetString());
+        Assert.Equal(PositionOf(folder, reference), problem.GetProperty("position").GetInt64());
     }
 
     [Fact]

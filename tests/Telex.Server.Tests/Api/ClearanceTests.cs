@@ -93,6 +93,15 @@ public sealed class ClearanceTests
         Assert.Equal(["chief", "releaser"], final.GetProperty("clearances").EnumerateArray().Select(c => c.GetProperty("by").GetString()));
         Assert.Equal("fine by me", final.GetProperty("clearances")[0].GetProperty("reason").GetString());
         Assert.Equal(1, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
+
+        // Every step is an entry of the register's chain, the release right after its telegram; the register verifies.
+        var register = await a.Store.ReadRegisterAsync();
+        Assert.Equal(["clearance", "clearance", "clearance", "telegram.out", "clearance"],
+            register.Entries.Where(e => e.Kind != "delivery").Select(e => e.Kind));
+        Assert.Equal(["submitted", "cleared", "cleared", "released"], register.ClearanceLog.Select(l => l.Step.Action));
+        var report = await a.Agency.VerifyRegisterAsync();
+        Assert.True(report.Ok, string.Join("; ", report.Problems));
+        Assert.Equal(4, report.ClearanceSteps);
     }
 
     [Fact]
@@ -217,5 +226,11 @@ public sealed class ClearanceTests
         Assert.Equal(["submitted drafter", "approved stalin (Partner)", "released admin"], Actions(final));
         var answered = await (await partner.GetAsync("/api/coordination")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(["given", "refused"], answered.EnumerateArray().Select(r => r.GetProperty("state").GetString()));
+
+        // The partner's answers are steps of the drafts, each an entry of the register's chain.
+        var register = await a.Store.ReadRegisterAsync();
+        Assert.Equal(["submitted", "refused-by-partner", "submitted", "approved", "released"], register.ClearanceLog.Select(l => l.Step.Action));
+        Assert.Equal(5, register.Entries.Count(e => e.Kind == "clearance"));
+        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
     }
 }

@@ -1,5 +1,6 @@
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Core.Register;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Federation;
@@ -95,6 +96,16 @@ public sealed class IssueTests
         Assert.Equal(t1.Id, Assert.Single(history.Entries, e => e.Telegram is not null).Telegram!.Id);
         Assert.True(history.Entries[0].Event!.IsOpening);
         Assert.Equal(6, history.Entries.Count);
+
+        // Every event, decided here or received, is an entry of each register's chain, and both registers verify.
+        foreach (var at in new[] { a, b })
+        {
+            var register = await at.Store.ReadRegisterAsync();
+            Assert.Equal(9, register.Entries.Count(e => e.Kind == RegisterKinds.IssueStatus));
+            var report = await at.Agency.VerifyRegisterAsync();
+            Assert.True(report.Ok, string.Join("; ", report.Problems));
+            Assert.Equal(9, report.IssueEvents);
+        }
     }
 
     [Fact]
