@@ -25,8 +25,10 @@ public sealed class IssueTests
     [Fact]
     public async Task Issues_opened_on_both_sides_with_telegrams_and_concurrent_changes_end_with_the_same_history_at_both_ends()
     {
-        await using var a = await TestAgency.StartAsync("Alpha");
-        await using var b = await TestAgency.StartAsync("Bravo");
+        using var gateA = new GatedTransport();
+        using var gateB = new GatedTransport();
+        await using var a = await TestAgency.StartAsync("Alpha", transport: gateA);
+        await using var b = await TestAgency.StartAsync("Bravo", transport: gateB);
         await TestAgency.TieAsync(a, b);
 
         // Either side opens an issue; the other holds it too, opened by the first.
@@ -46,12 +48,17 @@ public sealed class IssueTests
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(t1.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline, "t1 delivered");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(t2.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline, "t2 delivered");
 
-        // Both sides change both issues at the same time, twice over.
+        // Both sides change both issues at the same time, twice over. The first time neither hears of the other's
+        // change before deciding its own (both gates held), so the changes are concurrent for certain.
+        gateA.Close();
+        gateB.Close();
         await Task.WhenAll(
             a.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Deferred, "Premature for now", null, "kovalev"),
             b.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Agreed, "Agreed in principle", null, "zhou"),
             a.Agency.ChangeIssueStatusAsync(aid.Id, IssueStatus.Agreed, "Aid granted", null, "kovalev"),
             b.Agency.ChangeIssueStatusAsync(aid.Id, IssueStatus.Deferred, "Wait for the harvest", null, "zhou"));
+        gateA.Open();
+        gateB.Open();
         await Task.WhenAll(
             a.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Closed, "Closed until ties exist with all twelve", null, "kovalev"),
             b.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Open, "Reopened for the next round", null, "zhou"));

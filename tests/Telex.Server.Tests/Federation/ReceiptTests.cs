@@ -1,39 +1,11 @@
-using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Storage;
-using Telex.Server.Hosting;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Federation;
 
 public sealed class ReceiptTests
 {
-    /// <summary>Posts like the real transport, except while closed: then every send waits at the gate.</summary>
-    private sealed class GatedTransport : ITransport, IDisposable
-    {
-        private readonly HttpTransport _inner = new();
-        private volatile TaskCompletionSource _gate = Opened();
-
-        public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public void Open() => _gate.TrySetResult();
-
-        public async Task<TransportResult> SendAsync(string endpoint, ReadOnlyMemory<byte> packed, CancellationToken ct)
-        {
-            await _gate.Task.WaitAsync(ct);
-            return await _inner.SendAsync(endpoint, packed, ct);
-        }
-
-        public void Dispose() => _inner.Dispose();
-
-        private static TaskCompletionSource Opened()
-        {
-            var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            open.SetResult();
-            return open;
-        }
-    }
-
     [Fact]
     public async Task Telegrams_registered_while_a_receipt_is_on_its_way_are_acknowledged_together_by_one_signed_receipt()
     {
