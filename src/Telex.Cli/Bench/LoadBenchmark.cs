@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 
 using Telex.Cli.Configuration;
+using Telex.Cli.Demo;
 using Telex.Cli.Hosting;
 using Telex.Core.Model;
 using Telex.Storage.Sqlite;
@@ -89,7 +90,7 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
         status("Tying them and verifying the tie…");
         string code = await clientA.InviteAsync(ct).ConfigureAwait(false);
         await clientB.AcceptAsync(code, ct).ConfigureAwait(false);
-        await UntilAsync(async () => await clientA.TieStatusAsync(b.Did, ct).ConfigureAwait(false) == "established"
+        await DemoNetwork.UntilAsync(async () => await clientA.TieStatusAsync(b.Did, ct).ConfigureAwait(false) == "established"
             && await clientB.TieStatusAsync(a.Did, ct).ConfigureAwait(false) == "established", "the tie is established", ct).ConfigureAwait(false);
         await clientA.VerifyAsync(b.Did, ct).ConfigureAwait(false);
         await clientB.VerifyAsync(a.Did, ct).ConfigureAwait(false);
@@ -249,20 +250,6 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
             await store.BulkRegisterAsync(records, ct).ConfigureAwait(false);
             have += n;
             status($"Filling the receiver's register: {have:N0} of {target:N0}");
-        }
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> done, string what, CancellationToken ct)
-    {
-        var until = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
-        while (!await done().ConfigureAwait(false))
-        {
-            if (Stopwatch.GetTimestamp() > until)
-            {
-                throw new CliException(ExitCodes.Unreachable, what + ": not within 60 s");
-            }
-
-            await Task.Delay(20, ct).ConfigureAwait(false);
         }
     }
 

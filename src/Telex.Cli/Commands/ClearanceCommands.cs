@@ -153,30 +153,31 @@ internal static class ClearanceCommands
         return command;
     }
 
-    private static Command Decide(Globals globals, string name, string description, bool give)
+    private static Command Decide(Globals globals, string name, string description, bool give) =>
+        Verdict(globals, name, description, "The draft's id",
+            give ? "A note kept with the clearance" : "Why (required): the drafter sees it", reasonRequired: !give,
+            id => DraftPath(id, name), PrintDraft);
+
+    /// <summary>A command that posts a verdict with an optional or required reason on the item <c>ID</c> and shows the result.</summary>
+    private static Command Verdict(Globals globals, string name, string description, string idDescription, string reasonDescription,
+        bool reasonRequired, Func<Guid, string> path, Action<Terminal, JsonElement> print)
     {
         var client = new ClientOptions();
-        var id = new Argument<Guid>("ID") { Description = "The draft's id" };
-        var reason = new Option<string?>("--reason", "-r")
-        {
-            Description = give ? "A note kept with the clearance" : "Why (required): the drafter sees it",
-            HelpName = "TEXT",
-            Required = !give,
-        };
+        var id = new Argument<Guid>("ID") { Description = idDescription };
+        var reason = new Option<string?>("--reason", "-r") { Description = reasonDescription, HelpName = "TEXT", Required = reasonRequired };
         var command = client.AddTo(new Command(name, description) { id, reason });
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var draft = await api.PostAsync(DraftPath(parse.GetValue(id), name), new JsonObject { ["reason"] = parse.GetValue(reason) }, ct)
-                .ConfigureAwait(false);
+            var result = await api.PostAsync(path(parse.GetValue(id)), new JsonObject { ["reason"] = parse.GetValue(reason) }, ct).ConfigureAwait(false);
             if (terminal.Json)
             {
-                terminal.WriteJson(draft);
+                terminal.WriteJson(result);
             }
             else
             {
-                PrintDraft(terminal, draft);
+                print(terminal, result);
             }
 
             return ExitCodes.Ok;
@@ -354,35 +355,10 @@ internal static class ClearanceCommands
         return command;
     }
 
-    private static Command Answer(Globals globals, string name, string description, bool approve)
-    {
-        var client = new ClientOptions();
-        var id = new Argument<Guid>("ID") { Description = "The request's id" };
-        var reason = new Option<string?>("--reason", "-r")
-        {
-            Description = approve ? "A note sent with the approval" : "Why (required): the requesting agency sees it",
-            HelpName = "TEXT",
-            Required = !approve,
-        };
-        var command = client.AddTo(new Command(name, description) { id, reason });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var answered = await api.PostAsync($"api/coordination/{parse.GetValue(id)}/{name}", new JsonObject { ["reason"] = parse.GetValue(reason) }, ct)
-                .ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(answered);
-            }
-            else
-            {
-                terminal.Fields([("Request", answered.Str("id")), ("From", answered.Str("fromName")), ("Subject", answered.Str("subject")),
-                    ("State", answered.Str("state"))]);
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+    private static Command Answer(Globals globals, string name, string description, bool approve) =>
+        Verdict(globals, name, description, "The request's id",
+            approve ? "A note sent with the approval" : "Why (required): the requesting agency sees it", reasonRequired: !approve,
+            id => $"api/coordination/{id}/{name}",
+            (terminal, answered) => terminal.Fields([("Request", answered.Str("id")), ("From", answered.Str("fromName")),
+                ("Subject", answered.Str("subject")), ("State", answered.Str("state"))]));
 }

@@ -167,7 +167,8 @@ internal sealed class DemoNetwork : IAsyncDisposable
         _agencies.Clear();
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> done, string what, CancellationToken ct)
+    /// <summary>Waits until <paramref name="done"/> holds, backing off to 250 ms between checks, for at most <see cref="Deadline"/>.</summary>
+    internal static async Task UntilAsync(Func<Task<bool>> done, string what, CancellationToken ct)
     {
         var until = DateTime.UtcNow + Deadline;
         var delay = TimeSpan.FromMilliseconds(10);
