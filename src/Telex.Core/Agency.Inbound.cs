@@ -73,7 +73,14 @@ public sealed partial class Agency
             }
 
             var tie = await Store.GetTieAsync(message.From, ct).ConfigureAwait(false);
+            if (message.Type == MessageTypes.Telegram && tie is null or { Status: TieStatus.None })
+            {
+                await HandleRelayedTelegramAsync(message, meta, ct).ConfigureAwait(false);
+                return InboundResult.Accepted;
+            }
+
             bool allowed = tie is not null && (tie.Status == TieStatus.Established
+                || (tie.Status == TieStatus.None && message.Type == MessageTypes.Receipt)
                 || (tie.Status == TieStatus.Invited && message.Type == MessageTypes.TieAccept)
                 || (tie.Status == TieStatus.Suspended && message.Type is MessageTypes.TieStatus or MessageTypes.Receipt));
             if (!allowed)
@@ -122,6 +129,9 @@ public sealed partial class Agency
                 case MessageTypes.ClearanceAnswer:
                     await HandleClearanceAnswerAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
+                case DidCommPacker.ForwardType:
+                    await HandleForwardAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
                 case MessageTypes.ProblemReport:
                     Log.ProblemReported(_logger, tie!.PeerDid, JsonStr(message.Body, "code"), JsonStr(message.Body, "comment"));
                     break;
@@ -138,7 +148,7 @@ public sealed partial class Agency
         }
     }
 
-    private async Task HandleTelegramAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)
+    private async Task HandleTelegramAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct, string? via = null)
     {
         if (!TelegramWire.TryParse(message, tie.Terms, out var t, out var error))
         {
@@ -174,6 +184,7 @@ public sealed partial class Agency
                 ContentHash = contentHash,
                 Plaintext = message.ToUtf8Json(),
                 SignedOriginal = signedOriginal,
+                RelayPath = t.RelayPath,
             };
         }, ct).ConfigureAwait(false);
 
@@ -196,7 +207,7 @@ public sealed partial class Agency
 
         var entry = result.Record;
         QueueReceipt(new PendingReceipt(tie, entry.Receipt is null ? new ReceiptEntry(entry.Id, entry.ContentHash, entry.RegistryNumber, entry.RegisteredAt) : null,
-            entry.Receipt));
+            entry.Receipt) { Via = via });
     }
 
     private byte[] SignReceipt(string peerDid, IEnumerable<ReceiptEntry> entries)

@@ -12,7 +12,11 @@ namespace Telex.Core;
 internal readonly record struct ReceiptEntry(Guid Id, string Hash, long RegistryNumber, DateTimeOffset At);
 
 /// <summary>A receipt to send: new entries to sign, or the receipt kept for a telegram that arrived again.</summary>
-internal sealed record PendingReceipt(Tie Tie, ReceiptEntry? Entry, byte[]? Stored);
+internal sealed record PendingReceipt(Tie Tie, ReceiptEntry? Entry, byte[]? Stored)
+{
+    /// <summary>The relay the telegram came through, which the receipt goes back through; null when direct.</summary>
+    public string? Via { get; init; }
+}
 
 public sealed partial class Agency
 {
@@ -33,6 +37,7 @@ public sealed partial class Agency
     public async Task RunAsync(CancellationToken ct)
     {
         await Store.ReleaseClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
+        await Store.ReleaseRelayClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
         var receiptLoop = Task.Run(() => SendReceiptsAsync(ct), CancellationToken.None);
         var nextGapCheck = Now + Options.GapGrace;
         var nextCheckpoint = Now + Options.CheckpointInterval;
@@ -57,6 +62,11 @@ public sealed partial class Agency
                 {
                     await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = ct },
                         (item, c) => new ValueTask(DeliverAsync(item, c))).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (await DispatchRelaysAsync(ct).ConfigureAwait(false))
+                {
                     continue;
                 }
 
@@ -99,6 +109,13 @@ public sealed partial class Agency
 
         var tie = await Store.GetTieAsync(item.PeerDid, ct).ConfigureAwait(false);
         var maxInterval = tie?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
+        if (item.Kind == OutboxKind.Telegram && tie is null or { Status: TieStatus.None }
+            && await Store.GetTelegramAsync(item.TelegramId!.Value, Direction.Outbound, ct).ConfigureAwait(false) is { RelayPath.Count: > 0 } relayed)
+        {
+            await DeliverRelayedAsync(item, relayed, ct).ConfigureAwait(false);
+            return;
+        }
+
         if (item.Kind == OutboxKind.Telegram && tie is not { Status: TieStatus.Established })
         {
             await Store.CompleteAttemptAsync(item, accepted: false, now + Backoff(item.Attempts, maxInterval), ct).ConfigureAwait(false);
@@ -175,13 +192,14 @@ public sealed partial class Agency
                     pending.Add(r);
                 }
 
-                var sends = new List<(Tie Tie, byte[]? Stored, List<ReceiptEntry>? Entries)>();
-                foreach (var group in pending.GroupBy(r => r.Tie.PeerDid, StringComparer.Ordinal))
+                var sends = new List<(Tie Tie, string? Via, byte[]? Stored, List<ReceiptEntry>? Entries)>();
+                foreach (var group in pending.GroupBy(r => (r.Tie.PeerDid, r.Via)))
                 {
                     var tie = group.Last().Tie;
-                    sends.AddRange(group.Where(r => r.Stored is not null).Select(r => (tie, r.Stored, (List<ReceiptEntry>?)null)));
+                    string? via = group.Key.Via;
+                    sends.AddRange(group.Where(r => r.Stored is not null).Select(r => (tie, via, r.Stored, (List<ReceiptEntry>?)null)));
                     sends.AddRange(group.Where(r => r.Entry is not null).Select(r => r.Entry!.Value).Chunk(MaxReceiptEntries)
-                        .Select(chunk => (tie, (byte[]?)null, (List<ReceiptEntry>?)[.. chunk])));
+                        .Select(chunk => (tie, via, (byte[]?)null, (List<ReceiptEntry>?)[.. chunk])));
                 }
 
                 // The first send has the slot already; each further one waits for its own.
@@ -192,12 +210,12 @@ public sealed partial class Agency
                         await slots.WaitAsync(ct).ConfigureAwait(false);
                     }
 
-                    var (tie, stored, entries) = sends[i];
+                    var (tie, via, stored, entries) = sends[i];
                     _ = Task.Run(async () =>
                     {
                         try
                         {
-                            await SendReceiptAsync(tie, stored, entries, ct).ConfigureAwait(false);
+                            await SendReceiptAsync(tie, via, stored, entries, ct).ConfigureAwait(false);
                         }
                         finally
                         {
@@ -223,8 +241,9 @@ public sealed partial class Agency
         }
     }
 
-    private async Task SendReceiptAsync(Tie tie, byte[]? stored, List<ReceiptEntry>? entries, CancellationToken ct)
+    private async Task SendReceiptAsync(Tie tie, string? via, byte[]? stored, List<ReceiptEntry>? entries, CancellationToken ct)
     {
+        string endpoint = tie.PeerEndpoint;
         try
         {
             byte[] receipt = stored ?? SignReceipt(tie.PeerDid, entries!);
@@ -236,16 +255,32 @@ public sealed partial class Agency
                 await Store.AttachReceiptAsync(entries.Select(e => e.Id).ToList(), receipt, ct).ConfigureAwait(false);
             }
 
-            byte[] packed = Packer.PackEncryptedPayload(receipt, tie.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
-            var result = await _transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
+            byte[] packed;
+            if (via is null)
+            {
+                packed = Packer.PackEncryptedPayload(receipt, tie.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
+            }
+            else if (await Store.GetTieAsync(via, ct).ConfigureAwait(false) is { Status: TieStatus.Established } relay)
+            {
+                // A relayed telegram's receipt goes back the way it came.
+                endpoint = relay.PeerEndpoint;
+                packed = PackForRelay(receipt, tie.PeerDid, relay.PeerDid);
+            }
+            else
+            {
+                Log.DeliveryNotAccepted(_logger, via, 0, "no established tie with the relay to send the receipt back through");
+                return;
+            }
+
+            var result = await _transport.SendAsync(endpoint, packed, ct).ConfigureAwait(false);
             if (!result.Accepted)
             {
-                Log.DeliveryNotAccepted(_logger, tie.PeerEndpoint, result.Status, result.Detail);
+                Log.DeliveryNotAccepted(_logger, endpoint, result.Status, result.Detail);
             }
         }
         catch (DidCommException e)
         {
-            Log.DeliveryNotAccepted(_logger, tie.PeerEndpoint, 0, e.Message);
+            Log.DeliveryNotAccepted(_logger, endpoint, 0, e.Message);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -16,7 +16,12 @@ public sealed partial class Agency
     {
         ArgumentNullException.ThrowIfNull(draft);
         var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
-        if (tie is not { Status: TieStatus.Established })
+        IReadOnlyList<string> relayPath = [];
+        if (draft.Via is not null || tie is null or { Status: TieStatus.None })
+        {
+            (tie, relayPath) = await ChooseRelayAsync(draft, tie, ct).ConfigureAwait(false);
+        }
+        else if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
         }
@@ -31,7 +36,7 @@ public sealed partial class Agency
         }
 
         var id = Guid.NewGuid();
-        var record = await Store.ReleaseAsync(tie.PeerDid, serial => BuildRelease(id, draft, tie, serial, releasingOfficer), ct).ConfigureAwait(false);
+        var record = await Store.ReleaseAsync(tie.PeerDid, serial => BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), ct).ConfigureAwait(false);
         Wake();
         Publish("telegram.queued", tie.PeerDid, id);
         return record;
@@ -50,11 +55,12 @@ public sealed partial class Agency
     }
 
     /// <summary>The register entry and outbox item of a telegram released with <paramref name="serial"/>.</summary>
-    private (TelegramRecord Record, OutboxItem Outbox) BuildRelease(Guid id, TelegramDraft draft, Tie tie, long serial, string releasingOfficer)
+    private (TelegramRecord Record, OutboxItem Outbox) BuildRelease(Guid id, TelegramDraft draft, Tie tie, long serial, string releasingOfficer,
+        IReadOnlyList<string>? relayPath = null)
     {
         var now = Now;
         var expiresAt = now + tie.Terms.Expiry;
-        var message = TelegramWire.ToMessage(id, Identity.Did, Identity.Name, draft, serial, now, now, releasingOfficer, expiresAt);
+        var message = TelegramWire.ToMessage(id, Identity.Did, Identity.Name, draft, serial, now, now, releasingOfficer, expiresAt, relayPath);
         byte[] plaintext = message.ToUtf8Json();
         byte[] signed = Packer.PackSigned(message, Identity.Did).Packed;
         var entry = new TelegramRecord
@@ -82,6 +88,7 @@ public sealed partial class Agency
             ContentHash = Convert.ToHexStringLower(SHA256.HashData(signed)),
             Plaintext = plaintext,
             SignedOriginal = signed,
+            RelayPath = relayPath ?? [],
         };
         var outbox = new OutboxItem
         {

@@ -277,6 +277,7 @@ public sealed partial class Agency
         ["expiry_seconds"] = (long)t.Expiry.TotalSeconds,
         ["max_retry_interval_ms"] = (long)t.MaxRetryInterval.TotalMilliseconds,
         ["read_receipts"] = t.ReadReceipts,
+        ["relays"] = t.Relays,
     };
 
     private static TieTerms? ParseTerms(JsonElement e)
@@ -291,6 +292,9 @@ public sealed partial class Agency
                 Expiry = TimeSpan.FromSeconds(e.GetProperty("expiry_seconds").GetInt64()),
                 MaxRetryInterval = TimeSpan.FromMilliseconds(e.GetProperty("max_retry_interval_ms").GetInt64()),
                 ReadReceipts = e.GetProperty("read_receipts").GetBoolean(),
+
+                // Absent in terms from agencies that predate relays: off.
+                Relays = e.TryGetProperty("relays", out var relays) && relays.GetBoolean(),
             };
             return terms.Validate() is null ? terms : null;
         }

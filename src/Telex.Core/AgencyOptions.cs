@@ -49,6 +49,13 @@ public sealed record AgencyOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long this agency, acting as a relay, keeps an envelope its next hop has not accepted before dropping it
+    /// (counted and logged, without content). Default 3 days, the default expiry of a telegram: the sender has given
+    /// up by then and a relay must not hold others' traffic longer than forwarding needs.
+    /// </summary>
+    public TimeSpan RelayRetention { get; init; } = TimeSpan.FromDays(3);
+
     /// <summary>How long a new invitation is valid. Default 24 hours.</summary>
     public TimeSpan InvitationValidity { get; init; } = TimeSpan.FromHours(24);
 

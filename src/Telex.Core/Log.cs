@@ -46,4 +46,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1033, Level = LogLevel.Debug, Message = "Stored {Counterpart}'s register checkpoint over {Count} entries")]
     public static partial void CheckpointReceived(ILogger logger, string counterpart, long count);
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Relay {RelayId}: holding an envelope of {Bytes} bytes from {From} for {Next}")]
+    public static partial void RelayAccepted(ILogger logger, Guid relayId, string from, string next, int bytes);
+
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Refused to relay from {From} to {Next}: the relay policy does not permit the pair")]
+    public static partial void RelayRefused(ILogger logger, string from, string next);
+
+    [LoggerMessage(EventId = 1042, Level = LogLevel.Information, Message = "Relay {RelayId}: accepted by {Next}; envelope removed")]
+    public static partial void RelayPassedOn(ILogger logger, Guid relayId, string next);
+
+    [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "Dropped {Count} relayed envelopes held past the relay retention")]
+    public static partial void RelaysExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1044, Level = LogLevel.Information, Message = "Refused a relayed telegram from {From}: {Reason}")]
+    public static partial void RelayedTelegramRefused(ILogger logger, string from, string reason);
 }

@@ -14,10 +14,13 @@ public sealed partial class SqliteStore
     private const string ColumnList = """
         id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at, subject, body,
         precedence, issue_id, on_behalf_of, drafter, releasing_officer, sender_name, attendees, refs, attachments,
-        content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at
+        content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at, relay_path
         """;
 
     private const string TelegramColumns = "SELECT " + ColumnList + " FROM telegrams";
+
+    /// <summary>The columns before the relay migration added <c>relay_path</c>: read while older migrations run.</summary>
+    private static readonly string LegacyTelegramColumns = TelegramColumns.Replace(", relay_path", "", StringComparison.Ordinal);
 
     /// <summary>
     /// A full-text search walks the index newest first and joins each hit to its entry, so the first page of a common
@@ -105,9 +108,9 @@ public sealed partial class SqliteStore
         using var cmd = Command(c, tx, """
             INSERT INTO telegrams(id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at,
                 subject, body, precedence, issue_id, on_behalf_of, drafter, releasing_officer, sender_name, attendees, refs, attachments,
-                content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at)
+                content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at, relay_path)
             VALUES($id, $dir, $cp, $serial, $reg, $status, $created, $released, $registered, $subject, $body, $prec, $issue, $obo,
-                $drafter, $ro, $sn, $att, $refs, $atts, $hash, $plain, $signed, $receipt, $delivered, $peerreg, $fail, $read)
+                $drafter, $ro, $sn, $att, $refs, $atts, $hash, $plain, $signed, $receipt, $delivered, $peerreg, $fail, $read, $relay)
             """,
             ("$id", t.Id.ToString()), ("$dir", (int)t.Direction), ("$cp", t.Counterpart), ("$serial", t.Serial), ("$reg", registryNumber),
             ("$status", (int)t.Status), ("$created", t.CreatedAt.ToUnixTimeMilliseconds()), ("$released", t.ReleasedAt.ToUnixTimeMilliseconds()),
@@ -116,7 +119,8 @@ public sealed partial class SqliteStore
             ("$att", JsonSerializer.Serialize(t.Attendees)), ("$refs", JsonSerializer.Serialize(t.References)),
             ("$atts", JsonSerializer.Serialize(t.Attachments)), ("$hash", t.ContentHash), ("$plain", t.Plaintext), ("$signed", t.SignedOriginal),
             ("$receipt", t.Receipt), ("$delivered", t.DeliveredAt?.ToUnixTimeMilliseconds()), ("$peerreg", t.PeerRegistryNumber),
-            ("$fail", t.FailureReason), ("$read", t.ReadAt?.ToUnixTimeMilliseconds()));
+            ("$fail", t.FailureReason), ("$read", t.ReadAt?.ToUnixTimeMilliseconds()),
+            ("$relay", t.RelayPath.Count == 0 ? null : JsonSerializer.Serialize(t.RelayPath)));
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -158,6 +162,7 @@ public sealed partial class SqliteStore
         PeerRegistryNumber = r.IsDBNull(25) ? null : r.GetInt64(25),
         FailureReason = Str(r, 26),
         ReadAt = r.IsDBNull(27) ? null : Ms(r.GetInt64(27)),
+        RelayPath = r.FieldCount > 28 && !r.IsDBNull(28) ? JsonSerializer.Deserialize<string[]>(r.GetString(28)) ?? [] : [],
     };
 
     private static DateTimeOffset Ms(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

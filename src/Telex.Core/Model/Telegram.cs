@@ -39,6 +39,12 @@ public sealed record TelegramDraft
 
     /// <summary>Attachments.</summary>
     public IReadOnlyList<TelegramAttachment> Attachments { get; init; } = [];
+
+    /// <summary>
+    /// The relaying agency (DID or name of an established tie whose terms permit relays), or null: sent directly when
+    /// a tie with the recipient is established, otherwise through a relay chosen from the directory.
+    /// </summary>
+    public string? Via { get; init; }
 }
 
 /// <summary>A telegram as filed in the register, inbound or outbound.</summary>
@@ -127,6 +133,9 @@ public sealed record TelegramRecord
 
     /// <summary>When an officer of this agency first opened it (inbound).</summary>
     public DateTimeOffset? ReadAt { get; init; }
+
+    /// <summary>The DIDs of the agencies it was relayed through, first hop first, as the sender signed them; empty when sent directly.</summary>
+    public IReadOnlyList<string> RelayPath { get; init; } = [];
 }
 
 /// <summary>What the register keeps of an attachment besides its content.</summary>

@@ -27,6 +27,13 @@ public sealed record TieTerms
     /// <summary>Whether read receipts are sent when an officer first opens a telegram. Default off.</summary>
     public bool ReadReceipts { get; init; }
 
+    /// <summary>
+    /// Whether telegrams may be relayed over this tie: this agency sends through the counterpart to agencies it has no
+    /// tie with, and accepts telegrams from untied agencies whose signed relay path ends at the counterpart. Default
+    /// off: a relay is a trust decision both sides make. Terms stored before this term existed load with it off.
+    /// </summary>
+    public bool Relays { get; init; }
+
     /// <summary>Checks that every term is within sane bounds; returns the reason otherwise.</summary>
     public string? Validate()
     {

@@ -15,9 +15,13 @@ public static class TelegramWire
     /// <summary>Longest subject accepted, in characters.</summary>
     public const int MaxSubjectLength = 1000;
 
+    /// <summary>Most relays named on one telegram's path. Telex relays through one agency; a few more are accepted on arrival.</summary>
+    public const int MaxRelayHops = 4;
+
     /// <summary>Builds the plaintext message of a released telegram.</summary>
     public static Message ToMessage(Guid id, string fromDid, string senderName, TelegramDraft draft, long serial,
-        DateTimeOffset createdAt, DateTimeOffset releasedAt, string? releasingOfficer, DateTimeOffset expiresAt)
+        DateTimeOffset createdAt, DateTimeOffset releasedAt, string? releasingOfficer, DateTimeOffset expiresAt,
+        IReadOnlyList<string>? relayPath = null)
     {
         ArgumentNullException.ThrowIfNull(draft);
         var body = new JsonObject
@@ -60,6 +64,12 @@ public static class TelegramWire
             body["references"] = new JsonArray(draft.References.Select(r => (JsonNode?)r.ToString()).ToArray());
         }
 
+        // Only a relayed telegram names its path, so a direct one is the same message as before relays existed.
+        if (relayPath is { Count: > 0 })
+        {
+            body["relay_path"] = new JsonArray(relayPath.Select(r => (JsonNode?)r).ToArray());
+        }
+
         return new Message
         {
             Id = id.ToString(),
@@ -99,7 +109,11 @@ public static class TelegramWire
         IReadOnlyList<Guid> References,
         IReadOnlyList<AttachmentInfo> Attachments,
         DateTimeOffset CreatedAt,
-        DateTimeOffset ReleasedAt);
+        DateTimeOffset ReleasedAt)
+    {
+        /// <summary>The DIDs of the relays the sender sent it through, first hop first; empty when sent directly.</summary>
+        public IReadOnlyList<string> RelayPath { get; init; } = [];
+    }
 
     /// <summary>Validates a telegram message against the tie's terms; false with a reason when invalid.</summary>
     public static bool TryParse(Message message, TieTerms terms, out Parsed telegram, out string error)
@@ -158,6 +172,13 @@ public static class TelegramWire
             references.Add(g);
         }
 
+        if (!TryStrings(b, "relay_path", out var relayPath) || relayPath.Count > MaxRelayHops
+            || relayPath.Any(r => !r.StartsWith("did:", StringComparison.Ordinal) || r.Length > 8192))
+        {
+            error = $"relay_path must list at most {MaxRelayHops} DIDs";
+            return false;
+        }
+
         var attachments = new List<AttachmentInfo>();
         foreach (var a in message.Attachments ?? [])
         {
@@ -210,7 +231,10 @@ public static class TelegramWire
             references,
             attachments,
             DateTimeOffset.FromUnixTimeSeconds(message.CreatedTime ?? releasedMs / 1000),
-            DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(releasedMs, 0, 253_402_300_799_000)));
+            DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(releasedMs, 0, 253_402_300_799_000)))
+        {
+            RelayPath = relayPath,
+        };
         error = "";
         return true;
     }

@@ -209,10 +209,17 @@ public static class RegisterChain
                 .Field("attachment.sha256", a.Sha256);
         }
 
-        return w.Field("content_hash", t.ContentHash)
+        w.Field("content_hash", t.ContentHash)
             .Digest("plaintext", t.Plaintext)
-            .Digest("signed_original", t.SignedOriginal)
-            .ToArray();
+            .Digest("signed_original", t.SignedOriginal);
+
+        // Only relayed telegrams carry a path, so the entries of every telegram filed before relays keep their content.
+        if (t.RelayPath.Count > 0)
+        {
+            w.List("relay_hop", t.RelayPath);
+        }
+
+        return w.ToArray();
     }
 
     /// <summary>What a delivery entry records.</summary>

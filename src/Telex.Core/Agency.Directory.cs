@@ -1,0 +1,237 @@
+using Telex.Core.Model;
+
+namespace Telex.Core;
+
+public sealed partial class Agency
+{
+    /// <summary>Longest counterpart name accepted. Default 200 characters, as for a tie's name.</summary>
+    public const int MaxCounterpartNameLength = 200;
+
+    /// <summary>Longest dossier note accepted, in characters: notes, not documents.</summary>
+    public const int MaxDossierNoteLength = 10_000;
+
+    /// <summary>Most agencies a counterpart is recorded as tied with.</summary>
+    public const int MaxKnownTies = 64;
+
+    /// <summary>
+    /// Every counterpart this agency knows of: each directory entry, merged by DID with its tie, and every tie without an
+    /// entry. Ties with status none (kept only to count the serials of relayed telegrams) appear through their entry.
+    /// </summary>
+    public async Task<IReadOnlyList<Counterpart>> ListDirectoryAsync(CancellationToken ct = default)
+    {
+        var entries = await Store.ListDirectoryAsync(ct).ConfigureAwait(false);
+        var ties = (await Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, StringComparer.Ordinal);
+        var list = new List<Counterpart>();
+        foreach (var entry in entries)
+        {
+            var tie = entry.Did is { } did ? ties.GetValueOrDefault(did) : null;
+            if (tie is not null)
+            {
+                ties.Remove(tie.PeerDid);
+            }
+
+            list.Add(Merge(entry, tie));
+        }
+
+        list.AddRange(ties.Values.Where(t => t.Status != TieStatus.None).Select(t => Merge(null, t)));
+        return list.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>A counterpart by DID or name (its directory entry's, else its tie's). Throws NotFound when unknown.</summary>
+    public async Task<Counterpart> GetCounterpartAsync(string didOrName, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(didOrName))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "name a counterpart by DID or name");
+        }
+
+        var entry = await Store.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false);
+        var tie = entry?.Did is { } did ? await Store.GetTieAsync(did, ct).ConfigureAwait(false) : null;
+        if (entry is null)
+        {
+            tie = await FindTieAsync(didOrName, ct).ConfigureAwait(false);
+            if (tie is { Status: TieStatus.None })
+            {
+                tie = null;
+            }
+        }
+
+        return entry is null && tie is null
+            ? throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory")
+            : Merge(entry, tie);
+    }
+
+    /// <summary>
+    /// Adds a counterpart to the directory: a name, and what is known of it — DID, endpoint (taken from the DID when not
+    /// given), the agencies it is known to be tied with (DIDs or names of known counterparts). Throws for bad input or
+    /// a name or DID the directory holds already; nothing is written then.
+    /// </summary>
+    public async Task<Counterpart> AddToDirectoryAsync(string name, string? did, string? endpoint, IReadOnlyList<string>? knownTies,
+        CancellationToken ct = default)
+    {
+        name = (name ?? "").Trim();
+        if (name.Length == 0 || name.Length > MaxCounterpartNameLength || name.Any(char.IsControl))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"a counterpart needs a name of 1 to {MaxCounterpartNameLength} characters without control characters");
+        }
+
+        if (did is not null)
+        {
+            if (!IsPeerDid(did) || !Dids.TryResolve(did, out var doc))
+            {
+                throw new TelexException(TelexErrorKind.Invalid, "the DID must be a valid did:peer:2 DID");
+            }
+
+            if (did == Identity.Did)
+            {
+                throw new TelexException(TelexErrorKind.Invalid, "this agency is not its own counterpart");
+            }
+
+            endpoint ??= doc.Services.Count > 0 ? doc.Services[0].Uri : null;
+        }
+
+        if (endpoint is not null && (endpoint.Length > 2048 || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "the endpoint must be an absolute http or https URL");
+        }
+
+        var known = new List<string>();
+        foreach (string k in knownTies ?? [])
+        {
+            if (known.Count >= MaxKnownTies)
+            {
+                throw new TelexException(TelexErrorKind.Invalid, $"at most {MaxKnownTies} known ties");
+            }
+
+            string resolved = k == Identity.Did || string.Equals(k, Identity.Name, StringComparison.OrdinalIgnoreCase)
+                ? Identity.Did
+                : await ResolveCounterpartDidAsync(k, ct).ConfigureAwait(false);
+            if (resolved == did)
+            {
+                throw new TelexException(TelexErrorKind.Invalid, "a counterpart is not tied with itself");
+            }
+
+            if (!known.Contains(resolved))
+            {
+                known.Add(resolved);
+            }
+        }
+
+        var entry = new DirectoryEntry { Id = Guid.NewGuid(), Name = name, Did = did, Endpoint = endpoint, KnownTies = known, AddedAt = Now };
+        if (!await Store.AddDirectoryEntryAsync(entry, ct).ConfigureAwait(false))
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "the directory holds a counterpart with this name or DID already");
+        }
+
+        Publish("directory.changed", did);
+        return await GetCounterpartAsync(did ?? name, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a note, by <paramref name="officer"/>, to a counterpart's dossier.</summary>
+    public async Task<Counterpart> AddDossierNoteAsync(string didOrName, string officer, string text, CancellationToken ct = default)
+    {
+        text = (text ?? "").Trim();
+        if (text.Length == 0 || text.Length > MaxDossierNoteLength)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"a note needs 1 to {MaxDossierNoteLength} characters");
+        }
+
+        var entry = await EntryForAsync(didOrName, ct).ConfigureAwait(false);
+        if (!await Store.AddDossierNoteAsync(entry.Id, new DossierNote(Now, officer, text), ct).ConfigureAwait(false))
+        {
+            throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
+        }
+
+        return await GetCounterpartAsync(entry.Did ?? entry.Name, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that an officer reviewed a counterpart's dossier now.</summary>
+    public async Task<Counterpart> ReviewDossierAsync(string didOrName, CancellationToken ct = default)
+    {
+        var entry = await EntryForAsync(didOrName, ct).ConfigureAwait(false);
+        if (!await Store.MarkReviewedAsync(entry.Id, Now, ct).ConfigureAwait(false))
+        {
+            throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
+        }
+
+        return await GetCounterpartAsync(entry.Did ?? entry.Name, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes an untied counterpart and its dossier from the directory. A tied counterpart stays (its tie is part of the
+    /// directory): throws Conflict.
+    /// </summary>
+    public async Task RemoveFromDirectoryAsync(string didOrName, CancellationToken ct = default)
+    {
+        var counterpart = await GetCounterpartAsync(didOrName, ct).ConfigureAwait(false);
+        if (counterpart.TieStatus != TieStatus.None)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"{counterpart.Name} has a tie ({counterpart.TieStatus.ToString().ToLowerInvariant()}); the directory keeps every tied counterpart");
+        }
+
+        if (counterpart.Entry is null || !await Store.RemoveDirectoryEntryAsync(counterpart.Entry.Id, ct).ConfigureAwait(false))
+        {
+            throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
+        }
+
+        Publish("directory.changed", counterpart.Did);
+    }
+
+    /// <summary>The directory entry of a counterpart, created from its tie for a tied counterpart without one.</summary>
+    private async Task<DirectoryEntry> EntryForAsync(string didOrName, CancellationToken ct)
+    {
+        var counterpart = await GetCounterpartAsync(didOrName, ct).ConfigureAwait(false);
+        if (counterpart.Entry is { } entry)
+        {
+            return entry;
+        }
+
+        var tie = counterpart.Tie!;
+        var created = new DirectoryEntry { Id = Guid.NewGuid(), Name = tie.PeerName, Did = tie.PeerDid, Endpoint = tie.PeerEndpoint, AddedAt = Now };
+        if (!await Store.AddDirectoryEntryAsync(created, ct).ConfigureAwait(false)
+            && !await Store.AddDirectoryEntryAsync(created with { Name = DisambiguatedName(tie.PeerName, tie.PeerDid) }, ct).ConfigureAwait(false))
+        {
+            throw new TelexException(TelexErrorKind.Conflict, $"the directory holds another counterpart named {tie.PeerName}");
+        }
+
+        return await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
+    }
+
+    /// <summary>Enters a sender first heard of through a relay, recording the relay as an agency it is tied with.</summary>
+    private async Task RecordFirstContactAsync(string did, string name, string relayDid, CancellationToken ct)
+    {
+        var entry = await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false);
+        if (entry is not null && entry.Did == did)
+        {
+            if (!entry.KnownTies.Contains(relayDid))
+            {
+                await Store.UpdateDirectoryEntryAsync(entry with { KnownTies = [.. entry.KnownTies, relayDid] }, ct).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        string? endpoint = Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : null;
+        var created = new DirectoryEntry { Id = Guid.NewGuid(), Name = name, Did = did, Endpoint = endpoint, KnownTies = [relayDid], AddedAt = Now };
+        if (await Store.AddDirectoryEntryAsync(created, ct).ConfigureAwait(false)
+            || await Store.AddDirectoryEntryAsync(created with { Name = DisambiguatedName(name, did) }, ct).ConfigureAwait(false))
+        {
+            Publish("directory.changed", did);
+        }
+    }
+
+    private static string DisambiguatedName(string name, string did) => $"{name} ({did[^Math.Min(8, did.Length)..]})";
+
+    private static Counterpart Merge(DirectoryEntry? entry, Tie? tie) => new()
+    {
+        Name = entry?.Name ?? tie!.PeerName,
+        Did = entry?.Did ?? tie?.PeerDid,
+        Endpoint = entry?.Endpoint ?? (string.IsNullOrEmpty(tie?.PeerEndpoint) ? null : tie.PeerEndpoint),
+        TieStatus = tie?.Status ?? TieStatus.None,
+        Tie = tie,
+        Entry = entry,
+    };
+}

@@ -1,0 +1,63 @@
+namespace Telex.Core.Model;
+
+/// <summary>
+/// A relayed envelope held by this agency acting as a relay: only the ciphertext for the next hop, who sent it and
+/// where it goes. Never anything of its content.
+/// </summary>
+public sealed record RelayItem
+{
+    /// <summary>The item's id.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The DID of the agency that asked for the relay (signer of the forward).</summary>
+    public required string FromDid { get; init; }
+
+    /// <summary>The DID of the next hop.</summary>
+    public required string NextDid { get; init; }
+
+    /// <summary>The next hop's federation endpoint.</summary>
+    public required string Endpoint { get; init; }
+
+    /// <summary>The encrypted message to pass on, exactly as carried.</summary>
+    public required byte[] Envelope { get; init; }
+
+    /// <summary>When it was accepted.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>When the next attempt is due.</summary>
+    public required DateTimeOffset DueAt { get; init; }
+
+    /// <summary>When it is dropped if still not accepted by the next hop (bounded retention).</summary>
+    public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>Attempts made so far.</summary>
+    public int Attempts { get; init; }
+}
+
+/// <summary>
+/// For which pairs of counterparts this agency relays. Default: nobody (never an open relay). Pairs are unordered and
+/// named by DID.
+/// </summary>
+public sealed record RelayPolicy
+{
+    /// <summary>The policy of a new agency: relay for nobody.</summary>
+    public static RelayPolicy Nobody { get; } = new();
+
+    /// <summary>Relay between any two counterparts that both hold an established tie with this agency. Default off.</summary>
+    public bool TiedPairs { get; init; }
+
+    /// <summary>Pairs of counterpart DIDs relayed for, each pair in ordinal order.</summary>
+    public IReadOnlyList<RelayPair> Pairs { get; init; } = [];
+
+    /// <summary>Whether the explicit pairs name the unordered pair (<paramref name="a"/>, <paramref name="b"/>).</summary>
+    public bool Names(string a, string b) => Pairs.Contains(RelayPair.Of(a, b));
+}
+
+/// <summary>An unordered pair of counterparts, kept in ordinal order.</summary>
+/// <param name="First">The DID that sorts first.</param>
+/// <param name="Second">The other DID.</param>
+public sealed record RelayPair(string First, string Second)
+{
+    /// <summary>The pair of <paramref name="a"/> and <paramref name="b"/> in either order.</summary>
+    public static RelayPair Of(string a, string b) => string.CompareOrdinal(a, b) <= 0 ? new(a, b) : new(b, a);
+}
