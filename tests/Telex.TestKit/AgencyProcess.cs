@@ -15,6 +15,7 @@ public sealed class AgencyProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly string[] _settings;
+    private readonly System.Text.StringBuilder _output = new();
     private Process? _process;
 
     private AgencyProcess(string directory, int port, string[] settings)
@@ -32,6 +33,21 @@ public sealed class AgencyProcess : IAsyncDisposable
 
     /// <summary>The agency's DID, read from its key file.</summary>
     public string Did { get; private set; } = "";
+
+    /// <summary>Further arguments for <c>telex serve</c> (e.g. <c>--log-level Trace</c>).</summary>
+    public IReadOnlyList<string> ServeArguments { get; set; } = [];
+
+    /// <summary>Everything the process wrote to stdout and stderr (its logs), over all its runs.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
 
     /// <summary>How many times it was killed.</summary>
     public int Kills { get; private set; }
@@ -90,6 +106,8 @@ public sealed class AgencyProcess : IAsyncDisposable
             args.Add(s);
         }
 
+        args.AddRange(ServeArguments);
+
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args)
         {
@@ -97,8 +115,8 @@ public sealed class AgencyProcess : IAsyncDisposable
         }
 
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start telex serve");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => Capture(e.Data);
+        _process.ErrorDataReceived += (_, e) => Capture(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await Eventually.UntilAsync(async () =>
@@ -118,6 +136,19 @@ public sealed class AgencyProcess : IAsyncDisposable
                 return false;
             }
         }, ok => ok, TimeSpan.FromSeconds(60), $"telex serve on port {Port} answers /health").ConfigureAwait(false);
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
     }
 
     /// <summary>Kills the process with SIGKILL: no shutdown, no flushing.</summary>

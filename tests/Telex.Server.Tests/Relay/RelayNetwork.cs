@@ -1,0 +1,42 @@
+using Telex.Core.Model;
+using Telex.TestKit;
+
+namespace Telex.Server.Tests.Relay;
+
+/// <summary>Helpers to set up a relay between in-process agencies the way officers would.</summary>
+internal static class RelayNetwork
+{
+    public static TelegramDraft Draft(string to, string subject, string body, string? via = null) => new()
+    {
+        To = to,
+        Subject = subject,
+        Body = body,
+        Via = via,
+    };
+
+    /// <summary><paramref name="proposer"/> proposes terms permitting relays (or not); the counterpart signs them.</summary>
+    public static async Task SetRelayTermsAsync(TestAgency proposer, TestAgency signer, bool relays = true)
+    {
+        var tie = await proposer.Store.GetTieAsync(signer.Did);
+        await proposer.Agency.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = relays });
+        await Eventually.UntilAsync(() => signer.Store.GetTieAsync(proposer.Did), t => t?.ProposedTerms is not null,
+            TimeSpan.FromSeconds(30), $"{signer.Identity.Name} holds the proposed terms");
+        await signer.Agency.SignProposedTermsAsync(proposer.Did);
+        await Eventually.UntilAsync(() => proposer.Store.GetTieAsync(signer.Did), t => t?.Terms.Relays == relays && t.ProposedTerms is null,
+            TimeSpan.FromSeconds(30), $"{proposer.Identity.Name} holds the signed terms");
+    }
+
+    /// <summary>A and B each tied with R, both ties permitting relays; B entered in A's directory as tied with R.</summary>
+    public static async Task ConnectAsync(TestAgency a, TestAgency r, TestAgency b, bool bPermitsRelays = true)
+    {
+        await TestAgency.TieAsync(r, a);
+        await TestAgency.TieAsync(r, b);
+        await SetRelayTermsAsync(a, r);
+        if (bPermitsRelays)
+        {
+            await SetRelayTermsAsync(b, r);
+        }
+
+        await a.Agency.AddToDirectoryAsync("Bravo", b.Did, null, [r.Did]);
+    }
+}
