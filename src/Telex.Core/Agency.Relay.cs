@@ -16,8 +16,6 @@ public sealed partial class Agency
     /// <summary>The DIDComm problem code a relay answers for a pair its policy does not permit.</summary>
     public const string RelayRefusedCode = "e.p.relay.refused";
 
-    private static readonly JsonSerializerOptions PolicyJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>
     /// Chooses how a telegram to an agency without an established tie travels: through <see cref="TelegramDraft.Via"/>
     /// when given, otherwise through an established tie whose terms permit relays and that the directory knows the
@@ -260,7 +258,15 @@ public sealed partial class Agency
     public async Task<RelayPolicy> GetRelayPolicyAsync(CancellationToken ct = default)
     {
         string? json = await Store.GetSettingAsync(RelayPolicySetting, ct).ConfigureAwait(false);
-        return json is null ? RelayPolicy.Nobody : JsonSerializer.Deserialize<RelayPolicy>(json, PolicyJson) ?? RelayPolicy.Nobody;
+        try
+        {
+            return RelayPolicy.Parse(json);
+        }
+        catch (JsonException)
+        {
+            // A damaged setting must not open the relay: relay for nobody until an admin sets the policy again.
+            return RelayPolicy.Nobody;
+        }
     }
 
     /// <summary>
@@ -304,7 +310,7 @@ public sealed partial class Agency
     }
 
     private Task SaveRelayPolicyAsync(RelayPolicy policy, CancellationToken ct) =>
-        Store.SetSettingAsync(RelayPolicySetting, JsonSerializer.Serialize(policy, PolicyJson), ct);
+        Store.SetSettingAsync(RelayPolicySetting, policy.ToJson(), ct);
 
     private async Task<RelayPair> ResolvePairAsync(string a, string b, CancellationToken ct)
     {

@@ -49,6 +49,15 @@ public sealed record RelayPolicy
     /// <summary>Pairs of counterpart DIDs relayed for, each pair in ordinal order.</summary>
     public IReadOnlyList<RelayPair> Pairs { get; init; } = [];
 
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new() { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>The policy as kept in the <c>relay.policy</c> setting.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads the <c>relay.policy</c> setting; null or empty is <see cref="Nobody"/>.</summary>
+    public static RelayPolicy Parse(string? json) =>
+        string.IsNullOrWhiteSpace(json) ? Nobody : System.Text.Json.JsonSerializer.Deserialize<RelayPolicy>(json, Json) ?? Nobody;
+
     /// <summary>Whether the explicit pairs name the unordered pair (<paramref name="a"/>, <paramref name="b"/>).</summary>
     public bool Names(string a, string b) => Pairs.Contains(RelayPair.Of(a, b));
 }
