@@ -95,20 +95,20 @@ internal static class Schema
         -- entered into it as this migration runs (SqliteStore.EnterExistingIssuesAndClearanceAsync).
         """,
         """
-        -- Relays and the directory. A relayed telegram records its path (JSON array of DIDs; NULL when sent directly).
-        ALTER TABLE telegrams ADD COLUMN relay_path TEXT;
-        CREATE TABLE relay_queue(
+        -- Relays and the directory. A relayed telegram records its path in telegrams.relay_path (JSON array of DIDs;
+        -- NULL when sent directly), a column this migration adds unless present (SqliteStore.AddRelayPathColumnAsync).
+        CREATE TABLE IF NOT EXISTS relay_queue(
             id TEXT PRIMARY KEY, from_did TEXT NOT NULL, next_did TEXT NOT NULL, endpoint TEXT NOT NULL, envelope BLOB NOT NULL,
             received_at INTEGER NOT NULL, due_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL,
             claimed_by TEXT, claimed_until INTEGER);
-        CREATE INDEX relay_queue_due ON relay_queue(due_at);
-        CREATE TABLE directory(
+        CREATE INDEX IF NOT EXISTS relay_queue_due ON relay_queue(due_at);
+        CREATE TABLE IF NOT EXISTS directory(
             id TEXT PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE UNIQUE, did TEXT UNIQUE, endpoint TEXT, known_ties TEXT NOT NULL,
             added_at INTEGER NOT NULL, reviewed_at INTEGER);
-        CREATE TABLE dossier_notes(
+        CREATE TABLE IF NOT EXISTS dossier_notes(
             seq INTEGER PRIMARY KEY, entry_id TEXT NOT NULL REFERENCES directory(id) ON DELETE CASCADE, at INTEGER NOT NULL,
             officer TEXT NOT NULL, text TEXT NOT NULL);
-        CREATE INDEX dossier_notes_entry ON dossier_notes(entry_id, seq);
+        CREATE INDEX IF NOT EXISTS dossier_notes_entry ON dossier_notes(entry_id, seq);
         """,
     ];
 

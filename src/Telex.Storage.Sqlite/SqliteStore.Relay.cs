@@ -81,6 +81,17 @@ public sealed partial class SqliteStore
             return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, ct);
 
+    /// <summary>Run by the relay migration: SQLite cannot add a column only if it is missing, so this checks first.</summary>
+    private static async Task AddRelayPathColumnAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    {
+        using var probe = Command(c, tx, "SELECT COUNT(*) FROM pragma_table_info('telegrams') WHERE name='relay_path'");
+        if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
+        {
+            using var add = Command(c, tx, "ALTER TABLE telegrams ADD COLUMN relay_path TEXT");
+            await add.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     private static RelayItem ReadRelay(SqliteDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
