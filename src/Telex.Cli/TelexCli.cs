@@ -30,6 +30,8 @@ internal static class TelexCli
         root.Subcommands.Add(LoginCommand.Create(globals));
         root.Subcommands.Add(OfficerCommands.Password(globals));
         root.Subcommands.Add(TieCommands.Create(globals));
+        root.Subcommands.Add(DirectoryCommands.Create(globals));
+        root.Subcommands.Add(RelayCommands.Create(globals));
         root.Subcommands.Add(SendCommand.Create(globals));
         root.Subcommands.Add(RegisterCommands.Inbox(globals));
         root.Subcommands.Add(RegisterCommands.Show(globals));

@@ -21,6 +21,21 @@ internal static class Counterparts
         var matches = ties.Items()
             .Where(t => string.Equals(t.Str("peerName"), didOrName, StringComparison.OrdinalIgnoreCase) && t.Str("peerDid") is not null)
             .ToList();
+        if (matches.Count == 0)
+        {
+            // A counterpart without a tie (reached through a relay) is found by its name in the directory.
+            try
+            {
+                if ((await api.GetAsync("api/directory/" + Uri.EscapeDataString(didOrName), ct).ConfigureAwait(false)).Str("did") is { } did)
+                {
+                    return did;
+                }
+            }
+            catch (CliException e) when (e.ExitCode == ExitCodes.NotFound)
+            {
+            }
+        }
+
         return matches.Count switch
         {
             1 => matches[0].Str("peerDid")!,

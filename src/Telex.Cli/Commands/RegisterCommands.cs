@@ -99,6 +99,12 @@ internal static class RegisterCommands
             string direction = telegram.Str("direction") is { } d ? "?direction=" + Uri.EscapeDataString(d) : "";
             string cable = await api.GetTextAsync($"api/telegrams/{Uri.EscapeDataString(telegramId)}/cable{direction}", ct).ConfigureAwait(false);
             terminal.Stdout.Write(cable.EndsWith('\n') ? cable : cable + "\n");
+            if (telegram.Strings("relayPath").ToList() is { Count: > 0 } path)
+            {
+                terminal.Line();
+                terminal.Line("Relayed through " + string.Join(", ", path));
+            }
+
             return ExitCodes.Ok;
         });
         return command;

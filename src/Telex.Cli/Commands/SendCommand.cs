@@ -56,6 +56,12 @@ internal static class SendCommand
         attachments.AcceptExistingOnly();
         bodyFile.AcceptExistingOnly();
         var wait = new Option<bool>("--wait") { Description = "Wait for the recipient's signed receipt" };
+        var via = new Option<string?>("--via")
+        {
+            Description = "Send through this relay (an established tie whose terms permit relays), by DID or name; without it, a recipient "
+                + "without an established tie is reached through a relay the directory knows it is tied with",
+            HelpName = "AGENCY",
+        };
         var timeout = TieCommands.Timeout();
         var command = client.AddTo(draft
             ? new Command("submit", "Submit a telegram for clearance; it is released once every clearance is given")
@@ -64,7 +70,7 @@ internal static class SendCommand
             }
             : new Command("send", "Release a telegram to a counterpart")
             {
-                to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments, wait, timeout,
+                to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments, wait, timeout, via,
             });
         command.SetAction(async (parse, ct) =>
         {
@@ -84,6 +90,11 @@ internal static class SendCommand
                 ["attendees"] = new JsonArray((parse.GetValue(attendees) ?? []).Select(a => (JsonNode)a).ToArray()),
                 ["references"] = new JsonArray((parse.GetValue(references) ?? []).Select(r => (JsonNode)r.ToString()).ToArray()),
             };
+            if (!draft && parse.GetValue(via) is { } relay)
+            {
+                request["via"] = relay;
+            }
+
             var telegram = await terminal.WithStatusAsync(files.Length > 0 ? "Reading attachments…" : draft ? "Submitting…" : "Releasing…", async status =>
             {
                 if (files.Length > 0)
@@ -121,6 +132,7 @@ internal static class SendCommand
                 ("Serial", telegram.Str("serial")),
                 ("Precedence", telegram.Str("precedence")),
                 ("Status", telegram.Str("status")),
+                ("Relayed through", telegram.Strings("relayPath").Any() ? string.Join(", ", telegram.Strings("relayPath").Select(Output.Terminal.ShortDid)) : null),
                 ("Registered there as", telegram.Long("peerRegistryNumber") is { } n ? $"Nº {n}" : null),
             ]);
             return ExitCodes.Ok;

@@ -247,9 +247,10 @@ internal static class TieCommands
         var expiry = new Option<string?>("--expiry") { Description = "How long a sender keeps trying before a telegram fails (e.g. 3d, 12h)", HelpName = "DURATION" };
         var retry = new Option<string?>("--max-retry-interval") { Description = "Longest wait between delivery attempts (e.g. 10m)", HelpName = "DURATION" };
         var receipts = new Option<bool?>("--read-receipts") { Description = "Whether read receipts are sent (true or false)", HelpName = "true|false" };
+        var relays = new Option<bool?>("--relays") { Description = "Whether telegrams may be relayed over this tie (true or false)", HelpName = "true|false" };
         var command = client.AddTo(new Command("terms", "Propose new terms for a tie; they take effect when the counterpart signs them")
         {
-            did, maxTelegram, maxAttachment, expiry, retry, receipts,
+            did, maxTelegram, maxAttachment, expiry, retry, receipts, relays,
         });
         command.SetAction(async (parse, ct) =>
         {
@@ -269,7 +270,7 @@ internal static class TieCommands
 
             var (newExpiry, newRetry) = (Duration(expiry), Duration(retry));
             if (parse.GetValue(maxTelegram) is null && parse.GetValue(maxAttachment) is null && newExpiry is null && newRetry is null
-                && parse.GetValue(receipts) is null)
+                && parse.GetValue(receipts) is null && parse.GetValue(relays) is null)
             {
                 throw new CliException(ExitCodes.Usage, "give at least one term to change (see telex tie terms --help)");
             }
@@ -299,6 +300,11 @@ internal static class TieCommands
             if (parse.GetValue(receipts) is { } rr)
             {
                 terms["readReceipts"] = rr;
+            }
+
+            if (parse.GetValue(relays) is { } rl)
+            {
+                terms["relays"] = rl;
             }
 
             using var api = client.Connect(parse);

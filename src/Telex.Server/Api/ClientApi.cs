@@ -110,6 +110,22 @@ internal static class ClientApi
         manageTies.MapPost("/{did}/terms", ProposeTerms.HandleAsync).WithName("ProposeTerms");
         manageTies.MapPost("/{did}/terms/sign", SignTerms.HandleAsync).WithName("SignTerms");
 
+        var directory = api.MapGroup("/directory").WithTags("Directory");
+        directory.MapGet("", ListDirectory.HandleAsync).WithName("ListDirectory");
+        directory.MapGet("/{counterpart}", GetCounterpart.HandleAsync).WithName("GetCounterpart");
+        var manageDirectory = directory.MapGroup("").RequireAuthorization(Policies.Admin);
+        manageDirectory.MapPost("", AddCounterpart.HandleAsync).WithName("AddCounterpart");
+        manageDirectory.MapPost("/{counterpart}/notes", AddDossierNote.HandleAsync).WithName("AddDossierNote");
+        manageDirectory.MapPost("/{counterpart}/review", ReviewDossier.HandleAsync).WithName("ReviewDossier");
+        manageDirectory.MapDelete("/{counterpart}", RemoveCounterpart.HandleAsync).WithName("RemoveCounterpart");
+
+        var relay = api.MapGroup("/relay").WithTags("Relay");
+        relay.MapGet("/policy", GetRelayPolicy.HandleAsync).WithName("GetRelayPolicy");
+        var manageRelay = relay.MapGroup("").RequireAuthorization(Policies.Admin);
+        manageRelay.MapPost("/policy", SetRelayPolicy.HandleAsync).WithName("SetRelayPolicy");
+        manageRelay.MapPost("/allow", ChangeRelayPair.AllowAsync).WithName("AllowRelay");
+        manageRelay.MapPost("/deny", ChangeRelayPair.DenyAsync).WithName("DenyRelay");
+
         var telegrams = api.MapGroup("/telegrams").WithTags("Telegrams");
         telegrams.MapPost("", SendTelegram.HandleAsync).RequireAuthorization(Policies.Send).WithName("SendTelegram");
         telegrams.MapGet("", ListTelegrams.HandleAsync).WithName("ListTelegrams");

@@ -15,7 +15,8 @@ internal sealed record SendTelegramRequest(
     string? OnBehalfOf,
     IReadOnlyList<string>? Attendees,
     IReadOnlyList<Guid>? References,
-    IReadOnlyList<AttachmentUpload>? Attachments);
+    IReadOnlyList<AttachmentUpload>? Attachments,
+    string? Via = null);
 
 /// <summary>An attachment to send, its content in base64.</summary>
 internal sealed record AttachmentUpload(string? Name, string? MediaType, string? ContentBase64);
@@ -53,6 +54,9 @@ internal record TelegramSummary
 
     public string? FailureReason { get; init; }
 
+    /// <summary>DIDs of the relays it travelled through, first hop first; empty when sent directly.</summary>
+    public IReadOnlyList<string> RelayPath { get; init; } = [];
+
     public static TelegramSummary From(TelegramRecord t, string counterpartName) => new()
     {
         Id = t.Id,
@@ -70,6 +74,7 @@ internal record TelegramSummary
         DeliveredAt = t.DeliveredAt,
         ReadAt = t.ReadAt,
         FailureReason = t.FailureReason,
+        RelayPath = t.RelayPath,
     };
 }
 

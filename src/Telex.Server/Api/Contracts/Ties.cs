@@ -12,13 +12,15 @@ internal sealed record InvitationView(string Id, string Code, string Url, DateTi
 internal sealed record AcceptRequest(string? Code);
 
 /// <summary><c>POST /api/ties/{did}/terms</c>: a term left out keeps its current value.</summary>
-internal sealed record TermsRequest(int? MaxTelegramBytes, int? MaxAttachmentBytes, long? ExpirySeconds, long? MaxRetryIntervalMs, bool? ReadReceipts);
+internal sealed record TermsRequest(int? MaxTelegramBytes, int? MaxAttachmentBytes, long? ExpirySeconds, long? MaxRetryIntervalMs, bool? ReadReceipts,
+    bool? Relays = null);
 
 /// <summary>The terms of a tie.</summary>
-internal sealed record TermsView(int Version, int MaxTelegramBytes, int MaxAttachmentBytes, long ExpirySeconds, long MaxRetryIntervalMs, bool ReadReceipts)
+internal sealed record TermsView(int Version, int MaxTelegramBytes, int MaxAttachmentBytes, long ExpirySeconds, long MaxRetryIntervalMs, bool ReadReceipts,
+    bool Relays)
 {
     public static TermsView From(TieTerms t) => new(t.Version, t.MaxTelegramBytes, t.MaxAttachmentBytes,
-        (long)t.Expiry.TotalSeconds, (long)t.MaxRetryInterval.TotalMilliseconds, t.ReadReceipts);
+        (long)t.Expiry.TotalSeconds, (long)t.MaxRetryInterval.TotalMilliseconds, t.ReadReceipts, t.Relays);
 }
 
 /// <summary>A counterpart and the tie with it.</summary>

@@ -14,9 +14,9 @@ internal static class ProposeTerms
 {
     public static async Task<Results<Ok<TieView>, ProblemHttpResult>> HandleAsync(string did, TermsRequest? request, Agency agency, CancellationToken ct)
     {
-        if (request is null or (null, null, null, null, null))
+        if (request is null or (null, null, null, null, null, null))
         {
-            return Problems.Problem(400, "invalid", "propose at least one term: maxTelegramBytes, maxAttachmentBytes, expirySeconds, maxRetryIntervalMs or readReceipts");
+            return Problems.Problem(400, "invalid", "propose at least one term: maxTelegramBytes, maxAttachmentBytes, expirySeconds, maxRetryIntervalMs, readReceipts or relays");
         }
         var current = await agency.Store.GetTieAsync(did, ct);
         if (current is null)
@@ -33,6 +33,7 @@ internal static class ProposeTerms
             ("expirySeconds", t => request.ExpirySeconds is { } v ? t with { Expiry = Seconds(v) } : null),
             ("maxRetryIntervalMs", t => request.MaxRetryIntervalMs is { } v ? t with { MaxRetryInterval = Milliseconds(v) } : null),
             ("readReceipts", t => request.ReadReceipts is { } v ? t with { ReadReceipts = v } : null),
+            ("relays", t => request.Relays is { } v ? t with { Relays = v } : null),
         ];
         foreach (var (field, apply) in steps)
         {

@@ -42,6 +42,7 @@ internal static class SendTelegram
             Drafter = officer,
             Attendees = request.Attendees ?? [],
             References = request.References ?? [],
+            Via = string.IsNullOrWhiteSpace(request.Via) ? null : request.Via,
             Attachments = attachments,
         };
         var record = await agency.ReleaseAsync(draft, officer, ct);

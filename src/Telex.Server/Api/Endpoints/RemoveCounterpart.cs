@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary><c>DELETE /api/directory/{counterpart}</c> (admin): removes an untied counterpart and its dossier.</summary>
+internal static class RemoveCounterpart
+{
+    public static async Task<NoContent> HandleAsync(string counterpart, Agency agency, CancellationToken ct)
+    {
+        await agency.RemoveFromDirectoryAsync(counterpart, ct);
+        return TypedResults.NoContent();
+    }
+}

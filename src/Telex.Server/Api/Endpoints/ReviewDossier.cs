@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary><c>POST /api/directory/{counterpart}/review</c> (admin): records that the dossier was reviewed now.</summary>
+internal static class ReviewDossier
+{
+    public static async Task<Ok<CounterpartView>> HandleAsync(string counterpart, Agency agency, CancellationToken ct) =>
+        TypedResults.Ok(CounterpartView.From(await agency.ReviewDossierAsync(counterpart, ct)));
+}
