@@ -94,6 +94,19 @@ internal static class Schema
         -- No new tables: issue events and clearance steps join the register's chain, and those filed before are
         -- entered into it as this migration runs (SqliteStore.EnterExistingIssuesAndClearanceAsync).
         """,
+        """
+        CREATE TABLE bureaus(
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, purpose TEXT NOT NULL, founder TEXT NOT NULL, secretariat TEXT NOT NULL,
+            rule TEXT NOT NULL, status INTEGER NOT NULL, epoch INTEGER NOT NULL, created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL);
+        CREATE TABLE bureau_members(
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, did TEXT NOT NULL, name TEXT NOT NULL,
+            endpoint TEXT, state INTEGER NOT NULL, PRIMARY KEY(bureau_id, did));
+        CREATE TABLE bureau_epochs(
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), number INTEGER NOT NULL, members TEXT NOT NULL, opened_at INTEGER NOT NULL,
+            PRIMARY KEY(bureau_id, number));
+        ALTER TABLE telegrams ADD COLUMN bureau_id TEXT;
+        ALTER TABLE telegrams ADD COLUMN bureau_epoch INTEGER;
+        """,
     ];
 
     /// <summary>The migration that created the register chain: registers older than it are entered into the chain as it runs.</summary>
@@ -101,4 +114,7 @@ internal static class Schema
 
     /// <summary>The migration that entered issue events and clearance steps into the chain: those filed before it are entered as it runs.</summary>
     public const int IssueChainVersion = 4;
+
+    /// <summary>The migration that added bureaus (their tables, and the bureau and epoch a bulletin names on the telegrams table).</summary>
+    public const int BureauVersion = 5;
 }

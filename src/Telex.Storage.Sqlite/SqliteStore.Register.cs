@@ -75,7 +75,8 @@ public sealed partial class SqliteStore
     private async Task EnterExistingTelegramsAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
     {
         var existing = new List<TelegramRecord>();
-        using (var cmd = Command(c, tx, TelegramColumns + " ORDER BY seq"))
+        // This migration runs before the columns added with bureaus exist.
+        using (var cmd = Command(c, tx, "SELECT " + ColumnList + " FROM telegrams ORDER BY seq"))
         using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
             while (await r.ReadAsync(ct).ConfigureAwait(false))

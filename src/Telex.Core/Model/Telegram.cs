@@ -39,6 +39,12 @@ public sealed record TelegramDraft
 
     /// <summary>Attachments.</summary>
     public IReadOnlyList<TelegramAttachment> Attachments { get; init; } = [];
+
+    /// <summary>The bureau this telegram is a bulletin of; null for a telegram on a tie only.</summary>
+    public Guid? BureauId { get; init; }
+
+    /// <summary>The bureau epoch the bulletin is sent in (with <see cref="BureauId"/>).</summary>
+    public long? BureauEpoch { get; init; }
 }
 
 /// <summary>A telegram as filed in the register, inbound or outbound.</summary>
@@ -127,6 +133,12 @@ public sealed record TelegramRecord
 
     /// <summary>When an officer of this agency first opened it (inbound).</summary>
     public DateTimeOffset? ReadAt { get; init; }
+
+    /// <summary>The bureau this telegram is a bulletin of; null for a telegram on a tie only.</summary>
+    public Guid? BureauId { get; init; }
+
+    /// <summary>The bureau epoch the bulletin was sent in (with <see cref="BureauId"/>).</summary>
+    public long? BureauEpoch { get; init; }
 }
 
 /// <summary>What the register keeps of an attachment besides its content.</summary>
