@@ -95,17 +95,17 @@ internal static class Schema
         -- entered into it as this migration runs (SqliteStore.EnterExistingIssuesAndClearanceAsync).
         """,
         """
-        CREATE TABLE bureaus(
+        -- The bureau and epoch a bulletin names are added to the telegrams table as this migration runs
+        -- (SqliteStore.AddBureauColumnsAsync), only where they are missing.
+        CREATE TABLE IF NOT EXISTS bureaus(
             id TEXT PRIMARY KEY, name TEXT NOT NULL, purpose TEXT NOT NULL, founder TEXT NOT NULL, secretariat TEXT NOT NULL,
             rule TEXT NOT NULL, status INTEGER NOT NULL, epoch INTEGER NOT NULL, created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL);
-        CREATE TABLE bureau_members(
+        CREATE TABLE IF NOT EXISTS bureau_members(
             bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, did TEXT NOT NULL, name TEXT NOT NULL,
             endpoint TEXT, state INTEGER NOT NULL, PRIMARY KEY(bureau_id, did));
-        CREATE TABLE bureau_epochs(
+        CREATE TABLE IF NOT EXISTS bureau_epochs(
             bureau_id TEXT NOT NULL REFERENCES bureaus(id), number INTEGER NOT NULL, members TEXT NOT NULL, opened_at INTEGER NOT NULL,
             PRIMARY KEY(bureau_id, number));
-        ALTER TABLE telegrams ADD COLUMN bureau_id TEXT;
-        ALTER TABLE telegrams ADD COLUMN bureau_epoch INTEGER;
         """,
     ];
 

@@ -15,6 +15,23 @@ public sealed partial class SqliteStore
     /// <summary>How an epoch's members are kept in its row.</summary>
     private sealed record EpochMemberRow(string Did, string Name, string? Endpoint);
 
+    /// <summary>
+    /// Run by the migration that added bureaus: the columns naming a bulletin's bureau and epoch, added to the telegrams
+    /// table where they are missing (SQLite has no <c>ADD COLUMN IF NOT EXISTS</c>).
+    /// </summary>
+    private static async Task AddBureauColumnsAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    {
+        var columns = await ListAsync(c, tx, "SELECT name FROM pragma_table_info('telegrams')", r => r.GetString(0), ct).ConfigureAwait(false);
+        foreach (var (name, type) in new[] { ("bureau_id", "TEXT"), ("bureau_epoch", "INTEGER") })
+        {
+            if (!columns.Contains(name))
+            {
+                using var add = Command(c, tx, $"ALTER TABLE telegrams ADD COLUMN {name} {type}");
+                await add.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public Task<bool> CreateBureauAsync(BureauChange change, CancellationToken ct = default)
     {
