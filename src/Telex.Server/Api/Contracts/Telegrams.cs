@@ -53,6 +53,11 @@ internal record TelegramSummary
 
     public string? FailureReason { get; init; }
 
+    /// <summary>The bureau this telegram is a bulletin of, with <see cref="BureauEpoch"/>; null for a telegram on a tie only.</summary>
+    public Guid? BureauId { get; init; }
+
+    public long? BureauEpoch { get; init; }
+
     public static TelegramSummary From(TelegramRecord t, string counterpartName) => new()
     {
         Id = t.Id,
@@ -70,6 +75,8 @@ internal record TelegramSummary
         DeliveredAt = t.DeliveredAt,
         ReadAt = t.ReadAt,
         FailureReason = t.FailureReason,
+        BureauId = t.BureauId,
+        BureauEpoch = t.BureauEpoch,
     };
 }
 
