@@ -186,6 +186,34 @@ public sealed partial class SqliteStore
         OpenedAt = Ms(r.GetInt64(2)),
     };
 
+    /// <summary>Every bureau with its members, and every epoch, for a snapshot of the register.</summary>
+    private static async Task<(List<Bureau> Bureaus, List<BureauEpoch> Epochs)> ReadBureausAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    {
+        var bureaus = new List<Bureau>();
+        foreach (var id in await ListAsync(c, tx, "SELECT id FROM bureaus ORDER BY rowid", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false))
+        {
+            bureaus.Add((await FindBureauAsync(c, tx, id, ct).ConfigureAwait(false))!);
+        }
+
+        var epochs = await ListAsync(c, tx, "SELECT number, members, opened_at, bureau_id FROM bureau_epochs ORDER BY rowid",
+            r => ReadEpoch(Guid.Parse(r.GetString(3)), r), ct).ConfigureAwait(false);
+        return (bureaus, epochs);
+    }
+
+    /// <summary>Writes an imported register's bureaus and epochs (their entries are in the imported chain already).</summary>
+    private async Task ImportBureausAsync(SqliteConnection c, SqliteTransaction tx, RegisterSnapshot register, CancellationToken ct)
+    {
+        var epochs = register.BureauEpochs.ToLookup(e => e.BureauId);
+        foreach (var bureau in register.Bureaus)
+        {
+            await WriteBureauChangeAsync(c, tx, new BureauChange { Bureau = bureau }, insert: true, ct).ConfigureAwait(false);
+            foreach (var epoch in epochs[bureau.Id])
+            {
+                await WriteBureauChangeAsync(c, tx, new BureauChange { Bureau = bureau, NewEpoch = epoch }, insert: false, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public Task<Bureau?> GetBureauAsync(Guid id, CancellationToken ct = default) => ReadAsync(c => FindBureauAsync(c, null, id, ct), ct);
 

@@ -171,6 +171,17 @@ public sealed class BureauTests
         {
             Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
         }
+
+        // The founder's register exports and imports elsewhere with its bureau, its epochs and its bulletins, and verifies there.
+        using var export = new MemoryStream();
+        await founder.Agency.ExportRegisterAsync(export);
+        export.Position = 0;
+        await using var restored = await TestAgency.StartAsync("Restored");
+        Assert.True((await restored.Agency.ImportRegisterAsync(export)).Ok);
+        Assert.True((await restored.Agency.VerifyRegisterAsync()).Ok);
+        Assert.Equal(5, (await restored.Store.GetBureauAsync(net.Bureau.Id))!.Epoch);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], (await restored.Store.ListBureauEpochsAsync(net.Bureau.Id)).Select(e => e.Number));
+        Assert.Equal(2, (await restored.Store.QueryAsync(new RegisterQuery { Text = "\"Epoch five\"" })).Count(t => t.BureauEpoch == 5));
     }
 
     [Fact]
