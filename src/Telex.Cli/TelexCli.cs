@@ -37,6 +37,7 @@ internal static class TelexCli
         root.Subcommands.Add(RegisterCommands.Show(globals));
         root.Subcommands.Add(RegisterCommands.Search(globals));
         root.Subcommands.Add(IssueCommands.Create(globals));
+        root.Subcommands.Add(BureauCommands.Create(globals));
         root.Subcommands.Add(ClearanceCommands.Drafts(globals));
         root.Subcommands.Add(ClearanceCommands.Policy(globals));
         root.Subcommands.Add(ClearanceCommands.Coordination(globals));

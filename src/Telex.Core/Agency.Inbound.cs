@@ -132,6 +132,10 @@ public sealed partial class Agency
                 case DidCommPacker.ForwardType:
                     await HandleForwardAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
+                case MessageTypes.BureauCharter or MessageTypes.BureauJoin or MessageTypes.BureauLeave or MessageTypes.BureauEpoch
+                    or MessageTypes.BureauIssueOpen or MessageTypes.BureauIssueStatus:
+                    await HandleBureauMessageAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
                 case MessageTypes.ProblemReport:
                     Log.ProblemReported(_logger, tie!.PeerDid, JsonStr(message.Body, "code"), JsonStr(message.Body, "comment"));
                     break;
@@ -153,6 +157,11 @@ public sealed partial class Agency
         if (!TelegramWire.TryParse(message, tie.Terms, out var t, out var error))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-telegram", error);
+        }
+
+        if (t.BureauId is { } bureauId)
+        {
+            await CheckBulletinAsync(tie, bureauId, t.BureauEpoch!.Value, ct).ConfigureAwait(false);
         }
 
         byte[] signedOriginal = meta.SignedMessage.ToArray();
@@ -185,6 +194,8 @@ public sealed partial class Agency
                 Plaintext = message.ToUtf8Json(),
                 SignedOriginal = signedOriginal,
                 RelayPath = t.RelayPath,
+                BureauId = t.BureauId,
+                BureauEpoch = t.BureauEpoch,
             };
         }, ct).ConfigureAwait(false);
 

@@ -107,6 +107,11 @@ public sealed partial class Agency
 
         var issue = await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
+        if (issue.BureauId is { } bureauId)
+        {
+            return await ChangeBureauIssueStatusAsync(bureauId, issue, status, outcome.Trim(), referredTo?.Trim(), officer, ct).ConfigureAwait(false);
+        }
+
         var tie = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {

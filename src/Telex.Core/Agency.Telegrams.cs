@@ -48,7 +48,8 @@ public sealed partial class Agency
     /// </summary>
     private async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
     {
-        if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue && issue.Counterpart != draft.To)
+        if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
+            && issue.Counterpart != draft.To && !(issue.BureauId is { } bureau && bureau == draft.BureauId))
         {
             throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is shared with another counterpart, not with the recipient");
         }
@@ -89,6 +90,8 @@ public sealed partial class Agency
             Plaintext = plaintext,
             SignedOriginal = signed,
             RelayPath = relayPath ?? [],
+            BureauId = draft.BureauId,
+            BureauEpoch = draft.BureauEpoch,
         };
         var outbox = new OutboxItem
         {

@@ -110,6 +110,19 @@ internal static class Schema
             officer TEXT NOT NULL, text TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS dossier_notes_entry ON dossier_notes(entry_id, seq);
         """,
+        """
+        -- The bureau and epoch a bulletin names are added to the telegrams table as this migration runs
+        -- (SqliteStore.AddBureauColumnsAsync), only where they are missing.
+        CREATE TABLE IF NOT EXISTS bureaus(
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, purpose TEXT NOT NULL, founder TEXT NOT NULL, secretariat TEXT NOT NULL,
+            rule TEXT NOT NULL, status INTEGER NOT NULL, epoch INTEGER NOT NULL, created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS bureau_members(
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, did TEXT NOT NULL, name TEXT NOT NULL,
+            endpoint TEXT, state INTEGER NOT NULL, PRIMARY KEY(bureau_id, did));
+        CREATE TABLE IF NOT EXISTS bureau_epochs(
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), number INTEGER NOT NULL, members TEXT NOT NULL, opened_at INTEGER NOT NULL,
+            PRIMARY KEY(bureau_id, number));
+        """,
     ];
 
     /// <summary>The migration that added relays and the directory (relay path on telegrams, relay queue, directory, dossiers).</summary>
@@ -120,4 +133,7 @@ internal static class Schema
 
     /// <summary>The migration that entered issue events and clearance steps into the chain: those filed before it are entered as it runs.</summary>
     public const int IssueChainVersion = 4;
+
+    /// <summary>The migration that added bureaus (their tables, and the bureau and epoch a bulletin names on the telegrams table).</summary>
+    public const int BureauVersion = 6;
 }

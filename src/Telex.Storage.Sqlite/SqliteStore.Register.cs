@@ -75,6 +75,7 @@ public sealed partial class SqliteStore
     private async Task EnterExistingTelegramsAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
     {
         var existing = new List<TelegramRecord>();
+        // This migration runs before the columns added with relays and bureaus exist.
         using (var cmd = Command(c, tx, LegacyTelegramColumns + " ORDER BY seq"))
         using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
@@ -151,6 +152,7 @@ public sealed partial class SqliteStore
             var events = await ListAsync(c, tx, IssueEventColumns + " ORDER BY seq", ReadIssueEvent, ct).ConfigureAwait(false);
             var drafts = await ListAsync(c, tx, DraftColumns + " ORDER BY rowid", ReadDraft, ct).ConfigureAwait(false);
             var log = await ListAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false);
+            var (bureaus, bureauEpochs) = await ReadBureausAsync(c, tx, ct).ConfigureAwait(false);
             using var origin = Command(c, tx, "SELECT value FROM settings WHERE key=$k", ("$k", OriginSetting));
             string? originDid = (string?)await origin.ExecuteScalarAsync(ct).ConfigureAwait(false);
             return new RegisterSnapshot
@@ -164,6 +166,8 @@ public sealed partial class SqliteStore
                 IssueEvents = events,
                 Drafts = drafts,
                 ClearanceLog = log,
+                Bureaus = bureaus,
+                BureauEpochs = bureauEpochs,
             };
         }, ct);
 
@@ -313,6 +317,7 @@ public sealed partial class SqliteStore
                 await InsertLogRowAsync(c, tx, row.Step, row.Seq, ct).ConfigureAwait(false);
             }
 
+            await ImportBureausAsync(c, tx, register, ct).ConfigureAwait(false);
             long highest = register.Telegrams.Where(t => t.Direction == Direction.Inbound).Select(t => t.RegistryNumber).DefaultIfEmpty(0).Max();
             using var counter = Command(c, tx, "UPDATE counters SET value=MAX(value, $v) WHERE name='registry'", ("$v", highest));
             await counter.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -17,17 +17,20 @@ public sealed partial class SqliteStore
         content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at, relay_path
         """;
 
-    private const string TelegramColumns = "SELECT " + ColumnList + " FROM telegrams";
+    /// <summary>The columns added with bureaus (<see cref="Schema.BureauVersion"/>), read after <see cref="ColumnList"/>.</summary>
+    private const string FullColumnList = ColumnList + ", bureau_id, bureau_epoch";
+
+    private const string TelegramColumns = "SELECT " + FullColumnList + " FROM telegrams";
 
     /// <summary>The columns before the relay migration added <c>relay_path</c>: read while older migrations run.</summary>
-    private static readonly string LegacyTelegramColumns = TelegramColumns.Replace(", relay_path", "", StringComparison.Ordinal);
+    private static readonly string LegacyTelegramColumns = "SELECT " + ColumnList.Replace(", relay_path", "", StringComparison.Ordinal) + " FROM telegrams";
 
     /// <summary>
     /// A full-text search walks the index newest first and joins each hit to its entry, so the first page of a common
     /// word costs a page of lookups, not a pass over every match.
     /// </summary>
     private static readonly string SearchColumns = "SELECT "
-        + string.Join(", ", ColumnList.Split(',').Select(c => "t." + c.Trim()))
+        + string.Join(", ", FullColumnList.Split(',').Select(c => "t." + c.Trim()))
         + " FROM telegrams_fts JOIN telegrams t ON t.seq = telegrams_fts.rowid";
 
     /// <inheritdoc/>
@@ -108,9 +111,11 @@ public sealed partial class SqliteStore
         using var cmd = Command(c, tx, """
             INSERT INTO telegrams(id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at,
                 subject, body, precedence, issue_id, on_behalf_of, drafter, releasing_officer, sender_name, attendees, refs, attachments,
-                content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at, relay_path)
+                content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at, relay_path,
+                bureau_id, bureau_epoch)
             VALUES($id, $dir, $cp, $serial, $reg, $status, $created, $released, $registered, $subject, $body, $prec, $issue, $obo,
-                $drafter, $ro, $sn, $att, $refs, $atts, $hash, $plain, $signed, $receipt, $delivered, $peerreg, $fail, $read, $relay)
+                $drafter, $ro, $sn, $att, $refs, $atts, $hash, $plain, $signed, $receipt, $delivered, $peerreg, $fail, $read, $relay, $bureau,
+                $epoch)
             """,
             ("$id", t.Id.ToString()), ("$dir", (int)t.Direction), ("$cp", t.Counterpart), ("$serial", t.Serial), ("$reg", registryNumber),
             ("$status", (int)t.Status), ("$created", t.CreatedAt.ToUnixTimeMilliseconds()), ("$released", t.ReleasedAt.ToUnixTimeMilliseconds()),
@@ -120,7 +125,8 @@ public sealed partial class SqliteStore
             ("$atts", JsonSerializer.Serialize(t.Attachments)), ("$hash", t.ContentHash), ("$plain", t.Plaintext), ("$signed", t.SignedOriginal),
             ("$receipt", t.Receipt), ("$delivered", t.DeliveredAt?.ToUnixTimeMilliseconds()), ("$peerreg", t.PeerRegistryNumber),
             ("$fail", t.FailureReason), ("$read", t.ReadAt?.ToUnixTimeMilliseconds()),
-            ("$relay", t.RelayPath.Count == 0 ? null : JsonSerializer.Serialize(t.RelayPath)));
+            ("$relay", t.RelayPath.Count == 0 ? null : JsonSerializer.Serialize(t.RelayPath)), ("$bureau", t.BureauId?.ToString()),
+            ("$epoch", t.BureauEpoch));
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -163,6 +169,10 @@ public sealed partial class SqliteStore
         FailureReason = Str(r, 26),
         ReadAt = r.IsDBNull(27) ? null : Ms(r.GetInt64(27)),
         RelayPath = r.FieldCount > 28 && !r.IsDBNull(28) ? JsonSerializer.Deserialize<string[]>(r.GetString(28)) ?? [] : [],
+
+        // Migrations older than relays and bureaus read the columns of their time only.
+        BureauId = r.FieldCount > 29 && !r.IsDBNull(29) ? Guid.Parse(r.GetString(29)) : null,
+        BureauEpoch = r.FieldCount > 30 && !r.IsDBNull(30) ? r.GetInt64(30) : null,
     };
 
     private static DateTimeOffset Ms(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

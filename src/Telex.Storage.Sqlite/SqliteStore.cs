@@ -111,6 +111,11 @@ public sealed partial class SqliteStore : ITelexStore
                 {
                     await AddRelayPathColumnAsync(c, tx, ct).ConfigureAwait(false);
                 }
+
+                if (v + 1 == Schema.BureauVersion)
+                {
+                    await AddBureauColumnsAsync(c, tx, ct).ConfigureAwait(false);
+                }
             }
 
             return 0;

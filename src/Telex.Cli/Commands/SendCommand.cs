@@ -167,7 +167,7 @@ internal static class SendCommand
         }
     }
 
-    private static async Task<string> ReadBodyAsync(string? body, FileInfo? file, CancellationToken ct)
+    internal static async Task<string> ReadBodyAsync(string? body, FileInfo? file, CancellationToken ct)
     {
         if (body is not null && file is not null)
         {

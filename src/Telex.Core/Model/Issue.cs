@@ -54,6 +54,9 @@ public sealed record Issue
 
     /// <summary>When the greatest event was made.</summary>
     public required DateTimeOffset ChangedAt { get; init; }
+
+    /// <summary>The bureau whose members share this issue (its counterpart is <c>bureau:ID</c>); null for an issue of a tie.</summary>
+    public Guid? BureauId => BureauIssues.BureauOf(Counterpart);
 }
 
 /// <summary>

@@ -45,6 +45,12 @@ public sealed record TelegramDraft
     /// a tie with the recipient is established, otherwise through a relay chosen from the directory.
     /// </summary>
     public string? Via { get; init; }
+
+    /// <summary>The bureau this telegram is a bulletin of; null for a telegram on a tie only.</summary>
+    public Guid? BureauId { get; init; }
+
+    /// <summary>The bureau epoch the bulletin is sent in (with <see cref="BureauId"/>).</summary>
+    public long? BureauEpoch { get; init; }
 }
 
 /// <summary>A telegram as filed in the register, inbound or outbound.</summary>
@@ -136,6 +142,12 @@ public sealed record TelegramRecord
 
     /// <summary>The DIDs of the agencies it was relayed through, first hop first, as the sender signed them; empty when sent directly.</summary>
     public IReadOnlyList<string> RelayPath { get; init; } = [];
+
+    /// <summary>The bureau this telegram is a bulletin of; null for a telegram on a tie only.</summary>
+    public Guid? BureauId { get; init; }
+
+    /// <summary>The bureau epoch the bulletin was sent in (with <see cref="BureauId"/>).</summary>
+    public long? BureauEpoch { get; init; }
 }
 
 /// <summary>What the register keeps of an attachment besides its content.</summary>

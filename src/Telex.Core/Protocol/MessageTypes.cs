@@ -54,6 +54,24 @@ public static class MessageTypes
     /// </summary>
     public const string Checkpoint = Base + "register/1.0/checkpoint";
 
+    /// <summary>A bureau's founder sends its charter to a prospective member.</summary>
+    public const string BureauCharter = Base + "bureau/1.0/charter";
+
+    /// <summary>A prospective member tells the bureau's secretariat it accepts the charter.</summary>
+    public const string BureauJoin = Base + "bureau/1.0/join";
+
+    /// <summary>A member tells the bureau's secretariat it leaves.</summary>
+    public const string BureauLeave = Base + "bureau/1.0/leave";
+
+    /// <summary>The secretariat announces a new epoch (its number and exact members) to its members and to one that left.</summary>
+    public const string BureauEpoch = Base + "bureau/1.0/epoch";
+
+    /// <summary>A member opens an issue of the bureau (thid: the issue id), sent to every other member of the epoch.</summary>
+    public const string BureauIssueOpen = Base + "bureau/1.0/issue-open";
+
+    /// <summary>A status change of a bureau issue (thid: the issue id), sent to every other member of the epoch.</summary>
+    public const string BureauIssueStatus = Base + "bureau/1.0/issue-status";
+
     /// <summary>DIDComm out-of-band invitation.</summary>
     public const string OutOfBandInvitation = "https://didcomm.org/out-of-band/2.0/invitation";
 

@@ -54,6 +54,12 @@ public static class TelegramWire
             body["releasing_officer"] = releasingOfficer;
         }
 
+        if (draft.BureauId is { } bureau)
+        {
+            body["bureau"] = bureau.ToString();
+            body["bureau_epoch"] = draft.BureauEpoch;
+        }
+
         if (draft.Attendees.Count > 0)
         {
             body["attendees"] = new JsonArray(draft.Attendees.Select(a => (JsonNode?)a).ToArray());
@@ -113,6 +119,11 @@ public static class TelegramWire
     {
         /// <summary>The DIDs of the relays the sender sent it through, first hop first; empty when sent directly.</summary>
         public IReadOnlyList<string> RelayPath { get; init; } = [];
+        /// <summary>The bureau of a bulletin; null for a telegram on a tie only.</summary>
+        public Guid? BureauId { get; init; }
+
+        /// <summary>The epoch a bulletin names (with <see cref="BureauId"/>).</summary>
+        public long? BureauEpoch { get; init; }
     }
 
     /// <summary>Validates a telegram message against the tie's terms; false with a reason when invalid.</summary>
@@ -215,6 +226,22 @@ public static class TelegramWire
             attachments.Add(new AttachmentInfo(a.Filename ?? a.Id ?? sha, a.MediaType ?? "application/octet-stream", content.Length, sha));
         }
 
+        Guid? bureauId = null;
+        long? bureauEpoch = null;
+        if (b.TryGetProperty("bureau", out var bureauElement))
+        {
+            if (!Guid.TryParse(bureauElement.ValueKind == JsonValueKind.String ? bureauElement.GetString() : null, out var parsedBureau)
+                || !b.TryGetProperty("bureau_epoch", out var epochElement) || epochElement.ValueKind != JsonValueKind.Number
+                || !epochElement.TryGetInt64(out long epoch) || epoch < 1)
+            {
+                error = "a bulletin names its bureau (a UUID) and its epoch (a positive integer)";
+                return false;
+            }
+
+            bureauId = parsedBureau;
+            bureauEpoch = epoch;
+        }
+
         long releasedMs = b.TryGetProperty("released_time", out var rt) && rt.TryGetInt64(out long ms) ? ms : (message.CreatedTime ?? 0) * 1000;
         telegram = new Parsed(
             id,
@@ -234,6 +261,8 @@ public static class TelegramWire
             DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(releasedMs, 0, 253_402_300_799_000)))
         {
             RelayPath = relayPath,
+            BureauId = bureauId,
+            BureauEpoch = bureauEpoch,
         };
         error = "";
         return true;

@@ -69,6 +69,12 @@ public static class RegisterKinds
 
     /// <summary>A step in a draft's way to release written to the clearance log (submitted, cleared, refused, released, …).</summary>
     public const string Clearance = "clearance";
+
+    /// <summary>
+    /// A bureau's charter proposed, chartered or received, a member's acceptance, join or leave, an epoch opened or
+    /// received (content kept in the entry: the bureau's rows hold only where it stands now).
+    /// </summary>
+    public const string Bureau = "bureau";
 }
 
 /// <summary>The hash chain's rules: how an entry's hash is computed and what each kind's content is.</summary>
@@ -136,6 +142,28 @@ public static class RegisterChain
     {
         ArgumentNullException.ThrowIfNull(row);
         return string.Create(CultureInfo.InvariantCulture, $"clearance/{row.Step.DraftId}/{row.Seq}");
+    }
+
+    /// <summary>The reference of a bureau entry: <c>bureau/BUREAU-ID/ACTION</c>, with <c>/N</c> for an epoch.</summary>
+    public static string BureauReference(Guid bureauId, BureauLogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return "bureau/" + bureauId.ToString() + "/" + entry.Action
+            + (entry.Epoch is { } n ? "/" + n.ToString(CultureInfo.InvariantCulture) : "");
+    }
+
+    /// <summary>What a bureau entry records: the bureau, the action, the agency concerned, the epoch, the members and the time.</summary>
+    public static byte[] BureauContent(Guid bureauId, BureauLogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new CanonicalWriter(RegisterKinds.Bureau)
+            .Field("bureau", bureauId.ToString())
+            .Field("action", entry.Action)
+            .Field("agency", entry.Agency)
+            .Field("epoch", entry.Epoch)
+            .List("member", entry.Members)
+            .Field("at", entry.At)
+            .ToArray();
     }
 
     /// <summary>
@@ -217,6 +245,12 @@ public static class RegisterChain
         if (t.RelayPath.Count > 0)
         {
             w.List("relay_hop", t.RelayPath);
+        }
+
+        // Only bulletins name a bureau: other telegrams' content, and so every entry filed before bureaus, is unchanged.
+        if (t.BureauId is { } bureau)
+        {
+            w.Field("bureau", bureau.ToString()).Field("bureau_epoch", t.BureauEpoch);
         }
 
         return w.ToArray();

@@ -87,6 +87,12 @@ public static class RegisterExport
                 await Line("draft", "draft", draft, ("log", log[draft.Id].ToList())).ConfigureAwait(false);
             }
 
+            var epochs = register.BureauEpochs.ToLookup(e => e.BureauId);
+            foreach (var bureau in register.Bureaus)
+            {
+                await Line("bureau", "bureau", bureau, ("epochs", epochs[bureau.Id].ToList())).ConfigureAwait(false);
+            }
+
             await writer.FlushAsync(ct).ConfigureAwait(false);
         }
     }
@@ -108,6 +114,8 @@ public static class RegisterExport
         var issueEvents = new List<IssueEvent>();
         var drafts = new List<DraftRecord>();
         var clearanceLog = new List<ClearanceLogRow>();
+        var bureaus = new List<Bureau>();
+        var bureauEpochs = new List<BureauEpoch>();
         int number = 0;
         while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
@@ -181,6 +189,17 @@ public static class RegisterExport
                         drafts.Add(draft);
                         clearanceLog.AddRange(steps);
                         break;
+                    case "bureau":
+                        var bureau = Read<Bureau>(node, "bureau");
+                        var held = Read<List<BureauEpoch>>(node, "epochs");
+                        if (held.Any(e => e is null || e.BureauId != bureau.Id))
+                        {
+                            return (null, null, At($"an epoch listed under bureau {bureau.Id} belongs to another bureau"));
+                        }
+
+                        bureaus.Add(bureau);
+                        bureauEpochs.AddRange(held);
+                        break;
                     default:
                         return (null, null, At($"unknown line type '{type}'"));
                 }
@@ -212,6 +231,8 @@ public static class RegisterExport
             IssueEvents = InFilingOrder(issueEvents, entries),
             Drafts = drafts,
             ClearanceLog = clearanceLog.OrderBy(l => l.Seq).ToList(),
+            Bureaus = bureaus,
+            BureauEpochs = bureauEpochs,
         }, header, null);
     }
 

@@ -295,6 +295,16 @@ public static class RegisterVerifier
                         _ => state with { ReadAt = content.GetTime("read_at") },
                     };
                     break;
+                case RegisterKinds.Bureau:
+                    // The content is kept in the entry (checked against its hash above); it must be a bureau's and name the bureau of its reference.
+                    var bureauContent = e.Content is null ? null : CanonicalReader.TryParse(e.Content);
+                    if (bureauContent is null || bureauContent.Kind != RegisterKinds.Bureau
+                        || !e.Reference.StartsWith("bureau/" + bureauContent.Get("bureau") + "/", StringComparison.Ordinal))
+                    {
+                        Add(e, e.Reference, "changed", "a bureau entry whose content does not record its bureau");
+                    }
+
+                    break;
                 default:
                     Add(e, e.Reference, "changed", $"unknown entry kind '{e.Kind}'");
                     break;

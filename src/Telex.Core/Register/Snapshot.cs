@@ -100,6 +100,12 @@ public sealed record RegisterSnapshot
 
     /// <summary>Every row of the clearance log, in log order. Default none.</summary>
     public IReadOnlyList<ClearanceLogRow> ClearanceLog { get; init; } = [];
+
+    /// <summary>Every bureau as it stands here, with its members (its history is in the chain's bureau entries). Default none.</summary>
+    public IReadOnlyList<Bureau> Bureaus { get; init; } = [];
+
+    /// <summary>Every bureau epoch held here. Default none.</summary>
+    public IReadOnlyList<BureauEpoch> BureauEpochs { get; init; } = [];
 }
 
 /// <summary>A row of the clearance log as the register keeps it.</summary>

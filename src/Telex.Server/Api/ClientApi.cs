@@ -139,6 +139,17 @@ internal static class ClientApi
         issues.MapGet("/{id}", GetIssue.HandleAsync).WithName("GetIssue");
         issues.MapPost("/{id}/status", ChangeIssueStatus.HandleAsync).RequireAuthorization(Policies.Send).WithName("ChangeIssueStatus");
 
+        var bureaus = api.MapGroup("/bureaus").WithTags("Bureaus");
+        bureaus.MapGet("", ListBureaus.HandleAsync).WithName("ListBureaus");
+        bureaus.MapGet("/{id:guid}", GetBureau.HandleAsync).WithName("GetBureau");
+        bureaus.MapGet("/{id:guid}/readiness", GetBureauReadiness.HandleAsync).WithName("GetBureauReadiness");
+        bureaus.MapPost("", ProposeBureau.HandleAsync).RequireAuthorization(Policies.Admin).WithName("ProposeBureau");
+        bureaus.MapPost("/{id:guid}/charter", BureauSteps.CharterAsync).RequireAuthorization(Policies.Admin).WithName("CharterBureau");
+        bureaus.MapPost("/{id:guid}/accept", BureauSteps.AcceptAsync).RequireAuthorization(Policies.Admin).WithName("AcceptBureau");
+        bureaus.MapPost("/{id:guid}/leave", BureauSteps.LeaveAsync).RequireAuthorization(Policies.Admin).WithName("LeaveBureau");
+        bureaus.MapPost("/{id:guid}/bulletins", SendBulletin.HandleAsync).RequireAuthorization(Policies.Send).WithName("SendBulletin");
+        bureaus.MapPost("/{id:guid}/issues", OpenBureauIssue.HandleAsync).RequireAuthorization(Policies.Send).WithName("OpenBureauIssue");
+
         var clearance = api.MapGroup("/clearance/rules").WithTags("Clearance");
         clearance.MapGet("", ListClearanceRules.HandleAsync).WithName("ListClearanceRules");
         clearance.MapPost("", AddClearanceRule.HandleAsync).RequireAuthorization(Policies.Admin).WithName("AddClearanceRule");

@@ -10,8 +10,18 @@ namespace Telex.Server.Api;
 internal static class RegisterReader
 {
     /// <summary>Display names of the counterparts this agency knows, by DID.</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> CounterpartNamesAsync(Agency agency, CancellationToken ct) =>
-        (await agency.Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+    public static async Task<IReadOnlyDictionary<string, string>> CounterpartNamesAsync(Agency agency, CancellationToken ct)
+    {
+        var names = (await agency.Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+
+        // A bureau's issues name the bureau as their counterpart.
+        foreach (var bureau in await agency.Store.ListBureausAsync(ct).ConfigureAwait(false))
+        {
+            names[bureau.IssueCounterpart] = "bureau " + bureau.Name;
+        }
+
+        return names;
+    }
 
     /// <summary>The counterpart's name: from the tie, else as it signed the telegram, else its DID.</summary>
     public static string CounterpartName(TelegramRecord t, IReadOnlyDictionary<string, string> names) =>

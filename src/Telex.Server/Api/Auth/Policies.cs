@@ -16,7 +16,7 @@ internal static class Policies
     /// <summary>Clerks, releasing officers and admins: draft telegrams and clear them (not auditors).</summary>
     public const string Draft = "telex.draft";
 
-    /// <summary>Admins: ties and officers.</summary>
+    /// <summary>Admins: ties, officers and bureaus.</summary>
     public const string Admin = "telex.admin";
 
     /// <summary>Auditors and admins: operational metrics.</summary>

@@ -68,9 +68,11 @@ internal sealed record IssueView : IssueSummary
 
     public required IReadOnlyList<IssueHistoryView> History { get; init; }
 
-    public static IssueView From(IssueHistory h, string ownDid, string ownName, string counterpartName)
+    public static IssueView From(IssueHistory h, string ownDid, string ownName, string counterpartName,
+        IReadOnlyDictionary<string, string>? names = null)
     {
-        string NameOf(string did) => did == ownDid ? ownName : counterpartName;
+        // A bureau issue's changes come from its members: each is named by its own tie.
+        string NameOf(string did) => did == ownDid ? ownName : names?.GetValueOrDefault(did) ?? counterpartName;
         return new IssueView
         {
             Id = h.Issue.Id,
@@ -87,7 +89,7 @@ internal sealed record IssueView : IssueSummary
             Events = h.Events.Select(e => IssueEventView.From(e, NameOf(e.Agency))).ToArray(),
             History = h.Entries.Select(e => e.Event is { } ev
                 ? new IssueHistoryView("event", e.At, IssueEventView.From(ev, NameOf(ev.Agency)), null)
-                : new IssueHistoryView("telegram", e.At, null, TelegramSummary.From(e.Telegram!, counterpartName))).ToArray(),
+                : new IssueHistoryView("telegram", e.At, null, TelegramSummary.From(e.Telegram!, NameOf(e.Telegram!.Counterpart)))).ToArray(),
         };
     }
 }

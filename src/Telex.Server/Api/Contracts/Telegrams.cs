@@ -56,6 +56,10 @@ internal record TelegramSummary
 
     /// <summary>DIDs of the relays it travelled through, first hop first; empty when sent directly.</summary>
     public IReadOnlyList<string> RelayPath { get; init; } = [];
+    /// <summary>The bureau this telegram is a bulletin of, with <see cref="BureauEpoch"/>; null for a telegram on a tie only.</summary>
+    public Guid? BureauId { get; init; }
+
+    public long? BureauEpoch { get; init; }
 
     public static TelegramSummary From(TelegramRecord t, string counterpartName) => new()
     {
@@ -75,6 +79,8 @@ internal record TelegramSummary
         ReadAt = t.ReadAt,
         FailureReason = t.FailureReason,
         RelayPath = t.RelayPath,
+        BureauId = t.BureauId,
+        BureauEpoch = t.BureauEpoch,
     };
 }
 

@@ -17,7 +17,8 @@ internal static class GetIssue
     internal static async Task<IssueView> ViewAsync(Agency agency, string id, CancellationToken ct)
     {
         var history = await agency.IssueHistoryAsync(id, ct);
-        var tie = await agency.Store.GetTieAsync(history.Issue.Counterpart, ct);
-        return IssueView.From(history, agency.Identity.Did, agency.Identity.Name, tie?.PeerName ?? history.Issue.Counterpart);
+        var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
+        return IssueView.From(history, agency.Identity.Did, agency.Identity.Name, names.GetValueOrDefault(history.Issue.Counterpart, history.Issue.Counterpart),
+            names);
     }
 }

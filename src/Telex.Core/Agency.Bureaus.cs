@@ -1,0 +1,821 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.DidComm.Messages;
+
+namespace Telex.Core;
+
+/// <summary>Whether a bureau's readiness rule holds: how many prospective members the founder is tied with, and who is missing.</summary>
+/// <param name="BureauId">The bureau.</param>
+/// <param name="Ready">True when the rule holds: the bureau may be chartered.</param>
+/// <param name="Covered">Prospective members (the founder aside) with an established tie with the founder.</param>
+/// <param name="Total">Prospective members, the founder aside.</param>
+/// <param name="Required">How many must be covered: all of them, or the quorum.</param>
+/// <param name="Missing">The prospective members without an established tie with the founder.</param>
+public sealed record BureauReadiness(Guid BureauId, bool Ready, int Covered, int Total, int Required, IReadOnlyList<BureauMember> Missing)
+{
+    /// <summary>E.g. <c>premature: ties with 5 of 12</c> or <c>ready: ties with 12 of 12</c>.</summary>
+    public string Summary => string.Create(CultureInfo.InvariantCulture, $"{(Ready ? "ready" : "premature")}: ties with {Covered} of {Total}")
+        + (Required < Total ? string.Create(CultureInfo.InvariantCulture, $" (quorum {Required})") : "");
+}
+
+public sealed partial class Agency
+{
+    /// <summary>Longest bureau name.</summary>
+    public const int MaxBureauNameLength = 200;
+
+    /// <summary>Longest bureau purpose.</summary>
+    public const int MaxBureauPurposeLength = 4000;
+
+    /// <summary>Most prospective members of one bureau besides its founder: bounds every charter and epoch a peer may send.</summary>
+    public const int MaxBureauMembers = 256;
+
+    /// <summary>Longest member name accepted from a peer.</summary>
+    private const int MaxMemberNameLength = 200;
+
+    /// <summary>
+    /// Proposes a bureau founded by this agency: files its charter (name, purpose, prospective members, readiness rule,
+    /// secretariat — by default this agency). Nothing is sent until it is chartered. Throws on invalid input.
+    /// </summary>
+    public async Task<Bureau> ProposeBureauAsync(string name, string purpose, IReadOnlyList<string> members, ReadinessRule? rule = null,
+        string? secretariat = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        rule ??= ReadinessRule.All;
+        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxBureauNameLength)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs a name of 1 to {MaxBureauNameLength} characters");
+        }
+
+        if (string.IsNullOrWhiteSpace(purpose) || purpose.Length > MaxBureauPurposeLength)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs a purpose of 1 to {MaxBureauPurposeLength} characters");
+        }
+
+        var prospective = members.Where(m => m != Identity.Did).Distinct(StringComparer.Ordinal).ToList();
+        if (prospective.Count is 0 or > MaxBureauMembers)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs 1 to {MaxBureauMembers} prospective members besides its founder");
+        }
+
+        var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var list = new List<BureauMember> { Self(MemberState.Accepted) };
+        foreach (string did in prospective)
+        {
+            if (!IsPeerDid(did) || !Dids.TryResolve(did, out _))
+            {
+                throw new TelexException(TelexErrorKind.Invalid, $"prospective member {Shorten(did)} is not an agency DID (did:peer:2)");
+            }
+
+            var tie = ties.GetValueOrDefault(did);
+            list.Add(new BureauMember { Did = did, Name = tie?.PeerName ?? did, Endpoint = tie?.PeerEndpoint });
+        }
+
+        if (rule.Quorum is { } quorum && quorum > prospective.Count)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"the quorum ({quorum}) exceeds the {prospective.Count} prospective members");
+        }
+
+        secretariat ??= Identity.Did;
+        if (list.All(m => m.Did != secretariat))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "the secretariat must be the founder or one of the prospective members");
+        }
+
+        var now = Now;
+        var bureau = new Bureau
+        {
+            Id = Guid.NewGuid(),
+            Name = name.Trim(),
+            Purpose = purpose.Trim(),
+            Founder = Identity.Did,
+            Secretariat = secretariat,
+            Rule = rule,
+            Status = BureauStatus.Proposed,
+            CreatedAt = now,
+            ChangedAt = now,
+            Members = list,
+        };
+        await Store.CreateBureauAsync(new BureauChange
+        {
+            Bureau = bureau,
+            Log = [new BureauLogEntry("proposed", Identity.Did, null, list.Select(m => m.Did).ToList(), now)],
+        }, ct).ConfigureAwait(false);
+        Publish("bureau.proposed");
+        return bureau;
+    }
+
+    /// <summary>Finds a bureau; throws when unknown.</summary>
+    public async Task<Bureau> GetBureauAsync(Guid id, CancellationToken ct = default) =>
+        await Store.GetBureauAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
+
+    /// <summary>
+    /// The readiness of a bureau this agency founded: which prospective members it has an established tie with, and
+    /// whether the bureau's rule holds. Throws when the bureau is unknown or founded elsewhere.
+    /// </summary>
+    public async Task<BureauReadiness> BureauReadinessAsync(Guid id, CancellationToken ct = default)
+    {
+        var bureau = await GetBureauAsync(id, ct).ConfigureAwait(false);
+        if (bureau.Founder != Identity.Did)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "only the founder's ties decide a bureau's readiness");
+        }
+
+        return ReadinessOf(bureau, await TiesByDidAsync(ct).ConfigureAwait(false));
+    }
+
+    private static BureauReadiness ReadinessOf(Bureau bureau, IReadOnlyDictionary<string, Tie> ties)
+    {
+        var others = bureau.Members.Where(m => m.Did != bureau.Founder).ToList();
+        var missing = others.Where(m => ties.GetValueOrDefault(m.Did) is not { Status: TieStatus.Established }).ToList();
+        int covered = others.Count - missing.Count;
+        int required = bureau.Rule.Quorum ?? others.Count;
+        return new BureauReadiness(bureau.Id, covered >= required, covered, others.Count, required, missing);
+    }
+
+    /// <summary>
+    /// Charters a bureau this agency proposed: refused while it is premature (the message gives the coverage and who is
+    /// missing) and nothing changes. When ready, in one transaction the bureau becomes chartered and its charter goes
+    /// to every prospective member tied with the founder; a founder that is the secretariat opens epoch 1 with itself.
+    /// </summary>
+    public async Task<Bureau> CharterBureauAsync(Guid id, CancellationToken ct = default)
+    {
+        var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var now = Now;
+        BureauReadiness? premature = null;
+        var chartered = await Store.ChangeBureauAsync(id, (bureau, _) =>
+        {
+            if (bureau.Founder != Identity.Did)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, "only the founder charters a bureau");
+            }
+
+            if (bureau.Status != BureauStatus.Proposed)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, $"the bureau is {bureau.Status.ToString().ToLowerInvariant()} already");
+            }
+
+            var readiness = ReadinessOf(bureau, ties);
+            if (!readiness.Ready)
+            {
+                premature = readiness;
+                return null;
+            }
+
+            var body = CharterJson(bureau, now);
+            var outbox = bureau.Members.Where(m => m.Did != Identity.Did && ties.GetValueOrDefault(m.Did) is { Status: TieStatus.Established })
+                .Select(m => ControlOutbox(ties[m.Did], MessageTypes.BureauCharter, body, thid: bureau.Id.ToString()))
+                .ToList();
+            var log = new List<BureauLogEntry> { new("chartered", Identity.Did, null, bureau.Members.Select(m => m.Did).ToList(), now) };
+            var next = bureau with { Status = BureauStatus.Chartered, ChangedAt = now };
+            BureauEpoch? epoch = null;
+            if (bureau.Secretariat == Identity.Did)
+            {
+                next = next with { Epoch = 1, Members = bureau.Members.Select(m => m.Did == Identity.Did ? m with { State = MemberState.Joined } : m).ToList() };
+                epoch = new BureauEpoch { BureauId = bureau.Id, Number = 1, Members = [Self(MemberState.Joined)], OpenedAt = now };
+                log.Add(new BureauLogEntry("epoch", Identity.Did, 1, [Identity.Did], now));
+            }
+
+            return new BureauChange { Bureau = next, NewEpoch = epoch, Log = log, Outbox = outbox };
+        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
+        if (premature is { } p)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"{p.Summary}; missing: {string.Join(", ", p.Missing.Select(m => m.Name))}");
+        }
+
+        Wake();
+        Publish("bureau.chartered");
+        return chartered;
+    }
+
+    /// <summary>
+    /// Accepts a bureau's charter received here: the acceptance goes to the secretariat, which opens an epoch with this
+    /// agency; at the secretariat itself the epoch is opened at once. Throws when the bureau is unknown, not chartered,
+    /// this agency is a member already or the secretariat is not tied with it.
+    /// </summary>
+    public async Task<Bureau> AcceptBureauAsync(Guid id, CancellationToken ct = default)
+    {
+        var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var now = Now;
+        var accepted = await Store.ChangeBureauAsync(id, (bureau, _) =>
+        {
+            if (bureau.Status != BureauStatus.Chartered)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, "the bureau is not chartered");
+            }
+
+            var me = bureau.Member(Identity.Did) ?? throw new TelexException(TelexErrorKind.Conflict, "this agency is not named in the charter");
+            if (me.State is MemberState.Accepted or MemberState.Joined)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, me.State == MemberState.Joined ? "this agency is a member already" : "accepted already");
+            }
+
+            var next = WithState(bureau, Identity.Did, MemberState.Accepted, now);
+            var log = new BureauLogEntry("accepted", Identity.Did, null, [], now);
+            if (bureau.Secretariat == Identity.Did)
+            {
+                return OpenEpoch(next, ties, now, [log], leaver: null);
+            }
+
+            var secretariat = ties.GetValueOrDefault(bureau.Secretariat);
+            if (secretariat is not { Status: TieStatus.Established })
+            {
+                throw new TelexException(TelexErrorKind.Conflict, "no established tie with the bureau's secretariat");
+            }
+
+            var join = ControlOutbox(secretariat, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
+            return new BureauChange { Bureau = next, Log = [log], Outbox = [join] };
+        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
+        Wake();
+        Publish("bureau.accepted");
+        return accepted;
+    }
+
+    /// <summary>
+    /// Leaves a bureau: the secretariat is told and opens an epoch without this agency; nothing of that epoch on reaches
+    /// it. Throws when the bureau is unknown, this agency is not a member, or it is the secretariat.
+    /// </summary>
+    public async Task<Bureau> LeaveBureauAsync(Guid id, CancellationToken ct = default)
+    {
+        var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var now = Now;
+        var left = await Store.ChangeBureauAsync(id, (bureau, _) =>
+        {
+            if (bureau.Member(Identity.Did) is not { State: MemberState.Accepted or MemberState.Joined })
+            {
+                throw new TelexException(TelexErrorKind.Conflict, "this agency is not a member of the bureau");
+            }
+
+            if (bureau.Secretariat == Identity.Did)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, "the secretariat cannot leave its bureau");
+            }
+
+            var secretariat = ties.GetValueOrDefault(bureau.Secretariat);
+            if (secretariat is not { Status: TieStatus.Established })
+            {
+                throw new TelexException(TelexErrorKind.Conflict, "no established tie with the bureau's secretariat");
+            }
+
+            var leave = ControlOutbox(secretariat, MessageTypes.BureauLeave, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
+            return new BureauChange
+            {
+                Bureau = WithState(bureau, Identity.Did, MemberState.Left, now),
+                Log = [new BureauLogEntry("left", Identity.Did, null, [], now)],
+                Outbox = [leave],
+            };
+        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
+        Wake();
+        Publish("bureau.left");
+        return left;
+    }
+
+    /// <summary>
+    /// At the secretariat: opens the next epoch with every member that has joined or accepted (and not left), and
+    /// announces it to each of them and to <paramref name="leaver"/>.
+    /// </summary>
+    private BureauChange OpenEpoch(Bureau bureau, IReadOnlyDictionary<string, Tie> ties, DateTimeOffset now, List<BureauLogEntry> log, string? leaver)
+    {
+        var members = bureau.Members
+            .Select(m => m.State == MemberState.Accepted ? m with { State = MemberState.Joined } : m)
+            .Select(m => ties.GetValueOrDefault(m.Did) is { } t ? m with { Name = t.PeerName, Endpoint = t.PeerEndpoint } : m)
+            .ToList();
+        long number = bureau.Epoch + 1;
+        var inEpoch = members.Where(m => m.State == MemberState.Joined)
+            .Select(m => m.Did == Identity.Did ? Self(MemberState.Joined) : m).ToList();
+        var epoch = new BureauEpoch { BureauId = bureau.Id, Number = number, Members = inEpoch, OpenedAt = now };
+        var body = EpochJson(bureau, epoch);
+        var outbox = new List<OutboxItem>();
+        foreach (string did in inEpoch.Select(m => m.Did).Append(leaver).OfType<string>().Where(d => d != Identity.Did))
+        {
+            if (ties.GetValueOrDefault(did) is not { Status: TieStatus.Established } tie)
+            {
+                throw new TelexException(TelexErrorKind.Conflict, $"the secretariat has no established tie with member {NameIn(bureau, did)}");
+            }
+
+            outbox.Add(ControlOutbox(tie, MessageTypes.BureauEpoch, body, thid: bureau.Id.ToString()));
+        }
+
+        log.Add(new BureauLogEntry("epoch", Identity.Did, number, inEpoch.Select(m => m.Did).ToList(), now));
+        return new BureauChange
+        {
+            Bureau = bureau with { Epoch = number, Members = members, ChangedAt = now },
+            NewEpoch = epoch,
+            Log = log,
+            Outbox = outbox,
+        };
+    }
+
+    /// <summary>
+    /// Sends a bulletin to a bureau: one telegram to each other member of this agency's current epoch of the bureau,
+    /// each with its own tie serial and receipt, released in one transaction (all or none). Throws when this agency is
+    /// not a member of the current epoch, a member cannot be reached, or a telegram breaks a tie's terms or the
+    /// agency's clearance policy.
+    /// </summary>
+    public async Task<IReadOnlyList<TelegramRecord>> SendBulletinAsync(Guid bureauId, TelegramDraft draft, string releasingOfficer, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        if (draft.IssueId is { } issueId
+            && (await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false))?.BureauId != bureauId)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is not an issue of the bureau");
+        }
+
+        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        foreach (var (member, tie) in routes)
+        {
+            Validate(draft with { To = member }, tie.Terms);
+            var required = await RequiredClearancesAsync(member, draft.Precedence, ct).ConfigureAwait(false);
+            if (required.Count > 0)
+            {
+                throw new TelexException(TelexErrorKind.Conflict,
+                    $"the agency's policy requires clearance for {tie.PeerName} ({string.Join(", ", required.Select(Describe))}); bulletins are released without drafts");
+            }
+        }
+
+        var bulletin = draft with { BureauId = bureauId, BureauEpoch = epoch.Number };
+        var records = await Store.ReleaseFanOutAsync(routes.Select(r => r.Member).ToList(),
+            (member, serial) => BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
+            ct).ConfigureAwait(false);
+        Wake();
+        foreach (var r in records)
+        {
+            Publish("telegram.queued", r.Counterpart, r.Id);
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Opens an issue of a bureau: files it (its counterpart is the bureau) with its opening event and announces it to
+    /// every other member of the current epoch, in one transaction.
+    /// </summary>
+    public async Task<Issue> OpenBureauIssueAsync(Guid bureauId, string title, string? officer, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(title) || title.Length > MaxIssueTitleLength)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"an issue needs a title of 1 to {MaxIssueTitleLength} characters");
+        }
+
+        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        var now = Now;
+        string id = Guid.NewGuid().ToString();
+        var opening = new IssueEvent
+        {
+            Id = Guid.NewGuid(),
+            IssueId = id,
+            Clock = 1,
+            Agency = Identity.Did,
+            Officer = officer,
+            At = now,
+            Status = IssueStatus.Open,
+            Title = title.Trim(),
+        };
+        var body = EventJson(opening);
+        body["bureau"] = bureauId.ToString();
+        var outbox = routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
+        await Store.OpenBureauIssueAsync(IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
+        Wake();
+        Log.IssueChanged(_logger, id, bureau.IssueCounterpart, IssueStatus.Open, 1);
+        Publish("issue.opened", bureau.IssueCounterpart);
+        return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueFrom(opening, bureau.IssueCounterpart);
+    }
+
+    /// <summary>A status change of a bureau issue: filed with the next clock and sent to every other member of the current epoch.</summary>
+    private async Task<IssueEvent> ChangeBureauIssueStatusAsync(Guid bureauId, Issue issue, IssueStatus status, string outcome, string? referredTo,
+        string? officer, CancellationToken ct)
+    {
+        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        var now = Now;
+        var change = await Store.AppendBureauIssueEventAsync(issue.Id, (_, clock) =>
+        {
+            var e = new IssueEvent
+            {
+                Id = Guid.NewGuid(),
+                IssueId = issue.Id,
+                Clock = clock,
+                Agency = Identity.Did,
+                Officer = officer,
+                At = now,
+                Status = status,
+                Outcome = outcome,
+                ReferredTo = referredTo,
+            };
+            var body = EventJson(e);
+            body["bureau"] = bureauId.ToString();
+            return (e, routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
+        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issue.Id}");
+        Wake();
+        Log.IssueChanged(_logger, issue.Id, bureau.IssueCounterpart, status, change.Clock);
+        Publish("issue.changed", bureau.IssueCounterpart);
+        return change;
+    }
+
+    /// <summary>The bureau and its current epoch; throws unless this agency is a member of that epoch.</summary>
+    private async Task<(Bureau Bureau, BureauEpoch Epoch)> CurrentEpochAsync(Guid bureauId, CancellationToken ct)
+    {
+        var bureau = await GetBureauAsync(bureauId, ct).ConfigureAwait(false);
+        var epoch = bureau.Status == BureauStatus.Chartered && bureau.Epoch > 0
+            ? await Store.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false)
+            : null;
+        if (epoch is null || !epoch.Includes(Identity.Did))
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "this agency is not a member of the bureau's current epoch");
+        }
+
+        return (bureau, epoch);
+    }
+
+    /// <summary>
+    /// How each other member of <paramref name="epoch"/> is reached: today over a direct established tie. Every message to
+    /// a bureau's members goes through here, so a relayed route can be chosen in one place. Throws naming every member
+    /// that cannot be reached.
+    /// </summary>
+    private async Task<IReadOnlyList<(string Member, Tie Tie)>> RoutesToMembersAsync(Bureau bureau, BureauEpoch epoch, CancellationToken ct)
+    {
+        var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var routes = new List<(string, Tie)>();
+        var unreachable = new List<string>();
+        foreach (var member in epoch.Members.Where(m => m.Did != Identity.Did))
+        {
+            if (ties.GetValueOrDefault(member.Did) is { Status: TieStatus.Established } tie)
+            {
+                routes.Add((member.Did, tie));
+            }
+            else
+            {
+                unreachable.Add($"{member.Name} ({Shorten(member.Did)})");
+            }
+        }
+
+        if (unreachable.Count > 0)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"no direct established tie with {unreachable.Count} member(s) of epoch {epoch.Number}: {string.Join(", ", unreachable)}");
+        }
+
+        if (routes.Count == 0)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch.Number} has no other member"));
+        }
+
+        return routes;
+    }
+
+    /// <summary>
+    /// An arriving bulletin must name an epoch held here of which both this agency and the sender are members. An
+    /// epoch not yet held is refused with 409, so the sender tries again once the secretariat's announcement has arrived.
+    /// </summary>
+    private async Task CheckBulletinAsync(Tie tie, Guid bureauId, long number, CancellationToken ct)
+    {
+        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
+            ?? throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+        var epoch = await Store.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false);
+        if (epoch is null)
+        {
+            if (bureau.Member(Identity.Did) is { State: MemberState.Left } || number <= bureau.Epoch)
+            {
+                throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency is not a member of that epoch");
+            }
+
+            throw new InboundRefusal(409, "e.p.bureau.epoch-unknown", "that epoch has not been announced here yet");
+        }
+
+        if (!epoch.Includes(Identity.Did))
+        {
+            throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency is not a member of that epoch");
+        }
+
+        if (!epoch.Includes(tie.PeerDid))
+        {
+            throw new InboundRefusal(403, "e.p.bureau.sender", "the sender is not a member of that epoch");
+        }
+    }
+
+    private async Task HandleBureauMessageAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        if (!Guid.TryParse(JsonStr(message.Body, "bureau"), out var bureauId))
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "a bureau message names its bureau");
+        }
+
+        switch (message.Type)
+        {
+            case MessageTypes.BureauCharter:
+                await HandleCharterAsync(tie, bureauId, message, ct).ConfigureAwait(false);
+                return;
+            case MessageTypes.BureauJoin or MessageTypes.BureauLeave:
+                await HandleMembershipAsync(tie, bureauId, join: message.Type == MessageTypes.BureauJoin, ct).ConfigureAwait(false);
+                return;
+            case MessageTypes.BureauEpoch:
+                await HandleEpochAsync(tie, bureauId, message, ct).ConfigureAwait(false);
+                return;
+            default:
+                await HandleBureauIssueAsync(tie, bureauId, message, opening: message.Type == MessageTypes.BureauIssueOpen, ct).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    private async Task HandleCharterAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
+    {
+        var b = message.Body;
+        string? name = JsonStr(b, "name"), purpose = JsonStr(b, "purpose"), founder = JsonStr(b, "founder"), secretariat = JsonStr(b, "secretariat");
+        var members = ParseMembers(b);
+        if (name is not { Length: > 0 and <= MaxBureauNameLength } || purpose is not { Length: > 0 and <= MaxBureauPurposeLength }
+            || founder != tie.PeerDid || members is null || !ReadinessRule.TryParse(JsonStr(b, "rule"), out var rule)
+            || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != Identity.Did))
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request",
+                "a charter carries a name, a purpose, the founder (its sender), the readiness rule and its members, this agency and the secretariat among them");
+        }
+
+        var now = Now;
+        var bureau = new Bureau
+        {
+            Id = bureauId,
+            Name = name,
+            Purpose = purpose,
+            Founder = founder,
+            Secretariat = secretariat!,
+            Rule = rule,
+            Status = BureauStatus.Chartered,
+            CreatedAt = now,
+            ChangedAt = now,
+            Members = members.Select(m => m.Did == founder ? m with { State = MemberState.Accepted } : m).ToList(),
+        };
+        bool created = await Store.CreateBureauAsync(new BureauChange
+        {
+            Bureau = bureau,
+            Log = [new BureauLogEntry("charter-received", founder, null, members.Select(m => m.Did).ToList(), now)],
+        }, ct).ConfigureAwait(false);
+        if (!created)
+        {
+            var existing = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
+            if (existing is null || existing.Founder != founder)
+            {
+                throw new InboundRefusal(409, "e.p.bureau.conflict", "another bureau has this id");
+            }
+
+            return;
+        }
+
+        Publish("bureau.charter", tie.PeerDid);
+    }
+
+    private async Task HandleMembershipAsync(Tie tie, Guid bureauId, bool join, CancellationToken ct)
+    {
+        var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var now = Now;
+        InboundRefusal? refusal = null;
+        bool changed = false;
+        var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _) =>
+        {
+            if (bureau.Secretariat != Identity.Did)
+            {
+                refusal = new InboundRefusal(403, "e.p.bureau.not-secretariat", "this agency is not the bureau's secretariat");
+                return null;
+            }
+
+            var member = bureau.Member(tie.PeerDid);
+            if (member is null || bureau.Status != BureauStatus.Chartered)
+            {
+                refusal = new InboundRefusal(403, "e.p.bureau.not-member", "the sender is not named in the bureau's charter");
+                return null;
+            }
+
+            // Repeated messages change nothing: a join from a member, or a leave from one that has left.
+            if (join ? member.State is MemberState.Accepted or MemberState.Joined : member.State == MemberState.Left)
+            {
+                return null;
+            }
+
+            changed = true;
+            var next = WithState(bureau, tie.PeerDid, join ? MemberState.Accepted : MemberState.Left, now);
+            var log = new List<BureauLogEntry> { new(join ? "join-received" : "leave-received", tie.PeerDid, null, [], now) };
+            return next.Member(Identity.Did)?.State == MemberState.Joined
+                ? OpenEpoch(next, ties, now, log, leaver: join ? null : tie.PeerDid)
+                : new BureauChange { Bureau = next, Log = log };
+        }, ct).ConfigureAwait(false);
+        if (bureau is null)
+        {
+            // The charter may still be on its way from the founder: the member's outbox tries again later.
+            throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+        }
+
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
+
+        if (changed)
+        {
+            Wake();
+            Publish(join ? "bureau.joined" : "bureau.left", tie.PeerDid);
+        }
+    }
+
+    private async Task HandleEpochAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
+    {
+        var b = message.Body;
+        var members = ParseMembers(b);
+        if (!b.TryGetProperty("epoch", out var e) || e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out long number) || number < 1
+            || members is null || members.Count == 0)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "an epoch carries its number and its members");
+        }
+
+        if (await Store.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false) is { } known)
+        {
+            // Announced again (the secretariat's outbox retried): the same epoch changes nothing, another is a conflict.
+            if (!known.Members.Select(m => m.Did).SequenceEqual(members.Select(m => m.Did)))
+            {
+                throw new InboundRefusal(409, "e.p.bureau.epoch-conflict", "another epoch with this number is held here");
+            }
+
+            return;
+        }
+
+        var now = Now;
+        InboundRefusal? refusal = null;
+        bool filed = false;
+        var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _) =>
+        {
+            if (bureau.Secretariat != tie.PeerDid)
+            {
+                refusal = new InboundRefusal(403, "e.p.bureau.not-secretariat", "only the bureau's secretariat opens epochs");
+                return null;
+            }
+
+            if (members.Any(m => bureau.Member(m.Did) is null))
+            {
+                refusal = new InboundRefusal(400, "e.p.msg.bad-request", "an epoch names only members of the bureau's charter");
+                return null;
+            }
+
+            filed = true;
+            var epoch = new BureauEpoch { BureauId = bureauId, Number = number, Members = members, OpenedAt = now };
+            var next = bureau;
+            if (number > bureau.Epoch)
+            {
+                // The newest epoch says who is a member now; an older one arriving late is kept but changes nothing.
+                next = bureau with
+                {
+                    Epoch = number,
+                    ChangedAt = now,
+                    Members = bureau.Members.Select(m => epoch.Members.FirstOrDefault(x => x.Did == m.Did) is { } x
+                        ? m with { Name = x.Name, Endpoint = x.Endpoint, State = MemberState.Joined }
+                        : m.State is MemberState.Joined ? m with { State = MemberState.Left } : m).ToList(),
+                };
+            }
+
+            return new BureauChange
+            {
+                Bureau = next,
+                NewEpoch = epoch,
+                Log = [new BureauLogEntry("epoch", tie.PeerDid, number, members.Select(m => m.Did).ToList(), now)],
+            };
+        }, ct).ConfigureAwait(false);
+        if (bureau is null)
+        {
+            throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+        }
+
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
+
+        if (filed)
+        {
+            Publish("bureau.epoch", tie.PeerDid);
+        }
+    }
+
+    private async Task HandleBureauIssueAsync(Tie tie, Guid bureauId, Message message, bool opening, CancellationToken ct)
+    {
+        var e = ParseEvent(message, opening);
+        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
+            ?? throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+        var epoch = bureau.Epoch > 0 ? await Store.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false) : null;
+        if (bureau.Member(Identity.Did) is { State: MemberState.Left })
+        {
+            throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency has left the bureau");
+        }
+
+        if (epoch is null || !epoch.Includes(tie.PeerDid) || !epoch.Includes(Identity.Did))
+        {
+            // The epoch that makes both members may not have been announced here yet: the sender tries again later.
+            throw new InboundRefusal(409, "e.p.bureau.epoch-unknown", "the sender and this agency are not both members of the epoch held here");
+        }
+
+        if (opening)
+        {
+            if (!await Store.OpenIssueAsync(IssueFrom(e, bureau.IssueCounterpart), e, null, ct).ConfigureAwait(false))
+            {
+                var existing = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false);
+                if (existing is null || existing.Counterpart != bureau.IssueCounterpart || existing.OpenedBy != tie.PeerDid)
+                {
+                    throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id");
+                }
+
+                return;
+            }
+        }
+        else
+        {
+            var issue = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false)
+                ?? throw new InboundRefusal(409, "e.p.issue.unknown", "no such issue here yet");
+            if (issue.BureauId != bureauId)
+            {
+                throw new InboundRefusal(403, "e.p.issue.other-tie", "the issue belongs to another tie or bureau");
+            }
+
+            if (!await Store.RecordIssueEventAsync(e, ct).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+
+        Log.IssueChanged(_logger, e.IssueId, bureau.IssueCounterpart, e.Status, e.Clock);
+        Publish(opening ? "issue.opened" : "issue.changed", bureau.IssueCounterpart);
+    }
+
+    /// <summary>Reads a charter's or epoch's member list: at most <see cref="MaxBureauMembers"/> + 1 agency DIDs with names.</summary>
+    private static List<BureauMember>? ParseMembers(JsonElement body)
+    {
+        if (!body.TryGetProperty("members", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > MaxBureauMembers + 1)
+        {
+            return null;
+        }
+
+        var members = new List<BureauMember>();
+        foreach (var m in list.EnumerateArray())
+        {
+            string? did = JsonStr(m, "did"), name = JsonStr(m, "name"), endpoint = JsonStr(m, "endpoint");
+            if (did is null || did.Length > 8192 || !IsPeerDid(did) || name is not { Length: > 0 and <= MaxMemberNameLength }
+                || endpoint is { Length: > 2048 } || members.Any(x => x.Did == did))
+            {
+                return null;
+            }
+
+            members.Add(new BureauMember { Did = did, Name = name, Endpoint = endpoint });
+        }
+
+        return members;
+    }
+
+    private static JsonObject CharterJson(Bureau bureau, DateTimeOffset at) => new()
+    {
+        ["bureau"] = bureau.Id.ToString(),
+        ["name"] = bureau.Name,
+        ["purpose"] = bureau.Purpose,
+        ["founder"] = bureau.Founder,
+        ["secretariat"] = bureau.Secretariat,
+        ["rule"] = bureau.Rule.ToString(),
+        ["members"] = MembersJson(bureau.Members),
+        ["time"] = at.ToUnixTimeMilliseconds(),
+    };
+
+    private static JsonObject EpochJson(Bureau bureau, BureauEpoch epoch) => new()
+    {
+        ["bureau"] = bureau.Id.ToString(),
+        ["name"] = bureau.Name,
+        ["epoch"] = epoch.Number,
+        ["members"] = MembersJson(epoch.Members),
+        ["time"] = epoch.OpenedAt.ToUnixTimeMilliseconds(),
+    };
+
+    private static JsonArray MembersJson(IEnumerable<BureauMember> members) =>
+        new(members.Select(m =>
+        {
+            var o = new JsonObject { ["did"] = m.Did, ["name"] = m.Name.Length > MaxMemberNameLength ? m.Name[..MaxMemberNameLength] : m.Name };
+            if (m.Endpoint is not null)
+            {
+                o["endpoint"] = m.Endpoint;
+            }
+
+            return (JsonNode?)o;
+        }).ToArray());
+
+    private BureauMember Self(MemberState state) => new() { Did = Identity.Did, Name = Identity.Name, Endpoint = Identity.Endpoint, State = state };
+
+    private static Bureau WithState(Bureau bureau, string did, MemberState state, DateTimeOffset now) => bureau with
+    {
+        ChangedAt = now,
+        Members = bureau.Members.Select(m => m.Did == did ? m with { State = state } : m).ToList(),
+    };
+
+    private async Task<Dictionary<string, Tie>> TiesByDidAsync(CancellationToken ct) =>
+        (await Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, StringComparer.Ordinal);
+
+    private static string NameIn(Bureau bureau, string did) => bureau.Member(did)?.Name ?? Shorten(did);
+
+    private static string Shorten(string did) => did.Length > 40 ? did[..40] + "…" : did;
+}

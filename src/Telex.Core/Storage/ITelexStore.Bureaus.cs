@@ -1,0 +1,60 @@
+using Telex.Core.Model;
+
+namespace Telex.Core.Storage;
+
+/// <summary>
+/// Bureaus: their charters, members and epochs, bulletins fanned out to every member, and issues shared by a bureau's
+/// members. Every write is one method running in one transaction, with its entries in the register's chain (kind
+/// <see cref="Register.RegisterKinds.Bureau"/>) and the outbox items that carry it to the other members.
+/// </summary>
+public partial interface ITelexStore
+{
+    /// <summary>
+    /// Files a new bureau (proposed here, or its charter received from the founder) with its members, its register
+    /// entries and its outbox items, in one transaction. False, and nothing written, if a bureau with that id exists.
+    /// </summary>
+    Task<bool> CreateBureauAsync(BureauChange change, CancellationToken ct = default);
+
+    /// <summary>
+    /// Changes a bureau: in one transaction reads it (members included), calls <paramref name="change"/> with it and
+    /// its current epoch (null before the first) and writes the bureau and its members as they become, the epoch it
+    /// opens or receives, the register entries and the outbox items. <paramref name="change"/> returns null to change
+    /// nothing. Null if the bureau is unknown; nothing is written if <paramref name="change"/> throws or an epoch
+    /// with that number is filed already.
+    /// </summary>
+    Task<Bureau?> ChangeBureauAsync(Guid id, Func<Bureau, BureauEpoch?, BureauChange?> change, CancellationToken ct = default);
+
+    /// <summary>Finds a bureau with its members.</summary>
+    Task<Bureau?> GetBureauAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Every bureau, most recently changed first.</summary>
+    Task<IReadOnlyList<Bureau>> ListBureausAsync(CancellationToken ct = default);
+
+    /// <summary>One epoch of a bureau, or null.</summary>
+    Task<BureauEpoch?> GetBureauEpochAsync(Guid bureauId, long number, CancellationToken ct = default);
+
+    /// <summary>Every epoch of a bureau held here, by number.</summary>
+    Task<IReadOnlyList<BureauEpoch>> ListBureauEpochsAsync(Guid bureauId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Releases one telegram to each of <paramref name="peerDids"/> in one transaction (all or none): for each, takes
+    /// that tie's next serial, calls <paramref name="build"/> with the peer and the serial and files the telegram and
+    /// its outbox item, as <see cref="ReleaseAsync"/> does for one. Nothing is written if <paramref name="build"/>
+    /// throws or a tie is unknown. Returns the telegrams in the order of <paramref name="peerDids"/>.
+    /// </summary>
+    Task<IReadOnlyList<TelegramRecord>> ReleaseFanOutAsync(IReadOnlyList<string> peerDids, Func<string, long, (TelegramRecord Record, OutboxItem Outbox)> build,
+        CancellationToken ct = default);
+
+    /// <summary>
+    /// Files a new issue of a bureau with its opening event and the outbox items announcing it to the other members, in
+    /// one transaction. False, and nothing written, if an issue with that id exists already.
+    /// </summary>
+    Task<bool> OpenBureauIssueAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default);
+
+    /// <summary>
+    /// Appends a change of a bureau issue decided here, as <see cref="AppendIssueEventAsync"/> does, with one outbox
+    /// item per member it goes to. Null if the issue is unknown; nothing is written if <paramref name="build"/> throws.
+    /// </summary>
+    Task<IssueEvent?> AppendBureauIssueEventAsync(string issueId, Func<Issue, long, (IssueEvent Event, IReadOnlyList<OutboxItem> Outbox)> build,
+        CancellationToken ct = default);
+}

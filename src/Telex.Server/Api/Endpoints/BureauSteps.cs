@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /api/bureaus/{id}/charter</c>, <c>/accept</c> and <c>/leave</c> (admin): the founder charters a bureau
+/// (refused with 409, naming the coverage and who is missing, while it is premature); a prospective member accepts its
+/// charter; a member leaves.
+/// </summary>
+internal static class BureauSteps
+{
+    public static async Task<Ok<BureauView>> CharterAsync(Guid id, Agency agency, CancellationToken ct)
+    {
+        await agency.CharterBureauAsync(id, ct);
+        return TypedResults.Ok(await GetBureau.ViewAsync(agency, id, ct));
+    }
+
+    public static async Task<Ok<BureauView>> AcceptAsync(Guid id, Agency agency, CancellationToken ct)
+    {
+        await agency.AcceptBureauAsync(id, ct);
+        return TypedResults.Ok(await GetBureau.ViewAsync(agency, id, ct));
+    }
+
+    public static async Task<Ok<BureauView>> LeaveAsync(Guid id, Agency agency, CancellationToken ct)
+    {
+        await agency.LeaveBureauAsync(id, ct);
+        return TypedResults.Ok(await GetBureau.ViewAsync(agency, id, ct));
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary><c>GET /api/bureaus</c>: every bureau this agency founded or was named in, most recently changed first.</summary>
+internal static class ListBureaus
+{
+    public static async Task<Ok<BureauView[]>> HandleAsync(Agency agency, CancellationToken ct)
+    {
+        var list = new List<BureauView>();
+        foreach (var b in await agency.Store.ListBureausAsync(ct))
+        {
+            var current = b.Epoch > 0 ? await agency.Store.GetBureauEpochAsync(b.Id, b.Epoch, ct) : null;
+            list.Add(BureauView.From(b, current));
+        }
+
+        return TypedResults.Ok(list.ToArray());
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /api/bureaus</c> (admin): proposes a bureau founded by this agency. Nothing is sent before it is chartered.
+/// </summary>
+internal static class ProposeBureau
+{
+    /// <summary>Longest DID accepted.</summary>
+    private const int MaxDidLength = 8192;
+
+    public static async Task<Results<Created<BureauView>, ProblemHttpResult>> HandleAsync(ProposeBureauRequest? request, Agency agency, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request?.Name) || request.Name.Length > Agency.MaxBureauNameLength)
+        {
+            return Problems.Invalid("name", $"required, at most {Agency.MaxBureauNameLength} characters");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Purpose) || request.Purpose.Length > Agency.MaxBureauPurposeLength)
+        {
+            return Problems.Invalid("purpose", $"required, at most {Agency.MaxBureauPurposeLength} characters");
+        }
+
+        if (request.Members is not { Count: > 0 and <= Agency.MaxBureauMembers } members)
+        {
+            return Problems.Invalid("members", $"required: 1 to {Agency.MaxBureauMembers} prospective members' DIDs");
+        }
+
+        for (int i = 0; i < members.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(members[i]) || members[i].Length > MaxDidLength)
+            {
+                return Problems.Invalid($"members[{i}]", "an agency's DID");
+            }
+        }
+
+        if (!ReadinessRule.TryParse(request.Rule, out var rule))
+        {
+            return Problems.Invalid("rule", "all (the default) or quorum:N");
+        }
+
+        if (request.Secretariat is { Length: > MaxDidLength })
+        {
+            return Problems.Invalid("secretariat", "an agency's DID");
+        }
+
+        var bureau = await agency.ProposeBureauAsync(request.Name, request.Purpose, members, rule, request.Secretariat, ct);
+        return TypedResults.Created($"/api/bureaus/{bureau.Id}", BureauView.From(bureau, null));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+
+using Telex.Core.Identity;
+
+namespace Telex.Cli.Tests.Process;
+
+/// <summary>Two served agencies of their own: these tests tie them and make bureaus of them.</summary>
+[CollectionDefinition(Name)]
+public sealed class BureauAgenciesDefinition : ICollectionFixture<ServedAgencies>
+{
+    public const string Name = "Served agencies for bureaus";
+}
+
+[Collection(BureauAgenciesDefinition.Name)]
+public sealed class BureauCommandTests(ServedAgencies agencies)
+{
+    private readonly Cli _cli = agencies.Cli;
+    private readonly ServedAgency _alpha = agencies.Alpha;
+    private readonly ServedAgency _bravo = agencies.Bravo;
+
+    private async Task<CliResult> OkAsync(params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    private async Task<JsonElement> JsonAsync(params string[] args)
+    {
+        using var document = JsonDocument.Parse((await OkAsync([.. args, "--json"])).Stdout);
+        return document.RootElement.Clone();
+    }
+
+    private async Task<string> FailsAsync(int exitCode, string contains, params string[] args)
+    {
+        var result = await _cli.RunAsync(args);
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        string line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("telex: ", line, StringComparison.Ordinal);
+        Assert.Contains(contains, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        return line;
+    }
+
+    /// <summary>Runs a command until its JSON output satisfies <paramref name="done"/>, with a deadline.</summary>
+    private async Task<JsonElement> UntilAsync(Func<JsonElement, bool> done, string what, params string[] args)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var result = await _cli.RunAsync([.. args, "--json"]);
+            if (result.ExitCode == 0)
+            {
+                using var document = JsonDocument.Parse(result.Stdout);
+                if (done(document.RootElement))
+                {
+                    return document.RootElement.Clone();
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"{what}: not reached within 60 s; last: {result}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task EnsureTiedAsync()
+    {
+        var ties = await JsonAsync("tie", "list", "--url", _alpha.Url);
+        if (ties.EnumerateArray().Any(t => t.GetProperty("status").GetString() == "established"))
+        {
+            return;
+        }
+
+        string code = (await JsonAsync("tie", "invite", "--url", _alpha.Url)).GetProperty("code").GetString()!;
+        await OkAsync("tie", "accept", code, "--url", _bravo.Url, "--wait");
+        await UntilAsync(t => t.EnumerateArray().Any(x => x.GetProperty("status").GetString() == "established"), "Alpha holds the tie",
+            "tie", "list", "--url", _alpha.Url);
+    }
+
+    [Fact]
+    public async Task A_premature_bureau_shows_its_coverage_and_its_charter_is_refused_with_a_conflict_exit_code()
+    {
+        await EnsureTiedAsync();
+        using var carol = AgencyIdentity.Create("Carol", "http://127.0.0.1:9/didcomm");
+        var proposed = await JsonAsync("bureau", "propose", "--name", "Eastern Information Bureau", "--purpose", "Information on each country",
+            "--member", "Bravo", "--member", carol.Did, "--url", _alpha.Url);
+        string id = proposed.GetProperty("id").GetString()!;
+
+        var readiness = await OkAsync("bureau", "readiness", id, "--url", _alpha.Url);
+        Assert.StartsWith("premature: ties with 1 of 2", readiness.Stdout, StringComparison.Ordinal);
+        Assert.Contains("did:peer:2", readiness.Stdout, StringComparison.Ordinal);
+        var json = await JsonAsync("bureau", "readiness", id, "--url", _alpha.Url);
+        Assert.Equal((false, 1, 2), (json.GetProperty("ready").GetBoolean(), json.GetProperty("covered").GetInt32(), json.GetProperty("total").GetInt32()));
+        Assert.Equal(carol.Did, json.GetProperty("missing")[0].GetProperty("did").GetString());
+
+        await FailsAsync(ExitCodes.Conflict, "premature: ties with 1 of 2; missing: ", "bureau", "charter", id, "--url", _alpha.Url);
+        Assert.Equal("proposed", (await JsonAsync("bureau", "show", id, "--url", _alpha.Url)).GetProperty("status").GetString());
+
+        // Bad input: a clear one-line error and a meaningful exit code, nothing changed.
+        await FailsAsync(ExitCodes.Usage, "'not-a-uuid' is not a bureau id", "bureau", "readiness", "not-a-uuid", "--url", _alpha.Url);
+        await FailsAsync(ExitCodes.Usage, "--rule must be all or quorum:N", "bureau", "propose", "--name", "n", "--purpose", "p", "--member", "Bravo",
+            "--rule", "most", "--url", _alpha.Url);
+        await FailsAsync(ExitCodes.NotFound, "no counterpart named 'Nobody'", "bureau", "propose", "--name", "n", "--purpose", "p", "--member", "Nobody",
+            "--url", _alpha.Url);
+        await FailsAsync(ExitCodes.NotFound, "no bureau", "bureau", "charter", Guid.NewGuid().ToString(), "--url", _alpha.Url);
+        await FailsAsync(ExitCodes.Usage, "quorum", "bureau", "propose", "--name", "n", "--purpose", "p", "--member", "Bravo", "--rule", "quorum:3",
+            "--url", _alpha.Url);
+        Assert.Single((await JsonAsync("bureau", "list", "--url", _alpha.Url)).EnumerateArray(), b => b.GetProperty("name").GetString() != "Liaison");
+    }
+
+    [Fact]
+    public async Task A_chartered_bureau_is_accepted_receives_bulletins_and_a_member_that_leaves_is_out_of_the_next_epoch()
+    {
+        await EnsureTiedAsync();
+        string id = (await JsonAsync("bureau", "propose", "--name", "Liaison", "--purpose", "Liaison between the two", "--member", "Bravo",
+            "--url", _alpha.Url)).GetProperty("id").GetString()!;
+        Assert.StartsWith("ready: ties with 1 of 1", (await OkAsync("bureau", "readiness", id, "--url", _alpha.Url)).Stdout, StringComparison.Ordinal);
+        var chartered = await OkAsync("bureau", "charter", id, "--url", _alpha.Url);
+        Assert.Contains("chartered", chartered.Stdout, StringComparison.Ordinal);
+
+        await UntilAsync(l => l.EnumerateArray().Any(b => b.GetProperty("id").GetString() == id), "Bravo holds the charter", "bureau", "list", "--url", _bravo.Url);
+        await OkAsync("bureau", "accept", id, "--url", _bravo.Url);
+        await FailsAsync(ExitCodes.Conflict, "already", "bureau", "accept", id, "--url", _bravo.Url);
+        await UntilAsync(b => b.GetProperty("epoch").GetInt32() == 2, "Bravo holds epoch 2", "bureau", "show", id, "--url", _bravo.Url);
+        var members = await OkAsync("bureau", "members", id, "--url", _alpha.Url);
+        Assert.Contains("Epoch 2", members.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Bravo", members.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, (await JsonAsync("bureau", "members", id, "--url", _bravo.Url)).GetProperty("members").GetArrayLength());
+        await FailsAsync(ExitCodes.NotFound, "no epoch 7", "bureau", "members", id, "--epoch", "7", "--url", _alpha.Url);
+
+        string issue = (await JsonAsync("bureau", "issue", id, "--title", "Liaison officers", "--url", _alpha.Url)).GetProperty("id").GetString()!;
+        var sent = await OkAsync("bureau", "bulletin", id, "--subject", "Names of the officers", "--body", "As agreed.", "--issue", issue, "--url", _alpha.Url);
+        Assert.Contains("Bulletin of epoch 2 to 1 members", sent.Stdout, StringComparison.Ordinal);
+        var inbox = await UntilAsync(l => l.EnumerateArray().Any(t => t.GetProperty("subject").GetString() == "Names of the officers"),
+            "Bravo registers the bulletin", "inbox", "--url", _bravo.Url);
+        var bulletin = inbox.EnumerateArray().Single(t => t.GetProperty("subject").GetString() == "Names of the officers");
+        Assert.Equal((id, 2, issue), (bulletin.GetProperty("bureauId").GetString(), bulletin.GetProperty("bureauEpoch").GetInt32(),
+            bulletin.GetProperty("issueId").GetString()));
+        Assert.Contains("bureau Liaison", (await OkAsync("issue", "list", "--url", _bravo.Url)).Stdout, StringComparison.Ordinal);
+        await FailsAsync(ExitCodes.Usage, "subject", "bureau", "bulletin", id, "--body", "no subject", "--url", _alpha.Url);
+
+        // Bravo leaves: epoch 3 has only Alpha, so a bulletin has no one to go to.
+        await OkAsync("bureau", "leave", id, "--url", _bravo.Url);
+        await UntilAsync(b => b.GetProperty("epoch").GetInt32() == 3, "Alpha opened epoch 3", "bureau", "show", id, "--url", _alpha.Url);
+        await FailsAsync(ExitCodes.Conflict, "epoch 3 has no other member", "bureau", "bulletin", id, "--subject", "s", "--body", "b", "--url", _alpha.Url);
+        await FailsAsync(ExitCodes.Conflict, "not a member", "bureau", "leave", id, "--url", _bravo.Url);
+    }
+}

@@ -1,0 +1,164 @@
+using Telex.Core.Model;
+using Telex.Core.Register;
+
+namespace Telex.Storage.Compliance;
+
+/// <summary>Bureaus: charters, members, epochs, bulletins fanned out in one transaction, bureau issues.</summary>
+public abstract partial class StoreComplianceTests
+{
+    private Bureau NewBureau(Guid? id = null) => new()
+    {
+        Id = id ?? Guid.NewGuid(),
+        Name = "Eastern Information Bureau",
+        Purpose = "Information on the situation in each country",
+        Founder = Alpha,
+        Secretariat = Alpha,
+        Rule = new ReadinessRule(2),
+        Status = BureauStatus.Proposed,
+        CreatedAt = Now,
+        ChangedAt = Now,
+        Members =
+        [
+            new BureauMember { Did = Alpha, Name = "Alpha", Endpoint = EndpointOf(Alpha), State = MemberState.Accepted },
+            new BureauMember { Did = Bravo, Name = "Bravo", Endpoint = EndpointOf(Bravo) },
+            new BureauMember { Did = Charlie, Name = "Charlie" },
+        ],
+    };
+
+    private BureauEpoch EpochOf(Bureau bureau, long number, params string[] members) => new()
+    {
+        BureauId = bureau.Id,
+        Number = number,
+        Members = bureau.Members.Where(m => members.Contains(m.Did)).Select(m => m with { State = MemberState.Joined }).ToArray(),
+        OpenedAt = Now,
+    };
+
+    private BureauLogEntry LogEntry(string action, long? epoch = null) => new(action, Alpha, epoch, [Alpha, Bravo], Now);
+
+    [Fact]
+    public async Task A_bureau_is_created_once_with_its_members_entry_and_outbox_items()
+    {
+        var bureau = NewBureau();
+        Assert.True(await Store.CreateBureauAsync(new BureauChange { Bureau = bureau, Log = [LogEntry("proposed")], Outbox = [MessageItem(Bravo, Now)] }));
+        Assert.False(await Store.CreateBureauAsync(new BureauChange { Bureau = bureau with { Name = "Other" }, Log = [LogEntry("proposed")] }));
+
+        AssertSameFields(bureau, await Store.GetBureauAsync(bureau.Id));
+        Assert.Single(await Store.ListBureausAsync());
+        Assert.Null(await Store.GetBureauAsync(Guid.NewGuid()));
+        Assert.Single(await ClaimEverythingDueAsync());
+        var entry = Assert.Single((await Store.ReadRegisterAsync()).Entries);
+        Assert.Equal((RegisterKinds.Bureau, $"bureau/{bureau.Id}/proposed"), (entry.Kind, entry.Reference));
+        Assert.Equal(RegisterChain.BureauContent(bureau.Id, LogEntry("proposed")), entry.Content);
+    }
+
+    [Fact]
+    public async Task A_bureau_change_writes_the_bureau_its_epoch_entries_and_outbox_items_together_or_nothing()
+    {
+        var bureau = NewBureau();
+        await Store.CreateBureauAsync(new BureauChange { Bureau = bureau, Log = [LogEntry("proposed")] });
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        // A change that throws writes nothing; one that returns null changes nothing.
+        await Assert.ThrowsAsync<Refused>(() => Store.ChangeBureauAsync(bureau.Id, (_, _) => throw new Refused()));
+        Assert.Null(await Store.ChangeBureauAsync(Guid.NewGuid(), (b, _) => new BureauChange { Bureau = b }));
+        AssertSameFields(bureau, await Store.ChangeBureauAsync(bureau.Id, (_, _) => null));
+        Assert.Single((await Store.ReadRegisterAsync()).Entries);
+
+        var chartered = bureau with
+        {
+            Status = BureauStatus.Chartered,
+            Epoch = 1,
+            ChangedAt = Now,
+            Members = bureau.Members.Select(m => m.Did == Alpha ? m with { State = MemberState.Joined } : m).ToList(),
+        };
+        var epoch1 = EpochOf(bureau, 1, Alpha);
+        BureauEpoch? seen = epoch1;
+        var result = await Store.ChangeBureauAsync(bureau.Id, (b, current) =>
+        {
+            seen = current;
+            return new BureauChange { Bureau = chartered, NewEpoch = epoch1, Log = [LogEntry("chartered"), LogEntry("epoch", 1)], Outbox = [MessageItem(Bravo, Now)] };
+        });
+        Assert.Null(seen);
+        AssertSameFields(chartered, result);
+        AssertSameFields(chartered, await Store.GetBureauAsync(bureau.Id));
+        var held = await Store.GetBureauEpochAsync(bureau.Id, 1);
+        Assert.Equal(epoch1.Members, held!.Members);
+        Assert.Equal((1L, epoch1.OpenedAt), (held.Number, held.OpenedAt));
+        Assert.Equal(["proposed", "chartered", "epoch/1"], (await Store.ReadRegisterAsync()).Entries.Select(e => e.Reference.Split('/', 3)[2]));
+        Assert.Single(await ClaimEverythingDueAsync());
+
+        // The current epoch is handed to the change; an epoch filed already is not filed again (nothing written).
+        var epoch2 = EpochOf(bureau, 2, Alpha, Bravo);
+        await Store.ChangeBureauAsync(bureau.Id, (b, current) =>
+        {
+            seen = current;
+            return new BureauChange { Bureau = b with { Epoch = 2 }, NewEpoch = epoch2, Log = [LogEntry("epoch", 2)] };
+        });
+        Assert.Equal(1, seen!.Number);
+        var unchanged = await Store.ChangeBureauAsync(bureau.Id, (b, _) => new BureauChange { Bureau = b with { Name = "Renamed" }, NewEpoch = epoch2, Log = [LogEntry("epoch", 2)] });
+        Assert.Equal("Eastern Information Bureau", unchanged!.Name);
+        Assert.Equal([1L, 2L], (await Store.ListBureauEpochsAsync(bureau.Id)).Select(e => e.Number));
+        Assert.Equal(2, (await Store.GetBureauEpochAsync(bureau.Id, 2))!.Members.Count);
+        Assert.Null(await Store.GetBureauEpochAsync(bureau.Id, 3));
+        Assert.Equal(4, (await Store.ReadRegisterAsync()).Entries.Count);
+    }
+
+    [Fact]
+    public async Task A_fan_out_releases_one_telegram_per_peer_with_its_own_serial_in_one_transaction()
+    {
+        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.SaveTieAsync(NewTie(Bravo));
+        await ReleaseToAsync(Bravo);
+        var bureauId = Guid.NewGuid();
+        var released = await Store.ReleaseFanOutAsync([Alpha, Bravo], (peer, serial) =>
+        {
+            var record = OutboundRecord(peer, serial, Now) with { BureauId = bureauId, BureauEpoch = 3 };
+            return (record, OutboxItemFor(record, Now));
+        });
+
+        Assert.Equal([(Alpha, 1L), (Bravo, 2L)], released.Select(t => (t.Counterpart, t.Serial)));
+        foreach (var t in released)
+        {
+            AssertSameFields(t, await Store.GetTelegramAsync(t.Id, Direction.Outbound));
+        }
+
+        Assert.Equal((bureauId, 3L), ((await Store.GetTelegramAsync(released[0].Id, Direction.Outbound))!.BureauId!.Value, 3L));
+        Assert.Equal(3, (await ClaimEverythingDueAsync()).Count);
+
+        // All or none: a failure for the second peer, or an unknown tie, leaves the first unreleased.
+        long entries = (await Store.GetRegisterHeadAsync()).Count;
+        await Assert.ThrowsAsync<Refused>(() => Store.ReleaseFanOutAsync([Alpha, Bravo], (peer, serial) =>
+            peer == Bravo ? throw new Refused() : (OutboundRecord(peer, serial, Now), OutboxItemFor(OutboundRecord(peer, serial, Now), Now))));
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.ReleaseFanOutAsync([Alpha, Charlie], (peer, serial) =>
+        {
+            var record = OutboundRecord(peer, serial, Now);
+            return (record, OutboxItemFor(record, Now));
+        }));
+        Assert.Equal(entries, (await Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(1, (await Store.GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Equal(2, (await Store.GetTieAsync(Bravo))!.LastSentSerial);
+    }
+
+    [Fact]
+    public async Task A_bureau_issue_is_opened_and_changed_with_one_outbox_item_per_member()
+    {
+        string counterpart = BureauIssues.Counterpart(Guid.NewGuid());
+        var opening = Opening(Guid.NewGuid().ToString(), Alpha);
+        var issue = IssueOf(opening, counterpart);
+        Assert.True(await Store.OpenBureauIssueAsync(issue, opening, [MessageItem(Bravo, Now), MessageItem(Charlie, Now)]));
+        Assert.False(await Store.OpenBureauIssueAsync(issue, Opening(issue.Id, Alpha), [MessageItem(Bravo, Now)]));
+        AssertSameFields(issue, await Store.GetIssueAsync(issue.Id));
+        Assert.NotNull((await Store.GetIssueAsync(issue.Id))!.BureauId);
+        Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<Refused>(() => Store.AppendBureauIssueEventAsync(issue.Id, (_, _) => throw new Refused()));
+        Assert.Null(await Store.AppendBureauIssueEventAsync("no-such-issue", (_, clock) => (Change("no-such-issue", clock, Alpha, IssueStatus.Closed, "x"), [])));
+        var change = await Store.AppendBureauIssueEventAsync(issue.Id, (_, clock) =>
+            (Change(issue.Id, clock, Alpha, IssueStatus.Agreed, "Agreed by all"), [MessageItem(Bravo, Now), MessageItem(Charlie, Now)]));
+        Assert.Equal(2, change!.Clock);
+        Assert.Equal(IssueStatus.Agreed, (await Store.GetIssueAsync(issue.Id))!.Status);
+        Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
+        Assert.Equal(2, (await Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.IssueStatus));
+    }
+}
