@@ -33,6 +33,7 @@ public sealed partial class Agency
     public async Task RunAsync(CancellationToken ct)
     {
         await Store.ReleaseClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
+        await ResumeRotationsAsync(ct).ConfigureAwait(false);
         var receiptLoop = Task.Run(() => SendReceiptsAsync(ct), CancellationToken.None);
         var nextGapCheck = Now + Options.GapGrace;
         var nextCheckpoint = Now + Options.CheckpointInterval;
@@ -113,7 +114,8 @@ public sealed partial class Agency
             byte[] packed;
             try
             {
-                packed = Packer.PackEncryptedPayload(item.Payload, item.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
+                // Encrypted to the counterpart's current keys: an item queued before it rotated goes to its new DID.
+                packed = Packer.PackEncryptedPayload(item.Payload, tie?.PeerDid ?? item.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
             }
             catch (DidCommException e)
             {
@@ -122,7 +124,7 @@ public sealed partial class Agency
                 return;
             }
 
-            result = await _transport.SendAsync(item.Endpoint, packed, ct).ConfigureAwait(false);
+            result = await _transport.SendAsync(tie?.PeerEndpoint ?? item.Endpoint, packed, ct).ConfigureAwait(false);
         }
         finally
         {

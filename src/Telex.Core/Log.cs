@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1033, Level = LogLevel.Debug, Message = "Stored {Counterpart}'s register checkpoint over {Count} entries")]
     public static partial void CheckpointReceived(ILogger logger, string counterpart, long count);
+
+    [LoggerMessage(EventId = 1060, Level = LogLevel.Warning, Message = "Rotated the agency's keys: {OldDid} is now {NewDid}")]
+    public static partial void KeysRotated(ILogger logger, string oldDid, string newDid);
+
+    [LoggerMessage(EventId = 1061, Level = LogLevel.Information, Message = "Counterpart {OldDid} rotated its keys to {NewDid}")]
+    public static partial void CounterpartRotated(ILogger logger, string oldDid, string newDid);
 }

@@ -94,6 +94,14 @@ internal static class Schema
         -- No new tables: issue events and clearance steps join the register's chain, and those filed before are
         -- entered into it as this migration runs (SqliteStore.EnterExistingIssuesAndClearanceAsync).
         """,
+        """
+        -- Key rotations, own (own=1) and counterparts' (own=0). For a counterpart's, tie_did is the tie's current DID,
+        -- so every DID the counterpart held before is an alias of its tie.
+        CREATE TABLE IF NOT EXISTS key_rotations(
+            old_did TEXT PRIMARY KEY, new_did TEXT NOT NULL, own INTEGER NOT NULL, from_prior TEXT NOT NULL, at INTEGER NOT NULL,
+            tie_did TEXT, seq INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS key_rotations_tie ON key_rotations(tie_did) WHERE tie_did IS NOT NULL;
+        """,
     ];
 
     /// <summary>The migration that created the register chain: registers older than it are entered into the chain as it runs.</summary>
@@ -101,4 +109,7 @@ internal static class Schema
 
     /// <summary>The migration that entered issue events and clearance steps into the chain: those filed before it are entered as it runs.</summary>
     public const int IssueChainVersion = 4;
+
+    /// <summary>The migration that added key rotations and the aliases of a rotated counterpart's tie.</summary>
+    public const int KeyRotationVersion = 5;
 }
