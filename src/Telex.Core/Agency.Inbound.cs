@@ -221,7 +221,7 @@ public sealed partial class Agency
         }
 
         var receipt = ControlMessage(MessageTypes.Receipt, peerDid, new JsonObject { ["receipts"] = list });
-        return Packer.PackSigned(receipt, Identity.Did).Packed;
+        return Packer.PackSigned(receipt, receipt.From!).Packed;
     }
 
     private async Task HandleReceiptAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)

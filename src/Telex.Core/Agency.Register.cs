@@ -31,11 +31,11 @@ public sealed partial class Agency
         };
         var checkpoint = new Checkpoint
         {
-            AgencyDid = Identity.Did,
+            AgencyDid = statement.From,
             Count = head.Count,
             Head = head.Head,
             Time = now,
-            SignedMessage = Packer.PackSigned(statement, Identity.Did).Packed,
+            SignedMessage = Packer.PackSigned(statement, statement.From).Packed,
             StoredAt = now,
         };
         await Store.AddCheckpointAsync(checkpoint, ct).ConfigureAwait(false);
