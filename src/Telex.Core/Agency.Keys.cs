@@ -15,7 +15,7 @@ namespace Telex.Core;
 /// <param name="OldDid">The DID given up (kept, with its keys, to verify the register).</param>
 /// <param name="NewDid">The DID the agency uses from now on.</param>
 /// <param name="At">When the keys were rotated.</param>
-/// <param name="TiesTold">How many counterparts (established or suspended ties) the rotation is announced to.</param>
+/// <param name="TiesTold">How many counterparts (established, suspended or invited ties) the rotation is announced to.</param>
 public sealed record KeyRotationResult(string OldDid, string NewDid, DateTimeOffset At, int TiesTold);
 
 public sealed partial class Agency
@@ -38,7 +38,7 @@ public sealed partial class Agency
     /// Rotates the agency's keys: makes a new DID (fresh Ed25519 and X25519 keys, same endpoint), writes the key file
     /// with the old identity moved to its priors (atomically, before anything is announced), switches to the new
     /// identity at once, files the rotation in the register and announces it, signed by the old key
-    /// (<c>from_prior</c>), to every counterpart with an established or suspended tie through the outbox. Messages
+    /// (<c>from_prior</c>), to every counterpart with an established, suspended or invited tie through the outbox. Messages
     /// still in flight to the old DID open (its keys are kept); telegrams signed with it before are still delivered.
     /// </summary>
     public async Task<KeyRotationResult> RotateKeysAsync(CancellationToken ct = default)
@@ -103,7 +103,7 @@ public sealed partial class Agency
     private async Task<int> AnnounceRotationAsync(PriorIdentity prior, CancellationToken ct)
     {
         var ties = (await Store.ListTiesAsync(ct).ConfigureAwait(false))
-            .Where(t => t.Status is TieStatus.Established or TieStatus.Suspended).ToList();
+            .Where(t => t.Status is TieStatus.Established or TieStatus.Suspended or TieStatus.Invited).ToList();
         var now = Now;
         var items = ties.Select(tie =>
         {

@@ -226,6 +226,34 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task A_rotation_written_to_the_key_file_but_not_yet_filed_is_filed_and_announced_at_the_next_start()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        string oldDid = a.Did;
+        await a.StopAsync();
+
+        // As if the agency stopped right after writing the key file, before anything was filed or announced.
+        string newDid;
+        using (var saved = AgencyIdentity.Load(a.KeyFile))
+        {
+            using var next = saved.Rotate(DateTimeOffset.UtcNow);
+            next.Save(a.KeyFile);
+            newDid = next.Did;
+        }
+
+        Assert.Empty(await a.Store.ListKeyRotationsAsync());
+        await a.RestartAsync();
+
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldDid), t => t?.PeerDid == newDid, Deadline, "Bravo switched to the new DID");
+        var own = Assert.Single(await a.Store.ListKeyRotationsAsync());
+        Assert.Equal((oldDid, newDid, true), (own.OldDid, own.NewDid, own.Own));
+        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+    }
+
+    [Fact]
     public void A_key_file_with_priors_reads_back_and_a_rotation_signs_its_from_prior_with_the_old_key()
     {
         string path = Path.Combine(Path.GetTempPath(), "telex-keys-" + Guid.NewGuid().ToString("N") + ".json");
