@@ -44,6 +44,7 @@ internal static class TelexCli
 
         root.Subcommands.Add(RegisterChainCommands.Create(globals));
         root.Subcommands.Add(OfficerCommands.Create(globals));
+        root.Subcommands.Add(KeyCommands.Create(globals));
         root.Subcommands.Add(ConfigCommands.Create(globals));
         root.Subcommands.Add(BenchCommand.Create(globals));
         return root;

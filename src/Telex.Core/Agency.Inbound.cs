@@ -56,7 +56,8 @@ public sealed partial class Agency
                 throw new InboundRefusal(400, "e.p.msg.unprotected", "Telex messages must be signed by a did:peer:2 sender and encrypted");
             }
 
-            if (message.To is null || !message.To.Contains(Identity.Did))
+            var identity = Identity;
+            if (message.To is null || !message.To.Any(identity.IsOwnDid))
             {
                 throw new InboundRefusal(400, "e.p.msg.recipient", "the message is not addressed to this agency");
             }
@@ -69,6 +70,12 @@ public sealed partial class Agency
             if (message.Type == MessageTypes.TieRequest)
             {
                 await HandleTieRequestAsync(message, ct).ConfigureAwait(false);
+                return InboundResult.Accepted;
+            }
+
+            if (message.Type == MessageTypes.KeysRotate)
+            {
+                await HandleKeyRotationAsync(message, meta, ct).ConfigureAwait(false);
                 return InboundResult.Accepted;
             }
 
@@ -199,7 +206,7 @@ public sealed partial class Agency
             };
         }, ct).ConfigureAwait(false);
 
-        if (result.Record.Counterpart != tie.PeerDid || result.Record.ContentHash != contentHash)
+        if (result.Record.ContentHash != contentHash || !await IsOfTieAsync(tie, result.Record.Counterpart, ct).ConfigureAwait(false))
         {
             // The same id with other content or from another agency: never overwrite the register.
             throw new InboundRefusal(409, "e.p.msg.conflict", "a different telegram with this id is registered already");
@@ -236,7 +243,7 @@ public sealed partial class Agency
         }
 
         var receipt = ControlMessage(MessageTypes.Receipt, peerDid, new JsonObject { ["receipts"] = list });
-        return Packer.PackSigned(receipt, Identity.Did).Packed;
+        return Packer.PackSigned(receipt, receipt.From!).Packed;
     }
 
     private async Task HandleReceiptAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)
@@ -264,7 +271,7 @@ public sealed partial class Agency
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (e, c) =>
         {
             var telegram = await Store.GetTelegramAsync(e.Id, Direction.Outbound, c).ConfigureAwait(false);
-            if (telegram is null || telegram.Counterpart != tie.PeerDid || telegram.ContentHash != e.Hash)
+            if (telegram is null || telegram.ContentHash != e.Hash || !await IsOfTieAsync(tie, telegram.Counterpart, c).ConfigureAwait(false))
             {
                 return;
             }

@@ -38,6 +38,7 @@ public sealed partial class Agency
     {
         await Store.ReleaseClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
         await Store.ReleaseRelayClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
+        await ResumeRotationsAsync(ct).ConfigureAwait(false);
         var receiptLoop = Task.Run(() => SendReceiptsAsync(ct), CancellationToken.None);
         var nextGapCheck = Now + Options.GapGrace;
         var nextCheckpoint = Now + Options.CheckpointInterval;
@@ -130,7 +131,8 @@ public sealed partial class Agency
             byte[] packed;
             try
             {
-                packed = Packer.PackEncryptedPayload(item.Payload, item.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
+                // Encrypted to the counterpart's current keys: an item queued before it rotated goes to its new DID.
+                packed = Packer.PackEncryptedPayload(item.Payload, tie?.PeerDid ?? item.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
             }
             catch (DidCommException e)
             {
@@ -139,7 +141,7 @@ public sealed partial class Agency
                 return;
             }
 
-            result = await _transport.SendAsync(item.Endpoint, packed, ct).ConfigureAwait(false);
+            result = await _transport.SendAsync(tie?.PeerEndpoint ?? item.Endpoint, packed, ct).ConfigureAwait(false);
         }
         finally
         {

@@ -31,11 +31,11 @@ public sealed partial class Agency
         };
         var checkpoint = new Checkpoint
         {
-            AgencyDid = Identity.Did,
+            AgencyDid = statement.From,
             Count = head.Count,
             Head = head.Head,
             Time = now,
-            SignedMessage = Packer.PackSigned(statement, Identity.Did).Packed,
+            SignedMessage = Packer.PackSigned(statement, statement.From).Packed,
             StoredAt = now,
         };
         await Store.AddCheckpointAsync(checkpoint, ct).ConfigureAwait(false);
@@ -70,8 +70,11 @@ public sealed partial class Agency
     public async Task<VerifyReport> VerifyRegisterAsync(CancellationToken ct = default)
     {
         var register = await Store.ReadRegisterAsync(ct).ConfigureAwait(false);
-        return RegisterVerifier.Verify(register, Identity.Did, OpenCheckpoint);
+        return RegisterVerifier.Verify(register, Identity.Did, OpenCheckpoint, Signatures);
     }
+
+    /// <summary>The signature checks the verifier runs: signed originals and rotations' from_prior, by the DIDs that signed them.</summary>
+    private SignatureChecks Signatures => new(SignerOf, OpenFromPrior);
 
     /// <summary>Checks a stored checkpoint's signature (by the DID that signed it) and reads what it states; null if it does not verify.</summary>
     public CheckpointStatement? OpenCheckpoint(byte[] signedMessage)
@@ -154,7 +157,7 @@ public sealed partial class Agency
         }
 
         // Verified as the exporting agency's own register: its checkpoints must match the chain.
-        var report = RegisterVerifier.Verify(register, register.OriginDid ?? Identity.Did, OpenCheckpoint);
+        var report = RegisterVerifier.Verify(register, register.OriginDid ?? Identity.Did, OpenCheckpoint, Signatures);
         if (!report.Ok)
         {
             throw new TelexException(TelexErrorKind.Invalid, "the export does not verify, nothing was imported: " + report.First);

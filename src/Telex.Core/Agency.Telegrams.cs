@@ -63,7 +63,7 @@ public sealed partial class Agency
         var expiresAt = now + tie.Terms.Expiry;
         var message = TelegramWire.ToMessage(id, Identity.Did, Identity.Name, draft, serial, now, now, releasingOfficer, expiresAt, relayPath);
         byte[] plaintext = message.ToUtf8Json();
-        byte[] signed = Packer.PackSigned(message, Identity.Did).Packed;
+        byte[] signed = Packer.PackSigned(message, message.From!).Packed;
         var entry = new TelegramRecord
         {
             Id = id,

@@ -73,7 +73,7 @@ public sealed partial class Agency
             ["name"] = Identity.Name,
         }) with
         { Pthid = invitation.Id };
-        byte[] signed = Packer.PackSigned(request, Identity.Did).Packed;
+        byte[] signed = Packer.PackSigned(request, request.From!).Packed;
         var result = await _transport.SendAsync(tie.PeerEndpoint, Packer.PackEncryptedPayload(signed, tie.PeerDid).Packed, ct).ConfigureAwait(false);
         if (!result.Accepted)
         {
@@ -325,7 +325,8 @@ public sealed partial class Agency
     /// <summary>A signed control message for the counterpart as an outbox item, for the caller to file in its own transaction.</summary>
     private OutboxItem ControlOutbox(Tie tie, string type, JsonObject body, string? thid = null)
     {
-        byte[] signed = Packer.PackSigned(ControlMessage(type, tie.PeerDid, body, thid), Identity.Did).Packed;
+        var message = ControlMessage(type, tie.PeerDid, body, thid);
+        byte[] signed = Packer.PackSigned(message, message.From!).Packed;
         var now = Now;
         return new OutboxItem
         {

@@ -23,18 +23,22 @@ public sealed partial class Agency : IDisposable
     public Agency(AgencyIdentity identity, ITelexStore store, ITransport transport, AgencyOptions? options = null,
         TimeProvider? time = null, ILogger<Agency>? logger = null)
     {
-        Identity = identity ?? throw new ArgumentNullException(nameof(identity));
+        _identity = identity ?? throw new ArgumentNullException(nameof(identity));
         Store = store ?? throw new ArgumentNullException(nameof(store));
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         Options = options ?? AgencyOptions.Default;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         Dids = new DidResolver();
-        Packer = new DidCommPacker(Dids, identity.Secrets);
+        AddSecrets(identity);
+        Packer = new DidCommPacker(Dids, _secrets);
     }
 
-    /// <summary>The agency's identity.</summary>
-    public AgencyIdentity Identity { get; }
+    /// <summary>
+    /// The agency's identity: after a key rotation (<see cref="RotateKeysAsync"/>) the new one, whose
+    /// <see cref="AgencyIdentity.Priors"/> hold the ones before.
+    /// </summary>
+    public AgencyIdentity Identity => _identity;
 
     /// <summary>Where everything is kept.</summary>
     public ITelexStore Store { get; }
@@ -61,6 +65,7 @@ public sealed partial class Agency : IDisposable
     public void Dispose()
     {
         _wake.Dispose();
+        DisposeRotatedIdentities();
         foreach (var slot in _peerSlots.Values)
         {
             slot.Dispose();

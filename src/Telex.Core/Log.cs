@@ -61,4 +61,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1044, Level = LogLevel.Information, Message = "Refused a relayed telegram from {From}: {Reason}")]
     public static partial void RelayedTelegramRefused(ILogger logger, string from, string reason);
+
+    [LoggerMessage(EventId = 1060, Level = LogLevel.Warning, Message = "Rotated the agency's keys: {OldDid} is now {NewDid}")]
+    public static partial void KeysRotated(ILogger logger, string oldDid, string newDid);
+
+    [LoggerMessage(EventId = 1061, Level = LogLevel.Information, Message = "Counterpart {OldDid} rotated its keys to {NewDid}")]
+    public static partial void CounterpartRotated(ILogger logger, string oldDid, string newDid);
 }

@@ -21,8 +21,10 @@ public static class AgencyServer
     /// <param name="logging">Adds log providers; none by default.</param>
     /// <param name="transport">How to reach peers; HTTP by default.</param>
     /// <param name="listenSocket">An already bound, listening socket to serve on instead of <see cref="TelexOptions.Listen"/>.</param>
+    /// <param name="keyFile">The identity's key file, rewritten by a key rotation; null keeps a rotated identity in memory only.</param>
     public static WebApplication Build(TelexOptions options, AgencyIdentity identity, ITelexStore store,
-        Action<ILoggingBuilder>? logging = null, ITransport? transport = null, System.Net.Sockets.Socket? listenSocket = null)
+        Action<ILoggingBuilder>? logging = null, ITransport? transport = null, System.Net.Sockets.Socket? listenSocket = null,
+        string? keyFile = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Telex.Server" });
@@ -53,7 +55,8 @@ public static class AgencyServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<ITransport>(transport ?? new HttpTransport());
         builder.Services.AddSingleton(sp => new Agency(identity, store, sp.GetRequiredService<ITransport>(), options.Delivery,
-            TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>()));
+            TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>())
+        { KeyFile = keyFile });
         builder.Services.AddHostedService<DispatcherService>();
         builder.Services.AddClientApi();
 

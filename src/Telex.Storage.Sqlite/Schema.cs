@@ -123,6 +123,14 @@ internal static class Schema
             bureau_id TEXT NOT NULL REFERENCES bureaus(id), number INTEGER NOT NULL, members TEXT NOT NULL, opened_at INTEGER NOT NULL,
             PRIMARY KEY(bureau_id, number));
         """,
+        """
+        -- Key rotations, own (own=1) and counterparts' (own=0). For a counterpart's, tie_did is the tie's current DID,
+        -- so every DID the counterpart held before is an alias of its tie.
+        CREATE TABLE IF NOT EXISTS key_rotations(
+            old_did TEXT PRIMARY KEY, new_did TEXT NOT NULL, own INTEGER NOT NULL, from_prior TEXT NOT NULL, at INTEGER NOT NULL,
+            tie_did TEXT, seq INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS key_rotations_tie ON key_rotations(tie_did) WHERE tie_did IS NOT NULL;
+        """,
     ];
 
     /// <summary>The migration that added relays and the directory (relay path on telegrams, relay queue, directory, dossiers).</summary>
@@ -136,4 +144,7 @@ internal static class Schema
 
     /// <summary>The migration that added bureaus (their tables, and the bureau and epoch a bulletin names on the telegrams table).</summary>
     public const int BureauVersion = 6;
+
+    /// <summary>The migration that added key rotations and the aliases of a rotated counterpart's tie.</summary>
+    public const int KeyRotationVersion = 7;
 }

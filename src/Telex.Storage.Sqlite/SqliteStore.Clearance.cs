@@ -185,7 +185,7 @@ public sealed partial class SqliteStore
                 return null;
             }
 
-            using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=$p", ("$p", peerDid));
+            using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("$p"), ("$p", peerDid));
             if (await last.ExecuteScalarAsync(ct).ConfigureAwait(false) is not long lastSerial)
             {
                 throw new InvalidOperationException("no tie with " + peerDid);
@@ -201,7 +201,7 @@ public sealed partial class SqliteStore
             await InsertTelegramAsync(c, tx, record, registryNumber: null, ct).ConfigureAwait(false);
             await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
-            using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=$s WHERE peer_did=$p", ("$s", serial), ("$p", peerDid));
+            using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=$s WHERE peer_did=" + CurrentDid("$p"), ("$s", serial), ("$p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             await UpdateDraftAsync(c, tx, change.Draft, ct).ConfigureAwait(false);
             await InsertLogAsync(c, tx, change.Log, ct).ConfigureAwait(false);

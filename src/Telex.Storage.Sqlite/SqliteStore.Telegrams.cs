@@ -39,7 +39,7 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync(async (c, tx) =>
         {
-            using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=$p", ("$p", peerDid));
+            using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("$p"), ("$p", peerDid));
             object? value = await last.ExecuteScalarAsync(ct).ConfigureAwait(false);
             if (value is not long lastSerial)
             {
@@ -56,7 +56,7 @@ public sealed partial class SqliteStore
             await InsertTelegramAsync(c, tx, record, registryNumber: null, ct).ConfigureAwait(false);
             await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
-            using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=$s WHERE peer_did=$p", ("$s", serial), ("$p", peerDid));
+            using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=$s WHERE peer_did=" + CurrentDid("$p"), ("$s", serial), ("$p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return record;
         }, ct);
@@ -91,7 +91,7 @@ public sealed partial class SqliteStore
             }
 
             // Another telegram already holds this serial from this counterpart: keep the register as it is.
-            var sameSerial = await FindTelegramAsync(c, tx, "WHERE counterpart=$c AND direction=1 AND serial=$s", ct,
+            var sameSerial = await FindTelegramAsync(c, tx, "WHERE counterpart IN " + DidsOfTie("$c") + " AND direction=1 AND serial=$s", ct,
                 ("$c", record.Counterpart), ("$s", record.Serial)).ConfigureAwait(false);
             if (sameSerial is not null)
             {
@@ -240,7 +240,7 @@ public sealed partial class SqliteStore
 
         if (query.Counterpart is not null)
         {
-            Add("counterpart=$cp", "$cp", query.Counterpart);
+            Add("counterpart IN " + DidsOfTie("$cp"), "$cp", query.Counterpart);
         }
 
         if (query.IssueId is not null)
@@ -302,7 +302,7 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<long>> ReceivedSerialsAsync(string peerDid, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<long>>(async c =>
         {
-            using var cmd = Command(c, null, "SELECT serial FROM telegrams WHERE counterpart=$p AND direction=1 ORDER BY serial", ("$p", peerDid));
+            using var cmd = Command(c, null, "SELECT serial FROM telegrams WHERE counterpart IN " + DidsOfTie("$p") + " AND direction=1 ORDER BY serial", ("$p", peerDid));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<long>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -317,8 +317,8 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<Guid>> OutboundIdsBySerialAsync(string peerDid, IReadOnlyList<long> serials, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<Guid>>(async c =>
         {
-            using var cmd = Command(c, null, """
-                SELECT id FROM telegrams WHERE counterpart=$p AND direction=0 AND serial IN (SELECT value FROM json_each($s))
+            using var cmd = Command(c, null, $"""
+                SELECT id FROM telegrams WHERE counterpart IN {DidsOfTie("$p")} AND direction=0 AND serial IN (SELECT value FROM json_each($s))
                 """, ("$p", peerDid), ("$s", JsonSerializer.Serialize(serials)));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<Guid>();

@@ -23,11 +23,13 @@ public sealed class TestAgency : IAsyncDisposable
     private WebApplication? _app;
     private Socket? _socket;
     private readonly SqliteStore _store;
+    private AgencyIdentity _identity;
 
     private TestAgency(string directory, AgencyIdentity identity, int port, AgencyOptions delivery, ITransport? transport)
     {
         Directory = directory;
-        Identity = identity;
+        _identity = identity;
+        identity.Save(KeyFile);
         Port = port;
         _delivery = delivery;
         _transport = transport;
@@ -43,8 +45,11 @@ public sealed class TestAgency : IAsyncDisposable
     /// <summary>The data folder (deleted on dispose).</summary>
     public string Directory { get; }
 
-    /// <summary>The identity.</summary>
-    public AgencyIdentity Identity { get; }
+    /// <summary>The identity: the running agency's current one (it changes when the keys are rotated).</summary>
+    public AgencyIdentity Identity => Agency?.Identity ?? _identity;
+
+    /// <summary>The key file (0600) the identity is kept in; a key rotation rewrites it and a restart loads it.</summary>
+    public string KeyFile => Path.Combine(Directory, "keys.json");
 
     /// <summary>The store (usable while stopped too).</summary>
     public ITelexStore Store => _store;
@@ -109,15 +114,23 @@ public sealed class TestAgency : IAsyncDisposable
 
     private async Task StartServerAsync(Socket socket)
     {
+        if (Agency is not null)
+        {
+            // A restart loads the key file, as telex serve does: a rotation made while running is there.
+            var loaded = AgencyIdentity.Load(KeyFile);
+            _identity.Dispose();
+            _identity = loaded;
+        }
+
         await _store.MigrateAsync().ConfigureAwait(false);
         var options = new TelexOptions
         {
-            Name = Identity.Name,
+            Name = _identity.Name,
             Listen = $"http://127.0.0.1:{Port}",
             Delivery = _delivery,
             Api = new ApiOptions(),
         };
-        var app = AgencyServer.Build(options, Identity, _store, transport: _transport, listenSocket: socket);
+        var app = AgencyServer.Build(options, _identity, _store, transport: _transport, listenSocket: socket, keyFile: KeyFile);
         await app.StartAsync().ConfigureAwait(false);
         _app = app;
         _socket = socket;
@@ -142,7 +155,7 @@ public sealed class TestAgency : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
-        Identity.Dispose();
+        _identity.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -50,7 +50,8 @@ internal static class ServeCommand
             }
 
             await using var app = AgencyServer.Build(options, agency.Identity, agency.Store,
-                logging: ServerLogging.Configure(parse.GetValue(level), parse.GetValue(format)!));
+                logging: ServerLogging.Configure(parse.GetValue(level), parse.GetValue(format)!),
+                keyFile: Path.Combine(agency.Directory, AgencyFolder.KeyFile));
             try
             {
                 await app.StartAsync(ct).ConfigureAwait(false);

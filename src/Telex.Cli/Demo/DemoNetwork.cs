@@ -84,7 +84,8 @@ internal sealed class DemoNetwork : IAsyncDisposable
                 throw;
             }
 
-            var app = AgencyServer.Build(options, local.Identity, local.Store, logging: logging, listenSocket: socket);
+            var app = AgencyServer.Build(options, local.Identity, local.Store, logging: logging, listenSocket: socket,
+                keyFile: Path.Combine(local.Directory, AgencyFolder.KeyFile));
             var agency = new DemoAgency(local, app, socket, url);
             _agencies.Add(agency);
             await app.StartAsync(ct).ConfigureAwait(false);

@@ -72,6 +72,12 @@ public static class MessageTypes
     /// <summary>A status change of a bureau issue (thid: the issue id), sent to every other member of the epoch.</summary>
     public const string BureauIssueStatus = Base + "bureau/1.0/issue-status";
 
+    /// <summary>
+    /// A key rotation: sent from the new DID, carrying DIDComm <c>from_prior</c> signed by the old DID's authentication
+    /// key; the counterpart's tie continues under the new DID.
+    /// </summary>
+    public const string KeysRotate = Base + "keys/1.0/rotate";
+
     /// <summary>DIDComm out-of-band invitation.</summary>
     public const string OutOfBandInvitation = "https://didcomm.org/out-of-band/2.0/invitation";
 

@@ -75,6 +75,9 @@ public static class RegisterKinds
     /// received (content kept in the entry: the bureau's rows hold only where it stands now).
     /// </summary>
     public const string Bureau = "bureau";
+
+    /// <summary>A key rotation: this agency's own, or a counterpart's accepted over a tie (content kept, from_prior included).</summary>
+    public const string KeyRotation = "key.rotation";
 }
 
 /// <summary>The hash chain's rules: how an entry's hash is computed and what each kind's content is.</summary>
@@ -268,6 +271,22 @@ public static class RegisterChain
     /// <summary>What a receipt entry records: the receipt issued for an inbound telegram.</summary>
     public static byte[] ReceiptContent(Guid telegramId, byte[] receipt) =>
         new CanonicalWriter(RegisterKinds.Receipt).Field("telegram", telegramId.ToString()).Digest("receipt", receipt).ToArray();
+
+    /// <summary>The reference of a key rotation's entry: <c>keys/OLD-DID</c> (a DID is given up once).</summary>
+    public static string KeyRotationReference(string oldDid) => "keys/" + oldDid;
+
+    /// <summary>What a key rotation entry records: whose (own or counterpart), old DID, new DID, the from_prior JWT, time.</summary>
+    public static byte[] KeyRotationContent(KeyRotation r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new CanonicalWriter(RegisterKinds.KeyRotation)
+            .Field("side", r.Own ? "own" : "counterpart")
+            .Field("old_did", r.OldDid)
+            .Field("new_did", r.NewDid)
+            .Field("from_prior", r.FromPrior)
+            .Field("time", r.At)
+            .ToArray();
+    }
 
     /// <summary>What a failure entry records.</summary>
     public static byte[] FailureContent(Guid telegramId, string reason) =>

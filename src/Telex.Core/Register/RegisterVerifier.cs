@@ -93,7 +93,16 @@ public static class RegisterVerifier
     /// register's origin signed) must match the chain; <paramref name="open"/> verifies a checkpoint's signature and
     /// returns its statement, or null when it does not verify.
     /// </summary>
-    public static VerifyReport Verify(RegisterSnapshot register, string ownDid, Func<byte[], CheckpointStatement?> open)
+    public static VerifyReport Verify(RegisterSnapshot register, string ownDid, Func<byte[], CheckpointStatement?> open) =>
+        Verify(register, ownDid, open, signatures: null);
+
+    /// <summary>
+    /// Verifies <paramref name="register"/> as the overload without <paramref name="signatures"/> does and, given them,
+    /// also every telegram's signature (outbound ones by this agency under the DID it held then, inbound ones by the
+    /// counterpart under any DID its key rotations link) and every key rotation's <c>from_prior</c>. DIDs that key
+    /// rotations in the chain link count as one agency, so checkpoints this agency signed before a rotation are its own.
+    /// </summary>
+    public static VerifyReport Verify(RegisterSnapshot register, string ownDid, Func<byte[], CheckpointStatement?> open, SignatureChecks? signatures)
     {
         ArgumentNullException.ThrowIfNull(register);
         ArgumentNullException.ThrowIfNull(open);
@@ -145,6 +154,9 @@ public static class RegisterVerifier
         }
 
         var recordedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+
+        // DIDs linked by the key rotations the chain records: each set is one agency.
+        var agencies = new DidSets();
 
         // The last entry recording an event of each issue: where a problem with the issue's row is reported.
         var lastOfIssue = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -305,6 +317,29 @@ public static class RegisterVerifier
                     }
 
                     break;
+                case RegisterKinds.KeyRotation:
+                    if (!FirstRecord(e))
+                    {
+                        return;
+                    }
+
+                    var rotation = e.Content is null ? null : CanonicalReader.TryParse(e.Content);
+                    if (rotation is null || rotation.Kind != e.Kind || rotation.Get("old_did") is not { } oldDid || rotation.Get("new_did") is not { } newDid
+                        || rotation.Get("from_prior") is not { } fromPrior || e.Reference != RegisterChain.KeyRotationReference(oldDid))
+                    {
+                        Add(e, e.Reference, "changed", "a key rotation entry that does not name its old and new DIDs");
+                        return;
+                    }
+
+                    if (signatures is not null && (signatures.OpenFromPrior(fromPrior) is not { } claims
+                        || claims.Issuer != oldDid || claims.Subject != newDid))
+                    {
+                        Add(e, e.Reference, "signature", "the rotation's from_prior is not signed by the old DID's key for the new DID");
+                        return;
+                    }
+
+                    agencies.Link(oldDid, newDid);
+                    break;
                 default:
                     Add(e, e.Reference, "changed", $"unknown entry kind '{e.Kind}'");
                     break;
@@ -381,6 +416,11 @@ public static class RegisterVerifier
             }
         }
 
+        if (signatures is not null)
+        {
+            CheckSignatures(register, ownDid, signatures, agencies, telegrams, recordedAt, problems);
+        }
+
         long count = register.Entries.Count;
         foreach (var cp in register.Checkpoints)
         {
@@ -400,8 +440,7 @@ public static class RegisterVerifier
                 continue;
             }
 
-            bool ours = string.Equals(cp.AgencyDid, ownDid, StringComparison.Ordinal)
-                || string.Equals(cp.AgencyDid, register.OriginDid, StringComparison.Ordinal);
+            bool ours = agencies.Same(cp.AgencyDid, ownDid) || (register.OriginDid is { } origin && agencies.Same(cp.AgencyDid, origin));
             if (!ours)
             {
                 continue;
@@ -468,6 +507,32 @@ public static class RegisterVerifier
     }
 
     private static string Lower(IssueStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Every telegram must be signed by its agency: outbound ones by one of this agency's DIDs (or the exporting
+    /// agency's, for an imported register), inbound ones by a DID of the counterpart's set. Checked in parallel.
+    /// </summary>
+    private static void CheckSignatures(RegisterSnapshot register, string ownDid, SignatureChecks signatures, DidSets agencies,
+        Dictionary<string, TelegramRecord> telegrams, Dictionary<string, long> recordedAt, List<VerifyProblem> problems)
+    {
+        var list = telegrams.ToList();
+        var signers = new string?[list.Count];
+        Parallel.For(0, list.Count, i => signers[i] = signatures.SignerOf(list[i].Value.SignedOriginal));
+        for (int i = 0; i < list.Count; i++)
+        {
+            var (reference, t) = list[i];
+            string? signer = signers[i];
+            bool ok = signer is not null && (t.Direction == Direction.Outbound
+                ? agencies.Same(signer, ownDid) || (register.OriginDid is { } origin && agencies.Same(signer, origin))
+                : agencies.Same(signer, t.Counterpart));
+            if (!ok)
+            {
+                problems.Add(new VerifyProblem(recordedAt.TryGetValue(reference, out long p) ? p : null, reference,
+                    t.Direction == Direction.Inbound ? t.RegistryNumber : null, t.Id, "signature",
+                    signer is null ? "the signed original's signature does not verify" : $"signed by {signer}, not by the agency it is filed under"));
+            }
+        }
+    }
 
     private static string? StateMismatch(TelegramRecord t, State s)
     {
@@ -538,5 +603,42 @@ public static class RegisterVerifier
         public bool Failed { get; init; }
 
         public DateTimeOffset? ReadAt { get; init; }
+    }
+}
+
+/// <summary>Signature checks for <see cref="RegisterVerifier"/>; DIDs resolve forever (did:peer:2 carries its keys).</summary>
+/// <param name="SignerOf">The DID whose key signed a signed message (JWS), or null when its signature does not verify.</param>
+/// <param name="OpenFromPrior">The issuer and subject of a <c>from_prior</c> JWT whose signature verifies against the issuer's key, or null.</param>
+public sealed record SignatureChecks(Func<byte[], string?> SignerOf, Func<string, FromPriorClaims?> OpenFromPrior);
+
+/// <summary>The verified claims of a <c>from_prior</c>.</summary>
+/// <param name="Issuer">The prior DID that signed it.</param>
+/// <param name="Subject">The DID it names as the new one.</param>
+public sealed record FromPriorClaims(string Issuer, string Subject);
+
+/// <summary>Disjoint sets of DIDs (union-find): the DIDs one agency has held, linked by its key rotations.</summary>
+internal sealed class DidSets
+{
+    private readonly Dictionary<string, string> _parent = new(StringComparer.Ordinal);
+
+    public void Link(string a, string b)
+    {
+        string ra = Find(a), rb = Find(b);
+        if (!string.Equals(ra, rb, StringComparison.Ordinal))
+        {
+            _parent[ra] = rb;
+        }
+    }
+
+    public bool Same(string a, string b) => string.Equals(Find(a), Find(b), StringComparison.Ordinal);
+
+    public string Find(string did)
+    {
+        while (_parent.TryGetValue(did, out string? up))
+        {
+            did = up;
+        }
+
+        return did;
     }
 }

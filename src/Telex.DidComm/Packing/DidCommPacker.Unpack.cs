@@ -247,7 +247,9 @@ public sealed partial class DidCommPacker
             return UnpackResult.Fail(UnpackFailureKind.Malformed, "the authcrypt sender is not the message's 'from'");
         }
 
-        if (s.RecipientKid is not null && message.To is not null && !NamesDidOf(message.To, s.RecipientKid))
+        // After a key rotation a message addressed to the recipient's prior DID may be encrypted to its new key: the
+        // 'to' still names the recipient when it names a DID whose key-agreement secrets the recipient holds.
+        if (s.RecipientKid is not null && message.To is not null && !NamesDidOf(message.To, s.RecipientKid) && !message.To.Any(IsOurs))
         {
             return UnpackResult.Fail(UnpackFailureKind.Malformed, "the message's 'to' does not name the recipient it was encrypted to");
         }

@@ -176,6 +176,10 @@ internal static class ClientApi
         register.MapPost("/cables", ImportCable.HandleAsync).RequireAuthorization(Policies.Admin).Accepts<string>("text/plain").WithName("ImportCable");
         register.MapGet("/export", ExportRegister.HandleAsync).Produces(StatusCodes.Status200OK, contentType: "application/jsonl").WithName("ExportRegister");
 
+        var keys = api.MapGroup("/keys").WithTags("Keys");
+        keys.MapGet("", ListKeys.HandleAsync).WithName("ListKeys");
+        keys.MapPost("/rotate", RotateKeys.HandleAsync).RequireAuthorization(Policies.Admin).WithName("RotateKeys");
+
         api.MapGet("/events", EventStream.Handle).WithTags("Events").WithName("Events");
 
         app.MapOpenApi().RequireAuthorization(Policies.Read);

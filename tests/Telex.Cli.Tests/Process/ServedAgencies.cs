@@ -56,6 +56,18 @@ public sealed class ServedAgency : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops <c>telex serve</c> with an interrupt and serves the same folder again, ready when /health answers.</summary>
+    public async Task<ServedAgency> RestartAsync(Cli cli)
+    {
+        ArgumentNullException.ThrowIfNull(cli);
+        await Process.InterruptAsync();
+        await Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await Process.DisposeAsync();
+        var again = new ServedAgency(Name, Directory, new Uri(Url).Port, Did, cli.Start("serve", "--data", Directory)) { OneTimePassword = OneTimePassword };
+        await again.WaitUntilHealthyAsync(TimeSpan.FromSeconds(30));
+        return again;
+    }
+
     /// <summary>The first admin signs in with the one-time password and chooses a new one, as an operator would.</summary>
     public async Task SignInAsync(Cli cli)
     {

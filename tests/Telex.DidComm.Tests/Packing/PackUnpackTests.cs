@@ -198,6 +198,47 @@ public sealed class PackUnpackTests
     }
 
     [Fact]
+    public void From_prior_signed_by_a_key_other_than_the_prior_DIDs_is_refused_as_tampered()
+    {
+        var oldAlice = Party.Create(_dids);
+        var newAlice = Party.Create(_dids);
+        var mallory = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+
+        // Mallory names Alice's old key as the signer but can only sign with her own.
+        using var forgedKey = mallory.Signing.WithKid(oldAlice.Did + "#key-2");
+        string forged = Telex.DidComm.Messages.FromPrior.Issue(oldAlice.Did, newAlice.Did, forgedKey, issuedAt: 1_700_000_000);
+        var message = TestMessages.Telegram(newAlice.Did, bob.Did) with { FromPrior = forged };
+
+        var result = bob.Packer.Unpack(newAlice.Packer.PackEncrypted(message, bob.Did, signBy: newAlice.Did).Packed);
+
+        Assert.False(result.Success);
+        Assert.Equal(UnpackFailureKind.Tampered, result.Failure!.Kind);
+    }
+
+    [Fact]
+    public void A_message_to_a_prior_DID_encrypted_to_the_new_key_opens_only_for_a_holder_of_both_keys()
+    {
+        var oldBob = Party.Create(_dids);
+        var newBob = Party.Create(_dids);
+        var alice = Party.Create(_dids);
+        var message = TestMessages.Telegram(alice.Did, oldBob.Did);
+        byte[] signed = alice.Packer.PackSigned(message, alice.Did).Packed;
+        byte[] packed = alice.Packer.PackEncryptedPayload(signed, newBob.Did).Packed;
+
+        // Bob after a rotation holds both key pairs.
+        var rotatedBob = new DidCommPacker(_dids, new SecretResolver().Add(oldBob.Signing).Add(oldBob.Agreement).Add(newBob.Signing).Add(newBob.Agreement));
+        var opened = rotatedBob.Unpack(packed);
+        Assert.True(opened.Success, opened.Failure?.ToString());
+        Assert.Equal(message.Id, opened.Message!.Id);
+
+        // A party holding only the new key is not the one the message is addressed to.
+        var refused = newBob.Packer.Unpack(packed);
+        Assert.False(refused.Success);
+        Assert.Equal(UnpackFailureKind.Malformed, refused.Failure!.Kind);
+    }
+
+    [Fact]
     public void Forward_headers_set_the_forward_expiry_and_reserved_names_are_refused()
     {
         var m1 = Party.Create(_dids);

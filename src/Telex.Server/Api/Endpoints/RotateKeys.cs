@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+using Telex.Core;
+using Telex.Server.Api.Contracts;
+
+namespace Telex.Server.Api.Endpoints;
+
+/// <summary>
+/// <c>POST /api/keys/rotate</c> (admins): rotates the agency's keys to a new DID and announces it over every established
+/// or suspended tie, signed by the old key.
+/// </summary>
+internal static class RotateKeys
+{
+    public static async Task<Ok<RotateKeysView>> HandleAsync(Agency agency, CancellationToken ct) =>
+        TypedResults.Ok(RotateKeysView.From(await agency.RotateKeysAsync(ct)));
+}
