@@ -71,7 +71,9 @@ public sealed partial class Agency
             }
 
             var tie = ties.GetValueOrDefault(did);
-            list.Add(new BureauMember { Did = did, Name = tie?.PeerName ?? did, Endpoint = tie?.PeerEndpoint });
+            // A prospective member not tied yet is named as the directory knows it.
+            var known = tie is null ? await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) : null;
+            list.Add(new BureauMember { Did = did, Name = tie?.PeerName ?? known?.Name ?? did, Endpoint = tie?.PeerEndpoint ?? known?.Endpoint });
         }
 
         if (rule.Quorum is { } quorum && quorum > prospective.Count)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Telex.Cli.Demo;
 using Telex.Cli.Hosting;
 using Telex.Cli.Output;
+using Telex.Core.Model;
 
 namespace Telex.Cli.Commands;
 
@@ -14,12 +15,12 @@ internal static class DemoCommand
 {
     public static Command Create(Globals globals)
     {
-        var count = new Option<int>("--agencies") { Description = "How many agencies (3 to 12)", DefaultValueFactory = _ => 3 };
+        var count = new Option<int>("--agencies") { Description = "How many agencies (4 to 12)", DefaultValueFactory = _ => 6 };
         count.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 3 or > 12)
+            if (r.GetValueOrDefault<int>() is < 4 or > 12)
             {
-                r.AddError("--agencies must be between 3 and 12");
+                r.AddError("--agencies must be between 4 and 12");
             }
         });
         var basePort = new Option<int>("--base-port")
@@ -40,7 +41,7 @@ internal static class DemoCommand
             HelpName = "DIR",
         };
         var exitAfterSetup = new Option<bool>("--exit-after-setup") { Description = "Stop once the network is up and the telegrams are delivered" };
-        var command = new Command("demo", "Start a local demonstration network: agencies, verified ties and delivered telegrams")
+        var command = new Command("demo", "Start a local demonstration network: agencies, verified ties, a directory, a bureau, a relay and delivered telegrams")
         {
             count, basePort, data, exitAfterSetup,
         };
@@ -57,16 +58,21 @@ internal static class DemoCommand
             try
             {
                 await using var network = new DemoNetwork();
-                var results = await terminal.WithStatusAsync("Starting agencies…", async progress =>
+                var story = await terminal.WithStatusAsync("Starting agencies…", async progress =>
                 {
                     await network.StartAsync(directory, parse.GetValue(count), parse.GetValue(basePort),
                         ServerLogging.Configure(LogLevel.Warning, "text"), ct).ConfigureAwait(false);
                     progress("Establishing ties…");
-                    await network.TieAllAsync(progress, ct).ConfigureAwait(false);
-                    return await network.ExchangeAsync(progress, ct).ConfigureAwait(false);
+                    await network.TieFirstThreeAsync(progress, ct).ConfigureAwait(false);
+                    var counterparts = await network.FillDirectoryAsync(progress, ct).ConfigureAwait(false);
+                    var bureau = await network.BureauAsync(progress, ct).ConfigureAwait(false);
+                    var exchanged = await network.ExchangeAsync(progress, ct).ConfigureAwait(false);
+                    var relayed = await network.RelayAsync(progress, ct).ConfigureAwait(false);
+                    counterparts = await network.Agencies[0].Agency.ListDirectoryAsync(ct).ConfigureAwait(false);
+                    return new DemoStory(counterparts, bureau, exchanged, relayed);
                 }).ConfigureAwait(false);
 
-                Print(terminal, directory, network, results);
+                Print(terminal, directory, network, story);
                 if (parse.GetValue(exitAfterSetup))
                 {
                     return ExitCodes.Ok;
@@ -106,8 +112,10 @@ internal static class DemoCommand
         return command;
     }
 
-    private static void Print(Terminal terminal, string directory, DemoNetwork network, IReadOnlyList<DemoResult> results)
+    private static void Print(Terminal terminal, string directory, DemoNetwork network, DemoStory story)
     {
+        var founder = network.Agencies[0];
+        var results = story.Telegrams.Append(story.Relayed).ToList();
         if (terminal.Json)
         {
             terminal.WriteJson(new JsonObject
@@ -122,19 +130,29 @@ internal static class DemoCommand
                     ["password"] = DemoScript.Password,
                     ["dataDirectory"] = a.Local.Directory,
                 }).ToArray()),
-                ["telegrams"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
+                ["directory"] = new JsonObject
                 {
-                    ["id"] = r.Sent.Id.ToString(),
-                    ["from"] = r.From.Name,
-                    ["to"] = r.To.Name,
-                    ["subject"] = r.Sent.Subject,
-                    ["issue"] = r.Sent.IssueId,
-                    ["precedence"] = r.Sent.Precedence.ToString().ToLowerInvariant(),
-                    ["serial"] = r.Sent.Serial,
-                    ["registryNumber"] = r.Received?.RegistryNumber,
-                    ["status"] = r.Sent.Status.ToString().ToLowerInvariant(),
-                    ["deliveredAt"] = r.Sent.DeliveredAt,
-                }).ToArray()),
+                    ["agency"] = founder.Name,
+                    ["counterparts"] = new JsonArray(story.Directory.Select(c => (JsonNode)new JsonObject
+                    {
+                        ["name"] = c.Name,
+                        ["did"] = c.Did,
+                        ["tie"] = c.TieStatus.ToString().ToLowerInvariant(),
+                    }).ToArray()),
+                },
+                ["bureau"] = new JsonObject
+                {
+                    ["id"] = story.Bureau.Bureau.Id.ToString(),
+                    ["name"] = story.Bureau.Bureau.Name,
+                    ["premature"] = story.Bureau.Premature,
+                    ["missing"] = new JsonArray(story.Bureau.Missing.Select(m => (JsonNode)JsonValue.Create(m)!).ToArray()),
+                    ["refusal"] = story.Bureau.Refusal,
+                    ["ready"] = story.Bureau.Ready,
+                    ["epoch"] = story.Bureau.Epoch,
+                    ["members"] = story.Bureau.Bureau.Members.Count,
+                    ["bulletin"] = new JsonArray(story.Bureau.Bulletin.Select(Telegram).ToArray()),
+                },
+                ["telegrams"] = new JsonArray(results.Select(Telegram).ToArray()),
             });
             return;
         }
@@ -142,12 +160,17 @@ internal static class DemoCommand
         // Narrow enough for an 80-column terminal: what is the same on every row goes in the title.
         terminal.Table(["Agency", "URL", "DID"],
             network.Agencies.Select(a => new[] { a.Name, a.Url, Terminal.ShortDid(a.Did) }),
-            $"Agencies: every pair tied and verified; sign in as {AgencyFolder.FirstOfficer}, password {DemoScript.Password}", 2);
+            $"Agencies: sign in as {AgencyFolder.FirstOfficer}, password {DemoScript.Password}", 2);
+        int tied = story.Directory.Count(c => c.TieStatus == TieStatus.Established);
+        terminal.Line($"{founder.Name}'s directory: {story.Directory.Count} counterparts, ties with {tied} (each with a dossier note)");
+        terminal.Line($"{story.Bureau.Bureau.Name}: {story.Bureau.Premature} (missing {string.Join(", ", story.Bureau.Missing)}) → charter refused");
+        terminal.Line($"  ties added → {story.Bureau.Ready} → chartered; epoch {story.Bureau.Epoch} has {story.Bureau.Bureau.Members.Count} members; "
+            + $"the bulletin reached {story.Bureau.Bulletin.Count(b => b.Received is not null)} of {story.Bureau.Bulletin.Count}, each with its receipt");
         terminal.Table(["From", "To", "Precedence", "Issue", "Subject", "Nº there"],
             results.Select(r => new[]
             {
                 r.From.Name,
-                r.To.Name,
+                r.Sent.RelayPath.Count > 0 ? $"{r.To.Name} (via {founder.Name})" : r.To.Name,
                 r.Sent.Precedence.ToString().ToLowerInvariant(),
                 r.Sent.IssueId,
                 r.Sent.Subject,
@@ -156,6 +179,24 @@ internal static class DemoCommand
             "Telegrams: each delivered and acknowledged by a signed receipt", 3, 4);
         terminal.Line($"Data: {directory}");
     }
+
+    private static JsonNode Telegram(DemoResult r) => new JsonObject
+    {
+        ["id"] = r.Sent.Id.ToString(),
+        ["from"] = r.From.Name,
+        ["to"] = r.To.Name,
+        ["subject"] = r.Sent.Subject,
+        ["issue"] = r.Sent.IssueId,
+        ["precedence"] = r.Sent.Precedence.ToString().ToLowerInvariant(),
+        ["serial"] = r.Sent.Serial,
+        ["registryNumber"] = r.Received?.RegistryNumber,
+        ["status"] = r.Sent.Status.ToString().ToLowerInvariant(),
+        ["deliveredAt"] = r.Sent.DeliveredAt,
+        ["relayPath"] = new JsonArray(r.Sent.RelayPath.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
+    };
+
+    /// <summary>What the demonstration did, for its report.</summary>
+    private sealed record DemoStory(IReadOnlyList<Counterpart> Directory, DemoBureauResult Bureau, IReadOnlyList<DemoResult> Telegrams, DemoResult Relayed);
 
     private static void TryDelete(string directory)
     {

@@ -38,9 +38,13 @@ internal sealed class DemoAgency(LocalAgency local, WebApplication app, Socket s
 /// <summary>A sent demonstration telegram and where it ended up.</summary>
 internal sealed record DemoResult(DemoTelegram Script, DemoAgency From, DemoAgency To, TelegramRecord Sent, TelegramRecord? Received);
 
+/// <summary>The demonstration bureau: its coverage while premature, who was missing, the refusal, its coverage once ready, and the bulletin's copies.</summary>
+internal sealed record DemoBureauResult(Bureau Bureau, string Premature, IReadOnlyList<string> Missing, string Refusal, string Ready, long Epoch, IReadOnlyList<DemoResult> Bulletin);
+
 /// <summary>
 /// A small local network: real agencies (each its own Kestrel server on a loopback port and its own SQLite file),
-/// tied pairwise through invitations and verified, exchanging a handful of telegrams until their receipts arrive.
+/// tied through invitations and verified, with a directory, a bureau chartered once ready, a bulletin to its members, a
+/// telegram relayed between two agencies without a tie, and a handful of telegrams, each until its receipt arrives.
 /// </summary>
 internal sealed class DemoNetwork : IAsyncDisposable
 {
@@ -92,28 +96,46 @@ internal sealed class DemoNetwork : IAsyncDisposable
         }
     }
 
-    /// <summary>Ties every pair through an invitation, waits until each tie is established, and verifies both sides.</summary>
-    public async Task TieAllAsync(Action<string> progress, CancellationToken ct)
+    /// <summary>
+    /// Ties the first three agencies pairwise (the founder's ties "for now with only" a few): the others are tied later,
+    /// when the bureau asks for it (<see cref="TieFounderWithTheRestAsync"/>).
+    /// </summary>
+    public async Task TieFirstThreeAsync(Action<string> progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(progress);
-        for (int i = 0; i < _agencies.Count; i++)
+        for (int i = 0; i < 3; i++)
         {
-            for (int j = i + 1; j < _agencies.Count; j++)
+            for (int j = i + 1; j < 3; j++)
             {
-                var (inviter, invitee) = (_agencies[i], _agencies[j]);
-                progress($"Tying {inviter.Name} and {invitee.Name}…");
-                var invitation = await inviter.Agency.CreateInvitationAsync(note: "demo: " + invitee.Name, ct: ct).ConfigureAwait(false);
-                await invitee.Agency.AcceptInvitationAsync(invitation.Url, ct).ConfigureAwait(false);
-                await UntilAsync(async () => (await invitee.Local.Store.GetTieAsync(inviter.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
-                    $"{invitee.Name} holds an established tie with {inviter.Name}", ct).ConfigureAwait(false);
-                await UntilAsync(async () => (await inviter.Local.Store.GetTieAsync(invitee.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
-                    $"{inviter.Name} holds an established tie with {invitee.Name}", ct).ConfigureAwait(false);
-
-                // In the demo both "officers" are this process; for real ties, people compare the fingerprint first.
-                await inviter.Agency.VerifyTieAsync(invitee.Did, ct).ConfigureAwait(false);
-                await invitee.Agency.VerifyTieAsync(inviter.Did, ct).ConfigureAwait(false);
+                await TieAsync(_agencies[i], _agencies[j], progress, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Ties the founder (the first agency) with every agency it has no tie with yet.</summary>
+    public async Task TieFounderWithTheRestAsync(Action<string> progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        for (int i = 3; i < _agencies.Count; i++)
+        {
+            await TieAsync(_agencies[0], _agencies[i], progress, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ties two agencies through an invitation, waits until both hold it established, and verifies both sides.</summary>
+    private static async Task TieAsync(DemoAgency inviter, DemoAgency invitee, Action<string> progress, CancellationToken ct)
+    {
+        progress($"Tying {inviter.Name} and {invitee.Name}…");
+        var invitation = await inviter.Agency.CreateInvitationAsync(note: "demo: " + invitee.Name, ct: ct).ConfigureAwait(false);
+        await invitee.Agency.AcceptInvitationAsync(invitation.Url, ct).ConfigureAwait(false);
+        await UntilAsync(async () => (await invitee.Local.Store.GetTieAsync(inviter.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
+            $"{invitee.Name} holds an established tie with {inviter.Name}", ct).ConfigureAwait(false);
+        await UntilAsync(async () => (await inviter.Local.Store.GetTieAsync(invitee.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
+            $"{inviter.Name} holds an established tie with {invitee.Name}", ct).ConfigureAwait(false);
+
+        // In the demo both "officers" are this process; for real ties, people compare the fingerprint first.
+        await inviter.Agency.VerifyTieAsync(invitee.Did, ct).ConfigureAwait(false);
+        await invitee.Agency.VerifyTieAsync(inviter.Did, ct).ConfigureAwait(false);
     }
 
     /// <summary>Releases the script's telegrams and waits for every receipt.</summary>
@@ -143,19 +165,168 @@ internal sealed class DemoNetwork : IAsyncDisposable
         var results = new List<DemoResult>();
         foreach (var (script, record) in sent)
         {
-            var (from, to) = (_agencies[script.From], _agencies[script.To]);
-            progress($"Waiting for {to.Name}'s receipt for “{script.Subject}”…");
-            TelegramRecord? delivered = null;
-            await UntilAsync(async () =>
-            {
-                delivered = await from.Local.Store.GetTelegramAsync(record.Id, Direction.Outbound, ct).ConfigureAwait(false);
-                return delivered?.Status == TelegramStatus.Delivered;
-            }, $"{to.Name} acknowledges “{script.Subject}”", ct).ConfigureAwait(false);
-            var received = await to.Local.Store.GetTelegramAsync(record.Id, Direction.Inbound, ct).ConfigureAwait(false);
-            results.Add(new DemoResult(script, from, to, delivered!, received));
+            results.Add(await DeliveredAsync(script, _agencies[script.From], _agencies[script.To], record, progress, ct).ConfigureAwait(false));
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Fills the founder's directory with the twelve organizations of the region: its ties are in it already; the other
+    /// agencies of this run are entered with their DIDs, to be tied later, and the rest by name only; each gets a
+    /// dossier note. Returns the directory.
+    /// </summary>
+    public async Task<IReadOnlyList<Counterpart>> FillDirectoryAsync(Action<string> progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var founder = _agencies[0];
+        progress($"Filling {founder.Name}'s directory…");
+        foreach (string name in DemoScript.KnownByName(_agencies.Count))
+        {
+            await founder.Agency.AddToDirectoryAsync(name, null, null, null, ct).ConfigureAwait(false);
+            await founder.Agency.AddDossierNoteAsync(name, AgencyFolder.FirstOfficer,
+                "No permanent tie organized yet; we know little of its situation.", ct).ConfigureAwait(false);
+        }
+
+        for (int i = 1; i < _agencies.Count; i++)
+        {
+            // The first three are tied already; the others are known by DID, to be tied when the bureau asks for it.
+            var other = _agencies[i];
+            if (i >= 3)
+            {
+                await founder.Agency.AddToDirectoryAsync(other.Name, other.Did, null, null, ct).ConfigureAwait(false);
+            }
+
+            await founder.Agency.AddDossierNoteAsync(other.Did, AgencyFolder.FirstOfficer, i < 3
+                ? "Tied and verified; exchanges ideas on specific issues as they arise."
+                : "Known; no permanent tie organized yet.", ct).ConfigureAwait(false);
+        }
+
+        return await founder.Agency.ListDirectoryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The bureau: the founder proposes it with every other agency as a prospective member while it holds ties with
+    /// only two of them, so chartering is refused as premature; it ties with the rest, charters it, every member
+    /// accepts, and a bulletin goes to the members of the last epoch, each copy acknowledged by its own receipt.
+    /// </summary>
+    public async Task<DemoBureauResult> BureauAsync(Action<string> progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var founder = _agencies[0];
+        var members = _agencies.Skip(1).ToList();
+        progress($"{founder.Name} proposes a joint information bureau…");
+        var bureau = await founder.Agency.ProposeBureauAsync(DemoScript.BureauName, DemoScript.BureauPurpose, members.Select(m => m.Did).ToList(),
+            ct: ct).ConfigureAwait(false);
+        var premature = await founder.Agency.BureauReadinessAsync(bureau.Id, ct).ConfigureAwait(false);
+        string refusal;
+        try
+        {
+            await founder.Agency.CharterBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+            throw new CliException(ExitCodes.Unexpected, "the bureau was chartered while premature");
+        }
+        catch (TelexException e)
+        {
+            refusal = e.Message;
+        }
+
+        await TieFounderWithTheRestAsync(progress, ct).ConfigureAwait(false);
+        var ready = await founder.Agency.BureauReadinessAsync(bureau.Id, ct).ConfigureAwait(false);
+        progress($"Chartering {DemoScript.BureauName}…");
+        await founder.Agency.CharterBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+        foreach (var member in members)
+        {
+            await UntilAsync(async () => await member.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false) is not null,
+                $"{member.Name} holds the charter", ct).ConfigureAwait(false);
+            await member.Agency.AcceptBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+        }
+
+        // Every acceptance opens an epoch at the secretariat; the last one holds every member.
+        long epoch = 0;
+        await UntilAsync(async () =>
+        {
+            var held = await founder.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+            var current = held is { Epoch: > 0 } ? await founder.Local.Store.GetBureauEpochAsync(bureau.Id, held.Epoch, ct).ConfigureAwait(false) : null;
+            epoch = current?.Members.Count == _agencies.Count ? current.Number : 0;
+            return epoch > 0;
+        }, "every member has joined the bureau", ct).ConfigureAwait(false);
+        foreach (var member in members)
+        {
+            await UntilAsync(async () => (await member.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false))?.Epoch == epoch,
+                $"{member.Name} holds epoch {epoch}", ct).ConfigureAwait(false);
+        }
+
+        progress("Sending a bulletin to every member…");
+        var script = DemoScript.Bulletin;
+        var sent = await founder.Agency.SendBulletinAsync(bureau.Id, new TelegramDraft
+        {
+            To = "",
+            Subject = script.Subject,
+            Body = script.Body,
+            Precedence = script.Precedence,
+            Drafter = AgencyFolder.FirstOfficer,
+        }, AgencyFolder.FirstOfficer, ct).ConfigureAwait(false);
+        var bulletin = new List<DemoResult>();
+        foreach (var record in sent)
+        {
+            var to = members.Single(m => m.Did == record.Counterpart);
+            bulletin.Add(await DeliveredAsync(script, founder, to, record, progress, ct).ConfigureAwait(false));
+        }
+
+        var chartered = await founder.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+        return new DemoBureauResult(chartered!, premature.Summary, premature.Missing.Select(m => m.Name).ToList(), refusal, ready.Summary, epoch, bulletin);
+    }
+
+    /// <summary>
+    /// A telegram relayed between two agencies that hold no tie with each other: both are tied with the founder, whose
+    /// relay policy permits the pair and whose ties with both permit relays; the sender's directory knows the recipient
+    /// is tied with the founder, so the route is chosen from it.
+    /// </summary>
+    public async Task<DemoResult> RelayAsync(Action<string> progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var (relay, from, to) = (_agencies[0], _agencies[3], _agencies[2]);
+        progress($"{relay.Name} agrees to relay between {from.Name} and {to.Name}…");
+        await relay.Agency.AllowRelayAsync(from.Did, to.Did, ct).ConfigureAwait(false);
+        foreach (var end in new[] { from, to })
+        {
+            var tie = await end.Local.Store.GetTieAsync(relay.Did, ct).ConfigureAwait(false);
+            await end.Agency.ProposeTermsAsync(relay.Did, tie!.Terms with { Relays = true }, ct).ConfigureAwait(false);
+            await UntilAsync(async () => (await relay.Local.Store.GetTieAsync(end.Did, ct).ConfigureAwait(false))?.ProposedTerms is not null,
+                $"{relay.Name} holds {end.Name}'s proposed terms", ct).ConfigureAwait(false);
+            await relay.Agency.SignProposedTermsAsync(end.Did, ct).ConfigureAwait(false);
+            await UntilAsync(async () => (await end.Local.Store.GetTieAsync(relay.Did, ct).ConfigureAwait(false))?.Terms.Relays == true,
+                $"{end.Name} holds the signed terms permitting relays", ct).ConfigureAwait(false);
+        }
+
+        await from.Agency.AddToDirectoryAsync(to.Name, to.Did, null, [relay.Did], ct).ConfigureAwait(false);
+        var script = DemoScript.Relayed(from: 3, to: 2);
+        progress($"Sending “{script.Subject}” from {from.Name} to {to.Name} through {relay.Name}…");
+        var record = await from.Agency.ReleaseAsync(new TelegramDraft
+        {
+            To = to.Did,
+            Subject = script.Subject,
+            Body = script.Body,
+            Precedence = script.Precedence,
+            IssueId = script.Issue,
+            Drafter = AgencyFolder.FirstOfficer,
+        }, AgencyFolder.FirstOfficer, ct).ConfigureAwait(false);
+        return await DeliveredAsync(script, from, to, record, progress, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the receipt of a released telegram and reads what the recipient registered.</summary>
+    private static async Task<DemoResult> DeliveredAsync(DemoTelegram script, DemoAgency from, DemoAgency to, TelegramRecord record,
+        Action<string> progress, CancellationToken ct)
+    {
+        progress($"Waiting for {to.Name}'s receipt for “{script.Subject}”…");
+        TelegramRecord? delivered = null;
+        await UntilAsync(async () =>
+        {
+            delivered = await from.Local.Store.GetTelegramAsync(record.Id, Direction.Outbound, ct).ConfigureAwait(false);
+            return delivered?.Status == TelegramStatus.Delivered;
+        }, $"{to.Name} acknowledges “{script.Subject}”", ct).ConfigureAwait(false);
+        var received = await to.Local.Store.GetTelegramAsync(record.Id, Direction.Inbound, ct).ConfigureAwait(false);
+        return new DemoResult(script, from, to, delivered!, received);
     }
 
     public async ValueTask DisposeAsync()

@@ -22,6 +22,31 @@ internal static class DemoScript
         "Lighthouse", "Meridian", "Harbor", "Summit", "Riverside", "Northgate", "Cedar", "Aurora", "Granite", "Willow", "Beacon", "Compass",
     ];
 
+    /// <summary>The bureau the founder proposes once it knows of twelve organizations in the region.</summary>
+    public const string BureauName = "Joint Information Bureau";
+
+    /// <summary>The bureau's purpose.</summary>
+    public const string BureauPurpose = "To exchange information on the situation in the region among its organizations.";
+
+    /// <summary>How many counterparts the founder's directory holds: "the twelve organizations in the region".</summary>
+    public const int DirectorySize = 12;
+
+    /// <summary>
+    /// The organizations the founder knows by name only: the names of the twelve no agency of this run uses, and the
+    /// regional office the cable refers a question to.
+    /// </summary>
+    public static IEnumerable<string> KnownByName(int agencies) => Names.Skip(agencies).Append("Regional Office").Take(DirectorySize - (agencies - 1));
+
+    /// <summary>The bulletin the founder sends to every member once the bureau is chartered.</summary>
+    public static DemoTelegram Bulletin { get; } = new(0, -1, "information-bureau", Precedence.Priority, "The information bureau is chartered",
+        "Now that ties with every organization of the bureau are established, the joint information bureau is chartered. "
+        + "Each member receives its bulletins as its own telegram, acknowledged by its own receipt.");
+
+    /// <summary>The telegram sent through the founder between two agencies that hold no tie with each other.</summary>
+    public static DemoTelegram Relayed(int from, int to) => new(from, to, "hydroelectric-station", Precedence.Routine, "Relayed: a question on the hydroelectric station",
+        $"{Names[from]} holds no tie with {Names[to]} yet, so this telegram travels through {Names[0]}, which forwards it without being able to read it. "
+        + "We would like to join the talks on the hydroelectric station at the regional office.");
+
     public static IReadOnlyList<DemoTelegram> Telegrams(int agencies)
     {
         var list = new List<DemoTelegram>
@@ -55,8 +80,8 @@ internal static class DemoScript
         };
         for (int i = 3; i < agencies; i++)
         {
-            list.Add(new(i, 0, "directory", Precedence.Routine, "Ties established",
-                $"{Names[i]} confirms its ties with every agency of this network and is ready to exchange ideas on specific issues as they arise."));
+            list.Add(new(i, 0, "directory", Precedence.Routine, "Tie established",
+                $"{Names[i]} confirms its tie with {Names[0]} and is ready to exchange ideas on specific issues as they arise."));
         }
 
         return list;

@@ -21,36 +21,63 @@ public sealed partial class DemoTests : IDisposable
     private static partial Regex LoopbackUrl();
 
     [Fact]
-    public async Task Demo_brings_up_three_tied_agencies_whose_telegrams_are_all_delivered()
+    public async Task Demo_brings_up_a_network_with_a_directory_a_bureau_refused_then_chartered_a_bulletin_and_a_relayed_telegram()
     {
         string data = _folder.File("demo");
 
-        var result = await _cli.RunAsync("demo", "--agencies", "3", "--base-port", "0", "--data", data, "--exit-after-setup", "--json");
+        var result = await _cli.RunAsync("demo", "--agencies", "4", "--base-port", "0", "--data", data, "--exit-after-setup", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var demo = JsonDocument.Parse(result.Stdout);
         var agencies = demo.RootElement.GetProperty("agencies").EnumerateArray().ToList();
-        Assert.Equal(3, agencies.Count);
-        Assert.Equal(3, agencies.Select(a => a.GetProperty("did").GetString()).Distinct().Count());
+        Assert.Equal(4, agencies.Count);
+        Assert.Equal(4, agencies.Select(a => a.GetProperty("did").GetString()).Distinct().Count());
         Assert.All(agencies, a => Assert.Equal("telex-demo-1949", a.GetProperty("password").GetString()));
+        string Did(int i) => agencies[i].GetProperty("did").GetString()!;
+        string Folder(int i) => agencies[i].GetProperty("dataDirectory").GetString()!;
+
+        // The founder's directory: twelve counterparts, tied by the end with the three other agencies.
+        var directory = demo.RootElement.GetProperty("directory").GetProperty("counterparts").EnumerateArray().ToList();
+        Assert.Equal(12, directory.Count);
+        Assert.Equal(3, directory.Count(c => c.GetProperty("tie").GetString() == "established"));
+
+        // The bureau was premature with ties to two of three, refused, then chartered with every member.
+        var bureau = demo.RootElement.GetProperty("bureau");
+        Assert.Equal("premature: ties with 2 of 3", bureau.GetProperty("premature").GetString());
+        Assert.Equal(["Summit"], bureau.GetProperty("missing").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("ready: ties with 3 of 3", bureau.GetProperty("ready").GetString());
+        Assert.Equal(4, bureau.GetProperty("members").GetInt32());
+        var bulletin = bureau.GetProperty("bulletin").EnumerateArray().ToList();
+        Assert.Equal(3, bulletin.Count);
+        Assert.All(bulletin, t => Assert.Equal("delivered", t.GetProperty("status").GetString()));
 
         var telegrams = demo.RootElement.GetProperty("telegrams").EnumerateArray().ToList();
-        Assert.True(telegrams.Count >= 6);
+        Assert.True(telegrams.Count >= 8);
         Assert.All(telegrams, t => Assert.Equal("delivered", t.GetProperty("status").GetString()));
         Assert.All(telegrams, t => Assert.True(t.GetProperty("registryNumber").GetInt64() >= 1));
         Assert.True(telegrams.Select(t => t.GetProperty("precedence").GetString()).Distinct().Count() >= 3);
         Assert.True(telegrams.Select(t => t.GetProperty("issue").GetString()).Distinct().Count() >= 3);
 
+        // One telegram went from Summit to Harbor, which hold no tie, through the founder.
+        var relayed = Assert.Single(telegrams, t => t.GetProperty("relayPath").GetArrayLength() > 0);
+        Assert.Equal(("Summit", "Harbor", Did(0)),
+            (relayed.GetProperty("from").GetString(), relayed.GetProperty("to").GetString(), relayed.GetProperty("relayPath")[0].GetString()));
+        await using (var summit = new SqliteStore(Path.Combine(Folder(3), "telex.db")))
+        {
+            Assert.NotEqual(TieStatus.Established, (await summit.GetTieAsync(Did(2)))?.Status);
+        }
+
         // What the demo reported is what the agencies filed: every received telegram in the recipient's register.
+        var all = telegrams.Concat(bulletin).ToList();
         foreach (var agency in agencies)
         {
             string name = agency.GetProperty("name").GetString()!;
-            int expected = telegrams.Count(t => t.GetProperty("to").GetString() == name);
+            int expected = all.Count(t => t.GetProperty("to").GetString() == name);
             await using var store = new SqliteStore(Path.Combine(agency.GetProperty("dataDirectory").GetString()!, "telex.db"));
             var inbound = await store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound });
             Assert.Equal(expected, inbound.Count);
             Assert.Equal(Enumerable.Range(1, expected).Select(n => (long)n), inbound.Select(t => t.RegistryNumber).Order());
-            Assert.All(await store.ListTiesAsync(), t => Assert.True(t.Status == TieStatus.Established && t.Verified));
+            Assert.All((await store.ListTiesAsync()).Where(t => t.Status != TieStatus.None), t => Assert.True(t.Status == TieStatus.Established && t.Verified));
         }
     }
 
