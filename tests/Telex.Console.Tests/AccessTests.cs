@@ -54,6 +54,11 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(clerk.Page.GetByRole(AriaRole.Heading, new() { Name = "Not allowed" })).ToBeVisibleAsync();
         await Expect(clerk.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Your role (clerk) does not allow");
 
+        // A page for something that does not exist says so, in the console.
+        var missing = await clerk.Page.GotoAsync("/issues/no-such-issue");
+        Assert.Equal(404, missing!.Status);
+        await Expect(clerk.Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+
         // The ties page shows no invitation form to a clerk, and posting one anyway (with a valid CSRF token) is refused.
         await clerk.Page.GotoAsync("/ties");
         await Expect(clerk.Page.GetByRole(AriaRole.Button, new() { Name = "Create an invitation" })).ToHaveCountAsync(0);
@@ -87,6 +92,7 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         // A form posted without its token is refused and changes nothing.
         var forged = await admin.Page.APIRequest.PostAsync("/officers", new() { Form = FormWith(admin.Page.APIRequest, null).Set("name", "mallory").Set("role", "Admin") });
         Assert.Equal(400, forged.Status);
+        Assert.Contains("Not accepted", await forged.TextAsync(), StringComparison.Ordinal);
         Assert.Null(await _a.Store.FindOfficerAsync("mallory"));
 
         // The API does not accept the console's cookie.

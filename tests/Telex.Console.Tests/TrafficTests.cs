@@ -177,6 +177,7 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
 
         await auditor.Page.GetByRole(AriaRole.Button, new() { Name = "Verify the register" }).ClickAsync();
         await Expect(auditor.Page.GetByTestId("verify-result")).ToContainTextAsync("The register verifies.");
+        await Expect(auditor.Page.GetByTestId("result-count")).ToHaveTextAsync("1");
         await auditor.ScreenshotAsync("register");
 
         // The cable layout of the telegram found, and its plain-text cable.

@@ -99,6 +99,6 @@ internal sealed class ConsoleAuthentication(
         ConsoleHeaders.Apply(Response);
         Response.ContentType = "text/html; charset=utf-8";
         string role = Context.User.Identity?.IsAuthenticated == true ? RoleNames.Of(Context.User.OfficerRole()) : "no role";
-        await Response.WriteAsync(ForbiddenPage.Render(role), Context.RequestAborted).ConfigureAwait(false);
+        await Response.WriteAsync(StatusPage.Forbidden(role), Context.RequestAborted).ConfigureAwait(false);
     }
 }

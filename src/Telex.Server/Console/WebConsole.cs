@@ -87,11 +87,17 @@ internal static class WebConsole
             return Results.NotFound();
         }
 
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Telex.Server.Console.Assets." + file)
-            ?? throw new InvalidOperationException($"the console asset {file} is not embedded");
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
+        byte[] content = Loaded.GetOrAdd(file, static name =>
+        {
+            using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Telex.Server.Console.Assets." + name)
+                ?? throw new InvalidOperationException($"the console asset {name} is not embedded");
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        });
         context.Response.Headers.CacheControl = "no-cache";
-        return Results.Bytes(buffer.ToArray(), contentType);
+        return Results.Bytes(content, contentType);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Loaded = new(StringComparer.Ordinal);
 }
