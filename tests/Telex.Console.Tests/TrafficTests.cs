@@ -90,6 +90,9 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(cable).ToContainTextAsync("In the presence of Deputy minister, Head of logistics.");
         await Expect(cable).ToContainTextAsync("ATTACHMENT: estimate.csv (text/csv, 29 bytes");
         await Expect(bob.Page.GetByTestId("telegram-status")).ToHaveTextAsync("registered, read");
+        var attachment = await bob.Page.APIRequest.GetAsync((await bob.Page.GetByTestId("attachment").GetAttributeAsync("href"))!);
+        Assert.Equal("province,tonnes\nnorth,120000\n", await attachment.TextAsync());
+        Assert.Equal("attachment; filename=estimate.csv; filename*=UTF-8''estimate.csv", attachment.Headers["content-disposition"]);
         await Expect(alice.Page.GetByTestId("read-receipt")).ToContainTextAsync("Read by Agency Bravo");
         Assert.True(await alice.Page.EvaluateAsync<bool>("() => window.unreloaded === true"));
 
@@ -117,7 +120,17 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task A_telegram_needing_clearance_waits_until_a_releasing_officer_clears_it()
     {
-        await _a.Agency.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), AnyReleasingOfficer = true });
+        // An admin sets the policy in the console: flash telegrams to Bravo need a releasing officer's clearance.
+        await using (var admin = await OfficerBrowser.SignInAsync(browser.Browser, _a, "ada", Role.Admin))
+        {
+            await admin.Page.GotoAsync("/clearance");
+            await admin.Page.GetByLabel("Telegrams to").SelectOptionAsync(new SelectOptionValue { Label = "Agency Bravo" });
+            await admin.Page.GetByLabel("Of precedence").SelectOptionAsync(new SelectOptionValue { Label = "flash or above" });
+            await admin.Page.GetByLabel("and by any releasing officer other than the drafter").CheckAsync();
+            await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Add the rule" }).ClickAsync();
+            await Expect(admin.Page.GetByTestId("clearance-rule")).ToContainTextAsync("Agency Bravo");
+        }
+
         await using var clerk = await OfficerBrowser.SignInAsync(browser.Browser, _a, "clara", Role.Clerk);
         await using var releaser = await OfficerBrowser.SignInAsync(browser.Browser, _a, "rita", Role.ReleasingOfficer);
 
@@ -127,6 +140,7 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
         await clerk.Page.GetByLabel("To", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Agency Bravo" });
         await clerk.Page.GetByLabel("Subject", new() { Exact = true }).FillAsync("Request for port statistics");
         await clerk.Page.GetByLabel("Text", new() { Exact = true }).FillAsync("Please send the monthly tonnage figures.");
+        await clerk.Page.GetByLabel("flash", new() { Exact = true }).CheckAsync();
         await clerk.Page.GetByRole(AriaRole.Button, new() { Name = "Submit for clearance and release" }).ClickAsync();
         await Expect(clerk.Page.GetByTestId("draft-status")).ToHaveTextAsync("awaiting clearance");
         await Expect(clerk.Page.GetByTestId("clearance-step")).ToContainTextAsync("a releasing officer (not the drafter): waiting");

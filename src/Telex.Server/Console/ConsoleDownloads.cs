@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 using Telex.Core;
+using Telex.Core.Model;
 using Telex.Core.Register;
 using Telex.Server.Api;
 using Telex.Server.Api.Endpoints;
@@ -24,6 +27,48 @@ internal static class ConsoleDownloads
         record = await RegisterReader.OpenAsync(agency, record, user, ct).ConfigureAwait(false);
         string cable = CableFormat.Render(record, agency.Identity.Name, await RegisterReader.CounterpartNameAsync(agency, record, ct).ConfigureAwait(false));
         return Results.Text(cable, "text/plain; charset=utf-8", Encoding.UTF8);
+    }
+
+    /// <summary>
+    /// <c>GET /telegrams/{id}/attachments/{sha256}?direction=</c>: an attachment's content, read from the telegram's
+    /// plaintext as registered and checked against the hash the register records. Always a download
+    /// (<c>application/octet-stream</c>, <c>nosniff</c>), never rendered in the console's origin.
+    /// </summary>
+    public static async Task<IResult> AttachmentAsync(Guid id, string sha256, string? direction, Agency agency, CancellationToken ct)
+    {
+        Direction? d = Enum.TryParse<Direction>(direction, ignoreCase: true, out var parsed) ? parsed : null;
+        var record = await RegisterReader.FindAsync(agency, id, d, ct).ConfigureAwait(false);
+        var info = record?.Attachments.FirstOrDefault(a => string.Equals(a.Sha256, sha256, StringComparison.Ordinal));
+        if (record is null || info is null || ContentOf(record.Plaintext, sha256) is not { } content)
+        {
+            return Results.NotFound();
+        }
+
+        return Results.File(content, "application/octet-stream", info.Name);
+    }
+
+    /// <summary>The attachment whose content hashes to <paramref name="sha256"/> in a DIDComm plaintext, or null.</summary>
+    internal static byte[]? ContentOf(byte[] plaintext, string sha256)
+    {
+        using var doc = JsonDocument.Parse(plaintext);
+        if (!doc.RootElement.TryGetProperty("attachments", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var a in list.EnumerateArray())
+        {
+            if (a.TryGetProperty("data", out var data) && data.TryGetProperty("base64", out var b64) && b64.GetString() is { } text)
+            {
+                byte[] content = Convert.FromBase64String(text);
+                if (Convert.ToHexStringLower(SHA256.HashData(content)) == sha256)
+                {
+                    return content;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

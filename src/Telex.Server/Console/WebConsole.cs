@@ -76,6 +76,7 @@ internal static class WebConsole
         app.MapGet("/console/{file}", ServeAsset).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/events", EventStream.Handle).RequireAuthorization(Policies.Read).ExcludeFromDescription();
         app.MapGet("/telegrams/{id:guid}/cable", ConsoleDownloads.CableAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
+        app.MapGet("/telegrams/{id:guid}/attachments/{sha256}", ConsoleDownloads.AttachmentAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
         app.MapGet("/register/export", ConsoleDownloads.ExportAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
         return app;
     }
