@@ -3,12 +3,13 @@ using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Storage;
 using Telex.Server.Api;
+using Telex.Server.Console;
 using Telex.Server.Federation;
 using Telex.Server.Hosting;
 
 namespace Telex.Server;
 
-/// <summary>Builds the ASP.NET Core application of one agency node: federation endpoint, client API, health, dispatcher.</summary>
+/// <summary>Builds the ASP.NET Core application of one agency node: federation endpoint, client API, web console, health, dispatcher.</summary>
 public static class AgencyServer
 {
     /// <summary>
@@ -59,8 +60,10 @@ public static class AgencyServer
         { KeyFile = keyFile });
         builder.Services.AddHostedService<DispatcherService>();
         builder.Services.AddClientApi();
+        builder.Services.AddWebConsole();
 
         var app = builder.Build();
+        app.UseWebConsole();
         app.UseClientApi();
 
         // The only anonymous endpoints: peers authenticate by the DIDComm signature, and a health check says nothing secret.
@@ -68,6 +71,7 @@ public static class AgencyServer
         app.MapGet("/health", (Agency agency) => Results.Ok(new { status = "ok", did = agency.Identity.Did, name = agency.Identity.Name }))
             .AllowAnonymous().WithTags("Health").WithName("Health");
         app.MapClientApi();
+        app.MapWebConsole();
         return app;
     }
 }

@@ -82,6 +82,7 @@ internal static class DemoCommand
                 {
                     terminal.Line();
                     terminal.Line($"Serving {network.Agencies.Count} agencies; press Ctrl-C to stop.");
+                    terminal.Line($"Web console: open {network.Agencies[0].Url}/ in a browser and sign in as {AgencyFolder.FirstOfficer}, password {DemoScript.Password} (every agency serves its own at its URL).");
                     terminal.Line($"Try: telex login --url {network.Agencies[0].Url} --name {AgencyFolder.FirstOfficer} && telex inbox");
                 }
 
@@ -125,6 +126,7 @@ internal static class DemoCommand
                 {
                     ["name"] = a.Name,
                     ["url"] = a.Url,
+                    ["console"] = a.Url + "/",
                     ["did"] = a.Did,
                     ["officer"] = AgencyFolder.FirstOfficer,
                     ["password"] = DemoScript.Password,

@@ -69,7 +69,9 @@ internal static class ClientApi
 
         // Whatever leaves with an error status and no body (routing, Kestrel limits, the framework) gets a problem.
         var limit = app.Services.GetRequiredService<TelexOptions>().Api.MaxRequestBytes;
-        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode == 413
+        app.UseStatusCodePages(context => Console.ConsoleHeaders.IsConsolePath(context.HttpContext.Request.Path)
+            ? Console.StatusPage.WriteAsync(context.HttpContext)
+            : context.HttpContext.Response.StatusCode == 413
             ? Problems.TooLarge(limit).ExecuteAsync(context.HttpContext)
             : Problems.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<RequestLimits>();

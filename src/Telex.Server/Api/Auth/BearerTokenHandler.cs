@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-using Telex.Core.Security;
 using Telex.Core.Storage;
 
 namespace Telex.Server.Api.Auth;
@@ -39,20 +38,9 @@ internal sealed class BearerTokenHandler(
             return AuthenticateResult.Fail("malformed token");
         }
 
-        string hash = PasswordHasher.HashToken(token);
-        var record = await store.FindTokenAsync(hash, TimeProvider.GetUtcNow(), Context.RequestAborted).ConfigureAwait(false);
-        if (record is null)
-        {
-            return AuthenticateResult.Fail("unknown or expired token");
-        }
-
-        var officer = await store.FindOfficerAsync(record.OfficerName, Context.RequestAborted).ConfigureAwait(false);
-        if (officer is null)
-        {
-            return AuthenticateResult.Fail("the token's officer no longer exists");
-        }
-
-        return AuthenticateResult.Success(new AuthenticationTicket(OfficerClaims.Create(officer, record, SchemeName), SchemeName));
+        var (user, failure) = await OfficerSignIn.AuthenticateAsync(token, SchemeName, store, TimeProvider.GetUtcNow(), Context.RequestAborted)
+            .ConfigureAwait(false);
+        return user is null ? AuthenticateResult.Fail(failure!) : AuthenticateResult.Success(new AuthenticationTicket(user, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,0 +1,210 @@
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Security;
+using Telex.Core.Storage;
+
+namespace Telex.Server.Api.Auth;
+
+/// <summary>What became of a sign-in attempt.</summary>
+internal enum SignInStatus
+{
+    /// <summary>Signed in: a token was issued.</summary>
+    Success,
+
+    /// <summary>A field is missing or too long; nothing was counted.</summary>
+    Invalid,
+
+    /// <summary>Unknown name or wrong password (the same answer for both).</summary>
+    WrongCredentials,
+
+    /// <summary>Too many failures: the officer is locked out for a while.</summary>
+    LockedOut,
+}
+
+/// <summary>The outcome of <see cref="OfficerSignIn.TryAsync"/>.</summary>
+internal sealed record SignInOutcome(SignInStatus Result, string? Field = null, string? Detail = null)
+{
+    public string? Token { get; init; }
+
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    public Officer? Officer { get; init; }
+
+    public DateTimeOffset? LockedUntil { get; init; }
+}
+
+/// <summary>
+/// Signing an officer in with a name and password, for the client API and the console alike. An unknown name and a
+/// wrong password get the same answer in about the same time; too many failures in a row lock the officer out for a
+/// while, whatever password comes next; a success resets the count and issues a token (stored by its hash).
+/// </summary>
+internal static class OfficerSignIn
+{
+    /// <summary>Longer passwords are not worth hashing; nobody's is this long.</summary>
+    internal const int MaxPasswordLength = 1024;
+
+    /// <summary>Shortest new password: long enough to resist guessing at the PBKDF2 work factor.</summary>
+    internal const int MinPasswordLength = 12;
+
+    public static async Task<SignInOutcome> TryAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
+        TimeProvider time, ILogger logger, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return new SignInOutcome(SignInStatus.Invalid, "name", "required");
+        }
+
+        if (string.IsNullOrEmpty(password))
+        {
+            return new SignInOutcome(SignInStatus.Invalid, "password", "required");
+        }
+
+        if (password.Length > MaxPasswordLength)
+        {
+            return new SignInOutcome(SignInStatus.Invalid, "password", $"at most {MaxPasswordLength} characters");
+        }
+
+        var officer = name.Length <= Officers.MaxNameLength ? await store.FindOfficerAsync(name, ct).ConfigureAwait(false) : null;
+        if (officer is null)
+        {
+            PasswordHasher.Verify(password, guard.DummyHash);
+            ApiLog.UnknownOfficer(logger);
+            return new SignInOutcome(SignInStatus.WrongCredentials);
+        }
+
+        using (await guard.LockAsync(officer.Name, ct).ConfigureAwait(false))
+        {
+            // Read again under the lock: a concurrent attempt may have counted a failure meanwhile.
+            officer = await store.FindOfficerAsync(officer.Name, ct).ConfigureAwait(false);
+            if (officer is null)
+            {
+                return new SignInOutcome(SignInStatus.WrongCredentials);
+            }
+
+            var now = time.GetUtcNow();
+            if (officer.LockedUntil is { } until && until > now)
+            {
+                return new SignInOutcome(SignInStatus.LockedOut) { LockedUntil = until };
+            }
+
+            if (!PasswordHasher.Verify(password, officer.PasswordHash))
+            {
+                await CountFailureAsync(store, officer, options.Api, now, logger, ct).ConfigureAwait(false);
+                return new SignInOutcome(SignInStatus.WrongCredentials);
+            }
+
+            if (officer.FailedSignIns != 0 || officer.LockedUntil is not null)
+            {
+                await store.UpdateOfficerAsync(officer with { FailedSignIns = 0, LockedUntil = null }, ct).ConfigureAwait(false);
+            }
+
+            var (token, hash) = PasswordHasher.NewToken();
+            var expiresAt = now + options.Api.TokenLifetime;
+            await store.AddTokenAsync(new ApiToken(hash, officer.Name, now, expiresAt), ct).ConfigureAwait(false);
+            ApiLog.SignedIn(logger, officer.Name);
+            return new SignInOutcome(SignInStatus.Success) { Token = token, ExpiresAt = expiresAt, Officer = officer };
+        }
+    }
+
+    /// <summary>Counts a wrong password; at the limit, locks the officer out and starts the count again.</summary>
+    internal static async Task CountFailureAsync(ITelexStore store, Officer officer, ApiOptions api, DateTimeOffset now, ILogger logger, CancellationToken ct)
+    {
+        int failures = officer.FailedSignIns + 1;
+        ApiLog.SignInFailed(logger, officer.Name, failures);
+        if (failures >= api.MaxFailedSignIns)
+        {
+            var until = now + api.Lockout;
+            await store.UpdateOfficerAsync(officer with { FailedSignIns = 0, LockedUntil = until }, ct).ConfigureAwait(false);
+            ApiLog.LockedOut(logger, officer.Name, until);
+        }
+        else
+        {
+            await store.UpdateOfficerAsync(officer with { FailedSignIns = failures }, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The principal for a presented token: the token's SHA-256 must name an unexpired, unrevoked token of an existing
+    /// officer; the officer's role is read now, so a role change takes effect at once. Null when any of that fails.
+    /// </summary>
+    public static async Task<(System.Security.Claims.ClaimsPrincipal? User, string? Failure)> AuthenticateAsync(string token, string scheme,
+        ITelexStore store, DateTimeOffset now, CancellationToken ct)
+    {
+        string hash = PasswordHasher.HashToken(token);
+        var record = await store.FindTokenAsync(hash, now, ct).ConfigureAwait(false);
+        if (record is null)
+        {
+            return (null, "unknown or expired token");
+        }
+
+        var officer = await store.FindOfficerAsync(record.OfficerName, ct).ConfigureAwait(false);
+        return officer is null
+            ? (null, "the token's officer no longer exists")
+            : (OfficerClaims.Create(officer, record, scheme), null);
+    }
+
+    /// <summary>
+    /// The officer replaces their password, which clears "must change password". A wrong current password counts towards
+    /// the lockout like a failed sign-in. Null when changed; otherwise why not (a field with what is wrong with it, or a
+    /// code: <c>locked</c>, <c>wrong-password</c>).
+    /// </summary>
+    public static async Task<PasswordRefusal?> ChangePasswordAsync(string name, string? current, string? replacement, ITelexStore store,
+        TelexOptions options, SignInGuard guard, TimeProvider time, ILogger logger, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(current))
+        {
+            return new PasswordRefusal("current", "invalid", "required");
+        }
+
+        if (replacement is null)
+        {
+            return new PasswordRefusal("new", "invalid", "required");
+        }
+
+        if (replacement.Length < MinPasswordLength)
+        {
+            return new PasswordRefusal("new", "invalid", $"at least {MinPasswordLength} characters");
+        }
+
+        if (replacement.Length > MaxPasswordLength || current.Length > MaxPasswordLength)
+        {
+            return new PasswordRefusal(replacement.Length > MaxPasswordLength ? "new" : "current", "invalid", $"at most {MaxPasswordLength} characters");
+        }
+
+        if (replacement == current)
+        {
+            return new PasswordRefusal("new", "invalid", "must differ from the current password");
+        }
+
+        using (await guard.LockAsync(name, ct).ConfigureAwait(false))
+        {
+            var officer = await store.FindOfficerAsync(name, ct).ConfigureAwait(false)
+                ?? throw new TelexException(TelexErrorKind.NotFound, "the officer no longer exists");
+            var now = time.GetUtcNow();
+            if (officer.LockedUntil is { } until && until > now)
+            {
+                return new PasswordRefusal(null, "locked", $"too many failed attempts: try again after {until:u}");
+            }
+
+            if (!PasswordHasher.Verify(current, officer.PasswordHash))
+            {
+                await CountFailureAsync(store, officer, options.Api, now, logger, ct).ConfigureAwait(false);
+                return new PasswordRefusal(null, "wrong-password", "the current password is wrong");
+            }
+
+            await store.UpdateOfficerAsync(officer with
+            {
+                PasswordHash = PasswordHasher.Hash(replacement),
+                MustChangePassword = false,
+                FailedSignIns = 0,
+                LockedUntil = null,
+            }, ct).ConfigureAwait(false);
+        }
+
+        ApiLog.PasswordChanged(logger, name);
+        return null;
+    }
+}
+
+/// <summary>Why a password was not changed: a field and what is wrong with it, or a code.</summary>
+internal sealed record PasswordRefusal(string? Field, string Code, string Detail);

@@ -1,0 +1,233 @@
+using Microsoft.AspNetCore.Mvc;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.Core.Storage;
+using Telex.Server.Api;
+
+namespace Telex.Server.Console.Pages;
+
+/// <summary>
+/// Compose a telegram to a counterpart, on an issue (existing or opened here), with precedence, on-behalf-of,
+/// attendees and attachments. A releasing officer releases it at once when the agency's clearance policy asks for
+/// nothing; otherwise (and always for a clerk) it is filed as a draft that waits for its clearances and a release.
+/// </summary>
+internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
+{
+    /// <summary>Longest on-behalf-of or attendee name.</summary>
+    private const int MaxNameLength = 500;
+
+    /// <summary>Established ties: who can be written to.</summary>
+    public IReadOnlyList<Tie> Counterparts { get; private set; } = [];
+
+    /// <summary>Issues to write on, with their counterparts.</summary>
+    public IReadOnlyList<Issue> Issues { get; private set; } = [];
+
+    /// <summary>Counterpart names by DID.</summary>
+    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The form as filled.</summary>
+    [BindProperty]
+    public ComposeForm Form { get; set; } = new();
+
+    /// <summary>An empty form, or a reply prefilled from the telegram answered.</summary>
+    public async Task OnGetAsync(string? to, string? issue, Guid? reply, CancellationToken ct)
+    {
+        Form.To = to;
+        Form.IssueId = string.IsNullOrEmpty(issue) ? null : issue;
+        if (Form.IssueId is { } id && await Agency.Store.GetIssueAsync(id, ct) is { } existing)
+        {
+            Form.To ??= existing.Counterpart;
+        }
+
+        if (reply is { } r && await RegisterReader.FindAsync(Agency, r, null, ct) is { } answered)
+        {
+            Form.Subject = answered.Subject.StartsWith("Re: ", StringComparison.Ordinal) ? answered.Subject : "Re: " + answered.Subject;
+            Form.Reference = answered.Id;
+            Form.Precedence = answered.Precedence;
+        }
+
+        await LoadAsync(ct);
+    }
+
+    /// <summary>Releases the telegram or files it as a draft.</summary>
+    public async Task<IActionResult> OnPostAsync(string? action, List<IFormFile>? attachments, CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        bool release = action == "release";
+        if (release && !CanSend)
+        {
+            return Forbid();
+        }
+
+        if (Check() is { } problem)
+        {
+            Error = problem;
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var files = new List<TelegramAttachment>();
+        foreach (var file in attachments ?? [])
+        {
+            if (file.Length == 0)
+            {
+                continue;
+            }
+
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, ct);
+            files.Add(new TelegramAttachment(Path.GetFileName(file.FileName),
+                string.IsNullOrWhiteSpace(file.ContentType) ? "application/octet-stream" : file.ContentType, buffer.ToArray()));
+        }
+
+        if (files.Count > TelegramWire.MaxListItems)
+        {
+            Error = $"At most {TelegramWire.MaxListItems} attachments.";
+            return Page();
+        }
+
+        string? issueId = Form.IssueId;
+        var draft = new TelegramDraft
+        {
+            To = Form.To!,
+            Subject = Form.Subject!.Trim(),
+            Body = Form.Body ?? "",
+            Precedence = Form.Precedence,
+            IssueId = issueId,
+            OnBehalfOf = string.IsNullOrWhiteSpace(Form.OnBehalfOf) ? null : Form.OnBehalfOf.Trim(),
+            Drafter = Officer,
+            Attendees = Attendees(),
+            References = Form.Reference is { } reference ? [reference] : [],
+            Attachments = files,
+        };
+
+        TelegramRecord? released = null;
+        DraftRecord? filed = null;
+        bool done = await TryAsync(async () =>
+        {
+            if (!string.IsNullOrWhiteSpace(Form.NewIssue))
+            {
+                var opened = await Agency.OpenIssueAsync(Form.To!, Form.NewIssue.Trim(), Officer, ct);
+                draft = draft with { IssueId = opened.Id };
+            }
+
+            if (release && (await Agency.RequiredClearancesAsync(draft.To, draft.Precedence, ct)).Count == 0)
+            {
+                released = await Agency.ReleaseAsync(draft, Officer, ct);
+            }
+            else
+            {
+                filed = await Agency.SubmitDraftAsync(draft, Officer, ct);
+            }
+        });
+        if (!done)
+        {
+            return Page();
+        }
+
+        if (released is { } t)
+        {
+            Notice = $"Released as No. {t.Serial} to {Names.GetValueOrDefault(t.Counterpart, t.Counterpart)}.";
+            return t.IssueId is { } i ? Redirect("/issues/" + Uri.EscapeDataString(i)) : Redirect($"/telegrams/{t.Id}?direction=outbound");
+        }
+
+        var d = filed!;
+        Notice = d.Status == DraftStatus.AwaitingClearance
+            ? "Filed as a draft: it waits for " + string.Join(", ", d.Steps.Select(Describe.Clearer)) + "."
+            : "Filed as a draft: it needs no clearance and waits for a releasing officer.";
+        return Redirect($"/drafts/{d.Id}");
+    }
+
+    private string? Check()
+    {
+        var f = Form;
+        if (string.IsNullOrWhiteSpace(f.To) || !Counterparts.Any(c => c.PeerDid == f.To))
+        {
+            return "Recipient: choose a counterpart with an established tie.";
+        }
+
+        if (string.IsNullOrWhiteSpace(f.Subject))
+        {
+            return "Subject: required.";
+        }
+
+        if (f.Subject.Length > TelegramWire.MaxSubjectLength)
+        {
+            return $"Subject: at most {TelegramWire.MaxSubjectLength} characters.";
+        }
+
+        if (f.IssueId is not null && !string.IsNullOrWhiteSpace(f.NewIssue))
+        {
+            return "Issue: choose an existing issue or name a new one, not both.";
+        }
+
+        if (f.IssueId is { } id && Issues.FirstOrDefault(i => i.Id == id) is { } issue && issue.Counterpart != f.To)
+        {
+            return "Issue: that issue is shared with another counterpart.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.NewIssue) && !CanSend)
+        {
+            return "Issue: only releasing officers and admins open issues; choose an existing one.";
+        }
+
+        if (f.NewIssue is { Length: > Agency.MaxIssueTitleLength })
+        {
+            return $"New issue: at most {Agency.MaxIssueTitleLength} characters.";
+        }
+
+        if (f.OnBehalfOf is { Length: > MaxNameLength })
+        {
+            return $"On behalf of: at most {MaxNameLength} characters.";
+        }
+
+        var attendees = Attendees();
+        return attendees.Count > TelegramWire.MaxListItems ? $"Attendees: at most {TelegramWire.MaxListItems}."
+            : attendees.Any(a => a.Length > MaxNameLength) ? $"Attendees: each name at most {MaxNameLength} characters."
+            : null;
+    }
+
+    private List<string> Attendees() =>
+        (Form.Attendees ?? "").Split(['\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var ties = await Agency.Store.ListTiesAsync(ct);
+        Names = ties.ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+        Counterparts = ties.Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
+        Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
+    }
+}
+
+/// <summary>The compose form's fields.</summary>
+internal sealed class ComposeForm
+{
+    /// <summary>The recipient's DID.</summary>
+    public string? To { get; set; }
+
+    /// <summary>An existing issue's id.</summary>
+    public string? IssueId { get; set; }
+
+    /// <summary>The title of an issue to open with this telegram.</summary>
+    public string? NewIssue { get; set; }
+
+    /// <summary>Subject.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>Body.</summary>
+    public string? Body { get; set; }
+
+    /// <summary>Precedence.</summary>
+    public Precedence Precedence { get; set; } = Precedence.Routine;
+
+    /// <summary>Originator, when sent for someone else.</summary>
+    public string? OnBehalfOf { get; set; }
+
+    /// <summary>Attendees, one a line or separated by commas.</summary>
+    public string? Attendees { get; set; }
+
+    /// <summary>The telegram answered.</summary>
+    public Guid? Reference { get; set; }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Mvc;
+
+using Telex.Core;
+using Telex.Core.Model;
+
+namespace Telex.Server.Console.Pages;
+
+/// <summary>A draft: its text, the clearances it waits on (each actionable by the officer it waits on), its log, and its release.</summary>
+internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
+{
+    /// <summary>The draft.</summary>
+    public DraftRecord Draft { get; private set; } = null!;
+
+    /// <summary>Its clearance log, oldest first.</summary>
+    public IReadOnlyList<ClearanceLogEntry> Log { get; private set; } = [];
+
+    /// <summary>The recipient's name.</summary>
+    public string RecipientName { get; private set; } = "";
+
+    /// <summary>True when a clearance step waits on the signed-in officer.</summary>
+    public bool AwaitsMe { get; private set; }
+
+    /// <summary>Reads the draft.</summary>
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+
+    /// <summary>Gives the clearance the draft awaits from this officer.</summary>
+    public Task<IActionResult> OnPostClearAsync(Guid id, CancellationToken ct) =>
+        ActAsync(id, () => Agency.ClearDraftAsync(id, Officer, Role, true, null, ct), "Cleared.", ct);
+
+    /// <summary>Refuses it, with a reason: the draft returns to its drafter.</summary>
+    public Task<IActionResult> OnPostRefuseAsync(Guid id, string? reason, CancellationToken ct) =>
+        ActAsync(id, () => Agency.ClearDraftAsync(id, Officer, Role, false, reason, ct), "Refused: the draft returns to its drafter.", ct);
+
+    /// <summary>Releases a cleared draft (releasing officers and admins).</summary>
+    public async Task<IActionResult> OnPostReleaseAsync(Guid id, CancellationToken ct)
+    {
+        if (!CanSend)
+        {
+            return Forbid();
+        }
+
+        TelegramRecord? released = null;
+        if (await TryAsync(async () => released = await Agency.ReleaseDraftAsync(id, Officer, ct)))
+        {
+            Notice = $"Released as No. {released!.Serial}.";
+            return Redirect($"/telegrams/{released.Id}?direction=outbound");
+        }
+
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    /// <summary>The drafter revises a returned draft and submits it again.</summary>
+    public Task<IActionResult> OnPostResubmitAsync(Guid id, string? subject, string? body, CancellationToken ct) =>
+        ActAsync(id, () => Agency.ResubmitDraftAsync(id, Officer, string.IsNullOrWhiteSpace(subject) ? null : subject, body, ct), "Submitted again.", ct);
+
+    private async Task<IActionResult> ActAsync(Guid id, Func<Task> action, string done, CancellationToken ct)
+    {
+        if (!CanDraft)
+        {
+            return Forbid();
+        }
+
+        if (await TryAsync(action))
+        {
+            Notice = done;
+            return RedirectToPage(new { id });
+        }
+
+        return await LoadAsync(id, ct) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        if (await Agency.Store.GetDraftAsync(id, ct) is not { } draft)
+        {
+            return false;
+        }
+
+        Draft = draft;
+        Log = await Agency.Store.ListClearanceLogAsync(id, ct);
+        RecipientName = (await Agency.Store.GetTieAsync(draft.Draft.To, ct))?.PeerName ?? draft.Draft.To;
+        bool clearedAlready = draft.Steps.Any(s => s.State == ClearanceState.Given && s.By == Officer);
+        AwaitsMe = draft.Status == DraftStatus.AwaitingClearance && CanDraft && draft.Steps.Any(s => s.State == ClearanceState.Pending
+            && ((s.Kind == ClearerKind.Officer && s.Party == Officer)
+                || (s.Kind == ClearerKind.AnyReleasingOfficer && CanSend && Officer != draft.Drafter && !clearedAlready)));
+        return true;
+    }
+}

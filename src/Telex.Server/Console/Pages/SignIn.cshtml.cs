@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+using Telex.Core;
+using Telex.Core.Storage;
+using Telex.Server.Api;
+using Telex.Server.Api.Auth;
+
+namespace Telex.Server.Console.Pages;
+
+/// <summary>
+/// Sign-in by name and password, by the same rules and lockout as the client API; success sets the session cookie.
+/// An officer who must change a one-time password is sent to their account page first.
+/// </summary>
+internal sealed class SignInModel(Agency agency, ITelexStore store, TelexOptions options, TimeProvider time, ILoggerFactory loggers) : PageModel
+{
+    /// <summary>This agency's name.</summary>
+    public string AgencyName => agency.Identity.Name;
+
+    /// <summary>The name typed, kept when the sign-in fails.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Where to go after signing in (a local path only).</summary>
+    public string? ReturnUrl { get; set; }
+
+    /// <summary>Why the sign-in failed.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>Shows the form (or the desk, when already signed in).</summary>
+    public IActionResult OnGet(string? returnUrl)
+    {
+        ReturnUrl = returnUrl;
+        return User.Identity?.IsAuthenticated == true ? LocalRedirect(Safe(returnUrl)) : Page();
+    }
+
+    /// <summary>Signs in.</summary>
+    public async Task<IActionResult> OnPostAsync(string? name, string? password, string? returnUrl, CancellationToken ct)
+    {
+        Name = name;
+        ReturnUrl = returnUrl;
+        var guard = HttpContext.RequestServices.GetRequiredService<SignInGuard>();
+        var outcome = await OfficerSignIn.TryAsync(name?.Trim(), password, store, options, guard, time, loggers.CreateLogger(ApiLog.Category), ct);
+        switch (outcome.Result)
+        {
+            case SignInStatus.Success:
+                ConsoleAuthentication.Issue(Response, outcome.Token!, outcome.ExpiresAt);
+                return LocalRedirect(outcome.Officer!.MustChangePassword ? "/account" : Safe(returnUrl));
+            case SignInStatus.Invalid:
+                Error = $"{(outcome.Field == "name" ? "Officer name" : "Password")}: {outcome.Detail}.";
+                break;
+            case SignInStatus.LockedOut:
+                Error = $"Too many failed sign-ins: try again after {outcome.LockedUntil:u}.";
+                break;
+            default:
+                Error = "Wrong name or password.";
+                break;
+        }
+
+        Response.StatusCode = outcome.Result == SignInStatus.Invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status401Unauthorized;
+        return Page();
+    }
+
+    private string Safe(string? returnUrl) => returnUrl is not null && Url.IsLocalUrl(returnUrl) && !returnUrl.StartsWith("/sign-in", StringComparison.Ordinal) ? returnUrl : "/";
+}

@@ -1,0 +1,30 @@
+using System.Security.Claims;
+
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+using Telex.Core.Storage;
+using Telex.Server.Api;
+using Telex.Server.Api.Auth;
+
+namespace Telex.Server.Console.Pages;
+
+/// <summary>Sign-out (POST only, with the CSRF token): revokes the session's token in the store and removes the cookie.</summary>
+internal sealed class SignOutModel(ITelexStore store, ILoggerFactory loggers) : PageModel
+{
+    /// <summary>A plain visit signs nothing out.</summary>
+    public IActionResult OnGet() => LocalRedirect("/");
+
+    /// <summary>Signs out.</summary>
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (User.FindFirstValue(OfficerClaims.TokenHash) is { } hash)
+        {
+            await store.RevokeTokenAsync(hash, ct);
+            ApiLog.SignedOut(loggers.CreateLogger(ApiLog.Category), User.OfficerName());
+        }
+
+        ConsoleAuthentication.Clear(Response);
+        return LocalRedirect("/sign-in");
+    }
+}

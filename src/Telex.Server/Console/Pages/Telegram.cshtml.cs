@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Mvc;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Register;
+using Telex.Server.Api;
+
+namespace Telex.Server.Console.Pages;
+
+/// <summary>
+/// One telegram in full and in the classic cable layout, ready to print. Opening an inbound telegram marks it read
+/// and sends the read receipt if the tie allows (not for auditors, who inspect without touching).
+/// </summary>
+internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
+{
+    /// <summary>The register entry.</summary>
+    public TelegramRecord Telegram { get; private set; } = null!;
+
+    /// <summary>The counterpart's name.</summary>
+    public string CounterpartName { get; private set; } = "";
+
+    /// <summary>The telegram in the classic cable layout.</summary>
+    public string Cable { get; private set; } = "";
+
+    /// <summary>The issue's title, if the telegram is on one.</summary>
+    public string? IssueTitle { get; private set; }
+
+    /// <summary>Reads (and opens) the telegram.</summary>
+    public async Task<IActionResult> OnGetAsync(Guid id, Direction? direction, CancellationToken ct)
+    {
+        var record = await RegisterReader.FindAsync(Agency, id, direction, ct);
+        if (record is null)
+        {
+            return NotFound();
+        }
+
+        Telegram = await RegisterReader.OpenAsync(Agency, record, User, ct);
+        CounterpartName = await RegisterReader.CounterpartNameAsync(Agency, Telegram, ct);
+        Cable = CableFormat.Render(Telegram, Agency.Identity.Name, CounterpartName);
+        if (Telegram.IssueId is { } issue)
+        {
+            IssueTitle = (await Agency.Store.GetIssueAsync(issue, ct))?.Title;
+        }
+
+        return Page();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Reflection;
+
+using Microsoft.AspNetCore.Authentication;
+
+using Telex.Server.Api.Auth;
+using Telex.Server.Api.Endpoints;
+
+namespace Telex.Server.Console;
+
+/// <summary>
+/// The web console: server-rendered Razor Pages under <c>/</c> (sources in <c>Console/Pages</c>), its stylesheet and
+/// live-update script embedded in the assembly, the live stream at <c>/events</c>, and the cable and export downloads.
+/// Pages work without script; the one script only refreshes the live parts of a page when an event arrives.
+/// </summary>
+internal static class WebConsole
+{
+    /// <summary>The console's own files, embedded in the assembly: nothing is fetched from anywhere else.</summary>
+    private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
+    {
+        ["console.css"] = "text/css; charset=utf-8",
+        ["console.js"] = "text/javascript; charset=utf-8",
+    };
+
+    public static IServiceCollection AddWebConsole(this IServiceCollection services)
+    {
+        services.AddAuthentication(o => o.DefaultScheme = ConsoleAuthentication.SelectorName)
+            .AddPolicyScheme(ConsoleAuthentication.SelectorName, "API token or console session",
+                o => o.ForwardDefaultSelector = ConsoleAuthentication.Select)
+            .AddScheme<AuthenticationSchemeOptions, ConsoleAuthentication>(ConsoleAuthentication.SchemeName, configureOptions: null);
+
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Console/Pages";
+            o.Conventions.AuthorizeFolder("/", Policies.Read);
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AuthorizePage("/Compose", Policies.Draft);
+            o.Conventions.AuthorizePage("/Officers", Policies.Admin);
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "telex_csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            o.HeaderName = null;
+        });
+        return services;
+    }
+
+    /// <summary>Security headers on every console response, set before anything is written.</summary>
+    public static WebApplication UseWebConsole(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            if (ConsoleHeaders.IsConsolePath(context.Request.Path))
+            {
+                context.Response.OnStarting(static state =>
+                {
+                    var response = (HttpResponse)state;
+                    if (!response.Headers.ContainsKey("Content-Security-Policy"))
+                    {
+                        ConsoleHeaders.Apply(response);
+                    }
+
+                    return Task.CompletedTask;
+                }, context.Response);
+            }
+
+            return next(context);
+        });
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapWebConsole(this IEndpointRouteBuilder app)
+    {
+        app.MapRazorPages();
+        app.MapGet("/console/{file}", ServeAsset).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/events", EventStream.Handle).RequireAuthorization(Policies.Read).ExcludeFromDescription();
+        app.MapGet("/telegrams/{id:guid}/cable", ConsoleDownloads.CableAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
+        app.MapGet("/telegrams/{id:guid}/attachments/{sha256}", ConsoleDownloads.AttachmentAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
+        app.MapGet("/register/export", ConsoleDownloads.ExportAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
+        return app;
+    }
+
+    private static IResult ServeAsset(string file, HttpContext context)
+    {
+        if (!Assets.TryGetValue(file, out var contentType))
+        {
+            return Results.NotFound();
+        }
+
+        byte[] content = Loaded.GetOrAdd(file, static name =>
+        {
+            using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Telex.Server.Console.Assets." + name)
+                ?? throw new InvalidOperationException($"the console asset {name} is not embedded");
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        });
+        context.Response.Headers.CacheControl = "no-cache";
+        return Results.Bytes(content, contentType);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Loaded = new(StringComparer.Ordinal);
+}
