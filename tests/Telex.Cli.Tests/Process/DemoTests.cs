@@ -84,7 +84,7 @@ public sealed partial class DemoTests : IDisposable
     [Fact]
     public async Task Demo_keeps_serving_until_interrupted_and_then_exits_cleanly()
     {
-        await using var demo = _cli.Start("demo", "--base-port", "0", "--data", _folder.File("demo"));
+        await using var demo = _cli.Start("demo", "--agencies", "4", "--base-port", "0", "--data", _folder.File("demo"));
         await demo.WaitForLineAsync(l => l.Contains("press Ctrl-C", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         var urls = LoopbackUrl().Matches(demo.Stdout).Select(m => m.Value).Distinct().ToList();
         Assert.True(urls.Count >= 3, demo.Stdout);
