@@ -224,8 +224,9 @@ public sealed partial class Agency
         }
 
         var entry = result.Record;
-        QueueReceipt(new PendingReceipt(tie, entry.Receipt is null ? new ReceiptEntry(entry.Id, entry.ContentHash, entry.RegistryNumber, entry.RegisteredAt) : null,
-            entry.Receipt) { Via = via });
+        var pending = new PendingReceipt(tie, entry.Receipt is null ? new ReceiptEntry(entry.Id, entry.ContentHash, entry.RegistryNumber, entry.RegisteredAt) : null,
+            entry.Receipt);
+        QueueReceipt(pending with { Via = via });
     }
 
     private byte[] SignReceipt(string peerDid, IEnumerable<ReceiptEntry> entries)

@@ -103,6 +103,25 @@ public sealed class RelayTests
     }
 
     [Fact]
+    public async Task A_relay_drops_an_envelope_its_next_hop_has_not_accepted_within_the_retention()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var r = await TestAgency.StartAsync("Relay", TestAgency.FastDelivery with { RelayRetention = TimeSpan.FromSeconds(1) });
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await ConnectAsync(a, r, b);
+        await r.Agency.AllowRelayAsync(a.Did, b.Did);
+        await b.StopAsync();
+
+        var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Held too long", "Bravo is away."), "officer");
+        await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n >= 1, TimeSpan.FromSeconds(30), "the relay holds the envelope");
+
+        // Bravo stays away: the envelope can only leave the relay by being dropped.
+        await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n == 0, TimeSpan.FromSeconds(30), "the relay dropped the envelope");
+        Assert.Equal(TelegramStatus.Sent, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+    }
+
+    [Fact]
     public async Task Without_a_route_sending_to_an_untied_agency_is_refused_and_nothing_is_released()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
