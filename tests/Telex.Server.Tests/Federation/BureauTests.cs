@@ -185,6 +185,48 @@ public sealed class BureauTests
     }
 
     [Fact]
+    public async Task A_secretariat_other_than_the_founder_opens_the_first_epoch_once_it_accepts_with_everyone_who_accepted_before()
+    {
+        await using var founder = await TestAgency.StartAsync("Founder");
+        await using var secretariat = await TestAgency.StartAsync("Secretariat");
+        await using var member = await TestAgency.StartAsync("Member");
+        await TestAgency.TieAsync(founder, secretariat);
+        await TestAgency.TieAsync(founder, member);
+        await TestAgency.TieAsync(secretariat, member);
+
+        var bureau = await founder.Agency.ProposeBureauAsync("Delegated", "purpose", [secretariat.Did, member.Did], secretariat: secretariat.Did);
+        var chartered = await founder.Agency.CharterBureauAsync(bureau.Id);
+        Assert.Equal(0, chartered.Epoch);
+        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.SendBulletinAsync(bureau.Id, new TelegramDraft { To = "", Subject = "s", Body = "b" }, "x"));
+
+        // The member accepts first: the secretariat files it and waits for its own acceptance to open epoch 1.
+        await Eventually.UntilAsync(() => member.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "the member holds the charter");
+        await member.Agency.AcceptBureauAsync(bureau.Id);
+        await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b?.Member(member.Did)?.State == MemberState.Accepted, Deadline,
+            "the secretariat filed the member's acceptance");
+        Assert.Equal(0, (await secretariat.Store.GetBureauAsync(bureau.Id))!.Epoch);
+        await Assert.ThrowsAsync<TelexException>(() => member.Agency.LeaveBureauAsync(Guid.NewGuid()));
+        await Assert.ThrowsAsync<TelexException>(() => secretariat.Agency.BureauReadinessAsync(bureau.Id));
+
+        await secretariat.Agency.AcceptBureauAsync(bureau.Id);
+        await Assert.ThrowsAsync<TelexException>(() => secretariat.Agency.LeaveBureauAsync(bureau.Id));
+        foreach (var a in new[] { founder, secretariat, member })
+        {
+            var epoch = await Eventually.UntilAsync(() => a.Store.GetBureauEpochAsync(bureau.Id, 1), e => e is not null, Deadline, $"{a.Identity.Name} holds epoch 1");
+            Assert.Equal(new[] { founder.Did, secretariat.Did, member.Did }.Order(StringComparer.Ordinal), epoch!.Members.Select(m => m.Did).Order(StringComparer.Ordinal));
+        }
+
+        // The founder, a member of epoch 1 now, sends a bulletin to both others.
+        var sent = await founder.Agency.SendBulletinAsync(bureau.Id, new TelegramDraft { To = "", Subject = "First", Body = "Epoch one." }, "kovalev");
+        Assert.Equal(2, sent.Count);
+        foreach (var t in sent)
+        {
+            await Eventually.UntilAsync(() => founder.Store.GetTelegramAsync(t.Id, Direction.Outbound), x => x?.Status == TelegramStatus.Delivered, Deadline,
+                "the bulletin is delivered");
+        }
+    }
+
+    [Fact]
     public async Task Bureau_messages_from_a_member_out_of_turn_are_refused_and_change_nothing()
     {
         await using var net = await BureauNetwork.StartAsync(2, "Guarded Bureau");
