@@ -254,6 +254,39 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task A_register_with_rotations_on_both_sides_exports_and_imports_into_a_fresh_agency_and_verifies_there()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await using var archive = await TestAgency.StartAsync("Archive");
+        await TestAgency.TieAsync(a, b);
+        string oldA = a.Did, oldB = b.Did;
+        await a.Agency.ReleaseAsync(Draft(oldB, "Old to old"), "officer");
+        await b.Agency.ReleaseAsync(Draft(oldA, "Old from Bravo"), "officer");
+        await a.Agency.RotateKeysAsync();
+        await b.Agency.RotateKeysAsync();
+        await a.Agency.ReleaseAsync(Draft(oldB, "New to new"), "officer");
+        await b.Agency.ReleaseAsync(Draft(oldA, "New from Bravo"), "officer");
+        foreach (var agency in new[] { a, b })
+        {
+            await Eventually.UntilAsync(() => agency.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+                n => n == 2, Deadline, $"{agency.Identity.Name}'s telegrams delivered");
+        }
+
+        await a.Agency.CheckpointAsync();
+        using var export = new MemoryStream();
+        await a.Agency.ExportRegisterAsync(export);
+        export.Position = 0;
+
+        var imported = await archive.Agency.ImportRegisterAsync(export);
+
+        Assert.True(imported.Ok, string.Join('\n', imported.Problems));
+        Assert.Equal(4, imported.Telegrams);
+        var report = await archive.Agency.VerifyRegisterAsync();
+        Assert.True(report.Ok, string.Join('\n', report.Problems));
+    }
+
+    [Fact]
     public void A_key_file_with_priors_reads_back_and_a_rotation_signs_its_from_prior_with_the_old_key()
     {
         string path = Path.Combine(Path.GetTempPath(), "telex-keys-" + Guid.NewGuid().ToString("N") + ".json");
