@@ -43,7 +43,7 @@ public sealed partial class Agency
     /// </summary>
     private async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
     {
-        if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue && issue.Counterpart != draft.To)
+        if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue && !await IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is shared with another counterpart, not with the recipient");
         }

@@ -254,6 +254,35 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task An_issue_opened_before_rotations_on_both_sides_goes_on_between_the_new_dids()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        string oldA = a.Did, oldB = b.Did;
+        var issue = await a.Agency.OpenIssueAsync(oldB, "Aid to the Orient", "officer");
+        await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Bravo holds the issue");
+
+        var rotatedA = await a.Agency.RotateKeysAsync();
+        var rotatedB = await b.Agency.RotateKeysAsync();
+        await Eventually.UntilAsync(() => a.Store.GetTieAsync(oldB), t => t?.PeerDid == rotatedB.NewDid, Deadline, "Alpha switched");
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldA), t => t?.PeerDid == rotatedA.NewDid, Deadline, "Bravo switched");
+
+        // Each side changes the issue filed under the other's old DID; the other accepts it from the new one.
+        await b.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Deferred, "Premature", null, "officer");
+        await Eventually.UntilAsync(() => a.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Deferred, Deadline, "Alpha sees Bravo's change");
+        await a.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Agreed, "Aid granted", null, "officer");
+        await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Agreed, Deadline, "Bravo sees Alpha's change");
+
+        // A telegram on the issue goes to the counterpart's new DID.
+        var telegram = await a.Agency.ReleaseAsync(Draft(rotatedB.NewDid, "On the issue") with { IssueId = issue.Id }, "officer");
+        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(telegram.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+            Deadline, "the telegram on the issue delivered");
+        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+    }
+
+    [Fact]
     public async Task A_register_with_rotations_on_both_sides_exports_and_imports_into_a_fresh_agency_and_verifies_there()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
