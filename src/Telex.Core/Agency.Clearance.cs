@@ -453,11 +453,13 @@ public sealed partial class Agency
         bool approve = decision == "approve";
         string actor = $"{officer} ({tie.PeerName})";
         var now = Now;
+        var partnerDids = await TieDidsAsync(tie, ct).ConfigureAwait(false);
         try
         {
             var changed = await Store.ChangeDraftAsync(draftId, d =>
             {
-                int index = d.Steps.ToList().FindIndex(s => s.Kind == ClearerKind.Partner && s.RequestId == requestId && s.Party == tie.PeerDid);
+                int index = d.Steps.ToList().FindIndex(s => s.Kind == ClearerKind.Partner && s.RequestId == requestId && s.Party is { } party
+                    && partnerDids.Contains(party));
                 if (index < 0 || d.Steps[index].State != ClearanceState.Pending || d.Status != DraftStatus.AwaitingClearance)
                 {
                     throw new NothingToChange();

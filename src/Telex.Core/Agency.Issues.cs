@@ -253,7 +253,8 @@ public sealed partial class Agency
         if (!await Store.OpenIssueAsync(IssueFrom(opening, tie.PeerDid), opening, null, ct).ConfigureAwait(false))
         {
             var existing = await Store.GetIssueAsync(opening.IssueId, ct).ConfigureAwait(false);
-            if (existing is null || existing.Counterpart != tie.PeerDid || existing.OpenedBy != tie.PeerDid)
+            if (existing is null || !await IsOfTieAsync(tie, existing.Counterpart, ct).ConfigureAwait(false)
+                || !await IsOfTieAsync(tie, existing.OpenedBy, ct).ConfigureAwait(false))
             {
                 throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id");
             }
@@ -275,7 +276,7 @@ public sealed partial class Agency
             throw new InboundRefusal(409, "e.p.issue.unknown", "no such issue here yet");
         }
 
-        if (issue.Counterpart != tie.PeerDid)
+        if (!await IsOfTieAsync(tie, issue.Counterpart, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(403, "e.p.issue.other-tie", "the issue belongs to another tie");
         }

@@ -242,6 +242,28 @@ public sealed partial class Agency
         }
     }
 
+    /// <summary>True when both DIDs are the same counterpart's, before or after a key rotation.</summary>
+    private async Task<bool> IsSameCounterpartAsync(string a, string b, CancellationToken ct) =>
+        a == b || (await Store.GetTieAsync(a, ct).ConfigureAwait(false))?.PeerDid is { } tie && tie == (await Store.GetTieAsync(b, ct).ConfigureAwait(false))?.PeerDid;
+
+    /// <summary>Every DID the tie's counterpart has held: its current one and those its rotations replaced.</summary>
+    private async Task<HashSet<string>> TieDidsAsync(Tie tie, CancellationToken ct)
+    {
+        var dids = new HashSet<string>(StringComparer.Ordinal) { tie.PeerDid };
+        var rotations = (await Store.ListKeyRotationsAsync(ct).ConfigureAwait(false)).Where(r => !r.Own).ToList();
+        for (bool grew = true; grew;)
+        {
+            grew = false;
+            foreach (var r in rotations.Where(r => dids.Contains(r.NewDid) && !dids.Contains(r.OldDid)))
+            {
+                dids.Add(r.OldDid);
+                grew = true;
+            }
+        }
+
+        return dids;
+    }
+
     private void AddSecrets(AgencyIdentity identity)
     {
         _secrets.Add(identity.Signing).Add(identity.Agreement);

@@ -49,7 +49,8 @@ public sealed partial class Agency
     private async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
     {
         if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
-            && issue.Counterpart != draft.To && !(issue.BureauId is { } bureau && bureau == draft.BureauId))
+            && !(issue.BureauId is { } bureau && bureau == draft.BureauId)
+            && !await IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is shared with another counterpart, not with the recipient");
         }

@@ -254,6 +254,68 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task An_issue_opened_before_rotations_on_both_sides_goes_on_between_the_new_dids()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        string oldA = a.Did, oldB = b.Did;
+        var issue = await a.Agency.OpenIssueAsync(oldB, "Aid to the Orient", "officer");
+        await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Bravo holds the issue");
+
+        var rotatedA = await a.Agency.RotateKeysAsync();
+        var rotatedB = await b.Agency.RotateKeysAsync();
+        await Eventually.UntilAsync(() => a.Store.GetTieAsync(oldB), t => t?.PeerDid == rotatedB.NewDid, Deadline, "Alpha switched");
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldA), t => t?.PeerDid == rotatedA.NewDid, Deadline, "Bravo switched");
+
+        // Each side changes the issue filed under the other's old DID; the other accepts it from the new one.
+        await b.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Deferred, "Premature", null, "officer");
+        await Eventually.UntilAsync(() => a.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Deferred, Deadline, "Alpha sees Bravo's change");
+        await a.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Agreed, "Aid granted", null, "officer");
+        await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Agreed, Deadline, "Bravo sees Alpha's change");
+
+        // A telegram on the issue goes to the counterpart's new DID.
+        var telegram = await a.Agency.ReleaseAsync(Draft(rotatedB.NewDid, "On the issue") with { IssueId = issue.Id }, "officer");
+        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(telegram.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+            Deadline, "the telegram on the issue delivered");
+        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+    }
+
+    [Fact]
+    public async Task A_register_with_rotations_on_both_sides_exports_and_imports_into_a_fresh_agency_and_verifies_there()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await using var archive = await TestAgency.StartAsync("Archive");
+        await TestAgency.TieAsync(a, b);
+        string oldA = a.Did, oldB = b.Did;
+        await a.Agency.ReleaseAsync(Draft(oldB, "Old to old"), "officer");
+        await b.Agency.ReleaseAsync(Draft(oldA, "Old from Bravo"), "officer");
+        await a.Agency.RotateKeysAsync();
+        await b.Agency.RotateKeysAsync();
+        await a.Agency.ReleaseAsync(Draft(oldB, "New to new"), "officer");
+        await b.Agency.ReleaseAsync(Draft(oldA, "New from Bravo"), "officer");
+        foreach (var agency in new[] { a, b })
+        {
+            await Eventually.UntilAsync(() => agency.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+                n => n == 2, Deadline, $"{agency.Identity.Name}'s telegrams delivered");
+        }
+
+        await a.Agency.CheckpointAsync();
+        using var export = new MemoryStream();
+        await a.Agency.ExportRegisterAsync(export);
+        export.Position = 0;
+
+        var imported = await archive.Agency.ImportRegisterAsync(export);
+
+        Assert.True(imported.Ok, string.Join('\n', imported.Problems));
+        Assert.Equal(4, imported.Telegrams);
+        var report = await archive.Agency.VerifyRegisterAsync();
+        Assert.True(report.Ok, string.Join('\n', report.Problems));
+    }
+
+    [Fact]
     public void A_key_file_with_priors_reads_back_and_a_rotation_signs_its_from_prior_with_the_old_key()
     {
         string path = Path.Combine(Path.GetTempPath(), "telex-keys-" + Guid.NewGuid().ToString("N") + ".json");
