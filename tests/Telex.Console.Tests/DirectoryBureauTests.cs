@@ -127,6 +127,59 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_relay_pair_allowed_in_the_console_carries_a_telegram_composed_via_the_relay_and_the_path_is_shown()
+    {
+        await using var a = await TestAgency.StartAsync("Agency Alpha");
+        await using var r = await TestAgency.StartAsync("Relay Agency");
+        await using var b = await TestAgency.StartAsync("Agency Bravo");
+        await TestAgency.TieAsync(r, a);
+        await TestAgency.TieAsync(r, b);
+        await PermitRelaysAsync(a, r);
+        await PermitRelaysAsync(b, r);
+        await a.Agency.AddToDirectoryAsync("Agency Bravo", b.Did, null, null);
+
+        // The relay's admin allows the pair in the directory page; the network picture draws it.
+        await using var rita = await OfficerBrowser.SignInAsync(browser.Browser, r, "rita", Role.Admin);
+        await rita.Page.GotoAsync("/directory");
+        await Expect(rita.Page.GetByTestId("relay-none")).ToBeVisibleAsync();
+        await rita.Page.GetByLabel("Between").SelectOptionAsync(new SelectOptionValue { Label = "Agency Alpha" });
+        await rita.Page.GetByLabel("and", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Agency Bravo" });
+        await rita.Page.GetByRole(AriaRole.Button, new() { Name = "Allow relaying" }).ClickAsync();
+        await Expect(rita.Page.GetByTestId("relay-pair")).ToContainTextAsync("Agency Alpha ↔ Agency Bravo");
+        Assert.True((await r.Agency.GetRelayPolicyAsync()).Names(a.Did, b.Did));
+        await rita.Page.GotoAsync("/ties");
+        await Expect(rita.Page.GetByTestId("network-relay")).ToHaveCountAsync(1);
+
+        // Alpha's releasing officer writes to Bravo, untied, naming the relay.
+        await using var alice = await OfficerBrowser.SignInAsync(browser.Browser, a, "alice", Role.ReleasingOfficer);
+        await alice.Page.GotoAsync("/compose");
+        await alice.Page.GetByLabel("To", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Agency Bravo (through a relay)" });
+        await alice.Page.GetByLabel("Via (a relay, optional)").SelectOptionAsync(new SelectOptionValue { Label = "Relay Agency" });
+        await alice.Page.GetByLabel("Subject", new() { Exact = true }).FillAsync("Through the relay");
+        await alice.Page.GetByLabel("Text", new() { Exact = true }).FillAsync("Relayed text.");
+        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Release" }).ClickAsync();
+        await Expect(alice.Page.GetByTestId("relay-path")).ToHaveTextAsync("Relay Agency");
+
+        var received = await Eventually.UntilAsync(() => b.Store.QueryAsync(new() { Direction = Direction.Inbound }),
+            list => list.Any(t => t.Subject == "Through the relay"), Deadline, "Bravo registers the relayed telegram");
+        var relayed = Assert.Single(received);
+        Assert.Equal(a.Did, relayed.Counterpart);
+        Assert.Equal([r.Did], relayed.RelayPath);
+    }
+
+    /// <summary><paramref name="proposer"/> proposes terms permitting relays and <paramref name="signer"/> signs them.</summary>
+    private static async Task PermitRelaysAsync(TestAgency proposer, TestAgency signer)
+    {
+        var tie = await proposer.Store.GetTieAsync(signer.Did);
+        await proposer.Agency.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = true });
+        await Eventually.UntilAsync(() => signer.Store.GetTieAsync(proposer.Did), t => t?.ProposedTerms is not null, Deadline,
+            $"{signer.Identity.Name} holds the proposed terms");
+        await signer.Agency.SignProposedTermsAsync(proposer.Did);
+        await Eventually.UntilAsync(() => proposer.Store.GetTieAsync(signer.Did), t => t?.Terms.Relays == true && t.ProposedTerms is null, Deadline,
+            $"{proposer.Identity.Name} holds the signed terms");
+    }
+
+    [Fact]
     public async Task A_clerk_cannot_reach_the_bureau_proposal_or_the_directory_edits()
     {
         await using var a = await TestAgency.StartAsync("Agency Alpha");
