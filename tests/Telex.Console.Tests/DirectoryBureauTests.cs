@@ -13,6 +13,9 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
+    /// <summary>The page itself never scrolls sideways (wide tables scroll inside their own box).</summary>
+    private const string FitsTheScreen = "() => document.documentElement.scrollWidth <= window.innerWidth";
+
     [Fact]
     public async Task The_directory_shows_an_untied_counterpart_and_a_dossier_note_added_in_the_console()
     {
@@ -185,7 +188,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await using var a = await TestAgency.StartAsync("Agency Alpha");
         await using var b = await TestAgency.StartAsync("Agency Bravo");
         await TestAgency.TieAsync(a, b);
-        await using var clerk = await OfficerBrowser.SignInAsync(browser.Browser, a, "clara", Role.Clerk);
+        await using var clerk = await OfficerBrowser.SignInAsync(browser.Browser, a, "clara", Role.Clerk, width: 360, height: 740);
 
         // The pages read fine but show no editing forms.
         await clerk.Page.GotoAsync("/directory");
@@ -193,8 +196,10 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await Expect(clerk.Page.GetByRole(AriaRole.Button, new() { Name = "Add to the directory" })).ToHaveCountAsync(0);
         await Expect(clerk.Page.GetByRole(AriaRole.Button, new() { Name = "Allow relaying" })).ToHaveCountAsync(0);
         string token = await clerk.Page.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
+        Assert.True(await clerk.Page.EvaluateAsync<bool>(FitsTheScreen), "the directory scrolls sideways on a narrow screen");
         await clerk.Page.GotoAsync("/bureaus");
         await Expect(clerk.Page.GetByRole(AriaRole.Button, new() { Name = "Propose the bureau" })).ToHaveCountAsync(0);
+        Assert.True(await clerk.Page.EvaluateAsync<bool>(FitsTheScreen), "the bureaus page scrolls sideways on a narrow screen");
 
         // Posting the forms anyway, with a valid CSRF token, is refused and changes nothing.
         var request = clerk.Page.APIRequest;
