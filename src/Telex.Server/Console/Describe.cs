@@ -44,6 +44,12 @@ internal static class Describe
     /// <summary>A tie status in lower case.</summary>
     public static string Of(TieStatus status) => status.ToString().ToLowerInvariant();
 
+    /// <summary>A bureau's status in words.</summary>
+    public static string Of(BureauStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>A bureau member's state in words.</summary>
+    public static string Of(MemberState state) => state.ToString().ToLowerInvariant();
+
     /// <summary>A draft status as words.</summary>
     public static string Of(DraftStatus status) => status switch
     {

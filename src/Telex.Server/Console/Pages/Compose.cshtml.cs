@@ -9,7 +9,8 @@ using Telex.Server.Api;
 namespace Telex.Server.Console.Pages;
 
 /// <summary>
-/// Compose a telegram to a counterpart, on an issue (existing or opened here), with precedence, on-behalf-of,
+/// Compose a telegram to a counterpart — tied, or untied and reached through a relay (optionally named) — or a
+/// bulletin to a bureau (one telegram to every member of its current epoch), on an issue (existing or opened here), with precedence, on-behalf-of,
 /// attendees and attachments. A releasing officer releases it at once when the agency's clearance policy asks for
 /// nothing; otherwise (and always for a clerk) it is filed as a draft that waits for its clearances and a release.
 /// </summary>
@@ -20,6 +21,12 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
 
     /// <summary>Established ties: who can be written to.</summary>
     public IReadOnlyList<Tie> Counterparts { get; private set; } = [];
+
+    /// <summary>Counterparts in the directory with a DID and no tie: reached through a relay.</summary>
+    public IReadOnlyList<Counterpart> Untied { get; private set; } = [];
+
+    /// <summary>Chartered bureaus whose current epoch includes this agency: bulletins go to their members.</summary>
+    public IReadOnlyList<Bureau> Bureaus { get; private set; } = [];
 
     /// <summary>Issues to write on, with their counterparts.</summary>
     public IReadOnlyList<Issue> Issues { get; private set; } = [];
@@ -89,6 +96,11 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         }
 
         string? issueId = Form.IssueId;
+        if (BureauIssues.BureauOf(Form.To) is { } bureauId)
+        {
+            return await BulletinAsync(bureauId, release, files, ct);
+        }
+
         var draft = new TelegramDraft
         {
             To = Form.To!,
@@ -101,6 +113,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             Attendees = Attendees(),
             References = Form.Reference is { } reference ? [reference] : [],
             Attachments = files,
+            Via = string.IsNullOrWhiteSpace(Form.Via) ? null : Form.Via,
         };
 
         TelegramRecord? released = null;
@@ -140,12 +153,63 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         return Redirect($"/drafts/{d.Id}");
     }
 
+    /// <summary>Releases a bulletin to every other member of the bureau's current epoch, as <c>POST /api/bureaus/{id}/bulletins</c> does.</summary>
+    private async Task<IActionResult> BulletinAsync(Guid bureauId, bool release, List<TelegramAttachment> files, CancellationToken ct)
+    {
+        if (!release || !CanSend)
+        {
+            Error = "A bulletin to a bureau is released at once by a releasing officer; it cannot wait as a draft.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var draft = new TelegramDraft
+        {
+            To = "",
+            Subject = Form.Subject!.Trim(),
+            Body = Form.Body ?? "",
+            Precedence = Form.Precedence,
+            IssueId = Form.IssueId,
+            OnBehalfOf = string.IsNullOrWhiteSpace(Form.OnBehalfOf) ? null : Form.OnBehalfOf.Trim(),
+            Drafter = Officer,
+            Attendees = Attendees(),
+            References = Form.Reference is { } reference ? [reference] : [],
+            Attachments = files,
+        };
+        IReadOnlyList<TelegramRecord> sent = [];
+        bool done = await TryAsync(async () =>
+        {
+            if (!string.IsNullOrWhiteSpace(Form.NewIssue))
+            {
+                var opened = await Agency.OpenBureauIssueAsync(bureauId, Form.NewIssue.Trim(), Officer, ct);
+                draft = draft with { IssueId = opened.Id };
+            }
+
+            sent = await Agency.SendBulletinAsync(bureauId, draft, Officer, ct);
+        });
+        if (!done)
+        {
+            return Page();
+        }
+
+        var bureau = Bureaus.First(b => b.Id == bureauId);
+        Notice = $"Bulletin released to {sent.Count} member(s) of {bureau.Name}.";
+        return draft.IssueId is { } i ? Redirect("/issues/" + Uri.EscapeDataString(i)) : Redirect($"/bureaus/{bureauId}");
+    }
+
     private string? Check()
     {
         var f = Form;
-        if (string.IsNullOrWhiteSpace(f.To) || !Counterparts.Any(c => c.PeerDid == f.To))
+        bool toBureau = BureauIssues.BureauOf(f.To) is { } bureauId && Bureaus.Any(b => b.Id == bureauId);
+        bool toUntied = Untied.Any(c => c.Did == f.To);
+        if (string.IsNullOrWhiteSpace(f.To) || !(toBureau || toUntied || Counterparts.Any(c => c.PeerDid == f.To)))
         {
-            return "Recipient: choose a counterpart with an established tie.";
+            return "Recipient: choose a counterpart with an established tie, a counterpart in the directory, or a bureau.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(f.Via) && (toBureau || !Counterparts.Any(c => c.PeerDid == f.Via)))
+        {
+            return toBureau ? "Via: a bulletin goes to each member over its own tie, not through a relay." : "Via: choose a counterpart with an established tie.";
         }
 
         if (string.IsNullOrWhiteSpace(f.Subject))
@@ -198,6 +262,21 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         Names = ties.ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
         Counterparts = ties.Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
         Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
+        Untied = (await Agency.ListDirectoryAsync(ct))
+            .Where(c => c.Did is not null && c.Did != Agency.Identity.Did && c.TieStatus == TieStatus.None)
+            .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        var bureaus = new List<Bureau>();
+        foreach (var b in await Agency.Store.ListBureausAsync(ct))
+        {
+            if (b is { Status: BureauStatus.Chartered, Epoch: > 0 }
+                && (await Agency.Store.GetBureauEpochAsync(b.Id, b.Epoch, ct))?.Includes(Agency.Identity.Did) == true)
+            {
+                bureaus.Add(b);
+                Names = new Dictionary<string, string>(Names, StringComparer.Ordinal) { [b.IssueCounterpart] = "bureau " + b.Name };
+            }
+        }
+
+        Bureaus = bureaus;
     }
 }
 
@@ -227,6 +306,9 @@ internal sealed class ComposeForm
 
     /// <summary>Attendees, one a line or separated by commas.</summary>
     public string? Attendees { get; set; }
+
+    /// <summary>The relay's DID, when the telegram travels through one.</summary>
+    public string? Via { get; set; }
 
     /// <summary>The telegram answered.</summary>
     public Guid? Reference { get; set; }

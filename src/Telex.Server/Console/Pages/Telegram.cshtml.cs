@@ -22,6 +22,12 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
     /// <summary>The telegram in the classic cable layout.</summary>
     public string Cable { get; private set; } = "";
 
+    /// <summary>The relays the telegram travelled through, by name, in order.</summary>
+    public IReadOnlyList<string> RelayPath { get; private set; } = [];
+
+    /// <summary>The bureau the telegram is a bulletin of, by name.</summary>
+    public string? BureauName { get; private set; }
+
     /// <summary>The issue's title, if the telegram is on one.</summary>
     public string? IssueTitle { get; private set; }
 
@@ -37,6 +43,17 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
         Telegram = await RegisterReader.OpenAsync(Agency, record, User, ct);
         CounterpartName = await RegisterReader.CounterpartNameAsync(Agency, Telegram, ct);
         Cable = CableFormat.Render(Telegram, Agency.Identity.Name, CounterpartName);
+        if (Telegram.RelayPath.Count > 0)
+        {
+            var names = await RegisterReader.CounterpartNamesAsync(Agency, ct);
+            RelayPath = Telegram.RelayPath.Select(d => d == Agency.Identity.Did ? Agency.Identity.Name : names.GetValueOrDefault(d, d)).ToList();
+        }
+
+        if (Telegram.BureauId is { } bureauId)
+        {
+            BureauName = (await Agency.Store.GetBureauAsync(bureauId, ct))?.Name ?? bureauId.ToString();
+        }
+
         if (Telegram.IssueId is { } issue)
         {
             IssueTitle = (await Agency.Store.GetIssueAsync(issue, ct))?.Title;

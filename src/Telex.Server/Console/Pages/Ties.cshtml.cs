@@ -81,6 +81,9 @@ internal sealed class TiesModel(Agency agency) : ConsolePage(agency)
     private async Task LoadAsync(CancellationToken ct)
     {
         Ties = (await Agency.Store.ListTiesAsync(ct)).OrderBy(t => t.Status).ThenBy(t => t.PeerName, StringComparer.Ordinal).ToList();
-        Picture = NetworkPicture.Render(Agency.Identity.Name, Ties);
+        var untied = (await Agency.ListDirectoryAsync(ct)).Where(c => c.Tie is null && c.Did != Agency.Identity.Did).ToList();
+        var relay = await Agency.GetRelayPolicyAsync(ct);
+        var bureaus = (await Agency.Store.ListBureausAsync(ct)).Where(b => b.Status != BureauStatus.Dissolved).ToList();
+        Picture = NetworkPicture.Render(Agency.Identity.Name, Ties, untied, relay.Pairs, bureaus);
     }
 }

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Mvc;
+
+using Telex.Core;
+using Telex.Core.Model;
+
+namespace Telex.Server.Console.Pages;
+
+/// <summary>
+/// A counterpart's dossier: its entry, its tie and its notes (time and officer), when it was last reviewed. Admins add
+/// notes, mark it reviewed and remove an untied counterpart, as the directory endpoints of the API do.
+/// </summary>
+internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
+{
+    /// <summary>The counterpart shown.</summary>
+    public Counterpart Counterpart { get; private set; } = null!;
+
+    /// <summary>The key the page is addressed by: the DID, else the name.</summary>
+    public string Key => Counterpart.Did ?? Counterpart.Name;
+
+    /// <summary>Reads the counterpart named by DID or name.</summary>
+    public async Task<IActionResult> OnGetAsync(string? c, CancellationToken ct) => await LoadAsync(c, ct) ? Page() : NotFound();
+
+    /// <summary>Adds a note to the dossier (admins), signed by the officer.</summary>
+    public async Task<IActionResult> OnPostNoteAsync(string? c, string? text, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            Error = "Note: write something.";
+        }
+        else if (await TryAsync(() => Agency.AddDossierNoteAsync(c ?? "", Officer, text, ct)))
+        {
+            Notice = "Note added to the dossier.";
+            return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(c!));
+        }
+
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await LoadAsync(c, ct) ? Page() : NotFound();
+    }
+
+    /// <summary>Records that the dossier was reviewed now (admins).</summary>
+    public async Task<IActionResult> OnPostReviewAsync(string? c, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        if (await TryAsync(() => Agency.ReviewDossierAsync(c ?? "", ct)))
+        {
+            Notice = "Dossier marked reviewed.";
+            return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(c!));
+        }
+
+        return await LoadAsync(c, ct) ? Page() : NotFound();
+    }
+
+    /// <summary>Removes an untied counterpart and its dossier (admins).</summary>
+    public async Task<IActionResult> OnPostRemoveAsync(string? c, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        if (await TryAsync(() => Agency.RemoveFromDirectoryAsync(c ?? "", ct)))
+        {
+            Notice = "Removed from the directory.";
+            return Redirect("/directory");
+        }
+
+        return await LoadAsync(c, ct) ? Page() : NotFound();
+    }
+
+    private async Task<bool> LoadAsync(string? c, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(c))
+        {
+            return false;
+        }
+
+        try
+        {
+            Counterpart = await Agency.GetCounterpartAsync(c, ct);
+            return true;
+        }
+        catch (TelexException e) when (e.Kind == TelexErrorKind.NotFound)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Mvc;
+
+using Telex.Core;
+using Telex.Core.Model;
+
+namespace Telex.Server.Console.Pages;
+
+/// <summary>
+/// The directory: every counterpart the agency knows of, tied or not, with its tie status, DID, endpoint and known ties.
+/// Every role reads it; admins add and remove untied counterparts and set the relay policy (which pairs of
+/// counterparts this agency relays between).
+/// </summary>
+internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
+{
+    /// <summary>Every counterpart, by name.</summary>
+    public IReadOnlyList<Counterpart> Counterparts { get; private set; } = [];
+
+    /// <summary>The relay policy.</summary>
+    public RelayPolicy Relay { get; private set; } = RelayPolicy.Nobody;
+
+    /// <summary>Counterpart names by DID, for the known ties and relay pairs.</summary>
+    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Reads the directory.</summary>
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    /// <summary>Adds a counterpart (admins), as <c>POST /api/directory</c> does.</summary>
+    public async Task<IActionResult> OnPostAddAsync(string? name, string? did, string? endpoint, string? knownTies, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            Error = "Name: a counterpart needs a name.";
+        }
+        else
+        {
+            var ties = (knownTies ?? "").Split(['\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            Counterpart? added = null;
+            if (await TryAsync(async () => added = await Agency.AddToDirectoryAsync(name.Trim(), string.IsNullOrWhiteSpace(did) ? null : did.Trim(),
+                string.IsNullOrWhiteSpace(endpoint) ? null : endpoint.Trim(), ties, ct)))
+            {
+                Notice = $"{added!.Name} added to the directory.";
+                return RedirectToPage();
+            }
+        }
+
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    /// <summary>Allows or denies relaying between two counterparts (admins), as <c>POST /api/relay/allow|deny</c> do.</summary>
+    public async Task<IActionResult> OnPostRelayAsync(string? a, string? b, string? change, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        if (string.IsNullOrWhiteSpace(a) || string.IsNullOrWhiteSpace(b))
+        {
+            Error = "Relay: name both counterparts.";
+        }
+        else if (await TryAsync(() => change == "deny" ? Agency.DenyRelayAsync(a, b, ct) : Agency.AllowRelayAsync(a, b, ct)))
+        {
+            Notice = change == "deny" ? "Relaying between them is no longer allowed." : "Relaying between them is allowed.";
+            return RedirectToPage();
+        }
+
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Counterparts = (await Agency.ListDirectoryAsync(ct)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        Names = Counterparts.Where(c => c.Did is not null).GroupBy(c => c.Did!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        Relay = await Agency.GetRelayPolicyAsync(ct);
+    }
+}
