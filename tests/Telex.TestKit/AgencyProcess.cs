@@ -135,6 +135,11 @@ public sealed class AgencyProcess : IAsyncDisposable
             {
                 return false;
             }
+            catch (TaskCanceledException)
+            {
+                // A process still starting on a busy machine may take longer than one probe's timeout: probe again.
+                return false;
+            }
         }, ok => ok, TimeSpan.FromSeconds(60), $"telex serve on port {Port} answers /health").ConfigureAwait(false);
     }
 
