@@ -104,4 +104,41 @@ public sealed partial class PostgresStoreTests
         Assert.Equal(60, all.Count);
         Assert.Equal(60, all.Distinct().Count());
     }
+
+    [Fact]
+    public async Task Events_announced_by_one_node_reach_the_other_nodes_listening_with_the_node_that_raised_them()
+    {
+        var other = OpenAnother();
+        var heard = System.Threading.Channels.Channel.CreateUnbounded<(string Node, Telex.Core.AgencyEvent Event)>();
+        using var stop = new CancellationTokenSource();
+        var listening = ((ISharedEvents)other).ListenEventsAsync((node, e) => heard.Writer.WriteAsync((node, e)), stop.Token);
+        var sent = new Telex.Core.AgencyEvent("telegram.delivered", Alpha, Guid.NewGuid(), Start) { SinceRelease = TimeSpan.FromMilliseconds(1234) };
+        var second = new Telex.Core.AgencyEvent("tie.established", Bravo, null, Start + TimeSpan.FromSeconds(1));
+
+        // The listener may not have issued LISTEN yet: announce until it hears (bounded), then check what it heard.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        (string Node, Telex.Core.AgencyEvent Event) first;
+        while (true)
+        {
+            await ((ISharedEvents)Store).PublishEventsAsync("node-a", [sent, second]);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+            wait.CancelAfter(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                first = await heard.Reader.ReadAsync(wait.Token);
+                break;
+            }
+            catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+            {
+            }
+        }
+
+        var next = await heard.Reader.ReadAsync(deadline.Token);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => listening);
+
+        Assert.Equal("node-a", first.Node);
+        Assert.Equal(sent, first.Event);
+        Assert.Equal(second, next.Event);
+    }
 }
