@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 
 using Telex.Core;
@@ -7,6 +8,8 @@ using Telex.Core.Security;
 using Telex.Core.Storage;
 using Telex.TestKit;
 
+using Xunit.Abstractions;
+
 namespace Telex.Storage.Postgres.Tests.Nodes;
 
 /// <summary>
@@ -14,7 +17,7 @@ namespace Telex.Storage.Postgres.Tests.Nodes;
 /// peer agency sending to it and receiving from it: every telegram registered once with gap-free numbers, every outgoing
 /// one delivered once, even when one node is killed (SIGKILL) in the middle of it.
 /// </summary>
-public sealed class TwoNodesTests : IAsyncLifetime
+public sealed class TwoNodesTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Inbound = 5000;
     private const int Outbound = 1000;
@@ -56,6 +59,9 @@ public sealed class TwoNodesTests : IAsyncLifetime
         Status = TieStatus.Established,
         Verified = true,
         EstablishedAt = DateTimeOffset.UtcNow,
+
+        // Retries capped at seconds, not the default minutes: what the killed node was sending is sent again within the test.
+        Terms = TieTerms.Default with { MaxRetryInterval = TimeSpan.FromSeconds(5) },
     };
 
     private static TelegramDraft Draft(string to, int i, int of) => new()
@@ -91,6 +97,7 @@ public sealed class TwoNodesTests : IAsyncLifetime
         await bravo.Store.SaveTieAsync(TieWith(first.Did, "Alpha", endpoint));
         await first.StartAsync();
         await second.StartAsync();
+        var clock = Stopwatch.StartNew();
 
         // Alpha's officers release through any node; here a third Agency on the same database files the releases, without
         // a transport of its own, so only the two nodes send them.
@@ -105,12 +112,15 @@ public sealed class TwoNodesTests : IAsyncLifetime
             TimeSpan.FromMinutes(5), $"{Inbound * 2 / 5} telegrams registered before the kill");
         var beforeKill = balancer.Answered;
         await second.KillAsync();
+        output.WriteLine($"node 2 killed at {clock.Elapsed.TotalSeconds:F1} s; requests answered by node 1, node 2: {string.Join(", ", beforeKill)}");
         await Task.WhenAll(outgoing, incoming);
+        output.WriteLine($"all released at {clock.Elapsed.TotalSeconds:F1} s");
 
         await Eventually.UntilAsync(() => bravo.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == Inbound, TimeSpan.FromMinutes(8), $"all {Inbound} of Bravo's telegrams delivered to Alpha with receipts");
         await Eventually.UntilAsync(() => alpha.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == Outbound, TimeSpan.FromMinutes(3), $"all {Outbound} of Alpha's telegrams delivered to Bravo with receipts");
+        output.WriteLine($"all delivered both ways at {clock.Elapsed.TotalSeconds:F1} s; requests answered: {string.Join(", ", balancer.Answered)}");
 
         // Both nodes took part before the kill; the survivor answered everything after it.
         Assert.All(beforeKill, n => Assert.True(n > 0, $"each node answered requests before the kill: {string.Join(", ", beforeKill)}"));
