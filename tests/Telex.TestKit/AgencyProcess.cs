@@ -99,6 +99,16 @@ public sealed class AgencyProcess : IAsyncDisposable
         return agency;
     }
 
+    /// <summary>
+    /// The agency of <paramref name="stopped"/> (same folder and port) run again with <paramref name="environment"/> and
+    /// <paramref name="settings"/>, e.g. on another storage backend after <c>telex migrate-storage</c>.
+    /// </summary>
+    public static AgencyProcess Reopen(AgencyProcess stopped, IReadOnlyDictionary<string, string> environment, params string[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(stopped);
+        return new AgencyProcess(stopped.Directory, stopped.Port, settings, environment) { Did = stopped.Did };
+    }
+
     /// <summary>Another node of the same agency (same folder, keys and database) on its own port, with <paramref name="settings"/> added.</summary>
     public AgencyProcess AnotherNode(params string[] settings)
     {

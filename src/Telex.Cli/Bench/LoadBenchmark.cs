@@ -175,7 +175,7 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
     {
         await receiver.StopAsync().ConfigureAwait(false);
         var fill = Stopwatch.StartNew();
-        var options = TelexConfiguration.Load(receiver.Directory);
+        var options = TelexConfiguration.Load(receiver.Directory, receiver.Settings);
         await using (var store = StorageProvider.Open(receiver.Directory, options, fullSync: false))
         {
             await FillAsync(store, settings.RegisterScale, ct).ConfigureAwait(false);
