@@ -290,6 +290,13 @@ public sealed partial class PostgresStore
     public Task<bool> MarkDeliveredAsync(Guid telegramId, byte[] receipt, long peerRegistryNumber, DateTimeOffset at, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {
+            // Rows are locked in the order every write takes them (outbox item, telegram, chain), so this does not
+            // deadlock with a node completing an attempt on the same telegram.
+            using (var outbox = Command(c, tx, "SELECT 1 FROM outbox WHERE telegram_id=@i FOR UPDATE", ("@i", telegramId.ToString())))
+            {
+                await outbox.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
             // A repeated receipt changes nothing: the first one is what the register recorded. The condition on
             // delivered_at is checked again under the row's lock, so two nodes given the same receipt record it once.
             using var update = Command(c, tx, """
