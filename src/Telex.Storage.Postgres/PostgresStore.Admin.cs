@@ -126,7 +126,7 @@ public sealed partial class PostgresStore
     public Task<Tie?> GetTieAsync(string peerDid, CancellationToken ct = default) =>
         ReadAsync(async c =>
         {
-            using var cmd = Command(c, null, TieColumns + " WHERE peer_did=@p", ("@p", peerDid));
+            using var cmd = Command(c, null, TieColumns + " WHERE peer_did=" + CurrentDid("@p"), ("@p", peerDid));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadTie(r) : null;
         }, ct);
@@ -150,9 +150,9 @@ public sealed partial class PostgresStore
     public Task SaveTieAsync(Tie tie, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {
-            using var cmd = Command(c, tx, """
+            using var cmd = Command(c, tx, $"""
                 INSERT INTO ties(peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial)
-                VALUES(@p, @n, @e, @s, @v, @t, @pt, @pu, @ea, @ls)
+                VALUES({CurrentDid("@p")}, @n, @e, @s, @v, @t, @pt, @pu, @ea, @ls)
                 ON CONFLICT(peer_did) DO UPDATE SET peer_name=excluded.peer_name, endpoint=excluded.endpoint, status=excluded.status,
                     verified=excluded.verified, terms=excluded.terms, proposed_terms=excluded.proposed_terms,
                     proposed_by_us=excluded.proposed_by_us, established_at=excluded.established_at

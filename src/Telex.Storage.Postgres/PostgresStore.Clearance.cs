@@ -188,7 +188,7 @@ public sealed partial class PostgresStore
                 return null;
             }
 
-            using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=@p FOR UPDATE", ("@p", peerDid));
+            using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("@p") + " FOR UPDATE", ("@p", peerDid));
             if (await last.ExecuteScalarAsync(ct).ConfigureAwait(false) is not long lastSerial)
             {
                 throw new InvalidOperationException("no tie with " + peerDid);
@@ -204,7 +204,7 @@ public sealed partial class PostgresStore
             await InsertTelegramAsync(c, tx, record, registryNumber: null, ct).ConfigureAwait(false);
             await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
-            using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=@s WHERE peer_did=@p", ("@s", serial), ("@p", peerDid));
+            using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=@s WHERE peer_did=" + CurrentDid("@p"), ("@s", serial), ("@p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             await UpdateDraftAsync(c, tx, change.Draft, ct).ConfigureAwait(false);
             await InsertLogAsync(c, tx, change.Log, ct).ConfigureAwait(false);

@@ -142,8 +142,8 @@ public sealed partial class PostgresStore
     public Task<bool> RequeueAsync(Guid telegramId, string peerDid, DateTimeOffset now, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {
-            using var cmd = Command(c, tx, """
-                UPDATE outbox SET due_at=@now, claimed_by=NULL, claimed_until=NULL WHERE telegram_id=@id AND peer_did=@p
+            using var cmd = Command(c, tx, $"""
+                UPDATE outbox SET due_at=@now, claimed_by=NULL, claimed_until=NULL WHERE telegram_id=@id AND peer_did IN {DidsOfTie("@p")}
                 """, ("@now", now.ToUnixTimeMilliseconds()), ("@id", telegramId.ToString()), ("@p", peerDid));
             return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
         }, ct);

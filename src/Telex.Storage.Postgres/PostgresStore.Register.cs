@@ -92,6 +92,7 @@ public sealed partial class PostgresStore
             var events = await ListAsync(c, tx, IssueEventColumns + " ORDER BY seq", ReadIssueEvent, ct).ConfigureAwait(false);
             var drafts = await ListAsync(c, tx, DraftColumns + " ORDER BY seq", ReadDraft, ct).ConfigureAwait(false);
             var log = await ListAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false);
+            var (bureaus, bureauEpochs) = await ReadBureausAsync(c, tx, ct).ConfigureAwait(false);
             using var origin = Command(c, tx, "SELECT value FROM settings WHERE key=@k", ("@k", OriginSetting));
             string? originDid = (string?)await origin.ExecuteScalarAsync(ct).ConfigureAwait(false);
             return new RegisterSnapshot
@@ -105,6 +106,8 @@ public sealed partial class PostgresStore
                 IssueEvents = events,
                 Drafts = drafts,
                 ClearanceLog = log,
+                Bureaus = bureaus,
+                BureauEpochs = bureauEpochs,
             };
         }, ct);
 
@@ -262,6 +265,7 @@ public sealed partial class PostgresStore
                 await InsertLogRowAsync(c, tx, row.Step, row.Seq, ct).ConfigureAwait(false);
             }
 
+            await ImportBureausAsync(c, tx, register, ct).ConfigureAwait(false);
             long highest = register.Telegrams.Where(t => t.Direction == Direction.Inbound).Select(t => t.RegistryNumber).DefaultIfEmpty(0).Max();
             using var counter = Command(c, tx, "UPDATE counters SET value=GREATEST(value, @v) WHERE name='registry'", ("@v", highest));
             await counter.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -14,7 +14,8 @@ public sealed partial class PostgresStore
     private const string ColumnList = """
         id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at, subject, body,
         precedence, issue_id, on_behalf_of, drafter, releasing_officer, sender_name, attendees, refs, attachments,
-        content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at
+        content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at, relay_path,
+        bureau_id, bureau_epoch
         """;
 
     private const string TelegramColumns = "SELECT " + ColumnList + " FROM telegrams";
@@ -27,7 +28,7 @@ public sealed partial class PostgresStore
         return WriteAsync(async (c, tx) =>
         {
             // The tie's row stays locked until commit: serials are taken one at a time across nodes, without gaps.
-            using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=@p FOR UPDATE", ("@p", peerDid));
+            using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("@p") + " FOR UPDATE", ("@p", peerDid));
             object? value = await last.ExecuteScalarAsync(ct).ConfigureAwait(false);
             if (value is not long lastSerial)
             {
@@ -44,7 +45,7 @@ public sealed partial class PostgresStore
             await InsertTelegramAsync(c, tx, record, registryNumber: null, ct).ConfigureAwait(false);
             await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
-            using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=@s WHERE peer_did=@p", ("@s", serial), ("@p", peerDid));
+            using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=@s WHERE peer_did=" + CurrentDid("@p"), ("@s", serial), ("@p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return record;
         }, ct);
@@ -81,7 +82,7 @@ public sealed partial class PostgresStore
             }
 
             // Another telegram already holds this serial from this counterpart: keep the register as it is.
-            var sameSerial = await FindTelegramAsync(c, tx, "WHERE counterpart=@c AND direction=1 AND serial=@s", ct,
+            var sameSerial = await FindTelegramAsync(c, tx, "WHERE counterpart IN " + DidsOfTie("@c") + " AND direction=1 AND serial=@s", ct,
                 ("@c", record.Counterpart), ("@s", record.Serial)).ConfigureAwait(false);
             if (sameSerial is not null)
             {
@@ -101,9 +102,11 @@ public sealed partial class PostgresStore
         using var cmd = Command(c, tx, """
             INSERT INTO telegrams(id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at,
                 subject, body, precedence, issue_id, on_behalf_of, drafter, releasing_officer, sender_name, attendees, refs, attachments,
-                content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at)
+                content_hash, plaintext, signed_original, receipt, delivered_at, peer_registry_number, failure_reason, read_at, relay_path,
+                bureau_id, bureau_epoch)
             VALUES(@id, @dir, @cp, @serial, @reg, @status, @created, @released, @registered, @subject, @body, @prec, @issue, @obo,
-                @drafter, @ro, @sn, @att, @refs, @atts, @hash, @plain, @signed, @receipt, @delivered, @peerreg, @fail, @read)
+                @drafter, @ro, @sn, @att, @refs, @atts, @hash, @plain, @signed, @receipt, @delivered, @peerreg, @fail, @read, @relay,
+                @bureau, @epoch)
             """,
             ("@id", t.Id.ToString()), ("@dir", (int)t.Direction), ("@cp", t.Counterpart), ("@serial", t.Serial), ("@reg", registryNumber),
             ("@status", (int)t.Status), ("@created", t.CreatedAt.ToUnixTimeMilliseconds()), ("@released", t.ReleasedAt.ToUnixTimeMilliseconds()),
@@ -112,7 +115,9 @@ public sealed partial class PostgresStore
             ("@att", JsonSerializer.Serialize(t.Attendees)), ("@refs", JsonSerializer.Serialize(t.References)),
             ("@atts", JsonSerializer.Serialize(t.Attachments)), ("@hash", t.ContentHash), ("@plain", t.Plaintext), ("@signed", t.SignedOriginal),
             ("@receipt", t.Receipt), ("@delivered", t.DeliveredAt?.ToUnixTimeMilliseconds()), ("@peerreg", t.PeerRegistryNumber),
-            ("@fail", t.FailureReason), ("@read", t.ReadAt?.ToUnixTimeMilliseconds()));
+            ("@fail", t.FailureReason), ("@read", t.ReadAt?.ToUnixTimeMilliseconds()),
+            ("@relay", t.RelayPath.Count == 0 ? null : JsonSerializer.Serialize(t.RelayPath)), ("@bureau", t.BureauId?.ToString()),
+            ("@epoch", t.BureauEpoch));
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -154,6 +159,9 @@ public sealed partial class PostgresStore
         PeerRegistryNumber = r.IsDBNull(25) ? null : r.GetInt64(25),
         FailureReason = Str(r, 26),
         ReadAt = r.IsDBNull(27) ? null : Ms(r.GetInt64(27)),
+        RelayPath = r.IsDBNull(28) ? [] : JsonSerializer.Deserialize<string[]>(r.GetString(28)) ?? [],
+        BureauId = r.IsDBNull(29) ? null : Guid.Parse(r.GetString(29)),
+        BureauEpoch = r.IsDBNull(30) ? null : r.GetInt64(30),
     };
 
     private static DateTimeOffset Ms(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
@@ -218,7 +226,7 @@ public sealed partial class PostgresStore
 
         if (query.Counterpart is not null)
         {
-            Add("counterpart=@cp", "@cp", query.Counterpart);
+            Add("counterpart IN " + DidsOfTie("@cp"), "@cp", query.Counterpart);
         }
 
         if (query.IssueId is not null)
@@ -258,7 +266,7 @@ public sealed partial class PostgresStore
     public Task<IReadOnlyList<long>> ReceivedSerialsAsync(string peerDid, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<long>>(async c =>
         {
-            using var cmd = Command(c, null, "SELECT serial FROM telegrams WHERE counterpart=@p AND direction=1 ORDER BY serial", ("@p", peerDid));
+            using var cmd = Command(c, null, "SELECT serial FROM telegrams WHERE counterpart IN " + DidsOfTie("@p") + " AND direction=1 ORDER BY serial", ("@p", peerDid));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<long>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -273,8 +281,8 @@ public sealed partial class PostgresStore
     public Task<IReadOnlyList<Guid>> OutboundIdsBySerialAsync(string peerDid, IReadOnlyList<long> serials, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<Guid>>(async c =>
         {
-            using var cmd = Command(c, null, """
-                SELECT id FROM telegrams WHERE counterpart=@p AND direction=0 AND serial = ANY(@s)
+            using var cmd = Command(c, null, $"""
+                SELECT id FROM telegrams WHERE counterpart IN {DidsOfTie("@p")} AND direction=0 AND serial = ANY(@s)
                 """, ("@p", peerDid), ("@s", serials.ToArray()));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<Guid>();

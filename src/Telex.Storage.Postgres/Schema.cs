@@ -90,5 +90,44 @@ internal static class Schema
             seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, agency_did TEXT NOT NULL, count BIGINT NOT NULL, head TEXT NOT NULL,
             time BIGINT NOT NULL, signed BYTEA NOT NULL, stored_at BIGINT NOT NULL, UNIQUE(agency_did, count, head, time));
         """,
+
+        // The second is SQLite's relay, bureau and key rotation migrations in one: a relayed telegram's path (JSON array of
+        // DIDs, NULL when sent directly) and a bulletin's bureau and epoch on telegrams; the relay queue; the directory and
+        // its dossiers; bureaus, their members and epochs; key rotations, own and counterparts' (for a counterpart's,
+        // tie_did is the tie's current DID, which makes old_did an alias of the tie).
+        """
+        ALTER TABLE telegrams ADD COLUMN IF NOT EXISTS relay_path TEXT;
+        ALTER TABLE telegrams ADD COLUMN IF NOT EXISTS bureau_id TEXT;
+        ALTER TABLE telegrams ADD COLUMN IF NOT EXISTS bureau_epoch BIGINT;
+        CREATE TABLE relay_queue(
+            id TEXT PRIMARY KEY, from_did TEXT NOT NULL, next_did TEXT NOT NULL, endpoint TEXT NOT NULL, envelope BYTEA NOT NULL,
+            received_at BIGINT NOT NULL, due_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, attempts INTEGER NOT NULL,
+            claimed_by TEXT, claimed_until BIGINT);
+        CREATE INDEX relay_queue_due ON relay_queue(due_at);
+        CREATE TABLE directory(
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, did TEXT UNIQUE, endpoint TEXT, known_ties TEXT NOT NULL,
+            added_at BIGINT NOT NULL, reviewed_at BIGINT);
+        -- Names are unique whatever their case, as SQLite's NOCASE column makes them.
+        CREATE UNIQUE INDEX directory_name ON directory(lower(name));
+        CREATE TABLE dossier_notes(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, entry_id TEXT NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            at BIGINT NOT NULL, officer TEXT NOT NULL, text TEXT NOT NULL);
+        CREATE INDEX dossier_notes_entry ON dossier_notes(entry_id, seq);
+        CREATE TABLE bureaus(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, purpose TEXT NOT NULL, founder TEXT NOT NULL, secretariat TEXT NOT NULL,
+            rule TEXT NOT NULL, status INTEGER NOT NULL, epoch BIGINT NOT NULL, created_at BIGINT NOT NULL, changed_at BIGINT NOT NULL);
+        CREATE TABLE bureau_members(
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, did TEXT NOT NULL, name TEXT NOT NULL,
+            endpoint TEXT, state INTEGER NOT NULL, PRIMARY KEY(bureau_id, did));
+        CREATE TABLE bureau_epochs(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), number BIGINT NOT NULL, members TEXT NOT NULL, opened_at BIGINT NOT NULL,
+            PRIMARY KEY(bureau_id, number));
+        CREATE TABLE key_rotations(
+            old_did TEXT PRIMARY KEY, new_did TEXT NOT NULL, own BOOLEAN NOT NULL, from_prior TEXT NOT NULL, at BIGINT NOT NULL,
+            tie_did TEXT, seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE);
+        CREATE INDEX key_rotations_tie ON key_rotations(tie_did) WHERE tie_did IS NOT NULL;
+        """,
     ];
 }
