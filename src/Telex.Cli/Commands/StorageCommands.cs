@@ -78,7 +78,7 @@ internal static class StorageCommands
             HelpName = "FILE",
         };
         var command = new Command("migrate-storage",
-            "Copy a stopped agency to another storage backend (register, officers, ties, settings, outbox, coordination requests), then verify the copy")
+            "Copy a stopped agency to another storage backend (register with its bureaus, officers, ties, settings, outbox, coordination requests, directory), then verify the copy")
         {
             data, set, to, connection, path,
         };
@@ -92,6 +92,13 @@ internal static class StorageCommands
             if (source == target)
             {
                 throw new CliException(ExitCodes.Usage, $"the agency is on {source} already (Storage:Provider); --to names the other backend");
+            }
+
+            // The rotations table (and with it the aliases of a rotated counterpart's tie) has no way through the storage
+            // interface that would not file the rotations' register entries a second time: refused before anything is written.
+            if ((await local.Store.ListKeyRotationsAsync(ct).ConfigureAwait(false)).Count > 0)
+            {
+                throw new CliException(ExitCodes.Conflict, "the agency has key rotations on file, which migrate-storage cannot copy yet; nothing was copied");
             }
 
             await using var destination = await OpenTargetAsync(directory, local.Options, target, parse.GetValue(connection), parse.GetValue(path), ct)
@@ -237,6 +244,20 @@ internal static class StorageCommands
             await to.RecordCoordinationRequestAsync(request, ct).ConfigureAwait(false);
         }
 
+        var directory = await from.ListDirectoryAsync(ct).ConfigureAwait(false);
+        foreach (var entry in directory)
+        {
+            if (!await to.AddDirectoryEntryAsync(entry, ct).ConfigureAwait(false))
+            {
+                throw new CliException(ExitCodes.Tampered, $"the directory entry {entry.Name} could not be copied; do not switch to the copy");
+            }
+
+            foreach (var note in entry.Notes)
+            {
+                await to.AddDossierNoteAsync(entry.Id, note, ct).ConfigureAwait(false);
+            }
+        }
+
         status("Copying the outbox…");
         int outbox = 0;
         try
@@ -274,6 +295,8 @@ internal static class StorageCommands
             : copy.Telegrams.Count != register.Telegrams.Count ? "telegram counts differ"
             : (await to.ListOfficersAsync(ct).ConfigureAwait(false)).Count != officers.Count ? "officer counts differ"
             : (await to.ListTiesAsync(ct).ConfigureAwait(false)).Count != ties.Count ? "tie counts differ"
+            : (await to.ListDirectoryAsync(ct).ConfigureAwait(false)).Sum(e => 1 + e.Notes.Count) != directory.Sum(e => 1 + e.Notes.Count)
+                ? "directory entry or note counts differ"
             : depth.Values.Sum() != outbox ? "outbox counts differ"
             : null;
         if (mismatch is not null)
