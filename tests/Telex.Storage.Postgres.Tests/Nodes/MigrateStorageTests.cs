@@ -15,6 +15,8 @@ public sealed class MigrateStorageTests : IAsyncLifetime
 {
     private const int Telegrams = 40;
 
+    private static readonly Guid DossierId = Guid.NewGuid();
+
     private TestDatabase? _database;
 
     private TestDatabase Database => _database ?? throw new InvalidOperationException("no database yet");
@@ -57,6 +59,14 @@ public sealed class MigrateStorageTests : IAsyncLifetime
         await using (var setup = alpha.OpenStore())
         {
             await setup.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
+            Assert.True(await setup.AddDirectoryEntryAsync(new DirectoryEntry
+            {
+                Id = DossierId,
+                Name = "Charlie",
+                Did = "did:example:charlie",
+                AddedAt = DateTimeOffset.UtcNow,
+            }));
+            Assert.True(await setup.AddDossierNoteAsync(DossierId, new DossierNote(DateTimeOffset.UtcNow, "officer", "Met at the conference.")));
         }
 
         await bravo.Store.SaveTieAsync(TieWith(alpha.Did, "Alpha", endpoint));
@@ -104,6 +114,9 @@ public sealed class MigrateStorageTests : IAsyncLifetime
         Assert.True(RegisterVerifier.Verify(copied, alpha.Did, _ => null).Ok);
         Assert.Equal(Telegrams / 2, (await postgres.GetTieAsync(bravo.Did))!.LastSentSerial);
         Assert.Single(await postgres.ListOfficersAsync());
+        var dossier = Assert.Single(await postgres.ListDirectoryAsync());
+        Assert.Equal((DossierId, "Charlie", "did:example:charlie"), (dossier.Id, dossier.Name, dossier.Did));
+        Assert.Equal("Met at the conference.", Assert.Single(dossier.Notes).Text);
 
         // A second copy into the same database is refused and changes nothing.
         var (again, againOutput) = await AgencyProcess.RunCliAsync(["migrate-storage", "--data", alpha.Directory, "--to", "postgres",
@@ -141,6 +154,24 @@ public sealed class MigrateStorageTests : IAsyncLifetime
         var grown = await postgres.ReadRegisterAsync();
         Assert.Equal(original.Entries[^1].Hash, grown.Entries[original.Entries.Count - 1].Hash);
         Assert.True(RegisterVerifier.Verify(grown, alpha.Did, _ => null).Ok);
+    }
+
+    [Fact]
+    public async Task An_agency_with_key_rotations_on_file_is_refused_and_nothing_is_copied()
+    {
+        await using var alpha = await AgencyProcess.InitAsync("Alpha");
+        await using (var store = alpha.OpenStore())
+        {
+            var rotation = new KeyRotation { OldDid = "did:example:before", NewDid = alpha.Did, FromPrior = "jwt", At = DateTimeOffset.UtcNow, Own = true };
+            Assert.True(await store.FileOwnRotationAsync(rotation, []));
+        }
+
+        var (code, output) = await AgencyProcess.RunCliAsync(["migrate-storage", "--data", alpha.Directory, "--to", "postgres",
+            "--connection", Database.ConnectionString]);
+        Assert.True(code == 5, output);
+        Assert.Contains("key rotations", output, StringComparison.Ordinal);
+        await using var postgres = new PostgresStore(Database.ConnectionString);
+        Assert.Equal(0, await postgres.SchemaVersionAsync());
     }
 
     private static void AssertSameRegister(RegisterSnapshot expected, RegisterSnapshot actual)
