@@ -225,7 +225,8 @@ public sealed partial class Agency
 
         var entry = result.Record;
         QueueReceipt(new PendingReceipt(tie, entry.Receipt is null ? new ReceiptEntry(entry.Id, entry.ContentHash, entry.RegistryNumber, entry.RegisteredAt) : null,
-            entry.Receipt) { Via = via });
+            entry.Receipt)
+        { Via = via });
     }
 
     private byte[] SignReceipt(string peerDid, IEnumerable<ReceiptEntry> entries)

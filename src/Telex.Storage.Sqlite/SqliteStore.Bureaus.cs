@@ -150,9 +150,12 @@ public sealed partial class SqliteStore
             bureau = ReadBureau(r);
         }
 
-        return bureau with { Members = await ListAsync(c, tx, "SELECT did, name, endpoint, state FROM bureau_members WHERE bureau_id=$b ORDER BY position",
+        return bureau with
+        {
+            Members = await ListAsync(c, tx, "SELECT did, name, endpoint, state FROM bureau_members WHERE bureau_id=$b ORDER BY position",
             r => new BureauMember { Did = r.GetString(0), Name = r.GetString(1), Endpoint = Str(r, 2), State = (MemberState)r.GetInt32(3) }, ct,
-            ("$b", id.ToString())).ConfigureAwait(false) };
+            ("$b", id.ToString())).ConfigureAwait(false)
+        };
     }
 
     private static Bureau ReadBureau(SqliteDataReader r) => new()
