@@ -47,6 +47,8 @@ internal static class TelexCli
         root.Subcommands.Add(KeyCommands.Create(globals));
         root.Subcommands.Add(ConfigCommands.Create(globals));
         root.Subcommands.Add(BenchCommand.Create(globals));
+        root.Subcommands.Add(StorageCommands.Migrate(globals));
+        root.Subcommands.Add(StorageCommands.MigrateStorage(globals));
         return root;
     }
 

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Storage;
 using Telex.DidComm;
 
 namespace Telex.Core;
@@ -40,6 +41,7 @@ public sealed partial class Agency
         await Store.ReleaseRelayClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
         await ResumeRotationsAsync(ct).ConfigureAwait(false);
         var receiptLoop = Task.Run(() => SendReceiptsAsync(ct), CancellationToken.None);
+        var sharing = Store is ISharedEvents shared ? ShareEventsAsync(shared, ct) : Task.CompletedTask;
         var nextGapCheck = Now + Options.GapGrace;
         var nextCheckpoint = Now + Options.CheckpointInterval;
         while (!ct.IsCancellationRequested)
@@ -94,6 +96,7 @@ public sealed partial class Agency
         }
 
         await receiptLoop.ConfigureAwait(false);
+        await sharing.ConfigureAwait(false);
     }
 
     private async Task DeliverAsync(OutboxItem item, CancellationToken ct)

@@ -59,7 +59,7 @@ public sealed partial class Agency : IDisposable
     public string FingerprintWith(string peerDid) => Fingerprint.Of(Identity.Did, peerDid);
 
     private void Publish(string kind, string? counterpart = null, Guid? telegramId = null) =>
-        Events.Publish(new AgencyEvent(kind, counterpart, telegramId, Now));
+        Emit(new AgencyEvent(kind, counterpart, telegramId, Now));
 
     /// <summary>Releases the dispatcher's signals. The identity and store belong to the caller.</summary>
     public void Dispose()

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1020, Level = LogLevel.Error, Message = "The dispatcher failed; retrying")]
     public static partial void DispatcherError(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1080, Level = LogLevel.Warning, Message = "Sharing events with the agency's other nodes failed; starting again")]
+    public static partial void SharedEventsError(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Problem report from {Counterpart}: {Code} {Comment}")]
     public static partial void ProblemReported(ILogger logger, string counterpart, string? code, string? comment);
 

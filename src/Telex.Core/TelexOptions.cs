@@ -38,8 +38,18 @@ public sealed record TelexOptions
 /// <summary>Which store and where.</summary>
 public sealed record StorageOptions
 {
-    /// <summary><c>sqlite</c> (default, embedded) or <c>postgres</c>.</summary>
+    /// <summary>
+    /// <c>sqlite</c> (default, embedded: one file in the data folder) or <c>postgres</c> (a PostgreSQL database named by
+    /// <see cref="ConnectionString"/>, which several agency nodes may share).
+    /// </summary>
     public string Provider { get; init; } = "sqlite";
+
+    /// <summary>
+    /// The PostgreSQL connection string (Npgsql syntax, e.g. <c>Host=db;Database=telex;Username=telex;Password=...</c>),
+    /// required when <see cref="Provider"/> is <c>postgres</c>; give it in the environment
+    /// (<c>TELEX__Storage__ConnectionString</c>) rather than in a file when it holds a password. Default none.
+    /// </summary>
+    public string? ConnectionString { get; init; }
 
     /// <summary>The SQLite file, relative to the data folder. Default <c>telex.db</c>.</summary>
     public string Path { get; init; } = "telex.db";

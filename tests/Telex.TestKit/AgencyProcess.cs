@@ -16,13 +16,15 @@ public sealed class AgencyProcess : IAsyncDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly string[] _settings;
     private readonly System.Text.StringBuilder _output = new();
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    private AgencyProcess(string directory, int port, string[] settings)
+    private AgencyProcess(string directory, int port, string[] settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory = directory;
         Port = port;
         _settings = settings;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     /// <summary>The data folder.</summary>
@@ -90,6 +92,49 @@ public sealed class AgencyProcess : IAsyncDisposable
         return agency;
     }
 
+    /// <summary>
+    /// Creates an agency whose DID carries <paramref name="endpoint"/> (a load balancer in front of its nodes), with
+    /// <paramref name="environment"/> given to every <c>telex</c> it runs (e.g. the PostgreSQL connection); the first node
+    /// listens on a free loopback port. Start more nodes of it with <see cref="AnotherNode"/>.
+    /// </summary>
+    public static async Task<AgencyProcess> InitNodeAsync(string name, string endpoint, IReadOnlyDictionary<string, string> environment,
+        params string[] settings)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "telex-proc-" + Guid.NewGuid().ToString("N")[..12]);
+        int port = FreePort();
+        var (code, output) = await RunCliAsync(["init", "--data", directory, "--name", name, "--listen", $"http://127.0.0.1:{port}", "--endpoint", endpoint],
+            environment).ConfigureAwait(false);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"telex init failed ({code}): {output}");
+        }
+
+        var agency = new AgencyProcess(directory, port, [.. settings, $"PublicEndpoint={endpoint}"], environment);
+        using var identity = AgencyIdentity.Load(Path.Combine(directory, "keys.json"));
+        agency.Did = identity.Did;
+        return agency;
+    }
+
+    /// <summary>
+    /// The agency of <paramref name="stopped"/> (same folder and port) run again with <paramref name="environment"/> and
+    /// <paramref name="settings"/>, e.g. on another storage backend after <c>telex migrate-storage</c>.
+    /// </summary>
+    public static AgencyProcess Reopen(AgencyProcess stopped, IReadOnlyDictionary<string, string> environment, params string[] settings)
+    {
+        ArgumentNullException.ThrowIfNull(stopped);
+        return new AgencyProcess(stopped.Directory, stopped.Port, settings, environment) { Did = stopped.Did };
+    }
+
+    /// <summary>Another node of the same agency (same folder, keys and database) on its own port, with <paramref name="settings"/> added.</summary>
+    public AgencyProcess AnotherNode(params string[] settings)
+    {
+        int port = FreePort();
+        // This node's own settings replace the first node's for the same keys (its node name above all).
+        var keys = settings.Append("Listen=").Select(s => s.Split('=')[0]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        string[] inherited = [.. _settings.Where(s => !keys.Contains(s.Split('=')[0]))];
+        return new AgencyProcess(Directory, port, [.. inherited, .. settings, $"Listen=http://127.0.0.1:{port}"], _environment) { Did = Did };
+    }
+
     /// <summary>Opens the agency's database from this process (SQLite in WAL mode allows it while the agency runs).</summary>
     public SqliteStore OpenStore() => new(Path.Combine(Directory, "telex.db"), fullSync: false);
 
@@ -112,6 +157,11 @@ public sealed class AgencyProcess : IAsyncDisposable
         foreach (string a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in _environment)
+        {
+            psi.Environment[key] = value;
         }
 
         _process = Process.Start(psi) ?? throw new InvalidOperationException("could not start telex serve");
@@ -172,13 +222,18 @@ public sealed class AgencyProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the CLI to completion and returns its exit code and output.</summary>
-    public static async Task<(int Code, string Output)> RunCliAsync(IEnumerable<string> args)
+    public static async Task<(int Code, string Output)> RunCliAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(CliPath);
         foreach (string a in args)
         {
             psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            psi.Environment[key] = value;
         }
 
         using var process = Process.Start(psi)!;

@@ -56,8 +56,52 @@ internal sealed class BenchAgency : IAsyncDisposable
         int port = FreePort();
         string directory = Path.Combine(root, name.ToLowerInvariant());
         var options = TelexConfiguration.Load(null, ["Name=" + name, $"Listen=http://127.0.0.1:{port}", .. settings]);
+        string? database = null;
+        if (StorageProvider.IsPostgres(options))
+        {
+            // Two agencies cannot share one database: each gets a fresh one on the server the settings name, dropped afterwards.
+            (database, string connection) = await CreateDatabaseAsync(StorageProvider.CheckConnectionString(options.Storage.ConnectionString), name, ct)
+                .ConfigureAwait(false);
+            settings = [.. settings, "Storage:ConnectionString=" + connection];
+            options = TelexConfiguration.Load(null, ["Name=" + name, $"Listen=http://127.0.0.1:{port}", .. settings]);
+        }
+
         await using var local = await AgencyFolder.CreateAsync(directory, options, Password, mustChangePassword: false, ct).ConfigureAwait(false);
-        return new BenchAgency(name, directory, port, local.Identity.Did, settings);
+        return new BenchAgency(name, directory, port, local.Identity.Did, settings) { _database = database, _server = options.Storage.ConnectionString };
+    }
+
+    private string? _database;
+    private string? _server;
+
+    /// <summary>The settings its <c>telex serve</c> runs with (a PostgreSQL agency's own database among them).</summary>
+    public IReadOnlyList<string> Settings => _settings;
+
+    private static async Task<(string Name, string ConnectionString)> CreateDatabaseAsync(string server, string agency, CancellationToken ct)
+    {
+        string name = $"telex_bench_{agency.ToLowerInvariant()}_{Guid.NewGuid():N}"[..40];
+        await using (var connection = new Npgsql.NpgsqlConnection(server))
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        return (name, new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString);
+    }
+
+    private async Task DropDatabaseAsync()
+    {
+        if (_database is null || _server is null)
+        {
+            return;
+        }
+
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(_server) { Database = "postgres" };
+        await using var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     /// <summary>Starts <c>telex serve</c> and returns the time from process start until <c>/health</c> answers.</summary>
@@ -172,7 +216,11 @@ internal sealed class BenchAgency : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await DropDatabaseAsync().ConfigureAwait(false);
+    }
 
     private void Remember(string? line)
     {

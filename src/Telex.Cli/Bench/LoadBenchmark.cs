@@ -6,7 +6,6 @@ using Telex.Cli.Configuration;
 using Telex.Cli.Demo;
 using Telex.Cli.Hosting;
 using Telex.Core.Model;
-using Telex.Storage.Sqlite;
 
 namespace Telex.Cli.Bench;
 
@@ -176,8 +175,8 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
     {
         await receiver.StopAsync().ConfigureAwait(false);
         var fill = Stopwatch.StartNew();
-        var options = TelexConfiguration.Load(receiver.Directory);
-        await using (var store = new SqliteStore(AgencyFolder.DatabasePath(receiver.Directory, options), fullSync: false))
+        var options = TelexConfiguration.Load(receiver.Directory, receiver.Settings);
+        await using (var store = StorageProvider.Open(receiver.Directory, options, fullSync: false))
         {
             await FillAsync(store, settings.RegisterScale, ct).ConfigureAwait(false);
         }
@@ -209,7 +208,7 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
     }
 
     /// <summary>Fills the register to <paramref name="target"/> entries of history from an archive counterpart, in large transactions.</summary>
-    private async Task FillAsync(SqliteStore store, long target, CancellationToken ct)
+    private async Task FillAsync(Telex.Core.Storage.ITelexStore store, long target, CancellationToken ct)
     {
         const int Batch = 5_000;
         const string Archive = "did:example:telex-bench-archive";
@@ -247,7 +246,7 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
                 };
             }
 
-            await store.BulkRegisterAsync(records, ct).ConfigureAwait(false);
+            await StorageProvider.BulkRegisterAsync(store, records, ct).ConfigureAwait(false);
             have += n;
             status($"Filling the receiver's register: {have:N0} of {target:N0}");
         }

@@ -6,12 +6,12 @@ using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Model;
 using Telex.Core.Security;
-using Telex.Storage.Sqlite;
+using Telex.Core.Storage;
 
 namespace Telex.Cli.Hosting;
 
 /// <summary>An agency's identity and store, opened from its data folder; the caller disposes it.</summary>
-internal sealed class LocalAgency(string directory, TelexOptions options, AgencyIdentity identity, SqliteStore store) : IAsyncDisposable
+internal sealed class LocalAgency(string directory, TelexOptions options, AgencyIdentity identity, ITelexStore store) : IAsyncDisposable
 {
     public string Directory { get; } = directory;
 
@@ -19,7 +19,7 @@ internal sealed class LocalAgency(string directory, TelexOptions options, Agency
 
     public AgencyIdentity Identity { get; } = identity;
 
-    public SqliteStore Store { get; } = store;
+    public ITelexStore Store { get; } = store;
 
     public async ValueTask DisposeAsync()
     {
@@ -30,7 +30,8 @@ internal sealed class LocalAgency(string directory, TelexOptions options, Agency
 
 /// <summary>
 /// An agency's data folder: <c>telex.json</c> (configuration), <c>keys.json</c> (the identity, 0600) and the SQLite
-/// database. <see cref="CreateAsync"/> is <c>telex init</c>; <see cref="OpenAsync"/> is what <c>telex serve</c> runs.
+/// database (or, with <c>Storage:Provider</c> postgres, the PostgreSQL database it names; then several nodes may each hold a
+/// copy of the folder's configuration and key file and share that database). <see cref="CreateAsync"/> is <c>telex init</c>; <see cref="OpenAsync"/> is what <c>telex serve</c> runs.
 /// </summary>
 internal static class AgencyFolder
 {
@@ -46,7 +47,8 @@ internal static class AgencyFolder
     public static string? ExistingAgencyFile(string directory, TelexOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new[] { KeyFile, TelexConfiguration.FileName, options.Storage.Path }
+        var files = StorageProvider.IsPostgres(options) ? new[] { KeyFile, TelexConfiguration.FileName } : [KeyFile, TelexConfiguration.FileName, options.Storage.Path];
+        return files
             .Select(f => Path.Combine(directory, f))
             .FirstOrDefault(File.Exists);
     }
@@ -67,7 +69,8 @@ internal static class AgencyFolder
         }
 
         CheckEndpoint(options.EffectiveEndpoint);
-        CheckProvider(options);
+        StorageProvider.Check(options);
+        bool postgres = StorageProvider.IsPostgres(options);
         bool createdDirectory = !Directory.Exists(directory);
         if (OperatingSystem.IsWindows())
         {
@@ -82,14 +85,18 @@ internal static class AgencyFolder
         string database = DatabasePath(directory, options);
         string config = Path.Combine(directory, TelexConfiguration.FileName);
         AgencyIdentity? identity = null;
-        SqliteStore? store = null;
+        ITelexStore? store = null;
         try
         {
             identity = AgencyIdentity.Create(options.Name, options.EffectiveEndpoint);
             identity.Save(keys);
-            CreatePrivateFile(database);
-            store = new SqliteStore(database, fullSync: options.Storage.FullSync);
-            await store.MigrateAsync(ct).ConfigureAwait(false);
+            if (!postgres)
+            {
+                CreatePrivateFile(database);
+            }
+
+            store = StorageProvider.Open(directory, options);
+            await StorageProvider.MigrateAsync(store, ct).ConfigureAwait(false);
             bool added = await store.AddOfficerAsync(new Officer
             {
                 Name = FirstOfficer,
@@ -100,7 +107,9 @@ internal static class AgencyFolder
             }, ct).ConfigureAwait(false);
             if (!added)
             {
-                throw new CliException(ExitCodes.Conflict, $"the database {database} already has an officer named {FirstOfficer}");
+                throw new CliException(ExitCodes.Conflict, postgres
+                    ? $"the PostgreSQL database already has an officer named {FirstOfficer}: it holds an agency; give another node a copy of that agency's folder instead"
+                    : $"the database {database} already has an officer named {FirstOfficer}");
             }
 
             // Written last: its presence means the folder is complete.
@@ -108,6 +117,12 @@ internal static class AgencyFolder
             if (options.PublicEndpoint is not null)
             {
                 json["PublicEndpoint"] = options.PublicEndpoint;
+            }
+
+            // The provider is kept; the connection string is not (it may hold a password): it comes from the environment.
+            if (postgres)
+            {
+                json["Storage"] = new JsonObject { ["Provider"] = StorageProvider.Postgres };
             }
 
             await File.WriteAllTextAsync(config, json.ToJsonString(Indented) + "\n", ct).ConfigureAwait(false);
@@ -121,7 +136,7 @@ internal static class AgencyFolder
             }
 
             identity?.Dispose();
-            foreach (string file in new[] { config, keys, database, database + "-wal", database + "-shm", keys + ".tmp" })
+            foreach (string file in postgres ? new[] { config, keys, keys + ".tmp" } : [config, keys, database, database + "-wal", database + "-shm", keys + ".tmp"])
             {
                 File.Delete(file);
             }
@@ -161,7 +176,7 @@ internal static class AgencyFolder
         }
 
         var options = TelexConfiguration.Load(directory, overrides);
-        CheckProvider(options);
+        StorageProvider.Check(options);
         AgencyIdentity identity;
         try
         {
@@ -172,10 +187,10 @@ internal static class AgencyFolder
             throw new CliException(ExitCodes.Usage, $"{keys}: {e.Message}");
         }
 
-        var store = new SqliteStore(DatabasePath(directory, options), fullSync: options.Storage.FullSync);
+        var store = StorageProvider.Open(directory, options);
         try
         {
-            await store.MigrateAsync(ct).ConfigureAwait(false);
+            await StorageProvider.MigrateAsync(store, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -214,14 +229,6 @@ internal static class AgencyFolder
         if (uri.Port == 0)
         {
             throw new CliException(ExitCodes.Usage, $"the public endpoint {endpoint} names no port; other agencies could not reach it");
-        }
-    }
-
-    private static void CheckProvider(TelexOptions options)
-    {
-        if (!string.Equals(options.Storage.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new CliException(ExitCodes.Usage, $"Storage:Provider '{options.Storage.Provider}' is not available in this build of telex; use sqlite");
         }
     }
 }

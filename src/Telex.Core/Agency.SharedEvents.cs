@@ -1,0 +1,83 @@
+using System.Threading.Channels;
+
+using Telex.Core.Storage;
+
+namespace Telex.Core;
+
+/// <summary>Events between the nodes of one agency, when its store is shared (<see cref="ISharedEvents"/>).</summary>
+public sealed partial class Agency
+{
+    /// <summary>Events raised here waiting to be announced to the other nodes; the oldest go first when they pile up.</summary>
+    private readonly Channel<AgencyEvent> _toOtherNodes =
+        Channel.CreateBounded<AgencyEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    /// <summary>Publishes an event to this node's subscribers and, with a shared store, to the other nodes'.</summary>
+    private void Emit(AgencyEvent e)
+    {
+        Events.Publish(e);
+        if (Store is ISharedEvents)
+        {
+            _toOtherNodes.Writer.TryWrite(e);
+        }
+    }
+
+    /// <summary>Announces this node's events and relays the other nodes' to local subscribers, until cancelled.</summary>
+    private async Task ShareEventsAsync(ISharedEvents shared, CancellationToken ct)
+    {
+        var announce = Task.Run(() => KeepGoingAsync(async () =>
+        {
+            var batch = new List<AgencyEvent>();
+            while (await _toOtherNodes.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < 500 && _toOtherNodes.Reader.TryRead(out var e))
+                {
+                    batch.Add(e);
+                }
+
+                await shared.PublishEventsAsync(Options.NodeId, batch, ct).ConfigureAwait(false);
+            }
+        }, ct), CancellationToken.None);
+        var listen = Task.Run(() => KeepGoingAsync(() => shared.ListenEventsAsync((node, e) =>
+        {
+            if (!string.Equals(node, Options.NodeId, StringComparison.Ordinal))
+            {
+                Events.Publish(e);
+            }
+
+            return ValueTask.CompletedTask;
+        }, ct), ct), CancellationToken.None);
+        await Task.WhenAll(announce, listen).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/> again after a failure (a lost database connection), until cancelled.</summary>
+    private async Task KeepGoingAsync(Func<Task> work, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Sharing events must outlive a lost connection; it logs and starts again.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.SharedEventsError(_logger, e);
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,334 @@
+using System.Text.Json;
+
+using Npgsql;
+
+using Telex.Core.Model;
+using Telex.Core.Register;
+
+namespace Telex.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    private const string BureauColumns =
+        "SELECT id, name, purpose, founder, secretariat, rule, status, epoch, created_at, changed_at FROM bureaus";
+
+    /// <summary>How an epoch's members are kept in its row.</summary>
+    private sealed record EpochMemberRow(string Did, string Name, string? Endpoint);
+
+    /// <inheritdoc/>
+    public Task<bool> CreateBureauAsync(BureauChange change, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return WriteAsync(async (c, tx) =>
+        {
+            // Under the chain's lock (which the bureau's entries take anyway), so two nodes creating one bureau file it once.
+            await LockChainAsync(c, tx, ct).ConfigureAwait(false);
+            using var exists = Command(c, tx, "SELECT 1 FROM bureaus WHERE id=@i", ("@i", change.Bureau.Id.ToString()));
+            if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null)
+            {
+                return false;
+            }
+
+            await WriteBureauChangeAsync(c, tx, change, insert: true, ct).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<Bureau?> ChangeBureauAsync(Guid id, Func<Bureau, BureauEpoch?, BureauChange?> change, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return WriteAsync(async (c, tx) =>
+        {
+            // The bureau's row stays locked until commit: changes (and the epochs they open) are made one at a time
+            // across nodes, each on the bureau as the one before left it.
+            var bureau = await FindBureauAsync(c, tx, id, forUpdate: true, ct).ConfigureAwait(false);
+            if (bureau is null)
+            {
+                return null;
+            }
+
+            var current = bureau.Epoch > 0 ? await FindEpochAsync(c, tx, id, bureau.Epoch, ct).ConfigureAwait(false) : null;
+            var next = change(bureau, current);
+            if (next is null)
+            {
+                return bureau;
+            }
+
+            if (next.Bureau.Id != id || next.NewEpoch is { } e && e.BureauId != id)
+            {
+                throw new InvalidOperationException("the change must be to this bureau");
+            }
+
+            if (next.NewEpoch is { } epoch && await FindEpochAsync(c, tx, id, epoch.Number, ct).ConfigureAwait(false) is not null)
+            {
+                return bureau;
+            }
+
+            await WriteBureauChangeAsync(c, tx, next, insert: false, ct).ConfigureAwait(false);
+            return next.Bureau;
+        }, ct);
+    }
+
+    private async Task WriteBureauChangeAsync(NpgsqlConnection c, NpgsqlTransaction tx, BureauChange change, bool insert, CancellationToken ct)
+    {
+        var b = change.Bureau;
+        string id = b.Id.ToString();
+        using (var write = Command(c, tx, insert
+            ? """
+              INSERT INTO bureaus(id, name, purpose, founder, secretariat, rule, status, epoch, created_at, changed_at)
+              VALUES(@i, @n, @p, @f, @s, @r, @st, @e, @created, @changed)
+              """
+            : """
+              UPDATE bureaus SET name=@n, purpose=@p, founder=@f, secretariat=@s, rule=@r, status=@st, epoch=@e, created_at=@created,
+                  changed_at=@changed WHERE id=@i
+              """,
+            ("@i", id), ("@n", b.Name), ("@p", b.Purpose), ("@f", b.Founder), ("@s", b.Secretariat), ("@r", b.Rule.ToString()),
+            ("@st", (int)b.Status), ("@e", b.Epoch), ("@created", b.CreatedAt.ToUnixTimeMilliseconds()), ("@changed", b.ChangedAt.ToUnixTimeMilliseconds())))
+        {
+            await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        using (var clear = Command(c, tx, "DELETE FROM bureau_members WHERE bureau_id=@i", ("@i", id)))
+        {
+            await clear.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        for (int i = 0; i < b.Members.Count; i++)
+        {
+            var m = b.Members[i];
+            using var member = Command(c, tx, """
+                INSERT INTO bureau_members(bureau_id, position, did, name, endpoint, state) VALUES(@b, @pos, @d, @n, @e, @s)
+                """, ("@b", id), ("@pos", i), ("@d", m.Did), ("@n", m.Name), ("@e", m.Endpoint), ("@s", (int)m.State));
+            await member.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        if (change.NewEpoch is { } epoch)
+        {
+            string members = JsonSerializer.Serialize(epoch.Members.Select(m => new EpochMemberRow(m.Did, m.Name, m.Endpoint)).ToArray());
+            using var insertEpoch = Command(c, tx, "INSERT INTO bureau_epochs(bureau_id, number, members, opened_at) VALUES(@b, @n, @m, @at)",
+                ("@b", id), ("@n", epoch.Number), ("@m", members), ("@at", epoch.OpenedAt.ToUnixTimeMilliseconds()));
+            await insertEpoch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        foreach (var entry in change.Log)
+        {
+            await AppendEntryAsync(c, tx, RegisterKinds.Bureau, RegisterChain.BureauReference(b.Id, entry), RegisterChain.BureauContent(b.Id, entry),
+                keepContent: true, ct).ConfigureAwait(false);
+        }
+
+        foreach (var item in change.Outbox)
+        {
+            await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The bureau with its members; with <paramref name="forUpdate"/> its row is locked until <paramref name="tx"/> commits.</summary>
+    private static async Task<Bureau?> FindBureauAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid id, bool forUpdate, CancellationToken ct)
+    {
+        var rows = await ListAsync(c, tx, BureauColumns + " WHERE id=@i" + (forUpdate ? " FOR UPDATE" : ""), ReadBureau, ct, ("@i", id.ToString()))
+            .ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        return rows[0] with
+        {
+            Members = await ListAsync(c, tx, "SELECT did, name, endpoint, state FROM bureau_members WHERE bureau_id=@b ORDER BY position",
+            r => new BureauMember { Did = r.GetString(0), Name = r.GetString(1), Endpoint = Str(r, 2), State = (MemberState)r.GetInt32(3) }, ct,
+            ("@b", id.ToString())).ConfigureAwait(false)
+        };
+    }
+
+    private static Bureau ReadBureau(NpgsqlDataReader r) => new()
+    {
+        Id = Guid.Parse(r.GetString(0)),
+        Name = r.GetString(1),
+        Purpose = r.GetString(2),
+        Founder = r.GetString(3),
+        Secretariat = r.GetString(4),
+        Rule = ReadinessRule.TryParse(r.GetString(5), out var rule) ? rule : ReadinessRule.All,
+        Status = (BureauStatus)r.GetInt32(6),
+        Epoch = r.GetInt64(7),
+        CreatedAt = Ms(r.GetInt64(8)),
+        ChangedAt = Ms(r.GetInt64(9)),
+    };
+
+    private static async Task<BureauEpoch?> FindEpochAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid bureauId, long number, CancellationToken ct)
+    {
+        var rows = await ListAsync(c, tx, "SELECT number, members, opened_at FROM bureau_epochs WHERE bureau_id=@b AND number=@n",
+            r => ReadEpoch(bureauId, r), ct, ("@b", bureauId.ToString()), ("@n", number)).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static BureauEpoch ReadEpoch(Guid bureauId, NpgsqlDataReader r) => new()
+    {
+        BureauId = bureauId,
+        Number = r.GetInt64(0),
+        Members = (JsonSerializer.Deserialize<EpochMemberRow[]>(r.GetString(1)) ?? [])
+            .Select(m => new BureauMember { Did = m.Did, Name = m.Name, Endpoint = m.Endpoint, State = MemberState.Joined }).ToArray(),
+        OpenedAt = Ms(r.GetInt64(2)),
+    };
+
+    /// <summary>Every bureau with its members, and every epoch, for a snapshot of the register (in the snapshot's transaction).</summary>
+    private static async Task<(List<Bureau> Bureaus, List<BureauEpoch> Epochs)> ReadBureausAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        var bureaus = new List<Bureau>();
+        foreach (var id in await ListAsync(c, tx, "SELECT id FROM bureaus ORDER BY seq", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false))
+        {
+            bureaus.Add((await FindBureauAsync(c, tx, id, forUpdate: false, ct).ConfigureAwait(false))!);
+        }
+
+        var epochs = await ListAsync(c, tx, "SELECT number, members, opened_at, bureau_id FROM bureau_epochs ORDER BY seq",
+            r => ReadEpoch(Guid.Parse(r.GetString(3)), r), ct).ConfigureAwait(false);
+        return (bureaus, epochs);
+    }
+
+    /// <summary>Writes an imported register's bureaus and epochs (their entries are in the imported chain already).</summary>
+    private async Task ImportBureausAsync(NpgsqlConnection c, NpgsqlTransaction tx, RegisterSnapshot register, CancellationToken ct)
+    {
+        var epochs = register.BureauEpochs.ToLookup(e => e.BureauId);
+        foreach (var bureau in register.Bureaus)
+        {
+            await WriteBureauChangeAsync(c, tx, new BureauChange { Bureau = bureau }, insert: true, ct).ConfigureAwait(false);
+            foreach (var epoch in epochs[bureau.Id])
+            {
+                await WriteBureauChangeAsync(c, tx, new BureauChange { Bureau = bureau, NewEpoch = epoch }, insert: false, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<Bureau?> GetBureauAsync(Guid id, CancellationToken ct = default) => ReadAsync(c => FindBureauAsync(c, null, id, forUpdate: false, ct), ct);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Bureau>> ListBureausAsync(CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<Bureau>>(async c =>
+        {
+            var ids = await ListAsync(c, null, "SELECT id FROM bureaus ORDER BY changed_at DESC, id", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false);
+            var list = new List<Bureau>(ids.Count);
+            foreach (var id in ids)
+            {
+                // A bureau is never deleted, so every id listed is found.
+                list.Add((await FindBureauAsync(c, null, id, forUpdate: false, ct).ConfigureAwait(false))!);
+            }
+
+            return list;
+        }, ct);
+
+    /// <inheritdoc/>
+    public Task<BureauEpoch?> GetBureauEpochAsync(Guid bureauId, long number, CancellationToken ct = default) =>
+        ReadAsync(c => FindEpochAsync(c, null, bureauId, number, ct), ct);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<BureauEpoch>> ListBureauEpochsAsync(Guid bureauId, CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<BureauEpoch>>(async c => await ListAsync(c, null,
+            "SELECT number, members, opened_at FROM bureau_epochs WHERE bureau_id=@b ORDER BY number",
+            r => ReadEpoch(bureauId, r), ct, ("@b", bureauId.ToString())).ConfigureAwait(false), ct);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<TelegramRecord>> ReleaseFanOutAsync(IReadOnlyList<string> peerDids, Func<string, long, (TelegramRecord Record, OutboxItem Outbox)> build,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(peerDids);
+        ArgumentNullException.ThrowIfNull(build);
+        return WriteAsync<IReadOnlyList<TelegramRecord>>(async (c, tx) =>
+        {
+            // Every tie's row is locked until commit, in one order whichever node releases, so serials are taken one at a
+            // time across nodes, without gaps, and two fan-outs to overlapping members do not deadlock.
+            using (var lockTies = Command(c, tx, "SELECT 1 FROM ties WHERE peer_did = ANY(@ps) ORDER BY peer_did FOR UPDATE",
+                ("@ps", peerDids.ToArray())))
+            {
+                await lockTies.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            var released = new List<TelegramRecord>(peerDids.Count);
+            foreach (string peerDid in peerDids)
+            {
+                using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=@p", ("@p", peerDid));
+                if (await last.ExecuteScalarAsync(ct).ConfigureAwait(false) is not long lastSerial)
+                {
+                    throw new InvalidOperationException("no tie with " + peerDid);
+                }
+
+                long serial = lastSerial + 1;
+                var (record, outbox) = build(peerDid, serial);
+                if (record.Serial != serial || record.Direction != Direction.Outbound || record.Counterpart != peerDid)
+                {
+                    throw new InvalidOperationException("each released entry must be outbound to its peer and carry the serial it was given");
+                }
+
+                await InsertTelegramAsync(c, tx, record, registryNumber: null, ct).ConfigureAwait(false);
+                await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
+                using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=@s WHERE peer_did=@p", ("@s", serial), ("@p", peerDid));
+                await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                released.Add(record);
+            }
+
+            return released;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> OpenBureauIssueAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        ArgumentNullException.ThrowIfNull(opening);
+        ArgumentNullException.ThrowIfNull(outbox);
+        return WriteAsync(async (c, tx) =>
+        {
+            // As OpenIssueAsync: under the chain's lock, so two nodes opening one issue file it once.
+            await LockChainAsync(c, tx, ct).ConfigureAwait(false);
+            using var exists = Command(c, tx, "SELECT 1 FROM issues WHERE id=@i", ("@i", issue.Id));
+            if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null)
+            {
+                return false;
+            }
+
+            await InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
+            await FileIssueEventAsync(c, tx, opening, issue.Counterpart, ct).ConfigureAwait(false);
+            await RecomputeIssueAsync(c, tx, issue.Id, ct).ConfigureAwait(false);
+            foreach (var item in outbox)
+            {
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<IssueEvent?> AppendBureauIssueEventAsync(string issueId, Func<Issue, long, (IssueEvent Event, IReadOnlyList<OutboxItem> Outbox)> build,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        return WriteAsync(async (c, tx) =>
+        {
+            // The issue's row stays locked until commit (FindIssueAsync in a write), so clocks are taken one at a time.
+            var issue = await FindIssueAsync(c, tx, issueId, ct).ConfigureAwait(false);
+            if (issue is null)
+            {
+                return null;
+            }
+
+            using var max = Command(c, tx, "SELECT COALESCE(MAX(clock), 0) FROM issue_events WHERE issue_id=@i", ("@i", issueId));
+            long clock = (long)(await max.ExecuteScalarAsync(ct).ConfigureAwait(false))! + 1;
+            var (e, outbox) = build(issue, clock);
+            if (e.IssueId != issueId || e.Clock != clock || e.IsOpening)
+            {
+                throw new InvalidOperationException("the event must be a change to this issue carrying the clock it was given");
+            }
+
+            await FileIssueEventAsync(c, tx, e, issue.Counterpart, ct).ConfigureAwait(false);
+            await RecomputeIssueAsync(c, tx, issueId, ct).ConfigureAwait(false);
+            foreach (var item in outbox)
+            {
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
+            }
+
+            return (IssueEvent?)e;
+        }, ct);
+    }
+}

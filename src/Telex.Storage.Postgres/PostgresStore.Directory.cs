@@ -1,0 +1,152 @@
+using System.Text.Json;
+
+using Npgsql;
+
+using Telex.Core.Model;
+
+namespace Telex.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    private const string DirectoryColumns = "SELECT id, name, did, endpoint, known_ties, added_at, reviewed_at FROM directory";
+
+    /// <summary>Key of the advisory lock taken by writes that must find a name or DID free: one such write at a time across nodes.</summary>
+    private const long DirectoryLock = 0x7465_6c65_7802;
+
+    /// <inheritdoc/>
+    public Task<bool> AddDirectoryEntryAsync(DirectoryEntry entry, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return WriteAsync(async (c, tx) =>
+        {
+            if (await NameOrDidTakenAsync(c, tx, entry, ct).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            using var cmd = Command(c, tx, """
+                INSERT INTO directory(id, name, did, endpoint, known_ties, added_at, reviewed_at)
+                VALUES(@id, @name, @did, @endpoint, @ties, @added, @reviewed)
+                """,
+                ("@id", entry.Id.ToString()), ("@name", entry.Name), ("@did", entry.Did), ("@endpoint", entry.Endpoint),
+                ("@ties", JsonSerializer.Serialize(entry.KnownTies)), ("@added", entry.AddedAt.ToUnixTimeMilliseconds()),
+                ("@reviewed", entry.ReviewedAt?.ToUnixTimeMilliseconds()));
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return true;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<DirectoryEntry?> GetDirectoryEntryAsync(Guid id, CancellationToken ct = default) =>
+        ReadAsync(c => FindEntryAsync(c, "WHERE id=@k", id.ToString(), ct), ct);
+
+    /// <inheritdoc/>
+    public Task<DirectoryEntry?> FindDirectoryEntryAsync(string didOrName, CancellationToken ct = default) =>
+        ReadAsync(async c => await FindEntryAsync(c, "WHERE did=@k", didOrName, ct).ConfigureAwait(false)
+            ?? await FindEntryAsync(c, "WHERE lower(name)=lower(@k)", didOrName, ct).ConfigureAwait(false), ct);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<DirectoryEntry>>(async c =>
+        {
+            // One snapshot, so the notes belong to the entries listed.
+            await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+            var entries = await ListAsync(c, tx, DirectoryColumns + " ORDER BY lower(name), name", ReadEntryRow, ct).ConfigureAwait(false);
+            var notes = await ListAsync(c, tx, "SELECT entry_id, at, officer, text FROM dossier_notes ORDER BY seq",
+                r => (Id: r.GetString(0), Note: new DossierNote(Ms(r.GetInt64(1)), r.GetString(2), r.GetString(3))), ct).ConfigureAwait(false);
+            var byEntry = notes.ToLookup(n => n.Id, n => n.Note, StringComparer.Ordinal);
+            return entries.Select(e => e with { Notes = byEntry[e.Id.ToString()].ToList() }).ToList();
+        }, ct);
+
+    /// <inheritdoc/>
+    public Task<bool> UpdateDirectoryEntryAsync(DirectoryEntry entry, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return WriteAsync(async (c, tx) =>
+        {
+            if (await NameOrDidTakenAsync(c, tx, entry, ct).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            using var cmd = Command(c, tx, "UPDATE directory SET name=@name, did=@did, endpoint=@endpoint, known_ties=@ties WHERE id=@id",
+                ("@id", entry.Id.ToString()), ("@name", entry.Name), ("@did", entry.Did), ("@endpoint", entry.Endpoint),
+                ("@ties", JsonSerializer.Serialize(entry.KnownTies)));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> AddDossierNoteAsync(Guid entryId, DossierNote note, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        return WriteAsync(async (c, tx) =>
+        {
+            using var cmd = Command(c, tx, """
+                INSERT INTO dossier_notes(entry_id, at, officer, text) SELECT id, @at, @officer, @text FROM directory WHERE id=@id
+                """,
+                ("@id", entryId.ToString()), ("@at", note.At.ToUnixTimeMilliseconds()), ("@officer", note.Officer), ("@text", note.Text));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> MarkReviewedAsync(Guid entryId, DateTimeOffset at, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            using var cmd = Command(c, tx, "UPDATE directory SET reviewed_at=@at WHERE id=@id",
+                ("@id", entryId.ToString()), ("@at", at.ToUnixTimeMilliseconds()));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+
+    /// <inheritdoc/>
+    public Task<bool> RemoveDirectoryEntryAsync(Guid entryId, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            using var notes = Command(c, tx, "DELETE FROM dossier_notes WHERE entry_id=@id", ("@id", entryId.ToString()));
+            await notes.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            using var cmd = Command(c, tx, "DELETE FROM directory WHERE id=@id", ("@id", entryId.ToString()));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+
+    /// <summary>
+    /// Whether another entry holds the name (whatever its case) or the DID. Taken under a lock held until commit, so two
+    /// nodes adding one name at once do not both find it free.
+    /// </summary>
+    private static async Task<bool> NameOrDidTakenAsync(NpgsqlConnection c, NpgsqlTransaction tx, DirectoryEntry entry, CancellationToken ct)
+    {
+        using (var lockCmd = Command(c, tx, "SELECT pg_advisory_xact_lock(@k)", ("@k", DirectoryLock)))
+        {
+            await lockCmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        using var cmd = Command(c, tx, """
+            SELECT COUNT(*) FROM directory WHERE id<>@id AND (lower(name)=lower(@name) OR (did IS NOT NULL AND did=@did))
+            """, ("@id", entry.Id.ToString()), ("@name", entry.Name), ("@did", entry.Did));
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0;
+    }
+
+    private static async Task<DirectoryEntry?> FindEntryAsync(NpgsqlConnection c, string where, string key, CancellationToken ct)
+    {
+        var rows = await ListAsync(c, null, DirectoryColumns + " " + where, ReadEntryRow, ct, ("@k", key)).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var notes = await ListAsync(c, null, "SELECT at, officer, text FROM dossier_notes WHERE entry_id=@id ORDER BY seq",
+            r => new DossierNote(Ms(r.GetInt64(0)), r.GetString(1), r.GetString(2)), ct, ("@id", rows[0].Id.ToString())).ConfigureAwait(false);
+        return rows[0] with { Notes = notes };
+    }
+
+    private static DirectoryEntry ReadEntryRow(NpgsqlDataReader r) => new()
+    {
+        Id = Guid.Parse(r.GetString(0)),
+        Name = r.GetString(1),
+        Did = Str(r, 2),
+        Endpoint = Str(r, 3),
+        KnownTies = JsonSerializer.Deserialize<string[]>(r.GetString(4)) ?? [],
+        AddedAt = Ms(r.GetInt64(5)),
+        ReviewedAt = r.IsDBNull(6) ? null : Ms(r.GetInt64(6)),
+    };
+}

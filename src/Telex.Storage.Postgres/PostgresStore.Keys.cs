@@ -1,0 +1,134 @@
+using Npgsql;
+
+using Telex.Core;
+using Telex.Core.Model;
+using Telex.Core.Register;
+
+namespace Telex.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    /// <summary>A counterpart's rotation: the tie, the aliases of its earlier DIDs and the outbox move to the new DID.</summary>
+    private static readonly string[] RotationUpdates =
+    [
+        "UPDATE ties SET peer_did=@n, endpoint=@e WHERE peer_did=@o",
+        "UPDATE key_rotations SET tie_did=@n WHERE NOT own AND tie_did=@o",
+        "UPDATE outbox SET peer_did=@n, endpoint=@e WHERE peer_did=@o",
+    ];
+
+    /// <summary>SQL for the tie's current DID given any DID it has held (an alias resolves; any other DID is itself).</summary>
+    private static string CurrentDid(string p) => $"COALESCE((SELECT tie_did FROM key_rotations WHERE old_did={p} AND NOT own), {p})";
+
+    /// <summary>SQL for the set of every DID the tie named by <paramref name="p"/> (current or an alias) has held.</summary>
+    private static string DidsOfTie(string p) =>
+        $"(SELECT {CurrentDid(p)} UNION SELECT old_did FROM key_rotations WHERE NOT own AND tie_did={CurrentDid(p)})";
+
+    /// <inheritdoc/>
+    public Task<bool> FileOwnRotationAsync(KeyRotation rotation, IReadOnlyList<OutboxItem> announcements, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(rotation);
+        ArgumentNullException.ThrowIfNull(announcements);
+        if (!rotation.Own)
+        {
+            throw new ArgumentException("an own rotation must be marked own", nameof(rotation));
+        }
+
+        return WriteAsync(async (c, tx) =>
+        {
+            // Under the chain's lock (which the entry takes anyway): two nodes filing one rotation file it once.
+            await LockChainAsync(c, tx, ct).ConfigureAwait(false);
+            if (!await InsertRotationAsync(c, tx, rotation, tieDid: null, ct).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            foreach (var item in announcements)
+            {
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RotateCounterpartAsync(KeyRotation rotation, string endpoint, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(rotation);
+        ArgumentException.ThrowIfNullOrEmpty(endpoint);
+        if (rotation.Own || rotation.OldDid == rotation.NewDid)
+        {
+            throw new ArgumentException("a counterpart's rotation names two different DIDs and is not own", nameof(rotation));
+        }
+
+        return WriteAsync(async (c, tx) =>
+        {
+            // Rotations are rare and change the key of a tie's row: they are filed one at a time across nodes, so a
+            // repeated announcement given to two nodes at once is filed once and the other sees it filed.
+            await LockChainAsync(c, tx, ct).ConfigureAwait(false);
+            using (var filed = Command(c, tx, "SELECT new_did FROM key_rotations WHERE old_did=@o", ("@o", rotation.OldDid)))
+            {
+                if (await filed.ExecuteScalarAsync(ct).ConfigureAwait(false) is string next)
+                {
+                    return next == rotation.NewDid ? false
+                        : throw new TelexException(TelexErrorKind.Conflict, "that DID has been rotated to another DID already");
+                }
+            }
+
+            using (var tie = Command(c, tx, "SELECT 1 FROM ties WHERE peer_did=@o FOR UPDATE", ("@o", rotation.OldDid)))
+            {
+                if (await tie.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+                {
+                    throw new TelexException(TelexErrorKind.NotFound, "no tie is held under the old DID");
+                }
+            }
+
+            using (var taken = Command(c, tx, """
+                SELECT EXISTS(SELECT 1 FROM ties WHERE peer_did=@n) OR EXISTS(SELECT 1 FROM key_rotations WHERE old_did=@n)
+                """, ("@n", rotation.NewDid)))
+            {
+                if (await taken.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
+                {
+                    throw new TelexException(TelexErrorKind.Conflict, "the new DID is known already");
+                }
+            }
+
+            foreach (string sql in RotationUpdates)
+            {
+                using var cmd = Command(c, tx, sql, ("@n", rotation.NewDid), ("@o", rotation.OldDid), ("@e", endpoint));
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            return await InsertRotationAsync(c, tx, rotation, rotation.NewDid, ct).ConfigureAwait(false);
+        }, ct);
+    }
+
+    private async Task<bool> InsertRotationAsync(NpgsqlConnection c, NpgsqlTransaction tx, KeyRotation r, string? tieDid, CancellationToken ct)
+    {
+        using var cmd = Command(c, tx, """
+            INSERT INTO key_rotations(old_did, new_did, own, from_prior, at, tie_did) VALUES(@o, @n, @own, @fp, @at, @t)
+            ON CONFLICT(old_did) DO NOTHING
+            """,
+            ("@o", r.OldDid), ("@n", r.NewDid), ("@own", r.Own), ("@fp", r.FromPrior), ("@at", r.At.ToUnixTimeMilliseconds()), ("@t", tieDid));
+        if (await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+        {
+            return false;
+        }
+
+        await AppendEntryAsync(c, tx, RegisterKinds.KeyRotation, RegisterChain.KeyRotationReference(r.OldDid), RegisterChain.KeyRotationContent(r),
+            keepContent: true, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<KeyRotation>> ListKeyRotationsAsync(CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<KeyRotation>>(async c => await ListAsync(c, null, "SELECT old_did, new_did, own, from_prior, at FROM key_rotations ORDER BY seq",
+            r => new KeyRotation
+            {
+                OldDid = r.GetString(0),
+                NewDid = r.GetString(1),
+                Own = r.GetBoolean(2),
+                FromPrior = r.GetString(3),
+                At = Ms(r.GetInt64(4)),
+            }, ct).ConfigureAwait(false), ct);
+}

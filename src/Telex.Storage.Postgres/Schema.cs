@@ -1,0 +1,133 @@
+namespace Telex.Storage.Postgres;
+
+/// <summary>
+/// Schema migrations, applied in order under a lock (several nodes may start at once); the table
+/// <c>telex_schema</c> records how many ran. Append new migrations at the end; never change one that has shipped.
+/// </summary>
+internal static class Schema
+{
+    /// <summary>Key of the advisory lock that serializes migrations between nodes.</summary>
+    public const long MigrationLock = 0x7465_6c65_7801;
+
+    public static readonly string[] Migrations =
+    [
+        // The first migration is the whole of SQLite's first four: a PostgreSQL register starts with its chain.
+        """
+        CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE officers(
+            name TEXT PRIMARY KEY, role INTEGER NOT NULL, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL,
+            must_change BOOLEAN NOT NULL, failed INTEGER NOT NULL, locked_until BIGINT);
+        CREATE TABLE tokens(hash TEXT PRIMARY KEY, officer TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+        CREATE TABLE invitations(
+            id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+            note TEXT, used_at BIGINT);
+        CREATE TABLE ties(
+            peer_did TEXT PRIMARY KEY, peer_name TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
+            verified BOOLEAN NOT NULL, terms TEXT NOT NULL, proposed_terms TEXT, proposed_by_us BOOLEAN NOT NULL,
+            established_at BIGINT NOT NULL, last_sent_serial BIGINT NOT NULL);
+        -- 'registry' is the agency's registry counter; the row 'chain' is the lock every append to the register's chain
+        -- takes, so entries are appended one at a time, in one order, whichever node writes.
+        CREATE TABLE counters(name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+        INSERT INTO counters(name, value) VALUES('registry', 0), ('chain', 0);
+        CREATE TABLE telegrams(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id TEXT NOT NULL, direction INTEGER NOT NULL, counterpart TEXT NOT NULL, serial BIGINT NOT NULL,
+            registry_number BIGINT, status INTEGER NOT NULL,
+            created_at BIGINT NOT NULL, released_at BIGINT NOT NULL, registered_at BIGINT NOT NULL,
+            subject TEXT NOT NULL, body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, on_behalf_of TEXT,
+            drafter TEXT, releasing_officer TEXT, sender_name TEXT, attendees TEXT NOT NULL, refs TEXT NOT NULL,
+            attachments TEXT NOT NULL, content_hash TEXT NOT NULL, plaintext BYTEA NOT NULL, signed_original BYTEA NOT NULL,
+            receipt BYTEA, delivered_at BIGINT, peer_registry_number BIGINT, failure_reason TEXT, read_at BIGINT,
+            search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
+                subject || ' ' || body || ' ' || attendees || ' ' || COALESCE(on_behalf_of, ''))) STORED,
+            UNIQUE(id, direction));
+        CREATE UNIQUE INDEX telegrams_registry ON telegrams(registry_number) WHERE registry_number IS NOT NULL;
+        CREATE UNIQUE INDEX telegrams_serial ON telegrams(counterpart, direction, serial);
+        CREATE INDEX telegrams_issue ON telegrams(issue_id);
+        CREATE INDEX telegrams_search ON telegrams USING GIN(search);
+        CREATE TABLE outbox(
+            id TEXT PRIMARY KEY, kind INTEGER NOT NULL, telegram_id TEXT, peer_did TEXT NOT NULL, endpoint TEXT NOT NULL,
+            payload BYTEA NOT NULL, attempts INTEGER NOT NULL, due_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+            precedence INTEGER NOT NULL, claimed_by TEXT, claimed_until BIGINT);
+        CREATE INDEX outbox_due ON outbox(due_at);
+        CREATE INDEX outbox_telegram ON outbox(telegram_id);
+        CREATE TABLE issues(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            id TEXT PRIMARY KEY, counterpart TEXT NOT NULL, title TEXT NOT NULL, opened_by TEXT NOT NULL, opened_at BIGINT NOT NULL,
+            status INTEGER NOT NULL, outcome TEXT, referred_to TEXT, clock BIGINT NOT NULL, changed_at BIGINT NOT NULL);
+        CREATE INDEX issues_counterpart ON issues(counterpart);
+        CREATE TABLE issue_events(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id TEXT NOT NULL UNIQUE, issue_id TEXT NOT NULL REFERENCES issues(id),
+            clock BIGINT NOT NULL, agency TEXT NOT NULL, officer TEXT, at BIGINT NOT NULL, status INTEGER NOT NULL, title TEXT,
+            outcome TEXT, referred_to TEXT,
+            search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
+                COALESCE(title, '') || ' ' || COALESCE(outcome, '') || ' ' || COALESCE(referred_to, ''))) STORED);
+        CREATE INDEX issue_events_order ON issue_events(issue_id, clock, agency, id);
+        CREATE INDEX issue_events_search ON issue_events USING GIN(search);
+        CREATE TABLE drafts(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            id TEXT PRIMARY KEY, status INTEGER NOT NULL, drafter TEXT NOT NULL, recipient TEXT NOT NULL, draft TEXT NOT NULL,
+            steps TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, return_reason TEXT, telegram_id TEXT,
+            released_by TEXT, released_at BIGINT);
+        CREATE INDEX drafts_status ON drafts(status);
+        CREATE TABLE clearance_log(
+            seq BIGINT PRIMARY KEY, draft_id TEXT NOT NULL REFERENCES drafts(id), at BIGINT NOT NULL,
+            actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);
+        CREATE INDEX clearance_log_draft ON clearance_log(draft_id, seq);
+        CREATE TABLE coordination_requests(
+            id TEXT PRIMARY KEY, from_did TEXT NOT NULL, draft_id TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL,
+            body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, drafter TEXT, received_at BIGINT NOT NULL,
+            state INTEGER NOT NULL, answered_by TEXT, answered_at BIGINT, reason TEXT);
+        CREATE TABLE register_log(
+            position BIGINT PRIMARY KEY, kind TEXT NOT NULL, reference TEXT NOT NULL, time BIGINT NOT NULL,
+            content_hash TEXT NOT NULL, content BYTEA, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE INDEX register_log_reference ON register_log(reference);
+        CREATE TABLE imported_cables(
+            id TEXT PRIMARY KEY, registry_number BIGINT NOT NULL, received_at BIGINT NOT NULL, sender_serial BIGINT NOT NULL,
+            signer TEXT NOT NULL, signed_on TEXT NOT NULL, text TEXT NOT NULL, trailer TEXT NOT NULL, imported_at BIGINT NOT NULL,
+            source TEXT, UNIQUE(registry_number, received_at, sender_serial));
+        CREATE TABLE checkpoints(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, agency_did TEXT NOT NULL, count BIGINT NOT NULL, head TEXT NOT NULL,
+            time BIGINT NOT NULL, signed BYTEA NOT NULL, stored_at BIGINT NOT NULL, UNIQUE(agency_did, count, head, time));
+        """,
+
+        // The second is SQLite's relay, bureau and key rotation migrations in one: a relayed telegram's path (JSON array of
+        // DIDs, NULL when sent directly) and a bulletin's bureau and epoch on telegrams; the relay queue; the directory and
+        // its dossiers; bureaus, their members and epochs; key rotations, own and counterparts' (for a counterpart's,
+        // tie_did is the tie's current DID, which makes old_did an alias of the tie).
+        """
+        ALTER TABLE telegrams ADD COLUMN IF NOT EXISTS relay_path TEXT;
+        ALTER TABLE telegrams ADD COLUMN IF NOT EXISTS bureau_id TEXT;
+        ALTER TABLE telegrams ADD COLUMN IF NOT EXISTS bureau_epoch BIGINT;
+        CREATE TABLE relay_queue(
+            id TEXT PRIMARY KEY, from_did TEXT NOT NULL, next_did TEXT NOT NULL, endpoint TEXT NOT NULL, envelope BYTEA NOT NULL,
+            received_at BIGINT NOT NULL, due_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, attempts INTEGER NOT NULL,
+            claimed_by TEXT, claimed_until BIGINT);
+        CREATE INDEX relay_queue_due ON relay_queue(due_at);
+        CREATE TABLE directory(
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, did TEXT UNIQUE, endpoint TEXT, known_ties TEXT NOT NULL,
+            added_at BIGINT NOT NULL, reviewed_at BIGINT);
+        -- Names are unique whatever their case, as SQLite's NOCASE column makes them.
+        CREATE UNIQUE INDEX directory_name ON directory(lower(name));
+        CREATE TABLE dossier_notes(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, entry_id TEXT NOT NULL REFERENCES directory(id) ON DELETE CASCADE,
+            at BIGINT NOT NULL, officer TEXT NOT NULL, text TEXT NOT NULL);
+        CREATE INDEX dossier_notes_entry ON dossier_notes(entry_id, seq);
+        CREATE TABLE bureaus(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, purpose TEXT NOT NULL, founder TEXT NOT NULL, secretariat TEXT NOT NULL,
+            rule TEXT NOT NULL, status INTEGER NOT NULL, epoch BIGINT NOT NULL, created_at BIGINT NOT NULL, changed_at BIGINT NOT NULL);
+        CREATE TABLE bureau_members(
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, did TEXT NOT NULL, name TEXT NOT NULL,
+            endpoint TEXT, state INTEGER NOT NULL, PRIMARY KEY(bureau_id, did));
+        CREATE TABLE bureau_epochs(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), number BIGINT NOT NULL, members TEXT NOT NULL, opened_at BIGINT NOT NULL,
+            PRIMARY KEY(bureau_id, number));
+        CREATE TABLE key_rotations(
+            old_did TEXT PRIMARY KEY, new_did TEXT NOT NULL, own BOOLEAN NOT NULL, from_prior TEXT NOT NULL, at BIGINT NOT NULL,
+            tie_did TEXT, seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE);
+        CREATE INDEX key_rotations_tie ON key_rotations(tie_did) WHERE tie_did IS NOT NULL;
+        """,
+    ];
+}
