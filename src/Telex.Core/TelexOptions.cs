@@ -44,13 +44,6 @@ public sealed record StorageOptions
     /// </summary>
     public string Provider { get; init; } = "sqlite";
 
-    /// <summary>
-    /// The PostgreSQL connection string (Npgsql syntax, e.g. <c>Host=db;Database=telex;Username=telex;Password=...</c>),
-    /// required when <see cref="Provider"/> is <c>postgres</c>; give it in the environment
-    /// (<c>TELEX__Storage__ConnectionString</c>) rather than in a file when it holds a password. Default none.
-    /// </summary>
-    public string? ConnectionString { get; init; }
-
     /// <summary>The SQLite file, relative to the data folder. Default <c>telex.db</c>.</summary>
     public string Path { get; init; } = "telex.db";
 
@@ -59,6 +52,13 @@ public sealed record StorageOptions
     /// safe from a crash of the process but not of the machine.
     /// </summary>
     public bool FullSync { get; init; } = true;
+
+    /// <summary>
+    /// The PostgreSQL connection string (Npgsql syntax, e.g. <c>Host=db;Database=telex;Username=telex;Password=...</c>),
+    /// required when <see cref="Provider"/> is <c>postgres</c>; give it in the environment
+    /// (<c>TELEX__Storage__ConnectionString</c>) rather than in a file when it holds a password. Default none.
+    /// </summary>
+    public string? ConnectionString { get; init; }
 }
 
 /// <summary>The client API.</summary>

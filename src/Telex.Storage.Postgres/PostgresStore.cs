@@ -43,7 +43,16 @@ public sealed partial class PostgresStore : ITelexStore
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         try
         {
-            return new NpgsqlConnectionStringBuilder(connectionString).ConnectionString;
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+
+            // A write waits its turn for the row locks (as SQLite's writes wait in its queue); under load that can take
+            // longer than Npgsql's default 30 s, which would fail the write rather than delay it. Kept if given.
+            if (!connectionString.Contains("timeout", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.CommandTimeout = 300;
+            }
+
+            return builder.ConnectionString;
         }
         catch (ArgumentException e)
         {
