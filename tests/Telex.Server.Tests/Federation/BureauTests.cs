@@ -38,6 +38,8 @@ public sealed class BureauTests
             Assert.Equal("premature: ties with 2 of 5", readiness.Summary);
             Assert.Equal(["Prague", "Sofia", "Budapest"], readiness.Missing.Select(m => members.Single(x => x.Did == m.Did).Identity.Name));
 
+            // The ties' own messages leave first, so an outbox item after the refusal could only be the refused charter's.
+            await Eventually.UntilAsync(() => founder.Store.OutboxDepthAsync(), d => d.Count == 0, Deadline, "the ties' messages have left");
             var head = await founder.Store.GetRegisterHeadAsync();
             var refused = await Assert.ThrowsAsync<TelexException>(() => founder.Agency.CharterBureauAsync(bureau.Id));
             Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
