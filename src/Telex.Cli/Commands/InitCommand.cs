@@ -24,9 +24,15 @@ internal static class InitCommand
             Description = "The public federation endpoint other agencies post to, carried in the DID (default the listen URL + /didcomm); https unless loopback",
             HelpName = "URL",
         };
+        var seal = new Option<bool>("--passphrase")
+        {
+            Description = $"Seal the agency's secret keys with a passphrase from ${Passphrase.EnvironmentVariable} or a prompt; telex serve then needs it",
+        };
+        var passphraseFile = Passphrase.FileOption();
+        passphraseFile.Description = "Seal the agency's secret keys with the passphrase in this file (owner-only); telex serve then needs it";
         var command = new Command("init", "Create an agency: configuration, identity (DID and keys), database and first admin officer")
         {
-            data, name, listen, endpoint,
+            data, name, listen, endpoint, seal, passphraseFile,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -45,8 +51,11 @@ internal static class InitCommand
 
             // A telex.json already in the folder is refused below; the new agency reads defaults, environment and flags.
             var options = TelexConfiguration.Load(null, overrides);
+            string? passphrase = parse.GetValue(seal) || parse.GetValue(passphraseFile) is not null
+                ? Passphrase.Read(parse.GetValue(passphraseFile), confirm: true)
+                : null;
             string password = PasswordHasher.NewOneTimePassword();
-            await using var agency = await AgencyFolder.CreateAsync(directory, options, password, mustChangePassword: true, ct).ConfigureAwait(false);
+            await using var agency = await AgencyFolder.CreateAsync(directory, options, password, mustChangePassword: true, ct, passphrase).ConfigureAwait(false);
             string url = options.Listen.TrimEnd('/');
             if (terminal.Json)
             {
@@ -57,6 +66,7 @@ internal static class InitCommand
                     ["endpoint"] = agency.Identity.Endpoint,
                     ["url"] = url,
                     ["dataDirectory"] = directory,
+                    ["sealed"] = agency.Identity.IsSealed,
                     ["officer"] = new JsonObject
                     {
                         ["name"] = AgencyFolder.FirstOfficer,
@@ -74,6 +84,7 @@ internal static class InitCommand
                 ("DID", agency.Identity.Did),
                 ("Endpoint", agency.Identity.Endpoint),
                 ("Client URL", url),
+                ("Keys", agency.Identity.IsSealed ? "sealed with the passphrase" : "owner-only file, not sealed"),
                 ("Officer", AgencyFolder.FirstOfficer + " (admin)"),
                 ("One-time password", password),
             ]);

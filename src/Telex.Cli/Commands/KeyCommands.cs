@@ -1,20 +1,113 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 using Telex.Cli.Client;
+using Telex.Cli.Hosting;
 using Telex.Cli.Output;
+using Telex.Core.Identity;
 
 namespace Telex.Cli.Commands;
 
-/// <summary><c>telex keys rotate</c> and <c>telex keys list</c>: the agency's DIDs and their rotation.</summary>
+/// <summary>
+/// <c>telex keys rotate</c> and <c>telex keys list</c>: the agency's DIDs and their rotation (over the API);
+/// <c>telex keys seal</c> and <c>telex keys unseal</c>: the key file's passphrase (on the data folder).
+/// </summary>
 internal static class KeyCommands
 {
     public static Command Create(Globals globals)
     {
-        var keys = new Command("keys", "The agency's keys: rotate them, list current and prior DIDs");
+        var keys = new Command("keys", "The agency's keys: rotate them, list current and prior DIDs, seal them with a passphrase");
         keys.Subcommands.Add(Rotate(globals));
         keys.Subcommands.Add(List(globals));
+        keys.Subcommands.Add(Seal(globals));
+        keys.Subcommands.Add(Unseal(globals));
         return keys;
+    }
+
+    private static Command Seal(Globals globals)
+    {
+        var data = Globals.Data();
+        var file = Passphrase.FileOption();
+        var command = new Command("seal",
+            "Seal the secret keys in the agency's key file with a passphrase (run with the agency stopped); telex serve then needs it")
+        {
+            data, file,
+        };
+        command.SetAction(parse =>
+        {
+            var terminal = globals.Terminal(parse);
+            string keys = KeyFilePath(parse.GetValue(data)!);
+            using var identity = LoadLocal(keys, sealedFile => sealedFile
+                ? throw new CliException(ExitCodes.Conflict, $"{keys} is already sealed; to change the passphrase, unseal it and seal it again")
+                : null);
+            identity.SealWith(Passphrase.Read(parse.GetValue(file), confirm: true));
+            identity.Save(keys);
+            return Done(terminal, keys, identity, $"Sealed the keys in {keys}; telex serve now needs the passphrase ({Passphrase.EnvironmentVariable}, --passphrase-file or a prompt).");
+        });
+        return command;
+    }
+
+    private static Command Unseal(Globals globals)
+    {
+        var data = Globals.Data();
+        var file = Passphrase.FileOption();
+        var command = new Command("unseal",
+            "Write the agency's secret keys back in the clear (owner-only file), opened with the passphrase (run with the agency stopped)")
+        {
+            data, file,
+        };
+        command.SetAction(parse =>
+        {
+            var terminal = globals.Terminal(parse);
+            string keys = KeyFilePath(parse.GetValue(data)!);
+            using var identity = LoadLocal(keys, sealedFile => sealedFile
+                ? Passphrase.Read(parse.GetValue(file), confirm: false)
+                : throw new CliException(ExitCodes.Conflict, $"{keys} is not sealed"));
+            identity.Unseal();
+            identity.Save(keys);
+            return Done(terminal, keys, identity, $"Unsealed the keys in {keys}: readable by its owner only, no passphrase needed.");
+        });
+        return command;
+    }
+
+    private static string KeyFilePath(string directory)
+    {
+        string keys = Path.Combine(Path.GetFullPath(directory), AgencyFolder.KeyFile);
+        return File.Exists(keys)
+            ? keys
+            : throw new CliException(ExitCodes.NotFound, $"no agency in {Path.GetFullPath(directory)} (no {AgencyFolder.KeyFile})");
+    }
+
+    /// <summary>Loads the key file; <paramref name="passphrase"/> is told whether it is sealed and gives the passphrase or refuses.</summary>
+    private static AgencyIdentity LoadLocal(string keys, Func<bool, string?> passphrase)
+    {
+        try
+        {
+            return AgencyIdentity.Load(keys, passphrase(AgencyIdentity.IsSealedFile(keys)));
+        }
+        catch (KeyFileException e)
+        {
+            throw AgencyFolder.KeyFileError(keys, e);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new CliException(ExitCodes.Usage, $"{keys}: {e.Message}");
+        }
+    }
+
+    private static int Done(Terminal terminal, string keys, AgencyIdentity identity, string message)
+    {
+        if (terminal.Json)
+        {
+            terminal.WriteJson(new JsonObject { ["keyFile"] = keys, ["did"] = identity.Did, ["sealed"] = identity.IsSealed });
+        }
+        else
+        {
+            terminal.Line(message);
+        }
+
+        return ExitCodes.Ok;
     }
 
     private static Command Rotate(Globals globals)

@@ -29,14 +29,16 @@ internal static class ServeCommand
             HelpName = "PID",
             Hidden = true,
         };
+        var passphraseFile = Passphrase.FileOption();
         var command = new Command("serve", "Run the agency: federation endpoint, client API and delivery, until Ctrl-C or SIGTERM")
         {
-            data, set, level, format, parent,
+            data, set, level, format, parent, passphraseFile,
         };
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
-            await using var agency = await AgencyFolder.OpenAsync(parse.GetValue(data)!, parse.GetValue(set)!, ct).ConfigureAwait(false);
+            await using var agency = await AgencyFolder.OpenAsync(parse.GetValue(data)!, parse.GetValue(set)!, ct,
+                () => Passphrase.Read(parse.GetValue(passphraseFile), confirm: false)).ConfigureAwait(false);
             var options = agency.Options;
             AgencyFolder.CheckEndpoint(agency.Identity.Endpoint);
             if (!string.Equals(agency.Identity.Endpoint, options.EffectiveEndpoint, StringComparison.Ordinal))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Cli.Commands;
 using Telex.Cli.Configuration;
 using Telex.Core;
 using Telex.Core.Identity;
@@ -29,7 +30,7 @@ internal sealed class LocalAgency(string directory, TelexOptions options, Agency
 }
 
 /// <summary>
-/// An agency's data folder: <c>telex.json</c> (configuration), <c>keys.json</c> (the identity, 0600) and the SQLite
+/// An agency's data folder: <c>telex.json</c> (configuration), <c>keys.json</c> (the identity, 0600, optionally sealed) and the SQLite
 /// database (or, with <c>Storage:Provider</c> postgres, the PostgreSQL database it names; then several nodes may each hold a
 /// copy of the folder's configuration and key file and share that database). <see cref="CreateAsync"/> is <c>telex init</c>; <see cref="OpenAsync"/> is what <c>telex serve</c> runs.
 /// </summary>
@@ -56,10 +57,11 @@ internal static class AgencyFolder
     /// <summary>
     /// Creates an agency in <paramref name="directory"/>: the configuration, a new identity whose DID carries
     /// <see cref="TelexOptions.EffectiveEndpoint"/>, the migrated database and the first admin officer. Refuses a folder
-    /// that already holds an agency; on failure removes what it wrote.
+    /// that already holds an agency; on failure removes what it wrote. With <paramref name="passphrase"/> the key file's
+    /// secret keys are sealed with it.
     /// </summary>
     public static async Task<LocalAgency> CreateAsync(string directory, TelexOptions options, string adminPassword,
-        bool mustChangePassword, CancellationToken ct)
+        bool mustChangePassword, CancellationToken ct, string? passphrase = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         directory = Path.GetFullPath(directory);
@@ -89,6 +91,11 @@ internal static class AgencyFolder
         try
         {
             identity = AgencyIdentity.Create(options.Name, options.EffectiveEndpoint);
+            if (passphrase is not null)
+            {
+                identity.SealWith(passphrase);
+            }
+
             identity.Save(keys);
             if (!postgres)
             {
@@ -165,8 +172,13 @@ internal static class AgencyFolder
         new FileStream(path, options).Dispose();
     }
 
-    /// <summary>Opens the agency in <paramref name="directory"/> with its configuration; migrates the database.</summary>
-    public static async Task<LocalAgency> OpenAsync(string directory, IEnumerable<string> overrides, CancellationToken ct)
+    /// <summary>
+    /// Opens the agency in <paramref name="directory"/> with its configuration; migrates the database. A key file open to
+    /// group or others is refused before anything starts; a sealed one is opened with the passphrase
+    /// <paramref name="passphrase"/> returns (by default <c>TELEX_PASSPHRASE</c> or a prompt), asked only when sealed.
+    /// </summary>
+    public static async Task<LocalAgency> OpenAsync(string directory, IEnumerable<string> overrides, CancellationToken ct,
+        Func<string>? passphrase = null)
     {
         directory = Path.GetFullPath(directory);
         string keys = Path.Combine(directory, KeyFile);
@@ -180,7 +192,12 @@ internal static class AgencyFolder
         AgencyIdentity identity;
         try
         {
-            identity = AgencyIdentity.Load(keys);
+            string? secret = AgencyIdentity.IsSealedFile(keys) ? (passphrase ?? (() => Passphrase.Read(null, confirm: false)))() : null;
+            identity = AgencyIdentity.Load(keys, secret);
+        }
+        catch (KeyFileException e)
+        {
+            throw KeyFileError(keys, e);
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -200,6 +217,23 @@ internal static class AgencyFolder
         }
 
         return new LocalAgency(directory, options, identity, store);
+    }
+
+    /// <summary>
+    /// The error for a key file that did not load: open permissions as the one line naming the file, mode and fix; a
+    /// wrong passphrase refused (exit 3); anything else a usage error naming the file.
+    /// </summary>
+    public static CliException KeyFileError(string keys, KeyFileException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Problem switch
+        {
+            KeyFileProblem.Permissions => new CliException(ExitCodes.Usage, e.Message),
+            KeyFileProblem.WrongPassphrase => new CliException(ExitCodes.Refused, $"{keys}: {e.Message}; nothing was started or changed"),
+            KeyFileProblem.NeedsPassphrase => new CliException(ExitCodes.Usage,
+                $"{keys}: {e.Message}: set {Passphrase.EnvironmentVariable} or pass --passphrase-file FILE"),
+            _ => new CliException(ExitCodes.Usage, $"{keys}: {e.Message}"),
+        };
     }
 
     /// <summary>The database file; <see cref="StorageOptions.Path"/> is relative to the data folder.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,11 +13,16 @@ namespace Telex.Core.Identity;
 /// The agency's DID and secret keys: a did:peer:2 with one X25519 key-agreement key, one Ed25519 authentication key
 /// and the agency's service endpoint, plus every identity it held before a key rotation (<see cref="Priors"/>), kept
 /// forever so that messages encrypted to an old key still open and old signatures can be shown to be its own.
-/// Secrets never leave the agency; the key file is readable by its owner only.
+/// Secrets never leave the agency; the key file is readable by its owner only and may be sealed with a passphrase.
 /// </summary>
 public sealed class AgencyIdentity : IDisposable
 {
+    /// <summary>The key file format this version writes and reads (files without a version are read as this one).</summary>
+    public const int FormatVersion = 1;
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private KeySeal? _seal;
 
     private AgencyIdentity(string name, string did, string endpoint, SecretJwk signing, SecretJwk agreement, IReadOnlyList<PriorIdentity> priors)
     {
@@ -86,45 +93,111 @@ public sealed class AgencyIdentity : IDisposable
         string fromPrior = FromPrior.Issue(Did, did, Signing, at.ToUnixTimeSeconds());
         var priors = Priors.Select(p => p.Copy()).ToList();
         priors.Add(new PriorIdentity(Did, Signing.WithKid(Signing.Kid), Agreement.WithKid(Agreement.Kid), at, did, fromPrior));
-        return new AgencyIdentity(Name, did, Endpoint, sign.WithKid(did + "#key-2"), agree.WithKid(did + "#key-1"), priors);
+        return new AgencyIdentity(Name, did, Endpoint, sign.WithKid(did + "#key-2"), agree.WithKid(did + "#key-1"), priors) { _seal = _seal?.Copy() };
     }
 
-    /// <summary>Writes the identity to a key file readable and writable by the owner only (0600).</summary>
+    /// <summary>True when the key file is written sealed with a passphrase (<see cref="SealWith"/>).</summary>
+    public bool IsSealed => _seal is not null;
+
+    /// <summary>
+    /// Seals the secret keys with <paramref name="passphrase"/> from the next <see cref="Save"/> on (and in every identity
+    /// <see cref="Rotate"/> makes from this one): a key derived with Argon2id under a fresh salt encrypts them with
+    /// XChaCha20-Poly1305. The passphrase itself is not kept.
+    /// </summary>
+    public void SealWith(string passphrase)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(passphrase);
+        var seal = KeySeal.Create(passphrase);
+        _seal?.Dispose();
+        _seal = seal;
+    }
+
+    /// <summary>Writes the secret keys in the clear (in a file still readable by its owner only) from the next <see cref="Save"/> on.</summary>
+    public void Unseal()
+    {
+        _seal?.Dispose();
+        _seal = null;
+    }
+
+    /// <summary>
+    /// Writes the identity to a key file readable and writable by the owner only (0600): <c>version</c>, name, DID,
+    /// endpoint and the priors' public parts in the clear; the secret keys in the clear, or, when sealed, only inside
+    /// <c>sealed</c>.
+    /// </summary>
     public void Save(string path)
     {
         var json = new JsonObject
         {
+            ["version"] = FormatVersion,
             ["name"] = Name,
             ["did"] = Did,
             ["endpoint"] = Endpoint,
+        };
+        var secrets = new JsonObject
+        {
             ["signing"] = JsonNode.Parse(Signing.ExportPrivateJson()),
             ["agreement"] = JsonNode.Parse(Agreement.ExportPrivateJson()),
         };
+        var priorSecrets = new JsonArray();
+        JsonArray? priors = null;
         if (Priors.Count > 0)
         {
-            var priors = new JsonArray();
+            priors = [];
             foreach (var p in Priors)
             {
-                priors.Add(new JsonObject
+                var prior = new JsonObject { ["did"] = p.Did };
+                var secret = new JsonObject
                 {
-                    ["did"] = p.Did,
                     ["signing"] = JsonNode.Parse(p.Signing.ExportPrivateJson()),
                     ["agreement"] = JsonNode.Parse(p.Agreement.ExportPrivateJson()),
-                    ["rotated_at"] = p.RotatedAt.ToUnixTimeMilliseconds(),
-                    ["next_did"] = p.NextDid,
-                    ["from_prior"] = p.FromPrior,
-                });
-            }
+                };
+                if (_seal is null)
+                {
+                    prior["signing"] = secret["signing"]!.DeepClone();
+                    prior["agreement"] = secret["agreement"]!.DeepClone();
+                }
 
+                prior["rotated_at"] = p.RotatedAt.ToUnixTimeMilliseconds();
+                prior["next_did"] = p.NextDid;
+                prior["from_prior"] = p.FromPrior;
+                priors.Add(prior);
+                priorSecrets.Add(secret);
+            }
+        }
+
+        if (_seal is null)
+        {
+            json["signing"] = secrets["signing"]!.DeepClone();
+            json["agreement"] = secrets["agreement"]!.DeepClone();
+        }
+
+        if (priors is not null)
+        {
             json["priors"] = priors;
         }
 
+        if (_seal is not null)
+        {
+            secrets["priors"] = priorSecrets;
+            var plaintext = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(plaintext))
+            {
+                secrets.WriteTo(writer);
+            }
+
+            json["sealed"] = _seal.Seal(plaintext.WrittenSpan, SealBinding(Did, Priors.Select(p => p.Did)));
+            plaintext.Clear(); // zeroes what it wrote
+        }
+
         string tmp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
+
+        // A temporary file left by a crash (or planted) is removed, not reused: reused, it would keep its own mode.
+        File.Delete(tmp);
 
         // Written whole to a temporary file and renamed over the old one: a crash leaves either file, never half of one.
         using (var stream = new FileStream(tmp, options))
@@ -136,44 +209,103 @@ public sealed class AgencyIdentity : IDisposable
         File.Move(tmp, path, overwrite: true);
     }
 
-    /// <summary>Loads an identity from its key file; throws <see cref="InvalidDataException"/> when invalid.</summary>
-    public static AgencyIdentity Load(string path)
+    /// <summary>
+    /// True when the key file at <paramref name="path"/> is sealed with a passphrase. Throws a <see cref="KeyFileException"/>
+    /// as <see cref="Load"/> does when the file or its folder is open to group or others.
+    /// </summary>
+    public static bool IsSealedFile(string path)
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            var mode = File.GetUnixFileMode(path);
-            if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
-            {
-                throw new InvalidDataException($"key file {path} is readable by others; it must be 0600");
-            }
-        }
+        PrivateFile.Check(path, "key file");
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+        return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("sealed", out _);
+    }
 
+    /// <summary>
+    /// Loads an identity from its key file; throws <see cref="InvalidDataException"/> or <see cref="JsonException"/> when invalid, and a
+    /// <see cref="KeyFileException"/> when the file or its folder is open to group or others, when the file is sealed and
+    /// <paramref name="passphrase"/> is null, or when the passphrase does not open it. A sealed identity stays sealed: its
+    /// <see cref="Save"/> and rotations write sealed files with the same passphrase.
+    /// </summary>
+    public static AgencyIdentity Load(string path, string? passphrase = null)
+    {
+        PrivateFile.Check(path, "key file");
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
         var root = doc.RootElement;
+        if (root.TryGetProperty("version", out var version) && (!version.TryGetInt32(out int v) || v != FormatVersion))
+        {
+            throw new KeyFileException(KeyFileProblem.Invalid, $"key file format version {version} is not one this version of Telex reads ({FormatVersion})");
+        }
+
         string name = root.GetProperty("name").GetString() ?? throw new InvalidDataException("key file has no name");
         string did = root.GetProperty("did").GetString() ?? throw new InvalidDataException("key file has no DID");
         string endpoint = root.GetProperty("endpoint").GetString() ?? throw new InvalidDataException("key file has no endpoint");
-        var (signing, agreement) = LoadKeys(root, did);
-        var priors = new List<PriorIdentity>();
-        if (root.TryGetProperty("priors", out var list))
+        var list = root.TryGetProperty("priors", out var p) ? p : default;
+        if (list.ValueKind is not (JsonValueKind.Array or JsonValueKind.Undefined))
         {
-            if (list.ValueKind != JsonValueKind.Array)
-            {
-                throw new InvalidDataException("key file priors must be a list");
-            }
-
-            foreach (var p in list.EnumerateArray())
-            {
-                string priorDid = p.GetProperty("did").GetString() ?? throw new InvalidDataException("a prior identity has no DID");
-                var (ps, pa) = LoadKeys(p, priorDid);
-                priors.Add(new PriorIdentity(priorDid, ps, pa, DateTimeOffset.FromUnixTimeMilliseconds(p.GetProperty("rotated_at").GetInt64()),
-                    p.GetProperty("next_did").GetString() ?? throw new InvalidDataException("a prior identity names no next DID"),
-                    p.GetProperty("from_prior").GetString() ?? throw new InvalidDataException("a prior identity has no from_prior")));
-            }
+            throw new InvalidDataException("key file priors must be a list");
         }
 
-        return new AgencyIdentity(name, did, endpoint, signing, agreement, priors);
+        var priorDids = list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(e => e.GetProperty("did").GetString() ?? throw new InvalidDataException("a prior identity has no DID")).ToList()
+            : [];
+        if (!root.TryGetProperty("sealed", out var sealedMember))
+        {
+            return Read(root, list);
+        }
+
+        if (passphrase is null)
+        {
+            throw new KeyFileException(KeyFileProblem.NeedsPassphrase, "the key file is sealed with a passphrase and none was given");
+        }
+
+        var (plaintext, seal) = KeySeal.Open(sealedMember, passphrase, SealBinding(did, priorDids));
+        try
+        {
+            using var secrets = JsonDocument.Parse(plaintext.AsMemory());
+            var secretPriors = secrets.RootElement.TryGetProperty("priors", out var sp) ? sp : default;
+            var identity = Read(secrets.RootElement, secretPriors);
+            identity._seal = seal;
+            return identity;
+        }
+        catch
+        {
+            seal.Dispose();
+            throw;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+
+        // Public parts come from the file's root; secret keys from `keys` (the root itself, or the opened seal).
+        AgencyIdentity Read(JsonElement keys, JsonElement keyPriors)
+        {
+            var (signing, agreement) = LoadKeys(keys, did);
+            var priors = new List<PriorIdentity>();
+            for (int i = 0; i < priorDids.Count; i++)
+            {
+                var pub = list[i];
+                if (keyPriors.ValueKind != JsonValueKind.Array || keyPriors.GetArrayLength() != priorDids.Count)
+                {
+                    throw new InvalidDataException("key file priors and their keys do not match");
+                }
+
+                var (ps, pa) = LoadKeys(keyPriors[i], priorDids[i]);
+                priors.Add(new PriorIdentity(priorDids[i], ps, pa, DateTimeOffset.FromUnixTimeMilliseconds(pub.GetProperty("rotated_at").GetInt64()),
+                    pub.GetProperty("next_did").GetString() ?? throw new InvalidDataException("a prior identity names no next DID"),
+                    pub.GetProperty("from_prior").GetString() ?? throw new InvalidDataException("a prior identity has no from_prior")));
+            }
+
+            return new AgencyIdentity(name, did, endpoint, signing, agreement, priors);
+        }
     }
+
+    /// <summary>
+    /// The associated data a seal is bound to: the DIDs whose keys it holds, in order, so that sealed keys moved into
+    /// another file, or priors reordered, do not open.
+    /// </summary>
+    private static byte[] SealBinding(string did, IEnumerable<string> priorDids) =>
+        System.Text.Encoding.UTF8.GetBytes(string.Join('\n', priorDids.Prepend(did).Prepend("telex-keys/1")));
 
     private static (SecretJwk Signing, SecretJwk Agreement) LoadKeys(JsonElement root, string did)
     {
@@ -193,9 +325,10 @@ public sealed class AgencyIdentity : IDisposable
         return (signing, agreement);
     }
 
-    /// <summary>Zeroes the secret keys.</summary>
+    /// <summary>Zeroes the secret keys and the key that seals them.</summary>
     public void Dispose()
     {
+        _seal?.Dispose();
         Signing.Dispose();
         Agreement.Dispose();
         foreach (var prior in Priors)
