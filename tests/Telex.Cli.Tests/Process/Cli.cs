@@ -26,6 +26,9 @@ public sealed class Cli(string home)
     /// <summary>The folder holding this CLI's configuration (session store).</summary>
     public string Home { get; } = home;
 
+    /// <summary>Variables set for every process this CLI runs, after the test's own <c>TELEX_*</c> are removed.</summary>
+    public Dictionary<string, string> Variables { get; } = [];
+
     public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
 
     public Task<CliResult> RunWithInputAsync(string? stdin, params string[] args) => RunAsync(RunTimeout, stdin, args);
@@ -92,6 +95,11 @@ public sealed class Cli(string home)
         foreach (string key in psi.Environment.Keys.Where(k => k.StartsWith("TELEX_", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             psi.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in Variables)
+        {
+            psi.Environment[key] = value;
         }
 
         psi.Environment["XDG_CONFIG_HOME"] = Home;
