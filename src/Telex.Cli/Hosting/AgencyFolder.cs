@@ -192,7 +192,7 @@ internal static class AgencyFolder
         AgencyIdentity identity;
         try
         {
-            string? secret = AgencyIdentity.IsSealedFile(keys) ? (passphrase ?? (() => Passphrase.Read(null, confirm: false)))() : null;
+            string? secret = AgencyIdentity.IsSealedFile(keys) ? ReadPassphrase(keys, passphrase ?? (() => Passphrase.Read(null, confirm: false))) : null;
             identity = AgencyIdentity.Load(keys, secret);
         }
         catch (KeyFileException e)
@@ -234,6 +234,18 @@ internal static class AgencyFolder
                 $"{keys}: {e.Message}: set {Passphrase.EnvironmentVariable} or pass --passphrase-file FILE"),
             _ => new CliException(ExitCodes.Usage, $"{keys}: {e.Message}"),
         };
+    }
+
+    private static string ReadPassphrase(string keys, Func<string> passphrase)
+    {
+        try
+        {
+            return passphrase();
+        }
+        catch (CliException e)
+        {
+            throw new CliException(e.ExitCode, $"{keys}: {e.Message}");
+        }
     }
 
     /// <summary>The database file; <see cref="StorageOptions.Path"/> is relative to the data folder.</summary>

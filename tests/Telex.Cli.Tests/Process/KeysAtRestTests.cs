@@ -157,6 +157,44 @@ public sealed class KeysAtRestTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Sealed_keys_moved_into_another_agency_s_file_or_altered_do_not_open_and_an_excessive_seal_is_refused()
+    {
+        string alpha = Path.Combine(_folder, "alpha.json");
+        string bravo = Path.Combine(_folder, "bravo.json");
+        foreach (var (path, name) in new[] { (alpha, "Alpha"), (bravo, "Bravo") })
+        {
+            using var identity = AgencyIdentity.Create(name, "http://127.0.0.1:9/didcomm");
+            identity.SealWith(Passphrase);
+            identity.Save(path);
+        }
+
+        // The seal is bound to the DIDs it holds keys for: Alpha's sealed keys under Bravo's DID do not open, same passphrase.
+        var moved = JsonNode.Parse(File.ReadAllText(bravo))!;
+        moved["sealed"] = JsonNode.Parse(File.ReadAllText(alpha))!["sealed"]!.DeepClone();
+        File.WriteAllText(bravo, moved.ToJsonString());
+        Assert.Equal(KeyFileProblem.WrongPassphrase, Assert.Throws<KeyFileException>(() => AgencyIdentity.Load(bravo, Passphrase)).Problem);
+
+        var altered = JsonNode.Parse(File.ReadAllText(alpha))!;
+        string ciphertext = altered["sealed"]!["ciphertext"]!.GetValue<string>();
+        altered["sealed"]!["ciphertext"] = (ciphertext[0] == 'A' ? "B" : "A") + ciphertext[1..];
+        string alteredPath = Path.Combine(_folder, "altered.json");
+        File.WriteAllText(alteredPath, altered.ToJsonString());
+        File.SetUnixFileMode(alteredPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Throws<KeyFileException>(() => AgencyIdentity.Load(alteredPath, Passphrase));
+
+        // A file edited to ask for 4 GiB of memory per guess is refused before any derivation, not obeyed.
+        var greedy = JsonNode.Parse(File.ReadAllText(alpha))!;
+        greedy["sealed"]!["memory_kib"] = 4L * 1024 * 1024;
+        File.WriteAllText(alteredPath, greedy.ToJsonString());
+        var refused = Assert.Throws<KeyFileException>(() => AgencyIdentity.Load(alteredPath, Passphrase));
+        Assert.Equal(KeyFileProblem.Invalid, refused.Problem);
+        Assert.Contains("4194304 KiB", refused.Message, StringComparison.Ordinal);
+
+        using var opened = AgencyIdentity.Load(alpha, Passphrase);
+        Assert.Equal("Alpha", opened.Name);
+    }
+
+    [Fact]
     public async Task Init_with_a_passphrase_seals_the_secret_keys_and_serve_starts_only_with_the_right_one()
     {
         var result = await WithPassphrase(Passphrase).RunAsync("init", "--data", Path.Combine(_folder, "alpha"), "--name", "Alpha",
@@ -191,7 +229,7 @@ public sealed class KeysAtRestTests : IAsyncLifetime
         Assert.Equal(KeyFileProblem.WrongPassphrase, Assert.Throws<KeyFileException>(() => AgencyIdentity.Load(keys, "not the passphrase")).Problem);
 
         var before = Snapshot(data);
-        AssertRefused(await _cli.RunAsync("serve", "--data", data), 2, "sealed", "TELEX_PASSPHRASE", "--passphrase-file");
+        AssertRefused(await _cli.RunAsync("serve", "--data", data), 2, keys, "sealed", "TELEX_PASSPHRASE", "--passphrase-file");
         AssertUnchanged(before, data);
         AssertRefused(await WithPassphrase("not the passphrase").RunAsync("serve", "--data", data), 3, keys, "passphrase does not open");
         AssertUnchanged(before, data);
@@ -261,20 +299,14 @@ public sealed class KeysAtRestTests : IAsyncLifetime
     public async Task A_sealed_agency_exchanges_telegrams_and_its_key_file_stays_sealed_across_a_key_rotation()
     {
         var cli = WithPassphrase(Passphrase);
-        var alpha = await ServedAgency.StartAsync(cli, _folder, "Alpha");
+        var alpha = await ServedAgency.StartAsync(cli, _folder, "Alpha", "--passphrase");
         var bravo = await ServedAgency.StartAsync(cli, _folder, "Bravo");
         try
         {
             await alpha.SignInAsync(cli);
             await bravo.SignInAsync(cli);
             string keys = Path.Combine(alpha.Directory, "keys.json");
-
-            // Sealed while stopped, then served with the passphrase from the environment.
-            await alpha.Process.InterruptAsync();
-            await alpha.Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            var seal = await cli.RunAsync("keys", "seal", "--data", alpha.Directory);
-            Assert.True(seal.ExitCode == 0, seal.ToString());
-            alpha = await alpha.RestartAsync(cli);
+            Assert.True(AgencyIdentity.IsSealedFile(keys)); // sealed by init, served with the passphrase from the environment
 
             string code = JsonDocument.Parse((await OkAsync(cli, "tie", "invite", "--url", alpha.Url, "--json")).Stdout).RootElement.GetProperty("code").GetString()!;
             await OkAsync(cli, "tie", "accept", code, "--url", bravo.Url, "--wait");

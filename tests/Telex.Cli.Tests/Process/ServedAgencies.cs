@@ -33,11 +33,11 @@ public sealed class ServedAgency : IAsyncDisposable
     public string OneTimePassword { get; private init; } = "";
 
     /// <summary><c>telex init</c>, then <c>telex serve</c>, ready when /health answers.</summary>
-    public static async Task<ServedAgency> StartAsync(Cli cli, string parent, string name)
+    public static async Task<ServedAgency> StartAsync(Cli cli, string parent, string name, params string[] initOptions)
     {
         string directory = Path.Combine(parent, name.ToLowerInvariant());
         int port = Cli.FreePort();
-        var init = await cli.RunAsync("init", "--data", directory, "--name", name, "--listen", $"http://127.0.0.1:{port}", "--json");
+        var init = await cli.RunAsync(["init", "--data", directory, "--name", name, "--listen", $"http://127.0.0.1:{port}", "--json", .. initOptions]);
         Assert.True(init.ExitCode == 0, init.ToString());
         using var created = JsonDocument.Parse(init.Stdout);
         string did = created.RootElement.GetProperty("did").GetString()!;
