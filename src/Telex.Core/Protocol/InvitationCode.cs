@@ -94,6 +94,12 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
                 return false;
             }
 
+            if (expires is < MinUnixSeconds or > MaxUnixSeconds)
+            {
+                error = "the invitation's expiry is not a time";
+                return false;
+            }
+
             if (!DidPeer.TryResolve(from, out var inviter, out var didError) || inviter.Services.Count == 0)
             {
                 error = $"the inviter's DID is not a did:peer:2 with an endpoint: {didError}";
@@ -104,12 +110,17 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
             error = "";
             return true;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string whose bytes are not UTF-8 (or that escapes a lone surrogate) parses but cannot be read.
             error = "the invitation code is not JSON";
             return false;
         }
     }
+
+    // The range DateTimeOffset.FromUnixTimeSeconds accepts: years 1 to 9999.
+    private const long MinUnixSeconds = -62_135_596_800;
+    private const long MaxUnixSeconds = 253_402_300_799;
 
     private static string? Str(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

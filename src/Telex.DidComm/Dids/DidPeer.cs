@@ -173,8 +173,9 @@ public static class DidPeer
 
             return DidDocument.TryParseService(did, root, index, out service);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string whose bytes are not UTF-8 (or that escapes a lone surrogate) parses but cannot be read.
             return false;
         }
     }

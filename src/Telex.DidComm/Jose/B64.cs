@@ -17,8 +17,17 @@ internal static class B64
         }
 
         byte[] buffer = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
-        if (!Base64Url.TryDecodeFromChars(text, buffer, out int written))
+        int written;
+        try
         {
+            if (!Base64Url.TryDecodeFromChars(text, buffer, out written))
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
+        {
+            // Despite its name, TryDecodeFromChars throws on some texts of the right alphabet and length.
             return false;
         }
 
