@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 using Npgsql;
 
 using Telex.Core;
@@ -8,7 +10,12 @@ using Telex.Storage.Sqlite;
 
 namespace Telex.Cli.Hosting;
 
-/// <summary>Opens the store <see cref="StorageOptions.Provider"/> names: the one place that knows the backends.</summary>
+/// <summary>
+/// Opens the store <see cref="StorageOptions.Provider"/> names: the one place that knows the backends. Whatever names a
+/// PostgreSQL or Npgsql type sits in a method of its own that only the PostgreSQL path calls: the runtime loads an
+/// assembly when it compiles a method naming one of its types, and a SQLite agency has no use for Npgsql's (its
+/// assemblies and their type data cost idle memory).
+/// </summary>
 internal static class StorageProvider
 {
     public const string Sqlite = "sqlite";
@@ -47,7 +54,7 @@ internal static class StorageProvider
 
         try
         {
-            return new NpgsqlConnectionStringBuilder(connectionString).ConnectionString;
+            return NormalizeConnectionString(connectionString);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidCastException)
         {
@@ -56,14 +63,22 @@ internal static class StorageProvider
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string NormalizeConnectionString(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).ConnectionString;
+
     /// <summary>The store for an agency's data folder (not migrated yet).</summary>
     public static ITelexStore Open(string directory, TelexOptions options, bool? fullSync = null)
     {
         Check(options);
         return IsPostgres(options)
-            ? new PostgresStore(CheckConnectionString(options.Storage.ConnectionString))
+            ? OpenPostgres(CheckConnectionString(options.Storage.ConnectionString))
             : new SqliteStore(Path.Combine(directory, options.Storage.Path), fullSync: fullSync ?? options.Storage.FullSync);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+#pragma warning disable CA1859 // Typed as the interface: a PostgresStore in the signature would load its assembly when Open is compiled.
+    private static ITelexStore OpenPostgres(string connectionString) => new PostgresStore(connectionString);
+#pragma warning restore CA1859
 
     /// <summary>Migrates <paramref name="store"/>, turning an unreachable PostgreSQL server into a one-line error.</summary>
     public static async Task MigrateAsync(ITelexStore store, CancellationToken ct)
@@ -73,16 +88,26 @@ internal static class StorageProvider
         {
             await store.MigrateAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException && e is not ObjectDisposedException)
+        catch (Exception e) when ((e is InvalidOperationException && e is not ObjectDisposedException) || IsNpgsqlException(e))
         {
             throw new CliException(ExitCodes.Unreachable, "the database could not be migrated: " + e.Message);
         }
     }
 
+    /// <summary>Whether <paramref name="e"/> is Npgsql's (asked only when a migration failed).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsNpgsqlException(Exception e) => e is NpgsqlException;
+
     /// <summary>The backend's bulk path for filling a register with history (the load benchmark's register-scale mode).</summary>
     public static Task<long> BulkRegisterAsync(ITelexStore store, IReadOnlyList<TelegramRecord> records, CancellationToken ct) => store switch
     {
         SqliteStore sqlite => sqlite.BulkRegisterAsync(records, ct),
+        _ => BulkRegisterPostgresAsync(store, records, ct),
+    };
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Task<long> BulkRegisterPostgresAsync(ITelexStore store, IReadOnlyList<TelegramRecord> records, CancellationToken ct) => store switch
+    {
         PostgresStore postgres => postgres.BulkRegisterAsync(records, ct),
         _ => throw new NotSupportedException("no bulk path for " + store.GetType().Name),
     };
