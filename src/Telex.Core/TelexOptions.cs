@@ -80,9 +80,10 @@ public sealed record ApiOptions
     public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Sign-in attempts (API and console) accepted from one network address per minute; more are answered 429.
-    /// Default 20: an officer who mistypes needs a few, while the lockout alone would let one address try every
-    /// officer's name in turn. Together with <see cref="MaxFailedSignIns"/> it bounds guessing per officer and per address.
+    /// Failed sign-ins (wrong name or password, API and console together) from one network address in a minute before
+    /// further attempts from it are answered 429 until the minute is over, without checking them. Default 20: an officer
+    /// who mistypes fails a few times, while the per-officer lockout alone would let one address try name after name.
+    /// Together with <see cref="MaxFailedSignIns"/> it bounds guessing per officer and per address.
     /// </summary>
     public int SignInsPerMinute { get; init; } = 20;
 }

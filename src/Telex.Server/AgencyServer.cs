@@ -3,7 +3,6 @@ using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Storage;
 using Telex.Server.Api;
-using Telex.Server.Api.Auth;
 using Telex.Server.Console;
 using Telex.Server.Federation;
 using Telex.Server.Hosting;
@@ -70,8 +69,6 @@ public static class AgencyServer
         builder.Services.AddHostedService<DispatcherService>();
         builder.Services.AddClientApi();
         builder.Services.AddWebConsole();
-
-        builder.Services.AddSignInRateLimit(options.Api);
 
         var app = builder.Build();
         app.UseTransportHeaders();

@@ -75,7 +75,6 @@ internal static class ClientApi
             ? Problems.TooLarge(limit).ExecuteAsync(context.HttpContext)
             : Problems.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<RequestLimits>();
-        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -29,30 +29,40 @@ public sealed class ApiAttackTests
     }
 
     [Fact]
-    public async Task Sign_in_attempts_from_one_address_are_limited_on_the_api_and_the_console_and_an_extra_one_is_not_even_checked()
+    public async Task Failed_sign_ins_from_one_address_are_limited_on_the_api_and_the_console_and_an_extra_attempt_is_not_even_checked()
     {
         await using var a = await SecureAgency.StartAsync(o => o with { Api = o.Api with { SignInsPerMinute = 3, MaxFailedSignIns = 5 } });
         await ApiClient.AddOfficerAsync(a.Store, "kovalev", Role.Clerk);
         using var client = ApiClient.Anonymous(a.Url);
 
-        // Three attempts are answered on their merits: a guess at another name, two wrong passwords.
+        // A success does not count against the address.
+        await (await client.PostAsJsonAsync("/api/session", new { name = "kovalev", password = ApiClient.Password })).JsonAsync(HttpStatusCode.OK);
+
+        // Three failures are answered on their merits: a guess at another name, two wrong passwords.
         await (await client.PostAsJsonAsync("/api/session", new { name = "nobody", password = "guess" })).ProblemAsync(HttpStatusCode.Unauthorized);
         await (await client.PostAsJsonAsync("/api/session", new { name = "kovalev", password = "guess 1" })).ProblemAsync(HttpStatusCode.Unauthorized);
         await (await client.PostAsJsonAsync("/api/session", new { name = "kovalev", password = "guess 2" })).ProblemAsync(HttpStatusCode.Unauthorized);
 
-        // The fourth is refused before any password is checked, even the right one, and says when to come back.
+        // The next attempt from the address is refused before any password is checked, even the right one, and says when to come back.
         using var limited = await client.PostAsJsonAsync("/api/session", new { name = "kovalev", password = ApiClient.Password });
         await limited.ProblemAsync(HttpStatusCode.TooManyRequests, "too-many-requests");
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is given");
         Assert.Equal(2, (await a.Store.FindOfficerAsync("kovalev"))!.FailedSignIns);
 
-        // The console's sign-in form shares the limit.
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "kovalev", ["password"] = ApiClient.Password });
+        // The console's sign-in form (with its CSRF token) shares the limit.
+        string page = await client.GetStringAsync("/sign-in");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"");
+        Assert.True(token.Success, "the sign-in form carries its CSRF token");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "kovalev",
+            ["password"] = ApiClient.Password,
+            ["__RequestVerificationToken"] = token.Groups[1].Value,
+        });
         using var console = await client.PostAsync("/sign-in", form);
         Assert.Equal(HttpStatusCode.TooManyRequests, console.StatusCode);
-
-        // Other requests are not limited: the sign-in page itself still opens.
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/sign-in")).StatusCode);
+        Assert.Contains("Too many failed sign-ins from this address", await console.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, (await a.Store.FindOfficerAsync("kovalev"))!.FailedSignIns);
     }
 
     [Fact]
