@@ -85,7 +85,7 @@ public sealed record ApiOptions
     /// who mistypes fails a few times, while the per-officer lockout alone would let one address try name after name.
     /// Together with <see cref="MaxFailedSignIns"/> it bounds guessing per officer and per address.
     /// </summary>
-    public int SignInsPerMinute { get; init; } = 20;
+    public int FailedSignInsPerMinute { get; init; } = 20;
 }
 
 /// <summary>Bounds on how long and how slowly a client may hold a connection, so slow clients cannot exhaust the node.</summary>

@@ -31,7 +31,7 @@ public sealed class ApiAttackTests
     [Fact]
     public async Task Failed_sign_ins_from_one_address_are_limited_on_the_api_and_the_console_and_an_extra_attempt_is_not_even_checked()
     {
-        await using var a = await SecureAgency.StartAsync(o => o with { Api = o.Api with { SignInsPerMinute = 3, MaxFailedSignIns = 5 } });
+        await using var a = await SecureAgency.StartAsync(o => o with { Api = o.Api with { FailedSignInsPerMinute = 3, MaxFailedSignIns = 5 } });
         await ApiClient.AddOfficerAsync(a.Store, "kovalev", Role.Clerk);
         using var client = ApiClient.Anonymous(a.Url);
 

@@ -68,7 +68,7 @@ internal static class OfficerSignIn
     private static async Task<SignInOutcome> CheckAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
         TimeProvider time, ILogger logger, string? address, CancellationToken ct)
     {
-        if (guard.Limited(address, Math.Max(1, options.Api.SignInsPerMinute), time.GetUtcNow()) is { } wait)
+        if (guard.Limited(address, Math.Max(1, options.Api.FailedSignInsPerMinute), time.GetUtcNow()) is { } wait)
         {
             return new SignInOutcome(SignInStatus.RateLimited) { RetryAfter = wait };
         }

@@ -8,7 +8,7 @@ namespace Telex.Server.Api.Auth;
 /// Serializes sign-in attempts per officer on this node, so concurrent wrong guesses cannot all read the same
 /// failure count and slip past the lockout; and holds the dummy hash an unknown name is checked against, so an
 /// unknown name costs the same time as a wrong password; and counts failed sign-ins per network address, so one address
-/// cannot try name after name (<see cref="Telex.Core.ApiOptions.SignInsPerMinute"/>).
+/// cannot try name after name (<see cref="Telex.Core.ApiOptions.FailedSignInsPerMinute"/>).
 /// </summary>
 internal sealed class SignInGuard
 {
