@@ -152,6 +152,11 @@ public sealed partial class Agency
         long content = System.Text.Encoding.UTF8.GetByteCount(draft.Body) + System.Text.Encoding.UTF8.GetByteCount(draft.Subject) + 4096;
         foreach (var a in draft.Attachments)
         {
+            if (AttachmentName.Problem(a.Name) is { } badName)
+            {
+                throw new TelexException(TelexErrorKind.Invalid, badName);
+            }
+
             if (a.Content.Length > terms.MaxAttachmentBytes)
             {
                 throw new TelexException(TelexErrorKind.Invalid, $"attachment {a.Name} exceeds the tie's limit of {terms.MaxAttachmentBytes} bytes");

@@ -31,6 +31,9 @@ public sealed record TelexOptions
     /// <summary>Client API settings.</summary>
     public ApiOptions Api { get; init; } = new();
 
+    /// <summary>Limits on every HTTP connection (client API, console and federation alike).</summary>
+    public HttpOptions Http { get; init; } = new();
+
     /// <summary>The endpoint other agencies use.</summary>
     public string EffectiveEndpoint => PublicEndpoint ?? Listen.TrimEnd('/') + "/didcomm";
 }
@@ -75,4 +78,39 @@ public sealed record ApiOptions
 
     /// <summary>Largest request body on the client API, in bytes. Default 64 MiB (attachments included).</summary>
     public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Failed sign-ins (wrong name or password, API and console together) from one network address in a minute before
+    /// further attempts from it are answered 429 until the minute is over, without checking them. Default 20: an officer
+    /// who mistypes fails a few times, while the per-officer lockout alone would let one address try name after name.
+    /// Together with <see cref="MaxFailedSignIns"/> it bounds guessing per officer and per address.
+    /// </summary>
+    public int FailedSignInsPerMinute { get; init; } = 20;
+}
+
+/// <summary>Bounds on how long and how slowly a client may hold a connection, so slow clients cannot exhaust the node.</summary>
+public sealed record HttpOptions
+{
+    /// <summary>
+    /// Longest time a client may take to send a request's headers before the connection is closed. Default 30 seconds
+    /// (Kestrel's): enough for a slow link, while a client dribbling headers byte by byte ("slowloris") holds a
+    /// connection no longer than this.
+    /// </summary>
+    public TimeSpan RequestHeadersTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Slowest request body accepted, in bytes per second, after <see cref="MinRequestBodyGracePeriod"/>; a slower upload
+    /// is cut off. Default 240 (Kestrel's): far below any working link, so only a client holding a connection open on
+    /// purpose, by sending next to nothing, is cut off.
+    /// </summary>
+    public double MinRequestBodyBytesPerSecond { get; init; } = 240;
+
+    /// <summary>How long a request body may start slowly before <see cref="MinRequestBodyBytesPerSecond"/> applies. Default 5 seconds (Kestrel's).</summary>
+    public TimeSpan MinRequestBodyGracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Largest size of a request's headers together, in bytes; more is answered 431. Default 32 KiB (Kestrel's): a bearer
+    /// token and cookies take well under 1 KiB.
+    /// </summary>
+    public int MaxRequestHeadersBytes { get; init; } = 32 * 1024;
 }

@@ -23,9 +23,10 @@ public static class AgencyServer
     /// <param name="transport">How to reach peers; HTTP by default.</param>
     /// <param name="listenSocket">An already bound, listening socket to serve on instead of <see cref="TelexOptions.Listen"/>.</param>
     /// <param name="keyFile">The identity's key file, rewritten by a key rotation; null keeps a rotated identity in memory only.</param>
+    /// <param name="certificate">With <paramref name="listenSocket"/>: serve HTTPS on it with this certificate.</param>
     public static WebApplication Build(TelexOptions options, AgencyIdentity identity, ITelexStore store,
         Action<ILoggingBuilder>? logging = null, ITransport? transport = null, System.Net.Sockets.Socket? listenSocket = null,
-        string? keyFile = null)
+        string? keyFile = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Telex.Server" });
@@ -44,11 +45,18 @@ public static class AgencyServer
         {
             if (listenSocket is not null)
             {
-                k.ListenHandle((ulong)listenSocket.Handle);
+                k.ListenHandle((ulong)listenSocket.Handle, l =>
+                {
+                    if (certificate is not null)
+                    {
+                        l.UseHttps(certificate);
+                    }
+                });
             }
 
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = Math.Max(options.Api.MaxRequestBytes, Telex.DidComm.DidCommLimits.Default.MaxMessageBytes);
+            ConnectionLimits.Apply(k.Limits, options.Http);
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(options);
@@ -63,6 +71,7 @@ public static class AgencyServer
         builder.Services.AddWebConsole();
 
         var app = builder.Build();
+        app.UseTransportHeaders();
         app.UseWebConsole();
         app.UseClientApi();
 

@@ -58,6 +58,7 @@ internal static class Problems
         405 => Problem(405, "method-not-allowed", "this resource does not support the method"),
         413 => Problem(413, "too-large", "the request body is too large"),
         415 => Problem(415, "media-type", "send application/json"),
+        429 => Problem(429, "too-many-requests", "too many attempts from this address: try again later"),
         _ => Problem(status, "error", "the request failed"),
     };
 
@@ -71,6 +72,7 @@ internal static class Problems
         409 => "Conflict",
         413 => "Too large",
         415 => "Unsupported media type",
+        429 => "Too many requests",
         500 => "Internal error",
         502 => "Counterpart refused or unreachable",
         _ => "Error",

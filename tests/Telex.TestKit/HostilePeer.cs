@@ -14,7 +14,7 @@ namespace Telex.TestKit;
 /// A peer with its own identity and no server, that builds messages by hand and posts raw bytes: for testing how
 /// an agency treats strangers, forgeries, tampering and replays.
 /// </summary>
-public sealed class HostilePeer : IDisposable
+public sealed partial class HostilePeer : IDisposable
 {
     private static readonly HttpClient Http = new();
 

@@ -223,6 +223,12 @@ public static class TelegramWire
                 return false;
             }
 
+            if (AttachmentName.Problem(a.Filename ?? a.Id ?? sha) is { } badName)
+            {
+                error = badName;
+                return false;
+            }
+
             attachments.Add(new AttachmentInfo(a.Filename ?? a.Id ?? sha, a.MediaType ?? "application/octet-stream", content.Length, sha));
         }
 

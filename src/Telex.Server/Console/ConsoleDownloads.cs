@@ -6,6 +6,7 @@ using System.Text.Json;
 
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Server.Api;
 using Telex.Server.Api.Endpoints;
@@ -44,7 +45,7 @@ internal static class ConsoleDownloads
             return Results.NotFound();
         }
 
-        return Results.File(content, "application/octet-stream", info.Name);
+        return Results.File(content, "application/octet-stream", AttachmentName.ForDownload(info.Name, sha256));
     }
 
     /// <summary>The attachment whose content hashes to <paramref name="sha256"/> in a DIDComm plaintext, or null.</summary>

@@ -19,6 +19,9 @@ internal enum SignInStatus
 
     /// <summary>Too many failures: the officer is locked out for a while.</summary>
     LockedOut,
+
+    /// <summary>Too many failures from this network address in the last minute: not checked at all.</summary>
+    RateLimited,
 }
 
 /// <summary>The outcome of <see cref="OfficerSignIn.TryAsync"/>.</summary>
@@ -31,6 +34,9 @@ internal sealed record SignInOutcome(SignInStatus Result, string? Field = null, 
     public Officer? Officer { get; init; }
 
     public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>For <see cref="SignInStatus.RateLimited"/>: when to try again.</summary>
+    public TimeSpan RetryAfter { get; init; }
 }
 
 /// <summary>
@@ -46,9 +52,27 @@ internal static class OfficerSignIn
     /// <summary>Shortest new password: long enough to resist guessing at the PBKDF2 work factor.</summary>
     internal const int MinPasswordLength = 12;
 
+    // The address is the client's, for the limit on failed sign-ins per address; null counts nothing.
     public static async Task<SignInOutcome> TryAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
-        TimeProvider time, ILogger logger, CancellationToken ct)
+        TimeProvider time, ILogger logger, string? address, CancellationToken ct)
     {
+        var outcome = await CheckAsync(name, password, store, options, guard, time, logger, address, ct).ConfigureAwait(false);
+        if (outcome.Result == SignInStatus.WrongCredentials)
+        {
+            guard.CountFailure(address, time.GetUtcNow());
+        }
+
+        return outcome;
+    }
+
+    private static async Task<SignInOutcome> CheckAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
+        TimeProvider time, ILogger logger, string? address, CancellationToken ct)
+    {
+        if (guard.Limited(address, Math.Max(1, options.Api.FailedSignInsPerMinute), time.GetUtcNow()) is { } wait)
+        {
+            return new SignInOutcome(SignInStatus.RateLimited) { RetryAfter = wait };
+        }
+
         if (string.IsNullOrEmpty(name))
         {
             return new SignInOutcome(SignInStatus.Invalid, "name", "required");

@@ -127,6 +127,11 @@ internal static class SendTelegram
                 return Problems.Invalid(at + ".name", $"required, at most {MaxFieldLength} characters");
             }
 
+            if (AttachmentName.Problem(a.Name) is { } badName)
+            {
+                return Problems.Invalid(at + ".name", badName);
+            }
+
             if (string.IsNullOrWhiteSpace(a.MediaType) || a.MediaType.Length > MaxFieldLength)
             {
                 return Problems.Invalid(at + ".mediaType", "required, e.g. application/pdf");

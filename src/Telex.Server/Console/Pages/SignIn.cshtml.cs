@@ -39,7 +39,8 @@ internal sealed class SignInModel(Agency agency, ITelexStore store, TelexOptions
         Name = name;
         ReturnUrl = returnUrl;
         var guard = HttpContext.RequestServices.GetRequiredService<SignInGuard>();
-        var outcome = await OfficerSignIn.TryAsync(name?.Trim(), password, store, options, guard, time, loggers.CreateLogger(ApiLog.Category), ct);
+        var outcome = await OfficerSignIn.TryAsync(name?.Trim(), password, store, options, guard, time, loggers.CreateLogger(ApiLog.Category),
+            HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
         switch (outcome.Result)
         {
             case SignInStatus.Success:
@@ -51,6 +52,11 @@ internal sealed class SignInModel(Agency agency, ITelexStore store, TelexOptions
             case SignInStatus.LockedOut:
                 Error = $"Too many failed sign-ins: try again after {outcome.LockedUntil:u}.";
                 break;
+            case SignInStatus.RateLimited:
+                Error = "Too many failed sign-ins from this address: try again in a minute.";
+                Response.Headers.RetryAfter = Api.Endpoints.SignIn.RetryAfterSeconds(outcome.RetryAfter);
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
             default:
                 Error = "Wrong name or password.";
                 break;
