@@ -73,6 +73,8 @@ internal static class Problems
         415 => "Unsupported media type",
         500 => "Internal error",
         502 => "Counterpart refused or unreachable",
+        503 => "Unavailable",
+        507 => "Insufficient storage",
         _ => "Error",
     };
 }
