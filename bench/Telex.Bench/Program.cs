@@ -10,6 +10,12 @@ if (args.Length > 0 && args[0] == "ratio")
     return RatioReport.Run(args[1..]);
 }
 
+// `soak`: the fault suite's long form (agencies as processes, killed, kept down and starved of disk under load).
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await Soak.RunAsync(args[1..]);
+}
+
 // `quick`: only the interleaved cross-check of the ratio, a few seconds, for a loop of change and measure;
 // `quick --steps` adds the interleaved breakdown (every step and piece, same rounds).
 if (args.Length > 0 && args[0] == "quick")

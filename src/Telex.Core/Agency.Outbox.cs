@@ -83,7 +83,7 @@ public sealed partial class Agency
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                Log.DispatcherError(_logger, e);
+                Log.WorkFailed(_logger, e);
                 try
                 {
                     await Task.Delay(500, ct).ConfigureAwait(false);
@@ -294,7 +294,7 @@ public sealed partial class Agency
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Log.DispatcherError(_logger, e);
+            Log.WorkFailed(_logger, e);
         }
     }
 

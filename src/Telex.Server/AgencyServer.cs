@@ -67,6 +67,8 @@ public static class AgencyServer
             TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>())
         { KeyFile = keyFile });
         builder.Services.AddHostedService<DispatcherService>();
+        builder.Services.AddSingleton<StorageStatus>();
+        builder.Services.AddHostedService<StorageProbe>();
         builder.Services.AddClientApi();
         builder.Services.AddWebConsole();
 
@@ -74,11 +76,17 @@ public static class AgencyServer
         app.UseTransportHeaders();
         app.UseWebConsole();
         app.UseClientApi();
+        app.UseMiddleware<StorageGuard>();
 
         // The only anonymous endpoints: peers authenticate by the DIDComm signature, and a health check says nothing secret.
         app.MapPost("/didcomm", DidCommEndpoint.HandleAsync).DisableAntiforgery().AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/health", (Agency agency) => Results.Ok(new { status = "ok", did = agency.Identity.Did, name = agency.Identity.Name }))
+        app.MapGet("/health", (Agency agency, StorageStatus storage) =>
+                Results.Ok(new { status = "ok", did = agency.Identity.Did, name = agency.Identity.Name, storage = storage.IsFull ? "full" : "ok" }))
             .AllowAnonymous().WithTags("Health").WithName("Health");
+        app.MapGet("/health/ready", (StorageStatus storage) => storage.IsFull
+                ? (IResult)Problems.Problem(503, "storage-full", StorageStatus.Detail)
+                : Results.Ok(new { status = "ready", storage = "ok" }))
+            .AllowAnonymous().WithTags("Health").WithName("Ready");
         app.MapClientApi();
         app.MapWebConsole();
         return app;

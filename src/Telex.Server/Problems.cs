@@ -75,6 +75,8 @@ internal static class Problems
         429 => "Too many requests",
         500 => "Internal error",
         502 => "Counterpart refused or unreachable",
+        503 => "Unavailable",
+        507 => "Insufficient storage",
         _ => "Error",
     };
 }

@@ -137,7 +137,7 @@ public sealed partial class SqliteStore
         WriteAsync(async (c, tx) =>
         {
             using var cmd = Command(c, tx, $"""
-                UPDATE outbox SET due_at=$now, claimed_by=NULL, claimed_until=NULL WHERE telegram_id=$id AND peer_did IN {DidsOfTie("$p")}
+                UPDATE outbox SET due_at=MIN(due_at, $now), claimed_by=NULL, claimed_until=NULL WHERE telegram_id=$id AND peer_did IN {DidsOfTie("$p")}
                 """, ("$now", now.ToUnixTimeMilliseconds()), ("$id", telegramId.ToString()), ("$p", peerDid));
             return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
         }, ct);

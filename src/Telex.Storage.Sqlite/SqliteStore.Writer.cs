@@ -109,7 +109,7 @@ public sealed partial class SqliteStore
                 {
                     tx.Rollback("w");
                     tx.Release("w");
-                    write.Fail(e);
+                    write.Fail(ForCaller(e));
                 }
             }
 
@@ -119,9 +119,10 @@ public sealed partial class SqliteStore
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            var failure = ForCaller(e);
             foreach (var write in group)
             {
-                write.Fail(e);
+                write.Fail(failure);
             }
 
             return;

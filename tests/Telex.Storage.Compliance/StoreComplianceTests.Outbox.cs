@@ -415,6 +415,24 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task Requeue_never_postpones_a_telegram_already_due_so_repeated_resend_requests_cannot_starve_it()
+    {
+        await Store.SaveTieAsync(NewTie(Alpha));
+        var (first, _) = await ReleaseToAsync(Alpha);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var (second, _) = await ReleaseToAsync(Alpha);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+
+        // The receiver asks for the first again (it is missing there) while it waits, overdue, behind nothing.
+        Assert.True(await Store.RequeueAsync(first.Id, Alpha, Now));
+
+        var next = Assert.Single(await Store.ClaimDueAsync(Now, 1, Lease, "node-a"));
+        Assert.Equal(first.Id, next.TelegramId);
+        Assert.Equal(Now - TimeSpan.FromMinutes(2), next.DueAt);
+        Assert.NotEqual(second.Id, next.TelegramId);
+    }
+
+    [Fact]
     public async Task Requeue_is_refused_for_an_unknown_telegram_another_counterpart_or_a_failed_telegram()
     {
         await Store.SaveTieAsync(NewTie(Alpha));

@@ -51,6 +51,9 @@ public sealed class AgencyProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>True while its process runs.</summary>
+    public bool IsRunning => _process is not null;
+
     /// <summary>How many times it was killed.</summary>
     public int Kills { get; private set; }
 
@@ -76,9 +79,12 @@ public sealed class AgencyProcess : IAsyncDisposable
     /// Creates an agency with <c>telex init</c> on a free loopback port. <paramref name="settings"/> are passed to
     /// <c>telex serve</c> as <c>--set</c> pairs.
     /// </summary>
-    public static async Task<AgencyProcess> InitAsync(string name, params string[] settings)
+    public static Task<AgencyProcess> InitAsync(string name, params string[] settings) =>
+        InitInAsync(Path.Combine(Path.GetTempPath(), "telex-proc-" + Guid.NewGuid().ToString("N")[..12]), name, settings);
+
+    /// <summary>As <see cref="InitAsync"/>, with the data folder at <paramref name="directory"/> (e.g. a file system the test mounted).</summary>
+    public static async Task<AgencyProcess> InitInAsync(string directory, string name, params string[] settings)
     {
-        string directory = Path.Combine(Path.GetTempPath(), "telex-proc-" + Guid.NewGuid().ToString("N")[..12]);
         int port = FreePort();
         var (code, output) = await RunCliAsync(["init", "--data", directory, "--name", name, "--listen", $"http://127.0.0.1:{port}"]).ConfigureAwait(false);
         if (code != 0)

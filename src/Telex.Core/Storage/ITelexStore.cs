@@ -172,8 +172,9 @@ public partial interface ITelexStore : IAsyncDisposable
     Task<IReadOnlyDictionary<string, int>> OutboxDepthAsync(CancellationToken ct = default);
 
     /// <summary>
-    /// Makes a telegram due now again (a counterpart asked for it after detecting a gap). False if unknown,
-    /// not outbound to that counterpart, or already failed.
+    /// Makes a telegram due now again (a counterpart asked for it after detecting a gap); one due earlier keeps its
+    /// place, so repeated requests never push it behind later work. False if unknown, not outbound to that counterpart,
+    /// or already failed.
     /// </summary>
     Task<bool> RequeueAsync(Guid telegramId, string peerDid, DateTimeOffset now, CancellationToken ct = default);
 
