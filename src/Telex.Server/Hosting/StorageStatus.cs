@@ -7,8 +7,11 @@ namespace Telex.Server.Hosting;
 
 /// <summary>
 /// Whether the agency's storage accepts writes. An episode of a full disk starts with the first write refused with a
-/// <see cref="StorageFullException"/> (logged once, at Error) and ends with the first write that succeeds again (logged
-/// at Information), which <see cref="StorageProbe"/> tries while the episode lasts: no restart is needed. While it lasts,
+/// <see cref="StorageFullException"/> (logged once, at Error) and ends once <see cref="SettleWrites"/> writes in a row
+/// have succeeded (logged at Information), which <see cref="StorageProbe"/> tries while the episode lasts: no restart is
+/// needed. A refusal within <see cref="Relapse"/> of the end continues the same episode (logged at Warning, not counted
+/// again): a small write can land in space SQLite's files already hold while the disk is still full, and one success is
+/// not proof that there is room again. While it lasts,
 /// new work is refused (<see cref="StorageGuard"/>), <c>/health</c> says <c>"storage": "full"</c>, <c>/health/ready</c>
 /// answers 503, and the gauge <c>telex.storage.full</c> is 1; <c>telex.storage.full.episodes</c> counts the episodes.
 /// </summary>
@@ -19,7 +22,16 @@ internal sealed partial class StorageStatus
     private readonly Counter<long> _episodes;
     private readonly Lock _lock = new();
     private DateTimeOffset? _fullSince;
+    private DateTimeOffset? _endedAt;
+    private DateTimeOffset _episodeStart;
+    private int _successes;
     private string _reason = "";
+
+    /// <summary>Writes that must succeed in a row to end an episode: three probes, 0.75 s while full.</summary>
+    public const int SettleWrites = 3;
+
+    /// <summary>How soon after an episode ended a refusal counts as the same episode resuming, not a new one.</summary>
+    public static readonly TimeSpan Relapse = TimeSpan.FromSeconds(30);
 
     public StorageStatus(TelexMetrics metrics, ILoggerFactory loggers, TimeProvider time)
     {
@@ -63,35 +75,51 @@ internal sealed partial class StorageStatus
     /// <summary>A write was refused with <paramref name="e"/>: starts an episode unless one is under way.</summary>
     public void Refused(Exception e)
     {
+        bool relapse;
         lock (_lock)
         {
+            _successes = 0;
             if (_fullSince is not null)
             {
                 return;
             }
 
-            _fullSince = _time.GetUtcNow();
+            var now = _time.GetUtcNow();
             _reason = Innermost(e).Message;
-            Episodes++;
+            relapse = _endedAt is { } ended && now - ended < Relapse;
+            _fullSince = relapse ? _episodeStart : now;
+            if (!relapse)
+            {
+                _episodeStart = now;
+                Episodes++;
+            }
+        }
+
+        if (relapse)
+        {
+            StorageFullAgain(_logger, _reason);
+            return;
         }
 
         _episodes.Add(1);
         StorageFull(_logger, _reason);
     }
 
-    /// <summary>A write succeeded: ends the episode if one is under way.</summary>
+    /// <summary>A write succeeded: ends the episode under way once <see cref="SettleWrites"/> have in a row.</summary>
     public void Written()
     {
         DateTimeOffset since;
         lock (_lock)
         {
-            if (_fullSince is not { } s)
+            if (_fullSince is not { } s || ++_successes < SettleWrites)
             {
                 return;
             }
 
             since = s;
             _fullSince = null;
+            _successes = 0;
+            _endedAt = _time.GetUtcNow();
         }
 
         StorageWritable(_logger, _time.GetUtcNow() - since);
@@ -114,6 +142,10 @@ internal sealed partial class StorageStatus
     [LoggerMessage(EventId = 2900, Level = LogLevel.Error,
         Message = "Storage is full: the agency refuses new work until space is freed, and resumes by itself then ({Reason})")]
     private static partial void StorageFull(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2902, Level = LogLevel.Warning,
+        Message = "Storage is full again soon after it accepted writes: the same episode goes on ({Reason})")]
+    private static partial void StorageFullAgain(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 2901, Level = LogLevel.Information, Message = "Storage accepts writes again after {Duration}; the agency resumes its work")]
     private static partial void StorageWritable(ILogger logger, TimeSpan duration);
