@@ -29,5 +29,26 @@ if (args.Length > 0 && args[0] == "quick")
     return 0;
 }
 
+// `loop gcm|cbc [seconds]`: pack+unpack of the telegram over and over (12 s unless told), for a profiler such as
+// `DOTNET_PerfMapEnabled=1 perf record -g dotnet bench/Telex.Bench/bin/Release/net10.0/Telex.Bench.dll loop gcm`.
+if (args.Length > 1 && args[0] == "loop")
+{
+    using var telegram = Telegram.Create();
+    var options = Telegram.Options(args[1] == "cbc" ? Telex.DidComm.Crypto.ContentEncryption.A256CbcHs512 : Telex.DidComm.Crypto.ContentEncryption.A256Gcm);
+    double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 12;
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    int count = 0;
+    while (clock.Elapsed.TotalSeconds < seconds)
+    {
+        if (!telegram.Bob.Unpack(telegram.Pack(telegram.Messages[count++ & (Telegram.Variants - 1)], options)).Success)
+        {
+            throw new InvalidOperationException("the telegram did not round-trip");
+        }
+    }
+
+    Console.WriteLine(FormattableString.Invariant($"{count} round trips in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalMicroseconds / count:F1} us each"));
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(WireBenchmarks).Assembly).Run(args);
 return 0;

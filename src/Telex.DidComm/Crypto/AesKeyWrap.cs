@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Telex.DidComm.Crypto;
@@ -29,6 +31,23 @@ public static class AesKeyWrap
             throw new ArgumentException("output must be 8 bytes longer than the key data", nameof(output));
         }
 
+        if (PathFor(kek.Length) == AesPath.Hardware)
+        {
+            WrapOnHardware(kek, keyData, output);
+        }
+        else
+        {
+            WrapOnPlatform(kek, keyData, output);
+        }
+    }
+
+    /// <summary>Which AES a wrap with a key encryption key of this length uses.</summary>
+    internal static AesPath PathFor(int kekLength) =>
+        kekLength == 32 && HardwareAes256.IsSupported ? AesPath.Hardware : AesPath.Platform;
+
+    /// <summary>Wraps with the platform's AES (System.Security.Cryptography), whatever the key size.</summary>
+    internal static void WrapOnPlatform(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> keyData, Span<byte> output)
+    {
         int n = keyData.Length / 8;
         keyData.CopyTo(output[8..]);
         ulong a = DefaultIv;
@@ -68,6 +87,14 @@ public static class AesKeyWrap
             return false;
         }
 
+        return PathFor(kek.Length) == AesPath.Hardware
+            ? TryUnwrapOnHardware(kek, wrapped, keyData)
+            : TryUnwrapOnPlatform(kek, wrapped, keyData);
+    }
+
+    /// <summary>Unwraps with the platform's AES; the lengths must have been checked as <see cref="TryUnwrap"/> does.</summary>
+    internal static bool TryUnwrapOnPlatform(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped, Span<byte> keyData)
+    {
         int n = (wrapped.Length / 8) - 1;
         ulong a = BinaryPrimitives.ReadUInt64BigEndian(wrapped);
         wrapped[8..].CopyTo(keyData);
@@ -93,6 +120,74 @@ public static class AesKeyWrap
             cipher.Return();
         }
 
+        return CheckIntegrity(a, keyData);
+    }
+
+    /// <summary>Wraps with <see cref="HardwareAes256"/>; the KEK is 32 bytes and the lengths checked.</summary>
+    internal static void WrapOnHardware(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> keyData, Span<byte> output)
+    {
+        // A and the R[i] are kept as the 8 bytes they are in memory (big-endian values read on a little-endian
+        // CPU), so a block is two of them side by side and the step counter t is XORed in byte-reversed.
+        int n = keyData.Length / 8;
+        keyData.CopyTo(output[8..]);
+        var r = MemoryMarshal.Cast<byte, ulong>(output[8..]);
+        ulong a = DefaultIv;
+        var keys = default(HardwareAes256.RoundKeys);
+        try
+        {
+            HardwareAes256.ExpandForEncryption(kek, ref keys);
+            for (int j = 0; j <= 5; j++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    var b = HardwareAes256.Encrypt(Vector128.Create(a, r[i]).AsByte(), in keys).AsUInt64();
+                    a = b.GetElement(0) ^ BinaryPrimitives.ReverseEndianness((ulong)((n * j) + i + 1));
+                    r[i] = b.GetElement(1);
+                }
+            }
+        }
+        finally
+        {
+            keys.Clear();
+        }
+
+        MemoryMarshal.Write(output, a);
+    }
+
+    /// <summary>Unwraps with <see cref="HardwareAes256"/>; the KEK is 32 bytes and the lengths checked.</summary>
+    internal static bool TryUnwrapOnHardware(ReadOnlySpan<byte> kek, ReadOnlySpan<byte> wrapped, Span<byte> keyData)
+    {
+        int n = (wrapped.Length / 8) - 1;
+        ulong a = MemoryMarshal.Read<ulong>(wrapped);
+        wrapped[8..].CopyTo(keyData);
+        var r = MemoryMarshal.Cast<byte, ulong>(keyData);
+        var keys = default(HardwareAes256.RoundKeys);
+        try
+        {
+            HardwareAes256.ExpandForDecryption(kek, ref keys);
+            for (int j = 5; j >= 0; j--)
+            {
+                for (int i = n - 1; i >= 0; i--)
+                {
+                    ulong t = BinaryPrimitives.ReverseEndianness((ulong)((n * j) + i + 1));
+                    var b = HardwareAes256.Decrypt(Vector128.Create(a ^ t, r[i]).AsByte(), in keys).AsUInt64();
+                    a = b.GetElement(0);
+                    r[i] = b.GetElement(1);
+                }
+            }
+        }
+        finally
+        {
+            keys.Clear();
+        }
+
+        // The hardware path runs on x86 only, which is little-endian: reversing the memory word gives A's value.
+        return CheckIntegrity(BinaryPrimitives.ReverseEndianness(a), keyData);
+    }
+
+    // The unwrapped A must be the default IV; on a mismatch nothing of the key data is left behind.
+    private static bool CheckIntegrity(ulong a, Span<byte> keyData)
+    {
         Span<byte> expected = stackalloc byte[8];
         Span<byte> actual = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(expected, DefaultIv);
@@ -104,6 +199,16 @@ public static class AesKeyWrap
         }
 
         return true;
+    }
+
+    /// <summary>Where the AES block operations of a wrap run.</summary>
+    internal enum AesPath
+    {
+        /// <summary>The CPU's AES instructions (<see cref="HardwareAes256"/>): AES-256 key encryption keys on x86 with AES-NI.</summary>
+        Hardware,
+
+        /// <summary>System.Security.Cryptography's AES, one transform call per block.</summary>
+        Platform,
     }
 
     /// <summary>
