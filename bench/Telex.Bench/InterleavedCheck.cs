@@ -12,7 +12,7 @@ using ContentEncryption = Telex.DidComm.Crypto.ContentEncryption;
 namespace Telex.Bench;
 
 /// <summary>
-/// A cross-check of the ratio that tolerates a busy or jittery machine: each round times pack+unpack for each
+/// The ratio measured so as to tolerate a busy or jittery machine: each round times pack+unpack for each
 /// content encryption and, right after, the five primitive operations, so that both sides of a round's ratio
 /// see the same machine. The ratio reported is the median of the per-round ratios. Not a BenchmarkDotNet run:
 /// no separate process, no overhead subtraction (Stopwatch costs tens of nanoseconds against hundreds of
@@ -81,7 +81,7 @@ internal static class InterleavedCheck
         }
 
         Console.WriteLine(Invariant(
-            $"interleaved cross-check ({Rounds} rounds, medians): bound {Median(boundTimes):F1} us; A256GCM pack+unpack {Median(gcmTimes):F1} us, ratio {Median(gcmRatios):F2}; A256CBC-HS512 pack+unpack {Median(cbcTimes):F1} us, ratio {Median(cbcRatios):F2}"));
+            $"interleaved, cold ({Rounds} rounds of one of each operation, medians): bound {Median(boundTimes):F1} us; A256GCM pack+unpack {Median(gcmTimes):F1} us, ratio {Median(gcmRatios):F2}; A256CBC-HS512 pack+unpack {Median(cbcTimes):F1} us, ratio {Median(cbcRatios):F2}"));
         RunHot(telegram, gcm, cbc, signing, agreement, peer, data);
     }
 
