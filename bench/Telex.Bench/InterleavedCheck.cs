@@ -26,7 +26,8 @@ internal static class InterleavedCheck
     private const int HotRounds = 200;
     private const int HotBatch = 16;
 
-    public static void Run()
+    /// <summary>Runs both measurements and returns their median ratios.</summary>
+    public static Ratios Run()
     {
         using var telegram = Telegram.Create();
         var gcm = Telegram.Options(ContentEncryption.A256Gcm);
@@ -82,15 +83,19 @@ internal static class InterleavedCheck
 
         Console.WriteLine(Invariant(
             $"interleaved, cold ({Rounds} rounds of one of each operation, medians): bound {Median(boundTimes):F1} us; A256GCM pack+unpack {Median(gcmTimes):F1} us, ratio {Median(gcmRatios):F2}; A256CBC-HS512 pack+unpack {Median(cbcTimes):F1} us, ratio {Median(cbcRatios):F2}"));
-        RunHot(telegram, gcm, cbc, signing, agreement, peer, data);
+        var (hotGcm, hotCbc) = RunHot(telegram, gcm, cbc, signing, agreement, peer, data);
+        return new Ratios(hotGcm, hotCbc, Median(gcmRatios), Median(cbcRatios));
     }
+
+    /// <summary>The median per-round ratios of pack+unpack to the bound, for each measurement and encryption.</summary>
+    public readonly record struct Ratios(double HotGcm, double HotCbc, double ColdGcm, double ColdCbc);
 
     /// <summary>
     /// The same pairing in time, but each operation runs <see cref="HotBatch"/> times in a row (pack+unpack on
     /// the next variant each time), as in BenchmarkDotNet's loops: caches and branch predictors hold the code, so
     /// the figures are BenchmarkDotNet's kind while both sides of each round's ratio still see the same machine.
     /// </summary>
-    private static void RunHot(Telegram telegram, PackOptions gcm, PackOptions cbc, Key signing, Key agreement, PublicKey peer, byte[] data)
+    private static (double Gcm, double Cbc) RunHot(Telegram telegram, PackOptions gcm, PackOptions cbc, Key signing, Key agreement, PublicKey peer, byte[] data)
     {
         byte[] signature = new byte[64];
         byte[] raw = new byte[32];
@@ -149,6 +154,7 @@ internal static class InterleavedCheck
 
         Console.WriteLine(Invariant(
             $"interleaved, hot ({HotRounds} rounds of {HotBatch} of each operation, medians): bound {Median(boundTimes):F1} us; A256GCM pack+unpack {Median(gcmTimes):F1} us, ratio {Median(gcmRatios):F2}; A256CBC-HS512 pack+unpack {Median(cbcTimes):F1} us, ratio {Median(cbcRatios):F2}"));
+        return (Median(gcmRatios), Median(cbcRatios));
     }
 
     private static void RoundTrip(Telegram telegram, Message message, PackOptions options)
