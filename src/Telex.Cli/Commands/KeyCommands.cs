@@ -38,6 +38,7 @@ internal static class KeyCommands
         {
             var terminal = globals.Terminal(parse);
             string keys = KeyFilePath(parse.GetValue(data)!);
+            using var stopped = HoldStopped(keys, "seal");
             using var identity = LoadLocal(keys, sealedFile => sealedFile
                 ? throw new CliException(ExitCodes.Conflict, $"{keys} is already sealed; to change the passphrase, unseal it and seal it again")
                 : null);
@@ -61,6 +62,7 @@ internal static class KeyCommands
         {
             var terminal = globals.Terminal(parse);
             string keys = KeyFilePath(parse.GetValue(data)!);
+            using var stopped = HoldStopped(keys, "unseal");
             using var identity = LoadLocal(keys, sealedFile => sealedFile
                 ? Passphrase.Read(parse.GetValue(file), confirm: false)
                 : throw new CliException(ExitCodes.Conflict, $"{keys} is not sealed"));
@@ -69,6 +71,18 @@ internal static class KeyCommands
             return Done(terminal, keys, identity, $"Unsealed the keys in {keys}: readable by its owner only, no passphrase needed.");
         });
         return command;
+    }
+
+    /// <summary>
+    /// The agency's folder lock, exclusively, for as long as the key file is rewritten: refused while the agency is open
+    /// anywhere (a running agency keeps the keys it loaded and would write them back in the old form at its next rotation).
+    /// </summary>
+    private static FolderLock HoldStopped(string keys, string verb)
+    {
+        string directory = Path.GetDirectoryName(keys)!;
+        return FolderLock.TryExclusive(directory)
+            ?? throw new CliException(ExitCodes.Conflict,
+                $"the agency in {directory} is running ({FolderLock.PathIn(directory)} is held by telex serve or another telex command); stop it, then {verb} the keys");
     }
 
     private static string KeyFilePath(string directory)

@@ -12,7 +12,8 @@ using Telex.Core.Storage;
 namespace Telex.Cli.Hosting;
 
 /// <summary>An agency's identity and store, opened from its data folder; the caller disposes it.</summary>
-internal sealed class LocalAgency(string directory, TelexOptions options, AgencyIdentity identity, ITelexStore store) : IAsyncDisposable
+internal sealed class LocalAgency(string directory, TelexOptions options, AgencyIdentity identity, ITelexStore store, FolderLock? held = null)
+    : IAsyncDisposable
 {
     public string Directory { get; } = directory;
 
@@ -26,11 +27,13 @@ internal sealed class LocalAgency(string directory, TelexOptions options, Agency
     {
         await Store.DisposeAsync().ConfigureAwait(false);
         Identity.Dispose();
+        held?.Dispose();
     }
 }
 
 /// <summary>
-/// An agency's data folder: <c>telex.json</c> (configuration), <c>keys.json</c> (the identity, 0600, optionally sealed) and the SQLite
+/// An agency's data folder: <c>telex.json</c> (configuration), <c>keys.json</c> (the identity, 0600, optionally sealed), <c>agency.lock</c>
+/// (held while the agency is open: <see cref="FolderLock"/>) and the SQLite
 /// database (or, with <c>Storage:Provider</c> postgres, the PostgreSQL database it names; then several nodes may each hold a
 /// copy of the folder's configuration and key file and share that database). <see cref="CreateAsync"/> is <c>telex init</c>; <see cref="OpenAsync"/> is what <c>telex serve</c> runs.
 /// </summary>
@@ -189,6 +192,11 @@ internal static class AgencyFolder
 
         var options = TelexConfiguration.Load(directory, overrides);
         StorageProvider.Check(options);
+
+        // Held from before the key file is read until the agency is closed: the keys cannot be sealed or unsealed
+        // under an open agency.
+        var held = FolderLock.TryShared(directory)
+            ?? throw new CliException(ExitCodes.Conflict, $"the keys in {directory} are being sealed or unsealed ({FolderLock.PathIn(directory)} is held); try again when that is done");
         AgencyIdentity identity;
         try
         {
@@ -197,26 +205,39 @@ internal static class AgencyFolder
         }
         catch (KeyFileException e)
         {
+            held.Dispose();
             throw KeyFileError(keys, e);
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
+            held.Dispose();
             throw new CliException(ExitCodes.Usage, $"{keys}: {e.Message}");
         }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
 
-        var store = StorageProvider.Open(directory, options);
+        ITelexStore? store = null;
         try
         {
+            store = StorageProvider.Open(directory, options);
             await StorageProvider.MigrateAsync(store, ct).ConfigureAwait(false);
         }
         catch
         {
-            await store.DisposeAsync().ConfigureAwait(false);
+            if (store is not null)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+            }
+
             identity.Dispose();
+            held.Dispose();
             throw;
         }
 
-        return new LocalAgency(directory, options, identity, store);
+        return new LocalAgency(directory, options, identity, store, held);
     }
 
     /// <summary>

@@ -295,6 +295,44 @@ public sealed class KeysAtRestTests : IAsyncLifetime
         await AssertServesAsync(_cli, data);
     }
 
+    // A running agency keeps the keys it loaded and would write them back in their old form at its next key rotation,
+    // so the key file is not rewritten under it: sealing and unsealing wait for it to stop, and change nothing meanwhile.
+    [Fact]
+    public async Task Keys_seal_and_unseal_are_refused_while_the_agency_serves_and_change_nothing()
+    {
+        string data = await InitAsync(_cli, "Alpha");
+        string right = PassphraseFile("right.txt", Passphrase + "\n");
+        var plain = Snapshot(data);
+        await using (var serve = _cli.Start(["serve", "--data", data]))
+        {
+            await serve.WaitForLineAsync(l => l.StartsWith("serving ", StringComparison.Ordinal), Startup);
+
+            AssertRefused(await _cli.RunAsync("keys", "seal", "--data", data, "--passphrase-file", right), 5,
+                "is running", "agency.lock", "stop it, then seal the keys");
+            Assert.Equal(plain.Keys, Snapshot(data).Keys);
+            Assert.False(AgencyIdentity.IsSealedFile(Path.Combine(data, "keys.json")));
+        }
+
+        var seal = await _cli.RunAsync("keys", "seal", "--data", data, "--passphrase-file", right);
+        Assert.True(seal.ExitCode == 0, seal.ToString());
+        byte[] sealedKeys = File.ReadAllBytes(Path.Combine(data, "keys.json"));
+        await using (var serve = _cli.Start(["serve", "--data", data, "--passphrase-file", right]))
+        {
+            await serve.WaitForLineAsync(l => l.StartsWith("serving ", StringComparison.Ordinal), Startup);
+
+            AssertRefused(await _cli.RunAsync("keys", "unseal", "--data", data, "--passphrase-file", right), 5,
+                "is running", "stop it, then unseal the keys");
+            Assert.Equal(sealedKeys, File.ReadAllBytes(Path.Combine(data, "keys.json")));
+        }
+
+        // A killed agency leaves no lock behind: the kernel drops it with the process.
+        var unseal = await _cli.RunAsync("keys", "unseal", "--data", data, "--passphrase-file", right);
+        Assert.True(unseal.ExitCode == 0, unseal.ToString());
+        Assert.False(AgencyIdentity.IsSealedFile(Path.Combine(data, "keys.json")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "agency.lock")));
+        await AssertServesAsync(_cli, data);
+    }
+
     [Fact]
     public async Task A_sealed_agency_exchanges_telegrams_and_its_key_file_stays_sealed_across_a_key_rotation()
     {
