@@ -42,6 +42,9 @@ public sealed class TestAgency : IAsyncDisposable
     /// <summary>True while serving.</summary>
     public bool IsRunning => _app is not null;
 
+    /// <summary>The running server's services.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the agency is not running");
+
     /// <summary>The data folder (deleted on dispose).</summary>
     public string Directory { get; }
 

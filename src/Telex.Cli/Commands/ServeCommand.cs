@@ -63,6 +63,9 @@ internal static class ServeCommand
                 throw new CliException(ExitCodes.Conflict, $"cannot listen on {options.Listen}: {e.Message}");
             }
 
+            // Starting leaves megabytes of garbage (configuration, migrations, the DI graph, JIT-time allocations) in a
+            // heap no later GC may shrink while the agency idles; one aggressive collection returns it to the system.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             string url = app.Urls.FirstOrDefault() ?? options.Listen;
             if (terminal.Json)
             {

@@ -1,6 +1,7 @@
 using System.Reflection;
 
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 
 using Telex.Server.Api.Auth;
 using Telex.Server.Api.Endpoints;
@@ -36,6 +37,7 @@ internal static class WebConsole
             o.Conventions.AuthorizePage("/Compose", Policies.Draft);
             o.Conventions.AuthorizePage("/Officers", Policies.Admin);
         });
+        services.AddSingleton<ConsolePages>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "telex_csrf";
@@ -67,12 +69,52 @@ internal static class WebConsole
 
             return next(context);
         });
+        UseConsolePages(app);
         return app;
+    }
+
+    /// <summary>
+    /// Mapping Razor Pages builds every page's action descriptor at once (about 5 MB of an idle agency's memory), which
+    /// an agency driven only through its API and its peers never needs. So the pages live on a branch with routing of
+    /// its own, built at the first request for a console path that no other endpoint took. Such a request gets a
+    /// stand-in endpoint, anonymous so that the agency-wide authorization lets it through to the branch, where the
+    /// pages' own policies (and the fallback policy, for a path no page has) are applied.
+    /// </summary>
+    private static void UseConsolePages(WebApplication app)
+    {
+        var pages = app.Services.GetRequiredService<ConsolePages>();
+        pages.Build = () => BuildPages(app);
+        var standIn = new Endpoint(context =>
+        {
+            context.SetEndpoint(null);
+            context.Request.RouteValues.Clear();
+            return pages.Pipeline(context);
+        }, new EndpointMetadataCollection(new AllowAnonymousAttribute()), "Console pages");
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is null && ConsoleHeaders.IsConsolePath(context.Request.Path))
+            {
+                context.SetEndpoint(standIn);
+            }
+
+            return next(context);
+        });
+    }
+
+    private static RequestDelegate BuildPages(WebApplication app)
+    {
+        var branch = ((IApplicationBuilder)app).New();
+
+        // A branch of a WebApplication inherits its global route builder; without it the branch routes on its own.
+        branch.Properties.Remove("__GlobalEndpointRouteBuilder");
+        branch.UseRouting();
+        branch.UseAuthorization();
+        branch.UseEndpoints(endpoints => endpoints.MapRazorPages());
+        return branch.Build();
     }
 
     public static IEndpointRouteBuilder MapWebConsole(this IEndpointRouteBuilder app)
     {
-        app.MapRazorPages();
         app.MapGet("/console/{file}", ServeAsset).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/events", EventStream.Handle).RequireAuthorization(Policies.Read).ExcludeFromDescription();
         app.MapGet("/telegrams/{id:guid}/cable", ConsoleDownloads.CableAsync).RequireAuthorization(Policies.Read).ExcludeFromDescription();
@@ -101,4 +143,35 @@ internal static class WebConsole
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> Loaded = new(StringComparer.Ordinal);
+}
+
+/// <summary>The console pages' own pipeline, built once, at the first request for it (see <c>UseConsolePages</c>).</summary>
+internal sealed class ConsolePages
+{
+    private readonly Lock _gate = new();
+    private RequestDelegate? _pipeline;
+
+    /// <summary>Builds the pipeline; set when the agency's pipeline is assembled.</summary>
+    public Func<RequestDelegate>? Build { get; set; }
+
+    /// <summary>Whether a request has needed the pages yet.</summary>
+    public bool IsBuilt => Volatile.Read(ref _pipeline) is not null;
+
+    /// <summary>The pipeline, built by the first caller.</summary>
+    public RequestDelegate Pipeline
+    {
+        get
+        {
+            if (Volatile.Read(ref _pipeline) is { } built)
+            {
+                return built;
+            }
+
+            lock (_gate)
+            {
+                _pipeline ??= (Build ?? throw new InvalidOperationException("the console pages were not set up"))();
+                return _pipeline;
+            }
+        }
+    }
 }
