@@ -3,7 +3,6 @@ using System.Diagnostics;
 using NSec.Cryptography;
 
 using Telex.DidComm;
-using Telex.DidComm.Messages;
 
 using static System.FormattableString;
 
@@ -16,167 +15,141 @@ namespace Telex.Bench;
 /// content encryption and, right after, the five primitive operations, so that both sides of a round's ratio
 /// see the same machine. The ratio reported is the median of the per-round ratios. Not a BenchmarkDotNet run:
 /// no separate process, no overhead subtraction (Stopwatch costs tens of nanoseconds against hundreds of
-/// microseconds).
+/// microseconds). Two kinds of round: <b>cold</b>, one of each operation, so that dozens of others run between two
+/// calls of one, as in a server; <b>hot</b>, each operation several times in a row, as in BenchmarkDotNet's loops.
 /// </summary>
 internal static class InterleavedCheck
 {
-    private const int WarmupRounds = 200;
-    private const int Rounds = 2000;
-    private const int HotWarmupRounds = 20;
-    private const int HotRounds = 200;
-    private const int HotBatch = 16;
-
     /// <summary>Runs both measurements and returns their median ratios.</summary>
     public static Ratios Run()
     {
-        using var telegram = Telegram.Create();
-        var gcm = Telegram.Options(ContentEncryption.A256Gcm);
-        var cbc = Telegram.Options(ContentEncryption.A256CbcHs512);
-        telegram.PackChecked(gcm);
-        telegram.PackChecked(cbc);
-
-        using var signing = Key.Create(SignatureAlgorithm.Ed25519);
-        using var agreement = Key.Create(KeyAgreementAlgorithm.X25519);
-        PublicKey peer;
-        using (var other = Key.Create(KeyAgreementAlgorithm.X25519))
-        {
-            peer = other.PublicKey;
-        }
-
-        byte[] data = new byte[telegram.JwsSigningInputLength];
-        Random.Shared.NextBytes(data);
-        byte[] signature = new byte[64];
-        byte[] raw = new byte[32];
-
-        var gcmRatios = new double[Rounds];
-        var cbcRatios = new double[Rounds];
-        var gcmTimes = new double[Rounds];
-        var cbcTimes = new double[Rounds];
-        var boundTimes = new double[Rounds];
-        for (int round = -WarmupRounds; round < Rounds; round++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            var message = telegram.Messages[round & (Telegram.Variants - 1)];
-            RoundTrip(telegram, message, gcm);
-            long t1 = Stopwatch.GetTimestamp();
-            RoundTrip(telegram, message, cbc);
-            long t2 = Stopwatch.GetTimestamp();
-            SignatureAlgorithm.Ed25519.Sign(signing, data, signature);
-            SignatureAlgorithm.Ed25519.Verify(signing.PublicKey, data, signature);
-            using (var ephemeral = Key.Create(KeyAgreementAlgorithm.X25519))
-            {
-                ephemeral.PublicKey.TryExport(KeyBlobFormat.RawPublicKey, raw, out _);
-            }
-
-            Agree(agreement, peer, raw);
-            Agree(agreement, peer, raw);
-            long t3 = Stopwatch.GetTimestamp();
-            if (round >= 0)
-            {
-                gcmTimes[round] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds;
-                cbcTimes[round] = Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds;
-                boundTimes[round] = Stopwatch.GetElapsedTime(t2, t3).TotalMicroseconds;
-                gcmRatios[round] = gcmTimes[round] / boundTimes[round];
-                cbcRatios[round] = cbcTimes[round] / boundTimes[round];
-            }
-        }
-
-        Console.WriteLine(Invariant(
-            $"interleaved, cold ({Rounds} rounds of one of each operation, medians): bound {Median(boundTimes):F1} us; A256GCM pack+unpack {Median(gcmTimes):F1} us, ratio {Median(gcmRatios):F2}; A256CBC-HS512 pack+unpack {Median(cbcTimes):F1} us, ratio {Median(cbcRatios):F2}"));
-        var (hotGcm, hotCbc) = RunHot(telegram, gcm, cbc, signing, agreement, peer, data);
-        return new Ratios(hotGcm, hotCbc, Median(gcmRatios), Median(cbcRatios));
+        using var bench = new Bench();
+        var cold = bench.Measure(warmupRounds: 200, rounds: 2000, batch: 1);
+        Console.WriteLine(Invariant($"interleaved, cold (2000 rounds of one of each operation, medians): {cold}"));
+        var hot = bench.Measure(warmupRounds: 20, rounds: 200, batch: 16);
+        Console.WriteLine(Invariant($"interleaved, hot (200 rounds of 16 of each operation, medians): {hot}"));
+        return new Ratios(hot.GcmRatio, hot.CbcRatio, cold.GcmRatio, cold.CbcRatio);
     }
 
     /// <summary>The median per-round ratios of pack+unpack to the bound, for each measurement and encryption.</summary>
     public readonly record struct Ratios(double HotGcm, double HotCbc, double ColdGcm, double ColdCbc);
 
-    /// <summary>
-    /// The same pairing in time, but each operation runs <see cref="HotBatch"/> times in a row (pack+unpack on
-    /// the next variant each time), as in BenchmarkDotNet's loops: caches and branch predictors hold the code, so
-    /// the figures are BenchmarkDotNet's kind while both sides of each round's ratio still see the same machine.
-    /// </summary>
-    private static (double Gcm, double Cbc) RunHot(Telegram telegram, PackOptions gcm, PackOptions cbc, Key signing, Key agreement, PublicKey peer, byte[] data)
+    /// <summary>Medians over the rounds of one measurement, per operation (µs) and per-round ratio.</summary>
+    private readonly record struct Medians(double Bound, double Gcm, double GcmRatio, double Cbc, double CbcRatio)
     {
-        byte[] signature = new byte[64];
-        byte[] raw = new byte[32];
-        var gcmRatios = new double[HotRounds];
-        var cbcRatios = new double[HotRounds];
-        var gcmTimes = new double[HotRounds];
-        var cbcTimes = new double[HotRounds];
-        var boundTimes = new double[HotRounds];
-        int variant = 0;
-        for (int round = -HotWarmupRounds; round < HotRounds; round++)
+        public override string ToString() => Invariant(
+            $"bound {Bound:F1} us; A256GCM pack+unpack {Gcm:F1} us, ratio {GcmRatio:F2}; A256CBC-HS512 pack+unpack {Cbc:F1} us, ratio {CbcRatio:F2}");
+    }
+
+    /// <summary>The telegram, the primitives' keys and buffers, and the rounds over them.</summary>
+    private sealed class Bench : IDisposable
+    {
+        private readonly Telegram _telegram = Telegram.Create();
+        private readonly PackOptions _gcm = Telegram.Options(ContentEncryption.A256Gcm);
+        private readonly PackOptions _cbc = Telegram.Options(ContentEncryption.A256CbcHs512);
+        private readonly Key _signing = Key.Create(SignatureAlgorithm.Ed25519);
+        private readonly Key _agreement = Key.Create(KeyAgreementAlgorithm.X25519);
+        private readonly PublicKey _peer;
+        private readonly byte[] _data;
+        private readonly byte[] _signature = new byte[64];
+        private readonly byte[] _raw = new byte[32];
+
+        public Bench()
         {
-            long t0 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < HotBatch; i++)
+            _telegram.PackChecked(_gcm);
+            _telegram.PackChecked(_cbc);
+            using (var other = Key.Create(KeyAgreementAlgorithm.X25519))
             {
-                RoundTrip(telegram, telegram.Messages[variant++ & (Telegram.Variants - 1)], gcm);
+                _peer = other.PublicKey;
             }
 
-            long t1 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < HotBatch; i++)
+            _data = new byte[_telegram.JwsSigningInputLength];
+            Random.Shared.NextBytes(_data);
+        }
+
+        /// <summary>Each round: <paramref name="batch"/> pack+unpacks with each encryption, then as many of each primitive.</summary>
+        public Medians Measure(int warmupRounds, int rounds, int batch)
+        {
+            var gcmTimes = new double[rounds];
+            var cbcTimes = new double[rounds];
+            var boundTimes = new double[rounds];
+            var gcmRatios = new double[rounds];
+            var cbcRatios = new double[rounds];
+            for (int round = -warmupRounds; round < rounds; round++)
             {
-                RoundTrip(telegram, telegram.Messages[variant++ & (Telegram.Variants - 1)], cbc);
+                int first = (round + warmupRounds) * batch;
+                long t0 = Stopwatch.GetTimestamp();
+                RoundTrips(first, batch, _gcm);
+                long t1 = Stopwatch.GetTimestamp();
+                RoundTrips(first, batch, _cbc);
+                long t2 = Stopwatch.GetTimestamp();
+                Primitives(batch);
+                long t3 = Stopwatch.GetTimestamp();
+                if (round >= 0)
+                {
+                    gcmTimes[round] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds / batch;
+                    cbcTimes[round] = Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds / batch;
+                    boundTimes[round] = Stopwatch.GetElapsedTime(t2, t3).TotalMicroseconds / batch;
+                    gcmRatios[round] = gcmTimes[round] / boundTimes[round];
+                    cbcRatios[round] = cbcTimes[round] / boundTimes[round];
+                }
             }
 
-            long t2 = Stopwatch.GetTimestamp();
-            for (int i = 0; i < HotBatch; i++)
+            return new Medians(Median(boundTimes), Median(gcmTimes), Median(gcmRatios), Median(cbcTimes), Median(cbcRatios));
+        }
+
+        public void Dispose()
+        {
+            _telegram.Dispose();
+            _signing.Dispose();
+            _agreement.Dispose();
+        }
+
+        // Each pack+unpack takes the next variant of the telegram (see Telegram).
+        private void RoundTrips(int first, int count, PackOptions options)
+        {
+            for (int i = first; i < first + count; i++)
             {
-                SignatureAlgorithm.Ed25519.Sign(signing, data, signature);
+                if (!_telegram.Bob.Unpack(_telegram.Pack(_telegram.Messages[i & (Telegram.Variants - 1)], options)).Success)
+                {
+                    throw new InvalidOperationException("the telegram did not round-trip");
+                }
+            }
+        }
+
+        // The bound, count times: sign, verify, an ephemeral key with its public bytes, and two agreements.
+        private void Primitives(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                SignatureAlgorithm.Ed25519.Sign(_signing, _data, _signature);
             }
 
-            for (int i = 0; i < HotBatch; i++)
+            for (int i = 0; i < count; i++)
             {
-                SignatureAlgorithm.Ed25519.Verify(signing.PublicKey, data, signature);
+                SignatureAlgorithm.Ed25519.Verify(_signing.PublicKey, _data, _signature);
             }
 
-            for (int i = 0; i < HotBatch; i++)
+            for (int i = 0; i < count; i++)
             {
                 using var ephemeral = Key.Create(KeyAgreementAlgorithm.X25519);
-                ephemeral.PublicKey.TryExport(KeyBlobFormat.RawPublicKey, raw, out _);
+                ephemeral.PublicKey.TryExport(KeyBlobFormat.RawPublicKey, _raw, out _);
             }
 
-            for (int i = 0; i < 2 * HotBatch; i++)
+            var exportable = new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+            for (int i = 0; i < 2 * count; i++)
             {
-                Agree(agreement, peer, raw);
-            }
-
-            long t3 = Stopwatch.GetTimestamp();
-            if (round >= 0)
-            {
-                gcmTimes[round] = Stopwatch.GetElapsedTime(t0, t1).TotalMicroseconds / HotBatch;
-                cbcTimes[round] = Stopwatch.GetElapsedTime(t1, t2).TotalMicroseconds / HotBatch;
-                boundTimes[round] = Stopwatch.GetElapsedTime(t2, t3).TotalMicroseconds / HotBatch;
-                gcmRatios[round] = gcmTimes[round] / boundTimes[round];
-                cbcRatios[round] = cbcTimes[round] / boundTimes[round];
+                using var shared = KeyAgreementAlgorithm.X25519.Agree(_agreement, _peer, in exportable)
+                    ?? throw new InvalidOperationException("agreement failed");
+                shared.TryExport(SharedSecretBlobFormat.RawSharedSecret, _raw, out _);
             }
         }
 
-        Console.WriteLine(Invariant(
-            $"interleaved, hot ({HotRounds} rounds of {HotBatch} of each operation, medians): bound {Median(boundTimes):F1} us; A256GCM pack+unpack {Median(gcmTimes):F1} us, ratio {Median(gcmRatios):F2}; A256CBC-HS512 pack+unpack {Median(cbcTimes):F1} us, ratio {Median(cbcRatios):F2}"));
-        return (Median(gcmRatios), Median(cbcRatios));
-    }
-
-    private static void RoundTrip(Telegram telegram, Message message, PackOptions options)
-    {
-        if (!telegram.Bob.Unpack(telegram.Pack(message, options)).Success)
+        private static double Median(double[] values)
         {
-            throw new InvalidOperationException("the telegram did not round-trip");
+            var sorted = (double[])values.Clone();
+            Array.Sort(sorted);
+            return sorted[sorted.Length / 2];
         }
-    }
-
-    private static void Agree(Key key, PublicKey peer, byte[] z)
-    {
-        var exportable = new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
-        using var shared = KeyAgreementAlgorithm.X25519.Agree(key, peer, in exportable)
-            ?? throw new InvalidOperationException("agreement failed");
-        shared.TryExport(SharedSecretBlobFormat.RawSharedSecret, z, out _);
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
     }
 }

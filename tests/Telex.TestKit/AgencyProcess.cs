@@ -76,6 +76,19 @@ public sealed class AgencyProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Settings for agencies that are killed and restarted under load: every commit synced, and waits short enough for
+    /// lost receipts and gaps to be retried within a test's time.
+    /// </summary>
+    public static string[] CrashSettings =>
+    [
+        "Storage:FullSync=true",
+        "Delivery:ReceiptWait=00:00:02",
+        "Delivery:GapGrace=00:00:01",
+        "Delivery:InitialRetryDelay=00:00:00.050",
+        "Delivery:MaxConcurrentSendsPerPeer=16",
+    ];
+
+    /// <summary>
     /// Creates an agency with <c>telex init</c> on a free loopback port. <paramref name="settings"/> are passed to
     /// <c>telex serve</c> as <c>--set</c> pairs.
     /// </summary>

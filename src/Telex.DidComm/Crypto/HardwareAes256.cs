@@ -45,30 +45,14 @@ internal static class HardwareAes256
         var odd = Vector128.Create(key[16..]);
         keys[0] = even;
         keys[1] = odd;
-        even = NextEven(even, X86Aes.KeygenAssist(odd, 0x01));
-        keys[2] = even;
-        odd = NextOdd(odd, even);
-        keys[3] = odd;
-        even = NextEven(even, X86Aes.KeygenAssist(odd, 0x02));
-        keys[4] = even;
-        odd = NextOdd(odd, even);
-        keys[5] = odd;
-        even = NextEven(even, X86Aes.KeygenAssist(odd, 0x04));
-        keys[6] = even;
-        odd = NextOdd(odd, even);
-        keys[7] = odd;
-        even = NextEven(even, X86Aes.KeygenAssist(odd, 0x08));
-        keys[8] = even;
-        odd = NextOdd(odd, even);
-        keys[9] = odd;
-        even = NextEven(even, X86Aes.KeygenAssist(odd, 0x10));
-        keys[10] = even;
-        odd = NextOdd(odd, even);
-        keys[11] = odd;
-        even = NextEven(even, X86Aes.KeygenAssist(odd, 0x20));
-        keys[12] = even;
-        odd = NextOdd(odd, even);
-        keys[13] = odd;
+
+        // KeygenAssist takes its round constant as an immediate, so the seven steps are written out.
+        NextPair(ref keys, 2, ref even, ref odd, X86Aes.KeygenAssist(odd, 0x01));
+        NextPair(ref keys, 4, ref even, ref odd, X86Aes.KeygenAssist(odd, 0x02));
+        NextPair(ref keys, 6, ref even, ref odd, X86Aes.KeygenAssist(odd, 0x04));
+        NextPair(ref keys, 8, ref even, ref odd, X86Aes.KeygenAssist(odd, 0x08));
+        NextPair(ref keys, 10, ref even, ref odd, X86Aes.KeygenAssist(odd, 0x10));
+        NextPair(ref keys, 12, ref even, ref odd, X86Aes.KeygenAssist(odd, 0x20));
         keys[14] = NextEven(even, X86Aes.KeygenAssist(odd, 0x40));
     }
 
@@ -115,6 +99,14 @@ internal static class HardwareAes256
         }
 
         return X86Aes.DecryptLast(block, keys[Rounds]);
+    }
+
+    private static void NextPair(ref RoundKeys keys, int index, ref Vector128<byte> even, ref Vector128<byte> odd, Vector128<byte> assisted)
+    {
+        even = NextEven(even, assisted);
+        odd = NextOdd(odd, even);
+        keys[index] = even;
+        keys[index + 1] = odd;
     }
 
     // w[i] = w[i-8] ^ f(w[i-1]) for the four words of an even round key: the running XOR of the previous even

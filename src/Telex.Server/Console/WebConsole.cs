@@ -83,7 +83,7 @@ internal static class WebConsole
     private static void UseConsolePages(WebApplication app)
     {
         var pages = app.Services.GetRequiredService<ConsolePages>();
-        pages.Build = () => BuildPages(app);
+        pages.BuildWith(() => BuildPages(app));
         var standIn = new Endpoint(context =>
         {
             context.SetEndpoint(null);
@@ -148,30 +148,15 @@ internal static class WebConsole
 /// <summary>The console pages' own pipeline, built once, at the first request for it (see <c>UseConsolePages</c>).</summary>
 internal sealed class ConsolePages
 {
-    private readonly Lock _gate = new();
-    private RequestDelegate? _pipeline;
-
-    /// <summary>Builds the pipeline; set when the agency's pipeline is assembled.</summary>
-    public Func<RequestDelegate>? Build { get; set; }
+    private Lazy<RequestDelegate>? _pipeline;
 
     /// <summary>Whether a request has needed the pages yet.</summary>
-    public bool IsBuilt => Volatile.Read(ref _pipeline) is not null;
+    public bool IsBuilt => _pipeline?.IsValueCreated == true;
 
     /// <summary>The pipeline, built by the first caller.</summary>
-    public RequestDelegate Pipeline
-    {
-        get
-        {
-            if (Volatile.Read(ref _pipeline) is { } built)
-            {
-                return built;
-            }
+    public RequestDelegate Pipeline => (_pipeline ?? throw new InvalidOperationException("the console pages were not set up")).Value;
 
-            lock (_gate)
-            {
-                _pipeline ??= (Build ?? throw new InvalidOperationException("the console pages were not set up"))();
-                return _pipeline;
-            }
-        }
-    }
+    /// <summary>Says how to build the pipeline; called once, when the agency's pipeline is assembled.</summary>
+    public void BuildWith(Func<RequestDelegate> build) =>
+        _pipeline = new Lazy<RequestDelegate>(build, LazyThreadSafetyMode.ExecutionAndPublication);
 }

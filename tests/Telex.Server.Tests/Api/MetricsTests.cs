@@ -23,29 +23,13 @@ public sealed class MetricsTests
             status => status == "delivered", TimeSpan.FromSeconds(30), "delivered");
 
         string atA = await Eventually.UntilAsync(() => adminA.GetStringAsync("/metrics"),
-            text => Sample(text, "telex_deliveries_total") == 1 && text.Contains("telex_delivery_latency_milliseconds_count", StringComparison.Ordinal),
+            text => Prometheus.Sample(text, "telex_deliveries_total") == 1 && text.Contains("telex_delivery_latency_milliseconds_count", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10), "Alpha's metrics show the delivery");
         string atB = await Eventually.UntilAsync(() => auditorB.GetStringAsync("/metrics"),
-            text => Sample(text, "telex_registrations_total") == 1, TimeSpan.FromSeconds(10), "Bravo's metrics show the registration");
+            text => Prometheus.Sample(text, "telex_registrations_total") == 1, TimeSpan.FromSeconds(10), "Bravo's metrics show the registration");
 
         Assert.Contains("telex_outbox_depth", atA, StringComparison.Ordinal);
-        Assert.Null(Sample(atA, "telex_registrations_total"));
-        Assert.Null(Sample(atB, "telex_deliveries_total"));
-    }
-
-    /// <summary>The value of the first sample of <paramref name="metric"/> in Prometheus text, or null if there is none.</summary>
-    private static double? Sample(string text, string metric)
-    {
-        foreach (string line in text.Split('\n'))
-        {
-            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is ' ' or '{')
-            {
-                string rest = line[metric.Length..];
-                rest = rest.StartsWith('{') ? rest[(rest.IndexOf("} ", StringComparison.Ordinal) + 2)..] : rest.TrimStart();
-                return double.Parse(rest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return null;
+        Assert.Null(Prometheus.Sample(atA, "telex_registrations_total"));
+        Assert.Null(Prometheus.Sample(atB, "telex_deliveries_total"));
     }
 }

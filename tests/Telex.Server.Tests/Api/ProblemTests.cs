@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 
-using Telex.Core;
 using Telex.Core.Model;
+using Telex.Server.Tests.Security;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Api;
@@ -87,7 +87,7 @@ public sealed class ProblemTests
     [Fact]
     public async Task A_body_over_the_limit_is_a_413_problem_and_a_wrong_media_type_a_415()
     {
-        await using var a = await ApiAgency.StartAsync(new ApiOptions { MaxRequestBytes = 16 * 1024 });
+        await using var a = await SecureAgency.StartAsync(o => o with { Api = o.Api with { MaxRequestBytes = 16 * 1024 } });
         using var admin = await ApiClient.SignInAsync(a.Url, a.Store, Role.Admin);
         string big = new('x', 32 * 1024);
 

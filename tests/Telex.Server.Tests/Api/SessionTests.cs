@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Server.Tests.Security;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Api;
@@ -54,7 +55,7 @@ public sealed class SessionTests
     [Fact]
     public async Task Repeated_failures_lock_the_officer_out_even_with_the_right_password_until_the_lockout_passes()
     {
-        await using var a = await ApiAgency.StartAsync(new ApiOptions { MaxFailedSignIns = 3, Lockout = TimeSpan.FromSeconds(2) });
+        await using var a = await SecureAgency.StartAsync(o => o with { Api = o.Api with { MaxFailedSignIns = 3, Lockout = TimeSpan.FromSeconds(2) } });
         await ApiClient.AddOfficerAsync(a.Store, "kovalev", Role.Clerk);
         using var admin = await ApiClient.SignInAsync(a.Url, a.Store, Role.Admin);
         using var client = ApiClient.Anonymous(a.Url);
@@ -77,7 +78,7 @@ public sealed class SessionTests
     [Fact]
     public async Task A_successful_sign_in_resets_the_failure_count()
     {
-        await using var a = await ApiAgency.StartAsync(new ApiOptions { MaxFailedSignIns = 3 });
+        await using var a = await SecureAgency.StartAsync(o => o with { Api = o.Api with { MaxFailedSignIns = 3 } });
         await ApiClient.AddOfficerAsync(a.Store, "kovalev", Role.Clerk);
         using var client = ApiClient.Anonymous(a.Url);
 

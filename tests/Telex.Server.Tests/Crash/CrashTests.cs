@@ -14,15 +14,6 @@ public sealed class CrashTests
     private const int Telegrams = 2000;
     private const int Kills = 5;
 
-    private static readonly string[] ProcessSettings =
-    [
-        "Storage:FullSync=true",
-        "Delivery:ReceiptWait=00:00:02",
-        "Delivery:GapGrace=00:00:01",
-        "Delivery:InitialRetryDelay=00:00:00.050",
-        "Delivery:MaxConcurrentSendsPerPeer=16",
-    ];
-
     private static Tie TieWith(string did, string name, string endpoint) => new()
     {
         PeerDid = did,
@@ -75,7 +66,7 @@ public sealed class CrashTests
         int seed = Environment.TickCount;
         var random = new Random(seed);
         await using var a = await TestAgency.StartAsync("Alpha");
-        await using var b = await AgencyProcess.InitAsync("Bravo", ProcessSettings);
+        await using var b = await AgencyProcess.InitAsync("Bravo", AgencyProcess.CrashSettings);
         await using (var setup = b.OpenStore())
         {
             await setup.SaveTieAsync(TieWith(a.Did, "Alpha", a.Identity.Endpoint));
@@ -102,7 +93,7 @@ public sealed class CrashTests
         int seed = Environment.TickCount;
         var random = new Random(seed);
         await using var b = await TestAgency.StartAsync("Bravo");
-        await using var a = await AgencyProcess.InitAsync("Alpha", ProcessSettings);
+        await using var a = await AgencyProcess.InitAsync("Alpha", AgencyProcess.CrashSettings);
         await using var senderStore = a.OpenStore();
         await senderStore.SaveTieAsync(TieWith(b.Did, "Bravo", b.Identity.Endpoint));
         await b.Store.SaveTieAsync(TieWith(a.Did, "Alpha", $"http://127.0.0.1:{a.Port}/didcomm"));

@@ -7,6 +7,7 @@ using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Security;
 using Telex.Core.Storage;
+using Telex.Server.Tests.Api;
 using Telex.TestKit;
 using Telex.TestKit.Faults;
 
@@ -75,22 +76,6 @@ public sealed class DiskFullTests
 
     private static int Count(string text, string what) => text.Split(what).Length - 1;
 
-    /// <summary>The value of the first sample of <paramref name="metric"/> in Prometheus text, null when absent.</summary>
-    private static double? Sample(string text, string metric)
-    {
-        foreach (string line in text.Split('\n'))
-        {
-            if (line.StartsWith(metric, StringComparison.Ordinal) && line.Length > metric.Length && line[metric.Length] is ' ' or '{')
-            {
-                string rest = line[metric.Length..];
-                rest = rest.StartsWith('{') ? rest[(rest.IndexOf("} ", StringComparison.Ordinal) + 2)..] : rest.TrimStart();
-                return double.Parse(rest.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        return null;
-    }
-
     [Fact]
     public async Task A_sender_whose_disk_fills_refuses_new_telegrams_with_a_problem_document_and_resumes_by_itself_when_space_returns()
     {
@@ -145,7 +130,7 @@ public sealed class DiskFullTests
         }
 
         string metrics = await api.GetStringAsync("/metrics");
-        Assert.Equal(1, Sample(metrics, "telex_storage_full"));
+        Assert.Equal(1, Prometheus.Sample(metrics, "telex_storage_full"));
 
         // Space returns: no restart, the agency resumes, and a release is accepted again.
         await alphaDisk.FreeAsync();
@@ -179,8 +164,8 @@ public sealed class DiskFullTests
         Assert.Contains("Storage accepts writes again", alpha.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("The dispatcher failed", alpha.Output, StringComparison.Ordinal);
         metrics = await api.GetStringAsync("/metrics");
-        Assert.Equal(0, Sample(metrics, "telex_storage_full"));
-        Assert.Equal(1, Sample(metrics, "telex_storage_full_episodes_total"));
+        Assert.Equal(0, Prometheus.Sample(metrics, "telex_storage_full"));
+        Assert.Equal(1, Prometheus.Sample(metrics, "telex_storage_full_episodes_total"));
         await alpha.KillAsync();
         await bravo.KillAsync();
         await AssertVerifiesAsync(alpha);

@@ -28,15 +28,6 @@ public sealed class FaultSuite : IAsyncDisposable
     private const string Receiver = "receiver";
     private const string Relay = "relay";
 
-    private static readonly string[] ProcessSettings =
-    [
-        "Storage:FullSync=true",
-        "Delivery:ReceiptWait=00:00:02",
-        "Delivery:GapGrace=00:00:01",
-        "Delivery:InitialRetryDelay=00:00:00.050",
-        "Delivery:MaxConcurrentSendsPerPeer=16",
-    ];
-
     private static readonly TieTerms Terms = TieTerms.Default with { Relays = true, MaxRetryInterval = TimeSpan.FromSeconds(2) };
 
     private readonly FaultPlan _plan;
@@ -85,10 +76,10 @@ public sealed class FaultSuite : IAsyncDisposable
         _mounts.Add(alphaDisk);
         var bravoDisk = await Tmpfs.MountAsync(Path.Combine(_root, "bravo"), _plan.TmpfsBytes).ConfigureAwait(false);
         _mounts.Add(bravoDisk);
-        _agencies.Add(await AgencyProcess.InitInAsync(alphaDisk.Directory, "Alpha", ProcessSettings).ConfigureAwait(false));
-        _agencies.Add(await AgencyProcess.InitInAsync(bravoDisk.Directory, "Bravo", ProcessSettings).ConfigureAwait(false));
-        _agencies.Add(await AgencyProcess.InitInAsync(Path.Combine(_root, "relay"), "Relay", ProcessSettings).ConfigureAwait(false));
-        _agencies.Add(await AgencyProcess.InitInAsync(Path.Combine(_root, "charlie"), "Charlie", ProcessSettings).ConfigureAwait(false));
+        _agencies.Add(await AgencyProcess.InitInAsync(alphaDisk.Directory, "Alpha", AgencyProcess.CrashSettings).ConfigureAwait(false));
+        _agencies.Add(await AgencyProcess.InitInAsync(bravoDisk.Directory, "Bravo", AgencyProcess.CrashSettings).ConfigureAwait(false));
+        _agencies.Add(await AgencyProcess.InitInAsync(Path.Combine(_root, "relay"), "Relay", AgencyProcess.CrashSettings).ConfigureAwait(false));
+        _agencies.Add(await AgencyProcess.InitInAsync(Path.Combine(_root, "charlie"), "Charlie", AgencyProcess.CrashSettings).ConfigureAwait(false));
         foreach (var agency in _agencies)
         {
             agency.ServeArguments = ["--log-level", _plan.LogLevel];
