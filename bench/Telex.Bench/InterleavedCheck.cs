@@ -31,6 +31,21 @@ internal static class InterleavedCheck
         return new Ratios(hot.GcmRatio, hot.CbcRatio, cold.GcmRatio, cold.CbcRatio);
     }
 
+    /// <summary>The bound's primitives over and over for <paramref name="seconds"/>, for a profiler; prints the time of one bound.</summary>
+    public static void LoopBound(double seconds)
+    {
+        using var bench = new Bench();
+        var clock = Stopwatch.StartNew();
+        int count = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            bench.Primitives(1);
+            count++;
+        }
+
+        Console.WriteLine(Invariant($"{count} bounds in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalMicroseconds / count:F1} us each"));
+    }
+
     /// <summary>The median per-round ratios of pack+unpack to the bound, for each measurement and encryption.</summary>
     public readonly record struct Ratios(double HotGcm, double HotCbc, double ColdGcm, double ColdCbc);
 
@@ -118,7 +133,7 @@ internal static class InterleavedCheck
         }
 
         // The bound, count times: sign, verify, an ephemeral key with its public bytes, and two agreements.
-        private void Primitives(int count)
+        public void Primitives(int count)
         {
             for (int i = 0; i < count; i++)
             {

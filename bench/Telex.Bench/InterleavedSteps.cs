@@ -14,11 +14,12 @@ namespace Telex.Bench;
 /// </summary>
 internal static class InterleavedSteps
 {
-    private const int WarmupRounds = 100;
-    private const int Rounds = 1000;
-
-    public static void Run()
+    /// <summary>Runs the breakdown: cold (1,000 rounds of one call each) or hot (200 rounds of 16 calls each).</summary>
+    public static void Run(bool hot)
     {
+        int warmupRounds = hot ? 20 : 100;
+        int rounds = hot ? 200 : 1000;
+        int batch = hot ? 16 : 1;
         var primitives = new PrimitiveBenchmarks();
         primitives.Setup();
         var pieces = new PieceBenchmarks();
@@ -69,16 +70,21 @@ internal static class InterleavedSteps
         var times = new double[actions.Count][];
         for (int a = 0; a < actions.Count; a++)
         {
-            times[a] = new double[Rounds];
+            times[a] = new double[rounds];
         }
 
-        for (int round = -WarmupRounds; round < Rounds; round++)
+        for (int round = -warmupRounds; round < rounds; round++)
         {
             for (int a = 0; a < actions.Count; a++)
             {
+                var run = actions[a].Run;
                 long start = Stopwatch.GetTimestamp();
-                actions[a].Run();
-                double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                for (int i = 0; i < batch; i++)
+                {
+                    run();
+                }
+
+                double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds / batch;
                 if (round >= 0)
                 {
                     times[a][round] = us;
@@ -86,13 +92,13 @@ internal static class InterleavedSteps
             }
         }
 
-        Console.WriteLine(Invariant($"interleaved breakdown ({Rounds} rounds, median per operation):"));
+        Console.WriteLine(Invariant($"interleaved breakdown, {(hot ? "hot" : "cold")} ({rounds} rounds of {batch} of each operation, median per operation):"));
         Console.WriteLine("| operation | median |");
         Console.WriteLine("| --- | ---: |");
         for (int a = 0; a < actions.Count; a++)
         {
             Array.Sort(times[a]);
-            Console.WriteLine(Invariant($"| {actions[a].Name} | {times[a][Rounds / 2]:F1} us |"));
+            Console.WriteLine(Invariant($"| {actions[a].Name} | {times[a][rounds / 2]:F1} us |"));
         }
     }
 }

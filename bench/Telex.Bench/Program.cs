@@ -17,20 +17,33 @@ if (args.Length > 0 && args[0] == "soak")
 }
 
 // `quick`: only the interleaved measurements of the ratio, about ten seconds, for a loop of change and measure;
-// `quick --steps` adds the interleaved breakdown (every step and piece, same rounds).
+// `quick --steps` adds the interleaved breakdown (every step and piece, same rounds), `--hot-steps` the same in batches of 16.
 if (args.Length > 0 && args[0] == "quick")
 {
     InterleavedCheck.Run();
     if (args.Contains("--steps"))
     {
-        InterleavedSteps.Run();
+        InterleavedSteps.Run(hot: false);
+    }
+
+    if (args.Contains("--hot-steps"))
+    {
+        InterleavedSteps.Run(hot: true);
     }
 
     return 0;
 }
 
 // `loop gcm|cbc [seconds]`: pack+unpack of the telegram over and over (12 s unless told), for a profiler such as
-// `DOTNET_PerfMapEnabled=1 perf record -g dotnet bench/Telex.Bench/bin/Release/net10.0/Telex.Bench.dll loop gcm`.
+// `DOTNET_PerfMapEnabled=1 perf record -g dotnet bench/Telex.Bench/bin/Release/net10.0/Telex.Bench.dll loop gcm`;
+// `loop bound [seconds]` runs the bound's primitives the same way, so that the two profiles can be compared.
+if (args.Length > 1 && args[0] == "loop" && args[1] == "bound")
+{
+    double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 12;
+    InterleavedCheck.LoopBound(seconds);
+    return 0;
+}
+
 if (args.Length > 1 && args[0] == "loop")
 {
     using var telegram = Telegram.Create();

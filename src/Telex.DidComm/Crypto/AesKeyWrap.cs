@@ -201,16 +201,6 @@ public static class AesKeyWrap
         return true;
     }
 
-    /// <summary>Where the AES block operations of a wrap run.</summary>
-    internal enum AesPath
-    {
-        /// <summary>The CPU's AES instructions (<see cref="HardwareAes256"/>): AES-256 key encryption keys on x86 with AES-NI.</summary>
-        Hardware,
-
-        /// <summary>System.Security.Cryptography's AES, one transform call per block.</summary>
-        Platform,
-    }
-
     /// <summary>
     /// One ECB transform over a 16-byte block buffer, for the 6n dependent block operations of a wrap. Setting up
     /// an <see cref="Aes"/> object costs more than all the blocks of a 32-byte wrap, so each thread keeps one

@@ -77,11 +77,7 @@ public static class ContentEncryptions
                 CbcHmacTag(key[..32], aad, iv, ciphertext, tag);
                 break;
             case ContentEncryption.A256Gcm:
-                using (var gcm = new AesGcm(key, 16))
-                {
-                    gcm.Encrypt(iv, plaintext, ciphertext, tag, aad);
-                }
-
+                GcmAes.Encrypt(key, iv, plaintext, ciphertext, tag, aad);
                 break;
             default:
                 using (var k = Key.Import(AeadAlgorithm.XChaCha20Poly1305, key, KeyBlobFormat.RawSymmetricKey))
@@ -137,17 +133,7 @@ public static class ContentEncryptions
                 }
 
             case ContentEncryption.A256Gcm:
-                try
-                {
-                    using var gcm = new AesGcm(key, 16);
-                    gcm.Decrypt(iv, ciphertext, tag, plaintext[..ciphertext.Length], aad);
-                    return ciphertext.Length;
-                }
-                catch (AuthenticationTagMismatchException)
-                {
-                    CryptographicOperations.ZeroMemory(plaintext);
-                    return -1;
-                }
+                return GcmAes.TryDecrypt(key, iv, ciphertext, tag, plaintext, aad) ? ciphertext.Length : -1;
 
             default:
                 {
@@ -196,16 +182,74 @@ public static class ContentEncryptions
     }
 
     /// <summary>
-    /// AES-CBC through one <see cref="Aes"/> object per thread, keyed per message: creating the object costs as
-    /// much as encrypting a telegram. The key is cleared from the object after each use.
+    /// A256GCM: on the CPU's AES and carry-less multiply instructions where there are both
+    /// (<see cref="HardwareAesGcm"/>), otherwise through the platform's <see cref="AesGcm"/>.
     /// </summary>
-    private static class CbcAes
+    internal static class GcmAes
+    {
+        /// <summary>The path A256GCM takes on this CPU.</summary>
+        public static AesPath Path => HardwareAesGcm.IsSupported ? AesPath.Hardware : AesPath.Platform;
+
+        /// <summary>Encrypts and writes the 16-byte tag.</summary>
+        public static void Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext,
+            Span<byte> tag, ReadOnlySpan<byte> aad, AesPath? path = null)
+        {
+            if ((path ?? Path) == AesPath.Hardware)
+            {
+                HardwareAesGcm.Encrypt(key, nonce, plaintext, ciphertext, tag, aad);
+                return;
+            }
+
+            using var gcm = new AesGcm(key, HardwareAesGcm.TagSize);
+            gcm.Encrypt(nonce, plaintext, ciphertext, tag, aad);
+        }
+
+        /// <summary>Verifies the tag and decrypts; false (and <paramref name="plaintext"/> cleared) when it does not verify.</summary>
+        public static bool TryDecrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag,
+            Span<byte> plaintext, ReadOnlySpan<byte> aad, AesPath? path = null)
+        {
+            if ((path ?? Path) == AesPath.Hardware)
+            {
+                return HardwareAesGcm.TryDecrypt(key, nonce, ciphertext, tag, plaintext, aad);
+            }
+
+            try
+            {
+                using var gcm = new AesGcm(key, HardwareAesGcm.TagSize);
+                gcm.Decrypt(nonce, ciphertext, tag, plaintext[..ciphertext.Length], aad);
+                return true;
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The AES-256-CBC half of A256CBC-HS512: on the CPU's AES instructions where there are any
+    /// (<see cref="HardwareAes256"/>), otherwise through one <see cref="Aes"/> object per thread, keyed per
+    /// message (creating the object costs as much as encrypting a telegram) and cleared after each use.
+    /// </summary>
+    internal static class CbcAes
     {
         [ThreadStatic]
         private static Aes? t_aes;
 
-        public static void Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext)
+        /// <summary>The path A256CBC-HS512 takes on this CPU.</summary>
+        public static AesPath Path => HardwareAes256.IsSupported ? AesPath.Hardware : AesPath.Platform;
+
+        /// <summary>Encrypts with PKCS #7 padding; <paramref name="ciphertext"/> is the padded length.</summary>
+        public static void Encrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext,
+            AesPath? path = null)
         {
+            if ((path ?? Path) == AesPath.Hardware)
+            {
+                HardwareAes256.EncryptCbc(key, iv, plaintext, ciphertext);
+                return;
+            }
+
             var aes = Take(key);
             try
             {
@@ -217,12 +261,23 @@ public static class ContentEncryptions
             }
         }
 
-        public static int TryDecrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext)
+        /// <summary>Decrypts and removes the padding: the plaintext length, or -1 when the padding is wrong.</summary>
+        public static int TryDecrypt(ReadOnlySpan<byte> key, ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext,
+            AesPath? path = null)
         {
+            if ((path ?? Path) == AesPath.Hardware)
+            {
+                return HardwareAes256.TryDecryptCbc(key, iv, ciphertext, plaintext);
+            }
+
             var aes = Take(key);
             try
             {
                 return aes.TryDecryptCbc(ciphertext, iv, plaintext, out int written, PaddingMode.PKCS7) ? written : -1;
+            }
+            catch (CryptographicException)
+            {
+                return -1;
             }
             finally
             {

@@ -100,13 +100,20 @@ public sealed class ContentEncryptionVectorTests
     {
         var (enc, v) = Load(name);
         byte[] ciphertext = v.Hex("ciphertext");
-        byte[] aad = v.Hex("aad");
-        aad[^1] ^= 0x01;
+        byte[] published = v.Hex("aad");
+        // Other associated data: the published one with its last byte changed, or one byte where there was none.
+        byte[] aad = published.Length == 0 ? [0x00] : (byte[])published.Clone();
+        if (published.Length > 0)
+        {
+            aad[^1] ^= 0x01;
+        }
+
         byte[] iv = v.Hex("iv");
         iv[0] ^= 0x01;
 
         Assert.Equal(-1, enc.Decrypt(v.Hex("key"), v.Hex("iv"), aad, ciphertext, v.Hex("tag"), new byte[ciphertext.Length]));
-        Assert.Equal(-1, enc.Decrypt(v.Hex("key"), v.Hex("iv"), [], ciphertext, v.Hex("tag"), new byte[ciphertext.Length]));
+        byte[] other = published.Length == 0 ? [0x01, 0x02] : [];
+        Assert.Equal(-1, enc.Decrypt(v.Hex("key"), v.Hex("iv"), other, ciphertext, v.Hex("tag"), new byte[ciphertext.Length]));
         Assert.Equal(-1, enc.Decrypt(v.Hex("key"), iv, v.Hex("aad"), ciphertext, v.Hex("tag"), new byte[ciphertext.Length]));
     }
 
