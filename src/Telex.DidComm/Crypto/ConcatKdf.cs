@@ -9,6 +9,10 @@ namespace Telex.DidComm.Crypto;
 /// </summary>
 public static class ConcatKdf
 {
+    // One SHA-256 context per thread, reset by each hash: a one-shot hash looks the algorithm up in OpenSSL anew.
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     /// <summary>
     /// Derives <paramref name="output"/>.Length bytes from the shared secret <paramref name="z"/>.
     /// <paramref name="ccTag"/> is empty except for ECDH-1PU key wrapping.
@@ -50,7 +54,7 @@ public static class ConcatKdf
             for (int counter = 1; produced < output.Length; counter++)
             {
                 BinaryPrimitives.WriteInt32BigEndian(input, counter);
-                SHA256.HashData(input[..o], hash);
+                Sha256(input[..o], hash);
                 int take = Math.Min(32, output.Length - produced);
                 hash[..take].CopyTo(output[produced..]);
                 produced += take;
@@ -65,6 +69,23 @@ public static class ConcatKdf
             {
                 System.Buffers.ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+    }
+
+    private static void Sha256(ReadOnlySpan<byte> data, Span<byte> hash)
+    {
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            sha256.AppendData(data);
+            sha256.GetHashAndReset(hash);
+        }
+        catch
+        {
+            // A context left half-fed must not be reused.
+            t_sha256 = null;
+            sha256.Dispose();
+            throw;
         }
     }
 

@@ -156,28 +156,46 @@ public static class ContentEncryptions
         }
     }
 
-    // RFC 7518 §5.2.2.1: M = HMAC(MAC_KEY, A || IV || E || AL), T = first half of M. The input is laid out once
-    // for the one-shot HMAC, which costs less than an incremental hash object per message.
+    // RFC 7518 §5.2.2.1: M = HMAC-SHA-512(MAC_KEY, A || IV || E || AL), T = the first half of M. HMAC (RFC 2104) is
+    // taken as two SHA-512 one-shots, H((K ^ opad) || H((K ^ ipad) || input)), over inputs laid out once: OpenSSL's
+    // one-shot HMAC sets up a MAC context per call, which costs more than the two extra blocks hashed here.
     private static void CbcHmacTag(ReadOnlySpan<byte> macKey, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> iv,
         ReadOnlySpan<byte> ciphertext, Span<byte> tag)
     {
-        int length = aad.Length + iv.Length + ciphertext.Length + 8;
+        const int Block = 128;
+        int length = Block + aad.Length + iv.Length + ciphertext.Length + 8;
         byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> outer = stackalloc byte[Block + 64];
+        Span<byte> full = stackalloc byte[64];
+        var inner = rented.AsSpan(0, length);
         try
         {
-            var input = rented.AsSpan(0, length);
-            aad.CopyTo(input);
-            iv.CopyTo(input[aad.Length..]);
-            ciphertext.CopyTo(input[(aad.Length + iv.Length)..]);
-            BinaryPrimitives.WriteUInt64BigEndian(input[^8..], (ulong)aad.Length * 8);
-            Span<byte> full = stackalloc byte[64];
-            HMACSHA512.HashData(macKey, input, full);
+            Pad(macKey, inner[..Block], 0x36);
+            aad.CopyTo(inner[Block..]);
+            iv.CopyTo(inner[(Block + aad.Length)..]);
+            ciphertext.CopyTo(inner[(Block + aad.Length + iv.Length)..]);
+            BinaryPrimitives.WriteUInt64BigEndian(inner[^8..], (ulong)aad.Length * 8);
+            SHA512.HashData(inner, outer[Block..]);
+            Pad(macKey, outer[..Block], 0x5c);
+            SHA512.HashData(outer, full);
             full[..32].CopyTo(tag);
-            CryptographicOperations.ZeroMemory(full);
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(inner[..Block]);
+            CryptographicOperations.ZeroMemory(outer);
+            CryptographicOperations.ZeroMemory(full);
             System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        // The key (32 bytes for A256CBC-HS512, never longer than a block) zero-filled to the block, XORed with the pad.
+        static void Pad(ReadOnlySpan<byte> key, Span<byte> block, byte pad)
+        {
+            block.Fill(pad);
+            for (int i = 0; i < key.Length; i++)
+            {
+                block[i] ^= key[i];
+            }
         }
     }
 

@@ -165,7 +165,7 @@ internal static class Jwe
         var curve = recipients[0].Curve;
         int protectedLen = Base64Url.GetEncodedLength(header.Length);
         int ctLen = enc.CiphertextSize(plaintext.Length);
-        byte[] rented = ArrayPool<byte>.Shared.Rent(protectedLen + ctLen + Base64Url.GetEncodedLength(ctLen));
+        byte[] rented = ArrayPool<byte>.Shared.Rent(protectedLen + ctLen + Base64Url.GetEncodedLength(ctLen) + 2);
         // One draw from the system's random source for the content key and the IV.
         Span<byte> cekAndIv = stackalloc byte[enc.KeySize() + enc.IvSize()];
         Span<byte> cek = cekAndIv[..enc.KeySize()];
@@ -211,9 +211,14 @@ internal static class Jwe
             CryptographicOperations.ZeroMemory(kek);
             w.WriteEndArray();
             WriteB64(w, "iv"u8, iv);
-            var ctB64 = rented.AsSpan(protectedLen + ctLen, Base64Url.GetEncodedLength(ctLen));
-            Base64Url.EncodeToUtf8(ciphertext, ctB64);
-            w.WriteString("ciphertext"u8, ctB64);
+            // The ciphertext's base64url (most of the JWE) is written as a raw JSON string: its alphabet needs no
+            // escaping, so the writer's scan for characters to escape is skipped.
+            var ctJson = rented.AsSpan(protectedLen + ctLen, Base64Url.GetEncodedLength(ctLen) + 2);
+            ctJson[0] = (byte)'"';
+            Base64Url.EncodeToUtf8(ciphertext, ctJson[1..^1]);
+            ctJson[^1] = (byte)'"';
+            w.WritePropertyName("ciphertext"u8);
+            w.WriteRawValue(ctJson, skipInputValidation: true);
             WriteB64(w, "tag"u8, tag);
             w.WriteEndObject();
             Json.ReturnWriter(w);

@@ -328,6 +328,25 @@ public sealed class HardwareAesTests
         Assert.True(onHardware.AsSpan().SequenceEqual(onPlatform));
     }
 
+    // A256CBC-HS512's tag is HMAC-SHA-512 (RFC 2104) laid out by hand over two SHA-512 hashes: it must be the
+    // first half of the platform's HMAC-SHA-512 over A || IV || E || AL (RFC 7518 §5.2.2.1), whatever the lengths.
+    [Fact]
+    public void Cbc_hs512_tag_is_the_platform_hmac_sha512_over_aad_iv_ciphertext_and_aad_length()
+    {
+        Gen.Select(Gen.Byte.Array[64], Gen.Byte.Array[16], Gen.Byte.Array[0, 300], Gen.Byte.Array[0, 300]).Sample((key, iv, aad, plaintext) =>
+        {
+            var enc = ContentEncryption.A256CbcHs512;
+            byte[] ciphertext = new byte[enc.CiphertextSize(plaintext.Length)];
+            byte[] tag = new byte[enc.TagSize()];
+            enc.Encrypt(key, iv, aad, plaintext, ciphertext, tag);
+
+            byte[] al = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(al, (ulong)aad.Length * 8);
+            byte[] expected = HMACSHA512.HashData(key.AsSpan(0, 32), [.. aad, .. iv, .. ciphertext, .. al]);
+            return tag.AsSpan().SequenceEqual(expected.AsSpan(0, 32));
+        }, iter: 1000);
+    }
+
     private static AesPath[] GcmPaths => HardwareAesGcm.IsSupported ? [AesPath.Hardware, AesPath.Platform] : [AesPath.Platform];
 
     private static string Hex(Vector128<byte> block)
