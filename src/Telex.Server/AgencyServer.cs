@@ -70,7 +70,7 @@ public static class AgencyServer
         builder.Services.AddSingleton<StorageStatus>();
         builder.Services.AddHostedService<StorageProbe>();
         builder.Services.AddClientApi();
-        builder.Services.AddWebConsole();
+        builder.Services.AddWebConsole(identity);
 
         var app = builder.Build();
         app.UseTransportHeaders();

@@ -85,7 +85,7 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         Assert.Equal("nosniff", headers["x-content-type-options"]);
 
         var cookies = await admin.Context.CookiesAsync();
-        var session = Assert.Single(cookies, c => c.Name == "telex_session");
+        var session = Assert.Single(cookies, c => c.Name.StartsWith("telex_session_", StringComparison.Ordinal));
         Assert.True(session.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, session.SameSite);
 
@@ -98,6 +98,49 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         // The API does not accept the console's cookie.
         var api = await admin.Page.APIRequest.GetAsync("/api/ties");
         Assert.Equal((int)HttpStatusCode.Unauthorized, api.Status);
+    }
+
+    // Browsers keep cookies per host, not per port: with one cookie name for every agency, signing in to a second
+    // agency on the same host signed the officer out of the first, and a form rendered by one was refused by the other.
+    [Fact]
+    public async Task Two_agencies_on_one_host_keep_their_own_sessions_and_form_tokens_in_one_browser()
+    {
+        await using var bravo = await TestAgency.StartAsync("Agency Bravo");
+        Assert.Equal(new Uri(_a.Url).Host, new Uri(bravo.Url).Host);
+        await using var ada = await OfficerBrowser.SignInAsync(browser.Browser, _a, "ada", Role.Admin);
+        var atAlpha = ada.Page;
+        await atAlpha.GotoAsync("/officers");
+
+        // The same browser signs in to Bravo in another tab and renders a form there.
+        await OfficerBrowser.AddAsync(bravo, "bea", Role.Admin, "correct horse bea");
+        var atBravo = await ada.Context.NewPageAsync();
+        await atBravo.GotoAsync(bravo.Url + "/sign-in");
+        await atBravo.GetByLabel("Officer name").FillAsync("bea");
+        await atBravo.GetByLabel("Password").FillAsync("correct horse bea");
+        await atBravo.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(atBravo.GetByTestId("officer")).ToHaveTextAsync("bea");
+        await atBravo.GotoAsync(bravo.Url + "/officers");
+
+        // Alpha's form, rendered before, is still accepted, and Alpha's session is still ada's.
+        await atAlpha.GetByLabel("Name (a-z, 0-9, . _ -)").FillAsync("ben");
+        await atAlpha.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await Expect(atAlpha.GetByTestId("one-time-password")).ToBeVisibleAsync();
+        Assert.NotNull(await _a.Store.FindOfficerAsync("ben"));
+        Assert.Null(await bravo.Store.FindOfficerAsync("ben"));
+        await atAlpha.GotoAsync("/");
+        await Expect(atAlpha.GetByTestId("officer")).ToHaveTextAsync("ada");
+
+        // And Bravo's, the other way round.
+        await atBravo.GetByLabel("Name (a-z, 0-9, . _ -)").FillAsync("bob");
+        await atBravo.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await Expect(atBravo.GetByTestId("one-time-password")).ToBeVisibleAsync();
+        Assert.NotNull(await bravo.Store.FindOfficerAsync("bob"));
+        await atBravo.GotoAsync(bravo.Url + "/");
+        await Expect(atBravo.GetByTestId("officer")).ToHaveTextAsync("bea");
+
+        var names = (await ada.Context.CookiesAsync()).Select(c => c.Name).ToList();
+        Assert.Equal(2, names.Count(n => n.StartsWith("telex_session_", StringComparison.Ordinal)));
+        Assert.Equal(2, names.Count(n => n.StartsWith("telex_csrf_", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Telex.Server.Api.Auth;
 namespace Telex.Server.Console;
 
 /// <summary>
-/// The console's session: a cookie holding an officer token issued by the same sign-in as the client API (and kept
+/// The console's session: a cookie (named per agency, <see cref="ConsoleCookies"/>) holding an officer token issued by the same sign-in as the client API (and kept
 /// in the store by its hash, so sign-out revokes it on every node and a role change takes effect at once). The cookie
 /// is HttpOnly, SameSite=Strict and Secure over HTTPS. An anonymous visitor is sent to the sign-in page; an officer
 /// whose role does not allow a page gets a 403 page saying so.
@@ -25,8 +25,6 @@ internal sealed class ConsoleAuthentication(
 
     /// <summary>Chooses between the console cookie and the API's bearer token for each request.</summary>
     public const string SelectorName = "Telex";
-
-    public const string CookieName = "telex_session";
 
     /// <summary>Tokens are "tlx_" and 43 base64url characters; anything much longer is not worth hashing.</summary>
     private const int MaxTokenLength = 128;
@@ -46,11 +44,11 @@ internal sealed class ConsoleAuthentication(
 
     /// <summary>Sets the session cookie after a successful sign-in.</summary>
     public static void Issue(HttpResponse response, string token, DateTimeOffset expiresAt) =>
-        response.Cookies.Append(CookieName, token, CookieOptions(response.HttpContext, expiresAt));
+        response.Cookies.Append(ConsoleCookies.Of(response.HttpContext).Session, token, CookieOptions(response.HttpContext, expiresAt));
 
     /// <summary>Removes the session cookie.</summary>
     public static void Clear(HttpResponse response) =>
-        response.Cookies.Delete(CookieName, CookieOptions(response.HttpContext, null));
+        response.Cookies.Delete(ConsoleCookies.Of(response.HttpContext).Session, CookieOptions(response.HttpContext, null));
 
     private static CookieOptions CookieOptions(HttpContext context, DateTimeOffset? expires) => new()
     {
@@ -64,7 +62,7 @@ internal sealed class ConsoleAuthentication(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Cookies.TryGetValue(CookieName, out var token) || string.IsNullOrEmpty(token))
+        if (!Request.Cookies.TryGetValue(ConsoleCookies.Of(Context).Session, out var token) || string.IsNullOrEmpty(token))
         {
             return AuthenticateResult.NoResult();
         }

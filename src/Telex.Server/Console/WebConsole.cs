@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 
+using Telex.Core.Identity;
 using Telex.Server.Api.Auth;
 using Telex.Server.Api.Endpoints;
 
@@ -22,8 +23,10 @@ internal static class WebConsole
         ["console.js"] = "text/javascript; charset=utf-8",
     };
 
-    public static IServiceCollection AddWebConsole(this IServiceCollection services)
+    public static IServiceCollection AddWebConsole(this IServiceCollection services, AgencyIdentity identity)
     {
+        var cookies = ConsoleCookies.For(identity);
+        services.AddSingleton(cookies);
         services.AddAuthentication(o => o.DefaultScheme = ConsoleAuthentication.SelectorName)
             .AddPolicyScheme(ConsoleAuthentication.SelectorName, "API token or console session",
                 o => o.ForwardDefaultSelector = ConsoleAuthentication.Select)
@@ -40,7 +43,7 @@ internal static class WebConsole
         services.AddSingleton<ConsolePages>();
         services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = "telex_csrf";
+            o.Cookie.Name = cookies.Csrf;
             o.Cookie.SameSite = SameSiteMode.Strict;
             o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
             o.HeaderName = null;
