@@ -187,6 +187,26 @@ public sealed partial class PostgresStore : ITelexStore
         }, ct);
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<KeyValuePair<string, string>>> ListSettingsAsync(string prefix, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return ReadAsync<IReadOnlyList<KeyValuePair<string, string>>>(async c =>
+        {
+            // left() and length() count characters, so the comparison is exact for any prefix (LIKE would read % and _).
+            using var cmd = Command(c, null, "SELECT key, value FROM settings WHERE left(key, length(@p)) = @p ORDER BY key COLLATE \"C\"",
+                ("@p", prefix));
+            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var found = new List<KeyValuePair<string, string>>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                found.Add(new(reader.GetString(0), reader.GetString(1)));
+            }
+
+            return found;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         if (_ownsDataSource)

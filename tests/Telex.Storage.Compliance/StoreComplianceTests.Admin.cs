@@ -38,6 +38,25 @@ public abstract partial class StoreComplianceTests
         Assert.Equal("Nº 54611 — 毛泽东", await Store.GetSettingAsync("agency.motto"));
     }
 
+    [Fact]
+    public async Task Settings_are_listed_by_prefix_in_key_order_and_a_prefix_is_matched_literally()
+    {
+        await Store.SetSettingAsync("console.key.b", "<key id=\"b\"/>");
+        await Store.SetSettingAsync("console.key.a", "<key id=\"a\"/>");
+        await Store.SetSettingAsync("console.keyring", "not under the prefix");
+        await Store.SetSettingAsync("console_key_x", "matches 'console.key.' only if . or _ were wildcards");
+        await Store.SetSettingAsync("clearance.rules", "{}");
+
+        var listed = await Store.ListSettingsAsync("console.key.");
+
+        Assert.Equal(["console.key.a", "console.key.b"], listed.Select(p => p.Key));
+        Assert.Equal("<key id=\"a\"/>", listed[0].Value);
+        Assert.Empty(await Store.ListSettingsAsync("console.key.c"));
+        Assert.Empty(await Store.ListSettingsAsync("console%"));
+        Assert.Superset(new HashSet<string> { "console.key.a", "console.key.b", "console.keyring", "console_key_x", "clearance.rules" },
+            (await Store.ListSettingsAsync("")).Select(p => p.Key).ToHashSet());
+    }
+
     private static Officer NewOfficer(string name) => new()
     {
         Name = name,

@@ -154,6 +154,10 @@ public sealed class AgencyProcess : IAsyncDisposable
         return new AgencyProcess(Directory, port, [.. inherited, .. settings, $"Listen=http://127.0.0.1:{port}"], _environment) { Did = Did };
     }
 
+    /// <summary>This process (not started yet) with <paramref name="name"/> set to <paramref name="value"/> in its environment as well.</summary>
+    public AgencyProcess WithEnvironment(string name, string value) =>
+        new(Directory, Port, _settings, new Dictionary<string, string>(_environment) { [name] = value }) { Did = Did };
+
     /// <summary>Opens the agency's database from this process (SQLite in WAL mode allows it while the agency runs).</summary>
     public SqliteStore OpenStore() => new(Path.Combine(Directory, "telex.db"), fullSync: false);
 

@@ -22,9 +22,6 @@ internal static class StorageCommands
     /// <summary>The node name under which the outbox is read for the copy (its claims are released afterwards).</summary>
     private const string CopyNode = "telex-migrate-storage";
 
-    /// <summary>Settings an agency keeps besides its register (the register's origin travels with the register).</summary>
-    private static readonly string[] Settings = ["clearance.rules"];
-
     public static Command Migrate(Globals globals)
     {
         var data = Globals.Data();
@@ -219,12 +216,11 @@ internal static class StorageCommands
 
         status($"Copying {register.Entries.Count:N0} entries…");
         await to.ImportRegisterAsync(register, ct).ConfigureAwait(false);
-        foreach (string key in Settings)
+        // Every setting: the clearance rules, the relay policy, the console's key ring, and whatever is added later.
+        var settings = await from.ListSettingsAsync("", ct).ConfigureAwait(false);
+        foreach (var (key, value) in settings)
         {
-            if (await from.GetSettingAsync(key, ct).ConfigureAwait(false) is { } value)
-            {
-                await to.SetSettingAsync(key, value, ct).ConfigureAwait(false);
-            }
+            await to.SetSettingAsync(key, value, ct).ConfigureAwait(false);
         }
 
         var officers = await from.ListOfficersAsync(ct).ConfigureAwait(false);
@@ -298,6 +294,7 @@ internal static class StorageCommands
             : (await to.ListDirectoryAsync(ct).ConfigureAwait(false)).Sum(e => 1 + e.Notes.Count) != directory.Sum(e => 1 + e.Notes.Count)
                 ? "directory entry or note counts differ"
             : depth.Values.Sum() != outbox ? "outbox counts differ"
+            : settings.Except(await to.ListSettingsAsync("", ct).ConfigureAwait(false)).Any() ? "settings differ"
             : null;
         if (mismatch is not null)
         {

@@ -58,6 +58,9 @@ public partial interface ITelexStore : IAsyncDisposable
     /// <summary>Writes an agency setting.</summary>
     Task SetSettingAsync(string key, string value, CancellationToken ct = default);
 
+    /// <summary>Every setting whose key starts with <paramref name="prefix"/> (compared ordinally), ordered by key.</summary>
+    Task<IReadOnlyList<KeyValuePair<string, string>>> ListSettingsAsync(string prefix, CancellationToken ct = default);
+
     /// <summary>Adds an officer; false if the name is taken.</summary>
     Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default);
 

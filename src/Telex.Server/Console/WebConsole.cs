@@ -2,8 +2,12 @@ using System.Reflection;
 
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 
 using Telex.Core.Identity;
+using Telex.Core.Storage;
 using Telex.Server.Api.Auth;
 using Telex.Server.Api.Endpoints;
 
@@ -27,6 +31,11 @@ internal static class WebConsole
     {
         var cookies = ConsoleCookies.For(identity);
         services.AddSingleton(cookies);
+
+        // The CSRF tokens' keys are the agency's, kept in its store for every node (StoreKeyRing), and named for it alone.
+        services.AddDataProtection().SetApplicationName("telex:" + cookies.Session);
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new StoreKeyRing(sp.GetRequiredService<ITelexStore>())));
         services.AddAuthentication(o => o.DefaultScheme = ConsoleAuthentication.SelectorName)
             .AddPolicyScheme(ConsoleAuthentication.SelectorName, "API token or console session",
                 o => o.ForwardDefaultSelector = ConsoleAuthentication.Select)

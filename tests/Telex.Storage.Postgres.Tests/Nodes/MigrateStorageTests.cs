@@ -11,25 +11,11 @@ namespace Telex.Storage.Postgres.Tests.Nodes;
 /// <c>telex migrate-storage</c> on a real agency's folder: SQLite to PostgreSQL and back, each copy verified, the register
 /// identical entry for entry, and the agency carrying on from PostgreSQL where it stopped on SQLite.
 /// </summary>
-public sealed class MigrateStorageTests : IAsyncLifetime
+public sealed class MigrateStorageTests : DatabaseProcessTests
 {
     private const int Telegrams = 40;
 
     private static readonly Guid DossierId = Guid.NewGuid();
-
-    private TestDatabase? _database;
-
-    private TestDatabase Database => _database ?? throw new InvalidOperationException("no database yet");
-
-    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
 
     private static Tie TieWith(string did, string name, string endpoint) => new()
     {
@@ -49,6 +35,8 @@ public sealed class MigrateStorageTests : IAsyncLifetime
         Precedence = (Precedence)(i % 4),
     };
 
+    private static readonly RelayPolicy RelayOnTies = new() { TiedPairs = true };
+
     [Fact]
     public async Task An_agency_copied_from_sqlite_to_postgres_and_back_keeps_an_identical_register_that_verifies_and_carries_on()
     {
@@ -67,6 +55,11 @@ public sealed class MigrateStorageTests : IAsyncLifetime
                 AddedAt = DateTimeOffset.UtcNow,
             }));
             Assert.True(await setup.AddDossierNoteAsync(DossierId, new DossierNote(DateTimeOffset.UtcNow, "officer", "Met at the conference.")));
+
+            // Settings of three kinds, all of which must travel: the relay policy, clearance rules, a console key.
+            await setup.SetSettingAsync(Agency.RelayPolicySetting, RelayOnTies.ToJson());
+            await setup.SetSettingAsync("clearance.rules", "[]");
+            await setup.SetSettingAsync("console.key.key-1", "<key id=\"1\"/>");
         }
 
         await bravo.Store.SaveTieAsync(TieWith(alpha.Did, "Alpha", endpoint));
@@ -117,6 +110,10 @@ public sealed class MigrateStorageTests : IAsyncLifetime
         var dossier = Assert.Single(await postgres.ListDirectoryAsync());
         Assert.Equal((DossierId, "Charlie", "did:example:charlie"), (dossier.Id, dossier.Name, dossier.Did));
         Assert.Equal("Met at the conference.", Assert.Single(dossier.Notes).Text);
+        Assert.Equal(RelayOnTies.ToJson(), await postgres.GetSettingAsync(Agency.RelayPolicySetting));
+        Assert.True(RelayPolicy.Parse(await postgres.GetSettingAsync(Agency.RelayPolicySetting)).TiedPairs);
+        Assert.Equal("[]", await postgres.GetSettingAsync("clearance.rules"));
+        Assert.Equal("<key id=\"1\"/>", await postgres.GetSettingAsync("console.key.key-1"));
 
         // A second copy into the same database is refused and changes nothing.
         var (again, againOutput) = await AgencyProcess.RunCliAsync(["migrate-storage", "--data", alpha.Directory, "--to", "postgres",
@@ -125,11 +122,7 @@ public sealed class MigrateStorageTests : IAsyncLifetime
         Assert.Equal(original.Entries.Count, (await postgres.GetRegisterHeadAsync()).Count);
 
         // The agency's own verify, run on PostgreSQL.
-        var environment = new Dictionary<string, string>
-        {
-            ["TELEX__Storage__Provider"] = "postgres",
-            ["TELEX__Storage__ConnectionString"] = Database.ConnectionString,
-        };
+        var environment = PostgresEnvironment;
         var (verified, verifyOutput) = await AgencyProcess.RunCliAsync(["register", "verify", "--data", alpha.Directory], environment);
         Assert.True(verified == 0, verifyOutput);
         Assert.Contains(original.Entries[^1].Hash, verifyOutput, StringComparison.Ordinal);

@@ -17,7 +17,7 @@ namespace Telex.Storage.Postgres.Tests.Nodes;
 /// peer agency sending to it and receiving from it: every telegram registered once with gap-free numbers, every outgoing
 /// one delivered once, even when one node is killed (SIGKILL) in the middle of it.
 /// </summary>
-public sealed class TwoNodesTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTests
 {
     private const int Inbound = 5000;
     private const int Outbound = 1000;
@@ -30,26 +30,6 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : IAsyncLifetime
         "Delivery:InitialRetryDelay=00:00:00.050",
         "Delivery:ClaimLease=00:00:10",
     ];
-
-    private TestDatabase? _database;
-
-    private TestDatabase Database => _database ?? throw new InvalidOperationException("no database yet");
-
-    public async Task InitializeAsync() => _database = await TestDatabase.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
-    private Dictionary<string, string> Environment => new()
-    {
-        ["TELEX__Storage__Provider"] = "postgres",
-        ["TELEX__Storage__ConnectionString"] = Database.ConnectionString,
-    };
 
     private static Tie TieWith(string did, string name, string endpoint) => new()
     {
@@ -88,7 +68,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : IAsyncLifetime
     {
         int balancerPort = LoadBalancer.FreePort();
         string endpoint = $"http://127.0.0.1:{balancerPort}/didcomm";
-        await using var first = await AgencyProcess.InitNodeAsync("Alpha", endpoint, Environment, [.. NodeSettings, "Delivery:NodeId=node-1"]);
+        await using var first = await AgencyProcess.InitNodeAsync("Alpha", endpoint, PostgresEnvironment, [.. NodeSettings, "Delivery:NodeId=node-1"]);
         await using var second = first.AnotherNode("Delivery:NodeId=node-2");
         await using var balancer = await LoadBalancer.StartAsync(balancerPort, first.Port, second.Port);
         await using var bravo = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery);
@@ -154,7 +134,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task An_event_stream_on_one_node_shows_a_telegram_registered_by_the_other()
     {
         int unused = LoadBalancer.FreePort();
-        await using var first = await AgencyProcess.InitNodeAsync("Alpha", $"http://127.0.0.1:{unused}/didcomm", Environment,
+        await using var first = await AgencyProcess.InitNodeAsync("Alpha", $"http://127.0.0.1:{unused}/didcomm", PostgresEnvironment,
             [.. NodeSettings, "Delivery:NodeId=node-1"]);
         await using var second = first.AnotherNode("Delivery:NodeId=node-2");
         await using var bravo = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery);
