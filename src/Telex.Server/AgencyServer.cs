@@ -36,10 +36,6 @@ public static class AgencyServer
             logging(builder.Logging);
         }
 
-        // The console's key ring is kept unencrypted in the agency's own database by design (StoreKeyRing), so the data
-        // protection warning at every key it creates says nothing an operator could act on; its errors still show.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
-
         if (listenSocket is null)
         {
             builder.WebHost.UseUrls(options.Listen);

@@ -138,6 +138,31 @@ internal static class HardwareAes256
         return X86Aes.DecryptLast(block, keys[Rounds]);
     }
 
+    /// <summary>Decrypts four independent blocks at once with keys from <see cref="ExpandForDecryption"/>.</summary>
+    public static void DecryptFour(ref Vector128<byte> b0, ref Vector128<byte> b1, ref Vector128<byte> b2, ref Vector128<byte> b3,
+        in RoundKeys keys)
+    {
+        var k = keys[0];
+        b0 ^= k;
+        b1 ^= k;
+        b2 ^= k;
+        b3 ^= k;
+        for (int i = 1; i < Rounds; i++)
+        {
+            k = keys[i];
+            b0 = X86Aes.Decrypt(b0, k);
+            b1 = X86Aes.Decrypt(b1, k);
+            b2 = X86Aes.Decrypt(b2, k);
+            b3 = X86Aes.Decrypt(b3, k);
+        }
+
+        k = keys[Rounds];
+        b0 = X86Aes.DecryptLast(b0, k);
+        b1 = X86Aes.DecryptLast(b1, k);
+        b2 = X86Aes.DecryptLast(b2, k);
+        b3 = X86Aes.DecryptLast(b3, k);
+    }
+
     /// <summary>
     /// CBC encryption with PKCS #7 padding: <paramref name="ciphertext"/> must be exactly the padded length,
     /// (plaintext length ÷ 16 + 1) × 16 bytes.
@@ -203,24 +228,12 @@ internal static class HardwareAes256
                 var c1 = Vector128.Create(ciphertext.Slice((i + 1) * BlockSize, BlockSize));
                 var c2 = Vector128.Create(ciphertext.Slice((i + 2) * BlockSize, BlockSize));
                 var c3 = Vector128.Create(ciphertext.Slice((i + 3) * BlockSize, BlockSize));
-                var p0 = c0 ^ keys[0];
-                var p1 = c1 ^ keys[0];
-                var p2 = c2 ^ keys[0];
-                var p3 = c3 ^ keys[0];
-                for (int r = 1; r < Rounds; r++)
-                {
-                    var k = keys[r];
-                    p0 = X86Aes.Decrypt(p0, k);
-                    p1 = X86Aes.Decrypt(p1, k);
-                    p2 = X86Aes.Decrypt(p2, k);
-                    p3 = X86Aes.Decrypt(p3, k);
-                }
-
-                var final = keys[Rounds];
-                (X86Aes.DecryptLast(p0, final) ^ previous).CopyTo(plaintext.Slice(i * BlockSize, BlockSize));
-                (X86Aes.DecryptLast(p1, final) ^ c0).CopyTo(plaintext.Slice((i + 1) * BlockSize, BlockSize));
-                (X86Aes.DecryptLast(p2, final) ^ c1).CopyTo(plaintext.Slice((i + 2) * BlockSize, BlockSize));
-                (X86Aes.DecryptLast(p3, final) ^ c2).CopyTo(plaintext.Slice((i + 3) * BlockSize, BlockSize));
+                var (p0, p1, p2, p3) = (c0, c1, c2, c3);
+                DecryptFour(ref p0, ref p1, ref p2, ref p3, in keys);
+                (p0 ^ previous).CopyTo(plaintext.Slice(i * BlockSize, BlockSize));
+                (p1 ^ c0).CopyTo(plaintext.Slice((i + 1) * BlockSize, BlockSize));
+                (p2 ^ c1).CopyTo(plaintext.Slice((i + 2) * BlockSize, BlockSize));
+                (p3 ^ c2).CopyTo(plaintext.Slice((i + 3) * BlockSize, BlockSize));
                 previous = c3;
             }
 

@@ -9,8 +9,8 @@ using Telex.Server.Api.Auth;
 namespace Telex.Server.Console;
 
 /// <summary>
-/// The console's session: a cookie (named per agency, <see cref="ConsoleCookies"/>) holding an officer token issued by the same sign-in as the client API (and kept
-/// in the store by its hash, so sign-out revokes it on every node and a role change takes effect at once). The cookie
+/// The console's session: a cookie (named per agency, <see cref="ConsoleCookies"/>) holding an officer token issued by
+/// the same sign-in as the client API (and kept in the store by its hash, so sign-out revokes it on every node and a role change takes effect at once). The cookie
 /// is HttpOnly, SameSite=Strict and Secure over HTTPS. An anonymous visitor is sent to the sign-in page; an officer
 /// whose role does not allow a page gets a 403 page saying so.
 /// </summary>
@@ -18,7 +18,8 @@ internal sealed class ConsoleAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ITelexStore store)
+    ITelexStore store,
+    ConsoleCookies cookies)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Console";
@@ -62,7 +63,7 @@ internal sealed class ConsoleAuthentication(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Cookies.TryGetValue(ConsoleCookies.Of(Context).Session, out var token) || string.IsNullOrEmpty(token))
+        if (!Request.Cookies.TryGetValue(cookies.Session, out var token) || string.IsNullOrEmpty(token))
         {
             return AuthenticateResult.NoResult();
         }

@@ -32,10 +32,15 @@ internal static class WebConsole
         var cookies = ConsoleCookies.For(identity);
         services.AddSingleton(cookies);
 
-        // The CSRF tokens' keys are the agency's, kept in its store for every node (StoreKeyRing), and named for it alone.
-        services.AddDataProtection().SetApplicationName("telex:" + cookies.Session);
+        // The CSRF tokens' keys are the agency's, kept in its store for every node (StoreKeyRing). The application name is
+        // fixed because the default, the content root, differs between nodes installed in different folders.
+        services.AddDataProtection().SetApplicationName("telex-console");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new StoreKeyRing(sp.GetRequiredService<ITelexStore>())));
+
+        // The ring is kept unencrypted in the agency's own database by design, so the data protection warning at every key
+        // it creates says nothing an operator could act on; its errors still show.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error));
         services.AddAuthentication(o => o.DefaultScheme = ConsoleAuthentication.SelectorName)
             .AddPolicyScheme(ConsoleAuthentication.SelectorName, "API token or console session",
                 o => o.ForwardDefaultSelector = ConsoleAuthentication.Select)
