@@ -16,6 +16,7 @@ internal static class Targets
     public static IReadOnlyList<Target> All { get; } =
     [
         new("didcomm", "DidCommPacker.Unpack and TryUnwrapForward with the recipient's keys (typed failure only)", DidCommTarget.Run),
+        new("federation", "Agency.ReceiveAsync of a signed, encrypted message from a tied, untied or relay sender (a refusal only)", FederationTarget.Run),
         new("invitation", "InvitationCode.TryParse of a URL or bare code (false with a reason only)", InvitationTarget.Run),
         new("api-json", "client API request bodies with the server's JSON options, then their validation (JsonException only)", ApiJsonTarget.Run),
         new("config", "telex.json read by TelexConfiguration.Load (TelexConfigurationException only)", ConfigTarget.Run),
