@@ -25,6 +25,15 @@ public static class Signatures
     private static readonly BigInteger Secp256k1Order =
         BigInteger.Parse("0FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", System.Globalization.NumberStyles.HexNumber);
 
+    // Half that order, big-endian: an ES256K signature whose s is above it is the high-S twin (r, n - s) of a valid
+    // one. Both verify mathematically, so accepting both lets anyone turn one signed message into a second,
+    // different byte string that still verifies; secp256k1 verifiers accept only the low-S form, and so does this one.
+    private static ReadOnlySpan<byte> Secp256k1HalfOrder =>
+    [
+        0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        0x5D, 0x57, 0x6E, 0x73, 0x57, 0xA4, 0x50, 0x1D, 0xDF, 0xE9, 0x2F, 0x46, 0x68, 0x1B, 0x20, 0xA0,
+    ];
+
     /// <summary>The JWS <c>alg</c> value.</summary>
     public static string JwsName(this SignatureAlgorithm alg) => alg switch
     {
@@ -92,6 +101,11 @@ public static class Signatures
             return nsec is not null && NSec.Cryptography.SignatureAlgorithm.Ed25519.Verify(nsec, data, signature);
         }
 
+        if (alg == SignatureAlgorithm.Es256K && IsHighS(signature[32..]))
+        {
+            return false;
+        }
+
         try
         {
             using var ecdsa = ECDsa.Create(key.ToEcParameters());
@@ -110,6 +124,9 @@ public static class Signatures
         KeyCurve.Secp256k1 => SignatureAlgorithm.Es256K,
         _ => null,
     };
+
+    /// <summary>True when the 32-byte big-endian <paramref name="s"/> is above half the secp256k1 order.</summary>
+    private static bool IsHighS(ReadOnlySpan<byte> s) => s.SequenceCompareTo(Secp256k1HalfOrder) > 0;
 
     private static void NormalizeLowS(Span<byte> s)
     {

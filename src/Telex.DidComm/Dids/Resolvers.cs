@@ -21,24 +21,40 @@ public interface ISecretResolver
 
 /// <summary>
 /// Resolves <c>did:peer:2</c> and <c>did:key</c> by computation and any other DID from documents added to it
-/// (tests and the vectors use <c>did:example</c>). Resolved documents are cached.
+/// (tests and the vectors use <c>did:example</c>). Added documents are kept until replaced. Computed documents are
+/// kept in a cache bounded in bytes (<see cref="DefaultMaxCachedBytes"/> by default), least recently used evicted
+/// first: resolving them again is pure computation, and any DID a message names lands here, a stranger's too.
 /// </summary>
 public sealed class DidResolver : IDidResolver
 {
-    private readonly ConcurrentDictionary<string, DidDocument> _documents = new(StringComparer.Ordinal);
-    private readonly int _maxCached;
+    /// <summary>
+    /// The default bound on the memory computed documents keep: 4 MiB. A counterpart's <c>did:peer:2</c> with two
+    /// keys and an endpoint takes about 4 KB, so this keeps about a thousand counterparts' documents, while the
+    /// DIDs strangers name in messages (up to <see cref="DidPeer.MaxLength"/> characters each, which can resolve to
+    /// some 700 KB of key ids) can never hold more than this.
+    /// </summary>
+    public const long DefaultMaxCachedBytes = 4 * 1024 * 1024;
 
-    /// <summary>Creates a resolver. <paramref name="maxCached"/> bounds the cache of computed documents (default 10,000).</summary>
-    public DidResolver(int maxCached = 10_000)
+    private readonly ConcurrentDictionary<string, DidDocument> _added = new(StringComparer.Ordinal);
+    private readonly DocumentCache _computed;
+
+    /// <summary>Creates a resolver whose computed documents keep about <paramref name="maxCachedBytes"/> bytes at most (default 4 MiB).</summary>
+    public DidResolver(long maxCachedBytes = DefaultMaxCachedBytes)
     {
-        _maxCached = maxCached;
+        _computed = new DocumentCache(maxCachedBytes);
     }
 
-    /// <summary>Adds or replaces a document.</summary>
+    /// <summary>The estimated bytes held by cached computed documents (never more than the bound given at creation).</summary>
+    public long CachedBytes => _computed.Bytes;
+
+    /// <summary>The number of cached computed documents.</summary>
+    public int CachedCount => _computed.Count;
+
+    /// <summary>Adds or replaces a document; it is kept for the life of this resolver.</summary>
     public DidResolver Add(DidDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        _documents[document.Id] = document;
+        _added[document.Id] = document;
         return this;
     }
 
@@ -46,7 +62,7 @@ public sealed class DidResolver : IDidResolver
     public bool TryResolve(string did, [NotNullWhen(true)] out DidDocument? document)
     {
         ArgumentNullException.ThrowIfNull(did);
-        if (_documents.TryGetValue(did, out document))
+        if (_added.TryGetValue(did, out document) || _computed.TryGet(did, out document))
         {
             return true;
         }
@@ -54,11 +70,7 @@ public sealed class DidResolver : IDidResolver
         if ((did.StartsWith(DidPeer.Prefix, StringComparison.Ordinal) && DidPeer.TryResolve(did, out document, out _))
             || (did.StartsWith(DidKey.Prefix, StringComparison.Ordinal) && DidKey.TryResolve(did, out document, out _)))
         {
-            if (_documents.Count < _maxCached)
-            {
-                _documents.TryAdd(did, document);
-            }
-
+            _computed.Add(document);
             return true;
         }
 

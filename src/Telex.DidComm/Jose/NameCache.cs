@@ -7,8 +7,9 @@ namespace Telex.DidComm.Jose;
 /// Key ids and DIDs read from messages, kept as one string instance each. A party exchanges messages with a
 /// bounded set of peers, and each of their DIDs is a few hundred characters that every message repeats
 /// (recipient kid, signer kid, <c>from</c>, <c>to</c>); looking them up by their UTF-8 bytes avoids a new
-/// string per name per message. Bounded: once full, new names are still returned, just not kept (no eviction,
-/// so a cache filled by junk costs allocations, never correctness).
+/// string per name per message. Names are kept before the message is known to be valid, so strangers fill this
+/// too: it is bounded in entries and in length (longer names are never kept), and once full it starts over, so a
+/// flood of junk costs allocations while it lasts, never memory beyond the bound nor correctness.
 /// </summary>
 internal sealed class NameCache
 {
@@ -27,6 +28,12 @@ internal sealed class NameCache
         _capacity = capacity;
         _lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>Names kept now.</summary>
+    internal int KeptNames => _names.Count;
+
+    /// <summary>Apvs kept now.</summary>
+    internal int KeptApvs => _apvs.Count;
 
     /// <summary>The string for these UTF-8 bytes (which must be valid UTF-8, as JSON strings are).</summary>
     public string Get(ReadOnlySpan<byte> utf8)
@@ -61,9 +68,11 @@ internal sealed class NameCache
 
         apv = new byte[32];
         Jwe.ComputeApv([kid], apv);
-        if (Volatile.Read(ref _apvCount) < _capacity && _apvs.TryAdd(kid, apv))
+
+        // Keyed by the kid itself: a long one (a stranger's, up to the message size) is hashed each time instead.
+        if (kid.Length <= MaxCachedLength && _apvs.TryAdd(kid, apv))
         {
-            Interlocked.Increment(ref _apvCount);
+            StartOverWhenFull(_apvs, ref _apvCount);
         }
 
         return apv;
@@ -77,11 +86,21 @@ internal sealed class NameCache
         }
 
         name = new string(chars);
-        if (chars.Length <= MaxCachedLength && Volatile.Read(ref _count) < _capacity && _names.TryAdd(name, name))
+        if (chars.Length <= MaxCachedLength && _names.TryAdd(name, name))
         {
-            Interlocked.Increment(ref _count);
+            StartOverWhenFull(_names, ref _count);
         }
 
         return name;
+    }
+
+    /// <summary>Counts an added entry; past the capacity, empties the map so the names in use now fill it again.</summary>
+    private void StartOverWhenFull<T>(ConcurrentDictionary<string, T> map, ref int count)
+    {
+        if (Interlocked.Increment(ref count) > _capacity)
+        {
+            map.Clear();
+            Interlocked.Exchange(ref count, 0);
+        }
     }
 }

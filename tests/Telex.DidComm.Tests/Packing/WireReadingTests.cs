@@ -118,20 +118,40 @@ public sealed class WireReadingTests
     }
 
     [Fact]
-    public void The_name_cache_stops_keeping_names_at_its_capacity()
+    public void The_name_cache_starts_over_when_full_so_names_in_use_are_kept_again_after_a_flood()
     {
-        var names = new NameCache(capacity: 1);
+        var names = new NameCache(capacity: 2);
 
         string a1 = names.Get("did:example:alice"u8);
-        string a2 = names.Get("did:example:alice"u8);
-        string b1 = names.Get("did:example:bob"u8);
-        string b2 = names.Get("did:example:bob"u8);
-
-        Assert.Same(a1, a2);
-        Assert.Equal("did:example:bob", b1);
-        Assert.Equal(b1, b2);
-        Assert.NotSame(b1, b2);
+        Assert.Same(a1, names.Get("did:example:alice"u8));
         Assert.Same(a1, names.DidOf("did:example:alice#key-1"));
+        names.Get("did:example:bob"u8);
+        Assert.Equal(2, names.KeptNames);
+
+        // A third name overflows the cache: it starts over, and whatever is used next is kept again.
+        names.Get("did:example:carol"u8);
+        Assert.True(names.KeptNames <= 2);
+        string a2 = names.Get("did:example:alice"u8);
+        Assert.Equal(a1, a2);
+        Assert.Same(a2, names.Get("did:example:alice"u8));
+    }
+
+    [Fact]
+    public void The_name_cache_never_keeps_a_long_name_nor_the_apv_of_a_long_kid()
+    {
+        var names = new NameCache(capacity: 100);
+        string kid = "did:example:" + new string('x', 5000) + "#key-1";
+        byte[] utf8 = Encoding.UTF8.GetBytes(kid);
+
+        string first = names.Get(utf8);
+        Assert.Equal(kid, first);
+        Assert.NotSame(first, names.Get(utf8));
+        Assert.True(names.ApvOf(kid).SequenceEqual(Jwe.ApvBytes([kid])));
+        Assert.Equal(0, names.KeptNames);
+        Assert.Equal(0, names.KeptApvs);
+
+        names.ApvOf("did:example:alice#key-1");
+        Assert.Equal(1, names.KeptApvs);
     }
 
     [Fact]
