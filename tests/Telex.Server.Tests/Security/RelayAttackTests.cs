@@ -123,6 +123,10 @@ public sealed class RelayAttackTests
         // A counterpart with a tie here sends over that tie, not through a relay (where its tie's state would not apply).
         byte[] byTied = tied.SignAndEncrypt(tied.RelayedTelegram(b.Did, 1, relay.Did, "Tied"), b.Did);
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, tied.Did, byTied)));
+
+        // The path the sender signed must end at the relay that delivers it, so that the register records the way it came.
+        byte[] otherPath = impostor.SignAndEncrypt(impostor.RelayedTelegram(b.Did, 1, origin.Did, "Origin"), b.Did);
+        Assert.Equal((403, "e.p.relay.path"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, impostor.Did, otherPath)));
         Assert.Equal(before, await RowCountsAsync(b));
         Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
 
