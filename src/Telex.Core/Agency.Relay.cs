@@ -422,11 +422,6 @@ public sealed partial class Agency
                 "a relay delivery needs 'body.origin' (a did:peer DID) and one attachment holding the encrypted message as JSON");
         }
 
-        if (Identity.IsOwnDid(origin) || await IsOfTieAsync(relay, origin, ct).ConfigureAwait(false))
-        {
-            throw new InboundRefusal(400, "e.p.msg.bad-relay-delivery", "a relay delivery must name another agency as its origin");
-        }
-
         var unpacked = Packer.Unpack(JsonSerializer.SerializeToUtf8Bytes(json));
         if (!unpacked.Success)
         {

@@ -138,6 +138,39 @@ public sealed class RelayAttackTests
     }
 
     [Fact]
+    public async Task A_relayed_envelope_is_held_to_the_checks_of_a_direct_message_and_carries_only_telegrams_and_receipts()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostileRelayOfAsync(b);
+        using var origin = HostilePeer.Create("Origin");
+        var telegram = origin.RelayedTelegram(b.Did, 1, relay.Did, "Origin");
+        var before = await RowCountsAsync(b);
+        Task<(int, string?)> DeliverAsync(byte[] inner) => HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, inner));
+
+        // Not signed: nothing proves the origin wrote it, whatever its 'from' says.
+        Assert.Equal((400, "e.p.msg.unprotected"), await DeliverAsync(origin.AnoncryptOnly(telegram, b.Did)));
+
+        // Addressed to no one, or expired.
+        Assert.Equal((400, "e.p.msg.recipient"), await DeliverAsync(origin.SignAndEncrypt(telegram with { To = null }, b.Did)));
+        var expired = telegram with { ExpiresTime = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds() };
+        Assert.Equal((400, "e.p.msg.expired"), await DeliverAsync(origin.SignAndEncrypt(expired, b.Did)));
+
+        // Another kind of message: only what an agency without a tie may send travels through a relay.
+        var read = origin.Message(MessageTypes.Read, b.Did, new JsonObject { ["telegram"] = Guid.NewGuid().ToString() });
+        Assert.Equal((400, "e.p.msg.unsupported"), await DeliverAsync(origin.SignAndEncrypt(read, b.Did)));
+
+        // A receipt from an origin this agency sent nothing to through a relay.
+        var receipt = origin.Receipt(b.Did, Guid.NewGuid(), new string('0', 64), 1);
+        Assert.Equal((403, "e.p.tie.none"), await DeliverAsync(origin.SignAndEncrypt(receipt, b.Did)));
+
+        Assert.Equal(before, await RowCountsAsync(b));
+
+        // The same telegram, signed and addressed, is registered.
+        Assert.Equal(202, (await DeliverAsync(origin.SignAndEncrypt(telegram, b.Did))).Item1);
+        Assert.Equal(origin.Did, Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound })).Counterpart);
+    }
+
+    [Fact]
     public async Task A_receipt_for_a_relayed_telegram_counts_when_the_relay_delivers_it_and_not_when_posted_directly()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
