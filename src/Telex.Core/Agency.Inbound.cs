@@ -79,15 +79,9 @@ public sealed partial class Agency
                 return InboundResult.Accepted;
             }
 
+            // An agency without a tie reaches this one only through a relay's signed delivery (HandleRelayDeliveryAsync).
             var tie = await Store.GetTieAsync(message.From, ct).ConfigureAwait(false);
-            if (message.Type == MessageTypes.Telegram && tie is null or { Status: TieStatus.None })
-            {
-                await HandleRelayedTelegramAsync(message, meta, ct).ConfigureAwait(false);
-                return InboundResult.Accepted;
-            }
-
             bool allowed = tie is not null && (tie.Status == TieStatus.Established
-                || (tie.Status == TieStatus.None && message.Type == MessageTypes.Receipt)
                 || (tie.Status == TieStatus.Invited && message.Type == MessageTypes.TieAccept)
                 || (tie.Status == TieStatus.Suspended && message.Type is MessageTypes.TieStatus or MessageTypes.Receipt));
             if (!allowed)
@@ -138,6 +132,9 @@ public sealed partial class Agency
                     break;
                 case DidCommPacker.ForwardType:
                     await HandleForwardAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
+                case MessageTypes.RelayDelivery:
+                    await HandleRelayDeliveryAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
                 case MessageTypes.BureauCharter or MessageTypes.BureauJoin or MessageTypes.BureauLeave or MessageTypes.BureauEpoch
                     or MessageTypes.BureauIssueOpen or MessageTypes.BureauIssueStatus:

@@ -245,7 +245,25 @@ public sealed partial class Agency
 
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (item, c) =>
         {
-            var result = await _transport.SendAsync(item.Endpoint, item.Envelope, c).ConfigureAwait(false);
+            var next = await Store.GetTieAsync(item.NextDid, c).ConfigureAwait(false);
+            var max = next?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
+            if (next is not { Status: TieStatus.Established })
+            {
+                // Passed on only over an established tie: the envelope waits, and is dropped past the retention.
+                await Store.CompleteRelayAsync(item.Id, accepted: false, Now + Backoff(item.Attempts, max), c).ConfigureAwait(false);
+                return;
+            }
+
+            TransportResult result;
+            try
+            {
+                result = await _transport.SendAsync(next.PeerEndpoint, PackRelayDelivery(item, next.PeerDid), c).ConfigureAwait(false);
+            }
+            catch (DidCommException e)
+            {
+                result = new TransportResult(false, 0, "cannot encrypt to the next hop: " + e.Message);
+            }
+
             if (result.Accepted)
             {
                 await Store.CompleteRelayAsync(item.Id, accepted: true, Now, c).ConfigureAwait(false);
@@ -253,12 +271,33 @@ public sealed partial class Agency
                 return;
             }
 
-            Log.DeliveryNotAccepted(_logger, item.Endpoint, result.Status, result.Detail);
-            var tie = await Store.GetTieAsync(item.NextDid, c).ConfigureAwait(false);
-            var max = tie?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
+            Log.DeliveryNotAccepted(_logger, next.PeerEndpoint, result.Status, result.Detail);
             await Store.CompleteRelayAsync(item.Id, accepted: false, Now + Backoff(item.Attempts, max), c).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// What this agency, as a relay, sends the next hop: its own message, signed by it and anoncrypted to the next
+    /// hop's current keys, naming the counterpart it relays from, with the envelope that counterpart asked it to pass
+    /// on (encrypted to the next hop, unreadable here) as the one attachment. The next hop believes who the envelope
+    /// came from only because this agency signed it, over a tie whose terms permit relays.
+    /// </summary>
+    private byte[] PackRelayDelivery(RelayItem item, string next)
+    {
+        using var envelope = JsonDocument.Parse(item.Envelope);
+        var delivery = new Message
+        {
+            Id = item.Id.ToString(),
+            Type = MessageTypes.RelayDelivery,
+            From = Identity.Did,
+            To = [next],
+            CreatedTime = Now.ToUnixTimeSeconds(),
+            Body = JsonSerializer.SerializeToElement(new JsonObject { ["origin"] = item.FromDid }),
+            Attachments = [new Attachment { Data = new AttachmentData { Json = envelope.RootElement.Clone() } }],
+        };
+        var encryption = new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm, Forward = false };
+        return Packer.PackEncrypted(delivery, next, signBy: Identity.Did, options: encryption).Packed;
     }
 
     /// <summary>The relay policy (default: relay for nobody).</summary>
@@ -363,11 +402,85 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// A telegram from an agency without a tie: accepted only when the signed telegram names a relay path whose last
-    /// hop is an established tie whose terms permit relays (its terms then bound the telegram); otherwise refused and
-    /// nothing stored. The sender enters the directory on first contact; the receipt goes back through that relay.
+    /// A message a relay passes on (<see cref="MessageTypes.RelayDelivery"/>): the relay's own, signed by it, from an
+    /// established tie (the pipeline checked that) whose terms permit relays. The envelope it carries must be signed
+    /// and encrypted, signed by the origin the relay names and addressed to this agency. Only what an agency without a
+    /// tie (or with a tie of status none) may send travels this way: a telegram, or a receipt for a telegram sent to it
+    /// through a relay. The relay checked its own policy before it took the envelope; its signature here is its word.
     /// </summary>
-    private async Task HandleRelayedTelegramAsync(Message message, UnpackMetadata meta, CancellationToken ct)
+    private async Task HandleRelayDeliveryAsync(Tie relay, Message message, CancellationToken ct)
+    {
+        if (!relay.Terms.Relays)
+        {
+            throw new InboundRefusal(403, "e.p.tie.none", "the terms of the tie with this relay do not permit relays");
+        }
+
+        string? origin = JsonStr(message.Body, "origin");
+        if (origin is null || !IsPeerDid(origin) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-relay-delivery",
+                "a relay delivery needs 'body.origin' (a did:peer DID) and one attachment holding the encrypted message as JSON");
+        }
+
+        var unpacked = Packer.Unpack(JsonSerializer.SerializeToUtf8Bytes(json));
+        if (!unpacked.Success)
+        {
+            var f = unpacked.Failure;
+            throw new InboundRefusal(f.Kind == UnpackFailureKind.TooLarge ? 413 : 400, "e.p.msg." + f.Kind.ToString().ToLowerInvariant(),
+                "the relayed message: " + f.Reason);
+        }
+
+        var (inner, meta) = (unpacked.Message, unpacked.Metadata);
+        if (!meta.Encrypted || !meta.NonRepudiation || inner.From is null)
+        {
+            throw new InboundRefusal(400, "e.p.msg.unprotected", "the relayed message must be signed by its sender and encrypted");
+        }
+
+        if (inner.From != origin)
+        {
+            throw new InboundRefusal(403, "e.p.relay.origin", "the relayed message is not signed by the agency the relay names as its origin");
+        }
+
+        if (inner.To is null || !inner.To.Any(Identity.IsOwnDid))
+        {
+            throw new InboundRefusal(400, "e.p.msg.recipient", "the relayed message is not addressed to this agency");
+        }
+
+        // Compared as seconds: a time far in the future is a late expiry, not an error.
+        if (inner.ExpiresTime is { } expires && expires < Now.ToUnixTimeSeconds())
+        {
+            throw new InboundRefusal(400, "e.p.msg.expired", "the relayed message has expired");
+        }
+
+        var originTie = await Store.GetTieAsync(origin, ct).ConfigureAwait(false);
+        if (originTie is not null and not { Status: TieStatus.None })
+        {
+            // A counterpart with a tie sends over it, where its state and terms apply.
+            throw new InboundRefusal(403, "e.p.tie.none", "the relayed message comes from an agency with a tie here: it must come over that tie");
+        }
+
+        switch (inner.Type)
+        {
+            case MessageTypes.Telegram:
+                await HandleRelayedTelegramAsync(relay, inner, meta, ct).ConfigureAwait(false);
+                break;
+            case MessageTypes.Receipt when originTie is not null:
+                await HandleReceiptAsync(originTie, inner, meta, ct).ConfigureAwait(false);
+                break;
+            case MessageTypes.Receipt:
+                throw new InboundRefusal(403, "e.p.tie.none", "no telegram was sent to the origin of this receipt through a relay");
+            default:
+                throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {inner.Type} does not travel through a relay");
+        }
+    }
+
+    /// <summary>
+    /// A telegram from an agency without a tie, delivered by <paramref name="relay"/> (see
+    /// <see cref="HandleRelayDeliveryAsync"/>): the relay path the sender signed must end at that relay, so the register
+    /// records the way it came; the relay's terms bound it. The sender enters the directory on first contact; the receipt
+    /// goes back through that relay.
+    /// </summary>
+    private async Task HandleRelayedTelegramAsync(Tie relay, Message message, UnpackMetadata meta, CancellationToken ct)
     {
         string from = message.From!;
         string? lastHop = message.Body.ValueKind == JsonValueKind.Object && message.Body.TryGetProperty("relay_path", out var path)
@@ -375,17 +488,9 @@ public sealed partial class Agency
             && path[path.GetArrayLength() - 1].ValueKind == JsonValueKind.String
                 ? path[path.GetArrayLength() - 1].GetString()
                 : null;
-        if (lastHop is null)
+        if (lastHop is null || !await IsOfTieAsync(relay, lastHop, ct).ConfigureAwait(false))
         {
-            throw new InboundRefusal(403, "e.p.tie.none", "no established tie with the sender");
-        }
-
-        var relay = await Store.GetTieAsync(lastHop, ct).ConfigureAwait(false);
-        if (relay is not { Status: TieStatus.Established, Terms.Relays: true })
-        {
-            Log.RelayedTelegramRefused(_logger, from, "the relay it names is not an established tie whose terms permit relays");
-            throw new InboundRefusal(403, "e.p.tie.none",
-                "no established tie with the sender, and the relay it names is not an established tie whose terms permit relays");
+            throw new InboundRefusal(403, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
         }
 
         string? senderName = JsonStr(message.Body, "sender_name");

@@ -62,9 +62,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "Dropped {Count} relayed envelopes held past the relay retention")]
     public static partial void RelaysExpired(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1044, Level = LogLevel.Information, Message = "Refused a relayed telegram from {From}: {Reason}")]
-    public static partial void RelayedTelegramRefused(ILogger logger, string from, string reason);
-
     [LoggerMessage(EventId = 1060, Level = LogLevel.Warning, Message = "Rotated the agency's keys: {OldDid} is now {NewDid}")]
     public static partial void KeysRotated(ILogger logger, string oldDid, string newDid);
 

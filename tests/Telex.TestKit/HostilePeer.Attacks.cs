@@ -74,6 +74,36 @@ public sealed partial class HostilePeer
         return SignAndEncrypt(forward, relay);
     }
 
+    /// <summary>
+    /// A telegram from this peer that claims to have come through <paramref name="relay"/> (its signed
+    /// <c>relay_path</c>) and names its sender <paramref name="senderName"/>.
+    /// </summary>
+    public Message RelayedTelegram(string to, long serial, string relay, string senderName) =>
+        Message(MessageTypes.Telegram, to, new JsonObject
+        {
+            ["serial"] = serial,
+            ["subject"] = "Relayed " + serial,
+            ["text"] = "Through a relay, it says.",
+            ["precedence"] = "routine",
+            ["sender_name"] = senderName,
+            ["relay_path"] = new JsonArray(relay),
+        });
+
+    /// <summary>
+    /// What a relay sends the next hop, built by this peer acting as the relay: its own message to <paramref name="to"/>
+    /// naming <paramref name="origin"/> as the agency it relays from and carrying <paramref name="inner"/> (an encrypted
+    /// message), signed and encrypted as Telex requires. The origin may be any DID the peer chooses.
+    /// </summary>
+    public byte[] RelayDelivery(string to, string origin, byte[] inner)
+    {
+        using var attached = JsonDocument.Parse(inner);
+        var delivery = Message(MessageTypes.RelayDelivery, to, new JsonObject { ["origin"] = origin }) with
+        {
+            Attachments = [new Attachment { Data = new AttachmentData { Json = attached.RootElement.Clone() } }],
+        };
+        return SignAndEncrypt(delivery, to);
+    }
+
     /// <summary>A copy of a packed message with one character of its (first) ciphertext changed.</summary>
     public static byte[] Tamper(byte[] packed)
     {

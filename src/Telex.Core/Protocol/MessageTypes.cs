@@ -73,6 +73,14 @@ public static class MessageTypes
     public const string BureauIssueStatus = Base + "bureau/1.0/issue-status";
 
     /// <summary>
+    /// A relay passes on what a counterpart asked it to forward: the relay's own message, signed by the relay and
+    /// encrypted to the next hop, naming in <c>body.origin</c> the agency it relays from, with the forwarded envelope
+    /// (encrypted to the next hop by the origin) as its one attachment. The next hop accepts it only over an
+    /// established tie whose terms permit relays, and only when the envelope is signed by that origin.
+    /// </summary>
+    public const string RelayDelivery = Base + "relay/1.0/delivery";
+
+    /// <summary>
     /// A key rotation: sent from the new DID, carrying DIDComm <c>from_prior</c> signed by the old DID's authentication
     /// key; the counterpart's tie continues under the new DID.
     /// </summary>

@@ -1,5 +1,10 @@
+using System.Text.Json.Nodes;
+
+using Microsoft.Data.Sqlite;
+
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.Server.Hosting;
 using Telex.TestKit;
@@ -10,7 +15,9 @@ namespace Telex.Server.Tests.Security;
 
 /// <summary>
 /// A relay that meddles with what it carries: it can change the envelope or throw it away, but it cannot make the
-/// recipient register anything else, and the sender keeps the telegram until a receipt proves it arrived.
+/// recipient register anything else, and the sender keeps the telegram until a receipt proves it arrived. And a
+/// stranger who only claims a relay carried its message gets nothing: a relayed message counts only as the relay's own
+/// signed delivery, over a tie whose terms permit relays, of an envelope signed by the origin the relay names.
 /// </summary>
 public sealed class RelayAttackTests
 {
@@ -69,6 +76,182 @@ public sealed class RelayAttackTests
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Delivered, Deadline, "delivered once the relay stops dropping");
         Assert.Equal(1, await b.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+    }
+
+    [Fact]
+    public async Task A_stranger_naming_a_relay_in_a_direct_post_is_refused_and_nothing_is_stored_at_the_recipient()
+    {
+        await using var r = await TestAgency.StartAsync("Relay");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(r, b);
+        await SetRelayTermsAsync(b, r);
+        using var meridian = HostilePeer.Create("Meridian");
+        await b.Agency.AddToDirectoryAsync("Meridian", meridian.Did, null, null);
+        using var stranger = HostilePeer.Create("Meridian");
+        var before = await RowCountsAsync(b);
+
+        // Straight to Bravo, naming as its relay an agency Bravo lets relay to it, and calling itself Meridian.
+        byte[] telegram = stranger.SignAndEncrypt(stranger.RelayedTelegram(b.Did, 1, r.Did, "Meridian"), b.Did);
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(b.Identity.Endpoint, telegram));
+
+        // Wrapping it the way a relay passes things on does not help: only a relay's tie makes its delivery count.
+        byte[] inner = stranger.SignAndEncrypt(stranger.RelayedTelegram(b.Did, 1, r.Did, "Meridian"), b.Did);
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(b.Identity.Endpoint, stranger.RelayDelivery(b.Did, stranger.Did, inner)));
+
+        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Null(await b.Store.GetTieAsync(stranger.Did));
+        var entry = Assert.Single(await b.Store.ListDirectoryAsync());
+        Assert.Equal(("Meridian", meridian.Did), (entry.Name, entry.Did));
+        Assert.Equal(before, await RowCountsAsync(b));
+    }
+
+    [Fact]
+    public async Task A_relay_delivery_carrying_an_envelope_signed_by_another_agency_than_the_origin_it_names_is_refused()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostileRelayOfAsync(b);
+        using var origin = HostilePeer.Create("Origin");
+        using var impostor = HostilePeer.Create("Impostor");
+        using var tied = HostilePeer.Create("Tied");
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, tied.TieRequest(await b.Agency.CreateInvitationAsync()))).Status);
+        byte[] byImpostor = impostor.SignAndEncrypt(impostor.RelayedTelegram(b.Did, 1, relay.Did, "Origin"), b.Did);
+        var before = await RowCountsAsync(b);
+
+        // The relay names one agency, the envelope is signed by another.
+        Assert.Equal((403, "e.p.relay.origin"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, byImpostor)));
+
+        // A counterpart with a tie here sends over that tie, not through a relay (where its tie's state would not apply).
+        byte[] byTied = tied.SignAndEncrypt(tied.RelayedTelegram(b.Did, 1, relay.Did, "Tied"), b.Did);
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, tied.Did, byTied)));
+
+        // The path the sender signed must end at the relay that delivers it, so that the register records the way it came.
+        byte[] otherPath = impostor.SignAndEncrypt(impostor.RelayedTelegram(b.Did, 1, origin.Did, "Origin"), b.Did);
+        Assert.Equal((403, "e.p.relay.path"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, impostor.Did, otherPath)));
+        Assert.Equal(before, await RowCountsAsync(b));
+        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+
+        // Named as the origin that signed it, the same envelope is the relay's word and is registered, with its path.
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, impostor.Did, byImpostor))).Status);
+        var received = Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(impostor.Did, received.Counterpart);
+        Assert.Equal([relay.Did], received.RelayPath);
+    }
+
+    [Fact]
+    public async Task A_relayed_envelope_is_held_to_the_checks_of_a_direct_message_and_carries_only_telegrams_and_receipts()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostileRelayOfAsync(b);
+        using var origin = HostilePeer.Create("Origin");
+        var telegram = origin.RelayedTelegram(b.Did, 1, relay.Did, "Origin");
+        var before = await RowCountsAsync(b);
+        Task<(int, string?)> DeliverAsync(byte[] inner) => HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, inner));
+
+        // Not signed: nothing proves the origin wrote it, whatever its 'from' says.
+        Assert.Equal((400, "e.p.msg.unprotected"), await DeliverAsync(origin.AnoncryptOnly(telegram, b.Did)));
+
+        // Addressed to no one, or expired.
+        Assert.Equal((400, "e.p.msg.recipient"), await DeliverAsync(origin.SignAndEncrypt(telegram with { To = null }, b.Did)));
+        var expired = telegram with { ExpiresTime = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds() };
+        Assert.Equal((400, "e.p.msg.expired"), await DeliverAsync(origin.SignAndEncrypt(expired, b.Did)));
+
+        // Another kind of message: only what an agency without a tie may send travels through a relay.
+        var read = origin.Message(MessageTypes.Read, b.Did, new JsonObject { ["telegram"] = Guid.NewGuid().ToString() });
+        Assert.Equal((400, "e.p.msg.unsupported"), await DeliverAsync(origin.SignAndEncrypt(read, b.Did)));
+
+        // A receipt from an origin this agency sent nothing to through a relay.
+        var receipt = origin.Receipt(b.Did, Guid.NewGuid(), new string('0', 64), 1);
+        Assert.Equal((403, "e.p.tie.none"), await DeliverAsync(origin.SignAndEncrypt(receipt, b.Did)));
+
+        Assert.Equal(before, await RowCountsAsync(b));
+
+        // The same telegram, signed and addressed, is registered.
+        Assert.Equal(202, (await DeliverAsync(origin.SignAndEncrypt(telegram, b.Did))).Item1);
+        Assert.Equal(origin.Did, Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound })).Counterpart);
+    }
+
+    [Fact]
+    public async Task A_receipt_for_a_relayed_telegram_counts_when_the_relay_delivers_it_and_not_when_posted_directly()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var r = await TestAgency.StartAsync("Relay");
+        await TestAgency.TieAsync(r, a);
+        await SetRelayTermsAsync(a, r);
+        using var far = HostilePeer.Create("Faraway");
+        var invitation = await r.Agency.CreateInvitationAsync();
+        Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, far.TieRequest(invitation))).Status);
+        await r.Agency.AllowRelayAsync(a.Did, far.Did);
+        await a.Agency.AddToDirectoryAsync("Faraway", far.Did, null, [r.Did]);
+        var sent = await a.Agency.ReleaseAsync(Draft(far.Did, "To a far agency", "Through the relay."), "officer");
+        await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n >= 1, Deadline, "the relay holds the telegram");
+
+        // Faraway signs a true receipt, but posts it to Alpha itself: Alpha holds no tie with it, so it is refused.
+        byte[] receipt = far.SignAndEncrypt(far.Receipt(a.Did, sent.Id, sent.ContentHash, 7), a.Did);
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, receipt));
+        Assert.Equal(TelegramStatus.Sent, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+
+        // The same receipt handed to the relay, as the telegram came, is delivered by the relay and counts.
+        Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, far.Forward(r.Did, a.Did, receipt))).Status);
+        var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+            t => t?.Status == TelegramStatus.Delivered, Deadline, "the relayed receipt delivers the telegram");
+        Assert.Equal(7, delivered!.PeerRegistryNumber);
+    }
+
+    /// <summary>
+    /// A hostile peer tied with <paramref name="agency"/> by invitation, on terms permitting relays that the agency
+    /// proposed and the peer signed: a relay the agency trusts to relay, that says what it likes.
+    /// </summary>
+    private static async Task<HostilePeer> HostileRelayOfAsync(TestAgency agency)
+    {
+        var peer = HostilePeer.Create("Crooked Relay");
+        var invitation = await agency.Agency.CreateInvitationAsync();
+        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation))).Status);
+        var tie = await agency.Store.GetTieAsync(peer.Did);
+        var proposed = (await agency.Agency.ProposeTermsAsync(peer.Did, tie!.Terms with { Relays = true })).ProposedTerms!;
+        var sign = peer.Message(MessageTypes.TermsSign, agency.Did, new JsonObject
+        {
+            ["terms"] = new JsonObject
+            {
+                ["version"] = proposed.Version,
+                ["max_telegram_bytes"] = proposed.MaxTelegramBytes,
+                ["max_attachment_bytes"] = proposed.MaxAttachmentBytes,
+                ["expiry_seconds"] = (long)proposed.Expiry.TotalSeconds,
+                ["max_retry_interval_ms"] = (long)proposed.MaxRetryInterval.TotalMilliseconds,
+                ["read_receipts"] = proposed.ReadReceipts,
+                ["relays"] = true,
+            },
+        });
+        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.SignAndEncrypt(sign, agency.Did))).Status);
+        Assert.True((await agency.Store.GetTieAsync(peer.Did))!.Terms.Relays);
+        return peer;
+    }
+
+    /// <summary>The number of rows in every table of the agency's SQLite database, read from the file.</summary>
+    private static async Task<SortedDictionary<string, long>> RowCountsAsync(TestAgency agency)
+    {
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        string file = Path.Combine(agency.Directory, "telex.db");
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await c.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = c.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (string table in tables)
+        {
+            await using var count = c.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+            counts[table] = (long)(await count.ExecuteScalarAsync())!;
+        }
+
+        return counts;
     }
 
     /// <summary>The relay's transport: posts honestly, or alters or drops what goes to one endpoint.</summary>
