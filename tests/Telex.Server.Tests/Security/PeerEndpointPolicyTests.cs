@@ -70,6 +70,11 @@ public sealed class PeerEndpointPolicyTests
     [InlineData("http://[::ffff:127.0.0.1]:7401/didcomm")]
     [InlineData("http://localhost:7401/didcomm")]
     [InlineData("https://agency.localhost./didcomm")]
+    [InlineData("https://2130706433/didcomm")]
+    [InlineData("https://0x7f.1/didcomm")]
+    [InlineData("https://0177.0.0.1/didcomm")]
+    [InlineData("https://[::ffff:7f00:1]/didcomm")]
+    [InlineData("https://[::127.0.0.1]/didcomm")]
     public void A_loopback_endpoint_is_refused_by_an_agency_on_the_internet_and_allowed_to_an_agency_on_loopback(string endpoint)
     {
         Assert.Contains("loopback", Public.Refusal(endpoint), StringComparison.Ordinal);
