@@ -5,6 +5,7 @@ using Telex.Core.Identity;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
+using Telex.Core.Security;
 using Telex.DidComm;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
@@ -168,6 +169,11 @@ public sealed partial class Agency
         if (!Dids.TryResolve(newDid, out var document) || document.Services.Count == 0)
         {
             throw new InboundRefusal(400, "e.p.did.no-endpoint", "the new DID names no endpoint");
+        }
+
+        if (EndpointPolicy.Refusal(document.Services[0].Uri) is { } refused)
+        {
+            throw new InboundRefusal(403, PeerEndpointPolicy.RefusedCode, $"the new DID's endpoint is refused: {refused}");
         }
 
         var rotation = new KeyRotation { OldDid = oldDid, NewDid = newDid, FromPrior = message.FromPrior, At = Now, Own = false };

@@ -50,6 +50,11 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, "an agency cannot tie with itself");
         }
 
+        if (EndpointPolicy.Refusal(invitation.Endpoint) is { } refused)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"the inviter's endpoint is refused: {refused}");
+        }
+
         var existing = await Store.GetTieAsync(invitation.InviterDid, ct).ConfigureAwait(false);
         if (existing is { Status: TieStatus.Established or TieStatus.Suspended })
         {
@@ -78,7 +83,9 @@ public sealed partial class Agency
         if (!result.Accepted)
         {
             await Store.SaveTieAsync(tie with { Status = TieStatus.None }, ct).ConfigureAwait(false);
-            throw new TelexException(TelexErrorKind.Peer, $"the inviter refused ({result.Status}): {result.Detail}");
+            throw new TelexException(TelexErrorKind.Peer, result.Status == 0
+                ? $"the inviter could not be reached: {result.Detail}"
+                : $"the inviter refused ({result.Status}): {result.Detail}");
         }
 
         return tie;
@@ -175,6 +182,11 @@ public sealed partial class Agency
         if (!Dids.TryResolve(message.From!, out var peerDoc) || peerDoc.Services.Count == 0)
         {
             throw new InboundRefusal(400, "e.p.did.no-endpoint", "the requester's DID names no endpoint");
+        }
+
+        if (EndpointPolicy.Refusal(peerDoc.Services[0].Uri) is { } refused)
+        {
+            throw new InboundRefusal(403, PeerEndpointPolicy.RefusedCode, $"the requester's endpoint is refused: {refused}");
         }
 
         var existing = await Store.GetTieAsync(message.From!, ct).ConfigureAwait(false);

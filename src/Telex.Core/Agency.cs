@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Identity;
+using Telex.Core.Security;
 using Telex.Core.Storage;
 using Telex.DidComm;
 using Telex.DidComm.Dids;
@@ -27,6 +28,7 @@ public sealed partial class Agency : IDisposable
         Store = store ?? throw new ArgumentNullException(nameof(store));
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         Options = options ?? AgencyOptions.Default;
+        EndpointPolicy = new PeerEndpointPolicy(identity.Endpoint, Options.AllowedPeerNetworks);
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         Dids = new DidResolver();
@@ -45,6 +47,9 @@ public sealed partial class Agency : IDisposable
 
     /// <summary>Options.</summary>
     public AgencyOptions Options { get; }
+
+    /// <summary>Which endpoints peers may name for this agency to post to (from <see cref="AgencyOptions.AllowedPeerNetworks"/>).</summary>
+    public PeerEndpointPolicy EndpointPolicy { get; }
 
     /// <summary>Live events.</summary>
     public AgencyEvents Events { get; } = new();

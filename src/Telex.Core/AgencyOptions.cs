@@ -60,6 +60,16 @@ public sealed record AgencyOptions
     public TimeSpan InvitationValidity { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>
+    /// Networks besides public addresses that counterparts' endpoints may be in: CIDR networks or single addresses,
+    /// separated by commas (<c>10.20.0.0/16, fd12:3456::/48</c>), for agencies that federate inside a private network.
+    /// Default none: an endpoint a peer names must be https on a public address, because a peer chooses it and would
+    /// otherwise point the agency at services inside its network (private, loopback, link-local, cloud metadata
+    /// addresses). An agency whose own endpoint is loopback (the demo, tests) may reach loopback peers without this.
+    /// Checked when an endpoint is learned and again on every address a name resolves to when connecting.
+    /// </summary>
+    public string? AllowedPeerNetworks { get; init; }
+
+    /// <summary>
     /// This node's name in outbox claims; must stay the same across restarts of one node and differ between nodes
     /// sharing a database. Default the machine name.
     /// </summary>

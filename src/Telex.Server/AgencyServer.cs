@@ -62,7 +62,8 @@ public static class AgencyServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<ITransport>(transport ?? new HttpTransport());
+        builder.Services.AddSingleton<ITransport>(transport
+            ?? new HttpTransport(new Telex.Core.Security.PeerEndpointPolicy(identity.Endpoint, options.Delivery.AllowedPeerNetworks)));
         builder.Services.AddSingleton(sp => new Agency(identity, store, sp.GetRequiredService<ITransport>(), options.Delivery,
             TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>())
         { KeyFile = keyFile });

@@ -9,7 +9,7 @@ namespace Telex.TestKit;
 /// </summary>
 public sealed class GatedTransport : ITransport, IDisposable
 {
-    private readonly HttpTransport _inner = new();
+    private readonly HttpTransport _inner = new(TestAgency.LoopbackPolicy);
     private volatile TaskCompletionSource _gate = Opened();
 
     /// <summary>From now on, sends wait.</summary>

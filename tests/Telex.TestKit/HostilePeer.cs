@@ -33,8 +33,8 @@ public sealed partial class HostilePeer : IDisposable
     /// <summary>The DID.</summary>
     public string Did => Identity.Did;
 
-    /// <summary>Creates a peer.</summary>
-    public static HostilePeer Create(string name = "Mallory") => new(AgencyIdentity.Create(name, "http://127.0.0.1:9/didcomm"));
+    /// <summary>Creates a peer whose DID names <paramref name="endpoint"/> (by default a closed loopback port).</summary>
+    public static HostilePeer Create(string name = "Mallory", string endpoint = "http://127.0.0.1:9/didcomm") => new(AgencyIdentity.Create(name, endpoint));
 
     /// <summary>A signed and encrypted tie request using an invitation's id and secret.</summary>
     public byte[] TieRequest(InvitationCode invitation)

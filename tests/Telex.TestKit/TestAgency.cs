@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Model;
+using Telex.Core.Security;
 using Telex.Core.Storage;
 using Telex.Server;
 using Telex.Storage.Sqlite;
@@ -74,6 +75,12 @@ public sealed class TestAgency : IAsyncDisposable
         GapGrace = TimeSpan.FromSeconds(1),
         ClaimLease = TimeSpan.FromSeconds(30),
     };
+
+    /// <summary>
+    /// The endpoint policy of an agency on loopback, as every test agency is: it reaches loopback peers, over plain http
+    /// too. For transports a test builds around the real one.
+    /// </summary>
+    public static PeerEndpointPolicy LoopbackPolicy { get; } = new("http://127.0.0.1/didcomm");
 
     /// <summary>Starts an agency named <paramref name="name"/> on a fresh loopback port.</summary>
     public static async Task<TestAgency> StartAsync(string name, AgencyOptions? delivery = null, ITransport? transport = null)

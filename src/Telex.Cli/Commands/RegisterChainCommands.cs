@@ -9,6 +9,7 @@ using Telex.Cli.Hosting;
 using Telex.Cli.Output;
 using Telex.Core;
 using Telex.Core.Register;
+using Telex.Core.Security;
 using Telex.Server.Hosting;
 
 namespace Telex.Cli.Commands;
@@ -387,7 +388,7 @@ internal static class RegisterChainCommands
         public static async Task<OpenedAgency> OpenAsync(string directory, string[] overrides, CancellationToken ct)
         {
             var local = await AgencyFolder.OpenAsync(directory, overrides, ct).ConfigureAwait(false);
-            var transport = new HttpTransport();
+            var transport = new HttpTransport(new PeerEndpointPolicy(local.Identity.Endpoint, local.Options.Delivery.AllowedPeerNetworks));
             return new OpenedAgency(local, transport, new Agency(local.Identity, local.Store, transport, local.Options.Delivery));
         }
 

@@ -6,6 +6,7 @@ using Telex.Cli.Configuration;
 using Telex.Cli.Hosting;
 using Telex.Core;
 using Telex.Core.Register;
+using Telex.Core.Security;
 using Telex.Core.Storage;
 using Telex.Server.Hosting;
 using Telex.Storage.Postgres;
@@ -100,7 +101,7 @@ internal static class StorageCommands
 
             await using var destination = await OpenTargetAsync(directory, local.Options, target, parse.GetValue(connection), parse.GetValue(path), ct)
                 .ConfigureAwait(false);
-            using var transport = new HttpTransport();
+            using var transport = new HttpTransport(new PeerEndpointPolicy(local.Identity.Endpoint, local.Options.Delivery.AllowedPeerNetworks));
             using var agency = new Agency(local.Identity, local.Store, transport, local.Options.Delivery);
             var copied = await terminal.WithStatusAsync("Copying the agency…", status => CopyAsync(local.Store, destination.Store, agency, status, ct))
                 .ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 
 using Telex.Core;
+using Telex.Core.Security;
 
 namespace Telex.Cli.Configuration;
 
@@ -317,6 +318,8 @@ internal static class TelexConfiguration
             "must be " + string.Join(" or ", Providers));
         Check(!string.IsNullOrWhiteSpace(options.Storage.Path), "Storage:Path", options.Storage.Path, "must name a file");
         Check(!string.IsNullOrWhiteSpace(options.Delivery.NodeId), "Delivery:NodeId", options.Delivery.NodeId, "must not be empty");
+        Check(PeerEndpointPolicy.TryParseNetworks(options.Delivery.AllowedPeerNetworks, out _, out string networks), "Delivery:AllowedPeerNetworks",
+            options.Delivery.AllowedPeerNetworks, networks);
 
         // Every number and duration in the tree is a limit, a count or a wait: zero or less never makes sense.
         foreach (var node in OptionSchema.Values)

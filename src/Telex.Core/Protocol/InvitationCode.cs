@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Security;
 using Telex.DidComm.Dids;
 
 namespace Telex.Core.Protocol;
@@ -103,6 +104,12 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
             if (!DidPeer.TryResolve(from, out var inviter, out var didError) || inviter.Services.Count == 0)
             {
                 error = $"the inviter's DID is not a did:peer:2 with an endpoint: {didError}";
+                return false;
+            }
+
+            if (PeerEndpointPolicy.FormRefusal(inviter.Services[0].Uri) is { } refused)
+            {
+                error = $"the inviter's endpoint is no endpoint: {refused}";
                 return false;
             }
 

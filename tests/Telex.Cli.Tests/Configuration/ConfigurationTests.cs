@@ -143,6 +143,7 @@ public sealed class ConfigurationTests : IDisposable
     [InlineData("Listen=ftp://example.org", "must be an http:// or https:// URL")]
     [InlineData("Storage:Provider=oracle", "must be sqlite or postgres")]
     [InlineData("PublicEndpoint=not a url", "must be an absolute http:// or https:// URL")]
+    [InlineData("Delivery:AllowedPeerNetworks=10.20.0.0/16, intranet", "'intranet' is not a network in CIDR notation")]
     public void A_value_out_of_range_is_refused_naming_the_key(string set, string expected)
     {
         string message = Refusal([set]);

@@ -10,7 +10,7 @@ public sealed class SequencingTests
     /// <summary>Passes messages on, except that it can swallow the next one while reporting it accepted.</summary>
     private sealed class LossyTransport : ITransport, IDisposable
     {
-        private readonly HttpTransport _inner = new();
+        private readonly HttpTransport _inner = new(TestAgency.LoopbackPolicy);
         private int _drop;
 
         public void DropNext() => Interlocked.Exchange(ref _drop, 1);

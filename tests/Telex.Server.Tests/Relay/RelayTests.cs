@@ -146,7 +146,7 @@ public sealed class RelayTests
     /// <summary>The real transport, recording each refusal by endpoint.</summary>
     private sealed class RecordingTransport : ITransport, IAsyncDisposable
     {
-        private readonly HttpTransport _inner = new();
+        private readonly HttpTransport _inner = new(TestAgency.LoopbackPolicy);
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Count, string? Detail)> _refusals = new(StringComparer.Ordinal);
 
         public int RefusalsFrom(string endpoint) => _refusals.TryGetValue(endpoint, out var r) ? r.Count : 0;

@@ -257,7 +257,7 @@ public sealed class RelayAttackTests
     /// <summary>The relay's transport: posts honestly, or alters or drops what goes to one endpoint.</summary>
     private sealed class MeddlingTransport : ITransport, IDisposable
     {
-        private readonly HttpTransport _inner = new();
+        private readonly HttpTransport _inner = new(TestAgency.LoopbackPolicy);
         private readonly System.Collections.Concurrent.ConcurrentQueue<int> _refusals = new();
         private volatile string? _target;
         private volatile int _mode;
