@@ -69,7 +69,7 @@ internal static class ClientApi
 
         // Whatever leaves with an error status and no body (routing, Kestrel limits, the framework) gets a problem.
         var limit = app.Services.GetRequiredService<TelexOptions>().Api.MaxRequestBytes;
-        app.UseStatusCodePages(context => Console.ConsoleHeaders.IsConsolePath(context.HttpContext.Request.Path)
+        app.UseStatusCodePages(context => Hosting.RequestPaths.IsConsole(context.HttpContext.Request.Path)
             ? Console.StatusPage.WriteAsync(context.HttpContext)
             : context.HttpContext.Response.StatusCode == 413
             ? Problems.TooLarge(limit).ExecuteAsync(context.HttpContext)
