@@ -56,23 +56,32 @@ internal static class OfficerSignIn
     public static async Task<SignInOutcome> TryAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
         TimeProvider time, ILogger logger, string? address, CancellationToken ct)
     {
-        var outcome = await CheckAsync(name, password, store, options, guard, time, logger, address, ct).ConfigureAwait(false);
-        if (outcome.Result == SignInStatus.WrongCredentials)
+        // The place is taken before the password is checked and kept only by a failure: checking first and counting
+        // after would let concurrent attempts all pass the check before any of them counted.
+        var place = guard.Reserve(address, Math.Max(1, options.Api.FailedSignInsPerMinute), time.GetUtcNow());
+        if (!place.Granted)
         {
-            guard.CountFailure(address, time.GetUtcNow());
+            return new SignInOutcome(SignInStatus.RateLimited) { RetryAfter = place.RetryAfter };
         }
 
-        return outcome;
+        var outcome = new SignInOutcome(SignInStatus.Invalid);
+        try
+        {
+            outcome = await CheckAsync(name, password, store, options, guard, time, logger, ct).ConfigureAwait(false);
+            return outcome;
+        }
+        finally
+        {
+            if (outcome.Result != SignInStatus.WrongCredentials)
+            {
+                guard.GiveBack(place);
+            }
+        }
     }
 
     private static async Task<SignInOutcome> CheckAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
-        TimeProvider time, ILogger logger, string? address, CancellationToken ct)
+        TimeProvider time, ILogger logger, CancellationToken ct)
     {
-        if (guard.Limited(address, Math.Max(1, options.Api.FailedSignInsPerMinute), time.GetUtcNow()) is { } wait)
-        {
-            return new SignInOutcome(SignInStatus.RateLimited) { RetryAfter = wait };
-        }
-
         if (string.IsNullOrEmpty(name))
         {
             return new SignInOutcome(SignInStatus.Invalid, "name", "required");
