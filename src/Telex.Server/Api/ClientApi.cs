@@ -174,7 +174,9 @@ internal static class ClientApi
         var register = api.MapGroup("/register").WithTags("Register");
         register.MapGet("/verify", VerifyRegister.HandleAsync).WithName("VerifyRegister");
         register.MapGet("/checkpoints", ListCheckpoints.HandleAsync).WithName("ListCheckpoints");
-        register.MapPost("/checkpoints", CreateCheckpoint.HandleAsync).WithName("CreateCheckpoint");
+        // A checkpoint is the agency's signed statement of its register, sent to every tie: an act of the agency, like a key
+        // rotation, not a telegram. The node signs one every Delivery:CheckpointInterval anyway.
+        register.MapPost("/checkpoints", CreateCheckpoint.HandleAsync).RequireAuthorization(Policies.Admin).WithName("CreateCheckpoint");
         register.MapPost("/cables", ImportCable.HandleAsync).RequireAuthorization(Policies.Admin).Accepts<string>("text/plain").WithName("ImportCable");
         register.MapGet("/export", ExportRegister.HandleAsync).Produces(StatusCodes.Status200OK, contentType: "application/jsonl").WithName("ExportRegister");
 
