@@ -30,6 +30,7 @@ internal static class ClientApi
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         services.AddSingleton<SignInGuard>();
+        services.AddSingleton<Sessions>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);
         services.AddAuthorization(Policies.Configure);

@@ -177,12 +177,13 @@ internal static class OfficerSignIn
     }
 
     /// <summary>
-    /// The officer replaces their password, which clears "must change password". A wrong current password counts towards
-    /// the lockout like a failed sign-in. Null when changed; otherwise why not (a field with what is wrong with it, or a
+    /// The officer replaces their password, which clears "must change password" and revokes every other token of theirs
+    /// (API tokens and console sessions, on every node), keeping only <paramref name="keptTokenHash"/>, the one the change
+    /// was made with. A wrong current password counts towards the lockout like a failed sign-in. Null when changed; otherwise why not (a field with what is wrong with it, or a
     /// code: <c>locked</c>, <c>wrong-password</c>).
     /// </summary>
-    public static async Task<PasswordRefusal?> ChangePasswordAsync(string name, string? current, string? replacement, ITelexStore store,
-        TelexOptions options, SignInGuard guard, TimeProvider time, ILogger logger, CancellationToken ct)
+    public static async Task<PasswordRefusal?> ChangePasswordAsync(string name, string? current, string? replacement, string? keptTokenHash,
+        ITelexStore store, TelexOptions options, SignInGuard guard, Sessions sessions, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(current))
         {
@@ -232,6 +233,10 @@ internal static class OfficerSignIn
                 FailedSignIns = 0,
                 LockedUntil = null,
             }, ct).ConfigureAwait(false);
+
+            // Whoever knew the old password may hold a session: none outlives the change. Under the lock, so no sign-in
+            // with the old password slips in between.
+            await sessions.RevokeOthersAsync(name, keptTokenHash, ct).ConfigureAwait(false);
         }
 
         ApiLog.PasswordChanged(logger, name);
