@@ -98,6 +98,16 @@ public sealed partial class PostgresStore
         }, ct);
 
     /// <inheritdoc/>
+    public Task<int> RevokeOfficerTokensAsync(string officerName, string? keptTokenHash, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            // No token's hash is empty, so an empty one keeps none.
+            using var cmd = Command(c, tx, "DELETE FROM tokens WHERE officer=@o AND hash <> @k",
+                ("@o", officerName), ("@k", keptTokenHash ?? ""));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    /// <inheritdoc/>
     public Task AddInvitationAsync(Invitation invitation, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {

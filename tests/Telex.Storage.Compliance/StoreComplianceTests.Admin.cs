@@ -176,6 +176,27 @@ public abstract partial class StoreComplianceTests
         Assert.Equal(other, await Store.FindTokenAsync("token-hash-2", Start));
     }
 
+    [Fact]
+    public async Task Revoking_an_officers_tokens_keeps_only_the_one_named_and_leaves_other_officers_alone()
+    {
+        foreach (var (hash, officer) in new[] { ("k-1", "kovalev"), ("k-2", "kovalev"), ("k-3", "kovalev"), ("s-1", "sokolova") })
+        {
+            await Store.AddTokenAsync(new ApiToken(hash, officer, Start, Start + TimeSpan.FromHours(8)));
+        }
+
+        Assert.Equal(2, await Store.RevokeOfficerTokensAsync("kovalev", keptTokenHash: "k-2"));
+
+        Assert.Null(await Store.FindTokenAsync("k-1", Start));
+        Assert.NotNull(await Store.FindTokenAsync("k-2", Start));
+        Assert.Null(await Store.FindTokenAsync("k-3", Start));
+        Assert.NotNull(await Store.FindTokenAsync("s-1", Start));
+
+        Assert.Equal(1, await Store.RevokeOfficerTokensAsync("kovalev", keptTokenHash: null));
+        Assert.Null(await Store.FindTokenAsync("k-2", Start));
+        Assert.Equal(0, await Store.RevokeOfficerTokensAsync("nobody", keptTokenHash: null));
+        Assert.NotNull(await Store.FindTokenAsync("s-1", Start));
+    }
+
     private static Invitation NewInvitation(string id, string? note = "for the Shenyang office") =>
         new(id, "secret-hash-" + id, Start, Start + TimeSpan.FromDays(1), note);
 

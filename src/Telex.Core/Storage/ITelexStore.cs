@@ -82,6 +82,13 @@ public partial interface ITelexStore : IAsyncDisposable
     /// <summary>Revokes a token (sign-out) on every node sharing the store; false if it was not there.</summary>
     Task<bool> RevokeTokenAsync(string tokenHash, CancellationToken ct = default);
 
+    /// <summary>
+    /// Revokes every token of <paramref name="officerName"/> but <paramref name="keptTokenHash"/> (none kept when null), on
+    /// every node sharing the store: after a password change, no session opened with the old password lives on. Returns
+    /// how many were revoked.
+    /// </summary>
+    Task<int> RevokeOfficerTokensAsync(string officerName, string? keptTokenHash, CancellationToken ct = default);
+
     /// <summary>Stores an invitation.</summary>
     Task AddInvitationAsync(Invitation invitation, CancellationToken ct = default);
 

@@ -30,6 +30,7 @@ internal static class ClientApi
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         services.AddSingleton<SignInGuard>();
+        services.AddSingleton<Sessions>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);
         services.AddAuthorization(Policies.Configure);
@@ -69,7 +70,7 @@ internal static class ClientApi
 
         // Whatever leaves with an error status and no body (routing, Kestrel limits, the framework) gets a problem.
         var limit = app.Services.GetRequiredService<TelexOptions>().Api.MaxRequestBytes;
-        app.UseStatusCodePages(context => Console.ConsoleHeaders.IsConsolePath(context.HttpContext.Request.Path)
+        app.UseStatusCodePages(context => Hosting.RequestPaths.IsConsole(context.HttpContext.Request.Path)
             ? Console.StatusPage.WriteAsync(context.HttpContext)
             : context.HttpContext.Response.StatusCode == 413
             ? Problems.TooLarge(limit).ExecuteAsync(context.HttpContext)
@@ -174,7 +175,9 @@ internal static class ClientApi
         var register = api.MapGroup("/register").WithTags("Register");
         register.MapGet("/verify", VerifyRegister.HandleAsync).WithName("VerifyRegister");
         register.MapGet("/checkpoints", ListCheckpoints.HandleAsync).WithName("ListCheckpoints");
-        register.MapPost("/checkpoints", CreateCheckpoint.HandleAsync).WithName("CreateCheckpoint");
+        // A checkpoint is the agency's signed statement of its register, sent to every tie: an act of the agency, like a key
+        // rotation, not a telegram. The node signs one every Delivery:CheckpointInterval anyway.
+        register.MapPost("/checkpoints", CreateCheckpoint.HandleAsync).RequireAuthorization(Policies.Admin).WithName("CreateCheckpoint");
         register.MapPost("/cables", ImportCable.HandleAsync).RequireAuthorization(Policies.Admin).Accepts<string>("text/plain").WithName("ImportCable");
         register.MapGet("/export", ExportRegister.HandleAsync).Produces(StatusCodes.Status200OK, contentType: "application/jsonl").WithName("ExportRegister");
 

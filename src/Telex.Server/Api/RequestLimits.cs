@@ -13,7 +13,7 @@ internal sealed class RequestLimits(RequestDelegate next, TelexOptions options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        if (Hosting.RequestPaths.IsApi(context.Request.Path))
         {
             long limit = options.Api.MaxRequestBytes;
             if (context.Request.ContentLength > limit)

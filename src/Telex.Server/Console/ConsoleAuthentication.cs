@@ -36,11 +36,7 @@ internal sealed class ConsoleAuthentication(
     /// </summary>
     public static string Select(HttpContext context)
     {
-        var path = context.Request.Path;
-        return path.StartsWithSegments("/api", StringComparison.Ordinal) || path.StartsWithSegments("/openapi", StringComparison.Ordinal)
-            || path.StartsWithSegments("/metrics", StringComparison.Ordinal)
-            ? BearerTokenHandler.SchemeName
-            : SchemeName;
+        return Hosting.RequestPaths.TakesBearerToken(context.Request.Path) ? BearerTokenHandler.SchemeName : SchemeName;
     }
 
     /// <summary>Sets the session cookie after a successful sign-in.</summary>
@@ -81,7 +77,7 @@ internal sealed class ConsoleAuthentication(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         // The live stream and other script requests cannot follow a redirect to a form: they get a bare 401.
-        if (Request.Path.StartsWithSegments("/events", StringComparison.Ordinal) || Request.Headers.ContainsKey(ConsoleHeaders.LiveRequest))
+        if (Hosting.RequestPaths.IsUnder(Request.Path, Hosting.RequestPaths.ConsoleEvents) || Request.Headers.ContainsKey(ConsoleHeaders.LiveRequest))
         {
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Task.CompletedTask;

@@ -26,12 +26,4 @@ internal static class ConsoleHeaders
         // Pages show telegrams, codes and one-time passwords: never keep them in a cache.
         h.CacheControl = "no-store";
     }
-
-    /// <summary>True for the console's paths: everything but the client API, federation, health, metrics and OpenAPI.</summary>
-    public static bool IsConsolePath(PathString path) =>
-        !path.StartsWithSegments("/api", StringComparison.Ordinal)
-        && !path.StartsWithSegments("/didcomm", StringComparison.Ordinal)
-        && !path.StartsWithSegments("/health", StringComparison.Ordinal)
-        && !path.StartsWithSegments("/metrics", StringComparison.Ordinal)
-        && !path.StartsWithSegments("/openapi", StringComparison.Ordinal);
 }

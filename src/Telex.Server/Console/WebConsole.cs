@@ -70,7 +70,7 @@ internal static class WebConsole
     {
         app.Use((context, next) =>
         {
-            if (ConsoleHeaders.IsConsolePath(context.Request.Path))
+            if (Hosting.RequestPaths.IsConsole(context.Request.Path))
             {
                 context.Response.OnStarting(static state =>
                 {
@@ -109,7 +109,7 @@ internal static class WebConsole
         }, new EndpointMetadataCollection(new AllowAnonymousAttribute()), "Console pages");
         app.Use((context, next) =>
         {
-            if (context.GetEndpoint() is null && ConsoleHeaders.IsConsolePath(context.Request.Path))
+            if (context.GetEndpoint() is null && Hosting.RequestPaths.IsConsole(context.Request.Path))
             {
                 context.SetEndpoint(standIn);
             }

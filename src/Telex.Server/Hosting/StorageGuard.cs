@@ -40,7 +40,7 @@ internal sealed class StorageGuard(RequestDelegate next, StorageStatus status)
     }
 
     /// <summary>The answer to a request refused because the storage is full.</summary>
-    public static IResult Refusal(PathString path) => path.StartsWithSegments("/didcomm")
+    public static IResult Refusal(PathString path) => RequestPaths.IsFederation(path)
         ? Problems.Federation(507, FederationCode, StorageStatus.Detail)
         : Problems.Problem(507, "storage-full", StorageStatus.Detail);
 }

@@ -26,7 +26,7 @@ internal static class TransportHeaders
                     http.Response.Headers.StrictTransportSecurity = StrictTransportSecurity;
                 }
 
-                if (http.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+                if (RequestPaths.IsApi(http.Request.Path))
                 {
                     http.Response.Headers.CacheControl = "no-store";
                     http.Response.Headers.XContentTypeOptions = "nosniff";

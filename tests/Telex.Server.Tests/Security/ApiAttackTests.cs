@@ -66,6 +66,25 @@ public sealed class ApiAttackTests
     }
 
     [Fact]
+    public async Task Eighty_concurrent_wrong_passwords_from_one_address_get_at_most_the_limit_checked_and_the_rest_429()
+    {
+        // No lockout in reach: the officer's failure count then counts every password checked (each under the officer's lock).
+        await using var a = await SecureAgency.StartAsync(o => o with { Api = o.Api with { FailedSignInsPerMinute = 20, MaxFailedSignIns = 1000 } });
+        await ApiClient.AddOfficerAsync(a.Store, "kovalev", Role.Clerk);
+        using var client = ApiClient.Anonymous(a.Url);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 80).Select(async i =>
+        {
+            using var response = await client.PostAsJsonAsync("/api/session", new { name = "kovalev", password = $"guess {i}" });
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(20, (await a.Store.FindOfficerAsync("kovalev"))!.FailedSignIns);
+        Assert.Equal(20, answers.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(60, answers.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task Api_answers_carrying_tokens_invitation_codes_one_time_passwords_or_keys_are_never_cached()
     {
         await using var a = await TestAgency.StartAsync("Alpha");

@@ -56,23 +56,32 @@ internal static class OfficerSignIn
     public static async Task<SignInOutcome> TryAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
         TimeProvider time, ILogger logger, string? address, CancellationToken ct)
     {
-        var outcome = await CheckAsync(name, password, store, options, guard, time, logger, address, ct).ConfigureAwait(false);
-        if (outcome.Result == SignInStatus.WrongCredentials)
+        // The place is taken before the password is checked and kept only by a failure: checking first and counting
+        // after would let concurrent attempts all pass the check before any of them counted.
+        var place = guard.Reserve(address, Math.Max(1, options.Api.FailedSignInsPerMinute), time.GetUtcNow());
+        if (!place.Granted)
         {
-            guard.CountFailure(address, time.GetUtcNow());
+            return new SignInOutcome(SignInStatus.RateLimited) { RetryAfter = place.RetryAfter };
         }
 
-        return outcome;
+        var outcome = new SignInOutcome(SignInStatus.Invalid);
+        try
+        {
+            outcome = await CheckAsync(name, password, store, options, guard, time, logger, ct).ConfigureAwait(false);
+            return outcome;
+        }
+        finally
+        {
+            if (outcome.Result != SignInStatus.WrongCredentials)
+            {
+                guard.GiveBack(place);
+            }
+        }
     }
 
     private static async Task<SignInOutcome> CheckAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
-        TimeProvider time, ILogger logger, string? address, CancellationToken ct)
+        TimeProvider time, ILogger logger, CancellationToken ct)
     {
-        if (guard.Limited(address, Math.Max(1, options.Api.FailedSignInsPerMinute), time.GetUtcNow()) is { } wait)
-        {
-            return new SignInOutcome(SignInStatus.RateLimited) { RetryAfter = wait };
-        }
-
         if (string.IsNullOrEmpty(name))
         {
             return new SignInOutcome(SignInStatus.Invalid, "name", "required");
@@ -168,12 +177,13 @@ internal static class OfficerSignIn
     }
 
     /// <summary>
-    /// The officer replaces their password, which clears "must change password". A wrong current password counts towards
-    /// the lockout like a failed sign-in. Null when changed; otherwise why not (a field with what is wrong with it, or a
+    /// The officer replaces their password, which clears "must change password" and revokes every other token of theirs
+    /// (API tokens and console sessions, on every node), keeping only <paramref name="keptTokenHash"/>, the one the change
+    /// was made with. A wrong current password counts towards the lockout like a failed sign-in. Null when changed; otherwise why not (a field with what is wrong with it, or a
     /// code: <c>locked</c>, <c>wrong-password</c>).
     /// </summary>
-    public static async Task<PasswordRefusal?> ChangePasswordAsync(string name, string? current, string? replacement, ITelexStore store,
-        TelexOptions options, SignInGuard guard, TimeProvider time, ILogger logger, CancellationToken ct)
+    public static async Task<PasswordRefusal?> ChangePasswordAsync(string name, string? current, string? replacement, string? keptTokenHash,
+        ITelexStore store, TelexOptions options, SignInGuard guard, Sessions sessions, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(current))
         {
@@ -223,6 +233,10 @@ internal static class OfficerSignIn
                 FailedSignIns = 0,
                 LockedUntil = null,
             }, ct).ConfigureAwait(false);
+
+            // Whoever knew the old password may hold a session: none outlives the change. Under the lock, so no sign-in
+            // with the old password slips in between.
+            await sessions.RevokeOthersAsync(name, keptTokenHash, ct).ConfigureAwait(false);
         }
 
         ApiLog.PasswordChanged(logger, name);

@@ -4,7 +4,11 @@ using Telex.Core.Model;
 
 namespace Telex.Server.Api.Auth;
 
-/// <summary>Who may call what. Every role reads; releasing officers and admins send; admins manage; auditors only read.</summary>
+/// <summary>
+/// Who may call what. Every role reads; releasing officers and admins send; admins manage; auditors only read. Which
+/// policy each endpoint needs is said where it is mapped (<see cref="ClientApi"/>, the console's conventions), and
+/// <c>AuthorizationTests</c> holds every endpoint to a table of decisions.
+/// </summary>
 internal static class Policies
 {
     /// <summary>Any signed-in officer.</summary>
@@ -16,7 +20,7 @@ internal static class Policies
     /// <summary>Clerks, releasing officers and admins: draft telegrams and clear them (not auditors).</summary>
     public const string Draft = "telex.draft";
 
-    /// <summary>Admins: ties, officers and bureaus.</summary>
+    /// <summary>Admins: ties, officers, bureaus, the directory, relay policy, clearance rules, keys, cable imports and checkpoints.</summary>
     public const string Admin = "telex.admin";
 
     /// <summary>Auditors and admins: operational metrics.</summary>

@@ -7,7 +7,8 @@ namespace Telex.Server.Api.Auth;
 /// <summary>
 /// Serializes sign-in attempts per officer on this node, so concurrent wrong guesses cannot all read the same
 /// failure count and slip past the lockout; and holds the dummy hash an unknown name is checked against, so an
-/// unknown name costs the same time as a wrong password; and counts failed sign-ins per network address, so one address
+/// unknown name costs the same time as a wrong password; and counts failed sign-ins per network address, a place taken
+/// before each check (so concurrent attempts cannot race past the limit), so that one address
 /// cannot try name after name (<see cref="Telex.Core.ApiOptions.FailedSignInsPerMinute"/>).
 /// </summary>
 internal sealed class SignInGuard
@@ -33,29 +34,32 @@ internal sealed class SignInGuard
     }
 
     /// <summary>
-    /// When <paramref name="address"/> has failed <paramref name="limit"/> times in its current one-minute window: how long
-    /// until the window ends; otherwise null.
+    /// Takes one of <paramref name="address"/>'s failures in its current one-minute window before its attempt is checked,
+    /// so that concurrent attempts cannot all pass a check made before any of them has failed: at most
+    /// <paramref name="limit"/> attempts of a window are ever checked. A failure keeps its place; any other outcome gives
+    /// it back (<see cref="GiveBack"/>). When the window's places are taken, the answer says how long until it ends.
+    /// A null address reserves nothing and is never refused.
     /// </summary>
-    public TimeSpan? Limited(string? address, int limit, DateTimeOffset now)
-    {
-        lock (_addresses)
-        {
-            return address is not null && _addresses.TryGetValue(address, out var w) && now - w.Start < Window && w.Failures >= limit
-                ? w.Start + Window - now
-                : null;
-        }
-    }
-
-    /// <summary>Counts a wrong name or password from <paramref name="address"/> in its current window.</summary>
-    public void CountFailure(string? address, DateTimeOffset now)
+    public AddressPlace Reserve(string? address, int limit, DateTimeOffset now)
     {
         if (address is null)
         {
-            return;
+            return new AddressPlace(address, now, TimeSpan.Zero);
         }
 
         lock (_addresses)
         {
+            if (_addresses.TryGetValue(address, out var w) && now - w.Start < Window)
+            {
+                if (w.Failures >= limit)
+                {
+                    return new AddressPlace(null, w.Start, w.Start + Window - now);
+                }
+
+                _addresses[address] = (w.Start, w.Failures + 1);
+                return new AddressPlace(address, w.Start, TimeSpan.Zero);
+            }
+
             if (_addresses.Count >= MaxAddresses)
             {
                 foreach (var ended in _addresses.Where(a => now - a.Value.Start >= Window).Select(a => a.Key).ToList())
@@ -64,7 +68,25 @@ internal sealed class SignInGuard
                 }
             }
 
-            _addresses[address] = _addresses.TryGetValue(address, out var w) && now - w.Start < Window ? (w.Start, w.Failures + 1) : (now, 1);
+            _addresses[address] = (now, 1);
+            return new AddressPlace(address, now, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Gives back a place taken by <see cref="Reserve"/> for an attempt that did not fail, if its window is still running.</summary>
+    public void GiveBack(AddressPlace place)
+    {
+        if (place.Address is not { } address)
+        {
+            return;
+        }
+
+        lock (_addresses)
+        {
+            if (_addresses.TryGetValue(address, out var w) && w.Start == place.Window && w.Failures > 0)
+            {
+                _addresses[address] = (w.Start, w.Failures - 1);
+            }
         }
     }
 
@@ -80,4 +102,14 @@ internal sealed class SignInGuard
             }
         }
     }
+}
+
+/// <summary>
+/// A place in an address's window of failed sign-ins (<see cref="SignInGuard.Reserve"/>): granted unless
+/// <see cref="RetryAfter"/> is positive. <see cref="Address"/> is null when nothing was reserved.
+/// </summary>
+internal readonly record struct AddressPlace(string? Address, DateTimeOffset Window, TimeSpan RetryAfter)
+{
+    /// <summary>Whether the attempt may be checked.</summary>
+    public bool Granted => RetryAfter <= TimeSpan.Zero;
 }

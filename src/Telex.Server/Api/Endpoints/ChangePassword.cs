@@ -11,7 +11,8 @@ namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/officers/me/password</c>: the signed-in officer replaces their password, which clears
-/// "must change password". A wrong current password counts towards the lockout like a failed sign-in.
+/// "must change password" and revokes the officer's other tokens and console sessions (this one stays). A wrong current
+/// password counts towards the lockout like a failed sign-in.
 /// </summary>
 internal static class ChangePassword
 {
@@ -19,12 +20,12 @@ internal static class ChangePassword
     public const int MinLength = OfficerSignIn.MinPasswordLength;
 
     public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(ChangePasswordRequest? request, ClaimsPrincipal user,
-        ITelexStore store, TelexOptions options, SignInGuard guard, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        ITelexStore store, TelexOptions options, SignInGuard guard, Sessions sessions, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         // An empty body is an empty object: the answer names the first missing field.
         request ??= new ChangePasswordRequest(null, null);
-        var refusal = await OfficerSignIn.ChangePasswordAsync(user.OfficerName(), request.Current, request.New, store, options, guard, time,
-            loggers.CreateLogger(ApiLog.Category), ct);
+        var refusal = await OfficerSignIn.ChangePasswordAsync(user.OfficerName(), request.Current, request.New, user.FindFirstValue(OfficerClaims.TokenHash),
+            store, options, guard, sessions, time, loggers.CreateLogger(ApiLog.Category), ct);
         return refusal is null ? TypedResults.NoContent()
             : refusal.Field is { } field ? Problems.Invalid(field, refusal.Detail)
             : Problems.Problem(403, refusal.Code, refusal.Detail);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Security.Claims;
 using System.Text.Json;
 
 using Microsoft.AspNetCore.Http.Features;
@@ -13,20 +14,23 @@ namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
 /// <c>GET /api/events</c>: the agency's events as Server-Sent Events (<c>event: telegram.registered</c>,
-/// <c>data: {"kind","counterpart","telegramId","at"}</c>) until the client disconnects or the node stops, with a
-/// comment line every <see cref="Heartbeat"/> so proxies keep the connection open and dead clients are noticed.
+/// <c>data: {"kind","counterpart","telegramId","at"}</c>) until the client disconnects, the node stops or the session
+/// ends (the token expires or is revoked: see <see cref="Auth.Sessions"/>), with a comment line every
+/// <see cref="Heartbeat"/> so proxies keep the connection open and dead clients are noticed.
 /// </summary>
 internal static class EventStream
 {
     /// <summary>Default 15 s: below the idle timeouts of common proxies and load balancers (30–60 s).</summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
-    public static EventStreamResult Handle(Agency agency, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime) =>
-        new(agency.Events, json.Value.SerializerOptions, Heartbeat, lifetime.ApplicationStopping);
+    public static EventStreamResult Handle(Agency agency, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, Auth.Sessions sessions,
+        ClaimsPrincipal user) =>
+        new(agency.Events, json.Value.SerializerOptions, Heartbeat, () => sessions.Open(user), lifetime.ApplicationStopping);
 }
 
 /// <summary>Writes the event stream; typed, so the OpenAPI document says what it produces.</summary>
-internal sealed class EventStreamResult(AgencyEvents events, JsonSerializerOptions json, TimeSpan heartbeat, CancellationToken stopping)
+internal sealed class EventStreamResult(AgencyEvents events, JsonSerializerOptions json, TimeSpan heartbeat, Func<Auth.OpenSession> openSession,
+    CancellationToken stopping)
     : IResult, IEndpointMetadataProvider
 {
     public const string ContentType = "text/event-stream";
@@ -37,7 +41,8 @@ internal sealed class EventStreamResult(AgencyEvents events, JsonSerializerOptio
 
         // Subscribe before the headers go out: an event that happens once the client sees the response is not missed.
         using var subscription = events.Subscribe();
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping);
+        using var session = openSession();
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, stopping, session.Ended);
         var ct = done.Token;
         var response = httpContext.Response;
         response.ContentType = ContentType;
@@ -61,6 +66,12 @@ internal sealed class EventStreamResult(AgencyEvents events, JsonSerializerOptio
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
+                    // A quiet moment: make sure the token was not revoked on another node meanwhile.
+                    if (!await session.CheckAsync(ct).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
                     await response.WriteAsync(": heartbeat\n\n", ct).ConfigureAwait(false);
                     await response.Body.FlushAsync(ct).ConfigureAwait(false);
                     continue;
@@ -77,7 +88,7 @@ internal sealed class EventStreamResult(AgencyEvents events, JsonSerializerOptio
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The client went away or the node is stopping: the stream simply ends.
+            // The client went away, the node is stopping or the session ended: the stream simply ends.
         }
     }
 

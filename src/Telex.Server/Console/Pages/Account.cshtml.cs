@@ -1,3 +1,5 @@
+using System.Security.Claims;
+
 using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
@@ -7,7 +9,8 @@ using Telex.Server.Api.Auth;
 namespace Telex.Server.Console.Pages;
 
 /// <summary>The signed-in officer's account: their role, and changing their password (required after a one-time password).</summary>
-internal sealed class AccountModel(Agency agency, TelexOptions options, SignInGuard guard, TimeProvider time, ILoggerFactory loggers) : ConsolePage(agency)
+internal sealed class AccountModel(Agency agency, TelexOptions options, SignInGuard guard, Sessions sessions, TimeProvider time,
+    ILoggerFactory loggers) : ConsolePage(agency)
 {
     /// <summary>True while the officer still has a one-time password.</summary>
     public bool MustChange { get; private set; }
@@ -22,8 +25,8 @@ internal sealed class AccountModel(Agency agency, TelexOptions options, SignInGu
     /// <summary>Changes the password.</summary>
     public async Task<IActionResult> OnPostAsync(string? current, string? replacement, CancellationToken ct)
     {
-        var refusal = await OfficerSignIn.ChangePasswordAsync(Officer, current, replacement, Agency.Store, options, guard, time,
-            loggers.CreateLogger(ApiLog.Category), ct);
+        var refusal = await OfficerSignIn.ChangePasswordAsync(Officer, current, replacement, User.FindFirstValue(OfficerClaims.TokenHash),
+            Agency.Store, options, guard, sessions, time, loggers.CreateLogger(ApiLog.Category), ct);
         if (refusal is null)
         {
             Notice = "Password changed.";

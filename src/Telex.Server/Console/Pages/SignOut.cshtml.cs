@@ -3,14 +3,13 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-using Telex.Core.Storage;
 using Telex.Server.Api;
 using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Console.Pages;
 
 /// <summary>Sign-out (POST only, with the CSRF token): revokes the session's token in the store and removes the cookie.</summary>
-internal sealed class SignOutModel(ITelexStore store, ILoggerFactory loggers) : PageModel
+internal sealed class SignOutModel(Sessions sessions, ILoggerFactory loggers) : PageModel
 {
     /// <summary>A plain visit signs nothing out.</summary>
     public IActionResult OnGet() => LocalRedirect("/");
@@ -20,7 +19,7 @@ internal sealed class SignOutModel(ITelexStore store, ILoggerFactory loggers) : 
     {
         if (User.FindFirstValue(OfficerClaims.TokenHash) is { } hash)
         {
-            await store.RevokeTokenAsync(hash, ct);
+            await sessions.RevokeAsync(hash, ct);
             ApiLog.SignedOut(loggers.CreateLogger(ApiLog.Category), User.OfficerName());
         }
 
