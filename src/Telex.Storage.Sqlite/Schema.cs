@@ -132,9 +132,9 @@ internal static class Schema
         CREATE INDEX IF NOT EXISTS key_rotations_tie ON key_rotations(tie_did) WHERE tie_did IS NOT NULL;
         """,
         """
-        -- Which side suspended a suspended tie (0 this agency, 1 the counterpart), so only that side resumes it. Ties
-        -- suspended before this migration keep NULL: this agency's officers may resume them, the counterpart may not.
-        ALTER TABLE ties ADD COLUMN suspended_by INTEGER;
+        -- Which side suspended a suspended tie (0 this agency, 1 the counterpart), so only that side resumes it: the column
+        -- ties.suspended_by, added as this migration runs unless present (SqliteStore.AddSuspendedByColumnAsync). Ties
+        -- suspended before it keep NULL: this agency's officers may resume them, the counterpart may not.
         """,
     ];
 

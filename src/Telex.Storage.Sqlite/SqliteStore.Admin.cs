@@ -174,6 +174,17 @@ public sealed partial class SqliteStore
             return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
         }, ct);
 
+    /// <summary>Adds ties.suspended_by unless present (migration <see cref="Schema.SuspendedByVersion"/>).</summary>
+    private static async Task AddSuspendedByColumnAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    {
+        using var probe = Command(c, tx, "SELECT COUNT(*) FROM pragma_table_info('ties') WHERE name='suspended_by'");
+        if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
+        {
+            using var add = Command(c, tx, "ALTER TABLE ties ADD COLUMN suspended_by INTEGER");
+            await add.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
     private const string TieColumns =
         "SELECT peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial, suspended_by FROM ties";
 
