@@ -1,5 +1,6 @@
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Server.Tests.Relay;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Keys;
@@ -43,5 +44,26 @@ public sealed class RotatedCounterpartPolicyTests
         await a.Agency.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.Empty, Counterpart = rotation.NewDid, AnyReleasingOfficer = true });
         await AssertClearanceRequiredAsync(a, oldB);
         await AssertClearanceRequiredAsync(a, rotation.NewDid);
+    }
+
+    [Fact]
+    public async Task A_relay_pair_permitted_before_a_counterpart_rotated_still_names_it_under_its_new_DID()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var r = await TestAgency.StartAsync("Relay");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await RelayNetwork.ConnectAsync(a, r, b);
+        string oldA = a.Did;
+        await r.Agency.AllowRelayAsync(oldA, b.Did);
+
+        var rotation = await a.Agency.RotateKeysAsync();
+        await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
+
+        // The pair names Alpha by its old DID; Alpha's forward now comes from its new one and is still relayed.
+        var sent = await a.Agency.ReleaseAsync(RelayNetwork.Draft(b.Did, "After the rotation", "Relayed under the new DID.", via: "Relay"), "officer");
+        var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+            t => t?.Status is TelegramStatus.Delivered or TelegramStatus.Failed, Deadline, "the relayed telegram settled");
+        Assert.True(delivered!.Status == TelegramStatus.Delivered, delivered.FailureReason);
+        Assert.Equal(rotation.NewDid, (await b.Store.GetTelegramAsync(sent.Id, Direction.Inbound))!.Counterpart);
     }
 }
