@@ -530,7 +530,7 @@ public sealed partial class Agency
         var b = message.Body;
         string? name = JsonStr(b, "name"), purpose = JsonStr(b, "purpose"), founder = JsonStr(b, "founder"), secretariat = JsonStr(b, "secretariat");
         var members = ParseMembers(b);
-        if (name is not { Length: > 0 and <= MaxBureauNameLength } || purpose is not { Length: > 0 and <= MaxBureauPurposeLength }
+        if (!PeerText.IsName(name, MaxBureauNameLength) || purpose is not { Length: > 0 and <= MaxBureauPurposeLength }
             || founder != tie.PeerDid || members is null || !ReadinessRule.TryParse(JsonStr(b, "rule"), out var rule)
             || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != Identity.Did))
         {
@@ -761,7 +761,7 @@ public sealed partial class Agency
         foreach (var m in list.EnumerateArray())
         {
             string? did = JsonStr(m, "did"), name = JsonStr(m, "name"), endpoint = JsonStr(m, "endpoint");
-            if (did is null || did.Length > 8192 || !IsPeerDid(did) || name is not { Length: > 0 and <= MaxMemberNameLength }
+            if (did is null || did.Length > 8192 || !IsPeerDid(did) || !PeerText.IsName(name, MaxMemberNameLength)
                 || endpoint is { Length: > 2048 } || members.Any(x => x.Did == did))
             {
                 return null;

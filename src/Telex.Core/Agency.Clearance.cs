@@ -96,12 +96,28 @@ public sealed partial class Agency
         return true;
     }
 
-    /// <summary>The clearances a telegram to <paramref name="to"/> of <paramref name="precedence"/> needs under the policy, each once.</summary>
+    /// <summary>
+    /// The clearances a telegram to <paramref name="to"/> of <paramref name="precedence"/> needs under the policy, each
+    /// once. The recipient, each rule's counterpart and each partner are matched as ties: a rule written under a
+    /// counterpart's DID before it rotated its keys applies to telegrams addressed to its new DID, and the other way round.
+    /// </summary>
     public async Task<IReadOnlyList<ClearanceStep>> RequiredClearancesAsync(string to, Precedence precedence, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(to);
+        string recipient = await CounterpartDidAsync(to, ct).ConfigureAwait(false);
         var steps = new List<ClearanceStep>();
-        foreach (var rule in (await GetClearanceRulesAsync(ct).ConfigureAwait(false)).Where(r => r.Matches(to, precedence)))
+        foreach (var written in await GetClearanceRulesAsync(ct).ConfigureAwait(false))
         {
+            var rule = written with
+            {
+                Counterpart = written.Counterpart is { } counterpart ? await CounterpartDidAsync(counterpart, ct).ConfigureAwait(false) : null,
+                Partner = written.Partner is { } partnerDid ? await CounterpartDidAsync(partnerDid, ct).ConfigureAwait(false) : null,
+            };
+            if (!rule.Matches(recipient, precedence))
+            {
+                continue;
+            }
+
             var needed = rule.Officers.Select(o => new ClearanceStep { Kind = ClearerKind.Officer, Party = o });
             if (rule.AnyReleasingOfficer)
             {
@@ -414,7 +430,7 @@ public sealed partial class Agency
         if (!Guid.TryParse(JsonStr(b, "request"), out var requestId) || !Guid.TryParse(JsonStr(b, "draft"), out var draftId)
             || subject is null or { Length: > TelegramWire.MaxSubjectLength } || text is null
             || System.Text.Encoding.UTF8.GetByteCount(text) > tie.Terms.MaxTelegramBytes
-            || recipient is null or { Length: > 4096 } || issue is { Length: > MaxIssueIdLength } || drafter is { Length: > 200 }
+            || recipient is null or { Length: > 4096 } || issue is { Length: > MaxIssueIdLength } || !PeerText.IsOptionalName(drafter)
             || precedenceName is null || !precedenceName.All(char.IsAsciiLetterLower) || !Enum.TryParse<Precedence>(precedenceName, true, out var precedence))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "a clearance request needs ids, a recipient, a subject, a text within the tie's terms and a precedence");
@@ -444,7 +460,7 @@ public sealed partial class Agency
         var b = message.Body;
         string? decision = JsonStr(b, "decision"), officer = JsonStr(b, "officer"), reason = JsonStr(b, "reason");
         if (!Guid.TryParse(JsonStr(b, "request"), out var requestId) || !Guid.TryParse(JsonStr(b, "draft"), out var draftId)
-            || decision is not ("approve" or "refuse") || officer is null or { Length: 0 or > 200 } || reason is { Length: > MaxReasonLength }
+            || decision is not ("approve" or "refuse") || !PeerText.IsName(officer) || reason is { Length: > MaxReasonLength }
             || (decision == "refuse" && string.IsNullOrWhiteSpace(reason)))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "a clearance answer needs the request, the draft, approve or refuse, the officer and, to refuse, a reason");

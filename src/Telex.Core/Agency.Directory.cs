@@ -24,7 +24,8 @@ public sealed partial class Agency
         var list = new List<Counterpart>();
         foreach (var entry in entries)
         {
-            var tie = entry.Did is { } did ? ties.GetValueOrDefault(did) : null;
+            // An entry written before the counterpart rotated its keys names its old DID: the tie is found under it too.
+            var tie = entry.Did is { } did ? ties.GetValueOrDefault(did) ?? await Store.GetTieAsync(did, ct).ConfigureAwait(false) : null;
             if (tie is not null)
             {
                 ties.Remove(tie.PeerDid);

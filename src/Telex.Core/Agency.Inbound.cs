@@ -62,6 +62,11 @@ public sealed partial class Agency
                 throw new InboundRefusal(400, "e.p.msg.recipient", "the message is not addressed to this agency");
             }
 
+            if (!PeerTime.IsValidUnixSeconds(message.CreatedTime) || !PeerTime.IsValidUnixSeconds(message.ExpiresTime))
+            {
+                throw new InboundRefusal(400, "e.p.msg.bad-time", "created_time and expires_time must be Unix times from 1970 to 9999");
+            }
+
             if (message.ExpiresTime is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < Now)
             {
                 throw new InboundRefusal(400, "e.p.msg.expired", "the message has expired");
@@ -81,6 +86,11 @@ public sealed partial class Agency
 
             // An agency without a tie reaches this one only through a relay's signed delivery (HandleRelayDeliveryAsync).
             var tie = await Store.GetTieAsync(message.From, ct).ConfigureAwait(false);
+            if (tie is not null && tie.PeerDid != message.From && await IsRetiredDidAsync(message.From, ct).ConfigureAwait(false))
+            {
+                throw new InboundRefusal(403, "e.p.keys.retired", "the sender's DID was replaced by a key rotation longer ago than this agency accepts it for");
+            }
+
             bool allowed = tie is not null && (tie.Status == TieStatus.Established
                 || (tie.Status == TieStatus.Invited && message.Type == MessageTypes.TieAccept)
                 || (tie.Status == TieStatus.Suspended && message.Type is MessageTypes.TieStatus or MessageTypes.Receipt));
@@ -166,6 +176,14 @@ public sealed partial class Agency
         if (t.BureauId is { } bureauId)
         {
             await CheckBulletinAsync(tie, bureauId, t.BureauEpoch!.Value, ct).ConfigureAwait(false);
+        }
+
+        // An issue held here belongs to one counterpart (or bureau): a telegram from anyone else may not join its history.
+        // An id naming no issue here is a label, as on telegrams from before issues were shared (or its opening is on its way).
+        if (t.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
+            && !await IsIssueSharedAsync(issue, tie, t.BureauId, ct).ConfigureAwait(false))
+        {
+            throw new InboundRefusal(403, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
         }
 
         byte[] signedOriginal = meta.SignedMessage.ToArray();

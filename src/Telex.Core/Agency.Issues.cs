@@ -141,13 +141,20 @@ public sealed partial class Agency
         return change;
     }
 
-    /// <summary>An issue's full history: its changes and the telegrams naming it, in the same order at both ends.</summary>
+    /// <summary>
+    /// An issue's full history: its changes and the telegrams naming it, in the same order at both ends. Only telegrams
+    /// exchanged with the issue's counterpart (under any DID it has held), or a bureau issue's bulletins, belong to it:
+    /// a telegram from anyone else that names the issue (filed before such telegrams were refused) is left out.
+    /// </summary>
     public async Task<IssueHistory> IssueHistoryAsync(string issueId, CancellationToken ct = default)
     {
         var issue = await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
         var events = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
+        var tie = issue.BureauId is null ? await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false) : null;
+        var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await TieDidsAsync(tie, ct).ConfigureAwait(false);
         var telegrams = (await Store.QueryAsync(new RegisterQuery { IssueId = issueId, Limit = 1000 }, ct).ConfigureAwait(false))
+            .Where(t => issue.BureauId is { } bureau ? t.BureauId == bureau : t.BureauId is null && counterpartDids.Contains(t.Counterpart))
             .OrderBy(t => t.ReleasedAt).ThenBy(t => t.Id).ToList();
 
         // Both registers hold the same events and the same release times, so this merge gives the same list at both ends.
@@ -225,7 +232,7 @@ public sealed partial class Agency
             ? clock == 1 && status == IssueStatus.Open && title is { Length: > 0 and <= MaxIssueTitleLength }
             : clock > 1 && title is null && outcome is { Length: > 0 and <= MaxOutcomeLength }
               && (status == IssueStatus.Referred ? referredTo is { Length: > 0 and <= MaxReferredToLength } : referredTo is null);
-        if (!valid || officer is { Length: > 200 })
+        if (!valid || !PeerText.IsOptionalName(officer) || !PeerText.IsOptionalName(referredTo, MaxReferredToLength))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", opening
                 ? "an opening carries clock 1, status open and a title of at most 500 characters"

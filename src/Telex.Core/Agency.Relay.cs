@@ -189,15 +189,15 @@ public sealed partial class Agency
             throw new InboundRefusal(400, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
         }
 
-        if (next == Identity.Did || next == from.PeerDid)
+        var nextTie = await Store.GetTieAsync(next, ct).ConfigureAwait(false);
+        if (next == Identity.Did || next == from.PeerDid || nextTie?.PeerDid == from.PeerDid)
         {
             throw new InboundRefusal(400, "e.p.msg.bad-forward", "a forward must name another agency as the next hop");
         }
 
-        var nextTie = await Store.GetTieAsync(next, ct).ConfigureAwait(false);
         var policy = await GetRelayPolicyAsync(ct).ConfigureAwait(false);
         bool established = nextTie is { Status: TieStatus.Established };
-        if (!established || !(policy.Names(from.PeerDid, next) || policy.TiedPairs))
+        if (!established || !(policy.TiedPairs || await RelayPolicyNamesAsync(policy, from.PeerDid, nextTie!.PeerDid, ct).ConfigureAwait(false)))
         {
             Log.RelayRefused(_logger, from.PeerDid, next);
             throw new InboundRefusal(403, RelayRefusedCode, "this agency does not relay between these counterparts");

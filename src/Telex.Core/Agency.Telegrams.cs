@@ -149,6 +149,14 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, $"at most {TelegramWire.MaxListItems} attendees and references");
         }
 
+        // The receiver refuses names it could not show faithfully: refused here, before a telegram is released that could never be delivered.
+        if (!PeerText.IsOptionalName(draft.OnBehalfOf, TelegramWire.MaxNameListLength)
+            || draft.Attendees.Any(a => !PeerText.IsName(a, TelegramWire.MaxNameListLength)))
+        {
+            throw new TelexException(TelexErrorKind.Invalid,
+                $"on-behalf-of and attendees are names of at most {TelegramWire.MaxNameListLength} characters without control or bidirectional-override characters");
+        }
+
         long content = System.Text.Encoding.UTF8.GetByteCount(draft.Body) + System.Text.Encoding.UTF8.GetByteCount(draft.Subject) + 4096;
         foreach (var a in draft.Attachments)
         {

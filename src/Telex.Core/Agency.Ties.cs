@@ -82,7 +82,16 @@ public sealed partial class Agency
         var result = await _transport.SendAsync(tie.PeerEndpoint, Packer.PackEncryptedPayload(signed, tie.PeerDid).Packed, ct).ConfigureAwait(false);
         if (!result.Accepted)
         {
-            await Store.SaveTieAsync(tie with { Status = TieStatus.None }, ct).ConfigureAwait(false);
+            // Nothing stays behind a refused request (a mistyped code, an expired invitation): the tie held before, or none.
+            if (existing is null)
+            {
+                await Store.ForgetInvitedTieAsync(tie.PeerDid, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await Store.SaveTieAsync(existing, ct).ConfigureAwait(false);
+            }
+
             throw new TelexException(TelexErrorKind.Peer, result.Status == 0
                 ? $"the inviter could not be reached: {result.Detail}"
                 : $"the inviter refused ({result.Status}): {result.Detail}");
@@ -101,7 +110,10 @@ public sealed partial class Agency
         return tie;
     }
 
-    /// <summary>Suspends, resumes or severs a tie, and tells the counterpart.</summary>
+    /// <summary>
+    /// Suspends, resumes or severs a tie, and tells the counterpart. A suspension is lifted only by the side that made it:
+    /// a tie the counterpart suspended cannot be resumed here (it can be severed).
+    /// </summary>
     public async Task<Tie> ChangeTieStatusAsync(string peerDid, TieStatus status, CancellationToken ct = default)
     {
         var tie = await RequireTieAsync(peerDid, ct).ConfigureAwait(false);
@@ -117,9 +129,14 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Conflict, $"a {tie.Status.ToString().ToLowerInvariant()} tie cannot become {status.ToString().ToLowerInvariant()}");
         }
 
+        if (tie.Status == TieStatus.Suspended && status == TieStatus.Established && tie.SuspendedBy == TieSide.Counterpart)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "the counterpart suspended this tie: only the counterpart can resume it");
+        }
+
         // Tell the counterpart first, while the tie still lets the message through, then change it here.
         await EnqueueControlAsync(tie, MessageTypes.TieStatus, new JsonObject { ["status"] = status.ToString().ToLowerInvariant() }, ct).ConfigureAwait(false);
-        tie = tie with { Status = status };
+        tie = tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.ThisAgency : null };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Log.TieStatusChanged(_logger, peerDid, status);
         Publish("tie." + status.ToString().ToLowerInvariant(), peerDid);
@@ -173,10 +190,15 @@ public sealed partial class Agency
     {
         string? invitationId = JsonStr(message.Body, "invitation");
         string? secret = JsonStr(message.Body, "secret");
-        string name = JsonStr(message.Body, "name") ?? message.From!;
-        if (invitationId is null || secret is null || name.Length > 200)
+        string? name = JsonStr(message.Body, "name");
+        if (invitationId is null || secret is null || name is null)
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "a tie request needs the invitation id, its secret and a name");
+        }
+
+        if (PeerText.NameProblem(name) is { } badName)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-name", "the requesting agency's name is refused: " + badName);
         }
 
         if (!Dids.TryResolve(message.From!, out var peerDoc) || peerDoc.Services.Count == 0)
@@ -195,10 +217,9 @@ public sealed partial class Agency
             throw new InboundRefusal(409, "e.p.tie.exists", "a tie with this agency exists already");
         }
 
-        // Consume first: a reused, unknown or expired invitation is refused before anything else is stored.
-        var invitation = await Store.ConsumeInvitationAsync(invitationId, Now, ct).ConfigureAwait(false);
-        if (invitation is null || !CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.ASCII.GetBytes(invitation.SecretHash), System.Text.Encoding.ASCII.GetBytes(PasswordHasher.HashToken(secret))))
+        // Consumed only together with its secret: a reused, unknown or expired invitation, or a wrong secret, is refused
+        // before anything is stored, and a wrong secret leaves the invitation usable with the right one.
+        if (await Store.ConsumeInvitationAsync(invitationId, PasswordHasher.HashToken(secret), Now, ct).ConfigureAwait(false) is null)
         {
             throw new InboundRefusal(403, "e.p.tie.invitation", "the invitation is unknown, used, expired or its secret is wrong");
         }
@@ -230,11 +251,17 @@ public sealed partial class Agency
         }
 
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : TieTerms.Default;
+        string? name = JsonStr(message.Body, "name");
+        if (name is not null && PeerText.NameProblem(name) is { } badName)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-name", "the inviting agency's name is refused: " + badName);
+        }
+
         tie = tie with
         {
             Status = TieStatus.Established,
             EstablishedAt = Now,
-            PeerName = JsonStr(message.Body, "name") ?? tie.PeerName,
+            PeerName = name ?? tie.PeerName,
             Terms = terms ?? throw new InboundRefusal(400, "e.p.msg.bad-request", "the acceptance carries invalid terms"),
         };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
@@ -242,6 +269,11 @@ public sealed partial class Agency
         Publish("tie.established", tie.PeerDid);
     }
 
+    /// <summary>
+    /// The counterpart suspends, resumes or severs the tie. It may suspend an established tie and sever any, but resume
+    /// only a suspension it made itself: a tie this agency suspended (or one suspended before the suspending side was
+    /// recorded) stays suspended until this agency's officers resume it.
+    /// </summary>
     private async Task HandleTieStatusAsync(Tie tie, Message message, CancellationToken ct)
     {
         var status = JsonStr(message.Body, "status") switch
@@ -256,7 +288,12 @@ public sealed partial class Agency
             return;
         }
 
-        await Store.SaveTieAsync(tie with { Status = status }, ct).ConfigureAwait(false);
+        if (status == TieStatus.Established && tie.SuspendedBy != TieSide.Counterpart)
+        {
+            throw new InboundRefusal(403, "e.p.tie.suspended-here", "this agency suspended the tie: only this agency can resume it");
+        }
+
+        await Store.SaveTieAsync(tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.Counterpart : null }, ct).ConfigureAwait(false);
         Log.TieStatusChanged(_logger, tie.PeerDid, status);
         Publish("tie." + status.ToString().ToLowerInvariant(), tie.PeerDid);
     }

@@ -56,6 +56,14 @@ public sealed record AgencyOptions
     /// </summary>
     public TimeSpan RelayRetention { get; init; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// After a counterpart rotates its keys, how long messages signed under its old DID are still accepted. Default 7
+    /// days: longer than any message stays in flight (a telegram expires after 3 days by default), short enough that
+    /// whoever holds a stolen old key soon cannot speak for the counterpart. What the old DID signed keeps verifying in
+    /// the register for ever.
+    /// </summary>
+    public TimeSpan RotatedKeyGrace { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>How long a new invitation is valid. Default 24 hours.</summary>
     public TimeSpan InvitationValidity { get; init; } = TimeSpan.FromHours(24);
 

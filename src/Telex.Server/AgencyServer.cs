@@ -24,9 +24,10 @@ public static class AgencyServer
     /// <param name="listenSocket">An already bound, listening socket to serve on instead of <see cref="TelexOptions.Listen"/>.</param>
     /// <param name="keyFile">The identity's key file, rewritten by a key rotation; null keeps a rotated identity in memory only.</param>
     /// <param name="certificate">With <paramref name="listenSocket"/>: serve HTTPS on it with this certificate.</param>
+    /// <param name="time">The agency's clock; the system's by default (tests move a clock ahead instead of waiting).</param>
     public static WebApplication Build(TelexOptions options, AgencyIdentity identity, ITelexStore store,
         Action<ILoggingBuilder>? logging = null, ITransport? transport = null, System.Net.Sockets.Socket? listenSocket = null,
-        string? keyFile = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+        string? keyFile = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Telex.Server" });
@@ -65,7 +66,7 @@ public static class AgencyServer
         builder.Services.AddSingleton<ITransport>(transport
             ?? new HttpTransport(new Telex.Core.Security.PeerEndpointPolicy(identity.Endpoint, options.Delivery.AllowedPeerNetworks)));
         builder.Services.AddSingleton(sp => new Agency(identity, store, sp.GetRequiredService<ITransport>(), options.Delivery,
-            TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>())
+            time ?? TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>())
         { KeyFile = keyFile });
         builder.Services.AddHostedService<DispatcherService>();
         builder.Services.AddSingleton<StorageStatus>();

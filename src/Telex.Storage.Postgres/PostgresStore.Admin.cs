@@ -118,13 +118,13 @@ public sealed partial class PostgresStore
         }, ct);
 
     /// <inheritdoc/>
-    public Task<Invitation?> ConsumeInvitationAsync(string id, DateTimeOffset now, CancellationToken ct = default) =>
+    public Task<Invitation?> ConsumeInvitationAsync(string id, string secretHash, DateTimeOffset now, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {
             using var cmd = Command(c, tx, """
-                UPDATE invitations SET used_at=@now WHERE id=@i AND used_at IS NULL AND expires_at > @now
+                UPDATE invitations SET used_at=@now WHERE id=@i AND secret_hash=@h AND used_at IS NULL AND expires_at > @now
                 RETURNING id, secret_hash, created_at, expires_at, note
-                """, ("@i", id), ("@now", now.ToUnixTimeMilliseconds()));
+                """, ("@i", id), ("@h", secretHash), ("@now", now.ToUnixTimeMilliseconds()));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await r.ReadAsync(ct).ConfigureAwait(false)
                 ? new Invitation(r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)),
@@ -161,20 +161,31 @@ public sealed partial class PostgresStore
         WriteAsync(async (c, tx) =>
         {
             using var cmd = Command(c, tx, $"""
-                INSERT INTO ties(peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial)
-                VALUES({CurrentDid("@p")}, @n, @e, @s, @v, @t, @pt, @pu, @ea, @ls)
+                INSERT INTO ties(peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial,
+                    suspended_by)
+                VALUES({CurrentDid("@p")}, @n, @e, @s, @v, @t, @pt, @pu, @ea, @ls, @sb)
                 ON CONFLICT(peer_did) DO UPDATE SET peer_name=excluded.peer_name, endpoint=excluded.endpoint, status=excluded.status,
                     verified=excluded.verified, terms=excluded.terms, proposed_terms=excluded.proposed_terms,
-                    proposed_by_us=excluded.proposed_by_us, established_at=excluded.established_at
+                    proposed_by_us=excluded.proposed_by_us, established_at=excluded.established_at, suspended_by=excluded.suspended_by
                 """,
                 ("@p", tie.PeerDid), ("@n", tie.PeerName), ("@e", tie.PeerEndpoint), ("@s", (int)tie.Status), ("@v", tie.Verified),
                 ("@t", JsonSerializer.Serialize(tie.Terms)), ("@pt", tie.ProposedTerms is null ? null : JsonSerializer.Serialize(tie.ProposedTerms)),
-                ("@pu", tie.ProposedByUs), ("@ea", tie.EstablishedAt.ToUnixTimeMilliseconds()), ("@ls", tie.LastSentSerial));
+                ("@pu", tie.ProposedByUs), ("@ea", tie.EstablishedAt.ToUnixTimeMilliseconds()), ("@ls", tie.LastSentSerial),
+                ("@sb", tie.SuspendedBy is { } side ? (int)side : null));
             return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, ct);
 
+    /// <inheritdoc/>
+    public Task<bool> ForgetInvitedTieAsync(string peerDid, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) =>
+        {
+            using var cmd = Command(c, tx, "DELETE FROM ties WHERE peer_did=@p AND status=@invited AND last_sent_serial=0",
+                ("@p", peerDid), ("@invited", (int)TieStatus.Invited));
+            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, ct);
+
     private const string TieColumns =
-        "SELECT peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial FROM ties";
+        "SELECT peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial, suspended_by FROM ties";
 
     private static Tie ReadTie(NpgsqlDataReader r) => new()
     {
@@ -188,5 +199,6 @@ public sealed partial class PostgresStore
         ProposedByUs = r.GetBoolean(7),
         EstablishedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
         LastSentSerial = r.GetInt64(9),
+        SuspendedBy = r.IsDBNull(10) ? null : (TieSide)r.GetInt32(10),
     };
 }

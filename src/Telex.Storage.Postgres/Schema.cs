@@ -129,5 +129,10 @@ internal static class Schema
             tie_did TEXT, seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE);
         CREATE INDEX key_rotations_tie ON key_rotations(tie_did) WHERE tie_did IS NOT NULL;
         """,
+        """
+        -- Which side suspended a suspended tie (0 this agency, 1 the counterpart), so only that side resumes it. Ties
+        -- suspended before this migration keep NULL: this agency's officers may resume them, the counterpart may not.
+        ALTER TABLE ties ADD COLUMN suspended_by INTEGER;
+        """,
     ];
 }

@@ -131,6 +131,11 @@ internal static class Schema
             tie_did TEXT, seq INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS key_rotations_tie ON key_rotations(tie_did) WHERE tie_did IS NOT NULL;
         """,
+        """
+        -- Which side suspended a suspended tie (0 this agency, 1 the counterpart), so only that side resumes it: the column
+        -- ties.suspended_by, added as this migration runs unless present (SqliteStore.AddSuspendedByColumnAsync). Ties
+        -- suspended before it keep NULL: this agency's officers may resume them, the counterpart may not.
+        """,
     ];
 
     /// <summary>The migration that added relays and the directory (relay path on telegrams, relay queue, directory, dossiers).</summary>
@@ -147,4 +152,7 @@ internal static class Schema
 
     /// <summary>The migration that added key rotations and the aliases of a rotated counterpart's tie.</summary>
     public const int KeyRotationVersion = 7;
+
+    /// <summary>The migration that records which side suspended a tie.</summary>
+    public const int SuspendedByVersion = 8;
 }

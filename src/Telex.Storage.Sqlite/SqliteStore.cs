@@ -116,6 +116,11 @@ public sealed partial class SqliteStore : ITelexStore
                 {
                     await AddBureauColumnsAsync(c, tx, ct).ConfigureAwait(false);
                 }
+
+                if (v + 1 == Schema.SuspendedByVersion)
+                {
+                    await AddSuspendedByColumnAsync(c, tx, ct).ConfigureAwait(false);
+                }
             }
 
             return 0;

@@ -208,10 +208,10 @@ public abstract partial class StoreComplianceTests
         await Store.AddInvitationAsync(invitation);
         await Store.AddInvitationAsync(withoutNote);
 
-        Assert.Equal(invitation, await Store.ConsumeInvitationAsync("inv-1", Start + TimeSpan.FromHours(1)));
-        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", Start + TimeSpan.FromHours(1)));
-        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", Start + TimeSpan.FromHours(2)));
-        Assert.Equal(withoutNote, await Store.ConsumeInvitationAsync("inv-2", Start + TimeSpan.FromHours(2)));
+        Assert.Equal(invitation, await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", Start + TimeSpan.FromHours(1)));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", Start + TimeSpan.FromHours(1)));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", Start + TimeSpan.FromHours(2)));
+        Assert.Equal(withoutNote, await Store.ConsumeInvitationAsync("inv-2", "secret-hash-inv-2", Start + TimeSpan.FromHours(2)));
     }
 
     [Fact]
@@ -220,11 +220,24 @@ public abstract partial class StoreComplianceTests
         var invitation = NewInvitation("inv-1");
         await Store.AddInvitationAsync(invitation);
 
-        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", invitation.ExpiresAt));
-        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", invitation.ExpiresAt + TimeSpan.FromDays(30)));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", invitation.ExpiresAt));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", invitation.ExpiresAt + TimeSpan.FromDays(30)));
 
         // Nothing changed: at a time it is still valid, it is consumed as if those calls had never been made.
-        Assert.Equal(invitation, await Store.ConsumeInvitationAsync("inv-1", invitation.ExpiresAt - TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(invitation, await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", invitation.ExpiresAt - TimeSpan.FromMilliseconds(1)));
+    }
+
+    [Fact]
+    public async Task An_invitation_presented_with_a_wrong_secret_is_not_consumed_and_stays_usable()
+    {
+        var invitation = NewInvitation("inv-1");
+        await Store.AddInvitationAsync(invitation);
+
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", "secret-hash-mistyped", Start + TimeSpan.FromMinutes(1)));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", "", Start + TimeSpan.FromMinutes(2)));
+
+        Assert.Equal(invitation, await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", Start + TimeSpan.FromMinutes(3)));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", Start + TimeSpan.FromMinutes(4)));
     }
 
     [Fact]
@@ -232,8 +245,8 @@ public abstract partial class StoreComplianceTests
     {
         await Store.AddInvitationAsync(NewInvitation("inv-1"));
 
-        Assert.Null(await Store.ConsumeInvitationAsync("inv-2", Start));
-        Assert.NotNull(await Store.ConsumeInvitationAsync("inv-1", Start));
+        Assert.Null(await Store.ConsumeInvitationAsync("inv-2", "secret-hash-inv-2", Start));
+        Assert.NotNull(await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", Start));
     }
 
     [Fact]
@@ -245,7 +258,7 @@ public abstract partial class StoreComplianceTests
         var attempts = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
         {
             await go.Task;
-            return await Store.ConsumeInvitationAsync("inv-1", Start + TimeSpan.FromMinutes(1));
+            return await Store.ConsumeInvitationAsync("inv-1", "secret-hash-inv-1", Start + TimeSpan.FromMinutes(1));
         })).ToArray();
         go.SetResult();
         var results = await Task.WhenAll(attempts);

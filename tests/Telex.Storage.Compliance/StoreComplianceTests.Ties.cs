@@ -21,7 +21,44 @@ public abstract partial class StoreComplianceTests
         ProposedTerms = new TieTerms { Version = 4, Expiry = TimeSpan.FromDays(7) },
         ProposedByUs = true,
         EstablishedAt = Start - TimeSpan.FromDays(400),
+        SuspendedBy = TieSide.Counterpart,
     };
+
+    [Fact]
+    public async Task Which_side_suspended_a_tie_is_kept_and_cleared_when_it_resumes()
+    {
+        await Store.SaveTieAsync(NewTie(Alpha) with { Status = TieStatus.Suspended, SuspendedBy = TieSide.ThisAgency });
+        await Store.SaveTieAsync(NewTie(Bravo) with { Status = TieStatus.Suspended, SuspendedBy = TieSide.Counterpart });
+        Assert.Equal(TieSide.ThisAgency, (await Store.GetTieAsync(Alpha))!.SuspendedBy);
+        Assert.Equal(TieSide.Counterpart, (await Store.GetTieAsync(Bravo))!.SuspendedBy);
+
+        await Store.SaveTieAsync((await Store.GetTieAsync(Alpha))! with { Status = TieStatus.Established, SuspendedBy = null });
+
+        Assert.Null((await Store.GetTieAsync(Alpha))!.SuspendedBy);
+        Assert.Equal(TieSide.Counterpart, (await Store.ListTiesAsync()).Single(t => t.PeerDid == Bravo).SuspendedBy);
+    }
+
+    [Fact]
+    public async Task Only_an_invited_tie_that_never_carried_a_telegram_is_forgotten()
+    {
+        await Store.SaveTieAsync(NewTie(Alpha) with { Status = TieStatus.Invited });
+        await Store.SaveTieAsync(NewTie(Bravo) with { Status = TieStatus.Established });
+        await Store.SaveTieAsync(NewTie(Charlie) with { Status = TieStatus.Invited });
+        await Store.ReleaseAsync(Charlie, serial =>
+        {
+            var record = OutboundRecord(Charlie, serial, Now);
+            return (record, OutboxItemFor(record, Now));
+        });
+        await Store.SaveTieAsync((await Store.GetTieAsync(Charlie))! with { Status = TieStatus.Invited });
+
+        Assert.True(await Store.ForgetInvitedTieAsync(Alpha));
+        Assert.False(await Store.ForgetInvitedTieAsync(Alpha));
+        Assert.False(await Store.ForgetInvitedTieAsync(Bravo));
+        Assert.False(await Store.ForgetInvitedTieAsync(Charlie));
+
+        Assert.Null(await Store.GetTieAsync(Alpha));
+        Assert.Equal([Bravo, Charlie], (await Store.ListTiesAsync()).Select(t => t.PeerDid).Order(StringComparer.Ordinal));
+    }
 
     [Fact]
     public async Task A_tie_reads_back_with_every_field()

@@ -21,20 +21,22 @@ public sealed class TestAgency : IAsyncDisposable
 {
     private readonly AgencyOptions _delivery;
     private readonly ITransport? _transport;
+    private readonly TimeProvider? _clock;
     private WebApplication? _app;
     private Socket? _socket;
     private readonly SqliteStore _store;
     private AgencyIdentity _identity;
 
-    private TestAgency(string directory, AgencyIdentity identity, int port, AgencyOptions delivery, ITransport? transport)
+    private TestAgency(string directory, AgencyIdentity identity, int port, AgencyOptions delivery, ITransport? transport, TimeProvider? clock)
     {
+        _clock = clock;
         Directory = directory;
         _identity = identity;
         identity.Save(KeyFile);
         Port = port;
         _delivery = delivery;
         _transport = transport;
-        _store = new SqliteStore(Path.Combine(directory, "telex.db"), fullSync: false);
+        _store = new SqliteStore(Path.Combine(directory, "telex.db"), clock, fullSync: false);
     }
 
     /// <summary>The loopback port (kept across restarts).</summary>
@@ -82,15 +84,15 @@ public sealed class TestAgency : IAsyncDisposable
     /// </summary>
     public static PeerEndpointPolicy LoopbackPolicy { get; } = new("http://127.0.0.1/didcomm");
 
-    /// <summary>Starts an agency named <paramref name="name"/> on a fresh loopback port.</summary>
-    public static async Task<TestAgency> StartAsync(string name, AgencyOptions? delivery = null, ITransport? transport = null)
+    /// <summary>Starts an agency named <paramref name="name"/> on a fresh loopback port, on <paramref name="clock"/> (the system's when null).</summary>
+    public static async Task<TestAgency> StartAsync(string name, AgencyOptions? delivery = null, ITransport? transport = null, TimeProvider? clock = null)
     {
         var socket = Listen(0);
         int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         string directory = Path.Combine(Path.GetTempPath(), "telex-test-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
         var identity = AgencyIdentity.Create(name, $"http://127.0.0.1:{port}/didcomm");
-        var agency = new TestAgency(directory, identity, port, delivery ?? FastDelivery, transport);
+        var agency = new TestAgency(directory, identity, port, delivery ?? FastDelivery, transport, clock);
         await agency.StartServerAsync(socket).ConfigureAwait(false);
         return agency;
     }
@@ -140,7 +142,7 @@ public sealed class TestAgency : IAsyncDisposable
             Delivery = _delivery,
             Api = new ApiOptions(),
         };
-        var app = AgencyServer.Build(options, _identity, _store, transport: _transport, listenSocket: socket, keyFile: KeyFile);
+        var app = AgencyServer.Build(options, _identity, _store, transport: _transport, listenSocket: socket, keyFile: KeyFile, time: _clock);
         await app.StartAsync().ConfigureAwait(false);
         _app = app;
         _socket = socket;

@@ -66,7 +66,10 @@ public sealed record ClearanceRule
     /// <summary>A partner agency (a tied counterpart's DID) that must approve.</summary>
     public string? Partner { get; init; }
 
-    /// <summary>Whether the rule applies to a telegram to <paramref name="to"/> of <paramref name="precedence"/>.</summary>
+    /// <summary>
+    /// Whether the rule applies to a telegram to <paramref name="to"/> of <paramref name="precedence"/>. DIDs are compared
+    /// as given: the agency resolves both the rule's counterpart and <paramref name="to"/> to the tie's current DID first.
+    /// </summary>
     public bool Matches(string to, Precedence precedence) =>
         (Counterpart is null || string.Equals(Counterpart, to, StringComparison.Ordinal)) && (MinPrecedence is null || precedence >= MinPrecedence);
 }

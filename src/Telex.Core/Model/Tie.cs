@@ -32,4 +32,21 @@ public sealed record Tie
 
     /// <summary>The last serial this agency used for a telegram to the counterpart (0 before the first).</summary>
     public long LastSentSerial { get; init; }
+
+    /// <summary>
+    /// Which side suspended the tie, while it is <see cref="TieStatus.Suspended"/>: only that side resumes it. Null
+    /// otherwise, and for a tie suspended before this was recorded (this agency's officers may resume such a tie; the
+    /// counterpart may not).
+    /// </summary>
+    public TieSide? SuspendedBy { get; init; }
+}
+
+/// <summary>One side of a tie.</summary>
+public enum TieSide
+{
+    /// <summary>This agency.</summary>
+    ThisAgency,
+
+    /// <summary>The counterpart.</summary>
+    Counterpart,
 }

@@ -15,6 +15,11 @@ public static class TelegramWire
     /// <summary>Longest subject accepted, in characters.</summary>
     public const int MaxSubjectLength = 1000;
 
+    /// <summary>
+    /// Longest on-behalf-of or attendee name, in characters. Default 4096: what the client API accepts for these fields.
+    /// </summary>
+    public const int MaxNameListLength = 4096;
+
     /// <summary>Most relays named on one telegram's path. Telex relays through one agency; a few more are accepted on arrival.</summary>
     public const int MaxRelayHops = 4;
 
@@ -248,7 +253,22 @@ public static class TelegramWire
             bureauEpoch = epoch;
         }
 
-        long releasedMs = b.TryGetProperty("released_time", out var rt) && rt.TryGetInt64(out long ms) ? ms : (message.CreatedTime ?? 0) * 1000;
+        long? statedRelease = b.TryGetProperty("released_time", out var rt) && rt.TryGetInt64(out long ms) ? ms : null;
+        long releasedMs = statedRelease ?? (message.CreatedTime is not { } c ? 0 : PeerTime.TryFromUnixSeconds(c, out _) ? c * 1000 : -1);
+        if (releasedMs is < 0 or > PeerTime.MaxUnixMilliseconds || !PeerTime.TryFromUnixSeconds(message.CreatedTime ?? releasedMs / 1000, out var createdAt))
+        {
+            error = "telegram created_time and released_time must be Unix times from 1970 to 9999";
+            return false;
+        }
+
+        if (!PeerText.IsOptionalName(Str(b, "sender_name")) || !PeerText.IsOptionalName(Str(b, "drafter"))
+            || !PeerText.IsOptionalName(Str(b, "releasing_officer")) || !PeerText.IsOptionalName(Str(b, "on_behalf_of"), MaxNameListLength)
+            || attendees.Any(a => !PeerText.IsName(a, MaxNameListLength)))
+        {
+            error = $"sender, drafter and releasing officer must be names of at most {PeerText.MaxNameLength} characters, on-behalf-of and attendees of at most {MaxNameListLength}, without control or bidirectional-override characters";
+            return false;
+        }
+
         telegram = new Parsed(
             id,
             serial,
@@ -263,8 +283,8 @@ public static class TelegramWire
             attendees,
             references,
             attachments,
-            DateTimeOffset.FromUnixTimeSeconds(message.CreatedTime ?? releasedMs / 1000),
-            DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(releasedMs, 0, 253_402_300_799_000)))
+            createdAt,
+            DateTimeOffset.FromUnixTimeMilliseconds(releasedMs))
         {
             RelayPath = relayPath,
             BureauId = bureauId,

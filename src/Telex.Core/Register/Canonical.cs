@@ -141,6 +141,7 @@ public sealed class CanonicalReader
     public long? GetLong(string name) =>
         long.TryParse(Get(name), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) ? v : null;
 
-    /// <summary>A time field.</summary>
-    public DateTimeOffset? GetTime(string name) => GetLong(name) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    /// <summary>A time field; null when missing or outside the years 1 to 9999.</summary>
+    public DateTimeOffset? GetTime(string name) =>
+        GetLong(name) is { } ms && ms is >= -62_135_596_800_000 and <= 253_402_300_799_999 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 }

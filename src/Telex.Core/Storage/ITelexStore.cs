@@ -93,10 +93,11 @@ public partial interface ITelexStore : IAsyncDisposable
     Task AddInvitationAsync(Invitation invitation, CancellationToken ct = default);
 
     /// <summary>
-    /// Consumes an invitation: returns it and marks it used, atomically, if it exists, is unused and unexpired
-    /// at <paramref name="now"/>; otherwise null and nothing changes. A second call for the same id returns null.
+    /// Consumes an invitation: returns it and marks it used, atomically, if it exists, its secret's hash is
+    /// <paramref name="secretHash"/>, and it is unused and unexpired at <paramref name="now"/>; otherwise null and nothing
+    /// changes (a wrong secret leaves the invitation usable). A second call for the same id returns null.
     /// </summary>
-    Task<Invitation?> ConsumeInvitationAsync(string id, DateTimeOffset now, CancellationToken ct = default);
+    Task<Invitation?> ConsumeInvitationAsync(string id, string secretHash, DateTimeOffset now, CancellationToken ct = default);
 
     /// <summary>Finds the tie with a counterpart.</summary>
     Task<Tie?> GetTieAsync(string peerDid, CancellationToken ct = default);
@@ -106,6 +107,13 @@ public partial interface ITelexStore : IAsyncDisposable
 
     /// <summary>Adds or replaces a tie (by peer DID). The serial counter is not changed by this call for an existing tie.</summary>
     Task SaveTieAsync(Tie tie, CancellationToken ct = default);
+
+    /// <summary>
+    /// Removes the tie with <paramref name="peerDid"/> if it is <see cref="TieStatus.Invited"/> and has never carried a
+    /// telegram (serial counter 0): an invitation this agency tried to accept and the inviter refused. False, and nothing
+    /// changed, for any other tie.
+    /// </summary>
+    Task<bool> ForgetInvitedTieAsync(string peerDid, CancellationToken ct = default);
 
     /// <summary>
     /// Releases an outbound telegram: in one transaction takes the tie's next serial, calls

@@ -102,4 +102,72 @@ public sealed class IssueRefusalTests
         Assert.Equal((IssueStatus.Open, "Between Alpha and Bravo", a.Did), (stored!.Status, stored.Title, stored.Counterpart));
         Assert.Single(await b.Store.ListIssueEventsAsync(issue.Id));
     }
+
+    [Fact]
+    public async Task A_telegram_naming_an_issue_of_another_tie_is_refused_and_never_joins_that_issues_history()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        using var peer = await TiedHostileAsync(b);
+        var issue = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
+        var onIssue = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "On the issue", Body = "Text.", IssueId = issue.Id }, "officer");
+        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(onIssue.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
+            "Alpha's telegram on the issue registered at Bravo");
+
+        // The tied peer names the issue, in the body and as the thread: refused, nothing filed.
+        var telegram = peer.Telegram(b.Did, 1);
+        var body = JsonNode.Parse(telegram.Body.GetRawText())!.AsObject();
+        body["issue"] = issue.Id;
+        var named = telegram with { Body = System.Text.Json.JsonSerializer.SerializeToElement(body) };
+        Assert.Equal((403, "e.p.issue.other-tie"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(named, b.Did)));
+        var threaded = peer.Telegram(b.Did, 1) with { Thid = issue.Id };
+        Assert.Equal((403, "e.p.issue.other-tie"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(threaded, b.Did)));
+        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery { Counterpart = peer.Did }));
+
+        var history = await b.Agency.IssueHistoryAsync(issue.Id);
+        var telegrams = history.Entries.Where(e => e.Telegram is not null).Select(e => e.Telegram!).ToList();
+        Assert.Equal([onIssue.Id], telegrams.Select(t => t.Id));
+
+        // An id naming no issue here is still a plain label on the peer's own telegram.
+        var labelled = telegram with { Id = Guid.NewGuid().ToString(), Thid = "not-an-issue-here" };
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(labelled, b.Did))).Status);
+    }
+
+    [Fact]
+    public async Task A_telegram_from_another_counterpart_filed_under_an_issue_before_the_check_is_left_out_of_its_history()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        using var peer = await TiedHostileAsync(b);
+        var issue = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
+
+        // As a register filed before inbound telegrams' issues were checked holds it.
+        var id = Guid.NewGuid();
+        byte[] signed = System.Text.Encoding.UTF8.GetBytes("signed " + id);
+        await b.Store.RegisterInboundAsync(id, (number, at) => new TelegramRecord
+        {
+            Id = id,
+            Direction = Direction.Inbound,
+            Counterpart = peer.Did,
+            Serial = 1,
+            RegistryNumber = number,
+            Status = TelegramStatus.Registered,
+            CreatedAt = at,
+            ReleasedAt = at,
+            RegisteredAt = at,
+            Subject = "Injected",
+            Body = "Not of this issue.",
+            Precedence = Precedence.Routine,
+            IssueId = issue.Id,
+            ContentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(signed)),
+            Plaintext = signed,
+            SignedOriginal = signed,
+        });
+
+        var history = await b.Agency.IssueHistoryAsync(issue.Id);
+        Assert.DoesNotContain(history.Entries, e => e.Telegram?.Id == id);
+        Assert.Single(history.Entries);
+    }
 }

@@ -1,0 +1,139 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.Core.Register;
+using Telex.Core.Storage;
+using Telex.DidComm.Messages;
+using Telex.TestKit;
+
+namespace Telex.Server.Tests.Security;
+
+/// <summary>
+/// Values a peer chooses that the agency keeps or shows: times outside what a date can hold and names an officer would
+/// misread (too long, with control or bidirectional-override characters). Each is refused as malformed, from a stranger
+/// or from a tied peer, and nothing is stored.
+/// </summary>
+public sealed class PeerInputTests
+{
+    private const long FarFuture = 1_000_000_000_000_000;
+
+    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency)
+    {
+        var peer = HostilePeer.Create("Mallory");
+        var invitation = await agency.Agency.CreateInvitationAsync();
+        var (status, code) = await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation));
+        Assert.True(status == 202, $"tie request refused: {status} {code}");
+        return peer;
+    }
+
+    private static Task<(int Status, string? Code)> PostAsync(TestAgency to, HostilePeer from, Message message) =>
+        HostilePeer.PostAsync(to.Identity.Endpoint, from.SignAndEncrypt(message, to.Did));
+
+    private static Message WithBody(Message message, Action<JsonObject> change)
+    {
+        var body = JsonNode.Parse(message.Body.GetRawText())!.AsObject();
+        change(body);
+        return message with { Body = JsonSerializer.SerializeToElement(body) };
+    }
+
+    private static async Task AssertNothingStoredAsync(TestAgency agency, RegisterHead head)
+    {
+        Assert.Equal(0, await agency.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(head, await agency.Store.GetRegisterHeadAsync());
+    }
+
+    [Fact]
+    public async Task Times_beyond_the_year_9999_from_a_stranger_or_a_tied_peer_are_refused_as_malformed()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var stranger = HostilePeer.Create("Stranger");
+        using var tied = await TiedHostileAsync(a);
+        var head = await a.Store.GetRegisterHeadAsync();
+
+        foreach (var peer in new[] { stranger, tied })
+        {
+            var telegram = peer.Telegram(a.Did, 1);
+            Assert.Equal((400, "e.p.msg.bad-time"), await PostAsync(a, peer, telegram with { ExpiresTime = FarFuture }));
+            Assert.Equal((400, "e.p.msg.bad-time"), await PostAsync(a, peer, telegram with { CreatedTime = FarFuture }));
+            Assert.Equal((400, "e.p.msg.bad-time"), await PostAsync(a, peer, telegram with { ExpiresTime = long.MaxValue }));
+
+            // Times before 1970 the wire format itself refuses as malformed.
+            Assert.Equal(400, (await PostAsync(a, peer, telegram with { CreatedTime = -FarFuture })).Status);
+            Assert.Equal(400, (await PostAsync(a, peer, telegram with { ExpiresTime = long.MinValue })).Status);
+            var control = peer.Message(MessageTypes.TieStatus, a.Did, new JsonObject { ["status"] = "suspended" }) with { ExpiresTime = FarFuture };
+            Assert.Equal((400, "e.p.msg.bad-time"), await PostAsync(a, peer, control));
+        }
+
+        // A release time out of range inside a tied peer's telegram is a malformed telegram.
+        var released = WithBody(tied.Telegram(a.Did, 1), b => b["released_time"] = FarFuture * 1000);
+        Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, tied, released));
+        await AssertNothingStoredAsync(a, head);
+        Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(tied.Did))!.Status);
+
+        // The same telegram with sound times is registered.
+        Assert.Equal(202, (await PostAsync(a, tied, tied.Telegram(a.Did, 1))).Status);
+    }
+
+    public static TheoryData<string> BadNames() => new()
+    {
+        new string('N', PeerText.MaxNameLength + 1),
+        "Meridian\u202Eteg",
+        "Meri\u2066dian\u2069",
+        "Line\nbreak",
+        "Bell\u0007",
+        "Para\u2029graph",
+        "   ",
+    };
+
+    [Theory]
+    [MemberData(nameof(BadNames))]
+    public async Task A_tie_request_with_a_name_an_officer_would_misread_is_refused_and_the_invitation_stays_usable(string name)
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = HostilePeer.Create("Mallory");
+        var invitation = await a.Agency.CreateInvitationAsync();
+        var request = peer.Message(MessageTypes.TieRequest, a.Did, new JsonObject
+        {
+            ["invitation"] = invitation.Id,
+            ["secret"] = invitation.Secret,
+            ["name"] = name,
+        });
+
+        Assert.Equal((400, "e.p.msg.bad-name"), await PostAsync(a, peer, request));
+        Assert.Empty(await a.Store.ListTiesAsync());
+
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
+        Assert.Equal("Mallory", (await a.Store.GetTieAsync(peer.Did))!.PeerName);
+    }
+
+    [Fact]
+    public async Task A_telegram_whose_sender_officer_or_attendee_names_an_officer_would_misread_is_refused_and_nothing_is_stored()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = await TiedHostileAsync(a);
+        var head = await a.Store.GetRegisterHeadAsync();
+
+        foreach (string field in new[] { "sender_name", "drafter", "releasing_officer" })
+        {
+            foreach (string bad in new[] { new string('N', PeerText.MaxNameLength + 1), "Meridian\u202Eteg", "Two\r\nlines" })
+            {
+                var telegram = WithBody(peer.Telegram(a.Did, 1), b => b[field] = bad);
+                Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, peer, telegram));
+            }
+        }
+
+        var attendees = WithBody(peer.Telegram(a.Did, 1), b => b["attendees"] = new JsonArray("Gao Gang", "Zhou\u202E"));
+        Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, peer, attendees));
+        var behalf = WithBody(peer.Telegram(a.Did, 1), b => b["on_behalf_of"] = new string('M', TelegramWire.MaxNameListLength + 1));
+        Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, peer, behalf));
+        await AssertNothingStoredAsync(a, head);
+
+        // Names within the rule, in any script, are kept as sent.
+        var good = WithBody(peer.Telegram(a.Did, 1), b => b["sender_name"] = new string('N', PeerText.MaxNameLength - 8) + " 北京 عربي");
+        Assert.Equal(202, (await PostAsync(a, peer, good)).Status);
+        var filed = Assert.Single(await a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(new string('N', PeerText.MaxNameLength - 8) + " 北京 عربي", filed.SenderName);
+    }
+}
