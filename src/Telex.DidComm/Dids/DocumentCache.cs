@@ -1,10 +1,14 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+
 namespace Telex.DidComm.Dids;
 
 /// <summary>
-/// Computed DID documents, least recently used evicted first, bounded by an estimate of the memory they hold.
-/// Anyone may name any DID in a message, so what lands here is chosen by strangers too: the bound is in bytes, not
-/// in documents, because one <c>did:peer:2</c> of a few kilobytes can carry dozens of keys, each with its own key
-/// id that repeats the whole DID.
+/// Computed DID documents, bounded by an estimate of the memory they hold. Anyone may name any DID in a message, so
+/// what lands here is chosen by strangers too: the bound is in bytes, not in documents, because one <c>did:peer:2</c>
+/// of a few kilobytes can carry dozens of keys, each with its own key id that repeats the whole DID. Eviction is
+/// second chance (CLOCK): a document used since the last sweep is kept for another round, so the counterparts in use
+/// stay while a flood of DIDs named once goes first; a hit costs one lookup and no lock.
 /// </summary>
 internal sealed class DocumentCache
 {
@@ -12,9 +16,11 @@ internal sealed class DocumentCache
     private const int ObjectOverhead = 24;
     private const int ReferenceSize = 8;
 
+    private readonly ConcurrentDictionary<string, Entry> _byDid = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, LinkedListNode<Entry>> _byDid = new(StringComparer.Ordinal);
-    private readonly LinkedList<Entry> _recency = new();
+
+    // Every cached entry in the order the clock hand visits them; guarded by _gate, as is _bytes.
+    private readonly Queue<Entry> _clock = new();
     private readonly long _maxBytes;
     private readonly long _maxDocumentBytes;
     private long _bytes;
@@ -43,40 +49,27 @@ internal sealed class DocumentCache
     }
 
     /// <summary>The number of cached documents.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _byDid.Count;
-            }
-        }
-    }
+    public int Count => _byDid.Count;
 
-    /// <summary>Finds a cached document and marks it as the most recently used.</summary>
-    public bool TryGet(string did, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DidDocument? document)
+    /// <summary>Finds a cached document and marks it as used since the last sweep.</summary>
+    public bool TryGet(string did, [NotNullWhen(true)] out DidDocument? document)
     {
-        lock (_gate)
+        if (_byDid.TryGetValue(did, out var entry))
         {
-            if (_byDid.TryGetValue(did, out var node))
+            if (!entry.Used)
             {
-                if (node != _recency.First)
-                {
-                    _recency.Remove(node);
-                    _recency.AddFirst(node);
-                }
-
-                document = node.Value.Document;
-                return true;
+                entry.Used = true;
             }
+
+            document = entry.Document;
+            return true;
         }
 
         document = null;
         return false;
     }
 
-    /// <summary>Keeps <paramref name="document"/> (unless it is too big to keep), evicting the least recently used to make room.</summary>
+    /// <summary>Keeps <paramref name="document"/> (unless it is too big to keep), evicting what was not used lately to make room.</summary>
     public void Add(DidDocument document)
     {
         long bytes = EstimateBytes(document);
@@ -87,18 +80,29 @@ internal sealed class DocumentCache
 
         lock (_gate)
         {
-            if (_byDid.ContainsKey(document.Id))
+            var entry = new Entry(document, bytes);
+            if (!_byDid.TryAdd(document.Id, entry))
             {
                 return;
             }
 
-            _byDid.Add(document.Id, _recency.AddFirst(new Entry(document, bytes)));
+            _clock.Enqueue(entry);
             _bytes += bytes;
-            while (_bytes > _maxBytes && _recency.Last is { } oldest)
+
+            // Each entry used since the last sweep is spared once; readers may mark entries meanwhile, so the
+            // sparing is capped at one round of the clock and then the oldest goes regardless.
+            int spare = _clock.Count;
+            while (_bytes > _maxBytes && _clock.TryDequeue(out var oldest))
             {
-                _recency.RemoveLast();
-                _byDid.Remove(oldest.Value.Document.Id);
-                _bytes -= oldest.Value.Bytes;
+                if (oldest.Used && spare-- > 0)
+                {
+                    oldest.Used = false;
+                    _clock.Enqueue(oldest);
+                    continue;
+                }
+
+                _byDid.TryRemove(oldest.Document.Id, out _);
+                _bytes -= oldest.Bytes;
             }
         }
     }
@@ -142,5 +146,13 @@ internal sealed class DocumentCache
 
     private static long StringBytes(string s) => ObjectOverhead + (2L * s.Length);
 
-    private sealed record Entry(DidDocument Document, long Bytes);
+    private sealed class Entry(DidDocument document, long bytes)
+    {
+        public DidDocument Document { get; } = document;
+
+        public long Bytes { get; } = bytes;
+
+        /// <summary>Set on each hit, cleared when the clock hand spares the entry.</summary>
+        public volatile bool Used;
+    }
 }

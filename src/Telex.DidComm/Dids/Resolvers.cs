@@ -22,7 +22,7 @@ public interface ISecretResolver
 /// <summary>
 /// Resolves <c>did:peer:2</c> and <c>did:key</c> by computation and any other DID from documents added to it
 /// (tests and the vectors use <c>did:example</c>). Added documents are kept until replaced. Computed documents are
-/// kept in a cache bounded in bytes (<see cref="DefaultMaxCachedBytes"/> by default), least recently used evicted
+/// kept in a cache bounded in bytes (<see cref="DefaultMaxCachedBytes"/> by default), those not used lately evicted
 /// first: resolving them again is pure computation, and any DID a message names lands here, a stranger's too.
 /// </summary>
 public sealed class DidResolver : IDidResolver
@@ -37,6 +37,9 @@ public sealed class DidResolver : IDidResolver
 
     private readonly ConcurrentDictionary<string, DidDocument> _added = new(StringComparer.Ordinal);
     private readonly DocumentCache _computed;
+
+    // Agencies add no documents (every DID they meet is computed): skip that lookup, a hash of the whole DID.
+    private volatile bool _anyAdded;
 
     /// <summary>Creates a resolver whose computed documents keep about <paramref name="maxCachedBytes"/> bytes at most (default 4 MiB).</summary>
     public DidResolver(long maxCachedBytes = DefaultMaxCachedBytes)
@@ -55,6 +58,7 @@ public sealed class DidResolver : IDidResolver
     {
         ArgumentNullException.ThrowIfNull(document);
         _added[document.Id] = document;
+        _anyAdded = true;
         return this;
     }
 
@@ -62,7 +66,7 @@ public sealed class DidResolver : IDidResolver
     public bool TryResolve(string did, [NotNullWhen(true)] out DidDocument? document)
     {
         ArgumentNullException.ThrowIfNull(did);
-        if (_added.TryGetValue(did, out document) || _computed.TryGet(did, out document))
+        if ((_anyAdded && _added.TryGetValue(did, out document)) || _computed.TryGet(did, out document))
         {
             return true;
         }
