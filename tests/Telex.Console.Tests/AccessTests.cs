@@ -81,6 +81,8 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         var headers = await page!.AllHeadersAsync();
         Assert.Contains("script-src 'self'", headers["content-security-policy"], StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-inline", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", headers["content-security-policy"], StringComparison.Ordinal);
+        Assert.Equal("DENY", headers["x-frame-options"]);
         Assert.Equal("no-store", headers["cache-control"]);
         Assert.Equal("nosniff", headers["x-content-type-options"]);
 
@@ -98,6 +100,31 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         // The API does not accept the console's cookie.
         var api = await admin.Page.APIRequest.GetAsync("/api/ties");
         Assert.Equal((int)HttpStatusCode.Unauthorized, api.Status);
+    }
+
+    [Fact]
+    public async Task A_page_of_another_origin_frames_the_health_check_but_not_the_console()
+    {
+        await using var admin = await OfficerBrowser.SignInAsync(browser.Browser, _a, "ada", Role.Admin);
+
+        // A page elsewhere frames the signed-in console and, for comparison, the agency's health check (not a
+        // console page, so framing it is not forbidden). Both frames finish loading before anything is looked at.
+        var framer = await admin.Context.NewPageAsync();
+        await framer.SetContentAsync($"""
+            <iframe id="console" src="{_a.Url}/"></iframe>
+            <iframe id="health" src="{_a.Url}/health"></iframe>
+            """, new() { WaitUntil = WaitUntilState.Load });
+
+        var health = await (await framer.QuerySelectorAsync("#health"))!.ContentFrameAsync();
+        await Expect(health!.Locator("body")).ToContainTextAsync(_a.Identity.Name);
+        // The console frame is the browser's own error page (blocked by the response), showing nothing of the
+        // console. Layers hold it: frame-ancestors 'none' and X-Frame-Options DENY (asserted above, header by header),
+        // and on pages with forms the antiforgery's own X-Frame-Options SAMEORIGIN.
+        var console = await (await framer.QuerySelectorAsync("#console"))!.ContentFrameAsync();
+        Assert.NotNull(console);
+        Assert.DoesNotContain(_a.Url, console!.Url, StringComparison.Ordinal);
+        Assert.Empty(await console.QuerySelectorAllAsync("[data-testid=officer]"));
+        Assert.Empty(await console.QuerySelectorAllAsync("input[name=password]"));
     }
 
     // Browsers keep cookies per host, not per port: with one cookie name for every agency, signing in to a second

@@ -25,6 +25,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does");
         }
 
+        // Expect(...) waits as long as actions do: Playwright's own 5 s is too short on a busy machine.
+        Assertions.SetDefaultExpectTimeout(OfficerBrowser.Deadline);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -54,7 +56,10 @@ public sealed class SharedBrowser : ICollectionFixture<BrowserFixture>
 /// <summary>An officer signed in to an agency's console in a browser context of their own.</summary>
 public sealed class OfficerBrowser : IAsyncDisposable
 {
-    /// <summary>How long an expectation waits for the page to show what it should (live updates cross two agencies).</summary>
+    /// <summary>
+    /// How long an action, and an expectation, waits for the page to show what it should (live updates cross two
+    /// agencies); both are set to it.
+    /// </summary>
     public static readonly float Deadline = 30_000;
 
     private OfficerBrowser(IBrowserContext context, IPage page, TestAgency agency, string name)

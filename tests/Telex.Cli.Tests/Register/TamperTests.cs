@@ -261,14 +261,24 @@ public sealed class TamperTests(ExchangedRegisters registers)
         Assert.Equal(registers.BravoSent[0], problem.GetProperty("telegramId").GetString());
     }
 
-    [Fact]
-    public async Task A_delivery_state_changed_in_the_row_is_found()
+    [Theory]
+    [InlineData("status=1", "its status sent is not what the register recorded")]
+    [InlineData("status=3", "its status failed is not what the register recorded")]
+    [InlineData("receipt=NULL", "its receipt differs from the one recorded")]
+    [InlineData("receipt=CAST('{}' AS BLOB)", "its receipt differs from the one recorded")]
+    [InlineData("peer_registry_number=peer_registry_number+1", "its recipient's registry number differs from the one recorded")]
+    [InlineData("peer_registry_number=NULL", "its recipient's registry number differs from the one recorded")]
+    [InlineData("delivered_at=delivered_at+60000", "its delivery time differs from the one recorded")]
+    [InlineData("failure_reason='never arrived'", "its failure reason differs from the one recorded")]
+    public async Task One_delivery_field_changed_in_a_delivered_telegrams_row_is_found_and_named(string change, string reported)
     {
         string folder = registers.CopyOf(registers.Alpha);
         string id = registers.AlphaSent[0];
-        Sql(folder, "UPDATE telegrams SET status=3, failure_reason='never arrived', receipt=NULL WHERE id=$i AND direction=0", ("$i", id));
+        Sql(folder, $"UPDATE telegrams SET {change} WHERE id=$i AND direction=0", ("$i", id));
 
         var problem = await FirstProblemAsync(folder);
+        Assert.Equal("changed", problem.GetProperty("problem").GetString());
+        Assert.Equal(reported, problem.GetProperty("detail").GetString());
         Assert.Equal(id, problem.GetProperty("telegramId").GetString());
         Assert.Equal(PositionOf(folder, id + "/out"), problem.GetProperty("position").GetInt64());
     }

@@ -70,6 +70,25 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public void By_default_128_attachments_are_accepted_and_129_refused()
+    {
+        // docs/SECURITY.md states the default: 128 attachments per message.
+        Assert.Equal(128, DidCommLimits.Default.MaxAttachments);
+        var bob = Party.Create(_dids);
+
+        Assert.True(bob.Packer.Unpack(WithAttachments(128)).Success);
+        Assert.Equal(UnpackFailureKind.TooLarge, bob.Packer.Unpack(WithAttachments(129)).Failure?.Kind);
+    }
+
+    private static byte[] WithAttachments(int count) => DidCommPacker.PackPlaintext(new Message
+    {
+        Id = "1",
+        Type = "t",
+        Body = Message.EmptyBody,
+        Attachments = Enumerable.Range(0, count).Select(i => new Attachment { Id = $"a{i}", Data = new AttachmentData { Base64 = "QQ" } }).ToArray(),
+    });
+
+    [Fact]
     public void Envelopes_nested_past_the_layer_limit_are_refused_as_too_deep()
     {
         var alice = Party.Create(_dids);
@@ -80,5 +99,26 @@ public sealed class LimitTests
         // anoncrypt → authcrypt → signed → plaintext is four layers.
         Assert.Equal(UnpackFailureKind.TooDeep, bob.WithLimits(new DidCommLimits { MaxLayers = 3 }, _dids).Unpack(packed.Packed).Failure?.Kind);
         Assert.True(bob.WithLimits(new DidCommLimits { MaxLayers = 4 }, _dids).Unpack(packed.Packed).Success);
+    }
+
+    [Fact]
+    public void By_default_eight_envelope_layers_are_accepted_and_nine_refused()
+    {
+        // docs/SECURITY.md states the default: 8 layers. Each forward to the recipient itself (which it unwraps in
+        // place) adds two: its anoncrypt and its plaintext.
+        Assert.Equal(8, DidCommLimits.Default.MaxLayers);
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+        byte[] four = alice.Packer.PackEncrypted(message, bob.Did, from: alice.Did, signBy: alice.Did, options: new PackOptions { ProtectSender = true }).Packed;
+        byte[] three = alice.Packer.PackEncrypted(message, bob.Did, signBy: alice.Did).Packed;
+
+        var eight = bob.Packer.Unpack(alice.Packer.WrapInForward(four, bob.Did, [bob.Did, bob.Did]));
+        var nine = bob.Packer.Unpack(alice.Packer.WrapInForward(three, bob.Did, [bob.Did, bob.Did, bob.Did]));
+
+        Assert.True(eight.Success, eight.Failure?.ToString());
+        Assert.Equal(message.Id, eight.Message!.Id);
+        Assert.Equal(UnpackFailureKind.TooDeep, nine.Failure?.Kind);
+        Assert.True(bob.WithLimits(new DidCommLimits { MaxLayers = 9 }, _dids).Unpack(alice.Packer.WrapInForward(three, bob.Did, [bob.Did, bob.Did, bob.Did])).Success);
     }
 }

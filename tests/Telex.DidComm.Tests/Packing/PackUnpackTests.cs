@@ -159,6 +159,22 @@ public sealed class PackUnpackTests
     }
 
     [Fact]
+    public void A_message_signed_for_one_recipient_and_re_encrypted_to_another_is_refused()
+    {
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        var carol = Party.Create(_dids);
+
+        // Alice signs for Carol; Carol passes the signed message on to Bob under an envelope of her own.
+        byte[] signed = alice.Packer.PackSigned(TestMessages.Telegram(alice.Did, carol.Did), alice.Did).Packed;
+        var result = bob.Packer.Unpack(carol.Packer.PackEncryptedPayload(signed, bob.Did).Packed);
+
+        Assert.Equal(UnpackFailureKind.Malformed, result.Failure?.Kind);
+        Assert.Contains("'to' does not name the recipient", result.Failure!.Reason, StringComparison.Ordinal);
+        Assert.True(carol.Packer.Unpack(carol.Packer.PackEncryptedPayload(signed, carol.Did).Packed).Success);
+    }
+
+    [Fact]
     public void Misuse_throws_while_untrusted_input_does_not()
     {
         var alice = Party.Create(_dids);

@@ -100,4 +100,56 @@ public sealed class ProblemTests
         await (await admin.SendAsync(request)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge, "too-large");
         await (await admin.PostAsync("/api/officers", new StringContent("name=x", Encoding.UTF8, "text/plain"))).ProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
+
+    [Fact]
+    public async Task By_default_an_api_body_of_64_MiB_is_read_and_one_byte_more_is_a_413_problem()
+    {
+        // docs/CONFIGURATION.md and docs/SECURITY.md state the default: 64 MiB (Api:MaxRequestBytes).
+        long limit = new Telex.Core.ApiOptions().MaxRequestBytes;
+        Assert.Equal(64L * 1024 * 1024, limit);
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var admin = await ApiClient.SignInAsync(a, Role.Admin);
+
+        // A request padded with JSON whitespace to exactly the limit is read to its end and done.
+        using var atLimit = await admin.PostAsync("/api/officers", new PaddedJson("{\"name\":\"padded\",\"role\":\"clerk\"}", limit));
+        await atLimit.JsonAsync(HttpStatusCode.Created);
+        Assert.NotNull(await a.Store.FindOfficerAsync("padded"));
+
+        // One byte more is refused from its declared length, before the body is read (so it is never sent).
+        using var over = new HttpRequestMessage(HttpMethod.Post, "/api/officers") { Content = new PaddedJson("{\"name\":\"over\",\"role\":\"clerk\"}", limit + 1) };
+        over.Headers.ExpectContinue = true;
+        await (await admin.SendAsync(over)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge, "too-large");
+        Assert.Null(await a.Store.FindOfficerAsync("over"));
+    }
+
+    /// <summary>A JSON document followed by spaces up to <c>length</c> bytes, written as it is sent (never held whole).</summary>
+    private sealed class PaddedJson : HttpContent
+    {
+        private readonly byte[] _json;
+        private readonly long _length;
+
+        public PaddedJson(string json, long length)
+        {
+            _json = Encoding.UTF8.GetBytes(json);
+            _length = length;
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(_json);
+            byte[] spaces = new byte[64 * 1024];
+            Array.Fill(spaces, (byte)' ');
+            for (long left = _length - _json.Length; left > 0; left -= spaces.Length)
+            {
+                await stream.WriteAsync(spaces.AsMemory(0, (int)Math.Min(left, spaces.Length)));
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _length;
+            return true;
+        }
+    }
 }

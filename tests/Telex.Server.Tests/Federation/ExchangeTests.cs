@@ -1,5 +1,8 @@
 using Telex.Core.Model;
+using Telex.Core.Protocol;
 using Telex.Core.Storage;
+using Telex.DidComm;
+using Telex.DidComm.Dids;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Federation;
@@ -37,8 +40,27 @@ public sealed class ExchangeTests
         Assert.Equal(["Zhu De", "Liu Shaoqi"], received.Attendees);
         Assert.Equal(sent.ContentHash, received.ContentHash);
         Assert.Equal(1, delivered!.PeerRegistryNumber);
-        Assert.NotNull(delivered.Receipt);
         Assert.Equal(a.Agency.FingerprintWith(b.Did), b.Agency.FingerprintWith(a.Did));
+
+        // The receipt A keeps is Bravo's signed message: its signature verifies by Bravo's key (anyone can check it,
+        // with no secret), and it names this telegram, its content hash and Bravo's registry number.
+        var opened = new DidCommPacker(new DidResolver(), new SecretResolver()).Unpack(delivered.Receipt!);
+        Assert.True(opened.Success, opened.Failure?.ToString());
+        Assert.True(opened.Metadata!.NonRepudiation);
+        Assert.Equal(b.Identity.Signing.Kid, opened.Metadata.SignFrom);
+        Assert.Equal(b.Did, opened.Message!.From);
+        Assert.Equal(MessageTypes.Receipt, opened.Message.Type);
+        var entry = Assert.Single(opened.Message.Body.GetProperty("receipts").EnumerateArray());
+        Assert.Equal(sent.Id, entry.GetProperty("telegram").GetGuid());
+        Assert.Equal(sent.ContentHash, entry.GetProperty("content_hash").GetString());
+        Assert.Equal(received.RegistryNumber, entry.GetProperty("registry_number").GetInt64());
+        Assert.Equal(received.Receipt, delivered.Receipt);
+
+        // A receipt changed by one character no longer verifies.
+        byte[] altered = (byte[])delivered.Receipt!.Clone();
+        int at = System.Text.Encoding.ASCII.GetString(altered).IndexOf("\"payload\":\"", StringComparison.Ordinal) + 20;
+        altered[at] = (byte)(altered[at] == 'A' ? 'B' : 'A');
+        Assert.Equal(UnpackFailureKind.Tampered, new DidCommPacker(new DidResolver(), new SecretResolver()).Unpack(altered).Failure?.Kind);
     }
 
     [Fact]

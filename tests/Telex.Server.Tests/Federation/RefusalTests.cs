@@ -92,16 +92,21 @@ public sealed class RefusalTests
         using var peer = await TiedHostileAsync(b);
         using var other = HostilePeer.Create("Other");
 
-        // The message claims to come from the tied peer but is signed by another agency's key.
-        var claim = peer.Telegram(b.Did, 1) with { From = null };
-        byte[] signedByOther = other.Packer.PackSigned(claim, other.Did).Packed;
-        string forgedJws = System.Text.Encoding.UTF8.GetString(signedByOther);
-        Assert.Contains("signatures", forgedJws, StringComparison.Ordinal);
-        var forged = peer.Packer.PackEncryptedPayload(signedByOther, b.Did).Packed;
-        var (status, _) = await HostilePeer.PostAsync(b.Identity.Endpoint, forged);
+        // A well-formed telegram whose 'from' is the tied peer, signed with another agency's key: once under that
+        // key's own id (the signer is not the sender), once under the peer's key id (the signature does not verify).
+        var claim = peer.Telegram(b.Did, 1);
+        Assert.Equal(peer.Did, claim.From);
+        byte[] underOwnKid = HostilePeer.SignAs(claim, other, other.Identity.Signing.Kid!);
+        byte[] underPeersKid = HostilePeer.SignAs(claim, other, peer.Identity.Signing.Kid!);
 
-        Assert.Equal(400, status);
+        Assert.Equal((400, "e.p.msg.malformed"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.Packer.PackEncryptedPayload(underOwnKid, b.Did).Packed));
+        Assert.Equal((400, "e.p.msg.tampered"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.Packer.PackEncryptedPayload(underPeersKid, b.Did).Packed));
         await AssertRegisterEmpty(b);
+
+        // The same telegram signed with the peer's own key is registered: only the key was wrong.
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(claim, b.Did))).Status);
+        var registered = Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(Guid.Parse(claim.Id), registered.Id);
     }
 
     [Fact]

@@ -48,9 +48,22 @@ public sealed class TieTests
         Assert.Null(atA.ProposedTerms);
         Assert.Equal(2048, (await b.Store.GetTieAsync(a.Did))!.Terms.MaxTelegramBytes);
 
-        // The new limit holds at both ends.
-        var tooLong = new TelegramDraft { To = b.Did, Subject = "Long", Body = new string('x', 4096) };
-        await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(tooLong, "officer"));
+        // The new limit holds at both ends: neither side releases more, and Bravo refuses more from Alpha even when
+        // a modified Alpha sends it signed with its real key.
+        var refusedAtA = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Long", Body = new string('x', 2049) }, "officer"));
+        Assert.Contains("2048", refusedAtA.Message, StringComparison.Ordinal);
+        var refusedAtB = await Assert.ThrowsAsync<TelexException>(() => b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Long", Body = new string('x', 2049) }, "officer"));
+        Assert.Contains("2048", refusedAtB.Message, StringComparison.Ordinal);
+        var rogue = new RogueSender(a.Identity);
+        var refused = await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(rogue.Telegram(b.Did, 1, new string('x', 2049)), b.Did));
+        Assert.Equal((400, "e.p.msg.bad-telegram"), refused);
+        Assert.Equal(0, await b.Store.CountAsync(new Telex.Core.Storage.RegisterQuery()));
+
+        // At the limit both sides release, and each registers the other's telegram.
+        var fromA = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "At the limit", Body = new string('a', 2048) }, "officer");
+        var fromB = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "At the limit", Body = new string('b', 2048) }, "officer");
+        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(fromA.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "Bravo registers Alpha's");
+        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(fromB.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "Alpha registers Bravo's");
     }
 
     [Fact]
@@ -60,12 +73,33 @@ public sealed class TieTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
 
+        // Retries at most a second apart, so that a held telegram is tried again soon after the tie is resumed.
+        await a.Agency.ProposeTermsAsync(b.Did, TieTerms.Default with { Version = 2, MaxRetryInterval = TimeSpan.FromSeconds(1) });
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "B sees the proposal");
+        await b.Agency.SignProposedTermsAsync(a.Did);
+        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.Version == 2, TimeSpan.FromSeconds(20), "A has the signed terms");
+
+        // A telegram released while Bravo is away is still in Alpha's outbox when Alpha suspends the tie.
+        await b.StopAsync();
+        var held = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Held", Body = "Released before the suspension." }, "officer");
         await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await b.RestartAsync();
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, TimeSpan.FromSeconds(20), "B sees the suspension");
         await Assert.ThrowsAsync<TelexException>(() => b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "S", Body = "B" }, "officer"));
+        await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "S", Body = "A" }, "officer"));
+
+        // Bravo is up and has Alpha's notice of the suspension, queued after the telegram. Alpha's outbox takes the
+        // telegram up twice more (so at least once with Bravo up) and holds it: it is still queued and not at Bravo.
+        long before = OutboxAttempts(a, held.Id);
+        await Eventually.UntilAsync(() => Task.FromResult(OutboxAttempts(a, held.Id)), n => n >= before + 2, TimeSpan.FromSeconds(20),
+            "Alpha's outbox takes the held telegram up again");
+        Assert.Null(await b.Store.GetTelegramAsync(held.Id, Direction.Inbound));
+        Assert.Equal(TelegramStatus.Queued, (await a.Store.GetTelegramAsync(held.Id, Direction.Outbound))!.Status);
 
         await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(20), "B sees the resumption");
+        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(held.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+            TimeSpan.FromSeconds(20), "the held telegram is delivered after resuming");
         var sent = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Resumed", Body = "Flows again." }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(20), "delivered after resuming");
@@ -100,5 +134,16 @@ public sealed class TieTests
         }
         while (e.Kind != "telegram.read");
         Assert.Equal(sent.Id, e.TelegramId);
+    }
+
+    /// <summary>How often the agency's outbox has taken up the telegram so far, read from its SQLite file.</summary>
+    private static long OutboxAttempts(TestAgency agency, Guid telegram)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(agency.Directory, "telex.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT attempts FROM outbox WHERE lower(telegram_id) = lower($id)";
+        command.Parameters.AddWithValue("$id", telegram.ToString());
+        return command.ExecuteScalar() is long attempts ? attempts : -1;
     }
 }

@@ -212,14 +212,81 @@ public sealed class ApiAttackTests
     }
 
     [Fact]
-    public void A_download_name_is_the_last_segment_without_control_characters_even_for_a_name_filed_before_the_rule()
+    public async Task A_download_name_is_the_last_segment_without_control_characters_even_for_a_name_filed_before_the_rule()
     {
-        Assert.Equal("passwd", Telex.Core.Protocol.AttachmentName.ForDownload("../../etc/passwd", "fallback"));
-        Assert.Equal("system.ini", Telex.Core.Protocol.AttachmentName.ForDownload("..\\windows\\system.ini", "fallback"));
-        Assert.Equal("report.pdf.exe", Telex.Core.Protocol.AttachmentName.ForDownload("report\0.pdf.exe", "fallback"));
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var peer = HostilePeer.Create();
+        var invitation = await b.Agency.CreateInvitationAsync();
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.TieRequest(invitation))).Status);
+        var telegram = peer.Telegram(b.Did, 1) with
+        {
+            Attachments = [Inline("first.txt", "first"u8.ToArray()), Inline("second.txt", "second"u8.ToArray()), Inline("third.txt", "third"u8.ToArray())],
+        };
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(telegram, b.Did))).Status);
+        var id = Guid.Parse(telegram.Id);
+
+        // A register written before names were checked holds path-like names: rename the attachments in the row.
+        string[] filed = ["../../etc/passwd", "..\\windows\\system.ini", "report\u0000.pdf.exe"];
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(b.Directory, "telex.db")};Pooling=False"))
+        {
+            db.Open();
+            using var update = db.CreateCommand();
+            update.CommandText = """
+                UPDATE telegrams SET attachments = replace(replace(replace(attachments,
+                    '"first.txt"', $first), '"second.txt"', $second), '"third.txt"', $third)
+                WHERE id = $id
+                """;
+            update.Parameters.AddWithValue("$first", System.Text.Json.JsonSerializer.Serialize(filed[0]));
+            update.Parameters.AddWithValue("$second", System.Text.Json.JsonSerializer.Serialize(filed[1]));
+            update.Parameters.AddWithValue("$third", System.Text.Json.JsonSerializer.Serialize(filed[2]));
+            update.Parameters.AddWithValue("$id", id.ToString());
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+
+        var record = (await b.Store.GetTelegramAsync(id, Direction.Inbound))!;
+        Assert.Equal(filed, record.Attachments.Select(x => x.Name));
+
+        // An officer downloads each through the console, signed in as a browser would be.
+        await ApiClient.AddOfficerAsync(b.Store, "clara", Role.Clerk);
+        using var console = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri(b.Url),
+        };
+        string page = await console.GetStringAsync("/sign-in");
+        var token = System.Text.RegularExpressions.Regex.Match(page, "__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"");
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "clara",
+            ["password"] = ApiClient.Password,
+            ["__RequestVerificationToken"] = token.Groups[1].Value,
+        });
+        using var signedIn = await console.PostAsync("/sign-in", form);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+        var expected = new[] { ("passwd", "first"), ("system.ini", "second"), ("report.pdf.exe", "third") };
+        foreach (var (attachment, (name, content)) in record.Attachments.Zip(expected))
+        {
+            using var download = await console.GetAsync($"/telegrams/{id}/attachments/{attachment.Sha256}?direction=inbound");
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            Assert.Equal("application/octet-stream", download.Content.Headers.ContentType?.MediaType);
+            var disposition = download.Content.Headers.ContentDisposition!;
+            Assert.Equal("attachment", disposition.DispositionType);
+            Assert.Equal(name, disposition.FileNameStar ?? disposition.FileName?.Trim('"'));
+            Assert.Equal(name, disposition.FileName?.Trim('"'));
+            Assert.Equal(content, await download.Content.ReadAsStringAsync());
+        }
+
+        // Names with nothing left after the last separator fall back to the content's hash.
         Assert.Equal("fallback", Telex.Core.Protocol.AttachmentName.ForDownload("..", "fallback"));
         Assert.Equal("fallback", Telex.Core.Protocol.AttachmentName.ForDownload("dir/", "fallback"));
         Assert.Equal("Minutes 18 May.pdf", Telex.Core.Protocol.AttachmentName.ForDownload("Minutes 18 May.pdf", "fallback"));
-        Assert.Null(Telex.Core.Protocol.AttachmentName.Problem("Minutes 18 May.pdf"));
     }
+
+    private static Telex.DidComm.Messages.Attachment Inline(string name, byte[] content) => new()
+    {
+        Id = name,
+        Filename = name,
+        MediaType = "text/plain",
+        Data = new Telex.DidComm.Messages.AttachmentData { Base64 = Convert.ToBase64String(content) },
+    };
 }

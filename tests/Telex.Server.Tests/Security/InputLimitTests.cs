@@ -158,6 +158,41 @@ public sealed class InputLimitTests
     }
 
     [Fact]
+    public async Task By_default_request_headers_of_32_KiB_are_read_and_one_byte_more_is_refused_with_431()
+    {
+        // docs/CONFIGURATION.md and docs/SECURITY.md state the default: 32 KiB (Http:MaxRequestHeadersBytes), counting
+        // every header line with its line break.
+        int limit = new Telex.Core.HttpOptions().MaxRequestHeadersBytes;
+        Assert.Equal(32 * 1024, limit);
+        await using var a = await SecureAgency.StartAsync();
+
+        Assert.StartsWith("HTTP/1.1 200 ", await StatusLineAsync(a.Port, HeadersOf(limit)), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 431 ", await StatusLineAsync(a.Port, HeadersOf(limit + 1)), StringComparison.Ordinal);
+    }
+
+    /// <summary>Header lines for <c>GET /health</c> taking exactly <paramref name="bytes"/> bytes, line breaks included.</summary>
+    private static string HeadersOf(int bytes)
+    {
+        const string fixedLines = "Host: 127.0.0.1\r\nConnection: close\r\n";
+        const string padding = "X-Padding: \r\n";
+        string headers = fixedLines + "X-Padding: " + new string('p', bytes - fixedLines.Length - padding.Length) + "\r\n";
+        Assert.Equal(bytes, Encoding.ASCII.GetByteCount(headers));
+        return headers;
+    }
+
+    /// <summary>Sends <c>GET /health</c> with <paramref name="headers"/> on a raw connection; returns the answer's status line.</summary>
+    private static async Task<string> StatusLineAsync(int port, string headers)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /health HTTP/1.1\r\n" + headers + "\r\n"));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await reader.ReadLineAsync(timeout.Token) ?? "";
+    }
+
+    [Fact]
     public async Task A_client_sending_its_headers_byte_by_byte_is_cut_off_after_the_headers_timeout()
     {
         var timeout = TimeSpan.FromSeconds(2);
