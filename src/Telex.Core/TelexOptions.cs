@@ -113,4 +113,19 @@ public sealed record HttpOptions
     /// token and cookies take well under 1 KiB.
     /// </summary>
     public int MaxRequestHeadersBytes { get; init; } = 32 * 1024;
+
+    /// <summary>
+    /// Reverse proxies (TLS terminators, load balancers) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>
+    /// headers are believed: their IP addresses, separated by commas (<c>10.0.0.5, 10.0.0.6</c>). Behind a proxy, a
+    /// request's client address (for the per-address sign-in limit) and whether it came over TLS (for HSTS and Secure
+    /// cookies) are what the proxy says, but only a request arriving from a listed proxy may say so. Default none:
+    /// nothing is believed, since any client could send these headers.
+    /// </summary>
+    public string? KnownProxies { get; init; }
+
+    /// <summary>
+    /// Like <see cref="KnownProxies"/>, whole networks in CIDR notation separated by commas (<c>10.0.0.0/24, fd00::/64</c>).
+    /// Default none.
+    /// </summary>
+    public string? KnownNetworks { get; init; }
 }

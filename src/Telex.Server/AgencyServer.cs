@@ -75,6 +75,7 @@ public static class AgencyServer
         builder.Services.AddWebConsole(identity);
 
         var app = builder.Build();
+        app.UseProxyHeaders();
         app.UseTransportHeaders();
         app.UseWebConsole();
         app.UseClientApi();

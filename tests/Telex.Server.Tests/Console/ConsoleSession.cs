@@ -27,32 +27,50 @@ internal sealed partial class ConsoleSession
     /// <summary>The <c>Set-Cookie</c> headers of the sign-in answer.</summary>
     public IReadOnlyList<string> SetCookies { get; }
 
-    /// <summary>Signs in at <c>/sign-in</c>; extra headers (e.g. X-Forwarded-Proto) go with both requests.</summary>
+    /// <summary>
+    /// Signs in at <c>/sign-in</c>; extra headers (e.g. X-Forwarded-Proto) go with both requests. Cookies are carried by
+    /// hand, as a browser behind a TLS proxy would send them: a cookie container keeps Secure cookies off plain http.
+    /// </summary>
     public static async Task<ConsoleSession> SignInAsync(string url, string name, string password, IReadOnlyDictionary<string, string>? headers = null)
     {
-        var cookies = new CookieContainer();
-        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(url) };
         foreach (var (header, value) in headers ?? new Dictionary<string, string>())
         {
             client.DefaultRequestHeaders.Add(header, value);
         }
 
-        string page = await client.GetStringAsync("/sign-in");
-        var token = CsrfToken().Match(page);
+        var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var form = await client.GetAsync("/sign-in");
+        Keep(form, cookies);
+        var token = CsrfToken().Match(await form.Content.ReadAsStringAsync());
         Assert.True(token.Success, "the sign-in form carries its CSRF token");
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/sign-in")
         {
-            ["name"] = name,
-            ["password"] = password,
-            ["__RequestVerificationToken"] = token.Groups[1].Value,
-        });
-        using var signedIn = await client.PostAsync("/sign-in", form);
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["name"] = name,
+                ["password"] = password,
+                ["__RequestVerificationToken"] = token.Groups[1].Value,
+            }),
+        };
+        post.Headers.Add("Cookie", string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")));
+        using var signedIn = await client.SendAsync(post);
         Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, $"console sign-in answered {(int)signedIn.StatusCode}");
-        var setCookies = signedIn.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        var setCookies = Keep(signedIn, cookies);
+        return new ConsoleSession(url, string.Join("; ", cookies.Select(c => $"{c.Key}={c.Value}")), setCookies);
+    }
 
-        // The container may hold Secure cookies that it would not send over plain http; a browser behind a TLS proxy would.
-        string cookieHeader = string.Join("; ", cookies.GetAllCookies().Select(c => $"{c.Name}={c.Value}"));
-        return new ConsoleSession(url, cookieHeader, setCookies);
+    private static List<string> Keep(HttpResponseMessage response, Dictionary<string, string> cookies)
+    {
+        var set = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        foreach (string cookie in set)
+        {
+            string pair = cookie.Split(';', 2)[0];
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            cookies[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return set;
     }
 
     /// <summary>Sends <paramref name="target"/> byte for byte with the session's cookies; returns the status and the whole answer.</summary>

@@ -69,6 +69,25 @@ public sealed class SessionEndTests
         await (await clerk.GetAsync("/api/events")).ProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 
+    [Fact]
+    public async Task An_event_stream_ends_at_its_next_heartbeat_when_its_token_is_revoked_on_another_node()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var clerk = await ApiClient.SignInAsync(a, Role.Clerk);
+        string token = clerk.DefaultRequestHeaders.Authorization!.Parameter!;
+
+        // One heartbeat (15 s) and some slack.
+        using var deadline = new CancellationTokenSource(EventStreamHeartbeat + TimeSpan.FromSeconds(10));
+        using var stream = await OpenStreamAsync(clerk, deadline.Token);
+
+        // Another node sharing the store revokes the token there: this node hears of it only from the store.
+        Assert.True(await a.Store.RevokeTokenAsync(Core.Security.PasswordHasher.HashToken(token)));
+
+        await StreamEndsAsync(stream, deadline.Token);
+    }
+
+    private static TimeSpan EventStreamHeartbeat => Server.Api.Endpoints.EventStream.Heartbeat;
+
     private static async Task<HttpResponseMessage> OpenStreamAsync(HttpClient client, CancellationToken ct)
     {
         var stream = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead, ct);
