@@ -173,6 +173,13 @@ public sealed partial class Agency
             throw new InboundRefusal(400, "e.p.msg.bad-telegram", error);
         }
 
+        // The way a telegram came is what this agency saw, not what the sender claims: one sent over a tie names no relay
+        // (HandleRelayedTelegramAsync checks a relayed one's path against the relay that delivered it).
+        if (via is null && t.RelayPath.Count > 0)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-telegram", "a telegram sent over a tie names no relay path");
+        }
+
         if (t.BureauId is { } bureauId)
         {
             await CheckBulletinAsync(tie, bureauId, t.BureauEpoch!.Value, ct).ConfigureAwait(false);

@@ -41,6 +41,14 @@ public sealed class RogueSender(AgencyIdentity identity)
         Attachments = attachments.Length == 0 ? null : attachments,
     };
 
+    /// <summary><paramref name="telegram"/> with <paramref name="name"/> set to <paramref name="value"/> in its body.</summary>
+    public static Message WithBody(Message telegram, string name, JsonNode? value)
+    {
+        var body = JsonNode.Parse(telegram.Body.GetRawText())!.AsObject();
+        body[name] = value;
+        return telegram with { Body = JsonSerializer.SerializeToElement(body) };
+    }
+
     /// <summary>An inline attachment of <paramref name="content"/>.</summary>
     public static Attachment Inline(string name, byte[] content) => new()
     {

@@ -303,4 +303,27 @@ public sealed class RelayAttackTests
 
         public void Dispose() => _inner.Dispose();
     }
+
+    [Fact]
+    public async Task A_telegram_over_a_tie_that_claims_to_have_come_through_a_relay_is_refused_and_nothing_is_stored()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await using var c = await TestAgency.StartAsync("Charlie");
+        await TestAgency.TieAsync(a, b);
+        await TestAgency.TieAsync(b, c);
+
+        // Alpha, tied with Bravo, posts straight to it but names Charlie as the relay it came through: Bravo would file and
+        // show "relayed through Charlie" for a telegram Charlie never saw.
+        var rogue = new RogueSender(a.Identity);
+        var claimed = RogueSender.WithBody(rogue.Telegram(b.Did, 1, "Came the direct way."), "relay_path", new JsonArray(c.Did));
+        Assert.Equal((400, "e.p.msg.bad-telegram"), await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(claimed, b.Did)));
+        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+
+        // The same telegram without the claim is registered as serial 1: the refusal took nothing.
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(rogue.Telegram(b.Did, 1, "Came the direct way."), b.Did))).Status);
+        var registered = Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(1, registered.Serial);
+        Assert.Empty(registered.RelayPath);
+    }
 }
