@@ -152,6 +152,11 @@ def run(cmd, cwd, log, timeout):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             code = None
+        except BaseException:
+            # Interrupted (Ctrl-C): the child runs in its own session and would not hear it; end it too.
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise
     return code, time.monotonic() - start
 
 
