@@ -89,7 +89,7 @@ public sealed class CheckpointTests
     }
 
     [Fact]
-    public async Task The_api_verifies_signs_lists_and_exports_the_register_for_any_officer_including_auditors()
+    public async Task The_api_verifies_lists_and_exports_the_register_for_any_officer_including_auditors_and_signs_checkpoints_for_admins()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
@@ -98,8 +98,11 @@ public sealed class CheckpointTests
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(30), "delivered");
         using var auditor = await ApiClient.SignInAsync(a, Role.Auditor);
+        using var admin = await ApiClient.SignInAsync(a, Role.Admin);
 
-        var created = await (await auditor.PostAsync("/api/register/checkpoints", null)).JsonAsync(HttpStatusCode.Created);
+        // A checkpoint is the agency's signed word on its register, sent to every tie: an admin's act, not an auditor's.
+        Assert.Equal(HttpStatusCode.Forbidden, (await auditor.PostAsync("/api/register/checkpoints", null)).StatusCode);
+        var created = await (await admin.PostAsync("/api/register/checkpoints", null)).JsonAsync(HttpStatusCode.Created);
         Assert.Equal(2, created.GetProperty("count").GetInt64());
         Assert.Equal(a.Did, created.GetProperty("agency").GetString());
 
