@@ -49,6 +49,30 @@ public sealed class InputLimitTests
     }
 
     [Fact]
+    public async Task A_federation_message_of_another_media_type_or_none_is_refused_with_415_and_nothing_is_stored()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var peer = await TiedHostileAsync(b);
+        byte[] telegram = peer.SignAndEncrypt(peer.Telegram(b.Did, 1), b.Did);
+
+        using var http = new HttpClient();
+        foreach (string? type in new[] { "text/plain", "application/x-www-form-urlencoded", null })
+        {
+            using var content = new ByteArrayContent(telegram);
+            content.Headers.ContentType = type is null ? null : new MediaTypeHeaderValue(type);
+            using var response = await http.PostAsync(b.Identity.Endpoint, content);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+            Assert.Contains("e.p.msg.media-type", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+
+        // The same bytes as a DIDComm encrypted message are registered.
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, telegram)).Status);
+        Assert.Equal(1, await b.Store.CountAsync(new RegisterQuery()));
+    }
+
+    [Fact]
     public async Task Deep_json_is_refused_on_the_federation_endpoint_and_on_the_api_before_it_is_used()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
