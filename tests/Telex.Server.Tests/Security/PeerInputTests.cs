@@ -5,6 +5,9 @@ using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Core.Storage;
+using Telex.DidComm;
+using Telex.DidComm.Dids;
+using Telex.DidComm.Keys;
 using Telex.DidComm.Messages;
 using Telex.TestKit;
 
@@ -135,5 +138,40 @@ public sealed class PeerInputTests
         Assert.Equal(202, (await PostAsync(a, peer, good)).Status);
         var filed = Assert.Single(await a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
         Assert.Equal(new string('N', PeerText.MaxNameLength - 8) + " 北京 عربي", filed.SenderName);
+    }
+
+    [Fact]
+    public async Task A_tie_request_signed_and_encrypted_by_a_did_key_sender_is_refused_and_the_invitation_stays_usable()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        var invitation = await a.Agency.CreateInvitationAsync();
+
+        // A did:key names no endpoint and cannot rotate: Telex agencies are did:peer:2, and nothing else may tie.
+        using var generated = SecretJwk.Generate(KeyCurve.Ed25519);
+        string did = DidKey.Create(generated.PublicKey);
+        using var signing = generated.WithKid(did + "#" + did["did:key:".Length..]);
+        var secrets = new SecretResolver();
+        secrets.Add(signing);
+        var packer = new DidCommPacker(new DidResolver(), secrets);
+        var request = new Message
+        {
+            Id = Guid.NewGuid().ToString(),
+            Type = MessageTypes.TieRequest,
+            From = did,
+            To = [a.Did],
+            CreatedTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Body = JsonSerializer.SerializeToElement(new JsonObject
+            {
+                ["invitation"] = invitation.Id,
+                ["secret"] = invitation.Secret,
+                ["name"] = "Keyed",
+            }),
+        };
+        byte[] packed = packer.PackEncryptedPayload(packer.PackSigned(request, did).Packed, a.Did).Packed;
+        Assert.Equal((400, "e.p.msg.unprotected"), await HostilePeer.PostAsync(a.Identity.Endpoint, packed));
+        Assert.Empty(await a.Store.ListTiesAsync());
+
+        using var peer = HostilePeer.Create("Bravo");
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
     }
 }
