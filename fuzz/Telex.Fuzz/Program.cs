@@ -40,9 +40,12 @@ internal static class Program
 
     private static int Replay(Target target, string[] paths)
     {
-        var files = paths.SelectMany(p => Directory.Exists(p) ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories) : [p])
+        // In the order given (a folder's files in name order), as a target's state carries from one input to the next:
+        // a crash that needs the state its queue built is replayed after that queue.
+        var files = paths.SelectMany<string, string>(p => Directory.Exists(p)
+                ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                : [p])
             .Where(f => !Path.GetFileName(f).Equals("README.txt", StringComparison.Ordinal)) // afl-fuzz skips it too
-            .Order(StringComparer.Ordinal)
             .ToList();
         int crashes = 0;
         foreach (string file in files)

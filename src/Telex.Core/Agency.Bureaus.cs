@@ -503,7 +503,7 @@ public sealed partial class Agency
 
     private async Task HandleBureauMessageAsync(Tie tie, Message message, CancellationToken ct)
     {
-        if (!Guid.TryParse(JsonStr(message.Body, "bureau"), out var bureauId))
+        if (!Guid.TryParse(message.Body.StringMember("bureau"), out var bureauId))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "a bureau message names its bureau");
         }
@@ -528,10 +528,10 @@ public sealed partial class Agency
     private async Task HandleCharterAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
     {
         var b = message.Body;
-        string? name = JsonStr(b, "name"), purpose = JsonStr(b, "purpose"), founder = JsonStr(b, "founder"), secretariat = JsonStr(b, "secretariat");
+        string? name = b.StringMember("name"), purpose = b.StringMember("purpose"), founder = b.StringMember("founder"), secretariat = b.StringMember("secretariat");
         var members = ParseMembers(b);
         if (!PeerText.IsName(name, MaxBureauNameLength) || purpose is not { Length: > 0 and <= MaxBureauPurposeLength }
-            || founder != tie.PeerDid || members is null || !ReadinessRule.TryParse(JsonStr(b, "rule"), out var rule)
+            || founder != tie.PeerDid || members is null || !ReadinessRule.TryParse(b.StringMember("rule"), out var rule)
             || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != Identity.Did))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request",
@@ -627,7 +627,7 @@ public sealed partial class Agency
     {
         var b = message.Body;
         var members = ParseMembers(b);
-        if (!b.TryGetProperty("epoch", out var e) || e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out long number) || number < 1
+        if (!b.TryIntegerMember("epoch", out long number) || number < 1
             || members is null || members.Count == 0)
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "an epoch carries its number and its members");
@@ -760,7 +760,7 @@ public sealed partial class Agency
         var members = new List<BureauMember>();
         foreach (var m in list.EnumerateArray())
         {
-            string? did = JsonStr(m, "did"), name = JsonStr(m, "name"), endpoint = JsonStr(m, "endpoint");
+            string? did = m.StringMember("did"), name = m.StringMember("name"), endpoint = m.StringMember("endpoint");
             if (did is null || did.Length > 8192 || !IsPeerDid(did) || !PeerText.IsName(name, MaxMemberNameLength)
                 || endpoint is { Length: > 2048 } || members.Any(x => x.Did == did))
             {

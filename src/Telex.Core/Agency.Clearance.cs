@@ -425,9 +425,9 @@ public sealed partial class Agency
     private async Task HandleClearanceRequestAsync(Tie tie, Message message, CancellationToken ct)
     {
         var b = message.Body;
-        string? subject = JsonStr(b, "subject"), text = JsonStr(b, "text"), recipient = JsonStr(b, "recipient"), issue = JsonStr(b, "issue");
-        string? drafter = JsonStr(b, "drafter"), precedenceName = JsonStr(b, "precedence");
-        if (!Guid.TryParse(JsonStr(b, "request"), out var requestId) || !Guid.TryParse(JsonStr(b, "draft"), out var draftId)
+        string? subject = b.StringMember("subject"), text = b.StringMember("text"), recipient = b.StringMember("recipient"), issue = b.StringMember("issue");
+        string? drafter = b.StringMember("drafter"), precedenceName = b.StringMember("precedence");
+        if (!Guid.TryParse(b.StringMember("request"), out var requestId) || !Guid.TryParse(b.StringMember("draft"), out var draftId)
             || subject is null or { Length: > TelegramWire.MaxSubjectLength } || text is null
             || System.Text.Encoding.UTF8.GetByteCount(text) > tie.Terms.MaxTelegramBytes
             || recipient is null or { Length: > 4096 } || issue is { Length: > MaxIssueIdLength } || !PeerText.IsOptionalName(drafter)
@@ -458,8 +458,8 @@ public sealed partial class Agency
     private async Task HandleClearanceAnswerAsync(Tie tie, Message message, CancellationToken ct)
     {
         var b = message.Body;
-        string? decision = JsonStr(b, "decision"), officer = JsonStr(b, "officer"), reason = JsonStr(b, "reason");
-        if (!Guid.TryParse(JsonStr(b, "request"), out var requestId) || !Guid.TryParse(JsonStr(b, "draft"), out var draftId)
+        string? decision = b.StringMember("decision"), officer = b.StringMember("officer"), reason = b.StringMember("reason");
+        if (!Guid.TryParse(b.StringMember("request"), out var requestId) || !Guid.TryParse(b.StringMember("draft"), out var draftId)
             || decision is not ("approve" or "refuse") || !PeerText.IsName(officer) || reason is { Length: > MaxReasonLength }
             || (decision == "refuse" && string.IsNullOrWhiteSpace(reason)))
         {

@@ -151,7 +151,7 @@ public sealed partial class Agency
                     await HandleBureauMessageAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
                 case MessageTypes.ProblemReport:
-                    Log.ProblemReported(_logger, tie!.PeerDid, JsonStr(message.Body, "code"), JsonStr(message.Body, "comment"));
+                    Log.ProblemReported(_logger, tie!.PeerDid, message.Body.StringMember("code"), message.Body.StringMember("comment"));
                     break;
                 default:
                     throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {message.Type} is not supported");
@@ -280,8 +280,8 @@ public sealed partial class Agency
         var entries = new List<(Guid Id, string Hash, long Number)>(receipts.GetArrayLength());
         foreach (var r in receipts.EnumerateArray())
         {
-            if (!Guid.TryParse(JsonStr(r, "telegram"), out var id) || JsonStr(r, "content_hash") is not { } hash
-                || !r.TryGetProperty("registry_number", out var n) || !n.TryGetInt64(out long number))
+            if (!Guid.TryParse(r.StringMember("telegram"), out var id) || r.StringMember("content_hash") is not { } hash
+                || !r.TryIntegerMember("registry_number", out long number))
             {
                 throw new InboundRefusal(400, "e.p.msg.bad-request", "malformed receipt entry");
             }
@@ -319,7 +319,7 @@ public sealed partial class Agency
         var serials = new List<long>();
         foreach (var s in missing.EnumerateArray())
         {
-            if (!s.TryGetInt64(out long serial) || serial < 1)
+            if (!s.TryInteger(out long serial) || serial < 1)
             {
                 throw new InboundRefusal(400, "e.p.msg.bad-request", "serials must be positive integers");
             }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using Telex.Core.Model;
@@ -211,23 +210,23 @@ public sealed partial class Agency
     private static IssueEvent ParseEvent(Message message, bool opening)
     {
         var b = message.Body;
-        string? issueId = JsonStr(b, "issue");
+        string? issueId = b.StringMember("issue");
         if (issueId is null || issueId.Length is 0 or > MaxIssueIdLength || issueId.AsSpan().ContainsAnyExcept(IssueIdChars)
             || (message.Thid is { } thid && thid != issueId)
-            || !Guid.TryParse(JsonStr(b, "event"), out var eventId)
-            || !b.TryGetProperty("clock", out var c) || !c.TryGetInt64(out long clock) || clock < 1 || clock > long.MaxValue / 2
-            || !b.TryGetProperty("time", out var t) || !t.TryGetInt64(out long ms))
+            || !Guid.TryParse(b.StringMember("event"), out var eventId)
+            || !b.TryIntegerMember("clock", out long clock) || clock < 1 || clock > long.MaxValue / 2
+            || !b.TryIntegerMember("time", out long ms))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "an issue event needs the issue, an event id, a clock and a time");
         }
 
-        string? statusName = JsonStr(b, "status");
+        string? statusName = b.StringMember("status");
         if (statusName is null || !statusName.All(char.IsAsciiLetterLower) || !Enum.TryParse<IssueStatus>(statusName, ignoreCase: true, out var status))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "unknown issue status");
         }
 
-        string? title = JsonStr(b, "title"), outcome = JsonStr(b, "outcome"), referredTo = JsonStr(b, "referred_to"), officer = JsonStr(b, "officer");
+        string? title = b.StringMember("title"), outcome = b.StringMember("outcome"), referredTo = b.StringMember("referred_to"), officer = b.StringMember("officer");
         bool valid = opening
             ? clock == 1 && status == IssueStatus.Open && title is { Length: > 0 and <= MaxIssueTitleLength }
             : clock > 1 && title is null && outcome is { Length: > 0 and <= MaxOutcomeLength }
@@ -297,12 +296,12 @@ public sealed partial class Agency
 
     private async Task HandleReadAsync(Tie tie, Message message, CancellationToken ct)
     {
-        if (!Guid.TryParse(JsonStr(message.Body, "telegram"), out var id))
+        if (!Guid.TryParse(message.Body.StringMember("telegram"), out var id))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "a read receipt names the telegram");
         }
 
-        var at = message.Body.TryGetProperty("read_time", out var t) && t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out long ms)
+        var at = message.Body.TryIntegerMember("read_time", out long ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000))
             : Now;
         if (await Store.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))

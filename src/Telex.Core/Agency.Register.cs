@@ -93,9 +93,9 @@ public sealed partial class Agency
     private static CheckpointStatement? ParseStatement(string signer, JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object
-            || !body.TryGetProperty("count", out var count) || !count.TryGetInt64(out long n) || n < 0
-            || !body.TryGetProperty("time", out var time) || !time.TryGetInt64(out long ms)
-            || JsonStr(body, "head") is not { Length: 64 } head || !head.All(char.IsAsciiHexDigitLower))
+            || !body.TryIntegerMember("count", out long n) || n < 0
+            || !body.TryIntegerMember("time", out long ms)
+            || body.StringMember("head") is not { Length: 64 } head || !head.All(char.IsAsciiHexDigitLower))
         {
             return null;
         }

@@ -183,7 +183,7 @@ public sealed partial class Agency
     /// </summary>
     private async Task HandleForwardAsync(Tie from, Message message, CancellationToken ct)
     {
-        string? next = JsonStr(message.Body, "next");
+        string? next = message.Body.StringMember("next");
         if (next is null || !IsPeerDid(next) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
         {
             throw new InboundRefusal(400, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
@@ -415,7 +415,7 @@ public sealed partial class Agency
             throw new InboundRefusal(403, "e.p.tie.none", "the terms of the tie with this relay do not permit relays");
         }
 
-        string? origin = JsonStr(message.Body, "origin");
+        string? origin = message.Body.StringMember("origin");
         if (origin is null || !IsPeerDid(origin) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
         {
             throw new InboundRefusal(400, "e.p.msg.bad-relay-delivery",
@@ -493,7 +493,7 @@ public sealed partial class Agency
             throw new InboundRefusal(403, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
         }
 
-        string? senderName = JsonStr(message.Body, "sender_name");
+        string? senderName = message.Body.StringMember("sender_name");
         string name = string.IsNullOrWhiteSpace(senderName) || senderName.Length > 200 ? from : senderName;
         var sender = new Tie
         {

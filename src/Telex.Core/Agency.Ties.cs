@@ -188,9 +188,9 @@ public sealed partial class Agency
 
     private async Task HandleTieRequestAsync(Message message, CancellationToken ct)
     {
-        string? invitationId = JsonStr(message.Body, "invitation");
-        string? secret = JsonStr(message.Body, "secret");
-        string? name = JsonStr(message.Body, "name");
+        string? invitationId = message.Body.StringMember("invitation");
+        string? secret = message.Body.StringMember("secret");
+        string? name = message.Body.StringMember("name");
         if (invitationId is null || secret is null || name is null)
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", "a tie request needs the invitation id, its secret and a name");
@@ -251,7 +251,7 @@ public sealed partial class Agency
         }
 
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : TieTerms.Default;
-        string? name = JsonStr(message.Body, "name");
+        string? name = message.Body.StringMember("name");
         if (name is not null && PeerText.NameProblem(name) is { } badName)
         {
             throw new InboundRefusal(400, "e.p.msg.bad-name", "the inviting agency's name is refused: " + badName);
@@ -276,7 +276,7 @@ public sealed partial class Agency
     /// </summary>
     private async Task HandleTieStatusAsync(Tie tie, Message message, CancellationToken ct)
     {
-        var status = JsonStr(message.Body, "status") switch
+        var status = message.Body.StringMember("status") switch
         {
             "suspended" => TieStatus.Suspended,
             "established" => TieStatus.Established,
@@ -389,9 +389,6 @@ public sealed partial class Agency
             Precedence = Precedence.Immediate,
         };
     }
-
-    private static string? JsonStr(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static bool IsPeerDid(string did) => did.StartsWith(DidPeer.Prefix, StringComparison.Ordinal);
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Protocol;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Keys;
 using Telex.DidComm.Messages;
@@ -231,7 +232,7 @@ public sealed class AgencyIdentity : IDisposable
         PrivateFile.Check(path, "key file");
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
         var root = doc.RootElement;
-        if (root.TryGetProperty("version", out var version) && (!version.TryGetInt32(out int v) || v != FormatVersion))
+        if (root.TryGetProperty("version", out var version) && (!version.TryInteger(out long v) || v != FormatVersion))
         {
             throw new KeyFileException(KeyFileProblem.Invalid, $"key file format version {version} is not one this version of Telex reads ({FormatVersion})");
         }

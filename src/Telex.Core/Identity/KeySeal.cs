@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using NSec.Cryptography;
+using Telex.Core.Protocol;
 
 namespace Telex.Core.Identity;
 
@@ -71,10 +72,10 @@ internal sealed class KeySeal : IDisposable
     public static (byte[] Plaintext, KeySeal Seal) Open(JsonElement sealedMember, string passphrase, ReadOnlySpan<byte> associatedData)
     {
         if (sealedMember.ValueKind != JsonValueKind.Object
-            || Text(sealedMember, "kdf") != Kdf || Text(sealedMember, "cipher") != Cipher
-            || !sealedMember.TryGetProperty("memory_kib", out var m) || !m.TryGetInt64(out long memoryKib)
-            || !sealedMember.TryGetProperty("passes", out var p) || !p.TryGetInt64(out long passes)
-            || !sealedMember.TryGetProperty("parallelism", out var l) || !l.TryGetInt32(out int lanes) || lanes != Parallelism
+            || sealedMember.StringMember("kdf") != Kdf || sealedMember.StringMember("cipher") != Cipher
+            || !sealedMember.TryIntegerMember("memory_kib", out long memoryKib)
+            || !sealedMember.TryIntegerMember("passes", out long passes)
+            || !sealedMember.TryIntegerMember("parallelism", out long lanes) || lanes != Parallelism
             || Bytes(sealedMember, "salt") is not { Length: SaltBytes } salt
             || Bytes(sealedMember, "nonce") is not { Length: NonceBytes } nonce
             || Bytes(sealedMember, "ciphertext") is not { } ciphertext)
@@ -156,12 +157,9 @@ internal sealed class KeySeal : IDisposable
         }
     }
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
     private static byte[]? Bytes(JsonElement e, string name)
     {
-        if (Text(e, name) is not { } text)
+        if (e.StringMember(name) is not { } text)
         {
             return null;
         }

@@ -80,16 +80,16 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 8 });
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || Str(root, "type") != MessageTypes.OutOfBandInvitation
+            if (root.ValueKind != JsonValueKind.Object || root.StringMember("type") != MessageTypes.OutOfBandInvitation
                 || !root.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.Object)
             {
                 error = "not an out-of-band invitation";
                 return false;
             }
 
-            string? id = Str(root, "id"), from = Str(root, "from"), secret = Str(body, "secret"), label = Str(body, "label");
-            if (id is null || from is null || secret is null || Str(body, "goal_code") != "telex.tie"
-                || !body.TryGetProperty("expires_time", out var exp) || !exp.TryGetInt64(out long expires))
+            string? id = root.StringMember("id"), from = root.StringMember("from"), secret = body.StringMember("secret"), label = body.StringMember("label");
+            if (id is null || from is null || secret is null || body.StringMember("goal_code") != "telex.tie"
+                || !body.TryIntegerMember("expires_time", out long expires))
             {
                 error = "the invitation lacks its id, inviter, secret, goal or expiry";
                 return false;
@@ -129,6 +129,4 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
     private const long MinUnixSeconds = -62_135_596_800;
     private const long MaxUnixSeconds = 253_402_300_799;
 
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

@@ -144,13 +144,13 @@ public static class TelegramWire
             return false;
         }
 
-        if (!b.TryGetProperty("serial", out var serialElement) || !serialElement.TryGetInt64(out long serial) || serial < 1)
+        if (!b.TryIntegerMember("serial", out long serial) || serial < 1)
         {
             error = "telegram serial must be a positive integer";
             return false;
         }
 
-        string? subject = Str(b, "subject"), text = Str(b, "text"), precedenceName = Str(b, "precedence");
+        string? subject = b.StringMember("subject"), text = b.StringMember("text"), precedenceName = b.StringMember("precedence");
         if (subject is null || text is null || subject.Length > MaxSubjectLength)
         {
             error = "telegram needs a subject (at most 1000 characters) and a text";
@@ -242,8 +242,7 @@ public static class TelegramWire
         if (b.TryGetProperty("bureau", out var bureauElement))
         {
             if (!Guid.TryParse(bureauElement.ValueKind == JsonValueKind.String ? bureauElement.GetString() : null, out var parsedBureau)
-                || !b.TryGetProperty("bureau_epoch", out var epochElement) || epochElement.ValueKind != JsonValueKind.Number
-                || !epochElement.TryGetInt64(out long epoch) || epoch < 1)
+                || !b.TryIntegerMember("bureau_epoch", out long epoch) || epoch < 1)
             {
                 error = "a bulletin names its bureau (a UUID) and its epoch (a positive integer)";
                 return false;
@@ -253,16 +252,17 @@ public static class TelegramWire
             bureauEpoch = epoch;
         }
 
-        long? statedRelease = b.TryGetProperty("released_time", out var rt) && rt.TryGetInt64(out long ms) ? ms : null;
-        long releasedMs = statedRelease ?? (message.CreatedTime is not { } c ? 0 : PeerTime.TryFromUnixSeconds(c, out _) ? c * 1000 : -1);
+        long releasedMs = b.TryGetProperty("released_time", out var releasedElement)
+            ? (releasedElement.TryInteger(out long ms) ? ms : -1)
+            : message.CreatedTime is not { } c ? 0 : PeerTime.TryFromUnixSeconds(c, out _) ? c * 1000 : -1;
         if (releasedMs is < 0 or > PeerTime.MaxUnixMilliseconds || !PeerTime.TryFromUnixSeconds(message.CreatedTime ?? releasedMs / 1000, out var createdAt))
         {
             error = "telegram created_time and released_time must be Unix times from 1970 to 9999";
             return false;
         }
 
-        if (!PeerText.IsOptionalName(Str(b, "sender_name")) || !PeerText.IsOptionalName(Str(b, "drafter"))
-            || !PeerText.IsOptionalName(Str(b, "releasing_officer")) || !PeerText.IsOptionalName(Str(b, "on_behalf_of"), MaxNameListLength)
+        if (!PeerText.IsOptionalName(b.StringMember("sender_name")) || !PeerText.IsOptionalName(b.StringMember("drafter"))
+            || !PeerText.IsOptionalName(b.StringMember("releasing_officer")) || !PeerText.IsOptionalName(b.StringMember("on_behalf_of"), MaxNameListLength)
             || attendees.Any(a => !PeerText.IsName(a, MaxNameListLength)))
         {
             error = $"sender, drafter and releasing officer must be names of at most {PeerText.MaxNameLength} characters, on-behalf-of and attendees of at most {MaxNameListLength}, without control or bidirectional-override characters";
@@ -275,11 +275,11 @@ public static class TelegramWire
             subject,
             text,
             precedence,
-            Str(b, "issue") ?? message.Thid,
-            Str(b, "on_behalf_of"),
-            Str(b, "drafter"),
-            Str(b, "releasing_officer"),
-            Str(b, "sender_name"),
+            b.StringMember("issue") ?? message.Thid,
+            b.StringMember("on_behalf_of"),
+            b.StringMember("drafter"),
+            b.StringMember("releasing_officer"),
+            b.StringMember("sender_name"),
             attendees,
             references,
             attachments,
@@ -293,9 +293,6 @@ public static class TelegramWire
         error = "";
         return true;
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static bool TryStrings(JsonElement e, string name, out List<string> values)
     {

@@ -79,6 +79,53 @@ public sealed class PeerInputTests
         Assert.Equal(202, (await PostAsync(a, tied, tied.Telegram(a.Did, 1))).Status);
     }
 
+    [Fact]
+    public async Task Numbers_a_tied_peer_states_as_text_and_entries_that_are_not_objects_are_refused_as_malformed_and_change_nothing()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = await TiedHostileAsync(a);
+        var head = await a.Store.GetRegisterHeadAsync();
+        string hash = new('0', 64);
+
+        // Each of these once escaped the handler as an exception (a number read from a string) instead of a refusal.
+        var telegrams = new[]
+        {
+            WithBody(peer.Telegram(a.Did, 1), b => b["serial"] = "1"),
+            WithBody(peer.Telegram(a.Did, 1), b => b["serial"] = 1.5),
+            WithBody(peer.Telegram(a.Did, 1), b => b["released_time"] = "1780000000000"),
+            WithBody(peer.Telegram(a.Did, 1), b => (b["bureau"], b["bureau_epoch"]) = (Guid.NewGuid().ToString(), "1")),
+        };
+        foreach (var telegram in telegrams)
+        {
+            Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, peer, telegram));
+        }
+
+        var others = new[]
+        {
+            peer.Message(MessageTypes.Receipt, a.Did, new JsonObject
+            {
+                ["receipts"] = new JsonArray(new JsonObject { ["telegram"] = Guid.NewGuid().ToString(), ["content_hash"] = hash, ["registry_number"] = "1" }),
+            }),
+            peer.Message(MessageTypes.Receipt, a.Did, new JsonObject { ["receipts"] = new JsonArray(new JsonArray(1)) }),
+            peer.Message(MessageTypes.Resend, a.Did, new JsonObject { ["missing"] = new JsonArray("1") }),
+            peer.Message(MessageTypes.IssueOpen, a.Did, new JsonObject
+            {
+                ["issue"] = "BERLIN-1949", ["event"] = Guid.NewGuid().ToString(), ["clock"] = "1", ["time"] = 1_780_000_000_000, ["subject"] = "Berlin",
+            }),
+            peer.Message(MessageTypes.Checkpoint, a.Did, new JsonObject { ["count"] = "1", ["time"] = 1_780_000_000_000, ["head"] = hash }),
+        };
+        foreach (var message in others)
+        {
+            var (status, code) = await PostAsync(a, peer, message);
+            Assert.True(status == 400, $"{message.Type} answered {status} {code}");
+        }
+
+        await AssertNothingStoredAsync(a, head);
+        Assert.Null(await a.Store.GetIssueAsync("BERLIN-1949"));
+        Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(peer.Did))!.Status);
+        Assert.Equal(202, (await PostAsync(a, peer, peer.Telegram(a.Did, 1))).Status);
+    }
+
     public static TheoryData<string> BadNames() => new()
     {
         new string('N', PeerText.MaxNameLength + 1),
