@@ -1,52 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 
-using Microsoft.Data.Sqlite;
-
 using Telex.Core.Model;
 using Telex.Core.Register;
 
 namespace Telex.Storage.Sqlite.Tests;
 
 /// <summary>A register filed before bureaus existed migrates: its tables and telegram columns are added and it still verifies.</summary>
-public sealed class BureauMigrationTests : IAsyncLifetime
+public sealed class BureauMigrationTests
 {
     private const string Peer = "did:example:bravo";
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"telex-bureau-migration-{Guid.NewGuid():N}.db");
-    private readonly List<SqliteStore> _stores = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        SqliteConnection.ClearAllPools();
-        foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
-        {
-            File.Delete(_path + suffix);
-        }
-    }
-
-    private async Task<SqliteStore> OpenAsync()
-    {
-        var store = new SqliteStore(_path);
-        _stores.Add(store);
-        await store.MigrateAsync();
-        return store;
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static (TelegramRecord, OutboxItem) Release(long serial, Guid? bureau = null)
     {
@@ -91,17 +54,18 @@ public sealed class BureauMigrationTests : IAsyncLifetime
     [Fact]
     public async Task A_register_from_before_bureaus_gains_their_tables_and_columns_and_still_verifies()
     {
-        var store = await OpenAsync();
+        await using var database = new MigrationDatabase();
+        var store = await database.OpenAsync();
         await store.SaveTieAsync(new Tie { PeerDid = Peer, PeerName = "Bravo", PeerEndpoint = "https://bravo.example/didcomm" });
         var old = await store.ReleaseAsync(Peer, serial => Release(serial));
 
         // As a version without bureaus left it: no bureau tables or columns, user_version 4.
-        await ExecuteAsync("""
+        await database.ExecuteAsync("""
             DROP TABLE bureau_epochs; DROP TABLE bureau_members; DROP TABLE bureaus;
             ALTER TABLE telegrams DROP COLUMN bureau_epoch; ALTER TABLE telegrams DROP COLUMN bureau_id; PRAGMA user_version=4;
             """);
 
-        var upgraded = await OpenAsync();
+        var upgraded = await database.OpenAsync();
         var read = await upgraded.GetTelegramAsync(old.Id, Direction.Outbound);
         Assert.Null(read!.BureauId);
         Assert.True(RegisterVerifier.Verify(await upgraded.ReadRegisterAsync(), "did:example:alpha", _ => null).Ok);
