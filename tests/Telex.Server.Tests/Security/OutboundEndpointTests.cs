@@ -5,11 +5,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 using Telex.Core;
-using Telex.Core.Identity;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Security;
@@ -286,32 +284,24 @@ public sealed class OutboundEndpointTests
     {
         public const string Endpoint = "https://guarded.example/didcomm";
 
-        private readonly WebApplication _app;
-        private readonly Socket _socket;
-        private readonly string _directory;
-        private readonly AgencyIdentity _identity;
+        private readonly SecureAgency _agency;
 
-        private PublicAgency(WebApplication app, Socket socket, string directory, AgencyIdentity identity, SqliteStore store, string url, ConcurrentQueue<string> lookups)
+        private PublicAgency(SecureAgency agency, ConcurrentQueue<string> lookups)
         {
-            _app = app;
-            _socket = socket;
-            _directory = directory;
-            _identity = identity;
-            Store = store;
-            Url = url;
+            _agency = agency;
             Lookups = lookups;
         }
 
-        public SqliteStore Store { get; }
+        public SqliteStore Store => _agency.Store;
 
         /// <summary>Where it listens: http://127.0.0.1:port.</summary>
-        public string Url { get; }
+        public string Url => _agency.Url;
 
-        public string Did => _identity.Did;
+        public string Did => _agency.Did;
 
-        public Agency Agency => Services.GetRequiredService<Agency>();
+        public Agency Agency => _agency.Agency;
 
-        public IServiceProvider Services => _app.Services;
+        public IServiceProvider Services => _agency.Services;
 
         /// <summary>The names its transport resolved.</summary>
         public ConcurrentQueue<string> Lookups { get; }
@@ -319,16 +309,6 @@ public sealed class OutboundEndpointTests
         /// <summary>Starts it; <paramref name="ownTransport"/> false keeps the transport the server builds (then no name may be sent to).</summary>
         public static async Task<PublicAgency> StartAsync(bool ownTransport = true)
         {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            socket.Listen(64);
-            string url = $"http://127.0.0.1:{((IPEndPoint)socket.LocalEndPoint!).Port}";
-            string directory = Path.Combine(Path.GetTempPath(), "telex-out-" + Guid.NewGuid().ToString("N")[..12]);
-            Directory.CreateDirectory(directory);
-            var identity = AgencyIdentity.Create("Guarded", Endpoint);
-            var store = new SqliteStore(Path.Combine(directory, "telex.db"), fullSync: false);
-            await store.MigrateAsync();
-            var options = new TelexOptions { Name = "Guarded", Listen = url, PublicEndpoint = Endpoint, Delivery = TestAgency.FastDelivery };
             var lookups = new ConcurrentQueue<string>();
             var transport = ownTransport
                 ? new HttpTransport(new PeerEndpointPolicy(Endpoint), null, (name, _) =>
@@ -337,26 +317,10 @@ public sealed class OutboundEndpointTests
                     return Task.FromResult(new[] { IPAddress.Loopback });
                 })
                 : null;
-            var app = AgencyServer.Build(options, identity, store, transport: transport, listenSocket: socket);
-            await app.StartAsync();
-            return new PublicAgency(app, socket, directory, identity, store, url, lookups);
+            return new PublicAgency(await SecureAgency.StartAsync(publicEndpoint: Endpoint, transport: transport), lookups);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            _socket.Dispose();
-            await Store.DisposeAsync();
-            _identity.Dispose();
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
+        public ValueTask DisposeAsync() => _agency.DisposeAsync();
     }
 
     /// <summary>A listener on 127.0.0.1 that counts the connections made to it and closes each.</summary>

@@ -44,7 +44,15 @@ internal sealed class SecureAgency : IAsyncDisposable
 
     public Agency Agency => (Agency)_app.Services.GetService(typeof(Agency))!;
 
-    public static async Task<SecureAgency> StartAsync(Func<TelexOptions, TelexOptions>? configure = null, X509Certificate2? certificate = null)
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Starts it on a fresh loopback port. <paramref name="publicEndpoint"/> names the endpoint its DID and options state
+    /// instead of its loopback address (an agency that counts as being on the internet); <paramref name="transport"/>
+    /// replaces the one the server builds.
+    /// </summary>
+    public static async Task<SecureAgency> StartAsync(Func<TelexOptions, TelexOptions>? configure = null, X509Certificate2? certificate = null,
+        string? publicEndpoint = null, ITransport? transport = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -53,12 +61,12 @@ internal sealed class SecureAgency : IAsyncDisposable
         string url = $"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}";
         string directory = Path.Combine(Path.GetTempPath(), "telex-sec-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
-        var identity = AgencyIdentity.Create("Guarded", url + "/didcomm");
+        var identity = AgencyIdentity.Create("Guarded", publicEndpoint ?? url + "/didcomm");
         var store = new SqliteStore(Path.Combine(directory, "telex.db"), fullSync: false);
         await store.MigrateAsync();
-        var options = new TelexOptions { Name = "Guarded", Listen = url, Delivery = TestAgency.FastDelivery };
+        var options = new TelexOptions { Name = "Guarded", Listen = url, PublicEndpoint = publicEndpoint, Delivery = TestAgency.FastDelivery };
         options = configure?.Invoke(options) ?? options;
-        var app = AgencyServer.Build(options, identity, store, listenSocket: socket, certificate: certificate);
+        var app = AgencyServer.Build(options, identity, store, transport: transport, listenSocket: socket, certificate: certificate);
         await app.StartAsync();
         return new SecureAgency(app, socket, directory, identity, store, url, port);
     }
