@@ -724,7 +724,7 @@ public sealed partial class Agency
                 var existing = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false);
                 if (existing is null || existing.Counterpart != bureau.IssueCounterpart || existing.OpenedBy != tie.PeerDid)
                 {
-                    throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id");
+                    throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
                 }
 
                 return;

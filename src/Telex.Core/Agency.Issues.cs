@@ -262,7 +262,7 @@ public sealed partial class Agency
             if (existing is null || !await IsOfTieAsync(tie, existing.Counterpart, ct).ConfigureAwait(false)
                 || !await IsOfTieAsync(tie, existing.OpenedBy, ct).ConfigureAwait(false))
             {
-                throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id");
+                throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
             }
 
             return;

@@ -23,7 +23,8 @@ public sealed partial class PostgresStore
         {
             // Under the chain's lock (which the opening's entry takes anyway), so two nodes opening one issue file it once.
             await LockChainAsync(c, tx, ct).ConfigureAwait(false);
-            using var exists = Command(c, tx, "SELECT 1 FROM issues WHERE id=@i", ("@i", issue.Id));
+            using var exists = Command(c, tx, "SELECT 1 FROM issues WHERE id=@i UNION ALL SELECT 1 FROM issue_events WHERE id=@e",
+                ("@i", issue.Id), ("@e", opening.Id.ToString()));
             if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null)
             {
                 return false;

@@ -296,7 +296,8 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(outbox);
         return WriteAsync(async (c, tx) =>
         {
-            using var exists = Command(c, tx, "SELECT 1 FROM issues WHERE id=$i", ("$i", issue.Id));
+            using var exists = Command(c, tx, "SELECT 1 FROM issues WHERE id=$i UNION ALL SELECT 1 FROM issue_events WHERE id=$e",
+                ("$i", issue.Id), ("$e", opening.Id.ToString()));
             if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null)
             {
                 return false;

@@ -74,6 +74,24 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task An_opening_whose_event_id_is_already_recorded_opens_nothing_and_writes_nothing()
+    {
+        var first = Opening("issue-1", Bravo);
+        Assert.True(await Store.OpenIssueAsync(IssueOf(first, Bravo), first, null));
+        var head = await Store.GetRegisterHeadAsync();
+
+        // A peer chooses both ids: a second issue reusing the first one's opening event id is refused, not an error.
+        var reused = Opening("issue-2", Bravo) with { Id = first.Id };
+        Assert.False(await Store.OpenIssueAsync(IssueOf(reused, Bravo), reused, null));
+        Assert.False(await Store.OpenBureauIssueAsync(IssueOf(reused, Bravo), reused, [MessageItem(Bravo, Now)]));
+
+        Assert.Null(await Store.GetIssueAsync("issue-2"));
+        Assert.Empty(await Store.ListIssueEventsAsync("issue-2"));
+        Assert.Equal(head, await Store.GetRegisterHeadAsync());
+        Assert.Empty(await ClaimEverythingDueAsync());
+    }
+
+    [Fact]
     public async Task Appended_changes_take_the_next_clock_and_become_the_current_status_with_their_outbox_item()
     {
         string id = await OpenIssueAsync();

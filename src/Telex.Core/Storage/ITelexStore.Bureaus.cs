@@ -47,7 +47,8 @@ public partial interface ITelexStore
 
     /// <summary>
     /// Files a new issue of a bureau with its opening event and the outbox items announcing it to the other members, in
-    /// one transaction. False, and nothing written, if an issue with that id exists already.
+    /// one transaction. False, and nothing written, if an issue with that id, or an event with the opening's id, exists
+    /// already (a peer chooses both).
     /// </summary>
     Task<bool> OpenBureauIssueAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default);
 

@@ -28,7 +28,8 @@ public partial interface ITelexStore
 {
     /// <summary>
     /// Files a new issue with its opening event (and, when this agency opened it, the outbox item announcing it) in
-    /// one transaction. False, and nothing written, if an issue with that id exists already.
+    /// one transaction. False, and nothing written, if an issue with that id, or an event with the opening's id, exists
+    /// already (a peer chooses both).
     /// </summary>
     Task<bool> OpenIssueAsync(Issue issue, IssueEvent opening, OutboxItem? outbox, CancellationToken ct = default);
 

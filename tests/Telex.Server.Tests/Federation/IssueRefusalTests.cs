@@ -170,4 +170,23 @@ public sealed class IssueRefusalTests
         Assert.DoesNotContain(history.Entries, e => e.Telegram?.Id == id);
         Assert.Single(history.Entries);
     }
+
+    [Fact]
+    public async Task An_opening_that_reuses_the_event_id_of_another_issues_opening_is_refused_as_a_conflict_and_changes_nothing()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var peer = await TiedHostileAsync(b);
+        var first = Event("issue-1", 1, "open", title: "Aid");
+        Assert.Equal(202, (await PostAsync(b, peer, MessageTypes.IssueOpen, first)).Status);
+        var head = await b.Store.GetRegisterHeadAsync();
+
+        // Once this was a 500: the store met the event id's unique key instead of refusing.
+        var reused = Event("issue-2", 1, "open", title: "Other");
+        reused["event"] = first["event"]!.GetValue<string>();
+        Assert.Equal((409, "e.p.issue.conflict"), await PostAsync(b, peer, MessageTypes.IssueOpen, reused));
+
+        Assert.Null(await b.Store.GetIssueAsync("issue-2"));
+        Assert.Equal(head, await b.Store.GetRegisterHeadAsync());
+        Assert.Equal(202, (await PostAsync(b, peer, MessageTypes.IssueOpen, Event("issue-2", 1, "open", title: "Other"))).Status);
+    }
 }
