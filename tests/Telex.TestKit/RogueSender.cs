@@ -41,6 +41,21 @@ public sealed class RogueSender(AgencyIdentity identity)
         Attachments = attachments.Length == 0 ? null : attachments,
     };
 
+    /// <summary>
+    /// A control message (tie acceptance, status, terms...) of <paramref name="type"/> from the agency to
+    /// <paramref name="to"/> with <paramref name="body"/>, whatever the tie's state allows the agency's own code to send.
+    /// </summary>
+    public Message Control(string type, string to, JsonObject body) => new()
+    {
+        Id = Guid.NewGuid().ToString(),
+        Type = type,
+        From = identity.Did,
+        To = [to],
+        CreatedTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ExpiresTime = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
+        Body = JsonSerializer.SerializeToElement(body),
+    };
+
     /// <summary><paramref name="telegram"/> with <paramref name="name"/> set to <paramref name="value"/> in its body.</summary>
     public static Message WithBody(Message telegram, string name, JsonNode? value)
     {

@@ -89,4 +89,38 @@ public sealed class TieStatusTests
         await b.Agency.ChangeTieStatusAsync(a.Did, TieStatus.Severed);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Severed, Deadline, "Alpha learned of the severance");
     }
+
+    [Fact]
+    public async Task A_counterpart_cannot_resume_a_suspension_made_before_the_suspending_side_was_recorded()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
+
+        // A tie suspended before ties.suspended_by existed comes out of the migration with no suspending side.
+        var legacy = (await a.Store.GetTieAsync(b.Did))! with { SuspendedBy = null };
+        await a.Store.SaveTieAsync(legacy);
+
+        Assert.Equal((403, "e.p.tie.suspended-here"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "established")));
+        Assert.Equal(legacy, await a.Store.GetTieAsync(b.Did));
+
+        // Alpha's officers may resume it.
+        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
+        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, Deadline, "Bravo learned of the resumption");
+    }
+
+    [Fact]
+    public async Task A_severed_tie_is_not_revived_by_the_former_counterparts_status_messages()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        var severed = await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Severed);
+
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "established")));
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "suspended")));
+        Assert.Equal(severed, await a.Store.GetTieAsync(b.Did));
+    }
 }

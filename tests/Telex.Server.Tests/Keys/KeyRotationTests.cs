@@ -188,6 +188,52 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task A_rotation_announced_for_a_severed_tie_is_refused_and_the_tie_stays_severed_under_its_old_did()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var former = HostilePeer.Create("Former");
+        using var next = HostilePeer.Create("Former");
+        var invitation = await a.Agency.CreateInvitationAsync();
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, former.TieRequest(invitation))).Status);
+        var severed = await a.Agency.ChangeTieStatusAsync(former.Did, TieStatus.Severed);
+        var head = await a.Store.GetRegisterHeadAsync();
+
+        // A genuine from_prior by the severed counterpart's key: the tie may not move to a DID no one severed.
+        string fromPrior = FromPrior.Issue(former.Did, next.Did, former.Identity.Signing, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var message = next.Message(MessageTypes.KeysRotate, a.Did, new JsonObject { ["name"] = "Former" }) with { FromPrior = fromPrior };
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, next.SignAndEncrypt(message, a.Did)));
+
+        Assert.Equal(severed, await a.Store.GetTieAsync(former.Did));
+        Assert.Null(await a.Store.GetTieAsync(next.Did));
+        Assert.Empty(await a.Store.ListKeyRotationsAsync());
+        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, next.SignAndEncrypt(next.Telegram(a.Did, 1), a.Did)));
+    }
+
+    [Fact]
+    public async Task A_rotation_to_a_did_naming_no_endpoint_is_refused_and_the_tie_keeps_its_did()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = HostilePeer.Create("Bravo");
+        using var nowhere = new EndpointlessPeer();
+        var invitation = await a.Agency.CreateInvitationAsync();
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
+        var tie = (await a.Store.GetTieAsync(peer.Did))!;
+        var head = await a.Store.GetRegisterHeadAsync();
+
+        // Signed in by the tie's own key, but to a DID Alpha could send nothing to: the tie would go silent.
+        string fromPrior = FromPrior.Issue(peer.Did, nowhere.Did, peer.Identity.Signing, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var message = peer.Message(MessageTypes.KeysRotate, a.Did, new JsonObject { ["name"] = "Bravo" }) with { FromPrior = fromPrior };
+        Assert.Equal((400, "e.p.did.no-endpoint"), await HostilePeer.PostAsync(a.Identity.Endpoint, nowhere.SignAndEncrypt(message, a.Did)));
+
+        Assert.Equal(tie, await a.Store.GetTieAsync(peer.Did));
+        Assert.Null(await a.Store.GetTieAsync(nowhere.Did));
+        Assert.Empty(await a.Store.ListKeyRotationsAsync());
+        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(a.Did, 1), a.Did))).Status);
+    }
+
+    [Fact]
     public async Task Prior_keys_survive_a_restart_in_a_key_file_readable_by_the_owner_only()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
