@@ -1,11 +1,17 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using Microsoft.Data.Sqlite;
 
 using Telex.Core;
+using Telex.Core.Identity;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
+using Telex.DidComm;
+using Telex.DidComm.Dids;
+using Telex.DidComm.Keys;
+using Telex.DidComm.Messages;
 using Telex.Server.Hosting;
 using Telex.TestKit;
 
@@ -17,7 +23,9 @@ namespace Telex.Server.Tests.Security;
 /// A relay that meddles with what it carries: it can change the envelope or throw it away, but it cannot make the
 /// recipient register anything else, and the sender keeps the telegram until a receipt proves it arrived. And a
 /// stranger who only claims a relay carried its message gets nothing: a relayed message counts only as the relay's own
-/// signed delivery, over a tie whose terms permit relays, of an envelope signed by the origin the relay names.
+/// signed delivery, over a tie whose terms permit relays, of an envelope signed by the origin the relay names. A
+/// counterpart cannot turn the relay on anyone but another established tie: not on the relay itself, not back on
+/// itself, not on a counterpart whose tie is suspended or severed.
 /// </summary>
 public sealed class RelayAttackTests
 {
@@ -124,9 +132,26 @@ public sealed class RelayAttackTests
         byte[] byTied = tied.SignAndEncrypt(tied.RelayedTelegram(b.Did, 1, relay.Did, "Tied"), b.Did);
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, tied.Did, byTied)));
 
-        // The path the sender signed must end at the relay that delivers it, so that the register records the way it came.
+        // The path the sender signed must end at the relay that delivers it, so that the register records the way it came:
+        // not at another agency, and not nowhere (no path, or an empty one, would file it as having come directly).
         byte[] otherPath = impostor.SignAndEncrypt(impostor.RelayedTelegram(b.Did, 1, origin.Did, "Origin"), b.Did);
         Assert.Equal((403, "e.p.relay.path"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, impostor.Did, otherPath)));
+
+        byte[] WithPath(JsonArray? path)
+        {
+            var telegram = impostor.RelayedTelegram(b.Did, 1, relay.Did, "Origin");
+            var body = JsonNode.Parse(telegram.Body.GetRawText())!.AsObject();
+            body.Remove("relay_path");
+            if (path is not null)
+            {
+                body["relay_path"] = path;
+            }
+
+            return relay.RelayDelivery(b.Did, impostor.Did, impostor.SignAndEncrypt(telegram with { Body = JsonSerializer.SerializeToElement(body) }, b.Did));
+        }
+
+        Assert.Equal((403, "e.p.relay.path"), await HostilePeer.PostAsync(b.Identity.Endpoint, WithPath(null)));
+        Assert.Equal((403, "e.p.relay.path"), await HostilePeer.PostAsync(b.Identity.Endpoint, WithPath([])));
         Assert.Equal(before, await RowCountsAsync(b));
         Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
 
@@ -150,8 +175,15 @@ public sealed class RelayAttackTests
         // Not signed: nothing proves the origin wrote it, whatever its 'from' says.
         Assert.Equal((400, "e.p.msg.unprotected"), await DeliverAsync(origin.AnoncryptOnly(telegram, b.Did)));
 
-        // Addressed to no one, or expired.
+        // Signed but not encrypted: the relay, which is to carry it unread, read it.
+        Assert.Equal((400, "e.p.msg.unprotected"), await DeliverAsync(origin.Packer.PackSigned(telegram, origin.Did).Packed));
+
+        // Addressed to no one, or signed for another agency and encrypted to this one by whoever received it there.
         Assert.Equal((400, "e.p.msg.recipient"), await DeliverAsync(origin.SignAndEncrypt(telegram with { To = null }, b.Did)));
+        using var other = HostilePeer.Create("Other");
+        Assert.Equal(400, (await DeliverAsync(origin.SignAndEncrypt(telegram with { To = [other.Did] }, b.Did))).Item1);
+
+        // Expired.
         var expired = telegram with { ExpiresTime = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds() };
         Assert.Equal((400, "e.p.msg.expired"), await DeliverAsync(origin.SignAndEncrypt(expired, b.Did)));
 
@@ -195,6 +227,167 @@ public sealed class RelayAttackTests
         var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Delivered, Deadline, "the relayed receipt delivers the telegram");
         Assert.Equal(7, delivered!.PeerRegistryNumber);
+    }
+
+    [Fact]
+    public async Task A_forward_naming_no_next_hop_another_kind_of_DID_the_relay_itself_or_its_own_sender_is_refused_as_malformed_and_nothing_is_queued()
+    {
+        await using var r = await TestAgency.StartAsync("Relay");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(r, b);
+        using var tied = await TiedHostileAsync(r);
+        using var keyed = SecretJwk.Generate(KeyCurve.Ed25519);
+
+        // The relay passes on between any two established ties, so nothing but the next hop a forward names refuses it.
+        await r.Agency.SetRelayTiedPairsAsync(true);
+        byte[] inner = tied.SignAndEncrypt(tied.Telegram(b.Did, 1), b.Did);
+        var before = await RowCountsAsync(r);
+        Task<(int, string?)> ForwardAsync(JsonObject body) => HostilePeer.PostAsync(r.Identity.Endpoint, Forward(tied.Identity, r.Did, body, inner));
+
+        // No next hop, or one that is no agency's did:peer DID: a did:key names no endpoint, an address is not a DID.
+        Assert.Equal((400, "e.p.msg.bad-forward"), await ForwardAsync([]));
+        Assert.Equal((400, "e.p.msg.bad-forward"), await ForwardAsync(new JsonObject { ["next"] = 42 }));
+        Assert.Equal((400, "e.p.msg.bad-forward"), await ForwardAsync(new JsonObject { ["next"] = DidKey.Create(keyed.PublicKey) }));
+        Assert.Equal((400, "e.p.msg.bad-forward"), await ForwardAsync(new JsonObject { ["next"] = b.Identity.Endpoint }));
+
+        // The relay itself. Anoncrypted, the unpacker takes a forward to its own agency as DIDComm re-wrapping and finds
+        // inside a message it cannot decrypt; authcrypted (as DIDComm also allows), it reaches the relay, which refuses it.
+        Assert.Equal((400, "e.p.msg.wrongkey"), await ForwardAsync(new JsonObject { ["next"] = r.Did }));
+        byte[] toItself = Forward(tied.Identity, r.Did, new JsonObject { ["next"] = r.Did }, inner, authcrypt: true);
+        Assert.Equal((400, "e.p.msg.bad-forward"), await HostilePeer.PostAsync(r.Identity.Endpoint, toItself));
+
+        // The counterpart asking: the relay would hand the sender's own traffic back to it.
+        Assert.Equal((400, "e.p.msg.bad-forward"), await ForwardAsync(new JsonObject { ["next"] = tied.Did }));
+        Assert.Equal(0, await r.Store.CountRelaysAsync());
+        Assert.Equal(before, await RowCountsAsync(r));
+
+        // The same envelope for Bravo is taken: the forwards above were refused for the next hop they named alone.
+        Assert.Equal(202, (await ForwardAsync(new JsonObject { ["next"] = b.Did })).Item1);
+        Assert.Equal(1, await r.Store.CountRelaysAsync());
+    }
+
+    [Fact]
+    public async Task A_forward_back_to_its_sender_under_the_DID_it_rotated_away_from_is_refused_as_malformed()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var r = await TestAgency.StartAsync("Relay");
+        await TestAgency.TieAsync(r, a);
+        await r.Agency.SetRelayTiedPairsAsync(true);
+        string oldA = a.Did;
+        var rotation = await a.Agency.RotateKeysAsync();
+        await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
+
+        // Alpha's old DID names Alpha's own tie at the relay: the forward would come straight back to Alpha.
+        var alpha = new RogueSender(a.Identity);
+        byte[] inner = alpha.SignAndEncrypt(alpha.Telegram(a.Did, 1, "To myself."), a.Did);
+        byte[] forward = Forward(a.Identity, r.Did, new JsonObject { ["next"] = oldA }, inner);
+        Assert.Equal((400, "e.p.msg.bad-forward"), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
+        Assert.Equal(0, await r.Store.CountRelaysAsync());
+    }
+
+    [Fact]
+    public async Task A_forward_to_a_counterpart_whose_tie_with_the_relay_is_suspended_or_severed_is_refused_and_nothing_is_queued()
+    {
+        await using var r = await TestAgency.StartAsync("Relay");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(r, b);
+        using var tied = await TiedHostileAsync(r);
+        await r.Agency.AllowRelayAsync(tied.Did, b.Did);
+        await r.Agency.SetRelayTiedPairsAsync(true);
+        byte[] forward = tied.Forward(r.Did, b.Did, tied.SignAndEncrypt(tied.Telegram(b.Did, 1), b.Did));
+
+        // The pair is permitted by name and as two ties, but the relay has suspended its tie with Bravo: nothing is
+        // passed on over a suspended tie, so nothing is taken to wait for it.
+        await r.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        Assert.Equal((403, Agency.RelayRefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
+        Assert.Equal(0, await r.Store.CountRelaysAsync());
+
+        // Resumed, the same forward is taken. (Bravo's terms with the relay permit no relays, so it refuses the delivery
+        // and the relay keeps the envelope: the count below stays put.)
+        await r.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
+        Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, forward)).Status);
+        Assert.Equal(1, await r.Store.CountRelaysAsync());
+
+        // Severed: refused again, and nothing more is queued.
+        await r.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Severed);
+        Assert.Equal((403, Agency.RelayRefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
+        Assert.Equal(1, await r.Store.CountRelaysAsync());
+    }
+
+    [Fact]
+    public async Task A_relay_delivery_naming_no_origin_or_an_origin_that_is_no_agencys_did_peer_DID_is_refused_as_malformed_and_nothing_is_stored()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostileRelayOfAsync(b);
+        using var origin = HostilePeer.Create("Origin");
+
+        // A did:key can sign and be encrypted to, but names no endpoint and cannot rotate: no agency is one, so none may
+        // enter the register or the directory as a sender, whichever relay vouches for it.
+        using var generated = SecretJwk.Generate(KeyCurve.Ed25519);
+        string keyed = DidKey.Create(generated.PublicKey);
+        using var signing = generated.WithKid(keyed + "#" + keyed["did:key:".Length..]);
+        var secrets = new SecretResolver();
+        secrets.Add(signing);
+        var packer = new DidCommPacker(new DidResolver(), secrets);
+        var byKeyed = origin.RelayedTelegram(b.Did, 1, relay.Did, "Keyed") with { From = keyed };
+        byte[] fromKeyed = packer.PackEncryptedPayload(packer.PackSigned(byKeyed, keyed).Packed, b.Did).Packed;
+        byte[] fromOrigin = origin.SignAndEncrypt(origin.RelayedTelegram(b.Did, 1, relay.Did, "Origin"), b.Did);
+        var before = await RowCountsAsync(b);
+
+        Assert.Equal((400, "e.p.msg.bad-relay-delivery"), await HostilePeer.PostAsync(b.Identity.Endpoint, Delivery(relay, b.Did, [], fromOrigin)));
+        Assert.Equal((400, "e.p.msg.bad-relay-delivery"),
+            await HostilePeer.PostAsync(b.Identity.Endpoint, Delivery(relay, b.Did, new JsonObject { ["origin"] = 42 }, fromOrigin)));
+        Assert.Equal((400, "e.p.msg.bad-relay-delivery"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, keyed, fromKeyed)));
+        Assert.Equal(before, await RowCountsAsync(b));
+        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Empty(await b.Store.ListDirectoryAsync());
+
+        // Naming the did:peer origin that signed it, the relay's delivery is registered: the ones above were refused for
+        // the origin they named alone.
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, fromOrigin))).Status);
+        Assert.Equal(origin.Did, Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound })).Counterpart);
+    }
+
+    /// <summary>A hostile peer tied with <paramref name="agency"/> by invitation, on the default terms.</summary>
+    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency)
+    {
+        var peer = HostilePeer.Create("Tied");
+        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(await agency.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(TieStatus.Established, (await agency.Store.GetTieAsync(peer.Did))?.Status);
+        return peer;
+    }
+
+    /// <summary>
+    /// A routing/2.0 forward from <paramref name="from"/> to <paramref name="relay"/> with the body given (a sound one
+    /// names the next hop as 'next') and <paramref name="inner"/> as its one attachment, signed, then anoncrypted (as
+    /// Telex sends it) or authcrypted.
+    /// </summary>
+    private static byte[] Forward(AgencyIdentity from, string relay, JsonObject body, byte[] inner, bool authcrypt = false) =>
+        SignedWithAttachment(from, DidCommPacker.ForwardType, relay, body, inner, authcrypt);
+
+    /// <summary>
+    /// A relay delivery from <paramref name="relay"/> to <paramref name="to"/> with the body given (a sound one names the
+    /// origin as 'origin') and <paramref name="inner"/> as its one attachment, signed and encrypted.
+    /// </summary>
+    private static byte[] Delivery(HostilePeer relay, string to, JsonObject body, byte[] inner) =>
+        SignedWithAttachment(relay.Identity, MessageTypes.RelayDelivery, to, body, inner);
+
+    private static byte[] SignedWithAttachment(AgencyIdentity from, string type, string to, JsonObject body, byte[] inner, bool authcrypt = false)
+    {
+        using var attached = JsonDocument.Parse(inner);
+        var message = new Message
+        {
+            Id = Guid.NewGuid().ToString(),
+            Type = type,
+            From = from.Did,
+            To = [to],
+            CreatedTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ExpiresTime = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
+            Body = JsonSerializer.SerializeToElement(body),
+            Attachments = [new Attachment { Data = new AttachmentData { Json = attached.RootElement.Clone() } }],
+        };
+        var sender = new RogueSender(from);
+        return authcrypt ? sender.Packer.PackEncrypted(message, to, from: from.Did, signBy: from.Did).Packed : sender.SignAndEncrypt(message, to);
     }
 
     /// <summary>
