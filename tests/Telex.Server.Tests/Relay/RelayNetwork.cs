@@ -24,6 +24,14 @@ internal static class RelayNetwork
         await signer.Agency.SignProposedTermsAsync(proposer.Did);
         await Eventually.UntilAsync(() => proposer.Store.GetTieAsync(signer.Did), t => t?.Terms.Relays == relays && t.ProposedTerms is null,
             TimeSpan.FromSeconds(30), $"{proposer.Identity.Name} holds the signed terms");
+
+        // The proposal's delivery may finish (its outbox row removed) after the signature has come back: a test that
+        // counts rows next starts from a settled store.
+        foreach (var (from, to) in new[] { (proposer, signer), (signer, proposer) })
+        {
+            await Eventually.UntilAsync(() => from.Store.OutboxDepthAsync(), depth => depth.GetValueOrDefault(to.Did) == 0,
+                TimeSpan.FromSeconds(30), $"{from.Identity.Name} has delivered everything to {to.Identity.Name}");
+        }
     }
 
     /// <summary>A and B each tied with R, both ties permitting relays; B entered in A's directory as tied with R.</summary>
