@@ -1,0 +1,114 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+using Microsoft.Data.Sqlite;
+
+using Telex.Core.Protocol;
+using Telex.Core.Storage;
+using Telex.DidComm.Messages;
+using Telex.TestKit;
+
+namespace Telex.Server.Tests.Security;
+
+/// <summary>
+/// A second outside review's attacks after the first review's findings were closed: what a tied counterpart, or whoever
+/// holds its rotated-away key, can make an agency store, send or change.
+/// </summary>
+public sealed class SecondReviewTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_gap_a_counterpart_leaves_open_is_asked_for_once_not_again_at_every_gap_check()
+    {
+        // The counterpart's endpoint is a closed port: nothing queued for it ever leaves the outbox before it expires.
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = HostilePeer.Create("Bravo");
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+
+        // Serial 3 leaves 1 and 2 missing, for good: the counterpart never sends them.
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(a.Did, 3), a.Did))).Status);
+        await Eventually.UntilAsync(() => ResendRequestsAsync(a, peer.Did), r => r.Any(s => s.Contains(1L)), Deadline,
+            "serials 1 and 2 asked for");
+
+        // Serial 6 opens a second gap; by the time 4 and 5 are asked for, the gap checks have run at least twice more.
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(a.Did, 6), a.Did))).Status);
+        var requests = await Eventually.UntilAsync(() => ResendRequestsAsync(a, peer.Did), r => r.Any(s => s.Contains(4L)), Deadline,
+            "serials 4 and 5 asked for");
+
+        // Each missing serial is asked for once within the tie's retry interval: a request per gap check would fill the
+        // outbox with one request every few seconds for as long as the counterpart leaves the gap open.
+        Assert.Single(requests, r => r.Contains(1L));
+        Assert.Single(requests, r => r.Contains(4L));
+        Assert.All(requests, r => Assert.Subset(new HashSet<long> { 1, 2, 4, 5 }, r.ToHashSet()));
+    }
+
+    [Fact]
+    public async Task Whoever_holds_a_rotated_away_key_cannot_rotate_the_tie_to_a_did_of_its_own()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var bravo = HostilePeer.Create("Bravo");
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, bravo.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+
+        // Bravo rotates: its new DID, introduced by a from_prior its old key signed.
+        using var rotated = bravo.Identity.Rotate(DateTimeOffset.UtcNow);
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, Rotation(rotated, a.Did))).Status);
+        Assert.Equal(rotated.Did, (await a.Store.GetTieAsync(bravo.Did))!.PeerDid);
+        var head = await a.Store.GetRegisterHeadAsync();
+
+        // A thief of the old key, within the grace period, introduces a DID of its own with a from_prior that key signed.
+        using var thief = bravo.Identity.Rotate(DateTimeOffset.UtcNow);
+        Assert.Equal((409, "e.p.keys.conflict"), await HostilePeer.PostAsync(a.Identity.Endpoint, Rotation(thief, a.Did)));
+
+        Assert.Equal(rotated.Did, (await a.Store.GetTieAsync(bravo.Did))!.PeerDid);
+        Assert.Null(await a.Store.GetTieAsync(thief.Did));
+        Assert.Single(await a.Store.ListKeyRotationsAsync());
+        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
+
+        // The thief's DID is a stranger: its telegram is refused.
+        var telegram = new RogueSender(thief).Telegram(a.Did, 1, "I am Bravo now.");
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, new RogueSender(thief).SignAndEncrypt(telegram, a.Did)));
+        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+    }
+
+    /// <summary>A key rotation announced by <paramref name="next"/> (its from_prior signed by its last prior's key) to <paramref name="to"/>.</summary>
+    private static byte[] Rotation(Core.Identity.AgencyIdentity next, string to)
+    {
+        var message = new Message
+        {
+            Id = Guid.NewGuid().ToString(),
+            Type = MessageTypes.KeysRotate,
+            From = next.Did,
+            To = [to],
+            CreatedTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            FromPrior = next.Priors[^1].FromPrior,
+            Body = JsonSerializer.SerializeToElement(new JsonObject { ["name"] = next.Name }),
+        };
+        return new RogueSender(next).SignAndEncrypt(message, to);
+    }
+
+    /// <summary>The serials each resend request queued for <paramref name="peerDid"/> asks for, read from the agency's database file.</summary>
+    private static async Task<IReadOnlyList<IReadOnlyList<long>>> ResendRequestsAsync(TestAgency agency, string peerDid)
+    {
+        string file = Path.Combine(agency.Directory, "telex.db");
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await c.OpenAsync();
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT payload FROM outbox WHERE peer_did = $p";
+        cmd.Parameters.AddWithValue("$p", peerDid);
+        var requests = new List<IReadOnlyList<long>>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            using var jws = JsonDocument.Parse((byte[])reader[0]);
+            using var message = JsonDocument.Parse(Base64Url.DecodeFromChars(jws.RootElement.GetProperty("payload").GetString()));
+            if (message.RootElement.GetProperty("type").GetString() == MessageTypes.Resend)
+            {
+                requests.Add(message.RootElement.GetProperty("body").GetProperty("missing").EnumerateArray().Select(s => s.GetInt64()).ToList());
+            }
+        }
+
+        return requests;
+    }
+}
