@@ -72,6 +72,27 @@ public sealed class SecondReviewTests
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
     }
 
+    [Fact]
+    public async Task A_telegram_padded_past_the_ties_terms_outside_its_text_is_refused_and_nothing_is_stored()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = HostilePeer.Create("Bravo");
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+        var terms = (await a.Store.GetTieAsync(peer.Did))!.Terms;
+        int padding = terms.MaxTelegramBytes * 4;
+
+        // A short text within the terms, and four times the terms' size in a member no telegram has, or in its issue label.
+        var padded = peer.Telegram(a.Did, 1);
+        padded = RogueSender.WithBody(padded, "padding", new string('x', padding));
+        var label = RogueSender.WithBody(peer.Telegram(a.Did, 2), "issue", new string('x', padding));
+        var (status, _) = await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(padded, a.Did));
+        var (labelStatus, _) = await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(label, a.Did));
+
+        Assert.NotEqual(202, status);
+        Assert.NotEqual(202, labelStatus);
+        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+    }
+
     /// <summary>A key rotation announced by <paramref name="next"/> (its from_prior signed by its last prior's key) to <paramref name="to"/>.</summary>
     private static byte[] Rotation(Core.Identity.AgencyIdentity next, string to)
     {
