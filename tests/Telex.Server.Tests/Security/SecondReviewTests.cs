@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 
 using Microsoft.Data.Sqlite;
 
+using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.DidComm.Messages;
@@ -90,6 +91,53 @@ public sealed class SecondReviewTests
 
         Assert.NotEqual(202, status);
         Assert.NotEqual(202, labelStatus);
+        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+    }
+
+    [Fact]
+    public async Task A_secretariat_cannot_make_this_agency_a_member_before_it_accepts_the_charter_or_after_it_leaves()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var secretariat = HostilePeer.Create("Bravo");
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, secretariat.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+        var bureauId = Guid.NewGuid();
+        JsonArray Members() => new(new JsonObject { ["did"] = secretariat.Did, ["name"] = "Bravo" }, new JsonObject { ["did"] = a.Did, ["name"] = "Alpha" });
+        Task<(int, string?)> PostAsync(string type, JsonObject body) =>
+            HostilePeer.PostAsync(a.Identity.Endpoint, secretariat.SignAndEncrypt(secretariat.Message(type, a.Did, body), a.Did));
+        JsonObject Epoch(long number) => new() { ["bureau"] = bureauId.ToString(), ["name"] = "Pressed", ["epoch"] = number, ["members"] = Members() };
+        byte[] Bulletin(long serial, long epoch)
+        {
+            var telegram = RogueSender.WithBody(secretariat.Telegram(a.Did, serial), "bureau", bureauId.ToString());
+            return secretariat.SignAndEncrypt(RogueSender.WithBody(telegram, "bureau_epoch", epoch), a.Did);
+        }
+
+        Assert.Equal(202, (await PostAsync(MessageTypes.BureauCharter, new JsonObject
+        {
+            ["bureau"] = bureauId.ToString(),
+            ["name"] = "Pressed",
+            ["purpose"] = "Members whether they like it or not.",
+            ["founder"] = secretariat.Did,
+            ["secretariat"] = secretariat.Did,
+            ["rule"] = "all",
+            ["members"] = Members(),
+        })).Item1);
+
+        // Alpha's officers have not accepted the charter: an epoch naming Alpha is refused, and its bulletins with it.
+        Assert.Equal((403, "e.p.bureau.not-member"), await PostAsync(MessageTypes.BureauEpoch, Epoch(1)));
+        Assert.NotEqual(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, Bulletin(1, 1))).Status);
+        var bureau = (await a.Store.GetBureauAsync(bureauId))!;
+        Assert.Equal((MemberState.Prospective, 0L), (bureau.Member(a.Did)!.State, bureau.Epoch));
+
+        // Once they accept, the epoch is taken; once they leave, the next epoch naming Alpha is refused, and its bulletins.
+        await a.Agency.AcceptBureauAsync(bureauId);
+        Assert.Equal(202, (await PostAsync(MessageTypes.BureauEpoch, Epoch(1))).Item1);
+        Assert.Equal(MemberState.Joined, (await a.Store.GetBureauAsync(bureauId))!.Member(a.Did)!.State);
+        await a.Agency.LeaveBureauAsync(bureauId);
+        Assert.Equal((403, "e.p.bureau.not-member"), await PostAsync(MessageTypes.BureauEpoch, Epoch(2)));
+        Assert.Equal((403, "e.p.bureau.not-member"), await HostilePeer.PostAsync(a.Identity.Endpoint, Bulletin(2, 2)));
+        bureau = (await a.Store.GetBureauAsync(bureauId))!;
+        Assert.Equal((MemberState.Left, 1L), (bureau.Member(a.Did)!.State, bureau.Epoch));
+        Assert.Null(await a.Store.GetBureauEpochAsync(bureauId, 2));
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
     }
 
