@@ -141,6 +141,42 @@ public sealed class SecondReviewTests
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
     }
 
+    [Fact]
+    public async Task An_invitation_naming_its_inviter_in_a_way_an_officer_would_misread_is_refused_before_anything_is_stored_or_sent()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        var genuine = await b.Agency.CreateInvitationAsync();
+
+        // The label is the inviter's own word, unsigned: a right-to-left override makes "Bravo" read as another agency.
+        foreach (string label in new[] { "Meri\u202Ediran", "Bravo\nVerified by your administrator", new string('B', 201) })
+        {
+            var error = await Assert.ThrowsAsync<Core.TelexException>(() => a.Agency.AcceptInvitationAsync((genuine with { InviterName = label }).Url));
+            Assert.Equal(Core.TelexErrorKind.Invalid, error.Kind);
+        }
+
+        Assert.Empty(await a.Store.ListTiesAsync());
+        Assert.Empty(await b.Store.ListTiesAsync());
+
+        // The genuine code still works: nothing was used up.
+        await a.Agency.AcceptInvitationAsync(genuine.Url);
+        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline, "the tie established");
+        Assert.Equal("Bravo", (await a.Store.GetTieAsync(b.Did))!.PeerName);
+    }
+
+    [Fact]
+    public async Task An_invitation_from_a_did_without_a_key_to_encrypt_to_is_refused_and_leaves_no_tie()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var signing = DidComm.Keys.SecretJwk.Generate(DidComm.Keys.KeyCurve.Ed25519);
+        string did = DidComm.Dids.DidPeer.Create([signing.PublicKey], [], "http://127.0.0.1:9/didcomm");
+        var invitation = new InvitationCode(Guid.NewGuid().ToString(), did, "Keyless", "secret", DateTimeOffset.UtcNow.AddDays(1));
+
+        var error = await Assert.ThrowsAsync<Core.TelexException>(() => a.Agency.AcceptInvitationAsync(invitation.Url));
+        Assert.Equal(Core.TelexErrorKind.Invalid, error.Kind);
+        Assert.Empty(await a.Store.ListTiesAsync());
+    }
+
     /// <summary>A key rotation announced by <paramref name="next"/> (its from_prior signed by its last prior's key) to <paramref name="to"/>.</summary>
     private static byte[] Rotation(Core.Identity.AgencyIdentity next, string to)
     {
