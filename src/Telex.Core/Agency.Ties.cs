@@ -261,6 +261,18 @@ public sealed partial class Agency
         }
 
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : TieTerms.Default;
+        if (terms is null)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "the acceptance carries invalid terms");
+        }
+
+        // A new tie starts on the default terms at both ends: the inviter's own tie takes them when it accepts the request.
+        // Other terms (relays permitted, larger telegrams) are proposed and take effect when this agency's officers sign.
+        if (terms != TieTerms.Default)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "a new tie starts on the default terms: other terms are proposed and signed");
+        }
+
         string? name = message.Body.StringMember("name");
         if (name is not null && PeerText.NameProblem(name) is { } badName)
         {
@@ -272,7 +284,7 @@ public sealed partial class Agency
             Status = TieStatus.Established,
             EstablishedAt = Now,
             PeerName = name ?? tie.PeerName,
-            Terms = terms ?? throw new InboundRefusal(400, "e.p.msg.bad-request", "the acceptance carries invalid terms"),
+            Terms = terms,
         };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerDid);

@@ -177,6 +177,48 @@ public sealed class SecondReviewTests
         Assert.Empty(await a.Store.ListTiesAsync());
     }
 
+    [Fact]
+    public async Task An_inviter_cannot_set_the_new_ties_terms_relays_included_in_its_acceptance()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var inviter = HostilePeer.Create("Bravo");
+
+        // Alpha's officers accepted Bravo's invitation and Bravo took the request: the tie waits for Bravo's acceptance.
+        await a.Store.SaveTieAsync(new Tie { PeerDid = inviter.Did, PeerName = "Bravo", PeerEndpoint = inviter.Identity.Endpoint, Status = TieStatus.Invited });
+        JsonObject Acceptance(bool relays, int maxTelegramBytes) => new()
+        {
+            ["name"] = "Bravo",
+            ["terms"] = new JsonObject
+            {
+                ["version"] = 1,
+                ["max_telegram_bytes"] = maxTelegramBytes,
+                ["max_attachment_bytes"] = TieTerms.Default.MaxAttachmentBytes,
+                ["expiry_seconds"] = (long)TieTerms.Default.Expiry.TotalSeconds,
+                ["max_retry_interval_ms"] = (long)TieTerms.Default.MaxRetryInterval.TotalMilliseconds,
+                ["read_receipts"] = false,
+                ["relays"] = relays,
+            },
+        };
+        Task<(int, string?)> AcceptAsync(JsonObject body) =>
+            HostilePeer.PostAsync(a.Identity.Endpoint, inviter.SignAndEncrypt(inviter.Message(MessageTypes.TieAccept, a.Did, body), a.Did));
+
+        // Terms Alpha's officers never signed: relays permitted, telegrams of 64 MiB.
+        Assert.Equal(400, (await AcceptAsync(Acceptance(relays: true, 64 * 1024 * 1024))).Item1);
+        var tie = (await a.Store.GetTieAsync(inviter.Did))!;
+        Assert.Equal((TieStatus.Invited, TieTerms.Default), (tie.Status, tie.Terms));
+
+        // A new tie starts on the default terms; changing them takes a proposal the other side signs.
+        Assert.Equal(202, (await AcceptAsync(Acceptance(relays: false, TieTerms.Default.MaxTelegramBytes))).Item1);
+        tie = (await a.Store.GetTieAsync(inviter.Did))!;
+        Assert.Equal((TieStatus.Established, TieTerms.Default), (tie.Status, tie.Terms));
+
+        // So Bravo cannot pass off a stranger's telegram as relayed.
+        using var stranger = HostilePeer.Create("Meridian");
+        byte[] inner = stranger.SignAndEncrypt(stranger.RelayedTelegram(a.Did, 1, inviter.Did, "Meridian"), a.Did);
+        Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, inviter.RelayDelivery(a.Did, stranger.Did, inner)));
+        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+    }
+
     /// <summary>A key rotation announced by <paramref name="next"/> (its from_prior signed by its last prior's key) to <paramref name="to"/>.</summary>
     private static byte[] Rotation(Core.Identity.AgencyIdentity next, string to)
     {
