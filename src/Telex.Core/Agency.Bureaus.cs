@@ -661,6 +661,15 @@ public sealed partial class Agency
                 return null;
             }
 
+            // Whether this agency is a member is its officers' decision: a new epoch naming it before they accepted the
+            // charter, or after they left, would make it one. They join (again) by accepting.
+            if (number > bureau.Epoch && members.Any(m => m.Did == Identity.Did)
+                && bureau.Member(Identity.Did) is { State: MemberState.Prospective or MemberState.Left })
+            {
+                refusal = new InboundRefusal(403, "e.p.bureau.not-member", "this agency has not accepted the bureau's charter, or has left the bureau");
+                return null;
+            }
+
             filed = true;
             var epoch = new BureauEpoch { BureauId = bureauId, Number = number, Members = members, OpenedAt = now };
             var next = bureau;

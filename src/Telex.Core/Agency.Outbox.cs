@@ -30,6 +30,7 @@ public sealed partial class Agency
 
     private readonly ConcurrentDictionary<string, byte> _receivedFrom = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HashSet<long>> _suspectedGaps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Dictionary<long, DateTimeOffset>> _askedGaps = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Delivers the outbox until cancelled: claims due items, packs and posts them with bounded concurrency per
@@ -301,6 +302,14 @@ public sealed partial class Agency
     /// <summary>Marks a counterpart for the next gap check: something arrived from it.</summary>
     private void NoteArrivalFrom(string peerDid) => _receivedFrom[peerDid] = 0;
 
+    /// <summary>Drops what the gap checks hold about a counterpart, until something arrives from it again.</summary>
+    private void ForgetGaps(string peerDid)
+    {
+        _receivedFrom.TryRemove(peerDid, out _);
+        _suspectedGaps.TryRemove(peerDid, out _);
+        _askedGaps.TryRemove(peerDid, out _);
+    }
+
     /// <summary>
     /// Finds serials missing below the highest received from each active counterpart; those still missing at the
     /// next check (a lasting gap, not reordering) are requested again with a resend message.
@@ -326,7 +335,7 @@ public sealed partial class Agency
             _suspectedGaps[peer] = missing;
             if (missing.Count == 0)
             {
-                _receivedFrom.TryRemove(peer, out _);
+                ForgetGaps(peer);
                 continue;
             }
 
@@ -337,13 +346,32 @@ public sealed partial class Agency
             }
 
             var tie = await Store.GetTieAsync(peer, ct).ConfigureAwait(false);
-            if (tie is { Status: TieStatus.Established })
+            if (tie is not { Status: TieStatus.Established })
             {
+                // Nothing can be asked of a sender without an established tie (one heard of through a relay, a suspended or
+                // severed tie): it is forgotten until something arrives from it again, not kept and checked for ever.
+                ForgetGaps(peer);
+            }
+            else
+            {
+                // A serial is asked for once per retry interval of the tie: the request itself is retried by the outbox until
+                // the counterpart takes it, so asking at every check would queue one more request every few seconds for as
+                // long as the counterpart leaves the gap open or cannot be reached.
+                var now = Now;
+                var asked = _askedGaps.GetValueOrDefault(peer) ?? new Dictionary<long, DateTimeOffset>();
+                var recent = lasting.Where(s => asked.TryGetValue(s, out var at) && now - at < tie.Terms.MaxRetryInterval).ToHashSet();
+                var due = lasting.Where(s => !recent.Contains(s)).ToList();
+                _askedGaps[peer] = lasting.ToDictionary(s => s, s => recent.Contains(s) ? asked[s] : now);
+                if (due.Count == 0)
+                {
+                    continue;
+                }
+
                 await EnqueueControlAsync(tie, MessageTypes.Resend, new JsonObject
                 {
-                    ["missing"] = new JsonArray(lasting.Select(s => (JsonNode?)s).ToArray()),
+                    ["missing"] = new JsonArray(due.Select(s => (JsonNode?)s).ToArray()),
                 }, ct).ConfigureAwait(false);
-                Log.ResendRequested(_logger, peer, string.Join(',', lasting.Take(20)));
+                Log.ResendRequested(_logger, peer, string.Join(',', due.Take(20)));
             }
         }
     }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Security;
+using Telex.DidComm;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
 
@@ -61,6 +62,24 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Conflict, "a tie with this agency exists already");
         }
 
+        var request = ControlMessage(MessageTypes.TieRequest, invitation.InviterDid, new JsonObject
+        {
+            ["invitation"] = invitation.Id,
+            ["secret"] = invitation.Secret,
+            ["name"] = Identity.Name,
+        }) with
+        { Pthid = invitation.Id };
+        byte[] packed;
+        try
+        {
+            // Packed before anything is stored: an inviter's DID that names no key to encrypt to leaves no tie behind.
+            packed = Packer.PackEncryptedPayload(Packer.PackSigned(request, request.From!).Packed, invitation.InviterDid).Packed;
+        }
+        catch (DidCommException e)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "the inviter's DID cannot be encrypted to: " + e.Message);
+        }
+
         var tie = new Tie
         {
             PeerDid = invitation.InviterDid,
@@ -70,16 +89,7 @@ public sealed partial class Agency
             LastSentSerial = existing?.LastSentSerial ?? 0,
         };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
-
-        var request = ControlMessage(MessageTypes.TieRequest, invitation.InviterDid, new JsonObject
-        {
-            ["invitation"] = invitation.Id,
-            ["secret"] = invitation.Secret,
-            ["name"] = Identity.Name,
-        }) with
-        { Pthid = invitation.Id };
-        byte[] signed = Packer.PackSigned(request, request.From!).Packed;
-        var result = await _transport.SendAsync(tie.PeerEndpoint, Packer.PackEncryptedPayload(signed, tie.PeerDid).Packed, ct).ConfigureAwait(false);
+        var result = await _transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
         if (!result.Accepted)
         {
             // Nothing stays behind a refused request (a mistyped code, an expired invitation): the tie held before, or none.
@@ -251,6 +261,18 @@ public sealed partial class Agency
         }
 
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : TieTerms.Default;
+        if (terms is null)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "the acceptance carries invalid terms");
+        }
+
+        // A new tie starts on the default terms at both ends: the inviter's own tie takes them when it accepts the request.
+        // Other terms (relays permitted, larger telegrams) are proposed and take effect when this agency's officers sign.
+        if (terms != TieTerms.Default)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "a new tie starts on the default terms: other terms are proposed and signed");
+        }
+
         string? name = message.Body.StringMember("name");
         if (name is not null && PeerText.NameProblem(name) is { } badName)
         {
@@ -262,7 +284,7 @@ public sealed partial class Agency
             Status = TieStatus.Established,
             EstablishedAt = Now,
             PeerName = name ?? tie.PeerName,
-            Terms = terms ?? throw new InboundRefusal(400, "e.p.msg.bad-request", "the acceptance carries invalid terms"),
+            Terms = terms,
         };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerDid);

@@ -113,6 +113,13 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
                 return false;
             }
 
+            // The label is the inviter's own word, unsigned, and names the tie until the inviter's acceptance arrives.
+            if (label is not null && PeerText.NameProblem(label) is { } badLabel)
+            {
+                error = "the inviter's name is refused: " + badLabel;
+                return false;
+            }
+
             invitation = new InvitationCode(id, from, label ?? from, secret, DateTimeOffset.FromUnixTimeSeconds(expires));
             error = "";
             return true;
