@@ -63,6 +63,11 @@ public sealed partial class Agency
         var now = Now;
         var expiresAt = now + tie.Terms.Expiry;
         var message = TelegramWire.ToMessage(id, Identity.Did, Identity.Name, draft, serial, now, now, releasingOfficer, expiresAt, relayPath);
+        if (TelegramWire.SizeProblem(message.Body, tie.Terms) is { } tooLarge)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, tooLarge);
+        }
+
         byte[] plaintext = message.ToUtf8Json();
         byte[] signed = Packer.PackSigned(message, message.From!).Packed;
         var entry = new TelegramRecord
@@ -142,6 +147,11 @@ public sealed partial class Agency
         if (System.Text.Encoding.UTF8.GetByteCount(draft.Body) > terms.MaxTelegramBytes)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"the text exceeds the tie's limit of {terms.MaxTelegramBytes} bytes");
+        }
+
+        if (TelegramWire.IssueLabelProblem(draft.IssueId) is { } badIssue)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, badIssue);
         }
 
         if (draft.Attendees.Count > TelegramWire.MaxListItems || draft.References.Count > TelegramWire.MaxListItems)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using NSec.Cryptography;
+
 using Telex.Core.Protocol;
 
 namespace Telex.Core.Identity;

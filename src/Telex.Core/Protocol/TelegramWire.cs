@@ -20,6 +20,9 @@ public static class TelegramWire
     /// </summary>
     public const int MaxNameListLength = 4096;
 
+    /// <summary>Longest issue label a telegram carries, in characters (an issue's id, or a label from before issues were shared).</summary>
+    public const int MaxIssueLabelLength = 200;
+
     /// <summary>Most relays named on one telegram's path. Telex relays through one agency; a few more are accepted on arrival.</summary>
     public const int MaxRelayHops = 4;
 
@@ -131,6 +134,59 @@ public static class TelegramWire
         public long? BureauEpoch { get; init; }
     }
 
+    /// <summary>
+    /// Why a telegram body is too large for the tie's terms, or null: its text may hold <see cref="TieTerms.MaxTelegramBytes"/>
+    /// bytes, and everything else in the body (subject, names, lists, labels, members this version does not know) as much
+    /// again. Sizes are of the decoded content — the UTF-8 of every member name and string, the digits of every number —
+    /// so the same telegram measures the same at both ends however its JSON was escaped. The sender measures its own
+    /// telegram by this rule before releasing it, so a telegram it releases is never refused for its size on arrival.
+    /// </summary>
+    public static string? SizeProblem(JsonElement body, TieTerms terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        long text = body.StringMember("text") is { } t ? System.Text.Encoding.UTF8.GetByteCount(t) : 0;
+        if (text > terms.MaxTelegramBytes)
+        {
+            return $"telegram text exceeds the agreed {terms.MaxTelegramBytes} bytes";
+        }
+
+        return ContentBytes(body) - text > terms.MaxTelegramBytes
+            ? $"telegram body besides its text exceeds the agreed {terms.MaxTelegramBytes} bytes"
+            : null;
+    }
+
+    private static long ContentBytes(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                long members = 0;
+                foreach (var member in e.EnumerateObject())
+                {
+                    members += System.Text.Encoding.UTF8.GetByteCount(member.Name) + ContentBytes(member.Value);
+                }
+
+                return members;
+            case JsonValueKind.Array:
+                long items = 0;
+                foreach (var item in e.EnumerateArray())
+                {
+                    items += ContentBytes(item);
+                }
+
+                return items;
+            case JsonValueKind.String:
+                return System.Text.Encoding.UTF8.GetByteCount(e.GetString()!);
+            default:
+                return e.GetRawText().Length;
+        }
+    }
+
+    /// <summary>Why an issue label cannot travel on a telegram (too long, or holding characters an officer would misread), or null.</summary>
+    public static string? IssueLabelProblem(string? label) =>
+        label is null || PeerText.IsName(label, MaxIssueLabelLength) ? null
+            : $"an issue label is at most {MaxIssueLabelLength} characters without control or bidirectional-override characters";
+
     /// <summary>Validates a telegram message against the tie's terms; false with a reason when invalid.</summary>
     public static bool TryParse(Message message, TieTerms terms, out Parsed telegram, out string error)
     {
@@ -157,9 +213,9 @@ public static class TelegramWire
             return false;
         }
 
-        if (System.Text.Encoding.UTF8.GetByteCount(text) > terms.MaxTelegramBytes)
+        if (SizeProblem(b, terms) is { } tooLarge)
         {
-            error = $"telegram text exceeds the agreed {terms.MaxTelegramBytes} bytes";
+            error = tooLarge;
             return false;
         }
 
@@ -269,13 +325,20 @@ public static class TelegramWire
             return false;
         }
 
+        string? issue = b.StringMember("issue") ?? message.Thid;
+        if (IssueLabelProblem(issue) is { } badIssue)
+        {
+            error = badIssue;
+            return false;
+        }
+
         telegram = new Parsed(
             id,
             serial,
             subject,
             text,
             precedence,
-            b.StringMember("issue") ?? message.Thid,
+            issue,
             b.StringMember("on_behalf_of"),
             b.StringMember("drafter"),
             b.StringMember("releasing_officer"),

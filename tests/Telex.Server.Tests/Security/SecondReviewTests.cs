@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 
 using Microsoft.Data.Sqlite;
 
+using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -82,15 +83,49 @@ public sealed class SecondReviewTests
         var terms = (await a.Store.GetTieAsync(peer.Did))!.Terms;
         int padding = terms.MaxTelegramBytes * 4;
 
-        // A short text within the terms, and four times the terms' size in a member no telegram has, or in its issue label.
-        var padded = peer.Telegram(a.Did, 1);
-        padded = RogueSender.WithBody(padded, "padding", new string('x', padding));
-        var label = RogueSender.WithBody(peer.Telegram(a.Did, 2), "issue", new string('x', padding));
-        var (status, _) = await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(padded, a.Did));
-        var (labelStatus, _) = await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(label, a.Did));
+        // A short text within the terms, and four times the terms' size in a member no telegram has, in its issue label,
+        // or in its attendees; and an issue label an officer would misread.
+        var refused = new[]
+        {
+            RogueSender.WithBody(peer.Telegram(a.Did, 1), "padding", new string('x', padding)),
+            RogueSender.WithBody(peer.Telegram(a.Did, 1), "issue", new string('x', padding)),
+            RogueSender.WithBody(peer.Telegram(a.Did, 1), "attendees", new JsonArray(Enumerable.Range(0, 256).Select(_ => (JsonNode?)new string('x', 4096)).ToArray())),
+            RogueSender.WithBody(peer.Telegram(a.Did, 1), "issue", "BERLIN\u202E-1949"),
+            RogueSender.WithBody(peer.Telegram(a.Did, 1), "issue", new string('x', TelegramWire.MaxIssueLabelLength + 1)),
+        };
+        foreach (var telegram in refused)
+        {
+            Assert.Equal((400, "e.p.msg.bad-telegram"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(telegram, a.Did)));
+        }
 
-        Assert.NotEqual(202, status);
-        Assert.NotEqual(202, labelStatus);
+        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+
+        // Within the rule — the text at the terms' limit and as much again besides, escaped or not — it is registered.
+        var full = RogueSender.WithBody(peer.Telegram(a.Did, 1), "text", new string('"', terms.MaxTelegramBytes));
+        full = RogueSender.WithBody(full, "note", new string('\\', terms.MaxTelegramBytes / 2));
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(full, a.Did))).Status);
+    }
+
+    [Fact]
+    public async Task A_sender_refuses_to_release_what_the_receiver_would_refuse_for_its_size_or_its_issue_label()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+
+        // 256 attendees of 4,000 characters: each a name the receiver accepts, together four times the default terms.
+        var crowded = new TelegramDraft
+        {
+            To = b.Did,
+            Subject = "Crowded",
+            Body = "Short.",
+            Attendees = Enumerable.Range(0, 256).Select(i => $"{i} " + new string('x', 4000)).ToList(),
+        };
+        var tooLarge = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(crowded, "officer"));
+        Assert.Equal(TelexErrorKind.Invalid, tooLarge.Kind);
+        var badLabel = await Assert.ThrowsAsync<TelexException>(() =>
+            a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Label", Body = "x", IssueId = new string('i', 201) }, "officer"));
+        Assert.Equal(TelexErrorKind.Invalid, badLabel.Kind);
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
     }
 
