@@ -112,7 +112,10 @@ public sealed partial class Agency
 
     private async Task HandleCheckpointAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)
     {
-        if (ParseStatement(tie.PeerDid, message.Body) is not { } statement)
+        // Filed under the DID that signed it, which is the tie's DID or, within the grace period after the counterpart
+        // rotated its keys, its old one: the verifier checks that the signer is the DID a checkpoint is filed under.
+        string signer = message.From!;
+        if (ParseStatement(signer, message.Body) is not { } statement)
         {
             throw new InboundRefusal(400, "e.p.msg.bad-checkpoint", "a checkpoint states a count, a 64-digit lowercase hex head and a time");
         }
@@ -120,7 +123,7 @@ public sealed partial class Agency
         // Kept as the counterpart signed it: anyone can check it later against the counterpart's key.
         await Store.AddCheckpointAsync(new Checkpoint
         {
-            AgencyDid = tie.PeerDid,
+            AgencyDid = signer,
             Count = statement.Count,
             Head = statement.Head,
             Time = statement.Time,

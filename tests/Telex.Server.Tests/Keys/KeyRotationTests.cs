@@ -164,6 +164,28 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task A_checkpoint_signed_with_the_old_key_arriving_after_the_rotation_is_filed_under_its_signer_and_the_register_verifies()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var before = HostilePeer.Create("Bravo");
+        using var after = HostilePeer.Create("Bravo");
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, before.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+
+        // Bravo rotates, and a checkpoint it signed with its old key before then arrives afterwards (outboxes do not keep order).
+        string fromPrior = FromPrior.Issue(before.Did, after.Did, before.Identity.Signing, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var rotation = after.Message(MessageTypes.KeysRotate, a.Did, new JsonObject { ["name"] = "Bravo" }) with { FromPrior = fromPrior };
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, after.SignAndEncrypt(rotation, a.Did))).Status);
+        var statement = new JsonObject { ["count"] = 3, ["head"] = new string('b', 64), ["time"] = 1_000 };
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint,
+            before.SignAndEncrypt(before.Message(MessageTypes.Checkpoint, a.Did, statement), a.Did))).Status);
+
+        var report = await a.Agency.VerifyRegisterAsync();
+        Assert.True(report.Ok, string.Join('\n', report.Problems));
+        var kept = Assert.Single(await a.Store.ListCheckpointsAsync(before.Did));
+        Assert.Equal(before.Did, a.Agency.OpenCheckpoint(kept.SignedMessage)?.Signer);
+    }
+
+    [Fact]
     public async Task A_rotation_announced_by_an_agency_without_a_tie_is_refused()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
