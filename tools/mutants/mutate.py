@@ -139,13 +139,26 @@ def sync(repo, scratch):
     return copied
 
 
+def hear_interrupts():
+    """In a child, before it runs: SIGINT and SIGQUIT back to their default actions.
+
+    Started from a background shell or under nohup, this script inherits both signals ignored, and every process it
+    starts would too (an ignored signal stays ignored across exec, and .NET leaves it so). Telex.Cli.Tests stop each
+    `telex serve` they start with SIGINT: ignoring it, the server never stops, the fixture times out, and every test of
+    the class fails whatever the mutant, unmutated included.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def run(cmd, cwd, log, timeout):
     """Runs cmd in its own process group; on timeout the whole group is ended. Returns (exit code or None, seconds)."""
     start = time.monotonic()
     with open(log, "w", encoding="utf-8") as out:
         out.write("$ " + " ".join(cmd) + "\n")
         out.flush()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                preexec_fn=hear_interrupts)
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -235,6 +235,20 @@ public sealed class TamperTests(ExchangedRegisters registers)
     }
 
     [Fact]
+    public async Task A_chain_entry_whose_time_was_changed_is_found_at_its_position()
+    {
+        // The time an entry records is in no other row and no later entry repeats it: only the entry's own hash covers it.
+        string folder = registers.CopyOf(registers.Alpha);
+        long position = PositionOf(folder, registers.AlphaSent[1] + "/out");
+        Sql(folder, "UPDATE register_log SET time=time-86400000 WHERE position=$p", ("$p", position));
+
+        var problem = await FirstProblemAsync(folder);
+        Assert.Equal(position, problem.GetProperty("position").GetInt64());
+        Assert.Equal("changed", problem.GetProperty("problem").GetString());
+        Assert.Equal("the entry's hash does not match what it records", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Two_swapped_chain_entries_are_found_at_the_first_of_them()
     {
         string folder = registers.CopyOf(registers.Alpha);
@@ -281,6 +295,25 @@ public sealed class TamperTests(ExchangedRegisters registers)
         Assert.Equal(reported, problem.GetProperty("detail").GetString());
         Assert.Equal(id, problem.GetProperty("telegramId").GetString());
         Assert.Equal(PositionOf(folder, id + "/out"), problem.GetProperty("position").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("read_at=read_at+60000", "its read time differs from the one recorded")]
+    [InlineData("read_at=NULL", "its read time differs from the one recorded")]
+    [InlineData("receipt=CAST('{}' AS BLOB)", "its receipt differs from the one recorded as issued")]
+    [InlineData("receipt=NULL", "its receipt differs from the one recorded as issued")]
+    public async Task One_field_changed_in_a_read_inbound_telegrams_row_is_found_and_named(string change, string reported)
+    {
+        // Alpha's first received telegram: opened by its officer, its receipt issued, both recorded in the chain.
+        string folder = registers.CopyOf(registers.Alpha);
+        string id = registers.BravoSent[0];
+        Sql(folder, $"UPDATE telegrams SET {change} WHERE id=$i AND direction=1", ("$i", id));
+
+        var problem = await FirstProblemAsync(folder);
+        Assert.Equal("changed", problem.GetProperty("problem").GetString());
+        Assert.Equal(reported, problem.GetProperty("detail").GetString());
+        Assert.Equal(id, problem.GetProperty("telegramId").GetString());
+        Assert.Equal(PositionOf(folder, id + "/in"), problem.GetProperty("position").GetInt64());
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class RotationVerifierTests
         Own = own,
     };
 
-    /// <summary>A chain holding the telegrams and rotations in the order given.</summary>
+    /// <summary>A chain holding the telegrams and rotations (or (rotation, reference) pairs) in the order given.</summary>
     private static RegisterSnapshot Register(params object[] items)
     {
         var entries = new List<RegisterEntry>();
@@ -61,7 +61,9 @@ public sealed class RotationVerifierTests
                     RegisterChain.TelegramReference(t.Id, t.Direction), At, RegisterChain.TelegramContent(t), keepContent: false),
                 KeyRotation r => RegisterChain.Next(previous, RegisterKinds.KeyRotation, RegisterChain.KeyRotationReference(r.OldDid), At,
                     RegisterChain.KeyRotationContent(r), keepContent: true),
-                _ => throw new ArgumentException("a telegram or a rotation", nameof(items)),
+                (KeyRotation r, string reference) => RegisterChain.Next(previous, RegisterKinds.KeyRotation, reference, At,
+                    RegisterChain.KeyRotationContent(r), keepContent: true),
+                _ => throw new ArgumentException("a telegram, a rotation, or a rotation with the reference it is filed under", nameof(items)),
             });
         }
 
@@ -135,5 +137,29 @@ public sealed class RotationVerifierTests
         var report = Verify(register with { Entries = [altered] });
 
         Assert.Contains(report.Problems, p => p.Position == 1 && p.Problem == "changed");
+    }
+
+    [Fact]
+    public void A_rotation_entry_filed_under_another_dids_reference_is_reported_and_links_nothing()
+    {
+        // Bravo's DID rotated a second time, to a DID Mallory holds, with a from_prior that verifies: filed under the
+        // reference of another DID, it would escape the rule that the chain records one rotation per old DID.
+        const string Mallory = "did:example:mallory";
+        var forged = Telegram(Direction.Inbound, 1, BravoRotated, Mallory);
+        var register = Register(
+            Rotation(Bravo, BravoRotated, own: false),
+            (Rotation(Bravo, Mallory, own: false), RegisterChain.KeyRotationReference("did:example:charlie")),
+            forged);
+
+        var report = Verify(register);
+
+        Assert.Equal(2, report.Problems.Count);
+        Assert.Equal((2L, "changed"), (report.First!.Position, report.First.Problem));
+        Assert.Equal((3L, "signature", forged.Id), (report.Problems[1].Position, report.Problems[1].Problem, report.Problems[1].TelegramId));
+
+        // Filed under Bravo's own reference, the second rotation is the second record of one thing.
+        var twice = Verify(Register(Rotation(Bravo, BravoRotated, own: false), Rotation(Bravo, Mallory, own: false), forged));
+        Assert.Equal((2L, "inserted"), (twice.First!.Position, twice.First.Problem));
+        Assert.Contains(twice.Problems, p => p.Position == 3 && p.Problem == "signature");
     }
 }

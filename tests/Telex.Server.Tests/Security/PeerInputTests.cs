@@ -22,6 +22,9 @@ public sealed class PeerInputTests
 {
     private const long FarFuture = 1_000_000_000_000_000;
 
+    /// <summary>9999-12-31T23:59:59Z, the last second a date holds, in Unix seconds.</summary>
+    private static readonly long LastSecondOf9999 = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency)
     {
         var peer = HostilePeer.Create("Mallory");
@@ -67,6 +70,10 @@ public sealed class PeerInputTests
             Assert.Equal(400, (await PostAsync(a, peer, telegram with { ExpiresTime = long.MinValue })).Status);
             var control = peer.Message(MessageTypes.TieStatus, a.Did, new JsonObject { ["status"] = "suspended" }) with { ExpiresTime = FarFuture };
             Assert.Equal((400, "e.p.msg.bad-time"), await PostAsync(a, peer, control));
+
+            // One second past the last one a date holds is as far out of range as the year 31 million.
+            Assert.Equal((400, "e.p.msg.bad-time"), await PostAsync(a, peer, telegram with { ExpiresTime = LastSecondOf9999 + 1 }));
+            Assert.Equal((400, "e.p.msg.bad-time"), await PostAsync(a, peer, telegram with { CreatedTime = LastSecondOf9999 + 1 }));
         }
 
         // A release time out of range inside a tied peer's telegram is a malformed telegram.
@@ -75,8 +82,55 @@ public sealed class PeerInputTests
         await AssertNothingStoredAsync(a, head);
         Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(tied.Did))!.Status);
 
-        // The same telegram with sound times is registered.
-        Assert.Equal(202, (await PostAsync(a, tied, tied.Telegram(a.Did, 1))).Status);
+        // The same telegram with sound times is registered, also one expiring in the last second of 9999.
+        Assert.Equal(202, (await PostAsync(a, tied, tied.Telegram(a.Did, 1) with { ExpiresTime = LastSecondOf9999 })).Status);
+    }
+
+    [Fact]
+    public async Task Serials_below_one_in_a_telegram_or_a_resend_request_are_refused_as_malformed_and_change_nothing()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = await TiedHostileAsync(a);
+        var head = await a.Store.GetRegisterHeadAsync();
+
+        // Serials count from 1: a telegram numbered 0 or below would sit outside the sequence gaps are found in.
+        foreach (long serial in new long[] { 0, -1, long.MinValue })
+        {
+            Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, peer, peer.Telegram(a.Did, serial)));
+            var resend = peer.Message(MessageTypes.Resend, a.Did, new JsonObject { ["missing"] = new JsonArray(1, serial) });
+            Assert.Equal((400, "e.p.msg.bad-request"), await PostAsync(a, peer, resend));
+        }
+
+        await AssertNothingStoredAsync(a, head);
+        Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(peer.Did))!.Status);
+
+        // Serial 1, in a telegram and in a resend request, is sound.
+        Assert.Equal(202, (await PostAsync(a, peer, peer.Telegram(a.Did, 1))).Status);
+        Assert.Equal(202, (await PostAsync(a, peer, peer.Message(MessageTypes.Resend, a.Did, new JsonObject { ["missing"] = new JsonArray(1) }))).Status);
+    }
+
+    [Fact]
+    public async Task A_telegram_whose_attachment_is_not_the_content_its_signed_hash_names_is_refused_and_nothing_is_stored()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = await TiedHostileAsync(a);
+        var head = await a.Store.GetRegisterHeadAsync();
+        byte[] content = "The minutes as agreed."u8.ToArray();
+        string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
+        string otherHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("The minutes as first drafted."u8));
+        Message WithAttachment(string stated) => peer.Telegram(a.Did, 1) with
+        {
+            Attachments = [RogueSender.Inline("minutes.txt", content) with { Data = new AttachmentData { Base64 = Convert.ToBase64String(content), Hash = stated } }],
+        };
+
+        // The sender signed one document's hash over another's bytes: which of the two it meant, nobody can tell.
+        Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, peer, WithAttachment(otherHash)));
+        await AssertNothingStoredAsync(a, head);
+
+        // With the hash of its content (in either case of hex), the same telegram is registered with the attachment.
+        Assert.Equal(202, (await PostAsync(a, peer, WithAttachment(hash.ToUpperInvariant()))).Status);
+        var received = Assert.Single(await a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(hash, Assert.Single(received.Attachments).Sha256);
     }
 
     [Fact]

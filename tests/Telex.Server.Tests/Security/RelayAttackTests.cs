@@ -203,6 +203,27 @@ public sealed class RelayAttackTests
     }
 
     [Fact]
+    public async Task A_relayed_telegram_naming_more_relays_than_accepted_is_refused_and_one_naming_as_many_is_registered_with_its_path()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostileRelayOfAsync(b);
+        using var origin = HostilePeer.Create("Origin");
+        var before = await RowCountsAsync(b);
+        byte[] Through(int hops) => origin.SignAndEncrypt(RogueSender.WithBody(origin.RelayedTelegram(b.Did, 1, relay.Did, "Origin"), "relay_path",
+            new JsonArray([.. Enumerable.Range(1, hops - 1).Select(i => (JsonNode?)$"did:example:hop-{i}"), relay.Did])), b.Did);
+
+        // A path ending at the relay that delivers it, one hop longer than an agency accepts: nothing is registered.
+        Assert.Equal((403, "e.p.relay.path"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, Through(TelegramWire.MaxRelayHops + 1))));
+        Assert.Equal(before, await RowCountsAsync(b));
+
+        // As many hops as accepted: registered, with the path the sender signed.
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, Through(TelegramWire.MaxRelayHops)))).Status);
+        var received = Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(TelegramWire.MaxRelayHops, received.RelayPath.Count);
+        Assert.Equal(relay.Did, received.RelayPath[^1]);
+    }
+
+    [Fact]
     public async Task A_receipt_for_a_relayed_telegram_counts_when_the_relay_delivers_it_and_not_when_posted_directly()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
