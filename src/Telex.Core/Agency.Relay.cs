@@ -216,7 +216,11 @@ public sealed partial class Agency
             DueAt = now,
             ExpiresAt = now + Options.RelayRetention,
         };
-        await Store.EnqueueRelayAsync(item, ct).ConfigureAwait(false);
+        if (!await Store.EnqueueRelayAsync(item, Options.RelayQueueBytesPerCounterpart, ct).ConfigureAwait(false))
+        {
+            throw new InboundRefusal(503, "e.p.relay.full", "this relay holds as much from this counterpart as it takes at a time: send it again later");
+        }
+
         Log.RelayAccepted(_logger, item.Id, from.PeerDid, next, envelope.Length);
         Wake();
     }

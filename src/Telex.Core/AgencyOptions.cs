@@ -57,6 +57,14 @@ public sealed record AgencyOptions
     public TimeSpan RelayRetention { get; init; } = TimeSpan.FromDays(3);
 
     /// <summary>
+    /// How many bytes of envelopes this agency, acting as a relay, holds from one counterpart at a time; a forward beyond
+    /// it is refused for now (503 <c>e.p.relay.full</c>) and the sender sends it again later, as the queue drains.
+    /// Default 256 MiB: sixteen of the largest messages, or thousands of ordinary telegrams, while one counterpart
+    /// cannot fill the relay's disk for the others.
+    /// </summary>
+    public long RelayQueueBytesPerCounterpart { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
     /// After a counterpart rotates its keys, how long messages signed under its old DID are still accepted. Default 7
     /// days: longer than any message stays in flight (a telegram expires after 3 days by default), short enough that
     /// whoever holds a stolen old key soon cannot speak for the counterpart. What the old DID signed keeps verifying in

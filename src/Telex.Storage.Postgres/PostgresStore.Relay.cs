@@ -9,18 +9,32 @@ public sealed partial class PostgresStore
     private const string RelayColumns = "id, from_did, next_did, endpoint, envelope, received_at, due_at, expires_at, attempts";
 
     /// <inheritdoc/>
-    public Task EnqueueRelayAsync(RelayItem item, CancellationToken ct = default)
+    public Task<bool> EnqueueRelayAsync(RelayItem item, long maxQueuedBytesFromSender = long.MaxValue, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(item);
         return WriteAsync(async (c, tx) =>
         {
+            // One counterpart's forwards are counted one at a time across nodes, so the bound holds however many run.
+            using (var exclusive = Command(c, tx, "SELECT pg_advisory_xact_lock(hashtext(@f))", ("@f", item.FromDid)))
+            {
+                await exclusive.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            using var queued = Command(c, tx, "SELECT COALESCE(SUM(octet_length(envelope)), 0) FROM relay_queue WHERE from_did=@f", ("@f", item.FromDid));
+            if (Convert.ToInt64(await queued.ExecuteScalarAsync(ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture)
+                + item.Envelope.Length > maxQueuedBytesFromSender)
+            {
+                return false;
+            }
+
             using var cmd = Command(c, tx, $"""
                 INSERT INTO relay_queue({RelayColumns}) VALUES(@id, @from, @next, @endpoint, @envelope, @received, @due, @expires, @attempts)
                 """,
                 ("@id", item.Id.ToString()), ("@from", item.FromDid), ("@next", item.NextDid), ("@endpoint", item.Endpoint),
                 ("@envelope", item.Envelope), ("@received", item.ReceivedAt.ToUnixTimeMilliseconds()),
                 ("@due", item.DueAt.ToUnixTimeMilliseconds()), ("@expires", item.ExpiresAt.ToUnixTimeMilliseconds()), ("@attempts", item.Attempts));
-            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return true;
         }, ct);
     }
 

@@ -32,6 +32,30 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task An_envelope_past_its_senders_share_of_the_queue_is_not_kept_and_other_senders_are_not_counted_against_it()
+    {
+        var first = Relayed(Alpha, Bravo);
+        long share = first.Envelope.Length * 2L;
+        Assert.True(await Store.EnqueueRelayAsync(first, share));
+        Assert.True(await Store.EnqueueRelayAsync(Relayed(Alpha, Bravo), share));
+
+        var over = Relayed(Alpha, Bravo);
+        Assert.False(await Store.EnqueueRelayAsync(over, share));
+        Assert.Equal(2, await Store.CountRelaysAsync());
+        Assert.DoesNotContain(await Store.ClaimDueRelaysAsync(Now, 10, TimeSpan.FromMinutes(1), "node-1"), i => i.Id == over.Id);
+
+        // Another sender has a share of its own; once the first sender's envelopes are passed on, it has room again.
+        Assert.True(await Store.EnqueueRelayAsync(Relayed(Bravo, Alpha), share));
+        await Store.ReleaseRelayClaimsAsync("node-1");
+        foreach (var item in await Store.ClaimDueRelaysAsync(Now, 10, TimeSpan.FromMinutes(1), "node-1"))
+        {
+            await Store.CompleteRelayAsync(item.Id, accepted: item.FromDid == Alpha, Now);
+        }
+
+        Assert.True(await Store.EnqueueRelayAsync(over, share));
+    }
+
+    [Fact]
     public async Task A_claimed_envelope_is_not_claimed_again_until_its_lease_ends_or_its_node_restarts()
     {
         await Store.EnqueueRelayAsync(Relayed(Alpha, Bravo));

@@ -4,8 +4,12 @@ namespace Telex.Core.Storage;
 
 public partial interface ITelexStore
 {
-    /// <summary>Keeps a relayed envelope until the next hop accepts it. Durable once the call returns.</summary>
-    Task EnqueueRelayAsync(RelayItem item, CancellationToken ct = default);
+    /// <summary>
+    /// Keeps a relayed envelope until the next hop accepts it; durable once the call returns true. False, and nothing
+    /// written, when the envelopes queued from the same counterpart (<see cref="RelayItem.FromDid"/>) would then hold
+    /// more than <paramref name="maxQueuedBytesFromSender"/> bytes.
+    /// </summary>
+    Task<bool> EnqueueRelayAsync(RelayItem item, long maxQueuedBytesFromSender = long.MaxValue, CancellationToken ct = default);
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> relayed envelopes due at <paramref name="now"/> (and not expired) for

@@ -336,6 +336,38 @@ public sealed class RelayAttackTests
     }
 
     [Fact]
+    public async Task A_counterpart_cannot_fill_the_relay_beyond_its_share_and_another_counterparts_forwards_are_still_taken()
+    {
+        const long Share = 64 * 1024;
+        await using var r = await TestAgency.StartAsync("Relay", TestAgency.FastDelivery with { RelayQueueBytesPerCounterpart = Share });
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(r, b);
+        using var greedy = await TiedHostileAsync(r);
+        using var other = await TiedHostileAsync(r);
+        await r.Agency.SetRelayTiedPairsAsync(true);
+
+        // Bravo's terms with the relay permit no relays, so it refuses every delivery and the relay keeps what it took.
+        byte[] Forward(HostilePeer from, int serial) =>
+            from.Forward(r.Did, b.Did, from.SignAndEncrypt(from.Telegram(b.Did, serial, text: new string('x', 10_000)), b.Did));
+        int taken = 0;
+        (int Status, string? Code) answer;
+        while ((answer = await HostilePeer.PostAsync(r.Identity.Endpoint, Forward(greedy, taken + 1))).Status == 202)
+        {
+            taken++;
+            Assert.True(taken < 100, "the relay kept taking forwards past its share");
+        }
+
+        Assert.Equal((503, "e.p.relay.full"), answer);
+        Assert.InRange(taken, 2, (int)(Share / 10_000));
+        Assert.Equal(taken, await r.Store.CountRelaysAsync());
+
+        // The refusal is for now: another counterpart's forward is taken, and so would the greedy one's be once the
+        // queue drains.
+        Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, Forward(other, 1))).Status);
+        Assert.Equal(taken + 1, await r.Store.CountRelaysAsync());
+    }
+
+    [Fact]
     public async Task A_relay_delivery_naming_no_origin_or_an_origin_that_is_no_agencys_did_peer_DID_is_refused_as_malformed_and_nothing_is_stored()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
