@@ -10,15 +10,6 @@ namespace Telex.Server.Tests.Federation;
 /// <summary>Issue and clearance messages from a tied peer that break the protocol are refused and change nothing.</summary>
 public sealed class IssueRefusalTests
 {
-    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency)
-    {
-        var peer = HostilePeer.Create();
-        var invitation = await agency.Agency.CreateInvitationAsync();
-        var (status, code) = await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation));
-        Assert.True(status == 202, $"tie request refused: {status} {code}");
-        return peer;
-    }
-
     private static JsonObject Event(string issue, long clock, string status, string? title = null, string? outcome = null, string? referredTo = null)
     {
         var body = new JsonObject
@@ -47,7 +38,7 @@ public sealed class IssueRefusalTests
     public async Task Malformed_issue_messages_are_refused_and_a_valid_one_is_filed_once()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
 
         var refused = new (string Type, JsonObject Body)[]
         {
@@ -92,7 +83,7 @@ public sealed class IssueRefusalTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         var issue = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
 
         Assert.Equal((403, "e.p.issue.other-tie"), await PostAsync(b, peer, MessageTypes.IssueStatus, Event(issue.Id, 2, "closed", outcome: "Taken over")));
@@ -109,7 +100,7 @@ public sealed class IssueRefusalTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         var issue = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
         var onIssue = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "On the issue", Body = "Text.", IssueId = issue.Id }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(onIssue.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
@@ -140,7 +131,7 @@ public sealed class IssueRefusalTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         var issue = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
 
         // As a register filed before inbound telegrams' issues were checked holds it.
@@ -175,7 +166,7 @@ public sealed class IssueRefusalTests
     public async Task An_opening_that_reuses_the_event_id_of_another_issues_opening_is_refused_as_a_conflict_and_changes_nothing()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         var first = Event("issue-1", 1, "open", title: "Aid");
         Assert.Equal(202, (await PostAsync(b, peer, MessageTypes.IssueOpen, first)).Status);
         var head = await b.Store.GetRegisterHeadAsync();

@@ -12,16 +12,6 @@ public sealed class RefusalTests
         Assert.Empty(await agency.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
     }
 
-    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency)
-    {
-        var peer = HostilePeer.Create();
-        var invitation = await agency.Agency.CreateInvitationAsync();
-        var (status, code) = await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation));
-        Assert.True(status == 202, $"tie request refused: {status} {code}");
-        Assert.Equal(TieStatus.Established, (await agency.Store.GetTieAsync(peer.Did))?.Status);
-        return peer;
-    }
-
     [Fact]
     public async Task A_telegram_from_an_agency_without_a_tie_is_refused_and_not_stored()
     {
@@ -40,7 +30,7 @@ public sealed class RefusalTests
     public async Task A_telegram_over_a_severed_tie_is_refused()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(b.Did, 1), b.Did))).Status);
 
         await b.Agency.ChangeTieStatusAsync(peer.Did, TieStatus.Severed);
@@ -89,7 +79,7 @@ public sealed class RefusalTests
     public async Task A_telegram_signed_by_another_key_than_its_senders_is_refused()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         using var other = HostilePeer.Create("Other");
 
         // A well-formed telegram whose 'from' is the tied peer, signed with another agency's key: once under that
@@ -113,7 +103,7 @@ public sealed class RefusalTests
     public async Task A_tampered_telegram_is_refused()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         byte[] packed = peer.SignAndEncrypt(peer.Telegram(b.Did, 1), b.Did);
         string text = System.Text.Encoding.UTF8.GetString(packed);
         int at = text.IndexOf("\"ciphertext\":\"", StringComparison.Ordinal) + 20;
@@ -130,7 +120,7 @@ public sealed class RefusalTests
     public async Task A_replayed_telegram_is_registered_once_and_an_expired_replay_is_refused()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         byte[] packed = peer.SignAndEncrypt(peer.Telegram(b.Did, 1), b.Did);
 
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, packed)).Status);
@@ -156,7 +146,7 @@ public sealed class RefusalTests
     public async Task Garbage_and_unencrypted_messages_are_refused_with_a_problem_document()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
 
         Assert.Equal((400, "e.p.msg.malformed"), await HostilePeer.PostAsync(b.Identity.Endpoint, "not json"u8.ToArray()));
         byte[] signedOnly = peer.Packer.PackSigned(peer.Telegram(b.Did, 1), peer.Did).Packed;

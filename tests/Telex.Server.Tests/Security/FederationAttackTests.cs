@@ -15,16 +15,6 @@ public sealed class FederationAttackTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency, string name = "Mallory")
-    {
-        var peer = HostilePeer.Create(name);
-        var invitation = await agency.Agency.CreateInvitationAsync();
-        var (status, code) = await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation));
-        Assert.True(status == 202, $"tie request refused: {status} {code}");
-        Assert.Equal(TieStatus.Established, (await agency.Store.GetTieAsync(peer.Did))?.Status);
-        return peer;
-    }
-
     /// <summary>A telegram released by the agency to the peer: it waits in the outbox (the peer has no server) for a receipt.</summary>
     private static async Task<TelegramRecord> ReleaseToAsync(TestAgency agency, HostilePeer peer, string subject = "Awaiting receipt")
     {
@@ -78,7 +68,7 @@ public sealed class FederationAttackTests
     public async Task A_replayed_receipt_changes_nothing_and_a_second_receipt_cannot_rewrite_the_registry_number()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var sent = await ReleaseToAsync(a, peer);
         byte[] receipt = peer.SignAndEncrypt(peer.Receipt(a.Did, sent.Id, sent.ContentHash, 41), a.Did);
         using var events = a.Agency.Events.Subscribe();
@@ -110,8 +100,8 @@ public sealed class FederationAttackTests
     public async Task A_forged_receipt_delivers_nothing()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a, "Recipient");
-        using var other = await TiedHostileAsync(a, "Other");
+        using var peer = await HostilePeer.TiedWithAsync(a, "Recipient");
+        using var other = await HostilePeer.TiedWithAsync(a, "Other");
         using var stranger = HostilePeer.Create("Stranger");
         var sent = await ReleaseToAsync(a, peer);
         var claim = peer.Receipt(a.Did, sent.Id, sent.ContentHash, 7);
@@ -149,8 +139,8 @@ public sealed class FederationAttackTests
     public async Task A_telegram_whose_from_is_not_its_signer_is_refused_even_when_both_are_tied()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var victim = await TiedHostileAsync(b, "Victim");
-        using var forger = await TiedHostileAsync(b, "Forger");
+        using var victim = await HostilePeer.TiedWithAsync(b, "Victim");
+        using var forger = await HostilePeer.TiedWithAsync(b, "Forger");
         var claim = victim.Telegram(b.Did, 1, text: "Words put in the victim's mouth.");
 
         // Signed with the forger's own key and key id, claiming the victim as sender.
@@ -175,7 +165,7 @@ public sealed class FederationAttackTests
     public async Task Messages_stripped_of_their_signature_or_their_encryption_are_refused()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var sent = await ReleaseToAsync(a, peer);
 
         foreach (var message in new[] { peer.Telegram(a.Did, 1), peer.Receipt(a.Did, sent.Id, sent.ContentHash, 1) })
@@ -205,7 +195,7 @@ public sealed class FederationAttackTests
         await using var r = await TestAgency.StartAsync("Relay");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(r, b);
-        using var tied = await TiedHostileAsync(r, "Tied");
+        using var tied = await HostilePeer.TiedWithAsync(r, "Tied");
         using var stranger = HostilePeer.Create("Stranger");
         byte[] innerFromTied = tied.SignAndEncrypt(tied.Telegram(b.Did, 1), b.Did);
         byte[] innerFromStranger = stranger.SignAndEncrypt(stranger.Telegram(b.Did, 1), b.Did);

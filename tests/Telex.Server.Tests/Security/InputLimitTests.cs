@@ -21,14 +21,6 @@ public sealed class InputLimitTests
 {
     private static string Deep(int depth) => new string('[', depth) + new string(']', depth);
 
-    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency)
-    {
-        var peer = HostilePeer.Create();
-        var invitation = await agency.Agency.CreateInvitationAsync();
-        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation))).Status);
-        return peer;
-    }
-
     [Fact]
     public async Task A_federation_message_over_16_MiB_is_refused_whether_its_length_is_declared_or_chunked()
     {
@@ -52,7 +44,7 @@ public sealed class InputLimitTests
     public async Task A_federation_message_of_another_media_type_or_none_is_refused_with_415_and_nothing_is_stored()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         byte[] telegram = peer.SignAndEncrypt(peer.Telegram(b.Did, 1), b.Did);
 
         using var http = new HttpClient();
@@ -89,7 +81,7 @@ public sealed class InputLimitTests
     public async Task An_envelope_with_too_many_recipients_or_a_message_to_too_many_agencies_is_refused()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var peer = await TiedHostileAsync(b);
+        using var peer = await HostilePeer.TiedWithAsync(b);
         int limit = Telex.DidComm.DidCommLimits.Default.MaxRecipients;
 
         // One recipient entry copied past the limit: refused before any key agreement.
@@ -115,7 +107,7 @@ public sealed class InputLimitTests
     public async Task A_receipt_or_a_resend_request_listing_more_than_10000_entries_is_refused()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var sent = await a.Agency.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = "Listed", Body = "Among many." }, "officer");
 
         var entries = new JsonArray();

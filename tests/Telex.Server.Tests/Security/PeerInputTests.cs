@@ -25,15 +25,6 @@ public sealed class PeerInputTests
     /// <summary>9999-12-31T23:59:59Z, the last second a date holds, in Unix seconds.</summary>
     private static readonly long LastSecondOf9999 = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
-    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency)
-    {
-        var peer = HostilePeer.Create("Mallory");
-        var invitation = await agency.Agency.CreateInvitationAsync();
-        var (status, code) = await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation));
-        Assert.True(status == 202, $"tie request refused: {status} {code}");
-        return peer;
-    }
-
     private static Task<(int Status, string? Code)> PostAsync(TestAgency to, HostilePeer from, Message message) =>
         HostilePeer.PostAsync(to.Identity.Endpoint, from.SignAndEncrypt(message, to.Did));
 
@@ -55,7 +46,7 @@ public sealed class PeerInputTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var stranger = HostilePeer.Create("Stranger");
-        using var tied = await TiedHostileAsync(a);
+        using var tied = await HostilePeer.TiedWithAsync(a);
         var head = await a.Store.GetRegisterHeadAsync();
 
         foreach (var peer in new[] { stranger, tied })
@@ -90,7 +81,7 @@ public sealed class PeerInputTests
     public async Task Serials_below_one_in_a_telegram_or_a_resend_request_are_refused_as_malformed_and_change_nothing()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var head = await a.Store.GetRegisterHeadAsync();
 
         // Serials count from 1: a telegram numbered 0 or below would sit outside the sequence gaps are found in.
@@ -113,7 +104,7 @@ public sealed class PeerInputTests
     public async Task A_telegram_whose_attachment_is_not_the_content_its_signed_hash_names_is_refused_and_nothing_is_stored()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var head = await a.Store.GetRegisterHeadAsync();
         byte[] content = "The minutes as agreed."u8.ToArray();
         string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
@@ -137,7 +128,7 @@ public sealed class PeerInputTests
     public async Task Numbers_a_tied_peer_states_as_text_and_entries_that_are_not_objects_are_refused_as_malformed_and_change_nothing()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var head = await a.Store.GetRegisterHeadAsync();
         string hash = new('0', 64);
 
@@ -216,7 +207,7 @@ public sealed class PeerInputTests
     public async Task A_telegram_whose_sender_officer_or_attendee_names_an_officer_would_misread_is_refused_and_nothing_is_stored()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var head = await a.Store.GetRegisterHeadAsync();
 
         foreach (string field in new[] { "sender_name", "drafter", "releasing_officer" })

@@ -117,7 +117,7 @@ public sealed class RelayAttackTests
     public async Task A_relay_delivery_carrying_an_envelope_signed_by_another_agency_than_the_origin_it_names_is_refused()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var relay = await HostileRelayOfAsync(b);
+        using var relay = await HostilePeer.RelayTiedWithAsync(b, "Crooked Relay");
         using var origin = HostilePeer.Create("Origin");
         using var impostor = HostilePeer.Create("Impostor");
         using var tied = HostilePeer.Create("Tied");
@@ -166,7 +166,7 @@ public sealed class RelayAttackTests
     public async Task A_relayed_envelope_is_held_to_the_checks_of_a_direct_message_and_carries_only_telegrams_and_receipts()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var relay = await HostileRelayOfAsync(b);
+        using var relay = await HostilePeer.RelayTiedWithAsync(b, "Crooked Relay");
         using var origin = HostilePeer.Create("Origin");
         var telegram = origin.RelayedTelegram(b.Did, 1, relay.Did, "Origin");
         var before = await RowCountsAsync(b);
@@ -206,7 +206,7 @@ public sealed class RelayAttackTests
     public async Task A_relayed_telegram_naming_more_relays_than_accepted_is_refused_and_one_naming_as_many_is_registered_with_its_path()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var relay = await HostileRelayOfAsync(b);
+        using var relay = await HostilePeer.RelayTiedWithAsync(b, "Crooked Relay");
         using var origin = HostilePeer.Create("Origin");
         var before = await RowCountsAsync(b);
         byte[] Through(int hops) => origin.SignAndEncrypt(RogueSender.WithBody(origin.RelayedTelegram(b.Did, 1, relay.Did, "Origin"), "relay_path",
@@ -256,7 +256,7 @@ public sealed class RelayAttackTests
         await using var r = await TestAgency.StartAsync("Relay");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(r, b);
-        using var tied = await TiedHostileAsync(r);
+        using var tied = await HostilePeer.TiedWithAsync(r, "Tied");
         using var keyed = SecretJwk.Generate(KeyCurve.Ed25519);
 
         // The relay passes on between any two established ties, so nothing but the next hop a forward names refuses it.
@@ -312,7 +312,7 @@ public sealed class RelayAttackTests
         await using var r = await TestAgency.StartAsync("Relay");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(r, b);
-        using var tied = await TiedHostileAsync(r);
+        using var tied = await HostilePeer.TiedWithAsync(r, "Tied");
         await r.Agency.AllowRelayAsync(tied.Did, b.Did);
         await r.Agency.SetRelayTiedPairsAsync(true);
         byte[] forward = tied.Forward(r.Did, b.Did, tied.SignAndEncrypt(tied.Telegram(b.Did, 1), b.Did));
@@ -342,8 +342,8 @@ public sealed class RelayAttackTests
         await using var r = await TestAgency.StartAsync("Relay", TestAgency.FastDelivery with { RelayQueueBytesPerCounterpart = Share });
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(r, b);
-        using var greedy = await TiedHostileAsync(r);
-        using var other = await TiedHostileAsync(r);
+        using var greedy = await HostilePeer.TiedWithAsync(r, "Tied");
+        using var other = await HostilePeer.TiedWithAsync(r, "Tied");
         await r.Agency.SetRelayTiedPairsAsync(true);
 
         // Bravo's terms with the relay permit no relays, so it refuses every delivery and the relay keeps what it took.
@@ -371,7 +371,7 @@ public sealed class RelayAttackTests
     public async Task A_relay_delivery_naming_no_origin_or_an_origin_that_is_no_agencys_did_peer_DID_is_refused_as_malformed_and_nothing_is_stored()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var relay = await HostileRelayOfAsync(b);
+        using var relay = await HostilePeer.RelayTiedWithAsync(b, "Crooked Relay");
         using var origin = HostilePeer.Create("Origin");
 
         // A did:key can sign and be encrypted to, but names no endpoint and cannot rotate: no agency is one, so none may
@@ -399,15 +399,6 @@ public sealed class RelayAttackTests
         // the origin they named alone.
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, fromOrigin))).Status);
         Assert.Equal(origin.Did, Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound })).Counterpart);
-    }
-
-    /// <summary>A hostile peer tied with <paramref name="agency"/> by invitation, on the default terms.</summary>
-    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency)
-    {
-        var peer = HostilePeer.Create("Tied");
-        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(await agency.Agency.CreateInvitationAsync()))).Status);
-        Assert.Equal(TieStatus.Established, (await agency.Store.GetTieAsync(peer.Did))?.Status);
-        return peer;
     }
 
     /// <summary>
@@ -441,35 +432,6 @@ public sealed class RelayAttackTests
         };
         var sender = new RogueSender(from);
         return authcrypt ? sender.Packer.PackEncrypted(message, to, from: from.Did, signBy: from.Did).Packed : sender.SignAndEncrypt(message, to);
-    }
-
-    /// <summary>
-    /// A hostile peer tied with <paramref name="agency"/> by invitation, on terms permitting relays that the agency
-    /// proposed and the peer signed: a relay the agency trusts to relay, that says what it likes.
-    /// </summary>
-    private static async Task<HostilePeer> HostileRelayOfAsync(TestAgency agency)
-    {
-        var peer = HostilePeer.Create("Crooked Relay");
-        var invitation = await agency.Agency.CreateInvitationAsync();
-        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation))).Status);
-        var tie = await agency.Store.GetTieAsync(peer.Did);
-        var proposed = (await agency.Agency.ProposeTermsAsync(peer.Did, tie!.Terms with { Relays = true })).ProposedTerms!;
-        var sign = peer.Message(MessageTypes.TermsSign, agency.Did, new JsonObject
-        {
-            ["terms"] = new JsonObject
-            {
-                ["version"] = proposed.Version,
-                ["max_telegram_bytes"] = proposed.MaxTelegramBytes,
-                ["max_attachment_bytes"] = proposed.MaxAttachmentBytes,
-                ["expiry_seconds"] = (long)proposed.Expiry.TotalSeconds,
-                ["max_retry_interval_ms"] = (long)proposed.MaxRetryInterval.TotalMilliseconds,
-                ["read_receipts"] = proposed.ReadReceipts,
-                ["relays"] = true,
-            },
-        });
-        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.SignAndEncrypt(sign, agency.Did))).Status);
-        Assert.True((await agency.Store.GetTieAsync(peer.Did))!.Terms.Relays);
-        return peer;
     }
 
     /// <summary>The number of rows in every table of the agency's SQLite database, read from the file.</summary>

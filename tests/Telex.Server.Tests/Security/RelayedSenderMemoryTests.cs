@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Runtime;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 using Microsoft.Data.Sqlite;
 
@@ -25,7 +24,7 @@ public sealed class RelayedSenderMemoryTests
     public async Task Senders_heard_of_through_a_relay_leaving_gaps_in_their_serials_are_not_kept_in_memory_once_their_gaps_are_checked()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
-        using var relay = await RelayTiedWithAsync(b);
+        using var relay = await HostilePeer.RelayTiedWithAsync(b, "Relay");
         using var tied = HostilePeer.Create("Charlie");
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, tied.TieRequest(await b.Agency.CreateInvitationAsync()))).Status);
         long before = HeapAfterFullCollection();
@@ -57,31 +56,6 @@ public sealed class RelayedSenderMemoryTests
         GC.WaitForPendingFinalizers();
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
-    /// <summary>A hostile peer tied with <paramref name="agency"/> over terms that permit relays.</summary>
-    private static async Task<HostilePeer> RelayTiedWithAsync(TestAgency agency)
-    {
-        var peer = HostilePeer.Create("Relay");
-        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(await agency.Agency.CreateInvitationAsync()))).Status);
-        var tie = await agency.Store.GetTieAsync(peer.Did);
-        var proposed = (await agency.Agency.ProposeTermsAsync(peer.Did, tie!.Terms with { Relays = true })).ProposedTerms!;
-        var sign = peer.Message(MessageTypes.TermsSign, agency.Did, new JsonObject
-        {
-            ["terms"] = new JsonObject
-            {
-                ["version"] = proposed.Version,
-                ["max_telegram_bytes"] = proposed.MaxTelegramBytes,
-                ["max_attachment_bytes"] = proposed.MaxAttachmentBytes,
-                ["expiry_seconds"] = (long)proposed.Expiry.TotalSeconds,
-                ["max_retry_interval_ms"] = (long)proposed.MaxRetryInterval.TotalMilliseconds,
-                ["read_receipts"] = proposed.ReadReceipts,
-                ["relays"] = true,
-            },
-        });
-        Assert.Equal(202, (await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.SignAndEncrypt(sign, agency.Did))).Status);
-        Assert.True((await agency.Store.GetTieAsync(peer.Did))!.Terms.Relays);
-        return peer;
     }
 
     /// <summary>Every serial the resend requests queued for <paramref name="peerDid"/> ask for, read from the agency's database file.</summary>

@@ -17,15 +17,6 @@ public sealed class TieAttackTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private static async Task<HostilePeer> TiedHostileAsync(TestAgency agency, string name = "Mallory")
-    {
-        var peer = HostilePeer.Create(name);
-        var invitation = await agency.Agency.CreateInvitationAsync();
-        var (status, code) = await HostilePeer.PostAsync(agency.Identity.Endpoint, peer.TieRequest(invitation));
-        Assert.True(status == 202, $"tie request refused: {status} {code}");
-        return peer;
-    }
-
     /// <summary>Posts a control message signed with <paramref name="from"/>'s own key, as a modified agency would send it.</summary>
     private static Task<(int Status, string? Code)> SendAsync(TestAgency from, TestAgency to, string type, JsonObject body)
     {
@@ -75,7 +66,7 @@ public sealed class TieAttackTests
     public async Task A_counterpart_cannot_replace_its_established_tie_by_requesting_another_with_a_new_invitation()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var tie = await a.Agency.VerifyTieAsync(peer.Did);
 
         // An invitation Alpha's officers made for someone else, used by the counterpart to start its tie afresh
@@ -93,7 +84,7 @@ public sealed class TieAttackTests
     public async Task A_suspended_counterpart_cannot_lift_the_suspension_by_requesting_a_new_tie()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        using var peer = await TiedHostileAsync(a);
+        using var peer = await HostilePeer.TiedWithAsync(a);
         var suspended = await a.Agency.ChangeTieStatusAsync(peer.Did, TieStatus.Suspended);
 
         var invitation = await a.Agency.CreateInvitationAsync();
