@@ -186,6 +186,30 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task A_counterpart_whose_tie_is_suspended_here_may_rotate_its_keys_and_the_tie_stays_suspended_under_the_new_did()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var before = await HostilePeer.TiedWithAsync(a, "Bravo");
+        using var after = HostilePeer.Create("Bravo");
+        await a.Agency.ChangeTieStatusAsync(before.Did, TieStatus.Suspended);
+
+        // A suspension is not a reason to keep a counterpart on keys it is retiring: when the tie is resumed, it goes on
+        // under the new DID.
+        string fromPrior = FromPrior.Issue(before.Did, after.Did, before.Identity.Signing, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var rotation = after.Message(MessageTypes.KeysRotate, a.Did, new JsonObject { ["name"] = "Bravo" }) with { FromPrior = fromPrior };
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, after.SignAndEncrypt(rotation, a.Did))).Status);
+
+        var tie = await a.Store.GetTieAsync(before.Did);
+        Assert.Equal((after.Did, TieStatus.Suspended, (TieSide?)TieSide.ThisAgency), (tie!.PeerDid, tie.Status, tie.SuspendedBy));
+        Assert.Equal(after.Did, Assert.Single(await a.Store.ListKeyRotationsAsync()).NewDid);
+
+        // Still suspended: the new DID's telegram is refused until this agency resumes the tie.
+        Assert.Equal(403, (await HostilePeer.PostAsync(a.Identity.Endpoint, after.SignAndEncrypt(after.Telegram(a.Did, 1), a.Did))).Status);
+        await a.Agency.ChangeTieStatusAsync(after.Did, TieStatus.Established);
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, after.SignAndEncrypt(after.Telegram(a.Did, 1), a.Did))).Status);
+    }
+
+    [Fact]
     public async Task A_rotation_announced_by_an_agency_without_a_tie_is_refused()
     {
         await using var b = await TestAgency.StartAsync("Bravo");
