@@ -44,6 +44,10 @@ public sealed class RetiredKeyTests
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, SignedWithOldKey(prior, a, 1000, clock.GetUtcNow()))).Status);
         Assert.Equal(1, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
 
+        // The receipt Alpha issues for it is filed in the register a moment later, apart from the telegram.
+        await Eventually.UntilAsync(() => a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }), t => t.Single().Receipt is not null,
+            Deadline, "Alpha has filed its receipt for the telegram signed with the old key");
+
         // After it, the old key no longer speaks for Bravo: refused, and nothing is stored.
         clock.Advance(TimeSpan.FromMinutes(10));
         var head = await a.Store.GetRegisterHeadAsync();
