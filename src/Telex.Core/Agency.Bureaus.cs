@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core;
@@ -321,6 +322,7 @@ public sealed partial class Agency
     public async Task<IReadOnlyList<TelegramRecord>> SendBulletinAsync(Guid bureauId, TelegramDraft draft, string releasingOfficer, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
         var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
         if (draft.IssueId is { } issueId
             && (await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false))?.BureauId != bureauId)
@@ -390,13 +392,13 @@ public sealed partial class Agency
     }
 
     /// <summary>A status change of a bureau issue: filed with the next clock and sent to every other member of the current epoch.</summary>
-    private async Task<IssueEvent> ChangeBureauIssueStatusAsync(Guid bureauId, Issue issue, IssueStatus status, string outcome, string? referredTo,
+    private async Task<IssueEvent> ChangeBureauIssueStatusAsync(Guid bureauId, Issue issue, OutcomeTerm outcome, string text, string? referredTo,
         string? officer, CancellationToken ct)
     {
         var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
         var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
         var now = Now;
-        var change = await Store.AppendBureauIssueEventAsync(issue.Id, (_, clock) =>
+        var change = await Store.AppendIssueEventAsync(issue.Id, (_, clock) =>
         {
             var e = new IssueEvent
             {
@@ -406,16 +408,17 @@ public sealed partial class Agency
                 Agency = Identity.Did,
                 Officer = officer,
                 At = now,
-                Status = status,
-                Outcome = outcome,
+                Status = outcome.Means,
+                Term = outcome.Term,
+                Outcome = text,
                 ReferredTo = referredTo,
             };
             var body = EventJson(e);
             body["bureau"] = bureauId.ToString();
-            return (e, routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
+            return new IssueChange(e, routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issue.Id}");
         Wake();
-        Log.IssueChanged(_logger, issue.Id, bureau.IssueCounterpart, status, change.Clock);
+        Log.IssueChanged(_logger, issue.Id, bureau.IssueCounterpart, change.Status, change.Clock);
         Publish("issue.changed", bureau.IssueCounterpart);
         return change;
     }
@@ -748,7 +751,7 @@ public sealed partial class Agency
                 throw new InboundRefusal(403, "e.p.issue.other-tie", "the issue belongs to another tie or bureau");
             }
 
-            if (!await Store.RecordIssueEventAsync(e, ct).ConfigureAwait(false))
+            if (!await Store.RecordIssueEventAsync(e, ct: ct).ConfigureAwait(false))
             {
                 return;
             }

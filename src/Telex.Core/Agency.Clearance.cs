@@ -150,6 +150,7 @@ public sealed partial class Agency
     public async Task<DraftRecord> SubmitDraftAsync(TelegramDraft draft, string drafter, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
         var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {

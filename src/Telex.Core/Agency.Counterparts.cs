@@ -40,13 +40,14 @@ public sealed partial class Agency
 
     /// <summary>
     /// Whether the issue <paramref name="issue"/> is shared with the sender of a telegram: a bureau's issue with a bulletin
-    /// of that bureau (whose sender is checked to be a member), any other issue with its tie's counterpart under any DID
-    /// it has held.
+    /// of that bureau (whose sender is checked to be a member), any other issue with the agencies taking part in it (its
+    /// counterpart, under any DID it has held, and those referrals brought in).
     /// </summary>
     private async Task<bool> IsIssueSharedAsync(Issue issue, Tie sender, Guid? bureauId, CancellationToken ct) =>
         issue.BureauId is { } issueBureau
             ? bureauId == issueBureau
-            : bureauId is null && await IsOfTieAsync(sender, issue.Counterpart, ct).ConfigureAwait(false);
+            : bureauId is null && await TakesPartAsync(sender, issue, await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false), ct)
+                .ConfigureAwait(false);
 
     /// <summary>
     /// True when <paramref name="did"/> is a DID a counterpart gave up in a key rotation this agency accepted more than

@@ -134,6 +134,9 @@ public sealed partial class Agency
                 case MessageTypes.IssueStatus:
                     await HandleIssueStatusAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
+                case MessageTypes.IssueShare:
+                    await HandleIssueShareAsync(tie!, message, ct).ConfigureAwait(false);
+                    break;
                 case MessageTypes.ClearanceRequest:
                     await HandleClearanceRequestAsync(tie!, message, ct).ConfigureAwait(false);
                     break;

@@ -17,7 +17,9 @@ public sealed record IssueHistoryEntry(DateTimeOffset At, IssueEvent? Event, Tel
 /// <param name="Issue">The issue as it stands.</param>
 /// <param name="Events">Its changes, by (clock, agency, id).</param>
 /// <param name="Entries">Changes and telegrams: the changes in clock order, each telegram placed before the first change made after its release.</param>
-public sealed record IssueHistory(Issue Issue, IReadOnlyList<IssueEvent> Events, IReadOnlyList<IssueHistoryEntry> Entries);
+/// <param name="Participants">The agencies taking part besides the counterpart (brought in by referrals).</param>
+public sealed record IssueHistory(Issue Issue, IReadOnlyList<IssueEvent> Events, IReadOnlyList<IssueHistoryEntry> Entries,
+    IReadOnlyList<IssueParticipant> Participants);
 
 public sealed partial class Agency
 {
@@ -29,6 +31,12 @@ public sealed partial class Agency
 
     /// <summary>Longest name of an agency an issue is referred to.</summary>
     public const int MaxReferredToLength = 500;
+
+    /// <summary>Most events a referral hands over: the opening and the latest others.</summary>
+    private const int MaxSharedEvents = 500;
+
+    /// <summary>Most other agencies a referral names as taking part.</summary>
+    private const int MaxSharedParticipants = 50;
 
     /// <summary>Longest issue id accepted from a peer (a UUID is 36).</summary>
     private const int MaxIssueIdLength = 200;
@@ -77,38 +85,85 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// Changes an issue's status with an outcome (and, for <see cref="IssueStatus.Referred"/>, the agency referred to):
-    /// files the change with the next clock and sends it over the tie in one transaction. Throws when the input is
-    /// invalid, the issue unknown or the tie not established.
+    /// The issue a person names: by this agency's short number for it (<c>3</c>) or by its id (never digits only: a
+    /// peer's issue id of digits only is refused, so a number always means this agency's numbering).
     /// </summary>
-    public async Task<IssueEvent> ChangeIssueStatusAsync(string issueId, IssueStatus status, string? outcome, string? referredTo, string? officer,
+    public async Task<Issue?> FindIssueAsync(string reference, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return IsNumber(reference, out long number)
+            ? await Store.GetIssueByNumberAsync(number, ct).ConfigureAwait(false)
+            : await Store.GetIssueAsync(reference, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a reference a person gives is a short number (digits only).</summary>
+    internal static bool IsNumber(string reference, out long number) =>
+        long.TryParse(reference, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out number);
+
+    /// <summary>The outcomes this agency names issue changes by (<see cref="OutcomeVocabulary.Default"/> until its admins change them).</summary>
+    public async Task<IReadOnlyList<OutcomeTerm>> OutcomesAsync(CancellationToken ct = default) =>
+        OutcomeVocabulary.Parse(await Store.GetSettingAsync(OutcomeVocabulary.SettingKey, ct).ConfigureAwait(false));
+
+    /// <summary>Replaces the outcomes this agency names issue changes by. Throws when the vocabulary is not well formed.</summary>
+    public async Task SetOutcomesAsync(IReadOnlyList<OutcomeTerm> terms, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        if (OutcomeVocabulary.Problem(terms) is { } problem)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, problem);
+        }
+
+        await Store.SetSettingAsync(OutcomeVocabulary.SettingKey, OutcomeVocabulary.Write(terms), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Changes an issue's status by the status's own name as an outcome term (<c>open</c>, <c>deferred</c>, <c>agreed</c>,
+    /// <c>referred</c>, <c>closed</c>), as <see cref="ChangeIssueAsync"/> does.
+    /// </summary>
+    public Task<IssueEvent> ChangeIssueStatusAsync(string reference, IssueStatus status, string? outcome, string? referredTo, string? officer,
+        CancellationToken ct = default) =>
+        Enum.IsDefined(status)
+            ? ChangeIssueAsync(reference, status.ToString().ToLowerInvariant(), outcome, referredTo, officer, shareHistory: true, ct)
+            : throw new TelexException(TelexErrorKind.Invalid, "status must be open, deferred, agreed, referred or closed");
+
+    /// <summary>
+    /// Changes an issue with an outcome of this agency's vocabulary (<paramref name="term"/>, e.g. <c>premature</c>) and
+    /// its text: files the change with the next clock and sends it, in one transaction, to every agency taking part.
+    /// An outcome meaning <see cref="IssueStatus.Referred"/> names a tied agency (<paramref name="referredTo"/>, by name
+    /// or DID) and brings it into the issue: it receives the issue with its history (all of it, or with
+    /// <paramref name="shareHistory"/> false only the opening and the referral), and telegrams on the issue may then go
+    /// to it. A bureau's issue already reaches every member: there the agency referred to is only named. Throws when
+    /// the input is invalid, the issue unknown or a tie it needs not established.
+    /// </summary>
+    public async Task<IssueEvent> ChangeIssueAsync(string reference, string term, string? text, string? referredTo, string? officer, bool shareHistory = true,
         CancellationToken ct = default)
     {
-        if (!Enum.IsDefined(status))
+        var vocabulary = await OutcomesAsync(ct).ConfigureAwait(false);
+        var outcome = vocabulary.FirstOrDefault(t => t.Term == term?.Trim().ToLowerInvariant())
+            ?? throw new TelexException(TelexErrorKind.Invalid,
+                $"\"{term}\" is not one of this agency's outcomes ({string.Join(", ", vocabulary.Select(t => t.Term))})");
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxOutcomeLength)
         {
-            throw new TelexException(TelexErrorKind.Invalid, "status must be open, deferred, agreed, referred or closed");
+            throw new TelexException(TelexErrorKind.Invalid, $"a change of an issue needs a text of 1 to {MaxOutcomeLength} characters: what was decided or why");
         }
 
-        if (string.IsNullOrWhiteSpace(outcome) || outcome.Length > MaxOutcomeLength)
+        bool referral = outcome.Means == IssueStatus.Referred;
+        if (referral && (string.IsNullOrWhiteSpace(referredTo) || referredTo.Length > MaxReferredToLength))
         {
-            throw new TelexException(TelexErrorKind.Invalid, $"a status change needs an outcome of 1 to {MaxOutcomeLength} characters");
+            throw new TelexException(TelexErrorKind.Invalid, $"a referral names the agency it is referred to (1 to {MaxReferredToLength} characters)");
         }
 
-        if (status == IssueStatus.Referred && (string.IsNullOrWhiteSpace(referredTo) || referredTo.Length > MaxReferredToLength))
+        if (!referral && referredTo is not null)
         {
-            throw new TelexException(TelexErrorKind.Invalid, $"a referred issue names the agency it is referred to (1 to {MaxReferredToLength} characters)");
+            throw new TelexException(TelexErrorKind.Invalid, "only a referral names an agency referred to");
         }
 
-        if (status != IssueStatus.Referred && referredTo is not null)
-        {
-            throw new TelexException(TelexErrorKind.Invalid, "only a referred issue names an agency referred to");
-        }
-
-        var issue = await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false)
-            ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
+        var issue = await FindIssueAsync(reference, ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
+        string issueId = issue.Id;
         if (issue.BureauId is { } bureauId)
         {
-            return await ChangeBureauIssueStatusAsync(bureauId, issue, status, outcome.Trim(), referredTo?.Trim(), officer, ct).ConfigureAwait(false);
+            return await ChangeBureauIssueStatusAsync(bureauId, issue, outcome, text.Trim(), referredTo?.Trim(), officer, ct).ConfigureAwait(false);
         }
 
         var tie = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
@@ -117,8 +172,11 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Conflict, "the tie with the issue's counterpart is not established");
         }
 
+        var participants = await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false);
+        var referredTie = referral ? await ReferralTargetAsync(issue, tie, participants, referredTo!.Trim(), ct).ConfigureAwait(false) : null;
+        var routes = await IssueRoutesAsync(tie, participants, except: referredTie?.PeerDid, ct).ConfigureAwait(false);
         var now = Now;
-        var change = await Store.AppendIssueEventAsync(issueId, (_, clock) =>
+        var change = await Store.AppendIssueEventAsync(issueId, (current, clock) =>
         {
             var e = new IssueEvent
             {
@@ -128,30 +186,94 @@ public sealed partial class Agency
                 Agency = Identity.Did,
                 Officer = officer,
                 At = now,
-                Status = status,
-                Outcome = outcome.Trim(),
-                ReferredTo = referredTo?.Trim(),
+                Status = outcome.Means,
+                Term = outcome.Term,
+                Outcome = text.Trim(),
+                ReferredTo = referredTie?.PeerName,
+                ReferredToDid = referredTie?.PeerDid,
             };
-            return (e, ControlOutbox(tie, MessageTypes.IssueStatus, EventJson(e), thid: issueId));
+            var outbox = routes.Select(r => ControlOutbox(r, MessageTypes.IssueStatus, EventJson(e), thid: issueId)).ToList();
+            if (referredTie is null)
+            {
+                return new IssueChange(e, outbox);
+            }
+
+            var others = participants.Where(p => p.Did != referredTie.PeerDid).Prepend(new IssueParticipant(issueId, tie.PeerDid, tie.PeerName)).ToList();
+            return new IssueChange(e, outbox, new IssueParticipant(issueId, referredTie.PeerDid, referredTie.PeerName),
+                events => ControlOutbox(referredTie, MessageTypes.IssueShare, ShareJson(current, events, e, others, shareHistory), thid: issueId));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
         Wake();
-        Log.IssueChanged(_logger, issueId, tie.PeerDid, status, change.Clock);
+        Log.IssueChanged(_logger, issueId, tie.PeerDid, change.Status, change.Clock);
         Publish("issue.changed", tie.PeerDid);
         return change;
     }
 
     /// <summary>
+    /// The established tie a referral names (by the tie's name, ignoring case, or its DID): another agency than the
+    /// issue's counterpart and those already taking part. Throws naming where to look when there is none.
+    /// </summary>
+    private async Task<Tie> ReferralTargetAsync(Issue issue, Tie counterpart, IReadOnlyList<IssueParticipant> participants, string referredTo,
+        CancellationToken ct)
+    {
+        var ties = await Store.ListTiesAsync(ct).ConfigureAwait(false);
+        var target = ties.FirstOrDefault(t => t.Status == TieStatus.Established
+            && (string.Equals(t.PeerName, referredTo, StringComparison.OrdinalIgnoreCase) || t.PeerDid == referredTo))
+            ?? throw new TelexException(TelexErrorKind.Conflict,
+                $"no established tie with an agency named \"{referredTo}\": an issue is referred to a tied agency (telex tie list shows them; "
+                + "telex directory shows the agencies known of, to tie with first)");
+        if (target.PeerDid == counterpart.PeerDid)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, $"{target.PeerName} is the issue's counterpart already");
+        }
+
+        foreach (var p in participants)
+        {
+            if (await IsOfTieAsync(target, p.Did, ct).ConfigureAwait(false))
+            {
+                throw new TelexException(TelexErrorKind.Conflict, $"{target.PeerName} takes part in issue {issue.Title} already");
+            }
+        }
+
+        return target;
+    }
+
+    /// <summary>
+    /// The ties a change of an issue goes over: its counterpart's, and those of the agencies taking part that this
+    /// agency is tied with (others hear of it from the agency that brought them in). Only established ties.
+    /// </summary>
+    private async Task<List<Tie>> IssueRoutesAsync(Tie counterpart, IReadOnlyList<IssueParticipant> participants, string? except, CancellationToken ct)
+    {
+        var routes = new List<Tie> { counterpart };
+        foreach (var p in participants.Where(p => p.Did != except))
+        {
+            if (await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false) is { Status: TieStatus.Established } t && routes.All(r => r.PeerDid != t.PeerDid))
+            {
+                routes.Add(t);
+            }
+        }
+
+        return routes;
+    }
+
+    /// <summary>
     /// An issue's full history: its changes and the telegrams naming it, in the same order at both ends. Only telegrams
-    /// exchanged with the issue's counterpart (under any DID it has held), or a bureau issue's bulletins, belong to it:
+    /// exchanged with the agencies taking part (under any DID each has held), or a bureau issue's bulletins, belong to it:
     /// a telegram from anyone else that names the issue (filed before such telegrams were refused) is left out.
     /// </summary>
-    public async Task<IssueHistory> IssueHistoryAsync(string issueId, CancellationToken ct = default)
+    public async Task<IssueHistory> IssueHistoryAsync(string reference, CancellationToken ct = default)
     {
-        var issue = await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false)
-            ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
+        var issue = await FindIssueAsync(reference, ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
+        string issueId = issue.Id;
         var events = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
+        var participants = issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
         var tie = issue.BureauId is null ? await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false) : null;
         var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await TieDidsAsync(tie, ct).ConfigureAwait(false);
+        foreach (var p in participants)
+        {
+            counterpartDids.UnionWith(await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false) is { } t ? await TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
+        }
+
         var telegrams = (await Store.QueryAsync(new RegisterQuery { IssueId = issueId, Limit = 1000 }, ct).ConfigureAwait(false))
             .Where(t => issue.BureauId is { } bureau ? t.BureauId == bureau : t.BureauId is null && counterpartDids.Contains(t.Counterpart))
             .OrderBy(t => t.ReleasedAt).ThenBy(t => t.Id).ToList();
@@ -170,7 +292,7 @@ public sealed partial class Agency
         }
 
         entries.AddRange(telegrams.Skip(next).Select(t => new IssueHistoryEntry(t.ReleasedAt, null, t)));
-        return new IssueHistory(issue, events, entries);
+        return new IssueHistory(issue, events, entries, participants);
     }
 
     private static Issue IssueFrom(IssueEvent opening, string counterpart) => new()
@@ -185,7 +307,11 @@ public sealed partial class Agency
         ChangedAt = opening.At,
     };
 
-    private static JsonObject EventJson(IssueEvent e)
+    /// <summary>
+    /// An issue event as it travels. An event another agency made (passed on to the agencies taking part) names that
+    /// agency as <c>agency</c>; the sender's signature vouches for it.
+    /// </summary>
+    private JsonObject EventJson(IssueEvent e)
     {
         var body = new JsonObject
         {
@@ -195,7 +321,11 @@ public sealed partial class Agency
             ["status"] = e.Status.ToString().ToLowerInvariant(),
             ["time"] = e.At.ToUnixTimeMilliseconds(),
         };
-        foreach (var (name, value) in new[] { ("title", e.Title), ("outcome", e.Outcome), ("referred_to", e.ReferredTo), ("officer", e.Officer) })
+        foreach (var (name, value) in new[]
+        {
+            ("title", e.Title), ("outcome", e.Outcome), ("term", e.Term), ("referred_to", e.ReferredTo), ("referred_to_did", e.ReferredToDid),
+            ("officer", e.Officer), ("agency", e.Agency == Identity.Did ? null : e.Agency),
+        })
         {
             if (value is not null)
             {
@@ -206,13 +336,48 @@ public sealed partial class Agency
         return body;
     }
 
-    /// <summary>Reads an issue event from a peer's message; refuses anything out of bounds.</summary>
-    private static IssueEvent ParseEvent(Message message, bool opening)
+    /// <summary>
+    /// What hands an issue to the agency a referral brings in: the issue, its events (all, or only the opening and the
+    /// referral), each naming the agency that made it, and the other agencies taking part with their names.
+    /// </summary>
+    private JsonObject ShareJson(Issue issue, IReadOnlyList<IssueEvent> events, IssueEvent referral, IReadOnlyList<IssueParticipant> others, bool all)
     {
-        var b = message.Body;
+        var shared = events.Where(e => all || e.IsOpening || e.Id == referral.Id).ToList();
+        if (shared.Count > MaxSharedEvents)
+        {
+            shared = [.. shared.Where(e => e.IsOpening), .. shared.Where(e => !e.IsOpening).TakeLast(MaxSharedEvents - 1)];
+        }
+
+        var list = new JsonArray();
+        foreach (var e in shared)
+        {
+            var json = EventJson(e);
+            json["agency"] = e.Agency;
+            list.Add(json);
+        }
+
+        var participants = new JsonArray();
+        foreach (var p in others)
+        {
+            participants.Add(new JsonObject { ["did"] = p.Did, ["name"] = p.Name });
+        }
+
+        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants };
+    }
+
+    /// <summary>Reads an issue event from a peer's message; refuses anything out of bounds.</summary>
+    private static IssueEvent ParseEvent(Message message, bool opening) =>
+        ParseEvent(message.Body, message.From!, message.Thid, opening, passedOn: false);
+
+    /// <summary>
+    /// Reads an issue event; refuses anything out of bounds. The event is the sender's own unless
+    /// <paramref name="passedOn"/> allows it to name another agency (<c>agency</c>) that made it.
+    /// </summary>
+    private static IssueEvent ParseEvent(System.Text.Json.JsonElement b, string sender, string? thid, bool opening, bool passedOn)
+    {
         string? issueId = b.StringMember("issue");
-        if (issueId is null || issueId.Length is 0 or > MaxIssueIdLength || issueId.AsSpan().ContainsAnyExcept(IssueIdChars)
-            || (message.Thid is { } thid && thid != issueId)
+        if (issueId is null || issueId.Length is 0 or > MaxIssueIdLength || issueId.AsSpan().ContainsAnyExcept(IssueIdChars) || issueId.All(char.IsAsciiDigit)
+            || (thid is not null && thid != issueId)
             || !Guid.TryParse(b.StringMember("event"), out var eventId)
             || !b.TryIntegerMember("clock", out long clock) || clock < 1 || clock > long.MaxValue / 2
             || !b.TryIntegerMember("time", out long ms))
@@ -227,15 +392,22 @@ public sealed partial class Agency
         }
 
         string? title = b.StringMember("title"), outcome = b.StringMember("outcome"), referredTo = b.StringMember("referred_to"), officer = b.StringMember("officer");
+        string? term = b.StringMember("term"), referredToDid = b.StringMember("referred_to_did"), agency = b.StringMember("agency");
         bool valid = opening
-            ? clock == 1 && status == IssueStatus.Open && title is { Length: > 0 and <= MaxIssueTitleLength }
+            ? clock == 1 && status == IssueStatus.Open && title is { Length: > 0 and <= MaxIssueTitleLength } && term is null && referredToDid is null
             : clock > 1 && title is null && outcome is { Length: > 0 and <= MaxOutcomeLength }
-              && (status == IssueStatus.Referred ? referredTo is { Length: > 0 and <= MaxReferredToLength } : referredTo is null);
-        if (!valid || !PeerText.IsOptionalName(officer) || !PeerText.IsOptionalName(referredTo, MaxReferredToLength))
+              && (status == IssueStatus.Referred ? referredTo is { Length: > 0 and <= MaxReferredToLength } : referredTo is null && referredToDid is null);
+        if (!valid || !PeerText.IsOptionalName(officer) || !PeerText.IsOptionalName(referredTo, MaxReferredToLength)
+            || (term is not null && !OutcomeVocabulary.IsTerm(term)) || (referredToDid is not null && !IsPeerDid(referredToDid, 8192)))
         {
             throw new InboundRefusal(400, "e.p.msg.bad-request", opening
                 ? "an opening carries clock 1, status open and a title of at most 500 characters"
                 : "a status change carries a clock above 1, an outcome, and an agency referred to exactly when referred");
+        }
+
+        if (agency is not null && agency != sender && (!passedOn || !IsPeerDid(agency, 8192)))
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "an issue event names another agency as its maker only where events are passed on");
         }
 
         return new IssueEvent
@@ -243,13 +415,15 @@ public sealed partial class Agency
             Id = eventId,
             IssueId = issueId,
             Clock = clock,
-            Agency = message.From!,
+            Agency = agency ?? sender,
             Officer = officer,
             At = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000)),
             Status = status,
+            Term = term,
             Title = title,
             Outcome = outcome,
             ReferredTo = referredTo,
+            ReferredToDid = referredToDid,
         };
     }
 
@@ -272,26 +446,171 @@ public sealed partial class Agency
         Publish("issue.opened", tie.PeerDid);
     }
 
+    /// <summary>
+    /// A change of an issue from an agency taking part in it: its counterpart, or one a referral brought in. The change is
+    /// the sender's own, or one it passes on from another agency taking part. A change new here is passed on, in the
+    /// transaction that files it, to the other agencies taking part that this agency is tied with.
+    /// </summary>
     private async Task HandleIssueStatusAsync(Tie tie, Message message, CancellationToken ct)
     {
-        var change = ParseEvent(message, opening: false);
+        var change = ParseEvent(message.Body, message.From!, message.Thid, opening: false, passedOn: true);
         var issue = await Store.GetIssueAsync(change.IssueId, ct).ConfigureAwait(false);
         if (issue is null)
         {
-            // The opening may still be on its way (messages are not ordered): the sender's outbox tries again later.
+            // The opening (or the referral bringing this agency in) may still be on its way: the sender's outbox tries again later.
             throw new InboundRefusal(409, "e.p.issue.unknown", "no such issue here yet");
         }
 
-        if (!await IsOfTieAsync(tie, issue.Counterpart, ct).ConfigureAwait(false))
+        var participants = await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false);
+        if (issue.BureauId is not null || !await TakesPartAsync(tie, issue, participants, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(403, "e.p.issue.other-tie", "the issue belongs to another tie");
         }
 
-        if (await Store.RecordIssueEventAsync(change, ct).ConfigureAwait(false))
+        if (change.Agency == Identity.Did)
         {
+            throw new InboundRefusal(403, "e.p.issue.forged", "a change of an issue passed on as this agency's own");
+        }
+
+        if (change.Agency != tie.PeerDid && !await IsKnownPartyAsync(change.Agency, issue, participants, ct).ConfigureAwait(false))
+        {
+            // The referral that brought the maker in may still be on its way: the sender's outbox tries again later.
+            throw new InboundRefusal(409, "e.p.issue.unknown-party", "the change is passed on from an agency not known here to take part in the issue");
+        }
+
+        IssueParticipant? joins = change.ReferredToDid is { } referred && referred != Identity.Did
+            && !await IsKnownPartyAsync(referred, issue, participants, ct).ConfigureAwait(false)
+            ? new IssueParticipant(issue.Id, referred, change.ReferredTo!)
+            : null;
+        var counterpart = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
+        var onward = counterpart is { Status: TieStatus.Established }
+            ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
+                .Where(t => t.PeerDid != tie.PeerDid && t.PeerDid != change.Agency).ToList()
+            : [];
+        if (await Store.RecordIssueEventAsync(change, onward.Select(t => ControlOutbox(t, MessageTypes.IssueStatus, EventJson(change), thid: issue.Id)).ToList(),
+            joins, ct).ConfigureAwait(false))
+        {
+            if (onward.Count > 0)
+            {
+                Wake();
+            }
+
             Log.IssueChanged(_logger, change.IssueId, tie.PeerDid, change.Status, change.Clock);
             Publish("issue.changed", tie.PeerDid);
         }
+    }
+
+    /// <summary>
+    /// An issue handed to this agency by a referral: filed with the history the referrer chose to send and the
+    /// agencies taking part. The referrer is the sender, the last shared event is its referral naming this agency, and
+    /// the issue (when held here already) must be one the sender takes part in.
+    /// </summary>
+    private async Task HandleIssueShareAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        var b = message.Body;
+        string? issueId = b.StringMember("issue");
+        if (issueId is null || message.Thid != issueId || !b.TryGetProperty("events", out var list) || list.ValueKind != System.Text.Json.JsonValueKind.Array
+            || list.GetArrayLength() is 0 or > MaxSharedEvents
+            || !b.TryGetProperty("participants", out var others) || others.ValueKind != System.Text.Json.JsonValueKind.Array
+            || others.GetArrayLength() > MaxSharedParticipants)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", $"a referral hands over the issue, 1 to {MaxSharedEvents} events and at most {MaxSharedParticipants} agencies taking part");
+        }
+
+        var events = new List<IssueEvent>();
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new InboundRefusal(400, "e.p.msg.bad-request", "a shared event is an object");
+            }
+
+            bool opening = item.StringMember("title") is not null;
+            var e = ParseEvent(item, tie.PeerDid, issueId, opening, passedOn: true);
+            if (events.Any(x => x.Id == e.Id))
+            {
+                throw new InboundRefusal(400, "e.p.msg.bad-request", "a shared event appears twice");
+            }
+
+            events.Add(e);
+        }
+
+        var openings = events.Where(e => e.IsOpening).ToList();
+        var referral = events.Where(e => !e.IsOpening).Max(IssueEvent.Order);
+        if (openings.Count != 1 || referral is not { Status: IssueStatus.Referred } || referral.ReferredToDid != Identity.Did || referral.Agency != tie.PeerDid)
+        {
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "a referral hands over one opening and ends with the sender's referral naming this agency");
+        }
+
+        if (events.Any(e => e.Agency == Identity.Did && !e.IsOpening))
+        {
+            throw new InboundRefusal(403, "e.p.issue.forged", "a referral passes on a change as this agency's own");
+        }
+
+        var participants = new List<IssueParticipant>();
+        foreach (var p in others.EnumerateArray())
+        {
+            string? did = p.ValueKind == System.Text.Json.JsonValueKind.Object ? p.StringMember("did") : null;
+            string? name = p.ValueKind == System.Text.Json.JsonValueKind.Object ? p.StringMember("name") : null;
+            if (did is null || !IsPeerDid(did, 8192) || !PeerText.IsName(name, MaxReferredToLength) || participants.Any(x => x.Did == did))
+            {
+                throw new InboundRefusal(400, "e.p.msg.bad-request", "an agency taking part is named by its DID and a name");
+            }
+
+            if (did != Identity.Did && did != tie.PeerDid)
+            {
+                participants.Add(new IssueParticipant(issueId, did, name));
+            }
+        }
+
+        var existing = await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false);
+        if (existing is not null && (existing.BureauId is not null
+            || !await TakesPartAsync(tie, existing, await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
+        {
+            throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id here");
+        }
+
+        var opened = openings[0];
+        if (existing is not null && (existing.Title != opened.Title || existing.OpenedBy != opened.Agency))
+        {
+            throw new InboundRefusal(409, "e.p.issue.conflict", "the issue held here under this id was opened otherwise");
+        }
+
+        if (await Store.ShareIssueAsync(IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
+        {
+            Log.IssueChanged(_logger, issueId, tie.PeerDid, referral.Status, referral.Clock);
+            Publish("issue.opened", tie.PeerDid);
+        }
+    }
+
+    /// <summary>Whether the tie's agency takes part in the issue: its counterpart (under any DID it held), or one brought in by a referral.</summary>
+    private async Task<bool> TakesPartAsync(Tie tie, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
+    {
+        if (await IsOfTieAsync(tie, issue.Counterpart, ct).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        foreach (var p in participants)
+        {
+            if (await IsOfTieAsync(tie, p.Did, ct).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="did"/> is known here to take part in the issue: its opener, its counterpart or one brought in.</summary>
+    private async Task<bool> IsKnownPartyAsync(string did, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
+    {
+        if (did == issue.OpenedBy || did == issue.Counterpart || participants.Any(p => p.Did == did))
+        {
+            return true;
+        }
+
+        return await Store.GetTieAsync(did, ct).ConfigureAwait(false) is { } tie && await TakesPartAsync(tie, issue, participants, ct).ConfigureAwait(false);
     }
 
     private async Task HandleReadAsync(Tie tie, Message message, CancellationToken ct)

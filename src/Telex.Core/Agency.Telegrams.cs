@@ -15,6 +15,7 @@ public sealed partial class Agency
     public async Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
         var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
         IReadOnlyList<string> relayPath = [];
         if (draft.Via is not null || tie is null or { Status: TieStatus.None })
@@ -43,8 +44,22 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// A telegram naming an issue this agency holds must go to that issue's counterpart. An id naming no issue here is
-    /// kept as a plain label, as telegrams from before issues were shared carry.
+    /// A draft naming its issue by this agency's short number (<c>--issue 3</c>) names it by its id instead, as the
+    /// telegram carries it. Throws when no issue has that number.
+    /// </summary>
+    private async Task<TelegramDraft> WithIssueIdAsync(TelegramDraft draft, CancellationToken ct) =>
+        draft.IssueId is { } reference && IsNumber(reference, out _)
+            ? draft with
+            {
+                IssueId = (await FindIssueAsync(reference, ct).ConfigureAwait(false)
+                    ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference} here (telex issue list shows them)")).Id,
+            }
+            : draft;
+
+    /// <summary>
+    /// A telegram naming an issue this agency holds must go to an agency taking part in it: its counterpart or one a
+    /// referral brought in. An id naming no issue here is kept as a plain label, as telegrams from before issues were
+    /// shared carry.
     /// </summary>
     private async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
     {
@@ -52,7 +67,16 @@ public sealed partial class Agency
             && !(issue.BureauId is { } bureau && bureau == draft.BureauId)
             && !await IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
         {
-            throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is shared with another counterpart, not with the recipient");
+            foreach (var p in issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [])
+            {
+                if (await IsSameCounterpartAsync(p.Did, draft.To, ct).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+
+            throw new TelexException(TelexErrorKind.Invalid,
+                $"issue \"{issue.Title}\" is not shared with the recipient: refer it to them first (telex issue status … referred --referred-to NAME)");
         }
     }
 

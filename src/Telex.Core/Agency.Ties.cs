@@ -413,4 +413,6 @@ public sealed partial class Agency
     }
 
     private static bool IsPeerDid(string did) => did.StartsWith(DidPeer.Prefix, StringComparison.Ordinal);
+
+    private static bool IsPeerDid(string did, int maxLength) => did.Length <= maxLength && IsPeerDid(did);
 }

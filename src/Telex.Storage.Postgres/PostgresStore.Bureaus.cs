@@ -299,37 +299,4 @@ public sealed partial class PostgresStore
             return true;
         }, ct);
     }
-
-    /// <inheritdoc/>
-    public Task<IssueEvent?> AppendBureauIssueEventAsync(string issueId, Func<Issue, long, (IssueEvent Event, IReadOnlyList<OutboxItem> Outbox)> build,
-        CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(build);
-        return WriteAsync(async (c, tx) =>
-        {
-            // The issue's row stays locked until commit (FindIssueAsync in a write), so clocks are taken one at a time.
-            var issue = await FindIssueAsync(c, tx, issueId, ct).ConfigureAwait(false);
-            if (issue is null)
-            {
-                return null;
-            }
-
-            using var max = Command(c, tx, "SELECT COALESCE(MAX(clock), 0) FROM issue_events WHERE issue_id=@i", ("@i", issueId));
-            long clock = (long)(await max.ExecuteScalarAsync(ct).ConfigureAwait(false))! + 1;
-            var (e, outbox) = build(issue, clock);
-            if (e.IssueId != issueId || e.Clock != clock || e.IsOpening)
-            {
-                throw new InvalidOperationException("the event must be a change to this issue carrying the clock it was given");
-            }
-
-            await FileIssueEventAsync(c, tx, e, issue.Counterpart, ct).ConfigureAwait(false);
-            await RecomputeIssueAsync(c, tx, issueId, ct).ConfigureAwait(false);
-            foreach (var item in outbox)
-            {
-                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
-            }
-
-            return (IssueEvent?)e;
-        }, ct);
-    }
 }

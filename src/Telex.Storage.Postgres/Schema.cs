@@ -134,5 +134,24 @@ internal static class Schema
         -- suspended before this migration keep NULL: this agency's officers may resume them, the counterpart may not.
         ALTER TABLE ties ADD COLUMN suspended_by INTEGER;
         """,
+        """
+        -- Issue outcomes and referrals: the outcome term of each change (issue_events.term, and the current one on issues),
+        -- the DID of the agency a referral brought in (issue_events.referred_to_did) and the agencies taking part besides
+        -- the counterpart (issue_participants). Short numbers for issues and drafts (issues.number, drafts.number), given
+        -- in filing order from the counters 'issue' and 'draft'; rows filed before this migration are numbered as it runs.
+        ALTER TABLE issues ADD COLUMN term TEXT;
+        ALTER TABLE issues ADD COLUMN number BIGINT;
+        ALTER TABLE issue_events ADD COLUMN term TEXT;
+        ALTER TABLE issue_events ADD COLUMN referred_to_did TEXT;
+        UPDATE issues SET number = n.n FROM (SELECT seq, ROW_NUMBER() OVER (ORDER BY seq) AS n FROM issues) n WHERE issues.seq = n.seq;
+        CREATE UNIQUE INDEX issues_number ON issues(number);
+        ALTER TABLE drafts ADD COLUMN number BIGINT;
+        UPDATE drafts SET number = n.n FROM (SELECT seq, ROW_NUMBER() OVER (ORDER BY seq) AS n FROM drafts) n WHERE drafts.seq = n.seq;
+        CREATE UNIQUE INDEX drafts_number ON drafts(number);
+        INSERT INTO counters(name, value) VALUES('issue', (SELECT COUNT(*) FROM issues)), ('draft', (SELECT COUNT(*) FROM drafts));
+        CREATE TABLE issue_participants(
+            seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+            issue_id TEXT NOT NULL REFERENCES issues(id), did TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(issue_id, did));
+        """,
     ];
 }

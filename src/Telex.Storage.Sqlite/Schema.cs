@@ -136,6 +136,15 @@ internal static class Schema
         -- ties.suspended_by, added as this migration runs unless present (SqliteStore.AddSuspendedByColumnAsync). Ties
         -- suspended before it keep NULL: this agency's officers may resume them, the counterpart may not.
         """,
+        """
+        -- Issue outcomes and referrals: the outcome term of each change (issue_events.term, and the current one on issues),
+        -- the DID of the agency a referral brought in (issue_events.referred_to_did) and the agencies taking part besides
+        -- the counterpart (issue_participants). Short numbers for issues and drafts (issues.number, drafts.number), given
+        -- in filing order from the counters 'issue' and 'draft'. The columns are added, and rows filed before numbered, as
+        -- this migration runs unless present (SqliteStore.AddOutcomeColumnsAsync).
+        CREATE TABLE IF NOT EXISTS issue_participants(
+            issue_id TEXT NOT NULL REFERENCES issues(id), did TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(issue_id, did));
+        """,
     ];
 
     /// <summary>The migration that added relays and the directory (relay path on telegrams, relay queue, directory, dossiers).</summary>
@@ -155,4 +164,7 @@ internal static class Schema
 
     /// <summary>The migration that records which side suspended a tie.</summary>
     public const int SuspendedByVersion = 8;
+
+    /// <summary>The migration that added outcome terms, referrals' participants and short numbers for issues and drafts.</summary>
+    public const int OutcomeVersion = 9;
 }

@@ -10,7 +10,7 @@ namespace Telex.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     private const string DraftColumns =
-        "SELECT id, status, drafter, draft, steps, created_at, updated_at, return_reason, telegram_id, released_by, released_at FROM drafts";
+        "SELECT id, status, drafter, draft, steps, created_at, updated_at, return_reason, telegram_id, released_by, released_at, number FROM drafts";
 
     private const string ClearanceLogColumns = "SELECT seq, draft_id, at, actor, action, detail FROM clearance_log";
 
@@ -41,8 +41,9 @@ public sealed partial class SqliteStore
     private static async Task InsertDraftAsync(SqliteConnection c, SqliteTransaction tx, DraftRecord draft, CancellationToken ct)
     {
         using var insert = Command(c, tx, """
-            INSERT INTO drafts(id, status, drafter, recipient, draft, steps, created_at, updated_at, return_reason, telegram_id, released_by, released_at)
-            VALUES($id, $s, $drafter, $to, $draft, $steps, $created, $updated, $reason, $tid, $rb, $ra)
+            UPDATE counters SET value=value+1 WHERE name='draft';
+            INSERT INTO drafts(id, status, drafter, recipient, draft, steps, created_at, updated_at, return_reason, telegram_id, released_by, released_at, number)
+            VALUES($id, $s, $drafter, $to, $draft, $steps, $created, $updated, $reason, $tid, $rb, $ra, (SELECT value FROM counters WHERE name='draft'))
             """, DraftParameters(draft));
         await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
@@ -100,6 +101,7 @@ public sealed partial class SqliteStore
         TelegramId = r.IsDBNull(8) ? null : Guid.Parse(r.GetString(8)),
         ReleasedBy = Str(r, 9),
         ReleasedAt = r.IsDBNull(10) ? null : Ms(r.GetInt64(10)),
+        Number = r.GetInt64(11),
     };
 
     private static async Task<DraftRecord?> FindDraftAsync(SqliteConnection c, SqliteTransaction? tx, Guid id, CancellationToken ct)
@@ -111,6 +113,15 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc/>
     public Task<DraftRecord?> GetDraftAsync(Guid id, CancellationToken ct = default) => ReadAsync(c => FindDraftAsync(c, null, id, ct), ct);
+
+    /// <inheritdoc/>
+    public Task<DraftRecord?> GetDraftByNumberAsync(long number, CancellationToken ct = default) =>
+        ReadAsync(async c =>
+        {
+            using var cmd = Command(c, null, DraftColumns + " WHERE number=$n", ("$n", number));
+            using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadDraft(r) : null;
+        }, ct);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DraftRecord>> ListDraftsAsync(DraftStatus? status, int limit, CancellationToken ct = default) =>

@@ -9,10 +9,41 @@ namespace Telex.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     private const string IssueColumns =
-        "SELECT id, counterpart, title, opened_by, opened_at, status, outcome, referred_to, clock, changed_at FROM issues";
+        "SELECT id, counterpart, title, opened_by, opened_at, status, outcome, referred_to, clock, changed_at, term, number FROM issues";
 
     private const string IssueEventColumns =
-        "SELECT id, issue_id, clock, agency, officer, at, status, title, outcome, referred_to FROM issue_events";
+        "SELECT id, issue_id, clock, agency, officer, at, status, title, outcome, referred_to, term, referred_to_did FROM issue_events";
+
+    /// <summary>
+    /// Run by the migration that added outcome terms and short numbers: adds their columns unless present, numbers the
+    /// issues and drafts filed before it in filing order, and starts the counters after them.
+    /// </summary>
+    private static async Task AddOutcomeColumnsAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    {
+        foreach (var (table, column, type) in new[]
+        {
+            ("issues", "term", "TEXT"), ("issues", "number", "INTEGER"), ("issue_events", "term", "TEXT"), ("issue_events", "referred_to_did", "TEXT"),
+            ("drafts", "number", "INTEGER"),
+        })
+        {
+            var columns = await ListAsync(c, tx, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0), ct).ConfigureAwait(false);
+            if (!columns.Contains(column))
+            {
+                using var add = Command(c, tx, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+                await add.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        using var number = Command(c, tx, """
+            UPDATE issues SET number = n FROM (SELECT rowid AS r, ROW_NUMBER() OVER (ORDER BY rowid) AS n FROM issues) WHERE issues.rowid = r AND number IS NULL;
+            UPDATE drafts SET number = n FROM (SELECT rowid AS r, ROW_NUMBER() OVER (ORDER BY rowid) AS n FROM drafts) WHERE drafts.rowid = r AND number IS NULL;
+            CREATE UNIQUE INDEX IF NOT EXISTS issues_number ON issues(number);
+            CREATE UNIQUE INDEX IF NOT EXISTS drafts_number ON drafts(number);
+            INSERT OR IGNORE INTO counters(name, value) VALUES('issue', (SELECT COALESCE(MAX(number), 0) FROM issues)),
+                ('draft', (SELECT COALESCE(MAX(number), 0) FROM drafts));
+            """);
+        await number.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public Task<bool> OpenIssueAsync(Issue issue, IssueEvent opening, OutboxItem? outbox, CancellationToken ct = default)
@@ -41,7 +72,7 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc/>
-    public Task<IssueEvent?> AppendIssueEventAsync(string issueId, Func<Issue, long, (IssueEvent Event, OutboxItem Outbox)> build, CancellationToken ct = default)
+    public Task<IssueEvent?> AppendIssueEventAsync(string issueId, Func<Issue, long, IssueChange> build, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync(async (c, tx) =>
@@ -54,54 +85,134 @@ public sealed partial class SqliteStore
 
             using var max = Command(c, tx, "SELECT COALESCE(MAX(clock), 0) FROM issue_events WHERE issue_id=$i", ("$i", issueId));
             long clock = (long)(await max.ExecuteScalarAsync(ct).ConfigureAwait(false))! + 1;
-            var (e, outbox) = build(issue, clock);
-            if (e.IssueId != issueId || e.Clock != clock || e.IsOpening)
+            var change = build(issue, clock);
+            var e = change.Event;
+            if (e.IssueId != issueId || e.Clock != clock || e.IsOpening || (change.Joins is { } j && j.IssueId != issueId))
             {
                 throw new InvalidOperationException("the event must be a change to this issue carrying the clock it was given");
             }
 
             await FileIssueEventAsync(c, tx, e, issue.Counterpart, ct).ConfigureAwait(false);
             await RecomputeIssueAsync(c, tx, issueId, ct).ConfigureAwait(false);
-            await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
-            return e;
+            await AddParticipantsAsync(c, tx, change.Joins is null ? [] : [change.Joins], ct).ConfigureAwait(false);
+            foreach (var item in change.Outbox)
+            {
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
+            }
+
+            if (change.Share is { } share)
+            {
+                var events = await ListAsync(c, tx, IssueEventColumns + " WHERE issue_id=$i ORDER BY clock, agency, id", ReadIssueEvent, ct, ("$i", issueId))
+                    .ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, share(events), ct).ConfigureAwait(false);
+            }
+
+            return (IssueEvent?)e;
         }, ct);
     }
 
     /// <inheritdoc/>
-    public Task<bool> RecordIssueEventAsync(IssueEvent issueEvent, CancellationToken ct = default)
+    public Task<bool> RecordIssueEventAsync(IssueEvent issueEvent, IReadOnlyList<OutboxItem>? forward = null, IssueParticipant? joins = null,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(issueEvent);
         return WriteAsync(async (c, tx) =>
         {
-            using var known = Command(c, tx, "SELECT (SELECT counterpart FROM issues WHERE id=$i), (SELECT 1 FROM issue_events WHERE id=$e)",
-                ("$i", issueEvent.IssueId), ("$e", issueEvent.Id.ToString()));
-            string counterpart;
-            using (var r = await known.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            if (!await RecordEventAsync(c, tx, issueEvent, ct).ConfigureAwait(false))
             {
-                await r.ReadAsync(ct).ConfigureAwait(false);
-                if (r.IsDBNull(0) || !r.IsDBNull(1))
-                {
-                    return false;
-                }
-
-                counterpart = r.GetString(0);
+                return false;
             }
 
-            await FileIssueEventAsync(c, tx, issueEvent, counterpart, ct).ConfigureAwait(false);
-            await RecomputeIssueAsync(c, tx, issueEvent.IssueId, ct).ConfigureAwait(false);
+            await AddParticipantsAsync(c, tx, joins is null || joins.IssueId != issueEvent.IssueId ? [] : [joins], ct).ConfigureAwait(false);
+            foreach (var item in forward ?? [])
+            {
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
+            }
+
             return true;
         }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> ShareIssueAsync(Issue issue, IReadOnlyList<IssueEvent> events, IReadOnlyList<IssueParticipant> participants, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(participants);
+        return WriteAsync(async (c, tx) =>
+        {
+            bool isNew = await FindIssueAsync(c, tx, issue.Id, ct).ConfigureAwait(false) is null;
+            if (isNew)
+            {
+                await InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
+            }
+
+            foreach (var e in events)
+            {
+                await RecordEventAsync(c, tx, e, ct).ConfigureAwait(false);
+            }
+
+            await AddParticipantsAsync(c, tx, participants.Where(p => p.IssueId == issue.Id).ToList(), ct).ConfigureAwait(false);
+            return isNew;
+        }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<IssueParticipant>> ListIssueParticipantsAsync(string issueId, CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<IssueParticipant>>(async c => await ListAsync(c, null, "SELECT issue_id, did, name FROM issue_participants WHERE issue_id=$i ORDER BY rowid",
+            r => new IssueParticipant(r.GetString(0), r.GetString(1), r.GetString(2)), ct, ("$i", issueId)).ConfigureAwait(false), ct);
+
+    /// <inheritdoc/>
+    public Task<Issue?> GetIssueByNumberAsync(long number, CancellationToken ct = default) =>
+        ReadAsync(async c =>
+        {
+            using var cmd = Command(c, null, IssueColumns + " WHERE number=$n", ("$n", number));
+            using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadIssue(r) : null;
+        }, ct);
+
+    /// <summary>Files a change made elsewhere unless filed before, and recomputes the issue; false if known or the issue is unknown.</summary>
+    private async Task<bool> RecordEventAsync(SqliteConnection c, SqliteTransaction tx, IssueEvent issueEvent, CancellationToken ct)
+    {
+        using var known = Command(c, tx, "SELECT (SELECT counterpart FROM issues WHERE id=$i), (SELECT 1 FROM issue_events WHERE id=$e)",
+            ("$i", issueEvent.IssueId), ("$e", issueEvent.Id.ToString()));
+        string counterpart;
+        using (var r = await known.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            await r.ReadAsync(ct).ConfigureAwait(false);
+            if (r.IsDBNull(0) || !r.IsDBNull(1))
+            {
+                return false;
+            }
+
+            counterpart = r.GetString(0);
+        }
+
+        await FileIssueEventAsync(c, tx, issueEvent, counterpart, ct).ConfigureAwait(false);
+        await RecomputeIssueAsync(c, tx, issueEvent.IssueId, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task AddParticipantsAsync(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
+    {
+        foreach (var p in participants)
+        {
+            using var insert = Command(c, tx, "INSERT INTO issue_participants(issue_id, did, name) VALUES($i, $d, $n) ON CONFLICT DO NOTHING",
+                ("$i", p.IssueId), ("$d", p.Did), ("$n", p.Name));
+            await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     private static async Task InsertIssueAsync(SqliteConnection c, SqliteTransaction tx, Issue issue, CancellationToken ct)
     {
         using var insert = Command(c, tx, """
-            INSERT INTO issues(id, counterpart, title, opened_by, opened_at, status, outcome, referred_to, clock, changed_at)
-            VALUES($i, $cp, $t, $by, $at, $s, $o, $r, $clock, $changed)
+            UPDATE counters SET value=value+1 WHERE name='issue';
+            INSERT INTO issues(id, counterpart, title, opened_by, opened_at, status, outcome, referred_to, clock, changed_at, term, number)
+            VALUES($i, $cp, $t, $by, $at, $s, $o, $r, $clock, $changed, $term, (SELECT value FROM counters WHERE name='issue'))
             """,
             ("$i", issue.Id), ("$cp", issue.Counterpart), ("$t", issue.Title), ("$by", issue.OpenedBy), ("$at", issue.OpenedAt.ToUnixTimeMilliseconds()),
             ("$s", (int)issue.Status), ("$o", issue.Outcome), ("$r", issue.ReferredTo), ("$clock", issue.Clock),
-            ("$changed", issue.ChangedAt.ToUnixTimeMilliseconds()));
+            ("$changed", issue.ChangedAt.ToUnixTimeMilliseconds()), ("$term", issue.Term));
         await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -116,11 +227,12 @@ public sealed partial class SqliteStore
     private static async Task InsertIssueEventAsync(SqliteConnection c, SqliteTransaction tx, IssueEvent e, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
-            INSERT INTO issue_events(id, issue_id, clock, agency, officer, at, status, title, outcome, referred_to)
-            VALUES($id, $issue, $clock, $agency, $officer, $at, $status, $title, $outcome, $ref)
+            INSERT INTO issue_events(id, issue_id, clock, agency, officer, at, status, title, outcome, referred_to, term, referred_to_did)
+            VALUES($id, $issue, $clock, $agency, $officer, $at, $status, $title, $outcome, $ref, $term, $refdid)
             """,
             ("$id", e.Id.ToString()), ("$issue", e.IssueId), ("$clock", e.Clock), ("$agency", e.Agency), ("$officer", e.Officer),
-            ("$at", e.At.ToUnixTimeMilliseconds()), ("$status", (int)e.Status), ("$title", e.Title), ("$outcome", e.Outcome), ("$ref", e.ReferredTo));
+            ("$at", e.At.ToUnixTimeMilliseconds()), ("$status", (int)e.Status), ("$title", e.Title), ("$outcome", e.Outcome), ("$ref", e.ReferredTo),
+            ("$term", e.Term), ("$refdid", e.ReferredToDid));
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -131,8 +243,8 @@ public sealed partial class SqliteStore
     private static async Task RecomputeIssueAsync(SqliteConnection c, SqliteTransaction tx, string issueId, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
-            UPDATE issues SET (status, outcome, referred_to, clock, changed_at) =
-                (SELECT status, outcome, referred_to, clock, at FROM issue_events WHERE issue_id=$i
+            UPDATE issues SET (status, outcome, referred_to, clock, changed_at, term) =
+                (SELECT status, outcome, referred_to, clock, at, term FROM issue_events WHERE issue_id=$i
                  ORDER BY clock DESC, agency DESC, id DESC LIMIT 1)
             WHERE id=$i
             """, ("$i", issueId));
@@ -158,6 +270,8 @@ public sealed partial class SqliteStore
         ReferredTo = Str(r, 7),
         Clock = r.GetInt64(8),
         ChangedAt = Ms(r.GetInt64(9)),
+        Term = Str(r, 10),
+        Number = r.GetInt64(11),
     };
 
     private static IssueEvent ReadIssueEvent(SqliteDataReader r) => new()
@@ -172,6 +286,8 @@ public sealed partial class SqliteStore
         Title = Str(r, 7),
         Outcome = Str(r, 8),
         ReferredTo = Str(r, 9),
+        Term = Str(r, 10),
+        ReferredToDid = Str(r, 11),
     };
 
     /// <inheritdoc/>
@@ -199,6 +315,12 @@ public sealed partial class SqliteStore
         {
             where.Append(" AND status=$s");
             parameters.Add(("$s", (int)s));
+        }
+
+        if (query.Term is not null)
+        {
+            where.Append(" AND COALESCE(term, CASE status WHEN 0 THEN 'open' WHEN 1 THEN 'deferred' WHEN 2 THEN 'agreed' WHEN 3 THEN 'referred' ELSE 'closed' END)=$term");
+            parameters.Add(("$term", query.Term));
         }
 
         where.Append(" ORDER BY changed_at DESC, id LIMIT ").Append(Math.Clamp(query.Limit, 1, 1000));

@@ -113,9 +113,9 @@ public sealed partial class SqliteStore
     private async Task EnterExistingIssuesAndClearanceAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
     {
         var events = await ListAsync(c, tx, """
-            SELECT e.id, e.issue_id, e.clock, e.agency, e.officer, e.at, e.status, e.title, e.outcome, e.referred_to, i.counterpart
+            SELECT e.id, e.issue_id, e.clock, e.agency, e.officer, e.at, e.status, e.title, e.outcome, e.referred_to, NULL, NULL, i.counterpart
             FROM issue_events e JOIN issues i ON i.id = e.issue_id ORDER BY e.seq
-            """, r => (Event: ReadIssueEvent(r), Counterpart: r.GetString(10)), ct).ConfigureAwait(false);
+            """, r => (Event: ReadIssueEvent(r), Counterpart: r.GetString(12)), ct).ConfigureAwait(false);
         foreach (var (e, counterpart) in events)
         {
             await AppendEntryAsync(c, tx, RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(e), RegisterChain.IssueEventContent(e, counterpart),

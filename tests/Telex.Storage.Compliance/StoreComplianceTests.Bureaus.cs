@@ -1,5 +1,6 @@
 using Telex.Core.Model;
 using Telex.Core.Register;
+using Telex.Core.Storage;
 
 namespace Telex.Storage.Compliance;
 
@@ -147,15 +148,15 @@ public abstract partial class StoreComplianceTests
         var issue = IssueOf(opening, counterpart);
         Assert.True(await Store.OpenBureauIssueAsync(issue, opening, [MessageItem(Bravo, Now), MessageItem(Charlie, Now)]));
         Assert.False(await Store.OpenBureauIssueAsync(issue, Opening(issue.Id, Alpha), [MessageItem(Bravo, Now)]));
-        AssertSameFields(issue, await Store.GetIssueAsync(issue.Id));
+        AssertSameFields(issue with { Number = 1 }, await Store.GetIssueAsync(issue.Id));
         Assert.NotNull((await Store.GetIssueAsync(issue.Id))!.BureauId);
         Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
 
         Clock.Advance(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAsync<Refused>(() => Store.AppendBureauIssueEventAsync(issue.Id, (_, _) => throw new Refused()));
-        Assert.Null(await Store.AppendBureauIssueEventAsync("no-such-issue", (_, clock) => (Change("no-such-issue", clock, Alpha, IssueStatus.Closed, "x"), [])));
-        var change = await Store.AppendBureauIssueEventAsync(issue.Id, (_, clock) =>
-            (Change(issue.Id, clock, Alpha, IssueStatus.Agreed, "Agreed by all"), [MessageItem(Bravo, Now), MessageItem(Charlie, Now)]));
+        await Assert.ThrowsAsync<Refused>(() => Store.AppendIssueEventAsync(issue.Id, (_, _) => throw new Refused()));
+        Assert.Null(await Store.AppendIssueEventAsync("no-such-issue", (_, clock) => new IssueChange(Change("no-such-issue", clock, Alpha, IssueStatus.Closed, "x"), [])));
+        var change = await Store.AppendIssueEventAsync(issue.Id, (_, clock) =>
+            new IssueChange(Change(issue.Id, clock, Alpha, IssueStatus.Agreed, "Agreed by all"), [MessageItem(Bravo, Now), MessageItem(Charlie, Now)]));
         Assert.Equal(2, change!.Clock);
         Assert.Equal(IssueStatus.Agreed, (await Store.GetIssueAsync(issue.Id))!.Status);
         Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);

@@ -67,7 +67,7 @@ public abstract partial class StoreComplianceTests
         Assert.True(await Store.OpenIssueAsync(issue, opening, MessageItem(Bravo, Now)));
         Assert.False(await Store.OpenIssueAsync(issue with { Title = "Other" }, Opening("issue-1", Bravo, "Other"), MessageItem(Bravo, Now)));
 
-        AssertSameFields(issue, await Store.GetIssueAsync("issue-1"));
+        AssertSameFields(issue with { Number = 1 }, await Store.GetIssueAsync("issue-1"));
         AssertSameFields(opening, Assert.Single(await Store.ListIssueEventsAsync("issue-1")));
         Assert.Single(await ClaimEverythingDueAsync());
         Assert.Null(await Store.GetIssueAsync("issue-2"));
@@ -100,14 +100,14 @@ public abstract partial class StoreComplianceTests
         var e = await Store.AppendIssueEventAsync(id, (issue, clock) =>
         {
             Assert.Equal(id, issue.Id);
-            return (Change(id, clock, Alpha, IssueStatus.Referred, "For the details", "Gao Gang"), MessageItem(Bravo, Now));
+            return new IssueChange(Change(id, clock, Alpha, IssueStatus.Referred, "For the details", "Gao Gang"), [MessageItem(Bravo, Now)]);
         });
 
         Assert.Equal(2, e!.Clock);
         var issue = await Store.GetIssueAsync(id);
         Assert.Equal((IssueStatus.Referred, "For the details", "Gao Gang", 2L, Now), (issue!.Status, issue.Outcome, issue.ReferredTo, issue.Clock, issue.ChangedAt));
         Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
-        Assert.Null(await Store.AppendIssueEventAsync("unknown", (_, c) => (Change("unknown", c, Alpha, IssueStatus.Closed, "x"), MessageItem(Bravo, Now))));
+        Assert.Null(await Store.AppendIssueEventAsync("unknown", (_, c) => new IssueChange(Change("unknown", c, Alpha, IssueStatus.Closed, "x"), [MessageItem(Bravo, Now)])));
     }
 
     [Fact]

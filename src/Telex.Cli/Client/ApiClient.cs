@@ -60,6 +60,9 @@ internal sealed class ApiClient : IDisposable
     /// <summary>DELETE, returning the JSON body (default for an empty response).</summary>
     public Task<JsonElement> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
 
+    /// <summary>PUT with a JSON body, returning the JSON body.</summary>
+    public Task<JsonElement> PutAsync(string path, JsonNode body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
+
     /// <summary>GET a text body.</summary>
     public async Task<string> GetTextAsync(string path, CancellationToken ct)
     {

@@ -12,16 +12,14 @@ namespace Telex.Cli.Commands;
 /// <summary><c>telex issue …</c>: issues shared with a counterpart, their status and outcome, and their history.</summary>
 internal static class IssueCommands
 {
-    /// <summary>The statuses an issue can have.</summary>
-    public static readonly string[] Statuses = ["open", "deferred", "agreed", "referred", "closed"];
-
     public static Command Create(Globals globals)
     {
-        var issue = new Command("issue", "Open issues with a counterpart, change their status, show their history");
+        var issue = new Command("issue", "Open issues with a counterpart, record their outcomes, refer them, show their history");
         issue.Subcommands.Add(Open(globals));
         issue.Subcommands.Add(List(globals));
         issue.Subcommands.Add(Show(globals));
         issue.Subcommands.Add(Status(globals));
+        issue.Subcommands.Add(Outcomes(globals));
         return issue;
     }
 
@@ -47,9 +45,9 @@ internal static class IssueCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Fields([("Issue", issue.Str("id")), ("With", issue.Str("counterpartName")), ("Title", issue.Str("title")), ("Status", issue.Str("status"))]);
+            terminal.Fields([("Issue", issue.Str("number")), ("With", issue.Str("counterpartName")), ("Title", issue.Str("title")), ("Status", issue.Str("term"))]);
             terminal.Line();
-            terminal.Line($"Name it on telegrams with: telex send --issue {issue.Str("id")} …");
+            terminal.Line($"Name it on telegrams with: telex send --issue {issue.Str("number")} …");
             return ExitCodes.Ok;
         });
         return command;
@@ -59,8 +57,7 @@ internal static class IssueCommands
     {
         var client = new ClientOptions();
         var counterpart = new Option<string?>("--counterpart", "-c") { Description = "Only issues with this counterpart (DID or name)", HelpName = "DID|NAME" };
-        var status = new Option<string?>("--status") { Description = "Only issues in this status", HelpName = "STATUS" };
-        status.AcceptOnlyFromAmong(Statuses);
+        var status = new Option<string?>("--status") { Description = "Only issues in this status (open, deferred, agreed, referred, closed) or with this outcome (premature, granted…)", HelpName = "STATUS|OUTCOME" };
         var search = new Option<string?>("--search", "-q") { Description = "Words to find in titles, outcomes and agencies referred to", HelpName = "TEXT" };
         var command = client.AddTo(new Command("list", "List issues, most recently changed first") { counterpart, status, search });
         command.SetAction(async (parse, ct) =>
@@ -106,9 +103,9 @@ internal static class IssueCommands
             return;
         }
 
-        terminal.Table(["Issue", "With", "Title", "Status", "Outcome", "Changed"], items.Select(i => (IReadOnlyList<string?>)
+        terminal.Table(["Nº", "With", "Title", "Status", "Outcome", "Changed"], items.Select(i => (IReadOnlyList<string?>)
         [
-            i.Str("id"),
+            i.Str("number"),
             i.Str("counterpartName") ?? Terminal.ShortDid(i.Str("counterpart")),
             i.Str("title"),
             StatusText(i),
@@ -118,12 +115,12 @@ internal static class IssueCommands
     }
 
     private static string? StatusText(JsonElement e) =>
-        e.Str("referredTo") is { } to ? $"{e.Str("status")} to {to}" : e.Str("status");
+        e.Str("referredTo") is { } to ? $"{e.Str("term")} to {to}" : e.Str("term");
 
     private static Command Show(Globals globals)
     {
         var client = new ClientOptions();
-        var id = new Argument<string>("ID") { Description = "The issue's id" };
+        var id = new Argument<string>("ISSUE") { Description = "The issue: its number here (issue list shows them) or its id" };
         var command = client.AddTo(new Command("show", "Show an issue and its full history: changes and telegrams, in order") { id });
         command.SetAction(async (parse, ct) =>
         {
@@ -136,10 +133,12 @@ internal static class IssueCommands
                 return ExitCodes.Ok;
             }
 
+            var participants = issue.TryGetProperty("participants", out var p) ? p.EnumerateArray().Select(x => x.Str("name")).ToList() : [];
             terminal.Fields(
             [
-                ("Issue", issue.Str("id")),
+                ("Issue", issue.Str("number")),
                 ("With", issue.Str("counterpartName")),
+                ("Also", participants.Count > 0 ? string.Join(", ", participants) : null),
                 ("Title", issue.Str("title")),
                 ("Status", StatusText(issue)),
                 ("Outcome", issue.Str("outcome")),
@@ -151,7 +150,7 @@ internal static class IssueCommands
             {
                 if (entry.Obj("event") is { } e)
                 {
-                    string what = e.Str("title") is not null ? "opened" : StatusText(e) ?? "";
+                    string what = StatusText(e) ?? "";
                     string by = e.Str("agencyName") + (e.Str("officer") is { } o ? $" ({o})" : "");
                     return (IReadOnlyList<string?>)[Terminal.Time(e.Time("at")), e.Str("clock"), by, what, e.Str("title") ?? e.Str("outcome")];
                 }
@@ -159,7 +158,8 @@ internal static class IssueCommands
                 var t = entry.Obj("telegram") ?? default;
                 bool inbound = string.Equals(t.Str("direction"), "inbound", StringComparison.OrdinalIgnoreCase);
                 string label = inbound ? $"telegram Nº {t.Str("registryNumber")}" : $"telegram No. {t.Str("serial")}";
-                return [Terminal.Time(t.Time("releasedAt")), "", inbound ? t.Str("counterpartName") : "us", label, t.Str("subject")];
+                return [Terminal.Time(t.Time("releasedAt")), "", inbound ? t.Str("counterpartName") : "us to " + t.Str("counterpartName"), label,
+                    t.Str("subject")];
             }), "History", 4);
             return ExitCodes.Ok;
         });
@@ -169,34 +169,29 @@ internal static class IssueCommands
     private static Command Status(Globals globals)
     {
         var client = new ClientOptions();
-        var id = new Argument<string>("ID") { Description = "The issue's id" };
-        var status = new Argument<string>("STATUS") { Description = "open, deferred, agreed, referred or closed" };
-        status.AcceptOnlyFromAmong(Statuses);
-        var outcome = new Option<string>("--outcome", "-o") { Description = "What was decided, or why", Required = true, HelpName = "TEXT" };
-        var referredTo = new Option<string?>("--referred-to") { Description = "The agency the issue is referred to (with referred)", HelpName = "AGENCY" };
-        var command = client.AddTo(new Command("status", "Change an issue's status, with its outcome; the counterpart receives the change")
+        var id = new Argument<string>("ISSUE") { Description = "The issue: its number here (issue list shows them) or its id" };
+        var outcomeTerm = new Argument<string>("OUTCOME") { Description = "An outcome of this agency's vocabulary: premature, granted, agreed, deferred, referred, closed, open… (telex issue outcomes)" };
+        var text = new Option<string>("--text", "--outcome", "-o") { Description = "What was decided, or why", Required = true, HelpName = "TEXT" };
+        var referredTo = new Option<string?>("--referred-to") { Description = "With referred: the tied agency the issue is referred to; it receives the issue", HelpName = "AGENCY" };
+        var noHistory = new Option<bool>("--no-history") { Description = "With referred: send only the opening and the referral, not the history so far" };
+        var command = client.AddTo(new Command("status", "Record an issue's outcome with its text; every agency taking part receives the change. "
+            + "A referral brings the agency referred to into the issue.")
         {
-            id, status, outcome, referredTo,
+            id, outcomeTerm, text, referredTo, noHistory,
         });
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
-            string newStatus = parse.GetValue(status)!;
-            if (newStatus == "referred" && string.IsNullOrWhiteSpace(parse.GetValue(referredTo)))
-            {
-                throw new CliException(ExitCodes.Usage, "a referred issue names the agency: give --referred-to AGENCY");
-            }
-
-            if (newStatus != "referred" && parse.GetValue(referredTo) is not null)
-            {
-                throw new CliException(ExitCodes.Usage, "--referred-to goes only with the status referred");
-            }
-
             using var api = client.Connect(parse);
-            var body = new JsonObject { ["status"] = newStatus, ["outcome"] = parse.GetValue(outcome) };
+            var body = new JsonObject { ["status"] = parse.GetValue(outcomeTerm), ["outcome"] = parse.GetValue(text) };
             if (parse.GetValue(referredTo) is { } to)
             {
                 body["referredTo"] = to;
+            }
+
+            if (parse.GetValue(noHistory))
+            {
+                body["shareHistory"] = false;
             }
 
             var issue = await api.PostAsync(IssuePath(parse.GetValue(id)!, "status"), body, ct).ConfigureAwait(false);
@@ -206,8 +201,53 @@ internal static class IssueCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Fields([("Issue", issue.Str("id")), ("Status", StatusText(issue)), ("Outcome", issue.Str("outcome")),
+            terminal.Fields([("Issue", issue.Str("number")), ("Title", issue.Str("title")), ("Status", StatusText(issue)), ("Outcome", issue.Str("outcome")),
                 ("Clock", issue.Long("clock")?.ToString(CultureInfo.InvariantCulture))]);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Outcomes(Globals globals)
+    {
+        var client = new ClientOptions();
+        var add = new Option<string[]>("--add") { Description = "Add an outcome: TERM=STATUS, e.g. postponed=deferred (admins)", HelpName = "TERM=STATUS", AllowMultipleArgumentsPerToken = false };
+        var remove = new Option<string[]>("--remove") { Description = "Remove an outcome (admins)", HelpName = "TERM" };
+        var command = client.AddTo(new Command("outcomes", "List the outcomes this agency records issue changes by, and the status each means; --add/--remove change them")
+        {
+            add, remove,
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            using var api = client.Connect(parse);
+            var list = await api.GetAsync("api/issues/outcomes", ct).ConfigureAwait(false);
+            string[] adding = parse.GetValue(add) ?? [], removing = parse.GetValue(remove) ?? [];
+            if (adding.Length + removing.Length > 0)
+            {
+                var terms = list.Items().Select(o => (Term: o.Str("term")!, Means: o.Str("means")!)).Where(o => !removing.Contains(o.Term)).ToList();
+                foreach (string a in adding)
+                {
+                    if (a.Split('=', 2) is not [{ Length: > 0 } term, { Length: > 0 } means])
+                    {
+                        throw new CliException(ExitCodes.Usage, $"--add takes TERM=STATUS (e.g. postponed=deferred), not \"{a}\"");
+                    }
+
+                    terms.RemoveAll(o => o.Term == term);
+                    terms.Add((term, means));
+                }
+
+                var body = new JsonObject { ["outcomes"] = new JsonArray([.. terms.Select(o => (JsonNode)new JsonObject { ["term"] = o.Term, ["means"] = o.Means })]) };
+                list = await api.PutAsync("api/issues/outcomes", body, ct).ConfigureAwait(false);
+            }
+
+            if (terminal.Json)
+            {
+                terminal.WriteJson(list);
+                return ExitCodes.Ok;
+            }
+
+            terminal.Table(["Outcome", "Means"], list.Items().Select(o => (IReadOnlyList<string?>)[o.Str("term"), o.Str("means")]));
             return ExitCodes.Ok;
         });
         return command;

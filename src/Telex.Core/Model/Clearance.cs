@@ -102,6 +102,9 @@ public sealed record ClearanceStep
 /// <summary>A telegram drafted and awaiting clearance and release.</summary>
 public sealed record DraftRecord
 {
+    /// <summary>This agency's short number for the draft (1, 2, 3… in the order drafts were submitted); 0 until filed.</summary>
+    public long Number { get; init; }
+
     /// <summary>Draft id.</summary>
     public required Guid Id { get; init; }
 

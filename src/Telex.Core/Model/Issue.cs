@@ -1,6 +1,9 @@
 namespace Telex.Core.Model;
 
-/// <summary>Where an issue stands; shared by both agencies of the tie.</summary>
+/// <summary>
+/// Where an issue stands, in broad terms; shared by every agency taking part. The outcome a change names (a term of the
+/// deciding agency's vocabulary, such as <c>premature</c> or <c>granted</c>) says it precisely; each term means one of these.
+/// </summary>
 public enum IssueStatus
 {
     /// <summary>Under discussion (also: reopened).</summary>
@@ -28,6 +31,9 @@ public sealed record Issue
     /// <summary>The id (a UUID chosen by the agency that opened it), the same at both ends; telegrams name it.</summary>
     public required string Id { get; init; }
 
+    /// <summary>This agency's short number for the issue (1, 2, 3… in the order it came to hold them); 0 until filed.</summary>
+    public long Number { get; init; }
+
     /// <summary>The other agency of the tie.</summary>
     public required string Counterpart { get; init; }
 
@@ -45,6 +51,12 @@ public sealed record Issue
 
     /// <summary>The outcome text of the greatest event.</summary>
     public string? Outcome { get; init; }
+
+    /// <summary>The outcome term of the greatest event (<c>premature</c>, <c>granted</c>…); null when it named none.</summary>
+    public string? Term { get; init; }
+
+    /// <summary>The outcome as a person reads it: the term of the greatest event, or its status when it named none.</summary>
+    public string Named => Term ?? Status.ToString().ToLowerInvariant();
 
     /// <summary>The agency referred to, when <see cref="Status"/> is <see cref="IssueStatus.Referred"/>.</summary>
     public string? ReferredTo { get; init; }
@@ -93,8 +105,23 @@ public sealed record IssueEvent
     /// <summary>The outcome text.</summary>
     public string? Outcome { get; init; }
 
-    /// <summary>The agency referred to (for <see cref="IssueStatus.Referred"/>): its name, or its DID when tied.</summary>
+    /// <summary>
+    /// The outcome's term from the deciding agency's vocabulary (<see cref="OutcomeVocabulary"/>), e.g. <c>premature</c>;
+    /// null on changes made before outcomes had terms, whose status says it.
+    /// </summary>
+    public string? Term { get; init; }
+
+    /// <summary>The agency referred to (for <see cref="IssueStatus.Referred"/>): its name.</summary>
     public string? ReferredTo { get; init; }
+
+    /// <summary>
+    /// The DID of the agency referred to, when the referral brought it into the issue (it then receives the issue and
+    /// telegrams on it may go to it); null for a referral that only names someone.
+    /// </summary>
+    public string? ReferredToDid { get; init; }
+
+    /// <summary>The outcome as a person reads it: the term, or the status when the change named none.</summary>
+    public string Named => Term ?? Status.ToString().ToLowerInvariant();
 
     /// <summary>True for the event that opened the issue.</summary>
     public bool IsOpening => Title is not null;
@@ -115,3 +142,12 @@ public sealed record IssueEvent
         return c != 0 ? c : string.CompareOrdinal(a.Id.ToString(), b.Id.ToString());
     });
 }
+
+/// <summary>
+/// An agency taking part in an issue besides its counterpart: one brought in by a referral (made here or by another
+/// participant). Status changes and telegrams on the issue may go to and come from it.
+/// </summary>
+/// <param name="IssueId">The issue.</param>
+/// <param name="Did">The agency's DID.</param>
+/// <param name="Name">Its name, as the referral gave it.</param>
+public sealed record IssueParticipant(string IssueId, string Did, string Name);

@@ -42,6 +42,12 @@ public static class MessageTypes
     /// <summary>A status change of an issue, with its outcome and logical clock (thid: the issue id).</summary>
     public const string IssueStatus = Base + "issue/1.0/status";
 
+    /// <summary>
+    /// A referral hands an issue to the agency it brings in: the issue's events so far (as the referrer chose to share
+    /// them) and the other agencies taking part (thid: the issue id).
+    /// </summary>
+    public const string IssueShare = Base + "issue/1.0/share";
+
     /// <summary>A request to a partner agency to clear a telegram before its release.</summary>
     public const string ClearanceRequest = Base + "clearance/1.0/request";
 

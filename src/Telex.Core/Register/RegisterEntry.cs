@@ -176,7 +176,7 @@ public static class RegisterChain
     public static byte[] IssueEventContent(IssueEvent e, string counterpart)
     {
         ArgumentNullException.ThrowIfNull(e);
-        return new CanonicalWriter(RegisterKinds.IssueStatus)
+        var writer = new CanonicalWriter(RegisterKinds.IssueStatus)
             .Field("id", e.Id.ToString())
             .Field("issue", e.IssueId)
             .Field("counterpart", counterpart)
@@ -187,8 +187,21 @@ public static class RegisterChain
             .Field("status", e.Status.ToString().ToLowerInvariant())
             .Field("title", e.Title)
             .Field("outcome", e.Outcome)
-            .Field("referred_to", e.ReferredTo)
-            .ToArray();
+            .Field("referred_to", e.ReferredTo);
+
+        // The outcome's term and the DID a referral brought in came later: written only when present, so the entries of
+        // changes filed before them keep their hashes.
+        if (e.Term is not null)
+        {
+            writer.Field("term", e.Term);
+        }
+
+        if (e.ReferredToDid is not null)
+        {
+            writer.Field("referred_to_did", e.ReferredToDid);
+        }
+
+        return writer.ToArray();
     }
 
     /// <summary>What a clearance step's entry records: the clearance log row, its place in the log included.</summary>

@@ -496,7 +496,7 @@ public static class RegisterVerifier
             return $"its status {Lower(issue.Status)} is not what its events imply ({Lower(greatest.Status)})";
         }
 
-        if (issue.Outcome != greatest.Outcome || issue.ReferredTo != greatest.ReferredTo)
+        if (issue.Outcome != greatest.Outcome || issue.ReferredTo != greatest.ReferredTo || issue.Term != greatest.Term)
         {
             return "its outcome or the agency it is referred to is not what its events imply";
         }

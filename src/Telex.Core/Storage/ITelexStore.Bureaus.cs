@@ -51,11 +51,4 @@ public partial interface ITelexStore
     /// already (a peer chooses both).
     /// </summary>
     Task<bool> OpenBureauIssueAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default);
-
-    /// <summary>
-    /// Appends a change of a bureau issue decided here, as <see cref="AppendIssueEventAsync"/> does, with one outbox
-    /// item per member it goes to. Null if the issue is unknown; nothing is written if <paramref name="build"/> throws.
-    /// </summary>
-    Task<IssueEvent?> AppendBureauIssueEventAsync(string issueId, Func<Issue, long, (IssueEvent Event, IReadOnlyList<OutboxItem> Outbox)> build,
-        CancellationToken ct = default);
 }

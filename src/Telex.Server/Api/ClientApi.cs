@@ -139,6 +139,8 @@ internal static class ClientApi
         var issues = api.MapGroup("/issues").WithTags("Issues");
         issues.MapGet("", ListIssues.HandleAsync).WithName("ListIssues");
         issues.MapPost("", OpenIssue.HandleAsync).RequireAuthorization(Policies.Send).WithName("OpenIssue");
+        issues.MapGet("/outcomes", IssueOutcomes.GetAsync).WithName("ListIssueOutcomes");
+        issues.MapPut("/outcomes", IssueOutcomes.PutAsync).RequireAuthorization(Policies.Admin).WithName("SetIssueOutcomes");
         issues.MapGet("/{id}", GetIssue.HandleAsync).WithName("GetIssue");
         issues.MapPost("/{id}/status", ChangeIssueStatus.HandleAsync).RequireAuthorization(Policies.Send).WithName("ChangeIssueStatus");
 

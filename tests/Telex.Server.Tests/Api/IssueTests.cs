@@ -27,14 +27,14 @@ public sealed class IssueTests
             .JsonAsync(HttpStatusCode.Created);
 
         await Eventually.UntilAsync(async () => (await bravo.GetAsync($"/api/issues/{id}")).StatusCode, s => s == HttpStatusCode.OK, Deadline, "Bravo holds the issue");
-        await (await bravo.PostAsJsonAsync($"/api/issues/{id}/status", new { status = "referred", outcome = "For the details", referredTo = "Gao Gang in Shenyang" }))
+        await (await bravo.PostAsJsonAsync($"/api/issues/{id}/status", new { status = "premature", outcome = "For the details of Shenyang" }))
             .JsonAsync(HttpStatusCode.OK);
 
         var atAlpha = await Eventually.UntilAsync(async () => await (await alpha.GetAsync($"/api/issues/{id}")).JsonAsync(HttpStatusCode.OK),
-            i => i.GetProperty("status").GetString() == "referred" && i.GetProperty("history").GetArrayLength() == 3, Deadline,
-            "Alpha sees the referral and the telegram");
-        Assert.Equal("Gao Gang in Shenyang", atAlpha.GetProperty("referredTo").GetString());
-        Assert.Equal("For the details", atAlpha.GetProperty("outcome").GetString());
+            i => i.GetProperty("term").GetString() == "premature" && i.GetProperty("history").GetArrayLength() == 3, Deadline,
+            "Alpha sees the outcome and the telegram");
+        Assert.Equal("deferred", atAlpha.GetProperty("status").GetString());
+        Assert.Equal("For the details of Shenyang", atAlpha.GetProperty("outcome").GetString());
         var history = atAlpha.GetProperty("history").EnumerateArray().ToList();
         Assert.Equal(["event", "telegram", "event"], history.Select(h => h.GetProperty("kind").GetString()));
         Assert.Equal("The request", history[1].GetProperty("telegram").GetProperty("subject").GetString());
@@ -49,6 +49,8 @@ public sealed class IssueTests
             atAlpha.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()),
             atBravo.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
 
+        Assert.Equal("premature", referral.GetProperty("term").GetString());
+
         // Search covers titles, outcomes and the agencies referred to.
         foreach (string words in new[] { "orient", "details", "Shenyang" })
         {
@@ -57,7 +59,9 @@ public sealed class IssueTests
         }
 
         Assert.Equal(0, (await (await bravo.GetAsync("/api/issues?q=harvest")).JsonAsync(HttpStatusCode.OK)).GetArrayLength());
-        Assert.Single((await (await bravo.GetAsync("/api/issues?status=referred")).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Single((await (await bravo.GetAsync("/api/issues?status=deferred")).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Single((await (await bravo.GetAsync("/api/issues?status=premature")).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Empty((await (await bravo.GetAsync("/api/issues?status=granted")).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
         Assert.Empty((await (await bravo.GetAsync("/api/issues?status=closed")).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
     }
 
@@ -88,7 +92,13 @@ public sealed class IssueTests
         var noTitle = await (await officer.PostAsJsonAsync("/api/issues", new { counterpart = b.Did })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
         Assert.Equal("title", noTitle.GetProperty("field").GetString());
         await (await officer.PostAsJsonAsync("/api/issues", new { counterpart = "did:peer:2.Ez6LSnobody", title = "Nobody" })).ProblemAsync(HttpStatusCode.Conflict);
-        await (await officer.GetAsync("/api/issues?status=finished")).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        await (await officer.GetAsync("/api/issues?status=Finished!")).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        var notTied = await (await officer.PostAsJsonAsync($"/api/issues/{id}/status", new { status = "referred", outcome = "elsewhere", referredTo = "Gao Gang in Shenyang" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("telex directory", notTied.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var toCounterpart = await (await officer.PostAsJsonAsync($"/api/issues/{id}/status", new { status = "referred", outcome = "back", referredTo = "Bravo" }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("counterpart already", toCounterpart.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         var issue = await (await officer.GetAsync($"/api/issues/{id}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal("open", issue.GetProperty("status").GetString());

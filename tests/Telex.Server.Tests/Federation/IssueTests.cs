@@ -63,9 +63,9 @@ public sealed class IssueTests
             a.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Closed, "Closed until ties exist with all twelve", null, "kovalev"),
             b.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Open, "Reopened for the next round", null, "zhou"));
 
-        // A referred issue names the agency it is referred to.
+        // An outcome of the agency's vocabulary carries its term; the status is the one the term means.
         await WaitForEventsAsync(a, aid.Id, 3);
-        await a.Agency.ChangeIssueStatusAsync(aid.Id, IssueStatus.Referred, "Referred for the details", "Gao Gang in Shenyang", "kovalev");
+        await a.Agency.ChangeIssueAsync(aid.Id, "premature", "Premature until the harvest", null, "kovalev");
 
         await WaitForEventsAsync(a, bureau.Id, 5);
         await WaitForEventsAsync(b, bureau.Id, 5);
@@ -79,7 +79,8 @@ public sealed class IssueTests
             Assert.Equal(atA.Select(Fingerprint), atB.Select(Fingerprint));
             Assert.Equal(await HistoryAsync(a, issue), await HistoryAsync(b, issue));
             var (currentA, currentB) = (await a.Store.GetIssueAsync(issue), await b.Store.GetIssueAsync(issue));
-            Assert.Equal((currentA!.Status, currentA.Outcome, currentA.ReferredTo, currentA.Clock), (currentB!.Status, currentB.Outcome, currentB.ReferredTo, currentB.Clock));
+            Assert.Equal((currentA!.Status, currentA.Term, currentA.Outcome, currentA.ReferredTo, currentA.Clock),
+                (currentB!.Status, currentB.Term, currentB.Outcome, currentB.ReferredTo, currentB.Clock));
 
             // The current status is the greatest event's: highest clock, then the greater agency DID.
             var greatest = atA.OrderBy(e => e.Clock).ThenBy(e => e.Agency, StringComparer.Ordinal).Last();
@@ -94,9 +95,7 @@ public sealed class IssueTests
         Assert.True(string.CompareOrdinal(clockTwo[0].Agency, clockTwo[1].Agency) < 0);
 
         var aidNow = await b.Store.GetIssueAsync(aid.Id);
-        Assert.Equal(IssueStatus.Referred, aidNow!.Status);
-        Assert.Equal("Gao Gang in Shenyang", aidNow.ReferredTo);
-        Assert.Equal("Referred for the details", aidNow.Outcome);
+        Assert.Equal((IssueStatus.Deferred, "premature", "Premature until the harvest"), (aidNow!.Status, aidNow.Term, aidNow.Outcome));
 
         // The history holds the telegram and the changes; the telegram sits before the changes made after it.
         var history = await a.Agency.IssueHistoryAsync(bureau.Id);

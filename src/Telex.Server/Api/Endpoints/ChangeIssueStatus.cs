@@ -10,40 +10,34 @@ using Telex.Server.Api.Contracts;
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
-/// <c>POST /api/issues/{id}/status</c> (releasing officer or admin): sets the issue's status (open, deferred, agreed,
-/// referred, closed) with an outcome, and for <c>referred</c> the agency referred to; the change travels to the counterpart.
+/// <c>POST /api/issues/{id}/status</c> (releasing officer or admin; the issue by id or short number): changes the issue
+/// with an outcome of the agency's vocabulary and its text; a referral names the tied agency it brings in. The change
+/// travels to every agency taking part.
 /// </summary>
 internal static class ChangeIssueStatus
 {
     public static async Task<Results<Ok<IssueView>, ProblemHttpResult>> HandleAsync(string id, IssueStatusRequest? request, ClaimsPrincipal user,
         Agency agency, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(request?.Status))
+        var outcomes = await agency.OutcomesAsync(ct);
+        if (outcomes.FirstOrDefault(o => o.Term == request?.Status) is not { } outcome)
         {
-            return Problems.Invalid("status", "required: one of open, deferred, agreed, referred, closed");
+            return Problems.Invalid("status", $"required: one of this agency's outcomes ({string.Join(", ", outcomes.Select(o => o.Term))})");
         }
 
-        if (!QueryValues.TryEnum<IssueStatus>(request.Status, "status", out var status, out var problem))
-        {
-            return problem!;
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Outcome))
+        if (string.IsNullOrWhiteSpace(request!.Outcome))
         {
             return Problems.Invalid("outcome", "required: what was decided or why");
         }
 
-        if (status == IssueStatus.Referred && string.IsNullOrWhiteSpace(request.ReferredTo))
+        if ((outcome.Means == IssueStatus.Referred) != !string.IsNullOrWhiteSpace(request.ReferredTo))
         {
-            return Problems.Invalid("referredTo", "required for a referred issue: the agency it is referred to");
+            return Problems.Invalid("referredTo", outcome.Means == IssueStatus.Referred
+                ? "required for a referral: the tied agency it is referred to"
+                : "only a referral names an agency referred to");
         }
 
-        if (status != IssueStatus.Referred && request.ReferredTo is not null)
-        {
-            return Problems.Invalid("referredTo", "only a referred issue names an agency referred to");
-        }
-
-        await agency.ChangeIssueStatusAsync(id, status!.Value, request.Outcome, request.ReferredTo, user.OfficerName(), ct);
-        return TypedResults.Ok(await GetIssue.ViewAsync(agency, id, ct));
+        var change = await agency.ChangeIssueAsync(id, outcome.Term, request.Outcome, request.ReferredTo, user.OfficerName(), request.ShareHistory ?? true, ct);
+        return TypedResults.Ok(await GetIssue.ViewAsync(agency, change.IssueId, ct));
     }
 }

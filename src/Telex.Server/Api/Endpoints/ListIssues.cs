@@ -9,7 +9,8 @@ using Telex.Server.Api.Contracts;
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
-/// <c>GET /api/issues</c>: issues, most recently changed first. Filters: <c>counterpart</c> (DID), <c>status</c>,
+/// <c>GET /api/issues</c>: issues, most recently changed first. Filters: <c>counterpart</c> (DID), <c>status</c> (a
+/// status, or an outcome term such as <c>premature</c>),
 /// <c>q</c> (full text over titles, outcomes and agencies referred to), <c>limit</c> (default 100, at most 1,000).
 /// </summary>
 internal static class ListIssues
@@ -22,10 +23,28 @@ internal static class ListIssues
 
     public static async Task<Results<Ok<IssueSummary[]>, ProblemHttpResult>> HandleAsync([AsParameters] Query query, Agency agency, CancellationToken ct)
     {
-        if (!QueryValues.TryEnum<IssueStatus>(query.Status, "status", out var status, out var problem)
-            || !QueryValues.TryInt(query.Limit, "limit", 1, 1000, out var limit, out problem))
+        if (!QueryValues.TryInt(query.Limit, "limit", 1, 1000, out var limit, out var problem))
         {
             return problem!;
+        }
+
+        // A status's own name filters by status; any other well-formed term by the outcome the latest change named.
+        IssueStatus? status = null;
+        string? term = null;
+        if (!string.IsNullOrEmpty(query.Status))
+        {
+            if (Enum.TryParse<IssueStatus>(query.Status, ignoreCase: true, out var s) && query.Status.All(char.IsAsciiLetter))
+            {
+                status = s;
+            }
+            else if (OutcomeVocabulary.IsTerm(query.Status))
+            {
+                term = query.Status;
+            }
+            else
+            {
+                return Problems.Invalid("status", "a status (open, deferred, agreed, referred, closed) or an outcome term");
+            }
         }
 
         if (query.Q is { Length: > 1000 })
@@ -37,6 +56,7 @@ internal static class ListIssues
         {
             Counterpart = string.IsNullOrEmpty(query.Counterpart) ? null : query.Counterpart,
             Status = status,
+            Term = term,
             Text = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q,
             Limit = limit ?? 100,
         }, ct);

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Telex.Core.Model;
+
+/// <summary>One outcome an agency names issues by: the term (<c>premature</c>) and the status it puts the issue in.</summary>
+/// <param name="Term">Lowercase letters, digits and hyphens, starting with a letter; at most <see cref="OutcomeVocabulary.MaxTermLength"/>.</param>
+/// <param name="Means">The status an issue given this outcome stands in.</param>
+public sealed record OutcomeTerm(string Term, IssueStatus Means);
+
+/// <summary>
+/// The outcomes an agency names its issue changes by. A change carries a term and a text; the term is the deciding
+/// agency's, so a counterpart files terms it does not use itself. The default set is that of the 1949 cable's issues
+/// (premature, granted, referred) and the ordinary ones besides.
+/// </summary>
+public static class OutcomeVocabulary
+{
+    /// <summary>Longest term.</summary>
+    public const int MaxTermLength = 40;
+
+    /// <summary>Most terms a vocabulary holds.</summary>
+    public const int MaxTerms = 50;
+
+    /// <summary>The settings key the agency's vocabulary is kept under.</summary>
+    public const string SettingKey = "issues.outcomes";
+
+    /// <summary>The vocabulary an agency starts with.</summary>
+    public static IReadOnlyList<OutcomeTerm> Default { get; } =
+    [
+        new("open", IssueStatus.Open),
+        new("premature", IssueStatus.Deferred),
+        new("granted", IssueStatus.Agreed),
+        new("agreed", IssueStatus.Agreed),
+        new("deferred", IssueStatus.Deferred),
+        new("referred", IssueStatus.Referred),
+        new("closed", IssueStatus.Closed),
+    ];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+
+    /// <summary>Whether <paramref name="term"/> is well formed: a lowercase letter, then lowercase letters, digits or hyphens.</summary>
+    public static bool IsTerm(string? term) =>
+        term is { Length: > 0 and <= MaxTermLength } && char.IsAsciiLetterLower(term[0])
+        && term.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    /// <summary>What is wrong with a vocabulary, or null: a well-formed term each, no term twice, <c>referred</c> meaning referred.</summary>
+    public static string? Problem(IReadOnlyList<OutcomeTerm> terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        if (terms.Count is 0 or > MaxTerms)
+        {
+            return $"a vocabulary has 1 to {MaxTerms} outcomes";
+        }
+
+        if (terms.FirstOrDefault(t => !IsTerm(t.Term) || !Enum.IsDefined(t.Means)) is { } bad)
+        {
+            return $"\"{bad.Term}\" is not an outcome: lowercase letters, digits and hyphens, starting with a letter, at most {MaxTermLength}";
+        }
+
+        if (terms.GroupBy(t => t.Term, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            return $"\"{twice.Key}\" is named twice";
+        }
+
+        return terms.Any(t => t.Term == "referred" && t.Means != IssueStatus.Referred) ? "\"referred\" can only mean referred" : null;
+    }
+
+    /// <summary>Reads a stored vocabulary; the default when none is stored.</summary>
+    public static IReadOnlyList<OutcomeTerm> Parse(string? stored) =>
+        stored is null ? Default : JsonSerializer.Deserialize<List<OutcomeTerm>>(stored, Json) ?? (IReadOnlyList<OutcomeTerm>)Default;
+
+    /// <summary>Writes a vocabulary for storing.</summary>
+    public static string Write(IReadOnlyList<OutcomeTerm> terms) => JsonSerializer.Serialize(terms, Json);
+}
