@@ -69,7 +69,7 @@ internal static class DemoCommand
                     var exchanged = await network.ExchangeAsync(progress, ct).ConfigureAwait(false);
                     var relayed = await network.RelayAsync(progress, ct).ConfigureAwait(false);
                     counterparts = await network.Agencies[0].Agency.ListDirectoryAsync(ct).ConfigureAwait(false);
-                    return new DemoStory(counterparts, bureau, exchanged, relayed);
+                    return new DemoStory(counterparts, bureau, exchanged.Telegrams, relayed, exchanged.Issues);
                 }).ConfigureAwait(false);
 
                 Print(terminal, directory, network, story);
@@ -155,26 +155,45 @@ internal static class DemoCommand
                     ["bulletin"] = new JsonArray(story.Bureau.Bulletin.Select(Telegram).ToArray()),
                 },
                 ["telegrams"] = new JsonArray(results.Select(Telegram).ToArray()),
+                ["issues"] = new JsonArray(story.Issues.Select(i => (JsonNode)new JsonObject
+                {
+                    ["id"] = i.Id,
+                    ["number"] = i.Number,
+                    ["title"] = i.Title,
+                    ["status"] = i.Status.ToString().ToLowerInvariant(),
+                    ["outcome"] = i.Named,
+                    ["text"] = i.Outcome,
+                    ["referredTo"] = i.ReferredTo,
+                }).ToArray()),
             });
             return;
         }
 
         // Narrow enough for an 80-column terminal: what is the same on every row goes in the title.
-        terminal.Table(["Agency", "URL", "DID"],
-            network.Agencies.Select(a => new[] { a.Name, a.Url, Terminal.ShortDid(a.Did) }),
+        terminal.Table(["Agency", "URL"],
+            network.Agencies.Select(a => new[] { a.Name, a.Url }),
             $"Agencies: sign in as {AgencyFolder.FirstOfficer}, password {DemoScript.Password}", 2);
         int tied = story.Directory.Count(c => c.TieStatus == TieStatus.Established);
         terminal.Line($"{founder.Name}'s directory: {story.Directory.Count} counterparts, ties with {tied} (each with a dossier note)");
         terminal.Line($"{story.Bureau.Bureau.Name}: {story.Bureau.Premature} (missing {string.Join(", ", story.Bureau.Missing)}) → charter refused");
         terminal.Line($"  ties added → {story.Bureau.Ready} → chartered; epoch {story.Bureau.Epoch} has {story.Bureau.Bureau.Members.Count} members; "
             + $"the bulletin reached {story.Bureau.Bulletin.Count(b => b.Received is not null)} of {story.Bureau.Bulletin.Count}, each with its receipt");
+        var names = network.Agencies.ToDictionary(a => a.Did, a => a.Name, StringComparer.Ordinal);
+        terminal.Table(["Nº", "Issue", "With", "Outcome"], story.Issues.OrderBy(i => i.Number).Select(i => new[]
+        {
+            i.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            i.Title,
+            names.GetValueOrDefault(i.Counterpart, i.Counterpart),
+            i.ReferredTo is { } to ? $"{i.Named} to {to}" : i.Named,
+        }), $"{founder.Name}'s issues", 1);
+        var issueTitles = story.Issues.ToDictionary(i => i.Id, i => i.Title, StringComparer.Ordinal);
         terminal.Table(["From", "To", "Precedence", "Issue", "Subject", "Nº there"],
             results.Select(r => new[]
             {
                 r.From.Name,
                 r.Sent.RelayPath.Count > 0 ? $"{r.To.Name} (via {founder.Name})" : r.To.Name,
                 r.Sent.Precedence.ToString().ToLowerInvariant(),
-                r.Sent.IssueId,
+                r.Sent.IssueId is { } issue ? issueTitles.GetValueOrDefault(issue, issue) : null,
                 r.Sent.Subject,
                 r.Received?.RegistryNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
             }),
@@ -198,7 +217,8 @@ internal static class DemoCommand
     };
 
     /// <summary>What the demonstration did, for its report.</summary>
-    private sealed record DemoStory(IReadOnlyList<Counterpart> Directory, DemoBureauResult Bureau, IReadOnlyList<DemoResult> Telegrams, DemoResult Relayed);
+    private sealed record DemoStory(IReadOnlyList<Counterpart> Directory, DemoBureauResult Bureau, IReadOnlyList<DemoResult> Telegrams, DemoResult Relayed,
+        IReadOnlyList<Issue> Issues);
 
     private static void TryDelete(string directory)
     {

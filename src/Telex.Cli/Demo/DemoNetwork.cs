@@ -9,6 +9,7 @@ using Telex.Cli.Configuration;
 using Telex.Cli.Hosting;
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Core.Storage;
 using Telex.Server;
 
 namespace Telex.Cli.Demo;
@@ -138,28 +139,29 @@ internal sealed class DemoNetwork : IAsyncDisposable
         await invitee.Agency.VerifyTieAsync(inviter.Did, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Releases the script's telegrams and waits for every receipt.</summary>
-    public async Task<IReadOnlyList<DemoResult>> ExchangeAsync(Action<string> progress, CancellationToken ct)
+    /// <summary>
+    /// Opens the cable's issues, releases the script's telegrams on them and waits for every receipt; then records
+    /// the outcomes (premature, granted, a referral to a third agency) and sends the telegram the agency referred to
+    /// writes on the issue it received.
+    /// </summary>
+    public async Task<(IReadOnlyList<DemoResult> Telegrams, IReadOnlyList<Issue> Issues)> ExchangeAsync(Action<string> progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(progress);
+        var issues = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var i in DemoScript.Issues)
+        {
+            var (opener, with) = (_agencies[i.Opener], _agencies[i.With]);
+            progress($"{opener.Name} opens the issue “{i.Title}” with {with.Name}…");
+            var issue = await opener.Agency.OpenIssueAsync(with.Did, i.Title, AgencyFolder.FirstOfficer, ct).ConfigureAwait(false);
+            await UntilAsync(async () => await with.Local.Store.GetIssueAsync(issue.Id, ct).ConfigureAwait(false) is not null,
+                $"{with.Name} holds the issue “{i.Title}”", ct).ConfigureAwait(false);
+            issues[i.Key] = issue.Id;
+        }
+
         var sent = new List<(DemoTelegram Script, TelegramRecord Record)>();
         foreach (var script in DemoScript.Telegrams(_agencies.Count))
         {
-            var (from, to) = (_agencies[script.From], _agencies[script.To]);
-            progress($"Sending “{script.Subject}” from {from.Name} to {to.Name}…");
-            var record = await from.Agency.ReleaseAsync(new TelegramDraft
-            {
-                To = to.Did,
-                Subject = script.Subject,
-                Body = script.Body,
-                Precedence = script.Precedence,
-                IssueId = script.Issue,
-                OnBehalfOf = script.OnBehalfOf,
-                Attendees = script.Attendees ?? [],
-                References = script.Replies is { } r ? [sent[r].Record.Id] : [],
-                Drafter = AgencyFolder.FirstOfficer,
-            }, AgencyFolder.FirstOfficer, ct).ConfigureAwait(false);
-            sent.Add((script, record));
+            sent.Add((script, await ReleaseAsync(script, issues, sent.Select(x => x.Record).ToList(), progress, ct).ConfigureAwait(false)));
         }
 
         var results = new List<DemoResult>();
@@ -168,7 +170,45 @@ internal sealed class DemoNetwork : IAsyncDisposable
             results.Add(await DeliveredAsync(script, _agencies[script.From], _agencies[script.To], record, progress, ct).ConfigureAwait(false));
         }
 
-        return results;
+        foreach (var o in DemoScript.Outcomes)
+        {
+            var by = _agencies[o.By];
+            var referred = o.ReferredTo is { } r ? _agencies[r] : null;
+            progress(referred is null ? $"{by.Name} records the issue “{o.Issue}” as {o.Term}…" : $"{by.Name} refers the issue “{o.Issue}” to {referred.Name}…");
+            var change = await by.Agency.ChangeIssueAsync(issues[o.Issue], o.Term, o.Text, referred?.Name, AgencyFolder.FirstOfficer, ct: ct).ConfigureAwait(false);
+            var scripted = DemoScript.Issues.Single(i => i.Key == o.Issue);
+            foreach (var party in new[] { _agencies[scripted.Opener], _agencies[scripted.With], referred }.OfType<DemoAgency>())
+            {
+                await UntilAsync(async () => (await party.Local.Store.ListIssueEventsAsync(change.IssueId, ct).ConfigureAwait(false)).Any(e => e.Id == change.Id),
+                    $"{party.Name} holds the outcome {o.Term} of “{o.Issue}”", ct).ConfigureAwait(false);
+            }
+        }
+
+        var after = DemoScript.AfterReferral;
+        var onReferral = await ReleaseAsync(after, issues, [], progress, ct).ConfigureAwait(false);
+        results.Add(await DeliveredAsync(after, _agencies[after.From], _agencies[after.To], onReferral, progress, ct).ConfigureAwait(false));
+        var founderIssues = await _agencies[0].Local.Store.ListIssuesAsync(new IssueQuery(), ct).ConfigureAwait(false);
+        return (results, founderIssues);
+    }
+
+    /// <summary>Releases one scripted telegram, naming its issue by the id it was opened with (or its key, as a label).</summary>
+    private async Task<TelegramRecord> ReleaseAsync(DemoTelegram script, IReadOnlyDictionary<string, string> issues, List<TelegramRecord> earlier,
+        Action<string> progress, CancellationToken ct)
+    {
+        var (from, to) = (_agencies[script.From], _agencies[script.To]);
+        progress($"Sending “{script.Subject}” from {from.Name} to {to.Name}…");
+        return await from.Agency.ReleaseAsync(new TelegramDraft
+        {
+            To = to.Did,
+            Subject = script.Subject,
+            Body = script.Body,
+            Precedence = script.Precedence,
+            IssueId = issues.GetValueOrDefault(script.Issue, script.Issue),
+            OnBehalfOf = script.OnBehalfOf,
+            Attendees = script.Attendees ?? [],
+            References = script.Replies is { } r ? [earlier[r].Id] : [],
+            Drafter = AgencyFolder.FirstOfficer,
+        }, AgencyFolder.FirstOfficer, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -6,6 +6,12 @@ namespace Telex.Cli.Demo;
 internal sealed record DemoTelegram(int From, int To, string Issue, Precedence Precedence, string Subject, string Body,
     string? OnBehalfOf = null, IReadOnlyList<string>? Attendees = null, int? Replies = null);
 
+/// <summary>One issue of the demonstration, opened by <see cref="Opener"/> with <see cref="With"/> (agency indexes).</summary>
+internal sealed record DemoIssue(string Key, int Opener, int With, string Title);
+
+/// <summary>An outcome an agency records on an issue; a referral names the agency it brings in.</summary>
+internal sealed record DemoOutcome(int By, string Issue, string Term, string Text, int? ReferredTo = null);
+
 /// <summary>
 /// The demonstration network's agencies and traffic. The exchange retells the 1949 cable that inspired Telex
 /// (<c>shared/seed/cable-1949-05-18.txt</c>) between organizations of today: three issues raised by a visiting
@@ -46,6 +52,29 @@ internal static class DemoScript
     public static DemoTelegram Relayed(int from, int to) => new(from, to, "hydroelectric-station", Precedence.Routine, "Relayed: a question on the hydroelectric station",
         $"{Names[from]} holds no tie with {Names[to]} yet, so this telegram travels through {Names[0]}, which forwards it without being able to read it. "
         + "We would like to join the talks on the hydroelectric station at the regional office.");
+
+    /// <summary>The cable's issues, opened as real issues before the telegrams that name them (by key) are sent.</summary>
+    public static IReadOnlyList<DemoIssue> Issues { get; } =
+    [
+        new("regional-situation", 0, 1, "The situation in the region"),
+        new("information-bureau", 0, 1, "Creating a joint information bureau"),
+        new("aid-staff-equipment", 2, 0, "Aid with trained staff and equipment"),
+        new("trade-and-power", 2, 1, "Trade and the hydroelectric station"),
+    ];
+
+    /// <summary>The cable's outcomes, recorded once the telegrams are delivered: premature, granted, and a referral.</summary>
+    public static IReadOnlyList<DemoOutcome> Outcomes { get; } =
+    [
+        new(1, "information-bureau", "premature",
+            "Creating the bureau is still premature: ties with only five of the twelve organizations. Establish the ties first."),
+        new(0, "aid-staff-equipment", "granted", "Granted: two field teams, one of them experienced, and 200 volunteers within a month."),
+        new(1, "trade-and-power", "referred", "Come to an agreement on these issues at the regional office, which Lighthouse keeps.", ReferredTo: 0),
+    ];
+
+    /// <summary>The telegram the agency a referral brought in sends on the referred issue.</summary>
+    public static DemoTelegram AfterReferral { get; } = new(0, 2, "trade-and-power", Precedence.Priority, "The regional office will receive your delegate",
+        "The issue of trade and the hydroelectric station has been referred to us. Our regional office will receive your delegate next week "
+        + "to come to an agreement on both questions.");
 
     public static IReadOnlyList<DemoTelegram> Telegrams(int agencies)
     {

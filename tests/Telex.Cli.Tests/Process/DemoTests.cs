@@ -58,6 +58,18 @@ public sealed partial class DemoTests : IDisposable
         Assert.True(telegrams.Select(t => t.GetProperty("precedence").GetString()).Distinct().Count() >= 3);
         Assert.True(telegrams.Select(t => t.GetProperty("issue").GetString()).Distinct().Count() >= 3);
 
+        // The cable's issues are real issues, with the cable's outcomes; the referred one reached a third agency.
+        var issues = demo.RootElement.GetProperty("issues").EnumerateArray().ToList();
+        Assert.Equal(["open", "premature", "granted", "referred"], issues.OrderBy(i => i.GetProperty("number").GetInt64()).Select(i => i.GetProperty("outcome").GetString()));
+        var referred = Assert.Single(issues, i => i.GetProperty("outcome").GetString() == "referred");
+        Assert.Equal("Lighthouse", referred.GetProperty("referredTo").GetString());
+        string referredId = referred.GetProperty("id").GetString()!;
+        await using (var harbor = new SqliteStore(Path.Combine(Folder(2), "telex.db")))
+        {
+            Assert.Equal([Did(0)], (await harbor.ListIssueParticipantsAsync(referredId)).Select(p => p.Did));
+            Assert.Contains(await harbor.QueryAsync(new RegisterQuery { IssueId = referredId, Direction = Direction.Inbound }), t => t.Counterpart == Did(0));
+        }
+
         // One telegram went from Summit to Harbor, which hold no tie, through the founder.
         var relayed = Assert.Single(telegrams, t => t.GetProperty("relayPath").GetArrayLength() > 0);
         Assert.Equal(("Summit", "Harbor", Did(0)),
