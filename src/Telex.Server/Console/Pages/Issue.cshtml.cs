@@ -2,10 +2,16 @@ using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Server.Api;
 
 namespace Telex.Server.Console.Pages;
 
-/// <summary>An issue's thread: its telegrams (with receipts and read receipts) and status changes, in the order both agencies share.</summary>
+/// <summary>
+/// An issue's thread, the reading pane: its telegrams in full (numbers, precedence, sender, time, text, receipts and
+/// read receipts, with reply, quote and forward) and its status changes, in the order both agencies share. Showing the
+/// thread opens the inbound telegrams it shows, as opening a telegram's page does: they are marked read (and read
+/// receipts go where the tie allows), except for auditors, who inspect without touching.
+/// </summary>
 internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
 {
     /// <summary>The issue's history.</summary>
@@ -13,6 +19,9 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
 
     /// <summary>The counterpart's name.</summary>
     public string CounterpartName { get; private set; } = "";
+
+    /// <summary>Agency names by DID.</summary>
+    public AgencyNames Names { get; private set; } = null!;
 
     /// <summary>Reads the thread.</summary>
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
@@ -44,8 +53,19 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
         }
 
         History = await Agency.IssueHistoryAsync(id, ct);
-        var tie = await Agency.Store.GetTieAsync(History.Issue.Counterpart, ct);
-        CounterpartName = tie?.PeerName ?? History.Issue.Counterpart;
+        var unread = History.Entries.Select(e => e.Telegram).OfType<TelegramRecord>().Where(t => t.Direction == Direction.Inbound && t.ReadAt is null).ToList();
+        if (unread.Count > 0 && Role != Role.Auditor)
+        {
+            foreach (var t in unread)
+            {
+                await RegisterReader.OpenAsync(Agency, t, User, ct);
+            }
+
+            History = await Agency.IssueHistoryAsync(id, ct);
+        }
+
+        Names = await AgencyNames.LoadAsync(Agency, ct);
+        CounterpartName = Names.Of(History.Issue.Counterpart);
         return true;
     }
 }
