@@ -26,6 +26,16 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
     /// <summary>True when a clearance step waits on the signed-in officer.</summary>
     public bool AwaitsMe { get; private set; }
 
+    /// <summary>
+    /// A log entry's detail as an officer reads it: agencies by name; a release's "telegram ID" left out, since the
+    /// page links the telegram the draft became.
+    /// </summary>
+    public string? Detail(ClearanceLogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Detail is not { } detail || (entry.Action == "released" && detail == $"telegram {Draft.TelegramId}") ? null : Names.InText(detail);
+    }
+
     /// <summary>Reads the draft.</summary>
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
