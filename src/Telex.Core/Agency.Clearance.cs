@@ -304,14 +304,7 @@ public sealed partial class Agency
                 throw new TelexException(TelexErrorKind.Conflict, $"draft {id} is {Name(d.Status)}, not awaiting clearance");
             }
 
-            bool isReleasing = role is Role.ReleasingOfficer or Role.Admin;
-            bool clearedAlready = d.Steps.Any(s => s.State == ClearanceState.Given && s.By == officer);
-            int index = d.Steps.ToList().FindIndex(s => s.State == ClearanceState.Pending && s.Kind == ClearerKind.Officer && s.Party == officer);
-            if (index < 0 && isReleasing && officer != d.Drafter && !clearedAlready)
-            {
-                index = d.Steps.ToList().FindIndex(s => s.State == ClearanceState.Pending && s.Kind == ClearerKind.AnyReleasingOfficer);
-            }
-
+            int index = d.StepAwaiting(officer, role);
             if (index < 0)
             {
                 throw new TelexException(TelexErrorKind.Forbidden, $"draft {id} awaits no clearance from {officer}");

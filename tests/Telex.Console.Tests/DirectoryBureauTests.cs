@@ -171,7 +171,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
     }
 
     /// <summary><paramref name="proposer"/> proposes terms permitting relays and <paramref name="signer"/> signs them.</summary>
-    private static async Task PermitRelaysAsync(TestAgency proposer, TestAgency signer)
+    internal static async Task PermitRelaysAsync(TestAgency proposer, TestAgency signer)
     {
         var tie = await proposer.Store.GetTieAsync(signer.Did);
         await proposer.Agency.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = true });

@@ -97,7 +97,7 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
         Assert.True(await alice.Page.EvaluateAsync<bool>("() => window.unreloaded === true"));
 
         // Bob replies on the same issue; Alice's thread shows the reply without a reload.
-        await bob.Page.GetByRole(AriaRole.Link, new() { Name = "Reply" }).ClickAsync();
+        await bob.Page.GetByRole(AriaRole.Link, new() { Name = "Reply", Exact = true }).ClickAsync();
         await Expect(bob.Page.GetByLabel("Subject", new() { Exact = true })).ToHaveValueAsync("Re: Harvest estimate");
         await bob.Page.GetByLabel("Text", new() { Exact = true }).FillAsync("Received. Our port can take the first ships on 3 May.");
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Release", Exact = true }).ClickAsync();

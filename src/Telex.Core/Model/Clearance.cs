@@ -137,6 +137,30 @@ public sealed record DraftRecord
 
     /// <summary>When it was released.</summary>
     public DateTimeOffset? ReleasedAt { get; init; }
+
+    /// <summary>
+    /// The step this officer may give or refuse now, or -1: a pending step naming them, else (for a releasing officer
+    /// or admin who is not the drafter and has not cleared it already) a pending "any releasing officer" step. Only a
+    /// draft awaiting clearance awaits anyone. The one rule behind clearing a draft and listing what waits for an officer.
+    /// </summary>
+    public int StepAwaiting(string officer, Role role)
+    {
+        ArgumentNullException.ThrowIfNull(officer);
+        if (Status != DraftStatus.AwaitingClearance)
+        {
+            return -1;
+        }
+
+        var steps = Steps.ToList();
+        int index = steps.FindIndex(s => s.State == ClearanceState.Pending && s.Kind == ClearerKind.Officer && s.Party == officer);
+        bool isReleasing = role is Role.ReleasingOfficer or Role.Admin;
+        if (index < 0 && isReleasing && officer != Drafter && !steps.Any(s => s.State == ClearanceState.Given && s.By == officer))
+        {
+            index = steps.FindIndex(s => s.State == ClearanceState.Pending && s.Kind == ClearerKind.AnyReleasingOfficer);
+        }
+
+        return index;
+    }
 }
 
 /// <summary>One recorded step in a draft's way to release: who did what, when.</summary>

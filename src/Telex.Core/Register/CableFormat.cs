@@ -11,8 +11,11 @@ namespace Telex.Core.Register;
 /// </summary>
 public static class CableFormat
 {
-    /// <summary>Renders a register entry as a cable. <paramref name="agencyName"/> is this agency's name.</summary>
-    public static string Render(TelegramRecord t, string agencyName, string counterpartName)
+    /// <summary>
+    /// Renders a register entry as a cable. <paramref name="agencyName"/> is this agency's name; the issue line names
+    /// the issue by <paramref name="issueTitle"/> when it is given, else by its id.
+    /// </summary>
+    public static string Render(TelegramRecord t, string agencyName, string counterpartName, string? issueTitle = null)
     {
         ArgumentNullException.ThrowIfNull(t);
         var inv = CultureInfo.InvariantCulture;
@@ -27,7 +30,7 @@ public static class CableFormat
         sb.Append("SUBJECT: ").Append(t.Subject).Append('\n');
         if (t.IssueId is not null)
         {
-            sb.Append("ISSUE: ").Append(t.IssueId).Append('\n');
+            sb.Append("ISSUE: ").Append(issueTitle ?? t.IssueId).Append('\n');
         }
 
         if (t.OnBehalfOf is not null)

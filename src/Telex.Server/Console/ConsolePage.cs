@@ -34,7 +34,10 @@ internal abstract class ConsolePage(Agency agency) : PageModel
     [Microsoft.AspNetCore.Mvc.TempData]
     public string? Notice { get; set; }
 
-    /// <summary>Runs an action; a refusal by the domain becomes the page's error message instead of an error page.</summary>
+    /// <summary>
+    /// Runs an action; a refusal by the domain becomes the page's error message instead of an error page, with the
+    /// agencies it names by DID named by name.
+    /// </summary>
     protected async Task<bool> TryAsync(Func<Task> action)
     {
         ArgumentNullException.ThrowIfNull(action);
@@ -45,7 +48,7 @@ internal abstract class ConsolePage(Agency agency) : PageModel
         }
         catch (TelexException e)
         {
-            Error = e.Message;
+            Error = (await AgencyNames.LoadAsync(Agency, HttpContext.RequestAborted).ConfigureAwait(false)).InText(e.Message);
             return false;
         }
     }

@@ -57,15 +57,16 @@ internal static class Describe
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    /// <summary>Who a clearance step waits on.</summary>
-    public static string Clearer(ClearanceStep step)
+    /// <summary>Who a clearance step waits on; a partner agency by name.</summary>
+    public static string Clearer(ClearanceStep step, AgencyNames names)
     {
         ArgumentNullException.ThrowIfNull(step);
+        ArgumentNullException.ThrowIfNull(names);
         return step.Kind switch
         {
             ClearerKind.Officer => "officer " + step.Party,
             ClearerKind.AnyReleasingOfficer => "a releasing officer (not the drafter)",
-            _ => "partner agency " + step.Party,
+            _ => "partner agency " + names.Of(step.Party),
         };
     }
 }

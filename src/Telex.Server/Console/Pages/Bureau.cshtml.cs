@@ -26,8 +26,8 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
     /// <summary>The bureau's issues.</summary>
     public IReadOnlyList<Issue> Issues { get; private set; } = [];
 
-    /// <summary>Names by DID for the founder and secretariat.</summary>
-    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
+    /// <summary>Agency names by DID for the founder and secretariat.</summary>
+    public AgencyNames Names { get; private set; } = null!;
 
     /// <summary>This agency's place in the bureau, if any.</summary>
     public BureauMember? Me => Bureau.Member(Agency.Identity.Did);
@@ -38,7 +38,7 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
     /// <summary>The name of an agency by DID.</summary>
     public string NameOf(string did) =>
         did == Agency.Identity.Did ? Agency.Identity.Name
-        : Bureau.Member(did)?.Name ?? Names.GetValueOrDefault(did, did);
+        : Bureau.Member(did)?.Name ?? Names.Of(did);
 
     /// <summary>Reads the bureau.</summary>
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
@@ -109,7 +109,7 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
         Readiness = bureau.Status == BureauStatus.Proposed && bureau.Founder == Agency.Identity.Did ? await Agency.BureauReadinessAsync(id, ct) : null;
         Epochs = (await Agency.Store.ListBureauEpochsAsync(id, ct)).OrderBy(e => e.Number).ToList();
         Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Counterpart = bureau.IssueCounterpart, Limit = 1000 }, ct);
-        Names = (await Agency.Store.ListTiesAsync(ct)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+        Names = await AgencyNames.LoadAsync(Agency, ct);
         return true;
     }
 }

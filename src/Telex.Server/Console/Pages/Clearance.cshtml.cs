@@ -14,8 +14,11 @@ internal sealed class ClearanceModel(Agency agency) : ConsolePage(agency)
     /// <summary>Established ties: counterparts and partners a rule can name.</summary>
     public IReadOnlyList<Tie> Ties { get; private set; } = [];
 
-    /// <summary>Counterpart names by DID.</summary>
-    public string NameOf(string did) => Ties.FirstOrDefault(t => t.PeerDid == did)?.PeerName ?? did;
+    /// <summary>Agency names by DID.</summary>
+    public AgencyNames Names { get; private set; } = null!;
+
+    /// <summary>A counterpart's name by DID.</summary>
+    public string NameOf(string did) => Names.Of(did);
 
     /// <summary>Reads the policy.</summary>
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -63,6 +66,7 @@ internal sealed class ClearanceModel(Agency agency) : ConsolePage(agency)
     private async Task LoadAsync(CancellationToken ct)
     {
         Rules = await Agency.GetClearanceRulesAsync(ct);
+        Names = await AgencyNames.LoadAsync(Agency, ct);
         Ties = (await Agency.Store.ListTiesAsync(ct)).Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
     }
 }

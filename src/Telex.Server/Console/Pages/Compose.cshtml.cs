@@ -31,16 +31,27 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
     /// <summary>Issues to write on, with their counterparts.</summary>
     public IReadOnlyList<Issue> Issues { get; private set; } = [];
 
-    /// <summary>Counterpart names by DID.</summary>
-    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
+    /// <summary>Agency names by DID.</summary>
+    public AgencyNames Names { get; private set; } = null!;
+
+    /// <summary>The telegram answered or forwarded, shown beside the form, if this register holds it.</summary>
+    public TelegramRecord? Referenced { get; private set; }
+
+    /// <summary>Whether the telegram referred to is forwarded (else answered).</summary>
+    public bool Forwarding => Form.Forwarding;
 
     /// <summary>The form as filled.</summary>
     [BindProperty]
     public ComposeForm Form { get; set; } = new();
 
-    /// <summary>An empty form, or a reply prefilled from the telegram answered.</summary>
-    public async Task OnGetAsync(string? to, string? issue, Guid? reply, CancellationToken ct)
+    /// <summary>
+    /// An empty form; a reply prefilled from the telegram answered (to its sender, on its issue, "Re:" subject, a
+    /// reference to it, its text quoted when <paramref name="quote"/>); or a forward (its text quoted under a line
+    /// naming it, a reference to it, the recipient left to choose).
+    /// </summary>
+    public async Task OnGetAsync(string? to, string? issue, Guid? reply, Guid? forward, bool quote, CancellationToken ct)
     {
+        await LoadAsync(ct);
         Form.To = to;
         Form.IssueId = string.IsNullOrEmpty(issue) ? null : issue;
         if (Form.IssueId is { } id && await Agency.Store.GetIssueAsync(id, ct) is { } existing)
@@ -50,18 +61,48 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
 
         if (reply is { } r && await RegisterReader.FindAsync(Agency, r, null, ct) is { } answered)
         {
-            Form.Subject = answered.Subject.StartsWith("Re: ", StringComparison.Ordinal) ? answered.Subject : "Re: " + answered.Subject;
+            Referenced = answered;
+            Form.Subject = Prefixed("Re: ", answered.Subject);
             Form.Reference = answered.Id;
             Form.Precedence = answered.Precedence;
-        }
+            Form.IssueId = answered.IssueId;
+            Form.To = answered.Counterpart;
+            if (answered.IssueId is { } answeredIssue && await Agency.Store.GetIssueAsync(answeredIssue, ct) is { BureauId: not null } bureauIssue)
+            {
+                // A bulletin is answered to the bureau, on the bureau's issue.
+                Form.To = bureauIssue.Counterpart;
+            }
 
-        await LoadAsync(ct);
+            if (quote)
+            {
+                Form.Body = Quote(answered, forwarded: false) + "\n";
+            }
+        }
+        else if (forward is { } fw && await RegisterReader.FindAsync(Agency, fw, null, ct) is { } forwarded)
+        {
+            Referenced = forwarded;
+            Form.Forwarding = true;
+            Form.Subject = Prefixed("Fwd: ", forwarded.Subject);
+            Form.Reference = forwarded.Id;
+            Form.Precedence = forwarded.Precedence;
+            Form.Body = Quote(forwarded, forwarded: true);
+        }
     }
 
-    /// <summary>Releases the telegram or files it as a draft.</summary>
+    /// <summary>Releases the telegram or files it as a draft; or, for "quote", puts the referred telegram's text, quoted, at the head of the text.</summary>
     public async Task<IActionResult> OnPostAsync(string? action, List<IFormFile>? attachments, CancellationToken ct)
     {
         await LoadAsync(ct);
+        if (action == "quote")
+        {
+            if (Referenced is { } quoted)
+            {
+                Form.Body = Quote(quoted, Forwarding) + "\n" + Form.Body;
+            }
+
+            return Page();
+        }
+
         bool release = action == "release";
         if (release && !CanSend)
         {
@@ -142,13 +183,13 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
 
         if (released is { } t)
         {
-            Notice = $"Released as No. {t.Serial} to {Names.GetValueOrDefault(t.Counterpart, t.Counterpart)}.";
+            Notice = $"Released as No. {t.Serial} to {Names.Of(t)}.";
             return t.IssueId is { } i ? Redirect("/issues/" + Uri.EscapeDataString(i)) : Redirect($"/telegrams/{t.Id}?direction=outbound");
         }
 
         var d = filed!;
         Notice = d.Status == DraftStatus.AwaitingClearance
-            ? "Filed as a draft: it waits for " + string.Join(", ", d.Steps.Select(Describe.Clearer)) + "."
+            ? "Filed as a draft: it waits for " + string.Join(", ", d.Steps.Select(s => Describe.Clearer(s, Names))) + "."
             : "Filed as a draft: it needs no clearance and waits for a releasing officer.";
         return Redirect($"/drafts/{d.Id}");
     }
@@ -259,7 +300,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
     private async Task LoadAsync(CancellationToken ct)
     {
         var ties = await Agency.Store.ListTiesAsync(ct);
-        Names = ties.ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+        Names = await AgencyNames.LoadAsync(Agency, ct);
         Counterparts = ties.Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
         Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
         Untied = (await Agency.ListDirectoryAsync(ct))
@@ -272,11 +313,31 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
                 && (await Agency.Store.GetBureauEpochAsync(b.Id, b.Epoch, ct))?.Includes(Agency.Identity.Did) == true)
             {
                 bureaus.Add(b);
-                Names = new Dictionary<string, string>(Names, StringComparer.Ordinal) { [b.IssueCounterpart] = "bureau " + b.Name };
             }
         }
 
         Bureaus = bureaus;
+        if (Form.Reference is { } reference && await RegisterReader.FindAsync(Agency, reference, null, ct) is { } referenced)
+        {
+            Referenced = referenced;
+        }
+    }
+
+    private static string Prefixed(string prefix, string subject) =>
+        subject.StartsWith(prefix, StringComparison.Ordinal) ? subject : prefix + subject;
+
+    /// <summary>A telegram's text quoted line by line ("> "), under a line saying whose it is.</summary>
+    private string Quote(TelegramRecord t, bool forwarded)
+    {
+        bool inbound = t.Direction == Direction.Inbound;
+        string agency = inbound ? t.SenderName ?? Names.Of(t) : Agency.Identity.Name;
+        string from = t.ReleasingOfficer is { } officer ? $"{officer} ({agency})" : agency;
+        string number = inbound ? $"No. {t.Serial}, our Nº {t.RegistryNumber}" : $"No. {t.Serial}";
+        string head = forwarded
+            ? $"Forwarded: \"{t.Subject}\", {number}, from {from} to {(inbound ? Agency.Identity.Name : Names.Of(t))}, {Describe.Time(inbound ? t.RegisteredAt : t.ReleasedAt)}:"
+            : $"{from} wrote ({number}, {Describe.Time(inbound ? t.RegisteredAt : t.ReleasedAt)}):";
+        var lines = t.Body.TrimEnd().Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.Length == 0 ? ">" : "> " + l);
+        return head + "\n" + string.Join("\n", lines) + "\n";
     }
 }
 
@@ -310,6 +371,9 @@ internal sealed class ComposeForm
     /// <summary>The relay's DID, when the telegram travels through one.</summary>
     public string? Via { get; set; }
 
-    /// <summary>The telegram answered.</summary>
+    /// <summary>The telegram answered or forwarded.</summary>
     public Guid? Reference { get; set; }
+
+    /// <summary>Whether <see cref="Reference"/> is forwarded rather than answered.</summary>
+    public bool Forwarding { get; set; }
 }

@@ -14,6 +14,9 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
     /// <summary>The counterpart shown.</summary>
     public Counterpart Counterpart { get; private set; } = null!;
 
+    /// <summary>Agency names by DID, for its known ties.</summary>
+    public AgencyNames Names { get; private set; } = null!;
+
     /// <summary>The key the page is addressed by: the DID, else the name.</summary>
     public string Key => Counterpart.Did ?? Counterpart.Name;
 
@@ -86,6 +89,7 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
         try
         {
             Counterpart = await Agency.GetCounterpartAsync(c, ct);
+            Names = await AgencyNames.LoadAsync(Agency, ct);
             return true;
         }
         catch (TelexException e) when (e.Kind == TelexErrorKind.NotFound)

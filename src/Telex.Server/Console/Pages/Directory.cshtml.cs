@@ -6,7 +6,8 @@ using Telex.Core.Model;
 namespace Telex.Server.Console.Pages;
 
 /// <summary>
-/// The directory: every counterpart the agency knows of, tied or not, with its tie status, DID, endpoint and known ties.
+/// The directory: every counterpart the agency knows of, tied or not, with its tie status, endpoint and known ties (its
+/// DID on its own page).
 /// Every role reads it; admins add and remove untied counterparts and set the relay policy (which pairs of
 /// counterparts this agency relays between).
 /// </summary>
@@ -18,8 +19,8 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
     /// <summary>The relay policy.</summary>
     public RelayPolicy Relay { get; private set; } = RelayPolicy.Nobody;
 
-    /// <summary>Counterpart names by DID, for the known ties and relay pairs.</summary>
-    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
+    /// <summary>Agency names by DID, for the known ties and relay pairs.</summary>
+    public AgencyNames Names { get; private set; } = null!;
 
     /// <summary>Reads the directory.</summary>
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -79,8 +80,7 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
     private async Task LoadAsync(CancellationToken ct)
     {
         Counterparts = (await Agency.ListDirectoryAsync(ct)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        Names = Counterparts.Where(c => c.Did is not null).GroupBy(c => c.Did!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        Names = await AgencyNames.LoadAsync(Agency, ct);
         Relay = await Agency.GetRelayPolicyAsync(ct);
     }
 }

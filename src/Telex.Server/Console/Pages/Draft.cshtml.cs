@@ -17,8 +17,24 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
     /// <summary>The recipient's name.</summary>
     public string RecipientName { get; private set; } = "";
 
+    /// <summary>Agency names by DID.</summary>
+    public AgencyNames Names { get; private set; } = null!;
+
+    /// <summary>The title of the issue the draft is on.</summary>
+    public string? IssueTitle { get; private set; }
+
     /// <summary>True when a clearance step waits on the signed-in officer.</summary>
     public bool AwaitsMe { get; private set; }
+
+    /// <summary>
+    /// A log entry's detail as an officer reads it: agencies by name; a release's "telegram ID" left out, since the
+    /// page links the telegram the draft became.
+    /// </summary>
+    public string? Detail(ClearanceLogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Detail is not { } detail || (entry.Action == "released" && detail == $"telegram {Draft.TelegramId}") ? null : Names.InText(detail);
+    }
 
     /// <summary>Reads the draft.</summary>
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
@@ -78,11 +94,10 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
 
         Draft = draft;
         Log = await Agency.Store.ListClearanceLogAsync(id, ct);
-        RecipientName = (await Agency.Store.GetTieAsync(draft.Draft.To, ct))?.PeerName ?? draft.Draft.To;
-        bool clearedAlready = draft.Steps.Any(s => s.State == ClearanceState.Given && s.By == Officer);
-        AwaitsMe = draft.Status == DraftStatus.AwaitingClearance && CanDraft && draft.Steps.Any(s => s.State == ClearanceState.Pending
-            && ((s.Kind == ClearerKind.Officer && s.Party == Officer)
-                || (s.Kind == ClearerKind.AnyReleasingOfficer && CanSend && Officer != draft.Drafter && !clearedAlready)));
+        Names = await AgencyNames.LoadAsync(Agency, ct);
+        RecipientName = Names.Of(draft.Draft.To);
+        IssueTitle = draft.Draft.IssueId is { } issue ? (await Agency.Store.GetIssueAsync(issue, ct))?.Title : null;
+        AwaitsMe = CanDraft && draft.StepAwaiting(Officer, Role) >= 0;
         return true;
     }
 }

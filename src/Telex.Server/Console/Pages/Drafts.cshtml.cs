@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
 using Telex.Core.Model;
-using Telex.Server.Api;
 
 namespace Telex.Server.Console.Pages;
 
@@ -15,8 +14,8 @@ internal sealed class DraftsModel(Agency agency) : ConsolePage(agency)
     /// <summary>Coordination requests from partners, newest first.</summary>
     public IReadOnlyList<CoordinationRequest> Requests { get; private set; } = [];
 
-    /// <summary>Counterpart names by DID.</summary>
-    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
+    /// <summary>Agency names by DID.</summary>
+    public AgencyNames Names { get; private set; } = null!;
 
     /// <summary>Reads the lists.</summary>
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -41,7 +40,7 @@ internal sealed class DraftsModel(Agency agency) : ConsolePage(agency)
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Names = await RegisterReader.CounterpartNamesAsync(Agency, ct);
+        Names = await AgencyNames.LoadAsync(Agency, ct);
         Drafts = await Agency.Store.ListDraftsAsync(null, 200, ct);
         Requests = await Agency.Store.ListCoordinationRequestsAsync(null, ct);
     }

@@ -2,10 +2,16 @@ using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Server.Api;
 
 namespace Telex.Server.Console.Pages;
 
-/// <summary>An issue's thread: its telegrams (with receipts and read receipts) and status changes, in the order both agencies share.</summary>
+/// <summary>
+/// An issue's thread, the reading pane: its telegrams in full (numbers, precedence, sender, time, text, receipts and
+/// read receipts, with reply, quote and forward) and its status changes, in the order both agencies share. Showing the
+/// thread opens the inbound telegrams it shows, as opening a telegram's page does: they are marked read (and read
+/// receipts go where the tie allows), except for auditors, who inspect without touching.
+/// </summary>
 internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
 {
     /// <summary>The issue's history.</summary>
@@ -20,9 +26,11 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
     /// <summary>The names of the established ties an issue may be referred to.</summary>
     public IReadOnlyList<string> ReferralTargets { get; private set; } = [];
 
-    /// <summary>The name of the agency that made a change: this one, a participant, or the counterpart.</summary>
-    public string AgencyName(string did) => did == Agency.Identity.Did ? Agency.Identity.Name
-        : History.Participants.FirstOrDefault(p => p.Did == did)?.Name ?? CounterpartName;
+    /// <summary>Agency names by DID.</summary>
+    public AgencyNames Names { get; private set; } = null!;
+
+    /// <summary>The name of the agency that made a change: one a referral brought in by the name it gave, any other by its tie or directory entry.</summary>
+    public string AgencyName(string did) => History.Participants.FirstOrDefault(p => p.Did == did)?.Name ?? Names.Of(did);
 
     /// <summary>Reads the thread.</summary>
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
@@ -58,11 +66,22 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
         }
 
         History = await Agency.IssueHistoryAsync(id, ct);
-        var tie = await Agency.Store.GetTieAsync(History.Issue.Counterpart, ct);
-        CounterpartName = tie?.PeerName ?? History.Issue.Counterpart;
+        var unread = History.Entries.Select(e => e.Telegram).OfType<TelegramRecord>().Where(t => t.Direction == Direction.Inbound && t.ReadAt is null).ToList();
+        if (unread.Count > 0 && Role != Role.Auditor)
+        {
+            foreach (var t in unread)
+            {
+                await RegisterReader.OpenAsync(Agency, t, User, ct);
+            }
+
+            History = await Agency.IssueHistoryAsync(id, ct);
+        }
+
+        Names = await AgencyNames.LoadAsync(Agency, ct);
+        CounterpartName = Names.Of(History.Issue.Counterpart);
         Outcomes = await Agency.OutcomesAsync(ct);
         ReferralTargets = (await Agency.Store.ListTiesAsync(ct))
-            .Where(t => t.Status == TieStatus.Established && t.PeerDid != tie?.PeerDid && History.Participants.All(p => p.Did != t.PeerDid))
+            .Where(t => t.Status == TieStatus.Established && t.PeerDid != History.Issue.Counterpart && History.Participants.All(p => p.Did != t.PeerDid))
             .Select(t => t.PeerName).Order(StringComparer.OrdinalIgnoreCase).ToList();
         return true;
     }

@@ -94,7 +94,7 @@ internal sealed class RegisterModel(Agency agency) : ConsolePage(agency)
     {
         var ties = await Agency.Store.ListTiesAsync(ct);
         Ties = ties.OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
-        Names = ties.ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+        Names = (await AgencyNames.LoadAsync(Agency, ct)).All;
         Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
         if (Q is { Length: > 1000 })
         {

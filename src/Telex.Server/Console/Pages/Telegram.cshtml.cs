@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Server.Api;
 
@@ -28,6 +29,9 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
     /// <summary>The bureau the telegram is a bulletin of, by name.</summary>
     public string? BureauName { get; private set; }
 
+    /// <summary>The earlier telegrams it refers to that this register holds.</summary>
+    public IReadOnlyList<TelegramRecord> References { get; private set; } = [];
+
     /// <summary>The issue's title, if the telegram is on one.</summary>
     public string? IssueTitle { get; private set; }
 
@@ -41,13 +45,20 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
         }
 
         Telegram = await RegisterReader.OpenAsync(Agency, record, User, ct);
-        CounterpartName = await RegisterReader.CounterpartNameAsync(Agency, Telegram, ct);
-        Cable = CableFormat.Render(Telegram, Agency.Identity.Name, CounterpartName);
-        if (Telegram.RelayPath.Count > 0)
+        var names = await AgencyNames.LoadAsync(Agency, ct);
+        CounterpartName = names.Of(Telegram);
+        RelayPath = Telegram.RelayPath.Select(names.Of).ToList();
+
+        var references = new List<TelegramRecord>();
+        foreach (var reference in Telegram.References.Take(TelegramWire.MaxListItems))
         {
-            var names = await RegisterReader.CounterpartNamesAsync(Agency, ct);
-            RelayPath = Telegram.RelayPath.Select(d => d == Agency.Identity.Did ? Agency.Identity.Name : names.GetValueOrDefault(d, d)).ToList();
+            if (await RegisterReader.FindAsync(Agency, reference, null, ct) is { } earlier)
+            {
+                references.Add(earlier);
+            }
         }
+
+        References = references;
 
         if (Telegram.BureauId is { } bureauId)
         {
@@ -58,6 +69,8 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
         {
             IssueTitle = (await Agency.Store.GetIssueAsync(issue, ct))?.Title;
         }
+
+        Cable = CableFormat.Render(Telegram, Agency.Identity.Name, CounterpartName, IssueTitle);
 
         return Page();
     }
