@@ -182,7 +182,7 @@ public sealed partial class Agency
 
         Log.DraftStep(_logger, id, "submitted", drafter);
         Publish("draft.submitted", draft.To);
-        return record;
+        return await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? record; // as filed, with the number the store gave it
     }
 
     /// <summary>The clearances a draft needs under the policy now, and the coordination requests to its partners.</summary>

@@ -32,21 +32,25 @@ internal static class BureauCommands
 
     private static string BureauPath(Guid id, string? action = null) => "api/bureaus/" + id.ToString() + (action is null ? "" : "/" + action);
 
-    private static Argument<Guid> IdArgument() => new("ID")
-    {
-        Description = "The bureau's id",
-        CustomParser = result =>
-        {
-            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-            if (Guid.TryParse(text, out var id))
-            {
-                return id;
-            }
+    private static Argument<string> IdArgument() => new("BUREAU") { Description = "The bureau: its name (telex bureau list shows them) or its id" };
 
-            result.AddError($"'{text}' is not a bureau id (a UUID; telex bureau list shows them)");
-            return Guid.Empty;
-        },
-    };
+    /// <summary>The bureau a person names: by its id, or by its name (ignoring case) among the bureaus held here.</summary>
+    private static async Task<Guid> BureauIdAsync(ApiClient api, string reference, CancellationToken ct)
+    {
+        if (Guid.TryParse(reference, out var id))
+        {
+            return id;
+        }
+
+        var named = (await api.GetAsync("api/bureaus", ct).ConfigureAwait(false)).Items()
+            .Where(b => string.Equals(b.Str("name"), reference.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        return named.Count switch
+        {
+            1 => Guid.Parse(named[0].Str("id")!),
+            0 => throw new CliException(ExitCodes.NotFound, $"no bureau named \"{reference}\" here (telex bureau list shows them)"),
+            _ => throw new CliException(ExitCodes.Usage, $"{named.Count} bureaus are named \"{reference}\": give the id (telex bureau list --json)"),
+        };
+    }
 
     private static Command Propose(Globals globals)
     {
@@ -123,7 +127,7 @@ internal static class BureauCommands
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var readiness = await api.GetAsync(BureauPath(parse.GetValue(id), "readiness"), ct).ConfigureAwait(false);
+            var readiness = await api.GetAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "readiness"), ct).ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(readiness);
@@ -151,7 +155,7 @@ internal static class BureauCommands
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var bureau = await api.PostAsync(BureauPath(parse.GetValue(id), action), new JsonObject(), ct).ConfigureAwait(false);
+            var bureau = await api.PostAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), action), new JsonObject(), ct).ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(bureau);
@@ -209,7 +213,7 @@ internal static class BureauCommands
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var bureau = await api.GetAsync(BureauPath(parse.GetValue(id)), ct).ConfigureAwait(false);
+            var bureau = await api.GetAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(bureau);
@@ -240,7 +244,7 @@ internal static class BureauCommands
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var bureau = await api.GetAsync(BureauPath(parse.GetValue(id)), ct).ConfigureAwait(false);
+            var bureau = await api.GetAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
             long number = parse.GetValue(epoch) ?? bureau.Long("epoch") ?? 0;
             var found = bureau.TryGetProperty("epochs", out var epochs) ? epochs.Items().FirstOrDefault(e => e.Long("number") == number) : default;
             if (found.ValueKind != JsonValueKind.Object)
@@ -294,7 +298,7 @@ internal static class BureauCommands
                 request["issueId"] = i;
             }
 
-            var sent = await api.PostAsync(BureauPath(parse.GetValue(id), "bulletins"), request, ct).ConfigureAwait(false);
+            var sent = await api.PostAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "bulletins"), request, ct).ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(sent);
@@ -321,7 +325,7 @@ internal static class BureauCommands
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var opened = await api.PostAsync(BureauPath(parse.GetValue(id), "issues"), new JsonObject { ["title"] = parse.GetValue(title) }, ct)
+            var opened = await api.PostAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "issues"), new JsonObject { ["title"] = parse.GetValue(title) }, ct)
                 .ConfigureAwait(false);
             if (terminal.Json)
             {

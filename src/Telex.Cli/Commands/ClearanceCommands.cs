@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -50,12 +51,32 @@ internal static class ClearanceCommands
 
     private static string DraftPath(Guid id, string? action = null) => $"api/drafts/{id}" + (action is null ? "" : "/" + action);
 
+    /// <summary>The draft a person names: by its number here (<c>draft list</c> shows them) or by its id.</summary>
+    private static async Task<Guid> DraftIdAsync(ApiClient api, string reference, CancellationToken ct)
+    {
+        if (Guid.TryParse(reference, out var id))
+        {
+            return id;
+        }
+
+        if (!long.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out long number))
+        {
+            throw new CliException(ExitCodes.Usage, $"\"{reference}\" is not a draft: give its number (telex draft list shows them) or its id");
+        }
+
+        var draft = await api.GetAsync($"api/drafts/number/{number}", ct).ConfigureAwait(false);
+        return Guid.Parse(draft.Str("id")!);
+    }
+
+    private static Argument<string> DraftArgument(string description = "The draft: its number here (telex draft list shows them) or its id") =>
+        new("DRAFT") { Description = description };
+
     /// <summary>A draft, its clearances and its recorded steps.</summary>
     internal static void PrintDraft(Terminal terminal, JsonElement d)
     {
         terminal.Fields(
         [
-            ("Draft", d.Str("id")),
+            ("Draft", d.Str("number")),
             ("Status", d.Str("status") == "awaitingclearance" ? "awaiting clearance" : d.Str("status")),
             ("To", Terminal.ShortDid(d.Str("to"))),
             ("Subject", d.Str("subject")),
@@ -114,9 +135,9 @@ internal static class ClearanceCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Table(["Draft", "Status", "Subject", "Drafter", "Awaiting", "Submitted"], items.Select(d => (IReadOnlyList<string?>)
+            terminal.Table(["Nº", "Status", "Subject", "Drafter", "Awaiting", "Submitted"], items.Select(d => (IReadOnlyList<string?>)
             [
-                d.Str("id"),
+                d.Str("number"),
                 d.Str("status"),
                 d.Str("subject"),
                 d.Str("drafter"),
@@ -132,13 +153,13 @@ internal static class ClearanceCommands
     private static Command ShowDraft(Globals globals)
     {
         var client = new ClientOptions();
-        var id = new Argument<Guid>("ID") { Description = "The draft's id" };
+        var id = DraftArgument();
         var command = client.AddTo(new Command("show", "Show a draft, its clearances and every step recorded") { id });
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var draft = await api.GetAsync(DraftPath(parse.GetValue(id)), ct).ConfigureAwait(false);
+            var draft = await api.GetAsync(DraftPath(await DraftIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(draft);
@@ -154,23 +175,24 @@ internal static class ClearanceCommands
     }
 
     private static Command Decide(Globals globals, string name, string description, bool give) =>
-        Verdict(globals, name, description, "The draft's id",
+        Verdict(globals, name, description, "The draft: its number here (telex draft list shows them) or its id",
             give ? "A note kept with the clearance" : "Why (required): the drafter sees it", reasonRequired: !give,
-            id => DraftPath(id, name), PrintDraft);
+            async (api, reference, ct) => DraftPath(await DraftIdAsync(api, reference, ct).ConfigureAwait(false), name), PrintDraft);
 
     /// <summary>A command that posts a verdict with an optional or required reason on the item <c>ID</c> and shows the result.</summary>
     private static Command Verdict(Globals globals, string name, string description, string idDescription, string reasonDescription,
-        bool reasonRequired, Func<Guid, string> path, Action<Terminal, JsonElement> print)
+        bool reasonRequired, Func<ApiClient, string, CancellationToken, Task<string>> path, Action<Terminal, JsonElement> print)
     {
         var client = new ClientOptions();
-        var id = new Argument<Guid>("ID") { Description = idDescription };
+        var id = new Argument<string>("ID") { Description = idDescription };
         var reason = new Option<string?>("--reason", "-r") { Description = reasonDescription, HelpName = "TEXT", Required = reasonRequired };
         var command = client.AddTo(new Command(name, description) { id, reason });
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var result = await api.PostAsync(path(parse.GetValue(id)), new JsonObject { ["reason"] = parse.GetValue(reason) }, ct).ConfigureAwait(false);
+            string target = await path(api, parse.GetValue(id)!, ct).ConfigureAwait(false);
+            var result = await api.PostAsync(target, new JsonObject { ["reason"] = parse.GetValue(reason) }, ct).ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(result);
@@ -188,7 +210,7 @@ internal static class ClearanceCommands
     private static Command Resubmit(Globals globals)
     {
         var client = new ClientOptions();
-        var id = new Argument<Guid>("ID") { Description = "The returned draft's id" };
+        var id = DraftArgument("The returned draft: its number here or its id");
         var subject = new Option<string?>("--subject", "-s") { Description = "A revised subject line", HelpName = "TEXT" };
         var body = new Option<string?>("--body", "-b") { Description = "A revised text", HelpName = "TEXT" };
         var command = client.AddTo(new Command("resubmit", "Revise a returned draft and submit it for clearance again") { id, subject, body });
@@ -196,7 +218,7 @@ internal static class ClearanceCommands
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var draft = await api.PostAsync(DraftPath(parse.GetValue(id), "resubmit"),
+            var draft = await api.PostAsync(DraftPath(await DraftIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "resubmit"),
                 new JsonObject { ["subject"] = parse.GetValue(subject), ["body"] = parse.GetValue(body) }, ct).ConfigureAwait(false);
             if (terminal.Json)
             {
@@ -215,13 +237,14 @@ internal static class ClearanceCommands
     private static Command Release(Globals globals)
     {
         var client = new ClientOptions();
-        var id = new Argument<Guid>("ID") { Description = "The draft's id" };
+        var id = DraftArgument();
         var command = client.AddTo(new Command("release", "Release a cleared draft as a telegram") { id });
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var telegram = await api.PostAsync(DraftPath(parse.GetValue(id), "release"), null, ct).ConfigureAwait(false);
+            var telegram = await api.PostAsync(DraftPath(await DraftIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "release"), null, ct)
+                .ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(telegram);
@@ -358,7 +381,9 @@ internal static class ClearanceCommands
     private static Command Answer(Globals globals, string name, string description, bool approve) =>
         Verdict(globals, name, description, "The request's id",
             approve ? "A note sent with the approval" : "Why (required): the requesting agency sees it", reasonRequired: !approve,
-            id => $"api/coordination/{id}/{name}",
+            (_, reference, _) => Guid.TryParse(reference, out var id)
+                ? Task.FromResult($"api/coordination/{id}/{name}")
+                : throw new CliException(ExitCodes.Usage, $"\"{reference}\" is not a request id: telex coordination list shows them"),
             (terminal, answered) => terminal.Fields([("Request", answered.Str("id")), ("From", answered.Str("fromName")),
                 ("Subject", answered.Str("subject")), ("State", answered.Str("state"))]));
 }

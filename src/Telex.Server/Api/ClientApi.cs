@@ -164,6 +164,7 @@ internal static class ClientApi
         drafts.MapPost("", SubmitDraft.HandleAsync).RequireAuthorization(Policies.Draft).WithName("SubmitDraft");
         drafts.MapGet("", ListDrafts.HandleAsync).WithName("ListDrafts");
         drafts.MapGet("/{id:guid}", GetDraft.HandleAsync).WithName("GetDraft");
+        drafts.MapGet("/number/{number:long}", GetDraft.ByNumberAsync).WithName("GetDraftByNumber");
         drafts.MapPost("/{id:guid}/clear", ClearDraft.GiveAsync).RequireAuthorization(Policies.Draft).WithName("ClearDraft");
         drafts.MapPost("/{id:guid}/refuse", ClearDraft.RefuseAsync).RequireAuthorization(Policies.Draft).WithName("RefuseDraft");
         drafts.MapPost("/{id:guid}/resubmit", ResubmitDraft.HandleAsync).RequireAuthorization(Policies.Draft).WithName("ResubmitDraft");

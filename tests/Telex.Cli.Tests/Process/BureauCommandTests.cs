@@ -86,7 +86,7 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
             "--member", "Bravo", "--member", carol.Did, "--url", _alpha.Url);
         string id = proposed.GetProperty("id").GetString()!;
 
-        var readiness = await OkAsync("bureau", "readiness", id, "--url", _alpha.Url);
+        var readiness = await OkAsync("bureau", "readiness", "eastern information bureau", "--url", _alpha.Url);
         Assert.StartsWith("premature: ties with 1 of 2", readiness.Stdout, StringComparison.Ordinal);
         Assert.Contains("did:peer:2", readiness.Stdout, StringComparison.Ordinal);
         var json = await JsonAsync("bureau", "readiness", id, "--url", _alpha.Url);
@@ -97,7 +97,7 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
         Assert.Equal("proposed", (await JsonAsync("bureau", "show", id, "--url", _alpha.Url)).GetProperty("status").GetString());
 
         // Bad input: a clear one-line error and a meaningful exit code, nothing changed.
-        await FailsAsync(ExitCodes.Usage, "'not-a-uuid' is not a bureau id", "bureau", "readiness", "not-a-uuid", "--url", _alpha.Url);
+        await FailsAsync(ExitCodes.NotFound, "no bureau named \"not-a-uuid\" here", "bureau", "readiness", "not-a-uuid", "--url", _alpha.Url);
         await FailsAsync(ExitCodes.Usage, "--rule must be all or quorum:N", "bureau", "propose", "--name", "n", "--purpose", "p", "--member", "Bravo",
             "--rule", "most", "--url", _alpha.Url);
         await FailsAsync(ExitCodes.NotFound, "no counterpart named 'Nobody'", "bureau", "propose", "--name", "n", "--purpose", "p", "--member", "Nobody",

@@ -79,34 +79,39 @@ public sealed class IssueClearanceTests(ServedAgencies agencies)
         await EnsureTiedAsync();
         var opened = await JsonAsync("issue", "open", "--with", "Bravo", "--title", "Aid to the Orient", "--url", _alpha.Url);
         string id = opened.GetProperty("id").GetString()!;
-        await OkAsync("send", "--url", _alpha.Url, "--to", "Bravo", "--issue", id, "--subject", "The request", "--body", "As discussed.", "--wait");
+        string number = opened.GetProperty("number").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await OkAsync("send", "--url", _alpha.Url, "--to", "Bravo", "--issue", number, "--subject", "The request", "--body", "As discussed.", "--wait");
 
         await UntilAsync(i => i.GetProperty("id").GetString() == id, "Bravo holds the issue", "issue", "show", id, "--url", _bravo.Url);
-        await OkAsync("issue", "status", id, "referred", "--outcome", "For the details", "--referred-to", "Gao Gang in Shenyang", "--url", _bravo.Url);
+        await OkAsync("issue", "status", id, "premature", "--text", "Premature until the details are agreed in Shenyang", "--url", _bravo.Url);
 
-        var atAlpha = await UntilAsync(i => i.GetProperty("status").GetString() == "referred", "Alpha sees the referral", "issue", "show", id, "--url", _alpha.Url);
+        var atAlpha = await UntilAsync(i => i.GetProperty("term").GetString() == "premature", "Alpha sees the outcome", "issue", "show", number, "--url", _alpha.Url);
         var atBravo = await JsonAsync("issue", "show", id, "--url", _bravo.Url);
         Assert.Equal(atAlpha.GetProperty("events").GetRawText(), atBravo.GetProperty("events").GetRawText());
         Assert.Equal(
             atAlpha.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()),
             atBravo.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()));
 
-        var shown = (await OkAsync("issue", "show", id, "--url", _alpha.Url)).Stdout;
-        foreach (string text in new[] { "Aid to the Orient", "referred to Gao Gang in Shenyang", "For the details", "opened", "telegram No. 1", "The request" })
+        var shown = (await OkAsync("issue", "show", number, "--url", _alpha.Url)).Stdout;
+        foreach (string text in new[] { "Aid to the Orient", "premature", "Premature until the details", "opened", "telegram No. 1", "The request" })
         {
             Assert.Contains(text, shown, StringComparison.Ordinal);
         }
 
-        Assert.Contains("Aid to the Orient", (await OkAsync("issue", "list", "--status", "referred", "--url", _alpha.Url)).Stdout, StringComparison.Ordinal);
+        Assert.Contains("Aid to the Orient", (await OkAsync("issue", "list", "--status", "premature", "--url", _alpha.Url)).Stdout, StringComparison.Ordinal);
+        Assert.Contains("Aid to the Orient", (await OkAsync("issue", "list", "--status", "deferred", "--url", _alpha.Url)).Stdout, StringComparison.Ordinal);
+        Assert.Contains("premature", (await OkAsync("issue", "outcomes", "--url", _alpha.Url)).Stdout, StringComparison.Ordinal);
         var search = (await OkAsync("search", "Shenyang", "--url", _alpha.Url)).Stdout;
         Assert.Contains("Issues", search, StringComparison.Ordinal);
         Assert.Contains("Aid to the Orient", search, StringComparison.Ordinal);
 
         // Bad input: a clear line, a meaningful exit code, nothing changed.
-        await FailsAsync(2, "finished", "issue", "status", id, "finished", "--outcome", "x", "--url", _alpha.Url);
-        await FailsAsync(2, "--referred-to", "issue", "status", id, "referred", "--outcome", "x", "--url", _alpha.Url);
-        await FailsAsync(4, "no issue", "issue", "status", "no-such-issue", "closed", "--outcome", "x", "--url", _alpha.Url);
+        await FailsAsync(2, "premature", "issue", "status", id, "finished", "--text", "x", "--url", _alpha.Url);
+        await FailsAsync(2, "referred to", "issue", "status", id, "referred", "--text", "x", "--url", _alpha.Url);
+        await FailsAsync(5, "telex directory", "issue", "status", id, "referred", "--text", "x", "--referred-to", "Gao Gang in Shenyang", "--url", _alpha.Url);
+        await FailsAsync(4, "no issue", "issue", "status", "no-such-issue", "closed", "--text", "x", "--url", _alpha.Url);
         await FailsAsync(4, "no issue", "issue", "show", "no-such-issue", "--url", _alpha.Url);
+        await FailsAsync(4, "no issue 99", "send", "--url", _alpha.Url, "--to", "Bravo", "--issue", "99", "--subject", "x", "--body", "x");
         Assert.Equal(2, (await JsonAsync("issue", "show", id, "--url", _alpha.Url)).GetProperty("events").GetArrayLength());
     }
 
@@ -143,10 +148,12 @@ public sealed class IssueClearanceTests(ServedAgencies agencies)
 
             var draft = await JsonAsync("draft", "submit", "--url", _alpha.Url, "--to", "Bravo", "--subject", "Cleared", "--body", "x", "--precedence", "flash");
             string id = draft.GetProperty("id").GetString()!;
+            string number = draft.GetProperty("number").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal("awaitingclearance", draft.GetProperty("status").GetString());
-            await FailsAsync(5, "not cleared", "draft", "release", id, "--url", _alpha.Url);
-            Assert.Equal("cleared", (await JsonAsync("draft", "clear", id, "--url", _alpha.Url)).GetProperty("status").GetString());
-            string telegram = (await JsonAsync("draft", "release", id, "--url", _alpha.Url)).GetProperty("id").GetString()!;
+            await FailsAsync(5, "not cleared", "draft", "release", number, "--url", _alpha.Url);
+            await FailsAsync(4, "no draft 999", "draft", "release", "999", "--url", _alpha.Url);
+            Assert.Equal("cleared", (await JsonAsync("draft", "clear", number, "--url", _alpha.Url)).GetProperty("status").GetString());
+            string telegram = (await JsonAsync("draft", "release", number, "--url", _alpha.Url)).GetProperty("id").GetString()!;
             await UntilAsync(t => t.GetProperty("status").GetString() == "registered", "Bravo registers it", "show", telegram, "--url", _bravo.Url);
             var shown = (await OkAsync("draft", "show", id, "--url", _alpha.Url)).Stdout;
             Assert.Contains("released", shown, StringComparison.Ordinal);

@@ -31,6 +31,7 @@ internal sealed record ClearanceLogView(DateTimeOffset At, string Actor, string 
 /// <summary>A draft on its way to release, with its clearances and (in full) its recorded steps.</summary>
 internal sealed record DraftView(
     Guid Id,
+    long Number,
     DraftStatus Status,
     string To,
     string Subject,
@@ -47,7 +48,7 @@ internal sealed record DraftView(
     IReadOnlyList<ClearanceStepView> Clearances,
     IReadOnlyList<ClearanceLogView>? Log)
 {
-    public static DraftView From(DraftRecord d, IReadOnlyList<ClearanceLogEntry>? log = null) => new(d.Id, d.Status, d.Draft.To, d.Draft.Subject,
+    public static DraftView From(DraftRecord d, IReadOnlyList<ClearanceLogEntry>? log = null) => new(d.Id, d.Number, d.Status, d.Draft.To, d.Draft.Subject,
         d.Draft.Body, d.Draft.Precedence, d.Draft.IssueId, d.Drafter, d.CreatedAt, d.UpdatedAt, d.ReturnReason, d.TelegramId, d.ReleasedBy,
         d.ReleasedAt, d.Steps.Select(ClearanceStepView.From).ToArray(), log?.Select(l => new ClearanceLogView(l.At, l.Actor, l.Action, l.Detail)).ToArray());
 }
