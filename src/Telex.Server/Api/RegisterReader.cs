@@ -25,9 +25,13 @@ internal static class RegisterReader
         return names;
     }
 
-    /// <summary>The name this agency knows an agency by, from its tie (under any DID it has held) or its directory entry; else null.</summary>
+    /// <summary>
+    /// The name this agency knows an agency by: its own, the tie's (under any DID the counterpart has held), or its
+    /// directory entry's; else null.
+    /// </summary>
     public static async Task<string?> KnownNameAsync(Agency agency, string did, CancellationToken ct) =>
-        (await agency.Store.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerName
+        string.Equals(did, agency.Identity.Did, StringComparison.Ordinal) ? agency.Identity.Name
+        : (await agency.Store.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerName
         ?? (await agency.Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name;
 
     /// <summary>The counterpart's name: from the tie, else as it signed the telegram, else its DID.</summary>
