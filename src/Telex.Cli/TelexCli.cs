@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
+using Telex.Cli.Client;
 using Telex.Cli.Commands;
 using Telex.Cli.Configuration;
 using Telex.Cli.Output;
@@ -28,6 +29,7 @@ internal static class TelexCli
         root.Subcommands.Add(ServeCommand.Create(globals));
         root.Subcommands.Add(DemoCommand.Create(globals));
         root.Subcommands.Add(LoginCommand.Create(globals));
+        root.Subcommands.Add(UseCommand.Create(globals));
         root.Subcommands.Add(OfficerCommands.Password(globals));
         root.Subcommands.Add(TieCommands.Create(globals));
         root.Subcommands.Add(DirectoryCommands.Create(globals));
@@ -36,6 +38,7 @@ internal static class TelexCli
         root.Subcommands.Add(RegisterCommands.Inbox(globals));
         root.Subcommands.Add(RegisterCommands.Show(globals));
         root.Subcommands.Add(RegisterCommands.Search(globals));
+        root.Subcommands.Add(AttachmentCommands.Create(globals));
         root.Subcommands.Add(IssueCommands.Create(globals));
         root.Subcommands.Add(BureauCommands.Create(globals));
         root.Subcommands.Add(ClearanceCommands.Drafts(globals));
@@ -63,9 +66,11 @@ internal static class TelexCli
             return ExitCodes.Usage;
         }
 
+        var invocation = Invocation.Begin();
+        int exit;
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration
+            exit = await parse.InvokeAsync(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false,
                 ProcessTerminationTimeout = ShutdownGrace,
@@ -74,9 +79,46 @@ internal static class TelexCli
         catch (Exception e)
         {
             var (code, message) = Classify(e);
-            terminal.Error(message, code);
+            string? agency = terminal.Json || e is OperationCanceledException ? null : await AgencyLineAsync(invocation).ConfigureAwait(false);
+            terminal.Error(agency is null ? message : $"{message} ({agency})", code);
             return code;
         }
+
+        // Every human output of a command that talked to an agency ends by naming it; JSON never carries the line, and
+        // data on standard output (an export) gets it on standard error instead.
+        if (!terminal.Json && await AgencyLineAsync(invocation).ConfigureAwait(false) is { } line)
+        {
+            (invocation.StdoutIsData ? terminal.Stderr : terminal.Stdout).WriteLine(line);
+        }
+
+        return exit;
+    }
+
+    /// <summary>"Alpha · http://127.0.0.1:7401" for the agency the run acted on, or null if it talked to none.</summary>
+    internal static async Task<string?> AgencyLineAsync(Invocation invocation)
+    {
+        if (invocation.Agency is not { } acted)
+        {
+            return null;
+        }
+
+        string? name = acted.Name;
+        if (name is null && acted.Token is not null)
+        {
+            // Signed in by --token or TELEX_TOKEN at a URL with no context: the agency says its name.
+            try
+            {
+                using var api = new ApiClient(acted.Url, acted.Token, TimeSpan.FromSeconds(5));
+                using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                name = (await api.GetAsync("api/agency", quick.Token).ConfigureAwait(false)).Str("name");
+            }
+            catch (Exception e) when (e is CliException or OperationCanceledException)
+            {
+            }
+        }
+
+        string url = SessionStore.Key(acted.Url);
+        return name is null ? url : $"{name} · {url}";
     }
 
     /// <summary>The exit code and message for a failure.</summary>

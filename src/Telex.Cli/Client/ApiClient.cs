@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -73,6 +72,17 @@ internal sealed class ApiClient : IDisposable
         return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>GET a binary body.</summary>
+    public async Task<byte[]> GetBytesAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Relative(path));
+        request.Headers.Accept.Clear();
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/octet-stream"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/zip"));
+        using var response = await SendRawAsync(request, ct).ConfigureAwait(false);
+        return await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct)
@@ -131,35 +141,80 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
-    /// <summary>The RFC 9457 problem document's detail, else its title, else a sentence for the status.</summary>
+    /// <summary>
+    /// The refusal as a sentence for a person: the RFC 9457 problem document's detail (else its title, else its first
+    /// validation error), with a Telex peer's problem code explained; a sentence for the status when the body says
+    /// nothing readable. Never the raw body: a problem document is JSON, and a proxy's answer may be a page.
+    /// </summary>
+    internal static string ProblemSentence(int status, string? reason, string text)
+    {
+        string? sentence = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
+            var root = doc.RootElement;
+            sentence = root.Str("detail") is { Length: > 0 } detail ? detail
+                : root.Str("title") is { Length: > 0 } title ? title + (FirstError(root) is { } error ? ": " + error : "")
+                : FirstError(root);
+        }
+        catch (JsonException)
+        {
+            // Not JSON: a short line of plain text is shown, anything else (a page, a stack) is not.
+            string line = text.Trim();
+            if (line.Length is > 0 and < 200 && !line.Contains('\n', StringComparison.Ordinal) && !line.StartsWith('<'))
+            {
+                sentence = $"the agency answered {status} {reason}: {line}";
+            }
+        }
+
+        if (sentence is { Length: > 0 })
+        {
+            return PeerProblems.Explain(sentence);
+        }
+
+        return status switch
+        {
+            401 => "not signed in, or the session has expired: run telex login",
+            403 => "your role does not allow this",
+            404 => "not found",
+            _ => $"the agency answered {status} {reason}",
+        };
+    }
+
     private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken ct)
     {
         string text = "";
         try
         {
             text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.Str("detail") is { Length: > 0 } detail)
-            {
-                return detail;
-            }
-
-            if (doc.RootElement.Str("title") is { Length: > 0 } title)
-            {
-                return title;
-            }
         }
-        catch (JsonException)
+        catch (HttpRequestException)
         {
         }
 
-        return response.StatusCode switch
+        return ProblemSentence((int)response.StatusCode, response.ReasonPhrase, text);
+    }
+
+    /// <summary>A validation problem's first error (<c>errors: {field: [message]}</c>) as "field: message".</summary>
+    private static string? FirstError(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Object)
         {
-            HttpStatusCode.Unauthorized => "not signed in, or the session has expired: run telex login",
-            HttpStatusCode.Forbidden => "your role does not allow this",
-            HttpStatusCode.NotFound => "not found",
-            _ => $"the agency answered {(int)response.StatusCode} {response.ReasonPhrase}{(text.Length is > 0 and < 200 ? ": " + text : "")}",
-        };
+            return null;
+        }
+
+        foreach (var field in errors.EnumerateObject())
+        {
+            string? message = field.Value.ValueKind == JsonValueKind.Array
+                ? field.Value.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() : null).FirstOrDefault(m => m is not null)
+                : field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() : null;
+            if (message is not null)
+            {
+                return $"{field.Name}: {message}";
+            }
+        }
+
+        return null;
     }
 
     private static Uri Relative(string path) => new(path.TrimStart('/'), UriKind.Relative);

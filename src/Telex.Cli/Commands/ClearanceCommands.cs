@@ -108,6 +108,19 @@ internal static class ClearanceCommands
             terminal.Table(["When", "Who", "What", "Detail"], log.EnumerateArray().Select(l => (IReadOnlyList<string?>)
                 [Terminal.Time(l.Time("at")), l.Str("actor"), l.Str("action"), l.Str("detail")]), "Steps", 3);
         }
+
+        // Nothing releases a draft by itself: say what comes next.
+        string? next = d.Str("status") switch
+        {
+            "awaitingclearance" => $"Once every clearance is given, a releasing officer releases it: telex draft release {d.Str("id")}",
+            "cleared" => $"Cleared: a releasing officer releases it with telex draft release {d.Str("id")}",
+            "returned" => $"Returned to its drafter: revise it with telex draft resubmit {d.Str("id")}",
+            _ => null,
+        };
+        if (next is not null)
+        {
+            terminal.Line(next);
+        }
     }
 
     private static Command ListDrafts(Globals globals)
@@ -371,8 +384,13 @@ internal static class ClearanceCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Table(["Request", "From", "Subject", "Precedence", "State", "Answered by", "Reason"], items.Select(r => (IReadOnlyList<string?>)
-                [r.Str("id"), r.Str("fromName"), r.Str("subject"), r.Str("precedence"), r.Str("state"), r.Str("answeredBy"), r.Str("reason")]), null, 2, 6);
+            terminal.Table(["Request", "From", "Telegram to", "Subject", "Precedence", "Drafter", "Received", "State", "Answered by", "Reason"],
+                items.Select(r => (IReadOnlyList<string?>)
+                [
+                    r.Str("id"), r.Str("fromName"), r.Str("recipientName") ?? "an agency unknown here", r.Str("subject"), r.Str("precedence"),
+                    r.Str("drafter"), Terminal.Time(r.Time("receivedAt")), r.Str("state"), r.Str("answeredBy"), r.Str("reason"),
+                ]), null, 3, 9);
+            terminal.Line("telex coordination approve ID, or refuse ID --reason TEXT; --json has each telegram's text");
             return ExitCodes.Ok;
         });
         return command;

@@ -26,10 +26,15 @@ internal static class Counterparts
             // A counterpart without a tie (reached through a relay) is found by its name in the directory.
             try
             {
-                if ((await api.GetAsync("api/directory/" + Uri.EscapeDataString(didOrName), ct).ConfigureAwait(false)).Str("did") is { } did)
+                var entry = await api.GetAsync("api/directory/" + Uri.EscapeDataString(didOrName), ct).ConfigureAwait(false);
+                if (entry.Str("did") is { } did)
                 {
                     return did;
                 }
+
+                throw new CliException(ExitCodes.Conflict,
+                    $"{entry.Str("name") ?? didOrName} is in the directory without a DID, so nothing can be addressed to it yet: "
+                    + $"establish a tie with it first (telex tie accept CODE); telex directory show {entry.Str("name") ?? didOrName} shows what is known of it");
             }
             catch (CliException e) when (e.ExitCode == ExitCodes.NotFound)
             {
@@ -39,7 +44,8 @@ internal static class Counterparts
         return matches.Count switch
         {
             1 => matches[0].Str("peerDid")!,
-            0 => throw new CliException(ExitCodes.NotFound, $"no counterpart named '{didOrName}'; telex tie list shows the known ones"),
+            0 => throw new CliException(ExitCodes.NotFound,
+                $"no counterpart named '{didOrName}', tied or in the directory; telex directory list shows every counterpart known"),
             _ => throw new CliException(ExitCodes.Usage, $"{matches.Count} counterparts are named '{didOrName}'; give the DID"),
         };
     }

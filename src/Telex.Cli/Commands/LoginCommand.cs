@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using Telex.Cli.Client;
@@ -13,22 +14,33 @@ internal static class LoginCommand
         var client = new ClientOptions();
         var name = new Option<string>("--name", "-n") { Description = "The officer's sign-in name", Required = true, HelpName = "NAME" };
         var stdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of stdin instead of prompting" };
-        var command = new Command("login", "Sign in to an agency and remember the session (in $XDG_CONFIG_HOME/telex/session.json)")
+        var command = new Command("login",
+            "Sign in to an agency and remember the session under the agency's name, as the current agency (telex use switches)")
         {
-            client.Url, name, stdin,
+            client.Url, client.Agency, name, stdin,
         };
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
             var sessions = SessionStore.Default();
-            var url = client.ResolveUrl(parse, sessions);
+            var (url, _) = client.Resolve(parse, sessions);
             string officer = parse.GetValue(name)!;
             string password = Secrets.Read(terminal, parse.GetValue(stdin), $"Password for {officer} at {url}:");
-            using var api = new ApiClient(url, token: null);
-            var response = await api.PostAsync("api/session", new JsonObject { ["name"] = officer, ["password"] = password }, ct).ConfigureAwait(false);
+            JsonElement response;
+            using (var anonymous = new ApiClient(url, token: null))
+            {
+                response = await anonymous.PostAsync("api/session", new JsonObject { ["name"] = officer, ["password"] = password }, ct).ConfigureAwait(false);
+            }
+
             string token = response.Str("token") ?? throw new CliException(ExitCodes.Unexpected, "the agency issued no token");
             var expires = response.Time("expiresAt");
-            sessions.Save(url, new StoredSession(officer, token, expires));
+
+            // The context is named after the agency, as it names itself to its signed-in officers.
+            using var api = new ApiClient(url, token);
+            var agency = await api.GetAsync("api/agency", ct).ConfigureAwait(false);
+            string agencyName = agency.Str("name") is { Length: > 0 } n ? n : SessionStore.Key(url);
+            var context = sessions.SaveLogin(url, agencyName, agency.Str("did"), new StoredSession(officer, token, expires));
+            Invocation.ActOn(agencyName, url, token);
             var who = response.Obj("officer");
             bool mustChange = who?.Bool("mustChangePassword") == true;
             if (terminal.Json)
@@ -37,7 +49,8 @@ internal static class LoginCommand
                 return ExitCodes.Ok;
             }
 
-            terminal.Line($"signed in to {SessionStore.Key(url)} as {officer}{(who?.Str("role") is { } role ? $" ({role})" : "")}; session valid until {Output.Terminal.Time(expires)}");
+            terminal.Line($"signed in to {agencyName} as {officer}{(who?.Str("role") is { } role ? $" ({role})" : "")}; session valid until {Output.Terminal.Time(expires)}");
+            terminal.Line($"{context.Name} is now the current agency (telex use lists every agency signed in to)");
             if (mustChange)
             {
                 terminal.Line("You are signed in with a one-time password: choose your own now with telex password");

@@ -24,6 +24,9 @@ internal static class RegisterChainCommands
     /// <summary>Export formats.</summary>
     public static readonly string[] Formats = ["jsonl", "cable", "html"];
 
+    /// <summary>Most a zip of printable pages from the agency may unpack to: 1 GiB.</summary>
+    private const long MaxPagesBytes = 1L << 30;
+
     public static Command Create(Globals globals)
     {
         var command = new Command("register", "The tamper-evident register: verify, checkpoint, export and import");
@@ -196,13 +199,20 @@ internal static class RegisterChainCommands
 
             if (!IsLocal(parse, data))
             {
-                if (fmt != "jsonl")
+                using var api = client.Connect(parse);
+                if (fmt == "html")
                 {
-                    throw new CliException(ExitCodes.Usage, $"--format {fmt} works on the agency's folder: add --data DIR");
+                    byte[] zip = await api.GetBytesAsync("api/register/export?format=html", ct).ConfigureAwait(false);
+                    int written = await ExtractPagesAsync(zip, path!, ct).ConfigureAwait(false);
+                    if (!terminal.Json)
+                    {
+                        terminal.Line($"{written} pages written to {path}");
+                    }
+
+                    return ExitCodes.Ok;
                 }
 
-                using var api = client.Connect(parse);
-                string text = await api.GetTextAsync("api/register/export", ct).ConfigureAwait(false);
+                string text = await api.GetTextAsync("api/register/export?format=" + fmt, ct).ConfigureAwait(false);
                 await WriteAsync(terminal, path, text, ct).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
@@ -253,10 +263,62 @@ internal static class RegisterChainCommands
         return command;
     }
 
+    /// <summary>
+    /// Writes the agency's zip of printable pages into <paramref name="folder"/>: only plain <c>NAME.html</c> entries, each
+    /// by its own name in that folder, at most <see cref="MaxPagesBytes"/> in all. Returns the number of pages.
+    /// </summary>
+    private static async Task<int> ExtractPagesAsync(byte[] zip, string folder, CancellationToken ct)
+    {
+        using var archive = OpenZip(zip);
+        var pages = archive.Entries.Where(e => e.Name.Length > 0).ToList();
+        foreach (var entry in pages)
+        {
+            if (entry.FullName != entry.Name || !entry.Name.EndsWith(".html", StringComparison.Ordinal)
+                || Telex.Core.Protocol.AttachmentName.Problem(entry.Name) is not null)
+            {
+                throw new CliException(ExitCodes.Unexpected, $"the agency's export holds '{entry.FullName}', which is not a page; nothing was written");
+            }
+        }
+
+        if (pages.Sum(e => e.Length) > MaxPagesBytes)
+        {
+            throw new CliException(ExitCodes.Unexpected, $"the agency's export unpacks to more than {MaxPagesBytes / (1024 * 1024)} MiB; nothing was written");
+        }
+
+        Directory.CreateDirectory(folder);
+        foreach (var entry in pages)
+        {
+            var source = await entry.OpenAsync(ct).ConfigureAwait(false);
+            await using (source.ConfigureAwait(false))
+            {
+                var target = new FileStream(Path.Combine(folder, entry.Name), FileMode.Create, FileAccess.Write);
+                await using (target.ConfigureAwait(false))
+                {
+                    await source.CopyToAsync(target, ct).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return pages.Count;
+    }
+
+    private static System.IO.Compression.ZipArchive OpenZip(byte[] zip)
+    {
+        try
+        {
+            return new System.IO.Compression.ZipArchive(new MemoryStream(zip), System.IO.Compression.ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(ExitCodes.Unexpected, $"the agency's export of pages is not a zip archive: {e.Message}");
+        }
+    }
+
     private static async Task WriteAsync(Terminal terminal, string? path, string text, CancellationToken ct)
     {
         if (path is null)
         {
+            Invocation.DataOnStdout();
             terminal.Stdout.Write(text);
             await terminal.Stdout.FlushAsync(ct).ConfigureAwait(false);
         }

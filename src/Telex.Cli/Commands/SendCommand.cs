@@ -64,7 +64,7 @@ internal static class SendCommand
         };
         var timeout = TieCommands.Timeout();
         var command = client.AddTo(draft
-            ? new Command("submit", "Submit a telegram for clearance; it is released once every clearance is given")
+            ? new Command("submit", "Submit a telegram for clearance; once every clearance is given it waits, cleared, until a releasing officer runs telex draft release ID")
             {
                 to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments,
             }

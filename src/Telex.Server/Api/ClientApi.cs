@@ -134,6 +134,7 @@ internal static class ClientApi
         telegrams.MapGet("", ListTelegrams.HandleAsync).WithName("ListTelegrams");
         telegrams.MapGet("/{id:guid}", GetTelegram.HandleAsync).WithName("GetTelegram");
         telegrams.MapGet("/{id:guid}/cable", GetCable.HandleAsync).WithName("GetCable");
+        telegrams.MapGet("/{id:guid}/attachments/{sha256}", GetAttachment.HandleAsync).WithName("GetAttachment");
         api.MapGet("/register/{registryNumber:long}", GetRegisterEntry.HandleAsync).WithTags("Telegrams").WithName("GetRegisterEntry");
 
         var issues = api.MapGroup("/issues").WithTags("Issues");
@@ -182,7 +183,9 @@ internal static class ClientApi
         // rotation, not a telegram. The node signs one every Delivery:CheckpointInterval anyway.
         register.MapPost("/checkpoints", CreateCheckpoint.HandleAsync).RequireAuthorization(Policies.Admin).WithName("CreateCheckpoint");
         register.MapPost("/cables", ImportCable.HandleAsync).RequireAuthorization(Policies.Admin).Accepts<string>("text/plain").WithName("ImportCable");
-        register.MapGet("/export", ExportRegister.HandleAsync).Produces(StatusCodes.Status200OK, contentType: "application/jsonl").WithName("ExportRegister");
+        register.MapGet("/export", ExportRegister.HandleAsync)
+            .Produces(StatusCodes.Status200OK, contentType: "application/jsonl", additionalContentTypes: ["text/plain", "application/zip"])
+            .WithName("ExportRegister");
 
         var keys = api.MapGroup("/keys").WithTags("Keys");
         keys.MapGet("", ListKeys.HandleAsync).WithName("ListKeys");

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
 
 using Telex.Core;
 using Telex.Core.Model;
@@ -22,6 +24,15 @@ internal static class RegisterReader
 
         return names;
     }
+
+    /// <summary>
+    /// The name this agency knows an agency by: its own, the tie's (under any DID the counterpart has held), or its
+    /// directory entry's; else null.
+    /// </summary>
+    public static async Task<string?> KnownNameAsync(Agency agency, string did, CancellationToken ct) =>
+        string.Equals(did, agency.Identity.Did, StringComparison.Ordinal) ? agency.Identity.Name
+        : (await agency.Store.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerName
+        ?? (await agency.Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name;
 
     /// <summary>The counterpart's name: from the tie, else as it signed the telegram, else its DID.</summary>
     public static string CounterpartName(TelegramRecord t, IReadOnlyDictionary<string, string> names) =>
@@ -52,4 +63,28 @@ internal static class RegisterReader
             ? await agency.Store.GetTelegramAsync(id, d, ct).ConfigureAwait(false)
             : await agency.Store.GetTelegramAsync(id, Direction.Inbound, ct).ConfigureAwait(false)
               ?? await agency.Store.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false);
+
+    /// <summary>The attachment whose content hashes to <paramref name="sha256"/> in a DIDComm plaintext, or null.</summary>
+    public static byte[]? AttachmentContent(byte[] plaintext, string sha256)
+    {
+        using var doc = JsonDocument.Parse(plaintext);
+        if (!doc.RootElement.TryGetProperty("attachments", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var a in list.EnumerateArray())
+        {
+            if (a.TryGetProperty("data", out var data) && data.TryGetProperty("base64", out var b64) && b64.GetString() is { } text)
+            {
+                byte[] content = Convert.FromBase64String(text);
+                if (Convert.ToHexStringLower(SHA256.HashData(content)) == sha256)
+                {
+                    return content;
+                }
+            }
+        }
+
+        return null;
+    }
 }

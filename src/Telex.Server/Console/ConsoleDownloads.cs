@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 using Telex.Core;
 using Telex.Core.Model;
@@ -40,36 +38,12 @@ internal static class ConsoleDownloads
         Direction? d = Enum.TryParse<Direction>(direction, ignoreCase: true, out var parsed) ? parsed : null;
         var record = await RegisterReader.FindAsync(agency, id, d, ct).ConfigureAwait(false);
         var info = record?.Attachments.FirstOrDefault(a => string.Equals(a.Sha256, sha256, StringComparison.Ordinal));
-        if (record is null || info is null || ContentOf(record.Plaintext, sha256) is not { } content)
+        if (record is null || info is null || RegisterReader.AttachmentContent(record.Plaintext, sha256) is not { } content)
         {
             return Results.NotFound();
         }
 
         return Results.File(content, "application/octet-stream", AttachmentName.ForDownload(info.Name, sha256));
-    }
-
-    /// <summary>The attachment whose content hashes to <paramref name="sha256"/> in a DIDComm plaintext, or null.</summary>
-    internal static byte[]? ContentOf(byte[] plaintext, string sha256)
-    {
-        using var doc = JsonDocument.Parse(plaintext);
-        if (!doc.RootElement.TryGetProperty("attachments", out var list) || list.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        foreach (var a in list.EnumerateArray())
-        {
-            if (a.TryGetProperty("data", out var data) && data.TryGetProperty("base64", out var b64) && b64.GetString() is { } text)
-            {
-                byte[] content = Convert.FromBase64String(text);
-                if (Convert.ToHexStringLower(SHA256.HashData(content)) == sha256)
-                {
-                    return content;
-                }
-            }
-        }
-
-        return null;
     }
 
     /// <summary>
@@ -88,6 +62,6 @@ internal static class ConsoleDownloads
         }
 
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"register-{stamp}.jsonl\"";
-        await ExportRegister.HandleAsync(context, agency, ct).ConfigureAwait(false);
+        await ExportRegister.WriteJsonLinesAsync(context, agency, ct).ConfigureAwait(false);
     }
 }

@@ -69,6 +69,7 @@ public sealed partial class EndpointAccessTests
         ["GET /api/telegrams"] = Everyone,
         ["GET /api/telegrams/{id:guid}"] = Everyone,
         ["GET /api/telegrams/{id:guid}/cable"] = Everyone,
+        ["GET /api/telegrams/{id:guid}/attachments/{sha256}"] = Everyone,
         ["GET /api/register/{registryNumber:long}"] = Everyone,
 
         ["GET /api/issues"] = Everyone,

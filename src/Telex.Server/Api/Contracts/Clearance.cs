@@ -60,6 +60,7 @@ internal sealed record CoordinationView(
     string FromName,
     Guid DraftId,
     string Recipient,
+    string? RecipientName,
     string Subject,
     string Body,
     Precedence Precedence,
@@ -71,7 +72,8 @@ internal sealed record CoordinationView(
     DateTimeOffset? AnsweredAt,
     string? Reason)
 {
-    public static CoordinationView Of(CoordinationRequest r, string fromName) => new(r.Id, r.From, fromName, r.DraftId, r.Recipient, r.Subject, r.Body,
+    public static CoordinationView Of(CoordinationRequest r, string fromName, string? recipientName) => new(r.Id, r.From, fromName, r.DraftId, r.Recipient,
+        recipientName, r.Subject, r.Body,
         r.Precedence, r.IssueId, r.Drafter, r.ReceivedAt, r.State, r.AnsweredBy, r.AnsweredAt, r.Reason);
 }
 

@@ -25,6 +25,6 @@ internal static class AnswerCoordination
     {
         var answered = await agency.AnswerCoordinationAsync(id, user.OfficerName(), approve, request?.Reason, ct);
         var tie = await agency.Store.GetTieAsync(answered.From, ct);
-        return TypedResults.Ok(CoordinationView.Of(answered, tie?.PeerName ?? answered.From));
+        return TypedResults.Ok(CoordinationView.Of(answered, tie?.PeerName ?? answered.From, await RegisterReader.KnownNameAsync(agency, answered.Recipient, ct)));
     }
 }

@@ -17,7 +17,14 @@ internal static class ListCoordination
         }
 
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
-        return TypedResults.Ok((await agency.Store.ListCoordinationRequestsAsync(s, ct))
-            .Select(r => CoordinationView.Of(r, names.GetValueOrDefault(r.From, r.From))).ToArray());
+        var views = new List<CoordinationView>();
+        foreach (var r in await agency.Store.ListCoordinationRequestsAsync(s, ct))
+        {
+            // The telegram's recipient is the partner's counterpart, which this agency may know of or not.
+            string? recipient = names.TryGetValue(r.Recipient, out var known) ? known : await RegisterReader.KnownNameAsync(agency, r.Recipient, ct);
+            views.Add(CoordinationView.Of(r, names.GetValueOrDefault(r.From, r.From), recipient));
+        }
+
+        return TypedResults.Ok(views.ToArray());
     }
 }
