@@ -134,5 +134,12 @@ internal static class Schema
         -- suspended before this migration keep NULL: this agency's officers may resume them, the counterpart may not.
         ALTER TABLE ties ADD COLUMN suspended_by INTEGER;
         """,
+        """
+        -- Officer administration: officers.disabled (a disabled officer cannot sign in and their tokens are refused), and an
+        -- index over the register's officer entries (the acts of officer administration, content kept in the entry) for
+        -- each officer's history.
+        ALTER TABLE officers ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE INDEX register_log_officer ON register_log(reference, position) WHERE kind='officer';
+        """,
     ];
 }
