@@ -136,14 +136,23 @@ internal static class Schema
         -- ties.suspended_by, added as this migration runs unless present (SqliteStore.AddSuspendedByColumnAsync). Ties
         -- suspended before it keep NULL: this agency's officers may resume them, the counterpart may not.
         """,
-        """
-        -- Officer administration: officers.disabled (a disabled officer cannot sign in and their tokens are refused), and an
-        -- index over the register's officer entries (the acts of officer administration, content kept in the entry) for
-        -- each officer's history.
-        ALTER TABLE officers ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
-        CREATE INDEX IF NOT EXISTS register_log_officer ON register_log(reference, position) WHERE kind='officer';
-        """,
+        OfficerAdministration,
     ];
+
+    /// <summary>
+    /// Officer administration: the column officers.disabled (a disabled officer cannot sign in and their tokens are
+    /// refused), added as this migration runs unless present (<c>SqliteStore.AddOfficerDisabledColumnAsync</c>), and an
+    /// index over the register's officer entries (the acts of officer administration, content kept in the entry) for
+    /// each officer's history.
+    /// </summary>
+    private const string OfficerAdministration = """
+        -- Officer administration: officers.disabled, added as this migration runs unless present, and the index of the
+        -- register's officer entries.
+        CREATE INDEX IF NOT EXISTS register_log_officer ON register_log(reference, position) WHERE kind='officer';
+        """;
+
+    /// <summary>The migration that added officer administration (officers.disabled, the officer entries' index).</summary>
+    public static int OfficerAdministrationVersion => Array.IndexOf(Migrations, OfficerAdministration) + 1;
 
     /// <summary>The migration that added relays and the directory (relay path on telegrams, relay queue, directory, dossiers).</summary>
     public const int RelayVersion = 5;

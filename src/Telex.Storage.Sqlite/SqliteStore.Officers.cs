@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -78,6 +80,17 @@ public sealed partial class SqliteStore
                 RegisterChain.OfficerContent(filed), keepContent: true, ct).ConfigureAwait(false);
             return filed with { Position = entry.Position };
         }, ct);
+    }
+
+    /// <summary>Adds officers.disabled unless present (migration <see cref="Schema.OfficerAdministrationVersion"/>).</summary>
+    private static async Task AddOfficerDisabledColumnAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    {
+        using var probe = Command(c, tx, "SELECT COUNT(*) FROM pragma_table_info('officers') WHERE name='disabled'");
+        if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
+        {
+            using var add = Command(c, tx, "ALTER TABLE officers ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0");
+            await add.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>

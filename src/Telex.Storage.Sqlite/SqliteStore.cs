@@ -121,6 +121,11 @@ public sealed partial class SqliteStore : ITelexStore
                 {
                     await AddSuspendedByColumnAsync(c, tx, ct).ConfigureAwait(false);
                 }
+
+                if (v + 1 == Schema.OfficerAdministrationVersion)
+                {
+                    await AddOfficerDisabledColumnAsync(c, tx, ct).ConfigureAwait(false);
+                }
             }
 
             return 0;
