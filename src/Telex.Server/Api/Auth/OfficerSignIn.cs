@@ -170,7 +170,8 @@ internal static class OfficerSignIn
             return null;
         }
 
-        var until = now + api.Lockout;
+        // Whole milliseconds, as the store keeps it: the time the officer is told is the one every later answer repeats.
+        var until = DateTimeOffset.FromUnixTimeMilliseconds((now + api.Lockout).ToUnixTimeMilliseconds());
         var filed = await agency.Store.AdministerOfficerAsync(new OfficerEvent
         {
             Action = OfficerAction.LockedOut,
