@@ -23,7 +23,7 @@ internal static class OfficerCommands
 
     public static Command Create(Globals globals)
     {
-        var officer = new Command("officer", "Manage the agency's officers (admin)");
+        var officer = new Command("officer", "Manage the agency's officers (admin); every act is filed in the register. Locked out? telex officer reset NAME --data DIR on the stopped agency's folder");
         officer.Subcommands.Add(Add(globals));
         officer.Subcommands.Add(List(globals));
         officer.Subcommands.Add(Reset(globals));
