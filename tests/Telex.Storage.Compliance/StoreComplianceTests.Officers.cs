@@ -93,6 +93,15 @@ public abstract partial class StoreComplianceTests
         var report = RegisterVerifier.Verify(register, Alpha, NoSignatures);
         Assert.True(report.Ok, string.Join("; ", report.Problems));
         Assert.Equal(8, report.OfficerEvents);
+
+        // The JSON Lines export carries the officer entries with their content, and what it reads back verifies.
+        using var export = new MemoryStream();
+        await RegisterExport.WriteAsync(export, register, Alpha, "Alpha", Now);
+        export.Position = 0;
+        var (read, _, error) = await RegisterExport.ReadAsync(export);
+        Assert.Null(error);
+        Assert.Equal(register.Entries.Select(e => (e.Hash, Convert.ToHexString(e.Content!))), read!.Entries.Select(e => (e.Hash, Convert.ToHexString(e.Content!))));
+        Assert.Equal(8, RegisterVerifier.Verify(read, Alpha, NoSignatures).OfficerEvents);
     }
 
     [Fact]
