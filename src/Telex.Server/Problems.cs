@@ -42,6 +42,14 @@ internal static class Problems
             : TypedResults.Problem(detail: $"{field}: malformed JSON or a value of the wrong type", statusCode: 400, title: TitleOf(400),
                 type: TypeBase + "malformed-json", extensions: new Dictionary<string, object?> { ["code"] = "malformed-json", ["field"] = field });
 
+    /// <summary>
+    /// The officer is locked out after too many failed sign-ins (403 <c>locked</c>): the detail says until when, and so do
+    /// the <c>retryAt</c> extension (UTC) and a <c>Retry-After</c> header the caller sets from <paramref name="until"/>.
+    /// </summary>
+    public static ProblemHttpResult Locked(string detail, DateTimeOffset until) =>
+        TypedResults.Problem(detail: detail, statusCode: 403, title: TitleOf(403), type: TypeBase + "locked",
+            extensions: new Dictionary<string, object?> { ["code"] = "locked", ["retryAt"] = until.UtcDateTime });
+
     public static ProblemHttpResult NotFound(string detail) => Problem(404, "not-found", detail);
 
     public static ProblemHttpResult Unauthorized(string detail) => Problem(401, "unauthorized", detail);

@@ -10,25 +10,28 @@ public sealed partial class PostgresStore
 {
     /// <inheritdoc/>
     public Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default) =>
-        WriteAsync(async (c, tx) =>
-        {
-            using var cmd = Command(c, tx, """
-                INSERT INTO officers(name, role, password_hash, created_at, must_change, failed, locked_until)
-                VALUES(@n, @r, @h, @c, @m, @f, @l) ON CONFLICT(name) DO NOTHING
-                """,
-                ("@n", officer.Name), ("@r", (int)officer.Role), ("@h", officer.PasswordHash), ("@c", officer.CreatedAt.ToUnixTimeMilliseconds()),
-                ("@m", officer.MustChangePassword), ("@f", officer.FailedSignIns), ("@l", officer.LockedUntil?.ToUnixTimeMilliseconds()));
-            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-        }, ct);
+        WriteAsync((c, tx) => InsertOfficerAsync(c, tx, officer, ct), ct);
+
+    private static async Task<bool> InsertOfficerAsync(NpgsqlConnection c, NpgsqlTransaction tx, Officer officer, CancellationToken ct)
+    {
+        using var cmd = Command(c, tx, """
+            INSERT INTO officers(name, role, password_hash, created_at, must_change, failed, locked_until, disabled)
+            VALUES(@n, @r, @h, @c, @m, @f, @l, @d) ON CONFLICT(name) DO NOTHING
+            """,
+            ("@n", officer.Name), ("@r", (int)officer.Role), ("@h", officer.PasswordHash), ("@c", officer.CreatedAt.ToUnixTimeMilliseconds()),
+            ("@m", officer.MustChangePassword), ("@f", officer.FailedSignIns), ("@l", officer.LockedUntil?.ToUnixTimeMilliseconds()),
+            ("@d", officer.Disabled));
+        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+    }
 
     /// <inheritdoc/>
     public Task UpdateOfficerAsync(Officer officer, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) =>
         {
             using var cmd = Command(c, tx, """
-                UPDATE officers SET role=@r, password_hash=@h, must_change=@m, failed=@f, locked_until=@l WHERE name=@n
+                UPDATE officers SET password_hash=@h, must_change=@m, failed=@f, locked_until=@l WHERE name=@n
                 """,
-                ("@n", officer.Name), ("@r", (int)officer.Role), ("@h", officer.PasswordHash),
+                ("@n", officer.Name), ("@h", officer.PasswordHash),
                 ("@m", officer.MustChangePassword), ("@f", officer.FailedSignIns), ("@l", officer.LockedUntil?.ToUnixTimeMilliseconds()));
             return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, ct);
@@ -37,7 +40,7 @@ public sealed partial class PostgresStore
     public Task<Officer?> FindOfficerAsync(string name, CancellationToken ct = default) =>
         ReadAsync(async c =>
         {
-            using var cmd = Command(c, null, "SELECT name, role, password_hash, created_at, must_change, failed, locked_until FROM officers WHERE name=@n", ("@n", name));
+            using var cmd = Command(c, null, "SELECT " + OfficerColumns + " FROM officers WHERE name=@n", ("@n", name));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadOfficer(r) : null;
         }, ct);
@@ -46,7 +49,7 @@ public sealed partial class PostgresStore
     public Task<IReadOnlyList<Officer>> ListOfficersAsync(CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<Officer>>(async c =>
         {
-            using var cmd = Command(c, null, "SELECT name, role, password_hash, created_at, must_change, failed, locked_until FROM officers ORDER BY name");
+            using var cmd = Command(c, null, "SELECT " + OfficerColumns + " FROM officers ORDER BY name");
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<Officer>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -57,6 +60,8 @@ public sealed partial class PostgresStore
             return list;
         }, ct);
 
+    private const string OfficerColumns = "name, role, password_hash, created_at, must_change, failed, locked_until, disabled";
+
     private static Officer ReadOfficer(NpgsqlDataReader r) => new()
     {
         Name = r.GetString(0),
@@ -66,6 +71,7 @@ public sealed partial class PostgresStore
         MustChangePassword = r.GetBoolean(4),
         FailedSignIns = r.GetInt32(5),
         LockedUntil = r.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(6)),
+        Disabled = r.GetBoolean(7),
     };
 
     /// <inheritdoc/>

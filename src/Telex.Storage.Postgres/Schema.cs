@@ -153,5 +153,12 @@ internal static class Schema
             seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
             issue_id TEXT NOT NULL REFERENCES issues(id), did TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(issue_id, did));
         """,
+        """
+        -- Officer administration: officers.disabled (a disabled officer cannot sign in and their tokens are refused), and an
+        -- index over the register's officer entries (the acts of officer administration, content kept in the entry) for
+        -- each officer's history.
+        ALTER TABLE officers ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE INDEX register_log_officer ON register_log(reference, position) WHERE kind='officer';
+        """,
     ];
 }

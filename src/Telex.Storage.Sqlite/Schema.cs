@@ -145,7 +145,23 @@ internal static class Schema
         CREATE TABLE IF NOT EXISTS issue_participants(
             issue_id TEXT NOT NULL REFERENCES issues(id), did TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(issue_id, did));
         """,
+        OfficerAdministration,
     ];
+
+    /// <summary>
+    /// Officer administration: the column officers.disabled (a disabled officer cannot sign in and their tokens are
+    /// refused), added as this migration runs unless present (<c>SqliteStore.AddOfficerDisabledColumnAsync</c>), and an
+    /// index over the register's officer entries (the acts of officer administration, content kept in the entry) for
+    /// each officer's history.
+    /// </summary>
+    private const string OfficerAdministration = """
+        -- Officer administration: officers.disabled, added as this migration runs unless present, and the index of the
+        -- register's officer entries.
+        CREATE INDEX IF NOT EXISTS register_log_officer ON register_log(reference, position) WHERE kind='officer';
+        """;
+
+    /// <summary>The migration that added officer administration (officers.disabled, the officer entries' index).</summary>
+    public static int OfficerAdministrationVersion => Array.IndexOf(Migrations, OfficerAdministration) + 1;
 
     /// <summary>The migration that added relays and the directory (relay path on telegrams, relay queue, directory, dossiers).</summary>
     public const int RelayVersion = 5;

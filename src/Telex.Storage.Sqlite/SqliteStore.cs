@@ -126,6 +126,11 @@ public sealed partial class SqliteStore : ITelexStore
                 {
                     await AddOutcomeColumnsAsync(c, tx, ct).ConfigureAwait(false);
                 }
+
+                if (v + 1 == Schema.OfficerAdministrationVersion)
+                {
+                    await AddOfficerDisabledColumnAsync(c, tx, ct).ConfigureAwait(false);
+                }
             }
 
             return 0;

@@ -54,6 +54,7 @@ internal static class ApiJsonTarget
             }
         },
         ["ChangePasswordRequest"] = body => Read<ChangePasswordRequest>(body),
+        ["ChangeRoleRequest"] = body => Read<ChangeRoleRequest>(body),
         ["ClearanceRuleRequest"] = body => Read<ClearanceRuleRequest>(body),
         ["CreateOfficerRequest"] = body => Read<CreateOfficerRequest>(body),
         ["DecisionRequest"] = body => Read<DecisionRequest>(body),

@@ -81,7 +81,7 @@ internal static class RegisterChainCommands
     private static void PrintReport(Terminal terminal, JsonElement report, bool ok)
     {
         string counts = string.Create(CultureInfo.InvariantCulture,
-            $"{report.GetProperty("entries").GetInt64()} entries, {report.GetProperty("telegrams").GetInt64()} telegrams, {report.GetProperty("cables").GetInt64()} imported cables, {report.GetProperty("checkpoints").GetInt64()} checkpoints, {report.GetProperty("issueEvents").GetInt64()} issue events, {report.GetProperty("clearanceSteps").GetInt64()} clearance steps");
+            $"{report.GetProperty("entries").GetInt64()} entries, {report.GetProperty("telegrams").GetInt64()} telegrams, {report.GetProperty("cables").GetInt64()} imported cables, {report.GetProperty("checkpoints").GetInt64()} checkpoints, {report.GetProperty("issueEvents").GetInt64()} issue events, {report.GetProperty("clearanceSteps").GetInt64()} clearance steps, {report.GetProperty("officerEvents").GetInt64()} officer events");
         if (ok)
         {
             terminal.Line($"register verified: {counts}; head {report.Str("head")}");
@@ -128,6 +128,7 @@ internal static class RegisterChainCommands
             ["checkpoints"] = r.Checkpoints,
             ["issueEvents"] = r.IssueEvents,
             ["clearanceSteps"] = r.ClearanceSteps,
+            ["officerEvents"] = r.OfficerEvents,
             ["head"] = r.Head,
             ["problems"] = problems,
         });

@@ -23,6 +23,11 @@ public sealed record Officer
 
     /// <summary>Sign-in is refused until this time, after too many failures.</summary>
     public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>
+    /// A disabled officer cannot sign in and their tokens are refused; an admin enables them again. Default false.
+    /// </summary>
+    public bool Disabled { get; init; }
 }
 
 /// <summary>A bearer token issued to an officer; only its hash is stored.</summary>

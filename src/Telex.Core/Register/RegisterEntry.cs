@@ -78,6 +78,13 @@ public static class RegisterKinds
 
     /// <summary>A key rotation: this agency's own, or a counterpart's accepted over a tie (content kept, from_prior included).</summary>
     public const string KeyRotation = "key.rotation";
+
+    /// <summary>
+    /// An act of officer administration: an officer added, a password reset (also offline), an unlock, disabled,
+    /// enabled, a role changed, removed, or a lockout after failed sign-ins (content kept: the officers' rows hold only
+    /// where each officer stands now).
+    /// </summary>
+    public const string Officer = "officer";
 }
 
 /// <summary>The hash chain's rules: how an entry's hash is computed and what each kind's content is.</summary>
@@ -299,6 +306,74 @@ public static class RegisterChain
             .Field("from_prior", r.FromPrior)
             .Field("time", r.At)
             .ToArray();
+    }
+
+    /// <summary>The reference of an officer administration entry: <c>officer/NAME</c>.</summary>
+    public static string OfficerReference(string officer) => "officer/" + officer;
+
+    /// <summary>What an officer administration entry records: the action, the officer, who did it (or offline), the roles, until when, the time.</summary>
+    public static byte[] OfficerContent(OfficerEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new CanonicalWriter(RegisterKinds.Officer)
+            .Field("action", OfficerEvent.Name(e.Action))
+            .Field("officer", e.Officer)
+            .Field("by", e.By)
+            .Field("offline", e.Offline ? "yes" : null)
+            .Field("role", e.Role?.ToString().ToLowerInvariant())
+            .Field("previous_role", e.PreviousRole?.ToString().ToLowerInvariant())
+            .Field("until", e.Until)
+            .Field("at", e.At)
+            .ToArray();
+    }
+
+    /// <summary>
+    /// The officer administration event an <c>officer</c> entry records, read from its kept content; null when the entry
+    /// is of another kind or its content is not an officer event's (the verifier reports such an entry).
+    /// </summary>
+    public static OfficerEvent? ReadOfficerEvent(RegisterEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Kind != RegisterKinds.Officer || entry.Content is null || CanonicalReader.TryParse(entry.Content) is not { } c
+            || c.Kind != RegisterKinds.Officer || OfficerEvent.Parse(c.Get("action")) is not { } action || c.Get("officer") is not { } officer
+            || c.GetTime("at") is not { } at || entry.Reference != OfficerReference(officer)
+            || !TryRole(c.Get("role"), out var role) || !TryRole(c.Get("previous_role"), out var previous))
+        {
+            return null;
+        }
+
+        return new OfficerEvent
+        {
+            Action = action,
+            Officer = officer,
+            By = c.Get("by"),
+            Offline = c.Get("offline") == "yes",
+            At = at,
+            Role = role,
+            PreviousRole = previous,
+            Until = c.GetTime("until"),
+            Position = entry.Position,
+        };
+    }
+
+    private static bool TryRole(string? text, out Role? role)
+    {
+        role = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        foreach (var r in Enum.GetValues<Role>())
+        {
+            if (string.Equals(r.ToString().ToLowerInvariant(), text, StringComparison.Ordinal))
+            {
+                role = r;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What a failure entry records.</summary>

@@ -65,6 +65,9 @@ public sealed record VerifyReport
     /// <summary>Clearance log rows checked.</summary>
     public long ClearanceSteps { get; init; }
 
+    /// <summary>Officer administration entries checked.</summary>
+    public long OfficerEvents { get; init; }
+
     /// <summary>Hash of the last entry.</summary>
     public string Head { get; init; } = RegisterChain.Genesis;
 
@@ -154,6 +157,7 @@ public static class RegisterVerifier
         }
 
         var recordedAt = new Dictionary<string, long>(StringComparer.Ordinal);
+        long officerEvents = 0;
 
         // DIDs linked by the key rotations the chain records: each set is one agency.
         var agencies = new DidSets();
@@ -340,6 +344,18 @@ public static class RegisterVerifier
 
                     agencies.Link(oldDid, newDid);
                     break;
+                case RegisterKinds.Officer:
+                    // The content is kept in the entry (checked against its hash above); it must be an officer event naming the officer of its reference.
+                    if (RegisterChain.ReadOfficerEvent(e) is null)
+                    {
+                        Add(e, e.Reference, "changed", "an officer entry whose content does not record an act on its officer");
+                    }
+                    else
+                    {
+                        officerEvents++;
+                    }
+
+                    break;
                 default:
                     Add(e, e.Reference, "changed", $"unknown entry kind '{e.Kind}'");
                     break;
@@ -467,6 +483,7 @@ public static class RegisterVerifier
             Checkpoints = register.Checkpoints.Count,
             IssueEvents = register.IssueEvents.Count,
             ClearanceSteps = register.ClearanceLog.Count,
+            OfficerEvents = officerEvents,
             Head = hashAt[^1],
             Problems = ordered,
         };

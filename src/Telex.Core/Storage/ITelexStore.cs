@@ -61,13 +61,16 @@ public partial interface ITelexStore : IAsyncDisposable
     /// <summary>Every setting whose key starts with <paramref name="prefix"/> (compared ordinally), ordered by key.</summary>
     Task<IReadOnlyList<KeyValuePair<string, string>>> ListSettingsAsync(string prefix, CancellationToken ct = default);
 
-    /// <summary>Adds an officer; false if the name is taken.</summary>
+    /// <summary>Adds an officer, as given, without a chain entry (the first admin, a copy to another backend); false if the name is taken.</summary>
     Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default);
 
     /// <summary>Finds an officer by name.</summary>
     Task<Officer?> FindOfficerAsync(string name, CancellationToken ct = default);
 
-    /// <summary>Replaces an officer's record (by name).</summary>
+    /// <summary>
+    /// Replaces an officer's password hash, must-change flag, failure count and lockout (by name). The role and whether
+    /// the officer is disabled are changed only by <see cref="AdministerOfficerAsync"/>, which files the change.
+    /// </summary>
     Task UpdateOfficerAsync(Officer officer, CancellationToken ct = default);
 
     /// <summary>All officers by name.</summary>

@@ -35,6 +35,12 @@ internal static partial class ApiLog
     [LoggerMessage(EventId = 2008, Level = LogLevel.Debug, Message = "Refused a client API request: {Status} {Code}")]
     public static partial void Refused(ILogger logger, int status, string code);
 
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Sign-in refused for disabled officer {Officer}")]
+    public static partial void DisabledSignIn(ILogger logger, string officer);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Officer administration: {Action} {Officer} by {By}")]
+    public static partial void OfficerAdministered(ILogger logger, string action, string officer, string by);
+
     [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "A client API request failed")]
     public static partial void Failed(ILogger logger, Exception exception);
 

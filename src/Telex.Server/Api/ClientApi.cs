@@ -95,8 +95,17 @@ internal static class ClientApi
 
         var officers = api.MapGroup("/officers").WithTags("Officers");
         officers.MapPost("/me/password", ChangePassword.HandleAsync).WithName("ChangePassword");
-        officers.MapGet("", ListOfficers.HandleAsync).RequireAuthorization(Policies.Admin).WithName("ListOfficers");
-        officers.MapPost("", CreateOfficer.HandleAsync).RequireAuthorization(Policies.Admin).WithName("CreateOfficer");
+        // Officer administration is for admins: decided here, for the whole group, not in each handler.
+        var manageOfficers = officers.MapGroup("").RequireAuthorization(Policies.Admin);
+        manageOfficers.MapGet("", ListOfficers.HandleAsync).WithName("ListOfficers");
+        manageOfficers.MapPost("", CreateOfficer.HandleAsync).WithName("CreateOfficer");
+        manageOfficers.MapGet("/history", ListOfficerEvents.HandleAsync).WithName("ListOfficerEvents");
+        manageOfficers.MapPost("/{name}/reset", AdministerOfficer.ResetAsync).WithName("ResetOfficerPassword");
+        manageOfficers.MapPost("/{name}/unlock", AdministerOfficer.UnlockAsync).WithName("UnlockOfficer");
+        manageOfficers.MapPost("/{name}/disable", AdministerOfficer.DisableAsync).WithName("DisableOfficer");
+        manageOfficers.MapPost("/{name}/enable", AdministerOfficer.EnableAsync).WithName("EnableOfficer");
+        manageOfficers.MapPost("/{name}/role", AdministerOfficer.ChangeRoleAsync).WithName("ChangeOfficerRole");
+        manageOfficers.MapDelete("/{name}", AdministerOfficer.RemoveAsync).WithName("RemoveOfficer");
 
         api.MapGet("/agency", GetAgency.Handle).WithTags("Agency").WithName("GetAgency");
 

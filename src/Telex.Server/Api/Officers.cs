@@ -7,7 +7,12 @@ using Telex.Core.Storage;
 
 namespace Telex.Server;
 
-/// <summary>Creating officers, for the API and for <c>telex init</c>.</summary>
+/// <summary>
+/// Creating and administering officers, for the API, the console, <c>telex init</c> and the offline reset
+/// (<c>telex officer reset NAME --data DIR</c>). Every act after the first admin is filed in the register's chain as an
+/// officer event by the store, in the transaction that makes it; the store refuses an act that would leave the agency
+/// without an enabled admin.
+/// </summary>
 public static class Officers
 {
     /// <summary>Longest officer name.</summary>
@@ -45,8 +50,75 @@ public static class Officers
         : name.AsSpan().ContainsAnyExcept(NameChars) ? "only a-z, 0-9, '.', '_' and '-'"
         : null;
 
+    /// <summary>
+    /// Resets the password of <paramref name="name"/> on a stopped agency's store (the offline recovery of an agency whose
+    /// admins are all locked out or have forgotten their passwords): a new one-time password, to be changed at next
+    /// sign-in, lockout lifted, the officer's sessions revoked, filed as an offline reset. Returns the password. Throws a
+    /// <see cref="TelexException"/> (NotFound) when there is no such officer.
+    /// </summary>
+    public static async Task<string> ResetOfflineAsync(ITelexStore store, string name, DateTimeOffset now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        string password = PasswordHasher.NewOneTimePassword();
+        await store.AdministerOfficerAsync(new OfficerEvent { Action = OfficerAction.PasswordReset, Officer = name, Offline = true, At = now },
+            PasswordHasher.Hash(password), ct).ConfigureAwait(false);
+        return password;
+    }
+
+    /// <summary>
+    /// An admin's act on an officer: <paramref name="action"/> one of reset, unlock, disable, enable, role change (with
+    /// <paramref name="role"/>) or remove. Returns the event as filed (null when it changed nothing) and, for a reset, the
+    /// new one-time password. Whatever the officer keeps open on this node (an event stream) ends with a reset, a
+    /// disabling or a removal; the store has revoked their tokens on every node. Throws a <see cref="TelexException"/>:
+    /// NotFound for no such officer, Conflict when it would leave no enabled admin.
+    /// </summary>
+    internal static async Task<(OfficerEvent? Filed, string? Password)> AdministerAsync(Agency agency, Api.Auth.Sessions sessions, string by,
+        OfficerAction action, string name, Role? role, DateTimeOffset now, ILogger logger, CancellationToken ct)
+    {
+        string? password = action == OfficerAction.PasswordReset ? PasswordHasher.NewOneTimePassword() : null;
+        var filed = await agency.Store.AdministerOfficerAsync(new OfficerEvent { Action = action, Officer = name, By = by, Role = role, At = now },
+            password is null ? null : PasswordHasher.Hash(password), ct).ConfigureAwait(false);
+        if (filed is null)
+        {
+            return (null, null);
+        }
+
+        if (action is OfficerAction.PasswordReset or OfficerAction.Disabled or OfficerAction.Removed)
+        {
+            sessions.EndAll(name);
+        }
+
+        Api.ApiLog.OfficerAdministered(logger, OfficerEvent.Name(action), name, by);
+        agency.OfficerChanged(filed);
+        return (filed, password);
+    }
+
+    /// <summary>
+    /// Adds an officer with a fresh one-time password, filed in the chain as added by <paramref name="by"/>, and returns
+    /// the password; null if the name is taken.
+    /// </summary>
+    internal static async Task<string?> TryAddAsync(Agency agency, string by, string name, Role role, DateTimeOffset now, CancellationToken ct)
+    {
+        string password = PasswordHasher.NewOneTimePassword();
+        var officer = new Officer
+        {
+            Name = name,
+            Role = role,
+            PasswordHash = PasswordHasher.Hash(password),
+            CreatedAt = now,
+            MustChangePassword = true,
+        };
+        if (!await agency.Store.AddOfficerAsync(officer, by, ct).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        agency.OfficerChanged(new OfficerEvent { Action = OfficerAction.Added, Officer = name, By = by, Role = role, At = now });
+        return password;
+    }
+
     /// <summary>Adds an officer with a fresh one-time password and returns it; null if the name is taken.</summary>
-    internal static async Task<string?> TryAddAsync(ITelexStore store, string name, Role role, DateTimeOffset now, CancellationToken ct)
+    private static async Task<string?> TryAddAsync(ITelexStore store, string name, Role role, DateTimeOffset now, CancellationToken ct)
     {
         string password = PasswordHasher.NewOneTimePassword();
         var officer = new Officer

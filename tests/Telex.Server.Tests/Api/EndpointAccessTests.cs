@@ -40,6 +40,13 @@ public sealed partial class EndpointAccessTests
         ["POST /api/officers/me/password"] = Everyone,
         ["GET /api/officers"] = Admins,
         ["POST /api/officers"] = Admins,
+        ["GET /api/officers/history"] = Admins,
+        ["POST /api/officers/{name}/reset"] = Admins,
+        ["POST /api/officers/{name}/unlock"] = Admins,
+        ["POST /api/officers/{name}/disable"] = Admins,
+        ["POST /api/officers/{name}/enable"] = Admins,
+        ["POST /api/officers/{name}/role"] = Admins,
+        ["DELETE /api/officers/{name}"] = Admins,
         ["GET /api/agency"] = Everyone,
 
         ["GET /api/ties"] = Everyone,

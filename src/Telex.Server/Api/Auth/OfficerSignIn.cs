@@ -17,8 +17,11 @@ internal enum SignInStatus
     /// <summary>Unknown name or wrong password (the same answer for both).</summary>
     WrongCredentials,
 
-    /// <summary>Too many failures: the officer is locked out for a while.</summary>
+    /// <summary>Too many failures: the officer is locked out until <see cref="SignInOutcome.LockedUntil"/> (also the attempt that locks).</summary>
     LockedOut,
+
+    /// <summary>The right password, but the officer is disabled (said only to whoever knows the password).</summary>
+    Disabled,
 
     /// <summary>Too many failures from this network address in the last minute: not checked at all.</summary>
     RateLimited,
@@ -34,6 +37,9 @@ internal sealed record SignInOutcome(SignInStatus Result, string? Field = null, 
     public Officer? Officer { get; init; }
 
     public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>True when a wrong password was given (counted as a failure from its address), also by the attempt that locks the officer out.</summary>
+    public bool WrongPassword { get; init; }
 
     /// <summary>For <see cref="SignInStatus.RateLimited"/>: when to try again.</summary>
     public TimeSpan RetryAfter { get; init; }
@@ -53,7 +59,7 @@ internal static class OfficerSignIn
     internal const int MinPasswordLength = 12;
 
     // The address is the client's, for the limit on failed sign-ins per address; null counts nothing.
-    public static async Task<SignInOutcome> TryAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
+    public static async Task<SignInOutcome> TryAsync(string? name, string? password, Agency agency, TelexOptions options, SignInGuard guard,
         TimeProvider time, ILogger logger, string? address, CancellationToken ct)
     {
         // The place is taken before the password is checked and kept only by a failure: checking first and counting
@@ -67,21 +73,22 @@ internal static class OfficerSignIn
         var outcome = new SignInOutcome(SignInStatus.Invalid);
         try
         {
-            outcome = await CheckAsync(name, password, store, options, guard, time, logger, ct).ConfigureAwait(false);
+            outcome = await CheckAsync(name, password, agency, options, guard, time, logger, ct).ConfigureAwait(false);
             return outcome;
         }
         finally
         {
-            if (outcome.Result != SignInStatus.WrongCredentials)
+            if (outcome.Result != SignInStatus.WrongCredentials && !outcome.WrongPassword)
             {
                 guard.GiveBack(place);
             }
         }
     }
 
-    private static async Task<SignInOutcome> CheckAsync(string? name, string? password, ITelexStore store, TelexOptions options, SignInGuard guard,
+    private static async Task<SignInOutcome> CheckAsync(string? name, string? password, Agency agency, TelexOptions options, SignInGuard guard,
         TimeProvider time, ILogger logger, CancellationToken ct)
     {
+        var store = agency.Store;
         if (string.IsNullOrEmpty(name))
         {
             return new SignInOutcome(SignInStatus.Invalid, "name", "required");
@@ -122,13 +129,21 @@ internal static class OfficerSignIn
 
             if (!PasswordHasher.Verify(password, officer.PasswordHash))
             {
-                await CountFailureAsync(store, officer, options.Api, now, logger, ct).ConfigureAwait(false);
-                return new SignInOutcome(SignInStatus.WrongCredentials);
+                // The attempt that locks the officer out says so, and until when, rather than "wrong password" once more.
+                return await CountFailureAsync(agency, officer, options.Api, now, logger, ct).ConfigureAwait(false) is { } lockedUntil
+                    ? new SignInOutcome(SignInStatus.LockedOut) { LockedUntil = lockedUntil, WrongPassword = true }
+                    : new SignInOutcome(SignInStatus.WrongCredentials);
             }
 
             if (officer.FailedSignIns != 0 || officer.LockedUntil is not null)
             {
-                await store.UpdateOfficerAsync(officer with { FailedSignIns = 0, LockedUntil = null }, ct).ConfigureAwait(false);
+                await store.SetSignInFailuresAsync(officer.Name, 0, null, ct).ConfigureAwait(false);
+            }
+
+            if (officer.Disabled)
+            {
+                ApiLog.DisabledSignIn(logger, officer.Name);
+                return new SignInOutcome(SignInStatus.Disabled);
             }
 
             var (token, hash) = PasswordHasher.NewToken();
@@ -139,21 +154,38 @@ internal static class OfficerSignIn
         }
     }
 
-    /// <summary>Counts a wrong password; at the limit, locks the officer out and starts the count again.</summary>
-    internal static async Task CountFailureAsync(ITelexStore store, Officer officer, ApiOptions api, DateTimeOffset now, ILogger logger, CancellationToken ct)
+    /// <summary>
+    /// Counts a wrong password; at the limit, locks the officer out, starts the count again and returns until when. The
+    /// lockout is filed in the register's chain as an officer event (who, until when), which the admins read in the
+    /// officers' history, and announced on the event stream (<c>officer.locked-out</c>).
+    /// </summary>
+    internal static async Task<DateTimeOffset?> CountFailureAsync(Agency agency, Officer officer, ApiOptions api, DateTimeOffset now, ILogger logger,
+        CancellationToken ct)
     {
         int failures = officer.FailedSignIns + 1;
         ApiLog.SignInFailed(logger, officer.Name, failures);
-        if (failures >= api.MaxFailedSignIns)
+        if (failures < api.MaxFailedSignIns)
         {
-            var until = now + api.Lockout;
-            await store.UpdateOfficerAsync(officer with { FailedSignIns = 0, LockedUntil = until }, ct).ConfigureAwait(false);
-            ApiLog.LockedOut(logger, officer.Name, until);
+            await agency.Store.SetSignInFailuresAsync(officer.Name, failures, officer.LockedUntil, ct).ConfigureAwait(false);
+            return null;
         }
-        else
+
+        // Whole milliseconds, as the store keeps it: the time the officer is told is the one every later answer repeats.
+        var until = DateTimeOffset.FromUnixTimeMilliseconds((now + api.Lockout).ToUnixTimeMilliseconds());
+        var filed = await agency.Store.AdministerOfficerAsync(new OfficerEvent
         {
-            await store.UpdateOfficerAsync(officer with { FailedSignIns = failures }, ct).ConfigureAwait(false);
+            Action = OfficerAction.LockedOut,
+            Officer = officer.Name,
+            At = now,
+            Until = until,
+        }, ct: ct).ConfigureAwait(false);
+        ApiLog.LockedOut(logger, officer.Name, until);
+        if (filed is not null)
+        {
+            agency.OfficerChanged(filed);
         }
+
+        return until;
     }
 
     /// <summary>
@@ -171,8 +203,8 @@ internal static class OfficerSignIn
         }
 
         var officer = await store.FindOfficerAsync(record.OfficerName, ct).ConfigureAwait(false);
-        return officer is null
-            ? (null, "the token's officer no longer exists")
+        return officer is null ? (null, "the token's officer no longer exists")
+            : officer.Disabled ? (null, "the token's officer is disabled")
             : (OfficerClaims.Create(officer, record, scheme), null);
     }
 
@@ -183,7 +215,7 @@ internal static class OfficerSignIn
     /// code: <c>locked</c>, <c>wrong-password</c>).
     /// </summary>
     public static async Task<PasswordRefusal?> ChangePasswordAsync(string name, string? current, string? replacement, string? keptTokenHash,
-        ITelexStore store, TelexOptions options, SignInGuard guard, Sessions sessions, TimeProvider time, ILogger logger, CancellationToken ct)
+        Agency agency, TelexOptions options, SignInGuard guard, Sessions sessions, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(current))
         {
@@ -210,6 +242,7 @@ internal static class OfficerSignIn
             return new PasswordRefusal("new", "invalid", "must differ from the current password");
         }
 
+        var store = agency.Store;
         using (await guard.LockAsync(name, ct).ConfigureAwait(false))
         {
             var officer = await store.FindOfficerAsync(name, ct).ConfigureAwait(false)
@@ -217,13 +250,14 @@ internal static class OfficerSignIn
             var now = time.GetUtcNow();
             if (officer.LockedUntil is { } until && until > now)
             {
-                return new PasswordRefusal(null, "locked", $"too many failed attempts: try again after {until:u}");
+                return new PasswordRefusal(null, "locked", $"too many failed attempts: try again after {until:u}") { LockedUntil = until };
             }
 
             if (!PasswordHasher.Verify(current, officer.PasswordHash))
             {
-                await CountFailureAsync(store, officer, options.Api, now, logger, ct).ConfigureAwait(false);
-                return new PasswordRefusal(null, "wrong-password", "the current password is wrong");
+                return await CountFailureAsync(agency, officer, options.Api, now, logger, ct).ConfigureAwait(false) is { } lockedUntil
+                    ? new PasswordRefusal(null, "locked", $"too many failed attempts: try again after {lockedUntil:u}") { LockedUntil = lockedUntil }
+                    : new PasswordRefusal(null, "wrong-password", "the current password is wrong");
             }
 
             await store.UpdateOfficerAsync(officer with
@@ -245,4 +279,8 @@ internal static class OfficerSignIn
 }
 
 /// <summary>Why a password was not changed: a field and what is wrong with it, or a code.</summary>
-internal sealed record PasswordRefusal(string? Field, string Code, string Detail);
+internal sealed record PasswordRefusal(string? Field, string Code, string Detail)
+{
+    /// <summary>For <c>locked</c>: when the officer may try again.</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
+}

@@ -44,6 +44,12 @@ internal sealed class Sessions(ITelexStore store, TimeProvider time)
         End(s => s.Officer == officer && s.TokenHash != keptTokenHash);
     }
 
+    /// <summary>
+    /// Ends what <paramref name="officer"/>'s sessions keep open on this node, once their tokens are revoked in the store
+    /// (an admin reset, disabled or removed the officer); other nodes notice at their next check.
+    /// </summary>
+    public void EndAll(string officer) => End(s => s.Officer == officer);
+
     internal void Closed(OpenSession session) => _open.TryRemove(session, out _);
 
     private void End(Func<OpenSession, bool> which)
@@ -84,11 +90,11 @@ internal sealed class OpenSession : IDisposable
     /// <summary>Cancelled when the token expires or is revoked.</summary>
     public CancellationToken Ended => _ended.Token;
 
-    /// <summary>Asks the store whether the token still stands (revoked on another node, expired, officer gone); ends the session if not.</summary>
+    /// <summary>Asks the store whether the token still stands (revoked on another node, expired, officer gone or disabled); ends the session if not.</summary>
     public async Task<bool> CheckAsync(CancellationToken ct)
     {
         var token = await _store.FindTokenAsync(TokenHash, _time.GetUtcNow(), ct).ConfigureAwait(false);
-        if (token is null || await _store.FindOfficerAsync(token.OfficerName, ct).ConfigureAwait(false) is null)
+        if (token is null || await _store.FindOfficerAsync(token.OfficerName, ct).ConfigureAwait(false) is not { Disabled: false })
         {
             End();
             return false;

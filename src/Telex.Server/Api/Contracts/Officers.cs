@@ -5,8 +5,39 @@ namespace Telex.Server.Api.Contracts;
 /// <summary><c>POST /api/officers/me/password</c>.</summary>
 internal sealed record ChangePasswordRequest(string? Current, string? New);
 
-/// <summary>An officer as admins see it.</summary>
-internal sealed record OfficerView(string Name, Role Role, DateTimeOffset CreatedAt, bool MustChangePassword, bool Locked);
+/// <summary>An officer as admins see it: <c>locked</c> while a lockout runs, until <c>lockedUntil</c>.</summary>
+internal sealed record OfficerView(string Name, Role Role, DateTimeOffset CreatedAt, bool MustChangePassword, bool Locked, DateTimeOffset? LockedUntil,
+    bool Disabled)
+{
+    public static OfficerView Of(Officer o, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        bool locked = o.LockedUntil is { } until && until > now;
+        return new OfficerView(o.Name, o.Role, o.CreatedAt, o.MustChangePassword, locked, locked ? o.LockedUntil : null, o.Disabled);
+    }
+}
+
+/// <summary><c>POST /api/officers/{name}/role</c>.</summary>
+internal sealed record ChangeRoleRequest(Role? Role);
+
+/// <summary>
+/// The answer to an admin's act on an officer: the act (<c>password-reset</c>, <c>unlocked</c>, <c>disabled</c>,
+/// <c>enabled</c>, <c>role-changed</c>, <c>removed</c>), whether it changed anything (false, and nothing filed, when the
+/// officer already stood so), the chain entry that records it, the officer as they stand now (null once removed) and,
+/// for a reset, the one-time password, shown once.
+/// </summary>
+internal sealed record OfficerActView(string Name, string Action, bool Changed, long? Entry, OfficerView? Officer, string? OneTimePassword);
+
+/// <summary>An act of officer administration as the register's chain records it; <c>by</c> is null for the agency's own lockout or an offline reset.</summary>
+internal sealed record OfficerEventView(long Entry, string Action, string Officer, string? By, bool Offline, DateTimeOffset At, Role? Role,
+    Role? PreviousRole, DateTimeOffset? Until)
+{
+    public static OfficerEventView Of(OfficerEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new OfficerEventView(e.Position, OfficerEvent.Name(e.Action), e.Officer, e.By, e.Offline, e.At, e.Role, e.PreviousRole, e.Until);
+    }
+}
 
 /// <summary><c>POST /api/officers</c>.</summary>
 internal sealed record CreateOfficerRequest(string? Name, Role? Role);

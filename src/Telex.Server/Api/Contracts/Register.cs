@@ -4,9 +4,10 @@ namespace Telex.Server.Api.Contracts;
 
 /// <summary>The outcome of verifying the register.</summary>
 internal sealed record VerifyView(bool Ok, long Entries, long Telegrams, long Cables, long Checkpoints, long IssueEvents, long ClearanceSteps,
-    string Head, IReadOnlyList<ProblemView> Problems)
+    long OfficerEvents, string Head, IReadOnlyList<ProblemView> Problems)
 {
-    public static VerifyView From(VerifyReport r) => new(r.Ok, r.Entries, r.Telegrams, r.Cables, r.Checkpoints, r.IssueEvents, r.ClearanceSteps, r.Head,
+    public static VerifyView From(VerifyReport r) => new(r.Ok, r.Entries, r.Telegrams, r.Cables, r.Checkpoints, r.IssueEvents, r.ClearanceSteps,
+        r.OfficerEvents, r.Head,
         r.Problems.Select(p => new ProblemView(p.Position, p.Reference, p.RegistryNumber, p.TelegramId, p.Problem, p.Detail, p.ToString())).ToList());
 }
 

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Telex.Core;
-using Telex.Core.Storage;
 using Telex.Server.Api.Auth;
 using Telex.Server.Api.Contracts;
 
@@ -20,14 +19,15 @@ internal static class ChangePassword
     public const int MinLength = OfficerSignIn.MinPasswordLength;
 
     public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(ChangePasswordRequest? request, ClaimsPrincipal user,
-        ITelexStore store, TelexOptions options, SignInGuard guard, Sessions sessions, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        Agency agency, TelexOptions options, SignInGuard guard, Sessions sessions, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         // An empty body is an empty object: the answer names the first missing field.
         request ??= new ChangePasswordRequest(null, null);
         var refusal = await OfficerSignIn.ChangePasswordAsync(user.OfficerName(), request.Current, request.New, user.FindFirstValue(OfficerClaims.TokenHash),
-            store, options, guard, sessions, time, loggers.CreateLogger(ApiLog.Category), ct);
+            agency, options, guard, sessions, time, loggers.CreateLogger(ApiLog.Category), ct);
         return refusal is null ? TypedResults.NoContent()
             : refusal.Field is { } field ? Problems.Invalid(field, refusal.Detail)
+            : refusal.LockedUntil is { } until ? Problems.Locked(refusal.Detail, until)
             : Problems.Problem(403, refusal.Code, refusal.Detail);
     }
 }

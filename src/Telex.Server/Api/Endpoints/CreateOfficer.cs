@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 using Microsoft.AspNetCore.Http.HttpResults;
 
-using Telex.Core.Storage;
+using Telex.Core;
 using Telex.Server.Api.Auth;
 using Telex.Server.Api.Contracts;
 
@@ -10,12 +10,12 @@ namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/officers</c> (admin): adds an officer with a one-time password, returned once, which the officer
-/// must change at first sign-in.
+/// must change at first sign-in; filed in the register's chain as added by the admin.
 /// </summary>
 internal static class CreateOfficer
 {
     public static async Task<Results<Created<CreatedOfficer>, ProblemHttpResult>> HandleAsync(CreateOfficerRequest? request,
-        ClaimsPrincipal user, ITelexStore store, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        ClaimsPrincipal user, Agency agency, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         // An empty body is an empty object: the answer names the first missing field.
         request ??= new CreateOfficerRequest(null, null);
@@ -29,7 +29,7 @@ internal static class CreateOfficer
             return Problems.Invalid("role", "required: clerk, releasingofficer, admin or auditor");
         }
 
-        string? password = await Officers.TryAddAsync(store, request.Name!, role, time.GetUtcNow(), ct);
+        string? password = await Officers.TryAddAsync(agency, user.OfficerName(), request.Name!, role, time.GetUtcNow(), ct);
         if (password is null)
         {
             return Problems.Problem(409, "conflict", $"an officer named {request.Name} exists already");

@@ -12,8 +12,6 @@ internal static class ListOfficers
     {
         var now = time.GetUtcNow();
         var officers = await store.ListOfficersAsync(ct);
-        return TypedResults.Ok(officers
-            .Select(o => new OfficerView(o.Name, o.Role, o.CreatedAt, o.MustChangePassword, o.LockedUntil is { } until && until > now))
-            .ToArray());
+        return TypedResults.Ok(officers.Select(o => OfficerView.Of(o, now)).ToArray());
     }
 }

@@ -18,6 +18,8 @@
     "coordination.requested", "coordination.approved", "coordination.refused",
     "tie.established", "tie.verified", "tie.suspended", "tie.severed", "tie.terms", "tie.terms-proposed",
     "bureau.proposed", "bureau.chartered", "bureau.accepted", "bureau.left",
+    "officer.added", "officer.password-reset", "officer.unlocked", "officer.disabled", "officer.enabled", "officer.role-changed",
+    "officer.removed", "officer.locked-out",
   ];
   let pending = null;
   let running = false;

@@ -26,7 +26,7 @@ internal sealed class AccountModel(Agency agency, TelexOptions options, SignInGu
     public async Task<IActionResult> OnPostAsync(string? current, string? replacement, CancellationToken ct)
     {
         var refusal = await OfficerSignIn.ChangePasswordAsync(Officer, current, replacement, User.FindFirstValue(OfficerClaims.TokenHash),
-            Agency.Store, options, guard, sessions, time, loggers.CreateLogger(ApiLog.Category), ct);
+            Agency, options, guard, sessions, time, loggers.CreateLogger(ApiLog.Category), ct);
         if (refusal is null)
         {
             Notice = "Password changed.";

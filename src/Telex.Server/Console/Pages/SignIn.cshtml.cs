@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 using Telex.Core;
-using Telex.Core.Storage;
 using Telex.Server.Api;
 using Telex.Server.Api.Auth;
 
@@ -12,7 +11,7 @@ namespace Telex.Server.Console.Pages;
 /// Sign-in by name and password, by the same rules and lockout as the client API; success sets the session cookie.
 /// An officer who must change a one-time password is sent to their account page first.
 /// </summary>
-internal sealed class SignInModel(Agency agency, ITelexStore store, TelexOptions options, TimeProvider time, ILoggerFactory loggers) : PageModel
+internal sealed class SignInModel(Agency agency, TelexOptions options, TimeProvider time, ILoggerFactory loggers) : PageModel
 {
     /// <summary>This agency's name.</summary>
     public string AgencyName => agency.Identity.Name;
@@ -39,7 +38,7 @@ internal sealed class SignInModel(Agency agency, ITelexStore store, TelexOptions
         Name = name;
         ReturnUrl = returnUrl;
         var guard = HttpContext.RequestServices.GetRequiredService<SignInGuard>();
-        var outcome = await OfficerSignIn.TryAsync(name?.Trim(), password, store, options, guard, time, loggers.CreateLogger(ApiLog.Category),
+        var outcome = await OfficerSignIn.TryAsync(name?.Trim(), password, agency, options, guard, time, loggers.CreateLogger(ApiLog.Category),
             HttpContext.Connection.RemoteIpAddress?.ToString(), ct);
         switch (outcome.Result)
         {
@@ -50,8 +49,12 @@ internal sealed class SignInModel(Agency agency, ITelexStore store, TelexOptions
                 Error = $"{(outcome.Field == "name" ? "Officer name" : "Password")}: {outcome.Detail}.";
                 break;
             case SignInStatus.LockedOut:
-                Error = $"Too many failed sign-ins: try again after {outcome.LockedUntil:u}.";
+                Error = "T" + Api.Endpoints.SignIn.LockedDetail(outcome.LockedUntil!.Value)[1..] + ".";
                 break;
+            case SignInStatus.Disabled:
+                Error = "This officer is disabled: an admin of the agency may enable them again.";
+                Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Page();
             case SignInStatus.RateLimited:
                 Error = "Too many failed sign-ins from this address: try again in a minute.";
                 Response.Headers.RetryAfter = Api.Endpoints.SignIn.RetryAfterSeconds(outcome.RetryAfter);
