@@ -2,14 +2,14 @@ using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
 using Telex.Core.Model;
-using Telex.Core.Register;
 using Telex.Server.Api;
 
 namespace Telex.Server.Console.Pages;
 
 /// <summary>
-/// One telegram in full and in the classic cable layout, ready to print. Opening an inbound telegram marks it read
-/// and sends the read receipt if the tie allows (not for auditors, who inspect without touching).
+/// One telegram in full and in the classic cable layout, ready to print; an imported cable likewise, marked as imported
+/// history. Opening an inbound telegram marks it read and sends the read receipt if the tie allows (not for auditors, who
+/// inspect without touching).
 /// </summary>
 internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
 {
@@ -42,7 +42,7 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
 
         Telegram = await RegisterReader.OpenAsync(Agency, record, User, ct);
         CounterpartName = await RegisterReader.CounterpartNameAsync(Agency, Telegram, ct);
-        Cable = CableFormat.Render(Telegram, Agency.Identity.Name, CounterpartName);
+        Cable = await RegisterReader.RenderCableAsync(Agency, Telegram, ct);
         if (Telegram.RelayPath.Count > 0)
         {
             var names = await RegisterReader.CounterpartNamesAsync(Agency, ct);
