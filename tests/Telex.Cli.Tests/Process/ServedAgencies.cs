@@ -56,13 +56,21 @@ public sealed class ServedAgency : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops <c>telex serve</c> with an interrupt and serves the same folder again, ready when /health answers.</summary>
-    public async Task<ServedAgency> RestartAsync(Cli cli)
+    /// <summary>
+    /// Stops <c>telex serve</c> with an interrupt, runs <paramref name="whileStopped"/> (work on the stopped folder) if given,
+    /// and serves the same folder again, ready when /health answers.
+    /// </summary>
+    public async Task<ServedAgency> RestartAsync(Cli cli, Func<Task>? whileStopped = null)
     {
         ArgumentNullException.ThrowIfNull(cli);
         await Process.InterruptAsync();
         await Process.WaitForExitAsync(TimeSpan.FromSeconds(30));
         await Process.DisposeAsync();
+        if (whileStopped is not null)
+        {
+            await whileStopped();
+        }
+
         var again = new ServedAgency(Name, Directory, new Uri(Url).Port, Did, cli.Start("serve", "--data", Directory)) { OneTimePassword = OneTimePassword };
         await again.WaitUntilHealthyAsync(TimeSpan.FromSeconds(30));
         return again;
