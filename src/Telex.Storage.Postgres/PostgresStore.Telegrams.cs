@@ -22,11 +22,13 @@ public sealed partial class PostgresStore
 
 
     /// <inheritdoc/>
-    public Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, CancellationToken ct = default)
+    public Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, IdempotencyClaim? claim = null,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync(async (c, tx) =>
         {
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
             // The tie's row stays locked until commit: serials are taken one at a time across nodes, without gaps.
             using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("@p") + " FOR UPDATE", ("@p", peerDid));
             object? value = await last.ExecuteScalarAsync(ct).ConfigureAwait(false);
@@ -47,6 +49,7 @@ public sealed partial class PostgresStore
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
             using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=@s WHERE peer_did=" + CurrentDid("@p"), ("@s", serial), ("@p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await KeepAnswerAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
             return record;
         }, ct);
     }

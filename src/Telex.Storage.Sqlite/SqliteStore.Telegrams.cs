@@ -34,11 +34,13 @@ public sealed partial class SqliteStore
         + " FROM telegrams_fts JOIN telegrams t ON t.seq = telegrams_fts.rowid";
 
     /// <inheritdoc/>
-    public Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, CancellationToken ct = default)
+    public Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, IdempotencyClaim? claim = null,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync(async (c, tx) =>
         {
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
             using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("$p"), ("$p", peerDid));
             object? value = await last.ExecuteScalarAsync(ct).ConfigureAwait(false);
             if (value is not long lastSerial)
@@ -58,6 +60,7 @@ public sealed partial class SqliteStore
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
             using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=$s WHERE peer_did=" + CurrentDid("$p"), ("$s", serial), ("$p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await KeepAnswerAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
             return record;
         }, ct);
     }

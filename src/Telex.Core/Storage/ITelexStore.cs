@@ -143,9 +143,11 @@ public partial interface ITelexStore : IAsyncDisposable
     /// <summary>
     /// Releases an outbound telegram: in one transaction takes the tie's next serial, calls
     /// <paramref name="build"/> with it to produce the register entry (whose serial it must carry) and files it
-    /// with an outbox item. Nothing is written if <paramref name="build"/> throws. Returns the entry.
+    /// with an outbox item. Nothing is written if <paramref name="build"/> throws. With a <paramref name="claim"/>, the
+    /// client's request id is kept with it (see <see cref="FindIdempotentReleaseAsync"/>). Returns the entry.
     /// </summary>
-    Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, CancellationToken ct = default);
+    Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, IdempotencyClaim? claim = null,
+        CancellationToken ct = default);
 
     /// <summary>
     /// Registers an inbound telegram exactly once (idempotent by id): in one transaction takes the agency's next
