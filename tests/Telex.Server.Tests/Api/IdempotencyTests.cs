@@ -140,14 +140,22 @@ public sealed class IdempotencyTests
         {
             await setup.SaveTieAsync(new Tie
             {
-                PeerDid = b.Did, PeerName = "Bravo", PeerEndpoint = b.Identity.Endpoint, Status = TieStatus.Established, Verified = true,
+                PeerDid = b.Did,
+                PeerName = "Bravo",
+                PeerEndpoint = b.Identity.Endpoint,
+                Status = TieStatus.Established,
+                Verified = true,
                 EstablishedAt = DateTimeOffset.UtcNow,
             });
         }
 
         await b.Store.SaveTieAsync(new Tie
         {
-            PeerDid = a.Did, PeerName = "Alpha", PeerEndpoint = $"http://127.0.0.1:{a.Port}/didcomm", Status = TieStatus.Established, Verified = true,
+            PeerDid = a.Did,
+            PeerName = "Alpha",
+            PeerEndpoint = $"http://127.0.0.1:{a.Port}/didcomm",
+            Status = TieStatus.Established,
+            Verified = true,
             EstablishedAt = DateTimeOffset.UtcNow,
         });
         await a.StartAsync();
