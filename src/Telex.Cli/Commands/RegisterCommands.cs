@@ -68,7 +68,7 @@ internal static class RegisterCommands
     public static Command Show(Globals globals)
     {
         var client = new ClientOptions();
-        var id = new Argument<string>("ID") { Description = "The telegram's id (UUID) or its registry number here" };
+        var id = new Argument<string>("ID") { Description = "The telegram's id (UUID) or its registry number here (an imported cable's own number when no telegram holds it)" };
         var command = client.AddTo(new Command("show", "Print a telegram in the classic cable layout") { id });
         command.SetAction(async (parse, ct) =>
         {
