@@ -319,7 +319,16 @@ public sealed partial class Agency
     /// not a member of the current epoch, a member cannot be reached, or a telegram breaks a tie's terms or the
     /// agency's clearance policy.
     /// </summary>
-    public async Task<IReadOnlyList<TelegramRecord>> SendBulletinAsync(Guid bureauId, TelegramDraft draft, string releasingOfficer, CancellationToken ct = default)
+    public Task<IReadOnlyList<TelegramRecord>> SendBulletinAsync(Guid bureauId, TelegramDraft draft, string releasingOfficer, CancellationToken ct = default) =>
+        SendBulletinAsync(bureauId, draft, releasingOfficer, claim: null, ct);
+
+    /// <summary>
+    /// Sends a bulletin as <see cref="SendBulletinAsync(Guid, TelegramDraft, string, CancellationToken)"/> does, keeping the
+    /// client's request id <paramref name="claim"/> in the same transaction; throws <see cref="IdempotencyKeyTakenException"/>,
+    /// and releases nothing, when another release holds it.
+    /// </summary>
+    public async Task<IReadOnlyList<TelegramRecord>> SendBulletinAsync(Guid bureauId, TelegramDraft draft, string releasingOfficer, IdempotencyClaim? claim,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
         draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
@@ -345,7 +354,7 @@ public sealed partial class Agency
         var bulletin = draft with { BureauId = bureauId, BureauEpoch = epoch.Number };
         var records = await Store.ReleaseFanOutAsync(routes.Select(r => r.Member).ToList(),
             (member, serial) => BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
-            ct).ConfigureAwait(false);
+            claim, ct).ConfigureAwait(false);
         Wake();
         foreach (var r in records)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core;
@@ -332,7 +333,15 @@ public sealed partial class Agency
     /// transaction. Throws when the draft is unknown, not cleared (some clearance is missing or was refused), or the tie
     /// is not established.
     /// </summary>
-    public async Task<TelegramRecord> ReleaseDraftAsync(Guid id, string releasingOfficer, CancellationToken ct = default)
+    public Task<TelegramRecord> ReleaseDraftAsync(Guid id, string releasingOfficer, CancellationToken ct = default) =>
+        ReleaseDraftAsync(id, releasingOfficer, claim: null, ct);
+
+    /// <summary>
+    /// Releases a cleared draft as <see cref="ReleaseDraftAsync(Guid, string, CancellationToken)"/> does, keeping the client's
+    /// request id <paramref name="claim"/> in the same transaction; throws <see cref="IdempotencyKeyTakenException"/>, and
+    /// releases nothing, when another release holds it.
+    /// </summary>
+    public async Task<TelegramRecord> ReleaseDraftAsync(Guid id, string releasingOfficer, IdempotencyClaim? claim, CancellationToken ct = default)
     {
         var draft = await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
         var tie = await Store.GetTieAsync(draft.Draft.To, ct).ConfigureAwait(false);
@@ -356,7 +365,7 @@ public sealed partial class Agency
             var now = entry.ReleasedAt;
             var updated = d with { Status = DraftStatus.Released, TelegramId = telegramId, ReleasedBy = releasingOfficer, ReleasedAt = now, UpdatedAt = now };
             return (entry, outbox, new DraftChange(updated, new ClearanceLogEntry(id, now, releasingOfficer, "released", "telegram " + telegramId)));
-        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
+        }, claim, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
         Wake();
         Log.DraftStep(_logger, id, "released", releasingOfficer);
         Publish("telegram.queued", tie.PeerDid, telegramId);

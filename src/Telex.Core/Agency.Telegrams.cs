@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Storage;
 
 namespace Telex.Core;
 
@@ -12,7 +13,15 @@ public sealed partial class Agency
     /// outbox, all in one transaction; the dispatcher delivers it. Throws when there is no established tie or the
     /// telegram breaks the tie's terms.
     /// </summary>
-    public async Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, CancellationToken ct = default)
+    public Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, CancellationToken ct = default) =>
+        ReleaseAsync(draft, releasingOfficer, claim: null, ct);
+
+    /// <summary>
+    /// Releases a telegram as <see cref="ReleaseAsync(TelegramDraft, string, CancellationToken)"/> does, keeping the client's
+    /// request id <paramref name="claim"/> in the same transaction; throws <see cref="IdempotencyKeyTakenException"/>, and
+    /// releases nothing, when another release holds it.
+    /// </summary>
+    public async Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, IdempotencyClaim? claim, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
         draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
@@ -37,7 +46,7 @@ public sealed partial class Agency
         }
 
         var id = Guid.NewGuid();
-        var record = await Store.ReleaseAsync(tie.PeerDid, serial => BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), ct).ConfigureAwait(false);
+        var record = await Store.ReleaseAsync(tie.PeerDid, serial => BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
         Wake();
         Publish("telegram.queued", tie.PeerDid, id);
         return record;

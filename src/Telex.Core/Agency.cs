@@ -10,7 +10,7 @@ namespace Telex.Core;
 
 /// <summary>
 /// An organization's node: its identity, its ties, its outbox and register. Receives packed messages from peers
-/// (<see cref="ReceiveAsync"/>), releases telegrams (<see cref="ReleaseAsync"/>) and delivers them in the
+/// (<see cref="ReceiveAsync"/>), releases telegrams (<see cref="ReleaseAsync(Model.TelegramDraft, string, CancellationToken)"/>) and delivers them in the
 /// background (<see cref="RunAsync"/>). Thread-safe.
 /// </summary>
 public sealed partial class Agency : IDisposable

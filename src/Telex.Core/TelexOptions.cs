@@ -86,6 +86,14 @@ public sealed record ApiOptions
     /// Together with <see cref="MaxFailedSignIns"/> it bounds guessing per officer and per address.
     /// </summary>
     public int FailedSignInsPerMinute { get; init; } = 20;
+
+    /// <summary>
+    /// How long the client request id (<c>Idempotency-Key</c> header) of a release — a telegram sent, a draft released, a
+    /// bulletin sent — is kept: a retry with the same key by the same officer within this time gets the first answer
+    /// instead of a second telegram; after it the key is free again. Default 24 hours: a client retries a lost answer
+    /// within minutes, and a day covers a laptop that slept through a connection loss, as Stripe keeps its keys.
+    /// </summary>
+    public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
 }
 
 /// <summary>Bounds on how long and how slowly a client may hold a connection, so slow clients cannot exhaust the node.</summary>

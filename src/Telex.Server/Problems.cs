@@ -80,6 +80,7 @@ internal static class Problems
         409 => "Conflict",
         413 => "Too large",
         415 => "Unsupported media type",
+        422 => "Unprocessable content",
         429 => "Too many requests",
         500 => "Internal error",
         502 => "Counterpart refused or unreachable",

@@ -4,6 +4,7 @@ using Npgsql;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
+using Telex.Core.Storage;
 
 namespace Telex.Storage.Postgres;
 
@@ -229,12 +230,14 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<TelegramRecord>> ReleaseFanOutAsync(IReadOnlyList<string> peerDids, Func<string, long, (TelegramRecord Record, OutboxItem Outbox)> build,
-        CancellationToken ct = default)
+        IdempotencyClaim? claim = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(peerDids);
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync<IReadOnlyList<TelegramRecord>>(async (c, tx) =>
         {
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
+
             // Every tie's row is locked until commit, in one order whichever node releases, so serials are taken one at a
             // time across nodes, without gaps, and two fan-outs to overlapping members do not deadlock.
             using (var lockTies = Command(c, tx, "SELECT 1 FROM ties WHERE peer_did = ANY(@ps) ORDER BY peer_did FOR UPDATE",
@@ -267,6 +270,7 @@ public sealed partial class PostgresStore
                 released.Add(record);
             }
 
+            await KeepAnswerAsync(c, tx, claim, released, ct).ConfigureAwait(false);
             return released;
         }, ct);
     }

@@ -4,6 +4,7 @@ using Npgsql;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
+using Telex.Core.Storage;
 
 namespace Telex.Storage.Postgres;
 
@@ -189,7 +190,8 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<TelegramRecord?> ReleaseDraftAsync(Guid id, string peerDid,
-        Func<DraftRecord, long, (TelegramRecord Record, OutboxItem Outbox, DraftChange Change)> build, CancellationToken ct = default)
+        Func<DraftRecord, long, (TelegramRecord Record, OutboxItem Outbox, DraftChange Change)> build, IdempotencyClaim? claim = null,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync(async (c, tx) =>
@@ -199,6 +201,8 @@ public sealed partial class PostgresStore
             {
                 return null;
             }
+
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
 
             using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("@p") + " FOR UPDATE", ("@p", peerDid));
             if (await last.ExecuteScalarAsync(ct).ConfigureAwait(false) is not long lastSerial)
@@ -220,6 +224,7 @@ public sealed partial class PostgresStore
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             await UpdateDraftAsync(c, tx, change.Draft, ct).ConfigureAwait(false);
             await InsertLogAsync(c, tx, change.Log, ct).ConfigureAwait(false);
+            await KeepAnswerAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
             return record;
         }, ct);
     }

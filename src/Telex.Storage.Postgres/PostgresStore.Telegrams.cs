@@ -22,11 +22,13 @@ public sealed partial class PostgresStore
 
 
     /// <inheritdoc/>
-    public Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, CancellationToken ct = default)
+    public Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, IdempotencyClaim? claim = null,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync(async (c, tx) =>
         {
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
             // The tie's row stays locked until commit: serials are taken one at a time across nodes, without gaps.
             using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("@p") + " FOR UPDATE", ("@p", peerDid));
             object? value = await last.ExecuteScalarAsync(ct).ConfigureAwait(false);
@@ -47,6 +49,7 @@ public sealed partial class PostgresStore
             await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
             using var bump = Command(c, tx, "UPDATE ties SET last_sent_serial=@s WHERE peer_did=" + CurrentDid("@p"), ("@s", serial), ("@p", peerDid));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await KeepAnswerAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
             return record;
         }, ct);
     }
@@ -180,32 +183,58 @@ public sealed partial class PostgresStore
     public Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, parameters) = Where(query);
         int limit = Math.Clamp(query.Limit, 1, 1000);
-        where.Append(" ORDER BY seq DESC LIMIT ").Append(limit).Append(" OFFSET ").Append(Math.Max(0, query.Offset));
+        int offset = Math.Max(0, query.Offset);
         return ReadAsync<IReadOnlyList<TelegramRecord>>(async c =>
         {
-            using var cmd = Command(c, null, TelegramColumns + " " + where, parameters.ToArray());
-            using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var list = new List<TelegramRecord>();
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            // One snapshot for the traffic and the imported history it is followed by.
+            await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+            var list = query.Imported == ImportedScope.Only ? [] : await QueryTelegramsAsync(c, tx, query, limit, offset, ct).ConfigureAwait(false);
+            if (list.Count < limit && query.MatchesImported)
             {
-                list.Add(ReadTelegram(r));
+                // Imported history follows the last telegram: skip what the offset leaves of it after the traffic.
+                long skip = query.Imported == ImportedScope.Only ? offset
+                    : list.Count > 0 ? 0
+                    : Math.Max(0, offset - await CountTelegramsAsync(c, tx, query, ct).ConfigureAwait(false));
+                list.AddRange(await QueryCablesAsync(c, tx, query, limit - list.Count, skip, ct).ConfigureAwait(false));
             }
 
             return list;
         }, ct);
     }
 
+    private static async Task<List<TelegramRecord>> QueryTelegramsAsync(NpgsqlConnection c, NpgsqlTransaction tx, RegisterQuery query, int limit, int offset,
+        CancellationToken ct)
+    {
+        var (where, parameters) = Where(query);
+        where.Append(" ORDER BY seq DESC LIMIT ").Append(limit).Append(" OFFSET ").Append(offset);
+        using var cmd = Command(c, tx, TelegramColumns + " " + where, parameters.ToArray());
+        using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<TelegramRecord>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(ReadTelegram(r));
+        }
+
+        return list;
+    }
+
+    private static async Task<long> CountTelegramsAsync(NpgsqlConnection c, NpgsqlTransaction? tx, RegisterQuery query, CancellationToken ct)
+    {
+        var (where, parameters) = Where(query);
+        using var cmd = Command(c, tx, "SELECT COUNT(*) FROM telegrams " + where, parameters.ToArray());
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
     /// <inheritdoc/>
     public Task<long> CountAsync(RegisterQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (where, parameters) = Where(query);
         return ReadAsync(async c =>
         {
-            using var cmd = Command(c, null, "SELECT COUNT(*) FROM telegrams " + where, parameters.ToArray());
-            return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+            long traffic = query.Imported == ImportedScope.Only ? 0 : await CountTelegramsAsync(c, tx, query, ct).ConfigureAwait(false);
+            return traffic + (query.MatchesImported ? await CountCablesAsync(c, tx, query, ct).ConfigureAwait(false) : 0);
         }, ct);
     }
 

@@ -160,5 +160,18 @@ internal static class Schema
         ALTER TABLE officers ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
         CREATE INDEX register_log_officer ON register_log(reference, position) WHERE kind='officer';
         """,
+        """
+        -- Imported history found by full text like traffic (the text, signer and editorial lines of each imported cable,
+        -- in the simple configuration as telegrams are); and the client request ids (Idempotency-Key) of releases, per
+        -- officer, each with the telegrams its release filed and the answer given, written in the release's own
+        -- transaction and kept until expires_at.
+        ALTER TABLE imported_cables ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
+            text || ' ' || signer || ' ' || trailer)) STORED;
+        CREATE INDEX imported_cables_search ON imported_cables USING GIN(search);
+        CREATE INDEX imported_cables_number ON imported_cables(registry_number);
+        CREATE TABLE idempotency_keys(
+            officer TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+            telegrams TEXT NOT NULL, answer BYTEA, PRIMARY KEY(officer, key));
+        """,
     ];
 }

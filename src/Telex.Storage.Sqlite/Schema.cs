@@ -146,6 +146,24 @@ internal static class Schema
             issue_id TEXT NOT NULL REFERENCES issues(id), did TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(issue_id, did));
         """,
         OfficerAdministration,
+        """
+        -- Imported history found by full text like traffic: the text, signer and editorial lines of each imported cable
+        -- (its own FTS5 table, keyed by the cable's id, filled from the cables already imported); and the client request
+        -- ids (Idempotency-Key) of releases, per officer, each with the telegrams its release filed and the answer given,
+        -- written in the release's own transaction and kept until expires_at.
+        CREATE VIRTUAL TABLE IF NOT EXISTS imported_cables_fts USING fts5(id UNINDEXED, text, signer, trailer);
+        INSERT INTO imported_cables_fts(id, text, signer, trailer) SELECT id, text, signer, trailer FROM imported_cables;
+        CREATE TRIGGER IF NOT EXISTS imported_cables_ai AFTER INSERT ON imported_cables BEGIN
+            INSERT INTO imported_cables_fts(id, text, signer, trailer) VALUES (new.id, new.text, new.signer, new.trailer);
+        END;
+        CREATE TRIGGER IF NOT EXISTS imported_cables_ad AFTER DELETE ON imported_cables BEGIN
+            DELETE FROM imported_cables_fts WHERE id = old.id;
+        END;
+        CREATE INDEX IF NOT EXISTS imported_cables_number ON imported_cables(registry_number);
+        CREATE TABLE IF NOT EXISTS idempotency_keys(
+            officer TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+            telegrams TEXT NOT NULL, answer BLOB, PRIMARY KEY(officer, key));
+        """,
     ];
 
     /// <summary>

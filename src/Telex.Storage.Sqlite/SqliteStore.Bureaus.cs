@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
+using Telex.Core.Storage;
 
 namespace Telex.Storage.Sqlite;
 
@@ -254,12 +255,13 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<TelegramRecord>> ReleaseFanOutAsync(IReadOnlyList<string> peerDids, Func<string, long, (TelegramRecord Record, OutboxItem Outbox)> build,
-        CancellationToken ct = default)
+        IdempotencyClaim? claim = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(peerDids);
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync<IReadOnlyList<TelegramRecord>>(async (c, tx) =>
         {
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
             var released = new List<TelegramRecord>(peerDids.Count);
             foreach (string peerDid in peerDids)
             {
@@ -284,6 +286,7 @@ public sealed partial class SqliteStore
                 released.Add(record);
             }
 
+            await KeepAnswerAsync(c, tx, claim, released, ct).ConfigureAwait(false);
             return released;
         }, ct);
     }

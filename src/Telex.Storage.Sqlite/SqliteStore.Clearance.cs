@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
+using Telex.Core.Storage;
 
 namespace Telex.Storage.Sqlite;
 
@@ -185,7 +186,8 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc/>
     public Task<TelegramRecord?> ReleaseDraftAsync(Guid id, string peerDid,
-        Func<DraftRecord, long, (TelegramRecord Record, OutboxItem Outbox, DraftChange Change)> build, CancellationToken ct = default)
+        Func<DraftRecord, long, (TelegramRecord Record, OutboxItem Outbox, DraftChange Change)> build, IdempotencyClaim? claim = null,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync(async (c, tx) =>
@@ -195,6 +197,8 @@ public sealed partial class SqliteStore
             {
                 return null;
             }
+
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
 
             using var last = Command(c, tx, "SELECT last_sent_serial FROM ties WHERE peer_did=" + CurrentDid("$p"), ("$p", peerDid));
             if (await last.ExecuteScalarAsync(ct).ConfigureAwait(false) is not long lastSerial)
@@ -216,6 +220,7 @@ public sealed partial class SqliteStore
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             await UpdateDraftAsync(c, tx, change.Draft, ct).ConfigureAwait(false);
             await InsertLogAsync(c, tx, change.Log, ct).ConfigureAwait(false);
+            await KeepAnswerAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
             return record;
         }, ct);
     }

@@ -1,8 +1,11 @@
+using System.Text;
+
 using Microsoft.Data.Sqlite;
 
 using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Register;
+using Telex.Core.Storage;
 
 namespace Telex.Storage.Sqlite;
 
@@ -224,17 +227,69 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(cable);
         return WriteAsync(async (c, tx) =>
         {
-            using var same = Command(c, tx, "SELECT 1 FROM imported_cables WHERE registry_number=$n AND received_at=$at AND sender_serial=$s",
-                ("$n", cable.RegistryNumber), ("$at", cable.ReceivedAt.ToUnixTimeMilliseconds()), ("$s", cable.SenderSerial));
-            if (await same.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null)
+            var same = await ListAsync(c, tx, $"SELECT {CableColumns} FROM imported_cables WHERE registry_number=$n ORDER BY imported_at, id LIMIT 1", ReadCable, ct,
+                ("$n", cable.RegistryNumber)).ConfigureAwait(false);
+            if (same.Count > 0)
             {
-                throw new TelexException(TelexErrorKind.Conflict, $"cable Nº {cable.RegistryNumber} of {cable.ReceivedAt:d MMMM yyyy HH:mm} was imported before");
+                throw new TelexException(TelexErrorKind.Conflict, ImportedCable.TakenNumber(same[0]));
             }
 
             await InsertCableAsync(c, tx, cable, ct).ConfigureAwait(false);
             return await AppendEntryAsync(c, tx, RegisterKinds.CableImported, RegisterChain.CableReference(cable.Id), RegisterChain.CableContent(cable),
                 keepContent: false, ct).ConfigureAwait(false);
         }, ct);
+    }
+
+    /// <inheritdoc/>
+    public Task<ImportedCable?> GetImportedCableAsync(Guid id, CancellationToken ct = default) =>
+        ReadAsync(async c => (await ListAsync(c, null, $"SELECT {CableColumns} FROM imported_cables WHERE id=$i", ReadCable, ct, ("$i", id.ToString()))
+            .ConfigureAwait(false)).FirstOrDefault(), ct);
+
+    /// <inheritdoc/>
+    public Task<ImportedCable?> GetImportedCableByNumberAsync(long registryNumber, CancellationToken ct = default) =>
+        ReadAsync(async c => (await ListAsync(c, null, $"SELECT {CableColumns} FROM imported_cables WHERE registry_number=$n ORDER BY imported_at, id LIMIT 1",
+            ReadCable, ct, ("$n", registryNumber)).ConfigureAwait(false)).FirstOrDefault(), ct);
+
+    /// <summary>Imported cables a register query matches (<see cref="RegisterQuery.MatchesImported"/>), newest first.</summary>
+    private static async Task<List<TelegramRecord>> QueryCablesAsync(SqliteConnection c, SqliteTransaction? tx, RegisterQuery query, int limit, long offset,
+        CancellationToken ct)
+    {
+        var (where, parameters) = CableWhere(query);
+        var cables = await ListAsync(c, tx, $"SELECT {CableColumns} FROM imported_cables {where} ORDER BY received_at DESC, registry_number DESC, id LIMIT {limit} OFFSET {offset}",
+            ReadCable, ct, parameters.ToArray()).ConfigureAwait(false);
+        return cables.Select(cable => cable.AsRegisterEntry()).ToList();
+    }
+
+    private static async Task<long> CountCablesAsync(SqliteConnection c, SqliteTransaction? tx, RegisterQuery query, CancellationToken ct)
+    {
+        var (where, parameters) = CableWhere(query);
+        using var cmd = Command(c, tx, "SELECT COUNT(*) FROM imported_cables " + where, parameters.ToArray());
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    private static (string Where, List<(string, object?)> Parameters) CableWhere(RegisterQuery query)
+    {
+        var where = new StringBuilder("WHERE 1=1");
+        var parameters = new List<(string, object?)>();
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            where.Append(" AND id IN (SELECT id FROM imported_cables_fts WHERE imported_cables_fts MATCH $q)");
+            parameters.Add(("$q", FtsQuery(query.Text)));
+        }
+
+        if (query.From is { } from)
+        {
+            where.Append(" AND received_at >= $from");
+            parameters.Add(("$from", from.ToUnixTimeMilliseconds()));
+        }
+
+        if (query.Until is { } until)
+        {
+            where.Append(" AND received_at < $until");
+            parameters.Add(("$until", until.ToUnixTimeMilliseconds()));
+        }
+
+        return (where.ToString(), parameters);
     }
 
     /// <inheritdoc/>

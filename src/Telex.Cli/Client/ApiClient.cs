@@ -56,6 +56,15 @@ internal sealed class ApiClient : IDisposable
     /// <summary>POST with a JSON body, returning the JSON body (default for an empty response).</summary>
     public Task<JsonElement> PostAsync(string path, JsonNode? body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body ?? new JsonObject(), ct);
 
+    /// <summary>
+    /// POST with a JSON body and an <c>Idempotency-Key</c> (a client request id the agency keeps with what the request
+    /// releases), returning the JSON body. When the connection is lost before an answer arrives, the request may have been
+    /// carried out: it is sent once more under the same key, so the agency answers with what the first one did instead of
+    /// doing it twice.
+    /// </summary>
+    public Task<JsonElement> PostIdempotentAsync(string path, JsonNode body, string key, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, path, body, ct, key);
+
     /// <summary>DELETE, returning the JSON body (default for an empty response).</summary>
     public Task<JsonElement> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
 
@@ -85,15 +94,36 @@ internal sealed class ApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct, string? idempotencyKey = null)
     {
-        using var request = new HttpRequestMessage(method, Relative(path));
-        if (body is not null)
+        HttpRequestMessage Request()
         {
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            var request = new HttpRequestMessage(method, Relative(path));
+            if (body is not null)
+            {
+                request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+            }
+
+            if (idempotencyKey is not null)
+            {
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+            }
+
+            return request;
         }
 
-        using var response = await SendRawAsync(request, ct).ConfigureAwait(false);
+        HttpResponseMessage response;
+        if (idempotencyKey is null)
+        {
+            using var request = Request();
+            response = await SendRawAsync(request, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            response = await SendWithOneRetryAsync(Request, ct).ConfigureAwait(false);
+        }
+
+        using var _ = response;
         byte[] bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         if (bytes.Length == 0)
         {
@@ -111,12 +141,42 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
+    /// <summary>
+    /// Sends a request made by <paramref name="request"/>; if the connection is lost before any answer (no status), sends a
+    /// new one made the same way, once. Only for requests the agency recognises when repeated (an idempotency key).
+    /// </summary>
+    private async Task<HttpResponseMessage> SendWithOneRetryAsync(Func<HttpRequestMessage> request, CancellationToken ct)
+    {
+        using (var first = request())
+        {
+            try
+            {
+                return await SendRawAsync(first, ct, retrying: true).ConfigureAwait(false);
+            }
+            catch (ConnectionLostException)
+            {
+            }
+        }
+
+        using var again = request();
+        return await SendRawAsync(again, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The connection ended before the agency answered; the request may or may not have been carried out.</summary>
+    private sealed class ConnectionLostException : Exception
+    {
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct, bool retrying = false)
     {
         HttpResponseMessage response;
         try
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (retrying && e is HttpRequestException { StatusCode: null } or IOException)
+        {
+            throw new ConnectionLostException();
         }
         catch (HttpRequestException e) when (e.StatusCode is null)
         {

@@ -68,7 +68,7 @@ internal static class RegisterCommands
     public static Command Show(Globals globals)
     {
         var client = new ClientOptions();
-        var id = new Argument<string>("ID") { Description = "The telegram's id (UUID) or its registry number here" };
+        var id = new Argument<string>("ID") { Description = "The telegram's id (UUID) or its registry number here (an imported cable's own number when no telegram holds it)" };
         var command = client.AddTo(new Command("show", "Print a telegram in the classic cable layout") { id });
         command.SetAction(async (parse, ct) =>
         {
@@ -99,6 +99,14 @@ internal static class RegisterCommands
             string direction = telegram.Str("direction") is { } d ? "?direction=" + Uri.EscapeDataString(d) : "";
             string cable = await api.GetTextAsync($"api/telegrams/{Uri.EscapeDataString(telegramId)}/cable{direction}", ct).ConfigureAwait(false);
             terminal.Stdout.Write(cable.EndsWith('\n') ? cable : cable + "\n");
+            if (telegram.TryGetProperty("imported", out var imported) && imported.ValueKind == JsonValueKind.Object)
+            {
+                terminal.Line();
+                terminal.Line("Imported history, not traffic: filed by import on " + Terminal.Time(imported.Time("importedAt"))
+                    + (imported.Str("source") is { } source ? " from " + source : "") + "; Nº " + telegram.Str("registryNumber")
+                    + " is the cable's own number, not this agency's counter");
+            }
+
             if (telegram.Strings("relayPath").ToList() is { Count: > 0 } path)
             {
                 terminal.Line();
@@ -161,6 +169,11 @@ internal static class RegisterCommands
 
     private static string? Status(JsonElement t)
     {
+        if (t.TryGetProperty("imported", out var imported) && imported.ValueKind == JsonValueKind.Object)
+        {
+            return "imported";
+        }
+
         string? status = t.Str("status");
         if (t.Time("readAt") is not null && string.Equals(status, "registered", StringComparison.OrdinalIgnoreCase))
         {

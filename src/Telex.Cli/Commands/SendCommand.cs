@@ -62,6 +62,12 @@ internal static class SendCommand
                 + "without an established tie is reached through a relay the directory knows it is tied with",
             HelpName = "AGENCY",
         };
+        var idempotencyKey = new Option<string?>("--idempotency-key")
+        {
+            Description = "The request's client id (Idempotency-Key): the agency releases once per key, so a script that retries passes the same "
+                + "one (default a new UUID; a connection lost before the answer is retried once with it)",
+            HelpName = "KEY",
+        };
         var timeout = TieCommands.Timeout();
         var command = client.AddTo(draft
             ? new Command("submit", "Submit a telegram for clearance; once every clearance is given it waits, cleared, until a releasing officer runs telex draft release ID")
@@ -70,7 +76,7 @@ internal static class SendCommand
             }
             : new Command("send", "Release a telegram to a counterpart")
             {
-                to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments, wait, timeout, via,
+                to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments, wait, timeout, via, idempotencyKey,
             });
         command.SetAction(async (parse, ct) =>
         {
@@ -103,7 +109,10 @@ internal static class SendCommand
                     status($"{(draft ? "Submitting" : "Releasing")} with {files.Length} attachment{(files.Length == 1 ? "" : "s")}…");
                 }
 
-                var released = await api.PostAsync(draft ? "api/drafts" : "api/telegrams", request, ct).ConfigureAwait(false);
+                // A send carries a client request id, so that the retry after a lost connection cannot release it twice.
+                var released = draft
+                    ? await api.PostAsync("api/drafts", request, ct).ConfigureAwait(false)
+                    : await api.PostIdempotentAsync("api/telegrams", request, parse.GetValue(idempotencyKey) ?? Guid.NewGuid().ToString(), ct).ConfigureAwait(false);
                 if (!draft && parse.GetValue(wait) && released.Str("id") is { } id)
                 {
                     status("Waiting for the recipient's receipt…");

@@ -148,6 +148,13 @@ public sealed record TelegramRecord
 
     /// <summary>The bureau epoch the bulletin was sent in (with <see cref="BureauId"/>).</summary>
     public long? BureauEpoch { get; init; }
+
+    /// <summary>
+    /// For an entry of imported history (a historical cable filed by import, never traffic), the cable as imported; null for
+    /// traffic. Such an entry keeps the cable's own registry number, which is not the agency's counter (see
+    /// <see cref="Register.ImportedCable.AsRegisterEntry"/>).
+    /// </summary>
+    public Register.ImportedCable? Imported { get; init; }
 }
 
 /// <summary>What the register keeps of an attachment besides its content.</summary>

@@ -37,6 +37,50 @@ public sealed record ImportedCable
 
     /// <summary>The file name it was imported from.</summary>
     public string? Source { get; init; }
+
+    /// <summary>Why a cable was refused because <paramref name="holder"/>, imported before, holds its registry number.</summary>
+    public static string TakenNumber(ImportedCable holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"cable Nº {holder.RegistryNumber} was imported before ({holder.ReceivedAt.UtcDateTime:d MMMM yyyy HH:mm}, No. {holder.SenderSerial} - {holder.Signer}): an imported registry number belongs to one cable, nothing was imported");
+    }
+
+    /// <summary>Longest subject taken from a cable's first line.</summary>
+    private const int MaxSubject = 120;
+
+    /// <summary>
+    /// The cable as a register entry beside the agency's traffic, so that it is listed, searched and opened like any other:
+    /// inbound, registered, under its own registry number and sender's serial, at its own date, from its signer (no DID:
+    /// <see cref="TelegramRecord.Counterpart"/> is empty), routine, its subject the first line of its text, its content
+    /// hash that of the chain entry that filed it, and <see cref="TelegramRecord.Imported"/> set. Its registry number is
+    /// the historical one and lives in a numbering space of its own: the agency's counter never takes or skips it.
+    /// </summary>
+    public TelegramRecord AsRegisterEntry()
+    {
+        string first = Text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        string subject = first.Length <= MaxSubject ? first : first[..(MaxSubject - 1)].TrimEnd() + "…";
+        return new TelegramRecord
+        {
+            Id = Id,
+            Direction = Direction.Inbound,
+            Counterpart = "",
+            Serial = SenderSerial,
+            RegistryNumber = RegistryNumber,
+            Status = TelegramStatus.Registered,
+            CreatedAt = ReceivedAt,
+            ReleasedAt = ReceivedAt,
+            RegisteredAt = ReceivedAt,
+            Subject = subject,
+            Body = Trailer.Length == 0 ? Text : Text + "\n\n" + Trailer,
+            Precedence = Precedence.Routine,
+            SenderName = Signer,
+            ContentHash = CanonicalWriter.Sha256Hex(RegisterChain.CableContent(this)),
+            Plaintext = [],
+            SignedOriginal = [],
+            Imported = this,
+        };
+    }
 }
 
 /// <summary>A signed checkpoint: an agency's statement of its chain's head at a count, at a time.</summary>

@@ -40,10 +40,11 @@ public partial interface ITelexStore
     /// Releases one telegram to each of <paramref name="peerDids"/> in one transaction (all or none): for each, takes
     /// that tie's next serial, calls <paramref name="build"/> with the peer and the serial and files the telegram and
     /// its outbox item, as <see cref="ReleaseAsync"/> does for one. Nothing is written if <paramref name="build"/>
-    /// throws or a tie is unknown. Returns the telegrams in the order of <paramref name="peerDids"/>.
+    /// throws or a tie is unknown. With a <paramref name="claim"/>, the client's request id is kept with them. Returns the
+    /// telegrams in the order of <paramref name="peerDids"/>.
     /// </summary>
     Task<IReadOnlyList<TelegramRecord>> ReleaseFanOutAsync(IReadOnlyList<string> peerDids, Func<string, long, (TelegramRecord Record, OutboxItem Outbox)> build,
-        CancellationToken ct = default);
+        IdempotencyClaim? claim = null, CancellationToken ct = default);
 
     /// <summary>
     /// Files a new issue of a bureau with its opening event and the outbox items announcing it to the other members, in

@@ -110,10 +110,12 @@ public partial interface ITelexStore
     /// <summary>
     /// Releases a cleared draft: in one transaction reads it, takes the tie's next serial, calls <paramref name="build"/>
     /// and files the telegram, its outbox item, the draft as it becomes and the log entry. Null if the draft is unknown;
-    /// nothing is written if <paramref name="build"/> throws.
+    /// nothing is written if <paramref name="build"/> throws. With a <paramref name="claim"/>, the client's request id is kept
+    /// with it.
     /// </summary>
     Task<TelegramRecord?> ReleaseDraftAsync(Guid id, string peerDid,
-        Func<DraftRecord, long, (TelegramRecord Record, OutboxItem Outbox, DraftChange Change)> build, CancellationToken ct = default);
+        Func<DraftRecord, long, (TelegramRecord Record, OutboxItem Outbox, DraftChange Change)> build, IdempotencyClaim? claim = null,
+        CancellationToken ct = default);
 
     /// <summary>Files a partner's coordination request, idempotent by id; false if filed before.</summary>
     Task<bool> RecordCoordinationRequestAsync(CoordinationRequest request, CancellationToken ct = default);

@@ -35,6 +35,31 @@ public sealed record RegisterQuery
 
     /// <summary>Rows to skip (paging). Default 0.</summary>
     public int Offset { get; init; }
+
+    /// <summary>
+    /// Whether imported history (historical cables filed by import, never traffic) is listed: not at all (the default),
+    /// after the traffic, or alone. An imported cable has no counterpart, issue, precedence, status or direction of traffic,
+    /// so a query filtering on any of these finds none; <see cref="From"/> and <see cref="Until"/> apply to its own date and
+    /// <see cref="Text"/> to its text and signer. Listed newest first, after every telegram.
+    /// </summary>
+    public ImportedScope Imported { get; init; }
+
+    /// <summary>True when imported cables can match this query.</summary>
+    public bool MatchesImported => Imported != ImportedScope.Excluded
+        && Counterpart is null && IssueId is null && Precedence is null && Status is null && Direction is null;
+}
+
+/// <summary>Whether a register query lists imported history.</summary>
+public enum ImportedScope
+{
+    /// <summary>Traffic only.</summary>
+    Excluded,
+
+    /// <summary>Traffic, then imported history.</summary>
+    Included,
+
+    /// <summary>Imported history only.</summary>
+    Only,
 }
 
 /// <summary>Outcome of registering an inbound telegram.</summary>
@@ -121,9 +146,11 @@ public partial interface ITelexStore : IAsyncDisposable
     /// <summary>
     /// Releases an outbound telegram: in one transaction takes the tie's next serial, calls
     /// <paramref name="build"/> with it to produce the register entry (whose serial it must carry) and files it
-    /// with an outbox item. Nothing is written if <paramref name="build"/> throws. Returns the entry.
+    /// with an outbox item. Nothing is written if <paramref name="build"/> throws. With a <paramref name="claim"/>, the
+    /// client's request id is kept with it (see <see cref="FindIdempotentReleaseAsync"/>). Returns the entry.
     /// </summary>
-    Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, CancellationToken ct = default);
+    Task<TelegramRecord> ReleaseAsync(string peerDid, Func<long, (TelegramRecord Record, OutboxItem Outbox)> build, IdempotencyClaim? claim = null,
+        CancellationToken ct = default);
 
     /// <summary>
     /// Registers an inbound telegram exactly once (idempotent by id): in one transaction takes the agency's next
@@ -139,10 +166,13 @@ public partial interface ITelexStore : IAsyncDisposable
     /// <summary>Finds a register entry by registry number.</summary>
     Task<TelegramRecord?> GetByRegistryNumberAsync(long registryNumber, CancellationToken ct = default);
 
-    /// <summary>Lists or searches the register, newest first.</summary>
+    /// <summary>
+    /// Lists or searches the register, newest first; with <see cref="RegisterQuery.Imported"/>, imported cables follow
+    /// the traffic as entries of their own (<see cref="ImportedCable.AsRegisterEntry"/>).
+    /// </summary>
     Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default);
 
-    /// <summary>Counts the entries a query matches (ignoring its limit and offset).</summary>
+    /// <summary>Counts the entries a query matches (ignoring its limit and offset), imported cables included as the query says.</summary>
     Task<long> CountAsync(RegisterQuery query, CancellationToken ct = default);
 
     /// <summary>Serials received from a counterpart (ascending), to find gaps.</summary>
@@ -213,10 +243,16 @@ public partial interface ITelexStore : IAsyncDisposable
 
     /// <summary>
     /// Files an imported historical cable and its chain entry in one transaction and returns the entry. Throws a
-    /// <see cref="TelexException"/> of kind Conflict (and writes nothing) if the same cable (registry number, time and
-    /// sender's serial) was imported before.
+    /// <see cref="TelexException"/> of kind Conflict (and writes nothing) if an imported cable already holds its registry
+    /// number: imported numbers are unique among imported cables (they never meet the agency's own counter).
     /// </summary>
     Task<RegisterEntry> ImportCableAsync(ImportedCable cable, CancellationToken ct = default);
+
+    /// <summary>Finds an imported cable by its id.</summary>
+    Task<ImportedCable?> GetImportedCableAsync(Guid id, CancellationToken ct = default);
+
+    /// <summary>Finds an imported cable by the registry number it was imported with (the first imported if several hold it).</summary>
+    Task<ImportedCable?> GetImportedCableByNumberAsync(long registryNumber, CancellationToken ct = default);
 
     /// <summary>Stores a signed checkpoint (this agency's or a counterpart's); false, and nothing written, if it is stored already.</summary>
     Task<bool> AddCheckpointAsync(Checkpoint checkpoint, CancellationToken ct = default);

@@ -67,4 +67,18 @@ internal static class QueryValues
         problem = Problems.Invalid(field, $"a whole number from {min} to {max}");
         return false;
     }
+
+    /// <summary><c>true</c> or <c>false</c> (any case); absent is false.</summary>
+    public static bool TryBool(string? text, string field, out bool value, out ProblemHttpResult? problem)
+    {
+        problem = null;
+        value = false;
+        if (string.IsNullOrEmpty(text) || bool.TryParse(text, out value))
+        {
+            return true;
+        }
+
+        problem = Problems.Invalid(field, "true or false");
+        return false;
+    }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Core.Register;
 using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Api;
@@ -42,13 +43,19 @@ internal static class RegisterReader
     public static async Task<string> CounterpartNameAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
         await agency.Store.GetTieAsync(t.Counterpart, ct).ConfigureAwait(false) is { } tie ? tie.PeerName : t.SenderName ?? t.Counterpart;
 
+    /// <summary>An entry in the classic cable layout: a telegram laid out by <see cref="CableFormat"/>, an imported cable as it was imported.</summary>
+    public static async Task<string> RenderCableAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
+        t.Imported is { } imported
+            ? CableText.Render(imported)
+            : CableFormat.Render(t, agency.Identity.Name, await CounterpartNameAsync(agency, t, ct).ConfigureAwait(false));
+
     /// <summary>
     /// An officer opens a telegram: the first opening of an inbound one by anyone but an auditor marks it read (and
     /// sends a read receipt if the tie allows). Auditors inspect the register without touching it.
     /// </summary>
     public static async Task<TelegramRecord> OpenAsync(Agency agency, TelegramRecord t, ClaimsPrincipal user, CancellationToken ct)
     {
-        if (t.Direction != Direction.Inbound || t.ReadAt is not null || user.OfficerRole() == Role.Auditor)
+        if (t.Direction != Direction.Inbound || t.ReadAt is not null || t.Imported is not null || user.OfficerRole() == Role.Auditor)
         {
             return t;
         }
@@ -57,12 +64,36 @@ internal static class RegisterReader
         return await agency.Store.GetTelegramAsync(t.Id, Direction.Inbound, ct).ConfigureAwait(false) ?? t;
     }
 
-    /// <summary>Finds a telegram by id; without a direction, the inbound entry if there is one, else the outbound.</summary>
-    public static async Task<TelegramRecord?> FindAsync(Agency agency, Guid id, Direction? direction, CancellationToken ct) =>
-        direction is { } d
+    /// <summary>
+    /// Finds a register entry by id; without a direction, the inbound entry if there is one, else the outbound. An imported
+    /// cable is found by its id too (as inbound, which is how it is listed).
+    /// </summary>
+    public static async Task<TelegramRecord?> FindAsync(Agency agency, Guid id, Direction? direction, CancellationToken ct)
+    {
+        var found = direction is { } d
             ? await agency.Store.GetTelegramAsync(id, d, ct).ConfigureAwait(false)
             : await agency.Store.GetTelegramAsync(id, Direction.Inbound, ct).ConfigureAwait(false)
               ?? await agency.Store.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false);
+        return found ?? (direction is null or Direction.Inbound
+            ? (await agency.Store.GetImportedCableAsync(id, ct).ConfigureAwait(false))?.AsRegisterEntry()
+            : null);
+    }
+
+    /// <summary>
+    /// The entry filed under a registry number: the agency's own (its counter's), else an imported cable that carries
+    /// that number, unless <paramref name="imported"/> asks for the imported one only. The agency's own numbers come first,
+    /// so an import never changes what an existing number opens.
+    /// </summary>
+    public static async Task<TelegramRecord?> FindByNumberAsync(Agency agency, long number, bool imported, CancellationToken ct)
+    {
+        if (number <= 0)
+        {
+            return null;
+        }
+
+        var own = imported ? null : await agency.Store.GetByRegistryNumberAsync(number, ct).ConfigureAwait(false);
+        return own ?? (await agency.Store.GetImportedCableByNumberAsync(number, ct).ConfigureAwait(false))?.AsRegisterEntry();
+    }
 
     /// <summary>The attachment whose content hashes to <paramref name="sha256"/> in a DIDComm plaintext, or null.</summary>
     public static byte[]? AttachmentContent(byte[] plaintext, string sha256)

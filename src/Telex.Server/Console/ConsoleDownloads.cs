@@ -5,7 +5,6 @@ using System.Text;
 using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
-using Telex.Core.Register;
 using Telex.Server.Api;
 using Telex.Server.Api.Endpoints;
 
@@ -24,7 +23,7 @@ internal static class ConsoleDownloads
         }
 
         record = await RegisterReader.OpenAsync(agency, record, user, ct).ConfigureAwait(false);
-        string cable = CableFormat.Render(record, agency.Identity.Name, await RegisterReader.CounterpartNameAsync(agency, record, ct).ConfigureAwait(false));
+        string cable = await RegisterReader.RenderCableAsync(agency, record, ct).ConfigureAwait(false);
         return Results.Text(cable, "text/plain; charset=utf-8", Encoding.UTF8);
     }
 

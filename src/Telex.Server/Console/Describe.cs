@@ -22,6 +22,11 @@ internal static class Describe
     public static string Status(TelegramRecord t)
     {
         ArgumentNullException.ThrowIfNull(t);
+        if (t.Imported is not null)
+        {
+            return "imported history";
+        }
+
         if (t.Direction == Direction.Inbound)
         {
             return t.ReadAt is null ? "registered, unread" : "registered, read";

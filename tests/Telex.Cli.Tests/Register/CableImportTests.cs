@@ -15,7 +15,7 @@ public sealed class CableImportTests : IDisposable
     public CableImportTests() => _cli = new Cli(_folder.File("home"));
 
     /// <summary>The seed cable, beside the repository (never written to).</summary>
-    private static string SeedCable { get; } = FindSeed();
+    internal static string SeedCable { get; } = FindSeed();
 
     private static string FindSeed()
     {

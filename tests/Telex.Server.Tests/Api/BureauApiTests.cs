@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 
 using Telex.Core.Model;
+using Telex.Core.Storage;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Api;
@@ -75,6 +76,24 @@ public sealed class BureauApiTests
             new { subject = "Names of the liaison officers", body = "As agreed.", precedence = "priority", issueId })).JsonAsync(HttpStatusCode.Created);
         Assert.Equal(2, sent.GetArrayLength());
         Assert.All(sent.EnumerateArray(), t => Assert.Equal((id, 3), (t.GetProperty("bureauId").GetString()!, t.GetProperty("bureauEpoch").GetInt32())));
+
+        // Under an Idempotency-Key a retried bulletin is the first one again: two telegrams, not four, and the same answer.
+        long before = await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound });
+        var answers = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/bureaus/{id}/bulletins")
+            {
+                Content = JsonContent.Create(new { subject = "Liaison officers named", body = "Once." }),
+            };
+            request.Headers.Add("Idempotency-Key", "bulletin-1");
+            using var response = await releasing.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            answers.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(answers[0], answers[1]);
+        Assert.Equal(before + 2, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
 
         var shown = await (await clerk.GetAsync($"/api/bureaus/{id}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(3, shown.GetProperty("epochs").GetArrayLength());

@@ -61,6 +61,12 @@ internal record TelegramSummary
 
     public long? BureauEpoch { get; init; }
 
+    /// <summary>
+    /// Set for an entry of imported history (a historical cable, never traffic): when and from what file it was imported.
+    /// Its registry number is the cable's own, not the agency's counter; its counterpart is empty (no DID).
+    /// </summary>
+    public ImportedView? Imported { get; init; }
+
     public static TelegramSummary From(TelegramRecord t, string counterpartName) => new()
     {
         Id = t.Id,
@@ -81,8 +87,12 @@ internal record TelegramSummary
         RelayPath = t.RelayPath,
         BureauId = t.BureauId,
         BureauEpoch = t.BureauEpoch,
+        Imported = t.Imported is { } c ? new ImportedView(c.ImportedAt, c.Source, c.Signer, c.SignedOn) : null,
     };
 }
+
+/// <summary>How an entry of imported history came into the register: when, from which file, and its signature line.</summary>
+internal sealed record ImportedView(DateTimeOffset ImportedAt, string? Source, string Signer, string SignedOn);
 
 /// <summary>A register entry in full: the text, who wrote and released it, the signed original and the receipt.</summary>
 internal sealed record TelegramView : TelegramSummary

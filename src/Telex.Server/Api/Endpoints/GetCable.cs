@@ -5,13 +5,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 using Telex.Core;
 using Telex.Core.Model;
-using Telex.Core.Register;
 
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
-/// <c>GET /api/telegrams/{id}/cable?direction=</c>: the telegram in the classic cable layout, as UTF-8 text. Like
-/// opening it, this marks an inbound telegram read (not for auditors).
+/// <c>GET /api/telegrams/{id}/cable?direction=</c>: the telegram in the classic cable layout, as UTF-8 text; an imported
+/// cable as it was imported. Like opening it, this marks an inbound telegram read (not for auditors).
 /// </summary>
 internal static class GetCable
 {
@@ -30,7 +29,7 @@ internal static class GetCable
         }
 
         record = await RegisterReader.OpenAsync(agency, record, user, ct);
-        string cable = CableFormat.Render(record, agency.Identity.Name, await RegisterReader.CounterpartNameAsync(agency, record, ct));
+        string cable = await RegisterReader.RenderCableAsync(agency, record, ct);
         return TypedResults.Text(cable, "text/plain", Encoding.UTF8);
     }
 }

@@ -8,15 +8,21 @@ using Telex.Server.Api.Contracts;
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
-/// <c>GET /api/register/{registryNumber}</c>: the inbound telegram filed under that number, in full. Opening it
-/// marks it read (not for auditors).
+/// <c>GET /api/register/{registryNumber}?imported=</c>: the entry filed under that number, in full: the inbound telegram
+/// the agency's counter gave it, else an imported cable that carries it (<c>imported=true</c> asks for the imported cable
+/// only, when the agency's own entry holds the same number). Opening a telegram marks it read (not for auditors).
 /// </summary>
 internal static class GetRegisterEntry
 {
-    public static async Task<Results<Ok<TelegramView>, ProblemHttpResult>> HandleAsync(long registryNumber, ClaimsPrincipal user, Agency agency,
-        CancellationToken ct)
+    public static async Task<Results<Ok<TelegramView>, ProblemHttpResult>> HandleAsync(long registryNumber, string? imported, ClaimsPrincipal user,
+        Agency agency, CancellationToken ct)
     {
-        var record = registryNumber > 0 ? await agency.Store.GetByRegistryNumberAsync(registryNumber, ct) : null;
+        if (!QueryValues.TryBool(imported, "imported", out bool onlyImported, out var problem))
+        {
+            return problem!;
+        }
+
+        var record = await RegisterReader.FindByNumberAsync(agency, registryNumber, onlyImported, ct);
         if (record is null)
         {
             return Problems.NotFound($"nothing is registered under number {registryNumber}");

@@ -11,8 +11,9 @@ namespace Telex.Server.Api.Endpoints;
 /// <summary>
 /// <c>GET /api/telegrams</c>: lists or searches the register, newest first. Filters: <c>direction</c>
 /// (inbound|outbound), <c>counterpart</c> (DID), <c>issue</c>, <c>precedence</c>, <c>status</c>, <c>from</c> and
-/// <c>until</c> (registered at, ISO 8601), <c>q</c> (full text); paging by <c>limit</c> (default 100, at most
-/// 1,000) and <c>offset</c>.
+/// <c>until</c> (registered at, ISO 8601), <c>q</c> (full text), <c>imported</c> (imported history: <c>included</c>, the
+/// default, after the traffic; <c>excluded</c>; or <c>only</c>); paging by <c>limit</c> (default 100, at most 1,000) and
+/// <c>offset</c>.
 /// </summary>
 internal static class ListTelegrams
 {
@@ -30,7 +31,8 @@ internal static class ListTelegrams
         [FromQuery(Name = "until")] string? Until,
         [FromQuery(Name = "q")] string? Q,
         [FromQuery(Name = "limit")] string? Limit,
-        [FromQuery(Name = "offset")] string? Offset);
+        [FromQuery(Name = "offset")] string? Offset,
+        [FromQuery(Name = "imported")] string? Imported);
 
     public static async Task<Results<Ok<TelegramSummary[]>, ProblemHttpResult>> HandleAsync([AsParameters] Query query, Agency agency,
         CancellationToken ct)
@@ -41,7 +43,8 @@ internal static class ListTelegrams
             || !QueryValues.TryTime(query.From, "from", out var from, out problem)
             || !QueryValues.TryTime(query.Until, "until", out var until, out problem)
             || !QueryValues.TryInt(query.Limit, "limit", 1, 1000, out var limit, out problem)
-            || !QueryValues.TryInt(query.Offset, "offset", 0, int.MaxValue, out var offset, out problem))
+            || !QueryValues.TryInt(query.Offset, "offset", 0, int.MaxValue, out var offset, out problem)
+            || !QueryValues.TryEnum<ImportedScope>(query.Imported, "imported", out var imported, out problem))
         {
             return problem!;
         }
@@ -63,6 +66,7 @@ internal static class ListTelegrams
             Text = string.IsNullOrWhiteSpace(query.Q) ? null : query.Q,
             Limit = limit ?? 100,
             Offset = offset ?? 0,
+            Imported = imported ?? ImportedScope.Included,
         }, ct);
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
         return TypedResults.Ok(found.Select(t => TelegramSummary.From(t, RegisterReader.CounterpartName(t, names))).ToArray());

@@ -10,14 +10,19 @@ namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/drafts/{id}/release</c> (releasing officer or admin): releases a cleared draft as a telegram; refused
-/// (409) while any clearance is missing or after a refusal.
+/// (409) while any clearance is missing or after a refusal. With an <c>Idempotency-Key</c> header a retry gets the first
+/// answer, not a 409 for a draft released already (<see cref="IdempotentRequest"/>).
 /// </summary>
 internal static class ReleaseDraft
 {
-    public static async Task<Created<TelegramView>> HandleAsync(Guid id, ClaimsPrincipal user, Agency agency, CancellationToken ct)
+    public static async Task<Results<Created<TelegramView>, ProblemHttpResult, IdempotentRequest.Replayed>> HandleAsync(Guid id, ClaimsPrincipal user,
+        HttpContext http, Agency agency, CancellationToken ct)
     {
-        var record = await agency.ReleaseDraftAsync(id, user.OfficerName(), ct);
-        string name = await RegisterReader.CounterpartNameAsync(agency, record, ct);
-        return TypedResults.Created($"/api/telegrams/{record.Id}?direction=outbound", TelegramView.From(record, name));
+        string officer = user.OfficerName();
+        var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
+        return await IdempotentRequest.ReleaseAsync(http, agency, officer, $"POST /api/drafts/{id}/release", null,
+            async claim => [await agency.ReleaseDraftAsync(id, officer, claim, ct)],
+            released => ($"/api/telegrams/{released[0].Id}?direction=outbound", TelegramView.From(released[0], RegisterReader.CounterpartName(released[0], names))),
+            ct);
     }
 }

@@ -11,12 +11,13 @@ namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/bureaus/{id}/bulletins</c> (releasing officer or admin): releases one telegram to every other member of the
-/// bureau's current epoch, all in one transaction; each is delivered and receipted on its own. The answer lists them.
+/// bureau's current epoch, all in one transaction; each is delivered and receipted on its own. The answer lists them. With
+/// an <c>Idempotency-Key</c> header a retry gets the first answer instead of a second bulletin (<see cref="IdempotentRequest"/>).
 /// </summary>
 internal static class SendBulletin
 {
-    public static async Task<Results<Created<TelegramSummary[]>, ProblemHttpResult>> HandleAsync(Guid id, BulletinRequest? request, ClaimsPrincipal user,
-        Agency agency, CancellationToken ct)
+    public static async Task<Results<Created<TelegramSummary[]>, ProblemHttpResult, IdempotentRequest.Replayed>> HandleAsync(Guid id,
+        BulletinRequest? request, ClaimsPrincipal user, HttpContext http, Agency agency, CancellationToken ct)
     {
         request ??= new BulletinRequest(null, null, null, null, null, null);
 
@@ -28,7 +29,7 @@ internal static class SendBulletin
         }
 
         string officer = user.OfficerName();
-        var records = await agency.SendBulletinAsync(id, new TelegramDraft
+        var draft = new TelegramDraft
         {
             To = "",
             Subject = request.Subject!,
@@ -38,9 +39,11 @@ internal static class SendBulletin
             OnBehalfOf = request.OnBehalfOf,
             Drafter = officer,
             Attendees = request.Attendees ?? [],
-        }, officer, ct);
+        };
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
-        return TypedResults.Created($"/api/bureaus/{id}",
-            records.Select(r => TelegramSummary.From(r, RegisterReader.CounterpartName(r, names))).ToArray());
+        return await IdempotentRequest.ReleaseAsync(http, agency, officer, $"POST /api/bureaus/{id}/bulletins", request,
+            claim => agency.SendBulletinAsync(id, draft, officer, claim, ct),
+            released => ($"/api/bureaus/{id}", released.Select(r => TelegramSummary.From(r, RegisterReader.CounterpartName(r, names))).ToArray()),
+            ct);
     }
 }

@@ -13,15 +13,16 @@ namespace Telex.Server.Api.Endpoints;
 /// <summary>
 /// <c>POST /api/telegrams</c> (releasing officer or admin): drafts and releases a telegram in one step; the
 /// signed-in officer is both drafter and releasing officer. The answer is the register entry, queued: delivery
-/// follows in the background (watch <c>telegram.delivered</c>).
+/// follows in the background (watch <c>telegram.delivered</c>). With an <c>Idempotency-Key</c> header a retry gets the first
+/// answer instead of a second telegram (<see cref="IdempotentRequest"/>).
 /// </summary>
 internal static class SendTelegram
 {
     /// <summary>Longest DID, issue id, originator, attendee or attachment name or media type accepted.</summary>
     private const int MaxFieldLength = 4096;
 
-    public static async Task<Results<Created<TelegramView>, ProblemHttpResult>> HandleAsync(SendTelegramRequest? request, ClaimsPrincipal user,
-        Agency agency, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<Results<Created<TelegramView>, ProblemHttpResult, IdempotentRequest.Replayed>> HandleAsync(SendTelegramRequest? request,
+        ClaimsPrincipal user, HttpContext http, Agency agency, ILoggerFactory loggers, CancellationToken ct)
     {
         // An empty body is an empty object: the answer names the first missing field.
         request ??= new SendTelegramRequest(null, null, null, null, null, null, null, null, null);
@@ -45,10 +46,16 @@ internal static class SendTelegram
             Via = string.IsNullOrWhiteSpace(request.Via) ? null : request.Via,
             Attachments = attachments,
         };
-        var record = await agency.ReleaseAsync(draft, officer, ct);
-        ApiLog.Released(loggers.CreateLogger(ApiLog.Category), officer, record.Id);
-        string name = await RegisterReader.CounterpartNameAsync(agency, record, ct);
-        return TypedResults.Created($"/api/telegrams/{record.Id}?direction=outbound", TelegramView.From(record, name));
+        var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
+        return await IdempotentRequest.ReleaseAsync(http, agency, officer, "POST /api/telegrams", request,
+            async claim =>
+            {
+                var record = await agency.ReleaseAsync(draft, officer, claim, ct);
+                ApiLog.Released(loggers.CreateLogger(ApiLog.Category), officer, record.Id);
+                return [record];
+            },
+            released => ($"/api/telegrams/{released[0].Id}?direction=outbound", TelegramView.From(released[0], RegisterReader.CounterpartName(released[0], names))),
+            ct);
     }
 
     internal static ProblemHttpResult? Validate(SendTelegramRequest r, out List<TelegramAttachment> attachments)

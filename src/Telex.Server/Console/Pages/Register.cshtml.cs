@@ -10,8 +10,8 @@ using Telex.Core.Storage;
 namespace Telex.Server.Console.Pages;
 
 /// <summary>
-/// The register: full-text search with filters (counterpart, issue, precedence, status, direction, dates), paged; the
-/// exports; and verification of the whole chain with its result.
+/// The register: full-text search with filters (counterpart, issue, precedence, status, direction, dates), paged, imported
+/// history listed after the traffic and marked as such; the exports; and verification of the whole chain with its result.
 /// </summary>
 internal sealed class RegisterModel(Agency agency) : ConsolePage(agency)
 {
@@ -115,6 +115,7 @@ internal sealed class RegisterModel(Agency agency) : ConsolePage(agency)
             Until = Until is { } u ? new DateTimeOffset(u.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null,
             Limit = PageSize,
             Offset = (PageNumber - 1) * PageSize,
+            Imported = ImportedScope.Included,
         };
         try
         {

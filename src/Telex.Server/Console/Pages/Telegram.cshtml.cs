@@ -9,8 +9,9 @@ using Telex.Server.Api;
 namespace Telex.Server.Console.Pages;
 
 /// <summary>
-/// One telegram in full and in the classic cable layout, ready to print. Opening an inbound telegram marks it read
-/// and sends the read receipt if the tie allows (not for auditors, who inspect without touching).
+/// One telegram in full and in the classic cable layout, ready to print; an imported cable likewise, marked as imported
+/// history. Opening an inbound telegram marks it read and sends the read receipt if the tie allows (not for auditors, who
+/// inspect without touching).
 /// </summary>
 internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
 {
@@ -70,7 +71,8 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
             IssueTitle = (await Agency.Store.GetIssueAsync(issue, ct))?.Title;
         }
 
-        Cable = CableFormat.Render(Telegram, Agency.Identity.Name, CounterpartName, IssueTitle);
+        // An imported cable is shown as it was imported; a telegram is laid out as a cable.
+        Cable = Telegram.Imported is { } imported ? CableText.Render(imported) : CableFormat.Render(Telegram, Agency.Identity.Name, CounterpartName, IssueTitle);
 
         return Page();
     }
