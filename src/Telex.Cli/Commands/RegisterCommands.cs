@@ -68,7 +68,11 @@ internal static class RegisterCommands
     public static Command Show(Globals globals)
     {
         var client = new ClientOptions();
-        var id = new Argument<string>("ID") { Description = "The telegram's id (UUID) or its registry number here (an imported cable's own number when no telegram holds it)" };
+        var id = new Argument<string>("TELEGRAM")
+        {
+            Description = "A telegram received: its registry number here (an imported cable's own number when no telegram holds it); "
+                + "one sent: COUNTERPART/No. (e.g. Bravo/477); or its id",
+        };
         var command = client.AddTo(new Command("show", "Print a telegram in the classic cable layout") { id });
         command.SetAction(async (parse, ct) =>
         {
@@ -84,9 +88,17 @@ internal static class RegisterCommands
             {
                 telegram = await api.GetAsync($"api/register/{number}", ct).ConfigureAwait(false);
             }
+            else if (key.LastIndexOf('/') is int slash and > 0
+                && long.TryParse(key[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out long serial) && serial > 0)
+            {
+                // An outgoing telegram, as its counterpart names it: COUNTERPART/No.
+                string to = await Counterparts.ResolveAsync(api, key[..slash], ct).ConfigureAwait(false);
+                telegram = await api.GetAsync($"api/telegrams/sent/{serial}?to={Uri.EscapeDataString(to)}", ct).ConfigureAwait(false);
+            }
             else
             {
-                throw new CliException(ExitCodes.Usage, $"'{parse.GetValue(id)}' is neither a telegram id (UUID) nor a registry number");
+                throw new CliException(ExitCodes.Usage,
+                    $"'{parse.GetValue(id)}' is not a telegram: give its registry number (Nº), COUNTERPART/No. for one sent, or its id");
             }
 
             if (terminal.Json)
@@ -109,8 +121,11 @@ internal static class RegisterCommands
 
             if (telegram.Strings("relayPath").ToList() is { Count: > 0 } path)
             {
+                // Relays by name: the ties' names, a DID only for a relay this agency holds no tie with.
+                var names = (await api.GetAsync("api/ties", ct).ConfigureAwait(false)).Items()
+                    .Where(t => t.Str("peerDid") is not null).GroupBy(t => t.Str("peerDid")!).ToDictionary(g => g.Key, g => g.First().Str("peerName") ?? g.Key);
                 terminal.Line();
-                terminal.Line("Relayed through " + string.Join(", ", path));
+                terminal.Line("Relayed through " + string.Join(", ", path.Select(d => names.GetValueOrDefault(d) ?? Terminal.ShortDid(d))));
             }
 
             return ExitCodes.Ok;

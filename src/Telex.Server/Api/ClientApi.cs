@@ -143,6 +143,7 @@ internal static class ClientApi
         telegrams.MapGet("", ListTelegrams.HandleAsync).WithName("ListTelegrams");
         telegrams.MapGet("/{id:guid}", GetTelegram.HandleAsync).WithName("GetTelegram");
         telegrams.MapGet("/{id:guid}/cable", GetCable.HandleAsync).WithName("GetCable");
+        telegrams.MapGet("/sent/{serial:long}", GetRegisterEntry.SentAsync).WithName("GetSentTelegram");
         telegrams.MapGet("/{id:guid}/attachments/{sha256}", GetAttachment.HandleAsync).WithName("GetAttachment");
         api.MapGet("/register/{registryNumber:long}", GetRegisterEntry.HandleAsync).WithTags("Telegrams").WithName("GetRegisterEntry");
 

@@ -47,7 +47,8 @@ internal static class RegisterReader
     public static async Task<string> RenderCableAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
         t.Imported is { } imported
             ? CableText.Render(imported)
-            : CableFormat.Render(t, agency.Identity.Name, await CounterpartNameAsync(agency, t, ct).ConfigureAwait(false));
+            : CableFormat.Render(t, agency.Identity.Name, await CounterpartNameAsync(agency, t, ct).ConfigureAwait(false),
+                t.IssueId is { } issue ? (await agency.Store.GetIssueAsync(issue, ct).ConfigureAwait(false))?.Title : null);
 
     /// <summary>
     /// An officer opens a telegram: the first opening of an inbound one by anyone but an auditor marks it read (and

@@ -82,6 +82,13 @@ public sealed class IssueClearanceTests(ServedAgencies agencies)
         string number = opened.GetProperty("number").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
         await OkAsync("send", "--url", _alpha.Url, "--to", "Bravo", "--issue", number, "--subject", "The request", "--body", "As discussed.", "--wait");
 
+        // The telegram sent is opened as Bravo reads it, by counterpart and serial, and the cable names the issue by its title.
+        var sent = (await OkAsync("show", "Bravo/1", "--url", _alpha.Url)).Stdout;
+        Assert.Contains("The request", sent, StringComparison.Ordinal);
+        Assert.Contains("Aid to the Orient", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain(id, sent, StringComparison.Ordinal);
+        await FailsAsync(4, "no telegram No. 99 was sent to Bravo", "show", "Bravo/99", "--url", _alpha.Url);
+
         await UntilAsync(i => i.GetProperty("id").GetString() == id, "Bravo holds the issue", "issue", "show", id, "--url", _bravo.Url);
         await OkAsync("issue", "status", id, "premature", "--text", "Premature until the details are agreed in Shenyang", "--url", _bravo.Url);
 

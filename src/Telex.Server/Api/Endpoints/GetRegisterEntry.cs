@@ -11,9 +11,28 @@ namespace Telex.Server.Api.Endpoints;
 /// <c>GET /api/register/{registryNumber}?imported=</c>: the entry filed under that number, in full: the inbound telegram
 /// the agency's counter gave it, else an imported cable that carries it (<c>imported=true</c> asks for the imported cable
 /// only, when the agency's own entry holds the same number). Opening a telegram marks it read (not for auditors).
+/// <c>GET /api/telegrams/sent/{serial}?to=DID</c>: the telegram sent to a counterpart under that serial (the number
+/// the counterpart reads as "No."), as a person names an outgoing telegram.
 /// </summary>
 internal static class GetRegisterEntry
 {
+    public static async Task<Results<Ok<TelegramView>, ProblemHttpResult>> SentAsync(long serial, string? to, Agency agency, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(to))
+        {
+            return Problems.Invalid("to", "required: the counterpart's DID");
+        }
+
+        var tie = await agency.Store.GetTieAsync(to, ct);
+        var ids = serial > 0 && tie is not null ? await agency.Store.OutboundIdsBySerialAsync(tie.PeerDid, [serial], ct) : [];
+        if (ids.Count == 0 || await agency.Store.GetTelegramAsync(ids[0], Core.Model.Direction.Outbound, ct) is not { } record)
+        {
+            return Problems.NotFound($"no telegram No. {serial} was sent to {tie?.PeerName ?? "that agency"}");
+        }
+
+        return TypedResults.Ok(TelegramView.From(record, tie!.PeerName));
+    }
+
     public static async Task<Results<Ok<TelegramView>, ProblemHttpResult>> HandleAsync(long registryNumber, string? imported, ClaimsPrincipal user,
         Agency agency, CancellationToken ct)
     {
