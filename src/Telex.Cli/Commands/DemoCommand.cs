@@ -186,6 +186,7 @@ internal static class DemoCommand
             names.GetValueOrDefault(i.Counterpart, i.Counterpart),
             i.ReferredTo is { } to ? $"{i.Named} to {to}" : i.Named,
         }), $"{founder.Name}'s issues", 1);
+        terminal.Line($"{founder.Name}'s register also holds the 1949 cable as imported history: telex show 54611");
         var issueTitles = story.Issues.ToDictionary(i => i.Id, i => i.Title, StringComparer.Ordinal);
         terminal.Table(["From", "To", "Precedence", "Issue", "Subject", "Nº there"],
             results.Select(r => new[]

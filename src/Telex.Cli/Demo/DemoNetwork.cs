@@ -184,6 +184,9 @@ internal sealed class DemoNetwork : IAsyncDisposable
             }
         }
 
+        progress($"{_agencies[0].Name} files the 1949 cable as imported history…");
+        await _agencies[0].Agency.ImportCableAsync(DemoScript.SeedCable(), DemoScript.SeedCableName, ct).ConfigureAwait(false);
+
         var after = DemoScript.AfterReferral;
         var onReferral = await ReleaseAsync(after, issues, [], progress, ct).ConfigureAwait(false);
         results.Add(await DeliveredAsync(after, _agencies[after.From], _agencies[after.To], onReferral, progress, ct).ConfigureAwait(false));

@@ -53,6 +53,21 @@ internal static class DemoScript
         $"{Names[from]} holds no tie with {Names[to]} yet, so this telegram travels through {Names[0]}, which forwards it without being able to read it. "
         + "We would like to join the talks on the hydroelectric station at the regional office.");
 
+    /// <summary>The file name the seed cable is imported under.</summary>
+    public const string SeedCableName = "cable-1949-05-18.txt";
+
+    /// <summary>
+    /// The 1949 cable itself (No. 477, Kovalev; Nº 54611 where it was received), embedded from <c>Demo/cable-1949-05-18.txt</c>,
+    /// a copy of the project's seed fixture: the demo files it in the first agency's register as imported history.
+    /// </summary>
+    public static string SeedCable()
+    {
+        using var stream = typeof(DemoScript).Assembly.GetManifestResourceStream("Telex.Cli.Demo." + SeedCableName)
+            ?? throw new InvalidOperationException("the seed cable is not embedded in this build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     /// <summary>The cable's issues, opened as real issues before the telegrams that name them (by key) are sent.</summary>
     public static IReadOnlyList<DemoIssue> Issues { get; } =
     [

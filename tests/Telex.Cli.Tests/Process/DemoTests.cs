@@ -70,6 +70,13 @@ public sealed partial class DemoTests : IDisposable
             Assert.Contains(await harbor.QueryAsync(new RegisterQuery { IssueId = referredId, Direction = Direction.Inbound }), t => t.Counterpart == Did(0));
         }
 
+        // The founder's register holds the 1949 cable as imported history, under its own number.
+        await using (var lighthouse = new SqliteStore(Path.Combine(Folder(0), "telex.db")))
+        {
+            var seed = await lighthouse.GetImportedCableByNumberAsync(54611);
+            Assert.Equal(("Kovalev", 477L), (seed!.Signer, seed.SenderSerial));
+        }
+
         // One telegram went from Summit to Harbor, which hold no tie, through the founder.
         var relayed = Assert.Single(telegrams, t => t.GetProperty("relayPath").GetArrayLength() > 0);
         Assert.Equal(("Summit", "Harbor", Did(0)),
