@@ -68,6 +68,15 @@ internal sealed class ApiClient : IDisposable
     /// <summary>DELETE, returning the JSON body (default for an empty response).</summary>
     public Task<JsonElement> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
 
+    /// <summary>The names of the agencies and bureaus the agency knows, by DID, for output that names agencies.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> NamesAsync(CancellationToken ct)
+    {
+        var names = await GetAsync("api/names", ct).ConfigureAwait(false);
+        return names.ValueKind == JsonValueKind.Object
+            ? names.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? p.Name, StringComparer.Ordinal)
+            : new Dictionary<string, string>();
+    }
+
     /// <summary>PUT with a JSON body, returning the JSON body.</summary>
     public Task<JsonElement> PutAsync(string path, JsonNode body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
 

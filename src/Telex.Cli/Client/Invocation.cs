@@ -35,6 +35,34 @@ internal sealed class Invocation
         }
     }
 
+    /// <summary>
+    /// The names of the agencies the agency acted on knows, by DID (<c>GET /api/names</c>), read once when output first
+    /// names an agency; empty when no agency was acted on or it could not say.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> AgencyNames()
+    {
+        if (_names is null)
+        {
+            _names = new Dictionary<string, string>();
+            if (Agency is { } agency)
+            {
+                try
+                {
+                    using var api = new ApiClient(agency.Url, agency.Token);
+                    _names = api.NamesAsync(CancellationToken.None).GetAwaiter().GetResult();
+                }
+                catch (CliException)
+                {
+                    // An agency that cannot name its counterparts leaves them unnamed; the command's own answer stands.
+                }
+            }
+        }
+
+        return _names;
+    }
+
+    private IReadOnlyDictionary<string, string>? _names;
+
     /// <summary>Records that standard output carries data.</summary>
     public static void DataOnStdout()
     {

@@ -134,11 +134,11 @@ internal static class BureauCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Line(readiness.Str("summary") ?? "");
+            terminal.Line(Terminal.NamesIn(readiness.Str("summary")));
             var missing = readiness.TryGetProperty("missing", out var m) ? m.Items().ToList() : [];
             if (missing.Count > 0)
             {
-                terminal.Table(["Missing", "DID"], missing.Select(x => (IReadOnlyList<string?>)[x.Str("name"), Terminal.ShortDid(x.Str("did"))]));
+                terminal.Table(["Missing", "Tie"], missing.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Str("name")), x.Str("did") is null ? "known of, no DID yet" : "none"]));
             }
 
             return ExitCodes.Ok;
@@ -260,8 +260,8 @@ internal static class BureauCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Table(["Member", "DID"], found.GetProperty("members").Items()
-                .Select(m => (IReadOnlyList<string?>)[m.Str("name"), Terminal.ShortDid(m.Str("did"))]), $"Epoch {number}");
+            terminal.Table(["Member"], found.GetProperty("members").Items()
+                .Select(m => (IReadOnlyList<string?>)[Terminal.Named(m.Str("name"))]), $"Epoch {number}");
             return ExitCodes.Ok;
         });
         return command;
@@ -351,8 +351,8 @@ internal static class BureauCommands
         ("Purpose", bureau.Str("purpose")),
         ("Status", bureau.Str("status")),
         ("Rule", bureau.Str("rule")),
-        ("Founder", Terminal.ShortDid(bureau.Str("founder"))),
-        ("Secretariat", Terminal.ShortDid(bureau.Str("secretariat"))),
+        ("Founder", Terminal.NameOf(bureau.Str("founder"))),
+        ("Secretariat", Terminal.NameOf(bureau.Str("secretariat"))),
         ("Epoch", bureau.Long("epoch")?.ToString(CultureInfo.InvariantCulture)),
         ("Members", MembersIn(bureau).ToString(CultureInfo.InvariantCulture) + " in the current epoch"),
     ]);
@@ -364,9 +364,9 @@ internal static class BureauCommands
             return;
         }
 
-        terminal.Table(["Member", "DID", "State", "In epoch"], members.Items().Select(m => (IReadOnlyList<string?>)
+        terminal.Table(["Member", "State", "In epoch"], members.Items().Select(m => (IReadOnlyList<string?>)
         [
-            m.Str("name"), Terminal.ShortDid(m.Str("did")), m.Str("state"), m.Bool("inCurrentEpoch") == true ? "yes" : "no",
+            Terminal.Named(m.Str("name")), m.Str("state"), m.Bool("inCurrentEpoch") == true ? "yes" : "no",
         ]), "Members");
     }
 }

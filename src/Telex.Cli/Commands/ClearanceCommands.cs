@@ -78,7 +78,7 @@ internal static class ClearanceCommands
         [
             ("Draft", d.Str("number")),
             ("Status", d.Str("status") == "awaitingclearance" ? "awaiting clearance" : d.Str("status")),
-            ("To", Terminal.ShortDid(d.Str("to"))),
+            ("To", Terminal.NameOf(d.Str("to"))),
             ("Subject", d.Str("subject")),
             ("Precedence", d.Str("precedence")),
             ("Drafter", d.Str("drafter")),
@@ -93,7 +93,7 @@ internal static class ClearanceCommands
                 s.Str("kind") switch
                 {
                     "officer" => "officer " + s.Str("party"),
-                    "partner" => "partner " + Terminal.ShortDid(s.Str("party")),
+                    "partner" => "partner " + Terminal.NameOf(s.Str("party")),
                     _ => "any releasing officer",
                 },
                 s.Str("state"),
@@ -106,14 +106,14 @@ internal static class ClearanceCommands
         if (d.TryGetProperty("log", out var log) && log.ValueKind == JsonValueKind.Array)
         {
             terminal.Table(["When", "Who", "What", "Detail"], log.EnumerateArray().Select(l => (IReadOnlyList<string?>)
-                [Terminal.Time(l.Time("at")), l.Str("actor"), l.Str("action"), l.Str("detail")]), "Steps", 3);
+                [Terminal.Time(l.Time("at")), l.Str("actor"), l.Str("action"), Terminal.NamesIn(l.Str("detail"))]), "Steps", 3);
         }
 
         // Nothing releases a draft by itself: say what comes next.
         string? next = d.Str("status") switch
         {
-            "awaitingclearance" => $"Once every clearance is given, a releasing officer releases it: telex draft release {d.Str("id")}",
-            "cleared" => $"Cleared: a releasing officer releases it with telex draft release {d.Str("id")}",
+            "awaitingclearance" => $"Once every clearance is given, a releasing officer releases it: telex draft release {d.Str("number")}",
+            "cleared" => $"Cleared: a releasing officer releases it with telex draft release {d.Str("number")}",
             "returned" => $"Returned to its drafter: revise it with telex draft resubmit {d.Str("id")}",
             _ => null,
         };
@@ -155,7 +155,7 @@ internal static class ClearanceCommands
                 d.Str("subject"),
                 d.Str("drafter"),
                 string.Join(", ", d.GetProperty("clearances").EnumerateArray().Where(s => s.Str("state") == "pending")
-                    .Select(s => s.Str("party") is { } p ? Terminal.ShortDid(p) : "a releasing officer")),
+                    .Select(s => s.Str("party") is { } p ? (s.Str("kind") == "partner" ? Terminal.NameOf(p) : p) : "a releasing officer")),
                 Terminal.Time(d.Time("createdAt")),
             ]), null, 2, 4);
             return ExitCodes.Ok;
@@ -296,11 +296,11 @@ internal static class ClearanceCommands
             terminal.Table(["Rule", "To", "Precedence", "Cleared by"], items.Select(r => (IReadOnlyList<string?>)
             [
                 r.Str("id"),
-                r.Str("counterpart") is { } c ? Terminal.ShortDid(c) : "anyone",
+                r.Str("counterpart") is { } c ? Terminal.NameOf(c) : "anyone",
                 r.Str("minPrecedence") is { } p ? p + " and above" : "any",
                 string.Join(", ", r.Strings("officers").Select(o => "officer " + o)
                     .Concat(r.Bool("anyReleasingOfficer") == true ? ["any releasing officer"] : [])
-                    .Concat(r.Str("partner") is { } partner ? ["partner " + Terminal.ShortDid(partner)] : [])),
+                    .Concat(r.Str("partner") is { } partner ? ["partner " + Terminal.NameOf(partner)] : [])),
             ]), null, 3);
             return ExitCodes.Ok;
         });

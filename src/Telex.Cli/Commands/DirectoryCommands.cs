@@ -49,16 +49,15 @@ internal static class DirectoryCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Table(["Counterpart", "Tie", "Notes", "Reviewed", "Known ties", "Endpoint", "DID"],
+            terminal.Table(["Counterpart", "Tie", "Notes", "Reviewed", "Known ties", "Endpoint"],
                 items.Select(c => new[]
                 {
                     c.Str("name"),
                     c.Str("tieStatus")?.ToLowerInvariant(),
                     c.TryGetProperty("notes", out var notes) ? notes.GetArrayLength().ToString(System.Globalization.CultureInfo.InvariantCulture) : "0",
                     Terminal.Time(c.Time("reviewedAt")),
-                    string.Join(", ", c.Strings("knownTies").Select(Terminal.ShortDid)),
+                    string.Join(", ", c.Strings("knownTies").Select(Terminal.NameOf)),
                     c.Str("endpoint"),
-                    Terminal.ShortDid(c.Str("did")),
                 }), null, 4, 5);
             return ExitCodes.Ok;
         });

@@ -106,7 +106,7 @@ internal static class IssueCommands
         terminal.Table(["Nº", "With", "Title", "Status", "Outcome", "Changed"], items.Select(i => (IReadOnlyList<string?>)
         [
             i.Str("number"),
-            i.Str("counterpartName") ?? Terminal.ShortDid(i.Str("counterpart")),
+            i.Str("counterpartName") ?? Terminal.NameOf(i.Str("counterpart")),
             i.Str("title"),
             StatusText(i),
             i.Str("outcome"),

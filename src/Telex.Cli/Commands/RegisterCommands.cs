@@ -121,11 +121,8 @@ internal static class RegisterCommands
 
             if (telegram.Strings("relayPath").ToList() is { Count: > 0 } path)
             {
-                // Relays by name: the ties' names, a DID only for a relay this agency holds no tie with.
-                var names = (await api.GetAsync("api/ties", ct).ConfigureAwait(false)).Items()
-                    .Where(t => t.Str("peerDid") is not null).GroupBy(t => t.Str("peerDid")!).ToDictionary(g => g.Key, g => g.First().Str("peerName") ?? g.Key);
                 terminal.Line();
-                terminal.Line("Relayed through " + string.Join(", ", path.Select(d => names.GetValueOrDefault(d) ?? Terminal.ShortDid(d))));
+                terminal.Line("Relayed through " + string.Join(", ", path.Select(Terminal.NameOf)));
             }
 
             return ExitCodes.Ok;
@@ -172,7 +169,7 @@ internal static class RegisterCommands
 
             row.AddRange(
             [
-                t.Str("counterpartName") ?? Terminal.ShortDid(t.Str("counterpart")),
+                t.Str("counterpartName") ?? Terminal.NameOf(t.Str("counterpart")),
                 t.Str("precedence"),
                 t.Str("subject"),
                 t.Str("issueId"),

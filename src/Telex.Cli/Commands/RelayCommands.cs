@@ -74,7 +74,7 @@ internal static class RelayCommands
             : pairs.Count == 0 ? "Relays for nobody." : "Relays only for the pairs listed.");
         if (pairs.Count > 0)
         {
-            terminal.Table(["Counterpart", "Counterpart"], pairs.Select(x => new[] { x.ElementAtOrDefault(0), x.ElementAtOrDefault(1) }));
+            terminal.Table(["Counterpart", "Counterpart"], pairs.Select(x => new[] { Terminal.NameOf(x.ElementAtOrDefault(0)), Terminal.NameOf(x.ElementAtOrDefault(1)) }));
         }
     }
 }

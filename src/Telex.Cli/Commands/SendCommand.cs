@@ -141,7 +141,7 @@ internal static class SendCommand
                 ("Serial", telegram.Str("serial")),
                 ("Precedence", telegram.Str("precedence")),
                 ("Status", telegram.Str("status")),
-                ("Relayed through", telegram.Strings("relayPath").Any() ? string.Join(", ", telegram.Strings("relayPath").Select(Output.Terminal.ShortDid)) : null),
+                ("Relayed through", telegram.Strings("relayPath").Any() ? string.Join(", ", telegram.Strings("relayPath").Select(Output.Terminal.NameOf)) : null),
                 ("Registered there as", telegram.Long("peerRegistryNumber") is { } n ? $"Nº {n}" : null),
             ]);
             return ExitCodes.Ok;

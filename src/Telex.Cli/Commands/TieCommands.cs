@@ -118,7 +118,7 @@ internal static class TieCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Table(["Counterpart", "Status", "Verified", "Fingerprint", "Established", "Last serial", "DID"],
+            terminal.Table(["Counterpart", "Status", "Verified", "Fingerprint", "Established", "Last serial"],
                 ties.Items().Select(t => new[]
                 {
                     t.Str("peerName"),
@@ -127,8 +127,7 @@ internal static class TieCommands
                     t.Str("fingerprint"),
                     Terminal.Time(t.Time("establishedAt")),
                     t.Str("lastSentSerial"),
-                    Terminal.ShortDid(t.Str("peerDid")),
-                }), null, 3, 6);
+                }), null, 3, 5);
             return ExitCodes.Ok;
         });
         return command;

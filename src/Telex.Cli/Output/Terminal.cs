@@ -12,7 +12,7 @@ namespace Telex.Cli.Output;
 /// Where a command writes: tables and progress for people, JSON for scripts (<c>--json</c>), one line per error on
 /// stderr. Raw text (JSON, cable layouts) bypasses Spectre so it is never wrapped or styled.
 /// </summary>
-internal sealed class Terminal
+internal sealed partial class Terminal
 {
     private static readonly JsonSerializerOptions Indented = new()
     {
@@ -149,10 +149,26 @@ internal sealed class Terminal
 
     /// <summary>
     /// The start of a DID: long did:peer:2 strings do not fit a table, and their ends (the encoded service) look alike
-    /// while their starts carry the key.
+    /// while their starts carry the key. Only for explicit DID fields; agencies are named by <see cref="NameOf"/>.
     /// </summary>
     public static string ShortDid(string? did) =>
         did is null ? "" : did.Length <= 32 ? did : did[..28] + "…";
+
+    /// <summary>What a person reads for an agency with no known name (its DID stays in --json and detail views).</summary>
+    public const string UnknownAgency = "an agency not in the directory";
+
+    /// <summary>An agency as a person reads it: its name (as the agency acted on knows it), never its DID.</summary>
+    public static string NameOf(string? did) =>
+        did is null ? "" : Client.Invocation.Current?.AgencyNames().GetValueOrDefault(did) ?? UnknownAgency;
+
+    /// <summary>A name a view gives, which is a DID where the agency knew no name: then named as <see cref="NameOf"/> does.</summary>
+    public static string? Named(string? name) => name is not null && name.StartsWith("did:", StringComparison.Ordinal) ? NameOf(name) : name;
+
+    /// <summary>Text recorded with DIDs in it (a clearance step's "awaiting partner did:…"): each DID replaced by its agency's name.</summary>
+    public static string NamesIn(string? text) => text is null ? "" : DidPattern().Replace(text, m => NameOf(m.Value));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"did:peer:[A-Za-z0-9._:%=-]+")]
+    private static partial System.Text.RegularExpressions.Regex DidPattern();
 
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

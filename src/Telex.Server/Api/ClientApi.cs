@@ -147,6 +147,8 @@ internal static class ClientApi
         telegrams.MapGet("/{id:guid}/attachments/{sha256}", GetAttachment.HandleAsync).WithName("GetAttachment");
         api.MapGet("/register/{registryNumber:long}", GetRegisterEntry.HandleAsync).WithTags("Telegrams").WithName("GetRegisterEntry");
 
+        api.MapGet("/names", ListNames.HandleAsync).WithTags("Agency").WithName("ListNames");
+
         var issues = api.MapGroup("/issues").WithTags("Issues");
         issues.MapGet("", ListIssues.HandleAsync).WithName("ListIssues");
         issues.MapPost("", OpenIssue.HandleAsync).RequireAuthorization(Policies.Send).WithName("OpenIssue");

@@ -28,7 +28,8 @@ internal sealed partial class AgencyNames
         ArgumentNullException.ThrowIfNull(agency);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var bureaus = await agency.Store.ListBureausAsync(ct).ConfigureAwait(false);
-        foreach (var member in bureaus.SelectMany(b => b.Members))
+        // A prospective member proposed by DID alone carries its DID as its name: that is no name to show.
+        foreach (var member in bureaus.SelectMany(b => b.Members).Where(m => !m.Name.StartsWith("did:", StringComparison.Ordinal)))
         {
             names[member.Did] = member.Name;
         }
