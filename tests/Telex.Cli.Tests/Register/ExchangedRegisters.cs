@@ -34,7 +34,7 @@ public sealed class ExchangedRegisters : IAsyncLifetime
     /// <summary>Telegrams Bravo sent to Alpha (ids, in order).</summary>
     public List<string> BravoSent { get; } = [];
 
-    /// <summary>The issue Alpha opened with Bravo; Bravo referred it, then Alpha marked it agreed.</summary>
+    /// <summary>The issue Alpha opened with Bravo; Bravo marked it premature, then Alpha marked it agreed.</summary>
     public string IssueId { get; private set; } = "";
 
     /// <summary>Alpha's draft that needed clearance: submitted, cleared and released.</summary>
@@ -74,8 +74,8 @@ public sealed class ExchangedRegisters : IAsyncLifetime
         }
 
         await UntilAsync(i => i.GetProperty("status").GetString() == "open", "Bravo holds the issue", "issue", "show", IssueId, "--url", bravo.Url);
-        await OkAsync("issue", "status", IssueId, "referred", "--outcome", "For the details", "--referred-to", "Gao Gang in Shenyang", "--url", bravo.Url);
-        await UntilAsync(i => i.GetProperty("status").GetString() == "referred", "Alpha sees the referral", "issue", "show", IssueId, "--url", alpha.Url);
+        await OkAsync("issue", "status", IssueId, "premature", "--text", "Premature until the details are agreed in Shenyang", "--url", bravo.Url);
+        await UntilAsync(i => i.GetProperty("term").GetString() == "premature", "Alpha sees the outcome", "issue", "show", IssueId, "--url", alpha.Url);
         await OkAsync("issue", "status", IssueId, "agreed", "--outcome", "Agreed on the harvest", "--url", alpha.Url);
         await UntilAsync(i => i.GetProperty("status").GetString() == "agreed", "Bravo sees the agreement", "issue", "show", IssueId, "--url", bravo.Url);
 

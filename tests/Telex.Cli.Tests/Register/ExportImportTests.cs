@@ -79,7 +79,7 @@ public sealed class ExportImportTests(ExchangedRegisters registers)
 
         var events = a.IssueEvents.Order(IssueEvent.Order).ToList();
         var importedEvents = b.IssueEvents.Order(IssueEvent.Order).ToList();
-        Assert.Equal([IssueStatus.Open, IssueStatus.Referred, IssueStatus.Agreed], events.Select(e => e.Status));
+        Assert.Equal([(IssueStatus.Open, (string?)null), (IssueStatus.Deferred, "premature"), (IssueStatus.Agreed, "agreed")], events.Select(e => (e.Status, e.Term)));
         Assert.Equal(events.Count, importedEvents.Count);
         for (int i = 0; i < events.Count; i++)
         {
