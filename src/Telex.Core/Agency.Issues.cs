@@ -542,9 +542,11 @@ public sealed partial class Agency
             throw new InboundRefusal(400, "e.p.msg.bad-request", "a referral hands over one opening and ends with the sender's referral naming this agency");
         }
 
-        if (events.Any(e => e.Agency == Identity.Did && !e.IsOpening))
+        // This agency's own events may come back in a history only as they are filed here: none may be made up for it.
+        var ownFiled = (await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false)).Where(e => e.Agency == Identity.Did).Select(e => e.Id).ToHashSet();
+        if (events.Any(e => e.Agency == Identity.Did && !ownFiled.Contains(e.Id)))
         {
-            throw new InboundRefusal(403, "e.p.issue.forged", "a referral passes on a change as this agency's own");
+            throw new InboundRefusal(403, "e.p.issue.forged", "a referral passes on a change or an opening as this agency's own that it did not make");
         }
 
         var participants = new List<IssueParticipant>();

@@ -77,6 +77,8 @@ public sealed class ReferralAttackTests
             (Share("new-4", [Event("new-4", 1, "open", agency: mallory.Did, title: "Bravo said so"),
                 Event("new-4", 2, "agreed", agency: b.Did, outcome: "Bravo agrees (it did not)"),
                 Event("new-4", 3, "referred", agency: mallory.Did, outcome: "x", referredTo: "Bravo", referredToDid: b.Did)]), 403, "e.p.issue.forged"),
+            (Share("new-8", [Event("new-8", 1, "open", agency: b.Did, title: "Bravo opened this (it did not)"),
+                Event("new-8", 2, "referred", agency: mallory.Did, outcome: "x", referredTo: "Bravo", referredToDid: b.Did)]), 403, "e.p.issue.forged"),
             (Share("12345", [Event("12345", 1, "open", agency: mallory.Did, title: "A number for an id"),
                 Event("12345", 2, "referred", agency: mallory.Did, outcome: "x", referredTo: "Bravo", referredToDid: b.Did)]), 400, "e.p.msg.bad-request"),
             (Share("new-5", Enumerable.Range(1, 501).Select(i => Event("new-5", i, i == 1 ? "open" : "closed", agency: mallory.Did,
