@@ -88,10 +88,10 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
             }
 
             string? id = root.StringMember("id"), from = root.StringMember("from"), secret = body.StringMember("secret"), label = body.StringMember("label");
-            if (id is null || from is null || secret is null || body.StringMember("goal_code") != "telex.tie"
+            if (id is null || from is null || secret is null || label is null || body.StringMember("goal_code") != "telex.tie"
                 || !body.TryIntegerMember("expires_time", out long expires))
             {
-                error = "the invitation lacks its id, inviter, secret, goal or expiry";
+                error = "the invitation lacks its id, inviter, inviter's name, secret, goal or expiry";
                 return false;
             }
 
@@ -113,14 +113,15 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
                 return false;
             }
 
-            // The label is the inviter's own word, unsigned, and names the tie until the inviter's acceptance arrives.
-            if (label is not null && PeerText.NameProblem(label) is { } badLabel)
+            // The label is the inviter's own word, unsigned, and names the tie until the inviter's acceptance arrives. Every
+            // Telex invitation carries one; without it the tie would be named by a DID no officer can read.
+            if (PeerText.NameProblem(label) is { } badLabel)
             {
                 error = "the inviter's name is refused: " + badLabel;
                 return false;
             }
 
-            invitation = new InvitationCode(id, from, label ?? from, secret, DateTimeOffset.FromUnixTimeSeconds(expires));
+            invitation = new InvitationCode(id, from, label, secret, DateTimeOffset.FromUnixTimeSeconds(expires));
             error = "";
             return true;
         }

@@ -26,6 +26,7 @@ public sealed class HostileInvitationTests
         { "an expiry beyond the year 9999", Code(Invitation(Keys + Service, "\"q8Xw\"", expires: "99999999999999")) },
         { "an expiry before the year 1", Code(Invitation(Keys + Service, "\"q8Xw\"", expires: "-99999999999999")) },
         { "a DID service .NET's base64url decoder throws on", Code(Invitation(Keys + ".SeyJ0IjoiZG0ioSwfxaV76iMVKU", "\"q8Xw\"")) },
+        { "no inviter's name (the DID stood in for it, and a long one made a URL that did not parse again)", Code(Invitation(Keys + Service, "\"q8Xw\"", label: null)) },
     };
 
     [Theory]
@@ -60,9 +61,10 @@ public sealed class HostileInvitationTests
         Assert.Equal(0, ties.GetArrayLength());
     }
 
-    private static string Invitation(string from, string secret, string expires = "1795000000") =>
+    private static string Invitation(string from, string secret, string expires = "1795000000", string? label = "Alpha") =>
         "{\"type\":\"https://didcomm.org/out-of-band/2.0/invitation\",\"id\":\"7f3c2a4e\",\"from\":\"" + from + "\","
-        + "\"body\":{\"goal_code\":\"telex.tie\",\"label\":\"Alpha\",\"secret\":" + secret + ",\"expires_time\":" + expires + "}}";
+        + "\"body\":{\"goal_code\":\"telex.tie\"," + (label is null ? "" : "\"label\":\"" + label + "\",")
+        + "\"secret\":" + secret + ",\"expires_time\":" + expires + "}}";
 
     private static string Code(string json, bool invalidByteInSecret = false)
     {
