@@ -395,7 +395,7 @@ public sealed partial class Agency
         var outbox = routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
         await Store.OpenBureauIssueAsync(IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
         Wake();
-        Log.IssueChanged(_logger, id, bureau.IssueCounterpart, IssueStatus.Open, 1);
+        Log.IssueChanged(_logger, opening.Title ?? "", "bureau " + bureau.Name, opening);
         Publish("issue.opened", bureau.IssueCounterpart);
         return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueFrom(opening, bureau.IssueCounterpart);
     }
@@ -427,7 +427,7 @@ public sealed partial class Agency
             return new IssueChange(e, routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issue.Id}");
         Wake();
-        Log.IssueChanged(_logger, issue.Id, bureau.IssueCounterpart, change.Status, change.Clock);
+        Log.IssueChanged(_logger, issue.Title, "bureau " + bureau.Name, change);
         Publish("issue.changed", bureau.IssueCounterpart);
         return change;
     }
@@ -738,6 +738,7 @@ public sealed partial class Agency
             throw new InboundRefusal(409, "e.p.bureau.epoch-unknown", "the sender and this agency are not both members of the epoch held here");
         }
 
+        string title = e.Title ?? "";
         if (opening)
         {
             if (!await Store.OpenIssueAsync(IssueFrom(e, bureau.IssueCounterpart), e, null, ct).ConfigureAwait(false))
@@ -764,9 +765,11 @@ public sealed partial class Agency
             {
                 return;
             }
+
+            title = issue.Title;
         }
 
-        Log.IssueChanged(_logger, e.IssueId, bureau.IssueCounterpart, e.Status, e.Clock);
+        Log.IssueChanged(_logger, title, "bureau " + bureau.Name, e);
         Publish(opening ? "issue.opened" : "issue.changed", bureau.IssueCounterpart);
     }
 

@@ -181,9 +181,10 @@ public sealed partial class Agency
             Wake();
         }
 
-        Log.DraftStep(_logger, id, "submitted", drafter);
+        var filed = await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? record; // as filed, with the number the store gave it
+        Log.DraftStep(_logger, filed.Number, "submitted", drafter);
         Publish("draft.submitted", draft.To);
-        return await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? record; // as filed, with the number the store gave it
+        return filed;
     }
 
     /// <summary>The clearances a draft needs under the policy now, and the coordination requests to its partners.</summary>
@@ -251,12 +252,12 @@ public sealed partial class Agency
         {
             if (d.Status != DraftStatus.Returned)
             {
-                throw new TelexException(TelexErrorKind.Conflict, $"draft {id} is {Name(d.Status)}; only a returned draft is submitted again");
+                throw new TelexException(TelexErrorKind.Conflict, $"draft {d.Number} is {Name(d.Status)}; only a returned draft is submitted again");
             }
 
             if (d.Drafter != officer)
             {
-                throw new TelexException(TelexErrorKind.Forbidden, $"only its drafter, {d.Drafter}, submits draft {id} again");
+                throw new TelexException(TelexErrorKind.Forbidden, $"only its drafter, {d.Drafter}, submits draft {d.Number} again");
             }
 
             var updated = d with
@@ -275,7 +276,7 @@ public sealed partial class Agency
             Wake();
         }
 
-        Log.DraftStep(_logger, id, "resubmitted", officer);
+        Log.DraftStep(_logger, changed.Number, "resubmitted", officer);
         Publish("draft.submitted", revised.To);
         return changed;
     }
@@ -302,13 +303,13 @@ public sealed partial class Agency
         {
             if (d.Status != DraftStatus.AwaitingClearance)
             {
-                throw new TelexException(TelexErrorKind.Conflict, $"draft {id} is {Name(d.Status)}, not awaiting clearance");
+                throw new TelexException(TelexErrorKind.Conflict, $"draft {d.Number} is {Name(d.Status)}, not awaiting clearance");
             }
 
             int index = d.StepAwaiting(officer, role);
             if (index < 0)
             {
-                throw new TelexException(TelexErrorKind.Forbidden, $"draft {id} awaits no clearance from {officer}");
+                throw new TelexException(TelexErrorKind.Forbidden, $"draft {d.Number} awaits no clearance from {officer}");
             }
 
             var steps = d.Steps.ToArray();
@@ -323,7 +324,7 @@ public sealed partial class Agency
             var updated = d with { Steps = steps, Status = status, UpdatedAt = now, ReturnReason = give ? null : reason!.Trim() };
             return new DraftChange(updated, new ClearanceLogEntry(id, now, officer, give ? "cleared" : "refused", reason?.Trim()));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
-        Log.DraftStep(_logger, id, give ? "cleared" : "refused", officer);
+        Log.DraftStep(_logger, changed.Number, give ? "cleared" : "refused", officer);
         Publish("draft." + (give ? "cleared" : "returned"), changed.Draft.To);
         return changed;
     }
@@ -358,7 +359,7 @@ public sealed partial class Agency
                 string missing = d.Status == DraftStatus.AwaitingClearance
                     ? ": awaiting " + string.Join(", ", d.Steps.Where(s => s.State == ClearanceState.Pending).Select(Describe))
                     : "";
-                throw new TelexException(TelexErrorKind.Conflict, $"draft {id} is {Name(d.Status)}, not cleared{missing}");
+                throw new TelexException(TelexErrorKind.Conflict, $"draft {d.Number} is {Name(d.Status)}, not cleared{missing}");
             }
 
             var (entry, outbox) = BuildRelease(telegramId, d.Draft, tie, serial, releasingOfficer);
@@ -367,7 +368,7 @@ public sealed partial class Agency
             return (entry, outbox, new DraftChange(updated, new ClearanceLogEntry(id, now, releasingOfficer, "released", "telegram " + telegramId)));
         }, claim, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
         Wake();
-        Log.DraftStep(_logger, id, "released", releasingOfficer);
+        Log.DraftStep(_logger, draft.Number, "released", releasingOfficer);
         Publish("telegram.queued", tie.PeerDid, telegramId);
         return record;
     }
@@ -492,7 +493,7 @@ public sealed partial class Agency
             }, ct).ConfigureAwait(false);
             if (changed is not null)
             {
-                Log.DraftStep(_logger, draftId, approve ? "approved by partner" : "refused by partner", actor);
+                Log.DraftStep(_logger, changed.Number, approve ? "approved by partner" : "refused by partner", actor);
                 Publish("draft." + (approve ? "approved" : "returned"), tie.PeerDid);
             }
         }

@@ -16,6 +16,18 @@ public sealed partial class Agency
     private async Task<string> CounterpartDidAsync(string did, CancellationToken ct) =>
         (await Store.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerDid ?? did;
 
+    /// <summary>The name a log line gives the agency <paramref name="did"/>: its tie's name, else its directory entry's.</summary>
+    private async Task<string> CounterpartNameAsync(string did, CancellationToken ct)
+    {
+        if (await Store.GetTieAsync(did, ct).ConfigureAwait(false) is { } tie)
+        {
+            return tie.PeerName;
+        }
+
+        var known = await ListDirectoryAsync(ct).ConfigureAwait(false);
+        return known.FirstOrDefault(c => c.Did == did)?.Name ?? "an agency neither tied nor in the directory";
+    }
+
     /// <summary>Whether the relay policy's explicit pairs name the counterparts <paramref name="a"/> and <paramref name="b"/>, whatever DIDs the pair was written under.</summary>
     private async Task<bool> RelayPolicyNamesAsync(RelayPolicy policy, string a, string b, CancellationToken ct)
     {

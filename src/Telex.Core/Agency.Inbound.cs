@@ -154,7 +154,7 @@ public sealed partial class Agency
                     await HandleBureauMessageAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
                 case MessageTypes.ProblemReport:
-                    Log.ProblemReported(_logger, tie!.PeerDid, message.Body.StringMember("code"), message.Body.StringMember("comment"));
+                    Log.ProblemReported(_logger, tie!.PeerName, message.Body.StringMember("code"), message.Body.StringMember("comment"));
                     break;
                 default:
                     throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {message.Type} is not supported");
@@ -239,7 +239,7 @@ public sealed partial class Agency
 
         if (result.IsNew)
         {
-            Log.Registered(_logger, t.Id, tie.PeerDid, result.Record.RegistryNumber);
+            Log.Registered(_logger, t.Id, tie.PeerName, result.Record.RegistryNumber);
             NoteArrivalFrom(tie.PeerDid);
             Publish("telegram.registered", tie.PeerDid, t.Id);
         }

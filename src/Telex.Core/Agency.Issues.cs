@@ -79,7 +79,7 @@ public sealed partial class Agency
         var outbox = ControlOutbox(tie, MessageTypes.IssueOpen, EventJson(opening), thid: id);
         await Store.OpenIssueAsync(issue, opening, outbox, ct).ConfigureAwait(false);
         Wake();
-        Log.IssueChanged(_logger, id, tie.PeerDid, IssueStatus.Open, 1);
+        Log.IssueChanged(_logger, opening.Title, tie.PeerName, opening);
         Publish("issue.opened", tie.PeerDid);
         return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? issue;
     }
@@ -203,7 +203,7 @@ public sealed partial class Agency
                 events => ControlOutbox(referredTie, MessageTypes.IssueShare, ShareJson(current, events, e, others, shareHistory), thid: issueId));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
         Wake();
-        Log.IssueChanged(_logger, issueId, tie.PeerDid, change.Status, change.Clock);
+        Log.IssueChanged(_logger, issue.Title, tie.PeerName, change);
         Publish("issue.changed", tie.PeerDid);
         return change;
     }
@@ -442,7 +442,7 @@ public sealed partial class Agency
             return;
         }
 
-        Log.IssueChanged(_logger, opening.IssueId, tie.PeerDid, IssueStatus.Open, 1);
+        Log.IssueChanged(_logger, opening.Title ?? "", tie.PeerName, opening);
         Publish("issue.opened", tie.PeerDid);
     }
 
@@ -495,7 +495,7 @@ public sealed partial class Agency
                 Wake();
             }
 
-            Log.IssueChanged(_logger, change.IssueId, tie.PeerDid, change.Status, change.Clock);
+            Log.IssueChanged(_logger, issue.Title, tie.PeerName, change);
             Publish("issue.changed", tie.PeerDid);
         }
     }
@@ -580,7 +580,7 @@ public sealed partial class Agency
 
         if (await Store.ShareIssueAsync(IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
         {
-            Log.IssueChanged(_logger, issueId, tie.PeerDid, referral.Status, referral.Clock);
+            Log.IssueChanged(_logger, opened.Title ?? "", tie.PeerName, referral);
             Publish("issue.opened", tie.PeerDid);
         }
     }

@@ -194,7 +194,7 @@ public sealed partial class Agency
             NoteArrivalFrom(newDid);
         }
 
-        Log.CounterpartRotated(_logger, oldDid, newDid);
+        Log.CounterpartRotated(_logger, await CounterpartNameAsync(newDid, ct).ConfigureAwait(false), newDid);
         Publish("tie.rotated", newDid);
     }
 

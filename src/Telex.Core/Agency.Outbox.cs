@@ -107,7 +107,7 @@ public sealed partial class Agency
         {
             string reason = $"not delivered before its expiry ({item.Attempts} attempts)";
             await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
-            Log.DeliveryFailed(_logger, item.TelegramId, item.PeerDid, reason);
+            Log.DeliveryFailed(_logger, item.TelegramId, await CounterpartNameAsync(item.PeerDid, ct).ConfigureAwait(false), reason);
             Publish("telegram.failed", item.PeerDid, item.TelegramId);
             return;
         }
@@ -371,7 +371,7 @@ public sealed partial class Agency
                 {
                     ["missing"] = new JsonArray(due.Select(s => (JsonNode?)s).ToArray()),
                 }, ct).ConfigureAwait(false);
-                Log.ResendRequested(_logger, peer, string.Join(',', due.Take(20)));
+                Log.ResendRequested(_logger, tie.PeerName, string.Join(',', due.Take(20)));
             }
         }
     }

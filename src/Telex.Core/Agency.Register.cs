@@ -130,7 +130,7 @@ public sealed partial class Agency
             SignedMessage = meta.SignedMessage.ToArray(),
             StoredAt = Now,
         }, ct).ConfigureAwait(false);
-        Log.CheckpointReceived(_logger, tie.PeerDid, statement.Count);
+        Log.CheckpointReceived(_logger, tie.PeerName, statement.Count);
         Publish("register.peer-checkpoint", tie.PeerDid);
     }
 

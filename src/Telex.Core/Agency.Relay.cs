@@ -166,7 +166,7 @@ public sealed partial class Agency
         {
             string reason = $"refused by the relay {relay.PeerName}: it does not relay between this agency and the recipient";
             await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
-            Log.DeliveryFailed(_logger, item.TelegramId, item.PeerDid, reason);
+            Log.DeliveryFailed(_logger, item.TelegramId, await CounterpartNameAsync(item.PeerDid, ct).ConfigureAwait(false), reason);
             Publish("telegram.failed", item.PeerDid, item.TelegramId);
         }
         else
@@ -199,7 +199,7 @@ public sealed partial class Agency
         bool established = nextTie is { Status: TieStatus.Established };
         if (!established || !(policy.TiedPairs || await RelayPolicyNamesAsync(policy, from.PeerDid, nextTie!.PeerDid, ct).ConfigureAwait(false)))
         {
-            Log.RelayRefused(_logger, from.PeerDid, next);
+            Log.RelayRefused(_logger, from.PeerName, nextTie?.PeerName ?? "an agency not tied here");
             throw new InboundRefusal(403, RelayRefusedCode, "this agency does not relay between these counterparts");
         }
 
@@ -221,7 +221,7 @@ public sealed partial class Agency
             throw new InboundRefusal(503, "e.p.relay.full", "this relay holds as much from this counterpart as it takes at a time: send it again later");
         }
 
-        Log.RelayAccepted(_logger, item.Id, from.PeerDid, next, envelope.Length);
+        Log.RelayAccepted(_logger, item.Id, from.PeerName, nextTie!.PeerName, envelope.Length);
         Wake();
     }
 
@@ -271,7 +271,7 @@ public sealed partial class Agency
             if (result.Accepted)
             {
                 await Store.CompleteRelayAsync(item.Id, accepted: true, Now, c).ConfigureAwait(false);
-                Log.RelayPassedOn(_logger, item.Id, item.NextDid);
+                Log.RelayPassedOn(_logger, item.Id, next.PeerName);
                 return;
             }
 

@@ -148,7 +148,7 @@ public sealed partial class Agency
         await EnqueueControlAsync(tie, MessageTypes.TieStatus, new JsonObject { ["status"] = status.ToString().ToLowerInvariant() }, ct).ConfigureAwait(false);
         tie = tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.ThisAgency : null };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
-        Log.TieStatusChanged(_logger, peerDid, status);
+        Log.TieStatusChanged(_logger, tie.PeerName, status);
         Publish("tie." + status.ToString().ToLowerInvariant(), peerDid);
         return tie;
     }
@@ -249,7 +249,7 @@ public sealed partial class Agency
             ["name"] = Identity.Name,
             ["terms"] = TermsJson(tie.Terms),
         }, ct, thid: message.Id).ConfigureAwait(false);
-        Log.TieEstablished(_logger, tie.PeerDid);
+        Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
     }
 
@@ -287,7 +287,7 @@ public sealed partial class Agency
             Terms = terms,
         };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
-        Log.TieEstablished(_logger, tie.PeerDid);
+        Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
     }
 
@@ -316,7 +316,7 @@ public sealed partial class Agency
         }
 
         await Store.SaveTieAsync(tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.Counterpart : null }, ct).ConfigureAwait(false);
-        Log.TieStatusChanged(_logger, tie.PeerDid, status);
+        Log.TieStatusChanged(_logger, tie.PeerName, status);
         Publish("tie." + status.ToString().ToLowerInvariant(), tie.PeerDid);
     }
 

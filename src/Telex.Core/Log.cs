@@ -2,7 +2,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Telex.Core;
 
-/// <summary>Every log event of Telex.Core, with stable ids. Bodies and keys are never logged.</summary>
+/// <summary>
+/// Every log event of Telex.Core, with stable ids. Bodies and keys are never logged. Counterparts are named by the name
+/// their tie or the directory gives them, drafts by their number and issues by their title, as an officer reads them; a
+/// DID appears only where it is the subject (key rotation).
+/// </summary>
 internal static partial class Log
 {
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Refused a message: {Reason}")]
@@ -38,11 +42,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Problem report from {Counterpart}: {Code} {Comment}")]
     public static partial void ProblemReported(ILogger logger, string counterpart, string? code, string? comment);
 
-    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Issue {IssueId} with {Counterpart} is now {Status} (clock {Clock})")]
-    public static partial void IssueChanged(ILogger logger, string issueId, string counterpart, Model.IssueStatus status, long clock);
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Issue \"{Title}\" with {Counterpart}: {Outcome} (clock {Clock})")]
+    private static partial void IssueChanged(ILogger logger, string title, string counterpart, string outcome, long clock);
 
-    [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "Draft {DraftId}: {Action} by {Actor}")]
-    public static partial void DraftStep(ILogger logger, Guid draftId, string action, string actor);
+    /// <summary>An issue opened or changed by <paramref name="e"/>, named by its outcome term (its status when it has none).</summary>
+    public static void IssueChanged(ILogger logger, string title, string counterpart, Model.IssueEvent e) =>
+        IssueChanged(logger, title, counterpart, e.Term ?? e.Status.ToString().ToLowerInvariant(), e.Clock);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Information, Message = "Draft {DraftNumber}: {Action} by {Actor}")]
+    public static partial void DraftStep(ILogger logger, long draftNumber, string action, string actor);
 
     [LoggerMessage(EventId = 1032, Level = LogLevel.Information, Message = "Signed a register checkpoint over {Count} entries, head {Head}")]
     public static partial void CheckpointSigned(ILogger logger, long count, string head);
@@ -53,7 +61,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1040, Level = LogLevel.Information, Message = "Relay {RelayId}: holding an envelope of {Bytes} bytes from {From} for {Next}")]
     public static partial void RelayAccepted(ILogger logger, Guid relayId, string from, string next, int bytes);
 
-    [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Refused to relay from {From} to {Next}: the relay policy does not permit the pair")]
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Information, Message = "Refused to relay from {From} to {Next}: not an established tie, or the relay policy does not permit the pair")]
     public static partial void RelayRefused(ILogger logger, string from, string next);
 
     [LoggerMessage(EventId = 1042, Level = LogLevel.Information, Message = "Relay {RelayId}: accepted by {Next}; envelope removed")]
@@ -62,9 +70,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1043, Level = LogLevel.Warning, Message = "Dropped {Count} relayed envelopes held past the relay retention")]
     public static partial void RelaysExpired(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1060, Level = LogLevel.Warning, Message = "Rotated the agency's keys: {OldDid} is now {NewDid}")]
+    [LoggerMessage(EventId = 1060, Level = LogLevel.Warning, Message = "Rotated the agency's keys: its DID {OldDid} is now {NewDid}")]
     public static partial void KeysRotated(ILogger logger, string oldDid, string newDid);
 
-    [LoggerMessage(EventId = 1061, Level = LogLevel.Information, Message = "Counterpart {OldDid} rotated its keys to {NewDid}")]
-    public static partial void CounterpartRotated(ILogger logger, string oldDid, string newDid);
+    [LoggerMessage(EventId = 1061, Level = LogLevel.Information, Message = "{Counterpart} rotated its keys: its DID is now {NewDid}")]
+    public static partial void CounterpartRotated(ILogger logger, string counterpart, string newDid);
 }

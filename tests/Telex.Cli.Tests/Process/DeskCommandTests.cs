@@ -194,4 +194,35 @@ public sealed class DeskCommandTests(ServedAgencies agencies)
         string noDid = await FailsAsync(5, "send", "--url", _alpha.Url, "--to", "Shenyang Office", "--subject", "s", "--body", "b");
         Assert.Contains("Shenyang Office is in the directory without a DID", noDid, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_served_agencies_log_names_counterparts_drafts_and_issues_by_name_not_by_did()
+    {
+        await EnsureTiedAsync();
+        await OkAsync("send", "--url", _alpha.Url, "--to", "Bravo", "--subject", "Logged", "--body", "By name.", "--wait");
+        string issue = (await JsonAsync("issue", "open", "--with", "Bravo", "--title", "Harvest figures", "--url", _alpha.Url)).GetProperty("number").GetInt64()
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await OkAsync("issue", "status", issue, "premature", "--text", "Not before the harvest is in", "--url", _alpha.Url);
+        await OkAsync("draft", "submit", "--to", "Bravo", "--subject", "Draft", "--body", "For the log.", "--url", _alpha.Url);
+
+        // Bravo files the change Alpha sent; its log says so by the issue's title and Alpha's name.
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!_bravo.Process.Stderr.Contains("Issue \"Harvest figures\" with Alpha: premature", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < until, "Bravo did not log the change within 30 s:\n" + _bravo.Process.Stdout + _bravo.Process.Stderr);
+            await Task.Delay(100);
+        }
+
+        foreach (var agency in new[] { _alpha, _bravo })
+        {
+            string log = agency.Process.Stdout + "\n" + agency.Process.Stderr;
+            Assert.Contains(agency == _alpha ? "Tie established with Bravo" : "Tie established with Alpha", log, StringComparison.Ordinal);
+            // Key rotation names the DIDs it is about; every other line names agencies by name.
+            var withDid = log.Split('\n').Where(line => line.Contains("did:peer", StringComparison.Ordinal) && !line.Contains("keys", StringComparison.Ordinal)).ToList();
+            Assert.True(withDid.Count == 0, $"{agency.Name}'s log names an agency by its DID:\n{string.Join('\n', withDid)}");
+        }
+
+        Assert.Contains("Registered telegram", _bravo.Process.Stdout + _bravo.Process.Stderr, StringComparison.Ordinal);
+        Assert.Matches(@"Draft \d+: submitted by", _alpha.Process.Stdout + _alpha.Process.Stderr);
+    }
 }
