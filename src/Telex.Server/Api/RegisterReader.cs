@@ -35,13 +35,13 @@ internal static class RegisterReader
         : (await agency.Store.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerName
         ?? (await agency.Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name;
 
-    /// <summary>The counterpart's name: from the tie, else as it signed the telegram, else its DID.</summary>
+    /// <summary>The counterpart's name: from the tie, else as it signed the telegram (its DID stays in the telegram's own field).</summary>
     public static string CounterpartName(TelegramRecord t, IReadOnlyDictionary<string, string> names) =>
-        names.TryGetValue(t.Counterpart, out var name) ? name : t.SenderName ?? t.Counterpart;
+        names.TryGetValue(t.Counterpart, out var name) ? name : t.SenderName ?? Console.AgencyNames.Unknown;
 
-    /// <summary>The counterpart's name for one telegram.</summary>
+    /// <summary>The counterpart's name for one telegram: the tie's or the directory's, else as it signed the telegram.</summary>
     public static async Task<string> CounterpartNameAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
-        await agency.Store.GetTieAsync(t.Counterpart, ct).ConfigureAwait(false) is { } tie ? tie.PeerName : t.SenderName ?? t.Counterpart;
+        await KnownNameAsync(agency, t.Counterpart, ct).ConfigureAwait(false) ?? t.SenderName ?? Console.AgencyNames.Unknown;
 
     /// <summary>An entry in the classic cable layout: a telegram laid out by <see cref="CableFormat"/>, an imported cable as it was imported.</summary>
     public static async Task<string> RenderCableAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
