@@ -306,7 +306,7 @@ public sealed partial class Agency
             if (telegram.Status != TelegramStatus.Delivered
                 && await Store.MarkDeliveredAsync(e.Id, signed, e.Number, now, c).ConfigureAwait(false))
             {
-                Events.Publish(new AgencyEvent("telegram.delivered", tie.PeerDid, e.Id, now) { SinceRelease = now - telegram.ReleasedAt });
+                Emit(new AgencyEvent("telegram.delivered", tie.PeerDid, e.Id, now) { SinceRelease = now - telegram.ReleasedAt });
             }
         }).ConfigureAwait(false);
     }

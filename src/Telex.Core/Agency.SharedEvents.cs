@@ -42,7 +42,7 @@ public sealed partial class Agency
         {
             if (!string.Equals(node, Options.NodeId, StringComparison.Ordinal))
             {
-                Events.Publish(e);
+                Events.Publish(e with { FromOtherNode = true });
             }
 
             return ValueTask.CompletedTask;

@@ -12,6 +12,12 @@ public sealed record AgencyEvent(string Kind, string? Counterpart, Guid? Telegra
 {
     /// <summary>For <c>telegram.delivered</c>: the time from release to the verified receipt.</summary>
     public TimeSpan? SinceRelease { get; init; }
+
+    /// <summary>
+    /// Whether another node of the agency raised it (with a shared store): its subscribers see it, but what counts the
+    /// node's own work (its metrics) leaves it to the node that did the work, so the nodes' figures add up.
+    /// </summary>
+    public bool FromOtherNode { get; init; }
 }
 
 /// <summary>Fan-out of <see cref="AgencyEvent"/>s to subscribers; a slow subscriber loses its oldest events, never blocks the agency.</summary>

@@ -159,24 +159,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
 
         // The first node listens for the others' events once its dispatcher runs: send until the stream shows one (bounded).
         var sent = new HashSet<string>(StringComparer.Ordinal);
-        string? shown = null;
-        var reading = Task.Run(async () =>
-        {
-            string? kind = null;
-            while (await stream.ReadLineAsync(deadline.Token) is { } line)
-            {
-                if (line.StartsWith("event: ", StringComparison.Ordinal))
-                {
-                    kind = line["event: ".Length..];
-                }
-                else if (line.StartsWith("data: ", StringComparison.Ordinal) && kind == "telegram.registered")
-                {
-                    return line;
-                }
-            }
-
-            return null;
-        });
+        var reading = Task.Run(() => NextEventAsync(stream, "telegram.registered", deadline.Token));
         for (int i = 1; !reading.IsCompleted; i++)
         {
             var record = await bravo.Agency.ReleaseAsync(Draft(first.Did, i, 0), "officer", deadline.Token);
@@ -184,10 +167,82 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), deadline.Token));
         }
 
-        shown = await reading;
+        string? shown = await reading;
         Assert.NotNull(shown);
         Assert.Contains(sent, id => shown.Contains(id, StringComparison.Ordinal));
         Assert.Contains(bravo.Did, shown, StringComparison.Ordinal);
+
+        // The registration is counted in the metrics of the node that registered it, not in every node's.
+        using var metrics = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{first.Port}/metrics"));
+        metrics.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var scraped = await http.SendAsync(metrics, deadline.Token);
+        scraped.EnsureSuccessStatusCode();
+        Assert.DoesNotContain("telex_registrations_total", await scraped.Content.ReadAsStringAsync(deadline.Token), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_stream_on_one_node_shows_a_delivery_whose_receipt_the_other_node_took()
+    {
+        int unused = LoadBalancer.FreePort();
+        await using var first = await AgencyProcess.InitNodeAsync("Alpha", $"http://127.0.0.1:{unused}/didcomm", PostgresEnvironment,
+            [.. NodeSettings, "Delivery:NodeId=node-1"]);
+        await using var second = first.AnotherNode("Delivery:NodeId=node-2");
+        await using var bravo = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery);
+        await using var alpha = new PostgresStore(Database.ConnectionString);
+        await alpha.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
+
+        // Bravo's receipts go to the second node only; the stream is read from the first.
+        await bravo.Store.SaveTieAsync(TieWith(first.Did, "Alpha", $"http://127.0.0.1:{second.Port}/didcomm"));
+        await first.StartAsync();
+        await second.StartAsync();
+        var (token, hash) = PasswordHasher.NewToken();
+        await alpha.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)));
+
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{first.Port}/api/events"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+        response.EnsureSuccessStatusCode();
+        using var stream = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token));
+        Assert.Equal(": connected", await stream.ReadLineAsync(deadline.Token));
+
+        // Alpha releases (either node sends); every receipt reaches the second node. Release until the first node's stream
+        // reports a delivery (bounded by the deadline).
+        using var identity = first.LoadIdentity();
+        using var releasing = new Agency(identity, alpha, new NoTransport());
+        var released = new HashSet<string>(StringComparer.Ordinal);
+        var reading = Task.Run(() => NextEventAsync(stream, "telegram.delivered", deadline.Token));
+        for (int i = 1; !reading.IsCompleted; i++)
+        {
+            var record = await releasing.ReleaseAsync(Draft(bravo.Did, i, 0), "officer", deadline.Token);
+            released.Add(record.Id.ToString());
+            await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), deadline.Token));
+        }
+
+        string? shown = await reading;
+        Assert.NotNull(shown);
+        Assert.Contains(released, id => shown.Contains(id, StringComparison.Ordinal));
+        Assert.Contains(bravo.Did, shown, StringComparison.Ordinal);
+    }
+
+    /// <summary>The data line of the next event of <paramref name="kind"/> on an event stream; null when the stream ends.</summary>
+    private static async Task<string?> NextEventAsync(StreamReader stream, string kind, CancellationToken ct)
+    {
+        string? current = null;
+        while (await stream.ReadLineAsync(ct) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                current = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && current == kind)
+            {
+                return line;
+            }
+        }
+
+        return null;
     }
 
     private sealed class NoTransport : ITransport

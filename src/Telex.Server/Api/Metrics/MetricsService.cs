@@ -33,6 +33,11 @@ internal sealed class MetricsService(Agency agency, TelexMetrics metrics, ILogge
 
     private async Task CountAsync(AgencyEvent e, CancellationToken ct)
     {
+        if (e.FromOtherNode)
+        {
+            return; // counted by the node that did the work
+        }
+
         switch (e.Kind)
         {
             case "telegram.registered":
