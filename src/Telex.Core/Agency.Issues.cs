@@ -266,12 +266,17 @@ public sealed partial class Agency
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
         string issueId = issue.Id;
         var events = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
-        var participants = issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
+        var filedParticipants = issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
         var tie = issue.BureauId is null ? await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false) : null;
         var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await TieDidsAsync(tie, ct).ConfigureAwait(false);
-        foreach (var p in participants)
+        var participants = new List<IssueParticipant>();
+        foreach (var p in filedParticipants)
         {
-            counterpartDids.UnionWith(await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false) is { } t ? await TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
+            // The name a referral gave is the referring peer's word: an agency tied with this one goes by its tie's name, so
+            // no peer can make the issue seem to include an agency it does not.
+            var t = await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false);
+            counterpartDids.UnionWith(t is not null ? await TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
+            participants.Add(t is null ? p : p with { Name = t.PeerName });
         }
 
         var telegrams = (await Store.QueryAsync(new RegisterQuery { IssueId = issueId, Limit = 1000 }, ct).ConfigureAwait(false))
@@ -543,7 +548,8 @@ public sealed partial class Agency
         }
 
         // This agency's own events may come back in a history only as they are filed here: none may be made up for it.
-        var ownFiled = (await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false)).Where(e => e.Agency == Identity.Did).Select(e => e.Id).ToHashSet();
+        var filed = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
+        var ownFiled = filed.Where(e => e.Agency == Identity.Did).Select(e => e.Id).ToHashSet();
         if (events.Any(e => e.Agency == Identity.Did && !ownFiled.Contains(e.Id)))
         {
             throw new InboundRefusal(403, "e.p.issue.forged", "a referral passes on a change or an opening as this agency's own that it did not make");
@@ -578,11 +584,50 @@ public sealed partial class Agency
             throw new InboundRefusal(409, "e.p.issue.conflict", "the issue held here under this id was opened otherwise");
         }
 
+        if (existing is not null)
+        {
+            participants = await HeldIssueShareAsync(tie, existing, events, filed, ct).ConfigureAwait(false);
+        }
+
         if (await Store.ShareIssueAsync(IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
         {
             Log.IssueChanged(_logger, issueId, tie.PeerDid, referral.Status, referral.Clock);
             Publish("issue.opened", tie.PeerDid);
         }
+    }
+
+    /// <summary>
+    /// A share of an issue held here already (a referral delivered again, or two referrals to this agency crossing) files
+    /// what it brings as the same changes passed on one by one would be: no second opening, each new change made by the
+    /// sender or an agency known to take part, and only a referral among them bringing an agency in. The list of agencies
+    /// taking part is for an issue new here; for one held here it would bring agencies in that no referral named.
+    /// Returns the agencies the new changes bring in.
+    /// </summary>
+    private async Task<List<IssueParticipant>> HeldIssueShareAsync(Tie tie, Issue issue, IReadOnlyList<IssueEvent> events, IReadOnlyList<IssueEvent> filed,
+        CancellationToken ct)
+    {
+        var held = await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false);
+        var joins = new List<IssueParticipant>();
+        foreach (var e in events.Where(e => filed.All(f => f.Id != e.Id)))
+        {
+            if (e.IsOpening)
+            {
+                throw new InboundRefusal(409, "e.p.issue.conflict", "the issue held here under this id has its opening already");
+            }
+
+            if (e.Agency != tie.PeerDid && !await IsKnownPartyAsync(e.Agency, issue, held, ct).ConfigureAwait(false))
+            {
+                throw new InboundRefusal(409, "e.p.issue.unknown-party", "the referral passes on a change from an agency not known here to take part in the issue");
+            }
+
+            if (e.ReferredToDid is { } referred && referred != Identity.Did && joins.All(j => j.Did != referred)
+                && !await IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
+            {
+                joins.Add(new IssueParticipant(issue.Id, referred, e.ReferredTo!));
+            }
+        }
+
+        return joins;
     }
 
     /// <summary>Whether the tie's agency takes part in the issue: its counterpart (under any DID it held), or one brought in by a referral.</summary>
