@@ -38,10 +38,19 @@ public sealed partial class Agency
     /// <summary>Most other agencies a referral names as taking part.</summary>
     private const int MaxSharedParticipants = 50;
 
+    /// <summary>
+    /// Most agencies an issue is shared with besides this one (its counterpart and those referrals brought in): each takes
+    /// part in every change, and a referral's share names them all.
+    /// </summary>
+    private const int MaxIssueParties = 50;
+
     /// <summary>Longest issue id accepted from a peer (a UUID is 36).</summary>
     private const int MaxIssueIdLength = 200;
 
-    /// <summary>What a peer's issue id may contain: enough for UUIDs and readable ids, and safe in a URL path segment.</summary>
+    /// <summary>
+    /// What a peer's issue id may contain: enough for UUIDs and readable ids, and safe in a URL path segment (dots alone are
+    /// refused besides: <c>.</c> and <c>..</c> are path steps, and a link to such an issue would lead elsewhere).
+    /// </summary>
     private static readonly System.Buffers.SearchValues<char> IssueIdChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
@@ -173,6 +182,11 @@ public sealed partial class Agency
         }
 
         var participants = await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false);
+        if (referral && participants.Count + 2 > MaxIssueParties)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, $"issue {issue.Title} is shared with {MaxIssueParties} agencies already; it cannot be referred to more");
+        }
+
         var referredTie = referral ? await ReferralTargetAsync(issue, tie, participants, referredTo!.Trim(), ct).ConfigureAwait(false) : null;
         var routes = await IssueRoutesAsync(tie, participants, except: referredTie?.PeerDid, ct).ConfigureAwait(false);
         var now = Now;
@@ -382,6 +396,7 @@ public sealed partial class Agency
     {
         string? issueId = b.StringMember("issue");
         if (issueId is null || issueId.Length is 0 or > MaxIssueIdLength || issueId.AsSpan().ContainsAnyExcept(IssueIdChars) || issueId.All(char.IsAsciiDigit)
+            || issueId.All(c => c == '.')
             || (thid is not null && thid != issueId)
             || !Guid.TryParse(b.StringMember("event"), out var eventId)
             || !b.TryIntegerMember("clock", out long clock) || clock < 1 || clock > long.MaxValue / 2
@@ -487,6 +502,11 @@ public sealed partial class Agency
             && !await IsKnownPartyAsync(referred, issue, participants, ct).ConfigureAwait(false)
             ? new IssueParticipant(issue.Id, referred, change.ReferredTo!)
             : null;
+        if (joins is not null && participants.Count + 2 > MaxIssueParties)
+        {
+            throw new InboundRefusal(409, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
+        }
+
         var counterpart = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
         var onward = counterpart is { Status: TieStatus.Established }
             ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
@@ -625,6 +645,11 @@ public sealed partial class Agency
             {
                 joins.Add(new IssueParticipant(issue.Id, referred, e.ReferredTo!));
             }
+        }
+
+        if (joins.Count > 0 && held.Count + joins.Count + 1 > MaxIssueParties)
+        {
+            throw new InboundRefusal(409, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
         }
 
         return joins;

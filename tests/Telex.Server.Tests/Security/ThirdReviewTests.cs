@@ -3,8 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Storage;
 using Telex.Server.Tests.Api;
 using Telex.TestKit;
 
@@ -140,5 +142,63 @@ public sealed class ThirdReviewTests
 
             password = fresh;
         }
+    }
+
+    [Fact]
+    public async Task A_counterpart_cannot_refer_an_issue_to_agencies_without_end()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        using var mallory = await HostilePeer.TiedWithAsync(b);
+        var issue = await b.Agency.OpenIssueAsync(mallory.Did, "Aid", "zhou");
+
+        // Each referral names another made-up agency: every one would take part in every change, be looked up on every
+        // reading of the issue, and be named in the next referral's share.
+        var made = new List<HostilePeer>();
+        try
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                made.Add(HostilePeer.Create($"Made up {i}"));
+                var referral = Event(issue.Id, 2 + i, "referred", outcome: "Over to them", referredTo: $"Made up {i}", referredToDid: made[i].Did);
+                var expected = i < 49 ? (202, null) : (409, "e.p.issue.full");
+                Assert.Equal(expected, await PostAsync(b, mallory, MessageTypes.IssueStatus, referral, issue.Id));
+            }
+        }
+        finally
+        {
+            made.ForEach(p => p.Dispose());
+        }
+
+        Assert.Equal(49, (await b.Store.ListIssueParticipantsAsync(issue.Id)).Count);
+        Assert.Equal(50, (await b.Store.ListIssueEventsAsync(issue.Id)).Count);
+        var refused = await Assert.ThrowsAsync<TelexException>(() => b.Agency.ChangeIssueAsync(issue.Id, "referred", "To Alpha", "Alpha", "zhou"));
+        Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
+        Assert.Equal(50, (await b.Store.ListIssueEventsAsync(issue.Id)).Count);
+    }
+
+    [Fact]
+    public async Task An_issue_id_of_dots_alone_is_refused_for_a_link_to_it_would_lead_elsewhere()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var mallory = await HostilePeer.TiedWithAsync(b);
+        foreach (string id in new[] { ".", ".." })
+        {
+            Assert.Equal((400, "e.p.msg.bad-request"), await PostAsync(b, mallory, MessageTypes.IssueOpen, Event(id, 1, "open", title: "Dots"), id));
+        }
+
+        Assert.Empty(await b.Store.ListIssuesAsync(new IssueQuery()));
+    }
+
+    [Fact]
+    public async Task A_vocabulary_holding_a_null_outcome_is_refused_as_invalid_and_the_vocabulary_stands()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var admin = await ApiClient.SignInAsync(a, Role.Admin, "ada");
+        using var body = new StringContent("{\"outcomes\":[{\"term\":\"granted\",\"means\":\"agreed\"},null]}", System.Text.Encoding.UTF8, "application/json");
+
+        await (await admin.PutAsync("/api/issues/outcomes", body)).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        Assert.Equal(OutcomeVocabulary.Default, await a.Agency.OutcomesAsync());
     }
 }
