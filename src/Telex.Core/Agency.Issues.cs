@@ -38,10 +38,19 @@ public sealed partial class Agency
     /// <summary>Most other agencies a referral names as taking part.</summary>
     private const int MaxSharedParticipants = 50;
 
+    /// <summary>
+    /// Most agencies an issue is shared with besides this one (its counterpart and those referrals brought in): each takes
+    /// part in every change, and a referral's share names them all.
+    /// </summary>
+    private const int MaxIssueParties = 50;
+
     /// <summary>Longest issue id accepted from a peer (a UUID is 36).</summary>
     private const int MaxIssueIdLength = 200;
 
-    /// <summary>What a peer's issue id may contain: enough for UUIDs and readable ids, and safe in a URL path segment.</summary>
+    /// <summary>
+    /// What a peer's issue id may contain: enough for UUIDs and readable ids, and safe in a URL path segment (dots alone are
+    /// refused besides: <c>.</c> and <c>..</c> are path steps, and a link to such an issue would lead elsewhere).
+    /// </summary>
     private static readonly System.Buffers.SearchValues<char> IssueIdChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
@@ -173,6 +182,11 @@ public sealed partial class Agency
         }
 
         var participants = await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false);
+        if (referral && participants.Count + 2 > MaxIssueParties)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, $"issue {issue.Title} is shared with {MaxIssueParties} agencies already; it cannot be referred to more");
+        }
+
         var referredTie = referral ? await ReferralTargetAsync(issue, tie, participants, referredTo!.Trim(), ct).ConfigureAwait(false) : null;
         var routes = await IssueRoutesAsync(tie, participants, except: referredTie?.PeerDid, ct).ConfigureAwait(false);
         var now = Now;
@@ -266,12 +280,17 @@ public sealed partial class Agency
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
         string issueId = issue.Id;
         var events = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
-        var participants = issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
+        var filedParticipants = issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
         var tie = issue.BureauId is null ? await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false) : null;
         var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await TieDidsAsync(tie, ct).ConfigureAwait(false);
-        foreach (var p in participants)
+        var participants = new List<IssueParticipant>();
+        foreach (var p in filedParticipants)
         {
-            counterpartDids.UnionWith(await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false) is { } t ? await TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
+            // The name a referral gave is the referring peer's word: an agency tied with this one goes by its tie's name, so
+            // no peer can make the issue seem to include an agency it does not.
+            var t = await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false);
+            counterpartDids.UnionWith(t is not null ? await TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
+            participants.Add(t is null ? p : p with { Name = t.PeerName });
         }
 
         var telegrams = (await Store.QueryAsync(new RegisterQuery { IssueId = issueId, Limit = 1000 }, ct).ConfigureAwait(false))
@@ -377,6 +396,7 @@ public sealed partial class Agency
     {
         string? issueId = b.StringMember("issue");
         if (issueId is null || issueId.Length is 0 or > MaxIssueIdLength || issueId.AsSpan().ContainsAnyExcept(IssueIdChars) || issueId.All(char.IsAsciiDigit)
+            || issueId.All(c => c == '.')
             || (thid is not null && thid != issueId)
             || !Guid.TryParse(b.StringMember("event"), out var eventId)
             || !b.TryIntegerMember("clock", out long clock) || clock < 1 || clock > long.MaxValue / 2
@@ -482,6 +502,11 @@ public sealed partial class Agency
             && !await IsKnownPartyAsync(referred, issue, participants, ct).ConfigureAwait(false)
             ? new IssueParticipant(issue.Id, referred, change.ReferredTo!)
             : null;
+        if (joins is not null && participants.Count + 2 > MaxIssueParties)
+        {
+            throw new InboundRefusal(409, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
+        }
+
         var counterpart = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
         var onward = counterpart is { Status: TieStatus.Established }
             ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
@@ -543,7 +568,8 @@ public sealed partial class Agency
         }
 
         // This agency's own events may come back in a history only as they are filed here: none may be made up for it.
-        var ownFiled = (await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false)).Where(e => e.Agency == Identity.Did).Select(e => e.Id).ToHashSet();
+        var filed = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
+        var ownFiled = filed.Where(e => e.Agency == Identity.Did).Select(e => e.Id).ToHashSet();
         if (events.Any(e => e.Agency == Identity.Did && !ownFiled.Contains(e.Id)))
         {
             throw new InboundRefusal(403, "e.p.issue.forged", "a referral passes on a change or an opening as this agency's own that it did not make");
@@ -578,11 +604,55 @@ public sealed partial class Agency
             throw new InboundRefusal(409, "e.p.issue.conflict", "the issue held here under this id was opened otherwise");
         }
 
+        if (existing is not null)
+        {
+            participants = await HeldIssueShareAsync(tie, existing, events, filed, ct).ConfigureAwait(false);
+        }
+
         if (await Store.ShareIssueAsync(IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
         {
             Log.IssueChanged(_logger, opened.Title ?? "", tie.PeerName, referral);
             Publish("issue.opened", tie.PeerDid);
         }
+    }
+
+    /// <summary>
+    /// A share of an issue held here already (a referral delivered again, or two referrals to this agency crossing) files
+    /// what it brings as the same changes passed on one by one would be: no second opening, each new change made by the
+    /// sender or an agency known to take part, and only a referral among them bringing an agency in. The list of agencies
+    /// taking part is for an issue new here; for one held here it would bring agencies in that no referral named.
+    /// Returns the agencies the new changes bring in.
+    /// </summary>
+    private async Task<List<IssueParticipant>> HeldIssueShareAsync(Tie tie, Issue issue, IReadOnlyList<IssueEvent> events, IReadOnlyList<IssueEvent> filed,
+        CancellationToken ct)
+    {
+        var held = await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false);
+        var joins = new List<IssueParticipant>();
+        foreach (var e in events.Where(e => filed.All(f => f.Id != e.Id)))
+        {
+            if (e.IsOpening)
+            {
+                throw new InboundRefusal(409, "e.p.issue.conflict", "the issue held here under this id has its opening already");
+            }
+
+            if (e.Agency != tie.PeerDid && !await IsKnownPartyAsync(e.Agency, issue, held, ct).ConfigureAwait(false))
+            {
+                throw new InboundRefusal(409, "e.p.issue.unknown-party", "the referral passes on a change from an agency not known here to take part in the issue");
+            }
+
+            if (e.ReferredToDid is { } referred && referred != Identity.Did && joins.All(j => j.Did != referred)
+                && !await IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
+            {
+                joins.Add(new IssueParticipant(issue.Id, referred, e.ReferredTo!));
+            }
+        }
+
+        if (joins.Count > 0 && held.Count + joins.Count + 1 > MaxIssueParties)
+        {
+            throw new InboundRefusal(409, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
+        }
+
+        return joins;
     }
 
     /// <summary>Whether the tie's agency takes part in the issue: its counterpart (under any DID it held), or one brought in by a referral.</summary>

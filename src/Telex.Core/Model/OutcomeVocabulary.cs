@@ -52,6 +52,11 @@ public static class OutcomeVocabulary
             return $"a vocabulary has 1 to {MaxTerms} outcomes";
         }
 
+        if (terms.Any(t => t is null))
+        {
+            return "each outcome is a term and the status it means";
+        }
+
         if (terms.FirstOrDefault(t => !IsTerm(t.Term) || !Enum.IsDefined(t.Means)) is { } bad)
         {
             return $"\"{bad.Term}\" is not an outcome: lowercase letters, digits and hyphens, starting with a letter, at most {MaxTermLength}";

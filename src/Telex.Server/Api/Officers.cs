@@ -69,15 +69,23 @@ public static class Officers
     /// An admin's act on an officer: <paramref name="action"/> one of reset, unlock, disable, enable, role change (with
     /// <paramref name="role"/>) or remove. Returns the event as filed (null when it changed nothing) and, for a reset, the
     /// new one-time password. Whatever the officer keeps open on this node (an event stream) ends with a reset, a
-    /// disabling or a removal; the store has revoked their tokens on every node. Throws a <see cref="TelexException"/>:
+    /// disabling or a removal; the store has revoked their tokens on every node. The act takes the officer's sign-in lock,
+    /// as a password change does: a sign-in that checked the old password (or found the officer enabled) has either issued
+    /// its token before the act, which revokes it, or checks again after it. Throws a <see cref="TelexException"/>:
     /// NotFound for no such officer, Conflict when it would leave no enabled admin.
     /// </summary>
-    internal static async Task<(OfficerEvent? Filed, string? Password)> AdministerAsync(Agency agency, Api.Auth.Sessions sessions, string by,
-        OfficerAction action, string name, Role? role, DateTimeOffset now, ILogger logger, CancellationToken ct)
+    internal static async Task<(OfficerEvent? Filed, string? Password)> AdministerAsync(Agency agency, Api.Auth.Sessions sessions,
+        Api.Auth.SignInGuard guard, string by, OfficerAction action, string name, Role? role, DateTimeOffset now, ILogger logger, CancellationToken ct)
     {
         string? password = action == OfficerAction.PasswordReset ? PasswordHasher.NewOneTimePassword() : null;
-        var filed = await agency.Store.AdministerOfficerAsync(new OfficerEvent { Action = action, Officer = name, By = by, Role = role, At = now },
-            password is null ? null : PasswordHasher.Hash(password), ct).ConfigureAwait(false);
+        string? hash = password is null ? null : PasswordHasher.Hash(password);
+        OfficerEvent? filed;
+        using (await guard.LockAsync(name, ct).ConfigureAwait(false))
+        {
+            filed = await agency.Store.AdministerOfficerAsync(new OfficerEvent { Action = action, Officer = name, By = by, Role = role, At = now },
+                hash, ct).ConfigureAwait(false);
+        }
+
         if (filed is null)
         {
             return (null, null);

@@ -19,42 +19,42 @@ namespace Telex.Server.Api.Endpoints;
 /// </summary>
 internal static class AdministerOfficer
 {
-    public static Task<Ok<OfficerActView>> ResetAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.PasswordReset, name, null, user, agency, sessions, time, loggers, ct);
+    public static Task<Ok<OfficerActView>> ResetAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
+        ActAsync(OfficerAction.PasswordReset, name, null, user, agency, sessions, guard, time, loggers, ct);
 
-    public static Task<Ok<OfficerActView>> UnlockAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.Unlocked, name, null, user, agency, sessions, time, loggers, ct);
+    public static Task<Ok<OfficerActView>> UnlockAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
+        ActAsync(OfficerAction.Unlocked, name, null, user, agency, sessions, guard, time, loggers, ct);
 
-    public static Task<Ok<OfficerActView>> DisableAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.Disabled, name, null, user, agency, sessions, time, loggers, ct);
+    public static Task<Ok<OfficerActView>> DisableAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
+        ActAsync(OfficerAction.Disabled, name, null, user, agency, sessions, guard, time, loggers, ct);
 
-    public static Task<Ok<OfficerActView>> EnableAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.Enabled, name, null, user, agency, sessions, time, loggers, ct);
+    public static Task<Ok<OfficerActView>> EnableAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
+        ActAsync(OfficerAction.Enabled, name, null, user, agency, sessions, guard, time, loggers, ct);
 
-    public static Task<Ok<OfficerActView>> RemoveAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.Removed, name, null, user, agency, sessions, time, loggers, ct);
+    public static Task<Ok<OfficerActView>> RemoveAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
+        ActAsync(OfficerAction.Removed, name, null, user, agency, sessions, guard, time, loggers, ct);
 
     public static async Task<Results<Ok<OfficerActView>, ProblemHttpResult>> ChangeRoleAsync(string name, ChangeRoleRequest? request, ClaimsPrincipal user,
-        Agency agency, Sessions sessions, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        Agency agency, Sessions sessions, SignInGuard guard, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         if (request?.Role is not { } role)
         {
             return Problems.Invalid("role", "required: clerk, releasingofficer, admin or auditor");
         }
 
-        return await ActAsync(OfficerAction.RoleChanged, name, role, user, agency, sessions, time, loggers, ct);
+        return await ActAsync(OfficerAction.RoleChanged, name, role, user, agency, sessions, guard, time, loggers, ct);
     }
 
     private static async Task<Ok<OfficerActView>> ActAsync(OfficerAction action, string name, Role? role, ClaimsPrincipal user, Agency agency,
-        Sessions sessions, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        Sessions sessions, SignInGuard guard, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var (filed, password) = await Officers.AdministerAsync(agency, sessions, user.OfficerName(), action, name, role, now,
+        var (filed, password) = await Officers.AdministerAsync(agency, sessions, guard, user.OfficerName(), action, name, role, now,
             loggers.CreateLogger(ApiLog.Category), ct);
         var officer = await agency.Store.FindOfficerAsync(name, ct);
         return TypedResults.Ok(new OfficerActView(name, OfficerEvent.Name(action), filed is not null, filed?.Position,

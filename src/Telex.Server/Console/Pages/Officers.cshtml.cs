@@ -13,7 +13,7 @@ namespace Telex.Server.Console.Pages;
 /// each refused with the reason when it would leave the agency without an enabled admin; and the administration history
 /// from the register's chain, lockouts included.
 /// </summary>
-internal sealed class OfficersModel(Agency agency, Sessions sessions, TimeProvider time, ILoggerFactory loggers) : ConsolePage(agency)
+internal sealed class OfficersModel(Agency agency, Sessions sessions, SignInGuard guard, TimeProvider time, ILoggerFactory loggers) : ConsolePage(agency)
 {
     /// <summary>Administration events shown.</summary>
     private const int HistoryShown = 50;
@@ -103,7 +103,7 @@ internal sealed class OfficersModel(Agency agency, Sessions sessions, TimeProvid
     {
         string? password = null;
         OfficerEvent? filed = null;
-        bool acted = await TryAsync(async () => (filed, password) = await Telex.Server.Officers.AdministerAsync(Agency, sessions, Officer, action, name,
+        bool acted = await TryAsync(async () => (filed, password) = await Telex.Server.Officers.AdministerAsync(Agency, sessions, guard, Officer, action, name,
             role, time.GetUtcNow(), loggers.CreateLogger(ApiLog.Category), ct));
         if (password is not null)
         {
