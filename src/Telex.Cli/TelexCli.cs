@@ -52,6 +52,8 @@ internal static class TelexCli
         root.Subcommands.Add(BenchCommand.Create(globals));
         root.Subcommands.Add(StorageCommands.Migrate(globals));
         root.Subcommands.Add(StorageCommands.MigrateStorage(globals));
+        root.Subcommands.Add(BackupCommands.Backup(globals));
+        root.Subcommands.Add(BackupCommands.Restore(globals));
         return root;
     }
 
