@@ -29,8 +29,13 @@ public sealed class CableApiTests
         using var seed = new StringContent(SeedCable(), System.Text.Encoding.UTF8, "text/plain");
 
         Assert.Equal(HttpStatusCode.Forbidden, (await clerk.PostAsync("/api/register/cables", seed)).StatusCode);
-        var imported = await (await admin.PostAsync("/api/register/cables", seed)).JsonAsync(HttpStatusCode.Created);
+        using var created = await admin.PostAsync("/api/register/cables", seed);
+        var imported = await created.JsonAsync(HttpStatusCode.Created);
         Assert.Equal(54611, imported.GetProperty("registryNumber").GetInt64());
+
+        // The answer's Location opens the imported cable.
+        var located = await (await admin.GetAsync(created.Headers.Location)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(54611, located.GetProperty("registryNumber").GetInt64());
         Assert.Equal(477, imported.GetProperty("senderSerial").GetInt64());
         Assert.Equal("Kovalev", imported.GetProperty("signer").GetString());
         Assert.Equal([1, 2, 3], imported.GetProperty("points").EnumerateArray().Select(p => p.GetInt32()));
