@@ -72,11 +72,23 @@ public static class Officers
     /// disabling or a removal; the store has revoked their tokens on every node. The act takes the officer's sign-in lock,
     /// as a password change does: a sign-in that checked the old password (or found the officer enabled) has either issued
     /// its token before the act, which revokes it, or checks again after it. Throws a <see cref="TelexException"/>:
-    /// NotFound for no such officer, Conflict when it would leave no enabled admin.
+    /// NotFound for no such officer, Conflict when it would leave no enabled admin, or remove (or make an auditor of) an
+    /// officer a clearance rule names as a clearer.
     /// </summary>
     internal static async Task<(OfficerEvent? Filed, string? Password)> AdministerAsync(Agency agency, Api.Auth.Sessions sessions,
         Api.Auth.SignInGuard guard, string by, OfficerAction action, string name, Role? role, DateTimeOffset now, ILogger logger, CancellationToken ct)
     {
+        // A clearance rule naming the officer would leave every draft it matches waiting for a clearance no one can give.
+        if (action == OfficerAction.Removed || (action == OfficerAction.RoleChanged && role == Role.Auditor))
+        {
+            int naming = (await agency.GetClearanceRulesAsync(ct).ConfigureAwait(false)).Count(r => r.Officers.Contains(name, StringComparer.Ordinal));
+            if (naming > 0)
+            {
+                throw new TelexException(TelexErrorKind.Conflict,
+                    $"{name} must clear under {naming} clearance rule(s), which would wait for them for ever: replace those rules first (telex clearance rule list)");
+            }
+        }
+
         string? password = action == OfficerAction.PasswordReset ? PasswordHasher.NewOneTimePassword() : null;
         string? hash = password is null ? null : PasswordHasher.Hash(password);
         OfficerEvent? filed;

@@ -122,6 +122,32 @@ public sealed class OfficerAdministrationTests
     }
 
     [Fact]
+    public async Task An_officer_a_clearance_rule_names_is_not_removed_or_made_an_auditor_until_the_rule_is_replaced()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var admin = await ApiClient.SignInAsync(a, Role.Admin, "ada");
+        using var chief = await ApiClient.SignInAsync(a, Role.ReleasingOfficer, "chief");
+        var rule = await (await admin.PostAsJsonAsync("/api/clearance/rules", new { officers = new[] { "chief" } })).JsonAsync(HttpStatusCode.Created);
+        long head = (await a.Store.GetRegisterHeadAsync()).Count;
+
+        var removal = await (await admin.DeleteAsync("/api/officers/chief")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("chief must clear under 1 clearance rule(s)", removal.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await (await admin.PostAsJsonAsync("/api/officers/chief/role", new { role = "auditor" })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(Role.ReleasingOfficer, (await a.Store.FindOfficerAsync("chief"))!.Role);
+        Assert.Equal(head, (await a.Store.GetRegisterHeadAsync()).Count);
+
+        // Another role that still clears is fine; once the rule is gone, so is the removal.
+        await (await admin.PostAsJsonAsync("/api/officers/chief/role", new { role = "admin" })).JsonAsync(HttpStatusCode.OK);
+        using (var removed = await admin.DeleteAsync($"/api/clearance/rules/{rule.GetProperty("id").GetString()}"))
+        {
+            Assert.True(removed.IsSuccessStatusCode, removed.StatusCode.ToString());
+        }
+
+        await (await admin.DeleteAsync("/api/officers/chief")).JsonAsync(HttpStatusCode.OK);
+        Assert.Null(await a.Store.FindOfficerAsync("chief"));
+    }
+
+    [Fact]
     public async Task The_last_enabled_admin_cannot_be_removed_disabled_or_demoted_and_nothing_changes()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
