@@ -28,7 +28,8 @@ public sealed class HttpsAgency : IAsyncDisposable
 
     public string Directory { get; }
 
-    public string Url { get; }
+    /// <summary>Where officers reach it: its listen URL, or the proxy in front once the test sets that.</summary>
+    public string Url { get; set; }
 
     public string Did { get; }
 
@@ -38,7 +39,8 @@ public sealed class HttpsAgency : IAsyncDisposable
 
     public CliProcess Process { get; }
 
-    public int Port => new Uri(Url).Port;
+    /// <summary>The port <c>telex serve</c> listens on.</summary>
+    public int Port { get; private init; }
 
     /// <summary>The certificate file <c>telex serve</c> reads (<c>Tls:Certificate</c>).</summary>
     public string CertificateFile => Path.Combine(Directory, "tls", "cert.pem");
@@ -51,10 +53,10 @@ public sealed class HttpsAgency : IAsyncDisposable
     /// <paramref name="https"/>, trusting <paramref name="pki"/>'s CA for its peers when <paramref name="trustCa"/>.
     /// </summary>
     public static async Task<HttpsAgency> StartAsync(Cli cli, string parent, string name, TestPki pki, bool https = true, bool trustCa = true,
-        string logLevel = "Information", int? port = null, string? publicEndpoint = null)
+        string? publicEndpoint = null, params string[] settings)
     {
         string directory = Path.Combine(parent, name.ToLowerInvariant());
-        int listen = port ?? Cli.FreePort();
+        int listen = Cli.FreePort();
         string url = $"{(https ? "https" : "http")}://127.0.0.1:{listen}";
         string[] endpoint = publicEndpoint is null ? [] : ["--endpoint", publicEndpoint];
         var init = await cli.RunAsync(["init", "--data", directory, "--name", name, "--listen", url, "--json", .. endpoint]);
@@ -86,8 +88,8 @@ public sealed class HttpsAgency : IAsyncDisposable
         json["Tls"] = section;
         await File.WriteAllTextAsync(config, json.ToJsonString());
 
-        var process = cli.Start("serve", "--data", directory, "--log-level", logLevel);
-        var agency = new HttpsAgency(name, directory, url, did, oneTime, process);
+        var process = cli.Start(["serve", "--data", directory, .. settings.SelectMany(s => new[] { "--set", s })]);
+        var agency = new HttpsAgency(name, directory, url, did, oneTime, process) { Port = listen };
         try
         {
             await process.WaitForLineAsync(l => l.StartsWith("serving ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));

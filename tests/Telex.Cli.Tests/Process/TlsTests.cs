@@ -14,7 +14,7 @@ public sealed class TlsTests
     /// The agencies (no <c>SSL_CERT_FILE</c>: they trust the system store and their <c>Tls:TrustedCertificates</c> only)
     /// and the officers' CLI, which trusts the test CA the way a workstation with the organization's root installed does.
     /// </summary>
-    private static (Cli Serve, Cli Client) Clis(TempFolder folder, TestPki pki)
+    internal static (Cli Serve, Cli Client) Clis(TempFolder folder, TestPki pki)
     {
         string home = Path.Combine(folder.Path, "home");
         string ca = folder.File("officers-ca.pem");
@@ -24,7 +24,7 @@ public sealed class TlsTests
         return (new Cli(home), client);
     }
 
-    private static CliResult Ok(CliResult result)
+    internal static CliResult Ok(CliResult result)
     {
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
@@ -46,7 +46,7 @@ public sealed class TlsTests
         }
     }
 
-    private static async Task TieAsync(Cli client, HttpsAgency inviter, HttpsAgency invited)
+    internal static async Task TieAsync(Cli client, HttpsAgency inviter, HttpsAgency invited)
     {
         using var invitation = JsonDocument.Parse(Ok(await client.RunAsync("tie", "invite", "--url", inviter.Url, "--json")).Stdout);
         string code = invitation.RootElement.GetProperty("code").GetString()!;
@@ -54,7 +54,7 @@ public sealed class TlsTests
         Assert.Equal("established", accepted.RootElement.GetProperty("status").GetString());
     }
 
-    private static async Task<JsonElement> SendAsync(Cli client, HttpsAgency from, HttpsAgency to, string subject)
+    internal static async Task<JsonElement> SendAsync(Cli client, HttpsAgency from, HttpsAgency to, string subject)
     {
         var sent = Ok(await client.RunWithInputAsync($"{subject}: the text.\n", "send", "--url", from.Url, "--to", to.Name, "--subject", subject,
             "--wait", "--json"));
