@@ -41,7 +41,7 @@ public static class AgencyServer
         }
 
         // Loaded before anything listens, so a missing or broken file stops the start with the option's name.
-        var serving = ServingCertificate(options, listenSocket is not null && certificate is null);
+        var serving = certificate is null ? ServingCertificate(options, listenSocket is not null) : null;
         if (serving is not null)
         {
             builder.Services.AddSingleton(_ => serving); // by a factory, so the container disposes it

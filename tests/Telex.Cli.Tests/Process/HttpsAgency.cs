@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 
+using Telex.TestKit;
+
 namespace Telex.Cli.Tests.Process;
 
 /// <summary>

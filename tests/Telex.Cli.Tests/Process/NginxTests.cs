@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 
+using Telex.TestKit;
+
 namespace Telex.Cli.Tests.Process;
 
 /// <summary>

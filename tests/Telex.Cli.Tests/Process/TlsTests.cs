@@ -2,6 +2,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 
+using Telex.TestKit;
+
 namespace Telex.Cli.Tests.Process;
 
 /// <summary>
