@@ -5,7 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-
 using Telex.TestKit;
 
 namespace Telex.Cli.Tests.Process;

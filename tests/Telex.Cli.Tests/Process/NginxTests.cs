@@ -108,7 +108,10 @@ public sealed partial class NginxTests
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["name"] = "admin", ["password"] = alpha.Password, ["__RequestVerificationToken"] = token, ["returnUrl"] = "/",
+                ["name"] = "admin",
+                ["password"] = alpha.Password,
+                ["__RequestVerificationToken"] = token,
+                ["returnUrl"] = "/",
             }),
         };
         signIn.Headers.Add("Cookie", antiforgery);

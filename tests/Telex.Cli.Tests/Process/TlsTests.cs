@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
-
 using Telex.TestKit;
 
 namespace Telex.Cli.Tests.Process;
