@@ -128,6 +128,7 @@ internal static class TelexCli
     {
         CliException c => (c.ExitCode, c.Message),
         TelexConfigurationException c => (ExitCodes.Usage, c.Message),
+        Telex.Server.Hosting.TlsFileException t => (ExitCodes.Usage, t.Message),
         TelexException t => (t.Kind switch
         {
             TelexErrorKind.Invalid => ExitCodes.Usage,

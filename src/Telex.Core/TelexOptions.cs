@@ -12,7 +12,8 @@ public sealed record TelexOptions
 
     /// <summary>
     /// Where this node listens (Kestrel URL). Default <c>http://127.0.0.1:7400</c>: loopback only until an operator
-    /// puts TLS in front or configures HTTPS.
+    /// puts TLS in front or configures HTTPS. An <c>https://</c> URL serves TLS with the certificate and key files
+    /// named by <c>Tls:Certificate</c> and <c>Tls:Key</c>.
     /// </summary>
     public string Listen { get; init; } = "http://127.0.0.1:7400";
 
@@ -33,6 +34,9 @@ public sealed record TelexOptions
 
     /// <summary>Limits on every HTTP connection (client API, console and federation alike).</summary>
     public HttpOptions Http { get; init; } = new();
+
+    /// <summary>TLS: the certificate this node serves and the certificate authorities it trusts beyond the system's.</summary>
+    public TlsOptions Tls { get; init; } = new();
 
     /// <summary>The endpoint other agencies use.</summary>
     public string EffectiveEndpoint => PublicEndpoint ?? Listen.TrimEnd('/') + "/didcomm";
@@ -136,4 +140,33 @@ public sealed record HttpOptions
     /// Default none.
     /// </summary>
     public string? KnownNetworks { get; init; }
+}
+
+/// <summary>
+/// TLS served by the node itself (when <see cref="TelexOptions.Listen"/> is an <c>https://</c> URL) and trusted when it
+/// connects to other agencies. Paths are relative to the data folder.
+/// </summary>
+public sealed record TlsOptions
+{
+    /// <summary>
+    /// The certificate served over HTTPS: a PEM file (relative to the data folder) holding the node's certificate
+    /// first, then any intermediate certificates to send with it. Required when <see cref="TelexOptions.Listen"/> is https. The file is read again
+    /// when it changes (a renewal takes effect for new connections without a restart); a new file that does not load
+    /// leaves the previous certificate in use, with a warning in the log. Default none.
+    /// </summary>
+    public string? Certificate { get; init; }
+
+    /// <summary>
+    /// The private key of the certificate in <c>Tls:Certificate</c>: an unencrypted PEM file (PKCS #8, RSA or EC;
+    /// relative to the data folder), readable by the account running the agency only. Read again when it changes, as the certificate is. Default none.
+    /// </summary>
+    public string? Key { get; init; }
+
+    /// <summary>
+    /// Certificate authorities trusted for other agencies' endpoints besides the system's: a PEM file of CA certificates
+    /// (relative to the data folder), for a private PKI. A peer's certificate that does not chain to a system root is accepted when it chains to one of
+    /// these; its name must still match and it must still be within its validity. Read when the node starts. Default
+    /// none: the system's trust store only.
+    /// </summary>
+    public string? TrustedCertificates { get; init; }
 }

@@ -39,7 +39,7 @@ internal static class ServeCommand
             var terminal = globals.Terminal(parse);
             await using var agency = await AgencyFolder.OpenAsync(parse.GetValue(data)!, parse.GetValue(set)!, ct,
                 () => Passphrase.Read(parse.GetValue(passphraseFile), confirm: false)).ConfigureAwait(false);
-            var options = agency.Options;
+            var options = AgencyFolder.WithTlsPaths(agency.Directory, agency.Options);
             AgencyFolder.CheckEndpoint(agency.Identity.Endpoint);
             if (!string.Equals(agency.Identity.Endpoint, options.EffectiveEndpoint, StringComparison.Ordinal))
             {

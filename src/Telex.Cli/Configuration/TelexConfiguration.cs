@@ -318,6 +318,9 @@ internal static class TelexConfiguration
             "must be " + string.Join(" or ", Providers));
         Check(!string.IsNullOrWhiteSpace(options.Storage.Path), "Storage:Path", options.Storage.Path, "must name a file");
         Check(!string.IsNullOrWhiteSpace(options.Delivery.NodeId), "Delivery:NodeId", options.Delivery.NodeId, "must not be empty");
+        // Whether an https Listen has its files is checked when serving (telex init writes Listen before they exist).
+        Check(options.Tls.Certificate is null == options.Tls.Key is null, options.Tls.Key is null ? "Tls:Key" : "Tls:Certificate",
+            options.Tls.Key is null ? options.Tls.Key : options.Tls.Certificate, "Tls:Certificate and Tls:Key go together: name both files or neither");
         Check(PeerEndpointPolicy.TryParseNetworks(options.Delivery.AllowedPeerNetworks, out _, out string networks), "Delivery:AllowedPeerNetworks",
             options.Delivery.AllowedPeerNetworks, networks);
 

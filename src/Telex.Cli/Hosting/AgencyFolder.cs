@@ -269,6 +269,22 @@ internal static class AgencyFolder
         }
     }
 
+    /// <summary>The options with the files of <see cref="TelexOptions.Tls"/> as absolute paths: they are relative to the data folder.</summary>
+    public static TelexOptions WithTlsPaths(string directory, TelexOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string? InFolder(string? path) => string.IsNullOrWhiteSpace(path) ? null : Path.GetFullPath(path, directory);
+        return options with
+        {
+            Tls = options.Tls with
+            {
+                Certificate = InFolder(options.Tls.Certificate),
+                Key = InFolder(options.Tls.Key),
+                TrustedCertificates = InFolder(options.Tls.TrustedCertificates),
+            },
+        };
+    }
+
     /// <summary>The database file; <see cref="StorageOptions.Path"/> is relative to the data folder.</summary>
     public static string DatabasePath(string directory, TelexOptions options)
     {

@@ -47,8 +47,12 @@ public sealed class HttpTransport : ITransport, IDisposable
     {
     }
 
-    /// <summary>Creates the transport with its own name resolution (tests stand in for a DNS server that rebinds).</summary>
-    internal HttpTransport(PeerEndpointPolicy policy, TimeSpan? timeout, Func<string, CancellationToken, Task<IPAddress[]>>? resolve)
+    /// <summary>
+    /// Creates the transport with its own name resolution (tests stand in for a DNS server that rebinds) and, with
+    /// <paramref name="trust"/>, certificate authorities trusted besides the system's.
+    /// </summary>
+    internal HttpTransport(PeerEndpointPolicy policy, TimeSpan? timeout, Func<string, CancellationToken, Task<IPAddress[]>>? resolve,
+        PeerTrust? trust = null)
     {
         _policy = policy ?? throw new ArgumentNullException(nameof(policy));
         _timeout = timeout ?? TimeSpan.FromSeconds(30);
@@ -67,6 +71,10 @@ public sealed class HttpTransport : ITransport, IDisposable
             MaxResponseDrainSize = MaxRefusalBytes,
             ResponseDrainTimeout = TimeSpan.FromSeconds(1),
         };
+        trust ??= PeerTrust.SystemOnly;
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+            trust.Refusal(certificate, chain, errors) is { } refused ? throw new CertificateRefusedException(refused) : true;
+
         _client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxRefusalBytes };
     }
 
@@ -203,6 +211,8 @@ public sealed class HttpTransport : ITransport, IDisposable
             {
                 case EndpointRefusedException refused:
                     return "the endpoint is refused: " + refused.Message;
+                case CertificateRefusedException refused:
+                    return "the endpoint's TLS certificate is refused: " + refused.Message;
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData }:
                     return "its name does not resolve";
                 case SocketException:
@@ -229,5 +239,8 @@ public sealed class HttpTransport : ITransport, IDisposable
     /// <summary>The policy refused every address a peer's name resolved to: nothing was connected.</summary>
 #pragma warning disable CA1064 // Never leaves this class: Describe turns it into a reason.
     private sealed class EndpointRefusedException(string reason) : IOException(reason);
+
+    /// <summary>The peer's TLS certificate is not trusted (<see cref="PeerTrust"/>): the handshake stops, nothing is sent.</summary>
+    private sealed class CertificateRefusedException(string reason) : System.Security.Authentication.AuthenticationException(reason);
 #pragma warning restore CA1064
 }
