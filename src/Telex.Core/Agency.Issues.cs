@@ -166,11 +166,9 @@ public sealed partial class Agency
             return await ChangeBureauIssueStatusAsync(bureauId, issue, outcome, text.Trim(), referredTo?.Trim(), officer, ct).ConfigureAwait(false);
         }
 
-        var tie = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
-        if (tie is not { Status: TieStatus.Established })
-        {
-            throw new TelexException(TelexErrorKind.Conflict, "the tie with the issue's counterpart is not established");
-        }
+        var tie = await IssueRouteAsync(issue.Counterpart, ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.Conflict,
+                "the issue's counterpart cannot be reached: the tie with it is not established, and no relay it is known to be tied with can carry it");
 
         var participants = await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false);
         var referredTie = referral ? await ReferralTargetAsync(issue, tie, participants, referredTo!.Trim(), ct).ConfigureAwait(false) : null;
@@ -209,8 +207,9 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// The established tie a referral names (by the tie's name, ignoring case, or its DID): another agency than the
-    /// issue's counterpart and those already taking part. Throws naming where to look when there is none.
+    /// The agency a referral names (by name, ignoring case, or DID): an established tie, else an agency of the directory
+    /// without a tie that a relay it is known to be tied with reaches; another agency than the issue's counterpart and
+    /// those already taking part. Throws naming where to look when there is none.
     /// </summary>
     private async Task<Tie> ReferralTargetAsync(Issue issue, Tie counterpart, IReadOnlyList<IssueParticipant> participants, string referredTo,
         CancellationToken ct)
@@ -218,9 +217,10 @@ public sealed partial class Agency
         var ties = await Store.ListTiesAsync(ct).ConfigureAwait(false);
         var target = ties.FirstOrDefault(t => t.Status == TieStatus.Established
             && (string.Equals(t.PeerName, referredTo, StringComparison.OrdinalIgnoreCase) || t.PeerDid == referredTo))
+            ?? await RelayedReferralTargetAsync(referredTo, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.Conflict,
-                $"no established tie with an agency named \"{referredTo}\": an issue is referred to a tied agency (telex tie list shows them; "
-                + "telex directory shows the agencies known of, to tie with first)");
+                $"no agency named \"{referredTo}\" to refer the issue to: an issue is referred to a tied agency (telex tie list shows them), "
+                + "or to one in the directory that a relay it is known to be tied with reaches (telex directory shows them)");
         if (target.PeerDid == counterpart.PeerDid)
         {
             throw new TelexException(TelexErrorKind.Conflict, $"{target.PeerName} is the issue's counterpart already");
@@ -238,15 +238,62 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// The ties a change of an issue goes over: its counterpart's, and those of the agencies taking part that this
-    /// agency is tied with (others hear of it from the agency that brought them in). Only established ties.
+    /// An agency of the directory, named by its entry's name or DID, that has no tie here (or one of status none) and
+    /// that a relay reaches: its tie of status none as the referral's target (saved, so its name stays known). Null when
+    /// there is no such agency.
+    /// </summary>
+    private async Task<Tie?> RelayedReferralTargetAsync(string referredTo, CancellationToken ct)
+    {
+        if (await Store.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == Identity.Did
+            || await RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        var tie = await Store.GetTieAsync(did, ct).ConfigureAwait(false);
+        if (tie is not null)
+        {
+            return tie.Status == TieStatus.None ? tie : null;
+        }
+
+        string endpoint = entry.Endpoint ?? (Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : "");
+        tie = new Tie { PeerDid = did, PeerName = entry.Name, PeerEndpoint = endpoint, Status = TieStatus.None };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        return tie;
+    }
+
+    /// <summary>
+    /// How this agency reaches an agency taking part in an issue: over an established tie, or, without a tie (or with one
+    /// of status none), through a relay the directory knows it is tied with (the outbox chooses the relay when it sends).
+    /// Null when neither.
+    /// </summary>
+    private async Task<Tie?> IssueRouteAsync(string did, CancellationToken ct)
+    {
+        var tie = await Store.GetTieAsync(did, ct).ConfigureAwait(false);
+        if (tie is { Status: TieStatus.Established })
+        {
+            return tie;
+        }
+
+        if (tie is not (null or { Status: TieStatus.None }) || await RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        string name = (await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name ?? did;
+        return tie ?? new Tie { PeerDid = did, PeerName = name, PeerEndpoint = "", Status = TieStatus.None };
+    }
+
+    /// <summary>
+    /// The ways a change of an issue goes: to its counterpart, and to the agencies taking part that this agency reaches
+    /// itself, over an established tie or through a relay (others hear of it from the agency that brought them in).
     /// </summary>
     private async Task<List<Tie>> IssueRoutesAsync(Tie counterpart, IReadOnlyList<IssueParticipant> participants, string? except, CancellationToken ct)
     {
         var routes = new List<Tie> { counterpart };
         foreach (var p in participants.Where(p => p.Did != except))
         {
-            if (await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false) is { Status: TieStatus.Established } t && routes.All(r => r.PeerDid != t.PeerDid))
+            if (await IssueRouteAsync(p.Did, ct).ConfigureAwait(false) is { } t && routes.All(r => r.PeerDid != t.PeerDid))
             {
                 routes.Add(t);
             }
@@ -362,7 +409,7 @@ public sealed partial class Agency
             participants.Add(new JsonObject { ["did"] = p.Did, ["name"] = p.Name });
         }
 
-        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants };
+        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants, ["sender_name"] = Identity.Name };
     }
 
     /// <summary>Reads an issue event from a peer's message; refuses anything out of bounds.</summary>
@@ -482,8 +529,8 @@ public sealed partial class Agency
             && !await IsKnownPartyAsync(referred, issue, participants, ct).ConfigureAwait(false)
             ? new IssueParticipant(issue.Id, referred, change.ReferredTo!)
             : null;
-        var counterpart = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
-        var onward = counterpart is { Status: TieStatus.Established }
+        var counterpart = await IssueRouteAsync(issue.Counterpart, ct).ConfigureAwait(false);
+        var onward = counterpart is not null
             ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
                 .Where(t => t.PeerDid != tie.PeerDid && t.PeerDid != change.Agency).ToList()
             : [];
