@@ -127,10 +127,10 @@ public sealed partial class Agency
             : throw new TelexException(TelexErrorKind.Invalid, "status must be open, deferred, agreed, referred or closed");
 
     /// <summary>
-    /// Changes an issue with an outcome of this agency's vocabulary (<paramref name="term"/>, e.g. <c>premature</c>) and
-    /// its text: files the change with the next clock and sends it, in one transaction, to every agency taking part.
-    /// An outcome meaning <see cref="IssueStatus.Referred"/> names a tied agency (<paramref name="referredTo"/>, by name
-    /// or DID) and brings it into the issue: it receives the issue with its history (all of it, or with
+    /// Changes an issue with an outcome of this agency's vocabulary (a bureau's issue: of the bureau's; <paramref name="term"/>,
+    /// e.g. <c>premature</c>) and its text: files the change with the next clock and sends it, in one transaction, to every
+    /// agency taking part. An outcome meaning <see cref="IssueStatus.Referred"/> names a tied agency, or one of the
+    /// directory a relay reaches (<paramref name="referredTo"/>, by name or DID), and brings it into the issue: it receives the issue with its history (all of it, or with
     /// <paramref name="shareHistory"/> false only the opening and the referral), and telegrams on the issue may then go
     /// to it. A bureau's issue already reaches every member: there the agency referred to is only named. Throws when
     /// the input is invalid, the issue unknown or a tie it needs not established.
@@ -138,10 +138,14 @@ public sealed partial class Agency
     public async Task<IssueEvent> ChangeIssueAsync(string reference, string term, string? text, string? referredTo, string? officer, bool shareHistory = true,
         CancellationToken ct = default)
     {
-        var vocabulary = await OutcomesAsync(ct).ConfigureAwait(false);
+        var issue = await FindIssueAsync(reference, ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
+
+        // A bureau's issue is named by the bureau's outcomes, the same at every member; any other by this agency's own.
+        var vocabulary = issue.BureauId is { } bureauOf ? await BureauOutcomesAsync(bureauOf, ct).ConfigureAwait(false) : await OutcomesAsync(ct).ConfigureAwait(false);
         var outcome = vocabulary.FirstOrDefault(t => t.Term == term?.Trim().ToLowerInvariant())
             ?? throw new TelexException(TelexErrorKind.Invalid,
-                $"\"{term}\" is not one of this agency's outcomes ({string.Join(", ", vocabulary.Select(t => t.Term))})");
+                $"\"{term}\" is not one of {(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", vocabulary.Select(t => t.Term))})");
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxOutcomeLength)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"a change of an issue needs a text of 1 to {MaxOutcomeLength} characters: what was decided or why");
@@ -158,8 +162,6 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, "only a referral names an agency referred to");
         }
 
-        var issue = await FindIssueAsync(reference, ct).ConfigureAwait(false)
-            ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
         string issueId = issue.Id;
         if (issue.BureauId is { } bureauId)
         {
