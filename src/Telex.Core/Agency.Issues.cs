@@ -104,6 +104,16 @@ public sealed partial class Agency
     public async Task<IReadOnlyList<OutcomeTerm>> OutcomesAsync(CancellationToken ct = default) =>
         OutcomeVocabulary.Parse(await Store.GetSettingAsync(OutcomeVocabulary.SettingKey, ct).ConfigureAwait(false));
 
+    /// <summary>
+    /// The outcomes an issue's changes are named by: a bureau's issue by the bureau's (the same at every member), any
+    /// other by this agency's. Throws when the issue is unknown.
+    /// </summary>
+    public async Task<IReadOnlyList<OutcomeTerm>> OutcomesForAsync(Issue issue, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        return issue.BureauId is { } bureau ? await BureauOutcomesAsync(bureau, ct).ConfigureAwait(false) : await OutcomesAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Replaces the outcomes this agency names issue changes by. Throws when the vocabulary is not well formed.</summary>
     public async Task SetOutcomesAsync(IReadOnlyList<OutcomeTerm> terms, CancellationToken ct = default)
     {
@@ -141,8 +151,7 @@ public sealed partial class Agency
         var issue = await FindIssueAsync(reference, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
 
-        // A bureau's issue is named by the bureau's outcomes, the same at every member; any other by this agency's own.
-        var vocabulary = issue.BureauId is { } bureauOf ? await BureauOutcomesAsync(bureauOf, ct).ConfigureAwait(false) : await OutcomesAsync(ct).ConfigureAwait(false);
+        var vocabulary = await OutcomesForAsync(issue, ct).ConfigureAwait(false);
         var outcome = vocabulary.FirstOrDefault(t => t.Term == term?.Trim().ToLowerInvariant())
             ?? throw new TelexException(TelexErrorKind.Invalid,
                 $"\"{term}\" is not one of {(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", vocabulary.Select(t => t.Term))})");
