@@ -56,7 +56,7 @@ public sealed class IssueOutcomeTests(BrowserFixture browser) : IAsyncLifetime
 
         // An outcome of the vocabulary with its text: the history shows both, and Bravo files the same change.
         await RecordAsync(alice.Page, "premature", "Creating a bureau now is premature");
-        await Expect(alice.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Outcome: premature.");
+        await Expect(alice.Page.Locator("p.notice")).ToHaveTextAsync("Outcome: premature.");
         await Expect(alice.Page.GetByTestId("issue-status")).ToHaveTextAsync("premature");
         await Expect(alice.Page.GetByTestId("thread-event").Nth(1)).ToContainTextAsync("premature by alice (Agency Alpha): Creating a bureau now is premature");
         var atBravo = await Eventually.UntilAsync(() => _b.Store.ListIssueEventsAsync(issue.Id), e => e.Count == 2, Deadline, "Bravo files the change");
@@ -66,7 +66,7 @@ public sealed class IssueOutcomeTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(alice.Page.Locator("#referral-targets option")).ToHaveCountAsync(1);
         await Expect(alice.Page.Locator("#referral-targets option")).ToHaveAttributeAsync("value", "Agency Charlie");
         await RecordAsync(alice.Page, "referred", "Agree on these with Cde. Gao Gang in Shenyang", "Agency Charlie");
-        await Expect(alice.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Referred to Agency Charlie.");
+        await Expect(alice.Page.Locator("p.notice")).ToHaveTextAsync("Referred to Agency Charlie.");
         await Expect(alice.Page.GetByTestId("issue-participants")).ToHaveTextAsync("Agency Charlie");
         await Expect(alice.Page.GetByTestId("thread-event").Nth(2))
             .ToContainTextAsync("referred to Agency Charlie by alice (Agency Alpha): Agree on these with Cde. Gao Gang in Shenyang");
