@@ -175,7 +175,7 @@ public sealed partial class Agency
         catch (DidCommException e)
         {
             await Store.FailAsync(item, "cannot encrypt to the recipient or the relay: " + e.Message, ct).ConfigureAwait(false);
-            Publish("telegram.failed", item.PeerDid, item.TelegramId);
+            PublishFailed(item);
             return;
         }
 
@@ -183,19 +183,31 @@ public sealed partial class Agency
         if (result.Accepted)
         {
             await Store.CompleteAttemptAsync(item, accepted: true, Now + Options.ReceiptWait, ct).ConfigureAwait(false);
-            Publish("telegram.sent", item.PeerDid, item.TelegramId);
+            if (item.Kind == OutboxKind.Telegram)
+            {
+                Publish("telegram.sent", item.PeerDid, item.TelegramId);
+            }
         }
         else if (result.Status == 403 && result.Detail?.Contains(RelayRefusedCode, StringComparison.Ordinal) == true)
         {
             string reason = $"refused by the relay {relay.PeerName}: it does not relay between this agency and the recipient";
             await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
             Log.DeliveryFailed(_logger, item.TelegramId, item.PeerDid, reason);
-            Publish("telegram.failed", item.PeerDid, item.TelegramId);
+            PublishFailed(item);
         }
         else
         {
             Log.DeliveryNotAccepted(_logger, relay.PeerEndpoint, result.Status, result.Detail);
             await Store.CompleteAttemptAsync(item, accepted: false, Now + Backoff(item.Attempts, maxInterval), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A relayed telegram that failed is announced; a message on an issue that failed only leaves its trace in the log.</summary>
+    private void PublishFailed(OutboxItem item)
+    {
+        if (item.Kind == OutboxKind.Telegram)
+        {
+            Publish("telegram.failed", item.PeerDid, item.TelegramId);
         }
     }
 
