@@ -203,6 +203,7 @@ public sealed partial class Agency
     public async Task<Bureau> AcceptBureauAsync(Guid id, CancellationToken ct = default)
     {
         var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var outcomes = await Store.GetBureauOutcomesAsync(id, ct).ConfigureAwait(false);
         var now = Now;
         var accepted = await Store.ChangeBureauAsync(id, (bureau, _) =>
         {
@@ -221,7 +222,7 @@ public sealed partial class Agency
             var log = new BureauLogEntry("accepted", Identity.Did, null, [], now);
             if (bureau.Secretariat == Identity.Did)
             {
-                return OpenEpoch(next, ties, now, [log], leaver: null);
+                return OpenEpoch(next, ties, now, [log], leaver: null, outcomes);
             }
 
             var secretariat = ties.GetValueOrDefault(bureau.Secretariat);
@@ -279,9 +280,11 @@ public sealed partial class Agency
 
     /// <summary>
     /// At the secretariat: opens the next epoch with every member that has joined or accepted (and not left), and
-    /// announces it to each of them and to <paramref name="leaver"/>.
+    /// announces it to each of them and to <paramref name="leaver"/>; sends each of them the bureau's
+    /// <paramref name="outcomes"/> when it has set its own.
     /// </summary>
-    private BureauChange OpenEpoch(Bureau bureau, IReadOnlyDictionary<string, Tie> ties, DateTimeOffset now, List<BureauLogEntry> log, string? leaver)
+    private BureauChange OpenEpoch(Bureau bureau, IReadOnlyDictionary<string, Tie> ties, DateTimeOffset now, List<BureauLogEntry> log, string? leaver,
+        BureauOutcomes? outcomes)
     {
         var members = bureau.Members
             .Select(m => m.State == MemberState.Accepted ? m with { State = MemberState.Joined } : m)
@@ -301,6 +304,10 @@ public sealed partial class Agency
             }
 
             outbox.Add(ControlOutbox(tie, MessageTypes.BureauEpoch, body, thid: bureau.Id.ToString()));
+            if (outcomes is not null && did != leaver)
+            {
+                outbox.Add(BureauOutcomesOutbox(tie, outcomes));
+            }
         }
 
         log.Add(new BureauLogEntry("epoch", Identity.Did, number, inEpoch.Select(m => m.Did).ToList(), now));
@@ -531,6 +538,9 @@ public sealed partial class Agency
             case MessageTypes.BureauEpoch:
                 await HandleEpochAsync(tie, bureauId, message, ct).ConfigureAwait(false);
                 return;
+            case MessageTypes.BureauOutcomes:
+                await HandleBureauOutcomesAsync(tie, bureauId, message, ct).ConfigureAwait(false);
+                return;
             default:
                 await HandleBureauIssueAsync(tie, bureauId, message, opening: message.Type == MessageTypes.BureauIssueOpen, ct).ConfigureAwait(false);
                 return;
@@ -586,6 +596,7 @@ public sealed partial class Agency
     private async Task HandleMembershipAsync(Tie tie, Guid bureauId, bool join, CancellationToken ct)
     {
         var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var outcomes = await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false);
         var now = Now;
         InboundRefusal? refusal = null;
         bool changed = false;
@@ -614,7 +625,7 @@ public sealed partial class Agency
             var next = WithState(bureau, tie.PeerDid, join ? MemberState.Accepted : MemberState.Left, now);
             var log = new List<BureauLogEntry> { new(join ? "join-received" : "leave-received", tie.PeerDid, null, [], now) };
             return next.Member(Identity.Did)?.State == MemberState.Joined
-                ? OpenEpoch(next, ties, now, log, leaver: join ? null : tie.PeerDid)
+                ? OpenEpoch(next, ties, now, log, leaver: join ? null : tie.PeerDid, outcomes)
                 : new BureauChange { Bureau = next, Log = log };
         }, ct).ConfigureAwait(false);
         if (bureau is null)
@@ -760,6 +771,8 @@ public sealed partial class Agency
             {
                 throw new InboundRefusal(403, "e.p.issue.other-tie", "the issue belongs to another tie or bureau");
             }
+
+            await CheckBureauTermAsync(bureauId, e, ct).ConfigureAwait(false);
 
             if (!await Store.RecordIssueEventAsync(e, ct: ct).ConfigureAwait(false))
             {

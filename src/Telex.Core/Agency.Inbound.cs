@@ -150,7 +150,7 @@ public sealed partial class Agency
                     await HandleRelayDeliveryAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
                 case MessageTypes.BureauCharter or MessageTypes.BureauJoin or MessageTypes.BureauLeave or MessageTypes.BureauEpoch
-                    or MessageTypes.BureauIssueOpen or MessageTypes.BureauIssueStatus:
+                    or MessageTypes.BureauIssueOpen or MessageTypes.BureauIssueStatus or MessageTypes.BureauOutcomes:
                     await HandleBureauMessageAsync(tie!, message, ct).ConfigureAwait(false);
                     break;
                 case MessageTypes.ProblemReport:

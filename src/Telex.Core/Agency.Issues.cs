@@ -113,6 +113,16 @@ public sealed partial class Agency
     public async Task<IReadOnlyList<OutcomeTerm>> OutcomesAsync(CancellationToken ct = default) =>
         OutcomeVocabulary.Parse(await Store.GetSettingAsync(OutcomeVocabulary.SettingKey, ct).ConfigureAwait(false));
 
+    /// <summary>
+    /// The outcomes an issue's changes are named by: a bureau's issue by the bureau's (the same at every member), any
+    /// other by this agency's. Throws when the issue is unknown.
+    /// </summary>
+    public async Task<IReadOnlyList<OutcomeTerm>> OutcomesForAsync(Issue issue, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        return issue.BureauId is { } bureau ? await BureauOutcomesAsync(bureau, ct).ConfigureAwait(false) : await OutcomesAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Replaces the outcomes this agency names issue changes by. Throws when the vocabulary is not well formed.</summary>
     public async Task SetOutcomesAsync(IReadOnlyList<OutcomeTerm> terms, CancellationToken ct = default)
     {
@@ -136,10 +146,10 @@ public sealed partial class Agency
             : throw new TelexException(TelexErrorKind.Invalid, "status must be open, deferred, agreed, referred or closed");
 
     /// <summary>
-    /// Changes an issue with an outcome of this agency's vocabulary (<paramref name="term"/>, e.g. <c>premature</c>) and
-    /// its text: files the change with the next clock and sends it, in one transaction, to every agency taking part.
-    /// An outcome meaning <see cref="IssueStatus.Referred"/> names a tied agency (<paramref name="referredTo"/>, by name
-    /// or DID) and brings it into the issue: it receives the issue with its history (all of it, or with
+    /// Changes an issue with an outcome of this agency's vocabulary (a bureau's issue: of the bureau's; <paramref name="term"/>,
+    /// e.g. <c>premature</c>) and its text: files the change with the next clock and sends it, in one transaction, to every
+    /// agency taking part. An outcome meaning <see cref="IssueStatus.Referred"/> names a tied agency, or one of the
+    /// directory a relay reaches (<paramref name="referredTo"/>, by name or DID), and brings it into the issue: it receives the issue with its history (all of it, or with
     /// <paramref name="shareHistory"/> false only the opening and the referral), and telegrams on the issue may then go
     /// to it. A bureau's issue already reaches every member: there the agency referred to is only named. Throws when
     /// the input is invalid, the issue unknown or a tie it needs not established.
@@ -147,10 +157,13 @@ public sealed partial class Agency
     public async Task<IssueEvent> ChangeIssueAsync(string reference, string term, string? text, string? referredTo, string? officer, bool shareHistory = true,
         CancellationToken ct = default)
     {
-        var vocabulary = await OutcomesAsync(ct).ConfigureAwait(false);
+        var issue = await FindIssueAsync(reference, ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
+
+        var vocabulary = await OutcomesForAsync(issue, ct).ConfigureAwait(false);
         var outcome = vocabulary.FirstOrDefault(t => t.Term == term?.Trim().ToLowerInvariant())
             ?? throw new TelexException(TelexErrorKind.Invalid,
-                $"\"{term}\" is not one of this agency's outcomes ({string.Join(", ", vocabulary.Select(t => t.Term))})");
+                $"\"{term}\" is not one of {(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", vocabulary.Select(t => t.Term))})");
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxOutcomeLength)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"a change of an issue needs a text of 1 to {MaxOutcomeLength} characters: what was decided or why");
@@ -167,19 +180,15 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, "only a referral names an agency referred to");
         }
 
-        var issue = await FindIssueAsync(reference, ct).ConfigureAwait(false)
-            ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
         string issueId = issue.Id;
         if (issue.BureauId is { } bureauId)
         {
             return await ChangeBureauIssueStatusAsync(bureauId, issue, outcome, text.Trim(), referredTo?.Trim(), officer, ct).ConfigureAwait(false);
         }
 
-        var tie = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
-        if (tie is not { Status: TieStatus.Established })
-        {
-            throw new TelexException(TelexErrorKind.Conflict, "the tie with the issue's counterpart is not established");
-        }
+        var tie = await IssueRouteAsync(issue.Counterpart, ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.Conflict,
+                "the issue's counterpart cannot be reached: the tie with it is not established, and no relay it is known to be tied with can carry it");
 
         var participants = await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false);
         if (referral && participants.Count + 2 > MaxIssueParties)
@@ -223,8 +232,9 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// The established tie a referral names (by the tie's name, ignoring case, or its DID): another agency than the
-    /// issue's counterpart and those already taking part. Throws naming where to look when there is none.
+    /// The agency a referral names (by name, ignoring case, or DID): an established tie, else an agency of the directory
+    /// without a tie that a relay it is known to be tied with reaches; another agency than the issue's counterpart and
+    /// those already taking part. Throws naming where to look when there is none.
     /// </summary>
     private async Task<Tie> ReferralTargetAsync(Issue issue, Tie counterpart, IReadOnlyList<IssueParticipant> participants, string referredTo,
         CancellationToken ct)
@@ -232,9 +242,10 @@ public sealed partial class Agency
         var ties = await Store.ListTiesAsync(ct).ConfigureAwait(false);
         var target = ties.FirstOrDefault(t => t.Status == TieStatus.Established
             && (string.Equals(t.PeerName, referredTo, StringComparison.OrdinalIgnoreCase) || t.PeerDid == referredTo))
+            ?? await RelayedReferralTargetAsync(referredTo, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.Conflict,
-                $"no established tie with an agency named \"{referredTo}\": an issue is referred to a tied agency (telex tie list shows them; "
-                + "telex directory shows the agencies known of, to tie with first)");
+                $"no agency named \"{referredTo}\" to refer the issue to: an issue is referred to a tied agency (telex tie list shows them), "
+                + "or to one in the directory that a relay it is known to be tied with reaches (telex directory shows them)");
         if (target.PeerDid == counterpart.PeerDid)
         {
             throw new TelexException(TelexErrorKind.Conflict, $"{target.PeerName} is the issue's counterpart already");
@@ -252,15 +263,62 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// The ties a change of an issue goes over: its counterpart's, and those of the agencies taking part that this
-    /// agency is tied with (others hear of it from the agency that brought them in). Only established ties.
+    /// An agency of the directory, named by its entry's name or DID, that has no tie here (or one of status none) and
+    /// that a relay reaches: its tie of status none as the referral's target (saved, so its name stays known). Null when
+    /// there is no such agency.
+    /// </summary>
+    private async Task<Tie?> RelayedReferralTargetAsync(string referredTo, CancellationToken ct)
+    {
+        if (await Store.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == Identity.Did
+            || await RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        var tie = await Store.GetTieAsync(did, ct).ConfigureAwait(false);
+        if (tie is not null)
+        {
+            return tie.Status == TieStatus.None ? tie : null;
+        }
+
+        string endpoint = entry.Endpoint ?? (Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : "");
+        tie = new Tie { PeerDid = did, PeerName = entry.Name, PeerEndpoint = endpoint, Status = TieStatus.None };
+        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        return tie;
+    }
+
+    /// <summary>
+    /// How this agency reaches an agency taking part in an issue: over an established tie, or, without a tie (or with one
+    /// of status none), through a relay the directory knows it is tied with (the outbox chooses the relay when it sends).
+    /// Null when neither.
+    /// </summary>
+    private async Task<Tie?> IssueRouteAsync(string did, CancellationToken ct)
+    {
+        var tie = await Store.GetTieAsync(did, ct).ConfigureAwait(false);
+        if (tie is { Status: TieStatus.Established })
+        {
+            return tie;
+        }
+
+        if (tie is not (null or { Status: TieStatus.None }) || await RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        string name = (await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name ?? did;
+        return tie ?? new Tie { PeerDid = did, PeerName = name, PeerEndpoint = "", Status = TieStatus.None };
+    }
+
+    /// <summary>
+    /// The ways a change of an issue goes: to its counterpart, and to the agencies taking part that this agency reaches
+    /// itself, over an established tie or through a relay (others hear of it from the agency that brought them in).
     /// </summary>
     private async Task<List<Tie>> IssueRoutesAsync(Tie counterpart, IReadOnlyList<IssueParticipant> participants, string? except, CancellationToken ct)
     {
         var routes = new List<Tie> { counterpart };
         foreach (var p in participants.Where(p => p.Did != except))
         {
-            if (await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false) is { Status: TieStatus.Established } t && routes.All(r => r.PeerDid != t.PeerDid))
+            if (await IssueRouteAsync(p.Did, ct).ConfigureAwait(false) is { } t && routes.All(r => r.PeerDid != t.PeerDid))
             {
                 routes.Add(t);
             }
@@ -381,7 +439,7 @@ public sealed partial class Agency
             participants.Add(new JsonObject { ["did"] = p.Did, ["name"] = p.Name });
         }
 
-        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants };
+        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants, ["sender_name"] = Identity.Name };
     }
 
     /// <summary>Reads an issue event from a peer's message; refuses anything out of bounds.</summary>
@@ -507,8 +565,8 @@ public sealed partial class Agency
             throw new InboundRefusal(409, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
         }
 
-        var counterpart = await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false);
-        var onward = counterpart is { Status: TieStatus.Established }
+        var counterpart = await IssueRouteAsync(issue.Counterpart, ct).ConfigureAwait(false);
+        var onward = counterpart is not null
             ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
                 .Where(t => t.PeerDid != tie.PeerDid && t.PeerDid != change.Agency).ToList()
             : [];

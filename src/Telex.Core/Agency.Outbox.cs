@@ -117,7 +117,22 @@ public sealed partial class Agency
         if (item.Kind == OutboxKind.Telegram && tie is null or { Status: TieStatus.None }
             && await Store.GetTelegramAsync(item.TelegramId!.Value, Direction.Outbound, ct).ConfigureAwait(false) is { RelayPath.Count: > 0 } relayed)
         {
-            await DeliverRelayedAsync(item, relayed, ct).ConfigureAwait(false);
+            await DeliverRelayedAsync(item, relayed.RelayPath[0], ct).ConfigureAwait(false);
+            return;
+        }
+
+        // A message on an issue to an agency taking part without a tie goes through the relay the directory knows it by.
+        if (item.Kind == OutboxKind.Message && tie is null or { Status: TieStatus.None })
+        {
+            if (await RelayForAsync(item.PeerDid, ct).ConfigureAwait(false) is { } relay)
+            {
+                await DeliverRelayedAsync(item, relay.PeerDid, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await Store.CompleteAttemptAsync(item, accepted: false, now + Backoff(item.Attempts, maxInterval), ct).ConfigureAwait(false);
+            }
+
             return;
         }
 

@@ -130,13 +130,36 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// Delivers a relayed telegram's outbox item through the first hop of its relay path. A relay that refuses the pair
-    /// fails the telegram at once (its policy will not change by retrying); any other failure backs off and retries.
+    /// The relay an agency without a tie is reached through: the first agency the directory knows it is tied with that is
+    /// an established tie here whose terms permit relays; null when there is none.
     /// </summary>
-    private async Task DeliverRelayedAsync(OutboxItem item, TelegramRecord telegram, CancellationToken ct)
+    private async Task<Tie?> RelayForAsync(string did, CancellationToken ct)
+    {
+        if (await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) is not { } entry || entry.Did != did)
+        {
+            return null;
+        }
+
+        foreach (string known in entry.KnownTies.Where(k => k != did))
+        {
+            if (await Store.GetTieAsync(known, ct).ConfigureAwait(false) is { Status: TieStatus.Established, Terms.Relays: true } relay)
+            {
+                return relay;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Delivers an outbox item through the relay <paramref name="relayDid"/> (a relayed telegram's first hop, or the relay
+    /// a message on an issue goes through to an agency taking part without a tie). A relay that refuses the pair fails
+    /// the item at once (its policy will not change by retrying); any other failure backs off and retries.
+    /// </summary>
+    private async Task DeliverRelayedAsync(OutboxItem item, string relayDid, CancellationToken ct)
     {
         var now = Now;
-        var relay = await Store.GetTieAsync(telegram.RelayPath[0], ct).ConfigureAwait(false);
+        var relay = await Store.GetTieAsync(relayDid, ct).ConfigureAwait(false);
         var maxInterval = relay?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
         if (relay is not { Status: TieStatus.Established })
         {
@@ -152,7 +175,7 @@ public sealed partial class Agency
         catch (DidCommException e)
         {
             await Store.FailAsync(item, "cannot encrypt to the recipient or the relay: " + e.Message, ct).ConfigureAwait(false);
-            Publish("telegram.failed", item.PeerDid, item.TelegramId);
+            PublishFailed(item);
             return;
         }
 
@@ -160,19 +183,31 @@ public sealed partial class Agency
         if (result.Accepted)
         {
             await Store.CompleteAttemptAsync(item, accepted: true, Now + Options.ReceiptWait, ct).ConfigureAwait(false);
-            Publish("telegram.sent", item.PeerDid, item.TelegramId);
+            if (item.Kind == OutboxKind.Telegram)
+            {
+                Publish("telegram.sent", item.PeerDid, item.TelegramId);
+            }
         }
         else if (result.Status == 403 && result.Detail?.Contains(RelayRefusedCode, StringComparison.Ordinal) == true)
         {
             string reason = $"refused by the relay {relay.PeerName}: it does not relay between this agency and the recipient";
             await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
             Log.DeliveryFailed(_logger, item.TelegramId, await CounterpartNameAsync(item.PeerDid, ct).ConfigureAwait(false), reason);
-            Publish("telegram.failed", item.PeerDid, item.TelegramId);
+            PublishFailed(item);
         }
         else
         {
             Log.DeliveryNotAccepted(_logger, relay.PeerEndpoint, result.Status, result.Detail);
             await Store.CompleteAttemptAsync(item, accepted: false, Now + Backoff(item.Attempts, maxInterval), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A relayed telegram that failed is announced; a message on an issue that failed only leaves its trace in the log.</summary>
+    private void PublishFailed(OutboxItem item)
+    {
+        if (item.Kind == OutboxKind.Telegram)
+        {
+            Publish("telegram.failed", item.PeerDid, item.TelegramId);
         }
     }
 
@@ -410,7 +445,9 @@ public sealed partial class Agency
     /// established tie (the pipeline checked that) whose terms permit relays. The envelope it carries must be signed
     /// and encrypted, signed by the origin the relay names and addressed to this agency. Only what an agency without a
     /// tie (or with a tie of status none) may send travels this way: a telegram, or a receipt for a telegram sent to it
-    /// through a relay. The relay checked its own policy before it took the envelope; its signature here is its word.
+    /// through a relay, or a referral of an issue to this agency and the changes of an issue it takes part in (see
+    /// <see cref="HandleRelayedIssueAsync"/>). The relay checked its own policy before it took the envelope; its signature
+    /// here is its word.
     /// </summary>
     private async Task HandleRelayDeliveryAsync(Tie relay, Message message, CancellationToken ct)
     {
@@ -468,6 +505,9 @@ public sealed partial class Agency
             case MessageTypes.Telegram:
                 await HandleRelayedTelegramAsync(relay, inner, meta, ct).ConfigureAwait(false);
                 break;
+            case MessageTypes.IssueShare or MessageTypes.IssueStatus:
+                await HandleRelayedIssueAsync(relay, originTie, inner, ct).ConfigureAwait(false);
+                break;
             case MessageTypes.Receipt when originTie is not null:
                 await HandleReceiptAsync(originTie, inner, meta, ct).ConfigureAwait(false);
                 break;
@@ -475,6 +515,32 @@ public sealed partial class Agency
                 throw new InboundRefusal(403, "e.p.tie.none", "no telegram was sent to the origin of this receipt through a relay");
             default:
                 throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {inner.Type} does not travel through a relay");
+        }
+    }
+
+    /// <summary>
+    /// A referral or a change of an issue from an agency without a tie, delivered by <paramref name="relay"/>. It is
+    /// judged as one over a tie would be: a referral must end with the sender's own referral naming this agency (so an
+    /// agency the relay's policy lets reach this one can hand it an issue, as it can a telegram), and a change must come
+    /// from an agency taking part in an issue held here. A referral enters its sender in the directory as tied with the
+    /// relay, so what this agency sends on the issue goes back the way it came.
+    /// </summary>
+    private async Task HandleRelayedIssueAsync(Tie relay, Tie? originTie, Message message, CancellationToken ct)
+    {
+        string from = message.From!;
+        var known = await Store.FindDirectoryEntryAsync(from, ct).ConfigureAwait(false);
+        string? senderName = message.Body.ValueKind == JsonValueKind.Object ? message.Body.StringMember("sender_name") : null;
+        string name = known is { } e && e.Did == from ? e.Name
+            : PeerText.IsName(senderName, MaxReferredToLength) ? senderName : from;
+        var sender = originTie ?? new Tie { PeerDid = from, PeerName = name, PeerEndpoint = "", Status = TieStatus.None, Terms = relay.Terms };
+        if (message.Type == MessageTypes.IssueShare)
+        {
+            await HandleIssueShareAsync(sender, message, ct).ConfigureAwait(false);
+            await RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await HandleIssueStatusAsync(sender, message, ct).ConfigureAwait(false);
         }
     }
 

@@ -173,5 +173,11 @@ internal static class Schema
             officer TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
             telegrams TEXT NOT NULL, answer BYTEA, PRIMARY KEY(officer, key));
         """,
+        """
+        -- Each bureau's vocabulary of outcomes, as its secretariat set it (absent: the default): the terms as JSON and the
+        -- version the secretariat counts up at each change, so a member keeps the newest it received.
+        CREATE TABLE bureau_outcomes(
+            bureau_id TEXT PRIMARY KEY REFERENCES bureaus(id), version BIGINT NOT NULL, terms TEXT NOT NULL);
+        """,
     ];
 }

@@ -164,6 +164,12 @@ internal static class Schema
             officer TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
             telegrams TEXT NOT NULL, answer BLOB, PRIMARY KEY(officer, key));
         """,
+        """
+        -- Each bureau's vocabulary of outcomes, as its secretariat set it (absent: the default): the terms as JSON and the
+        -- version the secretariat counts up at each change, so a member keeps the newest it received.
+        CREATE TABLE IF NOT EXISTS bureau_outcomes(
+            bureau_id TEXT PRIMARY KEY REFERENCES bureaus(id), version INTEGER NOT NULL, terms TEXT NOT NULL);
+        """,
     ];
 
     /// <summary>

@@ -27,7 +27,16 @@ internal static class BureauCommands
         bureau.Subcommands.Add(Members(globals));
         bureau.Subcommands.Add(Bulletin(globals));
         bureau.Subcommands.Add(Issue(globals));
+        bureau.Subcommands.Add(Outcomes(globals));
         return bureau;
+    }
+
+    private static Command Outcomes(Globals globals)
+    {
+        var id = IdArgument();
+        return IssueCommands.OutcomesCommand(globals, id,
+            "List the outcomes the bureau's issues are named by (the same at every member); --add/--remove change them at the bureau's secretariat",
+            async (api, parse, ct) => BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "outcomes"));
     }
 
     private static string BureauPath(Guid id, string? action = null) => "api/bureaus/" + id.ToString() + (action is null ? "" : "/" + action);

@@ -208,20 +208,33 @@ internal static class IssueCommands
         return command;
     }
 
-    private static Command Outcomes(Globals globals)
+    private static Command Outcomes(Globals globals) =>
+        OutcomesCommand(globals, null, "List the outcomes this agency records issue changes by, and the status each means; --add/--remove change them",
+            (_, _, _) => Task.FromResult("api/issues/outcomes"));
+
+    /// <summary>
+    /// An <c>outcomes</c> command: lists a vocabulary of outcomes at the path <paramref name="pathOf"/> gives, and with
+    /// <c>--add TERM=STATUS</c> / <c>--remove TERM</c> replaces it. <c>telex issue outcomes</c> (the agency's) and
+    /// <c>telex bureau outcomes BUREAU</c> (a bureau's) are both this command.
+    /// </summary>
+    internal static Command OutcomesCommand(Globals globals, Argument<string>? subject, string description,
+        Func<ApiClient, System.CommandLine.ParseResult, CancellationToken, Task<string>> pathOf)
     {
         var client = new ClientOptions();
         var add = new Option<string[]>("--add") { Description = "Add an outcome: TERM=STATUS, e.g. postponed=deferred (admins)", HelpName = "TERM=STATUS", AllowMultipleArgumentsPerToken = false };
         var remove = new Option<string[]>("--remove") { Description = "Remove an outcome (admins)", HelpName = "TERM" };
-        var command = client.AddTo(new Command("outcomes", "List the outcomes this agency records issue changes by, and the status each means; --add/--remove change them")
+        var command = client.AddTo(new Command("outcomes", description) { add, remove });
+        if (subject is not null)
         {
-            add, remove,
-        });
+            command.Arguments.Add(subject);
+        }
+
         command.SetAction(async (parse, ct) =>
         {
             var terminal = globals.Terminal(parse);
             using var api = client.Connect(parse);
-            var list = await api.GetAsync("api/issues/outcomes", ct).ConfigureAwait(false);
+            string path = await pathOf(api, parse, ct).ConfigureAwait(false);
+            var list = await api.GetAsync(path, ct).ConfigureAwait(false);
             string[] adding = parse.GetValue(add) ?? [], removing = parse.GetValue(remove) ?? [];
             if (adding.Length + removing.Length > 0)
             {
@@ -238,7 +251,7 @@ internal static class IssueCommands
                 }
 
                 var body = new JsonObject { ["outcomes"] = new JsonArray([.. terms.Select(o => (JsonNode)new JsonObject { ["term"] = o.Term, ["means"] = o.Means })]) };
-                list = await api.PutAsync("api/issues/outcomes", body, ct).ConfigureAwait(false);
+                list = await api.PutAsync(path, body, ct).ConfigureAwait(false);
             }
 
             if (terminal.Json)

@@ -77,3 +77,12 @@ public static class OutcomeVocabulary
     /// <summary>Writes a vocabulary for storing.</summary>
     public static string Write(IReadOnlyList<OutcomeTerm> terms) => JsonSerializer.Serialize(terms, Json);
 }
+
+/// <summary>
+/// The outcomes a bureau's issues are named by, as its secretariat set them: the same at every member. A member keeps
+/// the vocabulary of the highest <paramref name="Version"/> it has received.
+/// </summary>
+/// <param name="BureauId">The bureau.</param>
+/// <param name="Version">Counted up by the secretariat at each change, from 1.</param>
+/// <param name="Terms">The outcomes.</param>
+public sealed record BureauOutcomes(Guid BureauId, long Version, IReadOnlyList<OutcomeTerm> Terms);

@@ -79,6 +79,12 @@ public static class MessageTypes
     public const string BureauIssueStatus = Base + "bureau/1.0/issue-status";
 
     /// <summary>
+    /// The secretariat sends the bureau's vocabulary of outcomes (a version and the terms, each with the status it means)
+    /// to the members of the current epoch when it changes, and to each member of a new epoch.
+    /// </summary>
+    public const string BureauOutcomes = Base + "bureau/1.0/outcomes";
+
+    /// <summary>
     /// A relay passes on what a counterpart asked it to forward: the relay's own message, signed by the relay and
     /// encrypted to the next hop, naming in <c>body.origin</c> the agency it relays from, with the forwarded envelope
     /// (encrypted to the next hop by the origin) as its one attachment. The next hop accepts it only over an

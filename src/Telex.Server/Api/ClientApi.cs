@@ -167,6 +167,8 @@ internal static class ClientApi
         bureaus.MapPost("/{id:guid}/leave", BureauSteps.LeaveAsync).RequireAuthorization(Policies.Admin).WithName("LeaveBureau");
         bureaus.MapPost("/{id:guid}/bulletins", SendBulletin.HandleAsync).RequireAuthorization(Policies.Send).WithName("SendBulletin");
         bureaus.MapPost("/{id:guid}/issues", OpenBureauIssue.HandleAsync).RequireAuthorization(Policies.Send).WithName("OpenBureauIssue");
+        bureaus.MapGet("/{id:guid}/outcomes", BureauOutcomes.GetAsync).WithName("ListBureauOutcomes");
+        bureaus.MapPut("/{id:guid}/outcomes", BureauOutcomes.PutAsync).RequireAuthorization(Policies.Admin).WithName("SetBureauOutcomes");
 
         var clearance = api.MapGroup("/clearance/rules").WithTags("Clearance");
         clearance.MapGet("", ListClearanceRules.HandleAsync).WithName("ListClearanceRules");

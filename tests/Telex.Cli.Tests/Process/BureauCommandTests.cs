@@ -105,7 +105,7 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
         await FailsAsync(ExitCodes.NotFound, "no bureau", "bureau", "charter", Guid.NewGuid().ToString(), "--url", _alpha.Url);
         await FailsAsync(ExitCodes.Usage, "quorum", "bureau", "propose", "--name", "n", "--purpose", "p", "--member", "Bravo", "--rule", "quorum:3",
             "--url", _alpha.Url);
-        Assert.Single((await JsonAsync("bureau", "list", "--url", _alpha.Url)).EnumerateArray(), b => b.GetProperty("name").GetString() != "Liaison");
+        Assert.Single((await JsonAsync("bureau", "list", "--url", _alpha.Url)).EnumerateArray(), b => b.GetProperty("name").GetString() is not ("Liaison" or "Outcomes Bureau"));
     }
 
     [Fact]
@@ -144,5 +144,38 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
         await UntilAsync(b => b.GetProperty("epoch").GetInt32() == 3, "Alpha opened epoch 3", "bureau", "show", id, "--url", _alpha.Url);
         await FailsAsync(ExitCodes.Conflict, "epoch 3 has no other member", "bureau", "bulletin", id, "--subject", "s", "--body", "b", "--url", _alpha.Url);
         await FailsAsync(ExitCodes.Conflict, "not a member", "bureau", "leave", id, "--url", _bravo.Url);
+    }
+
+    [Fact]
+    public async Task A_bureaus_outcomes_are_set_by_its_secretariat_known_to_its_member_and_name_the_bureaus_issues()
+    {
+        await EnsureTiedAsync();
+        string id = (await JsonAsync("bureau", "propose", "--name", "Outcomes Bureau", "--purpose", "Its own words for outcomes", "--member", "Bravo",
+            "--url", _alpha.Url)).GetProperty("id").GetString()!;
+        await OkAsync("bureau", "charter", id, "--url", _alpha.Url);
+        await UntilAsync(l => l.EnumerateArray().Any(b => b.GetProperty("id").GetString() == id), "Bravo holds the charter", "bureau", "list", "--url", _bravo.Url);
+        await OkAsync("bureau", "accept", id, "--url", _bravo.Url);
+        await UntilAsync(b => b.GetProperty("epoch").GetInt32() == 2, "Bravo holds epoch 2", "bureau", "show", id, "--url", _bravo.Url);
+
+        // The secretariat (Alpha) changes them by the bureau's name; Bravo, a member, cannot.
+        var set = (await OkAsync("bureau", "outcomes", "Outcomes Bureau", "--add", "noted=agreed", "--remove", "granted", "--url", _alpha.Url)).Stdout;
+        Assert.Contains("noted", set, StringComparison.Ordinal);
+        Assert.DoesNotContain("granted", set, StringComparison.Ordinal);
+        await FailsAsync(ExitCodes.Conflict, "only the bureau's secretariat (Alpha)", "bureau", "outcomes", "Outcomes Bureau", "--add", "mine=agreed",
+            "--url", _bravo.Url);
+        await FailsAsync(ExitCodes.Usage, "is not an outcome", "bureau", "outcomes", id, "--add", "Bad Term=agreed", "--url", _alpha.Url);
+        await UntilAsync(l => l.EnumerateArray().Any(o => o.GetProperty("term").GetString() == "noted"), "Bravo holds the bureau's outcomes",
+            "bureau", "outcomes", id, "--url", _bravo.Url);
+
+        // Bravo names the bureau's issue by the bureau's outcomes, not its own.
+        string issue = (await JsonAsync("bureau", "issue", id, "--title", "Words for outcomes", "--url", _alpha.Url)).GetProperty("id").GetString()!;
+        await UntilAsync(i => i.GetProperty("id").GetString() == issue, "Bravo holds the issue", "issue", "show", issue, "--url", _bravo.Url);
+        await FailsAsync(ExitCodes.Usage, "one of the bureau's outcomes (open, premature, agreed, deferred, referred, closed, noted)", "issue", "status", issue, "granted", "--text", "x", "--url", _bravo.Url);
+        await OkAsync("issue", "status", issue, "noted", "--text", "Noted by Bravo", "--url", _bravo.Url);
+        var shown = (await UntilAsync(i => i.GetProperty("term").GetString() == "noted", "Alpha sees the outcome", "issue", "show", issue, "--url", _alpha.Url));
+        Assert.Equal("agreed", shown.GetProperty("status").GetString());
+        var text = (await OkAsync("issue", "show", issue, "--url", _alpha.Url)).Stdout;
+        Assert.Contains("noted", text, StringComparison.Ordinal);
+        Assert.Contains("Noted by Bravo", text, StringComparison.Ordinal);
     }
 }

@@ -97,6 +97,8 @@ public sealed partial class EndpointAccessTests
         ["POST /api/bureaus/{id:guid}/leave"] = Admins,
         ["POST /api/bureaus/{id:guid}/bulletins"] = Senders,
         ["POST /api/bureaus/{id:guid}/issues"] = Senders,
+        ["GET /api/bureaus/{id:guid}/outcomes"] = Everyone,
+        ["PUT /api/bureaus/{id:guid}/outcomes"] = Admins,
 
         ["GET /api/clearance/rules"] = Everyone,
         ["POST /api/clearance/rules"] = Admins,

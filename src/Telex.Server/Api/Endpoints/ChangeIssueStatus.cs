@@ -11,7 +11,7 @@ namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/issues/{id}/status</c> (releasing officer or admin; the issue by id or short number): changes the issue
-/// with an outcome of the agency's vocabulary and its text; a referral names the tied agency it brings in. The change
+/// with an outcome of the agency's vocabulary (a bureau's issue: the bureau's) and its text; a referral names the tied agency it brings in. The change
 /// travels to every agency taking part.
 /// </summary>
 internal static class ChangeIssueStatus
@@ -19,10 +19,16 @@ internal static class ChangeIssueStatus
     public static async Task<Results<Ok<IssueView>, ProblemHttpResult>> HandleAsync(string id, IssueStatusRequest? request, ClaimsPrincipal user,
         Agency agency, CancellationToken ct)
     {
-        var outcomes = await agency.OutcomesAsync(ct);
+        if (await agency.FindIssueAsync(id, ct) is not { } issue)
+        {
+            return Problems.NotFound($"no issue {id}");
+        }
+
+        var outcomes = await agency.OutcomesForAsync(issue, ct);
         if (outcomes.FirstOrDefault(o => o.Term == request?.Status) is not { } outcome)
         {
-            return Problems.Invalid("status", $"required: one of this agency's outcomes ({string.Join(", ", outcomes.Select(o => o.Term))})");
+            return Problems.Invalid("status",
+                $"required: one of {(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", outcomes.Select(o => o.Term))})");
         }
 
         if (string.IsNullOrWhiteSpace(request!.Outcome))

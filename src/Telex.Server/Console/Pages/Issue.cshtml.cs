@@ -79,10 +79,15 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
 
         Names = await AgencyNames.LoadAsync(Agency, ct);
         CounterpartName = Names.Of(History.Issue.Counterpart);
-        Outcomes = await Agency.OutcomesAsync(ct);
-        ReferralTargets = (await Agency.Store.ListTiesAsync(ct))
-            .Where(t => t.Status == TieStatus.Established && t.PeerDid != History.Issue.Counterpart && History.Participants.All(p => p.Did != t.PeerDid))
-            .Select(t => t.PeerName).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        Outcomes = History.Issue.BureauId is { } bureau ? await Agency.BureauOutcomesAsync(bureau, ct) : await Agency.OutcomesAsync(ct);
+
+        // Tied agencies, and those of the directory without a tie (a relay they are known to be tied with may reach them).
+        var ties = await Agency.Store.ListTiesAsync(ct);
+        bool Eligible(string did) => did != History.Issue.Counterpart && History.Participants.All(p => p.Did != did);
+        ReferralTargets = ties.Where(t => t.Status == TieStatus.Established && Eligible(t.PeerDid)).Select(t => t.PeerName)
+            .Concat((await Agency.Store.ListDirectoryAsync(ct))
+                .Where(e => e.Did is { } did && Eligible(did) && ties.All(t => t.PeerDid != did || t.Status == TieStatus.None)).Select(e => e.Name))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
         return true;
     }
 }

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.TestKit;
+
+namespace Telex.Server.Tests.Security;
+
+/// <summary>
+/// A bureau member sending a change of a bureau issue with an outcome outside the bureau's vocabulary (its own agency
+/// would have refused it), or setting the bureau's vocabulary without being its secretariat: refused, nothing filed.
+/// </summary>
+public sealed class BureauOutcomeAttackTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private static JsonObject Change(Guid bureau, string issue, long clock, string status, string term) => new()
+    {
+        ["bureau"] = bureau.ToString(),
+        ["issue"] = issue,
+        ["event"] = Guid.NewGuid().ToString(),
+        ["clock"] = clock,
+        ["status"] = status,
+        ["term"] = term,
+        ["outcome"] = "As the member says",
+        ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+    };
+
+    private static Task<(int Status, string? Code)> PostAsync(TestAgency to, HostilePeer from, string type, JsonObject body, string thid) =>
+        HostilePeer.PostAsync(to.Identity.Endpoint, from.SignAndEncrypt(from.Message(type, to.Did, body) with { Thid = thid }, to.Did));
+
+    [Fact]
+    public async Task A_change_of_a_bureau_issue_naming_an_outcome_outside_the_bureaus_vocabulary_is_refused_and_not_filed()
+    {
+        await using var secretariat = await TestAgency.StartAsync("Founder");
+        using var mallory = await HostilePeer.TiedWithAsync(secretariat);
+        var proposed = await secretariat.Agency.ProposeBureauAsync("Information Bureau", "Exchange of information", [mallory.Did]);
+        var bureau = await secretariat.Agency.CharterBureauAsync(proposed.Id);
+        string id = bureau.Id.ToString();
+        Assert.Equal((202, null), await PostAsync(secretariat, mallory, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = id }, id));
+        await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "Mallory is in epoch 2");
+        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
+        var issue = await secretariat.Agency.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
+
+        // A term the bureau does not use, or one of its terms with another meaning: refused with 409, nothing filed.
+        Assert.Equal((409, "e.p.bureau.outcome"),
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "agreed", "granted"), issue.Id));
+        Assert.Equal((409, "e.p.bureau.outcome"),
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "noted"), issue.Id));
+        Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
+
+        // Only the secretariat sets the bureau's outcomes: Mallory's vocabulary is refused and the bureau's stays.
+        var forged = new JsonObject
+        {
+            ["bureau"] = id,
+            ["version"] = 99,
+            ["outcomes"] = new JsonArray(new JsonObject { ["term"] = "granted", ["means"] = "agreed" }),
+        };
+        Assert.Equal((403, "e.p.bureau.not-secretariat"), await PostAsync(secretariat, mallory, MessageTypes.BureauOutcomes, forged, id));
+        Assert.Equal(["noted", "referred"], (await secretariat.Agency.BureauOutcomesAsync(bureau.Id)).Select(t => t.Term));
+
+        // The bureau's own term, with its meaning, is filed.
+        Assert.Equal((202, null),
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "agreed", "noted"), issue.Id));
+        var events = await secretariat.Store.ListIssueEventsAsync(issue.Id);
+        Assert.Equal(("noted", mallory.Did), (events[^1].Term, events[^1].Agency));
+    }
+}

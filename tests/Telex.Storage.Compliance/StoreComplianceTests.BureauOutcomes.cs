@@ -1,0 +1,39 @@
+using Telex.Core.Model;
+
+namespace Telex.Storage.Compliance;
+
+/// <summary>A bureau's vocabulary of outcomes: the newest version wins, with its outbox items in the same transaction.</summary>
+public abstract partial class StoreComplianceTests
+{
+    [Fact]
+    public async Task A_bureaus_outcomes_are_kept_only_when_newer_than_those_held_with_their_outbox_items_or_nothing()
+    {
+        var bureau = NewBureau();
+        await Store.CreateBureauAsync(new BureauChange { Bureau = bureau, Log = [LogEntry("proposed")] });
+        Assert.Null(await Store.GetBureauOutcomesAsync(bureau.Id));
+
+        IReadOnlyList<OutcomeTerm> first = [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)];
+        Assert.True(await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, 1, first), [MessageItem(Bravo, Now), MessageItem(Charlie, Now)]));
+        var held = await Store.GetBureauOutcomesAsync(bureau.Id);
+        Assert.Equal(1L, held!.Version);
+        Assert.Equal(first, held.Terms);
+        Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
+
+        // The same version again, or an older one, writes nothing: neither the terms nor the outbox items.
+        IReadOnlyList<OutcomeTerm> other = [new("shelved", IssueStatus.Deferred)];
+        Assert.False(await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, 1, other), [MessageItem(Bravo, Now)]));
+        Assert.False(await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, 0, other), [MessageItem(Bravo, Now)]));
+        Assert.Equal(first, (await Store.GetBureauOutcomesAsync(bureau.Id))!.Terms);
+        Assert.Empty(await ClaimEverythingDueAsync());
+
+        // A newer version replaces them; a bureau not held here takes none.
+        Assert.True(await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, 3, other), []));
+        held = await Store.GetBureauOutcomesAsync(bureau.Id);
+        Assert.Equal(3L, held!.Version);
+        Assert.Equal(other, held.Terms);
+        var unknown = Guid.NewGuid();
+        Assert.False(await Store.SetBureauOutcomesAsync(new BureauOutcomes(unknown, 1, first), [MessageItem(Bravo, Now)]));
+        Assert.Null(await Store.GetBureauOutcomesAsync(unknown));
+        Assert.Empty(await ClaimEverythingDueAsync());
+    }
+}
