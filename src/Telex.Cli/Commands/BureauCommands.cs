@@ -139,7 +139,7 @@ internal static class BureauCommands
             var missing = readiness.TryGetProperty("missing", out var m) ? m.Items().ToList() : [];
             if (missing.Count > 0)
             {
-                terminal.Table(["Missing", "Tie", "Next"], missing.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Str("name")), x.Str("tie"), x.Str("next")]));
+                terminal.Table(["Missing", "Tie", "Next"], missing.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Str("name")), x.Str("tie"), x.Str("next")]), null, 2);
             }
 
             return ExitCodes.Ok;
