@@ -204,6 +204,10 @@ public sealed class BureauProspectTests
         Assert.Contains(">Charlie</a>", page, StringComparison.Ordinal);
         Assert.DoesNotContain("did:peer", page, StringComparison.Ordinal);
         Assert.Contains("Charlie (known of, no tie)", await browser.GetStringAsync("/bureaus"), StringComparison.Ordinal);
+        string dossier = await browser.GetStringAsync("/directory/counterpart?c=Charlie");
+        Assert.Contains("data-testid=\"name-only\"", dossier, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"Bravo\">Bravo</option>", dossier, StringComparison.Ordinal);
+        Assert.DoesNotContain("did:peer", dossier, StringComparison.Ordinal);
 
         // Dropped over the API; the founder and an unknown name are refused.
         await (await admin.DeleteAsync($"/api/bureaus/{id}/members/{Uri.EscapeDataString("Alpha")}")).ProblemAsync(HttpStatusCode.Conflict);
