@@ -66,6 +66,11 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs a purpose of 1 to {MaxBureauPurposeLength} characters");
         }
 
+        if (members.Count > MaxBureauMembers + 1)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs 1 to {MaxBureauMembers} prospective members besides its founder");
+        }
+
         // A member named by name is found among the ties and the directory; one known of by name only is a prospect.
         var (named, prospects) = await SortProspectiveAsync(members, ct).ConfigureAwait(false);
         var prospective = named.Where(m => m != Identity.Did).Distinct(StringComparer.Ordinal).ToList();

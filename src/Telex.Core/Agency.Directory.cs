@@ -172,6 +172,14 @@ public sealed partial class Agency
                 $"{counterpart.Name} has a tie ({counterpart.TieStatus.ToString().ToLowerInvariant()}); the directory keeps every tied counterpart");
         }
 
+        // A prospect names its bureau's directory entry: removed, it could never be linked to the agency once tied.
+        if (counterpart.Entry is { } named
+            && (await Store.ListBureausAsync(ct).ConfigureAwait(false)).FirstOrDefault(b => b.Prospects.Any(p => p.EntryId == named.Id)) is { } bureau)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"{counterpart.Name} is a prospect of bureau {bureau.Name}: drop it there first (telex bureau remove \"{bureau.Name}\" \"{counterpart.Name}\")");
+        }
+
         if (counterpart.Entry is null || !await Store.RemoveDirectoryEntryAsync(counterpart.Entry.Id, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");

@@ -125,9 +125,12 @@ public sealed class BureauProspectTests
         Assert.Contains("telex directory add \"Lhasa\"", unknown.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.ProposeBureauAsync("Other", "p", ["Peking"], secretariat: "Pyongyang"));
 
-        // Dropped: Pyongyang is no longer counted.
+        // Its directory entry stays while it is a prospect; dropped, Pyongyang is no longer counted.
+        var kept = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.RemoveFromDirectoryAsync("Pyongyang"));
+        Assert.Contains("telex bureau remove \"Eastern Information Bureau\" \"Pyongyang\"", kept.Message, StringComparison.Ordinal);
         bureau = await moscow.Agency.RemoveBureauMemberAsync(bureau.Id, "Pyongyang");
         Assert.Equal("premature: ties with 1 of 2; 1 known of, no tie", (await moscow.Agency.BureauReadinessAsync(bureau.Id)).Summary);
+        await moscow.Agency.RemoveFromDirectoryAsync("Pyongyang");
 
         // The tie's agency calls itself otherwise: nothing is linked by itself, and linking needs a tie.
         var untied = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau"));
@@ -147,7 +150,7 @@ public sealed class BureauProspectTests
 
         // After the charter its members are fixed; a member of it cannot name prospects.
         await moscow.Agency.CharterBureauAsync(bureau.Id);
-        var fixedBy = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.AddBureauMemberAsync(bureau.Id, "Pyongyang"));
+        var fixedBy = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.AddBureauMemberAsync(bureau.Id, "Peking"));
         Assert.Contains("its charter has fixed who may join", fixedBy.Message, StringComparison.Ordinal);
         await Eventually.UntilAsync(() => peking.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Peking holds the charter");
         await Assert.ThrowsAsync<TelexException>(() => peking.Agency.AddBureauMemberAsync(bureau.Id, "Moscow"));
