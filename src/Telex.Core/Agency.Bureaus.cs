@@ -11,16 +11,26 @@ namespace Telex.Core;
 
 /// <summary>Whether a bureau's readiness rule holds: how many prospective members the founder is tied with, and who is missing.</summary>
 /// <param name="BureauId">The bureau.</param>
-/// <param name="Ready">True when the rule holds: the bureau may be chartered.</param>
+/// <param name="Ready">
+/// True when the rule holds and no prospect is left known of by name only: the bureau may be chartered (a charter names
+/// its members by DID).
+/// </param>
 /// <param name="Covered">Prospective members (the founder aside) with an established tie with the founder.</param>
-/// <param name="Total">Prospective members, the founder aside.</param>
+/// <param name="Total">Prospective members and prospects, the founder aside.</param>
 /// <param name="Required">How many must be covered: all of them, or the quorum.</param>
 /// <param name="Missing">The prospective members without an established tie with the founder.</param>
-public sealed record BureauReadiness(Guid BureauId, bool Ready, int Covered, int Total, int Required, IReadOnlyList<BureauMember> Missing)
+/// <param name="Prospects">The agencies known of by name only, with no tie and no DID yet: missing too.</param>
+public sealed record BureauReadiness(Guid BureauId, bool Ready, int Covered, int Total, int Required, IReadOnlyList<BureauMember> Missing,
+    IReadOnlyList<BureauProspect> Prospects)
 {
-    /// <summary>E.g. <c>premature: ties with 5 of 12</c> or <c>ready: ties with 12 of 12</c>.</summary>
+    /// <summary>E.g. <c>premature: ties with 5 of 12</c>, <c>ready: ties with 12 of 12</c> or <c>premature: ties with 2 of 3; 1 known of, no tie</c>.</summary>
     public string Summary => string.Create(CultureInfo.InvariantCulture, $"{(Ready ? "ready" : "premature")}: ties with {Covered} of {Total}")
-        + (Required < Total ? string.Create(CultureInfo.InvariantCulture, $" (quorum {Required})") : "");
+        + (Required < Total ? string.Create(CultureInfo.InvariantCulture, $" (quorum {Required})") : "")
+        + (Prospects.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {Prospects.Count} known of, no tie") : "");
+
+    /// <summary>Who is missing, by name; a prospect with what to do about it.</summary>
+    public string MissingText => string.Join(", ", Missing.Select(m => m.Name)
+        .Concat(Prospects.Select(p => $"{p.Name} (known of, no tie: establish a tie with it; telex directory show \"{p.Name}\")")));
 }
 
 public sealed partial class Agency
@@ -56,8 +66,15 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs a purpose of 1 to {MaxBureauPurposeLength} characters");
         }
 
-        var prospective = members.Where(m => m != Identity.Did).Distinct(StringComparer.Ordinal).ToList();
-        if (prospective.Count is 0 or > MaxBureauMembers)
+        if (members.Count > MaxBureauMembers + 1)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs 1 to {MaxBureauMembers} prospective members besides its founder");
+        }
+
+        // A member named by name is found among the ties and the directory; one known of by name only is a prospect.
+        var (named, prospects) = await SortProspectiveAsync(members, ct).ConfigureAwait(false);
+        var prospective = named.Where(m => m != Identity.Did).Distinct(StringComparer.Ordinal).ToList();
+        if (prospective.Count + prospects.Count is 0 or > MaxBureauMembers)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs 1 to {MaxBureauMembers} prospective members besides its founder");
         }
@@ -77,9 +94,15 @@ public sealed partial class Agency
             list.Add(new BureauMember { Did = did, Name = tie?.PeerName ?? known?.Name ?? did, Endpoint = tie?.PeerEndpoint ?? known?.Endpoint });
         }
 
-        if (rule.Quorum is { } quorum && quorum > prospective.Count)
+        if (rule.Quorum is { } quorum && quorum > prospective.Count + prospects.Count)
         {
-            throw new TelexException(TelexErrorKind.Invalid, $"the quorum ({quorum}) exceeds the {prospective.Count} prospective members");
+            throw new TelexException(TelexErrorKind.Invalid, $"the quorum ({quorum}) exceeds the {prospective.Count + prospects.Count} prospective members");
+        }
+
+        if (secretariat is not null && !secretariat.StartsWith("did:", StringComparison.Ordinal))
+        {
+            secretariat = (await SortProspectiveAsync([secretariat], ct).ConfigureAwait(false)).Dids.FirstOrDefault()
+                ?? throw new TelexException(TelexErrorKind.Invalid, "the secretariat must be the founder or a prospective member with a DID: an agency known of by name only cannot open epochs");
         }
 
         secretariat ??= Identity.Did;
@@ -101,6 +124,7 @@ public sealed partial class Agency
             CreatedAt = now,
             ChangedAt = now,
             Members = list,
+            Prospects = prospects.Select(e => new BureauProspect { EntryId = e.Id, Name = e.Name, AddedAt = now }).ToList(),
         };
         await Store.CreateBureauAsync(new BureauChange
         {
@@ -127,6 +151,7 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Conflict, "only the founder's ties decide a bureau's readiness");
         }
 
+        bureau = await SettleProspectsAsync(bureau, ct).ConfigureAwait(false);
         return ReadinessOf(bureau, await TiesByDidAsync(ct).ConfigureAwait(false));
     }
 
@@ -135,8 +160,9 @@ public sealed partial class Agency
         var others = bureau.Members.Where(m => m.Did != bureau.Founder).ToList();
         var missing = others.Where(m => ties.GetValueOrDefault(m.Did) is not { Status: TieStatus.Established }).ToList();
         int covered = others.Count - missing.Count;
-        int required = bureau.Rule.Quorum ?? others.Count;
-        return new BureauReadiness(bureau.Id, covered >= required, covered, others.Count, required, missing);
+        int total = others.Count + bureau.Prospects.Count;
+        int required = bureau.Rule.Quorum ?? total;
+        return new BureauReadiness(bureau.Id, covered >= required && bureau.Prospects.Count == 0, covered, total, required, missing, bureau.Prospects);
     }
 
     /// <summary>
@@ -146,6 +172,11 @@ public sealed partial class Agency
     /// </summary>
     public async Task<Bureau> CharterBureauAsync(Guid id, CancellationToken ct = default)
     {
+        if (await Store.GetBureauAsync(id, ct).ConfigureAwait(false) is { } held && held.Founder == Identity.Did)
+        {
+            await SettleProspectsAsync(held, ct).ConfigureAwait(false);
+        }
+
         var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
         var now = Now;
         BureauReadiness? premature = null;
@@ -187,7 +218,7 @@ public sealed partial class Agency
         if (premature is { } p)
         {
             throw new TelexException(TelexErrorKind.Conflict,
-                $"{p.Summary}; missing: {string.Join(", ", p.Missing.Select(m => m.Name))}");
+                $"{p.Summary}; missing: {p.MissingText}");
         }
 
         Wake();

@@ -58,7 +58,7 @@ public sealed partial class Agency
         }
 
         return entry is null && tie is null
-            ? throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory")
+            ? throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory (telex directory list shows them)")
             : Merge(entry, tie);
     }
 
@@ -172,12 +172,108 @@ public sealed partial class Agency
                 $"{counterpart.Name} has a tie ({counterpart.TieStatus.ToString().ToLowerInvariant()}); the directory keeps every tied counterpart");
         }
 
+        // A prospect names its bureau's directory entry: removed, it could never be linked to the agency once tied.
+        if (counterpart.Entry is { } named
+            && (await Store.ListBureausAsync(ct).ConfigureAwait(false)).FirstOrDefault(b => b.Prospects.Any(p => p.EntryId == named.Id)) is { } bureau)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"{counterpart.Name} is a prospect of bureau {bureau.Name}: drop it there first (telex bureau remove \"{bureau.Name}\" \"{counterpart.Name}\")");
+        }
+
         if (counterpart.Entry is null || !await Store.RemoveDirectoryEntryAsync(counterpart.Entry.Id, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
         }
 
         Publish("directory.changed", counterpart.Did);
+    }
+
+    /// <summary>
+    /// Links a counterpart known of by name only (a directory entry without a DID) to the agency of a tie: the entry takes
+    /// the tie's DID (and its endpoint when it had none), and every bureau prospect named by it becomes a prospective
+    /// member. For when the tie's name is not the entry's; a tie whose name is the entry's is linked as it is established.
+    /// Throws when the entry is unknown or holds a DID already, there is no tie with that agency, or another entry
+    /// holds its DID; nothing is written then.
+    /// </summary>
+    public async Task<Counterpart> LinkCounterpartAsync(string name, string tieDidOrName, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(tieDidOrName))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "name the directory entry and the tie to link it to");
+        }
+
+        var entry = await Store.FindDirectoryEntryAsync(name.Trim(), ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{name}' in the directory (telex directory list shows them)");
+        if (entry.Did is not null)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, $"{entry.Name} holds a DID already (telex directory show \"{entry.Name}\")");
+        }
+
+        var tie = await FindTieAsync(tieDidOrName.Trim(), ct).ConfigureAwait(false);
+        if (tie is null or { Status: TieStatus.None })
+        {
+            throw new TelexException(TelexErrorKind.NotFound,
+                $"no tie with '{tieDidOrName}': establish one first (telex tie invite, or telex tie accept CODE); telex tie list shows the ties held");
+        }
+
+        if (await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null } other)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"the directory holds {other.Name} with that agency's DID already: remove the entry not wanted (telex directory remove)");
+        }
+
+        var linked = entry with { Did = tie.PeerDid, Endpoint = entry.Endpoint ?? (string.IsNullOrEmpty(tie.PeerEndpoint) ? null : tie.PeerEndpoint) };
+        if (!await Store.UpdateDirectoryEntryAsync(linked, ct).ConfigureAwait(false))
+        {
+            throw new TelexException(TelexErrorKind.Conflict, $"the directory holds another counterpart with that agency's DID, or {entry.Name} is gone");
+        }
+
+        Publish("directory.changed", tie.PeerDid);
+        await PromoteProspectsAsync(linked, ct).ConfigureAwait(false);
+        return await GetCounterpartAsync(tie.PeerDid, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// As a tie is established: a directory entry without a DID named as the tie's agency names itself (ignoring case)
+    /// takes its DID, so the counterpart known of by name only and the tied agency are one, and the bureau prospects named
+    /// by it become prospective members. Nothing happens when no such entry exists or the DID is held by another entry.
+    /// </summary>
+    private async Task LinkOnEstablishedAsync(Tie tie, CancellationToken ct)
+    {
+        if (await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null }
+            || await Store.FindDirectoryEntryAsync(tie.PeerName, ct).ConfigureAwait(false) is not { Did: null } entry
+            || !string.Equals(entry.Name, tie.PeerName, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var linked = entry with { Did = tie.PeerDid, Endpoint = entry.Endpoint ?? (string.IsNullOrEmpty(tie.PeerEndpoint) ? null : tie.PeerEndpoint) };
+        if (await Store.UpdateDirectoryEntryAsync(linked, ct).ConfigureAwait(false))
+        {
+            Publish("directory.changed", tie.PeerDid);
+            await PromoteProspectsAsync(linked, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The refusal for a recipient named by something that is not an agency's DID: a counterpart known of by name only
+    /// cannot be written to before a tie; a name the directory does not know is pointed to the directory.
+    /// </summary>
+    private async Task<TelexException> UnaddressableAsync(string recipient, CancellationToken ct)
+    {
+        var entry = string.IsNullOrWhiteSpace(recipient) || recipient.StartsWith("did:", StringComparison.Ordinal)
+            ? null
+            : await Store.FindDirectoryEntryAsync(recipient.Trim(), ct).ConfigureAwait(false);
+        return entry switch
+        {
+            { Did: null } => new TelexException(TelexErrorKind.Conflict,
+                $"{entry.Name} is known of by name only (no tie, no DID): nothing can be sent to it until a tie is established "
+                + $"(telex tie invite, or telex tie accept CODE); telex directory show \"{entry.Name}\" shows what is known of it"),
+            { Did: not null } => new TelexException(TelexErrorKind.Invalid,
+                $"name the recipient {entry.Name} by its DID, as the API takes it (telex directory show \"{entry.Name}\" gives it)"),
+            _ => new TelexException(TelexErrorKind.Invalid,
+                "the recipient must be another agency's did:peer:2 DID; telex directory list shows every counterpart known"),
+        };
     }
 
     /// <summary>The directory entry of a counterpart, created from its tie for a tied counterpart without one.</summary>

@@ -29,9 +29,14 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Conflict, $"the tie with the recipient is {recipient.Status.ToString().ToLowerInvariant()}: nothing is sent to it");
         }
 
-        if (!IsPeerDid(draft.To) || draft.To == Identity.Did)
+        if (draft.To == Identity.Did)
         {
             throw new TelexException(TelexErrorKind.Invalid, "the recipient must be another agency's did:peer:2 DID");
+        }
+
+        if (!IsPeerDid(draft.To))
+        {
+            throw await UnaddressableAsync(draft.To, ct).ConfigureAwait(false);
         }
 
         var entry = await Store.FindDirectoryEntryAsync(draft.To, ct).ConfigureAwait(false);
@@ -437,7 +442,9 @@ public sealed partial class Agency
             return didOrName;
         }
 
-        throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' (not a tie, not in the directory with a DID)");
+        throw await Store.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false) is { } known
+            ? await UnaddressableAsync(known.Name, ct).ConfigureAwait(false)
+            : new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' (not a tie, not in the directory); telex directory list shows every counterpart known");
     }
 
     /// <summary>

@@ -251,6 +251,7 @@ public sealed partial class Agency
         }, ct, thid: message.Id).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
+        await LinkOnEstablishedAsync(tie, ct).ConfigureAwait(false);
     }
 
     private async Task HandleTieAcceptAsync(Tie tie, Message message, CancellationToken ct)
@@ -289,6 +290,7 @@ public sealed partial class Agency
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
+        await LinkOnEstablishedAsync(tie, ct).ConfigureAwait(false);
     }
 
     /// <summary>

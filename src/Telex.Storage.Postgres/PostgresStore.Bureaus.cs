@@ -104,6 +104,20 @@ public sealed partial class PostgresStore
             await member.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
+        using (var clear = Command(c, tx, "DELETE FROM bureau_prospects WHERE bureau_id=@i", ("@i", id)))
+        {
+            await clear.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        for (int i = 0; i < b.Prospects.Count; i++)
+        {
+            var p = b.Prospects[i];
+            using var prospect = Command(c, tx, """
+                INSERT INTO bureau_prospects(bureau_id, position, entry_id, name, added_at) VALUES(@b, @pos, @e, @n, @at)
+                """, ("@b", id), ("@pos", i), ("@e", p.EntryId.ToString()), ("@n", p.Name), ("@at", p.AddedAt.ToUnixTimeMilliseconds()));
+            await prospect.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
         if (change.NewEpoch is { } epoch)
         {
             string members = JsonSerializer.Serialize(epoch.Members.Select(m => new EpochMemberRow(m.Did, m.Name, m.Endpoint)).ToArray());
@@ -138,7 +152,10 @@ public sealed partial class PostgresStore
         {
             Members = await ListAsync(c, tx, "SELECT did, name, endpoint, state FROM bureau_members WHERE bureau_id=@b ORDER BY position",
             r => new BureauMember { Did = r.GetString(0), Name = r.GetString(1), Endpoint = Str(r, 2), State = (MemberState)r.GetInt32(3) }, ct,
-            ("@b", id.ToString())).ConfigureAwait(false)
+            ("@b", id.ToString())).ConfigureAwait(false),
+            Prospects = await ListAsync(c, tx, "SELECT entry_id, name, added_at FROM bureau_prospects WHERE bureau_id=@b ORDER BY position",
+            r => new BureauProspect { EntryId = Guid.Parse(r.GetString(0)), Name = r.GetString(1), AddedAt = Ms(r.GetInt64(2)) }, ct,
+            ("@b", id.ToString())).ConfigureAwait(false),
         };
     }
 

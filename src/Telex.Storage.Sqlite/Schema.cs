@@ -170,6 +170,14 @@ internal static class Schema
         CREATE TABLE IF NOT EXISTS bureau_outcomes(
             bureau_id TEXT PRIMARY KEY REFERENCES bureaus(id), version INTEGER NOT NULL, terms TEXT NOT NULL);
         """,
+        """
+        -- Bureau prospects: agencies the founder knows of by name only (a directory entry without a DID) and names for a
+        -- bureau it proposes, each by its directory entry, in the order named. Kept at the founder, never sent; a prospect
+        -- becomes a row of bureau_members once its entry holds a tied agency's DID.
+        CREATE TABLE IF NOT EXISTS bureau_prospects(
+            bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, entry_id TEXT NOT NULL, name TEXT NOT NULL,
+            added_at INTEGER NOT NULL, PRIMARY KEY(bureau_id, entry_id));
+        """,
     ];
 
     /// <summary>

@@ -162,4 +162,37 @@ public abstract partial class StoreComplianceTests
         Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
         Assert.Equal(2, (await Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.IssueStatus));
     }
+
+    [Fact]
+    public async Task A_bureaus_prospects_are_kept_in_order_replaced_by_a_change_and_carried_by_the_register_snapshot()
+    {
+        var shenyang = new BureauProspect { EntryId = Guid.NewGuid(), Name = "Shenyang", AddedAt = Now };
+        var pyongyang = new BureauProspect { EntryId = Guid.NewGuid(), Name = "Pyongyang", AddedAt = Now.AddSeconds(1) };
+        var bureau = NewBureau() with { Prospects = [shenyang, pyongyang] };
+        var other = NewBureau() with { Name = "Other", Prospects = [pyongyang] };
+        await Store.CreateBureauAsync(new BureauChange { Bureau = bureau, Log = [LogEntry("proposed")] });
+        await Store.CreateBureauAsync(new BureauChange { Bureau = other, Log = [LogEntry("proposed")] });
+
+        Assert.Equal([shenyang, pyongyang], (await Store.GetBureauAsync(bureau.Id))!.Prospects);
+        Assert.Equal([shenyang, pyongyang], (await Store.ListBureausAsync()).Single(b => b.Id == bureau.Id).Prospects);
+
+        // A change that throws leaves them; one that promotes a prospect to a member replaces both lists together.
+        await Assert.ThrowsAsync<Refused>(() => Store.ChangeBureauAsync(bureau.Id, (_, _) => throw new Refused()));
+        Assert.Equal(2, (await Store.GetBureauAsync(bureau.Id))!.Prospects.Count);
+        const string Delta = "did:example:delta";
+        var promoted = await Store.ChangeBureauAsync(bureau.Id, (b, _) => new BureauChange
+        {
+            Bureau = b with { Members = [.. b.Members, new BureauMember { Did = Delta, Name = "Shenyang" }], Prospects = [pyongyang] },
+            Log = [new BureauLogEntry("member-added", Delta, null, [Delta], Now)],
+        });
+        var held = await Store.GetBureauAsync(bureau.Id);
+        AssertSameFields(promoted!, held);
+        Assert.Equal([pyongyang], held!.Prospects);
+        Assert.Equal([Alpha, Bravo, Charlie, Delta], held.Members.Select(m => m.Did));
+        Assert.Equal([pyongyang], (await Store.GetBureauAsync(other.Id))!.Prospects);
+        Assert.Contains((await Store.ReadRegisterAsync()).Entries, e => e.Reference == $"bureau/{bureau.Id}/member-added");
+
+        // The snapshot an export is written from carries them.
+        Assert.Equal([pyongyang], (await Store.ReadRegisterAsync()).Bureaus.Single(b => b.Id == bureau.Id).Prospects);
+    }
 }

@@ -60,6 +60,8 @@ internal static class ApiJsonTarget
         ["DecisionRequest"] = body => Read<DecisionRequest>(body),
         ["DirectoryAddRequest"] = body => Read<DirectoryAddRequest>(body),
         ["DossierNoteRequest"] = body => Read<DossierNoteRequest>(body),
+        ["BureauMemberRequest"] = body => Read<BureauMemberRequest>(body),
+        ["LinkCounterpartRequest"] = body => Read<LinkCounterpartRequest>(body),
         ["InvitationRequest"] = body => Read<InvitationRequest>(body),
         ["IssueStatusRequest"] = body => Read<IssueStatusRequest>(body),
         ["OpenBureauIssueRequest"] = body => Read<OpenBureauIssueRequest>(body),

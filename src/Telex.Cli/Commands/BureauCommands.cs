@@ -19,6 +19,8 @@ internal static class BureauCommands
         var bureau = new Command("bureau", "Bureaus: multilateral bodies of agencies, chartered once enough ties exist");
         bureau.Subcommands.Add(Propose(globals));
         bureau.Subcommands.Add(Readiness(globals));
+        bureau.Subcommands.Add(AddMember(globals));
+        bureau.Subcommands.Add(RemoveMember(globals));
         bureau.Subcommands.Add(Step(globals, "charter", "Charter a bureau this agency proposed; refused while it is premature"));
         bureau.Subcommands.Add(Step(globals, "accept", "Accept a bureau's charter: the secretariat opens an epoch with this agency"));
         bureau.Subcommands.Add(Step(globals, "leave", "Leave a bureau: nothing of its next epoch reaches this agency"));
@@ -68,7 +70,7 @@ internal static class BureauCommands
         var purpose = new Option<string>("--purpose") { Description = "What the bureau is for", Required = true, HelpName = "TEXT" };
         var members = new Option<string[]>("--member", "-m")
         {
-            Description = "A prospective member: its DID, or the name of a counterpart (repeatable)",
+            Description = "A prospective member: its DID, or the name of a counterpart (repeatable); one known of by name only (telex directory add NAME) is a prospect: known of, no tie",
             Required = true,
             HelpName = "DID|NAME",
         };
@@ -94,22 +96,19 @@ internal static class BureauCommands
             }
 
             using var api = client.Connect(parse);
-            var dids = new JsonArray();
-            foreach (string m in parse.GetValue(members)!)
-            {
-                dids.Add(await Counterparts.ResolveAsync(api, m, ct).ConfigureAwait(false));
-            }
+            // Names go as given: the agency finds them among its ties and its directory, and keeps those known of by name only as prospects.
+            var named = new JsonArray(parse.GetValue(members)!.Select(m => (JsonNode)m).ToArray());
 
             var request = new JsonObject
             {
                 ["name"] = parse.GetValue(name),
                 ["purpose"] = parse.GetValue(purpose),
-                ["members"] = dids,
+                ["members"] = named,
                 ["rule"] = ruleText,
             };
             if (parse.GetValue(secretariat) is { } s)
             {
-                request["secretariat"] = await Counterparts.ResolveAsync(api, s, ct).ConfigureAwait(false);
+                request["secretariat"] = s;
             }
 
             var bureau = await api.PostAsync("api/bureaus", request, ct).ConfigureAwait(false);
@@ -121,7 +120,9 @@ internal static class BureauCommands
 
             PrintFields(terminal, bureau);
             terminal.Line();
-            terminal.Line($"See whether it may be chartered with: telex bureau readiness {bureau.Str("id")}");
+            PrintMembers(terminal, bureau);
+            terminal.Line();
+            terminal.Line($"See whether it may be chartered with: telex bureau readiness \"{bureau.Str("name")}\"");
             return ExitCodes.Ok;
         });
         return command;
@@ -147,12 +148,68 @@ internal static class BureauCommands
             var missing = readiness.TryGetProperty("missing", out var m) ? m.Items().ToList() : [];
             if (missing.Count > 0)
             {
-                terminal.Table(["Missing", "Tie"], missing.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Str("name")), x.Str("did") is null ? "known of, no DID yet" : "none"]));
+                terminal.Table(["Missing", "Tie", "Next"], missing.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Str("name")), x.Str("tie"), x.Str("next")]), null, 2);
             }
 
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Command AddMember(Globals globals)
+    {
+        var client = new ClientOptions();
+        var id = IdArgument();
+        var member = new Argument<string>("MEMBER")
+        {
+            Description = "The agency: a tie's or the directory's name, or a DID; one known of by name only (telex directory add NAME) is a prospect",
+        };
+        var command = client.AddTo(new Command("add", "Name another prospective member for a bureau this agency proposed and has not chartered (admin); nothing is sent")
+        {
+            id, member,
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            using var api = client.Connect(parse);
+            var bureau = await api.PostAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "members"),
+                new JsonObject { ["member"] = parse.GetValue(member) }, ct).ConfigureAwait(false);
+            return PrintChanged(terminal, bureau);
+        });
+        return command;
+    }
+
+    private static Command RemoveMember(Globals globals)
+    {
+        var client = new ClientOptions();
+        var id = IdArgument();
+        var member = new Argument<string>("MEMBER") { Description = "The prospective member or prospect, by name (or DID)" };
+        var command = client.AddTo(new Command("remove", "Drop a prospective member or prospect from a bureau this agency proposed and has not chartered (admin)")
+        {
+            id, member,
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            using var api = client.Connect(parse);
+            var path = BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "members/" + Uri.EscapeDataString(parse.GetValue(member)!));
+            return PrintChanged(terminal, await api.DeleteAsync(path, ct).ConfigureAwait(false));
+        });
+        return command;
+    }
+
+    private static int PrintChanged(Terminal terminal, JsonElement bureau)
+    {
+        if (terminal.Json)
+        {
+            terminal.WriteJson(bureau);
+            return ExitCodes.Ok;
+        }
+
+        PrintMembers(terminal, bureau);
+        terminal.Line();
+        terminal.Line($"See whether it may be chartered with: telex bureau readiness \"{bureau.Str("name")}\"");
+        return ExitCodes.Ok;
     }
 
     private static Command Step(Globals globals, string action, string description)
@@ -199,9 +256,8 @@ internal static class BureauCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Table(["Bureau", "Name", "Status", "Epoch", "Members", "Changed"], items.Select(b => (IReadOnlyList<string?>)
+            terminal.Table(["Bureau", "Status", "Epoch", "Members", "Changed"], items.Select(b => (IReadOnlyList<string?>)
             [
-                b.Str("id"),
                 b.Str("name"),
                 b.Str("status"),
                 b.Long("epoch")?.ToString(CultureInfo.InvariantCulture),
@@ -355,8 +411,7 @@ internal static class BureauCommands
 
     private static void PrintFields(Terminal terminal, JsonElement bureau) => terminal.Fields(
     [
-        ("Bureau", bureau.Str("id")),
-        ("Name", bureau.Str("name")),
+        ("Bureau", bureau.Str("name")),
         ("Purpose", bureau.Str("purpose")),
         ("Status", bureau.Str("status")),
         ("Rule", bureau.Str("rule")),
@@ -373,9 +428,10 @@ internal static class BureauCommands
             return;
         }
 
+        var prospects = bureau.TryGetProperty("prospects", out var p) ? p.Items().ToList() : [];
         terminal.Table(["Member", "State", "In epoch"], members.Items().Select(m => (IReadOnlyList<string?>)
         [
             Terminal.Named(m.Str("name")), m.Str("state"), m.Bool("inCurrentEpoch") == true ? "yes" : "no",
-        ]), "Members");
+        ]).Concat(prospects.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Str("name")), x.Str("tie"), "no"])), "Members");
     }
 }

@@ -32,9 +32,10 @@ internal static class Counterparts
                     return did;
                 }
 
+                string name = entry.Str("name") ?? didOrName;
                 throw new CliException(ExitCodes.Conflict,
-                    $"{entry.Str("name") ?? didOrName} is in the directory without a DID, so nothing can be addressed to it yet: "
-                    + $"establish a tie with it first (telex tie accept CODE); telex directory show {entry.Str("name") ?? didOrName} shows what is known of it");
+                    $"{name} is in the directory without a DID (known of, no tie), so nothing can be addressed to it yet: "
+                    + $"establish a tie with it first (telex tie invite, or telex tie accept CODE); telex directory show \"{name}\" shows what is known of it");
             }
             catch (CliException e) when (e.ExitCode == ExitCodes.NotFound)
             {

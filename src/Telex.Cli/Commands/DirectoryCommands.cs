@@ -7,7 +7,7 @@ using Telex.Cli.Output;
 
 namespace Telex.Cli.Commands;
 
-/// <summary><c>telex directory list|show|add|note|review|remove</c>: every counterpart known of, tied or not, with its dossier.</summary>
+/// <summary><c>telex directory list|show|add|link|note|review|remove</c>: every counterpart known of, tied or not, with its dossier.</summary>
 internal static class DirectoryCommands
 {
     public static Command Create(Globals globals)
@@ -16,6 +16,7 @@ internal static class DirectoryCommands
         directory.Subcommands.Add(List(globals));
         directory.Subcommands.Add(Show(globals));
         directory.Subcommands.Add(Add(globals));
+        directory.Subcommands.Add(Link(globals));
         directory.Subcommands.Add(Note(globals));
         directory.Subcommands.Add(Review(globals));
         directory.Subcommands.Add(Remove(globals));
@@ -108,6 +109,27 @@ internal static class DirectoryCommands
         return command;
     }
 
+    private static Command Link(Globals globals)
+    {
+        var client = new ClientOptions();
+        var name = new Argument<string>("NAME") { Description = "The counterpart known of by name only (no DID yet)" };
+        var tie = new Argument<string>("TIE") { Description = "The tie whose agency it is, by the tie's name (telex tie list shows them) or DID" };
+        var command = client.AddTo(new Command("link",
+            "Link a counterpart known of by name only to the agency of an established tie, when their names differ (admin); the bureau prospects it was named as become prospective members")
+        {
+            name, tie,
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            var terminal = globals.Terminal(parse);
+            using var api = client.Connect(parse);
+            var linked = await api.PostAsync(PathOf(parse.GetValue(name)!, "link"), new JsonObject { ["tie"] = parse.GetValue(tie) }, ct).ConfigureAwait(false);
+            Print(terminal, linked);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
     private static Command Note(Globals globals)
     {
         var client = new ClientOptions();
@@ -174,16 +196,24 @@ internal static class DirectoryCommands
             return;
         }
 
+        bool nameOnly = c.Str("did") is null;
         terminal.Fields(
         [
             ("Counterpart", c.Str("name")),
-            ("Tie", c.Str("tieStatus")?.ToLowerInvariant()),
-            ("DID", c.Str("did")),
+            ("Tie", nameOnly ? "known of, no tie" : c.Str("tieStatus")?.ToLowerInvariant()),
+            ("DID", c.Str("did") ?? "not known yet"),
             ("Endpoint", c.Str("endpoint")),
-            ("Known ties", string.Join(", ", c.Strings("knownTies"))),
+            ("Known ties", string.Join(", ", c.Strings("knownTies").Select(Terminal.NameOf))),
             ("Added", Terminal.Time(c.Time("addedAt"))),
             ("Last reviewed", c.Time("reviewedAt") is { } r ? Terminal.Time(r) : "never"),
         ]);
+        if (nameOnly)
+        {
+            terminal.Line();
+            terminal.Line("Nothing can be sent to it, nor can it join a bureau, before a tie: establish one (telex tie invite, or telex tie accept CODE).");
+            terminal.Line($"As the tie is established, this entry takes the agency's DID if the agency goes by the same name; else: telex directory link \"{c.Str("name")}\" TIE");
+        }
+
         var notes = c.TryGetProperty("notes", out var n) ? n.Items().ToList() : [];
         terminal.Line();
         if (notes.Count == 0)

@@ -81,6 +81,23 @@ public sealed record BureauMember
 }
 
 /// <summary>
+/// An agency the founder knows of by name only (a directory entry without a DID) and names for a bureau it proposes:
+/// known of, no tie. Nothing is sent to a prospect; once a tie is established with it and its directory entry holds
+/// the DID, it becomes a prospective member like any other (<see cref="Bureau.Members"/>).
+/// </summary>
+public sealed record BureauProspect
+{
+    /// <summary>The directory entry it was named by.</summary>
+    public required Guid EntryId { get; init; }
+
+    /// <summary>Its name, as the directory gave it when it was named.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>When it was named for the bureau.</summary>
+    public required DateTimeOffset AddedAt { get; init; }
+}
+
+/// <summary>
 /// A multilateral body of agencies. Its founder proposes a charter; once the readiness rule holds the founder charters
 /// it and the prospective members accept; the secretariat orders the membership into epochs.
 /// </summary>
@@ -118,6 +135,12 @@ public sealed record Bureau
 
     /// <summary>Every prospective member, the founder included, in charter order.</summary>
     public IReadOnlyList<BureauMember> Members { get; init; } = [];
+
+    /// <summary>
+    /// The agencies known of by name only that the founder named for it (kept at the founder, never sent): each becomes a
+    /// prospective member once the directory links it to a tied agency's DID.
+    /// </summary>
+    public IReadOnlyList<BureauProspect> Prospects { get; init; } = [];
 
     /// <summary>The member with <paramref name="did"/>, or null.</summary>
     public BureauMember? Member(string did) => Members.FirstOrDefault(m => m.Did == did);

@@ -129,6 +129,7 @@ internal static class ClientApi
         manageDirectory.MapPost("", AddCounterpart.HandleAsync).WithName("AddCounterpart");
         manageDirectory.MapPost("/{counterpart}/notes", AddDossierNote.HandleAsync).WithName("AddDossierNote");
         manageDirectory.MapPost("/{counterpart}/review", ReviewDossier.HandleAsync).WithName("ReviewDossier");
+        manageDirectory.MapPost("/{counterpart}/link", LinkCounterpart.HandleAsync).WithName("LinkCounterpart");
         manageDirectory.MapDelete("/{counterpart}", RemoveCounterpart.HandleAsync).WithName("RemoveCounterpart");
 
         var relay = api.MapGroup("/relay").WithTags("Relay");
@@ -162,6 +163,8 @@ internal static class ClientApi
         bureaus.MapGet("/{id:guid}", GetBureau.HandleAsync).WithName("GetBureau");
         bureaus.MapGet("/{id:guid}/readiness", GetBureauReadiness.HandleAsync).WithName("GetBureauReadiness");
         bureaus.MapPost("", ProposeBureau.HandleAsync).RequireAuthorization(Policies.Admin).WithName("ProposeBureau");
+        bureaus.MapPost("/{id:guid}/members", BureauMembers.AddAsync).RequireAuthorization(Policies.Admin).WithName("AddBureauMember");
+        bureaus.MapDelete("/{id:guid}/members/{member}", BureauMembers.RemoveAsync).RequireAuthorization(Policies.Admin).WithName("RemoveBureauMember");
         bureaus.MapPost("/{id:guid}/charter", BureauSteps.CharterAsync).RequireAuthorization(Policies.Admin).WithName("CharterBureau");
         bureaus.MapPost("/{id:guid}/accept", BureauSteps.AcceptAsync).RequireAuthorization(Policies.Admin).WithName("AcceptBureau");
         bureaus.MapPost("/{id:guid}/leave", BureauSteps.LeaveAsync).RequireAuthorization(Policies.Admin).WithName("LeaveBureau");

@@ -105,7 +105,8 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
         await FailsAsync(ExitCodes.NotFound, "no bureau", "bureau", "charter", Guid.NewGuid().ToString(), "--url", _alpha.Url);
         await FailsAsync(ExitCodes.Usage, "quorum", "bureau", "propose", "--name", "n", "--purpose", "p", "--member", "Bravo", "--rule", "quorum:3",
             "--url", _alpha.Url);
-        Assert.Single((await JsonAsync("bureau", "list", "--url", _alpha.Url)).EnumerateArray(), b => b.GetProperty("name").GetString() is not ("Liaison" or "Outcomes Bureau"));
+        Assert.Single((await JsonAsync("bureau", "list", "--url", _alpha.Url)).EnumerateArray(),
+            b => b.GetProperty("name").GetString() is not ("Liaison" or "Outcomes Bureau" or "Northeast Liaison"));
     }
 
     [Fact]
@@ -177,5 +178,54 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
         var text = (await OkAsync("issue", "show", issue, "--url", _alpha.Url)).Stdout;
         Assert.Contains("noted", text, StringComparison.Ordinal);
         Assert.Contains("Noted by Bravo", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_counterpart_known_of_by_name_only_is_a_prospect_shown_by_name_as_known_of_no_tie_and_nothing_is_sent_to_it()
+    {
+        await EnsureTiedAsync();
+        await OkAsync("directory", "add", "Harbin Office", "--url", _alpha.Url);
+        await OkAsync("directory", "add", "Dalian Office", "--url", _alpha.Url);
+        var proposed = await OkAsync("bureau", "propose", "--name", "Northeast Liaison", "--purpose", "Liaison in the northeast",
+            "--member", "Bravo", "--member", "Harbin Office", "--url", _alpha.Url);
+        string id = (await JsonAsync("bureau", "list", "--url", _alpha.Url)).EnumerateArray()
+            .Single(b => b.GetProperty("name").GetString() == "Northeast Liaison").GetProperty("id").GetString()!;
+        Assert.Contains("Harbin Office", proposed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("known of, no tie", proposed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("telex bureau readiness \"Northeast Liaison\"", proposed.Stdout, StringComparison.Ordinal);
+
+        var added = await OkAsync("bureau", "add", "Northeast Liaison", "Dalian Office", "--url", _alpha.Url);
+        Assert.Contains("Dalian Office", added.Stdout, StringComparison.Ordinal);
+        var readiness = await OkAsync("bureau", "readiness", "Northeast Liaison", "--url", _alpha.Url);
+        Assert.StartsWith("premature: ties with 1 of 3; 2 known of, no tie", readiness.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Harbin Office", readiness.Stdout, StringComparison.Ordinal);
+        Assert.Contains("establish a tie with it", readiness.Stdout, StringComparison.Ordinal);
+        var show = await OkAsync("bureau", "show", "Northeast Liaison", "--url", _alpha.Url);
+        Assert.Contains("Dalian Office", show.Stdout, StringComparison.Ordinal);
+        foreach (var human in new[] { proposed, added, readiness, show })
+        {
+            Assert.DoesNotContain("did:peer", human.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(id, human.Stdout, StringComparison.Ordinal);
+        }
+
+        var json = await JsonAsync("bureau", "readiness", id, "--url", _alpha.Url);
+        Assert.Equal(["Harbin Office", "Dalian Office"], json.GetProperty("missing").EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        Assert.All(json.GetProperty("missing").EnumerateArray(), m => Assert.Equal("known of, no tie", m.GetProperty("tie").GetString()));
+
+        await FailsAsync(ExitCodes.Conflict, "Harbin Office (known of, no tie", "bureau", "charter", "Northeast Liaison", "--url", _alpha.Url);
+        await OkAsync("bureau", "remove", "Northeast Liaison", "Dalian Office", "--url", _alpha.Url);
+        Assert.StartsWith("premature: ties with 1 of 2; 1 known of, no tie",
+            (await OkAsync("bureau", "readiness", "Northeast Liaison", "--url", _alpha.Url)).Stdout, StringComparison.Ordinal);
+        await FailsAsync(ExitCodes.NotFound, "telex directory list", "bureau", "add", "Northeast Liaison", "Nowhere Office", "--url", _alpha.Url);
+
+        // The directory says what it is and what to do; a telegram to it is refused, pointing there.
+        var entry = await OkAsync("directory", "show", "Harbin Office", "--url", _alpha.Url);
+        Assert.Contains("known of, no tie", entry.Stdout, StringComparison.Ordinal);
+        Assert.Contains("telex tie invite", entry.Stdout, StringComparison.Ordinal);
+        Assert.Contains("telex directory link \"Harbin Office\" TIE", entry.Stdout, StringComparison.Ordinal);
+        await FailsAsync(ExitCodes.Conflict, "telex directory show \"Harbin Office\"", "send", "--to", "Harbin Office", "--subject", "s", "--body", "b",
+            "--url", _alpha.Url);
+        await FailsAsync(ExitCodes.NotFound, "telex tie invite", "directory", "link", "Harbin Office", "Nobody", "--url", _alpha.Url);
+        Assert.Equal("proposed", (await JsonAsync("bureau", "show", id, "--url", _alpha.Url)).GetProperty("status").GetString());
     }
 }

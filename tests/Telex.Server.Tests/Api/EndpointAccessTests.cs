@@ -65,6 +65,7 @@ public sealed partial class EndpointAccessTests
         ["POST /api/directory"] = Admins,
         ["POST /api/directory/{counterpart}/notes"] = Admins,
         ["POST /api/directory/{counterpart}/review"] = Admins,
+        ["POST /api/directory/{counterpart}/link"] = Admins,
         ["DELETE /api/directory/{counterpart}"] = Admins,
 
         ["GET /api/relay/policy"] = Everyone,
@@ -92,6 +93,8 @@ public sealed partial class EndpointAccessTests
         ["GET /api/bureaus/{id:guid}"] = Everyone,
         ["GET /api/bureaus/{id:guid}/readiness"] = Everyone,
         ["POST /api/bureaus"] = Admins,
+        ["POST /api/bureaus/{id:guid}/members"] = Admins,
+        ["DELETE /api/bureaus/{id:guid}/members/{member}"] = Admins,
         ["POST /api/bureaus/{id:guid}/charter"] = Admins,
         ["POST /api/bureaus/{id:guid}/accept"] = Admins,
         ["POST /api/bureaus/{id:guid}/leave"] = Admins,

@@ -8,6 +8,9 @@ internal sealed record DirectoryAddRequest(string? Name, string? Did, string? En
 /// <summary><c>POST /api/directory/{counterpart}/notes</c>.</summary>
 internal sealed record DossierNoteRequest(string? Text);
 
+/// <summary><c>POST /api/directory/{counterpart}/link</c>: the tie whose agency a counterpart known of by name only is.</summary>
+internal sealed record LinkCounterpartRequest(string? Tie);
+
 /// <summary>A note in a dossier.</summary>
 internal sealed record DossierNoteView(DateTimeOffset At, string Officer, string Text);
 

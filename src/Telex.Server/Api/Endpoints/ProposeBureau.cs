@@ -7,11 +7,13 @@ using Telex.Server.Api.Contracts;
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
-/// <c>POST /api/bureaus</c> (admin): proposes a bureau founded by this agency. Nothing is sent before it is chartered.
+/// <c>POST /api/bureaus</c> (admin): proposes a bureau founded by this agency. Members are named by DID or by name (a
+/// tie's or the directory's); one the directory knows of by name only, without a DID, is a prospect: known of, no tie.
+/// Nothing is sent before it is chartered.
 /// </summary>
 internal static class ProposeBureau
 {
-    /// <summary>Longest DID accepted.</summary>
+    /// <summary>Longest DID or name accepted.</summary>
     private const int MaxDidLength = 8192;
 
     public static async Task<Results<Created<BureauView>, ProblemHttpResult>> HandleAsync(ProposeBureauRequest? request, Agency agency, CancellationToken ct)
@@ -28,14 +30,14 @@ internal static class ProposeBureau
 
         if (request.Members is not { Count: > 0 and <= Agency.MaxBureauMembers } members)
         {
-            return Problems.Invalid("members", $"required: 1 to {Agency.MaxBureauMembers} prospective members' DIDs");
+            return Problems.Invalid("members", $"required: 1 to {Agency.MaxBureauMembers} prospective members, each by DID or name");
         }
 
         for (int i = 0; i < members.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(members[i]) || members[i].Length > MaxDidLength)
             {
-                return Problems.Invalid($"members[{i}]", "an agency's DID");
+                return Problems.Invalid($"members[{i}]", "an agency's DID, or its name in the ties or the directory");
             }
         }
 
@@ -46,7 +48,7 @@ internal static class ProposeBureau
 
         if (request.Secretariat is { Length: > MaxDidLength })
         {
-            return Problems.Invalid("secretariat", "an agency's DID");
+            return Problems.Invalid("secretariat", "an agency's DID or name");
         }
 
         var bureau = await agency.ProposeBureauAsync(request.Name, request.Purpose, members, rule, request.Secretariat, ct);

@@ -17,7 +17,7 @@
     "issue.opened", "issue.changed", "draft.submitted", "draft.cleared", "draft.returned", "draft.approved",
     "coordination.requested", "coordination.approved", "coordination.refused",
     "tie.established", "tie.verified", "tie.suspended", "tie.severed", "tie.terms", "tie.terms-proposed",
-    "bureau.proposed", "bureau.chartered", "bureau.accepted", "bureau.left",
+    "bureau.proposed", "bureau.members", "bureau.chartered", "bureau.accepted", "bureau.left",
     "officer.added", "officer.password-reset", "officer.unlocked", "officer.disabled", "officer.enabled", "officer.role-changed",
     "officer.removed", "officer.locked-out",
   ];

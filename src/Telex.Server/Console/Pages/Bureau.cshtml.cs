@@ -29,6 +29,9 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
     /// <summary>Agency names by DID for the founder and secretariat.</summary>
     public AgencyNames Names { get; private set; } = null!;
 
+    /// <summary>Directory counterparts not yet named in the bureau, for its founder to name before the charter.</summary>
+    public IReadOnlyList<Counterpart> Candidates { get; private set; } = [];
+
     /// <summary>This agency's place in the bureau, if any.</summary>
     public BureauMember? Me => Bureau.Member(Agency.Identity.Did);
 
@@ -54,6 +57,19 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
     /// <summary>Leaves the bureau (admins of a member).</summary>
     public Task<IActionResult> OnPostLeaveAsync(Guid id, CancellationToken ct) =>
         StepAsync(id, () => Agency.LeaveBureauAsync(id, ct), "This agency leaves the bureau.", ct);
+
+    /// <summary>Names another prospective member, or a prospect known of by name only (admins of the founder, before the charter).</summary>
+    public async Task<IActionResult> OnPostMemberAsync(Guid id, string? member, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(member))
+        {
+            Error = "Member: choose a counterpart from the directory.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await LoadAsync(id, ct) ? Page() : NotFound();
+        }
+
+        return await StepAsync(id, () => Agency.AddBureauMemberAsync(id, member, ct), $"{member.Trim()} named for the bureau: nothing is sent before the charter.", ct);
+    }
 
     /// <summary>Opens an issue shared by every member of the current epoch (releasing officers and admins).</summary>
     public async Task<IActionResult> OnPostIssueAsync(Guid id, string? title, CancellationToken ct)
@@ -110,6 +126,10 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
         Epochs = (await Agency.Store.ListBureauEpochsAsync(id, ct)).OrderBy(e => e.Number).ToList();
         Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Counterpart = bureau.IssueCounterpart, Limit = 1000 }, ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
+        Candidates = bureau.Status == BureauStatus.Proposed && bureau.Founder == Agency.Identity.Did
+            ? (await Agency.ListDirectoryAsync(ct)).Where(c => c.Did != Agency.Identity.Did
+                && (c.Did is null ? bureau.Prospects.All(p => p.EntryId != c.Entry?.Id) : bureau.Member(c.Did) is null)).ToList()
+            : [];
         return true;
     }
 }

@@ -17,7 +17,7 @@ internal sealed class BureausModel(Agency agency) : ConsolePage(agency)
     /// <summary>Readiness of the proposed bureaus this agency founded, by bureau.</summary>
     public IReadOnlyDictionary<Guid, BureauReadiness> Readiness { get; private set; } = new Dictionary<Guid, BureauReadiness>();
 
-    /// <summary>Counterparts with a known DID: who can be named in a charter.</summary>
+    /// <summary>Every counterpart in the directory: one with a DID is named by it, one known of by name only is a prospect.</summary>
     public IReadOnlyList<Counterpart> Candidates { get; private set; } = [];
 
     /// <summary>Reads the bureaus.</summary>
@@ -74,7 +74,7 @@ internal sealed class BureausModel(Agency agency) : ConsolePage(agency)
         }
 
         Readiness = readiness;
-        Candidates = (await Agency.ListDirectoryAsync(ct)).Where(c => c.Did is not null && c.Did != Agency.Identity.Did)
+        Candidates = (await Agency.ListDirectoryAsync(ct)).Where(c => c.Did != Agency.Identity.Did)
             .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
     }
 }

@@ -7,7 +7,8 @@ namespace Telex.Server.Console.Pages;
 
 /// <summary>
 /// A counterpart's dossier: its entry, its tie and its notes (time and officer), when it was last reviewed. Admins add
-/// notes, mark it reviewed and remove an untied counterpart, as the directory endpoints of the API do.
+/// notes, mark it reviewed, link one known of by name only to the agency of a tie, and remove an untied counterpart, as
+/// the directory endpoints of the API do.
 /// </summary>
 internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
 {
@@ -16,6 +17,9 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
 
     /// <summary>Agency names by DID, for its known ties.</summary>
     public AgencyNames Names { get; private set; } = null!;
+
+    /// <summary>The ties one known of by name only may be linked to: established ties not in the directory under another name.</summary>
+    public IReadOnlyList<Tie> LinkableTies { get; private set; } = [];
 
     /// <summary>The key the page is addressed by: the DID, else the name.</summary>
     public string Key => Counterpart.Did ?? Counterpart.Name;
@@ -62,6 +66,29 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
         return await LoadAsync(c, ct) ? Page() : NotFound();
     }
 
+    /// <summary>Links a counterpart known of by name only to the agency of a tie (admins); its bureau prospects become members.</summary>
+    public async Task<IActionResult> OnPostLinkAsync(string? c, string? tie, CancellationToken ct)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid();
+        }
+
+        Counterpart? linked = null;
+        if (string.IsNullOrWhiteSpace(tie))
+        {
+            Error = "Tie: choose the tie whose agency it is.";
+        }
+        else if (await TryAsync(async () => linked = await Agency.LinkCounterpartAsync(c ?? "", tie, ct)))
+        {
+            Notice = $"{linked!.Name} is the agency of that tie now; the bureaus it was named for count it as a prospective member.";
+            return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(linked.Did ?? linked.Name));
+        }
+
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return await LoadAsync(c, ct) ? Page() : NotFound();
+    }
+
     /// <summary>Removes an untied counterpart and its dossier (admins).</summary>
     public async Task<IActionResult> OnPostRemoveAsync(string? c, CancellationToken ct)
     {
@@ -90,6 +117,13 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
         {
             Counterpart = await Agency.GetCounterpartAsync(c, ct);
             Names = await AgencyNames.LoadAsync(Agency, ct);
+            if (Counterpart.Did is null)
+            {
+                var linkedDids = (await Agency.Store.ListDirectoryAsync(ct)).Select(e => e.Did).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                LinkableTies = (await Agency.Store.ListTiesAsync(ct)).Where(t => t.Status == TieStatus.Established && !linkedDids.Contains(t.PeerDid))
+                    .OrderBy(t => t.PeerName, StringComparer.OrdinalIgnoreCase).ToList();
+            }
+
             return true;
         }
         catch (TelexException e) when (e.Kind == TelexErrorKind.NotFound)
