@@ -115,7 +115,8 @@ internal sealed class BenchAgency : IAsyncDisposable
         };
         if (Path.GetFileNameWithoutExtension(psi.FileName).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
-            psi.ArgumentList.Add(typeof(BenchAgency).Assembly.Location);
+            // Run on dotnet (not the single-file telex, which is its own process path): telex.dll beside this one.
+            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(BenchAgency).Assembly.GetName().Name + ".dll"));
         }
 
         foreach (string a in (string[])["serve", "--data", Directory, "--log-level", "Warning", "--exit-with", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)])

@@ -14,12 +14,14 @@ internal sealed class XmlDocumentation
 
     private XmlDocumentation(Dictionary<string, XElement> members) => _members = members;
 
-    /// <summary>The documentation of <paramref name="assembly"/>, if its XML file is beside it.</summary>
+    /// <summary>The documentation of <paramref name="assembly"/>, if its XML file is beside the application.</summary>
     public static XmlDocumentation For(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
-        string path = Path.ChangeExtension(assembly.Location, ".xml");
-        if (string.IsNullOrEmpty(assembly.Location) || !File.Exists(path))
+
+        // The application's folder rather than the assembly's location, which a single-file telex does not have.
+        string path = Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".xml");
+        if (!File.Exists(path))
         {
             return new XmlDocumentation([]);
         }
