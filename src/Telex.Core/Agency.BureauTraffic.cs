@@ -1,0 +1,216 @@
+using Telex.Core.Model;
+using Telex.Core.Protocol;
+using Telex.Core.Storage;
+using Telex.DidComm.Messages;
+
+namespace Telex.Core;
+
+/// <summary>
+/// A bureau's traffic: bulletins to every member of the current epoch, and the bureau's issues, opened and changed by any
+/// member in the bureau's own outcomes and filed by every member alike.
+/// </summary>
+public sealed partial class Agency
+{
+    /// <summary>
+    /// Sends a bulletin to a bureau: one telegram to each other member of this agency's current epoch of the bureau,
+    /// each with its own tie serial and receipt, released in one transaction (all or none). Throws when this agency is
+    /// not a member of the current epoch, a member cannot be reached, or a telegram breaks a tie's terms or the
+    /// agency's clearance policy.
+    /// </summary>
+    public Task<IReadOnlyList<TelegramRecord>> SendBulletinAsync(Guid bureauId, TelegramDraft draft, string releasingOfficer, CancellationToken ct = default) =>
+        SendBulletinAsync(bureauId, draft, releasingOfficer, claim: null, ct);
+
+    /// <summary>
+    /// Sends a bulletin as <see cref="SendBulletinAsync(Guid, TelegramDraft, string, CancellationToken)"/> does, keeping the
+    /// client's request id <paramref name="claim"/> in the same transaction; throws <see cref="IdempotencyKeyTakenException"/>,
+    /// and releases nothing, when another release holds it.
+    /// </summary>
+    public async Task<IReadOnlyList<TelegramRecord>> SendBulletinAsync(Guid bureauId, TelegramDraft draft, string releasingOfficer, IdempotencyClaim? claim,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
+        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        if (draft.IssueId is { } issueId
+            && (await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false))?.BureauId != bureauId)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is not an issue of the bureau");
+        }
+
+        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        foreach (var (member, tie) in routes)
+        {
+            Validate(draft with { To = member }, tie.Terms);
+            var required = await RequiredClearancesAsync(member, draft.Precedence, ct).ConfigureAwait(false);
+            if (required.Count > 0)
+            {
+                throw new TelexException(TelexErrorKind.Conflict,
+                    $"the agency's policy requires clearance for {tie.PeerName} ({string.Join(", ", required.Select(Describe))}); bulletins are released without drafts");
+            }
+        }
+
+        var bulletin = draft with { BureauId = bureauId, BureauEpoch = epoch.Number };
+        var records = await Store.ReleaseFanOutAsync(routes.Select(r => r.Member).ToList(),
+            (member, serial) => BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
+            claim, ct).ConfigureAwait(false);
+        Wake();
+        foreach (var r in records)
+        {
+            Publish("telegram.queued", r.Counterpart, r.Id);
+        }
+
+        return records;
+    }
+
+    /// <summary>
+    /// Opens an issue of a bureau: files it (its counterpart is the bureau) with its opening event and announces it to
+    /// every other member of the current epoch, in one transaction.
+    /// </summary>
+    public async Task<Issue> OpenBureauIssueAsync(Guid bureauId, string title, string? officer, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(title) || title.Length > MaxIssueTitleLength)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"an issue needs a title of 1 to {MaxIssueTitleLength} characters");
+        }
+
+        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        var now = Now;
+        string id = Guid.NewGuid().ToString();
+        var opening = new IssueEvent
+        {
+            Id = Guid.NewGuid(),
+            IssueId = id,
+            Clock = 1,
+            Agency = Identity.Did,
+            Officer = officer,
+            At = now,
+            Status = IssueStatus.Open,
+            Title = title.Trim(),
+        };
+        var body = EventJson(opening);
+        body["bureau"] = bureauId.ToString();
+        var outbox = routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
+        await Store.OpenBureauIssueAsync(IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
+        Wake();
+        Log.IssueChanged(_logger, opening.Title ?? "", "bureau " + bureau.Name, opening);
+        Publish("issue.opened", bureau.IssueCounterpart);
+        return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueFrom(opening, bureau.IssueCounterpart);
+    }
+
+    /// <summary>A status change of a bureau issue: filed with the next clock and sent to every other member of the current epoch.</summary>
+    private async Task<IssueEvent> ChangeBureauIssueStatusAsync(Guid bureauId, Issue issue, OutcomeTerm outcome, string text, string? referredTo,
+        string? officer, CancellationToken ct)
+    {
+        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        var now = Now;
+        var change = await Store.AppendIssueEventAsync(issue.Id, (_, clock) =>
+        {
+            var e = new IssueEvent
+            {
+                Id = Guid.NewGuid(),
+                IssueId = issue.Id,
+                Clock = clock,
+                Agency = Identity.Did,
+                Officer = officer,
+                At = now,
+                Status = outcome.Means,
+                Term = outcome.Term,
+                Outcome = text,
+                ReferredTo = referredTo,
+            };
+            var body = EventJson(e);
+            body["bureau"] = bureauId.ToString();
+            return new IssueChange(e, routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
+        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issue.Id}");
+        Wake();
+        Log.IssueChanged(_logger, issue.Title, "bureau " + bureau.Name, change);
+        Publish("issue.changed", bureau.IssueCounterpart);
+        return change;
+    }
+
+    /// <summary>
+    /// An arriving bulletin must name an epoch held here of which both this agency and the sender are members. An
+    /// epoch not yet held is refused with 409, so the sender tries again once the secretariat's announcement has arrived.
+    /// </summary>
+    private async Task CheckBulletinAsync(Tie tie, Guid bureauId, long number, CancellationToken ct)
+    {
+        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
+            ?? throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+        var epoch = await Store.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false);
+        if (epoch is null)
+        {
+            if (bureau.Member(Identity.Did) is { State: MemberState.Left } || number <= bureau.Epoch)
+            {
+                throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency is not a member of that epoch");
+            }
+
+            throw new InboundRefusal(409, "e.p.bureau.epoch-unknown", "that epoch has not been announced here yet");
+        }
+
+        if (!epoch.Includes(Identity.Did))
+        {
+            throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency is not a member of that epoch");
+        }
+
+        if (!epoch.Includes(tie.PeerDid))
+        {
+            throw new InboundRefusal(403, "e.p.bureau.sender", "the sender is not a member of that epoch");
+        }
+    }
+
+    private async Task HandleBureauIssueAsync(Tie tie, Guid bureauId, Message message, bool opening, CancellationToken ct)
+    {
+        var e = ParseEvent(message, opening);
+        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
+            ?? throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+        var epoch = bureau.Epoch > 0 ? await Store.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false) : null;
+        if (bureau.Member(Identity.Did) is { State: MemberState.Left })
+        {
+            throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency has left the bureau");
+        }
+
+        if (epoch is null || !epoch.Includes(tie.PeerDid) || !epoch.Includes(Identity.Did))
+        {
+            // The epoch that makes both members may not have been announced here yet: the sender tries again later.
+            throw new InboundRefusal(409, "e.p.bureau.epoch-unknown", "the sender and this agency are not both members of the epoch held here");
+        }
+
+        string title = e.Title ?? "";
+        if (opening)
+        {
+            if (!await Store.OpenIssueAsync(IssueFrom(e, bureau.IssueCounterpart), e, null, ct).ConfigureAwait(false))
+            {
+                var existing = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false);
+                if (existing is null || existing.Counterpart != bureau.IssueCounterpart || existing.OpenedBy != tie.PeerDid)
+                {
+                    throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
+                }
+
+                return;
+            }
+        }
+        else
+        {
+            var issue = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false)
+                ?? throw new InboundRefusal(409, "e.p.issue.unknown", "no such issue here yet");
+            if (issue.BureauId != bureauId)
+            {
+                throw new InboundRefusal(403, "e.p.issue.other-tie", "the issue belongs to another tie or bureau");
+            }
+
+            await CheckBureauTermAsync(bureauId, e, ct).ConfigureAwait(false);
+
+            if (!await Store.RecordIssueEventAsync(e, ct: ct).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            title = issue.Title;
+        }
+
+        Log.IssueChanged(_logger, title, "bureau " + bureau.Name, e);
+        Publish(opening ? "issue.opened" : "issue.changed", bureau.IssueCounterpart);
+    }
+}
