@@ -3,7 +3,7 @@ using System.Text;
 using Telex.Core.Model;
 using Telex.Core.Register;
 
-namespace Telex.Server.Tests.Register;
+namespace Telex.Core.Tests.Register;
 
 /// <summary>The verifier over registers built in memory, as an export would carry them.</summary>
 public sealed class VerifierTests

@@ -2,7 +2,7 @@ using System.Net;
 
 using Telex.Core.Security;
 
-namespace Telex.Server.Tests.Security;
+namespace Telex.Core.Tests.Security;
 
 /// <summary>
 /// Which endpoints an agency posts to, judged from the URL alone and from each address a name resolves to. Nothing

@@ -3,7 +3,7 @@ using System.Text;
 using Telex.Core.Model;
 using Telex.Core.Register;
 
-namespace Telex.Server.Tests.Register;
+namespace Telex.Core.Tests.Register;
 
 /// <summary>
 /// The verifier's signature rules over registers built in memory: each signed original names its signer as bytes
