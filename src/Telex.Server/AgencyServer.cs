@@ -33,7 +33,15 @@ public static class AgencyServer
         string? keyFile = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Telex.Server" });
+        // The folder the process was started in is none of the agency's business: the content root is the program's own
+        // folder (an appsettings.json where an operator happens to stand would otherwise configure Kestrel), and no
+        // configuration file is watched (that watches the content root and every folder under it).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Telex.Server",
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         if (logging is not null)
         {

@@ -26,6 +26,9 @@ public sealed class Cli(string home)
     /// <summary>The folder holding this CLI's configuration (session store).</summary>
     public string Home { get; } = home;
 
+    /// <summary>The folder the processes run in; the test's own when null.</summary>
+    public string? WorkingDirectory { get; set; }
+
     /// <summary>Variables set for every process this CLI runs, after the test's own <c>TELEX_*</c> are removed.</summary>
     public Dictionary<string, string> Variables { get; } = [];
 
@@ -91,6 +94,7 @@ public sealed class Cli(string home)
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
+            WorkingDirectory = WorkingDirectory ?? "",
         };
         foreach (string key in psi.Environment.Keys.Where(k => k.StartsWith("TELEX_", StringComparison.OrdinalIgnoreCase)).ToList())
         {
