@@ -84,8 +84,9 @@ public sealed record ApiOptions
     public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Failed sign-ins (wrong name or password, API and console together) from one network address in a minute before
-    /// further attempts from it are answered 429 until the minute is over, without checking them. Default 20: an officer
+    /// Failed sign-ins (wrong name or password, API and console together) from one network address within a minute:
+    /// while that many of its failures are less than a minute old, further attempts from it are answered 429 without
+    /// being checked. Default 20: an officer
     /// who mistypes fails a few times, while the per-officer lockout alone would let one address try name after name.
     /// Together with <see cref="MaxFailedSignIns"/> it bounds guessing per officer and per address.
     /// </summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 
 using Telex.Core;
 
@@ -6,7 +7,7 @@ namespace Telex.Server;
 
 /// <summary>
 /// The one place errors become RFC 9457 problem documents. Every document has a <c>type</c> under
-/// <see cref="TypeBase"/>, a <c>title</c>, the <c>status</c>, a <c>detail</c> and a short <c>code</c> extension
+/// <see cref="TypeBase"/>, a <c>title</c> (the status's HTTP reason phrase), the <c>status</c>, a <c>detail</c> and a short <c>code</c> extension
 /// (the last segment of the type) for scripts; a validation problem also names the <c>field</c>.
 /// </summary>
 internal static class Problems
@@ -70,22 +71,6 @@ internal static class Problems
         _ => Problem(status, "error", "the request failed"),
     };
 
-    private static string TitleOf(int status) => status switch
-    {
-        400 => "Bad request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not found",
-        405 => "Method not allowed",
-        409 => "Conflict",
-        413 => "Too large",
-        415 => "Unsupported media type",
-        422 => "Unprocessable content",
-        429 => "Too many requests",
-        500 => "Internal error",
-        502 => "Counterpart refused or unreachable",
-        503 => "Unavailable",
-        507 => "Insufficient storage",
-        _ => "Error",
-    };
+    /// <summary>The status's reason phrase (<c>Not Found</c>); one the platform does not know is an "Error".</summary>
+    private static string TitleOf(int status) => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
 }

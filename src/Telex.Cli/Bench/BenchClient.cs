@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -93,24 +94,14 @@ internal sealed class BenchClient : IDisposable
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         await Ensure(response, "the event stream", ct).ConfigureAwait(false);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
+        using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         connected.TrySetResult();
-        string? kind = null;
-        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(ct).ConfigureAwait(false))
         {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            using var doc = JsonDocument.Parse(item.Data);
+            if (doc.RootElement.TryGetProperty("telegramId", out var id) && id.ValueKind == JsonValueKind.String)
             {
-                kind = line[7..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && kind is not null)
-            {
-                using var doc = JsonDocument.Parse(line.AsMemory(6));
-                if (doc.RootElement.TryGetProperty("telegramId", out var id) && id.ValueKind == JsonValueKind.String)
-                {
-                    onEvent(kind, id.GetGuid());
-                }
-
-                kind = null;
+                onEvent(item.EventType, id.GetGuid());
             }
         }
     }

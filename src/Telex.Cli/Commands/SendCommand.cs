@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Microsoft.AspNetCore.StaticFiles;
+
 using Telex.Cli.Client;
 
 namespace Telex.Cli.Commands;
@@ -16,23 +18,8 @@ internal static class SendCommand
     /// <summary>Largest text or attachment read from disk: the agency's default request limit (64 MiB).</summary>
     private const long MaxFileBytes = 64L * 1024 * 1024;
 
-    private static readonly Dictionary<string, string> MediaTypes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".txt"] = "text/plain",
-        [".md"] = "text/markdown",
-        [".csv"] = "text/csv",
-        [".json"] = "application/json",
-        [".xml"] = "application/xml",
-        [".html"] = "text/html",
-        [".pdf"] = "application/pdf",
-        [".png"] = "image/png",
-        [".jpg"] = "image/jpeg",
-        [".jpeg"] = "image/jpeg",
-        [".gif"] = "image/gif",
-        [".zip"] = "application/zip",
-        [".docx"] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        [".xlsx"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    };
+    /// <summary>The media type of an attachment by its extension, from the same table ASP.NET Core serves static files with.</summary>
+    private static readonly FileExtensionContentTypeProvider MediaTypes = new();
 
     public static Command Create(Globals globals) => Build(globals, draft: false);
 
@@ -233,7 +220,7 @@ internal static class SendCommand
             array.Add(new JsonObject
             {
                 ["name"] = file.Name,
-                ["mediaType"] = MediaTypes.GetValueOrDefault(file.Extension, "application/octet-stream"),
+                ["mediaType"] = MediaTypes.TryGetContentType(file.Name, out string? mediaType) ? mediaType : "application/octet-stream",
                 ["contentBase64"] = Convert.ToBase64String(content),
             });
         }

@@ -25,14 +25,19 @@ internal sealed class OptionNode
     /// <summary>The last segment of the path.</summary>
     public string Name => Property.Name;
 
+    /// <summary>Whether the option may be left unset (<c>string?</c>, <c>int?</c>): an empty value then means null.</summary>
+    public bool IsOptional =>
+        Nullable.GetUnderlyingType(Type) is not null || new NullabilityInfoContext().Create(Property).WriteState == NullabilityState.Nullable;
+
     /// <summary>The environment variable that sets this key.</summary>
     public string EnvironmentVariable => TelexConfiguration.EnvironmentPrefix + Path.Replace(":", "__", StringComparison.Ordinal);
 }
 
 /// <summary>
 /// The shape of <see cref="TelexOptions"/>, read from the option types themselves: every writable property is a key,
-/// every options record a section. Configuration binding, unknown-key detection and the generated example all walk
-/// this one tree, so a new option needs no change here.
+/// every options record a section. Unknown-key detection, the check of each value's type, validation and the
+/// generated example all walk this one tree, so a new option needs no change here; the configuration binder fills the
+/// options.
 /// </summary>
 internal static class OptionSchema
 {

@@ -1,11 +1,12 @@
 using System.Collections;
+using System.ComponentModel;
 using System.Globalization;
 
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 
 using Telex.Core;
-using Telex.Core.Security;
 
 namespace Telex.Cli.Configuration;
 
@@ -25,8 +26,6 @@ internal static class TelexConfiguration
 
     /// <summary>Largest configuration file read: a hand-written file is a few kilobytes.</summary>
     public const long MaxFileBytes = 1024 * 1024;
-
-    private static readonly string[] Providers = ["sqlite", "postgres"];
 
     /// <summary>
     /// Loads the options for the agency in <paramref name="dataDirectory"/> (whose <c>telex.json</c> need not exist;
@@ -137,9 +136,40 @@ internal static class TelexConfiguration
         }
 
         Throw(errors);
-        var options = (TelexOptions)BindSection(typeof(TelexOptions), OptionSchema.Root, values, errors);
+
+        // Every value is checked against its option's type before binding, so that each one that does not fit is
+        // named with where it came from (the binder stops at the first and knows no origin).
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in values.Values)
+        {
+            var node = OptionSchema.ByPath[entry.Key];
+            string? text = Normalize(entry.Value, node);
+            if (text is not null && !Fits(text, node.Type))
+            {
+                errors.Add($"{node.Path} = '{entry.Value}' (from {entry.Origin}) is not {Expected(node.Type)}");
+            }
+
+            settings[node.Path] = text;
+        }
+
         Throw(errors);
-        Validate(options, values, errors);
+        TelexOptions options;
+        try
+        {
+            options = new ConfigurationBuilder().AddInMemoryCollection(settings).Build().Get<TelexOptions>() ?? new TelexOptions();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new TelexConfigurationException(e.Message, e);
+        }
+
+        var validation = new TelexOptionsValidator(key => values.TryGetValue(key, out var e) ? $"from {e.Origin}" : "the default")
+            .Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            errors.AddRange(validation.Failures);
+        }
+
         Throw(errors);
         return options;
     }
@@ -176,102 +206,37 @@ internal static class TelexConfiguration
         return null;
     }
 
-    private static object BindSection(Type type, IReadOnlyList<OptionNode> nodes, Dictionary<string, Entry> values, List<string> errors)
+    /// <summary>
+    /// A value as the binder reads it: trimmed, a duration with a unit (<c>30s</c>) written as a <see cref="TimeSpan"/>,
+    /// and an empty value of an optional setting null, which clears it.
+    /// </summary>
+    private static string? Normalize(string? value, OptionNode node)
     {
-        object instance = Activator.CreateInstance(type)!;
-        foreach (var node in nodes)
+        string text = value?.Trim() ?? "";
+        if (text.Length == 0 && node.IsOptional)
         {
-            if (node.IsSection)
-            {
-                node.Property.SetValue(instance, BindSection(node.Type, node.Children, values, errors));
-            }
-            else if (values.TryGetValue(node.Path, out var entry))
-            {
-                if (TryConvert(entry.Value, node.Type, IsNullable(node), out object? value, out string expected))
-                {
-                    node.Property.SetValue(instance, value);
-                }
-                else
-                {
-                    errors.Add($"{node.Path} = '{entry.Value}' (from {entry.Origin}) is not {expected}");
-                }
-            }
+            return null;
         }
 
-        return instance;
+        return IsDuration(node.Type) && TryParseDuration(text, out var span) ? span.ToString("c", CultureInfo.InvariantCulture) : text;
     }
 
-    /// <summary>Converts configuration text to an option's type; <paramref name="expected"/> describes the format when it fails.</summary>
-    internal static bool TryConvert(string? text, Type type, bool nullable, out object? value, out string expected)
+    /// <summary>Whether the binder can read <paramref name="text"/> as a <paramref name="type"/>; durations by Telex's own forms.</summary>
+    private static bool Fits(string text, Type type) =>
+        IsDuration(type) ? TryParseDuration(text, out _) : TypeDescriptor.GetConverter(Nullable.GetUnderlyingType(type) ?? type).IsValid(text);
+
+    private static bool IsDuration(Type type) => (Nullable.GetUnderlyingType(type) ?? type) == typeof(TimeSpan);
+
+    /// <summary>What a value of <paramref name="type"/> looks like, for a refusal.</summary>
+    private static string Expected(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
-        var inv = CultureInfo.InvariantCulture;
-        var underlying = Nullable.GetUnderlyingType(type);
-        var t = underlying ?? type;
-        text = text?.Trim();
-        value = null;
-        expected = "";
-        if (string.IsNullOrEmpty(text) && nullable)
-        {
-            return true; // an empty value clears an optional setting
-        }
-
-        text ??= "";
-        if (t == typeof(string))
-        {
-            value = text;
-            return true;
-        }
-
-        if (t == typeof(bool))
-        {
-            expected = "true or false";
-            bool ok = bool.TryParse(text, out bool b);
-            value = b;
-            return ok;
-        }
-
-        if (t == typeof(int))
-        {
-            expected = "a whole number";
-            bool ok = int.TryParse(text, NumberStyles.Integer, inv, out int i);
-            value = i;
-            return ok;
-        }
-
-        if (t == typeof(long))
-        {
-            expected = "a whole number";
-            bool ok = long.TryParse(text, NumberStyles.Integer, inv, out long l);
-            value = l;
-            return ok;
-        }
-
-        if (t == typeof(double))
-        {
-            expected = "a number";
-            bool ok = double.TryParse(text, NumberStyles.Float, inv, out double d);
-            value = d;
-            return ok;
-        }
-
-        if (t == typeof(TimeSpan))
-        {
-            expected = "a duration ([d.]hh:mm:ss such as 00:00:30, or 250ms, 30s, 5m, 12h, 3d)";
-            bool ok = TryParseDuration(text, out var span);
-            value = span;
-            return ok;
-        }
-
-        if (t.IsEnum)
-        {
-            expected = "one of " + string.Join(", ", Enum.GetNames(t));
-            bool ok = !char.IsAsciiDigit(text.FirstOrDefault()) && Enum.TryParse(t, text, ignoreCase: true, out object? e);
-            value = ok ? Enum.Parse(t, text, ignoreCase: true) : null;
-            return ok;
-        }
-
-        throw new NotSupportedException(t.Name);
-    }
+        var t when t == typeof(bool) => "true or false",
+        var t when t == typeof(int) || t == typeof(long) => "a whole number",
+        var t when t == typeof(double) => "a number",
+        var t when t == typeof(TimeSpan) => "a duration ([d.]hh:mm:ss such as 00:00:30, or 250ms, 30s, 5m, 12h, 3d)",
+        var t when t.IsEnum => "one of " + string.Join(", ", Enum.GetNames(t)),
+        var t => "a " + t.Name,
+    };
 
     /// <summary>A <see cref="TimeSpan"/> in invariant <c>[d.]hh:mm:ss[.fff]</c> form, or a number with a unit: ms, s, m, h, d.</summary>
     internal static bool TryParseDuration(string text, out TimeSpan span)
@@ -290,54 +255,6 @@ internal static class TelexConfiguration
         }
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out span) && text.Contains(':', StringComparison.Ordinal);
-    }
-
-    /// <summary>Whether an option may be left unset (<c>string?</c>, <c>int?</c>): an empty value then means null.</summary>
-    internal static bool IsNullable(OptionNode node) =>
-        Nullable.GetUnderlyingType(node.Type) is not null
-        || new System.Reflection.NullabilityInfoContext().Create(node.Property).WriteState == System.Reflection.NullabilityState.Nullable;
-
-    /// <summary>Range checks the type system does not make: every limit and duration is positive, URLs are URLs.</summary>
-    private static void Validate(TelexOptions options, Dictionary<string, Entry> values, List<string> errors)
-    {
-        string Origin(string key) => values.TryGetValue(key, out var e) ? $" (from {e.Origin})" : " (the default)";
-
-        void Check(bool ok, string key, object? value, string rule)
-        {
-            if (!ok)
-            {
-                errors.Add($"{key} = '{Format(value)}'{Origin(key)}: {rule}");
-            }
-        }
-
-        Check(!string.IsNullOrWhiteSpace(options.Name) && options.Name.Length <= 200, "Name", options.Name, "an agency needs a name of at most 200 characters");
-        Check(IsHttpUrl(options.Listen, allowWildcard: true), "Listen", options.Listen, "must be an http:// or https:// URL with a port, e.g. http://127.0.0.1:7400");
-        Check(options.PublicEndpoint is null || IsHttpUrl(options.PublicEndpoint, allowWildcard: false), "PublicEndpoint", options.PublicEndpoint,
-            "must be an absolute http:// or https:// URL");
-        Check(Providers.Contains(options.Storage.Provider, StringComparer.OrdinalIgnoreCase), "Storage:Provider", options.Storage.Provider,
-            "must be " + string.Join(" or ", Providers));
-        Check(!string.IsNullOrWhiteSpace(options.Storage.Path), "Storage:Path", options.Storage.Path, "must name a file");
-        Check(!string.IsNullOrWhiteSpace(options.Delivery.NodeId), "Delivery:NodeId", options.Delivery.NodeId, "must not be empty");
-        // Whether an https Listen has its files is checked when serving (telex init writes Listen before they exist).
-        Check(options.Tls.Certificate is null == options.Tls.Key is null, options.Tls.Key is null ? "Tls:Key" : "Tls:Certificate",
-            options.Tls.Key is null ? options.Tls.Key : options.Tls.Certificate, "Tls:Certificate and Tls:Key go together: name both files or neither");
-        Check(PeerEndpointPolicy.TryParseNetworks(options.Delivery.AllowedPeerNetworks, out _, out string networks), "Delivery:AllowedPeerNetworks",
-            options.Delivery.AllowedPeerNetworks, networks);
-
-        // Every number and duration in the tree is a limit, a count or a wait: zero or less never makes sense.
-        foreach (var node in OptionSchema.Values)
-        {
-            object? value = ValueOf(options, node);
-            bool positive = value switch
-            {
-                int i => i > 0,
-                long l => l > 0,
-                double d => d > 0,
-                TimeSpan t => t > TimeSpan.Zero,
-                _ => true,
-            };
-            Check(positive, node.Path, value, "must be greater than zero");
-        }
     }
 
     /// <summary>The value of <paramref name="node"/> in <paramref name="options"/>.</summary>
@@ -361,22 +278,6 @@ internal static class TelexConfiguration
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
-
-    private static bool IsHttpUrl(string? text, bool allowWildcard)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        if (allowWildcard)
-        {
-            // Kestrel's "all addresses" forms are not valid URIs.
-            text = text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
-        }
-
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
-    }
 
     private static void Throw(List<string> errors)
     {

@@ -64,10 +64,11 @@ internal static class OfficerSignIn
     {
         // The place is taken before the password is checked and kept only by a failure: checking first and counting
         // after would let concurrent attempts all pass the check before any of them counted.
-        var place = guard.Reserve(address, Math.Max(1, options.Api.FailedSignInsPerMinute), time.GetUtcNow());
-        if (!place.Granted)
+        var place = guard.Reserve(address);
+        if (!place.IsAcquired)
         {
-            return new SignInOutcome(SignInStatus.RateLimited) { RetryAfter = place.RetryAfter };
+            place.Dispose();
+            return new SignInOutcome(SignInStatus.RateLimited) { RetryAfter = SignInGuard.Window };
         }
 
         var outcome = new SignInOutcome(SignInStatus.Invalid);
@@ -78,9 +79,13 @@ internal static class OfficerSignIn
         }
         finally
         {
-            if (outcome.Result != SignInStatus.WrongCredentials && !outcome.WrongPassword)
+            if (outcome.Result == SignInStatus.WrongCredentials || outcome.WrongPassword)
             {
-                guard.GiveBack(place);
+                guard.KeepForWindow(place);
+            }
+            else
+            {
+                place.Dispose();
             }
         }
     }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
 
+using Telex.Core;
 using Telex.Core.Security;
 
 namespace Telex.Server.Api.Auth;
@@ -7,20 +9,37 @@ namespace Telex.Server.Api.Auth;
 /// <summary>
 /// Serializes sign-in attempts per officer on this node, so concurrent wrong guesses cannot all read the same
 /// failure count and slip past the lockout; and holds the dummy hash an unknown name is checked against, so an
-/// unknown name costs the same time as a wrong password; and counts failed sign-ins per network address, a place taken
-/// before each check (so concurrent attempts cannot race past the limit), so that one address
-/// cannot try name after name (<see cref="Telex.Core.ApiOptions.FailedSignInsPerMinute"/>).
+/// unknown name costs the same time as a wrong password; and limits failed sign-ins per network address
+/// (<see cref="ApiOptions.FailedSignInsPerMinute"/>), so that one address cannot try name after name.
 /// </summary>
-internal sealed class SignInGuard
+/// <remarks>
+/// The address limit is a concurrency limiter per address: each attempt takes a permit before it is checked (so
+/// concurrent attempts cannot race past the limit), a failure keeps its permit for <see cref="Window"/> and any other
+/// outcome returns it at once. A fixed or sliding window limiter cannot give a permit back, and a success must not
+/// count against its address.
+/// </remarks>
+internal sealed class SignInGuard : IDisposable
 {
+    /// <summary>How long a failure counts against its address.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly Lazy<string> _dummyHash = new(() => PasswordHasher.Hash(PasswordHasher.NewOneTimePassword()));
-    private readonly Dictionary<string, (DateTimeOffset Start, int Failures)> _addresses = new(StringComparer.Ordinal);
+    private readonly PartitionedRateLimiter<string?> _addresses;
+    private readonly TimeProvider _time;
 
-    /// <summary>Addresses remembered at most; past this, windows that have ended are forgotten first.</summary>
-    private const int MaxAddresses = 100_000;
+    public SignInGuard(TelexOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var perAddress = new ConcurrencyLimiterOptions { PermitLimit = Math.Max(1, options.Api.FailedSignInsPerMinute), QueueLimit = 0 };
 
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+        // An address's limiter is dropped once it has been idle (every permit back) for a while, so the table holds
+        // only addresses that failed in the last minute.
+        _addresses = PartitionedRateLimiter.Create<string?, string>(address => address is null
+            ? RateLimitPartition.GetNoLimiter("")
+            : RateLimitPartition.GetConcurrencyLimiter(address, _ => perAddress));
+        _time = time;
+    }
 
     /// <summary>A hash of a random password nobody knows, at the current work factor.</summary>
     public string DummyHash => _dummyHash.Value;
@@ -34,61 +53,20 @@ internal sealed class SignInGuard
     }
 
     /// <summary>
-    /// Takes one of <paramref name="address"/>'s failures in its current one-minute window before its attempt is checked,
-    /// so that concurrent attempts cannot all pass a check made before any of them has failed: at most
-    /// <paramref name="limit"/> attempts of a window are ever checked. A failure keeps its place; any other outcome gives
-    /// it back (<see cref="GiveBack"/>). When the window's places are taken, the answer says how long until it ends.
-    /// A null address reserves nothing and is never refused.
+    /// Takes a place for an attempt from <paramref name="address"/> before it is checked: not acquired when the
+    /// address's failures of the last <see cref="Window"/> and its attempts under way fill the limit, in which case a place
+    /// frees within <see cref="Window"/>. Dispose the place to give it back; <see cref="KeepForWindow"/> keeps a failure's.
+    /// A null address is never refused.
     /// </summary>
-    public AddressPlace Reserve(string? address, int limit, DateTimeOffset now)
+    public RateLimitLease Reserve(string? address) => _addresses.AttemptAcquire(address);
+
+    /// <summary>Keeps a failed attempt's place taken for <see cref="Window"/>, then gives it back.</summary>
+    public void KeepForWindow(RateLimitLease place)
     {
-        if (address is null)
-        {
-            return new AddressPlace(address, now, TimeSpan.Zero);
-        }
-
-        lock (_addresses)
-        {
-            if (_addresses.TryGetValue(address, out var w) && now - w.Start < Window)
-            {
-                if (w.Failures >= limit)
-                {
-                    return new AddressPlace(null, w.Start, w.Start + Window - now);
-                }
-
-                _addresses[address] = (w.Start, w.Failures + 1);
-                return new AddressPlace(address, w.Start, TimeSpan.Zero);
-            }
-
-            if (_addresses.Count >= MaxAddresses)
-            {
-                foreach (var ended in _addresses.Where(a => now - a.Value.Start >= Window).Select(a => a.Key).ToList())
-                {
-                    _addresses.Remove(ended);
-                }
-            }
-
-            _addresses[address] = (now, 1);
-            return new AddressPlace(address, now, TimeSpan.Zero);
-        }
+        _ = Task.Delay(Window, _time).ContinueWith(_ => place.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
-    /// <summary>Gives back a place taken by <see cref="Reserve"/> for an attempt that did not fail, if its window is still running.</summary>
-    public void GiveBack(AddressPlace place)
-    {
-        if (place.Address is not { } address)
-        {
-            return;
-        }
-
-        lock (_addresses)
-        {
-            if (_addresses.TryGetValue(address, out var w) && w.Start == place.Window && w.Failures > 0)
-            {
-                _addresses[address] = (w.Start, w.Failures - 1);
-            }
-        }
-    }
+    public void Dispose() => _addresses.Dispose();
 
     private sealed class Release(SemaphoreSlim gate) : IDisposable
     {
@@ -102,14 +80,4 @@ internal sealed class SignInGuard
             }
         }
     }
-}
-
-/// <summary>
-/// A place in an address's window of failed sign-ins (<see cref="SignInGuard.Reserve"/>): granted unless
-/// <see cref="RetryAfter"/> is positive. <see cref="Address"/> is null when nothing was reserved.
-/// </summary>
-internal readonly record struct AddressPlace(string? Address, DateTimeOffset Window, TimeSpan RetryAfter)
-{
-    /// <summary>Whether the attempt may be checked.</summary>
-    public bool Granted => RetryAfter <= TimeSpan.Zero;
 }
