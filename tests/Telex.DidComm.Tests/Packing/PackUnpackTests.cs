@@ -181,6 +181,29 @@ public sealed class PackUnpackTests
     }
 
     [Fact]
+    public void The_parties_of_a_pack_are_named_and_a_swap_is_refused()
+    {
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+
+        var packed = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, From = alice.Did, SignBy = alice.Did });
+        var opened = bob.Packer.Unpack(packed.Packed);
+
+        Assert.True(opened.Success, opened.Failure?.ToString());
+        Assert.Equal(alice.Agreement.Kid, opened.Metadata!.EncryptedFromKid);
+        Assert.Equal(alice.Signing.Kid, opened.Metadata.SignFrom);
+
+        // Sender and recipient swapped: the message says otherwise, so packing refuses rather than encrypting to Alice.
+        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = alice.Did, From = bob.Did }));
+
+        // A payload is packed already: asking to sign it is a mistake, not silently ignored.
+        byte[] signed = alice.Packer.PackSigned(message, alice.Did).Packed;
+        Assert.Throws<ArgumentException>(() => alice.Packer.PackEncryptedPayload(signed, new PackEncryptedOptions { To = bob.Did, SignBy = alice.Did }));
+        Assert.Throws<ArgumentNullException>(() => alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = null! }));
+    }
+
+    [Fact]
     public void Misuse_throws_while_untrusted_input_does_not()
     {
         var alice = Party.Create(_dids);
