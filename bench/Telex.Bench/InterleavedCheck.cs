@@ -60,8 +60,8 @@ internal static class InterleavedCheck
     private sealed class Bench : IDisposable
     {
         private readonly Telegram _telegram = Telegram.Create();
-        private readonly PackOptions _gcm = Telegram.Options(ContentEncryption.A256Gcm);
-        private readonly PackOptions _cbc = Telegram.Options(ContentEncryption.A256CbcHs512);
+        private readonly PackEncryptedOptions _gcm;
+        private readonly PackEncryptedOptions _cbc;
         private readonly Key _signing = Key.Create(SignatureAlgorithm.Ed25519);
         private readonly Key _agreement = Key.Create(KeyAgreementAlgorithm.X25519);
         private readonly PublicKey _peer;
@@ -71,6 +71,8 @@ internal static class InterleavedCheck
 
         public Bench()
         {
+            _gcm = _telegram.Options(ContentEncryption.A256Gcm);
+            _cbc = _telegram.Options(ContentEncryption.A256CbcHs512);
             _telegram.PackChecked(_gcm);
             _telegram.PackChecked(_cbc);
             using (var other = Key.Create(KeyAgreementAlgorithm.X25519))
@@ -121,7 +123,7 @@ internal static class InterleavedCheck
         }
 
         // Each pack+unpack takes the next variant of the telegram (see Telegram).
-        private void RoundTrips(int first, int count, PackOptions options)
+        private void RoundTrips(int first, int count, PackEncryptedOptions options)
         {
             for (int i = first; i < first + count; i++)
             {

@@ -47,7 +47,7 @@ if (args.Length > 1 && args[0] == "loop" && args[1] == "bound")
 if (args.Length > 1 && args[0] == "loop")
 {
     using var telegram = Telegram.Create();
-    var options = Telegram.Options(args[1] == "cbc" ? Telex.DidComm.Crypto.ContentEncryption.A256CbcHs512 : Telex.DidComm.Crypto.ContentEncryption.A256Gcm);
+    var options = telegram.Options(args[1] == "cbc" ? Telex.DidComm.Crypto.ContentEncryption.A256CbcHs512 : Telex.DidComm.Crypto.ContentEncryption.A256Gcm);
     double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 12;
     var clock = System.Diagnostics.Stopwatch.StartNew();
     int count = 0;

@@ -124,7 +124,7 @@ internal static class RatioReport
     private static Dictionary<ContentEncryption, int> PackedSizes()
     {
         using var telegram = Telegram.Create();
-        return Encryptions.ToDictionary(e => e, e => telegram.PackChecked(Telegram.Options(e)).Length);
+        return Encryptions.ToDictionary(e => e, e => telegram.PackChecked(telegram.Options(e)).Length);
     }
 
     private sealed record Result(string Type, string Method, ContentEncryption? Enc, double MedianNs, double MinNs, long Allocated);

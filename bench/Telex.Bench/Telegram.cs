@@ -66,20 +66,20 @@ internal sealed class Telegram : IDisposable
 
     public static Telegram Create() => new();
 
-    public static PackOptions Options(ContentEncryption enc) => new() { AnonEncryption = enc, Forward = false };
+    /// <summary>Signed by Alice, then anoncrypt to Bob with <paramref name="enc"/>: what an agency sends when it wants non-repudiation.</summary>
+    public PackEncryptedOptions Options(ContentEncryption enc) => new() { To = BobDid, SignBy = AliceDid, AnonEncryption = enc, Forward = false };
 
-    /// <summary>Signed by Alice, then anoncrypt to Bob: what an agency sends when it wants non-repudiation.</summary>
-    public byte[] Pack(Message message, PackOptions options) =>
-        Alice.PackEncrypted(message, to: BobDid, from: null, signBy: AliceDid, options: options).Packed;
+    /// <summary>Packs as <paramref name="options"/> (from <see cref="Options"/>) say.</summary>
+    public byte[] Pack(Message message, PackEncryptedOptions options) => Alice.PackEncrypted(message, options).Packed;
 
-    /// <inheritdoc cref="Pack(Message, PackOptions)"/>
-    public byte[] Pack(PackOptions options) => Pack(Message, options);
+    /// <inheritdoc cref="Pack(Message, PackEncryptedOptions)"/>
+    public byte[] Pack(PackEncryptedOptions options) => Pack(Message, options);
 
     /// <summary>Packs once and checks that Bob gets the telegram back, so a benchmark never measures a failure path.</summary>
-    public byte[] PackChecked(PackOptions options) => PackChecked(Message, options);
+    public byte[] PackChecked(PackEncryptedOptions options) => PackChecked(Message, options);
 
-    /// <inheritdoc cref="PackChecked(PackOptions)"/>
-    public byte[] PackChecked(Message message, PackOptions options)
+    /// <inheritdoc cref="PackChecked(PackEncryptedOptions)"/>
+    public byte[] PackChecked(Message message, PackEncryptedOptions options)
     {
         byte[] packed = Pack(message, options);
         var result = Bob.Unpack(packed);

@@ -37,7 +37,7 @@ public class UnpackStepBenchmarks
         _telegram = Telegram.Create();
         _cek = new byte[Enc.KeySize()];
         Random.Shared.NextBytes(_cek);
-        _variants = [.. _telegram.Messages.Select(m => new Layers(_telegram.PackChecked(m, Telegram.Options(Enc)), this))];
+        _variants = [.. _telegram.Messages.Select(m => new Layers(_telegram.PackChecked(m, _telegram.Options(Enc)), this))];
         _decrypted = new byte[_variants[0].Ciphertext.Length];
 
         // Every step must take its success path on every variant, or the benchmark would time a refusal.

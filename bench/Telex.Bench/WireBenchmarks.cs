@@ -15,7 +15,7 @@ namespace Telex.Bench;
 public class WireBenchmarks
 {
     private Telegram _telegram = null!;
-    private PackOptions _options = null!;
+    private PackEncryptedOptions _options = null!;
     private byte[][] _packed = [];
     private int _next;
 
@@ -26,7 +26,7 @@ public class WireBenchmarks
     public void Setup()
     {
         _telegram = Telegram.Create();
-        _options = Telegram.Options(Enc);
+        _options = _telegram.Options(Enc);
         _packed = [.. _telegram.Messages.Select(m => _telegram.PackChecked(m, _options))];
     }
 

@@ -151,7 +151,11 @@ public sealed partial class Agency
             try
             {
                 // Encrypted to the counterpart's current keys: an item queued before it rotated goes to its new DID.
-                packed = Packer.PackEncryptedPayload(item.Payload, tie?.PeerDid ?? item.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
+                packed = Packer.PackEncryptedPayload(item.Payload, new PackEncryptedOptions
+                {
+                    To = tie?.PeerDid ?? item.PeerDid,
+                    AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
+                }).Packed;
             }
             catch (DidCommException e)
             {
@@ -279,7 +283,11 @@ public sealed partial class Agency
             byte[] packed;
             if (via is null)
             {
-                packed = Packer.PackEncryptedPayload(receipt, tie.PeerDid, options: new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm }).Packed;
+                packed = Packer.PackEncryptedPayload(receipt, new PackEncryptedOptions
+                {
+                    To = tie.PeerDid,
+                    AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
+                }).Packed;
             }
             else if (await Store.GetTieAsync(via, ct).ConfigureAwait(false) is { Status: TieStatus.Established } relay)
             {

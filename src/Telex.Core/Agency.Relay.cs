@@ -118,8 +118,12 @@ public sealed partial class Agency
     /// </summary>
     private byte[] PackForRelay(ReadOnlySpan<byte> signed, string to, string relay)
     {
-        var encryption = new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm, Forward = false };
-        byte[] inner = Packer.PackEncryptedPayload(signed, to, options: encryption).Packed;
+        byte[] inner = Packer.PackEncryptedPayload(signed, new PackEncryptedOptions
+        {
+            To = to,
+            AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
+            Forward = false,
+        }).Packed;
         using var attached = JsonDocument.Parse(inner);
         var forward = new Message
         {
@@ -131,7 +135,13 @@ public sealed partial class Agency
             Body = JsonSerializer.SerializeToElement(new JsonObject { ["next"] = to }),
             Attachments = [new Attachment { Data = new AttachmentData { Json = attached.RootElement.Clone() } }],
         };
-        return Packer.PackEncrypted(forward, relay, signBy: Identity.Did, options: encryption).Packed;
+        return Packer.PackEncrypted(forward, new PackEncryptedOptions
+        {
+            To = relay,
+            SignBy = Identity.Did,
+            AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
+            Forward = false,
+        }).Packed;
     }
 
     /// <summary>
@@ -340,8 +350,13 @@ public sealed partial class Agency
             Body = JsonSerializer.SerializeToElement(new JsonObject { ["origin"] = item.FromDid }),
             Attachments = [new Attachment { Data = new AttachmentData { Json = envelope.RootElement.Clone() } }],
         };
-        var encryption = new PackOptions { AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm, Forward = false };
-        return Packer.PackEncrypted(delivery, next, signBy: Identity.Did, options: encryption).Packed;
+        return Packer.PackEncrypted(delivery, new PackEncryptedOptions
+        {
+            To = next,
+            SignBy = Identity.Did,
+            AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
+            Forward = false,
+        }).Packed;
     }
 
     /// <summary>The relay policy (default: relay for nobody).</summary>

@@ -73,7 +73,7 @@ public sealed partial class Agency
         try
         {
             // Packed before anything is stored: an inviter's DID that names no key to encrypt to leaves no tie behind.
-            packed = Packer.PackEncryptedPayload(Packer.PackSigned(request, request.From!).Packed, invitation.InviterDid).Packed;
+            packed = Packer.PackEncryptedPayload(Packer.PackSigned(request, request.From!).Packed, new PackEncryptedOptions { To = invitation.InviterDid }).Packed;
         }
         catch (DidCommException e)
         {

@@ -5,46 +5,32 @@ using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Tests;
 
-/// <summary>Loads a vectors keys file (<c>{ "didDocs": [...], "secrets": [...] }</c>) into resolvers.</summary>
+/// <summary>
+/// Loads a vectors keys file (<c>{ "didDocs": [...], "secrets": [...] }</c>) with the package's own loaders: the
+/// documents into a <see cref="DidDocumentStore"/> asked before <c>did:peer</c>/<c>did:key</c> resolution, the
+/// secrets (the reference implementation's <c>{ id, type, privateKeyJwk }</c> or the specification's bare JWKs)
+/// into a <see cref="SecretResolver"/>.
+/// </summary>
 internal sealed class KeysFile
 {
-    public DidResolver Dids { get; } = new();
+    private KeysFile(DidDocumentStore documents, SecretResolver secrets)
+    {
+        Documents = documents;
+        Dids = new CompositeDidResolver(documents, new DidResolver());
+        Secrets = secrets;
+    }
 
-    public SecretResolver Secrets { get; } = new();
+    public DidDocumentStore Documents { get; }
+
+    public IDidResolver Dids { get; }
+
+    public SecretResolver Secrets { get; }
 
     public static KeysFile Load(string path)
     {
-        var file = new KeysFile();
         using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        foreach (var d in doc.RootElement.GetProperty("didDocs").EnumerateArray())
-        {
-            Assert.True(DidDocument.TryParse(d, out var parsed, out var error), error);
-            file.Dids.Add(parsed);
-        }
-
-        foreach (var s in doc.RootElement.GetProperty("secrets").EnumerateArray())
-        {
-            file.Secrets.Add(ParseSecret(s));
-        }
-
-        return file;
-    }
-
-    public static SecretJwk ParseSecret(JsonElement s)
-    {
-        // Two shapes: { id, type, privateKeyJwk } and a bare private JWK with "kid" (the spec's own spelling
-        // of that member has a trailing space, which a tolerant loader of test keys trims).
-        JsonElement jwk = s.TryGetProperty("privateKeyJwk", out var inner) ? inner : s;
-        string? kid = s.TryGetProperty("id", out var id) ? id.GetString() : null;
-        foreach (var p in s.EnumerateObject())
-        {
-            if (p.Name.Trim() == "kid")
-            {
-                kid ??= p.Value.GetString();
-            }
-        }
-
-        Assert.True(SecretJwk.TryParse(jwk, out var secret, out var error, kid), error);
-        return secret;
+        var documents = new DidDocumentStore().AddRange(DidDocument.ParseDocuments(doc.RootElement.GetProperty("didDocs").GetRawText()));
+        var secrets = new SecretResolver().AddRange(SecretJwk.ParseSecrets(doc.RootElement.GetProperty("secrets").GetRawText()));
+        return new KeysFile(documents, secrets);
     }
 }

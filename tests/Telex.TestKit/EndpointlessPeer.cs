@@ -35,7 +35,7 @@ public sealed class EndpointlessPeer : IDisposable
     public byte[] SignAndEncrypt(Message message, string to)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Packer.PackEncryptedPayload(Packer.PackSigned(message with { From = Did }, Did).Packed, to).Packed;
+        return Packer.PackEncryptedPayload(Packer.PackSigned(message with { From = Did }, Did).Packed, new PackEncryptedOptions { To = to }).Packed;
     }
 
     /// <inheritdoc/>

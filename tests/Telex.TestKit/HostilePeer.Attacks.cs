@@ -42,10 +42,10 @@ public sealed partial class HostilePeer
     }
 
     /// <summary>Anoncrypts a message to <paramref name="to"/> without signing it (no proof of who sent it).</summary>
-    public byte[] AnoncryptOnly(Message message, string to) => Packer.PackEncrypted(message, to).Packed;
+    public byte[] AnoncryptOnly(Message message, string to) => Packer.PackEncrypted(message, new PackEncryptedOptions { To = to }).Packed;
 
     /// <summary>Authcrypts a message from this peer to <paramref name="to"/> without signing it (repudiable).</summary>
-    public byte[] AuthcryptOnly(Message message, string to) => Packer.PackEncrypted(message, to, from: Did).Packed;
+    public byte[] AuthcryptOnly(Message message, string to) => Packer.PackEncrypted(message, new PackEncryptedOptions { To = to, From = Did }).Packed;
 
     /// <summary>A receipt from this peer naming one telegram, its content hash and a registry number.</summary>
     public Message Receipt(string to, Guid telegram, string contentHash, long registryNumber) =>

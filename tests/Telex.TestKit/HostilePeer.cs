@@ -73,7 +73,7 @@ public sealed partial class HostilePeer : IDisposable
 
     /// <summary>Signs with this peer's key and anoncrypts to <paramref name="to"/>.</summary>
     public byte[] SignAndEncrypt(Message message, string to) =>
-        Packer.PackEncryptedPayload(Packer.PackSigned(message, Did).Packed, to).Packed;
+        Packer.PackEncryptedPayload(Packer.PackSigned(message, Did).Packed, new PackEncryptedOptions { To = to }).Packed;
 
     /// <summary>Posts raw bytes to an agency's federation endpoint; returns the status and the problem code, if any.</summary>
     public static async Task<(int Status, string? Code)> PostAsync(string endpoint, byte[] body)

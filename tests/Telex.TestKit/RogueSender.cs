@@ -74,5 +74,5 @@ public sealed class RogueSender(AgencyIdentity identity)
     };
 
     /// <summary>Signs with the agency's key and anoncrypts to <paramref name="to"/>.</summary>
-    public byte[] SignAndEncrypt(Message message, string to) => Packer.PackEncryptedPayload(Packer.PackSigned(message, identity.Did).Packed, to).Packed;
+    public byte[] SignAndEncrypt(Message message, string to) => Packer.PackEncryptedPayload(Packer.PackSigned(message, identity.Did).Packed, new PackEncryptedOptions { To = to }).Packed;
 }

@@ -35,28 +35,10 @@ internal static class DidCommTarget
         using var stream = typeof(DidCommTarget).Assembly.GetManifestResourceStream("Telex.Fuzz.Keys.bob.json")
             ?? throw new InvalidOperationException("the keys file is not embedded");
         using var doc = JsonDocument.Parse(stream);
-        var dids = new DidResolver();
-        foreach (var d in doc.RootElement.GetProperty("didDocs").EnumerateArray())
-        {
-            if (!DidDocument.TryParse(d, out var parsed, out string error))
-            {
-                throw new InvalidOperationException("a DID document of the keys file does not parse: " + error);
-            }
-
-            dids.Add(parsed);
-        }
-
-        var secrets = new SecretResolver();
-        foreach (var s in doc.RootElement.GetProperty("secrets").EnumerateArray())
-        {
-            string kid = s.GetProperty("id").GetString()!;
-            if (!SecretJwk.TryParse(s.GetProperty("privateKeyJwk"), out var secret, out string error, kid))
-            {
-                throw new InvalidOperationException("a secret of the keys file does not parse: " + error);
-            }
-
-            secrets.Add(secret);
-        }
+        // The vectors' documents first, then did:peer and did:key, which seeds may name.
+        var documents = new DidDocumentStore().AddRange(DidDocument.ParseDocuments(doc.RootElement.GetProperty("didDocs").GetRawText()));
+        var dids = new CompositeDidResolver(documents, new DidResolver());
+        var secrets = new SecretResolver().AddRange(SecretJwk.ParseSecrets(doc.RootElement.GetProperty("secrets").GetRawText()));
 
         return new DidCommPacker(dids, secrets);
     }

@@ -56,7 +56,7 @@ internal static class FederationTarget
         try
         {
             var signed = setup.SenderPacker.PackSigned(message, sender.Did);
-            packed = setup.SenderPacker.PackEncryptedPayload(signed.Packed, setup.Agency.Identity.Did).Packed;
+            packed = setup.SenderPacker.PackEncryptedPayload(signed.Packed, new PackEncryptedOptions { To = setup.Agency.Identity.Did }).Packed;
         }
         catch (DidCommException)
         {

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 namespace Telex.DidComm.Crypto;
 
 /// <summary>AES Key Wrap (RFC 3394) with the default initial value, as used by JWE's A128KW/A192KW/A256KW.</summary>
-public static class AesKeyWrap
+internal static class AesKeyWrap
 {
     private const ulong DefaultIv = 0xA6A6A6A6A6A6A6A6UL;
 

@@ -7,7 +7,7 @@ namespace Telex.DidComm.Crypto;
 /// The Concat KDF of NIST SP 800-56A §5.8.1 with SHA-256, with the OtherInfo layout of RFC 7518 §4.6.2 and,
 /// for ECDH-1PU in key-wrapping mode, the tag appended to SuppPubInfo (draft-madden-jose-ecdh-1pu-04 §2.3).
 /// </summary>
-public static class ConcatKdf
+internal static class ConcatKdf
 {
     // One SHA-256 context per thread, reset by each hash: a one-shot hash looks the algorithm up in OpenSSL anew.
     [ThreadStatic]

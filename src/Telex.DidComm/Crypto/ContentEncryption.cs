@@ -19,7 +19,7 @@ public enum ContentEncryption
 }
 
 /// <summary>Sizes, names and the encrypt/decrypt operations of each <see cref="ContentEncryption"/>.</summary>
-public static class ContentEncryptions
+internal static class ContentEncryptions
 {
     /// <summary>The JWE <c>enc</c> header value.</summary>
     public static string JweName(this ContentEncryption enc) => enc switch

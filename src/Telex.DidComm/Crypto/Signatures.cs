@@ -6,7 +6,7 @@ using Telex.DidComm.Keys;
 namespace Telex.DidComm.Crypto;
 
 /// <summary>JWS signature algorithms supported for DIDComm signed messages.</summary>
-public enum SignatureAlgorithm
+internal enum SignatureAlgorithm
 {
     /// <summary>EdDSA with Ed25519 (RFC 8037).</summary>
     EdDsa,
@@ -19,7 +19,7 @@ public enum SignatureAlgorithm
 }
 
 /// <summary>Names and operations of each <see cref="SignatureAlgorithm"/>.</summary>
-public static class Signatures
+internal static class Signatures
 {
     // Order of the secp256k1 group, to keep ES256K signatures in low-S form (what secp256k1 verifiers expect).
     private static readonly BigInteger Secp256k1Order =

@@ -129,11 +129,49 @@ public sealed class DidDocument
         return true;
     }
 
-    /// <summary>Parses a DID document from JSON text; throws <see cref="FormatException"/> when invalid.</summary>
+    // A DID document nests a JWK in a method in a relationship, or routing keys in an endpoint in a service: a few
+    // levels. Deeper input is not a DID document, and bounding it keeps hostile files cheap to refuse.
+    private const int MaxDocumentDepth = 16;
+
+    /// <summary>Parses a DID document from JSON text.</summary>
+    /// <exception cref="FormatException">The text is not JSON or not a DID document; the message says why.</exception>
     public static DidDocument Parse(string json)
     {
-        using var d = JsonDocument.Parse(json);
+        using var d = Json.ParseText(json, MaxDocumentDepth);
         return TryParse(d.RootElement, out var doc, out var error) ? doc : throw new FormatException(error);
+    }
+
+    /// <summary>
+    /// Reads DID documents from JSON text: an array of documents, or one document, each in the usual JSON shape
+    /// (<c>id</c>, <c>verificationMethod</c> with <c>publicKeyJwk</c> or <c>publicKeyMultibase</c>,
+    /// <c>authentication</c> and <c>keyAgreement</c> as key ids or embedded methods, <c>service</c> of type
+    /// <c>DIDCommMessaging</c>), as the DIDComm v2 specification's Appendix B and the reference implementation write
+    /// them. Ready for <see cref="DidDocumentStore.AddRange"/>.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not JSON, or a document is invalid; the message names which.</exception>
+    public static IReadOnlyList<DidDocument> ParseDocuments(string json)
+    {
+        using var d = Json.ParseText(json, MaxDocumentDepth + 1);
+        var root = d.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            return TryParse(root, out var one, out string error) ? [one] : throw new FormatException(error);
+        }
+
+        var documents = new List<DidDocument>(root.GetArrayLength());
+        int index = 0;
+        foreach (var element in root.EnumerateArray())
+        {
+            if (!TryParse(element, out var document, out string error))
+            {
+                throw new FormatException($"DID document {index}: {error}");
+            }
+
+            documents.Add(document);
+            index++;
+        }
+
+        return documents;
     }
 
     private static string Absolute(string did, string id) => id.StartsWith('#') ? did + id : id;

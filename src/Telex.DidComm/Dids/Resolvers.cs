@@ -20,10 +20,11 @@ public interface ISecretResolver
 }
 
 /// <summary>
-/// Resolves <c>did:peer:2</c> and <c>did:key</c> by computation and any other DID from documents added to it
-/// (tests and the vectors use <c>did:example</c>). Added documents are kept until replaced. Computed documents are
-/// kept in a cache bounded in bytes (<see cref="DefaultMaxCachedBytes"/> by default), those not used lately evicted
-/// first: resolving them again is pure computation, and any DID a message names lands here, a stranger's too.
+/// Resolves the DIDs whose document is computed from the DID itself: <c>did:peer:2</c> and <c>did:key</c>. Any
+/// other DID is unknown here; keep such documents in a <see cref="DidDocumentStore"/> and combine the two with
+/// <see cref="CompositeDidResolver"/>. Computed documents are kept in a cache bounded in bytes
+/// (<see cref="DefaultMaxCachedBytes"/> by default), those not used lately evicted first: resolving them again is
+/// pure computation, and any DID a message names lands here, a stranger's too.
 /// </summary>
 public sealed class DidResolver : IDidResolver
 {
@@ -35,11 +36,7 @@ public sealed class DidResolver : IDidResolver
     /// </summary>
     public const long DefaultMaxCachedBytes = 4 * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, DidDocument> _added = new(StringComparer.Ordinal);
     private readonly DocumentCache _computed;
-
-    // Agencies add no documents (every DID they meet is computed): skip that lookup, a hash of the whole DID.
-    private volatile bool _anyAdded;
 
     /// <summary>Creates a resolver whose computed documents keep about <paramref name="maxCachedBytes"/> bytes at most (default 4 MiB).</summary>
     public DidResolver(long maxCachedBytes = DefaultMaxCachedBytes)
@@ -48,25 +45,16 @@ public sealed class DidResolver : IDidResolver
     }
 
     /// <summary>The estimated bytes held by cached computed documents (never more than the bound given at creation).</summary>
-    public long CachedBytes => _computed.Bytes;
+    internal long CachedBytes => _computed.Bytes;
 
     /// <summary>The number of cached computed documents.</summary>
-    public int CachedCount => _computed.Count;
-
-    /// <summary>Adds or replaces a document; it is kept for the life of this resolver.</summary>
-    public DidResolver Add(DidDocument document)
-    {
-        ArgumentNullException.ThrowIfNull(document);
-        _added[document.Id] = document;
-        _anyAdded = true;
-        return this;
-    }
+    internal int CachedCount => _computed.Count;
 
     /// <inheritdoc/>
     public bool TryResolve(string did, [NotNullWhen(true)] out DidDocument? document)
     {
         ArgumentNullException.ThrowIfNull(did);
-        if ((_anyAdded && _added.TryGetValue(did, out document)) || _computed.TryGet(did, out document))
+        if (_computed.TryGet(did, out document))
         {
             return true;
         }
@@ -76,6 +64,93 @@ public sealed class DidResolver : IDidResolver
         {
             _computed.Add(document);
             return true;
+        }
+
+        document = null;
+        return false;
+    }
+}
+
+/// <summary>
+/// DID documents kept in memory, by DID: documents of any method that the caller has (from a file, a registry, a
+/// test vector). It resolves only what was added; documents are kept until replaced or removed.
+/// </summary>
+public sealed class DidDocumentStore : IDidResolver
+{
+    private readonly ConcurrentDictionary<string, DidDocument> _documents = new(StringComparer.Ordinal);
+
+    /// <summary>The number of documents held.</summary>
+    public int Count => _documents.Count;
+
+    /// <summary>Adds a document, replacing any held for the same DID.</summary>
+    public DidDocumentStore Add(DidDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        _documents[document.Id] = document;
+        return this;
+    }
+
+    /// <summary>Adds each document, replacing any held for the same DID.</summary>
+    public DidDocumentStore AddRange(IEnumerable<DidDocument> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        foreach (var document in documents)
+        {
+            Add(document);
+        }
+
+        return this;
+    }
+
+    /// <summary>Removes the document of <paramref name="did"/>; false when none was held.</summary>
+    public bool Remove(string did)
+    {
+        ArgumentNullException.ThrowIfNull(did);
+        return _documents.TryRemove(did, out _);
+    }
+
+    /// <inheritdoc/>
+    public bool TryResolve(string did, [NotNullWhen(true)] out DidDocument? document)
+    {
+        ArgumentNullException.ThrowIfNull(did);
+        return _documents.TryGetValue(did, out document);
+    }
+}
+
+/// <summary>
+/// Asks several resolvers in the order given and answers with the first that resolves the DID: the caller decides
+/// which source wins, e.g. <c>new CompositeDidResolver(store, new DidResolver())</c> lets stored documents win over
+/// computed ones.
+/// </summary>
+public sealed class CompositeDidResolver : IDidResolver
+{
+    private readonly IDidResolver[] _resolvers;
+
+    /// <summary>Creates a resolver that asks <paramref name="resolvers"/> in this order.</summary>
+    public CompositeDidResolver(params IDidResolver[] resolvers)
+    {
+        ArgumentNullException.ThrowIfNull(resolvers);
+        if (Array.Exists(resolvers, r => r is null))
+        {
+            throw new ArgumentException("a resolver is null", nameof(resolvers));
+        }
+
+        _resolvers = (IDidResolver[])resolvers.Clone();
+    }
+
+    /// <summary>The resolvers, in the order they are asked.</summary>
+    public IReadOnlyList<IDidResolver> Resolvers => _resolvers;
+
+    /// <inheritdoc/>
+    public bool TryResolve(string did, [NotNullWhen(true)] out DidDocument? document)
+    {
+        ArgumentNullException.ThrowIfNull(did);
+        foreach (var resolver in _resolvers)
+        {
+            if (resolver.TryResolve(did, out document))
+            {
+                return true;
+            }
         }
 
         document = null;
@@ -93,6 +168,18 @@ public sealed class SecretResolver : ISecretResolver
     {
         ArgumentNullException.ThrowIfNull(secret);
         _secrets[secret.Kid ?? throw new ArgumentException("secret has no kid", nameof(secret))] = secret;
+        return this;
+    }
+
+    /// <summary>Adds each secret under its own <see cref="SecretJwk.Kid"/>.</summary>
+    public SecretResolver AddRange(IEnumerable<SecretJwk> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        foreach (var secret in secrets)
+        {
+            Add(secret);
+        }
+
         return this;
     }
 

@@ -94,4 +94,21 @@ internal static class Json
 
         return TryGetUtf8(obj, name, out var utf8) ? names.Get(utf8) : null;
     }
+
+    /// <summary>
+    /// Parses JSON text that a caller hands to a public <c>Parse</c> method: malformed or too deep JSON is a
+    /// <see cref="FormatException"/>, the one exception those methods document.
+    /// </summary>
+    public static JsonDocument ParseText(string json, int maxDepth)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = maxDepth });
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("not valid JSON: " + e.Message, e);
+        }
+    }
 }

@@ -23,7 +23,7 @@ public enum KeyCurve
 }
 
 /// <summary>Facts about each <see cref="KeyCurve"/>.</summary>
-public static class KeyCurves
+internal static class KeyCurves
 {
     /// <summary>The JWK <c>crv</c> name of a curve.</summary>
     public static string JwkName(this KeyCurve curve) => curve switch

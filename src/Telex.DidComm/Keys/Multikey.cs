@@ -6,7 +6,7 @@ namespace Telex.DidComm.Keys;
 /// Multikey encoding of public keys (multibase base58btc of a multicodec-prefixed key; EC keys as compressed
 /// points), as used by <c>did:key</c> and <c>did:peer</c>.
 /// </summary>
-public static class Multikey
+internal static class Multikey
 {
     /// <summary>Encodes a public key as a <c>z…</c> multibase string.</summary>
     public static string Encode(PublicJwk key)

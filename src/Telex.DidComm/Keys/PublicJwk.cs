@@ -58,7 +58,7 @@ public sealed class PublicJwk : IEquatable<PublicJwk>
     /// <summary>Parses a public JWK from JSON text; throws <see cref="FormatException"/> when invalid.</summary>
     public static PublicJwk Parse(string json)
     {
-        using var doc = JsonDocument.Parse(json);
+        using var doc = Jose.Json.ParseText(json, 8);
         return TryParse(doc.RootElement, out var key, out var error) ? key : throw new FormatException(error);
     }
 
@@ -129,7 +129,7 @@ public sealed class PublicJwk : IEquatable<PublicJwk>
     }
 
     /// <summary>Writes the JWK members (<c>kty</c>, <c>crv</c>, <c>x</c>, <c>y</c>, and <c>kid</c> if asked) into an open object.</summary>
-    public void WriteMembers(Utf8JsonWriter writer, bool includeKid = false)
+    internal void WriteMembers(Utf8JsonWriter writer, bool includeKid = false)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteString("kty"u8, Curve.KeyType());

@@ -184,8 +184,104 @@ public sealed class SecretJwk : IDisposable
     /// <summary>Parses a private JWK from JSON text; throws <see cref="FormatException"/> when invalid.</summary>
     public static SecretJwk Parse(string json, string? kid = null)
     {
-        using var doc = JsonDocument.Parse(json);
+        using var doc = Jose.Json.ParseText(json, MaxSecretsDepth);
         return TryParse(doc.RootElement, out var key, out var error, kid) ? key : throw new FormatException(error);
+    }
+
+    // A secret is a JWK inside at most an object inside an array: anything deeper is not a secrets file.
+    private const int MaxSecretsDepth = 8;
+
+    /// <summary>
+    /// Reads one secret in the shapes DIDComm v2 implementations write, its key id included:
+    /// <c>{ "id": kid, "type": "JsonWebKey2020", "privateKeyJwk": { … } }</c> (the reference implementation's
+    /// secrets; the <c>type</c> is not checked, the JWK says what the key is), or a bare private JWK with a
+    /// <c>kid</c> member (the DIDComm v2 specification's Appendix A, which spells that member <c>"kid "</c>
+    /// with a trailing space: it is read as <c>kid</c>). <c>privateKeyMultibase</c> and <c>privateKeyBase58</c>
+    /// are refused as unsupported.
+    /// </summary>
+    public static bool TryParseSecret(JsonElement secret, out SecretJwk key, out string error)
+    {
+        key = null!;
+        if (secret.ValueKind != JsonValueKind.Object)
+        {
+            error = "secret is not a JSON object";
+            return false;
+        }
+
+        if (secret.TryGetProperty("privateKeyMultibase", out _) || secret.TryGetProperty("privateKeyBase58", out _))
+        {
+            error = "secret material other than privateKeyJwk is not supported";
+            return false;
+        }
+
+        string? kid = null;
+        JsonElement jwk = secret;
+        if (secret.TryGetProperty("privateKeyJwk", out var inner))
+        {
+            if (secret.TryGetProperty("id", out var id))
+            {
+                if (id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } idText)
+                {
+                    error = "secret 'id' is not a string";
+                    return false;
+                }
+
+                kid = idText;
+            }
+
+            jwk = inner;
+        }
+
+        if (kid is null && jwk.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var member in jwk.EnumerateObject())
+            {
+                if (member.Name.Trim() == "kid" && member.Value.ValueKind == JsonValueKind.String)
+                {
+                    kid = member.Value.GetString();
+                    break;
+                }
+            }
+        }
+
+        if (string.IsNullOrEmpty(kid))
+        {
+            error = "secret has no key id ('id', or 'kid' in the JWK)";
+            return false;
+        }
+
+        return TryParse(jwk, out key, out error, kid);
+    }
+
+    /// <summary>
+    /// Reads secrets from JSON text: an array of secrets, or one secret, each in a shape
+    /// <see cref="TryParseSecret"/> reads. Every secret has its key id, ready for <see cref="Dids.SecretResolver"/>.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not JSON, or a secret is invalid; the message names which.</exception>
+    public static IReadOnlyList<SecretJwk> ParseSecrets(string json)
+    {
+        using var doc = Jose.Json.ParseText(json, MaxSecretsDepth);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            return TryParseSecret(root, out var one, out string error) ? [one] : throw new FormatException(error);
+        }
+
+        var secrets = new List<SecretJwk>(root.GetArrayLength());
+        int index = 0;
+        foreach (var element in root.EnumerateArray())
+        {
+            if (!TryParseSecret(element, out var secret, out string error))
+            {
+                secrets.ForEach(s => s.Dispose());
+                throw new FormatException($"secret {index}: {error}");
+            }
+
+            secrets.Add(secret);
+            index++;
+        }
+
+        return secrets;
     }
 
     /// <summary>The same secret with another key id (a new object owning its own copy).</summary>

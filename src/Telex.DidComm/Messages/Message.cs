@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 
 namespace Telex.DidComm.Messages;
@@ -64,6 +66,57 @@ public sealed record Message
         return buffer.ToArray();
     }
 
-    /// <summary>Serializes the message to JSON text.</summary>
-    public string ToJson() => System.Text.Encoding.UTF8.GetString(ToUtf8Json());
+    /// <summary>Serializes the message to JSON text, as <see cref="DidCommPacker.PackPlaintext"/> does.</summary>
+    public string ToJson() => Encoding.UTF8.GetString(ToUtf8Json());
+
+    /// <summary>
+    /// Reads a plaintext message (JWM) from JSON text, validated as <see cref="DidCommPacker.Unpack"/> validates a
+    /// plaintext: <c>id</c>, <c>type</c> and an object <c>body</c> are required, every known header must have its
+    /// type, and <paramref name="limits"/> (default <see cref="DidCommLimits.Default"/>) bound the size, nesting and
+    /// attachments. This only reads: a signed or encrypted message must go through <see cref="DidCommPacker.Unpack"/>.
+    /// </summary>
+    /// <exception cref="FormatException">The text is not a valid plaintext message; the message says why.</exception>
+    public static Message Parse(string json, DidCommLimits? limits = null) =>
+        TryParse(json, out var message, out string? error, limits) ? message : throw new FormatException(error);
+
+    /// <summary>
+    /// Reads a plaintext message as <see cref="Parse"/> does, for input that may be invalid: false with the reason
+    /// in <paramref name="error"/> instead of an exception.
+    /// </summary>
+    public static bool TryParse(string json, [NotNullWhen(true)] out Message? message, [NotNullWhen(false)] out string? error,
+        DidCommLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        limits ??= DidCommLimits.Default;
+        message = null;
+        if (Encoding.UTF8.GetMaxByteCount(json.Length) > limits.MaxMessageBytes && Encoding.UTF8.GetByteCount(json) > limits.MaxMessageBytes)
+        {
+            error = $"message exceeds {limits.MaxMessageBytes} bytes";
+            return false;
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+        }
+        catch (JsonException e)
+        {
+            error = "not JSON: " + e.Message;
+            return false;
+        }
+
+        using (doc)
+        {
+            if (!MessageJson.TryParse(doc.RootElement, limits, out var parsed, out string reason))
+            {
+                error = reason;
+                return false;
+            }
+
+            message = parsed;
+            error = null;
+            return true;
+        }
+    }
 }

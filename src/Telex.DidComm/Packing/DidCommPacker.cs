@@ -53,52 +53,62 @@ public sealed partial class DidCommPacker
     }
 
     /// <summary>
-    /// Encrypts a message to <paramref name="to"/> (a DID, or one key id): anoncrypt when <paramref name="from"/> is
-    /// null, authcrypt from that DID or key id otherwise; signed first when <paramref name="signBy"/> is given;
-    /// wrapped in anoncrypt when <see cref="PackOptions.ProtectSender"/>; forwarded through the recipient's
-    /// mediators when its service names routing keys. Throws <see cref="DidCommException"/> on misuse.
+    /// Encrypts a message to <see cref="PackEncryptedOptions.To"/>: anoncrypt when
+    /// <see cref="PackEncryptedOptions.From"/> is null, authcrypt from that DID or key id otherwise; signed first when
+    /// <see cref="PackEncryptedOptions.SignBy"/> is given; wrapped in anoncrypt when
+    /// <see cref="PackEncryptedOptions.ProtectSender"/>; forwarded through the recipient's mediators when its service
+    /// names routing keys. Throws <see cref="DidCommException"/> on misuse.
     /// </summary>
-    public PackResult PackEncrypted(Message message, string to, string? from = null, string? signBy = null, PackOptions? options = null)
+    public PackResult PackEncrypted(Message message, PackEncryptedOptions options)
     {
         ArgumentNullException.ThrowIfNull(message);
-        ArgumentNullException.ThrowIfNull(to);
-        options ??= PackOptions.Default;
-        string toDid = DidOf(to);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.To, nameof(options) + "." + nameof(options.To));
+        string toDid = DidOf(options.To);
         if (message.To is not null && !message.To.Contains(toDid))
         {
             throw new DidCommException($"message 'to' does not contain {toDid}");
         }
 
-        if (from is not null && message.From != DidOf(from))
+        if (options.From is not null && message.From != DidOf(options.From))
         {
-            throw new DidCommException($"message 'from' is not {DidOf(from)}");
+            throw new DidCommException($"message 'from' is not {DidOf(options.From)}");
         }
 
-        SecretJwk? signer = signBy is null ? null : FindSigningKey(message, signBy);
+        SecretJwk? signer = options.SignBy is null ? null : FindSigningKey(message, options.SignBy);
         using var plaintext = new PooledBufferWriter(4096);
         MessageJson.Write(message, plaintext);
         if (signer is null)
         {
-            return EncryptCore(plaintext.WrittenSpan, to, toDid, from, null, options);
+            return EncryptCore(plaintext.WrittenSpan, toDid, null, options);
         }
 
         using var signed = new PooledBufferWriter(plaintext.WrittenCount * 2);
         Jws.Sign(plaintext.WrittenSpan, signer, signer.Kid!, signed);
-        return EncryptCore(signed.WrittenSpan, to, toDid, from, signer.Kid, options);
+        return EncryptCore(signed.WrittenSpan, toDid, signer.Kid, options);
     }
 
     /// <summary>
-    /// Encrypts an already packed message — typically a signed message (JWS) kept for the record — to
-    /// <paramref name="to"/>, as <see cref="PackEncrypted"/> does after signing. The payload is not inspected.
+    /// Encrypts an already packed message — typically a signed message (JWS) kept for the record — as
+    /// <see cref="PackEncrypted"/> does after signing. The payload is not inspected;
+    /// <see cref="PackEncryptedOptions.SignBy"/> must be null.
     /// </summary>
-    public PackResult PackEncryptedPayload(ReadOnlySpan<byte> payload, string to, string? from = null, PackOptions? options = null)
+    public PackResult PackEncryptedPayload(ReadOnlySpan<byte> payload, PackEncryptedOptions options)
     {
-        ArgumentNullException.ThrowIfNull(to);
-        return EncryptCore(payload, to, DidOf(to), from, null, options ?? PackOptions.Default);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.To, nameof(options) + "." + nameof(options.To));
+        if (options.SignBy is not null)
+        {
+            throw new ArgumentException("a packed payload is not signed again: SignBy must be null", nameof(options));
+        }
+
+        return EncryptCore(payload, DidOf(options.To), null, options);
     }
 
-    private PackResult EncryptCore(ReadOnlySpan<byte> payload, string to, string toDid, string? from, string? signByKid, PackOptions options)
+    private PackResult EncryptCore(ReadOnlySpan<byte> payload, string toDid, string? signByKid, PackEncryptedOptions options)
     {
+        string to = options.To;
+        string? from = options.From;
         var toDoc = Resolve(toDid);
         SecretJwk? sender = null;
         List<PublicJwk> recipients;

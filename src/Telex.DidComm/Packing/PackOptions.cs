@@ -5,11 +5,27 @@ using Telex.DidComm.Dids;
 
 namespace Telex.DidComm;
 
-/// <summary>Options for <see cref="DidCommPacker.PackEncrypted"/>.</summary>
-public sealed record PackOptions
+/// <summary>
+/// What <see cref="DidCommPacker.PackEncrypted"/> and <see cref="DidCommPacker.PackEncryptedPayload"/> do: to whom,
+/// from whom, signed by whom, and how. The parties are named, never positional, so they cannot be swapped silently.
+/// </summary>
+public sealed record PackEncryptedOptions
 {
-    /// <summary>The defaults described on each property.</summary>
-    public static PackOptions Default { get; } = new();
+    /// <summary>The recipient: a DID (every key-agreement key of its first curve) or one of its key ids. Required.</summary>
+    public required string To { get; init; }
+
+    /// <summary>
+    /// The sender, a DID or one of its key-agreement key ids: authcrypt (ECDH-1PU) from that key. Default null:
+    /// anoncrypt (ECDH-ES), the recipient learns nothing of the sender from the encryption.
+    /// </summary>
+    public string? From { get; init; }
+
+    /// <summary>
+    /// The signer, a DID or one of its authentication key ids: the message is signed (JWS) before it is encrypted.
+    /// Default null: not signed. Not allowed with <see cref="DidCommPacker.PackEncryptedPayload"/>, whose payload is
+    /// packed already.
+    /// </summary>
+    public string? SignBy { get; init; }
 
     /// <summary>Wrap authcrypt in anoncrypt so that only the recipient learns the sender. Default false.</summary>
     public bool ProtectSender { get; init; }
@@ -20,7 +36,7 @@ public sealed record PackOptions
     /// </summary>
     public bool Forward { get; init; } = true;
 
-    /// <summary>Headers to add to each forward message.</summary>
+    /// <summary>Headers to add to each forward message. Default none.</summary>
     public IReadOnlyDictionary<string, JsonElement>? ForwardHeaders { get; init; }
 
     /// <summary>The id of the recipient's service to use; default the first that accepts <c>didcomm/v2</c>.</summary>
@@ -28,7 +44,7 @@ public sealed record PackOptions
 
     /// <summary>
     /// Content encryption for anoncrypt layers. Default A256CBC-HS512, the one every DIDComm v2 implementation
-    /// must support.
+    /// must support. Authcrypt always uses A256CBC-HS512, the only one ECDH-1PU allows.
     /// </summary>
     public ContentEncryption AnonEncryption { get; init; } = ContentEncryption.A256CbcHs512;
 }

@@ -85,12 +85,14 @@ public sealed class DidResolverCacheTests
     }
 
     [Fact]
-    public void Added_documents_are_never_evicted()
+    public void Stored_documents_are_never_evicted_by_computed_ones()
     {
-        var dids = new DidResolver(16 * 1024);
+        var computed = new DidResolver(16 * 1024);
+        var store = new DidDocumentStore();
+        var dids = new CompositeDidResolver(store, computed);
         Assert.True(DidPeer.TryResolve(FreshDid(), out var added, out _));
         var example = new DidDocument("did:example:alice", added.VerificationMethods, added.Authentication, added.KeyAgreement, added.Services);
-        dids.Add(example);
+        store.Add(example);
 
         for (int i = 0; i < 200; i++)
         {

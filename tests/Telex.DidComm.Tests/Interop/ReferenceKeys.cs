@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using Telex.DidComm.Dids;
+using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Tests.Interop;
 
@@ -28,15 +28,11 @@ internal sealed class ReferenceKeys
     {
         _didDocs = didDocs;
         _secrets = secrets;
-        foreach (var doc in didDocs)
-        {
-            Assert.True(DidDocument.TryParse(JsonSerializer.SerializeToElement(doc), out var parsed, out string error), error);
-            Dids.Add(parsed);
-        }
+        Dids = new DidDocumentStore().AddRange(DidDocument.ParseDocuments(didDocs.ToJsonString()));
     }
 
     /// <summary>The resolver both sides of Telex use (DID documents are public).</summary>
-    public DidResolver Dids { get; } = new();
+    public DidDocumentStore Dids { get; }
 
     /// <summary>
     /// The keys with Bob's DIDComm service routing through <paramref name="routingKeys"/> (first hop first), or
@@ -68,12 +64,7 @@ internal sealed class ReferenceKeys
     /// <summary>A Telex packer for <paramref name="did"/>, holding that party's secrets only.</summary>
     public DidCommPacker PackerOf(string did)
     {
-        var secrets = new SecretResolver();
-        foreach (var s in SecretsOf(did))
-        {
-            secrets.Add(KeysFile.ParseSecret(JsonSerializer.SerializeToElement(s)));
-        }
-
+        var secrets = new SecretResolver().AddRange(SecretJwk.ParseSecrets(new JsonArray([.. SecretsOf(did).Select(s => s.DeepClone())]).ToJsonString()));
         return new DidCommPacker(Dids, secrets);
     }
 

@@ -136,8 +136,11 @@ public sealed class ReferenceRoundTripTests(ReferenceHarness reference)
             return alice.PackSigned(message, c.SignBy!);
         }
 
-        return alice.PackEncrypted(message, c.To, c.From, c.SignBy, new PackOptions
+        return alice.PackEncrypted(message, new PackEncryptedOptions
         {
+            To = c.To,
+            From = c.From,
+            SignBy = c.SignBy,
             ProtectSender = c.ProtectSender,
             Forward = c.Forwarded,
             AnonEncryption = c.Anon,

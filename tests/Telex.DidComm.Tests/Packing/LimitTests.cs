@@ -37,7 +37,7 @@ public sealed class LimitTests
     {
         var alice = Party.Create(_dids);
         var bob = Party.Create(_dids);
-        var packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did);
+        var packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), new PackEncryptedOptions { To = bob.Did });
         var root = JsonDocument.Parse(packed.Packed).RootElement;
         var recipients = Enumerable.Repeat(root.GetProperty("recipients")[0], 65).ToArray();
         var inflated = JsonSerializer.SerializeToUtf8Bytes(new
@@ -93,8 +93,7 @@ public sealed class LimitTests
     {
         var alice = Party.Create(_dids);
         var bob = Party.Create(_dids);
-        var packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did, from: alice.Did, signBy: alice.Did,
-            options: new PackOptions { ProtectSender = true });
+        var packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), new PackEncryptedOptions { To = bob.Did, From = alice.Did, SignBy = alice.Did, ProtectSender = true });
 
         // anoncrypt → authcrypt → signed → plaintext is four layers.
         Assert.Equal(UnpackFailureKind.TooDeep, bob.WithLimits(new DidCommLimits { MaxLayers = 3 }, _dids).Unpack(packed.Packed).Failure?.Kind);
@@ -110,8 +109,8 @@ public sealed class LimitTests
         var alice = Party.Create(_dids);
         var bob = Party.Create(_dids);
         var message = TestMessages.Telegram(alice.Did, bob.Did);
-        byte[] four = alice.Packer.PackEncrypted(message, bob.Did, from: alice.Did, signBy: alice.Did, options: new PackOptions { ProtectSender = true }).Packed;
-        byte[] three = alice.Packer.PackEncrypted(message, bob.Did, signBy: alice.Did).Packed;
+        byte[] four = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, From = alice.Did, SignBy = alice.Did, ProtectSender = true }).Packed;
+        byte[] three = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, SignBy = alice.Did }).Packed;
 
         var eight = bob.Packer.Unpack(alice.Packer.WrapInForward(four, bob.Did, [bob.Did, bob.Did]));
         var nine = bob.Packer.Unpack(alice.Packer.WrapInForward(three, bob.Did, [bob.Did, bob.Did, bob.Did]));

@@ -31,7 +31,7 @@ public sealed class PackUnpackTests
         var bob = Party.Create(_dids, curve);
         var message = TestMessages.Telegram(alice.Did, bob.Did);
 
-        var packed = alice.Packer.PackEncrypted(message, bob.Did, options: new PackOptions { AnonEncryption = enc, Forward = false });
+        var packed = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, AnonEncryption = enc, Forward = false });
         var result = bob.Packer.Unpack(packed.Packed);
 
         AssertSameMessage(message, result);
@@ -52,7 +52,7 @@ public sealed class PackUnpackTests
         var bob = Party.Create(_dids, curve);
         var message = TestMessages.Telegram(alice.Did, bob.Did);
 
-        var packed = alice.Packer.PackEncrypted(message, bob.Did, from: alice.Did, options: new PackOptions { Forward = false });
+        var packed = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, From = alice.Did, Forward = false });
         var result = bob.Packer.Unpack(packed.Packed);
 
         AssertSameMessage(message, result);
@@ -89,12 +89,18 @@ public sealed class PackUnpackTests
         var bob = Party.Create(_dids);
         var message = TestMessages.Telegram(alice.Did, bob.Did);
 
-        var signedAnon = bob.Packer.Unpack(alice.Packer.PackEncrypted(message, bob.Did, signBy: alice.Did).Packed);
+        var signedAnon = bob.Packer.Unpack(alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, SignBy = alice.Did }).Packed);
         AssertSameMessage(message, signedAnon);
         Assert.True(signedAnon.Metadata!.NonRepudiation && signedAnon.Metadata.AnonymousSender && signedAnon.Metadata.Encrypted);
 
-        var protectedSender = bob.Packer.Unpack(alice.Packer.PackEncrypted(message, bob.Did, from: alice.Did, signBy: alice.Did,
-            options: new PackOptions { ProtectSender = true, AnonEncryption = ContentEncryption.XC20P }).Packed);
+        var protectedSender = bob.Packer.Unpack(alice.Packer.PackEncrypted(message, new PackEncryptedOptions
+        {
+            To = bob.Did,
+            From = alice.Did,
+            SignBy = alice.Did,
+            ProtectSender = true,
+            AnonEncryption = ContentEncryption.XC20P,
+        }).Packed);
         AssertSameMessage(message, protectedSender);
         var m = protectedSender.Metadata!;
         Assert.True(m.AnonymousSender && m.Authenticated && m.NonRepudiation);
@@ -111,7 +117,7 @@ public sealed class PackUnpackTests
         var bob = Party.Create(_dids, routingKeys: [m1.Did + "#key-1", m2.Did + "#key-1"]);
         var message = TestMessages.Telegram(alice.Did, bob.Did);
 
-        var packed = alice.Packer.PackEncrypted(message, bob.Did, signBy: alice.Did);
+        var packed = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, SignBy = alice.Did });
         Assert.Equal("http://127.0.0.1:1/didcomm", packed.ServiceEndpoint);
         Assert.Equal(UnpackFailureKind.WrongKey, bob.Packer.Unpack(packed.Packed).Failure?.Kind);
 
@@ -133,7 +139,7 @@ public sealed class PackUnpackTests
         var alice = Party.Create(_dids);
         var bob = Party.Create(_dids);
         var eve = Party.Create(_dids);
-        var packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did, from: alice.Did);
+        var packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), new PackEncryptedOptions { To = bob.Did, From = alice.Did });
 
         var result = eve.Packer.Unpack(packed.Packed);
 
@@ -167,11 +173,34 @@ public sealed class PackUnpackTests
 
         // Alice signs for Carol; Carol passes the signed message on to Bob under an envelope of her own.
         byte[] signed = alice.Packer.PackSigned(TestMessages.Telegram(alice.Did, carol.Did), alice.Did).Packed;
-        var result = bob.Packer.Unpack(carol.Packer.PackEncryptedPayload(signed, bob.Did).Packed);
+        var result = bob.Packer.Unpack(carol.Packer.PackEncryptedPayload(signed, new PackEncryptedOptions { To = bob.Did }).Packed);
 
         Assert.Equal(UnpackFailureKind.Malformed, result.Failure?.Kind);
         Assert.Contains("'to' does not name the recipient", result.Failure!.Reason, StringComparison.Ordinal);
-        Assert.True(carol.Packer.Unpack(carol.Packer.PackEncryptedPayload(signed, carol.Did).Packed).Success);
+        Assert.True(carol.Packer.Unpack(carol.Packer.PackEncryptedPayload(signed, new PackEncryptedOptions { To = carol.Did }).Packed).Success);
+    }
+
+    [Fact]
+    public void The_parties_of_a_pack_are_named_and_a_swap_is_refused()
+    {
+        var alice = Party.Create(_dids);
+        var bob = Party.Create(_dids);
+        var message = TestMessages.Telegram(alice.Did, bob.Did);
+
+        var packed = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, From = alice.Did, SignBy = alice.Did });
+        var opened = bob.Packer.Unpack(packed.Packed);
+
+        Assert.True(opened.Success, opened.Failure?.ToString());
+        Assert.Equal(alice.Agreement.Kid, opened.Metadata!.EncryptedFromKid);
+        Assert.Equal(alice.Signing.Kid, opened.Metadata.SignFrom);
+
+        // Sender and recipient swapped: the message says otherwise, so packing refuses rather than encrypting to Alice.
+        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = alice.Did, From = bob.Did }));
+
+        // A payload is packed already: asking to sign it is a mistake, not silently ignored.
+        byte[] signed = alice.Packer.PackSigned(message, alice.Did).Packed;
+        Assert.Throws<ArgumentException>(() => alice.Packer.PackEncryptedPayload(signed, new PackEncryptedOptions { To = bob.Did, SignBy = alice.Did }));
+        Assert.Throws<ArgumentNullException>(() => alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = null! }));
     }
 
     [Fact]
@@ -181,8 +210,8 @@ public sealed class PackUnpackTests
         var bob = Party.Create(_dids);
         var message = TestMessages.Telegram(alice.Did, bob.Did);
 
-        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, "did:example:nobody"));
-        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, alice.Did));
+        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = "did:example:nobody" }));
+        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = alice.Did }));
         Assert.Throws<DidCommException>(() => bob.Packer.PackSigned(message, alice.Did));
 
         foreach (string junk in new[] { "", "null", "[]", "\"x\"", "{", "{\"ciphertext\":1}", "{\"payload\":\"a\",\"signatures\":[{}]}" })
@@ -202,7 +231,7 @@ public sealed class PackUnpackTests
         string jwt = Telex.DidComm.Messages.FromPrior.Issue(oldAlice.Did, newAlice.Did, oldAlice.Signing, issuedAt: 1_700_000_000);
         var message = TestMessages.Telegram(newAlice.Did, bob.Did) with { FromPrior = jwt };
 
-        var result = bob.Packer.Unpack(newAlice.Packer.PackEncrypted(message, bob.Did, from: newAlice.Did, signBy: newAlice.Did).Packed);
+        var result = bob.Packer.Unpack(newAlice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, From = newAlice.Did, SignBy = newAlice.Did }).Packed);
 
         Assert.True(result.Success, result.Failure?.ToString());
         Assert.Equal(oldAlice.Did + "#key-2", result.Metadata!.FromPriorIssuerKid);
@@ -226,7 +255,7 @@ public sealed class PackUnpackTests
         string forged = Telex.DidComm.Messages.FromPrior.Issue(oldAlice.Did, newAlice.Did, forgedKey, issuedAt: 1_700_000_000);
         var message = TestMessages.Telegram(newAlice.Did, bob.Did) with { FromPrior = forged };
 
-        var result = bob.Packer.Unpack(newAlice.Packer.PackEncrypted(message, bob.Did, signBy: newAlice.Did).Packed);
+        var result = bob.Packer.Unpack(newAlice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, SignBy = newAlice.Did }).Packed);
 
         Assert.False(result.Success);
         Assert.Equal(UnpackFailureKind.Tampered, result.Failure!.Kind);
@@ -240,7 +269,7 @@ public sealed class PackUnpackTests
         var alice = Party.Create(_dids);
         var message = TestMessages.Telegram(alice.Did, oldBob.Did);
         byte[] signed = alice.Packer.PackSigned(message, alice.Did).Packed;
-        byte[] packed = alice.Packer.PackEncryptedPayload(signed, newBob.Did).Packed;
+        byte[] packed = alice.Packer.PackEncryptedPayload(signed, new PackEncryptedOptions { To = newBob.Did }).Packed;
 
         // Bob after a rotation holds both key pairs.
         var rotatedBob = new DidCommPacker(_dids, new SecretResolver().Add(oldBob.Signing).Add(oldBob.Agreement).Add(newBob.Signing).Add(newBob.Agreement));
@@ -267,12 +296,12 @@ public sealed class PackUnpackTests
             ["x_trace"] = System.Text.Json.JsonSerializer.SerializeToElement("abc"),
         };
 
-        var packed = alice.Packer.PackEncrypted(message, bob.Did, options: new PackOptions { ForwardHeaders = headers });
+        var packed = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, ForwardHeaders = headers });
 
         Assert.True(m1.Packer.TryUnwrapForward(packed.Packed, out var hop, out var failure), failure?.ToString());
         Assert.Equal(1_900_000_000L, hop!.Message.ExpiresTime);
         Assert.Equal("abc", hop.Message.ExtraHeaders!["x_trace"].GetString());
         headers["type"] = System.Text.Json.JsonSerializer.SerializeToElement("evil");
-        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, bob.Did, options: new PackOptions { ForwardHeaders = headers }));
+        Assert.Throws<DidCommException>(() => alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, ForwardHeaders = headers }));
     }
 }

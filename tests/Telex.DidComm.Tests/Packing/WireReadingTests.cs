@@ -37,7 +37,7 @@ public sealed class WireReadingTests
         var alice = Party.Create(_dids);
         var bob = Party.Create(_dids);
         var message = TestMessages.Telegram(alice.Did, bob.Did);
-        byte[] packed = alice.Packer.PackEncrypted(message, bob.Did, signBy: alice.Did, options: new PackOptions { Forward = false }).Packed;
+        byte[] packed = alice.Packer.PackEncrypted(message, new PackEncryptedOptions { To = bob.Did, SignBy = alice.Did, Forward = false }).Packed;
 
         var result = bob.Packer.Unpack(EscapeFirstCharacter(packed, member));
 
@@ -67,8 +67,7 @@ public sealed class WireReadingTests
     {
         var alice = Party.Create(_dids);
         var bob = Party.Create(_dids);
-        byte[] packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did,
-            options: new PackOptions { Forward = false }).Packed;
+        byte[] packed = alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), new PackEncryptedOptions { To = bob.Did, Forward = false }).Packed;
         string text = Encoding.UTF8.GetString(packed);
         string bad = Regex.Replace(text, "\"iv\":\"(.)", "\"iv\":\"\\u002b");
 
@@ -83,8 +82,8 @@ public sealed class WireReadingTests
     {
         var alice = Party.Create(_dids);
         var bob = Party.Create(_dids);
-        var options = new PackOptions { Forward = false };
-        byte[] Pack() => alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did, options: options).Packed;
+        var options = new PackEncryptedOptions { To = bob.Did, Forward = false };
+        byte[] Pack() => alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), options).Packed;
         Assert.True(bob.Packer.Unpack(Pack()).Success);
 
         var jwe = System.Text.Json.Nodes.JsonNode.Parse(Pack())!.AsObject();
@@ -104,10 +103,10 @@ public sealed class WireReadingTests
     {
         var alice = Party.Create(_dids);
         var bob = Party.Create(_dids);
-        var options = new PackOptions { Forward = false };
+        var options = new PackEncryptedOptions { To = bob.Did, SignBy = alice.Did, Forward = false };
 
-        var first = bob.Packer.Unpack(alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did, signBy: alice.Did, options: options).Packed);
-        var second = bob.Packer.Unpack(alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), bob.Did, signBy: alice.Did, options: options).Packed);
+        var first = bob.Packer.Unpack(alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), options).Packed);
+        var second = bob.Packer.Unpack(alice.Packer.PackEncrypted(TestMessages.Telegram(alice.Did, bob.Did), options).Packed);
 
         Assert.True(first.Success && second.Success);
         Assert.Same(first.Metadata.EncryptedToKids![0], second.Metadata.EncryptedToKids![0]);

@@ -48,12 +48,12 @@ public sealed class PackProperties
     private static byte[] Pack(Message m, Mode mode) => mode switch
     {
         Mode.SignedOnly => Alice.Packer.PackSigned(m, Alice.Did).Packed,
-        Mode.AnonCbc => Alice.Packer.PackEncrypted(m, Bob.Did, options: new PackOptions { AnonEncryption = ContentEncryption.A256CbcHs512 }).Packed,
-        Mode.AnonGcm => Alice.Packer.PackEncrypted(m, Bob.Did, options: new PackOptions { AnonEncryption = ContentEncryption.A256Gcm }).Packed,
-        Mode.AnonXc20p => Alice.Packer.PackEncrypted(m, Bob.Did, options: new PackOptions { AnonEncryption = ContentEncryption.XC20P }).Packed,
-        Mode.Auth => Alice.Packer.PackEncrypted(m, Bob.Did, from: Alice.Did).Packed,
-        Mode.SignedAnon => Alice.Packer.PackEncrypted(m, Bob.Did, signBy: Alice.Did).Packed,
-        _ => Alice.Packer.PackEncrypted(m, Bob.Did, from: Alice.Did, signBy: Alice.Did, options: new PackOptions { ProtectSender = true }).Packed,
+        Mode.AnonCbc => Alice.Packer.PackEncrypted(m, new PackEncryptedOptions { To = Bob.Did, AnonEncryption = ContentEncryption.A256CbcHs512 }).Packed,
+        Mode.AnonGcm => Alice.Packer.PackEncrypted(m, new PackEncryptedOptions { To = Bob.Did, AnonEncryption = ContentEncryption.A256Gcm }).Packed,
+        Mode.AnonXc20p => Alice.Packer.PackEncrypted(m, new PackEncryptedOptions { To = Bob.Did, AnonEncryption = ContentEncryption.XC20P }).Packed,
+        Mode.Auth => Alice.Packer.PackEncrypted(m, new PackEncryptedOptions { To = Bob.Did, From = Alice.Did }).Packed,
+        Mode.SignedAnon => Alice.Packer.PackEncrypted(m, new PackEncryptedOptions { To = Bob.Did, SignBy = Alice.Did }).Packed,
+        _ => Alice.Packer.PackEncrypted(m, new PackEncryptedOptions { To = Bob.Did, From = Alice.Did, SignBy = Alice.Did, ProtectSender = true }).Packed,
     };
 
     [Fact]

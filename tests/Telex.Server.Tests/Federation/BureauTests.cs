@@ -154,7 +154,7 @@ public sealed class BureauTests
         var message = TelegramWire.ToMessage(Guid.NewGuid(), founder.Did, "Founder", draft, tie.LastSentSerial + 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
             null, DateTimeOffset.UtcNow.AddHours(1));
         var packer = new DidCommPacker(new DidResolver(), founder.Identity.Secrets);
-        byte[] packed = packer.PackEncryptedPayload(packer.PackSigned(message, founder.Did).Packed, leaver.Did).Packed;
+        byte[] packed = packer.PackEncryptedPayload(packer.PackSigned(message, founder.Did).Packed, new PackEncryptedOptions { To = leaver.Did }).Packed;
         var result = await leaver.Agency.ReceiveAsync(packed);
         Assert.Equal((403, "e.p.bureau.not-member"), (result.Status, result.Code));
 
@@ -163,7 +163,7 @@ public sealed class BureauTests
         var stayerTie = (await founder.Store.GetTieAsync(stayers[0].Did))!;
         message = TelegramWire.ToMessage(Guid.NewGuid(), founder.Did, "Founder", early, stayerTie.LastSentSerial + 1, DateTimeOffset.UtcNow,
             DateTimeOffset.UtcNow, null, DateTimeOffset.UtcNow.AddHours(1));
-        result = await stayers[0].Agency.ReceiveAsync(packer.PackEncryptedPayload(packer.PackSigned(message, founder.Did).Packed, stayers[0].Did).Packed);
+        result = await stayers[0].Agency.ReceiveAsync(packer.PackEncryptedPayload(packer.PackSigned(message, founder.Did).Packed, new PackEncryptedOptions { To = stayers[0].Did }).Packed);
         Assert.Equal((409, "e.p.bureau.epoch-unknown"), (result.Status, result.Code));
         Assert.Equal(before, (await leaver.Store.GetRegisterHeadAsync()).Count);
         Assert.Empty(await leaver.Store.QueryAsync(new RegisterQuery { Text = "Forged" }));
@@ -242,7 +242,7 @@ public sealed class BureauTests
             To = [founder.Did],
             CreatedTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             Body = System.Text.Json.JsonSerializer.SerializeToElement(body),
-        }, member.Did).Packed, founder.Did).Packed;
+        }, member.Did).Packed, new PackEncryptedOptions { To = founder.Did }).Packed;
 
         long head = (await founder.Store.GetRegisterHeadAsync()).Count;
 

@@ -1,5 +1,6 @@
 using Telex.Core.Model;
 using Telex.Core.Storage;
+using Telex.DidComm;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Federation;
@@ -89,8 +90,8 @@ public sealed class RefusalTests
         byte[] underOwnKid = HostilePeer.SignAs(claim, other, other.Identity.Signing.Kid!);
         byte[] underPeersKid = HostilePeer.SignAs(claim, other, peer.Identity.Signing.Kid!);
 
-        Assert.Equal((400, "e.p.msg.malformed"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.Packer.PackEncryptedPayload(underOwnKid, b.Did).Packed));
-        Assert.Equal((400, "e.p.msg.tampered"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.Packer.PackEncryptedPayload(underPeersKid, b.Did).Packed));
+        Assert.Equal((400, "e.p.msg.malformed"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.Packer.PackEncryptedPayload(underOwnKid, new PackEncryptedOptions { To = b.Did }).Packed));
+        Assert.Equal((400, "e.p.msg.tampered"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.Packer.PackEncryptedPayload(underPeersKid, new PackEncryptedOptions { To = b.Did }).Packed));
         await AssertRegisterEmpty(b);
 
         // The same telegram signed with the peer's own key is registered: only the key was wrong.

@@ -29,7 +29,7 @@ public sealed class TieStatusTests
             CreatedTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             Body = JsonSerializer.SerializeToElement(new JsonObject { ["status"] = status }),
         };
-        return packer.PackEncryptedPayload(packer.PackSigned(message, sender.Did).Packed, to.Did).Packed;
+        return packer.PackEncryptedPayload(packer.PackSigned(message, sender.Did).Packed, new PackEncryptedOptions { To = to.Did }).Packed;
     }
 
     [Fact]

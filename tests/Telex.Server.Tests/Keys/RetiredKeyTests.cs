@@ -21,7 +21,7 @@ public sealed class RetiredKeyTests
         var packer = new DidCommPacker(new DidResolver(), secrets);
         var draft = new TelegramDraft { To = to.Did, Subject = "Signed with the old key " + serial, Body = "Still me?" };
         var message = TelegramWire.ToMessage(Guid.NewGuid(), prior.Did, "Bravo", draft, serial, now, now, "officer", now + TimeSpan.FromDays(1));
-        return packer.PackEncryptedPayload(packer.PackSigned(message, prior.Did).Packed, to.Did).Packed;
+        return packer.PackEncryptedPayload(packer.PackSigned(message, prior.Did).Packed, new PackEncryptedOptions { To = to.Did }).Packed;
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Register;
 using Telex.Core.Storage;
+using Telex.DidComm;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Security;
@@ -108,10 +109,10 @@ public sealed class FederationAttackTests
 
         // Signed by another key than the recipient's, under either key id.
         string peerKid = peer.Identity.Signing.Kid!;
-        var underPeersKid = await HostilePeer.PostAsync(a.Identity.Endpoint, peer.Packer.PackEncryptedPayload(HostilePeer.SignAs(claim, stranger, peerKid), a.Did).Packed);
+        var underPeersKid = await HostilePeer.PostAsync(a.Identity.Endpoint, peer.Packer.PackEncryptedPayload(HostilePeer.SignAs(claim, stranger, peerKid), new PackEncryptedOptions { To = a.Did }).Packed);
         Assert.Equal(400, underPeersKid.Status);
         var underOwnKid = await HostilePeer.PostAsync(a.Identity.Endpoint,
-            peer.Packer.PackEncryptedPayload(HostilePeer.SignAs(claim, other, other.Identity.Signing.Kid!), a.Did).Packed);
+            peer.Packer.PackEncryptedPayload(HostilePeer.SignAs(claim, other, other.Identity.Signing.Kid!), new PackEncryptedOptions { To = a.Did }).Packed);
         Assert.Equal(400, underOwnKid.Status);
 
         // Properly signed, but by another tied agency: the telegram was not sent to it.
@@ -145,17 +146,17 @@ public sealed class FederationAttackTests
 
         // Signed with the forger's own key and key id, claiming the victim as sender.
         var ownKid = await HostilePeer.PostAsync(b.Identity.Endpoint,
-            forger.Packer.PackEncryptedPayload(HostilePeer.SignAs(claim, forger, forger.Identity.Signing.Kid!), b.Did).Packed);
+            forger.Packer.PackEncryptedPayload(HostilePeer.SignAs(claim, forger, forger.Identity.Signing.Kid!), new PackEncryptedOptions { To = b.Did }).Packed);
         Assert.Equal(400, ownKid.Status);
 
         // Signed with the forger's key under the victim's key id.
         var victimsKid = await HostilePeer.PostAsync(b.Identity.Endpoint,
-            forger.Packer.PackEncryptedPayload(HostilePeer.SignAs(claim, forger, victim.Identity.Signing.Kid!), b.Did).Packed);
+            forger.Packer.PackEncryptedPayload(HostilePeer.SignAs(claim, forger, victim.Identity.Signing.Kid!), new PackEncryptedOptions { To = b.Did }).Packed);
         Assert.Equal(400, victimsKid.Status);
 
         // Authcrypted by the forger around the victim's genuine signature: the sender is not the message's from.
         byte[] genuine = victim.Packer.PackSigned(claim, victim.Did).Packed;
-        var wrapped = await HostilePeer.PostAsync(b.Identity.Endpoint, forger.Packer.PackEncryptedPayload(genuine, b.Did, from: forger.Did).Packed);
+        var wrapped = await HostilePeer.PostAsync(b.Identity.Endpoint, forger.Packer.PackEncryptedPayload(genuine, new PackEncryptedOptions { To = b.Did, From = forger.Did }).Packed);
         Assert.Equal(400, wrapped.Status);
 
         Assert.Equal(0L, await InboundAsync(b));

@@ -38,7 +38,7 @@ public sealed class ForwardingAttackTests
 
         // Charlie takes Bravo's signed original from its register and encrypts it to Alpha. Bravo's first telegram to
         // Alpha would carry serial 1 too, so nothing but its 'to' tells Alpha that Bravo never sent it there.
-        byte[] forwarded = PackerFor(c).PackEncryptedPayload(received!.SignedOriginal, a.Did).Packed;
+        byte[] forwarded = PackerFor(c).PackEncryptedPayload(received!.SignedOriginal, new PackEncryptedOptions { To = a.Did }).Packed;
         var answer = await HostilePeer.PostAsync(a.Identity.Endpoint, forwarded);
 
         Assert.Equal(400, answer.Status);
@@ -81,14 +81,14 @@ public sealed class ForwardingAttackTests
         };
         byte[] signed = PackerFor(b).PackSigned(unaddressed, b.Did).Packed;
 
-        var answer = await HostilePeer.PostAsync(a.Identity.Endpoint, PackerFor(c).PackEncryptedPayload(signed, a.Did).Packed);
+        var answer = await HostilePeer.PostAsync(a.Identity.Endpoint, PackerFor(c).PackEncryptedPayload(signed, new PackEncryptedOptions { To = a.Did }).Packed);
 
         Assert.Equal((400, "e.p.msg.recipient"), answer);
         Assert.Equal(0L, await InboundAsync(a));
 
         // Addressed to Alpha, the same telegram from Bravo is registered: it was refused for its missing 'to' alone.
         var addressed = unaddressed with { To = [a.Did] };
-        var accepted = await HostilePeer.PostAsync(a.Identity.Endpoint, PackerFor(c).PackEncryptedPayload(PackerFor(b).PackSigned(addressed, b.Did).Packed, a.Did).Packed);
+        var accepted = await HostilePeer.PostAsync(a.Identity.Endpoint, PackerFor(c).PackEncryptedPayload(PackerFor(b).PackSigned(addressed, b.Did).Packed, new PackEncryptedOptions { To = a.Did }).Packed);
         Assert.Equal(202, accepted.Status);
         Assert.Equal(1L, await InboundAsync(a));
     }

@@ -259,7 +259,7 @@ public sealed class PeerInputTests
                 ["name"] = "Keyed",
             }),
         };
-        byte[] packed = packer.PackEncryptedPayload(packer.PackSigned(request, did).Packed, a.Did).Packed;
+        byte[] packed = packer.PackEncryptedPayload(packer.PackSigned(request, did).Packed, new PackEncryptedOptions { To = a.Did }).Packed;
         Assert.Equal((400, "e.p.msg.unprotected"), await HostilePeer.PostAsync(a.Identity.Endpoint, packed));
         Assert.Empty(await a.Store.ListTiesAsync());
 

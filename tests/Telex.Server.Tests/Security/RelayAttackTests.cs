@@ -383,7 +383,7 @@ public sealed class RelayAttackTests
         secrets.Add(signing);
         var packer = new DidCommPacker(new DidResolver(), secrets);
         var byKeyed = origin.RelayedTelegram(b.Did, 1, relay.Did, "Keyed") with { From = keyed };
-        byte[] fromKeyed = packer.PackEncryptedPayload(packer.PackSigned(byKeyed, keyed).Packed, b.Did).Packed;
+        byte[] fromKeyed = packer.PackEncryptedPayload(packer.PackSigned(byKeyed, keyed).Packed, new PackEncryptedOptions { To = b.Did }).Packed;
         byte[] fromOrigin = origin.SignAndEncrypt(origin.RelayedTelegram(b.Did, 1, relay.Did, "Origin"), b.Did);
         var before = await RowCountsAsync(b);
 
@@ -431,7 +431,7 @@ public sealed class RelayAttackTests
             Attachments = [new Attachment { Data = new AttachmentData { Json = attached.RootElement.Clone() } }],
         };
         var sender = new RogueSender(from);
-        return authcrypt ? sender.Packer.PackEncrypted(message, to, from: from.Did, signBy: from.Did).Packed : sender.SignAndEncrypt(message, to);
+        return authcrypt ? sender.Packer.PackEncrypted(message, new PackEncryptedOptions { To = to, From = from.Did, SignBy = from.Did }).Packed : sender.SignAndEncrypt(message, to);
     }
 
     /// <summary>The number of rows in every table of the agency's SQLite database, read from the file.</summary>

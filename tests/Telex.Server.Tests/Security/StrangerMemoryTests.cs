@@ -52,8 +52,7 @@ public sealed class StrangerMemoryTests
     /// </summary>
     private static byte[] AuthcryptNaming(HostilePeer peer, string agencyDid, string did)
     {
-        byte[] template = peer.Packer.PackEncrypted(peer.Telegram(agencyDid, 1), agencyDid, from: peer.Did,
-            options: new PackOptions { Forward = false }).Packed;
+        byte[] template = peer.Packer.PackEncrypted(peer.Telegram(agencyDid, 1), new PackEncryptedOptions { To = agencyDid, From = peer.Did, Forward = false }).Packed;
         var jwe = JsonNode.Parse(template)!.AsObject();
         var header = DecodeHeader(jwe["protected"]);
         header["skid"] = did + "#key-1";
@@ -70,7 +69,7 @@ public sealed class StrangerMemoryTests
         var header = DecodeHeader(signature["protected"]);
         header["kid"] = did + "#key-1";
         signature["protected"] = B64Json(header);
-        return peer.Packer.PackEncryptedPayload(Encoding.UTF8.GetBytes(jws.ToJsonString()), agencyDid, options: new PackOptions { Forward = false }).Packed;
+        return peer.Packer.PackEncryptedPayload(Encoding.UTF8.GetBytes(jws.ToJsonString()), new PackEncryptedOptions { To = agencyDid, Forward = false }).Packed;
     }
 
     private static long ManagedHeapAfterFullCollection()
