@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm.Messages;
@@ -96,14 +97,14 @@ public sealed partial class Agency
 
         if (!valid || OutcomeVocabulary.Problem(terms) is not null)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a bureau's outcomes carry a version and 1 to 50 well-formed terms, each with the status it means");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a bureau's outcomes carry a version and 1 to 50 well-formed terms, each with the status it means");
         }
 
         var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
-            ?? throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+            ?? throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
         if (bureau.Secretariat != tie.PeerDid || bureau.Secretariat == Identity.Did)
         {
-            throw new InboundRefusal(403, "e.p.bureau.not-secretariat", "only the bureau's secretariat sets its outcomes");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-secretariat", "only the bureau's secretariat sets its outcomes");
         }
 
         if (await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureauId, version, terms), [], ct).ConfigureAwait(false))
@@ -127,7 +128,7 @@ public sealed partial class Agency
         var vocabulary = (await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;
         if (!vocabulary.Any(t => t.Term == term && t.Means == change.Status))
         {
-            throw new InboundRefusal(409, "e.p.bureau.outcome", "the change names an outcome that is not the bureau's (or means another status in it)");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.outcome", "the change names an outcome that is not the bureau's (or means another status in it)");
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm;
@@ -9,25 +10,21 @@ using Telex.DidComm.Messages;
 
 namespace Telex.Core;
 
-/// <summary>The answer to a peer's POST: accepted (202), or refused with a status and a problem report.</summary>
-/// <param name="Status">HTTP status to answer with.</param>
-/// <param name="Code">DIDComm problem code (e.g. <c>e.p.tie.none</c>), null when accepted.</param>
-/// <param name="Detail">Why it was refused.</param>
-public sealed record InboundResult(int Status, string? Code, string? Detail)
+/// <summary>The answer to a peer's message: accepted, or refused with a <see cref="Inbound.Refusal"/>.</summary>
+/// <param name="Refusal">Why it was refused; null when accepted.</param>
+public sealed record InboundResult(Refusal? Refusal)
 {
     /// <summary>Accepted.</summary>
-    public static InboundResult Accepted { get; } = new(202, null, null);
+    public static InboundResult Accepted { get; } = new((Refusal?)null);
 
     /// <summary>True when accepted.</summary>
-    public bool IsAccepted => Status == 202;
-}
+    public bool IsAccepted => Refusal is null;
 
-/// <summary>A refusal raised while handling an inbound message; nothing has been stored.</summary>
-internal sealed class InboundRefusal(int status, string code, string detail) : Exception(detail)
-{
-    public int Status { get; } = status;
+    /// <summary>The DIDComm problem code (e.g. <c>e.p.tie.none</c>), null when accepted.</summary>
+    public string? Code => Refusal?.Code;
 
-    public string Code { get; } = code;
+    /// <summary>Why it was refused, null when accepted.</summary>
+    public string? Detail => Refusal?.Reason;
 }
 
 public sealed partial class Agency
@@ -44,7 +41,7 @@ public sealed partial class Agency
         {
             var f = unpacked.Failure!;
             Log.Refused(_logger, f.ToString());
-            return new InboundResult(f.Kind == UnpackFailureKind.TooLarge ? 413 : 400, "e.p.msg." + f.Kind.ToString().ToLowerInvariant(), f.Reason);
+            return new InboundResult(InboundGate.UnpackRefusal(f, ""));
         }
 
         var message = unpacked.Message!;
@@ -53,23 +50,23 @@ public sealed partial class Agency
         {
             if (!meta.Encrypted || !meta.NonRepudiation || message.From is null || !IsPeerDid(message.From))
             {
-                throw new InboundRefusal(400, "e.p.msg.unprotected", "Telex messages must be signed by a did:peer:2 sender and encrypted");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.unprotected", "Telex messages must be signed by a did:peer:2 sender and encrypted");
             }
 
             var identity = Identity;
             if (message.To is null || !message.To.Any(identity.IsOwnDid))
             {
-                throw new InboundRefusal(400, "e.p.msg.recipient", "the message is not addressed to this agency");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.recipient", "the message is not addressed to this agency");
             }
 
             if (!PeerTime.IsValidUnixSeconds(message.CreatedTime) || !PeerTime.IsValidUnixSeconds(message.ExpiresTime))
             {
-                throw new InboundRefusal(400, "e.p.msg.bad-time", "created_time and expires_time must be Unix times from 1970 to 9999");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-time", "created_time and expires_time must be Unix times from 1970 to 9999");
             }
 
             if (message.ExpiresTime is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < Now)
             {
-                throw new InboundRefusal(400, "e.p.msg.expired", "the message has expired");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.expired", "the message has expired");
             }
 
             if (message.Type == MessageTypes.TieRequest)
@@ -88,7 +85,7 @@ public sealed partial class Agency
             var tie = await Store.GetTieAsync(message.From, ct).ConfigureAwait(false);
             if (tie is not null && tie.PeerDid != message.From && await IsRetiredDidAsync(message.From, ct).ConfigureAwait(false))
             {
-                throw new InboundRefusal(403, "e.p.keys.retired", "the sender's DID was replaced by a key rotation longer ago than this agency accepts it for");
+                throw new InboundRefusal(RefusalKind.Forbidden, "e.p.keys.retired", "the sender's DID was replaced by a key rotation longer ago than this agency accepts it for");
             }
 
             bool allowed = tie is not null && (tie.Status == TieStatus.Established
@@ -96,7 +93,7 @@ public sealed partial class Agency
                 || (tie.Status == TieStatus.Suspended && message.Type is MessageTypes.TieStatus or MessageTypes.Receipt));
             if (!allowed)
             {
-                throw new InboundRefusal(403, "e.p.tie.none", "no established tie with the sender");
+                throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "no established tie with the sender");
             }
 
             switch (message.Type)
@@ -157,7 +154,7 @@ public sealed partial class Agency
                     Log.ProblemReported(_logger, tie!.PeerName, message.Body.StringMember("code"), message.Body.StringMember("comment"));
                     break;
                 default:
-                    throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {message.Type} is not supported");
+                    throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.unsupported", $"message type {message.Type} is not supported");
             }
 
             return InboundResult.Accepted;
@@ -165,7 +162,7 @@ public sealed partial class Agency
         catch (InboundRefusal refusal)
         {
             Log.Refused(_logger, refusal.Message);
-            return new InboundResult(refusal.Status, refusal.Code, refusal.Message);
+            return new InboundResult(refusal.Refusal);
         }
     }
 
@@ -173,14 +170,14 @@ public sealed partial class Agency
     {
         if (!TelegramWire.TryParse(message, tie.Terms, out var t, out var error))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-telegram", error);
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-telegram", error);
         }
 
         // The way a telegram came is what this agency saw, not what the sender claims: one sent over a tie names no relay
         // (HandleRelayedTelegramAsync checks a relayed one's path against the relay that delivered it).
         if (via is null && t.RelayPath.Count > 0)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-telegram", "a telegram sent over a tie names no relay path");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-telegram", "a telegram sent over a tie names no relay path");
         }
 
         if (t.BureauId is { } bureauId)
@@ -193,7 +190,7 @@ public sealed partial class Agency
         if (t.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
             && !await IsIssueSharedAsync(issue, tie, t.BureauId, ct).ConfigureAwait(false))
         {
-            throw new InboundRefusal(403, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
         }
 
         byte[] signedOriginal = meta.SignedMessage.ToArray();
@@ -234,7 +231,7 @@ public sealed partial class Agency
         if (result.Record.ContentHash != contentHash || !await IsOfTieAsync(tie, result.Record.Counterpart, ct).ConfigureAwait(false))
         {
             // The same id with other content or from another agency: never overwrite the register.
-            throw new InboundRefusal(409, "e.p.msg.conflict", "a different telegram with this id is registered already");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.msg.conflict", "a different telegram with this id is registered already");
         }
 
         if (result.IsNew)
@@ -277,7 +274,7 @@ public sealed partial class Agency
         if (!message.Body.TryGetProperty("receipts", out var receipts) || receipts.ValueKind != JsonValueKind.Array
             || receipts.GetArrayLength() > 10_000)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a receipt lists at most 10,000 telegrams");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a receipt lists at most 10,000 telegrams");
         }
 
         var entries = new List<(Guid Id, string Hash, long Number)>(receipts.GetArrayLength());
@@ -286,7 +283,7 @@ public sealed partial class Agency
             if (!Guid.TryParse(r.StringMember("telegram"), out var id) || r.StringMember("content_hash") is not { } hash
                 || !r.TryIntegerMember("registry_number", out long number))
             {
-                throw new InboundRefusal(400, "e.p.msg.bad-request", "malformed receipt entry");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "malformed receipt entry");
             }
 
             entries.Add((id, hash, number));
@@ -316,7 +313,7 @@ public sealed partial class Agency
         if (!message.Body.TryGetProperty("missing", out var missing) || missing.ValueKind != JsonValueKind.Array
             || missing.GetArrayLength() > 10_000)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a resend request lists at most 10,000 serials");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a resend request lists at most 10,000 serials");
         }
 
         var serials = new List<long>();
@@ -324,7 +321,7 @@ public sealed partial class Agency
         {
             if (!s.TryInteger(out long serial) || serial < 1)
             {
-                throw new InboundRefusal(400, "e.p.msg.bad-request", "serials must be positive integers");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "serials must be positive integers");
             }
 
             serials.Add(serial);

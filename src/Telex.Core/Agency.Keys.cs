@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using Telex.Core.Identity;
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
@@ -151,14 +152,14 @@ public sealed partial class Agency
             || claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("iss", out var issElement)
             || issElement.GetString() is not { } oldDid || !IsPeerDid(oldDid))
         {
-            throw new InboundRefusal(400, "e.p.keys.no-prior", "a key rotation must carry a from_prior signed by the old did:peer:2");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.keys.no-prior", "a key rotation must carry a from_prior signed by the old did:peer:2");
         }
 
         string newDid = message.From!;
         var tie = await Store.GetTieAsync(oldDid, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established or TieStatus.Suspended })
         {
-            throw new InboundRefusal(403, "e.p.tie.none", "no established tie with the DID that signed the rotation");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "no established tie with the DID that signed the rotation");
         }
 
         if (tie.PeerDid == newDid)
@@ -168,12 +169,12 @@ public sealed partial class Agency
 
         if (!Dids.TryResolve(newDid, out var document) || document.Services.Count == 0)
         {
-            throw new InboundRefusal(400, "e.p.did.no-endpoint", "the new DID names no endpoint");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.did.no-endpoint", "the new DID names no endpoint");
         }
 
         if (EndpointPolicy.Refusal(document.Services[0].Uri) is { } refused)
         {
-            throw new InboundRefusal(403, PeerEndpointPolicy.RefusedCode, $"the new DID's endpoint is refused: {refused}");
+            throw new InboundRefusal(RefusalKind.Forbidden, PeerEndpointPolicy.RefusedCode, $"the new DID's endpoint is refused: {refused}");
         }
 
         var rotation = new KeyRotation { OldDid = oldDid, NewDid = newDid, FromPrior = message.FromPrior, At = Now, Own = false };
@@ -186,7 +187,7 @@ public sealed partial class Agency
         }
         catch (TelexException e) when (e.Kind is TelexErrorKind.NotFound or TelexErrorKind.Conflict)
         {
-            throw new InboundRefusal(409, "e.p.keys.conflict", e.Message);
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.keys.conflict", e.Message);
         }
 
         if (_receivedFrom.TryRemove(oldDid, out _))

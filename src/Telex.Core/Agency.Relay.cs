@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm;
@@ -226,13 +227,13 @@ public sealed partial class Agency
         string? next = message.Body.StringMember("next");
         if (next is null || !IsPeerDid(next) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
         }
 
         var nextTie = await Store.GetTieAsync(next, ct).ConfigureAwait(false);
         if (next == Identity.Did || next == from.PeerDid || nextTie?.PeerDid == from.PeerDid)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-forward", "a forward must name another agency as the next hop");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-forward", "a forward must name another agency as the next hop");
         }
 
         var policy = await GetRelayPolicyAsync(ct).ConfigureAwait(false);
@@ -240,7 +241,7 @@ public sealed partial class Agency
         if (!established || !(policy.TiedPairs || await RelayPolicyNamesAsync(policy, from.PeerDid, nextTie!.PeerDid, ct).ConfigureAwait(false)))
         {
             Log.RelayRefused(_logger, from.PeerName, nextTie?.PeerName ?? "an agency not tied here");
-            throw new InboundRefusal(403, RelayRefusedCode, "this agency does not relay between these counterparts");
+            throw new InboundRefusal(RefusalKind.Forbidden, RelayRefusedCode, "this agency does not relay between these counterparts");
         }
 
         byte[] envelope = JsonSerializer.SerializeToUtf8Bytes(json);
@@ -258,7 +259,7 @@ public sealed partial class Agency
         };
         if (!await Store.EnqueueRelayAsync(item, Options.RelayQueueBytesPerCounterpart, ct).ConfigureAwait(false))
         {
-            throw new InboundRefusal(503, "e.p.relay.full", "this relay holds as much from this counterpart as it takes at a time: send it again later");
+            throw new InboundRefusal(RefusalKind.Unavailable, "e.p.relay.full", "this relay holds as much from this counterpart as it takes at a time: send it again later");
         }
 
         Log.RelayAccepted(_logger, item.Id, from.PeerName, nextTie!.PeerName, envelope.Length);
@@ -460,13 +461,13 @@ public sealed partial class Agency
     {
         if (!relay.Terms.Relays)
         {
-            throw new InboundRefusal(403, "e.p.tie.none", "the terms of the tie with this relay do not permit relays");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "the terms of the tie with this relay do not permit relays");
         }
 
         string? origin = message.Body.StringMember("origin");
         if (origin is null || !IsPeerDid(origin) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-relay-delivery",
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-relay-delivery",
                 "a relay delivery needs 'body.origin' (a did:peer DID) and one attachment holding the encrypted message as JSON");
         }
 
@@ -474,37 +475,36 @@ public sealed partial class Agency
         if (!unpacked.Success)
         {
             var f = unpacked.Failure;
-            throw new InboundRefusal(f.Kind == UnpackFailureKind.TooLarge ? 413 : 400, "e.p.msg." + f.Kind.ToString().ToLowerInvariant(),
-                "the relayed message: " + f.Reason);
+            throw new InboundRefusal(InboundGate.UnpackRefusal(f, "the relayed message: "));
         }
 
         var (inner, meta) = (unpacked.Message, unpacked.Metadata);
         if (!meta.Encrypted || !meta.NonRepudiation || inner.From is null)
         {
-            throw new InboundRefusal(400, "e.p.msg.unprotected", "the relayed message must be signed by its sender and encrypted");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.unprotected", "the relayed message must be signed by its sender and encrypted");
         }
 
         if (inner.From != origin)
         {
-            throw new InboundRefusal(403, "e.p.relay.origin", "the relayed message is not signed by the agency the relay names as its origin");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.relay.origin", "the relayed message is not signed by the agency the relay names as its origin");
         }
 
         if (inner.To is null || !inner.To.Any(Identity.IsOwnDid))
         {
-            throw new InboundRefusal(400, "e.p.msg.recipient", "the relayed message is not addressed to this agency");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.recipient", "the relayed message is not addressed to this agency");
         }
 
         // Compared as seconds: a time far in the future is a late expiry, not an error.
         if (inner.ExpiresTime is { } expires && expires < Now.ToUnixTimeSeconds())
         {
-            throw new InboundRefusal(400, "e.p.msg.expired", "the relayed message has expired");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.expired", "the relayed message has expired");
         }
 
         var originTie = await Store.GetTieAsync(origin, ct).ConfigureAwait(false);
         if (originTie is not null and not { Status: TieStatus.None })
         {
             // A counterpart with a tie sends over it, where its state and terms apply.
-            throw new InboundRefusal(403, "e.p.tie.none", "the relayed message comes from an agency with a tie here: it must come over that tie");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "the relayed message comes from an agency with a tie here: it must come over that tie");
         }
 
         switch (inner.Type)
@@ -519,9 +519,9 @@ public sealed partial class Agency
                 await HandleReceiptAsync(originTie, inner, meta, ct).ConfigureAwait(false);
                 break;
             case MessageTypes.Receipt:
-                throw new InboundRefusal(403, "e.p.tie.none", "no telegram was sent to the origin of this receipt through a relay");
+                throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "no telegram was sent to the origin of this receipt through a relay");
             default:
-                throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {inner.Type} does not travel through a relay");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.unsupported", $"message type {inner.Type} does not travel through a relay");
         }
     }
 
@@ -567,7 +567,7 @@ public sealed partial class Agency
                 : null;
         if (lastHop is null || !await IsOfTieAsync(relay, lastHop, ct).ConfigureAwait(false))
         {
-            throw new InboundRefusal(403, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
         }
 
         string? senderName = message.Body.StringMember("sender_name");

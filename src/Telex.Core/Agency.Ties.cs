@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Security;
@@ -203,35 +204,35 @@ public sealed partial class Agency
         string? name = message.Body.StringMember("name");
         if (invitationId is null || secret is null || name is null)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a tie request needs the invitation id, its secret and a name");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a tie request needs the invitation id, its secret and a name");
         }
 
         if (PeerText.NameProblem(name) is { } badName)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-name", "the requesting agency's name is refused: " + badName);
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-name", "the requesting agency's name is refused: " + badName);
         }
 
         if (!Dids.TryResolve(message.From!, out var peerDoc) || peerDoc.Services.Count == 0)
         {
-            throw new InboundRefusal(400, "e.p.did.no-endpoint", "the requester's DID names no endpoint");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.did.no-endpoint", "the requester's DID names no endpoint");
         }
 
         if (EndpointPolicy.Refusal(peerDoc.Services[0].Uri) is { } refused)
         {
-            throw new InboundRefusal(403, PeerEndpointPolicy.RefusedCode, $"the requester's endpoint is refused: {refused}");
+            throw new InboundRefusal(RefusalKind.Forbidden, PeerEndpointPolicy.RefusedCode, $"the requester's endpoint is refused: {refused}");
         }
 
         var existing = await Store.GetTieAsync(message.From!, ct).ConfigureAwait(false);
         if (existing is { Status: TieStatus.Established or TieStatus.Suspended })
         {
-            throw new InboundRefusal(409, "e.p.tie.exists", "a tie with this agency exists already");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.tie.exists", "a tie with this agency exists already");
         }
 
         // Consumed only together with its secret: a reused, unknown or expired invitation, or a wrong secret, is refused
         // before anything is stored, and a wrong secret leaves the invitation usable with the right one.
         if (await Store.ConsumeInvitationAsync(invitationId, PasswordHasher.HashToken(secret), Now, ct).ConfigureAwait(false) is null)
         {
-            throw new InboundRefusal(403, "e.p.tie.invitation", "the invitation is unknown, used, expired or its secret is wrong");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.invitation", "the invitation is unknown, used, expired or its secret is wrong");
         }
 
         var tie = new Tie
@@ -264,20 +265,20 @@ public sealed partial class Agency
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : TieTerms.Default;
         if (terms is null)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "the acceptance carries invalid terms");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "the acceptance carries invalid terms");
         }
 
         // A new tie starts on the default terms at both ends: the inviter's own tie takes them when it accepts the request.
         // Other terms (relays permitted, larger telegrams) are proposed and take effect when this agency's officers sign.
         if (terms != TieTerms.Default)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a new tie starts on the default terms: other terms are proposed and signed");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a new tie starts on the default terms: other terms are proposed and signed");
         }
 
         string? name = message.Body.StringMember("name");
         if (name is not null && PeerText.NameProblem(name) is { } badName)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-name", "the inviting agency's name is refused: " + badName);
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-name", "the inviting agency's name is refused: " + badName);
         }
 
         tie = tie with
@@ -305,7 +306,7 @@ public sealed partial class Agency
             "suspended" => TieStatus.Suspended,
             "established" => TieStatus.Established,
             "severed" => TieStatus.Severed,
-            _ => throw new InboundRefusal(400, "e.p.msg.bad-request", "unknown tie status"),
+            _ => throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "unknown tie status"),
         };
         if (tie.Status == TieStatus.Severed || tie.Status == status)
         {
@@ -314,7 +315,7 @@ public sealed partial class Agency
 
         if (status == TieStatus.Established && tie.SuspendedBy != TieSide.Counterpart)
         {
-            throw new InboundRefusal(403, "e.p.tie.suspended-here", "this agency suspended the tie: only this agency can resume it");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.suspended-here", "this agency suspended the tie: only this agency can resume it");
         }
 
         await Store.SaveTieAsync(tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.Counterpart : null }, ct).ConfigureAwait(false);
@@ -327,7 +328,7 @@ public sealed partial class Agency
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : null;
         if (terms is null)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "invalid terms");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "invalid terms");
         }
 
         if (!signed)
