@@ -7,37 +7,11 @@ namespace Telex.Core;
 
 /// <summary>
 /// What members send about a bureau: its charter, joining and leaving, and each new epoch the secretariat announces;
-/// each checked against the bureau as this agency holds it before anything is filed.
+/// each checked against the bureau as this agency holds it before anything is filed. Who may send which (the
+/// secretariat alone opens epochs; joining and leaving are told to the secretariat) is the gate's table.
 /// </summary>
 public sealed partial class Agency
 {
-    private async Task HandleBureauMessageAsync(Tie tie, Message message, CancellationToken ct)
-    {
-        if (!Guid.TryParse(message.Body.StringMember("bureau"), out var bureauId))
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a bureau message names its bureau");
-        }
-
-        switch (message.Type)
-        {
-            case MessageTypes.BureauCharter:
-                await HandleCharterAsync(tie, bureauId, message, ct).ConfigureAwait(false);
-                return;
-            case MessageTypes.BureauJoin or MessageTypes.BureauLeave:
-                await HandleMembershipAsync(tie, bureauId, join: message.Type == MessageTypes.BureauJoin, ct).ConfigureAwait(false);
-                return;
-            case MessageTypes.BureauEpoch:
-                await HandleEpochAsync(tie, bureauId, message, ct).ConfigureAwait(false);
-                return;
-            case MessageTypes.BureauOutcomes:
-                await HandleBureauOutcomesAsync(tie, bureauId, message, ct).ConfigureAwait(false);
-                return;
-            default:
-                await HandleBureauIssueAsync(tie, bureauId, message, opening: message.Type == MessageTypes.BureauIssueOpen, ct).ConfigureAwait(false);
-                return;
-        }
-    }
-
     private async Task HandleCharterAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
     {
         var b = message.Body;
@@ -93,12 +67,6 @@ public sealed partial class Agency
         bool changed = false;
         var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _) =>
         {
-            if (bureau.Secretariat != Identity.Did)
-            {
-                refusal = new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-secretariat", "this agency is not the bureau's secretariat");
-                return null;
-            }
-
             var member = bureau.Member(tie.PeerDid);
             if (member is null || bureau.Status != BureauStatus.Chartered)
             {
@@ -163,12 +131,6 @@ public sealed partial class Agency
         bool filed = false;
         var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _) =>
         {
-            if (bureau.Secretariat != tie.PeerDid)
-            {
-                refusal = new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-secretariat", "only the bureau's secretariat opens epochs");
-                return null;
-            }
-
             if (members.Any(m => bureau.Member(m.Did) is null))
             {
                 refusal = new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an epoch names only members of the bureau's charter");

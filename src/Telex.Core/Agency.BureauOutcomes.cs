@@ -73,7 +73,7 @@ public sealed partial class Agency
     /// A bureau's outcomes from its secretariat (the only member that sets them): kept when newer than those held here.
     /// A vocabulary that is not well formed, or from another member, is refused.
     /// </summary>
-    private async Task HandleBureauOutcomesAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
+    private async Task HandleBureauOutcomesAsync(Tie tie, Bureau bureau, Message message, CancellationToken ct)
     {
         var b = message.Body;
         var terms = new List<OutcomeTerm>();
@@ -100,14 +100,7 @@ public sealed partial class Agency
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a bureau's outcomes carry a version and 1 to 50 well-formed terms, each with the status it means");
         }
 
-        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
-            ?? throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
-        if (bureau.Secretariat != tie.PeerDid || bureau.Secretariat == Identity.Did)
-        {
-            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-secretariat", "only the bureau's secretariat sets its outcomes");
-        }
-
-        if (await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureauId, version, terms), [], ct).ConfigureAwait(false))
+        if (await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, version, terms), [], ct).ConfigureAwait(false))
         {
             Publish("bureau.outcomes", tie.PeerDid);
         }

@@ -161,11 +161,10 @@ public sealed partial class Agency
         }
     }
 
-    private async Task HandleBureauIssueAsync(Tie tie, Guid bureauId, Message message, bool opening, CancellationToken ct)
+    private async Task HandleBureauIssueAsync(Tie tie, Bureau bureau, Message message, bool opening, CancellationToken ct)
     {
         var e = ParseEvent(message, opening);
-        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
-            ?? throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
+        var bureauId = bureau.Id;
         var epoch = bureau.Epoch > 0 ? await Store.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false) : null;
         if (bureau.Member(Identity.Did) is { State: MemberState.Left })
         {

@@ -142,26 +142,14 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// A counterpart announces new keys. Accepted only when the unpacker verified its <c>from_prior</c> (signed by the
-    /// old DID's authentication key, naming the sender as the new DID) and the old DID is that of an established or
-    /// suspended tie; the tie then continues under the new DID. A repeated announcement changes nothing.
+    /// A counterpart announces new keys. The gate let it through only when the unpacker verified its <c>from_prior</c>
+    /// (signed by the old DID's authentication key, naming the sender as the new DID) and <paramref name="oldDid"/> is
+    /// that of an established or suspended tie; the tie then continues under the new DID. A repeated announcement
+    /// changes nothing.
     /// </summary>
-    private async Task HandleKeyRotationAsync(Message message, UnpackMetadata meta, CancellationToken ct)
+    private async Task HandleKeyRotationAsync(Tie tie, string oldDid, Message message, CancellationToken ct)
     {
-        if (message.FromPrior is null || meta.FromPrior is not { } claims
-            || claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("iss", out var issElement)
-            || issElement.GetString() is not { } oldDid || !IsPeerDid(oldDid))
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.keys.no-prior", "a key rotation must carry a from_prior signed by the old did:peer:2");
-        }
-
         string newDid = message.From!;
-        var tie = await Store.GetTieAsync(oldDid, ct).ConfigureAwait(false);
-        if (tie is not { Status: TieStatus.Established or TieStatus.Suspended })
-        {
-            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "no established tie with the DID that signed the rotation");
-        }
-
         if (tie.PeerDid == newDid)
         {
             return;
@@ -177,7 +165,7 @@ public sealed partial class Agency
             throw new InboundRefusal(RefusalKind.Forbidden, PeerEndpointPolicy.RefusedCode, $"the new DID's endpoint is refused: {refused}");
         }
 
-        var rotation = new KeyRotation { OldDid = oldDid, NewDid = newDid, FromPrior = message.FromPrior, At = Now, Own = false };
+        var rotation = new KeyRotation { OldDid = oldDid, NewDid = newDid, FromPrior = message.FromPrior!, At = Now, Own = false };
         try
         {
             if (!await Store.RotateCounterpartAsync(rotation, document.Services[0].Uri, ct).ConfigureAwait(false))

@@ -449,83 +449,6 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// A message a relay passes on (<see cref="MessageTypes.RelayDelivery"/>): the relay's own, signed by it, from an
-    /// established tie (the pipeline checked that) whose terms permit relays. The envelope it carries must be signed
-    /// and encrypted, signed by the origin the relay names and addressed to this agency. Only what an agency without a
-    /// tie (or with a tie of status none) may send travels this way: a telegram, or a receipt for a telegram sent to it
-    /// through a relay, or a referral of an issue to this agency and the changes of an issue it takes part in (see
-    /// <see cref="HandleRelayedIssueAsync"/>). The relay checked its own policy before it took the envelope; its signature
-    /// here is its word.
-    /// </summary>
-    private async Task HandleRelayDeliveryAsync(Tie relay, Message message, CancellationToken ct)
-    {
-        if (!relay.Terms.Relays)
-        {
-            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "the terms of the tie with this relay do not permit relays");
-        }
-
-        string? origin = message.Body.StringMember("origin");
-        if (origin is null || !IsPeerDid(origin) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-relay-delivery",
-                "a relay delivery needs 'body.origin' (a did:peer DID) and one attachment holding the encrypted message as JSON");
-        }
-
-        var unpacked = Packer.Unpack(JsonSerializer.SerializeToUtf8Bytes(json));
-        if (!unpacked.Success)
-        {
-            var f = unpacked.Failure;
-            throw new InboundRefusal(InboundGate.UnpackRefusal(f, "the relayed message: "));
-        }
-
-        var (inner, meta) = (unpacked.Message, unpacked.Metadata);
-        if (!meta.Encrypted || !meta.NonRepudiation || inner.From is null)
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.unprotected", "the relayed message must be signed by its sender and encrypted");
-        }
-
-        if (inner.From != origin)
-        {
-            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.relay.origin", "the relayed message is not signed by the agency the relay names as its origin");
-        }
-
-        if (inner.To is null || !inner.To.Any(Identity.IsOwnDid))
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.recipient", "the relayed message is not addressed to this agency");
-        }
-
-        // Compared as seconds: a time far in the future is a late expiry, not an error.
-        if (inner.ExpiresTime is { } expires && expires < Now.ToUnixTimeSeconds())
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.expired", "the relayed message has expired");
-        }
-
-        var originTie = await Store.GetTieAsync(origin, ct).ConfigureAwait(false);
-        if (originTie is not null and not { Status: TieStatus.None })
-        {
-            // A counterpart with a tie sends over it, where its state and terms apply.
-            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "the relayed message comes from an agency with a tie here: it must come over that tie");
-        }
-
-        switch (inner.Type)
-        {
-            case MessageTypes.Telegram:
-                await HandleRelayedTelegramAsync(relay, inner, meta, ct).ConfigureAwait(false);
-                break;
-            case MessageTypes.IssueShare or MessageTypes.IssueStatus:
-                await HandleRelayedIssueAsync(relay, originTie, inner, ct).ConfigureAwait(false);
-                break;
-            case MessageTypes.Receipt when originTie is not null:
-                await HandleReceiptAsync(originTie, inner, meta, ct).ConfigureAwait(false);
-                break;
-            case MessageTypes.Receipt:
-                throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.none", "no telegram was sent to the origin of this receipt through a relay");
-            default:
-                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.unsupported", $"message type {inner.Type} does not travel through a relay");
-        }
-    }
-
-    /// <summary>
     /// A referral or a change of an issue from an agency without a tie, delivered by <paramref name="relay"/>. It is
     /// judged as one over a tie would be: a referral must end with the sender's own referral naming this agency (so an
     /// agency the relay's policy lets reach this one can hand it an issue, as it can a telegram), and a change must come
@@ -552,8 +475,8 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// A telegram from an agency without a tie, delivered by <paramref name="relay"/> (see
-    /// <see cref="HandleRelayDeliveryAsync"/>): the relay path the sender signed must end at that relay, so the register
+    /// A telegram from an agency without a tie, delivered by <paramref name="relay"/> (the gate opened the delivery, see
+    /// <see cref="OpenRelayDeliveryAsync"/>): the relay path the sender signed must end at that relay, so the register
     /// records the way it came; the relay's terms bound it. The sender enters the directory on first contact; the receipt
     /// goes back through that relay.
     /// </summary>

@@ -197,7 +197,11 @@ public sealed partial class Agency
         await Store.GetTieAsync(peerDid, ct).ConfigureAwait(false)
         ?? throw new TelexException(TelexErrorKind.NotFound, "no tie with that agency");
 
-    private async Task HandleTieRequestAsync(Message message, CancellationToken ct)
+    /// <summary>
+    /// A request for a tie with the invitation's secret. The gate let it through only when no tie with the sender is
+    /// established or suspended; <paramref name="existing"/> is the tie it found, if any (its serial counter carries on).
+    /// </summary>
+    private async Task HandleTieRequestAsync(Message message, Tie? existing, CancellationToken ct)
     {
         string? invitationId = message.Body.StringMember("invitation");
         string? secret = message.Body.StringMember("secret");
@@ -220,12 +224,6 @@ public sealed partial class Agency
         if (EndpointPolicy.Refusal(peerDoc.Services[0].Uri) is { } refused)
         {
             throw new InboundRefusal(RefusalKind.Forbidden, PeerEndpointPolicy.RefusedCode, $"the requester's endpoint is refused: {refused}");
-        }
-
-        var existing = await Store.GetTieAsync(message.From!, ct).ConfigureAwait(false);
-        if (existing is { Status: TieStatus.Established or TieStatus.Suspended })
-        {
-            throw new InboundRefusal(RefusalKind.Conflict, "e.p.tie.exists", "a tie with this agency exists already");
         }
 
         // Consumed only together with its secret: a reused, unknown or expired invitation, or a wrong secret, is refused
@@ -296,8 +294,8 @@ public sealed partial class Agency
 
     /// <summary>
     /// The counterpart suspends, resumes or severs the tie. It may suspend an established tie and sever any, but resume
-    /// only a suspension it made itself: a tie this agency suspended (or one suspended before the suspending side was
-    /// recorded) stays suspended until this agency's officers resume it.
+    /// only a suspension it made itself (the gate's table refuses the others): a tie this agency suspended (or one
+    /// suspended before the suspending side was recorded) stays suspended until this agency's officers resume it.
     /// </summary>
     private async Task HandleTieStatusAsync(Tie tie, Message message, CancellationToken ct)
     {
@@ -311,11 +309,6 @@ public sealed partial class Agency
         if (tie.Status == TieStatus.Severed || tie.Status == status)
         {
             return;
-        }
-
-        if (status == TieStatus.Established && tie.SuspendedBy != TieSide.Counterpart)
-        {
-            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.suspended-here", "this agency suspended the tie: only this agency can resume it");
         }
 
         await Store.SaveTieAsync(tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.Counterpart : null }, ct).ConfigureAwait(false);
