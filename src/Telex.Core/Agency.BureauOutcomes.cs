@@ -108,7 +108,7 @@ public sealed partial class Agency
 
     /// <summary>
     /// A change of a bureau's issue from another member must name an outcome of the bureau's vocabulary held here, with
-    /// the status it means there. Refused with 409 otherwise: a change of the vocabulary may still be on its way from the
+    /// the status it means there. Refused as a conflict otherwise: a change of the vocabulary may still be on its way from the
     /// secretariat, so the sender's outbox tries again (until the item expires) and nothing is filed meanwhile.
     /// </summary>
     private async Task CheckBureauTermAsync(Guid bureauId, IssueEvent change, CancellationToken ct)

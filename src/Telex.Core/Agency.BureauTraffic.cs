@@ -133,7 +133,8 @@ public sealed partial class Agency
 
     /// <summary>
     /// An arriving bulletin must name an epoch held here of which both this agency and the sender are members. An
-    /// epoch not yet held is refused with 409, so the sender tries again once the secretariat's announcement has arrived.
+    /// epoch not yet held is refused as a conflict, so the sender tries again once the secretariat's announcement has
+    /// arrived.
     /// </summary>
     private async Task CheckBulletinAsync(Tie tie, Guid bureauId, long number, CancellationToken ct)
     {
