@@ -1,3 +1,4 @@
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm.Messages;
@@ -6,37 +7,11 @@ namespace Telex.Core;
 
 /// <summary>
 /// What members send about a bureau: its charter, joining and leaving, and each new epoch the secretariat announces;
-/// each checked against the bureau as this agency holds it before anything is filed.
+/// each checked against the bureau as this agency holds it before anything is filed. Who may send which (the
+/// secretariat alone opens epochs; joining and leaving are told to the secretariat) is the gate's table.
 /// </summary>
 public sealed partial class Agency
 {
-    private async Task HandleBureauMessageAsync(Tie tie, Message message, CancellationToken ct)
-    {
-        if (!Guid.TryParse(message.Body.StringMember("bureau"), out var bureauId))
-        {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a bureau message names its bureau");
-        }
-
-        switch (message.Type)
-        {
-            case MessageTypes.BureauCharter:
-                await HandleCharterAsync(tie, bureauId, message, ct).ConfigureAwait(false);
-                return;
-            case MessageTypes.BureauJoin or MessageTypes.BureauLeave:
-                await HandleMembershipAsync(tie, bureauId, join: message.Type == MessageTypes.BureauJoin, ct).ConfigureAwait(false);
-                return;
-            case MessageTypes.BureauEpoch:
-                await HandleEpochAsync(tie, bureauId, message, ct).ConfigureAwait(false);
-                return;
-            case MessageTypes.BureauOutcomes:
-                await HandleBureauOutcomesAsync(tie, bureauId, message, ct).ConfigureAwait(false);
-                return;
-            default:
-                await HandleBureauIssueAsync(tie, bureauId, message, opening: message.Type == MessageTypes.BureauIssueOpen, ct).ConfigureAwait(false);
-                return;
-        }
-    }
-
     private async Task HandleCharterAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
     {
         var b = message.Body;
@@ -46,7 +21,7 @@ public sealed partial class Agency
             || founder != tie.PeerDid || members is null || !ReadinessRule.TryParse(b.StringMember("rule"), out var rule)
             || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != Identity.Did))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request",
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request",
                 "a charter carries a name, a purpose, the founder (its sender), the readiness rule and its members, this agency and the secretariat among them");
         }
 
@@ -74,7 +49,7 @@ public sealed partial class Agency
             var existing = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
             if (existing is null || existing.Founder != founder)
             {
-                throw new InboundRefusal(409, "e.p.bureau.conflict", "another bureau has this id");
+                throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.conflict", "another bureau has this id");
             }
 
             return;
@@ -92,16 +67,10 @@ public sealed partial class Agency
         bool changed = false;
         var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _) =>
         {
-            if (bureau.Secretariat != Identity.Did)
-            {
-                refusal = new InboundRefusal(403, "e.p.bureau.not-secretariat", "this agency is not the bureau's secretariat");
-                return null;
-            }
-
             var member = bureau.Member(tie.PeerDid);
             if (member is null || bureau.Status != BureauStatus.Chartered)
             {
-                refusal = new InboundRefusal(403, "e.p.bureau.not-member", "the sender is not named in the bureau's charter");
+                refusal = new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "the sender is not named in the bureau's charter");
                 return null;
             }
 
@@ -121,7 +90,7 @@ public sealed partial class Agency
         if (bureau is null)
         {
             // The charter may still be on its way from the founder: the member's outbox tries again later.
-            throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
         }
 
         if (refusal is not null)
@@ -143,7 +112,7 @@ public sealed partial class Agency
         if (!b.TryIntegerMember("epoch", out long number) || number < 1
             || members is null || members.Count == 0)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "an epoch carries its number and its members");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an epoch carries its number and its members");
         }
 
         if (await Store.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false) is { } known)
@@ -151,7 +120,7 @@ public sealed partial class Agency
             // Announced again (the secretariat's outbox retried): the same epoch changes nothing, another is a conflict.
             if (!known.Members.Select(m => m.Did).SequenceEqual(members.Select(m => m.Did)))
             {
-                throw new InboundRefusal(409, "e.p.bureau.epoch-conflict", "another epoch with this number is held here");
+                throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.epoch-conflict", "another epoch with this number is held here");
             }
 
             return;
@@ -162,15 +131,9 @@ public sealed partial class Agency
         bool filed = false;
         var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _) =>
         {
-            if (bureau.Secretariat != tie.PeerDid)
-            {
-                refusal = new InboundRefusal(403, "e.p.bureau.not-secretariat", "only the bureau's secretariat opens epochs");
-                return null;
-            }
-
             if (members.Any(m => bureau.Member(m.Did) is null))
             {
-                refusal = new InboundRefusal(400, "e.p.msg.bad-request", "an epoch names only members of the bureau's charter");
+                refusal = new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an epoch names only members of the bureau's charter");
                 return null;
             }
 
@@ -179,7 +142,7 @@ public sealed partial class Agency
             if (number > bureau.Epoch && members.Any(m => m.Did == Identity.Did)
                 && bureau.Member(Identity.Did) is { State: MemberState.Prospective or MemberState.Left })
             {
-                refusal = new InboundRefusal(403, "e.p.bureau.not-member", "this agency has not accepted the bureau's charter, or has left the bureau");
+                refusal = new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency has not accepted the bureau's charter, or has left the bureau");
                 return null;
             }
 
@@ -208,7 +171,7 @@ public sealed partial class Agency
         }, ct).ConfigureAwait(false);
         if (bureau is null)
         {
-            throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
         }
 
         if (refusal is not null)

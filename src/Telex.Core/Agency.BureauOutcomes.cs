@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm.Messages;
@@ -72,7 +73,7 @@ public sealed partial class Agency
     /// A bureau's outcomes from its secretariat (the only member that sets them): kept when newer than those held here.
     /// A vocabulary that is not well formed, or from another member, is refused.
     /// </summary>
-    private async Task HandleBureauOutcomesAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
+    private async Task HandleBureauOutcomesAsync(Tie tie, Bureau bureau, Message message, CancellationToken ct)
     {
         var b = message.Body;
         var terms = new List<OutcomeTerm>();
@@ -96,17 +97,10 @@ public sealed partial class Agency
 
         if (!valid || OutcomeVocabulary.Problem(terms) is not null)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a bureau's outcomes carry a version and 1 to 50 well-formed terms, each with the status it means");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a bureau's outcomes carry a version and 1 to 50 well-formed terms, each with the status it means");
         }
 
-        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
-            ?? throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
-        if (bureau.Secretariat != tie.PeerDid || bureau.Secretariat == Identity.Did)
-        {
-            throw new InboundRefusal(403, "e.p.bureau.not-secretariat", "only the bureau's secretariat sets its outcomes");
-        }
-
-        if (await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureauId, version, terms), [], ct).ConfigureAwait(false))
+        if (await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, version, terms), [], ct).ConfigureAwait(false))
         {
             Publish("bureau.outcomes", tie.PeerDid);
         }
@@ -114,7 +108,7 @@ public sealed partial class Agency
 
     /// <summary>
     /// A change of a bureau's issue from another member must name an outcome of the bureau's vocabulary held here, with
-    /// the status it means there. Refused with 409 otherwise: a change of the vocabulary may still be on its way from the
+    /// the status it means there. Refused as a conflict otherwise: a change of the vocabulary may still be on its way from the
     /// secretariat, so the sender's outbox tries again (until the item expires) and nothing is filed meanwhile.
     /// </summary>
     private async Task CheckBureauTermAsync(Guid bureauId, IssueEvent change, CancellationToken ct)
@@ -127,7 +121,7 @@ public sealed partial class Agency
         var vocabulary = (await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;
         if (!vocabulary.Any(t => t.Term == term && t.Means == change.Status))
         {
-            throw new InboundRefusal(409, "e.p.bureau.outcome", "the change names an outcome that is not the bureau's (or means another status in it)");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.outcome", "the change names an outcome that is not the bureau's (or means another status in it)");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -132,49 +133,49 @@ public sealed partial class Agency
 
     /// <summary>
     /// An arriving bulletin must name an epoch held here of which both this agency and the sender are members. An
-    /// epoch not yet held is refused with 409, so the sender tries again once the secretariat's announcement has arrived.
+    /// epoch not yet held is refused as a conflict, so the sender tries again once the secretariat's announcement has
+    /// arrived.
     /// </summary>
     private async Task CheckBulletinAsync(Tie tie, Guid bureauId, long number, CancellationToken ct)
     {
         var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
-            ?? throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+            ?? throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
         var epoch = await Store.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false);
         if (epoch is null)
         {
             if (bureau.Member(Identity.Did) is { State: MemberState.Left } || number <= bureau.Epoch)
             {
-                throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency is not a member of that epoch");
+                throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency is not a member of that epoch");
             }
 
-            throw new InboundRefusal(409, "e.p.bureau.epoch-unknown", "that epoch has not been announced here yet");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.epoch-unknown", "that epoch has not been announced here yet");
         }
 
         if (!epoch.Includes(Identity.Did))
         {
-            throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency is not a member of that epoch");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency is not a member of that epoch");
         }
 
         if (!epoch.Includes(tie.PeerDid))
         {
-            throw new InboundRefusal(403, "e.p.bureau.sender", "the sender is not a member of that epoch");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.sender", "the sender is not a member of that epoch");
         }
     }
 
-    private async Task HandleBureauIssueAsync(Tie tie, Guid bureauId, Message message, bool opening, CancellationToken ct)
+    private async Task HandleBureauIssueAsync(Tie tie, Bureau bureau, Message message, bool opening, CancellationToken ct)
     {
         var e = ParseEvent(message, opening);
-        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
-            ?? throw new InboundRefusal(409, "e.p.bureau.unknown", "no such bureau here yet");
+        var bureauId = bureau.Id;
         var epoch = bureau.Epoch > 0 ? await Store.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false) : null;
         if (bureau.Member(Identity.Did) is { State: MemberState.Left })
         {
-            throw new InboundRefusal(403, "e.p.bureau.not-member", "this agency has left the bureau");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency has left the bureau");
         }
 
         if (epoch is null || !epoch.Includes(tie.PeerDid) || !epoch.Includes(Identity.Did))
         {
             // The epoch that makes both members may not have been announced here yet: the sender tries again later.
-            throw new InboundRefusal(409, "e.p.bureau.epoch-unknown", "the sender and this agency are not both members of the epoch held here");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.epoch-unknown", "the sender and this agency are not both members of the epoch held here");
         }
 
         string title = e.Title ?? "";
@@ -185,7 +186,7 @@ public sealed partial class Agency
                 var existing = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false);
                 if (existing is null || existing.Counterpart != bureau.IssueCounterpart || existing.OpenedBy != tie.PeerDid)
                 {
-                    throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
+                    throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
                 }
 
                 return;
@@ -194,10 +195,10 @@ public sealed partial class Agency
         else
         {
             var issue = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false)
-                ?? throw new InboundRefusal(409, "e.p.issue.unknown", "no such issue here yet");
+                ?? throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown", "no such issue here yet");
             if (issue.BureauId != bureauId)
             {
-                throw new InboundRefusal(403, "e.p.issue.other-tie", "the issue belongs to another tie or bureau");
+                throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the issue belongs to another tie or bureau");
             }
 
             await CheckBureauTermAsync(bureauId, e, ct).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -437,7 +438,7 @@ public sealed partial class Agency
             || recipient is null or { Length: > 4096 } || issue is { Length: > MaxIssueIdLength } || !PeerText.IsOptionalName(drafter)
             || precedenceName is null || !precedenceName.All(char.IsAsciiLetterLower) || !Enum.TryParse<Precedence>(precedenceName, true, out var precedence))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a clearance request needs ids, a recipient, a subject, a text within the tie's terms and a precedence");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a clearance request needs ids, a recipient, a subject, a text within the tie's terms and a precedence");
         }
 
         var request = new CoordinationRequest
@@ -467,7 +468,7 @@ public sealed partial class Agency
             || decision is not ("approve" or "refuse") || !PeerText.IsName(officer) || reason is { Length: > MaxReasonLength }
             || (decision == "refuse" && string.IsNullOrWhiteSpace(reason)))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a clearance answer needs the request, the draft, approve or refuse, the officer and, to refuse, a reason");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a clearance answer needs the request, the draft, approve or refuse, the officer and, to refuse, a reason");
         }
 
         bool approve = decision == "approve";

@@ -1,7 +1,9 @@
+using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm;
@@ -9,178 +11,222 @@ using Telex.DidComm.Messages;
 
 namespace Telex.Core;
 
-/// <summary>The answer to a peer's POST: accepted (202), or refused with a status and a problem report.</summary>
-/// <param name="Status">HTTP status to answer with.</param>
-/// <param name="Code">DIDComm problem code (e.g. <c>e.p.tie.none</c>), null when accepted.</param>
-/// <param name="Detail">Why it was refused.</param>
-public sealed record InboundResult(int Status, string? Code, string? Detail)
+/// <summary>The answer to a peer's message: accepted, or refused with a <see cref="Inbound.Refusal"/>.</summary>
+/// <param name="Refusal">Why it was refused; null when accepted.</param>
+public sealed record InboundResult(Refusal? Refusal)
 {
     /// <summary>Accepted.</summary>
-    public static InboundResult Accepted { get; } = new(202, null, null);
+    public static InboundResult Accepted { get; } = new((Refusal?)null);
 
     /// <summary>True when accepted.</summary>
-    public bool IsAccepted => Status == 202;
-}
+    public bool IsAccepted => Refusal is null;
 
-/// <summary>A refusal raised while handling an inbound message; nothing has been stored.</summary>
-internal sealed class InboundRefusal(int status, string code, string detail) : Exception(detail)
-{
-    public int Status { get; } = status;
+    /// <summary>The DIDComm problem code (e.g. <c>e.p.tie.none</c>), null when accepted.</summary>
+    public string? Code => Refusal?.Code;
 
-    public string Code { get; } = code;
+    /// <summary>Why it was refused, null when accepted.</summary>
+    public string? Detail => Refusal?.Reason;
 }
 
 public sealed partial class Agency
 {
+    private delegate Task InboundHandler(InboundMessage inbound, CancellationToken ct);
+
+    /// <summary>The handlers by message type (<see cref="RegisterHandlers"/>), over a tie and through a relay.</summary>
+    private readonly (FrozenDictionary<string, InboundHandler> Direct, FrozenDictionary<string, InboundHandler> Relayed) _handlers;
+
     /// <summary>
-    /// Handles a packed message posted by a peer. Every Telex message must be signed and encrypted, come from an
-    /// agency with an established tie (a tie request excepted) and be addressed to this agency. A refused message
-    /// changes nothing. Never throws for bad input.
+    /// Handles a packed message posted by a peer: it passes the gate (<see cref="InboundGate"/>) and then the handler
+    /// registered for its type. Every Telex message must be signed and encrypted, addressed to this agency and come over
+    /// a tie whose state lets its type through (a tie request excepted), or through a relay from an agency without one.
+    /// A refused message changes nothing. Never throws for bad input.
     /// </summary>
     public async Task<InboundResult> ReceiveAsync(ReadOnlyMemory<byte> packed, CancellationToken ct = default)
     {
         var unpacked = Packer.Unpack(packed);
         if (!unpacked.Success)
         {
-            var f = unpacked.Failure!;
-            Log.Refused(_logger, f.ToString());
-            return new InboundResult(f.Kind == UnpackFailureKind.TooLarge ? 413 : 400, "e.p.msg." + f.Kind.ToString().ToLowerInvariant(), f.Reason);
+            Log.Refused(_logger, unpacked.Failure!.ToString());
+            return new InboundResult(InboundGate.UnpackRefusal(unpacked.Failure, ""));
         }
 
-        var message = unpacked.Message!;
-        var meta = unpacked.Metadata!;
+        Refusal? refusal;
         try
         {
-            if (!meta.Encrypted || !meta.NonRepudiation || message.From is null || !IsPeerDid(message.From))
-            {
-                throw new InboundRefusal(400, "e.p.msg.unprotected", "Telex messages must be signed by a did:peer:2 sender and encrypted");
-            }
-
-            var identity = Identity;
-            if (message.To is null || !message.To.Any(identity.IsOwnDid))
-            {
-                throw new InboundRefusal(400, "e.p.msg.recipient", "the message is not addressed to this agency");
-            }
-
-            if (!PeerTime.IsValidUnixSeconds(message.CreatedTime) || !PeerTime.IsValidUnixSeconds(message.ExpiresTime))
-            {
-                throw new InboundRefusal(400, "e.p.msg.bad-time", "created_time and expires_time must be Unix times from 1970 to 9999");
-            }
-
-            if (message.ExpiresTime is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < Now)
-            {
-                throw new InboundRefusal(400, "e.p.msg.expired", "the message has expired");
-            }
-
-            if (message.Type == MessageTypes.TieRequest)
-            {
-                await HandleTieRequestAsync(message, ct).ConfigureAwait(false);
-                return InboundResult.Accepted;
-            }
-
-            if (message.Type == MessageTypes.KeysRotate)
-            {
-                await HandleKeyRotationAsync(message, meta, ct).ConfigureAwait(false);
-                return InboundResult.Accepted;
-            }
-
-            // An agency without a tie reaches this one only through a relay's signed delivery (HandleRelayDeliveryAsync).
-            var tie = await Store.GetTieAsync(message.From, ct).ConfigureAwait(false);
-            if (tie is not null && tie.PeerDid != message.From && await IsRetiredDidAsync(message.From, ct).ConfigureAwait(false))
-            {
-                throw new InboundRefusal(403, "e.p.keys.retired", "the sender's DID was replaced by a key rotation longer ago than this agency accepts it for");
-            }
-
-            bool allowed = tie is not null && (tie.Status == TieStatus.Established
-                || (tie.Status == TieStatus.Invited && message.Type == MessageTypes.TieAccept)
-                || (tie.Status == TieStatus.Suspended && message.Type is MessageTypes.TieStatus or MessageTypes.Receipt));
-            if (!allowed)
-            {
-                throw new InboundRefusal(403, "e.p.tie.none", "no established tie with the sender");
-            }
-
-            switch (message.Type)
-            {
-                case MessageTypes.Telegram:
-                    await HandleTelegramAsync(tie!, message, meta, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.Receipt:
-                    await HandleReceiptAsync(tie!, message, meta, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.Resend:
-                    await HandleResendAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.TieAccept:
-                    await HandleTieAcceptAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.TieStatus:
-                    await HandleTieStatusAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.TermsPropose:
-                    await HandleTermsAsync(tie!, message, signed: false, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.TermsSign:
-                    await HandleTermsAsync(tie!, message, signed: true, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.Checkpoint:
-                    await HandleCheckpointAsync(tie!, message, meta, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.Read:
-                    await HandleReadAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.IssueOpen:
-                    await HandleIssueOpenAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.IssueStatus:
-                    await HandleIssueStatusAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.IssueShare:
-                    await HandleIssueShareAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.ClearanceRequest:
-                    await HandleClearanceRequestAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.ClearanceAnswer:
-                    await HandleClearanceAnswerAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case DidCommPacker.ForwardType:
-                    await HandleForwardAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.RelayDelivery:
-                    await HandleRelayDeliveryAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.BureauCharter or MessageTypes.BureauJoin or MessageTypes.BureauLeave or MessageTypes.BureauEpoch
-                    or MessageTypes.BureauIssueOpen or MessageTypes.BureauIssueStatus or MessageTypes.BureauOutcomes:
-                    await HandleBureauMessageAsync(tie!, message, ct).ConfigureAwait(false);
-                    break;
-                case MessageTypes.ProblemReport:
-                    Log.ProblemReported(_logger, tie!.PeerName, message.Body.StringMember("code"), message.Body.StringMember("comment"));
-                    break;
-                default:
-                    throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {message.Type} is not supported");
-            }
-
-            return InboundResult.Accepted;
+            refusal = InboundGate.CheckEnvelope(unpacked.Message!, unpacked.Metadata!, Identity.IsOwnDid, Now)
+                ?? await PassGateAsync(unpacked.Message!, unpacked.Metadata!, relay: null, ct).ConfigureAwait(false);
         }
-        catch (InboundRefusal refusal)
+        catch (InboundRefusal raised)
         {
-            Log.Refused(_logger, refusal.Message);
-            return new InboundResult(refusal.Status, refusal.Code, refusal.Message);
+            refusal = raised.Refusal;
         }
+
+        if (refusal is not null)
+        {
+            Log.Refused(_logger, refusal.Reason);
+            return new InboundResult(refusal);
+        }
+
+        return InboundResult.Accepted;
+    }
+
+    /// <summary>
+    /// Identifies the tie a message is judged by (the sender's, the old DID's for a key rotation, the origin's for one a
+    /// relay delivered), lets the gate decide on it and on the sender's side in a bureau, then hands the message to the
+    /// handler registered for its type. A relay's delivery opens here, and what it carries passes the gate again.
+    /// </summary>
+    private async Task<Refusal?> PassGateAsync(Message message, UnpackMetadata meta, Tie? relay, CancellationToken ct)
+    {
+        var rule = InboundGate.Rules.GetValueOrDefault(message.Type);
+        string senderDid = message.From!;
+        if (relay is null && rule?.Sender == SenderTie.OfPriorDid && InboundGate.ReadPriorDid(message, meta, out senderDid) is { } noPrior)
+        {
+            return noPrior;
+        }
+
+        var tie = await Store.GetTieAsync(senderDid, ct).ConfigureAwait(false);
+        if (relay is null && rule?.Sender is (null or SenderTie.OfSigner) && tie is not null && tie.PeerDid != senderDid
+            && await IsRetiredDidAsync(senderDid, ct).ConfigureAwait(false))
+        {
+            return Refusal.Forbidden("e.p.keys.retired", "the sender's DID was replaced by a key rotation longer ago than this agency accepts it for");
+        }
+
+        var arrival = new Arrival(message.Type, relay is null ? Route.Direct : Route.Relayed, tie?.Status)
+        {
+            TermsPermitRelays = tie?.Terms.Relays == true,
+            Requested = message.Type == MessageTypes.TieStatus ? InboundGate.RequestedTieStatus(message) : null,
+            SuspendedBy = tie?.SuspendedBy,
+        };
+        if (InboundGate.Decide(arrival) is { } refused)
+        {
+            return refused;
+        }
+
+        var inbound = new InboundMessage(message, meta, tie, senderDid) { Relay = relay };
+        if (rule!.OpensEnvelope)
+        {
+            return await OpenRelayDeliveryAsync(inbound, ct).ConfigureAwait(false);
+        }
+
+        if (rule.Bureau is { } bureauRule)
+        {
+            if (!Guid.TryParse(message.Body.StringMember("bureau"), out var bureauId))
+            {
+                return Refusal.Malformed("e.p.msg.bad-request", "a bureau message names its bureau");
+            }
+
+            var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
+            if (bureau is null && bureauRule.MustBeHeld)
+            {
+                // The charter or the epoch that names it may still be on its way: the sender's outbox tries again later.
+                return Refusal.Conflict("e.p.bureau.unknown", "no such bureau here yet");
+            }
+
+            if (bureau is not null && InboundGate.DecideBureau(bureauRule, InboundGate.RoleOf(bureau, inbound.SenderTie.PeerDid),
+                bureau.Secretariat == Identity.Did) is { } notThisSide)
+            {
+                return notThisSide;
+            }
+
+            inbound = inbound with { BureauId = bureauId, Bureau = bureau };
+        }
+
+        await (relay is null ? _handlers.Direct : _handlers.Relayed)[message.Type](inbound, ct).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// A relay's delivery, from an established tie whose terms permit relays (the gate checked that): the envelope it
+    /// carries must be signed and encrypted, signed by the origin the relay names and addressed to this agency; then it
+    /// passes the gate as a relayed message. The relay checked its own policy before it took the envelope; its
+    /// signature here is its word.
+    /// </summary>
+    private async Task<Refusal?> OpenRelayDeliveryAsync(InboundMessage delivery, CancellationToken ct)
+    {
+        if (InboundGate.ReadDelivery(delivery.Message, out string origin, out var envelope) is { } malformed)
+        {
+            return malformed;
+        }
+
+        var unpacked = Packer.Unpack(JsonSerializer.SerializeToUtf8Bytes(envelope));
+        if (!unpacked.Success)
+        {
+            return InboundGate.UnpackRefusal(unpacked.Failure, "the relayed message: ");
+        }
+
+        return InboundGate.CheckRelayedEnvelope(unpacked.Message, unpacked.Metadata, origin, Identity.IsOwnDid, Now)
+            ?? await PassGateAsync(unpacked.Message, unpacked.Metadata, delivery.SenderTie, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The handler of each message type the gate lets through: over a tie, and (for the few that may) through a relay
+    /// from an agency without one. Every row of the gate's table has its handlers, checked here once, when the agency is
+    /// made: one that disagrees with the table does not start.
+    /// </summary>
+    private (FrozenDictionary<string, InboundHandler> Direct, FrozenDictionary<string, InboundHandler> Relayed) RegisterHandlers()
+    {
+        var direct = new Dictionary<string, InboundHandler>(StringComparer.Ordinal)
+        {
+            [MessageTypes.TieRequest] = (m, ct) => HandleTieRequestAsync(m.Message, m.Tie, ct),
+            [MessageTypes.TieAccept] = (m, ct) => HandleTieAcceptAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.TieStatus] = (m, ct) => HandleTieStatusAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.TermsPropose] = (m, ct) => HandleTermsAsync(m.SenderTie, m.Message, signed: false, ct),
+            [MessageTypes.TermsSign] = (m, ct) => HandleTermsAsync(m.SenderTie, m.Message, signed: true, ct),
+            [MessageTypes.KeysRotate] = (m, ct) => HandleKeyRotationAsync(m.SenderTie, m.SenderDid, m.Message, ct),
+            [MessageTypes.Telegram] = (m, ct) => HandleTelegramAsync(m.SenderTie, m.Message, m.Meta, ct),
+            [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
+            [MessageTypes.Resend] = (m, ct) => HandleResendAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.Read] = (m, ct) => HandleReadAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.Checkpoint] = (m, ct) => HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
+            [MessageTypes.IssueOpen] = (m, ct) => HandleIssueOpenAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.IssueStatus] = (m, ct) => HandleIssueStatusAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.IssueShare] = (m, ct) => HandleIssueShareAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.ClearanceRequest] = (m, ct) => HandleClearanceRequestAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.ClearanceAnswer] = (m, ct) => HandleClearanceAnswerAsync(m.SenderTie, m.Message, ct),
+            [DidCommPacker.ForwardType] = (m, ct) => HandleForwardAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.BureauCharter] = (m, ct) => HandleCharterAsync(m.SenderTie, m.BureauId, m.Message, ct),
+            [MessageTypes.BureauJoin] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: true, ct),
+            [MessageTypes.BureauLeave] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: false, ct),
+            [MessageTypes.BureauEpoch] = (m, ct) => HandleEpochAsync(m.SenderTie, m.BureauId, m.Message, ct),
+            [MessageTypes.BureauOutcomes] = (m, ct) => HandleBureauOutcomesAsync(m.SenderTie, m.Bureau!, m.Message, ct),
+            [MessageTypes.BureauIssueOpen] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: true, ct),
+            [MessageTypes.BureauIssueStatus] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: false, ct),
+            [MessageTypes.ProblemReport] = (m, _) =>
+            {
+                Log.ProblemReported(_logger, m.SenderTie.PeerName, m.Message.Body.StringMember("code"), m.Message.Body.StringMember("comment"));
+                return Task.CompletedTask;
+            },
+        };
+        var relayed = new Dictionary<string, InboundHandler>(StringComparer.Ordinal)
+        {
+            [MessageTypes.Telegram] = (m, ct) => HandleRelayedTelegramAsync(m.Relay!, m.Message, m.Meta, ct),
+            [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
+            [MessageTypes.IssueShare] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
+            [MessageTypes.IssueStatus] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
+        };
+        foreach (var rule in InboundGate.Rules.Values)
+        {
+            if ((!rule.OpensEnvelope && !direct.ContainsKey(rule.Type)) || (rule.RelayedFrom.Count > 0) != relayed.ContainsKey(rule.Type))
+            {
+                throw new InvalidOperationException($"the gate's table and the handlers registered disagree on {rule.Type}");
+            }
+        }
+
+        return (direct.ToFrozenDictionary(StringComparer.Ordinal), relayed.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     private async Task HandleTelegramAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct, string? via = null)
     {
         if (!TelegramWire.TryParse(message, tie.Terms, out var t, out var error))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-telegram", error);
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-telegram", error);
         }
 
         // The way a telegram came is what this agency saw, not what the sender claims: one sent over a tie names no relay
         // (HandleRelayedTelegramAsync checks a relayed one's path against the relay that delivered it).
         if (via is null && t.RelayPath.Count > 0)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-telegram", "a telegram sent over a tie names no relay path");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-telegram", "a telegram sent over a tie names no relay path");
         }
 
         if (t.BureauId is { } bureauId)
@@ -193,7 +239,7 @@ public sealed partial class Agency
         if (t.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
             && !await IsIssueSharedAsync(issue, tie, t.BureauId, ct).ConfigureAwait(false))
         {
-            throw new InboundRefusal(403, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
         }
 
         byte[] signedOriginal = meta.SignedMessage.ToArray();
@@ -234,7 +280,7 @@ public sealed partial class Agency
         if (result.Record.ContentHash != contentHash || !await IsOfTieAsync(tie, result.Record.Counterpart, ct).ConfigureAwait(false))
         {
             // The same id with other content or from another agency: never overwrite the register.
-            throw new InboundRefusal(409, "e.p.msg.conflict", "a different telegram with this id is registered already");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.msg.conflict", "a different telegram with this id is registered already");
         }
 
         if (result.IsNew)
@@ -277,7 +323,7 @@ public sealed partial class Agency
         if (!message.Body.TryGetProperty("receipts", out var receipts) || receipts.ValueKind != JsonValueKind.Array
             || receipts.GetArrayLength() > 10_000)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a receipt lists at most 10,000 telegrams");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a receipt lists at most 10,000 telegrams");
         }
 
         var entries = new List<(Guid Id, string Hash, long Number)>(receipts.GetArrayLength());
@@ -286,7 +332,7 @@ public sealed partial class Agency
             if (!Guid.TryParse(r.StringMember("telegram"), out var id) || r.StringMember("content_hash") is not { } hash
                 || !r.TryIntegerMember("registry_number", out long number))
             {
-                throw new InboundRefusal(400, "e.p.msg.bad-request", "malformed receipt entry");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "malformed receipt entry");
             }
 
             entries.Add((id, hash, number));
@@ -316,7 +362,7 @@ public sealed partial class Agency
         if (!message.Body.TryGetProperty("missing", out var missing) || missing.ValueKind != JsonValueKind.Array
             || missing.GetArrayLength() > 10_000)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a resend request lists at most 10,000 serials");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a resend request lists at most 10,000 serials");
         }
 
         var serials = new List<long>();
@@ -324,7 +370,7 @@ public sealed partial class Agency
         {
             if (!s.TryInteger(out long serial) || serial < 1)
             {
-                throw new InboundRefusal(400, "e.p.msg.bad-request", "serials must be positive integers");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "serials must be positive integers");
             }
 
             serials.Add(serial);

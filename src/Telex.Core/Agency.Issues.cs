@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -375,13 +376,13 @@ public sealed partial class Agency
             || !b.TryIntegerMember("clock", out long clock) || clock < 1 || clock > long.MaxValue / 2
             || !b.TryIntegerMember("time", out long ms))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "an issue event needs the issue, an event id, a clock and a time");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an issue event needs the issue, an event id, a clock and a time");
         }
 
         string? statusName = b.StringMember("status");
         if (statusName is null || !statusName.All(char.IsAsciiLetterLower) || !Enum.TryParse<IssueStatus>(statusName, ignoreCase: true, out var status))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "unknown issue status");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "unknown issue status");
         }
 
         string? title = b.StringMember("title"), outcome = b.StringMember("outcome"), referredTo = b.StringMember("referred_to"), officer = b.StringMember("officer");
@@ -393,14 +394,14 @@ public sealed partial class Agency
         if (!valid || !PeerText.IsOptionalName(officer) || !PeerText.IsOptionalName(referredTo, MaxReferredToLength)
             || (term is not null && !OutcomeVocabulary.IsTerm(term)) || (referredToDid is not null && !IsPeerDid(referredToDid, 8192)))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", opening
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", opening
                 ? "an opening carries clock 1, status open and a title of at most 500 characters"
                 : "a status change carries a clock above 1, an outcome, and an agency referred to exactly when referred");
         }
 
         if (agency is not null && agency != sender && (!passedOn || !IsPeerDid(agency, 8192)))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "an issue event names another agency as its maker only where events are passed on");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an issue event names another agency as its maker only where events are passed on");
         }
 
         return new IssueEvent
@@ -429,7 +430,7 @@ public sealed partial class Agency
             if (existing is null || !await IsOfTieAsync(tie, existing.Counterpart, ct).ConfigureAwait(false)
                 || !await IsOfTieAsync(tie, existing.OpenedBy, ct).ConfigureAwait(false))
             {
-                throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
+                throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
             }
 
             return;
@@ -451,24 +452,24 @@ public sealed partial class Agency
         if (issue is null)
         {
             // The opening (or the referral bringing this agency in) may still be on its way: the sender's outbox tries again later.
-            throw new InboundRefusal(409, "e.p.issue.unknown", "no such issue here yet");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown", "no such issue here yet");
         }
 
         var participants = await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false);
         if (issue.BureauId is not null || !await TakesPartAsync(tie, issue, participants, ct).ConfigureAwait(false))
         {
-            throw new InboundRefusal(403, "e.p.issue.other-tie", "the issue belongs to another tie");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the issue belongs to another tie");
         }
 
         if (change.Agency == Identity.Did)
         {
-            throw new InboundRefusal(403, "e.p.issue.forged", "a change of an issue passed on as this agency's own");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.forged", "a change of an issue passed on as this agency's own");
         }
 
         if (change.Agency != tie.PeerDid && !await IsKnownPartyAsync(change.Agency, issue, participants, ct).ConfigureAwait(false))
         {
             // The referral that brought the maker in may still be on its way: the sender's outbox tries again later.
-            throw new InboundRefusal(409, "e.p.issue.unknown-party", "the change is passed on from an agency not known here to take part in the issue");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown-party", "the change is passed on from an agency not known here to take part in the issue");
         }
 
         IssueParticipant? joins = change.ReferredToDid is { } referred && referred != Identity.Did
@@ -477,7 +478,7 @@ public sealed partial class Agency
             : null;
         if (joins is not null && participants.Count + 2 > MaxIssueParties)
         {
-            throw new InboundRefusal(409, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
         }
 
         var counterpart = await IssueRouteAsync(issue.Counterpart, ct).ConfigureAwait(false);
@@ -532,7 +533,7 @@ public sealed partial class Agency
     {
         if (!Guid.TryParse(message.Body.StringMember("telegram"), out var id))
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a read receipt names the telegram");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a read receipt names the telegram");
         }
 
         var at = message.Body.TryIntegerMember("read_time", out long ms)

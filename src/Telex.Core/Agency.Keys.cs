@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using Telex.Core.Identity;
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
@@ -141,26 +142,14 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// A counterpart announces new keys. Accepted only when the unpacker verified its <c>from_prior</c> (signed by the
-    /// old DID's authentication key, naming the sender as the new DID) and the old DID is that of an established or
-    /// suspended tie; the tie then continues under the new DID. A repeated announcement changes nothing.
+    /// A counterpart announces new keys. The gate let it through only when the unpacker verified its <c>from_prior</c>
+    /// (signed by the old DID's authentication key, naming the sender as the new DID) and <paramref name="oldDid"/> is
+    /// that of an established or suspended tie; the tie then continues under the new DID. A repeated announcement
+    /// changes nothing.
     /// </summary>
-    private async Task HandleKeyRotationAsync(Message message, UnpackMetadata meta, CancellationToken ct)
+    private async Task HandleKeyRotationAsync(Tie tie, string oldDid, Message message, CancellationToken ct)
     {
-        if (message.FromPrior is null || meta.FromPrior is not { } claims
-            || claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("iss", out var issElement)
-            || issElement.GetString() is not { } oldDid || !IsPeerDid(oldDid))
-        {
-            throw new InboundRefusal(400, "e.p.keys.no-prior", "a key rotation must carry a from_prior signed by the old did:peer:2");
-        }
-
         string newDid = message.From!;
-        var tie = await Store.GetTieAsync(oldDid, ct).ConfigureAwait(false);
-        if (tie is not { Status: TieStatus.Established or TieStatus.Suspended })
-        {
-            throw new InboundRefusal(403, "e.p.tie.none", "no established tie with the DID that signed the rotation");
-        }
-
         if (tie.PeerDid == newDid)
         {
             return;
@@ -168,15 +157,15 @@ public sealed partial class Agency
 
         if (!Dids.TryResolve(newDid, out var document) || document.Services.Count == 0)
         {
-            throw new InboundRefusal(400, "e.p.did.no-endpoint", "the new DID names no endpoint");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.did.no-endpoint", "the new DID names no endpoint");
         }
 
         if (EndpointPolicy.Refusal(document.Services[0].Uri) is { } refused)
         {
-            throw new InboundRefusal(403, PeerEndpointPolicy.RefusedCode, $"the new DID's endpoint is refused: {refused}");
+            throw new InboundRefusal(RefusalKind.Forbidden, PeerEndpointPolicy.RefusedCode, $"the new DID's endpoint is refused: {refused}");
         }
 
-        var rotation = new KeyRotation { OldDid = oldDid, NewDid = newDid, FromPrior = message.FromPrior, At = Now, Own = false };
+        var rotation = new KeyRotation { OldDid = oldDid, NewDid = newDid, FromPrior = message.FromPrior!, At = Now, Own = false };
         try
         {
             if (!await Store.RotateCounterpartAsync(rotation, document.Services[0].Uri, ct).ConfigureAwait(false))
@@ -186,7 +175,7 @@ public sealed partial class Agency
         }
         catch (TelexException e) when (e.Kind is TelexErrorKind.NotFound or TelexErrorKind.Conflict)
         {
-            throw new InboundRefusal(409, "e.p.keys.conflict", e.Message);
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.keys.conflict", e.Message);
         }
 
         if (_receivedFrom.TryRemove(oldDid, out _))

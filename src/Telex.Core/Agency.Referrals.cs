@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm.Messages;
@@ -112,7 +113,7 @@ public sealed partial class Agency
             || !b.TryGetProperty("participants", out var others) || others.ValueKind != System.Text.Json.JsonValueKind.Array
             || others.GetArrayLength() > MaxSharedParticipants)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", $"a referral hands over the issue, 1 to {MaxSharedEvents} events and at most {MaxSharedParticipants} agencies taking part");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", $"a referral hands over the issue, 1 to {MaxSharedEvents} events and at most {MaxSharedParticipants} agencies taking part");
         }
 
         var events = new List<IssueEvent>();
@@ -120,14 +121,14 @@ public sealed partial class Agency
         {
             if (item.ValueKind != System.Text.Json.JsonValueKind.Object)
             {
-                throw new InboundRefusal(400, "e.p.msg.bad-request", "a shared event is an object");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a shared event is an object");
             }
 
             bool opening = item.StringMember("title") is not null;
             var e = ParseEvent(item, tie.PeerDid, issueId, opening, passedOn: true);
             if (events.Any(x => x.Id == e.Id))
             {
-                throw new InboundRefusal(400, "e.p.msg.bad-request", "a shared event appears twice");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a shared event appears twice");
             }
 
             events.Add(e);
@@ -137,7 +138,7 @@ public sealed partial class Agency
         var referral = events.Where(e => !e.IsOpening).Max(IssueEvent.Order);
         if (openings.Count != 1 || referral is not { Status: IssueStatus.Referred } || referral.ReferredToDid != Identity.Did || referral.Agency != tie.PeerDid)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a referral hands over one opening and ends with the sender's referral naming this agency");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a referral hands over one opening and ends with the sender's referral naming this agency");
         }
 
         // This agency's own events may come back in a history only as they are filed here: none may be made up for it.
@@ -145,7 +146,7 @@ public sealed partial class Agency
         var ownFiled = filed.Where(e => e.Agency == Identity.Did).Select(e => e.Id).ToHashSet();
         if (events.Any(e => e.Agency == Identity.Did && !ownFiled.Contains(e.Id)))
         {
-            throw new InboundRefusal(403, "e.p.issue.forged", "a referral passes on a change or an opening as this agency's own that it did not make");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.forged", "a referral passes on a change or an opening as this agency's own that it did not make");
         }
 
         var participants = new List<IssueParticipant>();
@@ -155,7 +156,7 @@ public sealed partial class Agency
             string? name = p.ValueKind == System.Text.Json.JsonValueKind.Object ? p.StringMember("name") : null;
             if (did is null || !IsPeerDid(did, 8192) || !PeerText.IsName(name, MaxReferredToLength) || participants.Any(x => x.Did == did))
             {
-                throw new InboundRefusal(400, "e.p.msg.bad-request", "an agency taking part is named by its DID and a name");
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an agency taking part is named by its DID and a name");
             }
 
             if (did != Identity.Did && did != tie.PeerDid)
@@ -168,13 +169,13 @@ public sealed partial class Agency
         if (existing is not null && (existing.BureauId is not null
             || !await TakesPartAsync(tie, existing, await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
         {
-            throw new InboundRefusal(409, "e.p.issue.conflict", "another issue has this id here");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id here");
         }
 
         var opened = openings[0];
         if (existing is not null && (existing.Title != opened.Title || existing.OpenedBy != opened.Agency))
         {
-            throw new InboundRefusal(409, "e.p.issue.conflict", "the issue held here under this id was opened otherwise");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "the issue held here under this id was opened otherwise");
         }
 
         if (existing is not null)
@@ -205,12 +206,12 @@ public sealed partial class Agency
         {
             if (e.IsOpening)
             {
-                throw new InboundRefusal(409, "e.p.issue.conflict", "the issue held here under this id has its opening already");
+                throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "the issue held here under this id has its opening already");
             }
 
             if (e.Agency != tie.PeerDid && !await IsKnownPartyAsync(e.Agency, issue, held, ct).ConfigureAwait(false))
             {
-                throw new InboundRefusal(409, "e.p.issue.unknown-party", "the referral passes on a change from an agency not known here to take part in the issue");
+                throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown-party", "the referral passes on a change from an agency not known here to take part in the issue");
             }
 
             if (e.ReferredToDid is { } referred && referred != Identity.Did && joins.All(j => j.Did != referred)
@@ -222,7 +223,7 @@ public sealed partial class Agency
 
         if (joins.Count > 0 && held.Count + joins.Count + 1 > MaxIssueParties)
         {
-            throw new InboundRefusal(409, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
         }
 
         return joins;

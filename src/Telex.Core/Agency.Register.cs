@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
@@ -117,7 +118,7 @@ public sealed partial class Agency
         string signer = message.From!;
         if (ParseStatement(signer, message.Body) is not { } statement)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-checkpoint", "a checkpoint states a count, a 64-digit lowercase hex head and a time");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-checkpoint", "a checkpoint states a count, a 64-digit lowercase hex head and a time");
         }
 
         // Kept as the counterpart signed it: anyone can check it later against the counterpart's key.

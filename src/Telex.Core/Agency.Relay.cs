@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm;
@@ -236,13 +237,13 @@ public sealed partial class Agency
         string? next = message.Body.StringMember("next");
         if (next is null || !IsPeerDid(next) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
         }
 
         var nextTie = await Store.GetTieAsync(next, ct).ConfigureAwait(false);
         if (next == Identity.Did || next == from.PeerDid || nextTie?.PeerDid == from.PeerDid)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-forward", "a forward must name another agency as the next hop");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-forward", "a forward must name another agency as the next hop");
         }
 
         var policy = await GetRelayPolicyAsync(ct).ConfigureAwait(false);
@@ -250,7 +251,7 @@ public sealed partial class Agency
         if (!established || !(policy.TiedPairs || await RelayPolicyNamesAsync(policy, from.PeerDid, nextTie!.PeerDid, ct).ConfigureAwait(false)))
         {
             Log.RelayRefused(_logger, from.PeerName, nextTie?.PeerName ?? "an agency not tied here");
-            throw new InboundRefusal(403, RelayRefusedCode, "this agency does not relay between these counterparts");
+            throw new InboundRefusal(RefusalKind.Forbidden, RelayRefusedCode, "this agency does not relay between these counterparts");
         }
 
         byte[] envelope = JsonSerializer.SerializeToUtf8Bytes(json);
@@ -268,7 +269,7 @@ public sealed partial class Agency
         };
         if (!await Store.EnqueueRelayAsync(item, Options.RelayQueueBytesPerCounterpart, ct).ConfigureAwait(false))
         {
-            throw new InboundRefusal(503, "e.p.relay.full", "this relay holds as much from this counterpart as it takes at a time: send it again later");
+            throw new InboundRefusal(RefusalKind.Unavailable, "e.p.relay.full", "this relay holds as much from this counterpart as it takes at a time: send it again later");
         }
 
         Log.RelayAccepted(_logger, item.Id, from.PeerName, nextTie!.PeerName, envelope.Length);
@@ -463,84 +464,6 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// A message a relay passes on (<see cref="MessageTypes.RelayDelivery"/>): the relay's own, signed by it, from an
-    /// established tie (the pipeline checked that) whose terms permit relays. The envelope it carries must be signed
-    /// and encrypted, signed by the origin the relay names and addressed to this agency. Only what an agency without a
-    /// tie (or with a tie of status none) may send travels this way: a telegram, or a receipt for a telegram sent to it
-    /// through a relay, or a referral of an issue to this agency and the changes of an issue it takes part in (see
-    /// <see cref="HandleRelayedIssueAsync"/>). The relay checked its own policy before it took the envelope; its signature
-    /// here is its word.
-    /// </summary>
-    private async Task HandleRelayDeliveryAsync(Tie relay, Message message, CancellationToken ct)
-    {
-        if (!relay.Terms.Relays)
-        {
-            throw new InboundRefusal(403, "e.p.tie.none", "the terms of the tie with this relay do not permit relays");
-        }
-
-        string? origin = message.Body.StringMember("origin");
-        if (origin is null || !IsPeerDid(origin) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
-        {
-            throw new InboundRefusal(400, "e.p.msg.bad-relay-delivery",
-                "a relay delivery needs 'body.origin' (a did:peer DID) and one attachment holding the encrypted message as JSON");
-        }
-
-        var unpacked = Packer.Unpack(JsonSerializer.SerializeToUtf8Bytes(json));
-        if (!unpacked.Success)
-        {
-            var f = unpacked.Failure;
-            throw new InboundRefusal(f.Kind == UnpackFailureKind.TooLarge ? 413 : 400, "e.p.msg." + f.Kind.ToString().ToLowerInvariant(),
-                "the relayed message: " + f.Reason);
-        }
-
-        var (inner, meta) = (unpacked.Message, unpacked.Metadata);
-        if (!meta.Encrypted || !meta.NonRepudiation || inner.From is null)
-        {
-            throw new InboundRefusal(400, "e.p.msg.unprotected", "the relayed message must be signed by its sender and encrypted");
-        }
-
-        if (inner.From != origin)
-        {
-            throw new InboundRefusal(403, "e.p.relay.origin", "the relayed message is not signed by the agency the relay names as its origin");
-        }
-
-        if (inner.To is null || !inner.To.Any(Identity.IsOwnDid))
-        {
-            throw new InboundRefusal(400, "e.p.msg.recipient", "the relayed message is not addressed to this agency");
-        }
-
-        // Compared as seconds: a time far in the future is a late expiry, not an error.
-        if (inner.ExpiresTime is { } expires && expires < Now.ToUnixTimeSeconds())
-        {
-            throw new InboundRefusal(400, "e.p.msg.expired", "the relayed message has expired");
-        }
-
-        var originTie = await Store.GetTieAsync(origin, ct).ConfigureAwait(false);
-        if (originTie is not null and not { Status: TieStatus.None })
-        {
-            // A counterpart with a tie sends over it, where its state and terms apply.
-            throw new InboundRefusal(403, "e.p.tie.none", "the relayed message comes from an agency with a tie here: it must come over that tie");
-        }
-
-        switch (inner.Type)
-        {
-            case MessageTypes.Telegram:
-                await HandleRelayedTelegramAsync(relay, inner, meta, ct).ConfigureAwait(false);
-                break;
-            case MessageTypes.IssueShare or MessageTypes.IssueStatus:
-                await HandleRelayedIssueAsync(relay, originTie, inner, ct).ConfigureAwait(false);
-                break;
-            case MessageTypes.Receipt when originTie is not null:
-                await HandleReceiptAsync(originTie, inner, meta, ct).ConfigureAwait(false);
-                break;
-            case MessageTypes.Receipt:
-                throw new InboundRefusal(403, "e.p.tie.none", "no telegram was sent to the origin of this receipt through a relay");
-            default:
-                throw new InboundRefusal(400, "e.p.msg.unsupported", $"message type {inner.Type} does not travel through a relay");
-        }
-    }
-
-    /// <summary>
     /// A referral or a change of an issue from an agency without a tie, delivered by <paramref name="relay"/>. It is
     /// judged as one over a tie would be: a referral must end with the sender's own referral naming this agency (so an
     /// agency the relay's policy lets reach this one can hand it an issue, as it can a telegram), and a change must come
@@ -567,8 +490,8 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// A telegram from an agency without a tie, delivered by <paramref name="relay"/> (see
-    /// <see cref="HandleRelayDeliveryAsync"/>): the relay path the sender signed must end at that relay, so the register
+    /// A telegram from an agency without a tie, delivered by <paramref name="relay"/> (the gate opened the delivery, see
+    /// <see cref="OpenRelayDeliveryAsync"/>): the relay path the sender signed must end at that relay, so the register
     /// records the way it came; the relay's terms bound it. The sender enters the directory on first contact; the receipt
     /// goes back through that relay.
     /// </summary>
@@ -582,7 +505,7 @@ public sealed partial class Agency
                 : null;
         if (lastHop is null || !await IsOfTieAsync(relay, lastHop, ct).ConfigureAwait(false))
         {
-            throw new InboundRefusal(403, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
         }
 
         string? senderName = message.Body.StringMember("sender_name");

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Security;
@@ -196,42 +197,40 @@ public sealed partial class Agency
         await Store.GetTieAsync(peerDid, ct).ConfigureAwait(false)
         ?? throw new TelexException(TelexErrorKind.NotFound, "no tie with that agency");
 
-    private async Task HandleTieRequestAsync(Message message, CancellationToken ct)
+    /// <summary>
+    /// A request for a tie with the invitation's secret. The gate let it through only when no tie with the sender is
+    /// established or suspended; <paramref name="existing"/> is the tie it found, if any (its serial counter carries on).
+    /// </summary>
+    private async Task HandleTieRequestAsync(Message message, Tie? existing, CancellationToken ct)
     {
         string? invitationId = message.Body.StringMember("invitation");
         string? secret = message.Body.StringMember("secret");
         string? name = message.Body.StringMember("name");
         if (invitationId is null || secret is null || name is null)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a tie request needs the invitation id, its secret and a name");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a tie request needs the invitation id, its secret and a name");
         }
 
         if (PeerText.NameProblem(name) is { } badName)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-name", "the requesting agency's name is refused: " + badName);
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-name", "the requesting agency's name is refused: " + badName);
         }
 
         if (!Dids.TryResolve(message.From!, out var peerDoc) || peerDoc.Services.Count == 0)
         {
-            throw new InboundRefusal(400, "e.p.did.no-endpoint", "the requester's DID names no endpoint");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.did.no-endpoint", "the requester's DID names no endpoint");
         }
 
         if (EndpointPolicy.Refusal(peerDoc.Services[0].Uri) is { } refused)
         {
-            throw new InboundRefusal(403, PeerEndpointPolicy.RefusedCode, $"the requester's endpoint is refused: {refused}");
-        }
-
-        var existing = await Store.GetTieAsync(message.From!, ct).ConfigureAwait(false);
-        if (existing is { Status: TieStatus.Established or TieStatus.Suspended })
-        {
-            throw new InboundRefusal(409, "e.p.tie.exists", "a tie with this agency exists already");
+            throw new InboundRefusal(RefusalKind.Forbidden, PeerEndpointPolicy.RefusedCode, $"the requester's endpoint is refused: {refused}");
         }
 
         // Consumed only together with its secret: a reused, unknown or expired invitation, or a wrong secret, is refused
         // before anything is stored, and a wrong secret leaves the invitation usable with the right one.
         if (await Store.ConsumeInvitationAsync(invitationId, PasswordHasher.HashToken(secret), Now, ct).ConfigureAwait(false) is null)
         {
-            throw new InboundRefusal(403, "e.p.tie.invitation", "the invitation is unknown, used, expired or its secret is wrong");
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.invitation", "the invitation is unknown, used, expired or its secret is wrong");
         }
 
         var tie = new Tie
@@ -264,20 +263,20 @@ public sealed partial class Agency
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : TieTerms.Default;
         if (terms is null)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "the acceptance carries invalid terms");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "the acceptance carries invalid terms");
         }
 
         // A new tie starts on the default terms at both ends: the inviter's own tie takes them when it accepts the request.
         // Other terms (relays permitted, larger telegrams) are proposed and take effect when this agency's officers sign.
         if (terms != TieTerms.Default)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "a new tie starts on the default terms: other terms are proposed and signed");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a new tie starts on the default terms: other terms are proposed and signed");
         }
 
         string? name = message.Body.StringMember("name");
         if (name is not null && PeerText.NameProblem(name) is { } badName)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-name", "the inviting agency's name is refused: " + badName);
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-name", "the inviting agency's name is refused: " + badName);
         }
 
         tie = tie with
@@ -295,8 +294,8 @@ public sealed partial class Agency
 
     /// <summary>
     /// The counterpart suspends, resumes or severs the tie. It may suspend an established tie and sever any, but resume
-    /// only a suspension it made itself: a tie this agency suspended (or one suspended before the suspending side was
-    /// recorded) stays suspended until this agency's officers resume it.
+    /// only a suspension it made itself (the gate's table refuses the others): a tie this agency suspended (or one
+    /// suspended before the suspending side was recorded) stays suspended until this agency's officers resume it.
     /// </summary>
     private async Task HandleTieStatusAsync(Tie tie, Message message, CancellationToken ct)
     {
@@ -305,16 +304,11 @@ public sealed partial class Agency
             "suspended" => TieStatus.Suspended,
             "established" => TieStatus.Established,
             "severed" => TieStatus.Severed,
-            _ => throw new InboundRefusal(400, "e.p.msg.bad-request", "unknown tie status"),
+            _ => throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "unknown tie status"),
         };
         if (tie.Status == TieStatus.Severed || tie.Status == status)
         {
             return;
-        }
-
-        if (status == TieStatus.Established && tie.SuspendedBy != TieSide.Counterpart)
-        {
-            throw new InboundRefusal(403, "e.p.tie.suspended-here", "this agency suspended the tie: only this agency can resume it");
         }
 
         await Store.SaveTieAsync(tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.Counterpart : null }, ct).ConfigureAwait(false);
@@ -327,7 +321,7 @@ public sealed partial class Agency
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : null;
         if (terms is null)
         {
-            throw new InboundRefusal(400, "e.p.msg.bad-request", "invalid terms");
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "invalid terms");
         }
 
         if (!signed)

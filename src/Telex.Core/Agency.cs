@@ -34,6 +34,7 @@ public sealed partial class Agency : IDisposable
         Dids = new DidResolver();
         AddSecrets(identity);
         Packer = new DidCommPacker(Dids, _secrets);
+        _handlers = RegisterHandlers();
     }
 
     /// <summary>

@@ -52,6 +52,8 @@ internal static class DidCommEndpoint
 
         metrics.FederationBytes.Add(body.WrittenCount);
         var result = await agency.ReceiveAsync(body.WrittenMemory, ct).ConfigureAwait(false);
-        return result.IsAccepted ? Results.Accepted() : Problems.Federation(result.Status, result.Code!, result.Detail!);
+        return result.Refusal is { } refusal
+            ? Problems.Federation(FederationRefusals.StatusOf(refusal.Kind), refusal.Code, refusal.Reason)
+            : Results.Accepted();
     }
 }

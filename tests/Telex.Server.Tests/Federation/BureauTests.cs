@@ -7,6 +7,7 @@ using Telex.Core.Register;
 using Telex.Core.Storage;
 using Telex.DidComm;
 using Telex.DidComm.Dids;
+using Telex.Server.Federation;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Federation;
