@@ -191,7 +191,8 @@ public sealed partial class Agency
     /// <summary>
     /// Links a counterpart known of by name only (a directory entry without a DID) to the agency of a tie: the entry takes
     /// the tie's DID (and its endpoint when it had none), and every bureau prospect named by it becomes a prospective
-    /// member. For when the tie's name is not the entry's; a tie whose name is the entry's is linked as it is established.
+    /// member. For when the tie's name is not the entry's, or its fingerprint is not compared yet; a tie whose name is the
+    /// entry's is linked as its fingerprint is confirmed.
     /// Throws when the entry is unknown or holds a DID already, there is no tie with that agency, or another entry
     /// holds its DID; nothing is written then.
     /// </summary>
@@ -234,13 +235,17 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// As a tie is established: a directory entry without a DID named as the tie's agency names itself (ignoring case)
-    /// takes its DID, so the counterpart known of by name only and the tied agency are one, and the bureau prospects named
-    /// by it become prospective members. Nothing happens when no such entry exists or the DID is held by another entry.
+    /// Once a tie is both established and verified (its officers compared the fingerprint, in whichever order): a
+    /// directory entry without a DID named as the tie's agency names itself (ignoring case) takes its DID, so the
+    /// counterpart known of by name only and the tied agency are one, and the bureau prospects named by it become
+    /// prospective members. Not before the fingerprint is compared: the name is the peer's own claim, and whoever holds an
+    /// invitation code may establish a tie under any name. Nothing happens when no such entry exists or the DID is held by
+    /// another entry.
     /// </summary>
-    private async Task LinkOnEstablishedAsync(Tie tie, CancellationToken ct)
+    private async Task LinkOnVerifiedAsync(Tie tie, CancellationToken ct)
     {
-        if (await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null }
+        if (tie is not { Status: TieStatus.Established, Verified: true }
+            || await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null }
             || await Store.FindDirectoryEntryAsync(tie.PeerName, ct).ConfigureAwait(false) is not { Did: null } entry
             || !string.Equals(entry.Name, tie.PeerName, StringComparison.OrdinalIgnoreCase))
         {

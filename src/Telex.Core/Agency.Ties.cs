@@ -117,6 +117,7 @@ public sealed partial class Agency
         tie = tie with { Verified = true };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Publish("tie.verified", peerDid);
+        await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
         return tie;
     }
 
@@ -251,7 +252,7 @@ public sealed partial class Agency
         }, ct, thid: message.Id).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
-        await LinkOnEstablishedAsync(tie, ct).ConfigureAwait(false);
+        await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
     }
 
     private async Task HandleTieAcceptAsync(Tie tie, Message message, CancellationToken ct)
@@ -290,7 +291,7 @@ public sealed partial class Agency
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
-        await LinkOnEstablishedAsync(tie, ct).ConfigureAwait(false);
+        await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
     }
 
     /// <summary>
