@@ -160,7 +160,7 @@ public sealed partial class Agency
 
             if (did != Identity.Did && did != tie.PeerDid)
             {
-                participants.Add(new IssueParticipant(issueId, did, name));
+                participants.Add(new IssueParticipant(issueId, did, await PeerGivenNameAsync(did, name, ct).ConfigureAwait(false)));
             }
         }
 
@@ -216,7 +216,7 @@ public sealed partial class Agency
             if (e.ReferredToDid is { } referred && referred != Identity.Did && joins.All(j => j.Did != referred)
                 && !await IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
             {
-                joins.Add(new IssueParticipant(issue.Id, referred, e.ReferredTo!));
+                joins.Add(new IssueParticipant(issue.Id, referred, await PeerGivenNameAsync(referred, e.ReferredTo, ct).ConfigureAwait(false)));
             }
         }
 
