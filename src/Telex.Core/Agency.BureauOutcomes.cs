@@ -114,14 +114,16 @@ public sealed partial class Agency
 
     /// <summary>
     /// A change of a bureau's issue from another member must name an outcome of the bureau's vocabulary held here, with
-    /// the status it means there. Refused with 409 otherwise: a change of the vocabulary may still be on its way from the
+    /// the status it means there. One naming none is malformed (every member names its changes by the bureau's
+    /// outcomes; without one a member could put the issue in a status no outcome of the bureau means): refused with 400.
+    /// One naming another outcome is refused with 409: a change of the vocabulary may still be on its way from the
     /// secretariat, so the sender's outbox tries again (until the item expires) and nothing is filed meanwhile.
     /// </summary>
     private async Task CheckBureauTermAsync(Guid bureauId, IssueEvent change, CancellationToken ct)
     {
         if (change.Term is not { } term)
         {
-            return;
+            throw new InboundRefusal(400, "e.p.msg.bad-request", "a change of a bureau's issue names one of the bureau's outcomes");
         }
 
         var vocabulary = (await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;

@@ -14,17 +14,25 @@ public sealed class BureauOutcomeAttackTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private static JsonObject Change(Guid bureau, string issue, long clock, string status, string term) => new()
+    private static JsonObject Change(Guid bureau, string issue, long clock, string status, string? term)
     {
-        ["bureau"] = bureau.ToString(),
-        ["issue"] = issue,
-        ["event"] = Guid.NewGuid().ToString(),
-        ["clock"] = clock,
-        ["status"] = status,
-        ["term"] = term,
-        ["outcome"] = "As the member says",
-        ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-    };
+        var change = new JsonObject
+        {
+            ["bureau"] = bureau.ToString(),
+            ["issue"] = issue,
+            ["event"] = Guid.NewGuid().ToString(),
+            ["clock"] = clock,
+            ["status"] = status,
+            ["outcome"] = "As the member says",
+            ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        if (term is not null)
+        {
+            change["term"] = term;
+        }
+
+        return change;
+    }
 
     private static Task<(int Status, string? Code)> PostAsync(TestAgency to, HostilePeer from, string type, JsonObject body, string thid) =>
         HostilePeer.PostAsync(to.Identity.Endpoint, from.SignAndEncrypt(from.Message(type, to.Did, body) with { Thid = thid }, to.Did));
@@ -48,6 +56,13 @@ public sealed class BureauOutcomeAttackTests
         Assert.Equal((409, "e.p.bureau.outcome"),
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "noted"), issue.Id));
         Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
+
+        // A change naming no outcome at all would put the issue in a status by no term of the bureau (it has none meaning
+        // closed): refused as malformed, nothing filed.
+        Assert.Equal((400, "e.p.msg.bad-request"),
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", null), issue.Id));
+        Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
+        Assert.Equal(IssueStatus.Open, (await secretariat.Store.GetIssueAsync(issue.Id))!.Status);
 
         // Only the secretariat sets the bureau's outcomes: Mallory's vocabulary is refused and the bureau's stays.
         var forged = new JsonObject
