@@ -21,9 +21,17 @@ public sealed partial class Agency
     private async Task<Tie> ReferralTargetAsync(Issue issue, Tie counterpart, IReadOnlyList<IssueParticipant> participants, string referredTo,
         CancellationToken ct)
     {
-        var ties = await Store.ListTiesAsync(ct).ConfigureAwait(false);
-        var target = ties.FirstOrDefault(t => t.Status == TieStatus.Established
-            && (string.Equals(t.PeerName, referredTo, StringComparison.OrdinalIgnoreCase) || t.PeerDid == referredTo))
+        // A tie's name is its agency's own claim, and two ties may go by one: the issue goes to neither until the officer
+        // names the one meant by its DID.
+        var named = (await Store.ListTiesAsync(ct).ConfigureAwait(false)).Where(t => t.Status == TieStatus.Established
+            && (string.Equals(t.PeerName, referredTo, StringComparison.OrdinalIgnoreCase) || t.PeerDid == referredTo)).ToList();
+        if (named.Count > 1)
+        {
+            throw new TelexException(TelexErrorKind.Invalid,
+                $"{named.Count} tied agencies go by the name \"{referredTo}\": refer the issue to the one meant by its DID (telex tie list shows them, telex tie list --json their DIDs)");
+        }
+
+        var target = named.SingleOrDefault()
             ?? await RelayedReferralTargetAsync(referredTo, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.Conflict,
                 $"no agency named \"{referredTo}\" to refer the issue to: an issue is referred to a tied agency (telex tie list shows them), "

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 
+using Telex.Core;
 using Telex.Core.Protocol;
 using Telex.TestKit;
 
@@ -100,6 +101,31 @@ public sealed class PeerGivenNameTests
         Assert.StartsWith("BEIJING (", named[impostor.Did], StringComparison.Ordinal);
         Assert.StartsWith("Shenyang (", named[stranger.Did], StringComparison.Ordinal);
         Assert.StartsWith("ШЭНЬЯН (", named[other.Did], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_referral_to_a_name_two_ties_go_by_is_refused_rather_than_handed_to_either()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
+        using var shenyang = await HostilePeer.TiedWithAsync(bravo, "Shenyang");
+        using var impostor = await HostilePeer.TiedWithAsync(bravo, "SHENYANG");
+        var issue = await bravo.Agency.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
+        var depth = await bravo.Store.OutboxDepthAsync();
+
+        // Which Shenyang? Neither receives the issue: refused naming how to choose, nothing filed or queued.
+        var refused = await Assert.ThrowsAsync<TelexException>(() =>
+            bravo.Agency.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", "Shenyang", "kovalev"));
+        Assert.Equal(TelexErrorKind.Invalid, refused.Kind);
+        Assert.Contains("telex tie list", refused.Message, StringComparison.Ordinal);
+        Assert.Single(await bravo.Store.ListIssueEventsAsync(issue.Id));
+        Assert.Empty(await bravo.Store.ListIssueParticipantsAsync(issue.Id));
+        Assert.Equal(depth, await bravo.Store.OutboxDepthAsync());
+
+        // Named by its DID, the one meant receives it.
+        var referral = await bravo.Agency.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", shenyang.Did, "kovalev");
+        Assert.Equal(("Shenyang", shenyang.Did), (referral.ReferredTo, referral.ReferredToDid));
+        Assert.Equal([shenyang.Did], (await bravo.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
     }
 
     [Fact]
