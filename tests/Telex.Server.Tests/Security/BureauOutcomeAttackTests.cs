@@ -80,4 +80,35 @@ public sealed class BureauOutcomeAttackTests
         var events = await secretariat.Store.ListIssueEventsAsync(issue.Id);
         Assert.Equal(("noted", mallory.Did), (events[^1].Term, events[^1].Agency));
     }
+
+    [Fact]
+    public async Task A_change_filed_before_the_bureau_dropped_its_outcome_is_acknowledged_again_when_delivered_again()
+    {
+        await using var secretariat = await TestAgency.StartAsync("Founder");
+        using var member = await HostilePeer.TiedWithAsync(secretariat, "Member");
+        var proposed = await secretariat.Agency.ProposeBureauAsync("Information Bureau", "Exchange of information", [member.Did]);
+        var bureau = await secretariat.Agency.CharterBureauAsync(proposed.Id);
+        string id = bureau.Id.ToString();
+        Assert.Equal((202, null), await PostAsync(secretariat, member, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = id }, id));
+        await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "the member is in epoch 2");
+        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
+        var issue = await secretariat.Agency.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
+        byte[] change = member.SignAndEncrypt(
+            member.Message(MessageTypes.BureauIssueStatus, secretariat.Did, Change(bureau.Id, issue.Id, 2, "agreed", "noted")) with { Thid = issue.Id },
+            secretariat.Did);
+        Assert.Equal((202, null), await HostilePeer.PostAsync(secretariat.Identity.Endpoint, change));
+
+        // The secretariat then drops "noted". The member's answer was lost on the way, so it delivers the same change
+        // again: filed already, it is acknowledged as it is (not refused until the member's outbox gives up), filed once.
+        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("settled", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
+        Assert.Equal((202, null), await HostilePeer.PostAsync(secretariat.Identity.Endpoint, change));
+        var events = await secretariat.Store.ListIssueEventsAsync(issue.Id);
+        Assert.Equal(2, events.Count);
+        Assert.Equal("noted", events[^1].Term);
+
+        // A new change by the dropped outcome is refused as before.
+        Assert.Equal((409, "e.p.bureau.outcome"),
+            await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "agreed", "noted"), issue.Id));
+        Assert.Equal(2, (await secretariat.Store.ListIssueEventsAsync(issue.Id)).Count);
+    }
 }
