@@ -252,7 +252,6 @@ public sealed partial class Agency
         }, ct, thid: message.Id).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
-        await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
     }
 
     private async Task HandleTieAcceptAsync(Tie tie, Message message, CancellationToken ct)
@@ -291,6 +290,8 @@ public sealed partial class Agency
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
+
+        // Its officers may have compared the fingerprint while it was still invited.
         await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
     }
 
