@@ -108,14 +108,16 @@ public sealed partial class Agency
 
     /// <summary>
     /// A change of a bureau's issue from another member must name an outcome of the bureau's vocabulary held here, with
-    /// the status it means there. Refused as a conflict otherwise: a change of the vocabulary may still be on its way from the
+    /// the status it means there. One naming none is malformed (every member names its changes by the bureau's
+    /// outcomes; without one a member could put the issue in a status no outcome of the bureau means).
+    /// One naming another outcome is refused as a conflict: a change of the vocabulary may still be on its way from the
     /// secretariat, so the sender's outbox tries again (until the item expires) and nothing is filed meanwhile.
     /// </summary>
     private async Task CheckBureauTermAsync(Guid bureauId, IssueEvent change, CancellationToken ct)
     {
         if (change.Term is not { } term)
         {
-            return;
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a change of a bureau's issue names one of the bureau's outcomes");
         }
 
         var vocabulary = (await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;

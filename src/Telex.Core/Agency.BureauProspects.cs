@@ -6,8 +6,9 @@ namespace Telex.Core;
 /// A proposed bureau's membership before its charter: members named by tie, DID or directory name, and prospects —
 /// agencies known of by name only (a directory entry without a DID), shown as "known of, no tie". Nothing is ever sent
 /// to a prospect. Once a tie is established with it and its directory entry holds the tied agency's DID (linked when the
-/// tie's name is the entry's, or by <see cref="LinkCounterpartAsync"/>), the prospect becomes a prospective member by
-/// DID: counted by readiness, and sent the charter like every other member when the founder charters the bureau.
+/// tie's name is the entry's and its fingerprint is confirmed, or by <see cref="LinkCounterpartAsync"/>), the prospect
+/// becomes a prospective member by DID: counted by readiness, and sent the charter like every other member when the
+/// founder charters the bureau.
 /// </summary>
 public sealed partial class Agency
 {
@@ -241,6 +242,16 @@ public sealed partial class Agency
             }
             else if (await FindTieAsync(m, ct).ConfigureAwait(false) is { } tie)
             {
+                // A tie's name is its agency's own claim: where the directory knows another counterpart by it (one known of
+                // by name only stays apart until the tie's fingerprint is compared), the officer says which one is meant.
+                if (await Store.FindDirectoryEntryAsync(m, ct).ConfigureAwait(false) is { } other
+                    && (other.Did is null || !await IsOfTieAsync(tie, other.Did, ct).ConfigureAwait(false)))
+                {
+                    throw new TelexException(TelexErrorKind.Invalid,
+                        $"'{m}' is the name of a tie and of another counterpart in the directory: compare the tie's fingerprint (telex tie show, "
+                        + $"telex tie verify) or link them (telex directory link \"{other.Name}\" TIE), or name the tie's agency by its DID");
+                }
+
                 dids.Add(tie.PeerDid);
             }
             else if (await Store.FindDirectoryEntryAsync(m, ct).ConfigureAwait(false) is { } entry)

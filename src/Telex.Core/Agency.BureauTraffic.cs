@@ -201,6 +201,13 @@ public sealed partial class Agency
                 throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the issue belongs to another tie or bureau");
             }
 
+            // A change filed here already, delivered again because its answer was lost, is acknowledged as it is: its
+            // outcome was the bureau's when it was filed, and refusing it now would only keep the sender retrying.
+            if ((await Store.ListIssueEventsAsync(e.IssueId, ct).ConfigureAwait(false)).Any(x => x.Id == e.Id))
+            {
+                return;
+            }
+
             await CheckBureauTermAsync(bureauId, e, ct).ConfigureAwait(false);
 
             if (!await Store.RecordIssueEventAsync(e, ct: ct).ConfigureAwait(false))

@@ -1,4 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
+
 using Telex.Core.Model;
+using Telex.Core.Protocol;
 
 namespace Telex.Core;
 
@@ -191,7 +195,8 @@ public sealed partial class Agency
     /// <summary>
     /// Links a counterpart known of by name only (a directory entry without a DID) to the agency of a tie: the entry takes
     /// the tie's DID (and its endpoint when it had none), and every bureau prospect named by it becomes a prospective
-    /// member. For when the tie's name is not the entry's; a tie whose name is the entry's is linked as it is established.
+    /// member. For when the tie's name is not the entry's, or its fingerprint is not compared yet; a tie whose name is the
+    /// entry's is linked as its fingerprint is confirmed.
     /// Throws when the entry is unknown or holds a DID already, there is no tie with that agency, or another entry
     /// holds its DID; nothing is written then.
     /// </summary>
@@ -234,13 +239,17 @@ public sealed partial class Agency
     }
 
     /// <summary>
-    /// As a tie is established: a directory entry without a DID named as the tie's agency names itself (ignoring case)
-    /// takes its DID, so the counterpart known of by name only and the tied agency are one, and the bureau prospects named
-    /// by it become prospective members. Nothing happens when no such entry exists or the DID is held by another entry.
+    /// Once a tie is both established and verified (its officers compared the fingerprint, in whichever order): a
+    /// directory entry without a DID named as the tie's agency names itself (ignoring case) takes its DID, so the
+    /// counterpart known of by name only and the tied agency are one, and the bureau prospects named by it become
+    /// prospective members. Not before the fingerprint is compared: the name is the peer's own claim, and whoever holds an
+    /// invitation code may establish a tie under any name. Nothing happens when no such entry exists or the DID is held by
+    /// another entry.
     /// </summary>
-    private async Task LinkOnEstablishedAsync(Tie tie, CancellationToken ct)
+    private async Task LinkOnVerifiedAsync(Tie tie, CancellationToken ct)
     {
-        if (await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null }
+        if (tie is not { Status: TieStatus.Established, Verified: true }
+            || await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null }
             || await Store.FindDirectoryEntryAsync(tie.PeerName, ct).ConfigureAwait(false) is not { Did: null } entry
             || !string.Equals(entry.Name, tie.PeerName, StringComparison.OrdinalIgnoreCase))
         {
@@ -297,7 +306,10 @@ public sealed partial class Agency
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
     }
 
-    /// <summary>Enters a sender first heard of through a relay, recording the relay as an agency it is tied with.</summary>
+    /// <summary>
+    /// Enters a sender first heard of through a relay, recording the relay as an agency it is tied with. It is entered by
+    /// the name it gave (see <see cref="PeerGivenNameAsync"/>: never as an agency known here is named).
+    /// </summary>
     private async Task RecordFirstContactAsync(string did, string name, string relayDid, CancellationToken ct)
     {
         var entry = await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false);
@@ -312,15 +324,65 @@ public sealed partial class Agency
         }
 
         string? endpoint = Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : null;
-        var created = new DirectoryEntry { Id = Guid.NewGuid(), Name = name, Did = did, Endpoint = endpoint, KnownTies = [relayDid], AddedAt = Now };
+        string filed = await PeerGivenNameAsync(did, name, ct).ConfigureAwait(false);
+        var created = new DirectoryEntry
+        {
+            Id = Guid.NewGuid(),
+            Name = filed,
+            Did = did,
+            Endpoint = endpoint,
+            KnownTies = [relayDid],
+            AddedAt = Now,
+        };
         if (await Store.AddDirectoryEntryAsync(created, ct).ConfigureAwait(false)
-            || await Store.AddDirectoryEntryAsync(created with { Name = DisambiguatedName(name, did) }, ct).ConfigureAwait(false))
+            || (filed == name && await Store.AddDirectoryEntryAsync(created with { Name = DisambiguatedName(name, did) }, ct).ConfigureAwait(false)))
         {
             Publish("directory.changed", did);
         }
     }
 
-    private static string DisambiguatedName(string name, string did) => $"{name} ({did[^Math.Min(8, did.Length)..]})";
+    /// <summary>
+    /// The name this agency files for an agency a peer names — a sender first heard of through a relay, an agency a
+    /// referral brings into an issue or lists as taking part: the name known here for its DID (its tie's, its directory
+    /// entry's), else the name the peer gave. That name is only the peer's claim: when this agency, a tie or a directory
+    /// entry of another agency (or one known of by name only) goes by it already, ignoring case, it is marked with a short
+    /// fingerprint of the DID, so a stranger never reads as an agency known here. A name that is no name (blank, a DID)
+    /// becomes "unnamed agency", marked the same way.
+    /// </summary>
+    private async Task<string> PeerGivenNameAsync(string did, string? claimed, CancellationToken ct)
+    {
+        if (did == Identity.Did)
+        {
+            return Identity.Name;
+        }
+
+        var tie = await Store.GetTieAsync(did, ct).ConfigureAwait(false);
+        if (tie is { Status: not TieStatus.None })
+        {
+            return tie.PeerName;
+        }
+
+        if (await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) is { } entry && entry.Did == did)
+        {
+            return entry.Name;
+        }
+
+        if (!PeerText.IsName(claimed) || claimed.StartsWith("did:", StringComparison.Ordinal))
+        {
+            return DisambiguatedName("unnamed agency", did);
+        }
+
+        // Compared here rather than in SQL, so that both backends fold case alike (SQLite's NOCASE folds ASCII only).
+        bool Same(string name) => string.Equals(name, claimed, StringComparison.OrdinalIgnoreCase);
+        bool taken = Same(Identity.Name)
+            || (await Store.ListTiesAsync(ct).ConfigureAwait(false)).Any(t => t.PeerDid != did && Same(t.PeerName))
+            || (await Store.ListDirectoryAsync(ct).ConfigureAwait(false)).Any(e => e.Did != did && Same(e.Name));
+        return taken ? DisambiguatedName(claimed, did) : claimed;
+    }
+
+    /// <summary>A name marked with a short fingerprint of the DID (the first 8 hex digits of its SHA-256), to tell apart agencies of one name.</summary>
+    private static string DisambiguatedName(string name, string did) =>
+        $"{name} ({Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(did)))[..8]})";
 
     private static Counterpart Merge(DirectoryEntry? entry, Tie? tie) => new()
     {

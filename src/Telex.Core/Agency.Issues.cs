@@ -474,7 +474,7 @@ public sealed partial class Agency
 
         IssueParticipant? joins = change.ReferredToDid is { } referred && referred != Identity.Did
             && !await IsKnownPartyAsync(referred, issue, participants, ct).ConfigureAwait(false)
-            ? new IssueParticipant(issue.Id, referred, change.ReferredTo!)
+            ? new IssueParticipant(issue.Id, referred, await PeerGivenNameAsync(referred, change.ReferredTo, ct).ConfigureAwait(false))
             : null;
         if (joins is not null && participants.Count + 2 > MaxIssueParties)
         {

@@ -22,9 +22,17 @@ public sealed partial class Agency
     private async Task<Tie> ReferralTargetAsync(Issue issue, Tie counterpart, IReadOnlyList<IssueParticipant> participants, string referredTo,
         CancellationToken ct)
     {
-        var ties = await Store.ListTiesAsync(ct).ConfigureAwait(false);
-        var target = ties.FirstOrDefault(t => t.Status == TieStatus.Established
-            && (string.Equals(t.PeerName, referredTo, StringComparison.OrdinalIgnoreCase) || t.PeerDid == referredTo))
+        // A tie's name is its agency's own claim, and two ties may go by one: the issue goes to neither until the officer
+        // names the one meant by its DID.
+        var named = (await Store.ListTiesAsync(ct).ConfigureAwait(false)).Where(t => t.Status == TieStatus.Established
+            && (string.Equals(t.PeerName, referredTo, StringComparison.OrdinalIgnoreCase) || t.PeerDid == referredTo)).ToList();
+        if (named.Count > 1)
+        {
+            throw new TelexException(TelexErrorKind.Invalid,
+                $"{named.Count} tied agencies go by the name \"{referredTo}\": refer the issue to the one meant by its DID (telex tie list shows them, telex tie list --json their DIDs)");
+        }
+
+        var target = named.SingleOrDefault()
             ?? await RelayedReferralTargetAsync(referredTo, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.Conflict,
                 $"no agency named \"{referredTo}\" to refer the issue to: an issue is referred to a tied agency (telex tie list shows them), "
@@ -161,7 +169,7 @@ public sealed partial class Agency
 
             if (did != Identity.Did && did != tie.PeerDid)
             {
-                participants.Add(new IssueParticipant(issueId, did, name));
+                participants.Add(new IssueParticipant(issueId, did, await PeerGivenNameAsync(did, name, ct).ConfigureAwait(false)));
             }
         }
 
@@ -217,7 +225,7 @@ public sealed partial class Agency
             if (e.ReferredToDid is { } referred && referred != Identity.Did && joins.All(j => j.Did != referred)
                 && !await IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
             {
-                joins.Add(new IssueParticipant(issue.Id, referred, e.ReferredTo!));
+                joins.Add(new IssueParticipant(issue.Id, referred, await PeerGivenNameAsync(referred, e.ReferredTo, ct).ConfigureAwait(false)));
             }
         }
 

@@ -118,6 +118,7 @@ public sealed partial class Agency
         tie = tie with { Verified = true };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Publish("tie.verified", peerDid);
+        await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
         return tie;
     }
 
@@ -250,7 +251,6 @@ public sealed partial class Agency
         }, ct, thid: message.Id).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
-        await LinkOnEstablishedAsync(tie, ct).ConfigureAwait(false);
     }
 
     private async Task HandleTieAcceptAsync(Tie tie, Message message, CancellationToken ct)
@@ -289,7 +289,9 @@ public sealed partial class Agency
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Log.TieEstablished(_logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
-        await LinkOnEstablishedAsync(tie, ct).ConfigureAwait(false);
+
+        // Its officers may have compared the fingerprint while it was still invited.
+        await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
     }
 
     /// <summary>

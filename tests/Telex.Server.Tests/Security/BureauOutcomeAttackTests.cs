@@ -14,17 +14,25 @@ public sealed class BureauOutcomeAttackTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private static JsonObject Change(Guid bureau, string issue, long clock, string status, string term) => new()
+    private static JsonObject Change(Guid bureau, string issue, long clock, string status, string? term)
     {
-        ["bureau"] = bureau.ToString(),
-        ["issue"] = issue,
-        ["event"] = Guid.NewGuid().ToString(),
-        ["clock"] = clock,
-        ["status"] = status,
-        ["term"] = term,
-        ["outcome"] = "As the member says",
-        ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-    };
+        var change = new JsonObject
+        {
+            ["bureau"] = bureau.ToString(),
+            ["issue"] = issue,
+            ["event"] = Guid.NewGuid().ToString(),
+            ["clock"] = clock,
+            ["status"] = status,
+            ["outcome"] = "As the member says",
+            ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        if (term is not null)
+        {
+            change["term"] = term;
+        }
+
+        return change;
+    }
 
     private static Task<(int Status, string? Code)> PostAsync(TestAgency to, HostilePeer from, string type, JsonObject body, string thid) =>
         HostilePeer.PostAsync(to.Identity.Endpoint, from.SignAndEncrypt(from.Message(type, to.Did, body) with { Thid = thid }, to.Did));
@@ -49,6 +57,13 @@ public sealed class BureauOutcomeAttackTests
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "noted"), issue.Id));
         Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
 
+        // A change naming no outcome at all would put the issue in a status by no term of the bureau (it has none meaning
+        // closed): refused as malformed, nothing filed.
+        Assert.Equal((400, "e.p.msg.bad-request"),
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", null), issue.Id));
+        Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
+        Assert.Equal(IssueStatus.Open, (await secretariat.Store.GetIssueAsync(issue.Id))!.Status);
+
         // Only the secretariat sets the bureau's outcomes: Mallory's vocabulary is refused and the bureau's stays.
         var forged = new JsonObject
         {
@@ -64,5 +79,36 @@ public sealed class BureauOutcomeAttackTests
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "agreed", "noted"), issue.Id));
         var events = await secretariat.Store.ListIssueEventsAsync(issue.Id);
         Assert.Equal(("noted", mallory.Did), (events[^1].Term, events[^1].Agency));
+    }
+
+    [Fact]
+    public async Task A_change_filed_before_the_bureau_dropped_its_outcome_is_acknowledged_again_when_delivered_again()
+    {
+        await using var secretariat = await TestAgency.StartAsync("Founder");
+        using var member = await HostilePeer.TiedWithAsync(secretariat, "Member");
+        var proposed = await secretariat.Agency.ProposeBureauAsync("Information Bureau", "Exchange of information", [member.Did]);
+        var bureau = await secretariat.Agency.CharterBureauAsync(proposed.Id);
+        string id = bureau.Id.ToString();
+        Assert.Equal((202, null), await PostAsync(secretariat, member, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = id }, id));
+        await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "the member is in epoch 2");
+        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
+        var issue = await secretariat.Agency.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
+        byte[] change = member.SignAndEncrypt(
+            member.Message(MessageTypes.BureauIssueStatus, secretariat.Did, Change(bureau.Id, issue.Id, 2, "agreed", "noted")) with { Thid = issue.Id },
+            secretariat.Did);
+        Assert.Equal((202, null), await HostilePeer.PostAsync(secretariat.Identity.Endpoint, change));
+
+        // The secretariat then drops "noted". The member's answer was lost on the way, so it delivers the same change
+        // again: filed already, it is acknowledged as it is (not refused until the member's outbox gives up), filed once.
+        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("settled", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
+        Assert.Equal((202, null), await HostilePeer.PostAsync(secretariat.Identity.Endpoint, change));
+        var events = await secretariat.Store.ListIssueEventsAsync(issue.Id);
+        Assert.Equal(2, events.Count);
+        Assert.Equal("noted", events[^1].Term);
+
+        // A new change by the dropped outcome is refused as before.
+        Assert.Equal((409, "e.p.bureau.outcome"),
+            await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "agreed", "noted"), issue.Id));
+        Assert.Equal(2, (await secretariat.Store.ListIssueEventsAsync(issue.Id)).Count);
     }
 }

@@ -29,8 +29,11 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
     /// <summary>Agency names by DID.</summary>
     public AgencyNames Names { get; private set; } = null!;
 
-    /// <summary>The name of the agency that made a change: one a referral brought in by the name it gave, any other by its tie or directory entry.</summary>
-    public string AgencyName(string did) => History.Participants.FirstOrDefault(p => p.Did == did)?.Name ?? Names.Of(did);
+    /// <summary>
+    /// The name of the agency that made a change: by its tie or directory entry when known here (as the API names it), else
+    /// one a referral brought in by the name filed for it.
+    /// </summary>
+    public string AgencyName(string did) => Names.Knows(did) ? Names.Of(did) : History.Participants.FirstOrDefault(p => p.Did == did)?.Name ?? Names.Of(did);
 
     /// <summary>Reads the thread.</summary>
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();

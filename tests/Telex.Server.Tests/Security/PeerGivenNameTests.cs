@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+
+using Telex.Core;
+using Telex.Core.Protocol;
+using Telex.TestKit;
+
+namespace Telex.Server.Tests.Security;
+
+/// <summary>
+/// Names a peer gives to agencies this one has no word of its own for: the agency a counterpart's referral brings into
+/// an issue, the agencies a referral lists as taking part, a sender first heard of through a relay. Such a name is the
+/// peer's claim: it never takes the name this agency knows another agency by (a tie's, a directory entry's, its own),
+/// which would make a stranger read as a trusted counterpart; and an agency known here keeps the name known here.
+/// </summary>
+public sealed class PeerGivenNameTests
+{
+    private static JsonObject Event(string issue, long clock, string status, string agency, string? title = null, string? outcome = null,
+        string? referredTo = null, string? referredToDid = null)
+    {
+        var body = new JsonObject
+        {
+            ["issue"] = issue,
+            ["event"] = Guid.NewGuid().ToString(),
+            ["clock"] = clock,
+            ["status"] = status,
+            ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["agency"] = agency,
+        };
+        foreach (var (name, value) in new[] { ("title", title), ("outcome", outcome), ("referred_to", referredTo), ("referred_to_did", referredToDid) })
+        {
+            if (value is not null)
+            {
+                body[name] = value;
+            }
+        }
+
+        return body;
+    }
+
+    private static Task<(int Status, string? Code)> PostAsync(TestAgency to, HostilePeer from, string type, JsonObject body, string thid) =>
+        HostilePeer.PostAsync(to.Identity.Endpoint, from.SignAndEncrypt(from.Message(type, to.Did, body) with { Thid = thid }, to.Did));
+
+    [Fact]
+    public async Task A_referral_from_a_counterpart_cannot_give_the_agency_it_brings_in_the_name_of_a_tie_nor_rename_a_tie()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
+        using var beijing = await HostilePeer.TiedWithAsync(bravo, "Beijing");
+        using var impostor = HostilePeer.Create("Impostor");
+        var issue = await bravo.Agency.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
+
+        // Mallory refers the issue to an agency of its own making and calls it Beijing: the referral is filed as Mallory
+        // signed it, and the agency brought in is not named as Bravo's tie is.
+        Assert.Equal((202, null), await PostAsync(bravo, mallory, MessageTypes.IssueStatus,
+            Event(issue.Id, 2, "referred", mallory.Did, outcome: "Agree on it with Beijing", referredTo: "Beijing", referredToDid: impostor.Did), issue.Id));
+        var joined = Assert.Single(await bravo.Store.ListIssueParticipantsAsync(issue.Id));
+        Assert.Equal(impostor.Did, joined.Did);
+        Assert.NotEqual("beijing", joined.Name.ToLowerInvariant());
+        Assert.StartsWith("Beijing (", joined.Name, StringComparison.Ordinal);
+        Assert.Equal("Beijing", (await bravo.Store.ListIssueEventsAsync(issue.Id))[^1].ReferredTo);
+
+        // A referral to Bravo's own tie under another name: the tie keeps its name.
+        Assert.Equal((202, null), await PostAsync(bravo, mallory, MessageTypes.IssueStatus,
+            Event(issue.Id, 3, "referred", mallory.Did, outcome: "Or with the Gazette", referredTo: "Gazette", referredToDid: beijing.Did), issue.Id));
+        var participants = await bravo.Store.ListIssueParticipantsAsync(issue.Id);
+        Assert.Equal("Beijing", participants.Single(p => p.Did == beijing.Did).Name);
+        Assert.DoesNotContain(participants, p => p.Name == "Gazette");
+        Assert.Equal(["Beijing", joined.Name], (await bravo.Agency.IssueHistoryAsync(issue.Id)).Participants.Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public async Task A_referral_handing_over_an_issue_cannot_name_the_agencies_taking_part_as_this_agency_knows_others()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
+        using var beijing = await HostilePeer.TiedWithAsync(bravo, "Beijing");
+        using var impostor = HostilePeer.Create("Impostor");
+        using var stranger = HostilePeer.Create("Stranger");
+        using var other = HostilePeer.Create("Other");
+        await bravo.Agency.AddToDirectoryAsync("Shenyang", did: null, endpoint: null, knownTies: null);
+        await bravo.Agency.AddToDirectoryAsync("Шэньян", did: null, endpoint: null, knownTies: null);
+        const string Issue = "handed-over";
+        var share = new JsonObject
+        {
+            ["issue"] = Issue,
+            ["events"] = new JsonArray(
+                Event(Issue, 1, "open", mallory.Did, title: "Aid to the Orient"),
+                Event(Issue, 2, "referred", mallory.Did, outcome: "Yours to agree on", referredTo: "Bravo", referredToDid: bravo.Did)),
+            ["participants"] = new JsonArray(
+                new JsonObject { ["did"] = impostor.Did, ["name"] = "BEIJING" },
+                new JsonObject { ["did"] = beijing.Did, ["name"] = "Gazette" },
+                new JsonObject { ["did"] = stranger.Did, ["name"] = "Shenyang" },
+                new JsonObject { ["did"] = other.Did, ["name"] = "ШЭНЬЯН" }),
+            ["sender_name"] = "Mallory",
+        };
+        Assert.Equal((202, null), await PostAsync(bravo, mallory, MessageTypes.IssueShare, share, Issue));
+
+        var named = (await bravo.Store.ListIssueParticipantsAsync(Issue)).ToDictionary(p => p.Did, p => p.Name);
+        Assert.Equal(4, named.Count);
+        Assert.Equal("Beijing", named[beijing.Did]);
+        Assert.StartsWith("BEIJING (", named[impostor.Did], StringComparison.Ordinal);
+        Assert.StartsWith("Shenyang (", named[stranger.Did], StringComparison.Ordinal);
+        Assert.StartsWith("ШЭНЬЯН (", named[other.Did], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_referral_to_a_name_two_ties_go_by_is_refused_rather_than_handed_to_either()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
+        using var shenyang = await HostilePeer.TiedWithAsync(bravo, "Shenyang");
+        using var impostor = await HostilePeer.TiedWithAsync(bravo, "SHENYANG");
+        var issue = await bravo.Agency.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
+        var depth = await bravo.Store.OutboxDepthAsync();
+
+        // Which Shenyang? Neither receives the issue: refused naming how to choose, nothing filed or queued.
+        var refused = await Assert.ThrowsAsync<TelexException>(() =>
+            bravo.Agency.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", "Shenyang", "kovalev"));
+        Assert.Equal(TelexErrorKind.Invalid, refused.Kind);
+        Assert.Contains("telex tie list", refused.Message, StringComparison.Ordinal);
+        Assert.Single(await bravo.Store.ListIssueEventsAsync(issue.Id));
+        Assert.Empty(await bravo.Store.ListIssueParticipantsAsync(issue.Id));
+        Assert.Equal(depth, await bravo.Store.OutboxDepthAsync());
+
+        // Named by its DID, the one meant receives it.
+        var referral = await bravo.Agency.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", shenyang.Did, "kovalev");
+        Assert.Equal(("Shenyang", shenyang.Did), (referral.ReferredTo, referral.ReferredToDid));
+        Assert.Equal([shenyang.Did], (await bravo.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
+    }
+
+    [Fact]
+    public async Task A_sender_first_heard_of_through_a_relay_is_not_entered_under_the_name_of_a_tie_or_of_this_agency()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostilePeer.RelayTiedWithAsync(bravo, "Relay");
+        using var beijing = await HostilePeer.TiedWithAsync(bravo, "Beijing");
+        using var impostor = HostilePeer.Create("Beijing");
+        using var mirror = HostilePeer.Create("Bravo");
+
+        // A telegram from an agency without a tie, signed by it, calling itself Beijing, brought by the relay.
+        var telegram = impostor.RelayedTelegram(bravo.Did, 1, relay.Did, "Beijing");
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint,
+            relay.RelayDelivery(bravo.Did, impostor.Did, impostor.SignAndEncrypt(telegram, bravo.Did))));
+        var entered = await bravo.Store.FindDirectoryEntryAsync(impostor.Did);
+        Assert.StartsWith("Beijing (", entered!.Name, StringComparison.Ordinal);
+        Assert.Equal([relay.Did], entered.KnownTies);
+
+        // "Beijing" still means the tie, wherever an officer names it.
+        Assert.Equal(beijing.Did, (await bravo.Agency.GetCounterpartAsync("Beijing")).Did);
+        Assert.Equal(beijing.Did, (await bravo.Agency.GetCounterpartAsync("beijing")).Did);
+
+        // One calling itself by this agency's own name is entered apart too.
+        var own = mirror.RelayedTelegram(bravo.Did, 1, relay.Did, "Bravo");
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint,
+            relay.RelayDelivery(bravo.Did, mirror.Did, mirror.SignAndEncrypt(own, bravo.Did))));
+        Assert.StartsWith("Bravo (", (await bravo.Store.FindDirectoryEntryAsync(mirror.Did))!.Name, StringComparison.Ordinal);
+        Assert.True((await bravo.Agency.VerifyRegisterAsync()).Ok);
+    }
+}
