@@ -33,7 +33,14 @@ public static class AgencyServer
         string? keyFile = null, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Telex.Server" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Telex.Server",
+            // The host reads appsettings.json from the working directory; watching it for changes would put an inotify
+            // watch on every folder below the working directory (all of / for a service started there), walked at
+            // every start. Telex's configuration is its own (telex.json), read once; nothing needs that watch.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         if (logging is not null)
         {
@@ -109,11 +116,11 @@ public static class AgencyServer
         // The only anonymous endpoints: peers authenticate by the DIDComm signature, and a health check says nothing secret.
         app.MapPost("/didcomm", DidCommEndpoint.HandleAsync).DisableAntiforgery().AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/health", (Agency agency, StorageStatus storage) =>
-                Results.Ok(new { status = "ok", did = agency.Identity.Did, name = agency.Identity.Name, storage = storage.IsFull ? "full" : "ok" }))
+                TypedResults.Ok(new HealthAnswer("ok", agency.Identity.Did, agency.Identity.Name, storage.IsFull ? "full" : "ok")))
             .AllowAnonymous().WithTags("Health").WithName("Health");
         app.MapGet("/health/ready", (StorageStatus storage) => storage.IsFull
                 ? (IResult)Problems.Problem(503, "storage-full", StorageStatus.Detail)
-                : Results.Ok(new { status = "ready", storage = "ok" }))
+                : TypedResults.Ok(new ReadyAnswer("ready", "ok")))
             .AllowAnonymous().WithTags("Health").WithName("Ready");
         app.MapClientApi();
         app.MapWebConsole();
