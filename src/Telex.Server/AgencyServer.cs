@@ -117,11 +117,11 @@ public static class AgencyServer
         // The only anonymous endpoints: peers authenticate by the DIDComm signature, and a health check says nothing secret.
         app.MapPost("/didcomm", DidCommEndpoint.HandleAsync).DisableAntiforgery().AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/health", (Agency agency, StorageStatus storage) =>
-                Results.Ok(new { status = "ok", did = agency.Identity.Did, name = agency.Identity.Name, storage = storage.IsFull ? "full" : "ok" }))
+                TypedResults.Ok(new HealthAnswer("ok", agency.Identity.Did, agency.Identity.Name, storage.IsFull ? "full" : "ok")))
             .AllowAnonymous().WithTags("Health").WithName("Health");
         app.MapGet("/health/ready", (StorageStatus storage) => storage.IsFull
                 ? (IResult)Problems.Problem(503, "storage-full", StorageStatus.Detail)
-                : Results.Ok(new { status = "ready", storage = "ok" }))
+                : TypedResults.Ok(new ReadyAnswer("ready", "ok")))
             .AllowAnonymous().WithTags("Health").WithName("Ready");
         app.MapClientApi();
         app.MapWebConsole();

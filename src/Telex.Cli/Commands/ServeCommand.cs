@@ -12,6 +12,9 @@ namespace Telex.Cli.Commands;
 /// <summary><c>telex serve</c>: runs an agency until SIGINT or SIGTERM.</summary>
 internal static class ServeCommand
 {
+    /// <summary>How long after it starts serving an agency compacts its heap (see <see cref="CompactAfterStartAsync"/>).</summary>
+    private static readonly TimeSpan CompactionDelay = TimeSpan.FromSeconds(1);
+
     public static Command Create(Globals globals)
     {
         var data = Globals.Data();
@@ -63,9 +66,6 @@ internal static class ServeCommand
                 throw new CliException(ExitCodes.Conflict, $"cannot listen on {options.Listen}: {e.Message}");
             }
 
-            // Starting leaves megabytes of garbage (configuration, migrations, the DI graph, JIT-time allocations) in a
-            // heap no later GC may shrink while the agency idles; one aggressive collection returns it to the system.
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             string url = app.Urls.FirstOrDefault() ?? options.Listen;
             if (terminal.Json)
             {
@@ -85,6 +85,7 @@ internal static class ServeCommand
 
             terminal.Stdout.Flush();
             using var orphaned = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            _ = CompactAfterStartAsync(orphaned.Token);
             if (parse.GetValue(parent) is { } pid)
             {
                 _ = WatchParentAsync(pid, orphaned);
@@ -107,6 +108,26 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Starting leaves megabytes of garbage (configuration, migrations, the DI graph, JIT-time allocations) in a heap no
+    /// later GC may shrink while the agency idles; one aggressive collection returns it to the system. It stops every
+    /// thread while it runs, so it waits until the agency has served for a moment rather than holding up the first
+    /// requests (a client or peer waiting for the agency to come up).
+    /// </summary>
+    private static async Task CompactAfterStartAsync(CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(CompactionDelay, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>Cancels <paramref name="stop"/> once process <paramref name="pid"/> is gone, checking every second.</summary>

@@ -19,6 +19,7 @@ internal static class ApiJson
     {
         options.Converters.Add(new JsonStringEnumConverter(LowerCase.Instance, allowIntegerValues: false));
         options.MaxDepth = MaxDepth;
+        options.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
     }
 
     /// <summary>"<c>ReleasingOfficer</c>" → "<c>releasingofficer</c>".</summary>

@@ -15,11 +15,22 @@ namespace Telex.Server.Api.Endpoints;
 /// </summary>
 internal static class ListIssues
 {
-    internal sealed record Query(
-        [FromQuery(Name = "counterpart")] string? Counterpart,
-        [FromQuery(Name = "status")] string? Status,
-        [FromQuery(Name = "q")] string? Q,
-        [FromQuery(Name = "limit")] string? Limit);
+    // Init properties, not a positional record: the generated request delegate binds these (a positional record's
+    // nullable constructor parameters break the generator's code).
+    internal sealed record Query
+    {
+        [FromQuery(Name = "counterpart")]
+        public string? Counterpart { get; init; }
+
+        [FromQuery(Name = "status")]
+        public string? Status { get; init; }
+
+        [FromQuery(Name = "q")]
+        public string? Q { get; init; }
+
+        [FromQuery(Name = "limit")]
+        public string? Limit { get; init; }
+    }
 
     public static async Task<Results<Ok<IssueSummary[]>, ProblemHttpResult>> HandleAsync([AsParameters] Query query, Agency agency, CancellationToken ct)
     {

@@ -21,18 +21,43 @@ internal static class ListTelegrams
     private const int MaxQueryLength = 1000;
 
     /// <summary>Every filter as text, parsed by hand so that a bad one is refused naming the parameter.</summary>
-    internal sealed record Query(
-        [FromQuery(Name = "direction")] string? Direction,
-        [FromQuery(Name = "counterpart")] string? Counterpart,
-        [FromQuery(Name = "issue")] string? Issue,
-        [FromQuery(Name = "precedence")] string? Precedence,
-        [FromQuery(Name = "status")] string? Status,
-        [FromQuery(Name = "from")] string? From,
-        [FromQuery(Name = "until")] string? Until,
-        [FromQuery(Name = "q")] string? Q,
-        [FromQuery(Name = "limit")] string? Limit,
-        [FromQuery(Name = "offset")] string? Offset,
-        [FromQuery(Name = "imported")] string? Imported);
+    // Init properties, not a positional record: the generated request delegate binds these (a positional record's
+    // nullable constructor parameters break the generator's code).
+    internal sealed record Query
+    {
+        [FromQuery(Name = "direction")]
+        public string? Direction { get; init; }
+
+        [FromQuery(Name = "counterpart")]
+        public string? Counterpart { get; init; }
+
+        [FromQuery(Name = "issue")]
+        public string? Issue { get; init; }
+
+        [FromQuery(Name = "precedence")]
+        public string? Precedence { get; init; }
+
+        [FromQuery(Name = "status")]
+        public string? Status { get; init; }
+
+        [FromQuery(Name = "from")]
+        public string? From { get; init; }
+
+        [FromQuery(Name = "until")]
+        public string? Until { get; init; }
+
+        [FromQuery(Name = "q")]
+        public string? Q { get; init; }
+
+        [FromQuery(Name = "limit")]
+        public string? Limit { get; init; }
+
+        [FromQuery(Name = "offset")]
+        public string? Offset { get; init; }
+
+        [FromQuery(Name = "imported")]
+        public string? Imported { get; init; }
+    }
 
     public static async Task<Results<Ok<TelegramSummary[]>, ProblemHttpResult>> HandleAsync([AsParameters] Query query, Agency agency,
         CancellationToken ct)
