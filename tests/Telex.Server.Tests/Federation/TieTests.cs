@@ -83,6 +83,12 @@ public sealed class TieTests
         await b.StopAsync();
         var held = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Held", Body = "Released before the suspension." }, "officer");
         await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+
+        // An attempt claimed before the suspension may still be on its way (on a loaded machine, until after Bravo is
+        // back): that one would deliver. Two attempts finishing after the suspension mean the second began after it.
+        long suspendedAt = OutboxAttempts(a, held.Id);
+        await Eventually.UntilAsync(() => Task.FromResult(OutboxAttempts(a, held.Id)), n => n >= suspendedAt + 2, TimeSpan.FromSeconds(20),
+            "Alpha's outbox tries the telegram twice after the suspension");
         await b.RestartAsync();
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, TimeSpan.FromSeconds(20), "B sees the suspension");
         await Assert.ThrowsAsync<TelexException>(() => b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "S", Body = "B" }, "officer"));
