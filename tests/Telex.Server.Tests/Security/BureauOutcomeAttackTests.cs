@@ -50,9 +50,12 @@ public sealed class BureauOutcomeAttackTests
         await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
         var issue = await secretariat.Agency.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
 
-        // A term the bureau does not use, or one of its terms with another meaning: refused with 409, nothing filed.
+        // A term the bureau never had, or one of its terms with another meaning: refused with 409, nothing filed. (The
+        // default terms "noted" and "referred" replaced, "granted" among them, stay in it as retired.)
         Assert.Equal((409, "e.p.bureau.outcome"),
-            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "agreed", "granted"), issue.Id));
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "agreed", "postponed"), issue.Id));
+        Assert.Equal((409, "e.p.bureau.outcome"),
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "granted"), issue.Id));
         Assert.Equal((409, "e.p.bureau.outcome"),
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "noted"), issue.Id));
         Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
@@ -72,7 +75,7 @@ public sealed class BureauOutcomeAttackTests
             ["outcomes"] = new JsonArray(new JsonObject { ["term"] = "granted", ["means"] = "agreed" }),
         };
         Assert.Equal((403, "e.p.bureau.not-secretariat"), await PostAsync(secretariat, mallory, MessageTypes.BureauOutcomes, forged, id));
-        Assert.Equal(["noted", "referred"], (await secretariat.Agency.BureauOutcomesAsync(bureau.Id)).Select(t => t.Term));
+        Assert.Equal(["noted", "referred"], (await secretariat.Agency.BureauOutcomesAsync(bureau.Id)).Where(t => !t.Retired).Select(t => t.Term));
 
         // The bureau's own term, with its meaning, is filed.
         Assert.Equal((202, null),
@@ -106,9 +109,13 @@ public sealed class BureauOutcomeAttackTests
         Assert.Equal(2, events.Count);
         Assert.Equal("noted", events[^1].Term);
 
-        // A new change by the dropped outcome is refused as before.
+        // The dropped outcome is kept as retired: a member's change by it with its meaning (it may have been on its way)
+        // is filed, as at every other member; with another meaning it is refused.
         Assert.Equal((409, "e.p.bureau.outcome"),
-            await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "agreed", "noted"), issue.Id));
+            await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "closed", "noted"), issue.Id));
         Assert.Equal(2, (await secretariat.Store.ListIssueEventsAsync(issue.Id)).Count);
+        Assert.Equal((202, null),
+            await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "agreed", "noted"), issue.Id));
+        Assert.Equal("noted", (await secretariat.Store.ListIssueEventsAsync(issue.Id))[^1].Term);
     }
 }
