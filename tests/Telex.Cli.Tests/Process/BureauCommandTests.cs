@@ -163,7 +163,7 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
         Assert.Contains("noted", set, StringComparison.Ordinal);
 
         // A removed outcome is retired, not dropped: shown as such (and in --json), still filed from members.
-        Assert.Matches(@"granted\s+agreed\s+retired", set);
+        Assert.Matches(@"granted\W+agreed\W+retired", set);
         var listed = await JsonAsync("bureau", "outcomes", id, "--url", _alpha.Url);
         Assert.True(listed.EnumerateArray().Single(o => o.GetProperty("term").GetString() == "granted").GetProperty("retired").GetBoolean());
         Assert.False(listed.EnumerateArray().Single(o => o.GetProperty("term").GetString() == "noted").GetProperty("retired").GetBoolean());
