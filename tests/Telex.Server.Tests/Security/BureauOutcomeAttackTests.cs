@@ -144,8 +144,13 @@ public sealed class BureauOutcomeAttackTests
 
         Assert.Equal(202, (await SendAsync(MessageTypes.BureauCharter, new JsonObject
         {
-            ["bureau"] = id, ["name"] = "Words", ["purpose"] = "Outcomes.", ["founder"] = secretariat.Did, ["secretariat"] = secretariat.Did,
-            ["rule"] = "all", ["members"] = Members(),
+            ["bureau"] = id,
+            ["name"] = "Words",
+            ["purpose"] = "Outcomes.",
+            ["founder"] = secretariat.Did,
+            ["secretariat"] = secretariat.Did,
+            ["rule"] = "all",
+            ["members"] = Members(),
         })).Item1);
         await member.Agency.AcceptBureauAsync(bureauId);
         Assert.Equal(202, (await SendAsync(MessageTypes.BureauEpoch, new JsonObject { ["bureau"] = id, ["name"] = "Words", ["epoch"] = 1, ["members"] = Members() })).Item1);
