@@ -61,11 +61,10 @@ public sealed partial class Agency
     private async Task HandleMembershipAsync(Tie tie, Guid bureauId, bool join, CancellationToken ct)
     {
         var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
-        var outcomes = await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false);
         var now = Now;
         InboundRefusal? refusal = null;
         bool changed = false;
-        var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _) =>
+        var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _, outcomes) =>
         {
             var member = bureau.Member(tie.PeerDid);
             if (member is null || bureau.Status != BureauStatus.Chartered)

@@ -232,9 +232,8 @@ public sealed partial class Agency
     public async Task<Bureau> AcceptBureauAsync(Guid id, CancellationToken ct = default)
     {
         var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
-        var outcomes = await Store.GetBureauOutcomesAsync(id, ct).ConfigureAwait(false);
         var now = Now;
-        var accepted = await Store.ChangeBureauAsync(id, (bureau, _) =>
+        var accepted = await Store.ChangeBureauAsync(id, (bureau, _, outcomes) =>
         {
             if (bureau.Status != BureauStatus.Chartered)
             {
@@ -369,9 +368,12 @@ public sealed partial class Agency
     /// a bureau's members goes through here, so a relayed route can be chosen in one place. Throws naming every member
     /// that cannot be reached.
     /// </summary>
-    private async Task<IReadOnlyList<(string Member, Tie Tie)>> RoutesToMembersAsync(Bureau bureau, BureauEpoch epoch, CancellationToken ct)
+    private async Task<IReadOnlyList<(string Member, Tie Tie)>> RoutesToMembersAsync(Bureau bureau, BureauEpoch epoch, CancellationToken ct) =>
+        RoutesToMembers(await TiesByDidAsync(ct).ConfigureAwait(false), epoch);
+
+    /// <summary>The direct established tie to each other member of <paramref name="epoch"/> among <paramref name="ties"/>; throws when one has none.</summary>
+    private List<(string Member, Tie Tie)> RoutesToMembers(IReadOnlyDictionary<string, Tie> ties, BureauEpoch epoch)
     {
-        var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
         var routes = new List<(string, Tie)>();
         var unreachable = new List<string>();
         foreach (var member in epoch.Members.Where(m => m.Did != Identity.Did))

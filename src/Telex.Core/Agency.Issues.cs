@@ -162,9 +162,13 @@ public sealed partial class Agency
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
 
         var vocabulary = await OutcomesForAsync(issue, ct).ConfigureAwait(false);
+        string offered = $"{(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", vocabulary.Where(t => !t.Retired).Select(t => t.Term))})";
         var outcome = vocabulary.FirstOrDefault(t => t.Term == term?.Trim().ToLowerInvariant())
-            ?? throw new TelexException(TelexErrorKind.Invalid,
-                $"\"{term}\" is not one of {(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", vocabulary.Select(t => t.Term))})");
+            ?? throw new TelexException(TelexErrorKind.Invalid, $"\"{term}\" is not one of {offered}");
+        if (outcome.Retired)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"\"{outcome.Term}\" is retired: it is no longer one of {offered} for a new change");
+        }
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxOutcomeLength)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"a change of an issue needs a text of 1 to {MaxOutcomeLength} characters: what was decided or why");

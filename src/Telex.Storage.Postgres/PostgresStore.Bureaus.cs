@@ -36,7 +36,7 @@ public sealed partial class PostgresStore
     }
 
     /// <inheritdoc/>
-    public Task<Bureau?> ChangeBureauAsync(Guid id, Func<Bureau, BureauEpoch?, BureauChange?> change, CancellationToken ct = default)
+    public Task<Bureau?> ChangeBureauAsync(Guid id, Func<Bureau, BureauEpoch?, BureauOutcomes?, BureauChange?> change, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         return WriteAsync(async (c, tx) =>
@@ -50,7 +50,8 @@ public sealed partial class PostgresStore
             }
 
             var current = bureau.Epoch > 0 ? await FindEpochAsync(c, tx, id, bureau.Epoch, ct).ConfigureAwait(false) : null;
-            var next = change(bureau, current);
+            var outcomes = await FindBureauOutcomesAsync(c, tx, id, ct).ConfigureAwait(false);
+            var next = change(bureau, current, outcomes);
             if (next is null)
             {
                 return bureau;
@@ -67,6 +68,16 @@ public sealed partial class PostgresStore
             }
 
             await WriteBureauChangeAsync(c, tx, next, insert: false, ct).ConfigureAwait(false);
+            if (next.Outcomes is { } set)
+            {
+                if (set.BureauId != id)
+                {
+                    throw new InvalidOperationException("the outcomes must be this bureau's");
+                }
+
+                await WriteBureauOutcomesAsync(c, tx, set, ct).ConfigureAwait(false);
+            }
+
             return next.Bureau;
         }, ct);
     }

@@ -36,4 +36,45 @@ public abstract partial class StoreComplianceTests
         Assert.Null(await Store.GetBureauOutcomesAsync(unknown));
         Assert.Empty(await ClaimEverythingDueAsync());
     }
+
+    [Fact]
+    public async Task A_bureau_change_reads_the_outcomes_held_in_its_transaction_and_sets_them_with_its_outbox_items_keeping_retired_terms()
+    {
+        var bureau = NewBureau();
+        await Store.CreateBureauAsync(new BureauChange { Bureau = bureau, Log = [LogEntry("proposed")] });
+        BureauOutcomes? seen = new(bureau.Id, -1, []);
+        await Store.ChangeBureauAsync(bureau.Id, (b, _, outcomes) =>
+        {
+            seen = outcomes;
+            return null;
+        });
+        Assert.Null(seen);
+
+        // A change sets the outcomes with its outbox items; a retired term keeps its flag.
+        IReadOnlyList<OutcomeTerm> terms = [new("noted", IssueStatus.Agreed), new("premature", IssueStatus.Deferred, Retired: true)];
+        await Store.ChangeBureauAsync(bureau.Id, (b, _, _) =>
+            new BureauChange { Bureau = b, Outcomes = new BureauOutcomes(bureau.Id, 1, terms), Outbox = [MessageItem(Bravo, Now)] });
+        var held = await Store.GetBureauOutcomesAsync(bureau.Id);
+        Assert.Equal(1L, held!.Version);
+        Assert.Equal(terms, held.Terms);
+        Assert.True(held.Terms[1].Retired);
+        Assert.Single(await ClaimEverythingDueAsync());
+
+        // The next change reads them; one that throws writes neither outcomes nor outbox items.
+        await Store.ChangeBureauAsync(bureau.Id, (b, _, outcomes) =>
+        {
+            seen = outcomes;
+            return null;
+        });
+        Assert.Equal(terms, seen!.Terms);
+        IReadOnlyList<OutcomeTerm> other = [new("shelved", IssueStatus.Deferred)];
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.ChangeBureauAsync(bureau.Id, (b, _, _) =>
+            new BureauChange { Bureau = b, Outcomes = new BureauOutcomes(Guid.NewGuid(), 2, other), Outbox = [MessageItem(Bravo, Now)] }));
+        Assert.Equal(terms, (await Store.GetBureauOutcomesAsync(bureau.Id))!.Terms);
+        Assert.Empty(await ClaimEverythingDueAsync());
+
+        // Outcomes of a version not above the one held are not kept.
+        await Store.ChangeBureauAsync(bureau.Id, (b, _, _) => new BureauChange { Bureau = b, Outcomes = new BureauOutcomes(bureau.Id, 1, other) });
+        Assert.Equal(terms, (await Store.GetBureauOutcomesAsync(bureau.Id))!.Terms);
+    }
 }

@@ -37,7 +37,8 @@ internal static class BureauCommands
     {
         var id = IdArgument();
         return IssueCommands.OutcomesCommand(globals, id,
-            "List the outcomes the bureau's issues are named by (the same at every member); --add/--remove change them at the bureau's secretariat",
+            "List the outcomes the bureau's issues are named by (the same at every member); --add/--remove change them at the bureau's secretariat "
+            + "(a removed outcome is retired: no longer offered, still filed from members; a term never changes its meaning)",
             async (api, parse, ct) => BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "outcomes"));
     }
 

@@ -238,7 +238,9 @@ internal static class IssueCommands
             string[] adding = parse.GetValue(add) ?? [], removing = parse.GetValue(remove) ?? [];
             if (adding.Length + removing.Length > 0)
             {
-                var terms = list.Items().Select(o => (Term: o.Str("term")!, Means: o.Str("means")!)).Where(o => !removing.Contains(o.Term)).ToList();
+                // Retired terms stay as they are (a bureau keeps them); adding one again offers it again.
+                var terms = list.Items().Select(o => (Term: o.Str("term")!, Means: o.Str("means")!, Retired: IsRetired(o)))
+                    .Where(o => !removing.Contains(o.Term)).ToList();
                 foreach (string a in adding)
                 {
                     if (a.Split('=', 2) is not [{ Length: > 0 } term, { Length: > 0 } means])
@@ -247,10 +249,13 @@ internal static class IssueCommands
                     }
 
                     terms.RemoveAll(o => o.Term == term);
-                    terms.Add((term, means));
+                    terms.Add((term, means, false));
                 }
 
-                var body = new JsonObject { ["outcomes"] = new JsonArray([.. terms.Select(o => (JsonNode)new JsonObject { ["term"] = o.Term, ["means"] = o.Means })]) };
+                var body = new JsonObject
+                {
+                    ["outcomes"] = new JsonArray([.. terms.Select(o => (JsonNode)new JsonObject { ["term"] = o.Term, ["means"] = o.Means, ["retired"] = o.Retired })]),
+                };
                 list = await api.PutAsync(path, body, ct).ConfigureAwait(false);
             }
 
@@ -260,9 +265,12 @@ internal static class IssueCommands
                 return ExitCodes.Ok;
             }
 
-            terminal.Table(["Outcome", "Means"], list.Items().Select(o => (IReadOnlyList<string?>)[o.Str("term"), o.Str("means")]));
+            terminal.Table(["Outcome", "Means", "Offered"],
+                list.Items().Select(o => (IReadOnlyList<string?>)[o.Str("term"), o.Str("means"), IsRetired(o) ? "retired (still filed from others)" : "yes"]));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static bool IsRetired(JsonElement outcome) => outcome.Bool("retired") == true;
 }

@@ -196,6 +196,9 @@ public sealed record BureauChange
 
     /// <summary>Messages to send, filed in the outbox in the same transaction.</summary>
     public IReadOnlyList<OutboxItem> Outbox { get; init; } = [];
+
+    /// <summary>The bureau's outcomes as they become, if they change (kept when of a higher version than those held).</summary>
+    public BureauOutcomes? Outcomes { get; init; }
 }
 
 /// <summary>How an issue shared by a bureau's members names the bureau.</summary>

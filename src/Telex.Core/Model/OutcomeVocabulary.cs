@@ -6,7 +6,11 @@ namespace Telex.Core.Model;
 /// <summary>One outcome an agency names issues by: the term (<c>premature</c>) and the status it puts the issue in.</summary>
 /// <param name="Term">Lowercase letters, digits and hyphens, starting with a letter; at most <see cref="OutcomeVocabulary.MaxTermLength"/>.</param>
 /// <param name="Means">The status an issue given this outcome stands in.</param>
-public sealed record OutcomeTerm(string Term, IssueStatus Means);
+/// <param name="Retired">
+/// No longer offered for new changes here, but still a term of the vocabulary: changes by it from others are filed as
+/// before. A bureau's outcomes only grow, so every member files the same changes whichever version of them it holds.
+/// </param>
+public sealed record OutcomeTerm(string Term, IssueStatus Means, bool Retired = false);
 
 /// <summary>
 /// The outcomes an agency names its issue changes by. A change carries a term and a text; the term is the deciding
@@ -67,7 +71,41 @@ public static class OutcomeVocabulary
             return $"\"{twice.Key}\" is named twice";
         }
 
+        if (terms.All(t => t.Retired))
+        {
+            return "at least one outcome is not retired: officers need one to record a change by";
+        }
+
         return terms.Any(t => t.Term == "referred" && t.Means != IssueStatus.Referred) ? "\"referred\" can only mean referred" : null;
+    }
+
+    /// <summary>
+    /// A bureau's next vocabulary from the one <paramref name="held"/> and the one <paramref name="next"/> asked for: a
+    /// term once in it keeps its meaning and stays, so a term <paramref name="next"/> leaves out is kept as retired
+    /// (members still file changes by it that were on their way). The problem, with no vocabulary, when
+    /// <paramref name="next"/> gives a held term another meaning or the result is not well formed.
+    /// </summary>
+    public static (IReadOnlyList<OutcomeTerm> Terms, string? Problem) Extend(IReadOnlyList<OutcomeTerm> held, IReadOnlyList<OutcomeTerm> next)
+    {
+        ArgumentNullException.ThrowIfNull(held);
+        ArgumentNullException.ThrowIfNull(next);
+        if (Problem(next) is { } problem)
+        {
+            return ([], problem);
+        }
+
+        var meanings = held.ToDictionary(t => t.Term, t => t.Means, StringComparer.Ordinal);
+        if (next.FirstOrDefault(t => meanings.TryGetValue(t.Term, out var means) && means != t.Means) is { } changed)
+        {
+            return ([], $"\"{changed.Term}\" means {meanings[changed.Term].ToString().ToLowerInvariant()} in the bureau's outcomes and keeps that meaning "
+                + "(members file changes by it): retire it and add another term for the new meaning");
+        }
+
+        var named = next.Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+        List<OutcomeTerm> terms = [.. next, .. held.Where(t => !named.Contains(t.Term)).Select(t => t with { Retired = true })];
+        return terms.Count > MaxTerms
+            ? ([], $"the bureau's outcomes would hold {terms.Count} terms, retired ones included (at most {MaxTerms}): a term once in them stays")
+            : (terms, null);
     }
 
     /// <summary>Reads a stored vocabulary; the default when none is stored.</summary>

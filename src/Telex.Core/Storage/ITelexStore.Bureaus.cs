@@ -16,13 +16,22 @@ public partial interface ITelexStore
     Task<bool> CreateBureauAsync(BureauChange change, CancellationToken ct = default);
 
     /// <summary>
-    /// Changes a bureau: in one transaction reads it (members included), calls <paramref name="change"/> with it and
-    /// its current epoch (null before the first) and writes the bureau and its members as they become, the epoch it
-    /// opens or receives, the register entries and the outbox items. <paramref name="change"/> returns null to change
-    /// nothing. Null if the bureau is unknown; nothing is written if <paramref name="change"/> throws or an epoch
-    /// with that number is filed already.
+    /// Changes a bureau: in one transaction reads it (members included), calls <paramref name="change"/> with it, its
+    /// current epoch (null before the first) and the outcomes held for it (null when none were set) and writes the
+    /// bureau and its members as they become, the epoch it opens or receives, the register entries, the outbox items
+    /// and the outcomes it sets (kept when of a higher version than those held). Changes of one bureau are made one at
+    /// a time, so what <paramref name="change"/> reads is what the others left. <paramref name="change"/> returns null
+    /// to change nothing. Null if the bureau is unknown; nothing is written if <paramref name="change"/> throws or an
+    /// epoch with that number is filed already.
     /// </summary>
-    Task<Bureau?> ChangeBureauAsync(Guid id, Func<Bureau, BureauEpoch?, BureauChange?> change, CancellationToken ct = default);
+    Task<Bureau?> ChangeBureauAsync(Guid id, Func<Bureau, BureauEpoch?, BureauOutcomes?, BureauChange?> change, CancellationToken ct = default);
+
+    /// <summary>
+    /// <see cref="ChangeBureauAsync(Guid, Func{Bureau, BureauEpoch?, BureauOutcomes?, BureauChange?}, CancellationToken)"/>
+    /// for a change that does not depend on the bureau's outcomes.
+    /// </summary>
+    Task<Bureau?> ChangeBureauAsync(Guid id, Func<Bureau, BureauEpoch?, BureauChange?> change, CancellationToken ct = default) =>
+        ChangeBureauAsync(id, (bureau, epoch, _) => change(bureau, epoch), ct);
 
     /// <summary>Finds a bureau with its members.</summary>
     Task<Bureau?> GetBureauAsync(Guid id, CancellationToken ct = default);

@@ -161,7 +161,12 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
         // The secretariat (Alpha) changes them by the bureau's name; Bravo, a member, cannot.
         var set = (await OkAsync("bureau", "outcomes", "Outcomes Bureau", "--add", "noted=agreed", "--remove", "granted", "--url", _alpha.Url)).Stdout;
         Assert.Contains("noted", set, StringComparison.Ordinal);
-        Assert.DoesNotContain("granted", set, StringComparison.Ordinal);
+
+        // A removed outcome is retired, not dropped: shown as such (and in --json), still filed from members.
+        Assert.Matches(@"granted\W+agreed\W+retired", set);
+        var listed = await JsonAsync("bureau", "outcomes", id, "--url", _alpha.Url);
+        Assert.True(listed.EnumerateArray().Single(o => o.GetProperty("term").GetString() == "granted").GetProperty("retired").GetBoolean());
+        Assert.False(listed.EnumerateArray().Single(o => o.GetProperty("term").GetString() == "noted").GetProperty("retired").GetBoolean());
         await FailsAsync(ExitCodes.Conflict, "only the bureau's secretariat (Alpha)", "bureau", "outcomes", "Outcomes Bureau", "--add", "mine=agreed",
             "--url", _bravo.Url);
         await FailsAsync(ExitCodes.Usage, "is not an outcome", "bureau", "outcomes", id, "--add", "Bad Term=agreed", "--url", _alpha.Url);

@@ -50,9 +50,12 @@ public sealed class BureauOutcomeAttackTests
         await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
         var issue = await secretariat.Agency.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
 
-        // A term the bureau does not use, or one of its terms with another meaning: refused with 409, nothing filed.
+        // A term the bureau never had, or one of its terms with another meaning: refused with 409, nothing filed. (The
+        // default terms "noted" and "referred" replaced, "granted" among them, stay in it as retired.)
         Assert.Equal((409, "e.p.bureau.outcome"),
-            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "agreed", "granted"), issue.Id));
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "agreed", "postponed"), issue.Id));
+        Assert.Equal((409, "e.p.bureau.outcome"),
+            await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "granted"), issue.Id));
         Assert.Equal((409, "e.p.bureau.outcome"),
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "noted"), issue.Id));
         Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
@@ -72,7 +75,7 @@ public sealed class BureauOutcomeAttackTests
             ["outcomes"] = new JsonArray(new JsonObject { ["term"] = "granted", ["means"] = "agreed" }),
         };
         Assert.Equal((403, "e.p.bureau.not-secretariat"), await PostAsync(secretariat, mallory, MessageTypes.BureauOutcomes, forged, id));
-        Assert.Equal(["noted", "referred"], (await secretariat.Agency.BureauOutcomesAsync(bureau.Id)).Select(t => t.Term));
+        Assert.Equal(["noted", "referred"], (await secretariat.Agency.BureauOutcomesAsync(bureau.Id)).Where(t => !t.Retired).Select(t => t.Term));
 
         // The bureau's own term, with its meaning, is filed.
         Assert.Equal((202, null),
@@ -106,9 +109,66 @@ public sealed class BureauOutcomeAttackTests
         Assert.Equal(2, events.Count);
         Assert.Equal("noted", events[^1].Term);
 
-        // A new change by the dropped outcome is refused as before.
+        // The dropped outcome is kept as retired: a member's change by it with its meaning (it may have been on its way)
+        // is filed, as at every other member; with another meaning it is refused.
         Assert.Equal((409, "e.p.bureau.outcome"),
-            await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "agreed", "noted"), issue.Id));
+            await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "closed", "noted"), issue.Id));
         Assert.Equal(2, (await secretariat.Store.ListIssueEventsAsync(issue.Id)).Count);
+        Assert.Equal((202, null),
+            await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "agreed", "noted"), issue.Id));
+        Assert.Equal("noted", (await secretariat.Store.ListIssueEventsAsync(issue.Id))[^1].Term);
+    }
+
+    [Fact]
+    public async Task A_secretariat_cannot_take_a_term_out_of_a_members_vocabulary_nor_give_it_another_meaning()
+    {
+        await using var member = await TestAgency.StartAsync("Alpha");
+        using var secretariat = HostilePeer.Create("Bravo");
+        Assert.Equal(202, (await HostilePeer.PostAsync(member.Identity.Endpoint, secretariat.TieRequest(await member.Agency.CreateInvitationAsync()))).Status);
+        var bureauId = Guid.NewGuid();
+        string id = bureauId.ToString();
+        JsonArray Members() => new(new JsonObject { ["did"] = secretariat.Did, ["name"] = "Bravo" }, new JsonObject { ["did"] = member.Did, ["name"] = "Alpha" });
+        Task<(int, string?)> SendAsync(string type, JsonObject body) =>
+            HostilePeer.PostAsync(member.Identity.Endpoint, secretariat.SignAndEncrypt(secretariat.Message(type, member.Did, body) with { Thid = id }, member.Did));
+        JsonObject Outcomes(long version, params JsonObject[] terms) => new() { ["bureau"] = id, ["version"] = version, ["outcomes"] = new JsonArray(terms) };
+        JsonObject Term(string term, string means, JsonNode? retired = null)
+        {
+            var t = new JsonObject { ["term"] = term, ["means"] = means };
+            if (retired is not null)
+            {
+                t["retired"] = retired;
+            }
+
+            return t;
+        }
+
+        Assert.Equal(202, (await SendAsync(MessageTypes.BureauCharter, new JsonObject
+        {
+            ["bureau"] = id,
+            ["name"] = "Words",
+            ["purpose"] = "Outcomes.",
+            ["founder"] = secretariat.Did,
+            ["secretariat"] = secretariat.Did,
+            ["rule"] = "all",
+            ["members"] = Members(),
+        })).Item1);
+        await member.Agency.AcceptBureauAsync(bureauId);
+        Assert.Equal(202, (await SendAsync(MessageTypes.BureauEpoch, new JsonObject { ["bureau"] = id, ["name"] = "Words", ["epoch"] = 1, ["members"] = Members() })).Item1);
+
+        // A vocabulary leaving terms out: the member keeps them, retired.
+        Assert.Equal(202, (await SendAsync(MessageTypes.BureauOutcomes, Outcomes(1, Term("noted", "agreed"), Term("referred", "referred")))).Item1);
+        Assert.Equal(202, (await SendAsync(MessageTypes.BureauOutcomes, Outcomes(2, Term("settled", "agreed"), Term("referred", "referred")))).Item1);
+        var held = await member.Agency.BureauOutcomesAsync(bureauId);
+        Assert.Equal(["settled", "referred"], held.Where(t => !t.Retired).Select(t => t.Term));
+        Assert.Contains(new OutcomeTerm("noted", IssueStatus.Agreed, Retired: true), held);
+        Assert.Contains(new OutcomeTerm("granted", IssueStatus.Agreed, Retired: true), held);
+
+        // Another meaning for a held term, a retired flag that is not true or false, or every term retired: refused,
+        // and the vocabulary held stands.
+        Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(MessageTypes.BureauOutcomes, Outcomes(3, Term("noted", "closed"), Term("referred", "referred"))));
+        Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(MessageTypes.BureauOutcomes, Outcomes(3, Term("settled", "agreed", "yes"))));
+        Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(MessageTypes.BureauOutcomes, Outcomes(3, Term("settled", "agreed", true))));
+        Assert.Equal(held, await member.Agency.BureauOutcomesAsync(bureauId));
+        Assert.Equal(2L, (await member.Store.GetBureauOutcomesAsync(bureauId))!.Version);
     }
 }

@@ -25,10 +25,15 @@ internal static class ChangeIssueStatus
         }
 
         var outcomes = await agency.OutcomesForAsync(issue, ct);
+        string offered = $"{(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", outcomes.Where(o => !o.Retired).Select(o => o.Term))})";
         if (outcomes.FirstOrDefault(o => o.Term == request?.Status) is not { } outcome)
         {
-            return Problems.Invalid("status",
-                $"required: one of {(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", outcomes.Select(o => o.Term))})");
+            return Problems.Invalid("status", $"required: one of {offered}");
+        }
+
+        if (outcome.Retired)
+        {
+            return Problems.Invalid("status", $"\"{outcome.Term}\" is retired: it is no longer one of {offered} for a new change");
         }
 
         if (string.IsNullOrWhiteSpace(request!.Outcome))

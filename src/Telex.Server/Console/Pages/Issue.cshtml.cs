@@ -82,7 +82,8 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
 
         Names = await AgencyNames.LoadAsync(Agency, ct);
         CounterpartName = Names.Of(History.Issue.Counterpart);
-        Outcomes = History.Issue.BureauId is { } bureau ? await Agency.BureauOutcomesAsync(bureau, ct) : await Agency.OutcomesAsync(ct);
+        // Retired outcomes name changes in the history but are not offered for a new one.
+        Outcomes = [.. (History.Issue.BureauId is { } bureau ? await Agency.BureauOutcomesAsync(bureau, ct) : await Agency.OutcomesAsync(ct)).Where(o => !o.Retired)];
 
         // Tied agencies, and those of the directory without a tie (a relay they are known to be tied with may reach them).
         var ties = await Agency.Store.ListTiesAsync(ct);
