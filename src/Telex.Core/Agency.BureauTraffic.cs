@@ -69,32 +69,16 @@ public sealed partial class Agency
     /// </summary>
     public async Task<Issue> OpenBureauIssueAsync(Guid bureauId, string title, string? officer, CancellationToken ct = default)
     {
-        if (string.IsNullOrWhiteSpace(title) || title.Length > MaxIssueTitleLength)
-        {
-            throw new TelexException(TelexErrorKind.Invalid, $"an issue needs a title of 1 to {MaxIssueTitleLength} characters");
-        }
-
+        var opening = NewOpening(title, officer);
         var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
         var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
-        var now = Now;
-        string id = Guid.NewGuid().ToString();
-        var opening = new IssueEvent
-        {
-            Id = Guid.NewGuid(),
-            IssueId = id,
-            Clock = 1,
-            Agency = Identity.Did,
-            Officer = officer,
-            At = now,
-            Status = IssueStatus.Open,
-            Title = title.Trim(),
-        };
+        string id = opening.IssueId;
         var body = EventJson(opening);
         body["bureau"] = bureauId.ToString();
         var outbox = routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
         await Store.OpenBureauIssueAsync(IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
         Wake();
-        Log.IssueChanged(_logger, opening.Title ?? "", "bureau " + bureau.Name, opening);
+        Log.IssueChanged(_logger, opening.Title!, "bureau " + bureau.Name, opening);
         Publish("issue.opened", bureau.IssueCounterpart);
         return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueFrom(opening, bureau.IssueCounterpart);
     }

@@ -55,41 +55,46 @@ public sealed partial class Agency
     private static readonly System.Buffers.SearchValues<char> IssueIdChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
 
-    /// <summary>
-    /// Opens an issue with the counterpart: files it with its opening event and announces it over the tie in one
-    /// transaction. Throws when the title is invalid or there is no established tie.
-    /// </summary>
-    public async Task<Issue> OpenIssueAsync(string counterpart, string title, string? officer, CancellationToken ct = default)
+    /// <summary>The opening event of a new issue opened here: a fresh id, clock 1, open, the title trimmed. Throws when the title is invalid.</summary>
+    private IssueEvent NewOpening(string title, string? officer)
     {
         if (string.IsNullOrWhiteSpace(title) || title.Length > MaxIssueTitleLength)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"an issue needs a title of 1 to {MaxIssueTitleLength} characters");
         }
 
+        return new IssueEvent
+        {
+            Id = Guid.NewGuid(),
+            IssueId = Guid.NewGuid().ToString(),
+            Clock = 1,
+            Agency = Identity.Did,
+            Officer = officer,
+            At = Now,
+            Status = IssueStatus.Open,
+            Title = title.Trim(),
+        };
+    }
+
+    /// <summary>
+    /// Opens an issue with the counterpart: files it with its opening event and announces it over the tie in one
+    /// transaction. Throws when the title is invalid or there is no established tie.
+    /// </summary>
+    public async Task<Issue> OpenIssueAsync(string counterpart, string title, string? officer, CancellationToken ct = default)
+    {
+        var opening = NewOpening(title, officer);
         var tie = await Store.GetTieAsync(counterpart, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with that agency");
         }
 
-        var now = Now;
-        string id = Guid.NewGuid().ToString();
-        var opening = new IssueEvent
-        {
-            Id = Guid.NewGuid(),
-            IssueId = id,
-            Clock = 1,
-            Agency = Identity.Did,
-            Officer = officer,
-            At = now,
-            Status = IssueStatus.Open,
-            Title = title.Trim(),
-        };
+        string id = opening.IssueId;
         var issue = IssueFrom(opening, tie.PeerDid);
         var outbox = ControlOutbox(tie, MessageTypes.IssueOpen, EventJson(opening), thid: id);
         await Store.OpenIssueAsync(issue, opening, outbox, ct).ConfigureAwait(false);
         Wake();
-        Log.IssueChanged(_logger, opening.Title, tie.PeerName, opening);
+        Log.IssueChanged(_logger, opening.Title!, tie.PeerName, opening);
         Publish("issue.opened", tie.PeerDid);
         return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? issue;
     }
