@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 
 using Telex.Core.Model;
+using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.Server.Tests.Api;
 using Telex.TestKit;
@@ -9,9 +11,9 @@ using Telex.TestKit;
 namespace Telex.Server.Tests.Security;
 
 /// <summary>
-/// A fourth review's attacks on the client API's binding: bodies and query strings an officer's client (or anyone
-/// holding a session) could send malformed. Each must be a 4xx problem document naming no stack trace, never a 500,
-/// and must change nothing.
+/// A fourth review's attacks: on the client API's binding (bodies and query strings an officer's client, or anyone
+/// holding a session, could send malformed: each a 4xx problem document naming no stack trace, never a 500) and on the
+/// inbound gate (a suspended counterpart and a relay trying routes around it). Each refusal changes nothing.
 /// </summary>
 public sealed class FourthReviewTests
 {
@@ -95,5 +97,37 @@ public sealed class FourthReviewTests
         Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{what}: {(int)response.StatusCode} {response.Content.Headers.ContentType} {text}");
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
         response.Dispose();
+    }
+
+    [Fact]
+    public async Task A_counterpart_suspended_here_cannot_resume_or_send_through_a_relay_and_a_relay_cannot_pass_itself_or_a_nested_delivery_off_as_an_origin()
+    {
+        await using var b = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostilePeer.RelayTiedWithAsync(b, "Crooked Relay");
+        using var mallory = await HostilePeer.TiedWithAsync(b, "Mallory");
+        using var stranger = HostilePeer.Create("Stranger");
+        await b.Agency.ChangeTieStatusAsync(mallory.Did, TieStatus.Suspended);
+        var resume = mallory.Message(MessageTypes.TieStatus, b.Did, new JsonObject { ["status"] = "established" });
+        Task<(int, string?)> RelayAsync(string origin, byte[] inner) => HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin, inner));
+
+        // Over the tie, the side that did not suspend it cannot lift the suspension.
+        Assert.Equal((403, "e.p.tie.suspended-here"), await HostilePeer.PostAsync(b.Identity.Endpoint, mallory.SignAndEncrypt(resume, b.Did)));
+
+        // Nor through a relay, where a tie's state would not be judged: a tied agency sends over its tie.
+        Assert.Equal((403, "e.p.tie.none"), await RelayAsync(mallory.Did, mallory.SignAndEncrypt(resume, b.Did)));
+        Assert.Equal((403, "e.p.tie.none"), await RelayAsync(mallory.Did,
+            mallory.SignAndEncrypt(mallory.RelayedTelegram(b.Did, 1, relay.Did, "Mallory"), b.Did)));
+
+        // The relay naming itself as the origin, a delivery nested in a delivery, a forward or a stranger's control messages.
+        Assert.Equal((403, "e.p.tie.none"), await RelayAsync(relay.Did, relay.SignAndEncrypt(relay.RelayedTelegram(b.Did, 1, relay.Did, "Relay"), b.Did)));
+        foreach (var type in new[] { MessageTypes.TieStatus, MessageTypes.KeysRotate, MessageTypes.BureauOutcomes, MessageTypes.BureauCharter, MessageTypes.TermsSign, MessageTypes.RelayDelivery, Telex.DidComm.DidCommPacker.ForwardType })
+        {
+            var control = stranger.Message(type, b.Did, new JsonObject { ["status"] = "established", ["bureau"] = Guid.NewGuid().ToString() });
+            Assert.Equal((400, "e.p.msg.unsupported"), await RelayAsync(stranger.Did, stranger.SignAndEncrypt(control, b.Did)));
+        }
+
+        Assert.Equal(TieStatus.Suspended, (await b.Store.GetTieAsync(mallory.Did))!.Status);
+        Assert.Null(await b.Store.GetTieAsync(stranger.Did));
+        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
     }
 }
