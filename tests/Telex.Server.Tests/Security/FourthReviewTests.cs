@@ -130,4 +130,54 @@ public sealed class FourthReviewTests
         Assert.Null(await b.Store.GetTieAsync(stranger.Did));
         Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
     }
+
+    [Fact]
+    public async Task Only_the_secretariat_retires_or_revives_a_bureaus_outcomes_and_a_fellow_member_or_a_tied_stranger_changes_nothing()
+    {
+        await using var member = await TestAgency.StartAsync("Alpha");
+        using var secretariat = await HostilePeer.TiedWithAsync(member, "Bravo");
+        using var fellow = await HostilePeer.TiedWithAsync(member, "Charlie");
+        using var stranger = await HostilePeer.TiedWithAsync(member, "Delta");
+        var bureauId = Guid.NewGuid();
+        string id = bureauId.ToString();
+        JsonArray Members() => new(new JsonObject { ["did"] = secretariat.Did, ["name"] = "Bravo" }, new JsonObject { ["did"] = member.Did, ["name"] = "Alpha" },
+            new JsonObject { ["did"] = fellow.Did, ["name"] = "Charlie" });
+        Task<(int, string?)> SendAsync(HostilePeer from, string type, JsonObject body) =>
+            HostilePeer.PostAsync(member.Identity.Endpoint, from.SignAndEncrypt(from.Message(type, member.Did, body) with { Thid = id }, member.Did));
+        JsonObject Outcomes(long version, bool grantedRetired) => new()
+        {
+            ["bureau"] = id,
+            ["version"] = version,
+            ["outcomes"] = new JsonArray(
+                new JsonObject { ["term"] = "granted", ["means"] = "agreed", ["retired"] = grantedRetired },
+                new JsonObject { ["term"] = "settled", ["means"] = "agreed" },
+                new JsonObject { ["term"] = "referred", ["means"] = "referred" }),
+        };
+
+        Assert.Equal(202, (await SendAsync(secretariat, MessageTypes.BureauCharter, new JsonObject
+        {
+            ["bureau"] = id,
+            ["name"] = "Words",
+            ["purpose"] = "Outcomes.",
+            ["founder"] = secretariat.Did,
+            ["secretariat"] = secretariat.Did,
+            ["rule"] = "all",
+            ["members"] = Members(),
+        })).Item1);
+        await member.Agency.AcceptBureauAsync(bureauId);
+        Assert.Equal(202, (await SendAsync(secretariat, MessageTypes.BureauEpoch, new JsonObject { ["bureau"] = id, ["name"] = "Words", ["epoch"] = 1, ["members"] = Members() })).Item1);
+        Assert.Equal(202, (await SendAsync(secretariat, MessageTypes.BureauOutcomes, Outcomes(1, grantedRetired: true))).Item1);
+        var held = await member.Agency.BureauOutcomesAsync(bureauId);
+        Assert.Contains(new OutcomeTerm("granted", IssueStatus.Agreed, Retired: true), held);
+
+        // A fellow member or a tied agency outside the bureau reviving "granted" under a later version: refused, and the
+        // secretariat's next version is still taken.
+        Assert.Equal((403, "e.p.bureau.not-secretariat"), await SendAsync(fellow, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false)));
+        Assert.Equal((403, "e.p.bureau.not-secretariat"), await SendAsync(stranger, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false)));
+        Assert.Equal(held, await member.Agency.BureauOutcomesAsync(bureauId));
+        Assert.Equal(1L, (await member.Store.GetBureauOutcomesAsync(bureauId))!.Version);
+
+        Assert.Equal(202, (await SendAsync(secretariat, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false))).Item1);
+        Assert.Contains(new OutcomeTerm("granted", IssueStatus.Agreed), await member.Agency.BureauOutcomesAsync(bureauId));
+    }
 }
