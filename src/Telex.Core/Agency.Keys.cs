@@ -8,7 +8,6 @@ using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Core.Security;
 using Telex.DidComm;
-using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core;
@@ -25,10 +24,8 @@ public sealed partial class Agency
     /// <summary>How long an announcement of a rotation is retried: a counterpart away for long still learns of it.</summary>
     private static readonly TimeSpan RotationAnnouncementExpiry = TimeSpan.FromDays(365);
 
-    private readonly SecretResolver _secrets = new();
     private readonly SemaphoreSlim _rotating = new(1, 1);
     private readonly List<AgencyIdentity> _rotated = [];
-    private volatile AgencyIdentity _identity;
 
     /// <summary>
     /// The key file the identity is kept in; a rotation writes the new identity there before anything is announced.
@@ -48,7 +45,7 @@ public sealed partial class Agency
         await _rotating.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var old = _identity;
+            var old = Context.Identity;
             var next = old.Rotate(Now);
             if (KeyFile is not null)
             {
@@ -62,7 +59,7 @@ public sealed partial class Agency
                 _rotated.Add(next);
             }
 
-            _identity = next;
+            Context.Identity = next;
             var prior = next.Priors[^1];
             Log.KeysRotated(_logger, prior.Did, next.Did);
             int told = await AnnounceRotationAsync(prior, ct).ConfigureAwait(false);
@@ -84,7 +81,7 @@ public sealed partial class Agency
     /// </summary>
     public async Task<int> ResumeRotationsAsync(CancellationToken ct = default)
     {
-        var identity = _identity;
+        var identity = Context.Identity;
         if (identity.Priors.Count == 0)
         {
             return 0;
@@ -117,7 +114,7 @@ public sealed partial class Agency
                 To = [tie.PeerDid],
                 CreatedTime = now.ToUnixTimeSeconds(),
                 FromPrior = prior.FromPrior,
-                Body = JsonSerializer.SerializeToElement(new JsonObject { ["name"] = _identity.Name }),
+                Body = JsonSerializer.SerializeToElement(new JsonObject { ["name"] = Context.Identity.Name }),
             };
             return new OutboxItem
             {
@@ -261,10 +258,10 @@ public sealed partial class Agency
 
     private void AddSecrets(AgencyIdentity identity)
     {
-        _secrets.Add(identity.Signing).Add(identity.Agreement);
+        Context.Secrets.Add(identity.Signing).Add(identity.Agreement);
         foreach (var prior in identity.Priors)
         {
-            _secrets.Add(prior.Signing).Add(prior.Agreement);
+            Context.Secrets.Add(prior.Signing).Add(prior.Agreement);
         }
     }
 

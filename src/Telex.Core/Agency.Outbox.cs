@@ -74,7 +74,7 @@ public sealed partial class Agency
                     continue;
                 }
 
-                await _wake.WaitAsync(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+                await Context.WaitForWorkAsync(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 using Telex.Core.Storage;
 
 namespace Telex.Core;
@@ -7,30 +5,16 @@ namespace Telex.Core;
 /// <summary>Events between the nodes of one agency, when its store is shared (<see cref="ISharedEvents"/>).</summary>
 public sealed partial class Agency
 {
-    /// <summary>Events raised here waiting to be announced to the other nodes; the oldest go first when they pile up.</summary>
-    private readonly Channel<AgencyEvent> _toOtherNodes =
-        Channel.CreateBounded<AgencyEvent>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-
-    /// <summary>Publishes an event to this node's subscribers and, with a shared store, to the other nodes'.</summary>
-    private void Emit(AgencyEvent e)
-    {
-        Events.Publish(e);
-        if (Store is ISharedEvents)
-        {
-            _toOtherNodes.Writer.TryWrite(e);
-        }
-    }
-
     /// <summary>Announces this node's events and relays the other nodes' to local subscribers, until cancelled.</summary>
     private async Task ShareEventsAsync(ISharedEvents shared, CancellationToken ct)
     {
         var announce = Task.Run(() => KeepGoingAsync(async () =>
         {
             var batch = new List<AgencyEvent>();
-            while (await _toOtherNodes.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (await Context.ToOtherNodes.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 batch.Clear();
-                while (batch.Count < 500 && _toOtherNodes.Reader.TryRead(out var e))
+                while (batch.Count < 500 && Context.ToOtherNodes.Reader.TryRead(out var e))
                 {
                     batch.Add(e);
                 }

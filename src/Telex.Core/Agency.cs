@@ -18,22 +18,20 @@ public sealed partial class Agency : IDisposable
     private readonly ITransport _transport;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _wake = new(0);
 
     /// <summary>Creates an agency over its identity, store and transport.</summary>
     public Agency(AgencyIdentity identity, ITelexStore store, ITransport transport, AgencyOptions? options = null,
         TimeProvider? time = null, ILogger<Agency>? logger = null)
     {
-        _identity = identity ?? throw new ArgumentNullException(nameof(identity));
-        Store = store ?? throw new ArgumentNullException(nameof(store));
-        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
-        Options = options ?? AgencyOptions.Default;
-        EndpointPolicy = new PeerEndpointPolicy(identity.Endpoint, Options.AllowedPeerNetworks);
-        _time = time ?? TimeProvider.System;
-        _logger = logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        Dids = new DidResolver();
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(transport);
+        Context = new AgencyContext(identity, store, transport, options ?? AgencyOptions.Default, time ?? TimeProvider.System,
+            logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        _transport = Context.Transport;
+        _time = Context.Time;
+        _logger = Context.Logger;
         AddSecrets(identity);
-        Packer = new DidCommPacker(Dids, _secrets);
         _handlers = RegisterHandlers();
     }
 
@@ -41,36 +39,40 @@ public sealed partial class Agency : IDisposable
     /// The agency's identity: after a key rotation (<see cref="RotateKeysAsync"/>) the new one, whose
     /// <see cref="AgencyIdentity.Priors"/> hold the ones before.
     /// </summary>
-    public AgencyIdentity Identity => _identity;
+    public AgencyIdentity Identity => Context.Identity;
 
     /// <summary>Where everything is kept.</summary>
-    public ITelexStore Store { get; }
+    public ITelexStore Store => Context.Store;
 
     /// <summary>Options.</summary>
-    public AgencyOptions Options { get; }
+    public AgencyOptions Options => Context.Options;
 
     /// <summary>Which endpoints peers may name for this agency to post to (from <see cref="AgencyOptions.AllowedPeerNetworks"/>).</summary>
-    public PeerEndpointPolicy EndpointPolicy { get; }
+    public PeerEndpointPolicy EndpointPolicy => Context.EndpointPolicy;
 
     /// <summary>Live events.</summary>
-    public AgencyEvents Events { get; } = new();
+    public AgencyEvents Events => Context.Events;
 
-    internal DidResolver Dids { get; }
+    /// <summary>What the agency's services share (see <see cref="AgencyContext"/>).</summary>
+    internal AgencyContext Context { get; }
 
-    internal DidCommPacker Packer { get; }
+    internal DidResolver Dids => Context.Dids;
 
-    private DateTimeOffset Now => _time.GetUtcNow();
+    internal DidCommPacker Packer => Context.Packer;
+
+    private DateTimeOffset Now => Context.Now;
 
     /// <summary>The safety number of the tie with <paramref name="peerDid"/>.</summary>
     public string FingerprintWith(string peerDid) => Fingerprint.Of(Identity.Did, peerDid);
 
-    private void Publish(string kind, string? counterpart = null, Guid? telegramId = null) =>
-        Emit(new AgencyEvent(kind, counterpart, telegramId, Now));
+    private void Publish(string kind, string? counterpart = null, Guid? telegramId = null) => Context.Publish(kind, counterpart, telegramId);
+
+    private void Emit(AgencyEvent e) => Context.Emit(e);
 
     /// <summary>Releases the dispatcher's signals. The identity and store belong to the caller.</summary>
     public void Dispose()
     {
-        _wake.Dispose();
+        Context.Dispose();
         DisposeRotatedIdentities();
         foreach (var slot in _peerSlots.Values)
         {
@@ -79,11 +81,5 @@ public sealed partial class Agency : IDisposable
     }
 
     /// <summary>Wakes the dispatcher: there is new work in the outbox.</summary>
-    private void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            _wake.Release();
-        }
-    }
+    private void Wake() => Context.Wake();
 }
