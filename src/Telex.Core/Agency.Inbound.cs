@@ -1,8 +1,8 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
+using Telex.Core.Background;
 using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
@@ -286,7 +286,7 @@ public sealed partial class Agency
         if (result.IsNew)
         {
             Log.Registered(_logger, t.Id, tie.PeerName, result.Record.RegistryNumber);
-            NoteArrivalFrom(tie.PeerDid);
+            _gaps.NoteArrivalFrom(tie.PeerDid);
             Publish("telegram.registered", tie.PeerDid, t.Id);
         }
         else
@@ -297,25 +297,7 @@ public sealed partial class Agency
         var entry = result.Record;
         var pending = new PendingReceipt(tie, entry.Receipt is null ? new ReceiptEntry(entry.Id, entry.ContentHash, entry.RegistryNumber, entry.RegisteredAt) : null,
             entry.Receipt);
-        QueueReceipt(pending with { Via = via });
-    }
-
-    private byte[] SignReceipt(string peerDid, IEnumerable<ReceiptEntry> entries)
-    {
-        var list = new JsonArray();
-        foreach (var (id, hash, number, at) in entries)
-        {
-            list.Add(new JsonObject
-            {
-                ["telegram"] = id.ToString(),
-                ["content_hash"] = hash,
-                ["registry_number"] = number,
-                ["received_time"] = at.ToUnixTimeMilliseconds(),
-            });
-        }
-
-        var receipt = ControlMessage(MessageTypes.Receipt, peerDid, new JsonObject { ["receipts"] = list });
-        return Packer.PackSigned(receipt, receipt.From!).Packed;
+        _receiptSender.Queue(pending with { Via = via });
     }
 
     private async Task HandleReceiptAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)

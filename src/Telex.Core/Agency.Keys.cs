@@ -175,10 +175,7 @@ public sealed partial class Agency
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.keys.conflict", e.Message);
         }
 
-        if (_receivedFrom.TryRemove(oldDid, out _))
-        {
-            NoteArrivalFrom(newDid);
-        }
+        _gaps.Follow(oldDid, newDid);
 
         Log.CounterpartRotated(_logger, await CounterpartNameAsync(newDid, ct).ConfigureAwait(false), newDid);
         Publish("tie.rotated", newDid);

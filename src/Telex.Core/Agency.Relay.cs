@@ -117,7 +117,7 @@ public sealed partial class Agency
     /// recipient, wrapped in a routing/2.0 forward naming it as the next hop, the forward signed by this agency (so the
     /// relay knows the pair) and anoncrypted to the relay.
     /// </summary>
-    private byte[] PackForRelay(ReadOnlySpan<byte> signed, string to, string relay)
+    internal byte[] PackForRelay(ReadOnlySpan<byte> signed, string to, string relay)
     {
         byte[] inner = Packer.PackEncryptedPayload(signed, new PackEncryptedOptions
         {
@@ -149,7 +149,7 @@ public sealed partial class Agency
     /// The relay an agency without a tie is reached through: the first agency the directory knows it is tied with that is
     /// an established tie here whose terms permit relays; null when there is none.
     /// </summary>
-    private async Task<Tie?> RelayForAsync(string did, CancellationToken ct)
+    internal async Task<Tie?> RelayForAsync(string did, CancellationToken ct)
     {
         if (await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) is not { } entry || entry.Did != did)
         {
@@ -165,66 +165,6 @@ public sealed partial class Agency
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// Delivers an outbox item through the relay <paramref name="relayDid"/> (a relayed telegram's first hop, or the relay
-    /// a message on an issue goes through to an agency taking part without a tie). A relay that refuses the pair fails
-    /// the item at once (its policy will not change by retrying); any other failure backs off and retries.
-    /// </summary>
-    private async Task DeliverRelayedAsync(OutboxItem item, string relayDid, CancellationToken ct)
-    {
-        var now = Now;
-        var relay = await Store.GetTieAsync(relayDid, ct).ConfigureAwait(false);
-        var maxInterval = relay?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
-        if (relay is not { Status: TieStatus.Established })
-        {
-            await Store.CompleteAttemptAsync(item, accepted: false, now + Backoff(item.Attempts, maxInterval), ct).ConfigureAwait(false);
-            return;
-        }
-
-        byte[] packed;
-        try
-        {
-            packed = PackForRelay(item.Payload, item.PeerDid, relay.PeerDid);
-        }
-        catch (DidCommException e)
-        {
-            await Store.FailAsync(item, "cannot encrypt to the recipient or the relay: " + e.Message, ct).ConfigureAwait(false);
-            PublishFailed(item);
-            return;
-        }
-
-        var result = await _transport.SendAsync(relay.PeerEndpoint, packed, ct).ConfigureAwait(false);
-        if (result.Accepted)
-        {
-            await Store.CompleteAttemptAsync(item, accepted: true, Now + Options.ReceiptWait, ct).ConfigureAwait(false);
-            if (item.Kind == OutboxKind.Telegram)
-            {
-                Publish("telegram.sent", item.PeerDid, item.TelegramId);
-            }
-        }
-        else if (result.Status == 403 && result.Detail?.Contains(RelayRefusedCode, StringComparison.Ordinal) == true)
-        {
-            string reason = $"refused by the relay {relay.PeerName}: it does not relay between this agency and the recipient";
-            await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
-            Log.DeliveryFailed(_logger, item.TelegramId, await CounterpartNameAsync(item.PeerDid, ct).ConfigureAwait(false), reason);
-            PublishFailed(item);
-        }
-        else
-        {
-            Log.DeliveryNotAccepted(_logger, relay.PeerEndpoint, result.Status, result.Detail);
-            await Store.CompleteAttemptAsync(item, accepted: false, Now + Backoff(item.Attempts, maxInterval), ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>A relayed telegram that failed is announced; a message on an issue that failed only leaves its trace in the log.</summary>
-    private void PublishFailed(OutboxItem item)
-    {
-        if (item.Kind == OutboxKind.Telegram)
-        {
-            Publish("telegram.failed", item.PeerDid, item.TelegramId);
-        }
     }
 
     /// <summary>
@@ -273,63 +213,7 @@ public sealed partial class Agency
         }
 
         Log.RelayAccepted(_logger, item.Id, from.PeerName, nextTie!.PeerName, envelope.Length);
-        Wake();
-    }
-
-    /// <summary>Passes on the relayed envelopes that are due; drops those past their retention. True when there was work.</summary>
-    private async Task<bool> DispatchRelaysAsync(CancellationToken ct)
-    {
-        // The dispatcher comes here on every pass that found no outbox item due, under load many times a second. Most
-        // agencies relay nothing: one read of an empty queue, rather than two writes queued behind the register's.
-        if (await Store.CountRelaysAsync(ct).ConfigureAwait(false) == 0)
-        {
-            return false;
-        }
-
-        int dropped = await Store.DropExpiredRelaysAsync(Now, ct).ConfigureAwait(false);
-        if (dropped > 0)
-        {
-            Log.RelaysExpired(_logger, dropped);
-        }
-
-        var items = await Store.ClaimDueRelaysAsync(Now, Options.DispatchBatch, Options.ClaimLease, Options.NodeId, ct).ConfigureAwait(false);
-        if (items.Count == 0)
-        {
-            return false;
-        }
-
-        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (item, c) =>
-        {
-            var next = await Store.GetTieAsync(item.NextDid, c).ConfigureAwait(false);
-            var max = next?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
-            if (next is not { Status: TieStatus.Established })
-            {
-                // Passed on only over an established tie: the envelope waits, and is dropped past the retention.
-                await Store.CompleteRelayAsync(item.Id, accepted: false, Now + Backoff(item.Attempts, max), c).ConfigureAwait(false);
-                return;
-            }
-
-            TransportResult result;
-            try
-            {
-                result = await _transport.SendAsync(next.PeerEndpoint, PackRelayDelivery(item, next.PeerDid), c).ConfigureAwait(false);
-            }
-            catch (DidCommException e)
-            {
-                result = new TransportResult(false, 0, "cannot encrypt to the next hop: " + e.Message);
-            }
-
-            if (result.Accepted)
-            {
-                await Store.CompleteRelayAsync(item.Id, accepted: true, Now, c).ConfigureAwait(false);
-                Log.RelayPassedOn(_logger, item.Id, next.PeerName);
-                return;
-            }
-
-            Log.DeliveryNotAccepted(_logger, next.PeerEndpoint, result.Status, result.Detail);
-            await Store.CompleteRelayAsync(item.Id, accepted: false, Now + Backoff(item.Attempts, max), c).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-        return true;
+        Context.WakeRelays();
     }
 
     /// <summary>
@@ -338,7 +222,7 @@ public sealed partial class Agency
     /// on (encrypted to the next hop, unreadable here) as the one attachment. The next hop believes who the envelope
     /// came from only because this agency signed it, over a tie whose terms permit relays.
     /// </summary>
-    private byte[] PackRelayDelivery(RelayItem item, string next)
+    internal byte[] PackRelayDelivery(RelayItem item, string next)
     {
         using var envelope = JsonDocument.Parse(item.Envelope);
         var delivery = new Message

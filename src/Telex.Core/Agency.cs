@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 
+using Telex.Core.Background;
 using Telex.Core.Identity;
 using Telex.Core.Security;
 using Telex.Core.Storage;
@@ -18,6 +19,9 @@ public sealed partial class Agency : IDisposable
     private readonly ITransport _transport;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly GapWatcher _gaps;
+    private readonly ReceiptSender _receiptSender;
+    private readonly OutboxDispatcher _dispatcher;
 
     /// <summary>Creates an agency over its identity, store and transport.</summary>
     public Agency(AgencyIdentity identity, ITelexStore store, ITransport transport, AgencyOptions? options = null,
@@ -33,6 +37,11 @@ public sealed partial class Agency : IDisposable
         _logger = Context.Logger;
         AddSecrets(identity);
         _handlers = RegisterHandlers();
+        _gaps = new GapWatcher(Context, (tie, type, body, ct) => EnqueueControlAsync(tie, type, body, ct));
+        _receiptSender = new ReceiptSender(Context, this);
+        _dispatcher = new OutboxDispatcher(Context, this, CounterpartNameAsync);
+        Workers = new AgencyWorkers(_dispatcher, _receiptSender, _gaps, new RelayForwarder(Context, this),
+            new CheckpointScheduler(Context, CheckpointIfGrownAsync), store is ISharedEvents shared ? new EventSharing(Context, shared) : null);
     }
 
     /// <summary>
@@ -52,6 +61,16 @@ public sealed partial class Agency : IDisposable
 
     /// <summary>Live events.</summary>
     public AgencyEvents Events => Context.Events;
+
+    /// <summary>
+    /// The loops the agency runs in the background: the outbox dispatcher, the receipt sender, the gap watcher, the relay
+    /// forwarder, the checkpoint scheduler and, with a store several nodes share, the event sharing. The server runs
+    /// each as its own hosted service; <see cref="RunAsync"/> runs them all.
+    /// </summary>
+    public AgencyWorkers Workers { get; }
+
+    /// <summary>Runs every one of <see cref="Workers"/> until <paramref name="ct"/> is cancelled.</summary>
+    public Task RunAsync(CancellationToken ct) => Task.WhenAll(Workers.All.Select(w => Task.Run(() => w.RunAsync(ct), CancellationToken.None)));
 
     /// <summary>What the agency's services share (see <see cref="AgencyContext"/>).</summary>
     internal AgencyContext Context { get; }
@@ -74,12 +93,10 @@ public sealed partial class Agency : IDisposable
     {
         Context.Dispose();
         DisposeRotatedIdentities();
-        foreach (var slot in _peerSlots.Values)
-        {
-            slot.Dispose();
-        }
+        _dispatcher.Dispose();
     }
 
     /// <summary>Wakes the dispatcher: there is new work in the outbox.</summary>
     private void Wake() => Context.Wake();
+
 }

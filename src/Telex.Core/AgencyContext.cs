@@ -18,6 +18,7 @@ namespace Telex.Core;
 internal sealed class AgencyContext : IDisposable
 {
     private readonly SemaphoreSlim _work = new(0);
+    private readonly SemaphoreSlim _relays = new(0);
     private volatile AgencyIdentity _identity;
 
     public AgencyContext(AgencyIdentity identity, ITelexStore store, ITransport transport, AgencyOptions options,
@@ -96,5 +97,21 @@ internal sealed class AgencyContext : IDisposable
     /// <summary>Waits until <see cref="Wake"/> is called or <paramref name="timeout"/> passes.</summary>
     public Task<bool> WaitForWorkAsync(TimeSpan timeout, CancellationToken ct) => _work.WaitAsync(timeout, ct);
 
-    public void Dispose() => _work.Dispose();
+    /// <summary>Tells the relay forwarder there is a new envelope to pass on.</summary>
+    public void WakeRelays()
+    {
+        if (_relays.CurrentCount == 0)
+        {
+            _relays.Release();
+        }
+    }
+
+    /// <summary>Waits until <see cref="WakeRelays"/> is called or <paramref name="timeout"/> passes.</summary>
+    public Task<bool> WaitForRelaysAsync(TimeSpan timeout, CancellationToken ct) => _relays.WaitAsync(timeout, ct);
+
+    public void Dispose()
+    {
+        _work.Dispose();
+        _relays.Dispose();
+    }
 }

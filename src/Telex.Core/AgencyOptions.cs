@@ -18,6 +18,18 @@ public sealed record AgencyOptions
     /// </summary>
     public int MaxConcurrentReceiptSends { get; init; } = 8;
 
+    /// <summary>
+    /// Outbox items the dispatcher delivers at once, across all counterparts (each bounded further by
+    /// <see cref="MaxConcurrentSendsPerPeer"/>). Default 64: enough to keep many counterparts busy on two cores.
+    /// </summary>
+    public int DispatchConcurrency { get; init; } = 64;
+
+    /// <summary>
+    /// Envelopes this agency, acting as a relay, passes on at once. Default 16: relaying is a side duty that must not
+    /// take the sockets and cores the agency's own traffic needs.
+    /// </summary>
+    public int RelayConcurrency { get; init; } = 16;
+
     /// <summary>Items claimed from the outbox at a time. Default 256.</summary>
     public int DispatchBatch { get; init; } = 256;
 

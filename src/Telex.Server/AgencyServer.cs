@@ -96,7 +96,7 @@ public static class AgencyServer
         builder.Services.AddSingleton(sp => new Agency(identity, store, sp.GetRequiredService<ITransport>(), options.Delivery,
             time ?? TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>())
         { KeyFile = keyFile });
-        builder.Services.AddHostedService<DispatcherService>();
+        AgencyWorkerService.AddTo(builder.Services);
         builder.Services.AddSingleton<StorageStatus>();
         builder.Services.AddHostedService<StorageProbe>();
         builder.Services.AddClientApi();

@@ -1,32 +1,36 @@
 using Telex.Core.Storage;
 
-namespace Telex.Core;
+namespace Telex.Core.Background;
 
-/// <summary>Events between the nodes of one agency, when its store is shared (<see cref="ISharedEvents"/>).</summary>
-public sealed partial class Agency
+/// <summary>
+/// With a store several nodes share (<see cref="ISharedEvents"/>): announces this node's events to the other nodes and
+/// hands theirs to this node's subscribers, so an event stream on any node sees what happened on every node.
+/// </summary>
+internal sealed class EventSharing(AgencyContext context, ISharedEvents shared) : IAgencyWorker
 {
-    /// <summary>Announces this node's events and relays the other nodes' to local subscribers, until cancelled.</summary>
-    private async Task ShareEventsAsync(ISharedEvents shared, CancellationToken ct)
+    public string Name => "event sharing";
+
+    public async Task RunAsync(CancellationToken ct)
     {
         var announce = Task.Run(() => KeepGoingAsync(async () =>
         {
             var batch = new List<AgencyEvent>();
-            while (await Context.ToOtherNodes.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (await context.ToOtherNodes.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 batch.Clear();
-                while (batch.Count < 500 && Context.ToOtherNodes.Reader.TryRead(out var e))
+                while (batch.Count < 500 && context.ToOtherNodes.Reader.TryRead(out var e))
                 {
                     batch.Add(e);
                 }
 
-                await shared.PublishEventsAsync(Options.NodeId, batch, ct).ConfigureAwait(false);
+                await shared.PublishEventsAsync(context.Options.NodeId, batch, ct).ConfigureAwait(false);
             }
         }, ct), CancellationToken.None);
         var listen = Task.Run(() => KeepGoingAsync(() => shared.ListenEventsAsync((node, e) =>
         {
-            if (!string.Equals(node, Options.NodeId, StringComparison.Ordinal))
+            if (!string.Equals(node, context.Options.NodeId, StringComparison.Ordinal))
             {
-                Events.Publish(e with { FromOtherNode = true });
+                context.Events.Publish(e with { FromOtherNode = true });
             }
 
             return ValueTask.CompletedTask;
@@ -51,7 +55,7 @@ public sealed partial class Agency
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                Log.SharedEventsError(_logger, e);
+                Log.SharedEventsError(context.Logger, e);
             }
 
             try
