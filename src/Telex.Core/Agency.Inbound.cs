@@ -183,7 +183,7 @@ public sealed partial class Agency
             [MessageTypes.IssueShare] = (m, ct) => HandleIssueShareAsync(m.SenderTie, m.Message, ct),
             [MessageTypes.ClearanceRequest] = (m, ct) => HandleClearanceRequestAsync(m.SenderTie, m.Message, ct),
             [MessageTypes.ClearanceAnswer] = (m, ct) => HandleClearanceAnswerAsync(m.SenderTie, m.Message, ct),
-            [DidCommPacker.ForwardType] = (m, ct) => HandleForwardAsync(m.SenderTie, m.Message, ct),
+            [DidCommPacker.ForwardType] = (m, ct) => Relays.HandleForwardAsync(m.SenderTie, m.Message, ct),
             [MessageTypes.BureauCharter] = (m, ct) => HandleCharterAsync(m.SenderTie, m.BureauId, m.Message, ct),
             [MessageTypes.BureauJoin] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: true, ct),
             [MessageTypes.BureauLeave] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: false, ct),

@@ -254,7 +254,7 @@ public sealed partial class Agency
             return tie;
         }
 
-        if (tie is not (null or { Status: TieStatus.None }) || await RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        if (tie is not (null or { Status: TieStatus.None }) || await Relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
         }

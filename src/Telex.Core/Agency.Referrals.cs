@@ -61,7 +61,7 @@ public sealed partial class Agency
     private async Task<Tie?> RelayedReferralTargetAsync(string referredTo, CancellationToken ct)
     {
         if (await Store.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == Identity.Did
-            || await RelayForAsync(did, ct).ConfigureAwait(false) is null)
+            || await Relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
         }

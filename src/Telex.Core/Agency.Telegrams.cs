@@ -29,7 +29,7 @@ public sealed partial class Agency
         IReadOnlyList<string> relayPath = [];
         if (draft.Via is not null || tie is null or { Status: TieStatus.None })
         {
-            (tie, relayPath) = await ChooseRelayAsync(draft, tie, ct).ConfigureAwait(false);
+            (tie, relayPath) = await Relays.ChooseAsync(draft, tie, ct).ConfigureAwait(false);
         }
         else if (tie is not { Status: TieStatus.Established })
         {

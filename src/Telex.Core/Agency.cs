@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 
 using Telex.Core.Background;
 using Telex.Core.Identity;
+using Telex.Core.Model;
+using Telex.Core.Relay;
 using Telex.Core.Security;
 using Telex.Core.Storage;
 using Telex.DidComm;
@@ -14,7 +16,7 @@ namespace Telex.Core;
 /// (<see cref="ReceiveAsync"/>), releases telegrams (<see cref="ReleaseAsync(Model.TelegramDraft, string, CancellationToken)"/>) and delivers them in the
 /// background (<see cref="RunAsync"/>). Thread-safe.
 /// </summary>
-public sealed partial class Agency : IDisposable
+public sealed partial class Agency : IDisposable, ICounterparts
 {
     private readonly ITransport _transport;
     private readonly TimeProvider _time;
@@ -38,9 +40,10 @@ public sealed partial class Agency : IDisposable
         AddSecrets(identity);
         _handlers = RegisterHandlers();
         _gaps = new GapWatcher(Context, (tie, type, body, ct) => EnqueueControlAsync(tie, type, body, ct));
-        _receiptSender = new ReceiptSender(Context, this);
-        _dispatcher = new OutboxDispatcher(Context, this, CounterpartNameAsync);
-        Workers = new AgencyWorkers(_dispatcher, _receiptSender, _gaps, new RelayForwarder(Context, this),
+        Relays = new RelayService(Context, this);
+        _receiptSender = new ReceiptSender(Context, Relays);
+        _dispatcher = new OutboxDispatcher(Context, Relays, ResumeRotationsAsync, CounterpartNameAsync);
+        Workers = new AgencyWorkers(_dispatcher, _receiptSender, _gaps, new RelayForwarder(Context, Relays),
             new CheckpointScheduler(Context, CheckpointIfGrownAsync), store is ISharedEvents shared ? new EventSharing(Context, shared) : null);
     }
 
@@ -72,6 +75,9 @@ public sealed partial class Agency : IDisposable
     /// <summary>Runs every one of <see cref="Workers"/> until <paramref name="ct"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken ct) => Task.WhenAll(Workers.All.Select(w => Task.Run(() => w.RunAsync(ct), CancellationToken.None)));
 
+    /// <summary>Relays: the routes telegrams to agencies without a tie take, and this agency's relaying for others.</summary>
+    public RelayService Relays { get; }
+
     /// <summary>What the agency's services share (see <see cref="AgencyContext"/>).</summary>
     internal AgencyContext Context { get; }
 
@@ -99,4 +105,13 @@ public sealed partial class Agency : IDisposable
     /// <summary>Wakes the dispatcher: there is new work in the outbox.</summary>
     private void Wake() => Context.Wake();
 
+
+    Task<Tie?> ICounterparts.FindTieAsync(string didOrName, CancellationToken ct) => FindTieAsync(didOrName, ct);
+
+    Task<string> ICounterparts.ResolveCounterpartDidAsync(string didOrName, CancellationToken ct) => ResolveCounterpartDidAsync(didOrName, ct);
+
+    Task<TelexException> ICounterparts.UnaddressableAsync(string recipient, CancellationToken ct) => UnaddressableAsync(recipient, ct);
+
+    Task<bool> ICounterparts.RelayPolicyNamesAsync(RelayPolicy policy, string a, string b, CancellationToken ct) =>
+        RelayPolicyNamesAsync(policy, a, b, ct);
 }

@@ -7,7 +7,11 @@ namespace Telex.Core;
 /// Why it was not accepted, in a few words fit to show a caller: the peer's DIDComm problem code (<c>e.p.tie.none</c>)
 /// when its answer named a well-formed one, else what went wrong here. Never text of the peer's answer.
 /// </param>
-public sealed record TransportResult(bool Accepted, int Status, string? Detail);
+public sealed record TransportResult(bool Accepted, int Status, string? Detail)
+{
+    /// <summary>The DIDComm problem code the peer refused the message with, when its answer named a well-formed one.</summary>
+    public string? Code { get; init; }
+}
 
 /// <summary>
 /// Delivers packed messages to a peer's endpoint (HTTPS POST in production, plain HTTP on loopback), only where the

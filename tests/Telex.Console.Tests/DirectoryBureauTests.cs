@@ -149,7 +149,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await rita.Page.GetByLabel("and", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Agency Bravo" });
         await rita.Page.GetByRole(AriaRole.Button, new() { Name = "Allow relaying" }).ClickAsync();
         await Expect(rita.Page.GetByTestId("relay-pair")).ToContainTextAsync("Agency Alpha ↔ Agency Bravo");
-        Assert.True((await r.Agency.GetRelayPolicyAsync()).Names(a.Did, b.Did));
+        Assert.True((await r.Agency.Relays.GetPolicyAsync()).Names(a.Did, b.Did));
         await rita.Page.GotoAsync("/ties");
         await Expect(rita.Page.GetByTestId("network-relay")).ToHaveCountAsync(1);
 

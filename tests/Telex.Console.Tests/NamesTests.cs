@@ -31,7 +31,7 @@ public sealed class NamesTests(BrowserFixture browser)
         await TestAgency.TieAsync(r, c);
         await DirectoryBureauTests.PermitRelaysAsync(a, r);
         await DirectoryBureauTests.PermitRelaysAsync(c, r);
-        await r.Agency.AllowRelayAsync(a.Did, c.Did);
+        await r.Agency.Relays.AllowAsync(a.Did, c.Did);
         await a.Agency.AddToDirectoryAsync("Agency Charlie", c.Did, null, [r.Did]);
         await a.Agency.AddToDirectoryAsync("Agency Delta", null, "https://delta.example/didcomm", [b.Did]);
 

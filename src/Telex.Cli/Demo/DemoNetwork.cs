@@ -330,7 +330,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(progress);
         var (relay, from, to) = (_agencies[0], _agencies[3], _agencies[2]);
         progress($"{relay.Name} agrees to relay between {from.Name} and {to.Name}…");
-        await relay.Agency.AllowRelayAsync(from.Did, to.Did, ct).ConfigureAwait(false);
+        await relay.Agency.Relays.AllowAsync(from.Did, to.Did, ct).ConfigureAwait(false);
         foreach (var end in new[] { from, to })
         {
             var tie = await end.Local.Store.GetTieAsync(relay.Did, ct).ConfigureAwait(false);

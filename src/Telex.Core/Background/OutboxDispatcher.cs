@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 
 using Telex.Core.Model;
+using Telex.Core.Relay;
 using Telex.Core.Storage;
 using Telex.DidComm;
 
@@ -11,7 +12,8 @@ namespace Telex.Core.Background;
 /// without a tie) with bounded concurrency per counterpart, backs off with jitter on failure, fails what expires. Wakes
 /// when work is queued (<see cref="AgencyContext.Wake"/>) and otherwise looks again every 100 ms for retries falling due.
 /// </summary>
-internal sealed class OutboxDispatcher(AgencyContext context, Agency agency, CounterpartNamer nameOf) : IAgencyWorker, IDisposable
+internal sealed class OutboxDispatcher(AgencyContext context, RelayService relays, Func<CancellationToken, Task<int>> resumeRotations,
+    CounterpartNamer nameOf) : IAgencyWorker, IDisposable
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _peerSlots = new(StringComparer.Ordinal);
 
@@ -25,7 +27,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, Agency agency, Cou
     {
         // Items this node claimed before a restart are its own to deliver again; rotations cut short are announced.
         await Store.ReleaseClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
-        await agency.ResumeRotationsAsync(ct).ConfigureAwait(false);
+        await resumeRotations(ct).ConfigureAwait(false);
         await WorkerLoop.RunAsync(PassAsync, context.Logger, TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
     }
 
@@ -66,7 +68,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, Agency agency, Cou
         // A message on an issue to an agency taking part without a tie goes through the relay the directory knows it by.
         if (item.Kind == OutboxKind.Message && tie is null or { Status: TieStatus.None })
         {
-            if (await agency.RelayForAsync(item.PeerDid, ct).ConfigureAwait(false) is { } relay)
+            if (await relays.RelayForAsync(item.PeerDid, ct).ConfigureAwait(false) is { } relay)
             {
                 await DeliverRelayedAsync(item, relay.PeerDid, ct).ConfigureAwait(false);
             }
@@ -134,7 +136,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, Agency agency, Cou
         byte[] packed;
         try
         {
-            packed = agency.PackForRelay(item.Payload, item.PeerDid, relay.PeerDid);
+            packed = relays.PackThrough(item.Payload, item.PeerDid, relay.PeerDid);
         }
         catch (DidCommException e)
         {
@@ -144,7 +146,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, Agency agency, Cou
         }
 
         var result = await context.Transport.SendAsync(relay.PeerEndpoint, packed, ct).ConfigureAwait(false);
-        if (!result.Accepted && result.Status == 403 && result.Detail?.Contains(Agency.RelayRefusedCode, StringComparison.Ordinal) == true)
+        if (!result.Accepted && result.Code == RelayService.RefusedCode)
         {
             string reason = $"refused by the relay {relay.PeerName}: it does not relay between this agency and the recipient";
             await Store.FailAsync(item, reason, ct).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Relay;
 using Telex.DidComm;
 using Telex.DidComm.Messages;
 
@@ -26,7 +27,7 @@ internal sealed record PendingReceipt(Tie Tie, ReceiptEntry? Entry, byte[]? Stor
 /// telegrams under load, and no waiting when the agency is quiet. At most
 /// <see cref="AgencyOptions.MaxConcurrentReceiptSends"/> are on their way at once.
 /// </summary>
-internal sealed class ReceiptSender(AgencyContext context, Agency agency) : IAgencyWorker
+internal sealed class ReceiptSender(AgencyContext context, RelayService relays) : IAgencyWorker
 {
     /// <summary>Telegrams one receipt covers at most; the receiving side accepts up to 10,000.</summary>
     private const int MaxReceiptEntries = 1000;
@@ -131,7 +132,7 @@ internal sealed class ReceiptSender(AgencyContext context, Agency agency) : IAge
             {
                 // A relayed telegram's receipt goes back the way it came.
                 endpoint = relay.PeerEndpoint;
-                packed = agency.PackForRelay(receipt, tie.PeerDid, relay.PeerDid);
+                packed = relays.PackThrough(receipt, tie.PeerDid, relay.PeerDid);
             }
             else
             {

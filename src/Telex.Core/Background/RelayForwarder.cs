@@ -1,4 +1,5 @@
 using Telex.Core.Model;
+using Telex.Core.Relay;
 using Telex.Core.Storage;
 using Telex.DidComm;
 
@@ -10,7 +11,7 @@ namespace Telex.Core.Background;
 /// drops what is past <see cref="AgencyOptions.RelayRetention"/>. Wakes when a forward is taken, and otherwise looks
 /// again every second for retries falling due.
 /// </summary>
-internal sealed class RelayForwarder(AgencyContext context, Agency agency) : IAgencyWorker
+internal sealed class RelayForwarder(AgencyContext context, RelayService relays) : IAgencyWorker
 {
     public string Name => "relay forwarder";
 
@@ -65,7 +66,7 @@ internal sealed class RelayForwarder(AgencyContext context, Agency agency) : IAg
             TransportResult result;
             try
             {
-                result = await context.Transport.SendAsync(next.PeerEndpoint, agency.PackRelayDelivery(item, next.PeerDid), c).ConfigureAwait(false);
+                result = await context.Transport.SendAsync(next.PeerEndpoint, relays.PackDelivery(item, next.PeerDid), c).ConfigureAwait(false);
             }
             catch (DidCommException e)
             {

@@ -105,7 +105,8 @@ public sealed class HttpTransport : ITransport, IDisposable
                 return new TransportResult(false, status, "a redirect, which is not followed");
             }
 
-            return new TransportResult(false, status, await ProblemCodeAsync(response, attempt.Token).ConfigureAwait(false) ?? "no problem code");
+            string? code = await ProblemCodeAsync(response, attempt.Token).ConfigureAwait(false);
+            return new TransportResult(false, status, code ?? "no problem code") { Code = code };
         }
         catch (HttpRequestException e)
         {

@@ -54,7 +54,7 @@ public sealed class RotatedCounterpartPolicyTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await RelayNetwork.ConnectAsync(a, r, b);
         string oldA = a.Did;
-        await r.Agency.AllowRelayAsync(oldA, b.Did);
+        await r.Agency.Relays.AllowAsync(oldA, b.Did);
 
         var rotation = await a.Agency.RotateKeysAsync();
         await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");

@@ -1,7 +1,7 @@
 using System.Text;
 
-using Telex.Core;
 using Telex.Core.Model;
+using Telex.Core.Relay;
 using Telex.Core.Storage;
 using Telex.TestKit;
 
@@ -71,7 +71,7 @@ public sealed class RelayCrashTests
         await using var relayStore = r.OpenStore();
         await relayStore.SaveTieAsync(TieWith(a.Did, "Alpha", a.Identity.Endpoint));
         await relayStore.SaveTieAsync(TieWith(b.Did, "Bravo", b.Identity.Endpoint));
-        await relayStore.SetSettingAsync(Agency.RelayPolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(a.Did, b.Did)] }.ToJson());
+        await relayStore.SetSettingAsync(RelayService.PolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(a.Did, b.Did)] }.ToJson());
         await a.Store.SaveTieAsync(TieWith(r.Did, "Relay", relayEndpoint));
         await b.Store.SaveTieAsync(TieWith(r.Did, "Relay", relayEndpoint));
         await a.Agency.AddToDirectoryAsync("Bravo", b.Did, null, [r.Did]);

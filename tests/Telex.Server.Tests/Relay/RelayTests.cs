@@ -17,7 +17,7 @@ public sealed class RelayTests
         await using var r = await TestAgency.StartAsync("Relay");
         await using var b = await TestAgency.StartAsync("Bravo");
         await ConnectAsync(a, r, b);
-        await r.Agency.AllowRelayAsync("Alpha", "Bravo");
+        await r.Agency.Relays.AllowAsync("Alpha", "Bravo");
 
         // No --via: the route is chosen from the directory (Bravo is known to be tied with Relay).
         var first = await a.Agency.ReleaseAsync(Draft(b.Did, "Through the relay", "First relayed text."), "officer");
@@ -73,7 +73,7 @@ public sealed class RelayTests
         // A permission for another pair does not open the relay for this one.
         await using var c = await TestAgency.StartAsync("Charlie");
         await TestAgency.TieAsync(r, c);
-        await r.Agency.AllowRelayAsync(a.Did, c.Did);
+        await r.Agency.Relays.AllowAsync(a.Did, c.Did);
         var again = await a.Agency.ReleaseAsync(Draft(b.Did, "Still not relayed", "Another pair was permitted."), "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(again.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Failed, TimeSpan.FromSeconds(30), "failed at A");
@@ -89,7 +89,7 @@ public sealed class RelayTests
         await using var r = await TestAgency.StartAsync("Relay", transport: transport);
         await using var b = await TestAgency.StartAsync("Bravo");
         await ConnectAsync(a, r, b, bPermitsRelays: false);
-        await r.Agency.AllowRelayAsync(a.Did, b.Did);
+        await r.Agency.Relays.AllowAsync(a.Did, b.Did);
 
         var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Refused at B", "Bravo's tie with the relay does not permit relays."), "officer");
 
@@ -109,7 +109,7 @@ public sealed class RelayTests
         await using var r = await TestAgency.StartAsync("Relay", TestAgency.FastDelivery with { RelayRetention = TimeSpan.FromSeconds(1) });
         await using var b = await TestAgency.StartAsync("Bravo");
         await ConnectAsync(a, r, b);
-        await r.Agency.AllowRelayAsync(a.Did, b.Did);
+        await r.Agency.Relays.AllowAsync(a.Did, b.Did);
         await b.StopAsync();
 
         var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Held too long", "Bravo is away."), "officer");

@@ -45,7 +45,7 @@ public sealed class RelayedReferralTests
         await using var shenyang = await TestAgency.StartAsync("Shenyang");
         await TestAgency.TieAsync(moscow, beijing);
         await ConnectThroughRelayAsync(moscow, relay, shenyang);
-        await relay.Agency.AllowRelayAsync("Moscow", "Shenyang");
+        await relay.Agency.Relays.AllowAsync("Moscow", "Shenyang");
 
         var issue = await beijing.Agency.OpenIssueAsync(moscow.Did, "Aid to the Orient", "zhou");
         await WaitForEventsAsync(moscow, issue.Id, 1);

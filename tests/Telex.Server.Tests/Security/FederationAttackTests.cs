@@ -207,7 +207,7 @@ public sealed class FederationAttackTests
         Assert.Equal(0L, await r.Store.CountRelaysAsync());
 
         // With the pair Tied–Bravo permitted, a stranger is still no one's pair, and Tied may reach no one else.
-        await r.Agency.AllowRelayAsync(tied.Did, b.Did);
+        await r.Agency.Relays.AllowAsync(tied.Did, b.Did);
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(r.Identity.Endpoint, stranger.Forward(r.Did, b.Did, innerFromStranger)));
         Assert.Equal((403, "e.p.relay.refused"), await HostilePeer.PostAsync(r.Identity.Endpoint, tied.Forward(r.Did, stranger.Did, innerFromTied)));
         Assert.Equal(0L, await r.Store.CountRelaysAsync());

@@ -7,6 +7,7 @@ using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Relay;
 using Telex.Core.Storage;
 using Telex.DidComm;
 using Telex.DidComm.Dids;
@@ -39,7 +40,7 @@ public sealed class RelayAttackTests
         await using var r = await TestAgency.StartAsync("Relay", transport: meddler);
         await using var b = await TestAgency.StartAsync("Bravo");
         await ConnectAsync(a, r, b);
-        await r.Agency.AllowRelayAsync(a.Did, b.Did);
+        await r.Agency.Relays.AllowAsync(a.Did, b.Did);
         meddler.Target(b.Identity.Endpoint, MeddlingTransport.Mode.Tamper);
 
         var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Through a dishonest relay", "Every word as written."), "officer");
@@ -69,7 +70,7 @@ public sealed class RelayAttackTests
         await using var r = await TestAgency.StartAsync("Relay", transport: meddler);
         await using var b = await TestAgency.StartAsync("Bravo");
         await ConnectAsync(a, r, b);
-        await r.Agency.AllowRelayAsync(a.Did, b.Did);
+        await r.Agency.Relays.AllowAsync(a.Did, b.Did);
         meddler.Target(b.Identity.Endpoint, MeddlingTransport.Mode.Drop);
 
         var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Through a lossy relay", "Lost, then found."), "officer");
@@ -233,7 +234,7 @@ public sealed class RelayAttackTests
         using var far = HostilePeer.Create("Faraway");
         var invitation = await r.Agency.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, far.TieRequest(invitation))).Status);
-        await r.Agency.AllowRelayAsync(a.Did, far.Did);
+        await r.Agency.Relays.AllowAsync(a.Did, far.Did);
         await a.Agency.AddToDirectoryAsync("Faraway", far.Did, null, [r.Did]);
         var sent = await a.Agency.ReleaseAsync(Draft(far.Did, "To a far agency", "Through the relay."), "officer");
         await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n >= 1, Deadline, "the relay holds the telegram");
@@ -260,7 +261,7 @@ public sealed class RelayAttackTests
         using var keyed = SecretJwk.Generate(KeyCurve.Ed25519);
 
         // The relay passes on between any two established ties, so nothing but the next hop a forward names refuses it.
-        await r.Agency.SetRelayTiedPairsAsync(true);
+        await r.Agency.Relays.SetTiedPairsAsync(true);
         byte[] inner = tied.SignAndEncrypt(tied.Telegram(b.Did, 1), b.Did);
         var before = await RowCountsAsync(r);
         Task<(int, string?)> ForwardAsync(JsonObject body) => HostilePeer.PostAsync(r.Identity.Endpoint, Forward(tied.Identity, r.Did, body, inner));
@@ -293,7 +294,7 @@ public sealed class RelayAttackTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var r = await TestAgency.StartAsync("Relay");
         await TestAgency.TieAsync(r, a);
-        await r.Agency.SetRelayTiedPairsAsync(true);
+        await r.Agency.Relays.SetTiedPairsAsync(true);
         string oldA = a.Did;
         var rotation = await a.Agency.RotateKeysAsync();
         await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
@@ -313,14 +314,14 @@ public sealed class RelayAttackTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(r, b);
         using var tied = await HostilePeer.TiedWithAsync(r, "Tied");
-        await r.Agency.AllowRelayAsync(tied.Did, b.Did);
-        await r.Agency.SetRelayTiedPairsAsync(true);
+        await r.Agency.Relays.AllowAsync(tied.Did, b.Did);
+        await r.Agency.Relays.SetTiedPairsAsync(true);
         byte[] forward = tied.Forward(r.Did, b.Did, tied.SignAndEncrypt(tied.Telegram(b.Did, 1), b.Did));
 
         // The pair is permitted by name and as two ties, but the relay has suspended its tie with Bravo: nothing is
         // passed on over a suspended tie, so nothing is taken to wait for it.
         await r.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
-        Assert.Equal((403, Agency.RelayRefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
+        Assert.Equal((403, RelayService.RefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
         Assert.Equal(0, await r.Store.CountRelaysAsync());
 
         // Resumed, the same forward is taken. (Bravo's terms with the relay permit no relays, so it refuses the delivery
@@ -331,7 +332,7 @@ public sealed class RelayAttackTests
 
         // Severed: refused again, and nothing more is queued.
         await r.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Severed);
-        Assert.Equal((403, Agency.RelayRefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
+        Assert.Equal((403, RelayService.RefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
         Assert.Equal(1, await r.Store.CountRelaysAsync());
     }
 
@@ -344,7 +345,7 @@ public sealed class RelayAttackTests
         await TestAgency.TieAsync(r, b);
         using var greedy = await HostilePeer.TiedWithAsync(r, "Tied");
         using var other = await HostilePeer.TiedWithAsync(r, "Tied");
-        await r.Agency.SetRelayTiedPairsAsync(true);
+        await r.Agency.Relays.SetTiedPairsAsync(true);
 
         // Bravo's terms with the relay permit no relays, so it refuses every delivery and the relay keeps what it took.
         byte[] Forward(HostilePeer from, int serial) =>

@@ -1,6 +1,7 @@
 using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Register;
+using Telex.Core.Relay;
 using Telex.Core.Storage;
 using Telex.Storage.Sqlite;
 using Telex.TestKit;
@@ -57,7 +58,7 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
             Assert.True(await setup.AddDossierNoteAsync(DossierId, new DossierNote(DateTimeOffset.UtcNow, "officer", "Met at the conference.")));
 
             // Settings of three kinds, all of which must travel: the relay policy, clearance rules, a console key.
-            await setup.SetSettingAsync(Agency.RelayPolicySetting, RelayOnTies.ToJson());
+            await setup.SetSettingAsync(RelayService.PolicySetting, RelayOnTies.ToJson());
             await setup.SetSettingAsync("clearance.rules", "[]");
             await setup.SetSettingAsync("console.key.key-1", "<key id=\"1\"/>");
         }
@@ -110,8 +111,8 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         var dossier = Assert.Single(await postgres.ListDirectoryAsync());
         Assert.Equal((DossierId, "Charlie", "did:example:charlie"), (dossier.Id, dossier.Name, dossier.Did));
         Assert.Equal("Met at the conference.", Assert.Single(dossier.Notes).Text);
-        Assert.Equal(RelayOnTies.ToJson(), await postgres.GetSettingAsync(Agency.RelayPolicySetting));
-        Assert.True(RelayPolicy.Parse(await postgres.GetSettingAsync(Agency.RelayPolicySetting)).TiedPairs);
+        Assert.Equal(RelayOnTies.ToJson(), await postgres.GetSettingAsync(RelayService.PolicySetting));
+        Assert.True(RelayPolicy.Parse(await postgres.GetSettingAsync(RelayService.PolicySetting)).TiedPairs);
         Assert.Equal("[]", await postgres.GetSettingAsync("clearance.rules"));
         Assert.Equal("<key id=\"1\"/>", await postgres.GetSettingAsync("console.key.key-1"));
 

@@ -8,6 +8,7 @@ using System.Text.Json;
 
 using Telex.Core;
 using Telex.Core.Model;
+using Telex.Core.Relay;
 using Telex.Core.Security;
 using Telex.Core.Storage;
 
@@ -104,7 +105,7 @@ public sealed class FaultSuite : IAsyncDisposable
         {
             await r.SaveTieAsync(TieWith(Alpha)).ConfigureAwait(false);
             await r.SaveTieAsync(TieWith(Charlie)).ConfigureAwait(false);
-            await r.SetSettingAsync(Agency.RelayPolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(Alpha.Did, Charlie.Did)] }.ToJson()).ConfigureAwait(false);
+            await r.SetSettingAsync(RelayService.PolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(Alpha.Did, Charlie.Did)] }.ToJson()).ConfigureAwait(false);
         }
 
         await using (var c = Charlie.OpenStore())

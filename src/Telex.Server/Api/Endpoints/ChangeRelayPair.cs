@@ -12,10 +12,10 @@ namespace Telex.Server.Api.Endpoints;
 internal static class ChangeRelayPair
 {
     public static Task<Results<Ok<RelayPolicyView>, ProblemHttpResult>> AllowAsync(RelayPairRequest? request, Agency agency, CancellationToken ct) =>
-        ChangeAsync(request, (a, b) => agency.AllowRelayAsync(a, b, ct));
+        ChangeAsync(request, (a, b) => agency.Relays.AllowAsync(a, b, ct));
 
     public static Task<Results<Ok<RelayPolicyView>, ProblemHttpResult>> DenyAsync(RelayPairRequest? request, Agency agency, CancellationToken ct) =>
-        ChangeAsync(request, (a, b) => agency.DenyRelayAsync(a, b, ct));
+        ChangeAsync(request, (a, b) => agency.Relays.DenyAsync(a, b, ct));
 
     private static async Task<Results<Ok<RelayPolicyView>, ProblemHttpResult>> ChangeAsync(RelayPairRequest? request,
         Func<string, string, Task<Core.Model.RelayPolicy>> change)

@@ -9,5 +9,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class GetRelayPolicy
 {
     public static async Task<Ok<RelayPolicyView>> HandleAsync(Agency agency, CancellationToken ct) =>
-        TypedResults.Ok(RelayPolicyView.From(await agency.GetRelayPolicyAsync(ct)));
+        TypedResults.Ok(RelayPolicyView.From(await agency.Relays.GetPolicyAsync(ct)));
 }

@@ -15,6 +15,6 @@ internal static class SetRelayPolicy
             return Problems.Invalid("tiedPairs", "say whether to relay between any two established ties (true or false)");
         }
 
-        return TypedResults.Ok(RelayPolicyView.From(await agency.SetRelayTiedPairsAsync(tiedPairs, ct)));
+        return TypedResults.Ok(RelayPolicyView.From(await agency.Relays.SetTiedPairsAsync(tiedPairs, ct)));
     }
 }

@@ -66,7 +66,7 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
         {
             Error = "Relay: name both counterparts.";
         }
-        else if (await TryAsync(() => change == "deny" ? Agency.DenyRelayAsync(a, b, ct) : Agency.AllowRelayAsync(a, b, ct)))
+        else if (await TryAsync(() => change == "deny" ? Agency.Relays.DenyAsync(a, b, ct) : Agency.Relays.AllowAsync(a, b, ct)))
         {
             Notice = change == "deny" ? "Relaying between them is no longer allowed." : "Relaying between them is allowed.";
             return RedirectToPage();
@@ -81,6 +81,6 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
     {
         Counterparts = (await Agency.ListDirectoryAsync(ct)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
         Names = await AgencyNames.LoadAsync(Agency, ct);
-        Relay = await Agency.GetRelayPolicyAsync(ct);
+        Relay = await Agency.Relays.GetPolicyAsync(ct);
     }
 }
