@@ -40,7 +40,7 @@ public sealed partial class Agency
     {
         await Store.ReleaseClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
         await Store.ReleaseRelayClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
-        await ResumeRotationsAsync(ct).ConfigureAwait(false);
+        await Keys.ResumeRotationsAsync(ct).ConfigureAwait(false);
         var receiptLoop = Task.Run(() => SendReceiptsAsync(ct), CancellationToken.None);
         var sharing = Store is ISharedEvents shared ? ShareEventsAsync(shared, ct) : Task.CompletedTask;
         var nextGapCheck = Now + Options.GapGrace;
@@ -52,7 +52,7 @@ public sealed partial class Agency
                 if (Now >= nextCheckpoint)
                 {
                     nextCheckpoint = Now + Options.CheckpointInterval;
-                    await CheckpointIfGrownAsync(ct).ConfigureAwait(false);
+                    await Register.CheckpointIfGrownAsync(ct).ConfigureAwait(false);
                 }
 
                 if (Now >= nextGapCheck)
@@ -107,7 +107,7 @@ public sealed partial class Agency
         {
             string reason = $"not delivered before its expiry ({item.Attempts} attempts)";
             await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
-            Log.DeliveryFailed(_logger, item.TelegramId, await CounterpartNameAsync(item.PeerDid, ct).ConfigureAwait(false), reason);
+            Log.DeliveryFailed(_logger, item.TelegramId, await Directory.CounterpartNameAsync(item.PeerDid, ct).ConfigureAwait(false), reason);
             Publish("telegram.failed", item.PeerDid, item.TelegramId);
             return;
         }
@@ -325,6 +325,15 @@ public sealed partial class Agency
     /// <summary>Marks a counterpart for the next gap check: something arrived from it.</summary>
     private void NoteArrivalFrom(string peerDid) => _receivedFrom[peerDid] = 0;
 
+    /// <summary>A counterpart rotated its keys: what arrived under its old DID counts for the new one at the next gap check.</summary>
+    private void OnCounterpartRotated(string oldDid, string newDid)
+    {
+        if (_receivedFrom.TryRemove(oldDid, out _))
+        {
+            NoteArrivalFrom(newDid);
+        }
+    }
+
     /// <summary>Drops what the gap checks hold about a counterpart, until something arrives from it again.</summary>
     private void ForgetGaps(string peerDid)
     {
@@ -390,7 +399,7 @@ public sealed partial class Agency
                     continue;
                 }
 
-                await EnqueueControlAsync(tie, MessageTypes.Resend, new JsonObject
+                await Ties.EnqueueControlAsync(tie, MessageTypes.Resend, new JsonObject
                 {
                     ["missing"] = new JsonArray(due.Select(s => (JsonNode?)s).ToArray()),
                 }, ct).ConfigureAwait(false);

@@ -35,16 +35,16 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, "the recipient must be another agency's did:peer:2 DID");
         }
 
-        if (!IsPeerDid(draft.To))
+        if (!PeerDids.Is(draft.To))
         {
-            throw await UnaddressableAsync(draft.To, ct).ConfigureAwait(false);
+            throw await Directory.UnaddressableAsync(draft.To, ct).ConfigureAwait(false);
         }
 
         var entry = await Store.FindDirectoryEntryAsync(draft.To, ct).ConfigureAwait(false);
         Tie relay;
         if (draft.Via is { } via)
         {
-            relay = await FindTieAsync(via, ct).ConfigureAwait(false)
+            relay = await Directory.FindTieAsync(via, ct).ConfigureAwait(false)
                 ?? throw new TelexException(TelexErrorKind.Invalid, $"no tie with the relay '{via}'");
             if (relay.PeerDid == draft.To)
             {
@@ -92,24 +92,6 @@ public sealed partial class Agency
         }
 
         return (recipient with { Terms = relay.Terms, PeerEndpoint = relay.PeerEndpoint }, [relay.PeerDid]);
-    }
-
-    /// <summary>A tie by its counterpart's DID, else by its counterpart's name (ignoring case).</summary>
-    private async Task<Tie?> FindTieAsync(string didOrName, CancellationToken ct)
-    {
-        if (await Store.GetTieAsync(didOrName, ct).ConfigureAwait(false) is { } tie)
-        {
-            return tie;
-        }
-
-        var named = (await Store.ListTiesAsync(ct).ConfigureAwait(false))
-            .Where(t => t.Status != TieStatus.None && string.Equals(t.PeerName, didOrName, StringComparison.OrdinalIgnoreCase)).ToList();
-        return named.Count switch
-        {
-            0 => null,
-            1 => named[0],
-            _ => throw new TelexException(TelexErrorKind.Invalid, $"several ties are named '{didOrName}': use the DID"),
-        };
     }
 
     /// <summary>
@@ -208,7 +190,7 @@ public sealed partial class Agency
         {
             string reason = $"refused by the relay {relay.PeerName}: it does not relay between this agency and the recipient";
             await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
-            Log.DeliveryFailed(_logger, item.TelegramId, await CounterpartNameAsync(item.PeerDid, ct).ConfigureAwait(false), reason);
+            Log.DeliveryFailed(_logger, item.TelegramId, await Directory.CounterpartNameAsync(item.PeerDid, ct).ConfigureAwait(false), reason);
             PublishFailed(item);
         }
         else
@@ -235,7 +217,7 @@ public sealed partial class Agency
     private async Task HandleForwardAsync(Tie from, Message message, CancellationToken ct)
     {
         string? next = message.Body.StringMember("next");
-        if (next is null || !IsPeerDid(next) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
+        if (next is null || !PeerDids.Is(next) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
         }
@@ -418,49 +400,38 @@ public sealed partial class Agency
     private Task SaveRelayPolicyAsync(RelayPolicy policy, CancellationToken ct) =>
         Store.SetSettingAsync(RelayPolicySetting, policy.ToJson(), ct);
 
+    /// <summary>Whether the relay policy's explicit pairs name the counterparts <paramref name="a"/> and <paramref name="b"/>, whatever DIDs the pair was written under.</summary>
+    private async Task<bool> RelayPolicyNamesAsync(RelayPolicy policy, string a, string b, CancellationToken ct)
+    {
+        if (policy.Names(a, b))
+        {
+            return true;
+        }
+
+        string first = await Directory.CounterpartDidAsync(a, ct).ConfigureAwait(false), second = await Directory.CounterpartDidAsync(b, ct).ConfigureAwait(false);
+        foreach (var pair in policy.Pairs)
+        {
+            var resolved = RelayPair.Of(await Directory.CounterpartDidAsync(pair.First, ct).ConfigureAwait(false),
+                await Directory.CounterpartDidAsync(pair.Second, ct).ConfigureAwait(false));
+            if (resolved == RelayPair.Of(first, second))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private async Task<RelayPair> ResolvePairAsync(string a, string b, CancellationToken ct)
     {
-        string first = await ResolveCounterpartDidAsync(a, ct).ConfigureAwait(false);
-        string second = await ResolveCounterpartDidAsync(b, ct).ConfigureAwait(false);
+        string first = await Directory.ResolveCounterpartDidAsync(a, ct).ConfigureAwait(false);
+        string second = await Directory.ResolveCounterpartDidAsync(b, ct).ConfigureAwait(false);
         if (first == second)
         {
             throw new TelexException(TelexErrorKind.Invalid, "a relay pair needs two different counterparts");
         }
 
         return RelayPair.Of(first, second);
-    }
-
-    /// <summary>The DID of a counterpart named by DID or by the name of a tie or directory entry.</summary>
-    private async Task<string> ResolveCounterpartDidAsync(string didOrName, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(didOrName))
-        {
-            throw new TelexException(TelexErrorKind.Invalid, "name a counterpart by DID or name");
-        }
-
-        if (didOrName == Identity.Did)
-        {
-            throw new TelexException(TelexErrorKind.Invalid, "this agency is not its own counterpart");
-        }
-
-        if (await FindTieAsync(didOrName, ct).ConfigureAwait(false) is { } tie)
-        {
-            return tie.PeerDid;
-        }
-
-        if (await Store.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false) is { Did: { } did })
-        {
-            return did;
-        }
-
-        if (IsPeerDid(didOrName) && Dids.TryResolve(didOrName, out _))
-        {
-            return didOrName;
-        }
-
-        throw await Store.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false) is { } known
-            ? await UnaddressableAsync(known.Name, ct).ConfigureAwait(false)
-            : new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' (not a tie, not in the directory); telex directory list shows every counterpart known");
     }
 
     /// <summary>
@@ -481,7 +452,7 @@ public sealed partial class Agency
         if (message.Type == MessageTypes.IssueShare)
         {
             await HandleIssueShareAsync(sender, message, ct).ConfigureAwait(false);
-            await RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
+            await Directory.RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
         }
         else
         {
@@ -503,7 +474,7 @@ public sealed partial class Agency
             && path[path.GetArrayLength() - 1].ValueKind == JsonValueKind.String
                 ? path[path.GetArrayLength() - 1].GetString()
                 : null;
-        if (lastHop is null || !await IsOfTieAsync(relay, lastHop, ct).ConfigureAwait(false))
+        if (lastHop is null || !await Directory.IsOfTieAsync(relay, lastHop, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
         }
@@ -519,6 +490,6 @@ public sealed partial class Agency
             Terms = relay.Terms,
         };
         await HandleTelegramAsync(sender, message, meta, ct, via: relay.PeerDid).ConfigureAwait(false);
-        await RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
+        await Directory.RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
     }
 }

@@ -1,8 +1,13 @@
 using Microsoft.Extensions.Logging;
 
+using Telex.Core.Counterparts;
 using Telex.Core.Identity;
+using Telex.Core.Keys;
+using Telex.Core.Officers;
+using Telex.Core.Register;
 using Telex.Core.Security;
 using Telex.Core.Storage;
+using Telex.Core.Ties;
 using Telex.DidComm;
 using Telex.DidComm.Dids;
 
@@ -19,9 +24,13 @@ public sealed partial class Agency : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    /// <summary>Creates an agency over its identity, store and transport.</summary>
+    /// <summary>
+    /// Creates an agency over its identity, store and transport. <paramref name="keyFile"/> is the file the identity is
+    /// kept in, which a key rotation rewrites (see <see cref="KeyService.KeyFile"/>); null keeps a rotated identity in
+    /// memory only.
+    /// </summary>
     public Agency(AgencyIdentity identity, ITelexStore store, ITransport transport, AgencyOptions? options = null,
-        TimeProvider? time = null, ILogger<Agency>? logger = null)
+        TimeProvider? time = null, ILogger<Agency>? logger = null, string? keyFile = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(store);
@@ -31,12 +40,31 @@ public sealed partial class Agency : IDisposable
         _transport = Context.Transport;
         _time = Context.Time;
         _logger = Context.Logger;
-        AddSecrets(identity);
+        Directory = new DirectoryService(Context, PromoteProspectsAsync);
+        Keys = new KeyService(Context, Directory, OnCounterpartRotated) { KeyFile = keyFile };
+        Ties = new TieService(Context, Directory);
+        Register = new RegisterService(Context, Ties, Keys);
+        Officers = new OfficerService(Context);
         _handlers = RegisterHandlers();
     }
 
+    /// <summary>Ties with counterparts: invitations, status, terms.</summary>
+    public TieService Ties { get; }
+
+    /// <summary>The agency's keys and their rotation.</summary>
+    public KeyService Keys { get; }
+
+    /// <summary>The register: reading, checkpoints, verification, export and import.</summary>
+    public RegisterService Register { get; }
+
+    /// <summary>Every counterpart known, tied or by name only, with its dossier.</summary>
+    public DirectoryService Directory { get; }
+
+    /// <summary>The agency's officers and their administration.</summary>
+    public OfficerService Officers { get; }
+
     /// <summary>
-    /// The agency's identity: after a key rotation (<see cref="RotateKeysAsync"/>) the new one, whose
+    /// The agency's identity: after a key rotation (<see cref="KeyService.RotateKeysAsync"/>) the new one, whose
     /// <see cref="AgencyIdentity.Priors"/> hold the ones before.
     /// </summary>
     public AgencyIdentity Identity => Context.Identity;
@@ -62,9 +90,6 @@ public sealed partial class Agency : IDisposable
 
     private DateTimeOffset Now => Context.Now;
 
-    /// <summary>The safety number of the tie with <paramref name="peerDid"/>.</summary>
-    public string FingerprintWith(string peerDid) => Fingerprint.Of(Identity.Did, peerDid);
-
     private void Publish(string kind, string? counterpart = null, Guid? telegramId = null) => Context.Publish(kind, counterpart, telegramId);
 
     private void Emit(AgencyEvent e) => Context.Emit(e);
@@ -73,7 +98,7 @@ public sealed partial class Agency : IDisposable
     public void Dispose()
     {
         Context.Dispose();
-        DisposeRotatedIdentities();
+        Keys.Dispose();
         foreach (var slot in _peerSlots.Values)
         {
             slot.Dispose();

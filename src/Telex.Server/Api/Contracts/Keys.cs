@@ -1,4 +1,4 @@
-using Telex.Core;
+using Telex.Core.Keys;
 using Telex.Core.Identity;
 using Telex.Core.Model;
 
