@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 
-using Telex.Core.Keys;
 using Telex.Core.Identity;
+using Telex.Core.Keys;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
