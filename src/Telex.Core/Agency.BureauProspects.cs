@@ -6,7 +6,7 @@ namespace Telex.Core;
 /// A proposed bureau's membership before its charter: members named by tie, DID or directory name, and prospects —
 /// agencies known of by name only (a directory entry without a DID), shown as "known of, no tie". Nothing is ever sent
 /// to a prospect. Once a tie is established with it and its directory entry holds the tied agency's DID (linked when the
-/// tie's name is the entry's and its fingerprint is confirmed, or by <see cref="LinkCounterpartAsync"/>), the prospect
+/// tie's name is the entry's and its fingerprint is confirmed, or by <see cref="Counterparts.DirectoryService.LinkCounterpartAsync"/>), the prospect
 /// becomes a prospective member by DID: counted by readiness, and sent the charter like every other member when the
 /// founder charters the bureau.
 /// </summary>

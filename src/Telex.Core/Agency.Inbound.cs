@@ -86,7 +86,7 @@ public sealed partial class Agency
 
         var tie = await Store.GetTieAsync(senderDid, ct).ConfigureAwait(false);
         if (relay is null && rule?.Sender is (null or SenderTie.OfSigner) && tie is not null && tie.PeerDid != senderDid
-            && await IsRetiredDidAsync(senderDid, ct).ConfigureAwait(false))
+            && await Keys.IsRetiredDidAsync(senderDid, ct).ConfigureAwait(false))
         {
             return Refusal.Forbidden("e.p.keys.retired", "the sender's DID was replaced by a key rotation longer ago than this agency accepts it for");
         }
@@ -167,17 +167,17 @@ public sealed partial class Agency
     {
         var direct = new Dictionary<string, InboundHandler>(StringComparer.Ordinal)
         {
-            [MessageTypes.TieRequest] = (m, ct) => HandleTieRequestAsync(m.Message, m.Tie, ct),
-            [MessageTypes.TieAccept] = (m, ct) => HandleTieAcceptAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.TieStatus] = (m, ct) => HandleTieStatusAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.TermsPropose] = (m, ct) => HandleTermsAsync(m.SenderTie, m.Message, signed: false, ct),
-            [MessageTypes.TermsSign] = (m, ct) => HandleTermsAsync(m.SenderTie, m.Message, signed: true, ct),
-            [MessageTypes.KeysRotate] = (m, ct) => HandleKeyRotationAsync(m.SenderTie, m.SenderDid, m.Message, ct),
+            [MessageTypes.TieRequest] = (m, ct) => Ties.HandleTieRequestAsync(m.Message, m.Tie, ct),
+            [MessageTypes.TieAccept] = (m, ct) => Ties.HandleTieAcceptAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.TieStatus] = (m, ct) => Ties.HandleTieStatusAsync(m.SenderTie, m.Message, ct),
+            [MessageTypes.TermsPropose] = (m, ct) => Ties.HandleTermsAsync(m.SenderTie, m.Message, signed: false, ct),
+            [MessageTypes.TermsSign] = (m, ct) => Ties.HandleTermsAsync(m.SenderTie, m.Message, signed: true, ct),
+            [MessageTypes.KeysRotate] = (m, ct) => Keys.HandleKeyRotationAsync(m.SenderTie, m.SenderDid, m.Message, ct),
             [MessageTypes.Telegram] = (m, ct) => HandleTelegramAsync(m.SenderTie, m.Message, m.Meta, ct),
             [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
             [MessageTypes.Resend] = (m, ct) => HandleResendAsync(m.SenderTie, m.Message, ct),
             [MessageTypes.Read] = (m, ct) => HandleReadAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.Checkpoint] = (m, ct) => HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
+            [MessageTypes.Checkpoint] = (m, ct) => Register.HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
             [MessageTypes.IssueOpen] = (m, ct) => HandleIssueOpenAsync(m.SenderTie, m.Message, ct),
             [MessageTypes.IssueStatus] = (m, ct) => HandleIssueStatusAsync(m.SenderTie, m.Message, ct),
             [MessageTypes.IssueShare] = (m, ct) => HandleIssueShareAsync(m.SenderTie, m.Message, ct),
@@ -277,7 +277,7 @@ public sealed partial class Agency
             };
         }, ct).ConfigureAwait(false);
 
-        if (result.Record.ContentHash != contentHash || !await IsOfTieAsync(tie, result.Record.Counterpart, ct).ConfigureAwait(false))
+        if (result.Record.ContentHash != contentHash || !await Directory.IsOfTieAsync(tie, result.Record.Counterpart, ct).ConfigureAwait(false))
         {
             // The same id with other content or from another agency: never overwrite the register.
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.msg.conflict", "a different telegram with this id is registered already");
@@ -325,7 +325,7 @@ public sealed partial class Agency
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (e, c) =>
         {
             var telegram = await Store.GetTelegramAsync(e.Id, Direction.Outbound, c).ConfigureAwait(false);
-            if (telegram is null || telegram.ContentHash != e.Hash || !await IsOfTieAsync(tie, telegram.Counterpart, c).ConfigureAwait(false))
+            if (telegram is null || telegram.ContentHash != e.Hash || !await Directory.IsOfTieAsync(tie, telegram.Counterpart, c).ConfigureAwait(false))
             {
                 return;
             }

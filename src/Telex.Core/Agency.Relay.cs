@@ -10,57 +10,6 @@ namespace Telex.Core;
 
 public sealed partial class Agency
 {
-    /// <summary>The DID of a counterpart named by DID or by the name of a tie or directory entry.</summary>
-    private async Task<string> ResolveCounterpartDidAsync(string didOrName, CancellationToken ct)
-    {
-        if (string.IsNullOrWhiteSpace(didOrName))
-        {
-            throw new TelexException(TelexErrorKind.Invalid, "name a counterpart by DID or name");
-        }
-
-        if (didOrName == Identity.Did)
-        {
-            throw new TelexException(TelexErrorKind.Invalid, "this agency is not its own counterpart");
-        }
-
-        if (await FindTieAsync(didOrName, ct).ConfigureAwait(false) is { } tie)
-        {
-            return tie.PeerDid;
-        }
-
-        if (await Store.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false) is { Did: { } did })
-        {
-            return did;
-        }
-
-        if (IsPeerDid(didOrName) && Dids.TryResolve(didOrName, out _))
-        {
-            return didOrName;
-        }
-
-        throw await Store.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false) is { } known
-            ? await UnaddressableAsync(known.Name, ct).ConfigureAwait(false)
-            : new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' (not a tie, not in the directory); telex directory list shows every counterpart known");
-    }
-
-    /// <summary>A tie by its counterpart's DID, else by its counterpart's name (ignoring case).</summary>
-    private async Task<Tie?> FindTieAsync(string didOrName, CancellationToken ct)
-    {
-        if (await Store.GetTieAsync(didOrName, ct).ConfigureAwait(false) is { } tie)
-        {
-            return tie;
-        }
-
-        var named = (await Store.ListTiesAsync(ct).ConfigureAwait(false))
-            .Where(t => t.Status != TieStatus.None && string.Equals(t.PeerName, didOrName, StringComparison.OrdinalIgnoreCase)).ToList();
-        return named.Count switch
-        {
-            0 => null,
-            1 => named[0],
-            _ => throw new TelexException(TelexErrorKind.Invalid, $"several ties are named '{didOrName}': use the DID"),
-        };
-    }
-
     /// <summary>
     /// A referral or a change of an issue from an agency without a tie, delivered by <paramref name="relay"/>. It is
     /// judged as one over a tie would be: a referral must end with the sender's own referral naming this agency (so an
@@ -79,7 +28,7 @@ public sealed partial class Agency
         if (message.Type == MessageTypes.IssueShare)
         {
             await HandleIssueShareAsync(sender, message, ct).ConfigureAwait(false);
-            await RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
+            await Directory.RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
         }
         else
         {
@@ -101,7 +50,7 @@ public sealed partial class Agency
             && path[path.GetArrayLength() - 1].ValueKind == JsonValueKind.String
                 ? path[path.GetArrayLength() - 1].GetString()
                 : null;
-        if (lastHop is null || !await IsOfTieAsync(relay, lastHop, ct).ConfigureAwait(false))
+        if (lastHop is null || !await Directory.IsOfTieAsync(relay, lastHop, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
         }
@@ -117,6 +66,6 @@ public sealed partial class Agency
             Terms = relay.Terms,
         };
         await HandleTelegramAsync(sender, message, meta, ct, via: relay.PeerDid).ConfigureAwait(false);
-        await RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
+        await Directory.RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
     }
 }

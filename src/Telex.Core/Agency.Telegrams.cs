@@ -74,11 +74,11 @@ public sealed partial class Agency
     {
         if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
             && !(issue.BureauId is { } bureau && bureau == draft.BureauId)
-            && !await IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
+            && !await Directory.IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
         {
             foreach (var p in issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [])
             {
-                if (await IsSameCounterpartAsync(p.Did, draft.To, ct).ConfigureAwait(false))
+                if (await Directory.IsSameCounterpartAsync(p.Did, draft.To, ct).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -160,7 +160,7 @@ public sealed partial class Agency
         var tie = await Store.GetTieAsync(record.Counterpart, ct).ConfigureAwait(false);
         if (tie is { Status: TieStatus.Established, Terms.ReadReceipts: true })
         {
-            await EnqueueControlAsync(tie, MessageTypes.Read, new System.Text.Json.Nodes.JsonObject
+            await Ties.EnqueueControlAsync(tie, MessageTypes.Read, new System.Text.Json.Nodes.JsonObject
             {
                 ["telegram"] = telegramId.ToString(),
                 ["read_time"] = now.ToUnixTimeMilliseconds(),

@@ -1,11 +1,15 @@
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Background;
+using Telex.Core.Counterparts;
 using Telex.Core.Identity;
-using Telex.Core.Model;
+using Telex.Core.Keys;
+using Telex.Core.Officers;
+using Telex.Core.Register;
 using Telex.Core.Relay;
 using Telex.Core.Security;
 using Telex.Core.Storage;
+using Telex.Core.Ties;
 using Telex.DidComm;
 using Telex.DidComm.Dids;
 
@@ -16,7 +20,7 @@ namespace Telex.Core;
 /// (<see cref="ReceiveAsync"/>), releases telegrams (<see cref="ReleaseAsync(Model.TelegramDraft, string, CancellationToken)"/>) and delivers them in the
 /// background (<see cref="RunAsync"/>). Thread-safe.
 /// </summary>
-public sealed partial class Agency : IDisposable, ICounterparts
+public sealed partial class Agency : IDisposable
 {
     private readonly ITransport _transport;
     private readonly TimeProvider _time;
@@ -25,9 +29,13 @@ public sealed partial class Agency : IDisposable, ICounterparts
     private readonly ReceiptSender _receiptSender;
     private readonly OutboxDispatcher _dispatcher;
 
-    /// <summary>Creates an agency over its identity, store and transport.</summary>
+    /// <summary>
+    /// Creates an agency over its identity, store and transport. <paramref name="keyFile"/> is the file the identity is
+    /// kept in, which a key rotation rewrites (see <see cref="KeyService.KeyFile"/>); null keeps a rotated identity in
+    /// memory only.
+    /// </summary>
     public Agency(AgencyIdentity identity, ITelexStore store, ITransport transport, AgencyOptions? options = null,
-        TimeProvider? time = null, ILogger<Agency>? logger = null)
+        TimeProvider? time = null, ILogger<Agency>? logger = null, string? keyFile = null)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(store);
@@ -37,18 +45,37 @@ public sealed partial class Agency : IDisposable, ICounterparts
         _transport = Context.Transport;
         _time = Context.Time;
         _logger = Context.Logger;
-        AddSecrets(identity);
+        Directory = new DirectoryService(Context, PromoteProspectsAsync);
+        Keys = new KeyService(Context, Directory, (oldDid, newDid) => _gaps!.Follow(oldDid, newDid)) { KeyFile = keyFile };
+        Ties = new TieService(Context, Directory);
+        Register = new RegisterService(Context, Ties, Keys);
+        Officers = new OfficerService(Context);
         _handlers = RegisterHandlers();
-        _gaps = new GapWatcher(Context, (tie, type, body, ct) => EnqueueControlAsync(tie, type, body, ct));
-        Relays = new RelayService(Context, this);
-        _receiptSender = new ReceiptSender(Context, Relays);
-        _dispatcher = new OutboxDispatcher(Context, Relays, ResumeRotationsAsync, CounterpartNameAsync);
+        _gaps = new GapWatcher(Context, (tie, type, body, ct) => Ties.EnqueueControlAsync(tie, type, body, ct));
+        Relays = new RelayService(Context, Directory);
+        _receiptSender = new ReceiptSender(Context, Relays, Ties);
+        _dispatcher = new OutboxDispatcher(Context, Relays, Keys.ResumeRotationsAsync, Directory.CounterpartNameAsync);
         Workers = new AgencyWorkers(_dispatcher, _receiptSender, _gaps, new RelayForwarder(Context, Relays),
-            new CheckpointScheduler(Context, CheckpointIfGrownAsync), store is ISharedEvents shared ? new EventSharing(Context, shared) : null);
+            new CheckpointScheduler(Context, Register.CheckpointIfGrownAsync), store is ISharedEvents shared ? new EventSharing(Context, shared) : null);
     }
 
+    /// <summary>Ties with counterparts: invitations, status, terms.</summary>
+    public TieService Ties { get; }
+
+    /// <summary>The agency's keys and their rotation.</summary>
+    public KeyService Keys { get; }
+
+    /// <summary>The register: reading, checkpoints, verification, export and import.</summary>
+    public RegisterService Register { get; }
+
+    /// <summary>Every counterpart known, tied or by name only, with its dossier.</summary>
+    public DirectoryService Directory { get; }
+
+    /// <summary>The agency's officers and their administration.</summary>
+    public OfficerService Officers { get; }
+
     /// <summary>
-    /// The agency's identity: after a key rotation (<see cref="RotateKeysAsync"/>) the new one, whose
+    /// The agency's identity: after a key rotation (<see cref="KeyService.RotateKeysAsync"/>) the new one, whose
     /// <see cref="AgencyIdentity.Priors"/> hold the ones before.
     /// </summary>
     public AgencyIdentity Identity => Context.Identity;
@@ -87,9 +114,6 @@ public sealed partial class Agency : IDisposable, ICounterparts
 
     private DateTimeOffset Now => Context.Now;
 
-    /// <summary>The safety number of the tie with <paramref name="peerDid"/>.</summary>
-    public string FingerprintWith(string peerDid) => Fingerprint.Of(Identity.Did, peerDid);
-
     private void Publish(string kind, string? counterpart = null, Guid? telegramId = null) => Context.Publish(kind, counterpart, telegramId);
 
     private void Emit(AgencyEvent e) => Context.Emit(e);
@@ -98,20 +122,10 @@ public sealed partial class Agency : IDisposable, ICounterparts
     public void Dispose()
     {
         Context.Dispose();
-        DisposeRotatedIdentities();
+        Keys.Dispose();
         _dispatcher.Dispose();
     }
 
     /// <summary>Wakes the dispatcher: there is new work in the outbox.</summary>
     private void Wake() => Context.Wake();
-
-
-    Task<Tie?> ICounterparts.FindTieAsync(string didOrName, CancellationToken ct) => FindTieAsync(didOrName, ct);
-
-    Task<string> ICounterparts.ResolveCounterpartDidAsync(string didOrName, CancellationToken ct) => ResolveCounterpartDidAsync(didOrName, ct);
-
-    Task<TelexException> ICounterparts.UnaddressableAsync(string recipient, CancellationToken ct) => UnaddressableAsync(recipient, ct);
-
-    Task<bool> ICounterparts.RelayPolicyNamesAsync(RelayPolicy policy, string a, string b, CancellationToken ct) =>
-        RelayPolicyNamesAsync(policy, a, b, ct);
 }

@@ -94,8 +94,7 @@ public static class AgencyServer
         builder.Services.AddSingleton<ITransport>(transport
             ?? new HttpTransport(new Telex.Core.Security.PeerEndpointPolicy(identity.Endpoint, options.Delivery.AllowedPeerNetworks), null, null, trust));
         builder.Services.AddSingleton(sp => new Agency(identity, store, sp.GetRequiredService<ITransport>(), options.Delivery,
-            time ?? TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>())
-        { KeyFile = keyFile });
+            time ?? TimeProvider.System, sp.GetRequiredService<ILogger<Agency>>(), keyFile));
         AgencyWorkerService.AddTo(builder.Services);
         builder.Services.AddSingleton<StorageStatus>();
         builder.Services.AddHostedService<StorageProbe>();

@@ -45,7 +45,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await ada.Page.GetByRole(AriaRole.Button, new() { Name = "Mark reviewed" }).ClickAsync();
         await Expect(ada.Page.GetByTestId("reviewed")).Not.ToHaveTextAsync("never");
 
-        var stored = await a.Agency.GetCounterpartAsync("Agency Delta");
+        var stored = await a.Agency.Directory.GetCounterpartAsync("Agency Delta");
         var written = Assert.Single(stored.Entry!.Notes);
         Assert.Equal(("ada", "Met their head of cables in Vienna; they prefer routine precedence."), (written.Officer, written.Text));
         Assert.NotNull(stored.Entry.ReviewedAt);
@@ -67,7 +67,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await using var b = await TestAgency.StartAsync("Agency Bravo");
         await using var c = await TestAgency.StartAsync("Agency Charlie");
         await TestAgency.TieAsync(a, b);
-        await a.Agency.AddToDirectoryAsync("Agency Charlie", c.Did, null, null);
+        await a.Agency.Directory.AddToDirectoryAsync("Agency Charlie", c.Did, null, null);
         await using var ada = await OfficerBrowser.SignInAsync(browser.Browser, a, "ada", Role.Admin);
 
         // Ada proposes a bureau of Bravo (tied) and Charlie (not yet).
@@ -139,7 +139,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await TestAgency.TieAsync(r, b);
         await PermitRelaysAsync(a, r);
         await PermitRelaysAsync(b, r);
-        await a.Agency.AddToDirectoryAsync("Agency Bravo", b.Did, null, null);
+        await a.Agency.Directory.AddToDirectoryAsync("Agency Bravo", b.Did, null, null);
 
         // The relay's admin allows the pair in the directory page; the network picture draws it.
         await using var rita = await OfficerBrowser.SignInAsync(browser.Browser, r, "rita", Role.Admin);
@@ -174,10 +174,10 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
     internal static async Task PermitRelaysAsync(TestAgency proposer, TestAgency signer)
     {
         var tie = await proposer.Store.GetTieAsync(signer.Did);
-        await proposer.Agency.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = true });
+        await proposer.Agency.Ties.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = true });
         await Eventually.UntilAsync(() => signer.Store.GetTieAsync(proposer.Did), t => t?.ProposedTerms is not null, Deadline,
             $"{signer.Identity.Name} holds the proposed terms");
-        await signer.Agency.SignProposedTermsAsync(proposer.Did);
+        await signer.Agency.Ties.SignProposedTermsAsync(proposer.Did);
         await Eventually.UntilAsync(() => proposer.Store.GetTieAsync(signer.Did), t => t?.Terms.Relays == true && t.ProposedTerms is null, Deadline,
             $"{proposer.Identity.Name} holds the signed terms");
     }
@@ -215,8 +215,8 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
             new() { Form = request.CreateFormData().Set("__RequestVerificationToken", token).Set("name", "Clerks' bureau").Set("purpose", "none").Set("members", b.Did) });
         Assert.Equal(403, propose.Status);
 
-        Assert.Single(await a.Agency.ListDirectoryAsync());
+        Assert.Single(await a.Agency.Directory.ListDirectoryAsync());
         Assert.Empty(await a.Store.ListBureausAsync());
-        Assert.Null((await a.Agency.GetCounterpartAsync(b.Did)).Entry);
+        Assert.Null((await a.Agency.Directory.GetCounterpartAsync(b.Did)).Entry);
     }
 }

@@ -32,8 +32,8 @@ public sealed class NamesTests(BrowserFixture browser)
         await DirectoryBureauTests.PermitRelaysAsync(a, r);
         await DirectoryBureauTests.PermitRelaysAsync(c, r);
         await r.Agency.Relays.AllowAsync(a.Did, c.Did);
-        await a.Agency.AddToDirectoryAsync("Agency Charlie", c.Did, null, [r.Did]);
-        await a.Agency.AddToDirectoryAsync("Agency Delta", null, "https://delta.example/didcomm", [b.Did]);
+        await a.Agency.Directory.AddToDirectoryAsync("Agency Charlie", c.Did, null, [r.Did]);
+        await a.Agency.Directory.AddToDirectoryAsync("Agency Delta", null, "https://delta.example/didcomm", [b.Did]);
 
         // Traffic on an issue both ways, a telegram relayed to Charlie, a bureau, and a draft waiting for Bravo's clearance.
         var issue = await a.Agency.OpenIssueAsync(b.Did, "Grain shipments", "alice");

@@ -48,7 +48,7 @@ public sealed class TieTests(BrowserFixture browser)
         string adaFingerprint = await ada.Page.GetByTestId("fingerprint").InnerTextAsync();
         string benFingerprint = await ben.Page.GetByTestId("fingerprint").InnerTextAsync();
         Assert.Equal(adaFingerprint, benFingerprint);
-        Assert.Equal(a.Agency.FingerprintWith(b.Did), adaFingerprint);
+        Assert.Equal(a.Agency.Ties.FingerprintWith(b.Did), adaFingerprint);
         foreach (var officer in new[] { ada, ben })
         {
             await officer.Page.GetByRole(AriaRole.Button, new() { Name = "The fingerprints match: confirm" }).ClickAsync();

@@ -25,9 +25,9 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
 
         // Read receipts are off by default: Alpha proposes them and Bravo signs, as the tie's terms require.
         var tie = await _a.Store.GetTieAsync(_b.Did);
-        await _a.Agency.ProposeTermsAsync(_b.Did, tie!.Terms with { ReadReceipts = true });
+        await _a.Agency.Ties.ProposeTermsAsync(_b.Did, tie!.Terms with { ReadReceipts = true });
         await Eventually.UntilAsync(() => _b.Store.GetTieAsync(_a.Did), t => t?.ProposedTerms is not null, Deadline, "Bravo holds Alpha's proposed terms");
-        await _b.Agency.SignProposedTermsAsync(_a.Did);
+        await _b.Agency.Ties.SignProposedTermsAsync(_a.Did);
         await Eventually.UntilAsync(() => _a.Store.GetTieAsync(_b.Did), t => t?.Terms.ReadReceipts == true, Deadline, "Alpha holds the signed terms");
     }
 

@@ -12,7 +12,7 @@ public sealed partial class HostilePeer
     {
         ArgumentNullException.ThrowIfNull(agency);
         var peer = Create(name);
-        var (status, code) = await PostAsync(agency.Identity.Endpoint, peer.TieRequest(await agency.Agency.CreateInvitationAsync()));
+        var (status, code) = await PostAsync(agency.Identity.Endpoint, peer.TieRequest(await agency.Agency.Ties.CreateInvitationAsync()));
         if (status != 202 || (await agency.Store.GetTieAsync(peer.Did))?.Status != TieStatus.Established)
         {
             peer.Dispose();
@@ -30,7 +30,7 @@ public sealed partial class HostilePeer
     {
         var peer = await TiedWithAsync(agency, name);
         var tie = await agency.Store.GetTieAsync(peer.Did);
-        var proposed = (await agency.Agency.ProposeTermsAsync(peer.Did, tie!.Terms with { Relays = true })).ProposedTerms!;
+        var proposed = (await agency.Agency.Ties.ProposeTermsAsync(peer.Did, tie!.Terms with { Relays = true })).ProposedTerms!;
         var sign = peer.Message(MessageTypes.TermsSign, agency.Did, new JsonObject
         {
             ["terms"] = new JsonObject

@@ -154,12 +154,12 @@ public sealed class TestAgency : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(inviter);
         ArgumentNullException.ThrowIfNull(invitee);
-        var code = await inviter.Agency.CreateInvitationAsync().ConfigureAwait(false);
-        await invitee.Agency.AcceptInvitationAsync(code.Url).ConfigureAwait(false);
+        var code = await inviter.Agency.Ties.CreateInvitationAsync().ConfigureAwait(false);
+        await invitee.Agency.Ties.AcceptInvitationAsync(code.Url).ConfigureAwait(false);
         await Eventually.UntilAsync(() => invitee.Store.GetTieAsync(inviter.Did), t => t?.Status == TieStatus.Established,
             TimeSpan.FromSeconds(30), $"{invitee.Identity.Name} holds an established tie with {inviter.Identity.Name}").ConfigureAwait(false);
-        await inviter.Agency.VerifyTieAsync(invitee.Did).ConfigureAwait(false);
-        await invitee.Agency.VerifyTieAsync(inviter.Did).ConfigureAwait(false);
+        await inviter.Agency.Ties.VerifyTieAsync(invitee.Did).ConfigureAwait(false);
+        await invitee.Agency.Ties.VerifyTieAsync(inviter.Did).ConfigureAwait(false);
     }
 
     /// <summary>Stops the server and deletes the data folder.</summary>

@@ -122,7 +122,7 @@ internal static class BackupCommands
         await using var local = await AgencyFolder.OpenAsync(staging, [], ct, () => Passphrase.Read(passphraseFile, confirm: false)).ConfigureAwait(false);
         using var transport = new HttpTransport(new PeerEndpointPolicy(local.Identity.Endpoint, local.Options.Delivery.AllowedPeerNetworks));
         using var agency = new Agency(local.Identity, local.Store, transport, local.Options.Delivery);
-        return await agency.VerifyRegisterAsync(ct).ConfigureAwait(false);
+        return await agency.Register.VerifyRegisterAsync(ct).ConfigureAwait(false);
     }
 
     private static string Short(string head) => head.Length > 16 ? head[..16] + "…" : head;

@@ -68,7 +68,7 @@ internal static class DemoCommand
                     var bureau = await network.BureauAsync(progress, ct).ConfigureAwait(false);
                     var exchanged = await network.ExchangeAsync(progress, ct).ConfigureAwait(false);
                     var relayed = await network.RelayAsync(progress, ct).ConfigureAwait(false);
-                    counterparts = await network.Agencies[0].Agency.ListDirectoryAsync(ct).ConfigureAwait(false);
+                    counterparts = await network.Agencies[0].Agency.Directory.ListDirectoryAsync(ct).ConfigureAwait(false);
                     return new DemoStory(counterparts, bureau, exchanged.Telegrams, relayed, exchanged.Issues);
                 }).ConfigureAwait(false);
 

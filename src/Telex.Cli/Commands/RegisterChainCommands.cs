@@ -55,7 +55,7 @@ internal static class RegisterChainCommands
             if (IsLocal(parse, data))
             {
                 await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
-                report = ToJson(await local.Agency.VerifyRegisterAsync(ct).ConfigureAwait(false));
+                report = ToJson(await local.Agency.Register.VerifyRegisterAsync(ct).ConfigureAwait(false));
             }
             else
             {
@@ -151,7 +151,7 @@ internal static class RegisterChainCommands
             if (IsLocal(parse, data))
             {
                 await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
-                var cp = await local.Agency.CheckpointAsync(ct).ConfigureAwait(false);
+                var cp = await local.Agency.Register.CheckpointAsync(ct).ConfigureAwait(false);
                 (count, head) = (cp.Count, cp.Head);
             }
             else
@@ -227,7 +227,7 @@ internal static class RegisterChainCommands
                         var stdout = Console.OpenStandardOutput();
                         await using (stdout.ConfigureAwait(false))
                         {
-                            await local.Agency.ExportRegisterAsync(stdout, ct).ConfigureAwait(false);
+                            await local.Agency.Register.ExportRegisterAsync(stdout, ct).ConfigureAwait(false);
                         }
                     }
                     else
@@ -235,17 +235,17 @@ internal static class RegisterChainCommands
                         var file = new FileStream(path, FileMode.Create, FileAccess.Write);
                         await using (file.ConfigureAwait(false))
                         {
-                            await local.Agency.ExportRegisterAsync(file, ct).ConfigureAwait(false);
+                            await local.Agency.Register.ExportRegisterAsync(file, ct).ConfigureAwait(false);
                         }
                     }
 
                     break;
                 case "cable":
-                    await WriteAsync(terminal, path, await local.Agency.ExportCablesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                    await WriteAsync(terminal, path, await local.Agency.Register.ExportCablesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                     break;
                 default:
                     Directory.CreateDirectory(path!);
-                    var pages = await local.Agency.ExportPagesAsync(ct).ConfigureAwait(false);
+                    var pages = await local.Agency.Register.ExportPagesAsync(ct).ConfigureAwait(false);
                     foreach (var (name, content) in pages)
                     {
                         await File.WriteAllTextAsync(Path.Combine(path!, name + ".html"), content, new UTF8Encoding(false), ct).ConfigureAwait(false);
@@ -344,7 +344,7 @@ internal static class RegisterChainCommands
             VerifyReport report;
             await using (input.ConfigureAwait(false))
             {
-                report = await local.Agency.ImportRegisterAsync(input, ct).ConfigureAwait(false);
+                report = await local.Agency.Register.ImportRegisterAsync(input, ct).ConfigureAwait(false);
             }
 
             if (terminal.Json)
@@ -388,7 +388,7 @@ internal static class RegisterChainCommands
             }
 
             await using var local = await OpenAsync(parse, data, set, ct).ConfigureAwait(false);
-            var (cable, entry) = await local.Agency.ImportCableAsync(text, Path.GetFileName(path), ct).ConfigureAwait(false);
+            var (cable, entry) = await local.Agency.Register.ImportCableAsync(text, Path.GetFileName(path), ct).ConfigureAwait(false);
             var points = CableText.Points(cable.Text);
             if (terminal.Json)
             {

@@ -209,7 +209,7 @@ internal static class StorageCommands
         status("Reading and verifying the register…");
         var register = await from.ReadRegisterAsync(ct).ConfigureAwait(false);
         string chainOf = register.OriginDid ?? agency.Identity.Did;
-        var before = RegisterVerifier.Verify(register, chainOf, agency.OpenCheckpoint);
+        var before = RegisterVerifier.Verify(register, chainOf, agency.Register.OpenCheckpoint);
         if (!before.Ok)
         {
             throw new CliException(ExitCodes.Tampered, "the register does not verify, nothing was copied: " + before.First);
@@ -283,7 +283,7 @@ internal static class StorageCommands
 
         status("Verifying the copy…");
         var copy = await to.ReadRegisterAsync(ct).ConfigureAwait(false);
-        var after = RegisterVerifier.Verify(copy, chainOf, agency.OpenCheckpoint);
+        var after = RegisterVerifier.Verify(copy, chainOf, agency.Register.OpenCheckpoint);
         var head = await from.GetRegisterHeadAsync(ct).ConfigureAwait(false);
         var copiedHead = await to.GetRegisterHeadAsync(ct).ConfigureAwait(false);
         var depth = await to.OutboxDepthAsync(ct).ConfigureAwait(false);

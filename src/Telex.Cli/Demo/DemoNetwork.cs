@@ -127,16 +127,16 @@ internal sealed class DemoNetwork : IAsyncDisposable
     private static async Task TieAsync(DemoAgency inviter, DemoAgency invitee, Action<string> progress, CancellationToken ct)
     {
         progress($"Tying {inviter.Name} and {invitee.Name}…");
-        var invitation = await inviter.Agency.CreateInvitationAsync(note: "demo: " + invitee.Name, ct: ct).ConfigureAwait(false);
-        await invitee.Agency.AcceptInvitationAsync(invitation.Url, ct).ConfigureAwait(false);
+        var invitation = await inviter.Agency.Ties.CreateInvitationAsync(note: "demo: " + invitee.Name, ct: ct).ConfigureAwait(false);
+        await invitee.Agency.Ties.AcceptInvitationAsync(invitation.Url, ct).ConfigureAwait(false);
         await UntilAsync(async () => (await invitee.Local.Store.GetTieAsync(inviter.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
             $"{invitee.Name} holds an established tie with {inviter.Name}", ct).ConfigureAwait(false);
         await UntilAsync(async () => (await inviter.Local.Store.GetTieAsync(invitee.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
             $"{inviter.Name} holds an established tie with {invitee.Name}", ct).ConfigureAwait(false);
 
         // In the demo both "officers" are this process; for real ties, people compare the fingerprint first.
-        await inviter.Agency.VerifyTieAsync(invitee.Did, ct).ConfigureAwait(false);
-        await invitee.Agency.VerifyTieAsync(inviter.Did, ct).ConfigureAwait(false);
+        await inviter.Agency.Ties.VerifyTieAsync(invitee.Did, ct).ConfigureAwait(false);
+        await invitee.Agency.Ties.VerifyTieAsync(inviter.Did, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -185,7 +185,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
         }
 
         progress($"{_agencies[0].Name} files the 1949 cable as imported history…");
-        await _agencies[0].Agency.ImportCableAsync(DemoScript.SeedCable(), DemoScript.SeedCableName, ct).ConfigureAwait(false);
+        await _agencies[0].Agency.Register.ImportCableAsync(DemoScript.SeedCable(), DemoScript.SeedCableName, ct).ConfigureAwait(false);
 
         var after = DemoScript.AfterReferral;
         var onReferral = await ReleaseAsync(after, issues, [], progress, ct).ConfigureAwait(false);
@@ -226,8 +226,8 @@ internal sealed class DemoNetwork : IAsyncDisposable
         progress($"Filling {founder.Name}'s directory…");
         foreach (string name in DemoScript.KnownByName(_agencies.Count))
         {
-            await founder.Agency.AddToDirectoryAsync(name, null, null, null, ct).ConfigureAwait(false);
-            await founder.Agency.AddDossierNoteAsync(name, AgencyFolder.FirstOfficer,
+            await founder.Agency.Directory.AddToDirectoryAsync(name, null, null, null, ct).ConfigureAwait(false);
+            await founder.Agency.Directory.AddDossierNoteAsync(name, AgencyFolder.FirstOfficer,
                 "No permanent tie organized yet; we know little of its situation.", ct).ConfigureAwait(false);
         }
 
@@ -237,15 +237,15 @@ internal sealed class DemoNetwork : IAsyncDisposable
             var other = _agencies[i];
             if (i >= 3)
             {
-                await founder.Agency.AddToDirectoryAsync(other.Name, other.Did, null, null, ct).ConfigureAwait(false);
+                await founder.Agency.Directory.AddToDirectoryAsync(other.Name, other.Did, null, null, ct).ConfigureAwait(false);
             }
 
-            await founder.Agency.AddDossierNoteAsync(other.Did, AgencyFolder.FirstOfficer, i < 3
+            await founder.Agency.Directory.AddDossierNoteAsync(other.Did, AgencyFolder.FirstOfficer, i < 3
                 ? "Tied and verified; exchanges ideas on specific issues as they arise."
                 : "Known; no permanent tie organized yet.", ct).ConfigureAwait(false);
         }
 
-        return await founder.Agency.ListDirectoryAsync(ct).ConfigureAwait(false);
+        return await founder.Agency.Directory.ListDirectoryAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -334,15 +334,15 @@ internal sealed class DemoNetwork : IAsyncDisposable
         foreach (var end in new[] { from, to })
         {
             var tie = await end.Local.Store.GetTieAsync(relay.Did, ct).ConfigureAwait(false);
-            await end.Agency.ProposeTermsAsync(relay.Did, tie!.Terms with { Relays = true }, ct).ConfigureAwait(false);
+            await end.Agency.Ties.ProposeTermsAsync(relay.Did, tie!.Terms with { Relays = true }, ct).ConfigureAwait(false);
             await UntilAsync(async () => (await relay.Local.Store.GetTieAsync(end.Did, ct).ConfigureAwait(false))?.ProposedTerms is not null,
                 $"{relay.Name} holds {end.Name}'s proposed terms", ct).ConfigureAwait(false);
-            await relay.Agency.SignProposedTermsAsync(end.Did, ct).ConfigureAwait(false);
+            await relay.Agency.Ties.SignProposedTermsAsync(end.Did, ct).ConfigureAwait(false);
             await UntilAsync(async () => (await end.Local.Store.GetTieAsync(relay.Did, ct).ConfigureAwait(false))?.Terms.Relays == true,
                 $"{end.Name} holds the signed terms permitting relays", ct).ConfigureAwait(false);
         }
 
-        await from.Agency.AddToDirectoryAsync(to.Name, to.Did, null, [relay.Did], ct).ConfigureAwait(false);
+        await from.Agency.Directory.AddToDirectoryAsync(to.Name, to.Did, null, [relay.Did], ct).ConfigureAwait(false);
         var script = DemoScript.Relayed(from: 3, to: 2);
         progress($"Sending “{script.Subject}” from {from.Name} to {to.Name} through {relay.Name}…");
         var record = await from.Agency.ReleaseAsync(new TelegramDraft

@@ -1,12 +1,11 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Relay;
+using Telex.Core.Ties;
 using Telex.DidComm;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Background;
 
@@ -27,7 +26,7 @@ internal sealed record PendingReceipt(Tie Tie, ReceiptEntry? Entry, byte[]? Stor
 /// telegrams under load, and no waiting when the agency is quiet. At most
 /// <see cref="AgencyOptions.MaxConcurrentReceiptSends"/> are on their way at once.
 /// </summary>
-internal sealed class ReceiptSender(AgencyContext context, RelayService relays) : IAgencyWorker
+internal sealed class ReceiptSender(AgencyContext context, RelayService relays, TieService ties) : IAgencyWorker
 {
     /// <summary>Telegrams one receipt covers at most; the receiving side accepts up to 10,000.</summary>
     private const int MaxReceiptEntries = 1000;
@@ -176,15 +175,7 @@ internal sealed class ReceiptSender(AgencyContext context, RelayService relays) 
             });
         }
 
-        var receipt = new Message
-        {
-            Id = Guid.NewGuid().ToString(),
-            Type = MessageTypes.Receipt,
-            From = context.Identity.Did,
-            To = [peerDid],
-            CreatedTime = context.Now.ToUnixTimeSeconds(),
-            Body = JsonSerializer.SerializeToElement(new JsonObject { ["receipts"] = list }),
-        };
+        var receipt = ties.ControlMessage(MessageTypes.Receipt, peerDid, new JsonObject { ["receipts"] = list });
         return context.Packer.PackSigned(receipt, receipt.From!).Packed;
     }
 }

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Counterparts;
 using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm;
-using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core.Relay;
@@ -24,12 +24,12 @@ public sealed class RelayService
     public const string RefusedCode = "e.p.relay.refused";
 
     private readonly AgencyContext context;
-    private readonly ICounterparts counterparts;
+    private readonly DirectoryService directory;
 
-    internal RelayService(AgencyContext context, ICounterparts counterparts)
+    internal RelayService(AgencyContext context, DirectoryService directory)
     {
         this.context = context;
-        this.counterparts = counterparts;
+        this.directory = directory;
     }
 
     /// <summary>
@@ -50,16 +50,16 @@ public sealed class RelayService
             throw new TelexException(TelexErrorKind.Invalid, "the recipient must be another agency's did:peer:2 DID");
         }
 
-        if (!IsPeerDid(draft.To))
+        if (!PeerDids.Is(draft.To))
         {
-            throw await counterparts.UnaddressableAsync(draft.To, ct).ConfigureAwait(false);
+            throw await directory.UnaddressableAsync(draft.To, ct).ConfigureAwait(false);
         }
 
         var entry = await context.Store.FindDirectoryEntryAsync(draft.To, ct).ConfigureAwait(false);
         Tie relay;
         if (draft.Via is { } via)
         {
-            relay = await counterparts.FindTieAsync(via, ct).ConfigureAwait(false)
+            relay = await directory.FindTieAsync(via, ct).ConfigureAwait(false)
                 ?? throw new TelexException(TelexErrorKind.Invalid, $"no tie with the relay '{via}'");
             if (relay.PeerDid == draft.To)
             {
@@ -172,7 +172,7 @@ public sealed class RelayService
     internal async Task HandleForwardAsync(Tie from, Message message, CancellationToken ct)
     {
         string? next = message.Body.StringMember("next");
-        if (next is null || !IsPeerDid(next) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
+        if (next is null || !PeerDids.Is(next) || message.Attachments is not [{ Data.Json: { ValueKind: JsonValueKind.Object } json }])
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
         }
@@ -185,7 +185,7 @@ public sealed class RelayService
 
         var policy = await GetPolicyAsync(ct).ConfigureAwait(false);
         bool established = nextTie is { Status: TieStatus.Established };
-        if (!established || !(policy.TiedPairs || await counterparts.RelayPolicyNamesAsync(policy, from.PeerDid, nextTie!.PeerDid, ct).ConfigureAwait(false)))
+        if (!established || !(policy.TiedPairs || await PolicyNamesAsync(policy, from.PeerDid, nextTie!.PeerDid, ct).ConfigureAwait(false)))
         {
             Log.RelayRefused(context.Logger, from.PeerName, nextTie?.PeerName ?? "an agency not tied here");
             throw new InboundRefusal(RefusalKind.Forbidden, RefusedCode, "this agency does not relay between these counterparts");
@@ -301,8 +301,8 @@ public sealed class RelayService
 
     private async Task<RelayPair> ResolvePairAsync(string a, string b, CancellationToken ct)
     {
-        string first = await counterparts.ResolveCounterpartDidAsync(a, ct).ConfigureAwait(false);
-        string second = await counterparts.ResolveCounterpartDidAsync(b, ct).ConfigureAwait(false);
+        string first = await directory.ResolveCounterpartDidAsync(a, ct).ConfigureAwait(false);
+        string second = await directory.ResolveCounterpartDidAsync(b, ct).ConfigureAwait(false);
         if (first == second)
         {
             throw new TelexException(TelexErrorKind.Invalid, "a relay pair needs two different counterparts");
@@ -311,5 +311,25 @@ public sealed class RelayService
         return RelayPair.Of(first, second);
     }
 
-    private static bool IsPeerDid(string did) => did.StartsWith(DidPeer.Prefix, StringComparison.Ordinal);
+    /// <summary>Whether the relay policy's explicit pairs name the counterparts <paramref name="a"/> and <paramref name="b"/>, whatever DIDs the pair was written under.</summary>
+    private async Task<bool> PolicyNamesAsync(RelayPolicy policy, string a, string b, CancellationToken ct)
+    {
+        if (policy.Names(a, b))
+        {
+            return true;
+        }
+
+        string first = await directory.CounterpartDidAsync(a, ct).ConfigureAwait(false), second = await directory.CounterpartDidAsync(b, ct).ConfigureAwait(false);
+        foreach (var pair in policy.Pairs)
+        {
+            var resolved = RelayPair.Of(await directory.CounterpartDidAsync(pair.First, ct).ConfigureAwait(false),
+                await directory.CounterpartDidAsync(pair.Second, ct).ConfigureAwait(false));
+            if (resolved == RelayPair.Of(first, second))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -94,7 +94,7 @@ public static class Officers
         OfficerEvent? filed;
         using (await guard.LockAsync(name, ct).ConfigureAwait(false))
         {
-            filed = await agency.Store.AdministerOfficerAsync(new OfficerEvent { Action = action, Officer = name, By = by, Role = role, At = now },
+            filed = await agency.Officers.AdministerOfficerAsync(new OfficerEvent { Action = action, Officer = name, By = by, Role = role, At = now },
                 hash, ct).ConfigureAwait(false);
         }
 
@@ -109,7 +109,6 @@ public static class Officers
         }
 
         Api.ApiLog.OfficerAdministered(logger, OfficerEvent.Name(action), name, by);
-        agency.OfficerChanged(filed);
         return (filed, password);
     }
 
@@ -128,12 +127,11 @@ public static class Officers
             CreatedAt = now,
             MustChangePassword = true,
         };
-        if (!await agency.Store.AddOfficerAsync(officer, by, ct).ConfigureAwait(false))
+        if (!await agency.Officers.AddOfficerAsync(officer, by, ct).ConfigureAwait(false))
         {
             return null;
         }
 
-        agency.OfficerChanged(new OfficerEvent { Action = OfficerAction.Added, Officer = name, By = by, Role = role, At = now });
         return password;
     }
 

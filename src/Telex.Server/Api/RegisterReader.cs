@@ -15,7 +15,7 @@ internal static class RegisterReader
     /// <summary>Display names of the counterparts this agency knows, by DID.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> CounterpartNamesAsync(Agency agency, CancellationToken ct)
     {
-        var names = (await agency.Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+        var names = (await agency.Ties.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
 
         // A bureau's issues name the bureau as their counterpart.
         foreach (var bureau in await agency.Store.ListBureausAsync(ct).ConfigureAwait(false))
@@ -26,22 +26,13 @@ internal static class RegisterReader
         return names;
     }
 
-    /// <summary>
-    /// The name this agency knows an agency by: its own, the tie's (under any DID the counterpart has held), or its
-    /// directory entry's; else null.
-    /// </summary>
-    public static async Task<string?> KnownNameAsync(Agency agency, string did, CancellationToken ct) =>
-        string.Equals(did, agency.Identity.Did, StringComparison.Ordinal) ? agency.Identity.Name
-        : (await agency.Store.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerName
-        ?? (await agency.Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name;
-
     /// <summary>The counterpart's name: from the tie, else as it signed the telegram (its DID stays in the telegram's own field).</summary>
     public static string CounterpartName(TelegramRecord t, IReadOnlyDictionary<string, string> names) =>
         names.TryGetValue(t.Counterpart, out var name) ? name : t.SenderName ?? Console.AgencyNames.Unknown;
 
     /// <summary>The counterpart's name for one telegram: the tie's or the directory's, else as it signed the telegram.</summary>
     public static async Task<string> CounterpartNameAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
-        await KnownNameAsync(agency, t.Counterpart, ct).ConfigureAwait(false) ?? t.SenderName ?? Console.AgencyNames.Unknown;
+        await agency.Directory.KnownNameAsync(t.Counterpart, ct).ConfigureAwait(false) ?? t.SenderName ?? Console.AgencyNames.Unknown;
 
     /// <summary>An entry in the classic cable layout: a telegram laid out by <see cref="CableFormat"/>, an imported cable as it was imported.</summary>
     public static async Task<string> RenderCableAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
@@ -62,38 +53,7 @@ internal static class RegisterReader
         }
 
         await agency.MarkReadAsync(t.Id, ct).ConfigureAwait(false);
-        return await agency.Store.GetTelegramAsync(t.Id, Direction.Inbound, ct).ConfigureAwait(false) ?? t;
-    }
-
-    /// <summary>
-    /// Finds a register entry by id; without a direction, the inbound entry if there is one, else the outbound. An imported
-    /// cable is found by its id too (as inbound, which is how it is listed).
-    /// </summary>
-    public static async Task<TelegramRecord?> FindAsync(Agency agency, Guid id, Direction? direction, CancellationToken ct)
-    {
-        var found = direction is { } d
-            ? await agency.Store.GetTelegramAsync(id, d, ct).ConfigureAwait(false)
-            : await agency.Store.GetTelegramAsync(id, Direction.Inbound, ct).ConfigureAwait(false)
-              ?? await agency.Store.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false);
-        return found ?? (direction is null or Direction.Inbound
-            ? (await agency.Store.GetImportedCableAsync(id, ct).ConfigureAwait(false))?.AsRegisterEntry()
-            : null);
-    }
-
-    /// <summary>
-    /// The entry filed under a registry number: the agency's own (its counter's), else an imported cable that carries
-    /// that number, unless <paramref name="imported"/> asks for the imported one only. The agency's own numbers come first,
-    /// so an import never changes what an existing number opens.
-    /// </summary>
-    public static async Task<TelegramRecord?> FindByNumberAsync(Agency agency, long number, bool imported, CancellationToken ct)
-    {
-        if (number <= 0)
-        {
-            return null;
-        }
-
-        var own = imported ? null : await agency.Store.GetByRegistryNumberAsync(number, ct).ConfigureAwait(false);
-        return own ?? (await agency.Store.GetImportedCableByNumberAsync(number, ct).ConfigureAwait(false))?.AsRegisterEntry();
+        return await agency.Register.GetTelegramAsync(t.Id, Direction.Inbound, ct).ConfigureAwait(false) ?? t;
     }
 
     /// <summary>The attachment whose content hashes to <paramref name="sha256"/> in a DIDComm plaintext, or null.</summary>

@@ -34,7 +34,7 @@ internal sealed partial class AgencyNames
             names[member.Did] = member.Name;
         }
 
-        foreach (var c in await agency.ListDirectoryAsync(ct).ConfigureAwait(false))
+        foreach (var c in await agency.Directory.ListDirectoryAsync(ct).ConfigureAwait(false))
         {
             if (c.Did is { } did)
             {
@@ -42,7 +42,7 @@ internal sealed partial class AgencyNames
             }
         }
 
-        foreach (var tie in await agency.Store.ListTiesAsync(ct).ConfigureAwait(false))
+        foreach (var tie in await agency.Ties.ListTiesAsync(ct).ConfigureAwait(false))
         {
             names[tie.PeerDid] = tie.PeerName;
         }

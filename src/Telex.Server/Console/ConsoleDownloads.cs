@@ -16,7 +16,7 @@ internal static class ConsoleDownloads
     /// <summary><c>GET /telegrams/{id}/cable</c>: the classic cable layout as text; like opening it, marks an inbound telegram read.</summary>
     public static async Task<IResult> CableAsync(Guid id, ClaimsPrincipal user, Agency agency, CancellationToken ct)
     {
-        var record = await RegisterReader.FindAsync(agency, id, null, ct).ConfigureAwait(false);
+        var record = await agency.Register.FindAsync(id, null, ct).ConfigureAwait(false);
         if (record is null)
         {
             return Results.NotFound();
@@ -35,7 +35,7 @@ internal static class ConsoleDownloads
     public static async Task<IResult> AttachmentAsync(Guid id, string sha256, string? direction, Agency agency, CancellationToken ct)
     {
         Direction? d = Enum.TryParse<Direction>(direction, ignoreCase: true, out var parsed) ? parsed : null;
-        var record = await RegisterReader.FindAsync(agency, id, d, ct).ConfigureAwait(false);
+        var record = await agency.Register.FindAsync(id, d, ct).ConfigureAwait(false);
         var info = record?.Attachments.FirstOrDefault(a => string.Equals(a.Sha256, sha256, StringComparison.Ordinal));
         if (record is null || info is null || RegisterReader.AttachmentContent(record.Plaintext, sha256) is not { } content)
         {
@@ -56,7 +56,7 @@ internal static class ConsoleDownloads
         {
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"register-{stamp}.txt\"";
             context.Response.ContentType = "text/plain; charset=utf-8";
-            await context.Response.WriteAsync(await agency.ExportCablesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            await context.Response.WriteAsync(await agency.Register.ExportCablesAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             return;
         }
 

@@ -99,7 +99,7 @@ public sealed class ClearanceTests
         Assert.Equal(["clearance", "clearance", "clearance", "telegram.out", "clearance"],
             register.Entries.Where(e => e.Kind != "delivery").Select(e => e.Kind));
         Assert.Equal(["submitted", "cleared", "cleared", "released"], register.ClearanceLog.Select(l => l.Step.Action));
-        var report = await a.Agency.VerifyRegisterAsync();
+        var report = await a.Agency.Register.VerifyRegisterAsync();
         Assert.True(report.Ok, string.Join("; ", report.Problems));
         Assert.Equal(4, report.ClearanceSteps);
     }
@@ -231,6 +231,6 @@ public sealed class ClearanceTests
         var register = await a.Store.ReadRegisterAsync();
         Assert.Equal(["submitted", "refused-by-partner", "submitted", "approved", "released"], register.ClearanceLog.Select(l => l.Step.Action));
         Assert.Equal(5, register.Entries.Count(e => e.Kind == "clearance"));
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 }

@@ -27,14 +27,14 @@ public sealed class ExportAndAttachmentApiTests
         Assert.Equal(HttpStatusCode.OK, cable.StatusCode);
         Assert.Equal("text/plain", cable.Content.Headers.ContentType?.MediaType);
         string text = await cable.Content.ReadAsStringAsync();
-        Assert.Equal(await b.Agency.ExportCablesAsync(), text);
+        Assert.Equal(await b.Agency.Register.ExportCablesAsync(), text);
         Assert.Contains("Aid is granted.", text, StringComparison.Ordinal);
 
         using var html = await auditor.GetAsync("/api/register/export?format=HTML");
         Assert.Equal(HttpStatusCode.OK, html.StatusCode);
         Assert.Equal("application/zip", html.Content.Headers.ContentType?.MediaType);
         using var zip = new ZipArchive(await html.Content.ReadAsStreamAsync(), ZipArchiveMode.Read);
-        var pages = await b.Agency.ExportPagesAsync();
+        var pages = await b.Agency.Register.ExportPagesAsync();
         Assert.Equal(pages.Select(p => p.Name + ".html"), zip.Entries.Select(e => e.FullName));
         using (var reader = new StreamReader(zip.Entries[0].Open()))
         {

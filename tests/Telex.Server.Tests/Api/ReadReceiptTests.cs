@@ -13,9 +13,9 @@ public sealed class ReadReceiptTests
 
     private static async Task AgreeOnReadReceiptsAsync(TestAgency a, TestAgency b)
     {
-        await a.Agency.ProposeTermsAsync(b.Did, TieTerms.Default with { ReadReceipts = true });
+        await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { ReadReceipts = true });
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, Deadline, "proposal arrives");
-        await b.Agency.SignProposedTermsAsync(a.Did);
+        await b.Agency.Ties.SignProposedTermsAsync(a.Did);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.ReadReceipts == true, Deadline, "terms signed");
     }
 

@@ -70,7 +70,7 @@ public sealed class DiskFullTests
         using var identity = agency.LoadIdentity();
         await using var store = agency.OpenStore();
         using var offline = new Agency(identity, store, new NoTransport());
-        var report = await offline.VerifyRegisterAsync();
+        var report = await offline.Register.VerifyRegisterAsync();
         Assert.True(report.Ok, $"{agency.Directory}: {report.First}");
     }
 

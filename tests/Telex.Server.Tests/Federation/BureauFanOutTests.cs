@@ -40,10 +40,10 @@ public sealed class BureauFanOutTests(TwentyMemberBureau fixture) : IClassFixtur
             var atFounder = sent.Single(t => t.Counterpart == m.Did);
             Assert.Equal(atFounder.Id, bulletin.Id);
             Assert.Equal((await Net.Founder.Store.GetTelegramAsync(atFounder.Id, Direction.Outbound))!.PeerRegistryNumber, bulletin.RegistryNumber);
-            Assert.True((await m.Agency.VerifyRegisterAsync()).Ok);
+            Assert.True((await m.Agency.Register.VerifyRegisterAsync()).Ok);
         }
 
-        Assert.True((await Net.Founder.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await Net.Founder.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class BureauProspectTests
         await TestAgency.TieAsync(moscow, peking);
 
         // Shenyang is known of by name (and where it is), no tie, no DID.
-        await moscow.Agency.AddToDirectoryAsync("Shenyang", did: null, endpoint: shenyang.Identity.Endpoint, knownTies: null);
+        await moscow.Agency.Directory.AddToDirectoryAsync("Shenyang", did: null, endpoint: shenyang.Identity.Endpoint, knownTies: null);
         var bureau = await moscow.Agency.ProposeBureauAsync("Eastern Information Bureau", "Information on the situation in each country",
             ["Peking", "Shenyang"]);
         Assert.Equal([moscow.Did, peking.Did], bureau.Members.Select(m => m.Did));
@@ -81,7 +81,7 @@ public sealed class BureauProspectTests
         // A tie is established with the agency that goes by that name: the entry takes its DID, the prospect is a member.
         await TestAgency.TieAsync(moscow, shenyang);
         var promoted = await Eventually.UntilAsync(() => moscow.Store.GetBureauAsync(bureau.Id), b => b!.Prospects.Count == 0, Deadline, "the prospect is a member");
-        Assert.Equal(shenyang.Did, (await moscow.Agency.GetCounterpartAsync("Shenyang")).Did);
+        Assert.Equal(shenyang.Did, (await moscow.Agency.Directory.GetCounterpartAsync("Shenyang")).Did);
         Assert.Contains(shenyang.Identity.Endpoint, transport.Endpoints);
         Assert.Equal([moscow.Did, peking.Did, shenyang.Did], promoted!.Members.Select(m => m.Did));
         Assert.Equal(MemberState.Prospective, promoted.Member(shenyang.Did)!.State);
@@ -101,7 +101,7 @@ public sealed class BureauProspectTests
         Assert.True(epoch!.Includes(shenyang.Did) && epoch.Includes(peking.Did) && epoch.Includes(moscow.Did));
         var actions = (await moscow.Store.ReadRegisterAsync()).Entries.Where(e => e.Kind == RegisterKinds.Bureau).Select(e => e.Reference.Split('/')[2]).ToList();
         Assert.Equal(["proposed", "member-added", "chartered", "epoch"], actions.Take(4));
-        Assert.True((await moscow.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await moscow.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]
@@ -111,8 +111,8 @@ public sealed class BureauProspectTests
         await using var peking = await TestAgency.StartAsync("Peking");
         await using var northeast = await TestAgency.StartAsync("Northeast Bureau");
         await TestAgency.TieAsync(moscow, peking);
-        await moscow.Agency.AddToDirectoryAsync("Gao Gang, Shenyang", did: null, endpoint: null, knownTies: null);
-        await moscow.Agency.AddToDirectoryAsync("Pyongyang", did: null, endpoint: null, knownTies: null);
+        await moscow.Agency.Directory.AddToDirectoryAsync("Gao Gang, Shenyang", did: null, endpoint: null, knownTies: null);
+        await moscow.Agency.Directory.AddToDirectoryAsync("Pyongyang", did: null, endpoint: null, knownTies: null);
 
         var bureau = await moscow.Agency.ProposeBureauAsync("Eastern Information Bureau", "Information", ["Peking"]);
         bureau = await moscow.Agency.AddBureauMemberAsync(bureau.Id, "Gao Gang, Shenyang");
@@ -126,27 +126,27 @@ public sealed class BureauProspectTests
         await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.ProposeBureauAsync("Other", "p", ["Peking"], secretariat: "Pyongyang"));
 
         // Its directory entry stays while it is a prospect; dropped, Pyongyang is no longer counted.
-        var kept = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.RemoveFromDirectoryAsync("Pyongyang"));
+        var kept = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Directory.RemoveFromDirectoryAsync("Pyongyang"));
         Assert.Contains("telex bureau remove \"Eastern Information Bureau\" \"Pyongyang\"", kept.Message, StringComparison.Ordinal);
         bureau = await moscow.Agency.RemoveBureauMemberAsync(bureau.Id, "Pyongyang");
         Assert.Equal("premature: ties with 1 of 2; 1 known of, no tie", (await moscow.Agency.BureauReadinessAsync(bureau.Id)).Summary);
-        await moscow.Agency.RemoveFromDirectoryAsync("Pyongyang");
+        await moscow.Agency.Directory.RemoveFromDirectoryAsync("Pyongyang");
 
         // The tie's agency calls itself otherwise: nothing is linked by itself, and linking needs a tie.
-        var untied = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau"));
+        var untied = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Directory.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau"));
         Assert.Contains("telex tie invite", untied.Message, StringComparison.Ordinal);
         await TestAgency.TieAsync(northeast, moscow);
         Assert.Single((await moscow.Store.GetBureauAsync(bureau.Id))!.Prospects);
-        Assert.Null((await moscow.Agency.GetCounterpartAsync("Gao Gang, Shenyang")).Did);
+        Assert.Null((await moscow.Agency.Directory.GetCounterpartAsync("Gao Gang, Shenyang")).Did);
 
-        var linked = await moscow.Agency.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau");
+        var linked = await moscow.Agency.Directory.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau");
         Assert.Equal((northeast.Did, TieStatus.Established), (linked.Did, linked.TieStatus));
         var held = await moscow.Store.GetBureauAsync(bureau.Id);
         Assert.Empty(held!.Prospects);
         Assert.Equal("Northeast Bureau", held.Member(northeast.Did)!.Name);
         Assert.Equal("ready: ties with 2 of 2", (await moscow.Agency.BureauReadinessAsync(bureau.Id)).Summary);
         Assert.Equal(TelexErrorKind.Conflict,
-            (await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau"))).Kind);
+            (await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Directory.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau"))).Kind);
 
         // After the charter its members are fixed; a member of it cannot name prospects.
         await moscow.Agency.CharterBureauAsync(bureau.Id);

@@ -73,7 +73,7 @@ public sealed class BureauTests
 
             var entries = (await founder.Store.ReadRegisterAsync()).Entries.Where(e => e.Kind == RegisterKinds.Bureau).Select(e => e.Reference.Split('/')[2]);
             Assert.Equal(["proposed", "chartered", "epoch"], entries);
-            Assert.True((await founder.Agency.VerifyRegisterAsync()).Ok);
+            Assert.True((await founder.Agency.Register.VerifyRegisterAsync()).Ok);
         }
         finally
         {
@@ -172,16 +172,16 @@ public sealed class BureauTests
         // Every register still verifies, bureau entries included.
         foreach (var a in net.Members.Append(founder))
         {
-            Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
+            Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
         }
 
         // The founder's register exports and imports elsewhere with its bureau, its epochs and its bulletins, and verifies there.
         using var export = new MemoryStream();
-        await founder.Agency.ExportRegisterAsync(export);
+        await founder.Agency.Register.ExportRegisterAsync(export);
         export.Position = 0;
         await using var restored = await TestAgency.StartAsync("Restored");
-        Assert.True((await restored.Agency.ImportRegisterAsync(export)).Ok);
-        Assert.True((await restored.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await restored.Agency.Register.ImportRegisterAsync(export)).Ok);
+        Assert.True((await restored.Agency.Register.VerifyRegisterAsync()).Ok);
         Assert.Equal(5, (await restored.Store.GetBureauAsync(net.Bureau.Id))!.Epoch);
         Assert.Equal([1L, 2L, 3L, 4L, 5L], (await restored.Store.ListBureauEpochsAsync(net.Bureau.Id)).Select(e => e.Number));
         Assert.Equal(2, (await restored.Store.QueryAsync(new RegisterQuery { Text = "\"Epoch five\"" })).Count(t => t.BureauEpoch == 5));

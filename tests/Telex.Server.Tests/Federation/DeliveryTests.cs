@@ -102,9 +102,9 @@ public sealed class DeliveryTests
         await TestAgency.TieAsync(a, b);
 
         // Bravo proposes small terms, Alpha signs them: 2 KiB of text, 1 KiB per attachment.
-        await b.Agency.ProposeTermsAsync(a.Did, TieTerms.Default with { Version = 2, MaxTelegramBytes = 2048, MaxAttachmentBytes = 1024 });
+        await b.Agency.Ties.ProposeTermsAsync(a.Did, TieTerms.Default with { Version = 2, MaxTelegramBytes = 2048, MaxAttachmentBytes = 1024 });
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(30), "Alpha holds the proposal");
-        await a.Agency.SignProposedTermsAsync(b.Did);
+        await a.Agency.Ties.SignProposedTermsAsync(b.Did);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Terms.MaxTelegramBytes == 2048 && t.ProposedTerms is null,
             TimeSpan.FromSeconds(30), "Bravo holds the signed terms");
 

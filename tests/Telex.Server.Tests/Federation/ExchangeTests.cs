@@ -40,7 +40,7 @@ public sealed class ExchangeTests
         Assert.Equal(["Zhu De", "Liu Shaoqi"], received.Attendees);
         Assert.Equal(sent.ContentHash, received.ContentHash);
         Assert.Equal(1, delivered!.PeerRegistryNumber);
-        Assert.Equal(a.Agency.FingerprintWith(b.Did), b.Agency.FingerprintWith(a.Did));
+        Assert.Equal(a.Agency.Ties.FingerprintWith(b.Did), b.Agency.Ties.FingerprintWith(a.Did));
 
         // The receipt A keeps is Bravo's signed message: its signature verifies by Bravo's key (anyone can check it,
         // with no secret), and it names this telegram, its content hash and Bravo's registry number.

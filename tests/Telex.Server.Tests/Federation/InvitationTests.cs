@@ -12,24 +12,24 @@ public sealed class InvitationTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
-        var code = await a.Agency.CreateInvitationAsync();
+        var code = await a.Agency.Ties.CreateInvitationAsync();
         char last = code.Secret[^1];
         var mistyped = code with { Secret = code.Secret[..^1] + (last == 'A' ? 'B' : 'A') };
 
-        var refused = await Assert.ThrowsAsync<TelexException>(() => b.Agency.AcceptInvitationAsync(mistyped.Url));
+        var refused = await Assert.ThrowsAsync<TelexException>(() => b.Agency.Ties.AcceptInvitationAsync(mistyped.Url));
         Assert.Equal(TelexErrorKind.Peer, refused.Kind);
         Assert.Contains("403", refused.Message, StringComparison.Ordinal);
         Assert.Empty(await a.Store.ListTiesAsync());
         Assert.Empty(await b.Store.ListTiesAsync());
 
-        await b.Agency.AcceptInvitationAsync(code.Url);
+        await b.Agency.Ties.AcceptInvitationAsync(code.Url);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(30),
             "the tie established with the right code");
         Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(b.Did))!.Status);
 
         // Used once, the invitation is spent: the right code again is refused, and the tie stays as it is.
         await using var c = await TestAgency.StartAsync("Charlie");
-        await Assert.ThrowsAsync<TelexException>(() => c.Agency.AcceptInvitationAsync(code.Url));
+        await Assert.ThrowsAsync<TelexException>(() => c.Agency.Ties.AcceptInvitationAsync(code.Url));
         Assert.Empty(await c.Store.ListTiesAsync());
         Assert.Single(await a.Store.ListTiesAsync());
     }

@@ -108,7 +108,7 @@ public sealed class IssueTests
         {
             var register = await at.Store.ReadRegisterAsync();
             Assert.Equal(9, register.Entries.Count(e => e.Kind == RegisterKinds.IssueStatus));
-            var report = await at.Agency.VerifyRegisterAsync();
+            var report = await at.Agency.Register.VerifyRegisterAsync();
             Assert.True(report.Ok, string.Join("; ", report.Problems));
             Assert.Equal(9, report.IssueEvents);
         }

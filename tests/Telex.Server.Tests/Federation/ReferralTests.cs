@@ -84,7 +84,7 @@ public sealed class ReferralTests
         {
             var current = (await at.Store.GetIssueAsync(issue.Id))!;
             Assert.Equal((IssueStatus.Agreed, "agreed", "The details are agreed", 5L), (current.Status, current.Term, current.Outcome, current.Clock));
-            var report = await at.Agency.VerifyRegisterAsync();
+            var report = await at.Agency.Register.VerifyRegisterAsync();
             Assert.True(report.Ok, at.Identity.Name + ": " + string.Join("; ", report.Problems));
         }
 
@@ -115,7 +115,7 @@ public sealed class ReferralTests
         var shared = await WaitForEventsAsync(c, issue.Id, 2);
         Assert.Equal([true, false], shared.Select(e => e.IsOpening));
         Assert.Equal(IssueStatus.Referred, shared[1].Status);
-        Assert.True((await c.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await c.Agency.Register.VerifyRegisterAsync()).Ok);
 
         // Referring it to Charlie again is refused: Charlie takes part already.
         var again = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueAsync(issue.Id, "referred", "Again", "Charlie", "kovalev"));

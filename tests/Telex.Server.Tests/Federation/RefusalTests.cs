@@ -34,7 +34,7 @@ public sealed class RefusalTests
         using var peer = await HostilePeer.TiedWithAsync(b);
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(b.Did, 1), b.Did))).Status);
 
-        await b.Agency.ChangeTieStatusAsync(peer.Did, TieStatus.Severed);
+        await b.Agency.Ties.ChangeTieStatusAsync(peer.Did, TieStatus.Severed);
         var (status, code) = await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(b.Did, 2), b.Did));
 
         Assert.Equal(403, status);
@@ -48,7 +48,7 @@ public sealed class RefusalTests
         await using var b = await TestAgency.StartAsync("Bravo");
         using var first = HostilePeer.Create("First");
         using var second = HostilePeer.Create("Second");
-        var invitation = await b.Agency.CreateInvitationAsync();
+        var invitation = await b.Agency.Ties.CreateInvitationAsync();
 
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, first.TieRequest(invitation))).Status);
         var (status, code) = await HostilePeer.PostAsync(b.Identity.Endpoint, second.TieRequest(invitation));
@@ -64,11 +64,11 @@ public sealed class RefusalTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         using var peer = HostilePeer.Create();
-        var invitation = await b.Agency.CreateInvitationAsync(TimeSpan.FromSeconds(1));
+        var invitation = await b.Agency.Ties.CreateInvitationAsync(TimeSpan.FromSeconds(1));
         await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > invitation.ExpiresAt.AddMilliseconds(100),
             TimeSpan.FromSeconds(10), "the invitation expires");
 
-        var refused = await Assert.ThrowsAsync<Telex.Core.TelexException>(() => a.Agency.AcceptInvitationAsync(invitation.Code));
+        var refused = await Assert.ThrowsAsync<Telex.Core.TelexException>(() => a.Agency.Ties.AcceptInvitationAsync(invitation.Code));
         Assert.Contains("expired", refused.Message, StringComparison.Ordinal);
         var (status, code) = await HostilePeer.PostAsync(b.Identity.Endpoint, peer.TieRequest(invitation));
         Assert.Equal(403, status);

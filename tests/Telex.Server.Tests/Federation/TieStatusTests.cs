@@ -39,13 +39,13 @@ public sealed class TieStatusTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
 
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
         Assert.Equal(TieSide.ThisAgency, (await a.Store.GetTieAsync(b.Did))!.SuspendedBy);
         Assert.Equal(TieSide.Counterpart, (await b.Store.GetTieAsync(a.Did))!.SuspendedBy);
 
         // Bravo's officers cannot resume a suspension Alpha made...
-        var local = await Assert.ThrowsAsync<TelexException>(() => b.Agency.ChangeTieStatusAsync(a.Did, TieStatus.Established));
+        var local = await Assert.ThrowsAsync<TelexException>(() => b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Established));
         Assert.Equal(TelexErrorKind.Conflict, local.Kind);
         Assert.Equal(TieStatus.Suspended, (await b.Store.GetTieAsync(a.Did))!.Status);
 
@@ -57,7 +57,7 @@ public sealed class TieStatusTests
         await Assert.ThrowsAsync<TelexException>(() => b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Still here", Body = "?" }, "officer"));
 
         // Alpha resumes: both ends established again, and telegrams flow.
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t is { Status: TieStatus.Established, SuspendedBy: null }, Deadline,
             "Bravo learned of the resumption");
         Assert.Null((await a.Store.GetTieAsync(b.Did))!.SuspendedBy);
@@ -74,19 +74,19 @@ public sealed class TieStatusTests
         await TestAgency.TieAsync(a, b);
 
         // Bravo suspends: Alpha's officers may not resume it, Bravo may.
-        await b.Agency.ChangeTieStatusAsync(a.Did, TieStatus.Suspended);
+        await b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Suspended);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Alpha learned of the suspension");
         Assert.Equal(TieSide.Counterpart, (await a.Store.GetTieAsync(b.Did))!.SuspendedBy);
         Assert.Equal(TelexErrorKind.Conflict,
-            (await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established))).Kind);
-        await b.Agency.ChangeTieStatusAsync(a.Did, TieStatus.Established);
+            (await Assert.ThrowsAsync<TelexException>(() => a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established))).Kind);
+        await b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Established);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t is { Status: TieStatus.Established, SuspendedBy: null }, Deadline,
             "Alpha learned that Bravo resumed");
 
         // Either side may end the tie, suspended or not.
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
-        await b.Agency.ChangeTieStatusAsync(a.Did, TieStatus.Severed);
+        await b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Severed);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Severed, Deadline, "Alpha learned of the severance");
     }
 
@@ -96,7 +96,7 @@ public sealed class TieStatusTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
 
         // A tie suspended before ties.suspended_by existed comes out of the migration with no suspending side.
@@ -107,7 +107,7 @@ public sealed class TieStatusTests
         Assert.Equal(legacy, await a.Store.GetTieAsync(b.Did));
 
         // Alpha's officers may resume it.
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, Deadline, "Bravo learned of the resumption");
     }
 
@@ -117,7 +117,7 @@ public sealed class TieStatusTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        var severed = await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Severed);
+        var severed = await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Severed);
 
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "established")));
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "suspended")));

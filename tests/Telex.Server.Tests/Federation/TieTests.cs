@@ -11,9 +11,9 @@ public sealed class TieTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
 
-        var pending = await b.Agency.AcceptInvitationAsync(invitation.Code);
+        var pending = await b.Agency.Ties.AcceptInvitationAsync(invitation.Code);
         Assert.Equal(TieStatus.Invited, pending.Status);
         var atB = await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established,
             TimeSpan.FromSeconds(20), "B holds the tie");
@@ -23,9 +23,9 @@ public sealed class TieTests
         Assert.Equal("Alpha", atB!.PeerName);
         Assert.Equal("Bravo", atA.PeerName);
         Assert.False(atA.Verified);
-        Assert.Equal(a.Agency.FingerprintWith(b.Did), b.Agency.FingerprintWith(a.Did));
-        Assert.Matches(@"^(\d{5} ){5}\d{5}$", a.Agency.FingerprintWith(b.Did));
-        Assert.True((await a.Agency.VerifyTieAsync(b.Did)).Verified);
+        Assert.Equal(a.Agency.Ties.FingerprintWith(b.Did), b.Agency.Ties.FingerprintWith(a.Did));
+        Assert.Matches(@"^(\d{5} ){5}\d{5}$", a.Agency.Ties.FingerprintWith(b.Did));
+        Assert.True((await a.Agency.Ties.VerifyTieAsync(b.Did)).Verified);
     }
 
     [Fact]
@@ -35,12 +35,12 @@ public sealed class TieTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
 
-        var proposed = await a.Agency.ProposeTermsAsync(b.Did, TieTerms.Default with { MaxTelegramBytes = 2048, ReadReceipts = true });
+        var proposed = await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { MaxTelegramBytes = 2048, ReadReceipts = true });
         Assert.Equal(1, proposed.Terms.Version);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "B sees the proposal");
         Assert.Equal(1, (await b.Store.GetTieAsync(a.Did))!.Terms.Version);
 
-        await b.Agency.SignProposedTermsAsync(a.Did);
+        await b.Agency.Ties.SignProposedTermsAsync(a.Did);
 
         var atA = await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.Version == 2, TimeSpan.FromSeconds(20), "A has the signed terms");
         Assert.Equal(2048, atA!.Terms.MaxTelegramBytes);
@@ -74,15 +74,15 @@ public sealed class TieTests
         await TestAgency.TieAsync(a, b);
 
         // Retries at most a second apart, so that a held telegram is tried again soon after the tie is resumed.
-        await a.Agency.ProposeTermsAsync(b.Did, TieTerms.Default with { Version = 2, MaxRetryInterval = TimeSpan.FromSeconds(1) });
+        await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { Version = 2, MaxRetryInterval = TimeSpan.FromSeconds(1) });
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "B sees the proposal");
-        await b.Agency.SignProposedTermsAsync(a.Did);
+        await b.Agency.Ties.SignProposedTermsAsync(a.Did);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.Version == 2, TimeSpan.FromSeconds(20), "A has the signed terms");
 
         // A telegram released while Bravo is away is still in Alpha's outbox when Alpha suspends the tie.
         await b.StopAsync();
         var held = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Held", Body = "Released before the suspension." }, "officer");
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
 
         // An attempt claimed before the suspension may still be on its way (on a loaded machine, until after Bravo is
         // back): that one would deliver. Two attempts finishing after the suspension mean the second began after it.
@@ -102,7 +102,7 @@ public sealed class TieTests
         Assert.Null(await b.Store.GetTelegramAsync(held.Id, Direction.Inbound));
         Assert.Equal(TelegramStatus.Queued, (await a.Store.GetTelegramAsync(held.Id, Direction.Outbound))!.Status);
 
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(20), "B sees the resumption");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(held.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(20), "the held telegram is delivered after resuming");
@@ -110,9 +110,9 @@ public sealed class TieTests
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(20), "delivered after resuming");
 
-        await b.Agency.ChangeTieStatusAsync(a.Did, TieStatus.Severed);
+        await b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Severed);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Severed, TimeSpan.FromSeconds(20), "A sees the severance");
-        await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established));
+        await Assert.ThrowsAsync<TelexException>(() => a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established));
     }
 
     [Fact]
@@ -121,9 +121,9 @@ public sealed class TieTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        await a.Agency.ProposeTermsAsync(b.Did, TieTerms.Default with { ReadReceipts = true });
+        await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { ReadReceipts = true });
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "proposal arrives");
-        await b.Agency.SignProposedTermsAsync(a.Did);
+        await b.Agency.Ties.SignProposedTermsAsync(a.Did);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.ReadReceipts == true, TimeSpan.FromSeconds(20), "terms signed");
         using var events = a.Agency.Events.Subscribe();
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 
-using Telex.Core;
 using Telex.Core.Identity;
+using Telex.Core.Keys;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
@@ -27,8 +27,8 @@ public sealed class KeyRotationTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         string oldA = a.Did, oldB = b.Did;
-        await a.Agency.CheckpointAsync();
-        await b.Agency.CheckpointAsync();
+        await a.Agency.Register.CheckpointAsync();
+        await b.Agency.Register.CheckpointAsync();
 
         // Both send all the time; Alpha rotates a third of the way through its stream, Bravo two thirds through its own.
         KeyRotationResult? rotatedA = null, rotatedB = null;
@@ -39,7 +39,7 @@ public sealed class KeyRotationTests
                 await from.Agency.ReleaseAsync(Draft(to, $"{from.Identity.Name} {i}"), "officer");
                 if (i == rotateAt)
                 {
-                    rotated(await from.Agency.RotateKeysAsync());
+                    rotated(await from.Agency.Keys.RotateKeysAsync());
                 }
             }
         }
@@ -74,10 +74,10 @@ public sealed class KeyRotationTests
             Assert.All(signers.Skip(firstNew), s => Assert.Equal(senderNew, s));
         }
 
-        await a.Agency.CheckpointAsync();
+        await a.Agency.Register.CheckpointAsync();
         foreach (var agency in new[] { a, b })
         {
-            var report = await agency.Agency.VerifyRegisterAsync();
+            var report = await agency.Agency.Register.VerifyRegisterAsync();
             Assert.True(report.Ok, string.Join('\n', report.Problems));
             var register = await agency.Store.ReadRegisterAsync();
             Assert.Equal(2, register.Entries.Count(e => e.Kind == RegisterKinds.KeyRotation));
@@ -110,7 +110,7 @@ public sealed class KeyRotationTests
 
         await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 5, Deadline,
             "Bravo's first telegrams registered at Alpha");
-        var rotation = await a.Agency.RotateKeysAsync();
+        var rotation = await a.Agency.Keys.RotateKeysAsync();
 
         // Bravo has not heard of it yet and keeps writing to the old DID, encrypted to the old key.
         for (int i = 6; i <= 8; i++)
@@ -137,8 +137,8 @@ public sealed class KeyRotationTests
         Assert.All(inbound.Where(t => before.Contains(t.Id)), t => Assert.Equal(oldA, SignerOf(t.SignedOriginal)));
         Assert.Equal(rotation.NewDid, SignerOf(inbound.Single(t => t.Id == later.Id).SignedOriginal));
         Assert.Equal(8, await a.Store.CountAsync(new RegisterQuery { Counterpart = b.Did, Direction = Direction.Inbound }));
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class KeyRotationTests
         await using var a = await TestAgency.StartAsync("Alpha");
         using var before = HostilePeer.Create("Bravo");
         using var after = HostilePeer.Create("Bravo");
-        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, before.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, before.TieRequest(await a.Agency.Ties.CreateInvitationAsync()))).Status);
 
         // Bravo rotates, and a checkpoint it signed with its old key before then arrives afterwards (outboxes do not keep order).
         string fromPrior = FromPrior.Issue(before.Did, after.Did, before.Identity.Signing, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
@@ -179,10 +179,10 @@ public sealed class KeyRotationTests
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint,
             before.SignAndEncrypt(before.Message(MessageTypes.Checkpoint, a.Did, statement), a.Did))).Status);
 
-        var report = await a.Agency.VerifyRegisterAsync();
+        var report = await a.Agency.Register.VerifyRegisterAsync();
         Assert.True(report.Ok, string.Join('\n', report.Problems));
         var kept = Assert.Single(await a.Store.ListCheckpointsAsync(before.Did));
-        Assert.Equal(before.Did, a.Agency.OpenCheckpoint(kept.SignedMessage)?.Signer);
+        Assert.Equal(before.Did, a.Agency.Register.OpenCheckpoint(kept.SignedMessage)?.Signer);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class KeyRotationTests
         await using var a = await TestAgency.StartAsync("Alpha");
         using var before = await HostilePeer.TiedWithAsync(a, "Bravo");
         using var after = HostilePeer.Create("Bravo");
-        await a.Agency.ChangeTieStatusAsync(before.Did, TieStatus.Suspended);
+        await a.Agency.Ties.ChangeTieStatusAsync(before.Did, TieStatus.Suspended);
 
         // A suspension is not a reason to keep a counterpart on keys it is retiring: when the tie is resumed, it goes on
         // under the new DID.
@@ -205,7 +205,7 @@ public sealed class KeyRotationTests
 
         // Still suspended: the new DID's telegram is refused until this agency resumes the tie.
         Assert.Equal(403, (await HostilePeer.PostAsync(a.Identity.Endpoint, after.SignAndEncrypt(after.Telegram(a.Did, 1), a.Did))).Status);
-        await a.Agency.ChangeTieStatusAsync(after.Did, TieStatus.Established);
+        await a.Agency.Ties.ChangeTieStatusAsync(after.Did, TieStatus.Established);
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, after.SignAndEncrypt(after.Telegram(a.Did, 1), a.Did))).Status);
     }
 
@@ -239,9 +239,9 @@ public sealed class KeyRotationTests
         await using var a = await TestAgency.StartAsync("Alpha");
         using var former = HostilePeer.Create("Former");
         using var next = HostilePeer.Create("Former");
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, former.TieRequest(invitation))).Status);
-        var severed = await a.Agency.ChangeTieStatusAsync(former.Did, TieStatus.Severed);
+        var severed = await a.Agency.Ties.ChangeTieStatusAsync(former.Did, TieStatus.Severed);
         var head = await a.Store.GetRegisterHeadAsync();
 
         // A genuine from_prior by the severed counterpart's key: the tie may not move to a DID no one severed.
@@ -262,7 +262,7 @@ public sealed class KeyRotationTests
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = HostilePeer.Create("Bravo");
         using var nowhere = new EndpointlessPeer();
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
         var tie = (await a.Store.GetTieAsync(peer.Did))!;
         var head = await a.Store.GetRegisterHeadAsync();
@@ -286,7 +286,7 @@ public sealed class KeyRotationTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         var first = await a.Agency.ReleaseAsync(Draft(b.Did, "Before"), "officer");
-        var rotation = await a.Agency.RotateKeysAsync();
+        var rotation = await a.Agency.Keys.RotateKeysAsync();
 
         using (var saved = AgencyIdentity.Load(a.KeyFile))
         {
@@ -313,8 +313,8 @@ public sealed class KeyRotationTests
             Deadline, "a telegram to the restarted agency delivered");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "the telegram signed before the rotation delivered");
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
-        Assert.Equal(0, await a.Agency.ResumeRotationsAsync());
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
+        Assert.Equal(0, await a.Agency.Keys.ResumeRotationsAsync());
     }
 
     [Fact]
@@ -341,8 +341,8 @@ public sealed class KeyRotationTests
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldDid), t => t?.PeerDid == newDid, Deadline, "Bravo switched to the new DID");
         var own = Assert.Single(await a.Store.ListKeyRotationsAsync());
         Assert.Equal((oldDid, newDid, true), (own.OldDid, own.NewDid, own.Own));
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]
@@ -355,8 +355,8 @@ public sealed class KeyRotationTests
         var issue = await a.Agency.OpenIssueAsync(oldB, "Aid to the Orient", "officer");
         await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Bravo holds the issue");
 
-        var rotatedA = await a.Agency.RotateKeysAsync();
-        var rotatedB = await b.Agency.RotateKeysAsync();
+        var rotatedA = await a.Agency.Keys.RotateKeysAsync();
+        var rotatedB = await b.Agency.Keys.RotateKeysAsync();
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(oldB), t => t?.PeerDid == rotatedB.NewDid, Deadline, "Alpha switched");
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldA), t => t?.PeerDid == rotatedA.NewDid, Deadline, "Bravo switched");
 
@@ -370,8 +370,8 @@ public sealed class KeyRotationTests
         var telegram = await a.Agency.ReleaseAsync(Draft(rotatedB.NewDid, "On the issue") with { IssueId = issue.Id }, "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(telegram.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "the telegram on the issue delivered");
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]
@@ -384,8 +384,8 @@ public sealed class KeyRotationTests
         string oldA = a.Did, oldB = b.Did;
         await a.Agency.ReleaseAsync(Draft(oldB, "Old to old"), "officer");
         await b.Agency.ReleaseAsync(Draft(oldA, "Old from Bravo"), "officer");
-        await a.Agency.RotateKeysAsync();
-        await b.Agency.RotateKeysAsync();
+        await a.Agency.Keys.RotateKeysAsync();
+        await b.Agency.Keys.RotateKeysAsync();
         await a.Agency.ReleaseAsync(Draft(oldB, "New to new"), "officer");
         await b.Agency.ReleaseAsync(Draft(oldA, "New from Bravo"), "officer");
         foreach (var agency in new[] { a, b })
@@ -394,16 +394,16 @@ public sealed class KeyRotationTests
                 n => n == 2, Deadline, $"{agency.Identity.Name}'s telegrams delivered");
         }
 
-        await a.Agency.CheckpointAsync();
+        await a.Agency.Register.CheckpointAsync();
         using var export = new MemoryStream();
-        await a.Agency.ExportRegisterAsync(export);
+        await a.Agency.Register.ExportRegisterAsync(export);
         export.Position = 0;
 
-        var imported = await archive.Agency.ImportRegisterAsync(export);
+        var imported = await archive.Agency.Register.ImportRegisterAsync(export);
 
         Assert.True(imported.Ok, string.Join('\n', imported.Problems));
         Assert.Equal(4, imported.Telegrams);
-        var report = await archive.Agency.VerifyRegisterAsync();
+        var report = await archive.Agency.Register.VerifyRegisterAsync();
         Assert.True(report.Ok, string.Join('\n', report.Problems));
     }
 

@@ -34,7 +34,7 @@ public sealed class RetiredKeyTests
         Assert.Equal(TimeSpan.FromDays(7), AgencyOptions.Default.RotatedKeyGrace);
         Assert.Equal(AgencyOptions.Default.RotatedKeyGrace, a.Agency.Options.RotatedKeyGrace);
 
-        var rotation = await b.Agency.RotateKeysAsync();
+        var rotation = await b.Agency.Keys.RotateKeysAsync();
         var prior = b.Identity.Priors.Single(p => p.Did == rotation.OldDid);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(rotation.OldDid), t => t?.PeerDid == rotation.NewDid, Deadline,
             "Alpha switched to Bravo's new DID");
@@ -59,9 +59,9 @@ public sealed class RetiredKeyTests
         var sent = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Under the new key", Body = "Text." }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
             "a telegram under the new DID delivered after the grace period");
-        var reportA = await a.Agency.VerifyRegisterAsync();
+        var reportA = await a.Agency.Register.VerifyRegisterAsync();
         Assert.True(reportA.Ok, string.Join('\n', reportA.Problems));
-        var reportB = await b.Agency.VerifyRegisterAsync();
+        var reportB = await b.Agency.Register.VerifyRegisterAsync();
         Assert.True(reportB.Ok, string.Join('\n', reportB.Problems));
     }
 }

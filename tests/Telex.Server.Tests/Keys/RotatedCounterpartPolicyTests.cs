@@ -31,7 +31,7 @@ public sealed class RotatedCounterpartPolicyTests
         string oldB = b.Did;
         var before = await a.Agency.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.Empty, Counterpart = oldB, AnyReleasingOfficer = true });
 
-        var rotation = await b.Agency.RotateKeysAsync();
+        var rotation = await b.Agency.Keys.RotateKeysAsync();
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(oldB), t => t?.PeerDid == rotation.NewDid, Deadline, "Alpha switched to Bravo's new DID");
 
         // The rule written under the old DID covers telegrams addressed either way.
@@ -56,7 +56,7 @@ public sealed class RotatedCounterpartPolicyTests
         string oldA = a.Did;
         await r.Agency.Relays.AllowAsync(oldA, b.Did);
 
-        var rotation = await a.Agency.RotateKeysAsync();
+        var rotation = await a.Agency.Keys.RotateKeysAsync();
         await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
 
         // The pair names Alpha by its old DID; Alpha's forward now comes from its new one and is still relayed.

@@ -47,7 +47,7 @@ public sealed class CableApiTests
         using var again = new StringContent(SeedCable(), System.Text.Encoding.UTF8, "text/plain");
         await (await admin.PostAsync("/api/register/cables", again)).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(1, (await a.Store.GetRegisterHeadAsync()).Count);
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class CableApiTests
         var byNumber = await (await admin.GetAsync("/api/register/54611")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal("Kovalev", byNumber.GetProperty("counterpartName").GetString());
         await (await admin.GetAsync("/api/register/3")).ProblemAsync(HttpStatusCode.NotFound);
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class CheckpointTests
         var atBravo = await Eventually.UntilAsync(() => b.Store.ListCheckpointsAsync(a.Did),
             list => list.Any(c => c.Count >= 2), TimeSpan.FromSeconds(30), "Alpha's checkpoint over 2 entries kept by Bravo");
         var kept = atBravo.First(c => c.Count >= 2);
-        var statement = b.Agency.OpenCheckpoint(kept.SignedMessage);
+        var statement = b.Agency.Register.OpenCheckpoint(kept.SignedMessage);
         Assert.NotNull(statement);
         Assert.Equal(a.Did, statement!.Signer);
         Assert.Equal(kept.Head, statement.Head);
@@ -45,8 +45,8 @@ public sealed class CheckpointTests
         var counts = (await a.Store.ListCheckpointsAsync(a.Did)).Select(c => c.Count).ToList();
         Assert.Equal(counts.Order().Distinct(), counts);
 
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class CheckpointTests
     {
         await using var b = await TestAgency.StartAsync("Bravo");
         using var peer = HostilePeer.Create();
-        var invitation = await b.Agency.CreateInvitationAsync();
+        var invitation = await b.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.TieRequest(invitation))).Status);
 
         foreach (var body in new[]
@@ -74,7 +74,7 @@ public sealed class CheckpointTests
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(peer.Message(MessageTypes.Checkpoint, b.Did, good), b.Did))).Status);
         var kept = Assert.Single(await b.Store.ListCheckpointsAsync(peer.Did));
         Assert.Equal(3, kept.Count);
-        Assert.Equal(peer.Did, b.Agency.OpenCheckpoint(kept.SignedMessage)?.Signer);
+        Assert.Equal(peer.Did, b.Agency.Register.OpenCheckpoint(kept.SignedMessage)?.Signer);
     }
 
     [Fact]

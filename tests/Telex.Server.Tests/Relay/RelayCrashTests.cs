@@ -74,7 +74,7 @@ public sealed class RelayCrashTests
         await relayStore.SetSettingAsync(RelayService.PolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(a.Did, b.Did)] }.ToJson());
         await a.Store.SaveTieAsync(TieWith(r.Did, "Relay", relayEndpoint));
         await b.Store.SaveTieAsync(TieWith(r.Did, "Relay", relayEndpoint));
-        await a.Agency.AddToDirectoryAsync("Bravo", b.Did, null, [r.Did]);
+        await a.Agency.Directory.AddToDirectoryAsync("Bravo", b.Did, null, [r.Did]);
 
         // Bravo is down: the relay accepts and holds every envelope.
         await b.StopAsync();

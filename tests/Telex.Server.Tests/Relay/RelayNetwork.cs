@@ -18,10 +18,10 @@ internal static class RelayNetwork
     public static async Task SetRelayTermsAsync(TestAgency proposer, TestAgency signer, bool relays = true)
     {
         var tie = await proposer.Store.GetTieAsync(signer.Did);
-        await proposer.Agency.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = relays });
+        await proposer.Agency.Ties.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = relays });
         await Eventually.UntilAsync(() => signer.Store.GetTieAsync(proposer.Did), t => t?.ProposedTerms is not null,
             TimeSpan.FromSeconds(30), $"{signer.Identity.Name} holds the proposed terms");
-        await signer.Agency.SignProposedTermsAsync(proposer.Did);
+        await signer.Agency.Ties.SignProposedTermsAsync(proposer.Did);
         await Eventually.UntilAsync(() => proposer.Store.GetTieAsync(signer.Did), t => t?.Terms.Relays == relays && t.ProposedTerms is null,
             TimeSpan.FromSeconds(30), $"{proposer.Identity.Name} holds the signed terms");
 
@@ -45,6 +45,6 @@ internal static class RelayNetwork
             await SetRelayTermsAsync(b, r);
         }
 
-        await a.Agency.AddToDirectoryAsync("Bravo", b.Did, null, [r.Did]);
+        await a.Agency.Directory.AddToDirectoryAsync("Bravo", b.Did, null, [r.Did]);
     }
 }

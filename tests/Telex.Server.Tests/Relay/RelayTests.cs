@@ -44,14 +44,14 @@ public sealed class RelayTests
         await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n == 0, TimeSpan.FromSeconds(30), "R holds nothing once delivered");
 
         // B entered A in its directory on first contact, as tied with R.
-        var alpha = await b.Agency.GetCounterpartAsync(a.Did);
+        var alpha = await b.Agency.Directory.GetCounterpartAsync(a.Did);
         Assert.Equal("Alpha", alpha.Name);
         Assert.Equal(TieStatus.None, alpha.TieStatus);
         Assert.Equal([r.Did], alpha.Entry!.KnownTies);
 
         // Both registers verify with the relay path in their entries.
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class RelayTests
         Assert.Contains("not in the directory", unknown.Message, StringComparison.Ordinal);
 
         // In the directory as tied with R, but the tie with R does not permit relays.
-        await a.Agency.AddToDirectoryAsync("Bravo", b.Did, null, ["Relay"]);
+        await a.Agency.Directory.AddToDirectoryAsync("Bravo", b.Did, null, ["Relay"]);
         var noTerms = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(Draft(b.Did, "No route", "Text."), "officer"));
         Assert.Contains("no route", noTerms.Message, StringComparison.Ordinal);
         var viaRefused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(Draft(b.Did, "No route", "Text.", via: "Relay"), "officer"));

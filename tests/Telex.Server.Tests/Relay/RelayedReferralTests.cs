@@ -33,7 +33,7 @@ public sealed class RelayedReferralTests
         await TestAgency.TieAsync(relay, shenyang);
         await SetRelayTermsAsync(moscow, relay);
         await SetRelayTermsAsync(shenyang, relay);
-        await moscow.Agency.AddToDirectoryAsync("Shenyang", shenyang.Did, null, [relay.Did]);
+        await moscow.Agency.Directory.AddToDirectoryAsync("Shenyang", shenyang.Did, null, [relay.Did]);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class RelayedReferralTests
         Assert.Equal([("Shenyang", shenyang.Did)], (await beijing.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => (p.Name, p.Did)));
 
         // Shenyang knows Moscow by name, as reached through the relay.
-        var known = await shenyang.Agency.GetCounterpartAsync(moscow.Did);
+        var known = await shenyang.Agency.Directory.GetCounterpartAsync(moscow.Did);
         Assert.Equal("Moscow", known.Name);
         Assert.Equal([relay.Did], known.Entry!.KnownTies);
 
@@ -97,7 +97,7 @@ public sealed class RelayedReferralTests
         {
             var current = (await at.Store.GetIssueAsync(issue.Id))!;
             Assert.Equal((IssueStatus.Closed, "closed", 6L), (current.Status, current.Term, current.Clock));
-            var report = await at.Agency.VerifyRegisterAsync();
+            var report = await at.Agency.Register.VerifyRegisterAsync();
             Assert.True(report.Ok, at.Identity.Name + ": " + string.Join("; ", report.Problems));
         }
 
@@ -118,7 +118,7 @@ public sealed class RelayedReferralTests
         await TestAgency.TieAsync(relay, shenyang);
 
         // Known as tied with the relay, but the tie with the relay does not permit relays.
-        await moscow.Agency.AddToDirectoryAsync("Shenyang", shenyang.Did, null, [relay.Did]);
+        await moscow.Agency.Directory.AddToDirectoryAsync("Shenyang", shenyang.Did, null, [relay.Did]);
         var issue = await moscow.Agency.OpenIssueAsync(beijing.Did, "Aid to the Orient", "kovalev");
         var refused = await Assert.ThrowsAsync<TelexException>(() =>
             moscow.Agency.ChangeIssueAsync(issue.Id, "referred", "To Shenyang", "Shenyang", "kovalev"));

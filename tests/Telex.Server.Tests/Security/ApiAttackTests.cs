@@ -163,7 +163,7 @@ public sealed class ApiAttackTests
 
         // From a peer that does not check: the receiving agency refuses the telegram and stores nothing.
         using var peer = HostilePeer.Create();
-        var invitation = await b.Agency.CreateInvitationAsync();
+        var invitation = await b.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.TieRequest(invitation))).Status);
         var telegram = peer.Telegram(b.Did, 1) with
         {
@@ -184,7 +184,7 @@ public sealed class ApiAttackTests
     {
         await using var b = await TestAgency.StartAsync("Bravo");
         using var peer = HostilePeer.Create("../../../../tmp/owned");
-        var invitation = await b.Agency.CreateInvitationAsync();
+        var invitation = await b.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.TieRequest(invitation))).Status);
         var telegram = peer.Message(Telex.Core.Protocol.MessageTypes.Telegram, b.Did, new System.Text.Json.Nodes.JsonObject
         {
@@ -197,7 +197,7 @@ public sealed class ApiAttackTests
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(telegram, b.Did))).Status);
 
         string folder = Path.Combine(Path.GetTempPath(), "telex-export-" + Guid.NewGuid().ToString("N")[..8]);
-        var pages = await b.Agency.ExportPagesAsync();
+        var pages = await b.Agency.Register.ExportPagesAsync();
         Assert.NotEmpty(pages);
         foreach (var (pageName, _) in pages)
         {
@@ -216,7 +216,7 @@ public sealed class ApiAttackTests
     {
         await using var b = await TestAgency.StartAsync("Bravo");
         using var peer = HostilePeer.Create();
-        var invitation = await b.Agency.CreateInvitationAsync();
+        var invitation = await b.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.TieRequest(invitation))).Status);
         var telegram = peer.Telegram(b.Did, 1) with
         {

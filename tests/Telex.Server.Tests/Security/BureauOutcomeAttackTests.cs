@@ -124,7 +124,7 @@ public sealed class BureauOutcomeAttackTests
     {
         await using var member = await TestAgency.StartAsync("Alpha");
         using var secretariat = HostilePeer.Create("Bravo");
-        Assert.Equal(202, (await HostilePeer.PostAsync(member.Identity.Endpoint, secretariat.TieRequest(await member.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(202, (await HostilePeer.PostAsync(member.Identity.Endpoint, secretariat.TieRequest(await member.Agency.Ties.CreateInvitationAsync()))).Status);
         var bureauId = Guid.NewGuid();
         string id = bureauId.ToString();
         JsonArray Members() => new(new JsonObject { ["did"] = secretariat.Did, ["name"] = "Bravo" }, new JsonObject { ["did"] = member.Did, ["name"] = "Alpha" });

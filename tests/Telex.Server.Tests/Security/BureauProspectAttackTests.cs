@@ -19,7 +19,7 @@ public sealed class BureauProspectAttackTests
         await using var moscow = await TestAgency.StartAsync("Moscow");
         await using var peking = await TestAgency.StartAsync("Peking");
         await TestAgency.TieAsync(moscow, peking);
-        await moscow.Agency.AddToDirectoryAsync("Shenyang", did: null, endpoint: null, knownTies: null);
+        await moscow.Agency.Directory.AddToDirectoryAsync("Shenyang", did: null, endpoint: null, knownTies: null);
         var bureau = await moscow.Agency.ProposeBureauAsync("Eastern Information Bureau", "Information", ["Peking", "Shenyang"]);
         var other = await moscow.Agency.ProposeBureauAsync("Trade Bureau", "Trade", ["Peking"]);
         int chained = (await moscow.Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.Bureau);
@@ -50,7 +50,7 @@ public sealed class BureauProspectAttackTests
         Assert.Equal(2, (await moscow.Store.ListBureausAsync()).Count);
 
         // The officers compare the fingerprint and confirm it: the tie's agency is then the Shenyang the directory knew of.
-        await moscow.Agency.VerifyTieAsync(mallory.Did);
+        await moscow.Agency.Ties.VerifyTieAsync(mallory.Did);
         Assert.Equal(mallory.Did, (await moscow.Store.FindDirectoryEntryAsync("Shenyang"))!.Did);
         held = (await moscow.Store.GetBureauAsync(bureau.Id))!;
         Assert.Empty(held.Prospects);

@@ -46,11 +46,11 @@ public sealed class FederationAttackTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = HostilePeer.Create("Former");
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
         var sent = await ReleaseToAsync(a, peer);
 
-        await a.Agency.ChangeTieStatusAsync(peer.Did, TieStatus.Severed);
+        await a.Agency.Ties.ChangeTieStatusAsync(peer.Did, TieStatus.Severed);
 
         var telegram = await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(a.Did, 1), a.Did));
         Assert.Equal((403, "e.p.tie.none"), telegram);
@@ -90,7 +90,7 @@ public sealed class FederationAttackTests
         Assert.Equal(delivered.Receipt, after.Receipt);
         Assert.Equal(delivered.DeliveredAt, after.DeliveredAt);
         Assert.Equal(1, await EntriesAsync(a, RegisterKinds.Delivery));
-        Assert.True((await a.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
 
         // Nor is the delivery announced again (each receipt is handled before its POST is answered): the live streams
         // and the delivery count and latency metrics hear of it once, however often the counterpart repeats itself.

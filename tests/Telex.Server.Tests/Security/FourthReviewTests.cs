@@ -106,7 +106,7 @@ public sealed class FourthReviewTests
         using var relay = await HostilePeer.RelayTiedWithAsync(b, "Crooked Relay");
         using var mallory = await HostilePeer.TiedWithAsync(b, "Mallory");
         using var stranger = HostilePeer.Create("Stranger");
-        await b.Agency.ChangeTieStatusAsync(mallory.Did, TieStatus.Suspended);
+        await b.Agency.Ties.ChangeTieStatusAsync(mallory.Did, TieStatus.Suspended);
         var resume = mallory.Message(MessageTypes.TieStatus, b.Did, new JsonObject { ["status"] = "established" });
         Task<(int, string?)> RelayAsync(string origin, byte[] inner) => HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin, inner));
 

@@ -19,7 +19,7 @@ public sealed class InboundGuardTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
 
         // Bravo's own outbox holds telegrams on a suspended tie; a modified Bravo posts one anyway.
         var rogue = new RogueSender(b.Identity);
@@ -27,7 +27,7 @@ public sealed class InboundGuardTests
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, rogue.SignAndEncrypt(telegram, a.Did)));
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
 
-        await a.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, rogue.SignAndEncrypt(telegram, a.Did))).Status);
         Assert.Equal(1, await a.Store.CountAsync(new RegisterQuery()));
     }
@@ -37,7 +37,7 @@ public sealed class InboundGuardTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = HostilePeer.Create("Bravo");
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
         var sent = await a.Agency.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = "Receipts", Body = "Acknowledge this." }, "officer");
         var record = await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound);

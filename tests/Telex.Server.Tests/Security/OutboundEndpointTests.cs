@@ -84,7 +84,7 @@ public sealed class OutboundEndpointTests
     {
         using var listener = new CountingListener();
         await using var agency = await PublicAgency.StartAsync();
-        var invitation = await agency.Agency.CreateInvitationAsync();
+        var invitation = await agency.Agency.Ties.CreateInvitationAsync();
 
         foreach (var (endpoint, why) in RefusedEndpoints(listener.Port))
         {
@@ -110,7 +110,7 @@ public sealed class OutboundEndpointTests
         using var listener = new CountingListener();
         await using var agency = await PublicAgency.StartAsync();
         using var before = HostilePeer.Create("Meridian", "https://meridian.example/didcomm");
-        var invitation = await agency.Agency.CreateInvitationAsync();
+        var invitation = await agency.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(agency.Url + "/didcomm", before.TieRequest(invitation))).Status);
 
         foreach (var (endpoint, why) in RefusedEndpoints(listener.Port))

@@ -77,8 +77,8 @@ public sealed class PeerGivenNameTests
         using var impostor = HostilePeer.Create("Impostor");
         using var stranger = HostilePeer.Create("Stranger");
         using var other = HostilePeer.Create("Other");
-        await bravo.Agency.AddToDirectoryAsync("Shenyang", did: null, endpoint: null, knownTies: null);
-        await bravo.Agency.AddToDirectoryAsync("Шэньян", did: null, endpoint: null, knownTies: null);
+        await bravo.Agency.Directory.AddToDirectoryAsync("Shenyang", did: null, endpoint: null, knownTies: null);
+        await bravo.Agency.Directory.AddToDirectoryAsync("Шэньян", did: null, endpoint: null, knownTies: null);
         const string Issue = "handed-over";
         var share = new JsonObject
         {
@@ -146,14 +146,14 @@ public sealed class PeerGivenNameTests
         Assert.Equal([relay.Did], entered.KnownTies);
 
         // "Beijing" still means the tie, wherever an officer names it.
-        Assert.Equal(beijing.Did, (await bravo.Agency.GetCounterpartAsync("Beijing")).Did);
-        Assert.Equal(beijing.Did, (await bravo.Agency.GetCounterpartAsync("beijing")).Did);
+        Assert.Equal(beijing.Did, (await bravo.Agency.Directory.GetCounterpartAsync("Beijing")).Did);
+        Assert.Equal(beijing.Did, (await bravo.Agency.Directory.GetCounterpartAsync("beijing")).Did);
 
         // One calling itself by this agency's own name is entered apart too.
         var own = mirror.RelayedTelegram(bravo.Did, 1, relay.Did, "Bravo");
         Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint,
             relay.RelayDelivery(bravo.Did, mirror.Did, mirror.SignAndEncrypt(own, bravo.Did))));
         Assert.StartsWith("Bravo (", (await bravo.Store.FindDirectoryEntryAsync(mirror.Did))!.Name, StringComparison.Ordinal);
-        Assert.True((await bravo.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await bravo.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 }

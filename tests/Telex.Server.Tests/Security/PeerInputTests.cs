@@ -188,7 +188,7 @@ public sealed class PeerInputTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = HostilePeer.Create("Mallory");
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
         var request = peer.Message(MessageTypes.TieRequest, a.Did, new JsonObject
         {
             ["invitation"] = invitation.Id,
@@ -236,7 +236,7 @@ public sealed class PeerInputTests
     public async Task A_tie_request_signed_and_encrypted_by_a_did_key_sender_is_refused_and_the_invitation_stays_usable()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
 
         // A did:key names no endpoint and cannot rotate: Telex agencies are did:peer:2, and nothing else may tie.
         using var generated = SecretJwk.Generate(KeyCurve.Ed25519);

@@ -108,7 +108,7 @@ public sealed class ReferralAttackTests
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueShare, proper, "harvest")).Status);
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueShare, proper, "harvest")).Status);
         Assert.Equal(2, (await b.Store.ListIssueEventsAsync("harvest")).Count);
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]
@@ -138,6 +138,6 @@ public sealed class ReferralAttackTests
             Event(issue.Id, 3, "agreed", agency: stranger.Did, outcome: "Agreed by the stranger"), issue.Id)).Status);
         var events = await b.Store.ListIssueEventsAsync(issue.Id);
         Assert.Equal([b.Did, mallory.Did, stranger.Did], events.Select(e => e.Agency));
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 }

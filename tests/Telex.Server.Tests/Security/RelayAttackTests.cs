@@ -95,7 +95,7 @@ public sealed class RelayAttackTests
         await TestAgency.TieAsync(r, b);
         await SetRelayTermsAsync(b, r);
         using var meridian = HostilePeer.Create("Meridian");
-        await b.Agency.AddToDirectoryAsync("Meridian", meridian.Did, null, null);
+        await b.Agency.Directory.AddToDirectoryAsync("Meridian", meridian.Did, null, null);
         using var stranger = HostilePeer.Create("Meridian");
         var before = await RowCountsAsync(b);
 
@@ -122,7 +122,7 @@ public sealed class RelayAttackTests
         using var origin = HostilePeer.Create("Origin");
         using var impostor = HostilePeer.Create("Impostor");
         using var tied = HostilePeer.Create("Tied");
-        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, tied.TieRequest(await b.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, tied.TieRequest(await b.Agency.Ties.CreateInvitationAsync()))).Status);
         byte[] byImpostor = impostor.SignAndEncrypt(impostor.RelayedTelegram(b.Did, 1, relay.Did, "Origin"), b.Did);
         var before = await RowCountsAsync(b);
 
@@ -232,10 +232,10 @@ public sealed class RelayAttackTests
         await TestAgency.TieAsync(r, a);
         await SetRelayTermsAsync(a, r);
         using var far = HostilePeer.Create("Faraway");
-        var invitation = await r.Agency.CreateInvitationAsync();
+        var invitation = await r.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, far.TieRequest(invitation))).Status);
         await r.Agency.Relays.AllowAsync(a.Did, far.Did);
-        await a.Agency.AddToDirectoryAsync("Faraway", far.Did, null, [r.Did]);
+        await a.Agency.Directory.AddToDirectoryAsync("Faraway", far.Did, null, [r.Did]);
         var sent = await a.Agency.ReleaseAsync(Draft(far.Did, "To a far agency", "Through the relay."), "officer");
         await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n >= 1, Deadline, "the relay holds the telegram");
 
@@ -296,7 +296,7 @@ public sealed class RelayAttackTests
         await TestAgency.TieAsync(r, a);
         await r.Agency.Relays.SetTiedPairsAsync(true);
         string oldA = a.Did;
-        var rotation = await a.Agency.RotateKeysAsync();
+        var rotation = await a.Agency.Keys.RotateKeysAsync();
         await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
 
         // Alpha's old DID names Alpha's own tie at the relay: the forward would come straight back to Alpha.
@@ -320,18 +320,18 @@ public sealed class RelayAttackTests
 
         // The pair is permitted by name and as two ties, but the relay has suspended its tie with Bravo: nothing is
         // passed on over a suspended tie, so nothing is taken to wait for it.
-        await r.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        await r.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
         Assert.Equal((403, RelayService.RefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
         Assert.Equal(0, await r.Store.CountRelaysAsync());
 
         // Resumed, the same forward is taken. (Bravo's terms with the relay permit no relays, so it refuses the delivery
         // and the relay keeps the envelope: the count below stays put.)
-        await r.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Established);
+        await r.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, forward)).Status);
         Assert.Equal(1, await r.Store.CountRelaysAsync());
 
         // Severed: refused again, and nothing more is queued.
-        await r.Agency.ChangeTieStatusAsync(b.Did, TieStatus.Severed);
+        await r.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Severed);
         Assert.Equal((403, RelayService.RefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
         Assert.Equal(1, await r.Store.CountRelaysAsync());
     }

@@ -89,6 +89,6 @@ public sealed class RelayedReferralAttackTests
         Assert.Equal((202, null), await RelayAsync(b, relay, stranger, MessageTypes.IssueStatus,
             Event("referred-here", 3, "agreed", stranger.Did, outcome: "Agreed after all"), "referred-here"));
         Assert.Equal(3, (await b.Store.ListIssueEventsAsync("referred-here")).Count);
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 }

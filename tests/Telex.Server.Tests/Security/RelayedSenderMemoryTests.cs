@@ -26,7 +26,7 @@ public sealed class RelayedSenderMemoryTests
         await using var b = await TestAgency.StartAsync("Bravo");
         using var relay = await HostilePeer.RelayTiedWithAsync(b, "Relay");
         using var tied = HostilePeer.Create("Charlie");
-        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, tied.TieRequest(await b.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, tied.TieRequest(await b.Agency.Ties.CreateInvitationAsync()))).Status);
         long before = HeapAfterFullCollection();
 
         // Each fresh sender's first telegram is serial 10,001: ten thousand serials missing, which no resend can ask for

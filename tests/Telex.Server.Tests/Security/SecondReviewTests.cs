@@ -27,7 +27,7 @@ public sealed class SecondReviewTests
         // The counterpart's endpoint is a closed port: nothing queued for it ever leaves the outbox before it expires.
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = HostilePeer.Create("Bravo");
-        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(await a.Agency.Ties.CreateInvitationAsync()))).Status);
 
         // Serial 3 leaves 1 and 2 missing, for good: the counterpart never sends them.
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(a.Did, 3), a.Did))).Status);
@@ -51,7 +51,7 @@ public sealed class SecondReviewTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var bravo = HostilePeer.Create("Bravo");
-        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, bravo.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, bravo.TieRequest(await a.Agency.Ties.CreateInvitationAsync()))).Status);
 
         // Bravo rotates: its new DID, introduced by a from_prior its old key signed.
         using var rotated = bravo.Identity.Rotate(DateTimeOffset.UtcNow);
@@ -79,7 +79,7 @@ public sealed class SecondReviewTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = HostilePeer.Create("Bravo");
-        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(await a.Agency.Ties.CreateInvitationAsync()))).Status);
         var terms = (await a.Store.GetTieAsync(peer.Did))!.Terms;
         int padding = terms.MaxTelegramBytes * 4;
 
@@ -134,7 +134,7 @@ public sealed class SecondReviewTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var secretariat = HostilePeer.Create("Bravo");
-        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, secretariat.TieRequest(await a.Agency.CreateInvitationAsync()))).Status);
+        Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, secretariat.TieRequest(await a.Agency.Ties.CreateInvitationAsync()))).Status);
         var bureauId = Guid.NewGuid();
         JsonArray Members() => new(new JsonObject { ["did"] = secretariat.Did, ["name"] = "Bravo" }, new JsonObject { ["did"] = a.Did, ["name"] = "Alpha" });
         Task<(int, string?)> PostAsync(string type, JsonObject body) =>
@@ -181,12 +181,12 @@ public sealed class SecondReviewTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
-        var genuine = await b.Agency.CreateInvitationAsync();
+        var genuine = await b.Agency.Ties.CreateInvitationAsync();
 
         // The label is the inviter's own word, unsigned: a right-to-left override makes "Bravo" read as another agency.
         foreach (string label in new[] { "Meri\u202Ediran", "Bravo\nVerified by your administrator", new string('B', 201) })
         {
-            var error = await Assert.ThrowsAsync<Core.TelexException>(() => a.Agency.AcceptInvitationAsync((genuine with { InviterName = label }).Url));
+            var error = await Assert.ThrowsAsync<Core.TelexException>(() => a.Agency.Ties.AcceptInvitationAsync((genuine with { InviterName = label }).Url));
             Assert.Equal(Core.TelexErrorKind.Invalid, error.Kind);
         }
 
@@ -194,7 +194,7 @@ public sealed class SecondReviewTests
         Assert.Empty(await b.Store.ListTiesAsync());
 
         // The genuine code still works: nothing was used up.
-        await a.Agency.AcceptInvitationAsync(genuine.Url);
+        await a.Agency.Ties.AcceptInvitationAsync(genuine.Url);
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline, "the tie established");
         Assert.Equal("Bravo", (await a.Store.GetTieAsync(b.Did))!.PeerName);
     }
@@ -207,7 +207,7 @@ public sealed class SecondReviewTests
         string did = DidComm.Dids.DidPeer.Create([signing.PublicKey], [], "http://127.0.0.1:9/didcomm");
         var invitation = new InvitationCode(Guid.NewGuid().ToString(), did, "Keyless", "secret", DateTimeOffset.UtcNow.AddDays(1));
 
-        var error = await Assert.ThrowsAsync<Core.TelexException>(() => a.Agency.AcceptInvitationAsync(invitation.Url));
+        var error = await Assert.ThrowsAsync<Core.TelexException>(() => a.Agency.Ties.AcceptInvitationAsync(invitation.Url));
         Assert.Equal(Core.TelexErrorKind.Invalid, error.Kind);
         Assert.Empty(await a.Store.ListTiesAsync());
     }

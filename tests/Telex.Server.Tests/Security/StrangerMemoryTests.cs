@@ -115,7 +115,7 @@ public sealed class StrangerMemoryTests
 
         // Still serving: a stranger's tie request through an invitation is accepted as before.
         using var newcomer = HostilePeer.Create("Newcomer");
-        var invitation = await agency.Agency.CreateInvitationAsync();
+        var invitation = await agency.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(endpoint, newcomer.TieRequest(invitation))).Status);
     }
 }

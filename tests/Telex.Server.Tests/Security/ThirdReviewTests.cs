@@ -89,7 +89,7 @@ public sealed class ThirdReviewTests
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueShare, Share(issue.Id, [AsFiled(), Referral(2)], (a.Did, "Alpha")), issue.Id)).Status);
         Assert.Equal(2, (await b.Store.ListIssueEventsAsync(issue.Id)).Count);
         Assert.Empty(await b.Store.ListIssueParticipantsAsync(issue.Id));
-        Assert.True((await b.Agency.VerifyRegisterAsync()).Ok);
+        Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class TieAttackTests
         await using var a = await TestAgency.StartAsync("Alpha");
         using var nowhere = new EndpointlessPeer();
         using var peer = HostilePeer.Create("Bravo");
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
 
         // A valid invitation and secret, from a DID Alpha could never send the acceptance (or anything else) to.
         var request = peer.Message(MessageTypes.TieRequest, a.Did, new JsonObject
@@ -67,11 +67,11 @@ public sealed class TieAttackTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = await HostilePeer.TiedWithAsync(a);
-        var tie = await a.Agency.VerifyTieAsync(peer.Did);
+        var tie = await a.Agency.Ties.VerifyTieAsync(peer.Did);
 
         // An invitation Alpha's officers made for someone else, used by the counterpart to start its tie afresh
         // (unverified, at default terms, under a name of its choosing).
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal((409, "e.p.tie.exists"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation)));
         Assert.Equal(tie, await a.Store.GetTieAsync(peer.Did));
 
@@ -85,9 +85,9 @@ public sealed class TieAttackTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = await HostilePeer.TiedWithAsync(a);
-        var suspended = await a.Agency.ChangeTieStatusAsync(peer.Did, TieStatus.Suspended);
+        var suspended = await a.Agency.Ties.ChangeTieStatusAsync(peer.Did, TieStatus.Suspended);
 
-        var invitation = await a.Agency.CreateInvitationAsync();
+        var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal((409, "e.p.tie.exists"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation)));
         Assert.Equal(suspended, await a.Store.GetTieAsync(peer.Did));
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(a.Did, 1), a.Did)));
@@ -104,7 +104,7 @@ public sealed class TieAttackTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo", transport: gate);
         gate.Close();
-        await a.Agency.AcceptInvitationAsync((await b.Agency.CreateInvitationAsync()).Url);
+        await a.Agency.Ties.AcceptInvitationAsync((await b.Agency.Ties.CreateInvitationAsync()).Url);
         var invited = (await a.Store.GetTieAsync(b.Did))!;
         Assert.Equal(TieStatus.Invited, invited.Status);
 
@@ -131,7 +131,7 @@ public sealed class TieAttackTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo", transport: gate);
         gate.Close();
-        await a.Agency.AcceptInvitationAsync((await b.Agency.CreateInvitationAsync()).Url);
+        await a.Agency.Ties.AcceptInvitationAsync((await b.Agency.Ties.CreateInvitationAsync()).Url);
         var invited = (await a.Store.GetTieAsync(b.Did))!;
 
         // A right-to-left override makes "Bravo\u202Eknab" read as another agency's name in the officers' lists.
@@ -172,7 +172,7 @@ public sealed class TieAttackTests
         Assert.Equal(tie, await a.Store.GetTieAsync(b.Did));
 
         // Bravo's own proposal, signed by Bravo: it still waits for Alpha's officers.
-        await b.Agency.ProposeTermsAsync(a.Did, TieTerms.Default with { MaxTelegramBytes = 4096 });
+        await b.Agency.Ties.ProposeTermsAsync(a.Did, TieTerms.Default with { MaxTelegramBytes = 4096 });
         var proposed = await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.ProposedTerms is not null, Deadline, "Alpha has Bravo's proposal");
         var signed = new JsonObject { ["terms"] = Json(proposed!.ProposedTerms!) };
         Assert.Equal(202, (await SendAsync(b, a, MessageTypes.TermsSign, signed)).Status);
@@ -188,7 +188,7 @@ public sealed class TieAttackTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        var proposed = await a.Agency.ProposeTermsAsync(b.Did, TieTerms.Default with { MaxTelegramBytes = 2048 });
+        var proposed = await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { MaxTelegramBytes = 2048 });
 
         // Bravo answers with a signature on other terms: the same version, a far larger limit and relays on.
         var other = Json(Generous(proposed.ProposedTerms!.Version));
@@ -200,7 +200,7 @@ public sealed class TieAttackTests
 
         // Bravo's officers sign what was proposed: that takes effect.
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, Deadline, "Bravo has Alpha's proposal");
-        await b.Agency.SignProposedTermsAsync(a.Did);
+        await b.Agency.Ties.SignProposedTermsAsync(a.Did);
         var signed = await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.ProposedTerms is null, Deadline, "Alpha has the signed terms");
         Assert.Equal(proposed.ProposedTerms, signed!.Terms);
     }
@@ -220,6 +220,6 @@ public sealed class TieAttackTests
         terms[field] = value;
         Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(b, a, MessageTypes.TermsPropose, new JsonObject { ["terms"] = terms }));
         Assert.Equal(tie, await a.Store.GetTieAsync(b.Did));
-        await Assert.ThrowsAsync<Telex.Core.TelexException>(() => a.Agency.SignProposedTermsAsync(b.Did));
+        await Assert.ThrowsAsync<Telex.Core.TelexException>(() => a.Agency.Ties.SignProposedTermsAsync(b.Did));
     }
 }

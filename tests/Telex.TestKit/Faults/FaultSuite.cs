@@ -487,7 +487,7 @@ public sealed class FaultSuite : IAsyncDisposable
             using var identity = agency.LoadIdentity();
             await using var store = agency.OpenStore();
             using var offline = new Agency(identity, store, new NoTransport());
-            var report = await offline.VerifyRegisterAsync().ConfigureAwait(false);
+            var report = await offline.Register.VerifyRegisterAsync().ConfigureAwait(false);
             verified[name] = report.Ok;
             if (!report.Ok)
             {

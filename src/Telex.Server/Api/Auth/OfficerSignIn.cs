@@ -93,7 +93,7 @@ internal static class OfficerSignIn
     private static async Task<SignInOutcome> CheckAsync(string? name, string? password, Agency agency, TelexOptions options, SignInGuard guard,
         TimeProvider time, ILogger logger, CancellationToken ct)
     {
-        var store = agency.Store;
+        var officers = agency.Officers;
         if (string.IsNullOrEmpty(name))
         {
             return new SignInOutcome(SignInStatus.Invalid, "name", "required");
@@ -109,7 +109,7 @@ internal static class OfficerSignIn
             return new SignInOutcome(SignInStatus.Invalid, "password", $"at most {MaxPasswordLength} characters");
         }
 
-        var officer = name.Length <= Officers.MaxNameLength ? await store.FindOfficerAsync(name, ct).ConfigureAwait(false) : null;
+        var officer = name.Length <= Officers.MaxNameLength ? await officers.FindOfficerAsync(name, ct).ConfigureAwait(false) : null;
         if (officer is null)
         {
             PasswordHasher.Verify(password, guard.DummyHash);
@@ -120,7 +120,7 @@ internal static class OfficerSignIn
         using (await guard.LockAsync(officer.Name, ct).ConfigureAwait(false))
         {
             // Read again under the lock: a concurrent attempt may have counted a failure meanwhile.
-            officer = await store.FindOfficerAsync(officer.Name, ct).ConfigureAwait(false);
+            officer = await officers.FindOfficerAsync(officer.Name, ct).ConfigureAwait(false);
             if (officer is null)
             {
                 return new SignInOutcome(SignInStatus.WrongCredentials);
@@ -142,7 +142,7 @@ internal static class OfficerSignIn
 
             if (officer.FailedSignIns != 0 || officer.LockedUntil is not null)
             {
-                await store.SetSignInFailuresAsync(officer.Name, 0, null, ct).ConfigureAwait(false);
+                await officers.SetSignInFailuresAsync(officer.Name, 0, null, ct).ConfigureAwait(false);
             }
 
             if (officer.Disabled)
@@ -153,7 +153,7 @@ internal static class OfficerSignIn
 
             var (token, hash) = PasswordHasher.NewToken();
             var expiresAt = now + options.Api.TokenLifetime;
-            await store.AddTokenAsync(new ApiToken(hash, officer.Name, now, expiresAt), ct).ConfigureAwait(false);
+            await officers.AddTokenAsync(new ApiToken(hash, officer.Name, now, expiresAt), ct).ConfigureAwait(false);
             ApiLog.SignedIn(logger, officer.Name);
             return new SignInOutcome(SignInStatus.Success) { Token = token, ExpiresAt = expiresAt, Officer = officer };
         }
@@ -171,13 +171,13 @@ internal static class OfficerSignIn
         ApiLog.SignInFailed(logger, officer.Name, failures);
         if (failures < api.MaxFailedSignIns)
         {
-            await agency.Store.SetSignInFailuresAsync(officer.Name, failures, officer.LockedUntil, ct).ConfigureAwait(false);
+            await agency.Officers.SetSignInFailuresAsync(officer.Name, failures, officer.LockedUntil, ct).ConfigureAwait(false);
             return null;
         }
 
         // Whole milliseconds, as the store keeps it: the time the officer is told is the one every later answer repeats.
         var until = DateTimeOffset.FromUnixTimeMilliseconds((now + api.Lockout).ToUnixTimeMilliseconds());
-        var filed = await agency.Store.AdministerOfficerAsync(new OfficerEvent
+        await agency.Officers.AdministerOfficerAsync(new OfficerEvent
         {
             Action = OfficerAction.LockedOut,
             Officer = officer.Name,
@@ -185,10 +185,6 @@ internal static class OfficerSignIn
             Until = until,
         }, ct: ct).ConfigureAwait(false);
         ApiLog.LockedOut(logger, officer.Name, until);
-        if (filed is not null)
-        {
-            agency.OfficerChanged(filed);
-        }
 
         return until;
     }
@@ -247,10 +243,10 @@ internal static class OfficerSignIn
             return new PasswordRefusal("new", "invalid", "must differ from the current password");
         }
 
-        var store = agency.Store;
+        var officers = agency.Officers;
         using (await guard.LockAsync(name, ct).ConfigureAwait(false))
         {
-            var officer = await store.FindOfficerAsync(name, ct).ConfigureAwait(false)
+            var officer = await officers.FindOfficerAsync(name, ct).ConfigureAwait(false)
                 ?? throw new TelexException(TelexErrorKind.NotFound, "the officer no longer exists");
             var now = time.GetUtcNow();
             if (officer.LockedUntil is { } until && until > now)
@@ -265,7 +261,7 @@ internal static class OfficerSignIn
                     : new PasswordRefusal(null, "wrong-password", "the current password is wrong");
             }
 
-            await store.UpdateOfficerAsync(officer with
+            await officers.UpdateOfficerAsync(officer with
             {
                 PasswordHash = PasswordHasher.Hash(replacement),
                 MustChangePassword = false,

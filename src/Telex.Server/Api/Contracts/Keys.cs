@@ -1,5 +1,5 @@
-using Telex.Core;
 using Telex.Core.Identity;
+using Telex.Core.Keys;
 using Telex.Core.Model;
 
 namespace Telex.Server.Api.Contracts;

@@ -31,7 +31,7 @@ internal static class AcceptInvitation
             return Problems.Invalid("code", error);
         }
 
-        var tie = await agency.AcceptInvitationAsync(request.Code, ct);
-        return TypedResults.Accepted($"/api/ties/{Uri.EscapeDataString(tie.PeerDid)}", TieView.From(tie, agency.FingerprintWith(tie.PeerDid)));
+        var tie = await agency.Ties.AcceptInvitationAsync(request.Code, ct);
+        return TypedResults.Accepted($"/api/ties/{Uri.EscapeDataString(tie.PeerDid)}", TieView.From(tie, agency.Ties.FingerprintWith(tie.PeerDid)));
     }
 }

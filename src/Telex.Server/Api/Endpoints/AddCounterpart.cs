@@ -16,7 +16,7 @@ internal static class AddCounterpart
             return Problems.Invalid("name", "a counterpart needs a name");
         }
 
-        var added = await agency.AddToDirectoryAsync(request.Name, string.IsNullOrWhiteSpace(request.Did) ? null : request.Did,
+        var added = await agency.Directory.AddToDirectoryAsync(request.Name, string.IsNullOrWhiteSpace(request.Did) ? null : request.Did,
             string.IsNullOrWhiteSpace(request.Endpoint) ? null : request.Endpoint, request.TiedWith, ct);
         return TypedResults.Created($"/api/directory/{Uri.EscapeDataString(added.Did ?? added.Name)}", CounterpartView.From(added));
     }

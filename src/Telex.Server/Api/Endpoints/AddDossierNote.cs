@@ -19,6 +19,6 @@ internal static class AddDossierNote
             return Problems.Invalid("text", "a note needs a text");
         }
 
-        return TypedResults.Ok(CounterpartView.From(await agency.AddDossierNoteAsync(counterpart, user.OfficerName(), request.Text, ct)));
+        return TypedResults.Ok(CounterpartView.From(await agency.Directory.AddDossierNoteAsync(counterpart, user.OfficerName(), request.Text, ct)));
     }
 }

@@ -56,7 +56,7 @@ internal static class AdministerOfficer
         var now = time.GetUtcNow();
         var (filed, password) = await Officers.AdministerAsync(agency, sessions, guard, user.OfficerName(), action, name, role, now,
             loggers.CreateLogger(ApiLog.Category), ct);
-        var officer = await agency.Store.FindOfficerAsync(name, ct);
+        var officer = await agency.Officers.FindOfficerAsync(name, ct);
         return TypedResults.Ok(new OfficerActView(name, OfficerEvent.Name(action), filed is not null, filed?.Position,
             officer is null ? null : OfficerView.Of(officer, now), password));
     }

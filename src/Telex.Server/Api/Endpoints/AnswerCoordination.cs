@@ -24,7 +24,7 @@ internal static class AnswerCoordination
         CancellationToken ct)
     {
         var answered = await agency.AnswerCoordinationAsync(id, user.OfficerName(), approve, request?.Reason, ct);
-        var tie = await agency.Store.GetTieAsync(answered.From, ct);
-        return TypedResults.Ok(CoordinationView.Of(answered, tie?.PeerName ?? answered.From, await RegisterReader.KnownNameAsync(agency, answered.Recipient, ct)));
+        var tie = await agency.Ties.GetTieAsync(answered.From, ct);
+        return TypedResults.Ok(CoordinationView.Of(answered, tie?.PeerName ?? answered.From, await agency.Directory.KnownNameAsync(answered.Recipient, ct)));
     }
 }

@@ -10,7 +10,7 @@ internal static class CreateCheckpoint
 {
     public static async Task<Created<CheckpointView>> HandleAsync(Agency agency, CancellationToken ct)
     {
-        var checkpoint = await agency.CheckpointAsync(ct);
+        var checkpoint = await agency.Register.CheckpointAsync(ct);
         return TypedResults.Created("/api/register/checkpoints", CheckpointView.From(checkpoint));
     }
 }

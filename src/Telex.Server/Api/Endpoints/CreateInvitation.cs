@@ -31,7 +31,7 @@ internal static class CreateInvitation
         }
 
         var validity = request.ValidityMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : (TimeSpan?)null;
-        var invitation = await agency.CreateInvitationAsync(validity, request.Note, ct);
+        var invitation = await agency.Ties.CreateInvitationAsync(validity, request.Note, ct);
         return TypedResults.Created((string?)null, new InvitationView(invitation.Id, invitation.Code, invitation.Url, invitation.ExpiresAt));
     }
 }

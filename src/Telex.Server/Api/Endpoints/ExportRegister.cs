@@ -24,7 +24,7 @@ internal static class ExportRegister
                 await WriteJsonLinesAsync(context, agency, ct);
                 return Results.Empty;
             case "cable":
-                return Results.Text(await agency.ExportCablesAsync(ct), "text/plain; charset=utf-8", Encoding.UTF8);
+                return Results.Text(await agency.Register.ExportCablesAsync(ct), "text/plain; charset=utf-8", Encoding.UTF8);
             case "html":
                 return Results.Bytes(await PagesAsync(agency, ct), "application/zip", "register-pages.zip");
             default:
@@ -36,13 +36,13 @@ internal static class ExportRegister
     public static async Task WriteJsonLinesAsync(HttpContext context, Agency agency, CancellationToken ct)
     {
         context.Response.ContentType = "application/jsonl; charset=utf-8";
-        await agency.ExportRegisterAsync(context.Response.Body, ct);
+        await agency.Register.ExportRegisterAsync(context.Response.Body, ct);
     }
 
     /// <summary>The printable pages as a zip: one <c>NAME.html</c> per entry, named by its position in the chain.</summary>
     private static async Task<byte[]> PagesAsync(Agency agency, CancellationToken ct)
     {
-        var pages = await agency.ExportPagesAsync(ct);
+        var pages = await agency.Register.ExportPagesAsync(ct);
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {

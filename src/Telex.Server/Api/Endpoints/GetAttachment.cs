@@ -21,7 +21,7 @@ internal static class GetAttachment
             return problem!;
         }
 
-        var record = await RegisterReader.FindAsync(agency, id, d, ct);
+        var record = await agency.Register.FindAsync(id, d, ct);
         if (record is null)
         {
             return Problems.NotFound($"no telegram {id} in the register");

@@ -23,9 +23,8 @@ internal static class GetRegisterEntry
             return Problems.Invalid("to", "required: the counterpart's DID");
         }
 
-        var tie = await agency.Store.GetTieAsync(to, ct);
-        var ids = serial > 0 && tie is not null ? await agency.Store.OutboundIdsBySerialAsync(tie.PeerDid, [serial], ct) : [];
-        if (ids.Count == 0 || await agency.Store.GetTelegramAsync(ids[0], Core.Model.Direction.Outbound, ct) is not { } record)
+        var tie = await agency.Ties.GetTieAsync(to, ct);
+        if (tie is null || await agency.Register.FindSentAsync(tie, serial, ct) is not { } record)
         {
             return Problems.NotFound($"no telegram No. {serial} was sent to {tie?.PeerName ?? "that agency"}");
         }
@@ -41,7 +40,7 @@ internal static class GetRegisterEntry
             return problem!;
         }
 
-        var record = await RegisterReader.FindByNumberAsync(agency, registryNumber, onlyImported, ct);
+        var record = await agency.Register.FindByNumberAsync(registryNumber, onlyImported, ct);
         if (record is null)
         {
             return Problems.NotFound($"nothing is registered under number {registryNumber}");

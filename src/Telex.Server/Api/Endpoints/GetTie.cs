@@ -9,7 +9,7 @@ namespace Telex.Server.Api.Endpoints;
 internal static class GetTie
 {
     public static async Task<Results<Ok<TieView>, ProblemHttpResult>> HandleAsync(string did, Agency agency, CancellationToken ct) =>
-        await agency.Store.GetTieAsync(did, ct) is { } tie
-            ? TypedResults.Ok(TieView.From(tie, agency.FingerprintWith(tie.PeerDid)))
+        await agency.Ties.GetTieAsync(did, ct) is { } tie
+            ? TypedResults.Ok(TieView.From(tie, agency.Ties.FingerprintWith(tie.PeerDid)))
             : Problems.NotFound("no tie with that agency");
 }

@@ -37,7 +37,7 @@ internal static class ImportCable
             return Problems.TooLarge(CableText.MaxBytes);
         }
 
-        var (cable, entry) = await agency.ImportCableAsync(new string(buffer, 0, read), source: null, ct);
+        var (cable, entry) = await agency.Register.ImportCableAsync(new string(buffer, 0, read), source: null, ct);
         return TypedResults.Created($"/api/telegrams/{cable.Id}", new ImportedCableView(cable.Id, entry.Position, cable.RegistryNumber,
             cable.ReceivedAt, cable.SenderSerial, cable.Signer, cable.SignedOn, CableText.Points(cable.Text).Select(p => p.Number).ToList(),
             CableText.EditorialMarks(cable.Text + "\n" + cable.Trailer)));

@@ -23,6 +23,6 @@ internal static class LinkCounterpart
             return Problems.Invalid("tie", "required: the tie's agency, by name or DID");
         }
 
-        return TypedResults.Ok(CounterpartView.From(await agency.LinkCounterpartAsync(counterpart, request.Tie, ct)));
+        return TypedResults.Ok(CounterpartView.From(await agency.Directory.LinkCounterpartAsync(counterpart, request.Tie, ct)));
     }
 }

@@ -9,5 +9,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class ListCheckpoints
 {
     public static async Task<Ok<List<CheckpointView>>> HandleAsync(string? agency, Agency node, CancellationToken ct) =>
-        TypedResults.Ok((await node.Store.ListCheckpointsAsync(agency, ct)).Select(CheckpointView.From).ToList());
+        TypedResults.Ok((await node.Register.ListCheckpointsAsync(agency, ct)).Select(CheckpointView.From).ToList());
 }

@@ -21,7 +21,7 @@ internal static class ListCoordination
         foreach (var r in await agency.Store.ListCoordinationRequestsAsync(s, ct))
         {
             // The telegram's recipient is the partner's counterpart, which this agency may know of or not.
-            string? recipient = names.TryGetValue(r.Recipient, out var known) ? known : await RegisterReader.KnownNameAsync(agency, r.Recipient, ct);
+            string? recipient = names.TryGetValue(r.Recipient, out var known) ? known : await agency.Directory.KnownNameAsync(r.Recipient, ct);
             views.Add(CoordinationView.Of(r, names.GetValueOrDefault(r.From, r.From), recipient));
         }
 

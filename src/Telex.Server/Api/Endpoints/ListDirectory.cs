@@ -9,5 +9,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class ListDirectory
 {
     public static async Task<Ok<CounterpartView[]>> HandleAsync(Agency agency, CancellationToken ct) =>
-        TypedResults.Ok((await agency.ListDirectoryAsync(ct)).Select(CounterpartView.From).ToArray());
+        TypedResults.Ok((await agency.Directory.ListDirectoryAsync(ct)).Select(CounterpartView.From).ToArray());
 }

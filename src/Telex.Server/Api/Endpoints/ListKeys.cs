@@ -11,6 +11,6 @@ internal static class ListKeys
     public static async Task<Ok<KeysView>> HandleAsync(Agency agency, CancellationToken ct)
     {
         var identity = agency.Identity;
-        return TypedResults.Ok(KeysView.From(identity, await agency.ListKeyRotationsAsync(ct)));
+        return TypedResults.Ok(KeysView.From(identity, await agency.Keys.ListKeyRotationsAsync(ct)));
     }
 }

@@ -79,7 +79,7 @@ internal static class ListTelegrams
             return Problems.Invalid("q", $"at most {MaxQueryLength} characters");
         }
 
-        var found = await agency.Store.QueryAsync(new RegisterQuery
+        var found = await agency.Register.QueryAsync(new RegisterQuery
         {
             Direction = direction,
             Counterpart = string.IsNullOrEmpty(query.Counterpart) ? null : query.Counterpart,

@@ -10,7 +10,7 @@ internal static class ListTies
 {
     public static async Task<Ok<TieView[]>> HandleAsync(Agency agency, CancellationToken ct)
     {
-        var ties = await agency.Store.ListTiesAsync(ct);
-        return TypedResults.Ok(ties.Select(t => TieView.From(t, agency.FingerprintWith(t.PeerDid))).ToArray());
+        var ties = await agency.Ties.ListTiesAsync(ct);
+        return TypedResults.Ok(ties.Select(t => TieView.From(t, agency.Ties.FingerprintWith(t.PeerDid))).ToArray());
     }
 }

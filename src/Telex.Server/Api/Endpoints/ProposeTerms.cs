@@ -18,7 +18,7 @@ internal static class ProposeTerms
         {
             return Problems.Problem(400, "invalid", "propose at least one term: maxTelegramBytes, maxAttachmentBytes, expirySeconds, maxRetryIntervalMs, readReceipts or relays");
         }
-        var current = await agency.Store.GetTieAsync(did, ct);
+        var current = await agency.Ties.GetTieAsync(did, ct);
         if (current is null)
         {
             return Problems.NotFound("no tie with that agency");
@@ -50,8 +50,8 @@ internal static class ProposeTerms
             terms = next;
         }
 
-        var tie = await agency.ProposeTermsAsync(did, terms, ct);
-        return TypedResults.Ok(TieView.From(tie, agency.FingerprintWith(tie.PeerDid)));
+        var tie = await agency.Ties.ProposeTermsAsync(did, terms, ct);
+        return TypedResults.Ok(TieView.From(tie, agency.Ties.FingerprintWith(tie.PeerDid)));
     }
 
     // Out-of-range numbers become values Validate refuses, rather than overflowing.

@@ -9,7 +9,7 @@ internal static class RemoveCounterpart
 {
     public static async Task<NoContent> HandleAsync(string counterpart, Agency agency, CancellationToken ct)
     {
-        await agency.RemoveFromDirectoryAsync(counterpart, ct);
+        await agency.Directory.RemoveFromDirectoryAsync(counterpart, ct);
         return TypedResults.NoContent();
     }
 }

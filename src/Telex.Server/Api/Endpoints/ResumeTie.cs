@@ -11,7 +11,7 @@ internal static class ResumeTie
 {
     public static async Task<Ok<TieView>> HandleAsync(string did, Agency agency, CancellationToken ct)
     {
-        var tie = await agency.ChangeTieStatusAsync(did, TieStatus.Established, ct);
-        return TypedResults.Ok(TieView.From(tie, agency.FingerprintWith(tie.PeerDid)));
+        var tie = await agency.Ties.ChangeTieStatusAsync(did, TieStatus.Established, ct);
+        return TypedResults.Ok(TieView.From(tie, agency.Ties.FingerprintWith(tie.PeerDid)));
     }
 }

@@ -9,5 +9,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class ReviewDossier
 {
     public static async Task<Ok<CounterpartView>> HandleAsync(string counterpart, Agency agency, CancellationToken ct) =>
-        TypedResults.Ok(CounterpartView.From(await agency.ReviewDossierAsync(counterpart, ct)));
+        TypedResults.Ok(CounterpartView.From(await agency.Directory.ReviewDossierAsync(counterpart, ct)));
 }

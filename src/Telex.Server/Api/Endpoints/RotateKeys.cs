@@ -12,5 +12,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class RotateKeys
 {
     public static async Task<Ok<RotateKeysView>> HandleAsync(Agency agency, CancellationToken ct) =>
-        TypedResults.Ok(RotateKeysView.From(await agency.RotateKeysAsync(ct)));
+        TypedResults.Ok(RotateKeysView.From(await agency.Keys.RotateKeysAsync(ct)));
 }

@@ -10,7 +10,7 @@ internal static class SignTerms
 {
     public static async Task<Ok<TieView>> HandleAsync(string did, Agency agency, CancellationToken ct)
     {
-        var tie = await agency.SignProposedTermsAsync(did, ct);
-        return TypedResults.Ok(TieView.From(tie, agency.FingerprintWith(tie.PeerDid)));
+        var tie = await agency.Ties.SignProposedTermsAsync(did, ct);
+        return TypedResults.Ok(TieView.From(tie, agency.Ties.FingerprintWith(tie.PeerDid)));
     }
 }

@@ -12,5 +12,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class VerifyRegister
 {
     public static async Task<Ok<VerifyView>> HandleAsync(Agency agency, CancellationToken ct) =>
-        TypedResults.Ok(VerifyView.From(await agency.VerifyRegisterAsync(ct)));
+        TypedResults.Ok(VerifyView.From(await agency.Register.VerifyRegisterAsync(ct)));
 }

@@ -53,7 +53,7 @@ internal sealed class MetricsService(Agency agency, TelexMetrics metrics, ILogge
                     metrics.DeliveryLatency.Record(Math.Max(0, since.TotalMilliseconds));
                 }
                 else if (e.TelegramId is { } id
-                    && await agency.Store.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false) is { DeliveredAt: { } delivered } t)
+                    && await agency.Register.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false) is { DeliveredAt: { } delivered } t)
                 {
                     metrics.DeliveryLatency.Record(Math.Max(0, (delivered - t.ReleasedAt).TotalMilliseconds));
                 }

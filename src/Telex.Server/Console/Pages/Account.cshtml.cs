@@ -20,7 +20,7 @@ internal sealed class AccountModel(Agency agency, TelexOptions options, SignInGu
 
     /// <summary>Reads the account.</summary>
     public async Task OnGetAsync(CancellationToken ct) =>
-        MustChange = (await Agency.Store.FindOfficerAsync(Officer, ct))?.MustChangePassword == true;
+        MustChange = (await Agency.Officers.FindOfficerAsync(Officer, ct))?.MustChangePassword == true;
 
     /// <summary>Changes the password.</summary>
     public async Task<IActionResult> OnPostAsync(string? current, string? replacement, CancellationToken ct)
@@ -39,7 +39,7 @@ internal sealed class AccountModel(Agency agency, TelexOptions options, SignInGu
             "new" => "New password: " + refusal.Detail + ".",
             _ => char.ToUpperInvariant(refusal.Detail[0]) + refusal.Detail[1..] + ".",
         };
-        MustChange = (await Agency.Store.FindOfficerAsync(Officer, ct))?.MustChangePassword == true;
+        MustChange = (await Agency.Officers.FindOfficerAsync(Officer, ct))?.MustChangePassword == true;
         return Page();
     }
 }

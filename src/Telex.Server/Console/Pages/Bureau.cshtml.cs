@@ -127,7 +127,7 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
         Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Counterpart = bureau.IssueCounterpart, Limit = 1000 }, ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
         Candidates = bureau.Status == BureauStatus.Proposed && bureau.Founder == Agency.Identity.Did
-            ? (await Agency.ListDirectoryAsync(ct)).Where(c => c.Did != Agency.Identity.Did
+            ? (await Agency.Directory.ListDirectoryAsync(ct)).Where(c => c.Did != Agency.Identity.Did
                 && (c.Did is null ? bureau.Prospects.All(p => p.EntryId != c.Entry?.Id) : bureau.Member(c.Did) is null)).ToList()
             : [];
         return true;

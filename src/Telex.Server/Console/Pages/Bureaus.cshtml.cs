@@ -74,7 +74,7 @@ internal sealed class BureausModel(Agency agency) : ConsolePage(agency)
         }
 
         Readiness = readiness;
-        Candidates = (await Agency.ListDirectoryAsync(ct)).Where(c => c.Did != Agency.Identity.Did)
+        Candidates = (await Agency.Directory.ListDirectoryAsync(ct)).Where(c => c.Did != Agency.Identity.Did)
             .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
     }
 }

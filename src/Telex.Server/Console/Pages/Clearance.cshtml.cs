@@ -67,6 +67,6 @@ internal sealed class ClearanceModel(Agency agency) : ConsolePage(agency)
     {
         Rules = await Agency.GetClearanceRulesAsync(ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
-        Ties = (await Agency.Store.ListTiesAsync(ct)).Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
+        Ties = (await Agency.Ties.ListTiesAsync(ct)).Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
     }
 }

@@ -4,7 +4,6 @@ using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
-using Telex.Server.Api;
 
 namespace Telex.Server.Console.Pages;
 
@@ -59,7 +58,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             Form.To ??= existing.Counterpart;
         }
 
-        if (reply is { } r && await RegisterReader.FindAsync(Agency, r, null, ct) is { } answered)
+        if (reply is { } r && await Agency.Register.FindAsync(r, null, ct) is { } answered)
         {
             Referenced = answered;
             Form.Subject = Prefixed("Re: ", answered.Subject);
@@ -78,7 +77,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
                 Form.Body = Quote(answered, forwarded: false) + "\n";
             }
         }
-        else if (forward is { } fw && await RegisterReader.FindAsync(Agency, fw, null, ct) is { } forwarded)
+        else if (forward is { } fw && await Agency.Register.FindAsync(fw, null, ct) is { } forwarded)
         {
             Referenced = forwarded;
             Form.Forwarding = true;
@@ -299,11 +298,11 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var ties = await Agency.Store.ListTiesAsync(ct);
+        var ties = await Agency.Ties.ListTiesAsync(ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
         Counterparts = ties.Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
         Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
-        Untied = (await Agency.ListDirectoryAsync(ct))
+        Untied = (await Agency.Directory.ListDirectoryAsync(ct))
             .Where(c => c.Did is not null && c.Did != Agency.Identity.Did && c.TieStatus == TieStatus.None)
             .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var bureaus = new List<Bureau>();
@@ -317,7 +316,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         }
 
         Bureaus = bureaus;
-        if (Form.Reference is { } reference && await RegisterReader.FindAsync(Agency, reference, null, ct) is { } referenced)
+        if (Form.Reference is { } reference && await Agency.Register.FindAsync(reference, null, ct) is { } referenced)
         {
             Referenced = referenced;
         }

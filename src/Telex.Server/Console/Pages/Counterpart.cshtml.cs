@@ -39,7 +39,7 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
         {
             Error = "Note: write something.";
         }
-        else if (await TryAsync(() => Agency.AddDossierNoteAsync(c ?? "", Officer, text, ct)))
+        else if (await TryAsync(() => Agency.Directory.AddDossierNoteAsync(c ?? "", Officer, text, ct)))
         {
             Notice = "Note added to the dossier.";
             return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(c!));
@@ -57,7 +57,7 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
             return Forbid();
         }
 
-        if (await TryAsync(() => Agency.ReviewDossierAsync(c ?? "", ct)))
+        if (await TryAsync(() => Agency.Directory.ReviewDossierAsync(c ?? "", ct)))
         {
             Notice = "Dossier marked reviewed.";
             return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(c!));
@@ -79,7 +79,7 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
         {
             Error = "Tie: choose the tie whose agency it is.";
         }
-        else if (await TryAsync(async () => linked = await Agency.LinkCounterpartAsync(c ?? "", tie, ct)))
+        else if (await TryAsync(async () => linked = await Agency.Directory.LinkCounterpartAsync(c ?? "", tie, ct)))
         {
             Notice = $"{linked!.Name} is the agency of that tie now; the bureaus it was named for count it as a prospective member.";
             return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(linked.Did ?? linked.Name));
@@ -97,7 +97,7 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
             return Forbid();
         }
 
-        if (await TryAsync(() => Agency.RemoveFromDirectoryAsync(c ?? "", ct)))
+        if (await TryAsync(() => Agency.Directory.RemoveFromDirectoryAsync(c ?? "", ct)))
         {
             Notice = "Removed from the directory.";
             return Redirect("/directory");
@@ -115,12 +115,12 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
 
         try
         {
-            Counterpart = await Agency.GetCounterpartAsync(c, ct);
+            Counterpart = await Agency.Directory.GetCounterpartAsync(c, ct);
             Names = await AgencyNames.LoadAsync(Agency, ct);
             if (Counterpart.Did is null)
             {
-                var linkedDids = (await Agency.Store.ListDirectoryAsync(ct)).Select(e => e.Did).OfType<string>().ToHashSet(StringComparer.Ordinal);
-                LinkableTies = (await Agency.Store.ListTiesAsync(ct)).Where(t => t.Status == TieStatus.Established && !linkedDids.Contains(t.PeerDid))
+                var linkedDids = (await Agency.Directory.ListDirectoryAsync(ct)).Select(c => c.Entry?.Did).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                LinkableTies = (await Agency.Ties.ListTiesAsync(ct)).Where(t => t.Status == TieStatus.Established && !linkedDids.Contains(t.PeerDid))
                     .OrderBy(t => t.PeerName, StringComparer.OrdinalIgnoreCase).ToList();
             }
 

@@ -41,7 +41,7 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
         {
             var ties = (knownTies ?? "").Split(['\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             Counterpart? added = null;
-            if (await TryAsync(async () => added = await Agency.AddToDirectoryAsync(name.Trim(), string.IsNullOrWhiteSpace(did) ? null : did.Trim(),
+            if (await TryAsync(async () => added = await Agency.Directory.AddToDirectoryAsync(name.Trim(), string.IsNullOrWhiteSpace(did) ? null : did.Trim(),
                 string.IsNullOrWhiteSpace(endpoint) ? null : endpoint.Trim(), ties, ct)))
             {
                 Notice = $"{added!.Name} added to the directory.";
@@ -79,7 +79,7 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Counterparts = (await Agency.ListDirectoryAsync(ct)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        Counterparts = (await Agency.Directory.ListDirectoryAsync(ct)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
         Names = await AgencyNames.LoadAsync(Agency, ct);
         Relay = await Agency.Relays.GetPolicyAsync(ct);
     }

@@ -36,14 +36,14 @@ internal sealed class IndexModel(Agency agency) : ConsolePage(agency)
         var desk = new List<DeskIssue>(issues.Count);
         foreach (var issue in issues)
         {
-            var inbound = await Agency.Store.QueryAsync(new RegisterQuery { IssueId = issue.Id, Direction = Direction.Inbound, Limit = 1000 }, ct);
-            var all = await Agency.Store.CountAsync(new RegisterQuery { IssueId = issue.Id }, ct);
+            var inbound = await Agency.Register.QueryAsync(new RegisterQuery { IssueId = issue.Id, Direction = Direction.Inbound, Limit = 1000 }, ct);
+            var all = await Agency.Register.CountAsync(new RegisterQuery { IssueId = issue.Id }, ct);
             var highest = inbound.Where(t => t.ReadAt is null).Select(t => t.Precedence).DefaultIfEmpty(Precedence.Routine).Max();
             desk.Add(new DeskIssue(issue, Names.Of(issue.Counterpart), inbound.Count(t => t.ReadAt is null), all, highest));
         }
 
         Issues = desk;
-        Latest = await Agency.Store.QueryAsync(new RegisterQuery { Limit = 20 }, ct);
+        Latest = await Agency.Register.QueryAsync(new RegisterQuery { Limit = 20 }, ct);
         Waiting = await WaitingAsync(ct);
     }
 
@@ -64,7 +64,7 @@ internal sealed class IndexModel(Agency agency) : ConsolePage(agency)
         IReadOnlyList<DraftRecord> toRelease = CanSend ? await Agency.Store.ListDraftsAsync(DraftStatus.Cleared, WaitingRead, ct) : [];
         var returned = (await Agency.Store.ListDraftsAsync(DraftStatus.Returned, WaitingRead, ct)).Where(d => d.Drafter == Officer).ToList();
         IReadOnlyList<CoordinationRequest> requests = CanSend ? await Agency.Store.ListCoordinationRequestsAsync(ClearanceState.Pending, ct) : [];
-        var flash = (await Agency.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Precedence = Precedence.Flash, Limit = WaitingRead }, ct))
+        var flash = (await Agency.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Precedence = Precedence.Flash, Limit = WaitingRead }, ct))
             .Where(t => t.ReadAt is null).ToList();
         return new DeskWaiting(toClear, toRelease, requests, flash, returned);
     }

@@ -86,10 +86,10 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
         Outcomes = [.. (History.Issue.BureauId is { } bureau ? await Agency.BureauOutcomesAsync(bureau, ct) : await Agency.OutcomesAsync(ct)).Where(o => !o.Retired)];
 
         // Tied agencies, and those of the directory without a tie (a relay they are known to be tied with may reach them).
-        var ties = await Agency.Store.ListTiesAsync(ct);
+        var ties = await Agency.Ties.ListTiesAsync(ct);
         bool Eligible(string did) => did != History.Issue.Counterpart && History.Participants.All(p => p.Did != did);
         ReferralTargets = ties.Where(t => t.Status == TieStatus.Established && Eligible(t.PeerDid)).Select(t => t.PeerName)
-            .Concat((await Agency.Store.ListDirectoryAsync(ct))
+            .Concat((await Agency.Directory.ListDirectoryAsync(ct)).Select(c => c.Entry).OfType<DirectoryEntry>()
                 .Where(e => e.Did is { } did && Eligible(did) && ties.All(t => t.PeerDid != did || t.Status == TieStatus.None)).Select(e => e.Name))
             .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
         return true;

@@ -124,7 +124,7 @@ internal sealed class OfficersModel(Agency agency, Sessions sessions, SignInGuar
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Officers = await Agency.Store.ListOfficersAsync(ct);
-        History = await Agency.Store.ListOfficerEventsAsync(null, HistoryShown, ct);
+        Officers = await Agency.Officers.ListOfficersAsync(ct);
+        History = await Agency.Officers.ListOfficerEventsAsync(null, HistoryShown, ct);
     }
 }

@@ -86,13 +86,13 @@ internal sealed class RegisterModel(Agency agency) : ConsolePage(agency)
     /// <summary>Verifies the register and shows the result with the search.</summary>
     public async Task OnPostVerifyAsync(CancellationToken ct)
     {
-        Report = await Agency.VerifyRegisterAsync(ct);
+        Report = await Agency.Register.VerifyRegisterAsync(ct);
         await SearchAsync(ct);
     }
 
     private async Task SearchAsync(CancellationToken ct)
     {
-        var ties = await Agency.Store.ListTiesAsync(ct);
+        var ties = await Agency.Ties.ListTiesAsync(ct);
         Ties = ties.OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
         Names = (await AgencyNames.LoadAsync(Agency, ct)).All;
         Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
@@ -119,8 +119,8 @@ internal sealed class RegisterModel(Agency agency) : ConsolePage(agency)
         };
         try
         {
-            Results = await Agency.Store.QueryAsync(query, ct);
-            Total = await Agency.Store.CountAsync(query, ct);
+            Results = await Agency.Register.QueryAsync(query, ct);
+            Total = await Agency.Register.CountAsync(query, ct);
         }
         catch (TelexException e)
         {

@@ -39,7 +39,7 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
     /// <summary>Reads (and opens) the telegram.</summary>
     public async Task<IActionResult> OnGetAsync(Guid id, Direction? direction, CancellationToken ct)
     {
-        var record = await RegisterReader.FindAsync(Agency, id, direction, ct);
+        var record = await Agency.Register.FindAsync(id, direction, ct);
         if (record is null)
         {
             return NotFound();
@@ -53,7 +53,7 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
         var references = new List<TelegramRecord>();
         foreach (var reference in Telegram.References.Take(TelegramWire.MaxListItems))
         {
-            if (await RegisterReader.FindAsync(Agency, reference, null, ct) is { } earlier)
+            if (await Agency.Register.FindAsync(reference, null, ct) is { } earlier)
             {
                 references.Add(earlier);
             }

@@ -22,23 +22,23 @@ internal sealed class TieModel(Agency agency) : ConsolePage(agency)
 
     /// <summary>Officers compared the fingerprint and it matched.</summary>
     public Task<IActionResult> OnPostVerifyAsync(string did, CancellationToken ct) =>
-        ActAsync(did, () => Agency.VerifyTieAsync(did, ct), "Fingerprint confirmed: the tie is verified.", ct);
+        ActAsync(did, () => Agency.Ties.VerifyTieAsync(did, ct), "Fingerprint confirmed: the tie is verified.", ct);
 
     /// <summary>Suspends, resumes or severs the tie; the counterpart is told.</summary>
     public Task<IActionResult> OnPostStatusAsync(string did, TieStatus status, CancellationToken ct) =>
-        ActAsync(did, () => Agency.ChangeTieStatusAsync(did, status, ct), $"The tie is now {Describe.Of(status)}.", ct);
+        ActAsync(did, () => Agency.Ties.ChangeTieStatusAsync(did, status, ct), $"The tie is now {Describe.Of(status)}.", ct);
 
     /// <summary>Proposes terms: whether read receipts are sent; the rest is kept as agreed.</summary>
     public Task<IActionResult> OnPostTermsAsync(string did, bool readReceipts, CancellationToken ct) =>
         ActAsync(did, async () =>
         {
-            var tie = await Agency.Store.GetTieAsync(did, ct) ?? throw new TelexException(TelexErrorKind.NotFound, "no such counterpart");
-            await Agency.ProposeTermsAsync(did, tie.Terms with { ReadReceipts = readReceipts }, ct);
+            var tie = await Agency.Ties.GetTieAsync(did, ct) ?? throw new TelexException(TelexErrorKind.NotFound, "no such counterpart");
+            await Agency.Ties.ProposeTermsAsync(did, tie.Terms with { ReadReceipts = readReceipts }, ct);
         }, "Terms proposed: they take effect when the counterpart signs them.", ct);
 
     /// <summary>Signs the terms the counterpart proposed.</summary>
     public Task<IActionResult> OnPostSignAsync(string did, CancellationToken ct) =>
-        ActAsync(did, () => Agency.SignProposedTermsAsync(did, ct), "Terms signed.", ct);
+        ActAsync(did, () => Agency.Ties.SignProposedTermsAsync(did, ct), "Terms signed.", ct);
 
     private async Task<IActionResult> ActAsync(string did, Func<Task> action, string done, CancellationToken ct)
     {
@@ -58,13 +58,13 @@ internal sealed class TieModel(Agency agency) : ConsolePage(agency)
 
     private async Task<bool> LoadAsync(string? did, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(did) || did.Length > 4096 || await Agency.Store.GetTieAsync(did, ct) is not { } tie)
+        if (string.IsNullOrEmpty(did) || did.Length > 4096 || await Agency.Ties.GetTieAsync(did, ct) is not { } tie)
         {
             return false;
         }
 
         Tie = tie;
-        Fingerprint = Agency.FingerprintWith(did);
+        Fingerprint = Agency.Ties.FingerprintWith(did);
         return true;
     }
 }

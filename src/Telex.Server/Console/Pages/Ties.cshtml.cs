@@ -43,7 +43,7 @@ internal sealed class TiesModel(Agency agency) : ConsolePage(agency)
         }
         else
         {
-            Invitation = await Agency.CreateInvitationAsync(null, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), ct);
+            Invitation = await Agency.Ties.CreateInvitationAsync(null, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), ct);
             using var qr = QRCodeGenerator.GenerateQrCode(Invitation.Url, QRCodeGenerator.ECCLevel.M);
             InvitationQr = "data:image/png;base64," + Convert.ToBase64String(new PngByteQRCode(qr).GetGraphic(4));
         }
@@ -67,7 +67,7 @@ internal sealed class TiesModel(Agency agency) : ConsolePage(agency)
         else
         {
             Tie? tie = null;
-            if (await TryAsync(async () => tie = await Agency.AcceptInvitationAsync(code.Trim(), ct)))
+            if (await TryAsync(async () => tie = await Agency.Ties.AcceptInvitationAsync(code.Trim(), ct)))
             {
                 Notice = $"Invitation from {tie!.PeerName} accepted: compare the fingerprint with them.";
                 return Redirect("/ties/tie?did=" + Uri.EscapeDataString(tie.PeerDid));
@@ -80,8 +80,8 @@ internal sealed class TiesModel(Agency agency) : ConsolePage(agency)
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Ties = (await Agency.Store.ListTiesAsync(ct)).OrderBy(t => t.Status).ThenBy(t => t.PeerName, StringComparer.Ordinal).ToList();
-        var untied = (await Agency.ListDirectoryAsync(ct)).Where(c => c.Tie is null && c.Did != Agency.Identity.Did).ToList();
+        Ties = (await Agency.Ties.ListTiesAsync(ct)).OrderBy(t => t.Status).ThenBy(t => t.PeerName, StringComparer.Ordinal).ToList();
+        var untied = (await Agency.Directory.ListDirectoryAsync(ct)).Where(c => c.Tie is null && c.Did != Agency.Identity.Did).ToList();
         var relay = await Agency.Relays.GetPolicyAsync(ct);
         var bureaus = (await Agency.Store.ListBureausAsync(ct)).Where(b => b.Status != BureauStatus.Dissolved).ToList();
         Picture = NetworkPicture.Render(Agency.Identity.Name, Ties, untied, relay.Pairs, bureaus);

@@ -1,25 +1,117 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Microsoft.Extensions.Logging;
+
+using Telex.Core.Identity;
 using Telex.Core.Inbound;
+using Telex.Core.Keys;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
-using Telex.Core.Register;
+using Telex.Core.Storage;
+using Telex.Core.Ties;
 using Telex.DidComm;
 using Telex.DidComm.Messages;
 
-namespace Telex.Core;
+namespace Telex.Core.Register;
 
-public sealed partial class Agency
+/// <summary>
+/// The register: reading it, its chain and the checkpoints that sign its head (this agency's, sent to every established
+/// tie, and its counterparts'), verifying it, exporting and importing it, and importing historical cables.
+/// </summary>
+public sealed class RegisterService
 {
+    private readonly AgencyContext _context;
+    private readonly TieService _tieService;
+    private readonly KeyService _keys;
+    private readonly IRegisterStore _register;
+    private readonly ITelegramStore _telegrams;
+    private readonly ITieStore _ties;
+
+    /// <summary>Creates the register of the agency <paramref name="context"/> serves.</summary>
+    internal RegisterService(AgencyContext context, TieService ties, KeyService keys)
+    {
+        _context = context;
+        _tieService = ties;
+        _keys = keys;
+        _register = context.Store;
+        _telegrams = context.Store;
+        _ties = context.Store;
+    }
+
+    private AgencyIdentity Identity => _context.Identity;
+
+    private DidCommPacker Packer => _context.Packer;
+
+    private ILogger Logger => _context.Logger;
+
+    private DateTimeOffset Now => _context.Now;
+
+    private void Publish(string kind, string? counterpart = null) => _context.Publish(kind, counterpart);
+
+    /// <summary>Lists or searches the register, newest first (see <see cref="RegisterQuery"/>).</summary>
+    public Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default) => _register.QueryAsync(query, ct);
+
+    /// <summary>How many entries a query matches, ignoring its limit and offset.</summary>
+    public Task<long> CountAsync(RegisterQuery query, CancellationToken ct = default) => _register.CountAsync(query, ct);
+
+    /// <summary>The telegram registered under <paramref name="id"/> in one direction, or null.</summary>
+    public Task<TelegramRecord?> GetTelegramAsync(Guid id, Direction direction, CancellationToken ct = default) =>
+        _telegrams.GetTelegramAsync(id, direction, ct);
+
+    /// <summary>
+    /// Finds a register entry by id; without a direction, the inbound entry if there is one, else the outbound. An imported
+    /// cable is found by its id too (as inbound, which is how it is listed).
+    /// </summary>
+    public async Task<TelegramRecord?> FindAsync(Guid id, Direction? direction, CancellationToken ct = default)
+    {
+        var found = direction is { } d
+            ? await _telegrams.GetTelegramAsync(id, d, ct).ConfigureAwait(false)
+            : await _telegrams.GetTelegramAsync(id, Direction.Inbound, ct).ConfigureAwait(false)
+              ?? await _telegrams.GetTelegramAsync(id, Direction.Outbound, ct).ConfigureAwait(false);
+        return found ?? (direction is null or Direction.Inbound
+            ? (await _register.GetImportedCableAsync(id, ct).ConfigureAwait(false))?.AsRegisterEntry()
+            : null);
+    }
+
+    /// <summary>
+    /// The entry filed under a registry number: the agency's own (its counter's), else an imported cable that carries
+    /// that number, unless <paramref name="importedOnly"/> asks for the imported one only. The agency's own numbers come
+    /// first, so an import never changes what an existing number opens. Null when none.
+    /// </summary>
+    public async Task<TelegramRecord?> FindByNumberAsync(long number, bool importedOnly = false, CancellationToken ct = default)
+    {
+        if (number <= 0)
+        {
+            return null;
+        }
+
+        var own = importedOnly ? null : await _register.GetByRegistryNumberAsync(number, ct).ConfigureAwait(false);
+        return own ?? (await _register.GetImportedCableByNumberAsync(number, ct).ConfigureAwait(false))?.AsRegisterEntry();
+    }
+
+    /// <summary>
+    /// The telegram sent to the counterpart of <paramref name="tie"/> (under any DID it has held) with serial
+    /// <paramref name="serial"/>, as the counterpart numbers it; null when none.
+    /// </summary>
+    public async Task<TelegramRecord?> FindSentAsync(Tie tie, long serial, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tie);
+        var ids = serial > 0 ? await _telegrams.OutboundIdsBySerialAsync(tie.PeerDid, [serial], ct).ConfigureAwait(false) : [];
+        return ids.Count == 0 ? null : await _telegrams.GetTelegramAsync(ids[0], Direction.Outbound, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Checkpoints signed by <paramref name="agencyDid"/> (all when null), oldest first.</summary>
+    public Task<IReadOnlyList<Checkpoint>> ListCheckpointsAsync(string? agencyDid = null, CancellationToken ct = default) =>
+        _register.ListCheckpointsAsync(agencyDid, ct);
+
     /// <summary>
     /// Signs a checkpoint of the register now (its head, count and time, with the agency's authentication key),
     /// stores it and sends it to every established tie through the outbox.
     /// </summary>
     public async Task<Checkpoint> CheckpointAsync(CancellationToken ct = default)
     {
-        var head = await Store.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+        var head = await _register.GetRegisterHeadAsync(ct).ConfigureAwait(false);
         var now = DateTimeOffset.FromUnixTimeMilliseconds(Now.ToUnixTimeMilliseconds());
         var body = new JsonObject { ["count"] = head.Count, ["head"] = head.Head, ["time"] = now.ToUnixTimeMilliseconds() };
         var statement = new Message
@@ -39,13 +131,13 @@ public sealed partial class Agency
             SignedMessage = Packer.PackSigned(statement, statement.From).Packed,
             StoredAt = now,
         };
-        await Store.AddCheckpointAsync(checkpoint, ct).ConfigureAwait(false);
-        Log.CheckpointSigned(_logger, head.Count, head.Head);
-        foreach (var tie in await Store.ListTiesAsync(ct).ConfigureAwait(false))
+        await _register.AddCheckpointAsync(checkpoint, ct).ConfigureAwait(false);
+        Log.CheckpointSigned(Logger, head.Count, head.Head);
+        foreach (var tie in await _ties.ListTiesAsync(ct).ConfigureAwait(false))
         {
             if (tie.Status == TieStatus.Established)
             {
-                await EnqueueControlAsync(tie, MessageTypes.Checkpoint, (JsonObject)body.DeepClone(), ct).ConfigureAwait(false);
+                await _tieService.EnqueueControlAsync(tie, MessageTypes.Checkpoint, (JsonObject)body.DeepClone(), ct).ConfigureAwait(false);
             }
         }
 
@@ -54,10 +146,10 @@ public sealed partial class Agency
     }
 
     /// <summary>The periodic checkpoint: signed only when the register grew since the last one.</summary>
-    private async Task CheckpointIfGrownAsync(CancellationToken ct)
+    internal async Task CheckpointIfGrownAsync(CancellationToken ct)
     {
-        var head = await Store.GetRegisterHeadAsync(ct).ConfigureAwait(false);
-        var own = await Store.ListCheckpointsAsync(Identity.Did, ct).ConfigureAwait(false);
+        var head = await _register.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+        var own = await _register.ListCheckpointsAsync(Identity.Did, ct).ConfigureAwait(false);
         if (head.Count > 0 && (own.Count == 0 || own[^1].Count < head.Count))
         {
             await CheckpointAsync(ct).ConfigureAwait(false);
@@ -70,12 +162,12 @@ public sealed partial class Agency
     /// </summary>
     public async Task<VerifyReport> VerifyRegisterAsync(CancellationToken ct = default)
     {
-        var register = await Store.ReadRegisterAsync(ct).ConfigureAwait(false);
+        var register = await _register.ReadRegisterAsync(ct).ConfigureAwait(false);
         return RegisterVerifier.Verify(register, Identity.Did, OpenCheckpoint, Signatures);
     }
 
     /// <summary>The signature checks the verifier runs: signed originals and rotations' from_prior, by the DIDs that signed them.</summary>
-    private SignatureChecks Signatures => new(SignerOf, OpenFromPrior);
+    private SignatureChecks Signatures => new(_keys.SignerOf, _keys.OpenFromPrior);
 
     /// <summary>Checks a stored checkpoint's signature (by the DID that signed it) and reads what it states; null if it does not verify.</summary>
     public CheckpointStatement? OpenCheckpoint(byte[] signedMessage)
@@ -91,7 +183,8 @@ public sealed partial class Agency
         return ParseStatement(from, message.Body);
     }
 
-    private static CheckpointStatement? ParseStatement(string signer, JsonElement body)
+    /// <summary>What a checkpoint signed by <paramref name="signer"/> states, or null when its body is not a checkpoint's.</summary>
+    internal static CheckpointStatement? ParseStatement(string signer, JsonElement body)
     {
         if (body.ValueKind != JsonValueKind.Object
             || !body.TryIntegerMember("count", out long n) || n < 0
@@ -111,7 +204,7 @@ public sealed partial class Agency
         }
     }
 
-    private async Task HandleCheckpointAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)
+    internal async Task HandleCheckpointAsync(Tie tie, Message message, UnpackMetadata meta, CancellationToken ct)
     {
         // Filed under the DID that signed it, which is the tie's DID or, within the grace period after the counterpart
         // rotated its keys, its old one: the verifier checks that the signer is the DID a checkpoint is filed under.
@@ -122,7 +215,7 @@ public sealed partial class Agency
         }
 
         // Kept as the counterpart signed it: anyone can check it later against the counterpart's key.
-        await Store.AddCheckpointAsync(new Checkpoint
+        await _register.AddCheckpointAsync(new Checkpoint
         {
             AgencyDid = signer,
             Count = statement.Count,
@@ -131,14 +224,14 @@ public sealed partial class Agency
             SignedMessage = meta.SignedMessage.ToArray(),
             StoredAt = Now,
         }, ct).ConfigureAwait(false);
-        Log.CheckpointReceived(_logger, tie.PeerName, statement.Count);
+        Log.CheckpointReceived(Logger, tie.PeerName, statement.Count);
         Publish("register.peer-checkpoint", tie.PeerDid);
     }
 
     /// <summary>Writes the whole register as JSON Lines (<see cref="RegisterExport"/>).</summary>
     public async Task ExportRegisterAsync(Stream output, CancellationToken ct = default)
     {
-        var register = await Store.ReadRegisterAsync(ct).ConfigureAwait(false);
+        var register = await _register.ReadRegisterAsync(ct).ConfigureAwait(false);
         await RegisterExport.WriteAsync(output, register, Identity.Did, Identity.Name, Now, ct).ConfigureAwait(false);
     }
 
@@ -154,8 +247,8 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, error!);
         }
 
-        if ((await Store.GetRegisterHeadAsync(ct).ConfigureAwait(false)).Count > 0
-            || await Store.CountAsync(new Storage.RegisterQuery(), ct).ConfigureAwait(false) > 0)
+        if ((await _register.GetRegisterHeadAsync(ct).ConfigureAwait(false)).Count > 0
+            || await _register.CountAsync(new RegisterQuery(), ct).ConfigureAwait(false) > 0)
         {
             throw new TelexException(TelexErrorKind.Conflict, "the register is not empty: an export is imported only into a fresh agency");
         }
@@ -167,7 +260,7 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, "the export does not verify, nothing was imported: " + report.First);
         }
 
-        await Store.ImportRegisterAsync(register, ct).ConfigureAwait(false);
+        await _register.ImportRegisterAsync(register, ct).ConfigureAwait(false);
         return report;
     }
 
@@ -179,7 +272,7 @@ public sealed partial class Agency
     {
         var cable = CableText.TryParse(text, Guid.NewGuid(), Now, source, out var error)
             ?? throw new TelexException(TelexErrorKind.Invalid, (source is null ? "" : source + ": ") + error);
-        var entry = await Store.ImportCableAsync(cable, ct).ConfigureAwait(false);
+        var entry = await _register.ImportCableAsync(cable, ct).ConfigureAwait(false);
         return (cable, entry);
     }
 
@@ -200,10 +293,10 @@ public sealed partial class Agency
     private async Task<IReadOnlyList<(string Name, string Content)>> RenderAllAsync(Func<TelegramRecord, string, string> telegram,
         Func<ImportedCable, string> cable, CancellationToken ct)
     {
-        var register = await Store.ReadRegisterAsync(ct).ConfigureAwait(false);
+        var register = await _register.ReadRegisterAsync(ct).ConfigureAwait(false);
         var telegrams = register.Telegrams.ToDictionary(t => RegisterChain.TelegramReference(t.Id, t.Direction), StringComparer.Ordinal);
         var cables = register.Cables.ToDictionary(c => RegisterChain.CableReference(c.Id), StringComparer.Ordinal);
-        var names = (await Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
+        var names = (await _ties.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
         var pages = new List<(string, string)>();
         foreach (var e in register.Entries)
         {
@@ -221,7 +314,4 @@ public sealed partial class Agency
 
         return pages;
     }
-
-    /// <summary>The UTF-8 bytes of a text, for callers writing files.</summary>
-    internal static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 }

@@ -7,7 +7,7 @@ namespace Telex.Core.Storage;
 /// members. Every write is one method running in one transaction, with its entries in the register's chain (kind
 /// <see cref="Register.RegisterKinds.Bureau"/>) and the outbox items that carry it to the other members.
 /// </summary>
-public partial interface ITelexStore
+public interface IBureauStore
 {
     /// <summary>
     /// Files a new bureau (proposed here, or its charter received from the founder) with its members, its register
@@ -46,19 +46,19 @@ public partial interface ITelexStore
     Task<IReadOnlyList<BureauEpoch>> ListBureauEpochsAsync(Guid bureauId, CancellationToken ct = default);
 
     /// <summary>
-    /// Releases one telegram to each of <paramref name="peerDids"/> in one transaction (all or none): for each, takes
-    /// that tie's next serial, calls <paramref name="build"/> with the peer and the serial and files the telegram and
-    /// its outbox item, as <see cref="ReleaseAsync"/> does for one. Nothing is written if <paramref name="build"/>
-    /// throws or a tie is unknown. With a <paramref name="claim"/>, the client's request id is kept with them. Returns the
-    /// telegrams in the order of <paramref name="peerDids"/>.
-    /// </summary>
-    Task<IReadOnlyList<TelegramRecord>> ReleaseFanOutAsync(IReadOnlyList<string> peerDids, Func<string, long, (TelegramRecord Record, OutboxItem Outbox)> build,
-        IdempotencyClaim? claim = null, CancellationToken ct = default);
-
-    /// <summary>
     /// Files a new issue of a bureau with its opening event and the outbox items announcing it to the other members, in
     /// one transaction. False, and nothing written, if an issue with that id, or an event with the opening's id, exists
     /// already (a peer chooses both).
     /// </summary>
     Task<bool> OpenBureauIssueAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default);
+
+    /// <summary>The outcomes a bureau's issues are named by, as held here; null when none were set (the default applies).</summary>
+    Task<BureauOutcomes?> GetBureauOutcomesAsync(Guid bureauId, CancellationToken ct = default);
+
+    /// <summary>
+    /// Keeps a bureau's outcomes when their version is higher than the one held (or none is held), with the outbox
+    /// items that carry them to the members, in one transaction. False, and nothing written, when the bureau is unknown
+    /// or a version as high or higher is held.
+    /// </summary>
+    Task<bool> SetBureauOutcomesAsync(BureauOutcomes outcomes, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default);
 }

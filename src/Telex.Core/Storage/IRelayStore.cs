@@ -2,7 +2,8 @@ using Telex.Core.Model;
 
 namespace Telex.Core.Storage;
 
-public partial interface ITelexStore
+/// <summary>Envelopes this agency relays for its counterparts, kept until the next hop accepts them.</summary>
+public interface IRelayStore
 {
     /// <summary>
     /// Keeps a relayed envelope until the next hop accepts it; durable once the call returns true. False, and nothing

@@ -1,16 +1,21 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Microsoft.Extensions.Logging;
+
+using Telex.Core.Counterparts;
 using Telex.Core.Identity;
 using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Core.Security;
+using Telex.Core.Storage;
 using Telex.DidComm;
+using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
 
-namespace Telex.Core;
+namespace Telex.Core.Keys;
 
 /// <summary>The outcome of a key rotation.</summary>
 /// <param name="OldDid">The DID given up (kept, with its keys, to verify the register).</param>
@@ -19,13 +24,51 @@ namespace Telex.Core;
 /// <param name="TiesTold">How many counterparts (established, suspended or invited ties) the rotation is announced to.</param>
 public sealed record KeyRotationResult(string OldDid, string NewDid, DateTimeOffset At, int TiesTold);
 
-public sealed partial class Agency
+/// <summary>
+/// The agency's keys: its secrets (current and prior), rotating them and announcing the rotation, counterparts' rotations,
+/// and checking what a DID signed, before or after a rotation.
+/// </summary>
+public sealed class KeyService : IDisposable
 {
     /// <summary>How long an announcement of a rotation is retried: a counterpart away for long still learns of it.</summary>
     private static readonly TimeSpan RotationAnnouncementExpiry = TimeSpan.FromDays(365);
 
     private readonly SemaphoreSlim _rotating = new(1, 1);
     private readonly List<AgencyIdentity> _rotated = [];
+
+    private readonly AgencyContext _context;
+    private readonly DirectoryService _directory;
+    private readonly Action<string, string> _counterpartRotated;
+    private readonly IKeyStore _keys;
+    private readonly ITieStore _ties;
+
+    /// <summary>
+    /// Creates the keys of the agency <paramref name="context"/> serves and adds its secrets to the packer;
+    /// <paramref name="counterpartRotated"/> is told the old and new DID of a counterpart that rotated its keys.
+    /// </summary>
+    internal KeyService(AgencyContext context, DirectoryService directory, Action<string, string> counterpartRotated)
+    {
+        _context = context;
+        _directory = directory;
+        _counterpartRotated = counterpartRotated;
+        AddSecrets(context.Identity);
+        _keys = context.Store;
+        _ties = context.Store;
+    }
+
+    private AgencyOptions Options => _context.Options;
+
+    private PeerEndpointPolicy EndpointPolicy => _context.EndpointPolicy;
+
+    private DidResolver Dids => _context.Dids;
+
+    private DidCommPacker Packer => _context.Packer;
+
+    private ILogger Logger => _context.Logger;
+
+    private DateTimeOffset Now => _context.Now;
+
+    private void Publish(string kind, string? counterpart = null) => _context.Publish(kind, counterpart);
 
     /// <summary>
     /// The key file the identity is kept in; a rotation writes the new identity there before anything is announced.
@@ -45,7 +88,7 @@ public sealed partial class Agency
         await _rotating.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var old = Context.Identity;
+            var old = _context.Identity;
             var next = old.Rotate(Now);
             if (KeyFile is not null)
             {
@@ -59,9 +102,9 @@ public sealed partial class Agency
                 _rotated.Add(next);
             }
 
-            Context.Identity = next;
+            _context.Identity = next;
             var prior = next.Priors[^1];
-            Log.KeysRotated(_logger, prior.Did, next.Did);
+            Log.KeysRotated(Logger, prior.Did, next.Did);
             int told = await AnnounceRotationAsync(prior, ct).ConfigureAwait(false);
             Publish("keys.rotated");
             return new KeyRotationResult(prior.Did, next.Did, prior.RotatedAt, told);
@@ -73,7 +116,18 @@ public sealed partial class Agency
     }
 
     /// <summary>Every key rotation the register holds (own and counterparts'), oldest first.</summary>
-    public Task<IReadOnlyList<KeyRotation>> ListKeyRotationsAsync(CancellationToken ct = default) => Store.ListKeyRotationsAsync(ct);
+    public Task<IReadOnlyList<KeyRotation>> ListKeyRotationsAsync(CancellationToken ct = default) => _keys.ListKeyRotationsAsync(ct);
+
+    /// <summary>
+    /// True when <paramref name="did"/> is a DID a counterpart gave up in a key rotation this agency accepted more than
+    /// <see cref="AgencyOptions.RotatedKeyGrace"/> ago: messages it signs are no longer accepted (what it signed before
+    /// still verifies in the register).
+    /// </summary>
+    internal async Task<bool> IsRetiredDidAsync(string did, CancellationToken ct)
+    {
+        var rotations = await _keys.ListKeyRotationsAsync(ct).ConfigureAwait(false);
+        return rotations.FirstOrDefault(r => !r.Own && r.OldDid == did) is { } rotation && Now - rotation.At > Options.RotatedKeyGrace;
+    }
 
     /// <summary>
     /// Files and announces the rotations in the key file that the store does not hold yet: a crash between writing the
@@ -81,13 +135,13 @@ public sealed partial class Agency
     /// </summary>
     public async Task<int> ResumeRotationsAsync(CancellationToken ct = default)
     {
-        var identity = Context.Identity;
+        var identity = _context.Identity;
         if (identity.Priors.Count == 0)
         {
             return 0;
         }
 
-        var filed = (await Store.ListKeyRotationsAsync(ct).ConfigureAwait(false)).Where(r => r.Own).Select(r => r.OldDid).ToHashSet(StringComparer.Ordinal);
+        var filed = (await _keys.ListKeyRotationsAsync(ct).ConfigureAwait(false)).Where(r => r.Own).Select(r => r.OldDid).ToHashSet(StringComparer.Ordinal);
         int count = 0;
         foreach (var prior in identity.Priors.Where(p => !filed.Contains(p.Did)))
         {
@@ -101,7 +155,7 @@ public sealed partial class Agency
     /// <summary>Files an own rotation with its announcements in one transaction; returns how many ties are told.</summary>
     private async Task<int> AnnounceRotationAsync(PriorIdentity prior, CancellationToken ct)
     {
-        var ties = (await Store.ListTiesAsync(ct).ConfigureAwait(false))
+        var ties = (await _ties.ListTiesAsync(ct).ConfigureAwait(false))
             .Where(t => t.Status is TieStatus.Established or TieStatus.Suspended or TieStatus.Invited).ToList();
         var now = Now;
         var items = ties.Select(tie =>
@@ -114,7 +168,7 @@ public sealed partial class Agency
                 To = [tie.PeerDid],
                 CreatedTime = now.ToUnixTimeSeconds(),
                 FromPrior = prior.FromPrior,
-                Body = JsonSerializer.SerializeToElement(new JsonObject { ["name"] = Context.Identity.Name }),
+                Body = JsonSerializer.SerializeToElement(new JsonObject { ["name"] = _context.Identity.Name }),
             };
             return new OutboxItem
             {
@@ -129,12 +183,12 @@ public sealed partial class Agency
             };
         }).ToList();
         var rotation = new KeyRotation { OldDid = prior.Did, NewDid = prior.NextDid, FromPrior = prior.FromPrior, At = prior.RotatedAt, Own = true };
-        if (!await Store.FileOwnRotationAsync(rotation, items, ct).ConfigureAwait(false))
+        if (!await _keys.FileOwnRotationAsync(rotation, items, ct).ConfigureAwait(false))
         {
             return 0;
         }
 
-        Wake();
+        _context.Wake();
         return items.Count;
     }
 
@@ -144,7 +198,7 @@ public sealed partial class Agency
     /// that of an established or suspended tie; the tie then continues under the new DID. A repeated announcement
     /// changes nothing.
     /// </summary>
-    private async Task HandleKeyRotationAsync(Tie tie, string oldDid, Message message, CancellationToken ct)
+    internal async Task HandleKeyRotationAsync(Tie tie, string oldDid, Message message, CancellationToken ct)
     {
         string newDid = message.From!;
         if (tie.PeerDid == newDid)
@@ -165,7 +219,7 @@ public sealed partial class Agency
         var rotation = new KeyRotation { OldDid = oldDid, NewDid = newDid, FromPrior = message.FromPrior!, At = Now, Own = false };
         try
         {
-            if (!await Store.RotateCounterpartAsync(rotation, document.Services[0].Uri, ct).ConfigureAwait(false))
+            if (!await _keys.RotateCounterpartAsync(rotation, document.Services[0].Uri, ct).ConfigureAwait(false))
             {
                 return;
             }
@@ -175,18 +229,13 @@ public sealed partial class Agency
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.keys.conflict", e.Message);
         }
 
-        _gaps.Follow(oldDid, newDid);
-
-        Log.CounterpartRotated(_logger, await CounterpartNameAsync(newDid, ct).ConfigureAwait(false), newDid);
+        _counterpartRotated(oldDid, newDid);
+        Log.CounterpartRotated(Logger, await _directory.CounterpartNameAsync(newDid, ct).ConfigureAwait(false), newDid);
         Publish("tie.rotated", newDid);
     }
 
-    /// <summary>True when <paramref name="did"/> is the tie's current DID or one it held before a rotation.</summary>
-    private async Task<bool> IsOfTieAsync(Tie tie, string did, CancellationToken ct) =>
-        did == tie.PeerDid || (await Store.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerDid == tie.PeerDid;
-
     /// <summary>The DID whose key signed <paramref name="signed"/> (a JWS), or null when it does not verify.</summary>
-    private string? SignerOf(byte[] signed)
+    internal string? SignerOf(byte[] signed)
     {
         var unpacked = Packer.Unpack(signed);
         if (!unpacked.Success || unpacked.Metadata is not { NonRepudiation: true, Encrypted: false, SignFrom: { } kid })
@@ -199,7 +248,7 @@ public sealed partial class Agency
     }
 
     /// <summary>The claims of a from_prior JWT whose signature verifies against its issuer's authentication key, or null.</summary>
-    private FromPriorClaims? OpenFromPrior(string fromPrior)
+    internal FromPriorClaims? OpenFromPrior(string fromPrior)
     {
         // The packer verifies from_prior on unpack: a plaintext message from its subject carrying it is enough.
         string[] parts = fromPrior.Split('.');
@@ -231,38 +280,17 @@ public sealed partial class Agency
         }
     }
 
-    /// <summary>True when both DIDs are the same counterpart's, before or after a key rotation.</summary>
-    private async Task<bool> IsSameCounterpartAsync(string a, string b, CancellationToken ct) =>
-        a == b || (await Store.GetTieAsync(a, ct).ConfigureAwait(false))?.PeerDid is { } tie && tie == (await Store.GetTieAsync(b, ct).ConfigureAwait(false))?.PeerDid;
-
-    /// <summary>Every DID the tie's counterpart has held: its current one and those its rotations replaced.</summary>
-    private async Task<HashSet<string>> TieDidsAsync(Tie tie, CancellationToken ct)
+    internal void AddSecrets(AgencyIdentity identity)
     {
-        var dids = new HashSet<string>(StringComparer.Ordinal) { tie.PeerDid };
-        var rotations = (await Store.ListKeyRotationsAsync(ct).ConfigureAwait(false)).Where(r => !r.Own).ToList();
-        for (bool grew = true; grew;)
-        {
-            grew = false;
-            foreach (var r in rotations.Where(r => dids.Contains(r.NewDid) && !dids.Contains(r.OldDid)))
-            {
-                dids.Add(r.OldDid);
-                grew = true;
-            }
-        }
-
-        return dids;
-    }
-
-    private void AddSecrets(AgencyIdentity identity)
-    {
-        Context.Secrets.Add(identity.Signing).Add(identity.Agreement);
+        _context.Secrets.Add(identity.Signing).Add(identity.Agreement);
         foreach (var prior in identity.Priors)
         {
-            Context.Secrets.Add(prior.Signing).Add(prior.Agreement);
+            _context.Secrets.Add(prior.Signing).Add(prior.Agreement);
         }
     }
 
-    private void DisposeRotatedIdentities()
+    /// <summary>Releases the identities made by rotations here; the one the agency was created with belongs to its caller.</summary>
+    public void Dispose()
     {
         _rotating.Dispose();
         lock (_rotated)

@@ -2,7 +2,8 @@ using Telex.Core.Model;
 
 namespace Telex.Core.Storage;
 
-public partial interface ITelexStore
+/// <summary>The directory: agencies this one knows of, with their dossiers.</summary>
+public interface IDirectoryStore
 {
     /// <summary>
     /// Adds a directory entry. False, and nothing written, when another entry has its name (ignoring case) or DID.

@@ -1,12 +1,22 @@
 using System.Security.Cryptography;
 using System.Text;
 
+using Telex.Core.Identity;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Storage;
+using Telex.DidComm.Dids;
 
-namespace Telex.Core;
+namespace Telex.Core.Counterparts;
 
-public sealed partial class Agency
+/// <summary>
+/// The directory: every counterpart this agency knows of, tied or known of by name only, with its dossier; and who a DID
+/// is. A counterpart is its tie, not a DID string: after a key rotation it has held several DIDs, and a policy written
+/// under any of them (a clearance rule, a relay pair, a directory entry) keeps naming it. Every comparison of
+/// counterparts goes through the tie's current DID, so neither the old DID nor the new one slips past a rule written
+/// under the other.
+/// </summary>
+public sealed class DirectoryService
 {
     /// <summary>Longest counterpart name accepted. Default 200 characters, as for a tie's name.</summary>
     public const int MaxCounterpartNameLength = 200;
@@ -17,19 +27,48 @@ public sealed partial class Agency
     /// <summary>Most agencies a counterpart is recorded as tied with.</summary>
     public const int MaxKnownTies = 64;
 
+    private readonly AgencyContext _context;
+    private readonly Func<DirectoryEntry, CancellationToken, Task> _linked;
+    private readonly IBureauStore _bureaus;
+    private readonly IDirectoryStore _directory;
+    private readonly IKeyStore _keys;
+    private readonly ITieStore _ties;
+
+    /// <summary>
+    /// Creates the directory of the agency <paramref name="context"/> serves; <paramref name="linked"/> is told when an
+    /// entry known of by name only is linked to a tie (the bureau prospects it names become prospective members).
+    /// </summary>
+    internal DirectoryService(AgencyContext context, Func<DirectoryEntry, CancellationToken, Task> linked)
+    {
+        _context = context;
+        _linked = linked;
+        _bureaus = context.Store;
+        _directory = context.Store;
+        _keys = context.Store;
+        _ties = context.Store;
+    }
+
+    private AgencyIdentity Identity => _context.Identity;
+
+    private DidResolver Dids => _context.Dids;
+
+    private DateTimeOffset Now => _context.Now;
+
+    private void Publish(string kind, string? counterpart = null) => _context.Publish(kind, counterpart);
+
     /// <summary>
     /// Every counterpart this agency knows of: each directory entry, merged by DID with its tie, and every tie without an
     /// entry. Ties with status none (kept only to count the serials of relayed telegrams) appear through their entry.
     /// </summary>
     public async Task<IReadOnlyList<Counterpart>> ListDirectoryAsync(CancellationToken ct = default)
     {
-        var entries = await Store.ListDirectoryAsync(ct).ConfigureAwait(false);
-        var ties = (await Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, StringComparer.Ordinal);
+        var entries = await _directory.ListDirectoryAsync(ct).ConfigureAwait(false);
+        var ties = (await _ties.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, StringComparer.Ordinal);
         var list = new List<Counterpart>();
         foreach (var entry in entries)
         {
             // An entry written before the counterpart rotated its keys names its old DID: the tie is found under it too.
-            var tie = entry.Did is { } did ? ties.GetValueOrDefault(did) ?? await Store.GetTieAsync(did, ct).ConfigureAwait(false) : null;
+            var tie = entry.Did is { } did ? ties.GetValueOrDefault(did) ?? await _ties.GetTieAsync(did, ct).ConfigureAwait(false) : null;
             if (tie is not null)
             {
                 ties.Remove(tie.PeerDid);
@@ -50,8 +89,8 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, "name a counterpart by DID or name");
         }
 
-        var entry = await Store.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false);
-        var tie = entry?.Did is { } did ? await Store.GetTieAsync(did, ct).ConfigureAwait(false) : null;
+        var entry = await _directory.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false);
+        var tie = entry?.Did is { } did ? await _ties.GetTieAsync(did, ct).ConfigureAwait(false) : null;
         if (entry is null)
         {
             tie = await FindTieAsync(didOrName, ct).ConfigureAwait(false);
@@ -82,7 +121,7 @@ public sealed partial class Agency
 
         if (did is not null)
         {
-            if (!IsPeerDid(did) || !Dids.TryResolve(did, out var doc))
+            if (!PeerDids.Is(did) || !Dids.TryResolve(did, out var doc))
             {
                 throw new TelexException(TelexErrorKind.Invalid, "the DID must be a valid did:peer:2 DID");
             }
@@ -124,7 +163,7 @@ public sealed partial class Agency
         }
 
         var entry = new DirectoryEntry { Id = Guid.NewGuid(), Name = name, Did = did, Endpoint = endpoint, KnownTies = known, AddedAt = Now };
-        if (!await Store.AddDirectoryEntryAsync(entry, ct).ConfigureAwait(false))
+        if (!await _directory.AddDirectoryEntryAsync(entry, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.Conflict, "the directory holds a counterpart with this name or DID already");
         }
@@ -143,7 +182,7 @@ public sealed partial class Agency
         }
 
         var entry = await EntryForAsync(didOrName, ct).ConfigureAwait(false);
-        if (!await Store.AddDossierNoteAsync(entry.Id, new DossierNote(Now, officer, text), ct).ConfigureAwait(false))
+        if (!await _directory.AddDossierNoteAsync(entry.Id, new DossierNote(Now, officer, text), ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
         }
@@ -155,7 +194,7 @@ public sealed partial class Agency
     public async Task<Counterpart> ReviewDossierAsync(string didOrName, CancellationToken ct = default)
     {
         var entry = await EntryForAsync(didOrName, ct).ConfigureAwait(false);
-        if (!await Store.MarkReviewedAsync(entry.Id, Now, ct).ConfigureAwait(false))
+        if (!await _directory.MarkReviewedAsync(entry.Id, Now, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
         }
@@ -178,13 +217,13 @@ public sealed partial class Agency
 
         // A prospect names its bureau's directory entry: removed, it could never be linked to the agency once tied.
         if (counterpart.Entry is { } named
-            && (await Store.ListBureausAsync(ct).ConfigureAwait(false)).FirstOrDefault(b => b.Prospects.Any(p => p.EntryId == named.Id)) is { } bureau)
+            && (await _bureaus.ListBureausAsync(ct).ConfigureAwait(false)).FirstOrDefault(b => b.Prospects.Any(p => p.EntryId == named.Id)) is { } bureau)
         {
             throw new TelexException(TelexErrorKind.Conflict,
                 $"{counterpart.Name} is a prospect of bureau {bureau.Name}: drop it there first (telex bureau remove \"{bureau.Name}\" \"{counterpart.Name}\")");
         }
 
-        if (counterpart.Entry is null || !await Store.RemoveDirectoryEntryAsync(counterpart.Entry.Id, ct).ConfigureAwait(false))
+        if (counterpart.Entry is null || !await _directory.RemoveDirectoryEntryAsync(counterpart.Entry.Id, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
         }
@@ -207,7 +246,7 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, "name the directory entry and the tie to link it to");
         }
 
-        var entry = await Store.FindDirectoryEntryAsync(name.Trim(), ct).ConfigureAwait(false)
+        var entry = await _directory.FindDirectoryEntryAsync(name.Trim(), ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{name}' in the directory (telex directory list shows them)");
         if (entry.Did is not null)
         {
@@ -221,20 +260,20 @@ public sealed partial class Agency
                 $"no tie with '{tieDidOrName}': establish one first (telex tie invite, or telex tie accept CODE); telex tie list shows the ties held");
         }
 
-        if (await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null } other)
+        if (await _directory.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null } other)
         {
             throw new TelexException(TelexErrorKind.Conflict,
                 $"the directory holds {other.Name} with that agency's DID already: remove the entry not wanted (telex directory remove)");
         }
 
         var linked = entry with { Did = tie.PeerDid, Endpoint = entry.Endpoint ?? (string.IsNullOrEmpty(tie.PeerEndpoint) ? null : tie.PeerEndpoint) };
-        if (!await Store.UpdateDirectoryEntryAsync(linked, ct).ConfigureAwait(false))
+        if (!await _directory.UpdateDirectoryEntryAsync(linked, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.Conflict, $"the directory holds another counterpart with that agency's DID, or {entry.Name} is gone");
         }
 
         Publish("directory.changed", tie.PeerDid);
-        await PromoteProspectsAsync(linked, ct).ConfigureAwait(false);
+        await _linked(linked, ct).ConfigureAwait(false);
         return await GetCounterpartAsync(tie.PeerDid, ct).ConfigureAwait(false);
     }
 
@@ -246,21 +285,21 @@ public sealed partial class Agency
     /// invitation code may establish a tie under any name. Nothing happens when no such entry exists or the DID is held by
     /// another entry.
     /// </summary>
-    private async Task LinkOnVerifiedAsync(Tie tie, CancellationToken ct)
+    internal async Task LinkOnVerifiedAsync(Tie tie, CancellationToken ct)
     {
         if (tie is not { Status: TieStatus.Established, Verified: true }
-            || await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null }
-            || await Store.FindDirectoryEntryAsync(tie.PeerName, ct).ConfigureAwait(false) is not { Did: null } entry
+            || await _directory.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null }
+            || await _directory.FindDirectoryEntryAsync(tie.PeerName, ct).ConfigureAwait(false) is not { Did: null } entry
             || !string.Equals(entry.Name, tie.PeerName, StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
         var linked = entry with { Did = tie.PeerDid, Endpoint = entry.Endpoint ?? (string.IsNullOrEmpty(tie.PeerEndpoint) ? null : tie.PeerEndpoint) };
-        if (await Store.UpdateDirectoryEntryAsync(linked, ct).ConfigureAwait(false))
+        if (await _directory.UpdateDirectoryEntryAsync(linked, ct).ConfigureAwait(false))
         {
             Publish("directory.changed", tie.PeerDid);
-            await PromoteProspectsAsync(linked, ct).ConfigureAwait(false);
+            await _linked(linked, ct).ConfigureAwait(false);
         }
     }
 
@@ -268,11 +307,11 @@ public sealed partial class Agency
     /// The refusal for a recipient named by something that is not an agency's DID: a counterpart known of by name only
     /// cannot be written to before a tie; a name the directory does not know is pointed to the directory.
     /// </summary>
-    private async Task<TelexException> UnaddressableAsync(string recipient, CancellationToken ct)
+    internal async Task<TelexException> UnaddressableAsync(string recipient, CancellationToken ct)
     {
         var entry = string.IsNullOrWhiteSpace(recipient) || recipient.StartsWith("did:", StringComparison.Ordinal)
             ? null
-            : await Store.FindDirectoryEntryAsync(recipient.Trim(), ct).ConfigureAwait(false);
+            : await _directory.FindDirectoryEntryAsync(recipient.Trim(), ct).ConfigureAwait(false);
         return entry switch
         {
             { Did: null } => new TelexException(TelexErrorKind.Conflict,
@@ -296,13 +335,13 @@ public sealed partial class Agency
 
         var tie = counterpart.Tie!;
         var created = new DirectoryEntry { Id = Guid.NewGuid(), Name = tie.PeerName, Did = tie.PeerDid, Endpoint = tie.PeerEndpoint, AddedAt = Now };
-        if (!await Store.AddDirectoryEntryAsync(created, ct).ConfigureAwait(false)
-            && !await Store.AddDirectoryEntryAsync(created with { Name = DisambiguatedName(tie.PeerName, tie.PeerDid) }, ct).ConfigureAwait(false))
+        if (!await _directory.AddDirectoryEntryAsync(created, ct).ConfigureAwait(false)
+            && !await _directory.AddDirectoryEntryAsync(created with { Name = DisambiguatedName(tie.PeerName, tie.PeerDid) }, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.Conflict, $"the directory holds another counterpart named {tie.PeerName}");
         }
 
-        return await Store.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false)
+        return await _directory.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' in the directory");
     }
 
@@ -310,14 +349,14 @@ public sealed partial class Agency
     /// Enters a sender first heard of through a relay, recording the relay as an agency it is tied with. It is entered by
     /// the name it gave (see <see cref="PeerGivenNameAsync"/>: never as an agency known here is named).
     /// </summary>
-    private async Task RecordFirstContactAsync(string did, string name, string relayDid, CancellationToken ct)
+    internal async Task RecordFirstContactAsync(string did, string name, string relayDid, CancellationToken ct)
     {
-        var entry = await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false);
+        var entry = await _directory.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false);
         if (entry is not null && entry.Did == did)
         {
             if (!entry.KnownTies.Contains(relayDid))
             {
-                await Store.UpdateDirectoryEntryAsync(entry with { KnownTies = [.. entry.KnownTies, relayDid] }, ct).ConfigureAwait(false);
+                await _directory.UpdateDirectoryEntryAsync(entry with { KnownTies = [.. entry.KnownTies, relayDid] }, ct).ConfigureAwait(false);
             }
 
             return;
@@ -334,8 +373,8 @@ public sealed partial class Agency
             KnownTies = [relayDid],
             AddedAt = Now,
         };
-        if (await Store.AddDirectoryEntryAsync(created, ct).ConfigureAwait(false)
-            || (filed == name && await Store.AddDirectoryEntryAsync(created with { Name = DisambiguatedName(name, did) }, ct).ConfigureAwait(false)))
+        if (await _directory.AddDirectoryEntryAsync(created, ct).ConfigureAwait(false)
+            || (filed == name && await _directory.AddDirectoryEntryAsync(created with { Name = DisambiguatedName(name, did) }, ct).ConfigureAwait(false)))
         {
             Publish("directory.changed", did);
         }
@@ -349,20 +388,20 @@ public sealed partial class Agency
     /// fingerprint of the DID, so a stranger never reads as an agency known here. A name that is no name (blank, a DID)
     /// becomes "unnamed agency", marked the same way.
     /// </summary>
-    private async Task<string> PeerGivenNameAsync(string did, string? claimed, CancellationToken ct)
+    internal async Task<string> PeerGivenNameAsync(string did, string? claimed, CancellationToken ct)
     {
         if (did == Identity.Did)
         {
             return Identity.Name;
         }
 
-        var tie = await Store.GetTieAsync(did, ct).ConfigureAwait(false);
+        var tie = await _ties.GetTieAsync(did, ct).ConfigureAwait(false);
         if (tie is { Status: not TieStatus.None })
         {
             return tie.PeerName;
         }
 
-        if (await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) is { } entry && entry.Did == did)
+        if (await _directory.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) is { } entry && entry.Did == did)
         {
             return entry.Name;
         }
@@ -375,13 +414,13 @@ public sealed partial class Agency
         // Compared here rather than in SQL, so that both backends fold case alike (SQLite's NOCASE folds ASCII only).
         bool Same(string name) => string.Equals(name, claimed, StringComparison.OrdinalIgnoreCase);
         bool taken = Same(Identity.Name)
-            || (await Store.ListTiesAsync(ct).ConfigureAwait(false)).Any(t => t.PeerDid != did && Same(t.PeerName))
-            || (await Store.ListDirectoryAsync(ct).ConfigureAwait(false)).Any(e => e.Did != did && Same(e.Name));
+            || (await _ties.ListTiesAsync(ct).ConfigureAwait(false)).Any(t => t.PeerDid != did && Same(t.PeerName))
+            || (await _directory.ListDirectoryAsync(ct).ConfigureAwait(false)).Any(e => e.Did != did && Same(e.Name));
         return taken ? DisambiguatedName(claimed, did) : claimed;
     }
 
     /// <summary>A name marked with a short fingerprint of the DID (the first 8 hex digits of its SHA-256), to tell apart agencies of one name.</summary>
-    private static string DisambiguatedName(string name, string did) =>
+    internal static string DisambiguatedName(string name, string did) =>
         $"{name} ({Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(did)))[..8]})";
 
     private static Counterpart Merge(DirectoryEntry? entry, Tie? tie) => new()
@@ -393,4 +432,108 @@ public sealed partial class Agency
         Tie = tie,
         Entry = entry,
     };
+    /// <summary>
+    /// The current DID of the tie <paramref name="did"/> names (its current DID or one it held before a rotation);
+    /// <paramref name="did"/> itself when no tie is held under it.
+    /// </summary>
+    internal async Task<string> CounterpartDidAsync(string did, CancellationToken ct) =>
+        (await _ties.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerDid ?? did;
+
+    /// <summary>
+    /// The name this agency knows an agency by: its own, the tie's (under any DID the counterpart has held), or its
+    /// directory entry's; else null.
+    /// </summary>
+    public async Task<string?> KnownNameAsync(string did, CancellationToken ct = default) =>
+        string.Equals(did, Identity.Did, StringComparison.Ordinal) ? Identity.Name
+        : (await _ties.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerName
+        ?? (await _directory.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name;
+
+    /// <summary>The name a log line gives the agency <paramref name="did"/>: its tie's name, else its directory entry's.</summary>
+    internal async Task<string> CounterpartNameAsync(string did, CancellationToken ct)
+    {
+        if (await _ties.GetTieAsync(did, ct).ConfigureAwait(false) is { } tie)
+        {
+            return tie.PeerName;
+        }
+
+        var known = await ListDirectoryAsync(ct).ConfigureAwait(false);
+        return known.FirstOrDefault(c => c.Did == did)?.Name ?? "an agency neither tied nor in the directory";
+    }
+
+    /// <summary>True when <paramref name="did"/> is the tie's current DID or one it held before a rotation.</summary>
+    internal async Task<bool> IsOfTieAsync(Tie tie, string did, CancellationToken ct) =>
+        did == tie.PeerDid || (await _ties.GetTieAsync(did, ct).ConfigureAwait(false))?.PeerDid == tie.PeerDid;
+
+    /// <summary>True when both DIDs are the same counterpart's, before or after a key rotation.</summary>
+    internal async Task<bool> IsSameCounterpartAsync(string a, string b, CancellationToken ct) =>
+        a == b || (await _ties.GetTieAsync(a, ct).ConfigureAwait(false))?.PeerDid is { } tie && tie == (await _ties.GetTieAsync(b, ct).ConfigureAwait(false))?.PeerDid;
+
+    /// <summary>Every DID the tie's counterpart has held: its current one and those its rotations replaced.</summary>
+    internal async Task<HashSet<string>> TieDidsAsync(Tie tie, CancellationToken ct)
+    {
+        var dids = new HashSet<string>(StringComparer.Ordinal) { tie.PeerDid };
+        var rotations = (await _keys.ListKeyRotationsAsync(ct).ConfigureAwait(false)).Where(r => !r.Own).ToList();
+        for (bool grew = true; grew;)
+        {
+            grew = false;
+            foreach (var r in rotations.Where(r => dids.Contains(r.NewDid) && !dids.Contains(r.OldDid)))
+            {
+                dids.Add(r.OldDid);
+                grew = true;
+            }
+        }
+
+        return dids;
+    }
+
+    /// <summary>A tie by its counterpart's DID, else by its counterpart's name (ignoring case).</summary>
+    internal async Task<Tie?> FindTieAsync(string didOrName, CancellationToken ct)
+    {
+        if (await _ties.GetTieAsync(didOrName, ct).ConfigureAwait(false) is { } tie)
+        {
+            return tie;
+        }
+
+        var named = (await _ties.ListTiesAsync(ct).ConfigureAwait(false))
+            .Where(t => t.Status != TieStatus.None && string.Equals(t.PeerName, didOrName, StringComparison.OrdinalIgnoreCase)).ToList();
+        return named.Count switch
+        {
+            0 => null,
+            1 => named[0],
+            _ => throw new TelexException(TelexErrorKind.Invalid, $"several ties are named '{didOrName}': use the DID"),
+        };
+    }
+
+    /// <summary>The DID of a counterpart named by DID or by the name of a tie or directory entry.</summary>
+    internal async Task<string> ResolveCounterpartDidAsync(string didOrName, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(didOrName))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "name a counterpart by DID or name");
+        }
+
+        if (didOrName == Identity.Did)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "this agency is not its own counterpart");
+        }
+
+        if (await FindTieAsync(didOrName, ct).ConfigureAwait(false) is { } tie)
+        {
+            return tie.PeerDid;
+        }
+
+        if (await _directory.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false) is { Did: { } did })
+        {
+            return did;
+        }
+
+        if (PeerDids.Is(didOrName) && Dids.TryResolve(didOrName, out _))
+        {
+            return didOrName;
+        }
+
+        throw await _directory.FindDirectoryEntryAsync(didOrName, ct).ConfigureAwait(false) is { } known
+            ? await UnaddressableAsync(known.Name, ct).ConfigureAwait(false)
+            : new TelexException(TelexErrorKind.NotFound, $"no counterpart '{didOrName}' (not a tie, not in the directory); telex directory list shows every counterpart known");
+    }
 }

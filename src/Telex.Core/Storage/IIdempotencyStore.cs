@@ -64,12 +64,13 @@ public sealed class IdempotencyKeyTakenException : Exception
     }
 }
 
-public partial interface ITelexStore
+/// <summary>Clients' request ids, kept with the releases that claimed them.</summary>
+public interface IIdempotencyStore
 {
     /// <summary>
     /// The release an officer's key was used for, unless it expired at <paramref name="now"/>; null if the key is free. A
-    /// release given an <see cref="IdempotencyClaim"/> (<see cref="ReleaseAsync"/>, <see cref="ReleaseDraftAsync"/>,
-    /// <see cref="ReleaseFanOutAsync"/>) claims it first in its transaction, drops that officer's expired keys, and keeps
+    /// release given an <see cref="IdempotencyClaim"/> (<see cref="ITelegramStore.ReleaseAsync"/>, <see cref="IClearanceStore.ReleaseDraftAsync"/>,
+    /// <see cref="ITelegramStore.ReleaseFanOutAsync"/>) claims it first in its transaction, drops that officer's expired keys, and keeps
     /// the telegrams and answer with it; if the key is held (and unexpired) it throws
     /// <see cref="IdempotencyKeyTakenException"/> and writes nothing.
     /// </summary>

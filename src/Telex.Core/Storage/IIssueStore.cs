@@ -21,13 +21,7 @@ public sealed record IssueQuery
     public int Limit { get; init; } = 100;
 }
 
-/// <summary>
-/// Issues, clearance and coordination. Every write that belongs in the register (an issue event, a clearance step) is
-/// one method running in one transaction, together with its entry in the register's chain (kinds
-/// <see cref="Register.RegisterKinds.IssueStatus"/> and <see cref="Register.RegisterKinds.Clearance"/>) and the outbox
-/// item that carries it to the counterpart.
-/// </summary>
-/// <summary>A change decided here, as <see cref="ITelexStore.AppendIssueEventAsync"/> files it.</summary>
+/// <summary>A change decided here, as <see cref="IIssueStore.AppendIssueEventAsync"/> files it.</summary>
 /// <param name="Event">The change.</param>
 /// <param name="Outbox">One outbox item per agency it goes to.</param>
 /// <param name="Joins">The agency a referral brings into the issue, or null.</param>
@@ -38,7 +32,13 @@ public sealed record IssueQuery
 public sealed record IssueChange(IssueEvent Event, IReadOnlyList<OutboxItem> Outbox, IssueParticipant? Joins = null,
     Func<IReadOnlyList<IssueEvent>, OutboxItem>? Share = null);
 
-public partial interface ITelexStore
+/// <summary>
+/// Issues shared with counterparts. Every write that belongs in the register (an issue event) is
+/// one method running in one transaction, together with its entry in the register's chain (kind
+/// <see cref="Register.RegisterKinds.IssueStatus"/>) and the outbox
+/// item that carries it to the counterpart.
+/// </summary>
+public interface IIssueStore
 {
     /// <summary>
     /// Files a new issue with its opening event (and, when this agency opened it, the outbox item announcing it) in
@@ -85,57 +85,4 @@ public partial interface ITelexStore
 
     /// <summary>An issue's events in order: by clock, then agency (ordinal), then id.</summary>
     Task<IReadOnlyList<IssueEvent>> ListIssueEventsAsync(string issueId, CancellationToken ct = default);
-
-    /// <summary>Files a new draft with its first log entry and the outbox items (coordination requests) it sends, in one transaction.</summary>
-    Task CreateDraftAsync(DraftRecord draft, ClearanceLogEntry log, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default);
-
-    /// <summary>Finds a draft.</summary>
-    Task<DraftRecord?> GetDraftAsync(Guid id, CancellationToken ct = default);
-
-    /// <summary>Finds a draft by this agency's short number for it.</summary>
-    Task<DraftRecord?> GetDraftByNumberAsync(long number, CancellationToken ct = default);
-
-    /// <summary>Drafts, newest first; only those in <paramref name="status"/> when given.</summary>
-    Task<IReadOnlyList<DraftRecord>> ListDraftsAsync(DraftStatus? status, int limit, CancellationToken ct = default);
-
-    /// <summary>A draft's recorded steps, oldest first.</summary>
-    Task<IReadOnlyList<ClearanceLogEntry>> ListClearanceLogAsync(Guid draftId, CancellationToken ct = default);
-
-    /// <summary>
-    /// Changes a draft: in one transaction reads it, calls <paramref name="change"/>, writes the draft as it becomes, the
-    /// log entry and the outbox items. Null if the draft is unknown; nothing is written if <paramref name="change"/> throws.
-    /// </summary>
-    Task<DraftRecord?> ChangeDraftAsync(Guid id, Func<DraftRecord, DraftChange> change, CancellationToken ct = default);
-
-    /// <summary>
-    /// Releases a cleared draft: in one transaction reads it, takes the tie's next serial, calls <paramref name="build"/>
-    /// and files the telegram, its outbox item, the draft as it becomes and the log entry. Null if the draft is unknown;
-    /// nothing is written if <paramref name="build"/> throws. With a <paramref name="claim"/>, the client's request id is kept
-    /// with it.
-    /// </summary>
-    Task<TelegramRecord?> ReleaseDraftAsync(Guid id, string peerDid,
-        Func<DraftRecord, long, (TelegramRecord Record, OutboxItem Outbox, DraftChange Change)> build, IdempotencyClaim? claim = null,
-        CancellationToken ct = default);
-
-    /// <summary>Files a partner's coordination request, idempotent by id; false if filed before.</summary>
-    Task<bool> RecordCoordinationRequestAsync(CoordinationRequest request, CancellationToken ct = default);
-
-    /// <summary>Finds a coordination request.</summary>
-    Task<CoordinationRequest?> GetCoordinationRequestAsync(Guid id, CancellationToken ct = default);
-
-    /// <summary>Coordination requests, newest first; only those in <paramref name="state"/> when given.</summary>
-    Task<IReadOnlyList<CoordinationRequest>> ListCoordinationRequestsAsync(ClearanceState? state, CancellationToken ct = default);
-
-    /// <summary>
-    /// Answers a coordination request: in one transaction reads it, calls <paramref name="answer"/>, writes the request
-    /// as it becomes and the outbox item carrying the answer. Null if unknown; nothing is written if it throws.
-    /// </summary>
-    Task<CoordinationRequest?> AnswerCoordinationRequestAsync(Guid id, Func<CoordinationRequest, (CoordinationRequest Request, OutboxItem Outbox)> answer,
-        CancellationToken ct = default);
-
-    /// <summary>
-    /// Records the counterpart's read receipt on an outbound telegram to it (first one only). False if the telegram is
-    /// unknown, not outbound to <paramref name="counterpart"/>, or already marked read.
-    /// </summary>
-    Task<bool> MarkReadByCounterpartAsync(Guid telegramId, string counterpart, DateTimeOffset at, CancellationToken ct = default);
 }

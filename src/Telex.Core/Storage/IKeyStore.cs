@@ -4,13 +4,13 @@ namespace Telex.Core.Storage;
 
 /// <summary>
 /// Key rotation. A counterpart that rotates keeps its tie: the tie is found under its new DID, and every DID it held
-/// before is an alias of it. <see cref="GetTieAsync"/> and <see cref="SaveTieAsync"/> resolve an alias to the tie
-/// (the returned <see cref="Tie.PeerDid"/> is the current DID); <see cref="ReleaseAsync"/>,
-/// <see cref="ReceivedSerialsAsync"/>, <see cref="OutboundIdsBySerialAsync"/>, <see cref="RequeueAsync"/> and a
+/// before is an alias of it. <see cref="ITieStore.GetTieAsync"/> and <see cref="ITieStore.SaveTieAsync"/> resolve an alias to the tie
+/// (the returned <see cref="Tie.PeerDid"/> is the current DID); <see cref="ITelegramStore.ReleaseAsync"/>,
+/// <see cref="ITelegramStore.ReceivedSerialsAsync"/>, <see cref="ITelegramStore.OutboundIdsBySerialAsync"/>, <see cref="IOutboxStore.RequeueAsync"/> and a
 /// <see cref="RegisterQuery.Counterpart"/> cover the tie under every DID it has held. Telegrams keep the counterpart
 /// DID they were filed under (the register never changes).
 /// </summary>
-public partial interface ITelexStore
+public interface IKeyStore
 {
     /// <summary>
     /// Files this agency's own key rotation, its register entry and the outbox items announcing it, in one

@@ -8,13 +8,28 @@ namespace Telex.Core.Storage;
 /// demoting the last enabled admin is refused, decided under the same lock on every node so that two admins acting at
 /// once cannot both pass the check.
 /// </summary>
-public partial interface ITelexStore
+public interface IOfficerStore
 {
     /// <summary>
     /// Adds an officer and records <see cref="OfficerAction.Added"/> by <paramref name="by"/>; false, and nothing
     /// written, if the name is taken.
     /// </summary>
     Task<bool> AddOfficerAsync(Officer officer, string by, CancellationToken ct = default);
+
+    /// <summary>Adds an officer, as given, without a chain entry (the first admin, a copy to another backend); false if the name is taken.</summary>
+    Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default);
+
+    /// <summary>Finds an officer by name.</summary>
+    Task<Officer?> FindOfficerAsync(string name, CancellationToken ct = default);
+
+    /// <summary>
+    /// Replaces an officer's password hash, must-change flag, failure count and lockout (by name). The role and whether
+    /// the officer is disabled are changed only by <see cref="AdministerOfficerAsync"/>, which files the change.
+    /// </summary>
+    Task UpdateOfficerAsync(Officer officer, CancellationToken ct = default);
+
+    /// <summary>All officers by name.</summary>
+    Task<IReadOnlyList<Officer>> ListOfficersAsync(CancellationToken ct = default);
 
     /// <summary>
     /// Applies <paramref name="act"/> to its officer and files it in the chain, in one transaction:

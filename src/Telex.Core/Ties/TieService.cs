@@ -2,18 +2,58 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Microsoft.Extensions.Logging;
+
+using Telex.Core.Counterparts;
+using Telex.Core.Identity;
 using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Security;
+using Telex.Core.Storage;
 using Telex.DidComm;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
 
-namespace Telex.Core;
+namespace Telex.Core.Ties;
 
-public sealed partial class Agency
+/// <summary>
+/// Ties with counterparts: invitations, establishing, verifying, suspending, resuming and severing them, their terms,
+/// and the signed control messages sent over them. The tie a counterpart's message arrives over is what the inbound
+/// gate judges it by.
+/// </summary>
+public sealed class TieService
 {
+    private readonly AgencyContext _context;
+    private readonly DirectoryService _directory;
+    private readonly IOutboxStore _outbox;
+    private readonly ITieStore _ties;
+
+    /// <summary>Creates the ties of the agency <paramref name="context"/> serves; a verified tie is linked in <paramref name="directory"/>.</summary>
+    internal TieService(AgencyContext context, DirectoryService directory)
+    {
+        _context = context;
+        _directory = directory;
+        _outbox = context.Store;
+        _ties = context.Store;
+    }
+
+    private AgencyIdentity Identity => _context.Identity;
+
+    private AgencyOptions Options => _context.Options;
+
+    private PeerEndpointPolicy EndpointPolicy => _context.EndpointPolicy;
+
+    private DidResolver Dids => _context.Dids;
+
+    private DidCommPacker Packer => _context.Packer;
+
+    private ILogger Logger => _context.Logger;
+
+    private DateTimeOffset Now => _context.Now;
+
+    private void Publish(string kind, string? counterpart = null) => _context.Publish(kind, counterpart);
+
     /// <summary>Issues a one-time invitation to establish a tie.</summary>
     public async Task<InvitationCode> CreateInvitationAsync(TimeSpan? validity = null, string? note = null, CancellationToken ct = default)
     {
@@ -26,7 +66,7 @@ public sealed partial class Agency
         string id = Guid.NewGuid().ToString();
         string secret = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
         var now = Now;
-        await Store.AddInvitationAsync(new Invitation(id, PasswordHasher.HashToken(secret), now, now + v, note), ct).ConfigureAwait(false);
+        await _ties.AddInvitationAsync(new Invitation(id, PasswordHasher.HashToken(secret), now, now + v, note), ct).ConfigureAwait(false);
         return new InvitationCode(id, Identity.Did, Identity.Name, secret, now + v);
     }
 
@@ -57,7 +97,7 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, $"the inviter's endpoint is refused: {refused}");
         }
 
-        var existing = await Store.GetTieAsync(invitation.InviterDid, ct).ConfigureAwait(false);
+        var existing = await _ties.GetTieAsync(invitation.InviterDid, ct).ConfigureAwait(false);
         if (existing is { Status: TieStatus.Established or TieStatus.Suspended })
         {
             throw new TelexException(TelexErrorKind.Conflict, "a tie with this agency exists already");
@@ -89,18 +129,18 @@ public sealed partial class Agency
             Status = TieStatus.Invited,
             LastSentSerial = existing?.LastSentSerial ?? 0,
         };
-        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
-        var result = await _transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
+        await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        var result = await _context.Transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
         if (!result.Accepted)
         {
             // Nothing stays behind a refused request (a mistyped code, an expired invitation): the tie held before, or none.
             if (existing is null)
             {
-                await Store.ForgetInvitedTieAsync(tie.PeerDid, ct).ConfigureAwait(false);
+                await _ties.ForgetInvitedTieAsync(tie.PeerDid, ct).ConfigureAwait(false);
             }
             else
             {
-                await Store.SaveTieAsync(existing, ct).ConfigureAwait(false);
+                await _ties.SaveTieAsync(existing, ct).ConfigureAwait(false);
             }
 
             throw new TelexException(TelexErrorKind.Peer, result.Status == 0
@@ -116,9 +156,9 @@ public sealed partial class Agency
     {
         var tie = await RequireTieAsync(peerDid, ct).ConfigureAwait(false);
         tie = tie with { Verified = true };
-        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
         Publish("tie.verified", peerDid);
-        await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
+        await _directory.LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
         return tie;
     }
 
@@ -129,6 +169,27 @@ public sealed partial class Agency
     public async Task<Tie> ChangeTieStatusAsync(string peerDid, TieStatus status, CancellationToken ct = default)
     {
         var tie = await RequireTieAsync(peerDid, ct).ConfigureAwait(false);
+        if (StatusChangeProblem(tie, status) is { } problem)
+        {
+            throw new TelexException(TelexErrorKind.Conflict, problem);
+        }
+
+        // Tell the counterpart first, while the tie still lets the message through, then change it here.
+        await EnqueueControlAsync(tie, MessageTypes.TieStatus, new JsonObject { ["status"] = status.ToString().ToLowerInvariant() }, ct).ConfigureAwait(false);
+        tie = tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.ThisAgency : null };
+        await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        Log.TieStatusChanged(Logger, tie.PeerName, status);
+        Publish("tie." + status.ToString().ToLowerInvariant(), peerDid);
+        return tie;
+    }
+
+    /// <summary>
+    /// Why this agency's officers may not take <paramref name="tie"/> to <paramref name="status"/>, or null when they may:
+    /// an established tie may be suspended, a suspended one resumed (unless the counterpart suspended it: only the side
+    /// that suspends resumes), and any tie but a severed one severed.
+    /// </summary>
+    internal static string? StatusChangeProblem(Tie tie, TieStatus status)
+    {
         bool allowed = (tie.Status, status) switch
         {
             (TieStatus.Established, TieStatus.Suspended) => true,
@@ -138,21 +199,12 @@ public sealed partial class Agency
         };
         if (!allowed)
         {
-            throw new TelexException(TelexErrorKind.Conflict, $"a {tie.Status.ToString().ToLowerInvariant()} tie cannot become {status.ToString().ToLowerInvariant()}");
+            return $"a {tie.Status.ToString().ToLowerInvariant()} tie cannot become {status.ToString().ToLowerInvariant()}";
         }
 
-        if (tie.Status == TieStatus.Suspended && status == TieStatus.Established && tie.SuspendedBy == TieSide.Counterpart)
-        {
-            throw new TelexException(TelexErrorKind.Conflict, "the counterpart suspended this tie: only the counterpart can resume it");
-        }
-
-        // Tell the counterpart first, while the tie still lets the message through, then change it here.
-        await EnqueueControlAsync(tie, MessageTypes.TieStatus, new JsonObject { ["status"] = status.ToString().ToLowerInvariant() }, ct).ConfigureAwait(false);
-        tie = tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.ThisAgency : null };
-        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
-        Log.TieStatusChanged(_logger, tie.PeerName, status);
-        Publish("tie." + status.ToString().ToLowerInvariant(), peerDid);
-        return tie;
+        return tie.Status == TieStatus.Suspended && status == TieStatus.Established && tie.SuspendedBy == TieSide.Counterpart
+            ? "the counterpart suspended this tie: only the counterpart can resume it"
+            : null;
     }
 
     /// <summary>Proposes new terms; they take effect when the counterpart signs them.</summary>
@@ -172,7 +224,7 @@ public sealed partial class Agency
         }
 
         tie = tie with { ProposedTerms = terms, ProposedByUs = true };
-        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
         await EnqueueControlAsync(tie, MessageTypes.TermsPropose, new JsonObject { ["terms"] = TermsJson(terms) }, ct).ConfigureAwait(false);
         return tie;
     }
@@ -188,21 +240,30 @@ public sealed partial class Agency
 
         var terms = tie.ProposedTerms;
         tie = tie with { Terms = terms, ProposedTerms = null };
-        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
         await EnqueueControlAsync(tie, MessageTypes.TermsSign, new JsonObject { ["terms"] = TermsJson(terms) }, ct).ConfigureAwait(false);
         Publish("tie.terms", peerDid);
         return tie;
     }
 
+    /// <summary>The tie with a counterpart, under its current DID or one it held before a rotation; null when none.</summary>
+    public Task<Tie?> GetTieAsync(string peerDid, CancellationToken ct = default) => _ties.GetTieAsync(peerDid, ct);
+
+    /// <summary>Every tie held, whatever its status.</summary>
+    public Task<IReadOnlyList<Tie>> ListTiesAsync(CancellationToken ct = default) => _ties.ListTiesAsync(ct);
+
+    /// <summary>The safety number of the tie with <paramref name="peerDid"/>, which the officers of both agencies compare.</summary>
+    public string FingerprintWith(string peerDid) => Fingerprint.Of(Identity.Did, peerDid);
+
     private async Task<Tie> RequireTieAsync(string peerDid, CancellationToken ct) =>
-        await Store.GetTieAsync(peerDid, ct).ConfigureAwait(false)
+        await _ties.GetTieAsync(peerDid, ct).ConfigureAwait(false)
         ?? throw new TelexException(TelexErrorKind.NotFound, "no tie with that agency");
 
     /// <summary>
     /// A request for a tie with the invitation's secret. The gate let it through only when no tie with the sender is
     /// established or suspended; <paramref name="existing"/> is the tie it found, if any (its serial counter carries on).
     /// </summary>
-    private async Task HandleTieRequestAsync(Message message, Tie? existing, CancellationToken ct)
+    internal async Task HandleTieRequestAsync(Message message, Tie? existing, CancellationToken ct)
     {
         string? invitationId = message.Body.StringMember("invitation");
         string? secret = message.Body.StringMember("secret");
@@ -229,7 +290,7 @@ public sealed partial class Agency
 
         // Consumed only together with its secret: a reused, unknown or expired invitation, or a wrong secret, is refused
         // before anything is stored, and a wrong secret leaves the invitation usable with the right one.
-        if (await Store.ConsumeInvitationAsync(invitationId, PasswordHasher.HashToken(secret), Now, ct).ConfigureAwait(false) is null)
+        if (await _ties.ConsumeInvitationAsync(invitationId, PasswordHasher.HashToken(secret), Now, ct).ConfigureAwait(false) is null)
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.tie.invitation", "the invitation is unknown, used, expired or its secret is wrong");
         }
@@ -243,17 +304,17 @@ public sealed partial class Agency
             EstablishedAt = Now,
             LastSentSerial = existing?.LastSentSerial ?? 0,
         };
-        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
         await EnqueueControlAsync(tie, MessageTypes.TieAccept, new JsonObject
         {
             ["name"] = Identity.Name,
             ["terms"] = TermsJson(tie.Terms),
         }, ct, thid: message.Id).ConfigureAwait(false);
-        Log.TieEstablished(_logger, tie.PeerName);
+        Log.TieEstablished(Logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
     }
 
-    private async Task HandleTieAcceptAsync(Tie tie, Message message, CancellationToken ct)
+    internal async Task HandleTieAcceptAsync(Tie tie, Message message, CancellationToken ct)
     {
         if (tie.Status != TieStatus.Invited)
         {
@@ -286,12 +347,12 @@ public sealed partial class Agency
             PeerName = name ?? tie.PeerName,
             Terms = terms,
         };
-        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
-        Log.TieEstablished(_logger, tie.PeerName);
+        await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        Log.TieEstablished(Logger, tie.PeerName);
         Publish("tie.established", tie.PeerDid);
 
         // Its officers may have compared the fingerprint while it was still invited.
-        await LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
+        await _directory.LinkOnVerifiedAsync(tie, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -299,7 +360,7 @@ public sealed partial class Agency
     /// only a suspension it made itself (the gate's table refuses the others): a tie this agency suspended (or one
     /// suspended before the suspending side was recorded) stays suspended until this agency's officers resume it.
     /// </summary>
-    private async Task HandleTieStatusAsync(Tie tie, Message message, CancellationToken ct)
+    internal async Task HandleTieStatusAsync(Tie tie, Message message, CancellationToken ct)
     {
         var status = message.Body.StringMember("status") switch
         {
@@ -313,12 +374,12 @@ public sealed partial class Agency
             return;
         }
 
-        await Store.SaveTieAsync(tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.Counterpart : null }, ct).ConfigureAwait(false);
-        Log.TieStatusChanged(_logger, tie.PeerName, status);
+        await _ties.SaveTieAsync(tie with { Status = status, SuspendedBy = status == TieStatus.Suspended ? TieSide.Counterpart : null }, ct).ConfigureAwait(false);
+        Log.TieStatusChanged(Logger, tie.PeerName, status);
         Publish("tie." + status.ToString().ToLowerInvariant(), tie.PeerDid);
     }
 
-    private async Task HandleTermsAsync(Tie tie, Message message, bool signed, CancellationToken ct)
+    internal async Task HandleTermsAsync(Tie tie, Message message, bool signed, CancellationToken ct)
     {
         var terms = message.Body.TryGetProperty("terms", out var t) ? ParseTerms(t) : null;
         if (terms is null)
@@ -328,17 +389,18 @@ public sealed partial class Agency
 
         if (!signed)
         {
-            await Store.SaveTieAsync(tie with { ProposedTerms = terms, ProposedByUs = false }, ct).ConfigureAwait(false);
+            await _ties.SaveTieAsync(tie with { ProposedTerms = terms, ProposedByUs = false }, ct).ConfigureAwait(false);
             Publish("tie.terms-proposed", tie.PeerDid);
         }
         else if (tie.ProposedByUs && tie.ProposedTerms is { } ours && ours == terms)
         {
-            await Store.SaveTieAsync(tie with { Terms = terms, ProposedTerms = null, ProposedByUs = false }, ct).ConfigureAwait(false);
+            await _ties.SaveTieAsync(tie with { Terms = terms, ProposedTerms = null, ProposedByUs = false }, ct).ConfigureAwait(false);
             Publish("tie.terms", tie.PeerDid);
         }
     }
 
-    private static JsonObject TermsJson(TieTerms t) => new()
+    /// <summary>Terms as they travel in a tie acceptance, a proposal or a signature.</summary>
+    internal static JsonObject TermsJson(TieTerms t) => new()
     {
         ["version"] = t.Version,
         ["max_telegram_bytes"] = t.MaxTelegramBytes,
@@ -349,7 +411,8 @@ public sealed partial class Agency
         ["relays"] = t.Relays,
     };
 
-    private static TieTerms? ParseTerms(JsonElement e)
+    /// <summary>Terms as a counterpart sent them (see <see cref="TermsJson"/>), or null when they are malformed or invalid.</summary>
+    internal static TieTerms? ParseTerms(JsonElement e)
     {
         try
         {
@@ -373,7 +436,7 @@ public sealed partial class Agency
         }
     }
 
-    private Message ControlMessage(string type, string to, JsonObject body, string? thid = null) => new()
+    internal Message ControlMessage(string type, string to, JsonObject body, string? thid = null) => new()
     {
         Id = Guid.NewGuid().ToString(),
         Type = type,
@@ -385,14 +448,14 @@ public sealed partial class Agency
     };
 
     /// <summary>Signs a control message and puts it in the outbox for the counterpart.</summary>
-    private async Task EnqueueControlAsync(Tie tie, string type, JsonObject body, CancellationToken ct, string? thid = null)
+    internal async Task EnqueueControlAsync(Tie tie, string type, JsonObject body, CancellationToken ct, string? thid = null)
     {
-        await Store.EnqueueAsync(ControlOutbox(tie, type, body, thid), ct).ConfigureAwait(false);
-        Wake();
+        await _outbox.EnqueueAsync(ControlOutbox(tie, type, body, thid), ct).ConfigureAwait(false);
+        _context.Wake();
     }
 
     /// <summary>A signed control message for the counterpart as an outbox item, for the caller to file in its own transaction.</summary>
-    private OutboxItem ControlOutbox(Tie tie, string type, JsonObject body, string? thid = null)
+    internal OutboxItem ControlOutbox(Tie tie, string type, JsonObject body, string? thid = null)
     {
         var message = ControlMessage(type, tie.PeerDid, body, thid);
         byte[] signed = Packer.PackSigned(message, message.From!).Packed;
@@ -409,8 +472,4 @@ public sealed partial class Agency
             Precedence = Precedence.Immediate,
         };
     }
-
-    private static bool IsPeerDid(string did) => did.StartsWith(DidPeer.Prefix, StringComparison.Ordinal);
-
-    private static bool IsPeerDid(string did, int maxLength) => did.Length <= maxLength && IsPeerDid(did);
 }
