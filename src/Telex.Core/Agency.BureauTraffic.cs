@@ -1,3 +1,4 @@
+using Telex.Core.Clearance;
 using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
@@ -42,11 +43,11 @@ public sealed partial class Agency
         foreach (var (member, tie) in routes)
         {
             Validate(draft with { To = member }, tie.Terms);
-            var required = await RequiredClearancesAsync(member, draft.Precedence, ct).ConfigureAwait(false);
+            var required = await Clearance.RequiredClearancesAsync(member, draft.Precedence, ct).ConfigureAwait(false);
             if (required.Count > 0)
             {
                 throw new TelexException(TelexErrorKind.Conflict,
-                    $"the agency's policy requires clearance for {tie.PeerName} ({string.Join(", ", required.Select(Describe))}); bulletins are released without drafts");
+                    $"the agency's policy requires clearance for {tie.PeerName} ({string.Join(", ", required.Select(ClearanceService.Describe))}); bulletins are released without drafts");
             }
         }
 

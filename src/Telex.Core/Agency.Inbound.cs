@@ -30,8 +30,6 @@ public sealed record InboundResult(Refusal? Refusal)
 
 public sealed partial class Agency
 {
-    private delegate Task InboundHandler(InboundMessage inbound, CancellationToken ct);
-
     /// <summary>The handlers by message type (<see cref="RegisterHandlers"/>), over a tie and through a relay.</summary>
     private readonly (FrozenDictionary<string, InboundHandler> Direct, FrozenDictionary<string, InboundHandler> Relayed) _handlers;
 
@@ -165,45 +163,48 @@ public sealed partial class Agency
     /// </summary>
     private (FrozenDictionary<string, InboundHandler> Direct, FrozenDictionary<string, InboundHandler> Relayed) RegisterHandlers()
     {
-        var direct = new Dictionary<string, InboundHandler>(StringComparer.Ordinal)
+        var handlers = new InboundHandlers
         {
-            [MessageTypes.TieRequest] = (m, ct) => HandleTieRequestAsync(m.Message, m.Tie, ct),
-            [MessageTypes.TieAccept] = (m, ct) => HandleTieAcceptAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.TieStatus] = (m, ct) => HandleTieStatusAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.TermsPropose] = (m, ct) => HandleTermsAsync(m.SenderTie, m.Message, signed: false, ct),
-            [MessageTypes.TermsSign] = (m, ct) => HandleTermsAsync(m.SenderTie, m.Message, signed: true, ct),
-            [MessageTypes.KeysRotate] = (m, ct) => HandleKeyRotationAsync(m.SenderTie, m.SenderDid, m.Message, ct),
-            [MessageTypes.Telegram] = (m, ct) => HandleTelegramAsync(m.SenderTie, m.Message, m.Meta, ct),
-            [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
-            [MessageTypes.Resend] = (m, ct) => HandleResendAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.Read] = (m, ct) => HandleReadAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.Checkpoint] = (m, ct) => HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
-            [MessageTypes.IssueOpen] = (m, ct) => HandleIssueOpenAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.IssueStatus] = (m, ct) => HandleIssueStatusAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.IssueShare] = (m, ct) => HandleIssueShareAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.ClearanceRequest] = (m, ct) => HandleClearanceRequestAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.ClearanceAnswer] = (m, ct) => HandleClearanceAnswerAsync(m.SenderTie, m.Message, ct),
-            [DidCommPacker.ForwardType] = (m, ct) => HandleForwardAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.BureauCharter] = (m, ct) => HandleCharterAsync(m.SenderTie, m.BureauId, m.Message, ct),
-            [MessageTypes.BureauJoin] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: true, ct),
-            [MessageTypes.BureauLeave] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: false, ct),
-            [MessageTypes.BureauEpoch] = (m, ct) => HandleEpochAsync(m.SenderTie, m.BureauId, m.Message, ct),
-            [MessageTypes.BureauOutcomes] = (m, ct) => HandleBureauOutcomesAsync(m.SenderTie, m.Bureau!, m.Message, ct),
-            [MessageTypes.BureauIssueOpen] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: true, ct),
-            [MessageTypes.BureauIssueStatus] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: false, ct),
-            [MessageTypes.ProblemReport] = (m, _) =>
+            Direct =
             {
-                Log.ProblemReported(_logger, m.SenderTie.PeerName, m.Message.Body.StringMember("code"), m.Message.Body.StringMember("comment"));
-                return Task.CompletedTask;
+                [MessageTypes.TieRequest] = (m, ct) => HandleTieRequestAsync(m.Message, m.Tie, ct),
+                [MessageTypes.TieAccept] = (m, ct) => HandleTieAcceptAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.TieStatus] = (m, ct) => HandleTieStatusAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.TermsPropose] = (m, ct) => HandleTermsAsync(m.SenderTie, m.Message, signed: false, ct),
+                [MessageTypes.TermsSign] = (m, ct) => HandleTermsAsync(m.SenderTie, m.Message, signed: true, ct),
+                [MessageTypes.KeysRotate] = (m, ct) => HandleKeyRotationAsync(m.SenderTie, m.SenderDid, m.Message, ct),
+                [MessageTypes.Telegram] = (m, ct) => HandleTelegramAsync(m.SenderTie, m.Message, m.Meta, ct),
+                [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
+                [MessageTypes.Resend] = (m, ct) => HandleResendAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.Read] = (m, ct) => HandleReadAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.Checkpoint] = (m, ct) => HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
+                [MessageTypes.IssueOpen] = (m, ct) => HandleIssueOpenAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.IssueStatus] = (m, ct) => HandleIssueStatusAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.IssueShare] = (m, ct) => HandleIssueShareAsync(m.SenderTie, m.Message, ct),
+                [DidCommPacker.ForwardType] = (m, ct) => HandleForwardAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.BureauCharter] = (m, ct) => HandleCharterAsync(m.SenderTie, m.BureauId, m.Message, ct),
+                [MessageTypes.BureauJoin] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: true, ct),
+                [MessageTypes.BureauLeave] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: false, ct),
+                [MessageTypes.BureauEpoch] = (m, ct) => HandleEpochAsync(m.SenderTie, m.BureauId, m.Message, ct),
+                [MessageTypes.BureauOutcomes] = (m, ct) => HandleBureauOutcomesAsync(m.SenderTie, m.Bureau!, m.Message, ct),
+                [MessageTypes.BureauIssueOpen] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: true, ct),
+                [MessageTypes.BureauIssueStatus] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: false, ct),
+                [MessageTypes.ProblemReport] = (m, _) =>
+                {
+                    Log.ProblemReported(_logger, m.SenderTie.PeerName, m.Message.Body.StringMember("code"), m.Message.Body.StringMember("comment"));
+                    return Task.CompletedTask;
+                },
+            },
+            Relayed =
+            {
+                [MessageTypes.Telegram] = (m, ct) => HandleRelayedTelegramAsync(m.Relay!, m.Message, m.Meta, ct),
+                [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
+                [MessageTypes.IssueShare] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
+                [MessageTypes.IssueStatus] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
             },
         };
-        var relayed = new Dictionary<string, InboundHandler>(StringComparer.Ordinal)
-        {
-            [MessageTypes.Telegram] = (m, ct) => HandleRelayedTelegramAsync(m.Relay!, m.Message, m.Meta, ct),
-            [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
-            [MessageTypes.IssueShare] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
-            [MessageTypes.IssueStatus] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
-        };
+        Clearance.RegisterHandlers(handlers);
+        var (direct, relayed) = (handlers.Direct, handlers.Relayed);
         foreach (var rule in InboundGate.Rules.Values)
         {
             if ((!rule.OpensEnvelope && !direct.ContainsKey(rule.Type)) || (rule.RelayedFrom.Count > 0) != relayed.ContainsKey(rule.Type))

@@ -46,7 +46,7 @@ public sealed partial class Agency
     private const int MaxIssueParties = 50;
 
     /// <summary>Longest issue id accepted from a peer (a UUID is 36).</summary>
-    private const int MaxIssueIdLength = 200;
+    internal const int MaxIssueIdLength = 200;
 
     /// <summary>
     /// What a peer's issue id may contain: enough for UUIDs and readable ids, and safe in a URL path segment (dots alone are

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 
+using Telex.Core.Clearance;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -38,11 +39,11 @@ public sealed partial class Agency
 
         Validate(draft, tie.Terms);
         await CheckIssueAsync(draft, ct).ConfigureAwait(false);
-        var required = await RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false);
+        var required = await Clearance.RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false);
         if (required.Count > 0)
         {
             throw new TelexException(TelexErrorKind.Conflict,
-                $"the agency's policy requires clearance ({string.Join(", ", required.Select(Describe))}) before release: submit it as a draft");
+                $"the agency's policy requires clearance ({string.Join(", ", required.Select(ClearanceService.Describe))}) before release: submit it as a draft");
         }
 
         var id = Guid.NewGuid();

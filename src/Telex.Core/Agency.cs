@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 
+using Telex.Core.Clearance;
 using Telex.Core.Identity;
 using Telex.Core.Security;
 using Telex.Core.Storage;
@@ -32,6 +33,7 @@ public sealed partial class Agency : IDisposable
         _time = Context.Time;
         _logger = Context.Logger;
         AddSecrets(identity);
+        Clearance = new ClearanceService(Context, this);
         _handlers = RegisterHandlers();
     }
 
@@ -52,6 +54,9 @@ public sealed partial class Agency : IDisposable
 
     /// <summary>Live events.</summary>
     public AgencyEvents Events => Context.Events;
+
+    /// <summary>Clearance and coordination: the policy, drafts awaiting clearance, partners' coordination requests.</summary>
+    public ClearanceService Clearance { get; }
 
     /// <summary>What the agency's services share (see <see cref="AgencyContext"/>).</summary>
     internal AgencyContext Context { get; }

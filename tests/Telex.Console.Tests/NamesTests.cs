@@ -44,8 +44,8 @@ public sealed class NamesTests(BrowserFixture browser)
         var relayed = await a.Agency.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "Through the relay", Body = "Relayed text.", Via = r.Did }, "alice");
         await Eventually.UntilAsync(() => c.Store.GetTelegramAsync(relayed.Id, Direction.Inbound), t => t is not null, Deadline, "Charlie registers the relayed telegram");
         var bureau = await a.Agency.ProposeBureauAsync("Northern Information Bureau", "Information on the harvest", [b.Did, c.Did], secretariat: b.Did);
-        await a.Agency.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), Counterpart = b.Did, MinPrecedence = Precedence.Immediate, Partner = b.Did });
-        var draft = await a.Agency.SubmitDraftAsync(new TelegramDraft { To = b.Did, Subject = "Joint statement", Body = "Text.", Precedence = Precedence.Immediate, IssueId = issue.Id },
+        await a.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), Counterpart = b.Did, MinPrecedence = Precedence.Immediate, Partner = b.Did });
+        var draft = await a.Agency.Clearance.SubmitDraftAsync(new TelegramDraft { To = b.Did, Subject = "Joint statement", Body = "Text.", Precedence = Precedence.Immediate, IssueId = issue.Id },
             "alice");
         await Eventually.UntilAsync(() => b.Store.ListCoordinationRequestsAsync(null), l => l.Count == 1, Deadline, "Bravo holds Alpha's coordination request");
 

@@ -167,13 +167,13 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
                 draft = draft with { IssueId = opened.Id };
             }
 
-            if (release && (await Agency.RequiredClearancesAsync(draft.To, draft.Precedence, ct)).Count == 0)
+            if (release && (await Agency.Clearance.RequiredClearancesAsync(draft.To, draft.Precedence, ct)).Count == 0)
             {
                 released = await Agency.ReleaseAsync(draft, Officer, ct);
             }
             else
             {
-                filed = await Agency.SubmitDraftAsync(draft, Officer, ct);
+                filed = await Agency.Clearance.SubmitDraftAsync(draft, Officer, ct);
             }
         });
         if (!done)
