@@ -178,17 +178,7 @@ public sealed partial class Agency
                 [MessageTypes.Resend] = (m, ct) => HandleResendAsync(m.SenderTie, m.Message, ct),
                 [MessageTypes.Read] = (m, ct) => HandleReadAsync(m.SenderTie, m.Message, ct),
                 [MessageTypes.Checkpoint] = (m, ct) => HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
-                [MessageTypes.IssueOpen] = (m, ct) => HandleIssueOpenAsync(m.SenderTie, m.Message, ct),
-                [MessageTypes.IssueStatus] = (m, ct) => HandleIssueStatusAsync(m.SenderTie, m.Message, ct),
-                [MessageTypes.IssueShare] = (m, ct) => HandleIssueShareAsync(m.SenderTie, m.Message, ct),
                 [DidCommPacker.ForwardType] = (m, ct) => HandleForwardAsync(m.SenderTie, m.Message, ct),
-                [MessageTypes.BureauCharter] = (m, ct) => HandleCharterAsync(m.SenderTie, m.BureauId, m.Message, ct),
-                [MessageTypes.BureauJoin] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: true, ct),
-                [MessageTypes.BureauLeave] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: false, ct),
-                [MessageTypes.BureauEpoch] = (m, ct) => HandleEpochAsync(m.SenderTie, m.BureauId, m.Message, ct),
-                [MessageTypes.BureauOutcomes] = (m, ct) => HandleBureauOutcomesAsync(m.SenderTie, m.Bureau!, m.Message, ct),
-                [MessageTypes.BureauIssueOpen] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: true, ct),
-                [MessageTypes.BureauIssueStatus] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: false, ct),
                 [MessageTypes.ProblemReport] = (m, _) =>
                 {
                     Log.ProblemReported(_logger, m.SenderTie.PeerName, m.Message.Body.StringMember("code"), m.Message.Body.StringMember("comment"));
@@ -199,11 +189,12 @@ public sealed partial class Agency
             {
                 [MessageTypes.Telegram] = (m, ct) => HandleRelayedTelegramAsync(m.Relay!, m.Message, m.Meta, ct),
                 [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
-                [MessageTypes.IssueShare] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
-                [MessageTypes.IssueStatus] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
             },
         };
+        Issues.RegisterHandlers(handlers);
         Clearance.RegisterHandlers(handlers);
+        Bureaus.RegisterHandlers(handlers);
+        BureauTraffic.RegisterHandlers(handlers);
         var (direct, relayed) = (handlers.Direct, handlers.Relayed);
         foreach (var rule in InboundGate.Rules.Values)
         {
@@ -232,7 +223,7 @@ public sealed partial class Agency
 
         if (t.BureauId is { } bureauId)
         {
-            await CheckBulletinAsync(tie, bureauId, t.BureauEpoch!.Value, ct).ConfigureAwait(false);
+            await BureauTraffic.CheckBulletinAsync(tie, bureauId, t.BureauEpoch!.Value, ct).ConfigureAwait(false);
         }
 
         // An issue held here belongs to one counterpart (or bureau): a telegram from anyone else may not join its history.
@@ -383,5 +374,21 @@ public sealed partial class Agency
         }
 
         Wake();
+    }
+
+    private async Task HandleReadAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        if (!Guid.TryParse(message.Body.StringMember("telegram"), out var id))
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a read receipt names the telegram");
+        }
+
+        var at = message.Body.TryIntegerMember("read_time", out long ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000))
+            : Now;
+        if (await Store.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
+        {
+            Publish("telegram.read", tie.PeerDid, id);
+        }
     }
 }

@@ -32,4 +32,11 @@ public sealed partial class Agency : IAgencyLinks
 
     (TelegramRecord Record, OutboxItem Outbox) IAgencyLinks.BuildRelease(Guid id, TelegramDraft draft, Tie tie, long serial, string releasingOfficer) =>
         BuildRelease(id, draft, tie, serial, releasingOfficer);
+
+    // split-b: Agency.Counterparts.cs asks this; rewire it to Issues.TakesPartAsync when that file moves.
+    private Task<bool> TakesPartAsync(Tie tie, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct) =>
+        Issues.TakesPartAsync(tie, issue, participants, ct);
+
+    // split-b: Agency.Directory.cs asks this; rewire it to Bureaus.PromoteProspectsAsync when that file moves.
+    private Task PromoteProspectsAsync(DirectoryEntry entry, CancellationToken ct) => Bureaus.PromoteProspectsAsync(entry, ct);
 }

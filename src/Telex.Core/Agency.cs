@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 
+using Telex.Core.Bureaus;
 using Telex.Core.Clearance;
 using Telex.Core.Identity;
+using Telex.Core.Issues;
 using Telex.Core.Security;
 using Telex.Core.Storage;
 using Telex.DidComm;
@@ -34,6 +36,9 @@ public sealed partial class Agency : IDisposable
         _logger = Context.Logger;
         AddSecrets(identity);
         Clearance = new ClearanceService(Context, this);
+        Bureaus = new BureauService(Context, this);
+        BureauTraffic = new BureauTrafficService(Context, this, Clearance, Bureaus);
+        Issues = new IssueService(Context, this, Bureaus, BureauTraffic);
         _handlers = RegisterHandlers();
     }
 
@@ -54,6 +59,15 @@ public sealed partial class Agency : IDisposable
 
     /// <summary>Live events.</summary>
     public AgencyEvents Events => Context.Events;
+
+    /// <summary>Issues and referrals: opened, changed and shared with the agencies taking part.</summary>
+    public IssueService Issues { get; }
+
+    /// <summary>Bureaus: proposed, chartered, joined and left; their epochs, prospects and outcomes.</summary>
+    public BureauService Bureaus { get; }
+
+    /// <summary>A bureau's traffic: bulletins to its members and the bureau's issues.</summary>
+    public BureauTrafficService BureauTraffic { get; }
 
     /// <summary>Clearance and coordination: the policy, drafts awaiting clearance, partners' coordination requests.</summary>
     public ClearanceService Clearance { get; }

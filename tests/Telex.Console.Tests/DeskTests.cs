@@ -39,7 +39,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
     /// <summary>Alpha opens an issue with Bravo and sends a telegram on it; returns both as Bravo holds them.</summary>
     private async Task<(Issue Issue, TelegramRecord Telegram)> TelegramToBravoAsync(string title, string subject, string body, Precedence precedence = Precedence.Priority)
     {
-        var issue = await _a.Agency.OpenIssueAsync(_b.Did, title, "alice");
+        var issue = await _a.Agency.Issues.OpenIssueAsync(_b.Did, title, "alice");
         var sent = await _a.Agency.ReleaseAsync(new TelegramDraft { To = _b.Did, Subject = subject, Body = body, Precedence = precedence, IssueId = issue.Id }, "alice");
         var received = await Eventually.UntilAsync(() => _b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, Deadline,
             "Bravo registers Alpha's telegram");

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Inbound;
+using Telex.Core.Issues;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -463,7 +464,7 @@ public sealed class ClearanceService
         if (!Guid.TryParse(b.StringMember("request"), out var requestId) || !Guid.TryParse(b.StringMember("draft"), out var draftId)
             || subject is null or { Length: > TelegramWire.MaxSubjectLength } || text is null
             || System.Text.Encoding.UTF8.GetByteCount(text) > tie.Terms.MaxTelegramBytes
-            || recipient is null or { Length: > 4096 } || issue is { Length: > Agency.MaxIssueIdLength } || !PeerText.IsOptionalName(drafter)
+            || recipient is null or { Length: > 4096 } || issue is { Length: > IssueWire.MaxIssueIdLength } || !PeerText.IsOptionalName(drafter)
             || precedenceName is null || !precedenceName.All(char.IsAsciiLetterLower) || !Enum.TryParse<Precedence>(precedenceName, true, out var precedence))
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a clearance request needs ids, a recipient, a subject, a text within the tie's terms and a precedence");

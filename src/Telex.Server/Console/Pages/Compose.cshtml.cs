@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
+using Telex.Core.Issues;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -54,7 +55,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         await LoadAsync(ct);
         Form.To = to;
         Form.IssueId = string.IsNullOrEmpty(issue) ? null : issue;
-        if (Form.IssueId is { } id && await Agency.Store.GetIssueAsync(id, ct) is { } existing)
+        if (Form.IssueId is { } id && await Agency.Issues.GetIssueAsync(id, ct) is { } existing)
         {
             Form.To ??= existing.Counterpart;
         }
@@ -67,7 +68,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             Form.Precedence = answered.Precedence;
             Form.IssueId = answered.IssueId;
             Form.To = answered.Counterpart;
-            if (answered.IssueId is { } answeredIssue && await Agency.Store.GetIssueAsync(answeredIssue, ct) is { BureauId: not null } bureauIssue)
+            if (answered.IssueId is { } answeredIssue && await Agency.Issues.GetIssueAsync(answeredIssue, ct) is { BureauId: not null } bureauIssue)
             {
                 // A bulletin is answered to the bureau, on the bureau's issue.
                 Form.To = bureauIssue.Counterpart;
@@ -163,7 +164,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         {
             if (!string.IsNullOrWhiteSpace(Form.NewIssue))
             {
-                var opened = await Agency.OpenIssueAsync(Form.To!, Form.NewIssue.Trim(), Officer, ct);
+                var opened = await Agency.Issues.OpenIssueAsync(Form.To!, Form.NewIssue.Trim(), Officer, ct);
                 draft = draft with { IssueId = opened.Id };
             }
 
@@ -222,11 +223,11 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         {
             if (!string.IsNullOrWhiteSpace(Form.NewIssue))
             {
-                var opened = await Agency.OpenBureauIssueAsync(bureauId, Form.NewIssue.Trim(), Officer, ct);
+                var opened = await Agency.BureauTraffic.OpenBureauIssueAsync(bureauId, Form.NewIssue.Trim(), Officer, ct);
                 draft = draft with { IssueId = opened.Id };
             }
 
-            sent = await Agency.SendBulletinAsync(bureauId, draft, Officer, ct);
+            sent = await Agency.BureauTraffic.SendBulletinAsync(bureauId, draft, Officer, ct);
         });
         if (!done)
         {
@@ -278,9 +279,9 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             return "Issue: only releasing officers and admins open issues; choose an existing one.";
         }
 
-        if (f.NewIssue is { Length: > Agency.MaxIssueTitleLength })
+        if (f.NewIssue is { Length: > IssueService.MaxIssueTitleLength })
         {
-            return $"New issue: at most {Agency.MaxIssueTitleLength} characters.";
+            return $"New issue: at most {IssueService.MaxIssueTitleLength} characters.";
         }
 
         if (f.OnBehalfOf is { Length: > MaxNameLength })
@@ -302,15 +303,15 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         var ties = await Agency.Store.ListTiesAsync(ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
         Counterparts = ties.Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
-        Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
+        Issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
         Untied = (await Agency.ListDirectoryAsync(ct))
             .Where(c => c.Did is not null && c.Did != Agency.Identity.Did && c.TieStatus == TieStatus.None)
             .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var bureaus = new List<Bureau>();
-        foreach (var b in await Agency.Store.ListBureausAsync(ct))
+        foreach (var b in await Agency.Bureaus.ListBureausAsync(ct))
         {
             if (b is { Status: BureauStatus.Chartered, Epoch: > 0 }
-                && (await Agency.Store.GetBureauEpochAsync(b.Id, b.Epoch, ct))?.Includes(Agency.Identity.Did) == true)
+                && (await Agency.Bureaus.GetBureauEpochAsync(b.Id, b.Epoch, ct))?.Includes(Agency.Identity.Did) == true)
             {
                 bureaus.Add(b);
             }

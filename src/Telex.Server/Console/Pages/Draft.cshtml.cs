@@ -96,7 +96,7 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
         Log = await Agency.Clearance.ListClearanceLogAsync(id, ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
         RecipientName = Names.Of(draft.Draft.To);
-        IssueTitle = draft.Draft.IssueId is { } issue ? (await Agency.Store.GetIssueAsync(issue, ct))?.Title : null;
+        IssueTitle = draft.Draft.IssueId is { } issue ? (await Agency.Issues.GetIssueAsync(issue, ct))?.Title : null;
         AwaitsMe = CanDraft && draft.StepAwaiting(Officer, Role) >= 0;
         return true;
     }

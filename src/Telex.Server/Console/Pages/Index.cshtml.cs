@@ -32,7 +32,7 @@ internal sealed class IndexModel(Agency agency) : ConsolePage(agency)
     public async Task OnGetAsync(CancellationToken ct)
     {
         Names = await AgencyNames.LoadAsync(Agency, ct);
-        var issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = Shown }, ct);
+        var issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Limit = Shown }, ct);
         var desk = new List<DeskIssue>(issues.Count);
         foreach (var issue in issues)
         {
