@@ -30,8 +30,6 @@ public sealed record InboundResult(Refusal? Refusal)
 
 public sealed partial class Agency
 {
-    private delegate Task InboundHandler(InboundMessage inbound, CancellationToken ct);
-
     /// <summary>The handlers by message type (<see cref="RegisterHandlers"/>), over a tie and through a relay.</summary>
     private readonly (FrozenDictionary<string, InboundHandler> Direct, FrozenDictionary<string, InboundHandler> Relayed) _handlers;
 
@@ -165,45 +163,39 @@ public sealed partial class Agency
     /// </summary>
     private (FrozenDictionary<string, InboundHandler> Direct, FrozenDictionary<string, InboundHandler> Relayed) RegisterHandlers()
     {
-        var direct = new Dictionary<string, InboundHandler>(StringComparer.Ordinal)
+        var handlers = new InboundHandlers
         {
-            [MessageTypes.TieRequest] = (m, ct) => Ties.HandleTieRequestAsync(m.Message, m.Tie, ct),
-            [MessageTypes.TieAccept] = (m, ct) => Ties.HandleTieAcceptAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.TieStatus] = (m, ct) => Ties.HandleTieStatusAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.TermsPropose] = (m, ct) => Ties.HandleTermsAsync(m.SenderTie, m.Message, signed: false, ct),
-            [MessageTypes.TermsSign] = (m, ct) => Ties.HandleTermsAsync(m.SenderTie, m.Message, signed: true, ct),
-            [MessageTypes.KeysRotate] = (m, ct) => Keys.HandleKeyRotationAsync(m.SenderTie, m.SenderDid, m.Message, ct),
-            [MessageTypes.Telegram] = (m, ct) => HandleTelegramAsync(m.SenderTie, m.Message, m.Meta, ct),
-            [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
-            [MessageTypes.Resend] = (m, ct) => HandleResendAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.Read] = (m, ct) => HandleReadAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.Checkpoint] = (m, ct) => Register.HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
-            [MessageTypes.IssueOpen] = (m, ct) => HandleIssueOpenAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.IssueStatus] = (m, ct) => HandleIssueStatusAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.IssueShare] = (m, ct) => HandleIssueShareAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.ClearanceRequest] = (m, ct) => HandleClearanceRequestAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.ClearanceAnswer] = (m, ct) => HandleClearanceAnswerAsync(m.SenderTie, m.Message, ct),
-            [DidCommPacker.ForwardType] = (m, ct) => Relays.HandleForwardAsync(m.SenderTie, m.Message, ct),
-            [MessageTypes.BureauCharter] = (m, ct) => HandleCharterAsync(m.SenderTie, m.BureauId, m.Message, ct),
-            [MessageTypes.BureauJoin] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: true, ct),
-            [MessageTypes.BureauLeave] = (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: false, ct),
-            [MessageTypes.BureauEpoch] = (m, ct) => HandleEpochAsync(m.SenderTie, m.BureauId, m.Message, ct),
-            [MessageTypes.BureauOutcomes] = (m, ct) => HandleBureauOutcomesAsync(m.SenderTie, m.Bureau!, m.Message, ct),
-            [MessageTypes.BureauIssueOpen] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: true, ct),
-            [MessageTypes.BureauIssueStatus] = (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: false, ct),
-            [MessageTypes.ProblemReport] = (m, _) =>
+            Direct =
             {
-                Log.ProblemReported(_logger, m.SenderTie.PeerName, m.Message.Body.StringMember("code"), m.Message.Body.StringMember("comment"));
-                return Task.CompletedTask;
+                [MessageTypes.TieRequest] = (m, ct) => Ties.HandleTieRequestAsync(m.Message, m.Tie, ct),
+                [MessageTypes.TieAccept] = (m, ct) => Ties.HandleTieAcceptAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.TieStatus] = (m, ct) => Ties.HandleTieStatusAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.TermsPropose] = (m, ct) => Ties.HandleTermsAsync(m.SenderTie, m.Message, signed: false, ct),
+                [MessageTypes.TermsSign] = (m, ct) => Ties.HandleTermsAsync(m.SenderTie, m.Message, signed: true, ct),
+                [MessageTypes.KeysRotate] = (m, ct) => Keys.HandleKeyRotationAsync(m.SenderTie, m.SenderDid, m.Message, ct),
+                [MessageTypes.Telegram] = (m, ct) => HandleTelegramAsync(m.SenderTie, m.Message, m.Meta, ct),
+                [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
+                [MessageTypes.Resend] = (m, ct) => HandleResendAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.Read] = (m, ct) => HandleReadAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.Checkpoint] = (m, ct) => Register.HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
+                [DidCommPacker.ForwardType] = (m, ct) => Relays.HandleForwardAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.ProblemReport] = (m, _) =>
+                {
+                    Log.ProblemReported(_logger, m.SenderTie.PeerName, m.Message.Body.StringMember("code"), m.Message.Body.StringMember("comment"));
+                    return Task.CompletedTask;
+                },
+            },
+            Relayed =
+            {
+                [MessageTypes.Telegram] = (m, ct) => HandleRelayedTelegramAsync(m.Relay!, m.Message, m.Meta, ct),
+                [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
             },
         };
-        var relayed = new Dictionary<string, InboundHandler>(StringComparer.Ordinal)
-        {
-            [MessageTypes.Telegram] = (m, ct) => HandleRelayedTelegramAsync(m.Relay!, m.Message, m.Meta, ct),
-            [MessageTypes.Receipt] = (m, ct) => HandleReceiptAsync(m.SenderTie, m.Message, m.Meta, ct),
-            [MessageTypes.IssueShare] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
-            [MessageTypes.IssueStatus] = (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct),
-        };
+        Issues.RegisterHandlers(handlers);
+        Clearance.RegisterHandlers(handlers);
+        Bureaus.RegisterHandlers(handlers);
+        BureauTraffic.RegisterHandlers(handlers);
+        var (direct, relayed) = (handlers.Direct, handlers.Relayed);
         foreach (var rule in InboundGate.Rules.Values)
         {
             if ((!rule.OpensEnvelope && !direct.ContainsKey(rule.Type)) || (rule.RelayedFrom.Count > 0) != relayed.ContainsKey(rule.Type))
@@ -231,7 +223,7 @@ public sealed partial class Agency
 
         if (t.BureauId is { } bureauId)
         {
-            await CheckBulletinAsync(tie, bureauId, t.BureauEpoch!.Value, ct).ConfigureAwait(false);
+            await BureauTraffic.CheckBulletinAsync(tie, bureauId, t.BureauEpoch!.Value, ct).ConfigureAwait(false);
         }
 
         // An issue held here belongs to one counterpart (or bureau): a telegram from anyone else may not join its history.
@@ -364,5 +356,21 @@ public sealed partial class Agency
         }
 
         Wake();
+    }
+
+    private async Task HandleReadAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        if (!Guid.TryParse(message.Body.StringMember("telegram"), out var id))
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a read receipt names the telegram");
+        }
+
+        var at = message.Body.TryIntegerMember("read_time", out long ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000))
+            : Now;
+        if (await Store.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
+        {
+            Publish("telegram.read", tie.PeerDid, id);
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 
+using Telex.Core.Clearance;
+using Telex.Core.Issues;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -38,11 +40,11 @@ public sealed partial class Agency
 
         Validate(draft, tie.Terms);
         await CheckIssueAsync(draft, ct).ConfigureAwait(false);
-        var required = await RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false);
+        var required = await Clearance.RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false);
         if (required.Count > 0)
         {
             throw new TelexException(TelexErrorKind.Conflict,
-                $"the agency's policy requires clearance ({string.Join(", ", required.Select(Describe))}) before release: submit it as a draft");
+                $"the agency's policy requires clearance ({string.Join(", ", required.Select(ClearanceService.Describe))}) before release: submit it as a draft");
         }
 
         var id = Guid.NewGuid();
@@ -57,10 +59,10 @@ public sealed partial class Agency
     /// telegram carries it. Throws when no issue has that number.
     /// </summary>
     private async Task<TelegramDraft> WithIssueIdAsync(TelegramDraft draft, CancellationToken ct) =>
-        draft.IssueId is { } reference && IsNumber(reference, out _)
+        draft.IssueId is { } reference && IssueService.IsNumber(reference, out _)
             ? draft with
             {
-                IssueId = (await FindIssueAsync(reference, ct).ConfigureAwait(false)
+                IssueId = (await Issues.FindIssueAsync(reference, ct).ConfigureAwait(false)
                     ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference} here (telex issue list shows them)")).Id,
             }
             : draft;

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Background;
+using Telex.Core.Bureaus;
+using Telex.Core.Clearance;
 using Telex.Core.Counterparts;
 using Telex.Core.Identity;
+using Telex.Core.Issues;
 using Telex.Core.Keys;
 using Telex.Core.Officers;
 using Telex.Core.Register;
@@ -50,6 +53,10 @@ public sealed partial class Agency : IDisposable
         Ties = new TieService(Context, Directory);
         Register = new RegisterService(Context, Ties, Keys);
         Officers = new OfficerService(Context);
+        Clearance = new ClearanceService(Context, this);
+        Bureaus = new BureauService(Context, this);
+        BureauTraffic = new BureauTrafficService(Context, this, Clearance, Bureaus);
+        Issues = new IssueService(Context, this, Bureaus, BureauTraffic);
         _handlers = RegisterHandlers();
         _gaps = new GapWatcher(Context, (tie, type, body, ct) => Ties.EnqueueControlAsync(tie, type, body, ct));
         Relays = new RelayService(Context, Directory);
@@ -104,6 +111,18 @@ public sealed partial class Agency : IDisposable
 
     /// <summary>Relays: the routes telegrams to agencies without a tie take, and this agency's relaying for others.</summary>
     public RelayService Relays { get; }
+
+    /// <summary>Issues and referrals: opened, changed and shared with the agencies taking part.</summary>
+    public IssueService Issues { get; }
+
+    /// <summary>Bureaus: proposed, chartered, joined and left; their epochs, prospects and outcomes.</summary>
+    public BureauService Bureaus { get; }
+
+    /// <summary>A bureau's traffic: bulletins to its members and the bureau's issues.</summary>
+    public BureauTrafficService BureauTraffic { get; }
+
+    /// <summary>Clearance and coordination: the policy, drafts awaiting clearance, partners' coordination requests.</summary>
+    public ClearanceService Clearance { get; }
 
     /// <summary>What the agency's services share (see <see cref="AgencyContext"/>).</summary>
     internal AgencyContext Context { get; }

@@ -39,7 +39,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
     /// <summary>Alpha opens an issue with Bravo and sends a telegram on it; returns both as Bravo holds them.</summary>
     private async Task<(Issue Issue, TelegramRecord Telegram)> TelegramToBravoAsync(string title, string subject, string body, Precedence precedence = Precedence.Priority)
     {
-        var issue = await _a.Agency.OpenIssueAsync(_b.Did, title, "alice");
+        var issue = await _a.Agency.Issues.OpenIssueAsync(_b.Did, title, "alice");
         var sent = await _a.Agency.ReleaseAsync(new TelegramDraft { To = _b.Did, Subject = subject, Body = body, Precedence = precedence, IssueId = issue.Id }, "alice");
         var received = await Eventually.UntilAsync(() => _b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, Deadline,
             "Bravo registers Alpha's telegram");
@@ -136,7 +136,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
         await using var clara = await OfficerBrowser.SignInAsync(browser.Browser, _a, "clara", Role.Clerk);
 
         // Telegrams to Bravo need rita's clearance.
-        await _a.Agency.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), Counterpart = _b.Did, Officers = ["rita"] });
+        await _a.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), Counterpart = _b.Did, Officers = ["rita"] });
 
         // Nothing waits yet, and the desk says so.
         await rita.Page.GotoAsync("/");
@@ -144,7 +144,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(rita.Page.Locator("html[data-live=connected]")).ToHaveCountAsync(1);
 
         // A clerk's draft waits for rita's clearance: it appears on her desk, live, and not on the clerk's.
-        var draft = await _a.Agency.SubmitDraftAsync(new TelegramDraft { To = _b.Did, Subject = "Port statistics request", Body = "Monthly tonnage, please." }, "clara");
+        var draft = await _a.Agency.Clearance.SubmitDraftAsync(new TelegramDraft { To = _b.Did, Subject = "Port statistics request", Body = "Monthly tonnage, please." }, "clara");
         var toClear = rita.Page.GetByTestId("waiting").And(rita.Page.Locator("[data-kind=clear]"));
         await Expect(toClear).ToContainTextAsync("Port statistics request");
         await Expect(toClear).ToContainTextAsync("to Agency Bravo, drafted by clara");
@@ -153,8 +153,8 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
 
         // An unread flash telegram and a partner's coordination request wait too.
         await _b.Agency.ReleaseAsync(new TelegramDraft { To = _a.Did, Subject = "Border closed tonight", Body = "Flash.", Precedence = Precedence.Flash }, "bert");
-        await _b.Agency.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), Counterpart = _a.Did, Partner = _a.Did });
-        await _b.Agency.SubmitDraftAsync(new TelegramDraft { To = _a.Did, Subject = "Joint statement", Body = "Draft of the joint statement." }, "bert");
+        await _b.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), Counterpart = _a.Did, Partner = _a.Did });
+        await _b.Agency.Clearance.SubmitDraftAsync(new TelegramDraft { To = _a.Did, Subject = "Joint statement", Body = "Draft of the joint statement." }, "bert");
         await Expect(rita.Page.GetByTestId("waiting").And(rita.Page.Locator("[data-kind=coordination]"))).ToContainTextAsync("Joint statement");
         await Expect(rita.Page.GetByTestId("waiting").And(rita.Page.Locator("[data-kind=flash]"))).ToContainTextAsync("Border closed tonight");
         await rita.ScreenshotAsync("desk-waiting");

@@ -49,7 +49,7 @@ public sealed class IssueOutcomeTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task An_outcome_recorded_with_its_text_shows_in_the_history_and_a_referral_from_the_issue_page_brings_the_third_agency_in()
     {
-        var issue = await _b.Agency.OpenIssueAsync(_a.Did, "Aid to the Orient", "zhou");
+        var issue = await _b.Agency.Issues.OpenIssueAsync(_a.Did, "Aid to the Orient", "zhou");
         await Eventually.UntilAsync(() => _a.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Alpha holds the issue");
         await using var alice = await OfficerBrowser.SignInAsync(browser.Browser, _a, "alice", Role.ReleasingOfficer);
         await alice.Page.GotoAsync("/issues/" + issue.Id);

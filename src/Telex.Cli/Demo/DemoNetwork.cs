@@ -152,7 +152,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
         {
             var (opener, with) = (_agencies[i.Opener], _agencies[i.With]);
             progress($"{opener.Name} opens the issue “{i.Title}” with {with.Name}…");
-            var issue = await opener.Agency.OpenIssueAsync(with.Did, i.Title, AgencyFolder.FirstOfficer, ct).ConfigureAwait(false);
+            var issue = await opener.Agency.Issues.OpenIssueAsync(with.Did, i.Title, AgencyFolder.FirstOfficer, ct).ConfigureAwait(false);
             await UntilAsync(async () => await with.Local.Store.GetIssueAsync(issue.Id, ct).ConfigureAwait(false) is not null,
                 $"{with.Name} holds the issue “{i.Title}”", ct).ConfigureAwait(false);
             issues[i.Key] = issue.Id;
@@ -175,7 +175,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
             var by = _agencies[o.By];
             var referred = o.ReferredTo is { } r ? _agencies[r] : null;
             progress(referred is null ? $"{by.Name} records the issue “{o.Issue}” as {o.Term}…" : $"{by.Name} refers the issue “{o.Issue}” to {referred.Name}…");
-            var change = await by.Agency.ChangeIssueAsync(issues[o.Issue], o.Term, o.Text, referred?.Name, AgencyFolder.FirstOfficer, ct: ct).ConfigureAwait(false);
+            var change = await by.Agency.Issues.ChangeIssueAsync(issues[o.Issue], o.Term, o.Text, referred?.Name, AgencyFolder.FirstOfficer, ct: ct).ConfigureAwait(false);
             var scripted = DemoScript.Issues.Single(i => i.Key == o.Issue);
             foreach (var party in new[] { _agencies[scripted.Opener], _agencies[scripted.With], referred }.OfType<DemoAgency>())
             {
@@ -259,13 +259,13 @@ internal sealed class DemoNetwork : IAsyncDisposable
         var founder = _agencies[0];
         var members = _agencies.Skip(1).ToList();
         progress($"{founder.Name} proposes a joint information bureau…");
-        var bureau = await founder.Agency.ProposeBureauAsync(DemoScript.BureauName, DemoScript.BureauPurpose, members.Select(m => m.Did).ToList(),
+        var bureau = await founder.Agency.Bureaus.ProposeBureauAsync(DemoScript.BureauName, DemoScript.BureauPurpose, members.Select(m => m.Did).ToList(),
             ct: ct).ConfigureAwait(false);
-        var premature = await founder.Agency.BureauReadinessAsync(bureau.Id, ct).ConfigureAwait(false);
+        var premature = await founder.Agency.Bureaus.BureauReadinessAsync(bureau.Id, ct).ConfigureAwait(false);
         string refusal;
         try
         {
-            await founder.Agency.CharterBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+            await founder.Agency.Bureaus.CharterBureauAsync(bureau.Id, ct).ConfigureAwait(false);
             throw new CliException(ExitCodes.Unexpected, "the bureau was chartered while premature");
         }
         catch (TelexException e)
@@ -274,14 +274,14 @@ internal sealed class DemoNetwork : IAsyncDisposable
         }
 
         await TieFounderWithTheRestAsync(progress, ct).ConfigureAwait(false);
-        var ready = await founder.Agency.BureauReadinessAsync(bureau.Id, ct).ConfigureAwait(false);
+        var ready = await founder.Agency.Bureaus.BureauReadinessAsync(bureau.Id, ct).ConfigureAwait(false);
         progress($"Chartering {DemoScript.BureauName}…");
-        await founder.Agency.CharterBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+        await founder.Agency.Bureaus.CharterBureauAsync(bureau.Id, ct).ConfigureAwait(false);
         foreach (var member in members)
         {
             await UntilAsync(async () => await member.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false) is not null,
                 $"{member.Name} holds the charter", ct).ConfigureAwait(false);
-            await member.Agency.AcceptBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+            await member.Agency.Bureaus.AcceptBureauAsync(bureau.Id, ct).ConfigureAwait(false);
         }
 
         // Every acceptance opens an epoch at the secretariat; the last one holds every member.
@@ -301,7 +301,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
 
         progress("Sending a bulletin to every member…");
         var script = DemoScript.Bulletin;
-        var sent = await founder.Agency.SendBulletinAsync(bureau.Id, new TelegramDraft
+        var sent = await founder.Agency.BureauTraffic.SendBulletinAsync(bureau.Id, new TelegramDraft
         {
             To = "",
             Subject = script.Subject,

@@ -81,7 +81,7 @@ public static class Officers
         // A clearance rule naming the officer would leave every draft it matches waiting for a clearance no one can give.
         if (action == OfficerAction.Removed || (action == OfficerAction.RoleChanged && role == Role.Auditor))
         {
-            int naming = (await agency.GetClearanceRulesAsync(ct).ConfigureAwait(false)).Count(r => r.Officers.Contains(name, StringComparer.Ordinal));
+            int naming = (await agency.Clearance.GetClearanceRulesAsync(ct).ConfigureAwait(false)).Count(r => r.Officers.Contains(name, StringComparer.Ordinal));
             if (naming > 0)
             {
                 throw new TelexException(TelexErrorKind.Conflict,

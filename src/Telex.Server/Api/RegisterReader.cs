@@ -18,7 +18,7 @@ internal static class RegisterReader
         var names = (await agency.Ties.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, t => t.PeerName, StringComparer.Ordinal);
 
         // A bureau's issues name the bureau as their counterpart.
-        foreach (var bureau in await agency.Store.ListBureausAsync(ct).ConfigureAwait(false))
+        foreach (var bureau in await agency.Bureaus.ListBureausAsync(ct).ConfigureAwait(false))
         {
             names[bureau.IssueCounterpart] = "bureau " + bureau.Name;
         }
@@ -39,7 +39,7 @@ internal static class RegisterReader
         t.Imported is { } imported
             ? CableText.Render(imported)
             : CableFormat.Render(t, agency.Identity.Name, await CounterpartNameAsync(agency, t, ct).ConfigureAwait(false),
-                t.IssueId is { } issue ? (await agency.Store.GetIssueAsync(issue, ct).ConfigureAwait(false))?.Title : null);
+                t.IssueId is { } issue ? (await agency.Issues.GetIssueAsync(issue, ct).ConfigureAwait(false))?.Title : null);
 
     /// <summary>
     /// An officer opens a telegram: the first opening of an inbound one by anyone but an auditor marks it read (and

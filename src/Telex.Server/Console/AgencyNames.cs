@@ -27,7 +27,7 @@ internal sealed partial class AgencyNames
     {
         ArgumentNullException.ThrowIfNull(agency);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        var bureaus = await agency.Store.ListBureausAsync(ct).ConfigureAwait(false);
+        var bureaus = await agency.Bureaus.ListBureausAsync(ct).ConfigureAwait(false);
         // A prospective member proposed by DID alone carries its DID as its name: that is no name to show.
         foreach (var member in bureaus.SelectMany(b => b.Members).Where(m => !m.Name.StartsWith("did:", StringComparison.Ordinal)))
         {

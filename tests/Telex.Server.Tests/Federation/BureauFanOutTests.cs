@@ -12,7 +12,7 @@ public sealed class BureauFanOutTests(TwentyMemberBureau fixture) : IClassFixtur
     public async Task A_bulletin_to_twenty_members_is_registered_once_by_each_with_a_receipt_back_at_the_founder()
     {
         string subject = "Bulletin " + Guid.NewGuid();
-        var sent = await Net.Founder.Agency.SendBulletinAsync(Net.Bureau.Id,
+        var sent = await Net.Founder.Agency.BureauTraffic.SendBulletinAsync(Net.Bureau.Id,
             new TelegramDraft { To = "", Subject = subject, Body = "Ties for now with all twenty.", Precedence = Precedence.Priority }, "kovalev");
 
         // One telegram per member, each on its own tie with its own serial.
@@ -49,11 +49,11 @@ public sealed class BureauFanOutTests(TwentyMemberBureau fixture) : IClassFixtur
     [Fact]
     public async Task A_bureau_issue_and_its_status_change_reach_every_member_and_a_bulletin_on_it_is_filed_under_it()
     {
-        var issue = await Net.Founder.Agency.OpenBureauIssueAsync(Net.Bureau.Id, "Aid requested", "kovalev");
+        var issue = await Net.Founder.Agency.BureauTraffic.OpenBureauIssueAsync(Net.Bureau.Id, "Aid requested", "kovalev");
         Assert.Equal(BureauIssues.Counterpart(Net.Bureau.Id), issue.Counterpart);
-        var bulletins = await Net.Founder.Agency.SendBulletinAsync(Net.Bureau.Id,
+        var bulletins = await Net.Founder.Agency.BureauTraffic.SendBulletinAsync(Net.Bureau.Id,
             new TelegramDraft { To = "", Subject = "On the aid", Body = "Aid granted in part.", IssueId = issue.Id }, "kovalev");
-        var change = await Net.Founder.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Referred, "Referred for the details", "Gao Gang in Shenyang", "kovalev");
+        var change = await Net.Founder.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Referred, "Referred for the details", "Gao Gang in Shenyang", "kovalev");
         Assert.Equal(2, change.Clock);
 
         foreach (var m in Net.Members)
@@ -71,7 +71,7 @@ public sealed class BureauFanOutTests(TwentyMemberBureau fixture) : IClassFixtur
         // A member's own change goes to every other member it is tied with; these members are tied with the founder only.
         var lone = Net.Members[0];
         var refusal = await Assert.ThrowsAsync<Telex.Core.TelexException>(() =>
-            lone.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Closed, "Closed", null, "zhou"));
+            lone.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Closed, "Closed", null, "zhou"));
         Assert.Contains("no direct established tie with 19 member(s)", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(2, (await lone.Store.ListIssueEventsAsync(issue.Id)).Count);
     }

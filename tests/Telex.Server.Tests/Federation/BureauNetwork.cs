@@ -39,13 +39,13 @@ public sealed class BureauNetwork : IAsyncDisposable
                 await Task.WhenAll(started.Select(m => TestAgency.TieAsync(founder, m)));
             }
 
-            var proposed = await founder.Agency.ProposeBureauAsync(name, "Exchange of information on specific issues as they arise",
+            var proposed = await founder.Agency.Bureaus.ProposeBureauAsync(name, "Exchange of information on specific issues as they arise",
                 members.Select(m => m.Did).ToList());
-            var bureau = await founder.Agency.CharterBureauAsync(proposed.Id);
+            var bureau = await founder.Agency.Bureaus.CharterBureauAsync(proposed.Id);
             await Task.WhenAll(members.Select(async m =>
             {
                 await Eventually.UntilAsync(() => m.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{m.Identity.Name} holds the charter");
-                await m.Agency.AcceptBureauAsync(bureau.Id);
+                await m.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
             }));
             long last = count + 1;
             await Eventually.UntilAsync(() => founder.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == last, Deadline, $"the founder opened epoch {last}");

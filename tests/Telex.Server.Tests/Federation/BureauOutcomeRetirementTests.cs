@@ -48,7 +48,7 @@ public sealed class BureauOutcomeRetirementTests
     private static IReadOnlyList<OutcomeTerm> Without(string term) => [.. OutcomeVocabulary.Default.Where(t => t.Term != term)];
 
     private static async Task<bool> RetiredAtAsync(TestAgency at, Guid bureau, string term) =>
-        (await at.Agency.BureauOutcomesAsync(bureau)).Any(t => t.Term == term && t.Retired);
+        (await at.Agency.Bureaus.BureauOutcomesAsync(bureau)).Any(t => t.Term == term && t.Retired);
 
     [Fact]
     public async Task A_change_by_an_outcome_retired_while_it_was_on_its_way_is_filed_at_every_member_whichever_vocabulary_it_holds()
@@ -68,12 +68,12 @@ public sealed class BureauOutcomeRetirementTests
         // Bureau issues go over direct ties: Alpha, whose change is followed, is tied with the other members too.
         await TestAgency.TieAsync(alpha, bravo);
         await TestAgency.TieAsync(alpha, charlie);
-        var proposed = await secretariat.Agency.ProposeBureauAsync("Information Bureau", "Exchange of information", [.. members.Select(m => m.Did)]);
-        var bureau = await secretariat.Agency.CharterBureauAsync(proposed.Id);
+        var proposed = await secretariat.Agency.Bureaus.ProposeBureauAsync("Information Bureau", "Exchange of information", [.. members.Select(m => m.Did)]);
+        var bureau = await secretariat.Agency.Bureaus.CharterBureauAsync(proposed.Id);
         foreach (var member in members)
         {
             await Eventually.UntilAsync(() => member.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{member.Identity.Name} holds the charter");
-            await member.Agency.AcceptBureauAsync(bureau.Id);
+            await member.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
         }
 
         foreach (var at in everyone)
@@ -81,7 +81,7 @@ public sealed class BureauOutcomeRetirementTests
             await Eventually.UntilAsync(() => at.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 4, Deadline, $"{at.Identity.Name} holds epoch 4");
         }
 
-        var issue = await secretariat.Agency.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
+        var issue = await secretariat.Agency.BureauTraffic.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
         foreach (var member in members)
         {
             await Eventually.UntilAsync(() => member.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, $"{member.Identity.Name} holds the issue");
@@ -89,12 +89,12 @@ public sealed class BureauOutcomeRetirementTests
 
         // Alpha records "premature" while it is still offered; its change is held on the way to every member.
         fromAlpha.Close();
-        var change = await alpha.Agency.ChangeIssueAsync(issue.Id, "premature", "Premature until the Manchurian authorities agree", null, "gao");
+        var change = await alpha.Agency.Issues.ChangeIssueAsync(issue.Id, "premature", "Premature until the Manchurian authorities agree", null, "gao");
 
         // Meanwhile the secretariat drops "premature": it is kept as retired. The new vocabulary reaches Alpha and Bravo;
         // the one to Charlie is held, so Charlie still offers "premature".
         toCharlie.Hold(charlie.Identity.Endpoint);
-        var set = await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, Without("premature"));
+        var set = await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, Without("premature"));
         Assert.Equal(new OutcomeTerm("premature", IssueStatus.Deferred, Retired: true), Assert.Single(set, t => t.Term == "premature"));
         foreach (var member in new[] { alpha, bravo })
         {
@@ -122,7 +122,7 @@ public sealed class BureauOutcomeRetirementTests
             var events = await at.Store.ListIssueEventsAsync(issue.Id);
             histories.Add(string.Join(" | ", events.Select(e => $"{e.Id} {e.Clock} {e.Agency} {e.Status} {e.Term} {e.Outcome}")));
             Assert.Equal(IssueStatus.Deferred, (await at.Store.GetIssueAsync(issue.Id))!.Status);
-            Assert.Equal(set, await at.Agency.BureauOutcomesAsync(bureau.Id));
+            Assert.Equal(set, await at.Agency.Bureaus.BureauOutcomesAsync(bureau.Id));
         }
 
         Assert.Equal(2, histories[0].Split(" | ").Length);
@@ -136,7 +136,7 @@ public sealed class BureauOutcomeRetirementTests
         var (secretariat, member) = (network.Founder, network.Members[0]);
         var bureauId = network.Bureau.Id;
         using var admin = await ApiClient.SignInAsync(secretariat, Role.Admin, "ada");
-        var issue = await secretariat.Agency.OpenBureauIssueAsync(bureauId, "Exchange of information", "kovalev");
+        var issue = await secretariat.Agency.BureauTraffic.OpenBureauIssueAsync(bureauId, "Exchange of information", "kovalev");
 
         // Dropping "premature" retires it: still listed, marked retired, with its meaning.
         var body = new { outcomes = Without("premature").Select(t => new { term = t.Term, means = t.Means.ToString().ToLowerInvariant() }) };
@@ -151,24 +151,24 @@ public sealed class BureauOutcomeRetirementTests
             .ProblemAsync(HttpStatusCode.BadRequest, "invalid");
         Assert.Contains("\"premature\" is retired", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("premature", refused.GetProperty("detail").GetString()!.Split("outcomes (")[1], StringComparison.Ordinal);
-        var inAgency = await Assert.ThrowsAsync<TelexException>(() => member.Agency.ChangeIssueAsync(issue.Id, "premature", "Later", null, "gao"));
+        var inAgency = await Assert.ThrowsAsync<TelexException>(() => member.Agency.Issues.ChangeIssueAsync(issue.Id, "premature", "Later", null, "gao"));
         Assert.Equal(TelexErrorKind.Invalid, inAgency.Kind);
         Assert.Contains("is retired", inAgency.Message, StringComparison.Ordinal);
         Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
         Assert.Single(await member.Store.ListIssueEventsAsync(issue.Id));
 
         // A term keeps its meaning: giving "granted" another is refused and the vocabulary stands.
-        var before = await secretariat.Agency.BureauOutcomesAsync(bureauId);
+        var before = await secretariat.Agency.Bureaus.BureauOutcomesAsync(bureauId);
         var meaning = await (await admin.PutAsJsonAsync($"/api/bureaus/{bureauId}/outcomes",
             new { outcomes = new[] { new { term = "granted", means = "closed" }, new { term = "referred", means = "referred" } } }))
             .ProblemAsync(HttpStatusCode.BadRequest, "invalid");
         Assert.Contains("\"granted\" means agreed in the bureau's outcomes and keeps that meaning", meaning.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(before, await secretariat.Agency.BureauOutcomesAsync(bureauId));
+        Assert.Equal(before, await secretariat.Agency.Bureaus.BureauOutcomesAsync(bureauId));
 
         // A retired term with its meaning may be offered again, and is then recorded as before.
-        Assert.Equal(OutcomeVocabulary.Default, await secretariat.Agency.SetBureauOutcomesAsync(bureauId, OutcomeVocabulary.Default));
+        Assert.Equal(OutcomeVocabulary.Default, await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureauId, OutcomeVocabulary.Default));
         await Eventually.UntilAsync(() => RetiredAtAsync(member, bureauId, "premature"), r => !r, Deadline, "the member offers \"premature\" again");
-        var filed = await member.Agency.ChangeIssueAsync(issue.Id, "premature", "Premature after all", null, "gao");
+        var filed = await member.Agency.Issues.ChangeIssueAsync(issue.Id, "premature", "Premature after all", null, "gao");
         await Eventually.UntilAsync(() => secretariat.Store.ListIssueEventsAsync(issue.Id), e => e.Any(x => x.Id == filed.Id), Deadline, "the secretariat files the change");
     }
 }

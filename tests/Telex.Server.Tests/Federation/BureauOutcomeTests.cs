@@ -28,7 +28,7 @@ public sealed class BureauOutcomeTests
 
         // Bureau issues go over direct ties: the two members tie with each other too.
         await TestAgency.TieAsync(first, second);
-        Assert.Equal(OutcomeVocabulary.Default, await first.Agency.BureauOutcomesAsync(bureauId));
+        Assert.Equal(OutcomeVocabulary.Default, await first.Agency.Bureaus.BureauOutcomesAsync(bureauId));
 
         // Only the secretariat sets them; a member's attempt changes nothing.
         IReadOnlyList<OutcomeTerm> bureauTerms =
@@ -36,29 +36,29 @@ public sealed class BureauOutcomeTests
             new("open", IssueStatus.Open), new("noted", IssueStatus.Agreed), new("premature", IssueStatus.Deferred),
             new("referred", IssueStatus.Referred), new("closed", IssueStatus.Closed),
         ];
-        var notSecretariat = await Assert.ThrowsAsync<TelexException>(() => first.Agency.SetBureauOutcomesAsync(bureauId, bureauTerms));
+        var notSecretariat = await Assert.ThrowsAsync<TelexException>(() => first.Agency.Bureaus.SetBureauOutcomesAsync(bureauId, bureauTerms));
         Assert.Equal(TelexErrorKind.Conflict, notSecretariat.Kind);
         Assert.Contains("secretariat (Founder)", notSecretariat.Message, StringComparison.Ordinal);
-        await secretariat.Agency.SetBureauOutcomesAsync(bureauId, bureauTerms);
+        await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureauId, bureauTerms);
         foreach (var member in network.Members)
         {
-            await Eventually.UntilAsync(() => member.Agency.BureauOutcomesAsync(bureauId), terms => Holds(terms, bureauTerms, ["granted", "agreed", "deferred"]), Deadline,
+            await Eventually.UntilAsync(() => member.Agency.Bureaus.BureauOutcomesAsync(bureauId), terms => Holds(terms, bureauTerms, ["granted", "agreed", "deferred"]), Deadline,
                 $"{member.Identity.Name} holds the bureau's outcomes");
         }
 
         // A member's own vocabulary (here with "postponed") does not name the bureau's issues; the bureau's "noted" does.
-        await second.Agency.SetOutcomesAsync([.. OutcomeVocabulary.Default, new("postponed", IssueStatus.Deferred)]);
-        var issue = await first.Agency.OpenBureauIssueAsync(bureauId, "Exchange of information", "kovalev");
+        await second.Agency.Issues.SetOutcomesAsync([.. OutcomeVocabulary.Default, new("postponed", IssueStatus.Deferred)]);
+        var issue = await first.Agency.BureauTraffic.OpenBureauIssueAsync(bureauId, "Exchange of information", "kovalev");
         await Eventually.UntilAsync(() => second.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "the issue reaches the second member");
         foreach (string foreign in new[] { "granted", "postponed" })
         {
-            var refused = await Assert.ThrowsAsync<TelexException>(() => second.Agency.ChangeIssueAsync(issue.Id, foreign, "Not the bureau's word", null, "gao"));
+            var refused = await Assert.ThrowsAsync<TelexException>(() => second.Agency.Issues.ChangeIssueAsync(issue.Id, foreign, "Not the bureau's word", null, "gao"));
             Assert.Equal(TelexErrorKind.Invalid, refused.Kind);
             Assert.Contains("the bureau's outcomes (open, noted, premature, referred, closed)", refused.Message, StringComparison.Ordinal);
         }
 
         Assert.Single(await second.Store.ListIssueEventsAsync(issue.Id));
-        var noted = await second.Agency.ChangeIssueAsync(issue.Id, "noted", "The information is noted", null, "gao");
+        var noted = await second.Agency.Issues.ChangeIssueAsync(issue.Id, "noted", "The information is noted", null, "gao");
         Assert.Equal((IssueStatus.Agreed, "noted"), (noted.Status, noted.Term));
 
         // Every member's history shows the bureau's term and the text; the agency's own issues keep the agency's terms.
@@ -67,12 +67,12 @@ public sealed class BureauOutcomeTests
             var events = await Eventually.UntilAsync(() => at.Store.ListIssueEventsAsync(issue.Id), e => e.Count == 2, Deadline,
                 $"{at.Identity.Name} holds the change");
             Assert.Equal(("noted", "The information is noted", second.Did), (events[1].Term, events[1].Outcome, events[1].Agency));
-            var history = await at.Agency.IssueHistoryAsync(issue.Id);
+            var history = await at.Agency.Issues.IssueHistoryAsync(issue.Id);
             Assert.Equal("noted", history.Issue.Term);
         }
 
-        var own = await second.Agency.OpenIssueAsync(secretariat.Did, "Between two", "gao");
-        Assert.Equal("postponed", (await second.Agency.ChangeIssueAsync(own.Id, "postponed", "Later", null, "gao")).Term);
+        var own = await second.Agency.Issues.OpenIssueAsync(secretariat.Did, "Between two", "gao");
+        Assert.Equal("postponed", (await second.Agency.Issues.ChangeIssueAsync(own.Id, "postponed", "Later", null, "gao")).Term);
     }
 
     [Fact]
@@ -83,20 +83,20 @@ public sealed class BureauOutcomeTests
         await using var late = await TestAgency.StartAsync("Late");
         await TestAgency.TieAsync(secretariat, early);
         await TestAgency.TieAsync(secretariat, late);
-        var proposed = await secretariat.Agency.ProposeBureauAsync("Information Bureau", "Exchange of information", [early.Did, late.Did]);
-        var bureau = await secretariat.Agency.CharterBureauAsync(proposed.Id);
+        var proposed = await secretariat.Agency.Bureaus.ProposeBureauAsync("Information Bureau", "Exchange of information", [early.Did, late.Did]);
+        var bureau = await secretariat.Agency.Bureaus.CharterBureauAsync(proposed.Id);
         await Eventually.UntilAsync(() => early.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Early holds the charter");
-        await early.Agency.AcceptBureauAsync(bureau.Id);
+        await early.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
         await Eventually.UntilAsync(() => early.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "Early holds epoch 2");
 
         IReadOnlyList<OutcomeTerm> terms = [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)];
-        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, terms);
+        await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, terms);
         string[] retired = ["open", "premature", "granted", "agreed", "deferred", "closed"];
-        await Eventually.UntilAsync(() => early.Agency.BureauOutcomesAsync(bureau.Id), t => Holds(t, terms, retired), Deadline, "Early holds the outcomes");
+        await Eventually.UntilAsync(() => early.Agency.Bureaus.BureauOutcomesAsync(bureau.Id), t => Holds(t, terms, retired), Deadline, "Early holds the outcomes");
 
         await Eventually.UntilAsync(() => late.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Late holds the charter");
-        Assert.Equal(OutcomeVocabulary.Default, await late.Agency.BureauOutcomesAsync(bureau.Id));
-        await late.Agency.AcceptBureauAsync(bureau.Id);
-        await Eventually.UntilAsync(() => late.Agency.BureauOutcomesAsync(bureau.Id), t => Holds(t, terms, retired), Deadline, "Late receives the outcomes");
+        Assert.Equal(OutcomeVocabulary.Default, await late.Agency.Bureaus.BureauOutcomesAsync(bureau.Id));
+        await late.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
+        await Eventually.UntilAsync(() => late.Agency.Bureaus.BureauOutcomesAsync(bureau.Id), t => Holds(t, terms, retired), Deadline, "Late receives the outcomes");
     }
 }

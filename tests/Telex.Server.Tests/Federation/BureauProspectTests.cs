@@ -48,12 +48,12 @@ public sealed class BureauProspectTests
 
         // Shenyang is known of by name (and where it is), no tie, no DID.
         await moscow.Agency.Directory.AddToDirectoryAsync("Shenyang", did: null, endpoint: shenyang.Identity.Endpoint, knownTies: null);
-        var bureau = await moscow.Agency.ProposeBureauAsync("Eastern Information Bureau", "Information on the situation in each country",
+        var bureau = await moscow.Agency.Bureaus.ProposeBureauAsync("Eastern Information Bureau", "Information on the situation in each country",
             ["Peking", "Shenyang"]);
         Assert.Equal([moscow.Did, peking.Did], bureau.Members.Select(m => m.Did));
         Assert.Equal("Shenyang", Assert.Single(bureau.Prospects).Name);
 
-        var readiness = await moscow.Agency.BureauReadinessAsync(bureau.Id);
+        var readiness = await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id);
         Assert.False(readiness.Ready);
         Assert.Equal((1, 2), (readiness.Covered, readiness.Total));
         Assert.Equal("premature: ties with 1 of 2; 1 known of, no tie", readiness.Summary);
@@ -63,7 +63,7 @@ public sealed class BureauProspectTests
         // Nothing goes to it: the charter is refused (naming it and what to do), a telegram to it is refused.
         await Eventually.UntilAsync(() => moscow.Store.OutboxDepthAsync(), d => d.Count == 0, Deadline, "the ties' messages have left");
         var head = await moscow.Store.GetRegisterHeadAsync();
-        var refused = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.CharterBureauAsync(bureau.Id));
+        var refused = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
         Assert.Contains("missing: Shenyang (known of, no tie: establish a tie with it; telex directory show \"Shenyang\")", refused.Message, StringComparison.Ordinal);
         var unsent = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.ReleaseAsync(
@@ -85,15 +85,15 @@ public sealed class BureauProspectTests
         Assert.Contains(shenyang.Identity.Endpoint, transport.Endpoints);
         Assert.Equal([moscow.Did, peking.Did, shenyang.Did], promoted!.Members.Select(m => m.Did));
         Assert.Equal(MemberState.Prospective, promoted.Member(shenyang.Did)!.State);
-        readiness = await moscow.Agency.BureauReadinessAsync(bureau.Id);
+        readiness = await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id);
         Assert.Equal("ready: ties with 2 of 2", readiness.Summary);
 
         // It proceeds as any member: the charter reaches it, it accepts and is in the next epoch.
-        await moscow.Agency.CharterBureauAsync(bureau.Id);
+        await moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id);
         foreach (var member in new[] { peking, shenyang })
         {
             await Eventually.UntilAsync(() => member.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{member.Identity.Name} holds the charter");
-            await member.Agency.AcceptBureauAsync(bureau.Id);
+            await member.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
         }
 
         await Eventually.UntilAsync(() => shenyang.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 3, Deadline, "Shenyang holds epoch 3");
@@ -114,22 +114,22 @@ public sealed class BureauProspectTests
         await moscow.Agency.Directory.AddToDirectoryAsync("Gao Gang, Shenyang", did: null, endpoint: null, knownTies: null);
         await moscow.Agency.Directory.AddToDirectoryAsync("Pyongyang", did: null, endpoint: null, knownTies: null);
 
-        var bureau = await moscow.Agency.ProposeBureauAsync("Eastern Information Bureau", "Information", ["Peking"]);
-        bureau = await moscow.Agency.AddBureauMemberAsync(bureau.Id, "Gao Gang, Shenyang");
-        bureau = await moscow.Agency.AddBureauMemberAsync(bureau.Id, "pyongyang");
+        var bureau = await moscow.Agency.Bureaus.ProposeBureauAsync("Eastern Information Bureau", "Information", ["Peking"]);
+        bureau = await moscow.Agency.Bureaus.AddBureauMemberAsync(bureau.Id, "Gao Gang, Shenyang");
+        bureau = await moscow.Agency.Bureaus.AddBureauMemberAsync(bureau.Id, "pyongyang");
         Assert.Equal(["Gao Gang, Shenyang", "Pyongyang"], bureau.Prospects.Select(p => p.Name));
-        Assert.Equal(TelexErrorKind.Conflict, (await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.AddBureauMemberAsync(bureau.Id, "Pyongyang"))).Kind);
-        var unknown = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.AddBureauMemberAsync(bureau.Id, "Lhasa"));
+        Assert.Equal(TelexErrorKind.Conflict, (await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.AddBureauMemberAsync(bureau.Id, "Pyongyang"))).Kind);
+        var unknown = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.AddBureauMemberAsync(bureau.Id, "Lhasa"));
         Assert.Equal(TelexErrorKind.NotFound, unknown.Kind);
         Assert.Contains("telex directory list", unknown.Message, StringComparison.Ordinal);
         Assert.Contains("telex directory add \"Lhasa\"", unknown.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.ProposeBureauAsync("Other", "p", ["Peking"], secretariat: "Pyongyang"));
+        await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.ProposeBureauAsync("Other", "p", ["Peking"], secretariat: "Pyongyang"));
 
         // Its directory entry stays while it is a prospect; dropped, Pyongyang is no longer counted.
         var kept = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Directory.RemoveFromDirectoryAsync("Pyongyang"));
         Assert.Contains("telex bureau remove \"Eastern Information Bureau\" \"Pyongyang\"", kept.Message, StringComparison.Ordinal);
-        bureau = await moscow.Agency.RemoveBureauMemberAsync(bureau.Id, "Pyongyang");
-        Assert.Equal("premature: ties with 1 of 2; 1 known of, no tie", (await moscow.Agency.BureauReadinessAsync(bureau.Id)).Summary);
+        bureau = await moscow.Agency.Bureaus.RemoveBureauMemberAsync(bureau.Id, "Pyongyang");
+        Assert.Equal("premature: ties with 1 of 2; 1 known of, no tie", (await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id)).Summary);
         await moscow.Agency.Directory.RemoveFromDirectoryAsync("Pyongyang");
 
         // The tie's agency calls itself otherwise: nothing is linked by itself, and linking needs a tie.
@@ -144,16 +144,16 @@ public sealed class BureauProspectTests
         var held = await moscow.Store.GetBureauAsync(bureau.Id);
         Assert.Empty(held!.Prospects);
         Assert.Equal("Northeast Bureau", held.Member(northeast.Did)!.Name);
-        Assert.Equal("ready: ties with 2 of 2", (await moscow.Agency.BureauReadinessAsync(bureau.Id)).Summary);
+        Assert.Equal("ready: ties with 2 of 2", (await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id)).Summary);
         Assert.Equal(TelexErrorKind.Conflict,
             (await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Directory.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau"))).Kind);
 
         // After the charter its members are fixed; a member of it cannot name prospects.
-        await moscow.Agency.CharterBureauAsync(bureau.Id);
-        var fixedBy = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.AddBureauMemberAsync(bureau.Id, "Peking"));
+        await moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id);
+        var fixedBy = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.AddBureauMemberAsync(bureau.Id, "Peking"));
         Assert.Contains("its charter has fixed who may join", fixedBy.Message, StringComparison.Ordinal);
         await Eventually.UntilAsync(() => peking.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Peking holds the charter");
-        await Assert.ThrowsAsync<TelexException>(() => peking.Agency.AddBureauMemberAsync(bureau.Id, "Moscow"));
+        await Assert.ThrowsAsync<TelexException>(() => peking.Agency.Bureaus.AddBureauMemberAsync(bureau.Id, "Moscow"));
     }
 
     [Fact]

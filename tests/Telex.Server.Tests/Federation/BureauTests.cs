@@ -31,9 +31,9 @@ public sealed class BureauTests
             // Ties for now with only two of the five.
             await TestAgency.TieAsync(founder, members[0]);
             await TestAgency.TieAsync(founder, members[1]);
-            var bureau = await founder.Agency.ProposeBureauAsync("Eastern Information Bureau", "Information on the situation in each country",
+            var bureau = await founder.Agency.Bureaus.ProposeBureauAsync("Eastern Information Bureau", "Information on the situation in each country",
                 members.Select(m => m.Did).ToList());
-            var readiness = await founder.Agency.BureauReadinessAsync(bureau.Id);
+            var readiness = await founder.Agency.Bureaus.BureauReadinessAsync(bureau.Id);
             Assert.False(readiness.Ready);
             Assert.Equal((2, 5), (readiness.Covered, readiness.Total));
             Assert.Equal("premature: ties with 2 of 5", readiness.Summary);
@@ -42,7 +42,7 @@ public sealed class BureauTests
             // The ties' own messages leave first, so an outbox item after the refusal could only be the refused charter's.
             await Eventually.UntilAsync(() => founder.Store.OutboxDepthAsync(), d => d.Count == 0, Deadline, "the ties' messages have left");
             var head = await founder.Store.GetRegisterHeadAsync();
-            var refused = await Assert.ThrowsAsync<TelexException>(() => founder.Agency.CharterBureauAsync(bureau.Id));
+            var refused = await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.CharterBureauAsync(bureau.Id));
             Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
             Assert.StartsWith("premature: ties with 2 of 5; missing: ", refused.Message, StringComparison.Ordinal);
             Assert.Equal(BureauStatus.Proposed, (await founder.Store.GetBureauAsync(bureau.Id))!.Status);
@@ -55,14 +55,14 @@ public sealed class BureauTests
                 await TestAgency.TieAsync(founder, m);
             }
 
-            readiness = await founder.Agency.BureauReadinessAsync(bureau.Id);
+            readiness = await founder.Agency.Bureaus.BureauReadinessAsync(bureau.Id);
             Assert.True(readiness.Ready);
             Assert.Equal("ready: ties with 5 of 5", readiness.Summary);
             Assert.Empty(readiness.Missing);
-            var chartered = await founder.Agency.CharterBureauAsync(bureau.Id);
+            var chartered = await founder.Agency.Bureaus.CharterBureauAsync(bureau.Id);
             Assert.Equal(BureauStatus.Chartered, chartered.Status);
             Assert.Equal(1, chartered.Epoch);
-            await Assert.ThrowsAsync<TelexException>(() => founder.Agency.CharterBureauAsync(bureau.Id));
+            await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.CharterBureauAsync(bureau.Id));
 
             foreach (var m in members)
             {
@@ -92,20 +92,20 @@ public sealed class BureauTests
         await using var untied = await TestAgency.StartAsync("Untied");
         await TestAgency.TieAsync(founder, tied);
 
-        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.ProposeBureauAsync("", "purpose", [tied.Did]));
-        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.ProposeBureauAsync("Name", "purpose", []));
-        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.ProposeBureauAsync("Name", "purpose", ["did:example:123"]));
-        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.ProposeBureauAsync("Name", "purpose", [tied.Did], new ReadinessRule(2)));
-        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.ProposeBureauAsync("Name", "purpose", [tied.Did], secretariat: untied.Did));
+        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.ProposeBureauAsync("", "purpose", [tied.Did]));
+        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.ProposeBureauAsync("Name", "purpose", []));
+        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.ProposeBureauAsync("Name", "purpose", ["did:example:123"]));
+        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.ProposeBureauAsync("Name", "purpose", [tied.Did], new ReadinessRule(2)));
+        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.ProposeBureauAsync("Name", "purpose", [tied.Did], secretariat: untied.Did));
         Assert.Empty(await founder.Store.ListBureausAsync());
 
-        var bureau = await founder.Agency.ProposeBureauAsync("Quorum", "purpose", [tied.Did, untied.Did], new ReadinessRule(1));
-        var readiness = await founder.Agency.BureauReadinessAsync(bureau.Id);
+        var bureau = await founder.Agency.Bureaus.ProposeBureauAsync("Quorum", "purpose", [tied.Did, untied.Did], new ReadinessRule(1));
+        var readiness = await founder.Agency.Bureaus.BureauReadinessAsync(bureau.Id);
         Assert.Equal("ready: ties with 1 of 2 (quorum 1)", readiness.Summary);
         Assert.Equal(untied.Did, Assert.Single(readiness.Missing).Did);
-        await founder.Agency.CharterBureauAsync(bureau.Id);
+        await founder.Agency.Bureaus.CharterBureauAsync(bureau.Id);
         await Eventually.UntilAsync(() => tied.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "the tied member holds the charter");
-        await tied.Agency.AcceptBureauAsync(bureau.Id);
+        await tied.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
         await Eventually.UntilAsync(() => tied.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "the tied member is in epoch 2");
         Assert.Null(await untied.Store.GetBureauAsync(bureau.Id));
     }
@@ -118,7 +118,7 @@ public sealed class BureauTests
         var stayers = net.Members.Take(2).ToList();
 
         // Epoch 4 has all three members; the third leaves and the secretariat opens epoch 5 without it.
-        await leaver.Agency.LeaveBureauAsync(net.Bureau.Id);
+        await leaver.Agency.Bureaus.LeaveBureauAsync(net.Bureau.Id);
         await Eventually.UntilAsync(() => founder.Store.GetBureauAsync(net.Bureau.Id), b => b!.Epoch == 5, Deadline, "the secretariat opened epoch 5");
         foreach (var m in net.Members)
         {
@@ -129,10 +129,10 @@ public sealed class BureauTests
         Assert.Equal(new[] { founder.Did }.Concat(stayers.Select(s => s.Did)).Order(StringComparer.Ordinal),
             epoch5.Members.Select(m => m.Did).Order(StringComparer.Ordinal));
         Assert.Equal(MemberState.Left, (await leaver.Store.GetBureauAsync(net.Bureau.Id))!.Member(leaver.Did)!.State);
-        await Assert.ThrowsAsync<TelexException>(() => leaver.Agency.SendBulletinAsync(net.Bureau.Id,
+        await Assert.ThrowsAsync<TelexException>(() => leaver.Agency.BureauTraffic.SendBulletinAsync(net.Bureau.Id,
             new TelegramDraft { To = "", Subject = "Still here?", Body = "No." }, "x"));
 
-        var sent = await founder.Agency.SendBulletinAsync(net.Bureau.Id, new TelegramDraft { To = "", Subject = "Epoch five", Body = "Without the third." }, "kovalev");
+        var sent = await founder.Agency.BureauTraffic.SendBulletinAsync(net.Bureau.Id, new TelegramDraft { To = "", Subject = "Epoch five", Body = "Without the third." }, "kovalev");
         Assert.Equal(stayers.Select(s => s.Did).Order(StringComparer.Ordinal), sent.Select(t => t.Counterpart).Order(StringComparer.Ordinal));
         foreach (var t in sent)
         {
@@ -197,22 +197,22 @@ public sealed class BureauTests
         await TestAgency.TieAsync(founder, member);
         await TestAgency.TieAsync(secretariat, member);
 
-        var bureau = await founder.Agency.ProposeBureauAsync("Delegated", "purpose", [secretariat.Did, member.Did], secretariat: secretariat.Did);
-        var chartered = await founder.Agency.CharterBureauAsync(bureau.Id);
+        var bureau = await founder.Agency.Bureaus.ProposeBureauAsync("Delegated", "purpose", [secretariat.Did, member.Did], secretariat: secretariat.Did);
+        var chartered = await founder.Agency.Bureaus.CharterBureauAsync(bureau.Id);
         Assert.Equal(0, chartered.Epoch);
-        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.SendBulletinAsync(bureau.Id, new TelegramDraft { To = "", Subject = "s", Body = "b" }, "x"));
+        await Assert.ThrowsAsync<TelexException>(() => founder.Agency.BureauTraffic.SendBulletinAsync(bureau.Id, new TelegramDraft { To = "", Subject = "s", Body = "b" }, "x"));
 
         // The member accepts first: the secretariat files it and waits for its own acceptance to open epoch 1.
         await Eventually.UntilAsync(() => member.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "the member holds the charter");
-        await member.Agency.AcceptBureauAsync(bureau.Id);
+        await member.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
         await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b?.Member(member.Did)?.State == MemberState.Accepted, Deadline,
             "the secretariat filed the member's acceptance");
         Assert.Equal(0, (await secretariat.Store.GetBureauAsync(bureau.Id))!.Epoch);
-        await Assert.ThrowsAsync<TelexException>(() => member.Agency.LeaveBureauAsync(Guid.NewGuid()));
-        await Assert.ThrowsAsync<TelexException>(() => secretariat.Agency.BureauReadinessAsync(bureau.Id));
+        await Assert.ThrowsAsync<TelexException>(() => member.Agency.Bureaus.LeaveBureauAsync(Guid.NewGuid()));
+        await Assert.ThrowsAsync<TelexException>(() => secretariat.Agency.Bureaus.BureauReadinessAsync(bureau.Id));
 
-        await secretariat.Agency.AcceptBureauAsync(bureau.Id);
-        await Assert.ThrowsAsync<TelexException>(() => secretariat.Agency.LeaveBureauAsync(bureau.Id));
+        await secretariat.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
+        await Assert.ThrowsAsync<TelexException>(() => secretariat.Agency.Bureaus.LeaveBureauAsync(bureau.Id));
         foreach (var a in new[] { founder, secretariat, member })
         {
             var epoch = await Eventually.UntilAsync(() => a.Store.GetBureauEpochAsync(bureau.Id, 1), e => e is not null, Deadline, $"{a.Identity.Name} holds epoch 1");
@@ -220,7 +220,7 @@ public sealed class BureauTests
         }
 
         // The founder, a member of epoch 1 now, sends a bulletin to both others.
-        var sent = await founder.Agency.SendBulletinAsync(bureau.Id, new TelegramDraft { To = "", Subject = "First", Body = "Epoch one." }, "kovalev");
+        var sent = await founder.Agency.BureauTraffic.SendBulletinAsync(bureau.Id, new TelegramDraft { To = "", Subject = "First", Body = "Epoch one." }, "kovalev");
         Assert.Equal(2, sent.Count);
         foreach (var t in sent)
         {

@@ -84,7 +84,7 @@ public sealed class IssueRefusalTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         using var peer = await HostilePeer.TiedWithAsync(b);
-        var issue = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
+        var issue = await b.Agency.Issues.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
 
         Assert.Equal((403, "e.p.issue.other-tie"), await PostAsync(b, peer, MessageTypes.IssueStatus, Event(issue.Id, 2, "closed", outcome: "Taken over")));
         Assert.Equal((409, "e.p.issue.conflict"), await PostAsync(b, peer, MessageTypes.IssueOpen, Event(issue.Id, 1, "open", title: "Hijacked")));
@@ -101,7 +101,7 @@ public sealed class IssueRefusalTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         using var peer = await HostilePeer.TiedWithAsync(b);
-        var issue = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
+        var issue = await b.Agency.Issues.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
         var onIssue = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "On the issue", Body = "Text.", IssueId = issue.Id }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(onIssue.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
             "Alpha's telegram on the issue registered at Bravo");
@@ -116,7 +116,7 @@ public sealed class IssueRefusalTests
         Assert.Equal((403, "e.p.issue.other-tie"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(threaded, b.Did)));
         Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery { Counterpart = peer.Did }));
 
-        var history = await b.Agency.IssueHistoryAsync(issue.Id);
+        var history = await b.Agency.Issues.IssueHistoryAsync(issue.Id);
         var telegrams = history.Entries.Where(e => e.Telegram is not null).Select(e => e.Telegram!).ToList();
         Assert.Equal([onIssue.Id], telegrams.Select(t => t.Id));
 
@@ -132,7 +132,7 @@ public sealed class IssueRefusalTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         using var peer = await HostilePeer.TiedWithAsync(b);
-        var issue = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
+        var issue = await b.Agency.Issues.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
 
         // As a register filed before inbound telegrams' issues were checked holds it.
         var id = Guid.NewGuid();
@@ -157,7 +157,7 @@ public sealed class IssueRefusalTests
             SignedOriginal = signed,
         });
 
-        var history = await b.Agency.IssueHistoryAsync(issue.Id);
+        var history = await b.Agency.Issues.IssueHistoryAsync(issue.Id);
         Assert.DoesNotContain(history.Entries, e => e.Telegram?.Id == id);
         Assert.Single(history.Entries);
     }

@@ -14,7 +14,7 @@ public sealed class IssueTests
         $"{e.Id}|{e.Clock}|{e.Agency}|{e.Officer}|{e.At.ToUnixTimeMilliseconds()}|{e.Status}|{e.Title}|{e.Outcome}|{e.ReferredTo}";
 
     private static async Task<string[]> HistoryAsync(TestAgency at, string issueId) =>
-        (await at.Agency.IssueHistoryAsync(issueId)).Entries
+        (await at.Agency.Issues.IssueHistoryAsync(issueId)).Entries
             .Select(e => e.Event is { } ev ? "event " + Fingerprint(ev) : $"telegram {e.Telegram!.Id} {e.Telegram.ReleasedAt.ToUnixTimeMilliseconds()}")
             .ToArray();
 
@@ -32,8 +32,8 @@ public sealed class IssueTests
         await TestAgency.TieAsync(a, b);
 
         // Either side opens an issue; the other holds it too, opened by the first.
-        var bureau = await a.Agency.OpenIssueAsync(b.Did, "Creating an Eastern Information Bureau", "kovalev");
-        var aid = await b.Agency.OpenIssueAsync(a.Did, "Aid requested", "zhou");
+        var bureau = await a.Agency.Issues.OpenIssueAsync(b.Did, "Creating an Eastern Information Bureau", "kovalev");
+        var aid = await b.Agency.Issues.OpenIssueAsync(a.Did, "Aid requested", "zhou");
         var bureauAtB = await Eventually.UntilAsync(() => b.Store.GetIssueAsync(bureau.Id), i => i is not null, Deadline, "B holds A's issue");
         var aidAtA = await Eventually.UntilAsync(() => a.Store.GetIssueAsync(aid.Id), i => i is not null, Deadline, "A holds B's issue");
         Assert.Equal(a.Did, bureauAtB!.OpenedBy);
@@ -53,19 +53,19 @@ public sealed class IssueTests
         gateA.Close();
         gateB.Close();
         await Task.WhenAll(
-            a.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Deferred, "Premature for now", null, "kovalev"),
-            b.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Agreed, "Agreed in principle", null, "zhou"),
-            a.Agency.ChangeIssueStatusAsync(aid.Id, IssueStatus.Agreed, "Aid granted", null, "kovalev"),
-            b.Agency.ChangeIssueStatusAsync(aid.Id, IssueStatus.Deferred, "Wait for the harvest", null, "zhou"));
+            a.Agency.Issues.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Deferred, "Premature for now", null, "kovalev"),
+            b.Agency.Issues.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Agreed, "Agreed in principle", null, "zhou"),
+            a.Agency.Issues.ChangeIssueStatusAsync(aid.Id, IssueStatus.Agreed, "Aid granted", null, "kovalev"),
+            b.Agency.Issues.ChangeIssueStatusAsync(aid.Id, IssueStatus.Deferred, "Wait for the harvest", null, "zhou"));
         gateA.Open();
         gateB.Open();
         await Task.WhenAll(
-            a.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Closed, "Closed until ties exist with all twelve", null, "kovalev"),
-            b.Agency.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Open, "Reopened for the next round", null, "zhou"));
+            a.Agency.Issues.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Closed, "Closed until ties exist with all twelve", null, "kovalev"),
+            b.Agency.Issues.ChangeIssueStatusAsync(bureau.Id, IssueStatus.Open, "Reopened for the next round", null, "zhou"));
 
         // An outcome of the agency's vocabulary carries its term; the status is the one the term means.
         await WaitForEventsAsync(a, aid.Id, 3);
-        await a.Agency.ChangeIssueAsync(aid.Id, "premature", "Premature until the harvest", null, "kovalev");
+        await a.Agency.Issues.ChangeIssueAsync(aid.Id, "premature", "Premature until the harvest", null, "kovalev");
 
         await WaitForEventsAsync(a, bureau.Id, 5);
         await WaitForEventsAsync(b, bureau.Id, 5);
@@ -98,7 +98,7 @@ public sealed class IssueTests
         Assert.Equal((IssueStatus.Deferred, "premature", "Premature until the harvest"), (aidNow!.Status, aidNow.Term, aidNow.Outcome));
 
         // The history holds the telegram and the changes; the telegram sits before the changes made after it.
-        var history = await a.Agency.IssueHistoryAsync(bureau.Id);
+        var history = await a.Agency.Issues.IssueHistoryAsync(bureau.Id);
         Assert.Equal(t1.Id, Assert.Single(history.Entries, e => e.Telegram is not null).Telegram!.Id);
         Assert.True(history.Entries[0].Event!.IsOpening);
         Assert.Equal(6, history.Entries.Count);
@@ -120,19 +120,19 @@ public sealed class IssueTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        var issue = await a.Agency.OpenIssueAsync(b.Did, "Ties", "kovalev");
+        var issue = await a.Agency.Issues.OpenIssueAsync(b.Did, "Ties", "kovalev");
 
-        var unknown = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueStatusAsync("no-such-issue", IssueStatus.Closed, "x", null, "k"));
+        var unknown = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueStatusAsync("no-such-issue", IssueStatus.Closed, "x", null, "k"));
         Assert.Equal(TelexErrorKind.NotFound, unknown.Kind);
-        var noOutcome = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Closed, " ", null, "k"));
+        var noOutcome = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Closed, " ", null, "k"));
         Assert.Equal(TelexErrorKind.Invalid, noOutcome.Kind);
-        var noAgency = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Referred, "to whom?", null, "k"));
+        var noAgency = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Referred, "to whom?", null, "k"));
         Assert.Equal(TelexErrorKind.Invalid, noAgency.Kind);
-        var notReferred = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Agreed, "ok", "Someone", "k"));
+        var notReferred = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Agreed, "ok", "Someone", "k"));
         Assert.Equal(TelexErrorKind.Invalid, notReferred.Kind);
-        var invalid = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueStatusAsync(issue.Id, (IssueStatus)42, "ok", null, "k"));
+        var invalid = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueStatusAsync(issue.Id, (IssueStatus)42, "ok", null, "k"));
         Assert.Equal(TelexErrorKind.Invalid, invalid.Kind);
-        var noTie = await Assert.ThrowsAsync<TelexException>(() => a.Agency.OpenIssueAsync("did:peer:2.Ez6LSnobody", "Nobody", "k"));
+        var noTie = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.OpenIssueAsync("did:peer:2.Ez6LSnobody", "Nobody", "k"));
         Assert.Equal(TelexErrorKind.Conflict, noTie.Kind);
 
         // A telegram naming the issue goes to the issue's counterpart only.

@@ -34,11 +34,11 @@ public sealed class ReferralTests
         await TestAgency.TieAsync(moscow, shenyang);
 
         // Opened between two; each side records an outcome of the default vocabulary, with its text.
-        var issue = await beijing.Agency.OpenIssueAsync(moscow.Did, "Aid to the Orient", "zhou");
+        var issue = await beijing.Agency.Issues.OpenIssueAsync(moscow.Did, "Aid to the Orient", "zhou");
         await WaitForEventsAsync(moscow, issue.Id, 1);
-        var premature = await moscow.Agency.ChangeIssueAsync(issue.Id, "premature", "Creating a bureau now is premature", null, "kovalev");
+        var premature = await moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "premature", "Creating a bureau now is premature", null, "kovalev");
         await WaitForEventsAsync(beijing, issue.Id, 2);
-        await beijing.Agency.ChangeIssueAsync(issue.Id, "granted", "The aid is granted as requested", null, "zhou");
+        await beijing.Agency.Issues.ChangeIssueAsync(issue.Id, "granted", "The aid is granted as requested", null, "zhou");
         await WaitForEventsAsync(moscow, issue.Id, 3);
         Assert.Equal((IssueStatus.Deferred, "premature"), (premature.Status, premature.Term));
         var before = await moscow.Agency.ReleaseAsync(new TelegramDraft { To = beijing.Did, Subject = "On the aid", Body = "Granted.", IssueId = issue.Id }, "kovalev");
@@ -50,7 +50,7 @@ public sealed class ReferralTests
         Assert.Contains("not shared with the recipient", notYet.Message, StringComparison.Ordinal);
 
         // Moscow refers the issue to Shenyang, naming it by its tie's name; Shenyang receives the issue and its history.
-        var referral = await moscow.Agency.ChangeIssueAsync(issue.Id, "referred", "Agree on these with Cde. Gao Gang in Shenyang", "shenyang", "kovalev");
+        var referral = await moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on these with Cde. Gao Gang in Shenyang", "shenyang", "kovalev");
         Assert.Equal(("Shenyang", shenyang.Did, IssueStatus.Referred), (referral.ReferredTo, referral.ReferredToDid, referral.Status));
         await WaitForEventsAsync(shenyang, issue.Id, 4);
         var atShenyang = (await shenyang.Store.GetIssueAsync(issue.Id))!;
@@ -66,11 +66,11 @@ public sealed class ReferralTests
         var answer = await shenyang.Agency.ReleaseAsync(
             new TelegramDraft { To = moscow.Did, Subject = "Agreed", Body = "We shall meet.", IssueId = issue.Id }, "gao");
         await DeliveredAsync(shenyang, answer);
-        var shenyangHistory = await shenyang.Agency.IssueHistoryAsync(issue.Id);
+        var shenyangHistory = await shenyang.Agency.Issues.IssueHistoryAsync(issue.Id);
         Assert.Equal(["The three points", "Agreed"], shenyangHistory.Entries.Where(e => e.Telegram is not null).Select(e => e.Telegram!.Subject));
 
         // Shenyang's own change reaches Beijing, with which it holds no tie, through Moscow.
-        await shenyang.Agency.ChangeIssueAsync(issue.Id, "agreed", "The details are agreed", null, "gao");
+        await shenyang.Agency.Issues.ChangeIssueAsync(issue.Id, "agreed", "The details are agreed", null, "gao");
         var events = await WaitForEventsAsync(beijing, issue.Id, 5);
         await WaitForEventsAsync(moscow, issue.Id, 5);
         Assert.Equal(shenyang.Did, events[^1].Agency);
@@ -89,7 +89,7 @@ public sealed class ReferralTests
         }
 
         // Moscow's history names each agency's changes and holds the telegrams with both others.
-        var moscowHistory = await moscow.Agency.IssueHistoryAsync(issue.Id);
+        var moscowHistory = await moscow.Agency.Issues.IssueHistoryAsync(issue.Id);
         Assert.Equal(3, moscowHistory.Entries.Count(e => e.Telegram is not null));
     }
 
@@ -101,16 +101,16 @@ public sealed class ReferralTests
         await using var c = await TestAgency.StartAsync("Charlie");
         await TestAgency.TieAsync(a, b);
         await TestAgency.TieAsync(a, c);
-        var issue = await a.Agency.OpenIssueAsync(b.Did, "Ties", "kovalev");
-        await a.Agency.ChangeIssueAsync(issue.Id, "deferred", "Not yet", null, "kovalev");
+        var issue = await a.Agency.Issues.OpenIssueAsync(b.Did, "Ties", "kovalev");
+        await a.Agency.Issues.ChangeIssueAsync(issue.Id, "deferred", "Not yet", null, "kovalev");
 
-        var untied = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueAsync(issue.Id, "referred", "elsewhere", "Delta", "kovalev"));
+        var untied = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "elsewhere", "Delta", "kovalev"));
         Assert.Equal(TelexErrorKind.Conflict, untied.Kind);
-        var unknownTerm = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueAsync(issue.Id, "finished", "done", null, "kovalev"));
+        var unknownTerm = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueAsync(issue.Id, "finished", "done", null, "kovalev"));
         Assert.Contains("premature", unknownTerm.Message, StringComparison.Ordinal);
         Assert.Equal(2, (await a.Store.ListIssueEventsAsync(issue.Id)).Count);
 
-        await a.Agency.ChangeIssueAsync(issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "referred", "To Charlie", "Charlie", "kovalev",
+        await a.Agency.Issues.ChangeIssueAsync(issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "referred", "To Charlie", "Charlie", "kovalev",
             shareHistory: false);
         var shared = await WaitForEventsAsync(c, issue.Id, 2);
         Assert.Equal([true, false], shared.Select(e => e.IsOpening));
@@ -118,7 +118,7 @@ public sealed class ReferralTests
         Assert.True((await c.Agency.Register.VerifyRegisterAsync()).Ok);
 
         // Referring it to Charlie again is refused: Charlie takes part already.
-        var again = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ChangeIssueAsync(issue.Id, "referred", "Again", "Charlie", "kovalev"));
+        var again = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Again", "Charlie", "kovalev"));
         Assert.Contains("takes part", again.Message, StringComparison.Ordinal);
     }
 
@@ -128,16 +128,16 @@ public sealed class ReferralTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        await a.Agency.SetOutcomesAsync([.. OutcomeVocabulary.Default, new OutcomeTerm("postponed", IssueStatus.Deferred)]);
-        var bad = await Assert.ThrowsAsync<TelexException>(() => a.Agency.SetOutcomesAsync([new OutcomeTerm("Bad Term", IssueStatus.Open)]));
+        await a.Agency.Issues.SetOutcomesAsync([.. OutcomeVocabulary.Default, new OutcomeTerm("postponed", IssueStatus.Deferred)]);
+        var bad = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.SetOutcomesAsync([new OutcomeTerm("Bad Term", IssueStatus.Open)]));
         Assert.Equal(TelexErrorKind.Invalid, bad.Kind);
-        await Assert.ThrowsAsync<TelexException>(() => a.Agency.SetOutcomesAsync([new OutcomeTerm("referred", IssueStatus.Closed)]));
+        await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.SetOutcomesAsync([new OutcomeTerm("referred", IssueStatus.Closed)]));
 
-        var issue = await a.Agency.OpenIssueAsync(b.Did, "Harvest", "kovalev");
-        await a.Agency.ChangeIssueAsync(issue.Id, "postponed", "Until the spring", null, "kovalev");
+        var issue = await a.Agency.Issues.OpenIssueAsync(b.Did, "Harvest", "kovalev");
+        await a.Agency.Issues.ChangeIssueAsync(issue.Id, "postponed", "Until the spring", null, "kovalev");
         var events = await WaitForEventsAsync(b, issue.Id, 2);
         Assert.Equal(("postponed", IssueStatus.Deferred), (events[1].Term, events[1].Status));
-        await Assert.ThrowsAsync<TelexException>(() => b.Agency.ChangeIssueAsync(issue.Id, "postponed", "Bravo has no such outcome", null, "zhou"));
+        await Assert.ThrowsAsync<TelexException>(() => b.Agency.Issues.ChangeIssueAsync(issue.Id, "postponed", "Bravo has no such outcome", null, "zhou"));
         Assert.Equal("postponed", (await b.Store.GetIssueAsync(issue.Id))!.Term);
     }
 }

@@ -352,7 +352,7 @@ public sealed class KeyRotationTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         string oldA = a.Did, oldB = b.Did;
-        var issue = await a.Agency.OpenIssueAsync(oldB, "Aid to the Orient", "officer");
+        var issue = await a.Agency.Issues.OpenIssueAsync(oldB, "Aid to the Orient", "officer");
         await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Bravo holds the issue");
 
         var rotatedA = await a.Agency.Keys.RotateKeysAsync();
@@ -361,9 +361,9 @@ public sealed class KeyRotationTests
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldA), t => t?.PeerDid == rotatedA.NewDid, Deadline, "Bravo switched");
 
         // Each side changes the issue filed under the other's old DID; the other accepts it from the new one.
-        await b.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Deferred, "Premature", null, "officer");
+        await b.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Deferred, "Premature", null, "officer");
         await Eventually.UntilAsync(() => a.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Deferred, Deadline, "Alpha sees Bravo's change");
-        await a.Agency.ChangeIssueStatusAsync(issue.Id, IssueStatus.Agreed, "Aid granted", null, "officer");
+        await a.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Agreed, "Aid granted", null, "officer");
         await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Agreed, Deadline, "Bravo sees Alpha's change");
 
         // A telegram on the issue goes to the counterpart's new DID.

@@ -14,11 +14,11 @@ public sealed class RotatedCounterpartPolicyTests
 
     private static async Task AssertClearanceRequiredAsync(TestAgency a, string to)
     {
-        Assert.NotEmpty(await a.Agency.RequiredClearancesAsync(to, Precedence.Routine));
+        Assert.NotEmpty(await a.Agency.Clearance.RequiredClearancesAsync(to, Precedence.Routine));
         var refused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(Draft(to), "officer"));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
         Assert.Contains("requires clearance", refused.Message, StringComparison.Ordinal);
-        var draft = await a.Agency.SubmitDraftAsync(Draft(to), "clerk");
+        var draft = await a.Agency.Clearance.SubmitDraftAsync(Draft(to), "clerk");
         Assert.Equal(DraftStatus.AwaitingClearance, draft.Status);
     }
 
@@ -29,7 +29,7 @@ public sealed class RotatedCounterpartPolicyTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         string oldB = b.Did;
-        var before = await a.Agency.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.Empty, Counterpart = oldB, AnyReleasingOfficer = true });
+        var before = await a.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.Empty, Counterpart = oldB, AnyReleasingOfficer = true });
 
         var rotation = await b.Agency.Keys.RotateKeysAsync();
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(oldB), t => t?.PeerDid == rotation.NewDid, Deadline, "Alpha switched to Bravo's new DID");
@@ -39,9 +39,9 @@ public sealed class RotatedCounterpartPolicyTests
         await AssertClearanceRequiredAsync(a, rotation.NewDid);
 
         // A rule written under the new DID covers a telegram still addressed to the old one.
-        Assert.True(await a.Agency.RemoveClearanceRuleAsync(before.Id));
-        Assert.Empty(await a.Agency.RequiredClearancesAsync(oldB, Precedence.Routine));
-        await a.Agency.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.Empty, Counterpart = rotation.NewDid, AnyReleasingOfficer = true });
+        Assert.True(await a.Agency.Clearance.RemoveClearanceRuleAsync(before.Id));
+        Assert.Empty(await a.Agency.Clearance.RequiredClearancesAsync(oldB, Precedence.Routine));
+        await a.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.Empty, Counterpart = rotation.NewDid, AnyReleasingOfficer = true });
         await AssertClearanceRequiredAsync(a, oldB);
         await AssertClearanceRequiredAsync(a, rotation.NewDid);
     }

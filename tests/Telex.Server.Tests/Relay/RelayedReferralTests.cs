@@ -47,15 +47,15 @@ public sealed class RelayedReferralTests
         await ConnectThroughRelayAsync(moscow, relay, shenyang);
         await relay.Agency.Relays.AllowAsync("Moscow", "Shenyang");
 
-        var issue = await beijing.Agency.OpenIssueAsync(moscow.Did, "Aid to the Orient", "zhou");
+        var issue = await beijing.Agency.Issues.OpenIssueAsync(moscow.Did, "Aid to the Orient", "zhou");
         await WaitForEventsAsync(moscow, issue.Id, 1);
-        await moscow.Agency.ChangeIssueAsync(issue.Id, "premature", "Creating a bureau now is premature", null, "kovalev");
+        await moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "premature", "Creating a bureau now is premature", null, "kovalev");
         await WaitForEventsAsync(beijing, issue.Id, 2);
-        await beijing.Agency.ChangeIssueAsync(issue.Id, "granted", "The aid is granted as requested", null, "zhou");
+        await beijing.Agency.Issues.ChangeIssueAsync(issue.Id, "granted", "The aid is granted as requested", null, "zhou");
         await WaitForEventsAsync(moscow, issue.Id, 3);
 
         // Moscow refers the issue to Shenyang, which it knows only from its directory: the referral goes through the relay.
-        var referral = await moscow.Agency.ChangeIssueAsync(issue.Id, "referred", "Agree on these with Cde. Gao Gang in Shenyang", "Shenyang", "kovalev");
+        var referral = await moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on these with Cde. Gao Gang in Shenyang", "Shenyang", "kovalev");
         Assert.Equal(("Shenyang", shenyang.Did), (referral.ReferredTo, referral.ReferredToDid));
         Assert.Null(await shenyang.Store.GetTieAsync(moscow.Did));
         await WaitForEventsAsync(shenyang, issue.Id, 4);
@@ -77,14 +77,14 @@ public sealed class RelayedReferralTests
         var answer = await shenyang.Agency.ReleaseAsync(
             new TelegramDraft { To = moscow.Did, Subject = "Agreed", Body = "We shall meet.", IssueId = issue.Id }, "gao");
         Assert.Equal([relay.Did], (await DeliveredAsync(shenyang, answer))!.RelayPath);
-        var shenyangHistory = await shenyang.Agency.IssueHistoryAsync(issue.Id);
+        var shenyangHistory = await shenyang.Agency.Issues.IssueHistoryAsync(issue.Id);
         Assert.Equal(["The three points", "Agreed"], shenyangHistory.Entries.Where(e => e.Telegram is not null).Select(e => e.Telegram!.Subject));
 
         // Shenyang's change reaches Moscow through the relay and Beijing through Moscow; Beijing's reaches Shenyang back.
-        await shenyang.Agency.ChangeIssueAsync(issue.Id, "agreed", "The details are agreed", null, "gao");
+        await shenyang.Agency.Issues.ChangeIssueAsync(issue.Id, "agreed", "The details are agreed", null, "gao");
         await WaitForEventsAsync(moscow, issue.Id, 5);
         Assert.Equal(shenyang.Did, (await WaitForEventsAsync(beijing, issue.Id, 5))[^1].Agency);
-        await beijing.Agency.ChangeIssueAsync(issue.Id, "closed", "Done as agreed", null, "zhou");
+        await beijing.Agency.Issues.ChangeIssueAsync(issue.Id, "closed", "Done as agreed", null, "zhou");
         await WaitForEventsAsync(moscow, issue.Id, 6);
         var events = await WaitForEventsAsync(shenyang, issue.Id, 6);
         Assert.Equal(["open", "premature", "granted", "referred", "agreed", "closed"], events.Select(e => e.IsOpening ? "open" : e.Term));
@@ -119,9 +119,9 @@ public sealed class RelayedReferralTests
 
         // Known as tied with the relay, but the tie with the relay does not permit relays.
         await moscow.Agency.Directory.AddToDirectoryAsync("Shenyang", shenyang.Did, null, [relay.Did]);
-        var issue = await moscow.Agency.OpenIssueAsync(beijing.Did, "Aid to the Orient", "kovalev");
+        var issue = await moscow.Agency.Issues.OpenIssueAsync(beijing.Did, "Aid to the Orient", "kovalev");
         var refused = await Assert.ThrowsAsync<TelexException>(() =>
-            moscow.Agency.ChangeIssueAsync(issue.Id, "referred", "To Shenyang", "Shenyang", "kovalev"));
+            moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "To Shenyang", "Shenyang", "kovalev"));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
         Assert.Contains("telex directory", refused.Message, StringComparison.Ordinal);
         Assert.Single(await moscow.Store.ListIssueEventsAsync(issue.Id));

@@ -42,13 +42,13 @@ public sealed class BureauOutcomeAttackTests
     {
         await using var secretariat = await TestAgency.StartAsync("Founder");
         using var mallory = await HostilePeer.TiedWithAsync(secretariat);
-        var proposed = await secretariat.Agency.ProposeBureauAsync("Information Bureau", "Exchange of information", [mallory.Did]);
-        var bureau = await secretariat.Agency.CharterBureauAsync(proposed.Id);
+        var proposed = await secretariat.Agency.Bureaus.ProposeBureauAsync("Information Bureau", "Exchange of information", [mallory.Did]);
+        var bureau = await secretariat.Agency.Bureaus.CharterBureauAsync(proposed.Id);
         string id = bureau.Id.ToString();
         Assert.Equal((202, null), await PostAsync(secretariat, mallory, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = id }, id));
         await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "Mallory is in epoch 2");
-        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
-        var issue = await secretariat.Agency.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
+        await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
+        var issue = await secretariat.Agency.BureauTraffic.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
 
         // A term the bureau never had, or one of its terms with another meaning: refused with 409, nothing filed. (The
         // default terms "noted" and "referred" replaced, "granted" among them, stay in it as retired.)
@@ -75,7 +75,7 @@ public sealed class BureauOutcomeAttackTests
             ["outcomes"] = new JsonArray(new JsonObject { ["term"] = "granted", ["means"] = "agreed" }),
         };
         Assert.Equal((403, "e.p.bureau.not-secretariat"), await PostAsync(secretariat, mallory, MessageTypes.BureauOutcomes, forged, id));
-        Assert.Equal(["noted", "referred"], (await secretariat.Agency.BureauOutcomesAsync(bureau.Id)).Where(t => !t.Retired).Select(t => t.Term));
+        Assert.Equal(["noted", "referred"], (await secretariat.Agency.Bureaus.BureauOutcomesAsync(bureau.Id)).Where(t => !t.Retired).Select(t => t.Term));
 
         // The bureau's own term, with its meaning, is filed.
         Assert.Equal((202, null),
@@ -89,13 +89,13 @@ public sealed class BureauOutcomeAttackTests
     {
         await using var secretariat = await TestAgency.StartAsync("Founder");
         using var member = await HostilePeer.TiedWithAsync(secretariat, "Member");
-        var proposed = await secretariat.Agency.ProposeBureauAsync("Information Bureau", "Exchange of information", [member.Did]);
-        var bureau = await secretariat.Agency.CharterBureauAsync(proposed.Id);
+        var proposed = await secretariat.Agency.Bureaus.ProposeBureauAsync("Information Bureau", "Exchange of information", [member.Did]);
+        var bureau = await secretariat.Agency.Bureaus.CharterBureauAsync(proposed.Id);
         string id = bureau.Id.ToString();
         Assert.Equal((202, null), await PostAsync(secretariat, member, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = id }, id));
         await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "the member is in epoch 2");
-        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
-        var issue = await secretariat.Agency.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
+        await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
+        var issue = await secretariat.Agency.BureauTraffic.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
         byte[] change = member.SignAndEncrypt(
             member.Message(MessageTypes.BureauIssueStatus, secretariat.Did, Change(bureau.Id, issue.Id, 2, "agreed", "noted")) with { Thid = issue.Id },
             secretariat.Did);
@@ -103,7 +103,7 @@ public sealed class BureauOutcomeAttackTests
 
         // The secretariat then drops "noted". The member's answer was lost on the way, so it delivers the same change
         // again: filed already, it is acknowledged as it is (not refused until the member's outbox gives up), filed once.
-        await secretariat.Agency.SetBureauOutcomesAsync(bureau.Id, [new("settled", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
+        await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, [new("settled", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
         Assert.Equal((202, null), await HostilePeer.PostAsync(secretariat.Identity.Endpoint, change));
         var events = await secretariat.Store.ListIssueEventsAsync(issue.Id);
         Assert.Equal(2, events.Count);
@@ -152,13 +152,13 @@ public sealed class BureauOutcomeAttackTests
             ["rule"] = "all",
             ["members"] = Members(),
         })).Item1);
-        await member.Agency.AcceptBureauAsync(bureauId);
+        await member.Agency.Bureaus.AcceptBureauAsync(bureauId);
         Assert.Equal(202, (await SendAsync(MessageTypes.BureauEpoch, new JsonObject { ["bureau"] = id, ["name"] = "Words", ["epoch"] = 1, ["members"] = Members() })).Item1);
 
         // A vocabulary leaving terms out: the member keeps them, retired.
         Assert.Equal(202, (await SendAsync(MessageTypes.BureauOutcomes, Outcomes(1, Term("noted", "agreed"), Term("referred", "referred")))).Item1);
         Assert.Equal(202, (await SendAsync(MessageTypes.BureauOutcomes, Outcomes(2, Term("settled", "agreed"), Term("referred", "referred")))).Item1);
-        var held = await member.Agency.BureauOutcomesAsync(bureauId);
+        var held = await member.Agency.Bureaus.BureauOutcomesAsync(bureauId);
         Assert.Equal(["settled", "referred"], held.Where(t => !t.Retired).Select(t => t.Term));
         Assert.Contains(new OutcomeTerm("noted", IssueStatus.Agreed, Retired: true), held);
         Assert.Contains(new OutcomeTerm("granted", IssueStatus.Agreed, Retired: true), held);
@@ -168,7 +168,7 @@ public sealed class BureauOutcomeAttackTests
         Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(MessageTypes.BureauOutcomes, Outcomes(3, Term("noted", "closed"), Term("referred", "referred"))));
         Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(MessageTypes.BureauOutcomes, Outcomes(3, Term("settled", "agreed", "yes"))));
         Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(MessageTypes.BureauOutcomes, Outcomes(3, Term("settled", "agreed", true))));
-        Assert.Equal(held, await member.Agency.BureauOutcomesAsync(bureauId));
+        Assert.Equal(held, await member.Agency.Bureaus.BureauOutcomesAsync(bureauId));
         Assert.Equal(2L, (await member.Store.GetBureauOutcomesAsync(bureauId))!.Version);
     }
 }

@@ -20,8 +20,8 @@ public sealed class BureauProspectAttackTests
         await using var peking = await TestAgency.StartAsync("Peking");
         await TestAgency.TieAsync(moscow, peking);
         await moscow.Agency.Directory.AddToDirectoryAsync("Shenyang", did: null, endpoint: null, knownTies: null);
-        var bureau = await moscow.Agency.ProposeBureauAsync("Eastern Information Bureau", "Information", ["Peking", "Shenyang"]);
-        var other = await moscow.Agency.ProposeBureauAsync("Trade Bureau", "Trade", ["Peking"]);
+        var bureau = await moscow.Agency.Bureaus.ProposeBureauAsync("Eastern Information Bureau", "Information", ["Peking", "Shenyang"]);
+        var other = await moscow.Agency.Bureaus.ProposeBureauAsync("Trade Bureau", "Trade", ["Peking"]);
         int chained = (await moscow.Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.Bureau);
 
         // Mallory was handed an invitation and calls itself Shenyang: its tie stands, unverified; the prospect stays a
@@ -32,18 +32,18 @@ public sealed class BureauProspectAttackTests
         Assert.Equal("Shenyang", Assert.Single(held.Prospects).Name);
         Assert.Null(held.Member(mallory.Did));
         Assert.Null((await moscow.Store.FindDirectoryEntryAsync("Shenyang"))!.Did);
-        Assert.Equal("premature: ties with 1 of 2; 1 known of, no tie", (await moscow.Agency.BureauReadinessAsync(bureau.Id)).Summary);
-        await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.CharterBureauAsync(bureau.Id));
+        Assert.Equal("premature: ties with 1 of 2; 1 known of, no tie", (await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id)).Summary);
+        await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id));
         Assert.Equal(chained, (await moscow.Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.Bureau));
 
         // Naming "Shenyang" for a bureau now is ambiguous (the tie's claim, or the counterpart known of by name): refused,
         // pointing to the fingerprint and to linking, and nothing is named.
-        var ambiguous = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.AddBureauMemberAsync(other.Id, "shenyang"));
+        var ambiguous = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.AddBureauMemberAsync(other.Id, "shenyang"));
         Assert.Equal(TelexErrorKind.Invalid, ambiguous.Kind);
         Assert.Contains("telex tie verify", ambiguous.Message, StringComparison.Ordinal);
         Assert.Contains("telex directory link \"Shenyang\"", ambiguous.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("did:peer", ambiguous.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.ProposeBureauAsync("Third Bureau", "p", ["Peking", "Shenyang"]));
+        await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.ProposeBureauAsync("Third Bureau", "p", ["Peking", "Shenyang"]));
         var untouched = (await moscow.Store.GetBureauAsync(other.Id))!;
         Assert.Equal([moscow.Did, peking.Did], untouched.Members.Select(m => m.Did));
         Assert.Empty(untouched.Prospects);
@@ -55,6 +55,6 @@ public sealed class BureauProspectAttackTests
         held = (await moscow.Store.GetBureauAsync(bureau.Id))!;
         Assert.Empty(held.Prospects);
         Assert.Equal(MemberState.Prospective, held.Member(mallory.Did)!.State);
-        Assert.Equal("ready: ties with 2 of 2", (await moscow.Agency.BureauReadinessAsync(bureau.Id)).Summary);
+        Assert.Equal("ready: ties with 2 of 2", (await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id)).Summary);
     }
 }

@@ -164,20 +164,20 @@ public sealed class FourthReviewTests
             ["rule"] = "all",
             ["members"] = Members(),
         })).Item1);
-        await member.Agency.AcceptBureauAsync(bureauId);
+        await member.Agency.Bureaus.AcceptBureauAsync(bureauId);
         Assert.Equal(202, (await SendAsync(secretariat, MessageTypes.BureauEpoch, new JsonObject { ["bureau"] = id, ["name"] = "Words", ["epoch"] = 1, ["members"] = Members() })).Item1);
         Assert.Equal(202, (await SendAsync(secretariat, MessageTypes.BureauOutcomes, Outcomes(1, grantedRetired: true))).Item1);
-        var held = await member.Agency.BureauOutcomesAsync(bureauId);
+        var held = await member.Agency.Bureaus.BureauOutcomesAsync(bureauId);
         Assert.Contains(new OutcomeTerm("granted", IssueStatus.Agreed, Retired: true), held);
 
         // A fellow member or a tied agency outside the bureau reviving "granted" under a later version: refused, and the
         // secretariat's next version is still taken.
         Assert.Equal((403, "e.p.bureau.not-secretariat"), await SendAsync(fellow, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false)));
         Assert.Equal((403, "e.p.bureau.not-secretariat"), await SendAsync(stranger, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false)));
-        Assert.Equal(held, await member.Agency.BureauOutcomesAsync(bureauId));
+        Assert.Equal(held, await member.Agency.Bureaus.BureauOutcomesAsync(bureauId));
         Assert.Equal(1L, (await member.Store.GetBureauOutcomesAsync(bureauId))!.Version);
 
         Assert.Equal(202, (await SendAsync(secretariat, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false))).Item1);
-        Assert.Contains(new OutcomeTerm("granted", IssueStatus.Agreed), await member.Agency.BureauOutcomesAsync(bureauId));
+        Assert.Contains(new OutcomeTerm("granted", IssueStatus.Agreed), await member.Agency.Bureaus.BureauOutcomesAsync(bureauId));
     }
 }

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
+using Telex.Core.Bureaus;
 using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.Server.Tests.Api;
@@ -142,7 +143,7 @@ public sealed class InputLimitTests
         var attendees = Enumerable.Range(0, over).Select(i => "Attendee " + i).ToArray();
         var references = Enumerable.Range(0, over).Select(_ => Guid.NewGuid()).ToArray();
         var attachments = Enumerable.Range(0, over).Select(i => new { name = $"a{i}.txt", mediaType = "text/plain", contentBase64 = "eA==" }).ToArray();
-        var members = Enumerable.Range(0, Telex.Core.Agency.MaxBureauMembers + 1).Select(i => "did:example:" + i).ToArray();
+        var members = Enumerable.Range(0, BureauService.MaxBureauMembers + 1).Select(i => "did:example:" + i).ToArray();
 
         foreach (var (field, path, request) in new (string, string, object)[]
         {

@@ -47,7 +47,7 @@ public sealed class PeerGivenNameTests
         using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
         using var beijing = await HostilePeer.TiedWithAsync(bravo, "Beijing");
         using var impostor = HostilePeer.Create("Impostor");
-        var issue = await bravo.Agency.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
+        var issue = await bravo.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
 
         // Mallory refers the issue to an agency of its own making and calls it Beijing: the referral is filed as Mallory
         // signed it, and the agency brought in is not named as Bravo's tie is.
@@ -65,7 +65,7 @@ public sealed class PeerGivenNameTests
         var participants = await bravo.Store.ListIssueParticipantsAsync(issue.Id);
         Assert.Equal("Beijing", participants.Single(p => p.Did == beijing.Did).Name);
         Assert.DoesNotContain(participants, p => p.Name == "Gazette");
-        Assert.Equal(["Beijing", joined.Name], (await bravo.Agency.IssueHistoryAsync(issue.Id)).Participants.Select(p => p.Name).Order());
+        Assert.Equal(["Beijing", joined.Name], (await bravo.Agency.Issues.IssueHistoryAsync(issue.Id)).Participants.Select(p => p.Name).Order());
     }
 
     [Fact]
@@ -110,12 +110,12 @@ public sealed class PeerGivenNameTests
         using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
         using var shenyang = await HostilePeer.TiedWithAsync(bravo, "Shenyang");
         using var impostor = await HostilePeer.TiedWithAsync(bravo, "SHENYANG");
-        var issue = await bravo.Agency.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
+        var issue = await bravo.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
         var depth = await bravo.Store.OutboxDepthAsync();
 
         // Which Shenyang? Neither receives the issue: refused naming how to choose, nothing filed or queued.
         var refused = await Assert.ThrowsAsync<TelexException>(() =>
-            bravo.Agency.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", "Shenyang", "kovalev"));
+            bravo.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", "Shenyang", "kovalev"));
         Assert.Equal(TelexErrorKind.Invalid, refused.Kind);
         Assert.Contains("telex tie list", refused.Message, StringComparison.Ordinal);
         Assert.Single(await bravo.Store.ListIssueEventsAsync(issue.Id));
@@ -123,7 +123,7 @@ public sealed class PeerGivenNameTests
         Assert.Equal(depth, await bravo.Store.OutboxDepthAsync());
 
         // Named by its DID, the one meant receives it.
-        var referral = await bravo.Agency.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", shenyang.Did, "kovalev");
+        var referral = await bravo.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", shenyang.Did, "kovalev");
         Assert.Equal(("Shenyang", shenyang.Did), (referral.ReferredTo, referral.ReferredToDid));
         Assert.Equal([shenyang.Did], (await bravo.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
     }

@@ -55,7 +55,7 @@ public sealed class ReferralAttackTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         using var mallory = await HostilePeer.TiedWithAsync(b);
-        var theirs = await b.Agency.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
+        var theirs = await b.Agency.Issues.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
         long head = (await b.Store.GetRegisterHeadAsync()).Count;
 
         // An issue of the Alpha tie, "referred" to Bravo by Mallory: refused, the issue untouched.
@@ -116,7 +116,7 @@ public sealed class ReferralAttackTests
     {
         await using var b = await TestAgency.StartAsync("Bravo");
         using var mallory = await HostilePeer.TiedWithAsync(b);
-        var issue = await b.Agency.OpenIssueAsync(mallory.Did, "Aid", "zhou");
+        var issue = await b.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid", "zhou");
         var stranger = HostilePeer.Create("Stranger");
 
         Assert.Equal((403, "e.p.issue.forged"),

@@ -54,7 +54,7 @@ public sealed class RelayedReferralAttackTests
         using var relay = await HostilePeer.RelayTiedWithAsync(b, "Relay");
         using var mallory = await HostilePeer.TiedWithAsync(b, "Mallory");
         using var stranger = HostilePeer.Create("Stranger");
-        var theirs = await b.Agency.OpenIssueAsync(mallory.Did, "Between Bravo and Mallory", "zhou");
+        var theirs = await b.Agency.Issues.OpenIssueAsync(mallory.Did, "Between Bravo and Mallory", "zhou");
 
         // A change of an issue the stranger takes no part in: refused, nothing filed.
         Assert.Equal((403, "e.p.issue.other-tie"), await RelayAsync(b, relay, stranger, MessageTypes.IssueStatus,

@@ -164,10 +164,10 @@ public sealed class SecondReviewTests
         Assert.Equal((MemberState.Prospective, 0L), (bureau.Member(a.Did)!.State, bureau.Epoch));
 
         // Once they accept, the epoch is taken; once they leave, the next epoch naming Alpha is refused, and its bulletins.
-        await a.Agency.AcceptBureauAsync(bureauId);
+        await a.Agency.Bureaus.AcceptBureauAsync(bureauId);
         Assert.Equal(202, (await PostAsync(MessageTypes.BureauEpoch, Epoch(1))).Item1);
         Assert.Equal(MemberState.Joined, (await a.Store.GetBureauAsync(bureauId))!.Member(a.Did)!.State);
-        await a.Agency.LeaveBureauAsync(bureauId);
+        await a.Agency.Bureaus.LeaveBureauAsync(bureauId);
         Assert.Equal((403, "e.p.bureau.not-member"), await PostAsync(MessageTypes.BureauEpoch, Epoch(2)));
         Assert.Equal((403, "e.p.bureau.not-member"), await HostilePeer.PostAsync(a.Identity.Endpoint, Bulletin(2, 2)));
         bureau = (await a.Store.GetBureauAsync(bureauId))!;

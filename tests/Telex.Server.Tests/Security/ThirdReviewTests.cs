@@ -62,7 +62,7 @@ public sealed class ThirdReviewTests
         await TestAgency.TieAsync(a, b);
         using var mallory = await HostilePeer.TiedWithAsync(b);
         using var stranger = HostilePeer.Create("Stranger");
-        var issue = await b.Agency.OpenIssueAsync(mallory.Did, "Aid", "zhou");
+        var issue = await b.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid", "zhou");
         var opening = Assert.Single(await b.Store.ListIssueEventsAsync(issue.Id));
         JsonObject AsFiled() => Event(issue.Id, 1, "open", agency: b.Did, title: "Aid", id: opening.Id, at: opening.At);
         JsonObject Referral(long clock) => Event(issue.Id, clock, "referred", outcome: "Over to you", referredTo: "Bravo", referredToDid: b.Did);
@@ -99,13 +99,13 @@ public sealed class ThirdReviewTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         using var mallory = await HostilePeer.TiedWithAsync(b);
-        var issue = await b.Agency.OpenIssueAsync(mallory.Did, "Aid", "zhou");
+        var issue = await b.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid", "zhou");
 
         // Mallory refers the issue to Alpha, but calls it "Charlie": Bravo's officers would believe Charlie reads along.
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueStatus,
             Event(issue.Id, 2, "referred", outcome: "To Charlie", referredTo: "Charlie", referredToDid: a.Did), issue.Id)).Status);
 
-        var history = await b.Agency.IssueHistoryAsync(issue.Id);
+        var history = await b.Agency.Issues.IssueHistoryAsync(issue.Id);
         Assert.Equal([(a.Did, "Alpha")], history.Participants.Select(p => (p.Did, p.Name)));
         using var officer = await ApiClient.SignInAsync(b, Role.Clerk, "kovalev");
         var view = await (await officer.GetAsync($"/api/issues/{issue.Id}")).JsonAsync(HttpStatusCode.OK);
@@ -151,7 +151,7 @@ public sealed class ThirdReviewTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         using var mallory = await HostilePeer.TiedWithAsync(b);
-        var issue = await b.Agency.OpenIssueAsync(mallory.Did, "Aid", "zhou");
+        var issue = await b.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid", "zhou");
 
         // Each referral names another made-up agency: every one would take part in every change, be looked up on every
         // reading of the issue, and be named in the next referral's share.
@@ -173,7 +173,7 @@ public sealed class ThirdReviewTests
 
         Assert.Equal(49, (await b.Store.ListIssueParticipantsAsync(issue.Id)).Count);
         Assert.Equal(50, (await b.Store.ListIssueEventsAsync(issue.Id)).Count);
-        var refused = await Assert.ThrowsAsync<TelexException>(() => b.Agency.ChangeIssueAsync(issue.Id, "referred", "To Alpha", "Alpha", "zhou"));
+        var refused = await Assert.ThrowsAsync<TelexException>(() => b.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "To Alpha", "Alpha", "zhou"));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
         Assert.Equal(50, (await b.Store.ListIssueEventsAsync(issue.Id)).Count);
     }
@@ -199,6 +199,6 @@ public sealed class ThirdReviewTests
         using var body = new StringContent("{\"outcomes\":[{\"term\":\"granted\",\"means\":\"agreed\"},null]}", System.Text.Encoding.UTF8, "application/json");
 
         await (await admin.PutAsync("/api/issues/outcomes", body)).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
-        Assert.Equal(OutcomeVocabulary.Default, await a.Agency.OutcomesAsync());
+        Assert.Equal(OutcomeVocabulary.Default, await a.Agency.Issues.OutcomesAsync());
     }
 }

@@ -1,4 +1,4 @@
-using Telex.Core;
+using Telex.Core.Bureaus;
 using Telex.Core.Model;
 
 namespace Telex.Server.Api.Contracts;

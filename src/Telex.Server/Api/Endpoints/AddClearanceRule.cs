@@ -23,7 +23,7 @@ internal static class AddClearanceRule
             return Problems.Invalid("officers", "officer names must not be empty");
         }
 
-        var rule = await agency.AddClearanceRuleAsync(new ClearanceRule
+        var rule = await agency.Clearance.AddClearanceRuleAsync(new ClearanceRule
         {
             Id = Guid.Empty,
             Counterpart = string.IsNullOrWhiteSpace(request.Counterpart) ? null : request.Counterpart,

@@ -23,7 +23,7 @@ internal static class AnswerCoordination
     private static async Task<Ok<CoordinationView>> AnswerAsync(Guid id, bool approve, DecisionRequest? request, ClaimsPrincipal user, Agency agency,
         CancellationToken ct)
     {
-        var answered = await agency.AnswerCoordinationAsync(id, user.OfficerName(), approve, request?.Reason, ct);
+        var answered = await agency.Clearance.AnswerCoordinationAsync(id, user.OfficerName(), approve, request?.Reason, ct);
         var tie = await agency.Ties.GetTieAsync(answered.From, ct);
         return TypedResults.Ok(CoordinationView.Of(answered, tie?.PeerName ?? answered.From, await agency.Directory.KnownNameAsync(answered.Recipient, ct)));
     }

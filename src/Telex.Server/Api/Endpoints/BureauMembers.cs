@@ -23,13 +23,13 @@ internal static class BureauMembers
             return Problems.Invalid("member", "required: the agency's name (a tie's or the directory's) or DID");
         }
 
-        await agency.AddBureauMemberAsync(id, request.Member, ct);
+        await agency.Bureaus.AddBureauMemberAsync(id, request.Member, ct);
         return TypedResults.Ok(await GetBureau.ViewAsync(agency, id, ct));
     }
 
     public static async Task<Ok<BureauView>> RemoveAsync(Guid id, string member, Agency agency, CancellationToken ct)
     {
-        await agency.RemoveBureauMemberAsync(id, member, ct);
+        await agency.Bureaus.RemoveBureauMemberAsync(id, member, ct);
         return TypedResults.Ok(await GetBureau.ViewAsync(agency, id, ct));
     }
 }

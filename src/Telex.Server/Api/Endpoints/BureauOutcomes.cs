@@ -13,7 +13,7 @@ namespace Telex.Server.Api.Endpoints;
 internal static class BureauOutcomes
 {
     public static async Task<Ok<IReadOnlyList<OutcomeTerm>>> GetAsync(Guid id, Agency agency, CancellationToken ct) =>
-        TypedResults.Ok(await agency.BureauOutcomesAsync(id, ct));
+        TypedResults.Ok(await agency.Bureaus.BureauOutcomesAsync(id, ct));
 
     public static async Task<Results<Ok<IReadOnlyList<OutcomeTerm>>, ProblemHttpResult>> PutAsync(Guid id, OutcomesRequest? request, Agency agency,
         CancellationToken ct)
@@ -23,6 +23,6 @@ internal static class BureauOutcomes
             return Problems.Invalid("outcomes", "required: a list of { term, means }");
         }
 
-        return TypedResults.Ok(await agency.SetBureauOutcomesAsync(id, outcomes, ct));
+        return TypedResults.Ok(await agency.Bureaus.SetBureauOutcomesAsync(id, outcomes, ct));
     }
 }

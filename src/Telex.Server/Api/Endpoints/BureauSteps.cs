@@ -14,19 +14,19 @@ internal static class BureauSteps
 {
     public static async Task<Ok<BureauView>> CharterAsync(Guid id, Agency agency, CancellationToken ct)
     {
-        await agency.CharterBureauAsync(id, ct);
+        await agency.Bureaus.CharterBureauAsync(id, ct);
         return TypedResults.Ok(await GetBureau.ViewAsync(agency, id, ct));
     }
 
     public static async Task<Ok<BureauView>> AcceptAsync(Guid id, Agency agency, CancellationToken ct)
     {
-        await agency.AcceptBureauAsync(id, ct);
+        await agency.Bureaus.AcceptBureauAsync(id, ct);
         return TypedResults.Ok(await GetBureau.ViewAsync(agency, id, ct));
     }
 
     public static async Task<Ok<BureauView>> LeaveAsync(Guid id, Agency agency, CancellationToken ct)
     {
-        await agency.LeaveBureauAsync(id, ct);
+        await agency.Bureaus.LeaveBureauAsync(id, ct);
         return TypedResults.Ok(await GetBureau.ViewAsync(agency, id, ct));
     }
 }

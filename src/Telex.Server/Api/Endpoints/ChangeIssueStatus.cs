@@ -19,12 +19,12 @@ internal static class ChangeIssueStatus
     public static async Task<Results<Ok<IssueView>, ProblemHttpResult>> HandleAsync(string id, IssueStatusRequest? request, ClaimsPrincipal user,
         Agency agency, CancellationToken ct)
     {
-        if (await agency.FindIssueAsync(id, ct) is not { } issue)
+        if (await agency.Issues.FindIssueAsync(id, ct) is not { } issue)
         {
             return Problems.NotFound($"no issue {id}");
         }
 
-        var outcomes = await agency.OutcomesForAsync(issue, ct);
+        var outcomes = await agency.Issues.OutcomesForAsync(issue, ct);
         string offered = $"{(issue.BureauId is null ? "this agency's" : "the bureau's")} outcomes ({string.Join(", ", outcomes.Where(o => !o.Retired).Select(o => o.Term))})";
         if (outcomes.FirstOrDefault(o => o.Term == request?.Status) is not { } outcome)
         {
@@ -48,7 +48,7 @@ internal static class ChangeIssueStatus
                 : "only a referral names an agency referred to");
         }
 
-        var change = await agency.ChangeIssueAsync(id, outcome.Term, request.Outcome, request.ReferredTo, user.OfficerName(), request.ShareHistory ?? true, ct);
+        var change = await agency.Issues.ChangeIssueAsync(id, outcome.Term, request.Outcome, request.ReferredTo, user.OfficerName(), request.ShareHistory ?? true, ct);
         return TypedResults.Ok(await GetIssue.ViewAsync(agency, change.IssueId, ct));
     }
 }

@@ -23,7 +23,7 @@ internal static class ClearDraft
     private static async Task<Ok<DraftView>> DecideAsync(Guid id, bool give, DecisionRequest? request, ClaimsPrincipal user, Agency agency,
         CancellationToken ct)
     {
-        var draft = await agency.ClearDraftAsync(id, user.OfficerName(), user.OfficerRole(), give, request?.Reason, ct);
-        return TypedResults.Ok(DraftView.From(draft, await agency.Store.ListClearanceLogAsync(id, ct)));
+        var draft = await agency.Clearance.ClearDraftAsync(id, user.OfficerName(), user.OfficerRole(), give, request?.Reason, ct);
+        return TypedResults.Ok(DraftView.From(draft, await agency.Clearance.ListClearanceLogAsync(id, ct)));
     }
 }

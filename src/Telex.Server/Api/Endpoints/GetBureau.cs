@@ -14,9 +14,9 @@ internal static class GetBureau
 
     internal static async Task<BureauView> ViewAsync(Agency agency, Guid id, CancellationToken ct)
     {
-        var bureau = await agency.GetBureauAsync(id, ct);
-        var epochs = await agency.Store.ListBureauEpochsAsync(id, ct);
-        var issues = await agency.Store.ListIssuesAsync(new IssueQuery { Counterpart = bureau.IssueCounterpart, Limit = 1000 }, ct);
+        var bureau = await agency.Bureaus.GetBureauAsync(id, ct);
+        var epochs = await agency.Bureaus.ListBureauEpochsAsync(id, ct);
+        var issues = await agency.Issues.ListIssuesAsync(new IssueQuery { Counterpart = bureau.IssueCounterpart, Limit = 1000 }, ct);
         string name = "bureau " + bureau.Name;
         return BureauView.From(bureau, epochs.FirstOrDefault(e => e.Number == bureau.Epoch)) with
         {

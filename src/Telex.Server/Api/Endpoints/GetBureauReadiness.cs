@@ -12,5 +12,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class GetBureauReadiness
 {
     public static async Task<Ok<BureauReadinessView>> HandleAsync(Guid id, Agency agency, CancellationToken ct) =>
-        TypedResults.Ok(BureauReadinessView.From(await agency.BureauReadinessAsync(id, ct)));
+        TypedResults.Ok(BureauReadinessView.From(await agency.Bureaus.BureauReadinessAsync(id, ct)));
 }

@@ -12,12 +12,12 @@ namespace Telex.Server.Api.Endpoints;
 internal static class GetDraft
 {
     public static async Task<Results<Ok<DraftView>, ProblemHttpResult>> ByNumberAsync(long number, Agency agency, CancellationToken ct) =>
-        await agency.Store.GetDraftByNumberAsync(number, ct) is { } draft
-            ? TypedResults.Ok(DraftView.From(draft, await agency.Store.ListClearanceLogAsync(draft.Id, ct)))
+        await agency.Clearance.GetDraftByNumberAsync(number, ct) is { } draft
+            ? TypedResults.Ok(DraftView.From(draft, await agency.Clearance.ListClearanceLogAsync(draft.Id, ct)))
             : Problems.NotFound($"no draft {number} (telex draft list shows them)");
 
     public static async Task<Results<Ok<DraftView>, ProblemHttpResult>> HandleAsync(Guid id, Agency agency, CancellationToken ct) =>
-        await agency.Store.GetDraftAsync(id, ct) is { } draft
-            ? TypedResults.Ok(DraftView.From(draft, await agency.Store.ListClearanceLogAsync(id, ct)))
+        await agency.Clearance.GetDraftAsync(id, ct) is { } draft
+            ? TypedResults.Ok(DraftView.From(draft, await agency.Clearance.ListClearanceLogAsync(id, ct)))
             : Problems.NotFound($"no draft {id}");
 }

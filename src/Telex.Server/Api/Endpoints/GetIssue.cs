@@ -16,7 +16,7 @@ internal static class GetIssue
 
     internal static async Task<IssueView> ViewAsync(Agency agency, string id, CancellationToken ct)
     {
-        var history = await agency.IssueHistoryAsync(id, ct);
+        var history = await agency.Issues.IssueHistoryAsync(id, ct);
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
         return IssueView.From(history, agency.Identity.Did, agency.Identity.Name, names.GetValueOrDefault(history.Issue.Counterpart, history.Issue.Counterpart),
             names);

@@ -13,7 +13,7 @@ namespace Telex.Server.Api.Endpoints;
 internal static class IssueOutcomes
 {
     public static async Task<Ok<IReadOnlyList<OutcomeTerm>>> GetAsync(Agency agency, CancellationToken ct) =>
-        TypedResults.Ok(await agency.OutcomesAsync(ct));
+        TypedResults.Ok(await agency.Issues.OutcomesAsync(ct));
 
     public static async Task<Results<Ok<IReadOnlyList<OutcomeTerm>>, ProblemHttpResult>> PutAsync(OutcomesRequest? request, Agency agency, CancellationToken ct)
     {
@@ -22,7 +22,7 @@ internal static class IssueOutcomes
             return Problems.Invalid("outcomes", "required: a list of { term, means }");
         }
 
-        await agency.SetOutcomesAsync(outcomes, ct);
-        return TypedResults.Ok(await agency.OutcomesAsync(ct));
+        await agency.Issues.SetOutcomesAsync(outcomes, ct);
+        return TypedResults.Ok(await agency.Issues.OutcomesAsync(ct));
     }
 }

@@ -11,9 +11,9 @@ internal static class ListBureaus
     public static async Task<Ok<BureauView[]>> HandleAsync(Agency agency, CancellationToken ct)
     {
         var list = new List<BureauView>();
-        foreach (var b in await agency.Store.ListBureausAsync(ct))
+        foreach (var b in await agency.Bureaus.ListBureausAsync(ct))
         {
-            var current = b.Epoch > 0 ? await agency.Store.GetBureauEpochAsync(b.Id, b.Epoch, ct) : null;
+            var current = b.Epoch > 0 ? await agency.Bureaus.GetBureauEpochAsync(b.Id, b.Epoch, ct) : null;
             list.Add(BureauView.From(b, current));
         }
 

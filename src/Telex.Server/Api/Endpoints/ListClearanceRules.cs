@@ -9,5 +9,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class ListClearanceRules
 {
     public static async Task<Ok<ClearanceRuleView[]>> HandleAsync(Agency agency, CancellationToken ct) =>
-        TypedResults.Ok((await agency.GetClearanceRulesAsync(ct)).Select(ClearanceRuleView.From).ToArray());
+        TypedResults.Ok((await agency.Clearance.GetClearanceRulesAsync(ct)).Select(ClearanceRuleView.From).ToArray());
 }

@@ -18,7 +18,7 @@ internal static class ListCoordination
 
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
         var views = new List<CoordinationView>();
-        foreach (var r in await agency.Store.ListCoordinationRequestsAsync(s, ct))
+        foreach (var r in await agency.Clearance.ListCoordinationRequestsAsync(s, ct))
         {
             // The telegram's recipient is the partner's counterpart, which this agency may know of or not.
             string? recipient = names.TryGetValue(r.Recipient, out var known) ? known : await agency.Directory.KnownNameAsync(r.Recipient, ct);

@@ -16,6 +16,6 @@ internal static class ListDrafts
             return problem!;
         }
 
-        return TypedResults.Ok((await agency.Store.ListDraftsAsync(s, 1000, ct)).Select(d => DraftView.From(d)).ToArray());
+        return TypedResults.Ok((await agency.Clearance.ListDraftsAsync(s, 1000, ct)).Select(d => DraftView.From(d)).ToArray());
     }
 }

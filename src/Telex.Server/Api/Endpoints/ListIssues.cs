@@ -63,7 +63,7 @@ internal static class ListIssues
             return Problems.Invalid("q", "at most 1000 characters");
         }
 
-        var issues = await agency.Store.ListIssuesAsync(new IssueQuery
+        var issues = await agency.Issues.ListIssuesAsync(new IssueQuery
         {
             Counterpart = string.IsNullOrEmpty(query.Counterpart) ? null : query.Counterpart,
             Status = status,

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Telex.Core;
+using Telex.Core.Issues;
 using Telex.Server.Api.Auth;
 using Telex.Server.Api.Contracts;
 
@@ -17,12 +18,12 @@ internal static class OpenBureauIssue
     public static async Task<Results<Created<IssueView>, ProblemHttpResult>> HandleAsync(Guid id, OpenBureauIssueRequest? request, ClaimsPrincipal user,
         Agency agency, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request?.Title) || request.Title.Length > Agency.MaxIssueTitleLength)
+        if (string.IsNullOrWhiteSpace(request?.Title) || request.Title.Length > IssueService.MaxIssueTitleLength)
         {
-            return Problems.Invalid("title", $"required, at most {Agency.MaxIssueTitleLength} characters");
+            return Problems.Invalid("title", $"required, at most {IssueService.MaxIssueTitleLength} characters");
         }
 
-        var issue = await agency.OpenBureauIssueAsync(id, request.Title, user.OfficerName(), ct);
+        var issue = await agency.BureauTraffic.OpenBureauIssueAsync(id, request.Title, user.OfficerName(), ct);
         return TypedResults.Created($"/api/issues/{Uri.EscapeDataString(issue.Id)}", await GetIssue.ViewAsync(agency, issue.Id, ct));
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Telex.Core;
+using Telex.Core.Issues;
 using Telex.Server.Api.Auth;
 using Telex.Server.Api.Contracts;
 
@@ -19,12 +20,12 @@ internal static class OpenIssue
             return Problems.Invalid("counterpart", "required: the counterpart agency's DID");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Length > Agency.MaxIssueTitleLength)
+        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Length > IssueService.MaxIssueTitleLength)
         {
-            return Problems.Invalid("title", $"required, at most {Agency.MaxIssueTitleLength} characters");
+            return Problems.Invalid("title", $"required, at most {IssueService.MaxIssueTitleLength} characters");
         }
 
-        var issue = await agency.OpenIssueAsync(request.Counterpart, request.Title, user.OfficerName(), ct);
+        var issue = await agency.Issues.OpenIssueAsync(request.Counterpart, request.Title, user.OfficerName(), ct);
         return TypedResults.Created($"/api/issues/{Uri.EscapeDataString(issue.Id)}", await GetIssue.ViewAsync(agency, issue.Id, ct));
     }
 }

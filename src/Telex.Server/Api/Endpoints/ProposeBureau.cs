@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Telex.Core;
+using Telex.Core.Bureaus;
 using Telex.Core.Model;
 using Telex.Server.Api.Contracts;
 
@@ -18,19 +19,19 @@ internal static class ProposeBureau
 
     public static async Task<Results<Created<BureauView>, ProblemHttpResult>> HandleAsync(ProposeBureauRequest? request, Agency agency, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request?.Name) || request.Name.Length > Agency.MaxBureauNameLength)
+        if (string.IsNullOrWhiteSpace(request?.Name) || request.Name.Length > BureauService.MaxBureauNameLength)
         {
-            return Problems.Invalid("name", $"required, at most {Agency.MaxBureauNameLength} characters");
+            return Problems.Invalid("name", $"required, at most {BureauService.MaxBureauNameLength} characters");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Purpose) || request.Purpose.Length > Agency.MaxBureauPurposeLength)
+        if (string.IsNullOrWhiteSpace(request.Purpose) || request.Purpose.Length > BureauService.MaxBureauPurposeLength)
         {
-            return Problems.Invalid("purpose", $"required, at most {Agency.MaxBureauPurposeLength} characters");
+            return Problems.Invalid("purpose", $"required, at most {BureauService.MaxBureauPurposeLength} characters");
         }
 
-        if (request.Members is not { Count: > 0 and <= Agency.MaxBureauMembers } members)
+        if (request.Members is not { Count: > 0 and <= BureauService.MaxBureauMembers } members)
         {
-            return Problems.Invalid("members", $"required: 1 to {Agency.MaxBureauMembers} prospective members, each by DID or name");
+            return Problems.Invalid("members", $"required: 1 to {BureauService.MaxBureauMembers} prospective members, each by DID or name");
         }
 
         for (int i = 0; i < members.Count; i++)
@@ -51,7 +52,7 @@ internal static class ProposeBureau
             return Problems.Invalid("secretariat", "an agency's DID or name");
         }
 
-        var bureau = await agency.ProposeBureauAsync(request.Name, request.Purpose, members, rule, request.Secretariat, ct);
+        var bureau = await agency.Bureaus.ProposeBureauAsync(request.Name, request.Purpose, members, rule, request.Secretariat, ct);
         return TypedResults.Created($"/api/bureaus/{bureau.Id}", BureauView.From(bureau, null));
     }
 }

@@ -21,7 +21,7 @@ internal static class ReleaseDraft
         string officer = user.OfficerName();
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
         return await IdempotentRequest.ReleaseAsync(http, agency, officer, $"POST /api/drafts/{id}/release", null,
-            async claim => [await agency.ReleaseDraftAsync(id, officer, claim, ct)],
+            async claim => [await agency.Clearance.ReleaseDraftAsync(id, officer, claim, ct)],
             released => ($"/api/telegrams/{released[0].Id}?direction=outbound", TelegramView.From(released[0], RegisterReader.CounterpartName(released[0], names))),
             ct);
     }

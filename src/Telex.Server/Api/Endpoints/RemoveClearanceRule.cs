@@ -8,5 +8,5 @@ namespace Telex.Server.Api.Endpoints;
 internal static class RemoveClearanceRule
 {
     public static async Task<Results<NoContent, ProblemHttpResult>> HandleAsync(Guid id, Agency agency, CancellationToken ct) =>
-        await agency.RemoveClearanceRuleAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound($"no clearance rule {id}");
+        await agency.Clearance.RemoveClearanceRuleAsync(id, ct) ? TypedResults.NoContent() : Problems.NotFound($"no clearance rule {id}");
 }

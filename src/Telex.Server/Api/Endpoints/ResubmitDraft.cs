@@ -16,7 +16,7 @@ internal static class ResubmitDraft
 {
     public static async Task<Ok<DraftView>> HandleAsync(Guid id, ResubmitRequest? request, ClaimsPrincipal user, Agency agency, CancellationToken ct)
     {
-        var draft = await agency.ResubmitDraftAsync(id, user.OfficerName(), request?.Subject, request?.Body, ct);
-        return TypedResults.Ok(DraftView.From(draft, await agency.Store.ListClearanceLogAsync(id, ct)));
+        var draft = await agency.Clearance.ResubmitDraftAsync(id, user.OfficerName(), request?.Subject, request?.Body, ct);
+        return TypedResults.Ok(DraftView.From(draft, await agency.Clearance.ListClearanceLogAsync(id, ct)));
     }
 }

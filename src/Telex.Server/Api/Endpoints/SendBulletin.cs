@@ -42,7 +42,7 @@ internal static class SendBulletin
         };
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
         return await IdempotentRequest.ReleaseAsync(http, agency, officer, $"POST /api/bureaus/{id}/bulletins", request,
-            claim => agency.SendBulletinAsync(id, draft, officer, claim, ct),
+            claim => agency.BureauTraffic.SendBulletinAsync(id, draft, officer, claim, ct),
             released => ($"/api/bureaus/{id}", released.Select(r => TelegramSummary.From(r, RegisterReader.CounterpartName(r, names))).ToArray()),
             ct);
     }

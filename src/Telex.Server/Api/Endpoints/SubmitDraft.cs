@@ -26,7 +26,7 @@ internal static class SubmitDraft
         }
 
         string officer = user.OfficerName();
-        var draft = await agency.SubmitDraftAsync(new TelegramDraft
+        var draft = await agency.Clearance.SubmitDraftAsync(new TelegramDraft
         {
             To = request.To!,
             Subject = request.Subject!,
@@ -38,6 +38,6 @@ internal static class SubmitDraft
             References = request.References ?? [],
             Attachments = attachments,
         }, officer, ct);
-        return TypedResults.Created($"/api/drafts/{draft.Id}", DraftView.From(draft, await agency.Store.ListClearanceLogAsync(draft.Id, ct)));
+        return TypedResults.Created($"/api/drafts/{draft.Id}", DraftView.From(draft, await agency.Clearance.ListClearanceLogAsync(draft.Id, ct)));
     }
 }

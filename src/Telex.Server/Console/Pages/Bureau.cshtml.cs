@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
+using Telex.Core.Bureaus;
+using Telex.Core.Issues;
 using Telex.Core.Model;
 using Telex.Core.Storage;
 
@@ -48,15 +50,15 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
 
     /// <summary>Charters the bureau (admins, the founder): refused while it is premature, with the coverage and who is missing.</summary>
     public Task<IActionResult> OnPostCharterAsync(Guid id, CancellationToken ct) =>
-        StepAsync(id, () => Agency.CharterBureauAsync(id, ct), "Bureau chartered: its charter goes to every prospective member.", ct);
+        StepAsync(id, () => Agency.Bureaus.CharterBureauAsync(id, ct), "Bureau chartered: its charter goes to every prospective member.", ct);
 
     /// <summary>Accepts the bureau's charter (admins of a prospective member).</summary>
     public Task<IActionResult> OnPostAcceptAsync(Guid id, CancellationToken ct) =>
-        StepAsync(id, () => Agency.AcceptBureauAsync(id, ct), "Charter accepted: the secretariat adds this agency in the next epoch.", ct);
+        StepAsync(id, () => Agency.Bureaus.AcceptBureauAsync(id, ct), "Charter accepted: the secretariat adds this agency in the next epoch.", ct);
 
     /// <summary>Leaves the bureau (admins of a member).</summary>
     public Task<IActionResult> OnPostLeaveAsync(Guid id, CancellationToken ct) =>
-        StepAsync(id, () => Agency.LeaveBureauAsync(id, ct), "This agency leaves the bureau.", ct);
+        StepAsync(id, () => Agency.Bureaus.LeaveBureauAsync(id, ct), "This agency leaves the bureau.", ct);
 
     /// <summary>Names another prospective member, or a prospect known of by name only (admins of the founder, before the charter).</summary>
     public async Task<IActionResult> OnPostMemberAsync(Guid id, string? member, CancellationToken ct)
@@ -68,7 +70,7 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
             return await LoadAsync(id, ct) ? Page() : NotFound();
         }
 
-        return await StepAsync(id, () => Agency.AddBureauMemberAsync(id, member, ct), $"{member.Trim()} named for the bureau: nothing is sent before the charter.", ct);
+        return await StepAsync(id, () => Agency.Bureaus.AddBureauMemberAsync(id, member, ct), $"{member.Trim()} named for the bureau: nothing is sent before the charter.", ct);
     }
 
     /// <summary>Opens an issue shared by every member of the current epoch (releasing officers and admins).</summary>
@@ -79,14 +81,14 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
             return Forbid();
         }
 
-        if (string.IsNullOrWhiteSpace(title) || title.Length > Agency.MaxIssueTitleLength)
+        if (string.IsNullOrWhiteSpace(title) || title.Length > IssueService.MaxIssueTitleLength)
         {
-            Error = $"Title: required, at most {Agency.MaxIssueTitleLength} characters.";
+            Error = $"Title: required, at most {IssueService.MaxIssueTitleLength} characters.";
         }
         else
         {
             Issue? opened = null;
-            if (await TryAsync(async () => opened = await Agency.OpenBureauIssueAsync(id, title.Trim(), Officer, ct)))
+            if (await TryAsync(async () => opened = await Agency.BureauTraffic.OpenBureauIssueAsync(id, title.Trim(), Officer, ct)))
             {
                 Notice = "Bureau issue opened.";
                 return Redirect("/issues/" + Uri.EscapeDataString(opened!.Id));
@@ -116,15 +118,15 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        if (await Agency.Store.GetBureauAsync(id, ct) is not { } bureau)
+        if (await Agency.Bureaus.FindBureauAsync(id, ct) is not { } bureau)
         {
             return false;
         }
 
         Bureau = bureau;
-        Readiness = bureau.Status == BureauStatus.Proposed && bureau.Founder == Agency.Identity.Did ? await Agency.BureauReadinessAsync(id, ct) : null;
-        Epochs = (await Agency.Store.ListBureauEpochsAsync(id, ct)).OrderBy(e => e.Number).ToList();
-        Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Counterpart = bureau.IssueCounterpart, Limit = 1000 }, ct);
+        Readiness = bureau.Status == BureauStatus.Proposed && bureau.Founder == Agency.Identity.Did ? await Agency.Bureaus.BureauReadinessAsync(id, ct) : null;
+        Epochs = (await Agency.Bureaus.ListBureauEpochsAsync(id, ct)).OrderBy(e => e.Number).ToList();
+        Issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Counterpart = bureau.IssueCounterpart, Limit = 1000 }, ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
         Candidates = bureau.Status == BureauStatus.Proposed && bureau.Founder == Agency.Identity.Did
             ? (await Agency.Directory.ListDirectoryAsync(ct)).Where(c => c.Did != Agency.Identity.Did

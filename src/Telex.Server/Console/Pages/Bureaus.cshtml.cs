@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
+using Telex.Core.Bureaus;
 using Telex.Core.Model;
 
 namespace Telex.Server.Console.Pages;
@@ -51,7 +52,7 @@ internal sealed class BureausModel(Agency agency) : ConsolePage(agency)
         else
         {
             Bureau? proposed = null;
-            if (await TryAsync(async () => proposed = await Agency.ProposeBureauAsync(name.Trim(), purpose.Trim(), members,
+            if (await TryAsync(async () => proposed = await Agency.Bureaus.ProposeBureauAsync(name.Trim(), purpose.Trim(), members,
                 quorum is { } n ? new ReadinessRule(n) : ReadinessRule.All, null, ct)))
             {
                 Notice = $"Bureau {proposed!.Name} proposed: charter it once it is ready.";
@@ -66,11 +67,11 @@ internal sealed class BureausModel(Agency agency) : ConsolePage(agency)
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Bureaus = await Agency.Store.ListBureausAsync(ct);
+        Bureaus = await Agency.Bureaus.ListBureausAsync(ct);
         var readiness = new Dictionary<Guid, BureauReadiness>();
         foreach (var b in Bureaus.Where(b => b.Status == BureauStatus.Proposed && b.Founder == Agency.Identity.Did))
         {
-            readiness[b.Id] = await Agency.BureauReadinessAsync(b.Id, ct);
+            readiness[b.Id] = await Agency.Bureaus.BureauReadinessAsync(b.Id, ct);
         }
 
         Readiness = readiness;

@@ -41,7 +41,7 @@ internal sealed class ClearanceModel(Agency agency) : ConsolePage(agency)
             AnyReleasingOfficer = anyReleasingOfficer,
             Partner = string.IsNullOrEmpty(partner) ? null : partner,
         };
-        if (await TryAsync(() => Agency.AddClearanceRuleAsync(rule, ct)))
+        if (await TryAsync(() => Agency.Clearance.AddClearanceRuleAsync(rule, ct)))
         {
             Notice = "Rule added.";
             return RedirectToPage();
@@ -59,13 +59,13 @@ internal sealed class ClearanceModel(Agency agency) : ConsolePage(agency)
             return Forbid();
         }
 
-        Notice = await Agency.RemoveClearanceRuleAsync(id, ct) ? "Rule removed." : "There was no such rule.";
+        Notice = await Agency.Clearance.RemoveClearanceRuleAsync(id, ct) ? "Rule removed." : "There was no such rule.";
         return RedirectToPage();
     }
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Rules = await Agency.GetClearanceRulesAsync(ct);
+        Rules = await Agency.Clearance.GetClearanceRulesAsync(ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
         Ties = (await Agency.Ties.ListTiesAsync(ct)).Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
+using Telex.Core.Issues;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
@@ -53,7 +54,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         await LoadAsync(ct);
         Form.To = to;
         Form.IssueId = string.IsNullOrEmpty(issue) ? null : issue;
-        if (Form.IssueId is { } id && await Agency.Store.GetIssueAsync(id, ct) is { } existing)
+        if (Form.IssueId is { } id && await Agency.Issues.GetIssueAsync(id, ct) is { } existing)
         {
             Form.To ??= existing.Counterpart;
         }
@@ -66,7 +67,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             Form.Precedence = answered.Precedence;
             Form.IssueId = answered.IssueId;
             Form.To = answered.Counterpart;
-            if (answered.IssueId is { } answeredIssue && await Agency.Store.GetIssueAsync(answeredIssue, ct) is { BureauId: not null } bureauIssue)
+            if (answered.IssueId is { } answeredIssue && await Agency.Issues.GetIssueAsync(answeredIssue, ct) is { BureauId: not null } bureauIssue)
             {
                 // A bulletin is answered to the bureau, on the bureau's issue.
                 Form.To = bureauIssue.Counterpart;
@@ -162,17 +163,17 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         {
             if (!string.IsNullOrWhiteSpace(Form.NewIssue))
             {
-                var opened = await Agency.OpenIssueAsync(Form.To!, Form.NewIssue.Trim(), Officer, ct);
+                var opened = await Agency.Issues.OpenIssueAsync(Form.To!, Form.NewIssue.Trim(), Officer, ct);
                 draft = draft with { IssueId = opened.Id };
             }
 
-            if (release && (await Agency.RequiredClearancesAsync(draft.To, draft.Precedence, ct)).Count == 0)
+            if (release && (await Agency.Clearance.RequiredClearancesAsync(draft.To, draft.Precedence, ct)).Count == 0)
             {
                 released = await Agency.ReleaseAsync(draft, Officer, ct);
             }
             else
             {
-                filed = await Agency.SubmitDraftAsync(draft, Officer, ct);
+                filed = await Agency.Clearance.SubmitDraftAsync(draft, Officer, ct);
             }
         });
         if (!done)
@@ -221,11 +222,11 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         {
             if (!string.IsNullOrWhiteSpace(Form.NewIssue))
             {
-                var opened = await Agency.OpenBureauIssueAsync(bureauId, Form.NewIssue.Trim(), Officer, ct);
+                var opened = await Agency.BureauTraffic.OpenBureauIssueAsync(bureauId, Form.NewIssue.Trim(), Officer, ct);
                 draft = draft with { IssueId = opened.Id };
             }
 
-            sent = await Agency.SendBulletinAsync(bureauId, draft, Officer, ct);
+            sent = await Agency.BureauTraffic.SendBulletinAsync(bureauId, draft, Officer, ct);
         });
         if (!done)
         {
@@ -277,9 +278,9 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             return "Issue: only releasing officers and admins open issues; choose an existing one.";
         }
 
-        if (f.NewIssue is { Length: > Agency.MaxIssueTitleLength })
+        if (f.NewIssue is { Length: > IssueService.MaxIssueTitleLength })
         {
-            return $"New issue: at most {Agency.MaxIssueTitleLength} characters.";
+            return $"New issue: at most {IssueService.MaxIssueTitleLength} characters.";
         }
 
         if (f.OnBehalfOf is { Length: > MaxNameLength })
@@ -301,15 +302,15 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         var ties = await Agency.Ties.ListTiesAsync(ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
         Counterparts = ties.Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
-        Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
+        Issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
         Untied = (await Agency.Directory.ListDirectoryAsync(ct))
             .Where(c => c.Did is not null && c.Did != Agency.Identity.Did && c.TieStatus == TieStatus.None)
             .OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var bureaus = new List<Bureau>();
-        foreach (var b in await Agency.Store.ListBureausAsync(ct))
+        foreach (var b in await Agency.Bureaus.ListBureausAsync(ct))
         {
             if (b is { Status: BureauStatus.Chartered, Epoch: > 0 }
-                && (await Agency.Store.GetBureauEpochAsync(b.Id, b.Epoch, ct))?.Includes(Agency.Identity.Did) == true)
+                && (await Agency.Bureaus.GetBureauEpochAsync(b.Id, b.Epoch, ct))?.Includes(Agency.Identity.Did) == true)
             {
                 bureaus.Add(b);
             }

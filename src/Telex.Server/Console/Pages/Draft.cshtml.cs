@@ -41,11 +41,11 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
 
     /// <summary>Gives the clearance the draft awaits from this officer.</summary>
     public Task<IActionResult> OnPostClearAsync(Guid id, CancellationToken ct) =>
-        ActAsync(id, () => Agency.ClearDraftAsync(id, Officer, Role, true, null, ct), "Cleared.", ct);
+        ActAsync(id, () => Agency.Clearance.ClearDraftAsync(id, Officer, Role, true, null, ct), "Cleared.", ct);
 
     /// <summary>Refuses it, with a reason: the draft returns to its drafter.</summary>
     public Task<IActionResult> OnPostRefuseAsync(Guid id, string? reason, CancellationToken ct) =>
-        ActAsync(id, () => Agency.ClearDraftAsync(id, Officer, Role, false, reason, ct), "Refused: the draft returns to its drafter.", ct);
+        ActAsync(id, () => Agency.Clearance.ClearDraftAsync(id, Officer, Role, false, reason, ct), "Refused: the draft returns to its drafter.", ct);
 
     /// <summary>Releases a cleared draft (releasing officers and admins).</summary>
     public async Task<IActionResult> OnPostReleaseAsync(Guid id, CancellationToken ct)
@@ -56,7 +56,7 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
         }
 
         TelegramRecord? released = null;
-        if (await TryAsync(async () => released = await Agency.ReleaseDraftAsync(id, Officer, ct)))
+        if (await TryAsync(async () => released = await Agency.Clearance.ReleaseDraftAsync(id, Officer, ct)))
         {
             Notice = $"Released as No. {released!.Serial}.";
             return Redirect($"/telegrams/{released.Id}?direction=outbound");
@@ -67,7 +67,7 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
 
     /// <summary>The drafter revises a returned draft and submits it again.</summary>
     public Task<IActionResult> OnPostResubmitAsync(Guid id, string? subject, string? body, CancellationToken ct) =>
-        ActAsync(id, () => Agency.ResubmitDraftAsync(id, Officer, string.IsNullOrWhiteSpace(subject) ? null : subject, body, ct), "Submitted again.", ct);
+        ActAsync(id, () => Agency.Clearance.ResubmitDraftAsync(id, Officer, string.IsNullOrWhiteSpace(subject) ? null : subject, body, ct), "Submitted again.", ct);
 
     private async Task<IActionResult> ActAsync(Guid id, Func<Task> action, string done, CancellationToken ct)
     {
@@ -87,16 +87,16 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
-        if (await Agency.Store.GetDraftAsync(id, ct) is not { } draft)
+        if (await Agency.Clearance.GetDraftAsync(id, ct) is not { } draft)
         {
             return false;
         }
 
         Draft = draft;
-        Log = await Agency.Store.ListClearanceLogAsync(id, ct);
+        Log = await Agency.Clearance.ListClearanceLogAsync(id, ct);
         Names = await AgencyNames.LoadAsync(Agency, ct);
         RecipientName = Names.Of(draft.Draft.To);
-        IssueTitle = draft.Draft.IssueId is { } issue ? (await Agency.Store.GetIssueAsync(issue, ct))?.Title : null;
+        IssueTitle = draft.Draft.IssueId is { } issue ? (await Agency.Issues.GetIssueAsync(issue, ct))?.Title : null;
         AwaitsMe = CanDraft && draft.StepAwaiting(Officer, Role) >= 0;
         return true;
     }

@@ -28,7 +28,7 @@ internal sealed class DraftsModel(Agency agency) : ConsolePage(agency)
             return Forbid();
         }
 
-        if (await TryAsync(() => Agency.AnswerCoordinationAsync(id, Officer, approve, string.IsNullOrWhiteSpace(reason) ? null : reason, ct)))
+        if (await TryAsync(() => Agency.Clearance.AnswerCoordinationAsync(id, Officer, approve, string.IsNullOrWhiteSpace(reason) ? null : reason, ct)))
         {
             Notice = approve ? "Approved; the answer is on its way." : "Refused; the answer is on its way.";
             return RedirectToPage();
@@ -41,7 +41,7 @@ internal sealed class DraftsModel(Agency agency) : ConsolePage(agency)
     private async Task LoadAsync(CancellationToken ct)
     {
         Names = await AgencyNames.LoadAsync(Agency, ct);
-        Drafts = await Agency.Store.ListDraftsAsync(null, 200, ct);
-        Requests = await Agency.Store.ListCoordinationRequestsAsync(null, ct);
+        Drafts = await Agency.Clearance.ListDraftsAsync(null, 200, ct);
+        Requests = await Agency.Clearance.ListCoordinationRequestsAsync(null, ct);
     }
 }

@@ -32,7 +32,7 @@ internal sealed class IndexModel(Agency agency) : ConsolePage(agency)
     public async Task OnGetAsync(CancellationToken ct)
     {
         Names = await AgencyNames.LoadAsync(Agency, ct);
-        var issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = Shown }, ct);
+        var issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Limit = Shown }, ct);
         var desk = new List<DeskIssue>(issues.Count);
         foreach (var issue in issues)
         {
@@ -60,10 +60,10 @@ internal sealed class IndexModel(Agency agency) : ConsolePage(agency)
             return DeskWaiting.Nothing;
         }
 
-        var toClear = (await Agency.Store.ListDraftsAsync(DraftStatus.AwaitingClearance, WaitingRead, ct)).Where(d => d.StepAwaiting(Officer, Role) >= 0).ToList();
-        IReadOnlyList<DraftRecord> toRelease = CanSend ? await Agency.Store.ListDraftsAsync(DraftStatus.Cleared, WaitingRead, ct) : [];
-        var returned = (await Agency.Store.ListDraftsAsync(DraftStatus.Returned, WaitingRead, ct)).Where(d => d.Drafter == Officer).ToList();
-        IReadOnlyList<CoordinationRequest> requests = CanSend ? await Agency.Store.ListCoordinationRequestsAsync(ClearanceState.Pending, ct) : [];
+        var toClear = (await Agency.Clearance.ListDraftsAsync(DraftStatus.AwaitingClearance, WaitingRead, ct)).Where(d => d.StepAwaiting(Officer, Role) >= 0).ToList();
+        IReadOnlyList<DraftRecord> toRelease = CanSend ? await Agency.Clearance.ListDraftsAsync(DraftStatus.Cleared, WaitingRead, ct) : [];
+        var returned = (await Agency.Clearance.ListDraftsAsync(DraftStatus.Returned, WaitingRead, ct)).Where(d => d.Drafter == Officer).ToList();
+        IReadOnlyList<CoordinationRequest> requests = CanSend ? await Agency.Clearance.ListCoordinationRequestsAsync(ClearanceState.Pending, ct) : [];
         var flash = (await Agency.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Precedence = Precedence.Flash, Limit = WaitingRead }, ct))
             .Where(t => t.ReadAt is null).ToList();
         return new DeskWaiting(toClear, toRelease, requests, flash, returned);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core;
+using Telex.Core.Issues;
 using Telex.Core.Model;
 using Telex.Server.Api;
 
@@ -50,7 +51,7 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
         }
 
         IssueEvent? change = null;
-        if (await TryAsync(async () => change = await Agency.ChangeIssueAsync(id, outcome ?? "", Blank(text), Blank(referredTo), Officer, shareHistory, ct)))
+        if (await TryAsync(async () => change = await Agency.Issues.ChangeIssueAsync(id, outcome ?? "", Blank(text), Blank(referredTo), Officer, shareHistory, ct)))
         {
             Notice = change!.ReferredTo is { } to ? $"Referred to {to}." : $"Outcome: {change.Named}.";
             return RedirectToPage(new { id });
@@ -63,12 +64,12 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
 
     private async Task<bool> LoadAsync(string id, CancellationToken ct)
     {
-        if (await Agency.Store.GetIssueAsync(id, ct) is null)
+        if (await Agency.Issues.GetIssueAsync(id, ct) is null)
         {
             return false;
         }
 
-        History = await Agency.IssueHistoryAsync(id, ct);
+        History = await Agency.Issues.IssueHistoryAsync(id, ct);
         var unread = History.Entries.Select(e => e.Telegram).OfType<TelegramRecord>().Where(t => t.Direction == Direction.Inbound && t.ReadAt is null).ToList();
         if (unread.Count > 0 && Role != Role.Auditor)
         {
@@ -77,13 +78,13 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
                 await RegisterReader.OpenAsync(Agency, t, User, ct);
             }
 
-            History = await Agency.IssueHistoryAsync(id, ct);
+            History = await Agency.Issues.IssueHistoryAsync(id, ct);
         }
 
         Names = await AgencyNames.LoadAsync(Agency, ct);
         CounterpartName = Names.Of(History.Issue.Counterpart);
         // Retired outcomes name changes in the history but are not offered for a new one.
-        Outcomes = [.. (History.Issue.BureauId is { } bureau ? await Agency.BureauOutcomesAsync(bureau, ct) : await Agency.OutcomesAsync(ct)).Where(o => !o.Retired)];
+        Outcomes = [.. (History.Issue.BureauId is { } bureau ? await Agency.Bureaus.BureauOutcomesAsync(bureau, ct) : await Agency.Issues.OutcomesAsync(ct)).Where(o => !o.Retired)];
 
         // Tied agencies, and those of the directory without a tie (a relay they are known to be tied with may reach them).
         var ties = await Agency.Ties.ListTiesAsync(ct);

@@ -95,7 +95,7 @@ internal sealed class RegisterModel(Agency agency) : ConsolePage(agency)
         var ties = await Agency.Ties.ListTiesAsync(ct);
         Ties = ties.OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
         Names = (await AgencyNames.LoadAsync(Agency, ct)).All;
-        Issues = await Agency.Store.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
+        Issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
         if (Q is { Length: > 1000 })
         {
             Error = "Search: at most 1000 characters.";

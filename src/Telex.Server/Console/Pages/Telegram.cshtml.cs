@@ -63,12 +63,12 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
 
         if (Telegram.BureauId is { } bureauId)
         {
-            BureauName = (await Agency.Store.GetBureauAsync(bureauId, ct))?.Name ?? bureauId.ToString();
+            BureauName = (await Agency.Bureaus.FindBureauAsync(bureauId, ct))?.Name ?? bureauId.ToString();
         }
 
         if (Telegram.IssueId is { } issue)
         {
-            IssueTitle = (await Agency.Store.GetIssueAsync(issue, ct))?.Title;
+            IssueTitle = (await Agency.Issues.GetIssueAsync(issue, ct))?.Title;
         }
 
         // An imported cable is shown as it was imported; a telegram is laid out as a cable.

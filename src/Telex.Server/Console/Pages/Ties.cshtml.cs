@@ -83,7 +83,7 @@ internal sealed class TiesModel(Agency agency) : ConsolePage(agency)
         Ties = (await Agency.Ties.ListTiesAsync(ct)).OrderBy(t => t.Status).ThenBy(t => t.PeerName, StringComparer.Ordinal).ToList();
         var untied = (await Agency.Directory.ListDirectoryAsync(ct)).Where(c => c.Tie is null && c.Did != Agency.Identity.Did).ToList();
         var relay = await Agency.Relays.GetPolicyAsync(ct);
-        var bureaus = (await Agency.Store.ListBureausAsync(ct)).Where(b => b.Status != BureauStatus.Dissolved).ToList();
+        var bureaus = (await Agency.Bureaus.ListBureausAsync(ct)).Where(b => b.Status != BureauStatus.Dissolved).ToList();
         Picture = NetworkPicture.Render(Agency.Identity.Name, Ties, untied, relay.Pairs, bureaus);
     }
 }

@@ -1,17 +1,43 @@
+using Telex.Core.Clearance;
 using Telex.Core.Inbound;
+using Telex.Core.Issues;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 
-namespace Telex.Core;
+namespace Telex.Core.Bureaus;
 
 /// <summary>
 /// A bureau's traffic: bulletins to every member of the current epoch, and the bureau's issues, opened and changed by any
 /// member in the bureau's own outcomes and filed by every member alike.
 /// </summary>
-public sealed partial class Agency
+public sealed class BureauTrafficService
 {
+    private readonly AgencyContext _context;
+    private readonly IAgencyLinks _agency;
+    private readonly ClearanceService _clearance;
+    private readonly BureauEpochs _epochs;
+
+    internal BureauTrafficService(AgencyContext context, IAgencyLinks agency, ClearanceService clearance, BureauService bureaus)
+    {
+        _context = context;
+        _agency = agency;
+        _clearance = clearance;
+        _epochs = bureaus.Epochs;
+    }
+
+    private ITelexStore Store => _context.Store;
+
+    private DateTimeOffset Now => _context.Now;
+
+    /// <summary>Registers the handlers of a bureau's issues with the gate.</summary>
+    internal void RegisterHandlers(InboundHandlers handlers)
+    {
+        handlers.Direct.Add(MessageTypes.BureauIssueOpen, (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: true, ct));
+        handlers.Direct.Add(MessageTypes.BureauIssueStatus, (m, ct) => HandleBureauIssueAsync(m.SenderTie, m.Bureau!, m.Message, opening: false, ct));
+    }
+
     /// <summary>
     /// Sends a bulletin to a bureau: one telegram to each other member of this agency's current epoch of the bureau,
     /// each with its own tie serial and receipt, released in one transaction (all or none). Throws when this agency is
@@ -30,34 +56,34 @@ public sealed partial class Agency
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
-        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        draft = await _agency.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
+        var (bureau, epoch) = await _epochs.CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
         if (draft.IssueId is { } issueId
             && (await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false))?.BureauId != bureauId)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is not an issue of the bureau");
         }
 
-        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        var routes = await _epochs.RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
         foreach (var (member, tie) in routes)
         {
-            Validate(draft with { To = member }, tie.Terms);
-            var required = await RequiredClearancesAsync(member, draft.Precedence, ct).ConfigureAwait(false);
+            _agency.Validate(draft with { To = member }, tie.Terms);
+            var required = await _clearance.RequiredClearancesAsync(member, draft.Precedence, ct).ConfigureAwait(false);
             if (required.Count > 0)
             {
                 throw new TelexException(TelexErrorKind.Conflict,
-                    $"the agency's policy requires clearance for {tie.PeerName} ({string.Join(", ", required.Select(Describe))}); bulletins are released without drafts");
+                    $"the agency's policy requires clearance for {tie.PeerName} ({string.Join(", ", required.Select(ClearanceService.Describe))}); bulletins are released without drafts");
             }
         }
 
         var bulletin = draft with { BureauId = bureauId, BureauEpoch = epoch.Number };
         var records = await Store.ReleaseFanOutAsync(routes.Select(r => r.Member).ToList(),
-            (member, serial) => BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
+            (member, serial) => _agency.BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
             claim, ct).ConfigureAwait(false);
-        Wake();
+        _context.Wake();
         foreach (var r in records)
         {
-            Publish("telegram.queued", r.Counterpart, r.Id);
+            _context.Publish("telegram.queued", r.Counterpart, r.Id);
         }
 
         return records;
@@ -69,26 +95,27 @@ public sealed partial class Agency
     /// </summary>
     public async Task<Issue> OpenBureauIssueAsync(Guid bureauId, string title, string? officer, CancellationToken ct = default)
     {
-        var opening = NewOpening(title, officer);
-        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
-        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        var opening = IssueWire.NewOpening(title, officer, _context.Identity.Did, Now);
+        var (bureau, epoch) = await _epochs.CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        var routes = await _epochs.RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
         string id = opening.IssueId;
-        var body = EventJson(opening);
+        var body = IssueWire.EventJson(opening, _context.Identity.Did);
         body["bureau"] = bureauId.ToString();
-        var outbox = routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
-        await Store.OpenBureauIssueAsync(IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
-        Wake();
-        Log.IssueChanged(_logger, opening.Title!, "bureau " + bureau.Name, opening);
-        Publish("issue.opened", bureau.IssueCounterpart);
-        return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueFrom(opening, bureau.IssueCounterpart);
+        // split-a: ControlOutbox
+        var outbox = routes.Select(r => _agency.ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
+        await Store.OpenBureauIssueAsync(IssueWire.IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
+        _context.Wake();
+        Log.IssueChanged(_context.Logger, opening.Title!, "bureau " + bureau.Name, opening);
+        _context.Publish("issue.opened", bureau.IssueCounterpart);
+        return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueWire.IssueFrom(opening, bureau.IssueCounterpart);
     }
 
     /// <summary>A status change of a bureau issue: filed with the next clock and sent to every other member of the current epoch.</summary>
-    private async Task<IssueEvent> ChangeBureauIssueStatusAsync(Guid bureauId, Issue issue, OutcomeTerm outcome, string text, string? referredTo,
+    internal async Task<IssueEvent> ChangeBureauIssueStatusAsync(Guid bureauId, Issue issue, OutcomeTerm outcome, string text, string? referredTo,
         string? officer, CancellationToken ct)
     {
-        var (bureau, epoch) = await CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
-        var routes = await RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
+        var (bureau, epoch) = await _epochs.CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
+        var routes = await _epochs.RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
         var now = Now;
         var change = await Store.AppendIssueEventAsync(issue.Id, (_, clock) =>
         {
@@ -97,7 +124,7 @@ public sealed partial class Agency
                 Id = Guid.NewGuid(),
                 IssueId = issue.Id,
                 Clock = clock,
-                Agency = Identity.Did,
+                Agency = _context.Identity.Did,
                 Officer = officer,
                 At = now,
                 Status = outcome.Means,
@@ -105,13 +132,14 @@ public sealed partial class Agency
                 Outcome = text,
                 ReferredTo = referredTo,
             };
-            var body = EventJson(e);
+            var body = IssueWire.EventJson(e, _context.Identity.Did);
             body["bureau"] = bureauId.ToString();
-            return new IssueChange(e, routes.Select(r => ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
+            // split-a: ControlOutbox
+            return new IssueChange(e, routes.Select(r => _agency.ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issue.Id}");
-        Wake();
-        Log.IssueChanged(_logger, issue.Title, "bureau " + bureau.Name, change);
-        Publish("issue.changed", bureau.IssueCounterpart);
+        _context.Wake();
+        Log.IssueChanged(_context.Logger, issue.Title, "bureau " + bureau.Name, change);
+        _context.Publish("issue.changed", bureau.IssueCounterpart);
         return change;
     }
 
@@ -120,14 +148,14 @@ public sealed partial class Agency
     /// epoch not yet held is refused as a conflict, so the sender tries again once the secretariat's announcement has
     /// arrived.
     /// </summary>
-    private async Task CheckBulletinAsync(Tie tie, Guid bureauId, long number, CancellationToken ct)
+    internal async Task CheckBulletinAsync(Tie tie, Guid bureauId, long number, CancellationToken ct)
     {
         var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
             ?? throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
         var epoch = await Store.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false);
         if (epoch is null)
         {
-            if (bureau.Member(Identity.Did) is { State: MemberState.Left } || number <= bureau.Epoch)
+            if (bureau.Member(_context.Identity.Did) is { State: MemberState.Left } || number <= bureau.Epoch)
             {
                 throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency is not a member of that epoch");
             }
@@ -135,7 +163,7 @@ public sealed partial class Agency
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.epoch-unknown", "that epoch has not been announced here yet");
         }
 
-        if (!epoch.Includes(Identity.Did))
+        if (!epoch.Includes(_context.Identity.Did))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency is not a member of that epoch");
         }
@@ -148,15 +176,15 @@ public sealed partial class Agency
 
     private async Task HandleBureauIssueAsync(Tie tie, Bureau bureau, Message message, bool opening, CancellationToken ct)
     {
-        var e = ParseEvent(message, opening);
+        var e = IssueWire.ParseEvent(message, opening);
         var bureauId = bureau.Id;
         var epoch = bureau.Epoch > 0 ? await Store.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false) : null;
-        if (bureau.Member(Identity.Did) is { State: MemberState.Left })
+        if (bureau.Member(_context.Identity.Did) is { State: MemberState.Left })
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency has left the bureau");
         }
 
-        if (epoch is null || !epoch.Includes(tie.PeerDid) || !epoch.Includes(Identity.Did))
+        if (epoch is null || !epoch.Includes(tie.PeerDid) || !epoch.Includes(_context.Identity.Did))
         {
             // The epoch that makes both members may not have been announced here yet: the sender tries again later.
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.epoch-unknown", "the sender and this agency are not both members of the epoch held here");
@@ -165,7 +193,7 @@ public sealed partial class Agency
         string title = e.Title ?? "";
         if (opening)
         {
-            if (!await Store.OpenIssueAsync(IssueFrom(e, bureau.IssueCounterpart), e, null, ct).ConfigureAwait(false))
+            if (!await Store.OpenIssueAsync(IssueWire.IssueFrom(e, bureau.IssueCounterpart), e, null, ct).ConfigureAwait(false))
             {
                 var existing = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false);
                 if (existing is null || existing.Counterpart != bureau.IssueCounterpart || existing.OpenedBy != tie.PeerDid)
@@ -202,7 +230,29 @@ public sealed partial class Agency
             title = issue.Title;
         }
 
-        Log.IssueChanged(_logger, title, "bureau " + bureau.Name, e);
-        Publish(opening ? "issue.opened" : "issue.changed", bureau.IssueCounterpart);
+        Log.IssueChanged(_context.Logger, title, "bureau " + bureau.Name, e);
+        _context.Publish(opening ? "issue.opened" : "issue.changed", bureau.IssueCounterpart);
+    }
+
+    /// <summary>
+    /// A change of a bureau's issue from another member must name an outcome of the bureau's vocabulary held here, with
+    /// the status it means there; a retired outcome is one (terms only grow, so a change by an outcome retired while it
+    /// was on its way is filed at every member, whichever version of the vocabulary each holds). One naming none is malformed (every member names its changes by the bureau's
+    /// outcomes; without one a member could put the issue in a status no outcome of the bureau means).
+    /// One naming another outcome is refused as a conflict: a change of the vocabulary may still be on its way from the
+    /// secretariat, so the sender's outbox tries again (until the item expires) and nothing is filed meanwhile.
+    /// </summary>
+    private async Task CheckBureauTermAsync(Guid bureauId, IssueEvent change, CancellationToken ct)
+    {
+        if (change.Term is not { } term)
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a change of a bureau's issue names one of the bureau's outcomes");
+        }
+
+        var vocabulary = (await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;
+        if (!vocabulary.Any(t => t.Term == term && t.Means == change.Status))
+        {
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.outcome", "the change names an outcome that is not the bureau's (or means another status in it)");
+        }
     }
 }

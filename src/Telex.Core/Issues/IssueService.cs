@@ -1,28 +1,23 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
+using Microsoft.Extensions.Logging;
+
+using Telex.Core.Bureaus;
 using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 
-namespace Telex.Core;
+namespace Telex.Core.Issues;
 
-/// <summary>One item of an issue's history: a change of the issue or a telegram on it.</summary>
-/// <param name="At">When (the originating agency's clock).</param>
-/// <param name="Event">The change, or null.</param>
-/// <param name="Telegram">The telegram, or null.</param>
-public sealed record IssueHistoryEntry(DateTimeOffset At, IssueEvent? Event, TelegramRecord? Telegram);
-
-/// <summary>An issue with its changes in clock order and its full history (changes and telegrams) in one order.</summary>
-/// <param name="Issue">The issue as it stands.</param>
-/// <param name="Events">Its changes, by (clock, agency, id).</param>
-/// <param name="Entries">Changes and telegrams: the changes in clock order, each telegram placed before the first change made after its release.</param>
-/// <param name="Participants">The agencies taking part besides the counterpart (brought in by referrals).</param>
-public sealed record IssueHistory(Issue Issue, IReadOnlyList<IssueEvent> Events, IReadOnlyList<IssueHistoryEntry> Entries,
-    IReadOnlyList<IssueParticipant> Participants);
-
-public sealed partial class Agency
+/// <summary>
+/// Issues: threads on one question shared by the agencies taking part, opened and changed here and by peers, each
+/// change named by an outcome and sent to every agency taking part; the order of an issue's history; referrals
+/// (<see cref="Referrals"/>) that bring a third agency in. A bureau's issues travel as the bureau's traffic
+/// (<see cref="BureauTrafficService"/>), named by the bureau's outcomes (<see cref="BureauService"/>).
+/// </summary>
+public sealed class IssueService
 {
     /// <summary>Longest issue title.</summary>
     public const int MaxIssueTitleLength = 500;
@@ -33,48 +28,32 @@ public sealed partial class Agency
     /// <summary>Longest name of an agency an issue is referred to.</summary>
     public const int MaxReferredToLength = 500;
 
-    /// <summary>Most events a referral hands over: the opening and the latest others.</summary>
-    private const int MaxSharedEvents = 500;
-
-    /// <summary>Most other agencies a referral names as taking part.</summary>
-    private const int MaxSharedParticipants = 50;
-
     /// <summary>
     /// Most agencies an issue is shared with besides this one (its counterpart and those referrals brought in): each takes
     /// part in every change, and a referral's share names them all.
     /// </summary>
-    private const int MaxIssueParties = 50;
+    internal const int MaxIssueParties = 50;
 
-    /// <summary>Longest issue id accepted from a peer (a UUID is 36).</summary>
-    private const int MaxIssueIdLength = 200;
+    private readonly AgencyContext _context;
+    private readonly IAgencyLinks _agency;
+    private readonly BureauService _bureaus;
+    private readonly BureauTrafficService _traffic;
+    private readonly Referrals _referrals;
 
-    /// <summary>
-    /// What a peer's issue id may contain: enough for UUIDs and readable ids, and safe in a URL path segment (dots alone are
-    /// refused besides: <c>.</c> and <c>..</c> are path steps, and a link to such an issue would lead elsewhere).
-    /// </summary>
-    private static readonly System.Buffers.SearchValues<char> IssueIdChars =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
-
-    /// <summary>The opening event of a new issue opened here: a fresh id, clock 1, open, the title trimmed. Throws when the title is invalid.</summary>
-    private IssueEvent NewOpening(string title, string? officer)
+    internal IssueService(AgencyContext context, IAgencyLinks agency, BureauService bureaus, BureauTrafficService traffic)
     {
-        if (string.IsNullOrWhiteSpace(title) || title.Length > MaxIssueTitleLength)
-        {
-            throw new TelexException(TelexErrorKind.Invalid, $"an issue needs a title of 1 to {MaxIssueTitleLength} characters");
-        }
-
-        return new IssueEvent
-        {
-            Id = Guid.NewGuid(),
-            IssueId = Guid.NewGuid().ToString(),
-            Clock = 1,
-            Agency = Identity.Did,
-            Officer = officer,
-            At = Now,
-            Status = IssueStatus.Open,
-            Title = title.Trim(),
-        };
+        _context = context;
+        _agency = agency;
+        _bureaus = bureaus;
+        _traffic = traffic;
+        _referrals = new Referrals(context, agency, this);
     }
+
+    private ITelexStore Store => _context.Store;
+
+    private ILogger Logger => _context.Logger;
+
+    private DateTimeOffset Now => _context.Now;
 
     /// <summary>
     /// Opens an issue with the counterpart: files it with its opening event and announces it over the tie in one
@@ -82,7 +61,7 @@ public sealed partial class Agency
     /// </summary>
     public async Task<Issue> OpenIssueAsync(string counterpart, string title, string? officer, CancellationToken ct = default)
     {
-        var opening = NewOpening(title, officer);
+        var opening = IssueWire.NewOpening(title, officer, _context.Identity.Did, Now);
         var tie = await Store.GetTieAsync(counterpart, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
@@ -90,12 +69,13 @@ public sealed partial class Agency
         }
 
         string id = opening.IssueId;
-        var issue = IssueFrom(opening, tie.PeerDid);
-        var outbox = ControlOutbox(tie, MessageTypes.IssueOpen, EventJson(opening), thid: id);
+        var issue = IssueWire.IssueFrom(opening, tie.PeerDid);
+        // split-a: ControlOutbox
+        var outbox = _agency.ControlOutbox(tie, MessageTypes.IssueOpen, IssueWire.EventJson(opening, _context.Identity.Did), thid: id);
         await Store.OpenIssueAsync(issue, opening, outbox, ct).ConfigureAwait(false);
-        Wake();
-        Log.IssueChanged(_logger, opening.Title!, tie.PeerName, opening);
-        Publish("issue.opened", tie.PeerDid);
+        _context.Wake();
+        Log.IssueChanged(Logger, opening.Title!, tie.PeerName, opening);
+        _context.Publish("issue.opened", tie.PeerDid);
         return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? issue;
     }
 
@@ -126,7 +106,7 @@ public sealed partial class Agency
     public async Task<IReadOnlyList<OutcomeTerm>> OutcomesForAsync(Issue issue, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(issue);
-        return issue.BureauId is { } bureau ? await BureauOutcomesAsync(bureau, ct).ConfigureAwait(false) : await OutcomesAsync(ct).ConfigureAwait(false);
+        return issue.BureauId is { } bureau ? await _bureaus.BureauOutcomesAsync(bureau, ct).ConfigureAwait(false) : await OutcomesAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Replaces the outcomes this agency names issue changes by. Throws when the vocabulary is not well formed.</summary>
@@ -193,7 +173,7 @@ public sealed partial class Agency
         string issueId = issue.Id;
         if (issue.BureauId is { } bureauId)
         {
-            return await ChangeBureauIssueStatusAsync(bureauId, issue, outcome, text.Trim(), referredTo?.Trim(), officer, ct).ConfigureAwait(false);
+            return await _traffic.ChangeBureauIssueStatusAsync(bureauId, issue, outcome, text.Trim(), referredTo?.Trim(), officer, ct).ConfigureAwait(false);
         }
 
         var tie = await IssueRouteAsync(issue.Counterpart, ct).ConfigureAwait(false)
@@ -206,7 +186,7 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Conflict, $"issue {issue.Title} is shared with {MaxIssueParties} agencies already; it cannot be referred to more");
         }
 
-        var referredTie = referral ? await ReferralTargetAsync(issue, tie, participants, referredTo!.Trim(), ct).ConfigureAwait(false) : null;
+        var referredTie = referral ? await _referrals.ReferralTargetAsync(issue, tie, participants, referredTo!.Trim(), ct).ConfigureAwait(false) : null;
         var routes = await IssueRoutesAsync(tie, participants, except: referredTie?.PeerDid, ct).ConfigureAwait(false);
         var now = Now;
         var change = await Store.AppendIssueEventAsync(issueId, (current, clock) =>
@@ -216,7 +196,7 @@ public sealed partial class Agency
                 Id = Guid.NewGuid(),
                 IssueId = issueId,
                 Clock = clock,
-                Agency = Identity.Did,
+                Agency = _context.Identity.Did,
                 Officer = officer,
                 At = now,
                 Status = outcome.Means,
@@ -225,7 +205,8 @@ public sealed partial class Agency
                 ReferredTo = referredTie?.PeerName,
                 ReferredToDid = referredTie?.PeerDid,
             };
-            var outbox = routes.Select(r => ControlOutbox(r, MessageTypes.IssueStatus, EventJson(e), thid: issueId)).ToList();
+            // split-a: ControlOutbox
+            var outbox = routes.Select(r => _agency.ControlOutbox(r, MessageTypes.IssueStatus, IssueWire.EventJson(e, _context.Identity.Did), thid: issueId)).ToList();
             if (referredTie is null)
             {
                 return new IssueChange(e, outbox);
@@ -233,11 +214,12 @@ public sealed partial class Agency
 
             var others = participants.Where(p => p.Did != referredTie.PeerDid).Prepend(new IssueParticipant(issueId, tie.PeerDid, tie.PeerName)).ToList();
             return new IssueChange(e, outbox, new IssueParticipant(issueId, referredTie.PeerDid, referredTie.PeerName),
-                events => ControlOutbox(referredTie, MessageTypes.IssueShare, ShareJson(current, events, e, others, shareHistory), thid: issueId));
+                // split-a: ControlOutbox
+                events => _agency.ControlOutbox(referredTie, MessageTypes.IssueShare, _referrals.ShareJson(current, events, e, others, shareHistory), thid: issueId));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
-        Wake();
-        Log.IssueChanged(_logger, issue.Title, tie.PeerName, change);
-        Publish("issue.changed", tie.PeerDid);
+        _context.Wake();
+        Log.IssueChanged(Logger, issue.Title, tie.PeerName, change);
+        _context.Publish("issue.changed", tie.PeerDid);
         return change;
     }
 
@@ -254,7 +236,7 @@ public sealed partial class Agency
             return tie;
         }
 
-        if (tie is not (null or { Status: TieStatus.None }) || await Relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        if (tie is not (null or { Status: TieStatus.None }) || await _agency.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -294,14 +276,16 @@ public sealed partial class Agency
         var events = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
         var filedParticipants = issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
         var tie = issue.BureauId is null ? await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false) : null;
-        var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await TieDidsAsync(tie, ct).ConfigureAwait(false);
+        // split-a: TieDidsAsync
+        var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await _agency.TieDidsAsync(tie, ct).ConfigureAwait(false);
         var participants = new List<IssueParticipant>();
         foreach (var p in filedParticipants)
         {
             // The name a referral gave is the referring peer's word: an agency tied with this one goes by its tie's name, so
             // no peer can make the issue seem to include an agency it does not.
             var t = await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false);
-            counterpartDids.UnionWith(t is not null ? await TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
+            // split-a: TieDidsAsync
+            counterpartDids.UnionWith(t is not null ? await _agency.TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
             participants.Add(t is null ? p : p with { Name = t.PeerName });
         }
 
@@ -326,118 +310,16 @@ public sealed partial class Agency
         return new IssueHistory(issue, events, entries, participants);
     }
 
-    private static Issue IssueFrom(IssueEvent opening, string counterpart) => new()
-    {
-        Id = opening.IssueId,
-        Counterpart = counterpart,
-        Title = opening.Title!,
-        OpenedBy = opening.Agency,
-        OpenedAt = opening.At,
-        Status = IssueStatus.Open,
-        Clock = opening.Clock,
-        ChangedAt = opening.At,
-    };
-
-    /// <summary>
-    /// An issue event as it travels. An event another agency made (passed on to the agencies taking part) names that
-    /// agency as <c>agency</c>; the sender's signature vouches for it.
-    /// </summary>
-    private JsonObject EventJson(IssueEvent e)
-    {
-        var body = new JsonObject
-        {
-            ["issue"] = e.IssueId,
-            ["event"] = e.Id.ToString(),
-            ["clock"] = e.Clock,
-            ["status"] = e.Status.ToString().ToLowerInvariant(),
-            ["time"] = e.At.ToUnixTimeMilliseconds(),
-        };
-        foreach (var (name, value) in new[]
-        {
-            ("title", e.Title), ("outcome", e.Outcome), ("term", e.Term), ("referred_to", e.ReferredTo), ("referred_to_did", e.ReferredToDid),
-            ("officer", e.Officer), ("agency", e.Agency == Identity.Did ? null : e.Agency),
-        })
-        {
-            if (value is not null)
-            {
-                body[name] = value;
-            }
-        }
-
-        return body;
-    }
-
-    /// <summary>Reads an issue event from a peer's message; refuses anything out of bounds.</summary>
-    private static IssueEvent ParseEvent(Message message, bool opening) =>
-        ParseEvent(message.Body, message.From!, message.Thid, opening, passedOn: false);
-
-    /// <summary>
-    /// Reads an issue event; refuses anything out of bounds. The event is the sender's own unless
-    /// <paramref name="passedOn"/> allows it to name another agency (<c>agency</c>) that made it.
-    /// </summary>
-    private static IssueEvent ParseEvent(System.Text.Json.JsonElement b, string sender, string? thid, bool opening, bool passedOn)
-    {
-        string? issueId = b.StringMember("issue");
-        if (issueId is null || issueId.Length is 0 or > MaxIssueIdLength || issueId.AsSpan().ContainsAnyExcept(IssueIdChars) || issueId.All(char.IsAsciiDigit)
-            || issueId.All(c => c == '.')
-            || (thid is not null && thid != issueId)
-            || !Guid.TryParse(b.StringMember("event"), out var eventId)
-            || !b.TryIntegerMember("clock", out long clock) || clock < 1 || clock > long.MaxValue / 2
-            || !b.TryIntegerMember("time", out long ms))
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an issue event needs the issue, an event id, a clock and a time");
-        }
-
-        string? statusName = b.StringMember("status");
-        if (statusName is null || !statusName.All(char.IsAsciiLetterLower) || !Enum.TryParse<IssueStatus>(statusName, ignoreCase: true, out var status))
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "unknown issue status");
-        }
-
-        string? title = b.StringMember("title"), outcome = b.StringMember("outcome"), referredTo = b.StringMember("referred_to"), officer = b.StringMember("officer");
-        string? term = b.StringMember("term"), referredToDid = b.StringMember("referred_to_did"), agency = b.StringMember("agency");
-        bool valid = opening
-            ? clock == 1 && status == IssueStatus.Open && title is { Length: > 0 and <= MaxIssueTitleLength } && term is null && referredToDid is null
-            : clock > 1 && title is null && outcome is { Length: > 0 and <= MaxOutcomeLength }
-              && (status == IssueStatus.Referred ? referredTo is { Length: > 0 and <= MaxReferredToLength } : referredTo is null && referredToDid is null);
-        if (!valid || !PeerText.IsOptionalName(officer) || !PeerText.IsOptionalName(referredTo, MaxReferredToLength)
-            || (term is not null && !OutcomeVocabulary.IsTerm(term)) || (referredToDid is not null && !IsPeerDid(referredToDid, 8192)))
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", opening
-                ? "an opening carries clock 1, status open and a title of at most 500 characters"
-                : "a status change carries a clock above 1, an outcome, and an agency referred to exactly when referred");
-        }
-
-        if (agency is not null && agency != sender && (!passedOn || !IsPeerDid(agency, 8192)))
-        {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an issue event names another agency as its maker only where events are passed on");
-        }
-
-        return new IssueEvent
-        {
-            Id = eventId,
-            IssueId = issueId,
-            Clock = clock,
-            Agency = agency ?? sender,
-            Officer = officer,
-            At = DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000)),
-            Status = status,
-            Term = term,
-            Title = title,
-            Outcome = outcome,
-            ReferredTo = referredTo,
-            ReferredToDid = referredToDid,
-        };
-    }
-
     private async Task HandleIssueOpenAsync(Tie tie, Message message, CancellationToken ct)
     {
-        var opening = ParseEvent(message, opening: true);
-        if (!await Store.OpenIssueAsync(IssueFrom(opening, tie.PeerDid), opening, null, ct).ConfigureAwait(false))
+        var opening = IssueWire.ParseEvent(message, opening: true);
+        if (!await Store.OpenIssueAsync(IssueWire.IssueFrom(opening, tie.PeerDid), opening, null, ct).ConfigureAwait(false))
         {
             var existing = await Store.GetIssueAsync(opening.IssueId, ct).ConfigureAwait(false);
-            if (existing is null || !await IsOfTieAsync(tie, existing.Counterpart, ct).ConfigureAwait(false)
-                || !await IsOfTieAsync(tie, existing.OpenedBy, ct).ConfigureAwait(false))
+            // split-a: IsOfTieAsync
+            if (existing is null || !await _agency.IsOfTieAsync(tie, existing.Counterpart, ct).ConfigureAwait(false)
+                // split-a: IsOfTieAsync
+                || !await _agency.IsOfTieAsync(tie, existing.OpenedBy, ct).ConfigureAwait(false))
             {
                 throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
             }
@@ -445,8 +327,8 @@ public sealed partial class Agency
             return;
         }
 
-        Log.IssueChanged(_logger, opening.Title ?? "", tie.PeerName, opening);
-        Publish("issue.opened", tie.PeerDid);
+        Log.IssueChanged(Logger, opening.Title ?? "", tie.PeerName, opening);
+        _context.Publish("issue.opened", tie.PeerDid);
     }
 
     /// <summary>
@@ -456,7 +338,7 @@ public sealed partial class Agency
     /// </summary>
     private async Task HandleIssueStatusAsync(Tie tie, Message message, CancellationToken ct)
     {
-        var change = ParseEvent(message.Body, message.From!, message.Thid, opening: false, passedOn: true);
+        var change = IssueWire.ParseEvent(message.Body, message.From!, message.Thid, opening: false, passedOn: true);
         var issue = await Store.GetIssueAsync(change.IssueId, ct).ConfigureAwait(false);
         if (issue is null)
         {
@@ -470,7 +352,7 @@ public sealed partial class Agency
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the issue belongs to another tie");
         }
 
-        if (change.Agency == Identity.Did)
+        if (change.Agency == _context.Identity.Did)
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.forged", "a change of an issue passed on as this agency's own");
         }
@@ -481,9 +363,10 @@ public sealed partial class Agency
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown-party", "the change is passed on from an agency not known here to take part in the issue");
         }
 
-        IssueParticipant? joins = change.ReferredToDid is { } referred && referred != Identity.Did
+        IssueParticipant? joins = change.ReferredToDid is { } referred && referred != _context.Identity.Did
             && !await IsKnownPartyAsync(referred, issue, participants, ct).ConfigureAwait(false)
-            ? new IssueParticipant(issue.Id, referred, await PeerGivenNameAsync(referred, change.ReferredTo, ct).ConfigureAwait(false))
+            // split-a: PeerGivenNameAsync
+            ? new IssueParticipant(issue.Id, referred, await _agency.PeerGivenNameAsync(referred, change.ReferredTo, ct).ConfigureAwait(false))
             : null;
         if (joins is not null && participants.Count + 2 > MaxIssueParties)
         {
@@ -495,30 +378,33 @@ public sealed partial class Agency
             ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
                 .Where(t => t.PeerDid != tie.PeerDid && t.PeerDid != change.Agency).ToList()
             : [];
-        if (await Store.RecordIssueEventAsync(change, onward.Select(t => ControlOutbox(t, MessageTypes.IssueStatus, EventJson(change), thid: issue.Id)).ToList(),
+        // split-a: ControlOutbox
+        if (await Store.RecordIssueEventAsync(change, onward.Select(t => _agency.ControlOutbox(t, MessageTypes.IssueStatus, IssueWire.EventJson(change, _context.Identity.Did), thid: issue.Id)).ToList(),
             joins, ct).ConfigureAwait(false))
         {
             if (onward.Count > 0)
             {
-                Wake();
+                _context.Wake();
             }
 
-            Log.IssueChanged(_logger, issue.Title, tie.PeerName, change);
-            Publish("issue.changed", tie.PeerDid);
+            Log.IssueChanged(Logger, issue.Title, tie.PeerName, change);
+            _context.Publish("issue.changed", tie.PeerDid);
         }
     }
 
     /// <summary>Whether the tie's agency takes part in the issue: its counterpart (under any DID it held), or one brought in by a referral.</summary>
-    private async Task<bool> TakesPartAsync(Tie tie, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
+    internal async Task<bool> TakesPartAsync(Tie tie, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
     {
-        if (await IsOfTieAsync(tie, issue.Counterpart, ct).ConfigureAwait(false))
+        // split-a: IsOfTieAsync
+        if (await _agency.IsOfTieAsync(tie, issue.Counterpart, ct).ConfigureAwait(false))
         {
             return true;
         }
 
         foreach (var p in participants)
         {
-            if (await IsOfTieAsync(tie, p.Did, ct).ConfigureAwait(false))
+            // split-a: IsOfTieAsync
+            if (await _agency.IsOfTieAsync(tie, p.Did, ct).ConfigureAwait(false))
             {
                 return true;
             }
@@ -528,7 +414,7 @@ public sealed partial class Agency
     }
 
     /// <summary>Whether <paramref name="did"/> is known here to take part in the issue: its opener, its counterpart or one brought in.</summary>
-    private async Task<bool> IsKnownPartyAsync(string did, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
+    internal async Task<bool> IsKnownPartyAsync(string did, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
     {
         if (did == issue.OpenedBy || did == issue.Counterpart || participants.Any(p => p.Did == did))
         {
@@ -538,19 +424,46 @@ public sealed partial class Agency
         return await Store.GetTieAsync(did, ct).ConfigureAwait(false) is { } tie && await TakesPartAsync(tie, issue, participants, ct).ConfigureAwait(false);
     }
 
-    private async Task HandleReadAsync(Tie tie, Message message, CancellationToken ct)
+    /// <summary>
+    /// A referral or a change of an issue from an agency without a tie, delivered by <paramref name="relay"/>. It is
+    /// judged as one over a tie would be: a referral must end with the sender's own referral naming this agency (so an
+    /// agency the relay's policy lets reach this one can hand it an issue, as it can a telegram), and a change must come
+    /// from an agency taking part in an issue held here. A referral enters its sender in the directory as tied with the
+    /// relay, so what this agency sends on the issue goes back the way it came.
+    /// </summary>
+    private async Task HandleRelayedIssueAsync(Tie relay, Tie? originTie, Message message, CancellationToken ct)
     {
-        if (!Guid.TryParse(message.Body.StringMember("telegram"), out var id))
+        string from = message.From!;
+        var known = await Store.FindDirectoryEntryAsync(from, ct).ConfigureAwait(false);
+        string? senderName = message.Body.ValueKind == JsonValueKind.Object ? message.Body.StringMember("sender_name") : null;
+        string name = known is { } e && e.Did == from ? e.Name
+            : PeerText.IsName(senderName, MaxReferredToLength) ? senderName : from;
+        var sender = originTie ?? new Tie { PeerDid = from, PeerName = name, PeerEndpoint = "", Status = TieStatus.None, Terms = relay.Terms };
+        if (message.Type == MessageTypes.IssueShare)
         {
-            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a read receipt names the telegram");
+            await _referrals.HandleIssueShareAsync(sender, message, ct).ConfigureAwait(false);
+            // split-a: RecordFirstContactAsync
+            await _agency.RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
         }
+        else
+        {
+            await HandleIssueStatusAsync(sender, message, ct).ConfigureAwait(false);
+        }
+    }
 
-        var at = message.Body.TryIntegerMember("read_time", out long ms)
-            ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000))
-            : Now;
-        if (await Store.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
-        {
-            Publish("telegram.read", tie.PeerDid, id);
-        }
+    /// <summary>An issue by its id; null when unknown.</summary>
+    public Task<Issue?> GetIssueAsync(string id, CancellationToken ct = default) => Store.GetIssueAsync(id, ct);
+
+    /// <summary>Issues matching <paramref name="query"/>, most recently changed first.</summary>
+    public Task<IReadOnlyList<Issue>> ListIssuesAsync(IssueQuery query, CancellationToken ct = default) => Store.ListIssuesAsync(query, ct);
+
+    /// <summary>Registers the handlers of the issue protocol's messages with the gate, over a tie and through a relay.</summary>
+    internal void RegisterHandlers(InboundHandlers handlers)
+    {
+        handlers.Direct.Add(MessageTypes.IssueOpen, (m, ct) => HandleIssueOpenAsync(m.SenderTie, m.Message, ct));
+        handlers.Direct.Add(MessageTypes.IssueStatus, (m, ct) => HandleIssueStatusAsync(m.SenderTie, m.Message, ct));
+        handlers.Direct.Add(MessageTypes.IssueShare, (m, ct) => _referrals.HandleIssueShareAsync(m.SenderTie, m.Message, ct));
+        handlers.Relayed.Add(MessageTypes.IssueShare, (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct));
+        handlers.Relayed.Add(MessageTypes.IssueStatus, (m, ct) => HandleRelayedIssueAsync(m.Relay!, m.Tie, m.Message, ct));
     }
 }

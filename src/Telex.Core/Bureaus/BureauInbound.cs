@@ -1,25 +1,51 @@
+using System.Text.Json;
+
 using Telex.Core.Inbound;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 
-namespace Telex.Core;
+namespace Telex.Core.Bureaus;
 
 /// <summary>
-/// What members send about a bureau: its charter, joining and leaving, and each new epoch the secretariat announces;
+/// What members send about a bureau: its charter, joining and leaving, each new epoch and the outcomes the secretariat announces;
 /// each checked against the bureau as this agency holds it before anything is filed. Who may send which (the
 /// secretariat alone opens epochs; joining and leaving are told to the secretariat) is the gate's table.
 /// </summary>
-public sealed partial class Agency
+internal sealed class BureauInbound
 {
+    private readonly AgencyContext _context;
+    private readonly BureauEpochs _epochs;
+
+    public BureauInbound(AgencyContext context, BureauEpochs epochs)
+    {
+        _context = context;
+        _epochs = epochs;
+    }
+
+    private ITelexStore Store => _context.Store;
+
+    private DateTimeOffset Now => _context.Now;
+
+    /// <summary>Registers the handlers of a bureau's charter, membership, epochs and outcomes with the gate.</summary>
+    public void RegisterHandlers(InboundHandlers handlers)
+    {
+        handlers.Direct.Add(MessageTypes.BureauCharter, (m, ct) => HandleCharterAsync(m.SenderTie, m.BureauId, m.Message, ct));
+        handlers.Direct.Add(MessageTypes.BureauJoin, (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: true, ct));
+        handlers.Direct.Add(MessageTypes.BureauLeave, (m, ct) => HandleMembershipAsync(m.SenderTie, m.BureauId, join: false, ct));
+        handlers.Direct.Add(MessageTypes.BureauEpoch, (m, ct) => HandleEpochAsync(m.SenderTie, m.BureauId, m.Message, ct));
+        handlers.Direct.Add(MessageTypes.BureauOutcomes, (m, ct) => HandleBureauOutcomesAsync(m.SenderTie, m.Bureau!, m.Message, ct));
+    }
+
     private async Task HandleCharterAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
     {
         var b = message.Body;
         string? name = b.StringMember("name"), purpose = b.StringMember("purpose"), founder = b.StringMember("founder"), secretariat = b.StringMember("secretariat");
-        var members = ParseMembers(b);
-        if (!PeerText.IsName(name, MaxBureauNameLength) || purpose is not { Length: > 0 and <= MaxBureauPurposeLength }
+        var members = BureauWire.ParseMembers(b);
+        if (!PeerText.IsName(name, BureauService.MaxBureauNameLength) || purpose is not { Length: > 0 and <= BureauService.MaxBureauPurposeLength }
             || founder != tie.PeerDid || members is null || !ReadinessRule.TryParse(b.StringMember("rule"), out var rule)
-            || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != Identity.Did))
+            || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != _context.Identity.Did))
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request",
                 "a charter carries a name, a purpose, the founder (its sender), the readiness rule and its members, this agency and the secretariat among them");
@@ -55,12 +81,12 @@ public sealed partial class Agency
             return;
         }
 
-        Publish("bureau.charter", tie.PeerDid);
+        _context.Publish("bureau.charter", tie.PeerDid);
     }
 
     private async Task HandleMembershipAsync(Tie tie, Guid bureauId, bool join, CancellationToken ct)
     {
-        var ties = await TiesByDidAsync(ct).ConfigureAwait(false);
+        var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
         var now = Now;
         InboundRefusal? refusal = null;
         bool changed = false;
@@ -80,10 +106,10 @@ public sealed partial class Agency
             }
 
             changed = true;
-            var next = WithState(bureau, tie.PeerDid, join ? MemberState.Accepted : MemberState.Left, now);
+            var next = BureauWire.WithState(bureau, tie.PeerDid, join ? MemberState.Accepted : MemberState.Left, now);
             var log = new List<BureauLogEntry> { new(join ? "join-received" : "leave-received", tie.PeerDid, null, [], now) };
-            return next.Member(Identity.Did)?.State == MemberState.Joined
-                ? OpenEpoch(next, ties, now, log, leaver: join ? null : tie.PeerDid, outcomes)
+            return next.Member(_context.Identity.Did)?.State == MemberState.Joined
+                ? _epochs.OpenEpoch(next, ties, now, log, leaver: join ? null : tie.PeerDid, outcomes)
                 : new BureauChange { Bureau = next, Log = log };
         }, ct).ConfigureAwait(false);
         if (bureau is null)
@@ -99,15 +125,15 @@ public sealed partial class Agency
 
         if (changed)
         {
-            Wake();
-            Publish(join ? "bureau.joined" : "bureau.left", tie.PeerDid);
+            _context.Wake();
+            _context.Publish(join ? "bureau.joined" : "bureau.left", tie.PeerDid);
         }
     }
 
     private async Task HandleEpochAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
     {
         var b = message.Body;
-        var members = ParseMembers(b);
+        var members = BureauWire.ParseMembers(b);
         if (!b.TryIntegerMember("epoch", out long number) || number < 1
             || members is null || members.Count == 0)
         {
@@ -138,8 +164,8 @@ public sealed partial class Agency
 
             // Whether this agency is a member is its officers' decision: a new epoch naming it before they accepted the
             // charter, or after they left, would make it one. They join (again) by accepting.
-            if (number > bureau.Epoch && members.Any(m => m.Did == Identity.Did)
-                && bureau.Member(Identity.Did) is { State: MemberState.Prospective or MemberState.Left })
+            if (number > bureau.Epoch && members.Any(m => m.Did == _context.Identity.Did)
+                && bureau.Member(_context.Identity.Did) is { State: MemberState.Prospective or MemberState.Left })
             {
                 refusal = new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency has not accepted the bureau's charter, or has left the bureau");
                 return null;
@@ -180,7 +206,60 @@ public sealed partial class Agency
 
         if (filed)
         {
-            Publish("bureau.epoch", tie.PeerDid);
+            _context.Publish("bureau.epoch", tie.PeerDid);
+        }
+    }
+
+    /// <summary>
+    /// A bureau's outcomes from its secretariat (the only member that sets them): kept when newer than those held here.
+    /// They only grow here too: a held term they leave out is kept as retired. A vocabulary that is not well formed,
+    /// gives a held term another meaning, or comes from another member is refused.
+    /// </summary>
+    private async Task HandleBureauOutcomesAsync(Tie tie, Bureau bureau, Message message, CancellationToken ct)
+    {
+        var b = message.Body;
+        var terms = new List<OutcomeTerm>();
+        bool valid = b.TryIntegerMember("version", out long version) && version is >= 1 and <= long.MaxValue / 2
+            && b.TryGetProperty("outcomes", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() <= OutcomeVocabulary.MaxTerms;
+        if (valid)
+        {
+            foreach (var item in b.GetProperty("outcomes").EnumerateArray())
+            {
+                string? term = item.ValueKind == JsonValueKind.Object ? item.StringMember("term") : null;
+                string? means = item.ValueKind == JsonValueKind.Object ? item.StringMember("means") : null;
+                var retired = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("retired", out var r) ? r.ValueKind : JsonValueKind.False;
+                if (term is null || means is null || !means.All(char.IsAsciiLetterLower) || !Enum.TryParse<IssueStatus>(means, ignoreCase: true, out var status)
+                    || retired is not (JsonValueKind.True or JsonValueKind.False))
+                {
+                    valid = false;
+                    break;
+                }
+
+                terms.Add(new OutcomeTerm(term, status, retired == JsonValueKind.True));
+            }
+        }
+
+        if (!valid || OutcomeVocabulary.Problem(terms) is not null)
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request",
+                "a bureau's outcomes carry a version and 1 to 50 well-formed terms, each with the status it means (and whether it is retired), one at least not retired");
+        }
+
+        var held = await Store.GetBureauOutcomesAsync(bureau.Id, ct).ConfigureAwait(false);
+        if (held is not null && held.Version >= version)
+        {
+            return;
+        }
+
+        var (next, wrong) = OutcomeVocabulary.Extend(held?.Terms ?? OutcomeVocabulary.Default, terms);
+        if (wrong is not null)
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", wrong);
+        }
+
+        if (await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, version, next), [], ct).ConfigureAwait(false))
+        {
+            _context.Publish("bureau.outcomes", tie.PeerDid);
         }
     }
 }

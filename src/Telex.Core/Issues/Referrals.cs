@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 using Telex.Core.Inbound;
@@ -5,21 +6,40 @@ using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.DidComm.Messages;
 
-namespace Telex.Core;
+namespace Telex.Core.Issues;
 
 /// <summary>
 /// Referral: an issue brought to a third agency, tied or reached through a relay, with the history the referring side
 /// shares (<c>issue/1.0/share</c>); and the receiving side, which files a share only as far as the changes passed on one
 /// by one could have filed it.
 /// </summary>
-public sealed partial class Agency
+internal sealed class Referrals
 {
+    /// <summary>Most events a referral hands over: the opening and the latest others.</summary>
+    private const int MaxSharedEvents = 500;
+
+    /// <summary>Most other agencies a referral names as taking part.</summary>
+    private const int MaxSharedParticipants = 50;
+
+    private readonly AgencyContext _context;
+    private readonly IAgencyLinks _agency;
+    private readonly IssueService _issues;
+
+    public Referrals(AgencyContext context, IAgencyLinks agency, IssueService issues)
+    {
+        _context = context;
+        _agency = agency;
+        _issues = issues;
+    }
+
+    private Storage.ITelexStore Store => _context.Store;
+
     /// <summary>
     /// The agency a referral names (by name, ignoring case, or DID): an established tie, else an agency of the directory
     /// without a tie that a relay it is known to be tied with reaches; another agency than the issue's counterpart and
     /// those already taking part. Throws naming where to look when there is none.
     /// </summary>
-    private async Task<Tie> ReferralTargetAsync(Issue issue, Tie counterpart, IReadOnlyList<IssueParticipant> participants, string referredTo,
+    internal async Task<Tie> ReferralTargetAsync(Issue issue, Tie counterpart, IReadOnlyList<IssueParticipant> participants, string referredTo,
         CancellationToken ct)
     {
         // A tie's name is its agency's own claim, and two ties may go by one: the issue goes to neither until the officer
@@ -44,7 +64,8 @@ public sealed partial class Agency
 
         foreach (var p in participants)
         {
-            if (await IsOfTieAsync(target, p.Did, ct).ConfigureAwait(false))
+            // split-a: IsOfTieAsync
+            if (await _agency.IsOfTieAsync(target, p.Did, ct).ConfigureAwait(false))
             {
                 throw new TelexException(TelexErrorKind.Conflict, $"{target.PeerName} takes part in issue {issue.Title} already");
             }
@@ -60,8 +81,8 @@ public sealed partial class Agency
     /// </summary>
     private async Task<Tie?> RelayedReferralTargetAsync(string referredTo, CancellationToken ct)
     {
-        if (await Store.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == Identity.Did
-            || await Relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        if (await Store.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == _context.Identity.Did
+            || await _agency.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -72,7 +93,7 @@ public sealed partial class Agency
             return tie.Status == TieStatus.None ? tie : null;
         }
 
-        string endpoint = entry.Endpoint ?? (Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : "");
+        string endpoint = entry.Endpoint ?? (_context.Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : "");
         tie = new Tie { PeerDid = did, PeerName = entry.Name, PeerEndpoint = endpoint, Status = TieStatus.None };
         await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
         return tie;
@@ -82,7 +103,7 @@ public sealed partial class Agency
     /// What hands an issue to the agency a referral brings in: the issue, its events (all, or only the opening and the
     /// referral), each naming the agency that made it, and the other agencies taking part with their names.
     /// </summary>
-    private JsonObject ShareJson(Issue issue, IReadOnlyList<IssueEvent> events, IssueEvent referral, IReadOnlyList<IssueParticipant> others, bool all)
+    internal JsonObject ShareJson(Issue issue, IReadOnlyList<IssueEvent> events, IssueEvent referral, IReadOnlyList<IssueParticipant> others, bool all)
     {
         var shared = events.Where(e => all || e.IsOpening || e.Id == referral.Id).ToList();
         if (shared.Count > MaxSharedEvents)
@@ -93,7 +114,7 @@ public sealed partial class Agency
         var list = new JsonArray();
         foreach (var e in shared)
         {
-            var json = EventJson(e);
+            var json = IssueWire.EventJson(e, _context.Identity.Did);
             json["agency"] = e.Agency;
             list.Add(json);
         }
@@ -104,7 +125,7 @@ public sealed partial class Agency
             participants.Add(new JsonObject { ["did"] = p.Did, ["name"] = p.Name });
         }
 
-        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants, ["sender_name"] = Identity.Name };
+        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants, ["sender_name"] = _context.Identity.Name };
     }
 
     /// <summary>
@@ -112,13 +133,13 @@ public sealed partial class Agency
     /// agencies taking part. The referrer is the sender, the last shared event is its referral naming this agency, and
     /// the issue (when held here already) must be one the sender takes part in.
     /// </summary>
-    private async Task HandleIssueShareAsync(Tie tie, Message message, CancellationToken ct)
+    internal async Task HandleIssueShareAsync(Tie tie, Message message, CancellationToken ct)
     {
         var b = message.Body;
         string? issueId = b.StringMember("issue");
-        if (issueId is null || message.Thid != issueId || !b.TryGetProperty("events", out var list) || list.ValueKind != System.Text.Json.JsonValueKind.Array
+        if (issueId is null || message.Thid != issueId || !b.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array
             || list.GetArrayLength() is 0 or > MaxSharedEvents
-            || !b.TryGetProperty("participants", out var others) || others.ValueKind != System.Text.Json.JsonValueKind.Array
+            || !b.TryGetProperty("participants", out var others) || others.ValueKind != JsonValueKind.Array
             || others.GetArrayLength() > MaxSharedParticipants)
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", $"a referral hands over the issue, 1 to {MaxSharedEvents} events and at most {MaxSharedParticipants} agencies taking part");
@@ -127,13 +148,13 @@ public sealed partial class Agency
         var events = new List<IssueEvent>();
         foreach (var item in list.EnumerateArray())
         {
-            if (item.ValueKind != System.Text.Json.JsonValueKind.Object)
+            if (item.ValueKind != JsonValueKind.Object)
             {
                 throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a shared event is an object");
             }
 
             bool opening = item.StringMember("title") is not null;
-            var e = ParseEvent(item, tie.PeerDid, issueId, opening, passedOn: true);
+            var e = IssueWire.ParseEvent(item, tie.PeerDid, issueId, opening, passedOn: true);
             if (events.Any(x => x.Id == e.Id))
             {
                 throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a shared event appears twice");
@@ -144,15 +165,15 @@ public sealed partial class Agency
 
         var openings = events.Where(e => e.IsOpening).ToList();
         var referral = events.Where(e => !e.IsOpening).Max(IssueEvent.Order);
-        if (openings.Count != 1 || referral is not { Status: IssueStatus.Referred } || referral.ReferredToDid != Identity.Did || referral.Agency != tie.PeerDid)
+        if (openings.Count != 1 || referral is not { Status: IssueStatus.Referred } || referral.ReferredToDid != _context.Identity.Did || referral.Agency != tie.PeerDid)
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a referral hands over one opening and ends with the sender's referral naming this agency");
         }
 
         // This agency's own events may come back in a history only as they are filed here: none may be made up for it.
         var filed = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
-        var ownFiled = filed.Where(e => e.Agency == Identity.Did).Select(e => e.Id).ToHashSet();
-        if (events.Any(e => e.Agency == Identity.Did && !ownFiled.Contains(e.Id)))
+        var ownFiled = filed.Where(e => e.Agency == _context.Identity.Did).Select(e => e.Id).ToHashSet();
+        if (events.Any(e => e.Agency == _context.Identity.Did && !ownFiled.Contains(e.Id)))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.forged", "a referral passes on a change or an opening as this agency's own that it did not make");
         }
@@ -160,22 +181,23 @@ public sealed partial class Agency
         var participants = new List<IssueParticipant>();
         foreach (var p in others.EnumerateArray())
         {
-            string? did = p.ValueKind == System.Text.Json.JsonValueKind.Object ? p.StringMember("did") : null;
-            string? name = p.ValueKind == System.Text.Json.JsonValueKind.Object ? p.StringMember("name") : null;
-            if (did is null || !IsPeerDid(did, 8192) || !PeerText.IsName(name, MaxReferredToLength) || participants.Any(x => x.Did == did))
+            string? did = p.ValueKind == JsonValueKind.Object ? p.StringMember("did") : null;
+            string? name = p.ValueKind == JsonValueKind.Object ? p.StringMember("name") : null;
+            if (did is null || !IssueWire.IsPeerDid(did) || !PeerText.IsName(name, IssueService.MaxReferredToLength) || participants.Any(x => x.Did == did))
             {
                 throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an agency taking part is named by its DID and a name");
             }
 
-            if (did != Identity.Did && did != tie.PeerDid)
+            if (did != _context.Identity.Did && did != tie.PeerDid)
             {
-                participants.Add(new IssueParticipant(issueId, did, await PeerGivenNameAsync(did, name, ct).ConfigureAwait(false)));
+                // split-a: PeerGivenNameAsync
+                participants.Add(new IssueParticipant(issueId, did, await _agency.PeerGivenNameAsync(did, name, ct).ConfigureAwait(false)));
             }
         }
 
         var existing = await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false);
         if (existing is not null && (existing.BureauId is not null
-            || !await TakesPartAsync(tie, existing, await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
+            || !await _issues.TakesPartAsync(tie, existing, await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
         {
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id here");
         }
@@ -191,10 +213,10 @@ public sealed partial class Agency
             participants = await HeldIssueShareAsync(tie, existing, events, filed, ct).ConfigureAwait(false);
         }
 
-        if (await Store.ShareIssueAsync(IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
+        if (await Store.ShareIssueAsync(IssueWire.IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
         {
-            Log.IssueChanged(_logger, opened.Title ?? "", tie.PeerName, referral);
-            Publish("issue.opened", tie.PeerDid);
+            Log.IssueChanged(_context.Logger, opened.Title ?? "", tie.PeerName, referral);
+            _context.Publish("issue.opened", tie.PeerDid);
         }
     }
 
@@ -217,21 +239,22 @@ public sealed partial class Agency
                 throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "the issue held here under this id has its opening already");
             }
 
-            if (e.Agency != tie.PeerDid && !await IsKnownPartyAsync(e.Agency, issue, held, ct).ConfigureAwait(false))
+            if (e.Agency != tie.PeerDid && !await _issues.IsKnownPartyAsync(e.Agency, issue, held, ct).ConfigureAwait(false))
             {
                 throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown-party", "the referral passes on a change from an agency not known here to take part in the issue");
             }
 
-            if (e.ReferredToDid is { } referred && referred != Identity.Did && joins.All(j => j.Did != referred)
-                && !await IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
+            if (e.ReferredToDid is { } referred && referred != _context.Identity.Did && joins.All(j => j.Did != referred)
+                && !await _issues.IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
             {
-                joins.Add(new IssueParticipant(issue.Id, referred, await PeerGivenNameAsync(referred, e.ReferredTo, ct).ConfigureAwait(false)));
+                // split-a: PeerGivenNameAsync
+                joins.Add(new IssueParticipant(issue.Id, referred, await _agency.PeerGivenNameAsync(referred, e.ReferredTo, ct).ConfigureAwait(false)));
             }
         }
 
-        if (joins.Count > 0 && held.Count + joins.Count + 1 > MaxIssueParties)
+        if (joins.Count > 0 && held.Count + joins.Count + 1 > IssueService.MaxIssueParties)
         {
-            throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.full", $"the issue is shared with {MaxIssueParties} agencies here already; a referral cannot bring in more");
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.full", $"the issue is shared with {IssueService.MaxIssueParties} agencies here already; a referral cannot bring in more");
         }
 
         return joins;

@@ -1,16 +1,39 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using Microsoft.Extensions.Logging;
+
 using Telex.Core.Inbound;
+using Telex.Core.Issues;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 
-namespace Telex.Core;
+namespace Telex.Core.Clearance;
 
-public sealed partial class Agency
+/// <summary>
+/// Clearance and coordination: the agency's clearance policy (who must clear which telegrams before release), drafts
+/// that wait for those clearances, and the coordination requests a partner agency answers over the tie — both the
+/// requests this agency sends and those it is asked to answer. Nothing a policy covers leaves before it is cleared.
+/// </summary>
+public sealed class ClearanceService
 {
+    private readonly AgencyContext _context;
+    private readonly IAgencyLinks _agency;
+
+    internal ClearanceService(AgencyContext context, IAgencyLinks agency)
+    {
+        _context = context;
+        _agency = agency;
+    }
+
+    private ITelexStore Store => _context.Store;
+
+    private ILogger Logger => _context.Logger;
+
+    private DateTimeOffset Now => _context.Now;
+
     /// <summary>The setting holding the clearance policy (its rules as JSON).</summary>
     private const string ClearanceRulesSetting = "clearance.rules";
 
@@ -106,14 +129,17 @@ public sealed partial class Agency
     public async Task<IReadOnlyList<ClearanceStep>> RequiredClearancesAsync(string to, Precedence precedence, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(to);
-        string recipient = await CounterpartDidAsync(to, ct).ConfigureAwait(false);
+        // split-a: CounterpartDidAsync
+        string recipient = await _agency.CounterpartDidAsync(to, ct).ConfigureAwait(false);
         var steps = new List<ClearanceStep>();
         foreach (var written in await GetClearanceRulesAsync(ct).ConfigureAwait(false))
         {
             var rule = written with
             {
-                Counterpart = written.Counterpart is { } counterpart ? await CounterpartDidAsync(counterpart, ct).ConfigureAwait(false) : null,
-                Partner = written.Partner is { } partnerDid ? await CounterpartDidAsync(partnerDid, ct).ConfigureAwait(false) : null,
+                // split-a: CounterpartDidAsync
+                Counterpart = written.Counterpart is { } counterpart ? await _agency.CounterpartDidAsync(counterpart, ct).ConfigureAwait(false) : null,
+                // split-a: CounterpartDidAsync
+                Partner = written.Partner is { } partnerDid ? await _agency.CounterpartDidAsync(partnerDid, ct).ConfigureAwait(false) : null,
             };
             if (!rule.Matches(recipient, precedence))
             {
@@ -137,7 +163,8 @@ public sealed partial class Agency
         return steps;
     }
 
-    private static string Describe(ClearanceStep s) => s.Kind switch
+    /// <summary>A clearance step as a person reads it.</summary>
+    internal static string Describe(ClearanceStep s) => s.Kind switch
     {
         ClearerKind.Officer => "officer " + s.Party,
         ClearerKind.AnyReleasingOfficer => "a releasing officer",
@@ -152,15 +179,15 @@ public sealed partial class Agency
     public async Task<DraftRecord> SubmitDraftAsync(TelegramDraft draft, string drafter, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
+        draft = await _agency.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
         var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
         }
 
-        Validate(draft, tie.Terms);
-        await CheckIssueAsync(draft, ct).ConfigureAwait(false);
+        _agency.Validate(draft, tie.Terms);
+        await _agency.CheckIssueAsync(draft, ct).ConfigureAwait(false);
         draft = draft with { Drafter = drafter };
         var id = Guid.NewGuid();
         var (steps, outbox) = await PlanClearancesAsync(id, draft, drafter, ct).ConfigureAwait(false);
@@ -179,12 +206,12 @@ public sealed partial class Agency
         await Store.CreateDraftAsync(record, new ClearanceLogEntry(id, now, drafter, "submitted", detail), outbox, ct).ConfigureAwait(false);
         if (outbox.Count > 0)
         {
-            Wake();
+            _context.Wake();
         }
 
         var filed = await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? record; // as filed, with the number the store gave it
-        Log.DraftStep(_logger, filed.Number, "submitted", drafter);
-        Publish("draft.submitted", draft.To);
+        Log.DraftStep(Logger, filed.Number, "submitted", drafter);
+        _context.Publish("draft.submitted", draft.To);
         return filed;
     }
 
@@ -225,7 +252,8 @@ public sealed partial class Agency
                 body["issue"] = draft.IssueId;
             }
 
-            outbox.Add(ControlOutbox(partner, MessageTypes.ClearanceRequest, body, thid: requestId.ToString()));
+            // split-a: ControlOutbox
+            outbox.Add(_agency.ControlOutbox(partner, MessageTypes.ClearanceRequest, body, thid: requestId.ToString()));
         }
 
         return (steps, outbox);
@@ -246,7 +274,7 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
         }
 
-        Validate(revised, tie.Terms);
+        _agency.Validate(revised, tie.Terms);
         var (steps, outbox) = await PlanClearancesAsync(id, revised, current.Drafter, ct).ConfigureAwait(false);
         var now = Now;
         var changed = await Store.ChangeDraftAsync(id, d =>
@@ -274,11 +302,11 @@ public sealed partial class Agency
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
         if (outbox.Count > 0)
         {
-            Wake();
+            _context.Wake();
         }
 
-        Log.DraftStep(_logger, changed.Number, "resubmitted", officer);
-        Publish("draft.submitted", revised.To);
+        Log.DraftStep(Logger, changed.Number, "resubmitted", officer);
+        _context.Publish("draft.submitted", revised.To);
         return changed;
     }
 
@@ -325,8 +353,8 @@ public sealed partial class Agency
             var updated = d with { Steps = steps, Status = status, UpdatedAt = now, ReturnReason = give ? null : reason!.Trim() };
             return new DraftChange(updated, new ClearanceLogEntry(id, now, officer, give ? "cleared" : "refused", reason?.Trim()));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
-        Log.DraftStep(_logger, changed.Number, give ? "cleared" : "refused", officer);
-        Publish("draft." + (give ? "cleared" : "returned"), changed.Draft.To);
+        Log.DraftStep(Logger, changed.Number, give ? "cleared" : "refused", officer);
+        _context.Publish("draft." + (give ? "cleared" : "returned"), changed.Draft.To);
         return changed;
     }
 
@@ -363,14 +391,14 @@ public sealed partial class Agency
                 throw new TelexException(TelexErrorKind.Conflict, $"draft {d.Number} is {Name(d.Status)}, not cleared{missing}");
             }
 
-            var (entry, outbox) = BuildRelease(telegramId, d.Draft, tie, serial, releasingOfficer);
+            var (entry, outbox) = _agency.BuildRelease(telegramId, d.Draft, tie, serial, releasingOfficer);
             var now = entry.ReleasedAt;
             var updated = d with { Status = DraftStatus.Released, TelegramId = telegramId, ReleasedBy = releasingOfficer, ReleasedAt = now, UpdatedAt = now };
             return (entry, outbox, new DraftChange(updated, new ClearanceLogEntry(id, now, releasingOfficer, "released", "telegram " + telegramId)));
         }, claim, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
-        Wake();
-        Log.DraftStep(_logger, draft.Number, "released", releasingOfficer);
-        Publish("telegram.queued", tie.PeerDid, telegramId);
+        _context.Wake();
+        Log.DraftStep(Logger, draft.Number, "released", releasingOfficer);
+        _context.Publish("telegram.queued", tie.PeerDid, telegramId);
         return record;
     }
 
@@ -420,10 +448,11 @@ public sealed partial class Agency
                 body["reason"] = updated.Reason;
             }
 
-            return (updated, ControlOutbox(tie, MessageTypes.ClearanceAnswer, body, thid: id.ToString()));
+            // split-a: ControlOutbox
+            return (updated, _agency.ControlOutbox(tie, MessageTypes.ClearanceAnswer, body, thid: id.ToString()));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no coordination request {id}");
-        Wake();
-        Publish("coordination." + (approve ? "approved" : "refused"), request.From);
+        _context.Wake();
+        _context.Publish("coordination." + (approve ? "approved" : "refused"), request.From);
         return answered;
     }
 
@@ -435,7 +464,7 @@ public sealed partial class Agency
         if (!Guid.TryParse(b.StringMember("request"), out var requestId) || !Guid.TryParse(b.StringMember("draft"), out var draftId)
             || subject is null or { Length: > TelegramWire.MaxSubjectLength } || text is null
             || System.Text.Encoding.UTF8.GetByteCount(text) > tie.Terms.MaxTelegramBytes
-            || recipient is null or { Length: > 4096 } || issue is { Length: > MaxIssueIdLength } || !PeerText.IsOptionalName(drafter)
+            || recipient is null or { Length: > 4096 } || issue is { Length: > IssueWire.MaxIssueIdLength } || !PeerText.IsOptionalName(drafter)
             || precedenceName is null || !precedenceName.All(char.IsAsciiLetterLower) || !Enum.TryParse<Precedence>(precedenceName, true, out var precedence))
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a clearance request needs ids, a recipient, a subject, a text within the tie's terms and a precedence");
@@ -456,7 +485,7 @@ public sealed partial class Agency
         };
         if (await Store.RecordCoordinationRequestAsync(request, ct).ConfigureAwait(false))
         {
-            Publish("coordination.requested", tie.PeerDid);
+            _context.Publish("coordination.requested", tie.PeerDid);
         }
     }
 
@@ -474,7 +503,8 @@ public sealed partial class Agency
         bool approve = decision == "approve";
         string actor = $"{officer} ({tie.PeerName})";
         var now = Now;
-        var partnerDids = await TieDidsAsync(tie, ct).ConfigureAwait(false);
+        // split-a: TieDidsAsync
+        var partnerDids = await _agency.TieDidsAsync(tie, ct).ConfigureAwait(false);
         try
         {
             var changed = await Store.ChangeDraftAsync(draftId, d =>
@@ -494,8 +524,8 @@ public sealed partial class Agency
             }, ct).ConfigureAwait(false);
             if (changed is not null)
             {
-                Log.DraftStep(_logger, changed.Number, approve ? "approved by partner" : "refused by partner", actor);
-                Publish("draft." + (approve ? "approved" : "returned"), tie.PeerDid);
+                Log.DraftStep(Logger, changed.Number, approve ? "approved by partner" : "refused by partner", actor);
+                _context.Publish("draft." + (approve ? "approved" : "returned"), tie.PeerDid);
             }
         }
         catch (NothingToChange)
@@ -510,4 +540,29 @@ public sealed partial class Agency
             "AwaitingClearance" => "awaiting clearance",
             var s => s.ToLowerInvariant(),
         };
+
+    /// <summary>A draft by id; null when unknown.</summary>
+    public Task<DraftRecord?> GetDraftAsync(Guid id, CancellationToken ct = default) => Store.GetDraftAsync(id, ct);
+
+    /// <summary>A draft by this agency's short number for it; null when unknown.</summary>
+    public Task<DraftRecord?> GetDraftByNumberAsync(long number, CancellationToken ct = default) => Store.GetDraftByNumberAsync(number, ct);
+
+    /// <summary>Drafts, newest first, of one status or all, at most <paramref name="limit"/>.</summary>
+    public Task<IReadOnlyList<DraftRecord>> ListDraftsAsync(DraftStatus? status, int limit, CancellationToken ct = default) =>
+        Store.ListDraftsAsync(status, limit, ct);
+
+    /// <summary>Every step recorded for a draft (who, what, when), oldest first.</summary>
+    public Task<IReadOnlyList<ClearanceLogEntry>> ListClearanceLogAsync(Guid draftId, CancellationToken ct = default) =>
+        Store.ListClearanceLogAsync(draftId, ct);
+
+    /// <summary>The coordination requests partner agencies sent this agency, of one state or all.</summary>
+    public Task<IReadOnlyList<CoordinationRequest>> ListCoordinationRequestsAsync(ClearanceState? state, CancellationToken ct = default) =>
+        Store.ListCoordinationRequestsAsync(state, ct);
+
+    /// <summary>Registers the handlers of the clearance protocol's messages with the gate.</summary>
+    internal void RegisterHandlers(InboundHandlers handlers)
+    {
+        handlers.Direct.Add(MessageTypes.ClearanceRequest, (m, ct) => HandleClearanceRequestAsync(m.SenderTie, m.Message, ct));
+        handlers.Direct.Add(MessageTypes.ClearanceAnswer, (m, ct) => HandleClearanceAnswerAsync(m.SenderTie, m.Message, ct));
+    }
 }
