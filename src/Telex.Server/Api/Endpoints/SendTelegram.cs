@@ -37,7 +37,7 @@ internal static class SendTelegram
             To = request.To!,
             Subject = request.Subject!,
             Body = request.Body!,
-            Precedence = request.Precedence ?? Precedence.Routine,
+            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
             IssueId = request.IssueId,
             OnBehalfOf = request.OnBehalfOf,
             Drafter = officer,
