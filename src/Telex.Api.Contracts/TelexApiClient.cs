@@ -142,6 +142,17 @@ public sealed class TelexApiClient : IDisposable
     /// <summary>DELETE <paramref name="path"/>, ignoring any answer.</summary>
     public Task DeleteAsync(string path, CancellationToken ct = default) => SendAsync(HttpMethod.Delete, path, null, ct);
 
+    /// <summary>
+    /// Sends <paramref name="body"/> (null sends none) and returns the answer as a JSON document as it came (default when
+    /// empty): for an answer read as a whole, e.g. to print it unchanged.
+    /// </summary>
+    public async Task<JsonElement> SendForJsonAsync(HttpMethod method, string path, object? body, string? idempotencyKey = null,
+        CancellationToken ct = default)
+    {
+        byte[] answer = await SendAsync(method, path, body, ct, idempotencyKey).ConfigureAwait(false);
+        return answer.Length == 0 ? default : Read<JsonElement>(answer, path);
+    }
+
     /// <summary>GET a text answer (a cable, an export), asking for <paramref name="mediaType"/>.</summary>
     public async Task<string> GetTextAsync(string path, string mediaType = "text/plain", CancellationToken ct = default)
     {

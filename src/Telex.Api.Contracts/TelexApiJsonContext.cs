@@ -68,4 +68,5 @@ namespace Telex.Api.Contracts;
 [JsonSerializable(typeof(VerifyView))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 public sealed partial class TelexApiJsonContext : JsonSerializerContext;
