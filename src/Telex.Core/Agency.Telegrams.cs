@@ -174,9 +174,9 @@ public sealed partial class Agency
 
     private static void Validate(TelegramDraft draft, TieTerms terms)
     {
-        if (string.IsNullOrWhiteSpace(draft.Subject) || draft.Subject.Length > TelegramWire.MaxSubjectLength)
+        if (TelegramDraftRules.Check(draft) is [var broken, ..])
         {
-            throw new TelexException(TelexErrorKind.Invalid, "a telegram needs a subject of at most 1000 characters");
+            throw new TelexException(TelexErrorKind.Invalid, $"{broken.Field}: {broken.Message}");
         }
 
         if (System.Text.Encoding.UTF8.GetByteCount(draft.Body) > terms.MaxTelegramBytes)
@@ -184,32 +184,9 @@ public sealed partial class Agency
             throw new TelexException(TelexErrorKind.Invalid, $"the text exceeds the tie's limit of {terms.MaxTelegramBytes} bytes");
         }
 
-        if (TelegramWire.IssueLabelProblem(draft.IssueId) is { } badIssue)
-        {
-            throw new TelexException(TelexErrorKind.Invalid, badIssue);
-        }
-
-        if (draft.Attendees.Count > TelegramWire.MaxListItems || draft.References.Count > TelegramWire.MaxListItems)
-        {
-            throw new TelexException(TelexErrorKind.Invalid, $"at most {TelegramWire.MaxListItems} attendees and references");
-        }
-
-        // The receiver refuses names it could not show faithfully: refused here, before a telegram is released that could never be delivered.
-        if (!PeerText.IsOptionalName(draft.OnBehalfOf, TelegramWire.MaxNameListLength)
-            || draft.Attendees.Any(a => !PeerText.IsName(a, TelegramWire.MaxNameListLength)))
-        {
-            throw new TelexException(TelexErrorKind.Invalid,
-                $"on-behalf-of and attendees are names of at most {TelegramWire.MaxNameListLength} characters without control or bidirectional-override characters");
-        }
-
         long content = System.Text.Encoding.UTF8.GetByteCount(draft.Body) + System.Text.Encoding.UTF8.GetByteCount(draft.Subject) + 4096;
         foreach (var a in draft.Attachments)
         {
-            if (AttachmentName.Problem(a.Name) is { } badName)
-            {
-                throw new TelexException(TelexErrorKind.Invalid, badName);
-            }
-
             if (a.Content.Length > terms.MaxAttachmentBytes)
             {
                 throw new TelexException(TelexErrorKind.Invalid, $"attachment {a.Name} exceeds the tie's limit of {terms.MaxAttachmentBytes} bytes");

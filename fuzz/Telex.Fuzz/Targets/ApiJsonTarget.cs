@@ -4,7 +4,7 @@ using System.Text.Json;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Server.Api;
-using Telex.Server.Api.Contracts;
+using Telex.Api.Contracts;
 using Telex.Server.Api.Endpoints;
 
 namespace Telex.Fuzz;

@@ -1,19 +1,18 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Net.ServerSentEvents;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+
+using Telex.Api.Contracts;
 
 namespace Telex.Cli.Bench;
 
 /// <summary>
-/// The benchmark's view of one agency's client API: sign in, tie, release telegrams, follow the event stream, read
-/// the metrics, search. Keeps its connections open (keep-alive), as a busy client would.
+/// The benchmark's view of one agency: the API's one client (<see cref="TelexApiClient"/>) for signing in, tying, releasing
+/// telegrams, following the event stream and searching, and the metrics page read beside it. Keeps its connections open
+/// (keep-alive), as a busy client would.
 /// </summary>
 internal sealed class BenchClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly TelexApiClient _api;
 
     public BenchClient(Uri baseUri, int connections)
     {
@@ -24,53 +23,46 @@ internal sealed class BenchClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(10),
         };
         _http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(5) };
+        _api = new TelexApiClient(_http, ownsHttp: false);
     }
 
-    public async Task SignInAsync(string name, string password, CancellationToken ct)
-    {
-        var session = await PostAsync("/api/session", new JsonObject { ["name"] = name, ["password"] = password }, ct).ConfigureAwait(false);
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
-    }
+    public Task SignInAsync(string name, string password, CancellationToken ct) => Checked("sign-in", () => _api.SignInAsync(name, password, ct));
 
     public async Task<string> InviteAsync(CancellationToken ct) =>
-        (await PostAsync("/api/ties/invitations", new JsonObject { ["note"] = "benchmark" }, ct).ConfigureAwait(false)).GetProperty("code").GetString()!;
+        (await Checked("invite", () => _api.InviteAsync(new InvitationRequest(null, "benchmark"), ct)).ConfigureAwait(false)).Code;
 
-    public Task AcceptAsync(string code, CancellationToken ct) => PostAsync("/api/ties/accept", new JsonObject { ["code"] = code }, ct);
+    public Task AcceptAsync(string code, CancellationToken ct) => Checked("accept", () => _api.AcceptAsync(code, ct));
 
+    /// <summary>The tie's status (<c>established</c>…), or null while the agency has no such tie.</summary>
     public async Task<string?> TieStatusAsync(string peerDid, CancellationToken ct)
     {
-        using var response = await _http.GetAsync(TiePath(peerDid), ct).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        try
+        {
+            return (await _api.GetTieAsync(peerDid, ct).ConfigureAwait(false)).Status.ToString().ToLowerInvariant();
+        }
+        catch (TelexApiException)
         {
             return null;
         }
-
-        using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct).ConfigureAwait(false);
-        return doc.RootElement.GetProperty("status").GetString();
     }
 
-    public Task VerifyAsync(string peerDid, CancellationToken ct) => PostAsync(TiePath(peerDid) + "/verify", new JsonObject(), ct);
+    public Task VerifyAsync(string peerDid, CancellationToken ct) => Checked("verify", () => _api.VerifyTieAsync(peerDid, ct));
 
     /// <summary>Releases a telegram; returns its id.</summary>
-    public async Task<Guid> ReleaseAsync(string to, string subject, string body, CancellationToken ct)
-    {
-        var sent = await PostAsync("/api/telegrams", new JsonObject { ["to"] = to, ["subject"] = subject, ["body"] = body }, ct).ConfigureAwait(false);
-        return sent.GetProperty("id").GetGuid();
-    }
+    public async Task<Guid> ReleaseAsync(string to, string subject, string body, CancellationToken ct) =>
+        (await Checked("release", () => _api.SendTelegramAsync(new SendTelegramRequest(to, subject, body, null, null, null, null, null, null), ct: ct))
+            .ConfigureAwait(false)).Id;
 
     /// <summary>A full-text search of the register (first page); returns how many entries it listed.</summary>
-    public async Task<int> SearchAsync(string q, CancellationToken ct)
-    {
-        using var response = await _http.GetAsync("/api/telegrams?limit=20&q=" + Uri.EscapeDataString(q), ct).ConfigureAwait(false);
-        await Ensure(response, "search", ct).ConfigureAwait(false);
-        using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct).ConfigureAwait(false);
-        return doc.RootElement.GetArrayLength();
-    }
+    public async Task<int> SearchAsync(string q, CancellationToken ct) =>
+        (await Checked("search", () => _api.ListTelegramsAsync("limit=20&q=" + Uri.EscapeDataString(q), ct)).ConfigureAwait(false)).Length;
 
     /// <summary>The sum of every series of a Prometheus counter in <c>/metrics</c> (0 when absent).</summary>
     public async Task<double> CounterAsync(string name, CancellationToken ct)
     {
-        string text = await _http.GetStringAsync("/metrics", ct).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        using var response = await _api.SendRawAsync(request, ct: ct).ConfigureAwait(false);
+        string text = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
         double total = 0;
         foreach (string line in text.Split('\n'))
         {
@@ -90,46 +82,31 @@ internal sealed class BenchClient : IDisposable
     /// </summary>
     public async Task FollowEventsAsync(Action<string, Guid> onEvent, TaskCompletionSource connected, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        await Ensure(response, "the event stream", ct).ConfigureAwait(false);
-        using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        connected.TrySetResult();
-        await foreach (var item in SseParser.Create(stream).EnumerateAsync(ct).ConfigureAwait(false))
+        await foreach (var item in _api.EventsAsync(() => connected.TrySetResult(), ct).ConfigureAwait(false))
         {
-            using var doc = JsonDocument.Parse(item.Data);
-            if (doc.RootElement.TryGetProperty("telegramId", out var id) && id.ValueKind == JsonValueKind.String)
+            if (item.Data.TelegramId is { } id)
             {
-                onEvent(item.EventType, id.GetGuid());
+                onEvent(item.EventType, id);
             }
         }
     }
 
-    public void Dispose() => _http.Dispose();
-
-    private static string TiePath(string did) => "/api/ties/" + Uri.EscapeDataString(did);
-
-    private async Task<JsonElement> PostAsync(string path, JsonObject body, CancellationToken ct)
+    public void Dispose()
     {
-        using var response = await _http.PostAsJsonAsync(path, body, ct).ConfigureAwait(false);
-        await Ensure(response, path, ct).ConfigureAwait(false);
-        if (response.Content.Headers.ContentLength == 0)
-        {
-            return default;
-        }
-
-        using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct).ConfigureAwait(false);
-        return doc.RootElement.Clone();
+        _api.Dispose();
+        _http.Dispose();
     }
 
-    private static async Task Ensure(HttpResponseMessage response, string what, CancellationToken ct)
+    /// <summary>A refusal stops the benchmark with what the agency said.</summary>
+    private static async Task<T> Checked<T>(string what, Func<Task<T>> call)
     {
-        if (!response.IsSuccessStatusCode)
+        try
         {
-            string detail = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
-            throw new CliException(ExitCodes.Unexpected,
-                $"{what}: the agency answered {(int)response.StatusCode}: {(detail.Length > 300 ? detail[..300] : detail)}");
+            return await call().ConfigureAwait(false);
+        }
+        catch (TelexApiException e)
+        {
+            throw new CliException(ExitCodes.Unexpected, $"{what}: the agency answered {e.Status}: {e.Message}");
         }
     }
 }

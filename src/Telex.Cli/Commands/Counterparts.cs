@@ -1,5 +1,6 @@
 using System.Text.Json;
 
+using Telex.Api.Contracts;
 using Telex.Cli.Client;
 
 namespace Telex.Cli.Commands;
@@ -17,25 +18,22 @@ internal static class Counterparts
             return didOrName;
         }
 
-        var ties = await api.GetAsync("api/ties", ct).ConfigureAwait(false);
-        var matches = ties.Items()
-            .Where(t => string.Equals(t.Str("peerName"), didOrName, StringComparison.OrdinalIgnoreCase) && t.Str("peerDid") is not null)
-            .ToList();
+        var ties = await api.GetAsync<TieView[]>("api/ties", ct).ConfigureAwait(false);
+        var matches = ties.Where(t => string.Equals(t.PeerName, didOrName, StringComparison.OrdinalIgnoreCase)).ToList();
         if (matches.Count == 0)
         {
             // A counterpart without a tie (reached through a relay) is found by its name in the directory.
             try
             {
-                var entry = await api.GetAsync("api/directory/" + Uri.EscapeDataString(didOrName), ct).ConfigureAwait(false);
-                if (entry.Str("did") is { } did)
+                var entry = await api.GetAsync<CounterpartView>("api/directory/" + Uri.EscapeDataString(didOrName), ct).ConfigureAwait(false);
+                if (entry.Did is { } did)
                 {
                     return did;
                 }
 
-                string name = entry.Str("name") ?? didOrName;
                 throw new CliException(ExitCodes.Conflict,
-                    $"{name} is in the directory without a DID (known of, no tie), so nothing can be addressed to it yet: "
-                    + $"establish a tie with it first (telex tie invite, or telex tie accept CODE); telex directory show \"{name}\" shows what is known of it");
+                    $"{entry.Name} is in the directory without a DID (known of, no tie), so nothing can be addressed to it yet: "
+                    + $"establish a tie with it first (telex tie invite, or telex tie accept CODE); telex directory show \"{entry.Name}\" shows what is known of it");
             }
             catch (CliException e) when (e.ExitCode == ExitCodes.NotFound)
             {
@@ -44,7 +42,7 @@ internal static class Counterparts
 
         return matches.Count switch
         {
-            1 => matches[0].Str("peerDid")!,
+            1 => matches[0].PeerDid,
             0 => throw new CliException(ExitCodes.NotFound,
                 $"no counterpart named '{didOrName}', tied or in the directory; telex directory list shows every counterpart known"),
             _ => throw new CliException(ExitCodes.Usage, $"{matches.Count} counterparts are named '{didOrName}'; give the DID"),

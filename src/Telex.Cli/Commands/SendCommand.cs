@@ -1,10 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 using Microsoft.AspNetCore.StaticFiles;
 
+using Telex.Api.Contracts;
 using Telex.Cli.Client;
 
 namespace Telex.Cli.Commands;
@@ -72,96 +72,146 @@ internal static class SendCommand
             var files = parse.GetValue(attachments) ?? [];
             using var api = client.Connect(parse);
             string recipient = await Counterparts.ResolveAsync(api, parse.GetValue(to)!, ct).ConfigureAwait(false);
-            var request = new JsonObject
-            {
-                ["to"] = recipient,
-                ["subject"] = parse.GetValue(subject),
-                ["body"] = text,
-                ["precedence"] = parse.GetValue(precedence),
-                ["issueId"] = parse.GetValue(issue),
-                ["onBehalfOf"] = parse.GetValue(onBehalfOf),
-                ["attendees"] = new JsonArray((parse.GetValue(attendees) ?? []).Select(a => (JsonNode)a).ToArray()),
-                ["references"] = new JsonArray((parse.GetValue(references) ?? []).Select(r => (JsonNode)r.ToString()).ToArray()),
-            };
-            if (!draft && parse.GetValue(via) is { } relay)
-            {
-                request["via"] = relay;
-            }
+            var request = new SendTelegramRequest(
+                To: recipient,
+                Subject: parse.GetValue(subject),
+                Body: text,
+                Precedence: Enum.Parse<Precedence>(parse.GetValue(precedence)!, ignoreCase: true),
+                IssueId: parse.GetValue(issue),
+                OnBehalfOf: parse.GetValue(onBehalfOf),
+                Attendees: parse.GetValue(attendees) ?? [],
+                References: parse.GetValue(references) ?? [],
+                Attachments: null,
+                Via: draft ? null : parse.GetValue(via));
 
-            var telegram = await terminal.WithStatusAsync(files.Length > 0 ? "Reading attachments…" : draft ? "Submitting…" : "Releasing…", async status =>
+            var answer = await terminal.WithStatusAsync(files.Length > 0 ? "Reading attachments…" : draft ? "Submitting…" : "Releasing…", async status =>
             {
                 if (files.Length > 0)
                 {
-                    request["attachments"] = await ReadAttachmentsAsync(files, ct).ConfigureAwait(false);
+                    request = request with { Attachments = await ReadAttachmentsAsync(files, ct).ConfigureAwait(false) };
                     status($"{(draft ? "Submitting" : "Releasing")} with {files.Length} attachment{(files.Length == 1 ? "" : "s")}…");
                 }
 
-                // A send carries a client request id, so that the retry after a lost connection cannot release it twice.
-                var released = draft
-                    ? await api.PostAsync("api/drafts", request, ct).ConfigureAwait(false)
-                    : await api.PostIdempotentAsync("api/telegrams", request, parse.GetValue(idempotencyKey) ?? Guid.NewGuid().ToString(), ct).ConfigureAwait(false);
-                if (!draft && parse.GetValue(wait) && released.Str("id") is { } id)
+                if (draft)
                 {
-                    status("Waiting for the recipient's receipt…");
-                    released = await WaitForDeliveryAsync(api, id, TieCommands.TimeoutOf(parse, timeout), ct).ConfigureAwait(false);
+                    return (Json: ApiClient.AsJson(await api.PostAsync<DraftView>("api/drafts", request, ct).ConfigureAwait(false)), Telegram: (TelegramView?)null);
                 }
 
-                return released;
+                // A send carries a client request id, so that the retry after a lost connection cannot release it twice.
+                string key = parse.GetValue(idempotencyKey) ?? Guid.NewGuid().ToString();
+                var released = await api.CallAsync((c, t) => c.SendTelegramAsync(request, key, t), ct).ConfigureAwait(false);
+                if (parse.GetValue(wait))
+                {
+                    status("Waiting for the recipient's receipt…");
+                    released = await WaitForDeliveryAsync(api, released.Id, TieCommands.TimeoutOf(parse, timeout), ct).ConfigureAwait(false);
+                }
+
+                return (Json: ApiClient.AsJson(released), Telegram: released);
             }).ConfigureAwait(false);
 
             if (terminal.Json)
             {
-                terminal.WriteJson(telegram);
+                terminal.WriteJson(answer.Json);
                 return ExitCodes.Ok;
             }
 
             if (draft)
             {
-                ClearanceCommands.PrintDraft(terminal, telegram);
+                ClearanceCommands.PrintDraft(terminal, answer.Json);
                 return ExitCodes.Ok;
             }
 
+            var telegram = answer.Telegram!;
             terminal.Fields(
             [
-                ("Telegram", telegram.Str("id")),
-                ("To", telegram.Str("counterpartName") ?? telegram.Str("counterpart") ?? recipient),
-                ("Serial", telegram.Str("serial")),
-                ("Precedence", telegram.Str("precedence")),
-                ("Status", telegram.Str("status")),
-                ("Relayed through", telegram.Strings("relayPath").Any() ? string.Join(", ", telegram.Strings("relayPath").Select(Output.Terminal.NameOf)) : null),
-                ("Registered there as", telegram.Long("peerRegistryNumber") is { } n ? $"Nº {n}" : null),
+                ("Telegram", telegram.Id.ToString()),
+                ("To", telegram.CounterpartName is { Length: > 0 } name ? name : telegram.Counterpart is { Length: > 0 } did ? did : recipient),
+                ("Serial", telegram.Serial.ToString(CultureInfo.InvariantCulture)),
+                ("Precedence", Lower(telegram.Precedence)),
+                ("Status", Lower(telegram.Status)),
+                ("Relayed through", telegram.RelayPath.Count > 0 ? string.Join(", ", telegram.RelayPath.Select(Output.Terminal.NameOf)) : null),
+                ("Registered there as", telegram.PeerRegistryNumber is { } n ? $"Nº {n}" : null),
             ]);
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    /// <summary>Polls an outbound telegram until a receipt confirms delivery, it fails, or the deadline passes.</summary>
-    internal static async Task<JsonElement> WaitForDeliveryAsync(ApiClient api, string id, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Waits until a receipt confirms delivery of an outbound telegram, it fails, or <paramref name="timeout"/> passes: listens
+    /// on the agency's event stream for <c>telegram.delivered</c> (or <c>telegram.failed</c>) of that telegram, reading the
+    /// telegram once the stream is open (its receipt may have come before) and again when its event arrives.
+    /// </summary>
+    internal static async Task<TelegramView> WaitForDeliveryAsync(ApiClient api, Guid id, TimeSpan timeout, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        TelegramView? telegram = null;
+        try
         {
-            var telegram = await api.GetAsync($"api/telegrams/{Uri.EscapeDataString(id)}?direction=outbound", ct).ConfigureAwait(false);
-            switch (telegram.Str("status")?.ToLowerInvariant())
+            // The stream may end (the node stops, the session expires): the telegram is read again and the stream reopened.
+            while (telegram is null || !Settled(telegram))
             {
-                case "delivered":
-                    return telegram;
-                case "failed":
-                    throw new CliException(ExitCodes.Unreachable, $"telegram {id} failed: {telegram.Str("failureReason") ?? "not delivered before it expired"}");
-            }
+                using var listening = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var arrival = api.CallAsync(async (client, stop) =>
+                {
+                    await foreach (var item in client.EventsAsync(() => connected.TrySetResult(), stop).ConfigureAwait(false))
+                    {
+                        if (item.EventType is "telegram.delivered" or "telegram.failed" && item.Data.TelegramId == id)
+                        {
+                            return true;
+                        }
+                    }
 
-            if (DateTime.UtcNow > deadline)
+                    return false;
+                }, listening.Token);
+                if (await Task.WhenAny(connected.Task, arrival).ConfigureAwait(false) == arrival)
+                {
+                    await arrival.ConfigureAwait(false);
+                }
+
+                telegram = await ReadOutboundAsync(api, id, ct).ConfigureAwait(false);
+                if (Settled(telegram))
+                {
+                    await listening.CancelAsync().ConfigureAwait(false);
+                    try
+                    {
+                        await arrival.ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (listening.IsCancellationRequested)
+                    {
+                    }
+                }
+                else
+                {
+                    await arrival.ConfigureAwait(false);
+                    telegram = await ReadOutboundAsync(api, id, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            telegram = await ReadOutboundAsync(api, id, ct).ConfigureAwait(false);
+            if (!Settled(telegram))
             {
                 throw new CliException(ExitCodes.Unreachable,
-                    $"telegram {id} is released and {telegram.Str("status")}, but no receipt arrived within {timeout.TotalSeconds:0} s; the agency keeps trying");
+                    $"telegram {id} is released and {Lower(telegram.Status)}, but no receipt arrived within {timeout.TotalSeconds:0} s; the agency keeps trying");
             }
-
-            await Task.Delay(delay, ct).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
         }
+
+        return telegram.Status == TelegramStatus.Failed
+            ? throw new CliException(ExitCodes.Unreachable, $"telegram {id} failed: {telegram.FailureReason ?? "not delivered before it expired"}")
+            : telegram;
     }
+
+    private static bool Settled(TelegramView telegram) => telegram.Status is TelegramStatus.Delivered or TelegramStatus.Failed;
+
+    private static Task<TelegramView> ReadOutboundAsync(ApiClient api, Guid id, CancellationToken ct) =>
+        api.CallAsync((client, c) => client.GetTelegramAsync(id, Direction.Outbound, c), ct);
+
+    private static string Lower<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     internal static async Task<string> ReadBodyAsync(string? body, FileInfo? file, CancellationToken ct)
     {
@@ -203,9 +253,9 @@ internal static class SendCommand
             : throw new CliException(ExitCodes.Usage, "no text on stdin: give --body, --body-file, or pipe the text");
     }
 
-    private static async Task<JsonArray> ReadAttachmentsAsync(FileInfo[] files, CancellationToken ct)
+    private static async Task<List<AttachmentUpload>> ReadAttachmentsAsync(FileInfo[] files, CancellationToken ct)
     {
-        var array = new JsonArray();
+        var array = new List<AttachmentUpload>();
         long total = 0;
         foreach (var file in files)
         {
@@ -217,12 +267,8 @@ internal static class SendCommand
             }
 
             byte[] content = await File.ReadAllBytesAsync(file.FullName, ct).ConfigureAwait(false);
-            array.Add(new JsonObject
-            {
-                ["name"] = file.Name,
-                ["mediaType"] = MediaTypes.TryGetContentType(file.Name, out string? mediaType) ? mediaType : "application/octet-stream",
-                ["contentBase64"] = Convert.ToBase64String(content),
-            });
+            array.Add(new AttachmentUpload(file.Name, MediaTypes.TryGetContentType(file.Name, out string? mediaType) ? mediaType : "application/octet-stream",
+                Convert.ToBase64String(content)));
         }
 
         return array;

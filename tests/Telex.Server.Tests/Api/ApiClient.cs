@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 using Telex.Core.Model;
 using Telex.Core.Security;
 using Telex.Core.Storage;
 using Telex.TestKit;
+
+using TelexApiClient = Telex.Api.Contracts.TelexApiClient;
 
 namespace Telex.Server.Tests.Api;
 
@@ -45,9 +46,19 @@ internal static class ApiClient
 
     public static async Task<string> TokenAsync(HttpClient client, string name, string password)
     {
-        using var response = await client.PostAsJsonAsync("/api/session", new { name, password });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        using var api = new TelexApiClient(client, ownsHttp: false);
+        return (await api.SignInAsync(name, password)).Token;
+    }
+
+    /// <summary>Adds an officer with <paramref name="role"/> and returns the API's typed client, signed in as them.</summary>
+    public static async Task<TelexApiClient> SignInTypedAsync(TestAgency agency, Role role, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        name ??= role.ToString().ToLowerInvariant();
+        await AddOfficerAsync(agency.Store, name, role);
+        var api = new TelexApiClient(Anonymous(agency.Url));
+        await api.SignInAsync(name, Password);
+        return api;
     }
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected)

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-using Telex.Server.Api;
+using Telex.Api.Contracts;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Api;
@@ -31,8 +31,8 @@ public sealed class StartupWorkTests
             .ToList();
 
         Assert.True(bodies.Count >= 20, $"only {bodies.Count} JSON request bodies found");
-        Assert.All(bodies, type => Assert.True(ApiJsonContext.Default.GetTypeInfo(type) is not null,
-            $"{type.Name} has no generated JSON metadata: add it to ApiJsonContext"));
+        Assert.All(bodies, type => Assert.True(TelexApiJsonContext.Default.GetTypeInfo(type) is not null,
+            $"{type.Name} has no generated JSON metadata: add it to TelexApiJsonContext"));
     }
 
     [Fact]

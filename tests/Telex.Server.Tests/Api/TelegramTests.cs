@@ -5,6 +5,8 @@ using System.Text.Json;
 using Telex.Core.Model;
 using Telex.TestKit;
 
+using Wire = Telex.Api.Contracts;
+
 namespace Telex.Server.Tests.Api;
 
 public sealed class TelegramTests
@@ -21,57 +23,59 @@ public sealed class TelegramTests
         attachments = new[] { new { name = "note.txt", mediaType = "text/plain", contentBase64 = Convert.ToBase64String("premature"u8.ToArray()) } },
     };
 
+    /// <summary><see cref="Telegram"/> as the typed client sends it.</summary>
+    private static Wire.SendTelegramRequest TypedTelegram(string to) => new(to, "The situation in the Orient",
+        "Mao Zedong asked me to inform you of the following.", Wire.Precedence.Immediate, "eastern-bureau", "Mao Zedong", ["Zhu De", "Liu Shaoqi"], null,
+        [new Wire.AttachmentUpload("note.txt", "text/plain", Convert.ToBase64String("premature"u8.ToArray()))]);
+
     [Fact]
     public async Task A_telegram_sent_through_the_api_arrives_in_the_recipients_list_and_opens_in_full()
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer, "kovalev");
-        using var reader = await ApiClient.SignInAsync(b, Role.Clerk, "clerk");
+        using var sender = await ApiClient.SignInTypedAsync(a, Role.ReleasingOfficer, "kovalev");
+        using var reader = await ApiClient.SignInTypedAsync(b, Role.Clerk, "clerk");
 
-        var sent = await (await sender.PostAsJsonAsync("/api/telegrams", Telegram(b.Did))).JsonAsync(HttpStatusCode.Created);
-        string id = sent.GetProperty("id").GetString()!;
-        Assert.Equal("outbound", sent.GetProperty("direction").GetString());
-        Assert.Equal(1, sent.GetProperty("serial").GetInt64());
-        Assert.Equal("kovalev", sent.GetProperty("drafter").GetString());
-        Assert.Equal("kovalev", sent.GetProperty("releasingOfficer").GetString());
-        Assert.Equal("Bravo", sent.GetProperty("counterpartName").GetString());
+        var sent = await sender.SendTelegramAsync(TypedTelegram(b.Did));
+        var id = sent.Id;
+        Assert.Equal(Wire.Direction.Outbound, sent.Direction);
+        Assert.Equal(1, sent.Serial);
+        Assert.Equal("kovalev", sent.Drafter);
+        Assert.Equal("kovalev", sent.ReleasingOfficer);
+        Assert.Equal("Bravo", sent.CounterpartName);
 
-        var inbound = await Eventually.UntilAsync(
-            async () => await (await reader.GetAsync("/api/telegrams?direction=inbound")).JsonAsync(HttpStatusCode.OK),
-            list => list.GetArrayLength() == 1, TimeSpan.FromSeconds(30), "the telegram is listed at Bravo");
+        var inbound = await Eventually.UntilAsync(() => reader.ListTelegramsAsync("direction=inbound"),
+            list => list.Length == 1, TimeSpan.FromSeconds(30), "the telegram is listed at Bravo");
         var summary = inbound[0];
-        Assert.Equal(id, summary.GetProperty("id").GetString());
-        Assert.Equal("inbound", summary.GetProperty("direction").GetString());
-        Assert.Equal(a.Did, summary.GetProperty("counterpart").GetString());
-        Assert.Equal("Alpha", summary.GetProperty("counterpartName").GetString());
-        Assert.Equal(1, summary.GetProperty("registryNumber").GetInt64());
-        Assert.Equal("registered", summary.GetProperty("status").GetString());
-        Assert.Equal("immediate", summary.GetProperty("precedence").GetString());
-        Assert.Equal("eastern-bureau", summary.GetProperty("issueId").GetString());
-        Assert.Equal(JsonValueKind.Null, summary.GetProperty("readAt").ValueKind);
+        Assert.Equal(id, summary.Id);
+        Assert.Equal(Wire.Direction.Inbound, summary.Direction);
+        Assert.Equal(a.Did, summary.Counterpart);
+        Assert.Equal("Alpha", summary.CounterpartName);
+        Assert.Equal(1, summary.RegistryNumber);
+        Assert.Equal(Wire.TelegramStatus.Registered, summary.Status);
+        Assert.Equal(Wire.Precedence.Immediate, summary.Precedence);
+        Assert.Equal("eastern-bureau", summary.IssueId);
+        Assert.Null(summary.ReadAt);
 
         // The receipt is signed and kept moments after registration, with whatever else arrived meanwhile.
-        var full = await Eventually.UntilAsync(
-            async () => await (await reader.GetAsync($"/api/telegrams/{id}")).JsonAsync(HttpStatusCode.OK),
-            t => t.GetProperty("receipt").ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30), "Bravo keeps the receipt it sent");
-        Assert.Equal("Mao Zedong asked me to inform you of the following.", full.GetProperty("body").GetString());
-        Assert.Equal("Mao Zedong", full.GetProperty("onBehalfOf").GetString());
-        Assert.Equal(["Zhu De", "Liu Shaoqi"], full.GetProperty("attendees").EnumerateArray().Select(e => e.GetString()));
-        var attachment = full.GetProperty("attachments")[0];
-        Assert.Equal("note.txt", attachment.GetProperty("name").GetString());
-        Assert.Equal(9, attachment.GetProperty("size").GetInt64());
-        Assert.Equal(sent.GetProperty("contentHash").GetString(), full.GetProperty("contentHash").GetString());
-        Assert.StartsWith("{", full.GetProperty("signedOriginal").GetString(), StringComparison.Ordinal);
-        Assert.StartsWith("{", full.GetProperty("receipt").GetString(), StringComparison.Ordinal);
-        Assert.NotEqual(JsonValueKind.Null, full.GetProperty("readAt").ValueKind);
+        var full = await Eventually.UntilAsync(() => reader.GetTelegramAsync(id),
+            t => t.Receipt is not null, TimeSpan.FromSeconds(30), "Bravo keeps the receipt it sent");
+        Assert.Equal("Mao Zedong asked me to inform you of the following.", full.Body);
+        Assert.Equal("Mao Zedong", full.OnBehalfOf);
+        Assert.Equal(["Zhu De", "Liu Shaoqi"], full.Attendees);
+        var attachment = full.Attachments[0];
+        Assert.Equal("note.txt", attachment.Name);
+        Assert.Equal(9, attachment.Size);
+        Assert.Equal(sent.ContentHash, full.ContentHash);
+        Assert.StartsWith("{", full.SignedOriginal, StringComparison.Ordinal);
+        Assert.StartsWith("{", full.Receipt, StringComparison.Ordinal);
+        Assert.NotNull(full.ReadAt);
 
-        var delivered = await Eventually.UntilAsync(
-            async () => await (await sender.GetAsync($"/api/telegrams/{id}?direction=outbound")).JsonAsync(HttpStatusCode.OK),
-            t => t.GetProperty("status").GetString() == "delivered", TimeSpan.FromSeconds(30), "delivered at Alpha");
-        Assert.Equal(1, delivered.GetProperty("peerRegistryNumber").GetInt64());
-        Assert.NotEqual(JsonValueKind.Null, delivered.GetProperty("deliveredAt").ValueKind);
+        var delivered = await Eventually.UntilAsync(() => sender.GetTelegramAsync(id, Wire.Direction.Outbound),
+            t => t.Status == Wire.TelegramStatus.Delivered, TimeSpan.FromSeconds(30), "delivered at Alpha");
+        Assert.Equal(1, delivered.PeerRegistryNumber);
+        Assert.NotNull(delivered.DeliveredAt);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Telex.Core;
-using Telex.Server.Api.Contracts;
 
 namespace Telex.Server.Api.Endpoints;
 

@@ -6,7 +6,6 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 using Telex.Core;
-using Telex.Server.Api.Contracts;
 
 namespace Telex.Server.Api.Endpoints;
 

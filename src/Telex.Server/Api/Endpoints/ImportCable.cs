@@ -43,7 +43,3 @@ internal static class ImportCable
             CableText.EditorialMarks(cable.Text + "\n" + cable.Trailer)));
     }
 }
-
-/// <summary>An imported cable: its register entry, head and signature line, numbered points and editorial marks.</summary>
-internal sealed record ImportedCableView(Guid Id, long Position, long RegistryNumber, DateTimeOffset ReceivedAt, long SenderSerial, string Signer,
-    string SignedOn, IReadOnlyList<int> Points, IReadOnlyList<string> EditorialMarks);

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Telex.Core;
 using Telex.Core.Issues;
 using Telex.Server.Api.Auth;
-using Telex.Server.Api.Contracts;
 
 namespace Telex.Server.Api.Endpoints;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 using Telex.Core;
 using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Server.Api.Auth;
 using Telex.Server.Api.Contracts;
 
@@ -37,7 +36,7 @@ internal static class SendTelegram
             To = request.To!,
             Subject = request.Subject!,
             Body = request.Body!,
-            Precedence = request.Precedence ?? Precedence.Routine,
+            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
             IssueId = request.IssueId,
             OnBehalfOf = request.OnBehalfOf,
             Drafter = officer,
@@ -61,53 +60,19 @@ internal static class SendTelegram
     internal static ProblemHttpResult? Validate(SendTelegramRequest r, out List<TelegramAttachment> attachments)
     {
         attachments = [];
-        if (string.IsNullOrWhiteSpace(r.To))
+        for (int i = 0; i < (r.Attachments?.Count ?? 0); i++)
         {
-            return Problems.Invalid("to", "required: the recipient agency's DID");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.Subject))
-        {
-            return Problems.Invalid("subject", "required");
-        }
-
-        if (r.Subject.Length > TelegramWire.MaxSubjectLength)
-        {
-            return Problems.Invalid("subject", $"at most {TelegramWire.MaxSubjectLength} characters");
-        }
-
-        if (r.Body is null)
-        {
-            return Problems.Invalid("body", "required");
-        }
-
-        foreach (var (field, value) in new[] { ("to", r.To), ("issueId", r.IssueId), ("onBehalfOf", r.OnBehalfOf) })
-        {
-            if (value is { Length: > MaxFieldLength })
+            if (r.Attachments![i] is null)
             {
-                return Problems.Invalid(field, $"at most {MaxFieldLength} characters");
+                return Problems.Invalid($"attachments[{i}]", "an object with name, mediaType and contentBase64");
             }
         }
 
-        if (r.Attendees is { } attendees)
+        // The rules every way in shares (Core's TelegramDraftRules); the first broken one is the answer, naming its field.
+        if (TelegramDraftRules.Check(r.To, r.Subject, r.Body, r.IssueId, r.OnBehalfOf, r.Attendees, r.References?.Count ?? 0,
+            r.Attachments?.Select(a => a.Name).ToList()) is [var broken, ..])
         {
-            if (attendees.Count > TelegramWire.MaxListItems)
-            {
-                return Problems.Invalid("attendees", $"at most {TelegramWire.MaxListItems}");
-            }
-
-            for (int i = 0; i < attendees.Count; i++)
-            {
-                if (string.IsNullOrWhiteSpace(attendees[i]) || attendees[i].Length > MaxFieldLength)
-                {
-                    return Problems.Invalid($"attendees[{i}]", $"a name of 1 to {MaxFieldLength} characters");
-                }
-            }
-        }
-
-        if (r.References is { Count: > TelegramWire.MaxListItems })
-        {
-            return Problems.Invalid("references", $"at most {TelegramWire.MaxListItems}");
+            return Problems.Invalid(broken.Field, broken.Message);
         }
 
         if (r.Attachments is not { } uploads)
@@ -115,30 +80,10 @@ internal static class SendTelegram
             return null;
         }
 
-        if (uploads.Count > TelegramWire.MaxListItems)
-        {
-            return Problems.Invalid("attachments", $"at most {TelegramWire.MaxListItems}");
-        }
-
         for (int i = 0; i < uploads.Count; i++)
         {
             var a = uploads[i];
             string at = $"attachments[{i}]";
-            if (a is null)
-            {
-                return Problems.Invalid(at, "an object with name, mediaType and contentBase64");
-            }
-
-            if (string.IsNullOrWhiteSpace(a.Name) || a.Name.Length > MaxFieldLength)
-            {
-                return Problems.Invalid(at + ".name", $"required, at most {MaxFieldLength} characters");
-            }
-
-            if (AttachmentName.Problem(a.Name) is { } badName)
-            {
-                return Problems.Invalid(at + ".name", badName);
-            }
-
             if (string.IsNullOrWhiteSpace(a.MediaType) || a.MediaType.Length > MaxFieldLength)
             {
                 return Problems.Invalid(at + ".mediaType", "required, e.g. application/pdf");
@@ -159,7 +104,7 @@ internal static class SendTelegram
                 return Problems.Invalid(at + ".contentBase64", "not base64");
             }
 
-            attachments.Add(new TelegramAttachment(a.Name, a.MediaType, content));
+            attachments.Add(new TelegramAttachment(a.Name!, a.MediaType, content));
         }
 
         return null;

@@ -31,7 +31,7 @@ internal static class SubmitDraft
             To = request.To!,
             Subject = request.Subject!,
             Body = request.Body!,
-            Precedence = request.Precedence ?? Precedence.Routine,
+            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
             IssueId = request.IssueId,
             OnBehalfOf = request.OnBehalfOf,
             Attendees = request.Attendees ?? [],

@@ -16,9 +16,6 @@ namespace Telex.Server.Console.Pages;
 /// </summary>
 internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
 {
-    /// <summary>Longest on-behalf-of or attendee name.</summary>
-    private const int MaxNameLength = 500;
-
     /// <summary>Established ties: who can be written to.</summary>
     public IReadOnlyList<Tie> Counterparts { get; private set; } = [];
 
@@ -253,14 +250,11 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             return toBureau ? "Via: a bulletin goes to each member over its own tie, not through a relay." : "Via: choose a counterpart with an established tie.";
         }
 
-        if (string.IsNullOrWhiteSpace(f.Subject))
+        // The rules every way in shares (Core's TelegramDraftRules), shown as the field's message.
+        if (TelegramDraftRules.Check(f.To, f.Subject, f.Body ?? "", f.IssueId, string.IsNullOrWhiteSpace(f.OnBehalfOf) ? null : f.OnBehalfOf.Trim(),
+            Attendees(), f.Reference is null ? 0 : 1) is [var broken, ..])
         {
-            return "Subject: required.";
-        }
-
-        if (f.Subject.Length > TelegramWire.MaxSubjectLength)
-        {
-            return $"Subject: at most {TelegramWire.MaxSubjectLength} characters.";
+            return $"{FieldLabel(broken.Field)}: {broken.Message}.";
         }
 
         if (f.IssueId is not null && !string.IsNullOrWhiteSpace(f.NewIssue))
@@ -283,16 +277,21 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             return $"New issue: at most {IssueService.MaxIssueTitleLength} characters.";
         }
 
-        if (f.OnBehalfOf is { Length: > MaxNameLength })
-        {
-            return $"On behalf of: at most {MaxNameLength} characters.";
-        }
-
-        var attendees = Attendees();
-        return attendees.Count > TelegramWire.MaxListItems ? $"Attendees: at most {TelegramWire.MaxListItems}."
-            : attendees.Any(a => a.Length > MaxNameLength) ? $"Attendees: each name at most {MaxNameLength} characters."
-            : null;
+        return null;
     }
+
+    /// <summary>The form's label of a field the rules name.</summary>
+    private static string FieldLabel(string field) => field switch
+    {
+        "to" => "Recipient",
+        "subject" => "Subject",
+        "body" => "Text",
+        "issueId" => "Issue",
+        "onBehalfOf" => "On behalf of",
+        "references" => "Reference",
+        _ when field.StartsWith("attendees", StringComparison.Ordinal) => "Attendees",
+        _ => field,
+    };
 
     private List<string> Attendees() =>
         (Form.Attendees ?? "").Split(['\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

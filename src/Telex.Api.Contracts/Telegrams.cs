@@ -1,12 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 
-using Telex.Core.Model;
-
-namespace Telex.Server.Api.Contracts;
+namespace Telex.Api.Contracts;
 
 /// <summary><c>POST /api/telegrams</c>. The drafter and releasing officer are the signed-in officer.</summary>
-internal sealed record SendTelegramRequest(
+public sealed record SendTelegramRequest(
     string? To,
     string? Subject,
     string? Body,
@@ -19,10 +16,10 @@ internal sealed record SendTelegramRequest(
     string? Via = null);
 
 /// <summary>An attachment to send, its content in base64.</summary>
-internal sealed record AttachmentUpload(string? Name, string? MediaType, string? ContentBase64);
+public sealed record AttachmentUpload(string? Name, string? MediaType, string? ContentBase64);
 
 /// <summary>A register entry as listed. Outbound entries have registry number 0: numbers are given on arrival.</summary>
-internal record TelegramSummary
+public record TelegramSummary
 {
     public required Guid Id { get; init; }
 
@@ -66,36 +63,13 @@ internal record TelegramSummary
     /// Its registry number is the cable's own, not the agency's counter; its counterpart is empty (no DID).
     /// </summary>
     public ImportedView? Imported { get; init; }
-
-    public static TelegramSummary From(TelegramRecord t, string counterpartName) => new()
-    {
-        Id = t.Id,
-        Direction = t.Direction,
-        Counterpart = t.Counterpart,
-        CounterpartName = counterpartName,
-        Serial = t.Serial,
-        RegistryNumber = t.RegistryNumber,
-        Status = t.Status,
-        Precedence = t.Precedence,
-        Subject = t.Subject,
-        IssueId = t.IssueId,
-        RegisteredAt = t.RegisteredAt,
-        ReleasedAt = t.ReleasedAt,
-        DeliveredAt = t.DeliveredAt,
-        ReadAt = t.ReadAt,
-        FailureReason = t.FailureReason,
-        RelayPath = t.RelayPath,
-        BureauId = t.BureauId,
-        BureauEpoch = t.BureauEpoch,
-        Imported = t.Imported is { } c ? new ImportedView(c.ImportedAt, c.Source, c.Signer, c.SignedOn) : null,
-    };
 }
 
 /// <summary>How an entry of imported history came into the register: when, from which file, and its signature line.</summary>
-internal sealed record ImportedView(DateTimeOffset ImportedAt, string? Source, string Signer, string SignedOn);
+public sealed record ImportedView(DateTimeOffset ImportedAt, string? Source, string Signer, string SignedOn);
 
 /// <summary>A register entry in full: the text, who wrote and released it, the signed original and the receipt.</summary>
-internal sealed record TelegramView : TelegramSummary
+public sealed record TelegramView : TelegramSummary
 {
     public required string Body { get; init; }
 
@@ -124,26 +98,24 @@ internal sealed record TelegramView : TelegramSummary
     /// <summary>The signed original (JWS, JSON text) as sent or received.</summary>
     public required string SignedOriginal { get; init; }
 
+    /// <summary>A full entry from its summary; the caller sets the rest.</summary>
     [SetsRequiredMembers]
-    private TelegramView(TelegramSummary summary, TelegramRecord t)
+    public TelegramView(TelegramSummary summary)
         : base(summary)
     {
-        Body = t.Body;
-        OnBehalfOf = t.OnBehalfOf;
-        Drafter = t.Drafter;
-        ReleasingOfficer = t.ReleasingOfficer;
-        SenderName = t.SenderName;
-        Attendees = t.Attendees;
-        References = t.References;
-        Attachments = t.Attachments.Select(a => new AttachmentView(a.Name, a.MediaType, a.Size, a.Sha256)).ToArray();
-        ContentHash = t.ContentHash;
-        PeerRegistryNumber = t.PeerRegistryNumber;
-        Receipt = t.Receipt is { } r ? Encoding.UTF8.GetString(r) : null;
-        SignedOriginal = Encoding.UTF8.GetString(t.SignedOriginal);
+        Body = "";
+        Attendees = [];
+        References = [];
+        Attachments = [];
+        ContentHash = "";
+        SignedOriginal = "";
     }
 
-    public static new TelegramView From(TelegramRecord t, string counterpartName) => new(TelegramSummary.From(t, counterpartName), t);
+    /// <summary>An empty entry, for deserialization: its required members are set from the JSON.</summary>
+    public TelegramView()
+    {
+    }
 }
 
 /// <summary>An attachment as the register keeps it: content-addressed by its SHA-256.</summary>
-internal sealed record AttachmentView(string Name, string MediaType, long Size, string Sha256);
+public sealed record AttachmentView(string Name, string MediaType, long Size, string Sha256);
