@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Npgsql;
 
 using Telex.Core.Model;
 
@@ -12,7 +11,7 @@ public sealed partial class PostgresStore
     public Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default) =>
         WriteAsync((c, tx) => InsertOfficerAsync(c, tx, officer, ct), ct);
 
-    private static async Task<bool> InsertOfficerAsync(NpgsqlConnection c, NpgsqlTransaction tx, Officer officer, CancellationToken ct)
+    private static async Task<bool> InsertOfficerAsync(DbConnection c, DbTransaction tx, Officer officer, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO officers(name, role, password_hash, created_at, must_change, failed, locked_until, disabled)
@@ -62,7 +61,7 @@ public sealed partial class PostgresStore
 
     private const string OfficerColumns = "name, role, password_hash, created_at, must_change, failed, locked_until, disabled";
 
-    private static Officer ReadOfficer(NpgsqlDataReader r) => new()
+    private static Officer ReadOfficer(DbDataReader r) => new()
     {
         Name = r.GetString(0),
         Role = (Role)r.GetInt32(1),
@@ -193,7 +192,7 @@ public sealed partial class PostgresStore
     private const string TieColumns =
         "SELECT peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial, suspended_by FROM ties";
 
-    private static Tie ReadTie(NpgsqlDataReader r) => new()
+    private static Tie ReadTie(DbDataReader r) => new()
     {
         PeerDid = r.GetString(0),
         PeerName = r.GetString(1),

@@ -1,4 +1,4 @@
-using Npgsql;
+using System.Data.Common;
 
 using Telex.Core.Model;
 
@@ -31,7 +31,7 @@ public sealed partial class PostgresStore
         }, ct);
     }
 
-    private static async Task<BureauOutcomes?> FindBureauOutcomesAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid bureauId, CancellationToken ct)
+    private static async Task<BureauOutcomes?> FindBureauOutcomesAsync(DbConnection c, DbTransaction? tx, Guid bureauId, CancellationToken ct)
     {
         using var cmd = Command(c, tx, "SELECT version, terms FROM bureau_outcomes WHERE bureau_id=@b", ("@b", bureauId.ToString()));
         using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -41,7 +41,7 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>Keeps a bureau's outcomes when the bureau is known and their version is higher than the one held.</summary>
-    private static async Task<bool> WriteBureauOutcomesAsync(NpgsqlConnection c, NpgsqlTransaction tx, BureauOutcomes outcomes, CancellationToken ct)
+    private static async Task<bool> WriteBureauOutcomesAsync(DbConnection c, DbTransaction tx, BureauOutcomes outcomes, CancellationToken ct)
     {
         using var upsert = Command(c, tx, """
             INSERT INTO bureau_outcomes(bureau_id, version, terms)

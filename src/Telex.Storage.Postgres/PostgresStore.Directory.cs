@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Npgsql;
 
 using Telex.Core.Model;
 
@@ -51,8 +50,8 @@ public sealed partial class PostgresStore
         {
             // One snapshot, so the notes belong to the entries listed.
             await using var tx = await c.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
-            var entries = await ListAsync(c, tx, DirectoryColumns + " ORDER BY lower(name), name", ReadEntryRow, ct).ConfigureAwait(false);
-            var notes = await ListAsync(c, tx, "SELECT entry_id, at, officer, text FROM dossier_notes ORDER BY seq",
+            var entries = await ListByPositionAsync(c, tx, DirectoryColumns + " ORDER BY lower(name), name", ReadEntryRow, ct).ConfigureAwait(false);
+            var notes = await ListByPositionAsync(c, tx, "SELECT entry_id, at, officer, text FROM dossier_notes ORDER BY seq",
                 r => (Id: r.GetString(0), Note: new DossierNote(Ms(r.GetInt64(1)), r.GetString(2), r.GetString(3))), ct).ConfigureAwait(false);
             var byEntry = notes.ToLookup(n => n.Id, n => n.Note, StringComparer.Ordinal);
             return entries.Select(e => e with { Notes = byEntry[e.Id.ToString()].ToList() }).ToList();
@@ -113,7 +112,7 @@ public sealed partial class PostgresStore
     /// Whether another entry holds the name (whatever its case) or the DID. Taken under a lock held until commit, so two
     /// nodes adding one name at once do not both find it free.
     /// </summary>
-    private static async Task<bool> NameOrDidTakenAsync(NpgsqlConnection c, NpgsqlTransaction tx, DirectoryEntry entry, CancellationToken ct)
+    private static async Task<bool> NameOrDidTakenAsync(DbConnection c, DbTransaction tx, DirectoryEntry entry, CancellationToken ct)
     {
         using (var lockCmd = Command(c, tx, "SELECT pg_advisory_xact_lock(@k)", ("@k", DirectoryLock)))
         {
@@ -126,20 +125,20 @@ public sealed partial class PostgresStore
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0;
     }
 
-    private static async Task<DirectoryEntry?> FindEntryAsync(NpgsqlConnection c, string where, string key, CancellationToken ct)
+    private static async Task<DirectoryEntry?> FindEntryAsync(DbConnection c, string where, string key, CancellationToken ct)
     {
-        var rows = await ListAsync(c, null, DirectoryColumns + " " + where, ReadEntryRow, ct, ("@k", key)).ConfigureAwait(false);
+        var rows = await ListByPositionAsync(c, null, DirectoryColumns + " " + where, ReadEntryRow, ct, ("@k", key)).ConfigureAwait(false);
         if (rows.Count == 0)
         {
             return null;
         }
 
-        var notes = await ListAsync(c, null, "SELECT at, officer, text FROM dossier_notes WHERE entry_id=@id ORDER BY seq",
+        var notes = await ListByPositionAsync(c, null, "SELECT at, officer, text FROM dossier_notes WHERE entry_id=@id ORDER BY seq",
             r => new DossierNote(Ms(r.GetInt64(0)), r.GetString(1), r.GetString(2)), ct, ("@id", rows[0].Id.ToString())).ConfigureAwait(false);
         return rows[0] with { Notes = notes };
     }
 
-    private static DirectoryEntry ReadEntryRow(NpgsqlDataReader r) => new()
+    private static DirectoryEntry ReadEntryRow(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Name = r.GetString(1),

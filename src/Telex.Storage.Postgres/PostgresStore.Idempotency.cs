@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Npgsql;
 
 using Telex.Core.Model;
 using Telex.Core.Storage;
@@ -30,7 +29,7 @@ public sealed partial class PostgresStore
     /// first lock a release takes (a draft's release takes it after the draft's row): a second release under the same key
     /// on another node waits on it and, once the first commits, finds the key held.
     /// </summary>
-    private static async Task ClaimAsync(NpgsqlConnection c, NpgsqlTransaction tx, IdempotencyClaim? claim, CancellationToken ct)
+    private static async Task ClaimAsync(DbConnection c, DbTransaction tx, IdempotencyClaim? claim, CancellationToken ct)
     {
         if (claim is null)
         {
@@ -52,7 +51,7 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>Keeps, with the claimed key, the telegrams the release filed and the answer made from them.</summary>
-    private static async Task KeepAnswerAsync(NpgsqlConnection c, NpgsqlTransaction tx, IdempotencyClaim? claim, IReadOnlyList<TelegramRecord> released,
+    private static async Task KeepAnswerAsync(DbConnection c, DbTransaction tx, IdempotencyClaim? claim, IReadOnlyList<TelegramRecord> released,
         CancellationToken ct)
     {
         if (claim is null)

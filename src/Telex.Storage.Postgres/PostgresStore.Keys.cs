@@ -1,4 +1,4 @@
-using Npgsql;
+using System.Data.Common;
 
 using Telex.Core;
 using Telex.Core.Model;
@@ -103,7 +103,7 @@ public sealed partial class PostgresStore
         }, ct);
     }
 
-    private async Task<bool> InsertRotationAsync(NpgsqlConnection c, NpgsqlTransaction tx, KeyRotation r, string? tieDid, CancellationToken ct)
+    private async Task<bool> InsertRotationAsync(DbConnection c, DbTransaction tx, KeyRotation r, string? tieDid, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO key_rotations(old_did, new_did, own, from_prior, at, tie_did) VALUES(@o, @n, @own, @fp, @at, @t)
@@ -122,7 +122,7 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<KeyRotation>> ListKeyRotationsAsync(CancellationToken ct = default) =>
-        ReadAsync<IReadOnlyList<KeyRotation>>(async c => await ListAsync(c, null, "SELECT old_did, new_did, own, from_prior, at FROM key_rotations ORDER BY seq",
+        ReadAsync<IReadOnlyList<KeyRotation>>(async c => await ListByPositionAsync(c, null, "SELECT old_did, new_did, own, from_prior, at FROM key_rotations ORDER BY seq",
             r => new KeyRotation
             {
                 OldDid = r.GetString(0),

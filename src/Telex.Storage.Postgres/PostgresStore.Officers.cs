@@ -103,10 +103,11 @@ public sealed partial class PostgresStore
                     ("@k", RegisterKinds.Officer), ("@r", RegisterChain.OfficerReference(officer)), ("@l", Math.Max(0, limit)));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var events = new List<OfficerEvent>();
+            var entry = EntryRow(r);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 // An entry whose content was altered is left out here; register verify reports it.
-                if (RegisterChain.ReadOfficerEvent(ReadEntry(r)) is { } e)
+                if (RegisterChain.ReadOfficerEvent(entry()) is { } e)
                 {
                     events.Add(e);
                 }

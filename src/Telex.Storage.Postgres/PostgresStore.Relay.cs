@@ -1,4 +1,4 @@
-using Npgsql;
+using System.Data.Common;
 
 using Telex.Core.Model;
 
@@ -102,7 +102,7 @@ public sealed partial class PostgresStore
             return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, ct);
 
-    private static RelayItem ReadRelay(NpgsqlDataReader r) => new()
+    private static RelayItem ReadRelay(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         FromDid = r.GetString(1),

@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
 
@@ -12,7 +11,7 @@ public sealed partial class SqliteStore
     public Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default) =>
         WriteAsync((c, tx) => InsertOfficerAsync(c, tx, officer, ct), ct);
 
-    private static async Task<bool> InsertOfficerAsync(SqliteConnection c, SqliteTransaction tx, Officer officer, CancellationToken ct)
+    private static async Task<bool> InsertOfficerAsync(DbConnection c, DbTransaction tx, Officer officer, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO officers(name, role, password_hash, created_at, must_change, failed, locked_until, disabled)
@@ -62,7 +61,7 @@ public sealed partial class SqliteStore
 
     private const string OfficerColumns = "name, role, password_hash, created_at, must_change, failed, locked_until, disabled";
 
-    private static Officer ReadOfficer(SqliteDataReader r) => new()
+    private static Officer ReadOfficer(DbDataReader r) => new()
     {
         Name = r.GetString(0),
         Role = (Role)r.GetInt32(1),
@@ -191,7 +190,7 @@ public sealed partial class SqliteStore
         }, ct);
 
     /// <summary>Adds ties.suspended_by unless present (migration <see cref="Schema.SuspendedByVersion"/>).</summary>
-    private static async Task AddSuspendedByColumnAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    private static async Task AddSuspendedByColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
         using var probe = Command(c, tx, "SELECT COUNT(*) FROM pragma_table_info('ties') WHERE name='suspended_by'");
         if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
@@ -204,7 +203,7 @@ public sealed partial class SqliteStore
     private const string TieColumns =
         "SELECT peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial, suspended_by FROM ties";
 
-    private static Tie ReadTie(SqliteDataReader r) => new()
+    private static Tie ReadTie(DbDataReader r) => new()
     {
         PeerDid = r.GetString(0),
         PeerName = r.GetString(1),

@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
 
@@ -46,8 +45,8 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<DirectoryEntry>>(async c =>
         {
-            var entries = await ListAsync(c, null, DirectoryColumns + " ORDER BY name", ReadEntryRow, ct).ConfigureAwait(false);
-            var notes = await ListAsync(c, null, "SELECT entry_id, at, officer, text FROM dossier_notes ORDER BY seq",
+            var entries = await ListByPositionAsync(c, null, DirectoryColumns + " ORDER BY name", ReadEntryRow, ct).ConfigureAwait(false);
+            var notes = await ListByPositionAsync(c, null, "SELECT entry_id, at, officer, text FROM dossier_notes ORDER BY seq",
                 r => (Id: r.GetString(0), Note: new DossierNote(Ms(r.GetInt64(1)), r.GetString(2), r.GetString(3))), ct).ConfigureAwait(false);
             var byEntry = notes.ToLookup(n => n.Id, n => n.Note, StringComparer.Ordinal);
             return entries.Select(e => e with { Notes = byEntry[e.Id.ToString()].ToList() }).ToList();
@@ -104,28 +103,28 @@ public sealed partial class SqliteStore
             return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
         }, ct);
 
-    private static async Task<bool> NameOrDidTakenAsync(SqliteConnection c, SqliteTransaction tx, DirectoryEntry entry, CancellationToken ct)
+    private static async Task<bool> NameOrDidTakenAsync(DbConnection c, DbTransaction tx, DirectoryEntry entry, CancellationToken ct)
     {
         using var cmd = Command(c, tx, "SELECT COUNT(*) FROM directory WHERE id<>$id AND (name=$name OR (did IS NOT NULL AND did=$did))",
             ("$id", entry.Id.ToString()), ("$name", entry.Name), ("$did", entry.Did));
         return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))! > 0;
     }
 
-    private static async Task<DirectoryEntry?> FindEntryAsync(SqliteConnection c, string where, string key, CancellationToken ct)
+    private static async Task<DirectoryEntry?> FindEntryAsync(DbConnection c, string where, string key, CancellationToken ct)
     {
-        var rows = await ListAsync(c, null, DirectoryColumns + " " + where, ReadEntryRow, ct, ("$k", key))
+        var rows = await ListByPositionAsync(c, null, DirectoryColumns + " " + where, ReadEntryRow, ct, ("$k", key))
             .ConfigureAwait(false);
         if (rows.Count == 0)
         {
             return null;
         }
 
-        var notes = await ListAsync(c, null, "SELECT at, officer, text FROM dossier_notes WHERE entry_id=$id ORDER BY seq",
+        var notes = await ListByPositionAsync(c, null, "SELECT at, officer, text FROM dossier_notes WHERE entry_id=$id ORDER BY seq",
             r => new DossierNote(Ms(r.GetInt64(0)), r.GetString(1), r.GetString(2)), ct, ("$id", rows[0].Id.ToString())).ConfigureAwait(false);
         return rows[0] with { Notes = notes };
     }
 
-    private static DirectoryEntry ReadEntryRow(SqliteDataReader r) => new()
+    private static DirectoryEntry ReadEntryRow(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Name = r.GetString(1),

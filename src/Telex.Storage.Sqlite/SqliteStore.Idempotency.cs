@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
 using Telex.Core.Storage;
@@ -28,7 +27,7 @@ public sealed partial class SqliteStore
     /// Claims a client's request id inside the release's transaction, before anything else is written, after dropping that
     /// officer's expired keys; throws <see cref="IdempotencyKeyTakenException"/> if the key is held.
     /// </summary>
-    private static async Task ClaimAsync(SqliteConnection c, SqliteTransaction tx, IdempotencyClaim? claim, CancellationToken ct)
+    private static async Task ClaimAsync(DbConnection c, DbTransaction tx, IdempotencyClaim? claim, CancellationToken ct)
     {
         if (claim is null)
         {
@@ -50,7 +49,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Keeps, with the claimed key, the telegrams the release filed and the answer made from them.</summary>
-    private static async Task KeepAnswerAsync(SqliteConnection c, SqliteTransaction tx, IdempotencyClaim? claim, IReadOnlyList<TelegramRecord> released,
+    private static async Task KeepAnswerAsync(DbConnection c, DbTransaction tx, IdempotencyClaim? claim, IReadOnlyList<TelegramRecord> released,
         CancellationToken ct)
     {
         if (claim is null)

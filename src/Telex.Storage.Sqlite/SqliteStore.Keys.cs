@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 using Telex.Core;
 using Telex.Core.Model;
@@ -97,7 +97,7 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    private async Task<bool> InsertRotationAsync(SqliteConnection c, SqliteTransaction tx, KeyRotation r, string? tieDid, CancellationToken ct)
+    private async Task<bool> InsertRotationAsync(DbConnection c, DbTransaction tx, KeyRotation r, string? tieDid, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO key_rotations(old_did, new_did, own, from_prior, at, tie_did, seq)

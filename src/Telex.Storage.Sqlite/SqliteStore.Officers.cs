@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 using Telex.Core;
 using Telex.Core.Model;
@@ -83,7 +83,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Adds officers.disabled unless present (migration <see cref="Schema.OfficerAdministrationVersion"/>).</summary>
-    private static async Task AddOfficerDisabledColumnAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    private static async Task AddOfficerDisabledColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
         using var probe = Command(c, tx, "SELECT COUNT(*) FROM pragma_table_info('officers') WHERE name='disabled'");
         if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
@@ -113,10 +113,11 @@ public sealed partial class SqliteStore
                     ("$k", RegisterKinds.Officer), ("$r", RegisterChain.OfficerReference(officer)), ("$l", Math.Max(0, limit)));
             using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var events = new List<OfficerEvent>();
+            var entry = EntryRow(r);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 // An entry whose content was altered is left out here; register verify reports it.
-                if (RegisterChain.ReadOfficerEvent(ReadEntry(r)) is { } e)
+                if (RegisterChain.ReadOfficerEvent(entry()) is { } e)
                 {
                     events.Add(e);
                 }

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -9,7 +9,7 @@ public sealed partial class SqliteStore
 {
     private const string OutboxColumns = "id, kind, telegram_id, peer_did, endpoint, payload, attempts, due_at, expires_at, precedence";
 
-    private static async Task InsertOutboxAsync(SqliteConnection c, SqliteTransaction tx, OutboxItem o, CancellationToken ct)
+    private static async Task InsertOutboxAsync(DbConnection c, DbTransaction tx, OutboxItem o, CancellationToken ct)
     {
         using var cmd = Command(c, tx, $"""
             INSERT INTO outbox({OutboxColumns}) VALUES($id, $kind, $tid, $peer, $endpoint, $payload, $attempts, $due, $expires, $prec)
@@ -20,7 +20,7 @@ public sealed partial class SqliteStore
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static OutboxItem ReadOutbox(SqliteDataReader r) => new()
+    private static OutboxItem ReadOutbox(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Kind = (OutboxKind)r.GetInt32(1),

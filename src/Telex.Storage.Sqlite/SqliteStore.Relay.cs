@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 using Telex.Core.Model;
 
@@ -90,7 +90,7 @@ public sealed partial class SqliteStore
         }, ct);
 
     /// <summary>Run by the relay migration: SQLite cannot add a column only if it is missing, so this checks first.</summary>
-    private static async Task AddRelayPathColumnAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    private static async Task AddRelayPathColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
         using var probe = Command(c, tx, "SELECT COUNT(*) FROM pragma_table_info('telegrams') WHERE name='relay_path'");
         if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
@@ -100,7 +100,7 @@ public sealed partial class SqliteStore
         }
     }
 
-    private static RelayItem ReadRelay(SqliteDataReader r) => new()
+    private static RelayItem ReadRelay(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         FromDid = r.GetString(1),
