@@ -16,13 +16,6 @@ public sealed partial class SqliteStore
         "UPDATE outbox SET peer_did=$n, endpoint=$e WHERE peer_did=$o",
     ];
 
-    /// <summary>SQL for the tie's current DID given any DID it has held (an alias resolves; any other DID is itself).</summary>
-    private static string CurrentDid(string p) => $"COALESCE((SELECT tie_did FROM key_rotations WHERE old_did={p} AND own=0), {p})";
-
-    /// <summary>SQL for the set of every DID the tie named by <paramref name="p"/> (current or an alias) has held.</summary>
-    private static string DidsOfTie(string p) =>
-        $"(SELECT {CurrentDid(p)} UNION SELECT old_did FROM key_rotations WHERE own=0 AND tie_did={CurrentDid(p)})";
-
     /// <inheritdoc/>
     public Task<bool> FileOwnRotationAsync(KeyRotation rotation, IReadOnlyList<OutboxItem> announcements, CancellationToken ct = default)
     {
