@@ -117,6 +117,22 @@ public sealed partial class PostgresStore : RelationalStore, ITelexStore
     protected override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
     /// <inheritdoc/>
+    protected override string Least(string a, string b) => $"LEAST({a}, {b})";
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Rows another node is claiming are skipped, not waited for; the condition is checked again on the row as it is when
+    /// locked, so a row claimed by a node that committed meanwhile is not claimed twice.
+    /// </remarks>
+    protected override string ClaimStatement(string table, string condition, string order, string columns) => $"""
+        WITH due AS (SELECT id AS due_id FROM {table} WHERE {condition} ORDER BY {order} LIMIT @limit FOR UPDATE SKIP LOCKED)
+        UPDATE {table} SET claimed_by=@node, claimed_until=@until
+        FROM due
+        WHERE id = due_id AND {condition}
+        RETURNING {columns}
+        """;
+
+    /// <inheritdoc/>
     protected override string BinaryCollation => "\"C\"";
 
     /// <summary>Migrations applied so far (0 for a database Telex has not touched).</summary>

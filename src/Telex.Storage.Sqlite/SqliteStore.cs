@@ -84,7 +84,18 @@ public sealed partial class SqliteStore : RelationalStore, ITelexStore
     protected override string Greatest(string a, string b) => $"MAX({a}, {b})";
 
     /// <inheritdoc/>
+    protected override string Least(string a, string b) => $"MIN({a}, {b})";
+
+    /// <inheritdoc/>
     protected override string BinaryCollation => "BINARY";
+
+    /// <inheritdoc/>
+    /// <remarks>One writer: the rows chosen are claimed before any other write runs.</remarks>
+    protected override string ClaimStatement(string table, string condition, string order, string columns) => $"""
+        UPDATE {table} SET claimed_by=@node, claimed_until=@until
+        WHERE id IN (SELECT id FROM {table} WHERE {condition} ORDER BY {order} LIMIT @limit)
+        RETURNING {columns}
+        """;
 
     /// <inheritdoc/>
     public override async Task MigrateAsync(CancellationToken ct = default)
