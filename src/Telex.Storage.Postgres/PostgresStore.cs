@@ -117,6 +117,18 @@ public sealed partial class PostgresStore : RelationalStore, ITelexStore
     protected override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
 
     /// <inheritdoc/>
+    /// <remarks>A transaction-scoped advisory lock on the name's hash.</remarks>
+    protected override async Task LockAsync(DbConnection c, DbTransaction tx, string name, CancellationToken ct) =>
+        await ExecuteAsync(c, tx, "SELECT pg_advisory_xact_lock(hashtext(@k))", ct, ("@k", name)).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    protected override string ForUpdate => " FOR UPDATE";
+
+    /// <inheritdoc/>
+    /// <remarks>The column is an identity column.</remarks>
+    protected override string NextSeq(string table) => "DEFAULT";
+
+    /// <inheritdoc/>
     protected override string Least(string a, string b) => $"LEAST({a}, {b})";
 
     /// <inheritdoc/>

@@ -10,16 +10,6 @@ public abstract partial class RelationalStore
 {
     private const string OutboxColumns = "id, kind, telegram_id, peer_did, endpoint, payload, attempts, due_at, expires_at, precedence";
 
-    /// <summary>
-    /// The statement that claims, for <c>@node</c> until <c>@until</c>, at most <c>@limit</c> rows of <paramref name="table"/>
-    /// (keyed by <c>id</c>) meeting <paramref name="condition"/>, taken in <paramref name="order"/>, and returns their
-    /// <paramref name="columns"/>; no row is claimed by two nodes.
-    /// </summary>
-    protected abstract string ClaimStatement(string table, string condition, string order, string columns);
-
-    /// <summary>The smaller of two values, as SQL (<c>MIN(a, b)</c> in SQLite, <c>LEAST(a, b)</c> in PostgreSQL).</summary>
-    protected abstract string Least(string a, string b);
-
     /// <summary>Queues <paramref name="o"/> inside <paramref name="tx"/>, the transaction of the write that produced it.</summary>
     protected async Task InsertOutboxAsync(DbConnection c, DbTransaction tx, OutboxItem o, CancellationToken ct)
     {

@@ -65,6 +65,35 @@ public abstract partial class RelationalStore : IAsyncDisposable
     /// <summary>The larger of two values, as SQL (<c>MAX(a, b)</c> in SQLite, <c>GREATEST(a, b)</c> in PostgreSQL).</summary>
     protected abstract string Greatest(string a, string b);
 
+    /// <summary>
+    /// The statement that claims, for <c>@node</c> until <c>@until</c>, at most <c>@limit</c> rows of <paramref name="table"/>
+    /// (keyed by <c>id</c>) meeting <paramref name="condition"/>, taken in <paramref name="order"/>, and returns their
+    /// <paramref name="columns"/>; no row is claimed by two nodes.
+    /// </summary>
+    protected abstract string ClaimStatement(string table, string condition, string order, string columns);
+
+    /// <summary>The smaller of two values, as SQL (<c>MIN(a, b)</c> in SQLite, <c>LEAST(a, b)</c> in PostgreSQL).</summary>
+    protected abstract string Least(string a, string b);
+
+    /// <summary>
+    /// Takes an exclusive lock named <paramref name="name"/> for the rest of <paramref name="tx"/>: writes that must see
+    /// each other's effects before deciding (a bound, a free name) run one at a time across nodes. An engine whose writes
+    /// are already serialized has nothing to do.
+    /// </summary>
+    protected abstract Task LockAsync(DbConnection c, DbTransaction tx, string name, CancellationToken ct);
+
+    /// <summary>
+    /// What a <c>SELECT</c> ends with to lock the rows it reads until the transaction ends (<c>FOR UPDATE</c> in
+    /// PostgreSQL; nothing under SQLite's single writer).
+    /// </summary>
+    protected abstract string ForUpdate { get; }
+
+    /// <summary>
+    /// The value, in an <c>INSERT</c>, of the <c>seq</c> column of <paramref name="table"/>, which numbers its rows in the
+    /// order they were filed (<c>DEFAULT</c> for an identity column; the next number where the engine has none).
+    /// </summary>
+    protected abstract string NextSeq(string table);
+
     /// <inheritdoc/>
     public abstract Task MigrateAsync(CancellationToken ct = default);
 

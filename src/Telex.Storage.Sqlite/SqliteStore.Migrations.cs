@@ -29,4 +29,15 @@ public sealed partial class SqliteStore
             await add.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Run by the relay migration: SQLite cannot add a column only if it is missing, so this checks first.</summary>
+    private static async Task AddRelayPathColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
+    {
+        using var probe = Command(c, tx, "SELECT COUNT(*) FROM pragma_table_info('telegrams') WHERE name='relay_path'");
+        if ((long)(await probe.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
+        {
+            using var add = Command(c, tx, "ALTER TABLE telegrams ADD COLUMN relay_path TEXT");
+            await add.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
 }

@@ -84,6 +84,16 @@ public sealed partial class SqliteStore : RelationalStore, ITelexStore
     protected override string Greatest(string a, string b) => $"MAX({a}, {b})";
 
     /// <inheritdoc/>
+    /// <remarks>Nothing to take: SQLite has one writer, so a write transaction already holds the whole database.</remarks>
+    protected override Task LockAsync(DbConnection c, DbTransaction tx, string name, CancellationToken ct) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    protected override string ForUpdate => "";
+
+    /// <inheritdoc/>
+    protected override string NextSeq(string table) => $"(SELECT COALESCE(MAX(seq), 0) + 1 FROM {table})";
+
+    /// <inheritdoc/>
     protected override string Least(string a, string b) => $"MIN({a}, {b})";
 
     /// <inheritdoc/>
