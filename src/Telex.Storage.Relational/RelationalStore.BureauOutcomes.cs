@@ -2,9 +2,10 @@ using System.Data.Common;
 
 using Telex.Core.Model;
 
-namespace Telex.Storage.Postgres;
+namespace Telex.Storage.Relational;
 
-public sealed partial class PostgresStore
+/// <summary>A bureau's outcome vocabulary: kept when the bureau is known and the version is newer than the one held.</summary>
+public abstract partial class RelationalStore
 {
     /// <inheritdoc/>
     public Task<BureauOutcomes?> GetBureauOutcomesAsync(Guid bureauId, CancellationToken ct = default) =>
@@ -31,24 +32,25 @@ public sealed partial class PostgresStore
         }, ct);
     }
 
-    private static async Task<BureauOutcomes?> FindBureauOutcomesAsync(DbConnection c, DbTransaction? tx, Guid bureauId, CancellationToken ct)
+    /// <summary>The outcomes held for a bureau, or null.</summary>
+    protected Task<BureauOutcomes?> FindBureauOutcomesAsync(DbConnection c, DbTransaction? tx, Guid bureauId, CancellationToken ct) =>
+        FirstAsync(c, tx, "SELECT bureau_id, version, terms FROM bureau_outcomes WHERE bureau_id=@b", BureauOutcomesRow, ct, ("@b", Id(bureauId)));
+
+    /// <summary>The row mapper of <c>bureau_outcomes</c>.</summary>
+    private Func<BureauOutcomes> BureauOutcomesRow(DbDataReader r)
     {
-        using var cmd = Command(c, tx, "SELECT version, terms FROM bureau_outcomes WHERE bureau_id=@b", ("@b", bureauId.ToString()));
-        using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await r.ReadAsync(ct).ConfigureAwait(false)
-            ? new BureauOutcomes(bureauId, r.GetInt64(0), OutcomeVocabulary.Parse(r.GetString(1)))
-            : null;
+        int bureauId = r.GetOrdinal("bureau_id"), version = r.GetOrdinal("version"), terms = r.GetOrdinal("terms");
+        return () => new BureauOutcomes(ReadId(r, bureauId), r.GetInt64(version), OutcomeVocabulary.Parse(ReadJson(r, terms)));
     }
 
     /// <summary>Keeps a bureau's outcomes when the bureau is known and their version is higher than the one held.</summary>
-    private static async Task<bool> WriteBureauOutcomesAsync(DbConnection c, DbTransaction tx, BureauOutcomes outcomes, CancellationToken ct)
+    protected async Task<bool> WriteBureauOutcomesAsync(DbConnection c, DbTransaction tx, BureauOutcomes outcomes, CancellationToken ct)
     {
-        using var upsert = Command(c, tx, """
+        ArgumentNullException.ThrowIfNull(outcomes);
+        return await ExecuteAsync(c, tx, """
             INSERT INTO bureau_outcomes(bureau_id, version, terms)
             SELECT @b, @v, @t WHERE EXISTS(SELECT 1 FROM bureaus WHERE id=@b)
             ON CONFLICT(bureau_id) DO UPDATE SET version=excluded.version, terms=excluded.terms WHERE excluded.version > bureau_outcomes.version
-            """,
-            ("@b", outcomes.BureauId.ToString()), ("@v", outcomes.Version), ("@t", OutcomeVocabulary.Write(outcomes.Terms)));
-        return await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
+            """, ct, ("@b", Id(outcomes.BureauId)), ("@v", outcomes.Version), ("@t", Json(OutcomeVocabulary.Write(outcomes.Terms)))).ConfigureAwait(false) > 0;
     }
 }
