@@ -1,5 +1,4 @@
 using Telex.Core.Model;
-using Telex.Core.Register;
 
 namespace Telex.Storage.Postgres;
 
@@ -34,31 +33,6 @@ public sealed partial class PostgresStore
             using var bump = Command(c, tx, "UPDATE counters SET value=@v WHERE name='registry'", ("@v", number));
             await bump.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             return number;
-        }, ct);
-    }
-
-    /// <inheritdoc/>
-    public Task<int> AttachReceiptAsync(IReadOnlyList<Guid> inboundIds, byte[] receipt, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(inboundIds);
-        ArgumentNullException.ThrowIfNull(receipt);
-        return WriteAsync(async (c, tx) =>
-        {
-            using var cmd = Command(c, tx, "UPDATE telegrams SET receipt=@r WHERE id=@i AND direction=1 AND receipt IS NULL",
-                ("@r", receipt), ("@i", ""));
-            int changed = 0;
-            foreach (var id in inboundIds)
-            {
-                cmd.Parameters[1].Value = id.ToString();
-                if (await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1)
-                {
-                    changed++;
-                    await AppendEntryAsync(c, tx, RegisterKinds.Receipt, RegisterChain.TelegramReference(id, Direction.Inbound),
-                        RegisterChain.ReceiptContent(id, receipt), true, ct).ConfigureAwait(false);
-                }
-            }
-
-            return changed;
         }, ct);
     }
 }

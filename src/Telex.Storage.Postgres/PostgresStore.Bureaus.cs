@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Npgsql;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -82,7 +81,7 @@ public sealed partial class PostgresStore
         }, ct);
     }
 
-    private async Task WriteBureauChangeAsync(NpgsqlConnection c, NpgsqlTransaction tx, BureauChange change, bool insert, CancellationToken ct)
+    private async Task WriteBureauChangeAsync(DbConnection c, DbTransaction tx, BureauChange change, bool insert, CancellationToken ct)
     {
         var b = change.Bureau;
         string id = b.Id.ToString();
@@ -150,9 +149,9 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>The bureau with its members; with <paramref name="forUpdate"/> its row is locked until <paramref name="tx"/> commits.</summary>
-    private static async Task<Bureau?> FindBureauAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid id, bool forUpdate, CancellationToken ct)
+    private static async Task<Bureau?> FindBureauAsync(DbConnection c, DbTransaction? tx, Guid id, bool forUpdate, CancellationToken ct)
     {
-        var rows = await ListAsync(c, tx, BureauColumns + " WHERE id=@i" + (forUpdate ? " FOR UPDATE" : ""), ReadBureau, ct, ("@i", id.ToString()))
+        var rows = await ListByPositionAsync(c, tx, BureauColumns + " WHERE id=@i" + (forUpdate ? " FOR UPDATE" : ""), ReadBureau, ct, ("@i", id.ToString()))
             .ConfigureAwait(false);
         if (rows.Count == 0)
         {
@@ -161,16 +160,16 @@ public sealed partial class PostgresStore
 
         return rows[0] with
         {
-            Members = await ListAsync(c, tx, "SELECT did, name, endpoint, state FROM bureau_members WHERE bureau_id=@b ORDER BY position",
+            Members = await ListByPositionAsync(c, tx, "SELECT did, name, endpoint, state FROM bureau_members WHERE bureau_id=@b ORDER BY position",
             r => new BureauMember { Did = r.GetString(0), Name = r.GetString(1), Endpoint = Str(r, 2), State = (MemberState)r.GetInt32(3) }, ct,
             ("@b", id.ToString())).ConfigureAwait(false),
-            Prospects = await ListAsync(c, tx, "SELECT entry_id, name, added_at FROM bureau_prospects WHERE bureau_id=@b ORDER BY position",
+            Prospects = await ListByPositionAsync(c, tx, "SELECT entry_id, name, added_at FROM bureau_prospects WHERE bureau_id=@b ORDER BY position",
             r => new BureauProspect { EntryId = Guid.Parse(r.GetString(0)), Name = r.GetString(1), AddedAt = Ms(r.GetInt64(2)) }, ct,
             ("@b", id.ToString())).ConfigureAwait(false),
         };
     }
 
-    private static Bureau ReadBureau(NpgsqlDataReader r) => new()
+    private static Bureau ReadBureau(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Name = r.GetString(1),
@@ -184,14 +183,14 @@ public sealed partial class PostgresStore
         ChangedAt = Ms(r.GetInt64(9)),
     };
 
-    private static async Task<BureauEpoch?> FindEpochAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid bureauId, long number, CancellationToken ct)
+    private static async Task<BureauEpoch?> FindEpochAsync(DbConnection c, DbTransaction? tx, Guid bureauId, long number, CancellationToken ct)
     {
-        var rows = await ListAsync(c, tx, "SELECT number, members, opened_at FROM bureau_epochs WHERE bureau_id=@b AND number=@n",
+        var rows = await ListByPositionAsync(c, tx, "SELECT number, members, opened_at FROM bureau_epochs WHERE bureau_id=@b AND number=@n",
             r => ReadEpoch(bureauId, r), ct, ("@b", bureauId.ToString()), ("@n", number)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
-    private static BureauEpoch ReadEpoch(Guid bureauId, NpgsqlDataReader r) => new()
+    private static BureauEpoch ReadEpoch(Guid bureauId, DbDataReader r) => new()
     {
         BureauId = bureauId,
         Number = r.GetInt64(0),
@@ -201,21 +200,21 @@ public sealed partial class PostgresStore
     };
 
     /// <summary>Every bureau with its members, and every epoch, for a snapshot of the register (in the snapshot's transaction).</summary>
-    private static async Task<(List<Bureau> Bureaus, List<BureauEpoch> Epochs)> ReadBureausAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
+    private static async Task<(List<Bureau> Bureaus, List<BureauEpoch> Epochs)> ReadBureausAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
         var bureaus = new List<Bureau>();
-        foreach (var id in await ListAsync(c, tx, "SELECT id FROM bureaus ORDER BY seq", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false))
+        foreach (var id in await ListByPositionAsync(c, tx, "SELECT id FROM bureaus ORDER BY seq", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false))
         {
             bureaus.Add((await FindBureauAsync(c, tx, id, forUpdate: false, ct).ConfigureAwait(false))!);
         }
 
-        var epochs = await ListAsync(c, tx, "SELECT number, members, opened_at, bureau_id FROM bureau_epochs ORDER BY seq",
+        var epochs = await ListByPositionAsync(c, tx, "SELECT number, members, opened_at, bureau_id FROM bureau_epochs ORDER BY seq",
             r => ReadEpoch(Guid.Parse(r.GetString(3)), r), ct).ConfigureAwait(false);
         return (bureaus, epochs);
     }
 
     /// <summary>Writes an imported register's bureaus and epochs (their entries are in the imported chain already).</summary>
-    private async Task ImportBureausAsync(NpgsqlConnection c, NpgsqlTransaction tx, RegisterSnapshot register, CancellationToken ct)
+    private async Task ImportBureausAsync(DbConnection c, DbTransaction tx, RegisterSnapshot register, CancellationToken ct)
     {
         var epochs = register.BureauEpochs.ToLookup(e => e.BureauId);
         foreach (var bureau in register.Bureaus)
@@ -235,7 +234,7 @@ public sealed partial class PostgresStore
     public Task<IReadOnlyList<Bureau>> ListBureausAsync(CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<Bureau>>(async c =>
         {
-            var ids = await ListAsync(c, null, "SELECT id FROM bureaus ORDER BY changed_at DESC, id", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false);
+            var ids = await ListByPositionAsync(c, null, "SELECT id FROM bureaus ORDER BY changed_at DESC, id", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false);
             var list = new List<Bureau>(ids.Count);
             foreach (var id in ids)
             {
@@ -252,7 +251,7 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<BureauEpoch>> ListBureauEpochsAsync(Guid bureauId, CancellationToken ct = default) =>
-        ReadAsync<IReadOnlyList<BureauEpoch>>(async c => await ListAsync(c, null,
+        ReadAsync<IReadOnlyList<BureauEpoch>>(async c => await ListByPositionAsync(c, null,
             "SELECT number, members, opened_at FROM bureau_epochs WHERE bureau_id=@b ORDER BY number",
             r => ReadEpoch(bureauId, r), ct, ("@b", bureauId.ToString())).ConfigureAwait(false), ct);
 

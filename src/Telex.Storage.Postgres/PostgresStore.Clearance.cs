@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Npgsql;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -39,7 +38,7 @@ public sealed partial class PostgresStore
         }, ct);
     }
 
-    private static async Task InsertDraftAsync(NpgsqlConnection c, NpgsqlTransaction tx, DraftRecord draft, CancellationToken ct)
+    private static async Task InsertDraftAsync(DbConnection c, DbTransaction tx, DraftRecord draft, CancellationToken ct)
     {
         // The counter's row lock numbers drafts one at a time across nodes, without gaps.
         using var insert = Command(c, tx, """
@@ -57,7 +56,7 @@ public sealed partial class PostgresStore
         ("@reason", d.ReturnReason), ("@tid", d.TelegramId?.ToString()), ("@rb", d.ReleasedBy), ("@ra", d.ReleasedAt?.ToUnixTimeMilliseconds()),
     ];
 
-    private static async Task UpdateDraftAsync(NpgsqlConnection c, NpgsqlTransaction tx, DraftRecord d, CancellationToken ct)
+    private static async Task UpdateDraftAsync(DbConnection c, DbTransaction tx, DraftRecord d, CancellationToken ct)
     {
         using var update = Command(c, tx, """
             UPDATE drafts SET status=@s, drafter=@drafter, recipient=@to, draft=@draft, steps=@steps, created_at=@created, updated_at=@updated,
@@ -68,7 +67,7 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>Writes a step to the clearance log and its entry in the register's chain, in the transaction of the write.</summary>
-    private async Task InsertLogAsync(NpgsqlConnection c, NpgsqlTransaction tx, ClearanceLogEntry log, CancellationToken ct)
+    private async Task InsertLogAsync(DbConnection c, DbTransaction tx, ClearanceLogEntry log, CancellationToken ct)
     {
         // The next place in the log is taken under the chain's lock, which the entry needs anyway: one writer at a time.
         await LockChainAsync(c, tx, ct).ConfigureAwait(false);
@@ -78,7 +77,7 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>Writes a clearance log row: with the next place in the log, or with <paramref name="seq"/> (an import).</summary>
-    private static async Task<ClearanceLogRow> InsertLogRowAsync(NpgsqlConnection c, NpgsqlTransaction tx, ClearanceLogEntry log, long? seq, CancellationToken ct)
+    private static async Task<ClearanceLogRow> InsertLogRowAsync(DbConnection c, DbTransaction tx, ClearanceLogEntry log, long? seq, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO clearance_log(seq, draft_id, at, actor, action, detail)
@@ -90,10 +89,10 @@ public sealed partial class PostgresStore
         return new ClearanceLogRow(written, log);
     }
 
-    private static ClearanceLogRow ReadLogRow(NpgsqlDataReader r) =>
+    private static ClearanceLogRow ReadLogRow(DbDataReader r) =>
         new(r.GetInt64(0), new ClearanceLogEntry(Guid.Parse(r.GetString(1)), Ms(r.GetInt64(2)), r.GetString(3), r.GetString(4), Str(r, 5)));
 
-    private static DraftRecord ReadDraft(NpgsqlDataReader r) => new()
+    private static DraftRecord ReadDraft(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Status = (DraftStatus)r.GetInt32(1),
@@ -109,7 +108,7 @@ public sealed partial class PostgresStore
         Number = r.GetInt64(11),
     };
 
-    private static async Task<DraftRecord?> FindDraftAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid id, CancellationToken ct)
+    private static async Task<DraftRecord?> FindDraftAsync(DbConnection c, DbTransaction? tx, Guid id, CancellationToken ct)
     {
         using var cmd = Command(c, tx, DraftColumns + " WHERE id=@i" + (tx is null ? "" : " FOR UPDATE"), ("@i", id.ToString()));
         using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -252,7 +251,7 @@ public sealed partial class PostgresStore
         ("@state", (int)q.State), ("@by", q.AnsweredBy), ("@at", q.AnsweredAt?.ToUnixTimeMilliseconds()), ("@reason", q.Reason),
     ];
 
-    private static CoordinationRequest ReadCoordination(NpgsqlDataReader r) => new()
+    private static CoordinationRequest ReadCoordination(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         From = r.GetString(1),
@@ -270,7 +269,7 @@ public sealed partial class PostgresStore
         Reason = Str(r, 13),
     };
 
-    private static async Task<CoordinationRequest?> FindCoordinationAsync(NpgsqlConnection c, NpgsqlTransaction? tx, Guid id, CancellationToken ct)
+    private static async Task<CoordinationRequest?> FindCoordinationAsync(DbConnection c, DbTransaction? tx, Guid id, CancellationToken ct)
     {
         using var cmd = Command(c, tx, CoordinationColumns + " WHERE id=@i" + (tx is null ? "" : " FOR UPDATE"), ("@i", id.ToString()));
         using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);

@@ -1,4 +1,4 @@
-using Npgsql;
+using System.Data.Common;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -73,7 +73,7 @@ public sealed partial class PostgresStore
 
             if (change.Share is { } share)
             {
-                var events = await ListAsync(c, tx, IssueEventColumns + " WHERE issue_id=@i ORDER BY clock, agency, id", ReadIssueEvent, ct, ("@i", issueId))
+                var events = await ListByPositionAsync(c, tx, IssueEventColumns + " WHERE issue_id=@i ORDER BY clock, agency, id", ReadIssueEvent, ct, ("@i", issueId))
                     .ConfigureAwait(false);
                 await InsertOutboxAsync(c, tx, share(events), ct).ConfigureAwait(false);
             }
@@ -132,7 +132,7 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<IssueParticipant>> ListIssueParticipantsAsync(string issueId, CancellationToken ct = default) =>
-        ReadAsync<IReadOnlyList<IssueParticipant>>(async c => await ListAsync(c, null, "SELECT issue_id, did, name FROM issue_participants WHERE issue_id=@i ORDER BY seq",
+        ReadAsync<IReadOnlyList<IssueParticipant>>(async c => await ListByPositionAsync(c, null, "SELECT issue_id, did, name FROM issue_participants WHERE issue_id=@i ORDER BY seq",
             r => new IssueParticipant(r.GetString(0), r.GetString(1), r.GetString(2)), ct, ("@i", issueId)).ConfigureAwait(false), ct);
 
     /// <inheritdoc/>
@@ -145,7 +145,7 @@ public sealed partial class PostgresStore
         }, ct);
 
     /// <summary>Files a change made elsewhere unless filed before, and recomputes the issue; false if known or the issue is unknown.</summary>
-    private async Task<bool> RecordEventAsync(NpgsqlConnection c, NpgsqlTransaction tx, IssueEvent issueEvent, CancellationToken ct)
+    private async Task<bool> RecordEventAsync(DbConnection c, DbTransaction tx, IssueEvent issueEvent, CancellationToken ct)
     {
         // The issue's row is locked first, so the same event arriving at two nodes is filed once.
         using var issueRow = Command(c, tx, "SELECT counterpart FROM issues WHERE id=@i FOR UPDATE", ("@i", issueEvent.IssueId));
@@ -165,7 +165,7 @@ public sealed partial class PostgresStore
         return true;
     }
 
-    private static async Task AddParticipantsAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
+    private static async Task AddParticipantsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
     {
         foreach (var p in participants)
         {
@@ -175,7 +175,7 @@ public sealed partial class PostgresStore
         }
     }
 
-    private static async Task InsertIssueAsync(NpgsqlConnection c, NpgsqlTransaction tx, Issue issue, CancellationToken ct)
+    private static async Task InsertIssueAsync(DbConnection c, DbTransaction tx, Issue issue, CancellationToken ct)
     {
         // The counter's row lock numbers issues one at a time across nodes, without gaps.
         using var insert = Command(c, tx, """
@@ -190,14 +190,14 @@ public sealed partial class PostgresStore
     }
 
     /// <summary>Files an issue event and its entry in the register's chain, in the transaction of the write.</summary>
-    private async Task FileIssueEventAsync(NpgsqlConnection c, NpgsqlTransaction tx, IssueEvent e, string counterpart, CancellationToken ct)
+    private async Task FileIssueEventAsync(DbConnection c, DbTransaction tx, IssueEvent e, string counterpart, CancellationToken ct)
     {
         await InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
         await AppendEntryAsync(c, tx, RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(e), RegisterChain.IssueEventContent(e, counterpart),
             keepContent: false, ct).ConfigureAwait(false);
     }
 
-    private static async Task InsertIssueEventAsync(NpgsqlConnection c, NpgsqlTransaction tx, IssueEvent e, CancellationToken ct)
+    private static async Task InsertIssueEventAsync(DbConnection c, DbTransaction tx, IssueEvent e, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO issue_events(id, issue_id, clock, agency, officer, at, status, title, outcome, referred_to, term, referred_to_did)
@@ -213,7 +213,7 @@ public sealed partial class PostgresStore
     /// The issue's current state is its greatest event's: the same rule at both ends, so both converge (and the rule of
     /// <see cref="IssueEvent.Order"/>, which the register's verifier applies).
     /// </summary>
-    private static async Task RecomputeIssueAsync(NpgsqlConnection c, NpgsqlTransaction tx, string issueId, CancellationToken ct)
+    private static async Task RecomputeIssueAsync(DbConnection c, DbTransaction tx, string issueId, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             UPDATE issues SET (status, outcome, referred_to, clock, changed_at, term) =
@@ -224,14 +224,14 @@ public sealed partial class PostgresStore
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<Issue?> FindIssueAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string id, CancellationToken ct)
+    private static async Task<Issue?> FindIssueAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct)
     {
         using var cmd = Command(c, tx, IssueColumns + " WHERE id=@i" + (tx is null ? "" : " FOR UPDATE"), ("@i", id));
         using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadIssue(r) : null;
     }
 
-    private static Issue ReadIssue(NpgsqlDataReader r) => new()
+    private static Issue ReadIssue(DbDataReader r) => new()
     {
         Id = r.GetString(0),
         Counterpart = r.GetString(1),
@@ -247,7 +247,7 @@ public sealed partial class PostgresStore
         Number = r.GetInt64(11),
     };
 
-    private static IssueEvent ReadIssueEvent(NpgsqlDataReader r) => new()
+    private static IssueEvent ReadIssueEvent(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         IssueId = r.GetString(1),

@@ -1,7 +1,6 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-
-using Npgsql;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -100,7 +99,7 @@ public sealed partial class PostgresStore
         }, ct).ConfigureAwait(false);
     }
 
-    private static async Task InsertTelegramAsync(NpgsqlConnection c, NpgsqlTransaction tx, TelegramRecord t, long? registryNumber, CancellationToken ct)
+    private static async Task InsertTelegramAsync(DbConnection c, DbTransaction tx, TelegramRecord t, long? registryNumber, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO telegrams(id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at,
@@ -124,7 +123,7 @@ public sealed partial class PostgresStore
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<TelegramRecord?> FindTelegramAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string where, CancellationToken ct,
+    private static async Task<TelegramRecord?> FindTelegramAsync(DbConnection c, DbTransaction? tx, string where, CancellationToken ct,
         params (string, object?)[] parameters)
     {
         using var cmd = Command(c, tx, TelegramColumns + " " + where, parameters);
@@ -132,7 +131,7 @@ public sealed partial class PostgresStore
         return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadTelegram(r) : null;
     }
 
-    private static TelegramRecord ReadTelegram(NpgsqlDataReader r) => new()
+    private static TelegramRecord ReadTelegram(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Direction = (Direction)r.GetInt32(1),
@@ -169,7 +168,7 @@ public sealed partial class PostgresStore
 
     private static DateTimeOffset Ms(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static string? Str(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     /// <inheritdoc/>
     public Task<TelegramRecord?> GetTelegramAsync(Guid id, Direction direction, CancellationToken ct = default) =>
@@ -203,7 +202,7 @@ public sealed partial class PostgresStore
         }, ct);
     }
 
-    private static async Task<List<TelegramRecord>> QueryTelegramsAsync(NpgsqlConnection c, NpgsqlTransaction tx, RegisterQuery query, int limit, int offset,
+    private static async Task<List<TelegramRecord>> QueryTelegramsAsync(DbConnection c, DbTransaction tx, RegisterQuery query, int limit, int offset,
         CancellationToken ct)
     {
         var (where, parameters) = Where(query);
@@ -219,7 +218,7 @@ public sealed partial class PostgresStore
         return list;
     }
 
-    private static async Task<long> CountTelegramsAsync(NpgsqlConnection c, NpgsqlTransaction? tx, RegisterQuery query, CancellationToken ct)
+    private static async Task<long> CountTelegramsAsync(DbConnection c, DbTransaction? tx, RegisterQuery query, CancellationToken ct)
     {
         var (where, parameters) = Where(query);
         using var cmd = Command(c, tx, "SELECT COUNT(*) FROM telegrams " + where, parameters.ToArray());

@@ -1,6 +1,10 @@
+using System.Data;
+using System.Data.Common;
+
 using Npgsql;
 
 using Telex.Core.Storage;
+using Telex.Storage.Relational;
 
 namespace Telex.Storage.Postgres;
 
@@ -9,14 +13,13 @@ namespace Telex.Storage.Postgres;
 /// by any number of agency nodes. Each write runs in its own transaction; what must be unique or gap-free across nodes
 /// (registry numbers, tie serials, the register's chain, outbox claims) is taken under a row lock in that transaction.
 /// </summary>
-public sealed partial class PostgresStore : ITelexStore
+public sealed partial class PostgresStore : RelationalStore, ITelexStore
 {
     /// <summary>A write that lost a deadlock or a serialization conflict is run again, at most this many times.</summary>
     private const int MaxAttempts = 5;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
-    private readonly TimeProvider _time;
 
     /// <summary>Opens the database named by <paramref name="connectionString"/> (an Npgsql connection string).</summary>
     public PostgresStore(string connectionString, TimeProvider? time = null)
@@ -31,11 +34,11 @@ public sealed partial class PostgresStore : ITelexStore
     }
 
     private PostgresStore(NpgsqlDataSource dataSource, TimeProvider? time, bool ownsDataSource)
+        : base(time)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         _dataSource = dataSource;
         _ownsDataSource = ownsDataSource;
-        _time = time ?? TimeProvider.System;
     }
 
     private static string ValidConnectionString(string connectionString)
@@ -60,20 +63,24 @@ public sealed partial class PostgresStore : ITelexStore
         }
     }
 
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <inheritdoc/>
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken ct) =>
+        await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
 
-    private async Task<T> ReadAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    /// <inheritdoc/>
+    protected override async Task<DbTransaction> BeginSnapshotAsync(DbConnection c, CancellationToken ct)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await work(connection).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(c);
+        return await c.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction of its own; its effects commit if it returns and are rolled back if
     /// it throws. A transaction PostgreSQL aborts to break a deadlock or a serialization conflict is run again whole.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(work);
         for (int attempt = 1; ; attempt++)
         {
             ct.ThrowIfCancellationRequested();
@@ -93,25 +100,52 @@ public sealed partial class PostgresStore : ITelexStore
         }
     }
 
-    private static NpgsqlCommand Command(NpgsqlConnection c, NpgsqlTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            cmd.Parameters.AddWithValue(name.TrimStart('@'), value ?? DBNull.Value);
-        }
+    /// <inheritdoc/>
+    protected override async Task LockChainAsync(DbConnection c, DbTransaction tx, CancellationToken ct) =>
+        await LockCounterAsync(c, tx, "chain", ct).ConfigureAwait(false);
 
-        return cmd;
-    }
+    /// <inheritdoc/>
+    /// <remarks>The counter's row lock, taken with <c>FOR UPDATE</c>: another node's transaction waits for this one to end.</remarks>
+    protected override async Task LockCounterAsync(DbConnection c, DbTransaction tx, string name, CancellationToken ct) =>
+        await ScalarAsync(c, tx, "SELECT value FROM counters WHERE name=@n FOR UPDATE", ct, ("@n", name)).ConfigureAwait(false);
 
-    /// <summary>Takes the lock on the register's chain for the rest of <paramref name="tx"/>: appends happen one at a time, in one order.</summary>
-    private static async Task LockChainAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
-    {
-        using var cmd = Command(c, tx, "SELECT value FROM counters WHERE name='chain' FOR UPDATE");
-        await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
-    }
+    /// <inheritdoc/>
+    protected override string TextCondition(string table, string text, List<(string, object?)> parameters) =>
+        TextSearch.Condition("search", text, parameters);
+
+    /// <inheritdoc/>
+    protected override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
+
+    /// <inheritdoc/>
+    /// <remarks>A transaction-scoped advisory lock on the name's hash.</remarks>
+    protected override async Task LockAsync(DbConnection c, DbTransaction tx, string name, CancellationToken ct) =>
+        await ExecuteAsync(c, tx, "SELECT pg_advisory_xact_lock(hashtext(@k))", ct, ("@k", name)).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    protected override string ForUpdate => " FOR UPDATE";
+
+    /// <inheritdoc/>
+    /// <remarks>The column is an identity column.</remarks>
+    protected override string NextSeq(string table) => "DEFAULT";
+
+    /// <inheritdoc/>
+    protected override string Least(string a, string b) => $"LEAST({a}, {b})";
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Rows another node is claiming are skipped, not waited for; the condition is checked again on the row as it is when
+    /// locked, so a row claimed by a node that committed meanwhile is not claimed twice.
+    /// </remarks>
+    protected override string ClaimStatement(string table, string condition, string order, string columns) => $"""
+        WITH due AS (SELECT id AS due_id FROM {table} WHERE {condition} ORDER BY {order} LIMIT @limit FOR UPDATE SKIP LOCKED)
+        UPDATE {table} SET claimed_by=@node, claimed_until=@until
+        FROM due
+        WHERE id = due_id AND {condition}
+        RETURNING {columns}
+        """;
+
+    /// <inheritdoc/>
+    protected override string BinaryCollation => "\"C\"";
 
     /// <summary>Migrations applied so far (0 for a database Telex has not touched).</summary>
     public Task<int> SchemaVersionAsync(CancellationToken ct = default) =>
@@ -131,7 +165,7 @@ public sealed partial class PostgresStore : ITelexStore
     public static int LatestSchemaVersion => Schema.Migrations.Length;
 
     /// <inheritdoc/>
-    public async Task MigrateAsync(CancellationToken ct = default)
+    public override async Task MigrateAsync(CancellationToken ct = default)
     {
         await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -170,44 +204,7 @@ public sealed partial class PostgresStore : ITelexStore
     }
 
     /// <inheritdoc/>
-    public Task<string?> GetSettingAsync(string key, CancellationToken ct = default) =>
-        ReadAsync(async c =>
-        {
-            using var cmd = Command(c, null, "SELECT value FROM settings WHERE key=@k", ("@k", key));
-            return (string?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
-        }, ct);
-
-    /// <inheritdoc/>
-    public Task SetSettingAsync(string key, string value, CancellationToken ct = default) =>
-        WriteAsync(async (c, tx) =>
-        {
-            using var cmd = Command(c, tx, "INSERT INTO settings(key, value) VALUES(@k, @v) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                ("@k", key), ("@v", value));
-            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, ct);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<KeyValuePair<string, string>>> ListSettingsAsync(string prefix, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(prefix);
-        return ReadAsync<IReadOnlyList<KeyValuePair<string, string>>>(async c =>
-        {
-            // left() and length() count characters, so the comparison is exact for any prefix (LIKE would read % and _).
-            using var cmd = Command(c, null, "SELECT key, value FROM settings WHERE left(key, length(@p)) = @p ORDER BY key COLLATE \"C\"",
-                ("@p", prefix));
-            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var found = new List<KeyValuePair<string, string>>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                found.Add(new(reader.GetString(0), reader.GetString(1)));
-            }
-
-            return found;
-        }, ct);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_ownsDataSource)
         {

@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -20,9 +19,9 @@ public sealed partial class SqliteStore
     /// Run by the migration that added bureaus: the columns naming a bulletin's bureau and epoch, added to the telegrams
     /// table where they are missing (SQLite has no <c>ADD COLUMN IF NOT EXISTS</c>).
     /// </summary>
-    private static async Task AddBureauColumnsAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    private static async Task AddBureauColumnsAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
-        var columns = await ListAsync(c, tx, "SELECT name FROM pragma_table_info('telegrams')", r => r.GetString(0), ct).ConfigureAwait(false);
+        var columns = await ListByPositionAsync(c, tx, "SELECT name FROM pragma_table_info('telegrams')", r => r.GetString(0), ct).ConfigureAwait(false);
         foreach (var (name, type) in new[] { ("bureau_id", "TEXT"), ("bureau_epoch", "INTEGER") })
         {
             if (!columns.Contains(name))
@@ -95,7 +94,7 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    private async Task WriteBureauChangeAsync(SqliteConnection c, SqliteTransaction tx, BureauChange change, bool insert, CancellationToken ct)
+    private async Task WriteBureauChangeAsync(DbConnection c, DbTransaction tx, BureauChange change, bool insert, CancellationToken ct)
     {
         var b = change.Bureau;
         string id = b.Id.ToString();
@@ -162,7 +161,7 @@ public sealed partial class SqliteStore
         }
     }
 
-    private static async Task<Bureau?> FindBureauAsync(SqliteConnection c, SqliteTransaction? tx, Guid id, CancellationToken ct)
+    private static async Task<Bureau?> FindBureauAsync(DbConnection c, DbTransaction? tx, Guid id, CancellationToken ct)
     {
         Bureau bureau;
         using (var cmd = Command(c, tx, BureauColumns + " WHERE id=$i", ("$i", id.ToString())))
@@ -176,16 +175,16 @@ public sealed partial class SqliteStore
             bureau = ReadBureau(r);
         }
 
-        var members = await ListAsync(c, tx, "SELECT did, name, endpoint, state FROM bureau_members WHERE bureau_id=$b ORDER BY position",
+        var members = await ListByPositionAsync(c, tx, "SELECT did, name, endpoint, state FROM bureau_members WHERE bureau_id=$b ORDER BY position",
             r => new BureauMember { Did = r.GetString(0), Name = r.GetString(1), Endpoint = Str(r, 2), State = (MemberState)r.GetInt32(3) }, ct,
             ("$b", id.ToString())).ConfigureAwait(false);
-        var prospects = await ListAsync(c, tx, "SELECT entry_id, name, added_at FROM bureau_prospects WHERE bureau_id=$b ORDER BY position",
+        var prospects = await ListByPositionAsync(c, tx, "SELECT entry_id, name, added_at FROM bureau_prospects WHERE bureau_id=$b ORDER BY position",
             r => new BureauProspect { EntryId = Guid.Parse(r.GetString(0)), Name = r.GetString(1), AddedAt = Ms(r.GetInt64(2)) }, ct,
             ("$b", id.ToString())).ConfigureAwait(false);
         return bureau with { Members = members, Prospects = prospects };
     }
 
-    private static Bureau ReadBureau(SqliteDataReader r) => new()
+    private static Bureau ReadBureau(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Name = r.GetString(1),
@@ -199,7 +198,7 @@ public sealed partial class SqliteStore
         ChangedAt = Ms(r.GetInt64(9)),
     };
 
-    private static async Task<BureauEpoch?> FindEpochAsync(SqliteConnection c, SqliteTransaction? tx, Guid bureauId, long number, CancellationToken ct)
+    private static async Task<BureauEpoch?> FindEpochAsync(DbConnection c, DbTransaction? tx, Guid bureauId, long number, CancellationToken ct)
     {
         using var cmd = Command(c, tx, "SELECT number, members, opened_at FROM bureau_epochs WHERE bureau_id=$b AND number=$n",
             ("$b", bureauId.ToString()), ("$n", number));
@@ -207,7 +206,7 @@ public sealed partial class SqliteStore
         return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadEpoch(bureauId, r) : null;
     }
 
-    private static BureauEpoch ReadEpoch(Guid bureauId, SqliteDataReader r) => new()
+    private static BureauEpoch ReadEpoch(Guid bureauId, DbDataReader r) => new()
     {
         BureauId = bureauId,
         Number = r.GetInt64(0),
@@ -217,21 +216,21 @@ public sealed partial class SqliteStore
     };
 
     /// <summary>Every bureau with its members, and every epoch, for a snapshot of the register.</summary>
-    private static async Task<(List<Bureau> Bureaus, List<BureauEpoch> Epochs)> ReadBureausAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    private static async Task<(List<Bureau> Bureaus, List<BureauEpoch> Epochs)> ReadBureausAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
         var bureaus = new List<Bureau>();
-        foreach (var id in await ListAsync(c, tx, "SELECT id FROM bureaus ORDER BY rowid", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false))
+        foreach (var id in await ListByPositionAsync(c, tx, "SELECT id FROM bureaus ORDER BY rowid", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false))
         {
             bureaus.Add((await FindBureauAsync(c, tx, id, ct).ConfigureAwait(false))!);
         }
 
-        var epochs = await ListAsync(c, tx, "SELECT number, members, opened_at, bureau_id FROM bureau_epochs ORDER BY rowid",
+        var epochs = await ListByPositionAsync(c, tx, "SELECT number, members, opened_at, bureau_id FROM bureau_epochs ORDER BY rowid",
             r => ReadEpoch(Guid.Parse(r.GetString(3)), r), ct).ConfigureAwait(false);
         return (bureaus, epochs);
     }
 
     /// <summary>Writes an imported register's bureaus and epochs (their entries are in the imported chain already).</summary>
-    private async Task ImportBureausAsync(SqliteConnection c, SqliteTransaction tx, RegisterSnapshot register, CancellationToken ct)
+    private async Task ImportBureausAsync(DbConnection c, DbTransaction tx, RegisterSnapshot register, CancellationToken ct)
     {
         var epochs = register.BureauEpochs.ToLookup(e => e.BureauId);
         foreach (var bureau in register.Bureaus)
@@ -251,7 +250,7 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<Bureau>> ListBureausAsync(CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<Bureau>>(async c =>
         {
-            var ids = await ListAsync(c, null, "SELECT id FROM bureaus ORDER BY changed_at DESC, id", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false);
+            var ids = await ListByPositionAsync(c, null, "SELECT id FROM bureaus ORDER BY changed_at DESC, id", r => Guid.Parse(r.GetString(0)), ct).ConfigureAwait(false);
             var list = new List<Bureau>(ids.Count);
             foreach (var id in ids)
             {

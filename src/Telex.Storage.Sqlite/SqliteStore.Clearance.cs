@@ -1,6 +1,5 @@
+using System.Data.Common;
 using System.Text.Json;
-
-using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -39,7 +38,7 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    private static async Task InsertDraftAsync(SqliteConnection c, SqliteTransaction tx, DraftRecord draft, CancellationToken ct)
+    private static async Task InsertDraftAsync(DbConnection c, DbTransaction tx, DraftRecord draft, CancellationToken ct)
     {
         using var insert = Command(c, tx, """
             UPDATE counters SET value=value+1 WHERE name='draft';
@@ -56,7 +55,7 @@ public sealed partial class SqliteStore
         ("$reason", d.ReturnReason), ("$tid", d.TelegramId?.ToString()), ("$rb", d.ReleasedBy), ("$ra", d.ReleasedAt?.ToUnixTimeMilliseconds()),
     ];
 
-    private static async Task UpdateDraftAsync(SqliteConnection c, SqliteTransaction tx, DraftRecord d, CancellationToken ct)
+    private static async Task UpdateDraftAsync(DbConnection c, DbTransaction tx, DraftRecord d, CancellationToken ct)
     {
         using var update = Command(c, tx, """
             UPDATE drafts SET status=$s, drafter=$drafter, recipient=$to, draft=$draft, steps=$steps, created_at=$created, updated_at=$updated,
@@ -67,7 +66,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Writes a step to the clearance log and its entry in the register's chain, in the transaction of the write.</summary>
-    private async Task InsertLogAsync(SqliteConnection c, SqliteTransaction tx, ClearanceLogEntry log, CancellationToken ct)
+    private async Task InsertLogAsync(DbConnection c, DbTransaction tx, ClearanceLogEntry log, CancellationToken ct)
     {
         var row = await InsertLogRowAsync(c, tx, log, seq: null, ct).ConfigureAwait(false);
         await AppendEntryAsync(c, tx, RegisterKinds.Clearance, RegisterChain.ClearanceReference(row), RegisterChain.ClearanceContent(row), keepContent: false, ct)
@@ -75,7 +74,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Writes a clearance log row: with the next place in the log, or with <paramref name="seq"/> (an import).</summary>
-    private static async Task<ClearanceLogRow> InsertLogRowAsync(SqliteConnection c, SqliteTransaction tx, ClearanceLogEntry log, long? seq, CancellationToken ct)
+    private static async Task<ClearanceLogRow> InsertLogRowAsync(DbConnection c, DbTransaction tx, ClearanceLogEntry log, long? seq, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO clearance_log(seq, draft_id, at, actor, action, detail) VALUES($seq, $d, $at, $actor, $action, $detail) RETURNING seq
@@ -86,10 +85,10 @@ public sealed partial class SqliteStore
         return new ClearanceLogRow(written, log);
     }
 
-    private static ClearanceLogRow ReadLogRow(SqliteDataReader r) =>
+    private static ClearanceLogRow ReadLogRow(DbDataReader r) =>
         new(r.GetInt64(0), new ClearanceLogEntry(Guid.Parse(r.GetString(1)), Ms(r.GetInt64(2)), r.GetString(3), r.GetString(4), Str(r, 5)));
 
-    private static DraftRecord ReadDraft(SqliteDataReader r) => new()
+    private static DraftRecord ReadDraft(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Status = (DraftStatus)r.GetInt32(1),
@@ -105,7 +104,7 @@ public sealed partial class SqliteStore
         Number = r.GetInt64(11),
     };
 
-    private static async Task<DraftRecord?> FindDraftAsync(SqliteConnection c, SqliteTransaction? tx, Guid id, CancellationToken ct)
+    private static async Task<DraftRecord?> FindDraftAsync(DbConnection c, DbTransaction? tx, Guid id, CancellationToken ct)
     {
         using var cmd = Command(c, tx, DraftColumns + " WHERE id=$i", ("$i", id.ToString()));
         using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -248,7 +247,7 @@ public sealed partial class SqliteStore
         ("$state", (int)q.State), ("$by", q.AnsweredBy), ("$at", q.AnsweredAt?.ToUnixTimeMilliseconds()), ("$reason", q.Reason),
     ];
 
-    private static CoordinationRequest ReadCoordination(SqliteDataReader r) => new()
+    private static CoordinationRequest ReadCoordination(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         From = r.GetString(1),
@@ -266,7 +265,7 @@ public sealed partial class SqliteStore
         Reason = Str(r, 13),
     };
 
-    private static async Task<CoordinationRequest?> FindCoordinationAsync(SqliteConnection c, SqliteTransaction? tx, Guid id, CancellationToken ct)
+    private static async Task<CoordinationRequest?> FindCoordinationAsync(DbConnection c, DbTransaction? tx, Guid id, CancellationToken ct)
     {
         using var cmd = Command(c, tx, CoordinationColumns + " WHERE id=$i", ("$i", id.ToString()));
         using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);

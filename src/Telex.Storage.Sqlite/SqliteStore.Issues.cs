@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -18,7 +18,7 @@ public sealed partial class SqliteStore
     /// Run by the migration that added outcome terms and short numbers: adds their columns unless present, numbers the
     /// issues and drafts filed before it in filing order, and starts the counters after them.
     /// </summary>
-    private static async Task AddOutcomeColumnsAsync(SqliteConnection c, SqliteTransaction tx, CancellationToken ct)
+    private static async Task AddOutcomeColumnsAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
         foreach (var (table, column, type) in new[]
         {
@@ -26,7 +26,7 @@ public sealed partial class SqliteStore
             ("drafts", "number", "INTEGER"),
         })
         {
-            var columns = await ListAsync(c, tx, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0), ct).ConfigureAwait(false);
+            var columns = await ListByPositionAsync(c, tx, $"SELECT name FROM pragma_table_info('{table}')", r => r.GetString(0), ct).ConfigureAwait(false);
             if (!columns.Contains(column))
             {
                 using var add = Command(c, tx, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
@@ -102,7 +102,7 @@ public sealed partial class SqliteStore
 
             if (change.Share is { } share)
             {
-                var events = await ListAsync(c, tx, IssueEventColumns + " WHERE issue_id=$i ORDER BY clock, agency, id", ReadIssueEvent, ct, ("$i", issueId))
+                var events = await ListByPositionAsync(c, tx, IssueEventColumns + " WHERE issue_id=$i ORDER BY clock, agency, id", ReadIssueEvent, ct, ("$i", issueId))
                     .ConfigureAwait(false);
                 await InsertOutboxAsync(c, tx, share(events), ct).ConfigureAwait(false);
             }
@@ -159,7 +159,7 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<IssueParticipant>> ListIssueParticipantsAsync(string issueId, CancellationToken ct = default) =>
-        ReadAsync<IReadOnlyList<IssueParticipant>>(async c => await ListAsync(c, null, "SELECT issue_id, did, name FROM issue_participants WHERE issue_id=$i ORDER BY rowid",
+        ReadAsync<IReadOnlyList<IssueParticipant>>(async c => await ListByPositionAsync(c, null, "SELECT issue_id, did, name FROM issue_participants WHERE issue_id=$i ORDER BY rowid",
             r => new IssueParticipant(r.GetString(0), r.GetString(1), r.GetString(2)), ct, ("$i", issueId)).ConfigureAwait(false), ct);
 
     /// <inheritdoc/>
@@ -172,7 +172,7 @@ public sealed partial class SqliteStore
         }, ct);
 
     /// <summary>Files a change made elsewhere unless filed before, and recomputes the issue; false if known or the issue is unknown.</summary>
-    private async Task<bool> RecordEventAsync(SqliteConnection c, SqliteTransaction tx, IssueEvent issueEvent, CancellationToken ct)
+    private async Task<bool> RecordEventAsync(DbConnection c, DbTransaction tx, IssueEvent issueEvent, CancellationToken ct)
     {
         using var known = Command(c, tx, "SELECT (SELECT counterpart FROM issues WHERE id=$i), (SELECT 1 FROM issue_events WHERE id=$e)",
             ("$i", issueEvent.IssueId), ("$e", issueEvent.Id.ToString()));
@@ -193,7 +193,7 @@ public sealed partial class SqliteStore
         return true;
     }
 
-    private static async Task AddParticipantsAsync(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
+    private static async Task AddParticipantsAsync(DbConnection c, DbTransaction tx, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
     {
         foreach (var p in participants)
         {
@@ -203,7 +203,7 @@ public sealed partial class SqliteStore
         }
     }
 
-    private static async Task InsertIssueAsync(SqliteConnection c, SqliteTransaction tx, Issue issue, CancellationToken ct)
+    private static async Task InsertIssueAsync(DbConnection c, DbTransaction tx, Issue issue, CancellationToken ct)
     {
         using var insert = Command(c, tx, """
             UPDATE counters SET value=value+1 WHERE name='issue';
@@ -217,14 +217,14 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Files an issue event and its entry in the register's chain, in the transaction of the write.</summary>
-    private async Task FileIssueEventAsync(SqliteConnection c, SqliteTransaction tx, IssueEvent e, string counterpart, CancellationToken ct)
+    private async Task FileIssueEventAsync(DbConnection c, DbTransaction tx, IssueEvent e, string counterpart, CancellationToken ct)
     {
         await InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
         await AppendEntryAsync(c, tx, RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(e), RegisterChain.IssueEventContent(e, counterpart),
             keepContent: false, ct).ConfigureAwait(false);
     }
 
-    private static async Task InsertIssueEventAsync(SqliteConnection c, SqliteTransaction tx, IssueEvent e, CancellationToken ct)
+    private static async Task InsertIssueEventAsync(DbConnection c, DbTransaction tx, IssueEvent e, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO issue_events(id, issue_id, clock, agency, officer, at, status, title, outcome, referred_to, term, referred_to_did)
@@ -240,7 +240,7 @@ public sealed partial class SqliteStore
     /// The issue's current state is its greatest event's: the same rule at both ends, so both converge (and the rule of
     /// <see cref="IssueEvent.Order"/>, which the register's verifier applies).
     /// </summary>
-    private static async Task RecomputeIssueAsync(SqliteConnection c, SqliteTransaction tx, string issueId, CancellationToken ct)
+    private static async Task RecomputeIssueAsync(DbConnection c, DbTransaction tx, string issueId, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             UPDATE issues SET (status, outcome, referred_to, clock, changed_at, term) =
@@ -251,14 +251,14 @@ public sealed partial class SqliteStore
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<Issue?> FindIssueAsync(SqliteConnection c, SqliteTransaction? tx, string id, CancellationToken ct)
+    private static async Task<Issue?> FindIssueAsync(DbConnection c, DbTransaction? tx, string id, CancellationToken ct)
     {
         using var cmd = Command(c, tx, IssueColumns + " WHERE id=$i", ("$i", id));
         using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadIssue(r) : null;
     }
 
-    private static Issue ReadIssue(SqliteDataReader r) => new()
+    private static Issue ReadIssue(DbDataReader r) => new()
     {
         Id = r.GetString(0),
         Counterpart = r.GetString(1),
@@ -274,7 +274,7 @@ public sealed partial class SqliteStore
         Number = r.GetInt64(11),
     };
 
-    private static IssueEvent ReadIssueEvent(SqliteDataReader r) => new()
+    private static IssueEvent ReadIssueEvent(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         IssueId = r.GetString(1),

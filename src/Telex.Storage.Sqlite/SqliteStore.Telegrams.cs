@@ -1,7 +1,6 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-
-using Microsoft.Data.Sqlite;
 
 using Telex.Core.Model;
 using Telex.Core.Register;
@@ -109,7 +108,7 @@ public sealed partial class SqliteStore
         }, ct).ConfigureAwait(false);
     }
 
-    private static async Task InsertTelegramAsync(SqliteConnection c, SqliteTransaction tx, TelegramRecord t, long? registryNumber, CancellationToken ct)
+    private static async Task InsertTelegramAsync(DbConnection c, DbTransaction tx, TelegramRecord t, long? registryNumber, CancellationToken ct)
     {
         using var cmd = Command(c, tx, """
             INSERT INTO telegrams(id, direction, counterpart, serial, registry_number, status, created_at, released_at, registered_at,
@@ -133,7 +132,7 @@ public sealed partial class SqliteStore
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task<TelegramRecord?> FindTelegramAsync(SqliteConnection c, SqliteTransaction? tx, string where, CancellationToken ct,
+    private static async Task<TelegramRecord?> FindTelegramAsync(DbConnection c, DbTransaction? tx, string where, CancellationToken ct,
         params (string, object?)[] parameters)
     {
         using var cmd = Command(c, tx, TelegramColumns + " " + where, parameters);
@@ -141,7 +140,7 @@ public sealed partial class SqliteStore
         return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadTelegram(r) : null;
     }
 
-    private static TelegramRecord ReadTelegram(SqliteDataReader r) => new()
+    private static TelegramRecord ReadTelegram(DbDataReader r) => new()
     {
         Id = Guid.Parse(r.GetString(0)),
         Direction = (Direction)r.GetInt32(1),
@@ -180,7 +179,7 @@ public sealed partial class SqliteStore
 
     private static DateTimeOffset Ms(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
-    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     /// <inheritdoc/>
     public Task<TelegramRecord?> GetTelegramAsync(Guid id, Direction direction, CancellationToken ct = default) =>
@@ -199,7 +198,7 @@ public sealed partial class SqliteStore
         return ReadAsync<IReadOnlyList<TelegramRecord>>(async c =>
         {
             // One read transaction: the traffic and the imported history it is followed by come from one snapshot.
-            using var tx = c.BeginTransaction(deferred: true);
+            await using var tx = await BeginSnapshotAsync(c, ct).ConfigureAwait(false);
             var list = query.Imported == ImportedScope.Only ? [] : await QueryTelegramsAsync(c, tx, query, limit, offset, ct).ConfigureAwait(false);
             if (list.Count < limit && query.MatchesImported)
             {
@@ -214,7 +213,7 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    private static async Task<List<TelegramRecord>> QueryTelegramsAsync(SqliteConnection c, SqliteTransaction tx, RegisterQuery query, int limit, int offset,
+    private static async Task<List<TelegramRecord>> QueryTelegramsAsync(DbConnection c, DbTransaction tx, RegisterQuery query, int limit, int offset,
         CancellationToken ct)
     {
         bool search = !string.IsNullOrWhiteSpace(query.Text);
@@ -232,7 +231,7 @@ public sealed partial class SqliteStore
         return list;
     }
 
-    private static async Task<long> CountTelegramsAsync(SqliteConnection c, SqliteTransaction? tx, RegisterQuery query, CancellationToken ct)
+    private static async Task<long> CountTelegramsAsync(DbConnection c, DbTransaction? tx, RegisterQuery query, CancellationToken ct)
     {
         var (where, parameters) = Where(query, joinedWithFts: false);
         using var cmd = Command(c, tx, "SELECT COUNT(*) FROM telegrams " + where, parameters.ToArray());
@@ -245,7 +244,7 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(query);
         return ReadAsync(async c =>
         {
-            using var tx = c.BeginTransaction(deferred: true);
+            await using var tx = await BeginSnapshotAsync(c, ct).ConfigureAwait(false);
             long traffic = query.Imported == ImportedScope.Only ? 0 : await CountTelegramsAsync(c, tx, query, ct).ConfigureAwait(false);
             return traffic + (query.MatchesImported ? await CountCablesAsync(c, tx, query, ct).ConfigureAwait(false) : 0);
         }, ct);
@@ -303,28 +302,6 @@ public sealed partial class SqliteStore
         }
 
         return (where, parameters);
-    }
-
-    /// <summary>
-    /// Turns free text into an FTS5 query: every word must occur (a trailing * keeps prefix search); FTS5 operators
-    /// typed by the user are taken as words, never as syntax.
-    /// </summary>
-    internal static string FtsQuery(string text)
-    {
-        // Control characters (NUL above all) end an FTS5 string early; they are never part of a word.
-        var cleaned = new string(text.Select(ch => char.IsControl(ch) ? ' ' : ch).ToArray());
-        var terms = cleaned.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Take(32)
-            .Select(w =>
-            {
-                bool prefix = w.EndsWith('*') && w.Length > 1;
-                string core = (prefix ? w[..^1] : w).Replace("\"", "\"\"", StringComparison.Ordinal);
-                return "\"" + core + "\"" + (prefix ? "*" : "");
-            });
-        string query = string.Join(' ', terms);
-
-        // Nothing searchable left: a phrase that matches nothing, rather than an FTS5 syntax error.
-        return query.Length == 0 ? "\"\"" : query;
     }
 
     /// <inheritdoc/>

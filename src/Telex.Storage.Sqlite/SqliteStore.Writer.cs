@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Telex.Storage.Sqlite;
 
@@ -17,8 +16,8 @@ public sealed partial class SqliteStore
 
     private readonly ConcurrentQueue<PendingWrite> _pending = new();
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction; its effects commit if it returns and are rolled back if it throws.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    /// <inheritdoc/>
+    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var write = new PendingWrite<T>(work, ct);
@@ -77,8 +76,8 @@ public sealed partial class SqliteStore
         var done = new List<PendingWrite>(group.Count);
         try
         {
-            await using var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             bool single = group.Count == 1;
             foreach (var write in group)
             {
@@ -139,21 +138,21 @@ public sealed partial class SqliteStore
     {
         public CancellationToken Cancellation { get; } = ct;
 
-        public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction tx);
+        public abstract Task RunAsync(DbConnection connection, DbTransaction tx);
 
         public abstract void Succeed();
 
         public abstract void Fail(Exception e);
     }
 
-    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct) : PendingWrite(ct)
+    private sealed class PendingWrite<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) : PendingWrite(ct)
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
 
         public Task<T> Task => _done.Task;
 
-        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction tx) =>
+        public override async Task RunAsync(DbConnection connection, DbTransaction tx) =>
             _result = await work(connection, tx).ConfigureAwait(false);
 
         public override void Succeed() => _done.TrySetResult(_result);

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 
 using Microsoft.Data.Sqlite;
 
 using Telex.Core.Storage;
+using Telex.Storage.Relational;
 
 namespace Telex.Storage.Sqlite;
 
@@ -10,7 +12,7 @@ namespace Telex.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode under the agency's data folder. Writes are serialized in the
 /// process (SQLite has one writer) and committed in groups (see <c>SqliteStore.Writer.cs</c>); reads run concurrently.
 /// </summary>
-public sealed partial class SqliteStore : ITelexStore
+public sealed partial class SqliteStore : RelationalStore, ITelexStore
 {
     private readonly string _connectionString;
     /// <summary>
@@ -20,7 +22,6 @@ public sealed partial class SqliteStore : ITelexStore
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, StrongBox<bool>> Configured = new();
 
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private readonly TimeProvider _time;
     private readonly bool _fullSync;
 
     /// <summary>
@@ -28,6 +29,7 @@ public sealed partial class SqliteStore : ITelexStore
     /// makes every commit survive power loss, not only a crash of the process.
     /// </summary>
     public SqliteStore(string path, TimeProvider? time = null, bool fullSync = true)
+        : base(time)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _connectionString = new SqliteConnectionStringBuilder
@@ -37,13 +39,11 @@ public sealed partial class SqliteStore : ITelexStore
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _time = time ?? TimeProvider.System;
         _fullSync = fullSync;
     }
 
-    private long NowMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    /// <inheritdoc/>
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -67,27 +67,48 @@ public sealed partial class SqliteStore : ITelexStore
         return connection;
     }
 
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)
-    {
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
-        return await work(connection).ConfigureAwait(false);
-    }
-
-    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return cmd;
-    }
+    /// <inheritdoc/>
+    /// <remarks>A deferred transaction: in WAL mode its first read fixes the snapshot every later read sees.</remarks>
+    protected override Task<DbTransaction> BeginSnapshotAsync(DbConnection c, CancellationToken ct) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)c).BeginTransaction(deferred: true));
 
     /// <inheritdoc/>
-    public async Task MigrateAsync(CancellationToken ct = default)
+    /// <remarks>Nothing to take: SQLite has one writer, so a write transaction already holds the whole database.</remarks>
+    protected override Task LockChainAsync(DbConnection c, DbTransaction tx, CancellationToken ct) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    /// <remarks>Nothing to take: SQLite has one writer, so a write transaction already holds the whole database.</remarks>
+    protected override Task LockCounterAsync(DbConnection c, DbTransaction tx, string name, CancellationToken ct) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    protected override string Greatest(string a, string b) => $"MAX({a}, {b})";
+
+    /// <inheritdoc/>
+    /// <remarks>Nothing to take: SQLite has one writer, so a write transaction already holds the whole database.</remarks>
+    protected override Task LockAsync(DbConnection c, DbTransaction tx, string name, CancellationToken ct) => Task.CompletedTask;
+
+    /// <inheritdoc/>
+    protected override string ForUpdate => "";
+
+    /// <inheritdoc/>
+    protected override string NextSeq(string table) => $"(SELECT COALESCE(MAX(seq), 0) + 1 FROM {table})";
+
+    /// <inheritdoc/>
+    protected override string Least(string a, string b) => $"MIN({a}, {b})";
+
+    /// <inheritdoc/>
+    protected override string BinaryCollation => "BINARY";
+
+    /// <inheritdoc/>
+    /// <remarks>One writer: the rows chosen are claimed before any other write runs.</remarks>
+    protected override string ClaimStatement(string table, string condition, string order, string columns) => $"""
+        UPDATE {table} SET claimed_by=@node, claimed_until=@until
+        WHERE id IN (SELECT id FROM {table} WHERE {condition} ORDER BY {order} LIMIT @limit)
+        RETURNING {columns}
+        """;
+
+    /// <inheritdoc/>
+    public override async Task MigrateAsync(CancellationToken ct = default)
     {
         await WriteAsync(async (c, tx) =>
         {
@@ -136,50 +157,13 @@ public sealed partial class SqliteStore : ITelexStore
             return 0;
         }, ct).ConfigureAwait(false);
 
-        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(ct).ConfigureAwait(false);
         using var wal = Command(connection, null, "PRAGMA journal_mode=WAL;");
         await wal.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public Task<string?> GetSettingAsync(string key, CancellationToken ct = default) =>
-        ReadAsync(async c =>
-        {
-            using var cmd = Command(c, null, "SELECT value FROM settings WHERE key=$k", ("$k", key));
-            return (string?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
-        }, ct);
-
-    /// <inheritdoc/>
-    public Task SetSettingAsync(string key, string value, CancellationToken ct = default) =>
-        WriteAsync(async (c, tx) =>
-        {
-            using var cmd = Command(c, tx, "INSERT INTO settings(key, value) VALUES($k, $v) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                ("$k", key), ("$v", value));
-            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, ct);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<KeyValuePair<string, string>>> ListSettingsAsync(string prefix, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(prefix);
-        return ReadAsync<IReadOnlyList<KeyValuePair<string, string>>>(async c =>
-        {
-            // substr and length count characters, so the comparison is exact for any prefix (LIKE would read % and _).
-            using var cmd = Command(c, null, "SELECT key, value FROM settings WHERE substr(key, 1, length($p)) = $p ORDER BY key",
-                ("$p", prefix));
-            using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var found = new List<KeyValuePair<string, string>>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                found.Add(new(reader.GetString(0), reader.GetString(1)));
-            }
-
-            return found;
-        }, ct);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync()
+    public override ValueTask DisposeAsync()
     {
         _writer.Dispose();
 

@@ -1,12 +1,14 @@
-using Npgsql;
+using System.Data.Common;
+using System.Globalization;
 
 using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Register;
 
-namespace Telex.Storage.Postgres;
+namespace Telex.Storage.Relational;
 
-public sealed partial class PostgresStore
+/// <summary>Key rotations: this agency's own, and its counterparts', under which a tie is known by every DID it has held.</summary>
+public abstract partial class RelationalStore
 {
     /// <summary>A counterpart's rotation: the tie, the aliases of its earlier DIDs and the outbox move to the new DID.</summary>
     private static readonly string[] RotationUpdates =
@@ -17,10 +19,10 @@ public sealed partial class PostgresStore
     ];
 
     /// <summary>SQL for the tie's current DID given any DID it has held (an alias resolves; any other DID is itself).</summary>
-    private static string CurrentDid(string p) => $"COALESCE((SELECT tie_did FROM key_rotations WHERE old_did={p} AND NOT own), {p})";
+    protected static string CurrentDid(string p) => $"COALESCE((SELECT tie_did FROM key_rotations WHERE old_did={p} AND NOT own), {p})";
 
     /// <summary>SQL for the set of every DID the tie named by <paramref name="p"/> (current or an alias) has held.</summary>
-    private static string DidsOfTie(string p) =>
+    protected static string DidsOfTie(string p) =>
         $"(SELECT {CurrentDid(p)} UNION SELECT old_did FROM key_rotations WHERE NOT own AND tie_did={CurrentDid(p)})";
 
     /// <inheritdoc/>
@@ -66,51 +68,41 @@ public sealed partial class PostgresStore
             // Rotations are rare and change the key of a tie's row: they are filed one at a time across nodes, so a
             // repeated announcement given to two nodes at once is filed once and the other sees it filed.
             await LockChainAsync(c, tx, ct).ConfigureAwait(false);
-            using (var filed = Command(c, tx, "SELECT new_did FROM key_rotations WHERE old_did=@o", ("@o", rotation.OldDid)))
+            if (await ScalarAsync(c, tx, "SELECT new_did FROM key_rotations WHERE old_did=@o", ct, ("@o", rotation.OldDid)).ConfigureAwait(false) is string next)
             {
-                if (await filed.ExecuteScalarAsync(ct).ConfigureAwait(false) is string next)
-                {
-                    return next == rotation.NewDid ? false
-                        : throw new TelexException(TelexErrorKind.Conflict, "that DID has been rotated to another DID already");
-                }
+                return next == rotation.NewDid ? false
+                    : throw new TelexException(TelexErrorKind.Conflict, "that DID has been rotated to another DID already");
             }
 
-            using (var tie = Command(c, tx, "SELECT 1 FROM ties WHERE peer_did=@o FOR UPDATE", ("@o", rotation.OldDid)))
+            if (await ScalarAsync(c, tx, "SELECT 1 FROM ties WHERE peer_did=@o" + ForUpdate, ct, ("@o", rotation.OldDid)).ConfigureAwait(false) is null)
             {
-                if (await tie.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
-                {
-                    throw new TelexException(TelexErrorKind.NotFound, "no tie is held under the old DID");
-                }
+                throw new TelexException(TelexErrorKind.NotFound, "no tie is held under the old DID");
             }
 
-            using (var taken = Command(c, tx, """
+            if (Convert.ToBoolean(await ScalarAsync(c, tx, """
                 SELECT EXISTS(SELECT 1 FROM ties WHERE peer_did=@n) OR EXISTS(SELECT 1 FROM key_rotations WHERE old_did=@n)
-                """, ("@n", rotation.NewDid)))
+                """, ct, ("@n", rotation.NewDid)).ConfigureAwait(false), CultureInfo.InvariantCulture))
             {
-                if (await taken.ExecuteScalarAsync(ct).ConfigureAwait(false) is true)
-                {
-                    throw new TelexException(TelexErrorKind.Conflict, "the new DID is known already");
-                }
+                throw new TelexException(TelexErrorKind.Conflict, "the new DID is known already");
             }
 
             foreach (string sql in RotationUpdates)
             {
-                using var cmd = Command(c, tx, sql, ("@n", rotation.NewDid), ("@o", rotation.OldDid), ("@e", endpoint));
-                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                await ExecuteAsync(c, tx, sql, ct, ("@n", rotation.NewDid), ("@o", rotation.OldDid), ("@e", endpoint)).ConfigureAwait(false);
             }
 
             return await InsertRotationAsync(c, tx, rotation, rotation.NewDid, ct).ConfigureAwait(false);
         }, ct);
     }
 
-    private async Task<bool> InsertRotationAsync(NpgsqlConnection c, NpgsqlTransaction tx, KeyRotation r, string? tieDid, CancellationToken ct)
+    private async Task<bool> InsertRotationAsync(DbConnection c, DbTransaction tx, KeyRotation r, string? tieDid, CancellationToken ct)
     {
-        using var cmd = Command(c, tx, """
-            INSERT INTO key_rotations(old_did, new_did, own, from_prior, at, tie_did) VALUES(@o, @n, @own, @fp, @at, @t)
+        if (await ExecuteAsync(c, tx, $"""
+            INSERT INTO key_rotations(old_did, new_did, own, from_prior, at, tie_did, seq)
+            VALUES(@o, @n, @own, @fp, @at, @t, {NextSeq("key_rotations")})
             ON CONFLICT(old_did) DO NOTHING
-            """,
-            ("@o", r.OldDid), ("@n", r.NewDid), ("@own", r.Own), ("@fp", r.FromPrior), ("@at", r.At.ToUnixTimeMilliseconds()), ("@t", tieDid));
-        if (await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 0)
+            """, ct, ("@o", r.OldDid), ("@n", r.NewDid), ("@own", Bool(r.Own)), ("@fp", r.FromPrior), ("@at", Time(r.At)), ("@t", tieDid))
+            .ConfigureAwait(false) == 0)
         {
             return false;
         }
@@ -122,13 +114,21 @@ public sealed partial class PostgresStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<KeyRotation>> ListKeyRotationsAsync(CancellationToken ct = default) =>
-        ReadAsync<IReadOnlyList<KeyRotation>>(async c => await ListAsync(c, null, "SELECT old_did, new_did, own, from_prior, at FROM key_rotations ORDER BY seq",
-            r => new KeyRotation
-            {
-                OldDid = r.GetString(0),
-                NewDid = r.GetString(1),
-                Own = r.GetBoolean(2),
-                FromPrior = r.GetString(3),
-                At = Ms(r.GetInt64(4)),
-            }, ct).ConfigureAwait(false), ct);
+        ReadAsync<IReadOnlyList<KeyRotation>>(async c =>
+            await ListAsync(c, null, "SELECT old_did, new_did, own, from_prior, at FROM key_rotations ORDER BY seq", RotationRow, ct).ConfigureAwait(false), ct);
+
+    /// <summary>The row mapper of <c>key_rotations</c>.</summary>
+    private Func<KeyRotation> RotationRow(DbDataReader r)
+    {
+        int oldDid = r.GetOrdinal("old_did"), newDid = r.GetOrdinal("new_did"), own = r.GetOrdinal("own"), fromPrior = r.GetOrdinal("from_prior"),
+            at = r.GetOrdinal("at");
+        return () => new()
+        {
+            OldDid = r.GetString(oldDid),
+            NewDid = r.GetString(newDid),
+            Own = ReadBool(r, own),
+            FromPrior = r.GetString(fromPrior),
+            At = ReadTime(r, at),
+        };
+    }
 }

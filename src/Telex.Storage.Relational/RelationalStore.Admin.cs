@@ -1,0 +1,164 @@
+using System.Data.Common;
+using System.Text.Json;
+
+using Telex.Core.Model;
+
+namespace Telex.Storage.Relational;
+
+/// <summary>Officers and their API tokens, invitations, and ties.</summary>
+public abstract partial class RelationalStore
+{
+    private const string OfficerColumns = "name, role, password_hash, created_at, must_change, failed, locked_until, disabled";
+
+    private const string TieColumns =
+        "SELECT peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial, suspended_by FROM ties";
+
+    /// <inheritdoc/>
+    public Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default) =>
+        WriteAsync((c, tx) => InsertOfficerAsync(c, tx, officer, ct), ct);
+
+    private async Task<bool> InsertOfficerAsync(DbConnection c, DbTransaction tx, Officer officer, CancellationToken ct) =>
+        await ExecuteAsync(c, tx, """
+            INSERT INTO officers(name, role, password_hash, created_at, must_change, failed, locked_until, disabled)
+            VALUES(@n, @r, @h, @c, @m, @f, @l, @d) ON CONFLICT(name) DO NOTHING
+            """, ct,
+            ("@n", officer.Name), ("@r", (int)officer.Role), ("@h", officer.PasswordHash), ("@c", Time(officer.CreatedAt)),
+            ("@m", Bool(officer.MustChangePassword)), ("@f", officer.FailedSignIns), ("@l", Time(officer.LockedUntil)), ("@d", Bool(officer.Disabled)))
+            .ConfigureAwait(false) == 1;
+
+    /// <inheritdoc/>
+    public Task UpdateOfficerAsync(Officer officer, CancellationToken ct = default) =>
+        WriteAsync((c, tx) => ExecuteAsync(c, tx, "UPDATE officers SET password_hash=@h, must_change=@m, failed=@f, locked_until=@l WHERE name=@n", ct,
+            ("@n", officer.Name), ("@h", officer.PasswordHash), ("@m", Bool(officer.MustChangePassword)), ("@f", officer.FailedSignIns),
+            ("@l", Time(officer.LockedUntil))), ct);
+
+    /// <inheritdoc/>
+    public Task<Officer?> FindOfficerAsync(string name, CancellationToken ct = default) =>
+        ReadAsync(c => FindOfficerAsync(c, null, name, ct), ct);
+
+    private Task<Officer?> FindOfficerAsync(DbConnection c, DbTransaction? tx, string name, CancellationToken ct) =>
+        FirstAsync(c, tx, $"SELECT {OfficerColumns} FROM officers WHERE name=@n", OfficerRow, ct, ("@n", name));
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Officer>> ListOfficersAsync(CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<Officer>>(async c =>
+            await ListAsync(c, null, $"SELECT {OfficerColumns} FROM officers ORDER BY name", OfficerRow, ct).ConfigureAwait(false), ct);
+
+    /// <summary>The row mapper of <c>officers</c>.</summary>
+    private Func<Officer> OfficerRow(DbDataReader r)
+    {
+        int name = r.GetOrdinal("name"), role = r.GetOrdinal("role"), hash = r.GetOrdinal("password_hash"), createdAt = r.GetOrdinal("created_at"),
+            mustChange = r.GetOrdinal("must_change"), failed = r.GetOrdinal("failed"), lockedUntil = r.GetOrdinal("locked_until"),
+            disabled = r.GetOrdinal("disabled");
+        return () => new()
+        {
+            Name = r.GetString(name),
+            Role = (Role)r.GetInt32(role),
+            PasswordHash = r.GetString(hash),
+            CreatedAt = ReadTime(r, createdAt),
+            MustChangePassword = ReadBool(r, mustChange),
+            FailedSignIns = r.GetInt32(failed),
+            LockedUntil = ReadTimeOrNull(r, lockedUntil),
+            Disabled = ReadBool(r, disabled),
+        };
+    }
+
+    /// <inheritdoc/>
+    public Task AddTokenAsync(ApiToken token, CancellationToken ct = default) =>
+        WriteAsync((c, tx) => ExecuteAsync(c, tx, "INSERT INTO tokens(hash, officer, created_at, expires_at) VALUES(@h, @o, @c, @e)", ct,
+            ("@h", token.TokenHash), ("@o", token.OfficerName), ("@c", Time(token.CreatedAt)), ("@e", Time(token.ExpiresAt))), ct);
+
+    /// <inheritdoc/>
+    public Task<ApiToken?> FindTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct = default) =>
+        ReadAsync(c => FirstAsync(c, null, "SELECT hash, officer, created_at, expires_at FROM tokens WHERE hash=@h AND expires_at > @now", TokenRow, ct,
+            ("@h", tokenHash), ("@now", Time(now))), ct);
+
+    /// <summary>The row mapper of <c>tokens</c>.</summary>
+    private Func<ApiToken> TokenRow(DbDataReader r)
+    {
+        int hash = r.GetOrdinal("hash"), officer = r.GetOrdinal("officer"), createdAt = r.GetOrdinal("created_at"), expiresAt = r.GetOrdinal("expires_at");
+        return () => new ApiToken(r.GetString(hash), r.GetString(officer), ReadTime(r, createdAt), ReadTime(r, expiresAt));
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> RevokeTokenAsync(string tokenHash, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx, "DELETE FROM tokens WHERE hash=@h", ct, ("@h", tokenHash)).ConfigureAwait(false) == 1, ct);
+
+    /// <inheritdoc/>
+    public Task<int> RevokeOfficerTokensAsync(string officerName, string? keptTokenHash, CancellationToken ct = default) =>
+        // No token's hash is empty, so an empty one keeps none.
+        WriteAsync((c, tx) => ExecuteAsync(c, tx, "DELETE FROM tokens WHERE officer=@o AND hash <> @k", ct,
+            ("@o", officerName), ("@k", keptTokenHash ?? "")), ct);
+
+    /// <inheritdoc/>
+    public Task AddInvitationAsync(Invitation invitation, CancellationToken ct = default) =>
+        WriteAsync((c, tx) => ExecuteAsync(c, tx, "INSERT INTO invitations(id, secret_hash, created_at, expires_at, note) VALUES(@i, @s, @c, @e, @n)", ct,
+            ("@i", invitation.Id), ("@s", invitation.SecretHash), ("@c", Time(invitation.CreatedAt)), ("@e", Time(invitation.ExpiresAt)),
+            ("@n", invitation.Note)), ct);
+
+    /// <inheritdoc/>
+    public Task<Invitation?> ConsumeInvitationAsync(string id, string secretHash, DateTimeOffset now, CancellationToken ct = default) =>
+        WriteAsync((c, tx) => FirstAsync(c, tx, """
+            UPDATE invitations SET used_at=@now WHERE id=@i AND secret_hash=@h AND used_at IS NULL AND expires_at > @now
+            RETURNING id, secret_hash, created_at, expires_at, note
+            """, InvitationRow, ct, ("@i", id), ("@h", secretHash), ("@now", Time(now))), ct);
+
+    /// <summary>The row mapper of <c>invitations</c>.</summary>
+    private Func<Invitation> InvitationRow(DbDataReader r)
+    {
+        int id = r.GetOrdinal("id"), secretHash = r.GetOrdinal("secret_hash"), createdAt = r.GetOrdinal("created_at"), expiresAt = r.GetOrdinal("expires_at"),
+            note = r.GetOrdinal("note");
+        return () => new Invitation(r.GetString(id), r.GetString(secretHash), ReadTime(r, createdAt), ReadTime(r, expiresAt), ReadStringOrNull(r, note));
+    }
+
+    /// <inheritdoc/>
+    public Task<Tie?> GetTieAsync(string peerDid, CancellationToken ct = default) =>
+        ReadAsync(c => FirstAsync(c, null, TieColumns + " WHERE peer_did=" + CurrentDid("@p"), TieRow, ct, ("@p", peerDid)), ct);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Tie>> ListTiesAsync(CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<Tie>>(async c => await ListAsync(c, null, TieColumns + " ORDER BY peer_name", TieRow, ct).ConfigureAwait(false), ct);
+
+    /// <inheritdoc/>
+    public Task SaveTieAsync(Tie tie, CancellationToken ct = default) =>
+        WriteAsync((c, tx) => ExecuteAsync(c, tx, $"""
+            INSERT INTO ties(peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial,
+                suspended_by)
+            VALUES({CurrentDid("@p")}, @n, @e, @s, @v, @t, @pt, @pu, @ea, @ls, @sb)
+            ON CONFLICT(peer_did) DO UPDATE SET peer_name=excluded.peer_name, endpoint=excluded.endpoint, status=excluded.status,
+                verified=excluded.verified, terms=excluded.terms, proposed_terms=excluded.proposed_terms,
+                proposed_by_us=excluded.proposed_by_us, established_at=excluded.established_at, suspended_by=excluded.suspended_by
+            """, ct,
+            ("@p", tie.PeerDid), ("@n", tie.PeerName), ("@e", tie.PeerEndpoint), ("@s", (int)tie.Status), ("@v", Bool(tie.Verified)),
+            ("@t", Json(JsonSerializer.Serialize(tie.Terms))), ("@pt", tie.ProposedTerms is null ? null : Json(JsonSerializer.Serialize(tie.ProposedTerms))),
+            ("@pu", Bool(tie.ProposedByUs)), ("@ea", Time(tie.EstablishedAt)), ("@ls", tie.LastSentSerial),
+            ("@sb", tie.SuspendedBy is { } side ? (int)side : null)), ct);
+
+    /// <inheritdoc/>
+    public Task<bool> ForgetInvitedTieAsync(string peerDid, CancellationToken ct = default) =>
+        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx, "DELETE FROM ties WHERE peer_did=@p AND status=@invited AND last_sent_serial=0", ct,
+            ("@p", peerDid), ("@invited", (int)TieStatus.Invited)).ConfigureAwait(false) == 1, ct);
+
+    /// <summary>The row mapper of <c>ties</c>.</summary>
+    private Func<Tie> TieRow(DbDataReader r)
+    {
+        int peerDid = r.GetOrdinal("peer_did"), peerName = r.GetOrdinal("peer_name"), endpoint = r.GetOrdinal("endpoint"), status = r.GetOrdinal("status"),
+            verified = r.GetOrdinal("verified"), terms = r.GetOrdinal("terms"), proposedTerms = r.GetOrdinal("proposed_terms"),
+            proposedByUs = r.GetOrdinal("proposed_by_us"), establishedAt = r.GetOrdinal("established_at"), lastSent = r.GetOrdinal("last_sent_serial"),
+            suspendedBy = r.GetOrdinal("suspended_by");
+        return () => new()
+        {
+            PeerDid = r.GetString(peerDid),
+            PeerName = r.GetString(peerName),
+            PeerEndpoint = r.GetString(endpoint),
+            Status = (TieStatus)r.GetInt32(status),
+            Verified = ReadBool(r, verified),
+            Terms = JsonSerializer.Deserialize<TieTerms>(ReadJson(r, terms))!,
+            ProposedTerms = r.IsDBNull(proposedTerms) ? null : JsonSerializer.Deserialize<TieTerms>(ReadJson(r, proposedTerms)),
+            ProposedByUs = ReadBool(r, proposedByUs),
+            EstablishedAt = ReadTime(r, establishedAt),
+            LastSentSerial = r.GetInt64(lastSent),
+            SuspendedBy = r.IsDBNull(suspendedBy) ? null : (TieSide)r.GetInt32(suspendedBy),
+        };
+    }
+}
