@@ -324,13 +324,4 @@ public sealed partial class PostgresStore
 
             return list;
         }, ct);
-
-    /// <inheritdoc/>
-    public Task<bool> MarkReadByCounterpartAsync(Guid telegramId, string counterpart, DateTimeOffset at, CancellationToken ct = default) =>
-        WriteAsync(async (c, tx) =>
-        {
-            using var cmd = Command(c, tx, "UPDATE telegrams SET read_at=@at WHERE id=@i AND direction=0 AND counterpart IN " + DidsOfTie("@cp") + " AND read_at IS NULL",
-                ("@at", at.ToUnixTimeMilliseconds()), ("@i", telegramId.ToString()), ("@cp", counterpart));
-            return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-        }, ct);
 }

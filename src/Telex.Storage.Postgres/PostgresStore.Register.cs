@@ -10,7 +10,7 @@ public sealed partial class PostgresStore
     /// <inheritdoc/>
     protected override async Task<RegisterSnapshot> ReadFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
     {
-        var telegrams = await ListByPositionAsync(c, tx, TelegramColumns + " ORDER BY seq", ReadTelegram, ct).ConfigureAwait(false);
+        var telegrams = await ListAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams ORDER BY seq", TelegramRow, ct).ConfigureAwait(false);
         var issues = await ListByPositionAsync(c, tx, IssueColumns + " ORDER BY seq", ReadIssue, ct).ConfigureAwait(false);
         var events = await ListByPositionAsync(c, tx, IssueEventColumns + " ORDER BY seq", ReadIssueEvent, ct).ConfigureAwait(false);
         var drafts = await ListByPositionAsync(c, tx, DraftColumns + " ORDER BY seq", ReadDraft, ct).ConfigureAwait(false);

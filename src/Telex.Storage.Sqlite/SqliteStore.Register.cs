@@ -7,22 +7,19 @@ namespace Telex.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
+    /// <summary>The columns of <c>telegrams</c> before the relay migration added <c>relay_path</c> and the bureau migration its own.</summary>
+    private static readonly string LegacyTelegramColumns = TelegramColumns.Replace(", relay_path,", ",", StringComparison.Ordinal)
+        .Replace("bureau_id, bureau_epoch", "", StringComparison.Ordinal).TrimEnd().TrimEnd(',');
+
     /// <summary>
     /// Run once, by the migration that created the chain: enters the telegrams already filed, in the order they were
     /// filed, each followed by the state it has reached, so an existing register verifies from then on.
     /// </summary>
     private async Task EnterExistingTelegramsAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
-        var existing = new List<TelegramRecord>();
-        // This migration runs before the columns added with relays and bureaus exist.
-        using (var cmd = Command(c, tx, LegacyTelegramColumns + " ORDER BY seq"))
-        using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
-            {
-                existing.Add(ReadTelegram(r));
-            }
-        }
+        // This migration runs before the columns added with relays and bureaus exist: they are read as empty.
+        var existing = await ListAsync(c, tx, $"SELECT {LegacyTelegramColumns}, NULL AS relay_path, NULL AS bureau_id, NULL AS bureau_epoch FROM telegrams ORDER BY seq",
+            TelegramRow, ct).ConfigureAwait(false);
 
         foreach (var t in existing)
         {
@@ -71,7 +68,7 @@ public sealed partial class SqliteStore
     /// <inheritdoc/>
     protected override async Task<RegisterSnapshot> ReadFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
     {
-        var telegrams = await ListByPositionAsync(c, tx, TelegramColumns + " ORDER BY seq", ReadTelegram, ct).ConfigureAwait(false);
+        var telegrams = await ListAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams ORDER BY seq", TelegramRow, ct).ConfigureAwait(false);
         var issues = await ListByPositionAsync(c, tx, IssueColumns + " ORDER BY rowid", ReadIssue, ct).ConfigureAwait(false);
         var events = await ListByPositionAsync(c, tx, IssueEventColumns + " ORDER BY seq", ReadIssueEvent, ct).ConfigureAwait(false);
         var drafts = await ListByPositionAsync(c, tx, DraftColumns + " ORDER BY rowid", ReadDraft, ct).ConfigureAwait(false);
