@@ -301,33 +301,4 @@ public sealed partial class PostgresStore
             return released;
         }, ct);
     }
-
-    /// <inheritdoc/>
-    public Task<bool> OpenBureauIssueAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(issue);
-        ArgumentNullException.ThrowIfNull(opening);
-        ArgumentNullException.ThrowIfNull(outbox);
-        return WriteAsync(async (c, tx) =>
-        {
-            // As OpenIssueAsync: under the chain's lock, so two nodes opening one issue file it once.
-            await LockChainAsync(c, tx, ct).ConfigureAwait(false);
-            using var exists = Command(c, tx, "SELECT 1 FROM issues WHERE id=@i UNION ALL SELECT 1 FROM issue_events WHERE id=@e",
-                ("@i", issue.Id), ("@e", opening.Id.ToString()));
-            if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null)
-            {
-                return false;
-            }
-
-            await InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
-            await FileIssueEventAsync(c, tx, opening, issue.Counterpart, ct).ConfigureAwait(false);
-            await RecomputeIssueAsync(c, tx, issue.Id, ct).ConfigureAwait(false);
-            foreach (var item in outbox)
-            {
-                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
-            }
-
-            return true;
-        }, ct);
-    }
 }

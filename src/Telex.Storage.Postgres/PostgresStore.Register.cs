@@ -11,8 +11,8 @@ public sealed partial class PostgresStore
     protected override async Task<RegisterSnapshot> ReadFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
     {
         var telegrams = await ListAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams ORDER BY seq", TelegramRow, ct).ConfigureAwait(false);
-        var issues = await ListByPositionAsync(c, tx, IssueColumns + " ORDER BY seq", ReadIssue, ct).ConfigureAwait(false);
-        var events = await ListByPositionAsync(c, tx, IssueEventColumns + " ORDER BY seq", ReadIssueEvent, ct).ConfigureAwait(false);
+        var issues = await ListAsync(c, tx, $"SELECT {IssueColumns} FROM issues ORDER BY {FilingOrder}", IssueRow, ct).ConfigureAwait(false);
+        var events = await ListAsync(c, tx, $"SELECT {IssueEventColumns} FROM issue_events ORDER BY seq", IssueEventRow, ct).ConfigureAwait(false);
         var drafts = await ListByPositionAsync(c, tx, DraftColumns + " ORDER BY seq", ReadDraft, ct).ConfigureAwait(false);
         var log = await ListByPositionAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false);
         var (bureaus, bureauEpochs) = await ReadBureausAsync(c, tx, ct).ConfigureAwait(false);

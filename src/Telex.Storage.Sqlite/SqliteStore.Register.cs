@@ -48,10 +48,15 @@ public sealed partial class SqliteStore
     /// </summary>
     private async Task EnterExistingIssuesAndClearanceAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
-        var events = await ListByPositionAsync(c, tx, """
+        var events = await ListAsync<(IssueEvent Event, string Counterpart)>(c, tx, """
             SELECT e.id, e.issue_id, e.clock, e.agency, e.officer, e.at, e.status, e.title, e.outcome, e.referred_to, NULL AS term, NULL AS referred_to_did, i.counterpart
             FROM issue_events e JOIN issues i ON i.id = e.issue_id ORDER BY e.seq
-            """, r => (Event: ReadIssueEvent(r), Counterpart: r.GetString(12)), ct).ConfigureAwait(false);
+            """, r =>
+            {
+                var issueEvent = IssueEventRow(r);
+                int counterpart = r.GetOrdinal("counterpart");
+                return () => (Event: issueEvent(), Counterpart: r.GetString(counterpart));
+            }, ct).ConfigureAwait(false);
         foreach (var (e, counterpart) in events)
         {
             await AppendEntryAsync(c, tx, RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(e), RegisterChain.IssueEventContent(e, counterpart),
@@ -69,8 +74,8 @@ public sealed partial class SqliteStore
     protected override async Task<RegisterSnapshot> ReadFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
     {
         var telegrams = await ListAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams ORDER BY seq", TelegramRow, ct).ConfigureAwait(false);
-        var issues = await ListByPositionAsync(c, tx, IssueColumns + " ORDER BY rowid", ReadIssue, ct).ConfigureAwait(false);
-        var events = await ListByPositionAsync(c, tx, IssueEventColumns + " ORDER BY seq", ReadIssueEvent, ct).ConfigureAwait(false);
+        var issues = await ListAsync(c, tx, $"SELECT {IssueColumns} FROM issues ORDER BY {FilingOrder}", IssueRow, ct).ConfigureAwait(false);
+        var events = await ListAsync(c, tx, $"SELECT {IssueEventColumns} FROM issue_events ORDER BY seq", IssueEventRow, ct).ConfigureAwait(false);
         var drafts = await ListByPositionAsync(c, tx, DraftColumns + " ORDER BY rowid", ReadDraft, ct).ConfigureAwait(false);
         var log = await ListByPositionAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false);
         var (bureaus, bureauEpochs) = await ReadBureausAsync(c, tx, ct).ConfigureAwait(false);
