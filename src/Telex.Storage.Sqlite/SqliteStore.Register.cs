@@ -63,7 +63,7 @@ public sealed partial class SqliteStore
                 keepContent: false, ct).ConfigureAwait(false);
         }
 
-        foreach (var row in await ListByPositionAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false))
+        foreach (var row in await ListAsync(c, tx, $"SELECT {ClearanceLogColumns} FROM clearance_log ORDER BY seq", ClearanceRow, ct).ConfigureAwait(false))
         {
             await AppendEntryAsync(c, tx, RegisterKinds.Clearance, RegisterChain.ClearanceReference(row), RegisterChain.ClearanceContent(row), keepContent: false, ct)
                 .ConfigureAwait(false);
@@ -76,8 +76,8 @@ public sealed partial class SqliteStore
         var telegrams = await ListAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams ORDER BY seq", TelegramRow, ct).ConfigureAwait(false);
         var issues = await ListAsync(c, tx, $"SELECT {IssueColumns} FROM issues ORDER BY {FilingOrder}", IssueRow, ct).ConfigureAwait(false);
         var events = await ListAsync(c, tx, $"SELECT {IssueEventColumns} FROM issue_events ORDER BY seq", IssueEventRow, ct).ConfigureAwait(false);
-        var drafts = await ListByPositionAsync(c, tx, DraftColumns + " ORDER BY rowid", ReadDraft, ct).ConfigureAwait(false);
-        var log = await ListByPositionAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false);
+        var drafts = await ListAsync(c, tx, $"SELECT {DraftColumns} FROM drafts ORDER BY {FilingOrder}", DraftRow, ct).ConfigureAwait(false);
+        var log = await ListAsync(c, tx, $"SELECT {ClearanceLogColumns} FROM clearance_log ORDER BY seq", ClearanceRow, ct).ConfigureAwait(false);
         var (bureaus, bureauEpochs) = await ReadBureausAsync(c, tx, ct).ConfigureAwait(false);
         return snapshot with
         {
