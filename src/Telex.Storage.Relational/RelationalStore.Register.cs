@@ -107,13 +107,61 @@ public abstract partial class RelationalStore
     /// Adds to <paramref name="snapshot"/> the rows the register's entries are about, read in <paramref name="tx"/>:
     /// telegrams, issues and their events, drafts, the clearance log and bureaus.
     /// </summary>
-    protected abstract Task<RegisterSnapshot> ReadFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct);
+    private async Task<RegisterSnapshot> ReadFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
+    {
+        var telegrams = await ListAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams ORDER BY seq", TelegramRow, ct).ConfigureAwait(false);
+        var issues = await ListAsync(c, tx, $"SELECT {IssueColumns} FROM issues ORDER BY {FilingOrder}", IssueRow, ct).ConfigureAwait(false);
+        var events = await ListAsync(c, tx, $"SELECT {IssueEventColumns} FROM issue_events ORDER BY seq", IssueEventRow, ct).ConfigureAwait(false);
+        var drafts = await ListAsync(c, tx, $"SELECT {DraftColumns} FROM drafts ORDER BY {FilingOrder}", DraftRow, ct).ConfigureAwait(false);
+        var log = await ListAsync(c, tx, $"SELECT {ClearanceLogColumns} FROM clearance_log ORDER BY seq", ClearanceRow, ct).ConfigureAwait(false);
+        var (bureaus, bureauEpochs) = await ReadBureausAsync(c, tx, ct).ConfigureAwait(false);
+        return snapshot with
+        {
+            Telegrams = telegrams,
+            Issues = issues,
+            IssueEvents = events,
+            Drafts = drafts,
+            ClearanceLog = log,
+            Bureaus = bureaus,
+            BureauEpochs = bureauEpochs,
+        };
+    }
 
     /// <summary>
     /// Files, in <paramref name="tx"/>, the rows of an imported register that its entries are about: telegrams, issues
     /// and their events, drafts, the clearance log and bureaus.
     /// </summary>
-    protected abstract Task ImportFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct);
+    private async Task ImportFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
+    {
+        foreach (var t in snapshot.Telegrams)
+        {
+            await InsertTelegramAsync(c, tx, t, t.Direction == Direction.Inbound ? t.RegistryNumber : null, ct).ConfigureAwait(false);
+        }
+
+        // Issues as they stand and their events as filed; the verification before the import has checked that each
+        // issue stands where its events put it.
+        foreach (var issue in snapshot.Issues)
+        {
+            await InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
+        }
+
+        foreach (var e in snapshot.IssueEvents)
+        {
+            await InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
+        }
+
+        foreach (var draft in snapshot.Drafts)
+        {
+            await InsertDraftAsync(c, tx, draft, ct).ConfigureAwait(false);
+        }
+
+        foreach (var row in snapshot.ClearanceLog)
+        {
+            await InsertLogRowAsync(c, tx, row.Step, row.Seq, ct).ConfigureAwait(false);
+        }
+
+        await ImportBureausAsync(c, tx, snapshot, ct).ConfigureAwait(false);
+    }
 
     private Func<ImportedCable> CableRow(DbDataReader r)
     {

@@ -7,22 +7,19 @@ namespace Telex.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
+    /// <summary>The columns of <c>telegrams</c> before the relay migration added <c>relay_path</c> and the bureau migration its own.</summary>
+    private static readonly string LegacyTelegramColumns = TelegramColumns.Replace(", relay_path,", ",", StringComparison.Ordinal)
+        .Replace("bureau_id, bureau_epoch", "", StringComparison.Ordinal).TrimEnd().TrimEnd(',');
+
     /// <summary>
     /// Run once, by the migration that created the chain: enters the telegrams already filed, in the order they were
     /// filed, each followed by the state it has reached, so an existing register verifies from then on.
     /// </summary>
     private async Task EnterExistingTelegramsAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
-        var existing = new List<TelegramRecord>();
-        // This migration runs before the columns added with relays and bureaus exist.
-        using (var cmd = Command(c, tx, LegacyTelegramColumns + " ORDER BY seq"))
-        using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
-            {
-                existing.Add(ReadTelegram(r));
-            }
-        }
+        // This migration runs before the columns added with relays and bureaus exist: they are read as empty.
+        var existing = await ListAsync(c, tx, $"SELECT {LegacyTelegramColumns}, NULL AS relay_path, NULL AS bureau_id, NULL AS bureau_epoch FROM telegrams ORDER BY seq",
+            TelegramRow, ct).ConfigureAwait(false);
 
         foreach (var t in existing)
         {
@@ -51,74 +48,25 @@ public sealed partial class SqliteStore
     /// </summary>
     private async Task EnterExistingIssuesAndClearanceAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
-        var events = await ListByPositionAsync(c, tx, """
+        var events = await ListAsync<(IssueEvent Event, string Counterpart)>(c, tx, """
             SELECT e.id, e.issue_id, e.clock, e.agency, e.officer, e.at, e.status, e.title, e.outcome, e.referred_to, NULL AS term, NULL AS referred_to_did, i.counterpart
             FROM issue_events e JOIN issues i ON i.id = e.issue_id ORDER BY e.seq
-            """, r => (Event: ReadIssueEvent(r), Counterpart: r.GetString(12)), ct).ConfigureAwait(false);
+            """, r =>
+            {
+                var issueEvent = IssueEventRow(r);
+                int counterpart = r.GetOrdinal("counterpart");
+                return () => (Event: issueEvent(), Counterpart: r.GetString(counterpart));
+            }, ct).ConfigureAwait(false);
         foreach (var (e, counterpart) in events)
         {
             await AppendEntryAsync(c, tx, RegisterKinds.IssueStatus, RegisterChain.IssueEventReference(e), RegisterChain.IssueEventContent(e, counterpart),
                 keepContent: false, ct).ConfigureAwait(false);
         }
 
-        foreach (var row in await ListByPositionAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false))
+        foreach (var row in await ListAsync(c, tx, $"SELECT {ClearanceLogColumns} FROM clearance_log ORDER BY seq", ClearanceRow, ct).ConfigureAwait(false))
         {
             await AppendEntryAsync(c, tx, RegisterKinds.Clearance, RegisterChain.ClearanceReference(row), RegisterChain.ClearanceContent(row), keepContent: false, ct)
                 .ConfigureAwait(false);
         }
-    }
-
-    /// <inheritdoc/>
-    protected override async Task<RegisterSnapshot> ReadFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
-    {
-        var telegrams = await ListByPositionAsync(c, tx, TelegramColumns + " ORDER BY seq", ReadTelegram, ct).ConfigureAwait(false);
-        var issues = await ListByPositionAsync(c, tx, IssueColumns + " ORDER BY rowid", ReadIssue, ct).ConfigureAwait(false);
-        var events = await ListByPositionAsync(c, tx, IssueEventColumns + " ORDER BY seq", ReadIssueEvent, ct).ConfigureAwait(false);
-        var drafts = await ListByPositionAsync(c, tx, DraftColumns + " ORDER BY rowid", ReadDraft, ct).ConfigureAwait(false);
-        var log = await ListByPositionAsync(c, tx, ClearanceLogColumns + " ORDER BY seq", ReadLogRow, ct).ConfigureAwait(false);
-        var (bureaus, bureauEpochs) = await ReadBureausAsync(c, tx, ct).ConfigureAwait(false);
-        return snapshot with
-        {
-            Telegrams = telegrams,
-            Issues = issues,
-            IssueEvents = events,
-            Drafts = drafts,
-            ClearanceLog = log,
-            Bureaus = bureaus,
-            BureauEpochs = bureauEpochs,
-        };
-    }
-
-    /// <inheritdoc/>
-    protected override async Task ImportFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
-    {
-        foreach (var t in snapshot.Telegrams)
-        {
-            await InsertTelegramAsync(c, tx, t, t.Direction == Direction.Inbound ? t.RegistryNumber : null, ct).ConfigureAwait(false);
-        }
-
-        // Issues as they stand and their events as filed; the verification before the import has checked that each
-        // issue stands where its events put it.
-        foreach (var issue in snapshot.Issues)
-        {
-            await InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
-        }
-
-        foreach (var e in snapshot.IssueEvents)
-        {
-            await InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
-        }
-
-        foreach (var draft in snapshot.Drafts)
-        {
-            await InsertDraftAsync(c, tx, draft, ct).ConfigureAwait(false);
-        }
-
-        foreach (var row in snapshot.ClearanceLog)
-        {
-            await InsertLogRowAsync(c, tx, row.Step, row.Seq, ct).ConfigureAwait(false);
-        }
-
-        await ImportBureausAsync(c, tx, snapshot, ct).ConfigureAwait(false);
     }
 }
