@@ -6,9 +6,6 @@ namespace Telex.Storage.Postgres;
 public sealed partial class PostgresStore
 {
     /// <inheritdoc/>
-    protected override string ForUpdate => " FOR UPDATE";
-
-    /// <inheritdoc/>
     protected override async Task LockRowsAsync(DbConnection c, DbTransaction tx, string from, CancellationToken ct,
         params (string Name, object? Value)[] parameters) =>
         await ExecuteAsync(c, tx, $"SELECT 1 FROM {from} FOR UPDATE", ct, parameters).ConfigureAwait(false);

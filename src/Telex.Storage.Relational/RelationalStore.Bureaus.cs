@@ -52,7 +52,7 @@ public abstract partial class RelationalStore
             }
 
             var current = bureau.Epoch > 0 ? await FindEpochAsync(c, tx, id, bureau.Epoch, ct).ConfigureAwait(false) : null;
-            var outcomes = await ReadOutcomesAsync(c, tx, id, ct).ConfigureAwait(false);
+            var outcomes = await FindBureauOutcomesAsync(c, tx, id, ct).ConfigureAwait(false);
             var next = change(bureau, current, outcomes);
             if (next is null)
             {
@@ -77,7 +77,7 @@ public abstract partial class RelationalStore
                     throw new InvalidOperationException("the outcomes must be this bureau's");
                 }
 
-                await StoreOutcomesAsync(c, tx, set, ct).ConfigureAwait(false);
+                await WriteBureauOutcomesAsync(c, tx, set, ct).ConfigureAwait(false);
             }
 
             return next.Bureau;
@@ -128,7 +128,7 @@ public abstract partial class RelationalStore
 
         foreach (var item in change.Outbox)
         {
-            await QueueAsync(c, tx, item, ct).ConfigureAwait(false);
+            await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
         }
     }
 
@@ -266,7 +266,7 @@ public abstract partial class RelationalStore
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync<IReadOnlyList<TelegramRecord>>(async (c, tx) =>
         {
-            await ClaimRequestAsync(c, tx, claim, ct).ConfigureAwait(false);
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
 
             // Every tie's row is locked until commit, in one order whichever node releases, so serials are taken one at a
             // time across nodes, without gaps, and two fan-outs to overlapping members do not deadlock.
@@ -285,7 +285,7 @@ public abstract partial class RelationalStore
                 released.Add(record);
             }
 
-            await KeepReleasedAsync(c, tx, claim, released, ct).ConfigureAwait(false);
+            await KeepAnswerAsync(c, tx, claim, released, ct).ConfigureAwait(false);
             return released;
         }, ct);
     }

@@ -35,7 +35,7 @@ public abstract partial class RelationalStore
             await InsertLogAsync(c, tx, log, ct).ConfigureAwait(false);
             foreach (var item in outbox)
             {
-                await QueueAsync(c, tx, item, ct).ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
             }
 
             return 0;
@@ -172,7 +172,7 @@ public abstract partial class RelationalStore
             await InsertLogAsync(c, tx, result.Log, ct).ConfigureAwait(false);
             foreach (var item in result.Outbox ?? [])
             {
-                await QueueAsync(c, tx, item, ct).ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
             }
 
             return result.Draft;
@@ -193,18 +193,18 @@ public abstract partial class RelationalStore
                 return null;
             }
 
-            await ClaimRequestAsync(c, tx, claim, ct).ConfigureAwait(false);
-            long serial = await NextSerialAsync(c, tx, TieDidSql("@p"), peerDid, ct).ConfigureAwait(false);
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
+            long serial = await NextSerialAsync(c, tx, CurrentDid("@p"), peerDid, ct).ConfigureAwait(false);
             var (record, outbox, change) = build(draft, serial);
             if (record.Serial != serial || record.Direction != Direction.Outbound || change.Draft.Id != id || change.Log.DraftId != id)
             {
                 throw new InvalidOperationException("the released entry must be outbound, carry its serial and belong to the draft");
             }
 
-            await FileReleasedAsync(c, tx, record, outbox, TieDidSql("@p"), peerDid, ct).ConfigureAwait(false);
+            await FileReleasedAsync(c, tx, record, outbox, CurrentDid("@p"), peerDid, ct).ConfigureAwait(false);
             await UpdateDraftAsync(c, tx, change.Draft, ct).ConfigureAwait(false);
             await InsertLogAsync(c, tx, change.Log, ct).ConfigureAwait(false);
-            await KeepReleasedAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
+            await KeepAnswerAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
             return (TelegramRecord?)record;
         }, ct);
     }
@@ -289,7 +289,7 @@ public abstract partial class RelationalStore
 
             await ExecuteAsync(c, tx, "UPDATE coordination_requests SET state=@state, answered_by=@by, answered_at=@at, reason=@reason WHERE id=@id", ct,
                 CoordinationParameters(updated)).ConfigureAwait(false);
-            await QueueAsync(c, tx, outbox, ct).ConfigureAwait(false);
+            await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
             return (CoordinationRequest?)updated;
         }, ct);
     }

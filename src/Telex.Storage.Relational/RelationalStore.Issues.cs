@@ -47,7 +47,7 @@ public abstract partial class RelationalStore
             await RecomputeIssueAsync(c, tx, issue.Id, ct).ConfigureAwait(false);
             foreach (var item in outbox)
             {
-                await QueueAsync(c, tx, item, ct).ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
             }
 
             return true;
@@ -80,12 +80,12 @@ public abstract partial class RelationalStore
             await AddParticipantsAsync(c, tx, change.Joins is null ? [] : [change.Joins], ct).ConfigureAwait(false);
             foreach (var item in change.Outbox)
             {
-                await QueueAsync(c, tx, item, ct).ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
             }
 
             if (change.Share is { } share)
             {
-                await QueueAsync(c, tx, share(await ListIssueEventsAsync(c, tx, issueId, ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, share(await ListIssueEventsAsync(c, tx, issueId, ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
             }
 
             return (IssueEvent?)e;
@@ -109,7 +109,7 @@ public abstract partial class RelationalStore
             await AddParticipantsAsync(c, tx, joins is null || joins.IssueId != issueEvent.IssueId ? [] : [joins], ct).ConfigureAwait(false);
             foreach (var item in forward ?? [])
             {
-                await QueueAsync(c, tx, item, ct).ConfigureAwait(false);
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
             }
 
             return true;
@@ -296,7 +296,7 @@ public abstract partial class RelationalStore
 
         if (query.Counterpart is not null)
         {
-            where.Append(" AND counterpart IN ").Append(TieDidsSql("@cp"));
+            where.Append(" AND counterpart IN ").Append(DidsOfTie("@cp"));
             parameters.Add(("@cp", query.Counterpart));
         }
 

@@ -9,12 +9,6 @@ namespace Telex.Storage.Relational;
 public abstract partial class RelationalStore
 {
     /// <summary>
-    /// The clause, appended to a query in a write transaction, that keeps the rows it reads locked until the transaction
-    /// ends (<c> FOR UPDATE</c> in PostgreSQL; empty in SQLite, whose writes are serialized).
-    /// </summary>
-    protected abstract string ForUpdate { get; }
-
-    /// <summary>
     /// Locks, until <paramref name="tx"/> ends, the rows <paramref name="from"/> names (a table and its condition, and an
     /// order to take them in): nothing to do under SQLite's single writer.
     /// </summary>

@@ -32,16 +32,16 @@ public abstract partial class RelationalStore
         ArgumentNullException.ThrowIfNull(build);
         return WriteAsync(async (c, tx) =>
         {
-            await ClaimRequestAsync(c, tx, claim, ct).ConfigureAwait(false);
-            long serial = await NextSerialAsync(c, tx, TieDidSql("@p"), peerDid, ct).ConfigureAwait(false);
+            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
+            long serial = await NextSerialAsync(c, tx, CurrentDid("@p"), peerDid, ct).ConfigureAwait(false);
             var (record, outbox) = build(serial);
             if (record.Serial != serial || record.Direction != Direction.Outbound)
             {
                 throw new InvalidOperationException("the released entry must be outbound and carry the serial it was given");
             }
 
-            await FileReleasedAsync(c, tx, record, outbox, TieDidSql("@p"), peerDid, ct).ConfigureAwait(false);
-            await KeepReleasedAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
+            await FileReleasedAsync(c, tx, record, outbox, CurrentDid("@p"), peerDid, ct).ConfigureAwait(false);
+            await KeepAnswerAsync(c, tx, claim, [record], ct).ConfigureAwait(false);
             return record;
         }, ct);
     }
@@ -62,7 +62,7 @@ public abstract partial class RelationalStore
     {
         await InsertTelegramAsync(c, tx, record, registryNumber: null, ct).ConfigureAwait(false);
         await AppendTelegramAsync(c, tx, record, ct).ConfigureAwait(false);
-        await QueueAsync(c, tx, outbox, ct).ConfigureAwait(false);
+        await InsertOutboxAsync(c, tx, outbox, ct).ConfigureAwait(false);
         await ExecuteAsync(c, tx, $"UPDATE ties SET last_sent_serial=@s WHERE peer_did={tie}", ct, ("@s", record.Serial), ("@p", peerDid))
             .ConfigureAwait(false);
     }
@@ -98,7 +98,7 @@ public abstract partial class RelationalStore
             }
 
             // Another telegram already holds this serial from this counterpart: keep the register as it is.
-            var sameSerial = await FirstAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams WHERE counterpart IN {TieDidsSql("@c")} AND direction=1 AND serial=@s",
+            var sameSerial = await FirstAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams WHERE counterpart IN {DidsOfTie("@c")} AND direction=1 AND serial=@s",
                 TelegramRow, ct, ("@c", record.Counterpart), ("@s", record.Serial)).ConfigureAwait(false);
             if (sameSerial is not null)
             {
@@ -260,7 +260,7 @@ public abstract partial class RelationalStore
 
         if (query.Counterpart is not null)
         {
-            Add("counterpart IN " + TieDidsSql("@cp"), "@cp", query.Counterpart);
+            Add("counterpart IN " + DidsOfTie("@cp"), "@cp", query.Counterpart);
         }
 
         if (query.IssueId is not null)
@@ -299,7 +299,7 @@ public abstract partial class RelationalStore
     /// <inheritdoc/>
     public Task<IReadOnlyList<long>> ReceivedSerialsAsync(string peerDid, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<long>>(async c => await ListAsync(c, null,
-            $"SELECT serial FROM telegrams WHERE counterpart IN {TieDidsSql("@p")} AND direction=1 ORDER BY serial", SerialRow, ct,
+            $"SELECT serial FROM telegrams WHERE counterpart IN {DidsOfTie("@p")} AND direction=1 ORDER BY serial", SerialRow, ct,
             ("@p", peerDid)).ConfigureAwait(false), ct);
 
     private static Func<long> SerialRow(DbDataReader r)
@@ -311,7 +311,7 @@ public abstract partial class RelationalStore
     /// <inheritdoc/>
     public Task<IReadOnlyList<Guid>> OutboundIdsBySerialAsync(string peerDid, IReadOnlyList<long> serials, CancellationToken ct = default) =>
         ReadAsync<IReadOnlyList<Guid>>(async c => await ListAsync(c, null,
-            $"SELECT id FROM telegrams WHERE counterpart IN {TieDidsSql("@p")} AND direction=0 AND {AnyOf("serial", "@s")}", TelegramIdRow, ct,
+            $"SELECT id FROM telegrams WHERE counterpart IN {DidsOfTie("@p")} AND direction=0 AND {AnyOf("serial", "@s")}", TelegramIdRow, ct,
             ("@p", peerDid), ("@s", ListOf(serials))).ConfigureAwait(false), ct);
 
     private Func<Guid> TelegramIdRow(DbDataReader r)
@@ -365,6 +365,6 @@ public abstract partial class RelationalStore
     /// <inheritdoc/>
     public Task<bool> MarkReadByCounterpartAsync(Guid telegramId, string counterpart, DateTimeOffset at, CancellationToken ct = default) =>
         WriteAsync(async (c, tx) => await ExecuteAsync(c, tx,
-            $"UPDATE telegrams SET read_at=@at WHERE id=@i AND direction=0 AND counterpart IN {TieDidsSql("@cp")} AND read_at IS NULL", ct,
+            $"UPDATE telegrams SET read_at=@at WHERE id=@i AND direction=0 AND counterpart IN {DidsOfTie("@cp")} AND read_at IS NULL", ct,
             ("@at", Time(at)), ("@i", Id(telegramId)), ("@cp", counterpart)).ConfigureAwait(false) == 1, ct);
 }

@@ -7,9 +7,6 @@ namespace Telex.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     /// <inheritdoc/>
-    protected override string ForUpdate => "";
-
-    /// <inheritdoc/>
     protected override Task LockRowsAsync(DbConnection c, DbTransaction tx, string from, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
         Task.CompletedTask;
 

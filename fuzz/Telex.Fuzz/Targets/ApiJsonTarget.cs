@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
 
+using Telex.Api.Contracts;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Server.Api;
-using Telex.Api.Contracts;
 using Telex.Server.Api.Endpoints;
 
 namespace Telex.Fuzz;
