@@ -1,11 +1,6 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
 
-using Telex.Cli.Client;
 using Telex.Cli.Commands;
-using Telex.Cli.Configuration;
-using Telex.Cli.Output;
-using Telex.Core;
 
 namespace Telex.Cli;
 

@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-
-using Telex.Core.Model;
-using Telex.Core.Protocol;
-
 namespace Telex.Core;
 
 /// <summary>

@@ -1,11 +1,8 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
-using System.Text.Json;
 
 using Telex.Core.Background;
 using Telex.Core.Inbound;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.DidComm;
 using Telex.DidComm.Messages;
 

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-
-using Telex.Core.Model;
-
 namespace Telex.Core;
 
 /// <summary>What the services by concern reach on the agency (<see cref="IAgencyLinks"/>) until those rules have services of their own.</summary>

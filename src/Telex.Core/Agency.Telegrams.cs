@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 
 using Telex.Core.Clearance;
 using Telex.Core.Issues;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Core.Storage;
 
 namespace Telex.Core;

@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-
-using Telex.Core.Model;
-
 namespace Telex.Core;
 
 /// <summary>

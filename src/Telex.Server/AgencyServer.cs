@@ -1,5 +1,3 @@
-
-using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Storage;
 using Telex.Server.Api;

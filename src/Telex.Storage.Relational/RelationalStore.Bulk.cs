@@ -1,6 +1,3 @@
-using Telex.Core.Model;
-using Telex.Core.Register;
-
 namespace Telex.Storage.Relational;
 
 /// <summary>Writes in batches: receipts attached to many inbound telegrams in one transaction.</summary>

@@ -1,7 +1,3 @@
-using System.Data.Common;
-
-using Telex.Core.Model;
-
 namespace Telex.Storage.Relational;
 
 /// <summary>A bureau's outcome vocabulary: kept when the bureau is known and the version is newer than the one held.</summary>

@@ -1,9 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-
-using Telex.Core.Model;
-using Telex.Core.Register;
-using Telex.Core.Storage;
 
 namespace Telex.Storage.Relational;
 

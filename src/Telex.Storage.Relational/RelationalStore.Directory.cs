@@ -1,7 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-
-using Telex.Core.Model;
 
 namespace Telex.Storage.Relational;
 

@@ -1,8 +1,4 @@
-using System.Data.Common;
 using System.Text.Json;
-
-using Telex.Core.Model;
-using Telex.Core.Storage;
 
 namespace Telex.Storage.Relational;
 

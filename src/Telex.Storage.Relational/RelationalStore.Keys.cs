@@ -1,9 +1,6 @@
-using System.Data.Common;
 using System.Globalization;
 
 using Telex.Core;
-using Telex.Core.Model;
-using Telex.Core.Register;
 
 namespace Telex.Storage.Relational;
 

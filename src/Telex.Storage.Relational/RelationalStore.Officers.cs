@@ -1,6 +1,4 @@
 using Telex.Core;
-using Telex.Core.Model;
-using Telex.Core.Register;
 
 namespace Telex.Storage.Relational;
 

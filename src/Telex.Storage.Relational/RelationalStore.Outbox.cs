@@ -1,8 +1,3 @@
-using System.Data.Common;
-
-using Telex.Core.Model;
-using Telex.Core.Register;
-
 namespace Telex.Storage.Relational;
 
 /// <summary>The outbox: messages waiting to be sent to a counterpart, claimed by one node at a time, retried until accepted or expired.</summary>

@@ -1,10 +1,6 @@
-using System.Data.Common;
 using System.Text;
 
 using Telex.Core;
-using Telex.Core.Model;
-using Telex.Core.Register;
-using Telex.Core.Storage;
 
 namespace Telex.Storage.Relational;
 

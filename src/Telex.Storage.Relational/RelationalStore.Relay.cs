@@ -1,7 +1,3 @@
-using System.Data.Common;
-
-using Telex.Core.Model;
-
 namespace Telex.Storage.Relational;
 
 /// <summary>The relay queue: envelopes this agency forwards for others, bounded per sender, claimed and retried as the outbox is.</summary>

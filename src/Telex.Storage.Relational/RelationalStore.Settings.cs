@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace Telex.Storage.Relational;
 
 /// <summary>Settings: the agency's key–value configuration kept in the database.</summary>

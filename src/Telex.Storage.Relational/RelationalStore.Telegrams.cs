@@ -1,10 +1,5 @@
-using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-
-using Telex.Core.Model;
-using Telex.Core.Register;
-using Telex.Core.Storage;
 
 namespace Telex.Storage.Relational;
 

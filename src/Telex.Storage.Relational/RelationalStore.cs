@@ -1,7 +1,3 @@
-using System.Data.Common;
-
-using Telex.Core.Storage;
-
 namespace Telex.Storage.Relational;
 
 /// <summary>

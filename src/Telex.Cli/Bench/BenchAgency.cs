@@ -2,9 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-using Telex.Cli.Configuration;
-using Telex.Cli.Hosting;
-
 namespace Telex.Cli.Bench;
 
 /// <summary>What the operating system says of an agency process at one moment.</summary>

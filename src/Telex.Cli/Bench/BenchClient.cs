@@ -1,5 +1,3 @@
-using System.Globalization;
-
 using Telex.Api.Contracts;
 
 namespace Telex.Cli.Bench;

@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
-using Telex.Cli.Configuration;
 using Telex.Cli.Demo;
-using Telex.Cli.Hosting;
 using Telex.Core.Model;
 
 namespace Telex.Cli.Bench;

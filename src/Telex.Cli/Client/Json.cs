@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace Telex.Cli.Client;
 
 /// <summary>Tolerant reads of API responses: a missing or differently typed field reads as null, never throws.</summary>

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
 using Telex.Core.Protocol;
 
 namespace Telex.Cli.Commands;

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Configuration;
-using Telex.Cli.Hosting;
-using Telex.Core;
 using Telex.Core.Security;
 using Telex.Server.Hosting;
 

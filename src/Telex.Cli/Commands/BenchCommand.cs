@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json.Nodes;
-
 using Telex.Cli.Bench;
-using Telex.Cli.Output;
 
 namespace Telex.Cli.Commands;
 

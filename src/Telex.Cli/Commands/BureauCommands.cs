@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
-using Telex.Cli.Output;
-
 namespace Telex.Cli.Commands;
 
 /// <summary>

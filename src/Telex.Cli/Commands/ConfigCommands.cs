@@ -1,7 +1,3 @@
-using System.CommandLine;
-
-using Telex.Cli.Configuration;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex config example|docs|show</c>.</summary>

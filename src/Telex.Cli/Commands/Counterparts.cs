@@ -1,7 +1,4 @@
-using System.Text.Json;
-
 using Telex.Api.Contracts;
-using Telex.Cli.Client;
 
 namespace Telex.Cli.Commands;
 

@@ -1,11 +1,6 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-
 using Microsoft.Extensions.Logging;
 
 using Telex.Cli.Demo;
-using Telex.Cli.Hosting;
-using Telex.Cli.Output;
 using Telex.Core.Model;
 
 namespace Telex.Cli.Commands;

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
-using Telex.Cli.Output;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex directory list|show|add|link|note|review|remove</c>: every counterpart known of, tied or not, with its dossier.</summary>

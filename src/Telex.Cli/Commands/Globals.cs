@@ -1,8 +1,3 @@
-using System.CommandLine;
-
-using Telex.Cli.Client;
-using Telex.Cli.Output;
-
 namespace Telex.Cli.Commands;
 
 /// <summary>Options every command shares, made once per command tree.</summary>

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Configuration;
-using Telex.Cli.Hosting;
 using Telex.Core.Security;
 
 namespace Telex.Cli.Commands;

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
-using Telex.Cli.Hosting;
-using Telex.Cli.Output;
 using Telex.Core.Identity;
 
 namespace Telex.Cli.Commands;

@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex login</c>: signs in and stores the session for later commands.</summary>

@@ -1,12 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
-using Telex.Cli.Configuration;
-using Telex.Cli.Hosting;
-using Telex.Core;
 using Telex.Server;
 
 namespace Telex.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-
-using Telex.Cli.Output;
 using Telex.Core.Identity;
 
 namespace Telex.Cli.Commands;

@@ -1,13 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
-using Telex.Cli.Client;
-using Telex.Cli.Hosting;
-using Telex.Cli.Output;
-using Telex.Core;
 using Telex.Core.Register;
 using Telex.Core.Security;
 using Telex.Server.Hosting;

@@ -1,10 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
-
-using Telex.Cli.Client;
-using Telex.Cli.Output;
 
 namespace Telex.Cli.Commands;
 

@@ -1,10 +1,3 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
-using Telex.Cli.Output;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex relay allow|deny|policy</c>: for which pairs of counterparts this agency relays (nobody by default).</summary>

@@ -1,5 +1,3 @@
-using Telex.Cli.Output;
-
 namespace Telex.Cli.Commands;
 
 /// <summary>Passwords from a prompt without echo, or from stdin for scripts; never from a flag (it would show in ps).</summary>

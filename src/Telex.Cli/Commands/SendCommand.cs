@@ -1,11 +1,8 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
 
 using Microsoft.AspNetCore.StaticFiles;
 
 using Telex.Api.Contracts;
-using Telex.Cli.Client;
 
 namespace Telex.Cli.Commands;
 

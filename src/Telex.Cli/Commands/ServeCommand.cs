@@ -1,10 +1,6 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-using Telex.Cli.Hosting;
 using Telex.Server;
 
 namespace Telex.Cli.Commands;

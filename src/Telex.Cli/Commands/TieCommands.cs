@@ -1,11 +1,3 @@
-using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
-using Telex.Cli.Configuration;
-using Telex.Cli.Output;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex tie …</c>: invitations, the directory of counterparts, verification, status and terms.</summary>

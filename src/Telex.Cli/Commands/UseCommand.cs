@@ -1,9 +1,3 @@
-using System.CommandLine;
-using System.Text.Json.Nodes;
-
-using Telex.Cli.Client;
-using Telex.Cli.Output;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex use [NAME|URL]</c>: lists the agencies signed in to, or chooses the one later commands act on.</summary>

@@ -1,10 +1,5 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Core;
 
 namespace Telex.Cli.Configuration;
 

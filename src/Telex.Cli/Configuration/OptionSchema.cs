@@ -1,7 +1,5 @@
 using System.Reflection;
 
-using Telex.Core;
-
 namespace Telex.Cli.Configuration;
 
 /// <summary>One key of the options tree: a section (an options record) or a value.</summary>

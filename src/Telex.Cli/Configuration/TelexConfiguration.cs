@@ -1,12 +1,9 @@
 using System.Collections;
 using System.ComponentModel;
-using System.Globalization;
 
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
-
-using Telex.Core;
 
 namespace Telex.Cli.Configuration;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 
-using Telex.Core;
 using Telex.Core.Security;
 
 namespace Telex.Cli.Configuration;

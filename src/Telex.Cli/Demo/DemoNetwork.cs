@@ -5,9 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-using Telex.Cli.Configuration;
-using Telex.Cli.Hosting;
-using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.Server;

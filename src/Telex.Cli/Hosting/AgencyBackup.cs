@@ -1,10 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
-using Telex.Cli.Configuration;
-using Telex.Core;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Storage.Sqlite;

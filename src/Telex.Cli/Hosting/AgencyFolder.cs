@@ -1,9 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 using Telex.Cli.Commands;
-using Telex.Cli.Configuration;
-using Telex.Core;
 using Telex.Core.Identity;
 using Telex.Core.Model;
 using Telex.Core.Security;

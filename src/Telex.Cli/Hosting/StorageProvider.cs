@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 
 using Npgsql;
 
-using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.Storage.Postgres;

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 using Spectre.Console;
 using Spectre.Console.Rendering;

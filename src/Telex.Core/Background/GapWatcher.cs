@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
-
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 
 namespace Telex.Core.Background;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 
-using Telex.Core.Model;
 using Telex.Core.Relay;
 using Telex.Core.Storage;
 using Telex.DidComm;

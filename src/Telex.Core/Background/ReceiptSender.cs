@@ -1,8 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Core.Relay;
 using Telex.Core.Ties;
 using Telex.DidComm;

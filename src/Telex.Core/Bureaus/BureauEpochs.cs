@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Core.Storage;
 
 namespace Telex.Core.Bureaus;

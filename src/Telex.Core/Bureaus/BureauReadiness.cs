@@ -1,7 +1,5 @@
 using System.Globalization;
 
-using Telex.Core.Model;
-
 namespace Telex.Core.Bureaus;
 
 /// <summary>Whether a bureau's readiness rule holds: how many prospective members the founder is tied with, and who is missing.</summary>

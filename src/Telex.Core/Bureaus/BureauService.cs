@@ -1,8 +1,4 @@
-using System.Text.Json.Nodes;
-
 using Telex.Core.Inbound;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Core.Storage;
 
 namespace Telex.Core.Bureaus;

@@ -1,8 +1,6 @@
 using Telex.Core.Clearance;
 using Telex.Core.Inbound;
 using Telex.Core.Issues;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.DidComm.Dids;
 
 namespace Telex.Core.Bureaus;

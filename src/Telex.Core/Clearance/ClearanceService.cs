@@ -1,12 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Inbound;
 using Telex.Core.Issues;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 

@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
-using Telex.Core.Protocol;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Keys;
 using Telex.DidComm.Messages;

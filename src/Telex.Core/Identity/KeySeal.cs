@@ -1,12 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 using NSec.Cryptography;
-
-using Telex.Core.Protocol;
 
 namespace Telex.Core.Identity;
 

@@ -1,8 +1,5 @@
 using System.Collections.Frozen;
-using System.Text.Json;
 
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.DidComm;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;

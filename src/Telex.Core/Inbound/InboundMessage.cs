@@ -1,4 +1,3 @@
-using Telex.Core.Model;
 using Telex.DidComm;
 using Telex.DidComm.Messages;
 

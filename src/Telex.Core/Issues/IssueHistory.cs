@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Core.Issues;
 
 /// <summary>One item of an issue's history: a change of the issue or a telegram on it.</summary>

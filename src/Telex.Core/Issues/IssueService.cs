@@ -1,11 +1,7 @@
-using System.Text.Json;
-
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Bureaus;
 using Telex.Core.Inbound;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.DidComm.Messages;
 

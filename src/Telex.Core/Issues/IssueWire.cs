@@ -1,10 +1,6 @@
 using System.Buffers;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 using Telex.Core.Inbound;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Messages;
 

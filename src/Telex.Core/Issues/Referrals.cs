@@ -1,9 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 using Telex.Core.Inbound;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core.Issues;

@@ -1,13 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Counterparts;
 using Telex.Core.Identity;
 using Telex.Core.Inbound;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Core.Security;
 using Telex.Core.Storage;

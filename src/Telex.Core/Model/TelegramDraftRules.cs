@@ -1,5 +1,3 @@
-using Telex.Core.Protocol;
-
 namespace Telex.Core.Model;
 
 /// <summary>A request field that breaks a rule: its name (as the API's JSON names it, e.g. <c>attendees[2]</c>) and why.</summary>

@@ -1,6 +1,4 @@
 using System.Buffers.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 using Telex.Core.Security;
 using Telex.DidComm.Dids;

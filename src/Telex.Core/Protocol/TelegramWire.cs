@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
-using Telex.Core.Model;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core.Protocol;

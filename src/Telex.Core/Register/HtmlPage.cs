@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-using Telex.Core.Model;
-
 namespace Telex.Core.Register;
 
 /// <summary>A printable, self-contained HTML page per register entry (no scripts, no external resources, all text escaped).</summary>

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 
-using Telex.Core.Model;
-
 namespace Telex.Core.Register;
 
 /// <summary>

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-
-using Telex.Core.Model;
 
 namespace Telex.Core.Register;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 
-using Telex.Core.Model;
-
 namespace Telex.Core.Register;
 
 /// <summary>One thing found wrong in the register.</summary>

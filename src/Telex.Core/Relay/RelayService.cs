@@ -1,10 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 using Telex.Core.Counterparts;
 using Telex.Core.Inbound;
-using Telex.Core.Model;
-using Telex.Core.Protocol;
 using Telex.DidComm;
 using Telex.DidComm.Messages;
 

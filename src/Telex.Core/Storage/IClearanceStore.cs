@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Core.Storage;
 
 /// <summary>Clearance of drafts before release, and coordination requests from partners. Every step is one method running in one transaction with its entry in the register's chain (kind <see cref="Register.RegisterKinds.Clearance"/>) and the outbox items it sends.</summary>

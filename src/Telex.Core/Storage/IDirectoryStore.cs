@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Core.Storage;
 
 /// <summary>The directory: agencies this one knows of, with their dossiers.</summary>

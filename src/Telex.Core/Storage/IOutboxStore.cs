@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Core.Storage;
 
 /// <summary>The outbox: messages waiting for their next hop, claimed by one node at a time.</summary>

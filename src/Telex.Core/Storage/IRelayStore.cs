@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Core.Storage;
 
 /// <summary>Envelopes this agency relays for its counterparts, kept until the next hop accepts them.</summary>

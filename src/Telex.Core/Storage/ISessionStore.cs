@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Core.Storage;
 
 /// <summary>Officers' API tokens (sessions), shared by every node using the store.</summary>

@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Core.Storage;
 
 /// <summary>Outcome of registering an inbound telegram.</summary>

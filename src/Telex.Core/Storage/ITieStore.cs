@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Core.Storage;
 
 /// <summary>Ties with counterparts and the invitations that open them.</summary>

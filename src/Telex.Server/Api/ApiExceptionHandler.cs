@@ -2,8 +2,6 @@ using System.Text.Json;
 
 using Microsoft.AspNetCore.Diagnostics;
 
-using Telex.Core;
-
 namespace Telex.Server.Api;
 
 /// <summary>

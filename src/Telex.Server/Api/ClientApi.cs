@@ -6,8 +6,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
-using Telex.Core;
-using Telex.Server.Api.Auth;
 using Telex.Server.Api.Endpoints;
 using Telex.Server.Api.Metrics;
 
@@ -170,8 +168,8 @@ internal static class ClientApi
         bureaus.MapPost("/{id:guid}/leave", BureauSteps.LeaveAsync).RequireAuthorization(Policies.Admin).WithName("LeaveBureau");
         bureaus.MapPost("/{id:guid}/bulletins", SendBulletin.HandleAsync).RequireAuthorization(Policies.Send).WithName("SendBulletin");
         bureaus.MapPost("/{id:guid}/issues", OpenBureauIssue.HandleAsync).RequireAuthorization(Policies.Send).WithName("OpenBureauIssue");
-        bureaus.MapGet("/{id:guid}/outcomes", BureauOutcomes.GetAsync).WithName("ListBureauOutcomes");
-        bureaus.MapPut("/{id:guid}/outcomes", BureauOutcomes.PutAsync).RequireAuthorization(Policies.Admin).WithName("SetBureauOutcomes");
+        bureaus.MapGet("/{id:guid}/outcomes", Endpoints.BureauOutcomes.GetAsync).WithName("ListBureauOutcomes");
+        bureaus.MapPut("/{id:guid}/outcomes", Endpoints.BureauOutcomes.PutAsync).RequireAuthorization(Policies.Admin).WithName("SetBureauOutcomes");
 
         var clearance = api.MapGroup("/clearance/rules").WithTags("Clearance");
         clearance.MapGet("", ListClearanceRules.HandleAsync).WithName("ListClearanceRules");

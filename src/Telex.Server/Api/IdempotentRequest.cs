@@ -2,12 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Storage;
 
 namespace Telex.Server.Api;

@@ -1,7 +1,5 @@
 using System.Buffers;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Security;
 using Telex.Core.Storage;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Telex.Server.Api;
 
 /// <summary>Query-string values parsed by hand, so a bad one is refused with a problem naming the parameter.</summary>

@@ -1,11 +1,7 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Register;
-using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Api;
 

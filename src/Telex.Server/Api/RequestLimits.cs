@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
 
-using Telex.Core;
-
 namespace Telex.Server.Api;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using System.Text.RegularExpressions;
 
-using Telex.Core;
-using Telex.Core.Model;
-
 namespace Telex.Server.Console;
 
 /// <summary>

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 using Telex.Core.Storage;
-using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Console;
 

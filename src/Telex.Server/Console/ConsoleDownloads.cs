@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Server.Api;
 using Telex.Server.Api.Endpoints;

@@ -1,10 +1,6 @@
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-using Telex.Core;
-using Telex.Core.Model;
-using Telex.Server.Api.Auth;
-
 namespace Telex.Server.Console;
 
 /// <summary>What every console page knows: the agency, the signed-in officer and what their role allows.</summary>

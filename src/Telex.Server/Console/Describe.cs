@@ -1,7 +1,5 @@
 using System.Globalization;
 
-using Telex.Core.Model;
-
 namespace Telex.Server.Console;
 
 /// <summary>A telegram in a list row, with its counterpart's name.</summary>

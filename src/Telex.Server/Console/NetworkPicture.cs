@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 
-using Telex.Core.Model;
-
 namespace Telex.Server.Console;
 
 /// <summary>

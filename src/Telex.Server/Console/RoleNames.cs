@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Server.Console;
 
 /// <summary>Roles as officers read them.</summary>

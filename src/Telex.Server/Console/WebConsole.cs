@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 
 using Telex.Core.Identity;
 using Telex.Core.Storage;
-using Telex.Server.Api.Auth;
 using Telex.Server.Api.Endpoints;
 
 namespace Telex.Server.Console;

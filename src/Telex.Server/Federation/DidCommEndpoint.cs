@@ -1,6 +1,5 @@
 using System.Buffers;
 
-using Telex.Core;
 using Telex.DidComm;
 using Telex.Server.Api.Metrics;
 

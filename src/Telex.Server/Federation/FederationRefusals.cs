@@ -1,4 +1,3 @@
-using Telex.Core;
 using Telex.Core.Inbound;
 
 namespace Telex.Server.Federation;

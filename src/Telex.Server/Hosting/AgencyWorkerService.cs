@@ -1,4 +1,3 @@
-using Telex.Core;
 using Telex.Core.Background;
 
 namespace Telex.Server.Hosting;

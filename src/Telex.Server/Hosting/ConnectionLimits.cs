@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-using Telex.Core;
-
 namespace Telex.Server.Hosting;
 
 /// <summary>Applies <see cref="HttpOptions"/> to Kestrel: how long and how slowly any client may hold a connection.</summary>

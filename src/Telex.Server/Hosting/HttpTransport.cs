@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
 
-using Telex.Core;
 using Telex.Core.Security;
 
 namespace Telex.Server.Hosting;

@@ -2,8 +2,6 @@ using System.Net;
 
 using Microsoft.AspNetCore.HttpOverrides;
 
-using Telex.Core;
-
 namespace Telex.Server.Hosting;
 
 /// <summary>

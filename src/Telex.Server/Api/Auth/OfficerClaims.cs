@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
-
-using Telex.Core.Model;
 
 namespace Telex.Server.Api.Auth;
 

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 
-using Telex.Core.Model;
-
 namespace Telex.Server.Api.Auth;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Claims;
 
 using Telex.Core.Storage;
 

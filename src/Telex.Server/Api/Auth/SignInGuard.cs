@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 
-using Telex.Core;
 using Telex.Core.Security;
 
 namespace Telex.Server.Api.Auth;

@@ -4,7 +4,6 @@ using Telex.Core.Bureaus;
 using Telex.Core.Identity;
 using Telex.Core.Issues;
 using Telex.Core.Keys;
-using Telex.Core.Model;
 using Telex.Core.Register;
 
 namespace Telex.Server.Api.Contracts;

@@ -1,11 +1,3 @@
-using System.Security.Claims;
-
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Server.Api.Auth;
-using Telex.Server.Api.Contracts;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>POST /api/directory/{counterpart}/notes</c> (admin): adds a note, signed by the officer, to the dossier.</summary>

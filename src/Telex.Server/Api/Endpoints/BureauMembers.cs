@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>

@@ -1,11 +1,6 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Security.Claims;
 using System.Threading.Channels;
-
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
 
 namespace Telex.Server.Api.Endpoints;
 

@@ -1,8 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 
-using Telex.Core;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>

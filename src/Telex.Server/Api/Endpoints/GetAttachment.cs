@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 
 namespace Telex.Server.Api.Endpoints;

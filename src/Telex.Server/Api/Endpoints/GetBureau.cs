@@ -1,8 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
 using Telex.Core.Storage;
-using Telex.Server.Api.Contracts;
 
 namespace Telex.Server.Api.Endpoints;
 

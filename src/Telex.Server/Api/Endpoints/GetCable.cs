@@ -1,10 +1,4 @@
-using System.Security.Claims;
 using System.Text;
-
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Core.Model;
 
 namespace Telex.Server.Api.Endpoints;
 

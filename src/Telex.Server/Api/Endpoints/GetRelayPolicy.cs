@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Server.Api.Contracts;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>GET /api/relay/policy</c>: for which pairs of counterparts this agency relays.</summary>

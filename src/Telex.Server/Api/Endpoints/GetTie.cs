@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Server.Api.Contracts;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>GET /api/ties/{did}</c>: one counterpart (the DID URL-encoded in the path).</summary>

@@ -1,8 +1,5 @@
 using System.Text;
 
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
 using Telex.Core.Register;
 
 namespace Telex.Server.Api.Endpoints;

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Core.Model;
-using Telex.Server.Api.Contracts;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>GET /api/coordination?state=</c>: partner agencies' requests to clear their telegrams (state: pending, given, refused).</summary>

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Server.Api.Contracts;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>GET /api/directory</c>: every counterpart the agency knows of, tied or not, with its dossier.</summary>

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Server.Api.Contracts;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>GET /api/keys</c>: the agency's current DID, its prior DIDs with their rotation times, and every rotation filed.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
 using Telex.Server.Console;
 
 namespace Telex.Server.Api.Endpoints;

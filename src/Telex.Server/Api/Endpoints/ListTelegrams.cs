@@ -1,10 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Storage;
-using Telex.Server.Api.Contracts;
 
 namespace Telex.Server.Api.Endpoints;
 

@@ -1,10 +1,4 @@
-using System.Security.Claims;
-
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
 using Telex.Core.Issues;
-using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Api.Endpoints;
 

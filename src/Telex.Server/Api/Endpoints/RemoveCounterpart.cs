@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>DELETE /api/directory/{counterpart}</c> (admin): removes an untied counterpart and its dossier.</summary>

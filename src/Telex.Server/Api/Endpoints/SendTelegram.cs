@@ -1,12 +1,3 @@
-using System.Security.Claims;
-
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Core;
-using Telex.Core.Model;
-using Telex.Server.Api.Auth;
-using Telex.Server.Api.Contracts;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Security.Claims;
-
-using Microsoft.AspNetCore.Http.HttpResults;
-
-using Telex.Server.Api.Auth;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>DELETE /api/session</c>: revokes the token the request carries, and ends its event streams.</summary>

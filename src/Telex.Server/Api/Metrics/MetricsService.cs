@@ -1,6 +1,3 @@
-using Telex.Core;
-using Telex.Core.Model;
-
 namespace Telex.Server.Api.Metrics;
 
 /// <summary>Follows the agency's events for the lifetime of the node and counts them into <see cref="TelexMetrics"/>.</summary>

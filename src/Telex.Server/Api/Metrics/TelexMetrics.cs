@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-using Telex.Core.Model;
 using Telex.Core.Storage;
 
 namespace Telex.Server.Api.Metrics;

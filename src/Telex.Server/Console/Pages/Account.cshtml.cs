@@ -1,10 +1,6 @@
-using System.Security.Claims;
-
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
 using Telex.Server.Api;
-using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Console.Pages;
 

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
 using Telex.Core.Bureaus;
 using Telex.Core.Issues;
-using Telex.Core.Model;
 using Telex.Core.Storage;
 
 namespace Telex.Server.Console.Pages;

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
 using Telex.Core.Bureaus;
-using Telex.Core.Model;
 
 namespace Telex.Server.Console.Pages;
 

@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
-using Telex.Core.Model;
-
 namespace Telex.Server.Console.Pages;
 
 /// <summary>The agency's clearance policy: every officer reads it; admins add and remove rules.</summary>

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
 using Telex.Core.Issues;
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
 

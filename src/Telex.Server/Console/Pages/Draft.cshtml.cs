@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
-using Telex.Core.Model;
-
 namespace Telex.Server.Console.Pages;
 
 /// <summary>A draft: its text, the clearances it waits on (each actionable by the officer it waits on), its log, and its release.</summary>

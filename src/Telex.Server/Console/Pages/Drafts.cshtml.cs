@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
-using Telex.Core.Model;
-
 namespace Telex.Server.Console.Pages;
 
 /// <summary>Drafts and their clearance, and partner agencies' coordination requests waiting for an answer here.</summary>

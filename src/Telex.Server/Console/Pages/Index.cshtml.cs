@@ -1,5 +1,3 @@
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Storage;
 
 namespace Telex.Server.Console.Pages;

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
 using Telex.Core.Issues;
-using Telex.Core.Model;
 using Telex.Server.Api;
 
 namespace Telex.Server.Console.Pages;

@@ -1,9 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Server.Api;
-using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Console.Pages;
 

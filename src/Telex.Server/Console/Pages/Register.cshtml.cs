@@ -2,8 +2,6 @@ using System.Globalization;
 
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Register;
 using Telex.Core.Storage;
 

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-using Telex.Core;
 using Telex.Server.Api;
-using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Console.Pages;
 

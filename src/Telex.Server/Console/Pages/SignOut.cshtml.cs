@@ -1,10 +1,7 @@
-using System.Security.Claims;
-
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 using Telex.Server.Api;
-using Telex.Server.Api.Auth;
 
 namespace Telex.Server.Console.Pages;
 

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Server.Api;

@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 
 using QRCoder;
 
-using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 
 namespace Telex.Server.Console.Pages;
