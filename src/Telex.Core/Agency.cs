@@ -5,32 +5,31 @@ using Telex.Core.Bureaus;
 using Telex.Core.Clearance;
 using Telex.Core.Counterparts;
 using Telex.Core.Identity;
+using Telex.Core.Inbound;
 using Telex.Core.Issues;
 using Telex.Core.Keys;
 using Telex.Core.Officers;
+using Telex.Core.Receipts;
 using Telex.Core.Register;
 using Telex.Core.Relay;
 using Telex.Core.Security;
 using Telex.Core.Storage;
+using Telex.Core.Telegrams;
 using Telex.Core.Ties;
 using Telex.DidComm;
-using Telex.DidComm.Dids;
 
 namespace Telex.Core;
 
 /// <summary>
 /// An organization's node: its identity, its ties, its outbox and register. Receives packed messages from peers
-/// (<see cref="ReceiveAsync"/>), releases telegrams (<see cref="ReleaseAsync(Model.TelegramDraft, string, CancellationToken)"/>) and delivers them in the
-/// background (<see cref="RunAsync"/>). Thread-safe.
+/// (<see cref="ReceiveAsync"/>), releases telegrams (<see cref="Telegrams"/>) and delivers them in the background
+/// (<see cref="RunAsync"/>). The composition root of the services by concern, each over one <see cref="AgencyContext"/>.
+/// Thread-safe.
 /// </summary>
-public sealed partial class Agency : IDisposable
+public sealed class Agency : IDisposable
 {
-    private readonly ITransport _transport;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly GapWatcher _gaps;
-    private readonly ReceiptSender _receiptSender;
     private readonly OutboxDispatcher _dispatcher;
+    private readonly InboundPipeline _inbound;
 
     /// <summary>
     /// Creates an agency over its identity, store and transport. <paramref name="keyFile"/> is the file the identity is
@@ -45,26 +44,32 @@ public sealed partial class Agency : IDisposable
         ArgumentNullException.ThrowIfNull(transport);
         Context = new AgencyContext(identity, store, transport, options ?? AgencyOptions.Default, time ?? TimeProvider.System,
             logger ?? (ILogger)Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        _transport = Context.Transport;
-        _time = Context.Time;
-        _logger = Context.Logger;
-        Directory = new DirectoryService(Context, PromoteProspectsAsync);
-        Keys = new KeyService(Context, Directory, (oldDid, newDid) => _gaps!.Follow(oldDid, newDid)) { KeyFile = keyFile };
+
+        // The directory promotes a bureau's prospects once they are tied, and bureaus are made further down: the one
+        // link that points back, passed as a delegate.
+        Directory = new DirectoryService(Context, (entry, ct) => Bureaus!.PromoteProspectsAsync(entry, ct));
         Ties = new TieService(Context, Directory);
+        var gaps = new GapWatcher(Context, (tie, type, body, ct) => Ties.EnqueueControlAsync(tie, type, body, ct));
+        Keys = new KeyService(Context, Directory, gaps.Follow) { KeyFile = keyFile };
         Register = new RegisterService(Context, Ties, Keys);
         Officers = new OfficerService(Context);
-        Clearance = new ClearanceService(Context, this);
-        Bureaus = new BureauService(Context, this);
-        BureauTraffic = new BureauTrafficService(Context, this, Clearance, Bureaus);
-        Issues = new IssueService(Context, this, Bureaus, BureauTraffic);
-        _handlers = RegisterHandlers();
-        _gaps = new GapWatcher(Context, (tie, type, body, ct) => Ties.EnqueueControlAsync(tie, type, body, ct));
         Relays = new RelayService(Context, Directory);
-        _receiptSender = new ReceiptSender(Context, Relays, Ties);
+        // Issues are made after the bureaus' traffic, which releases through the same rules: found by a delegate.
+        var release = new TelegramRelease(Context, Directory, (reference, ct) => Issues!.FindIssueAsync(reference, ct));
+        Clearance = new ClearanceService(Context, Ties, Directory, release);
+        Bureaus = new BureauService(Context, Ties, Directory);
+        BureauTraffic = new BureauTrafficService(Context, Ties, release, Clearance, Bureaus);
+        Issues = new IssueService(Context, Ties, Directory, Relays, Bureaus, BureauTraffic);
+        Receipts = new ReceiptService(Context, Directory, Relays, Ties);
+        Telegrams = new TelegramService(Context, Directory, Ties, Relays, Clearance, Issues, BureauTraffic, release, Receipts, gaps);
+        _inbound = new InboundPipeline(Context, Keys.IsRetiredDidAsync, RegisterHandlers());
         _dispatcher = new OutboxDispatcher(Context, Relays, Keys.ResumeRotationsAsync, Directory.CounterpartNameAsync);
-        Workers = new AgencyWorkers(_dispatcher, _receiptSender, _gaps, new RelayForwarder(Context, Relays),
+        Workers = new AgencyWorkers(_dispatcher, Receipts.Sender, gaps, new RelayForwarder(Context, Relays),
             new CheckpointScheduler(Context, Register.CheckpointIfGrownAsync), store is ISharedEvents shared ? new EventSharing(Context, shared) : null);
     }
+
+    /// <summary>Telegrams: release, and read receipts for those that arrived.</summary>
+    public TelegramService Telegrams { get; }
 
     /// <summary>Ties with counterparts: invitations, status, terms.</summary>
     public TieService Ties { get; }
@@ -124,18 +129,19 @@ public sealed partial class Agency : IDisposable
     /// <summary>Clearance and coordination: the policy, drafts awaiting clearance, partners' coordination requests.</summary>
     public ClearanceService Clearance { get; }
 
+    /// <summary>Receipts: those this agency owes for telegrams registered, and those its counterparts send.</summary>
+    internal ReceiptService Receipts { get; }
+
     /// <summary>What the agency's services share (see <see cref="AgencyContext"/>).</summary>
-    internal AgencyContext Context { get; }
+    private AgencyContext Context { get; }
 
-    internal DidResolver Dids => Context.Dids;
-
-    internal DidCommPacker Packer => Context.Packer;
-
-    private DateTimeOffset Now => Context.Now;
-
-    private void Publish(string kind, string? counterpart = null, Guid? telegramId = null) => Context.Publish(kind, counterpart, telegramId);
-
-    private void Emit(AgencyEvent e) => Context.Emit(e);
+    /// <summary>
+    /// Handles a packed message posted by a peer: it passes the gate (<see cref="InboundGate"/>) and then the handler
+    /// registered for its type. Every Telex message must be signed and encrypted, addressed to this agency and come over
+    /// a tie whose state lets its type through (a tie request excepted), or through a relay from an agency without one.
+    /// A refused message changes nothing. Never throws for bad input.
+    /// </summary>
+    public Task<InboundResult> ReceiveAsync(ReadOnlyMemory<byte> packed, CancellationToken ct = default) => _inbound.ReceiveAsync(packed, ct);
 
     /// <summary>Releases the dispatcher's signals. The identity and store belong to the caller.</summary>
     public void Dispose()
@@ -145,6 +151,37 @@ public sealed partial class Agency : IDisposable
         _dispatcher.Dispose();
     }
 
-    /// <summary>Wakes the dispatcher: there is new work in the outbox.</summary>
-    private void Wake() => Context.Wake();
+    /// <summary>
+    /// The handler of each message type the gate lets through, each service registering its own; those of ties, keys,
+    /// checkpoints, forwards and problem reports here. The pipeline checks them against the gate's table.
+    /// </summary>
+    private InboundHandlers RegisterHandlers()
+    {
+        var handlers = new InboundHandlers
+        {
+            Direct =
+            {
+                [MessageTypes.TieRequest] = (m, ct) => Ties.HandleTieRequestAsync(m.Message, m.Tie, ct),
+                [MessageTypes.TieAccept] = (m, ct) => Ties.HandleTieAcceptAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.TieStatus] = (m, ct) => Ties.HandleTieStatusAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.TermsPropose] = (m, ct) => Ties.HandleTermsAsync(m.SenderTie, m.Message, signed: false, ct),
+                [MessageTypes.TermsSign] = (m, ct) => Ties.HandleTermsAsync(m.SenderTie, m.Message, signed: true, ct),
+                [MessageTypes.KeysRotate] = (m, ct) => Keys.HandleKeyRotationAsync(m.SenderTie, m.SenderDid, m.Message, ct),
+                [MessageTypes.Checkpoint] = (m, ct) => Register.HandleCheckpointAsync(m.SenderTie, m.Message, m.Meta, ct),
+                [DidCommPacker.ForwardType] = (m, ct) => Relays.HandleForwardAsync(m.SenderTie, m.Message, ct),
+                [MessageTypes.ProblemReport] = (m, _) =>
+                {
+                    Log.ProblemReported(Context.Logger, m.SenderTie.PeerName, m.Message.Body.StringMember("code"), m.Message.Body.StringMember("comment"));
+                    return Task.CompletedTask;
+                },
+            },
+        };
+        Telegrams.RegisterHandlers(handlers);
+        Receipts.RegisterHandlers(handlers);
+        Issues.RegisterHandlers(handlers);
+        Clearance.RegisterHandlers(handlers);
+        Bureaus.RegisterHandlers(handlers);
+        BureauTraffic.RegisterHandlers(handlers);
+        return handlers;
+    }
 }

@@ -40,7 +40,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
     private async Task<(Issue Issue, TelegramRecord Telegram)> TelegramToBravoAsync(string title, string subject, string body, Precedence precedence = Precedence.Priority)
     {
         var issue = await _a.Agency.Issues.OpenIssueAsync(_b.Did, title, "alice");
-        var sent = await _a.Agency.ReleaseAsync(new TelegramDraft { To = _b.Did, Subject = subject, Body = body, Precedence = precedence, IssueId = issue.Id }, "alice");
+        var sent = await _a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = _b.Did, Subject = subject, Body = body, Precedence = precedence, IssueId = issue.Id }, "alice");
         var received = await Eventually.UntilAsync(() => _b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, Deadline,
             "Bravo registers Alpha's telegram");
         return (issue, received!);
@@ -152,7 +152,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(clara.Page.GetByTestId("waiting-none")).ToBeVisibleAsync();
 
         // An unread flash telegram and a partner's coordination request wait too.
-        await _b.Agency.ReleaseAsync(new TelegramDraft { To = _a.Did, Subject = "Border closed tonight", Body = "Flash.", Precedence = Precedence.Flash }, "bert");
+        await _b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = _a.Did, Subject = "Border closed tonight", Body = "Flash.", Precedence = Precedence.Flash }, "bert");
         await _b.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), Counterpart = _a.Did, Partner = _a.Did });
         await _b.Agency.Clearance.SubmitDraftAsync(new TelegramDraft { To = _a.Did, Subject = "Joint statement", Body = "Draft of the joint statement." }, "bert");
         await Expect(rita.Page.GetByTestId("waiting").And(rita.Page.Locator("[data-kind=coordination]"))).ToContainTextAsync("Joint statement");
@@ -194,7 +194,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
         const string subject = "Three points on the ties, the bureau and the aid, as agreed in the presence of the comrades named below";
         var (issue, telegram) = await TelegramToBravoAsync(title, subject, LongBody + "\n\n" + string.Concat(Enumerable.Repeat("a-very-long-word-without-spaces-", 12)),
             Precedence.Flash);
-        await _b.Agency.ReleaseAsync(new TelegramDraft { To = _a.Did, Subject = "A short answer", Body = "Received.", IssueId = issue.Id }, "bob");
+        await _b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = _a.Did, Subject = "A short answer", Body = "Received.", IssueId = issue.Id }, "bob");
 
         await using (var wide = await OfficerBrowser.SignInAsync(browser.Browser, _b, "bob", Role.ReleasingOfficer))
         {

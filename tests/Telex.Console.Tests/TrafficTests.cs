@@ -172,8 +172,8 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task A_register_search_finds_a_telegram_by_a_word_of_its_body_and_the_register_verifies()
     {
-        await _a.Agency.ReleaseAsync(new TelegramDraft { To = _b.Did, Subject = "Weather report", Body = "Heavy rain expected in the valley." }, "alice");
-        await _a.Agency.ReleaseAsync(new TelegramDraft
+        await _a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = _b.Did, Subject = "Weather report", Body = "Heavy rain expected in the valley." }, "alice");
+        await _a.Agency.Telegrams.ReleaseAsync(new TelegramDraft
         {
             To = _b.Did,
             Subject = "Fuel deliveries",

@@ -197,7 +197,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
     {
         var (from, to) = (_agencies[script.From], _agencies[script.To]);
         progress($"Sending “{script.Subject}” from {from.Name} to {to.Name}…");
-        return await from.Agency.ReleaseAsync(new TelegramDraft
+        return await from.Agency.Telegrams.ReleaseAsync(new TelegramDraft
         {
             To = to.Did,
             Subject = script.Subject,
@@ -342,7 +342,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
         await from.Agency.Directory.AddToDirectoryAsync(to.Name, to.Did, null, [relay.Did], ct).ConfigureAwait(false);
         var script = DemoScript.Relayed(from: 3, to: 2);
         progress($"Sending “{script.Subject}” from {from.Name} to {to.Name} through {relay.Name}…");
-        var record = await from.Agency.ReleaseAsync(new TelegramDraft
+        var record = await from.Agency.Telegrams.ReleaseAsync(new TelegramDraft
         {
             To = to.Did,
             Subject = script.Subject,

@@ -1,6 +1,7 @@
 using System.Globalization;
 
 using Telex.Core.Storage;
+using Telex.Core.Ties;
 
 namespace Telex.Core.Bureaus;
 
@@ -11,12 +12,12 @@ namespace Telex.Core.Bureaus;
 internal sealed class BureauEpochs
 {
     private readonly AgencyContext _context;
-    private readonly IAgencyLinks _agency;
+    private readonly TieService _ties;
 
-    public BureauEpochs(AgencyContext context, IAgencyLinks agency)
+    public BureauEpochs(AgencyContext context, TieService ties)
     {
         _context = context;
-        _agency = agency;
+        _ties = ties;
     }
 
     private ITelexStore Store => _context.Store;
@@ -48,8 +49,7 @@ internal sealed class BureauEpochs
                 throw new TelexException(TelexErrorKind.Conflict, $"the secretariat has no established tie with member {BureauWire.NameIn(bureau, did)}");
             }
 
-            // split-a: ControlOutbox
-            outbox.Add(_agency.ControlOutbox(tie, MessageTypes.BureauEpoch, body, thid: bureau.Id.ToString()));
+            outbox.Add(_ties.ControlOutbox(tie, MessageTypes.BureauEpoch, body, thid: bureau.Id.ToString()));
             if (outcomes is not null && did != leaver)
             {
                 outbox.Add(BureauOutcomesOutbox(tie, outcomes));
@@ -125,8 +125,7 @@ internal sealed class BureauEpochs
     /// member that does not read it takes the term as offered, and files changes by it as every member does.
     /// </summary>
     public OutboxItem BureauOutcomesOutbox(Tie member, BureauOutcomes outcomes) =>
-        // split-a: ControlOutbox
-        _agency.ControlOutbox(member, MessageTypes.BureauOutcomes, new JsonObject
+        _ties.ControlOutbox(member, MessageTypes.BureauOutcomes, new JsonObject
         {
             ["bureau"] = outcomes.BureauId.ToString(),
             ["version"] = outcomes.Version,

@@ -1,3 +1,4 @@
+using Telex.Core.Counterparts;
 using Telex.Core.Storage;
 
 namespace Telex.Core.Bureaus;
@@ -13,13 +14,13 @@ namespace Telex.Core.Bureaus;
 internal sealed class BureauProspects
 {
     private readonly AgencyContext _context;
-    private readonly IAgencyLinks _agency;
+    private readonly DirectoryService _directory;
     private readonly BureauEpochs _epochs;
 
-    public BureauProspects(AgencyContext context, IAgencyLinks agency, BureauEpochs epochs)
+    public BureauProspects(AgencyContext context, DirectoryService directory, BureauEpochs epochs)
     {
         _context = context;
-        _agency = agency;
+        _directory = directory;
         _epochs = epochs;
     }
 
@@ -147,14 +148,12 @@ internal sealed class BureauProspects
             {
                 dids.Add(_context.Identity.Did);
             }
-            // split-a: FindTieAsync
-            else if (await _agency.FindTieAsync(m, ct).ConfigureAwait(false) is { } tie)
+            else if (await _directory.FindTieAsync(m, ct).ConfigureAwait(false) is { } tie)
             {
                 // A tie's name is its agency's own claim: where the directory knows another counterpart by it (one known of
                 // by name only stays apart until the tie's fingerprint is compared), the officer says which one is meant.
                 if (await Store.FindDirectoryEntryAsync(m, ct).ConfigureAwait(false) is { } other
-                    // split-a: IsOfTieAsync
-                    && (other.Did is null || !await _agency.IsOfTieAsync(tie, other.Did, ct).ConfigureAwait(false)))
+                    && (other.Did is null || !await _directory.IsOfTieAsync(tie, other.Did, ct).ConfigureAwait(false)))
                 {
                     throw new TelexException(TelexErrorKind.Invalid,
                         $"'{m}' is the name of a tie and of another counterpart in the directory: compare the tie's fingerprint (telex tie show, "

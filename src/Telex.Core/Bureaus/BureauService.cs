@@ -1,5 +1,7 @@
+using Telex.Core.Counterparts;
 using Telex.Core.Inbound;
 using Telex.Core.Storage;
+using Telex.Core.Ties;
 
 namespace Telex.Core.Bureaus;
 
@@ -21,17 +23,17 @@ public sealed class BureauService
     public const int MaxBureauMembers = 256;
 
     private readonly AgencyContext _context;
-    private readonly IAgencyLinks _agency;
+    private readonly TieService _ties;
     private readonly BureauEpochs _epochs;
     private readonly BureauProspects _prospects;
     private readonly BureauInbound _inbound;
 
-    internal BureauService(AgencyContext context, IAgencyLinks agency)
+    internal BureauService(AgencyContext context, TieService ties, DirectoryService directory)
     {
         _context = context;
-        _agency = agency;
-        _epochs = new BureauEpochs(context, agency);
-        _prospects = new BureauProspects(context, agency, _epochs);
+        _ties = ties;
+        _epochs = new BureauEpochs(context, ties);
+        _prospects = new BureauProspects(context, directory, _epochs);
         _inbound = new BureauInbound(context, _epochs);
     }
 
@@ -194,8 +196,7 @@ public sealed class BureauService
 
             var body = BureauWire.CharterJson(bureau, now);
             var outbox = bureau.Members.Where(m => m.Did != _context.Identity.Did && ties.GetValueOrDefault(m.Did) is { Status: TieStatus.Established })
-                // split-a: ControlOutbox
-                .Select(m => _agency.ControlOutbox(ties[m.Did], MessageTypes.BureauCharter, body, thid: bureau.Id.ToString()))
+                .Select(m => _ties.ControlOutbox(ties[m.Did], MessageTypes.BureauCharter, body, thid: bureau.Id.ToString()))
                 .ToList();
             var log = new List<BureauLogEntry> { new("chartered", _context.Identity.Did, null, bureau.Members.Select(m => m.Did).ToList(), now) };
             var next = bureau with { Status = BureauStatus.Chartered, ChangedAt = now };
@@ -255,8 +256,7 @@ public sealed class BureauService
                 throw new TelexException(TelexErrorKind.Conflict, "no established tie with the bureau's secretariat");
             }
 
-            // split-a: ControlOutbox
-            var join = _agency.ControlOutbox(secretariat, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
+            var join = _ties.ControlOutbox(secretariat, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
             return new BureauChange { Bureau = next, Log = [log], Outbox = [join] };
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
         _context.Wake();
@@ -290,8 +290,7 @@ public sealed class BureauService
                 throw new TelexException(TelexErrorKind.Conflict, "no established tie with the bureau's secretariat");
             }
 
-            // split-a: ControlOutbox
-            var leave = _agency.ControlOutbox(secretariat, MessageTypes.BureauLeave, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
+            var leave = _ties.ControlOutbox(secretariat, MessageTypes.BureauLeave, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
             return new BureauChange
             {
                 Bureau = BureauWire.WithState(bureau, _context.Identity.Did, MemberState.Left, now),

@@ -2,6 +2,8 @@ using Telex.Core.Clearance;
 using Telex.Core.Inbound;
 using Telex.Core.Issues;
 using Telex.Core.Storage;
+using Telex.Core.Telegrams;
+using Telex.Core.Ties;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core.Bureaus;
@@ -13,14 +15,16 @@ namespace Telex.Core.Bureaus;
 public sealed class BureauTrafficService
 {
     private readonly AgencyContext _context;
-    private readonly IAgencyLinks _agency;
+    private readonly TieService _ties;
+    private readonly TelegramRelease _release;
     private readonly ClearanceService _clearance;
     private readonly BureauEpochs _epochs;
 
-    internal BureauTrafficService(AgencyContext context, IAgencyLinks agency, ClearanceService clearance, BureauService bureaus)
+    internal BureauTrafficService(AgencyContext context, TieService ties, TelegramRelease release, ClearanceService clearance, BureauService bureaus)
     {
         _context = context;
-        _agency = agency;
+        _ties = ties;
+        _release = release;
         _clearance = clearance;
         _epochs = bureaus.Epochs;
     }
@@ -54,7 +58,7 @@ public sealed class BureauTrafficService
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        draft = await _agency.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
+        draft = await _release.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
         var (bureau, epoch) = await _epochs.CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
         if (draft.IssueId is { } issueId
             && (await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false))?.BureauId != bureauId)
@@ -65,7 +69,7 @@ public sealed class BureauTrafficService
         var routes = await _epochs.RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
         foreach (var (member, tie) in routes)
         {
-            _agency.Validate(draft with { To = member }, tie.Terms);
+            TelegramRelease.Validate(draft with { To = member }, tie.Terms);
             var required = await _clearance.RequiredClearancesAsync(member, draft.Precedence, ct).ConfigureAwait(false);
             if (required.Count > 0)
             {
@@ -76,7 +80,7 @@ public sealed class BureauTrafficService
 
         var bulletin = draft with { BureauId = bureauId, BureauEpoch = epoch.Number };
         var records = await Store.ReleaseFanOutAsync(routes.Select(r => r.Member).ToList(),
-            (member, serial) => _agency.BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
+            (member, serial) => _release.BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
             claim, ct).ConfigureAwait(false);
         _context.Wake();
         foreach (var r in records)
@@ -99,8 +103,7 @@ public sealed class BureauTrafficService
         string id = opening.IssueId;
         var body = IssueWire.EventJson(opening, _context.Identity.Did);
         body["bureau"] = bureauId.ToString();
-        // split-a: ControlOutbox
-        var outbox = routes.Select(r => _agency.ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
+        var outbox = routes.Select(r => _ties.ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
         await Store.OpenBureauIssueAsync(IssueWire.IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
         _context.Wake();
         Log.IssueChanged(_context.Logger, opening.Title!, "bureau " + bureau.Name, opening);
@@ -132,8 +135,7 @@ public sealed class BureauTrafficService
             };
             var body = IssueWire.EventJson(e, _context.Identity.Did);
             body["bureau"] = bureauId.ToString();
-            // split-a: ControlOutbox
-            return new IssueChange(e, routes.Select(r => _agency.ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
+            return new IssueChange(e, routes.Select(r => _ties.ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issue.Id}");
         _context.Wake();
         Log.IssueChanged(_context.Logger, issue.Title, "bureau " + bureau.Name, change);

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
 
+using Telex.Core.Counterparts;
 using Telex.Core.Inbound;
 using Telex.Core.Issues;
 using Telex.Core.Storage;
+using Telex.Core.Telegrams;
+using Telex.Core.Ties;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core.Clearance;
@@ -15,12 +18,16 @@ namespace Telex.Core.Clearance;
 public sealed class ClearanceService
 {
     private readonly AgencyContext _context;
-    private readonly IAgencyLinks _agency;
+    private readonly TieService _ties;
+    private readonly DirectoryService _directory;
+    private readonly TelegramRelease _release;
 
-    internal ClearanceService(AgencyContext context, IAgencyLinks agency)
+    internal ClearanceService(AgencyContext context, TieService ties, DirectoryService directory, TelegramRelease release)
     {
         _context = context;
-        _agency = agency;
+        _ties = ties;
+        _directory = directory;
+        _release = release;
     }
 
     private ITelexStore Store => _context.Store;
@@ -124,17 +131,14 @@ public sealed class ClearanceService
     public async Task<IReadOnlyList<ClearanceStep>> RequiredClearancesAsync(string to, Precedence precedence, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(to);
-        // split-a: CounterpartDidAsync
-        string recipient = await _agency.CounterpartDidAsync(to, ct).ConfigureAwait(false);
+        string recipient = await _directory.CounterpartDidAsync(to, ct).ConfigureAwait(false);
         var steps = new List<ClearanceStep>();
         foreach (var written in await GetClearanceRulesAsync(ct).ConfigureAwait(false))
         {
             var rule = written with
             {
-                // split-a: CounterpartDidAsync
-                Counterpart = written.Counterpart is { } counterpart ? await _agency.CounterpartDidAsync(counterpart, ct).ConfigureAwait(false) : null,
-                // split-a: CounterpartDidAsync
-                Partner = written.Partner is { } partnerDid ? await _agency.CounterpartDidAsync(partnerDid, ct).ConfigureAwait(false) : null,
+                Counterpart = written.Counterpart is { } counterpart ? await _directory.CounterpartDidAsync(counterpart, ct).ConfigureAwait(false) : null,
+                Partner = written.Partner is { } partnerDid ? await _directory.CounterpartDidAsync(partnerDid, ct).ConfigureAwait(false) : null,
             };
             if (!rule.Matches(recipient, precedence))
             {
@@ -174,15 +178,15 @@ public sealed class ClearanceService
     public async Task<DraftRecord> SubmitDraftAsync(TelegramDraft draft, string drafter, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        draft = await _agency.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
+        draft = await _release.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
         var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
         }
 
-        _agency.Validate(draft, tie.Terms);
-        await _agency.CheckIssueAsync(draft, ct).ConfigureAwait(false);
+        TelegramRelease.Validate(draft, tie.Terms);
+        await _release.CheckIssueAsync(draft, ct).ConfigureAwait(false);
         draft = draft with { Drafter = drafter };
         var id = Guid.NewGuid();
         var (steps, outbox) = await PlanClearancesAsync(id, draft, drafter, ct).ConfigureAwait(false);
@@ -247,8 +251,7 @@ public sealed class ClearanceService
                 body["issue"] = draft.IssueId;
             }
 
-            // split-a: ControlOutbox
-            outbox.Add(_agency.ControlOutbox(partner, MessageTypes.ClearanceRequest, body, thid: requestId.ToString()));
+            outbox.Add(_ties.ControlOutbox(partner, MessageTypes.ClearanceRequest, body, thid: requestId.ToString()));
         }
 
         return (steps, outbox);
@@ -269,7 +272,7 @@ public sealed class ClearanceService
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
         }
 
-        _agency.Validate(revised, tie.Terms);
+        TelegramRelease.Validate(revised, tie.Terms);
         var (steps, outbox) = await PlanClearancesAsync(id, revised, current.Drafter, ct).ConfigureAwait(false);
         var now = Now;
         var changed = await Store.ChangeDraftAsync(id, d =>
@@ -386,7 +389,7 @@ public sealed class ClearanceService
                 throw new TelexException(TelexErrorKind.Conflict, $"draft {d.Number} is {Name(d.Status)}, not cleared{missing}");
             }
 
-            var (entry, outbox) = _agency.BuildRelease(telegramId, d.Draft, tie, serial, releasingOfficer);
+            var (entry, outbox) = _release.BuildRelease(telegramId, d.Draft, tie, serial, releasingOfficer);
             var now = entry.ReleasedAt;
             var updated = d with { Status = DraftStatus.Released, TelegramId = telegramId, ReleasedBy = releasingOfficer, ReleasedAt = now, UpdatedAt = now };
             return (entry, outbox, new DraftChange(updated, new ClearanceLogEntry(id, now, releasingOfficer, "released", "telegram " + telegramId)));
@@ -443,8 +446,7 @@ public sealed class ClearanceService
                 body["reason"] = updated.Reason;
             }
 
-            // split-a: ControlOutbox
-            return (updated, _agency.ControlOutbox(tie, MessageTypes.ClearanceAnswer, body, thid: id.ToString()));
+            return (updated, _ties.ControlOutbox(tie, MessageTypes.ClearanceAnswer, body, thid: id.ToString()));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no coordination request {id}");
         _context.Wake();
         _context.Publish("coordination." + (approve ? "approved" : "refused"), request.From);
@@ -498,8 +500,7 @@ public sealed class ClearanceService
         bool approve = decision == "approve";
         string actor = $"{officer} ({tie.PeerName})";
         var now = Now;
-        // split-a: TieDidsAsync
-        var partnerDids = await _agency.TieDidsAsync(tie, ct).ConfigureAwait(false);
+        var partnerDids = await _directory.TieDidsAsync(tie, ct).ConfigureAwait(false);
         try
         {
             var changed = await Store.ChangeDraftAsync(draftId, d =>

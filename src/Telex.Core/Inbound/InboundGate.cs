@@ -119,7 +119,7 @@ internal sealed record Arrival(string Type, Route Route, TieStatus? Tie)
 /// The one gate every message a peer sends passes before a handler sees it: unpacked and its envelope checked, the
 /// sender's tie (or the relay that delivered it) identified, then judged by <see cref="Rules"/>: the tie's status, the
 /// route, and for changes of state held by one side (a tie's status, a bureau's membership, epochs and outcomes) which
-/// side may make them. Only then does the handler registered for the type see it (<c>Agency.Inbound.cs</c>). What a
+/// side may make them. Only then does the handler registered for the type see it (<see cref="InboundPipeline"/>). What a
 /// handler still checks is the content. The decisions here are pure: they read the table and the arrival, nothing else.
 /// </summary>
 internal static class InboundGate

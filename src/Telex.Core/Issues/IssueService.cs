@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Bureaus;
+using Telex.Core.Counterparts;
 using Telex.Core.Inbound;
+using Telex.Core.Relay;
 using Telex.Core.Storage;
+using Telex.Core.Ties;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core.Issues;
@@ -31,18 +34,22 @@ public sealed class IssueService
     internal const int MaxIssueParties = 50;
 
     private readonly AgencyContext _context;
-    private readonly IAgencyLinks _agency;
+    private readonly TieService _ties;
+    private readonly DirectoryService _directory;
+    private readonly RelayService _relays;
     private readonly BureauService _bureaus;
     private readonly BureauTrafficService _traffic;
     private readonly Referrals _referrals;
 
-    internal IssueService(AgencyContext context, IAgencyLinks agency, BureauService bureaus, BureauTrafficService traffic)
+    internal IssueService(AgencyContext context, TieService ties, DirectoryService directory, RelayService relays, BureauService bureaus, BureauTrafficService traffic)
     {
         _context = context;
-        _agency = agency;
+        _ties = ties;
+        _directory = directory;
+        _relays = relays;
         _bureaus = bureaus;
         _traffic = traffic;
-        _referrals = new Referrals(context, agency, this);
+        _referrals = new Referrals(context, directory, relays, this);
     }
 
     private ITelexStore Store => _context.Store;
@@ -66,8 +73,7 @@ public sealed class IssueService
 
         string id = opening.IssueId;
         var issue = IssueWire.IssueFrom(opening, tie.PeerDid);
-        // split-a: ControlOutbox
-        var outbox = _agency.ControlOutbox(tie, MessageTypes.IssueOpen, IssueWire.EventJson(opening, _context.Identity.Did), thid: id);
+        var outbox = _ties.ControlOutbox(tie, MessageTypes.IssueOpen, IssueWire.EventJson(opening, _context.Identity.Did), thid: id);
         await Store.OpenIssueAsync(issue, opening, outbox, ct).ConfigureAwait(false);
         _context.Wake();
         Log.IssueChanged(Logger, opening.Title!, tie.PeerName, opening);
@@ -201,8 +207,7 @@ public sealed class IssueService
                 ReferredTo = referredTie?.PeerName,
                 ReferredToDid = referredTie?.PeerDid,
             };
-            // split-a: ControlOutbox
-            var outbox = routes.Select(r => _agency.ControlOutbox(r, MessageTypes.IssueStatus, IssueWire.EventJson(e, _context.Identity.Did), thid: issueId)).ToList();
+            var outbox = routes.Select(r => _ties.ControlOutbox(r, MessageTypes.IssueStatus, IssueWire.EventJson(e, _context.Identity.Did), thid: issueId)).ToList();
             if (referredTie is null)
             {
                 return new IssueChange(e, outbox);
@@ -210,8 +215,7 @@ public sealed class IssueService
 
             var others = participants.Where(p => p.Did != referredTie.PeerDid).Prepend(new IssueParticipant(issueId, tie.PeerDid, tie.PeerName)).ToList();
             return new IssueChange(e, outbox, new IssueParticipant(issueId, referredTie.PeerDid, referredTie.PeerName),
-                // split-a: ControlOutbox
-                events => _agency.ControlOutbox(referredTie, MessageTypes.IssueShare, _referrals.ShareJson(current, events, e, others, shareHistory), thid: issueId));
+                events => _ties.ControlOutbox(referredTie, MessageTypes.IssueShare, _referrals.ShareJson(current, events, e, others, shareHistory), thid: issueId));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
         _context.Wake();
         Log.IssueChanged(Logger, issue.Title, tie.PeerName, change);
@@ -232,7 +236,7 @@ public sealed class IssueService
             return tie;
         }
 
-        if (tie is not (null or { Status: TieStatus.None }) || await _agency.RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        if (tie is not (null or { Status: TieStatus.None }) || await _relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -272,16 +276,14 @@ public sealed class IssueService
         var events = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
         var filedParticipants = issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
         var tie = issue.BureauId is null ? await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false) : null;
-        // split-a: TieDidsAsync
-        var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await _agency.TieDidsAsync(tie, ct).ConfigureAwait(false);
+        var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await _directory.TieDidsAsync(tie, ct).ConfigureAwait(false);
         var participants = new List<IssueParticipant>();
         foreach (var p in filedParticipants)
         {
             // The name a referral gave is the referring peer's word: an agency tied with this one goes by its tie's name, so
             // no peer can make the issue seem to include an agency it does not.
             var t = await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false);
-            // split-a: TieDidsAsync
-            counterpartDids.UnionWith(t is not null ? await _agency.TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
+            counterpartDids.UnionWith(t is not null ? await _directory.TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
             participants.Add(t is null ? p : p with { Name = t.PeerName });
         }
 
@@ -312,10 +314,8 @@ public sealed class IssueService
         if (!await Store.OpenIssueAsync(IssueWire.IssueFrom(opening, tie.PeerDid), opening, null, ct).ConfigureAwait(false))
         {
             var existing = await Store.GetIssueAsync(opening.IssueId, ct).ConfigureAwait(false);
-            // split-a: IsOfTieAsync
-            if (existing is null || !await _agency.IsOfTieAsync(tie, existing.Counterpart, ct).ConfigureAwait(false)
-                // split-a: IsOfTieAsync
-                || !await _agency.IsOfTieAsync(tie, existing.OpenedBy, ct).ConfigureAwait(false))
+            if (existing is null || !await _directory.IsOfTieAsync(tie, existing.Counterpart, ct).ConfigureAwait(false)
+                || !await _directory.IsOfTieAsync(tie, existing.OpenedBy, ct).ConfigureAwait(false))
             {
                 throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
             }
@@ -361,8 +361,7 @@ public sealed class IssueService
 
         IssueParticipant? joins = change.ReferredToDid is { } referred && referred != _context.Identity.Did
             && !await IsKnownPartyAsync(referred, issue, participants, ct).ConfigureAwait(false)
-            // split-a: PeerGivenNameAsync
-            ? new IssueParticipant(issue.Id, referred, await _agency.PeerGivenNameAsync(referred, change.ReferredTo, ct).ConfigureAwait(false))
+            ? new IssueParticipant(issue.Id, referred, await _directory.PeerGivenNameAsync(referred, change.ReferredTo, ct).ConfigureAwait(false))
             : null;
         if (joins is not null && participants.Count + 2 > MaxIssueParties)
         {
@@ -374,8 +373,7 @@ public sealed class IssueService
             ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
                 .Where(t => t.PeerDid != tie.PeerDid && t.PeerDid != change.Agency).ToList()
             : [];
-        // split-a: ControlOutbox
-        if (await Store.RecordIssueEventAsync(change, onward.Select(t => _agency.ControlOutbox(t, MessageTypes.IssueStatus, IssueWire.EventJson(change, _context.Identity.Did), thid: issue.Id)).ToList(),
+        if (await Store.RecordIssueEventAsync(change, onward.Select(t => _ties.ControlOutbox(t, MessageTypes.IssueStatus, IssueWire.EventJson(change, _context.Identity.Did), thid: issue.Id)).ToList(),
             joins, ct).ConfigureAwait(false))
         {
             if (onward.Count > 0)
@@ -391,16 +389,14 @@ public sealed class IssueService
     /// <summary>Whether the tie's agency takes part in the issue: its counterpart (under any DID it held), or one brought in by a referral.</summary>
     internal async Task<bool> TakesPartAsync(Tie tie, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
     {
-        // split-a: IsOfTieAsync
-        if (await _agency.IsOfTieAsync(tie, issue.Counterpart, ct).ConfigureAwait(false))
+        if (await _directory.IsOfTieAsync(tie, issue.Counterpart, ct).ConfigureAwait(false))
         {
             return true;
         }
 
         foreach (var p in participants)
         {
-            // split-a: IsOfTieAsync
-            if (await _agency.IsOfTieAsync(tie, p.Did, ct).ConfigureAwait(false))
+            if (await _directory.IsOfTieAsync(tie, p.Did, ct).ConfigureAwait(false))
             {
                 return true;
             }
@@ -408,6 +404,17 @@ public sealed class IssueService
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the issue is shared with the sender of a telegram on it: a bureau's issue with a bulletin of that bureau
+    /// (whose sender is checked to be a member), any other issue with the agencies taking part in it (its counterpart,
+    /// under any DID it has held, and those referrals brought in).
+    /// </summary>
+    internal async Task<bool> IsSharedWithAsync(Issue issue, Tie sender, Guid? bureauId, CancellationToken ct) =>
+        issue.BureauId is { } issueBureau
+            ? bureauId == issueBureau
+            : bureauId is null && await TakesPartAsync(sender, issue, await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false), ct)
+                .ConfigureAwait(false);
 
     /// <summary>Whether <paramref name="did"/> is known here to take part in the issue: its opener, its counterpart or one brought in.</summary>
     internal async Task<bool> IsKnownPartyAsync(string did, Issue issue, IReadOnlyList<IssueParticipant> participants, CancellationToken ct)
@@ -438,8 +445,7 @@ public sealed class IssueService
         if (message.Type == MessageTypes.IssueShare)
         {
             await _referrals.HandleIssueShareAsync(sender, message, ct).ConfigureAwait(false);
-            // split-a: RecordFirstContactAsync
-            await _agency.RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
+            await _directory.RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
         }
         else
         {

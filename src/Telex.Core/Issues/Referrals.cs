@@ -1,4 +1,6 @@
+using Telex.Core.Counterparts;
 using Telex.Core.Inbound;
+using Telex.Core.Relay;
 using Telex.DidComm.Messages;
 
 namespace Telex.Core.Issues;
@@ -17,13 +19,15 @@ internal sealed class Referrals
     private const int MaxSharedParticipants = 50;
 
     private readonly AgencyContext _context;
-    private readonly IAgencyLinks _agency;
+    private readonly DirectoryService _directory;
+    private readonly RelayService _relays;
     private readonly IssueService _issues;
 
-    public Referrals(AgencyContext context, IAgencyLinks agency, IssueService issues)
+    public Referrals(AgencyContext context, DirectoryService directory, RelayService relays, IssueService issues)
     {
         _context = context;
-        _agency = agency;
+        _directory = directory;
+        _relays = relays;
         _issues = issues;
     }
 
@@ -59,8 +63,7 @@ internal sealed class Referrals
 
         foreach (var p in participants)
         {
-            // split-a: IsOfTieAsync
-            if (await _agency.IsOfTieAsync(target, p.Did, ct).ConfigureAwait(false))
+            if (await _directory.IsOfTieAsync(target, p.Did, ct).ConfigureAwait(false))
             {
                 throw new TelexException(TelexErrorKind.Conflict, $"{target.PeerName} takes part in issue {issue.Title} already");
             }
@@ -77,7 +80,7 @@ internal sealed class Referrals
     private async Task<Tie?> RelayedReferralTargetAsync(string referredTo, CancellationToken ct)
     {
         if (await Store.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == _context.Identity.Did
-            || await _agency.RelayForAsync(did, ct).ConfigureAwait(false) is null)
+            || await _relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -185,8 +188,7 @@ internal sealed class Referrals
 
             if (did != _context.Identity.Did && did != tie.PeerDid)
             {
-                // split-a: PeerGivenNameAsync
-                participants.Add(new IssueParticipant(issueId, did, await _agency.PeerGivenNameAsync(did, name, ct).ConfigureAwait(false)));
+                participants.Add(new IssueParticipant(issueId, did, await _directory.PeerGivenNameAsync(did, name, ct).ConfigureAwait(false)));
             }
         }
 
@@ -242,8 +244,7 @@ internal sealed class Referrals
             if (e.ReferredToDid is { } referred && referred != _context.Identity.Did && joins.All(j => j.Did != referred)
                 && !await _issues.IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
             {
-                // split-a: PeerGivenNameAsync
-                joins.Add(new IssueParticipant(issue.Id, referred, await _agency.PeerGivenNameAsync(referred, e.ReferredTo, ct).ConfigureAwait(false)));
+                joins.Add(new IssueParticipant(issue.Id, referred, await _directory.PeerGivenNameAsync(referred, e.ReferredTo, ct).ConfigureAwait(false)));
             }
         }
 

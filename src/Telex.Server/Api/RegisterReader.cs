@@ -48,7 +48,7 @@ internal static class RegisterReader
             return t;
         }
 
-        await agency.MarkReadAsync(t.Id, ct).ConfigureAwait(false);
+        await agency.Telegrams.MarkReadAsync(t.Id, ct).ConfigureAwait(false);
         return await agency.Register.GetTelegramAsync(t.Id, Direction.Inbound, ct).ConfigureAwait(false) ?? t;
     }
 

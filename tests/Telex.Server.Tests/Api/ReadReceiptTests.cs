@@ -55,14 +55,14 @@ public sealed class ReadReceiptTests
         await TestAgency.TieAsync(a, b);
         using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer);
         using var clerk = await ApiClient.SignInAsync(b, Role.Clerk);
-        var first = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Quiet", Body = "No receipt." }, "officer");
+        var first = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Quiet", Body = "No receipt." }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(first.Id, Direction.Inbound), t => t is not null, Deadline, "registered");
         await (await clerk.GetAsync($"/api/telegrams/{first.Id}")).JsonAsync(HttpStatusCode.OK);
         Assert.NotNull((await b.Store.GetTelegramAsync(first.Id, Direction.Inbound))!.ReadAt);
 
         // Turn them on and open a second telegram: its receipt arrives, the first one's never did.
         await AgreeOnReadReceiptsAsync(a, b);
-        var second = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Loud", Body = "Receipt." }, "officer");
+        var second = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Loud", Body = "Receipt." }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(second.Id, Direction.Inbound), t => t is not null, Deadline, "registered");
         await (await clerk.GetAsync($"/api/telegrams/{second.Id}")).JsonAsync(HttpStatusCode.OK);
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(second.Id, Direction.Outbound), t => t?.ReadAt is not null, Deadline, "second read");

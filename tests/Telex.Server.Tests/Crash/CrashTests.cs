@@ -77,7 +77,7 @@ public sealed class CrashTests
         await using var observed = b.OpenStore();
 
         var releases = Task.Run(() => Parallel.ForEachAsync(Enumerable.Range(1, Telegrams), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (i, ct) => await a.Agency.ReleaseAsync(Draft(b.Did, i), "officer", ct)));
+            async (i, ct) => await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, i), "officer", ct)));
         await KillAtRandomPointsAsync(b, observed, random);
         await releases;
 
@@ -104,7 +104,7 @@ public sealed class CrashTests
         {
             for (int i = 1; i <= Telegrams; i++)
             {
-                await offline.ReleaseAsync(Draft(b.Did, i), "officer");
+                await offline.Telegrams.ReleaseAsync(Draft(b.Did, i), "officer");
             }
         }
 

@@ -66,7 +66,7 @@ public sealed class BureauProspectTests
         var refused = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
         Assert.Contains("missing: Shenyang (known of, no tie: establish a tie with it; telex directory show \"Shenyang\")", refused.Message, StringComparison.Ordinal);
-        var unsent = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.ReleaseAsync(
+        var unsent = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Telegrams.ReleaseAsync(
             new TelegramDraft { To = "Shenyang", Subject = "Trade", Body = "On trade with the northeast." }, "kovalev"));
         Assert.Equal(TelexErrorKind.Conflict, unsent.Kind);
         Assert.Contains("known of by name only", unsent.Message, StringComparison.Ordinal);

@@ -29,7 +29,7 @@ public sealed class DeliveryTests
         var sent = new List<TelegramRecord>();
         for (int i = 1; i <= 20; i++)
         {
-            sent.Add(await a.Agency.ReleaseAsync(Draft(b.Did, i), "officer"));
+            sent.Add(await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, i), "officer"));
         }
 
         // While B is away the telegrams stay queued and are retried with growing delays.
@@ -70,7 +70,7 @@ public sealed class DeliveryTests
         await a.Store.SaveTieAsync(tie with { Terms = tie.Terms with { Expiry = TimeSpan.FromSeconds(2) } });
         await b.StopAsync();
 
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did, 1), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, 1), "officer");
 
         var failed = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Failed, TimeSpan.FromSeconds(30), "marked failed after expiry");
@@ -87,7 +87,7 @@ public sealed class DeliveryTests
         var attachments = Enumerable.Range(0, 3).Select(i => new TelegramAttachment($"part{i}.bin", "application/octet-stream", new byte[4 * 1024 * 1024])).ToArray();
 
         var refused = await Assert.ThrowsAsync<Telex.Core.TelexException>(() =>
-            a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Big", Body = "Three parts.", Attachments = attachments }, "officer"));
+            a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Big", Body = "Three parts.", Attachments = attachments }, "officer"));
 
         Assert.Contains("too large to deliver", refused.Message, StringComparison.Ordinal);
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));

@@ -28,7 +28,7 @@ public sealed class ExchangeTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
 
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did, 1), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, 1), "officer");
 
         var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Delivered, TimeSpan.FromSeconds(30), "delivered at A");
@@ -83,7 +83,7 @@ public sealed class ExchangeTests
                 releases.Add(Task.Run(async () =>
                 {
                     await Parallel.ForEachAsync(Enumerable.Range(1, perDirection), new ParallelOptions { MaxDegreeOfParallelism = 8 },
-                        async (i, ct) => await from.Agency.ReleaseAsync(Draft(to.Did, i), "officer", ct));
+                        async (i, ct) => await from.Agency.Telegrams.ReleaseAsync(Draft(to.Did, i), "officer", ct));
                 }));
             }
         }

@@ -102,7 +102,7 @@ public sealed class IssueRefusalTests
         await TestAgency.TieAsync(a, b);
         using var peer = await HostilePeer.TiedWithAsync(b);
         var issue = await b.Agency.Issues.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
-        var onIssue = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "On the issue", Body = "Text.", IssueId = issue.Id }, "officer");
+        var onIssue = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "On the issue", Body = "Text.", IssueId = issue.Id }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(onIssue.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
             "Alpha's telegram on the issue registered at Bravo");
 

@@ -43,8 +43,8 @@ public sealed class IssueTests
         Assert.Equal(b.Did, aidAtA!.OpenedBy);
 
         // Telegrams name the issues.
-        var t1 = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Our view", Body = "Premature.", IssueId = bureau.Id }, "kovalev");
-        var t2 = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "The request", Body = "Aid for the Orient.", IssueId = aid.Id }, "zhou");
+        var t1 = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Our view", Body = "Premature.", IssueId = bureau.Id }, "kovalev");
+        var t2 = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "The request", Body = "Aid for the Orient.", IssueId = aid.Id }, "zhou");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(t1.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline, "t1 delivered");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(t2.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline, "t2 delivered");
 
@@ -139,7 +139,7 @@ public sealed class IssueTests
         await using var c = await TestAgency.StartAsync("Charlie");
         await TestAgency.TieAsync(a, c);
         var elsewhere = await Assert.ThrowsAsync<TelexException>(() =>
-            a.Agency.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "Wrong tie", Body = "x", IssueId = issue.Id }, "k"));
+            a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "Wrong tie", Body = "x", IssueId = issue.Id }, "k"));
         Assert.Equal(TelexErrorKind.Invalid, elsewhere.Kind);
         Assert.Equal(0, await a.Store.CountAsync(new Core.Storage.RegisterQuery()));
 

@@ -18,7 +18,7 @@ public sealed class ReceiptTests
         var sent = new List<TelegramRecord>();
         for (int i = 1; i <= 40; i++)
         {
-            sent.Add(await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = $"Batch {i}", Body = "Acknowledge together." }, "officer"));
+            sent.Add(await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = $"Batch {i}", Body = "Acknowledge together." }, "officer"));
         }
 
         // Every telegram is registered while Bravo's first receipt is held on its way.

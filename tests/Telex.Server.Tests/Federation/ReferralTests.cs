@@ -41,12 +41,12 @@ public sealed class ReferralTests
         await beijing.Agency.Issues.ChangeIssueAsync(issue.Id, "granted", "The aid is granted as requested", null, "zhou");
         await WaitForEventsAsync(moscow, issue.Id, 3);
         Assert.Equal((IssueStatus.Deferred, "premature"), (premature.Status, premature.Term));
-        var before = await moscow.Agency.ReleaseAsync(new TelegramDraft { To = beijing.Did, Subject = "On the aid", Body = "Granted.", IssueId = issue.Id }, "kovalev");
+        var before = await moscow.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = beijing.Did, Subject = "On the aid", Body = "Granted.", IssueId = issue.Id }, "kovalev");
         await DeliveredAsync(moscow, before);
 
         // Telegrams on the issue may not go to an agency that does not take part in it.
         var notYet = await Assert.ThrowsAsync<TelexException>(() =>
-            moscow.Agency.ReleaseAsync(new TelegramDraft { To = shenyang.Did, Subject = "Early", Body = "Too soon.", IssueId = issue.Id }, "kovalev"));
+            moscow.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = shenyang.Did, Subject = "Early", Body = "Too soon.", IssueId = issue.Id }, "kovalev"));
         Assert.Contains("not shared with the recipient", notYet.Message, StringComparison.Ordinal);
 
         // Moscow refers the issue to Shenyang, naming it by its tie's name; Shenyang receives the issue and its history.
@@ -60,10 +60,10 @@ public sealed class ReferralTests
         Assert.Equal([("Shenyang", shenyang.Did)], (await beijing.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => (p.Name, p.Did)));
 
         // A telegram on the issue now goes to Shenyang, and Shenyang's answer comes back on it.
-        var toShenyang = await moscow.Agency.ReleaseAsync(
+        var toShenyang = await moscow.Agency.Telegrams.ReleaseAsync(
             new TelegramDraft { To = shenyang.Did, Subject = "The three points", Body = "Please agree on them.", IssueId = issue.Id }, "kovalev");
         await DeliveredAsync(moscow, toShenyang);
-        var answer = await shenyang.Agency.ReleaseAsync(
+        var answer = await shenyang.Agency.Telegrams.ReleaseAsync(
             new TelegramDraft { To = moscow.Did, Subject = "Agreed", Body = "We shall meet.", IssueId = issue.Id }, "gao");
         await DeliveredAsync(shenyang, answer);
         var shenyangHistory = await shenyang.Agency.Issues.IssueHistoryAsync(issue.Id);

@@ -1,4 +1,3 @@
-using Telex.Core;
 using Telex.Core.Inbound;
 using Telex.Server.Federation;
 

@@ -35,12 +35,12 @@ public sealed class SequencingTests
         await TestAgency.TieAsync(a, b);
 
         lossy.DropNext();
-        var first = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Lost", Body = "Swallowed on the way." }, "officer");
+        var first = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Lost", Body = "Swallowed on the way." }, "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Sent,
             TimeSpan.FromSeconds(10), "the first telegram handed over (and lost)");
         for (int i = 2; i <= 4; i++)
         {
-            await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = $"Next {i}", Body = "Arrives." }, "officer");
+            await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = $"Next {i}", Body = "Arrives." }, "officer");
         }
 
         var registered = await Eventually.UntilAsync(() => b.Store.ReceivedSerialsAsync(a.Did), s => s.Count == 4,

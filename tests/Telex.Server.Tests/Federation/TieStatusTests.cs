@@ -54,14 +54,14 @@ public sealed class TieStatusTests
         var atAlpha = (await a.Store.GetTieAsync(b.Did))!;
         Assert.Equal(TieStatus.Suspended, atAlpha.Status);
         Assert.Equal(TieSide.ThisAgency, atAlpha.SuspendedBy);
-        await Assert.ThrowsAsync<TelexException>(() => b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Still here", Body = "?" }, "officer"));
+        await Assert.ThrowsAsync<TelexException>(() => b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Still here", Body = "?" }, "officer"));
 
         // Alpha resumes: both ends established again, and telegrams flow.
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t is { Status: TieStatus.Established, SuspendedBy: null }, Deadline,
             "Bravo learned of the resumption");
         Assert.Null((await a.Store.GetTieAsync(b.Did))!.SuspendedBy);
-        var sent = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Resumed", Body = "Traffic again." }, "officer");
+        var sent = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Resumed", Body = "Traffic again." }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
             "a telegram after the resumption delivered");
     }

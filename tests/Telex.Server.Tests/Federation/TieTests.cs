@@ -50,9 +50,9 @@ public sealed class TieTests
 
         // The new limit holds at both ends: neither side releases more, and Bravo refuses more from Alpha even when
         // a modified Alpha sends it signed with its real key.
-        var refusedAtA = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Long", Body = new string('x', 2049) }, "officer"));
+        var refusedAtA = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Long", Body = new string('x', 2049) }, "officer"));
         Assert.Contains("2048", refusedAtA.Message, StringComparison.Ordinal);
-        var refusedAtB = await Assert.ThrowsAsync<TelexException>(() => b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Long", Body = new string('x', 2049) }, "officer"));
+        var refusedAtB = await Assert.ThrowsAsync<TelexException>(() => b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Long", Body = new string('x', 2049) }, "officer"));
         Assert.Contains("2048", refusedAtB.Message, StringComparison.Ordinal);
         var rogue = new RogueSender(a.Identity);
         var refused = await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(rogue.Telegram(b.Did, 1, new string('x', 2049)), b.Did));
@@ -60,8 +60,8 @@ public sealed class TieTests
         Assert.Equal(0, await b.Store.CountAsync(new Telex.Core.Storage.RegisterQuery()));
 
         // At the limit both sides release, and each registers the other's telegram.
-        var fromA = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "At the limit", Body = new string('a', 2048) }, "officer");
-        var fromB = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "At the limit", Body = new string('b', 2048) }, "officer");
+        var fromA = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "At the limit", Body = new string('a', 2048) }, "officer");
+        var fromB = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "At the limit", Body = new string('b', 2048) }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(fromA.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "Bravo registers Alpha's");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(fromB.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "Alpha registers Bravo's");
     }
@@ -81,7 +81,7 @@ public sealed class TieTests
 
         // A telegram released while Bravo is away is still in Alpha's outbox when Alpha suspends the tie.
         await b.StopAsync();
-        var held = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Held", Body = "Released before the suspension." }, "officer");
+        var held = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Held", Body = "Released before the suspension." }, "officer");
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
 
         // An attempt claimed before the suspension may still be on its way (on a loaded machine, until after Bravo is
@@ -91,8 +91,8 @@ public sealed class TieTests
             "Alpha's outbox tries the telegram twice after the suspension");
         await b.RestartAsync();
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, TimeSpan.FromSeconds(20), "B sees the suspension");
-        await Assert.ThrowsAsync<TelexException>(() => b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "S", Body = "B" }, "officer"));
-        await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "S", Body = "A" }, "officer"));
+        await Assert.ThrowsAsync<TelexException>(() => b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "S", Body = "B" }, "officer"));
+        await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "S", Body = "A" }, "officer"));
 
         // Bravo is up and has Alpha's notice of the suspension, queued after the telegram. Alpha's outbox takes the
         // telegram up twice more (so at least once with Bravo up) and holds it: it is still queued and not at Bravo.
@@ -106,7 +106,7 @@ public sealed class TieTests
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(20), "B sees the resumption");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(held.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(20), "the held telegram is delivered after resuming");
-        var sent = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Resumed", Body = "Flows again." }, "officer");
+        var sent = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Resumed", Body = "Flows again." }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(20), "delivered after resuming");
 
@@ -127,10 +127,10 @@ public sealed class TieTests
         await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.ReadReceipts == true, TimeSpan.FromSeconds(20), "terms signed");
         using var events = a.Agency.Events.Subscribe();
 
-        var sent = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Read me", Body = "Please." }, "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Read me", Body = "Please." }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "arrived");
-        Assert.True(await b.Agency.MarkReadAsync(sent.Id));
-        Assert.False(await b.Agency.MarkReadAsync(sent.Id));
+        Assert.True(await b.Agency.Telegrams.MarkReadAsync(sent.Id));
+        Assert.False(await b.Agency.Telegrams.MarkReadAsync(sent.Id));
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         AgencyEvent e;

@@ -36,7 +36,7 @@ public sealed class KeyRotationTests
         {
             for (int i = 1; i <= PerSide; i++)
             {
-                await from.Agency.ReleaseAsync(Draft(to, $"{from.Identity.Name} {i}"), "officer");
+                await from.Agency.Telegrams.ReleaseAsync(Draft(to, $"{from.Identity.Name} {i}"), "officer");
                 if (i == rotateAt)
                 {
                     rotated(await from.Agency.Keys.RotateKeysAsync());
@@ -84,7 +84,7 @@ public sealed class KeyRotationTests
         }
 
         // Traffic after both rotations flows under the new DIDs.
-        var after = await a.Agency.ReleaseAsync(Draft(b.Did, "After both rotations"), "officer");
+        var after = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "After both rotations"), "officer");
         Assert.Equal(PerSide + 1, after.Serial);
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(after.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "a telegram after both rotations delivered");
@@ -104,8 +104,8 @@ public sealed class KeyRotationTests
         var before = new List<Guid>();
         for (int i = 1; i <= 5; i++)
         {
-            before.Add((await a.Agency.ReleaseAsync(Draft(b.Did, $"Before {i}"), "officer")).Id);
-            await b.Agency.ReleaseAsync(Draft(oldA, $"To the old DID {i}"), "officer");
+            before.Add((await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, $"Before {i}"), "officer")).Id);
+            await b.Agency.Telegrams.ReleaseAsync(Draft(oldA, $"To the old DID {i}"), "officer");
         }
 
         await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 5, Deadline,
@@ -115,7 +115,7 @@ public sealed class KeyRotationTests
         // Bravo has not heard of it yet and keeps writing to the old DID, encrypted to the old key.
         for (int i = 6; i <= 8; i++)
         {
-            await b.Agency.ReleaseAsync(Draft(oldA, $"To the old DID {i}"), "officer");
+            await b.Agency.Telegrams.ReleaseAsync(Draft(oldA, $"To the old DID {i}"), "officer");
         }
 
         await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 8, Deadline,
@@ -127,7 +127,7 @@ public sealed class KeyRotationTests
             n => n == 8, Deadline, "every telegram from Bravo delivered");
         await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == 5, Deadline, "Alpha's telegrams signed with the old key delivered");
-        var later = await a.Agency.ReleaseAsync(Draft(b.Did, "After"), "officer");
+        var later = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "After"), "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(later.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "a telegram signed with the new key delivered");
 
@@ -285,7 +285,7 @@ public sealed class KeyRotationTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        var first = await a.Agency.ReleaseAsync(Draft(b.Did, "Before"), "officer");
+        var first = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Before"), "officer");
         var rotation = await a.Agency.Keys.RotateKeysAsync();
 
         using (var saved = AgencyIdentity.Load(a.KeyFile))
@@ -308,7 +308,7 @@ public sealed class KeyRotationTests
         Assert.Equal(rotation.NewDid, a.Did);
         Assert.Equal([rotation.OldDid], a.Identity.Priors.Select(p => p.Did));
         await Eventually.UntilAsync(() => b.Store.GetTieAsync(rotation.OldDid), t => t?.PeerDid == rotation.NewDid, Deadline, "Bravo switched");
-        var reply = await b.Agency.ReleaseAsync(Draft(rotation.NewDid, "Reply"), "officer");
+        var reply = await b.Agency.Telegrams.ReleaseAsync(Draft(rotation.NewDid, "Reply"), "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(reply.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "a telegram to the restarted agency delivered");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
@@ -367,7 +367,7 @@ public sealed class KeyRotationTests
         await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Agreed, Deadline, "Bravo sees Alpha's change");
 
         // A telegram on the issue goes to the counterpart's new DID.
-        var telegram = await a.Agency.ReleaseAsync(Draft(rotatedB.NewDid, "On the issue") with { IssueId = issue.Id }, "officer");
+        var telegram = await a.Agency.Telegrams.ReleaseAsync(Draft(rotatedB.NewDid, "On the issue") with { IssueId = issue.Id }, "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(telegram.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "the telegram on the issue delivered");
         Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
@@ -382,12 +382,12 @@ public sealed class KeyRotationTests
         await using var archive = await TestAgency.StartAsync("Archive");
         await TestAgency.TieAsync(a, b);
         string oldA = a.Did, oldB = b.Did;
-        await a.Agency.ReleaseAsync(Draft(oldB, "Old to old"), "officer");
-        await b.Agency.ReleaseAsync(Draft(oldA, "Old from Bravo"), "officer");
+        await a.Agency.Telegrams.ReleaseAsync(Draft(oldB, "Old to old"), "officer");
+        await b.Agency.Telegrams.ReleaseAsync(Draft(oldA, "Old from Bravo"), "officer");
         await a.Agency.Keys.RotateKeysAsync();
         await b.Agency.Keys.RotateKeysAsync();
-        await a.Agency.ReleaseAsync(Draft(oldB, "New to new"), "officer");
-        await b.Agency.ReleaseAsync(Draft(oldA, "New from Bravo"), "officer");
+        await a.Agency.Telegrams.ReleaseAsync(Draft(oldB, "New to new"), "officer");
+        await b.Agency.Telegrams.ReleaseAsync(Draft(oldA, "New from Bravo"), "officer");
         foreach (var agency in new[] { a, b })
         {
             await Eventually.UntilAsync(() => agency.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),

@@ -56,7 +56,7 @@ public sealed class RetiredKeyTests
         Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
 
         // Bravo under its new DID is unaffected, and both registers, with what the old key signed, still verify.
-        var sent = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Under the new key", Body = "Text." }, "officer");
+        var sent = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Under the new key", Body = "Text." }, "officer");
         await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
             "a telegram under the new DID delivered after the grace period");
         var reportA = await a.Agency.Register.VerifyRegisterAsync();

@@ -15,7 +15,7 @@ public sealed class RotatedCounterpartPolicyTests
     private static async Task AssertClearanceRequiredAsync(TestAgency a, string to)
     {
         Assert.NotEmpty(await a.Agency.Clearance.RequiredClearancesAsync(to, Precedence.Routine));
-        var refused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(Draft(to), "officer"));
+        var refused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(Draft(to), "officer"));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
         Assert.Contains("requires clearance", refused.Message, StringComparison.Ordinal);
         var draft = await a.Agency.Clearance.SubmitDraftAsync(Draft(to), "clerk");
@@ -60,7 +60,7 @@ public sealed class RotatedCounterpartPolicyTests
         await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
 
         // The pair names Alpha by its old DID; Alpha's forward now comes from its new one and is still relayed.
-        var sent = await a.Agency.ReleaseAsync(RelayNetwork.Draft(b.Did, "After the rotation", "Relayed under the new DID.", via: "Relay"), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(RelayNetwork.Draft(b.Did, "After the rotation", "Relayed under the new DID.", via: "Relay"), "officer");
         var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status is TelegramStatus.Delivered or TelegramStatus.Failed, Deadline, "the relayed telegram settled");
         Assert.True(delivered!.Status == TelegramStatus.Delivered, delivered.FailureReason);

@@ -115,7 +115,7 @@ public sealed class CableApiTests
         Assert.Equal("Kovalev", (await (await admin.GetAsync("/api/register/1")).JsonAsync(HttpStatusCode.OK)).GetProperty("counterpartName").GetString());
 
         // The agency's counter gives its first telegram Nº 1 all the same: from then on Nº 1 opens it, the cable is asked for.
-        var sent = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "First traffic", Body = "Nº 1 of this agency." }, "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "First traffic", Body = "Nº 1 of this agency." }, "officer");
         var received = await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
             "Bravo registers Alpha's telegram");
         Assert.Equal(1, received!.RegistryNumber);

@@ -21,7 +21,7 @@ public sealed class CheckpointTests
         await using var b = await TestAgency.StartAsync("Bravo", delivery);
         await TestAgency.TieAsync(a, b);
 
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did), "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(30), "delivered");
 
@@ -37,7 +37,7 @@ public sealed class CheckpointTests
         Assert.Equal(own.Head, (await a.Store.ReadRegisterAsync()).Entries[(int)own.Count - 1].Hash);
 
         // A register that did not grow is not checkpointed again: every checkpoint covers more than the one before.
-        var second = await a.Agency.ReleaseAsync(Draft(b.Did), "officer");
+        var second = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did), "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(second.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(30), "second delivered");
         await Eventually.UntilAsync(() => b.Store.ListCheckpointsAsync(a.Did), list => list.Any(c => c.Count >= 4),
@@ -94,7 +94,7 @@ public sealed class CheckpointTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did), "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(30), "delivered");
         using var auditor = await ApiClient.SignInAsync(a, Role.Auditor);

@@ -82,7 +82,7 @@ public sealed class RelayCrashTests
         var ids = new List<Guid>();
         for (int i = 1; i <= Telegrams; i++)
         {
-            var sent = await a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = $"{marker} {i}", Body = $"Relayed text {i}: {marker}" }, "officer");
+            var sent = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = $"{marker} {i}", Body = $"Relayed text {i}: {marker}" }, "officer");
             ids.Add(sent.Id);
         }
 

@@ -20,8 +20,8 @@ public sealed class RelayTests
         await r.Agency.Relays.AllowAsync("Alpha", "Bravo");
 
         // No --via: the route is chosen from the directory (Bravo is known to be tied with Relay).
-        var first = await a.Agency.ReleaseAsync(Draft(b.Did, "Through the relay", "First relayed text."), "officer");
-        var second = await a.Agency.ReleaseAsync(Draft(b.Did, "Again", "Second relayed text.", via: "Relay"), "officer");
+        var first = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Through the relay", "First relayed text."), "officer");
+        var second = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Again", "Second relayed text.", via: "Relay"), "officer");
 
         foreach (var sent in new[] { first, second })
         {
@@ -63,7 +63,7 @@ public sealed class RelayTests
         await ConnectAsync(a, r, b);
 
         // The default policy relays for nobody.
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Not relayed", "Nobody permitted this pair."), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Not relayed", "Nobody permitted this pair."), "officer");
         var failed = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Failed, TimeSpan.FromSeconds(30), "failed at A");
         Assert.Contains("refused by the relay", failed!.FailureReason, StringComparison.Ordinal);
@@ -74,7 +74,7 @@ public sealed class RelayTests
         await using var c = await TestAgency.StartAsync("Charlie");
         await TestAgency.TieAsync(r, c);
         await r.Agency.Relays.AllowAsync(a.Did, c.Did);
-        var again = await a.Agency.ReleaseAsync(Draft(b.Did, "Still not relayed", "Another pair was permitted."), "officer");
+        var again = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Still not relayed", "Another pair was permitted."), "officer");
         await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(again.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Failed, TimeSpan.FromSeconds(30), "failed at A");
         Assert.Equal(0, await r.Store.CountRelaysAsync());
@@ -91,7 +91,7 @@ public sealed class RelayTests
         await ConnectAsync(a, r, b, bPermitsRelays: false);
         await r.Agency.Relays.AllowAsync(a.Did, b.Did);
 
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Refused at B", "Bravo's tie with the relay does not permit relays."), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Refused at B", "Bravo's tie with the relay does not permit relays."), "officer");
 
         // R took it and passes it on; B refuses it every time.
         await Eventually.UntilAsync(() => Task.FromResult(transport.RefusalsFrom(b.Identity.Endpoint)), n => n >= 2,
@@ -112,7 +112,7 @@ public sealed class RelayTests
         await r.Agency.Relays.AllowAsync(a.Did, b.Did);
         await b.StopAsync();
 
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Held too long", "Bravo is away."), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Held too long", "Bravo is away."), "officer");
         await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n >= 1, TimeSpan.FromSeconds(30), "the relay holds the envelope");
 
         // Bravo stays away: the envelope can only leave the relay by being dropped.
@@ -130,16 +130,16 @@ public sealed class RelayTests
         await TestAgency.TieAsync(r, a);
 
         // Not in the directory.
-        var unknown = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(Draft(b.Did, "No route", "Text."), "officer"));
+        var unknown = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "No route", "Text."), "officer"));
         Assert.Contains("not in the directory", unknown.Message, StringComparison.Ordinal);
 
         // In the directory as tied with R, but the tie with R does not permit relays.
         await a.Agency.Directory.AddToDirectoryAsync("Bravo", b.Did, null, ["Relay"]);
-        var noTerms = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(Draft(b.Did, "No route", "Text."), "officer"));
+        var noTerms = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "No route", "Text."), "officer"));
         Assert.Contains("no route", noTerms.Message, StringComparison.Ordinal);
-        var viaRefused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(Draft(b.Did, "No route", "Text.", via: "Relay"), "officer"));
+        var viaRefused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "No route", "Text.", via: "Relay"), "officer"));
         Assert.Contains("do not permit relays", viaRefused.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(Draft(b.Did, "No route", "Text.", via: "Nobody"), "officer"));
+        await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "No route", "Text.", via: "Nobody"), "officer"));
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
     }
 

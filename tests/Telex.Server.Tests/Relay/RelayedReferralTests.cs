@@ -71,10 +71,10 @@ public sealed class RelayedReferralTests
         Assert.Equal([relay.Did], known.Entry!.KnownTies);
 
         // A telegram on the issue goes to Shenyang through the relay, and its answer comes back the same way.
-        var toShenyang = await moscow.Agency.ReleaseAsync(
+        var toShenyang = await moscow.Agency.Telegrams.ReleaseAsync(
             new TelegramDraft { To = shenyang.Did, Subject = "The three points", Body = "Please agree on them.", IssueId = issue.Id }, "kovalev");
         Assert.Equal([relay.Did], (await DeliveredAsync(moscow, toShenyang))!.RelayPath);
-        var answer = await shenyang.Agency.ReleaseAsync(
+        var answer = await shenyang.Agency.Telegrams.ReleaseAsync(
             new TelegramDraft { To = moscow.Did, Subject = "Agreed", Body = "We shall meet.", IssueId = issue.Id }, "gao");
         Assert.Equal([relay.Did], (await DeliveredAsync(shenyang, answer))!.RelayPath);
         var shenyangHistory = await shenyang.Agency.Issues.IssueHistoryAsync(issue.Id);

@@ -157,7 +157,7 @@ public sealed class ApiAttackTests
 
         // Straight to the agency (the console and drafts release through it): refused too.
         var draft = new TelegramDraft { To = b.Did, Subject = "Files", Body = "See attached.", Attachments = [new TelegramAttachment(name, "text/plain", "x"u8.ToArray())] };
-        var refused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(draft, "officer"));
+        var refused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(draft, "officer"));
         Assert.Equal(TelexErrorKind.Invalid, refused.Kind);
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
 

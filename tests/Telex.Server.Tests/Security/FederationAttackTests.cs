@@ -19,7 +19,7 @@ public sealed class FederationAttackTests
     /// <summary>A telegram released by the agency to the peer: it waits in the outbox (the peer has no server) for a receipt.</summary>
     private static async Task<TelegramRecord> ReleaseToAsync(TestAgency agency, HostilePeer peer, string subject = "Awaiting receipt")
     {
-        var sent = await agency.Agency.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = subject, Body = "For the peer." }, "officer");
+        var sent = await agency.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = subject, Body = "For the peer." }, "officer");
         Assert.NotEqual(TelegramStatus.Delivered, sent.Status);
         return sent;
     }

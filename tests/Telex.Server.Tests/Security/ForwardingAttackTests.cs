@@ -32,7 +32,7 @@ public sealed class ForwardingAttackTests
         await TestAgency.TieAsync(a, b);
         await TestAgency.TieAsync(b, c);
         await TestAgency.TieAsync(a, c);
-        var sent = await b.Agency.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "For Charlie only", Body = "Not for Alpha's eyes." }, "officer");
+        var sent = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "For Charlie only", Body = "Not for Alpha's eyes." }, "officer");
         var received = await Eventually.UntilAsync(() => c.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, Deadline,
             "Charlie registers Bravo's telegram");
 
@@ -46,7 +46,7 @@ public sealed class ForwardingAttackTests
         Assert.Null(await a.Store.GetTelegramAsync(sent.Id, Direction.Inbound));
 
         // Bravo's own telegrams to Alpha still arrive, from serial 1: the refusal left the tie's sequence untouched.
-        var own = await b.Agency.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "For Alpha", Body = "Sent to Alpha." }, "officer");
+        var own = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "For Alpha", Body = "Sent to Alpha." }, "officer");
         var registered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(own.Id, Direction.Inbound), t => t is not null, Deadline,
             "Alpha registers Bravo's own telegram");
         Assert.Equal(1, registered!.Serial);

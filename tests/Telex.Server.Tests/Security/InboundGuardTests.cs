@@ -39,7 +39,7 @@ public sealed class InboundGuardTests
         using var peer = HostilePeer.Create("Bravo");
         var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
-        var sent = await a.Agency.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = "Receipts", Body = "Acknowledge this." }, "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = "Receipts", Body = "Acknowledge this." }, "officer");
         var record = await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound);
 
         var valid = new JsonObject

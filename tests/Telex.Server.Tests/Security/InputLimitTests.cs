@@ -109,7 +109,7 @@ public sealed class InputLimitTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = await HostilePeer.TiedWithAsync(a);
-        var sent = await a.Agency.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = "Listed", Body = "Among many." }, "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = "Listed", Body = "Among many." }, "officer");
 
         var entries = new JsonArray();
         for (int i = 0; i <= 10_000; i++)

@@ -43,7 +43,7 @@ public sealed class RelayAttackTests
         await r.Agency.Relays.AllowAsync(a.Did, b.Did);
         meddler.Target(b.Identity.Endpoint, MeddlingTransport.Mode.Tamper);
 
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Through a dishonest relay", "Every word as written."), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Through a dishonest relay", "Every word as written."), "officer");
 
         // The relay passes altered envelopes; Bravo refuses each one as tampered and registers nothing.
         await Eventually.UntilAsync(() => Task.FromResult(meddler.Refusals), n => n >= 2, Deadline, "Bravo refused altered envelopes");
@@ -73,7 +73,7 @@ public sealed class RelayAttackTests
         await r.Agency.Relays.AllowAsync(a.Did, b.Did);
         meddler.Target(b.Identity.Endpoint, MeddlingTransport.Mode.Drop);
 
-        var sent = await a.Agency.ReleaseAsync(Draft(b.Did, "Through a lossy relay", "Lost, then found."), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Through a lossy relay", "Lost, then found."), "officer");
 
         // The relay says "accepted" and throws the envelope away. Having no receipt, Alpha sends the telegram again: the
         // relay, which kept nothing, is handed a second envelope only because the sender kept the telegram.
@@ -236,7 +236,7 @@ public sealed class RelayAttackTests
         Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, far.TieRequest(invitation))).Status);
         await r.Agency.Relays.AllowAsync(a.Did, far.Did);
         await a.Agency.Directory.AddToDirectoryAsync("Faraway", far.Did, null, [r.Did]);
-        var sent = await a.Agency.ReleaseAsync(Draft(far.Did, "To a far agency", "Through the relay."), "officer");
+        var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(far.Did, "To a far agency", "Through the relay."), "officer");
         await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n >= 1, Deadline, "the relay holds the telegram");
 
         // Faraway signs a true receipt, but posts it to Alpha itself: Alpha holds no tie with it, so it is refused.

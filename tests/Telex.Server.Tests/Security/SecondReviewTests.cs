@@ -121,10 +121,10 @@ public sealed class SecondReviewTests
             Body = "Short.",
             Attendees = Enumerable.Range(0, 256).Select(i => $"{i} " + new string('x', 4000)).ToList(),
         };
-        var tooLarge = await Assert.ThrowsAsync<TelexException>(() => a.Agency.ReleaseAsync(crowded, "officer"));
+        var tooLarge = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(crowded, "officer"));
         Assert.Equal(TelexErrorKind.Invalid, tooLarge.Kind);
         var badLabel = await Assert.ThrowsAsync<TelexException>(() =>
-            a.Agency.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Label", Body = "x", IssueId = new string('i', 201) }, "officer"));
+            a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Label", Body = "x", IssueId = new string('i', 201) }, "officer"));
         Assert.Equal(TelexErrorKind.Invalid, badLabel.Kind);
         Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
     }

@@ -72,7 +72,7 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         // Traffic both ways, every telegram delivered with its receipt, then the agency stops.
         for (int i = 1; i <= Telegrams; i++)
         {
-            await bravo.Agency.ReleaseAsync(Draft(alpha.Did, i), "officer");
+            await bravo.Agency.Telegrams.ReleaseAsync(Draft(alpha.Did, i), "officer");
         }
 
         await using (var sqlite = alpha.OpenStore())
@@ -81,7 +81,7 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         {
             for (int i = 1; i <= Telegrams / 2; i++)
             {
-                await releasing.ReleaseAsync(Draft(bravo.Did, i), "officer");
+                await releasing.Telegrams.ReleaseAsync(Draft(bravo.Did, i), "officer");
             }
 
             await Eventually.UntilAsync(() => sqlite.CountAsync(new RegisterQuery { Status = TelegramStatus.Delivered }), n => n == Telegrams / 2,
@@ -141,7 +141,7 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         // The agency carries on from PostgreSQL: the next telegram takes the next registry number and extends the chain.
         await using var node = AgencyProcess.Reopen(alpha, environment, settings);
         await node.StartAsync();
-        var next = await bravo.Agency.ReleaseAsync(Draft(alpha.Did, Telegrams + 1), "officer");
+        var next = await bravo.Agency.Telegrams.ReleaseAsync(Draft(alpha.Did, Telegrams + 1), "officer");
         var registered = await Eventually.UntilAsync(() => postgres.GetTelegramAsync(next.Id, Direction.Inbound), t => t is not null,
             TimeSpan.FromSeconds(60), "the next telegram registered on PostgreSQL");
         Assert.Equal(Telegrams + 1, registered!.RegistryNumber);

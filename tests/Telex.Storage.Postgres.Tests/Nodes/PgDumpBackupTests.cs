@@ -35,7 +35,7 @@ public sealed class PgDumpBackupTests : DatabaseProcessTests
         await alpha.StartAsync();
         for (int i = 1; i <= Telegrams; i++)
         {
-            await bravo.Agency.ReleaseAsync(new TelegramDraft { To = alpha.Did, Subject = $"Telegram {i}", Body = "Kept in PostgreSQL." }, "officer");
+            await bravo.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = alpha.Did, Subject = $"Telegram {i}", Body = "Kept in PostgreSQL." }, "officer");
         }
 
         await Eventually.UntilAsync(() => bravo.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),

@@ -84,9 +84,9 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         using var identity = first.LoadIdentity();
         using var releasing = new Agency(identity, alpha, new NoTransport());
         var outgoing = Task.Run(() => Parallel.ForEachAsync(Enumerable.Range(1, Outbound), new ParallelOptions { MaxDegreeOfParallelism = 2 },
-            async (i, ct) => await releasing.ReleaseAsync(Draft(bravo.Did, i, Outbound), "officer", ct)));
+            async (i, ct) => await releasing.Telegrams.ReleaseAsync(Draft(bravo.Did, i, Outbound), "officer", ct)));
         var incoming = Task.Run(() => Parallel.ForEachAsync(Enumerable.Range(1, Inbound), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (i, ct) => await bravo.Agency.ReleaseAsync(Draft(first.Did, i, Inbound), "officer", ct)));
+            async (i, ct) => await bravo.Agency.Telegrams.ReleaseAsync(Draft(first.Did, i, Inbound), "officer", ct)));
 
         await Eventually.UntilAsync(() => alpha.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n >= Inbound * 2 / 5,
             TimeSpan.FromMinutes(10), $"{Inbound * 2 / 5} telegrams registered before the kill");
@@ -162,7 +162,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         var reading = Task.Run(() => NextEventAsync(stream, "telegram.registered", deadline.Token));
         for (int i = 1; !reading.IsCompleted; i++)
         {
-            var record = await bravo.Agency.ReleaseAsync(Draft(first.Did, i, 0), "officer", deadline.Token);
+            var record = await bravo.Agency.Telegrams.ReleaseAsync(Draft(first.Did, i, 0), "officer", deadline.Token);
             sent.Add(record.Id.ToString());
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), deadline.Token));
         }
@@ -215,7 +215,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         var reading = Task.Run(() => NextEventAsync(stream, "telegram.delivered", deadline.Token));
         for (int i = 1; !reading.IsCompleted; i++)
         {
-            var record = await releasing.ReleaseAsync(Draft(bravo.Did, i, 0), "officer", deadline.Token);
+            var record = await releasing.Telegrams.ReleaseAsync(Draft(bravo.Did, i, 0), "officer", deadline.Token);
             released.Add(record.Id.ToString());
             await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(1), deadline.Token));
         }

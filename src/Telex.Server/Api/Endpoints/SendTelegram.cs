@@ -40,7 +40,7 @@ internal static class SendTelegram
         return await IdempotentRequest.ReleaseAsync(http, agency, officer, "POST /api/telegrams", request,
             async claim =>
             {
-                var record = await agency.ReleaseAsync(draft, officer, claim, ct);
+                var record = await agency.Telegrams.ReleaseAsync(draft, officer, claim, ct);
                 ApiLog.Released(loggers.CreateLogger(ApiLog.Category), officer, record.Id);
                 return [record];
             },

@@ -164,7 +164,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
 
             if (release && (await Agency.Clearance.RequiredClearancesAsync(draft.To, draft.Precedence, ct)).Count == 0)
             {
-                released = await Agency.ReleaseAsync(draft, Officer, ct);
+                released = await Agency.Telegrams.ReleaseAsync(draft, Officer, ct);
             }
             else
             {

@@ -1,66 +1,33 @@
 using System.Security.Cryptography;
 
-using Telex.Core.Clearance;
+using Telex.Core.Counterparts;
 using Telex.Core.Issues;
 using Telex.Core.Storage;
 
-namespace Telex.Core;
+namespace Telex.Core.Telegrams;
 
-public sealed partial class Agency
+/// <summary>The issue a person names by this agency's short number or by id; null when none (see <see cref="IssueService.FindIssueAsync"/>).</summary>
+internal delegate Task<Issue?> IssueFinder(string reference, CancellationToken ct);
+
+/// <summary>
+/// What a telegram must be to be released, and how a released one is built: the draft's rules against the tie's terms,
+/// the issue it names, and the signed register entry and outbox item. Every way out shares them: a telegram
+/// (<see cref="TelegramService"/>), a cleared draft (<see cref="Clearance.ClearanceService"/>) and a bureau's bulletin
+/// (<see cref="Bureaus.BureauTrafficService"/>).
+/// </summary>
+internal sealed class TelegramRelease(AgencyContext context, DirectoryService directory, IssueFinder findIssue)
 {
-    /// <summary>
-    /// Releases a telegram: takes the tie's next serial, signs it, files it in the register and puts it in the
-    /// outbox, all in one transaction; the dispatcher delivers it. Throws when there is no established tie or the
-    /// telegram breaks the tie's terms.
-    /// </summary>
-    public Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, CancellationToken ct = default) =>
-        ReleaseAsync(draft, releasingOfficer, claim: null, ct);
-
-    /// <summary>
-    /// Releases a telegram as <see cref="ReleaseAsync(TelegramDraft, string, CancellationToken)"/> does, keeping the client's
-    /// request id <paramref name="claim"/> in the same transaction; throws <see cref="IdempotencyKeyTakenException"/>, and
-    /// releases nothing, when another release holds it.
-    /// </summary>
-    public async Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, IdempotencyClaim? claim, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(draft);
-        draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
-        var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
-        IReadOnlyList<string> relayPath = [];
-        if (draft.Via is not null || tie is null or { Status: TieStatus.None })
-        {
-            (tie, relayPath) = await Relays.ChooseAsync(draft, tie, ct).ConfigureAwait(false);
-        }
-        else if (tie is not { Status: TieStatus.Established })
-        {
-            throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
-        }
-
-        Validate(draft, tie.Terms);
-        await CheckIssueAsync(draft, ct).ConfigureAwait(false);
-        var required = await Clearance.RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false);
-        if (required.Count > 0)
-        {
-            throw new TelexException(TelexErrorKind.Conflict,
-                $"the agency's policy requires clearance ({string.Join(", ", required.Select(ClearanceService.Describe))}) before release: submit it as a draft");
-        }
-
-        var id = Guid.NewGuid();
-        var record = await Store.ReleaseAsync(tie.PeerDid, serial => BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
-        Wake();
-        Publish("telegram.queued", tie.PeerDid, id);
-        return record;
-    }
+    private ITelexStore Store => context.Store;
 
     /// <summary>
     /// A draft naming its issue by this agency's short number (<c>--issue 3</c>) names it by its id instead, as the
     /// telegram carries it. Throws when no issue has that number.
     /// </summary>
-    private async Task<TelegramDraft> WithIssueIdAsync(TelegramDraft draft, CancellationToken ct) =>
+    public async Task<TelegramDraft> WithIssueIdAsync(TelegramDraft draft, CancellationToken ct) =>
         draft.IssueId is { } reference && IssueService.IsNumber(reference, out _)
             ? draft with
             {
-                IssueId = (await Issues.FindIssueAsync(reference, ct).ConfigureAwait(false)
+                IssueId = (await findIssue(reference, ct).ConfigureAwait(false)
                     ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference} here (telex issue list shows them)")).Id,
             }
             : draft;
@@ -70,15 +37,15 @@ public sealed partial class Agency
     /// referral brought in. An id naming no issue here is kept as a plain label, as telegrams from before issues were
     /// shared carry.
     /// </summary>
-    private async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
+    public async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
     {
         if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
             && !(issue.BureauId is { } bureau && bureau == draft.BureauId)
-            && !await Directory.IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
+            && !await directory.IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
         {
             foreach (var p in issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [])
             {
-                if (await Directory.IsSameCounterpartAsync(p.Did, draft.To, ct).ConfigureAwait(false))
+                if (await directory.IsSameCounterpartAsync(p.Did, draft.To, ct).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -90,19 +57,20 @@ public sealed partial class Agency
     }
 
     /// <summary>The register entry and outbox item of a telegram released with <paramref name="serial"/>.</summary>
-    private (TelegramRecord Record, OutboxItem Outbox) BuildRelease(Guid id, TelegramDraft draft, Tie tie, long serial, string releasingOfficer,
+    public (TelegramRecord Record, OutboxItem Outbox) BuildRelease(Guid id, TelegramDraft draft, Tie tie, long serial, string releasingOfficer,
         IReadOnlyList<string>? relayPath = null)
     {
-        var now = Now;
+        var now = context.Now;
+        var identity = context.Identity;
         var expiresAt = now + tie.Terms.Expiry;
-        var message = TelegramWire.ToMessage(id, Identity.Did, Identity.Name, draft, serial, now, now, releasingOfficer, expiresAt, relayPath);
+        var message = TelegramWire.ToMessage(id, identity.Did, identity.Name, draft, serial, now, now, releasingOfficer, expiresAt, relayPath);
         if (TelegramWire.SizeProblem(message.Body, tie.Terms) is { } tooLarge)
         {
             throw new TelexException(TelexErrorKind.Invalid, tooLarge);
         }
 
         byte[] plaintext = message.ToUtf8Json();
-        byte[] signed = Packer.PackSigned(message, message.From!).Packed;
+        byte[] signed = context.Packer.PackSigned(message, message.From!).Packed;
         var entry = new TelegramRecord
         {
             Id = id,
@@ -121,7 +89,7 @@ public sealed partial class Agency
             OnBehalfOf = draft.OnBehalfOf,
             Drafter = draft.Drafter,
             ReleasingOfficer = releasingOfficer,
-            SenderName = Identity.Name,
+            SenderName = identity.Name,
             Attendees = draft.Attendees,
             References = draft.References,
             Attachments = draft.Attachments.Select(a => new AttachmentInfo(a.Name, a.MediaType, a.Content.Length, a.Sha256)).ToArray(),
@@ -147,30 +115,8 @@ public sealed partial class Agency
         return (entry, outbox);
     }
 
-    /// <summary>Marks an inbound telegram read (first opening only) and sends a read receipt if the tie allows.</summary>
-    public async Task<bool> MarkReadAsync(Guid telegramId, CancellationToken ct = default)
-    {
-        var now = Now;
-        var record = await Store.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
-        if (record is null || !await Store.MarkReadAsync(telegramId, now, ct).ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        var tie = await Store.GetTieAsync(record.Counterpart, ct).ConfigureAwait(false);
-        if (tie is { Status: TieStatus.Established, Terms.ReadReceipts: true })
-        {
-            await Ties.EnqueueControlAsync(tie, MessageTypes.Read, new System.Text.Json.Nodes.JsonObject
-            {
-                ["telegram"] = telegramId.ToString(),
-                ["read_time"] = now.ToUnixTimeMilliseconds(),
-            }, ct).ConfigureAwait(false);
-        }
-
-        return true;
-    }
-
-    private static void Validate(TelegramDraft draft, TieTerms terms)
+    /// <summary>Throws when the telegram breaks the tie's terms or is not well formed.</summary>
+    public static void Validate(TelegramDraft draft, TieTerms terms)
     {
         if (TelegramDraftRules.Check(draft) is [var broken, ..])
         {

@@ -1,0 +1,294 @@
+using System.Security.Cryptography;
+
+using Telex.Core.Background;
+using Telex.Core.Bureaus;
+using Telex.Core.Clearance;
+using Telex.Core.Counterparts;
+using Telex.Core.Inbound;
+using Telex.Core.Issues;
+using Telex.Core.Receipts;
+using Telex.Core.Relay;
+using Telex.Core.Storage;
+using Telex.Core.Ties;
+using Telex.DidComm;
+using Telex.DidComm.Messages;
+
+namespace Telex.Core.Telegrams;
+
+/// <summary>
+/// Telegrams: released here (a serial, a signature, a register entry and an outbox item in one transaction) and
+/// registered on arrival, over a tie or through a relay, each acknowledged by a receipt; a counterpart's request to send
+/// missing serials again, and read receipts both ways.
+/// </summary>
+public sealed class TelegramService
+{
+    private readonly AgencyContext _context;
+    private readonly DirectoryService _directory;
+    private readonly TieService _ties;
+    private readonly RelayService _relays;
+    private readonly ClearanceService _clearance;
+    private readonly IssueService _issues;
+    private readonly BureauTrafficService _traffic;
+    private readonly TelegramRelease _release;
+    private readonly ReceiptService _receipts;
+    private readonly GapWatcher _gaps;
+
+    internal TelegramService(AgencyContext context, DirectoryService directory, TieService ties, RelayService relays, ClearanceService clearance,
+        IssueService issues, BureauTrafficService traffic, TelegramRelease release, ReceiptService receipts, GapWatcher gaps)
+    {
+        _context = context;
+        _directory = directory;
+        _ties = ties;
+        _relays = relays;
+        _clearance = clearance;
+        _issues = issues;
+        _traffic = traffic;
+        _release = release;
+        _receipts = receipts;
+        _gaps = gaps;
+    }
+
+    private ITelexStore Store => _context.Store;
+
+    private DateTimeOffset Now => _context.Now;
+
+    /// <summary>
+    /// Releases a telegram: takes the tie's next serial, signs it, files it in the register and puts it in the
+    /// outbox, all in one transaction; the dispatcher delivers it. Throws when there is no established tie or the
+    /// telegram breaks the tie's terms.
+    /// </summary>
+    public Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, CancellationToken ct = default) =>
+        ReleaseAsync(draft, releasingOfficer, claim: null, ct);
+
+    /// <summary>
+    /// Releases a telegram as <see cref="ReleaseAsync(TelegramDraft, string, CancellationToken)"/> does, keeping the client's
+    /// request id <paramref name="claim"/> in the same transaction; throws <see cref="IdempotencyKeyTakenException"/>, and
+    /// releases nothing, when another release holds it.
+    /// </summary>
+    public async Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, IdempotencyClaim? claim, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        draft = await _release.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
+        var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
+        IReadOnlyList<string> relayPath = [];
+        if (draft.Via is not null || tie is null or { Status: TieStatus.None })
+        {
+            (tie, relayPath) = await _relays.ChooseAsync(draft, tie, ct).ConfigureAwait(false);
+        }
+        else if (tie is not { Status: TieStatus.Established })
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
+        }
+
+        TelegramRelease.Validate(draft, tie.Terms);
+        await _release.CheckIssueAsync(draft, ct).ConfigureAwait(false);
+        var required = await _clearance.RequiredClearancesAsync(draft.To, draft.Precedence, ct).ConfigureAwait(false);
+        if (required.Count > 0)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"the agency's policy requires clearance ({string.Join(", ", required.Select(ClearanceService.Describe))}) before release: submit it as a draft");
+        }
+
+        var id = Guid.NewGuid();
+        var record = await Store.ReleaseAsync(tie.PeerDid, serial => _release.BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
+        _context.Wake();
+        _context.Publish("telegram.queued", tie.PeerDid, id);
+        return record;
+    }
+
+    /// <summary>Marks an inbound telegram read (first opening only) and sends a read receipt if the tie allows.</summary>
+    public async Task<bool> MarkReadAsync(Guid telegramId, CancellationToken ct = default)
+    {
+        var now = Now;
+        var record = await Store.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
+        if (record is null || !await Store.MarkReadAsync(telegramId, now, ct).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var tie = await Store.GetTieAsync(record.Counterpart, ct).ConfigureAwait(false);
+        if (tie is { Status: TieStatus.Established, Terms.ReadReceipts: true })
+        {
+            await _ties.EnqueueControlAsync(tie, MessageTypes.Read, new JsonObject
+            {
+                ["telegram"] = telegramId.ToString(),
+                ["read_time"] = now.ToUnixTimeMilliseconds(),
+            }, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Registers the handlers of telegrams, resend requests and read receipts with the gate; telegrams may come through a relay too.</summary>
+    internal void RegisterHandlers(InboundHandlers handlers)
+    {
+        handlers.Direct.Add(MessageTypes.Telegram, (m, ct) => HandleTelegramAsync(m.SenderTie, m.Message, m.Meta, via: null, ct));
+        handlers.Direct.Add(MessageTypes.Resend, (m, ct) => HandleResendAsync(m.SenderTie, m.Message, ct));
+        handlers.Direct.Add(MessageTypes.Read, (m, ct) => HandleReadAsync(m.SenderTie, m.Message, ct));
+        handlers.Relayed.Add(MessageTypes.Telegram, (m, ct) => HandleRelayedTelegramAsync(m.Relay!, m.Message, m.Meta, ct));
+    }
+
+    /// <summary>
+    /// A telegram from <paramref name="tie"/>: checked against the tie's terms, its bureau and its issue, then registered
+    /// once by id (a registry number in one transaction) and acknowledged; one arriving again gets its original receipt.
+    /// <paramref name="via"/> is the relay that delivered it, null over a tie.
+    /// </summary>
+    private async Task HandleTelegramAsync(Tie tie, Message message, UnpackMetadata meta, string? via, CancellationToken ct)
+    {
+        if (!TelegramWire.TryParse(message, tie.Terms, out var t, out var error))
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-telegram", error);
+        }
+
+        // The way a telegram came is what this agency saw, not what the sender claims: one sent over a tie names no relay
+        // (HandleRelayedTelegramAsync checks a relayed one's path against the relay that delivered it).
+        if (via is null && t.RelayPath.Count > 0)
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-telegram", "a telegram sent over a tie names no relay path");
+        }
+
+        if (t.BureauId is { } bureauId)
+        {
+            await _traffic.CheckBulletinAsync(tie, bureauId, t.BureauEpoch!.Value, ct).ConfigureAwait(false);
+        }
+
+        // An issue held here belongs to one counterpart (or bureau): a telegram from anyone else may not join its history.
+        // An id naming no issue here is a label, as on telegrams from before issues were shared (or its opening is on its way).
+        if (t.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
+            && !await _issues.IsSharedWithAsync(issue, tie, t.BureauId, ct).ConfigureAwait(false))
+        {
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
+        }
+
+        byte[] signedOriginal = meta.SignedMessage.ToArray();
+        string contentHash = Convert.ToHexStringLower(SHA256.HashData(signedOriginal));
+        var result = await Store.RegisterInboundAsync(t.Id, (registryNumber, receivedAt) =>
+        {
+            return new TelegramRecord
+            {
+                Id = t.Id,
+                Direction = Direction.Inbound,
+                Counterpart = tie.PeerDid,
+                Serial = t.Serial,
+                RegistryNumber = registryNumber,
+                Status = TelegramStatus.Registered,
+                CreatedAt = t.CreatedAt,
+                ReleasedAt = t.ReleasedAt,
+                RegisteredAt = receivedAt,
+                Subject = t.Subject,
+                Body = t.Text,
+                Precedence = t.Precedence,
+                IssueId = t.IssueId,
+                OnBehalfOf = t.OnBehalfOf,
+                Drafter = t.Drafter,
+                ReleasingOfficer = t.ReleasingOfficer,
+                SenderName = t.SenderName ?? tie.PeerName,
+                Attendees = t.Attendees,
+                References = t.References,
+                Attachments = t.Attachments,
+                ContentHash = contentHash,
+                Plaintext = message.ToUtf8Json(),
+                SignedOriginal = signedOriginal,
+                RelayPath = t.RelayPath,
+                BureauId = t.BureauId,
+                BureauEpoch = t.BureauEpoch,
+            };
+        }, ct).ConfigureAwait(false);
+
+        if (result.Record.ContentHash != contentHash || !await _directory.IsOfTieAsync(tie, result.Record.Counterpart, ct).ConfigureAwait(false))
+        {
+            // The same id with other content or from another agency: never overwrite the register.
+            throw new InboundRefusal(RefusalKind.Conflict, "e.p.msg.conflict", "a different telegram with this id is registered already");
+        }
+
+        if (result.IsNew)
+        {
+            Log.Registered(_context.Logger, t.Id, tie.PeerName, result.Record.RegistryNumber);
+            _gaps.NoteArrivalFrom(tie.PeerDid);
+            _context.Publish("telegram.registered", tie.PeerDid, t.Id);
+        }
+        else
+        {
+            Log.Duplicate(_context.Logger, t.Id);
+        }
+
+        _receipts.Acknowledge(tie, result.Record, via);
+    }
+
+    /// <summary>
+    /// A telegram from an agency without a tie, delivered by <paramref name="relay"/> (the gate opened the delivery): the
+    /// relay path the sender signed must end at that relay, so the register records the way it came; the relay's terms
+    /// bound it. The sender enters the directory on first contact; the receipt goes back through that relay.
+    /// </summary>
+    private async Task HandleRelayedTelegramAsync(Tie relay, Message message, UnpackMetadata meta, CancellationToken ct)
+    {
+        string from = message.From!;
+        string? lastHop = message.Body.ValueKind == JsonValueKind.Object && message.Body.TryGetProperty("relay_path", out var path)
+            && path.ValueKind == JsonValueKind.Array && path.GetArrayLength() is > 0 and <= TelegramWire.MaxRelayHops
+            && path[path.GetArrayLength() - 1].ValueKind == JsonValueKind.String
+                ? path[path.GetArrayLength() - 1].GetString()
+                : null;
+        if (lastHop is null || !await _directory.IsOfTieAsync(relay, lastHop, ct).ConfigureAwait(false))
+        {
+            throw new InboundRefusal(RefusalKind.Forbidden, "e.p.relay.path", "the telegram's relay path does not end at the relay that delivered it");
+        }
+
+        string? senderName = message.Body.StringMember("sender_name");
+        string name = string.IsNullOrWhiteSpace(senderName) || senderName.Length > 200 ? from : senderName;
+        var sender = new Tie
+        {
+            PeerDid = from,
+            PeerName = name,
+            PeerEndpoint = "",
+            Status = TieStatus.None,
+            Terms = relay.Terms,
+        };
+        await HandleTelegramAsync(sender, message, meta, relay.PeerDid, ct).ConfigureAwait(false);
+        await _directory.RecordFirstContactAsync(from, name, relay.PeerDid, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A counterpart's request to send serials again that never reached it: their telegrams go back in the outbox.</summary>
+    private async Task HandleResendAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        if (!message.Body.TryGetProperty("missing", out var missing) || missing.ValueKind != JsonValueKind.Array
+            || missing.GetArrayLength() > 10_000)
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a resend request lists at most 10,000 serials");
+        }
+
+        var serials = new List<long>();
+        foreach (var s in missing.EnumerateArray())
+        {
+            if (!s.TryInteger(out long serial) || serial < 1)
+            {
+                throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "serials must be positive integers");
+            }
+
+            serials.Add(serial);
+        }
+
+        foreach (var id in await Store.OutboundIdsBySerialAsync(tie.PeerDid, serials, ct).ConfigureAwait(false))
+        {
+            await Store.RequeueAsync(id, tie.PeerDid, Now, ct).ConfigureAwait(false);
+        }
+
+        _context.Wake();
+    }
+
+    /// <summary>A counterpart's read receipt for a telegram sent from here: noted once, with the time it gives (bounded).</summary>
+    private async Task HandleReadAsync(Tie tie, Message message, CancellationToken ct)
+    {
+        if (!Guid.TryParse(message.Body.StringMember("telegram"), out var id))
+        {
+            throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a read receipt names the telegram");
+        }
+
+        var at = message.Body.TryIntegerMember("read_time", out long ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000))
+            : Now;
+        if (await Store.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
+        {
+            _context.Publish("telegram.read", tie.PeerDid, id);
+        }
+    }
+}
