@@ -11,9 +11,6 @@ public sealed record OpenIssueRequest(string? Counterpart, string? Title);
 /// </summary>
 public sealed record IssueStatusRequest(string? Status, string? Outcome, string? ReferredTo, bool? ShareHistory);
 
-/// <summary>An outcome of an agency's vocabulary: a term, the status it means, and whether it is retired.</summary>
-public sealed record OutcomeTerm(string Term, IssueStatus Means, bool Retired = false);
-
 /// <summary><c>PUT /api/issues/outcomes</c>: the agency's outcomes, each a term and the status it means.</summary>
 public sealed record OutcomesRequest(IReadOnlyList<OutcomeTerm>? Outcomes);
 

@@ -25,7 +25,7 @@ internal static class SendBulletin
             To = "",
             Subject = request.Subject!,
             Body = request.Body!,
-            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
+            Precedence = request.Precedence ?? Precedence.Routine,
             IssueId = request.IssueId,
             OnBehalfOf = request.OnBehalfOf,
             Drafter = officer,

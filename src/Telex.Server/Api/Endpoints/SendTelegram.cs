@@ -27,7 +27,7 @@ internal static class SendTelegram
             To = request.To!,
             Subject = request.Subject!,
             Body = request.Body!,
-            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
+            Precedence = request.Precedence ?? Precedence.Routine,
             IssueId = request.IssueId,
             OnBehalfOf = request.OnBehalfOf,
             Drafter = officer,

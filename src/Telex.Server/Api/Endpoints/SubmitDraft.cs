@@ -22,7 +22,7 @@ internal static class SubmitDraft
             To = request.To!,
             Subject = request.Subject!,
             Body = request.Body!,
-            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
+            Precedence = request.Precedence ?? Precedence.Routine,
             IssueId = request.IssueId,
             OnBehalfOf = request.OnBehalfOf,
             Attendees = request.Attendees ?? [],
