@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Telex.Api.Contracts;
 
 /// <summary><c>POST /api/issues</c>: the counterpart (DID) and a title.</summary>
@@ -65,4 +67,19 @@ public sealed record IssueView : IssueSummary
 
     /// <summary>The agencies taking part besides the counterpart, brought in by referrals.</summary>
     public required IReadOnlyList<IssueParticipantView> Participants { get; init; }
+
+    /// <summary>A full issue from its summary; the caller sets the rest.</summary>
+    [SetsRequiredMembers]
+    public IssueView(IssueSummary summary)
+        : base(summary)
+    {
+        Events = [];
+        History = [];
+        Participants = [];
+    }
+
+    /// <summary>An empty issue, for deserialization: its required members are set from the JSON.</summary>
+    public IssueView()
+    {
+    }
 }

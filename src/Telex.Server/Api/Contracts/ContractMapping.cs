@@ -129,22 +129,9 @@ internal static class ContractMapping
             // its own tie, or by the name its referral gave.
             string NameOf(string did) => did == ownDid ? ownName
                 : names?.GetValueOrDefault(did) ?? h.Participants.FirstOrDefault(p => p.Did == did)?.Name ?? counterpartName;
-            return new IssueView
+            return new IssueView(IssueSummary.From(h.Issue, counterpartName))
             {
-                Id = h.Issue.Id,
-                Number = h.Issue.Number,
-                Term = h.Issue.Named,
                 Participants = h.Participants.Select(p => new IssueParticipantView(p.Did, p.Name)).ToArray(),
-                Counterpart = h.Issue.Counterpart,
-                CounterpartName = counterpartName,
-                Title = h.Issue.Title,
-                OpenedBy = h.Issue.OpenedBy,
-                OpenedAt = h.Issue.OpenedAt,
-                Status = h.Issue.Status,
-                Outcome = h.Issue.Outcome,
-                ReferredTo = h.Issue.ReferredTo,
-                Clock = h.Issue.Clock,
-                ChangedAt = h.Issue.ChangedAt,
                 Events = h.Events.Select(e => IssueEventView.From(e, NameOf(e.Agency))).ToArray(),
                 History = h.Entries.Select(e => e.Event is { } ev
                     ? new IssueHistoryView("event", e.At, IssueEventView.From(ev, NameOf(ev.Agency)), null)
