@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Telex.Api.Contracts;
 
 /// <summary><c>POST /api/issues</c>: the counterpart (DID) and a title.</summary>
@@ -10,9 +12,6 @@ public sealed record OpenIssueRequest(string? Counterpart, string? Title);
 /// default true) or only the opening and the referral.
 /// </summary>
 public sealed record IssueStatusRequest(string? Status, string? Outcome, string? ReferredTo, bool? ShareHistory);
-
-/// <summary>An outcome of an agency's vocabulary: a term, the status it means, and whether it is retired.</summary>
-public sealed record OutcomeTerm(string Term, IssueStatus Means, bool Retired = false);
 
 /// <summary><c>PUT /api/issues/outcomes</c>: the agency's outcomes, each a term and the status it means.</summary>
 public sealed record OutcomesRequest(IReadOnlyList<OutcomeTerm>? Outcomes);
@@ -68,4 +67,19 @@ public sealed record IssueView : IssueSummary
 
     /// <summary>The agencies taking part besides the counterpart, brought in by referrals.</summary>
     public required IReadOnlyList<IssueParticipantView> Participants { get; init; }
+
+    /// <summary>A full issue from its summary; the caller sets the rest.</summary>
+    [SetsRequiredMembers]
+    public IssueView(IssueSummary summary)
+        : base(summary)
+    {
+        Events = [];
+        History = [];
+        Participants = [];
+    }
+
+    /// <summary>An empty issue, for deserialization: its required members are set from the JSON.</summary>
+    public IssueView()
+    {
+    }
 }

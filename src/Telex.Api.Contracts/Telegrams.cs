@@ -2,7 +2,11 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Telex.Api.Contracts;
 
-/// <summary><c>POST /api/telegrams</c>. The drafter and releasing officer are the signed-in officer.</summary>
+/// <summary>
+/// <c>POST /api/telegrams</c>. The drafter and releasing officer are the signed-in officer. <c>to</c> and <c>via</c> each
+/// name a counterpart by DID or by name (its directory entry's, else its tie's); a name no counterpart bears, or several
+/// ties do, is refused (400, field <c>to</c>).
+/// </summary>
 public sealed record SendTelegramRequest(
     string? To,
     string? Subject,

@@ -22,7 +22,7 @@ internal static partial class Log
     public static partial void TieEstablished(ILogger logger, string counterpart);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Tie with {Counterpart} is now {Status}")]
-    public static partial void TieStatusChanged(ILogger logger, string counterpart, Model.TieStatus status);
+    public static partial void TieStatusChanged(ILogger logger, string counterpart, TieStatus status);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Delivery to {Endpoint} not accepted ({Status}): {Detail}")]
     public static partial void DeliveryNotAccepted(ILogger logger, string endpoint, int status, string? detail);

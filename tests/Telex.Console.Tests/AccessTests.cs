@@ -2,7 +2,6 @@ using System.Net;
 
 using Microsoft.Playwright;
 
-using Telex.Core.Model;
 using Telex.TestKit;
 
 using static Microsoft.Playwright.Assertions;

@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 
-using Telex.Core.Model;
 using Telex.Core.Security;
 using Telex.TestKit;
 

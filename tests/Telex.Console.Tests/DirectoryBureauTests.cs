@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 
-using Telex.Core.Model;
 using Telex.TestKit;
 
 using static Microsoft.Playwright.Assertions;

@@ -1,4 +1,3 @@
-using Telex.Core.Model;
 using Telex.Core.Storage;
 
 namespace Telex.Storage.Compliance;

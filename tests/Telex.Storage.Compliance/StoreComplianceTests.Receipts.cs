@@ -1,7 +1,5 @@
 using System.Text;
 
-using Telex.Core.Model;
-
 namespace Telex.Storage.Compliance;
 
 public abstract partial class StoreComplianceTests

@@ -1,4 +1,3 @@
-using Telex.Core.Model;
 using Telex.Core.Register;
 using Telex.Core.Storage;
 

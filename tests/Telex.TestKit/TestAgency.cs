@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 
 using Telex.Core;
 using Telex.Core.Identity;
-using Telex.Core.Model;
 using Telex.Core.Security;
 using Telex.Core.Storage;
 using Telex.Server;

@@ -1,5 +1,3 @@
-using Telex.Core.Model;
-
 namespace Telex.Cli.Demo;
 
 /// <summary>One telegram of the demonstration: from and to are agency indexes; <see cref="Replies"/> an earlier one's index.</summary>

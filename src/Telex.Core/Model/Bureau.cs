@@ -2,35 +2,6 @@ using System.Globalization;
 
 namespace Telex.Core.Model;
 
-/// <summary>Where a bureau stands.</summary>
-public enum BureauStatus
-{
-    /// <summary>Proposed by its founder and not yet chartered (premature while its readiness rule does not hold).</summary>
-    Proposed,
-
-    /// <summary>Chartered: members may join, bulletins may be sent to the members of its current epoch.</summary>
-    Chartered,
-
-    /// <summary>No longer in use.</summary>
-    Dissolved,
-}
-
-/// <summary>Where one prospective member of a bureau stands, as this agency knows it.</summary>
-public enum MemberState
-{
-    /// <summary>Named in the charter; has not accepted (or its acceptance has not reached the secretariat).</summary>
-    Prospective,
-
-    /// <summary>Has accepted; waits for the secretariat to open an epoch with it.</summary>
-    Accepted,
-
-    /// <summary>A member of the bureau's current epoch.</summary>
-    Joined,
-
-    /// <summary>Left the bureau; receives nothing from the next epoch on.</summary>
-    Left,
-}
-
 /// <summary>
 /// When a bureau may be chartered: <c>all</c> (the default: the founder has an established tie with every prospective
 /// member) or <c>quorum:N</c> (with at least N of them).

@@ -1,47 +1,5 @@
 namespace Telex.Core.Model;
 
-/// <summary>Where a draft stands on its way to release.</summary>
-public enum DraftStatus
-{
-    /// <summary>Waiting for one or more clearances.</summary>
-    AwaitingClearance,
-
-    /// <summary>Every clearance given; a releasing officer may release it.</summary>
-    Cleared,
-
-    /// <summary>A clearer refused: returned to the drafter with the reason. Nothing was sent.</summary>
-    Returned,
-
-    /// <summary>Released as a telegram.</summary>
-    Released,
-}
-
-/// <summary>Who must clear.</summary>
-public enum ClearerKind
-{
-    /// <summary>A named officer of this agency.</summary>
-    Officer,
-
-    /// <summary>Any releasing officer (or admin) of this agency other than the drafter.</summary>
-    AnyReleasingOfficer,
-
-    /// <summary>A partner agency, through a coordination request over the tie.</summary>
-    Partner,
-}
-
-/// <summary>The state of one clearance or coordination request.</summary>
-public enum ClearanceState
-{
-    /// <summary>Not answered yet.</summary>
-    Pending,
-
-    /// <summary>Given (approved).</summary>
-    Given,
-
-    /// <summary>Refused, with a reason.</summary>
-    Refused,
-}
-
 /// <summary>
 /// One rule of the agency's clearance policy. A telegram matches when it goes to <see cref="Counterpart"/> (any, when
 /// null) with at least <see cref="MinPrecedence"/> (any, when null); it then needs every clearance the rule names.

@@ -1,28 +1,6 @@
 namespace Telex.Core.Model;
 
 /// <summary>
-/// Where an issue stands, in broad terms; shared by every agency taking part. The outcome a change names (a term of the
-/// deciding agency's vocabulary, such as <c>premature</c> or <c>granted</c>) says it precisely; each term means one of these.
-/// </summary>
-public enum IssueStatus
-{
-    /// <summary>Under discussion (also: reopened).</summary>
-    Open,
-
-    /// <summary>Put off for later.</summary>
-    Deferred,
-
-    /// <summary>Settled by agreement.</summary>
-    Agreed,
-
-    /// <summary>Handed to another agency, named in the change.</summary>
-    Referred,
-
-    /// <summary>Finished.</summary>
-    Closed,
-}
-
-/// <summary>
 /// A thread on one question, shared by the two agencies of a tie. Its current status is that of its greatest event
 /// in <see cref="IssueEvent"/> order, so both sides agree once they hold the same events.
 /// </summary>

@@ -2,15 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace Telex.Core.Model;
 
-/// <summary>One outcome an agency names issues by: the term (<c>premature</c>) and the status it puts the issue in.</summary>
-/// <param name="Term">Lowercase letters, digits and hyphens, starting with a letter; at most <see cref="OutcomeVocabulary.MaxTermLength"/>.</param>
-/// <param name="Means">The status an issue given this outcome stands in.</param>
-/// <param name="Retired">
-/// No longer offered for new changes here, but still a term of the vocabulary: changes by it from others are filed as
-/// before. A bureau's outcomes only grow, so every member files the same changes whichever version of them it holds.
-/// </param>
-public sealed record OutcomeTerm(string Term, IssueStatus Means, bool Retired = false);
-
 /// <summary>
 /// The outcomes an agency names its issue changes by. A change carries a term and a text; the term is the deciding
 /// agency's, so a counterpart files terms it does not use itself. The default set is that of the 1949 cable's issues

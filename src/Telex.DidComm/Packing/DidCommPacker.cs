@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 using Telex.DidComm.Crypto;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Jose;
@@ -8,19 +10,17 @@ namespace Telex.DidComm;
 
 /// <summary>
 /// Packs and unpacks DIDComm v2 messages: plaintext, signed (JWS), anoncrypt and authcrypt (JWE), their
-/// combinations, and routing forwards. Thread-safe; holds no state but its resolvers.
+/// combinations, and routing forwards. Packing is here; unpacking is <see cref="DidCommUnpacker"/>'s and forwards are
+/// <see cref="Forwarding"/>'s, reached through this one entry point. Thread-safe; holds no state but its resolvers.
 /// </summary>
-public sealed partial class DidCommPacker
+public sealed class DidCommPacker
 {
+    /// <summary>The message type of routing/2.0 forward.</summary>
+    public const string ForwardType = "https://didcomm.org/routing/2.0/forward";
+
     private readonly IDidResolver _dids;
     private readonly ISecretResolver _secrets;
-
-    // Key ids and DIDs read from incoming messages. Names are kept before they are known to be valid, so a peer
-    // sending junk can fill the cache: 2,048 names of at most 1,024 characters bound that to about 4 MB, after
-    // which unpack simply allocates its strings again. Legitimate peers of one party rarely come near that.
-    private const int NameCacheCapacity = 2_048;
-
-    private readonly NameCache _names = new(NameCacheCapacity);
+    private readonly DidCommUnpacker _unpacker;
 
     /// <summary>Creates a packer over a DID resolver and the secrets this party holds.</summary>
     public DidCommPacker(IDidResolver dids, ISecretResolver secrets, DidCommLimits? limits = null)
@@ -28,6 +28,7 @@ public sealed partial class DidCommPacker
         _dids = dids ?? throw new ArgumentNullException(nameof(dids));
         _secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
         Limits = limits ?? DidCommLimits.Default;
+        _unpacker = new DidCommUnpacker(_dids, _secrets, Limits);
     }
 
     /// <summary>The bounds applied to untrusted input.</summary>
@@ -161,13 +162,35 @@ public sealed partial class DidCommPacker
         return new PackResult(current.ToArray(), sender?.Kid, signByKid, recipients.ConvertAll(r => r.Kid!), service, endpoint);
     }
 
+    /// <summary>
+    /// Unpacks any DIDComm v2 message (plaintext, signed, anoncrypt, authcrypt, and their allowed nestings),
+    /// verifying every signature and tag and that the senders named inside match the keys used outside.
+    /// Never throws on untrusted input: failures come back typed in the result.
+    /// </summary>
+    public UnpackResult Unpack(ReadOnlyMemory<byte> packed, UnpackOptions? options = null) => _unpacker.Unpack(packed, options);
+
+    /// <summary>
+    /// Wraps a packed message for mediators: <paramref name="routingKeys"/>[0] is the first hop (outermost); each
+    /// forward names the following hop, the last names <paramref name="to"/>.
+    /// </summary>
+    public byte[] WrapInForward(ReadOnlySpan<byte> packed, string to, IReadOnlyList<string> routingKeys,
+        Crypto.ContentEncryption encryption = Crypto.ContentEncryption.A256CbcHs512,
+        IReadOnlyDictionary<string, JsonElement>? headers = null) => Forwarding.Wrap(this, packed, to, routingKeys, encryption, headers);
+
+    /// <summary>
+    /// A mediator's step: unpacks a message addressed to it and, if it is a forward, returns the next hop and the
+    /// message to pass on. Never throws on untrusted input.
+    /// </summary>
+    public bool TryUnwrapForward(ReadOnlyMemory<byte> packed, out ForwardResult? result, out UnpackFailure? failure) =>
+        Forwarding.TryUnwrap(_unpacker, packed, out result, out failure);
+
     internal static string DidOf(string didOrKid)
     {
         int hash = didOrKid.IndexOf('#', StringComparison.Ordinal);
         return hash < 0 ? didOrKid : didOrKid[..hash];
     }
 
-    private DidDocument Resolve(string did) =>
+    internal DidDocument Resolve(string did) =>
         _dids.TryResolve(did, out var doc) ? doc : throw new DidCommException($"DID {did} cannot be resolved");
 
     private SecretJwk FindSigningKey(Message message, string signBy)
@@ -196,7 +219,7 @@ public sealed partial class DidCommPacker
         throw new DidCommException($"no signing secret held for {signBy}");
     }
 
-    private static List<PublicJwk> AgreementKeys(DidDocument doc, string to, KeyCurve? curve)
+    internal static List<PublicJwk> AgreementKeys(DidDocument doc, string to, KeyCurve? curve)
     {
         var keys = new List<PublicJwk>(1);
         foreach (string id in doc.KeyAgreement)

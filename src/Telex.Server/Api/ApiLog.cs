@@ -27,7 +27,7 @@ internal static partial class ApiLog
     public static partial void PasswordChanged(ILogger logger, string officer);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Officer {Officer} created officer {Created} as {Role}")]
-    public static partial void OfficerCreated(ILogger logger, string officer, string created, Telex.Core.Model.Role role);
+    public static partial void OfficerCreated(ILogger logger, string officer, string created, Role role);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Officer {Officer} released telegram {TelegramId}")]
     public static partial void Released(ILogger logger, string officer, Guid telegramId);

@@ -116,15 +116,7 @@ public static class Officers
     /// </summary>
     internal static async Task<string?> TryAddAsync(Agency agency, string by, string name, Role role, DateTimeOffset now, CancellationToken ct)
     {
-        string password = PasswordHasher.NewOneTimePassword();
-        var officer = new Officer
-        {
-            Name = name,
-            Role = role,
-            PasswordHash = PasswordHasher.Hash(password),
-            CreatedAt = now,
-            MustChangePassword = true,
-        };
+        var (officer, password) = NewOfficer(name, role, now);
         if (!await agency.Officers.AddOfficerAsync(officer, by, ct).ConfigureAwait(false))
         {
             return null;
@@ -136,15 +128,21 @@ public static class Officers
     /// <summary>Adds an officer with a fresh one-time password and returns it; null if the name is taken.</summary>
     private static async Task<string?> TryAddAsync(ITelexStore store, string name, Role role, DateTimeOffset now, CancellationToken ct)
     {
+        var (officer, password) = NewOfficer(name, role, now);
+        return await store.AddOfficerAsync(officer, ct).ConfigureAwait(false) ? password : null;
+    }
+
+    /// <summary>A new officer who must change the fresh one-time password it is returned with at first sign-in.</summary>
+    private static (Officer Officer, string Password) NewOfficer(string name, Role role, DateTimeOffset now)
+    {
         string password = PasswordHasher.NewOneTimePassword();
-        var officer = new Officer
+        return (new Officer
         {
             Name = name,
             Role = role,
             PasswordHash = PasswordHasher.Hash(password),
             CreatedAt = now,
             MustChangePassword = true,
-        };
-        return await store.AddOfficerAsync(officer, ct).ConfigureAwait(false) ? password : null;
+        }, password);
     }
 }

@@ -30,6 +30,22 @@ internal static class RegisterReader
     public static async Task<string> CounterpartNameAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
         await agency.Directory.KnownNameAsync(t.Counterpart, ct).ConfigureAwait(false) ?? t.SenderName ?? Console.AgencyNames.Unknown;
 
+    /// <summary>
+    /// The telegram <c>GET /api/telegrams/{id}…?direction=</c> names (without a direction the inbound entry if there is
+    /// one, else the outbound), or the problem to answer: a bad direction (400) or no such telegram (404).
+    /// </summary>
+    public static async Task<(TelegramRecord? Record, ProblemHttpResult? Problem)> FindAsync(Agency agency, Guid id, string? direction, CancellationToken ct)
+    {
+        if (!QueryValues.TryEnum<Direction>(direction, "direction", out var d, out var problem))
+        {
+            return (null, problem);
+        }
+
+        return await agency.Register.FindAsync(id, d, ct) is { } record
+            ? (record, null)
+            : (null, Problems.NotFound($"no telegram {id} in the register"));
+    }
+
     /// <summary>An entry in the classic cable layout: a telegram laid out by <see cref="CableFormat"/>, an imported cable as it was imported.</summary>
     public static async Task<string> RenderCableAsync(Agency agency, TelegramRecord t, CancellationToken ct) =>
         t.Imported is { } imported

@@ -1,6 +1,5 @@
 using System.Text.Json;
 
-using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.Storage.Sqlite;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.Storage.Sqlite;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 
 using Telex.Cli.Configuration;
 using Telex.Core.Identity;
-using Telex.Core.Model;
 using Telex.Core.Security;
 using Telex.Storage.Sqlite;
 

@@ -327,7 +327,7 @@ public sealed class TamperTests(ExchangedRegisters registers)
         await using (var store = new Telex.Storage.Sqlite.SqliteStore(Path.Combine(folder, "telex.db")))
         {
             var snapshot = await store.ReadRegisterAsync();
-            var telegram = snapshot.Telegrams.Single(t => t.Id == Guid.Parse(id) && t.Direction == Telex.Core.Model.Direction.Inbound);
+            var telegram = snapshot.Telegrams.Single(t => t.Id == Guid.Parse(id) && t.Direction == Direction.Inbound);
             RegisterEntry? previous = null;
             foreach (var e in snapshot.Entries)
             {

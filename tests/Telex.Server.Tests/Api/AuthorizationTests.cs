@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 
-using Telex.Core.Model;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Api;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 
-using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.TestKit;
 

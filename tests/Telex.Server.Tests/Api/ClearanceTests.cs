@@ -4,7 +4,6 @@ using System.Text.Json;
 
 using Microsoft.Data.Sqlite;
 
-using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.TestKit;
 

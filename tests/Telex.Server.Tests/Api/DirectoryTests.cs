@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 
 using Telex.Core.Identity;
-using Telex.Core.Model;
 using Telex.Server.Tests.Relay;
 using Telex.TestKit;
 

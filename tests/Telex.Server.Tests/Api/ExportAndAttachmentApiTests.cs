@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 
-using Telex.Core.Model;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Api;

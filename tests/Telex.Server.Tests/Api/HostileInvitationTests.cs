@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.TestKit;
 

@@ -1,6 +1,5 @@
 using System.Net;
 
-using Telex.Core.Model;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Api;

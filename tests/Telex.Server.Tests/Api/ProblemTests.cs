@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 
-using Telex.Core.Model;
 using Telex.Server.Tests.Security;
 using Telex.TestKit;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 
 using Telex.Core;
-using Telex.Core.Model;
 using Telex.Server.Tests.Security;
 using Telex.TestKit;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-using Telex.Core.Model;
 using Telex.TestKit;
 
 using Wire = Telex.Api.Contracts;
@@ -25,7 +24,7 @@ public sealed class TelegramTests
 
     /// <summary><see cref="Telegram"/> as the typed client sends it.</summary>
     private static Wire.SendTelegramRequest TypedTelegram(string to) => new(to, "The situation in the Orient",
-        "Mao Zedong asked me to inform you of the following.", Wire.Precedence.Immediate, "eastern-bureau", "Mao Zedong", ["Zhu De", "Liu Shaoqi"], null,
+        "Mao Zedong asked me to inform you of the following.", Precedence.Immediate, "eastern-bureau", "Mao Zedong", ["Zhu De", "Liu Shaoqi"], null,
         [new Wire.AttachmentUpload("note.txt", "text/plain", Convert.ToBase64String("premature"u8.ToArray()))]);
 
     [Fact]
@@ -39,7 +38,7 @@ public sealed class TelegramTests
 
         var sent = await sender.SendTelegramAsync(TypedTelegram(b.Did));
         var id = sent.Id;
-        Assert.Equal(Wire.Direction.Outbound, sent.Direction);
+        Assert.Equal(Direction.Outbound, sent.Direction);
         Assert.Equal(1, sent.Serial);
         Assert.Equal("kovalev", sent.Drafter);
         Assert.Equal("kovalev", sent.ReleasingOfficer);
@@ -49,12 +48,12 @@ public sealed class TelegramTests
             list => list.Length == 1, TimeSpan.FromSeconds(30), "the telegram is listed at Bravo");
         var summary = inbound[0];
         Assert.Equal(id, summary.Id);
-        Assert.Equal(Wire.Direction.Inbound, summary.Direction);
+        Assert.Equal(Direction.Inbound, summary.Direction);
         Assert.Equal(a.Did, summary.Counterpart);
         Assert.Equal("Alpha", summary.CounterpartName);
         Assert.Equal(1, summary.RegistryNumber);
-        Assert.Equal(Wire.TelegramStatus.Registered, summary.Status);
-        Assert.Equal(Wire.Precedence.Immediate, summary.Precedence);
+        Assert.Equal(TelegramStatus.Registered, summary.Status);
+        Assert.Equal(Precedence.Immediate, summary.Precedence);
         Assert.Equal("eastern-bureau", summary.IssueId);
         Assert.Null(summary.ReadAt);
 
@@ -72,8 +71,8 @@ public sealed class TelegramTests
         Assert.StartsWith("{", full.Receipt, StringComparison.Ordinal);
         Assert.NotNull(full.ReadAt);
 
-        var delivered = await Eventually.UntilAsync(() => sender.GetTelegramAsync(id, Wire.Direction.Outbound),
-            t => t.Status == Wire.TelegramStatus.Delivered, TimeSpan.FromSeconds(30), "delivered at Alpha");
+        var delivered = await Eventually.UntilAsync(() => sender.GetTelegramAsync(id, Direction.Outbound),
+            t => t.Status == TelegramStatus.Delivered, TimeSpan.FromSeconds(30), "delivered at Alpha");
         Assert.Equal(1, delivered.PeerRegistryNumber);
         Assert.NotNull(delivered.DeliveredAt);
     }

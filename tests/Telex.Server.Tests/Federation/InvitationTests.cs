@@ -1,5 +1,4 @@
 using Telex.Core;
-using Telex.Core.Model;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Federation;

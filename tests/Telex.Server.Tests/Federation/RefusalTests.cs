@@ -1,4 +1,3 @@
-using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.DidComm;
 using Telex.TestKit;

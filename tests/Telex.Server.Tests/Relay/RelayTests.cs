@@ -1,5 +1,4 @@
 using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.Server.Hosting;
 using Telex.TestKit;

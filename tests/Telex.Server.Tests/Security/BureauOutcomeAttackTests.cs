@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.TestKit;
 

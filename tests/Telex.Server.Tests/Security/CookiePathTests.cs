@@ -1,6 +1,5 @@
 using System.Net;
 
-using Telex.Core.Model;
 using Telex.Server.Tests.Api;
 using Telex.Server.Tests.Console;
 using Telex.TestKit;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Storage;
 using Telex.Server.Tests.Api;

@@ -8,7 +8,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
 using Telex.Core;
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Security;
 using Telex.DidComm.Messages;

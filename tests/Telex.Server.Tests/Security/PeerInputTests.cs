@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Register;
 using Telex.Core.Storage;

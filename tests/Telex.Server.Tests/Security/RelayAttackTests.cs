@@ -5,7 +5,6 @@ using Microsoft.Data.Sqlite;
 
 using Telex.Core;
 using Telex.Core.Identity;
-using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Core.Relay;
 using Telex.Core.Storage;

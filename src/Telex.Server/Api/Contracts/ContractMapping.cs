@@ -10,29 +10,11 @@ namespace Telex.Server.Api.Contracts;
 
 /// <summary>
 /// The domain as the client API shows it: each answer of <c>Telex.Api.Contracts</c> built from the Core type it shows
-/// (<c>TelegramView.From(record, name)</c>), and Core's enums to and from the contracts' enums of the same names and
-/// values (a test holds the two in step).
+/// (<c>TelegramView.From(record, name)</c>). The enums both speak are one type (Telex.Vocabulary), so they pass through
+/// unconverted.
 /// </summary>
 internal static class ContractMapping
 {
-    public static Contract.Precedence ToContract(this Precedence p) => (Contract.Precedence)p;
-
-    public static Precedence ToCore(this Contract.Precedence p) => (Precedence)p;
-
-    public static Role ToCore(this Contract.Role r) => (Role)r;
-
-    public static Contract.Role ToContract(this Role r) => (Contract.Role)r;
-
-    public static Contract.IssueStatus ToContract(this IssueStatus s) => (Contract.IssueStatus)s;
-
-    public static IssueStatus ToCore(this Contract.IssueStatus s) => (IssueStatus)s;
-
-    public static Contract.TieStatus ToContract(this TieStatus s) => (Contract.TieStatus)s;
-
-    /// <summary>A vocabulary as sent; a null item stays null, for the vocabulary's own check to refuse.</summary>
-    public static IReadOnlyList<OutcomeTerm> ToCore(IReadOnlyList<Contract.OutcomeTerm> terms) =>
-        terms.Select(t => t is null ? null! : new OutcomeTerm(t.Term, t.Means.ToCore(), t.Retired)).ToArray();
-
     extension(BureauProspectView)
     {
         public static BureauProspectView From(BureauProspect p) => new(p.Name, BureauProspectView.KnownOfNoTie,
@@ -50,11 +32,11 @@ internal static class ContractMapping
             Founder = b.Founder,
             Secretariat = b.Secretariat,
             Rule = b.Rule.ToString(),
-            Status = (Contract.BureauStatus)b.Status,
+            Status = b.Status,
             Epoch = b.Epoch,
             CreatedAt = b.CreatedAt,
             ChangedAt = b.ChangedAt,
-            Members = b.Members.Select(m => new BureauMemberView(m.Did, m.Name, (Contract.MemberState)m.State, current?.Includes(m.Did) ?? false)).ToArray(),
+            Members = b.Members.Select(m => new BureauMemberView(m.Did, m.Name, m.State, current?.Includes(m.Did) ?? false)).ToArray(),
             Prospects = b.Prospects.Select(p => BureauProspectView.From(p)).ToArray(),
         };
 
@@ -76,19 +58,19 @@ internal static class ContractMapping
     extension(ClearanceRuleView)
     {
         public static ClearanceRuleView From(ClearanceRule r) =>
-            new(r.Id, r.Counterpart, r.MinPrecedence?.ToContract(), r.Officers, r.AnyReleasingOfficer, r.Partner);
+            new(r.Id, r.Counterpart, r.MinPrecedence, r.Officers, r.AnyReleasingOfficer, r.Partner);
     }
 
     extension(ClearanceStepView)
     {
         public static ClearanceStepView From(ClearanceStep s) =>
-            new((Contract.ClearerKind)s.Kind, s.Party, (Contract.ClearanceState)s.State, s.By, s.At, s.Reason, s.RequestId);
+            new(s.Kind, s.Party, s.State, s.By, s.At, s.Reason, s.RequestId);
     }
 
     extension(DraftView)
     {
-        public static DraftView From(DraftRecord d, IReadOnlyList<ClearanceLogEntry>? log = null) => new(d.Id, d.Number, (Contract.DraftStatus)d.Status,
-            d.Draft.To, d.Draft.Subject, d.Draft.Body, d.Draft.Precedence.ToContract(), d.Draft.IssueId, d.Drafter, d.CreatedAt, d.UpdatedAt,
+        public static DraftView From(DraftRecord d, IReadOnlyList<ClearanceLogEntry>? log = null) => new(d.Id, d.Number, d.Status,
+            d.Draft.To, d.Draft.Subject, d.Draft.Body, d.Draft.Precedence, d.Draft.IssueId, d.Drafter, d.CreatedAt, d.UpdatedAt,
             d.ReturnReason, d.TelegramId, d.ReleasedBy, d.ReleasedAt, d.Steps.Select(s => ClearanceStepView.From(s)).ToArray(),
             log?.Select(l => new ClearanceLogView(l.At, l.Actor, l.Action, l.Detail)).ToArray());
     }
@@ -96,13 +78,13 @@ internal static class ContractMapping
     extension(CoordinationView)
     {
         public static CoordinationView Of(CoordinationRequest r, string fromName, string? recipientName) => new(r.Id, r.From, fromName, r.DraftId,
-            r.Recipient, recipientName, r.Subject, r.Body, r.Precedence.ToContract(), r.IssueId, r.Drafter, r.ReceivedAt,
-            (Contract.ClearanceState)r.State, r.AnsweredBy, r.AnsweredAt, r.Reason);
+            r.Recipient, recipientName, r.Subject, r.Body, r.Precedence, r.IssueId, r.Drafter, r.ReceivedAt,
+            r.State, r.AnsweredBy, r.AnsweredAt, r.Reason);
     }
 
     extension(CounterpartView)
     {
-        public static CounterpartView From(Counterpart c) => new(c.Name, c.Did, c.Endpoint, c.TieStatus.ToContract(), c.Entry?.KnownTies ?? [],
+        public static CounterpartView From(Counterpart c) => new(c.Name, c.Did, c.Endpoint, c.TieStatus, c.Entry?.KnownTies ?? [],
             c.Entry?.AddedAt, c.Entry?.ReviewedAt, c.Entry?.Notes.Select(n => new DossierNoteView(n.At, n.Officer, n.Text)).ToArray() ?? []);
     }
 
@@ -124,7 +106,7 @@ internal static class ContractMapping
             Title = i.Title,
             OpenedBy = i.OpenedBy,
             OpenedAt = i.OpenedAt,
-            Status = i.Status.ToContract(),
+            Status = i.Status,
             Outcome = i.Outcome,
             ReferredTo = i.ReferredTo,
             Clock = i.Clock,
@@ -135,7 +117,7 @@ internal static class ContractMapping
     extension(IssueEventView)
     {
         public static IssueEventView From(IssueEvent e, string agencyName) => new(e.Id, e.Clock, e.Agency, agencyName, e.Officer, e.At,
-            e.Status.ToContract(), e.IsOpening ? "opened" : e.Named, e.Title, e.Outcome, e.ReferredTo, e.ReferredToDid);
+            e.Status, e.IsOpening ? "opened" : e.Named, e.Title, e.Outcome, e.ReferredTo, e.ReferredToDid);
     }
 
     extension(IssueView)
@@ -147,22 +129,9 @@ internal static class ContractMapping
             // its own tie, or by the name its referral gave.
             string NameOf(string did) => did == ownDid ? ownName
                 : names?.GetValueOrDefault(did) ?? h.Participants.FirstOrDefault(p => p.Did == did)?.Name ?? counterpartName;
-            return new IssueView
+            return new IssueView(IssueSummary.From(h.Issue, counterpartName))
             {
-                Id = h.Issue.Id,
-                Number = h.Issue.Number,
-                Term = h.Issue.Named,
                 Participants = h.Participants.Select(p => new IssueParticipantView(p.Did, p.Name)).ToArray(),
-                Counterpart = h.Issue.Counterpart,
-                CounterpartName = counterpartName,
-                Title = h.Issue.Title,
-                OpenedBy = h.Issue.OpenedBy,
-                OpenedAt = h.Issue.OpenedAt,
-                Status = h.Issue.Status.ToContract(),
-                Outcome = h.Issue.Outcome,
-                ReferredTo = h.Issue.ReferredTo,
-                Clock = h.Issue.Clock,
-                ChangedAt = h.Issue.ChangedAt,
                 Events = h.Events.Select(e => IssueEventView.From(e, NameOf(e.Agency))).ToArray(),
                 History = h.Entries.Select(e => e.Event is { } ev
                     ? new IssueHistoryView("event", e.At, IssueEventView.From(ev, NameOf(ev.Agency)), null)
@@ -189,7 +158,7 @@ internal static class ContractMapping
         {
             ArgumentNullException.ThrowIfNull(o);
             bool locked = o.LockedUntil is { } until && until > now;
-            return new OfficerView(o.Name, o.Role.ToContract(), o.CreatedAt, o.MustChangePassword, locked, locked ? o.LockedUntil : null, o.Disabled);
+            return new OfficerView(o.Name, o.Role, o.CreatedAt, o.MustChangePassword, locked, locked ? o.LockedUntil : null, o.Disabled);
         }
     }
 
@@ -198,8 +167,8 @@ internal static class ContractMapping
         public static OfficerEventView Of(OfficerEvent e)
         {
             ArgumentNullException.ThrowIfNull(e);
-            return new OfficerEventView(e.Position, OfficerEvent.Name(e.Action), e.Officer, e.By, e.Offline, e.At, e.Role?.ToContract(),
-                e.PreviousRole?.ToContract(), e.Until);
+            return new OfficerEventView(e.Position, OfficerEvent.Name(e.Action), e.Officer, e.By, e.Offline, e.At, e.Role,
+                e.PreviousRole, e.Until);
         }
     }
 
@@ -220,13 +189,13 @@ internal static class ContractMapping
         public static TelegramSummary From(TelegramRecord t, string counterpartName) => new()
         {
             Id = t.Id,
-            Direction = (Contract.Direction)t.Direction,
+            Direction = t.Direction,
             Counterpart = t.Counterpart,
             CounterpartName = counterpartName,
             Serial = t.Serial,
             RegistryNumber = t.RegistryNumber,
-            Status = (Contract.TelegramStatus)t.Status,
-            Precedence = t.Precedence.ToContract(),
+            Status = t.Status,
+            Precedence = t.Precedence,
             Subject = t.Subject,
             IssueId = t.IssueId,
             RegisteredAt = t.RegisteredAt,
@@ -249,7 +218,7 @@ internal static class ContractMapping
 
     extension(TieView)
     {
-        public static TieView From(Tie t, string fingerprint) => new(t.PeerDid, t.PeerName, t.PeerEndpoint, t.Status.ToContract(), t.Verified, fingerprint,
+        public static TieView From(Tie t, string fingerprint) => new(t.PeerDid, t.PeerName, t.PeerEndpoint, t.Status, t.Verified, fingerprint,
             TermsView.From(t.Terms), t.ProposedTerms is { } p ? TermsView.From(p) : null, t.ProposedByUs,
             t.EstablishedAt == default ? null : t.EstablishedAt, t.LastSentSerial);
     }

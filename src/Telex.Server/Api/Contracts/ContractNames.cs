@@ -1,7 +1,6 @@
 // The client API's records are Telex.Api.Contracts' (shared with every client); the server names them by these aliases
-// rather than importing the namespace, so that Precedence, Role, TieStatus and the other enums of the same names stay
-// Core's in the server's code. The mapping between the two is in ContractMapping.cs; the contracts' own enums and OutcomeTerm are
-// Contract.X.
+// rather than importing the namespace, so that a contract never shadows a Core type of the same name. The enums and
+// OutcomeTerm both speak are Telex.Vocabulary's, one type for both.
 global using AcceptRequest = Telex.Api.Contracts.AcceptRequest;
 global using AgencyView = Telex.Api.Contracts.AgencyView;
 global using AttachmentView = Telex.Api.Contracts.AttachmentView;
@@ -21,7 +20,6 @@ global using ClearanceLogView = Telex.Api.Contracts.ClearanceLogView;
 global using ClearanceRuleRequest = Telex.Api.Contracts.ClearanceRuleRequest;
 global using ClearanceRuleView = Telex.Api.Contracts.ClearanceRuleView;
 global using ClearanceStepView = Telex.Api.Contracts.ClearanceStepView;
-global using Contract = Telex.Api.Contracts;
 global using CoordinationView = Telex.Api.Contracts.CoordinationView;
 global using CounterpartView = Telex.Api.Contracts.CounterpartView;
 global using CreatedOfficer = Telex.Api.Contracts.CreatedOfficer;

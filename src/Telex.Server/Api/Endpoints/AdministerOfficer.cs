@@ -38,7 +38,7 @@ internal static class AdministerOfficer
             return Problems.Invalid("role", "required: clerk, releasingofficer, admin or auditor");
         }
 
-        return await ActAsync(OfficerAction.RoleChanged, name, role.ToCore(), user, agency, sessions, guard, time, loggers, ct);
+        return await ActAsync(OfficerAction.RoleChanged, name, role, user, agency, sessions, guard, time, loggers, ct);
     }
 
     private static async Task<Ok<OfficerActView>> ActAsync(OfficerAction action, string name, Role? role, ClaimsPrincipal user, Agency agency,

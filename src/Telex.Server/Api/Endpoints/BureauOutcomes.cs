@@ -17,6 +17,6 @@ internal static class BureauOutcomes
             return Problems.Invalid("outcomes", "required: a list of { term, means }");
         }
 
-        return TypedResults.Ok(await agency.Bureaus.SetBureauOutcomesAsync(id, ContractMapping.ToCore(outcomes), ct));
+        return TypedResults.Ok(await agency.Bureaus.SetBureauOutcomesAsync(id, outcomes, ct));
     }
 }

@@ -16,7 +16,7 @@ internal static class CreateOfficer
             return Problems.Invalid("name", problem);
         }
 
-        if (request.Role?.ToCore() is not { } role)
+        if (request.Role is not { } role)
         {
             return Problems.Invalid("role", "required: clerk, releasingofficer, admin or auditor");
         }
@@ -28,6 +28,6 @@ internal static class CreateOfficer
         }
 
         ApiLog.OfficerCreated(loggers.CreateLogger(ApiLog.Category), user.OfficerName(), request.Name!, role);
-        return TypedResults.Created((string?)null, new CreatedOfficer(request.Name!, role.ToContract(), password));
+        return TypedResults.Created((string?)null, new CreatedOfficer(request.Name!, role, password));
     }
 }

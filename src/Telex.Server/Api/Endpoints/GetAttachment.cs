@@ -12,15 +12,10 @@ internal static class GetAttachment
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> HandleAsync(Guid id, string sha256, string? direction,
         Agency agency, CancellationToken ct)
     {
-        if (!QueryValues.TryEnum<Direction>(direction, "direction", out var d, out var problem))
-        {
-            return problem!;
-        }
-
-        var record = await agency.Register.FindAsync(id, d, ct);
+        var (record, problem) = await RegisterReader.FindAsync(agency, id, direction, ct);
         if (record is null)
         {
-            return Problems.NotFound($"no telegram {id} in the register");
+            return problem!;
         }
 
         var info = record.Attachments.FirstOrDefault(a => string.Equals(a.Sha256, sha256, StringComparison.OrdinalIgnoreCase));

@@ -11,15 +11,10 @@ internal static class GetCable
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> HandleAsync(Guid id, string? direction, ClaimsPrincipal user,
         Agency agency, CancellationToken ct)
     {
-        if (!QueryValues.TryEnum<Direction>(direction, "direction", out var d, out var problem))
-        {
-            return problem!;
-        }
-
-        var record = await agency.Register.FindAsync(id, d, ct);
+        var (record, problem) = await RegisterReader.FindAsync(agency, id, direction, ct);
         if (record is null)
         {
-            return Problems.NotFound($"no telegram {id} in the register");
+            return problem!;
         }
 
         record = await RegisterReader.OpenAsync(agency, record, user, ct);

@@ -16,7 +16,7 @@ internal static class IssueOutcomes
             return Problems.Invalid("outcomes", "required: a list of { term, means }");
         }
 
-        await agency.Issues.SetOutcomesAsync(ContractMapping.ToCore(outcomes), ct);
+        await agency.Issues.SetOutcomesAsync(outcomes, ct);
         return TypedResults.Ok(await agency.Issues.OutcomesAsync(ct));
     }
 }

@@ -13,24 +13,15 @@ internal static class SendBulletin
         request ??= new BulletinRequest(null, null, null, null, null, null);
 
         // The recipient is filled in per member; the rest is checked as for any telegram.
-        if (SendTelegram.Validate(new SendTelegramRequest("bureau", request.Subject, request.Body, request.Precedence, request.IssueId, request.OnBehalfOf,
-            request.Attendees, null, null), out _) is { } problem)
+        var asTelegram = new SendTelegramRequest("bureau", request.Subject, request.Body, request.Precedence, request.IssueId, request.OnBehalfOf,
+            request.Attendees, null, null);
+        if (SendTelegram.Validate(asTelegram, out _) is { } problem)
         {
             return problem;
         }
 
         string officer = user.OfficerName();
-        var draft = new TelegramDraft
-        {
-            To = "",
-            Subject = request.Subject!,
-            Body = request.Body!,
-            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
-            IssueId = request.IssueId,
-            OnBehalfOf = request.OnBehalfOf,
-            Drafter = officer,
-            Attendees = request.Attendees ?? [],
-        };
+        var draft = SendTelegram.DraftOf(asTelegram, "", officer);
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
         return await IdempotentRequest.ReleaseAsync(http, agency, officer, $"POST /api/bureaus/{id}/bulletins", request,
             claim => agency.BureauTraffic.SendBulletinAsync(id, draft, officer, claim, ct),

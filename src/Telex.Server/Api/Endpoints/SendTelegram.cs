@@ -4,7 +4,8 @@ namespace Telex.Server.Api.Endpoints;
 /// <c>POST /api/telegrams</c> (releasing officer or admin): drafts and releases a telegram in one step; the
 /// signed-in officer is both drafter and releasing officer. The answer is the register entry, queued: delivery
 /// follows in the background (watch <c>telegram.delivered</c>). With an <c>Idempotency-Key</c> header a retry gets the first
-/// answer instead of a second telegram (<see cref="IdempotentRequest"/>).
+/// answer instead of a second telegram (<see cref="IdempotentRequest"/>). The recipient (<c>to</c>) is a DID or a
+/// counterpart's name (<see cref="Recipients"/>); a name that names no one, or several ties, is a validation problem.
 /// </summary>
 internal static class SendTelegram
 {
@@ -21,17 +22,15 @@ internal static class SendTelegram
             return problem;
         }
 
-        string officer = user.OfficerName();
-        var draft = new TelegramDraft
+        var (to, refusal) = await Recipients.ResolveAsync(agency, request.To!, ct);
+        if (to is null)
         {
-            To = request.To!,
-            Subject = request.Subject!,
-            Body = request.Body!,
-            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
-            IssueId = request.IssueId,
-            OnBehalfOf = request.OnBehalfOf,
-            Drafter = officer,
-            Attendees = request.Attendees ?? [],
+            return Problems.Invalid("to", refusal!);
+        }
+
+        string officer = user.OfficerName();
+        var draft = DraftOf(request, to, officer) with
+        {
             References = request.References ?? [],
             Via = string.IsNullOrWhiteSpace(request.Via) ? null : request.Via,
             Attachments = attachments,
@@ -47,6 +46,19 @@ internal static class SendTelegram
             released => ($"/api/telegrams/{released[0].Id}?direction=outbound", TelegramView.From(released[0], RegisterReader.CounterpartName(released[0], names))),
             ct);
     }
+
+    /// <summary>The draft a validated request describes, to <paramref name="to"/>, drafted by <paramref name="officer"/>.</summary>
+    internal static TelegramDraft DraftOf(SendTelegramRequest request, string to, string officer) => new()
+    {
+        To = to,
+        Subject = request.Subject!,
+        Body = request.Body!,
+        Precedence = request.Precedence ?? Precedence.Routine,
+        IssueId = request.IssueId,
+        OnBehalfOf = request.OnBehalfOf,
+        Drafter = officer,
+        Attendees = request.Attendees ?? [],
+    };
 
     internal static ProblemHttpResult? Validate(SendTelegramRequest r, out List<TelegramAttachment> attachments)
     {

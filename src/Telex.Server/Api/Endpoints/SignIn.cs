@@ -29,7 +29,7 @@ internal static class SignIn
         return outcome.Result switch
         {
             SignInStatus.Success => TypedResults.Ok(new SessionResponse(outcome.Token!, outcome.ExpiresAt,
-                new SessionOfficer(outcome.Officer!.Name, outcome.Officer.Role.ToContract(), outcome.Officer.MustChangePassword))),
+                new SessionOfficer(outcome.Officer!.Name, outcome.Officer.Role, outcome.Officer.MustChangePassword))),
             SignInStatus.Invalid => Problems.Invalid(outcome.Field!, outcome.Detail!),
             SignInStatus.LockedOut => Problems.Locked(LockedDetail(outcome.LockedUntil!.Value), outcome.LockedUntil.Value),
             SignInStatus.Disabled => Problems.Problem(403, "disabled", "this officer is disabled: an admin of the agency may enable them again"),

@@ -2,8 +2,9 @@ namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/drafts</c> (clerk, releasing officer or admin): submits a telegram for clearance, with the same fields as
-/// <c>POST /api/telegrams</c>. The signed-in officer is the drafter; the clearances the policy requires are listed, and
-/// partner agencies are asked. Nothing is sent until every clearance is given and a releasing officer releases it.
+/// <c>POST /api/telegrams</c> (the recipient a DID or a counterpart's name). The signed-in officer is the drafter; the
+/// clearances the policy requires are listed, and partner agencies are asked. Nothing is sent until every clearance is
+/// given and a releasing officer releases it.
 /// </summary>
 internal static class SubmitDraft
 {
@@ -16,16 +17,15 @@ internal static class SubmitDraft
             return problem;
         }
 
-        string officer = user.OfficerName();
-        var draft = await agency.Clearance.SubmitDraftAsync(new TelegramDraft
+        var (to, refusal) = await Recipients.ResolveAsync(agency, request.To!, ct);
+        if (to is null)
         {
-            To = request.To!,
-            Subject = request.Subject!,
-            Body = request.Body!,
-            Precedence = request.Precedence?.ToCore() ?? Precedence.Routine,
-            IssueId = request.IssueId,
-            OnBehalfOf = request.OnBehalfOf,
-            Attendees = request.Attendees ?? [],
+            return Problems.Invalid("to", refusal!);
+        }
+
+        string officer = user.OfficerName();
+        var draft = await agency.Clearance.SubmitDraftAsync(SendTelegram.DraftOf(request, to, officer) with
+        {
             References = request.References ?? [],
             Attachments = attachments,
         }, officer, ct);

@@ -104,7 +104,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
             return Forbid();
         }
 
-        if (Check() is { } problem)
+        if ((await ResolveRecipientAsync(ct) ?? Check()) is { } problem)
         {
             Error = problem;
             Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -231,6 +231,22 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
         var bureau = Bureaus.First(b => b.Id == bureauId);
         Notice = $"Bulletin released to {sent.Count} member(s) of {bureau.Name}.";
         return draft.IssueId is { } i ? Redirect("/issues/" + Uri.EscapeDataString(i)) : Redirect($"/bureaus/{bureauId}");
+    }
+
+    /// <summary>
+    /// A recipient named by a counterpart's name (as the API takes it) stands for its DID from here on; the form's choices
+    /// are DIDs and bureaus, which stay as they are. The reason when the name names no one, or several ties.
+    /// </summary>
+    private async Task<string?> ResolveRecipientAsync(CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(Form.To) || BureauIssues.BureauOf(Form.To) is not null)
+        {
+            return null;
+        }
+
+        var (did, refusal) = await Recipients.ResolveAsync(Agency, Form.To.Trim(), ct);
+        Form.To = did ?? Form.To;
+        return refusal is null ? null : "Recipient: " + refusal + ".";
     }
 
     private string? Check()

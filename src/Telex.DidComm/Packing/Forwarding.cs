@@ -29,18 +29,18 @@ public sealed class ForwardResult
     public UnpackMetadata Metadata { get; }
 }
 
-public sealed partial class DidCommPacker
+/// <summary>
+/// Routing/2.0 forwards: wrapping a packed message for the mediators on its way (with <see cref="DidCommPacker"/>'s
+/// keys) and a mediator's step of unwrapping one hop (with <see cref="DidCommUnpacker"/>).
+/// </summary>
+internal static class Forwarding
 {
-    /// <summary>The message type of routing/2.0 forward.</summary>
-    public const string ForwardType = "https://didcomm.org/routing/2.0/forward";
-
     /// <summary>
     /// Wraps a packed message for mediators: <paramref name="routingKeys"/>[0] is the first hop (outermost); each
     /// forward names the following hop, the last names <paramref name="to"/>.
     /// </summary>
-    public byte[] WrapInForward(ReadOnlySpan<byte> packed, string to, IReadOnlyList<string> routingKeys,
-        Crypto.ContentEncryption encryption = Crypto.ContentEncryption.A256CbcHs512,
-        IReadOnlyDictionary<string, JsonElement>? headers = null)
+    public static byte[] Wrap(DidCommPacker packer, ReadOnlySpan<byte> packed, string to, IReadOnlyList<string> routingKeys,
+        Crypto.ContentEncryption encryption, IReadOnlyDictionary<string, JsonElement>? headers)
     {
         ArgumentNullException.ThrowIfNull(routingKeys);
         if (routingKeys.Count == 0)
@@ -74,15 +74,15 @@ public sealed partial class DidCommPacker
             var forward = new Message
             {
                 Id = Guid.NewGuid().ToString(),
-                Type = ForwardType,
+                Type = DidCommPacker.ForwardType,
                 Body = JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["next"] = next }),
                 ExpiresTime = expires,
                 ExtraHeaders = extra,
                 Attachments = [new Attachment { Data = new AttachmentData { Json = attached.RootElement.Clone() } }],
             };
             string hop = routingKeys[i];
-            var doc = Resolve(DidOf(hop));
-            var keys = AgreementKeys(doc, hop, curve: null);
+            var doc = packer.Resolve(DidCommPacker.DidOf(hop));
+            var keys = DidCommPacker.AgreementKeys(doc, hop, curve: null);
             using var plaintext = new PooledBufferWriter(current.Length + 512);
             MessageJson.Write(forward, plaintext);
             using var output = new PooledBufferWriter(current.Length * 2);
@@ -97,17 +97,17 @@ public sealed partial class DidCommPacker
     /// A mediator's step: unpacks a message addressed to it and, if it is a forward, returns the next hop and the
     /// message to pass on. Never throws on untrusted input.
     /// </summary>
-    public bool TryUnwrapForward(ReadOnlyMemory<byte> packed, out ForwardResult? result, out UnpackFailure? failure)
+    public static bool TryUnwrap(DidCommUnpacker unpacker, ReadOnlyMemory<byte> packed, out ForwardResult? result, out UnpackFailure? failure)
     {
         result = null;
-        var unpacked = Unpack(packed, new UnpackOptions { UnwrapReWrappingForward = false });
+        var unpacked = unpacker.Unpack(packed, new UnpackOptions { UnwrapReWrappingForward = false });
         if (!unpacked.Success)
         {
             failure = unpacked.Failure;
             return false;
         }
 
-        if (!TryParseForward(unpacked.Message, out string? next, out byte[]? forwarded, out string reason))
+        if (!TryParse(unpacked.Message, out string? next, out byte[]? forwarded, out string reason))
         {
             failure = new UnpackFailure(UnpackFailureKind.Malformed, reason);
             return false;
@@ -118,12 +118,13 @@ public sealed partial class DidCommPacker
         return true;
     }
 
-    private static bool TryParseForward(Message message, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? next,
+    /// <summary>The next hop and the message a forward carries, or why it carries none.</summary>
+    internal static bool TryParse(Message message, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? next,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? forwarded, out string reason)
     {
         next = null;
         forwarded = null;
-        if (message.Type != ForwardType)
+        if (message.Type != DidCommPacker.ForwardType)
         {
             reason = "not a forward message";
             return false;

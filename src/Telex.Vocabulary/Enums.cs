@@ -1,4 +1,4 @@
-namespace Telex.Api.Contracts;
+namespace Telex;
 
 /// <summary>How urgently a telegram must be handled, lowest first.</summary>
 public enum Precedence

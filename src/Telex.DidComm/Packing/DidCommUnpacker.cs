@@ -2,14 +2,40 @@ using System.Security.Cryptography;
 using System.Text.Json;
 
 using Telex.DidComm.Crypto;
+using Telex.DidComm.Dids;
 using Telex.DidComm.Jose;
 using Telex.DidComm.Keys;
 using Telex.DidComm.Messages;
 
 namespace Telex.DidComm;
 
-public sealed partial class DidCommPacker
+/// <summary>
+/// The unpacking half of <see cref="DidCommPacker"/>: reads any DIDComm v2 message layer by layer, verifying every
+/// signature and tag and that the senders named inside match the keys used outside. Thread-safe; its only state is a
+/// cache of the names read from incoming messages.
+/// </summary>
+internal sealed class DidCommUnpacker
 {
+    private readonly IDidResolver _dids;
+    private readonly ISecretResolver _secrets;
+
+    // Key ids and DIDs read from incoming messages. Names are kept before they are known to be valid, so a peer
+    // sending junk can fill the cache: 2,048 names of at most 1,024 characters bound that to about 4 MB, after
+    // which unpack simply allocates its strings again. Legitimate peers of one party rarely come near that.
+    private const int NameCacheCapacity = 2_048;
+
+    private readonly NameCache _names = new(NameCacheCapacity);
+
+    public DidCommUnpacker(IDidResolver dids, ISecretResolver secrets, DidCommLimits limits)
+    {
+        _dids = dids;
+        _secrets = secrets;
+        Limits = limits;
+    }
+
+    /// <summary>The bounds applied to untrusted input.</summary>
+    public DidCommLimits Limits { get; }
+
     /// <summary>Per-unpack state: which layers were seen, and the metadata gathered so far.</summary>
     private sealed class Layers
     {
@@ -230,8 +256,8 @@ public sealed partial class DidCommPacker
                 "Message is not a valid JWE, JWS or JWM: " + error);
         }
 
-        if (options.UnwrapReWrappingForward && s.Anon && message.Type == ForwardType
-            && TryParseForward(message, out string? next, out byte[]? forwarded, out _) && IsOurs(next))
+        if (options.UnwrapReWrappingForward && s.Anon && message.Type == DidCommPacker.ForwardType
+            && Forwarding.TryParse(message, out string? next, out byte[]? forwarded, out _) && IsOurs(next))
         {
             var inner = new Layers { Count = s.Count, ReWrapped = true, Owned = true };
             return UnpackLayer(forwarded, inner, options);
@@ -360,7 +386,7 @@ public sealed partial class DidCommPacker
             return new(UnpackFailureKind.Malformed, "'from_prior' header or claims are not JSON");
         }
 
-        if (kid is null || iss is null || sub is null || DidOf(kid) != iss || iss == sub
+        if (kid is null || iss is null || sub is null || DidCommPacker.DidOf(kid) != iss || iss == sub
             || (message.From is not null && message.From != sub))
         {
             return new(UnpackFailureKind.Malformed, "'from_prior' must be signed by its 'iss' and name the sender as 'sub'");
