@@ -165,8 +165,17 @@ public sealed partial class PostgresStore : RelationalStore, ITelexStore
     public static int LatestSchemaVersion => Schema.Migrations.Length;
 
     /// <inheritdoc/>
-    public override async Task MigrateAsync(CancellationToken ct = default)
+    public override Task MigrateAsync(CancellationToken ct = default) => MigrateAsync(Schema.Migrations.Length, ct);
+
+    /// <summary>
+    /// Applies the migrations up to <paramref name="version"/> (the first <paramref name="version"/> of them); a database
+    /// at that version or later is left as it is. Only tests stop short of the latest version, to build a database as an
+    /// earlier build left it.
+    /// </summary>
+    internal async Task MigrateAsync(int version, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(version, Schema.Migrations.Length);
         await using var c = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
 
@@ -185,20 +194,20 @@ public sealed partial class PostgresStore : RelationalStore, ITelexStore
         }
 
         using var current = Command(c, tx, "SELECT version FROM telex_schema");
-        int version = (int)(await current.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-        if (version > Schema.Migrations.Length)
+        int applied = (int)(await current.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        if (applied > Schema.Migrations.Length)
         {
             throw new InvalidOperationException(
-                $"the database's schema is version {version}, newer than this build of Telex knows ({Schema.Migrations.Length}): upgrade Telex");
+                $"the database's schema is version {applied}, newer than this build of Telex knows ({Schema.Migrations.Length}): upgrade Telex");
         }
 
-        for (int v = version; v < Schema.Migrations.Length; v++)
+        for (int v = applied; v < version; v++)
         {
             using var migrate = Command(c, tx, Schema.Migrations[v]);
             await migrate.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        using var set = Command(c, tx, "UPDATE telex_schema SET version=@v", ("@v", Schema.Migrations.Length));
+        using var set = Command(c, tx, "UPDATE telex_schema SET version=@v", ("@v", Math.Max(applied, version)));
         await set.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
     }

@@ -187,5 +187,128 @@ internal static class Schema
             bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, entry_id TEXT NOT NULL, name TEXT NOT NULL,
             added_at BIGINT NOT NULL, PRIMARY KEY(bureau_id, entry_id));
         """,
+        """
+        -- PostgreSQL's own types for what SQLite keeps as text and numbers: every id that is a GUID becomes uuid, every time
+        -- (Unix milliseconds) timestamptz, every JSON document jsonb (binary columns are bytea already). Existing rows are
+        -- converted in place. Columns that hold DIDs, names, serials, hashes or the ids a peer chooses (issues, invitations)
+        -- keep their types. Foreign keys are dropped and made again around their columns' change, and the search column
+        -- of telegrams, computed from attendees, is computed again from the JSON's text.
+        CREATE FUNCTION pg_temp.telex_time(ms BIGINT) RETURNS TIMESTAMPTZ LANGUAGE SQL IMMUTABLE AS
+            $$ SELECT TIMESTAMPTZ 'epoch' + (ms / 1000) * INTERVAL '1 second' + (ms % 1000) * INTERVAL '1 millisecond' $$;
+        ALTER TABLE clearance_log DROP CONSTRAINT clearance_log_draft_id_fkey;
+        ALTER TABLE dossier_notes DROP CONSTRAINT dossier_notes_entry_id_fkey;
+        ALTER TABLE bureau_members DROP CONSTRAINT bureau_members_bureau_id_fkey;
+        ALTER TABLE bureau_epochs DROP CONSTRAINT bureau_epochs_bureau_id_fkey;
+        ALTER TABLE bureau_outcomes DROP CONSTRAINT bureau_outcomes_bureau_id_fkey;
+        ALTER TABLE bureau_prospects DROP CONSTRAINT bureau_prospects_bureau_id_fkey;
+        ALTER TABLE officers
+            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
+            ALTER COLUMN locked_until TYPE TIMESTAMPTZ USING pg_temp.telex_time(locked_until);
+        ALTER TABLE tokens
+            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
+            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at);
+        ALTER TABLE invitations
+            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
+            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at),
+            ALTER COLUMN used_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(used_at);
+        ALTER TABLE ties
+            ALTER COLUMN terms TYPE JSONB USING terms::jsonb,
+            ALTER COLUMN proposed_terms TYPE JSONB USING proposed_terms::jsonb,
+            ALTER COLUMN established_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(established_at);
+        ALTER TABLE telegrams DROP COLUMN search;
+        ALTER TABLE telegrams
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
+            ALTER COLUMN released_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(released_at),
+            ALTER COLUMN registered_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(registered_at),
+            ALTER COLUMN attendees TYPE JSONB USING attendees::jsonb,
+            ALTER COLUMN refs TYPE JSONB USING refs::jsonb,
+            ALTER COLUMN attachments TYPE JSONB USING attachments::jsonb,
+            ALTER COLUMN delivered_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(delivered_at),
+            ALTER COLUMN read_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(read_at),
+            ALTER COLUMN relay_path TYPE JSONB USING relay_path::jsonb,
+            ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid,
+            ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
+                subject || ' ' || body || ' ' || attendees::text || ' ' || COALESCE(on_behalf_of, ''))) STORED;
+        CREATE INDEX telegrams_search ON telegrams USING GIN(search);
+        ALTER TABLE outbox
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN telegram_id TYPE UUID USING telegram_id::uuid,
+            ALTER COLUMN due_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(due_at),
+            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at),
+            ALTER COLUMN claimed_until TYPE TIMESTAMPTZ USING pg_temp.telex_time(claimed_until);
+        ALTER TABLE issues
+            ALTER COLUMN opened_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(opened_at),
+            ALTER COLUMN changed_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(changed_at);
+        ALTER TABLE issue_events
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN at TYPE TIMESTAMPTZ USING pg_temp.telex_time(at);
+        ALTER TABLE drafts
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN draft TYPE JSONB USING draft::jsonb,
+            ALTER COLUMN steps TYPE JSONB USING steps::jsonb,
+            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
+            ALTER COLUMN updated_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(updated_at),
+            ALTER COLUMN telegram_id TYPE UUID USING telegram_id::uuid,
+            ALTER COLUMN released_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(released_at);
+        ALTER TABLE clearance_log
+            ALTER COLUMN draft_id TYPE UUID USING draft_id::uuid,
+            ALTER COLUMN at TYPE TIMESTAMPTZ USING pg_temp.telex_time(at);
+        ALTER TABLE coordination_requests
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN draft_id TYPE UUID USING draft_id::uuid,
+            ALTER COLUMN received_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(received_at),
+            ALTER COLUMN answered_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(answered_at);
+        ALTER TABLE register_log ALTER COLUMN time TYPE TIMESTAMPTZ USING pg_temp.telex_time(time);
+        ALTER TABLE imported_cables
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN received_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(received_at),
+            ALTER COLUMN imported_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(imported_at);
+        ALTER TABLE checkpoints
+            ALTER COLUMN time TYPE TIMESTAMPTZ USING pg_temp.telex_time(time),
+            ALTER COLUMN stored_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(stored_at);
+        ALTER TABLE relay_queue
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN received_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(received_at),
+            ALTER COLUMN due_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(due_at),
+            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at),
+            ALTER COLUMN claimed_until TYPE TIMESTAMPTZ USING pg_temp.telex_time(claimed_until);
+        ALTER TABLE directory
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN known_ties TYPE JSONB USING known_ties::jsonb,
+            ALTER COLUMN added_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(added_at),
+            ALTER COLUMN reviewed_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(reviewed_at);
+        ALTER TABLE dossier_notes
+            ALTER COLUMN entry_id TYPE UUID USING entry_id::uuid,
+            ALTER COLUMN at TYPE TIMESTAMPTZ USING pg_temp.telex_time(at);
+        ALTER TABLE bureaus
+            ALTER COLUMN id TYPE UUID USING id::uuid,
+            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
+            ALTER COLUMN changed_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(changed_at);
+        ALTER TABLE bureau_members ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid;
+        ALTER TABLE bureau_epochs
+            ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid,
+            ALTER COLUMN members TYPE JSONB USING members::jsonb,
+            ALTER COLUMN opened_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(opened_at);
+        ALTER TABLE key_rotations ALTER COLUMN at TYPE TIMESTAMPTZ USING pg_temp.telex_time(at);
+        ALTER TABLE idempotency_keys
+            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
+            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at),
+            ALTER COLUMN telegrams TYPE JSONB USING telegrams::jsonb;
+        ALTER TABLE bureau_outcomes
+            ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid,
+            ALTER COLUMN terms TYPE JSONB USING terms::jsonb;
+        ALTER TABLE bureau_prospects
+            ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid,
+            ALTER COLUMN entry_id TYPE UUID USING entry_id::uuid,
+            ALTER COLUMN added_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(added_at);
+        ALTER TABLE clearance_log ADD CONSTRAINT clearance_log_draft_id_fkey FOREIGN KEY(draft_id) REFERENCES drafts(id);
+        ALTER TABLE dossier_notes ADD CONSTRAINT dossier_notes_entry_id_fkey FOREIGN KEY(entry_id) REFERENCES directory(id) ON DELETE CASCADE;
+        ALTER TABLE bureau_members ADD CONSTRAINT bureau_members_bureau_id_fkey FOREIGN KEY(bureau_id) REFERENCES bureaus(id);
+        ALTER TABLE bureau_epochs ADD CONSTRAINT bureau_epochs_bureau_id_fkey FOREIGN KEY(bureau_id) REFERENCES bureaus(id);
+        ALTER TABLE bureau_outcomes ADD CONSTRAINT bureau_outcomes_bureau_id_fkey FOREIGN KEY(bureau_id) REFERENCES bureaus(id);
+        ALTER TABLE bureau_prospects ADD CONSTRAINT bureau_prospects_bureau_id_fkey FOREIGN KEY(bureau_id) REFERENCES bureaus(id);
+        DROP FUNCTION pg_temp.telex_time(BIGINT);
+        """,
     ];
 }

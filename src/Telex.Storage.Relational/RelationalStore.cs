@@ -104,7 +104,11 @@ public abstract partial class RelationalStore : IAsyncDisposable
         return await work(connection).ConfigureAwait(false);
     }
 
-    /// <summary>A command for <paramref name="sql"/> in <paramref name="tx"/>, with named parameters (<c>@name</c>; null is SQL NULL).</summary>
+    /// <summary>
+    /// A command for <paramref name="sql"/> in <paramref name="tx"/>, with named parameters (<c>@name</c>; null is SQL NULL).
+    /// A value that is itself a <see cref="DbParameter"/> (what a type hook returns to give the engine's type with the
+    /// value, as PostgreSQL's <c>jsonb</c>) is added as a copy of it under the name.
+    /// </summary>
     protected static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
     {
         ArgumentNullException.ThrowIfNull(c);
@@ -114,9 +118,19 @@ public abstract partial class RelationalStore : IAsyncDisposable
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
-            var parameter = cmd.CreateParameter();
+            DbParameter parameter;
+            if (value is DbParameter typed)
+            {
+                // A copy, as a parameter belongs to one command and one list of parameters may serve several.
+                parameter = typed is ICloneable cloneable ? (DbParameter)cloneable.Clone() : typed;
+            }
+            else
+            {
+                parameter = cmd.CreateParameter();
+                parameter.Value = value ?? DBNull.Value;
+            }
+
             parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
             cmd.Parameters.Add(parameter);
         }
 
