@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 
 using Microsoft.Data.Sqlite;
 
-using Telex.Core.Storage;
 using Telex.Storage.Relational;
 
 namespace Telex.Storage.Sqlite;
@@ -12,7 +11,7 @@ namespace Telex.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode under the agency's data folder. Writes are serialized in the
 /// process (SQLite has one writer) and committed in groups (see <c>SqliteStore.Writer.cs</c>); reads run concurrently.
 /// </summary>
-public sealed partial class SqliteStore : RelationalStore, ITelexStore
+public sealed partial class SqliteStore : RelationalStore
 {
     private readonly string _connectionString;
     /// <summary>
