@@ -31,6 +31,6 @@ public sealed partial class Agency
     private async Task<bool> IsIssueSharedAsync(Issue issue, Tie sender, Guid? bureauId, CancellationToken ct) =>
         issue.BureauId is { } issueBureau
             ? bureauId == issueBureau
-            : bureauId is null && await TakesPartAsync(sender, issue, await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false), ct)
+            : bureauId is null && await TakesPartAsync(sender, issue, await Store.Issues.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false), ct)
                 .ConfigureAwait(false);
 }

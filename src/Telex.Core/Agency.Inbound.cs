@@ -79,7 +79,7 @@ public sealed partial class Agency
             return noPrior;
         }
 
-        var tie = await Store.GetTieAsync(senderDid, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(senderDid, ct).ConfigureAwait(false);
         if (relay is null && rule?.Sender is (null or SenderTie.OfSigner) && tie is not null && tie.PeerDid != senderDid
             && await Keys.IsRetiredDidAsync(senderDid, ct).ConfigureAwait(false))
         {
@@ -110,7 +110,7 @@ public sealed partial class Agency
                 return Refusal.Malformed("e.p.msg.bad-request", "a bureau message names its bureau");
             }
 
-            var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
+            var bureau = await Store.Bureaus.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
             if (bureau is null && bureauRule.MustBeHeld)
             {
                 // The charter or the epoch that names it may still be on its way: the sender's outbox tries again later.
@@ -225,7 +225,7 @@ public sealed partial class Agency
 
         // An issue held here belongs to one counterpart (or bureau): a telegram from anyone else may not join its history.
         // An id naming no issue here is a label, as on telegrams from before issues were shared (or its opening is on its way).
-        if (t.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
+        if (t.IssueId is { } issueId && await Store.Issues.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
             && !await IsIssueSharedAsync(issue, tie, t.BureauId, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
@@ -233,7 +233,7 @@ public sealed partial class Agency
 
         byte[] signedOriginal = meta.SignedMessage.ToArray();
         string contentHash = Convert.ToHexStringLower(SHA256.HashData(signedOriginal));
-        var result = await Store.RegisterInboundAsync(t.Id, (registryNumber, receivedAt) =>
+        var result = await Store.Telegrams.RegisterInboundAsync(t.Id, (registryNumber, receivedAt) =>
         {
             return new TelegramRecord
             {
@@ -313,7 +313,7 @@ public sealed partial class Agency
         byte[] signed = meta.SignedMessage.ToArray();
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (e, c) =>
         {
-            var telegram = await Store.GetTelegramAsync(e.Id, Direction.Outbound, c).ConfigureAwait(false);
+            var telegram = await Store.Telegrams.GetTelegramAsync(e.Id, Direction.Outbound, c).ConfigureAwait(false);
             if (telegram is null || telegram.ContentHash != e.Hash || !await Directory.IsOfTieAsync(tie, telegram.Counterpart, c).ConfigureAwait(false))
             {
                 return;
@@ -321,7 +321,7 @@ public sealed partial class Agency
 
             var now = Now;
             if (telegram.Status != TelegramStatus.Delivered
-                && await Store.MarkDeliveredAsync(e.Id, signed, e.Number, now, c).ConfigureAwait(false))
+                && await Store.Telegrams.MarkDeliveredAsync(e.Id, signed, e.Number, now, c).ConfigureAwait(false))
             {
                 Emit(new AgencyEvent("telegram.delivered", tie.PeerDid, e.Id, now) { SinceRelease = now - telegram.ReleasedAt });
             }
@@ -347,9 +347,9 @@ public sealed partial class Agency
             serials.Add(serial);
         }
 
-        foreach (var id in await Store.OutboundIdsBySerialAsync(tie.PeerDid, serials, ct).ConfigureAwait(false))
+        foreach (var id in await Store.Telegrams.OutboundIdsBySerialAsync(tie.PeerDid, serials, ct).ConfigureAwait(false))
         {
-            await Store.RequeueAsync(id, tie.PeerDid, Now, ct).ConfigureAwait(false);
+            await Store.Outbox.RequeueAsync(id, tie.PeerDid, Now, ct).ConfigureAwait(false);
         }
 
         Wake();
@@ -365,7 +365,7 @@ public sealed partial class Agency
         var at = message.Body.TryIntegerMember("read_time", out long ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000))
             : Now;
-        if (await Store.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
+        if (await Store.Telegrams.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
         {
             Publish("telegram.read", tie.PeerDid, id);
         }

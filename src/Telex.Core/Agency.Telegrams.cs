@@ -25,7 +25,7 @@ public sealed partial class Agency
     {
         ArgumentNullException.ThrowIfNull(draft);
         draft = await WithIssueIdAsync(draft, ct).ConfigureAwait(false);
-        var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(draft.To, ct).ConfigureAwait(false);
         IReadOnlyList<string> relayPath = [];
         if (draft.Via is not null || tie is null or { Status: TieStatus.None })
         {
@@ -46,7 +46,7 @@ public sealed partial class Agency
         }
 
         var id = Guid.NewGuid();
-        var record = await Store.ReleaseAsync(tie.PeerDid, serial => BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
+        var record = await Store.Telegrams.ReleaseAsync(tie.PeerDid, serial => BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
         Wake();
         Publish("telegram.queued", tie.PeerDid, id);
         return record;
@@ -72,11 +72,11 @@ public sealed partial class Agency
     /// </summary>
     private async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
     {
-        if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
+        if (draft.IssueId is { } issueId && await Store.Issues.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
             && !(issue.BureauId is { } bureau && bureau == draft.BureauId)
             && !await Directory.IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
         {
-            foreach (var p in issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [])
+            foreach (var p in issue.BureauId is null ? await Store.Issues.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [])
             {
                 if (await Directory.IsSameCounterpartAsync(p.Did, draft.To, ct).ConfigureAwait(false))
                 {
@@ -151,13 +151,13 @@ public sealed partial class Agency
     public async Task<bool> MarkReadAsync(Guid telegramId, CancellationToken ct = default)
     {
         var now = Now;
-        var record = await Store.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
-        if (record is null || !await Store.MarkReadAsync(telegramId, now, ct).ConfigureAwait(false))
+        var record = await Store.Telegrams.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
+        if (record is null || !await Store.Telegrams.MarkReadAsync(telegramId, now, ct).ConfigureAwait(false))
         {
             return false;
         }
 
-        var tie = await Store.GetTieAsync(record.Counterpart, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(record.Counterpart, ct).ConfigureAwait(false);
         if (tie is { Status: TieStatus.Established, Terms.ReadReceipts: true })
         {
             await Ties.EnqueueControlAsync(tie, MessageTypes.Read, new System.Text.Json.Nodes.JsonObject

@@ -66,7 +66,7 @@ internal static class AgencyBackup
             RegisterHead head;
             await using (var copy = new SqliteStore(snapshot, fullSync: false))
             {
-                head = await copy.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+                head = await copy.Register.GetRegisterHeadAsync(ct).ConfigureAwait(false);
             }
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
