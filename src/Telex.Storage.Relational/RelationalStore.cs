@@ -246,25 +246,6 @@ public abstract partial class RelationalStore : ITelexStore
         return list;
     }
 
-    /// <summary>
-    /// The rows a query returns, each read by <paramref name="read"/> by column position (for an engine's reads of its own
-    /// catalog; the store's tables are read by name, with a <see cref="RowMapper{T}"/>).
-    /// </summary>
-    protected internal static async Task<List<T>> ListByPositionAsync<T>(DbConnection c, DbTransaction? tx, string sql, Func<DbDataReader, T> read, CancellationToken ct,
-        params (string Name, object? Value)[] parameters)
-    {
-        ArgumentNullException.ThrowIfNull(read);
-        using var cmd = Command(c, tx, sql, parameters);
-        using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var list = new List<T>();
-        while (await r.ReadAsync(ct).ConfigureAwait(false))
-        {
-            list.Add(read(r));
-        }
-
-        return list;
-    }
-
     /// <summary>The first row a query returns, read by <paramref name="map"/>, or the default when it returns none.</summary>
     protected internal static async Task<T?> FirstAsync<T>(DbConnection c, DbTransaction? tx, string sql, RowMapper<T> map, CancellationToken ct,
         params (string Name, object? Value)[] parameters)

@@ -62,7 +62,7 @@ internal static class AgencyBackup
         try
         {
             string snapshot = Path.Combine(work, DatabaseName);
-            SqliteStore.Backup(database, snapshot);
+            SqliteBackup.Copy(database, snapshot);
             RegisterHead head;
             await using (var copy = new SqliteStore(snapshot, fullSync: false))
             {
