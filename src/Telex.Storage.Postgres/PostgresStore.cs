@@ -3,7 +3,6 @@ using System.Data.Common;
 
 using Npgsql;
 
-using Telex.Core.Storage;
 using Telex.Storage.Relational;
 
 namespace Telex.Storage.Postgres;
@@ -13,7 +12,7 @@ namespace Telex.Storage.Postgres;
 /// by any number of agency nodes. Each write runs in its own transaction; what must be unique or gap-free across nodes
 /// (registry numbers, tie serials, the register's chain, outbox claims) is taken under a row lock in that transaction.
 /// </summary>
-public sealed partial class PostgresStore : RelationalStore, ITelexStore
+public sealed partial class PostgresStore : RelationalStore
 {
     /// <summary>A write that lost a deadlock or a serialization conflict is run again, at most this many times.</summary>
     private const int MaxAttempts = 5;

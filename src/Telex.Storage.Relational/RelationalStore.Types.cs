@@ -9,91 +9,91 @@ namespace Telex.Storage.Relational;
 public abstract partial class RelationalStore
 {
     /// <summary>A time as a parameter value.</summary>
-    protected virtual object Time(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+    protected internal virtual object Time(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
     /// <summary>A time or nothing as a parameter value.</summary>
-    protected object? Time(DateTimeOffset? value) => value is { } v ? Time(v) : null;
+    protected internal object? Time(DateTimeOffset? value) => value is { } v ? Time(v) : null;
 
     /// <summary>The time in column <paramref name="i"/>.</summary>
-    protected virtual DateTimeOffset ReadTime(DbDataReader r, int i)
+    protected internal virtual DateTimeOffset ReadTime(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
     }
 
     /// <summary>The time in column <paramref name="i"/>, or null.</summary>
-    protected DateTimeOffset? ReadTimeOrNull(DbDataReader r, int i)
+    protected internal DateTimeOffset? ReadTimeOrNull(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return r.IsDBNull(i) ? null : ReadTime(r, i);
     }
 
     /// <summary>An id as a parameter value.</summary>
-    protected virtual object Id(Guid value) => value.ToString();
+    protected internal virtual object Id(Guid value) => value.ToString();
 
     /// <summary>An id or nothing as a parameter value.</summary>
-    protected object? Id(Guid? value) => value is { } v ? Id(v) : null;
+    protected internal object? Id(Guid? value) => value is { } v ? Id(v) : null;
 
     /// <summary>The id in column <paramref name="i"/>.</summary>
-    protected virtual Guid ReadId(DbDataReader r, int i)
+    protected internal virtual Guid ReadId(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return Guid.Parse(r.GetString(i));
     }
 
     /// <summary>The id in column <paramref name="i"/>, or null.</summary>
-    protected Guid? ReadIdOrNull(DbDataReader r, int i)
+    protected internal Guid? ReadIdOrNull(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return r.IsDBNull(i) ? null : ReadId(r, i);
     }
 
     /// <summary>A JSON document (serialized) as a parameter value.</summary>
-    protected virtual object Json(string json) => json;
+    protected internal virtual object Json(string json) => json;
 
     /// <summary>The JSON document in column <paramref name="i"/>, serialized.</summary>
-    protected virtual string ReadJson(DbDataReader r, int i)
+    protected internal virtual string ReadJson(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return r.GetString(i);
     }
 
     /// <summary>A yes or no as a parameter value.</summary>
-    protected virtual object Bool(bool value) => value;
+    protected internal virtual object Bool(bool value) => value;
 
     /// <summary>The yes or no in column <paramref name="i"/>.</summary>
-    protected virtual bool ReadBool(DbDataReader r, int i)
+    protected internal virtual bool ReadBool(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return r.GetBoolean(i);
     }
 
     /// <summary>Bytes as a parameter value.</summary>
-    protected virtual object Bytes(byte[] value) => value;
+    protected internal virtual object Bytes(byte[] value) => value;
 
     /// <summary>The bytes in column <paramref name="i"/>.</summary>
-    protected virtual byte[] ReadBytes(DbDataReader r, int i)
+    protected internal virtual byte[] ReadBytes(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return (byte[])r.GetValue(i);
     }
 
     /// <summary>The bytes in column <paramref name="i"/>, or null.</summary>
-    protected byte[]? ReadBytesOrNull(DbDataReader r, int i)
+    protected internal byte[]? ReadBytesOrNull(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return r.IsDBNull(i) ? null : ReadBytes(r, i);
     }
 
     /// <summary>The text in column <paramref name="i"/>, or null.</summary>
-    protected static string? ReadStringOrNull(DbDataReader r, int i)
+    protected internal static string? ReadStringOrNull(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return r.IsDBNull(i) ? null : r.GetString(i);
     }
 
     /// <summary>The whole number in column <paramref name="i"/>, or null.</summary>
-    protected static long? ReadLongOrNull(DbDataReader r, int i)
+    protected internal static long? ReadLongOrNull(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return r.IsDBNull(i) ? null : r.GetInt64(i);

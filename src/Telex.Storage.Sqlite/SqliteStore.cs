@@ -3,16 +3,15 @@ using System.Runtime.CompilerServices;
 
 using Microsoft.Data.Sqlite;
 
-using Telex.Core.Storage;
 using Telex.Storage.Relational;
 
 namespace Telex.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode under the agency's data folder. Writes are serialized in the
-/// process (SQLite has one writer) and committed in groups (see <c>SqliteStore.Writer.cs</c>); reads run concurrently.
+/// process (SQLite has one writer) and committed in groups (see <see cref="SqliteWriter"/>); reads run concurrently.
 /// </summary>
-public sealed partial class SqliteStore : RelationalStore, ITelexStore
+public sealed partial class SqliteStore : RelationalStore
 {
     private readonly string _connectionString;
     /// <summary>
@@ -21,7 +20,7 @@ public sealed partial class SqliteStore : RelationalStore, ITelexStore
     /// </summary>
     private static readonly ConditionalWeakTable<SQLitePCL.sqlite3, StrongBox<bool>> Configured = new();
 
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SqliteWriter _writer;
     private readonly bool _fullSync;
 
     /// <summary>
@@ -40,6 +39,7 @@ public sealed partial class SqliteStore : RelationalStore, ITelexStore
             DefaultTimeout = 30,
         }.ToString();
         _fullSync = fullSync;
+        _writer = new SqliteWriter(OpenConnectionAsync);
     }
 
     /// <inheritdoc/>
@@ -66,6 +66,10 @@ public sealed partial class SqliteStore : RelationalStore, ITelexStore
 
         return connection;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>One writer, committing the writes queued meanwhile in one transaction (<see cref="SqliteWriter"/>).</remarks>
+    protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) => _writer.WriteAsync(work, ct);
 
     /// <inheritdoc/>
     /// <remarks>A deferred transaction: in WAL mode its first read fixes the snapshot every later read sees.</remarks>
@@ -107,6 +111,21 @@ public sealed partial class SqliteStore : RelationalStore, ITelexStore
         RETURNING {columns}
         """;
 
+    /// <summary>
+    /// The steps of SQLite's migrations that SQL alone cannot take, each run in the migration's transaction right after
+    /// the migration that brings the schema to the version it is keyed by.
+    /// </summary>
+    private Dictionary<int, Func<DbConnection, DbTransaction, CancellationToken, Task>> MigrationSteps() => new()
+    {
+        [Schema.RegisterChainVersion] = EnterExistingTelegramsAsync,
+        [Schema.IssueChainVersion] = EnterExistingIssuesAndClearanceAsync,
+        [Schema.RelayVersion] = AddRelayPathColumnAsync,
+        [Schema.BureauVersion] = AddBureauColumnsAsync,
+        [Schema.SuspendedByVersion] = AddSuspendedByColumnAsync,
+        [Schema.OutcomeVersion] = AddOutcomeColumnsAsync,
+        [Schema.OfficerAdministrationVersion] = AddOfficerDisabledColumnAsync,
+    };
+
     /// <inheritdoc/>
     public override async Task MigrateAsync(CancellationToken ct = default)
     {
@@ -114,43 +133,14 @@ public sealed partial class SqliteStore : RelationalStore, ITelexStore
         {
             using var version = Command(c, tx, "PRAGMA user_version;");
             long current = (long)(await version.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            var steps = MigrationSteps();
             for (int v = (int)current; v < Schema.Migrations.Length; v++)
             {
                 using var migrate = Command(c, tx, Schema.Migrations[v] + $"\nPRAGMA user_version = {v + 1};");
                 await migrate.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                if (v + 1 == Schema.RegisterChainVersion)
+                if (steps.TryGetValue(v + 1, out var step))
                 {
-                    await EnterExistingTelegramsAsync(c, tx, ct).ConfigureAwait(false);
-                }
-
-                if (v + 1 == Schema.IssueChainVersion)
-                {
-                    await EnterExistingIssuesAndClearanceAsync(c, tx, ct).ConfigureAwait(false);
-                }
-
-                if (v + 1 == Schema.RelayVersion)
-                {
-                    await AddRelayPathColumnAsync(c, tx, ct).ConfigureAwait(false);
-                }
-
-                if (v + 1 == Schema.BureauVersion)
-                {
-                    await AddBureauColumnsAsync(c, tx, ct).ConfigureAwait(false);
-                }
-
-                if (v + 1 == Schema.SuspendedByVersion)
-                {
-                    await AddSuspendedByColumnAsync(c, tx, ct).ConfigureAwait(false);
-                }
-
-                if (v + 1 == Schema.OutcomeVersion)
-                {
-                    await AddOutcomeColumnsAsync(c, tx, ct).ConfigureAwait(false);
-                }
-
-                if (v + 1 == Schema.OfficerAdministrationVersion)
-                {
-                    await AddOfficerDisabledColumnAsync(c, tx, ct).ConfigureAwait(false);
+                    await step(c, tx, ct).ConfigureAwait(false);
                 }
             }
 

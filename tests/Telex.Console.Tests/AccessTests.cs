@@ -39,7 +39,7 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
 
         // The failure that locks says so, and when to try again.
         await carl.SubmitSignInAsync("another wrong password");
-        var until = (await _a.Store.FindOfficerAsync("carl"))!.LockedUntil!.Value;
+        var until = (await _a.Store.Officers.FindOfficerAsync("carl"))!.LockedUntil!.Value;
         await Expect(carl.Page.GetByTestId("error")).ToContainTextAsync($"Too many failed sign-ins: try again after {until.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
         await carl.SubmitSignInAsync("the right password");
         await Expect(carl.Page.GetByTestId("error")).ToContainTextAsync("Too many failed sign-ins");
@@ -97,7 +97,7 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         var forged = await admin.Page.APIRequest.PostAsync("/officers", new() { Form = FormWith(admin.Page.APIRequest, null).Set("name", "mallory").Set("role", "Admin") });
         Assert.Equal(400, forged.Status);
         Assert.Contains("Not accepted", await forged.TextAsync(), StringComparison.Ordinal);
-        Assert.Null(await _a.Store.FindOfficerAsync("mallory"));
+        Assert.Null(await _a.Store.Officers.FindOfficerAsync("mallory"));
 
         // The API does not accept the console's cookie.
         var api = await admin.Page.APIRequest.GetAsync("/api/ties");
@@ -154,8 +154,8 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         await atAlpha.GetByLabel("Name (a-z, 0-9, . _ -)").FillAsync("ben");
         await atAlpha.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
         await Expect(atAlpha.GetByTestId("one-time-password")).ToBeVisibleAsync();
-        Assert.NotNull(await _a.Store.FindOfficerAsync("ben"));
-        Assert.Null(await bravo.Store.FindOfficerAsync("ben"));
+        Assert.NotNull(await _a.Store.Officers.FindOfficerAsync("ben"));
+        Assert.Null(await bravo.Store.Officers.FindOfficerAsync("ben"));
         await atAlpha.GotoAsync("/");
         await Expect(atAlpha.GetByTestId("officer")).ToHaveTextAsync("ada");
 
@@ -163,7 +163,7 @@ public sealed class AccessTests(BrowserFixture browser) : IAsyncLifetime
         await atBravo.GetByLabel("Name (a-z, 0-9, . _ -)").FillAsync("bob");
         await atBravo.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
         await Expect(atBravo.GetByTestId("one-time-password")).ToBeVisibleAsync();
-        Assert.NotNull(await bravo.Store.FindOfficerAsync("bob"));
+        Assert.NotNull(await bravo.Store.Officers.FindOfficerAsync("bob"));
         await atBravo.GotoAsync(bravo.Url + "/");
         await Expect(atBravo.GetByTestId("officer")).ToHaveTextAsync("bea");
 

@@ -80,7 +80,7 @@ public sealed class OfficerBrowser : IAsyncDisposable
     /// <summary>Adds an officer with a known password to the agency's store.</summary>
     public static async Task AddAsync(TestAgency agency, string name, Role role, string password)
     {
-        Assert.True(await agency.Store.AddOfficerAsync(new Telex.Core.Model.Officer
+        Assert.True(await agency.Store.Officers.AddOfficerAsync(new Telex.Core.Model.Officer
         {
             Name = name,
             Role = role,

@@ -41,7 +41,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
     {
         var issue = await _a.Agency.Issues.OpenIssueAsync(_b.Did, title, "alice");
         var sent = await _a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = _b.Did, Subject = subject, Body = body, Precedence = precedence, IssueId = issue.Id }, "alice");
-        var received = await Eventually.UntilAsync(() => _b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, Deadline,
+        var received = await Eventually.UntilAsync(() => _b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, Deadline,
             "Bravo registers Alpha's telegram");
         return (issue, received!);
     }
@@ -64,7 +64,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
 
         // Shown in the pane, it is opened, as on its own page.
         await Expect(entry).ToContainTextAsync("Opened ");
-        Assert.NotNull((await _b.Store.GetTelegramAsync(telegram.Id, Direction.Inbound))!.ReadAt);
+        Assert.NotNull((await _b.Store.Telegrams.GetTelegramAsync(telegram.Id, Direction.Inbound))!.ReadAt);
         await bob.ScreenshotAsync("thread");
 
         // Reply from the thread: to the sender, on the same issue, "Re:" subject, the telegram referred to beside the form.
@@ -89,7 +89,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Release", Exact = true }).ClickAsync();
         await Expect(bob.Page.GetByRole(AriaRole.Heading, new() { Name = "Ties with the twelve countries" })).ToBeVisibleAsync();
         await Expect(bob.Page.GetByTestId("thread-telegram")).ToHaveCountAsync(2);
-        var reply = await Eventually.UntilAsync(() => _a.Store.QueryAsync(new() { Direction = Direction.Inbound }), r => r.Count == 1, Deadline,
+        var reply = await Eventually.UntilAsync(() => _a.Store.Register.QueryAsync(new() { Direction = Direction.Inbound }), r => r.Count == 1, Deadline,
             "Alpha registers Bravo's reply");
         Assert.Equal(("Re: Three points on the ties", issue.Id, telegram.Id), (reply[0].Subject, reply[0].IssueId, Assert.Single(reply[0].References)));
         Assert.Contains("> 3. The question of aid is granted in principle.", reply[0].Body, StringComparison.Ordinal);
@@ -122,7 +122,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
 
         await bob.Page.GetByLabel("To", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Agency Charlie" });
         await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Release", Exact = true }).ClickAsync();
-        var forwarded = await Eventually.UntilAsync(() => c.Store.QueryAsync(new() { Direction = Direction.Inbound }), r => r.Count == 1, Deadline,
+        var forwarded = await Eventually.UntilAsync(() => c.Store.Register.QueryAsync(new() { Direction = Direction.Inbound }), r => r.Count == 1, Deadline,
             "Charlie registers the forwarded telegram");
         Assert.Equal("Fwd: Harvest estimate", forwarded[0].Subject);
         Assert.Contains("> Shipments can start in May.", forwarded[0].Body, StringComparison.Ordinal);
@@ -172,7 +172,7 @@ public sealed class DeskTests(BrowserFixture browser) : IAsyncLifetime
         await rita.Page.GotoAsync("/");
         await Expect(rita.Page.Locator("[data-kind=clear]")).ToHaveCountAsync(0);
         await Expect(rita.Page.GetByTestId("waiting").And(rita.Page.Locator("[data-kind=release]"))).ToContainTextAsync("Port statistics request");
-        Assert.Equal(DraftStatus.Cleared, (await _a.Store.GetDraftAsync(draft.Id))!.Status);
+        Assert.Equal(DraftStatus.Cleared, (await _a.Store.Clearance.GetDraftAsync(draft.Id))!.Status);
 
         // Opening the flash telegram takes it off the list.
         await rita.Page.GetByTestId("waiting").And(rita.Page.Locator("[data-kind=flash]")).GetByRole(AriaRole.Link).ClickAsync();

@@ -79,13 +79,13 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await Expect(ada.Page.GetByRole(AriaRole.Heading, new() { Name = "Northern Information Bureau" })).ToBeVisibleAsync();
         await Expect(ada.Page.GetByTestId("readiness")).ToHaveTextAsync("premature: ties with 1 of 2");
         await Expect(ada.Page.GetByTestId("missing")).ToHaveTextAsync("Agency Charlie");
-        var bureau = Assert.Single(await a.Store.ListBureausAsync());
+        var bureau = Assert.Single(await a.Store.Bureaus.ListBureausAsync());
 
         // Chartering is refused while it is premature, with the reason, and nothing changes.
         await ada.Page.GetByRole(AriaRole.Button, new() { Name = "Charter the bureau" }).ClickAsync();
         await Expect(ada.Page.GetByTestId("error")).ToContainTextAsync("premature: ties with 1 of 2; missing: ");
         await Expect(ada.Page.GetByTestId("bureau-status")).ToHaveTextAsync("proposed");
-        Assert.Equal(BureauStatus.Proposed, (await a.Store.GetBureauAsync(bureau.Id))!.Status);
+        Assert.Equal(BureauStatus.Proposed, (await a.Store.Bureaus.GetBureauAsync(bureau.Id))!.Status);
 
         // Once Alpha is tied with Charlie too, the bureau is ready and charters.
         await TestAgency.TieAsync(a, c);
@@ -95,15 +95,15 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await Expect(ada.Page.GetByTestId("bureau-status")).ToHaveTextAsync("chartered");
 
         // Bravo's admin accepts the charter in Bravo's console; the secretariat (Alpha) opens an epoch with Bravo.
-        await Eventually.UntilAsync(() => b.Store.GetBureauAsync(bureau.Id), x => x?.Status == BureauStatus.Chartered, Deadline, "Bravo holds the charter");
+        await Eventually.UntilAsync(() => b.Store.Bureaus.GetBureauAsync(bureau.Id), x => x?.Status == BureauStatus.Chartered, Deadline, "Bravo holds the charter");
         await using var ben = await OfficerBrowser.SignInAsync(browser.Browser, b, "ben", Role.Admin);
         await ben.Page.GotoAsync($"/bureaus/{bureau.Id}");
         await ben.Page.GetByRole(AriaRole.Button, new() { Name = "Accept the charter" }).ClickAsync();
         await Expect(ben.Page.GetByTestId("my-state")).Not.ToHaveTextAsync("prospective");
         var founder = await Eventually.UntilAsync(async () =>
             {
-                var held = await a.Store.GetBureauAsync(bureau.Id);
-                return held is null ? null : await a.Store.GetBureauEpochAsync(bureau.Id, held.Epoch);
+                var held = await a.Store.Bureaus.GetBureauAsync(bureau.Id);
+                return held is null ? null : await a.Store.Bureaus.GetBureauEpochAsync(bureau.Id, held.Epoch);
             }, e => e?.Includes(b.Did) == true, Deadline, "Alpha's current epoch includes Bravo");
 
         // Ada writes a bulletin to the bureau from the compose page; it reaches Bravo, marked with the bureau and epoch.
@@ -113,7 +113,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await ada.Page.GetByLabel("Text", new() { Exact = true }).FillAsync("Figures for the first week follow by mail.");
         await ada.Page.GetByRole(AriaRole.Button, new() { Name = "Release" }).ClickAsync();
         await Expect(ada.Page.Locator("p.notice")).ToContainTextAsync("Bulletin released to 1 member(s) of Northern Information Bureau");
-        var received = await Eventually.UntilAsync(() => b.Store.QueryAsync(new() { Direction = Direction.Inbound }),
+        var received = await Eventually.UntilAsync(() => b.Store.Register.QueryAsync(new() { Direction = Direction.Inbound }),
             list => list.Any(t => t.Subject == "Harvest figures, first week"), Deadline, "Bravo registers the bulletin");
         var bulletin = received.Single(t => t.Subject == "Harvest figures, first week");
         Assert.Equal((bureau.Id, founder!.Number), (bulletin.BureauId, bulletin.BureauEpoch));
@@ -162,7 +162,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Release" }).ClickAsync();
         await Expect(alice.Page.GetByTestId("relay-path")).ToHaveTextAsync("Relay Agency");
 
-        var received = await Eventually.UntilAsync(() => b.Store.QueryAsync(new() { Direction = Direction.Inbound }),
+        var received = await Eventually.UntilAsync(() => b.Store.Register.QueryAsync(new() { Direction = Direction.Inbound }),
             list => list.Any(t => t.Subject == "Through the relay"), Deadline, "Bravo registers the relayed telegram");
         var relayed = Assert.Single(received);
         Assert.Equal(a.Did, relayed.Counterpart);
@@ -172,12 +172,12 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
     /// <summary><paramref name="proposer"/> proposes terms permitting relays and <paramref name="signer"/> signs them.</summary>
     internal static async Task PermitRelaysAsync(TestAgency proposer, TestAgency signer)
     {
-        var tie = await proposer.Store.GetTieAsync(signer.Did);
+        var tie = await proposer.Store.Ties.GetTieAsync(signer.Did);
         await proposer.Agency.Ties.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = true });
-        await Eventually.UntilAsync(() => signer.Store.GetTieAsync(proposer.Did), t => t?.ProposedTerms is not null, Deadline,
+        await Eventually.UntilAsync(() => signer.Store.Ties.GetTieAsync(proposer.Did), t => t?.ProposedTerms is not null, Deadline,
             $"{signer.Identity.Name} holds the proposed terms");
         await signer.Agency.Ties.SignProposedTermsAsync(proposer.Did);
-        await Eventually.UntilAsync(() => proposer.Store.GetTieAsync(signer.Did), t => t?.Terms.Relays == true && t.ProposedTerms is null, Deadline,
+        await Eventually.UntilAsync(() => proposer.Store.Ties.GetTieAsync(signer.Did), t => t?.Terms.Relays == true && t.ProposedTerms is null, Deadline,
             $"{proposer.Identity.Name} holds the signed terms");
     }
 
@@ -215,7 +215,7 @@ public sealed class DirectoryBureauTests(BrowserFixture browser)
         Assert.Equal(403, propose.Status);
 
         Assert.Single(await a.Agency.Directory.ListDirectoryAsync());
-        Assert.Empty(await a.Store.ListBureausAsync());
+        Assert.Empty(await a.Store.Bureaus.ListBureausAsync());
         Assert.Null((await a.Agency.Directory.GetCounterpartAsync(b.Did)).Entry);
     }
 }

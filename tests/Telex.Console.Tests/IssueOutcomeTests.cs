@@ -49,7 +49,7 @@ public sealed class IssueOutcomeTests(BrowserFixture browser) : IAsyncLifetime
     public async Task An_outcome_recorded_with_its_text_shows_in_the_history_and_a_referral_from_the_issue_page_brings_the_third_agency_in()
     {
         var issue = await _b.Agency.Issues.OpenIssueAsync(_a.Did, "Aid to the Orient", "zhou");
-        await Eventually.UntilAsync(() => _a.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Alpha holds the issue");
+        await Eventually.UntilAsync(() => _a.Store.Issues.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Alpha holds the issue");
         await using var alice = await OfficerBrowser.SignInAsync(browser.Browser, _a, "alice", Role.ReleasingOfficer);
         await alice.Page.GotoAsync("/issues/" + issue.Id);
 
@@ -58,7 +58,7 @@ public sealed class IssueOutcomeTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(alice.Page.Locator("p.notice")).ToHaveTextAsync("Outcome: premature.");
         await Expect(alice.Page.GetByTestId("issue-status")).ToHaveTextAsync("premature");
         await Expect(alice.Page.GetByTestId("thread-event").Nth(1)).ToContainTextAsync("premature by alice (Agency Alpha): Creating a bureau now is premature");
-        var atBravo = await Eventually.UntilAsync(() => _b.Store.ListIssueEventsAsync(issue.Id), e => e.Count == 2, Deadline, "Bravo files the change");
+        var atBravo = await Eventually.UntilAsync(() => _b.Store.Issues.ListIssueEventsAsync(issue.Id), e => e.Count == 2, Deadline, "Bravo files the change");
         Assert.Equal(("premature", "Creating a bureau now is premature", IssueStatus.Deferred), (atBravo[1].Term, atBravo[1].Outcome, atBravo[1].Status));
 
         // The form offers the tied agency it may be referred to; the referral brings Charlie in, with the history so far.
@@ -72,7 +72,7 @@ public sealed class IssueOutcomeTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(alice.Page.Locator("#referral-targets option")).ToHaveCountAsync(0);
 
         // Charlie receives the issue with its history: its own console shows the terms and the texts.
-        var atCharlie = await Eventually.UntilAsync(() => _c.Store.ListIssueEventsAsync(issue.Id), e => e.Count == 3, Deadline, "Charlie receives the issue");
+        var atCharlie = await Eventually.UntilAsync(() => _c.Store.Issues.ListIssueEventsAsync(issue.Id), e => e.Count == 3, Deadline, "Charlie receives the issue");
         Assert.Equal(["premature", "referred"], atCharlie.Skip(1).Select(e => e.Term));
         await using var carl = await OfficerBrowser.SignInAsync(browser.Browser, _c, "carl", Role.ReleasingOfficer);
         await carl.Page.GotoAsync("/issues/" + issue.Id);

@@ -38,16 +38,16 @@ public sealed class NamesTests(BrowserFixture browser)
         // Traffic on an issue both ways, a telegram relayed to Charlie, a bureau, and a draft waiting for Bravo's clearance.
         var issue = await a.Agency.Issues.OpenIssueAsync(b.Did, "Grain shipments", "alice");
         var outbound = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Harvest estimate", Body = "Shipments in May.", IssueId = issue.Id }, "alice");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(outbound.Id, Direction.Inbound), t => t is not null, Deadline, "Bravo registers the telegram");
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(outbound.Id, Direction.Inbound), t => t is not null, Deadline, "Bravo registers the telegram");
         var answer = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Re: Harvest estimate", Body = "Agreed.", IssueId = issue.Id, References = [outbound.Id] }, "bob");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(answer.Id, Direction.Inbound), t => t is not null, Deadline, "Alpha registers the answer");
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(answer.Id, Direction.Inbound), t => t is not null, Deadline, "Alpha registers the answer");
         var relayed = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "Through the relay", Body = "Relayed text.", Via = r.Did }, "alice");
-        await Eventually.UntilAsync(() => c.Store.GetTelegramAsync(relayed.Id, Direction.Inbound), t => t is not null, Deadline, "Charlie registers the relayed telegram");
+        await Eventually.UntilAsync(() => c.Store.Telegrams.GetTelegramAsync(relayed.Id, Direction.Inbound), t => t is not null, Deadline, "Charlie registers the relayed telegram");
         var bureau = await a.Agency.Bureaus.ProposeBureauAsync("Northern Information Bureau", "Information on the harvest", [b.Did, c.Did], secretariat: b.Did);
         await a.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.NewGuid(), Counterpart = b.Did, MinPrecedence = Precedence.Immediate, Partner = b.Did });
         var draft = await a.Agency.Clearance.SubmitDraftAsync(new TelegramDraft { To = b.Did, Subject = "Joint statement", Body = "Text.", Precedence = Precedence.Immediate, IssueId = issue.Id },
             "alice");
-        await Eventually.UntilAsync(() => b.Store.ListCoordinationRequestsAsync(null), l => l.Count == 1, Deadline, "Bravo holds Alpha's coordination request");
+        await Eventually.UntilAsync(() => b.Store.Clearance.ListCoordinationRequestsAsync(null), l => l.Count == 1, Deadline, "Bravo holds Alpha's coordination request");
 
         await using var ada = await OfficerBrowser.SignInAsync(browser.Browser, a, "ada", Role.Admin);
         await SweepAsync(ada,

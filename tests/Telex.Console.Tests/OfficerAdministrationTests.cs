@@ -40,12 +40,12 @@ public sealed class OfficerAdministrationTests(BrowserFixture browser) : IAsyncL
         await Row(page, "kovalev").GetByLabel("Role of kovalev").SelectOptionAsync("Admin");
         await Row(page, "kovalev").GetByRole(AriaRole.Button, new() { Name = "Change role" }).ClickAsync();
         await Expect(page.Locator("p.notice")).ToHaveTextAsync("kovalev is now admin.");
-        Assert.Equal(Role.Admin, (await _a.Store.FindOfficerAsync("kovalev"))!.Role);
+        Assert.Equal(Role.Admin, (await _a.Store.Officers.FindOfficerAsync("kovalev"))!.Role);
 
         // kovalev is an admin but disabled: ada is still the last enabled admin, and the page says why she stays.
         await Row(page, "ada").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
         await Expect(page.GetByTestId("error")).ToContainTextAsync("ada is the agency's last enabled admin");
-        Assert.NotNull(await _a.Store.FindOfficerAsync("ada"));
+        Assert.NotNull(await _a.Store.Officers.FindOfficerAsync("ada"));
 
         await Row(page, "kovalev").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
         await Expect(page.Locator("p.notice")).ToHaveTextAsync("kovalev is removed.");
@@ -93,7 +93,7 @@ public sealed class OfficerAdministrationTests(BrowserFixture browser) : IAsyncL
         await using var clerk = await OfficerBrowser.SignInAsync(browser.Browser, _a, "clara", Role.Clerk);
         await clerk.Page.GotoAsync("/");
         string token = await clerk.Page.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync();
-        long head = (await _a.Store.GetRegisterHeadAsync()).Count;
+        long head = (await _a.Store.Register.GetRegisterHeadAsync()).Count;
 
         foreach (string handler in new[] { "Reset", "Disable", "Remove", "Role" })
         {
@@ -102,8 +102,8 @@ public sealed class OfficerAdministrationTests(BrowserFixture browser) : IAsyncL
             Assert.Equal(403, post.Status);
         }
 
-        var adaNow = (await _a.Store.FindOfficerAsync("ada"))!;
+        var adaNow = (await _a.Store.Officers.FindOfficerAsync("ada"))!;
         Assert.Equal((Role.Admin, false), (adaNow.Role, adaNow.Disabled));
-        Assert.Equal(head, (await _a.Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(head, (await _a.Store.Register.GetRegisterHeadAsync()).Count);
     }
 }

@@ -54,8 +54,8 @@ public sealed class TieTests(BrowserFixture browser)
             await Expect(officer.Page.GetByTestId("fingerprint-state")).ToHaveTextAsync("confirmed");
         }
 
-        Assert.True((await a.Store.GetTieAsync(b.Did))!.Verified);
-        Assert.True((await b.Store.GetTieAsync(a.Did))!.Verified);
+        Assert.True((await a.Store.Ties.GetTieAsync(b.Did))!.Verified);
+        Assert.True((await b.Store.Ties.GetTieAsync(a.Did))!.Verified);
         await ada.Page.GotoAsync("/ties");
         await Expect(ada.Page.GetByTestId("network-peer")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("unverified"));
         await ada.ScreenshotAsync("network");

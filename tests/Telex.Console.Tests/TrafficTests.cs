@@ -24,11 +24,11 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
         await TestAgency.TieAsync(_a, _b);
 
         // Read receipts are off by default: Alpha proposes them and Bravo signs, as the tie's terms require.
-        var tie = await _a.Store.GetTieAsync(_b.Did);
+        var tie = await _a.Store.Ties.GetTieAsync(_b.Did);
         await _a.Agency.Ties.ProposeTermsAsync(_b.Did, tie!.Terms with { ReadReceipts = true });
-        await Eventually.UntilAsync(() => _b.Store.GetTieAsync(_a.Did), t => t?.ProposedTerms is not null, Deadline, "Bravo holds Alpha's proposed terms");
+        await Eventually.UntilAsync(() => _b.Store.Ties.GetTieAsync(_a.Did), t => t?.ProposedTerms is not null, Deadline, "Bravo holds Alpha's proposed terms");
         await _b.Agency.Ties.SignProposedTermsAsync(_a.Did);
-        await Eventually.UntilAsync(() => _a.Store.GetTieAsync(_b.Did), t => t?.Terms.ReadReceipts == true, Deadline, "Alpha holds the signed terms");
+        await Eventually.UntilAsync(() => _a.Store.Ties.GetTieAsync(_b.Did), t => t?.Terms.ReadReceipts == true, Deadline, "Alpha holds the signed terms");
     }
 
     public async Task DisposeAsync()
@@ -108,12 +108,12 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
         Assert.True(await alice.Page.EvaluateAsync<bool>("() => window.unreloaded === true"));
 
         // Both registers agree: Bravo holds the telegram with its attachment and has answered on the issue.
-        var received = await _b.Store.QueryAsync(new() { Direction = Direction.Inbound });
+        var received = await _b.Store.Register.QueryAsync(new() { Direction = Direction.Inbound });
         var t = Assert.Single(received);
         Assert.Equal(Precedence.Flash, t.Precedence);
         Assert.Equal("estimate.csv", Assert.Single(t.Attachments).Name);
         Assert.NotNull(t.ReadAt);
-        var answered = Assert.Single(await _a.Store.QueryAsync(new() { Direction = Direction.Inbound }));
+        var answered = Assert.Single(await _a.Store.Register.QueryAsync(new() { Direction = Direction.Inbound }));
         Assert.Equal(t.IssueId, answered.IssueId);
     }
 
@@ -147,7 +147,7 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(clerk.Page.GetByRole(AriaRole.Button, new() { Name = "Clear", Exact = true })).ToHaveCountAsync(0);
 
         // Nothing has left: the telegram is not even in Alpha's register.
-        Assert.Equal(0, await _a.Store.CountAsync(new() { Direction = Direction.Outbound }));
+        Assert.Equal(0, await _a.Store.Register.CountAsync(new() { Direction = Direction.Outbound }));
 
         // The releasing officer finds it among the drafts, clears it and releases it.
         await releaser.Page.GotoAsync("/drafts");
@@ -161,10 +161,10 @@ public sealed class TrafficTests(BrowserFixture browser) : IAsyncLifetime
 
         await releaser.Page.GetByRole(AriaRole.Button, new() { Name = "Release", Exact = true }).ClickAsync();
         await Expect(releaser.Page.GetByTestId("delivery")).Not.ToHaveTextAsync("not yet");
-        var delivered = await Eventually.UntilAsync(() => _b.Store.QueryAsync(new() { Text = "tonnage" }), r => r.Count == 1, Deadline,
+        var delivered = await Eventually.UntilAsync(() => _b.Store.Register.QueryAsync(new() { Text = "tonnage" }), r => r.Count == 1, Deadline,
             "Bravo registers the cleared telegram");
         Assert.Equal("Request for port statistics", delivered[0].Subject);
-        var sent = Assert.Single(await _a.Store.QueryAsync(new() { Direction = Direction.Outbound }));
+        var sent = Assert.Single(await _a.Store.Register.QueryAsync(new() { Direction = Direction.Outbound }));
         Assert.Equal("clara", sent.Drafter);
         Assert.Equal("rita", sent.ReleasingOfficer);
     }

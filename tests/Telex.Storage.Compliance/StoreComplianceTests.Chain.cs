@@ -31,18 +31,18 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task Every_write_the_register_records_extends_the_chain_once_and_in_order()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var (delivered, _) = await ReleaseToAsync(Alpha);
         var (failed, _) = await ReleaseToAsync(Alpha);
         var inbound = (await ReceiveFromAsync(Bravo, 1)).Record;
         Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await Store.MarkDeliveredAsync(delivered.Id, [7, 0, 7], 54611, Now));
-        Assert.True(await Store.MarkDeliveredAsync(delivered.Id, [7, 0, 7], 54611, Now + TimeSpan.FromMinutes(1)));
-        Assert.True(await Store.MarkReadAsync(inbound.Id, Now));
-        Assert.False(await Store.MarkReadAsync(inbound.Id, Now + TimeSpan.FromMinutes(1)));
-        await Store.FailAsync(await OutboxOfAsync(failed.Id), "expired");
+        Assert.True(await Store.Telegrams.MarkDeliveredAsync(delivered.Id, [7, 0, 7], 54611, Now));
+        Assert.True(await Store.Telegrams.MarkDeliveredAsync(delivered.Id, [7, 0, 7], 54611, Now + TimeSpan.FromMinutes(1)));
+        Assert.True(await Store.Telegrams.MarkReadAsync(inbound.Id, Now));
+        Assert.False(await Store.Telegrams.MarkReadAsync(inbound.Id, Now + TimeSpan.FromMinutes(1)));
+        await Store.Outbox.FailAsync(await OutboxOfAsync(failed.Id), "expired");
 
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.Equal(
             [RegisterKinds.TelegramOut, RegisterKinds.TelegramOut, RegisterKinds.TelegramIn, RegisterKinds.Receipt, RegisterKinds.Delivery,
                 RegisterKinds.Read, RegisterKinds.Failure],
@@ -56,7 +56,7 @@ public abstract partial class StoreComplianceTests
             prev = e.Hash;
         }
 
-        Assert.Equal(new RegisterHead(7, prev), await Store.GetRegisterHeadAsync());
+        Assert.Equal(new RegisterHead(7, prev), await Store.Register.GetRegisterHeadAsync());
         Assert.Equal(RegisterChain.TelegramReference(inbound.Id, Direction.Inbound), register.Entries[2].Reference);
         Assert.Equal(CanonicalWriter.Sha256Hex(RegisterChain.TelegramContent(inbound)), register.Entries[2].ContentHash);
         Assert.Null(register.Entries[2].Content);
@@ -69,21 +69,21 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task A_release_or_registration_that_writes_nothing_appends_no_entry()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.ReleaseAsync(Alpha, _ => throw new InvalidOperationException("no")));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.Telegrams.ReleaseAsync(Alpha, _ => throw new InvalidOperationException("no")));
         var first = await ReceiveFromAsync(Bravo, 1);
         var again = await ReceiveFromAsync(Bravo, 1, id: first.Record.Id);
         Assert.False(again.IsNew);
 
         // The registration and the receipt it was filed with; nothing for the refused release or the repeat.
-        Assert.Equal(2, (await Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(2, (await Store.Register.GetRegisterHeadAsync()).Count);
     }
 
     [Fact]
     public async Task An_empty_register_has_the_genesis_head_and_verifies()
     {
-        Assert.Equal(new RegisterHead(0, RegisterChain.Genesis), await Store.GetRegisterHeadAsync());
-        var register = await Store.ReadRegisterAsync();
+        Assert.Equal(new RegisterHead(0, RegisterChain.Genesis), await Store.Register.GetRegisterHeadAsync());
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.Empty(register.Entries);
         Assert.True(RegisterVerifier.Verify(register, Alpha, NoSignatures).Ok);
     }
@@ -92,13 +92,13 @@ public abstract partial class StoreComplianceTests
     public async Task An_imported_cable_keeps_every_field_and_is_entered_in_the_chain()
     {
         var cable = Cable(54611, Now);
-        var entry = await Store.ImportCableAsync(cable);
+        var entry = await Store.Register.ImportCableAsync(cable);
 
         Assert.Equal(1, entry.Position);
         Assert.Equal(RegisterKinds.CableImported, entry.Kind);
         Assert.Equal(RegisterChain.CableReference(cable.Id), entry.Reference);
         Assert.Equal(CanonicalWriter.Sha256Hex(RegisterChain.CableContent(cable)), entry.ContentHash);
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         AssertSameFields(cable, Assert.Single(register.Cables));
         AssertSameFields(entry, Assert.Single(register.Entries));
     }
@@ -106,12 +106,12 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task The_same_cable_imported_twice_is_refused_and_writes_nothing()
     {
-        await Store.ImportCableAsync(Cable(54611, Now));
+        await Store.Register.ImportCableAsync(Cable(54611, Now));
 
-        var e = await Assert.ThrowsAsync<TelexException>(() => Store.ImportCableAsync(Cable(54611, Now)));
+        var e = await Assert.ThrowsAsync<TelexException>(() => Store.Register.ImportCableAsync(Cable(54611, Now)));
         Assert.Equal(TelexErrorKind.Conflict, e.Kind);
-        Assert.Single((await Store.ReadRegisterAsync()).Cables);
-        Assert.Equal(1, (await Store.GetRegisterHeadAsync()).Count);
+        Assert.Single((await Store.Register.ReadRegisterAsync()).Cables);
+        Assert.Equal(1, (await Store.Register.GetRegisterHeadAsync()).Count);
     }
 
     private static Checkpoint NewCheckpoint(string agency, long count, DateTimeOffset at) => new()
@@ -130,19 +130,19 @@ public abstract partial class StoreComplianceTests
         var a1 = NewCheckpoint(Alpha, 1, Now);
         var b1 = NewCheckpoint(Bravo, 4, Now);
         var a2 = NewCheckpoint(Alpha, 2, Now + TimeSpan.FromHours(1));
-        Assert.True(await Store.AddCheckpointAsync(a1));
-        Assert.True(await Store.AddCheckpointAsync(b1));
-        Assert.True(await Store.AddCheckpointAsync(a2));
-        Assert.False(await Store.AddCheckpointAsync(a1 with { StoredAt = Now + TimeSpan.FromDays(1) }));
+        Assert.True(await Store.Register.AddCheckpointAsync(a1));
+        Assert.True(await Store.Register.AddCheckpointAsync(b1));
+        Assert.True(await Store.Register.AddCheckpointAsync(a2));
+        Assert.False(await Store.Register.AddCheckpointAsync(a1 with { StoredAt = Now + TimeSpan.FromDays(1) }));
 
-        var all = await Store.ListCheckpointsAsync();
+        var all = await Store.Register.ListCheckpointsAsync();
         Assert.Equal(3, all.Count);
         AssertSameFields(a1, all[0]);
         AssertSameFields(b1, all[1]);
-        var alphas = await Store.ListCheckpointsAsync(Alpha);
+        var alphas = await Store.Register.ListCheckpointsAsync(Alpha);
         Assert.Equal([1L, 2], alphas.Select(c => c.Count));
-        Assert.Empty(await Store.ListCheckpointsAsync(Charlie));
-        Assert.Equal(3, (await Store.ReadRegisterAsync()).Checkpoints.Count);
+        Assert.Empty(await Store.Register.ListCheckpointsAsync(Charlie));
+        Assert.Equal(3, (await Store.Register.ReadRegisterAsync()).Checkpoints.Count);
     }
 
     /// <summary>A register as another agency's store would have written it: two telegrams, a delivery, a cable.</summary>
@@ -182,9 +182,9 @@ public abstract partial class StoreComplianceTests
         var foreign = ForeignRegister(Now);
         Assert.True(RegisterVerifier.Verify(foreign, Alpha, NoSignatures) is { } r && r.Problems.All(p => p.Problem == "checkpoint"));
 
-        await Store.ImportRegisterAsync(foreign);
+        await Store.Register.ImportRegisterAsync(foreign);
 
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.Equal(Charlie, register.OriginDid);
         Assert.Equal(foreign.Entries.Count, register.Entries.Count);
         for (int i = 0; i < foreign.Entries.Count; i++)
@@ -194,7 +194,7 @@ public abstract partial class StoreComplianceTests
 
         foreach (var t in foreign.Telegrams)
         {
-            AssertSameFields(t, await Store.GetTelegramAsync(t.Id, t.Direction));
+            AssertSameFields(t, await Store.Telegrams.GetTelegramAsync(t.Id, t.Direction));
         }
 
         AssertSameFields(foreign.Cables[0], Assert.Single(register.Cables));
@@ -203,9 +203,9 @@ public abstract partial class StoreComplianceTests
         // New traffic continues the numbering and the chain.
         var next = await ReceiveFromAsync(Bravo, 1);
         Assert.Equal(42, next.Record.RegistryNumber);
-        var head = await Store.GetRegisterHeadAsync();
+        var head = await Store.Register.GetRegisterHeadAsync();
         Assert.Equal(foreign.Entries.Count + 2, head.Count);
-        Assert.Equal(foreign.Entries[^1].Hash, (await Store.ReadRegisterAsync()).Entries[foreign.Entries.Count].PrevHash);
+        Assert.Equal(foreign.Entries[^1].Hash, (await Store.Register.ReadRegisterAsync()).Entries[foreign.Entries.Count].PrevHash);
     }
 
     [Fact]
@@ -213,9 +213,9 @@ public abstract partial class StoreComplianceTests
     {
         await ReceiveFromAsync(Bravo, 1);
 
-        var e = await Assert.ThrowsAsync<TelexException>(() => Store.ImportRegisterAsync(ForeignRegister(Now)));
+        var e = await Assert.ThrowsAsync<TelexException>(() => Store.Register.ImportRegisterAsync(ForeignRegister(Now)));
         Assert.Equal(TelexErrorKind.Conflict, e.Kind);
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.Single(register.Telegrams);
         Assert.Equal([RegisterKinds.TelegramIn, RegisterKinds.Receipt], register.Entries.Select(e => e.Kind));
         Assert.Empty(register.Cables);
@@ -228,23 +228,23 @@ public abstract partial class StoreComplianceTests
     {
         var opening = Opening(Guid.NewGuid().ToString(), Alpha, "Aid to the Orient");
         string id = opening.IssueId;
-        Assert.True(await Store.OpenIssueAsync(IssueOf(opening, Bravo), opening, MessageItem(Bravo, Now)));
-        Assert.Equal(1, (await Store.GetRegisterHeadAsync()).Count);
-        Assert.False(await Store.OpenIssueAsync(IssueOf(opening, Bravo), opening, MessageItem(Bravo, Now)));
+        Assert.True(await Store.Issues.OpenIssueAsync(IssueOf(opening, Bravo), opening, MessageItem(Bravo, Now)));
+        Assert.Equal(1, (await Store.Register.GetRegisterHeadAsync()).Count);
+        Assert.False(await Store.Issues.OpenIssueAsync(IssueOf(opening, Bravo), opening, MessageItem(Bravo, Now)));
 
         Clock.Advance(TimeSpan.FromSeconds(1));
-        var referred = await Store.AppendIssueEventAsync(id, (_, clock) =>
+        var referred = await Store.Issues.AppendIssueEventAsync(id, (_, clock) =>
             new IssueChange(Change(id, clock, Alpha, IssueStatus.Referred, "For the details", "Gao Gang"), [MessageItem(Bravo, Now)]));
-        Assert.Equal(2, (await Store.GetRegisterHeadAsync()).Count);
-        await Assert.ThrowsAsync<Refused>(() => Store.AppendIssueEventAsync(id, (_, _) => throw new Refused()));
+        Assert.Equal(2, (await Store.Register.GetRegisterHeadAsync()).Count);
+        await Assert.ThrowsAsync<Refused>(() => Store.Issues.AppendIssueEventAsync(id, (_, _) => throw new Refused()));
 
         Clock.Advance(TimeSpan.FromSeconds(1));
         var received = Change(id, 3, Bravo, IssueStatus.Agreed, "Agreed on the harvest");
-        Assert.True(await Store.RecordIssueEventAsync(received));
-        Assert.False(await Store.RecordIssueEventAsync(received));
-        Assert.False(await Store.RecordIssueEventAsync(Change("unknown", 2, Bravo, IssueStatus.Closed, "x")));
+        Assert.True(await Store.Issues.RecordIssueEventAsync(received));
+        Assert.False(await Store.Issues.RecordIssueEventAsync(received));
+        Assert.False(await Store.Issues.RecordIssueEventAsync(Change("unknown", 2, Bravo, IssueStatus.Closed, "x")));
 
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         IssueEvent[] filed = [opening, referred!, received];
         Assert.Equal(filed.Select(RegisterChain.IssueEventReference), register.Entries.Select(e => e.Reference));
         Assert.All(register.Entries, e => Assert.Equal(RegisterKinds.IssueStatus, e.Kind));
@@ -256,7 +256,7 @@ public abstract partial class StoreComplianceTests
             AssertSameFields(filed[i], register.IssueEvents[i]);
         }
 
-        AssertSameFields((await Store.GetIssueAsync(id))!, Assert.Single(register.Issues));
+        AssertSameFields((await Store.Issues.GetIssueAsync(id))!, Assert.Single(register.Issues));
         var report = RegisterVerifier.Verify(register, Alpha, NoSignatures);
         Assert.True(report.Ok, string.Join("; ", report.Problems));
         Assert.Equal(3, report.IssueEvents);
@@ -265,20 +265,20 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task Every_clearance_step_written_appends_exactly_one_entry_in_order_and_the_register_verifies()
     {
-        await Store.SaveTieAsync(NewTie(Bravo));
+        await Store.Ties.SaveTieAsync(NewTie(Bravo));
         var draft = NewDraft(new ClearanceStep { Kind = ClearerKind.Officer, Party = "chief" });
-        await Store.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", "awaiting chief"), []);
-        Assert.Equal(1, (await Store.GetRegisterHeadAsync()).Count);
-        await Assert.ThrowsAsync<Refused>(() => Store.ChangeDraftAsync(draft.Id, _ => throw new Refused()));
+        await Store.Clearance.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", "awaiting chief"), []);
+        Assert.Equal(1, (await Store.Register.GetRegisterHeadAsync()).Count);
+        await Assert.ThrowsAsync<Refused>(() => Store.Clearance.ChangeDraftAsync(draft.Id, _ => throw new Refused()));
 
         Clock.Advance(TimeSpan.FromSeconds(1));
-        await Store.ChangeDraftAsync(draft.Id, d => new DraftChange(
+        await Store.Clearance.ChangeDraftAsync(draft.Id, d => new DraftChange(
             d with { Status = DraftStatus.Cleared, UpdatedAt = Now, Steps = [d.Steps[0] with { State = ClearanceState.Given, By = "chief", At = Now }] },
             new ClearanceLogEntry(d.Id, Now, "chief", "cleared", null)));
-        Assert.Equal(2, (await Store.GetRegisterHeadAsync()).Count);
-        await Assert.ThrowsAsync<Refused>(() => Store.ReleaseDraftAsync(draft.Id, Bravo, (_, _) => throw new Refused()));
+        Assert.Equal(2, (await Store.Register.GetRegisterHeadAsync()).Count);
+        await Assert.ThrowsAsync<Refused>(() => Store.Clearance.ReleaseDraftAsync(draft.Id, Bravo, (_, _) => throw new Refused()));
 
-        var telegram = await Store.ReleaseDraftAsync(draft.Id, Bravo, (d, serial) =>
+        var telegram = await Store.Clearance.ReleaseDraftAsync(draft.Id, Bravo, (d, serial) =>
         {
             var entry = OutboundRecord(Bravo, serial, Now);
             var released = d with { Status = DraftStatus.Released, TelegramId = entry.Id, ReleasedBy = "releaser", ReleasedAt = Now };
@@ -286,7 +286,7 @@ public abstract partial class StoreComplianceTests
         });
 
         // The release files the telegram and the step: one entry each, the telegram first.
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.Equal([RegisterKinds.Clearance, RegisterKinds.Clearance, RegisterKinds.TelegramOut, RegisterKinds.Clearance],
             register.Entries.Select(e => e.Kind));
         Assert.Equal(RegisterChain.TelegramReference(telegram!.Id, Direction.Outbound), register.Entries[2].Reference);
@@ -389,9 +389,9 @@ public abstract partial class StoreComplianceTests
         var foreign = ForeignIssueRegister(Now);
         Assert.True(RegisterVerifier.Verify(foreign, Alpha, NoSignatures).Ok);
 
-        await Store.ImportRegisterAsync(foreign);
+        await Store.Register.ImportRegisterAsync(foreign);
 
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.True(RegisterVerifier.Verify(register, Alpha, NoSignatures).Ok);
         AssertSameFields(foreign.Issues[0] with { Number = 1 }, Assert.Single(register.Issues));
         Assert.Equal(2, register.IssueEvents.Count);
@@ -404,12 +404,12 @@ public abstract partial class StoreComplianceTests
         var draft = Assert.Single(register.Drafts);
         Assert.Equal((foreign.Drafts[0].Id, DraftStatus.Cleared, "Coordinated steps"), (draft.Id, draft.Status, draft.Draft.Subject));
         Assert.Equal(foreign.Drafts[0].Steps, draft.Steps);
-        Assert.Equal(2, (await Store.ListIssueEventsAsync("issue-7")).Count);
+        Assert.Equal(2, (await Store.Issues.ListIssueEventsAsync("issue-7")).Count);
 
         // Later steps take the next place in the log and extend the imported chain.
-        await Store.ChangeDraftAsync(draft.Id, d => new DraftChange(d, new ClearanceLogEntry(d.Id, Now, "chief", "noted", null)));
-        Assert.True(await Store.RecordIssueEventAsync(Change("issue-7", 3, Bravo, IssueStatus.Closed, "Closed")));
-        register = await Store.ReadRegisterAsync();
+        await Store.Clearance.ChangeDraftAsync(draft.Id, d => new DraftChange(d, new ClearanceLogEntry(d.Id, Now, "chief", "noted", null)));
+        Assert.True(await Store.Issues.RecordIssueEventAsync(Change("issue-7", 3, Bravo, IssueStatus.Closed, "Closed")));
+        register = await Store.Register.ReadRegisterAsync();
         Assert.Equal(10, register.ClearanceLog[^1].Seq);
         Assert.Equal(foreign.Entries.Count + 2, register.Entries.Count);
         Assert.Equal(IssueStatus.Closed, Assert.Single(register.Issues).Status);

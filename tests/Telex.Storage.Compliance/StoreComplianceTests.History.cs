@@ -27,7 +27,7 @@ public abstract partial class StoreComplianceTests
     /// <summary>Two telegrams (out to Alpha, in from Alpha) and two imported cables, the 1949 one and an older one.</summary>
     private async Task<(TelegramRecord Out, TelegramRecord In, ImportedCable Kovalev, ImportedCable Older)> TrafficAndHistoryAsync()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var sent = (await ReleaseToAsync(Alpha, r => r with { Subject = "Ties", Body = "Permanent ties with five countries." })).Record;
         Clock.Advance(TimeSpan.FromMinutes(1));
         var received = (await ReceiveFromAsync(Alpha, 1, r => r with { Subject = "Answer", Body = "Premature, said the Chair." })).Record;
@@ -35,8 +35,8 @@ public abstract partial class StoreComplianceTests
             "Yesterday, 17 May, Mao Zedong asked me to inform you of the following:\n\n3. Come to an agreement on these issues with Cde. Gao Gang.",
             May1949, Now);
         var older = HistoricalCable(1203, "Roshchin", "The aid was discussed in Moscow.", May1949.AddMonths(-2), Now);
-        await Store.ImportCableAsync(kovalev);
-        await Store.ImportCableAsync(older);
+        await Store.Register.ImportCableAsync(kovalev);
+        await Store.Register.ImportCableAsync(older);
         return (sent, received, kovalev, older);
     }
 
@@ -45,13 +45,13 @@ public abstract partial class StoreComplianceTests
     {
         var (sent, received, kovalev, older) = await TrafficAndHistoryAsync();
 
-        var traffic = await Store.QueryAsync(new RegisterQuery());
+        var traffic = await Store.Register.QueryAsync(new RegisterQuery());
         Assert.Equal([received.Id, sent.Id], traffic.Select(t => t.Id));
-        Assert.Equal(2, await Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(2, await Store.Register.CountAsync(new RegisterQuery()));
 
-        var all = await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Included });
+        var all = await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Included });
         Assert.Equal([received.Id, sent.Id, kovalev.Id, older.Id], all.Select(t => t.Id));
-        Assert.Equal(4, await Store.CountAsync(new RegisterQuery { Imported = ImportedScope.Included }));
+        Assert.Equal(4, await Store.Register.CountAsync(new RegisterQuery { Imported = ImportedScope.Included }));
 
         // An imported entry is the cable under its own number, marked imported, from its signer, with no DID.
         var entry = all[2];
@@ -65,9 +65,9 @@ public abstract partial class StoreComplianceTests
         AssertSameFields(kovalev, entry.Imported);
         Assert.Null(traffic[0].Imported);
 
-        var only = await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only });
+        var only = await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only });
         Assert.Equal([kovalev.Id, older.Id], only.Select(t => t.Id));
-        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Imported = ImportedScope.Only }));
+        Assert.Equal(2, await Store.Register.CountAsync(new RegisterQuery { Imported = ImportedScope.Only }));
     }
 
     [Fact]
@@ -77,13 +77,13 @@ public abstract partial class StoreComplianceTests
         var ids = new List<Guid>();
         for (int offset = 0; offset < 5; offset++)
         {
-            ids.AddRange((await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Included, Limit = 1, Offset = offset })).Select(t => t.Id));
+            ids.AddRange((await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Included, Limit = 1, Offset = offset })).Select(t => t.Id));
         }
 
         Assert.Equal([received.Id, sent.Id, kovalev.Id, older.Id], ids);
-        var page = await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Included, Limit = 3, Offset = 1 });
+        var page = await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Included, Limit = 3, Offset = 1 });
         Assert.Equal([sent.Id, kovalev.Id, older.Id], page.Select(t => t.Id));
-        Assert.Equal([older.Id], (await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Offset = 1 })).Select(t => t.Id));
+        Assert.Equal([older.Id], (await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Offset = 1 })).Select(t => t.Id));
     }
 
     [Fact]
@@ -91,59 +91,59 @@ public abstract partial class StoreComplianceTests
     {
         var (_, _, kovalev, older) = await TrafficAndHistoryAsync();
 
-        Assert.Equal([kovalev.Id], (await Store.QueryAsync(new RegisterQuery { Text = "Kovalev", Imported = ImportedScope.Included })).Select(t => t.Id));
-        Assert.Equal([kovalev.Id], (await Store.QueryAsync(new RegisterQuery { Text = "Gao Gang", Imported = ImportedScope.Included })).Select(t => t.Id));
-        Assert.Equal([older.Id], (await Store.QueryAsync(new RegisterQuery { Text = "roshchin", Imported = ImportedScope.Included })).Select(t => t.Id));
-        Assert.Equal(1, await Store.CountAsync(new RegisterQuery { Text = "Kovalev", Imported = ImportedScope.Included }));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Text = "Kovalev" }));
+        Assert.Equal([kovalev.Id], (await Store.Register.QueryAsync(new RegisterQuery { Text = "Kovalev", Imported = ImportedScope.Included })).Select(t => t.Id));
+        Assert.Equal([kovalev.Id], (await Store.Register.QueryAsync(new RegisterQuery { Text = "Gao Gang", Imported = ImportedScope.Included })).Select(t => t.Id));
+        Assert.Equal([older.Id], (await Store.Register.QueryAsync(new RegisterQuery { Text = "roshchin", Imported = ImportedScope.Included })).Select(t => t.Id));
+        Assert.Equal(1, await Store.Register.CountAsync(new RegisterQuery { Text = "Kovalev", Imported = ImportedScope.Included }));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Text = "Kovalev" }));
 
         // The words of the traffic find the traffic, not the history; "premature" is in a telegram only.
-        var premature = await Store.QueryAsync(new RegisterQuery { Text = "premature", Imported = ImportedScope.Included });
+        var premature = await Store.Register.QueryAsync(new RegisterQuery { Text = "premature", Imported = ImportedScope.Included });
         Assert.Null(Assert.Single(premature).Imported);
 
         // Dates apply to the cable's own date; the filters of traffic leave imported history out.
-        var may = await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, From = May1949.AddDays(-1), Until = May1949.AddDays(1) });
+        var may = await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, From = May1949.AddDays(-1), Until = May1949.AddDays(1) });
         Assert.Equal([kovalev.Id], may.Select(t => t.Id));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Direction = Direction.Inbound }));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Status = TelegramStatus.Registered }));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Counterpart = Alpha }));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Precedence = Precedence.Routine }));
-        Assert.Equal(0, await Store.CountAsync(new RegisterQuery { Imported = ImportedScope.Only, IssueId = "issue-1" }));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Direction = Direction.Inbound }));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Status = TelegramStatus.Registered }));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Counterpart = Alpha }));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Imported = ImportedScope.Only, Precedence = Precedence.Routine }));
+        Assert.Equal(0, await Store.Register.CountAsync(new RegisterQuery { Imported = ImportedScope.Only, IssueId = "issue-1" }));
     }
 
     [Fact]
     public async Task An_imported_number_is_its_own_and_the_agencys_registry_counter_stays_gap_free_beside_it()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var cable = HistoricalCable(2, "Kovalev", "Nº 2 of the old register.", May1949, Now);
-        await Store.ImportCableAsync(cable);
+        await Store.Register.ImportCableAsync(cable);
 
         var first = (await ReceiveFromAsync(Alpha, 1)).Record;
         var second = (await ReceiveFromAsync(Alpha, 2)).Record;
         Assert.Equal([1L, 2L], new[] { first.RegistryNumber, second.RegistryNumber });
 
-        Assert.Equal(second.Id, (await Store.GetByRegistryNumberAsync(2))!.Id);
-        AssertSameFields(cable, await Store.GetImportedCableByNumberAsync(2));
-        AssertSameFields(cable, await Store.GetImportedCableAsync(cable.Id));
-        Assert.Null(await Store.GetImportedCableByNumberAsync(1));
-        Assert.Null(await Store.GetImportedCableAsync(first.Id));
-        Assert.Null(await Store.GetTelegramAsync(cable.Id, Direction.Inbound));
+        Assert.Equal(second.Id, (await Store.Register.GetByRegistryNumberAsync(2))!.Id);
+        AssertSameFields(cable, await Store.Register.GetImportedCableByNumberAsync(2));
+        AssertSameFields(cable, await Store.Register.GetImportedCableAsync(cable.Id));
+        Assert.Null(await Store.Register.GetImportedCableByNumberAsync(1));
+        Assert.Null(await Store.Register.GetImportedCableAsync(first.Id));
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(cable.Id, Direction.Inbound));
     }
 
     [Fact]
     public async Task A_cable_whose_number_an_imported_cable_holds_is_refused_and_changes_nothing()
     {
-        await Store.ImportCableAsync(HistoricalCable(54611, "Kovalev", "The first text.", May1949, Now));
-        var head = await Store.GetRegisterHeadAsync();
+        await Store.Register.ImportCableAsync(HistoricalCable(54611, "Kovalev", "The first text.", May1949, Now));
+        var head = await Store.Register.GetRegisterHeadAsync();
 
         var other = HistoricalCable(54611, "Vyshinsky", "Another text under the same number.", May1949.AddDays(3), Now);
-        var e = await Assert.ThrowsAsync<TelexException>(() => Store.ImportCableAsync(other));
+        var e = await Assert.ThrowsAsync<TelexException>(() => Store.Register.ImportCableAsync(other));
 
         Assert.Equal(TelexErrorKind.Conflict, e.Kind);
         Assert.Contains("Nº 54611", e.Message, StringComparison.Ordinal);
-        Assert.Equal(head, await Store.GetRegisterHeadAsync());
-        Assert.Single((await Store.ReadRegisterAsync()).Cables);
-        Assert.Null(await Store.GetImportedCableAsync(other.Id));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Text = "Vyshinsky", Imported = ImportedScope.Included }));
+        Assert.Equal(head, await Store.Register.GetRegisterHeadAsync());
+        Assert.Single((await Store.Register.ReadRegisterAsync()).Cables);
+        Assert.Null(await Store.Register.GetImportedCableAsync(other.Id));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Text = "Vyshinsky", Imported = ImportedScope.Included }));
     }
 }

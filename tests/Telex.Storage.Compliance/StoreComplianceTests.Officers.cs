@@ -19,51 +19,51 @@ public abstract partial class StoreComplianceTests
         new() { Action = action, Officer = officer, By = "ada", At = Now, Role = role, Until = until };
 
     private async Task AddTokenOfAsync(string officer) =>
-        await Store.AddTokenAsync(new ApiToken("token-of-" + officer, officer, Now, Now + TimeSpan.FromHours(1)));
+        await Store.Sessions.AddTokenAsync(new ApiToken("token-of-" + officer, officer, Now, Now + TimeSpan.FromHours(1)));
 
-    private async Task<bool> HasTokenAsync(string officer) => await Store.FindTokenAsync("token-of-" + officer, Now) is not null;
+    private async Task<bool> HasTokenAsync(string officer) => await Store.Sessions.FindTokenAsync("token-of-" + officer, Now) is not null;
 
     [Fact]
     public async Task Each_act_of_officer_administration_changes_the_officer_and_is_filed_in_the_chain_with_its_content()
     {
-        Assert.True(await Store.AddOfficerAsync(Staff("ada", Role.Admin)));
-        Assert.True(await Store.AddOfficerAsync(Staff("kovalev", Role.Clerk) with { MustChangePassword = true, CreatedAt = Now }, "ada"));
-        Assert.False(await Store.AddOfficerAsync(Staff("kovalev", Role.Admin), "ada"));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("ada", Role.Admin)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("kovalev", Role.Clerk) with { MustChangePassword = true, CreatedAt = Now }, "ada"));
+        Assert.False(await Store.Officers.AddOfficerAsync(Staff("kovalev", Role.Admin), "ada"));
         await AddTokenOfAsync("kovalev");
 
         Clock.Advance(TimeSpan.FromMinutes(1));
         var until = Now + TimeSpan.FromMinutes(15);
-        var locked = await Store.AdministerOfficerAsync(Act(OfficerAction.LockedOut, "kovalev", until: until) with { By = null });
-        Assert.Equal(until, (await Store.FindOfficerAsync("kovalev"))!.LockedUntil);
+        var locked = await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.LockedOut, "kovalev", until: until) with { By = null });
+        Assert.Equal(until, (await Store.Officers.FindOfficerAsync("kovalev"))!.LockedUntil);
         Assert.True(await HasTokenAsync("kovalev"));
 
-        var unlocked = await Store.AdministerOfficerAsync(Act(OfficerAction.Unlocked, "kovalev"));
-        Assert.Null((await Store.FindOfficerAsync("kovalev"))!.LockedUntil);
+        var unlocked = await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Unlocked, "kovalev"));
+        Assert.Null((await Store.Officers.FindOfficerAsync("kovalev"))!.LockedUntil);
 
-        var reset = await Store.AdministerOfficerAsync(Act(OfficerAction.PasswordReset, "kovalev"), "new-hash");
-        var afterReset = (await Store.FindOfficerAsync("kovalev"))!;
+        var reset = await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.PasswordReset, "kovalev"), "new-hash");
+        var afterReset = (await Store.Officers.FindOfficerAsync("kovalev"))!;
         Assert.Equal(("new-hash", true), (afterReset.PasswordHash, afterReset.MustChangePassword));
         Assert.False(await HasTokenAsync("kovalev"));
 
         await AddTokenOfAsync("kovalev");
-        var disabled = await Store.AdministerOfficerAsync(Act(OfficerAction.Disabled, "kovalev"));
-        Assert.True((await Store.FindOfficerAsync("kovalev"))!.Disabled);
+        var disabled = await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Disabled, "kovalev"));
+        Assert.True((await Store.Officers.FindOfficerAsync("kovalev"))!.Disabled);
         Assert.False(await HasTokenAsync("kovalev"));
-        var enabled = await Store.AdministerOfficerAsync(Act(OfficerAction.Enabled, "kovalev"));
-        Assert.False((await Store.FindOfficerAsync("kovalev"))!.Disabled);
+        var enabled = await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Enabled, "kovalev"));
+        Assert.False((await Store.Officers.FindOfficerAsync("kovalev"))!.Disabled);
 
         await AddTokenOfAsync("kovalev");
-        var promoted = await Store.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "kovalev", Role.Admin));
-        Assert.Equal(Role.Admin, (await Store.FindOfficerAsync("kovalev"))!.Role);
+        var promoted = await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "kovalev", Role.Admin));
+        Assert.Equal(Role.Admin, (await Store.Officers.FindOfficerAsync("kovalev"))!.Role);
         Assert.True(await HasTokenAsync("kovalev"));
         Assert.Equal(Role.Clerk, promoted!.PreviousRole);
 
-        var removed = await Store.AdministerOfficerAsync(Act(OfficerAction.Removed, "kovalev"));
-        Assert.Null(await Store.FindOfficerAsync("kovalev"));
+        var removed = await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Removed, "kovalev"));
+        Assert.Null(await Store.Officers.FindOfficerAsync("kovalev"));
         Assert.False(await HasTokenAsync("kovalev"));
 
         OfficerEvent[] filed = [locked!, unlocked!, reset!, disabled!, enabled!, promoted, removed!];
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.Equal(8, register.Entries.Count);
         Assert.All(register.Entries, e =>
         {
@@ -77,7 +77,7 @@ public abstract partial class StoreComplianceTests
             Assert.Equal(CanonicalWriter.Sha256Hex(RegisterChain.OfficerContent(filed[i])), register.Entries[i + 1].ContentHash);
         }
 
-        var history = await Store.ListOfficerEventsAsync("kovalev");
+        var history = await Store.Officers.ListOfficerEventsAsync("kovalev");
         Assert.Equal(
             [OfficerAction.Removed, OfficerAction.RoleChanged, OfficerAction.Enabled, OfficerAction.Disabled, OfficerAction.PasswordReset,
                 OfficerAction.Unlocked, OfficerAction.LockedOut, OfficerAction.Added],
@@ -87,8 +87,8 @@ public abstract partial class StoreComplianceTests
         Assert.Null(history[6].By);
         Assert.Equal(until, history[6].Until);
         Assert.Equal((Role.Clerk, "ada"), (history[7].Role!.Value, history[7].By));
-        Assert.Equal(2, (await Store.ListOfficerEventsAsync(null, limit: 2)).Count);
-        Assert.Empty(await Store.ListOfficerEventsAsync("ada"));
+        Assert.Equal(2, (await Store.Officers.ListOfficerEventsAsync(null, limit: 2)).Count);
+        Assert.Empty(await Store.Officers.ListOfficerEventsAsync("ada"));
 
         var report = RegisterVerifier.Verify(register, Alpha, NoSignatures);
         Assert.True(report.Ok, string.Join("; ", report.Problems));
@@ -107,53 +107,53 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task An_act_that_would_change_nothing_files_nothing()
     {
-        Assert.True(await Store.AddOfficerAsync(Staff("ada", Role.Admin)));
-        Assert.True(await Store.AddOfficerAsync(Staff("kovalev", Role.Clerk)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("ada", Role.Admin)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("kovalev", Role.Clerk)));
 
-        Assert.Null(await Store.AdministerOfficerAsync(Act(OfficerAction.Enabled, "kovalev")));
-        Assert.Null(await Store.AdministerOfficerAsync(Act(OfficerAction.Unlocked, "kovalev")));
-        Assert.Null(await Store.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "kovalev", Role.Clerk)));
+        Assert.Null(await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Enabled, "kovalev")));
+        Assert.Null(await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Unlocked, "kovalev")));
+        Assert.Null(await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "kovalev", Role.Clerk)));
 
-        Assert.Equal(0, (await Store.GetRegisterHeadAsync()).Count);
-        AssertSameFields(Staff("kovalev", Role.Clerk), await Store.FindOfficerAsync("kovalev"));
+        Assert.Equal(0, (await Store.Register.GetRegisterHeadAsync()).Count);
+        AssertSameFields(Staff("kovalev", Role.Clerk), await Store.Officers.FindOfficerAsync("kovalev"));
     }
 
     [Fact]
     public async Task The_last_enabled_admin_cannot_be_removed_disabled_or_demoted_and_a_refusal_changes_nothing()
     {
-        Assert.True(await Store.AddOfficerAsync(Staff("ada", Role.Admin)));
-        Assert.True(await Store.AddOfficerAsync(Staff("bob", Role.Admin) with { Disabled = true }));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("ada", Role.Admin)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("bob", Role.Admin) with { Disabled = true }));
         await AddTokenOfAsync("ada");
 
         // A disabled admin does not count: ada is the only enabled one.
         foreach (var act in new[] { Act(OfficerAction.Removed, "ada"), Act(OfficerAction.Disabled, "ada"), Act(OfficerAction.RoleChanged, "ada", Role.Auditor) })
         {
-            var refused = await Assert.ThrowsAsync<TelexException>(() => Store.AdministerOfficerAsync(act));
+            var refused = await Assert.ThrowsAsync<TelexException>(() => Store.Officers.AdministerOfficerAsync(act));
             Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
             Assert.Contains("last enabled admin", refused.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(0, (await Store.GetRegisterHeadAsync()).Count);
-        AssertSameFields(Staff("ada", Role.Admin), await Store.FindOfficerAsync("ada"));
+        Assert.Equal(0, (await Store.Register.GetRegisterHeadAsync()).Count);
+        AssertSameFields(Staff("ada", Role.Admin), await Store.Officers.FindOfficerAsync("ada"));
         Assert.True(await HasTokenAsync("ada"));
 
         // Her own password reset and a lockout leave her the admin she is.
-        Assert.NotNull(await Store.AdministerOfficerAsync(Act(OfficerAction.PasswordReset, "ada"), "reset-hash"));
-        Assert.NotNull(await Store.AdministerOfficerAsync(Act(OfficerAction.LockedOut, "ada", until: Now + TimeSpan.FromMinutes(15))));
+        Assert.NotNull(await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.PasswordReset, "ada"), "reset-hash"));
+        Assert.NotNull(await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.LockedOut, "ada", until: Now + TimeSpan.FromMinutes(15))));
 
         // With bob enabled, ada may step down; then bob is the last one.
-        Assert.NotNull(await Store.AdministerOfficerAsync(Act(OfficerAction.Enabled, "bob")));
-        Assert.NotNull(await Store.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "ada", Role.Clerk)));
+        Assert.NotNull(await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Enabled, "bob")));
+        Assert.NotNull(await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "ada", Role.Clerk)));
         Assert.Equal(TelexErrorKind.Conflict,
-            (await Assert.ThrowsAsync<TelexException>(() => Store.AdministerOfficerAsync(Act(OfficerAction.Disabled, "bob")))).Kind);
-        Assert.False((await Store.FindOfficerAsync("bob"))!.Disabled);
+            (await Assert.ThrowsAsync<TelexException>(() => Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Disabled, "bob")))).Kind);
+        Assert.False((await Store.Officers.FindOfficerAsync("bob"))!.Disabled);
     }
 
     [Fact]
     public async Task Two_admins_demoting_each_other_at_once_leave_exactly_one_enabled_admin()
     {
-        Assert.True(await Store.AddOfficerAsync(Staff("ada", Role.Admin)));
-        Assert.True(await Store.AddOfficerAsync(Staff("bob", Role.Admin)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("ada", Role.Admin)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("bob", Role.Admin)));
         for (int round = 0; round < 10; round++)
         {
             // Removing, disabling and demoting all take an enabled admin away; both acts checked against the same count
@@ -167,22 +167,22 @@ public abstract partial class StoreComplianceTests
             var outcomes = await Task.WhenAll(Attempt(acts.Item1), Attempt(acts.Item2));
 
             Assert.Equal(1, outcomes.Count(o => o));
-            var officers = await Store.ListOfficersAsync();
+            var officers = await Store.Officers.ListOfficersAsync();
             Assert.Single(officers, o => o is { Role: Role.Admin, Disabled: false });
 
             // Both admins again for the next round; each restoring act is filed too.
             foreach (var o in officers.Where(o => o.Role != Role.Admin))
             {
-                await Store.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, o.Name, Role.Admin));
+                await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, o.Name, Role.Admin));
             }
 
             foreach (var o in officers.Where(o => o.Disabled))
             {
-                await Store.AdministerOfficerAsync(Act(OfficerAction.Enabled, o.Name));
+                await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.Enabled, o.Name));
             }
         }
 
-        var report = RegisterVerifier.Verify(await Store.ReadRegisterAsync(), Alpha, NoSignatures);
+        var report = RegisterVerifier.Verify(await Store.Register.ReadRegisterAsync(), Alpha, NoSignatures);
         Assert.True(report.Ok, string.Join("; ", report.Problems));
         Assert.Equal(20, report.OfficerEvents);
 
@@ -190,7 +190,7 @@ public abstract partial class StoreComplianceTests
         {
             try
             {
-                return await Task.Run(() => Store.AdministerOfficerAsync(act)) is not null;
+                return await Task.Run(() => Store.Officers.AdministerOfficerAsync(act)) is not null;
             }
             catch (TelexException e) when (e.Kind == TelexErrorKind.Conflict)
             {
@@ -202,41 +202,41 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task An_act_on_an_unknown_officer_is_not_found_and_files_nothing()
     {
-        Assert.True(await Store.AddOfficerAsync(Staff("ada", Role.Admin)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("ada", Role.Admin)));
 
         foreach (var action in new[] { OfficerAction.PasswordReset, OfficerAction.Unlocked, OfficerAction.Disabled, OfficerAction.Removed })
         {
-            var refused = await Assert.ThrowsAsync<TelexException>(() => Store.AdministerOfficerAsync(Act(action, "nobody"), "hash"));
+            var refused = await Assert.ThrowsAsync<TelexException>(() => Store.Officers.AdministerOfficerAsync(Act(action, "nobody"), "hash"));
             Assert.Equal(TelexErrorKind.NotFound, refused.Kind);
         }
 
-        Assert.Equal(0, (await Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(0, (await Store.Register.GetRegisterHeadAsync()).Count);
     }
 
     [Fact]
     public async Task Counting_sign_in_failures_changes_only_the_count_and_the_lockout()
     {
-        Assert.True(await Store.AddOfficerAsync(Staff("ada", Role.Admin)));
-        Assert.True(await Store.AddOfficerAsync(Staff("kovalev", Role.Clerk)));
-        await Store.AdministerOfficerAsync(Act(OfficerAction.PasswordReset, "kovalev"), "reset-hash");
-        await Store.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "kovalev", Role.ReleasingOfficer));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("ada", Role.Admin)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("kovalev", Role.Clerk)));
+        await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.PasswordReset, "kovalev"), "reset-hash");
+        await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "kovalev", Role.ReleasingOfficer));
 
         // A sign-in that read the officer before the reset and the role change writes its count afterwards: it undoes neither.
-        await Store.SetSignInFailuresAsync("kovalev", 3, Start + TimeSpan.FromHours(1));
+        await Store.Officers.SetSignInFailuresAsync("kovalev", 3, Start + TimeSpan.FromHours(1));
 
-        var officer = (await Store.FindOfficerAsync("kovalev"))!;
+        var officer = (await Store.Officers.FindOfficerAsync("kovalev"))!;
         Assert.Equal(("reset-hash", Role.ReleasingOfficer, true), (officer.PasswordHash, officer.Role, officer.MustChangePassword));
         Assert.Equal((3, Start + TimeSpan.FromHours(1)), (officer.FailedSignIns, officer.LockedUntil));
-        Assert.Equal(2, (await Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(2, (await Store.Register.GetRegisterHeadAsync()).Count);
     }
 
     [Fact]
     public async Task An_officer_entry_whose_kept_content_is_altered_is_reported_by_the_verifier()
     {
-        Assert.True(await Store.AddOfficerAsync(Staff("ada", Role.Admin)));
-        Assert.True(await Store.AddOfficerAsync(Staff("kovalev", Role.Clerk), "ada"));
-        await Store.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "kovalev", Role.Admin));
-        var register = await Store.ReadRegisterAsync();
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("ada", Role.Admin)));
+        Assert.True(await Store.Officers.AddOfficerAsync(Staff("kovalev", Role.Clerk), "ada"));
+        await Store.Officers.AdministerOfficerAsync(Act(OfficerAction.RoleChanged, "kovalev", Role.Admin));
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.True(RegisterVerifier.Verify(register, Alpha, NoSignatures).Ok);
 
         // Someone rewrites who promoted kovalev; then also the content hash; then the entry's hash too.

@@ -12,8 +12,8 @@ public abstract partial class StoreComplianceTests
     /// </summary>
     private async Task<TelegramRecord[]> SeedRegisterAsync()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
-        await Store.SaveTieAsync(NewTie(Bravo));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Bravo));
         var outAlpha = (await ReleaseToAsync(Alpha, r => r with
         {
             IssueId = "issue-1",
@@ -38,7 +38,7 @@ public abstract partial class StoreComplianceTests
             Body = "The aid is granted.",
             OnBehalfOf = "Gao Gang",
         })).Record;
-        Assert.True(await Store.MarkDeliveredAsync(outBravo.Id, [1], 10, Now));
+        Assert.True(await Store.Telegrams.MarkDeliveredAsync(outBravo.Id, [1], 10, Now));
         Clock.Advance(TimeSpan.FromHours(1));
         var inBravo = (await ReceiveFromAsync(Bravo, 1, r => r with
         {
@@ -49,14 +49,14 @@ public abstract partial class StoreComplianceTests
         return [outAlpha, inAlpha, outBravo, inBravo];
     }
 
-    private async Task<Guid[]> IdsAsync(RegisterQuery query) => [.. (await Store.QueryAsync(query)).Select(r => r.Id)];
+    private async Task<Guid[]> IdsAsync(RegisterQuery query) => [.. (await Store.Register.QueryAsync(query)).Select(r => r.Id)];
 
     [Fact]
     public async Task The_register_is_listed_newest_first()
     {
         var seeded = await SeedRegisterAsync();
 
-        var all = await Store.QueryAsync(new RegisterQuery());
+        var all = await Store.Register.QueryAsync(new RegisterQuery());
 
         Assert.Equal(seeded.Reverse().Select(r => r.Id), all.Select(r => r.Id));
         Assert.Equal(TelegramStatus.Delivered, all[1].Status);
@@ -161,16 +161,16 @@ public abstract partial class StoreComplianceTests
         go.SetResult();
         await Task.WhenAll(workers);
 
-        var byDefault = await Store.QueryAsync(new RegisterQuery());
-        var capped = await Store.QueryAsync(new RegisterQuery { Limit = 5000 });
+        var byDefault = await Store.Register.QueryAsync(new RegisterQuery());
+        var capped = await Store.Register.QueryAsync(new RegisterQuery { Limit = 5000 });
 
         Assert.Equal(100, new RegisterQuery().Limit);
         Assert.Equal(100, byDefault.Count);
         Assert.Equal(n, byDefault[0].RegistryNumber);
         Assert.Equal(1000, capped.Count);
         Assert.Equal(2, capped[^1].RegistryNumber);
-        Assert.Equal([1], (await Store.QueryAsync(new RegisterQuery { Limit = 1000, Offset = 1000 })).Select(r => r.RegistryNumber));
-        Assert.Equal(n, await Store.CountAsync(new RegisterQuery()));
+        Assert.Equal([1], (await Store.Register.QueryAsync(new RegisterQuery { Limit = 1000, Offset = 1000 })).Select(r => r.RegistryNumber));
+        Assert.Equal(n, await Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -178,19 +178,19 @@ public abstract partial class StoreComplianceTests
     {
         var s = await SeedRegisterAsync();
 
-        Assert.Equal(4, await Store.CountAsync(new RegisterQuery()));
-        Assert.Equal(4, await Store.CountAsync(new RegisterQuery { Limit = 1, Offset = 3 }));
-        Assert.Equal(4, await Store.CountAsync(new RegisterQuery { Offset = 10 }));
-        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Counterpart = Alpha, Limit = 1 }));
-        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { IssueId = "issue-1" }));
-        Assert.Equal(1, await Store.CountAsync(new RegisterQuery { Precedence = Precedence.Flash }));
-        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Status = TelegramStatus.Registered }));
-        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
-        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { From = s[1].RegisteredAt, Until = s[3].RegisteredAt }));
-        Assert.Equal(2, await Store.CountAsync(new RegisterQuery { Text = "aid" }));
-        Assert.Equal(1, await Store.CountAsync(new RegisterQuery { Text = "aid", Direction = Direction.Inbound }));
-        Assert.Equal(0, await Store.CountAsync(new RegisterQuery { Text = "Moscow" }));
-        Assert.Equal(0, await Store.CountAsync(new RegisterQuery { Counterpart = Charlie }));
+        Assert.Equal(4, await Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Equal(4, await Store.Register.CountAsync(new RegisterQuery { Limit = 1, Offset = 3 }));
+        Assert.Equal(4, await Store.Register.CountAsync(new RegisterQuery { Offset = 10 }));
+        Assert.Equal(2, await Store.Register.CountAsync(new RegisterQuery { Counterpart = Alpha, Limit = 1 }));
+        Assert.Equal(2, await Store.Register.CountAsync(new RegisterQuery { IssueId = "issue-1" }));
+        Assert.Equal(1, await Store.Register.CountAsync(new RegisterQuery { Precedence = Precedence.Flash }));
+        Assert.Equal(2, await Store.Register.CountAsync(new RegisterQuery { Status = TelegramStatus.Registered }));
+        Assert.Equal(2, await Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
+        Assert.Equal(2, await Store.Register.CountAsync(new RegisterQuery { From = s[1].RegisteredAt, Until = s[3].RegisteredAt }));
+        Assert.Equal(2, await Store.Register.CountAsync(new RegisterQuery { Text = "aid" }));
+        Assert.Equal(1, await Store.Register.CountAsync(new RegisterQuery { Text = "aid", Direction = Direction.Inbound }));
+        Assert.Equal(0, await Store.Register.CountAsync(new RegisterQuery { Text = "Moscow" }));
+        Assert.Equal(0, await Store.Register.CountAsync(new RegisterQuery { Counterpart = Charlie }));
     }
 
     [Fact]
@@ -232,6 +232,6 @@ public abstract partial class StoreComplianceTests
         var later = await ReceiveFromAsync(Alpha, 2, r => r with { Body = "Coordinate with Moscow first." });
 
         Assert.Equal([later.Record.Id], await IdsAsync(new RegisterQuery { Text = "Moscow" }));
-        Assert.Equal(s.Length + 1, (await Store.QueryAsync(new RegisterQuery())).Count);
+        Assert.Equal(s.Length + 1, (await Store.Register.QueryAsync(new RegisterQuery())).Count);
     }
 }

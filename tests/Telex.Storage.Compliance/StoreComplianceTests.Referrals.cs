@@ -13,20 +13,20 @@ public abstract partial class StoreComplianceTests
         string first = await OpenIssueAsync("Aid to the Orient");
         string second = await OpenIssueAsync("Eastern bureau");
         var shared = Opening("shared-by-charlie", Charlie, "Harvest");
-        Assert.True(await Store.ShareIssueAsync(IssueOf(shared, Charlie), [shared], []));
+        Assert.True(await Store.Issues.ShareIssueAsync(IssueOf(shared, Charlie), [shared], []));
 
-        Assert.Equal([1L, 2L, 3L], new[] { first, second, shared.IssueId }.Select(id => Store.GetIssueAsync(id).Result!.Number));
-        Assert.Equal("Eastern bureau", (await Store.GetIssueByNumberAsync(2))!.Title);
-        Assert.Null(await Store.GetIssueByNumberAsync(4));
+        Assert.Equal([1L, 2L, 3L], new[] { first, second, shared.IssueId }.Select(id => Store.Issues.GetIssueAsync(id).Result!.Number));
+        Assert.Equal("Eastern bureau", (await Store.Issues.GetIssueByNumberAsync(2))!.Title);
+        Assert.Null(await Store.Issues.GetIssueByNumberAsync(4));
 
-        await Store.SaveTieAsync(NewTie(Bravo));
+        await Store.Ties.SaveTieAsync(NewTie(Bravo));
         var a = NewDraft();
         var b = NewDraft();
-        await Store.CreateDraftAsync(a, new ClearanceLogEntry(a.Id, Now, "drafter", "submitted", null), []);
-        await Store.CreateDraftAsync(b, new ClearanceLogEntry(b.Id, Now, "drafter", "submitted", null), []);
-        Assert.Equal((1L, 2L), ((await Store.GetDraftAsync(a.Id))!.Number, (await Store.GetDraftAsync(b.Id))!.Number));
-        Assert.Equal(b.Id, (await Store.GetDraftByNumberAsync(2))!.Id);
-        Assert.Null(await Store.GetDraftByNumberAsync(3));
+        await Store.Clearance.CreateDraftAsync(a, new ClearanceLogEntry(a.Id, Now, "drafter", "submitted", null), []);
+        await Store.Clearance.CreateDraftAsync(b, new ClearanceLogEntry(b.Id, Now, "drafter", "submitted", null), []);
+        Assert.Equal((1L, 2L), ((await Store.Clearance.GetDraftAsync(a.Id))!.Number, (await Store.Clearance.GetDraftAsync(b.Id))!.Number));
+        Assert.Equal(b.Id, (await Store.Clearance.GetDraftByNumberAsync(2))!.Id);
+        Assert.Null(await Store.Clearance.GetDraftByNumberAsync(3));
     }
 
     [Fact]
@@ -34,15 +34,15 @@ public abstract partial class StoreComplianceTests
     {
         string id = await OpenIssueAsync();
         Clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await Store.RecordIssueEventAsync(Change(id, 2, Bravo, IssueStatus.Deferred, "Premature") with { Term = "premature" }));
+        Assert.True(await Store.Issues.RecordIssueEventAsync(Change(id, 2, Bravo, IssueStatus.Deferred, "Premature") with { Term = "premature" }));
         await ClaimEverythingDueAsync();
 
         // A refused build writes nothing: no event, no participant, no outbox item.
-        await Assert.ThrowsAsync<Refused>(() => Store.AppendIssueEventAsync(id, (_, _) => throw new Refused()));
-        Assert.Empty(await Store.ListIssueParticipantsAsync(id));
+        await Assert.ThrowsAsync<Refused>(() => Store.Issues.AppendIssueEventAsync(id, (_, _) => throw new Refused()));
+        Assert.Empty(await Store.Issues.ListIssueParticipantsAsync(id));
 
         IReadOnlyList<IssueEvent>? shared = null;
-        var referral = await Store.AppendIssueEventAsync(id, (_, clock) =>
+        var referral = await Store.Issues.AppendIssueEventAsync(id, (_, clock) =>
         {
             var e = Change(id, clock, Alpha, IssueStatus.Referred, "Agree on these in Shenyang", "Charlie") with { Term = "referred", ReferredToDid = Charlie };
             return new IssueChange(e, [MessageItem(Bravo, Now)], new IssueParticipant(id, Charlie, "Charlie"), events =>
@@ -54,14 +54,14 @@ public abstract partial class StoreComplianceTests
 
         Assert.Equal(3, referral!.Clock);
         Assert.Equal(["Eastern bureau", "Premature", "Agree on these in Shenyang"], shared!.Select(e => e.Title ?? e.Outcome));
-        Assert.Equal([new IssueParticipant(id, Charlie, "Charlie")], await Store.ListIssueParticipantsAsync(id));
+        Assert.Equal([new IssueParticipant(id, Charlie, "Charlie")], await Store.Issues.ListIssueParticipantsAsync(id));
         Assert.Equal(2, (await ClaimEverythingDueAsync()).Count);
-        var issue = (await Store.GetIssueAsync(id))!;
+        var issue = (await Store.Issues.GetIssueAsync(id))!;
         Assert.Equal((IssueStatus.Referred, "referred", "Charlie"), (issue.Status, issue.Term, issue.ReferredTo));
-        var events = await Store.ListIssueEventsAsync(id);
+        var events = await Store.Issues.ListIssueEventsAsync(id);
         Assert.Equal([null, "premature", "referred"], events.Select(e => e.Term));
         Assert.Equal(Charlie, events[^1].ReferredToDid);
-        Assert.True(RegisterVerifier.Verify(await Store.ReadRegisterAsync(), Alpha, NoSignatures).Ok);
+        Assert.True(RegisterVerifier.Verify(await Store.Register.ReadRegisterAsync(), Alpha, NoSignatures).Ok);
     }
 
     [Fact]
@@ -71,15 +71,15 @@ public abstract partial class StoreComplianceTests
         await ClaimEverythingDueAsync();
         var byBravo = Change(id, 2, Bravo, IssueStatus.Referred, "Over to Delta", "Delta") with { Term = "referred", ReferredToDid = "did:example:delta" };
 
-        Assert.True(await Store.RecordIssueEventAsync(byBravo, [MessageItem(Charlie, Now)], new IssueParticipant(id, "did:example:delta", "Delta")));
+        Assert.True(await Store.Issues.RecordIssueEventAsync(byBravo, [MessageItem(Charlie, Now)], new IssueParticipant(id, "did:example:delta", "Delta")));
         Assert.Single(await ClaimEverythingDueAsync());
-        Assert.Equal(["Delta"], (await Store.ListIssueParticipantsAsync(id)).Select(p => p.Name));
+        Assert.Equal(["Delta"], (await Store.Issues.ListIssueParticipantsAsync(id)).Select(p => p.Name));
 
         // The same event again is not filed, passed on or joined twice.
-        Assert.False(await Store.RecordIssueEventAsync(byBravo, [MessageItem(Charlie, Now)], new IssueParticipant(id, "did:example:echo", "Echo")));
+        Assert.False(await Store.Issues.RecordIssueEventAsync(byBravo, [MessageItem(Charlie, Now)], new IssueParticipant(id, "did:example:echo", "Echo")));
         Assert.Empty(await ClaimEverythingDueAsync());
-        Assert.Single(await Store.ListIssueParticipantsAsync(id));
-        Assert.Equal("Delta", (await Store.GetIssueAsync(id))!.ReferredTo);
+        Assert.Single(await Store.Issues.ListIssueParticipantsAsync(id));
+        Assert.Equal("Delta", (await Store.Issues.GetIssueAsync(id))!.ReferredTo);
     }
 
     [Fact]
@@ -90,17 +90,17 @@ public abstract partial class StoreComplianceTests
         var referral = Change("aid", 3, Alpha, IssueStatus.Referred, "To Charlie", "Charlie") with { Term = "referred", ReferredToDid = Charlie };
         var issue = IssueOf(opening, Alpha);
 
-        Assert.True(await Store.ShareIssueAsync(issue, [opening, premature, referral], [new IssueParticipant("aid", Bravo, "Bravo")]));
+        Assert.True(await Store.Issues.ShareIssueAsync(issue, [opening, premature, referral], [new IssueParticipant("aid", Bravo, "Bravo")]));
         var later = Change("aid", 4, Bravo, IssueStatus.Agreed, "Granted") with { Term = "granted" };
-        Assert.False(await Store.ShareIssueAsync(issue, [opening, premature, referral, later], [new IssueParticipant("aid", Bravo, "Bravo")]));
+        Assert.False(await Store.Issues.ShareIssueAsync(issue, [opening, premature, referral, later], [new IssueParticipant("aid", Bravo, "Bravo")]));
 
-        var filed = (await Store.GetIssueAsync("aid"))!;
+        var filed = (await Store.Issues.GetIssueAsync("aid"))!;
         Assert.Equal((Bravo, Alpha, "granted", IssueStatus.Agreed, 4L), (filed.OpenedBy, filed.Counterpart, filed.Term, filed.Status, filed.Clock));
-        Assert.Equal(4, (await Store.ListIssueEventsAsync("aid")).Count);
-        Assert.Single(await Store.ListIssueParticipantsAsync("aid"));
-        Assert.Equal(4, (await Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.IssueStatus));
-        Assert.True(RegisterVerifier.Verify(await Store.ReadRegisterAsync(), Alpha, NoSignatures).Ok);
-        Assert.Equal(["aid"], (await Store.ListIssuesAsync(new IssueQuery { Term = "granted" })).Select(i => i.Id));
-        Assert.Empty(await Store.ListIssuesAsync(new IssueQuery { Term = "premature" }));
+        Assert.Equal(4, (await Store.Issues.ListIssueEventsAsync("aid")).Count);
+        Assert.Single(await Store.Issues.ListIssueParticipantsAsync("aid"));
+        Assert.Equal(4, (await Store.Register.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.IssueStatus));
+        Assert.True(RegisterVerifier.Verify(await Store.Register.ReadRegisterAsync(), Alpha, NoSignatures).Ok);
+        Assert.Equal(["aid"], (await Store.Issues.ListIssuesAsync(new IssueQuery { Term = "granted" })).Select(i => i.Id));
+        Assert.Empty(await Store.Issues.ListIssuesAsync(new IssueQuery { Term = "premature" }));
     }
 }

@@ -51,8 +51,8 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task Released_telegrams_take_serials_from_one_on_each_tie()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
-        await Store.SaveTieAsync(NewTie(Bravo));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Bravo));
 
         var toAlpha = new List<long>();
         for (int i = 0; i < 3; i++)
@@ -64,14 +64,14 @@ public abstract partial class StoreComplianceTests
 
         Assert.Equal([1, 2, 3], toAlpha);
         Assert.Equal(1, toBravo);
-        Assert.Equal(3, (await Store.GetTieAsync(Alpha))!.LastSentSerial);
-        Assert.Equal(1, (await Store.GetTieAsync(Bravo))!.LastSentSerial);
+        Assert.Equal(3, (await Store.Ties.GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Equal(1, (await Store.Ties.GetTieAsync(Bravo))!.LastSentSerial);
     }
 
     [Fact]
     public async Task Eight_concurrent_releasers_take_serials_one_to_two_hundred_without_gaps()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
@@ -90,22 +90,22 @@ public abstract partial class StoreComplianceTests
 
         const int n = Workers * PerWorker;
         Assert.Equal(Enumerable.Range(1, n).Select(i => (long)i), released.Select(r => r.Serial).Order());
-        Assert.Equal(n, (await Store.GetTieAsync(Alpha))!.LastSentSerial);
-        Assert.Equal(n, (await Store.OutboxDepthAsync())[Alpha]);
+        Assert.Equal(n, (await Store.Ties.GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Equal(n, (await Store.Outbox.OutboxDepthAsync())[Alpha]);
         var sample = released[n / 2];
-        Assert.Equal(sample.Serial, (await Store.GetTelegramAsync(sample.Id, Direction.Outbound))!.Serial);
-        var all = await Store.OutboundIdsBySerialAsync(Alpha, Enumerable.Range(1, n).Select(i => (long)i).ToArray());
+        Assert.Equal(sample.Serial, (await Store.Telegrams.GetTelegramAsync(sample.Id, Direction.Outbound))!.Serial);
+        var all = await Store.Telegrams.OutboundIdsBySerialAsync(Alpha, Enumerable.Range(1, n).Select(i => (long)i).ToArray());
         Assert.Equal(released.Select(r => r.Id).Order(), all.Order());
     }
 
     [Fact]
     public async Task A_release_files_the_entry_and_its_outbox_item_and_returns_the_entry()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var outbox = default(OutboxItem);
         var built = default(TelegramRecord);
 
-        var returned = await Store.ReleaseAsync(Alpha, serial =>
+        var returned = await Store.Telegrams.ReleaseAsync(Alpha, serial =>
         {
             built = OutboundRecord(Alpha, serial, Now);
             outbox = OutboxItemFor(built, Now) with { Attempts = 0, Precedence = Precedence.Immediate };
@@ -113,7 +113,7 @@ public abstract partial class StoreComplianceTests
         });
 
         AssertSameFields(built!, returned);
-        AssertSameFields(built!, await Store.GetTelegramAsync(built!.Id, Direction.Outbound));
+        AssertSameFields(built!, await Store.Telegrams.GetTelegramAsync(built!.Id, Direction.Outbound));
         var claimed = Assert.Single(await ClaimEverythingDueAsync());
         AssertSameFields(outbox!, claimed);
     }
@@ -121,72 +121,72 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task A_release_whose_build_throws_writes_nothing_and_leaves_the_serial_unused()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var id = Guid.NewGuid();
 
-        await Assert.ThrowsAsync<BuildFailed>(() => Store.ReleaseAsync(Alpha, serial =>
+        await Assert.ThrowsAsync<BuildFailed>(() => Store.Telegrams.ReleaseAsync(Alpha, serial =>
         {
             _ = OutboundRecord(Alpha, serial, Now) with { Id = id };
             throw new BuildFailed();
         }));
 
-        Assert.Null(await Store.GetTelegramAsync(id, Direction.Outbound));
-        Assert.Equal(0, (await Store.OutboxDepthAsync()).GetValueOrDefault(Alpha));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery()));
-        Assert.Equal(0, (await Store.GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(id, Direction.Outbound));
+        Assert.Equal(0, (await Store.Outbox.OutboxDepthAsync()).GetValueOrDefault(Alpha));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery()));
+        Assert.Equal(0, (await Store.Ties.GetTieAsync(Alpha))!.LastSentSerial);
         Assert.Equal(1, (await ReleaseToAsync(Alpha)).Record.Serial);
     }
 
     [Fact]
     public async Task A_release_whose_entry_does_not_carry_its_serial_is_refused_and_writes_nothing()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         TelegramRecord? built = null;
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Store.ReleaseAsync(Alpha, serial =>
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.Telegrams.ReleaseAsync(Alpha, serial =>
         {
             built = OutboundRecord(Alpha, serial + 1, Now);
             return (built, OutboxItemFor(built, Now));
         }));
 
-        Assert.Null(await Store.GetTelegramAsync(built!.Id, Direction.Outbound));
-        Assert.Empty(await Store.OutboxDepthAsync());
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(built!.Id, Direction.Outbound));
+        Assert.Empty(await Store.Outbox.OutboxDepthAsync());
         Assert.Equal(1, (await ReleaseToAsync(Alpha)).Record.Serial);
     }
 
     [Fact]
     public async Task Releasing_to_a_counterpart_without_a_tie_throws_and_writes_nothing()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
 
         await Assert.ThrowsAnyAsync<Exception>(() => ReleaseToAsync(Bravo));
 
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery()));
-        Assert.Empty(await Store.OutboxDepthAsync());
-        Assert.Null(await Store.GetTieAsync(Bravo));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery()));
+        Assert.Empty(await Store.Outbox.OutboxDepthAsync());
+        Assert.Null(await Store.Ties.GetTieAsync(Bravo));
     }
 
     [Fact]
     public async Task An_outbound_entry_keeps_every_field()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
 
         var (record, _) = await ReleaseToAsync(Alpha, Full);
 
         Assert.NotNull(record.ReadAt);
-        AssertSameFields(record, await Store.GetTelegramAsync(record.Id, Direction.Outbound));
-        AssertSameFields(record, Assert.Single(await Store.QueryAsync(new RegisterQuery())));
+        AssertSameFields(record, await Store.Telegrams.GetTelegramAsync(record.Id, Direction.Outbound));
+        AssertSameFields(record, Assert.Single(await Store.Register.QueryAsync(new RegisterQuery())));
     }
 
     [Fact]
     public async Task An_outbound_entry_with_no_optional_field_keeps_them_empty()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
 
         var (record, _) = await ReleaseToAsync(Alpha, r => r with { Receipt = null, Plaintext = [], SignedOriginal = [0] });
 
         Assert.Null(record.IssueId);
-        AssertSameFields(record, await Store.GetTelegramAsync(record.Id, Direction.Outbound));
+        AssertSameFields(record, await Store.Telegrams.GetTelegramAsync(record.Id, Direction.Outbound));
     }
 
     [Fact]
@@ -196,9 +196,9 @@ public abstract partial class StoreComplianceTests
 
         Assert.True(result.IsNew);
         Assert.Equal(54611, result.Record.PeerRegistryNumber);
-        AssertSameFields(result.Record, await Store.GetTelegramAsync(result.Record.Id, Direction.Inbound));
-        AssertSameFields(result.Record, await Store.GetByRegistryNumberAsync(1));
-        AssertSameFields(result.Record, Assert.Single(await Store.QueryAsync(new RegisterQuery())));
+        AssertSameFields(result.Record, await Store.Telegrams.GetTelegramAsync(result.Record.Id, Direction.Inbound));
+        AssertSameFields(result.Record, await Store.Register.GetByRegistryNumberAsync(1));
+        AssertSameFields(result.Record, Assert.Single(await Store.Register.QueryAsync(new RegisterQuery())));
     }
 
     [Fact]
@@ -207,34 +207,34 @@ public abstract partial class StoreComplianceTests
         var result = await ReceiveFromAsync(Alpha, 1, r => r with { Receipt = null });
 
         Assert.Null(result.Record.Receipt);
-        AssertSameFields(result.Record, await Store.GetTelegramAsync(result.Record.Id, Direction.Inbound));
+        AssertSameFields(result.Record, await Store.Telegrams.GetTelegramAsync(result.Record.Id, Direction.Inbound));
     }
 
     [Fact]
     public async Task A_telegram_is_found_only_in_its_own_direction()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var outbound = (await ReleaseToAsync(Alpha)).Record;
         var inbound = (await ReceiveFromAsync(Alpha, 1)).Record;
 
-        Assert.Null(await Store.GetTelegramAsync(outbound.Id, Direction.Inbound));
-        Assert.Null(await Store.GetTelegramAsync(inbound.Id, Direction.Outbound));
-        Assert.NotNull(await Store.GetTelegramAsync(outbound.Id, Direction.Outbound));
-        Assert.NotNull(await Store.GetTelegramAsync(inbound.Id, Direction.Inbound));
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(outbound.Id, Direction.Inbound));
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(inbound.Id, Direction.Outbound));
+        Assert.NotNull(await Store.Telegrams.GetTelegramAsync(outbound.Id, Direction.Outbound));
+        Assert.NotNull(await Store.Telegrams.GetTelegramAsync(inbound.Id, Direction.Inbound));
     }
 
     [Fact]
     public async Task The_same_id_may_be_filed_once_in_each_direction()
     {
         // An agency can tie with itself only in tests, but nothing in the register forbids it.
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var outbound = (await ReleaseToAsync(Alpha)).Record;
 
         var inbound = await ReceiveFromAsync(Alpha, 1, id: outbound.Id);
 
         Assert.True(inbound.IsNew);
-        Assert.Equal(Direction.Inbound, (await Store.GetTelegramAsync(outbound.Id, Direction.Inbound))!.Direction);
-        Assert.Equal(Direction.Outbound, (await Store.GetTelegramAsync(outbound.Id, Direction.Outbound))!.Direction);
+        Assert.Equal(Direction.Inbound, (await Store.Telegrams.GetTelegramAsync(outbound.Id, Direction.Inbound))!.Direction);
+        Assert.Equal(Direction.Outbound, (await Store.Telegrams.GetTelegramAsync(outbound.Id, Direction.Outbound))!.Direction);
     }
 
     [Fact]
@@ -242,23 +242,23 @@ public abstract partial class StoreComplianceTests
     {
         await ReceiveFromAsync(Alpha, 1);
 
-        Assert.Null(await Store.GetTelegramAsync(Guid.NewGuid(), Direction.Inbound));
-        Assert.Null(await Store.GetTelegramAsync(Guid.NewGuid(), Direction.Outbound));
-        Assert.Null(await Store.GetByRegistryNumberAsync(2));
-        Assert.Null(await Store.GetByRegistryNumberAsync(0));
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(Guid.NewGuid(), Direction.Inbound));
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(Guid.NewGuid(), Direction.Outbound));
+        Assert.Null(await Store.Register.GetByRegistryNumberAsync(2));
+        Assert.Null(await Store.Register.GetByRegistryNumberAsync(0));
     }
 
     [Fact]
     public async Task Outbound_entries_take_no_registry_number()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         await ReleaseToAsync(Alpha);
         await ReleaseToAsync(Alpha);
 
         var first = await ReceiveFromAsync(Alpha, 1);
 
         Assert.Equal(1, first.Record.RegistryNumber);
-        Assert.Equal(first.Record.Id, (await Store.GetByRegistryNumberAsync(1))!.Id);
+        Assert.Equal(first.Record.Id, (await Store.Register.GetByRegistryNumberAsync(1))!.Id);
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public abstract partial class StoreComplianceTests
         Assert.Equal(Enumerable.Range(1, n).Select(i => (long)i), results.Select(r => r.Record.RegistryNumber).Order());
         foreach (var r in results.Where((_, i) => i % 17 == 0))
         {
-            Assert.Equal(r.Record.Id, (await Store.GetByRegistryNumberAsync(r.Record.RegistryNumber))!.Id);
+            Assert.Equal(r.Record.Id, (await Store.Register.GetByRegistryNumberAsync(r.Record.RegistryNumber))!.Id);
         }
 
         Assert.Equal(n + 1, (await ReceiveFromAsync(Charlie, 1)).Record.RegistryNumber);
@@ -299,14 +299,14 @@ public abstract partial class StoreComplianceTests
         var seen = DateTimeOffset.MinValue;
         var id = Guid.NewGuid();
 
-        var result = await Store.RegisterInboundAsync(id, (number, receivedAt) =>
+        var result = await Store.Telegrams.RegisterInboundAsync(id, (number, receivedAt) =>
         {
             seen = receivedAt;
             return InboundRecord(id, Alpha, 1, number, receivedAt);
         });
 
         Assert.Equal(Start + TimeSpan.FromMilliseconds(86_400_123), seen);
-        Assert.Equal(seen, (await Store.GetTelegramAsync(id, Direction.Inbound))!.RegisteredAt);
+        Assert.Equal(seen, (await Store.Telegrams.GetTelegramAsync(id, Direction.Inbound))!.RegisteredAt);
         Assert.Equal(1, result.Record.RegistryNumber);
     }
 
@@ -322,8 +322,8 @@ public abstract partial class StoreComplianceTests
         Assert.True(first.IsNew);
         Assert.False(again.IsNew);
         AssertSameFields(first.Record, again.Record);
-        AssertSameFields(first.Record, await Store.GetTelegramAsync(id, Direction.Inbound));
-        Assert.Single(await Store.QueryAsync(new RegisterQuery()));
+        AssertSameFields(first.Record, await Store.Telegrams.GetTelegramAsync(id, Direction.Inbound));
+        Assert.Single(await Store.Register.QueryAsync(new RegisterQuery()));
         Assert.Equal(2, (await ReceiveFromAsync(Alpha, 2)).Record.RegistryNumber);
     }
 
@@ -357,7 +357,7 @@ public abstract partial class StoreComplianceTests
 
         Assert.False(second.IsNew);
         AssertSameFields(first.Record, second.Record);
-        Assert.Null(await Store.GetTelegramAsync(impostor, Direction.Inbound));
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(impostor, Direction.Inbound));
         Assert.True((await ReceiveFromAsync(Bravo, 5)).IsNew);
         Assert.Equal(3, (await ReceiveFromAsync(Alpha, 6)).Record.RegistryNumber);
     }
@@ -367,11 +367,11 @@ public abstract partial class StoreComplianceTests
     {
         var id = Guid.NewGuid();
 
-        await Assert.ThrowsAsync<BuildFailed>(() => Store.RegisterInboundAsync(id, (_, _) => throw new BuildFailed()));
+        await Assert.ThrowsAsync<BuildFailed>(() => Store.Telegrams.RegisterInboundAsync(id, (_, _) => throw new BuildFailed()));
 
-        Assert.Null(await Store.GetTelegramAsync(id, Direction.Inbound));
-        Assert.Null(await Store.GetByRegistryNumberAsync(1));
-        Assert.Empty(await Store.ReceivedSerialsAsync(Alpha));
+        Assert.Null(await Store.Telegrams.GetTelegramAsync(id, Direction.Inbound));
+        Assert.Null(await Store.Register.GetByRegistryNumberAsync(1));
+        Assert.Empty(await Store.Telegrams.ReceivedSerialsAsync(Alpha));
         var retried = await ReceiveFromAsync(Alpha, 1, id: id);
         Assert.True(retried.IsNew);
         Assert.Equal(1, retried.Record.RegistryNumber);
@@ -380,7 +380,7 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task Received_serials_are_listed_ascending_for_one_counterpart_inbound_only()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         foreach (long serial in new long[] { 4, 1, 7, 2 })
         {
             await ReceiveFromAsync(Alpha, serial);
@@ -391,16 +391,16 @@ public abstract partial class StoreComplianceTests
         await ReleaseToAsync(Alpha);
         await ReleaseToAsync(Alpha);
 
-        Assert.Equal([1, 2, 4, 7], await Store.ReceivedSerialsAsync(Alpha));
-        Assert.Equal([3], await Store.ReceivedSerialsAsync(Bravo));
-        Assert.Empty(await Store.ReceivedSerialsAsync(Charlie));
+        Assert.Equal([1, 2, 4, 7], await Store.Telegrams.ReceivedSerialsAsync(Alpha));
+        Assert.Equal([3], await Store.Telegrams.ReceivedSerialsAsync(Bravo));
+        Assert.Empty(await Store.Telegrams.ReceivedSerialsAsync(Charlie));
     }
 
     [Fact]
     public async Task Outbound_telegrams_are_found_by_serial()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
-        await Store.SaveTieAsync(NewTie(Bravo));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Bravo));
         var toAlpha = new List<TelegramRecord>();
         for (int i = 0; i < 4; i++)
         {
@@ -410,11 +410,11 @@ public abstract partial class StoreComplianceTests
         await ReleaseToAsync(Bravo);
         await ReceiveFromAsync(Alpha, 3);
 
-        var found = await Store.OutboundIdsBySerialAsync(Alpha, [1, 3, 99]);
+        var found = await Store.Telegrams.OutboundIdsBySerialAsync(Alpha, [1, 3, 99]);
 
         Assert.Equal(new[] { toAlpha[0].Id, toAlpha[2].Id }.Order(), found.Order());
-        Assert.Empty(await Store.OutboundIdsBySerialAsync(Alpha, []));
-        Assert.Empty(await Store.OutboundIdsBySerialAsync(Charlie, [1]));
-        Assert.Single(await Store.OutboundIdsBySerialAsync(Bravo, [1, 2, 3]));
+        Assert.Empty(await Store.Telegrams.OutboundIdsBySerialAsync(Alpha, []));
+        Assert.Empty(await Store.Telegrams.OutboundIdsBySerialAsync(Charlie, [1]));
+        Assert.Single(await Store.Telegrams.OutboundIdsBySerialAsync(Bravo, [1, 2, 3]));
     }
 }

@@ -27,37 +27,37 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task Which_side_suspended_a_tie_is_kept_and_cleared_when_it_resumes()
     {
-        await Store.SaveTieAsync(NewTie(Alpha) with { Status = TieStatus.Suspended, SuspendedBy = TieSide.ThisAgency });
-        await Store.SaveTieAsync(NewTie(Bravo) with { Status = TieStatus.Suspended, SuspendedBy = TieSide.Counterpart });
-        Assert.Equal(TieSide.ThisAgency, (await Store.GetTieAsync(Alpha))!.SuspendedBy);
-        Assert.Equal(TieSide.Counterpart, (await Store.GetTieAsync(Bravo))!.SuspendedBy);
+        await Store.Ties.SaveTieAsync(NewTie(Alpha) with { Status = TieStatus.Suspended, SuspendedBy = TieSide.ThisAgency });
+        await Store.Ties.SaveTieAsync(NewTie(Bravo) with { Status = TieStatus.Suspended, SuspendedBy = TieSide.Counterpart });
+        Assert.Equal(TieSide.ThisAgency, (await Store.Ties.GetTieAsync(Alpha))!.SuspendedBy);
+        Assert.Equal(TieSide.Counterpart, (await Store.Ties.GetTieAsync(Bravo))!.SuspendedBy);
 
-        await Store.SaveTieAsync((await Store.GetTieAsync(Alpha))! with { Status = TieStatus.Established, SuspendedBy = null });
+        await Store.Ties.SaveTieAsync((await Store.Ties.GetTieAsync(Alpha))! with { Status = TieStatus.Established, SuspendedBy = null });
 
-        Assert.Null((await Store.GetTieAsync(Alpha))!.SuspendedBy);
-        Assert.Equal(TieSide.Counterpart, (await Store.ListTiesAsync()).Single(t => t.PeerDid == Bravo).SuspendedBy);
+        Assert.Null((await Store.Ties.GetTieAsync(Alpha))!.SuspendedBy);
+        Assert.Equal(TieSide.Counterpart, (await Store.Ties.ListTiesAsync()).Single(t => t.PeerDid == Bravo).SuspendedBy);
     }
 
     [Fact]
     public async Task Only_an_invited_tie_that_never_carried_a_telegram_is_forgotten()
     {
-        await Store.SaveTieAsync(NewTie(Alpha) with { Status = TieStatus.Invited });
-        await Store.SaveTieAsync(NewTie(Bravo) with { Status = TieStatus.Established });
-        await Store.SaveTieAsync(NewTie(Charlie) with { Status = TieStatus.Invited });
-        await Store.ReleaseAsync(Charlie, serial =>
+        await Store.Ties.SaveTieAsync(NewTie(Alpha) with { Status = TieStatus.Invited });
+        await Store.Ties.SaveTieAsync(NewTie(Bravo) with { Status = TieStatus.Established });
+        await Store.Ties.SaveTieAsync(NewTie(Charlie) with { Status = TieStatus.Invited });
+        await Store.Telegrams.ReleaseAsync(Charlie, serial =>
         {
             var record = OutboundRecord(Charlie, serial, Now);
             return (record, OutboxItemFor(record, Now));
         });
-        await Store.SaveTieAsync((await Store.GetTieAsync(Charlie))! with { Status = TieStatus.Invited });
+        await Store.Ties.SaveTieAsync((await Store.Ties.GetTieAsync(Charlie))! with { Status = TieStatus.Invited });
 
-        Assert.True(await Store.ForgetInvitedTieAsync(Alpha));
-        Assert.False(await Store.ForgetInvitedTieAsync(Alpha));
-        Assert.False(await Store.ForgetInvitedTieAsync(Bravo));
-        Assert.False(await Store.ForgetInvitedTieAsync(Charlie));
+        Assert.True(await Store.Ties.ForgetInvitedTieAsync(Alpha));
+        Assert.False(await Store.Ties.ForgetInvitedTieAsync(Alpha));
+        Assert.False(await Store.Ties.ForgetInvitedTieAsync(Bravo));
+        Assert.False(await Store.Ties.ForgetInvitedTieAsync(Charlie));
 
-        Assert.Null(await Store.GetTieAsync(Alpha));
-        Assert.Equal([Bravo, Charlie], (await Store.ListTiesAsync()).Select(t => t.PeerDid).Order(StringComparer.Ordinal));
+        Assert.Null(await Store.Ties.GetTieAsync(Alpha));
+        Assert.Equal([Bravo, Charlie], (await Store.Ties.ListTiesAsync()).Select(t => t.PeerDid).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -66,44 +66,44 @@ public abstract partial class StoreComplianceTests
         var full = FullTie(Alpha);
         var plain = NewTie(Bravo);
 
-        await Store.SaveTieAsync(full);
-        await Store.SaveTieAsync(plain);
+        await Store.Ties.SaveTieAsync(full);
+        await Store.Ties.SaveTieAsync(plain);
 
-        AssertSameFields(full, await Store.GetTieAsync(Alpha));
-        AssertSameFields(plain, await Store.GetTieAsync(Bravo));
+        AssertSameFields(full, await Store.Ties.GetTieAsync(Alpha));
+        AssertSameFields(plain, await Store.Ties.GetTieAsync(Bravo));
     }
 
     [Fact]
     public async Task An_unknown_counterpart_has_no_tie()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
 
-        Assert.Null(await Store.GetTieAsync(Bravo));
+        Assert.Null(await Store.Ties.GetTieAsync(Bravo));
     }
 
     [Fact]
     public async Task Saving_a_tie_again_replaces_it_by_peer_did()
     {
-        await Store.SaveTieAsync(FullTie(Alpha));
-        await Store.SaveTieAsync(NewTie(Bravo));
+        await Store.Ties.SaveTieAsync(FullTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Bravo));
         var replaced = NewTie(Alpha) with { PeerName = "Renamed", PeerEndpoint = "https://moved.example/didcomm", Status = TieStatus.Severed };
 
-        await Store.SaveTieAsync(replaced);
+        await Store.Ties.SaveTieAsync(replaced);
 
-        AssertSameFields(replaced, await Store.GetTieAsync(Alpha));
-        AssertSameFields(NewTie(Bravo), await Store.GetTieAsync(Bravo));
-        Assert.Equal(2, (await Store.ListTiesAsync()).Count);
+        AssertSameFields(replaced, await Store.Ties.GetTieAsync(Alpha));
+        AssertSameFields(NewTie(Bravo), await Store.Ties.GetTieAsync(Bravo));
+        Assert.Equal(2, (await Store.Ties.ListTiesAsync()).Count);
     }
 
     [Fact]
     public async Task Every_known_counterpart_is_listed()
     {
-        Assert.Empty(await Store.ListTiesAsync());
-        await Store.SaveTieAsync(NewTie(Alpha));
-        await Store.SaveTieAsync(FullTie(Bravo));
-        await Store.SaveTieAsync(NewTie(Charlie) with { Status = TieStatus.None });
+        Assert.Empty(await Store.Ties.ListTiesAsync());
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(FullTie(Bravo));
+        await Store.Ties.SaveTieAsync(NewTie(Charlie) with { Status = TieStatus.None });
 
-        var ties = (await Store.ListTiesAsync()).ToDictionary(t => t.PeerDid);
+        var ties = (await Store.Ties.ListTiesAsync()).ToDictionary(t => t.PeerDid);
 
         Assert.Equal([Alpha, Bravo, Charlie], ties.Keys.Order(StringComparer.Ordinal));
         AssertSameFields(FullTie(Bravo), ties[Bravo]);
@@ -113,31 +113,31 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task Saving_an_existing_tie_does_not_reset_its_serial_counter()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         for (int i = 0; i < 3; i++)
         {
             await ReleaseToAsync(Alpha);
         }
 
         var stale = NewTie(Alpha) with { Status = TieStatus.Suspended, LastSentSerial = 0 };
-        await Store.SaveTieAsync(stale);
+        await Store.Ties.SaveTieAsync(stale);
 
-        var tie = await Store.GetTieAsync(Alpha);
+        var tie = await Store.Ties.GetTieAsync(Alpha);
         Assert.Equal(3, tie!.LastSentSerial);
         Assert.Equal(TieStatus.Suspended, tie.Status);
         Assert.Equal(4, (await ReleaseToAsync(Alpha)).Record.Serial);
 
-        await Store.SaveTieAsync(stale with { LastSentSerial = 99 });
-        Assert.Equal(4, (await Store.GetTieAsync(Alpha))!.LastSentSerial);
+        await Store.Ties.SaveTieAsync(stale with { LastSentSerial = 99 });
+        Assert.Equal(4, (await Store.Ties.GetTieAsync(Alpha))!.LastSentSerial);
         Assert.Equal(5, (await ReleaseToAsync(Alpha)).Record.Serial);
     }
 
     [Fact]
     public async Task A_new_tie_saved_with_a_serial_counter_continues_from_it()
     {
-        await Store.SaveTieAsync(NewTie(Alpha) with { LastSentSerial = 41 });
+        await Store.Ties.SaveTieAsync(NewTie(Alpha) with { LastSentSerial = 41 });
 
-        Assert.Equal(41, (await Store.GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Equal(41, (await Store.Ties.GetTieAsync(Alpha))!.LastSentSerial);
         Assert.Equal(42, (await ReleaseToAsync(Alpha)).Record.Serial);
     }
 }

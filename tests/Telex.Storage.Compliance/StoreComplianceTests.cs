@@ -140,7 +140,7 @@ public abstract partial class StoreComplianceTests : IAsyncLifetime
     {
         var at = Now;
         OutboxItem? outbox = null;
-        var record = await Store.ReleaseAsync(peerDid, serial =>
+        var record = await Store.Telegrams.ReleaseAsync(peerDid, serial =>
         {
             var entry = OutboundRecord(peerDid, serial, at);
             entry = customize?.Invoke(entry) ?? entry;
@@ -155,7 +155,7 @@ public abstract partial class StoreComplianceTests : IAsyncLifetime
         string peerDid, long serial, Func<TelegramRecord, TelegramRecord>? customize = null, Guid? id = null)
     {
         var telegramId = id ?? Guid.NewGuid();
-        return await Store.RegisterInboundAsync(telegramId, (number, receivedAt) =>
+        return await Store.Telegrams.RegisterInboundAsync(telegramId, (number, receivedAt) =>
         {
             var entry = InboundRecord(telegramId, peerDid, serial, number, receivedAt);
             return customize?.Invoke(entry) ?? entry;
@@ -201,5 +201,5 @@ public abstract partial class StoreComplianceTests : IAsyncLifetime
 
     /// <summary>Ids of every outbox item claimable right now (claims them for a throw-away node with a short lease).</summary>
     protected async Task<IReadOnlyList<OutboxItem>> ClaimEverythingDueAsync(string node = "probe") =>
-        await Store.ClaimDueAsync(Now, 1000, TimeSpan.FromSeconds(1), node);
+        await Store.Outbox.ClaimDueAsync(Now, 1000, TimeSpan.FromSeconds(1), node);
 }

@@ -56,48 +56,48 @@ public sealed class NativeTypesMigrationTests : IAsyncLifetime
         await store.MigrateAsync();
 
         Assert.Equal(PostgresStore.LatestSchemaVersion, await store.SchemaVersionAsync());
-        AssertSame(data.Alpha, await store.GetTieAsync(Alpha));
-        AssertSame(data.Bravo, await store.GetTieAsync(Bravo));
-        AssertSame(data.Delivered, await store.GetTelegramAsync(data.Delivered.Id, Direction.Outbound));
-        AssertSame(data.Queued, await store.GetTelegramAsync(data.Queued.Id, Direction.Outbound));
-        AssertSame(data.Inbound, await store.GetTelegramAsync(data.Inbound.Id, Direction.Inbound));
-        AssertSame(new[] { data.Outbox }, await store.ClaimDueAsync(T.AddHours(1), 10, TimeSpan.FromMinutes(1), "node-1"));
-        AssertSame(data.Officer, await store.FindOfficerAsync(data.Officer.Name));
-        AssertSame(data.Token, await store.FindTokenAsync(data.Token.TokenHash, T.AddDays(3650)));
-        AssertSame(data.Invitation, await store.ConsumeInvitationAsync(data.Invitation.Id, data.Invitation.SecretHash, T));
-        AssertSame(data.Issue, await store.GetIssueAsync(data.Issue.Id));
-        AssertSame(new[] { data.Event }, await store.ListIssueEventsAsync(data.Issue.Id));
-        AssertSame(data.Draft, await store.GetDraftAsync(data.Draft.Id));
-        AssertSame(new[] { data.Step }, await store.ListClearanceLogAsync(data.Draft.Id));
-        AssertSame(data.Coordination, await store.GetCoordinationRequestAsync(data.Coordination.Id));
-        AssertSame(data.Entry, await store.GetDirectoryEntryAsync(data.Entry.Id));
-        AssertSame(data.Bureau, await store.GetBureauAsync(data.Bureau.Id));
-        AssertSame(data.Epoch, await store.GetBureauEpochAsync(data.Bureau.Id, 1));
-        AssertSame(data.Outcomes, await store.GetBureauOutcomesAsync(data.Bureau.Id));
-        AssertSame(new[] { data.Relay }, await store.ClaimDueRelaysAsync(T.AddHours(1), 10, TimeSpan.FromMinutes(1), "node-1"));
-        AssertSame(data.Release, await store.FindIdempotentReleaseAsync(data.Release.Officer, data.Release.Key, T));
-        AssertSame(data.Cable, await store.GetImportedCableAsync(data.Cable.Id));
-        AssertSame(new[] { data.Checkpoint }, await store.ListCheckpointsAsync());
-        AssertSame(new[] { data.Rotation }, await store.ListKeyRotationsAsync());
+        AssertSame(data.Alpha, await store.Ties.GetTieAsync(Alpha));
+        AssertSame(data.Bravo, await store.Ties.GetTieAsync(Bravo));
+        AssertSame(data.Delivered, await store.Telegrams.GetTelegramAsync(data.Delivered.Id, Direction.Outbound));
+        AssertSame(data.Queued, await store.Telegrams.GetTelegramAsync(data.Queued.Id, Direction.Outbound));
+        AssertSame(data.Inbound, await store.Telegrams.GetTelegramAsync(data.Inbound.Id, Direction.Inbound));
+        AssertSame(new[] { data.Outbox }, await store.Outbox.ClaimDueAsync(T.AddHours(1), 10, TimeSpan.FromMinutes(1), "node-1"));
+        AssertSame(data.Officer, await store.Officers.FindOfficerAsync(data.Officer.Name));
+        AssertSame(data.Token, await store.Sessions.FindTokenAsync(data.Token.TokenHash, T.AddDays(3650)));
+        AssertSame(data.Invitation, await store.Ties.ConsumeInvitationAsync(data.Invitation.Id, data.Invitation.SecretHash, T));
+        AssertSame(data.Issue, await store.Issues.GetIssueAsync(data.Issue.Id));
+        AssertSame(new[] { data.Event }, await store.Issues.ListIssueEventsAsync(data.Issue.Id));
+        AssertSame(data.Draft, await store.Clearance.GetDraftAsync(data.Draft.Id));
+        AssertSame(new[] { data.Step }, await store.Clearance.ListClearanceLogAsync(data.Draft.Id));
+        AssertSame(data.Coordination, await store.Clearance.GetCoordinationRequestAsync(data.Coordination.Id));
+        AssertSame(data.Entry, await store.Directory.GetDirectoryEntryAsync(data.Entry.Id));
+        AssertSame(data.Bureau, await store.Bureaus.GetBureauAsync(data.Bureau.Id));
+        AssertSame(data.Epoch, await store.Bureaus.GetBureauEpochAsync(data.Bureau.Id, 1));
+        AssertSame(data.Outcomes, await store.Bureaus.GetBureauOutcomesAsync(data.Bureau.Id));
+        AssertSame(new[] { data.Relay }, await store.Relays.ClaimDueRelaysAsync(T.AddHours(1), 10, TimeSpan.FromMinutes(1), "node-1"));
+        AssertSame(data.Release, await store.Idempotency.FindIdempotentReleaseAsync(data.Release.Officer, data.Release.Key, T));
+        AssertSame(data.Cable, await store.Register.GetImportedCableAsync(data.Cable.Id));
+        AssertSame(new[] { data.Checkpoint }, await store.Register.ListCheckpointsAsync());
+        AssertSame(new[] { data.Rotation }, await store.Keys.ListKeyRotationsAsync());
 
         // The chain as written, verified against the rows it records; then appended to by the store on the new types.
-        var register = await store.ReadRegisterAsync();
+        var register = await store.Register.ReadRegisterAsync();
         AssertSame(_entries, register.Entries);
         AssertVerifies(register, data.Checkpoint);
-        Assert.True(await store.MarkDeliveredAsync(data.Queued.Id, [5, 5], 78, T.AddMinutes(30)));
-        Assert.False(await store.MarkReadAsync(data.Inbound.Id, T.AddMinutes(31))); // read before the migration, and recorded once
+        Assert.True(await store.Telegrams.MarkDeliveredAsync(data.Queued.Id, [5, 5], 78, T.AddMinutes(30)));
+        Assert.False(await store.Telegrams.MarkReadAsync(data.Inbound.Id, T.AddMinutes(31))); // read before the migration, and recorded once
         var laterId = Guid.NewGuid();
-        var later = await store.RegisterInboundAsync(laterId, (n, at) =>
+        var later = await store.Telegrams.RegisterInboundAsync(laterId, (n, at) =>
             data.Inbound with { Id = laterId, Serial = 2, RegistryNumber = n, RegisteredAt = at, Receipt = null, ReadAt = null });
         Assert.True(later.IsNew);
         Assert.Equal(2, later.Record.RegistryNumber);
-        var grown = await store.ReadRegisterAsync();
+        var grown = await store.Register.ReadRegisterAsync();
         Assert.Equal(_entries.Count + 2, grown.Entries.Count);
-        Assert.Equal(T.AddMinutes(30), (await store.GetTelegramAsync(data.Queued.Id, Direction.Outbound))!.DeliveredAt);
+        Assert.Equal(T.AddMinutes(30), (await store.Telegrams.GetTelegramAsync(data.Queued.Id, Direction.Outbound))!.DeliveredAt);
         AssertVerifies(grown, data.Checkpoint);
 
         // Attendees are searched in the JSON's text, which jsonb gives unescaped.
-        Assert.Equal([data.Delivered.Id], (await store.QueryAsync(new RegisterQuery { Text = "Zoë" })).Select(t => t.Id));
+        Assert.Equal([data.Delivered.Id], (await store.Register.QueryAsync(new RegisterQuery { Text = "Zoë" })).Select(t => t.Id));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed partial class PostgresStoreTests
     [Fact]
     public async Task Four_nodes_registering_and_releasing_at_once_keep_numbers_serials_and_the_chain_gap_free()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var nodes = new List<ITelexStore> { Store };
         for (int i = 0; i < 3; i++)
         {
@@ -27,11 +27,11 @@ public sealed partial class PostgresStoreTests
             long serial = i + 1;
             foreach (var node in new[] { nodes[i % 4], nodes[(i + 1) % 4] })
             {
-                work.Add(Task.Run(() => node.RegisterInboundAsync(id, (n, at) => InboundRecord(id, Bravo, serial, n, at))));
+                work.Add(Task.Run(() => node.Telegrams.RegisterInboundAsync(id, (n, at) => InboundRecord(id, Bravo, serial, n, at))));
             }
 
             var releaser = nodes[(i + 2) % 4];
-            work.Add(Task.Run(() => releaser.ReleaseAsync(Alpha, s =>
+            work.Add(Task.Run(() => releaser.Telegrams.ReleaseAsync(Alpha, s =>
             {
                 var record = OutboundRecord(Alpha, s, Now);
                 return (record, OutboxItemFor(record, Now));
@@ -40,14 +40,14 @@ public sealed partial class PostgresStoreTests
 
         await Task.WhenAll(work);
 
-        var inbound = await Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000 });
+        var inbound = await Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000 });
         Assert.Equal(ids.Length, inbound.Count);
         Assert.Equal(Enumerable.Range(1, ids.Length).Select(n => (long)n), inbound.Select(t => t.RegistryNumber).Order());
-        var outbound = await Store.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Limit = 1000 });
+        var outbound = await Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Limit = 1000 });
         Assert.Equal(Enumerable.Range(1, ids.Length).Select(n => (long)n), outbound.Select(t => t.Serial).Order());
-        Assert.Equal(ids.Length, (await nodes[3].GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Equal(ids.Length, (await nodes[3].Ties.GetTieAsync(Alpha))!.LastSentSerial);
 
-        var register = await nodes[2].ReadRegisterAsync();
+        var register = await nodes[2].Register.ReadRegisterAsync();
         Assert.Equal(Enumerable.Range(1, register.Entries.Count).Select(n => (long)n), register.Entries.Select(e => e.Position));
         Assert.Equal(2 * ids.Length, register.Entries.Count(e => e.Kind is RegisterKinds.TelegramIn or RegisterKinds.TelegramOut));
         Assert.True(RegisterVerifier.Verify(register, Charlie, _ => null).Ok);
@@ -56,25 +56,25 @@ public sealed partial class PostgresStoreTests
     [Fact]
     public async Task One_receipt_given_to_two_nodes_at_once_is_recorded_once()
     {
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var other = OpenAnother();
         var (sent, _) = await ReleaseToAsync(Alpha);
 
         var results = await Task.WhenAll(
-            Task.Run(() => Store.MarkDeliveredAsync(sent.Id, [1, 2], 7, Now)),
-            Task.Run(() => other.MarkDeliveredAsync(sent.Id, [1, 2], 7, Now)));
+            Task.Run(() => Store.Telegrams.MarkDeliveredAsync(sent.Id, [1, 2], 7, Now)),
+            Task.Run(() => other.Telegrams.MarkDeliveredAsync(sent.Id, [1, 2], 7, Now)));
 
         Assert.All(results, Assert.True);
-        var register = await Store.ReadRegisterAsync();
+        var register = await Store.Register.ReadRegisterAsync();
         Assert.Single(register.Entries, e => e.Kind == RegisterKinds.Delivery);
-        Assert.Empty(await Store.OutboxDepthAsync());
+        Assert.Empty(await Store.Outbox.OutboxDepthAsync());
     }
 
     [Fact]
     public async Task Two_nodes_claiming_the_outbox_never_claim_one_item_twice()
     {
         var other = OpenAnother();
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         for (int i = 0; i < 60; i++)
         {
             await ReleaseToAsync(Alpha);
@@ -85,7 +85,7 @@ public sealed partial class PostgresStoreTests
             var mine = new List<Guid>();
             for (int round = 0; round < 60; round++)
             {
-                var claimed = await store.ClaimDueAsync(Now, 2, TimeSpan.FromMinutes(1), node);
+                var claimed = await store.Outbox.ClaimDueAsync(Now, 2, TimeSpan.FromMinutes(1), node);
                 if (claimed.Count == 0)
                 {
                     break;

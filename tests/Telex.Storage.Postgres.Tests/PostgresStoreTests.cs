@@ -44,14 +44,14 @@ public sealed partial class PostgresStoreTests : StoreComplianceTests
     [Fact]
     public async Task Migrating_twice_and_from_several_nodes_at_once_is_harmless()
     {
-        await Store.SetSettingAsync("agency.name", "Kovalev");
+        await Store.Settings.SetSettingAsync("agency.name", "Kovalev");
         var nodes = Enumerable.Range(0, 4).Select(_ => OpenAnother()).ToList();
 
         await Task.WhenAll(nodes.Select(n => Task.Run(() => n.MigrateAsync())));
         await Store.MigrateAsync();
 
         Assert.Equal(PostgresStore.LatestSchemaVersion, await nodes[0].SchemaVersionAsync());
-        Assert.Equal("Kovalev", await nodes[3].GetSettingAsync("agency.name"));
+        Assert.Equal("Kovalev", await nodes[3].Settings.GetSettingAsync("agency.name"));
         Assert.Equal(4L, await Database.ScalarAsync<long>("SELECT COUNT(*) FROM counters")); // registry, chain, issue, draft
     }
 
@@ -68,7 +68,7 @@ public sealed partial class PostgresStoreTests : StoreComplianceTests
     [Fact]
     public async Task Every_test_gets_its_own_empty_database()
     {
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery()));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery()));
         Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT COUNT(*) FROM telegrams"));
         Assert.StartsWith("telex_test_", await Database.ScalarAsync<string>("SELECT current_database()"), StringComparison.Ordinal);
     }

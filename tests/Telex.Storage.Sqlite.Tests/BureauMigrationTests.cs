@@ -56,8 +56,8 @@ public sealed class BureauMigrationTests
     {
         await using var database = new MigrationDatabase();
         var store = await database.OpenAsync();
-        await store.SaveTieAsync(new Tie { PeerDid = Peer, PeerName = "Bravo", PeerEndpoint = "https://bravo.example/didcomm" });
-        var old = await store.ReleaseAsync(Peer, serial => Release(serial));
+        await store.Ties.SaveTieAsync(new Tie { PeerDid = Peer, PeerName = "Bravo", PeerEndpoint = "https://bravo.example/didcomm" });
+        var old = await store.Telegrams.ReleaseAsync(Peer, serial => Release(serial));
 
         // As a version without bureaus left it: no bureau tables or columns, user_version 4.
         await database.ExecuteAsync("""
@@ -66,16 +66,16 @@ public sealed class BureauMigrationTests
             """);
 
         var upgraded = await database.OpenAsync();
-        var read = await upgraded.GetTelegramAsync(old.Id, Direction.Outbound);
+        var read = await upgraded.Telegrams.GetTelegramAsync(old.Id, Direction.Outbound);
         Assert.Null(read!.BureauId);
-        Assert.True(RegisterVerifier.Verify(await upgraded.ReadRegisterAsync(), "did:example:alpha", _ => null).Ok);
+        Assert.True(RegisterVerifier.Verify(await upgraded.Register.ReadRegisterAsync(), "did:example:alpha", _ => null).Ok);
 
         // Bulletins file their bureau and epoch, and the register verifies with them.
         var bureau = Guid.NewGuid();
-        var bulletin = await upgraded.ReleaseAsync(Peer, serial => Release(serial, bureau));
-        Assert.Equal((bureau, 2L), ((await upgraded.GetTelegramAsync(bulletin.Id, Direction.Outbound))!.BureauId!.Value, 2L));
-        Assert.Equal(2, (await upgraded.GetTelegramAsync(bulletin.Id, Direction.Outbound))!.BureauEpoch);
-        Assert.True(RegisterVerifier.Verify(await upgraded.ReadRegisterAsync(), "did:example:alpha", _ => null).Ok);
-        Assert.Empty(await upgraded.ListBureausAsync());
+        var bulletin = await upgraded.Telegrams.ReleaseAsync(Peer, serial => Release(serial, bureau));
+        Assert.Equal((bureau, 2L), ((await upgraded.Telegrams.GetTelegramAsync(bulletin.Id, Direction.Outbound))!.BureauId!.Value, 2L));
+        Assert.Equal(2, (await upgraded.Telegrams.GetTelegramAsync(bulletin.Id, Direction.Outbound))!.BureauEpoch);
+        Assert.True(RegisterVerifier.Verify(await upgraded.Register.ReadRegisterAsync(), "did:example:alpha", _ => null).Ok);
+        Assert.Empty(await upgraded.Bureaus.ListBureausAsync());
     }
 }

@@ -22,7 +22,7 @@ public sealed class ImportedHistoryMigrationTests
             Text = "Come to an agreement on these issues with Cde. Gao Gang.",
             ImportedAt = DateTimeOffset.UtcNow,
         };
-        await store.ImportCableAsync(cable);
+        await store.Register.ImportCableAsync(cable);
 
         // As the version before left it: no search index for cables, no idempotency keys, user_version 8.
         await database.ExecuteAsync("""
@@ -31,9 +31,9 @@ public sealed class ImportedHistoryMigrationTests
             """);
 
         var upgraded = await database.OpenAsync();
-        var found = await upgraded.QueryAsync(new RegisterQuery { Text = "Gao Gang", Imported = ImportedScope.Included });
+        var found = await upgraded.Register.QueryAsync(new RegisterQuery { Text = "Gao Gang", Imported = ImportedScope.Included });
         Assert.Equal(cable.Id, Assert.Single(found).Id);
-        Assert.Equal(cable.Id, Assert.Single(await upgraded.QueryAsync(new RegisterQuery { Text = "Kovalev", Imported = ImportedScope.Only })).Id);
-        Assert.Null(await upgraded.FindIdempotentReleaseAsync("kovalev", "key-1", DateTimeOffset.UtcNow));
+        Assert.Equal(cable.Id, Assert.Single(await upgraded.Register.QueryAsync(new RegisterQuery { Text = "Kovalev", Imported = ImportedScope.Only })).Id);
+        Assert.Null(await upgraded.Idempotency.FindIdempotentReleaseAsync("kovalev", "key-1", DateTimeOffset.UtcNow));
     }
 }

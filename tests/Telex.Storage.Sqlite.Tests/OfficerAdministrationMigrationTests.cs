@@ -12,7 +12,7 @@ public sealed class OfficerAdministrationMigrationTests
         var store = await database.OpenAsync();
         foreach (var (name, role) in new[] { ("ada", Role.Admin), ("kovalev", Role.Clerk) })
         {
-            Assert.True(await store.AddOfficerAsync(new Officer { Name = name, Role = role, PasswordHash = "hash", CreatedAt = DateTimeOffset.UnixEpoch }));
+            Assert.True(await store.Officers.AddOfficerAsync(new Officer { Name = name, Role = role, PasswordHash = "hash", CreatedAt = DateTimeOffset.UnixEpoch }));
         }
 
         // As the version before left it: no disabled column, no index of officer entries, user_version 8 (officer
@@ -20,10 +20,10 @@ public sealed class OfficerAdministrationMigrationTests
         await database.ExecuteAsync("DROP INDEX register_log_officer; ALTER TABLE officers DROP COLUMN disabled; PRAGMA user_version=9;");
 
         var upgraded = await database.OpenAsync();
-        Assert.All(await upgraded.ListOfficersAsync(), o => Assert.False(o.Disabled));
-        var filed = await upgraded.AdministerOfficerAsync(new OfficerEvent { Action = OfficerAction.Disabled, Officer = "kovalev", By = "ada", At = DateTimeOffset.UnixEpoch });
+        Assert.All(await upgraded.Officers.ListOfficersAsync(), o => Assert.False(o.Disabled));
+        var filed = await upgraded.Officers.AdministerOfficerAsync(new OfficerEvent { Action = OfficerAction.Disabled, Officer = "kovalev", By = "ada", At = DateTimeOffset.UnixEpoch });
         Assert.NotNull(filed);
-        Assert.True((await upgraded.FindOfficerAsync("kovalev"))!.Disabled);
-        Assert.Equal(filed, Assert.Single(await upgraded.ListOfficerEventsAsync("kovalev")));
+        Assert.True((await upgraded.Officers.FindOfficerAsync("kovalev"))!.Disabled);
+        Assert.Equal(filed, Assert.Single(await upgraded.Officers.ListOfficerEventsAsync("kovalev")));
     }
 }

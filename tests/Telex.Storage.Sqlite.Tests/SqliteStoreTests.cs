@@ -57,17 +57,17 @@ public sealed class SqliteStoreTests : StoreComplianceTests
     {
         // Telegrams filed by a version without the chain: the tables it added are gone and user_version says 2 (the
         // migration before the chain's).
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         var (sent, _) = await ReleaseToAsync(Alpha);
-        Assert.True(await Store.MarkDeliveredAsync(sent.Id, [5, 4], 3, Now));
+        Assert.True(await Store.Telegrams.MarkDeliveredAsync(sent.Id, [5, 4], 3, Now));
         var received = (await ReceiveFromAsync(Bravo, 1)).Record;
-        Assert.True(await Store.MarkReadAsync(received.Id, Now));
+        Assert.True(await Store.Telegrams.MarkReadAsync(received.Id, Now));
         await ScalarAsync<long>("DROP TABLE register_log; DROP TABLE imported_cables; DROP TABLE checkpoints; PRAGMA user_version=2; SELECT 1;");
 
         var upgraded = OpenAnother();
         await upgraded.MigrateAsync();
 
-        var register = await upgraded.ReadRegisterAsync();
+        var register = await upgraded.Register.ReadRegisterAsync();
         Assert.Equal([RegisterKinds.TelegramOut, RegisterKinds.Delivery, RegisterKinds.TelegramIn, RegisterKinds.Receipt, RegisterKinds.Read],
             register.Entries.Select(e => e.Kind));
         Assert.True(RegisterVerifier.Verify(register, Alpha, _ => null).Ok);
@@ -100,8 +100,8 @@ public sealed class SqliteStoreTests : StoreComplianceTests
             Clock = 1,
             ChangedAt = Now,
         };
-        Assert.True(await Store.OpenIssueAsync(issue, opening, null));
-        Assert.True(await Store.RecordIssueEventAsync(new IssueEvent
+        Assert.True(await Store.Issues.OpenIssueAsync(issue, opening, null));
+        Assert.True(await Store.Issues.RecordIssueEventAsync(new IssueEvent
         {
             Id = Guid.NewGuid(),
             IssueId = "issue-1",
@@ -120,13 +120,13 @@ public sealed class SqliteStoreTests : StoreComplianceTests
             CreatedAt = Now,
             UpdatedAt = Now,
         };
-        await Store.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", null), []);
+        await Store.Clearance.CreateDraftAsync(draft, new ClearanceLogEntry(draft.Id, Now, "drafter", "submitted", null), []);
         await ScalarAsync<long>("DELETE FROM register_log; PRAGMA user_version=3; SELECT 1;");
 
         var upgraded = OpenAnother();
         await upgraded.MigrateAsync();
 
-        var register = await upgraded.ReadRegisterAsync();
+        var register = await upgraded.Register.ReadRegisterAsync();
         Assert.Equal([RegisterKinds.IssueStatus, RegisterKinds.IssueStatus, RegisterKinds.Clearance], register.Entries.Select(e => e.Kind));
         Assert.Equal(RegisterChain.IssueEventReference(opening), register.Entries[0].Reference);
         Assert.True(RegisterVerifier.Verify(register, Alpha, _ => null).Ok);
@@ -143,7 +143,7 @@ public sealed class SqliteStoreTests : StoreComplianceTests
     [Fact]
     public async Task Migrating_twice_is_harmless()
     {
-        await Store.SetSettingAsync("agency.name", "Kovalev");
+        await Store.Settings.SetSettingAsync("agency.name", "Kovalev");
         long version = await ScalarAsync<long>("PRAGMA user_version;");
 
         await Store.MigrateAsync();
@@ -152,7 +152,7 @@ public sealed class SqliteStoreTests : StoreComplianceTests
 
         Assert.True(version >= 1);
         Assert.Equal(version, await ScalarAsync<long>("PRAGMA user_version;"));
-        Assert.Equal("Kovalev", await restarted.GetSettingAsync("agency.name"));
+        Assert.Equal("Kovalev", await restarted.Settings.GetSettingAsync("agency.name"));
         Assert.Equal("wal", await ScalarAsync<string>("PRAGMA journal_mode;"));
     }
 
@@ -167,8 +167,8 @@ public sealed class SqliteStoreTests : StoreComplianceTests
 
             await Task.WhenAll(Task.Run(() => first.MigrateAsync()), Task.Run(() => second.MigrateAsync()));
 
-            await first.SetSettingAsync("k", "v");
-            Assert.Equal("v", await second.GetSettingAsync("k"));
+            await first.Settings.SetSettingAsync("k", "v");
+            Assert.Equal("v", await second.Settings.GetSettingAsync("k"));
             Assert.Equal("wal", await ScalarAsync<string>("PRAGMA journal_mode;", path));
         }
         finally
@@ -192,7 +192,7 @@ public sealed class SqliteStoreTests : StoreComplianceTests
     {
         var other = OpenAnother();
         await other.MigrateAsync();
-        await Store.SaveTieAsync(NewTie(Alpha));
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
         for (int i = 0; i < 40; i++)
         {
             await ReleaseToAsync(Alpha);
@@ -205,12 +205,12 @@ public sealed class SqliteStoreTests : StoreComplianceTests
         var all = claims.SelectMany(c => c).ToList();
         Assert.Equal(40, all.Count);
         Assert.Equal(40, all.Distinct().Count());
-        Assert.Equal(40, (await other.GetTieAsync(Alpha))!.LastSentSerial);
+        Assert.Equal(40, (await other.Ties.GetTieAsync(Alpha))!.LastSentSerial);
 
-        await other.AddTokenAsync(new ApiToken("token-hash", "kovalev", Start, Start + TimeSpan.FromHours(1)));
-        Assert.NotNull(await Store.FindTokenAsync("token-hash", Start));
-        Assert.True(await Store.RevokeTokenAsync("token-hash"));
-        Assert.Null(await other.FindTokenAsync("token-hash", Start));
+        await other.Sessions.AddTokenAsync(new ApiToken("token-hash", "kovalev", Start, Start + TimeSpan.FromHours(1)));
+        Assert.NotNull(await Store.Sessions.FindTokenAsync("token-hash", Start));
+        Assert.True(await Store.Sessions.RevokeTokenAsync("token-hash"));
+        Assert.Null(await other.Sessions.FindTokenAsync("token-hash", Start));
     }
 
     private async Task<List<Guid>> ClaimAllAsync(ITelexStore store, string node)
@@ -220,7 +220,7 @@ public sealed class SqliteStoreTests : StoreComplianceTests
         // Bounded, so that a store handing out the same items again fails the test instead of hanging it.
         for (int round = 0; round < 40; round++)
         {
-            var claimed = await store.ClaimDueAsync(Now, 3, TimeSpan.FromMinutes(1), node);
+            var claimed = await store.Outbox.ClaimDueAsync(Now, 3, TimeSpan.FromMinutes(1), node);
             if (claimed.Count == 0)
             {
                 break;
@@ -252,10 +252,10 @@ public sealed class SqliteStoreTests : StoreComplianceTests
         var matching = (await ReceiveFromAsync(Alpha, 1, r => r with { Subject = "s", Body = matchingBody })).Record;
         await ReceiveFromAsync(Alpha, 2, r => r with { Subject = "s", Body = "unrelated words entirely" });
 
-        var found = await Store.QueryAsync(new RegisterQuery { Text = text });
+        var found = await Store.Register.QueryAsync(new RegisterQuery { Text = text });
 
         Assert.Equal(matching.Id, Assert.Single(found).Id);
-        Assert.Equal(1, await Store.CountAsync(new RegisterQuery { Text = text }));
+        Assert.Equal(1, await Store.Register.CountAsync(new RegisterQuery { Text = text }));
     }
 
     [Fact]
@@ -264,8 +264,8 @@ public sealed class SqliteStoreTests : StoreComplianceTests
         await ReceiveFromAsync(Alpha, 1, r => r with { Subject = "s", Body = "only alpha here" });
         await ReceiveFromAsync(Alpha, 2, r => r with { Subject = "s", Body = "only beta here" });
 
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Text = "alpha OR beta" }));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Text = "NOT alpha" }));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Text = "alpha OR beta" }));
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Text = "NOT alpha" }));
     }
 
     [Theory]
@@ -289,11 +289,11 @@ public sealed class SqliteStoreTests : StoreComplianceTests
     {
         await ReceiveFromAsync(Alpha, 1, r => r with { Body = "ordinary body" });
 
-        var found = await Store.QueryAsync(new RegisterQuery { Text = text });
-        long counted = await Store.CountAsync(new RegisterQuery { Text = text });
+        var found = await Store.Register.QueryAsync(new RegisterQuery { Text = text });
+        long counted = await Store.Register.CountAsync(new RegisterQuery { Text = text });
 
         Assert.Equal(found.Count, counted);
-        Assert.Single(await Store.QueryAsync(new RegisterQuery { Text = "ordinary" }));
+        Assert.Single(await Store.Register.QueryAsync(new RegisterQuery { Text = "ordinary" }));
     }
 
     [Fact]
@@ -302,16 +302,16 @@ public sealed class SqliteStoreTests : StoreComplianceTests
         var match = (await ReceiveFromAsync(Alpha, 1, r => r with { Body = "the premature bureau" })).Record;
         await ReceiveFromAsync(Alpha, 2, r => r with { Body = "unrelated" });
 
-        Assert.Equal(match.Id, Assert.Single(await Store.QueryAsync(new RegisterQuery { Text = "prema*" })).Id);
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery { Text = "prema" }));
+        Assert.Equal(match.Id, Assert.Single(await Store.Register.QueryAsync(new RegisterQuery { Text = "prema*" })).Id);
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery { Text = "prema" }));
     }
 
     [Fact]
     public async Task Every_test_gets_its_own_empty_database_file()
     {
         Assert.True(File.Exists(_path));
-        Assert.Empty(await Store.QueryAsync(new RegisterQuery()));
-        Assert.Empty(await Store.ListTiesAsync());
+        Assert.Empty(await Store.Register.QueryAsync(new RegisterQuery()));
+        Assert.Empty(await Store.Ties.ListTiesAsync());
         Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM telegrams;"));
     }
 }

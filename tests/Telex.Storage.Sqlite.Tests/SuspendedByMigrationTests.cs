@@ -13,16 +13,16 @@ public sealed class SuspendedByMigrationTests
         await using var database = new MigrationDatabase();
         var store = await database.OpenAsync();
         var tie = new Tie { PeerDid = Peer, PeerName = "Bravo", PeerEndpoint = "https://bravo.example/didcomm", Status = TieStatus.Suspended };
-        await store.SaveTieAsync(tie);
+        await store.Ties.SaveTieAsync(tie);
 
         // As the version before left it: no suspended_by column, user_version 7.
         await database.ExecuteAsync("ALTER TABLE ties DROP COLUMN suspended_by; PRAGMA user_version=7;");
 
         var upgraded = await database.OpenAsync();
-        var read = await upgraded.GetTieAsync(Peer);
+        var read = await upgraded.Ties.GetTieAsync(Peer);
         Assert.Equal((TieStatus.Suspended, (TieSide?)null), (read!.Status, read.SuspendedBy));
 
-        await upgraded.SaveTieAsync(read with { SuspendedBy = TieSide.ThisAgency });
-        Assert.Equal(TieSide.ThisAgency, (await upgraded.GetTieAsync(Peer))!.SuspendedBy);
+        await upgraded.Ties.SaveTieAsync(read with { SuspendedBy = TieSide.ThisAgency });
+        Assert.Equal(TieSide.ThisAgency, (await upgraded.Ties.GetTieAsync(Peer))!.SuspendedBy);
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class HostilePeer
         ArgumentNullException.ThrowIfNull(agency);
         var peer = Create(name);
         var (status, code) = await PostAsync(agency.Identity.Endpoint, peer.TieRequest(await agency.Agency.Ties.CreateInvitationAsync()));
-        if (status != 202 || (await agency.Store.GetTieAsync(peer.Did))?.Status != TieStatus.Established)
+        if (status != 202 || (await agency.Store.Ties.GetTieAsync(peer.Did))?.Status != TieStatus.Established)
         {
             peer.Dispose();
             throw new InvalidOperationException($"{agency.Identity.Name} did not establish a tie with {name}: {status} {code}");
@@ -28,7 +28,7 @@ public sealed partial class HostilePeer
     public static async Task<HostilePeer> RelayTiedWithAsync(TestAgency agency, string name = "Relay")
     {
         var peer = await TiedWithAsync(agency, name);
-        var tie = await agency.Store.GetTieAsync(peer.Did);
+        var tie = await agency.Store.Ties.GetTieAsync(peer.Did);
         var proposed = (await agency.Agency.Ties.ProposeTermsAsync(peer.Did, tie!.Terms with { Relays = true })).ProposedTerms!;
         var sign = peer.Message(MessageTypes.TermsSign, agency.Did, new JsonObject
         {
@@ -44,7 +44,7 @@ public sealed partial class HostilePeer
             },
         });
         var (status, code) = await PostAsync(agency.Identity.Endpoint, peer.SignAndEncrypt(sign, agency.Did));
-        if (status != 202 || (await agency.Store.GetTieAsync(peer.Did))?.Terms.Relays != true)
+        if (status != 202 || (await agency.Store.Ties.GetTieAsync(peer.Did))?.Terms.Relays != true)
         {
             peer.Dispose();
             throw new InvalidOperationException($"{agency.Identity.Name} did not take terms permitting relays from {name}: {status} {code}");

@@ -155,7 +155,7 @@ public sealed class TestAgency : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(invitee);
         var code = await inviter.Agency.Ties.CreateInvitationAsync().ConfigureAwait(false);
         await invitee.Agency.Ties.AcceptInvitationAsync(code.Url).ConfigureAwait(false);
-        await Eventually.UntilAsync(() => invitee.Store.GetTieAsync(inviter.Did), t => t?.Status == TieStatus.Established,
+        await Eventually.UntilAsync(() => invitee.Store.Ties.GetTieAsync(inviter.Did), t => t?.Status == TieStatus.Established,
             TimeSpan.FromSeconds(30), $"{invitee.Identity.Name} holds an established tie with {inviter.Identity.Name}").ConfigureAwait(false);
         await inviter.Agency.Ties.VerifyTieAsync(invitee.Did).ConfigureAwait(false);
         await invitee.Agency.Ties.VerifyTieAsync(inviter.Did).ConfigureAwait(false);

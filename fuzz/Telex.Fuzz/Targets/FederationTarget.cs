@@ -86,7 +86,7 @@ internal static class FederationTarget
             var agency = new Agency(own, store, new NowhereTransport());
             foreach (var (peer, terms) in new[] { (tied, TieTerms.Default), (relay, TieTerms.Default with { Relays = true }) })
             {
-                store.SaveTieAsync(new Tie
+                store.Ties.SaveTieAsync(new Tie
                 {
                     PeerDid = peer.Did,
                     PeerName = peer.Name,

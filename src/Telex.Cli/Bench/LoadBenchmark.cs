@@ -210,7 +210,7 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
     {
         const int Batch = 5_000;
         const string Archive = "did:example:telex-bench-archive";
-        long have = await store.CountAsync(new Telex.Core.Storage.RegisterQuery(), ct).ConfigureAwait(false);
+        long have = await store.Register.CountAsync(new Telex.Core.Storage.RegisterQuery(), ct).ConfigureAwait(false);
         byte[] signed = RandomNumberGenerator.GetBytes(CryptoFloor.TelegramJwsBytes(settings.Size));
         var bodies = Enumerable.Range(0, 256).Select(i => LoadRun.Body(settings.Size, 10_000 + i)).ToArray();
         var at = DateTimeOffset.UtcNow.AddYears(-1);

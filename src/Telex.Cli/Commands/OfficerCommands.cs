@@ -137,7 +137,7 @@ internal static class OfficerCommands
             }
             catch (TelexException e) when (e.Kind == TelexErrorKind.NotFound)
             {
-                var names = (await store.ListOfficersAsync(ct).ConfigureAwait(false)).Select(o => o.Name);
+                var names = (await store.Officers.ListOfficersAsync(ct).ConfigureAwait(false)).Select(o => o.Name);
                 throw new CliException(ExitCodes.NotFound, $"there is no officer named {officer} in {directory}; officers: {string.Join(", ", names)}");
             }
         }

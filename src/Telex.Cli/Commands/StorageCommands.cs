@@ -32,7 +32,7 @@ internal static class StorageCommands
             await using var store = StorageProvider.Open(directory, options);
             await StorageProvider.MigrateAsync(store, ct).ConfigureAwait(false);
             string provider = StorageProvider.IsPostgres(options) ? StorageProvider.Postgres : StorageProvider.Sqlite;
-            var head = await store.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+            var head = await store.Register.GetRegisterHeadAsync(ct).ConfigureAwait(false);
             if (terminal.Json)
             {
                 terminal.WriteJson(new JsonObject { ["provider"] = provider, ["migrated"] = true, ["entries"] = head.Count });
@@ -87,7 +87,7 @@ internal static class StorageCommands
 
             // The rotations table (and with it the aliases of a rotated counterpart's tie) has no way through the storage
             // interface that would not file the rotations' register entries a second time: refused before anything is written.
-            if ((await local.Store.ListKeyRotationsAsync(ct).ConfigureAwait(false)).Count > 0)
+            if ((await local.Store.Keys.ListKeyRotationsAsync(ct).ConfigureAwait(false)).Count > 0)
             {
                 throw new CliException(ExitCodes.Conflict, "the agency has key rotations on file, which migrate-storage cannot copy yet; nothing was copied");
             }
@@ -175,8 +175,8 @@ internal static class StorageCommands
         try
         {
             await StorageProvider.MigrateAsync(store, ct).ConfigureAwait(false);
-            if ((await store.GetRegisterHeadAsync(ct).ConfigureAwait(false)).Count > 0 || (await store.ListOfficersAsync(ct).ConfigureAwait(false)).Count > 0
-                || (await store.ListTiesAsync(ct).ConfigureAwait(false)).Count > 0)
+            if ((await store.Register.GetRegisterHeadAsync(ct).ConfigureAwait(false)).Count > 0 || (await store.Officers.ListOfficersAsync(ct).ConfigureAwait(false)).Count > 0
+                || (await store.Ties.ListTiesAsync(ct).ConfigureAwait(false)).Count > 0)
             {
                 throw new CliException(ExitCodes.Conflict, "the target database holds an agency already; the copy goes to an empty one");
             }
@@ -200,7 +200,7 @@ internal static class StorageCommands
     private static async Task<Copied> CopyAsync(ITelexStore from, ITelexStore to, Agency agency, Action<string> status, CancellationToken ct)
     {
         status("Reading and verifying the register…");
-        var register = await from.ReadRegisterAsync(ct).ConfigureAwait(false);
+        var register = await from.Register.ReadRegisterAsync(ct).ConfigureAwait(false);
         string chainOf = register.OriginDid ?? agency.Identity.Did;
         var before = RegisterVerifier.Verify(register, chainOf, agency.Register.OpenCheckpoint);
         if (!before.Ok)
@@ -209,42 +209,42 @@ internal static class StorageCommands
         }
 
         status($"Copying {register.Entries.Count:N0} entries…");
-        await to.ImportRegisterAsync(register, ct).ConfigureAwait(false);
+        await to.Register.ImportRegisterAsync(register, ct).ConfigureAwait(false);
         // Every setting: the clearance rules, the relay policy, the console's key ring, and whatever is added later.
-        var settings = await from.ListSettingsAsync("", ct).ConfigureAwait(false);
+        var settings = await from.Settings.ListSettingsAsync("", ct).ConfigureAwait(false);
         foreach (var (key, value) in settings)
         {
-            await to.SetSettingAsync(key, value, ct).ConfigureAwait(false);
+            await to.Settings.SetSettingAsync(key, value, ct).ConfigureAwait(false);
         }
 
-        var officers = await from.ListOfficersAsync(ct).ConfigureAwait(false);
+        var officers = await from.Officers.ListOfficersAsync(ct).ConfigureAwait(false);
         foreach (var officer in officers)
         {
-            await to.AddOfficerAsync(officer, ct).ConfigureAwait(false);
+            await to.Officers.AddOfficerAsync(officer, ct).ConfigureAwait(false);
         }
 
-        var ties = await from.ListTiesAsync(ct).ConfigureAwait(false);
+        var ties = await from.Ties.ListTiesAsync(ct).ConfigureAwait(false);
         foreach (var tie in ties)
         {
-            await to.SaveTieAsync(tie, ct).ConfigureAwait(false);
+            await to.Ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
         }
 
-        foreach (var request in await from.ListCoordinationRequestsAsync(null, ct).ConfigureAwait(false))
+        foreach (var request in await from.Clearance.ListCoordinationRequestsAsync(null, ct).ConfigureAwait(false))
         {
-            await to.RecordCoordinationRequestAsync(request, ct).ConfigureAwait(false);
+            await to.Clearance.RecordCoordinationRequestAsync(request, ct).ConfigureAwait(false);
         }
 
-        var directory = await from.ListDirectoryAsync(ct).ConfigureAwait(false);
+        var directory = await from.Directory.ListDirectoryAsync(ct).ConfigureAwait(false);
         foreach (var entry in directory)
         {
-            if (!await to.AddDirectoryEntryAsync(entry, ct).ConfigureAwait(false))
+            if (!await to.Directory.AddDirectoryEntryAsync(entry, ct).ConfigureAwait(false))
             {
                 throw new CliException(ExitCodes.Tampered, $"the directory entry {entry.Name} could not be copied; do not switch to the copy");
             }
 
             foreach (var note in entry.Notes)
             {
-                await to.AddDossierNoteAsync(entry.Id, note, ct).ConfigureAwait(false);
+                await to.Directory.AddDossierNoteAsync(entry.Id, note, ct).ConfigureAwait(false);
             }
         }
 
@@ -255,7 +255,7 @@ internal static class StorageCommands
             var far = new DateTimeOffset(9000, 1, 1, 0, 0, 0, TimeSpan.Zero);
             while (true)
             {
-                var items = await from.ClaimDueAsync(far, 500, TimeSpan.Zero, CopyNode, ct).ConfigureAwait(false);
+                var items = await from.Outbox.ClaimDueAsync(far, 500, TimeSpan.Zero, CopyNode, ct).ConfigureAwait(false);
                 if (items.Count == 0)
                 {
                     break;
@@ -263,7 +263,7 @@ internal static class StorageCommands
 
                 foreach (var item in items)
                 {
-                    await to.EnqueueAsync(item, ct).ConfigureAwait(false);
+                    await to.Outbox.EnqueueAsync(item, ct).ConfigureAwait(false);
                 }
 
                 outbox += items.Count;
@@ -271,24 +271,24 @@ internal static class StorageCommands
         }
         finally
         {
-            await from.ReleaseClaimsAsync(CopyNode, CancellationToken.None).ConfigureAwait(false);
+            await from.Outbox.ReleaseClaimsAsync(CopyNode, CancellationToken.None).ConfigureAwait(false);
         }
 
         status("Verifying the copy…");
-        var copy = await to.ReadRegisterAsync(ct).ConfigureAwait(false);
+        var copy = await to.Register.ReadRegisterAsync(ct).ConfigureAwait(false);
         var after = RegisterVerifier.Verify(copy, chainOf, agency.Register.OpenCheckpoint);
-        var head = await from.GetRegisterHeadAsync(ct).ConfigureAwait(false);
-        var copiedHead = await to.GetRegisterHeadAsync(ct).ConfigureAwait(false);
-        var depth = await to.OutboxDepthAsync(ct).ConfigureAwait(false);
+        var head = await from.Register.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+        var copiedHead = await to.Register.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+        var depth = await to.Outbox.OutboxDepthAsync(ct).ConfigureAwait(false);
         string? mismatch = !after.Ok ? "the copy does not verify: " + after.First
             : copiedHead != head ? $"the copy's head {copiedHead.Head} at {copiedHead.Count} differs from the source's {head.Head} at {head.Count}"
             : copy.Telegrams.Count != register.Telegrams.Count ? "telegram counts differ"
-            : (await to.ListOfficersAsync(ct).ConfigureAwait(false)).Count != officers.Count ? "officer counts differ"
-            : (await to.ListTiesAsync(ct).ConfigureAwait(false)).Count != ties.Count ? "tie counts differ"
-            : (await to.ListDirectoryAsync(ct).ConfigureAwait(false)).Sum(e => 1 + e.Notes.Count) != directory.Sum(e => 1 + e.Notes.Count)
+            : (await to.Officers.ListOfficersAsync(ct).ConfigureAwait(false)).Count != officers.Count ? "officer counts differ"
+            : (await to.Ties.ListTiesAsync(ct).ConfigureAwait(false)).Count != ties.Count ? "tie counts differ"
+            : (await to.Directory.ListDirectoryAsync(ct).ConfigureAwait(false)).Sum(e => 1 + e.Notes.Count) != directory.Sum(e => 1 + e.Notes.Count)
                 ? "directory entry or note counts differ"
             : depth.Values.Sum() != outbox ? "outbox counts differ"
-            : settings.Except(await to.ListSettingsAsync("", ct).ConfigureAwait(false)).Any() ? "settings differ"
+            : settings.Except(await to.Settings.ListSettingsAsync("", ct).ConfigureAwait(false)).Any() ? "settings differ"
             : null;
         if (mismatch is not null)
         {
@@ -297,7 +297,7 @@ internal static class StorageCommands
 
         foreach (var tie in ties)
         {
-            if ((await to.GetTieAsync(tie.PeerDid, ct).ConfigureAwait(false))?.LastSentSerial != tie.LastSentSerial)
+            if ((await to.Ties.GetTieAsync(tie.PeerDid, ct).ConfigureAwait(false))?.LastSentSerial != tie.LastSentSerial)
             {
                 throw new CliException(ExitCodes.Tampered, $"the copy's serial counter for {tie.PeerDid} differs from the source's; do not switch to it");
             }

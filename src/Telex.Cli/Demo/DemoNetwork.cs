@@ -126,9 +126,9 @@ internal sealed class DemoNetwork : IAsyncDisposable
         progress($"Tying {inviter.Name} and {invitee.Name}…");
         var invitation = await inviter.Agency.Ties.CreateInvitationAsync(note: "demo: " + invitee.Name, ct: ct).ConfigureAwait(false);
         await invitee.Agency.Ties.AcceptInvitationAsync(invitation.Url, ct).ConfigureAwait(false);
-        await UntilAsync(async () => (await invitee.Local.Store.GetTieAsync(inviter.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
+        await UntilAsync(async () => (await invitee.Local.Store.Ties.GetTieAsync(inviter.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
             $"{invitee.Name} holds an established tie with {inviter.Name}", ct).ConfigureAwait(false);
-        await UntilAsync(async () => (await inviter.Local.Store.GetTieAsync(invitee.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
+        await UntilAsync(async () => (await inviter.Local.Store.Ties.GetTieAsync(invitee.Did, ct).ConfigureAwait(false))?.Status == TieStatus.Established,
             $"{inviter.Name} holds an established tie with {invitee.Name}", ct).ConfigureAwait(false);
 
         // In the demo both "officers" are this process; for real ties, people compare the fingerprint first.
@@ -150,7 +150,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
             var (opener, with) = (_agencies[i.Opener], _agencies[i.With]);
             progress($"{opener.Name} opens the issue “{i.Title}” with {with.Name}…");
             var issue = await opener.Agency.Issues.OpenIssueAsync(with.Did, i.Title, AgencyFolder.FirstOfficer, ct).ConfigureAwait(false);
-            await UntilAsync(async () => await with.Local.Store.GetIssueAsync(issue.Id, ct).ConfigureAwait(false) is not null,
+            await UntilAsync(async () => await with.Local.Store.Issues.GetIssueAsync(issue.Id, ct).ConfigureAwait(false) is not null,
                 $"{with.Name} holds the issue “{i.Title}”", ct).ConfigureAwait(false);
             issues[i.Key] = issue.Id;
         }
@@ -176,7 +176,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
             var scripted = DemoScript.Issues.Single(i => i.Key == o.Issue);
             foreach (var party in new[] { _agencies[scripted.Opener], _agencies[scripted.With], referred }.OfType<DemoAgency>())
             {
-                await UntilAsync(async () => (await party.Local.Store.ListIssueEventsAsync(change.IssueId, ct).ConfigureAwait(false)).Any(e => e.Id == change.Id),
+                await UntilAsync(async () => (await party.Local.Store.Issues.ListIssueEventsAsync(change.IssueId, ct).ConfigureAwait(false)).Any(e => e.Id == change.Id),
                     $"{party.Name} holds the outcome {o.Term} of “{o.Issue}”", ct).ConfigureAwait(false);
             }
         }
@@ -187,7 +187,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
         var after = DemoScript.AfterReferral;
         var onReferral = await ReleaseAsync(after, issues, [], progress, ct).ConfigureAwait(false);
         results.Add(await DeliveredAsync(after, _agencies[after.From], _agencies[after.To], onReferral, progress, ct).ConfigureAwait(false));
-        var founderIssues = await _agencies[0].Local.Store.ListIssuesAsync(new IssueQuery(), ct).ConfigureAwait(false);
+        var founderIssues = await _agencies[0].Local.Store.Issues.ListIssuesAsync(new IssueQuery(), ct).ConfigureAwait(false);
         return (results, founderIssues);
     }
 
@@ -276,7 +276,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
         await founder.Agency.Bureaus.CharterBureauAsync(bureau.Id, ct).ConfigureAwait(false);
         foreach (var member in members)
         {
-            await UntilAsync(async () => await member.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false) is not null,
+            await UntilAsync(async () => await member.Local.Store.Bureaus.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false) is not null,
                 $"{member.Name} holds the charter", ct).ConfigureAwait(false);
             await member.Agency.Bureaus.AcceptBureauAsync(bureau.Id, ct).ConfigureAwait(false);
         }
@@ -285,14 +285,14 @@ internal sealed class DemoNetwork : IAsyncDisposable
         long epoch = 0;
         await UntilAsync(async () =>
         {
-            var held = await founder.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false);
-            var current = held is { Epoch: > 0 } ? await founder.Local.Store.GetBureauEpochAsync(bureau.Id, held.Epoch, ct).ConfigureAwait(false) : null;
+            var held = await founder.Local.Store.Bureaus.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+            var current = held is { Epoch: > 0 } ? await founder.Local.Store.Bureaus.GetBureauEpochAsync(bureau.Id, held.Epoch, ct).ConfigureAwait(false) : null;
             epoch = current?.Members.Count == _agencies.Count ? current.Number : 0;
             return epoch > 0;
         }, "every member has joined the bureau", ct).ConfigureAwait(false);
         foreach (var member in members)
         {
-            await UntilAsync(async () => (await member.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false))?.Epoch == epoch,
+            await UntilAsync(async () => (await member.Local.Store.Bureaus.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false))?.Epoch == epoch,
                 $"{member.Name} holds epoch {epoch}", ct).ConfigureAwait(false);
         }
 
@@ -313,7 +313,7 @@ internal sealed class DemoNetwork : IAsyncDisposable
             bulletin.Add(await DeliveredAsync(script, founder, to, record, progress, ct).ConfigureAwait(false));
         }
 
-        var chartered = await founder.Local.Store.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false);
+        var chartered = await founder.Local.Store.Bureaus.GetBureauAsync(bureau.Id, ct).ConfigureAwait(false);
         return new DemoBureauResult(chartered!, premature.Summary, premature.Missing.Select(m => m.Name).ToList(), refusal, ready.Summary, epoch, bulletin);
     }
 
@@ -330,12 +330,12 @@ internal sealed class DemoNetwork : IAsyncDisposable
         await relay.Agency.Relays.AllowAsync(from.Did, to.Did, ct).ConfigureAwait(false);
         foreach (var end in new[] { from, to })
         {
-            var tie = await end.Local.Store.GetTieAsync(relay.Did, ct).ConfigureAwait(false);
+            var tie = await end.Local.Store.Ties.GetTieAsync(relay.Did, ct).ConfigureAwait(false);
             await end.Agency.Ties.ProposeTermsAsync(relay.Did, tie!.Terms with { Relays = true }, ct).ConfigureAwait(false);
-            await UntilAsync(async () => (await relay.Local.Store.GetTieAsync(end.Did, ct).ConfigureAwait(false))?.ProposedTerms is not null,
+            await UntilAsync(async () => (await relay.Local.Store.Ties.GetTieAsync(end.Did, ct).ConfigureAwait(false))?.ProposedTerms is not null,
                 $"{relay.Name} holds {end.Name}'s proposed terms", ct).ConfigureAwait(false);
             await relay.Agency.Ties.SignProposedTermsAsync(end.Did, ct).ConfigureAwait(false);
-            await UntilAsync(async () => (await end.Local.Store.GetTieAsync(relay.Did, ct).ConfigureAwait(false))?.Terms.Relays == true,
+            await UntilAsync(async () => (await end.Local.Store.Ties.GetTieAsync(relay.Did, ct).ConfigureAwait(false))?.Terms.Relays == true,
                 $"{end.Name} holds the signed terms permitting relays", ct).ConfigureAwait(false);
         }
 
@@ -362,10 +362,10 @@ internal sealed class DemoNetwork : IAsyncDisposable
         TelegramRecord? delivered = null;
         await UntilAsync(async () =>
         {
-            delivered = await from.Local.Store.GetTelegramAsync(record.Id, Direction.Outbound, ct).ConfigureAwait(false);
+            delivered = await from.Local.Store.Telegrams.GetTelegramAsync(record.Id, Direction.Outbound, ct).ConfigureAwait(false);
             return delivered?.Status == TelegramStatus.Delivered;
         }, $"{to.Name} acknowledges “{script.Subject}”", ct).ConfigureAwait(false);
-        var received = await to.Local.Store.GetTelegramAsync(record.Id, Direction.Inbound, ct).ConfigureAwait(false);
+        var received = await to.Local.Store.Telegrams.GetTelegramAsync(record.Id, Direction.Inbound, ct).ConfigureAwait(false);
         return new DemoResult(script, from, to, delivered!, received);
     }
 

@@ -62,11 +62,11 @@ internal static class AgencyBackup
         try
         {
             string snapshot = Path.Combine(work, DatabaseName);
-            SqliteStore.Backup(database, snapshot);
+            SqliteBackup.Copy(database, snapshot);
             RegisterHead head;
             await using (var copy = new SqliteStore(snapshot, fullSync: false))
             {
-                head = await copy.GetRegisterHeadAsync(ct).ConfigureAwait(false);
+                head = await copy.Register.GetRegisterHeadAsync(ct).ConfigureAwait(false);
             }
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

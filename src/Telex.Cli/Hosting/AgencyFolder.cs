@@ -102,7 +102,7 @@ internal static class AgencyFolder
 
             store = StorageProvider.Open(directory, options);
             await StorageProvider.MigrateAsync(store, ct).ConfigureAwait(false);
-            bool added = await store.AddOfficerAsync(new Officer
+            bool added = await store.Officers.AddOfficerAsync(new Officer
             {
                 Name = FirstOfficer,
                 Role = Role.Admin,

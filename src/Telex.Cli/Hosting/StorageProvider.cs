@@ -5,6 +5,7 @@ using Npgsql;
 using Telex.Core.Model;
 using Telex.Core.Storage;
 using Telex.Storage.Postgres;
+using Telex.Storage.Relational;
 using Telex.Storage.Sqlite;
 
 namespace Telex.Cli.Hosting;
@@ -100,14 +101,7 @@ internal static class StorageProvider
     /// <summary>The backend's bulk path for filling a register with history (the load benchmark's register-scale mode).</summary>
     public static Task<long> BulkRegisterAsync(ITelexStore store, IReadOnlyList<TelegramRecord> records, CancellationToken ct) => store switch
     {
-        SqliteStore sqlite => sqlite.BulkRegisterAsync(records, ct),
-        _ => BulkRegisterPostgresAsync(store, records, ct),
-    };
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Task<long> BulkRegisterPostgresAsync(ITelexStore store, IReadOnlyList<TelegramRecord> records, CancellationToken ct) => store switch
-    {
-        PostgresStore postgres => postgres.BulkRegisterAsync(records, ct),
+        RelationalStore relational => relational.BulkRegisterAsync(records, ct),
         _ => throw new NotSupportedException("no bulk path for " + store.GetType().Name),
     };
 }

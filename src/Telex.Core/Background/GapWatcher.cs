@@ -46,7 +46,7 @@ internal sealed class GapWatcher(AgencyContext context, ControlSender sendContro
     {
         foreach (var peer in _receivedFrom.Keys.ToArray())
         {
-            var serials = await context.Store.ReceivedSerialsAsync(peer, ct).ConfigureAwait(false);
+            var serials = await context.Store.Telegrams.ReceivedSerialsAsync(peer, ct).ConfigureAwait(false);
             var missing = new HashSet<long>();
             long expected = 1;
             foreach (long s in serials)
@@ -73,7 +73,7 @@ internal sealed class GapWatcher(AgencyContext context, ControlSender sendContro
                 continue;
             }
 
-            var tie = await context.Store.GetTieAsync(peer, ct).ConfigureAwait(false);
+            var tie = await context.Store.Ties.GetTieAsync(peer, ct).ConfigureAwait(false);
             if (tie is not { Status: TieStatus.Established })
             {
                 // Nothing can be asked of a sender without an established tie (one heard of through a relay, a suspended or

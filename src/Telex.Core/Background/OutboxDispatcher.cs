@@ -25,14 +25,14 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
     public async Task RunAsync(CancellationToken ct)
     {
         // Items this node claimed before a restart are its own to deliver again; rotations cut short are announced.
-        await Store.ReleaseClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
+        await Store.Outbox.ReleaseClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
         await resumeRotations(ct).ConfigureAwait(false);
         await WorkerLoop.RunAsync(PassAsync, context.Logger, TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
     }
 
     private async Task PassAsync(CancellationToken ct)
     {
-        var items = await Store.ClaimDueAsync(context.Now, Options.DispatchBatch, Options.ClaimLease, Options.NodeId, ct).ConfigureAwait(false);
+        var items = await Store.Outbox.ClaimDueAsync(context.Now, Options.DispatchBatch, Options.ClaimLease, Options.NodeId, ct).ConfigureAwait(false);
         if (items.Count > 0)
         {
             await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Options.DispatchConcurrency, CancellationToken = ct },
@@ -49,16 +49,16 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
         if (now >= item.ExpiresAt)
         {
             string reason = $"not delivered before its expiry ({item.Attempts} attempts)";
-            await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
+            await Store.Outbox.FailAsync(item, reason, ct).ConfigureAwait(false);
             Log.DeliveryFailed(context.Logger, item.TelegramId, await nameOf(item.PeerDid, ct).ConfigureAwait(false), reason);
             context.Publish("telegram.failed", item.PeerDid, item.TelegramId);
             return;
         }
 
-        var tie = await Store.GetTieAsync(item.PeerDid, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(item.PeerDid, ct).ConfigureAwait(false);
         var maxInterval = tie?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
         if (item.Kind == OutboxKind.Telegram && tie is null or { Status: TieStatus.None }
-            && await Store.GetTelegramAsync(item.TelegramId!.Value, Direction.Outbound, ct).ConfigureAwait(false) is { RelayPath.Count: > 0 } relayed)
+            && await Store.Telegrams.GetTelegramAsync(item.TelegramId!.Value, Direction.Outbound, ct).ConfigureAwait(false) is { RelayPath.Count: > 0 } relayed)
         {
             await DeliverRelayedAsync(item, relayed.RelayPath[0], ct).ConfigureAwait(false);
             return;
@@ -73,7 +73,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
             }
             else
             {
-                await Store.CompleteAttemptAsync(item, accepted: false, now + Backoff.After(Options, item.Attempts, maxInterval), ct).ConfigureAwait(false);
+                await Store.Outbox.CompleteAttemptAsync(item, accepted: false, now + Backoff.After(Options, item.Attempts, maxInterval), ct).ConfigureAwait(false);
             }
 
             return;
@@ -81,7 +81,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
 
         if (item.Kind == OutboxKind.Telegram && tie is not { Status: TieStatus.Established })
         {
-            await Store.CompleteAttemptAsync(item, accepted: false, now + Backoff.After(Options, item.Attempts, maxInterval), ct).ConfigureAwait(false);
+            await Store.Outbox.CompleteAttemptAsync(item, accepted: false, now + Backoff.After(Options, item.Attempts, maxInterval), ct).ConfigureAwait(false);
             return;
         }
 
@@ -102,7 +102,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
             }
             catch (DidCommException e)
             {
-                await Store.FailAsync(item, "cannot encrypt to the counterpart: " + e.Message, ct).ConfigureAwait(false);
+                await Store.Outbox.FailAsync(item, "cannot encrypt to the counterpart: " + e.Message, ct).ConfigureAwait(false);
                 context.Publish("telegram.failed", item.PeerDid, item.TelegramId);
                 return;
             }
@@ -124,11 +124,11 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
     /// </summary>
     private async Task DeliverRelayedAsync(OutboxItem item, string relayDid, CancellationToken ct)
     {
-        var relay = await Store.GetTieAsync(relayDid, ct).ConfigureAwait(false);
+        var relay = await Store.Ties.GetTieAsync(relayDid, ct).ConfigureAwait(false);
         var maxInterval = relay?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
         if (relay is not { Status: TieStatus.Established })
         {
-            await Store.CompleteAttemptAsync(item, accepted: false, context.Now + Backoff.After(Options, item.Attempts, maxInterval), ct).ConfigureAwait(false);
+            await Store.Outbox.CompleteAttemptAsync(item, accepted: false, context.Now + Backoff.After(Options, item.Attempts, maxInterval), ct).ConfigureAwait(false);
             return;
         }
 
@@ -139,7 +139,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
         }
         catch (DidCommException e)
         {
-            await Store.FailAsync(item, "cannot encrypt to the recipient or the relay: " + e.Message, ct).ConfigureAwait(false);
+            await Store.Outbox.FailAsync(item, "cannot encrypt to the recipient or the relay: " + e.Message, ct).ConfigureAwait(false);
             PublishRelayedFailure(item);
             return;
         }
@@ -148,7 +148,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
         if (!result.Accepted && result.Code == RelayService.RefusedCode)
         {
             string reason = $"refused by the relay {relay.PeerName}: it does not relay between this agency and the recipient";
-            await Store.FailAsync(item, reason, ct).ConfigureAwait(false);
+            await Store.Outbox.FailAsync(item, reason, ct).ConfigureAwait(false);
             Log.DeliveryFailed(context.Logger, item.TelegramId, await nameOf(item.PeerDid, ct).ConfigureAwait(false), reason);
             PublishRelayedFailure(item);
             return;
@@ -162,7 +162,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
     {
         if (result.Accepted)
         {
-            await Store.CompleteAttemptAsync(item, accepted: true, context.Now + Options.ReceiptWait, ct).ConfigureAwait(false);
+            await Store.Outbox.CompleteAttemptAsync(item, accepted: true, context.Now + Options.ReceiptWait, ct).ConfigureAwait(false);
             if (item.Kind == OutboxKind.Telegram)
             {
                 context.Publish("telegram.sent", item.PeerDid, item.TelegramId);
@@ -171,7 +171,7 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
         else
         {
             Log.DeliveryNotAccepted(context.Logger, endpoint, result.Status, result.Detail);
-            await Store.CompleteAttemptAsync(item, accepted: false, context.Now + Backoff.After(Options, item.Attempts, maxInterval), ct).ConfigureAwait(false);
+            await Store.Outbox.CompleteAttemptAsync(item, accepted: false, context.Now + Backoff.After(Options, item.Attempts, maxInterval), ct).ConfigureAwait(false);
         }
     }
 

@@ -112,7 +112,7 @@ internal sealed class ReceiptSender(AgencyContext context, RelayService relays, 
             // register, and a telegram arriving again gets this same receipt.
             if (entries is not null)
             {
-                await context.Store.AttachReceiptAsync(entries.Select(e => e.Id).ToList(), receipt, ct).ConfigureAwait(false);
+                await context.Store.Telegrams.AttachReceiptAsync(entries.Select(e => e.Id).ToList(), receipt, ct).ConfigureAwait(false);
             }
 
             byte[] packed;
@@ -124,7 +124,7 @@ internal sealed class ReceiptSender(AgencyContext context, RelayService relays, 
                     AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
                 }).Packed;
             }
-            else if (await context.Store.GetTieAsync(via, ct).ConfigureAwait(false) is { Status: TieStatus.Established } relay)
+            else if (await context.Store.Ties.GetTieAsync(via, ct).ConfigureAwait(false) is { Status: TieStatus.Established } relay)
             {
                 // A relayed telegram's receipt goes back the way it came.
                 endpoint = relay.PeerEndpoint;

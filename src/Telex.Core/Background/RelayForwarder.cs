@@ -20,7 +20,7 @@ internal sealed class RelayForwarder(AgencyContext context, RelayService relays)
 
     public async Task RunAsync(CancellationToken ct)
     {
-        await Store.ReleaseRelayClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
+        await Store.Relays.ReleaseRelayClaimsAsync(Options.NodeId, ct).ConfigureAwait(false);
         await WorkerLoop.RunAsync(async c =>
         {
             if (!await PassAsync(c).ConfigureAwait(false))
@@ -34,18 +34,18 @@ internal sealed class RelayForwarder(AgencyContext context, RelayService relays)
     private async Task<bool> PassAsync(CancellationToken ct)
     {
         // Most agencies relay nothing: one read of an empty queue, rather than two writes queued behind the register's.
-        if (await Store.CountRelaysAsync(ct).ConfigureAwait(false) == 0)
+        if (await Store.Relays.CountRelaysAsync(ct).ConfigureAwait(false) == 0)
         {
             return false;
         }
 
-        int dropped = await Store.DropExpiredRelaysAsync(context.Now, ct).ConfigureAwait(false);
+        int dropped = await Store.Relays.DropExpiredRelaysAsync(context.Now, ct).ConfigureAwait(false);
         if (dropped > 0)
         {
             Log.RelaysExpired(context.Logger, dropped);
         }
 
-        var items = await Store.ClaimDueRelaysAsync(context.Now, Options.DispatchBatch, Options.ClaimLease, Options.NodeId, ct).ConfigureAwait(false);
+        var items = await Store.Relays.ClaimDueRelaysAsync(context.Now, Options.DispatchBatch, Options.ClaimLease, Options.NodeId, ct).ConfigureAwait(false);
         if (items.Count == 0)
         {
             return false;
@@ -53,12 +53,12 @@ internal sealed class RelayForwarder(AgencyContext context, RelayService relays)
 
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Options.RelayConcurrency, CancellationToken = ct }, async (item, c) =>
         {
-            var next = await Store.GetTieAsync(item.NextDid, c).ConfigureAwait(false);
+            var next = await Store.Ties.GetTieAsync(item.NextDid, c).ConfigureAwait(false);
             var max = next?.Terms.MaxRetryInterval ?? TieTerms.Default.MaxRetryInterval;
             if (next is not { Status: TieStatus.Established })
             {
                 // Passed on only over an established tie: the envelope waits, and is dropped past the retention.
-                await Store.CompleteRelayAsync(item.Id, accepted: false, context.Now + Backoff.After(Options, item.Attempts, max), c).ConfigureAwait(false);
+                await Store.Relays.CompleteRelayAsync(item.Id, accepted: false, context.Now + Backoff.After(Options, item.Attempts, max), c).ConfigureAwait(false);
                 return;
             }
 
@@ -74,13 +74,13 @@ internal sealed class RelayForwarder(AgencyContext context, RelayService relays)
 
             if (result.Accepted)
             {
-                await Store.CompleteRelayAsync(item.Id, accepted: true, context.Now, c).ConfigureAwait(false);
+                await Store.Relays.CompleteRelayAsync(item.Id, accepted: true, context.Now, c).ConfigureAwait(false);
                 Log.RelayPassedOn(context.Logger, item.Id, next.PeerName);
                 return;
             }
 
             Log.DeliveryNotAccepted(context.Logger, next.PeerEndpoint, result.Status, result.Detail);
-            await Store.CompleteRelayAsync(item.Id, accepted: false, context.Now + Backoff.After(Options, item.Attempts, max), c).ConfigureAwait(false);
+            await Store.Relays.CompleteRelayAsync(item.Id, accepted: false, context.Now + Backoff.After(Options, item.Attempts, max), c).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return true;
     }

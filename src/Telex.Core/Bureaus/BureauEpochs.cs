@@ -69,9 +69,9 @@ internal sealed class BureauEpochs
     /// <summary>The bureau and its current epoch; throws unless this agency is a member of that epoch.</summary>
     public async Task<(Bureau Bureau, BureauEpoch Epoch)> CurrentEpochAsync(Guid bureauId, CancellationToken ct)
     {
-        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {bureauId}");
+        var bureau = await Store.Bureaus.GetBureauAsync(bureauId, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {bureauId}");
         var epoch = bureau.Status == BureauStatus.Chartered && bureau.Epoch > 0
-            ? await Store.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false)
+            ? await Store.Bureaus.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false)
             : null;
         if (epoch is null || !epoch.Includes(_context.Identity.Did))
         {
@@ -144,5 +144,5 @@ internal sealed class BureauEpochs
     public BureauMember Self(MemberState state) => new() { Did = _context.Identity.Did, Name = _context.Identity.Name, Endpoint = _context.Identity.Endpoint, State = state };
 
     public async Task<Dictionary<string, Tie>> TiesByDidAsync(CancellationToken ct) =>
-        (await Store.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, StringComparer.Ordinal);
+        (await Store.Ties.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, StringComparer.Ordinal);
 }

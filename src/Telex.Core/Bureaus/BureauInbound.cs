@@ -61,14 +61,14 @@ internal sealed class BureauInbound
             ChangedAt = now,
             Members = members.Select(m => m.Did == founder ? m with { State = MemberState.Accepted } : m).ToList(),
         };
-        bool created = await Store.CreateBureauAsync(new BureauChange
+        bool created = await Store.Bureaus.CreateBureauAsync(new BureauChange
         {
             Bureau = bureau,
             Log = [new BureauLogEntry("charter-received", founder, null, members.Select(m => m.Did).ToList(), now)],
         }, ct).ConfigureAwait(false);
         if (!created)
         {
-            var existing = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
+            var existing = await Store.Bureaus.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
             if (existing is null || existing.Founder != founder)
             {
                 throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.conflict", "another bureau has this id");
@@ -86,7 +86,7 @@ internal sealed class BureauInbound
         var now = Now;
         InboundRefusal? refusal = null;
         bool changed = false;
-        var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _, outcomes) =>
+        var bureau = await Store.Bureaus.ChangeBureauAsync(bureauId, (bureau, _, outcomes) =>
         {
             var member = bureau.Member(tie.PeerDid);
             if (member is null || bureau.Status != BureauStatus.Chartered)
@@ -136,7 +136,7 @@ internal sealed class BureauInbound
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an epoch carries its number and its members");
         }
 
-        if (await Store.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false) is { } known)
+        if (await Store.Bureaus.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false) is { } known)
         {
             // Announced again (the secretariat's outbox retried): the same epoch changes nothing, another is a conflict.
             if (!known.Members.Select(m => m.Did).SequenceEqual(members.Select(m => m.Did)))
@@ -150,7 +150,7 @@ internal sealed class BureauInbound
         var now = Now;
         InboundRefusal? refusal = null;
         bool filed = false;
-        var bureau = await Store.ChangeBureauAsync(bureauId, (bureau, _) =>
+        var bureau = await Store.Bureaus.ChangeBureauAsync(bureauId, (bureau, _) =>
         {
             if (members.Any(m => bureau.Member(m.Did) is null))
             {
@@ -241,7 +241,7 @@ internal sealed class BureauInbound
                 "a bureau's outcomes carry a version and 1 to 50 well-formed terms, each with the status it means (and whether it is retired), one at least not retired");
         }
 
-        var held = await Store.GetBureauOutcomesAsync(bureau.Id, ct).ConfigureAwait(false);
+        var held = await Store.Bureaus.GetBureauOutcomesAsync(bureau.Id, ct).ConfigureAwait(false);
         if (held is not null && held.Version >= version)
         {
             return;
@@ -253,7 +253,7 @@ internal sealed class BureauInbound
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", wrong);
         }
 
-        if (await Store.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, version, next), [], ct).ConfigureAwait(false))
+        if (await Store.Bureaus.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, version, next), [], ct).ConfigureAwait(false))
         {
             _context.Publish("bureau.outcomes", tie.PeerDid);
         }

@@ -34,7 +34,7 @@ internal sealed class BureauProspects
     /// </summary>
     public async Task PromoteProspectsAsync(DirectoryEntry entry, CancellationToken ct)
     {
-        foreach (var bureau in await Store.ListBureausAsync(ct).ConfigureAwait(false))
+        foreach (var bureau in await Store.Bureaus.ListBureausAsync(ct).ConfigureAwait(false))
         {
             if (bureau.Prospects.Any(p => p.EntryId == entry.Id))
             {
@@ -58,7 +58,7 @@ internal sealed class BureauProspects
         var linked = new Dictionary<Guid, DirectoryEntry>();
         foreach (var p in bureau.Prospects)
         {
-            if (await Store.GetDirectoryEntryAsync(p.EntryId, ct).ConfigureAwait(false) is { Did: not null } e)
+            if (await Store.Directory.GetDirectoryEntryAsync(p.EntryId, ct).ConfigureAwait(false) is { Did: not null } e)
             {
                 linked[p.EntryId] = e;
             }
@@ -72,7 +72,7 @@ internal sealed class BureauProspects
         var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
         var now = Now;
         bool promoted = false;
-        var settled = await Store.ChangeBureauAsync(bureau.Id, (b, _) =>
+        var settled = await Store.Bureaus.ChangeBureauAsync(bureau.Id, (b, _) =>
         {
             var promote = b.Prospects.Where(p => linked.ContainsKey(p.EntryId)).ToList();
             if (b.Status != BureauStatus.Proposed || promote.Count == 0)
@@ -107,7 +107,7 @@ internal sealed class BureauProspects
 
     /// <summary>Changes a bureau this agency proposed and has not chartered; throws otherwise.</summary>
     public async Task<Bureau> ChangeProposalAsync(Guid id, Func<Bureau, BureauChange> change, CancellationToken ct) =>
-        await Store.ChangeBureauAsync(id, (bureau, _) =>
+        await Store.Bureaus.ChangeBureauAsync(id, (bureau, _) =>
         {
             if (bureau.Founder != _context.Identity.Did)
             {
@@ -152,7 +152,7 @@ internal sealed class BureauProspects
             {
                 // A tie's name is its agency's own claim: where the directory knows another counterpart by it (one known of
                 // by name only stays apart until the tie's fingerprint is compared), the officer says which one is meant.
-                if (await Store.FindDirectoryEntryAsync(m, ct).ConfigureAwait(false) is { } other
+                if (await Store.Directory.FindDirectoryEntryAsync(m, ct).ConfigureAwait(false) is { } other
                     && (other.Did is null || !await _directory.IsOfTieAsync(tie, other.Did, ct).ConfigureAwait(false)))
                 {
                     throw new TelexException(TelexErrorKind.Invalid,
@@ -162,7 +162,7 @@ internal sealed class BureauProspects
 
                 dids.Add(tie.PeerDid);
             }
-            else if (await Store.FindDirectoryEntryAsync(m, ct).ConfigureAwait(false) is { } entry)
+            else if (await Store.Directory.FindDirectoryEntryAsync(m, ct).ConfigureAwait(false) is { } entry)
             {
                 if (entry.Did is { } did)
                 {

@@ -84,7 +84,7 @@ public sealed class BureauService
 
             var tie = ties.GetValueOrDefault(did);
             // A prospective member not tied yet is named as the directory knows it.
-            var known = tie is null ? await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) : null;
+            var known = tie is null ? await Store.Directory.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) : null;
             list.Add(new BureauMember { Did = did, Name = tie?.PeerName ?? known?.Name ?? did, Endpoint = tie?.PeerEndpoint ?? known?.Endpoint });
         }
 
@@ -120,7 +120,7 @@ public sealed class BureauService
             Members = list,
             Prospects = prospects.Select(e => new BureauProspect { EntryId = e.Id, Name = e.Name, AddedAt = now }).ToList(),
         };
-        await Store.CreateBureauAsync(new BureauChange
+        await Store.Bureaus.CreateBureauAsync(new BureauChange
         {
             Bureau = bureau,
             Log = [new BureauLogEntry("proposed", _context.Identity.Did, null, list.Select(m => m.Did).ToList(), now)],
@@ -131,7 +131,7 @@ public sealed class BureauService
 
     /// <summary>Finds a bureau; throws when unknown.</summary>
     public async Task<Bureau> GetBureauAsync(Guid id, CancellationToken ct = default) =>
-        await Store.GetBureauAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
+        await Store.Bureaus.GetBureauAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
 
     /// <summary>
     /// The readiness of a bureau this agency founded: which prospective members it has an established tie with, and
@@ -167,7 +167,7 @@ public sealed class BureauService
     /// </summary>
     public async Task<Bureau> CharterBureauAsync(Guid id, CancellationToken ct = default)
     {
-        if (await Store.GetBureauAsync(id, ct).ConfigureAwait(false) is { } held && held.Founder == _context.Identity.Did)
+        if (await Store.Bureaus.GetBureauAsync(id, ct).ConfigureAwait(false) is { } held && held.Founder == _context.Identity.Did)
         {
             await _prospects.SettleProspectsAsync(held, ct).ConfigureAwait(false);
         }
@@ -175,7 +175,7 @@ public sealed class BureauService
         var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
         var now = Now;
         BureauReadiness? premature = null;
-        var chartered = await Store.ChangeBureauAsync(id, (bureau, _) =>
+        var chartered = await Store.Bureaus.ChangeBureauAsync(id, (bureau, _) =>
         {
             if (bureau.Founder != _context.Identity.Did)
             {
@@ -230,7 +230,7 @@ public sealed class BureauService
     {
         var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
         var now = Now;
-        var accepted = await Store.ChangeBureauAsync(id, (bureau, _, outcomes) =>
+        var accepted = await Store.Bureaus.ChangeBureauAsync(id, (bureau, _, outcomes) =>
         {
             if (bureau.Status != BureauStatus.Chartered)
             {
@@ -272,7 +272,7 @@ public sealed class BureauService
     {
         var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
         var now = Now;
-        var left = await Store.ChangeBureauAsync(id, (bureau, _) =>
+        var left = await Store.Bureaus.ChangeBureauAsync(id, (bureau, _) =>
         {
             if (bureau.Member(_context.Identity.Did) is not { State: MemberState.Accepted or MemberState.Joined })
             {
@@ -324,7 +324,7 @@ public sealed class BureauService
         }
 
         var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
-        var known = did is not null && !ties.ContainsKey(did) ? await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) : null;
+        var known = did is not null && !ties.ContainsKey(did) ? await Store.Directory.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) : null;
         var now = Now;
         var changed = await _prospects.ChangeProposalAsync(id, bureau =>
         {
@@ -418,7 +418,7 @@ public sealed class BureauService
     public async Task<IReadOnlyList<OutcomeTerm>> BureauOutcomesAsync(Guid bureauId, CancellationToken ct = default)
     {
         await GetBureauAsync(bureauId, ct).ConfigureAwait(false);
-        return (await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;
+        return (await Store.Bureaus.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;
     }
 
     /// <summary>
@@ -439,7 +439,7 @@ public sealed class BureauService
 
         var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
         BureauOutcomes? set = null;
-        await Store.ChangeBureauAsync(bureauId, (bureau, epoch, held) =>
+        await Store.Bureaus.ChangeBureauAsync(bureauId, (bureau, epoch, held) =>
         {
             if (bureau.Secretariat != _context.Identity.Did)
             {
@@ -474,17 +474,17 @@ public sealed class BureauService
     internal BureauEpochs Epochs => _epochs;
 
     /// <summary>Every bureau held here: proposed here, or chartered and received.</summary>
-    public Task<IReadOnlyList<Bureau>> ListBureausAsync(CancellationToken ct = default) => Store.ListBureausAsync(ct);
+    public Task<IReadOnlyList<Bureau>> ListBureausAsync(CancellationToken ct = default) => Store.Bureaus.ListBureausAsync(ct);
 
     /// <summary>A bureau held here; null when unknown.</summary>
-    public Task<Bureau?> FindBureauAsync(Guid id, CancellationToken ct = default) => Store.GetBureauAsync(id, ct);
+    public Task<Bureau?> FindBureauAsync(Guid id, CancellationToken ct = default) => Store.Bureaus.GetBureauAsync(id, ct);
 
     /// <summary>The epochs of a bureau held here, oldest first.</summary>
-    public Task<IReadOnlyList<BureauEpoch>> ListBureauEpochsAsync(Guid bureauId, CancellationToken ct = default) => Store.ListBureauEpochsAsync(bureauId, ct);
+    public Task<IReadOnlyList<BureauEpoch>> ListBureauEpochsAsync(Guid bureauId, CancellationToken ct = default) => Store.Bureaus.ListBureauEpochsAsync(bureauId, ct);
 
     /// <summary>One epoch of a bureau; null when not held here.</summary>
     public Task<BureauEpoch?> GetBureauEpochAsync(Guid bureauId, long number, CancellationToken ct = default) =>
-        Store.GetBureauEpochAsync(bureauId, number, ct);
+        Store.Bureaus.GetBureauEpochAsync(bureauId, number, ct);
 
     /// <summary>
     /// Makes every prospect of the proposed bureaus founded here whose directory entry is <paramref name="entry"/> a

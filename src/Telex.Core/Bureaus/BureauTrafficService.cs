@@ -61,7 +61,7 @@ public sealed class BureauTrafficService
         draft = await _release.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
         var (bureau, epoch) = await _epochs.CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
         if (draft.IssueId is { } issueId
-            && (await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false))?.BureauId != bureauId)
+            && (await Store.Issues.GetIssueAsync(issueId, ct).ConfigureAwait(false))?.BureauId != bureauId)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"issue {issueId} is not an issue of the bureau");
         }
@@ -79,7 +79,7 @@ public sealed class BureauTrafficService
         }
 
         var bulletin = draft with { BureauId = bureauId, BureauEpoch = epoch.Number };
-        var records = await Store.ReleaseFanOutAsync(routes.Select(r => r.Member).ToList(),
+        var records = await Store.Telegrams.ReleaseFanOutAsync(routes.Select(r => r.Member).ToList(),
             (member, serial) => _release.BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
             claim, ct).ConfigureAwait(false);
         _context.Wake();
@@ -104,11 +104,11 @@ public sealed class BureauTrafficService
         var body = IssueWire.EventJson(opening, _context.Identity.Did);
         body["bureau"] = bureauId.ToString();
         var outbox = routes.Select(r => _ties.ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
-        await Store.OpenBureauIssueAsync(IssueWire.IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
+        await Store.Bureaus.OpenBureauIssueAsync(IssueWire.IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
         _context.Wake();
         Log.IssueChanged(_context.Logger, opening.Title!, "bureau " + bureau.Name, opening);
         _context.Publish("issue.opened", bureau.IssueCounterpart);
-        return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueWire.IssueFrom(opening, bureau.IssueCounterpart);
+        return await Store.Issues.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueWire.IssueFrom(opening, bureau.IssueCounterpart);
     }
 
     /// <summary>A status change of a bureau issue: filed with the next clock and sent to every other member of the current epoch.</summary>
@@ -118,7 +118,7 @@ public sealed class BureauTrafficService
         var (bureau, epoch) = await _epochs.CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
         var routes = await _epochs.RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
         var now = Now;
-        var change = await Store.AppendIssueEventAsync(issue.Id, (_, clock) =>
+        var change = await Store.Issues.AppendIssueEventAsync(issue.Id, (_, clock) =>
         {
             var e = new IssueEvent
             {
@@ -150,9 +150,9 @@ public sealed class BureauTrafficService
     /// </summary>
     internal async Task CheckBulletinAsync(Tie tie, Guid bureauId, long number, CancellationToken ct)
     {
-        var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
+        var bureau = await Store.Bureaus.GetBureauAsync(bureauId, ct).ConfigureAwait(false)
             ?? throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
-        var epoch = await Store.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false);
+        var epoch = await Store.Bureaus.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false);
         if (epoch is null)
         {
             if (bureau.Member(_context.Identity.Did) is { State: MemberState.Left } || number <= bureau.Epoch)
@@ -178,7 +178,7 @@ public sealed class BureauTrafficService
     {
         var e = IssueWire.ParseEvent(message, opening);
         var bureauId = bureau.Id;
-        var epoch = bureau.Epoch > 0 ? await Store.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false) : null;
+        var epoch = bureau.Epoch > 0 ? await Store.Bureaus.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false) : null;
         if (bureau.Member(_context.Identity.Did) is { State: MemberState.Left })
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency has left the bureau");
@@ -193,9 +193,9 @@ public sealed class BureauTrafficService
         string title = e.Title ?? "";
         if (opening)
         {
-            if (!await Store.OpenIssueAsync(IssueWire.IssueFrom(e, bureau.IssueCounterpart), e, null, ct).ConfigureAwait(false))
+            if (!await Store.Issues.OpenIssueAsync(IssueWire.IssueFrom(e, bureau.IssueCounterpart), e, null, ct).ConfigureAwait(false))
             {
-                var existing = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false);
+                var existing = await Store.Issues.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false);
                 if (existing is null || existing.Counterpart != bureau.IssueCounterpart || existing.OpenedBy != tie.PeerDid)
                 {
                     throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id, or another event has this opening's id");
@@ -206,7 +206,7 @@ public sealed class BureauTrafficService
         }
         else
         {
-            var issue = await Store.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false)
+            var issue = await Store.Issues.GetIssueAsync(e.IssueId, ct).ConfigureAwait(false)
                 ?? throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown", "no such issue here yet");
             if (issue.BureauId != bureauId)
             {
@@ -215,14 +215,14 @@ public sealed class BureauTrafficService
 
             // A change filed here already, delivered again because its answer was lost, is acknowledged as it is: its
             // outcome was the bureau's when it was filed, and refusing it now would only keep the sender retrying.
-            if ((await Store.ListIssueEventsAsync(e.IssueId, ct).ConfigureAwait(false)).Any(x => x.Id == e.Id))
+            if ((await Store.Issues.ListIssueEventsAsync(e.IssueId, ct).ConfigureAwait(false)).Any(x => x.Id == e.Id))
             {
                 return;
             }
 
             await CheckBureauTermAsync(bureauId, e, ct).ConfigureAwait(false);
 
-            if (!await Store.RecordIssueEventAsync(e, ct: ct).ConfigureAwait(false))
+            if (!await Store.Issues.RecordIssueEventAsync(e, ct: ct).ConfigureAwait(false))
             {
                 return;
             }
@@ -249,7 +249,7 @@ public sealed class BureauTrafficService
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a change of a bureau's issue names one of the bureau's outcomes");
         }
 
-        var vocabulary = (await Store.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;
+        var vocabulary = (await Store.Bureaus.GetBureauOutcomesAsync(bureauId, ct).ConfigureAwait(false))?.Terms ?? OutcomeVocabulary.Default;
         if (!vocabulary.Any(t => t.Term == term && t.Means == change.Status))
         {
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.outcome", "the change names an outcome that is not the bureau's (or means another status in it)");

@@ -58,7 +58,7 @@ public sealed class ClearanceService
 
     /// <summary>The agency's clearance policy.</summary>
     public async Task<IReadOnlyList<ClearanceRule>> GetClearanceRulesAsync(CancellationToken ct = default) =>
-        await Store.GetSettingAsync(ClearanceRulesSetting, ct).ConfigureAwait(false) is { } json
+        await Store.Settings.GetSettingAsync(ClearanceRulesSetting, ct).ConfigureAwait(false) is { } json
             ? JsonSerializer.Deserialize<ClearanceRule[]>(json, RulesJson) ?? []
             : [];
 
@@ -82,13 +82,13 @@ public sealed class ClearanceService
 
         foreach (string officer in officers)
         {
-            if (await Store.FindOfficerAsync(officer, ct).ConfigureAwait(false) is not { Role: not Role.Auditor })
+            if (await Store.Officers.FindOfficerAsync(officer, ct).ConfigureAwait(false) is not { Role: not Role.Auditor })
             {
                 throw new TelexException(TelexErrorKind.Invalid, $"no officer '{officer}' who may clear (auditors cannot)");
             }
         }
 
-        if (rule.Partner is { } partner && await Store.GetTieAsync(partner, ct).ConfigureAwait(false) is not { Status: TieStatus.Established })
+        if (rule.Partner is { } partner && await Store.Ties.GetTieAsync(partner, ct).ConfigureAwait(false) is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Invalid, "the partner agency must be a counterpart with an established tie");
         }
@@ -106,7 +106,7 @@ public sealed class ClearanceService
 
         rule = rule with { Id = Guid.NewGuid(), Officers = officers };
         rules.Add(rule);
-        await Store.SetSettingAsync(ClearanceRulesSetting, JsonSerializer.Serialize(rules, RulesJson), ct).ConfigureAwait(false);
+        await Store.Settings.SetSettingAsync(ClearanceRulesSetting, JsonSerializer.Serialize(rules, RulesJson), ct).ConfigureAwait(false);
         return rule;
     }
 
@@ -119,7 +119,7 @@ public sealed class ClearanceService
             return false;
         }
 
-        await Store.SetSettingAsync(ClearanceRulesSetting, JsonSerializer.Serialize(rules, RulesJson), ct).ConfigureAwait(false);
+        await Store.Settings.SetSettingAsync(ClearanceRulesSetting, JsonSerializer.Serialize(rules, RulesJson), ct).ConfigureAwait(false);
         return true;
     }
 
@@ -179,7 +179,7 @@ public sealed class ClearanceService
     {
         ArgumentNullException.ThrowIfNull(draft);
         draft = await _release.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
-        var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(draft.To, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
@@ -202,13 +202,13 @@ public sealed class ClearanceService
             Steps = steps,
         };
         string detail = steps.Count == 0 ? "no clearance required" : "awaiting " + string.Join(", ", steps.Select(Describe));
-        await Store.CreateDraftAsync(record, new ClearanceLogEntry(id, now, drafter, "submitted", detail), outbox, ct).ConfigureAwait(false);
+        await Store.Clearance.CreateDraftAsync(record, new ClearanceLogEntry(id, now, drafter, "submitted", detail), outbox, ct).ConfigureAwait(false);
         if (outbox.Count > 0)
         {
             _context.Wake();
         }
 
-        var filed = await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? record; // as filed, with the number the store gave it
+        var filed = await Store.Clearance.GetDraftAsync(id, ct).ConfigureAwait(false) ?? record; // as filed, with the number the store gave it
         Log.DraftStep(Logger, filed.Number, "submitted", drafter);
         _context.Publish("draft.submitted", draft.To);
         return filed;
@@ -228,7 +228,7 @@ public sealed class ClearanceService
                 continue;
             }
 
-            var partner = await Store.GetTieAsync(step.Party!, ct).ConfigureAwait(false);
+            var partner = await Store.Ties.GetTieAsync(step.Party!, ct).ConfigureAwait(false);
             if (partner is not { Status: TieStatus.Established })
             {
                 throw new TelexException(TelexErrorKind.Conflict, "the partner agency that must clear this telegram has no established tie");
@@ -264,9 +264,9 @@ public sealed class ClearanceService
     /// </summary>
     public async Task<DraftRecord> ResubmitDraftAsync(Guid id, string officer, string? subject, string? body, CancellationToken ct = default)
     {
-        var current = await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
+        var current = await Store.Clearance.GetDraftAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
         var revised = current.Draft with { Subject = subject ?? current.Draft.Subject, Body = body ?? current.Draft.Body };
-        var tie = await Store.GetTieAsync(revised.To, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(revised.To, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
@@ -275,7 +275,7 @@ public sealed class ClearanceService
         TelegramRelease.Validate(revised, tie.Terms);
         var (steps, outbox) = await PlanClearancesAsync(id, revised, current.Drafter, ct).ConfigureAwait(false);
         var now = Now;
-        var changed = await Store.ChangeDraftAsync(id, d =>
+        var changed = await Store.Clearance.ChangeDraftAsync(id, d =>
         {
             if (d.Status != DraftStatus.Returned)
             {
@@ -326,7 +326,7 @@ public sealed class ClearanceService
         }
 
         var now = Now;
-        var changed = await Store.ChangeDraftAsync(id, d =>
+        var changed = await Store.Clearance.ChangeDraftAsync(id, d =>
         {
             if (d.Status != DraftStatus.AwaitingClearance)
             {
@@ -371,15 +371,15 @@ public sealed class ClearanceService
     /// </summary>
     public async Task<TelegramRecord> ReleaseDraftAsync(Guid id, string releasingOfficer, IdempotencyClaim? claim, CancellationToken ct = default)
     {
-        var draft = await Store.GetDraftAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
-        var tie = await Store.GetTieAsync(draft.Draft.To, ct).ConfigureAwait(false);
+        var draft = await Store.Clearance.GetDraftAsync(id, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
+        var tie = await Store.Ties.GetTieAsync(draft.Draft.To, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with the recipient");
         }
 
         var telegramId = Guid.NewGuid();
-        var record = await Store.ReleaseDraftAsync(id, tie.PeerDid, (d, serial) =>
+        var record = await Store.Clearance.ReleaseDraftAsync(id, tie.PeerDid, (d, serial) =>
         {
             if (d.Status != DraftStatus.Cleared)
             {
@@ -416,16 +416,16 @@ public sealed class ClearanceService
             throw new TelexException(TelexErrorKind.Invalid, $"a reason has at most {MaxReasonLength} characters");
         }
 
-        var request = await Store.GetCoordinationRequestAsync(id, ct).ConfigureAwait(false)
+        var request = await Store.Clearance.GetCoordinationRequestAsync(id, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no coordination request {id}");
-        var tie = await Store.GetTieAsync(request.From, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(request.From, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "the tie with the requesting agency is not established");
         }
 
         var now = Now;
-        var answered = await Store.AnswerCoordinationRequestAsync(id, r =>
+        var answered = await Store.Clearance.AnswerCoordinationRequestAsync(id, r =>
         {
             if (r.State != ClearanceState.Pending)
             {
@@ -480,7 +480,7 @@ public sealed class ClearanceService
             Drafter = drafter,
             ReceivedAt = Now,
         };
-        if (await Store.RecordCoordinationRequestAsync(request, ct).ConfigureAwait(false))
+        if (await Store.Clearance.RecordCoordinationRequestAsync(request, ct).ConfigureAwait(false))
         {
             _context.Publish("coordination.requested", tie.PeerDid);
         }
@@ -503,7 +503,7 @@ public sealed class ClearanceService
         var partnerDids = await _directory.TieDidsAsync(tie, ct).ConfigureAwait(false);
         try
         {
-            var changed = await Store.ChangeDraftAsync(draftId, d =>
+            var changed = await Store.Clearance.ChangeDraftAsync(draftId, d =>
             {
                 int index = d.Steps.ToList().FindIndex(s => s.Kind == ClearerKind.Partner && s.RequestId == requestId && s.Party is { } party
                     && partnerDids.Contains(party));
@@ -538,22 +538,22 @@ public sealed class ClearanceService
         };
 
     /// <summary>A draft by id; null when unknown.</summary>
-    public Task<DraftRecord?> GetDraftAsync(Guid id, CancellationToken ct = default) => Store.GetDraftAsync(id, ct);
+    public Task<DraftRecord?> GetDraftAsync(Guid id, CancellationToken ct = default) => Store.Clearance.GetDraftAsync(id, ct);
 
     /// <summary>A draft by this agency's short number for it; null when unknown.</summary>
-    public Task<DraftRecord?> GetDraftByNumberAsync(long number, CancellationToken ct = default) => Store.GetDraftByNumberAsync(number, ct);
+    public Task<DraftRecord?> GetDraftByNumberAsync(long number, CancellationToken ct = default) => Store.Clearance.GetDraftByNumberAsync(number, ct);
 
     /// <summary>Drafts, newest first, of one status or all, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<DraftRecord>> ListDraftsAsync(DraftStatus? status, int limit, CancellationToken ct = default) =>
-        Store.ListDraftsAsync(status, limit, ct);
+        Store.Clearance.ListDraftsAsync(status, limit, ct);
 
     /// <summary>Every step recorded for a draft (who, what, when), oldest first.</summary>
     public Task<IReadOnlyList<ClearanceLogEntry>> ListClearanceLogAsync(Guid draftId, CancellationToken ct = default) =>
-        Store.ListClearanceLogAsync(draftId, ct);
+        Store.Clearance.ListClearanceLogAsync(draftId, ct);
 
     /// <summary>The coordination requests partner agencies sent this agency, of one state or all.</summary>
     public Task<IReadOnlyList<CoordinationRequest>> ListCoordinationRequestsAsync(ClearanceState? state, CancellationToken ct = default) =>
-        Store.ListCoordinationRequestsAsync(state, ct);
+        Store.Clearance.ListCoordinationRequestsAsync(state, ct);
 
     /// <summary>Registers the handlers of the clearance protocol's messages with the gate.</summary>
     internal void RegisterHandlers(InboundHandlers handlers)

@@ -40,10 +40,10 @@ public sealed class DirectoryService
     {
         _context = context;
         _linked = linked;
-        _bureaus = context.Store;
-        _directory = context.Store;
-        _keys = context.Store;
-        _ties = context.Store;
+        _bureaus = context.Store.Bureaus;
+        _directory = context.Store.Directory;
+        _keys = context.Store.Keys;
+        _ties = context.Store.Ties;
     }
 
     private AgencyIdentity Identity => _context.Identity;

@@ -88,7 +88,7 @@ internal sealed class InboundPipeline
             return noPrior;
         }
 
-        var tie = await Store.GetTieAsync(senderDid, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(senderDid, ct).ConfigureAwait(false);
         if (relay is null && rule?.Sender is (null or SenderTie.OfSigner) && tie is not null && tie.PeerDid != senderDid
             && await _isRetired(senderDid, ct).ConfigureAwait(false))
         {
@@ -119,7 +119,7 @@ internal sealed class InboundPipeline
                 return Refusal.Malformed("e.p.msg.bad-request", "a bureau message names its bureau");
             }
 
-            var bureau = await Store.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
+            var bureau = await Store.Bureaus.GetBureauAsync(bureauId, ct).ConfigureAwait(false);
             if (bureau is null && bureauRule.MustBeHeld)
             {
                 // The charter or the epoch that names it may still be on its way: the sender's outbox tries again later.

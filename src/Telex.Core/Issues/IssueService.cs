@@ -65,7 +65,7 @@ public sealed class IssueService
     public async Task<Issue> OpenIssueAsync(string counterpart, string title, string? officer, CancellationToken ct = default)
     {
         var opening = IssueWire.NewOpening(title, officer, _context.Identity.Did, Now);
-        var tie = await Store.GetTieAsync(counterpart, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(counterpart, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
             throw new TelexException(TelexErrorKind.Conflict, "no established tie with that agency");
@@ -74,11 +74,11 @@ public sealed class IssueService
         string id = opening.IssueId;
         var issue = IssueWire.IssueFrom(opening, tie.PeerDid);
         var outbox = _ties.ControlOutbox(tie, MessageTypes.IssueOpen, IssueWire.EventJson(opening, _context.Identity.Did), thid: id);
-        await Store.OpenIssueAsync(issue, opening, outbox, ct).ConfigureAwait(false);
+        await Store.Issues.OpenIssueAsync(issue, opening, outbox, ct).ConfigureAwait(false);
         _context.Wake();
         Log.IssueChanged(Logger, opening.Title!, tie.PeerName, opening);
         _context.Publish("issue.opened", tie.PeerDid);
-        return await Store.GetIssueAsync(id, ct).ConfigureAwait(false) ?? issue;
+        return await Store.Issues.GetIssueAsync(id, ct).ConfigureAwait(false) ?? issue;
     }
 
     /// <summary>
@@ -89,8 +89,8 @@ public sealed class IssueService
     {
         ArgumentNullException.ThrowIfNull(reference);
         return IsNumber(reference, out long number)
-            ? await Store.GetIssueByNumberAsync(number, ct).ConfigureAwait(false)
-            : await Store.GetIssueAsync(reference, ct).ConfigureAwait(false);
+            ? await Store.Issues.GetIssueByNumberAsync(number, ct).ConfigureAwait(false)
+            : await Store.Issues.GetIssueAsync(reference, ct).ConfigureAwait(false);
     }
 
     /// <summary>Whether a reference a person gives is a short number (digits only).</summary>
@@ -99,7 +99,7 @@ public sealed class IssueService
 
     /// <summary>The outcomes this agency names issue changes by (<see cref="OutcomeVocabulary.Default"/> until its admins change them).</summary>
     public async Task<IReadOnlyList<OutcomeTerm>> OutcomesAsync(CancellationToken ct = default) =>
-        OutcomeVocabulary.Parse(await Store.GetSettingAsync(OutcomeVocabulary.SettingKey, ct).ConfigureAwait(false));
+        OutcomeVocabulary.Parse(await Store.Settings.GetSettingAsync(OutcomeVocabulary.SettingKey, ct).ConfigureAwait(false));
 
     /// <summary>
     /// The outcomes an issue's changes are named by: a bureau's issue by the bureau's (the same at every member), any
@@ -120,7 +120,7 @@ public sealed class IssueService
             throw new TelexException(TelexErrorKind.Invalid, problem);
         }
 
-        await Store.SetSettingAsync(OutcomeVocabulary.SettingKey, OutcomeVocabulary.Write(terms), ct).ConfigureAwait(false);
+        await Store.Settings.SetSettingAsync(OutcomeVocabulary.SettingKey, OutcomeVocabulary.Write(terms), ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -182,7 +182,7 @@ public sealed class IssueService
             ?? throw new TelexException(TelexErrorKind.Conflict,
                 "the issue's counterpart cannot be reached: the tie with it is not established, and no relay it is known to be tied with can carry it");
 
-        var participants = await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false);
+        var participants = await Store.Issues.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false);
         if (referral && participants.Count + 2 > MaxIssueParties)
         {
             throw new TelexException(TelexErrorKind.Conflict, $"issue {issue.Title} is shared with {MaxIssueParties} agencies already; it cannot be referred to more");
@@ -191,7 +191,7 @@ public sealed class IssueService
         var referredTie = referral ? await _referrals.ReferralTargetAsync(issue, tie, participants, referredTo!.Trim(), ct).ConfigureAwait(false) : null;
         var routes = await IssueRoutesAsync(tie, participants, except: referredTie?.PeerDid, ct).ConfigureAwait(false);
         var now = Now;
-        var change = await Store.AppendIssueEventAsync(issueId, (current, clock) =>
+        var change = await Store.Issues.AppendIssueEventAsync(issueId, (current, clock) =>
         {
             var e = new IssueEvent
             {
@@ -230,7 +230,7 @@ public sealed class IssueService
     /// </summary>
     private async Task<Tie?> IssueRouteAsync(string did, CancellationToken ct)
     {
-        var tie = await Store.GetTieAsync(did, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(did, ct).ConfigureAwait(false);
         if (tie is { Status: TieStatus.Established })
         {
             return tie;
@@ -241,7 +241,7 @@ public sealed class IssueService
             return null;
         }
 
-        string name = (await Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name ?? did;
+        string name = (await Store.Directory.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false))?.Name ?? did;
         return tie ?? new Tie { PeerDid = did, PeerName = name, PeerEndpoint = "", Status = TieStatus.None };
     }
 
@@ -273,21 +273,21 @@ public sealed class IssueService
         var issue = await FindIssueAsync(reference, ct).ConfigureAwait(false)
             ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {reference}");
         string issueId = issue.Id;
-        var events = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
-        var filedParticipants = issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
-        var tie = issue.BureauId is null ? await Store.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false) : null;
+        var events = await Store.Issues.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
+        var filedParticipants = issue.BureauId is null ? await Store.Issues.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [];
+        var tie = issue.BureauId is null ? await Store.Ties.GetTieAsync(issue.Counterpart, ct).ConfigureAwait(false) : null;
         var counterpartDids = tie is null ? new HashSet<string>(StringComparer.Ordinal) { issue.Counterpart } : await _directory.TieDidsAsync(tie, ct).ConfigureAwait(false);
         var participants = new List<IssueParticipant>();
         foreach (var p in filedParticipants)
         {
             // The name a referral gave is the referring peer's word: an agency tied with this one goes by its tie's name, so
             // no peer can make the issue seem to include an agency it does not.
-            var t = await Store.GetTieAsync(p.Did, ct).ConfigureAwait(false);
+            var t = await Store.Ties.GetTieAsync(p.Did, ct).ConfigureAwait(false);
             counterpartDids.UnionWith(t is not null ? await _directory.TieDidsAsync(t, ct).ConfigureAwait(false) : [p.Did]);
             participants.Add(t is null ? p : p with { Name = t.PeerName });
         }
 
-        var telegrams = (await Store.QueryAsync(new RegisterQuery { IssueId = issueId, Limit = 1000 }, ct).ConfigureAwait(false))
+        var telegrams = (await Store.Register.QueryAsync(new RegisterQuery { IssueId = issueId, Limit = 1000 }, ct).ConfigureAwait(false))
             .Where(t => issue.BureauId is { } bureau ? t.BureauId == bureau : t.BureauId is null && counterpartDids.Contains(t.Counterpart))
             .OrderBy(t => t.ReleasedAt).ThenBy(t => t.Id).ToList();
 
@@ -311,9 +311,9 @@ public sealed class IssueService
     private async Task HandleIssueOpenAsync(Tie tie, Message message, CancellationToken ct)
     {
         var opening = IssueWire.ParseEvent(message, opening: true);
-        if (!await Store.OpenIssueAsync(IssueWire.IssueFrom(opening, tie.PeerDid), opening, null, ct).ConfigureAwait(false))
+        if (!await Store.Issues.OpenIssueAsync(IssueWire.IssueFrom(opening, tie.PeerDid), opening, null, ct).ConfigureAwait(false))
         {
-            var existing = await Store.GetIssueAsync(opening.IssueId, ct).ConfigureAwait(false);
+            var existing = await Store.Issues.GetIssueAsync(opening.IssueId, ct).ConfigureAwait(false);
             if (existing is null || !await _directory.IsOfTieAsync(tie, existing.Counterpart, ct).ConfigureAwait(false)
                 || !await _directory.IsOfTieAsync(tie, existing.OpenedBy, ct).ConfigureAwait(false))
             {
@@ -335,14 +335,14 @@ public sealed class IssueService
     private async Task HandleIssueStatusAsync(Tie tie, Message message, CancellationToken ct)
     {
         var change = IssueWire.ParseEvent(message.Body, message.From!, message.Thid, opening: false, passedOn: true);
-        var issue = await Store.GetIssueAsync(change.IssueId, ct).ConfigureAwait(false);
+        var issue = await Store.Issues.GetIssueAsync(change.IssueId, ct).ConfigureAwait(false);
         if (issue is null)
         {
             // The opening (or the referral bringing this agency in) may still be on its way: the sender's outbox tries again later.
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown", "no such issue here yet");
         }
 
-        var participants = await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false);
+        var participants = await Store.Issues.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false);
         if (issue.BureauId is not null || !await TakesPartAsync(tie, issue, participants, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the issue belongs to another tie");
@@ -373,7 +373,7 @@ public sealed class IssueService
             ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
                 .Where(t => t.PeerDid != tie.PeerDid && t.PeerDid != change.Agency).ToList()
             : [];
-        if (await Store.RecordIssueEventAsync(change, onward.Select(t => _ties.ControlOutbox(t, MessageTypes.IssueStatus, IssueWire.EventJson(change, _context.Identity.Did), thid: issue.Id)).ToList(),
+        if (await Store.Issues.RecordIssueEventAsync(change, onward.Select(t => _ties.ControlOutbox(t, MessageTypes.IssueStatus, IssueWire.EventJson(change, _context.Identity.Did), thid: issue.Id)).ToList(),
             joins, ct).ConfigureAwait(false))
         {
             if (onward.Count > 0)
@@ -413,7 +413,7 @@ public sealed class IssueService
     internal async Task<bool> IsSharedWithAsync(Issue issue, Tie sender, Guid? bureauId, CancellationToken ct) =>
         issue.BureauId is { } issueBureau
             ? bureauId == issueBureau
-            : bureauId is null && await TakesPartAsync(sender, issue, await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false), ct)
+            : bureauId is null && await TakesPartAsync(sender, issue, await Store.Issues.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false), ct)
                 .ConfigureAwait(false);
 
     /// <summary>Whether <paramref name="did"/> is known here to take part in the issue: its opener, its counterpart or one brought in.</summary>
@@ -424,7 +424,7 @@ public sealed class IssueService
             return true;
         }
 
-        return await Store.GetTieAsync(did, ct).ConfigureAwait(false) is { } tie && await TakesPartAsync(tie, issue, participants, ct).ConfigureAwait(false);
+        return await Store.Ties.GetTieAsync(did, ct).ConfigureAwait(false) is { } tie && await TakesPartAsync(tie, issue, participants, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -437,7 +437,7 @@ public sealed class IssueService
     private async Task HandleRelayedIssueAsync(Tie relay, Tie? originTie, Message message, CancellationToken ct)
     {
         string from = message.From!;
-        var known = await Store.FindDirectoryEntryAsync(from, ct).ConfigureAwait(false);
+        var known = await Store.Directory.FindDirectoryEntryAsync(from, ct).ConfigureAwait(false);
         string? senderName = message.Body.ValueKind == JsonValueKind.Object ? message.Body.StringMember("sender_name") : null;
         string name = known is { } e && e.Did == from ? e.Name
             : PeerText.IsName(senderName, MaxReferredToLength) ? senderName : from;
@@ -454,10 +454,10 @@ public sealed class IssueService
     }
 
     /// <summary>An issue by its id; null when unknown.</summary>
-    public Task<Issue?> GetIssueAsync(string id, CancellationToken ct = default) => Store.GetIssueAsync(id, ct);
+    public Task<Issue?> GetIssueAsync(string id, CancellationToken ct = default) => Store.Issues.GetIssueAsync(id, ct);
 
     /// <summary>Issues matching <paramref name="query"/>, most recently changed first.</summary>
-    public Task<IReadOnlyList<Issue>> ListIssuesAsync(IssueQuery query, CancellationToken ct = default) => Store.ListIssuesAsync(query, ct);
+    public Task<IReadOnlyList<Issue>> ListIssuesAsync(IssueQuery query, CancellationToken ct = default) => Store.Issues.ListIssuesAsync(query, ct);
 
     /// <summary>Registers the handlers of the issue protocol's messages with the gate, over a tie and through a relay.</summary>
     internal void RegisterHandlers(InboundHandlers handlers)

@@ -43,7 +43,7 @@ internal sealed class Referrals
     {
         // A tie's name is its agency's own claim, and two ties may go by one: the issue goes to neither until the officer
         // names the one meant by its DID.
-        var named = (await Store.ListTiesAsync(ct).ConfigureAwait(false)).Where(t => t.Status == TieStatus.Established
+        var named = (await Store.Ties.ListTiesAsync(ct).ConfigureAwait(false)).Where(t => t.Status == TieStatus.Established
             && (string.Equals(t.PeerName, referredTo, StringComparison.OrdinalIgnoreCase) || t.PeerDid == referredTo)).ToList();
         if (named.Count > 1)
         {
@@ -79,13 +79,13 @@ internal sealed class Referrals
     /// </summary>
     private async Task<Tie?> RelayedReferralTargetAsync(string referredTo, CancellationToken ct)
     {
-        if (await Store.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == _context.Identity.Did
+        if (await Store.Directory.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == _context.Identity.Did
             || await _relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
         }
 
-        var tie = await Store.GetTieAsync(did, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(did, ct).ConfigureAwait(false);
         if (tie is not null)
         {
             return tie.Status == TieStatus.None ? tie : null;
@@ -93,7 +93,7 @@ internal sealed class Referrals
 
         string endpoint = entry.Endpoint ?? (_context.Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : "");
         tie = new Tie { PeerDid = did, PeerName = entry.Name, PeerEndpoint = endpoint, Status = TieStatus.None };
-        await Store.SaveTieAsync(tie, ct).ConfigureAwait(false);
+        await Store.Ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
         return tie;
     }
 
@@ -169,7 +169,7 @@ internal sealed class Referrals
         }
 
         // This agency's own events may come back in a history only as they are filed here: none may be made up for it.
-        var filed = await Store.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
+        var filed = await Store.Issues.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
         var ownFiled = filed.Where(e => e.Agency == _context.Identity.Did).Select(e => e.Id).ToHashSet();
         if (events.Any(e => e.Agency == _context.Identity.Did && !ownFiled.Contains(e.Id)))
         {
@@ -192,9 +192,9 @@ internal sealed class Referrals
             }
         }
 
-        var existing = await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false);
+        var existing = await Store.Issues.GetIssueAsync(issueId, ct).ConfigureAwait(false);
         if (existing is not null && (existing.BureauId is not null
-            || !await _issues.TakesPartAsync(tie, existing, await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
+            || !await _issues.TakesPartAsync(tie, existing, await Store.Issues.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
         {
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id here");
         }
@@ -210,7 +210,7 @@ internal sealed class Referrals
             participants = await HeldIssueShareAsync(tie, existing, events, filed, ct).ConfigureAwait(false);
         }
 
-        if (await Store.ShareIssueAsync(IssueWire.IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
+        if (await Store.Issues.ShareIssueAsync(IssueWire.IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
         {
             Log.IssueChanged(_context.Logger, opened.Title ?? "", tie.PeerName, referral);
             _context.Publish("issue.opened", tie.PeerDid);
@@ -227,7 +227,7 @@ internal sealed class Referrals
     private async Task<List<IssueParticipant>> HeldIssueShareAsync(Tie tie, Issue issue, IReadOnlyList<IssueEvent> events, IReadOnlyList<IssueEvent> filed,
         CancellationToken ct)
     {
-        var held = await Store.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false);
+        var held = await Store.Issues.ListIssueParticipantsAsync(issue.Id, ct).ConfigureAwait(false);
         var joins = new List<IssueParticipant>();
         foreach (var e in events.Where(e => filed.All(f => f.Id != e.Id)))
         {

@@ -47,8 +47,8 @@ public sealed class KeyService : IDisposable
         _directory = directory;
         _counterpartRotated = counterpartRotated;
         AddSecrets(context.Identity);
-        _keys = context.Store;
-        _ties = context.Store;
+        _keys = context.Store.Keys;
+        _ties = context.Store.Ties;
     }
 
     private AgencyOptions Options => _context.Options;

@@ -18,8 +18,8 @@ public sealed class OfficerService
     internal OfficerService(AgencyContext context)
     {
         _context = context;
-        _officers = context.Store;
-        _sessions = context.Store;
+        _officers = context.Store.Officers;
+        _sessions = context.Store.Sessions;
     }
 
     /// <summary>Finds an officer by name; null when there is none.</summary>

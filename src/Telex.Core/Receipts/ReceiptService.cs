@@ -81,7 +81,7 @@ internal sealed class ReceiptService
         byte[] signed = meta.SignedMessage.ToArray();
         await Parallel.ForEachAsync(entries, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct }, async (e, c) =>
         {
-            var telegram = await Store.GetTelegramAsync(e.Id, Direction.Outbound, c).ConfigureAwait(false);
+            var telegram = await Store.Telegrams.GetTelegramAsync(e.Id, Direction.Outbound, c).ConfigureAwait(false);
             if (telegram is null || telegram.ContentHash != e.Hash || !await _directory.IsOfTieAsync(tie, telegram.Counterpart, c).ConfigureAwait(false))
             {
                 return;
@@ -89,7 +89,7 @@ internal sealed class ReceiptService
 
             var now = _context.Now;
             if (telegram.Status != TelegramStatus.Delivered
-                && await Store.MarkDeliveredAsync(e.Id, signed, e.Number, now, c).ConfigureAwait(false))
+                && await Store.Telegrams.MarkDeliveredAsync(e.Id, signed, e.Number, now, c).ConfigureAwait(false))
             {
                 _context.Emit(new AgencyEvent("telegram.delivered", tie.PeerDid, e.Id, now) { SinceRelease = now - telegram.ReleasedAt });
             }

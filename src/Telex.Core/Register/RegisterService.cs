@@ -29,9 +29,9 @@ public sealed class RegisterService
         _context = context;
         _tieService = ties;
         _keys = keys;
-        _register = context.Store;
-        _telegrams = context.Store;
-        _ties = context.Store;
+        _register = context.Store.Register;
+        _telegrams = context.Store.Telegrams;
+        _ties = context.Store.Ties;
     }
 
     private AgencyIdentity Identity => _context.Identity;

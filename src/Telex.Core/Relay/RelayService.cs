@@ -50,7 +50,7 @@ public sealed class RelayService
             throw await directory.UnaddressableAsync(draft.To, ct).ConfigureAwait(false);
         }
 
-        var entry = await context.Store.FindDirectoryEntryAsync(draft.To, ct).ConfigureAwait(false);
+        var entry = await context.Store.Directory.FindDirectoryEntryAsync(draft.To, ct).ConfigureAwait(false);
         Tie relay;
         if (draft.Via is { } via)
         {
@@ -77,7 +77,7 @@ public sealed class RelayService
             Tie? chosen = null;
             foreach (string known in entry.KnownTies)
             {
-                if (await context.Store.GetTieAsync(known, ct).ConfigureAwait(false) is { Status: TieStatus.Established, Terms.Relays: true } candidate)
+                if (await context.Store.Ties.GetTieAsync(known, ct).ConfigureAwait(false) is { Status: TieStatus.Established, Terms.Relays: true } candidate)
                 {
                     chosen = candidate;
                     break;
@@ -98,7 +98,7 @@ public sealed class RelayService
                 PeerEndpoint = endpoint,
                 Status = TieStatus.None,
             };
-            await context.Store.SaveTieAsync(recipient, ct).ConfigureAwait(false);
+            await context.Store.Ties.SaveTieAsync(recipient, ct).ConfigureAwait(false);
         }
 
         return (recipient with { Terms = relay.Terms, PeerEndpoint = relay.PeerEndpoint }, [relay.PeerDid]);
@@ -143,14 +143,14 @@ public sealed class RelayService
     /// </summary>
     internal async Task<Tie?> RelayForAsync(string did, CancellationToken ct)
     {
-        if (await context.Store.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) is not { } entry || entry.Did != did)
+        if (await context.Store.Directory.FindDirectoryEntryAsync(did, ct).ConfigureAwait(false) is not { } entry || entry.Did != did)
         {
             return null;
         }
 
         foreach (string known in entry.KnownTies.Where(k => k != did))
         {
-            if (await context.Store.GetTieAsync(known, ct).ConfigureAwait(false) is { Status: TieStatus.Established, Terms.Relays: true } relay)
+            if (await context.Store.Ties.GetTieAsync(known, ct).ConfigureAwait(false) is { Status: TieStatus.Established, Terms.Relays: true } relay)
             {
                 return relay;
             }
@@ -172,7 +172,7 @@ public sealed class RelayService
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-forward", "a forward needs 'body.next' (a did:peer DID) and one attachment holding the encrypted message as JSON");
         }
 
-        var nextTie = await context.Store.GetTieAsync(next, ct).ConfigureAwait(false);
+        var nextTie = await context.Store.Ties.GetTieAsync(next, ct).ConfigureAwait(false);
         if (next == context.Identity.Did || next == from.PeerDid || nextTie?.PeerDid == from.PeerDid)
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-forward", "a forward must name another agency as the next hop");
@@ -199,7 +199,7 @@ public sealed class RelayService
             DueAt = now,
             ExpiresAt = now + context.Options.RelayRetention,
         };
-        if (!await context.Store.EnqueueRelayAsync(item, context.Options.RelayQueueBytesPerCounterpart, ct).ConfigureAwait(false))
+        if (!await context.Store.Relays.EnqueueRelayAsync(item, context.Options.RelayQueueBytesPerCounterpart, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(RefusalKind.Unavailable, "e.p.relay.full", "this relay holds as much from this counterpart as it takes at a time: send it again later");
         }
@@ -239,7 +239,7 @@ public sealed class RelayService
     /// <summary>The relay policy (default: relay for nobody).</summary>
     public async Task<RelayPolicy> GetPolicyAsync(CancellationToken ct = default)
     {
-        string? json = await context.Store.GetSettingAsync(PolicySetting, ct).ConfigureAwait(false);
+        string? json = await context.Store.Settings.GetSettingAsync(PolicySetting, ct).ConfigureAwait(false);
         try
         {
             return RelayPolicy.Parse(json);
@@ -292,7 +292,7 @@ public sealed class RelayService
     }
 
     private Task SavePolicyAsync(RelayPolicy policy, CancellationToken ct) =>
-        context.Store.SetSettingAsync(PolicySetting, policy.ToJson(), ct);
+        context.Store.Settings.SetSettingAsync(PolicySetting, policy.ToJson(), ct);
 
     private async Task<RelayPair> ResolvePairAsync(string a, string b, CancellationToken ct)
     {

@@ -39,11 +39,11 @@ internal sealed class TelegramRelease(AgencyContext context, DirectoryService di
     /// </summary>
     public async Task CheckIssueAsync(TelegramDraft draft, CancellationToken ct)
     {
-        if (draft.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
+        if (draft.IssueId is { } issueId && await Store.Issues.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
             && !(issue.BureauId is { } bureau && bureau == draft.BureauId)
             && !await directory.IsSameCounterpartAsync(issue.Counterpart, draft.To, ct).ConfigureAwait(false))
         {
-            foreach (var p in issue.BureauId is null ? await Store.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [])
+            foreach (var p in issue.BureauId is null ? await Store.Issues.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false) : [])
             {
                 if (await directory.IsSameCounterpartAsync(p.Did, draft.To, ct).ConfigureAwait(false))
                 {

@@ -69,7 +69,7 @@ public sealed class TelegramService
     {
         ArgumentNullException.ThrowIfNull(draft);
         draft = await _release.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
-        var tie = await Store.GetTieAsync(draft.To, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(draft.To, ct).ConfigureAwait(false);
         IReadOnlyList<string> relayPath = [];
         if (draft.Via is not null || tie is null or { Status: TieStatus.None })
         {
@@ -90,7 +90,7 @@ public sealed class TelegramService
         }
 
         var id = Guid.NewGuid();
-        var record = await Store.ReleaseAsync(tie.PeerDid, serial => _release.BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
+        var record = await Store.Telegrams.ReleaseAsync(tie.PeerDid, serial => _release.BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
         _context.Wake();
         _context.Publish("telegram.queued", tie.PeerDid, id);
         return record;
@@ -100,13 +100,13 @@ public sealed class TelegramService
     public async Task<bool> MarkReadAsync(Guid telegramId, CancellationToken ct = default)
     {
         var now = Now;
-        var record = await Store.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
-        if (record is null || !await Store.MarkReadAsync(telegramId, now, ct).ConfigureAwait(false))
+        var record = await Store.Telegrams.GetTelegramAsync(telegramId, Direction.Inbound, ct).ConfigureAwait(false);
+        if (record is null || !await Store.Telegrams.MarkReadAsync(telegramId, now, ct).ConfigureAwait(false))
         {
             return false;
         }
 
-        var tie = await Store.GetTieAsync(record.Counterpart, ct).ConfigureAwait(false);
+        var tie = await Store.Ties.GetTieAsync(record.Counterpart, ct).ConfigureAwait(false);
         if (tie is { Status: TieStatus.Established, Terms.ReadReceipts: true })
         {
             await _ties.EnqueueControlAsync(tie, MessageTypes.Read, new JsonObject
@@ -154,7 +154,7 @@ public sealed class TelegramService
 
         // An issue held here belongs to one counterpart (or bureau): a telegram from anyone else may not join its history.
         // An id naming no issue here is a label, as on telegrams from before issues were shared (or its opening is on its way).
-        if (t.IssueId is { } issueId && await Store.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
+        if (t.IssueId is { } issueId && await Store.Issues.GetIssueAsync(issueId, ct).ConfigureAwait(false) is { } issue
             && !await _issues.IsSharedWithAsync(issue, tie, t.BureauId, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
@@ -162,7 +162,7 @@ public sealed class TelegramService
 
         byte[] signedOriginal = meta.SignedMessage.ToArray();
         string contentHash = Convert.ToHexStringLower(SHA256.HashData(signedOriginal));
-        var result = await Store.RegisterInboundAsync(t.Id, (registryNumber, receivedAt) =>
+        var result = await Store.Telegrams.RegisterInboundAsync(t.Id, (registryNumber, receivedAt) =>
         {
             return new TelegramRecord
             {
@@ -267,9 +267,9 @@ public sealed class TelegramService
             serials.Add(serial);
         }
 
-        foreach (var id in await Store.OutboundIdsBySerialAsync(tie.PeerDid, serials, ct).ConfigureAwait(false))
+        foreach (var id in await Store.Telegrams.OutboundIdsBySerialAsync(tie.PeerDid, serials, ct).ConfigureAwait(false))
         {
-            await Store.RequeueAsync(id, tie.PeerDid, Now, ct).ConfigureAwait(false);
+            await Store.Outbox.RequeueAsync(id, tie.PeerDid, Now, ct).ConfigureAwait(false);
         }
 
         _context.Wake();
@@ -286,7 +286,7 @@ public sealed class TelegramService
         var at = message.Body.TryIntegerMember("read_time", out long ms)
             ? DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, 0, 253_402_300_799_000))
             : Now;
-        if (await Store.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
+        if (await Store.Telegrams.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
         {
             _context.Publish("telegram.read", tie.PeerDid, id);
         }

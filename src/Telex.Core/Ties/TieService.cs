@@ -30,8 +30,8 @@ public sealed class TieService
     {
         _context = context;
         _directory = directory;
-        _outbox = context.Store;
-        _ties = context.Store;
+        _outbox = context.Store.Outbox;
+        _ties = context.Store.Ties;
     }
 
     private AgencyIdentity Identity => _context.Identity;

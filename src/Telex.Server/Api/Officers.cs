@@ -32,7 +32,7 @@ public static class Officers
             throw new TelexException(TelexErrorKind.Invalid, "officer name: " + problem);
         }
 
-        if ((await store.ListOfficersAsync(ct).ConfigureAwait(false)).Count > 0)
+        if ((await store.Officers.ListOfficersAsync(ct).ConfigureAwait(false)).Count > 0)
         {
             throw new TelexException(TelexErrorKind.Conflict, "the agency has officers already; an admin adds more");
         }
@@ -58,7 +58,7 @@ public static class Officers
     {
         ArgumentNullException.ThrowIfNull(store);
         string password = PasswordHasher.NewOneTimePassword();
-        await store.AdministerOfficerAsync(new OfficerEvent { Action = OfficerAction.PasswordReset, Officer = name, Offline = true, At = now },
+        await store.Officers.AdministerOfficerAsync(new OfficerEvent { Action = OfficerAction.PasswordReset, Officer = name, Offline = true, At = now },
             PasswordHasher.Hash(password), ct).ConfigureAwait(false);
         return password;
     }
@@ -129,7 +129,7 @@ public static class Officers
     private static async Task<string?> TryAddAsync(ITelexStore store, string name, Role role, DateTimeOffset now, CancellationToken ct)
     {
         var (officer, password) = NewOfficer(name, role, now);
-        return await store.AddOfficerAsync(officer, ct).ConfigureAwait(false) ? password : null;
+        return await store.Officers.AddOfficerAsync(officer, ct).ConfigureAwait(false) ? password : null;
     }
 
     /// <summary>A new officer who must change the fresh one-time password it is returned with at first sign-in.</summary>

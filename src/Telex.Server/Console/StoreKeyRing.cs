@@ -19,12 +19,12 @@ internal sealed class StoreKeyRing(ITelexStore store) : IXmlRepository
 
     // Data protection reads and writes its ring synchronously, rarely (at the first protected form, then about once a day).
     public IReadOnlyCollection<XElement> GetAllElements() =>
-        [.. store.ListSettingsAsync(Prefix).GetAwaiter().GetResult().Select(setting => XElement.Parse(setting.Value))];
+        [.. store.Settings.ListSettingsAsync(Prefix).GetAwaiter().GetResult().Select(setting => XElement.Parse(setting.Value))];
 
     public void StoreElement(XElement element, string friendlyName)
     {
         ArgumentNullException.ThrowIfNull(element);
         string name = string.IsNullOrEmpty(friendlyName) ? Guid.NewGuid().ToString("N") : friendlyName;
-        store.SetSettingAsync(Prefix + name, element.ToString(SaveOptions.DisableFormatting)).GetAwaiter().GetResult();
+        store.Settings.SetSettingAsync(Prefix + name, element.ToString(SaveOptions.DisableFormatting)).GetAwaiter().GetResult();
     }
 }

@@ -23,7 +23,7 @@ internal sealed class StorageProbe(ITelexStore store, StorageStatus status, Time
             try
             {
                 await Task.Delay(status.IsFull ? FullInterval : HealthyInterval, time, stoppingToken).ConfigureAwait(false);
-                await store.SetSettingAsync(Setting, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                await store.Settings.SetSettingAsync(Setting, time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
                     stoppingToken).ConfigureAwait(false);
                 status.Written();
             }

@@ -71,10 +71,10 @@ public sealed class BenchTests : IDisposable
         // arrived, every one numbered without a gap.
         await using var store = new SqliteStore(Path.Combine(data, "bravo", "telex.db"));
         var inbound = new RegisterQuery { Direction = Direction.Inbound };
-        Assert.Equal(2300, await store.CountAsync(inbound));
-        Assert.NotNull(await store.GetByRegistryNumberAsync(2300));
-        Assert.Null(await store.GetByRegistryNumberAsync(2301));
-        Assert.Equal(2000 - 330, await store.CountAsync(inbound with { Counterpart = "did:example:telex-bench-archive" }));
+        Assert.Equal(2300, await store.Register.CountAsync(inbound));
+        Assert.NotNull(await store.Register.GetByRegistryNumberAsync(2300));
+        Assert.Null(await store.Register.GetByRegistryNumberAsync(2301));
+        Assert.Equal(2000 - 330, await store.Register.CountAsync(inbound with { Counterpart = "did:example:telex-bench-archive" }));
     }
 
     [Fact]

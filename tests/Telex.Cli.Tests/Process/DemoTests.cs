@@ -65,14 +65,14 @@ public sealed partial class DemoTests : IDisposable
         string referredId = referred.GetProperty("id").GetString()!;
         await using (var harbor = new SqliteStore(Path.Combine(Folder(2), "telex.db")))
         {
-            Assert.Equal([Did(0)], (await harbor.ListIssueParticipantsAsync(referredId)).Select(p => p.Did));
-            Assert.Contains(await harbor.QueryAsync(new RegisterQuery { IssueId = referredId, Direction = Direction.Inbound }), t => t.Counterpart == Did(0));
+            Assert.Equal([Did(0)], (await harbor.Issues.ListIssueParticipantsAsync(referredId)).Select(p => p.Did));
+            Assert.Contains(await harbor.Register.QueryAsync(new RegisterQuery { IssueId = referredId, Direction = Direction.Inbound }), t => t.Counterpart == Did(0));
         }
 
         // The founder's register holds the 1949 cable as imported history, under its own number.
         await using (var lighthouse = new SqliteStore(Path.Combine(Folder(0), "telex.db")))
         {
-            var seed = await lighthouse.GetImportedCableByNumberAsync(54611);
+            var seed = await lighthouse.Register.GetImportedCableByNumberAsync(54611);
             Assert.Equal(("Kovalev", 477L), (seed!.Signer, seed.SenderSerial));
         }
 
@@ -82,7 +82,7 @@ public sealed partial class DemoTests : IDisposable
             (relayed.GetProperty("from").GetString(), relayed.GetProperty("to").GetString(), relayed.GetProperty("relayPath")[0].GetString()));
         await using (var summit = new SqliteStore(Path.Combine(Folder(3), "telex.db")))
         {
-            Assert.NotEqual(TieStatus.Established, (await summit.GetTieAsync(Did(2)))?.Status);
+            Assert.NotEqual(TieStatus.Established, (await summit.Ties.GetTieAsync(Did(2)))?.Status);
         }
 
         // What the demo reported is what the agencies filed: every received telegram in the recipient's register.
@@ -92,10 +92,10 @@ public sealed partial class DemoTests : IDisposable
             string name = agency.GetProperty("name").GetString()!;
             int expected = all.Count(t => t.GetProperty("to").GetString() == name);
             await using var store = new SqliteStore(Path.Combine(agency.GetProperty("dataDirectory").GetString()!, "telex.db"));
-            var inbound = await store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound });
+            var inbound = await store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound });
             Assert.Equal(expected, inbound.Count);
             Assert.Equal(Enumerable.Range(1, expected).Select(n => (long)n), inbound.Select(t => t.RegistryNumber).Order());
-            Assert.All((await store.ListTiesAsync()).Where(t => t.Status != TieStatus.None), t => Assert.True(t.Status == TieStatus.Established && t.Verified));
+            Assert.All((await store.Ties.ListTiesAsync()).Where(t => t.Status != TieStatus.None), t => Assert.True(t.Status == TieStatus.Established && t.Verified));
         }
     }
 

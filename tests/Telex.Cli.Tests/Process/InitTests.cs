@@ -45,13 +45,13 @@ public sealed class InitTests : IDisposable
         }
 
         await using var store = new SqliteStore(Path.Combine(data, "telex.db"));
-        var admin = await store.FindOfficerAsync("admin");
+        var admin = await store.Officers.FindOfficerAsync("admin");
         Assert.NotNull(admin);
         Assert.Equal(Role.Admin, admin.Role);
         Assert.True(admin.MustChangePassword);
         string oneTime = root.GetProperty("officer").GetProperty("oneTimePassword").GetString()!;
         Assert.True(PasswordHasher.Verify(oneTime, admin.PasswordHash));
-        Assert.Empty(await store.ListTiesAsync()); // the schema is there
+        Assert.Empty(await store.Ties.ListTiesAsync()); // the schema is there
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class CableImportTests : IDisposable
     private static async Task<long> EntriesAsync(string data)
     {
         await using var store = new SqliteStore(Path.Combine(data, "telex.db"));
-        return (await store.GetRegisterHeadAsync()).Count;
+        return (await store.Register.GetRegisterHeadAsync()).Count;
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class CableImportTests : IDisposable
         // The cable text kept verbatim in the register, the three numbered points found in it.
         await using (var store = new SqliteStore(Path.Combine(data, "telex.db")))
         {
-            var cable = Assert.Single((await store.ReadRegisterAsync()).Cables);
+            var cable = Assert.Single((await store.Register.ReadRegisterAsync()).Cables);
             Assert.Contains("Eastern Communist [SIC, Kominformbyuro] Information Bureau", cable.Text, StringComparison.Ordinal);
             Assert.Equal("[...]", cable.Trailer);
             var points = CableText.Points(cable.Text);

@@ -23,7 +23,7 @@ public sealed class ExportImportTests(ExchangedRegisters registers)
     private static async Task<RegisterSnapshot> ReadAsync(string folder)
     {
         await using var store = new SqliteStore(Path.Combine(folder, "telex.db"));
-        return await store.ReadRegisterAsync();
+        return await store.Register.ReadRegisterAsync();
     }
 
     [Theory]

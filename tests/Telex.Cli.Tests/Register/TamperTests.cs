@@ -326,7 +326,7 @@ public sealed class TamperTests(ExchangedRegisters registers)
         Sql(folder, "UPDATE telegrams SET body='Rewritten.' WHERE id=$i AND direction=1", ("$i", id));
         await using (var store = new Telex.Storage.Sqlite.SqliteStore(Path.Combine(folder, "telex.db")))
         {
-            var snapshot = await store.ReadRegisterAsync();
+            var snapshot = await store.Register.ReadRegisterAsync();
             var telegram = snapshot.Telegrams.Single(t => t.Id == Guid.Parse(id) && t.Direction == Direction.Inbound);
             RegisterEntry? previous = null;
             foreach (var e in snapshot.Entries)

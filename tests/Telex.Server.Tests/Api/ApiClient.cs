@@ -19,7 +19,7 @@ internal static class ApiClient
     /// <summary>Adds an officer straight to the store; a low work factor keeps tests fast (the hash records it).</summary>
     public static async Task AddOfficerAsync(ITelexStore store, string name, Role role)
     {
-        bool added = await store.AddOfficerAsync(new Officer
+        bool added = await store.Officers.AddOfficerAsync(new Officer
         {
             Name = name,
             Role = role,

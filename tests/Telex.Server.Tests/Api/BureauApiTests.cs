@@ -56,14 +56,14 @@ public sealed class BureauApiTests
         // The members accept over their own APIs.
         foreach (var member in new[] { b, c })
         {
-            await Eventually.UntilAsync(() => member.Store.GetBureauAsync(Guid.Parse(id)), x => x is not null, Deadline, "the charter arrived");
+            await Eventually.UntilAsync(() => member.Store.Bureaus.GetBureauAsync(Guid.Parse(id)), x => x is not null, Deadline, "the charter arrived");
             using var memberAdmin = await ApiClient.SignInAsync(member, Role.Admin);
             await (await memberAdmin.PostAsync($"/api/bureaus/{id}/accept", null)).JsonAsync(HttpStatusCode.OK);
             await (await memberAdmin.PostAsync($"/api/bureaus/{id}/accept", null)).ProblemAsync(HttpStatusCode.Conflict, "conflict");
         }
 
-        await Eventually.UntilAsync(() => a.Store.GetBureauAsync(Guid.Parse(id)), x => x!.Epoch == 3, Deadline, "epoch 3 opened");
-        await Eventually.UntilAsync(() => c.Store.GetBureauEpochAsync(Guid.Parse(id), 3), x => x is not null, Deadline, "Charlie holds epoch 3");
+        await Eventually.UntilAsync(() => a.Store.Bureaus.GetBureauAsync(Guid.Parse(id)), x => x!.Epoch == 3, Deadline, "epoch 3 opened");
+        await Eventually.UntilAsync(() => c.Store.Bureaus.GetBureauEpochAsync(Guid.Parse(id), 3), x => x is not null, Deadline, "Charlie holds epoch 3");
 
         // A clerk may not send a bulletin; a releasing officer may; a bulletin without a subject is refused.
         await (await clerk.PostAsJsonAsync($"/api/bureaus/{id}/bulletins", new { subject = "s", body = "b" })).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
@@ -77,7 +77,7 @@ public sealed class BureauApiTests
         Assert.All(sent.EnumerateArray(), t => Assert.Equal((id, 3), (t.GetProperty("bureauId").GetString()!, t.GetProperty("bureauEpoch").GetInt32())));
 
         // Under an Idempotency-Key a retried bulletin is the first one again: two telegrams, not four, and the same answer.
-        long before = await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound });
+        long before = await a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound });
         var answers = new List<string>();
         for (int i = 0; i < 2; i++)
         {
@@ -92,7 +92,7 @@ public sealed class BureauApiTests
         }
 
         Assert.Equal(answers[0], answers[1]);
-        Assert.Equal(before + 2, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
+        Assert.Equal(before + 2, await a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
 
         var shown = await (await clerk.GetAsync($"/api/bureaus/{id}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(3, shown.GetProperty("epochs").GetArrayLength());

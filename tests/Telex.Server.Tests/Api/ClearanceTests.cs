@@ -32,9 +32,9 @@ public sealed class ClearanceTests
 
     private static async Task AssertNothingSentAsync(TestAgency from, TestAgency to)
     {
-        Assert.Equal(0, await from.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
+        Assert.Equal(0, await from.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
         Assert.Equal(0, await TelegramsInOutboxAsync(from));
-        Assert.Equal(0, await to.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await to.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     private static string[] Actions(JsonElement draft) =>
@@ -80,7 +80,7 @@ public sealed class ClearanceTests
         Assert.Equal("drafter", released.GetProperty("drafter").GetString());
         Assert.Equal("releaser", released.GetProperty("releasingOfficer").GetString());
         var telegramId = Guid.Parse(released.GetProperty("id").GetString()!);
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(telegramId, Direction.Inbound), t => t is not null, Deadline, "Bravo registers it");
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(telegramId, Direction.Inbound), t => t is not null, Deadline, "Bravo registers it");
 
         // Released once only; every step visible with who and when.
         await (await releaser.PostAsync($"/api/drafts/{id}/release", null)).ProblemAsync(HttpStatusCode.Conflict, "conflict");
@@ -91,10 +91,10 @@ public sealed class ClearanceTests
         Assert.All(final.GetProperty("log").EnumerateArray(), l => Assert.NotEqual(default, l.GetProperty("at").GetDateTimeOffset()));
         Assert.Equal(["chief", "releaser"], final.GetProperty("clearances").EnumerateArray().Select(c => c.GetProperty("by").GetString()));
         Assert.Equal("fine by me", final.GetProperty("clearances")[0].GetProperty("reason").GetString());
-        Assert.Equal(1, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
+        Assert.Equal(1, await a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
 
         // Every step is an entry of the register's chain, the release right after its telegram; the register verifies.
-        var register = await a.Store.ReadRegisterAsync();
+        var register = await a.Store.Register.ReadRegisterAsync();
         Assert.Equal(["clearance", "clearance", "clearance", "telegram.out", "clearance"],
             register.Entries.Where(e => e.Kind != "delivery").Select(e => e.Kind));
         Assert.Equal(["submitted", "cleared", "cleared", "released"], register.ClearanceLog.Select(l => l.Step.Action));
@@ -159,7 +159,7 @@ public sealed class ClearanceTests
         await AssertNothingSentAsync(a, b);
         await (await chief.PostAsJsonAsync($"/api/drafts/{id}/clear", new { })).JsonAsync(HttpStatusCode.OK);
         var released = await (await chief.PostAsync($"/api/drafts/{id}/release", null)).JsonAsync(HttpStatusCode.Created);
-        var arrived = await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(Guid.Parse(released.GetProperty("id").GetString()!), Direction.Inbound),
+        var arrived = await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(Guid.Parse(released.GetProperty("id").GetString()!), Direction.Inbound),
             t => t is not null, Deadline, "Bravo registers the revised telegram");
         Assert.Equal("Revised after coordination.", arrived!.Body);
         Assert.Equal(["submitted drafter", "refused chief", "resubmitted drafter", "cleared chief", "released chief"],
@@ -217,9 +217,9 @@ public sealed class ClearanceTests
             d => d.GetProperty("status").GetString() == "cleared", Deadline, "the partner's approval clears the draft");
         var released = await (await admin.PostAsync($"/api/drafts/{second}/release", null)).JsonAsync(HttpStatusCode.Created);
         var telegramId = Guid.Parse(released.GetProperty("id").GetString()!);
-        var arrived = await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(telegramId, Direction.Inbound), t => t is not null, Deadline, "Bravo registers it");
+        var arrived = await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(telegramId, Direction.Inbound), t => t is not null, Deadline, "Bravo registers it");
         Assert.Equal("Second attempt", arrived!.Subject);
-        Assert.Equal(0, await p.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await p.Store.Register.CountAsync(new RegisterQuery()));
 
         var final = await (await drafter.GetAsync($"/api/drafts/{second}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(["submitted drafter", "approved stalin (Partner)", "released admin"], Actions(final));
@@ -227,7 +227,7 @@ public sealed class ClearanceTests
         Assert.Equal(["given", "refused"], answered.EnumerateArray().Select(r => r.GetProperty("state").GetString()));
 
         // The partner's answers are steps of the drafts, each an entry of the register's chain.
-        var register = await a.Store.ReadRegisterAsync();
+        var register = await a.Store.Register.ReadRegisterAsync();
         Assert.Equal(["submitted", "refused-by-partner", "submitted", "approved", "released"], register.ClearanceLog.Select(l => l.Step.Action));
         Assert.Equal(5, register.Entries.Count(e => e.Kind == "clearance"));
         Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);

@@ -258,13 +258,13 @@ public sealed partial class EndpointAccessTests
         await using var a = await TestAgency.StartAsync("Alpha");
         using var officer = await ApiClient.SignInAsync(a, role);
         using var admin = await ApiClient.SignInAsync(a, Role.Admin);
-        var before = await a.Store.ListCheckpointsAsync(a.Did);
+        var before = await a.Store.Register.ListCheckpointsAsync(a.Did);
 
         await (await officer.PostAsync("/api/register/checkpoints", null)).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        Assert.Equal(before.Count, (await a.Store.ListCheckpointsAsync(a.Did)).Count);
+        Assert.Equal(before.Count, (await a.Store.Register.ListCheckpointsAsync(a.Did)).Count);
 
         await (await admin.PostAsync("/api/register/checkpoints", null)).JsonAsync(HttpStatusCode.Created);
-        Assert.Equal(before.Count + 1, (await a.Store.ListCheckpointsAsync(a.Did)).Count);
+        Assert.Equal(before.Count + 1, (await a.Store.Register.ListCheckpointsAsync(a.Did)).Count);
     }
 
     /// <summary>The app's endpoints as "METHOD pattern" (<c>*</c> for any method), from routing's own data source.</summary>

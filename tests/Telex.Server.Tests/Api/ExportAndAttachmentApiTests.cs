@@ -20,7 +20,7 @@ public sealed class ExportAndAttachmentApiTests
         using var auditor = await ApiClient.SignInAsync(b, Role.Auditor);
         await (await sender.PostAsJsonAsync("/api/telegrams", new { to = b.Did, subject = "Aid", body = "Aid is granted.", precedence = "routine" }))
             .JsonAsync(HttpStatusCode.Created);
-        await Eventually.UntilAsync(async () => (await b.Store.GetRegisterHeadAsync()).Count, n => n >= 1, TimeSpan.FromSeconds(30), "Bravo registers it");
+        await Eventually.UntilAsync(async () => (await b.Store.Register.GetRegisterHeadAsync()).Count, n => n >= 1, TimeSpan.FromSeconds(30), "Bravo registers it");
 
         using var cable = await auditor.GetAsync("/api/register/export?format=cable");
         Assert.Equal(HttpStatusCode.OK, cable.StatusCode);

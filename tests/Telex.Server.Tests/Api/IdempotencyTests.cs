@@ -33,7 +33,7 @@ public sealed class IdempotencyTests
         return await client.SendAsync(request);
     }
 
-    private static Task<long> OutboundAsync(ITelexStore store) => store.CountAsync(new RegisterQuery { Direction = Direction.Outbound });
+    private static Task<long> OutboundAsync(ITelexStore store) => store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound });
 
     [Fact]
     public async Task The_same_key_twice_gives_one_telegram_and_the_first_answer_again()
@@ -57,7 +57,7 @@ public sealed class IdempotencyTests
         Assert.Equal("true", Assert.Single(again.Headers.GetValues("Idempotent-Replayed")));
 
         Assert.Equal(1, await OutboundAsync(a.Store));
-        Assert.Equal(1, (await a.Store.OutboxDepthAsync())[b.Did]);
+        Assert.Equal(1, (await a.Store.Outbox.OutboxDepthAsync())[b.Did]);
 
         // The key is the officer's: another officer's same key is another request, and a bare token is a key as well.
         using var other = await ApiClient.SignInAsync(a, Role.ReleasingOfficer, "roshchin");
@@ -138,7 +138,7 @@ public sealed class IdempotencyTests
         await using var a = await AgencyProcess.InitAsync("Alpha");
         await using (var setup = a.OpenStore())
         {
-            await setup.SaveTieAsync(new Tie
+            await setup.Ties.SaveTieAsync(new Tie
             {
                 PeerDid = b.Did,
                 PeerName = "Bravo",
@@ -149,7 +149,7 @@ public sealed class IdempotencyTests
             });
         }
 
-        await b.Store.SaveTieAsync(new Tie
+        await b.Store.Ties.SaveTieAsync(new Tie
         {
             PeerDid = a.Did,
             PeerName = "Alpha",
@@ -176,8 +176,8 @@ public sealed class IdempotencyTests
 
         Assert.Equal(1, await OutboundAsync(store));
         string id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
-        await Eventually.UntilAsync(() => b.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 1, TimeSpan.FromSeconds(30),
+        await Eventually.UntilAsync(() => b.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 1, TimeSpan.FromSeconds(30),
             "Bravo registers the one telegram");
-        Assert.NotNull(await b.Store.GetTelegramAsync(Guid.Parse(id), Direction.Inbound));
+        Assert.NotNull(await b.Store.Telegrams.GetTelegramAsync(Guid.Parse(id), Direction.Inbound));
     }
 }

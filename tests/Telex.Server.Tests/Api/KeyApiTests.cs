@@ -42,7 +42,7 @@ public sealed class KeyApiTests
         // The agency's own description follows the new DID, and the counterpart switches to it.
         using var agency = await clerk.GetAsync("/api/agency");
         Assert.Equal(newDid, (await agency.JsonAsync(HttpStatusCode.OK)).GetProperty("did").GetString());
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldDid), t => t?.PeerDid == newDid, TimeSpan.FromSeconds(60), "Bravo switched");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(oldDid), t => t?.PeerDid == newDid, TimeSpan.FromSeconds(60), "Bravo switched");
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class OfficerAdministrationTests
         Assert.True((await OfficerAsync(admin, "kovalev")).GetProperty("disabled").GetBoolean());
 
         // A token issued before the disabling and somehow left in the store is refused too.
-        await a.Store.AddTokenAsync(new ApiToken(Telex.Core.Security.PasswordHasher.HashToken("tlx_" + new string('k', 43)), "kovalev",
+        await a.Store.Sessions.AddTokenAsync(new ApiToken(Telex.Core.Security.PasswordHasher.HashToken("tlx_" + new string('k', 43)), "kovalev",
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)));
         using var planted = ApiClient.Anonymous(a.Url);
         planted.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "tlx_" + new string('k', 43));
@@ -94,7 +94,7 @@ public sealed class OfficerAdministrationTests
 
         await (await admin.PostAsJsonAsync("/api/officers/kovalev/role", new { role = "chief" })).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.PostAsJsonAsync("/api/officers/kovalev/role", new { })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
-        Assert.Equal(Role.Auditor, (await a.Store.FindOfficerAsync("kovalev"))!.Role);
+        Assert.Equal(Role.Auditor, (await a.Store.Officers.FindOfficerAsync("kovalev"))!.Role);
     }
 
     [Fact]
@@ -110,15 +110,15 @@ public sealed class OfficerAdministrationTests
         Assert.Equal(JsonValueKind.Null, removed.GetProperty("officer").ValueKind);
         await (await clerk.GetAsync("/api/telegrams")).ProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
         await SignInAsync(anonymous, "kovalev", ApiClient.Password, HttpStatusCode.Unauthorized);
-        Assert.Null(await a.Store.FindOfficerAsync("kovalev"));
-        long head = (await a.Store.GetRegisterHeadAsync()).Count;
+        Assert.Null(await a.Store.Officers.FindOfficerAsync("kovalev"));
+        long head = (await a.Store.Register.GetRegisterHeadAsync()).Count;
         foreach (var (method, path) in new[] { (HttpMethod.Delete, "/api/officers/kovalev"), (HttpMethod.Post, "/api/officers/nobody/reset"),
             (HttpMethod.Post, "/api/officers/nobody/disable") })
         {
             await (await admin.SendAsync(new HttpRequestMessage(method, path))).ProblemAsync(HttpStatusCode.NotFound, "not-found");
         }
 
-        Assert.Equal(head, (await a.Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(head, (await a.Store.Register.GetRegisterHeadAsync()).Count);
     }
 
     [Fact]
@@ -128,13 +128,13 @@ public sealed class OfficerAdministrationTests
         using var admin = await ApiClient.SignInAsync(a, Role.Admin, "ada");
         using var chief = await ApiClient.SignInAsync(a, Role.ReleasingOfficer, "chief");
         var rule = await (await admin.PostAsJsonAsync("/api/clearance/rules", new { officers = new[] { "chief" } })).JsonAsync(HttpStatusCode.Created);
-        long head = (await a.Store.GetRegisterHeadAsync()).Count;
+        long head = (await a.Store.Register.GetRegisterHeadAsync()).Count;
 
         var removal = await (await admin.DeleteAsync("/api/officers/chief")).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("chief must clear under 1 clearance rule(s)", removal.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await (await admin.PostAsJsonAsync("/api/officers/chief/role", new { role = "auditor" })).ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(Role.ReleasingOfficer, (await a.Store.FindOfficerAsync("chief"))!.Role);
-        Assert.Equal(head, (await a.Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(Role.ReleasingOfficer, (await a.Store.Officers.FindOfficerAsync("chief"))!.Role);
+        Assert.Equal(head, (await a.Store.Register.GetRegisterHeadAsync()).Count);
 
         // Another role that still clears is fine; once the rule is gone, so is the removal.
         await (await admin.PostAsJsonAsync("/api/officers/chief/role", new { role = "admin" })).JsonAsync(HttpStatusCode.OK);
@@ -144,7 +144,7 @@ public sealed class OfficerAdministrationTests
         }
 
         await (await admin.DeleteAsync("/api/officers/chief")).JsonAsync(HttpStatusCode.OK);
-        Assert.Null(await a.Store.FindOfficerAsync("chief"));
+        Assert.Null(await a.Store.Officers.FindOfficerAsync("chief"));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class OfficerAdministrationTests
         using var admin = await ApiClient.SignInAsync(a, Role.Admin, "ada");
         await ApiClient.AddOfficerAsync(a.Store, "bob", Role.Admin);
         await (await admin.PostAsync("/api/officers/bob/disable", null)).JsonAsync(HttpStatusCode.OK);
-        long head = (await a.Store.GetRegisterHeadAsync()).Count;
+        long head = (await a.Store.Register.GetRegisterHeadAsync()).Count;
 
         foreach (var request in new Func<Task<HttpResponseMessage>>[]
         {
@@ -167,7 +167,7 @@ public sealed class OfficerAdministrationTests
             Assert.Contains("ada is the agency's last enabled admin", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(head, (await a.Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(head, (await a.Store.Register.GetRegisterHeadAsync()).Count);
         var ada = await OfficerAsync(admin, "ada");
         Assert.Equal(("admin", false), (ada.GetProperty("role").GetString(), ada.GetProperty("disabled").GetBoolean()));
 
@@ -175,7 +175,7 @@ public sealed class OfficerAdministrationTests
         await (await admin.PostAsync("/api/officers/bob/enable", null)).JsonAsync(HttpStatusCode.OK);
         await (await admin.PostAsJsonAsync("/api/officers/ada/role", new { role = "auditor" })).JsonAsync(HttpStatusCode.OK);
         await (await admin.GetAsync("/api/officers")).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        Assert.Equal(Role.Admin, (await a.Store.FindOfficerAsync("bob"))!.Role);
+        Assert.Equal(Role.Admin, (await a.Store.Officers.FindOfficerAsync("bob"))!.Role);
     }
 
     [Theory]
@@ -189,8 +189,8 @@ public sealed class OfficerAdministrationTests
         await ApiClient.AddOfficerAsync(a.Store, "kovalev", Role.Clerk);
         await (await admin.PostAsync("/api/officers/kovalev/disable", null)).JsonAsync(HttpStatusCode.OK);
         using var officer = await ApiClient.SignInAsync(a, role, "someone");
-        var before = (await a.Store.ListOfficersAsync()).ToList();
-        var head = await a.Store.GetRegisterHeadAsync();
+        var before = (await a.Store.Officers.ListOfficersAsync()).ToList();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
 
         (HttpMethod, string, object?)[] acts =
         [
@@ -209,8 +209,8 @@ public sealed class OfficerAdministrationTests
             await (await officer.SendAsync(request)).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         }
 
-        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
-        var after = await a.Store.ListOfficersAsync();
+        Assert.Equal(head, await a.Store.Register.GetRegisterHeadAsync());
+        var after = await a.Store.Officers.ListOfficersAsync();
         Assert.Equal(before.Count, after.Count);
         for (int i = 0; i < before.Count; i++)
         {

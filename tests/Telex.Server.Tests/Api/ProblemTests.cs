@@ -112,13 +112,13 @@ public sealed class ProblemTests
         // A request padded with JSON whitespace to exactly the limit is read to its end and done.
         using var atLimit = await admin.PostAsync("/api/officers", new PaddedJson("{\"name\":\"padded\",\"role\":\"clerk\"}", limit));
         await atLimit.JsonAsync(HttpStatusCode.Created);
-        Assert.NotNull(await a.Store.FindOfficerAsync("padded"));
+        Assert.NotNull(await a.Store.Officers.FindOfficerAsync("padded"));
 
         // One byte more is refused from its declared length, before the body is read (so it is never sent).
         using var over = new HttpRequestMessage(HttpMethod.Post, "/api/officers") { Content = new PaddedJson("{\"name\":\"over\",\"role\":\"clerk\"}", limit + 1) };
         over.Headers.ExpectContinue = true;
         await (await admin.SendAsync(over)).ProblemAsync(HttpStatusCode.RequestEntityTooLarge, "too-large");
-        Assert.Null(await a.Store.FindOfficerAsync("over"));
+        Assert.Null(await a.Store.Officers.FindOfficerAsync("over"));
     }
 
     /// <summary>A JSON document followed by spaces up to <c>length</c> bytes, written as it is sent (never held whole).</summary>

@@ -14,9 +14,9 @@ public sealed class ReadReceiptTests
     private static async Task AgreeOnReadReceiptsAsync(TestAgency a, TestAgency b)
     {
         await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { ReadReceipts = true });
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, Deadline, "proposal arrives");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, Deadline, "proposal arrives");
         await b.Agency.Ties.SignProposedTermsAsync(a.Did);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.ReadReceipts == true, Deadline, "terms signed");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Terms.ReadReceipts == true, Deadline, "terms signed");
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public sealed class ReadReceiptTests
 
         // An auditor's look is not a reading.
         await (await auditor.GetAsync($"/api/telegrams/{id}")).JsonAsync(HttpStatusCode.OK);
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(Guid.Parse(id), Direction.Inbound), t => t is not null, Deadline, "registered");
-        Assert.Null((await a.Store.GetTelegramAsync(Guid.Parse(id), Direction.Outbound))!.ReadAt);
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(Guid.Parse(id), Direction.Inbound), t => t is not null, Deadline, "registered");
+        Assert.Null((await a.Store.Telegrams.GetTelegramAsync(Guid.Parse(id), Direction.Outbound))!.ReadAt);
 
         var opened = await (await clerk.GetAsync($"/api/telegrams/{id}")).JsonAsync(HttpStatusCode.OK);
         var readAt = opened.GetProperty("readAt").GetDateTimeOffset();
@@ -56,16 +56,16 @@ public sealed class ReadReceiptTests
         using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer);
         using var clerk = await ApiClient.SignInAsync(b, Role.Clerk);
         var first = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Quiet", Body = "No receipt." }, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(first.Id, Direction.Inbound), t => t is not null, Deadline, "registered");
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(first.Id, Direction.Inbound), t => t is not null, Deadline, "registered");
         await (await clerk.GetAsync($"/api/telegrams/{first.Id}")).JsonAsync(HttpStatusCode.OK);
-        Assert.NotNull((await b.Store.GetTelegramAsync(first.Id, Direction.Inbound))!.ReadAt);
+        Assert.NotNull((await b.Store.Telegrams.GetTelegramAsync(first.Id, Direction.Inbound))!.ReadAt);
 
         // Turn them on and open a second telegram: its receipt arrives, the first one's never did.
         await AgreeOnReadReceiptsAsync(a, b);
         var second = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Loud", Body = "Receipt." }, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(second.Id, Direction.Inbound), t => t is not null, Deadline, "registered");
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(second.Id, Direction.Inbound), t => t is not null, Deadline, "registered");
         await (await clerk.GetAsync($"/api/telegrams/{second.Id}")).JsonAsync(HttpStatusCode.OK);
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(second.Id, Direction.Outbound), t => t?.ReadAt is not null, Deadline, "second read");
-        Assert.Null((await a.Store.GetTelegramAsync(first.Id, Direction.Outbound))!.ReadAt);
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(second.Id, Direction.Outbound), t => t?.ReadAt is not null, Deadline, "second read");
+        Assert.Null((await a.Store.Telegrams.GetTelegramAsync(first.Id, Direction.Outbound))!.ReadAt);
     }
 }

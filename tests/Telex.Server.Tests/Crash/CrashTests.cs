@@ -39,7 +39,7 @@ public sealed class CrashTests
         {
             threshold = Math.Min(Telegrams - 50, threshold + random.Next(150, 350));
             long target = threshold;
-            await Eventually.UntilAsync(() => observed.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n >= target,
+            await Eventually.UntilAsync(() => observed.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n >= target,
                 TimeSpan.FromSeconds(120), $"kill {k + 1}: {target} telegrams registered");
             await victim.KillAsync();
             await victim.StartAsync();
@@ -51,10 +51,10 @@ public sealed class CrashTests
         var inbound = new List<TelegramRecord>();
         for (int offset = 0; offset < Telegrams; offset += 1000)
         {
-            inbound.AddRange(await receiver.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000, Offset = offset }));
+            inbound.AddRange(await receiver.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000, Offset = offset }));
         }
 
-        Assert.Equal(Telegrams, await receiver.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(Telegrams, await receiver.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
         Assert.Equal(Telegrams, inbound.Select(t => t.Id).Distinct().Count());
         Assert.Equal(Enumerable.Range(1, Telegrams).Select(n => (long)n), inbound.Select(t => t.RegistryNumber).Order());
         Assert.Equal(Enumerable.Range(1, Telegrams).Select(n => (long)n), inbound.Select(t => t.Serial).Order());
@@ -69,10 +69,10 @@ public sealed class CrashTests
         await using var b = await AgencyProcess.InitAsync("Bravo", AgencyProcess.CrashSettings);
         await using (var setup = b.OpenStore())
         {
-            await setup.SaveTieAsync(TieWith(a.Did, "Alpha", a.Identity.Endpoint));
+            await setup.Ties.SaveTieAsync(TieWith(a.Did, "Alpha", a.Identity.Endpoint));
         }
 
-        await a.Store.SaveTieAsync(TieWith(b.Did, "Bravo", $"http://127.0.0.1:{b.Port}/didcomm"));
+        await a.Store.Ties.SaveTieAsync(TieWith(b.Did, "Bravo", $"http://127.0.0.1:{b.Port}/didcomm"));
         await b.StartAsync();
         await using var observed = b.OpenStore();
 
@@ -81,7 +81,7 @@ public sealed class CrashTests
         await KillAtRandomPointsAsync(b, observed, random);
         await releases;
 
-        await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == Telegrams, TimeSpan.FromSeconds(180), $"all {Telegrams} delivered with receipts (seed {seed})");
         Assert.Equal(Kills, b.Kills);
         await AssertRegisteredExactlyOnceAsync(observed);
@@ -95,8 +95,8 @@ public sealed class CrashTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await using var a = await AgencyProcess.InitAsync("Alpha", AgencyProcess.CrashSettings);
         await using var senderStore = a.OpenStore();
-        await senderStore.SaveTieAsync(TieWith(b.Did, "Bravo", b.Identity.Endpoint));
-        await b.Store.SaveTieAsync(TieWith(a.Did, "Alpha", $"http://127.0.0.1:{a.Port}/didcomm"));
+        await senderStore.Ties.SaveTieAsync(TieWith(b.Did, "Bravo", b.Identity.Endpoint));
+        await b.Store.Ties.SaveTieAsync(TieWith(a.Did, "Alpha", $"http://127.0.0.1:{a.Port}/didcomm"));
 
         // Release everything into the sender's outbox first (its officers did so before the trouble began).
         using (var identity = a.LoadIdentity())
@@ -111,7 +111,7 @@ public sealed class CrashTests
         await a.StartAsync();
         await KillAtRandomPointsAsync(a, b.Store, random);
 
-        await Eventually.UntilAsync(() => senderStore.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => senderStore.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == Telegrams, TimeSpan.FromSeconds(180), $"all {Telegrams} delivered with receipts (seed {seed})");
         Assert.Equal(Kills, a.Kills);
         await AssertRegisteredExactlyOnceAsync(b.Store);

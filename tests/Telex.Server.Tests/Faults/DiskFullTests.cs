@@ -46,14 +46,14 @@ public sealed class DiskFullTests
         string token;
         await using (var a = alpha.OpenStore())
         {
-            await a.SaveTieAsync(TieWith(bravo));
+            await a.Ties.SaveTieAsync(TieWith(bravo));
             (token, string hash) = PasswordHasher.NewToken();
-            await a.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)));
+            await a.Sessions.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)));
         }
 
         await using (var b = bravo.OpenStore())
         {
-            await b.SaveTieAsync(TieWith(alpha));
+            await b.Ties.SaveTieAsync(TieWith(alpha));
         }
 
         await Task.WhenAll(alpha.StartAsync(), bravo.StartAsync());
@@ -149,14 +149,14 @@ public sealed class DiskFullTests
         await Eventually.UntilAsync(async () =>
         {
             await using var b = bravo.OpenStore();
-            return await b.CountAsync(new RegisterQuery { Direction = Direction.Inbound });
+            return await b.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound });
         }, n => n == accepted, TimeSpan.FromSeconds(60), $"{accepted} telegrams registered at Bravo");
 
         // Exactly what was accepted was released (nothing of a refused release was kept), and both registers verify.
         await using (var a = alpha.OpenStore())
         {
-            Assert.Equal(accepted, await a.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
-            var serials = (await a.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Limit = 1000 })).Select(t => t.Serial).Order();
+            Assert.Equal(accepted, await a.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound }));
+            var serials = (await a.Register.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Limit = 1000 })).Select(t => t.Serial).Order();
             Assert.Equal(Enumerable.Range(1, accepted).Select(n => (long)n), serials);
         }
 
@@ -210,7 +210,7 @@ public sealed class DiskFullTests
 
         await using (var a = alpha.OpenStore())
         {
-            Assert.True(await a.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }) < sent);
+            Assert.True(await a.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }) < sent);
         }
 
         await bravoDisk.FreeAsync();
@@ -218,12 +218,12 @@ public sealed class DiskFullTests
         await Eventually.UntilAsync(async () =>
         {
             await using var a = alpha.OpenStore();
-            return await a.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered });
+            return await a.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered });
         }, n => n == sent, TimeSpan.FromSeconds(90), $"all {sent} delivered with receipts");
 
         await using (var b = bravo.OpenStore())
         {
-            var inbound = await b.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000 });
+            var inbound = await b.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000 });
             Assert.Equal(sent, inbound.Count);
             Assert.Equal(Enumerable.Range(1, sent).Select(n => (long)n), inbound.Select(t => t.Serial).Order());
             Assert.Equal(Enumerable.Range(1, sent).Select(n => (long)n), inbound.Select(t => t.RegistryNumber).Order());

@@ -24,7 +24,7 @@ public sealed class BureauFanOutTests(TwentyMemberBureau fixture) : IClassFixtur
         // Each receipt comes back to the founder: every telegram delivered, with the member's registry number.
         foreach (var t in sent)
         {
-            var delivered = await Eventually.UntilAsync(() => Net.Founder.Store.GetTelegramAsync(t.Id, Direction.Outbound),
+            var delivered = await Eventually.UntilAsync(() => Net.Founder.Store.Telegrams.GetTelegramAsync(t.Id, Direction.Outbound),
                 x => x?.Status == TelegramStatus.Delivered, BureauNetwork.Deadline, $"the bulletin to {t.Counterpart[..20]} is delivered");
             Assert.NotNull(delivered!.Receipt);
             Assert.True(delivered.PeerRegistryNumber > 0);
@@ -33,13 +33,13 @@ public sealed class BureauFanOutTests(TwentyMemberBureau fixture) : IClassFixtur
         // Each member registered it exactly once, as a bulletin of the bureau's epoch, under the number in its receipt.
         foreach (var m in Net.Members)
         {
-            var inbound = await m.Store.QueryAsync(new RegisterQuery { Counterpart = Net.Founder.Did, Direction = Direction.Inbound, Limit = 1000 });
+            var inbound = await m.Store.Register.QueryAsync(new RegisterQuery { Counterpart = Net.Founder.Did, Direction = Direction.Inbound, Limit = 1000 });
             var bulletin = Assert.Single(inbound, t => t.Subject == subject);
             Assert.Equal(Net.Bureau.Id, bulletin.BureauId);
             Assert.Equal(Net.Epoch, bulletin.BureauEpoch);
             var atFounder = sent.Single(t => t.Counterpart == m.Did);
             Assert.Equal(atFounder.Id, bulletin.Id);
-            Assert.Equal((await Net.Founder.Store.GetTelegramAsync(atFounder.Id, Direction.Outbound))!.PeerRegistryNumber, bulletin.RegistryNumber);
+            Assert.Equal((await Net.Founder.Store.Telegrams.GetTelegramAsync(atFounder.Id, Direction.Outbound))!.PeerRegistryNumber, bulletin.RegistryNumber);
             Assert.True((await m.Agency.Register.VerifyRegisterAsync()).Ok);
         }
 
@@ -58,12 +58,12 @@ public sealed class BureauFanOutTests(TwentyMemberBureau fixture) : IClassFixtur
 
         foreach (var m in Net.Members)
         {
-            var held = await Eventually.UntilAsync(() => m.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Referred, BureauNetwork.Deadline,
+            var held = await Eventually.UntilAsync(() => m.Store.Issues.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Referred, BureauNetwork.Deadline,
                 $"{m.Identity.Name} holds the issue referred");
             Assert.Equal(Net.Bureau.Id, held!.BureauId);
             Assert.Equal("Gao Gang in Shenyang", held.ReferredTo);
-            Assert.Contains(await m.Store.ListIssuesAsync(new IssueQuery { Counterpart = BureauIssues.Counterpart(Net.Bureau.Id) }), i => i.Id == issue.Id);
-            var telegram = await Eventually.UntilAsync(() => m.Store.QueryAsync(new RegisterQuery { IssueId = issue.Id }), l => l.Count == 1,
+            Assert.Contains(await m.Store.Issues.ListIssuesAsync(new IssueQuery { Counterpart = BureauIssues.Counterpart(Net.Bureau.Id) }), i => i.Id == issue.Id);
+            var telegram = await Eventually.UntilAsync(() => m.Store.Register.QueryAsync(new RegisterQuery { IssueId = issue.Id }), l => l.Count == 1,
                 BureauNetwork.Deadline, $"{m.Identity.Name} holds the bulletin on the issue");
             Assert.Equal(bulletins.Single(b => b.Counterpart == m.Did).Id, telegram[0].Id);
         }
@@ -73,6 +73,6 @@ public sealed class BureauFanOutTests(TwentyMemberBureau fixture) : IClassFixtur
         var refusal = await Assert.ThrowsAsync<Telex.Core.TelexException>(() =>
             lone.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Closed, "Closed", null, "zhou"));
         Assert.Contains("no direct established tie with 19 member(s)", refusal.Message, StringComparison.Ordinal);
-        Assert.Equal(2, (await lone.Store.ListIssueEventsAsync(issue.Id)).Count);
+        Assert.Equal(2, (await lone.Store.Issues.ListIssueEventsAsync(issue.Id)).Count);
     }
 }

@@ -44,12 +44,12 @@ public sealed class BureauNetwork : IAsyncDisposable
             var bureau = await founder.Agency.Bureaus.CharterBureauAsync(proposed.Id);
             await Task.WhenAll(members.Select(async m =>
             {
-                await Eventually.UntilAsync(() => m.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{m.Identity.Name} holds the charter");
+                await Eventually.UntilAsync(() => m.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{m.Identity.Name} holds the charter");
                 await m.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
             }));
             long last = count + 1;
-            await Eventually.UntilAsync(() => founder.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == last, Deadline, $"the founder opened epoch {last}");
-            await Task.WhenAll(members.Select(m => Eventually.UntilAsync(() => m.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == last, Deadline,
+            await Eventually.UntilAsync(() => founder.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Epoch == last, Deadline, $"the founder opened epoch {last}");
+            await Task.WhenAll(members.Select(m => Eventually.UntilAsync(() => m.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Epoch == last, Deadline,
                 $"{m.Identity.Name} holds epoch {last}")));
             return new BureauNetwork(founder, members, bureau);
         }

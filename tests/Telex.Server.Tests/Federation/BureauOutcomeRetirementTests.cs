@@ -72,19 +72,19 @@ public sealed class BureauOutcomeRetirementTests
         var bureau = await secretariat.Agency.Bureaus.CharterBureauAsync(proposed.Id);
         foreach (var member in members)
         {
-            await Eventually.UntilAsync(() => member.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{member.Identity.Name} holds the charter");
+            await Eventually.UntilAsync(() => member.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{member.Identity.Name} holds the charter");
             await member.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
         }
 
         foreach (var at in everyone)
         {
-            await Eventually.UntilAsync(() => at.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 4, Deadline, $"{at.Identity.Name} holds epoch 4");
+            await Eventually.UntilAsync(() => at.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Epoch == 4, Deadline, $"{at.Identity.Name} holds epoch 4");
         }
 
         var issue = await secretariat.Agency.BureauTraffic.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
         foreach (var member in members)
         {
-            await Eventually.UntilAsync(() => member.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, $"{member.Identity.Name} holds the issue");
+            await Eventually.UntilAsync(() => member.Store.Issues.GetIssueAsync(issue.Id), i => i is not null, Deadline, $"{member.Identity.Name} holds the issue");
         }
 
         // Alpha records "premature" while it is still offered; its change is held on the way to every member.
@@ -108,7 +108,7 @@ public sealed class BureauOutcomeRetirementTests
         fromAlpha.Open();
         foreach (var at in new[] { secretariat, bravo, charlie })
         {
-            await Eventually.UntilAsync(() => at.Store.ListIssueEventsAsync(issue.Id), e => e.Any(x => x.Id == change.Id), Deadline,
+            await Eventually.UntilAsync(() => at.Store.Issues.ListIssueEventsAsync(issue.Id), e => e.Any(x => x.Id == change.Id), Deadline,
                 $"{at.Identity.Name} files Alpha's change");
         }
 
@@ -119,9 +119,9 @@ public sealed class BureauOutcomeRetirementTests
         var histories = new List<string>();
         foreach (var at in everyone)
         {
-            var events = await at.Store.ListIssueEventsAsync(issue.Id);
+            var events = await at.Store.Issues.ListIssueEventsAsync(issue.Id);
             histories.Add(string.Join(" | ", events.Select(e => $"{e.Id} {e.Clock} {e.Agency} {e.Status} {e.Term} {e.Outcome}")));
-            Assert.Equal(IssueStatus.Deferred, (await at.Store.GetIssueAsync(issue.Id))!.Status);
+            Assert.Equal(IssueStatus.Deferred, (await at.Store.Issues.GetIssueAsync(issue.Id))!.Status);
             Assert.Equal(set, await at.Agency.Bureaus.BureauOutcomesAsync(bureau.Id));
         }
 
@@ -154,8 +154,8 @@ public sealed class BureauOutcomeRetirementTests
         var inAgency = await Assert.ThrowsAsync<TelexException>(() => member.Agency.Issues.ChangeIssueAsync(issue.Id, "premature", "Later", null, "gao"));
         Assert.Equal(TelexErrorKind.Invalid, inAgency.Kind);
         Assert.Contains("is retired", inAgency.Message, StringComparison.Ordinal);
-        Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
-        Assert.Single(await member.Store.ListIssueEventsAsync(issue.Id));
+        Assert.Single(await secretariat.Store.Issues.ListIssueEventsAsync(issue.Id));
+        Assert.Single(await member.Store.Issues.ListIssueEventsAsync(issue.Id));
 
         // A term keeps its meaning: giving "granted" another is refused and the vocabulary stands.
         var before = await secretariat.Agency.Bureaus.BureauOutcomesAsync(bureauId);
@@ -169,6 +169,6 @@ public sealed class BureauOutcomeRetirementTests
         Assert.Equal(OutcomeVocabulary.Default, await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureauId, OutcomeVocabulary.Default));
         await Eventually.UntilAsync(() => RetiredAtAsync(member, bureauId, "premature"), r => !r, Deadline, "the member offers \"premature\" again");
         var filed = await member.Agency.Issues.ChangeIssueAsync(issue.Id, "premature", "Premature after all", null, "gao");
-        await Eventually.UntilAsync(() => secretariat.Store.ListIssueEventsAsync(issue.Id), e => e.Any(x => x.Id == filed.Id), Deadline, "the secretariat files the change");
+        await Eventually.UntilAsync(() => secretariat.Store.Issues.ListIssueEventsAsync(issue.Id), e => e.Any(x => x.Id == filed.Id), Deadline, "the secretariat files the change");
     }
 }

@@ -49,7 +49,7 @@ public sealed class BureauOutcomeTests
         // A member's own vocabulary (here with "postponed") does not name the bureau's issues; the bureau's "noted" does.
         await second.Agency.Issues.SetOutcomesAsync([.. OutcomeVocabulary.Default, new("postponed", IssueStatus.Deferred)]);
         var issue = await first.Agency.BureauTraffic.OpenBureauIssueAsync(bureauId, "Exchange of information", "kovalev");
-        await Eventually.UntilAsync(() => second.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "the issue reaches the second member");
+        await Eventually.UntilAsync(() => second.Store.Issues.GetIssueAsync(issue.Id), i => i is not null, Deadline, "the issue reaches the second member");
         foreach (string foreign in new[] { "granted", "postponed" })
         {
             var refused = await Assert.ThrowsAsync<TelexException>(() => second.Agency.Issues.ChangeIssueAsync(issue.Id, foreign, "Not the bureau's word", null, "gao"));
@@ -57,14 +57,14 @@ public sealed class BureauOutcomeTests
             Assert.Contains("the bureau's outcomes (open, noted, premature, referred, closed)", refused.Message, StringComparison.Ordinal);
         }
 
-        Assert.Single(await second.Store.ListIssueEventsAsync(issue.Id));
+        Assert.Single(await second.Store.Issues.ListIssueEventsAsync(issue.Id));
         var noted = await second.Agency.Issues.ChangeIssueAsync(issue.Id, "noted", "The information is noted", null, "gao");
         Assert.Equal((IssueStatus.Agreed, "noted"), (noted.Status, noted.Term));
 
         // Every member's history shows the bureau's term and the text; the agency's own issues keep the agency's terms.
         foreach (var at in new[] { secretariat, first, second })
         {
-            var events = await Eventually.UntilAsync(() => at.Store.ListIssueEventsAsync(issue.Id), e => e.Count == 2, Deadline,
+            var events = await Eventually.UntilAsync(() => at.Store.Issues.ListIssueEventsAsync(issue.Id), e => e.Count == 2, Deadline,
                 $"{at.Identity.Name} holds the change");
             Assert.Equal(("noted", "The information is noted", second.Did), (events[1].Term, events[1].Outcome, events[1].Agency));
             var history = await at.Agency.Issues.IssueHistoryAsync(issue.Id);
@@ -85,16 +85,16 @@ public sealed class BureauOutcomeTests
         await TestAgency.TieAsync(secretariat, late);
         var proposed = await secretariat.Agency.Bureaus.ProposeBureauAsync("Information Bureau", "Exchange of information", [early.Did, late.Did]);
         var bureau = await secretariat.Agency.Bureaus.CharterBureauAsync(proposed.Id);
-        await Eventually.UntilAsync(() => early.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Early holds the charter");
+        await Eventually.UntilAsync(() => early.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Early holds the charter");
         await early.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
-        await Eventually.UntilAsync(() => early.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "Early holds epoch 2");
+        await Eventually.UntilAsync(() => early.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "Early holds epoch 2");
 
         IReadOnlyList<OutcomeTerm> terms = [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)];
         await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, terms);
         string[] retired = ["open", "premature", "granted", "agreed", "deferred", "closed"];
         await Eventually.UntilAsync(() => early.Agency.Bureaus.BureauOutcomesAsync(bureau.Id), t => Holds(t, terms, retired), Deadline, "Early holds the outcomes");
 
-        await Eventually.UntilAsync(() => late.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Late holds the charter");
+        await Eventually.UntilAsync(() => late.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Late holds the charter");
         Assert.Equal(OutcomeVocabulary.Default, await late.Agency.Bureaus.BureauOutcomesAsync(bureau.Id));
         await late.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
         await Eventually.UntilAsync(() => late.Agency.Bureaus.BureauOutcomesAsync(bureau.Id), t => Holds(t, terms, retired), Deadline, "Late receives the outcomes");

@@ -61,8 +61,8 @@ public sealed class BureauProspectTests
         Assert.Equal("Shenyang", Assert.Single(readiness.Prospects).Name);
 
         // Nothing goes to it: the charter is refused (naming it and what to do), a telegram to it is refused.
-        await Eventually.UntilAsync(() => moscow.Store.OutboxDepthAsync(), d => d.Count == 0, Deadline, "the ties' messages have left");
-        var head = await moscow.Store.GetRegisterHeadAsync();
+        await Eventually.UntilAsync(() => moscow.Store.Outbox.OutboxDepthAsync(), d => d.Count == 0, Deadline, "the ties' messages have left");
+        var head = await moscow.Store.Register.GetRegisterHeadAsync();
         var refused = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
         Assert.Contains("missing: Shenyang (known of, no tie: establish a tie with it; telex directory show \"Shenyang\")", refused.Message, StringComparison.Ordinal);
@@ -72,15 +72,15 @@ public sealed class BureauProspectTests
         Assert.Contains("known of by name only", unsent.Message, StringComparison.Ordinal);
         Assert.Contains("telex directory show \"Shenyang\"", unsent.Message, StringComparison.Ordinal);
         Assert.Contains("telex tie invite", unsent.Message, StringComparison.Ordinal);
-        Assert.Equal(head, await moscow.Store.GetRegisterHeadAsync());
-        Assert.Empty(await moscow.Store.OutboxDepthAsync());
+        Assert.Equal(head, await moscow.Store.Register.GetRegisterHeadAsync());
+        Assert.Empty(await moscow.Store.Outbox.OutboxDepthAsync());
         Assert.DoesNotContain(shenyang.Identity.Endpoint, transport.Endpoints);
-        Assert.Null(await shenyang.Store.GetBureauAsync(bureau.Id));
-        Assert.Null(await shenyang.Store.GetTieAsync(moscow.Did));
+        Assert.Null(await shenyang.Store.Bureaus.GetBureauAsync(bureau.Id));
+        Assert.Null(await shenyang.Store.Ties.GetTieAsync(moscow.Did));
 
         // A tie is established with the agency that goes by that name: the entry takes its DID, the prospect is a member.
         await TestAgency.TieAsync(moscow, shenyang);
-        var promoted = await Eventually.UntilAsync(() => moscow.Store.GetBureauAsync(bureau.Id), b => b!.Prospects.Count == 0, Deadline, "the prospect is a member");
+        var promoted = await Eventually.UntilAsync(() => moscow.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Prospects.Count == 0, Deadline, "the prospect is a member");
         Assert.Equal(shenyang.Did, (await moscow.Agency.Directory.GetCounterpartAsync("Shenyang")).Did);
         Assert.Contains(shenyang.Identity.Endpoint, transport.Endpoints);
         Assert.Equal([moscow.Did, peking.Did, shenyang.Did], promoted!.Members.Select(m => m.Did));
@@ -92,14 +92,14 @@ public sealed class BureauProspectTests
         await moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id);
         foreach (var member in new[] { peking, shenyang })
         {
-            await Eventually.UntilAsync(() => member.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{member.Identity.Name} holds the charter");
+            await Eventually.UntilAsync(() => member.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{member.Identity.Name} holds the charter");
             await member.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
         }
 
-        await Eventually.UntilAsync(() => shenyang.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 3, Deadline, "Shenyang holds epoch 3");
-        var epoch = await shenyang.Store.GetBureauEpochAsync(bureau.Id, 3);
+        await Eventually.UntilAsync(() => shenyang.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Epoch == 3, Deadline, "Shenyang holds epoch 3");
+        var epoch = await shenyang.Store.Bureaus.GetBureauEpochAsync(bureau.Id, 3);
         Assert.True(epoch!.Includes(shenyang.Did) && epoch.Includes(peking.Did) && epoch.Includes(moscow.Did));
-        var actions = (await moscow.Store.ReadRegisterAsync()).Entries.Where(e => e.Kind == RegisterKinds.Bureau).Select(e => e.Reference.Split('/')[2]).ToList();
+        var actions = (await moscow.Store.Register.ReadRegisterAsync()).Entries.Where(e => e.Kind == RegisterKinds.Bureau).Select(e => e.Reference.Split('/')[2]).ToList();
         Assert.Equal(["proposed", "member-added", "chartered", "epoch"], actions.Take(4));
         Assert.True((await moscow.Agency.Register.VerifyRegisterAsync()).Ok);
     }
@@ -136,12 +136,12 @@ public sealed class BureauProspectTests
         var untied = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Directory.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau"));
         Assert.Contains("telex tie invite", untied.Message, StringComparison.Ordinal);
         await TestAgency.TieAsync(northeast, moscow);
-        Assert.Single((await moscow.Store.GetBureauAsync(bureau.Id))!.Prospects);
+        Assert.Single((await moscow.Store.Bureaus.GetBureauAsync(bureau.Id))!.Prospects);
         Assert.Null((await moscow.Agency.Directory.GetCounterpartAsync("Gao Gang, Shenyang")).Did);
 
         var linked = await moscow.Agency.Directory.LinkCounterpartAsync("Gao Gang, Shenyang", "Northeast Bureau");
         Assert.Equal((northeast.Did, TieStatus.Established), (linked.Did, linked.TieStatus));
-        var held = await moscow.Store.GetBureauAsync(bureau.Id);
+        var held = await moscow.Store.Bureaus.GetBureauAsync(bureau.Id);
         Assert.Empty(held!.Prospects);
         Assert.Equal("Northeast Bureau", held.Member(northeast.Did)!.Name);
         Assert.Equal("ready: ties with 2 of 2", (await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id)).Summary);
@@ -152,7 +152,7 @@ public sealed class BureauProspectTests
         await moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id);
         var fixedBy = await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.AddBureauMemberAsync(bureau.Id, "Peking"));
         Assert.Contains("its charter has fixed who may join", fixedBy.Message, StringComparison.Ordinal);
-        await Eventually.UntilAsync(() => peking.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Peking holds the charter");
+        await Eventually.UntilAsync(() => peking.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "Peking holds the charter");
         await Assert.ThrowsAsync<TelexException>(() => peking.Agency.Bureaus.AddBureauMemberAsync(bureau.Id, "Moscow"));
     }
 

@@ -40,14 +40,14 @@ public sealed class BureauTests
             Assert.Equal(["Prague", "Sofia", "Budapest"], readiness.Missing.Select(m => members.Single(x => x.Did == m.Did).Identity.Name));
 
             // The ties' own messages leave first, so an outbox item after the refusal could only be the refused charter's.
-            await Eventually.UntilAsync(() => founder.Store.OutboxDepthAsync(), d => d.Count == 0, Deadline, "the ties' messages have left");
-            var head = await founder.Store.GetRegisterHeadAsync();
+            await Eventually.UntilAsync(() => founder.Store.Outbox.OutboxDepthAsync(), d => d.Count == 0, Deadline, "the ties' messages have left");
+            var head = await founder.Store.Register.GetRegisterHeadAsync();
             var refused = await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.CharterBureauAsync(bureau.Id));
             Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
             Assert.StartsWith("premature: ties with 2 of 5; missing: ", refused.Message, StringComparison.Ordinal);
-            Assert.Equal(BureauStatus.Proposed, (await founder.Store.GetBureauAsync(bureau.Id))!.Status);
-            Assert.Equal(head, await founder.Store.GetRegisterHeadAsync());
-            Assert.Empty(await founder.Store.OutboxDepthAsync());
+            Assert.Equal(BureauStatus.Proposed, (await founder.Store.Bureaus.GetBureauAsync(bureau.Id))!.Status);
+            Assert.Equal(head, await founder.Store.Register.GetRegisterHeadAsync());
+            Assert.Empty(await founder.Store.Outbox.OutboxDepthAsync());
 
             // A quorum of two would hold already; this bureau's rule is every member. Tie the rest, and it is ready.
             foreach (var m in members.Skip(2))
@@ -66,12 +66,12 @@ public sealed class BureauTests
 
             foreach (var m in members)
             {
-                var held = await Eventually.UntilAsync(() => m.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{m.Identity.Name} holds the charter");
+                var held = await Eventually.UntilAsync(() => m.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, $"{m.Identity.Name} holds the charter");
                 Assert.Equal(("Eastern Information Bureau", founder.Did, BureauStatus.Chartered), (held!.Name, held.Founder, held.Status));
                 Assert.Equal(6, held.Members.Count);
             }
 
-            var entries = (await founder.Store.ReadRegisterAsync()).Entries.Where(e => e.Kind == RegisterKinds.Bureau).Select(e => e.Reference.Split('/')[2]);
+            var entries = (await founder.Store.Register.ReadRegisterAsync()).Entries.Where(e => e.Kind == RegisterKinds.Bureau).Select(e => e.Reference.Split('/')[2]);
             Assert.Equal(["proposed", "chartered", "epoch"], entries);
             Assert.True((await founder.Agency.Register.VerifyRegisterAsync()).Ok);
         }
@@ -97,17 +97,17 @@ public sealed class BureauTests
         await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.ProposeBureauAsync("Name", "purpose", ["did:example:123"]));
         await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.ProposeBureauAsync("Name", "purpose", [tied.Did], new ReadinessRule(2)));
         await Assert.ThrowsAsync<TelexException>(() => founder.Agency.Bureaus.ProposeBureauAsync("Name", "purpose", [tied.Did], secretariat: untied.Did));
-        Assert.Empty(await founder.Store.ListBureausAsync());
+        Assert.Empty(await founder.Store.Bureaus.ListBureausAsync());
 
         var bureau = await founder.Agency.Bureaus.ProposeBureauAsync("Quorum", "purpose", [tied.Did, untied.Did], new ReadinessRule(1));
         var readiness = await founder.Agency.Bureaus.BureauReadinessAsync(bureau.Id);
         Assert.Equal("ready: ties with 1 of 2 (quorum 1)", readiness.Summary);
         Assert.Equal(untied.Did, Assert.Single(readiness.Missing).Did);
         await founder.Agency.Bureaus.CharterBureauAsync(bureau.Id);
-        await Eventually.UntilAsync(() => tied.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "the tied member holds the charter");
+        await Eventually.UntilAsync(() => tied.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "the tied member holds the charter");
         await tied.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
-        await Eventually.UntilAsync(() => tied.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "the tied member is in epoch 2");
-        Assert.Null(await untied.Store.GetBureauAsync(bureau.Id));
+        await Eventually.UntilAsync(() => tied.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "the tied member is in epoch 2");
+        Assert.Null(await untied.Store.Bureaus.GetBureauAsync(bureau.Id));
     }
 
     [Fact]
@@ -119,16 +119,16 @@ public sealed class BureauTests
 
         // Epoch 4 has all three members; the third leaves and the secretariat opens epoch 5 without it.
         await leaver.Agency.Bureaus.LeaveBureauAsync(net.Bureau.Id);
-        await Eventually.UntilAsync(() => founder.Store.GetBureauAsync(net.Bureau.Id), b => b!.Epoch == 5, Deadline, "the secretariat opened epoch 5");
+        await Eventually.UntilAsync(() => founder.Store.Bureaus.GetBureauAsync(net.Bureau.Id), b => b!.Epoch == 5, Deadline, "the secretariat opened epoch 5");
         foreach (var m in net.Members)
         {
-            await Eventually.UntilAsync(() => m.Store.GetBureauEpochAsync(net.Bureau.Id, 5), e => e is not null, Deadline, $"{m.Identity.Name} holds epoch 5");
+            await Eventually.UntilAsync(() => m.Store.Bureaus.GetBureauEpochAsync(net.Bureau.Id, 5), e => e is not null, Deadline, $"{m.Identity.Name} holds epoch 5");
         }
 
-        var epoch5 = (await founder.Store.GetBureauEpochAsync(net.Bureau.Id, 5))!;
+        var epoch5 = (await founder.Store.Bureaus.GetBureauEpochAsync(net.Bureau.Id, 5))!;
         Assert.Equal(new[] { founder.Did }.Concat(stayers.Select(s => s.Did)).Order(StringComparer.Ordinal),
             epoch5.Members.Select(m => m.Did).Order(StringComparer.Ordinal));
-        Assert.Equal(MemberState.Left, (await leaver.Store.GetBureauAsync(net.Bureau.Id))!.Member(leaver.Did)!.State);
+        Assert.Equal(MemberState.Left, (await leaver.Store.Bureaus.GetBureauAsync(net.Bureau.Id))!.Member(leaver.Did)!.State);
         await Assert.ThrowsAsync<TelexException>(() => leaver.Agency.BureauTraffic.SendBulletinAsync(net.Bureau.Id,
             new TelegramDraft { To = "", Subject = "Still here?", Body = "No." }, "x"));
 
@@ -136,21 +136,21 @@ public sealed class BureauTests
         Assert.Equal(stayers.Select(s => s.Did).Order(StringComparer.Ordinal), sent.Select(t => t.Counterpart).Order(StringComparer.Ordinal));
         foreach (var t in sent)
         {
-            await Eventually.UntilAsync(() => founder.Store.GetTelegramAsync(t.Id, Direction.Outbound), x => x?.Status == TelegramStatus.Delivered, Deadline,
+            await Eventually.UntilAsync(() => founder.Store.Telegrams.GetTelegramAsync(t.Id, Direction.Outbound), x => x?.Status == TelegramStatus.Delivered, Deadline,
                 "the epoch-5 bulletin is delivered");
         }
 
         foreach (var s in stayers)
         {
-            var held = await s.Store.QueryAsync(new RegisterQuery { Text = "\"Epoch five\"" });
+            var held = await s.Store.Register.QueryAsync(new RegisterQuery { Text = "\"Epoch five\"" });
             Assert.Equal(5, Assert.Single(held).BureauEpoch);
         }
 
-        Assert.Empty(await leaver.Store.QueryAsync(new RegisterQuery { Text = "\"Epoch five\"" }));
+        Assert.Empty(await leaver.Store.Register.QueryAsync(new RegisterQuery { Text = "\"Epoch five\"" }));
 
         // A bulletin naming epoch 5 sent to the one who left (as a misbehaving founder might) is refused and nothing is stored.
-        long before = (await leaver.Store.GetRegisterHeadAsync()).Count;
-        var tie = (await founder.Store.GetTieAsync(leaver.Did))!;
+        long before = (await leaver.Store.Register.GetRegisterHeadAsync()).Count;
+        var tie = (await founder.Store.Ties.GetTieAsync(leaver.Did))!;
         var draft = new TelegramDraft { To = leaver.Did, Subject = "Forged", Body = "Epoch five for you too.", BureauId = net.Bureau.Id, BureauEpoch = 5 };
         var message = TelegramWire.ToMessage(Guid.NewGuid(), founder.Did, "Founder", draft, tie.LastSentSerial + 1, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,
             null, DateTimeOffset.UtcNow.AddHours(1));
@@ -161,13 +161,13 @@ public sealed class BureauTests
 
         // The same to a stayer naming an epoch not announced yet is refused for now (409), so its sender tries again.
         var early = draft with { To = stayers[0].Did, BureauEpoch = 9 };
-        var stayerTie = (await founder.Store.GetTieAsync(stayers[0].Did))!;
+        var stayerTie = (await founder.Store.Ties.GetTieAsync(stayers[0].Did))!;
         message = TelegramWire.ToMessage(Guid.NewGuid(), founder.Did, "Founder", early, stayerTie.LastSentSerial + 1, DateTimeOffset.UtcNow,
             DateTimeOffset.UtcNow, null, DateTimeOffset.UtcNow.AddHours(1));
         result = await stayers[0].Agency.ReceiveAsync(packer.PackEncryptedPayload(packer.PackSigned(message, founder.Did).Packed, new PackEncryptedOptions { To = stayers[0].Did }).Packed);
         Assert.Equal((409, "e.p.bureau.epoch-unknown"), (result.Status, result.Code));
-        Assert.Equal(before, (await leaver.Store.GetRegisterHeadAsync()).Count);
-        Assert.Empty(await leaver.Store.QueryAsync(new RegisterQuery { Text = "Forged" }));
+        Assert.Equal(before, (await leaver.Store.Register.GetRegisterHeadAsync()).Count);
+        Assert.Empty(await leaver.Store.Register.QueryAsync(new RegisterQuery { Text = "Forged" }));
 
         // Every register still verifies, bureau entries included.
         foreach (var a in net.Members.Append(founder))
@@ -182,9 +182,9 @@ public sealed class BureauTests
         await using var restored = await TestAgency.StartAsync("Restored");
         Assert.True((await restored.Agency.Register.ImportRegisterAsync(export)).Ok);
         Assert.True((await restored.Agency.Register.VerifyRegisterAsync()).Ok);
-        Assert.Equal(5, (await restored.Store.GetBureauAsync(net.Bureau.Id))!.Epoch);
-        Assert.Equal([1L, 2L, 3L, 4L, 5L], (await restored.Store.ListBureauEpochsAsync(net.Bureau.Id)).Select(e => e.Number));
-        Assert.Equal(2, (await restored.Store.QueryAsync(new RegisterQuery { Text = "\"Epoch five\"" })).Count(t => t.BureauEpoch == 5));
+        Assert.Equal(5, (await restored.Store.Bureaus.GetBureauAsync(net.Bureau.Id))!.Epoch);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], (await restored.Store.Bureaus.ListBureauEpochsAsync(net.Bureau.Id)).Select(e => e.Number));
+        Assert.Equal(2, (await restored.Store.Register.QueryAsync(new RegisterQuery { Text = "\"Epoch five\"" })).Count(t => t.BureauEpoch == 5));
     }
 
     [Fact]
@@ -203,11 +203,11 @@ public sealed class BureauTests
         await Assert.ThrowsAsync<TelexException>(() => founder.Agency.BureauTraffic.SendBulletinAsync(bureau.Id, new TelegramDraft { To = "", Subject = "s", Body = "b" }, "x"));
 
         // The member accepts first: the secretariat files it and waits for its own acceptance to open epoch 1.
-        await Eventually.UntilAsync(() => member.Store.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "the member holds the charter");
+        await Eventually.UntilAsync(() => member.Store.Bureaus.GetBureauAsync(bureau.Id), b => b is not null, Deadline, "the member holds the charter");
         await member.Agency.Bureaus.AcceptBureauAsync(bureau.Id);
-        await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b?.Member(member.Did)?.State == MemberState.Accepted, Deadline,
+        await Eventually.UntilAsync(() => secretariat.Store.Bureaus.GetBureauAsync(bureau.Id), b => b?.Member(member.Did)?.State == MemberState.Accepted, Deadline,
             "the secretariat filed the member's acceptance");
-        Assert.Equal(0, (await secretariat.Store.GetBureauAsync(bureau.Id))!.Epoch);
+        Assert.Equal(0, (await secretariat.Store.Bureaus.GetBureauAsync(bureau.Id))!.Epoch);
         await Assert.ThrowsAsync<TelexException>(() => member.Agency.Bureaus.LeaveBureauAsync(Guid.NewGuid()));
         await Assert.ThrowsAsync<TelexException>(() => secretariat.Agency.Bureaus.BureauReadinessAsync(bureau.Id));
 
@@ -215,7 +215,7 @@ public sealed class BureauTests
         await Assert.ThrowsAsync<TelexException>(() => secretariat.Agency.Bureaus.LeaveBureauAsync(bureau.Id));
         foreach (var a in new[] { founder, secretariat, member })
         {
-            var epoch = await Eventually.UntilAsync(() => a.Store.GetBureauEpochAsync(bureau.Id, 1), e => e is not null, Deadline, $"{a.Identity.Name} holds epoch 1");
+            var epoch = await Eventually.UntilAsync(() => a.Store.Bureaus.GetBureauEpochAsync(bureau.Id, 1), e => e is not null, Deadline, $"{a.Identity.Name} holds epoch 1");
             Assert.Equal(new[] { founder.Did, secretariat.Did, member.Did }.Order(StringComparer.Ordinal), epoch!.Members.Select(m => m.Did).Order(StringComparer.Ordinal));
         }
 
@@ -224,7 +224,7 @@ public sealed class BureauTests
         Assert.Equal(2, sent.Count);
         foreach (var t in sent)
         {
-            await Eventually.UntilAsync(() => founder.Store.GetTelegramAsync(t.Id, Direction.Outbound), x => x?.Status == TelegramStatus.Delivered, Deadline,
+            await Eventually.UntilAsync(() => founder.Store.Telegrams.GetTelegramAsync(t.Id, Direction.Outbound), x => x?.Status == TelegramStatus.Delivered, Deadline,
                 "the bulletin is delivered");
         }
     }
@@ -245,7 +245,7 @@ public sealed class BureauTests
             Body = System.Text.Json.JsonSerializer.SerializeToElement(body),
         }, member.Did).Packed, new PackEncryptedOptions { To = founder.Did }).Packed;
 
-        long head = (await founder.Store.GetRegisterHeadAsync()).Count;
+        long head = (await founder.Store.Register.GetRegisterHeadAsync()).Count;
 
         // Only the secretariat opens epochs; an unknown bureau is refused for now; a bureau id must be a UUID.
         var epoch = await founder.Agency.ReceiveAsync(Pack(MessageTypes.BureauEpoch, new JsonObject
@@ -263,7 +263,7 @@ public sealed class BureauTests
         // A join from a member already in the epoch is answered, and changes nothing.
         var again = await founder.Agency.ReceiveAsync(Pack(MessageTypes.BureauJoin, new JsonObject { ["bureau"] = net.Bureau.Id.ToString() }));
         Assert.True(again.IsAccepted);
-        Assert.Equal(head, (await founder.Store.GetRegisterHeadAsync()).Count);
-        Assert.Equal(net.Epoch, (await founder.Store.GetBureauAsync(net.Bureau.Id))!.Epoch);
+        Assert.Equal(head, (await founder.Store.Register.GetRegisterHeadAsync()).Count);
+        Assert.Equal(net.Epoch, (await founder.Store.Bureaus.GetBureauAsync(net.Bureau.Id))!.Epoch);
     }
 }

@@ -33,9 +33,9 @@ public sealed class DeliveryTests
         }
 
         // While B is away the telegrams stay queued and are retried with growing delays.
-        Assert.Equal(20, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Queued }));
-        Assert.True((await a.Store.OutboxDepthAsync())[b.Did] >= 20);
-        var queued = await a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Outbound });
+        Assert.Equal(20, await a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Queued }));
+        Assert.True((await a.Store.Outbox.OutboxDepthAsync())[b.Did] >= 20);
+        var queued = await a.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Outbound });
         Assert.All(queued, t => Assert.Equal(TelegramStatus.Queued, t.Status));
 
         // Each telegram's attempts, as the transport saw them: the k-th wait is at least half of 100 ms × 2^k (the
@@ -54,9 +54,9 @@ public sealed class DeliveryTests
 
         await b.RestartAsync();
 
-        await Eventually.UntilAsync(() => a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => a.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             l => l.Count == 20, TimeSpan.FromSeconds(60), "all delivered after B returns");
-        var inbound = await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 100 });
+        var inbound = await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 100 });
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), inbound.Select(t => t.Serial).Order());
     }
 
@@ -66,16 +66,16 @@ public sealed class DeliveryTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        var tie = (await a.Store.GetTieAsync(b.Did))!;
-        await a.Store.SaveTieAsync(tie with { Terms = tie.Terms with { Expiry = TimeSpan.FromSeconds(2) } });
+        var tie = (await a.Store.Ties.GetTieAsync(b.Did))!;
+        await a.Store.Ties.SaveTieAsync(tie with { Terms = tie.Terms with { Expiry = TimeSpan.FromSeconds(2) } });
         await b.StopAsync();
 
         var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, 1), "officer");
 
-        var failed = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+        var failed = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Failed, TimeSpan.FromSeconds(30), "marked failed after expiry");
         Assert.Contains("expiry", failed!.FailureReason, StringComparison.Ordinal);
-        Assert.Single(await a.Store.QueryAsync(new RegisterQuery { Status = TelegramStatus.Failed }));
+        Assert.Single(await a.Store.Register.QueryAsync(new RegisterQuery { Status = TelegramStatus.Failed }));
     }
 
     [Fact]
@@ -90,8 +90,8 @@ public sealed class DeliveryTests
             a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Big", Body = "Three parts.", Attachments = attachments }, "officer"));
 
         Assert.Contains("too large to deliver", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
-        Assert.Equal(0, (await a.Store.GetTieAsync(b.Did))!.LastSentSerial);
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, (await a.Store.Ties.GetTieAsync(b.Did))!.LastSentSerial);
     }
 
     [Fact]
@@ -103,9 +103,9 @@ public sealed class DeliveryTests
 
         // Bravo proposes small terms, Alpha signs them: 2 KiB of text, 1 KiB per attachment.
         await b.Agency.Ties.ProposeTermsAsync(a.Did, TieTerms.Default with { Version = 2, MaxTelegramBytes = 2048, MaxAttachmentBytes = 1024 });
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(30), "Alpha holds the proposal");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(30), "Alpha holds the proposal");
         await a.Agency.Ties.SignProposedTermsAsync(b.Did);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Terms.MaxTelegramBytes == 2048 && t.ProposedTerms is null,
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Terms.MaxTelegramBytes == 2048 && t.ProposedTerms is null,
             TimeSpan.FromSeconds(30), "Bravo holds the signed terms");
 
         // Alpha's own code refuses to release more; a modified Alpha sends it anyway, signed with its real key.
@@ -114,15 +114,15 @@ public sealed class DeliveryTests
         var overAttachment = rogue.Telegram(b.Did, 1, "Within the text limit.", RogueSender.Inline("big.bin", new byte[1025]));
         Assert.Equal((400, "e.p.msg.bad-telegram"), await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(overText, b.Did)));
         Assert.Equal((400, "e.p.msg.bad-telegram"), await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(overAttachment, b.Did)));
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
-        Assert.Empty((await b.Store.ReadRegisterAsync()).Entries);
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Empty((await b.Store.Register.ReadRegisterAsync()).Entries);
 
         // Exactly at the limits both are registered, as serials 1 and 2: the refusals took no serial.
         var atText = rogue.Telegram(b.Did, 1, new string('x', 2048));
         var atAttachment = rogue.Telegram(b.Did, 2, "Within the text limit.", RogueSender.Inline("fits.bin", new byte[1024]));
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(atText, b.Did))).Status);
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(atAttachment, b.Did))).Status);
-        var registered = await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound });
+        var registered = await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound });
         Assert.Equal([1L, 2L], registered.Select(t => t.Serial).Order());
         Assert.Equal(1024, Assert.Single(registered.Single(t => t.Serial == 2).Attachments).Size);
     }

@@ -30,9 +30,9 @@ public sealed class ExchangeTests
 
         var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, 1), "officer");
 
-        var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+        var delivered = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Delivered, TimeSpan.FromSeconds(30), "delivered at A");
-        var received = await b.Store.GetTelegramAsync(sent.Id, Direction.Inbound);
+        var received = await b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound);
         Assert.NotNull(received);
         Assert.Equal(1, received!.RegistryNumber);
         Assert.Equal(1, received.Serial);
@@ -93,7 +93,7 @@ public sealed class ExchangeTests
         foreach (var from in agencies)
         {
             await Eventually.UntilAsync(
-                () => from.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+                () => from.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
                 n => n == 2 * perDirection, TimeSpan.FromSeconds(120), $"{from.Identity.Name}: every telegram delivered");
         }
 
@@ -102,7 +102,7 @@ public sealed class ExchangeTests
             var inbound = new List<TelegramRecord>();
             for (int offset = 0; offset < 2 * perDirection; offset += 1000)
             {
-                inbound.AddRange(await to.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000, Offset = offset }));
+                inbound.AddRange(await to.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000, Offset = offset }));
             }
 
             Assert.Equal(2 * perDirection, inbound.Count);

@@ -18,18 +18,18 @@ public sealed class InvitationTests
         var refused = await Assert.ThrowsAsync<TelexException>(() => b.Agency.Ties.AcceptInvitationAsync(mistyped.Url));
         Assert.Equal(TelexErrorKind.Peer, refused.Kind);
         Assert.Contains("403", refused.Message, StringComparison.Ordinal);
-        Assert.Empty(await a.Store.ListTiesAsync());
-        Assert.Empty(await b.Store.ListTiesAsync());
+        Assert.Empty(await a.Store.Ties.ListTiesAsync());
+        Assert.Empty(await b.Store.Ties.ListTiesAsync());
 
         await b.Agency.Ties.AcceptInvitationAsync(code.Url);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(30),
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(30),
             "the tie established with the right code");
-        Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(b.Did))!.Status);
+        Assert.Equal(TieStatus.Established, (await a.Store.Ties.GetTieAsync(b.Did))!.Status);
 
         // Used once, the invitation is spent: the right code again is refused, and the tie stays as it is.
         await using var c = await TestAgency.StartAsync("Charlie");
         await Assert.ThrowsAsync<TelexException>(() => c.Agency.Ties.AcceptInvitationAsync(code.Url));
-        Assert.Empty(await c.Store.ListTiesAsync());
-        Assert.Single(await a.Store.ListTiesAsync());
+        Assert.Empty(await c.Store.Ties.ListTiesAsync());
+        Assert.Single(await a.Store.Ties.ListTiesAsync());
     }
 }

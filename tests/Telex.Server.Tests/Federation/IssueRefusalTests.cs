@@ -60,8 +60,8 @@ public sealed class IssueRefusalTests
             Assert.True(status == 400 && code == "e.p.msg.bad-request", $"{type} {body.ToJsonString()}: {status} {code}");
         }
 
-        Assert.Empty(await b.Store.ListIssuesAsync(new IssueQuery()));
-        Assert.Empty(await b.Store.ListCoordinationRequestsAsync(null));
+        Assert.Empty(await b.Store.Issues.ListIssuesAsync(new IssueQuery()));
+        Assert.Empty(await b.Store.Clearance.ListCoordinationRequestsAsync(null));
 
         // A change before the opening has arrived is refused for now (the sender tries again), then accepted.
         var change = Event("issue-1", 2, "referred", outcome: "For the details", referredTo: "Gao Gang");
@@ -72,9 +72,9 @@ public sealed class IssueRefusalTests
         Assert.Equal(202, (await PostAsync(b, peer, MessageTypes.IssueStatus, change)).Status);
         Assert.Equal(202, (await PostAsync(b, peer, MessageTypes.IssueStatus, change)).Status);
 
-        var issue = await b.Store.GetIssueAsync("issue-1");
+        var issue = await b.Store.Issues.GetIssueAsync("issue-1");
         Assert.Equal((IssueStatus.Referred, "Gao Gang", peer.Did), (issue!.Status, issue.ReferredTo, issue.OpenedBy));
-        Assert.Equal(2, (await b.Store.ListIssueEventsAsync("issue-1")).Count);
+        Assert.Equal(2, (await b.Store.Issues.ListIssueEventsAsync("issue-1")).Count);
     }
 
     [Fact]
@@ -89,9 +89,9 @@ public sealed class IssueRefusalTests
         Assert.Equal((403, "e.p.issue.other-tie"), await PostAsync(b, peer, MessageTypes.IssueStatus, Event(issue.Id, 2, "closed", outcome: "Taken over")));
         Assert.Equal((409, "e.p.issue.conflict"), await PostAsync(b, peer, MessageTypes.IssueOpen, Event(issue.Id, 1, "open", title: "Hijacked")));
 
-        var stored = await b.Store.GetIssueAsync(issue.Id);
+        var stored = await b.Store.Issues.GetIssueAsync(issue.Id);
         Assert.Equal((IssueStatus.Open, "Between Alpha and Bravo", a.Did), (stored!.Status, stored.Title, stored.Counterpart));
-        Assert.Single(await b.Store.ListIssueEventsAsync(issue.Id));
+        Assert.Single(await b.Store.Issues.ListIssueEventsAsync(issue.Id));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class IssueRefusalTests
         using var peer = await HostilePeer.TiedWithAsync(b);
         var issue = await b.Agency.Issues.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
         var onIssue = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "On the issue", Body = "Text.", IssueId = issue.Id }, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(onIssue.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(onIssue.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
             "Alpha's telegram on the issue registered at Bravo");
 
         // The tied peer names the issue, in the body and as the thread: refused, nothing filed.
@@ -114,7 +114,7 @@ public sealed class IssueRefusalTests
         Assert.Equal((403, "e.p.issue.other-tie"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(named, b.Did)));
         var threaded = peer.Telegram(b.Did, 1) with { Thid = issue.Id };
         Assert.Equal((403, "e.p.issue.other-tie"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(threaded, b.Did)));
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery { Counterpart = peer.Did }));
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery { Counterpart = peer.Did }));
 
         var history = await b.Agency.Issues.IssueHistoryAsync(issue.Id);
         var telegrams = history.Entries.Where(e => e.Telegram is not null).Select(e => e.Telegram!).ToList();
@@ -137,7 +137,7 @@ public sealed class IssueRefusalTests
         // As a register filed before inbound telegrams' issues were checked holds it.
         var id = Guid.NewGuid();
         byte[] signed = System.Text.Encoding.UTF8.GetBytes("signed " + id);
-        await b.Store.RegisterInboundAsync(id, (number, at) => new TelegramRecord
+        await b.Store.Telegrams.RegisterInboundAsync(id, (number, at) => new TelegramRecord
         {
             Id = id,
             Direction = Direction.Inbound,
@@ -169,15 +169,15 @@ public sealed class IssueRefusalTests
         using var peer = await HostilePeer.TiedWithAsync(b);
         var first = Event("issue-1", 1, "open", title: "Aid");
         Assert.Equal(202, (await PostAsync(b, peer, MessageTypes.IssueOpen, first)).Status);
-        var head = await b.Store.GetRegisterHeadAsync();
+        var head = await b.Store.Register.GetRegisterHeadAsync();
 
         // Once this was a 500: the store met the event id's unique key instead of refusing.
         var reused = Event("issue-2", 1, "open", title: "Other");
         reused["event"] = first["event"]!.GetValue<string>();
         Assert.Equal((409, "e.p.issue.conflict"), await PostAsync(b, peer, MessageTypes.IssueOpen, reused));
 
-        Assert.Null(await b.Store.GetIssueAsync("issue-2"));
-        Assert.Equal(head, await b.Store.GetRegisterHeadAsync());
+        Assert.Null(await b.Store.Issues.GetIssueAsync("issue-2"));
+        Assert.Equal(head, await b.Store.Register.GetRegisterHeadAsync());
         Assert.Equal(202, (await PostAsync(b, peer, MessageTypes.IssueOpen, Event("issue-2", 1, "open", title: "Other"))).Status);
     }
 }

@@ -19,7 +19,7 @@ public sealed class IssueTests
             .ToArray();
 
     private static async Task WaitForEventsAsync(TestAgency at, string issueId, int count) =>
-        await Eventually.UntilAsync(() => at.Store.ListIssueEventsAsync(issueId), events => events.Count == count, Deadline,
+        await Eventually.UntilAsync(() => at.Store.Issues.ListIssueEventsAsync(issueId), events => events.Count == count, Deadline,
             $"{at.Identity.Name} holds {count} events of issue {issueId}");
 
     [Fact]
@@ -34,8 +34,8 @@ public sealed class IssueTests
         // Either side opens an issue; the other holds it too, opened by the first.
         var bureau = await a.Agency.Issues.OpenIssueAsync(b.Did, "Creating an Eastern Information Bureau", "kovalev");
         var aid = await b.Agency.Issues.OpenIssueAsync(a.Did, "Aid requested", "zhou");
-        var bureauAtB = await Eventually.UntilAsync(() => b.Store.GetIssueAsync(bureau.Id), i => i is not null, Deadline, "B holds A's issue");
-        var aidAtA = await Eventually.UntilAsync(() => a.Store.GetIssueAsync(aid.Id), i => i is not null, Deadline, "A holds B's issue");
+        var bureauAtB = await Eventually.UntilAsync(() => b.Store.Issues.GetIssueAsync(bureau.Id), i => i is not null, Deadline, "B holds A's issue");
+        var aidAtA = await Eventually.UntilAsync(() => a.Store.Issues.GetIssueAsync(aid.Id), i => i is not null, Deadline, "A holds B's issue");
         Assert.Equal(a.Did, bureauAtB!.OpenedBy);
         Assert.Equal(a.Did, bureauAtB.Counterpart);
         Assert.Equal("Creating an Eastern Information Bureau", bureauAtB.Title);
@@ -45,8 +45,8 @@ public sealed class IssueTests
         // Telegrams name the issues.
         var t1 = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Our view", Body = "Premature.", IssueId = bureau.Id }, "kovalev");
         var t2 = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "The request", Body = "Aid for the Orient.", IssueId = aid.Id }, "zhou");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(t1.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline, "t1 delivered");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(t2.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline, "t2 delivered");
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(t1.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline, "t1 delivered");
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(t2.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline, "t2 delivered");
 
         // Both sides change both issues at the same time, twice over. The first time neither hears of the other's
         // change before deciding its own (both gates held), so the changes are concurrent for certain.
@@ -74,11 +74,11 @@ public sealed class IssueTests
 
         foreach (var issue in new[] { bureau.Id, aid.Id })
         {
-            var atA = await a.Store.ListIssueEventsAsync(issue);
-            var atB = await b.Store.ListIssueEventsAsync(issue);
+            var atA = await a.Store.Issues.ListIssueEventsAsync(issue);
+            var atB = await b.Store.Issues.ListIssueEventsAsync(issue);
             Assert.Equal(atA.Select(Fingerprint), atB.Select(Fingerprint));
             Assert.Equal(await HistoryAsync(a, issue), await HistoryAsync(b, issue));
-            var (currentA, currentB) = (await a.Store.GetIssueAsync(issue), await b.Store.GetIssueAsync(issue));
+            var (currentA, currentB) = (await a.Store.Issues.GetIssueAsync(issue), await b.Store.Issues.GetIssueAsync(issue));
             Assert.Equal((currentA!.Status, currentA.Term, currentA.Outcome, currentA.ReferredTo, currentA.Clock),
                 (currentB!.Status, currentB.Term, currentB.Outcome, currentB.ReferredTo, currentB.Clock));
 
@@ -89,12 +89,12 @@ public sealed class IssueTests
         }
 
         // The concurrent changes really were concurrent: the same clock from each side, ordered by agency.
-        var bureauEvents = await a.Store.ListIssueEventsAsync(bureau.Id);
+        var bureauEvents = await a.Store.Issues.ListIssueEventsAsync(bureau.Id);
         var clockTwo = bureauEvents.Where(e => e.Clock == 2).ToList();
         Assert.Equal(2, clockTwo.Count);
         Assert.True(string.CompareOrdinal(clockTwo[0].Agency, clockTwo[1].Agency) < 0);
 
-        var aidNow = await b.Store.GetIssueAsync(aid.Id);
+        var aidNow = await b.Store.Issues.GetIssueAsync(aid.Id);
         Assert.Equal((IssueStatus.Deferred, "premature", "Premature until the harvest"), (aidNow!.Status, aidNow.Term, aidNow.Outcome));
 
         // The history holds the telegram and the changes; the telegram sits before the changes made after it.
@@ -106,7 +106,7 @@ public sealed class IssueTests
         // Every event, decided here or received, is an entry of each register's chain, and both registers verify.
         foreach (var at in new[] { a, b })
         {
-            var register = await at.Store.ReadRegisterAsync();
+            var register = await at.Store.Register.ReadRegisterAsync();
             Assert.Equal(9, register.Entries.Count(e => e.Kind == RegisterKinds.IssueStatus));
             var report = await at.Agency.Register.VerifyRegisterAsync();
             Assert.True(report.Ok, string.Join("; ", report.Problems));
@@ -141,11 +141,11 @@ public sealed class IssueTests
         var elsewhere = await Assert.ThrowsAsync<TelexException>(() =>
             a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "Wrong tie", Body = "x", IssueId = issue.Id }, "k"));
         Assert.Equal(TelexErrorKind.Invalid, elsewhere.Kind);
-        Assert.Equal(0, await a.Store.CountAsync(new Core.Storage.RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new Core.Storage.RegisterQuery()));
 
-        var events = await a.Store.ListIssueEventsAsync(issue.Id);
+        var events = await a.Store.Issues.ListIssueEventsAsync(issue.Id);
         Assert.True(events.Single().IsOpening);
-        Assert.Equal(IssueStatus.Open, (await a.Store.GetIssueAsync(issue.Id))!.Status);
-        Assert.Single(await a.Store.ListIssuesAsync(new Core.Storage.IssueQuery()));
+        Assert.Equal(IssueStatus.Open, (await a.Store.Issues.GetIssueAsync(issue.Id))!.Status);
+        Assert.Single(await a.Store.Issues.ListIssuesAsync(new Core.Storage.IssueQuery()));
     }
 }

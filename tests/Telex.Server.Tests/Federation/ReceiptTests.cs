@@ -23,14 +23,14 @@ public sealed class ReceiptTests
 
         // Every telegram is registered while Bravo's first receipt is held on its way.
         var inbound = new RegisterQuery { Direction = Direction.Inbound, Limit = 100 };
-        await Eventually.UntilAsync(() => b.Store.CountAsync(inbound), n => n == 40, TimeSpan.FromSeconds(60), "all 40 registered at Bravo");
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery { Status = TelegramStatus.Delivered }));
+        await Eventually.UntilAsync(() => b.Store.Register.CountAsync(inbound), n => n == 40, TimeSpan.FromSeconds(60), "all 40 registered at Bravo");
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery { Status = TelegramStatus.Delivered }));
 
         gate.Open();
 
-        var delivered = await Eventually.UntilAsync(() => a.Store.QueryAsync(new RegisterQuery { Status = TelegramStatus.Delivered, Limit = 100 }),
+        var delivered = await Eventually.UntilAsync(() => a.Store.Register.QueryAsync(new RegisterQuery { Status = TelegramStatus.Delivered, Limit = 100 }),
             l => l.Count == 40, TimeSpan.FromSeconds(60), "all 40 delivered at Alpha");
-        var registered = await Eventually.UntilAsync(() => b.Store.QueryAsync(inbound), l => l.All(t => t.Receipt is not null),
+        var registered = await Eventually.UntilAsync(() => b.Store.Register.QueryAsync(inbound), l => l.All(t => t.Receipt is not null),
             TimeSpan.FromSeconds(30), "Bravo keeps every receipt it sent");
 
         // The receipt held at the gate (for what had arrived when it was signed), then one receipt for everything

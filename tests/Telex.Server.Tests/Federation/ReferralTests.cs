@@ -17,11 +17,11 @@ public sealed class ReferralTests
         $"{e.Id}|{e.Clock}|{e.Agency}|{e.Officer}|{e.At.ToUnixTimeMilliseconds()}|{e.Status}|{e.Term}|{e.Title}|{e.Outcome}|{e.ReferredTo}|{e.ReferredToDid}";
 
     private static Task<IReadOnlyList<IssueEvent>> WaitForEventsAsync(TestAgency at, string issueId, int count) =>
-        Eventually.UntilAsync(() => at.Store.ListIssueEventsAsync(issueId), events => events.Count == count, Deadline,
+        Eventually.UntilAsync(() => at.Store.Issues.ListIssueEventsAsync(issueId), events => events.Count == count, Deadline,
             $"{at.Identity.Name} holds {count} events of issue {issueId}");
 
     private static Task<TelegramRecord?> DeliveredAsync(TestAgency from, TelegramRecord sent) =>
-        Eventually.UntilAsync(() => from.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
+        Eventually.UntilAsync(() => from.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
             $"{sent.Subject} delivered");
 
     [Fact]
@@ -53,11 +53,11 @@ public sealed class ReferralTests
         var referral = await moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on these with Cde. Gao Gang in Shenyang", "shenyang", "kovalev");
         Assert.Equal(("Shenyang", shenyang.Did, IssueStatus.Referred), (referral.ReferredTo, referral.ReferredToDid, referral.Status));
         await WaitForEventsAsync(shenyang, issue.Id, 4);
-        var atShenyang = (await shenyang.Store.GetIssueAsync(issue.Id))!;
+        var atShenyang = (await shenyang.Store.Issues.GetIssueAsync(issue.Id))!;
         Assert.Equal(("Aid to the Orient", beijing.Did, moscow.Did, "referred"), (atShenyang.Title, atShenyang.OpenedBy, atShenyang.Counterpart, atShenyang.Term));
-        Assert.Equal([beijing.Did], (await shenyang.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
+        Assert.Equal([beijing.Did], (await shenyang.Store.Issues.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
         await WaitForEventsAsync(beijing, issue.Id, 4);
-        Assert.Equal([("Shenyang", shenyang.Did)], (await beijing.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => (p.Name, p.Did)));
+        Assert.Equal([("Shenyang", shenyang.Did)], (await beijing.Store.Issues.ListIssueParticipantsAsync(issue.Id)).Select(p => (p.Name, p.Did)));
 
         // A telegram on the issue now goes to Shenyang, and Shenyang's answer comes back on it.
         var toShenyang = await moscow.Agency.Telegrams.ReleaseAsync(
@@ -76,13 +76,13 @@ public sealed class ReferralTests
         Assert.Equal(shenyang.Did, events[^1].Agency);
 
         // All three histories agree, event by event; the issue stands the same everywhere; every register verifies.
-        var atMoscow = (await moscow.Store.ListIssueEventsAsync(issue.Id)).Select(Fingerprint).ToList();
-        Assert.Equal(atMoscow, (await beijing.Store.ListIssueEventsAsync(issue.Id)).Select(Fingerprint));
-        Assert.Equal(atMoscow, (await shenyang.Store.ListIssueEventsAsync(issue.Id)).Select(Fingerprint));
+        var atMoscow = (await moscow.Store.Issues.ListIssueEventsAsync(issue.Id)).Select(Fingerprint).ToList();
+        Assert.Equal(atMoscow, (await beijing.Store.Issues.ListIssueEventsAsync(issue.Id)).Select(Fingerprint));
+        Assert.Equal(atMoscow, (await shenyang.Store.Issues.ListIssueEventsAsync(issue.Id)).Select(Fingerprint));
         Assert.Equal(["open", "premature", "granted", "referred", "agreed"], events.Select(e => e.IsOpening ? "open" : e.Term));
         foreach (var at in new[] { moscow, beijing, shenyang })
         {
-            var current = (await at.Store.GetIssueAsync(issue.Id))!;
+            var current = (await at.Store.Issues.GetIssueAsync(issue.Id))!;
             Assert.Equal((IssueStatus.Agreed, "agreed", "The details are agreed", 5L), (current.Status, current.Term, current.Outcome, current.Clock));
             var report = await at.Agency.Register.VerifyRegisterAsync();
             Assert.True(report.Ok, at.Identity.Name + ": " + string.Join("; ", report.Problems));
@@ -108,7 +108,7 @@ public sealed class ReferralTests
         Assert.Equal(TelexErrorKind.Conflict, untied.Kind);
         var unknownTerm = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Issues.ChangeIssueAsync(issue.Id, "finished", "done", null, "kovalev"));
         Assert.Contains("premature", unknownTerm.Message, StringComparison.Ordinal);
-        Assert.Equal(2, (await a.Store.ListIssueEventsAsync(issue.Id)).Count);
+        Assert.Equal(2, (await a.Store.Issues.ListIssueEventsAsync(issue.Id)).Count);
 
         await a.Agency.Issues.ChangeIssueAsync(issue.Number.ToString(System.Globalization.CultureInfo.InvariantCulture), "referred", "To Charlie", "Charlie", "kovalev",
             shareHistory: false);
@@ -138,6 +138,6 @@ public sealed class ReferralTests
         var events = await WaitForEventsAsync(b, issue.Id, 2);
         Assert.Equal(("postponed", IssueStatus.Deferred), (events[1].Term, events[1].Status));
         await Assert.ThrowsAsync<TelexException>(() => b.Agency.Issues.ChangeIssueAsync(issue.Id, "postponed", "Bravo has no such outcome", null, "zhou"));
-        Assert.Equal("postponed", (await b.Store.GetIssueAsync(issue.Id))!.Term);
+        Assert.Equal("postponed", (await b.Store.Issues.GetIssueAsync(issue.Id))!.Term);
     }
 }

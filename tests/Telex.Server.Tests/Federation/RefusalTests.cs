@@ -9,7 +9,7 @@ public sealed class RefusalTests
 {
     private static async Task AssertRegisterEmpty(TestAgency agency)
     {
-        Assert.Empty(await agency.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Empty(await agency.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class RefusalTests
         Assert.Equal(403, status);
         Assert.Equal("e.p.tie.none", code);
         await AssertRegisterEmpty(b);
-        Assert.Null(await b.Store.GetTieAsync(stranger.Did));
+        Assert.Null(await b.Store.Ties.GetTieAsync(stranger.Did));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class RefusalTests
 
         Assert.Equal(403, status);
         Assert.Equal("e.p.tie.none", code);
-        Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Single(await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class RefusalTests
 
         Assert.Equal(403, status);
         Assert.Equal("e.p.tie.invitation", code);
-        Assert.Null(await b.Store.GetTieAsync(second.Did));
+        Assert.Null(await b.Store.Ties.GetTieAsync(second.Did));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class RefusalTests
         var (status, code) = await HostilePeer.PostAsync(b.Identity.Endpoint, peer.TieRequest(invitation));
         Assert.Equal(403, status);
         Assert.Equal("e.p.tie.invitation", code);
-        Assert.Empty(await b.Store.ListTiesAsync());
+        Assert.Empty(await b.Store.Ties.ListTiesAsync());
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class RefusalTests
 
         // The same telegram signed with the peer's own key is registered: only the key was wrong.
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(claim, b.Did))).Status);
-        var registered = Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        var registered = Assert.Single(await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
         Assert.Equal(Guid.Parse(claim.Id), registered.Id);
     }
 
@@ -125,10 +125,10 @@ public sealed class RefusalTests
 
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, packed)).Status);
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, packed)).Status);
-        Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Single(await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
 
         // The same id with other content is a conflict, never an overwrite.
-        var id = (await b.Store.QueryAsync(new RegisterQuery()))[0].Id;
+        var id = (await b.Store.Register.QueryAsync(new RegisterQuery()))[0].Id;
         var (status, code) = await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(b.Did, 1, id, "Changed text"), b.Did));
         Assert.Equal(409, status);
         Assert.Equal("e.p.msg.conflict", code);
@@ -138,7 +138,7 @@ public sealed class RefusalTests
         (status, code) = await HostilePeer.PostAsync(b.Identity.Endpoint, stale);
         Assert.Equal(400, status);
         Assert.Equal("e.p.msg.expired", code);
-        var register = await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound });
+        var register = await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound });
         Assert.Equal("Nothing to see here.", Assert.Single(register).Body);
     }
 

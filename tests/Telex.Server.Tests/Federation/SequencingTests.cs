@@ -36,19 +36,19 @@ public sealed class SequencingTests
 
         lossy.DropNext();
         var first = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Lost", Body = "Swallowed on the way." }, "officer");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Sent,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Sent,
             TimeSpan.FromSeconds(10), "the first telegram handed over (and lost)");
         for (int i = 2; i <= 4; i++)
         {
             await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = $"Next {i}", Body = "Arrives." }, "officer");
         }
 
-        var registered = await Eventually.UntilAsync(() => b.Store.ReceivedSerialsAsync(a.Did), s => s.Count == 4,
+        var registered = await Eventually.UntilAsync(() => b.Store.Telegrams.ReceivedSerialsAsync(a.Did), s => s.Count == 4,
             TimeSpan.FromSeconds(30), "serial 1 requested again and registered");
         Assert.Equal([1L, 2, 3, 4], registered);
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(30), "the lost telegram delivered");
-        var lost = await b.Store.GetTelegramAsync(first.Id, Direction.Inbound);
+        var lost = await b.Store.Telegrams.GetTelegramAsync(first.Id, Direction.Inbound);
         Assert.Equal(4, lost!.RegistryNumber);
         Assert.Equal(1, lost.Serial);
     }

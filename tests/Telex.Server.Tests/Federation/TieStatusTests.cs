@@ -40,29 +40,29 @@ public sealed class TieStatusTests
         await TestAgency.TieAsync(a, b);
 
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
-        Assert.Equal(TieSide.ThisAgency, (await a.Store.GetTieAsync(b.Did))!.SuspendedBy);
-        Assert.Equal(TieSide.Counterpart, (await b.Store.GetTieAsync(a.Did))!.SuspendedBy);
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
+        Assert.Equal(TieSide.ThisAgency, (await a.Store.Ties.GetTieAsync(b.Did))!.SuspendedBy);
+        Assert.Equal(TieSide.Counterpart, (await b.Store.Ties.GetTieAsync(a.Did))!.SuspendedBy);
 
         // Bravo's officers cannot resume a suspension Alpha made...
         var local = await Assert.ThrowsAsync<TelexException>(() => b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Established));
         Assert.Equal(TelexErrorKind.Conflict, local.Kind);
-        Assert.Equal(TieStatus.Suspended, (await b.Store.GetTieAsync(a.Did))!.Status);
+        Assert.Equal(TieStatus.Suspended, (await b.Store.Ties.GetTieAsync(a.Did))!.Status);
 
         // ...and a resume Bravo signs with its own key anyway is refused by Alpha: the tie stays suspended there.
         Assert.Equal((403, "e.p.tie.suspended-here"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "established")));
-        var atAlpha = (await a.Store.GetTieAsync(b.Did))!;
+        var atAlpha = (await a.Store.Ties.GetTieAsync(b.Did))!;
         Assert.Equal(TieStatus.Suspended, atAlpha.Status);
         Assert.Equal(TieSide.ThisAgency, atAlpha.SuspendedBy);
         await Assert.ThrowsAsync<TelexException>(() => b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Still here", Body = "?" }, "officer"));
 
         // Alpha resumes: both ends established again, and telegrams flow.
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t is { Status: TieStatus.Established, SuspendedBy: null }, Deadline,
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t is { Status: TieStatus.Established, SuspendedBy: null }, Deadline,
             "Bravo learned of the resumption");
-        Assert.Null((await a.Store.GetTieAsync(b.Did))!.SuspendedBy);
+        Assert.Null((await a.Store.Ties.GetTieAsync(b.Did))!.SuspendedBy);
         var sent = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Resumed", Body = "Traffic again." }, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
             "a telegram after the resumption delivered");
     }
 
@@ -75,19 +75,19 @@ public sealed class TieStatusTests
 
         // Bravo suspends: Alpha's officers may not resume it, Bravo may.
         await b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Suspended);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Alpha learned of the suspension");
-        Assert.Equal(TieSide.Counterpart, (await a.Store.GetTieAsync(b.Did))!.SuspendedBy);
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Alpha learned of the suspension");
+        Assert.Equal(TieSide.Counterpart, (await a.Store.Ties.GetTieAsync(b.Did))!.SuspendedBy);
         Assert.Equal(TelexErrorKind.Conflict,
             (await Assert.ThrowsAsync<TelexException>(() => a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established))).Kind);
         await b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Established);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t is { Status: TieStatus.Established, SuspendedBy: null }, Deadline,
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t is { Status: TieStatus.Established, SuspendedBy: null }, Deadline,
             "Alpha learned that Bravo resumed");
 
         // Either side may end the tie, suspended or not.
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
         await b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Severed);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Severed, Deadline, "Alpha learned of the severance");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Severed, Deadline, "Alpha learned of the severance");
     }
 
     [Fact]
@@ -97,18 +97,18 @@ public sealed class TieStatusTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, Deadline, "Bravo learned of the suspension");
 
         // A tie suspended before ties.suspended_by existed comes out of the migration with no suspending side.
-        var legacy = (await a.Store.GetTieAsync(b.Did))! with { SuspendedBy = null };
-        await a.Store.SaveTieAsync(legacy);
+        var legacy = (await a.Store.Ties.GetTieAsync(b.Did))! with { SuspendedBy = null };
+        await a.Store.Ties.SaveTieAsync(legacy);
 
         Assert.Equal((403, "e.p.tie.suspended-here"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "established")));
-        Assert.Equal(legacy, await a.Store.GetTieAsync(b.Did));
+        Assert.Equal(legacy, await a.Store.Ties.GetTieAsync(b.Did));
 
         // Alpha's officers may resume it.
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, Deadline, "Bravo learned of the resumption");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, Deadline, "Bravo learned of the resumption");
     }
 
     [Fact]
@@ -121,6 +121,6 @@ public sealed class TieStatusTests
 
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "established")));
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedStatus(b, a, "suspended")));
-        Assert.Equal(severed, await a.Store.GetTieAsync(b.Did));
+        Assert.Equal(severed, await a.Store.Ties.GetTieAsync(b.Did));
     }
 }

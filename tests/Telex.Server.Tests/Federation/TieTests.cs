@@ -15,9 +15,9 @@ public sealed class TieTests
 
         var pending = await b.Agency.Ties.AcceptInvitationAsync(invitation.Code);
         Assert.Equal(TieStatus.Invited, pending.Status);
-        var atB = await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established,
+        var atB = await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established,
             TimeSpan.FromSeconds(20), "B holds the tie");
-        var atA = await a.Store.GetTieAsync(b.Did);
+        var atA = await a.Store.Ties.GetTieAsync(b.Did);
 
         Assert.Equal(TieStatus.Established, atA!.Status);
         Assert.Equal("Alpha", atB!.PeerName);
@@ -37,16 +37,16 @@ public sealed class TieTests
 
         var proposed = await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { MaxTelegramBytes = 2048, ReadReceipts = true });
         Assert.Equal(1, proposed.Terms.Version);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "B sees the proposal");
-        Assert.Equal(1, (await b.Store.GetTieAsync(a.Did))!.Terms.Version);
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "B sees the proposal");
+        Assert.Equal(1, (await b.Store.Ties.GetTieAsync(a.Did))!.Terms.Version);
 
         await b.Agency.Ties.SignProposedTermsAsync(a.Did);
 
-        var atA = await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.Version == 2, TimeSpan.FromSeconds(20), "A has the signed terms");
+        var atA = await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Terms.Version == 2, TimeSpan.FromSeconds(20), "A has the signed terms");
         Assert.Equal(2048, atA!.Terms.MaxTelegramBytes);
         Assert.True(atA.Terms.ReadReceipts);
         Assert.Null(atA.ProposedTerms);
-        Assert.Equal(2048, (await b.Store.GetTieAsync(a.Did))!.Terms.MaxTelegramBytes);
+        Assert.Equal(2048, (await b.Store.Ties.GetTieAsync(a.Did))!.Terms.MaxTelegramBytes);
 
         // The new limit holds at both ends: neither side releases more, and Bravo refuses more from Alpha even when
         // a modified Alpha sends it signed with its real key.
@@ -57,13 +57,13 @@ public sealed class TieTests
         var rogue = new RogueSender(a.Identity);
         var refused = await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(rogue.Telegram(b.Did, 1, new string('x', 2049)), b.Did));
         Assert.Equal((400, "e.p.msg.bad-telegram"), refused);
-        Assert.Equal(0, await b.Store.CountAsync(new Telex.Core.Storage.RegisterQuery()));
+        Assert.Equal(0, await b.Store.Register.CountAsync(new Telex.Core.Storage.RegisterQuery()));
 
         // At the limit both sides release, and each registers the other's telegram.
         var fromA = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "At the limit", Body = new string('a', 2048) }, "officer");
         var fromB = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "At the limit", Body = new string('b', 2048) }, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(fromA.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "Bravo registers Alpha's");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(fromB.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "Alpha registers Bravo's");
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(fromA.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "Bravo registers Alpha's");
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(fromB.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "Alpha registers Bravo's");
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public sealed class TieTests
 
         // Retries at most a second apart, so that a held telegram is tried again soon after the tie is resumed.
         await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { Version = 2, MaxRetryInterval = TimeSpan.FromSeconds(1) });
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "B sees the proposal");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "B sees the proposal");
         await b.Agency.Ties.SignProposedTermsAsync(a.Did);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.Version == 2, TimeSpan.FromSeconds(20), "A has the signed terms");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Terms.Version == 2, TimeSpan.FromSeconds(20), "A has the signed terms");
 
         // A telegram released while Bravo is away is still in Alpha's outbox when Alpha suspends the tie.
         await b.StopAsync();
@@ -90,7 +90,7 @@ public sealed class TieTests
         await Eventually.UntilAsync(() => Task.FromResult(OutboxAttempts(a, held.Id)), n => n >= suspendedAt + 2, TimeSpan.FromSeconds(20),
             "Alpha's outbox tries the telegram twice after the suspension");
         await b.RestartAsync();
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, TimeSpan.FromSeconds(20), "B sees the suspension");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Status == TieStatus.Suspended, TimeSpan.FromSeconds(20), "B sees the suspension");
         await Assert.ThrowsAsync<TelexException>(() => b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "S", Body = "B" }, "officer"));
         await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "S", Body = "A" }, "officer"));
 
@@ -99,19 +99,19 @@ public sealed class TieTests
         long before = OutboxAttempts(a, held.Id);
         await Eventually.UntilAsync(() => Task.FromResult(OutboxAttempts(a, held.Id)), n => n >= before + 2, TimeSpan.FromSeconds(20),
             "Alpha's outbox takes the held telegram up again");
-        Assert.Null(await b.Store.GetTelegramAsync(held.Id, Direction.Inbound));
-        Assert.Equal(TelegramStatus.Queued, (await a.Store.GetTelegramAsync(held.Id, Direction.Outbound))!.Status);
+        Assert.Null(await b.Store.Telegrams.GetTelegramAsync(held.Id, Direction.Inbound));
+        Assert.Equal(TelegramStatus.Queued, (await a.Store.Telegrams.GetTelegramAsync(held.Id, Direction.Outbound))!.Status);
 
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(20), "B sees the resumption");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(held.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.Status == TieStatus.Established, TimeSpan.FromSeconds(20), "B sees the resumption");
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(held.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(20), "the held telegram is delivered after resuming");
         var sent = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Resumed", Body = "Flows again." }, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(20), "delivered after resuming");
 
         await b.Agency.Ties.ChangeTieStatusAsync(a.Did, TieStatus.Severed);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Severed, TimeSpan.FromSeconds(20), "A sees the severance");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Severed, TimeSpan.FromSeconds(20), "A sees the severance");
         await Assert.ThrowsAsync<TelexException>(() => a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established));
     }
 
@@ -122,13 +122,13 @@ public sealed class TieTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         await a.Agency.Ties.ProposeTermsAsync(b.Did, TieTerms.Default with { ReadReceipts = true });
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "proposal arrives");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, TimeSpan.FromSeconds(20), "proposal arrives");
         await b.Agency.Ties.SignProposedTermsAsync(a.Did);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Terms.ReadReceipts == true, TimeSpan.FromSeconds(20), "terms signed");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Terms.ReadReceipts == true, TimeSpan.FromSeconds(20), "terms signed");
         using var events = a.Agency.Events.Subscribe();
 
         var sent = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Read me", Body = "Please." }, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "arrived");
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(20), "arrived");
         Assert.True(await b.Agency.Telegrams.MarkReadAsync(sent.Id));
         Assert.False(await b.Agency.Telegrams.MarkReadAsync(sent.Id));
 

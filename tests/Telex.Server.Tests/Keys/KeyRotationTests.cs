@@ -54,19 +54,19 @@ public sealed class KeyRotationTests
         Assert.Equal(oldB, rotatedB!.OldDid);
         foreach (var (sender, receiver, senderOld, senderNew) in new[] { (a, b, oldA, rotatedA.NewDid), (b, a, oldB, rotatedB.NewDid) })
         {
-            await Eventually.UntilAsync(() => sender.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+            await Eventually.UntilAsync(() => sender.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
                 n => n == PerSide, Deadline, $"every telegram from {sender.Identity.Name} delivered with its receipt");
 
             // Exactly once, serials 1..N without a gap, under the one tie whatever DID they came from.
-            Assert.Equal(Enumerable.Range(1, PerSide).Select(i => (long)i), await receiver.Store.ReceivedSerialsAsync(senderNew));
-            Assert.Equal(PerSide, await receiver.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
-            var tie = await receiver.Store.GetTieAsync(senderOld);
+            Assert.Equal(Enumerable.Range(1, PerSide).Select(i => (long)i), await receiver.Store.Telegrams.ReceivedSerialsAsync(senderNew));
+            Assert.Equal(PerSide, await receiver.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+            var tie = await receiver.Store.Ties.GetTieAsync(senderOld);
             Assert.Equal(senderNew, tie!.PeerDid);
             Assert.True(tie.Verified);
-            Assert.Single(await receiver.Store.ListTiesAsync());
+            Assert.Single(await receiver.Store.Ties.ListTiesAsync());
 
             // Each telegram verifies, with a resolver that knows nothing but did:peer:2, by the DID it was signed with.
-            var outbound = await sender.Store.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Limit = 1000 });
+            var outbound = await sender.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Outbound, Limit = 1000 });
             var signers = outbound.OrderBy(t => t.Serial).Select(t => SignerOf(t.SignedOriginal)).ToList();
             Assert.All(signers, s => Assert.True(s == senderOld || s == senderNew, s));
             int firstNew = signers.IndexOf(senderNew);
@@ -79,14 +79,14 @@ public sealed class KeyRotationTests
         {
             var report = await agency.Agency.Register.VerifyRegisterAsync();
             Assert.True(report.Ok, string.Join('\n', report.Problems));
-            var register = await agency.Store.ReadRegisterAsync();
+            var register = await agency.Store.Register.ReadRegisterAsync();
             Assert.Equal(2, register.Entries.Count(e => e.Kind == RegisterKinds.KeyRotation));
         }
 
         // Traffic after both rotations flows under the new DIDs.
         var after = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "After both rotations"), "officer");
         Assert.Equal(PerSide + 1, after.Serial);
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(after.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(after.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "a telegram after both rotations delivered");
     }
 
@@ -108,7 +108,7 @@ public sealed class KeyRotationTests
             await b.Agency.Telegrams.ReleaseAsync(Draft(oldA, $"To the old DID {i}"), "officer");
         }
 
-        await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 5, Deadline,
+        await Eventually.UntilAsync(() => a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 5, Deadline,
             "Bravo's first telegrams registered at Alpha");
         var rotation = await a.Agency.Keys.RotateKeysAsync();
 
@@ -118,25 +118,25 @@ public sealed class KeyRotationTests
             await b.Agency.Telegrams.ReleaseAsync(Draft(oldA, $"To the old DID {i}"), "officer");
         }
 
-        await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 8, Deadline,
+        await Eventually.UntilAsync(() => a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 8, Deadline,
             "telegrams to the old DID registered after the rotation");
         gate.Open();
 
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "Bravo switched to the new DID");
-        await Eventually.UntilAsync(() => b.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "Bravo switched to the new DID");
+        await Eventually.UntilAsync(() => b.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == 8, Deadline, "every telegram from Bravo delivered");
-        await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == 5, Deadline, "Alpha's telegrams signed with the old key delivered");
         var later = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "After"), "officer");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(later.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(later.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "a telegram signed with the new key delivered");
 
-        var inbound = await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 100 });
+        var inbound = await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 100 });
         Assert.Equal(6, inbound.Count);
-        Assert.Equal([1L, 2, 3, 4, 5, 6], await b.Store.ReceivedSerialsAsync(rotation.NewDid));
+        Assert.Equal([1L, 2, 3, 4, 5, 6], await b.Store.Telegrams.ReceivedSerialsAsync(rotation.NewDid));
         Assert.All(inbound.Where(t => before.Contains(t.Id)), t => Assert.Equal(oldA, SignerOf(t.SignedOriginal)));
         Assert.Equal(rotation.NewDid, SignerOf(inbound.Single(t => t.Id == later.Id).SignedOriginal));
-        Assert.Equal(8, await a.Store.CountAsync(new RegisterQuery { Counterpart = b.Did, Direction = Direction.Inbound }));
+        Assert.Equal(8, await a.Store.Register.CountAsync(new RegisterQuery { Counterpart = b.Did, Direction = Direction.Inbound }));
         Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
         Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
@@ -148,7 +148,7 @@ public sealed class KeyRotationTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         using var mallory = HostilePeer.Create();
-        var head = await b.Store.GetRegisterHeadAsync();
+        var head = await b.Store.Register.GetRegisterHeadAsync();
 
         // Mallory claims Alpha's old key signed her DID in, signing with her own key under Alpha's key id.
         using var forgedKey = mallory.Identity.Signing.WithKid(a.Did + "#key-2");
@@ -157,10 +157,10 @@ public sealed class KeyRotationTests
         var (status, _) = await HostilePeer.PostAsync(b.Identity.Endpoint, mallory.SignAndEncrypt(message, b.Did));
 
         Assert.Equal(400, status);
-        Assert.Equal(a.Did, (await b.Store.GetTieAsync(a.Did))!.PeerDid);
-        Assert.Null(await b.Store.GetTieAsync(mallory.Did));
-        Assert.Empty(await b.Store.ListKeyRotationsAsync());
-        Assert.Equal(head, await b.Store.GetRegisterHeadAsync());
+        Assert.Equal(a.Did, (await b.Store.Ties.GetTieAsync(a.Did))!.PeerDid);
+        Assert.Null(await b.Store.Ties.GetTieAsync(mallory.Did));
+        Assert.Empty(await b.Store.Keys.ListKeyRotationsAsync());
+        Assert.Equal(head, await b.Store.Register.GetRegisterHeadAsync());
     }
 
     [Fact]
@@ -181,7 +181,7 @@ public sealed class KeyRotationTests
 
         var report = await a.Agency.Register.VerifyRegisterAsync();
         Assert.True(report.Ok, string.Join('\n', report.Problems));
-        var kept = Assert.Single(await a.Store.ListCheckpointsAsync(before.Did));
+        var kept = Assert.Single(await a.Store.Register.ListCheckpointsAsync(before.Did));
         Assert.Equal(before.Did, a.Agency.Register.OpenCheckpoint(kept.SignedMessage)?.Signer);
     }
 
@@ -199,9 +199,9 @@ public sealed class KeyRotationTests
         var rotation = after.Message(MessageTypes.KeysRotate, a.Did, new JsonObject { ["name"] = "Bravo" }) with { FromPrior = fromPrior };
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, after.SignAndEncrypt(rotation, a.Did))).Status);
 
-        var tie = await a.Store.GetTieAsync(before.Did);
+        var tie = await a.Store.Ties.GetTieAsync(before.Did);
         Assert.Equal((after.Did, TieStatus.Suspended, (TieSide?)TieSide.ThisAgency), (tie!.PeerDid, tie.Status, tie.SuspendedBy));
-        Assert.Equal(after.Did, Assert.Single(await a.Store.ListKeyRotationsAsync()).NewDid);
+        Assert.Equal(after.Did, Assert.Single(await a.Store.Keys.ListKeyRotationsAsync()).NewDid);
 
         // Still suspended: the new DID's telegram is refused until this agency resumes the tie.
         Assert.Equal(403, (await HostilePeer.PostAsync(a.Identity.Endpoint, after.SignAndEncrypt(after.Telegram(a.Did, 1), a.Did))).Status);
@@ -215,7 +215,7 @@ public sealed class KeyRotationTests
         await using var b = await TestAgency.StartAsync("Bravo");
         using var before = HostilePeer.Create();
         using var after = HostilePeer.Create();
-        var head = await b.Store.GetRegisterHeadAsync();
+        var head = await b.Store.Register.GetRegisterHeadAsync();
 
         // A genuine from_prior, but for a DID Bravo has no tie with.
         string fromPrior = FromPrior.Issue(before.Did, after.Did, before.Identity.Signing, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
@@ -224,9 +224,9 @@ public sealed class KeyRotationTests
 
         Assert.Equal(403, status);
         Assert.Equal("e.p.tie.none", code);
-        Assert.Empty(await b.Store.ListTiesAsync());
-        Assert.Empty(await b.Store.ListKeyRotationsAsync());
-        Assert.Equal(head, await b.Store.GetRegisterHeadAsync());
+        Assert.Empty(await b.Store.Ties.ListTiesAsync());
+        Assert.Empty(await b.Store.Keys.ListKeyRotationsAsync());
+        Assert.Equal(head, await b.Store.Register.GetRegisterHeadAsync());
 
         // Without from_prior at all, a rotation is refused too.
         var bare = after.Message(MessageTypes.KeysRotate, b.Did, new JsonObject());
@@ -242,17 +242,17 @@ public sealed class KeyRotationTests
         var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, former.TieRequest(invitation))).Status);
         var severed = await a.Agency.Ties.ChangeTieStatusAsync(former.Did, TieStatus.Severed);
-        var head = await a.Store.GetRegisterHeadAsync();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
 
         // A genuine from_prior by the severed counterpart's key: the tie may not move to a DID no one severed.
         string fromPrior = FromPrior.Issue(former.Did, next.Did, former.Identity.Signing, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var message = next.Message(MessageTypes.KeysRotate, a.Did, new JsonObject { ["name"] = "Former" }) with { FromPrior = fromPrior };
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, next.SignAndEncrypt(message, a.Did)));
 
-        Assert.Equal(severed, await a.Store.GetTieAsync(former.Did));
-        Assert.Null(await a.Store.GetTieAsync(next.Did));
-        Assert.Empty(await a.Store.ListKeyRotationsAsync());
-        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
+        Assert.Equal(severed, await a.Store.Ties.GetTieAsync(former.Did));
+        Assert.Null(await a.Store.Ties.GetTieAsync(next.Did));
+        Assert.Empty(await a.Store.Keys.ListKeyRotationsAsync());
+        Assert.Equal(head, await a.Store.Register.GetRegisterHeadAsync());
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, next.SignAndEncrypt(next.Telegram(a.Did, 1), a.Did)));
     }
 
@@ -264,18 +264,18 @@ public sealed class KeyRotationTests
         using var nowhere = new EndpointlessPeer();
         var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
-        var tie = (await a.Store.GetTieAsync(peer.Did))!;
-        var head = await a.Store.GetRegisterHeadAsync();
+        var tie = (await a.Store.Ties.GetTieAsync(peer.Did))!;
+        var head = await a.Store.Register.GetRegisterHeadAsync();
 
         // Signed in by the tie's own key, but to a DID Alpha could send nothing to: the tie would go silent.
         string fromPrior = FromPrior.Issue(peer.Did, nowhere.Did, peer.Identity.Signing, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         var message = peer.Message(MessageTypes.KeysRotate, a.Did, new JsonObject { ["name"] = "Bravo" }) with { FromPrior = fromPrior };
         Assert.Equal((400, "e.p.did.no-endpoint"), await HostilePeer.PostAsync(a.Identity.Endpoint, nowhere.SignAndEncrypt(message, a.Did)));
 
-        Assert.Equal(tie, await a.Store.GetTieAsync(peer.Did));
-        Assert.Null(await a.Store.GetTieAsync(nowhere.Did));
-        Assert.Empty(await a.Store.ListKeyRotationsAsync());
-        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
+        Assert.Equal(tie, await a.Store.Ties.GetTieAsync(peer.Did));
+        Assert.Null(await a.Store.Ties.GetTieAsync(nowhere.Did));
+        Assert.Empty(await a.Store.Keys.ListKeyRotationsAsync());
+        Assert.Equal(head, await a.Store.Register.GetRegisterHeadAsync());
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(a.Did, 1), a.Did))).Status);
     }
 
@@ -307,11 +307,11 @@ public sealed class KeyRotationTests
 
         Assert.Equal(rotation.NewDid, a.Did);
         Assert.Equal([rotation.OldDid], a.Identity.Priors.Select(p => p.Did));
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(rotation.OldDid), t => t?.PeerDid == rotation.NewDid, Deadline, "Bravo switched");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(rotation.OldDid), t => t?.PeerDid == rotation.NewDid, Deadline, "Bravo switched");
         var reply = await b.Agency.Telegrams.ReleaseAsync(Draft(rotation.NewDid, "Reply"), "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(reply.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(reply.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "a telegram to the restarted agency delivered");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(first.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "the telegram signed before the rotation delivered");
         Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
         Assert.Equal(0, await a.Agency.Keys.ResumeRotationsAsync());
@@ -335,11 +335,11 @@ public sealed class KeyRotationTests
             newDid = next.Did;
         }
 
-        Assert.Empty(await a.Store.ListKeyRotationsAsync());
+        Assert.Empty(await a.Store.Keys.ListKeyRotationsAsync());
         await a.RestartAsync();
 
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldDid), t => t?.PeerDid == newDid, Deadline, "Bravo switched to the new DID");
-        var own = Assert.Single(await a.Store.ListKeyRotationsAsync());
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(oldDid), t => t?.PeerDid == newDid, Deadline, "Bravo switched to the new DID");
+        var own = Assert.Single(await a.Store.Keys.ListKeyRotationsAsync());
         Assert.Equal((oldDid, newDid, true), (own.OldDid, own.NewDid, own.Own));
         Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
         Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
@@ -353,22 +353,22 @@ public sealed class KeyRotationTests
         await TestAgency.TieAsync(a, b);
         string oldA = a.Did, oldB = b.Did;
         var issue = await a.Agency.Issues.OpenIssueAsync(oldB, "Aid to the Orient", "officer");
-        await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Bravo holds the issue");
+        await Eventually.UntilAsync(() => b.Store.Issues.GetIssueAsync(issue.Id), i => i is not null, Deadline, "Bravo holds the issue");
 
         var rotatedA = await a.Agency.Keys.RotateKeysAsync();
         var rotatedB = await b.Agency.Keys.RotateKeysAsync();
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(oldB), t => t?.PeerDid == rotatedB.NewDid, Deadline, "Alpha switched");
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(oldA), t => t?.PeerDid == rotatedA.NewDid, Deadline, "Bravo switched");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(oldB), t => t?.PeerDid == rotatedB.NewDid, Deadline, "Alpha switched");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(oldA), t => t?.PeerDid == rotatedA.NewDid, Deadline, "Bravo switched");
 
         // Each side changes the issue filed under the other's old DID; the other accepts it from the new one.
         await b.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Deferred, "Premature", null, "officer");
-        await Eventually.UntilAsync(() => a.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Deferred, Deadline, "Alpha sees Bravo's change");
+        await Eventually.UntilAsync(() => a.Store.Issues.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Deferred, Deadline, "Alpha sees Bravo's change");
         await a.Agency.Issues.ChangeIssueStatusAsync(issue.Id, IssueStatus.Agreed, "Aid granted", null, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Agreed, Deadline, "Bravo sees Alpha's change");
+        await Eventually.UntilAsync(() => b.Store.Issues.GetIssueAsync(issue.Id), i => i?.Status == IssueStatus.Agreed, Deadline, "Bravo sees Alpha's change");
 
         // A telegram on the issue goes to the counterpart's new DID.
         var telegram = await a.Agency.Telegrams.ReleaseAsync(Draft(rotatedB.NewDid, "On the issue") with { IssueId = issue.Id }, "officer");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(telegram.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(telegram.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "the telegram on the issue delivered");
         Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
         Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
@@ -390,7 +390,7 @@ public sealed class KeyRotationTests
         await b.Agency.Telegrams.ReleaseAsync(Draft(oldA, "New from Bravo"), "officer");
         foreach (var agency in new[] { a, b })
         {
-            await Eventually.UntilAsync(() => agency.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+            await Eventually.UntilAsync(() => agency.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
                 n => n == 2, Deadline, $"{agency.Identity.Name}'s telegrams delivered");
         }
 

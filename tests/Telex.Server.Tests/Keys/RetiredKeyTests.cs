@@ -36,28 +36,28 @@ public sealed class RetiredKeyTests
 
         var rotation = await b.Agency.Keys.RotateKeysAsync();
         var prior = b.Identity.Priors.Single(p => p.Did == rotation.OldDid);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(rotation.OldDid), t => t?.PeerDid == rotation.NewDid, Deadline,
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(rotation.OldDid), t => t?.PeerDid == rotation.NewDid, Deadline,
             "Alpha switched to Bravo's new DID");
 
         // Within the grace period (just before it ends), a message in flight under the old DID is accepted.
         clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(5));
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, SignedWithOldKey(prior, a, 1000, clock.GetUtcNow()))).Status);
-        Assert.Equal(1, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(1, await a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
 
         // The receipt Alpha issues for it is filed in the register a moment later, apart from the telegram.
-        await Eventually.UntilAsync(() => a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }), t => t.Single().Receipt is not null,
+        await Eventually.UntilAsync(() => a.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }), t => t.Single().Receipt is not null,
             Deadline, "Alpha has filed its receipt for the telegram signed with the old key");
 
         // After it, the old key no longer speaks for Bravo: refused, and nothing is stored.
         clock.Advance(TimeSpan.FromMinutes(10));
-        var head = await a.Store.GetRegisterHeadAsync();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
         Assert.Equal((403, "e.p.keys.retired"), await HostilePeer.PostAsync(a.Identity.Endpoint, SignedWithOldKey(prior, a, 1001, clock.GetUtcNow())));
-        Assert.Equal(1, await a.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
-        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
+        Assert.Equal(1, await a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(head, await a.Store.Register.GetRegisterHeadAsync());
 
         // Bravo under its new DID is unaffected, and both registers, with what the old key signed, still verify.
         var sent = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "Under the new key", Body = "Text." }, "officer");
-        await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
+        await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
             "a telegram under the new DID delivered after the grace period");
         var reportA = await a.Agency.Register.VerifyRegisterAsync();
         Assert.True(reportA.Ok, string.Join('\n', reportA.Problems));

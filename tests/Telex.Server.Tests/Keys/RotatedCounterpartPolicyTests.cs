@@ -32,7 +32,7 @@ public sealed class RotatedCounterpartPolicyTests
         var before = await a.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule { Id = Guid.Empty, Counterpart = oldB, AnyReleasingOfficer = true });
 
         var rotation = await b.Agency.Keys.RotateKeysAsync();
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(oldB), t => t?.PeerDid == rotation.NewDid, Deadline, "Alpha switched to Bravo's new DID");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(oldB), t => t?.PeerDid == rotation.NewDid, Deadline, "Alpha switched to Bravo's new DID");
 
         // The rule written under the old DID covers telegrams addressed either way.
         await AssertClearanceRequiredAsync(a, oldB);
@@ -57,13 +57,13 @@ public sealed class RotatedCounterpartPolicyTests
         await r.Agency.Relays.AllowAsync(oldA, b.Did);
 
         var rotation = await a.Agency.Keys.RotateKeysAsync();
-        await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
+        await Eventually.UntilAsync(() => r.Store.Ties.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
 
         // The pair names Alpha by its old DID; Alpha's forward now comes from its new one and is still relayed.
         var sent = await a.Agency.Telegrams.ReleaseAsync(RelayNetwork.Draft(b.Did, "After the rotation", "Relayed under the new DID.", via: "Relay"), "officer");
-        var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+        var delivered = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status is TelegramStatus.Delivered or TelegramStatus.Failed, Deadline, "the relayed telegram settled");
         Assert.True(delivered!.Status == TelegramStatus.Delivered, delivered.FailureReason);
-        Assert.Equal(rotation.NewDid, (await b.Store.GetTelegramAsync(sent.Id, Direction.Inbound))!.Counterpart);
+        Assert.Equal(rotation.NewDid, (await b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound))!.Counterpart);
     }
 }

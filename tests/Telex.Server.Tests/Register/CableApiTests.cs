@@ -46,7 +46,7 @@ public sealed class CableApiTests
         Assert.Contains("line 3", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         using var again = new StringContent(SeedCable(), System.Text.Encoding.UTF8, "text/plain");
         await (await admin.PostAsync("/api/register/cables", again)).ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(1, (await a.Store.GetRegisterHeadAsync()).Count);
+        Assert.Equal(1, (await a.Store.Register.GetRegisterHeadAsync()).Count);
         Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
@@ -60,7 +60,7 @@ public sealed class CableApiTests
             await (await admin.PostAsync("/api/register/cables", seed)).JsonAsync(HttpStatusCode.Created);
         }
 
-        var head = await a.Store.GetRegisterHeadAsync();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
         string before = await (await admin.GetAsync("/api/telegrams")).Content.ReadAsStringAsync();
 
         // Another cable under the imported number, however different its text: Nº 54611 belongs to the seed cable.
@@ -90,7 +90,7 @@ public sealed class CableApiTests
             Assert.Contains("signature line", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
+        Assert.Equal(head, await a.Store.Register.GetRegisterHeadAsync());
         Assert.Equal(before, await (await admin.GetAsync("/api/telegrams")).Content.ReadAsStringAsync());
         Assert.Empty((await (await admin.GetAsync("/api/telegrams?q=Vyshinsky")).JsonAsync(HttpStatusCode.OK)).EnumerateArray());
         var byNumber = await (await admin.GetAsync("/api/register/54611")).JsonAsync(HttpStatusCode.OK);
@@ -116,7 +116,7 @@ public sealed class CableApiTests
 
         // The agency's counter gives its first telegram Nº 1 all the same: from then on Nº 1 opens it, the cable is asked for.
         var sent = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "First traffic", Body = "Nº 1 of this agency." }, "officer");
-        var received = await Eventually.UntilAsync(() => b.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
+        var received = await Eventually.UntilAsync(() => b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, TimeSpan.FromSeconds(30),
             "Bravo registers Alpha's telegram");
         Assert.Equal(1, received!.RegistryNumber);
         var own = await (await admin.GetAsync("/api/register/1")).JsonAsync(HttpStatusCode.OK);

@@ -22,27 +22,27 @@ public sealed class CheckpointTests
         await TestAgency.TieAsync(a, b);
 
         var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did), "officer");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(30), "delivered");
 
         // Alpha's chain holds the release and the delivery; a periodic checkpoint over both reaches Bravo.
-        var atBravo = await Eventually.UntilAsync(() => b.Store.ListCheckpointsAsync(a.Did),
+        var atBravo = await Eventually.UntilAsync(() => b.Store.Register.ListCheckpointsAsync(a.Did),
             list => list.Any(c => c.Count >= 2), TimeSpan.FromSeconds(30), "Alpha's checkpoint over 2 entries kept by Bravo");
         var kept = atBravo.First(c => c.Count >= 2);
         var statement = b.Agency.Register.OpenCheckpoint(kept.SignedMessage);
         Assert.NotNull(statement);
         Assert.Equal(a.Did, statement!.Signer);
         Assert.Equal(kept.Head, statement.Head);
-        var own = (await a.Store.ListCheckpointsAsync(a.Did)).Single(c => c.Count == kept.Count && c.Head == kept.Head);
-        Assert.Equal(own.Head, (await a.Store.ReadRegisterAsync()).Entries[(int)own.Count - 1].Hash);
+        var own = (await a.Store.Register.ListCheckpointsAsync(a.Did)).Single(c => c.Count == kept.Count && c.Head == kept.Head);
+        Assert.Equal(own.Head, (await a.Store.Register.ReadRegisterAsync()).Entries[(int)own.Count - 1].Hash);
 
         // A register that did not grow is not checkpointed again: every checkpoint covers more than the one before.
         var second = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did), "officer");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(second.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(second.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(30), "second delivered");
-        await Eventually.UntilAsync(() => b.Store.ListCheckpointsAsync(a.Did), list => list.Any(c => c.Count >= 4),
+        await Eventually.UntilAsync(() => b.Store.Register.ListCheckpointsAsync(a.Did), list => list.Any(c => c.Count >= 4),
             TimeSpan.FromSeconds(30), "Alpha's checkpoint over 4 entries kept by Bravo");
-        var counts = (await a.Store.ListCheckpointsAsync(a.Did)).Select(c => c.Count).ToList();
+        var counts = (await a.Store.Register.ListCheckpointsAsync(a.Did)).Select(c => c.Count).ToList();
         Assert.Equal(counts.Order().Distinct(), counts);
 
         Assert.True((await a.Agency.Register.VerifyRegisterAsync()).Ok);
@@ -69,10 +69,10 @@ public sealed class CheckpointTests
             Assert.Equal("e.p.msg.bad-checkpoint", code);
         }
 
-        Assert.Empty(await b.Store.ListCheckpointsAsync());
+        Assert.Empty(await b.Store.Register.ListCheckpointsAsync());
         var good = new JsonObject { ["count"] = 3, ["head"] = new string('b', 64), ["time"] = 1_000 };
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(peer.Message(MessageTypes.Checkpoint, b.Did, good), b.Did))).Status);
-        var kept = Assert.Single(await b.Store.ListCheckpointsAsync(peer.Did));
+        var kept = Assert.Single(await b.Store.Register.ListCheckpointsAsync(peer.Did));
         Assert.Equal(3, kept.Count);
         Assert.Equal(peer.Did, b.Agency.Register.OpenCheckpoint(kept.SignedMessage)?.Signer);
     }
@@ -85,7 +85,7 @@ public sealed class CheckpointTests
         var body = new JsonObject { ["count"] = 3, ["head"] = new string('b', 64), ["time"] = 1_000 };
         var (status, _) = await HostilePeer.PostAsync(b.Identity.Endpoint, stranger.SignAndEncrypt(stranger.Message(MessageTypes.Checkpoint, b.Did, body), b.Did));
         Assert.Equal(403, status);
-        Assert.Empty(await b.Store.ListCheckpointsAsync());
+        Assert.Empty(await b.Store.Register.ListCheckpointsAsync());
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class CheckpointTests
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
         var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did), "officer");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             TimeSpan.FromSeconds(30), "delivered");
         using var auditor = await ApiClient.SignInAsync(a, Role.Auditor);
         using var admin = await ApiClient.SignInAsync(a, Role.Admin);

@@ -69,11 +69,11 @@ public sealed class RelayCrashTests
         r.ServeArguments = ["--log-level", "Trace"];
         string relayEndpoint = $"http://127.0.0.1:{r.Port}/didcomm";
         await using var relayStore = r.OpenStore();
-        await relayStore.SaveTieAsync(TieWith(a.Did, "Alpha", a.Identity.Endpoint));
-        await relayStore.SaveTieAsync(TieWith(b.Did, "Bravo", b.Identity.Endpoint));
-        await relayStore.SetSettingAsync(RelayService.PolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(a.Did, b.Did)] }.ToJson());
-        await a.Store.SaveTieAsync(TieWith(r.Did, "Relay", relayEndpoint));
-        await b.Store.SaveTieAsync(TieWith(r.Did, "Relay", relayEndpoint));
+        await relayStore.Ties.SaveTieAsync(TieWith(a.Did, "Alpha", a.Identity.Endpoint));
+        await relayStore.Ties.SaveTieAsync(TieWith(b.Did, "Bravo", b.Identity.Endpoint));
+        await relayStore.Settings.SetSettingAsync(RelayService.PolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(a.Did, b.Did)] }.ToJson());
+        await a.Store.Ties.SaveTieAsync(TieWith(r.Did, "Relay", relayEndpoint));
+        await b.Store.Ties.SaveTieAsync(TieWith(r.Did, "Relay", relayEndpoint));
         await a.Agency.Directory.AddToDirectoryAsync("Bravo", b.Did, null, [r.Did]);
 
         // Bravo is down: the relay accepts and holds every envelope.
@@ -86,9 +86,9 @@ public sealed class RelayCrashTests
             ids.Add(sent.Id);
         }
 
-        await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Sent }),
+        await Eventually.UntilAsync(() => a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Sent }),
             n => n == Telegrams, TimeSpan.FromSeconds(60), "every telegram accepted by the relay");
-        await Eventually.UntilAsync(() => relayStore.CountRelaysAsync(), n => n >= Telegrams, TimeSpan.FromSeconds(60), "the relay holds the envelopes");
+        await Eventually.UntilAsync(() => relayStore.Relays.CountRelaysAsync(), n => n >= Telegrams, TimeSpan.FromSeconds(60), "the relay holds the envelopes");
         AssertNoPlaintext(r, marker);
         Assert.Contains("holding an envelope", r.Output, StringComparison.Ordinal);
 
@@ -97,15 +97,15 @@ public sealed class RelayCrashTests
         await b.RestartAsync();
         await r.StartAsync();
 
-        await Eventually.UntilAsync(() => a.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => a.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == Telegrams, TimeSpan.FromSeconds(180), $"all {Telegrams} delivered with receipts");
-        var inbound = await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000 });
+        var inbound = await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound, Limit = 1000 });
         Assert.Equal(ids.Order(), inbound.Select(t => t.Id).Order());
         Assert.Equal(Enumerable.Range(1, Telegrams).Select(n => (long)n), inbound.Select(t => t.Serial).Order());
         Assert.All(inbound, t => Assert.Equal([r.Did], t.RelayPath));
         Assert.Equal(1, r.Kills);
-        await Eventually.UntilAsync(() => relayStore.CountRelaysAsync(), n => n == 0, TimeSpan.FromSeconds(60), "the relay keeps nothing once passed on");
-        Assert.Equal(0, await relayStore.CountAsync(new RegisterQuery()));
+        await Eventually.UntilAsync(() => relayStore.Relays.CountRelaysAsync(), n => n == 0, TimeSpan.FromSeconds(60), "the relay keeps nothing once passed on");
+        Assert.Equal(0, await relayStore.Register.CountAsync(new RegisterQuery()));
         AssertNoPlaintext(r, marker);
     }
 }

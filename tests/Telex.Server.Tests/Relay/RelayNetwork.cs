@@ -17,19 +17,19 @@ internal static class RelayNetwork
     /// <summary><paramref name="proposer"/> proposes terms permitting relays (or not); the counterpart signs them.</summary>
     public static async Task SetRelayTermsAsync(TestAgency proposer, TestAgency signer, bool relays = true)
     {
-        var tie = await proposer.Store.GetTieAsync(signer.Did);
+        var tie = await proposer.Store.Ties.GetTieAsync(signer.Did);
         await proposer.Agency.Ties.ProposeTermsAsync(signer.Did, tie!.Terms with { Version = tie.Terms.Version + 1, Relays = relays });
-        await Eventually.UntilAsync(() => signer.Store.GetTieAsync(proposer.Did), t => t?.ProposedTerms is not null,
+        await Eventually.UntilAsync(() => signer.Store.Ties.GetTieAsync(proposer.Did), t => t?.ProposedTerms is not null,
             TimeSpan.FromSeconds(30), $"{signer.Identity.Name} holds the proposed terms");
         await signer.Agency.Ties.SignProposedTermsAsync(proposer.Did);
-        await Eventually.UntilAsync(() => proposer.Store.GetTieAsync(signer.Did), t => t?.Terms.Relays == relays && t.ProposedTerms is null,
+        await Eventually.UntilAsync(() => proposer.Store.Ties.GetTieAsync(signer.Did), t => t?.Terms.Relays == relays && t.ProposedTerms is null,
             TimeSpan.FromSeconds(30), $"{proposer.Identity.Name} holds the signed terms");
 
         // The proposal's delivery may finish (its outbox row removed) after the signature has come back: a test that
         // counts rows next starts from a settled store.
         foreach (var (from, to) in new[] { (proposer, signer), (signer, proposer) })
         {
-            await Eventually.UntilAsync(() => from.Store.OutboxDepthAsync(), depth => depth.GetValueOrDefault(to.Did) == 0,
+            await Eventually.UntilAsync(() => from.Store.Outbox.OutboxDepthAsync(), depth => depth.GetValueOrDefault(to.Did) == 0,
                 TimeSpan.FromSeconds(30), $"{from.Identity.Name} has delivered everything to {to.Identity.Name}");
         }
     }

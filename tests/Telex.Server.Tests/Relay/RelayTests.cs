@@ -24,11 +24,11 @@ public sealed class RelayTests
 
         foreach (var sent in new[] { first, second })
         {
-            var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+            var delivered = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
                 t => t?.Status == TelegramStatus.Delivered, TimeSpan.FromSeconds(30), "delivered at A");
             Assert.Equal([r.Did], delivered!.RelayPath);
             Assert.NotNull(delivered.Receipt);
-            var received = await b.Store.GetTelegramAsync(sent.Id, Direction.Inbound);
+            var received = await b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound);
             Assert.NotNull(received);
             Assert.Equal(a.Did, received!.Counterpart);
             Assert.Equal([r.Did], received.RelayPath);
@@ -36,11 +36,11 @@ public sealed class RelayTests
             Assert.Equal(received.RegistryNumber, delivered.PeerRegistryNumber);
         }
 
-        var serials = await b.Store.ReceivedSerialsAsync(a.Did);
+        var serials = await b.Store.Telegrams.ReceivedSerialsAsync(a.Did);
         Assert.Equal(new long[] { 1, 2 }, serials);
-        Assert.Equal(2, await b.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
-        Assert.Equal(0, await r.Store.CountAsync(new RegisterQuery()));
-        await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n == 0, TimeSpan.FromSeconds(30), "R holds nothing once delivered");
+        Assert.Equal(2, await b.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(0, await r.Store.Register.CountAsync(new RegisterQuery()));
+        await Eventually.UntilAsync(() => r.Store.Relays.CountRelaysAsync(), n => n == 0, TimeSpan.FromSeconds(30), "R holds nothing once delivered");
 
         // B entered A in its directory on first contact, as tied with R.
         var alpha = await b.Agency.Directory.GetCounterpartAsync(a.Did);
@@ -63,21 +63,21 @@ public sealed class RelayTests
 
         // The default policy relays for nobody.
         var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Not relayed", "Nobody permitted this pair."), "officer");
-        var failed = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+        var failed = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Failed, TimeSpan.FromSeconds(30), "failed at A");
         Assert.Contains("refused by the relay", failed!.FailureReason, StringComparison.Ordinal);
-        Assert.Equal(0, await r.Store.CountRelaysAsync());
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await r.Store.Relays.CountRelaysAsync());
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
 
         // A permission for another pair does not open the relay for this one.
         await using var c = await TestAgency.StartAsync("Charlie");
         await TestAgency.TieAsync(r, c);
         await r.Agency.Relays.AllowAsync(a.Did, c.Did);
         var again = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Still not relayed", "Another pair was permitted."), "officer");
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(again.Id, Direction.Outbound),
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(again.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Failed, TimeSpan.FromSeconds(30), "failed at A");
-        Assert.Equal(0, await r.Store.CountRelaysAsync());
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await r.Store.Relays.CountRelaysAsync());
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -96,9 +96,9 @@ public sealed class RelayTests
         await Eventually.UntilAsync(() => Task.FromResult(transport.RefusalsFrom(b.Identity.Endpoint)), n => n >= 2,
             TimeSpan.FromSeconds(30), "B refused the relayed telegram");
         Assert.Contains("e.p.tie.none", transport.LastDetail(b.Identity.Endpoint), StringComparison.Ordinal);
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
-        Assert.Empty(await b.Store.ListDirectoryAsync());
-        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Empty(await b.Store.Directory.ListDirectoryAsync());
+        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
     }
 
     [Fact]
@@ -112,12 +112,12 @@ public sealed class RelayTests
         await b.StopAsync();
 
         var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "Held too long", "Bravo is away."), "officer");
-        await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n >= 1, TimeSpan.FromSeconds(30), "the relay holds the envelope");
+        await Eventually.UntilAsync(() => r.Store.Relays.CountRelaysAsync(), n => n >= 1, TimeSpan.FromSeconds(30), "the relay holds the envelope");
 
         // Bravo stays away: the envelope can only leave the relay by being dropped.
-        await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n == 0, TimeSpan.FromSeconds(30), "the relay dropped the envelope");
-        Assert.Equal(TelegramStatus.Sent, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        await Eventually.UntilAsync(() => r.Store.Relays.CountRelaysAsync(), n => n == 0, TimeSpan.FromSeconds(30), "the relay dropped the envelope");
+        Assert.Equal(TelegramStatus.Sent, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class RelayTests
         var viaRefused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "No route", "Text.", via: "Relay"), "officer"));
         Assert.Contains("do not permit relays", viaRefused.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(Draft(b.Did, "No route", "Text.", via: "Nobody"), "officer"));
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     /// <summary>The real transport, recording each refusal by endpoint.</summary>

@@ -19,11 +19,11 @@ public sealed class RelayedReferralTests
         $"{e.Id}|{e.Clock}|{e.Agency}|{e.Officer}|{e.At.ToUnixTimeMilliseconds()}|{e.Status}|{e.Term}|{e.Title}|{e.Outcome}|{e.ReferredTo}|{e.ReferredToDid}";
 
     private static Task<IReadOnlyList<IssueEvent>> WaitForEventsAsync(TestAgency at, string issueId, int count) =>
-        Eventually.UntilAsync(() => at.Store.ListIssueEventsAsync(issueId), events => events.Count == count, Deadline,
+        Eventually.UntilAsync(() => at.Store.Issues.ListIssueEventsAsync(issueId), events => events.Count == count, Deadline,
             $"{at.Identity.Name} holds {count} events of issue {issueId}");
 
     private static Task<TelegramRecord?> DeliveredAsync(TestAgency from, TelegramRecord sent) =>
-        Eventually.UntilAsync(() => from.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
+        Eventually.UntilAsync(() => from.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered, Deadline,
             $"{sent.Subject} delivered");
 
     /// <summary>Moscow and Shenyang each tied with the relay (terms permitting relays), not with each other; Shenyang in Moscow's directory as tied with it.</summary>
@@ -57,13 +57,13 @@ public sealed class RelayedReferralTests
         // Moscow refers the issue to Shenyang, which it knows only from its directory: the referral goes through the relay.
         var referral = await moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on these with Cde. Gao Gang in Shenyang", "Shenyang", "kovalev");
         Assert.Equal(("Shenyang", shenyang.Did), (referral.ReferredTo, referral.ReferredToDid));
-        Assert.Null(await shenyang.Store.GetTieAsync(moscow.Did));
+        Assert.Null(await shenyang.Store.Ties.GetTieAsync(moscow.Did));
         await WaitForEventsAsync(shenyang, issue.Id, 4);
-        var atShenyang = (await shenyang.Store.GetIssueAsync(issue.Id))!;
+        var atShenyang = (await shenyang.Store.Issues.GetIssueAsync(issue.Id))!;
         Assert.Equal(("Aid to the Orient", beijing.Did, moscow.Did, "referred"), (atShenyang.Title, atShenyang.OpenedBy, atShenyang.Counterpart, atShenyang.Term));
-        Assert.Equal([beijing.Did], (await shenyang.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
+        Assert.Equal([beijing.Did], (await shenyang.Store.Issues.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
         await WaitForEventsAsync(beijing, issue.Id, 4);
-        Assert.Equal([("Shenyang", shenyang.Did)], (await beijing.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => (p.Name, p.Did)));
+        Assert.Equal([("Shenyang", shenyang.Did)], (await beijing.Store.Issues.ListIssueParticipantsAsync(issue.Id)).Select(p => (p.Name, p.Did)));
 
         // Shenyang knows Moscow by name, as reached through the relay.
         var known = await shenyang.Agency.Directory.GetCounterpartAsync(moscow.Did);
@@ -90,20 +90,20 @@ public sealed class RelayedReferralTests
         Assert.Equal(["open", "premature", "granted", "referred", "agreed", "closed"], events.Select(e => e.IsOpening ? "open" : e.Term));
 
         // All three histories agree; the relay read and filed nothing of it; every register verifies.
-        var atMoscow = (await moscow.Store.ListIssueEventsAsync(issue.Id)).Select(Fingerprint).ToList();
-        Assert.Equal(atMoscow, (await beijing.Store.ListIssueEventsAsync(issue.Id)).Select(Fingerprint));
+        var atMoscow = (await moscow.Store.Issues.ListIssueEventsAsync(issue.Id)).Select(Fingerprint).ToList();
+        Assert.Equal(atMoscow, (await beijing.Store.Issues.ListIssueEventsAsync(issue.Id)).Select(Fingerprint));
         Assert.Equal(atMoscow, events.Select(Fingerprint));
         foreach (var at in new[] { moscow, beijing, shenyang })
         {
-            var current = (await at.Store.GetIssueAsync(issue.Id))!;
+            var current = (await at.Store.Issues.GetIssueAsync(issue.Id))!;
             Assert.Equal((IssueStatus.Closed, "closed", 6L), (current.Status, current.Term, current.Clock));
             var report = await at.Agency.Register.VerifyRegisterAsync();
             Assert.True(report.Ok, at.Identity.Name + ": " + string.Join("; ", report.Problems));
         }
 
-        Assert.Null(await relay.Store.GetIssueAsync(issue.Id));
-        Assert.Equal(0, await relay.Store.CountAsync(new RegisterQuery()));
-        await Eventually.UntilAsync(() => relay.Store.CountRelaysAsync(), n => n == 0, Deadline, "the relay holds nothing once all is delivered");
+        Assert.Null(await relay.Store.Issues.GetIssueAsync(issue.Id));
+        Assert.Equal(0, await relay.Store.Register.CountAsync(new RegisterQuery()));
+        await Eventually.UntilAsync(() => relay.Store.Relays.CountRelaysAsync(), n => n == 0, Deadline, "the relay holds nothing once all is delivered");
     }
 
     [Fact]
@@ -124,8 +124,8 @@ public sealed class RelayedReferralTests
             moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "To Shenyang", "Shenyang", "kovalev"));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
         Assert.Contains("telex directory", refused.Message, StringComparison.Ordinal);
-        Assert.Single(await moscow.Store.ListIssueEventsAsync(issue.Id));
-        Assert.Empty(await moscow.Store.ListIssueParticipantsAsync(issue.Id));
-        Assert.Null(await moscow.Store.GetTieAsync(shenyang.Did));
+        Assert.Single(await moscow.Store.Issues.ListIssueEventsAsync(issue.Id));
+        Assert.Empty(await moscow.Store.Issues.ListIssueParticipantsAsync(issue.Id));
+        Assert.Null(await moscow.Store.Ties.GetTieAsync(shenyang.Did));
     }
 }

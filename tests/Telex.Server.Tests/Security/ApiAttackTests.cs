@@ -47,7 +47,7 @@ public sealed class ApiAttackTests
         using var limited = await client.PostAsJsonAsync("/api/session", new { name = "kovalev", password = ApiClient.Password });
         await limited.ProblemAsync(HttpStatusCode.TooManyRequests, "too-many-requests");
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is given");
-        Assert.Equal(2, (await a.Store.FindOfficerAsync("kovalev"))!.FailedSignIns);
+        Assert.Equal(2, (await a.Store.Officers.FindOfficerAsync("kovalev"))!.FailedSignIns);
 
         // The console's sign-in form (with its CSRF token) shares the limit.
         string page = await client.GetStringAsync("/sign-in");
@@ -62,7 +62,7 @@ public sealed class ApiAttackTests
         using var console = await client.PostAsync("/sign-in", form);
         Assert.Equal(HttpStatusCode.TooManyRequests, console.StatusCode);
         Assert.Contains("Too many failed sign-ins from this address", await console.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(2, (await a.Store.FindOfficerAsync("kovalev"))!.FailedSignIns);
+        Assert.Equal(2, (await a.Store.Officers.FindOfficerAsync("kovalev"))!.FailedSignIns);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class ApiAttackTests
             return response.StatusCode;
         }));
 
-        Assert.Equal(20, (await a.Store.FindOfficerAsync("kovalev"))!.FailedSignIns);
+        Assert.Equal(20, (await a.Store.Officers.FindOfficerAsync("kovalev"))!.FailedSignIns);
         Assert.Equal(20, answers.Count(s => s == HttpStatusCode.Unauthorized));
         Assert.Equal(60, answers.Count(s => s == HttpStatusCode.TooManyRequests));
     }
@@ -159,7 +159,7 @@ public sealed class ApiAttackTests
         var draft = new TelegramDraft { To = b.Did, Subject = "Files", Body = "See attached.", Attachments = [new TelegramAttachment(name, "text/plain", "x"u8.ToArray())] };
         var refused = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Telegrams.ReleaseAsync(draft, "officer"));
         Assert.Equal(TelexErrorKind.Invalid, refused.Kind);
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
 
         // From a peer that does not check: the receiving agency refuses the telegram and stores nothing.
         using var peer = HostilePeer.Create();
@@ -176,7 +176,7 @@ public sealed class ApiAttackTests
             }],
         };
         Assert.Equal((400, "e.p.msg.bad-telegram"), await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(telegram, b.Did)));
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class ApiAttackTests
             Assert.Equal(1, update.ExecuteNonQuery());
         }
 
-        var record = (await b.Store.GetTelegramAsync(id, Direction.Inbound))!;
+        var record = (await b.Store.Telegrams.GetTelegramAsync(id, Direction.Inbound))!;
         Assert.Equal(filed, record.Attachments.Select(x => x.Name));
 
         // An officer downloads each through the console, signed in as a browser would be.

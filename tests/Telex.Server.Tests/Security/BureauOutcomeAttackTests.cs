@@ -45,7 +45,7 @@ public sealed class BureauOutcomeAttackTests
         var bureau = await secretariat.Agency.Bureaus.CharterBureauAsync(proposed.Id);
         string id = bureau.Id.ToString();
         Assert.Equal((202, null), await PostAsync(secretariat, mallory, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = id }, id));
-        await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "Mallory is in epoch 2");
+        await Eventually.UntilAsync(() => secretariat.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "Mallory is in epoch 2");
         await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
         var issue = await secretariat.Agency.BureauTraffic.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
 
@@ -57,14 +57,14 @@ public sealed class BureauOutcomeAttackTests
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "granted"), issue.Id));
         Assert.Equal((409, "e.p.bureau.outcome"),
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", "noted"), issue.Id));
-        Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
+        Assert.Single(await secretariat.Store.Issues.ListIssueEventsAsync(issue.Id));
 
         // A change naming no outcome at all would put the issue in a status by no term of the bureau (it has none meaning
         // closed): refused as malformed, nothing filed.
         Assert.Equal((400, "e.p.msg.bad-request"),
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "closed", null), issue.Id));
-        Assert.Single(await secretariat.Store.ListIssueEventsAsync(issue.Id));
-        Assert.Equal(IssueStatus.Open, (await secretariat.Store.GetIssueAsync(issue.Id))!.Status);
+        Assert.Single(await secretariat.Store.Issues.ListIssueEventsAsync(issue.Id));
+        Assert.Equal(IssueStatus.Open, (await secretariat.Store.Issues.GetIssueAsync(issue.Id))!.Status);
 
         // Only the secretariat sets the bureau's outcomes: Mallory's vocabulary is refused and the bureau's stays.
         var forged = new JsonObject
@@ -79,7 +79,7 @@ public sealed class BureauOutcomeAttackTests
         // The bureau's own term, with its meaning, is filed.
         Assert.Equal((202, null),
             await PostAsync(secretariat, mallory, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 2, "agreed", "noted"), issue.Id));
-        var events = await secretariat.Store.ListIssueEventsAsync(issue.Id);
+        var events = await secretariat.Store.Issues.ListIssueEventsAsync(issue.Id);
         Assert.Equal(("noted", mallory.Did), (events[^1].Term, events[^1].Agency));
     }
 
@@ -92,7 +92,7 @@ public sealed class BureauOutcomeAttackTests
         var bureau = await secretariat.Agency.Bureaus.CharterBureauAsync(proposed.Id);
         string id = bureau.Id.ToString();
         Assert.Equal((202, null), await PostAsync(secretariat, member, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = id }, id));
-        await Eventually.UntilAsync(() => secretariat.Store.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "the member is in epoch 2");
+        await Eventually.UntilAsync(() => secretariat.Store.Bureaus.GetBureauAsync(bureau.Id), b => b!.Epoch == 2, Deadline, "the member is in epoch 2");
         await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, [new("noted", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
         var issue = await secretariat.Agency.BureauTraffic.OpenBureauIssueAsync(bureau.Id, "Exchange of information", "kovalev");
         byte[] change = member.SignAndEncrypt(
@@ -104,7 +104,7 @@ public sealed class BureauOutcomeAttackTests
         // again: filed already, it is acknowledged as it is (not refused until the member's outbox gives up), filed once.
         await secretariat.Agency.Bureaus.SetBureauOutcomesAsync(bureau.Id, [new("settled", IssueStatus.Agreed), new("referred", IssueStatus.Referred)]);
         Assert.Equal((202, null), await HostilePeer.PostAsync(secretariat.Identity.Endpoint, change));
-        var events = await secretariat.Store.ListIssueEventsAsync(issue.Id);
+        var events = await secretariat.Store.Issues.ListIssueEventsAsync(issue.Id);
         Assert.Equal(2, events.Count);
         Assert.Equal("noted", events[^1].Term);
 
@@ -112,10 +112,10 @@ public sealed class BureauOutcomeAttackTests
         // is filed, as at every other member; with another meaning it is refused.
         Assert.Equal((409, "e.p.bureau.outcome"),
             await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "closed", "noted"), issue.Id));
-        Assert.Equal(2, (await secretariat.Store.ListIssueEventsAsync(issue.Id)).Count);
+        Assert.Equal(2, (await secretariat.Store.Issues.ListIssueEventsAsync(issue.Id)).Count);
         Assert.Equal((202, null),
             await PostAsync(secretariat, member, MessageTypes.BureauIssueStatus, Change(bureau.Id, issue.Id, 3, "agreed", "noted"), issue.Id));
-        Assert.Equal("noted", (await secretariat.Store.ListIssueEventsAsync(issue.Id))[^1].Term);
+        Assert.Equal("noted", (await secretariat.Store.Issues.ListIssueEventsAsync(issue.Id))[^1].Term);
     }
 
     [Fact]
@@ -168,6 +168,6 @@ public sealed class BureauOutcomeAttackTests
         Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(MessageTypes.BureauOutcomes, Outcomes(3, Term("settled", "agreed", "yes"))));
         Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(MessageTypes.BureauOutcomes, Outcomes(3, Term("settled", "agreed", true))));
         Assert.Equal(held, await member.Agency.Bureaus.BureauOutcomesAsync(bureauId));
-        Assert.Equal(2L, (await member.Store.GetBureauOutcomesAsync(bureauId))!.Version);
+        Assert.Equal(2L, (await member.Store.Bureaus.GetBureauOutcomesAsync(bureauId))!.Version);
     }
 }

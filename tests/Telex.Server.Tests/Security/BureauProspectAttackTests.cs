@@ -21,19 +21,19 @@ public sealed class BureauProspectAttackTests
         await moscow.Agency.Directory.AddToDirectoryAsync("Shenyang", did: null, endpoint: null, knownTies: null);
         var bureau = await moscow.Agency.Bureaus.ProposeBureauAsync("Eastern Information Bureau", "Information", ["Peking", "Shenyang"]);
         var other = await moscow.Agency.Bureaus.ProposeBureauAsync("Trade Bureau", "Trade", ["Peking"]);
-        int chained = (await moscow.Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.Bureau);
+        int chained = (await moscow.Store.Register.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.Bureau);
 
         // Mallory was handed an invitation and calls itself Shenyang: its tie stands, unverified; the prospect stays a
         // prospect, the directory entry keeps no DID, readiness and the register's chain are as they were.
         using var mallory = await HostilePeer.TiedWithAsync(moscow, "Shenyang");
-        Assert.False((await moscow.Store.GetTieAsync(mallory.Did))!.Verified);
-        var held = (await moscow.Store.GetBureauAsync(bureau.Id))!;
+        Assert.False((await moscow.Store.Ties.GetTieAsync(mallory.Did))!.Verified);
+        var held = (await moscow.Store.Bureaus.GetBureauAsync(bureau.Id))!;
         Assert.Equal("Shenyang", Assert.Single(held.Prospects).Name);
         Assert.Null(held.Member(mallory.Did));
-        Assert.Null((await moscow.Store.FindDirectoryEntryAsync("Shenyang"))!.Did);
+        Assert.Null((await moscow.Store.Directory.FindDirectoryEntryAsync("Shenyang"))!.Did);
         Assert.Equal("premature: ties with 1 of 2; 1 known of, no tie", (await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id)).Summary);
         await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.CharterBureauAsync(bureau.Id));
-        Assert.Equal(chained, (await moscow.Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.Bureau));
+        Assert.Equal(chained, (await moscow.Store.Register.ReadRegisterAsync()).Entries.Count(e => e.Kind == RegisterKinds.Bureau));
 
         // Naming "Shenyang" for a bureau now is ambiguous (the tie's claim, or the counterpart known of by name): refused,
         // pointing to the fingerprint and to linking, and nothing is named.
@@ -43,15 +43,15 @@ public sealed class BureauProspectAttackTests
         Assert.Contains("telex directory link \"Shenyang\"", ambiguous.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("did:peer", ambiguous.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<TelexException>(() => moscow.Agency.Bureaus.ProposeBureauAsync("Third Bureau", "p", ["Peking", "Shenyang"]));
-        var untouched = (await moscow.Store.GetBureauAsync(other.Id))!;
+        var untouched = (await moscow.Store.Bureaus.GetBureauAsync(other.Id))!;
         Assert.Equal([moscow.Did, peking.Did], untouched.Members.Select(m => m.Did));
         Assert.Empty(untouched.Prospects);
-        Assert.Equal(2, (await moscow.Store.ListBureausAsync()).Count);
+        Assert.Equal(2, (await moscow.Store.Bureaus.ListBureausAsync()).Count);
 
         // The officers compare the fingerprint and confirm it: the tie's agency is then the Shenyang the directory knew of.
         await moscow.Agency.Ties.VerifyTieAsync(mallory.Did);
-        Assert.Equal(mallory.Did, (await moscow.Store.FindDirectoryEntryAsync("Shenyang"))!.Did);
-        held = (await moscow.Store.GetBureauAsync(bureau.Id))!;
+        Assert.Equal(mallory.Did, (await moscow.Store.Directory.FindDirectoryEntryAsync("Shenyang"))!.Did);
+        held = (await moscow.Store.Bureaus.GetBureauAsync(bureau.Id))!;
         Assert.Empty(held.Prospects);
         Assert.Equal(MemberState.Prospective, held.Member(mallory.Did)!.State);
         Assert.Equal("ready: ties with 2 of 2", (await moscow.Agency.Bureaus.BureauReadinessAsync(bureau.Id)).Summary);

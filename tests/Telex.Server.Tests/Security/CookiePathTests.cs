@@ -72,12 +72,12 @@ public sealed class CookiePathTests
         {
             var (status, _) = await console.SendAsync("POST", paths[i], $$"""{"name":"mallory{{i}}","role":"admin"}""");
             Assert.True(status == 401, $"POST {paths[i]} with only the console cookie: {status}");
-            Assert.Null(await a.Store.FindOfficerAsync($"mallory{i}"));
+            Assert.Null(await a.Store.Officers.FindOfficerAsync($"mallory{i}"));
         }
 
-        var rotations = await a.Store.ListKeyRotationsAsync();
+        var rotations = await a.Store.Keys.ListKeyRotationsAsync();
         var (rotate, _) = await console.SendAsync("POST", "/API/keys/rotate", "{}");
         Assert.Equal((int)HttpStatusCode.Unauthorized, rotate);
-        Assert.Equal(rotations.Count, (await a.Store.ListKeyRotationsAsync()).Count);
+        Assert.Equal(rotations.Count, (await a.Store.Keys.ListKeyRotationsAsync()).Count);
     }
 }

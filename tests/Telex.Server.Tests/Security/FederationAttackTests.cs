@@ -25,7 +25,7 @@ public sealed class FederationAttackTests
     }
 
     private static async Task<int> EntriesAsync(TestAgency agency, string kind) =>
-        (await agency.Store.ReadRegisterAsync()).Entries.Count(e => e.Kind == kind);
+        (await agency.Store.Register.ReadRegisterAsync()).Entries.Count(e => e.Kind == kind);
 
     /// <summary>The <c>telegram.delivered</c> events for <paramref name="telegram"/> published since the last call.</summary>
     private static int DeliveredEventsOf(AgencyEvents.Subscription events, Guid telegram)
@@ -39,7 +39,7 @@ public sealed class FederationAttackTests
         return count;
     }
 
-    private static Task<long> InboundAsync(TestAgency agency) => agency.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound });
+    private static Task<long> InboundAsync(TestAgency agency) => agency.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound });
 
     [Fact]
     public async Task A_severed_counterparts_keys_no_longer_deliver_telegrams_receipts_or_a_new_tie_through_the_old_invitation()
@@ -60,9 +60,9 @@ public sealed class FederationAttackTests
         Assert.Equal((403, "e.p.tie.invitation"), again);
 
         Assert.Equal(0L, await InboundAsync(a));
-        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
         Assert.Equal(0, await EntriesAsync(a, RegisterKinds.Delivery));
-        Assert.Equal(TieStatus.Severed, (await a.Store.GetTieAsync(peer.Did))!.Status);
+        Assert.Equal(TieStatus.Severed, (await a.Store.Ties.GetTieAsync(peer.Did))!.Status);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class FederationAttackTests
         using var events = a.Agency.Events.Subscribe();
 
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, receipt)).Status);
-        var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+        var delivered = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Delivered, Deadline, "the receipt delivers the telegram");
         Assert.Equal(41, delivered!.PeerRegistryNumber);
         Assert.Equal(1, DeliveredEventsOf(events, sent.Id));
@@ -85,7 +85,7 @@ public sealed class FederationAttackTests
         byte[] rewrite = peer.SignAndEncrypt(peer.Receipt(a.Did, sent.Id, sent.ContentHash, 99), a.Did);
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, rewrite)).Status);
 
-        var after = await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound);
+        var after = await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound);
         Assert.Equal(41, after!.PeerRegistryNumber);
         Assert.Equal(delivered.Receipt, after.Receipt);
         Assert.Equal(delivered.DeliveredAt, after.DeliveredAt);
@@ -125,14 +125,14 @@ public sealed class FederationAttackTests
         var unknown = peer.Receipt(a.Did, Guid.NewGuid(), sent.ContentHash, 7);
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(unknown, a.Did))).Status);
 
-        var after = await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound);
+        var after = await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound);
         Assert.NotEqual(TelegramStatus.Delivered, after!.Status);
         Assert.Null(after.Receipt);
         Assert.Equal(0, await EntriesAsync(a, RegisterKinds.Delivery));
 
         // The genuine receipt still delivers it: the refusals above were about the forgeries, not the telegram.
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(claim, a.Did))).Status);
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
             Deadline, "the genuine receipt delivers it");
     }
 
@@ -186,7 +186,7 @@ public sealed class FederationAttackTests
         }
 
         Assert.Equal(0L, await InboundAsync(a));
-        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
         Assert.Equal(0, await EntriesAsync(a, RegisterKinds.Delivery));
     }
 
@@ -204,16 +204,16 @@ public sealed class FederationAttackTests
         // The default policy relays for nobody.
         Assert.Equal((403, "e.p.relay.refused"), await HostilePeer.PostAsync(r.Identity.Endpoint, tied.Forward(r.Did, b.Did, innerFromTied)));
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(r.Identity.Endpoint, stranger.Forward(r.Did, b.Did, innerFromStranger)));
-        Assert.Equal(0L, await r.Store.CountRelaysAsync());
+        Assert.Equal(0L, await r.Store.Relays.CountRelaysAsync());
 
         // With the pair Tied–Bravo permitted, a stranger is still no one's pair, and Tied may reach no one else.
         await r.Agency.Relays.AllowAsync(tied.Did, b.Did);
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(r.Identity.Endpoint, stranger.Forward(r.Did, b.Did, innerFromStranger)));
         Assert.Equal((403, "e.p.relay.refused"), await HostilePeer.PostAsync(r.Identity.Endpoint, tied.Forward(r.Did, stranger.Did, innerFromTied)));
-        Assert.Equal(0L, await r.Store.CountRelaysAsync());
+        Assert.Equal(0L, await r.Store.Relays.CountRelaysAsync());
 
         // The permitted pair is relayed: the forwards above were refused for who sent them and where, not for their form.
         Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, tied.Forward(r.Did, b.Did, innerFromTied))).Status);
-        Assert.Equal(0, await r.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await r.Store.Register.CountAsync(new RegisterQuery()));
     }
 }

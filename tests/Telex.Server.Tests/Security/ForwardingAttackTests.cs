@@ -20,7 +20,7 @@ public sealed class ForwardingAttackTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private static Task<long> InboundAsync(TestAgency agency) => agency.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound });
+    private static Task<long> InboundAsync(TestAgency agency) => agency.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound });
 
     [Fact]
     public async Task A_telegram_signed_for_another_agency_and_re_encrypted_to_this_one_is_refused_and_not_registered()
@@ -33,7 +33,7 @@ public sealed class ForwardingAttackTests
         await TestAgency.TieAsync(b, c);
         await TestAgency.TieAsync(a, c);
         var sent = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = c.Did, Subject = "For Charlie only", Body = "Not for Alpha's eyes." }, "officer");
-        var received = await Eventually.UntilAsync(() => c.Store.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, Deadline,
+        var received = await Eventually.UntilAsync(() => c.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound), t => t is not null, Deadline,
             "Charlie registers Bravo's telegram");
 
         // Charlie takes Bravo's signed original from its register and encrypts it to Alpha. Bravo's first telegram to
@@ -43,11 +43,11 @@ public sealed class ForwardingAttackTests
 
         Assert.Equal(400, answer.Status);
         Assert.Equal(0L, await InboundAsync(a));
-        Assert.Null(await a.Store.GetTelegramAsync(sent.Id, Direction.Inbound));
+        Assert.Null(await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound));
 
         // Bravo's own telegrams to Alpha still arrive, from serial 1: the refusal left the tie's sequence untouched.
         var own = await b.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = a.Did, Subject = "For Alpha", Body = "Sent to Alpha." }, "officer");
-        var registered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(own.Id, Direction.Inbound), t => t is not null, Deadline,
+        var registered = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(own.Id, Direction.Inbound), t => t is not null, Deadline,
             "Alpha registers Bravo's own telegram");
         Assert.Equal(1, registered!.Serial);
     }

@@ -85,8 +85,8 @@ public sealed class FourthReviewTests
             }
         }
 
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
-        Assert.Empty(await a.Store.ListDirectoryAsync());
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Empty(await a.Store.Directory.ListDirectoryAsync());
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, string what)
@@ -125,9 +125,9 @@ public sealed class FourthReviewTests
             Assert.Equal((400, "e.p.msg.unsupported"), await RelayAsync(stranger.Did, stranger.SignAndEncrypt(control, b.Did)));
         }
 
-        Assert.Equal(TieStatus.Suspended, (await b.Store.GetTieAsync(mallory.Did))!.Status);
-        Assert.Null(await b.Store.GetTieAsync(stranger.Did));
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(TieStatus.Suspended, (await b.Store.Ties.GetTieAsync(mallory.Did))!.Status);
+        Assert.Null(await b.Store.Ties.GetTieAsync(stranger.Did));
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class FourthReviewTests
         Assert.Equal((403, "e.p.bureau.not-secretariat"), await SendAsync(fellow, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false)));
         Assert.Equal((403, "e.p.bureau.not-secretariat"), await SendAsync(stranger, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false)));
         Assert.Equal(held, await member.Agency.Bureaus.BureauOutcomesAsync(bureauId));
-        Assert.Equal(1L, (await member.Store.GetBureauOutcomesAsync(bureauId))!.Version);
+        Assert.Equal(1L, (await member.Store.Bureaus.GetBureauOutcomesAsync(bureauId))!.Version);
 
         Assert.Equal(202, (await SendAsync(secretariat, MessageTypes.BureauOutcomes, Outcomes(2, grantedRetired: false))).Item1);
         Assert.Contains(new OutcomeTerm("granted", IssueStatus.Agreed), await member.Agency.Bureaus.BureauOutcomesAsync(bureauId));

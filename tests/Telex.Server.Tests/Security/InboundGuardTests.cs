@@ -25,11 +25,11 @@ public sealed class InboundGuardTests
         var rogue = new RogueSender(b.Identity);
         var telegram = rogue.Telegram(a.Did, 1, "Sent while suspended.");
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, rogue.SignAndEncrypt(telegram, a.Did)));
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
 
         await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, rogue.SignAndEncrypt(telegram, a.Did))).Status);
-        Assert.Equal(1, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(1, await a.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class InboundGuardTests
         var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
         var sent = await a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = peer.Did, Subject = "Receipts", Body = "Acknowledge this." }, "officer");
-        var record = await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound);
+        var record = await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound);
 
         var valid = new JsonObject
         {
@@ -52,11 +52,11 @@ public sealed class InboundGuardTests
         var malformed = new JsonObject { ["telegram"] = "not a telegram id", ["content_hash"] = record.ContentHash };
         var receipt = peer.Message(MessageTypes.Receipt, a.Did, new JsonObject { ["receipts"] = new JsonArray(valid, malformed) });
         Assert.Equal((400, "e.p.msg.bad-request"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(receipt, a.Did)));
-        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
 
         // The valid entry alone delivers it: the refusal was for the malformed entry, not the receipt.
         var alone = peer.Message(MessageTypes.Receipt, a.Did, new JsonObject { ["receipts"] = new JsonArray(valid.DeepClone()) });
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(alone, a.Did))).Status);
-        Assert.Equal(TelegramStatus.Delivered, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.Equal(TelegramStatus.Delivered, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
     }
 }

@@ -58,11 +58,11 @@ public sealed class InputLimitTests
             Assert.Contains("e.p.msg.media-type", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
 
         // The same bytes as a DIDComm encrypted message are registered.
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, telegram)).Status);
-        Assert.Equal(1, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(1, await b.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class InputLimitTests
         using var admin = await ApiClient.SignInAsync(a, Role.Admin);
         using var body = new StringContent("{\"name\":\"Deep\",\"extra\":" + Deep(Telex.Server.Api.ApiJson.MaxDepth + 4) + "}", Encoding.UTF8, "application/json");
         await (await admin.PostAsync("/api/directory", body)).ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Empty(await a.Store.ListDirectoryAsync());
+        Assert.Empty(await a.Store.Directory.ListDirectoryAsync());
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class InputLimitTests
         var crowd = peer.Telegram(b.Did, 1) with { To = [b.Did, .. others] };
         var (status, _) = await HostilePeer.PostAsync(b.Identity.Endpoint, peer.SignAndEncrypt(crowd, b.Did));
         Assert.InRange(status, 400, 413);
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class InputLimitTests
         var resend = peer.Message(Telex.Core.Protocol.MessageTypes.Resend, a.Did, new JsonObject { ["missing"] = missing });
         Assert.Equal((400, "e.p.msg.bad-request"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(resend, a.Did)));
 
-        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class InputLimitTests
             Assert.Contains(field, problem.ToString(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class OutboundEndpointTests
             Assert.Contains(why, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
 
-        Assert.Empty(await agency.Store.ListTiesAsync());
+        Assert.Empty(await agency.Store.Ties.ListTiesAsync());
         Assert.Equal(0, listener.Connections);
     }
 
@@ -74,7 +74,7 @@ public sealed class OutboundEndpointTests
 
         Assert.Equal("code", problem.GetProperty("field").GetString());
         Assert.Contains("user name or password", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Empty(await agency.Store.ListTiesAsync());
+        Assert.Empty(await agency.Store.Ties.ListTiesAsync());
         Assert.Empty(agency.Lookups);
     }
 
@@ -91,16 +91,16 @@ public sealed class OutboundEndpointTests
             var (status, code) = await HostilePeer.PostAsync(agency.Url + "/didcomm", requester.TieRequest(invitation));
 
             Assert.True((status, code) == (403, PeerEndpointPolicy.RefusedCode), $"{endpoint} ({why}): {status} {code}");
-            Assert.Null(await agency.Store.GetTieAsync(requester.Did));
+            Assert.Null(await agency.Store.Ties.GetTieAsync(requester.Did));
         }
 
-        Assert.Empty(await agency.Store.ListTiesAsync());
+        Assert.Empty(await agency.Store.Ties.ListTiesAsync());
         Assert.Equal(0, listener.Connections);
 
         // The refusals consumed nothing: an agency with an endpoint the policy allows uses the same invitation.
         using var proper = HostilePeer.Create("Meridian", "https://meridian.example/didcomm");
         Assert.Equal(202, (await HostilePeer.PostAsync(agency.Url + "/didcomm", proper.TieRequest(invitation))).Status);
-        Assert.Equal(TieStatus.Established, (await agency.Store.GetTieAsync(proper.Did))!.Status);
+        Assert.Equal(TieStatus.Established, (await agency.Store.Ties.GetTieAsync(proper.Did))!.Status);
     }
 
     [Fact]
@@ -120,12 +120,12 @@ public sealed class OutboundEndpointTests
             var (status, code) = await HostilePeer.PostAsync(agency.Url + "/didcomm", after.SignAndEncrypt(rotation, agency.Did));
 
             Assert.True((status, code) == (403, PeerEndpointPolicy.RefusedCode), $"{endpoint} ({why}): {status} {code}");
-            Assert.Null(await agency.Store.GetTieAsync(after.Did));
+            Assert.Null(await agency.Store.Ties.GetTieAsync(after.Did));
         }
 
-        var tie = (await agency.Store.GetTieAsync(before.Did))!;
+        var tie = (await agency.Store.Ties.GetTieAsync(before.Did))!;
         Assert.Equal((before.Did, "https://meridian.example/didcomm", TieStatus.Established), (tie.PeerDid, tie.PeerEndpoint, tie.Status));
-        Assert.Empty(await agency.Store.ListKeyRotationsAsync());
+        Assert.Empty(await agency.Store.Keys.ListKeyRotationsAsync());
         Assert.Equal(0, listener.Connections);
     }
 

@@ -53,16 +53,16 @@ public sealed class PeerGivenNameTests
         // signed it, and the agency brought in is not named as Bravo's tie is.
         Assert.Equal((202, null), await PostAsync(bravo, mallory, MessageTypes.IssueStatus,
             Event(issue.Id, 2, "referred", mallory.Did, outcome: "Agree on it with Beijing", referredTo: "Beijing", referredToDid: impostor.Did), issue.Id));
-        var joined = Assert.Single(await bravo.Store.ListIssueParticipantsAsync(issue.Id));
+        var joined = Assert.Single(await bravo.Store.Issues.ListIssueParticipantsAsync(issue.Id));
         Assert.Equal(impostor.Did, joined.Did);
         Assert.NotEqual("beijing", joined.Name.ToLowerInvariant());
         Assert.StartsWith("Beijing (", joined.Name, StringComparison.Ordinal);
-        Assert.Equal("Beijing", (await bravo.Store.ListIssueEventsAsync(issue.Id))[^1].ReferredTo);
+        Assert.Equal("Beijing", (await bravo.Store.Issues.ListIssueEventsAsync(issue.Id))[^1].ReferredTo);
 
         // A referral to Bravo's own tie under another name: the tie keeps its name.
         Assert.Equal((202, null), await PostAsync(bravo, mallory, MessageTypes.IssueStatus,
             Event(issue.Id, 3, "referred", mallory.Did, outcome: "Or with the Gazette", referredTo: "Gazette", referredToDid: beijing.Did), issue.Id));
-        var participants = await bravo.Store.ListIssueParticipantsAsync(issue.Id);
+        var participants = await bravo.Store.Issues.ListIssueParticipantsAsync(issue.Id);
         Assert.Equal("Beijing", participants.Single(p => p.Did == beijing.Did).Name);
         Assert.DoesNotContain(participants, p => p.Name == "Gazette");
         Assert.Equal(["Beijing", joined.Name], (await bravo.Agency.Issues.IssueHistoryAsync(issue.Id)).Participants.Select(p => p.Name).Order());
@@ -95,7 +95,7 @@ public sealed class PeerGivenNameTests
         };
         Assert.Equal((202, null), await PostAsync(bravo, mallory, MessageTypes.IssueShare, share, Issue));
 
-        var named = (await bravo.Store.ListIssueParticipantsAsync(Issue)).ToDictionary(p => p.Did, p => p.Name);
+        var named = (await bravo.Store.Issues.ListIssueParticipantsAsync(Issue)).ToDictionary(p => p.Did, p => p.Name);
         Assert.Equal(4, named.Count);
         Assert.Equal("Beijing", named[beijing.Did]);
         Assert.StartsWith("BEIJING (", named[impostor.Did], StringComparison.Ordinal);
@@ -111,21 +111,21 @@ public sealed class PeerGivenNameTests
         using var shenyang = await HostilePeer.TiedWithAsync(bravo, "Shenyang");
         using var impostor = await HostilePeer.TiedWithAsync(bravo, "SHENYANG");
         var issue = await bravo.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
-        var depth = await bravo.Store.OutboxDepthAsync();
+        var depth = await bravo.Store.Outbox.OutboxDepthAsync();
 
         // Which Shenyang? Neither receives the issue: refused naming how to choose, nothing filed or queued.
         var refused = await Assert.ThrowsAsync<TelexException>(() =>
             bravo.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", "Shenyang", "kovalev"));
         Assert.Equal(TelexErrorKind.Invalid, refused.Kind);
         Assert.Contains("telex tie list", refused.Message, StringComparison.Ordinal);
-        Assert.Single(await bravo.Store.ListIssueEventsAsync(issue.Id));
-        Assert.Empty(await bravo.Store.ListIssueParticipantsAsync(issue.Id));
-        Assert.Equal(depth, await bravo.Store.OutboxDepthAsync());
+        Assert.Single(await bravo.Store.Issues.ListIssueEventsAsync(issue.Id));
+        Assert.Empty(await bravo.Store.Issues.ListIssueParticipantsAsync(issue.Id));
+        Assert.Equal(depth, await bravo.Store.Outbox.OutboxDepthAsync());
 
         // Named by its DID, the one meant receives it.
         var referral = await bravo.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", shenyang.Did, "kovalev");
         Assert.Equal(("Shenyang", shenyang.Did), (referral.ReferredTo, referral.ReferredToDid));
-        Assert.Equal([shenyang.Did], (await bravo.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
+        Assert.Equal([shenyang.Did], (await bravo.Store.Issues.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class PeerGivenNameTests
         var telegram = impostor.RelayedTelegram(bravo.Did, 1, relay.Did, "Beijing");
         Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint,
             relay.RelayDelivery(bravo.Did, impostor.Did, impostor.SignAndEncrypt(telegram, bravo.Did))));
-        var entered = await bravo.Store.FindDirectoryEntryAsync(impostor.Did);
+        var entered = await bravo.Store.Directory.FindDirectoryEntryAsync(impostor.Did);
         Assert.StartsWith("Beijing (", entered!.Name, StringComparison.Ordinal);
         Assert.Equal([relay.Did], entered.KnownTies);
 
@@ -153,7 +153,7 @@ public sealed class PeerGivenNameTests
         var own = mirror.RelayedTelegram(bravo.Did, 1, relay.Did, "Bravo");
         Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint,
             relay.RelayDelivery(bravo.Did, mirror.Did, mirror.SignAndEncrypt(own, bravo.Did))));
-        Assert.StartsWith("Bravo (", (await bravo.Store.FindDirectoryEntryAsync(mirror.Did))!.Name, StringComparison.Ordinal);
+        Assert.StartsWith("Bravo (", (await bravo.Store.Directory.FindDirectoryEntryAsync(mirror.Did))!.Name, StringComparison.Ordinal);
         Assert.True((await bravo.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 }

@@ -36,8 +36,8 @@ public sealed class PeerInputTests
 
     private static async Task AssertNothingStoredAsync(TestAgency agency, RegisterHead head)
     {
-        Assert.Equal(0, await agency.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
-        Assert.Equal(head, await agency.Store.GetRegisterHeadAsync());
+        Assert.Equal(0, await agency.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(head, await agency.Store.Register.GetRegisterHeadAsync());
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class PeerInputTests
         await using var a = await TestAgency.StartAsync("Alpha");
         using var stranger = HostilePeer.Create("Stranger");
         using var tied = await HostilePeer.TiedWithAsync(a);
-        var head = await a.Store.GetRegisterHeadAsync();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
 
         foreach (var peer in new[] { stranger, tied })
         {
@@ -70,7 +70,7 @@ public sealed class PeerInputTests
         var released = WithBody(tied.Telegram(a.Did, 1), b => b["released_time"] = FarFuture * 1000);
         Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, tied, released));
         await AssertNothingStoredAsync(a, head);
-        Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(tied.Did))!.Status);
+        Assert.Equal(TieStatus.Established, (await a.Store.Ties.GetTieAsync(tied.Did))!.Status);
 
         // The same telegram with sound times is registered, also one expiring in the last second of 9999.
         Assert.Equal(202, (await PostAsync(a, tied, tied.Telegram(a.Did, 1) with { ExpiresTime = LastSecondOf9999 })).Status);
@@ -81,7 +81,7 @@ public sealed class PeerInputTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = await HostilePeer.TiedWithAsync(a);
-        var head = await a.Store.GetRegisterHeadAsync();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
 
         // Serials count from 1: a telegram numbered 0 or below would sit outside the sequence gaps are found in.
         foreach (long serial in new long[] { 0, -1, long.MinValue })
@@ -92,7 +92,7 @@ public sealed class PeerInputTests
         }
 
         await AssertNothingStoredAsync(a, head);
-        Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(peer.Did))!.Status);
+        Assert.Equal(TieStatus.Established, (await a.Store.Ties.GetTieAsync(peer.Did))!.Status);
 
         // Serial 1, in a telegram and in a resend request, is sound.
         Assert.Equal(202, (await PostAsync(a, peer, peer.Telegram(a.Did, 1))).Status);
@@ -104,7 +104,7 @@ public sealed class PeerInputTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = await HostilePeer.TiedWithAsync(a);
-        var head = await a.Store.GetRegisterHeadAsync();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
         byte[] content = "The minutes as agreed."u8.ToArray();
         string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content));
         string otherHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("The minutes as first drafted."u8));
@@ -119,7 +119,7 @@ public sealed class PeerInputTests
 
         // With the hash of its content (in either case of hex), the same telegram is registered with the attachment.
         Assert.Equal(202, (await PostAsync(a, peer, WithAttachment(hash.ToUpperInvariant()))).Status);
-        var received = Assert.Single(await a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        var received = Assert.Single(await a.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
         Assert.Equal(hash, Assert.Single(received.Attachments).Sha256);
     }
 
@@ -128,7 +128,7 @@ public sealed class PeerInputTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = await HostilePeer.TiedWithAsync(a);
-        var head = await a.Store.GetRegisterHeadAsync();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
         string hash = new('0', 64);
 
         // Each of these once escaped the handler as an exception (a number read from a string) instead of a refusal.
@@ -165,8 +165,8 @@ public sealed class PeerInputTests
         }
 
         await AssertNothingStoredAsync(a, head);
-        Assert.Null(await a.Store.GetIssueAsync("BERLIN-1949"));
-        Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(peer.Did))!.Status);
+        Assert.Null(await a.Store.Issues.GetIssueAsync("BERLIN-1949"));
+        Assert.Equal(TieStatus.Established, (await a.Store.Ties.GetTieAsync(peer.Did))!.Status);
         Assert.Equal(202, (await PostAsync(a, peer, peer.Telegram(a.Did, 1))).Status);
     }
 
@@ -196,10 +196,10 @@ public sealed class PeerInputTests
         });
 
         Assert.Equal((400, "e.p.msg.bad-name"), await PostAsync(a, peer, request));
-        Assert.Empty(await a.Store.ListTiesAsync());
+        Assert.Empty(await a.Store.Ties.ListTiesAsync());
 
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
-        Assert.Equal("Mallory", (await a.Store.GetTieAsync(peer.Did))!.PeerName);
+        Assert.Equal("Mallory", (await a.Store.Ties.GetTieAsync(peer.Did))!.PeerName);
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class PeerInputTests
     {
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = await HostilePeer.TiedWithAsync(a);
-        var head = await a.Store.GetRegisterHeadAsync();
+        var head = await a.Store.Register.GetRegisterHeadAsync();
 
         foreach (string field in new[] { "sender_name", "drafter", "releasing_officer" })
         {
@@ -227,7 +227,7 @@ public sealed class PeerInputTests
         // Names within the rule, in any script, are kept as sent.
         var good = WithBody(peer.Telegram(a.Did, 1), b => b["sender_name"] = new string('N', PeerText.MaxNameLength - 8) + " 北京 عربي");
         Assert.Equal(202, (await PostAsync(a, peer, good)).Status);
-        var filed = Assert.Single(await a.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        var filed = Assert.Single(await a.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
         Assert.Equal(new string('N', PeerText.MaxNameLength - 8) + " 北京 عربي", filed.SenderName);
     }
 
@@ -260,7 +260,7 @@ public sealed class PeerInputTests
         };
         byte[] packed = packer.PackEncryptedPayload(packer.PackSigned(request, did).Packed, new PackEncryptedOptions { To = a.Did }).Packed;
         Assert.Equal((400, "e.p.msg.unprotected"), await HostilePeer.PostAsync(a.Identity.Endpoint, packed));
-        Assert.Empty(await a.Store.ListTiesAsync());
+        Assert.Empty(await a.Store.Ties.ListTiesAsync());
 
         using var peer = HostilePeer.Create("Bravo");
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);

@@ -56,7 +56,7 @@ public sealed class ReferralAttackTests
         await TestAgency.TieAsync(a, b);
         using var mallory = await HostilePeer.TiedWithAsync(b);
         var theirs = await b.Agency.Issues.OpenIssueAsync(a.Did, "Between Alpha and Bravo", "zhou");
-        long head = (await b.Store.GetRegisterHeadAsync()).Count;
+        long head = (await b.Store.Register.GetRegisterHeadAsync()).Count;
 
         // An issue of the Alpha tie, "referred" to Bravo by Mallory: refused, the issue untouched.
         var hijack = Share(theirs.Id,
@@ -95,9 +95,9 @@ public sealed class ReferralAttackTests
             Assert.Equal((status, code), await PostAsync(b, mallory, MessageTypes.IssueShare, body, id));
         }
 
-        Assert.Single(await b.Store.ListIssuesAsync(new IssueQuery()));
-        Assert.Single(await b.Store.ListIssueEventsAsync(theirs.Id));
-        Assert.Equal(head, (await b.Store.GetRegisterHeadAsync()).Count);
+        Assert.Single(await b.Store.Issues.ListIssuesAsync(new IssueQuery()));
+        Assert.Single(await b.Store.Issues.ListIssueEventsAsync(theirs.Id));
+        Assert.Equal(head, (await b.Store.Register.GetRegisterHeadAsync()).Count);
 
         // A proper referral by Mallory of its own issue is filed, once.
         var proper = Share("harvest",
@@ -107,7 +107,7 @@ public sealed class ReferralAttackTests
         ]);
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueShare, proper, "harvest")).Status);
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueShare, proper, "harvest")).Status);
-        Assert.Equal(2, (await b.Store.ListIssueEventsAsync("harvest")).Count);
+        Assert.Equal(2, (await b.Store.Issues.ListIssueEventsAsync("harvest")).Count);
         Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
@@ -127,16 +127,16 @@ public sealed class ReferralAttackTests
             await PostAsync(b, mallory, MessageTypes.IssueStatus, Event(issue.Id, 2, "closed", agency: "not-a-did", outcome: "x"), issue.Id));
         Assert.Equal((400, "e.p.msg.bad-request"),
             await PostAsync(b, mallory, MessageTypes.IssueStatus, Event(issue.Id, 2, "closed", outcome: "x", referredToDid: stranger.Did), issue.Id));
-        Assert.Single(await b.Store.ListIssueEventsAsync(issue.Id));
-        Assert.Empty(await b.Store.ListIssueParticipantsAsync(issue.Id));
+        Assert.Single(await b.Store.Issues.ListIssueEventsAsync(issue.Id));
+        Assert.Empty(await b.Store.Issues.ListIssueParticipantsAsync(issue.Id));
 
         // Its own referral to the stranger brings the stranger in; a change the stranger made may then be passed on.
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueStatus,
             Event(issue.Id, 2, "referred", outcome: "To the stranger", referredTo: "Stranger", referredToDid: stranger.Did), issue.Id)).Status);
-        Assert.Equal([stranger.Did], (await b.Store.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
+        Assert.Equal([stranger.Did], (await b.Store.Issues.ListIssueParticipantsAsync(issue.Id)).Select(p => p.Did));
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueStatus,
             Event(issue.Id, 3, "agreed", agency: stranger.Did, outcome: "Agreed by the stranger"), issue.Id)).Status);
-        var events = await b.Store.ListIssueEventsAsync(issue.Id);
+        var events = await b.Store.Issues.ListIssueEventsAsync(issue.Id);
         Assert.Equal([b.Did, mallory.Did, stranger.Did], events.Select(e => e.Agency));
         Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }

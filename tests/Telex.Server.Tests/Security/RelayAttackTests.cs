@@ -47,18 +47,18 @@ public sealed class RelayAttackTests
         // The relay passes altered envelopes; Bravo refuses each one as tampered and registers nothing.
         await Eventually.UntilAsync(() => Task.FromResult(meddler.Refusals), n => n >= 2, Deadline, "Bravo refused altered envelopes");
         Assert.All(meddler.RefusalCodes, c => Assert.Equal(400, c));
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
-        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.NotEqual(TelegramStatus.Delivered, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
 
         // Once the relay carries it honestly, the telegram Alpha signed is registered once and acknowledged.
         meddler.Target(b.Identity.Endpoint, MeddlingTransport.Mode.Honest);
-        var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+        var delivered = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Delivered, Deadline, "delivered once the relay is honest");
-        var received = await b.Store.GetTelegramAsync(sent.Id, Direction.Inbound);
+        var received = await b.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound);
         Assert.Equal(sent.ContentHash, received!.ContentHash);
         Assert.Equal("Every word as written.", received.Body);
         Assert.Equal(received.RegistryNumber, delivered!.PeerRegistryNumber);
-        Assert.Equal(1, await b.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(1, await b.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
     }
 
     [Fact]
@@ -77,13 +77,13 @@ public sealed class RelayAttackTests
         // The relay says "accepted" and throws the envelope away. Having no receipt, Alpha sends the telegram again: the
         // relay, which kept nothing, is handed a second envelope only because the sender kept the telegram.
         await Eventually.UntilAsync(() => Task.FromResult(meddler.Dropped), n => n >= 2, Deadline, "Alpha sent the dropped telegram again");
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
-        Assert.Equal(TelegramStatus.Sent, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Equal(TelegramStatus.Sent, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
 
         meddler.Target(b.Identity.Endpoint, MeddlingTransport.Mode.Honest);
-        await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+        await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Delivered, Deadline, "delivered once the relay stops dropping");
-        Assert.Equal(1, await b.Store.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        Assert.Equal(1, await b.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }));
     }
 
     [Fact]
@@ -106,9 +106,9 @@ public sealed class RelayAttackTests
         byte[] inner = stranger.SignAndEncrypt(stranger.RelayedTelegram(b.Did, 1, r.Did, "Meridian"), b.Did);
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(b.Identity.Endpoint, stranger.RelayDelivery(b.Did, stranger.Did, inner)));
 
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
-        Assert.Null(await b.Store.GetTieAsync(stranger.Did));
-        var entry = Assert.Single(await b.Store.ListDirectoryAsync());
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Null(await b.Store.Ties.GetTieAsync(stranger.Did));
+        var entry = Assert.Single(await b.Store.Directory.ListDirectoryAsync());
         Assert.Equal(("Meridian", meridian.Did), (entry.Name, entry.Did));
         Assert.Equal(before, await RowCountsAsync(b));
     }
@@ -153,11 +153,11 @@ public sealed class RelayAttackTests
         Assert.Equal((403, "e.p.relay.path"), await HostilePeer.PostAsync(b.Identity.Endpoint, WithPath(null)));
         Assert.Equal((403, "e.p.relay.path"), await HostilePeer.PostAsync(b.Identity.Endpoint, WithPath([])));
         Assert.Equal(before, await RowCountsAsync(b));
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
 
         // Named as the origin that signed it, the same envelope is the relay's word and is registered, with its path.
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, impostor.Did, byImpostor))).Status);
-        var received = Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        var received = Assert.Single(await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
         Assert.Equal(impostor.Did, received.Counterpart);
         Assert.Equal([relay.Did], received.RelayPath);
     }
@@ -199,7 +199,7 @@ public sealed class RelayAttackTests
 
         // The same telegram, signed and addressed, is registered.
         Assert.Equal(202, (await DeliverAsync(origin.SignAndEncrypt(telegram, b.Did))).Item1);
-        Assert.Equal(origin.Did, Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound })).Counterpart);
+        Assert.Equal(origin.Did, Assert.Single(await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound })).Counterpart);
     }
 
     [Fact]
@@ -218,7 +218,7 @@ public sealed class RelayAttackTests
 
         // As many hops as accepted: registered, with the path the sender signed.
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, Through(TelegramWire.MaxRelayHops)))).Status);
-        var received = Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        var received = Assert.Single(await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
         Assert.Equal(TelegramWire.MaxRelayHops, received.RelayPath.Count);
         Assert.Equal(relay.Did, received.RelayPath[^1]);
     }
@@ -236,16 +236,16 @@ public sealed class RelayAttackTests
         await r.Agency.Relays.AllowAsync(a.Did, far.Did);
         await a.Agency.Directory.AddToDirectoryAsync("Faraway", far.Did, null, [r.Did]);
         var sent = await a.Agency.Telegrams.ReleaseAsync(Draft(far.Did, "To a far agency", "Through the relay."), "officer");
-        await Eventually.UntilAsync(() => r.Store.CountRelaysAsync(), n => n >= 1, Deadline, "the relay holds the telegram");
+        await Eventually.UntilAsync(() => r.Store.Relays.CountRelaysAsync(), n => n >= 1, Deadline, "the relay holds the telegram");
 
         // Faraway signs a true receipt, but posts it to Alpha itself: Alpha holds no tie with it, so it is refused.
         byte[] receipt = far.SignAndEncrypt(far.Receipt(a.Did, sent.Id, sent.ContentHash, 7), a.Did);
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, receipt));
-        Assert.Equal(TelegramStatus.Sent, (await a.Store.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
+        Assert.Equal(TelegramStatus.Sent, (await a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound))!.Status);
 
         // The same receipt handed to the relay, as the telegram came, is delivered by the relay and counts.
         Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, far.Forward(r.Did, a.Did, receipt))).Status);
-        var delivered = await Eventually.UntilAsync(() => a.Store.GetTelegramAsync(sent.Id, Direction.Outbound),
+        var delivered = await Eventually.UntilAsync(() => a.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound),
             t => t?.Status == TelegramStatus.Delivered, Deadline, "the relayed receipt delivers the telegram");
         Assert.Equal(7, delivered!.PeerRegistryNumber);
     }
@@ -279,12 +279,12 @@ public sealed class RelayAttackTests
 
         // The counterpart asking: the relay would hand the sender's own traffic back to it.
         Assert.Equal((400, "e.p.msg.bad-forward"), await ForwardAsync(new JsonObject { ["next"] = tied.Did }));
-        Assert.Equal(0, await r.Store.CountRelaysAsync());
+        Assert.Equal(0, await r.Store.Relays.CountRelaysAsync());
         Assert.Equal(before, await RowCountsAsync(r));
 
         // The same envelope for Bravo is taken: the forwards above were refused for the next hop they named alone.
         Assert.Equal(202, (await ForwardAsync(new JsonObject { ["next"] = b.Did })).Item1);
-        Assert.Equal(1, await r.Store.CountRelaysAsync());
+        Assert.Equal(1, await r.Store.Relays.CountRelaysAsync());
     }
 
     [Fact]
@@ -296,14 +296,14 @@ public sealed class RelayAttackTests
         await r.Agency.Relays.SetTiedPairsAsync(true);
         string oldA = a.Did;
         var rotation = await a.Agency.Keys.RotateKeysAsync();
-        await Eventually.UntilAsync(() => r.Store.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
+        await Eventually.UntilAsync(() => r.Store.Ties.GetTieAsync(oldA), t => t?.PeerDid == rotation.NewDid, Deadline, "the relay switched to Alpha's new DID");
 
         // Alpha's old DID names Alpha's own tie at the relay: the forward would come straight back to Alpha.
         var alpha = new RogueSender(a.Identity);
         byte[] inner = alpha.SignAndEncrypt(alpha.Telegram(a.Did, 1, "To myself."), a.Did);
         byte[] forward = Forward(a.Identity, r.Did, new JsonObject { ["next"] = oldA }, inner);
         Assert.Equal((400, "e.p.msg.bad-forward"), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
-        Assert.Equal(0, await r.Store.CountRelaysAsync());
+        Assert.Equal(0, await r.Store.Relays.CountRelaysAsync());
     }
 
     [Fact]
@@ -321,18 +321,18 @@ public sealed class RelayAttackTests
         // passed on over a suspended tie, so nothing is taken to wait for it.
         await r.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
         Assert.Equal((403, RelayService.RefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
-        Assert.Equal(0, await r.Store.CountRelaysAsync());
+        Assert.Equal(0, await r.Store.Relays.CountRelaysAsync());
 
         // Resumed, the same forward is taken. (Bravo's terms with the relay permit no relays, so it refuses the delivery
         // and the relay keeps the envelope: the count below stays put.)
         await r.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Established);
         Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, forward)).Status);
-        Assert.Equal(1, await r.Store.CountRelaysAsync());
+        Assert.Equal(1, await r.Store.Relays.CountRelaysAsync());
 
         // Severed: refused again, and nothing more is queued.
         await r.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Severed);
         Assert.Equal((403, RelayService.RefusedCode), await HostilePeer.PostAsync(r.Identity.Endpoint, forward));
-        Assert.Equal(1, await r.Store.CountRelaysAsync());
+        Assert.Equal(1, await r.Store.Relays.CountRelaysAsync());
     }
 
     [Fact]
@@ -359,12 +359,12 @@ public sealed class RelayAttackTests
 
         Assert.Equal((503, "e.p.relay.full"), answer);
         Assert.InRange(taken, 2, (int)(Share / 10_000));
-        Assert.Equal(taken, await r.Store.CountRelaysAsync());
+        Assert.Equal(taken, await r.Store.Relays.CountRelaysAsync());
 
         // The refusal is for now: another counterpart's forward is taken, and so would the greedy one's be once the
         // queue drains.
         Assert.Equal(202, (await HostilePeer.PostAsync(r.Identity.Endpoint, Forward(other, 1))).Status);
-        Assert.Equal(taken + 1, await r.Store.CountRelaysAsync());
+        Assert.Equal(taken + 1, await r.Store.Relays.CountRelaysAsync());
     }
 
     [Fact]
@@ -392,13 +392,13 @@ public sealed class RelayAttackTests
             await HostilePeer.PostAsync(b.Identity.Endpoint, Delivery(relay, b.Did, new JsonObject { ["origin"] = 42 }, fromOrigin)));
         Assert.Equal((400, "e.p.msg.bad-relay-delivery"), await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, keyed, fromKeyed)));
         Assert.Equal(before, await RowCountsAsync(b));
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
-        Assert.Empty(await b.Store.ListDirectoryAsync());
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Empty(await b.Store.Directory.ListDirectoryAsync());
 
         // Naming the did:peer origin that signed it, the relay's delivery is registered: the ones above were refused for
         // the origin they named alone.
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, relay.RelayDelivery(b.Did, origin.Did, fromOrigin))).Status);
-        Assert.Equal(origin.Did, Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound })).Counterpart);
+        Assert.Equal(origin.Did, Assert.Single(await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound })).Counterpart);
     }
 
     /// <summary>
@@ -526,11 +526,11 @@ public sealed class RelayAttackTests
         var rogue = new RogueSender(a.Identity);
         var claimed = RogueSender.WithBody(rogue.Telegram(b.Did, 1, "Came the direct way."), "relay_path", new JsonArray(c.Did));
         Assert.Equal((400, "e.p.msg.bad-telegram"), await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(claimed, b.Did)));
-        Assert.Equal(0, await b.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await b.Store.Register.CountAsync(new RegisterQuery()));
 
         // The same telegram without the claim is registered as serial 1: the refusal took nothing.
         Assert.Equal(202, (await HostilePeer.PostAsync(b.Identity.Endpoint, rogue.SignAndEncrypt(rogue.Telegram(b.Did, 1, "Came the direct way."), b.Did))).Status);
-        var registered = Assert.Single(await b.Store.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
+        var registered = Assert.Single(await b.Store.Register.QueryAsync(new RegisterQuery { Direction = Direction.Inbound }));
         Assert.Equal(1, registered.Serial);
         Assert.Empty(registered.RelayPath);
     }

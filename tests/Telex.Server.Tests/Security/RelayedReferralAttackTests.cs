@@ -59,36 +59,36 @@ public sealed class RelayedReferralAttackTests
         // A change of an issue the stranger takes no part in: refused, nothing filed.
         Assert.Equal((403, "e.p.issue.other-tie"), await RelayAsync(b, relay, stranger, MessageTypes.IssueStatus,
             Event(theirs.Id, 2, "closed", stranger.Did, outcome: "Closed by a stranger"), theirs.Id));
-        Assert.Single(await b.Store.ListIssueEventsAsync(theirs.Id));
+        Assert.Single(await b.Store.Issues.ListIssueEventsAsync(theirs.Id));
 
         // A share that does not end with the sender's referral naming Bravo: refused, and the sender is not entered in the directory.
         Assert.Equal((400, "e.p.msg.bad-request"), await RelayAsync(b, relay, stranger, MessageTypes.IssueShare, Share("elsewhere", "Stranger",
             Event("elsewhere", 1, "open", stranger.Did, title: "Not for Bravo"),
             Event("elsewhere", 2, "referred", stranger.Did, outcome: "To Mallory", referredTo: "Mallory", referredToDid: mallory.Did)), "elsewhere"));
-        Assert.Null(await b.Store.GetIssueAsync("elsewhere"));
-        Assert.Null(await b.Store.FindDirectoryEntryAsync(stranger.Did));
+        Assert.Null(await b.Store.Issues.GetIssueAsync("elsewhere"));
+        Assert.Null(await b.Store.Directory.FindDirectoryEntryAsync(stranger.Did));
 
         // An agency with a tie here sends over that tie, not through a relay.
         Assert.Equal((403, "e.p.tie.none"), await RelayAsync(b, relay, mallory, MessageTypes.IssueShare, Share("by-tied", "Mallory",
             Event("by-tied", 1, "open", mallory.Did, title: "Through the relay"),
             Event("by-tied", 2, "referred", mallory.Did, outcome: "To Bravo", referredTo: "Bravo", referredToDid: b.Did)), "by-tied"));
-        Assert.Null(await b.Store.GetIssueAsync("by-tied"));
+        Assert.Null(await b.Store.Issues.GetIssueAsync("by-tied"));
 
         // The stranger's own referral to Bravo is filed, as a relayed telegram would be, and the stranger enters the
         // directory as reached through the relay, by the name it gave.
         Assert.Equal((202, null), await RelayAsync(b, relay, stranger, MessageTypes.IssueShare, Share("referred-here", "Stranger",
             Event("referred-here", 1, "open", stranger.Did, title: "For Bravo"),
             Event("referred-here", 2, "referred", stranger.Did, outcome: "Yours to agree on", referredTo: "Bravo", referredToDid: b.Did)), "referred-here"));
-        var filed = await b.Store.GetIssueAsync("referred-here");
+        var filed = await b.Store.Issues.GetIssueAsync("referred-here");
         Assert.Equal(("For Bravo", stranger.Did), (filed!.Title, filed.Counterpart));
-        var entry = await b.Store.FindDirectoryEntryAsync(stranger.Did);
+        var entry = await b.Store.Directory.FindDirectoryEntryAsync(stranger.Did);
         Assert.Equal("Stranger", entry!.Name);
         Assert.Equal([relay.Did], entry.KnownTies);
 
         // Its changes of that issue through the relay are filed too.
         Assert.Equal((202, null), await RelayAsync(b, relay, stranger, MessageTypes.IssueStatus,
             Event("referred-here", 3, "agreed", stranger.Did, outcome: "Agreed after all"), "referred-here"));
-        Assert.Equal(3, (await b.Store.ListIssueEventsAsync("referred-here")).Count);
+        Assert.Equal(3, (await b.Store.Issues.ListIssueEventsAsync("referred-here")).Count);
         Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 }

@@ -56,22 +56,22 @@ public sealed class SecondReviewTests
         // Bravo rotates: its new DID, introduced by a from_prior its old key signed.
         using var rotated = bravo.Identity.Rotate(DateTimeOffset.UtcNow);
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, Rotation(rotated, a.Did))).Status);
-        Assert.Equal(rotated.Did, (await a.Store.GetTieAsync(bravo.Did))!.PeerDid);
-        var head = await a.Store.GetRegisterHeadAsync();
+        Assert.Equal(rotated.Did, (await a.Store.Ties.GetTieAsync(bravo.Did))!.PeerDid);
+        var head = await a.Store.Register.GetRegisterHeadAsync();
 
         // A thief of the old key, within the grace period, introduces a DID of its own with a from_prior that key signed.
         using var thief = bravo.Identity.Rotate(DateTimeOffset.UtcNow);
         Assert.Equal((409, "e.p.keys.conflict"), await HostilePeer.PostAsync(a.Identity.Endpoint, Rotation(thief, a.Did)));
 
-        Assert.Equal(rotated.Did, (await a.Store.GetTieAsync(bravo.Did))!.PeerDid);
-        Assert.Null(await a.Store.GetTieAsync(thief.Did));
-        Assert.Single(await a.Store.ListKeyRotationsAsync());
-        Assert.Equal(head, await a.Store.GetRegisterHeadAsync());
+        Assert.Equal(rotated.Did, (await a.Store.Ties.GetTieAsync(bravo.Did))!.PeerDid);
+        Assert.Null(await a.Store.Ties.GetTieAsync(thief.Did));
+        Assert.Single(await a.Store.Keys.ListKeyRotationsAsync());
+        Assert.Equal(head, await a.Store.Register.GetRegisterHeadAsync());
 
         // The thief's DID is a stranger: its telegram is refused.
         var telegram = new RogueSender(thief).Telegram(a.Did, 1, "I am Bravo now.");
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, new RogueSender(thief).SignAndEncrypt(telegram, a.Did)));
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class SecondReviewTests
         await using var a = await TestAgency.StartAsync("Alpha");
         using var peer = HostilePeer.Create("Bravo");
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(await a.Agency.Ties.CreateInvitationAsync()))).Status);
-        var terms = (await a.Store.GetTieAsync(peer.Did))!.Terms;
+        var terms = (await a.Store.Ties.GetTieAsync(peer.Did))!.Terms;
         int padding = terms.MaxTelegramBytes * 4;
 
         // A short text within the terms, and four times the terms' size in a member no telegram has, in its issue label,
@@ -98,7 +98,7 @@ public sealed class SecondReviewTests
             Assert.Equal((400, "e.p.msg.bad-telegram"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(telegram, a.Did)));
         }
 
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
 
         // Within the rule — the text at the terms' limit and as much again besides, escaped or not — it is registered.
         var full = RogueSender.WithBody(peer.Telegram(a.Did, 1), "text", new string('"', terms.MaxTelegramBytes));
@@ -126,7 +126,7 @@ public sealed class SecondReviewTests
         var badLabel = await Assert.ThrowsAsync<TelexException>(() =>
             a.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = b.Did, Subject = "Label", Body = "x", IssueId = new string('i', 201) }, "officer"));
         Assert.Equal(TelexErrorKind.Invalid, badLabel.Kind);
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -160,20 +160,20 @@ public sealed class SecondReviewTests
         // Alpha's officers have not accepted the charter: an epoch naming Alpha is refused, and its bulletins with it.
         Assert.Equal((403, "e.p.bureau.not-member"), await PostAsync(MessageTypes.BureauEpoch, Epoch(1)));
         Assert.NotEqual(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, Bulletin(1, 1))).Status);
-        var bureau = (await a.Store.GetBureauAsync(bureauId))!;
+        var bureau = (await a.Store.Bureaus.GetBureauAsync(bureauId))!;
         Assert.Equal((MemberState.Prospective, 0L), (bureau.Member(a.Did)!.State, bureau.Epoch));
 
         // Once they accept, the epoch is taken; once they leave, the next epoch naming Alpha is refused, and its bulletins.
         await a.Agency.Bureaus.AcceptBureauAsync(bureauId);
         Assert.Equal(202, (await PostAsync(MessageTypes.BureauEpoch, Epoch(1))).Item1);
-        Assert.Equal(MemberState.Joined, (await a.Store.GetBureauAsync(bureauId))!.Member(a.Did)!.State);
+        Assert.Equal(MemberState.Joined, (await a.Store.Bureaus.GetBureauAsync(bureauId))!.Member(a.Did)!.State);
         await a.Agency.Bureaus.LeaveBureauAsync(bureauId);
         Assert.Equal((403, "e.p.bureau.not-member"), await PostAsync(MessageTypes.BureauEpoch, Epoch(2)));
         Assert.Equal((403, "e.p.bureau.not-member"), await HostilePeer.PostAsync(a.Identity.Endpoint, Bulletin(2, 2)));
-        bureau = (await a.Store.GetBureauAsync(bureauId))!;
+        bureau = (await a.Store.Bureaus.GetBureauAsync(bureauId))!;
         Assert.Equal((MemberState.Left, 1L), (bureau.Member(a.Did)!.State, bureau.Epoch));
-        Assert.Null(await a.Store.GetBureauEpochAsync(bureauId, 2));
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Null(await a.Store.Bureaus.GetBureauEpochAsync(bureauId, 2));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -190,13 +190,13 @@ public sealed class SecondReviewTests
             Assert.Equal(Core.TelexErrorKind.Invalid, error.Kind);
         }
 
-        Assert.Empty(await a.Store.ListTiesAsync());
-        Assert.Empty(await b.Store.ListTiesAsync());
+        Assert.Empty(await a.Store.Ties.ListTiesAsync());
+        Assert.Empty(await b.Store.Ties.ListTiesAsync());
 
         // The genuine code still works: nothing was used up.
         await a.Agency.Ties.AcceptInvitationAsync(genuine.Url);
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline, "the tie established");
-        Assert.Equal("Bravo", (await a.Store.GetTieAsync(b.Did))!.PeerName);
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline, "the tie established");
+        Assert.Equal("Bravo", (await a.Store.Ties.GetTieAsync(b.Did))!.PeerName);
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class SecondReviewTests
 
         var error = await Assert.ThrowsAsync<Core.TelexException>(() => a.Agency.Ties.AcceptInvitationAsync(invitation.Url));
         Assert.Equal(Core.TelexErrorKind.Invalid, error.Kind);
-        Assert.Empty(await a.Store.ListTiesAsync());
+        Assert.Empty(await a.Store.Ties.ListTiesAsync());
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class SecondReviewTests
         using var inviter = HostilePeer.Create("Bravo");
 
         // Alpha's officers accepted Bravo's invitation and Bravo took the request: the tie waits for Bravo's acceptance.
-        await a.Store.SaveTieAsync(new Tie { PeerDid = inviter.Did, PeerName = "Bravo", PeerEndpoint = inviter.Identity.Endpoint, Status = TieStatus.Invited });
+        await a.Store.Ties.SaveTieAsync(new Tie { PeerDid = inviter.Did, PeerName = "Bravo", PeerEndpoint = inviter.Identity.Endpoint, Status = TieStatus.Invited });
         JsonObject Acceptance(bool relays, int maxTelegramBytes) => new()
         {
             ["name"] = "Bravo",
@@ -239,19 +239,19 @@ public sealed class SecondReviewTests
 
         // Terms Alpha's officers never signed: relays permitted, telegrams of 64 MiB.
         Assert.Equal(400, (await AcceptAsync(Acceptance(relays: true, 64 * 1024 * 1024))).Item1);
-        var tie = (await a.Store.GetTieAsync(inviter.Did))!;
+        var tie = (await a.Store.Ties.GetTieAsync(inviter.Did))!;
         Assert.Equal((TieStatus.Invited, TieTerms.Default), (tie.Status, tie.Terms));
 
         // A new tie starts on the default terms; changing them takes a proposal the other side signs.
         Assert.Equal(202, (await AcceptAsync(Acceptance(relays: false, TieTerms.Default.MaxTelegramBytes))).Item1);
-        tie = (await a.Store.GetTieAsync(inviter.Did))!;
+        tie = (await a.Store.Ties.GetTieAsync(inviter.Did))!;
         Assert.Equal((TieStatus.Established, TieTerms.Default), (tie.Status, tie.Terms));
 
         // So Bravo cannot pass off a stranger's telegram as relayed.
         using var stranger = HostilePeer.Create("Meridian");
         byte[] inner = stranger.SignAndEncrypt(stranger.RelayedTelegram(a.Did, 1, inviter.Did, "Meridian"), a.Did);
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, inviter.RelayDelivery(a.Did, stranger.Did, inner)));
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     /// <summary>A key rotation announced by <paramref name="next"/> (its from_prior signed by its last prior's key) to <paramref name="to"/>.</summary>

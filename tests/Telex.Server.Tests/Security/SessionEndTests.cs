@@ -85,7 +85,7 @@ public sealed class SessionEndTests
         using var stream = await OpenStreamAsync(clerk, deadline.Token);
 
         // Another node sharing the store revokes the token there: this node hears of it only from the store.
-        Assert.True(await a.Store.RevokeTokenAsync(Core.Security.PasswordHasher.HashToken(token)));
+        Assert.True(await a.Store.Sessions.RevokeTokenAsync(Core.Security.PasswordHasher.HashToken(token)));
 
         await StreamEndsAsync(stream, deadline.Token);
     }

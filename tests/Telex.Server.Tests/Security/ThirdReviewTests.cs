@@ -63,10 +63,10 @@ public sealed class ThirdReviewTests
         using var mallory = await HostilePeer.TiedWithAsync(b);
         using var stranger = HostilePeer.Create("Stranger");
         var issue = await b.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid", "zhou");
-        var opening = Assert.Single(await b.Store.ListIssueEventsAsync(issue.Id));
+        var opening = Assert.Single(await b.Store.Issues.ListIssueEventsAsync(issue.Id));
         JsonObject AsFiled() => Event(issue.Id, 1, "open", agency: b.Did, title: "Aid", id: opening.Id, at: opening.At);
         JsonObject Referral(long clock) => Event(issue.Id, clock, "referred", outcome: "Over to you", referredTo: "Bravo", referredToDid: b.Did);
-        long head = (await b.Store.GetRegisterHeadAsync()).Count;
+        long head = (await b.Store.Register.GetRegisterHeadAsync()).Count;
 
         // As a passed-on change, a change "by" an agency not taking part is refused (ReferralAttackTests); wrapped in a
         // "referral" of the issue to Bravo, which holds it already, it is refused the same.
@@ -75,20 +75,20 @@ public sealed class ThirdReviewTests
 
         // A second opening of an issue Mallory opened with Bravo: same title, same opener, another event.
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueOpen, Event("grain", 1, "open", title: "Grain"), "grain")).Status);
-        head = (await b.Store.GetRegisterHeadAsync()).Count;
+        head = (await b.Store.Register.GetRegisterHeadAsync()).Count;
         Assert.Equal((409, "e.p.issue.conflict"), await PostAsync(b, mallory, MessageTypes.IssueShare,
             Share("grain", [Event("grain", 1, "open", agency: mallory.Did, title: "Grain"),
                 Event("grain", 2, "referred", outcome: "Over to you", referredTo: "Bravo", referredToDid: b.Did)]), "grain"));
-        Assert.Single(await b.Store.ListIssueEventsAsync("grain"));
+        Assert.Single(await b.Store.Issues.ListIssueEventsAsync("grain"));
 
-        Assert.Single(await b.Store.ListIssueEventsAsync(issue.Id));
-        Assert.Empty(await b.Store.ListIssueParticipantsAsync(issue.Id));
-        Assert.Equal(head, (await b.Store.GetRegisterHeadAsync()).Count);
+        Assert.Single(await b.Store.Issues.ListIssueEventsAsync(issue.Id));
+        Assert.Empty(await b.Store.Issues.ListIssueParticipantsAsync(issue.Id));
+        Assert.Equal(head, (await b.Store.Register.GetRegisterHeadAsync()).Count);
 
         // Agencies a share lists as taking part are for an issue new here: for one held here only a referral brings one in.
         Assert.Equal(202, (await PostAsync(b, mallory, MessageTypes.IssueShare, Share(issue.Id, [AsFiled(), Referral(2)], (a.Did, "Alpha")), issue.Id)).Status);
-        Assert.Equal(2, (await b.Store.ListIssueEventsAsync(issue.Id)).Count);
-        Assert.Empty(await b.Store.ListIssueParticipantsAsync(issue.Id));
+        Assert.Equal(2, (await b.Store.Issues.ListIssueEventsAsync(issue.Id)).Count);
+        Assert.Empty(await b.Store.Issues.ListIssueParticipantsAsync(issue.Id));
         Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
@@ -171,11 +171,11 @@ public sealed class ThirdReviewTests
             made.ForEach(p => p.Dispose());
         }
 
-        Assert.Equal(49, (await b.Store.ListIssueParticipantsAsync(issue.Id)).Count);
-        Assert.Equal(50, (await b.Store.ListIssueEventsAsync(issue.Id)).Count);
+        Assert.Equal(49, (await b.Store.Issues.ListIssueParticipantsAsync(issue.Id)).Count);
+        Assert.Equal(50, (await b.Store.Issues.ListIssueEventsAsync(issue.Id)).Count);
         var refused = await Assert.ThrowsAsync<TelexException>(() => b.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "To Alpha", "Alpha", "zhou"));
         Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
-        Assert.Equal(50, (await b.Store.ListIssueEventsAsync(issue.Id)).Count);
+        Assert.Equal(50, (await b.Store.Issues.ListIssueEventsAsync(issue.Id)).Count);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public sealed class ThirdReviewTests
             Assert.Equal((400, "e.p.msg.bad-request"), await PostAsync(b, mallory, MessageTypes.IssueOpen, Event(id, 1, "open", title: "Dots"), id));
         }
 
-        Assert.Empty(await b.Store.ListIssuesAsync(new IssueQuery()));
+        Assert.Empty(await b.Store.Issues.ListIssuesAsync(new IssueQuery()));
     }
 
     [Fact]

@@ -55,11 +55,11 @@ public sealed class TieAttackTests
             ["name"] = "Nowhere",
         });
         Assert.Equal((400, "e.p.did.no-endpoint"), await HostilePeer.PostAsync(a.Identity.Endpoint, nowhere.SignAndEncrypt(request, a.Did)));
-        Assert.Empty(await a.Store.ListTiesAsync());
-        Assert.Equal(0, (await a.Store.OutboxDepthAsync()).Values.Sum());
+        Assert.Empty(await a.Store.Ties.ListTiesAsync());
+        Assert.Equal(0, (await a.Store.Outbox.OutboxDepthAsync()).Values.Sum());
 
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation))).Status);
-        Assert.Equal(TieStatus.Established, (await a.Store.GetTieAsync(peer.Did))!.Status);
+        Assert.Equal(TieStatus.Established, (await a.Store.Ties.GetTieAsync(peer.Did))!.Status);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class TieAttackTests
         // (unverified, at default terms, under a name of its choosing).
         var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal((409, "e.p.tie.exists"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation)));
-        Assert.Equal(tie, await a.Store.GetTieAsync(peer.Did));
+        Assert.Equal(tie, await a.Store.Ties.GetTieAsync(peer.Did));
 
         // The invitation is not spent: the agency it was meant for still ties with it.
         using var intended = HostilePeer.Create("Charlie");
@@ -89,9 +89,9 @@ public sealed class TieAttackTests
 
         var invitation = await a.Agency.Ties.CreateInvitationAsync();
         Assert.Equal((409, "e.p.tie.exists"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.TieRequest(invitation)));
-        Assert.Equal(suspended, await a.Store.GetTieAsync(peer.Did));
+        Assert.Equal(suspended, await a.Store.Ties.GetTieAsync(peer.Did));
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, peer.SignAndEncrypt(peer.Telegram(a.Did, 1), a.Did)));
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
 
         using var intended = HostilePeer.Create("Charlie");
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, intended.TieRequest(invitation))).Status);
@@ -105,7 +105,7 @@ public sealed class TieAttackTests
         await using var b = await TestAgency.StartAsync("Bravo", transport: gate);
         gate.Close();
         await a.Agency.Ties.AcceptInvitationAsync((await b.Agency.Ties.CreateInvitationAsync()).Url);
-        var invited = (await a.Store.GetTieAsync(b.Did))!;
+        var invited = (await a.Store.Ties.GetTieAsync(b.Did))!;
         Assert.Equal(TieStatus.Invited, invited.Status);
 
         // Bravo's acceptance is held at its gate; a modified Bravo sends a telegram, a suspension and terms instead.
@@ -114,14 +114,14 @@ public sealed class TieAttackTests
         Assert.Equal((403, "e.p.tie.none"), await HostilePeer.PostAsync(a.Identity.Endpoint, rogue.SignAndEncrypt(telegram, a.Did)));
         Assert.Equal((403, "e.p.tie.none"), await SendAsync(b, a, MessageTypes.TieStatus, new JsonObject { ["status"] = "suspended" }));
         Assert.Equal((403, "e.p.tie.none"), await SendAsync(b, a, MessageTypes.TermsPropose, new JsonObject { ["terms"] = Json(TieTerms.Default with { Version = 2 }) }));
-        Assert.Equal(0, await a.Store.CountAsync(new RegisterQuery()));
-        Assert.Equal(invited, await a.Store.GetTieAsync(b.Did));
+        Assert.Equal(0, await a.Store.Register.CountAsync(new RegisterQuery()));
+        Assert.Equal(invited, await a.Store.Ties.GetTieAsync(b.Did));
 
         // Once the acceptance arrives the tie is established, and the same telegram is registered.
         gate.Open();
-        await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline, "Alpha holds the tie established");
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline, "Alpha holds the tie established");
         Assert.Equal(202, (await HostilePeer.PostAsync(a.Identity.Endpoint, rogue.SignAndEncrypt(telegram, a.Did))).Status);
-        Assert.Equal(1, await a.Store.CountAsync(new RegisterQuery()));
+        Assert.Equal(1, await a.Store.Register.CountAsync(new RegisterQuery()));
     }
 
     [Fact]
@@ -132,15 +132,15 @@ public sealed class TieAttackTests
         await using var b = await TestAgency.StartAsync("Bravo", transport: gate);
         gate.Close();
         await a.Agency.Ties.AcceptInvitationAsync((await b.Agency.Ties.CreateInvitationAsync()).Url);
-        var invited = (await a.Store.GetTieAsync(b.Did))!;
+        var invited = (await a.Store.Ties.GetTieAsync(b.Did))!;
 
         // A right-to-left override makes "Bravo\u202Eknab" read as another agency's name in the officers' lists.
         var spoofed = new JsonObject { ["name"] = "Bravo\u202Eknab", ["terms"] = Json(TieTerms.Default) };
         Assert.Equal((400, "e.p.msg.bad-name"), await SendAsync(b, a, MessageTypes.TieAccept, spoofed));
-        Assert.Equal(invited, await a.Store.GetTieAsync(b.Did));
+        Assert.Equal(invited, await a.Store.Ties.GetTieAsync(b.Did));
 
         gate.Open();
-        var established = await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline,
+        var established = await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline,
             "Alpha holds the tie established");
         Assert.Equal("Bravo", established!.PeerName);
     }
@@ -151,12 +151,12 @@ public sealed class TieAttackTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(b, a);
-        var tie = (await a.Store.GetTieAsync(b.Did))!;
+        var tie = (await a.Store.Ties.GetTieAsync(b.Did))!;
 
         // A repeated acceptance is ignored; one that would rename Bravo and take terms Alpha never signed changes nothing.
         var accept = new JsonObject { ["name"] = "Central Bank", ["terms"] = Json(Generous(7)) };
         Assert.Equal(202, (await SendAsync(b, a, MessageTypes.TieAccept, accept)).Status);
-        Assert.Equal(tie, await a.Store.GetTieAsync(b.Did));
+        Assert.Equal(tie, await a.Store.Ties.GetTieAsync(b.Did));
     }
 
     [Fact]
@@ -165,18 +165,18 @@ public sealed class TieAttackTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        var tie = (await a.Store.GetTieAsync(b.Did))!;
+        var tie = (await a.Store.Ties.GetTieAsync(b.Did))!;
 
         // No proposal at all: Bravo "signs" terms of its own choosing.
         Assert.Equal(202, (await SendAsync(b, a, MessageTypes.TermsSign, new JsonObject { ["terms"] = Json(Generous(2)) })).Status);
-        Assert.Equal(tie, await a.Store.GetTieAsync(b.Did));
+        Assert.Equal(tie, await a.Store.Ties.GetTieAsync(b.Did));
 
         // Bravo's own proposal, signed by Bravo: it still waits for Alpha's officers.
         await b.Agency.Ties.ProposeTermsAsync(a.Did, TieTerms.Default with { MaxTelegramBytes = 4096 });
-        var proposed = await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.ProposedTerms is not null, Deadline, "Alpha has Bravo's proposal");
+        var proposed = await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.ProposedTerms is not null, Deadline, "Alpha has Bravo's proposal");
         var signed = new JsonObject { ["terms"] = Json(proposed!.ProposedTerms!) };
         Assert.Equal(202, (await SendAsync(b, a, MessageTypes.TermsSign, signed)).Status);
-        var after = (await a.Store.GetTieAsync(b.Did))!;
+        var after = (await a.Store.Ties.GetTieAsync(b.Did))!;
         Assert.Equal(tie.Terms, after.Terms);
         Assert.Equal(proposed.ProposedTerms, after.ProposedTerms);
         Assert.False(after.ProposedByUs);
@@ -193,15 +193,15 @@ public sealed class TieAttackTests
         // Bravo answers with a signature on other terms: the same version, a far larger limit and relays on.
         var other = Json(Generous(proposed.ProposedTerms!.Version));
         Assert.Equal(202, (await SendAsync(b, a, MessageTypes.TermsSign, new JsonObject { ["terms"] = other })).Status);
-        var after = (await a.Store.GetTieAsync(b.Did))!;
+        var after = (await a.Store.Ties.GetTieAsync(b.Did))!;
         Assert.Equal(proposed.Terms, after.Terms);
         Assert.Equal(proposed.ProposedTerms, after.ProposedTerms);
         Assert.True(after.ProposedByUs);
 
         // Bravo's officers sign what was proposed: that takes effect.
-        await Eventually.UntilAsync(() => b.Store.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, Deadline, "Bravo has Alpha's proposal");
+        await Eventually.UntilAsync(() => b.Store.Ties.GetTieAsync(a.Did), t => t?.ProposedTerms is not null, Deadline, "Bravo has Alpha's proposal");
         await b.Agency.Ties.SignProposedTermsAsync(a.Did);
-        var signed = await Eventually.UntilAsync(() => a.Store.GetTieAsync(b.Did), t => t?.ProposedTerms is null, Deadline, "Alpha has the signed terms");
+        var signed = await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.ProposedTerms is null, Deadline, "Alpha has the signed terms");
         Assert.Equal(proposed.ProposedTerms, signed!.Terms);
     }
 
@@ -214,12 +214,12 @@ public sealed class TieAttackTests
         await using var a = await TestAgency.StartAsync("Alpha");
         await using var b = await TestAgency.StartAsync("Bravo");
         await TestAgency.TieAsync(a, b);
-        var tie = (await a.Store.GetTieAsync(b.Did))!;
+        var tie = (await a.Store.Ties.GetTieAsync(b.Did))!;
 
         var terms = Json(TieTerms.Default with { Version = 2 });
         terms[field] = value;
         Assert.Equal((400, "e.p.msg.bad-request"), await SendAsync(b, a, MessageTypes.TermsPropose, new JsonObject { ["terms"] = terms }));
-        Assert.Equal(tie, await a.Store.GetTieAsync(b.Did));
+        Assert.Equal(tie, await a.Store.Ties.GetTieAsync(b.Did));
         await Assert.ThrowsAsync<Telex.Core.TelexException>(() => a.Agency.Ties.SignProposedTermsAsync(b.Did));
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class ConsoleNodesTests : DatabaseProcessTests
             await second.StartAsync();
             await using (var store = new PostgresStore(Database.ConnectionString))
             {
-                Assert.True(await store.AddOfficerAsync(new Officer
+                Assert.True(await store.Officers.AddOfficerAsync(new Officer
                 {
                     Name = "ada",
                     Role = Role.Admin,

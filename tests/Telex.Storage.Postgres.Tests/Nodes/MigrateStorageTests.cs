@@ -47,23 +47,23 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         var endpoint = $"http://127.0.0.1:{alpha.Port}/didcomm";
         await using (var setup = alpha.OpenStore())
         {
-            await setup.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
-            Assert.True(await setup.AddDirectoryEntryAsync(new DirectoryEntry
+            await setup.Ties.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
+            Assert.True(await setup.Directory.AddDirectoryEntryAsync(new DirectoryEntry
             {
                 Id = DossierId,
                 Name = "Charlie",
                 Did = "did:example:charlie",
                 AddedAt = DateTimeOffset.UtcNow,
             }));
-            Assert.True(await setup.AddDossierNoteAsync(DossierId, new DossierNote(DateTimeOffset.UtcNow, "officer", "Met at the conference.")));
+            Assert.True(await setup.Directory.AddDossierNoteAsync(DossierId, new DossierNote(DateTimeOffset.UtcNow, "officer", "Met at the conference.")));
 
             // Settings of three kinds, all of which must travel: the relay policy, clearance rules, a console key.
-            await setup.SetSettingAsync(RelayService.PolicySetting, RelayOnTies.ToJson());
-            await setup.SetSettingAsync("clearance.rules", "[]");
-            await setup.SetSettingAsync("console.key.key-1", "<key id=\"1\"/>");
+            await setup.Settings.SetSettingAsync(RelayService.PolicySetting, RelayOnTies.ToJson());
+            await setup.Settings.SetSettingAsync("clearance.rules", "[]");
+            await setup.Settings.SetSettingAsync("console.key.key-1", "<key id=\"1\"/>");
         }
 
-        await bravo.Store.SaveTieAsync(TieWith(alpha.Did, "Alpha", endpoint));
+        await bravo.Store.Ties.SaveTieAsync(TieWith(alpha.Did, "Alpha", endpoint));
         var (imported, cableOutput) = await AgencyProcess.RunCliAsync(["register", "import-cable", "--data", alpha.Directory,
             Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "seed", "cable-1949-05-18.txt")]);
         Assert.True(imported == 0, cableOutput);
@@ -84,17 +84,17 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
                 await releasing.Telegrams.ReleaseAsync(Draft(bravo.Did, i), "officer");
             }
 
-            await Eventually.UntilAsync(() => sqlite.CountAsync(new RegisterQuery { Status = TelegramStatus.Delivered }), n => n == Telegrams / 2,
+            await Eventually.UntilAsync(() => sqlite.Register.CountAsync(new RegisterQuery { Status = TelegramStatus.Delivered }), n => n == Telegrams / 2,
                 TimeSpan.FromSeconds(120), "Alpha's telegrams delivered");
         }
 
-        await Eventually.UntilAsync(() => bravo.Store.CountAsync(new RegisterQuery { Status = TelegramStatus.Delivered }), n => n == Telegrams,
+        await Eventually.UntilAsync(() => bravo.Store.Register.CountAsync(new RegisterQuery { Status = TelegramStatus.Delivered }), n => n == Telegrams,
             TimeSpan.FromSeconds(120), "Bravo's telegrams delivered");
         await alpha.KillAsync();
         RegisterSnapshot original;
         await using (var sqlite = alpha.OpenStore())
         {
-            original = await sqlite.ReadRegisterAsync();
+            original = await sqlite.Register.ReadRegisterAsync();
         }
 
         // SQLite to PostgreSQL: the command verifies the copy itself; the register is then compared entry for entry.
@@ -103,24 +103,24 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         Assert.True(code == 0, output);
         Assert.Contains("verified", output, StringComparison.Ordinal);
         await using var postgres = new PostgresStore(Database.ConnectionString);
-        var copied = await postgres.ReadRegisterAsync();
+        var copied = await postgres.Register.ReadRegisterAsync();
         AssertSameRegister(original, copied);
         Assert.True(RegisterVerifier.Verify(copied, alpha.Did, _ => null).Ok);
-        Assert.Equal(Telegrams / 2, (await postgres.GetTieAsync(bravo.Did))!.LastSentSerial);
-        Assert.Single(await postgres.ListOfficersAsync());
-        var dossier = Assert.Single(await postgres.ListDirectoryAsync());
+        Assert.Equal(Telegrams / 2, (await postgres.Ties.GetTieAsync(bravo.Did))!.LastSentSerial);
+        Assert.Single(await postgres.Officers.ListOfficersAsync());
+        var dossier = Assert.Single(await postgres.Directory.ListDirectoryAsync());
         Assert.Equal((DossierId, "Charlie", "did:example:charlie"), (dossier.Id, dossier.Name, dossier.Did));
         Assert.Equal("Met at the conference.", Assert.Single(dossier.Notes).Text);
-        Assert.Equal(RelayOnTies.ToJson(), await postgres.GetSettingAsync(RelayService.PolicySetting));
-        Assert.True(RelayPolicy.Parse(await postgres.GetSettingAsync(RelayService.PolicySetting)).TiedPairs);
-        Assert.Equal("[]", await postgres.GetSettingAsync("clearance.rules"));
-        Assert.Equal("<key id=\"1\"/>", await postgres.GetSettingAsync("console.key.key-1"));
+        Assert.Equal(RelayOnTies.ToJson(), await postgres.Settings.GetSettingAsync(RelayService.PolicySetting));
+        Assert.True(RelayPolicy.Parse(await postgres.Settings.GetSettingAsync(RelayService.PolicySetting)).TiedPairs);
+        Assert.Equal("[]", await postgres.Settings.GetSettingAsync("clearance.rules"));
+        Assert.Equal("<key id=\"1\"/>", await postgres.Settings.GetSettingAsync("console.key.key-1"));
 
         // A second copy into the same database is refused and changes nothing.
         var (again, againOutput) = await AgencyProcess.RunCliAsync(["migrate-storage", "--data", alpha.Directory, "--to", "postgres",
             "--connection", Database.ConnectionString]);
         Assert.True(again == 5, againOutput);
-        Assert.Equal(original.Entries.Count, (await postgres.GetRegisterHeadAsync()).Count);
+        Assert.Equal(original.Entries.Count, (await postgres.Register.GetRegisterHeadAsync()).Count);
 
         // The agency's own verify, run on PostgreSQL.
         var environment = PostgresEnvironment;
@@ -135,17 +135,17 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         Assert.True(returned == 0, returnOutput);
         await using (var sqliteAgain = new SqliteStore(back))
         {
-            AssertSameRegister(original, await sqliteAgain.ReadRegisterAsync());
+            AssertSameRegister(original, await sqliteAgain.Register.ReadRegisterAsync());
         }
 
         // The agency carries on from PostgreSQL: the next telegram takes the next registry number and extends the chain.
         await using var node = AgencyProcess.Reopen(alpha, environment, settings);
         await node.StartAsync();
         var next = await bravo.Agency.Telegrams.ReleaseAsync(Draft(alpha.Did, Telegrams + 1), "officer");
-        var registered = await Eventually.UntilAsync(() => postgres.GetTelegramAsync(next.Id, Direction.Inbound), t => t is not null,
+        var registered = await Eventually.UntilAsync(() => postgres.Telegrams.GetTelegramAsync(next.Id, Direction.Inbound), t => t is not null,
             TimeSpan.FromSeconds(60), "the next telegram registered on PostgreSQL");
         Assert.Equal(Telegrams + 1, registered!.RegistryNumber);
-        var grown = await postgres.ReadRegisterAsync();
+        var grown = await postgres.Register.ReadRegisterAsync();
         Assert.Equal(original.Entries[^1].Hash, grown.Entries[original.Entries.Count - 1].Hash);
         Assert.True(RegisterVerifier.Verify(grown, alpha.Did, _ => null).Ok);
     }
@@ -157,7 +157,7 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         await using (var store = alpha.OpenStore())
         {
             var rotation = new KeyRotation { OldDid = "did:example:before", NewDid = alpha.Did, FromPrior = "jwt", At = DateTimeOffset.UtcNow, Own = true };
-            Assert.True(await store.FileOwnRotationAsync(rotation, []));
+            Assert.True(await store.Keys.FileOwnRotationAsync(rotation, []));
         }
 
         var (code, output) = await AgencyProcess.RunCliAsync(["migrate-storage", "--data", alpha.Directory, "--to", "postgres",

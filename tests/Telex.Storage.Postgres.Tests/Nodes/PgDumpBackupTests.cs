@@ -28,17 +28,17 @@ public sealed class PgDumpBackupTests : DatabaseProcessTests
         await using var bravo = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery);
         await using (var store = new PostgresStore(Database.ConnectionString))
         {
-            await store.SaveTieAsync(Tie(bravo.Did, "Bravo", bravo.Identity.Endpoint));
+            await store.Ties.SaveTieAsync(Tie(bravo.Did, "Bravo", bravo.Identity.Endpoint));
         }
 
-        await bravo.Store.SaveTieAsync(Tie(alpha.Did, "Alpha", $"http://127.0.0.1:{alpha.Port}/didcomm"));
+        await bravo.Store.Ties.SaveTieAsync(Tie(alpha.Did, "Alpha", $"http://127.0.0.1:{alpha.Port}/didcomm"));
         await alpha.StartAsync();
         for (int i = 1; i <= Telegrams; i++)
         {
             await bravo.Agency.Telegrams.ReleaseAsync(new TelegramDraft { To = alpha.Did, Subject = $"Telegram {i}", Body = "Kept in PostgreSQL." }, "officer");
         }
 
-        await Eventually.UntilAsync(() => bravo.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => bravo.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == Telegrams, TimeSpan.FromMinutes(2), $"all {Telegrams} telegrams registered at Alpha with receipts");
 
         // telex backup is for SQLite: it refuses and points to the procedure.

@@ -57,7 +57,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         var all = new List<TelegramRecord>();
         for (int offset = 0; offset < expected + 1000; offset += 1000)
         {
-            all.AddRange(await store.QueryAsync(new RegisterQuery { Direction = direction, Limit = 1000, Offset = offset }));
+            all.AddRange(await store.Register.QueryAsync(new RegisterQuery { Direction = direction, Limit = 1000, Offset = offset }));
         }
 
         return all;
@@ -73,8 +73,8 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         await using var balancer = await LoadBalancer.StartAsync(balancerPort, first.Port, second.Port);
         await using var bravo = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery);
         await using var alpha = new PostgresStore(Database.ConnectionString);
-        await alpha.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
-        await bravo.Store.SaveTieAsync(TieWith(first.Did, "Alpha", endpoint));
+        await alpha.Ties.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
+        await bravo.Store.Ties.SaveTieAsync(TieWith(first.Did, "Alpha", endpoint));
         await first.StartAsync();
         await second.StartAsync();
         var clock = Stopwatch.StartNew();
@@ -88,7 +88,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         var incoming = Task.Run(() => Parallel.ForEachAsync(Enumerable.Range(1, Inbound), new ParallelOptions { MaxDegreeOfParallelism = 4 },
             async (i, ct) => await bravo.Agency.Telegrams.ReleaseAsync(Draft(first.Did, i, Inbound), "officer", ct)));
 
-        await Eventually.UntilAsync(() => alpha.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n >= Inbound * 2 / 5,
+        await Eventually.UntilAsync(() => alpha.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n >= Inbound * 2 / 5,
             TimeSpan.FromMinutes(10), $"{Inbound * 2 / 5} telegrams registered before the kill");
         var beforeKill = balancer.Answered;
         await second.KillAsync();
@@ -96,9 +96,9 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         await Task.WhenAll(outgoing, incoming);
         output.WriteLine($"all released at {clock.Elapsed.TotalSeconds:F1} s");
 
-        await Eventually.UntilAsync(() => bravo.Store.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => bravo.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == Inbound, TimeSpan.FromMinutes(12), $"all {Inbound} of Bravo's telegrams delivered to Alpha with receipts");
-        await Eventually.UntilAsync(() => alpha.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
+        await Eventually.UntilAsync(() => alpha.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }),
             n => n == Outbound, TimeSpan.FromMinutes(5), $"all {Outbound} of Alpha's telegrams delivered to Bravo with receipts");
         output.WriteLine($"all delivered both ways at {clock.Elapsed.TotalSeconds:F1} s; requests answered: {string.Join(", ", balancer.Answered)}");
 
@@ -121,7 +121,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         Assert.Equal(Enumerable.Range(1, Outbound).Select(n => (long)n), received.Select(t => t.Serial).Order());
 
         // Alpha's register, written by three processes, is one chain that verifies.
-        var register = await alpha.ReadRegisterAsync();
+        var register = await alpha.Register.ReadRegisterAsync();
         Assert.Equal(Enumerable.Range(1, register.Entries.Count).Select(n => (long)n), register.Entries.Select(e => e.Position));
         var report = RegisterVerifier.Verify(register, first.Did, _ => null);
         Assert.True(report.Ok, report.First?.ToString());
@@ -139,14 +139,14 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         await using var second = first.AnotherNode("Delivery:NodeId=node-2");
         await using var bravo = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery);
         await using var alpha = new PostgresStore(Database.ConnectionString);
-        await alpha.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
+        await alpha.Ties.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
 
         // Bravo posts to the second node only; the stream is read from the first.
-        await bravo.Store.SaveTieAsync(TieWith(first.Did, "Alpha", $"http://127.0.0.1:{second.Port}/didcomm"));
+        await bravo.Store.Ties.SaveTieAsync(TieWith(first.Did, "Alpha", $"http://127.0.0.1:{second.Port}/didcomm"));
         await first.StartAsync();
         await second.StartAsync();
         var (token, hash) = PasswordHasher.NewToken();
-        await alpha.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)));
+        await alpha.Sessions.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)));
 
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{first.Port}/api/events"));
@@ -189,14 +189,14 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         await using var second = first.AnotherNode("Delivery:NodeId=node-2");
         await using var bravo = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery);
         await using var alpha = new PostgresStore(Database.ConnectionString);
-        await alpha.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
+        await alpha.Ties.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
 
         // Bravo's receipts go to the second node only; the stream is read from the first.
-        await bravo.Store.SaveTieAsync(TieWith(first.Did, "Alpha", $"http://127.0.0.1:{second.Port}/didcomm"));
+        await bravo.Store.Ties.SaveTieAsync(TieWith(first.Did, "Alpha", $"http://127.0.0.1:{second.Port}/didcomm"));
         await first.StartAsync();
         await second.StartAsync();
         var (token, hash) = PasswordHasher.NewToken();
-        await alpha.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)));
+        await alpha.Sessions.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)));
 
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{first.Port}/api/events"));

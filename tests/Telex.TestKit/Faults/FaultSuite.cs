@@ -90,27 +90,27 @@ public sealed class FaultSuite : IAsyncDisposable
         string token;
         await using (var a = Alpha.OpenStore())
         {
-            await a.SaveTieAsync(TieWith(Bravo)).ConfigureAwait(false);
-            await a.SaveTieAsync(TieWith(RelayAgency)).ConfigureAwait(false);
+            await a.Ties.SaveTieAsync(TieWith(Bravo)).ConfigureAwait(false);
+            await a.Ties.SaveTieAsync(TieWith(RelayAgency)).ConfigureAwait(false);
             (token, string hash) = PasswordHasher.NewToken();
-            await a.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(7))).ConfigureAwait(false);
+            await a.Sessions.AddTokenAsync(new ApiToken(hash, "admin", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(7))).ConfigureAwait(false);
         }
 
         await using (var b = Bravo.OpenStore())
         {
-            await b.SaveTieAsync(TieWith(Alpha)).ConfigureAwait(false);
+            await b.Ties.SaveTieAsync(TieWith(Alpha)).ConfigureAwait(false);
         }
 
         await using (var r = RelayAgency.OpenStore())
         {
-            await r.SaveTieAsync(TieWith(Alpha)).ConfigureAwait(false);
-            await r.SaveTieAsync(TieWith(Charlie)).ConfigureAwait(false);
-            await r.SetSettingAsync(RelayService.PolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(Alpha.Did, Charlie.Did)] }.ToJson()).ConfigureAwait(false);
+            await r.Ties.SaveTieAsync(TieWith(Alpha)).ConfigureAwait(false);
+            await r.Ties.SaveTieAsync(TieWith(Charlie)).ConfigureAwait(false);
+            await r.Settings.SetSettingAsync(RelayService.PolicySetting, new RelayPolicy { Pairs = [RelayPair.Of(Alpha.Did, Charlie.Did)] }.ToJson()).ConfigureAwait(false);
         }
 
         await using (var c = Charlie.OpenStore())
         {
-            await c.SaveTieAsync(TieWith(RelayAgency)).ConfigureAwait(false);
+            await c.Ties.SaveTieAsync(TieWith(RelayAgency)).ConfigureAwait(false);
         }
 
         await Task.WhenAll(_agencies.Select(x => x.StartAsync())).ConfigureAwait(false);
@@ -200,8 +200,8 @@ public sealed class FaultSuite : IAsyncDisposable
             try
             {
                 await Eventually.UntilAsync(async () => (
-                        All: await a.CountAsync(new RegisterQuery { Direction = Direction.Outbound }).ConfigureAwait(false),
-                        Delivered: await a.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }).ConfigureAwait(false)),
+                        All: await a.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound }).ConfigureAwait(false),
+                        Delivered: await a.Register.CountAsync(new RegisterQuery { Direction = Direction.Outbound, Status = TelegramStatus.Delivered }).ConfigureAwait(false)),
                     c => c.All == c.Delivered, _plan.DrainDeadline, "every telegram delivered with its receipt", TimeSpan.FromMilliseconds(250))
                     .ConfigureAwait(false);
                 drained = true;
@@ -354,7 +354,7 @@ public sealed class FaultSuite : IAsyncDisposable
         var all = new List<TelegramRecord>();
         for (int offset = 0; ; offset += 1000)
         {
-            var page = await store.QueryAsync(new RegisterQuery { Direction = direction, Limit = 1000, Offset = offset }).ConfigureAwait(false);
+            var page = await store.Register.QueryAsync(new RegisterQuery { Direction = direction, Limit = 1000, Offset = offset }).ConfigureAwait(false);
             all.AddRange(page.Select(t => t with { Plaintext = [], SignedOriginal = [], Body = "" }));
             if (page.Count < 1000)
             {

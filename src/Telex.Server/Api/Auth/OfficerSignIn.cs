@@ -195,13 +195,13 @@ internal static class OfficerSignIn
         ITelexStore store, DateTimeOffset now, CancellationToken ct)
     {
         string hash = PasswordHasher.HashToken(token);
-        var record = await store.FindTokenAsync(hash, now, ct).ConfigureAwait(false);
+        var record = await store.Sessions.FindTokenAsync(hash, now, ct).ConfigureAwait(false);
         if (record is null)
         {
             return (null, "unknown or expired token");
         }
 
-        var officer = await store.FindOfficerAsync(record.OfficerName, ct).ConfigureAwait(false);
+        var officer = await store.Officers.FindOfficerAsync(record.OfficerName, ct).ConfigureAwait(false);
         return officer is null ? (null, "the token's officer no longer exists")
             : officer.Disabled ? (null, "the token's officer is disabled")
             : (OfficerClaims.Create(officer, record, scheme), null);

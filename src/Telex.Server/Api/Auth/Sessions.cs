@@ -29,7 +29,7 @@ internal sealed class Sessions(ITelexStore store, TimeProvider time)
     /// <summary>Revokes one token (sign-out) on every node; what it keeps open on this node ends now.</summary>
     public async Task RevokeAsync(string tokenHash, CancellationToken ct)
     {
-        await store.RevokeTokenAsync(tokenHash, ct).ConfigureAwait(false);
+        await store.Sessions.RevokeTokenAsync(tokenHash, ct).ConfigureAwait(false);
         End(s => s.TokenHash == tokenHash);
     }
 
@@ -39,7 +39,7 @@ internal sealed class Sessions(ITelexStore store, TimeProvider time)
     /// </summary>
     public async Task RevokeOthersAsync(string officer, string? keptTokenHash, CancellationToken ct)
     {
-        await store.RevokeOfficerTokensAsync(officer, keptTokenHash, ct).ConfigureAwait(false);
+        await store.Sessions.RevokeOfficerTokensAsync(officer, keptTokenHash, ct).ConfigureAwait(false);
         End(s => s.Officer == officer && s.TokenHash != keptTokenHash);
     }
 
@@ -92,8 +92,8 @@ internal sealed class OpenSession : IDisposable
     /// <summary>Asks the store whether the token still stands (revoked on another node, expired, officer gone or disabled); ends the session if not.</summary>
     public async Task<bool> CheckAsync(CancellationToken ct)
     {
-        var token = await _store.FindTokenAsync(TokenHash, _time.GetUtcNow(), ct).ConfigureAwait(false);
-        if (token is null || await _store.FindOfficerAsync(token.OfficerName, ct).ConfigureAwait(false) is not { Disabled: false })
+        var token = await _store.Sessions.FindTokenAsync(TokenHash, _time.GetUtcNow(), ct).ConfigureAwait(false);
+        if (token is null || await _store.Officers.FindOfficerAsync(token.OfficerName, ct).ConfigureAwait(false) is not { Disabled: false })
         {
             End();
             return false;

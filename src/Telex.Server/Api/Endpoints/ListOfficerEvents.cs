@@ -25,7 +25,7 @@ internal static class ListOfficerEvents
             return Problems.Invalid("officer", problem);
         }
 
-        var events = await store.ListOfficerEventsAsync(officer, limit ?? 100, ct);
+        var events = await store.Officers.ListOfficerEventsAsync(officer, limit ?? 100, ct);
         return TypedResults.Ok(events.Select(OfficerEventView.Of).ToArray());
     }
 }

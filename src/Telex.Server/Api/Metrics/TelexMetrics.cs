@@ -71,8 +71,8 @@ internal sealed class TelexMetrics : IDisposable
                 return;
             }
 
-            var depth = await _store.OutboxDepthAsync(ct).ConfigureAwait(false);
-            var ties = await _store.ListTiesAsync(ct).ConfigureAwait(false);
+            var depth = await _store.Outbox.OutboxDepthAsync(ct).ConfigureAwait(false);
+            var ties = await _store.Ties.ListTiesAsync(ct).ConfigureAwait(false);
             foreach (var peer in _depth.Keys.Concat(ties.Where(t => t.Status != TieStatus.Severed).Select(t => t.PeerDid)))
             {
                 if (!depth.ContainsKey(peer))

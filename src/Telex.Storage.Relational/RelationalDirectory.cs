@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Telex.Storage.Relational;
 
 /// <summary>The directory: agencies known by name before (or without) a tie, each with its dossier of notes.</summary>
-public abstract partial class RelationalStore
+internal sealed class RelationalDirectory(RelationalStore store) : RelationalRole(store), IDirectoryStore
 {
     private const string DirectoryColumns = "SELECT id, name, did, endpoint, known_ties, added_at, reviewed_at FROM directory";
 

@@ -1,11 +1,8 @@
 namespace Telex.Storage.Relational;
 
 /// <summary>Settings: the agency's key–value configuration kept in the database.</summary>
-public abstract partial class RelationalStore
+internal sealed class RelationalSettings(RelationalStore store) : RelationalRole(store), ISettingsStore
 {
-    /// <summary>The collation that orders text by code point (<c>BINARY</c> in SQLite, <c>"C"</c> in PostgreSQL).</summary>
-    protected abstract string BinaryCollation { get; }
-
     /// <inheritdoc/>
     public Task<string?> GetSettingAsync(string key, CancellationToken ct = default) =>
         ReadAsync(async c => (string?)await ScalarAsync(c, null, "SELECT value FROM settings WHERE key=@k", ct, ("@k", key)).ConfigureAwait(false), ct);
@@ -15,7 +12,7 @@ public abstract partial class RelationalStore
         WriteAsync((c, tx) => SetSettingAsync(c, tx, key, value, ct), ct);
 
     /// <summary>Sets a setting inside <paramref name="tx"/>.</summary>
-    protected static Task<int> SetSettingAsync(DbConnection c, DbTransaction tx, string key, string value, CancellationToken ct) =>
+    internal static Task<int> SetSettingAsync(DbConnection c, DbTransaction tx, string key, string value, CancellationToken ct) =>
         ExecuteAsync(c, tx, "INSERT INTO settings(key, value) VALUES(@k, @v) ON CONFLICT(key) DO UPDATE SET value=excluded.value", ct,
             ("@k", key), ("@v", value));
 

@@ -2,7 +2,8 @@ using Microsoft.Data.Sqlite;
 
 namespace Telex.Storage.Sqlite;
 
-public sealed partial class SqliteStore
+/// <summary>Copies of a SQLite database taken while it is in use.</summary>
+public static class SqliteBackup
 {
     /// <summary>
     /// Copies the database <paramref name="source"/> to the new file <paramref name="destination"/> with SQLite's online
@@ -11,7 +12,7 @@ public sealed partial class SqliteStore
     /// </summary>
     /// <exception cref="FileNotFoundException">There is no database at <paramref name="source"/>.</exception>
     /// <exception cref="IOException"><paramref name="destination"/> exists already.</exception>
-    public static void Backup(string source, string destination)
+    public static void Copy(string source, string destination)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentException.ThrowIfNullOrEmpty(destination);

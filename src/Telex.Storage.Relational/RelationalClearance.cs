@@ -6,14 +6,14 @@ namespace Telex.Storage.Relational;
 /// Clearance: drafts on their way to release (<c>drafts</c>), each step they take (<c>clearance_log</c>, entered in the
 /// register's chain), and the coordination other agencies ask of this one (<c>coordination_requests</c>).
 /// </summary>
-public abstract partial class RelationalStore
+internal sealed class RelationalClearance(RelationalStore store) : RelationalRole(store), IClearanceStore
 {
     /// <summary>The columns of <c>drafts</c>, as <see cref="DraftRow"/> reads them.</summary>
-    protected const string DraftColumns =
+    internal const string DraftColumns =
         "id, status, drafter, draft, steps, created_at, updated_at, return_reason, telegram_id, released_by, released_at, number";
 
     /// <summary>The columns of <c>clearance_log</c>, as <see cref="ClearanceRow"/> reads them.</summary>
-    protected const string ClearanceLogColumns = "seq, draft_id, at, actor, action, detail";
+    internal const string ClearanceLogColumns = "seq, draft_id, at, actor, action, detail";
 
     private const string CoordinationColumns =
         "id, from_did, draft_id, recipient, subject, body, precedence, issue_id, drafter, received_at, state, answered_by, answered_at, reason";
@@ -38,7 +38,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>Writes a draft's row under the next draft number (the counter's row lock numbers drafts one at a time across nodes).</summary>
-    protected async Task InsertDraftAsync(DbConnection c, DbTransaction tx, DraftRecord draft, CancellationToken ct)
+    internal async Task InsertDraftAsync(DbConnection c, DbTransaction tx, DraftRecord draft, CancellationToken ct)
     {
         long number = await LongAsync(c, tx, "UPDATE counters SET value=value+1 WHERE name='draft' RETURNING value", ct).ConfigureAwait(false);
         await ExecuteAsync(c, tx, """
@@ -76,7 +76,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>Writes a clearance log row: with the next place in the log, or with <paramref name="seq"/> (an import).</summary>
-    protected async Task<ClearanceLogRow> InsertLogRowAsync(DbConnection c, DbTransaction tx, ClearanceLogEntry log, long? seq, CancellationToken ct)
+    internal async Task<ClearanceLogRow> InsertLogRowAsync(DbConnection c, DbTransaction tx, ClearanceLogEntry log, long? seq, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(log);
         long written = await LongAsync(c, tx, $"""
@@ -88,7 +88,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>The row mapper of <c>clearance_log</c>.</summary>
-    protected Func<ClearanceLogRow> ClearanceRow(DbDataReader r)
+    internal Func<ClearanceLogRow> ClearanceRow(DbDataReader r)
     {
         ArgumentNullException.ThrowIfNull(r);
         int seq = r.GetOrdinal("seq"), draftId = r.GetOrdinal("draft_id"), at = r.GetOrdinal("at"), actor = r.GetOrdinal("actor"),
@@ -98,7 +98,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>The row mapper of <c>drafts</c>.</summary>
-    protected Func<DraftRecord> DraftRow(DbDataReader r)
+    internal Func<DraftRecord> DraftRow(DbDataReader r)
     {
         ArgumentNullException.ThrowIfNull(r);
         int id = r.GetOrdinal("id"), status = r.GetOrdinal("status"), drafter = r.GetOrdinal("drafter"), draft = r.GetOrdinal("draft"),

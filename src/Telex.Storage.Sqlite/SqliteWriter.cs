@@ -1,23 +1,36 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 
+using Microsoft.Data.Sqlite;
+
+using Telex.Core.Storage;
+
 namespace Telex.Storage.Sqlite;
 
 /// <summary>
 /// Group commit. SQLite has one writer and, with <c>synchronous=FULL</c>, every commit waits for the disk; so writes
 /// queued while a commit is under way are run together in the next transaction, each inside its own savepoint: a
 /// write that throws is rolled back alone and its caller gets the exception, the others commit. No caller hears of
-/// success before the transaction holding its write is committed.
+/// success before the transaction holding its write is committed. A write the disk refuses fails with
+/// <see cref="StorageFullException"/>.
 /// </summary>
-public sealed partial class SqliteStore
+/// <param name="open">Opens a connection to the database, set up as the store wants it.</param>
+internal sealed class SqliteWriter(Func<CancellationToken, Task<DbConnection>> open) : IDisposable
 {
     /// <summary>At most this many writes share one transaction, so one commit's wait stays bounded.</summary>
     private const int MaxGroup = 256;
 
-    private readonly ConcurrentQueue<PendingWrite> _pending = new();
+    /// <summary>SQLITE_IOERR: the operating system reported an error reading or writing (ENOSPC on some paths).</summary>
+    private const int SqliteIoError = 10;
 
-    /// <inheritdoc/>
-    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    /// <summary>SQLITE_FULL: a write could not complete because the disk is full.</summary>
+    private const int SqliteFull = 13;
+
+    private readonly ConcurrentQueue<PendingWrite> _pending = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    /// <summary>Runs <paramref name="work"/> in the next group's transaction; returns once that transaction is committed.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var write = new PendingWrite<T>(work, ct);
@@ -76,7 +89,7 @@ public sealed partial class SqliteStore
         var done = new List<PendingWrite>(group.Count);
         try
         {
-            await using var connection = await OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using var connection = await open(CancellationToken.None).ConfigureAwait(false);
             await using var tx = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             bool single = group.Count == 1;
             foreach (var write in group)
@@ -159,4 +172,17 @@ public sealed partial class SqliteStore
 
         public override void Fail(Exception e) => _done.TrySetException(e);
     }
+
+    /// <inheritdoc/>
+    public void Dispose() => _writer.Dispose();
+
+    /// <summary>The exception a caller receives for a failed write: a full disk (or an I/O error writing) as <see cref="StorageFullException"/>.</summary>
+    private static Exception ForCaller(Exception e) => e switch
+    {
+        SqliteException { SqliteErrorCode: SqliteFull } s =>
+            new StorageFullException($"the disk holding the agency's database is full; nothing of this write was kept ({s.Message})", s),
+        SqliteException { SqliteErrorCode: SqliteIoError } s =>
+            new StorageFullException($"the disk holding the agency's database refused a write; nothing of this write was kept ({s.Message})", s),
+        _ => e,
+    };
 }

@@ -1,22 +1,8 @@
 namespace Telex.Storage.Relational;
 
 /// <summary>The outbox: messages waiting to be sent to a counterpart, claimed by one node at a time, retried until accepted or expired.</summary>
-public abstract partial class RelationalStore
+internal sealed class RelationalOutbox(RelationalStore store) : RelationalRole(store), IOutboxStore
 {
-    private const string OutboxColumns = "id, kind, telegram_id, peer_did, endpoint, payload, attempts, due_at, expires_at, precedence";
-
-    /// <summary>Queues <paramref name="o"/> inside <paramref name="tx"/>, the transaction of the write that produced it.</summary>
-    protected async Task InsertOutboxAsync(DbConnection c, DbTransaction tx, OutboxItem o, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(o);
-        await ExecuteAsync(c, tx, $"""
-            INSERT INTO outbox({OutboxColumns}) VALUES(@id, @kind, @tid, @peer, @endpoint, @payload, @attempts, @due, @expires, @prec)
-            """, ct,
-            ("@id", Id(o.Id)), ("@kind", (int)o.Kind), ("@tid", Id(o.TelegramId)), ("@peer", o.PeerDid), ("@endpoint", o.Endpoint),
-            ("@payload", Bytes(o.Payload)), ("@attempts", o.Attempts), ("@due", Time(o.DueAt)), ("@expires", Time(o.ExpiresAt)),
-            ("@prec", (int)o.Precedence)).ConfigureAwait(false);
-    }
-
     /// <summary>The row mapper of <c>outbox</c>.</summary>
     private Func<OutboxItem> OutboxRow(DbDataReader r)
     {

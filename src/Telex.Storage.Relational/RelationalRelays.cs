@@ -1,7 +1,7 @@
 namespace Telex.Storage.Relational;
 
 /// <summary>The relay queue: envelopes this agency forwards for others, bounded per sender, claimed and retried as the outbox is.</summary>
-public abstract partial class RelationalStore
+internal sealed class RelationalRelays(RelationalStore store) : RelationalRole(store), IRelayStore
 {
     private const string RelayColumns = "id, from_did, next_did, endpoint, envelope, received_at, due_at, expires_at, attempts";
 

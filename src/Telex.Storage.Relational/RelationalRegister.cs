@@ -5,73 +5,16 @@ using Telex.Core;
 namespace Telex.Storage.Relational;
 
 /// <summary>
-/// The register: its hash chain (<c>register_log</c>), which every concern appends to in the transaction of the write it
-/// records, the cables imported from paper, checkpoints, and the register's export and import.
+/// The register: its hash chain (<c>register_log</c>; appending is a step every role shares, in <see cref="RelationalRole"/>), the
+/// register's queries over telegrams and imported cables, checkpoints, and the register's export and import.
 /// </summary>
-public abstract partial class RelationalStore
+internal sealed class RelationalRegister(RelationalStore store) : RelationalRole(store), IRegisterStore
 {
-    /// <summary>The columns of <c>register_log</c>, as <see cref="EntryRow"/> reads them.</summary>
-    protected const string EntryColumns = "position, kind, reference, time, content_hash, content, prev_hash, hash";
-
     private const string CableColumns = "id, registry_number, received_at, sender_serial, signer, signed_on, text, trailer, imported_at, source";
     private const string CheckpointColumns = "agency_did, count, head, time, signed, stored_at";
 
     /// <summary>The setting naming the agency whose chain an imported register is.</summary>
     private const string OriginSetting = "register.origin";
-
-    /// <summary>
-    /// Appends an entry to the register chain inside <paramref name="tx"/>, the transaction of the write it records, so
-    /// that the write and its entry are committed together or not at all. Every kind of entry goes through here.
-    /// </summary>
-    protected async Task<RegisterEntry> AppendEntryAsync(DbConnection c, DbTransaction tx, string kind, string reference, byte[] content,
-        bool keepContent, CancellationToken ct)
-    {
-        await LockChainAsync(c, tx, ct).ConfigureAwait(false);
-        var previous = await FirstAsync(c, tx, $"SELECT {EntryColumns} FROM register_log ORDER BY position DESC LIMIT 1", EntryRow, ct)
-            .ConfigureAwait(false);
-        var entry = RegisterChain.Next(previous, kind, reference, Now, content, keepContent);
-        await InsertEntryAsync(c, tx, entry, ct).ConfigureAwait(false);
-        return entry;
-    }
-
-    private async Task InsertEntryAsync(DbConnection c, DbTransaction tx, RegisterEntry e, CancellationToken ct) =>
-        await ExecuteAsync(c, tx, $"INSERT INTO register_log({EntryColumns}) VALUES(@p, @k, @r, @t, @ch, @c, @prev, @h)", ct,
-            ("@p", e.Position), ("@k", e.Kind), ("@r", e.Reference), ("@t", Time(e.Time)), ("@ch", e.ContentHash),
-            ("@c", e.Content is { } content ? Bytes(content) : null), ("@prev", e.PrevHash), ("@h", e.Hash)).ConfigureAwait(false);
-
-    /// <summary>The row mapper of <c>register_log</c>.</summary>
-    protected Func<RegisterEntry> EntryRow(DbDataReader r)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        int position = r.GetOrdinal("position"), kind = r.GetOrdinal("kind"), reference = r.GetOrdinal("reference"), time = r.GetOrdinal("time"),
-            contentHash = r.GetOrdinal("content_hash"), content = r.GetOrdinal("content"), prevHash = r.GetOrdinal("prev_hash"), hash = r.GetOrdinal("hash");
-        return () => new()
-        {
-            Position = r.GetInt64(position),
-            Kind = r.GetString(kind),
-            Reference = r.GetString(reference),
-            Time = ReadTime(r, time),
-            ContentHash = r.GetString(contentHash),
-            Content = ReadBytesOrNull(r, content),
-            PrevHash = r.GetString(prevHash),
-            Hash = r.GetString(hash),
-        };
-    }
-
-    /// <summary>Enters a telegram as filed, and the receipt issued for it if it was filed with one.</summary>
-    protected async Task<RegisterEntry> AppendTelegramAsync(DbConnection c, DbTransaction tx, TelegramRecord t, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(t);
-        var entry = await AppendEntryAsync(c, tx, t.Direction == Direction.Inbound ? RegisterKinds.TelegramIn : RegisterKinds.TelegramOut,
-            RegisterChain.TelegramReference(t.Id, t.Direction), RegisterChain.TelegramContent(t), keepContent: false, ct).ConfigureAwait(false);
-        if (t.Direction == Direction.Inbound && t.Receipt is { } receipt)
-        {
-            entry = await AppendEntryAsync(c, tx, RegisterKinds.Receipt, entry.Reference, RegisterChain.ReceiptContent(t.Id, receipt), true, ct)
-                .ConfigureAwait(false);
-        }
-
-        return entry;
-    }
 
     /// <inheritdoc/>
     public Task<RegisterHead> GetRegisterHeadAsync(CancellationToken ct = default) =>
@@ -106,11 +49,11 @@ public abstract partial class RelationalStore
     private async Task<RegisterSnapshot> ReadFiledAsync(DbConnection c, DbTransaction tx, RegisterSnapshot snapshot, CancellationToken ct)
     {
         var telegrams = await ListAsync(c, tx, $"SELECT {TelegramColumns} FROM telegrams ORDER BY seq", TelegramRow, ct).ConfigureAwait(false);
-        var issues = await ListAsync(c, tx, $"SELECT {IssueColumns} FROM issues ORDER BY {FilingOrder}", IssueRow, ct).ConfigureAwait(false);
-        var events = await ListAsync(c, tx, $"SELECT {IssueEventColumns} FROM issue_events ORDER BY seq", IssueEventRow, ct).ConfigureAwait(false);
-        var drafts = await ListAsync(c, tx, $"SELECT {DraftColumns} FROM drafts ORDER BY {FilingOrder}", DraftRow, ct).ConfigureAwait(false);
-        var log = await ListAsync(c, tx, $"SELECT {ClearanceLogColumns} FROM clearance_log ORDER BY seq", ClearanceRow, ct).ConfigureAwait(false);
-        var (bureaus, bureauEpochs) = await ReadBureausAsync(c, tx, ct).ConfigureAwait(false);
+        var issues = await ListAsync(c, tx, $"SELECT {RelationalIssues.IssueColumns} FROM issues ORDER BY {FilingOrder}", Store.IssuesRole.IssueRow, ct).ConfigureAwait(false);
+        var events = await ListAsync(c, tx, $"SELECT {RelationalIssues.IssueEventColumns} FROM issue_events ORDER BY seq", Store.IssuesRole.IssueEventRow, ct).ConfigureAwait(false);
+        var drafts = await ListAsync(c, tx, $"SELECT {RelationalClearance.DraftColumns} FROM drafts ORDER BY {FilingOrder}", Store.ClearanceRole.DraftRow, ct).ConfigureAwait(false);
+        var log = await ListAsync(c, tx, $"SELECT {RelationalClearance.ClearanceLogColumns} FROM clearance_log ORDER BY seq", Store.ClearanceRole.ClearanceRow, ct).ConfigureAwait(false);
+        var (bureaus, bureauEpochs) = await Store.BureausRole.ReadBureausAsync(c, tx, ct).ConfigureAwait(false);
         return snapshot with
         {
             Telegrams = telegrams,
@@ -138,25 +81,25 @@ public abstract partial class RelationalStore
         // issue stands where its events put it.
         foreach (var issue in snapshot.Issues)
         {
-            await InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
+            await Store.IssuesRole.InsertIssueAsync(c, tx, issue, ct).ConfigureAwait(false);
         }
 
         foreach (var e in snapshot.IssueEvents)
         {
-            await InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
+            await Store.IssuesRole.InsertIssueEventAsync(c, tx, e, ct).ConfigureAwait(false);
         }
 
         foreach (var draft in snapshot.Drafts)
         {
-            await InsertDraftAsync(c, tx, draft, ct).ConfigureAwait(false);
+            await Store.ClearanceRole.InsertDraftAsync(c, tx, draft, ct).ConfigureAwait(false);
         }
 
         foreach (var row in snapshot.ClearanceLog)
         {
-            await InsertLogRowAsync(c, tx, row.Step, row.Seq, ct).ConfigureAwait(false);
+            await Store.ClearanceRole.InsertLogRowAsync(c, tx, row.Step, row.Seq, ct).ConfigureAwait(false);
         }
 
-        await ImportBureausAsync(c, tx, snapshot, ct).ConfigureAwait(false);
+        await Store.BureausRole.ImportBureausAsync(c, tx, snapshot, ct).ConfigureAwait(false);
     }
 
     private Func<ImportedCable> CableRow(DbDataReader r)
@@ -231,7 +174,7 @@ public abstract partial class RelationalStore
             CableRow, ct, ("@n", registryNumber)), ct);
 
     /// <summary>Imported cables a register query matches (<see cref="RegisterQuery.MatchesImported"/>), newest first.</summary>
-    protected async Task<List<TelegramRecord>> QueryCablesAsync(DbConnection c, DbTransaction? tx, RegisterQuery query, int limit, long offset,
+    internal async Task<List<TelegramRecord>> QueryCablesAsync(DbConnection c, DbTransaction? tx, RegisterQuery query, int limit, long offset,
         CancellationToken ct)
     {
         var (where, parameters) = CableWhere(query);
@@ -242,7 +185,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>How many imported cables a register query matches.</summary>
-    protected async Task<long> CountCablesAsync(DbConnection c, DbTransaction? tx, RegisterQuery query, CancellationToken ct)
+    internal async Task<long> CountCablesAsync(DbConnection c, DbTransaction? tx, RegisterQuery query, CancellationToken ct)
     {
         var (where, parameters) = CableWhere(query);
         return await LongAsync(c, tx, "SELECT COUNT(*) FROM imported_cables " + where, ct, [.. parameters]).ConfigureAwait(false);
@@ -331,10 +274,121 @@ public abstract partial class RelationalStore
             await ExecuteAsync(c, tx, $"UPDATE counters SET value={Greatest("value", "@v")} WHERE name='registry'", ct, ("@v", highest)).ConfigureAwait(false);
             if (register.OriginDid is not null)
             {
-                await SetSettingAsync(c, tx, OriginSetting, register.OriginDid, ct).ConfigureAwait(false);
+                await RelationalSettings.SetSettingAsync(c, tx, OriginSetting, register.OriginDid, ct).ConfigureAwait(false);
             }
 
             return 0;
         }, ct);
+    }
+
+    /// <summary>The columns of <c>telegrams</c> aliased <c>t</c>, for a query that joins it (a text search).</summary>
+    private static readonly string TelegramColumnsOfT = string.Join(", ", TelegramColumns.Split(',').Select(c => "t." + c.Trim()));
+
+    /// <inheritdoc/>
+    public Task<TelegramRecord?> GetByRegistryNumberAsync(long registryNumber, CancellationToken ct = default) =>
+        ReadAsync(c => FirstAsync(c, null, $"SELECT {TelegramColumns} FROM telegrams WHERE registry_number=@n", TelegramRow, ct,
+            ("@n", registryNumber)), ct);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        int limit = Math.Clamp(query.Limit, 1, 1000);
+        int offset = Math.Max(0, query.Offset);
+        return ReadAsync<IReadOnlyList<TelegramRecord>>(async c =>
+        {
+            // One read transaction: the traffic and the imported history it is followed by come from one snapshot.
+            await using var tx = await BeginSnapshotAsync(c, ct).ConfigureAwait(false);
+            var list = query.Imported == ImportedScope.Only ? [] : await QueryTelegramsAsync(c, tx, query, limit, offset, ct).ConfigureAwait(false);
+            if (list.Count < limit && query.MatchesImported)
+            {
+                // Imported history follows the last telegram: skip what the offset leaves of it after the traffic.
+                long skip = query.Imported == ImportedScope.Only ? offset
+                    : list.Count > 0 ? 0
+                    : Math.Max(0, offset - await CountTelegramsAsync(c, tx, query, ct).ConfigureAwait(false));
+                list.AddRange(await QueryCablesAsync(c, tx, query, limit - list.Count, skip, ct).ConfigureAwait(false));
+            }
+
+            return list;
+        }, ct);
+    }
+
+    private async Task<List<TelegramRecord>> QueryTelegramsAsync(DbConnection c, DbTransaction tx, RegisterQuery query, int limit, int offset,
+        CancellationToken ct)
+    {
+        var parameters = new List<(string, object?)>();
+        var (from, match, order) = string.IsNullOrWhiteSpace(query.Text)
+            ? ("telegrams t", "1=1", "t.seq DESC")
+            : TelegramSearch(query.Text, parameters);
+        string where = Where(query, match, parameters);
+        return await ListAsync(c, tx, $"SELECT {TelegramColumnsOfT} FROM {from} {where} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+            TelegramRow, ct, [.. parameters]).ConfigureAwait(false);
+    }
+
+    private async Task<long> CountTelegramsAsync(DbConnection c, DbTransaction? tx, RegisterQuery query, CancellationToken ct)
+    {
+        var parameters = new List<(string, object?)>();
+        string match = string.IsNullOrWhiteSpace(query.Text) ? "1=1" : TextCondition("telegrams", query.Text, parameters);
+        return await LongAsync(c, tx, "SELECT COUNT(*) FROM telegrams " + Where(query, match, parameters), ct, [.. parameters]).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public Task<long> CountAsync(RegisterQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync(async c =>
+        {
+            await using var tx = await BeginSnapshotAsync(c, ct).ConfigureAwait(false);
+            long traffic = query.Imported == ImportedScope.Only ? 0 : await CountTelegramsAsync(c, tx, query, ct).ConfigureAwait(false);
+            return traffic + (query.MatchesImported ? await CountCablesAsync(c, tx, query, ct).ConfigureAwait(false) : 0);
+        }, ct);
+    }
+
+    /// <summary>The condition a register query sets on telegrams, after <paramref name="match"/> (its text search).</summary>
+    private string Where(RegisterQuery query, string match, List<(string, object?)> parameters)
+    {
+        var where = new StringBuilder("WHERE ").Append(match);
+        void Add(string clause, string name, object? value)
+        {
+            where.Append(" AND ").Append(clause);
+            parameters.Add((name, value));
+        }
+
+        if (query.Counterpart is not null)
+        {
+            Add("counterpart IN " + DidsOfTie("@cp"), "@cp", query.Counterpart);
+        }
+
+        if (query.IssueId is not null)
+        {
+            Add("issue_id=@issue", "@issue", query.IssueId);
+        }
+
+        if (query.Precedence is { } p)
+        {
+            Add("precedence=@prec", "@prec", (int)p);
+        }
+
+        if (query.Status is { } s)
+        {
+            Add("status=@status", "@status", (int)s);
+        }
+
+        if (query.Direction is { } d)
+        {
+            Add("direction=@dir", "@dir", (int)d);
+        }
+
+        if (query.From is { } from)
+        {
+            Add("registered_at >= @from", "@from", Time(from));
+        }
+
+        if (query.Until is { } until)
+        {
+            Add("registered_at < @until", "@until", Time(until));
+        }
+
+        return where.ToString();
     }
 }

@@ -6,23 +6,19 @@ namespace Telex.Storage.Relational;
 /// Issues: each a history of events both sides file (<c>issue_events</c>), its current state the greatest event's
 /// (<c>issues</c>), and the agencies taking part (<c>issue_participants</c>).
 /// </summary>
-public abstract partial class RelationalStore
+internal sealed class RelationalIssues(RelationalStore store) : RelationalRole(store), IIssueStore
 {
     /// <summary>The columns of <c>issues</c>, as <see cref="IssueRow"/> reads them.</summary>
-    protected const string IssueColumns = "id, counterpart, title, opened_by, opened_at, status, outcome, referred_to, clock, changed_at, term, number";
+    internal const string IssueColumns = "id, counterpart, title, opened_by, opened_at, status, outcome, referred_to, clock, changed_at, term, number";
 
     /// <summary>The columns of <c>issue_events</c>, as <see cref="IssueEventRow"/> reads them.</summary>
-    protected const string IssueEventColumns = "id, issue_id, clock, agency, officer, at, status, title, outcome, referred_to, term, referred_to_did";
+    internal const string IssueEventColumns = "id, issue_id, clock, agency, officer, at, status, title, outcome, referred_to, term, referred_to_did";
 
     /// <inheritdoc/>
     public Task<bool> OpenIssueAsync(Issue issue, IssueEvent opening, OutboxItem? outbox, CancellationToken ct = default) =>
         OpenAsync(issue, opening, outbox is null ? [] : [outbox], ct);
 
-    /// <inheritdoc/>
-    public Task<bool> OpenBureauIssueAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default) =>
-        OpenAsync(issue, opening, outbox, ct);
-
-    private Task<bool> OpenAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct)
+    internal Task<bool> OpenAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(issue);
         ArgumentNullException.ThrowIfNull(opening);
@@ -177,7 +173,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>Writes an issue's row under the next issue number (the counter's row lock numbers issues one at a time across nodes).</summary>
-    protected async Task InsertIssueAsync(DbConnection c, DbTransaction tx, Issue issue, CancellationToken ct)
+    internal async Task InsertIssueAsync(DbConnection c, DbTransaction tx, Issue issue, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(issue);
         long number = await LongAsync(c, tx, "UPDATE counters SET value=value+1 WHERE name='issue' RETURNING value", ct).ConfigureAwait(false);
@@ -198,7 +194,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>Writes an issue event's row.</summary>
-    protected async Task InsertIssueEventAsync(DbConnection c, DbTransaction tx, IssueEvent e, CancellationToken ct)
+    internal async Task InsertIssueEventAsync(DbConnection c, DbTransaction tx, IssueEvent e, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(e);
         await ExecuteAsync(c, tx, $"""
@@ -226,7 +222,7 @@ public abstract partial class RelationalStore
         FirstAsync(c, tx, $"SELECT {IssueColumns} FROM issues WHERE id=@i" + (tx is null ? "" : ForUpdate), IssueRow, ct, ("@i", id));
 
     /// <summary>The row mapper of <c>issues</c>.</summary>
-    protected Func<Issue> IssueRow(DbDataReader r)
+    internal Func<Issue> IssueRow(DbDataReader r)
     {
         ArgumentNullException.ThrowIfNull(r);
         int id = r.GetOrdinal("id"), counterpart = r.GetOrdinal("counterpart"), title = r.GetOrdinal("title"), openedBy = r.GetOrdinal("opened_by"),
@@ -251,7 +247,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>The row mapper of <c>issue_events</c>.</summary>
-    protected Func<IssueEvent> IssueEventRow(DbDataReader r)
+    internal Func<IssueEvent> IssueEventRow(DbDataReader r)
     {
         ArgumentNullException.ThrowIfNull(r);
         int id = r.GetOrdinal("id"), issueId = r.GetOrdinal("issue_id"), clock = r.GetOrdinal("clock"), agency = r.GetOrdinal("agency"),

@@ -2,90 +2,11 @@ using System.Text.Json;
 
 namespace Telex.Storage.Relational;
 
-/// <summary>Officers and their API tokens, invitations, and ties.</summary>
-public abstract partial class RelationalStore
+/// <summary>Ties with counterparts and the invitations that open them.</summary>
+internal sealed class RelationalTies(RelationalStore store) : RelationalRole(store), ITieStore
 {
-    private const string OfficerColumns = "name, role, password_hash, created_at, must_change, failed, locked_until, disabled";
-
     private const string TieColumns =
         "SELECT peer_did, peer_name, endpoint, status, verified, terms, proposed_terms, proposed_by_us, established_at, last_sent_serial, suspended_by FROM ties";
-
-    /// <inheritdoc/>
-    public Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default) =>
-        WriteAsync((c, tx) => InsertOfficerAsync(c, tx, officer, ct), ct);
-
-    private async Task<bool> InsertOfficerAsync(DbConnection c, DbTransaction tx, Officer officer, CancellationToken ct) =>
-        await ExecuteAsync(c, tx, """
-            INSERT INTO officers(name, role, password_hash, created_at, must_change, failed, locked_until, disabled)
-            VALUES(@n, @r, @h, @c, @m, @f, @l, @d) ON CONFLICT(name) DO NOTHING
-            """, ct,
-            ("@n", officer.Name), ("@r", (int)officer.Role), ("@h", officer.PasswordHash), ("@c", Time(officer.CreatedAt)),
-            ("@m", Bool(officer.MustChangePassword)), ("@f", officer.FailedSignIns), ("@l", Time(officer.LockedUntil)), ("@d", Bool(officer.Disabled)))
-            .ConfigureAwait(false) == 1;
-
-    /// <inheritdoc/>
-    public Task UpdateOfficerAsync(Officer officer, CancellationToken ct = default) =>
-        WriteAsync((c, tx) => ExecuteAsync(c, tx, "UPDATE officers SET password_hash=@h, must_change=@m, failed=@f, locked_until=@l WHERE name=@n", ct,
-            ("@n", officer.Name), ("@h", officer.PasswordHash), ("@m", Bool(officer.MustChangePassword)), ("@f", officer.FailedSignIns),
-            ("@l", Time(officer.LockedUntil))), ct);
-
-    /// <inheritdoc/>
-    public Task<Officer?> FindOfficerAsync(string name, CancellationToken ct = default) =>
-        ReadAsync(c => FindOfficerAsync(c, null, name, ct), ct);
-
-    private Task<Officer?> FindOfficerAsync(DbConnection c, DbTransaction? tx, string name, CancellationToken ct) =>
-        FirstAsync(c, tx, $"SELECT {OfficerColumns} FROM officers WHERE name=@n", OfficerRow, ct, ("@n", name));
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<Officer>> ListOfficersAsync(CancellationToken ct = default) =>
-        ReadAsync<IReadOnlyList<Officer>>(async c =>
-            await ListAsync(c, null, $"SELECT {OfficerColumns} FROM officers ORDER BY name", OfficerRow, ct).ConfigureAwait(false), ct);
-
-    /// <summary>The row mapper of <c>officers</c>.</summary>
-    private Func<Officer> OfficerRow(DbDataReader r)
-    {
-        int name = r.GetOrdinal("name"), role = r.GetOrdinal("role"), hash = r.GetOrdinal("password_hash"), createdAt = r.GetOrdinal("created_at"),
-            mustChange = r.GetOrdinal("must_change"), failed = r.GetOrdinal("failed"), lockedUntil = r.GetOrdinal("locked_until"),
-            disabled = r.GetOrdinal("disabled");
-        return () => new()
-        {
-            Name = r.GetString(name),
-            Role = (Role)r.GetInt32(role),
-            PasswordHash = r.GetString(hash),
-            CreatedAt = ReadTime(r, createdAt),
-            MustChangePassword = ReadBool(r, mustChange),
-            FailedSignIns = r.GetInt32(failed),
-            LockedUntil = ReadTimeOrNull(r, lockedUntil),
-            Disabled = ReadBool(r, disabled),
-        };
-    }
-
-    /// <inheritdoc/>
-    public Task AddTokenAsync(ApiToken token, CancellationToken ct = default) =>
-        WriteAsync((c, tx) => ExecuteAsync(c, tx, "INSERT INTO tokens(hash, officer, created_at, expires_at) VALUES(@h, @o, @c, @e)", ct,
-            ("@h", token.TokenHash), ("@o", token.OfficerName), ("@c", Time(token.CreatedAt)), ("@e", Time(token.ExpiresAt))), ct);
-
-    /// <inheritdoc/>
-    public Task<ApiToken?> FindTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct = default) =>
-        ReadAsync(c => FirstAsync(c, null, "SELECT hash, officer, created_at, expires_at FROM tokens WHERE hash=@h AND expires_at > @now", TokenRow, ct,
-            ("@h", tokenHash), ("@now", Time(now))), ct);
-
-    /// <summary>The row mapper of <c>tokens</c>.</summary>
-    private Func<ApiToken> TokenRow(DbDataReader r)
-    {
-        int hash = r.GetOrdinal("hash"), officer = r.GetOrdinal("officer"), createdAt = r.GetOrdinal("created_at"), expiresAt = r.GetOrdinal("expires_at");
-        return () => new ApiToken(r.GetString(hash), r.GetString(officer), ReadTime(r, createdAt), ReadTime(r, expiresAt));
-    }
-
-    /// <inheritdoc/>
-    public Task<bool> RevokeTokenAsync(string tokenHash, CancellationToken ct = default) =>
-        WriteAsync(async (c, tx) => await ExecuteAsync(c, tx, "DELETE FROM tokens WHERE hash=@h", ct, ("@h", tokenHash)).ConfigureAwait(false) == 1, ct);
-
-    /// <inheritdoc/>
-    public Task<int> RevokeOfficerTokensAsync(string officerName, string? keptTokenHash, CancellationToken ct = default) =>
-        // No token's hash is empty, so an empty one keeps none.
-        WriteAsync((c, tx) => ExecuteAsync(c, tx, "DELETE FROM tokens WHERE officer=@o AND hash <> @k", ct,
-            ("@o", officerName), ("@k", keptTokenHash ?? "")), ct);
 
     /// <inheritdoc/>
     public Task AddInvitationAsync(Invitation invitation, CancellationToken ct = default) =>

@@ -2,9 +2,61 @@ using Telex.Core;
 
 namespace Telex.Storage.Relational;
 
-/// <summary>Officer administration: each act changes the officer's row and is entered in the register in one transaction.</summary>
-public abstract partial class RelationalStore
+/// <summary>Officers: their accounts and sign-in state, and administration acts, each entered in the register in the transaction that makes it.</summary>
+internal sealed class RelationalOfficers(RelationalStore store) : RelationalRole(store), IOfficerStore
 {
+    private const string OfficerColumns = "name, role, password_hash, created_at, must_change, failed, locked_until, disabled";
+
+    /// <inheritdoc/>
+    public Task<bool> AddOfficerAsync(Officer officer, CancellationToken ct = default) =>
+        WriteAsync((c, tx) => InsertOfficerAsync(c, tx, officer, ct), ct);
+
+    private async Task<bool> InsertOfficerAsync(DbConnection c, DbTransaction tx, Officer officer, CancellationToken ct) =>
+        await ExecuteAsync(c, tx, """
+            INSERT INTO officers(name, role, password_hash, created_at, must_change, failed, locked_until, disabled)
+            VALUES(@n, @r, @h, @c, @m, @f, @l, @d) ON CONFLICT(name) DO NOTHING
+            """, ct,
+            ("@n", officer.Name), ("@r", (int)officer.Role), ("@h", officer.PasswordHash), ("@c", Time(officer.CreatedAt)),
+            ("@m", Bool(officer.MustChangePassword)), ("@f", officer.FailedSignIns), ("@l", Time(officer.LockedUntil)), ("@d", Bool(officer.Disabled)))
+            .ConfigureAwait(false) == 1;
+
+    /// <inheritdoc/>
+    public Task UpdateOfficerAsync(Officer officer, CancellationToken ct = default) =>
+        WriteAsync((c, tx) => ExecuteAsync(c, tx, "UPDATE officers SET password_hash=@h, must_change=@m, failed=@f, locked_until=@l WHERE name=@n", ct,
+            ("@n", officer.Name), ("@h", officer.PasswordHash), ("@m", Bool(officer.MustChangePassword)), ("@f", officer.FailedSignIns),
+            ("@l", Time(officer.LockedUntil))), ct);
+
+    /// <inheritdoc/>
+    public Task<Officer?> FindOfficerAsync(string name, CancellationToken ct = default) =>
+        ReadAsync(c => FindOfficerAsync(c, null, name, ct), ct);
+
+    private Task<Officer?> FindOfficerAsync(DbConnection c, DbTransaction? tx, string name, CancellationToken ct) =>
+        FirstAsync(c, tx, $"SELECT {OfficerColumns} FROM officers WHERE name=@n", OfficerRow, ct, ("@n", name));
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<Officer>> ListOfficersAsync(CancellationToken ct = default) =>
+        ReadAsync<IReadOnlyList<Officer>>(async c =>
+            await ListAsync(c, null, $"SELECT {OfficerColumns} FROM officers ORDER BY name", OfficerRow, ct).ConfigureAwait(false), ct);
+
+    /// <summary>The row mapper of <c>officers</c>.</summary>
+    private Func<Officer> OfficerRow(DbDataReader r)
+    {
+        int name = r.GetOrdinal("name"), role = r.GetOrdinal("role"), hash = r.GetOrdinal("password_hash"), createdAt = r.GetOrdinal("created_at"),
+            mustChange = r.GetOrdinal("must_change"), failed = r.GetOrdinal("failed"), lockedUntil = r.GetOrdinal("locked_until"),
+            disabled = r.GetOrdinal("disabled");
+        return () => new()
+        {
+            Name = r.GetString(name),
+            Role = (Role)r.GetInt32(role),
+            PasswordHash = r.GetString(hash),
+            CreatedAt = ReadTime(r, createdAt),
+            MustChangePassword = ReadBool(r, mustChange),
+            FailedSignIns = r.GetInt32(failed),
+            LockedUntil = ReadTimeOrNull(r, lockedUntil),
+            Disabled = ReadBool(r, disabled),
+        };
+    }
+
     /// <inheritdoc/>
     public Task<bool> AddOfficerAsync(Officer officer, string by, CancellationToken ct = default)
     {

@@ -2,12 +2,56 @@ using System.Text.Json;
 
 namespace Telex.Storage.Relational;
 
-/// <summary>
-/// Bureaus: each with its members and prospects in order (<c>bureaus</c>, <c>bureau_members</c>, <c>bureau_prospects</c>),
-/// the epochs its membership went through (<c>bureau_epochs</c>), and bulletins released to every member at once.
-/// </summary>
-public abstract partial class RelationalStore
+/// <summary>A bureau's outcome vocabulary: kept when the bureau is known and the version is newer than the one held.</summary>
+internal sealed class RelationalBureaus(RelationalStore store) : RelationalRole(store), IBureauStore
 {
+    /// <inheritdoc/>
+    public Task<BureauOutcomes?> GetBureauOutcomesAsync(Guid bureauId, CancellationToken ct = default) =>
+        ReadAsync(c => FindBureauOutcomesAsync(c, null, bureauId, ct), ct);
+
+    /// <inheritdoc/>
+    public Task<bool> SetBureauOutcomesAsync(BureauOutcomes outcomes, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(outbox);
+        return WriteAsync(async (c, tx) =>
+        {
+            if (!await WriteBureauOutcomesAsync(c, tx, outcomes, ct).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            foreach (var item in outbox)
+            {
+                await InsertOutboxAsync(c, tx, item, ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }, ct);
+    }
+
+    /// <summary>The outcomes held for a bureau, or null.</summary>
+    internal Task<BureauOutcomes?> FindBureauOutcomesAsync(DbConnection c, DbTransaction? tx, Guid bureauId, CancellationToken ct) =>
+        FirstAsync(c, tx, "SELECT bureau_id, version, terms FROM bureau_outcomes WHERE bureau_id=@b", BureauOutcomesRow, ct, ("@b", Id(bureauId)));
+
+    /// <summary>The row mapper of <c>bureau_outcomes</c>.</summary>
+    private Func<BureauOutcomes> BureauOutcomesRow(DbDataReader r)
+    {
+        int bureauId = r.GetOrdinal("bureau_id"), version = r.GetOrdinal("version"), terms = r.GetOrdinal("terms");
+        return () => new BureauOutcomes(ReadId(r, bureauId), r.GetInt64(version), OutcomeVocabulary.Parse(ReadJson(r, terms)));
+    }
+
+    /// <summary>Keeps a bureau's outcomes when the bureau is known and their version is higher than the one held.</summary>
+    internal async Task<bool> WriteBureauOutcomesAsync(DbConnection c, DbTransaction tx, BureauOutcomes outcomes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        return await ExecuteAsync(c, tx, """
+            INSERT INTO bureau_outcomes(bureau_id, version, terms)
+            SELECT @b, @v, @t WHERE EXISTS(SELECT 1 FROM bureaus WHERE id=@b)
+            ON CONFLICT(bureau_id) DO UPDATE SET version=excluded.version, terms=excluded.terms WHERE excluded.version > bureau_outcomes.version
+            """, ct, ("@b", Id(outcomes.BureauId)), ("@v", outcomes.Version), ("@t", Json(OutcomeVocabulary.Write(outcomes.Terms)))).ConfigureAwait(false) > 0;
+    }
+
     private const string BureauColumns = "id, name, purpose, founder, secretariat, rule, status, epoch, created_at, changed_at";
     private const string EpochColumns = "bureau_id, number, members, opened_at";
 
@@ -194,7 +238,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>Every bureau with its members, and every epoch, for a snapshot of the register (in the snapshot's transaction).</summary>
-    private async Task<(List<Bureau> Bureaus, List<BureauEpoch> Epochs)> ReadBureausAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
+    internal async Task<(List<Bureau> Bureaus, List<BureauEpoch> Epochs)> ReadBureausAsync(DbConnection c, DbTransaction tx, CancellationToken ct)
     {
         var bureaus = new List<Bureau>();
         foreach (var id in await ListAsync(c, tx, $"SELECT id FROM bureaus ORDER BY {FilingOrder}", BureauIdRow, ct).ConfigureAwait(false))
@@ -213,7 +257,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>Writes an imported register's bureaus and epochs (their entries are in the imported chain already).</summary>
-    private async Task ImportBureausAsync(DbConnection c, DbTransaction tx, RegisterSnapshot register, CancellationToken ct)
+    internal async Task ImportBureausAsync(DbConnection c, DbTransaction tx, RegisterSnapshot register, CancellationToken ct)
     {
         var epochs = register.BureauEpochs.ToLookup(e => e.BureauId);
         foreach (var bureau in register.Bureaus)
@@ -254,34 +298,6 @@ public abstract partial class RelationalStore
             $"SELECT {EpochColumns} FROM bureau_epochs WHERE bureau_id=@b ORDER BY number", EpochRow, ct, ("@b", Id(bureauId))).ConfigureAwait(false), ct);
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<TelegramRecord>> ReleaseFanOutAsync(IReadOnlyList<string> peerDids, Func<string, long, (TelegramRecord Record, OutboxItem Outbox)> build,
-        IdempotencyClaim? claim = null, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(peerDids);
-        ArgumentNullException.ThrowIfNull(build);
-        return WriteAsync<IReadOnlyList<TelegramRecord>>(async (c, tx) =>
-        {
-            await ClaimAsync(c, tx, claim, ct).ConfigureAwait(false);
-
-            // Every tie's row is locked until commit, in one order whichever node releases, so serials are taken one at a
-            // time across nodes, without gaps, and two fan-outs to overlapping members do not deadlock.
-            await LockRowsAsync(c, tx, $"ties WHERE {AnyOf("peer_did", "@ps")} ORDER BY peer_did", ct, ("@ps", ListOf(peerDids))).ConfigureAwait(false);
-            var released = new List<TelegramRecord>(peerDids.Count);
-            foreach (string peerDid in peerDids)
-            {
-                long serial = await NextSerialAsync(c, tx, "@p", peerDid, ct).ConfigureAwait(false);
-                var (record, outbox) = build(peerDid, serial);
-                if (record.Serial != serial || record.Direction != Direction.Outbound || record.Counterpart != peerDid)
-                {
-                    throw new InvalidOperationException("each released entry must be outbound to its peer and carry the serial it was given");
-                }
-
-                await FileReleasedAsync(c, tx, record, outbox, "@p", peerDid, ct).ConfigureAwait(false);
-                released.Add(record);
-            }
-
-            await KeepAnswerAsync(c, tx, claim, released, ct).ConfigureAwait(false);
-            return released;
-        }, ct);
-    }
+    public Task<bool> OpenBureauIssueAsync(Issue issue, IssueEvent opening, IReadOnlyList<OutboxItem> outbox, CancellationToken ct = default) =>
+        Store.IssuesRole.OpenAsync(issue, opening, outbox, ct);
 }
