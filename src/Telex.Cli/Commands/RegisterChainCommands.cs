@@ -1,5 +1,7 @@
 using System.Text;
 
+using Telex.Api.Contracts;
+
 using Telex.Core.Register;
 using Telex.Core.Security;
 using Telex.Server.Hosting;
@@ -19,73 +21,53 @@ internal static class RegisterChainCommands
     /// <summary>Most a zip of printable pages from the agency may unpack to: 1 GiB.</summary>
     private const long MaxPagesBytes = 1L << 30;
 
-    public static Command Create(Globals globals)
-    {
-        var command = new Command("register", "The tamper-evident register: verify, checkpoint, export and import");
-        command.Subcommands.Add(Verify(globals));
-        command.Subcommands.Add(CheckpointCommand(globals));
-        command.Subcommands.Add(Export(globals));
-        command.Subcommands.Add(Import(globals));
-        command.Subcommands.Add(ImportCable(globals));
-        return command;
-    }
+    public static Command Create(Globals globals) =>
+        Globals.Group("register", "The tamper-evident register: verify, checkpoint, export and import",
+            Verify(globals), CheckpointCommand(globals), Export(globals), Import(globals), ImportCable(globals));
 
     private static Command Verify(Globals globals)
     {
-        var client = new ClientOptions();
         var data = LocalData();
         var set = Globals.Set();
-        var command = client.AddTo(new Command("verify",
+        var command = new Command("verify",
             "Recompute the register's hash chain, check every entry against its telegram and every checkpoint; exit 7 if anything was changed")
         {
             data, set,
-        });
-        command.SetAction(async (parse, ct) =>
+        };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            JsonElement report;
-            if (IsLocal(parse, data))
+            VerifyView report;
+            if (IsLocal(run.Parse, data))
             {
-                await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
-                report = ToJson(await local.Agency.Register.VerifyRegisterAsync(ct).ConfigureAwait(false));
+                await using var local = await OpenLocalAsync(run.Parse, data, set, run.Ct).ConfigureAwait(false);
+                report = View(await local.Agency.Register.VerifyRegisterAsync(run.Ct).ConfigureAwait(false));
             }
             else
             {
-                using var api = client.Connect(parse);
-                report = await api.GetAsync("api/register/verify", ct).ConfigureAwait(false);
+                report = await run.Call((api, ct) => api.VerifyRegisterAsync(ct)).ConfigureAwait(false);
             }
 
-            bool ok = report.GetProperty("ok").GetBoolean();
-            if (terminal.Json)
-            {
-                terminal.WriteJson(report);
-            }
-            else
-            {
-                PrintReport(terminal, report, ok);
-            }
-
-            return ok ? ExitCodes.Ok : ExitCodes.Tampered;
-        });
-        return command;
+            run.Print(report, r => PrintReport(run.Terminal, r));
+            return report.Ok ? ExitCodes.Ok : ExitCodes.Tampered;
+        }, connectFirst: false);
     }
 
-    private static void PrintReport(Terminal terminal, JsonElement report, bool ok)
+    private static void PrintReport(Terminal terminal, VerifyView report)
     {
         string counts = string.Create(CultureInfo.InvariantCulture,
-            $"{report.GetProperty("entries").GetInt64()} entries, {report.GetProperty("telegrams").GetInt64()} telegrams, {report.GetProperty("cables").GetInt64()} imported cables, {report.GetProperty("checkpoints").GetInt64()} checkpoints, {report.GetProperty("issueEvents").GetInt64()} issue events, {report.GetProperty("clearanceSteps").GetInt64()} clearance steps, {report.GetProperty("officerEvents").GetInt64()} officer events");
-        if (ok)
+            $"{report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints, {report.IssueEvents} issue events, {report.ClearanceSteps} clearance steps, {report.OfficerEvents} officer events");
+        if (report.Ok)
         {
-            terminal.Line($"register verified: {counts}; head {report.Str("head")}");
+            terminal.Line($"register verified: {counts}; head {report.Head}");
             return;
         }
 
-        var problems = report.GetProperty("problems").EnumerateArray().ToList();
+        var problems = report.Problems;
         terminal.Line($"register NOT verified ({counts}): {problems.Count} problem(s)");
-        terminal.Line("first: " + problems[0].Str("summary"));
+        terminal.Line("first: " + problems[0].Summary);
         foreach (var p in problems.Skip(1).Take(50))
         {
-            terminal.Line("  " + p.Str("summary"));
+            terminal.Line("  " + p.Summary);
         }
 
         if (problems.Count > 51)
@@ -94,63 +76,34 @@ internal static class RegisterChainCommands
         }
     }
 
-    private static JsonElement ToJson(VerifyReport r)
-    {
-        var problems = new JsonArray();
-        foreach (var p in r.Problems)
-        {
-            problems.Add(new JsonObject
-            {
-                ["position"] = p.Position,
-                ["reference"] = p.Reference,
-                ["registryNumber"] = p.RegistryNumber,
-                ["telegramId"] = p.TelegramId?.ToString(),
-                ["problem"] = p.Problem,
-                ["detail"] = p.Detail,
-                ["summary"] = p.ToString(),
-            });
-        }
-
-        return JsonSerializer.SerializeToElement(new JsonObject
-        {
-            ["ok"] = r.Ok,
-            ["entries"] = r.Entries,
-            ["telegrams"] = r.Telegrams,
-            ["cables"] = r.Cables,
-            ["checkpoints"] = r.Checkpoints,
-            ["issueEvents"] = r.IssueEvents,
-            ["clearanceSteps"] = r.ClearanceSteps,
-            ["officerEvents"] = r.OfficerEvents,
-            ["head"] = r.Head,
-            ["problems"] = problems,
-        });
-    }
+    /// <summary>A report made here, on the agency's folder, as the API would answer it.</summary>
+    private static VerifyView View(VerifyReport r) => new(r.Ok, r.Entries, r.Telegrams, r.Cables, r.Checkpoints, r.IssueEvents, r.ClearanceSteps,
+        r.OfficerEvents, r.Head,
+        [.. r.Problems.Select(p => new ProblemView(p.Position, p.Reference, p.RegistryNumber, p.TelegramId, p.Problem, p.Detail, p.ToString()))]);
 
     private static Command CheckpointCommand(Globals globals)
     {
-        var client = new ClientOptions();
         var data = LocalData();
         var set = Globals.Set();
-        var command = client.AddTo(new Command("checkpoint", "Sign a checkpoint of the register now and send it to every established tie")
+        var command = new Command("checkpoint", "Sign a checkpoint of the register now and send it to every established tie")
         {
             data, set,
-        });
-        command.SetAction(async (parse, ct) =>
+        };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
+            var terminal = run.Terminal;
             long count;
             string head;
-            if (IsLocal(parse, data))
+            if (IsLocal(run.Parse, data))
             {
-                await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
-                var cp = await local.Agency.Register.CheckpointAsync(ct).ConfigureAwait(false);
+                await using var local = await OpenLocalAsync(run.Parse, data, set, run.Ct).ConfigureAwait(false);
+                var cp = await local.Agency.Register.CheckpointAsync(run.Ct).ConfigureAwait(false);
                 (count, head) = (cp.Count, cp.Head);
             }
             else
             {
-                using var api = client.Connect(parse);
-                var cp = await api.PostAsync("api/register/checkpoints", null, ct).ConfigureAwait(false);
-                (count, head) = (cp.GetProperty("count").GetInt64(), cp.Str("head")!);
+                var cp = await run.Call((api, ct) => api.CreateCheckpointAsync(ct)).ConfigureAwait(false);
+                (count, head) = (cp.Count, cp.Head);
             }
 
             if (terminal.Json)
@@ -163,13 +116,11 @@ internal static class RegisterChainCommands
             }
 
             return ExitCodes.Ok;
-        });
-        return command;
+        }, connectFirst: false);
     }
 
     private static Command Export(Globals globals)
     {
-        var client = new ClientOptions();
         var data = LocalData();
         var set = Globals.Set();
         var format = new Option<string>("--format", "-f")
@@ -179,10 +130,10 @@ internal static class RegisterChainCommands
         };
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--out", "-o") { Description = "Where to write (a file; a folder for html); default standard output", HelpName = "PATH" };
-        var command = client.AddTo(new Command("export", "Export the register: JSON Lines (complete), cable text or printable pages") { data, set, format, output });
-        command.SetAction(async (parse, ct) =>
+        var command = new Command("export", "Export the register: JSON Lines (complete), cable text or printable pages") { data, set, format, output };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
+            var (parse, terminal, ct) = (run.Parse, run.Terminal, run.Ct);
             string fmt = parse.GetValue(format)!;
             string? path = parse.GetValue(output);
             if (fmt == "html" && path is null)
@@ -192,10 +143,9 @@ internal static class RegisterChainCommands
 
             if (!IsLocal(parse, data))
             {
-                using var api = client.Connect(parse);
                 if (fmt == "html")
                 {
-                    byte[] zip = await api.GetBytesAsync("api/register/export?format=html", ct).ConfigureAwait(false);
+                    byte[] zip = await run.Call((api, c) => api.ExportRegisterPagesAsync(c)).ConfigureAwait(false);
                     int written = await ExtractPagesAsync(zip, path!, ct).ConfigureAwait(false);
                     if (!terminal.Json)
                     {
@@ -205,7 +155,7 @@ internal static class RegisterChainCommands
                     return ExitCodes.Ok;
                 }
 
-                string text = await api.GetTextAsync("api/register/export?format=" + fmt, ct).ConfigureAwait(false);
+                string text = await run.Call((api, c) => api.ExportRegisterAsync(fmt, c)).ConfigureAwait(false);
                 await WriteAsync(terminal, path, text, ct).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
@@ -252,8 +202,7 @@ internal static class RegisterChainCommands
             }
 
             return ExitCodes.Ok;
-        });
-        return command;
+        }, connectFirst: false);
     }
 
     /// <summary>
@@ -341,7 +290,7 @@ internal static class RegisterChainCommands
 
             if (terminal.Json)
             {
-                terminal.WriteJson(ToJson(report));
+                terminal.WriteJson(ApiClient.AsJson(View(report)));
             }
             else
             {

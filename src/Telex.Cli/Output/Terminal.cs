@@ -140,6 +140,13 @@ internal sealed partial class Terminal
     /// <summary>Asks a yes/no question at the terminal.</summary>
     public bool Confirm(string question) => Out.Prompt(new ConfirmationPrompt(Spectre.Console.Markup.Escape(question)) { DefaultValue = false });
 
+    /// <summary>A value of the API's enums as the API writes it (<c>releasingofficer</c>, <c>established</c>).</summary>
+    public static string Word<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    /// <summary>A number as a person reads it in a table (invariant digits, no grouping).</summary>
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>A time for tables, in UTC.</summary>
     public static string Time(DateTimeOffset? t) =>
         t is { } v ? v.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "";
