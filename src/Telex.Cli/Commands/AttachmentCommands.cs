@@ -68,22 +68,9 @@ internal static class AttachmentCommands
             string fileName = SafeFileName(attachment.Name, attachment.Sha256);
             string file = target is null ? fileName : Directory.Exists(target) ? Path.Combine(target, fileName) : target;
             await WriteAsync(file, content, run.Value(force), ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(new JsonObject
-                {
-                    ["file"] = Path.GetFullPath(file),
-                    ["name"] = attachment.Name,
-                    ["bytes"] = content.Length,
-                    ["sha256"] = attachment.Sha256,
-                });
-            }
-            else
-            {
-                terminal.Line(string.Create(CultureInfo.InvariantCulture, $"saved {attachment.Name} ({content.Length} bytes) to {file}"));
-            }
-
-            return ExitCodes.Ok;
+            return terminal.Report(
+                new JsonObject { ["file"] = Path.GetFullPath(file), ["name"] = attachment.Name, ["bytes"] = content.Length, ["sha256"] = attachment.Sha256 },
+                string.Create(CultureInfo.InvariantCulture, $"saved {attachment.Name} ({content.Length} bytes) to {file}"));
         });
     }
 

@@ -86,16 +86,7 @@ internal static class DirectoryCommands
         {
             string name = run.Value(counterpart);
             await run.Call((api, ct) => api.RemoveCounterpartAsync(name, ct)).ConfigureAwait(false);
-            if (run.Terminal.Json)
-            {
-                run.Terminal.WriteJson(new JsonObject { ["removed"] = name });
-            }
-            else
-            {
-                run.Terminal.Line($"{name} removed from the directory");
-            }
-
-            return ExitCodes.Ok;
+            return run.Terminal.Report(new JsonObject { ["removed"] = name }, $"{name} removed from the directory");
         });
     }
 

@@ -88,19 +88,8 @@ internal static class KeyCommands
         }
     }
 
-    private static int Done(Terminal terminal, string keys, AgencyIdentity identity, string message)
-    {
-        if (terminal.Json)
-        {
-            terminal.WriteJson(new JsonObject { ["keyFile"] = keys, ["did"] = identity.Did, ["sealed"] = identity.IsSealed });
-        }
-        else
-        {
-            terminal.Line(message);
-        }
-
-        return ExitCodes.Ok;
-    }
+    private static int Done(Terminal terminal, string keys, AgencyIdentity identity, string message) =>
+        terminal.Report(new JsonObject { ["keyFile"] = keys, ["did"] = identity.Did, ["sealed"] = identity.IsSealed }, message);
 
     private static Command Rotate(Globals globals) =>
         ClientCommand.Show(globals, new Command("rotate",

@@ -238,16 +238,7 @@ internal static class OfficerCommands
             }
 
             await run.Call((api, ct) => api.ChangePasswordAsync(new ChangePasswordRequest(current, next), ct)).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(new JsonObject { ["changed"] = true });
-            }
-            else
-            {
-                terminal.Line("password changed");
-            }
-
-            return ExitCodes.Ok;
+            return terminal.Report(new JsonObject { ["changed"] = true }, "password changed");
         });
     }
 }

@@ -106,16 +106,8 @@ internal static class RegisterChainCommands
                 (count, head) = (cp.Count, cp.Head);
             }
 
-            if (terminal.Json)
-            {
-                terminal.WriteJson(new JsonObject { ["count"] = count, ["head"] = head });
-            }
-            else
-            {
-                terminal.Line(string.Create(CultureInfo.InvariantCulture, $"checkpoint signed over {count} entries, head {head}"));
-            }
-
-            return ExitCodes.Ok;
+            return terminal.Report(new JsonObject { ["count"] = count, ["head"] = head },
+                string.Create(CultureInfo.InvariantCulture, $"checkpoint signed over {count} entries, head {head}"));
         }, connectFirst: false);
     }
 
@@ -270,70 +262,57 @@ internal static class RegisterChainCommands
         }
     }
 
-    private static Command Import(Globals globals)
+    private static Command Import(Globals globals) =>
+        ImportInto(globals, "import", "Import another agency's register export into this fresh agency's register; it is verified first",
+            "A JSON Lines export (telex register export)", async (terminal, path, open, ct) =>
+            {
+                await using var local = await open().ConfigureAwait(false);
+                var input = OpenInput(path);
+                VerifyReport report;
+                await using (input.ConfigureAwait(false))
+                {
+                    report = await local.Agency.Register.ImportRegisterAsync(input, ct).ConfigureAwait(false);
+                }
+
+                return terminal.Report(ApiClient.AsJson(View(report)), string.Create(CultureInfo.InvariantCulture,
+                    $"imported and verified: {report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints, {report.IssueEvents} issue events, {report.ClearanceSteps} clearance steps"));
+            });
+
+    /// <summary>A command that imports its <c>FILE</c> into the agency's folder, which <c>open</c> opens (after the file is read, if it must be first).</summary>
+    private static Command ImportInto(Globals globals, string name, string description, string fileDescription,
+        Func<Terminal, string, Func<Task<OpenedAgency>>, CancellationToken, Task<int>> import)
     {
         var data = Globals.Data();
         var set = Globals.Set();
-        var file = new Argument<string>("FILE") { Description = "A JSON Lines export (telex register export)" };
-        var command = new Command("import", "Import another agency's register export into this fresh agency's register; it is verified first") { file, data, set };
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            string path = parse.GetValue(file)!;
-            await using var local = await OpenAsync(parse, data, set, ct).ConfigureAwait(false);
-            var input = OpenInput(path);
-            VerifyReport report;
-            await using (input.ConfigureAwait(false))
-            {
-                report = await local.Agency.Register.ImportRegisterAsync(input, ct).ConfigureAwait(false);
-            }
-
-            if (terminal.Json)
-            {
-                terminal.WriteJson(ApiClient.AsJson(View(report)));
-            }
-            else
-            {
-                terminal.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"imported and verified: {report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints, {report.IssueEvents} issue events, {report.ClearanceSteps} clearance steps"));
-            }
-
-            return ExitCodes.Ok;
-        });
+        var file = new Argument<string>("FILE") { Description = fileDescription };
+        var command = new Command(name, description) { file, data, set };
+        command.SetAction((parse, ct) => import(globals.Terminal(parse), parse.GetValue(file)!, () => OpenAsync(parse, data, set, ct), ct));
         return command;
     }
 
-    private static Command ImportCable(Globals globals)
-    {
-        var data = Globals.Data();
-        var set = Globals.Set();
-        var file = new Argument<string>("FILE") { Description = "A historical cable in the classic layout (Nº, date and time, text, signature line)" };
-        var command = new Command("import-cable", "Import a historical cable into the register, marked imported (never traffic)") { file, data, set };
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            string path = parse.GetValue(file)!;
-            string text;
-            try
+    private static Command ImportCable(Globals globals) =>
+        ImportInto(globals, "import-cable", "Import a historical cable into the register, marked imported (never traffic)",
+            "A historical cable in the classic layout (Nº, date and time, text, signature line)", async (terminal, path, open, ct) =>
             {
-                if (new FileInfo(path).Length > CableText.MaxBytes)
+                string text;
+                try
                 {
-                    throw new CliException(ExitCodes.Usage, $"{path}: larger than {CableText.MaxBytes / 1024} KiB; not a cable");
+                    if (new FileInfo(path).Length > CableText.MaxBytes)
+                    {
+                        throw new CliException(ExitCodes.Usage, $"{path}: larger than {CableText.MaxBytes / 1024} KiB; not a cable");
+                    }
+
+                    text = await File.ReadAllTextAsync(path, new UTF8Encoding(false, throwOnInvalidBytes: true), ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+                {
+                    throw new CliException(e is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.NotFound : ExitCodes.Usage, $"{path}: {e.Message}");
                 }
 
-                text = await File.ReadAllTextAsync(path, new UTF8Encoding(false, throwOnInvalidBytes: true), ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
-            {
-                throw new CliException(e is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.NotFound : ExitCodes.Usage, $"{path}: {e.Message}");
-            }
-
-            await using var local = await OpenAsync(parse, data, set, ct).ConfigureAwait(false);
-            var (cable, entry) = await local.Agency.Register.ImportCableAsync(text, Path.GetFileName(path), ct).ConfigureAwait(false);
-            var points = CableText.Points(cable.Text);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(new JsonObject
+                await using var local = await open().ConfigureAwait(false);
+                var (cable, entry) = await local.Agency.Register.ImportCableAsync(text, Path.GetFileName(path), ct).ConfigureAwait(false);
+                var points = CableText.Points(cable.Text);
+                return terminal.Report(new JsonObject
                 {
                     ["id"] = cable.Id.ToString(),
                     ["position"] = entry.Position,
@@ -344,18 +323,9 @@ internal static class RegisterChainCommands
                     ["signedOn"] = cable.SignedOn,
                     ["points"] = new JsonArray(points.Select(p => (JsonNode?)p.Number).ToArray()),
                     ["editorialMarks"] = new JsonArray(CableText.EditorialMarks(cable.Text + "\n" + cable.Trailer).Select(m => (JsonNode?)m).ToArray()),
-                });
-            }
-            else
-            {
-                terminal.Line(string.Create(CultureInfo.InvariantCulture,
+                }, string.Create(CultureInfo.InvariantCulture,
                     $"imported cable Nº {cable.RegistryNumber} of {cable.ReceivedAt.UtcDateTime:d MMMM yyyy HH:mm} (No. {cable.SenderSerial} - {cable.Signer}, {cable.SignedOn}; {points.Count} numbered points) as register entry {entry.Position}"));
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+            });
 
     private static FileStream OpenInput(string path)
     {

@@ -57,6 +57,26 @@ internal sealed partial class Terminal
     /// <summary>Writes a JSON document.</summary>
     public void WriteJson(JsonElement element) => Stdout.WriteLine(JsonSerializer.Serialize(element, Indented));
 
+    /// <summary>What a command did: <paramref name="json"/> with <c>--json</c>, else the line <paramref name="text"/>; exit code 0.</summary>
+    public int Report(JsonNode json, string text) => Report(() => WriteJson(json), text);
+
+    /// <inheritdoc cref="Report(JsonNode, string)"/>
+    public int Report(JsonElement json, string text) => Report(() => WriteJson(json), text);
+
+    private int Report(Action writeJson, string text)
+    {
+        if (Json)
+        {
+            writeJson();
+        }
+        else
+        {
+            Line(text);
+        }
+
+        return ExitCodes.Ok;
+    }
+
     /// <summary>Writes a line of plain text.</summary>
     public void Line(string text = "") => Stdout.WriteLine(text);
 
