@@ -13,7 +13,7 @@ namespace Telex.Api.Contracts;
 /// errors; an agency that cannot be reached throws what <see cref="HttpClient"/> throws. The bearer token is sent with
 /// every request once <see cref="Token"/> is set (<see cref="SignInAsync"/> sets it).
 /// </summary>
-public sealed class TelexApiClient : IDisposable
+public sealed partial class TelexApiClient : IDisposable
 {
     /// <summary>Header of a request the agency recognises when repeated: it answers the repeat with what the first did.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -104,7 +104,10 @@ public sealed class TelexApiClient : IDisposable
     public Task<TieView> ProposeTermsAsync(string peerDid, TermsRequest terms, CancellationToken ct = default) =>
         PostAsync<TieView>(TiePath(peerDid) + "/terms", terms, ct);
 
-    // Issues.
+    /// <summary><c>POST /api/ties/{did}/terms/sign</c>: signs the terms the counterpart proposed.</summary>
+    public Task<TieView> SignTermsAsync(string peerDid, CancellationToken ct = default) => PostAsync<TieView>(TiePath(peerDid) + "/terms/sign", null, ct);
+
+    // Issues (bureau issues and outcomes in TelexApiClient.Bureaus.cs).
 
     /// <summary><c>POST /api/issues</c>.</summary>
     public Task<IssueView> OpenIssueAsync(OpenIssueRequest request, CancellationToken ct = default) => PostAsync<IssueView>("api/issues", request, ct);
@@ -115,6 +118,20 @@ public sealed class TelexApiClient : IDisposable
     /// <summary><c>POST /api/issues/{id}/status</c>.</summary>
     public Task<IssueView> ChangeIssueStatusAsync(string id, IssueStatusRequest request, CancellationToken ct = default) =>
         PostAsync<IssueView>("api/issues/" + Uri.EscapeDataString(id) + "/status", request, ct);
+
+    /// <summary><c>GET /api/issues</c> with <paramref name="query"/> (e.g. <c>status=open&amp;q=grain</c>, already escaped).</summary>
+    public Task<IssueSummary[]> ListIssuesAsync(string? query = null, CancellationToken ct = default) =>
+        GetAsync<IssueSummary[]>("api/issues" + (string.IsNullOrEmpty(query) ? "" : "?" + query), ct);
+
+    /// <summary>
+    /// <c>GET /api/issues/outcomes</c>, or <c>GET /api/bureaus/{id}/outcomes</c> with <paramref name="bureau"/>: the outcomes
+    /// issue changes are named by (the agency's, or a bureau's, the same at every member).
+    /// </summary>
+    public Task<OutcomeTerm[]> GetOutcomesAsync(Guid? bureau = null, CancellationToken ct = default) => GetAsync<OutcomeTerm[]>(OutcomesPath(bureau), ct);
+
+    /// <summary><c>PUT</c> the outcomes of <see cref="GetOutcomesAsync"/> (admins; a bureau's at its secretariat).</summary>
+    public Task<OutcomeTerm[]> SetOutcomesAsync(OutcomesRequest request, Guid? bureau = null, CancellationToken ct = default) =>
+        PutAsync<OutcomeTerm[]>(OutcomesPath(bureau), request, ct);
 
     // Generic requests, for the endpoints above and every other one.
 
@@ -141,6 +158,10 @@ public sealed class TelexApiClient : IDisposable
 
     /// <summary>DELETE <paramref name="path"/>, ignoring any answer.</summary>
     public Task DeleteAsync(string path, CancellationToken ct = default) => SendAsync(HttpMethod.Delete, path, null, ct);
+
+    /// <summary>DELETE <paramref name="path"/>, reading the answer as <typeparamref name="T"/>.</summary>
+    public async Task<T> DeleteAsync<T>(string path, CancellationToken ct = default) =>
+        Read<T>(await SendAsync(HttpMethod.Delete, path, null, ct).ConfigureAwait(false), path);
 
     /// <summary>
     /// Sends <paramref name="body"/> (null sends none) and returns the answer as a JSON document as it came (default when
@@ -244,6 +265,8 @@ public sealed class TelexApiClient : IDisposable
     private static readonly object EmptyObject = new Dictionary<string, string>();
 
     private static string TiePath(string did) => "api/ties/" + Uri.EscapeDataString(did);
+
+    private static string OutcomesPath(Guid? bureau) => bureau is { } id ? $"api/bureaus/{id}/outcomes" : "api/issues/outcomes";
 
     private static string Lower(Direction d) => d == Direction.Inbound ? "inbound" : "outbound";
 

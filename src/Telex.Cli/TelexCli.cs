@@ -107,7 +107,7 @@ internal static class TelexCli
             {
                 using var api = new ApiClient(acted.Url, acted.Token, TimeSpan.FromSeconds(5));
                 using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                name = (await api.GetAsync("api/agency", quick.Token).ConfigureAwait(false)).Str("name");
+                name = (await api.CallAsync((c, t) => c.GetAgencyAsync(t), quick.Token).ConfigureAwait(false)).Name;
             }
             catch (Exception e) when (e is CliException or OperationCanceledException)
             {

@@ -74,43 +74,13 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
-    /// <summary>GET an answer as <typeparamref name="T"/>.</summary>
-    public Task<T> GetAsync<T>(string path, CancellationToken ct) => CallAsync((api, c) => api.GetAsync<T>(path, c), ct);
-
-    /// <summary>POST a request record, reading the answer as <typeparamref name="T"/>.</summary>
-    public Task<T> PostAsync<T>(string path, object? body, CancellationToken ct) => CallAsync((api, c) => api.PostAsync<T>(path, body, c), ct);
-
-    /// <summary>PUT a request record, reading the answer as <typeparamref name="T"/>.</summary>
-    public Task<T> PutAsync<T>(string path, object body, CancellationToken ct) => CallAsync((api, c) => api.PutAsync<T>(path, body, c), ct);
-
-    /// <summary>GET, returning the JSON body as it came.</summary>
-    public Task<JsonElement> GetAsync(string path, CancellationToken ct) => JsonAsync(HttpMethod.Get, path, null, null, ct);
-
-    /// <summary>POST with a JSON body, returning the JSON body as it came (default for an empty response).</summary>
-    public Task<JsonElement> PostAsync(string path, JsonNode? body, CancellationToken ct) => JsonAsync(HttpMethod.Post, path, body ?? new JsonObject(), null, ct);
-
-    /// <summary>PUT with a JSON body, returning the JSON body as it came.</summary>
-    public Task<JsonElement> PutAsync(string path, JsonNode body, CancellationToken ct) => JsonAsync(HttpMethod.Put, path, body, null, ct);
-
-    /// <summary>DELETE, returning the JSON body as it came (default for an empty response).</summary>
-    public Task<JsonElement> DeleteAsync(string path, CancellationToken ct) => JsonAsync(HttpMethod.Delete, path, null, null, ct);
-
     /// <summary>The names of the agencies and bureaus the agency knows, by DID, for output that names agencies.</summary>
     public Task<IReadOnlyDictionary<string, string>> NamesAsync(CancellationToken ct) => CallAsync((api, c) => api.GetNamesAsync(c), ct);
-
-    /// <summary>GET a text body.</summary>
-    public Task<string> GetTextAsync(string path, CancellationToken ct) => CallAsync((api, c) => api.GetTextAsync(path, "text/plain", c), ct);
-
-    /// <summary>GET a binary body.</summary>
-    public Task<byte[]> GetBytesAsync(string path, CancellationToken ct) => CallAsync((api, c) => api.GetBytesAsync(path, c), ct);
 
     /// <summary>The answer as the API wrote it, for <c>--json</c>: the record serialized with the API's own options.</summary>
     public static JsonElement AsJson<T>(T answer) => TelexApiClient.ToJson(answer);
 
     public void Dispose() => _api.Dispose();
-
-    private Task<JsonElement> JsonAsync(HttpMethod method, string path, JsonNode? body, string? idempotencyKey, CancellationToken ct) =>
-        CallAsync((api, c) => api.SendForJsonAsync(method, path, body, idempotencyKey, c), ct);
 
     /// <summary>
     /// The refusal as a sentence for a person: the RFC 9457 problem document's detail (else its title, else its first

@@ -1,3 +1,4 @@
+using Telex.Api.Contracts;
 using Telex.Core.Protocol;
 
 namespace Telex.Cli.Commands;
@@ -5,49 +6,32 @@ namespace Telex.Cli.Commands;
 /// <summary><c>telex attachment list | save</c>: a telegram's attachments, and saving one to a file.</summary>
 internal static class AttachmentCommands
 {
-    public static Command Create(Globals globals)
-    {
-        var command = new Command("attachment", "A telegram's attachments: list them, save one to a file");
-        command.Subcommands.Add(List(globals));
-        command.Subcommands.Add(Save(globals));
-        return command;
-    }
+    public static Command Create(Globals globals) =>
+        Globals.Group("attachment", "A telegram's attachments: list them, save one to a file",
+            List(globals), Save(globals));
 
     private static Argument<string> Telegram() => new("TELEGRAM") { Description = "The telegram's id (UUID) or its registry number here" };
 
     private static Command List(Globals globals)
     {
-        var client = new ClientOptions();
         var telegram = Telegram();
-        var command = client.AddTo(new Command("list", "List a telegram's attachments") { telegram });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var t = await FindTelegramAsync(api, parse.GetValue(telegram)!, ct).ConfigureAwait(false);
-            var attachments = Attachments(t);
-            if (terminal.Json)
+        return ClientCommand.Show(globals, new Command("list", "List a telegram's attachments") { telegram },
+            async run => (await FindTelegramAsync(run, run.Value(telegram)).ConfigureAwait(false)).Attachments,
+            (run, attachments) =>
             {
-                terminal.WriteJson(new JsonArray(attachments.Select(a => JsonNode.Parse(a.GetRawText())).ToArray()));
-                return ExitCodes.Ok;
-            }
+                if (attachments.Count == 0)
+                {
+                    run.Terminal.Line("the telegram has no attachments");
+                    return;
+                }
 
-            if (attachments.Count == 0)
-            {
-                terminal.Line("the telegram has no attachments");
-                return ExitCodes.Ok;
-            }
-
-            terminal.Table(["Name", "Type", "Bytes", "SHA-256"], attachments.Select(a => (IReadOnlyList<string?>)
-                [a.Str("name"), a.Str("mediaType"), a.Str("size"), a.Str("sha256")]), null, 0);
-            return ExitCodes.Ok;
-        });
-        return command;
+                run.Terminal.Table(["Name", "Type", "Bytes", "SHA-256"], attachments.Select(a => (IReadOnlyList<string?>)
+                    [a.Name, a.MediaType, Terminal.Number(a.Size), a.Sha256]), null, 0);
+            });
     }
 
     private static Command Save(Globals globals)
     {
-        var client = new ClientOptions();
         var telegram = Telegram();
         var name = new Argument<string>("NAME") { Description = "The attachment's name as telex attachment list shows it, or the start of its SHA-256" };
         var output = new Option<string?>("--out", "-o")
@@ -56,22 +40,18 @@ internal static class AttachmentCommands
             HelpName = "FILE",
         };
         var force = new Option<bool>("--force", "-f") { Description = "Overwrite a file that exists" };
-        var command = client.AddTo(new Command("save", "Save an attachment of a telegram to a file; an existing file is kept unless --force")
+        var command = new Command("save", "Save an attachment of a telegram to a file; an existing file is kept unless --force")
         {
             telegram, name, output, force,
-        });
-        command.SetAction(async (parse, ct) =>
+        };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var t = await FindTelegramAsync(api, parse.GetValue(telegram)!, ct).ConfigureAwait(false);
-            var attachment = Pick(Attachments(t), parse.GetValue(name)!);
-            string sha256 = attachment.Str("sha256")!;
-            string path = $"api/telegrams/{Uri.EscapeDataString(t.Str("id")!)}/attachments/{sha256}"
-                + (t.Str("direction") is { } d ? "?direction=" + Uri.EscapeDataString(d) : "");
-            byte[] content = await api.GetBytesAsync(path, ct).ConfigureAwait(false);
+            var (terminal, ct) = (run.Terminal, run.Ct);
+            var t = await FindTelegramAsync(run, run.Value(telegram)).ConfigureAwait(false);
+            var attachment = Pick(t.Attachments, run.Value(name));
+            byte[] content = await run.Call((api, c) => api.GetAttachmentAsync(t.Id, attachment.Sha256, t.Direction, c)).ConfigureAwait(false);
 
-            string? target = parse.GetValue(output);
+            string? target = run.Parse.GetValue(output);
             if (target == "-")
             {
                 Invocation.DataOnStdout();
@@ -85,27 +65,13 @@ internal static class AttachmentCommands
             }
 
             // The name came from a peer: only a plain file name in the folder chosen, never a path or a hidden file.
-            string fileName = SafeFileName(attachment.Str("name"), sha256);
+            string fileName = SafeFileName(attachment.Name, attachment.Sha256);
             string file = target is null ? fileName : Directory.Exists(target) ? Path.Combine(target, fileName) : target;
-            await WriteAsync(file, content, parse.GetValue(force), ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(new JsonObject
-                {
-                    ["file"] = Path.GetFullPath(file),
-                    ["name"] = attachment.Str("name"),
-                    ["bytes"] = content.Length,
-                    ["sha256"] = sha256,
-                });
-            }
-            else
-            {
-                terminal.Line(string.Create(CultureInfo.InvariantCulture, $"saved {attachment.Str("name")} ({content.Length} bytes) to {file}"));
-            }
-
-            return ExitCodes.Ok;
+            await WriteAsync(file, content, run.Value(force), ct).ConfigureAwait(false);
+            return terminal.Report(
+                new JsonObject { ["file"] = Path.GetFullPath(file), ["name"] = attachment.Name, ["bytes"] = content.Length, ["sha256"] = attachment.Sha256 },
+                string.Create(CultureInfo.InvariantCulture, $"saved {attachment.Name} ({content.Length} bytes) to {file}"));
         });
-        return command;
     }
 
     /// <summary>
@@ -139,22 +105,19 @@ internal static class AttachmentCommands
         }
     }
 
-    private static List<JsonElement> Attachments(JsonElement telegram) =>
-        telegram.TryGetProperty("attachments", out var list) && list.ValueKind == JsonValueKind.Array ? [.. list.EnumerateArray()] : [];
-
     /// <summary>The attachment named exactly, else by name in any case, else by the start of its SHA-256 (8 characters or more).</summary>
-    private static JsonElement Pick(List<JsonElement> attachments, string wanted)
+    private static AttachmentView Pick(IReadOnlyList<AttachmentView> attachments, string wanted)
     {
         if (attachments.Count == 0)
         {
             throw new CliException(ExitCodes.NotFound, "the telegram has no attachments");
         }
 
-        foreach (var match in new Func<JsonElement, bool>[]
+        foreach (var match in new Func<AttachmentView, bool>[]
         {
-            a => string.Equals(a.Str("name"), wanted, StringComparison.Ordinal),
-            a => string.Equals(a.Str("name"), wanted, StringComparison.OrdinalIgnoreCase),
-            a => wanted.Length >= 8 && (a.Str("sha256")?.StartsWith(wanted, StringComparison.OrdinalIgnoreCase) ?? false),
+            a => string.Equals(a.Name, wanted, StringComparison.Ordinal),
+            a => string.Equals(a.Name, wanted, StringComparison.OrdinalIgnoreCase),
+            a => wanted.Length >= 8 && a.Sha256.StartsWith(wanted, StringComparison.OrdinalIgnoreCase),
         })
         {
             var found = attachments.Where(match).ToList();
@@ -170,21 +133,21 @@ internal static class AttachmentCommands
         }
 
         throw new CliException(ExitCodes.NotFound,
-            $"the telegram has no attachment '{wanted}'; it has {string.Join(", ", attachments.Select(a => a.Str("name")))}");
+            $"the telegram has no attachment '{wanted}'; it has {string.Join(", ", attachments.Select(a => a.Name))}");
     }
 
     /// <summary>A telegram by its id or its registry number here.</summary>
-    private static async Task<JsonElement> FindTelegramAsync(ApiClient api, string text, CancellationToken ct)
+    private static Task<TelegramView> FindTelegramAsync(ClientRun run, string text)
     {
         string key = text.Trim().TrimStart('#', '№').Replace("Nº", "", StringComparison.Ordinal).Trim();
         if (Guid.TryParse(key, out var id))
         {
-            return await api.GetAsync($"api/telegrams/{id}", ct).ConfigureAwait(false);
+            return run.Call((api, ct) => api.GetTelegramAsync(id, null, ct));
         }
 
         if (long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out long number) && number > 0)
         {
-            return await api.GetAsync($"api/register/{number}", ct).ConfigureAwait(false);
+            return run.Call((api, ct) => api.GetRegisterEntryAsync(number, ct));
         }
 
         throw new CliException(ExitCodes.Usage, $"'{text}' is neither a telegram id (UUID) nor a registry number");

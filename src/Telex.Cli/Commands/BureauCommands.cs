@@ -1,3 +1,5 @@
+using Telex.Api.Contracts;
+
 namespace Telex.Cli.Commands;
 
 /// <summary>
@@ -8,21 +10,12 @@ internal static class BureauCommands
 {
     public static Command Create(Globals globals)
     {
-        var bureau = new Command("bureau", "Bureaus: multilateral bodies of agencies, chartered once enough ties exist");
-        bureau.Subcommands.Add(Propose(globals));
-        bureau.Subcommands.Add(Readiness(globals));
-        bureau.Subcommands.Add(AddMember(globals));
-        bureau.Subcommands.Add(RemoveMember(globals));
-        bureau.Subcommands.Add(Step(globals, "charter", "Charter a bureau this agency proposed; refused while it is premature"));
-        bureau.Subcommands.Add(Step(globals, "accept", "Accept a bureau's charter: the secretariat opens an epoch with this agency"));
-        bureau.Subcommands.Add(Step(globals, "leave", "Leave a bureau: nothing of its next epoch reaches this agency"));
-        bureau.Subcommands.Add(List(globals));
-        bureau.Subcommands.Add(Show(globals));
-        bureau.Subcommands.Add(Members(globals));
-        bureau.Subcommands.Add(Bulletin(globals));
-        bureau.Subcommands.Add(Issue(globals));
-        bureau.Subcommands.Add(Outcomes(globals));
-        return bureau;
+        return Globals.Group("bureau", "Bureaus: multilateral bodies of agencies, chartered once enough ties exist",
+            Propose(globals), Readiness(globals), AddMember(globals), RemoveMember(globals),
+            Step(globals, "charter", "Charter a bureau this agency proposed; refused while it is premature"),
+            Step(globals, "accept", "Accept a bureau's charter: the secretariat opens an epoch with this agency"),
+            Step(globals, "leave", "Leave a bureau: nothing of its next epoch reaches this agency"), List(globals), Show(globals), Members(globals),
+            Bulletin(globals), Issue(globals), Outcomes(globals));
     }
 
     private static Command Outcomes(Globals globals)
@@ -31,34 +24,39 @@ internal static class BureauCommands
         return IssueCommands.OutcomesCommand(globals, id,
             "List the outcomes the bureau's issues are named by (the same at every member); --add/--remove change them at the bureau's secretariat "
             + "(a removed outcome is retired: no longer offered, still filed from members; a term never changes its meaning)",
-            async (api, parse, ct) => BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "outcomes"));
+            async run => await BureauIdAsync(run, run.Value(id)).ConfigureAwait(false));
     }
-
-    private static string BureauPath(Guid id, string? action = null) => "api/bureaus/" + id.ToString() + (action is null ? "" : "/" + action);
 
     private static Argument<string> IdArgument() => new("BUREAU") { Description = "The bureau: its name (telex bureau list shows them) or its id" };
 
     /// <summary>The bureau a person names: by its id, or by its name (ignoring case) among the bureaus held here.</summary>
-    private static async Task<Guid> BureauIdAsync(ApiClient api, string reference, CancellationToken ct)
+    private static async Task<Guid> BureauIdAsync(ClientRun run, string reference)
     {
         if (Guid.TryParse(reference, out var id))
         {
             return id;
         }
 
-        var named = (await api.GetAsync("api/bureaus", ct).ConfigureAwait(false)).Items()
-            .Where(b => string.Equals(b.Str("name"), reference.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+        var named = (await run.Call((api, ct) => api.ListBureausAsync(ct)).ConfigureAwait(false))
+            .Where(b => string.Equals(b.Name, reference.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
         return named.Count switch
         {
-            1 => Guid.Parse(named[0].Str("id")!),
+            1 => named[0].Id,
             0 => throw new CliException(ExitCodes.NotFound, $"no bureau named \"{reference}\" here (telex bureau list shows them)"),
             _ => throw new CliException(ExitCodes.Usage, $"{named.Count} bureaus are named \"{reference}\": give the id (telex bureau list --json)"),
         };
     }
 
+    /// <summary>A command on the bureau named by its <c>BUREAU</c> argument, printing what <paramref name="act"/> answers.</summary>
+    private static Command OnBureau<T>(Globals globals, Command command, Argument<string> id, Func<ClientRun, Guid, Task<T>> act, Action<ClientRun, T> print) =>
+        ClientCommand.Create(globals, command, async run =>
+        {
+            var answer = await act(run, await BureauIdAsync(run, run.Value(id)).ConfigureAwait(false)).ConfigureAwait(false);
+            return run.Print(answer, a => print(run, a));
+        });
+
     private static Command Propose(Globals globals)
     {
-        var client = new ClientOptions();
         var name = new Option<string>("--name", "-n") { Description = "The bureau's name", Required = true, HelpName = "TEXT" };
         var purpose = new Option<string>("--purpose") { Description = "What the bureau is for", Required = true, HelpName = "TEXT" };
         var members = new Option<string[]>("--member", "-m")
@@ -74,260 +72,141 @@ internal static class BureauCommands
             HelpName = "all|quorum:N",
         };
         var secretariat = new Option<string?>("--secretariat") { Description = "The member that opens epochs (default this agency)", HelpName = "DID|NAME" };
-        var command = client.AddTo(new Command("propose", "Propose a bureau's charter; nothing is sent before it is chartered")
+        var command = new Command("propose", "Propose a bureau's charter; nothing is sent before it is chartered")
         {
             name, purpose, members, rule, secretariat,
-        });
-        command.SetAction(async (parse, ct) =>
+        };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            string ruleText = parse.GetValue(rule)!;
+            string ruleText = run.Value(rule);
             if (ruleText != "all" && !(ruleText.StartsWith("quorum:", StringComparison.Ordinal)
                 && int.TryParse(ruleText.AsSpan("quorum:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out int q) && q >= 1))
             {
                 throw new CliException(ExitCodes.Usage, $"--rule must be all or quorum:N (N from 1), not '{ruleText}'");
             }
 
-            using var api = client.Connect(parse);
             // Names go as given: the agency finds them among its ties and its directory, and keeps those known of by name only as prospects.
-            var named = new JsonArray(parse.GetValue(members)!.Select(m => (JsonNode)m).ToArray());
-
-            var request = new JsonObject
+            var request = new ProposeBureauRequest(run.Value(name), run.Value(purpose), run.Value(members), ruleText, run.Parse.GetValue(secretariat));
+            var bureau = await run.Call((api, ct) => api.ProposeBureauAsync(request, ct)).ConfigureAwait(false);
+            return run.Print(bureau, b =>
             {
-                ["name"] = parse.GetValue(name),
-                ["purpose"] = parse.GetValue(purpose),
-                ["members"] = named,
-                ["rule"] = ruleText,
-            };
-            if (parse.GetValue(secretariat) is { } s)
-            {
-                request["secretariat"] = s;
-            }
-
-            var bureau = await api.PostAsync("api/bureaus", request, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(bureau);
-                return ExitCodes.Ok;
-            }
-
-            PrintFields(terminal, bureau);
-            terminal.Line();
-            PrintMembers(terminal, bureau);
-            terminal.Line();
-            terminal.Line($"See whether it may be chartered with: telex bureau readiness \"{bureau.Str("name")}\"");
-            return ExitCodes.Ok;
-        });
-        return command;
+                PrintFields(run.Terminal, b);
+                run.Terminal.Line();
+                PrintChanged(run.Terminal, b);
+            });
+        }, connectFirst: false);
     }
 
     private static Command Readiness(Globals globals)
     {
-        var client = new ClientOptions();
         var id = IdArgument();
-        var command = client.AddTo(new Command("readiness", "Show how many prospective members the founder is tied with, and who is missing") { id });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var readiness = await api.GetAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "readiness"), ct).ConfigureAwait(false);
-            if (terminal.Json)
+        return OnBureau(globals, new Command("readiness", "Show how many prospective members the founder is tied with, and who is missing") { id }, id,
+            (run, bureau) => run.Call((api, ct) => api.GetBureauReadinessAsync(bureau, ct)),
+            (run, readiness) =>
             {
-                terminal.WriteJson(readiness);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Line(Terminal.NamesIn(readiness.Str("summary")));
-            var missing = readiness.TryGetProperty("missing", out var m) ? m.Items().ToList() : [];
-            if (missing.Count > 0)
-            {
-                terminal.Table(["Missing", "Tie", "Next"], missing.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Str("name")), x.Str("tie"), x.Str("next")]), null, 2);
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
+                run.Terminal.Line(Terminal.NamesIn(readiness.Summary));
+                if (readiness.Missing.Count > 0)
+                {
+                    run.Terminal.Table(["Missing", "Tie", "Next"],
+                        readiness.Missing.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Name), x.Tie, x.Next]), null, 2);
+                }
+            });
     }
 
     private static Command AddMember(Globals globals)
     {
-        var client = new ClientOptions();
         var id = IdArgument();
         var member = new Argument<string>("MEMBER")
         {
             Description = "The agency: a tie's or the directory's name, or a DID; one known of by name only (telex directory add NAME) is a prospect",
         };
-        var command = client.AddTo(new Command("add", "Name another prospective member for a bureau this agency proposed and has not chartered (admin); nothing is sent")
+        var command = new Command("add", "Name another prospective member for a bureau this agency proposed and has not chartered (admin); nothing is sent")
         {
             id, member,
-        });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var bureau = await api.PostAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "members"),
-                new JsonObject { ["member"] = parse.GetValue(member) }, ct).ConfigureAwait(false);
-            return PrintChanged(terminal, bureau);
-        });
-        return command;
+        };
+        return OnBureau(globals, command, id,
+            (run, bureau) => run.Call((api, ct) => api.AddBureauMemberAsync(bureau, new BureauMemberRequest(run.Value(member)), ct)),
+            (run, bureau) => PrintChanged(run.Terminal, bureau));
     }
 
     private static Command RemoveMember(Globals globals)
     {
-        var client = new ClientOptions();
         var id = IdArgument();
         var member = new Argument<string>("MEMBER") { Description = "The prospective member or prospect, by name (or DID)" };
-        var command = client.AddTo(new Command("remove", "Drop a prospective member or prospect from a bureau this agency proposed and has not chartered (admin)")
+        var command = new Command("remove", "Drop a prospective member or prospect from a bureau this agency proposed and has not chartered (admin)")
         {
             id, member,
-        });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var path = BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "members/" + Uri.EscapeDataString(parse.GetValue(member)!));
-            return PrintChanged(terminal, await api.DeleteAsync(path, ct).ConfigureAwait(false));
-        });
-        return command;
+        };
+        return OnBureau(globals, command, id,
+            (run, bureau) => run.Call((api, ct) => api.RemoveBureauMemberAsync(bureau, run.Value(member), ct)),
+            (run, bureau) => PrintChanged(run.Terminal, bureau));
     }
 
-    private static int PrintChanged(Terminal terminal, JsonElement bureau)
+    /// <summary>The members as they now stand, and how to see whether the bureau may be chartered.</summary>
+    private static void PrintChanged(Terminal terminal, BureauView bureau)
     {
-        if (terminal.Json)
-        {
-            terminal.WriteJson(bureau);
-            return ExitCodes.Ok;
-        }
-
         PrintMembers(terminal, bureau);
         terminal.Line();
-        terminal.Line($"See whether it may be chartered with: telex bureau readiness \"{bureau.Str("name")}\"");
-        return ExitCodes.Ok;
+        terminal.Line($"See whether it may be chartered with: telex bureau readiness \"{bureau.Name}\"");
     }
 
     private static Command Step(Globals globals, string action, string description)
     {
-        var client = new ClientOptions();
         var id = IdArgument();
-        var command = client.AddTo(new Command(action, description) { id });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var bureau = await api.PostAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), action), new JsonObject(), ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(bureau);
-                return ExitCodes.Ok;
-            }
-
-            PrintFields(terminal, bureau);
-            return ExitCodes.Ok;
-        });
-        return command;
+        return OnBureau(globals, new Command(action, description) { id }, id,
+            (run, bureau) => run.Call((api, ct) => api.BureauStepAsync(bureau, action, ct)),
+            (run, bureau) => PrintFields(run.Terminal, bureau));
     }
 
-    private static Command List(Globals globals)
-    {
-        var client = new ClientOptions();
-        var command = client.AddTo(new Command("list", "List the bureaus this agency founded or was named in"));
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var list = await api.GetAsync("api/bureaus", ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(list);
-                return ExitCodes.Ok;
-            }
-
-            var items = list.Items().ToList();
-            if (items.Count == 0)
-            {
-                terminal.Line("no bureaus");
-                return ExitCodes.Ok;
-            }
-
-            terminal.Table(["Bureau", "Status", "Epoch", "Members", "Changed"], items.Select(b => (IReadOnlyList<string?>)
+    private static Command List(Globals globals) =>
+        ClientCommand.List(globals, new Command("list", "List the bureaus this agency founded or was named in"),
+            run => run.Call((api, ct) => api.ListBureausAsync(ct)), "no bureaus",
+            (run, items) => run.Terminal.Table(["Bureau", "Status", "Epoch", "Members", "Changed"], items.Select(b => (IReadOnlyList<string?>)
             [
-                b.Str("name"),
-                b.Str("status"),
-                b.Long("epoch")?.ToString(CultureInfo.InvariantCulture),
-                MembersIn(b).ToString(CultureInfo.InvariantCulture),
-                Terminal.Time(b.Time("changedAt")),
-            ]));
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+                b.Name,
+                Terminal.Word(b.Status),
+                Terminal.Number(b.Epoch),
+                Terminal.Number(MembersIn(b)),
+                Terminal.Time(b.ChangedAt),
+            ])));
 
     private static Command Show(Globals globals)
     {
-        var client = new ClientOptions();
         var id = IdArgument();
-        var command = client.AddTo(new Command("show", "Show a bureau: its charter, members, epochs and issues") { id });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var bureau = await api.GetAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
-            if (terminal.Json)
+        return OnBureau(globals, new Command("show", "Show a bureau: its charter, members, epochs and issues") { id }, id,
+            (run, bureau) => run.Call((api, ct) => api.GetBureauAsync(bureau, ct)),
+            (run, bureau) =>
             {
-                terminal.WriteJson(bureau);
-                return ExitCodes.Ok;
-            }
-
-            PrintFields(terminal, bureau);
-            terminal.Line();
-            PrintMembers(terminal, bureau);
-            if (bureau.TryGetProperty("issues", out var issues) && issues.GetArrayLength() > 0)
-            {
-                terminal.Line();
-                IssueCommands.Print(terminal, issues, "no issues", "Issues");
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
+                PrintFields(run.Terminal, bureau);
+                run.Terminal.Line();
+                PrintMembers(run.Terminal, bureau);
+                if (bureau.Issues is { Count: > 0 } issues)
+                {
+                    run.Terminal.Line();
+                    IssueCommands.Print(run.Terminal, issues, "no issues", "Issues");
+                }
+            });
     }
 
     private static Command Members(Globals globals)
     {
-        var client = new ClientOptions();
         var id = IdArgument();
         var epoch = new Option<long?>("--epoch", "-e") { Description = "An earlier epoch (default the current one)", HelpName = "N" };
-        var command = client.AddTo(new Command("members", "List the members of a bureau's current epoch, or of an earlier one") { id, epoch });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var bureau = await api.GetAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false)), ct).ConfigureAwait(false);
-            long number = parse.GetValue(epoch) ?? bureau.Long("epoch") ?? 0;
-            var found = bureau.TryGetProperty("epochs", out var epochs) ? epochs.Items().FirstOrDefault(e => e.Long("number") == number) : default;
-            if (found.ValueKind != JsonValueKind.Object)
+        return OnBureau(globals, new Command("members", "List the members of a bureau's current epoch, or of an earlier one") { id, epoch }, id,
+            async (run, id) =>
             {
-                throw new CliException(ExitCodes.NotFound, number == 0
+                var bureau = await run.Call((api, ct) => api.GetBureauAsync(id, ct)).ConfigureAwait(false);
+                long number = run.Parse.GetValue(epoch) ?? bureau.Epoch;
+                return bureau.Epochs?.FirstOrDefault(e => e.Number == number) ?? throw new CliException(ExitCodes.NotFound, number == 0
                     ? "the bureau has no epoch yet: it opens once the secretariat has joined"
                     : $"this agency holds no epoch {number} of the bureau");
-            }
-
-            if (terminal.Json)
-            {
-                terminal.WriteJson(found);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Table(["Member"], found.GetProperty("members").Items()
-                .Select(m => (IReadOnlyList<string?>)[Terminal.Named(m.Str("name"))]), $"Epoch {number}");
-            return ExitCodes.Ok;
-        });
-        return command;
+            },
+            (run, found) => run.Terminal.Table(["Member"], found.Members.Select(m => (IReadOnlyList<string?>)[Terminal.Named(m.Name)]),
+                string.Create(CultureInfo.InvariantCulture, $"Epoch {found.Number}")));
     }
 
     private static Command Bulletin(Globals globals)
     {
-        var client = new ClientOptions();
         var id = IdArgument();
         var subject = new Option<string>("--subject", "-s") { Description = "The subject line", Required = true, HelpName = "TEXT" };
         var body = new Option<string?>("--body", "-b") { Description = "The text (else --body-file, else stdin)", HelpName = "TEXT" };
@@ -336,95 +215,54 @@ internal static class BureauCommands
         var precedence = new Option<string>("--precedence", "-p") { Description = "How urgent", DefaultValueFactory = _ => "routine" };
         precedence.AcceptOnlyFromAmong(SendCommand.Precedences);
         var issue = new Option<string?>("--issue", "-i") { Description = "The bureau issue the bulletin belongs to", HelpName = "ID" };
-        var command = client.AddTo(new Command("bulletin", "Send a bulletin: one telegram to every other member of the bureau's current epoch")
+        var command = new Command("bulletin", "Send a bulletin: one telegram to every other member of the bureau's current epoch")
         {
             id, subject, body, bodyFile, precedence, issue,
-        });
-        command.SetAction(async (parse, ct) =>
+        };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            string text = await SendCommand.ReadBodyAsync(parse.GetValue(body), parse.GetValue(bodyFile), ct).ConfigureAwait(false);
-            using var api = client.Connect(parse);
-            var request = new JsonObject
-            {
-                ["subject"] = parse.GetValue(subject),
-                ["body"] = text,
-                ["precedence"] = parse.GetValue(precedence),
-            };
-            if (parse.GetValue(issue) is { } i)
-            {
-                request["issueId"] = i;
-            }
-
-            var sent = await api.PostAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "bulletins"), request, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(sent);
-                return ExitCodes.Ok;
-            }
-
-            var items = sent.Items().ToList();
-            terminal.Table(["Telegram", "To", "Serial", "Status"], items.Select(t => (IReadOnlyList<string?>)
+            string text = await SendCommand.ReadBodyAsync(run.Parse.GetValue(body), run.Parse.GetValue(bodyFile), run.Ct).ConfigureAwait(false);
+            var bureau = await BureauIdAsync(run, run.Value(id)).ConfigureAwait(false);
+            var request = new BulletinRequest(run.Value(subject), text, SendCommand.PrecedenceOf(run.Value(precedence)), run.Parse.GetValue(issue), null, null);
+            var sent = await run.Call((api, ct) => api.SendBulletinAsync(bureau, request, ct)).ConfigureAwait(false);
+            return run.Print(sent, _ => run.Terminal.Table(["Telegram", "To", "Serial", "Status"], sent.Select(t => (IReadOnlyList<string?>)
             [
-                t.Str("id"), t.Str("counterpartName"), t.Long("serial")?.ToString(CultureInfo.InvariantCulture), t.Str("status"),
-            ]), string.Create(CultureInfo.InvariantCulture, $"Bulletin of epoch {items.FirstOrDefault().Long("bureauEpoch")} to {items.Count} members"));
-            return ExitCodes.Ok;
-        });
-        return command;
+                t.Id.ToString(), t.CounterpartName, Terminal.Number(t.Serial), Terminal.Word(t.Status),
+            ]), string.Create(CultureInfo.InvariantCulture, $"Bulletin of epoch {sent.FirstOrDefault()?.BureauEpoch} to {sent.Length} members")));
+        }, connectFirst: false);
     }
 
     private static Command Issue(Globals globals)
     {
-        var client = new ClientOptions();
         var id = IdArgument();
         var title = new Option<string>("--title", "-t") { Description = "What the issue is about", Required = true, HelpName = "TEXT" };
-        var command = client.AddTo(new Command("issue", "Open an issue shared by every member of the bureau's current epoch") { id, title });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var opened = await api.PostAsync(BureauPath(await BureauIdAsync(api, parse.GetValue(id)!, ct).ConfigureAwait(false), "issues"), new JsonObject { ["title"] = parse.GetValue(title) }, ct)
-                .ConfigureAwait(false);
-            if (terminal.Json)
+        return OnBureau(globals, new Command("issue", "Open an issue shared by every member of the bureau's current epoch") { id, title }, id,
+            (run, bureau) => run.Call((api, ct) => api.OpenBureauIssueAsync(bureau, new OpenBureauIssueRequest(run.Value(title)), ct)),
+            (run, opened) =>
             {
-                terminal.WriteJson(opened);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Fields([("Issue", opened.Str("id")), ("With", opened.Str("counterpartName")), ("Title", opened.Str("title")), ("Status", opened.Str("status"))]);
-            terminal.Line();
-            terminal.Line($"Name it on bulletins with: telex bureau bulletin {parse.GetValue(id)} --issue {opened.Str("id")} …");
-            return ExitCodes.Ok;
-        });
-        return command;
+                run.Terminal.Fields([("Issue", opened.Id), ("With", opened.CounterpartName), ("Title", opened.Title), ("Status", Terminal.Word(opened.Status))]);
+                run.Terminal.Line();
+                run.Terminal.Line($"Name it on bulletins with: telex bureau bulletin {run.Value(id)} --issue {opened.Id} …");
+            });
     }
 
-    private static int MembersIn(JsonElement bureau) =>
-        bureau.TryGetProperty("members", out var m) ? m.Items().Count(x => x.Bool("inCurrentEpoch") == true) : 0;
+    private static int MembersIn(BureauView bureau) => bureau.Members.Count(m => m.InCurrentEpoch);
 
-    private static void PrintFields(Terminal terminal, JsonElement bureau) => terminal.Fields(
+    private static void PrintFields(Terminal terminal, BureauView bureau) => terminal.Fields(
     [
-        ("Bureau", bureau.Str("name")),
-        ("Purpose", bureau.Str("purpose")),
-        ("Status", bureau.Str("status")),
-        ("Rule", bureau.Str("rule")),
-        ("Founder", Terminal.NameOf(bureau.Str("founder"))),
-        ("Secretariat", Terminal.NameOf(bureau.Str("secretariat"))),
-        ("Epoch", bureau.Long("epoch")?.ToString(CultureInfo.InvariantCulture)),
-        ("Members", MembersIn(bureau).ToString(CultureInfo.InvariantCulture) + " in the current epoch"),
+        ("Bureau", bureau.Name),
+        ("Purpose", bureau.Purpose),
+        ("Status", Terminal.Word(bureau.Status)),
+        ("Rule", bureau.Rule),
+        ("Founder", Terminal.NameOf(bureau.Founder)),
+        ("Secretariat", Terminal.NameOf(bureau.Secretariat)),
+        ("Epoch", Terminal.Number(bureau.Epoch)),
+        ("Members", Terminal.Number(MembersIn(bureau)) + " in the current epoch"),
     ]);
 
-    private static void PrintMembers(Terminal terminal, JsonElement bureau)
-    {
-        if (!bureau.TryGetProperty("members", out var members))
-        {
-            return;
-        }
-
-        var prospects = bureau.TryGetProperty("prospects", out var p) ? p.Items().ToList() : [];
-        terminal.Table(["Member", "State", "In epoch"], members.Items().Select(m => (IReadOnlyList<string?>)
+    private static void PrintMembers(Terminal terminal, BureauView bureau) =>
+        terminal.Table(["Member", "State", "In epoch"], bureau.Members.Select(m => (IReadOnlyList<string?>)
         [
-            Terminal.Named(m.Str("name")), m.Str("state"), m.Bool("inCurrentEpoch") == true ? "yes" : "no",
-        ]).Concat(prospects.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Str("name")), x.Str("tie"), "no"])), "Members");
-    }
+            Terminal.Named(m.Name), Terminal.Word(m.State), m.InCurrentEpoch ? "yes" : "no",
+        ]).Concat(bureau.Prospects.Select(x => (IReadOnlyList<string?>)[Terminal.Named(x.Name), x.Tie, "no"])), "Members");
 }

@@ -1,5 +1,3 @@
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Commands;
 
 /// <summary>Lets a person name a counterpart by its display name where the API wants its DID.</summary>
@@ -15,14 +13,14 @@ internal static class Counterparts
             return didOrName;
         }
 
-        var ties = await api.GetAsync<TieView[]>("api/ties", ct).ConfigureAwait(false);
+        var ties = await api.CallAsync((c, t) => c.ListTiesAsync(t), ct).ConfigureAwait(false);
         var matches = ties.Where(t => string.Equals(t.PeerName, didOrName, StringComparison.OrdinalIgnoreCase)).ToList();
         if (matches.Count == 0)
         {
             // A counterpart without a tie (reached through a relay) is found by its name in the directory.
             try
             {
-                var entry = await api.GetAsync<CounterpartView>("api/directory/" + Uri.EscapeDataString(didOrName), ct).ConfigureAwait(false);
+                var entry = await api.CallAsync((c, t) => c.GetCounterpartAsync(didOrName, t), ct).ConfigureAwait(false);
                 if (entry.Did is { } did)
                 {
                     return did;
@@ -45,11 +43,4 @@ internal static class Counterparts
             _ => throw new CliException(ExitCodes.Usage, $"{matches.Count} counterparts are named '{didOrName}'; give the DID"),
         };
     }
-
-    /// <summary>The API path of a tie.</summary>
-    public static string TiePath(string did, string? action = null) =>
-        "api/ties/" + Uri.EscapeDataString(did) + (action is null ? "" : "/" + action);
-
-    /// <summary>A counterpart's display name for messages.</summary>
-    public static string NameOf(JsonElement tie, string fallback) => tie.Str("peerName") ?? fallback;
 }

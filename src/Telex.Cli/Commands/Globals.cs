@@ -17,6 +17,18 @@ internal sealed class Globals
         return new Terminal(parse.GetValue(Json));
     }
 
+    /// <summary>A command that only groups <paramref name="subcommands"/> (<c>telex tie …</c>, <c>telex bureau …</c>).</summary>
+    public static Command Group(string name, string description, params Command[] subcommands)
+    {
+        var group = new Command(name, description);
+        foreach (var subcommand in subcommands)
+        {
+            group.Subcommands.Add(subcommand);
+        }
+
+        return group;
+    }
+
     /// <summary><c>--data DIR</c>: the agency's data folder.</summary>
     public static Option<string> Data() => new("--data", "-d")
     {

@@ -8,60 +8,45 @@ namespace Telex.Cli.Commands;
 /// </summary>
 internal static class KeyCommands
 {
-    public static Command Create(Globals globals)
-    {
-        var keys = new Command("keys", "The agency's keys: rotate them, list current and prior DIDs, seal them with a passphrase");
-        keys.Subcommands.Add(Rotate(globals));
-        keys.Subcommands.Add(List(globals));
-        keys.Subcommands.Add(Seal(globals));
-        keys.Subcommands.Add(Unseal(globals));
-        return keys;
-    }
+    public static Command Create(Globals globals) =>
+        Globals.Group("keys", "The agency's keys: rotate them, list current and prior DIDs, seal them with a passphrase",
+            Rotate(globals), List(globals), Seal(globals), Unseal(globals));
 
-    private static Command Seal(Globals globals)
-    {
-        var data = Globals.Data();
-        var file = Passphrase.FileOption();
-        var command = new Command("seal",
-            "Seal the secret keys in the agency's key file with a passphrase (run with the agency stopped); telex serve then needs it")
-        {
-            data, file,
-        };
-        command.SetAction(parse =>
-        {
-            var terminal = globals.Terminal(parse);
-            string keys = KeyFilePath(parse.GetValue(data)!);
-            using var stopped = HoldStopped(keys, "seal");
-            using var identity = LoadLocal(keys, sealedFile => sealedFile
+    private static Command Seal(Globals globals) =>
+        OnKeyFile(globals, "seal",
+            "Seal the secret keys in the agency's key file with a passphrase (run with the agency stopped); telex serve then needs it",
+            (keys, sealedFile, _) => sealedFile
                 ? throw new CliException(ExitCodes.Conflict, $"{keys} is already sealed; to change the passphrase, unseal it and seal it again")
-                : null);
-            identity.SealWith(Passphrase.Read(parse.GetValue(file), confirm: true));
-            identity.Save(keys);
-            return Done(terminal, keys, identity, $"Sealed the keys in {keys}; telex serve now needs the passphrase ({Passphrase.EnvironmentVariable}, --passphrase-file or a prompt).");
-        });
-        return command;
-    }
+                : null,
+            (identity, file) => identity.SealWith(Passphrase.Read(file, confirm: true)),
+            keys => $"Sealed the keys in {keys}; telex serve now needs the passphrase ({Passphrase.EnvironmentVariable}, --passphrase-file or a prompt).");
 
-    private static Command Unseal(Globals globals)
+    private static Command Unseal(Globals globals) =>
+        OnKeyFile(globals, "unseal",
+            "Write the agency's secret keys back in the clear (owner-only file), opened with the passphrase (run with the agency stopped)",
+            (keys, sealedFile, file) => sealedFile ? Passphrase.Read(file, confirm: false) : throw new CliException(ExitCodes.Conflict, $"{keys} is not sealed"),
+            (identity, _) => identity.Unseal(),
+            keys => $"Unsealed the keys in {keys}: readable by its owner only, no passphrase needed.");
+
+    /// <summary>
+    /// A command that rewrites the key file of a stopped agency: loads it with the passphrase <paramref name="open"/> gives
+    /// (told whether it is sealed, and the <c>--passphrase-file</c>), changes it and saves it.
+    /// </summary>
+    private static Command OnKeyFile(Globals globals, string verb, string description, Func<string, bool, string?, string?> open,
+        Action<AgencyIdentity, string?> change, Func<string, string> done)
     {
         var data = Globals.Data();
         var file = Passphrase.FileOption();
-        var command = new Command("unseal",
-            "Write the agency's secret keys back in the clear (owner-only file), opened with the passphrase (run with the agency stopped)")
-        {
-            data, file,
-        };
+        var command = new Command(verb, description) { data, file };
         command.SetAction(parse =>
         {
             var terminal = globals.Terminal(parse);
             string keys = KeyFilePath(parse.GetValue(data)!);
-            using var stopped = HoldStopped(keys, "unseal");
-            using var identity = LoadLocal(keys, sealedFile => sealedFile
-                ? Passphrase.Read(parse.GetValue(file), confirm: false)
-                : throw new CliException(ExitCodes.Conflict, $"{keys} is not sealed"));
-            identity.Unseal();
+            using var stopped = HoldStopped(keys, verb);
+            using var identity = LoadLocal(keys, sealedFile => open(keys, sealedFile, parse.GetValue(file)));
+            change(identity, parse.GetValue(file));
             identity.Save(keys);
-            return Done(terminal, keys, identity, $"Unsealed the keys in {keys}: readable by its owner only, no passphrase needed.");
+            return Done(terminal, keys, identity, done(keys));
         });
         return command;
     }
@@ -103,86 +88,43 @@ internal static class KeyCommands
         }
     }
 
-    private static int Done(Terminal terminal, string keys, AgencyIdentity identity, string message)
-    {
-        if (terminal.Json)
-        {
-            terminal.WriteJson(new JsonObject { ["keyFile"] = keys, ["did"] = identity.Did, ["sealed"] = identity.IsSealed });
-        }
-        else
-        {
-            terminal.Line(message);
-        }
+    private static int Done(Terminal terminal, string keys, AgencyIdentity identity, string message) =>
+        terminal.Report(new JsonObject { ["keyFile"] = keys, ["did"] = identity.Did, ["sealed"] = identity.IsSealed }, message);
 
-        return ExitCodes.Ok;
-    }
-
-    private static Command Rotate(Globals globals)
-    {
-        var client = new ClientOptions();
-        var command = client.AddTo(new Command("rotate",
-            "Make new keys and a new DID, announce it over every tie signed by the old key (admins); the old keys are kept to verify the register"));
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var result = await api.PostAsync("api/keys/rotate", null, ct).ConfigureAwait(false);
-            if (terminal.Json)
+    private static Command Rotate(Globals globals) =>
+        ClientCommand.Show(globals, new Command("rotate",
+            "Make new keys and a new DID, announce it over every tie signed by the old key (admins); the old keys are kept to verify the register"),
+            run => run.Call((api, ct) => api.RotateKeysAsync(ct)),
+            (run, result) =>
             {
-                terminal.WriteJson(result);
-                return ExitCodes.Ok;
-            }
+                run.Terminal.Fields([("Old DID", result.OldDid), ("New DID", result.NewDid), ("Rotated", Terminal.Time(result.At)),
+                    ("Ties told", Terminal.Number(result.TiesTold))]);
+                run.Terminal.Line();
+                run.Terminal.Line("Counterparts switch to the new DID as the announcement reaches them; tie fingerprints change with it.");
+            });
 
-            long told = result.TryGetProperty("tiesTold", out var t) && t.TryGetInt64(out long n) ? n : 0;
-            terminal.Fields([("Old DID", result.Str("oldDid")), ("New DID", result.Str("newDid")), ("Rotated", Terminal.Time(result.Time("at"))),
-                ("Ties told", told.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
-            terminal.Line();
-            terminal.Line("Counterparts switch to the new DID as the announcement reaches them; tie fingerprints change with it.");
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
-
-    private static Command List(Globals globals)
-    {
-        var client = new ClientOptions();
-        var command = client.AddTo(new Command("list", "List the agency's current and prior DIDs, and the key rotations its register records"));
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var keys = await api.GetAsync("api/keys", ct).ConfigureAwait(false);
-            if (terminal.Json)
+    private static Command List(Globals globals) =>
+        ClientCommand.Show(globals, new Command("list", "List the agency's current and prior DIDs, and the key rotations its register records"),
+            run => run.Call((api, ct) => api.ListKeysAsync(ct)),
+            (run, keys) =>
             {
-                terminal.WriteJson(keys);
-                return ExitCodes.Ok;
-            }
-
-            // DIDs are long: printed whole, one per line, so they can be copied.
-            var fields = new List<(string Label, string? Value)> { ("Current DID", keys.Str("did")) };
-            foreach (var prior in Array(keys, "priors").AsEnumerable().Reverse())
-            {
-                fields.Add(("Prior DID", prior.Str("did")));
-                fields.Add(("  replaced", Terminal.Time(prior.Time("rotatedAt"))));
-            }
-
-            terminal.Fields(fields);
-            var rotations = Array(keys, "rotations");
-            if (rotations.Count > 0)
-            {
-                terminal.Line();
-                terminal.Line("Key rotations in the register:");
-                foreach (var r in rotations)
+                // DIDs are long: printed whole, one per line, so they can be copied.
+                var fields = new List<(string Label, string? Value)> { ("Current DID", keys.Did) };
+                foreach (var prior in keys.Priors.Reverse())
                 {
-                    terminal.Line($"  {Terminal.Time(r.Time("at"))}  {r.Str("side")}  {r.Str("oldDid")} -> {r.Str("newDid")}");
+                    fields.Add(("Prior DID", prior.Did));
+                    fields.Add(("  replaced", Terminal.Time(prior.RotatedAt)));
                 }
-            }
 
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
-
-    private static List<JsonElement> Array(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray()] : [];
+                run.Terminal.Fields(fields);
+                if (keys.Rotations.Count > 0)
+                {
+                    run.Terminal.Line();
+                    run.Terminal.Line("Key rotations in the register:");
+                    foreach (var r in keys.Rotations)
+                    {
+                        run.Terminal.Line($"  {Terminal.Time(r.At)}  {r.Side}  {r.OldDid} -> {r.NewDid}");
+                    }
+                }
+            });
 }

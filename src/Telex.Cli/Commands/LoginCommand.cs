@@ -1,3 +1,5 @@
+using Telex.Api.Contracts;
+
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex login</c>: signs in and stores the session for later commands.</summary>
@@ -20,32 +22,30 @@ internal static class LoginCommand
             var (url, _) = client.Resolve(parse, sessions);
             string officer = parse.GetValue(name)!;
             string password = Secrets.Read(terminal, parse.GetValue(stdin), $"Password for {officer} at {url}:");
-            JsonElement response;
+            SessionResponse response;
             using (var anonymous = new ApiClient(url, token: null))
             {
-                response = await anonymous.PostAsync("api/session", new JsonObject { ["name"] = officer, ["password"] = password }, ct).ConfigureAwait(false);
+                response = await anonymous.CallAsync((api, c) => api.SignInAsync(officer, password, c), ct).ConfigureAwait(false);
             }
 
-            string token = response.Str("token") ?? throw new CliException(ExitCodes.Unexpected, "the agency issued no token");
-            var expires = response.Time("expiresAt");
+            string token = response.Token;
+            var expires = response.ExpiresAt;
 
             // The context is named after the agency, as it names itself to its signed-in officers.
             using var api = new ApiClient(url, token);
-            var agency = await api.GetAsync("api/agency", ct).ConfigureAwait(false);
-            string agencyName = agency.Str("name") is { Length: > 0 } n ? n : SessionStore.Key(url);
-            var context = sessions.SaveLogin(url, agencyName, agency.Str("did"), new StoredSession(officer, token, expires));
+            var agency = await api.CallAsync((c, t) => c.GetAgencyAsync(t), ct).ConfigureAwait(false);
+            string agencyName = agency.Name is { Length: > 0 } n ? n : SessionStore.Key(url);
+            var context = sessions.SaveLogin(url, agencyName, agency.Did, new StoredSession(officer, token, expires));
             Invocation.ActOn(agencyName, url, token);
-            var who = response.Obj("officer");
-            bool mustChange = who?.Bool("mustChangePassword") == true;
             if (terminal.Json)
             {
-                terminal.WriteJson(response);
+                terminal.WriteJson(ApiClient.AsJson(response));
                 return ExitCodes.Ok;
             }
 
-            terminal.Line($"signed in to {agencyName} as {officer}{(who?.Str("role") is { } role ? $" ({role})" : "")}; session valid until {Output.Terminal.Time(expires)}");
+            terminal.Line($"signed in to {agencyName} as {officer} ({Output.Terminal.Word(response.Officer.Role)}); session valid until {Output.Terminal.Time(expires)}");
             terminal.Line($"{context.Name} is now the current agency (telex use lists every agency signed in to)");
-            if (mustChange)
+            if (response.Officer.MustChangePassword)
             {
                 terminal.Line("You are signed in with a one-time password: choose your own now with telex password");
             }

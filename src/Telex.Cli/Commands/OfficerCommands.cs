@@ -1,3 +1,4 @@
+using Telex.Api.Contracts;
 using Telex.Server;
 
 namespace Telex.Cli.Commands;
@@ -14,58 +15,37 @@ internal static class OfficerCommands
 
     public static Command Create(Globals globals)
     {
-        var officer = new Command("officer", "Manage the agency's officers (admin); every act is filed in the register. Locked out? telex officer reset NAME --data DIR on the stopped agency's folder");
-        officer.Subcommands.Add(Add(globals));
-        officer.Subcommands.Add(List(globals));
-        officer.Subcommands.Add(Reset(globals));
-        officer.Subcommands.Add(Act(globals, "unlock", "unlock", "Lift an officer's lockout after failed sign-ins"));
-        officer.Subcommands.Add(Act(globals, "disable", "disable", "Disable an officer: no sign-in, their sessions end"));
-        officer.Subcommands.Add(Act(globals, "enable", "enable", "Enable a disabled officer again"));
-        officer.Subcommands.Add(Role(globals));
-        officer.Subcommands.Add(Act(globals, "remove", null, "Remove an officer; their sessions end (never the last enabled admin)"));
-        officer.Subcommands.Add(History(globals));
-        return officer;
+        return Globals.Group("officer", "Manage the agency's officers (admin); every act is filed in the register. Locked out? telex officer reset NAME --data DIR on the stopped agency's folder",
+            Add(globals), List(globals), Reset(globals), Act(globals, "unlock", "Lift an officer's lockout after failed sign-ins"),
+            Act(globals, "disable", "Disable an officer: no sign-in, their sessions end"), Act(globals, "enable", "Enable a disabled officer again"),
+            Role(globals), Act(globals, "remove", "Remove an officer; their sessions end (never the last enabled admin)"), History(globals));
     }
 
     private static Argument<string> NameArgument() => new("NAME") { Description = "The officer's sign-in name" };
 
-    /// <summary>An act that takes only the officer's name: <c>POST api/officers/NAME/VERB</c>, or <c>DELETE</c> for remove (no verb).</summary>
-    private static Command Act(Globals globals, string command, string? verb, string description)
+    /// <summary>An act that takes only the officer's name (<see cref="TelexApiClient.ActOnOfficerAsync"/>).</summary>
+    private static Command Act(Globals globals, string command, string description)
     {
-        var client = new ClientOptions();
         var name = NameArgument();
-        var act = client.AddTo(new Command(command, description) { name });
-        act.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            string path = "api/officers/" + Uri.EscapeDataString(parse.GetValue(name)!);
-            var done = verb is null ? await api.DeleteAsync(path, ct).ConfigureAwait(false) : await api.PostAsync(path + "/" + verb, null, ct).ConfigureAwait(false);
-            return Report(terminal, done);
-        });
-        return act;
+        return ClientCommand.Show(globals, new Command(command, description) { name },
+            run => run.Call((api, ct) => api.ActOnOfficerAsync(run.Value(name), command, ct)), (run, done) => Report(run.Terminal, done));
     }
 
     private static Command Role(Globals globals)
     {
-        var client = new ClientOptions();
         var name = NameArgument();
         var role = new Argument<string>("ROLE") { Description = "The new role: " + string.Join(", ", Roles) };
         role.AcceptOnlyFromAmong(Roles);
-        var command = client.AddTo(new Command("role", "Give an officer another role, in effect at their next request (never demoting the last enabled admin)")
+        var command = new Command("role", "Give an officer another role, in effect at their next request (never demoting the last enabled admin)")
         {
             name, role,
-        });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var done = await api.PostAsync("api/officers/" + Uri.EscapeDataString(parse.GetValue(name)!) + "/role",
-                new JsonObject { ["role"] = parse.GetValue(role) }, ct).ConfigureAwait(false);
-            return Report(terminal, done);
-        });
-        return command;
+        };
+        return ClientCommand.Show(globals, command,
+            run => run.Call((api, ct) => api.ChangeRoleAsync(run.Value(name), new ChangeRoleRequest(RoleOf(run.Value(role))), ct)),
+            (run, done) => Report(run.Terminal, done));
     }
+
+    private static Role RoleOf(string name) => Enum.Parse<Role>(name, ignoreCase: true);
 
     /// <summary>
     /// <c>telex officer reset NAME</c> over the API (admin), or with <c>--data DIR</c> on the stopped agency's folder:
@@ -74,7 +54,6 @@ internal static class OfficerCommands
     /// </summary>
     private static Command Reset(Globals globals)
     {
-        var client = new ClientOptions();
         var name = NameArgument();
         var data = new Option<string?>("--data", "-d")
         {
@@ -82,17 +61,17 @@ internal static class OfficerCommands
             HelpName = "DIR",
         };
         var set = Globals.Set();
-        var command = client.AddTo(new Command("reset", "Give an officer a new one-time password (their sessions end; they choose a new one at next sign-in)")
+        var command = new Command("reset", "Give an officer a new one-time password (their sessions end; they choose a new one at next sign-in)")
         {
             name, data, set,
-        });
-        command.SetAction(async (parse, ct) =>
+        };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            string officer = parse.GetValue(name)!;
-            if (parse.GetValue(data) is { Length: > 0 } directory)
+            var terminal = run.Terminal;
+            string officer = run.Value(name);
+            if (run.Parse.GetValue(data) is { Length: > 0 } directory)
             {
-                string password = await ResetOfflineAsync(directory, officer, parse.GetValue(set)!, ct).ConfigureAwait(false);
+                string password = await ResetOfflineAsync(directory, officer, run.Value(set), run.Ct).ConfigureAwait(false);
                 if (terminal.Json)
                 {
                     terminal.WriteJson(new JsonObject { ["name"] = officer, ["action"] = "password-reset", ["offline"] = true, ["oneTimePassword"] = password });
@@ -104,11 +83,9 @@ internal static class OfficerCommands
                 return ExitCodes.Ok;
             }
 
-            using var api = client.Connect(parse);
-            var done = await api.PostAsync("api/officers/" + Uri.EscapeDataString(officer) + "/reset", null, ct).ConfigureAwait(false);
-            return Report(terminal, done);
-        });
-        return command;
+            var done = await run.Call((api, ct) => api.ActOnOfficerAsync(officer, "reset", ct)).ConfigureAwait(false);
+            return run.Print(done, d => Report(terminal, d));
+        }, connectFirst: false);
     }
 
     private static async Task<string> ResetOfflineAsync(string directory, string officer, string[] overrides, CancellationToken ct)
@@ -143,32 +120,25 @@ internal static class OfficerCommands
         }
     }
 
-    /// <summary>What an act did, in a line (or the API's answer with --json).</summary>
-    private static int Report(Output.Terminal terminal, JsonElement done)
+    /// <summary>What an act did, in a line.</summary>
+    private static void Report(Output.Terminal terminal, OfficerActView done)
     {
-        if (terminal.Json)
-        {
-            terminal.WriteJson(done);
-            return ExitCodes.Ok;
-        }
-
-        string name = done.Str("name") ?? "?";
-        if (done.Bool("changed") != true)
+        string name = done.Name;
+        if (!done.Changed)
         {
             terminal.Line($"nothing to change: {name} stands so already");
-            return ExitCodes.Ok;
+            return;
         }
 
-        string entry = done.Long("entry") is { } n ? string.Create(CultureInfo.InvariantCulture, $" (register entry {n})") : "";
-        var officer = done.TryGetProperty("officer", out var o) && o.ValueKind == JsonValueKind.Object ? o : (JsonElement?)null;
-        switch (done.Str("action"))
+        string entry = done.Entry is { } n ? string.Create(CultureInfo.InvariantCulture, $" (register entry {n})") : "";
+        switch (done.Action)
         {
             case "password-reset":
-                terminal.Fields([("Officer", name), ("One-time password", done.Str("oneTimePassword"))]);
+                terminal.Fields([("Officer", name), ("One-time password", done.OneTimePassword)]);
                 terminal.Line($"Their sessions have ended{entry}. Hand the password over privately; {name} chooses a new one at next sign-in (telex password).");
                 break;
             case "role-changed":
-                terminal.Line($"{name} is now {officer?.Str("role")}{entry}; in effect at their next request");
+                terminal.Line($"{name} is now {(done.Officer is { } officer ? Output.Terminal.Word(officer.Role) : null)}{entry}; in effect at their next request");
                 break;
             case "removed":
                 terminal.Line($"{name} removed; their sessions have ended{entry}");
@@ -177,138 +147,89 @@ internal static class OfficerCommands
                 terminal.Line($"{name} disabled; their sessions have ended{entry}");
                 break;
             default:
-                terminal.Line($"{name} {done.Str("action")}{entry}");
+                terminal.Line($"{name} {done.Action}{entry}");
                 break;
         }
-
-        return ExitCodes.Ok;
     }
 
     private static Command History(Globals globals)
     {
-        var client = new ClientOptions();
         var name = new Argument<string?>("NAME") { Description = "Only this officer (default: every officer)", Arity = ArgumentArity.ZeroOrOne };
         var limit = new Option<int>("--limit", "-n") { Description = "At most this many, newest first (1 to 1000)", DefaultValueFactory = _ => 100 };
-        var command = client.AddTo(new Command("history",
+        var command = new Command("history",
             "The acts of officer administration the register's chain records (added, reset, unlocked, disabled, enabled, role changed, removed) and lockouts")
         {
             name, limit,
-        });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            string query = string.Create(CultureInfo.InvariantCulture, $"api/officers/history?limit={parse.GetValue(limit)}")
-                + (parse.GetValue(name) is { Length: > 0 } who ? "&officer=" + Uri.EscapeDataString(who) : "");
-            var events = await api.GetAsync(query, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(events);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Table(["When", "Officer", "What", "By", "Entry"],
-                events.Items().Select(e => new[]
+        };
+        return ClientCommand.Show(globals, command,
+            run => run.Call((api, ct) => api.OfficerHistoryAsync(run.Parse.GetValue(name), run.Value(limit), ct)),
+            (run, events) => run.Terminal.Table(["When", "Officer", "What", "By", "Entry"],
+                events.Select(e => new[]
                 {
-                    Output.Terminal.Time(e.Time("at")),
-                    e.Str("officer"),
+                    Output.Terminal.Time(e.At),
+                    e.Officer,
                     What(e),
-                    e.Str("by") ?? (e.Bool("offline") == true ? "offline (agency folder)" : "the agency"),
-                    e.Long("entry")?.ToString(CultureInfo.InvariantCulture),
-                }));
-            return ExitCodes.Ok;
-        });
-        return command;
+                    e.By ?? (e.Offline ? "offline (agency folder)" : "the agency"),
+                    Output.Terminal.Number(e.Entry),
+                })));
     }
 
-    private static string What(JsonElement e) => e.Str("action") switch
+    private static string What(OfficerEventView e) => e.Action switch
     {
-        "added" => "added as " + e.Str("role"),
-        "role-changed" => $"role {e.Str("previousRole")} → {e.Str("role")}",
-        "locked-out" => "locked out until " + Output.Terminal.Time(e.Time("until")),
-        "password-reset" => e.Bool("offline") == true ? "password reset offline" : "password reset",
-        var action => action ?? "?",
+        "added" => "added as " + Word(e.Role),
+        "role-changed" => $"role {Word(e.PreviousRole)} → {Word(e.Role)}",
+        "locked-out" => "locked out until " + Output.Terminal.Time(e.Until),
+        "password-reset" => e.Offline ? "password reset offline" : "password reset",
+        var action => action,
     };
+
+    private static string? Word(Role? role) => role is { } r ? Output.Terminal.Word(r) : null;
 
     private static Command Add(Globals globals)
     {
-        var client = new ClientOptions();
         var name = new Argument<string>("NAME") { Description = "The new officer's sign-in name" };
         var role = new Option<string>("--role", "-r") { Description = "The officer's role", Required = true, HelpName = "ROLE" };
         role.AcceptOnlyFromAmong(Roles);
-        var command = client.AddTo(new Command("add", "Add an officer; prints a one-time password to hand over") { name, role });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var created = await api.PostAsync("api/officers", new JsonObject
+        return ClientCommand.Show(globals, new Command("add", "Add an officer; prints a one-time password to hand over") { name, role },
+            run => run.Call((api, ct) => api.CreateOfficerAsync(new CreateOfficerRequest(run.Value(name), RoleOf(run.Value(role))), ct)),
+            (run, created) =>
             {
-                ["name"] = parse.GetValue(name),
-                ["role"] = parse.GetValue(role),
-            }, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(created);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Fields(
-            [
-                ("Officer", created.Str("name") ?? parse.GetValue(name)),
-                ("Role", created.Str("role") ?? parse.GetValue(role)),
-                ("One-time password", created.Str("oneTimePassword")),
-            ]);
-            terminal.Line("Hand the password over privately; the officer chooses a new one at first sign-in (telex password).");
-            return ExitCodes.Ok;
-        });
-        return command;
+                run.Terminal.Fields(
+                [
+                    ("Officer", created.Name),
+                    ("Role", Output.Terminal.Word(created.Role)),
+                    ("One-time password", created.OneTimePassword),
+                ]);
+                run.Terminal.Line("Hand the password over privately; the officer chooses a new one at first sign-in (telex password).");
+            });
     }
 
-    private static Command List(Globals globals)
-    {
-        var client = new ClientOptions();
-        var command = client.AddTo(new Command("list", "List the agency's officers"));
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var officers = await api.GetAsync("api/officers", ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(officers);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Table(["Officer", "Role", "State", "Must change password", "Created"],
-                officers.Items().Select(o => new[]
+    private static Command List(Globals globals) =>
+        ClientCommand.Show(globals, new Command("list", "List the agency's officers"),
+            run => run.Call((api, ct) => api.ListOfficersAsync(ct)),
+            (run, officers) => run.Terminal.Table(["Officer", "Role", "State", "Must change password", "Created"],
+                officers.Select(o => new[]
                 {
-                    o.Str("name"),
-                    o.Str("role"),
-                    o.Bool("disabled") == true ? "disabled"
-                        : o.Bool("locked") == true ? "locked out until " + Output.Terminal.Time(o.Time("lockedUntil"))
+                    o.Name,
+                    Output.Terminal.Word(o.Role),
+                    o.Disabled ? "disabled"
+                        : o.Locked ? "locked out until " + Output.Terminal.Time(o.LockedUntil)
                         : "active",
-                    o.Bool("mustChangePassword") == true ? "yes" : "no",
-                    Output.Terminal.Time(o.Time("createdAt")),
-                }));
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+                    o.MustChangePassword ? "yes" : "no",
+                    Output.Terminal.Time(o.CreatedAt),
+                })));
 
     /// <summary><c>telex password</c>: changes the signed-in officer's password.</summary>
     public static Command Password(Globals globals)
     {
-        var client = new ClientOptions();
         var stdin = new Option<bool>("--password-stdin")
         {
             Description = "Read the current password and the new one from the first two lines of stdin instead of prompting",
         };
-        var command = client.AddTo(new Command("password", "Change your own password") { stdin });
-        command.SetAction(async (parse, ct) =>
+        return ClientCommand.Create(globals, new Command("password", "Change your own password") { stdin }, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            bool fromStdin = parse.GetValue(stdin);
-            using var api = client.Connect(parse);
+            var terminal = run.Terminal;
+            bool fromStdin = run.Value(stdin);
             string current = Secrets.Read(terminal, fromStdin, "Current password:");
             string next = Secrets.Read(terminal, fromStdin, "New password:");
             if (!fromStdin && Secrets.Read(terminal, fromStdin, "New password again:") != next)
@@ -316,18 +237,8 @@ internal static class OfficerCommands
                 throw new CliException(ExitCodes.Usage, "the two new passwords differ; nothing changed");
             }
 
-            await api.PostAsync("api/officers/me/password", new JsonObject { ["current"] = current, ["new"] = next }, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(new JsonObject { ["changed"] = true });
-            }
-            else
-            {
-                terminal.Line("password changed");
-            }
-
-            return ExitCodes.Ok;
+            await run.Call((api, ct) => api.ChangePasswordAsync(new ChangePasswordRequest(current, next), ct)).ConfigureAwait(false);
+            return terminal.Report(new JsonObject { ["changed"] = true }, "password changed");
         });
-        return command;
     }
 }

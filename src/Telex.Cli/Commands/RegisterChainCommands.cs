@@ -1,5 +1,7 @@
 using System.Text;
 
+using Telex.Api.Contracts;
+
 using Telex.Core.Register;
 using Telex.Core.Security;
 using Telex.Server.Hosting;
@@ -19,73 +21,53 @@ internal static class RegisterChainCommands
     /// <summary>Most a zip of printable pages from the agency may unpack to: 1 GiB.</summary>
     private const long MaxPagesBytes = 1L << 30;
 
-    public static Command Create(Globals globals)
-    {
-        var command = new Command("register", "The tamper-evident register: verify, checkpoint, export and import");
-        command.Subcommands.Add(Verify(globals));
-        command.Subcommands.Add(CheckpointCommand(globals));
-        command.Subcommands.Add(Export(globals));
-        command.Subcommands.Add(Import(globals));
-        command.Subcommands.Add(ImportCable(globals));
-        return command;
-    }
+    public static Command Create(Globals globals) =>
+        Globals.Group("register", "The tamper-evident register: verify, checkpoint, export and import",
+            Verify(globals), CheckpointCommand(globals), Export(globals), Import(globals), ImportCable(globals));
 
     private static Command Verify(Globals globals)
     {
-        var client = new ClientOptions();
         var data = LocalData();
         var set = Globals.Set();
-        var command = client.AddTo(new Command("verify",
+        var command = new Command("verify",
             "Recompute the register's hash chain, check every entry against its telegram and every checkpoint; exit 7 if anything was changed")
         {
             data, set,
-        });
-        command.SetAction(async (parse, ct) =>
+        };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            JsonElement report;
-            if (IsLocal(parse, data))
+            VerifyView report;
+            if (IsLocal(run.Parse, data))
             {
-                await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
-                report = ToJson(await local.Agency.Register.VerifyRegisterAsync(ct).ConfigureAwait(false));
+                await using var local = await OpenLocalAsync(run.Parse, data, set, run.Ct).ConfigureAwait(false);
+                report = View(await local.Agency.Register.VerifyRegisterAsync(run.Ct).ConfigureAwait(false));
             }
             else
             {
-                using var api = client.Connect(parse);
-                report = await api.GetAsync("api/register/verify", ct).ConfigureAwait(false);
+                report = await run.Call((api, ct) => api.VerifyRegisterAsync(ct)).ConfigureAwait(false);
             }
 
-            bool ok = report.GetProperty("ok").GetBoolean();
-            if (terminal.Json)
-            {
-                terminal.WriteJson(report);
-            }
-            else
-            {
-                PrintReport(terminal, report, ok);
-            }
-
-            return ok ? ExitCodes.Ok : ExitCodes.Tampered;
-        });
-        return command;
+            run.Print(report, r => PrintReport(run.Terminal, r));
+            return report.Ok ? ExitCodes.Ok : ExitCodes.Tampered;
+        }, connectFirst: false);
     }
 
-    private static void PrintReport(Terminal terminal, JsonElement report, bool ok)
+    private static void PrintReport(Terminal terminal, VerifyView report)
     {
         string counts = string.Create(CultureInfo.InvariantCulture,
-            $"{report.GetProperty("entries").GetInt64()} entries, {report.GetProperty("telegrams").GetInt64()} telegrams, {report.GetProperty("cables").GetInt64()} imported cables, {report.GetProperty("checkpoints").GetInt64()} checkpoints, {report.GetProperty("issueEvents").GetInt64()} issue events, {report.GetProperty("clearanceSteps").GetInt64()} clearance steps, {report.GetProperty("officerEvents").GetInt64()} officer events");
-        if (ok)
+            $"{report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints, {report.IssueEvents} issue events, {report.ClearanceSteps} clearance steps, {report.OfficerEvents} officer events");
+        if (report.Ok)
         {
-            terminal.Line($"register verified: {counts}; head {report.Str("head")}");
+            terminal.Line($"register verified: {counts}; head {report.Head}");
             return;
         }
 
-        var problems = report.GetProperty("problems").EnumerateArray().ToList();
+        var problems = report.Problems;
         terminal.Line($"register NOT verified ({counts}): {problems.Count} problem(s)");
-        terminal.Line("first: " + problems[0].Str("summary"));
+        terminal.Line("first: " + problems[0].Summary);
         foreach (var p in problems.Skip(1).Take(50))
         {
-            terminal.Line("  " + p.Str("summary"));
+            terminal.Line("  " + p.Summary);
         }
 
         if (problems.Count > 51)
@@ -94,82 +76,43 @@ internal static class RegisterChainCommands
         }
     }
 
-    private static JsonElement ToJson(VerifyReport r)
-    {
-        var problems = new JsonArray();
-        foreach (var p in r.Problems)
-        {
-            problems.Add(new JsonObject
-            {
-                ["position"] = p.Position,
-                ["reference"] = p.Reference,
-                ["registryNumber"] = p.RegistryNumber,
-                ["telegramId"] = p.TelegramId?.ToString(),
-                ["problem"] = p.Problem,
-                ["detail"] = p.Detail,
-                ["summary"] = p.ToString(),
-            });
-        }
-
-        return JsonSerializer.SerializeToElement(new JsonObject
-        {
-            ["ok"] = r.Ok,
-            ["entries"] = r.Entries,
-            ["telegrams"] = r.Telegrams,
-            ["cables"] = r.Cables,
-            ["checkpoints"] = r.Checkpoints,
-            ["issueEvents"] = r.IssueEvents,
-            ["clearanceSteps"] = r.ClearanceSteps,
-            ["officerEvents"] = r.OfficerEvents,
-            ["head"] = r.Head,
-            ["problems"] = problems,
-        });
-    }
+    /// <summary>A report made here, on the agency's folder, as the API would answer it.</summary>
+    private static VerifyView View(VerifyReport r) => new(r.Ok, r.Entries, r.Telegrams, r.Cables, r.Checkpoints, r.IssueEvents, r.ClearanceSteps,
+        r.OfficerEvents, r.Head,
+        [.. r.Problems.Select(p => new ProblemView(p.Position, p.Reference, p.RegistryNumber, p.TelegramId, p.Problem, p.Detail, p.ToString()))]);
 
     private static Command CheckpointCommand(Globals globals)
     {
-        var client = new ClientOptions();
         var data = LocalData();
         var set = Globals.Set();
-        var command = client.AddTo(new Command("checkpoint", "Sign a checkpoint of the register now and send it to every established tie")
+        var command = new Command("checkpoint", "Sign a checkpoint of the register now and send it to every established tie")
         {
             data, set,
-        });
-        command.SetAction(async (parse, ct) =>
+        };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
+            var terminal = run.Terminal;
             long count;
             string head;
-            if (IsLocal(parse, data))
+            if (IsLocal(run.Parse, data))
             {
-                await using var local = await OpenLocalAsync(parse, data, set, ct).ConfigureAwait(false);
-                var cp = await local.Agency.Register.CheckpointAsync(ct).ConfigureAwait(false);
+                await using var local = await OpenLocalAsync(run.Parse, data, set, run.Ct).ConfigureAwait(false);
+                var cp = await local.Agency.Register.CheckpointAsync(run.Ct).ConfigureAwait(false);
                 (count, head) = (cp.Count, cp.Head);
             }
             else
             {
-                using var api = client.Connect(parse);
-                var cp = await api.PostAsync("api/register/checkpoints", null, ct).ConfigureAwait(false);
-                (count, head) = (cp.GetProperty("count").GetInt64(), cp.Str("head")!);
+                var cp = await run.Call((api, ct) => api.CreateCheckpointAsync(ct)).ConfigureAwait(false);
+                (count, head) = (cp.Count, cp.Head);
             }
 
-            if (terminal.Json)
-            {
-                terminal.WriteJson(new JsonObject { ["count"] = count, ["head"] = head });
-            }
-            else
-            {
-                terminal.Line(string.Create(CultureInfo.InvariantCulture, $"checkpoint signed over {count} entries, head {head}"));
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
+            return terminal.Report(new JsonObject { ["count"] = count, ["head"] = head },
+                string.Create(CultureInfo.InvariantCulture, $"checkpoint signed over {count} entries, head {head}"));
+        }, connectFirst: false);
     }
 
     private static Command Export(Globals globals)
     {
-        var client = new ClientOptions();
         var data = LocalData();
         var set = Globals.Set();
         var format = new Option<string>("--format", "-f")
@@ -179,10 +122,10 @@ internal static class RegisterChainCommands
         };
         format.AcceptOnlyFromAmong(Formats);
         var output = new Option<string?>("--out", "-o") { Description = "Where to write (a file; a folder for html); default standard output", HelpName = "PATH" };
-        var command = client.AddTo(new Command("export", "Export the register: JSON Lines (complete), cable text or printable pages") { data, set, format, output });
-        command.SetAction(async (parse, ct) =>
+        var command = new Command("export", "Export the register: JSON Lines (complete), cable text or printable pages") { data, set, format, output };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
+            var (parse, terminal, ct) = (run.Parse, run.Terminal, run.Ct);
             string fmt = parse.GetValue(format)!;
             string? path = parse.GetValue(output);
             if (fmt == "html" && path is null)
@@ -192,10 +135,9 @@ internal static class RegisterChainCommands
 
             if (!IsLocal(parse, data))
             {
-                using var api = client.Connect(parse);
                 if (fmt == "html")
                 {
-                    byte[] zip = await api.GetBytesAsync("api/register/export?format=html", ct).ConfigureAwait(false);
+                    byte[] zip = await run.Call((api, c) => api.ExportRegisterPagesAsync(c)).ConfigureAwait(false);
                     int written = await ExtractPagesAsync(zip, path!, ct).ConfigureAwait(false);
                     if (!terminal.Json)
                     {
@@ -205,7 +147,7 @@ internal static class RegisterChainCommands
                     return ExitCodes.Ok;
                 }
 
-                string text = await api.GetTextAsync("api/register/export?format=" + fmt, ct).ConfigureAwait(false);
+                string text = await run.Call((api, c) => api.ExportRegisterAsync(fmt, c)).ConfigureAwait(false);
                 await WriteAsync(terminal, path, text, ct).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
@@ -252,8 +194,7 @@ internal static class RegisterChainCommands
             }
 
             return ExitCodes.Ok;
-        });
-        return command;
+        }, connectFirst: false);
     }
 
     /// <summary>
@@ -321,70 +262,57 @@ internal static class RegisterChainCommands
         }
     }
 
-    private static Command Import(Globals globals)
+    private static Command Import(Globals globals) =>
+        ImportInto(globals, "import", "Import another agency's register export into this fresh agency's register; it is verified first",
+            "A JSON Lines export (telex register export)", async (terminal, path, open, ct) =>
+            {
+                await using var local = await open().ConfigureAwait(false);
+                var input = OpenInput(path);
+                VerifyReport report;
+                await using (input.ConfigureAwait(false))
+                {
+                    report = await local.Agency.Register.ImportRegisterAsync(input, ct).ConfigureAwait(false);
+                }
+
+                return terminal.Report(ApiClient.AsJson(View(report)), string.Create(CultureInfo.InvariantCulture,
+                    $"imported and verified: {report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints, {report.IssueEvents} issue events, {report.ClearanceSteps} clearance steps"));
+            });
+
+    /// <summary>A command that imports its <c>FILE</c> into the agency's folder, which <c>open</c> opens (after the file is read, if it must be first).</summary>
+    private static Command ImportInto(Globals globals, string name, string description, string fileDescription,
+        Func<Terminal, string, Func<Task<OpenedAgency>>, CancellationToken, Task<int>> import)
     {
         var data = Globals.Data();
         var set = Globals.Set();
-        var file = new Argument<string>("FILE") { Description = "A JSON Lines export (telex register export)" };
-        var command = new Command("import", "Import another agency's register export into this fresh agency's register; it is verified first") { file, data, set };
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            string path = parse.GetValue(file)!;
-            await using var local = await OpenAsync(parse, data, set, ct).ConfigureAwait(false);
-            var input = OpenInput(path);
-            VerifyReport report;
-            await using (input.ConfigureAwait(false))
-            {
-                report = await local.Agency.Register.ImportRegisterAsync(input, ct).ConfigureAwait(false);
-            }
-
-            if (terminal.Json)
-            {
-                terminal.WriteJson(ToJson(report));
-            }
-            else
-            {
-                terminal.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"imported and verified: {report.Entries} entries, {report.Telegrams} telegrams, {report.Cables} imported cables, {report.Checkpoints} checkpoints, {report.IssueEvents} issue events, {report.ClearanceSteps} clearance steps"));
-            }
-
-            return ExitCodes.Ok;
-        });
+        var file = new Argument<string>("FILE") { Description = fileDescription };
+        var command = new Command(name, description) { file, data, set };
+        command.SetAction((parse, ct) => import(globals.Terminal(parse), parse.GetValue(file)!, () => OpenAsync(parse, data, set, ct), ct));
         return command;
     }
 
-    private static Command ImportCable(Globals globals)
-    {
-        var data = Globals.Data();
-        var set = Globals.Set();
-        var file = new Argument<string>("FILE") { Description = "A historical cable in the classic layout (Nº, date and time, text, signature line)" };
-        var command = new Command("import-cable", "Import a historical cable into the register, marked imported (never traffic)") { file, data, set };
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            string path = parse.GetValue(file)!;
-            string text;
-            try
+    private static Command ImportCable(Globals globals) =>
+        ImportInto(globals, "import-cable", "Import a historical cable into the register, marked imported (never traffic)",
+            "A historical cable in the classic layout (Nº, date and time, text, signature line)", async (terminal, path, open, ct) =>
             {
-                if (new FileInfo(path).Length > CableText.MaxBytes)
+                string text;
+                try
                 {
-                    throw new CliException(ExitCodes.Usage, $"{path}: larger than {CableText.MaxBytes / 1024} KiB; not a cable");
+                    if (new FileInfo(path).Length > CableText.MaxBytes)
+                    {
+                        throw new CliException(ExitCodes.Usage, $"{path}: larger than {CableText.MaxBytes / 1024} KiB; not a cable");
+                    }
+
+                    text = await File.ReadAllTextAsync(path, new UTF8Encoding(false, throwOnInvalidBytes: true), ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+                {
+                    throw new CliException(e is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.NotFound : ExitCodes.Usage, $"{path}: {e.Message}");
                 }
 
-                text = await File.ReadAllTextAsync(path, new UTF8Encoding(false, throwOnInvalidBytes: true), ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
-            {
-                throw new CliException(e is FileNotFoundException or DirectoryNotFoundException ? ExitCodes.NotFound : ExitCodes.Usage, $"{path}: {e.Message}");
-            }
-
-            await using var local = await OpenAsync(parse, data, set, ct).ConfigureAwait(false);
-            var (cable, entry) = await local.Agency.Register.ImportCableAsync(text, Path.GetFileName(path), ct).ConfigureAwait(false);
-            var points = CableText.Points(cable.Text);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(new JsonObject
+                await using var local = await open().ConfigureAwait(false);
+                var (cable, entry) = await local.Agency.Register.ImportCableAsync(text, Path.GetFileName(path), ct).ConfigureAwait(false);
+                var points = CableText.Points(cable.Text);
+                return terminal.Report(new JsonObject
                 {
                     ["id"] = cable.Id.ToString(),
                     ["position"] = entry.Position,
@@ -395,18 +323,9 @@ internal static class RegisterChainCommands
                     ["signedOn"] = cable.SignedOn,
                     ["points"] = new JsonArray(points.Select(p => (JsonNode?)p.Number).ToArray()),
                     ["editorialMarks"] = new JsonArray(CableText.EditorialMarks(cable.Text + "\n" + cable.Trailer).Select(m => (JsonNode?)m).ToArray()),
-                });
-            }
-            else
-            {
-                terminal.Line(string.Create(CultureInfo.InvariantCulture,
+                }, string.Create(CultureInfo.InvariantCulture,
                     $"imported cable Nº {cable.RegistryNumber} of {cable.ReceivedAt.UtcDateTime:d MMMM yyyy HH:mm} (No. {cable.SenderSerial} - {cable.Signer}, {cable.SignedOn}; {points.Count} numbered points) as register entry {entry.Position}"));
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+            });
 
     private static FileStream OpenInput(string path)
     {

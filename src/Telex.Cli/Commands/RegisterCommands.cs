@@ -1,5 +1,7 @@
 using System.Text;
 
+using Telex.Api.Contracts;
+
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex inbox</c>, <c>telex search</c> and <c>telex show</c>: reading the register.</summary>
@@ -10,130 +12,107 @@ internal static class RegisterCommands
 
     public static Command Inbox(Globals globals)
     {
-        var client = new ClientOptions();
         var filters = new Filters();
         var all = new Option<bool>("--all") { Description = "Sent telegrams too, not only received ones" };
-        var command = client.AddTo(new Command("inbox", "List received telegrams, newest first") { all });
+        var command = new Command("inbox", "List received telegrams, newest first") { all };
         filters.AddTo(command);
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            string query = await filters.QueryAsync(parse, api, parse.GetValue(all) ? null : "inbound", null, ct).ConfigureAwait(false);
-            var list = await api.GetAsync("api/telegrams" + query, ct).ConfigureAwait(false);
-            Print(terminal, list, showDirection: parse.GetValue(all), empty: "no telegrams");
-            return ExitCodes.Ok;
-        });
-        return command;
+        return ClientCommand.Show(globals, command,
+            async run =>
+            {
+                string query = await filters.QueryAsync(run, run.Value(all) ? null : "inbound", null).ConfigureAwait(false);
+                return await run.Call((api, ct) => api.ListTelegramsAsync(query, ct)).ConfigureAwait(false);
+            },
+            (run, list) => Print(run.Terminal, list, showDirection: run.Value(all), empty: "no telegrams"));
     }
 
     public static Command Search(Globals globals)
     {
-        var client = new ClientOptions();
         var filters = new Filters();
         var text = new Argument<string>("TEXT") { Description = "Words to find in subjects, texts, attendees and originators, and in issues' titles and outcomes" };
-        var command = client.AddTo(new Command("search", "Search the register, sent and received, and the issues") { text });
+        var command = new Command("search", "Search the register, sent and received, and the issues") { text };
         filters.AddTo(command);
-        command.SetAction(async (parse, ct) =>
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            string query = await filters.QueryAsync(parse, api, null, parse.GetValue(text), ct).ConfigureAwait(false);
-            var list = await api.GetAsync("api/telegrams" + query, ct).ConfigureAwait(false);
-            if (terminal.Json)
+            string query = await filters.QueryAsync(run, null, run.Value(text)).ConfigureAwait(false);
+            var list = await run.Call((api, ct) => api.ListTelegramsAsync(query, ct)).ConfigureAwait(false);
+            if (run.Terminal.Json)
             {
                 // Scripts get the telegrams; issues found by the same words come from telex issue list --search --json.
-                terminal.WriteJson(list);
-                return ExitCodes.Ok;
+                return run.Print(list, _ => { });
             }
 
-            var issues = await api.GetAsync("api/issues?q=" + Uri.EscapeDataString(parse.GetValue(text)!), ct).ConfigureAwait(false);
-            Print(terminal, list, showDirection: true, empty: issues.Items().Any() ? "no telegrams found" : "nothing found");
-            if (issues.Items().Any())
+            var issues = await run.Call((api, ct) => api.ListIssuesAsync("q=" + Uri.EscapeDataString(run.Value(text)), ct)).ConfigureAwait(false);
+            Print(run.Terminal, list, showDirection: true, empty: issues.Length > 0 ? "no telegrams found" : "nothing found");
+            if (issues.Length > 0)
             {
-                IssueCommands.Print(terminal, issues, "", "Issues");
+                IssueCommands.Print(run.Terminal, issues, "", "Issues");
             }
 
             return ExitCodes.Ok;
         });
-        return command;
     }
 
     public static Command Show(Globals globals)
     {
-        var client = new ClientOptions();
         var id = new Argument<string>("TELEGRAM")
         {
             Description = "A telegram received: its registry number here (an imported cable's own number when no telegram holds it); "
                 + "one sent: COUNTERPART/No. (e.g. Bravo/477); or its id",
         };
-        var command = client.AddTo(new Command("show", "Print a telegram in the classic cable layout") { id });
-        command.SetAction(async (parse, ct) =>
+        return ClientCommand.Create(globals, new Command("show", "Print a telegram in the classic cable layout") { id }, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            string key = parse.GetValue(id)!.Trim().TrimStart('#', '№').Replace("Nº", "", StringComparison.Ordinal).Trim();
-            using var api = client.Connect(parse);
-            JsonElement telegram;
+            string key = run.Value(id).Trim().TrimStart('#', '№').Replace("Nº", "", StringComparison.Ordinal).Trim();
+            TelegramView telegram;
             if (Guid.TryParse(key, out var guid))
             {
-                telegram = await api.GetAsync($"api/telegrams/{guid}", ct).ConfigureAwait(false);
+                telegram = await run.Call((api, ct) => api.GetTelegramAsync(guid, null, ct)).ConfigureAwait(false);
             }
             else if (long.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out long number) && number > 0)
             {
-                telegram = await api.GetAsync($"api/register/{number}", ct).ConfigureAwait(false);
+                telegram = await run.Call((api, ct) => api.GetRegisterEntryAsync(number, ct)).ConfigureAwait(false);
             }
             else if (key.LastIndexOf('/') is int slash and > 0
                 && long.TryParse(key[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out long serial) && serial > 0)
             {
                 // An outgoing telegram, as its counterpart names it: COUNTERPART/No.
-                string to = await Counterparts.ResolveAsync(api, key[..slash], ct).ConfigureAwait(false);
-                telegram = await api.GetAsync($"api/telegrams/sent/{serial}?to={Uri.EscapeDataString(to)}", ct).ConfigureAwait(false);
+                string to = await run.CounterpartAsync(key[..slash]).ConfigureAwait(false);
+                telegram = await run.Call((api, ct) => api.GetSentTelegramAsync(serial, to, ct)).ConfigureAwait(false);
             }
             else
             {
                 throw new CliException(ExitCodes.Usage,
-                    $"'{parse.GetValue(id)}' is not a telegram: give its registry number (Nº), COUNTERPART/No. for one sent, or its id");
+                    $"'{run.Value(id)}' is not a telegram: give its registry number (Nº), COUNTERPART/No. for one sent, or its id");
             }
 
-            if (terminal.Json)
+            if (run.Terminal.Json)
             {
-                terminal.WriteJson(telegram);
-                return ExitCodes.Ok;
+                return run.Print(telegram, _ => { });
             }
 
-            string telegramId = telegram.Str("id") ?? guid.ToString();
-            string direction = telegram.Str("direction") is { } d ? "?direction=" + Uri.EscapeDataString(d) : "";
-            string cable = await api.GetTextAsync($"api/telegrams/{Uri.EscapeDataString(telegramId)}/cable{direction}", ct).ConfigureAwait(false);
+            var terminal = run.Terminal;
+            string cable = await run.Call((api, ct) => api.GetCableAsync(telegram.Id, telegram.Direction, ct)).ConfigureAwait(false);
             terminal.Stdout.Write(cable.EndsWith('\n') ? cable : cable + "\n");
-            if (telegram.TryGetProperty("imported", out var imported) && imported.ValueKind == JsonValueKind.Object)
+            if (telegram.Imported is { } imported)
             {
                 terminal.Line();
-                terminal.Line("Imported history, not traffic: filed by import on " + Terminal.Time(imported.Time("importedAt"))
-                    + (imported.Str("source") is { } source ? " from " + source : "") + "; Nº " + telegram.Str("registryNumber")
+                terminal.Line("Imported history, not traffic: filed by import on " + Terminal.Time(imported.ImportedAt)
+                    + (imported.Source is { } source ? " from " + source : "") + "; Nº " + Terminal.Number(telegram.RegistryNumber)
                     + " is the cable's own number, not this agency's counter");
             }
 
-            if (telegram.Strings("relayPath").ToList() is { Count: > 0 } path)
+            if (telegram.RelayPath.Count > 0)
             {
                 terminal.Line();
-                terminal.Line("Relayed through " + string.Join(", ", path.Select(Terminal.NameOf)));
+                terminal.Line("Relayed through " + string.Join(", ", telegram.RelayPath.Select(Terminal.NameOf)));
             }
 
             return ExitCodes.Ok;
         });
-        return command;
     }
 
-    private static void Print(Terminal terminal, JsonElement list, bool showDirection, string empty)
+    private static void Print(Terminal terminal, TelegramSummary[] items, bool showDirection, string empty)
     {
-        if (terminal.Json)
-        {
-            terminal.WriteJson(list);
-            return;
-        }
-
-        var items = list.Items().ToList();
-        if (items.Count == 0)
+        if (items.Length == 0)
         {
             terminal.Line(empty);
             return;
@@ -149,12 +128,12 @@ internal static class RegisterCommands
         int subject = headers.IndexOf("Subject");
         terminal.Table(headers, items.Select(t =>
         {
-            bool inbound = string.Equals(t.Str("direction"), "inbound", StringComparison.OrdinalIgnoreCase);
+            bool inbound = t.Direction == Direction.Inbound;
             var row = new List<string?>
             {
-                inbound ? t.Str("registryNumber") : "—",
-                t.Str("serial"),
-                Terminal.Time(t.Time("registeredAt") ?? t.Time("releasedAt")),
+                inbound ? Terminal.Number(t.RegistryNumber) : "—",
+                Terminal.Number(t.Serial),
+                Terminal.Time(t.RegisteredAt),
             };
             if (showDirection)
             {
@@ -163,36 +142,36 @@ internal static class RegisterCommands
 
             row.AddRange(
             [
-                t.Str("counterpartName") ?? Terminal.NameOf(t.Str("counterpart")),
-                t.Str("precedence"),
-                t.Str("subject"),
-                t.Str("issueId"),
+                t.CounterpartName,
+                Terminal.Word(t.Precedence),
+                t.Subject,
+                t.IssueId,
                 Status(t),
             ]);
             return row;
         }), null, subject, subject + 1, subject + 2);
     }
 
-    private static string? Status(JsonElement t)
+    private static string Status(TelegramSummary t)
     {
-        if (t.TryGetProperty("imported", out var imported) && imported.ValueKind == JsonValueKind.Object)
+        if (t.Imported is not null)
         {
             return "imported";
         }
 
-        string? status = t.Str("status");
-        if (t.Time("readAt") is not null && string.Equals(status, "registered", StringComparison.OrdinalIgnoreCase))
+        string status = Terminal.Word(t.Status);
+        if (t.ReadAt is not null && t.Status == TelegramStatus.Registered)
         {
             return "read";
         }
 
-        if (t.Time("readAt") is not null && string.Equals(status, "delivered", StringComparison.OrdinalIgnoreCase))
+        if (t.ReadAt is not null && t.Status == TelegramStatus.Delivered)
         {
             // The recipient's read receipt arrived (its tie's terms allow them).
             return "delivered, read";
         }
 
-        return t.Str("failureReason") is { } reason ? $"{status}: {reason}" : status;
+        return t.FailureReason is { } reason ? $"{status}: {reason}" : status;
     }
 
     /// <summary>The register filters shared by inbox and search.</summary>
@@ -235,21 +214,22 @@ internal static class RegisterCommands
             }
         }
 
-        public async Task<string> QueryAsync(ParseResult parse, ApiClient api, string? direction, string? text, CancellationToken ct)
+        public async Task<string> QueryAsync(ClientRun run, string? direction, string? text)
         {
+            var parse = run.Parse;
             var query = new StringBuilder();
             void Add(string name, string? value)
             {
                 if (!string.IsNullOrEmpty(value))
                 {
-                    query.Append(query.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+                    query.Append(query.Length == 0 ? "" : "&").Append(name).Append('=').Append(Uri.EscapeDataString(value));
                 }
             }
 
             Add("direction", direction);
             if (parse.GetValue(_counterpart) is { } counterpart)
             {
-                Add("counterpart", await Counterparts.ResolveAsync(api, counterpart, ct).ConfigureAwait(false));
+                Add("counterpart", await run.CounterpartAsync(counterpart).ConfigureAwait(false));
             }
 
             Add("issue", parse.GetValue(_issue));

@@ -20,12 +20,14 @@ internal static class SendCommand
 
     public static Command Create(Globals globals) => Build(globals, draft: false);
 
+    /// <summary>A precedence as the command line names it (one of <see cref="Precedences"/>).</summary>
+    public static Precedence PrecedenceOf(string name) => Enum.Parse<Precedence>(name, ignoreCase: true);
+
     /// <summary><c>telex draft submit</c>: the same fields, submitted for clearance instead of released.</summary>
     public static Command CreateSubmit(Globals globals) => Build(globals, draft: true);
 
     private static Command Build(Globals globals, bool draft)
     {
-        var client = new ClientOptions();
         var to = new Option<string>("--to") { Description = "The counterpart: its DID or its name", Required = true, HelpName = "DID|NAME" };
         var subject = new Option<string>("--subject", "-s") { Description = "The subject line", Required = true, HelpName = "TEXT" };
         var body = new Option<string?>("--body", "-b") { Description = "The text (else --body-file, else stdin)", HelpName = "TEXT" };
@@ -53,7 +55,7 @@ internal static class SendCommand
             HelpName = "KEY",
         };
         var timeout = TieCommands.Timeout();
-        var command = client.AddTo(draft
+        var command = draft
             ? new Command("submit", "Submit a telegram for clearance; once every clearance is given it waits, cleared, until a releasing officer runs telex draft release ID")
             {
                 to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments,
@@ -61,19 +63,19 @@ internal static class SendCommand
             : new Command("send", "Release a telegram to a counterpart")
             {
                 to, subject, body, bodyFile, precedence, issue, onBehalfOf, attendees, references, attachments, wait, timeout, via, idempotencyKey,
-            });
-        command.SetAction(async (parse, ct) =>
+            };
+        return ClientCommand.Create(globals, command, async run =>
         {
-            var terminal = globals.Terminal(parse);
-            string text = await ReadBodyAsync(parse.GetValue(body), parse.GetValue(bodyFile), ct).ConfigureAwait(false);
+            var parse = run.Parse;
+            string text = await ReadBodyAsync(parse.GetValue(body), parse.GetValue(bodyFile), run.Ct).ConfigureAwait(false);
             var files = parse.GetValue(attachments) ?? [];
-            using var api = client.Connect(parse);
-            string recipient = await Counterparts.ResolveAsync(api, parse.GetValue(to)!, ct).ConfigureAwait(false);
+            var api = run.Api;
+            string recipient = await run.CounterpartAsync(parse.GetValue(to)!).ConfigureAwait(false);
             var request = new SendTelegramRequest(
                 To: recipient,
                 Subject: parse.GetValue(subject),
                 Body: text,
-                Precedence: Enum.Parse<Precedence>(parse.GetValue(precedence)!, ignoreCase: true),
+                Precedence: PrecedenceOf(parse.GetValue(precedence)!),
                 IssueId: parse.GetValue(issue),
                 OnBehalfOf: parse.GetValue(onBehalfOf),
                 Attendees: parse.GetValue(attendees) ?? [],
@@ -81,57 +83,44 @@ internal static class SendCommand
                 Attachments: null,
                 Via: draft ? null : parse.GetValue(via));
 
-            var answer = await terminal.WithStatusAsync(files.Length > 0 ? "Reading attachments…" : draft ? "Submitting…" : "Releasing…", async status =>
+            var answer = await run.Terminal.WithStatusAsync(files.Length > 0 ? "Reading attachments…" : draft ? "Submitting…" : "Releasing…", async status =>
             {
                 if (files.Length > 0)
                 {
-                    request = request with { Attachments = await ReadAttachmentsAsync(files, ct).ConfigureAwait(false) };
+                    request = request with { Attachments = await ReadAttachmentsAsync(files, run.Ct).ConfigureAwait(false) };
                     status($"{(draft ? "Submitting" : "Releasing")} with {files.Length} attachment{(files.Length == 1 ? "" : "s")}…");
                 }
 
                 if (draft)
                 {
-                    return (Json: ApiClient.AsJson(await api.PostAsync<DraftView>("api/drafts", request, ct).ConfigureAwait(false)), Telegram: (TelegramView?)null);
+                    return (Draft: await run.Call((c, t) => c.SubmitDraftAsync(request, t)).ConfigureAwait(false), Telegram: (TelegramView?)null);
                 }
 
                 // A send carries a client request id, so that the retry after a lost connection cannot release it twice.
                 string key = parse.GetValue(idempotencyKey) ?? Guid.NewGuid().ToString();
-                var released = await api.CallAsync((c, t) => c.SendTelegramAsync(request, key, t), ct).ConfigureAwait(false);
+                var released = await run.Call((c, t) => c.SendTelegramAsync(request, key, t)).ConfigureAwait(false);
                 if (parse.GetValue(wait))
                 {
                     status("Waiting for the recipient's receipt…");
-                    released = await WaitForDeliveryAsync(api, released.Id, TieCommands.TimeoutOf(parse, timeout), ct).ConfigureAwait(false);
+                    released = await WaitForDeliveryAsync(api, released.Id, TieCommands.TimeoutOf(parse, timeout), run.Ct).ConfigureAwait(false);
                 }
 
-                return (Json: ApiClient.AsJson(released), Telegram: released);
+                return (Draft: (DraftView?)null, Telegram: released);
             }).ConfigureAwait(false);
 
-            if (terminal.Json)
-            {
-                terminal.WriteJson(answer.Json);
-                return ExitCodes.Ok;
-            }
-
-            if (draft)
-            {
-                ClearanceCommands.PrintDraft(terminal, answer.Json);
-                return ExitCodes.Ok;
-            }
-
-            var telegram = answer.Telegram!;
-            terminal.Fields(
-            [
-                ("Telegram", telegram.Id.ToString()),
-                ("To", telegram.CounterpartName is { Length: > 0 } name ? name : telegram.Counterpart is { Length: > 0 } did ? did : recipient),
-                ("Serial", telegram.Serial.ToString(CultureInfo.InvariantCulture)),
-                ("Precedence", Lower(telegram.Precedence)),
-                ("Status", Lower(telegram.Status)),
-                ("Relayed through", telegram.RelayPath.Count > 0 ? string.Join(", ", telegram.RelayPath.Select(Output.Terminal.NameOf)) : null),
-                ("Registered there as", telegram.PeerRegistryNumber is { } n ? $"Nº {n}" : null),
-            ]);
-            return ExitCodes.Ok;
-        });
-        return command;
+            return answer.Draft is { } submitted
+                ? run.Print(submitted, d => ClearanceCommands.PrintDraft(run.Terminal, d))
+                : run.Print(answer.Telegram!, telegram => run.Terminal.Fields(
+                [
+                    ("Telegram", telegram.Id.ToString()),
+                    ("To", telegram.CounterpartName is { Length: > 0 } name ? name : telegram.Counterpart is { Length: > 0 } did ? did : recipient),
+                    ("Serial", Terminal.Number(telegram.Serial)),
+                    ("Precedence", Terminal.Word(telegram.Precedence)),
+                    ("Status", Terminal.Word(telegram.Status)),
+                    ("Relayed through", telegram.RelayPath.Count > 0 ? string.Join(", ", telegram.RelayPath.Select(Terminal.NameOf)) : null),
+                    ("Registered there as", telegram.PeerRegistryNumber is { } n ? $"Nº {n}" : null),
+                ]));
+        }, connectFirst: false);
     }
 
     /// <summary>
@@ -193,7 +182,7 @@ internal static class SendCommand
             if (!Settled(telegram))
             {
                 throw new CliException(ExitCodes.Unreachable,
-                    $"telegram {id} is released and {Lower(telegram.Status)}, but no receipt arrived within {timeout.TotalSeconds:0} s; the agency keeps trying");
+                    $"telegram {id} is released and {Terminal.Word(telegram.Status)}, but no receipt arrived within {timeout.TotalSeconds:0} s; the agency keeps trying");
             }
         }
 
@@ -206,9 +195,6 @@ internal static class SendCommand
 
     private static Task<TelegramView> ReadOutboundAsync(ApiClient api, Guid id, CancellationToken ct) =>
         api.CallAsync((client, c) => client.GetTelegramAsync(id, Direction.Outbound, c), ct);
-
-    private static string Lower<T>(T value)
-        where T : struct, Enum => value.ToString().ToLowerInvariant();
 
     internal static async Task<string> ReadBodyAsync(string? body, FileInfo? file, CancellationToken ct)
     {

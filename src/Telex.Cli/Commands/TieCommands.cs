@@ -1,27 +1,18 @@
+using Telex.Api.Contracts;
+
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex tie …</c>: invitations, the directory of counterparts, verification, status and terms.</summary>
 internal static class TieCommands
 {
-    public static Command Create(Globals globals)
-    {
-        var tie = new Command("tie", "Establish and manage ties with other agencies");
-        tie.Subcommands.Add(Invite(globals));
-        tie.Subcommands.Add(Accept(globals));
-        tie.Subcommands.Add(List(globals));
-        tie.Subcommands.Add(Show(globals));
-        tie.Subcommands.Add(Verify(globals));
-        tie.Subcommands.Add(Status(globals, "suspend", "Suspend a tie: nothing flows until it is resumed"));
-        tie.Subcommands.Add(Status(globals, "resume", "Resume a suspended tie"));
-        tie.Subcommands.Add(Status(globals, "sever", "Sever a tie for good"));
-        tie.Subcommands.Add(Terms(globals));
-        tie.Subcommands.Add(SignTerms(globals));
-        return tie;
-    }
+    public static Command Create(Globals globals) =>
+        Globals.Group("tie", "Establish and manage ties with other agencies",
+            Invite(globals), Accept(globals), List(globals), Show(globals), Verify(globals),
+            Status(globals, "suspend", "Suspend a tie: nothing flows until it is resumed"), Status(globals, "resume", "Resume a suspended tie"),
+            Status(globals, "sever", "Sever a tie for good"), Terms(globals), SignTerms(globals));
 
     private static Command Invite(Globals globals)
     {
-        var client = new ClientOptions();
         var valid = new Option<int?>("--valid") { Description = "Minutes the invitation stays valid (default the agency's, 24 hours)", HelpName = "MINUTES" };
         valid.Validators.Add(r =>
         {
@@ -31,144 +22,71 @@ internal static class TieCommands
             }
         });
         var note = new Option<string?>("--note") { Description = "A note kept with the invitation (who it is for)", HelpName = "TEXT" };
-        var command = client.AddTo(new Command("invite", "Issue a one-time invitation code for another agency to accept") { valid, note });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var body = new JsonObject();
-            if (parse.GetValue(valid) is { } minutes)
+        return ClientCommand.Show(globals, new Command("invite", "Issue a one-time invitation code for another agency to accept") { valid, note },
+            run => run.Call((api, ct) => api.InviteAsync(new InvitationRequest(run.Parse.GetValue(valid), run.Parse.GetValue(note)), ct)),
+            (run, invitation) =>
             {
-                body["validityMinutes"] = minutes;
-            }
-
-            if (parse.GetValue(note) is { } n)
-            {
-                body["note"] = n;
-            }
-
-            var invitation = await api.PostAsync("api/ties/invitations", body, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(invitation);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Fields([("Code", invitation.Str("code")), ("URL", invitation.Str("url")), ("Expires", Terminal.Time(invitation.Time("expiresAt")))]);
-            terminal.Line();
-            terminal.Line("Give the code or the URL to the other agency over a channel you trust; it runs: telex tie accept CODE");
-            return ExitCodes.Ok;
-        });
-        return command;
+                run.Terminal.Fields([("Code", invitation.Code), ("URL", invitation.Url), ("Expires", Terminal.Time(invitation.ExpiresAt))]);
+                run.Terminal.Line();
+                run.Terminal.Line("Give the code or the URL to the other agency over a channel you trust; it runs: telex tie accept CODE");
+            });
     }
 
     private static Command Accept(Globals globals)
     {
-        var client = new ClientOptions();
         var code = new Argument<string>("CODE") { Description = "The invitation code or URL" };
         var wait = new Option<bool>("--wait") { Description = "Wait until the inviter confirms and the tie is established" };
         var timeout = Timeout();
-        var command = client.AddTo(new Command("accept", "Accept another agency's invitation") { code, wait, timeout });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var tie = await api.PostAsync("api/ties/accept", new JsonObject { ["code"] = parse.GetValue(code)!.Trim() }, ct).ConfigureAwait(false);
-            string did = tie.Str("peerDid") ?? throw new CliException(ExitCodes.Unexpected, "the agency's answer names no counterpart");
-            if (parse.GetValue(wait))
+        return ClientCommand.Show(globals, new Command("accept", "Accept another agency's invitation") { code, wait, timeout },
+            async run =>
             {
-                tie = await terminal.WithStatusAsync($"Waiting for {Counterparts.NameOf(tie, did)} to confirm the tie…",
-                    _ => WaitForStatusAsync(api, did, "established", TimeoutOf(parse, timeout), ct)).ConfigureAwait(false);
-            }
-
-            if (terminal.Json)
-            {
-                terminal.WriteJson(tie);
-                return ExitCodes.Ok;
-            }
-
-            PrintTie(terminal, tie);
-            terminal.Line();
-            terminal.Line($"Compare the fingerprint with {Counterparts.NameOf(tie, did)} over a channel you trust, then: telex tie verify {did}");
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
-
-    private static Command List(Globals globals)
-    {
-        var client = new ClientOptions();
-        var command = client.AddTo(new Command("list", "The directory: every counterpart this agency knows, with its tie"));
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            var ties = await api.GetAsync("api/ties", ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(ties);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Table(["Counterpart", "Status", "Verified", "Fingerprint", "Established", "Last serial"],
-                ties.Items().Select(t => new[]
+                var tie = await run.Call((api, ct) => api.AcceptAsync(run.Value(code).Trim(), ct)).ConfigureAwait(false);
+                if (run.Value(wait))
                 {
-                    t.Str("peerName"),
-                    t.Str("status"),
-                    t.Bool("verified") == true ? "yes" : "no",
-                    t.Str("fingerprint"),
-                    Terminal.Time(t.Time("establishedAt")),
-                    t.Str("lastSentSerial"),
-                }), null, 3, 5);
-            return ExitCodes.Ok;
-        });
-        return command;
+                    tie = await run.Terminal.WithStatusAsync($"Waiting for {tie.PeerName} to confirm the tie…",
+                        _ => WaitForStatusAsync(run.Api, tie.PeerDid, TieStatus.Established, TimeoutOf(run.Parse, timeout), run.Ct)).ConfigureAwait(false);
+                }
+
+                return tie;
+            },
+            (run, tie) =>
+            {
+                PrintTie(run.Terminal, tie);
+                run.Terminal.Line();
+                run.Terminal.Line($"Compare the fingerprint with {tie.PeerName} over a channel you trust, then: telex tie verify {tie.PeerDid}");
+            });
     }
 
-    private static Command Show(Globals globals)
-    {
-        var client = new ClientOptions();
-        var did = Did();
-        var command = client.AddTo(new Command("show", "Show a tie: status, fingerprint, terms and proposed terms") { did });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            string peer = await Counterparts.ResolveAsync(api, parse.GetValue(did)!, ct).ConfigureAwait(false);
-            var tie = await api.GetAsync(Counterparts.TiePath(peer), ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(tie);
-            }
-            else
-            {
-                PrintTie(terminal, tie);
-            }
+    private static Command List(Globals globals) =>
+        ClientCommand.Show(globals, new Command("list", "The directory: every counterpart this agency knows, with its tie"),
+            run => run.Call((api, ct) => api.ListTiesAsync(ct)),
+            (run, ties) => run.Terminal.Table(["Counterpart", "Status", "Verified", "Fingerprint", "Established", "Last serial"],
+                ties.Select(t => new[]
+                {
+                    t.PeerName,
+                    Terminal.Word(t.Status),
+                    t.Verified ? "yes" : "no",
+                    t.Fingerprint,
+                    Terminal.Time(t.EstablishedAt),
+                    Terminal.Number(t.LastSentSerial),
+                }), null, 3, 5));
 
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+    private static Command Show(Globals globals) =>
+        OnTie(globals, "show", "Show a tie: status, fingerprint, terms and proposed terms", (api, peer, ct) => api.GetTieAsync(peer, ct), PrintTie);
 
     private static Command Verify(Globals globals)
     {
-        var client = new ClientOptions();
-        var did = Did();
         var fingerprint = new Option<string?>("--fingerprint")
         {
             Description = "The fingerprint the counterpart read out; the tie is verified only if it matches",
             HelpName = "FINGERPRINT",
         };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask: the fingerprints were compared already" };
-        var command = client.AddTo(new Command("verify", "Mark a tie verified after comparing its fingerprint over a trusted channel") { did, fingerprint, yes });
-        command.SetAction(async (parse, ct) =>
+        return OnTie(globals, "verify", "Mark a tie verified after comparing its fingerprint over a trusted channel", async (run, peer) =>
         {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            string peer = await Counterparts.ResolveAsync(api, parse.GetValue(did)!, ct).ConfigureAwait(false);
-            var tie = await api.GetAsync(Counterparts.TiePath(peer), ct).ConfigureAwait(false);
-            string ours = tie.Str("fingerprint") ?? "";
-            if (parse.GetValue(fingerprint) is { } theirs)
+            var tie = await run.Call((api, ct) => api.GetTieAsync(peer, ct)).ConfigureAwait(false);
+            string ours = tie.Fingerprint;
+            if (run.Parse.GetValue(fingerprint) is { } theirs)
             {
                 if (!string.Equals(Normalize(theirs), Normalize(ours), StringComparison.OrdinalIgnoreCase))
                 {
@@ -176,177 +94,102 @@ internal static class TieCommands
                         $"the fingerprints differ (ours {ours}, theirs {theirs}): this may not be the agency you think; the tie stays unverified");
                 }
             }
-            else if (!parse.GetValue(yes))
+            else if (!run.Value(yes))
             {
-                if (!Terminal.CanPrompt || terminal.Json)
+                if (!Terminal.CanPrompt || run.Terminal.Json)
                 {
                     throw new CliException(ExitCodes.Usage, "give --fingerprint as read by the counterpart, or --yes if you compared it already");
                 }
 
-                if (!terminal.Confirm($"Does {Counterparts.NameOf(tie, peer)} read the same fingerprint, {ours}?"))
+                if (!run.Terminal.Confirm($"Does {tie.PeerName} read the same fingerprint, {ours}?"))
                 {
                     throw new CliException(ExitCodes.Conflict, "not verified");
                 }
             }
 
-            tie = await api.PostAsync(Counterparts.TiePath(peer, "verify"), null, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(tie);
-            }
-            else
-            {
-                terminal.Line($"tie with {Counterparts.NameOf(tie, peer)} verified (fingerprint {ours})");
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
+            return await run.Call((api, ct) => api.VerifyTieAsync(peer, ct)).ConfigureAwait(false);
+        }, (terminal, tie) => terminal.Line($"tie with {tie.PeerName} verified (fingerprint {tie.Fingerprint})"), [fingerprint, yes]);
     }
 
-    private static Command Status(Globals globals, string action, string description)
-    {
-        var client = new ClientOptions();
-        var did = Did();
-        var command = client.AddTo(new Command(action, description) { did });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            string peer = await Counterparts.ResolveAsync(api, parse.GetValue(did)!, ct).ConfigureAwait(false);
-            var tie = await api.PostAsync(Counterparts.TiePath(peer, action), null, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(tie);
-            }
-            else
-            {
-                terminal.Line($"tie with {Counterparts.NameOf(tie, peer)} is now {tie.Str("status")}");
-            }
-
-            return ExitCodes.Ok;
-        });
-        return command;
-    }
+    private static Command Status(Globals globals, string action, string description) =>
+        OnTie(globals, action, description, (api, peer, ct) => api.ChangeTieAsync(peer, action, ct),
+            (terminal, tie) => terminal.Line($"tie with {tie.PeerName} is now {Terminal.Word(tie.Status)}"));
 
     private static Command Terms(Globals globals)
     {
-        var client = new ClientOptions();
-        var did = Did();
         var maxTelegram = new Option<int?>("--max-telegram-bytes") { Description = "Largest telegram body accepted, in bytes", HelpName = "BYTES" };
         var maxAttachment = new Option<int?>("--max-attachment-bytes") { Description = "Largest single attachment, in bytes", HelpName = "BYTES" };
         var expiry = new Option<string?>("--expiry") { Description = "How long a sender keeps trying before a telegram fails (e.g. 3d, 12h)", HelpName = "DURATION" };
         var retry = new Option<string?>("--max-retry-interval") { Description = "Longest wait between delivery attempts (e.g. 10m)", HelpName = "DURATION" };
         var receipts = new Option<bool?>("--read-receipts") { Description = "Whether read receipts are sent (true or false)", HelpName = "true|false" };
         var relays = new Option<bool?>("--relays") { Description = "Whether telegrams may be relayed over this tie (true or false)", HelpName = "true|false" };
-        var command = client.AddTo(new Command("terms", "Propose new terms for a tie; they take effect when the counterpart signs them")
+        return OnTie(globals, "terms", "Propose new terms for a tie; they take effect when the counterpart signs them", async (run, peer) =>
         {
-            did, maxTelegram, maxAttachment, expiry, retry, receipts, relays,
-        });
-        command.SetAction(async (parse, ct) =>
+            // A term left out keeps its current value.
+            var terms = new TermsRequest(run.Parse.GetValue(maxTelegram), run.Parse.GetValue(maxAttachment),
+                (long?)Duration(run.Parse, expiry)?.TotalSeconds, (long?)Duration(run.Parse, retry)?.TotalMilliseconds, run.Parse.GetValue(receipts),
+                run.Parse.GetValue(relays));
+            return await run.Call((api, ct) => api.ProposeTermsAsync(peer, terms, ct)).ConfigureAwait(false);
+        }, (terminal, tie) =>
         {
-            var terminal = globals.Terminal(parse);
-            TimeSpan? Duration(Option<string?> option)
-            {
-                string? text = parse.GetValue(option);
-                if (text is null)
-                {
-                    return null;
-                }
-
-                return TelexConfiguration.TryParseDuration(text, out var span) && span > TimeSpan.Zero
-                    ? span
-                    : throw new CliException(ExitCodes.Usage, $"{option.Name} '{text}' is not a duration such as 3d, 12h, 10m or 00:10:00");
-            }
-
-            var (newExpiry, newRetry) = (Duration(expiry), Duration(retry));
+            terminal.Line($"terms proposed to {tie.PeerName}; they take effect when it signs them (telex tie sign-terms on its side)");
+            PrintTerms(terminal, tie.ProposedTerms, "Proposed terms");
+        }, [maxTelegram, maxAttachment, expiry, retry, receipts, relays], before: parse =>
+        {
+            var (newExpiry, newRetry) = (Duration(parse, expiry), Duration(parse, retry));
             if (parse.GetValue(maxTelegram) is null && parse.GetValue(maxAttachment) is null && newExpiry is null && newRetry is null
                 && parse.GetValue(receipts) is null && parse.GetValue(relays) is null)
             {
                 throw new CliException(ExitCodes.Usage, "give at least one term to change (see telex tie terms --help)");
             }
-
-            // A term left out keeps its current value.
-            var terms = new JsonObject();
-            if (parse.GetValue(maxTelegram) is { } mt)
-            {
-                terms["maxTelegramBytes"] = mt;
-            }
-
-            if (parse.GetValue(maxAttachment) is { } ma)
-            {
-                terms["maxAttachmentBytes"] = ma;
-            }
-
-            if (newExpiry is { } e)
-            {
-                terms["expirySeconds"] = (long)e.TotalSeconds;
-            }
-
-            if (newRetry is { } r)
-            {
-                terms["maxRetryIntervalMs"] = (long)r.TotalMilliseconds;
-            }
-
-            if (parse.GetValue(receipts) is { } rr)
-            {
-                terms["readReceipts"] = rr;
-            }
-
-            if (parse.GetValue(relays) is { } rl)
-            {
-                terms["relays"] = rl;
-            }
-
-            using var api = client.Connect(parse);
-            string peer = await Counterparts.ResolveAsync(api, parse.GetValue(did)!, ct).ConfigureAwait(false);
-            var tie = await api.PostAsync(Counterparts.TiePath(peer, "terms"), terms, ct).ConfigureAwait(false);
-            if (terminal.Json)
-            {
-                terminal.WriteJson(tie);
-                return ExitCodes.Ok;
-            }
-
-            terminal.Line($"terms proposed to {Counterparts.NameOf(tie, peer)}; they take effect when it signs them (telex tie sign-terms on its side)");
-            PrintTerms(terminal, tie.Obj("proposedTerms"), "Proposed terms");
-            return ExitCodes.Ok;
         });
-        return command;
     }
 
-    private static Command SignTerms(Globals globals)
-    {
-        var client = new ClientOptions();
-        var did = Did();
-        var command = client.AddTo(new Command("sign-terms", "Sign the terms the counterpart proposed; they take effect on both sides") { did });
-        command.SetAction(async (parse, ct) =>
-        {
-            var terminal = globals.Terminal(parse);
-            using var api = client.Connect(parse);
-            string peer = await Counterparts.ResolveAsync(api, parse.GetValue(did)!, ct).ConfigureAwait(false);
-            var tie = await api.PostAsync(Counterparts.TiePath(peer, "terms/sign"), null, ct).ConfigureAwait(false);
-            if (terminal.Json)
+    private static Command SignTerms(Globals globals) =>
+        OnTie(globals, "sign-terms", "Sign the terms the counterpart proposed; they take effect on both sides", (api, peer, ct) => api.SignTermsAsync(peer, ct),
+            (terminal, tie) =>
             {
-                terminal.WriteJson(tie);
-                return ExitCodes.Ok;
-            }
+                terminal.Line($"terms with {tie.PeerName} signed");
+                PrintTerms(terminal, tie.Terms, "Terms in force");
+            });
 
-            terminal.Line($"terms with {Counterparts.NameOf(tie, peer)} signed");
-            PrintTerms(terminal, tie.Obj("terms"), "Terms in force");
-            return ExitCodes.Ok;
-        });
-        return command;
+    /// <summary>A command on the tie named by its <c>DID</c> argument (a DID or the counterpart's name) that answers with the tie.</summary>
+    private static Command OnTie(Globals globals, string name, string description, Func<TelexApiClient, string, CancellationToken, Task<TieView>> call,
+        Action<Terminal, TieView> print) =>
+        OnTie(globals, name, description, (run, peer) => run.Call((api, ct) => call(api, peer, ct)), print);
+
+    /// <summary>
+    /// A command on the tie named by its <c>DID</c> argument that acts with <paramref name="act"/>; <paramref name="before"/>
+    /// checks the command line before the agency is connected to.
+    /// </summary>
+    private static Command OnTie(Globals globals, string name, string description, Func<ClientRun, string, Task<TieView>> act,
+        Action<Terminal, TieView> print, Option[]? options = null, Action<ParseResult>? before = null)
+    {
+        var did = new Argument<string>("DID") { Description = "The counterpart's DID, or its name as telex tie list shows it" };
+        var command = new Command(name, description) { did };
+        foreach (var option in options ?? [])
+        {
+            command.Options.Add(option);
+        }
+
+        return ClientCommand.Create(globals, command, async run =>
+        {
+            before?.Invoke(run.Parse);
+            string peer = await run.CounterpartAsync(run.Value(did)).ConfigureAwait(false);
+            var tie = await act(run, peer).ConfigureAwait(false);
+            return run.Print(tie, t => print(run.Terminal, t));
+        }, connectFirst: before is null);
     }
 
     /// <summary>Polls a tie until it reaches <paramref name="status"/>, with a deadline.</summary>
-    internal static async Task<JsonElement> WaitForStatusAsync(ApiClient api, string did, string status, TimeSpan timeout, CancellationToken ct)
+    internal static async Task<TieView> WaitForStatusAsync(ApiClient api, string did, TieStatus status, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            var tie = await api.GetAsync(Counterparts.TiePath(did), ct).ConfigureAwait(false);
-            if (string.Equals(tie.Str("status"), status, StringComparison.OrdinalIgnoreCase))
+            var tie = await api.CallAsync((client, c) => client.GetTieAsync(did, c), ct).ConfigureAwait(false);
+            if (tie.Status == status)
             {
                 return tie;
             }
@@ -354,7 +197,7 @@ internal static class TieCommands
             if (DateTime.UtcNow > deadline)
             {
                 throw new CliException(ExitCodes.Unreachable,
-                    $"the tie with {Counterparts.NameOf(tie, did)} is still {tie.Str("status")} after {timeout.TotalSeconds:0} s; the inviter has not confirmed");
+                    $"the tie with {tie.PeerName} is still {Terminal.Word(tie.Status)} after {timeout.TotalSeconds:0} s; the inviter has not confirmed");
             }
 
             await Task.Delay(delay, ct).ConfigureAwait(false);
@@ -383,42 +226,60 @@ internal static class TieCommands
 
     internal static TimeSpan TimeoutOf(ParseResult parse, Option<int> timeout) => TimeSpan.FromSeconds(parse.GetValue(timeout));
 
-    private static Argument<string> Did() => new("DID") { Description = "The counterpart's DID, or its name as telex tie list shows it" };
+    private static TimeSpan? Duration(ParseResult parse, Option<string?> option)
+    {
+        string? text = parse.GetValue(option);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return TelexConfiguration.TryParseDuration(text, out var span) && span > TimeSpan.Zero
+            ? span
+            : throw new CliException(ExitCodes.Usage, $"{option.Name} '{text}' is not a duration such as 3d, 12h, 10m or 00:10:00");
+    }
 
     private static string Normalize(string fingerprint) =>
         new(fingerprint.Where(char.IsAsciiLetterOrDigit).ToArray());
 
-    private static void PrintTie(Terminal terminal, JsonElement tie)
+    private static void PrintTie(Terminal terminal, TieView tie)
     {
         terminal.Fields(
         [
-            ("Counterpart", tie.Str("peerName")),
-            ("DID", tie.Str("peerDid")),
-            ("Endpoint", tie.Str("endpoint")),
-            ("Status", tie.Str("status")),
-            ("Verified", tie.Bool("verified") == true ? "yes" : "no — compare the fingerprint, then telex tie verify"),
-            ("Fingerprint", tie.Str("fingerprint")),
-            ("Established", Terminal.Time(tie.Time("establishedAt"))),
-            ("Last serial sent", tie.Str("lastSentSerial")),
+            ("Counterpart", tie.PeerName),
+            ("DID", tie.PeerDid),
+            ("Endpoint", tie.Endpoint),
+            ("Status", Terminal.Word(tie.Status)),
+            ("Verified", tie.Verified ? "yes" : "no — compare the fingerprint, then telex tie verify"),
+            ("Fingerprint", tie.Fingerprint),
+            ("Established", Terminal.Time(tie.EstablishedAt)),
+            ("Last serial sent", Terminal.Number(tie.LastSentSerial)),
         ]);
-        PrintTerms(terminal, tie.Obj("terms"), "Terms in force");
-        if (tie.Obj("proposedTerms") is { } proposed)
+        PrintTerms(terminal, tie.Terms, "Terms in force");
+        if (tie.ProposedTerms is { } proposed)
         {
-            PrintTerms(terminal, proposed, tie.Bool("proposedByUs") == true ? "Proposed by us, awaiting signature" : "Proposed by the counterpart (telex tie sign-terms)");
+            PrintTerms(terminal, proposed, tie.ProposedByUs ? "Proposed by us, awaiting signature" : "Proposed by the counterpart (telex tie sign-terms)");
         }
     }
 
-    private static void PrintTerms(Terminal terminal, JsonElement? terms, string title)
+    /// <summary>The terms as the API names them, one a row.</summary>
+    private static void PrintTerms(Terminal terminal, TermsView? terms, string title)
     {
-        if (terms is not { } t)
+        if (terms is null)
         {
             return;
         }
 
-        terminal.Table(["Term", "Value"], t.EnumerateObject().Select(p => new[]
-        {
-            p.Name,
-            p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText(),
-        }), title);
+        static string Flag(bool value) => value ? "true" : "false";
+        terminal.Table(["Term", "Value"],
+        [
+            ["version", Terminal.Number(terms.Version)],
+            ["maxTelegramBytes", Terminal.Number(terms.MaxTelegramBytes)],
+            ["maxAttachmentBytes", Terminal.Number(terms.MaxAttachmentBytes)],
+            ["expirySeconds", Terminal.Number(terms.ExpirySeconds)],
+            ["maxRetryIntervalMs", Terminal.Number(terms.MaxRetryIntervalMs)],
+            ["readReceipts", Flag(terms.ReadReceipts)],
+            ["relays", Flag(terms.Relays)],
+        ], title);
     }
 }

@@ -57,6 +57,26 @@ internal sealed partial class Terminal
     /// <summary>Writes a JSON document.</summary>
     public void WriteJson(JsonElement element) => Stdout.WriteLine(JsonSerializer.Serialize(element, Indented));
 
+    /// <summary>What a command did: <paramref name="json"/> with <c>--json</c>, else the line <paramref name="text"/>; exit code 0.</summary>
+    public int Report(JsonNode json, string text) => Report(() => WriteJson(json), text);
+
+    /// <inheritdoc cref="Report(JsonNode, string)"/>
+    public int Report(JsonElement json, string text) => Report(() => WriteJson(json), text);
+
+    private int Report(Action writeJson, string text)
+    {
+        if (Json)
+        {
+            writeJson();
+        }
+        else
+        {
+            Line(text);
+        }
+
+        return ExitCodes.Ok;
+    }
+
     /// <summary>Writes a line of plain text.</summary>
     public void Line(string text = "") => Stdout.WriteLine(text);
 
@@ -139,6 +159,13 @@ internal sealed partial class Terminal
 
     /// <summary>Asks a yes/no question at the terminal.</summary>
     public bool Confirm(string question) => Out.Prompt(new ConfirmationPrompt(Spectre.Console.Markup.Escape(question)) { DefaultValue = false });
+
+    /// <summary>A value of the API's enums as the API writes it (<c>releasingofficer</c>, <c>established</c>).</summary>
+    public static string Word<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    /// <summary>A number as a person reads it in a table (invariant digits, no grouping).</summary>
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A time for tables, in UTC.</summary>
     public static string Time(DateTimeOffset? t) =>
