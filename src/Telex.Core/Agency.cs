@@ -3,9 +3,7 @@ using Microsoft.Extensions.Logging;
 using Telex.Core.Background;
 using Telex.Core.Bureaus;
 using Telex.Core.Clearance;
-using Telex.Core.Counterparts;
 using Telex.Core.Identity;
-using Telex.Core.Inbound;
 using Telex.Core.Issues;
 using Telex.Core.Keys;
 using Telex.Core.Officers;
@@ -13,10 +11,7 @@ using Telex.Core.Receipts;
 using Telex.Core.Register;
 using Telex.Core.Relay;
 using Telex.Core.Security;
-using Telex.Core.Storage;
 using Telex.Core.Telegrams;
-using Telex.Core.Ties;
-using Telex.DidComm;
 
 namespace Telex.Core;
 

@@ -4,9 +4,6 @@ using Microsoft.Extensions.Logging;
 
 using Telex.Core.Identity;
 using Telex.Core.Security;
-using Telex.Core.Storage;
-using Telex.DidComm;
-using Telex.DidComm.Dids;
 
 namespace Telex.Core;
 

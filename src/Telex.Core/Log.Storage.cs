@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 
-using Telex.Core.Storage;
-
 namespace Telex.Core;
 
 internal static partial class Log

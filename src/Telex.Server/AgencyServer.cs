@@ -1,6 +1,4 @@
 using Telex.Core.Identity;
-using Telex.Core.Storage;
-using Telex.Server.Api;
 using Telex.Server.Console;
 using Telex.Server.Federation;
 using Telex.Server.Hosting;

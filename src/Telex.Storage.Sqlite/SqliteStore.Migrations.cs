@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace Telex.Storage.Sqlite;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 using Telex.Core.Model;
 using Telex.Core.Register;
 

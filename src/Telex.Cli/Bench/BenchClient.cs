@@ -1,5 +1,3 @@
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Bench;
 
 /// <summary>

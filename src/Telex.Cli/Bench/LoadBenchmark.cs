@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 
 using Telex.Cli.Demo;
 using Telex.Core.Model;

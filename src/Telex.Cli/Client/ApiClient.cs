@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Client;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Telex.Api.Contracts;
 using Telex.Core.Protocol;
 
 namespace Telex.Cli.Commands;

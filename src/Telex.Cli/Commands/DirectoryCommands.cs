@@ -1,5 +1,3 @@
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex directory list|show|add|link|note|review|remove</c>: every counterpart known of, tied or not, with its dossier.</summary>

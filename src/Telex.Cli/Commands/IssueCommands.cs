@@ -1,7 +1,3 @@
-using System.Text;
-
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex issue …</c>: issues shared with a counterpart, their status and outcome, and their history.</summary>

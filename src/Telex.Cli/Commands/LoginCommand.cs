@@ -1,5 +1,3 @@
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex login</c>: signs in and stores the session for later commands.</summary>

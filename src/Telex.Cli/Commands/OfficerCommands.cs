@@ -1,4 +1,3 @@
-using Telex.Api.Contracts;
 using Telex.Server;
 
 namespace Telex.Cli.Commands;

@@ -1,7 +1,3 @@
-using System.Text;
-
-using Telex.Api.Contracts;
-
 using Telex.Core.Register;
 using Telex.Core.Security;
 using Telex.Server.Hosting;

@@ -1,7 +1,3 @@
-using System.Text;
-
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex inbox</c>, <c>telex search</c> and <c>telex show</c>: reading the register.</summary>

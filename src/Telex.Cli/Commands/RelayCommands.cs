@@ -1,5 +1,3 @@
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex relay allow|deny|policy</c>: for which pairs of counterparts this agency relays (nobody by default).</summary>

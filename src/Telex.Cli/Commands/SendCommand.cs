@@ -1,8 +1,4 @@
-using System.Text;
-
 using Microsoft.AspNetCore.StaticFiles;
-
-using Telex.Api.Contracts;
 
 namespace Telex.Cli.Commands;
 

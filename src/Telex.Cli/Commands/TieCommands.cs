@@ -1,5 +1,3 @@
-using Telex.Api.Contracts;
-
 namespace Telex.Cli.Commands;
 
 /// <summary><c>telex tie …</c>: invitations, the directory of counterparts, verification, status and terms.</summary>

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text;
 using System.Xml.Linq;
 
 namespace Telex.Cli.Configuration;

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 
 using Telex.Core.Relay;
-using Telex.Core.Storage;
-using Telex.DidComm;
 
 namespace Telex.Core.Background;
 

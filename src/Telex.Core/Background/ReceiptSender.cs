@@ -1,8 +1,6 @@
 using System.Threading.Channels;
 
 using Telex.Core.Relay;
-using Telex.Core.Ties;
-using Telex.DidComm;
 
 namespace Telex.Core.Background;
 

@@ -1,6 +1,4 @@
 using Telex.Core.Relay;
-using Telex.Core.Storage;
-using Telex.DidComm;
 
 namespace Telex.Core.Background;
 

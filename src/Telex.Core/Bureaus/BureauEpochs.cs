@@ -1,8 +1,3 @@
-using System.Globalization;
-
-using Telex.Core.Storage;
-using Telex.Core.Ties;
-
 namespace Telex.Core.Bureaus;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Telex.Core.Inbound;
-using Telex.Core.Storage;
-using Telex.DidComm.Messages;
-
 namespace Telex.Core.Bureaus;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Telex.Core.Counterparts;
-using Telex.Core.Storage;
-
 namespace Telex.Core.Bureaus;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Telex.Core.Bureaus;
 
 /// <summary>Whether a bureau's readiness rule holds: how many prospective members the founder is tied with, and who is missing.</summary>

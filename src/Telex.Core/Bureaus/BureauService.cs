@@ -1,8 +1,3 @@
-using Telex.Core.Counterparts;
-using Telex.Core.Inbound;
-using Telex.Core.Storage;
-using Telex.Core.Ties;
-
 namespace Telex.Core.Bureaus;
 
 /// <summary>

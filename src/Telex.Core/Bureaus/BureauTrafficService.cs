@@ -1,10 +1,6 @@
 using Telex.Core.Clearance;
-using Telex.Core.Inbound;
 using Telex.Core.Issues;
-using Telex.Core.Storage;
 using Telex.Core.Telegrams;
-using Telex.Core.Ties;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Bureaus;
 

@@ -1,5 +1,3 @@
-using Telex.DidComm.Dids;
-
 namespace Telex.Core.Bureaus;
 
 /// <summary>A bureau's charter and epochs as they travel between members, and how a bureau names its members.</summary>

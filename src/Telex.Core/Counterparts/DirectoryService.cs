@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 
 using Telex.Core.Identity;
-using Telex.Core.Storage;
-using Telex.DidComm.Dids;
 
 namespace Telex.Core.Counterparts;
 

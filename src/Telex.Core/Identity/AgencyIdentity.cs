@@ -1,9 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
-using Telex.DidComm.Dids;
 using Telex.DidComm.Keys;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Identity;
 

@@ -1,9 +1,5 @@
 using System.Collections.Frozen;
 
-using Telex.DidComm;
-using Telex.DidComm.Dids;
-using Telex.DidComm.Messages;
-
 namespace Telex.Core.Inbound;
 
 /// <summary>How a message reached this agency.</summary>

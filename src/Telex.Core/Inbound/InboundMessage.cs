@@ -1,6 +1,3 @@
-using Telex.DidComm;
-using Telex.DidComm.Messages;
-
 namespace Telex.Core.Inbound;
 
 /// <summary>A message past the gate, with what the gate found out about its sender, as its handler receives it.</summary>

@@ -1,9 +1,5 @@
 using System.Collections.Frozen;
 
-using Telex.Core.Storage;
-using Telex.DidComm;
-using Telex.DidComm.Messages;
-
 namespace Telex.Core.Inbound;
 
 /// <summary>Whether a DID an agency held was replaced by a key rotation longer ago than this agency accepts it for.</summary>

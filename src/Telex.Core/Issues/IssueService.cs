@@ -1,12 +1,7 @@
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Bureaus;
-using Telex.Core.Counterparts;
-using Telex.Core.Inbound;
 using Telex.Core.Relay;
-using Telex.Core.Storage;
-using Telex.Core.Ties;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Issues;
 

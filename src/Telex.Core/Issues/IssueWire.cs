@@ -1,9 +1,5 @@
 using System.Buffers;
 
-using Telex.Core.Inbound;
-using Telex.DidComm.Dids;
-using Telex.DidComm.Messages;
-
 namespace Telex.Core.Issues;
 
 /// <summary>

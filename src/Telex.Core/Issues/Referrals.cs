@@ -1,7 +1,4 @@
-using Telex.Core.Counterparts;
-using Telex.Core.Inbound;
 using Telex.Core.Relay;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Issues;
 

@@ -1,14 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-using Telex.Core.Counterparts;
 using Telex.Core.Identity;
-using Telex.Core.Inbound;
 using Telex.Core.Register;
 using Telex.Core.Security;
-using Telex.Core.Storage;
-using Telex.DidComm;
-using Telex.DidComm.Dids;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Keys;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 
 using Telex.Core.Security;
-using Telex.DidComm.Dids;
 
 namespace Telex.Core.Protocol;
 

@@ -1,5 +1,3 @@
-using Telex.DidComm.Dids;
-
 namespace Telex.Core.Protocol;
 
 /// <summary>What a DID a peer or an officer names must be to name an agency: a did:peer:2 DID.</summary>

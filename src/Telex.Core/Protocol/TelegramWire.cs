@@ -1,5 +1,3 @@
-using Telex.DidComm.Messages;
-
 namespace Telex.Core.Protocol;
 
 /// <summary>The fields of a telegram as they travel in a DIDComm message body, and their validation on arrival.</summary>

@@ -1,11 +1,5 @@
 using Telex.Core.Background;
-using Telex.Core.Counterparts;
-using Telex.Core.Inbound;
 using Telex.Core.Relay;
-using Telex.Core.Storage;
-using Telex.Core.Ties;
-using Telex.DidComm;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Receipts;
 

@@ -1,12 +1,7 @@
 using Microsoft.Extensions.Logging;
 
 using Telex.Core.Identity;
-using Telex.Core.Inbound;
 using Telex.Core.Keys;
-using Telex.Core.Storage;
-using Telex.Core.Ties;
-using Telex.DidComm;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Register;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Telex.Core.Register;
 
 /// <summary>One thing found wrong in the register.</summary>

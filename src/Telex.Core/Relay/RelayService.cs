@@ -1,8 +1,3 @@
-using Telex.Core.Counterparts;
-using Telex.Core.Inbound;
-using Telex.DidComm;
-using Telex.DidComm.Messages;
-
 namespace Telex.Core.Relay;
 
 /// <summary>

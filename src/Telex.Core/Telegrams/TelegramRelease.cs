@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 
-using Telex.Core.Counterparts;
 using Telex.Core.Issues;
-using Telex.Core.Storage;
 
 namespace Telex.Core.Telegrams;
 

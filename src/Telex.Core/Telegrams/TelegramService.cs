@@ -3,15 +3,9 @@ using System.Security.Cryptography;
 using Telex.Core.Background;
 using Telex.Core.Bureaus;
 using Telex.Core.Clearance;
-using Telex.Core.Counterparts;
-using Telex.Core.Inbound;
 using Telex.Core.Issues;
 using Telex.Core.Receipts;
 using Telex.Core.Relay;
-using Telex.Core.Storage;
-using Telex.Core.Ties;
-using Telex.DidComm;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Telegrams;
 

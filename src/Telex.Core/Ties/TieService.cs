@@ -2,14 +2,8 @@ using System.Security.Cryptography;
 
 using Microsoft.Extensions.Logging;
 
-using Telex.Core.Counterparts;
 using Telex.Core.Identity;
-using Telex.Core.Inbound;
 using Telex.Core.Security;
-using Telex.Core.Storage;
-using Telex.DidComm;
-using Telex.DidComm.Dids;
-using Telex.DidComm.Messages;
 
 namespace Telex.Core.Ties;
 

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-
-using Telex.DidComm.Keys;
-
 namespace Telex.DidComm.Crypto;
 
 /// <summary>Maps <see cref="KeyCurve"/> to the platform's named EC curves.</summary>

@@ -1,8 +1,4 @@
-using System.Security.Cryptography;
-
 using NSec.Cryptography;
-
-using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Crypto;
 

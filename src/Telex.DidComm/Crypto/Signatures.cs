@@ -1,7 +1,4 @@
 using System.Numerics;
-using System.Security.Cryptography;
-
-using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Crypto;
 

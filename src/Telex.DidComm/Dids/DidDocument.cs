@@ -1,7 +1,4 @@
-using System.Text.Json;
-
 using Telex.DidComm.Jose;
-using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Dids;
 

@@ -1,5 +1,3 @@
-using Telex.DidComm.Keys;
-
 namespace Telex.DidComm.Dids;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Buffers.Text;
 using System.Text;
-using System.Text.Json;
-
-using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Dids;
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 
-using Telex.DidComm.Keys;
-
 namespace Telex.DidComm.Dids;
 
 /// <summary>Resolves a DID to its document. Implementations must be thread-safe and must not block for long.</summary>

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Buffers.Text;
-
 namespace Telex.DidComm.Jose;
 
 /// <summary>Strict base64url (RFC 4648 §5, no padding, no whitespace) as JOSE requires.</summary>

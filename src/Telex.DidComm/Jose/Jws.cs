@@ -1,10 +1,4 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-
-using Telex.DidComm.Crypto;
-using Telex.DidComm.Keys;
 
 namespace Telex.DidComm.Jose;
 

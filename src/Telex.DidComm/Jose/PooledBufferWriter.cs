@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Telex.DidComm.Jose;
 
 /// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from the shared pool; returns them on dispose.</summary>

@@ -1,9 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text.Json;
-
-using Telex.DidComm.Crypto;
-
 namespace Telex.DidComm.Keys;
 
 /// <summary>

@@ -1,10 +1,4 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text.Json;
-
 using NSec.Cryptography;
-
-using Telex.DidComm.Crypto;
 
 namespace Telex.DidComm.Keys;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Telex.DidComm.Messages;
 
 /// <summary>The data of an attachment: exactly one of inline base64, inline JSON, or links with a hash.</summary>

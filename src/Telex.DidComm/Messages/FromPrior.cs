@@ -1,7 +1,3 @@
-using System.Text.Json;
-
-using Telex.DidComm.Keys;
-
 namespace Telex.DidComm.Messages;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 
 namespace Telex.DidComm.Messages;
 

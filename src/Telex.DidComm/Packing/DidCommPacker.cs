@@ -1,9 +1,5 @@
-using System.Text.Json;
-
-using Telex.DidComm.Crypto;
 using Telex.DidComm.Dids;
 using Telex.DidComm.Jose;
-using Telex.DidComm.Keys;
 using Telex.DidComm.Messages;
 
 namespace Telex.DidComm;

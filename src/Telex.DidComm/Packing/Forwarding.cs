@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 using Telex.DidComm.Jose;
 using Telex.DidComm.Messages;
 

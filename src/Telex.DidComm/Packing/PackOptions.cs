@@ -1,6 +1,3 @@
-using System.Text.Json;
-
-using Telex.DidComm.Crypto;
 using Telex.DidComm.Dids;
 
 namespace Telex.DidComm;

@@ -5,8 +5,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
-using Telex.Core.Storage;
-
 namespace Telex.Server.Api;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Buffers;
 
 using Telex.Core.Security;
-using Telex.Core.Storage;
 
 namespace Telex.Server;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 
 using Telex.Core.Protocol;
-using Telex.Server.Api;
 using Telex.Server.Api.Endpoints;
 
 namespace Telex.Server.Console;

@@ -2,8 +2,6 @@ using System.Xml.Linq;
 
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
-using Telex.Core.Storage;
-
 namespace Telex.Server.Console;
 
 /// <summary>

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 
 using Telex.Core.Identity;
-using Telex.Core.Storage;
 using Telex.Server.Api.Endpoints;
 
 namespace Telex.Server.Console;

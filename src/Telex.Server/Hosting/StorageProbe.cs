@@ -1,5 +1,3 @@
-using Telex.Core.Storage;
-
 namespace Telex.Server.Hosting;
 
 /// <summary>

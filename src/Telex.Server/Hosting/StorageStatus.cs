@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 
-using Telex.Core.Storage;
 using Telex.Server.Api.Metrics;
 
 namespace Telex.Server.Hosting;

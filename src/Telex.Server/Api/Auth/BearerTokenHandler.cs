@@ -3,8 +3,6 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-using Telex.Core.Storage;
-
 namespace Telex.Server.Api.Auth;
 
 /// <summary>

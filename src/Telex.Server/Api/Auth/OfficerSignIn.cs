@@ -1,5 +1,4 @@
 using Telex.Core.Security;
-using Telex.Core.Storage;
 
 namespace Telex.Server.Api.Auth;
 

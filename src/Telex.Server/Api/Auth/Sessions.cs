@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 
-using Telex.Core.Storage;
-
 namespace Telex.Server.Api.Auth;
 
 /// <summary>

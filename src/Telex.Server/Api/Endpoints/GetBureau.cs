@@ -1,5 +1,3 @@
-using Telex.Core.Storage;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>GET /api/bureaus/{id}</c>: a bureau with its members, every epoch held here and its issues.</summary>

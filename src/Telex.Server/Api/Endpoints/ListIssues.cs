@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Core.Storage;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Telex.Core.Storage;
-
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary><c>GET /api/officers</c> (admin): every officer, by name.</summary>

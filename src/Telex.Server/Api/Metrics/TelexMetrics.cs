@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-using Telex.Core.Storage;
-
 namespace Telex.Server.Api.Metrics;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Server.Api;
-
 namespace Telex.Server.Console.Pages;
 
 /// <summary>The signed-in officer's account: their role, and changing their password (required after a one-time password).</summary>

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core.Bureaus;
 using Telex.Core.Issues;
-using Telex.Core.Storage;
 
 namespace Telex.Server.Console.Pages;
 

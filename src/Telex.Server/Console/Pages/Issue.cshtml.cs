@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core.Issues;
-using Telex.Server.Api;
 
 namespace Telex.Server.Console.Pages;
 

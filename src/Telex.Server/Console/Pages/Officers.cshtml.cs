@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 
-using Telex.Server.Api;
-
 namespace Telex.Server.Console.Pages;
 
 /// <summary>

@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core.Register;
-using Telex.Core.Storage;
 
 namespace Telex.Server.Console.Pages;
 

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-using Telex.Server.Api;
-
 namespace Telex.Server.Console.Pages;
 
 /// <summary>Sign-out (POST only, with the CSRF token): revokes the session's token in the store and removes the cookie.</summary>

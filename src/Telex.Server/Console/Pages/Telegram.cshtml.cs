@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Mvc;
 
 using Telex.Core.Protocol;
 using Telex.Core.Register;
-using Telex.Server.Api;
 
 namespace Telex.Server.Console.Pages;
 
