@@ -24,6 +24,7 @@ namespace Telex.Core;
 public sealed class Agency : IDisposable
 {
     private readonly OutboxDispatcher _dispatcher;
+    private readonly GapWatcher _gaps;
     private readonly InboundPipeline _inbound;
 
     /// <summary>
@@ -44,7 +45,7 @@ public sealed class Agency : IDisposable
         // link that points back, passed as a delegate.
         Directory = new DirectoryService(Context, (entry, ct) => Bureaus!.PromoteProspectsAsync(entry, ct));
         Ties = new TieService(Context, Directory);
-        var gaps = new GapWatcher(Context, (tie, type, body, ct) => Ties.EnqueueControlAsync(tie, type, body, ct));
+        var gaps = _gaps = new GapWatcher(Context, (tie, type, body, ct) => Ties.EnqueueControlAsync(tie, type, body, ct));
         Keys = new KeyService(Context, Directory, gaps.Follow) { KeyFile = keyFile };
         Register = new RegisterService(Context, Ties, Keys);
         Officers = new OfficerService(Context);
@@ -144,6 +145,7 @@ public sealed class Agency : IDisposable
         Context.Dispose();
         Keys.Dispose();
         _dispatcher.Dispose();
+        _gaps.Dispose();
     }
 
     /// <summary>

@@ -39,6 +39,14 @@ public sealed record AgencyOptions
     /// </summary>
     public TimeSpan ClaimLease { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long the outbox dispatcher and the relay forwarder sleep at most when nothing is due and nothing wakes them.
+    /// Default 30 s: new work wakes them at once (on this node, and through the shared database on the other nodes), and
+    /// retries wake them when due; this only bounds how late work is found that no wake announced — a retry scheduled by
+    /// another node that went down, a wake lost with a dropped database connection.
+    /// </summary>
+    public TimeSpan IdleRecheck { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Delay before the second attempt; doubled each time up to the tie's maximum interval. Default 250 ms.</summary>
     public TimeSpan InitialRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 

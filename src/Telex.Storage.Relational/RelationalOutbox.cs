@@ -46,6 +46,25 @@ internal sealed class RelationalOutbox(RelationalStore store) : RelationalRole(s
         }, ct);
 
     /// <inheritdoc/>
+    public Task<DateTimeOffset?> NextDueAsync(CancellationToken ct = default) =>
+        ReadAsync(async c =>
+        {
+            // Unclaimed items by the due_at index; claimed ones (few: those in flight) from when their claim lapses.
+            var next = await ListAsync(c, null, """
+                SELECT MIN(due_at) AS next FROM outbox WHERE claimed_until IS NULL
+                UNION ALL
+                SELECT MIN(CASE WHEN claimed_until > due_at THEN claimed_until ELSE due_at END) AS next FROM outbox WHERE claimed_until IS NOT NULL
+                """, NextDueRow, ct).ConfigureAwait(false);
+            return next.Min();
+        }, ct);
+
+    private Func<DateTimeOffset?> NextDueRow(DbDataReader r)
+    {
+        int next = r.GetOrdinal("next");
+        return () => ReadTimeOrNull(r, next);
+    }
+
+    /// <inheritdoc/>
     public Task CompleteAttemptAsync(OutboxItem item, bool accepted, DateTimeOffset nextDue, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(item);

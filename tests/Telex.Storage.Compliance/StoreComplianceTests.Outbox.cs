@@ -467,4 +467,34 @@ public abstract partial class StoreComplianceTests
         await Store.Outbox.ReleaseClaimsAsync("node-z");
         Assert.Empty(await Store.Outbox.ClaimDueAsync(Now, 10, Lease, "node-d"));
     }
+
+    [Fact]
+    public async Task The_next_due_time_is_the_earliest_due_item_or_the_end_of_a_claim_and_none_when_the_outbox_is_empty()
+    {
+        Assert.Null(await Store.Outbox.NextDueAsync());
+
+        await Store.Ties.SaveTieAsync(NewTie(Alpha));
+        await Store.Outbox.EnqueueAsync(MessageItem(Alpha, Now + TimeSpan.FromMinutes(10)));
+        var later = Now + TimeSpan.FromMinutes(5);
+        var (_, retry) = await ReleaseToAsync(Alpha, dueAt: later);
+        Assert.Equal(later, await Store.Outbox.NextDueAsync());
+
+        // An item due now is due now, and one past due keeps its past due time.
+        var (_, now) = await ReleaseToAsync(Alpha);
+        Assert.Equal(Now, await Store.Outbox.NextDueAsync());
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(now.DueAt, await Store.Outbox.NextDueAsync());
+
+        // Claimed by a node, it counts from when the claim lapses, for another node to take over.
+        var claimed = Assert.Single(await Store.Outbox.ClaimDueAsync(Now, 10, Lease, "node-a"));
+        Assert.Equal(now.Id, claimed.Id);
+        Assert.Equal(Now + Lease, await Store.Outbox.NextDueAsync());
+
+        // Tried and failed, it is due at its backoff; delivered and receipted, the next item is.
+        var backoff = Now + TimeSpan.FromMinutes(2);
+        await Store.Outbox.CompleteAttemptAsync(claimed, accepted: false, backoff);
+        Assert.Equal(backoff, await Store.Outbox.NextDueAsync());
+        Assert.True(await Store.Telegrams.MarkDeliveredAsync(claimed.TelegramId!.Value, [1], 1, Now));
+        Assert.Equal(retry.DueAt, await Store.Outbox.NextDueAsync());
+    }
 }

@@ -2,7 +2,8 @@ namespace Telex.Core.Background;
 
 /// <summary>
 /// With a store several nodes share (<see cref="ISharedEvents"/>): announces this node's events to the other nodes and
-/// hands theirs to this node's subscribers, so an event stream on any node sees what happened on every node.
+/// hands theirs to this node's subscribers, so an event stream on any node sees what happened on every node. A wake
+/// (<see cref="AgencyContext.Wake"/>) travels the same way and wakes the other nodes' dispatchers instead.
 /// </summary>
 internal sealed class EventSharing(AgencyContext context, ISharedEvents shared) : IAgencyWorker
 {
@@ -18,6 +19,11 @@ internal sealed class EventSharing(AgencyContext context, ISharedEvents shared) 
                 batch.Clear();
                 while (batch.Count < 500 && context.ToOtherNodes.Reader.TryRead(out var e))
                 {
+                    if (e.Kind == AgencyContext.WakeKind)
+                    {
+                        context.WakeAnnounced();
+                    }
+
                     batch.Add(e);
                 }
 
@@ -26,7 +32,17 @@ internal sealed class EventSharing(AgencyContext context, ISharedEvents shared) 
         }, ct), CancellationToken.None);
         var listen = Task.Run(() => KeepGoingAsync(() => shared.ListenEventsAsync((node, e) =>
         {
-            if (!string.Equals(node, context.Options.NodeId, StringComparison.Ordinal))
+            if (string.Equals(node, context.Options.NodeId, StringComparison.Ordinal))
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            // Another node queued work: this node's dispatcher looks at once rather than at its next due time.
+            if (string.Equals(e.Kind, AgencyContext.WakeKind, StringComparison.Ordinal))
+            {
+                context.WakeFromOtherNode();
+            }
+            else
             {
                 context.Events.Publish(e with { FromOtherNode = true });
             }

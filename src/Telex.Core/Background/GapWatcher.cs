@@ -4,11 +4,13 @@ namespace Telex.Core.Background;
 
 /// <summary>
 /// Watches the serials received from each counterpart: serials missing below the highest received are noted, and those
-/// still missing at the next check (a lasting gap, not reordering) are asked for again with a resend message. Runs every
-/// <see cref="AgencyOptions.GapGrace"/>.
+/// still missing at the next check (a lasting gap, not reordering) are asked for again with a resend message. Checks
+/// every <see cref="AgencyOptions.GapGrace"/> while some counterpart is watched, and sleeps until something arrives when
+/// none is.
 /// </summary>
-internal sealed class GapWatcher(AgencyContext context, ControlSender sendControl) : IAgencyWorker
+internal sealed class GapWatcher(AgencyContext context, ControlSender sendControl) : IAgencyWorker, IDisposable
 {
+    private readonly WakeSignal _arrived = new();
     private readonly ConcurrentDictionary<string, byte> _receivedFrom = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, HashSet<long>> _suspectedGaps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Dictionary<long, DateTimeOffset>> _askedGaps = new(StringComparer.Ordinal);
@@ -16,7 +18,11 @@ internal sealed class GapWatcher(AgencyContext context, ControlSender sendContro
     public string Name => "gap watcher";
 
     /// <summary>Marks a counterpart for the next check: something arrived from it.</summary>
-    public void NoteArrivalFrom(string peerDid) => _receivedFrom[peerDid] = 0;
+    public void NoteArrivalFrom(string peerDid)
+    {
+        _receivedFrom[peerDid] = 0;
+        _arrived.Set();
+    }
 
     /// <summary>Watches a counterpart that rotated its keys under its new DID.</summary>
     public void Follow(string oldDid, string newDid)
@@ -29,9 +35,17 @@ internal sealed class GapWatcher(AgencyContext context, ControlSender sendContro
 
     public Task RunAsync(CancellationToken ct) => WorkerLoop.RunAsync(async c =>
     {
+        // Nothing watched (every gap closed, or nothing arrived yet): nothing to check until something arrives.
+        if (_receivedFrom.IsEmpty)
+        {
+            await _arrived.WaitAsync(Timeout.InfiniteTimeSpan, context.Time, c).ConfigureAwait(false);
+        }
+
         await Task.Delay(context.Options.GapGrace, context.Time, c).ConfigureAwait(false);
         await CheckAsync(c).ConfigureAwait(false);
     }, context.Logger, TimeSpan.FromMilliseconds(500), ct);
+
+    public void Dispose() => _arrived.Dispose();
 
     /// <summary>Drops what the checks hold about a counterpart, until something arrives from it again.</summary>
     private void Forget(string peerDid)

@@ -6,13 +6,18 @@ namespace Telex.Core.Background;
 
 /// <summary>
 /// Delivers the outbox: claims due items, packs and posts them (to the counterpart, or through a relay to an agency
-/// without a tie) with bounded concurrency per counterpart, backs off with jitter on failure, fails what expires. Wakes
-/// when work is queued (<see cref="AgencyContext.Wake"/>) and otherwise looks again every 100 ms for retries falling due.
+/// without a tie) with bounded concurrency per counterpart, backs off with jitter on failure, fails what expires. Between
+/// passes it sleeps until the outbox's next due time (a retry, a receipt check, a claim lapsing), or until work is queued
+/// here or on another node (<see cref="AgencyContext.Wake"/>), and at most <see cref="AgencyOptions.IdleRecheck"/>: an idle
+/// agency does nothing.
 /// </summary>
 internal sealed class OutboxDispatcher(AgencyContext context, RelayService relays, Func<CancellationToken, Task<int>> resumeRotations,
     CounterpartNamer nameOf) : IAgencyWorker, IDisposable
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _peerSlots = new(StringComparer.Ordinal);
+
+    /// <summary>Passes in a row that found an item due but could not claim it.</summary>
+    private int _dueButUnclaimed;
 
     public string Name => "outbox dispatcher";
 
@@ -33,12 +38,36 @@ internal sealed class OutboxDispatcher(AgencyContext context, RelayService relay
         var items = await Store.Outbox.ClaimDueAsync(context.Now, Options.DispatchBatch, Options.ClaimLease, Options.NodeId, ct).ConfigureAwait(false);
         if (items.Count > 0)
         {
+            _dueButUnclaimed = 0;
             await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Options.DispatchConcurrency, CancellationToken = ct },
                 (item, c) => new ValueTask(DeliverAsync(item, c))).ConfigureAwait(false);
             return;
         }
 
-        await context.WaitForWorkAsync(TimeSpan.FromMilliseconds(100), ct).ConfigureAwait(false);
+        // Work queued after the claim above either shows in the due time or wakes the wait: none is missed.
+        var wait = Options.IdleRecheck;
+        if (await Store.Outbox.NextDueAsync(ct).ConfigureAwait(false) is { } next)
+        {
+            var untilDue = next - context.Now;
+            if (untilDue <= TimeSpan.Zero)
+            {
+                // Due already yet not claimed: queued just now, or a claim lapsing this instant. Look again, but first let
+                // the clock move, so that an instant that lasts (a test's stopped clock) cannot spin the loop.
+                _dueButUnclaimed++;
+                untilDue = _dueButUnclaimed > 1 ? TimeSpan.FromMilliseconds(1) : TimeSpan.Zero;
+            }
+            else
+            {
+                _dueButUnclaimed = 0;
+            }
+
+            wait = untilDue < wait ? untilDue : wait;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await context.WaitForWorkAsync(wait, ct).ConfigureAwait(false);
+        }
     }
 
     private async Task DeliverAsync(OutboxItem item, CancellationToken ct)

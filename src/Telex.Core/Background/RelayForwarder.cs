@@ -5,11 +5,16 @@ namespace Telex.Core.Background;
 /// <summary>
 /// For an agency acting as a relay: passes on the envelopes its counterparts asked it to relay, once due, to the next
 /// hop over an established tie (at most <see cref="AgencyOptions.RelayConcurrency"/> at once), backs off on failure and
-/// drops what is past <see cref="AgencyOptions.RelayRetention"/>. Wakes when a forward is taken, and otherwise looks
-/// again every second for retries falling due.
+/// drops what is past <see cref="AgencyOptions.RelayRetention"/>. Between passes it sleeps until a forward is taken
+/// (<see cref="AgencyContext.WakeRelays"/>) or the earliest retry it scheduled falls due, and at most
+/// <see cref="AgencyOptions.IdleRecheck"/>, which is also how soon it finds retries scheduled before a restart or by a
+/// node that went down.
 /// </summary>
 internal sealed class RelayForwarder(AgencyContext context, RelayService relays) : IAgencyWorker
 {
+    /// <summary>The retries this forwarder scheduled and has not yet seen fall due (guarded by itself).</summary>
+    private readonly PriorityQueue<DateTimeOffset, DateTimeOffset> _retries = new();
+
     public string Name => "relay forwarder";
 
     private ITelexStore Store => context.Store;
@@ -23,9 +28,36 @@ internal sealed class RelayForwarder(AgencyContext context, RelayService relays)
         {
             if (!await PassAsync(c).ConfigureAwait(false))
             {
-                await context.WaitForRelaysAsync(TimeSpan.FromSeconds(1), c).ConfigureAwait(false);
+                await context.WaitForRelaysAsync(UntilNextRetry(), c).ConfigureAwait(false);
             }
         }, context.Logger, TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>How long until the earliest retry still ahead, at most <see cref="AgencyOptions.IdleRecheck"/>.</summary>
+    private TimeSpan UntilNextRetry()
+    {
+        var now = context.Now;
+        lock (_retries)
+        {
+            // Those due already were claimed by the pass that found nothing more to do (or are gone).
+            while (_retries.TryPeek(out var due, out _) && due <= now)
+            {
+                _retries.Dequeue();
+            }
+
+            var wait = _retries.TryPeek(out var next, out _) ? next - now : Options.IdleRecheck;
+            return wait < Options.IdleRecheck ? wait : Options.IdleRecheck;
+        }
+    }
+
+    /// <summary>Files a failed attempt: the envelope is tried again at <paramref name="nextDue"/>, when the forwarder wakes for it.</summary>
+    private async Task RetryAtAsync(Guid id, DateTimeOffset nextDue, CancellationToken ct)
+    {
+        await Store.Relays.CompleteRelayAsync(id, accepted: false, nextDue, ct).ConfigureAwait(false);
+        lock (_retries)
+        {
+            _retries.Enqueue(nextDue, nextDue);
+        }
     }
 
     /// <summary>Passes on the relayed envelopes that are due; drops those past their retention. True when there was work.</summary>
@@ -56,7 +88,7 @@ internal sealed class RelayForwarder(AgencyContext context, RelayService relays)
             if (next is not { Status: TieStatus.Established })
             {
                 // Passed on only over an established tie: the envelope waits, and is dropped past the retention.
-                await Store.Relays.CompleteRelayAsync(item.Id, accepted: false, context.Now + Backoff.After(Options, item.Attempts, max), c).ConfigureAwait(false);
+                await RetryAtAsync(item.Id, context.Now + Backoff.After(Options, item.Attempts, max), c).ConfigureAwait(false);
                 return;
             }
 
@@ -78,7 +110,7 @@ internal sealed class RelayForwarder(AgencyContext context, RelayService relays)
             }
 
             Log.DeliveryNotAccepted(context.Logger, next.PeerEndpoint, result.Status, result.Detail);
-            await Store.Relays.CompleteRelayAsync(item.Id, accepted: false, context.Now + Backoff.After(Options, item.Attempts, max), c).ConfigureAwait(false);
+            await RetryAtAsync(item.Id, context.Now + Backoff.After(Options, item.Attempts, max), c).ConfigureAwait(false);
         }).ConfigureAwait(false);
         return true;
     }

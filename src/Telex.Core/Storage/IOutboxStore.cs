@@ -13,6 +13,13 @@ public interface IOutboxStore
     Task<IReadOnlyList<OutboxItem>> ClaimDueAsync(DateTimeOffset now, int limit, TimeSpan lease, string node, CancellationToken ct = default);
 
     /// <summary>
+    /// When <see cref="ClaimDueAsync"/> can next find something: the earliest due time in the outbox, an item claimed by a
+    /// node counting from when its claim lapses; null when the outbox is empty. It may be past (an item is due now). The
+    /// dispatcher sleeps until then, unless woken by new work.
+    /// </summary>
+    Task<DateTimeOffset?> NextDueAsync(CancellationToken ct = default);
+
+    /// <summary>
     /// After an attempt: for a message accepted by the next hop, removes it; for a telegram accepted, marks it sent
     /// (only if still queued) and reschedules a check at <paramref name="nextDue"/>; for a failed attempt,
     /// reschedules at <paramref name="nextDue"/> and counts the attempt. Releases the claim. If the item is gone

@@ -83,6 +83,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         // a transport of its own, so only the two nodes send them.
         using var identity = first.LoadIdentity();
         using var releasing = new Agency(identity, alpha, new NoTransport());
+        await using var sharing = new EventSharingRun(releasing);
         var outgoing = Task.Run(() => Parallel.ForEachAsync(Enumerable.Range(1, Outbound), new ParallelOptions { MaxDegreeOfParallelism = 2 },
             async (i, ct) => await releasing.Telegrams.ReleaseAsync(Draft(bravo.Did, i, Outbound), "officer", ct)));
         var incoming = Task.Run(() => Parallel.ForEachAsync(Enumerable.Range(1, Inbound), new ParallelOptions { MaxDegreeOfParallelism = 4 },
@@ -211,6 +212,7 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         // reports a delivery (bounded by the deadline).
         using var identity = first.LoadIdentity();
         using var releasing = new Agency(identity, alpha, new NoTransport());
+        await using var sharing = new EventSharingRun(releasing);
         var released = new HashSet<string>(StringComparer.Ordinal);
         var reading = Task.Run(() => NextEventAsync(stream, "telegram.delivered", deadline.Token));
         for (int i = 1; !reading.IsCompleted; i++)
@@ -224,6 +226,47 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         Assert.NotNull(shown);
         Assert.Contains(released, id => shown.Contains(id, StringComparison.Ordinal));
         Assert.Contains(bravo.Did, shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_telegram_filed_where_nothing_dispatches_wakes_the_sleeping_nodes_through_the_database()
+    {
+        // The nodes recheck the outbox only every ten minutes when nothing wakes them, far beyond the deadline below.
+        await using var first = await AgencyProcess.InitNodeAsync("Alpha", $"http://127.0.0.1:{LoadBalancer.FreePort()}/didcomm", PostgresEnvironment,
+            [.. NodeSettings, "Delivery:IdleRecheck=00:10:00", "Delivery:NodeId=node-1"]);
+        await using var second = first.AnotherNode("Delivery:NodeId=node-2");
+        await using var bravo = await TestAgency.StartAsync("Bravo", TestAgency.FastDelivery);
+        await using var alpha = new PostgresStore(Database.ConnectionString);
+        await alpha.Ties.SaveTieAsync(TieWith(bravo.Did, "Bravo", bravo.Identity.Endpoint));
+        await bravo.Store.Ties.SaveTieAsync(TieWith(first.Did, "Alpha", $"http://127.0.0.1:{first.Port}/didcomm"));
+        await first.StartAsync();
+        await second.StartAsync();
+
+        // The releasing instance dispatches nothing itself (no transport); it shares its events, wakes among them.
+        using var identity = first.LoadIdentity();
+        using var releasing = new Agency(identity, alpha, new NoTransport());
+        await using var sharing = new EventSharingRun(releasing);
+
+        // Both nodes and the releasing instance listen on the database's event channel; the outbox is empty, so the nodes sleep.
+        await Eventually.UntilAsync(() => ListenersAsync(Database.ConnectionString), n => n >= 3, TimeSpan.FromSeconds(60),
+            "both nodes and the releasing instance listening");
+        Assert.Null(await alpha.Outbox.NextDueAsync());
+
+        var sent = await releasing.Telegrams.ReleaseAsync(Draft(bravo.Did, 1, 1), "officer");
+
+        await Eventually.UntilAsync(() => alpha.Telegrams.GetTelegramAsync(sent.Id, Direction.Outbound), t => t?.Status == TelegramStatus.Delivered,
+            TimeSpan.FromSeconds(30), "delivered by a node the release woke, long before its ten-minute recheck");
+        Assert.NotNull(await bravo.Store.Telegrams.GetTelegramAsync(sent.Id, Direction.Inbound));
+    }
+
+    /// <summary>Connections to the test's database listening for notifications.</summary>
+    private static async Task<long> ListenersAsync(string connectionString)
+    {
+        await using var c = new Npgsql.NpgsqlConnection(connectionString);
+        await c.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'", c);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>The data line of the next event of <paramref name="kind"/> on an event stream; null when the stream ends.</summary>
@@ -243,6 +286,25 @@ public sealed class TwoNodesTests(ITestOutputHelper output) : DatabaseProcessTes
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Runs the event sharing of an instance that releases but does not dispatch, as a node would: its wakes reach the
+    /// nodes at once, rather than at their next recheck.
+    /// </summary>
+    private sealed class EventSharingRun : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _running;
+
+        public EventSharingRun(Agency agency) => _running = agency.Workers.EventSharing!.RunAsync(_stop.Token);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _running;
+            _stop.Dispose();
+        }
     }
 
     private sealed class NoTransport : ITransport
