@@ -226,34 +226,6 @@ public sealed partial class TelexApiClient : IDisposable
     /// <summary>Serializes a contract record as the API does (e.g. to print the answer as it came).</summary>
     public static JsonElement ToJson<T>(T value) => JsonSerializer.SerializeToElement(value, TypeInfo<T>());
 
-    /// <summary>
-    /// Reads a problem document (or whatever a refusal's body holds) into the exception; never throws for a body it cannot
-    /// read, and never keeps more of a body that is not JSON than one short line.
-    /// </summary>
-    public static TelexApiException Problem(int status, string? reason, string text)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = TelexApiJson.MaxDepth });
-            var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Object)
-            {
-                return new TelexApiException(status, reason, Str(root, "code"), Str(root, "title"), Str(root, "detail"), Str(root, "field"), Errors(root),
-                    null);
-            }
-        }
-        catch (JsonException)
-        {
-            string line = text.Trim();
-            if (line.Length is > 0 and < 200 && !line.Contains('\n', StringComparison.Ordinal) && !line.StartsWith('<'))
-            {
-                return new TelexApiException(status, reason, null, null, null, null, null, line);
-            }
-        }
-
-        return new TelexApiException(status, reason, null, null, null, null, null, null);
-    }
-
     public void Dispose()
     {
         if (_ownsHttp)
@@ -368,37 +340,8 @@ public sealed partial class TelexApiClient : IDisposable
                 // A body cut short says nothing more than the status.
             }
 
-            throw Problem((int)response.StatusCode, response.ReasonPhrase, text);
+            throw TelexApiException.FromProblem((int)response.StatusCode, response.ReasonPhrase, text);
         }
-    }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    /// <summary>A validation problem's <c>errors</c> (<c>{field: [message]}</c>, or a single message per field).</summary>
-    private static Dictionary<string, IReadOnlyList<string>>? Errors(JsonElement root)
-    {
-        if (!root.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var read = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var field in errors.EnumerateObject())
-        {
-            string[] messages = field.Value.ValueKind switch
-            {
-                JsonValueKind.Array => field.Value.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!).ToArray(),
-                JsonValueKind.String => [field.Value.GetString()!],
-                _ => [],
-            };
-            if (messages.Length > 0)
-            {
-                read[field.Name] = messages;
-            }
-        }
-
-        return read;
     }
 
     private static Uri Relative(string path) => new(path.TrimStart('/'), UriKind.Relative);

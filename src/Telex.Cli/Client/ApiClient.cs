@@ -85,7 +85,7 @@ internal sealed class ApiClient : IDisposable
     /// validation error), with a Telex peer's problem code explained; a sentence for the status when the body says
     /// nothing readable. Never the raw body: a problem document is JSON, and a proxy's answer may be a page.
     /// </summary>
-    internal static string ProblemSentence(int status, string? reason, string text) => ProblemSentence(TelexApiClient.Problem(status, reason, text));
+    internal static string ProblemSentence(int status, string? reason, string text) => ProblemSentence(TelexApiException.FromProblem(status, reason, text));
 
     /// <inheritdoc cref="ProblemSentence(int, string?, string)"/>
     internal static string ProblemSentence(TelexApiException problem)
