@@ -2,14 +2,15 @@ namespace Telex.Server;
 
 /// <summary>
 /// A telegram's recipient as an officer names it, for the client API and the console alike: a DID stands as given (Core
-/// decides whether a tie or a relay reaches it), anything else is a counterpart's name — its directory entry's, else its
-/// tie's (ignoring case), as a relay named by <c>via</c> is found.
+/// decides whether a tie or a relay reaches it); anything else names a tie by its counterpart's name, ignoring case. A
+/// name is what a peer called itself, so it is trusted only where an officer vouched for it: a tie whose fingerprint was
+/// confirmed. An agency known only through a relay or a referral is addressed by its DID.
 /// </summary>
 internal static class Recipients
 {
     /// <summary>
-    /// The DID <paramref name="to"/> names (a counterpart known of by name only, without a DID, stays as named), or why it
-    /// names none: no counterpart of that name, or several ties of that name (the DID tells them apart). Reads only.
+    /// The DID <paramref name="to"/> names (a counterpart filed by name only, without a DID, stays as named: the release
+    /// refuses it with what to do first), or why it names none. Reads only.
     /// </summary>
     public static async Task<(string? Did, string? Refusal)> ResolveAsync(Agency agency, string to, CancellationToken ct)
     {
@@ -18,17 +19,41 @@ internal static class Recipients
             return (to, null);
         }
 
-        Counterpart counterpart;
-        try
+        var named = (await agency.Ties.ListTiesAsync(ct).ConfigureAwait(false))
+            .Where(t => t.Status != TieStatus.None && string.Equals(t.PeerName, to, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (named.Count > 1)
         {
-            counterpart = await agency.Directory.GetCounterpartAsync(to, ct).ConfigureAwait(false);
-        }
-        catch (TelexException e) when (e.Kind is TelexErrorKind.NotFound or TelexErrorKind.Invalid)
-        {
-            return (null, e.Message);
+            return (null, $"several ties are named '{to}': address the telegram by the counterpart's DID");
         }
 
-        // A counterpart known of by name only stays named: the release refuses it (409) with what to do first.
-        return (counterpart.Did ?? to, null);
+        Counterpart? entry;
+        try
+        {
+            entry = await agency.Directory.GetCounterpartAsync(to, ct).ConfigureAwait(false);
+        }
+        catch (TelexException e) when (e.Kind is TelexErrorKind.NotFound)
+        {
+            entry = null;
+        }
+
+        if (named.Count == 1)
+        {
+            var tie = named[0];
+            if (entry?.Did is { } other && !string.Equals(other, tie.PeerDid, StringComparison.Ordinal))
+            {
+                return (null, $"'{to}' names a tie and another counterpart in the directory: address the telegram by the counterpart's DID");
+            }
+
+            return tie.Verified
+                ? (tie.PeerDid, null)
+                : (null, $"the fingerprint of the tie with '{tie.PeerName}' has not been confirmed: confirm it (telex tie verify) or address the telegram by its DID");
+        }
+
+        return entry switch
+        {
+            null => (null, $"no tie is named '{to}' (telex tie list shows them)"),
+            { Did: null } => (to, null),
+            _ => (null, $"'{to}' is known here only by the name it gave itself, not through a tie: address the telegram by its DID"),
+        };
     }
 }

@@ -65,4 +65,29 @@ public sealed class RecipientByNameTests
         var sent = await (await sender.PostAsJsonAsync("/api/telegrams", Telegram(second.Did))).JsonAsync(HttpStatusCode.Created);
         Assert.Equal(second.Did, sent.GetProperty("counterpart").GetString());
     }
+
+    [Fact]
+    public async Task A_name_is_trusted_only_once_the_ties_fingerprint_is_confirmed()
+    {
+        // A tie's name is what the other side called itself when it used the invitation: until an officer has compared
+        // the fingerprint, anyone holding the code could bear it.
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        var code = await a.Agency.Ties.CreateInvitationAsync();
+        await b.Agency.Ties.AcceptInvitationAsync(code.Url);
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established,
+            TimeSpan.FromSeconds(30), "Alpha holds an established tie with Bravo");
+        using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer);
+        using var typed = await ApiClient.SignInTypedAsync(a, Role.ReleasingOfficer, "auditing");
+
+        var problem = await (await sender.PostAsJsonAsync("/api/telegrams", Telegram("Bravo"))).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+
+        Assert.Equal("to", problem.GetProperty("field").GetString());
+        Assert.Contains("fingerprint", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await typed.ListTelegramsAsync("direction=outbound"));
+
+        await a.Agency.Ties.VerifyTieAsync(b.Did);
+        var sent = await (await sender.PostAsJsonAsync("/api/telegrams", Telegram("Bravo"))).JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(b.Did, sent.GetProperty("counterpart").GetString());
+    }
 }
