@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Telex.Server.Console;
@@ -30,21 +29,6 @@ internal abstract class ConsolePage(Agency agency) : PageModel
     /// <summary>What the last action did, carried over a redirect.</summary>
     [Microsoft.AspNetCore.Mvc.TempData]
     public string? Notice { get; set; }
-
-    /// <summary>
-    /// A live refresh (<see cref="ConsoleHeaders.LiveRequest"/>) reads the page again only for its live parts: a notice
-    /// carried over a redirect is kept for the page the officer's browser loads, instead of being spent by a refresh
-    /// that raced the redirect.
-    /// </summary>
-    public override void OnPageHandlerExecuted(PageHandlerExecutedContext context)
-    {
-        if (Request.Headers.ContainsKey(ConsoleHeaders.LiveRequest))
-        {
-            TempData.Keep();
-        }
-
-        base.OnPageHandlerExecuted(context);
-    }
 
     /// <summary>
     /// Runs an action; a refusal by the domain becomes the page's error message instead of an error page, with the

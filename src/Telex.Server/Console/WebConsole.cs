@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 using Telex.Core.Identity;
@@ -52,6 +54,8 @@ internal static class WebConsole
             o.Conventions.AuthorizePage("/Compose", Policies.Draft);
             o.Conventions.AuthorizePage("/Officers", Policies.Admin);
         });
+        services.AddSingleton<CookieTempDataProvider>();
+        services.Replace(ServiceDescriptor.Singleton<ITempDataProvider, LiveRefreshTempData>());
         services.AddSingleton<ConsolePages>();
         services.AddAntiforgery(o =>
         {
