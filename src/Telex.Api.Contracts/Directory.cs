@@ -31,3 +31,6 @@ public sealed record RelayPolicyRequest(bool? TiedPairs);
 
 /// <summary>The relay policy: relay between any two established ties, and/or between the pairs listed (by DID).</summary>
 public sealed record RelayPolicyView(bool TiedPairs, IReadOnlyList<IReadOnlyList<string>> Pairs);
+
+/// <summary><c>GET /api/recipients/{name}</c>: the DID a counterpart's name addresses.</summary>
+public sealed record RecipientView(string Did, string Name);

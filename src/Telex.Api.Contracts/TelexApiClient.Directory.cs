@@ -10,6 +10,10 @@ public sealed partial class TelexApiClient
     public Task<CounterpartView> GetCounterpartAsync(string counterpart, CancellationToken ct = default) =>
         GetAsync<CounterpartView>(DirectoryPath(counterpart), ct);
 
+    /// <summary><c>GET /api/recipients/{name}</c>: the counterpart a name addresses, by the rule the server applies to every recipient.</summary>
+    public Task<RecipientView> ResolveRecipientAsync(string name, CancellationToken ct = default) =>
+        GetAsync<RecipientView>("api/recipients/" + Uri.EscapeDataString(name), ct);
+
     /// <summary><c>POST /api/directory</c> (admins).</summary>
     public Task<CounterpartView> AddCounterpartAsync(DirectoryAddRequest request, CancellationToken ct = default) =>
         PostAsync<CounterpartView>("api/directory", request, ct);

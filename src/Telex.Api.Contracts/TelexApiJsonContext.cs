@@ -52,6 +52,7 @@ namespace Telex.Api.Contracts;
 [JsonSerializable(typeof(OutcomesRequest))]
 [JsonSerializable(typeof(OutcomeTerm[]))]
 [JsonSerializable(typeof(ProposeBureauRequest))]
+[JsonSerializable(typeof(RecipientView))]
 [JsonSerializable(typeof(RelayPairRequest))]
 [JsonSerializable(typeof(RelayPolicyRequest))]
 [JsonSerializable(typeof(RelayPolicyView))]

@@ -10,9 +10,10 @@ internal static class Recipients
 {
     /// <summary>
     /// The DID <paramref name="to"/> names (a counterpart filed by name only, without a DID, stays as named: the release
-    /// refuses it with what to do first), or why it names none. Reads only.
+    /// refuses it with what to do first), or why it names none: <see cref="TelexErrorKind.NotFound"/> when nothing bears
+    /// the name, <see cref="TelexErrorKind.Conflict"/> when what bears it cannot be trusted to be the one meant. Reads only.
     /// </summary>
-    public static async Task<(string? Did, string? Refusal)> ResolveAsync(Agency agency, string to, CancellationToken ct)
+    public static async Task<(string? Did, TelexException? Refusal)> ResolveAsync(Agency agency, string to, CancellationToken ct)
     {
         if (to.StartsWith("did:", StringComparison.Ordinal))
         {
@@ -23,7 +24,7 @@ internal static class Recipients
             .Where(t => t.Status != TieStatus.None && string.Equals(t.PeerName, to, StringComparison.OrdinalIgnoreCase)).ToList();
         if (named.Count > 1)
         {
-            return (null, $"several ties are named '{to}': address the telegram by the counterpart's DID");
+            return (null, Conflict($"several ties are named '{to}': address the telegram by the counterpart's DID"));
         }
 
         Counterpart? entry;
@@ -41,19 +42,21 @@ internal static class Recipients
             var tie = named[0];
             if (entry?.Did is { } other && !string.Equals(other, tie.PeerDid, StringComparison.Ordinal))
             {
-                return (null, $"'{to}' names a tie and another counterpart in the directory: address the telegram by the counterpart's DID");
+                return (null, Conflict($"'{to}' names a tie and another counterpart in the directory: address the telegram by the counterpart's DID"));
             }
 
             return tie.Verified
                 ? (tie.PeerDid, null)
-                : (null, $"the fingerprint of the tie with '{tie.PeerName}' has not been confirmed: confirm it (telex tie verify) or address the telegram by its DID");
+                : (null, Conflict($"the fingerprint of the tie with '{tie.PeerName}' has not been confirmed: confirm it (telex tie verify) or address the telegram by its DID"));
         }
 
         return entry switch
         {
-            null => (null, $"no tie is named '{to}' (telex tie list shows them)"),
+            null => (null, new TelexException(TelexErrorKind.NotFound, $"no tie is named '{to}' (telex tie list shows them)")),
             { Did: null } => (to, null),
-            _ => (null, $"'{to}' is known here only by the name it gave itself, not through a tie: address the telegram by its DID"),
+            _ => (null, Conflict($"'{to}' is known here only by the name it gave itself, not through a tie: address the telegram by its DID")),
         };
     }
+
+    private static TelexException Conflict(string reason) => new(TelexErrorKind.Conflict, reason);
 }

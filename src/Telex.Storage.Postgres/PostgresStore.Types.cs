@@ -39,5 +39,5 @@ public sealed partial class PostgresStore
     /// A parameter typed <c>jsonb</c>: text would be refused by a <c>jsonb</c> column. Read back as text by the default
     /// <see cref="Relational.RelationalStore.ReadJson"/>.
     /// </remarks>
-    protected override object Json(string json) => new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json };
+    protected override object JsonValue(string json) => new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json };
 }

@@ -48,8 +48,20 @@ public abstract partial class RelationalStore
         return r.IsDBNull(i) ? null : ReadId(r, i);
     }
 
-    /// <summary>A JSON document (serialized) as a parameter value.</summary>
-    protected internal virtual object Json(string json) => json;
+    /// <summary>A JSON document (serialized) as a parameter value; refused when it holds the NUL character (<see cref="RefuseNul"/>).</summary>
+    protected internal object Json(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (HoldsEscapedNul(json))
+        {
+            throw NulRefused();
+        }
+
+        return JsonValue(json);
+    }
+
+    /// <summary>A JSON document (serialized, without NUL) as the engine stores it.</summary>
+    protected internal virtual object JsonValue(string json) => json;
 
     /// <summary>The JSON document in column <paramref name="i"/>, serialized.</summary>
     protected internal virtual string ReadJson(DbDataReader r, int i)

@@ -1,3 +1,5 @@
+using Telex.Core;
+
 namespace Telex.Storage.Relational;
 
 /// <summary>
@@ -202,6 +204,7 @@ public abstract partial class RelationalStore : ITelexStore
         cmd.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
+            RefuseNul(value);
             DbParameter parameter;
             if (value is DbParameter typed)
             {
@@ -219,6 +222,42 @@ public abstract partial class RelationalStore : ITelexStore
         }
 
         return cmd;
+    }
+
+    /// <summary>
+    /// Refuses text holding the NUL character (U+0000), which PostgreSQL's <c>text</c> and <c>jsonb</c> cannot store (a
+    /// JSON document is checked for the escape that stands for it when it is made a value, <see cref="Json"/>). The edges
+    /// refuse it first (the inbound gate, the telegram rules); this is the last line for any other field, so that every
+    /// engine answers with the same refusal instead of one of them failing the request.
+    /// </summary>
+    private static void RefuseNul(object? value)
+    {
+        if (value is string text && text.Contains('\0', StringComparison.Ordinal))
+        {
+            throw NulRefused();
+        }
+    }
+
+    private static TelexException NulRefused() => new(TelexErrorKind.Invalid, "text must not contain the NUL character (U+0000)");
+
+    // The JSON escape for NUL, backslash-u-0000, whose backslash follows an even number of backslashes (after an odd number it is text).
+    private static bool HoldsEscapedNul(string json)
+    {
+        for (int at = json.IndexOf("\\u0000", StringComparison.Ordinal); at >= 0; at = json.IndexOf("\\u0000", at + 1, StringComparison.Ordinal))
+        {
+            int backslashes = 0;
+            while (at - backslashes - 1 >= 0 && json[at - backslashes - 1] == '\\')
+            {
+                backslashes++;
+            }
+
+            if (backslashes % 2 == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Runs a statement and returns the number of rows it changed.</summary>

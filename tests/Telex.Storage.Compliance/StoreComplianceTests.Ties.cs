@@ -140,4 +140,24 @@ public abstract partial class StoreComplianceTests
         Assert.Equal(41, (await Store.Ties.GetTieAsync(Alpha))!.LastSentSerial);
         Assert.Equal(42, (await ReleaseToAsync(Alpha)).Record.Serial);
     }
+
+    [Fact]
+    public async Task Text_holding_the_NUL_character_is_refused_alike_by_every_engine_and_nothing_is_written()
+    {
+        // PostgreSQL's text and jsonb cannot hold U+0000: every engine refuses it the same way, as invalid input.
+        var tie = await Assert.ThrowsAsync<Telex.Core.TelexException>(() => Store.Ties.SaveTieAsync(NewTie(Alpha) with { PeerName = "Bra\0vo" }));
+        Assert.Equal(Telex.Core.TelexErrorKind.Invalid, tie.Kind);
+        Assert.Null(await Store.Ties.GetTieAsync(Alpha));
+        await Assert.ThrowsAsync<Telex.Core.TelexException>(() => Store.Ties.GetTieAsync("did:peer:2\0"));
+
+        // In a value kept as JSON (a draft) as well: the escape that stands for it is refused, an escaped backslash before "u0000" is text.
+        var draft = NewDraft();
+        var refused = NewDraft() with { Draft = draft.Draft with { Body = "first\0second" } };
+        await Assert.ThrowsAsync<Telex.Core.TelexException>(() => Store.Clearance.CreateDraftAsync(refused, new ClearanceLogEntry(refused.Id, Now, "drafter", "submitted", ""), []));
+        Assert.Null(await Store.Clearance.GetDraftAsync(refused.Id));
+        var kept = NewDraft() with { Draft = draft.Draft with { Body = "a path: C:\\u0000" } };
+        await Store.Clearance.CreateDraftAsync(kept, new ClearanceLogEntry(kept.Id, Now, "drafter", "submitted", ""), []);
+        Assert.Equal("a path: C:\\u0000", (await Store.Clearance.GetDraftAsync(kept.Id))!.Draft.Body);
+    }
 }
+

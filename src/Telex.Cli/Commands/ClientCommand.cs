@@ -92,6 +92,9 @@ internal sealed class ClientRun(ParseResult parse, Terminal terminal, ClientOpti
     /// <summary>The counterpart a person names, as its DID (<see cref="Counterparts.ResolveAsync"/>).</summary>
     public Task<string> CounterpartAsync(string didOrName) => Counterparts.ResolveAsync(Api, didOrName, Ct);
 
+    /// <summary>The tie a person names, as its counterpart's DID (<see cref="Counterparts.TieAsync"/>).</summary>
+    public Task<string> TieAsync(string didOrName) => Counterparts.TieAsync(Api, didOrName, Ct);
+
     /// <summary>Prints <paramref name="answer"/> as the API wrote it with <c>--json</c>, else by <paramref name="human"/>; exit code 0.</summary>
     public int Print<T>(T answer, Action<T> human)
     {

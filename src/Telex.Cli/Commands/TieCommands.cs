@@ -173,7 +173,7 @@ internal static class TieCommands
         return ClientCommand.Create(globals, command, async run =>
         {
             before?.Invoke(run.Parse);
-            string peer = await run.CounterpartAsync(run.Value(did)).ConfigureAwait(false);
+            string peer = await run.TieAsync(run.Value(did)).ConfigureAwait(false);
             var tie = await act(run, peer).ConfigureAwait(false);
             return run.Print(tie, t => print(run.Terminal, t));
         }, connectFirst: before is null);

@@ -315,8 +315,32 @@ internal static class InboundGate
             return Refusal.Malformed("e.p.msg.expired", "the message has expired");
         }
 
-        return null;
+        return NulProblem(message);
     }
+
+    /// <summary>
+    /// A refusal when a message holds the NUL character (U+0000) in any string of its body or of its attachments'
+    /// descriptions (an attachment's file name has the stricter rule of <see cref="AttachmentName"/>). No text a peer sends may carry it: PostgreSQL's <c>text</c> and <c>jsonb</c> cannot hold it, and
+    /// no officer could read it; refused here for every message type, before any handler, so both engines answer alike.
+    /// </summary>
+    public static Refusal? NulProblem(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        bool nul = HoldsNul(message.Body)
+            || (message.Attachments ?? []).Any(a => HoldsNul(a.Description) || HoldsNul(a.MediaType) || HoldsNul(a.Format)
+                || (a.Data.Json is { } json && HoldsNul(json)));
+        return nul ? Refusal.Malformed("e.p.msg.bad-request", "a message must not contain the NUL character (U+0000)") : null;
+    }
+
+    private static bool HoldsNul(string? text) => text is not null && text.Contains('\0', StringComparison.Ordinal);
+
+    private static bool HoldsNul(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => HoldsNul(e.GetString()),
+        JsonValueKind.Array => e.EnumerateArray().Any(HoldsNul),
+        JsonValueKind.Object => e.EnumerateObject().Any(p => HoldsNul(p.Name) || HoldsNul(p.Value)),
+        _ => false,
+    };
 
     /// <summary>
     /// The envelope a relay delivers: signed and encrypted, signed by the origin the relay names, addressed to this
@@ -348,7 +372,7 @@ internal static class InboundGate
             return Refusal.Malformed("e.p.msg.expired", "the relayed message has expired");
         }
 
-        return null;
+        return NulProblem(inner);
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ public static class TelegramDraftRules
     /// <summary>Longest recipient DID or issue id accepted: far above any real one, low enough to refuse a flood.</summary>
     public const int MaxFieldLength = 4096;
 
+    // The receiver would refuse it (InboundGate.NulProblem), and PostgreSQL cannot store it.
+    private const string NoNul = "must not contain the NUL character (U+0000)";
+
     /// <summary>
     /// The broken rules of a telegram's fields; empty when it may go. <paramref name="attendees"/> and
     /// <paramref name="attachmentNames"/> may hold nulls (as an API body may), which are broken rules too.
@@ -40,10 +43,18 @@ public static class TelegramDraftRules
         {
             errors.Add(new("subject", $"at most {TelegramWire.MaxSubjectLength} characters"));
         }
+        else if (subject.Contains('\0', StringComparison.Ordinal))
+        {
+            errors.Add(new("subject", NoNul));
+        }
 
         if (body is null)
         {
             errors.Add(new("body", "required"));
+        }
+        else if (body.Contains('\0', StringComparison.Ordinal))
+        {
+            errors.Add(new("body", NoNul));
         }
 
         if (issueId is { Length: > MaxFieldLength })
@@ -112,7 +123,16 @@ public static class TelegramDraftRules
     public static IReadOnlyList<FieldError> Check(TelegramDraft draft)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        return Check(draft.To, draft.Subject, draft.Body, draft.IssueId, draft.OnBehalfOf, draft.Attendees, draft.References.Count,
-            draft.Attachments.Select(a => (string?)a.Name).ToList());
+        var errors = Check(draft.To, draft.Subject, draft.Body, draft.IssueId, draft.OnBehalfOf, draft.Attendees, draft.References.Count,
+            draft.Attachments.Select(a => (string?)a.Name).ToList()).ToList();
+        for (int i = 0; i < draft.Attachments.Count; i++)
+        {
+            if (AttachmentName.MediaTypeProblem(draft.Attachments[i].MediaType) is { } badType)
+            {
+                errors.Add(new($"attachments[{i}].mediaType", badType));
+            }
+        }
+
+        return errors;
     }
 }

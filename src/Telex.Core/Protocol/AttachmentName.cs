@@ -32,6 +32,22 @@ public static class AttachmentName
         return null;
     }
 
+    /// <summary>Longest media type accepted, in characters: a type and subtype of at most 127 each (RFC 6838), and parameters.</summary>
+    public const int MaxMediaTypeLength = 255;
+
+    /// <summary>Null when <paramref name="mediaType"/> may describe an attachment (not blank, not too long, no control character); otherwise why not.</summary>
+    public static string? MediaTypeProblem(string? mediaType)
+    {
+        if (string.IsNullOrWhiteSpace(mediaType))
+        {
+            return "an attachment needs a media type, e.g. application/pdf";
+        }
+
+        return mediaType.Length > MaxMediaTypeLength || mediaType.Any(char.IsControl)
+            ? $"an attachment's media type has at most {MaxMediaTypeLength} characters and no control character"
+            : null;
+    }
+
     /// <summary>
     /// A name safe to offer for download even for an attachment filed before this rule: the last segment of any path,
     /// without control characters, or <paramref name="fallback"/> when nothing is left.

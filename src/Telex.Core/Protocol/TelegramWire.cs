@@ -284,6 +284,12 @@ public static class TelegramWire
                 return false;
             }
 
+            if (a.MediaType is not null && AttachmentName.MediaTypeProblem(a.MediaType) is { } badType)
+            {
+                error = badType;
+                return false;
+            }
+
             attachments.Add(new AttachmentInfo(a.Filename ?? a.Id ?? sha, a.MediaType ?? "application/octet-stream", content.Length, sha));
         }
 

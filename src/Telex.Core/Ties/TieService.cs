@@ -334,7 +334,8 @@ public sealed class TieService
         {
             Status = TieStatus.Established,
             EstablishedAt = Now,
-            PeerName = name ?? tie.PeerName,
+            // The name its officers confirmed with the fingerprint stays: a verified tie is trusted by that name.
+            PeerName = tie.Verified ? tie.PeerName : name ?? tie.PeerName,
             Terms = terms,
         };
         await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);

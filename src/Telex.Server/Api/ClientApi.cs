@@ -123,6 +123,7 @@ internal static class ClientApi
         var directory = api.MapGroup("/directory").WithTags("Directory");
         directory.MapGet("", ListDirectory.HandleAsync).WithName("ListDirectory");
         directory.MapGet("/{counterpart}", GetCounterpart.HandleAsync).WithName("GetCounterpart");
+        api.MapGet("/recipients/{name}", ResolveRecipient.HandleAsync).WithTags("Directory").WithName("ResolveRecipient");
         var manageDirectory = directory.MapGroup("").RequireAuthorization(Policies.Admin);
         manageDirectory.MapPost("", AddCounterpart.HandleAsync).WithName("AddCounterpart");
         manageDirectory.MapPost("/{counterpart}/notes", AddDossierNote.HandleAsync).WithName("AddDossierNote");

@@ -63,24 +63,10 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
         }
     }
 
-    private async Task EnsureTiedAsync()
-    {
-        var ties = await JsonAsync("tie", "list", "--url", _alpha.Url);
-        if (ties.EnumerateArray().Any(t => t.GetProperty("status").GetString() == "established"))
-        {
-            return;
-        }
-
-        string code = (await JsonAsync("tie", "invite", "--url", _alpha.Url)).GetProperty("code").GetString()!;
-        await OkAsync("tie", "accept", code, "--url", _bravo.Url, "--wait");
-        await UntilAsync(t => t.EnumerateArray().Any(x => x.GetProperty("status").GetString() == "established"), "Alpha holds the tie",
-            "tie", "list", "--url", _alpha.Url);
-    }
-
     [Fact]
     public async Task A_premature_bureau_shows_its_coverage_and_its_charter_is_refused_with_a_conflict_exit_code()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         using var carol = AgencyIdentity.Create("Carol", "http://127.0.0.1:9/didcomm");
         var proposed = await JsonAsync("bureau", "propose", "--name", "Eastern Information Bureau", "--purpose", "Information on each country",
             "--member", "Bravo", "--member", carol.Did, "--url", _alpha.Url);
@@ -112,7 +98,7 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
     [Fact]
     public async Task A_chartered_bureau_is_accepted_receives_bulletins_and_a_member_that_leaves_is_out_of_the_next_epoch()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         string id = (await JsonAsync("bureau", "propose", "--name", "Liaison", "--purpose", "Liaison between the two", "--member", "Bravo",
             "--url", _alpha.Url)).GetProperty("id").GetString()!;
         Assert.StartsWith("ready: ties with 1 of 1", (await OkAsync("bureau", "readiness", id, "--url", _alpha.Url)).Stdout, StringComparison.Ordinal);
@@ -150,7 +136,7 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
     [Fact]
     public async Task A_bureaus_outcomes_are_set_by_its_secretariat_known_to_its_member_and_name_the_bureaus_issues()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         string id = (await JsonAsync("bureau", "propose", "--name", "Outcomes Bureau", "--purpose", "Its own words for outcomes", "--member", "Bravo",
             "--url", _alpha.Url)).GetProperty("id").GetString()!;
         await OkAsync("bureau", "charter", id, "--url", _alpha.Url);
@@ -188,7 +174,7 @@ public sealed class BureauCommandTests(ServedAgencies agencies)
     [Fact]
     public async Task A_counterpart_known_of_by_name_only_is_a_prospect_shown_by_name_as_known_of_no_tie_and_nothing_is_sent_to_it()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         await OkAsync("directory", "add", "Harbin Office", "--url", _alpha.Url);
         await OkAsync("directory", "add", "Dalian Office", "--url", _alpha.Url);
         var proposed = await OkAsync("bureau", "propose", "--name", "Northeast Liaison", "--purpose", "Liaison in the northeast",

@@ -37,28 +37,10 @@ public sealed class DeskCommandTests(ServedAgencies agencies)
         return line;
     }
 
-    private async Task EnsureTiedAsync()
-    {
-        var ties = await JsonAsync("tie", "list", "--url", _alpha.Url);
-        if (ties.EnumerateArray().Any(t => t.GetProperty("status").GetString() == "established"))
-        {
-            return;
-        }
-
-        string code = (await JsonAsync("tie", "invite", "--url", _alpha.Url)).GetProperty("code").GetString()!;
-        await OkAsync("tie", "accept", code, "--url", _bravo.Url, "--wait");
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(await JsonAsync("tie", "list", "--url", _alpha.Url)).EnumerateArray().Any(t => t.GetProperty("status").GetString() == "established"))
-        {
-            Assert.True(DateTime.UtcNow < until, "Alpha did not hold the tie within 30 s");
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task An_attachment_is_saved_under_a_plain_file_name_and_an_existing_file_is_kept_unless_forced()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         using var folder = new TempFolder();
         string minutes = folder.File("minutes.txt");
         await File.WriteAllTextAsync(minutes, "Minutes of the meeting of 17 May.");
@@ -104,7 +86,7 @@ public sealed class DeskCommandTests(ServedAgencies agencies)
     [Fact]
     public async Task The_register_exports_as_cables_and_printable_pages_over_the_api()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         await OkAsync("send", "--url", _alpha.Url, "--to", "Bravo", "--subject", "For the export", "--body", "Exported over the API.", "--wait");
 
         var cables = await OkAsync("register", "export", "--format", "cable", "--url", _bravo.Url);
@@ -126,7 +108,7 @@ public sealed class DeskCommandTests(ServedAgencies agencies)
     [Fact]
     public async Task A_coordination_request_shows_the_telegram_to_clear_and_a_draft_says_it_needs_release()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
 
         // The help says what happens: a cleared draft waits for telex draft release.
         var help = await OkAsync("draft", "submit", "--help");
@@ -165,7 +147,7 @@ public sealed class DeskCommandTests(ServedAgencies agencies)
     [Fact]
     public async Task Refusals_read_as_sentences_and_unknown_recipients_point_to_the_directory()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
 
         // A code that is not one, and one the inviter refuses: a sentence each, never the problem document.
         string bad = await FailsAsync(2, "tie", "accept", "BADCODE", "--url", _bravo.Url);
@@ -198,7 +180,7 @@ public sealed class DeskCommandTests(ServedAgencies agencies)
     [Fact]
     public async Task The_served_agencies_log_names_counterparts_drafts_and_issues_by_name_not_by_did()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         await OkAsync("send", "--url", _alpha.Url, "--to", "Bravo", "--subject", "Logged", "--body", "By name.", "--wait");
         string issue = (await JsonAsync("issue", "open", "--with", "Bravo", "--title", "Harvest figures", "--url", _alpha.Url)).GetProperty("number").GetInt64()
             .ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -59,24 +59,10 @@ public sealed class IssueClearanceTests(ServedAgencies agencies)
         }
     }
 
-    private async Task EnsureTiedAsync()
-    {
-        var ties = await JsonAsync("tie", "list", "--url", _alpha.Url);
-        if (ties.EnumerateArray().Any(t => t.GetProperty("status").GetString() == "established"))
-        {
-            return;
-        }
-
-        string code = (await JsonAsync("tie", "invite", "--url", _alpha.Url)).GetProperty("code").GetString()!;
-        await OkAsync("tie", "accept", code, "--url", _bravo.Url, "--wait");
-        await UntilAsync(t => t.EnumerateArray().Any(x => x.GetProperty("status").GetString() == "established"), "Alpha holds the tie",
-            "tie", "list", "--url", _alpha.Url);
-    }
-
     [Fact]
     public async Task Issues_are_opened_named_by_telegrams_referred_and_shown_with_the_same_history_at_both_ends()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         var opened = await JsonAsync("issue", "open", "--with", "Bravo", "--title", "Aid to the Orient", "--url", _alpha.Url);
         string id = opened.GetProperty("id").GetString()!;
         string number = opened.GetProperty("number").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -125,7 +111,7 @@ public sealed class IssueClearanceTests(ServedAgencies agencies)
     [Fact]
     public async Task Opening_a_telegram_with_telex_show_sends_a_read_receipt_the_sender_sees()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         await OkAsync("tie", "terms", "Bravo", "--read-receipts", "true", "--url", _alpha.Url);
         await UntilAsync(t => t.TryGetProperty("proposedTerms", out var p) && p.ValueKind == JsonValueKind.Object, "Bravo sees the proposal",
             "tie", "show", "Alpha", "--url", _bravo.Url);
@@ -147,7 +133,7 @@ public sealed class IssueClearanceTests(ServedAgencies agencies)
     [Fact]
     public async Task A_telegram_needing_clearance_is_released_only_once_cleared_and_a_refusal_returns_it()
     {
-        await EnsureTiedAsync();
+        await agencies.EnsureTiedAsync();
         var rule = await JsonAsync("clearance", "rule", "add", "--to", "Bravo", "--precedence", "flash", "--officer", "admin", "--url", _alpha.Url);
         try
         {

@@ -163,6 +163,45 @@ public sealed class ServedAgencies : IAsyncLifetime
         await Bravo.SignInAsync(Cli);
     }
 
+    /// <summary>
+    /// Alpha and Bravo hold an established tie (made the first time it is asked for) whose fingerprint each side has
+    /// confirmed, so that each may address the other by name.
+    /// </summary>
+    public async Task EnsureTiedAsync()
+    {
+        if (!await EstablishedAtAlphaAsync())
+        {
+            string code = JsonOf(await OkAsync("tie", "invite", "--url", Alpha.Url, "--json")).GetProperty("code").GetString()!;
+            await OkAsync("tie", "accept", code, "--url", Bravo.Url, "--wait");
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!await EstablishedAtAlphaAsync())
+            {
+                Assert.True(DateTime.UtcNow < until, "Alpha did not hold the tie within 30 s");
+                await Task.Delay(100);
+            }
+        }
+
+        await OkAsync("tie", "verify", "Bravo", "--yes", "--url", Alpha.Url);
+        await OkAsync("tie", "verify", "Alpha", "--yes", "--url", Bravo.Url);
+    }
+
+    private async Task<bool> EstablishedAtAlphaAsync() =>
+        JsonOf(await OkAsync("tie", "list", "--url", Alpha.Url, "--json")).EnumerateArray()
+            .Any(t => t.GetProperty("status").GetString() == "established");
+
+    private async Task<CliResult> OkAsync(params string[] args)
+    {
+        var result = await Cli.RunAsync(args);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    private static System.Text.Json.JsonElement JsonOf(CliResult result)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        return document.RootElement.Clone();
+    }
+
     public async Task DisposeAsync()
     {
         if (Alpha is not null)

@@ -56,6 +56,10 @@ public sealed class ExchangedRegisters : IAsyncLifetime
         using var invitation = JsonDocument.Parse((await OkAsync("tie", "invite", "--url", alpha.Url, "--json")).Stdout);
         await OkAsync("tie", "accept", invitation.RootElement.GetProperty("code").GetString()!, "--url", bravo.Url, "--wait");
 
+        // Each side has compared the fingerprint, so each may address the other by name.
+        await OkAsync("tie", "verify", "Bravo", "--yes", "--url", alpha.Url);
+        await OkAsync("tie", "verify", "Alpha", "--yes", "--url", bravo.Url);
+
         for (int i = 1; i <= 3; i++)
         {
             AlphaSent.Add(await SendAsync(alpha.Url, "Bravo", $"Point {i} from Alpha", $"Text of point {i}: ties with five of twelve."));

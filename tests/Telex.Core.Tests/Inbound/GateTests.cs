@@ -321,4 +321,28 @@ public sealed class GateTests
 
         Assert.Equal(expected, Answer(InboundGate.CheckRelayedEnvelope(message, meta, "did:peer:2.sender", did => did == "did:peer:2.here", now)));
     }
+
+    [Fact]
+    public void A_message_holding_the_NUL_character_anywhere_is_refused_as_malformed_whatever_its_type()
+    {
+        static Message With(string json, Attachment? attachment = null) => new()
+        {
+            Id = "1",
+            Type = MessageTypes.Telegram,
+            Body = System.Text.Json.JsonDocument.Parse(json).RootElement.Clone(),
+            Attachments = attachment is null ? null : [attachment],
+        };
+
+        Assert.Null(InboundGate.NulProblem(With("""{"subject":"Grain","text":"a path: C:\\u0000","list":[{"a":"b"}]}""")));
+        foreach (string json in new[] { """{"subject":"Gr\u0000ain"}""", """{"list":[{"deep":["x\u0000"]}]}""", """{"na\u0000me":1}""" })
+        {
+            var refused = InboundGate.NulProblem(With(json));
+            Assert.Equal((RefusalKind.Malformed, "e.p.msg.bad-request"), (refused?.Kind, refused?.Code));
+        }
+
+        var attachment = new Attachment { Data = new AttachmentData { Base64 = "AQ==" }, MediaType = "text/plain\0" };
+        Assert.NotNull(InboundGate.NulProblem(With("{}", attachment)));
+        Assert.Null(InboundGate.NulProblem(With("{}", attachment with { MediaType = "text/plain" })));
+    }
 }
+

@@ -1,4 +1,5 @@
 using Telex.Core.Model;
+using Telex.Core.Protocol;
 
 namespace Telex.Core.Tests.Model;
 
@@ -22,7 +23,9 @@ public sealed class TelegramDraftRulesTests
         { "a blank subject", new() { Subject = " " }, "subject", "required" },
         { "a subject of 1000 characters", new() { Subject = new string('s', 1000) }, null, null },
         { "a subject of 1001 characters", new() { Subject = new string('s', 1001) }, "subject", "at most 1000" },
+        { "a subject with a NUL character", new() { Subject = "Grain\0" }, "subject", "NUL" },
         { "no text", new() { Body = null }, "body", "required" },
+        { "a text with a NUL character", new() { Body = "As\0discussed." }, "body", "NUL" },
         { "an empty text", new() { Body = "" }, null, null },
         { "an issue id of 4097 characters", new() { IssueId = Long4097 }, "issueId", "at most 4096" },
         { "an issue label with a control character", new() { IssueId = "grain\u0007" }, "issueId", "issue label" },
@@ -65,6 +68,23 @@ public sealed class TelegramDraftRulesTests
         var errors = TelegramDraftRules.Check(draft);
 
         Assert.Equal(["subject", "attendees[0]"], errors.Select(e => e.Field));
+    }
+
+    [Theory]
+    [InlineData("application/pdf", true)]
+    [InlineData("text/plain; charset=utf-8", true)]
+    [InlineData("", false)]
+    [InlineData("text/plain\0", false)]
+    [InlineData("text/plain\r\nX-Injected: 1", false)]
+    public void An_attachment_needs_a_media_type_without_control_characters(string mediaType, bool accepted)
+    {
+        var draft = new TelegramDraft { To = To, Subject = "Minutes", Body = "Attached.", Attachments = [new TelegramAttachment("minutes.pdf", mediaType, [1])] };
+
+        var errors = TelegramDraftRules.Check(draft);
+
+        Assert.Equal(accepted ? [] : ["attachments[0].mediaType"], errors.Select(e => e.Field));
+        Assert.Equal(accepted, AttachmentName.MediaTypeProblem(mediaType) is null);
+        Assert.False(AttachmentName.MediaTypeProblem(new string('a', 256)) is null);
     }
 
     /// <summary>A draft's fields as a request may carry them (nulls included).</summary>

@@ -62,6 +62,7 @@ public sealed partial class EndpointAccessTests
 
         ["GET /api/directory"] = Everyone,
         ["GET /api/directory/{counterpart}"] = Everyone,
+        ["GET /api/recipients/{name}"] = Everyone,
         ["POST /api/directory"] = Admins,
         ["POST /api/directory/{counterpart}/notes"] = Admins,
         ["POST /api/directory/{counterpart}/review"] = Admins,

@@ -90,4 +90,78 @@ public sealed class RecipientByNameTests
         var sent = await (await sender.PostAsJsonAsync("/api/telegrams", Telegram("Bravo"))).JsonAsync(HttpStatusCode.Created);
         Assert.Equal(b.Did, sent.GetProperty("counterpart").GetString());
     }
+
+    [Fact]
+    public async Task A_relay_named_by_the_name_of_a_tie_whose_fingerprint_is_unconfirmed_is_refused_and_nothing_is_sent()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var r = await TestAgency.StartAsync("Relay");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await Relay.RelayNetwork.ConnectAsync(a, r, b);
+        await a.Store.Ties.SaveTieAsync((await a.Store.Ties.GetTieAsync(r.Did))! with { Verified = false });
+        using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer);
+        using var typed = await ApiClient.SignInTypedAsync(a, Role.ReleasingOfficer, "auditing");
+
+        var problem = await (await sender.PostAsJsonAsync("/api/telegrams", new { to = b.Did, subject = "S", body = "B", via = "Relay" }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+
+        Assert.Equal("via", problem.GetProperty("field").GetString());
+        Assert.Contains("fingerprint", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await typed.ListTelegramsAsync("direction=outbound"));
+
+        // By its DID the relay is named as the officer means it.
+        await (await sender.PostAsJsonAsync("/api/telegrams", new { to = b.Did, subject = "S", body = "B", via = r.Did })).JsonAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Clients_resolve_a_name_by_the_rule_the_agency_applies_to_recipients()
+    {
+        // GET /api/recipients/{name} is how the command line turns a name into a DID for its other commands.
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await using var c = await TestAgency.StartAsync("Charlie");
+        await TestAgency.TieAsync(a, b);
+        var code = await a.Agency.Ties.CreateInvitationAsync();
+        await c.Agency.Ties.AcceptInvitationAsync(code.Url);
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(c.Did), t => t?.Status == TieStatus.Established,
+            TimeSpan.FromSeconds(30), "Alpha holds an established tie with Charlie");
+        await a.Agency.Directory.AddToDirectoryAsync("Delta", null, null, [b.Did]);
+        using var clerk = await ApiClient.SignInAsync(a, Role.Clerk);
+
+        var bravo = await (await clerk.GetAsync("/api/recipients/bravo")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(b.Did, bravo.GetProperty("did").GetString());
+        var unconfirmed = await (await clerk.GetAsync("/api/recipients/Charlie")).ProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Contains("fingerprint", unconfirmed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var byNameOnly = await (await clerk.GetAsync("/api/recipients/Delta")).ProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Contains("without a DID", byNameOnly.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await (await clerk.GetAsync("/api/recipients/Echo")).ProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Text_holding_the_NUL_character_is_a_validation_problem_wherever_an_officer_writes_it()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        using var sender = await ApiClient.SignInAsync(a, Role.Admin);
+        using var typed = await ApiClient.SignInTypedAsync(a, Role.ReleasingOfficer, "auditing");
+
+        var subject = await (await sender.PostAsJsonAsync("/api/telegrams", new { to = "Bravo", subject = "Gr\0ain", body = "B" })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        Assert.Equal("subject", subject.GetProperty("field").GetString());
+        var mediaType = await (await sender.PostAsJsonAsync("/api/telegrams", new
+        {
+            to = "Bravo",
+            subject = "S",
+            body = "B",
+            attachments = new[] { new { name = "a.txt", mediaType = "text/plain\0", contentBase64 = "AQ==" } },
+        })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        Assert.Equal("attachments[0].mediaType", mediaType.GetProperty("field").GetString());
+        Assert.Empty(await typed.ListTelegramsAsync("direction=outbound"));
+
+        // A field no rule of its own covers is refused by the store's last line, alike on every engine: a dossier note.
+        var note = await (await sender.PostAsJsonAsync("/api/directory/Bravo/notes", new { text = "Met in\0Moscow" })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        Assert.Contains("NUL", note.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await (await sender.GetAsync("/api/directory/Bravo")).JsonAsync(HttpStatusCode.OK)).GetProperty("notes").EnumerateArray());
+    }
 }
+

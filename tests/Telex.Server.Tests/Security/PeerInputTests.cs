@@ -124,6 +124,24 @@ public sealed class PeerInputTests
     }
 
     [Fact]
+    public async Task A_telegram_holding_the_NUL_character_or_a_media_type_with_control_characters_is_refused_and_nothing_is_stored()
+    {
+        // PostgreSQL cannot store U+0000 at all: refused at the gate for every message type, before anything is written.
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var peer = await HostilePeer.TiedWithAsync(a);
+        var head = await a.Store.Register.GetRegisterHeadAsync();
+        byte[] content = "The minutes."u8.ToArray();
+
+        Assert.Equal((400, "e.p.msg.bad-request"), await PostAsync(a, peer, WithBody(peer.Telegram(a.Did, 1), b => b["text"] = "Before\0after")));
+        Assert.Equal((400, "e.p.msg.bad-request"), await PostAsync(a, peer, WithBody(peer.Telegram(a.Did, 1), b => b["attendees"] = new JsonArray("Zhu\0De"))));
+        var badType = peer.Telegram(a.Did, 1) with { Attachments = [RogueSender.Inline("minutes.txt", content) with { MediaType = "text/plain\r\nX: 1" }] };
+        Assert.Equal((400, "e.p.msg.bad-telegram"), await PostAsync(a, peer, badType));
+        await AssertNothingStoredAsync(a, head);
+
+        Assert.Equal(202, (await PostAsync(a, peer, badType with { Attachments = [RogueSender.Inline("minutes.txt", content) with { MediaType = "text/plain" }] })).Status);
+    }
+
+    [Fact]
     public async Task Numbers_a_tied_peer_states_as_text_and_entries_that_are_not_objects_are_refused_as_malformed_and_change_nothing()
     {
         await using var a = await TestAgency.StartAsync("Alpha");

@@ -146,6 +146,27 @@ public sealed class TieAttackTests
     }
 
     [Fact]
+    public async Task An_acceptance_after_the_fingerprint_was_confirmed_keeps_the_name_the_officers_confirmed()
+    {
+        using var gate = new GatedTransport();
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo", transport: gate);
+        gate.Close();
+        await a.Agency.Ties.AcceptInvitationAsync((await b.Agency.Ties.CreateInvitationAsync()).Url);
+
+        // Alpha's officers compare the fingerprint of "Bravo" while the tie awaits the acceptance; the acceptance that
+        // follows names another agency, so that telegrams addressed to that name would reach Bravo.
+        await a.Agency.Ties.VerifyTieAsync(b.Did);
+        var accept = new JsonObject { ["name"] = "Central Bank", ["terms"] = Json(TieTerms.Default) };
+        Assert.Equal(202, (await SendAsync(b, a, MessageTypes.TieAccept, accept)).Status);
+
+        var tie = (await a.Store.Ties.GetTieAsync(b.Did))!;
+        Assert.Equal(TieStatus.Established, tie.Status);
+        Assert.True(tie.Verified);
+        Assert.Equal("Bravo", tie.PeerName);
+    }
+
+    [Fact]
     public async Task An_acceptance_over_an_established_tie_changes_neither_its_terms_nor_the_counterparts_name()
     {
         await using var a = await TestAgency.StartAsync("Alpha");

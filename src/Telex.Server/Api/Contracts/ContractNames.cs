@@ -51,6 +51,7 @@ global using OutcomesRequest = Telex.Api.Contracts.OutcomesRequest;
 global using PriorDidView = Telex.Api.Contracts.PriorDidView;
 global using ProblemView = Telex.Api.Contracts.ProblemView;
 global using ProposeBureauRequest = Telex.Api.Contracts.ProposeBureauRequest;
+global using RecipientView = Telex.Api.Contracts.RecipientView;
 global using RelayPairRequest = Telex.Api.Contracts.RelayPairRequest;
 global using RelayPolicyRequest = Telex.Api.Contracts.RelayPolicyRequest;
 global using RelayPolicyView = Telex.Api.Contracts.RelayPolicyView;

@@ -1,3 +1,5 @@
+using Telex.Core.Protocol;
+
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
@@ -9,9 +11,6 @@ namespace Telex.Server.Api.Endpoints;
 /// </summary>
 internal static class SendTelegram
 {
-    /// <summary>Longest DID, issue id, originator, attendee or attachment name or media type accepted.</summary>
-    private const int MaxFieldLength = 4096;
-
     public static async Task<Results<Created<TelegramView>, ProblemHttpResult, IdempotentRequest.Replayed>> HandleAsync(SendTelegramRequest? request,
         ClaimsPrincipal user, HttpContext http, Agency agency, ILoggerFactory loggers, CancellationToken ct)
     {
@@ -25,14 +24,25 @@ internal static class SendTelegram
         var (to, refusal) = await Recipients.ResolveAsync(agency, request.To!, ct);
         if (to is null)
         {
-            return Problems.Invalid("to", refusal!);
+            return Problems.Invalid("to", refusal!.Message);
+        }
+
+        // A relay named by name is trusted by the same rule as a recipient.
+        string? via = null;
+        if (!string.IsNullOrWhiteSpace(request.Via))
+        {
+            (via, refusal) = await Recipients.ResolveAsync(agency, request.Via, ct);
+            if (via is null)
+            {
+                return Problems.Invalid("via", refusal!.Message);
+            }
         }
 
         string officer = user.OfficerName();
         var draft = DraftOf(request, to, officer) with
         {
             References = request.References ?? [],
-            Via = string.IsNullOrWhiteSpace(request.Via) ? null : request.Via,
+            Via = via,
             Attachments = attachments,
         };
         var names = await RegisterReader.CounterpartNamesAsync(agency, ct);
@@ -87,9 +97,9 @@ internal static class SendTelegram
         {
             var a = uploads[i];
             string at = $"attachments[{i}]";
-            if (string.IsNullOrWhiteSpace(a.MediaType) || a.MediaType.Length > MaxFieldLength)
+            if (AttachmentName.MediaTypeProblem(a.MediaType) is { } badType)
             {
-                return Problems.Invalid(at + ".mediaType", "required, e.g. application/pdf");
+                return Problems.Invalid(at + ".mediaType", badType);
             }
 
             if (a.ContentBase64 is null)
@@ -107,7 +117,7 @@ internal static class SendTelegram
                 return Problems.Invalid(at + ".contentBase64", "not base64");
             }
 
-            attachments.Add(new TelegramAttachment(a.Name!, a.MediaType, content));
+            attachments.Add(new TelegramAttachment(a.Name!, a.MediaType!, content));
         }
 
         return null;

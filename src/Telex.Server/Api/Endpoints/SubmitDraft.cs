@@ -20,7 +20,7 @@ internal static class SubmitDraft
         var (to, refusal) = await Recipients.ResolveAsync(agency, request.To!, ct);
         if (to is null)
         {
-            return Problems.Invalid("to", refusal!);
+            return Problems.Invalid("to", refusal!.Message);
         }
 
         string officer = user.OfficerName();

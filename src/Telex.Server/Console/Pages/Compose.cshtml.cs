@@ -245,7 +245,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
 
         var (did, refusal) = await Recipients.ResolveAsync(Agency, Form.To.Trim(), ct);
         Form.To = did ?? Form.To;
-        return refusal is null ? null : "Recipient: " + refusal + ".";
+        return refusal is null ? null : "Recipient: " + refusal.Message + ".";
     }
 
     private string? Check()
