@@ -4,20 +4,15 @@ namespace Telex.Core.Bureaus;
 /// A bureau's epochs and the ways to its members: the secretariat opens an epoch when membership changes, and every
 /// message to the members of an epoch goes over the ties this finds.
 /// </summary>
-internal sealed class BureauEpochs
+internal sealed class BureauEpochs : AgencyService
 {
-    private readonly AgencyContext _context;
     private readonly TieService _ties;
 
     public BureauEpochs(AgencyContext context, TieService ties)
+        : base(context)
     {
-        _context = context;
         _ties = ties;
     }
-
-    private ITelexStore Store => _context.Store;
-
-    private DateTimeOffset Now => _context.Now;
 
     /// <summary>
     /// At the secretariat: opens the next epoch with every member that has joined or accepted (and not left), and
@@ -33,11 +28,11 @@ internal sealed class BureauEpochs
             .ToList();
         long number = bureau.Epoch + 1;
         var inEpoch = members.Where(m => m.State == MemberState.Joined)
-            .Select(m => m.Did == _context.Identity.Did ? Self(MemberState.Joined) : m).ToList();
+            .Select(m => m.Did == Identity.Did ? Self(MemberState.Joined) : m).ToList();
         var epoch = new BureauEpoch { BureauId = bureau.Id, Number = number, Members = inEpoch, OpenedAt = now };
         var body = BureauWire.EpochJson(bureau, epoch);
         var outbox = new List<OutboxItem>();
-        foreach (string did in inEpoch.Select(m => m.Did).Append(leaver).OfType<string>().Where(d => d != _context.Identity.Did))
+        foreach (string did in inEpoch.Select(m => m.Did).Append(leaver).OfType<string>().Where(d => d != Identity.Did))
         {
             if (ties.GetValueOrDefault(did) is not { Status: TieStatus.Established } tie)
             {
@@ -51,7 +46,7 @@ internal sealed class BureauEpochs
             }
         }
 
-        log.Add(new BureauLogEntry("epoch", _context.Identity.Did, number, inEpoch.Select(m => m.Did).ToList(), now));
+        log.Add(new BureauLogEntry("epoch", Identity.Did, number, inEpoch.Select(m => m.Did).ToList(), now));
         return new BureauChange
         {
             Bureau = bureau with { Epoch = number, Members = members, ChangedAt = now },
@@ -68,7 +63,7 @@ internal sealed class BureauEpochs
         var epoch = bureau.Status == BureauStatus.Chartered && bureau.Epoch > 0
             ? await Store.Bureaus.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false)
             : null;
-        if (epoch is null || !epoch.Includes(_context.Identity.Did))
+        if (epoch is null || !epoch.Includes(Identity.Did))
         {
             throw new TelexException(TelexErrorKind.Conflict, "this agency is not a member of the bureau's current epoch");
         }
@@ -89,7 +84,7 @@ internal sealed class BureauEpochs
     {
         var routes = new List<(string, Tie)>();
         var unreachable = new List<string>();
-        foreach (var member in epoch.Members.Where(m => m.Did != _context.Identity.Did))
+        foreach (var member in epoch.Members.Where(m => m.Did != Identity.Did))
         {
             if (ties.GetValueOrDefault(member.Did) is { Status: TieStatus.Established } tie)
             {
@@ -136,7 +131,7 @@ internal sealed class BureauEpochs
             })]),
         }, thid: outcomes.BureauId.ToString());
 
-    public BureauMember Self(MemberState state) => new() { Did = _context.Identity.Did, Name = _context.Identity.Name, Endpoint = _context.Identity.Endpoint, State = state };
+    public BureauMember Self(MemberState state) => new() { Did = Identity.Did, Name = Identity.Name, Endpoint = Identity.Endpoint, State = state };
 
     public async Task<Dictionary<string, Tie>> TiesByDidAsync(CancellationToken ct) =>
         (await Store.Ties.ListTiesAsync(ct).ConfigureAwait(false)).ToDictionary(t => t.PeerDid, StringComparer.Ordinal);

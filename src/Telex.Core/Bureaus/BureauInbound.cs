@@ -5,21 +5,8 @@ namespace Telex.Core.Bureaus;
 /// each checked against the bureau as this agency holds it before anything is filed. Who may send which (the
 /// secretariat alone opens epochs; joining and leaving are told to the secretariat) is the gate's table.
 /// </summary>
-internal sealed class BureauInbound
+internal sealed class BureauInbound(AgencyContext context, BureauEpochs epochs) : AgencyService(context)
 {
-    private readonly AgencyContext _context;
-    private readonly BureauEpochs _epochs;
-
-    public BureauInbound(AgencyContext context, BureauEpochs epochs)
-    {
-        _context = context;
-        _epochs = epochs;
-    }
-
-    private ITelexStore Store => _context.Store;
-
-    private DateTimeOffset Now => _context.Now;
-
     /// <summary>Registers the handlers of a bureau's charter, membership, epochs and outcomes with the gate.</summary>
     public void RegisterHandlers(InboundHandlers handlers)
     {
@@ -37,7 +24,7 @@ internal sealed class BureauInbound
         var members = BureauWire.ParseMembers(b);
         if (!PeerText.IsName(name, BureauService.MaxBureauNameLength) || purpose is not { Length: > 0 and <= BureauService.MaxBureauPurposeLength }
             || founder != tie.PeerDid || members is null || !ReadinessRule.TryParse(b.StringMember("rule"), out var rule)
-            || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != _context.Identity.Did))
+            || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != Identity.Did))
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request",
                 "a charter carries a name, a purpose, the founder (its sender), the readiness rule and its members, this agency and the secretariat among them");
@@ -73,52 +60,37 @@ internal sealed class BureauInbound
             return;
         }
 
-        _context.Publish("bureau.charter", tie.PeerDid);
+        Publish("bureau.charter", tie.PeerDid);
     }
 
     private async Task HandleMembershipAsync(Tie tie, Guid bureauId, bool join, CancellationToken ct)
     {
-        var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
+        var ties = await epochs.TiesByDidAsync(ct).ConfigureAwait(false);
         var now = Now;
-        InboundRefusal? refusal = null;
-        bool changed = false;
-        var bureau = await Store.Bureaus.ChangeBureauAsync(bureauId, (bureau, _, outcomes) =>
+        bool changed = await ChangeHeldBureauAsync(bureauId, (bureau, outcomes) =>
         {
             var member = bureau.Member(tie.PeerDid);
             if (member is null || bureau.Status != BureauStatus.Chartered)
             {
-                refusal = new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "the sender is not named in the bureau's charter");
-                return null;
+                return (null, new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "the sender is not named in the bureau's charter"));
             }
 
             // Repeated messages change nothing: a join from a member, or a leave from one that has left.
             if (join ? member.State is MemberState.Accepted or MemberState.Joined : member.State == MemberState.Left)
             {
-                return null;
+                return (null, null);
             }
 
-            changed = true;
             var next = BureauWire.WithState(bureau, tie.PeerDid, join ? MemberState.Accepted : MemberState.Left, now);
             var log = new List<BureauLogEntry> { new(join ? "join-received" : "leave-received", tie.PeerDid, null, [], now) };
-            return next.Member(_context.Identity.Did)?.State == MemberState.Joined
-                ? _epochs.OpenEpoch(next, ties, now, log, leaver: join ? null : tie.PeerDid, outcomes)
-                : new BureauChange { Bureau = next, Log = log };
+            return (next.Member(Identity.Did)?.State == MemberState.Joined
+                ? epochs.OpenEpoch(next, ties, now, log, leaver: join ? null : tie.PeerDid, outcomes)
+                : new BureauChange { Bureau = next, Log = log }, null);
         }, ct).ConfigureAwait(false);
-        if (bureau is null)
-        {
-            // The charter may still be on its way from the founder: the member's outbox tries again later.
-            throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
-        }
-
-        if (refusal is not null)
-        {
-            throw refusal;
-        }
-
         if (changed)
         {
-            _context.Wake();
-            _context.Publish(join ? "bureau.joined" : "bureau.left", tie.PeerDid);
+            Context.Wake();
+            Publish(join ? "bureau.joined" : "bureau.left", tie.PeerDid);
         }
     }
 
@@ -144,26 +116,22 @@ internal sealed class BureauInbound
         }
 
         var now = Now;
-        InboundRefusal? refusal = null;
-        bool filed = false;
-        var bureau = await Store.Bureaus.ChangeBureauAsync(bureauId, (bureau, _) =>
+        bool filed = await ChangeHeldBureauAsync(bureauId, (bureau, _) =>
         {
             if (members.Any(m => bureau.Member(m.Did) is null))
             {
-                refusal = new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an epoch names only members of the bureau's charter");
-                return null;
+                return (null, new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an epoch names only members of the bureau's charter"));
             }
 
             // Whether this agency is a member is its officers' decision: a new epoch naming it before they accepted the
             // charter, or after they left, would make it one. They join (again) by accepting.
-            if (number > bureau.Epoch && members.Any(m => m.Did == _context.Identity.Did)
-                && bureau.Member(_context.Identity.Did) is { State: MemberState.Prospective or MemberState.Left })
+            if (number > bureau.Epoch && members.Any(m => m.Did == Identity.Did)
+                && bureau.Member(Identity.Did) is { State: MemberState.Prospective or MemberState.Left })
             {
-                refusal = new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency has not accepted the bureau's charter, or has left the bureau");
-                return null;
+                return (null, new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member",
+                    "this agency has not accepted the bureau's charter, or has left the bureau"));
             }
 
-            filed = true;
             var epoch = new BureauEpoch { BureauId = bureauId, Number = number, Members = members, OpenedAt = now };
             var next = bureau;
             if (number > bureau.Epoch)
@@ -179,27 +147,42 @@ internal sealed class BureauInbound
                 };
             }
 
-            return new BureauChange
+            return (new BureauChange
             {
                 Bureau = next,
                 NewEpoch = epoch,
                 Log = [new BureauLogEntry("epoch", tie.PeerDid, number, members.Select(m => m.Did).ToList(), now)],
-            };
+            }, null);
+        }, ct).ConfigureAwait(false);
+        if (filed)
+        {
+            Publish("bureau.epoch", tie.PeerDid);
+        }
+    }
+
+    /// <summary>
+    /// Changes a bureau held here as a member's message asks: <paramref name="change"/> runs in the store's transaction and
+    /// returns the change to file, or none with the refusal to answer (thrown once the transaction is over) or without
+    /// (a message that changes nothing). True when it returned a change. Refused when the bureau is not held here.
+    /// </summary>
+    private async Task<bool> ChangeHeldBureauAsync(Guid bureauId, Func<Bureau, BureauOutcomes?, (BureauChange? Change, InboundRefusal? Refusal)> change,
+        CancellationToken ct)
+    {
+        InboundRefusal? refusal = null;
+        bool changed = false;
+        var bureau = await Store.Bureaus.ChangeBureauAsync(bureauId, (held, _, outcomes) =>
+        {
+            (var next, refusal) = change(held, outcomes);
+            changed = next is not null;
+            return next;
         }, ct).ConfigureAwait(false);
         if (bureau is null)
         {
+            // The charter may still be on its way from the founder: the sender's outbox tries again later.
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.unknown", "no such bureau here yet");
         }
 
-        if (refusal is not null)
-        {
-            throw refusal;
-        }
-
-        if (filed)
-        {
-            _context.Publish("bureau.epoch", tie.PeerDid);
-        }
+        return refusal is null ? changed : throw refusal;
     }
 
     /// <summary>
@@ -251,7 +234,7 @@ internal sealed class BureauInbound
 
         if (await Store.Bureaus.SetBureauOutcomesAsync(new BureauOutcomes(bureau.Id, version, next), [], ct).ConfigureAwait(false))
         {
-            _context.Publish("bureau.outcomes", tie.PeerDid);
+            Publish("bureau.outcomes", tie.PeerDid);
         }
     }
 }

@@ -8,23 +8,8 @@ namespace Telex.Core.Bureaus;
 /// becomes a prospective member by DID: counted by readiness, and sent the charter like every other member when the
 /// founder charters the bureau.
 /// </summary>
-internal sealed class BureauProspects
+internal sealed class BureauProspects(AgencyContext context, DirectoryService directory, BureauEpochs epochs) : AgencyService(context)
 {
-    private readonly AgencyContext _context;
-    private readonly DirectoryService _directory;
-    private readonly BureauEpochs _epochs;
-
-    public BureauProspects(AgencyContext context, DirectoryService directory, BureauEpochs epochs)
-    {
-        _context = context;
-        _directory = directory;
-        _epochs = epochs;
-    }
-
-    private ITelexStore Store => _context.Store;
-
-    private DateTimeOffset Now => _context.Now;
-
     /// <summary>
     /// Makes every prospect of the proposed bureaus founded here whose directory entry is <paramref name="entry"/> a
     /// prospective member by the entry's DID. Called when an entry gains its DID; nothing is sent.
@@ -47,7 +32,7 @@ internal sealed class BureauProspects
     /// </summary>
     public async Task<Bureau> SettleProspectsAsync(Bureau bureau, CancellationToken ct)
     {
-        if (bureau.Prospects.Count == 0 || bureau.Status != BureauStatus.Proposed || bureau.Founder != _context.Identity.Did)
+        if (bureau.Prospects.Count == 0 || bureau.Status != BureauStatus.Proposed || bureau.Founder != Identity.Did)
         {
             return bureau;
         }
@@ -66,7 +51,7 @@ internal sealed class BureauProspects
             return bureau;
         }
 
-        var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
+        var ties = await epochs.TiesByDidAsync(ct).ConfigureAwait(false);
         var now = Now;
         bool promoted = false;
         var settled = await Store.Bureaus.ChangeBureauAsync(bureau.Id, (b, _) =>
@@ -79,7 +64,7 @@ internal sealed class BureauProspects
 
             var members = b.Members.ToList();
             var log = new List<BureauLogEntry>();
-            foreach (string did in promote.Select(p => linked[p.EntryId].Did!).Where(d => d != _context.Identity.Did && members.All(m => m.Did != d)).Distinct())
+            foreach (string did in promote.Select(p => linked[p.EntryId].Did!).Where(d => d != Identity.Did && members.All(m => m.Did != d)).Distinct())
             {
                 var entry = linked.Values.First(e => e.Did == did);
                 var tie = ties.GetValueOrDefault(did);
@@ -96,7 +81,7 @@ internal sealed class BureauProspects
         }, ct).ConfigureAwait(false);
         if (promoted)
         {
-            _context.Publish("bureau.members");
+            Publish("bureau.members");
         }
 
         return settled ?? bureau;
@@ -106,7 +91,7 @@ internal sealed class BureauProspects
     public async Task<Bureau> ChangeProposalAsync(Guid id, Func<Bureau, BureauChange> change, CancellationToken ct) =>
         await Store.Bureaus.ChangeBureauAsync(id, (bureau, _) =>
         {
-            if (bureau.Founder != _context.Identity.Did)
+            if (bureau.Founder != Identity.Did)
             {
                 throw new TelexException(TelexErrorKind.Conflict, "only the founder names a bureau's prospective members");
             }
@@ -141,16 +126,16 @@ internal sealed class BureauProspects
             {
                 dids.Add(m);
             }
-            else if (string.Equals(m, _context.Identity.Name, StringComparison.OrdinalIgnoreCase))
+            else if (string.Equals(m, Identity.Name, StringComparison.OrdinalIgnoreCase))
             {
-                dids.Add(_context.Identity.Did);
+                dids.Add(Identity.Did);
             }
-            else if (await _directory.FindTieAsync(m, ct).ConfigureAwait(false) is { } tie)
+            else if (await directory.FindTieAsync(m, ct).ConfigureAwait(false) is { } tie)
             {
                 // A tie's name is its agency's own claim: where the directory knows another counterpart by it (one known of
                 // by name only stays apart until the tie's fingerprint is compared), the officer says which one is meant.
                 if (await Store.Directory.FindDirectoryEntryAsync(m, ct).ConfigureAwait(false) is { } other
-                    && (other.Did is null || !await _directory.IsOfTieAsync(tie, other.Did, ct).ConfigureAwait(false)))
+                    && (other.Did is null || !await directory.IsOfTieAsync(tie, other.Did, ct).ConfigureAwait(false)))
                 {
                     throw new TelexException(TelexErrorKind.Invalid,
                         $"'{m}' is the name of a tie and of another counterpart in the directory: compare the tie's fingerprint (telex tie show, "

@@ -6,7 +6,7 @@ namespace Telex.Core.Bureaus;
 /// outcomes a bureau's issues are named by. A bureau's traffic (bulletins and its issues) is
 /// <see cref="BureauTrafficService"/>.
 /// </summary>
-public sealed class BureauService
+public sealed class BureauService : AgencyService
 {
     /// <summary>Longest bureau name.</summary>
     public const int MaxBureauNameLength = 200;
@@ -17,24 +17,19 @@ public sealed class BureauService
     /// <summary>Most prospective members of one bureau besides its founder: bounds every charter and epoch a peer may send.</summary>
     public const int MaxBureauMembers = 256;
 
-    private readonly AgencyContext _context;
     private readonly TieService _ties;
     private readonly BureauEpochs _epochs;
     private readonly BureauProspects _prospects;
     private readonly BureauInbound _inbound;
 
     internal BureauService(AgencyContext context, TieService ties, DirectoryService directory)
+        : base(context)
     {
-        _context = context;
         _ties = ties;
         _epochs = new BureauEpochs(context, ties);
         _prospects = new BureauProspects(context, directory, _epochs);
         _inbound = new BureauInbound(context, _epochs);
     }
-
-    private ITelexStore Store => _context.Store;
-
-    private DateTimeOffset Now => _context.Now;
 
     /// <summary>
     /// Proposes a bureau founded by this agency: files its charter (name, purpose, prospective members, readiness rule,
@@ -62,7 +57,7 @@ public sealed class BureauService
 
         // A member named by name is found among the ties and the directory; one known of by name only is a prospect.
         var (named, prospects) = await _prospects.SortProspectiveAsync(members, ct).ConfigureAwait(false);
-        var prospective = named.Where(m => m != _context.Identity.Did).Distinct(StringComparer.Ordinal).ToList();
+        var prospective = named.Where(m => m != Identity.Did).Distinct(StringComparer.Ordinal).ToList();
         if (prospective.Count + prospects.Count is 0 or > MaxBureauMembers)
         {
             throw new TelexException(TelexErrorKind.Invalid, $"a bureau needs 1 to {MaxBureauMembers} prospective members besides its founder");
@@ -72,7 +67,7 @@ public sealed class BureauService
         var list = new List<BureauMember> { _epochs.Self(MemberState.Accepted) };
         foreach (string did in prospective)
         {
-            if (!BureauWire.IsPeerDid(did) || !_context.Dids.TryResolve(did, out _))
+            if (!BureauWire.IsPeerDid(did) || !Dids.TryResolve(did, out _))
             {
                 throw new TelexException(TelexErrorKind.Invalid, $"prospective member {BureauWire.Shorten(did)} is not an agency DID (did:peer:2)");
             }
@@ -94,7 +89,7 @@ public sealed class BureauService
                 ?? throw new TelexException(TelexErrorKind.Invalid, "the secretariat must be the founder or a prospective member with a DID: an agency known of by name only cannot open epochs");
         }
 
-        secretariat ??= _context.Identity.Did;
+        secretariat ??= Identity.Did;
         if (list.All(m => m.Did != secretariat))
         {
             throw new TelexException(TelexErrorKind.Invalid, "the secretariat must be the founder or one of the prospective members");
@@ -106,7 +101,7 @@ public sealed class BureauService
             Id = Guid.NewGuid(),
             Name = name.Trim(),
             Purpose = purpose.Trim(),
-            Founder = _context.Identity.Did,
+            Founder = Identity.Did,
             Secretariat = secretariat,
             Rule = rule,
             Status = BureauStatus.Proposed,
@@ -118,9 +113,9 @@ public sealed class BureauService
         await Store.Bureaus.CreateBureauAsync(new BureauChange
         {
             Bureau = bureau,
-            Log = [new BureauLogEntry("proposed", _context.Identity.Did, null, list.Select(m => m.Did).ToList(), now)],
+            Log = [new BureauLogEntry("proposed", Identity.Did, null, list.Select(m => m.Did).ToList(), now)],
         }, ct).ConfigureAwait(false);
-        _context.Publish("bureau.proposed");
+        Publish("bureau.proposed");
         return bureau;
     }
 
@@ -135,7 +130,7 @@ public sealed class BureauService
     public async Task<BureauReadiness> BureauReadinessAsync(Guid id, CancellationToken ct = default)
     {
         var bureau = await GetBureauAsync(id, ct).ConfigureAwait(false);
-        if (bureau.Founder != _context.Identity.Did)
+        if (bureau.Founder != Identity.Did)
         {
             throw new TelexException(TelexErrorKind.Conflict, "only the founder's ties decide a bureau's readiness");
         }
@@ -162,7 +157,7 @@ public sealed class BureauService
     /// </summary>
     public async Task<Bureau> CharterBureauAsync(Guid id, CancellationToken ct = default)
     {
-        if (await Store.Bureaus.GetBureauAsync(id, ct).ConfigureAwait(false) is { } held && held.Founder == _context.Identity.Did)
+        if (await Store.Bureaus.GetBureauAsync(id, ct).ConfigureAwait(false) is { } held && held.Founder == Identity.Did)
         {
             await _prospects.SettleProspectsAsync(held, ct).ConfigureAwait(false);
         }
@@ -172,7 +167,7 @@ public sealed class BureauService
         BureauReadiness? premature = null;
         var chartered = await Store.Bureaus.ChangeBureauAsync(id, (bureau, _) =>
         {
-            if (bureau.Founder != _context.Identity.Did)
+            if (bureau.Founder != Identity.Did)
             {
                 throw new TelexException(TelexErrorKind.Conflict, "only the founder charters a bureau");
             }
@@ -190,17 +185,17 @@ public sealed class BureauService
             }
 
             var body = BureauWire.CharterJson(bureau, now);
-            var outbox = bureau.Members.Where(m => m.Did != _context.Identity.Did && ties.GetValueOrDefault(m.Did) is { Status: TieStatus.Established })
+            var outbox = bureau.Members.Where(m => m.Did != Identity.Did && ties.GetValueOrDefault(m.Did) is { Status: TieStatus.Established })
                 .Select(m => _ties.ControlOutbox(ties[m.Did], MessageTypes.BureauCharter, body, thid: bureau.Id.ToString()))
                 .ToList();
-            var log = new List<BureauLogEntry> { new("chartered", _context.Identity.Did, null, bureau.Members.Select(m => m.Did).ToList(), now) };
+            var log = new List<BureauLogEntry> { new("chartered", Identity.Did, null, bureau.Members.Select(m => m.Did).ToList(), now) };
             var next = bureau with { Status = BureauStatus.Chartered, ChangedAt = now };
             BureauEpoch? epoch = null;
-            if (bureau.Secretariat == _context.Identity.Did)
+            if (bureau.Secretariat == Identity.Did)
             {
-                next = next with { Epoch = 1, Members = bureau.Members.Select(m => m.Did == _context.Identity.Did ? m with { State = MemberState.Joined } : m).ToList() };
+                next = next with { Epoch = 1, Members = bureau.Members.Select(m => m.Did == Identity.Did ? m with { State = MemberState.Joined } : m).ToList() };
                 epoch = new BureauEpoch { BureauId = bureau.Id, Number = 1, Members = [_epochs.Self(MemberState.Joined)], OpenedAt = now };
-                log.Add(new BureauLogEntry("epoch", _context.Identity.Did, 1, [_context.Identity.Did], now));
+                log.Add(new BureauLogEntry("epoch", Identity.Did, 1, [Identity.Did], now));
             }
 
             return new BureauChange { Bureau = next, NewEpoch = epoch, Log = log, Outbox = outbox };
@@ -211,8 +206,8 @@ public sealed class BureauService
                 $"{p.Summary}; missing: {p.MissingText}");
         }
 
-        _context.Wake();
-        _context.Publish("bureau.chartered");
+        Context.Wake();
+        Publish("bureau.chartered");
         return chartered;
     }
 
@@ -232,30 +227,23 @@ public sealed class BureauService
                 throw new TelexException(TelexErrorKind.Conflict, "the bureau is not chartered");
             }
 
-            var me = bureau.Member(_context.Identity.Did) ?? throw new TelexException(TelexErrorKind.Conflict, "this agency is not named in the charter");
+            var me = bureau.Member(Identity.Did) ?? throw new TelexException(TelexErrorKind.Conflict, "this agency is not named in the charter");
             if (me.State is MemberState.Accepted or MemberState.Joined)
             {
                 throw new TelexException(TelexErrorKind.Conflict, me.State == MemberState.Joined ? "this agency is a member already" : "accepted already");
             }
 
-            var next = BureauWire.WithState(bureau, _context.Identity.Did, MemberState.Accepted, now);
-            var log = new BureauLogEntry("accepted", _context.Identity.Did, null, [], now);
-            if (bureau.Secretariat == _context.Identity.Did)
+            var next = BureauWire.WithState(bureau, Identity.Did, MemberState.Accepted, now);
+            var log = new BureauLogEntry("accepted", Identity.Did, null, [], now);
+            if (bureau.Secretariat == Identity.Did)
             {
                 return _epochs.OpenEpoch(next, ties, now, [log], leaver: null, outcomes);
             }
 
-            var secretariat = ties.GetValueOrDefault(bureau.Secretariat);
-            if (secretariat is not { Status: TieStatus.Established })
-            {
-                throw new TelexException(TelexErrorKind.Conflict, "no established tie with the bureau's secretariat");
-            }
-
-            var join = _ties.ControlOutbox(secretariat, MessageTypes.BureauJoin, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
-            return new BureauChange { Bureau = next, Log = [log], Outbox = [join] };
+            return new BureauChange { Bureau = next, Log = [log], Outbox = [ToSecretariat(bureau, ties, MessageTypes.BureauJoin)] };
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
-        _context.Wake();
-        _context.Publish("bureau.accepted");
+        Context.Wake();
+        Publish("bureau.accepted");
         return accepted;
     }
 
@@ -269,33 +257,38 @@ public sealed class BureauService
         var now = Now;
         var left = await Store.Bureaus.ChangeBureauAsync(id, (bureau, _) =>
         {
-            if (bureau.Member(_context.Identity.Did) is not { State: MemberState.Accepted or MemberState.Joined })
+            if (bureau.Member(Identity.Did) is not { State: MemberState.Accepted or MemberState.Joined })
             {
                 throw new TelexException(TelexErrorKind.Conflict, "this agency is not a member of the bureau");
             }
 
-            if (bureau.Secretariat == _context.Identity.Did)
+            if (bureau.Secretariat == Identity.Did)
             {
                 throw new TelexException(TelexErrorKind.Conflict, "the secretariat cannot leave its bureau");
             }
 
-            var secretariat = ties.GetValueOrDefault(bureau.Secretariat);
-            if (secretariat is not { Status: TieStatus.Established })
-            {
-                throw new TelexException(TelexErrorKind.Conflict, "no established tie with the bureau's secretariat");
-            }
-
-            var leave = _ties.ControlOutbox(secretariat, MessageTypes.BureauLeave, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
             return new BureauChange
             {
-                Bureau = BureauWire.WithState(bureau, _context.Identity.Did, MemberState.Left, now),
-                Log = [new BureauLogEntry("left", _context.Identity.Did, null, [], now)],
-                Outbox = [leave],
+                Bureau = BureauWire.WithState(bureau, Identity.Did, MemberState.Left, now),
+                Log = [new BureauLogEntry("left", Identity.Did, null, [], now)],
+                Outbox = [ToSecretariat(bureau, ties, MessageTypes.BureauLeave)],
             };
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
-        _context.Wake();
-        _context.Publish("bureau.left");
+        Context.Wake();
+        Publish("bureau.left");
         return left;
+    }
+
+    /// <summary>A message of <paramref name="type"/> about <paramref name="bureau"/> to its secretariat. Throws when the secretariat is not an established tie.</summary>
+    private OutboxItem ToSecretariat(Bureau bureau, IReadOnlyDictionary<string, Tie> ties, string type)
+    {
+        var secretariat = ties.GetValueOrDefault(bureau.Secretariat);
+        if (secretariat is not { Status: TieStatus.Established })
+        {
+            throw new TelexException(TelexErrorKind.Conflict, "no established tie with the bureau's secretariat");
+        }
+
+        return _ties.ControlOutbox(secretariat, type, new JsonObject { ["bureau"] = bureau.Id.ToString() }, thid: bureau.Id.ToString());
     }
 
     /// <summary>
@@ -308,12 +301,12 @@ public sealed class BureauService
         var (dids, prospects) = await _prospects.SortProspectiveAsync([didOrName], ct).ConfigureAwait(false);
         string? did = dids.SingleOrDefault();
         var entry = prospects.SingleOrDefault();
-        if (did is not null && (!BureauWire.IsPeerDid(did) || !_context.Dids.TryResolve(did, out _)))
+        if (did is not null && (!BureauWire.IsPeerDid(did) || !Dids.TryResolve(did, out _)))
         {
             throw new TelexException(TelexErrorKind.Invalid, $"prospective member {BureauWire.Shorten(did)} is not an agency DID (did:peer:2)");
         }
 
-        if (did == _context.Identity.Did)
+        if (did == Identity.Did)
         {
             throw new TelexException(TelexErrorKind.Invalid, "the founder is a member of its bureau already");
         }
@@ -353,7 +346,7 @@ public sealed class BureauService
             var prospect = new BureauProspect { EntryId = entry!.Id, Name = entry.Name, AddedAt = now };
             return new BureauChange { Bureau = bureau with { Prospects = [.. bureau.Prospects, prospect], ChangedAt = now } };
         }, ct).ConfigureAwait(false);
-        _context.Publish("bureau.members");
+        Publish("bureau.members");
         return changed;
     }
 
@@ -391,9 +384,9 @@ public sealed class BureauService
                 1 => named[0],
                 _ => throw new TelexException(TelexErrorKind.Invalid, $"{named.Count} members are named \"{reference}\": give the DID"),
             };
-            if (member.Did == _context.Identity.Did || member.Did == bureau.Secretariat)
+            if (member.Did == Identity.Did || member.Did == bureau.Secretariat)
             {
-                throw new TelexException(TelexErrorKind.Conflict, $"{member.Name} is the bureau's {(member.Did == _context.Identity.Did ? "founder" : "secretariat")}: it stays");
+                throw new TelexException(TelexErrorKind.Conflict, $"{member.Name} is the bureau's {(member.Did == Identity.Did ? "founder" : "secretariat")}: it stays");
             }
 
             return new BureauChange
@@ -402,7 +395,7 @@ public sealed class BureauService
                 Log = [new BureauLogEntry("member-removed", member.Did, null, [member.Did], now)],
             };
         }, ct).ConfigureAwait(false);
-        _context.Publish("bureau.members");
+        Publish("bureau.members");
         return changed;
     }
 
@@ -436,7 +429,7 @@ public sealed class BureauService
         BureauOutcomes? set = null;
         await Store.Bureaus.ChangeBureauAsync(bureauId, (bureau, epoch, held) =>
         {
-            if (bureau.Secretariat != _context.Identity.Did)
+            if (bureau.Secretariat != Identity.Did)
             {
                 throw new TelexException(TelexErrorKind.Conflict,
                     $"only the bureau's secretariat ({BureauWire.NameIn(bureau, bureau.Secretariat)}) sets the outcomes of {bureau.Name}: every member names its issues by them");
@@ -450,7 +443,7 @@ public sealed class BureauService
 
             // The members of the current epoch as this transaction reads it: one opened meanwhile holds the outcomes
             // these replace, so its members are sent these; one opened after this reads these.
-            var others = epoch?.Members.Where(m => m.Did != _context.Identity.Did).ToList() ?? [];
+            var others = epoch?.Members.Where(m => m.Did != Identity.Did).ToList() ?? [];
             var routes = others.Count > 0 ? _epochs.RoutesToMembers(ties, epoch!) : [];
             set = new BureauOutcomes(bureauId, (held?.Version ?? 0) + 1, next);
             return new BureauChange { Bureau = bureau, Outcomes = set, Outbox = [.. routes.Select(r => _epochs.BureauOutcomesOutbox(r.Tie, set))] };
@@ -460,8 +453,8 @@ public sealed class BureauService
             throw new TelexException(TelexErrorKind.NotFound, $"no bureau {bureauId}");
         }
 
-        _context.Wake();
-        _context.Publish("bureau.outcomes");
+        Context.Wake();
+        Publish("bureau.outcomes");
         return set.Terms;
     }
 

@@ -8,26 +8,21 @@ namespace Telex.Core.Bureaus;
 /// A bureau's traffic: bulletins to every member of the current epoch, and the bureau's issues, opened and changed by any
 /// member in the bureau's own outcomes and filed by every member alike.
 /// </summary>
-public sealed class BureauTrafficService
+public sealed class BureauTrafficService : AgencyService
 {
-    private readonly AgencyContext _context;
     private readonly TieService _ties;
     private readonly TelegramRelease _release;
     private readonly ClearanceService _clearance;
     private readonly BureauEpochs _epochs;
 
     internal BureauTrafficService(AgencyContext context, TieService ties, TelegramRelease release, ClearanceService clearance, BureauService bureaus)
+        : base(context)
     {
-        _context = context;
         _ties = ties;
         _release = release;
         _clearance = clearance;
         _epochs = bureaus.Epochs;
     }
-
-    private ITelexStore Store => _context.Store;
-
-    private DateTimeOffset Now => _context.Now;
 
     /// <summary>Registers the handlers of a bureau's issues with the gate.</summary>
     internal void RegisterHandlers(InboundHandlers handlers)
@@ -78,10 +73,10 @@ public sealed class BureauTrafficService
         var records = await Store.Telegrams.ReleaseFanOutAsync(routes.Select(r => r.Member).ToList(),
             (member, serial) => _release.BuildRelease(Guid.NewGuid(), bulletin with { To = member }, routes.First(r => r.Member == member).Tie, serial, releasingOfficer),
             claim, ct).ConfigureAwait(false);
-        _context.Wake();
+        Context.Wake();
         foreach (var r in records)
         {
-            _context.Publish("telegram.queued", r.Counterpart, r.Id);
+            Publish("telegram.queued", r.Counterpart, r.Id);
         }
 
         return records;
@@ -93,17 +88,17 @@ public sealed class BureauTrafficService
     /// </summary>
     public async Task<Issue> OpenBureauIssueAsync(Guid bureauId, string title, string? officer, CancellationToken ct = default)
     {
-        var opening = IssueWire.NewOpening(title, officer, _context.Identity.Did, Now);
+        var opening = IssueWire.NewOpening(title, officer, Identity.Did, Now);
         var (bureau, epoch) = await _epochs.CurrentEpochAsync(bureauId, ct).ConfigureAwait(false);
         var routes = await _epochs.RoutesToMembersAsync(bureau, epoch, ct).ConfigureAwait(false);
         string id = opening.IssueId;
-        var body = IssueWire.EventJson(opening, _context.Identity.Did);
+        var body = IssueWire.EventJson(opening, Identity.Did);
         body["bureau"] = bureauId.ToString();
         var outbox = routes.Select(r => _ties.ControlOutbox(r.Tie, MessageTypes.BureauIssueOpen, body, thid: id)).ToList();
         await Store.Bureaus.OpenBureauIssueAsync(IssueWire.IssueFrom(opening, bureau.IssueCounterpart), opening, outbox, ct).ConfigureAwait(false);
-        _context.Wake();
-        Log.IssueChanged(_context.Logger, opening.Title!, "bureau " + bureau.Name, opening);
-        _context.Publish("issue.opened", bureau.IssueCounterpart);
+        Context.Wake();
+        Log.IssueChanged(Logger, opening.Title!, "bureau " + bureau.Name, opening);
+        Publish("issue.opened", bureau.IssueCounterpart);
         return await Store.Issues.GetIssueAsync(id, ct).ConfigureAwait(false) ?? IssueWire.IssueFrom(opening, bureau.IssueCounterpart);
     }
 
@@ -116,26 +111,14 @@ public sealed class BureauTrafficService
         var now = Now;
         var change = await Store.Issues.AppendIssueEventAsync(issue.Id, (_, clock) =>
         {
-            var e = new IssueEvent
-            {
-                Id = Guid.NewGuid(),
-                IssueId = issue.Id,
-                Clock = clock,
-                Agency = _context.Identity.Did,
-                Officer = officer,
-                At = now,
-                Status = outcome.Means,
-                Term = outcome.Term,
-                Outcome = text,
-                ReferredTo = referredTo,
-            };
-            var body = IssueWire.EventJson(e, _context.Identity.Did);
+            var e = IssueWire.NewChange(issue.Id, clock, Identity.Did, officer, now, outcome, text, referredTo);
+            var body = IssueWire.EventJson(e, Identity.Did);
             body["bureau"] = bureauId.ToString();
             return new IssueChange(e, routes.Select(r => _ties.ControlOutbox(r.Tie, MessageTypes.BureauIssueStatus, body, thid: issue.Id)).ToList());
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issue.Id}");
-        _context.Wake();
-        Log.IssueChanged(_context.Logger, issue.Title, "bureau " + bureau.Name, change);
-        _context.Publish("issue.changed", bureau.IssueCounterpart);
+        Context.Wake();
+        Log.IssueChanged(Logger, issue.Title, "bureau " + bureau.Name, change);
+        Publish("issue.changed", bureau.IssueCounterpart);
         return change;
     }
 
@@ -151,7 +134,7 @@ public sealed class BureauTrafficService
         var epoch = await Store.Bureaus.GetBureauEpochAsync(bureauId, number, ct).ConfigureAwait(false);
         if (epoch is null)
         {
-            if (bureau.Member(_context.Identity.Did) is { State: MemberState.Left } || number <= bureau.Epoch)
+            if (bureau.Member(Identity.Did) is { State: MemberState.Left } || number <= bureau.Epoch)
             {
                 throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency is not a member of that epoch");
             }
@@ -159,7 +142,7 @@ public sealed class BureauTrafficService
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.epoch-unknown", "that epoch has not been announced here yet");
         }
 
-        if (!epoch.Includes(_context.Identity.Did))
+        if (!epoch.Includes(Identity.Did))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency is not a member of that epoch");
         }
@@ -175,12 +158,12 @@ public sealed class BureauTrafficService
         var e = IssueWire.ParseEvent(message, opening);
         var bureauId = bureau.Id;
         var epoch = bureau.Epoch > 0 ? await Store.Bureaus.GetBureauEpochAsync(bureauId, bureau.Epoch, ct).ConfigureAwait(false) : null;
-        if (bureau.Member(_context.Identity.Did) is { State: MemberState.Left })
+        if (bureau.Member(Identity.Did) is { State: MemberState.Left })
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.bureau.not-member", "this agency has left the bureau");
         }
 
-        if (epoch is null || !epoch.Includes(tie.PeerDid) || !epoch.Includes(_context.Identity.Did))
+        if (epoch is null || !epoch.Includes(tie.PeerDid) || !epoch.Includes(Identity.Did))
         {
             // The epoch that makes both members may not have been announced here yet: the sender tries again later.
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.bureau.epoch-unknown", "the sender and this agency are not both members of the epoch held here");
@@ -226,8 +209,8 @@ public sealed class BureauTrafficService
             title = issue.Title;
         }
 
-        Log.IssueChanged(_context.Logger, title, "bureau " + bureau.Name, e);
-        _context.Publish(opening ? "issue.opened" : "issue.changed", bureau.IssueCounterpart);
+        Log.IssueChanged(Logger, title, "bureau " + bureau.Name, e);
+        Publish(opening ? "issue.opened" : "issue.changed", bureau.IssueCounterpart);
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 using Telex.Core.Issues;
 using Telex.Core.Telegrams;
 
@@ -10,26 +8,19 @@ namespace Telex.Core.Clearance;
 /// that wait for those clearances, and the coordination requests a partner agency answers over the tie — both the
 /// requests this agency sends and those it is asked to answer. Nothing a policy covers leaves before it is cleared.
 /// </summary>
-public sealed class ClearanceService
+public sealed class ClearanceService : AgencyService
 {
-    private readonly AgencyContext _context;
     private readonly TieService _ties;
     private readonly DirectoryService _directory;
     private readonly TelegramRelease _release;
 
     internal ClearanceService(AgencyContext context, TieService ties, DirectoryService directory, TelegramRelease release)
+        : base(context)
     {
-        _context = context;
         _ties = ties;
         _directory = directory;
         _release = release;
     }
-
-    private ITelexStore Store => _context.Store;
-
-    private ILogger Logger => _context.Logger;
-
-    private DateTimeOffset Now => _context.Now;
 
     /// <summary>The setting holding the clearance policy (its rules as JSON).</summary>
     private const string ClearanceRulesSetting = "clearance.rules";
@@ -200,12 +191,12 @@ public sealed class ClearanceService
         await Store.Clearance.CreateDraftAsync(record, new ClearanceLogEntry(id, now, drafter, "submitted", detail), outbox, ct).ConfigureAwait(false);
         if (outbox.Count > 0)
         {
-            _context.Wake();
+            Context.Wake();
         }
 
         var filed = await Store.Clearance.GetDraftAsync(id, ct).ConfigureAwait(false) ?? record; // as filed, with the number the store gave it
         Log.DraftStep(Logger, filed.Number, "submitted", drafter);
-        _context.Publish("draft.submitted", draft.To);
+        Publish("draft.submitted", draft.To);
         return filed;
     }
 
@@ -295,11 +286,11 @@ public sealed class ClearanceService
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
         if (outbox.Count > 0)
         {
-            _context.Wake();
+            Context.Wake();
         }
 
         Log.DraftStep(Logger, changed.Number, "resubmitted", officer);
-        _context.Publish("draft.submitted", revised.To);
+        Publish("draft.submitted", revised.To);
         return changed;
     }
 
@@ -347,7 +338,7 @@ public sealed class ClearanceService
             return new DraftChange(updated, new ClearanceLogEntry(id, now, officer, give ? "cleared" : "refused", reason?.Trim()));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
         Log.DraftStep(Logger, changed.Number, give ? "cleared" : "refused", officer);
-        _context.Publish("draft." + (give ? "cleared" : "returned"), changed.Draft.To);
+        Publish("draft." + (give ? "cleared" : "returned"), changed.Draft.To);
         return changed;
     }
 
@@ -389,9 +380,9 @@ public sealed class ClearanceService
             var updated = d with { Status = DraftStatus.Released, TelegramId = telegramId, ReleasedBy = releasingOfficer, ReleasedAt = now, UpdatedAt = now };
             return (entry, outbox, new DraftChange(updated, new ClearanceLogEntry(id, now, releasingOfficer, "released", "telegram " + telegramId)));
         }, claim, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no draft {id}");
-        _context.Wake();
+        Context.Wake();
         Log.DraftStep(Logger, draft.Number, "released", releasingOfficer);
-        _context.Publish("telegram.queued", tie.PeerDid, telegramId);
+        Publish("telegram.queued", tie.PeerDid, telegramId);
         return record;
     }
 
@@ -443,8 +434,8 @@ public sealed class ClearanceService
 
             return (updated, _ties.ControlOutbox(tie, MessageTypes.ClearanceAnswer, body, thid: id.ToString()));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no coordination request {id}");
-        _context.Wake();
-        _context.Publish("coordination." + (approve ? "approved" : "refused"), request.From);
+        Context.Wake();
+        Publish("coordination." + (approve ? "approved" : "refused"), request.From);
         return answered;
     }
 
@@ -477,7 +468,7 @@ public sealed class ClearanceService
         };
         if (await Store.Clearance.RecordCoordinationRequestAsync(request, ct).ConfigureAwait(false))
         {
-            _context.Publish("coordination.requested", tie.PeerDid);
+            Publish("coordination.requested", tie.PeerDid);
         }
     }
 
@@ -516,7 +507,7 @@ public sealed class ClearanceService
             if (changed is not null)
             {
                 Log.DraftStep(Logger, changed.Number, approve ? "approved by partner" : "refused by partner", actor);
-                _context.Publish("draft." + (approve ? "approved" : "returned"), tie.PeerDid);
+                Publish("draft." + (approve ? "approved" : "returned"), tie.PeerDid);
             }
         }
         catch (NothingToChange)

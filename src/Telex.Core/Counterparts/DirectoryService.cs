@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 
-using Telex.Core.Identity;
-
 namespace Telex.Core.Counterparts;
 
 /// <summary>
@@ -12,7 +10,7 @@ namespace Telex.Core.Counterparts;
 /// counterparts goes through the tie's current DID, so neither the old DID nor the new one slips past a rule written
 /// under the other.
 /// </summary>
-public sealed class DirectoryService
+public sealed class DirectoryService : AgencyService
 {
     /// <summary>Longest counterpart name accepted. Default 200 characters, as for a tie's name.</summary>
     public const int MaxCounterpartNameLength = 200;
@@ -23,7 +21,6 @@ public sealed class DirectoryService
     /// <summary>Most agencies a counterpart is recorded as tied with.</summary>
     public const int MaxKnownTies = 64;
 
-    private readonly AgencyContext _context;
     private readonly Func<DirectoryEntry, CancellationToken, Task> _linked;
     private readonly IBureauStore _bureaus;
     private readonly IDirectoryStore _directory;
@@ -35,22 +32,14 @@ public sealed class DirectoryService
     /// entry known of by name only is linked to a tie (the bureau prospects it names become prospective members).
     /// </summary>
     internal DirectoryService(AgencyContext context, Func<DirectoryEntry, CancellationToken, Task> linked)
+        : base(context)
     {
-        _context = context;
         _linked = linked;
         _bureaus = context.Store.Bureaus;
         _directory = context.Store.Directory;
         _keys = context.Store.Keys;
         _ties = context.Store.Ties;
     }
-
-    private AgencyIdentity Identity => _context.Identity;
-
-    private DidResolver Dids => _context.Dids;
-
-    private DateTimeOffset Now => _context.Now;
-
-    private void Publish(string kind, string? counterpart = null) => _context.Publish(kind, counterpart);
 
     /// <summary>
     /// Every counterpart this agency knows of: each directory entry, merged by DID with its tie, and every tie without an

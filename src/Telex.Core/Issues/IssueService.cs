@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 using Telex.Core.Bureaus;
 using Telex.Core.Relay;
 
@@ -11,7 +9,7 @@ namespace Telex.Core.Issues;
 /// (<see cref="Referrals"/>) that bring a third agency in. A bureau's issues travel as the bureau's traffic
 /// (<see cref="BureauTrafficService"/>), named by the bureau's outcomes (<see cref="BureauService"/>).
 /// </summary>
-public sealed class IssueService
+public sealed class IssueService : AgencyService
 {
     /// <summary>Longest issue title.</summary>
     public const int MaxIssueTitleLength = 500;
@@ -28,7 +26,6 @@ public sealed class IssueService
     /// </summary>
     internal const int MaxIssueParties = 50;
 
-    private readonly AgencyContext _context;
     private readonly TieService _ties;
     private readonly DirectoryService _directory;
     private readonly RelayService _relays;
@@ -37,8 +34,8 @@ public sealed class IssueService
     private readonly Referrals _referrals;
 
     internal IssueService(AgencyContext context, TieService ties, DirectoryService directory, RelayService relays, BureauService bureaus, BureauTrafficService traffic)
+        : base(context)
     {
-        _context = context;
         _ties = ties;
         _directory = directory;
         _relays = relays;
@@ -47,19 +44,13 @@ public sealed class IssueService
         _referrals = new Referrals(context, directory, relays, this);
     }
 
-    private ITelexStore Store => _context.Store;
-
-    private ILogger Logger => _context.Logger;
-
-    private DateTimeOffset Now => _context.Now;
-
     /// <summary>
     /// Opens an issue with the counterpart: files it with its opening event and announces it over the tie in one
     /// transaction. Throws when the title is invalid or there is no established tie.
     /// </summary>
     public async Task<Issue> OpenIssueAsync(string counterpart, string title, string? officer, CancellationToken ct = default)
     {
-        var opening = IssueWire.NewOpening(title, officer, _context.Identity.Did, Now);
+        var opening = IssueWire.NewOpening(title, officer, Identity.Did, Now);
         var tie = await Store.Ties.GetTieAsync(counterpart, ct).ConfigureAwait(false);
         if (tie is not { Status: TieStatus.Established })
         {
@@ -68,11 +59,11 @@ public sealed class IssueService
 
         string id = opening.IssueId;
         var issue = IssueWire.IssueFrom(opening, tie.PeerDid);
-        var outbox = _ties.ControlOutbox(tie, MessageTypes.IssueOpen, IssueWire.EventJson(opening, _context.Identity.Did), thid: id);
+        var outbox = _ties.ControlOutbox(tie, MessageTypes.IssueOpen, IssueWire.EventJson(opening, Identity.Did), thid: id);
         await Store.Issues.OpenIssueAsync(issue, opening, outbox, ct).ConfigureAwait(false);
-        _context.Wake();
+        Context.Wake();
         Log.IssueChanged(Logger, opening.Title!, tie.PeerName, opening);
-        _context.Publish("issue.opened", tie.PeerDid);
+        Publish("issue.opened", tie.PeerDid);
         return await Store.Issues.GetIssueAsync(id, ct).ConfigureAwait(false) ?? issue;
     }
 
@@ -188,21 +179,8 @@ public sealed class IssueService
         var now = Now;
         var change = await Store.Issues.AppendIssueEventAsync(issueId, (current, clock) =>
         {
-            var e = new IssueEvent
-            {
-                Id = Guid.NewGuid(),
-                IssueId = issueId,
-                Clock = clock,
-                Agency = _context.Identity.Did,
-                Officer = officer,
-                At = now,
-                Status = outcome.Means,
-                Term = outcome.Term,
-                Outcome = text.Trim(),
-                ReferredTo = referredTie?.PeerName,
-                ReferredToDid = referredTie?.PeerDid,
-            };
-            var outbox = routes.Select(r => _ties.ControlOutbox(r, MessageTypes.IssueStatus, IssueWire.EventJson(e, _context.Identity.Did), thid: issueId)).ToList();
+            var e = IssueWire.NewChange(issueId, clock, Identity.Did, officer, now, outcome, text.Trim(), referredTie?.PeerName, referredTie?.PeerDid);
+            var outbox = routes.Select(r => _ties.ControlOutbox(r, MessageTypes.IssueStatus, IssueWire.EventJson(e, Identity.Did), thid: issueId)).ToList();
             if (referredTie is null)
             {
                 return new IssueChange(e, outbox);
@@ -212,9 +190,9 @@ public sealed class IssueService
             return new IssueChange(e, outbox, new IssueParticipant(issueId, referredTie.PeerDid, referredTie.PeerName),
                 events => _ties.ControlOutbox(referredTie, MessageTypes.IssueShare, _referrals.ShareJson(current, events, e, others, shareHistory), thid: issueId));
         }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no issue {issueId}");
-        _context.Wake();
+        Context.Wake();
         Log.IssueChanged(Logger, issue.Title, tie.PeerName, change);
-        _context.Publish("issue.changed", tie.PeerDid);
+        Publish("issue.changed", tie.PeerDid);
         return change;
     }
 
@@ -319,7 +297,7 @@ public sealed class IssueService
         }
 
         Log.IssueChanged(Logger, opening.Title ?? "", tie.PeerName, opening);
-        _context.Publish("issue.opened", tie.PeerDid);
+        Publish("issue.opened", tie.PeerDid);
     }
 
     /// <summary>
@@ -343,7 +321,7 @@ public sealed class IssueService
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the issue belongs to another tie");
         }
 
-        if (change.Agency == _context.Identity.Did)
+        if (change.Agency == Identity.Did)
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.forged", "a change of an issue passed on as this agency's own");
         }
@@ -354,7 +332,7 @@ public sealed class IssueService
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown-party", "the change is passed on from an agency not known here to take part in the issue");
         }
 
-        IssueParticipant? joins = change.ReferredToDid is { } referred && referred != _context.Identity.Did
+        IssueParticipant? joins = change.ReferredToDid is { } referred && referred != Identity.Did
             && !await IsKnownPartyAsync(referred, issue, participants, ct).ConfigureAwait(false)
             ? new IssueParticipant(issue.Id, referred, await _directory.PeerGivenNameAsync(referred, change.ReferredTo, ct).ConfigureAwait(false))
             : null;
@@ -368,16 +346,16 @@ public sealed class IssueService
             ? (await IssueRoutesAsync(counterpart, participants, except: null, ct).ConfigureAwait(false))
                 .Where(t => t.PeerDid != tie.PeerDid && t.PeerDid != change.Agency).ToList()
             : [];
-        if (await Store.Issues.RecordIssueEventAsync(change, onward.Select(t => _ties.ControlOutbox(t, MessageTypes.IssueStatus, IssueWire.EventJson(change, _context.Identity.Did), thid: issue.Id)).ToList(),
+        if (await Store.Issues.RecordIssueEventAsync(change, onward.Select(t => _ties.ControlOutbox(t, MessageTypes.IssueStatus, IssueWire.EventJson(change, Identity.Did), thid: issue.Id)).ToList(),
             joins, ct).ConfigureAwait(false))
         {
             if (onward.Count > 0)
             {
-                _context.Wake();
+                Context.Wake();
             }
 
             Log.IssueChanged(Logger, issue.Title, tie.PeerName, change);
-            _context.Publish("issue.changed", tie.PeerDid);
+            Publish("issue.changed", tie.PeerDid);
         }
     }
 

@@ -39,6 +39,23 @@ internal static class IssueWire
         };
     }
 
+    /// <summary>A change of an issue's status made here: a fresh id, at <paramref name="clock"/>, named by <paramref name="outcome"/>.</summary>
+    public static IssueEvent NewChange(string issueId, long clock, string agency, string? officer, DateTimeOffset at, OutcomeTerm outcome, string text,
+        string? referredTo, string? referredToDid = null) => new()
+        {
+            Id = Guid.NewGuid(),
+            IssueId = issueId,
+            Clock = clock,
+            Agency = agency,
+            Officer = officer,
+            At = at,
+            Status = outcome.Means,
+            Term = outcome.Term,
+            Outcome = text,
+            ReferredTo = referredTo,
+            ReferredToDid = referredToDid,
+        };
+
     public static Issue IssueFrom(IssueEvent opening, string counterpart) => new()
     {
         Id = opening.IssueId,

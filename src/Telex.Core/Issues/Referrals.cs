@@ -7,28 +7,13 @@ namespace Telex.Core.Issues;
 /// shares (<c>issue/1.0/share</c>); and the receiving side, which files a share only as far as the changes passed on one
 /// by one could have filed it.
 /// </summary>
-internal sealed class Referrals
+internal sealed class Referrals(AgencyContext context, DirectoryService directory, RelayService relays, IssueService issues) : AgencyService(context)
 {
     /// <summary>Most events a referral hands over: the opening and the latest others.</summary>
     private const int MaxSharedEvents = 500;
 
     /// <summary>Most other agencies a referral names as taking part.</summary>
     private const int MaxSharedParticipants = 50;
-
-    private readonly AgencyContext _context;
-    private readonly DirectoryService _directory;
-    private readonly RelayService _relays;
-    private readonly IssueService _issues;
-
-    public Referrals(AgencyContext context, DirectoryService directory, RelayService relays, IssueService issues)
-    {
-        _context = context;
-        _directory = directory;
-        _relays = relays;
-        _issues = issues;
-    }
-
-    private Storage.ITelexStore Store => _context.Store;
 
     /// <summary>
     /// The agency a referral names (by name, ignoring case, or DID): an established tie, else an agency of the directory
@@ -60,7 +45,7 @@ internal sealed class Referrals
 
         foreach (var p in participants)
         {
-            if (await _directory.IsOfTieAsync(target, p.Did, ct).ConfigureAwait(false))
+            if (await directory.IsOfTieAsync(target, p.Did, ct).ConfigureAwait(false))
             {
                 throw new TelexException(TelexErrorKind.Conflict, $"{target.PeerName} takes part in issue {issue.Title} already");
             }
@@ -76,8 +61,8 @@ internal sealed class Referrals
     /// </summary>
     private async Task<Tie?> RelayedReferralTargetAsync(string referredTo, CancellationToken ct)
     {
-        if (await Store.Directory.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == _context.Identity.Did
-            || await _relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
+        if (await Store.Directory.FindDirectoryEntryAsync(referredTo, ct).ConfigureAwait(false) is not { Did: { } did } entry || did == Identity.Did
+            || await relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
         }
@@ -88,7 +73,7 @@ internal sealed class Referrals
             return tie.Status == TieStatus.None ? tie : null;
         }
 
-        string endpoint = entry.Endpoint ?? (_context.Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : "");
+        string endpoint = entry.Endpoint ?? (Dids.TryResolve(did, out var doc) && doc.Services.Count > 0 ? doc.Services[0].Uri : "");
         tie = new Tie { PeerDid = did, PeerName = entry.Name, PeerEndpoint = endpoint, Status = TieStatus.None };
         await Store.Ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
         return tie;
@@ -109,7 +94,7 @@ internal sealed class Referrals
         var list = new JsonArray();
         foreach (var e in shared)
         {
-            var json = IssueWire.EventJson(e, _context.Identity.Did);
+            var json = IssueWire.EventJson(e, Identity.Did);
             json["agency"] = e.Agency;
             list.Add(json);
         }
@@ -120,7 +105,7 @@ internal sealed class Referrals
             participants.Add(new JsonObject { ["did"] = p.Did, ["name"] = p.Name });
         }
 
-        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants, ["sender_name"] = _context.Identity.Name };
+        return new JsonObject { ["issue"] = issue.Id, ["events"] = list, ["participants"] = participants, ["sender_name"] = Identity.Name };
     }
 
     /// <summary>
@@ -160,15 +145,15 @@ internal sealed class Referrals
 
         var openings = events.Where(e => e.IsOpening).ToList();
         var referral = events.Where(e => !e.IsOpening).Max(IssueEvent.Order);
-        if (openings.Count != 1 || referral is not { Status: IssueStatus.Referred } || referral.ReferredToDid != _context.Identity.Did || referral.Agency != tie.PeerDid)
+        if (openings.Count != 1 || referral is not { Status: IssueStatus.Referred } || referral.ReferredToDid != Identity.Did || referral.Agency != tie.PeerDid)
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a referral hands over one opening and ends with the sender's referral naming this agency");
         }
 
         // This agency's own events may come back in a history only as they are filed here: none may be made up for it.
         var filed = await Store.Issues.ListIssueEventsAsync(issueId, ct).ConfigureAwait(false);
-        var ownFiled = filed.Where(e => e.Agency == _context.Identity.Did).Select(e => e.Id).ToHashSet();
-        if (events.Any(e => e.Agency == _context.Identity.Did && !ownFiled.Contains(e.Id)))
+        var ownFiled = filed.Where(e => e.Agency == Identity.Did).Select(e => e.Id).ToHashSet();
+        if (events.Any(e => e.Agency == Identity.Did && !ownFiled.Contains(e.Id)))
         {
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.forged", "a referral passes on a change or an opening as this agency's own that it did not make");
         }
@@ -183,15 +168,15 @@ internal sealed class Referrals
                 throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "an agency taking part is named by its DID and a name");
             }
 
-            if (did != _context.Identity.Did && did != tie.PeerDid)
+            if (did != Identity.Did && did != tie.PeerDid)
             {
-                participants.Add(new IssueParticipant(issueId, did, await _directory.PeerGivenNameAsync(did, name, ct).ConfigureAwait(false)));
+                participants.Add(new IssueParticipant(issueId, did, await directory.PeerGivenNameAsync(did, name, ct).ConfigureAwait(false)));
             }
         }
 
         var existing = await Store.Issues.GetIssueAsync(issueId, ct).ConfigureAwait(false);
         if (existing is not null && (existing.BureauId is not null
-            || !await _issues.TakesPartAsync(tie, existing, await Store.Issues.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
+            || !await issues.TakesPartAsync(tie, existing, await Store.Issues.ListIssueParticipantsAsync(issueId, ct).ConfigureAwait(false), ct).ConfigureAwait(false)))
         {
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "another issue has this id here");
         }
@@ -209,8 +194,8 @@ internal sealed class Referrals
 
         if (await Store.Issues.ShareIssueAsync(IssueWire.IssueFrom(opened, tie.PeerDid), events.OrderBy(e => e, IssueEvent.Order).ToList(), participants, ct).ConfigureAwait(false))
         {
-            Log.IssueChanged(_context.Logger, opened.Title ?? "", tie.PeerName, referral);
-            _context.Publish("issue.opened", tie.PeerDid);
+            Log.IssueChanged(Logger, opened.Title ?? "", tie.PeerName, referral);
+            Publish("issue.opened", tie.PeerDid);
         }
     }
 
@@ -233,15 +218,15 @@ internal sealed class Referrals
                 throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.conflict", "the issue held here under this id has its opening already");
             }
 
-            if (e.Agency != tie.PeerDid && !await _issues.IsKnownPartyAsync(e.Agency, issue, held, ct).ConfigureAwait(false))
+            if (e.Agency != tie.PeerDid && !await issues.IsKnownPartyAsync(e.Agency, issue, held, ct).ConfigureAwait(false))
             {
                 throw new InboundRefusal(RefusalKind.Conflict, "e.p.issue.unknown-party", "the referral passes on a change from an agency not known here to take part in the issue");
             }
 
-            if (e.ReferredToDid is { } referred && referred != _context.Identity.Did && joins.All(j => j.Did != referred)
-                && !await _issues.IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
+            if (e.ReferredToDid is { } referred && referred != Identity.Did && joins.All(j => j.Did != referred)
+                && !await issues.IsKnownPartyAsync(referred, issue, held, ct).ConfigureAwait(false))
             {
-                joins.Add(new IssueParticipant(issue.Id, referred, await _directory.PeerGivenNameAsync(referred, e.ReferredTo, ct).ConfigureAwait(false)));
+                joins.Add(new IssueParticipant(issue.Id, referred, await directory.PeerGivenNameAsync(referred, e.ReferredTo, ct).ConfigureAwait(false)));
             }
         }
 

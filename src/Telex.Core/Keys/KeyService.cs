@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 using Telex.Core.Identity;
 using Telex.Core.Register;
 using Telex.Core.Security;
@@ -17,7 +15,7 @@ public sealed record KeyRotationResult(string OldDid, string NewDid, DateTimeOff
 /// The agency's keys: its secrets (current and prior), rotating them and announcing the rotation, counterparts' rotations,
 /// and checking what a DID signed, before or after a rotation.
 /// </summary>
-public sealed class KeyService : IDisposable
+public sealed class KeyService : AgencyService, IDisposable
 {
     /// <summary>How long an announcement of a rotation is retried: a counterpart away for long still learns of it.</summary>
     private static readonly TimeSpan RotationAnnouncementExpiry = TimeSpan.FromDays(365);
@@ -25,7 +23,6 @@ public sealed class KeyService : IDisposable
     private readonly SemaphoreSlim _rotating = new(1, 1);
     private readonly List<AgencyIdentity> _rotated = [];
 
-    private readonly AgencyContext _context;
     private readonly DirectoryService _directory;
     private readonly Action<string, string> _counterpartRotated;
     private readonly IKeyStore _keys;
@@ -36,28 +33,14 @@ public sealed class KeyService : IDisposable
     /// <paramref name="counterpartRotated"/> is told the old and new DID of a counterpart that rotated its keys.
     /// </summary>
     internal KeyService(AgencyContext context, DirectoryService directory, Action<string, string> counterpartRotated)
+        : base(context)
     {
-        _context = context;
         _directory = directory;
         _counterpartRotated = counterpartRotated;
         AddSecrets(context.Identity);
         _keys = context.Store.Keys;
         _ties = context.Store.Ties;
     }
-
-    private AgencyOptions Options => _context.Options;
-
-    private PeerEndpointPolicy EndpointPolicy => _context.EndpointPolicy;
-
-    private DidResolver Dids => _context.Dids;
-
-    private DidCommPacker Packer => _context.Packer;
-
-    private ILogger Logger => _context.Logger;
-
-    private DateTimeOffset Now => _context.Now;
-
-    private void Publish(string kind, string? counterpart = null) => _context.Publish(kind, counterpart);
 
     /// <summary>
     /// The key file the identity is kept in; a rotation writes the new identity there before anything is announced.
@@ -77,7 +60,7 @@ public sealed class KeyService : IDisposable
         await _rotating.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var old = _context.Identity;
+            var old = Identity;
             var next = old.Rotate(Now);
             if (KeyFile is not null)
             {
@@ -91,7 +74,7 @@ public sealed class KeyService : IDisposable
                 _rotated.Add(next);
             }
 
-            _context.Identity = next;
+            Context.Identity = next;
             var prior = next.Priors[^1];
             Log.KeysRotated(Logger, prior.Did, next.Did);
             int told = await AnnounceRotationAsync(prior, ct).ConfigureAwait(false);
@@ -124,7 +107,7 @@ public sealed class KeyService : IDisposable
     /// </summary>
     public async Task<int> ResumeRotationsAsync(CancellationToken ct = default)
     {
-        var identity = _context.Identity;
+        var identity = Identity;
         if (identity.Priors.Count == 0)
         {
             return 0;
@@ -157,7 +140,7 @@ public sealed class KeyService : IDisposable
                 To = [tie.PeerDid],
                 CreatedTime = now.ToUnixTimeSeconds(),
                 FromPrior = prior.FromPrior,
-                Body = JsonSerializer.SerializeToElement(new JsonObject { ["name"] = _context.Identity.Name }),
+                Body = JsonSerializer.SerializeToElement(new JsonObject { ["name"] = Identity.Name }),
             };
             return new OutboxItem
             {
@@ -177,7 +160,7 @@ public sealed class KeyService : IDisposable
             return 0;
         }
 
-        _context.Wake();
+        Context.Wake();
         return items.Count;
     }
 
@@ -271,10 +254,10 @@ public sealed class KeyService : IDisposable
 
     internal void AddSecrets(AgencyIdentity identity)
     {
-        _context.Secrets.Add(identity.Signing).Add(identity.Agreement);
+        Context.Secrets.Add(identity.Signing).Add(identity.Agreement);
         foreach (var prior in identity.Priors)
         {
-            _context.Secrets.Add(prior.Signing).Add(prior.Agreement);
+            Context.Secrets.Add(prior.Signing).Add(prior.Agreement);
         }
     }
 

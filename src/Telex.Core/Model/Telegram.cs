@@ -155,6 +155,42 @@ public sealed record TelegramRecord
     /// <see cref="Register.ImportedCable.AsRegisterEntry"/>).
     /// </summary>
     public Register.ImportedCable? Imported { get; init; }
+
+    /// <summary>
+    /// The entry of a telegram released here (<see cref="TelegramStatus.Queued"/>) or registered on arrival
+    /// (<see cref="TelegramStatus.Registered"/>): its content as it travels, the counterpart, and the plaintext and signed
+    /// original, whose hash is what receipts refer to. Registry number 0 and registered at its release: the store sets
+    /// both when it files it.
+    /// </summary>
+    internal static TelegramRecord Of(TelegramWire.Parsed telegram, Direction direction, string counterpart, byte[] plaintext, byte[] signedOriginal) => new()
+    {
+        Id = telegram.Id,
+        Direction = direction,
+        Counterpart = counterpart,
+        Serial = telegram.Serial,
+        RegistryNumber = 0,
+        Status = direction == Direction.Outbound ? TelegramStatus.Queued : TelegramStatus.Registered,
+        CreatedAt = telegram.CreatedAt,
+        ReleasedAt = telegram.ReleasedAt,
+        RegisteredAt = telegram.ReleasedAt,
+        Subject = telegram.Subject,
+        Body = telegram.Text,
+        Precedence = telegram.Precedence,
+        IssueId = telegram.IssueId,
+        OnBehalfOf = telegram.OnBehalfOf,
+        Drafter = telegram.Drafter,
+        ReleasingOfficer = telegram.ReleasingOfficer,
+        SenderName = telegram.SenderName,
+        Attendees = telegram.Attendees,
+        References = telegram.References,
+        Attachments = telegram.Attachments,
+        ContentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(signedOriginal)),
+        Plaintext = plaintext,
+        SignedOriginal = signedOriginal,
+        RelayPath = telegram.RelayPath,
+        BureauId = telegram.BureauId,
+        BureauEpoch = telegram.BureauEpoch,
+    };
 }
 
 /// <summary>What the register keeps of an attachment besides its content.</summary>

@@ -6,16 +6,15 @@ namespace Telex.Core.Officers;
 /// <c>officer.disabled</c>, …) so the admins' console pages refresh. Who and what are in the register's officer
 /// entries, which only admins read.
 /// </summary>
-public sealed class OfficerService
+public sealed class OfficerService : AgencyService
 {
-    private readonly AgencyContext _context;
     private readonly IOfficerStore _officers;
     private readonly ISessionStore _sessions;
 
     /// <summary>Creates the officers of the agency <paramref name="context"/> serves.</summary>
     internal OfficerService(AgencyContext context)
+        : base(context)
     {
-        _context = context;
         _officers = context.Store.Officers;
         _sessions = context.Store.Sessions;
     }
@@ -76,5 +75,5 @@ public sealed class OfficerService
     /// <summary>Finds an unexpired token by its hash.</summary>
     public Task<ApiToken?> FindTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct = default) => _sessions.FindTokenAsync(tokenHash, now, ct);
 
-    private void Announce(OfficerAction action) => _context.Publish("officer." + OfficerEvent.Name(action));
+    private void Announce(OfficerAction action) => Publish("officer." + OfficerEvent.Name(action));
 }

@@ -101,7 +101,7 @@ public static class TelegramWire
         };
     }
 
-    /// <summary>The validated content of an arriving telegram.</summary>
+    /// <summary>A telegram's content as it travels: validated on arrival, or as released here.</summary>
     public sealed record Parsed(
         Guid Id,
         long Serial,

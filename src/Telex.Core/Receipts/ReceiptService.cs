@@ -8,25 +8,22 @@ namespace Telex.Core.Receipts;
 /// and sends them in the background), and a counterpart's receipt for telegrams sent from here, which marks them
 /// delivered. Only a receipt is delivery, never a transport's acceptance.
 /// </summary>
-internal sealed class ReceiptService
+internal sealed class ReceiptService : AgencyService
 {
     /// <summary>Telegrams a receipt from a peer may list at most; the receipt sender puts at most 1,000 in one.</summary>
     private const int MaxReceiptEntries = 10_000;
 
-    private readonly AgencyContext _context;
     private readonly DirectoryService _directory;
 
     internal ReceiptService(AgencyContext context, DirectoryService directory, RelayService relays, TieService ties)
+        : base(context)
     {
-        _context = context;
         _directory = directory;
         Sender = new ReceiptSender(context, relays, ties);
     }
 
     /// <summary>The background loop that signs and sends what <see cref="Acknowledge"/> queues.</summary>
     public ReceiptSender Sender { get; }
-
-    private ITelexStore Store => _context.Store;
 
     /// <summary>
     /// Queues the receipt of a telegram registered from <paramref name="tie"/>: a new one for an entry that has none, the
@@ -81,11 +78,11 @@ internal sealed class ReceiptService
                 return;
             }
 
-            var now = _context.Now;
+            var now = Now;
             if (telegram.Status != TelegramStatus.Delivered
                 && await Store.Telegrams.MarkDeliveredAsync(e.Id, signed, e.Number, now, c).ConfigureAwait(false))
             {
-                _context.Emit(new AgencyEvent("telegram.delivered", tie.PeerDid, e.Id, now) { SinceRelease = now - telegram.ReleasedAt });
+                Context.Emit(new AgencyEvent("telegram.delivered", tie.PeerDid, e.Id, now) { SinceRelease = now - telegram.ReleasedAt });
             }
         }).ConfigureAwait(false);
     }

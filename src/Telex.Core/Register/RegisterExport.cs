@@ -163,37 +163,28 @@ public static class RegisterExport
                         checkpoints.Add(Read<Checkpoint>(node, "checkpoint"));
                         break;
                     case "issue":
-                        var issue = Read<Issue>(node, "issue");
-                        var own = Read<List<IssueEvent>>(node, "events");
-                        if (own.Any(e => e is null || e.IssueId != issue.Id))
+                        if (ReadListing(node, "issue", issues, "events", issueEvents, (i, e) => e is not null && e.IssueId == i.Id,
+                            i => $"an event listed under issue {i.Id} belongs to another issue") is { } strayEvent)
                         {
-                            return (null, null, At($"an event listed under issue {issue.Id} belongs to another issue"));
+                            return (null, null, At(strayEvent));
                         }
 
-                        issues.Add(issue);
-                        issueEvents.AddRange(own);
                         break;
                     case "draft":
-                        var draft = Read<DraftRecord>(node, "draft");
-                        var steps = Read<List<ClearanceLogRow>>(node, "log");
-                        if (steps.Any(l => l?.Step is null || l.Step.DraftId != draft.Id))
+                        if (ReadListing(node, "draft", drafts, "log", clearanceLog, (d, l) => l?.Step is not null && l.Step.DraftId == d.Id,
+                            d => $"a clearance step listed under draft {d.Id} belongs to another draft") is { } strayStep)
                         {
-                            return (null, null, At($"a clearance step listed under draft {draft.Id} belongs to another draft"));
+                            return (null, null, At(strayStep));
                         }
 
-                        drafts.Add(draft);
-                        clearanceLog.AddRange(steps);
                         break;
                     case "bureau":
-                        var bureau = Read<Bureau>(node, "bureau");
-                        var held = Read<List<BureauEpoch>>(node, "epochs");
-                        if (held.Any(e => e is null || e.BureauId != bureau.Id))
+                        if (ReadListing(node, "bureau", bureaus, "epochs", bureauEpochs, (b, e) => e is not null && e.BureauId == b.Id,
+                            b => $"an epoch listed under bureau {b.Id} belongs to another bureau") is { } strayEpoch)
                         {
-                            return (null, null, At($"an epoch listed under bureau {bureau.Id} belongs to another bureau"));
+                            return (null, null, At(strayEpoch));
                         }
 
-                        bureaus.Add(bureau);
-                        bureauEpochs.AddRange(held);
                         break;
                     default:
                         return (null, null, At($"unknown line type '{type}'"));
@@ -241,6 +232,26 @@ public static class RegisterExport
         }
 
         return events.OrderBy(e => position.TryGetValue(RegisterChain.IssueEventReference(e), out long p) ? p : long.MaxValue).ToList();
+    }
+
+    /// <summary>
+    /// Reads a line holding a record (<paramref name="name"/>) and what is listed under it (<paramref name="listName"/>) into
+    /// <paramref name="records"/> and <paramref name="listed"/>. When one listed is not the record's
+    /// (<paramref name="belongs"/>), nothing is added and the answer says why (<paramref name="stray"/>); null otherwise.
+    /// </summary>
+    private static string? ReadListing<T, TListed>(JsonObject node, string name, List<T> records, string listName, List<TListed> listed,
+        Func<T, TListed?, bool> belongs, Func<T, string> stray)
+    {
+        var record = Read<T>(node, name);
+        var list = Read<List<TListed>>(node, listName);
+        if (!list.All(item => belongs(record, item)))
+        {
+            return stray(record);
+        }
+
+        records.Add(record);
+        listed.AddRange(list);
+        return null;
     }
 
     private static T Read<T>(JsonObject node, string name) =>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-
-using Telex.Core.Identity;
 using Telex.Core.Keys;
 
 namespace Telex.Core.Register;
@@ -9,9 +6,8 @@ namespace Telex.Core.Register;
 /// The register: reading it, its chain and the checkpoints that sign its head (this agency's, sent to every established
 /// tie, and its counterparts'), verifying it, exporting and importing it, and importing historical cables.
 /// </summary>
-public sealed class RegisterService
+public sealed class RegisterService : AgencyService
 {
-    private readonly AgencyContext _context;
     private readonly TieService _tieService;
     private readonly KeyService _keys;
     private readonly IRegisterStore _register;
@@ -20,24 +16,14 @@ public sealed class RegisterService
 
     /// <summary>Creates the register of the agency <paramref name="context"/> serves.</summary>
     internal RegisterService(AgencyContext context, TieService ties, KeyService keys)
+        : base(context)
     {
-        _context = context;
         _tieService = ties;
         _keys = keys;
         _register = context.Store.Register;
         _telegrams = context.Store.Telegrams;
         _ties = context.Store.Ties;
     }
-
-    private AgencyIdentity Identity => _context.Identity;
-
-    private DidCommPacker Packer => _context.Packer;
-
-    private ILogger Logger => _context.Logger;
-
-    private DateTimeOffset Now => _context.Now;
-
-    private void Publish(string kind, string? counterpart = null) => _context.Publish(kind, counterpart);
 
     /// <summary>Lists or searches the register, newest first (see <see cref="RegisterQuery"/>).</summary>
     public Task<IReadOnlyList<TelegramRecord>> QueryAsync(RegisterQuery query, CancellationToken ct = default) => _register.QueryAsync(query, ct);

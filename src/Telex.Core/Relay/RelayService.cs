@@ -123,13 +123,7 @@ public sealed class RelayService
             Body = JsonSerializer.SerializeToElement(new JsonObject { ["next"] = to }),
             Attachments = [new Attachment { Data = new AttachmentData { Json = attached.RootElement.Clone() } }],
         };
-        return context.Packer.PackEncrypted(forward, new PackEncryptedOptions
-        {
-            To = relay,
-            SignBy = context.Identity.Did,
-            AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
-            Forward = false,
-        }).Packed;
+        return PackSignedTo(forward, relay);
     }
 
     /// <summary>
@@ -222,14 +216,17 @@ public sealed class RelayService
             Body = JsonSerializer.SerializeToElement(new JsonObject { ["origin"] = item.FromDid }),
             Attachments = [new Attachment { Data = new AttachmentData { Json = envelope.RootElement.Clone() } }],
         };
-        return context.Packer.PackEncrypted(delivery, new PackEncryptedOptions
-        {
-            To = next,
-            SignBy = context.Identity.Did,
-            AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
-            Forward = false,
-        }).Packed;
+        return PackSignedTo(delivery, next);
     }
+
+    /// <summary>This agency's own message to the next hop <paramref name="to"/>: signed by it and anoncrypted to that hop alone.</summary>
+    private byte[] PackSignedTo(Message message, string to) => context.Packer.PackEncrypted(message, new PackEncryptedOptions
+    {
+        To = to,
+        SignBy = context.Identity.Did,
+        AnonEncryption = DidComm.Crypto.ContentEncryption.A256Gcm,
+        Forward = false,
+    }).Packed;
 
     /// <summary>The relay policy (default: relay for nobody).</summary>
     public async Task<RelayPolicy> GetPolicyAsync(CancellationToken ct = default)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 using Telex.Core.Issues;
 
 namespace Telex.Core.Telegrams;
@@ -13,10 +11,8 @@ internal delegate Task<Issue?> IssueFinder(string reference, CancellationToken c
 /// (<see cref="TelegramService"/>), a cleared draft (<see cref="Clearance.ClearanceService"/>) and a bureau's bulletin
 /// (<see cref="Bureaus.BureauTrafficService"/>).
 /// </summary>
-internal sealed class TelegramRelease(AgencyContext context, DirectoryService directory, IssueFinder findIssue)
+internal sealed class TelegramRelease(AgencyContext context, DirectoryService directory, IssueFinder findIssue) : AgencyService(context)
 {
-    private ITelexStore Store => context.Store;
-
     /// <summary>
     /// A draft naming its issue by this agency's short number (<c>--issue 3</c>) names it by its id instead, as the
     /// telegram carries it. Throws when no issue has that number.
@@ -58,8 +54,8 @@ internal sealed class TelegramRelease(AgencyContext context, DirectoryService di
     public (TelegramRecord Record, OutboxItem Outbox) BuildRelease(Guid id, TelegramDraft draft, Tie tie, long serial, string releasingOfficer,
         IReadOnlyList<string>? relayPath = null)
     {
-        var now = context.Now;
-        var identity = context.Identity;
+        var now = Now;
+        var identity = Identity;
         var expiresAt = now + tie.Terms.Expiry;
         var message = TelegramWire.ToMessage(id, identity.Did, identity.Name, draft, serial, now, now, releasingOfficer, expiresAt, relayPath);
         if (TelegramWire.SizeProblem(message.Body, tie.Terms) is { } tooLarge)
@@ -67,37 +63,16 @@ internal sealed class TelegramRelease(AgencyContext context, DirectoryService di
             throw new TelexException(TelexErrorKind.Invalid, tooLarge);
         }
 
-        byte[] plaintext = message.ToUtf8Json();
-        byte[] signed = context.Packer.PackSigned(message, message.From!).Packed;
-        var entry = new TelegramRecord
+        byte[] signed = Packer.PackSigned(message, message.From!).Packed;
+        var released = new TelegramWire.Parsed(id, serial, draft.Subject, draft.Body, draft.Precedence, draft.IssueId, draft.OnBehalfOf, draft.Drafter,
+            releasingOfficer, identity.Name, draft.Attendees, draft.References,
+            draft.Attachments.Select(a => new AttachmentInfo(a.Name, a.MediaType, a.Content.Length, a.Sha256)).ToArray(), CreatedAt: now, ReleasedAt: now)
         {
-            Id = id,
-            Direction = Direction.Outbound,
-            Counterpart = tie.PeerDid,
-            Serial = serial,
-            RegistryNumber = 0,
-            Status = TelegramStatus.Queued,
-            CreatedAt = now,
-            ReleasedAt = now,
-            RegisteredAt = now,
-            Subject = draft.Subject,
-            Body = draft.Body,
-            Precedence = draft.Precedence,
-            IssueId = draft.IssueId,
-            OnBehalfOf = draft.OnBehalfOf,
-            Drafter = draft.Drafter,
-            ReleasingOfficer = releasingOfficer,
-            SenderName = identity.Name,
-            Attendees = draft.Attendees,
-            References = draft.References,
-            Attachments = draft.Attachments.Select(a => new AttachmentInfo(a.Name, a.MediaType, a.Content.Length, a.Sha256)).ToArray(),
-            ContentHash = Convert.ToHexStringLower(SHA256.HashData(signed)),
-            Plaintext = plaintext,
-            SignedOriginal = signed,
             RelayPath = relayPath ?? [],
             BureauId = draft.BureauId,
             BureauEpoch = draft.BureauEpoch,
         };
+        var entry = TelegramRecord.Of(released, Direction.Outbound, tie.PeerDid, message.ToUtf8Json(), signed);
         var outbox = new OutboxItem
         {
             Id = Guid.NewGuid(),

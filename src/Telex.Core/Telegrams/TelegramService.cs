@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 using Telex.Core.Background;
 using Telex.Core.Bureaus;
 using Telex.Core.Clearance;
@@ -14,9 +12,8 @@ namespace Telex.Core.Telegrams;
 /// registered on arrival, over a tie or through a relay, each acknowledged by a receipt; a counterpart's request to send
 /// missing serials again, and read receipts both ways.
 /// </summary>
-public sealed class TelegramService
+public sealed class TelegramService : AgencyService
 {
-    private readonly AgencyContext _context;
     private readonly DirectoryService _directory;
     private readonly TieService _ties;
     private readonly RelayService _relays;
@@ -29,8 +26,8 @@ public sealed class TelegramService
 
     internal TelegramService(AgencyContext context, DirectoryService directory, TieService ties, RelayService relays, ClearanceService clearance,
         IssueService issues, BureauTrafficService traffic, TelegramRelease release, ReceiptService receipts, GapWatcher gaps)
+        : base(context)
     {
-        _context = context;
         _directory = directory;
         _ties = ties;
         _relays = relays;
@@ -41,10 +38,6 @@ public sealed class TelegramService
         _receipts = receipts;
         _gaps = gaps;
     }
-
-    private ITelexStore Store => _context.Store;
-
-    private DateTimeOffset Now => _context.Now;
 
     /// <summary>
     /// Releases a telegram: takes the tie's next serial, signs it, files it in the register and puts it in the
@@ -85,8 +78,8 @@ public sealed class TelegramService
 
         var id = Guid.NewGuid();
         var record = await Store.Telegrams.ReleaseAsync(tie.PeerDid, serial => _release.BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
-        _context.Wake();
-        _context.Publish("telegram.queued", tie.PeerDid, id);
+        Context.Wake();
+        Publish("telegram.queued", tie.PeerDid, id);
         return record;
     }
 
@@ -154,42 +147,14 @@ public sealed class TelegramService
             throw new InboundRefusal(RefusalKind.Forbidden, "e.p.issue.other-tie", "the telegram names an issue this agency shares with another counterpart");
         }
 
-        byte[] signedOriginal = meta.SignedMessage.ToArray();
-        string contentHash = Convert.ToHexStringLower(SHA256.HashData(signedOriginal));
+        // A telegram that gives no sender name is filed under its tie's.
+        var record = TelegramRecord.Of(t with { SenderName = t.SenderName ?? tie.PeerName }, Direction.Inbound, tie.PeerDid, message.ToUtf8Json(),
+            meta.SignedMessage.ToArray());
         var result = await Store.Telegrams.RegisterInboundAsync(t.Id, (registryNumber, receivedAt) =>
-        {
-            return new TelegramRecord
-            {
-                Id = t.Id,
-                Direction = Direction.Inbound,
-                Counterpart = tie.PeerDid,
-                Serial = t.Serial,
-                RegistryNumber = registryNumber,
-                Status = TelegramStatus.Registered,
-                CreatedAt = t.CreatedAt,
-                ReleasedAt = t.ReleasedAt,
-                RegisteredAt = receivedAt,
-                Subject = t.Subject,
-                Body = t.Text,
-                Precedence = t.Precedence,
-                IssueId = t.IssueId,
-                OnBehalfOf = t.OnBehalfOf,
-                Drafter = t.Drafter,
-                ReleasingOfficer = t.ReleasingOfficer,
-                SenderName = t.SenderName ?? tie.PeerName,
-                Attendees = t.Attendees,
-                References = t.References,
-                Attachments = t.Attachments,
-                ContentHash = contentHash,
-                Plaintext = message.ToUtf8Json(),
-                SignedOriginal = signedOriginal,
-                RelayPath = t.RelayPath,
-                BureauId = t.BureauId,
-                BureauEpoch = t.BureauEpoch,
-            };
-        }, ct).ConfigureAwait(false);
+            record with { RegistryNumber = registryNumber, RegisteredAt = receivedAt }, ct).ConfigureAwait(false);
 
-        if (result.Record.ContentHash != contentHash || !await _directory.IsOfTieAsync(tie, result.Record.Counterpart, ct).ConfigureAwait(false))
+
+        if (result.Record.ContentHash != record.ContentHash || !await _directory.IsOfTieAsync(tie, result.Record.Counterpart, ct).ConfigureAwait(false))
         {
             // The same id with other content or from another agency: never overwrite the register.
             throw new InboundRefusal(RefusalKind.Conflict, "e.p.msg.conflict", "a different telegram with this id is registered already");
@@ -197,13 +162,13 @@ public sealed class TelegramService
 
         if (result.IsNew)
         {
-            Log.Registered(_context.Logger, t.Id, tie.PeerName, result.Record.RegistryNumber);
+            Log.Registered(Logger, t.Id, tie.PeerName, result.Record.RegistryNumber);
             _gaps.NoteArrivalFrom(tie.PeerDid);
-            _context.Publish("telegram.registered", tie.PeerDid, t.Id);
+            Publish("telegram.registered", tie.PeerDid, t.Id);
         }
         else
         {
-            Log.Duplicate(_context.Logger, t.Id);
+            Log.Duplicate(Logger, t.Id);
         }
 
         _receipts.Acknowledge(tie, result.Record, via);
@@ -266,7 +231,7 @@ public sealed class TelegramService
             await Store.Outbox.RequeueAsync(id, tie.PeerDid, Now, ct).ConfigureAwait(false);
         }
 
-        _context.Wake();
+        Context.Wake();
     }
 
     /// <summary>A counterpart's read receipt for a telegram sent from here: noted once, with the time it gives (bounded).</summary>
@@ -282,7 +247,7 @@ public sealed class TelegramService
             : Now;
         if (await Store.Telegrams.MarkReadByCounterpartAsync(id, tie.PeerDid, at, ct).ConfigureAwait(false))
         {
-            _context.Publish("telegram.read", tie.PeerDid, id);
+            Publish("telegram.read", tie.PeerDid, id);
         }
     }
 }

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 
-using Microsoft.Extensions.Logging;
-
 using Telex.Core.Identity;
 using Telex.Core.Security;
 
@@ -12,37 +10,20 @@ namespace Telex.Core.Ties;
 /// and the signed control messages sent over them. The tie a counterpart's message arrives over is what the inbound
 /// gate judges it by.
 /// </summary>
-public sealed class TieService
+public sealed class TieService : AgencyService
 {
-    private readonly AgencyContext _context;
     private readonly DirectoryService _directory;
     private readonly IOutboxStore _outbox;
     private readonly ITieStore _ties;
 
     /// <summary>Creates the ties of the agency <paramref name="context"/> serves; a verified tie is linked in <paramref name="directory"/>.</summary>
     internal TieService(AgencyContext context, DirectoryService directory)
+        : base(context)
     {
-        _context = context;
         _directory = directory;
         _outbox = context.Store.Outbox;
         _ties = context.Store.Ties;
     }
-
-    private AgencyIdentity Identity => _context.Identity;
-
-    private AgencyOptions Options => _context.Options;
-
-    private PeerEndpointPolicy EndpointPolicy => _context.EndpointPolicy;
-
-    private DidResolver Dids => _context.Dids;
-
-    private DidCommPacker Packer => _context.Packer;
-
-    private ILogger Logger => _context.Logger;
-
-    private DateTimeOffset Now => _context.Now;
-
-    private void Publish(string kind, string? counterpart = null) => _context.Publish(kind, counterpart);
 
     /// <summary>Issues a one-time invitation to establish a tie.</summary>
     public async Task<InvitationCode> CreateInvitationAsync(TimeSpan? validity = null, string? note = null, CancellationToken ct = default)
@@ -120,7 +101,7 @@ public sealed class TieService
             LastSentSerial = existing?.LastSentSerial ?? 0,
         };
         await _ties.SaveTieAsync(tie, ct).ConfigureAwait(false);
-        var result = await _context.Transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
+        var result = await Context.Transport.SendAsync(tie.PeerEndpoint, packed, ct).ConfigureAwait(false);
         if (!result.Accepted)
         {
             // Nothing stays behind a refused request (a mistyped code, an expired invitation): the tie held before, or none.
@@ -442,7 +423,7 @@ public sealed class TieService
     internal async Task EnqueueControlAsync(Tie tie, string type, JsonObject body, CancellationToken ct, string? thid = null)
     {
         await _outbox.EnqueueAsync(ControlOutbox(tie, type, body, thid), ct).ConfigureAwait(false);
-        _context.Wake();
+        Context.Wake();
     }
 
     /// <summary>A signed control message for the counterpart as an outbox item, for the caller to file in its own transaction.</summary>
