@@ -1,3 +1,5 @@
+using Telex.Storage.Relational;
+
 namespace Telex.Storage.Postgres;
 
 /// <summary>
@@ -9,35 +11,21 @@ internal static class Schema
     /// <summary>Key of the advisory lock that serializes migrations between nodes.</summary>
     public const long MigrationLock = 0x7465_6c65_7801;
 
+    /// <summary>PostgreSQL's column types for the tables both engines create alike (declared before the migrations that use them).</summary>
+    private static readonly ColumnTypes Types = new(Number: "BIGINT", Flag: "BOOLEAN", Binary: "BYTEA");
+
     public static readonly string[] Migrations =
     [
         // The first migration is the whole of SQLite's first four: a PostgreSQL register starts with its chain.
-        """
-        CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE officers(
-            name TEXT PRIMARY KEY, role INTEGER NOT NULL, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL,
-            must_change BOOLEAN NOT NULL, failed INTEGER NOT NULL, locked_until BIGINT);
-        CREATE TABLE tokens(hash TEXT PRIMARY KEY, officer TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
-        CREATE TABLE invitations(
-            id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
-            note TEXT, used_at BIGINT);
-        CREATE TABLE ties(
-            peer_did TEXT PRIMARY KEY, peer_name TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
-            verified BOOLEAN NOT NULL, terms TEXT NOT NULL, proposed_terms TEXT, proposed_by_us BOOLEAN NOT NULL,
-            established_at BIGINT NOT NULL, last_sent_serial BIGINT NOT NULL);
+        $$"""
+        {{RelationalSchema.AgencyTables(Types)}}
         -- 'registry' is the agency's registry counter; the row 'chain' is the lock every append to the register's chain
         -- takes, so entries are appended one at a time, in one order, whichever node writes.
         CREATE TABLE counters(name TEXT PRIMARY KEY, value BIGINT NOT NULL);
         INSERT INTO counters(name, value) VALUES('registry', 0), ('chain', 0);
         CREATE TABLE telegrams(
             seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            id TEXT NOT NULL, direction INTEGER NOT NULL, counterpart TEXT NOT NULL, serial BIGINT NOT NULL,
-            registry_number BIGINT, status INTEGER NOT NULL,
-            created_at BIGINT NOT NULL, released_at BIGINT NOT NULL, registered_at BIGINT NOT NULL,
-            subject TEXT NOT NULL, body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, on_behalf_of TEXT,
-            drafter TEXT, releasing_officer TEXT, sender_name TEXT, attendees TEXT NOT NULL, refs TEXT NOT NULL,
-            attachments TEXT NOT NULL, content_hash TEXT NOT NULL, plaintext BYTEA NOT NULL, signed_original BYTEA NOT NULL,
-            receipt BYTEA, delivered_at BIGINT, peer_registry_number BIGINT, failure_reason TEXT, read_at BIGINT,
+        {{RelationalSchema.TelegramColumns(Types)}}
             search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
                 subject || ' ' || body || ' ' || attendees || ' ' || COALESCE(on_behalf_of, ''))) STORED,
             UNIQUE(id, direction));
@@ -45,12 +33,7 @@ internal static class Schema
         CREATE UNIQUE INDEX telegrams_serial ON telegrams(counterpart, direction, serial);
         CREATE INDEX telegrams_issue ON telegrams(issue_id);
         CREATE INDEX telegrams_search ON telegrams USING GIN(search);
-        CREATE TABLE outbox(
-            id TEXT PRIMARY KEY, kind INTEGER NOT NULL, telegram_id TEXT, peer_did TEXT NOT NULL, endpoint TEXT NOT NULL,
-            payload BYTEA NOT NULL, attempts INTEGER NOT NULL, due_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
-            precedence INTEGER NOT NULL, claimed_by TEXT, claimed_until BIGINT);
-        CREATE INDEX outbox_due ON outbox(due_at);
-        CREATE INDEX outbox_telegram ON outbox(telegram_id);
+        {{RelationalSchema.Outbox(Types)}}
         CREATE TABLE issues(
             seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
             id TEXT PRIMARY KEY, counterpart TEXT NOT NULL, title TEXT NOT NULL, opened_by TEXT NOT NULL, opened_at BIGINT NOT NULL,
@@ -74,18 +57,8 @@ internal static class Schema
             seq BIGINT PRIMARY KEY, draft_id TEXT NOT NULL REFERENCES drafts(id), at BIGINT NOT NULL,
             actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);
         CREATE INDEX clearance_log_draft ON clearance_log(draft_id, seq);
-        CREATE TABLE coordination_requests(
-            id TEXT PRIMARY KEY, from_did TEXT NOT NULL, draft_id TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL,
-            body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, drafter TEXT, received_at BIGINT NOT NULL,
-            state INTEGER NOT NULL, answered_by TEXT, answered_at BIGINT, reason TEXT);
-        CREATE TABLE register_log(
-            position BIGINT PRIMARY KEY, kind TEXT NOT NULL, reference TEXT NOT NULL, time BIGINT NOT NULL,
-            content_hash TEXT NOT NULL, content BYTEA, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-        CREATE INDEX register_log_reference ON register_log(reference);
-        CREATE TABLE imported_cables(
-            id TEXT PRIMARY KEY, registry_number BIGINT NOT NULL, received_at BIGINT NOT NULL, sender_serial BIGINT NOT NULL,
-            signer TEXT NOT NULL, signed_on TEXT NOT NULL, text TEXT NOT NULL, trailer TEXT NOT NULL, imported_at BIGINT NOT NULL,
-            source TEXT, UNIQUE(registry_number, received_at, sender_serial));
+        {{RelationalSchema.CoordinationRequests(Types)}}
+        {{RelationalSchema.RegisterTables(Types)}}
         CREATE TABLE checkpoints(
             seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, agency_did TEXT NOT NULL, count BIGINT NOT NULL, head TEXT NOT NULL,
             time BIGINT NOT NULL, signed BYTEA NOT NULL, stored_at BIGINT NOT NULL, UNIQUE(agency_did, count, head, time));
