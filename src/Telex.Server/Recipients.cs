@@ -52,9 +52,9 @@ internal static class Recipients
 
         return entry switch
         {
-            null => (null, new TelexException(TelexErrorKind.NotFound, $"no tie is named '{to}' (telex tie list shows them)")),
+            null => (null, new TelexException(TelexErrorKind.NotFound, $"no counterpart is named '{to}' (telex directory list shows every counterpart known)")),
             { Did: null } => (to, null),
-            _ => (null, Conflict($"'{to}' is known here only by the name it gave itself, not through a tie: address the telegram by its DID")),
+            _ => (null, Conflict($"'{to}' is in the directory but is no tie whose fingerprint was confirmed, so the name may be one a stranger gave itself: address the telegram by its DID")),
         };
     }
 

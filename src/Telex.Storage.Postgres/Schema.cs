@@ -1,3 +1,5 @@
+using Telex.Storage.Relational;
+
 namespace Telex.Storage.Postgres;
 
 /// <summary>
@@ -9,35 +11,21 @@ internal static class Schema
     /// <summary>Key of the advisory lock that serializes migrations between nodes.</summary>
     public const long MigrationLock = 0x7465_6c65_7801;
 
+    /// <summary>PostgreSQL's column types for the tables both engines create alike (declared before the migrations that use them).</summary>
+    private static readonly ColumnTypes Types = new(Number: "BIGINT", Flag: "BOOLEAN", Binary: "BYTEA");
+
     public static readonly string[] Migrations =
     [
         // The first migration is the whole of SQLite's first four: a PostgreSQL register starts with its chain.
-        """
-        CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE officers(
-            name TEXT PRIMARY KEY, role INTEGER NOT NULL, password_hash TEXT NOT NULL, created_at BIGINT NOT NULL,
-            must_change BOOLEAN NOT NULL, failed INTEGER NOT NULL, locked_until BIGINT);
-        CREATE TABLE tokens(hash TEXT PRIMARY KEY, officer TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
-        CREATE TABLE invitations(
-            id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
-            note TEXT, used_at BIGINT);
-        CREATE TABLE ties(
-            peer_did TEXT PRIMARY KEY, peer_name TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
-            verified BOOLEAN NOT NULL, terms TEXT NOT NULL, proposed_terms TEXT, proposed_by_us BOOLEAN NOT NULL,
-            established_at BIGINT NOT NULL, last_sent_serial BIGINT NOT NULL);
+        $$"""
+        {{RelationalSchema.AgencyTables(Types)}}
         -- 'registry' is the agency's registry counter; the row 'chain' is the lock every append to the register's chain
         -- takes, so entries are appended one at a time, in one order, whichever node writes.
         CREATE TABLE counters(name TEXT PRIMARY KEY, value BIGINT NOT NULL);
         INSERT INTO counters(name, value) VALUES('registry', 0), ('chain', 0);
         CREATE TABLE telegrams(
             seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            id TEXT NOT NULL, direction INTEGER NOT NULL, counterpart TEXT NOT NULL, serial BIGINT NOT NULL,
-            registry_number BIGINT, status INTEGER NOT NULL,
-            created_at BIGINT NOT NULL, released_at BIGINT NOT NULL, registered_at BIGINT NOT NULL,
-            subject TEXT NOT NULL, body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, on_behalf_of TEXT,
-            drafter TEXT, releasing_officer TEXT, sender_name TEXT, attendees TEXT NOT NULL, refs TEXT NOT NULL,
-            attachments TEXT NOT NULL, content_hash TEXT NOT NULL, plaintext BYTEA NOT NULL, signed_original BYTEA NOT NULL,
-            receipt BYTEA, delivered_at BIGINT, peer_registry_number BIGINT, failure_reason TEXT, read_at BIGINT,
+        {{RelationalSchema.TelegramColumns(Types)}}
             search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
                 subject || ' ' || body || ' ' || attendees || ' ' || COALESCE(on_behalf_of, ''))) STORED,
             UNIQUE(id, direction));
@@ -45,12 +33,7 @@ internal static class Schema
         CREATE UNIQUE INDEX telegrams_serial ON telegrams(counterpart, direction, serial);
         CREATE INDEX telegrams_issue ON telegrams(issue_id);
         CREATE INDEX telegrams_search ON telegrams USING GIN(search);
-        CREATE TABLE outbox(
-            id TEXT PRIMARY KEY, kind INTEGER NOT NULL, telegram_id TEXT, peer_did TEXT NOT NULL, endpoint TEXT NOT NULL,
-            payload BYTEA NOT NULL, attempts INTEGER NOT NULL, due_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
-            precedence INTEGER NOT NULL, claimed_by TEXT, claimed_until BIGINT);
-        CREATE INDEX outbox_due ON outbox(due_at);
-        CREATE INDEX outbox_telegram ON outbox(telegram_id);
+        {{RelationalSchema.Outbox(Types)}}
         CREATE TABLE issues(
             seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
             id TEXT PRIMARY KEY, counterpart TEXT NOT NULL, title TEXT NOT NULL, opened_by TEXT NOT NULL, opened_at BIGINT NOT NULL,
@@ -74,18 +57,8 @@ internal static class Schema
             seq BIGINT PRIMARY KEY, draft_id TEXT NOT NULL REFERENCES drafts(id), at BIGINT NOT NULL,
             actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT);
         CREATE INDEX clearance_log_draft ON clearance_log(draft_id, seq);
-        CREATE TABLE coordination_requests(
-            id TEXT PRIMARY KEY, from_did TEXT NOT NULL, draft_id TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL,
-            body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, drafter TEXT, received_at BIGINT NOT NULL,
-            state INTEGER NOT NULL, answered_by TEXT, answered_at BIGINT, reason TEXT);
-        CREATE TABLE register_log(
-            position BIGINT PRIMARY KEY, kind TEXT NOT NULL, reference TEXT NOT NULL, time BIGINT NOT NULL,
-            content_hash TEXT NOT NULL, content BYTEA, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-        CREATE INDEX register_log_reference ON register_log(reference);
-        CREATE TABLE imported_cables(
-            id TEXT PRIMARY KEY, registry_number BIGINT NOT NULL, received_at BIGINT NOT NULL, sender_serial BIGINT NOT NULL,
-            signer TEXT NOT NULL, signed_on TEXT NOT NULL, text TEXT NOT NULL, trailer TEXT NOT NULL, imported_at BIGINT NOT NULL,
-            source TEXT, UNIQUE(registry_number, received_at, sender_serial));
+        {{RelationalSchema.CoordinationRequests(Types)}}
+        {{RelationalSchema.RegisterTables(Types)}}
         CREATE TABLE checkpoints(
             seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, agency_did TEXT NOT NULL, count BIGINT NOT NULL, head TEXT NOT NULL,
             time BIGINT NOT NULL, signed BYTEA NOT NULL, stored_at BIGINT NOT NULL, UNIQUE(agency_did, count, head, time));
@@ -187,7 +160,9 @@ internal static class Schema
             bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, entry_id TEXT NOT NULL, name TEXT NOT NULL,
             added_at BIGINT NOT NULL, PRIMARY KEY(bureau_id, entry_id));
         """,
-        """
+        // Each table's conversions are written with Alter and the column helpers below, which give back this migration's text
+        // as it shipped.
+        $$$"""
         -- PostgreSQL's own types for what SQLite keeps as text and numbers: every id that is a GUID becomes uuid, every time
         -- (Unix milliseconds) timestamptz, every JSON document jsonb (binary columns are bytea already). Existing rows are
         -- converted in place. Columns that hold DIDs, names, serials, hashes or the ids a peer chooses (issues, invitations)
@@ -201,107 +176,33 @@ internal static class Schema
         ALTER TABLE bureau_epochs DROP CONSTRAINT bureau_epochs_bureau_id_fkey;
         ALTER TABLE bureau_outcomes DROP CONSTRAINT bureau_outcomes_bureau_id_fkey;
         ALTER TABLE bureau_prospects DROP CONSTRAINT bureau_prospects_bureau_id_fkey;
-        ALTER TABLE officers
-            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
-            ALTER COLUMN locked_until TYPE TIMESTAMPTZ USING pg_temp.telex_time(locked_until);
-        ALTER TABLE tokens
-            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
-            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at);
-        ALTER TABLE invitations
-            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
-            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at),
-            ALTER COLUMN used_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(used_at);
-        ALTER TABLE ties
-            ALTER COLUMN terms TYPE JSONB USING terms::jsonb,
-            ALTER COLUMN proposed_terms TYPE JSONB USING proposed_terms::jsonb,
-            ALTER COLUMN established_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(established_at);
+        {{{Alter("officers", Time("created_at"), Time("locked_until"))}}}
+        {{{Alter("tokens", Time("created_at"), Time("expires_at"))}}}
+        {{{Alter("invitations", Time("created_at"), Time("expires_at"), Time("used_at"))}}}
+        {{{Alter("ties", Json("terms"), Json("proposed_terms"), Time("established_at"))}}}
         ALTER TABLE telegrams DROP COLUMN search;
-        ALTER TABLE telegrams
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
-            ALTER COLUMN released_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(released_at),
-            ALTER COLUMN registered_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(registered_at),
-            ALTER COLUMN attendees TYPE JSONB USING attendees::jsonb,
-            ALTER COLUMN refs TYPE JSONB USING refs::jsonb,
-            ALTER COLUMN attachments TYPE JSONB USING attachments::jsonb,
-            ALTER COLUMN delivered_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(delivered_at),
-            ALTER COLUMN read_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(read_at),
-            ALTER COLUMN relay_path TYPE JSONB USING relay_path::jsonb,
-            ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid,
-            ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
-                subject || ' ' || body || ' ' || attendees::text || ' ' || COALESCE(on_behalf_of, ''))) STORED;
+        {{{Alter("telegrams", Uuid("id"), Time("created_at"), Time("released_at"), Time("registered_at"), Json("attendees"), Json("refs"),
+            Json("attachments"), Time("delivered_at"), Time("read_at"), Json("relay_path"), Uuid("bureau_id"), TelegramsSearch)}}}
         CREATE INDEX telegrams_search ON telegrams USING GIN(search);
-        ALTER TABLE outbox
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN telegram_id TYPE UUID USING telegram_id::uuid,
-            ALTER COLUMN due_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(due_at),
-            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at),
-            ALTER COLUMN claimed_until TYPE TIMESTAMPTZ USING pg_temp.telex_time(claimed_until);
-        ALTER TABLE issues
-            ALTER COLUMN opened_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(opened_at),
-            ALTER COLUMN changed_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(changed_at);
-        ALTER TABLE issue_events
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN at TYPE TIMESTAMPTZ USING pg_temp.telex_time(at);
-        ALTER TABLE drafts
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN draft TYPE JSONB USING draft::jsonb,
-            ALTER COLUMN steps TYPE JSONB USING steps::jsonb,
-            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
-            ALTER COLUMN updated_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(updated_at),
-            ALTER COLUMN telegram_id TYPE UUID USING telegram_id::uuid,
-            ALTER COLUMN released_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(released_at);
-        ALTER TABLE clearance_log
-            ALTER COLUMN draft_id TYPE UUID USING draft_id::uuid,
-            ALTER COLUMN at TYPE TIMESTAMPTZ USING pg_temp.telex_time(at);
-        ALTER TABLE coordination_requests
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN draft_id TYPE UUID USING draft_id::uuid,
-            ALTER COLUMN received_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(received_at),
-            ALTER COLUMN answered_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(answered_at);
-        ALTER TABLE register_log ALTER COLUMN time TYPE TIMESTAMPTZ USING pg_temp.telex_time(time);
-        ALTER TABLE imported_cables
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN received_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(received_at),
-            ALTER COLUMN imported_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(imported_at);
-        ALTER TABLE checkpoints
-            ALTER COLUMN time TYPE TIMESTAMPTZ USING pg_temp.telex_time(time),
-            ALTER COLUMN stored_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(stored_at);
-        ALTER TABLE relay_queue
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN received_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(received_at),
-            ALTER COLUMN due_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(due_at),
-            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at),
-            ALTER COLUMN claimed_until TYPE TIMESTAMPTZ USING pg_temp.telex_time(claimed_until);
-        ALTER TABLE directory
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN known_ties TYPE JSONB USING known_ties::jsonb,
-            ALTER COLUMN added_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(added_at),
-            ALTER COLUMN reviewed_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(reviewed_at);
-        ALTER TABLE dossier_notes
-            ALTER COLUMN entry_id TYPE UUID USING entry_id::uuid,
-            ALTER COLUMN at TYPE TIMESTAMPTZ USING pg_temp.telex_time(at);
-        ALTER TABLE bureaus
-            ALTER COLUMN id TYPE UUID USING id::uuid,
-            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
-            ALTER COLUMN changed_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(changed_at);
-        ALTER TABLE bureau_members ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid;
-        ALTER TABLE bureau_epochs
-            ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid,
-            ALTER COLUMN members TYPE JSONB USING members::jsonb,
-            ALTER COLUMN opened_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(opened_at);
-        ALTER TABLE key_rotations ALTER COLUMN at TYPE TIMESTAMPTZ USING pg_temp.telex_time(at);
-        ALTER TABLE idempotency_keys
-            ALTER COLUMN created_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(created_at),
-            ALTER COLUMN expires_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(expires_at),
-            ALTER COLUMN telegrams TYPE JSONB USING telegrams::jsonb;
-        ALTER TABLE bureau_outcomes
-            ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid,
-            ALTER COLUMN terms TYPE JSONB USING terms::jsonb;
-        ALTER TABLE bureau_prospects
-            ALTER COLUMN bureau_id TYPE UUID USING bureau_id::uuid,
-            ALTER COLUMN entry_id TYPE UUID USING entry_id::uuid,
-            ALTER COLUMN added_at TYPE TIMESTAMPTZ USING pg_temp.telex_time(added_at);
+        {{{Alter("outbox", Uuid("id"), Uuid("telegram_id"), Time("due_at"), Time("expires_at"), Time("claimed_until"))}}}
+        {{{Alter("issues", Time("opened_at"), Time("changed_at"))}}}
+        {{{Alter("issue_events", Uuid("id"), Time("at"))}}}
+        {{{Alter("drafts", Uuid("id"), Json("draft"), Json("steps"), Time("created_at"), Time("updated_at"), Uuid("telegram_id"), Time("released_at"))}}}
+        {{{Alter("clearance_log", Uuid("draft_id"), Time("at"))}}}
+        {{{Alter("coordination_requests", Uuid("id"), Uuid("draft_id"), Time("received_at"), Time("answered_at"))}}}
+        {{{Alter("register_log", Time("time"))}}}
+        {{{Alter("imported_cables", Uuid("id"), Time("received_at"), Time("imported_at"))}}}
+        {{{Alter("checkpoints", Time("time"), Time("stored_at"))}}}
+        {{{Alter("relay_queue", Uuid("id"), Time("received_at"), Time("due_at"), Time("expires_at"), Time("claimed_until"))}}}
+        {{{Alter("directory", Uuid("id"), Json("known_ties"), Time("added_at"), Time("reviewed_at"))}}}
+        {{{Alter("dossier_notes", Uuid("entry_id"), Time("at"))}}}
+        {{{Alter("bureaus", Uuid("id"), Time("created_at"), Time("changed_at"))}}}
+        {{{Alter("bureau_members", Uuid("bureau_id"))}}}
+        {{{Alter("bureau_epochs", Uuid("bureau_id"), Json("members"), Time("opened_at"))}}}
+        {{{Alter("key_rotations", Time("at"))}}}
+        {{{Alter("idempotency_keys", Time("created_at"), Time("expires_at"), Json("telegrams"))}}}
+        {{{Alter("bureau_outcomes", Uuid("bureau_id"), Json("terms"))}}}
+        {{{Alter("bureau_prospects", Uuid("bureau_id"), Uuid("entry_id"), Time("added_at"))}}}
         ALTER TABLE clearance_log ADD CONSTRAINT clearance_log_draft_id_fkey FOREIGN KEY(draft_id) REFERENCES drafts(id);
         ALTER TABLE dossier_notes ADD CONSTRAINT dossier_notes_entry_id_fkey FOREIGN KEY(entry_id) REFERENCES directory(id) ON DELETE CASCADE;
         ALTER TABLE bureau_members ADD CONSTRAINT bureau_members_bureau_id_fkey FOREIGN KEY(bureau_id) REFERENCES bureaus(id);
@@ -311,4 +212,27 @@ internal static class Schema
         DROP FUNCTION pg_temp.telex_time(BIGINT);
         """,
     ];
+
+    /// <summary>
+    /// One ALTER TABLE of the migration to PostgreSQL's own types: a single change on the table's line, several each on
+    /// a line of its own, indented under the table.
+    /// </summary>
+    private static string Alter(string table, params string[] changes) => changes.Length == 1
+        ? $"ALTER TABLE {table} {changes[0]};"
+        : $"ALTER TABLE {table}\n    {string.Join(",\n    ", changes.Select(c => c.Replace("\n", "\n    ", StringComparison.Ordinal)))};";
+
+    /// <summary>A time column from Unix milliseconds to <c>timestamptz</c>, by the migration's own function.</summary>
+    private static string Time(string column) => $"ALTER COLUMN {column} TYPE TIMESTAMPTZ USING pg_temp.telex_time({column})";
+
+    /// <summary>A GUID column from text to <c>uuid</c>.</summary>
+    private static string Uuid(string column) => $"ALTER COLUMN {column} TYPE UUID USING {column}::uuid";
+
+    /// <summary>A JSON column from text to <c>jsonb</c>.</summary>
+    private static string Json(string column) => $"ALTER COLUMN {column} TYPE JSONB USING {column}::jsonb";
+
+    /// <summary>The search column of <c>telegrams</c>, made again from the JSON's text once attendees is <c>jsonb</c>.</summary>
+    private const string TelegramsSearch = """
+        ADD COLUMN search TSVECTOR GENERATED ALWAYS AS (to_tsvector('simple',
+            subject || ' ' || body || ' ' || attendees::text || ' ' || COALESCE(on_behalf_of, ''))) STORED
+        """;
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace Telex.Storage.Relational;
 
@@ -154,9 +153,9 @@ internal sealed class RelationalBureaus(RelationalStore store) : RelationalRole(
 
         if (change.NewEpoch is { } epoch)
         {
-            string members = JsonSerializer.Serialize(epoch.Members.Select(m => new EpochMemberRow(m.Did, m.Name, m.Endpoint)).ToArray());
+            var members = epoch.Members.Select(m => new EpochMemberRow(m.Did, m.Name, m.Endpoint)).ToArray();
             await ExecuteAsync(c, tx, $"INSERT INTO bureau_epochs({EpochColumns}) VALUES(@b, @n, @m, @at)", ct,
-                ("@b", id), ("@n", epoch.Number), ("@m", Json(members)), ("@at", Time(epoch.OpenedAt))).ConfigureAwait(false);
+                ("@b", id), ("@n", epoch.Number), ("@m", JsonOf(members)), ("@at", Time(epoch.OpenedAt))).ConfigureAwait(false);
         }
 
         foreach (var entry in change.Log)
@@ -231,7 +230,7 @@ internal sealed class RelationalBureaus(RelationalStore store) : RelationalRole(
         {
             BureauId = ReadId(r, bureauId),
             Number = r.GetInt64(number),
-            Members = (JsonSerializer.Deserialize<EpochMemberRow[]>(ReadJson(r, members)) ?? [])
+            Members = ReadJsonArray<EpochMemberRow>(r, members)
                 .Select(m => new BureauMember { Did = m.Did, Name = m.Name, Endpoint = m.Endpoint, State = MemberState.Joined }).ToArray(),
             OpenedAt = ReadTime(r, openedAt),
         };

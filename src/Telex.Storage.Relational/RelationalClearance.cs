@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace Telex.Storage.Relational;
 
@@ -52,8 +51,8 @@ internal sealed class RelationalClearance(RelationalStore store) : RelationalRol
         ArgumentNullException.ThrowIfNull(d);
         return
         [
-            ("@id", Id(d.Id)), ("@s", (int)d.Status), ("@drafter", d.Drafter), ("@to", d.Draft.To), ("@draft", Json(JsonSerializer.Serialize(d.Draft))),
-            ("@steps", Json(JsonSerializer.Serialize(d.Steps))), ("@created", Time(d.CreatedAt)), ("@updated", Time(d.UpdatedAt)),
+            ("@id", Id(d.Id)), ("@s", (int)d.Status), ("@drafter", d.Drafter), ("@to", d.Draft.To), ("@draft", JsonOf(d.Draft)),
+            ("@steps", JsonOf(d.Steps)), ("@created", Time(d.CreatedAt)), ("@updated", Time(d.UpdatedAt)),
             ("@reason", d.ReturnReason), ("@tid", Id(d.TelegramId)), ("@rb", d.ReleasedBy), ("@ra", Time(d.ReleasedAt)),
         ];
     }
@@ -110,8 +109,8 @@ internal sealed class RelationalClearance(RelationalStore store) : RelationalRol
             Id = ReadId(r, id),
             Status = (DraftStatus)r.GetInt32(status),
             Drafter = r.GetString(drafter),
-            Draft = JsonSerializer.Deserialize<TelegramDraft>(ReadJson(r, draft)) ?? throw new InvalidDataException("a draft row holds no draft"),
-            Steps = JsonSerializer.Deserialize<ClearanceStep[]>(ReadJson(r, steps)) ?? [],
+            Draft = ReadJson<TelegramDraft>(r, draft) ?? throw new InvalidDataException("a draft row holds no draft"),
+            Steps = ReadJsonArray<ClearanceStep>(r, steps),
             CreatedAt = ReadTime(r, createdAt),
             UpdatedAt = ReadTime(r, updatedAt),
             ReturnReason = ReadStringOrNull(r, returnReason),

@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace Telex.Storage.Relational;
 
@@ -23,7 +22,7 @@ internal sealed class RelationalDirectory(RelationalStore store) : RelationalRol
                 VALUES(@id, @name, @did, @endpoint, @ties, @added, @reviewed)
                 """, ct,
                 ("@id", Id(entry.Id)), ("@name", entry.Name), ("@did", entry.Did), ("@endpoint", entry.Endpoint),
-                ("@ties", Json(JsonSerializer.Serialize(entry.KnownTies))), ("@added", Time(entry.AddedAt)), ("@reviewed", Time(entry.ReviewedAt)))
+                ("@ties", JsonOf(entry.KnownTies)), ("@added", Time(entry.AddedAt)), ("@reviewed", Time(entry.ReviewedAt)))
                 .ConfigureAwait(false);
             return true;
         }, ct);
@@ -58,7 +57,7 @@ internal sealed class RelationalDirectory(RelationalStore store) : RelationalRol
             !await NameOrDidTakenAsync(c, tx, entry, ct).ConfigureAwait(false)
             && await ExecuteAsync(c, tx, "UPDATE directory SET name=@name, did=@did, endpoint=@endpoint, known_ties=@ties WHERE id=@id", ct,
                 ("@id", Id(entry.Id)), ("@name", entry.Name), ("@did", entry.Did), ("@endpoint", entry.Endpoint),
-                ("@ties", Json(JsonSerializer.Serialize(entry.KnownTies)))).ConfigureAwait(false) == 1, ct);
+                ("@ties", JsonOf(entry.KnownTies))).ConfigureAwait(false) == 1, ct);
     }
 
     /// <inheritdoc/>
@@ -118,7 +117,7 @@ internal sealed class RelationalDirectory(RelationalStore store) : RelationalRol
             Name = r.GetString(name),
             Did = ReadStringOrNull(r, did),
             Endpoint = ReadStringOrNull(r, endpoint),
-            KnownTies = JsonSerializer.Deserialize<string[]>(ReadJson(r, knownTies)) ?? [],
+            KnownTies = ReadJsonArray<string>(r, knownTies),
             AddedAt = ReadTime(r, addedAt),
             ReviewedAt = ReadTimeOrNull(r, reviewedAt),
         };

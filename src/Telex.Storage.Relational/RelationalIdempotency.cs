@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace Telex.Storage.Relational;
 
@@ -18,6 +17,6 @@ internal sealed class RelationalIdempotency(RelationalStore store) : RelationalR
         int officer = r.GetOrdinal("officer"), key = r.GetOrdinal("key"), requestHash = r.GetOrdinal("request_hash"), createdAt = r.GetOrdinal("created_at"),
             expiresAt = r.GetOrdinal("expires_at"), telegrams = r.GetOrdinal("telegrams"), answer = r.GetOrdinal("answer");
         return () => new IdempotentRelease(r.GetString(officer), r.GetString(key), r.GetString(requestHash), ReadTime(r, createdAt), ReadTime(r, expiresAt),
-            JsonSerializer.Deserialize<Guid[]>(ReadJson(r, telegrams)) ?? [], ReadBytesOrNull(r, answer) ?? []);
+            ReadJsonArray<Guid>(r, telegrams), ReadBytesOrNull(r, answer) ?? []);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 
+
 namespace Telex.Storage.Relational;
 
 /// <summary>
@@ -78,26 +79,35 @@ internal abstract class RelationalRole(RelationalStore store)
     /// <summary>The columns of <c>outbox</c>.</summary>
     internal const string OutboxColumns = "id, kind, telegram_id, peer_did, endpoint, payload, attempts, due_at, expires_at, precedence";
 
-    // How values are stored: the engine's hooks (RelationalStore.Types.cs).
+    // How values are stored: the engine's hooks (RelationalStore.Types.cs), and what or-null reads from them.
     protected object Time(DateTimeOffset value) => Store.Time(value);
 
-    protected object? Time(DateTimeOffset? value) => Store.Time(value);
+    protected object? Time(DateTimeOffset? value) => value is { } v ? Time(v) : null;
 
     protected DateTimeOffset ReadTime(DbDataReader r, int i) => Store.ReadTime(r, i);
 
-    protected DateTimeOffset? ReadTimeOrNull(DbDataReader r, int i) => Store.ReadTimeOrNull(r, i);
+    protected DateTimeOffset? ReadTimeOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : ReadTime(r, i);
 
     protected object Id(Guid value) => Store.Id(value);
 
-    protected object? Id(Guid? value) => Store.Id(value);
+    protected object? Id(Guid? value) => value is { } v ? Id(v) : null;
 
     protected Guid ReadId(DbDataReader r, int i) => Store.ReadId(r, i);
 
-    protected Guid? ReadIdOrNull(DbDataReader r, int i) => Store.ReadIdOrNull(r, i);
+    protected Guid? ReadIdOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : ReadId(r, i);
 
     protected object Json(string json) => Store.Json(json);
 
     protected string ReadJson(DbDataReader r, int i) => Store.ReadJson(r, i);
+
+    /// <summary><paramref name="value"/> serialized as a JSON document, as a parameter value.</summary>
+    protected object JsonOf<T>(T value) => Json(JsonSerializer.Serialize(value));
+
+    /// <summary>The JSON document in column <paramref name="i"/>, read as <typeparamref name="T"/> (null for JSON's null).</summary>
+    protected T? ReadJson<T>(DbDataReader r, int i) => JsonSerializer.Deserialize<T>(ReadJson(r, i));
+
+    /// <summary>The JSON array in column <paramref name="i"/>, empty for JSON's null.</summary>
+    protected T[] ReadJsonArray<T>(DbDataReader r, int i) => ReadJson<T[]>(r, i) ?? [];
 
     protected object Bool(bool value) => Store.Bool(value);
 
@@ -107,7 +117,7 @@ internal abstract class RelationalRole(RelationalStore store)
 
     protected byte[] ReadBytes(DbDataReader r, int i) => Store.ReadBytes(r, i);
 
-    protected byte[]? ReadBytesOrNull(DbDataReader r, int i) => Store.ReadBytesOrNull(r, i);
+    protected byte[]? ReadBytesOrNull(DbDataReader r, int i) => r.IsDBNull(i) ? null : ReadBytes(r, i);
 
     /// <summary>
     /// Claims a client's request id inside the release's transaction, before anything else is written, after dropping that
@@ -144,7 +154,7 @@ internal abstract class RelationalRole(RelationalStore store)
         }
 
         await ExecuteAsync(c, tx, "UPDATE idempotency_keys SET telegrams=@t, answer=@a WHERE officer=@o AND key=@k", ct,
-            ("@t", Json(JsonSerializer.Serialize(released.Select(r => r.Id)))), ("@a", Bytes(claim.Answer(released))), ("@o", claim.Officer),
+            ("@t", JsonOf(released.Select(r => r.Id))), ("@a", Bytes(claim.Answer(released))), ("@o", claim.Officer),
             ("@k", claim.Key)).ConfigureAwait(false);
     }
 
@@ -266,11 +276,11 @@ internal abstract class RelationalRole(RelationalStore store)
             ("@id", Id(t.Id)), ("@dir", (int)t.Direction), ("@cp", t.Counterpart), ("@serial", t.Serial), ("@reg", registryNumber),
             ("@status", (int)t.Status), ("@created", Time(t.CreatedAt)), ("@released", Time(t.ReleasedAt)), ("@registered", Time(t.RegisteredAt)),
             ("@subject", t.Subject), ("@body", t.Body), ("@prec", (int)t.Precedence), ("@issue", t.IssueId), ("@obo", t.OnBehalfOf),
-            ("@drafter", t.Drafter), ("@ro", t.ReleasingOfficer), ("@sn", t.SenderName), ("@att", Json(JsonSerializer.Serialize(t.Attendees))),
-            ("@refs", Json(JsonSerializer.Serialize(t.References))), ("@atts", Json(JsonSerializer.Serialize(t.Attachments))), ("@hash", t.ContentHash),
+            ("@drafter", t.Drafter), ("@ro", t.ReleasingOfficer), ("@sn", t.SenderName), ("@att", JsonOf(t.Attendees)),
+            ("@refs", JsonOf(t.References)), ("@atts", JsonOf(t.Attachments)), ("@hash", t.ContentHash),
             ("@plain", Bytes(t.Plaintext)), ("@signed", Bytes(t.SignedOriginal)), ("@receipt", t.Receipt is { } receipt ? Bytes(receipt) : null),
             ("@delivered", Time(t.DeliveredAt)), ("@peerreg", t.PeerRegistryNumber), ("@fail", t.FailureReason), ("@read", Time(t.ReadAt)),
-            ("@relay", t.RelayPath.Count == 0 ? null : Json(JsonSerializer.Serialize(t.RelayPath))), ("@bureau", Id(t.BureauId)),
+            ("@relay", t.RelayPath.Count == 0 ? null : JsonOf(t.RelayPath)), ("@bureau", Id(t.BureauId)),
             ("@epoch", t.BureauEpoch)).ConfigureAwait(false);
     }
 
@@ -307,9 +317,9 @@ internal abstract class RelationalRole(RelationalStore store)
             Drafter = ReadStringOrNull(r, drafter),
             ReleasingOfficer = ReadStringOrNull(r, releasingOfficer),
             SenderName = ReadStringOrNull(r, senderName),
-            Attendees = JsonSerializer.Deserialize<string[]>(ReadJson(r, attendees)) ?? [],
-            References = JsonSerializer.Deserialize<Guid[]>(ReadJson(r, refs)) ?? [],
-            Attachments = JsonSerializer.Deserialize<AttachmentInfo[]>(ReadJson(r, attachments)) ?? [],
+            Attendees = ReadJsonArray<string>(r, attendees),
+            References = ReadJsonArray<Guid>(r, refs),
+            Attachments = ReadJsonArray<AttachmentInfo>(r, attachments),
             ContentHash = r.GetString(contentHash),
             Plaintext = ReadBytes(r, plaintext),
             SignedOriginal = ReadBytes(r, signedOriginal),
@@ -318,7 +328,7 @@ internal abstract class RelationalRole(RelationalStore store)
             PeerRegistryNumber = ReadLongOrNull(r, peerRegistryNumber),
             FailureReason = ReadStringOrNull(r, failureReason),
             ReadAt = ReadTimeOrNull(r, readAt),
-            RelayPath = r.IsDBNull(relayPath) ? [] : JsonSerializer.Deserialize<string[]>(ReadJson(r, relayPath)) ?? [],
+            RelayPath = r.IsDBNull(relayPath) ? [] : ReadJsonArray<string>(r, relayPath),
             BureauId = ReadIdOrNull(r, bureauId),
             BureauEpoch = ReadLongOrNull(r, bureauEpoch),
         };

@@ -11,9 +11,6 @@ public abstract partial class RelationalStore
     /// <summary>A time as a parameter value.</summary>
     protected internal virtual object Time(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
 
-    /// <summary>A time or nothing as a parameter value.</summary>
-    protected internal object? Time(DateTimeOffset? value) => value is { } v ? Time(v) : null;
-
     /// <summary>The time in column <paramref name="i"/>.</summary>
     protected internal virtual DateTimeOffset ReadTime(DbDataReader r, int i)
     {
@@ -21,31 +18,14 @@ public abstract partial class RelationalStore
         return DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
     }
 
-    /// <summary>The time in column <paramref name="i"/>, or null.</summary>
-    protected internal DateTimeOffset? ReadTimeOrNull(DbDataReader r, int i)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        return r.IsDBNull(i) ? null : ReadTime(r, i);
-    }
-
     /// <summary>An id as a parameter value.</summary>
     protected internal virtual object Id(Guid value) => value.ToString();
-
-    /// <summary>An id or nothing as a parameter value.</summary>
-    protected internal object? Id(Guid? value) => value is { } v ? Id(v) : null;
 
     /// <summary>The id in column <paramref name="i"/>.</summary>
     protected internal virtual Guid ReadId(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
         return Guid.Parse(r.GetString(i));
-    }
-
-    /// <summary>The id in column <paramref name="i"/>, or null.</summary>
-    protected internal Guid? ReadIdOrNull(DbDataReader r, int i)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        return r.IsDBNull(i) ? null : ReadId(r, i);
     }
 
     /// <summary>A JSON document (serialized) as a parameter value; refused when it holds the NUL character (<see cref="RefuseNul"/>).</summary>
@@ -90,24 +70,16 @@ public abstract partial class RelationalStore
         return (byte[])r.GetValue(i);
     }
 
-    /// <summary>The bytes in column <paramref name="i"/>, or null.</summary>
-    protected internal byte[]? ReadBytesOrNull(DbDataReader r, int i)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        return r.IsDBNull(i) ? null : ReadBytes(r, i);
-    }
-
     /// <summary>The text in column <paramref name="i"/>, or null.</summary>
-    protected internal static string? ReadStringOrNull(DbDataReader r, int i)
-    {
-        ArgumentNullException.ThrowIfNull(r);
-        return r.IsDBNull(i) ? null : r.GetString(i);
-    }
+    protected internal static string? ReadStringOrNull(DbDataReader r, int i) => IsNull(r, i) ? null : r.GetString(i);
 
     /// <summary>The whole number in column <paramref name="i"/>, or null.</summary>
-    protected internal static long? ReadLongOrNull(DbDataReader r, int i)
+    protected internal static long? ReadLongOrNull(DbDataReader r, int i) => IsNull(r, i) ? null : r.GetInt64(i);
+
+    /// <summary>Whether column <paramref name="i"/> is NULL.</summary>
+    private static bool IsNull(DbDataReader r, int i)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return r.IsDBNull(i) ? null : r.GetInt64(i);
+        return r.IsDBNull(i);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace Telex.Storage.Relational;
 
@@ -48,7 +47,7 @@ internal sealed class RelationalTies(RelationalStore store) : RelationalRole(sto
                 proposed_by_us=excluded.proposed_by_us, established_at=excluded.established_at, suspended_by=excluded.suspended_by
             """, ct,
             ("@p", tie.PeerDid), ("@n", tie.PeerName), ("@e", tie.PeerEndpoint), ("@s", (int)tie.Status), ("@v", Bool(tie.Verified)),
-            ("@t", Json(JsonSerializer.Serialize(tie.Terms))), ("@pt", tie.ProposedTerms is null ? null : Json(JsonSerializer.Serialize(tie.ProposedTerms))),
+            ("@t", JsonOf(tie.Terms)), ("@pt", tie.ProposedTerms is null ? null : JsonOf(tie.ProposedTerms)),
             ("@pu", Bool(tie.ProposedByUs)), ("@ea", Time(tie.EstablishedAt)), ("@ls", tie.LastSentSerial),
             ("@sb", tie.SuspendedBy is { } side ? (int)side : null)), ct);
 
@@ -71,8 +70,8 @@ internal sealed class RelationalTies(RelationalStore store) : RelationalRole(sto
             PeerEndpoint = r.GetString(endpoint),
             Status = (TieStatus)r.GetInt32(status),
             Verified = ReadBool(r, verified),
-            Terms = JsonSerializer.Deserialize<TieTerms>(ReadJson(r, terms))!,
-            ProposedTerms = r.IsDBNull(proposedTerms) ? null : JsonSerializer.Deserialize<TieTerms>(ReadJson(r, proposedTerms)),
+            Terms = ReadJson<TieTerms>(r, terms)!,
+            ProposedTerms = r.IsDBNull(proposedTerms) ? null : ReadJson<TieTerms>(r, proposedTerms),
             ProposedByUs = ReadBool(r, proposedByUs),
             EstablishedAt = ReadTime(r, establishedAt),
             LastSentSerial = r.GetInt64(lastSent),

@@ -1,34 +1,22 @@
+using Telex.Storage.Relational;
+
 namespace Telex.Storage.Sqlite;
 
 /// <summary>Schema migrations, applied in order; <c>PRAGMA user_version</c> records how many ran.</summary>
 internal static class Schema
 {
+    /// <summary>SQLite's column types for the tables both engines create alike (declared before the migrations that use them).</summary>
+    private static readonly ColumnTypes Types = new(Number: "INTEGER", Flag: "INTEGER", Binary: "BLOB");
+
     public static readonly string[] Migrations =
     [
-        """
-        CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE officers(
-            name TEXT PRIMARY KEY, role INTEGER NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
-            must_change INTEGER NOT NULL, failed INTEGER NOT NULL, locked_until INTEGER);
-        CREATE TABLE tokens(hash TEXT PRIMARY KEY, officer TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-        CREATE TABLE invitations(
-            id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
-            note TEXT, used_at INTEGER);
-        CREATE TABLE ties(
-            peer_did TEXT PRIMARY KEY, peer_name TEXT NOT NULL, endpoint TEXT NOT NULL, status INTEGER NOT NULL,
-            verified INTEGER NOT NULL, terms TEXT NOT NULL, proposed_terms TEXT, proposed_by_us INTEGER NOT NULL,
-            established_at INTEGER NOT NULL, last_sent_serial INTEGER NOT NULL);
+        $$"""
+        {{RelationalSchema.AgencyTables(Types)}}
         CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
         INSERT INTO counters(name, value) VALUES('registry', 0);
         CREATE TABLE telegrams(
             seq INTEGER PRIMARY KEY,
-            id TEXT NOT NULL, direction INTEGER NOT NULL, counterpart TEXT NOT NULL, serial INTEGER NOT NULL,
-            registry_number INTEGER, status INTEGER NOT NULL,
-            created_at INTEGER NOT NULL, released_at INTEGER NOT NULL, registered_at INTEGER NOT NULL,
-            subject TEXT NOT NULL, body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, on_behalf_of TEXT,
-            drafter TEXT, releasing_officer TEXT, sender_name TEXT, attendees TEXT NOT NULL, refs TEXT NOT NULL,
-            attachments TEXT NOT NULL, content_hash TEXT NOT NULL, plaintext BLOB NOT NULL, signed_original BLOB NOT NULL,
-            receipt BLOB, delivered_at INTEGER, peer_registry_number INTEGER, failure_reason TEXT, read_at INTEGER,
+        {{RelationalSchema.TelegramColumns(Types)}}
             UNIQUE(id, direction));
         CREATE UNIQUE INDEX telegrams_registry ON telegrams(registry_number) WHERE registry_number IS NOT NULL;
         CREATE UNIQUE INDEX telegrams_serial ON telegrams(counterpart, direction, serial);
@@ -40,14 +28,9 @@ internal static class Schema
         CREATE TRIGGER telegrams_ad AFTER DELETE ON telegrams BEGIN
             INSERT INTO telegrams_fts(telegrams_fts, rowid, subject, body, attendees, on_behalf_of) VALUES ('delete', old.seq, old.subject, old.body, old.attendees, old.on_behalf_of);
         END;
-        CREATE TABLE outbox(
-            id TEXT PRIMARY KEY, kind INTEGER NOT NULL, telegram_id TEXT, peer_did TEXT NOT NULL, endpoint TEXT NOT NULL,
-            payload BLOB NOT NULL, attempts INTEGER NOT NULL, due_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
-            precedence INTEGER NOT NULL, claimed_by TEXT, claimed_until INTEGER);
-        CREATE INDEX outbox_due ON outbox(due_at);
-        CREATE INDEX outbox_telegram ON outbox(telegram_id);
+        {{RelationalSchema.Outbox(Types)}}
         """,
-        """
+        $$"""
         CREATE TABLE issues(
             id TEXT PRIMARY KEY, counterpart TEXT NOT NULL, title TEXT NOT NULL, opened_by TEXT NOT NULL, opened_at INTEGER NOT NULL,
             status INTEGER NOT NULL, outcome TEXT, referred_to TEXT, clock INTEGER NOT NULL, changed_at INTEGER NOT NULL);
@@ -72,20 +55,10 @@ internal static class Schema
             seq INTEGER PRIMARY KEY, draft_id TEXT NOT NULL REFERENCES drafts(id), at INTEGER NOT NULL, actor TEXT NOT NULL,
             action TEXT NOT NULL, detail TEXT);
         CREATE INDEX clearance_log_draft ON clearance_log(draft_id, seq);
-        CREATE TABLE coordination_requests(
-            id TEXT PRIMARY KEY, from_did TEXT NOT NULL, draft_id TEXT NOT NULL, recipient TEXT NOT NULL, subject TEXT NOT NULL,
-            body TEXT NOT NULL, precedence INTEGER NOT NULL, issue_id TEXT, drafter TEXT, received_at INTEGER NOT NULL,
-            state INTEGER NOT NULL, answered_by TEXT, answered_at INTEGER, reason TEXT);
+        {{RelationalSchema.CoordinationRequests(Types)}}
         """,
-        """
-        CREATE TABLE register_log(
-            position INTEGER PRIMARY KEY, kind TEXT NOT NULL, reference TEXT NOT NULL, time INTEGER NOT NULL,
-            content_hash TEXT NOT NULL, content BLOB, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-        CREATE INDEX register_log_reference ON register_log(reference);
-        CREATE TABLE imported_cables(
-            id TEXT PRIMARY KEY, registry_number INTEGER NOT NULL, received_at INTEGER NOT NULL, sender_serial INTEGER NOT NULL,
-            signer TEXT NOT NULL, signed_on TEXT NOT NULL, text TEXT NOT NULL, trailer TEXT NOT NULL, imported_at INTEGER NOT NULL,
-            source TEXT, UNIQUE(registry_number, received_at, sender_serial));
+        $$"""
+        {{RelationalSchema.RegisterTables(Types)}}
         CREATE TABLE checkpoints(
             seq INTEGER PRIMARY KEY, agency_did TEXT NOT NULL, count INTEGER NOT NULL, head TEXT NOT NULL, time INTEGER NOT NULL,
             signed BLOB NOT NULL, stored_at INTEGER NOT NULL, UNIQUE(agency_did, count, head, time));

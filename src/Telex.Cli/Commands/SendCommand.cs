@@ -66,9 +66,9 @@ internal static class SendCommand
             string text = await ReadBodyAsync(parse.GetValue(body), parse.GetValue(bodyFile), run.Ct).ConfigureAwait(false);
             var files = parse.GetValue(attachments) ?? [];
             var api = run.Api;
-            // A name goes to the agency as given: it resolves it by the rule it applies to every recipient.
+            string recipient = await run.CounterpartAsync(parse.GetValue(to)!).ConfigureAwait(false);
             var request = new SendTelegramRequest(
-                To: parse.GetValue(to)!,
+                To: recipient,
                 Subject: parse.GetValue(subject),
                 Body: text,
                 Precedence: PrecedenceOf(parse.GetValue(precedence)!),
@@ -109,7 +109,7 @@ internal static class SendCommand
                 : run.Print(answer.Telegram!, telegram => run.Terminal.Fields(
                 [
                     ("Telegram", telegram.Id.ToString()),
-                    ("To", telegram.CounterpartName is { Length: > 0 } name ? name : telegram.Counterpart is { Length: > 0 } did ? did : request.To),
+                    ("To", telegram.CounterpartName is { Length: > 0 } name ? name : telegram.Counterpart is { Length: > 0 } did ? did : recipient),
                     ("Serial", Terminal.Number(telegram.Serial)),
                     ("Precedence", Terminal.Word(telegram.Precedence)),
                     ("Status", Terminal.Word(telegram.Status)),

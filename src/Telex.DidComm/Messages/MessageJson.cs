@@ -15,53 +15,15 @@ internal static class MessageJson
         var w = Jose.Json.RentWriter(output);
         w.WriteStartObject();
         w.WriteString("id"u8, m.Id);
-        if (m.Typ is not null)
-        {
-            w.WriteString("typ"u8, m.Typ);
-        }
-
+        WriteOptional(w, "typ"u8, m.Typ);
         w.WriteString("type"u8, m.Type);
-        if (m.From is not null)
-        {
-            w.WriteString("from"u8, m.From);
-        }
-
-        if (m.To is not null)
-        {
-            w.WriteStartArray("to"u8);
-            foreach (var t in m.To)
-            {
-                w.WriteStringValue(t);
-            }
-
-            w.WriteEndArray();
-        }
-
-        if (m.Thid is not null)
-        {
-            w.WriteString("thid"u8, m.Thid);
-        }
-
-        if (m.Pthid is not null)
-        {
-            w.WriteString("pthid"u8, m.Pthid);
-        }
-
-        if (m.CreatedTime is { } created)
-        {
-            w.WriteNumber("created_time"u8, created);
-        }
-
-        if (m.ExpiresTime is { } expires)
-        {
-            w.WriteNumber("expires_time"u8, expires);
-        }
-
-        if (m.FromPrior is not null)
-        {
-            w.WriteString("from_prior"u8, m.FromPrior);
-        }
-
+        WriteOptional(w, "from"u8, m.From);
+        WriteOptional(w, "to"u8, m.To);
+        WriteOptional(w, "thid"u8, m.Thid);
+        WriteOptional(w, "pthid"u8, m.Pthid);
+        WriteOptional(w, "created_time"u8, m.CreatedTime);
+        WriteOptional(w, "expires_time"u8, m.ExpiresTime);
+        WriteOptional(w, "from_prior"u8, m.FromPrior);
         if (m.ExtraHeaders is not null)
         {
             foreach (var (name, value) in m.ExtraHeaders)
@@ -94,78 +56,64 @@ internal static class MessageJson
     private static void WriteAttachment(Utf8JsonWriter w, Attachment a)
     {
         w.WriteStartObject();
-        if (a.Id is not null)
-        {
-            w.WriteString("id"u8, a.Id);
-        }
-
-        if (a.Description is not null)
-        {
-            w.WriteString("description"u8, a.Description);
-        }
-
-        if (a.Filename is not null)
-        {
-            w.WriteString("filename"u8, a.Filename);
-        }
-
-        if (a.MediaType is not null)
-        {
-            w.WriteString("media_type"u8, a.MediaType);
-        }
-
-        if (a.Format is not null)
-        {
-            w.WriteString("format"u8, a.Format);
-        }
-
-        if (a.LastmodTime is { } lastmod)
-        {
-            w.WriteNumber("lastmod_time"u8, lastmod);
-        }
-
-        if (a.ByteCount is { } count)
-        {
-            w.WriteNumber("byte_count"u8, count);
-        }
-
+        WriteOptional(w, "id"u8, a.Id);
+        WriteOptional(w, "description"u8, a.Description);
+        WriteOptional(w, "filename"u8, a.Filename);
+        WriteOptional(w, "media_type"u8, a.MediaType);
+        WriteOptional(w, "format"u8, a.Format);
+        WriteOptional(w, "lastmod_time"u8, a.LastmodTime);
+        WriteOptional(w, "byte_count"u8, a.ByteCount);
         w.WriteStartObject("data"u8);
         var d = a.Data;
-        if (d.Jws is { } jws)
-        {
-            w.WritePropertyName("jws"u8);
-            jws.WriteTo(w);
-        }
-
-        if (d.Hash is not null)
-        {
-            w.WriteString("hash"u8, d.Hash);
-        }
-
-        if (d.Links is not null)
-        {
-            w.WriteStartArray("links"u8);
-            foreach (var l in d.Links)
-            {
-                w.WriteStringValue(l);
-            }
-
-            w.WriteEndArray();
-        }
-
-        if (d.Base64 is not null)
-        {
-            w.WriteString("base64"u8, d.Base64);
-        }
-
-        if (d.Json is { } json)
-        {
-            w.WritePropertyName("json"u8);
-            json.WriteTo(w);
-        }
-
+        WriteOptional(w, "jws"u8, d.Jws);
+        WriteOptional(w, "hash"u8, d.Hash);
+        WriteOptional(w, "links"u8, d.Links);
+        WriteOptional(w, "base64"u8, d.Base64);
+        WriteOptional(w, "json"u8, d.Json);
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    // A member a message or an attachment may leave out is written only when present.
+    private static void WriteOptional(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, ReadOnlySpan<byte> name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, ReadOnlySpan<byte> name, JsonElement? value)
+    {
+        if (value is { } v)
+        {
+            w.WritePropertyName(name);
+            v.WriteTo(w);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<string>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
     }
 
     /// <summary>Parses and validates a plaintext message. The element may be disposed afterwards: values are cloned.</summary>

@@ -26,25 +26,11 @@ internal sealed class PeerTrust
     {
         ArgumentNullException.ThrowIfNull(path);
         const string option = "Tls:TrustedCertificates";
+        string pem = TlsFile.ReadText(option, path, MaxBundleBytes, $"{MaxBundleBytes / 1024 / 1024} MiB, not a CA bundle");
         var authorities = new X509Certificate2Collection();
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                throw new TlsFileException($"{option} = '{path}': no such file");
-            }
-
-            if (info.Length > MaxBundleBytes)
-            {
-                throw new TlsFileException($"{option} = '{path}': larger than {MaxBundleBytes / 1024 / 1024} MiB, not a CA bundle");
-            }
-
-            authorities.ImportFromPem(File.ReadAllText(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new TlsFileException($"{option} = '{path}': cannot be read ({e.Message})", e);
+            authorities.ImportFromPem(pem);
         }
         catch (CryptographicException e)
         {

@@ -156,28 +156,7 @@ internal sealed partial class ServerCertificate : IDisposable
         return new Loaded(leaf, context, certificateStamp, keyStamp);
     }
 
-    private static string Read(string option, string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                throw new TlsFileException($"{option} = '{path}': no such file");
-            }
-
-            if (info.Length > MaxFileBytes)
-            {
-                throw new TlsFileException($"{option} = '{path}': larger than {MaxFileBytes / 1024} KiB, not a PEM file");
-            }
-
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new TlsFileException($"{option} = '{path}': cannot be read ({e.Message})", e);
-        }
-    }
+    private static string Read(string option, string path) => TlsFile.ReadText(option, path, MaxFileBytes, $"{MaxFileBytes / 1024} KiB, not a PEM file");
 
     public void Dispose()
     {

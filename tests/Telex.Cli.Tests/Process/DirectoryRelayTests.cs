@@ -45,6 +45,7 @@ public sealed class DirectoryRelayTests(ServedAgencies agencies)
     {
         string code = (await JsonAsync("tie", "invite", "--url", _alpha.Url)).GetProperty("code").GetString()!;
         await OkAsync("tie", "accept", code, "--url", _bravo.Url, "--wait");
+        await OkAsync("tie", "verify", "Bravo", "--yes", "--url", _alpha.Url);
         using var charlie = AgencyIdentity.Create("Charlie", "http://127.0.0.1:9/didcomm");
 
         var added = await JsonAsync("directory", "add", "Charlie", "--did", charlie.Did, "--tied-with", "Bravo", "--url", _alpha.Url);
@@ -79,7 +80,7 @@ public sealed class DirectoryRelayTests(ServedAgencies agencies)
         Assert.Contains("any two counterparts", (await OkAsync("relay", "policy", "--url", _bravo.Url)).Stdout, StringComparison.Ordinal);
 
         // Sending to Charlie through Bravo needs a tie whose terms permit relays.
-        await FailsAsync(5, "do not permit relays", "send", "--to", "Charlie", "--via", "Bravo", "--subject", "S", "--body", "B", "--url", _alpha.Url);
+        await FailsAsync(5, "do not permit relays", "send", "--to", charlie.Did, "--via", "Bravo", "--subject", "S", "--body", "B", "--url", _alpha.Url);
 
         await OkAsync("directory", "remove", "Charlie", "--url", _alpha.Url);
         await FailsAsync(4, "Charlie", "directory", "show", "Charlie", "--url", _alpha.Url);

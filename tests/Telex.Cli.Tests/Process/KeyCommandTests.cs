@@ -52,6 +52,7 @@ public sealed class KeyCommandTests : IAsyncLifetime
         string code = (await JsonAsync("tie", "invite", "--url", _alpha.Url)).GetProperty("code").GetString()!;
         await OkAsync("tie", "accept", code, "--url", _bravo.Url, "--wait");
         await OkAsync("tie", "verify", "Bravo", "--yes", "--url", _alpha.Url);
+        await OkAsync("tie", "verify", "Alpha", "--yes", "--url", _bravo.Url);
         await OkAsync("send", "--url", _alpha.Url, "--to", "Bravo", "--subject", "Before", "--body", "Signed with the old key.", "--wait");
 
         var rotated = await JsonAsync("keys", "rotate", "--url", _alpha.Url);

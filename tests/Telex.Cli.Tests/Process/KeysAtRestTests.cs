@@ -348,6 +348,8 @@ public sealed class KeysAtRestTests : IAsyncLifetime
 
             string code = JsonDocument.Parse((await OkAsync(cli, "tie", "invite", "--url", alpha.Url, "--json")).Stdout).RootElement.GetProperty("code").GetString()!;
             await OkAsync(cli, "tie", "accept", code, "--url", bravo.Url, "--wait");
+            await OkAsync(cli, "tie", "verify", "Bravo", "--yes", "--url", alpha.Url);
+            await OkAsync(cli, "tie", "verify", "Alpha", "--yes", "--url", bravo.Url);
             await OkAsync(cli, "send", "--url", alpha.Url, "--to", "Bravo", "--subject", "Sealed", "--body", "Signed by a sealed key.", "--wait");
             await OkAsync(cli, "send", "--url", bravo.Url, "--to", "Alpha", "--subject", "Reply", "--body", "Opened by a sealed key.", "--wait");
 

@@ -33,6 +33,7 @@ public sealed class SendRetryTests : IDisposable
         await bravo.SignInAsync(_cli);
         string code = JsonDocument.Parse((await OkAsync("tie", "invite", "--url", alpha.Url, "--json")).Stdout).RootElement.GetProperty("code").GetString()!;
         await OkAsync("tie", "accept", code, "--url", bravo.Url, "--wait");
+        await OkAsync("tie", "verify", "Bravo", "--yes", "--url", alpha.Url);
 
         using var api = new HttpClient { BaseAddress = new Uri(alpha.Url), Timeout = TimeSpan.FromSeconds(30) };
         using (var signIn = await api.PostAsJsonAsync("/api/session", new { name = "admin", password = alpha.Password }))

@@ -53,6 +53,8 @@ public sealed class TlsTests
         string code = invitation.RootElement.GetProperty("code").GetString()!;
         using var accepted = JsonDocument.Parse(Ok(await client.RunAsync("tie", "accept", code, "--url", invited.Url, "--wait", "--json")).Stdout);
         Assert.Equal("established", accepted.RootElement.GetProperty("status").GetString());
+        Ok(await client.RunAsync("tie", "verify", invited.Name, "--yes", "--url", inviter.Url));
+        Ok(await client.RunAsync("tie", "verify", inviter.Name, "--yes", "--url", invited.Url));
     }
 
     internal static async Task<JsonElement> SendAsync(Cli client, HttpsAgency from, HttpsAgency to, string subject)

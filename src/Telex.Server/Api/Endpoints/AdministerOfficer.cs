@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+
 namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
@@ -10,44 +12,57 @@ namespace Telex.Server.Api.Endpoints;
 /// </summary>
 internal static class AdministerOfficer
 {
-    public static Task<Ok<OfficerActView>> ResetAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.PasswordReset, name, null, user, agency, sessions, guard, time, loggers, ct);
+    /// <summary>What every act is done with besides the officer named: the admin acting and the services the act uses.</summary>
+    // Init properties, not a positional record: the generated request delegate binds these (as ListTelegrams.Query).
+    internal sealed class Act
+    {
+        public ClaimsPrincipal User { get; init; } = null!;
 
-    public static Task<Ok<OfficerActView>> UnlockAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.Unlocked, name, null, user, agency, sessions, guard, time, loggers, ct);
+        [FromServices]
+        public Agency Agency { get; init; } = null!;
 
-    public static Task<Ok<OfficerActView>> DisableAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.Disabled, name, null, user, agency, sessions, guard, time, loggers, ct);
+        [FromServices]
+        public Sessions Sessions { get; init; } = null!;
 
-    public static Task<Ok<OfficerActView>> EnableAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.Enabled, name, null, user, agency, sessions, guard, time, loggers, ct);
+        [FromServices]
+        public SignInGuard Guard { get; init; } = null!;
 
-    public static Task<Ok<OfficerActView>> RemoveAsync(string name, ClaimsPrincipal user, Agency agency, Sessions sessions, SignInGuard guard,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken ct) =>
-        ActAsync(OfficerAction.Removed, name, null, user, agency, sessions, guard, time, loggers, ct);
+        [FromServices]
+        public TimeProvider Time { get; init; } = null!;
 
-    public static async Task<Results<Ok<OfficerActView>, ProblemHttpResult>> ChangeRoleAsync(string name, ChangeRoleRequest? request, ClaimsPrincipal user,
-        Agency agency, Sessions sessions, SignInGuard guard, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+        [FromServices]
+        public ILoggerFactory Loggers { get; init; } = null!;
+
+        public CancellationToken Ct { get; init; }
+    }
+
+    public static Task<Ok<OfficerActView>> ResetAsync(string name, [AsParameters] Act act) => ActAsync(OfficerAction.PasswordReset, name, null, act);
+
+    public static Task<Ok<OfficerActView>> UnlockAsync(string name, [AsParameters] Act act) => ActAsync(OfficerAction.Unlocked, name, null, act);
+
+    public static Task<Ok<OfficerActView>> DisableAsync(string name, [AsParameters] Act act) => ActAsync(OfficerAction.Disabled, name, null, act);
+
+    public static Task<Ok<OfficerActView>> EnableAsync(string name, [AsParameters] Act act) => ActAsync(OfficerAction.Enabled, name, null, act);
+
+    public static Task<Ok<OfficerActView>> RemoveAsync(string name, [AsParameters] Act act) => ActAsync(OfficerAction.Removed, name, null, act);
+
+    public static async Task<Results<Ok<OfficerActView>, ProblemHttpResult>> ChangeRoleAsync(string name, ChangeRoleRequest? request,
+        [AsParameters] Act act)
     {
         if (request?.Role is not { } role)
         {
             return Problems.Invalid("role", "required: clerk, releasingofficer, admin or auditor");
         }
 
-        return await ActAsync(OfficerAction.RoleChanged, name, role, user, agency, sessions, guard, time, loggers, ct);
+        return await ActAsync(OfficerAction.RoleChanged, name, role, act);
     }
 
-    private static async Task<Ok<OfficerActView>> ActAsync(OfficerAction action, string name, Role? role, ClaimsPrincipal user, Agency agency,
-        Sessions sessions, SignInGuard guard, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    private static async Task<Ok<OfficerActView>> ActAsync(OfficerAction action, string name, Role? role, Act act)
     {
-        var now = time.GetUtcNow();
-        var (filed, password) = await Officers.AdministerAsync(agency, sessions, guard, user.OfficerName(), action, name, role, now,
-            loggers.CreateLogger(ApiLog.Category), ct);
-        var officer = await agency.Officers.FindOfficerAsync(name, ct);
+        var now = act.Time.GetUtcNow();
+        var (filed, password) = await Officers.AdministerAsync(act.Agency, act.Sessions, act.Guard, act.User.OfficerName(), action, name, role, now,
+            act.Loggers.CreateLogger(ApiLog.Category), act.Ct);
+        var officer = await act.Agency.Officers.FindOfficerAsync(name, act.Ct);
         return TypedResults.Ok(new OfficerActView(name, OfficerEvent.Name(action), filed is not null, filed?.Position,
             officer is null ? null : OfficerView.Of(officer, now), password));
     }

@@ -22,7 +22,7 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
     public string Key => Counterpart.Did ?? Counterpart.Name;
 
     /// <summary>Reads the counterpart named by DID or name.</summary>
-    public async Task<IActionResult> OnGetAsync(string? c, CancellationToken ct) => await LoadAsync(c, ct) ? Page() : NotFound();
+    public Task<IActionResult> OnGetAsync(string? c, CancellationToken ct) => ShowAsync(c, ct);
 
     /// <summary>Adds a note to the dossier (admins), signed by the officer.</summary>
     public async Task<IActionResult> OnPostNoteAsync(string? c, string? text, CancellationToken ct)
@@ -39,29 +39,16 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
         else if (await TryAsync(() => Agency.Directory.AddDossierNoteAsync(c ?? "", Officer, text, ct)))
         {
             Notice = "Note added to the dossier.";
-            return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(c!));
+            return Redirect(CounterpartPath(c!));
         }
 
         Response.StatusCode = StatusCodes.Status400BadRequest;
-        return await LoadAsync(c, ct) ? Page() : NotFound();
+        return await ShowAsync(c, ct);
     }
 
     /// <summary>Records that the dossier was reviewed now (admins).</summary>
-    public async Task<IActionResult> OnPostReviewAsync(string? c, CancellationToken ct)
-    {
-        if (!IsAdmin)
-        {
-            return Forbid();
-        }
-
-        if (await TryAsync(() => Agency.Directory.ReviewDossierAsync(c ?? "", ct)))
-        {
-            Notice = "Dossier marked reviewed.";
-            return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(c!));
-        }
-
-        return await LoadAsync(c, ct) ? Page() : NotFound();
-    }
+    public Task<IActionResult> OnPostReviewAsync(string? c, CancellationToken ct) =>
+        ActAsync(c, () => Agency.Directory.ReviewDossierAsync(c ?? "", ct), "Dossier marked reviewed.", () => CounterpartPath(c!), ct);
 
     /// <summary>Links a counterpart known of by name only to the agency of a tie (admins); its bureau prospects become members.</summary>
     public async Task<IActionResult> OnPostLinkAsync(string? c, string? tie, CancellationToken ct)
@@ -79,29 +66,42 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
         else if (await TryAsync(async () => linked = await Agency.Directory.LinkCounterpartAsync(c ?? "", tie, ct)))
         {
             Notice = $"{linked!.Name} is the agency of that tie now; the bureaus it was named for count it as a prospective member.";
-            return Redirect("/directory/counterpart?c=" + Uri.EscapeDataString(linked.Did ?? linked.Name));
+            return Redirect(CounterpartPath(linked.Did ?? linked.Name));
         }
 
         Response.StatusCode = StatusCodes.Status409Conflict;
-        return await LoadAsync(c, ct) ? Page() : NotFound();
+        return await ShowAsync(c, ct);
     }
 
     /// <summary>Removes an untied counterpart and its dossier (admins).</summary>
-    public async Task<IActionResult> OnPostRemoveAsync(string? c, CancellationToken ct)
+    public Task<IActionResult> OnPostRemoveAsync(string? c, CancellationToken ct) =>
+        ActAsync(c, () => Agency.Directory.RemoveFromDirectoryAsync(c ?? "", ct), "Removed from the directory.", () => "/directory", ct);
+
+    /// <summary>
+    /// An admin's act on the counterpart: done, it leaves <paramref name="notice"/> and goes to <paramref name="then"/>;
+    /// refused, the page shows again with the reason.
+    /// </summary>
+    private async Task<IActionResult> ActAsync(string? c, Func<Task> act, string notice, Func<string> then, CancellationToken ct)
     {
         if (!IsAdmin)
         {
             return Forbid();
         }
 
-        if (await TryAsync(() => Agency.Directory.RemoveFromDirectoryAsync(c ?? "", ct)))
+        if (await TryAsync(act))
         {
-            Notice = "Removed from the directory.";
-            return Redirect("/directory");
+            Notice = notice;
+            return Redirect(then());
         }
 
-        return await LoadAsync(c, ct) ? Page() : NotFound();
+        return await ShowAsync(c, ct);
     }
+
+    /// <summary>The page of the counterpart <paramref name="c"/>, or 404 when there is none.</summary>
+    private async Task<IActionResult> ShowAsync(string? c, CancellationToken ct) => await LoadAsync(c, ct) ? Page() : NotFound();
+
+    /// <summary>Where the page of the counterpart addressed by <paramref name="key"/> (DID, else name) is.</summary>
+    private static string CounterpartPath(string key) => "/directory/counterpart?c=" + Uri.EscapeDataString(key);
 
     private async Task<bool> LoadAsync(string? c, CancellationToken ct)
     {
