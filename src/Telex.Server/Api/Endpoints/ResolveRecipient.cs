@@ -21,6 +21,6 @@ internal static class ResolveRecipient
             ? TypedResults.Ok(new RecipientView(did, name))
             : Problems.Problem(409, "conflict",
                 $"{name} is in the directory without a DID (known of, no tie), so nothing can be addressed to it yet: establish a tie "
-                + "with it first (telex tie invite, or telex tie accept CODE)");
+                + $"with it first (telex tie invite, or telex tie accept CODE); telex directory show \"{name}\" shows what is known of it");
     }
 }
