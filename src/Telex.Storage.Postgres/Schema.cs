@@ -211,6 +211,7 @@ internal static class Schema
         ALTER TABLE bureau_prospects ADD CONSTRAINT bureau_prospects_bureau_id_fkey FOREIGN KEY(bureau_id) REFERENCES bureaus(id);
         DROP FUNCTION pg_temp.telex_time(BIGINT);
         """,
+        RelationalSchema.OutboxClaimsIndex,
     ];
 
     /// <summary>

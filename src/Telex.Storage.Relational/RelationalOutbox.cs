@@ -49,7 +49,8 @@ internal sealed class RelationalOutbox(RelationalStore store) : RelationalRole(s
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken ct = default) =>
         ReadAsync(async c =>
         {
-            // Unclaimed items by the due_at index; claimed ones (few: those in flight) from when their claim lapses.
+            // Unclaimed items by the due_at index; claimed ones (few: those in flight) from when their claim lapses, through
+            // the outbox_claimed index, so a backlog queued for a peer that is down is not scanned.
             var next = await ListAsync(c, null, """
                 SELECT MIN(due_at) AS next FROM outbox WHERE claimed_until IS NULL
                 UNION ALL

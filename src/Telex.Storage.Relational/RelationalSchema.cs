@@ -69,4 +69,14 @@ public static class RelationalSchema
             signer TEXT NOT NULL, signed_on TEXT NOT NULL, text TEXT NOT NULL, trailer TEXT NOT NULL, imported_at {{t.Number}} NOT NULL,
             source TEXT, UNIQUE(registry_number, received_at, sender_serial));
         """;
+
+    /// <summary>
+    /// The outbox's claimed rows by when their claims lapse: the dispatcher's "when is the next item due" reads the
+    /// claimed rows (those in flight, at most a batch per node) through this index instead of scanning a backlog of
+    /// thousands queued for a peer that is down. A migration of its own, appended to both engines' lists.
+    /// </summary>
+    public const string OutboxClaimsIndex = """
+        -- The outbox's claimed rows by when their claims lapse, for the next due time without scanning the backlog.
+        CREATE INDEX IF NOT EXISTS outbox_claimed ON outbox(claimed_until, due_at) WHERE claimed_until IS NOT NULL;
+        """;
 }

@@ -151,6 +151,7 @@ internal static class Schema
             bureau_id TEXT NOT NULL REFERENCES bureaus(id), position INTEGER NOT NULL, entry_id TEXT NOT NULL, name TEXT NOT NULL,
             added_at INTEGER NOT NULL, PRIMARY KEY(bureau_id, entry_id));
         """,
+        RelationalSchema.OutboxClaimsIndex,
     ];
 
     /// <summary>
