@@ -40,6 +40,13 @@ public sealed class TelegramService : AgencyService
     }
 
     /// <summary>
+    /// The release an officer's client request id (the client API's idempotency key) holds while it is kept at
+    /// <paramref name="now"/>, or null: what the API answers again when the same request comes back.
+    /// </summary>
+    public Task<IdempotentRelease?> FindIdempotentReleaseAsync(string officer, string key, DateTimeOffset now, CancellationToken ct = default) =>
+        Store.Idempotency.FindIdempotentReleaseAsync(officer, key, now, ct);
+
+    /// <summary>
     /// Releases a telegram: takes the tie's next serial, signs it, files it in the register and puts it in the
     /// outbox, all in one transaction; the dispatcher delivers it. Throws when there is no established tie or the
     /// telegram breaks the tie's terms.

@@ -177,7 +177,7 @@ internal sealed class IdempotentRequest
     /// </summary>
     private async Task<(ProblemHttpResult? Refused, Replayed? Again)> EarlierAnswerAsync(CancellationToken ct)
     {
-        var kept = await _agency.Store.Idempotency.FindIdempotentReleaseAsync(_officer, _key, _now, ct).ConfigureAwait(false);
+        var kept = await _agency.Telegrams.FindIdempotentReleaseAsync(_officer, _key, _now, ct).ConfigureAwait(false);
         if (kept is null)
         {
             return (null, null);
