@@ -216,11 +216,8 @@ public sealed class BureauService : AgencyService
     /// agency; at the secretariat itself the epoch is opened at once. Throws when the bureau is unknown, not chartered,
     /// this agency is a member already or the secretariat is not tied with it.
     /// </summary>
-    public async Task<Bureau> AcceptBureauAsync(Guid id, CancellationToken ct = default)
-    {
-        var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
-        var now = Now;
-        var accepted = await Store.Bureaus.ChangeBureauAsync(id, (bureau, _, outcomes) =>
+    public Task<Bureau> AcceptBureauAsync(Guid id, CancellationToken ct = default) =>
+        ChangeMembershipAsync(id, "bureau.accepted", (bureau, outcomes, ties, now) =>
         {
             if (bureau.Status != BureauStatus.Chartered)
             {
@@ -241,21 +238,14 @@ public sealed class BureauService : AgencyService
             }
 
             return new BureauChange { Bureau = next, Log = [log], Outbox = [ToSecretariat(bureau, ties, MessageTypes.BureauJoin)] };
-        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
-        Context.Wake();
-        Publish("bureau.accepted");
-        return accepted;
-    }
+        }, ct);
 
     /// <summary>
     /// Leaves a bureau: the secretariat is told and opens an epoch without this agency; nothing of that epoch on reaches
     /// it. Throws when the bureau is unknown, this agency is not a member, or it is the secretariat.
     /// </summary>
-    public async Task<Bureau> LeaveBureauAsync(Guid id, CancellationToken ct = default)
-    {
-        var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
-        var now = Now;
-        var left = await Store.Bureaus.ChangeBureauAsync(id, (bureau, _) =>
+    public Task<Bureau> LeaveBureauAsync(Guid id, CancellationToken ct = default) =>
+        ChangeMembershipAsync(id, "bureau.left", (bureau, _, ties, now) =>
         {
             if (bureau.Member(Identity.Did) is not { State: MemberState.Accepted or MemberState.Joined })
             {
@@ -273,10 +263,23 @@ public sealed class BureauService : AgencyService
                 Log = [new BureauLogEntry("left", Identity.Did, null, [], now)],
                 Outbox = [ToSecretariat(bureau, ties, MessageTypes.BureauLeave)],
             };
-        }, ct).ConfigureAwait(false) ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
+        }, ct);
+
+    /// <summary>
+    /// Changes this agency's membership of bureau <paramref name="id"/>: <paramref name="change"/> decides, given the
+    /// bureau's outcomes, the ties by DID and the time, and its messages are filed with it in one transaction; the
+    /// dispatcher is woken and <paramref name="announced"/> published. Throws when the bureau is unknown.
+    /// </summary>
+    private async Task<Bureau> ChangeMembershipAsync(Guid id, string announced,
+        Func<Bureau, BureauOutcomes?, IReadOnlyDictionary<string, Tie>, DateTimeOffset, BureauChange?> change, CancellationToken ct)
+    {
+        var ties = await _epochs.TiesByDidAsync(ct).ConfigureAwait(false);
+        var now = Now;
+        var changed = await Store.Bureaus.ChangeBureauAsync(id, (bureau, _, outcomes) => change(bureau, outcomes, ties, now), ct).ConfigureAwait(false)
+            ?? throw new TelexException(TelexErrorKind.NotFound, $"no bureau {id}");
         Context.Wake();
-        Publish("bureau.left");
-        return left;
+        Publish(announced);
+        return changed;
     }
 
     /// <summary>A message of <paramref name="type"/> about <paramref name="bureau"/> to its secretariat. Throws when the secretariat is not an established tie.</summary>

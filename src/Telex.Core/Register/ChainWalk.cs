@@ -224,20 +224,6 @@ internal sealed class ChainWalk
     }
 }
 
-/// <summary>A telegram's state as the chain records it (receipt hashes, times, failure).</summary>
-internal sealed record TelegramState
-{
-    public string? Receipt { get; init; }
-
-    public string? IssuedReceipt { get; init; }
-
-    public long? PeerRegistryNumber { get; init; }
-
-    public DateTimeOffset? DeliveredAt { get; init; }
-
-    public string? FailureReason { get; init; }
-
-    public bool Failed { get; init; }
-
-    public DateTimeOffset? ReadAt { get; init; }
-}
+/// <summary>A telegram's state as the chain records it (receipt hashes, times, failure); nothing recorded yet by default.</summary>
+internal sealed record TelegramState(string? Receipt = null, string? IssuedReceipt = null, long? PeerRegistryNumber = null, DateTimeOffset? DeliveredAt = null,
+    string? FailureReason = null, bool Failed = false, DateTimeOffset? ReadAt = null);

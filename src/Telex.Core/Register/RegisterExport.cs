@@ -135,6 +135,8 @@ public static class RegisterExport
                     return (null, null, At("the export must start with its header"));
                 }
 
+                // A listing whose items belong to another record is refused naming the record.
+                string? stray = null;
                 switch (type)
                 {
                     case "header":
@@ -163,31 +165,24 @@ public static class RegisterExport
                         checkpoints.Add(Read<Checkpoint>(node, "checkpoint"));
                         break;
                     case "issue":
-                        if (ReadListing(node, "issue", issues, "events", issueEvents, (i, e) => e is not null && e.IssueId == i.Id,
-                            i => $"an event listed under issue {i.Id} belongs to another issue") is { } strayEvent)
-                        {
-                            return (null, null, At(strayEvent));
-                        }
-
+                        stray = ReadListing(node, "issue", issues, "events", issueEvents, (i, e) => e is not null && e.IssueId == i.Id,
+                            i => $"an event listed under issue {i.Id} belongs to another issue");
                         break;
                     case "draft":
-                        if (ReadListing(node, "draft", drafts, "log", clearanceLog, (d, l) => l?.Step is not null && l.Step.DraftId == d.Id,
-                            d => $"a clearance step listed under draft {d.Id} belongs to another draft") is { } strayStep)
-                        {
-                            return (null, null, At(strayStep));
-                        }
-
+                        stray = ReadListing(node, "draft", drafts, "log", clearanceLog, (d, l) => l?.Step is not null && l.Step.DraftId == d.Id,
+                            d => $"a clearance step listed under draft {d.Id} belongs to another draft");
                         break;
                     case "bureau":
-                        if (ReadListing(node, "bureau", bureaus, "epochs", bureauEpochs, (b, e) => e is not null && e.BureauId == b.Id,
-                            b => $"an epoch listed under bureau {b.Id} belongs to another bureau") is { } strayEpoch)
-                        {
-                            return (null, null, At(strayEpoch));
-                        }
-
+                        stray = ReadListing(node, "bureau", bureaus, "epochs", bureauEpochs, (b, e) => e is not null && e.BureauId == b.Id,
+                            b => $"an epoch listed under bureau {b.Id} belongs to another bureau");
                         break;
                     default:
                         return (null, null, At($"unknown line type '{type}'"));
+                }
+
+                if (stray is not null)
+                {
+                    return (null, null, At(stray));
                 }
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)

@@ -20,26 +20,16 @@ public enum ContentEncryption
 /// <summary>Sizes, names and the encrypt/decrypt operations of each <see cref="ContentEncryption"/>.</summary>
 internal static class ContentEncryptions
 {
+    private static readonly Jose.WireNames<ContentEncryption> Names = new(
+        (ContentEncryption.A256CbcHs512, "A256CBC-HS512"),
+        (ContentEncryption.A256Gcm, "A256GCM"),
+        (ContentEncryption.XC20P, "XC20P"));
+
     /// <summary>The JWE <c>enc</c> header value.</summary>
-    public static string JweName(this ContentEncryption enc) => enc switch
-    {
-        ContentEncryption.A256CbcHs512 => "A256CBC-HS512",
-        ContentEncryption.A256Gcm => "A256GCM",
-        ContentEncryption.XC20P => "XC20P",
-        _ => throw new ArgumentOutOfRangeException(nameof(enc)),
-    };
+    public static string JweName(this ContentEncryption enc) => Names.Of(enc);
 
     /// <summary>Parses a JWE <c>enc</c> value.</summary>
-    public static bool TryParse(string? name, out ContentEncryption enc)
-    {
-        switch (name)
-        {
-            case "A256CBC-HS512": enc = ContentEncryption.A256CbcHs512; return true;
-            case "A256GCM": enc = ContentEncryption.A256Gcm; return true;
-            case "XC20P": enc = ContentEncryption.XC20P; return true;
-            default: enc = default; return false;
-        }
-    }
+    public static bool TryParse(string? name, out ContentEncryption enc) => Names.TryParse(name, out enc);
 
     /// <summary>Content encryption key size in bytes.</summary>
     public static int KeySize(this ContentEncryption enc) => enc == ContentEncryption.A256CbcHs512 ? 64 : 32;

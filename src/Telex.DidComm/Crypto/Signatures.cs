@@ -31,26 +31,16 @@ internal static class Signatures
         0x5D, 0x57, 0x6E, 0x73, 0x57, 0xA4, 0x50, 0x1D, 0xDF, 0xE9, 0x2F, 0x46, 0x68, 0x1B, 0x20, 0xA0,
     ];
 
+    private static readonly Jose.WireNames<SignatureAlgorithm> Names = new(
+        (SignatureAlgorithm.EdDsa, "EdDSA"),
+        (SignatureAlgorithm.Es256, "ES256"),
+        (SignatureAlgorithm.Es256K, "ES256K"));
+
     /// <summary>The JWS <c>alg</c> value.</summary>
-    public static string JwsName(this SignatureAlgorithm alg) => alg switch
-    {
-        SignatureAlgorithm.EdDsa => "EdDSA",
-        SignatureAlgorithm.Es256 => "ES256",
-        SignatureAlgorithm.Es256K => "ES256K",
-        _ => throw new ArgumentOutOfRangeException(nameof(alg)),
-    };
+    public static string JwsName(this SignatureAlgorithm alg) => Names.Of(alg);
 
     /// <summary>Parses a JWS <c>alg</c>.</summary>
-    public static bool TryParse(string? name, out SignatureAlgorithm alg)
-    {
-        switch (name)
-        {
-            case "EdDSA": alg = SignatureAlgorithm.EdDsa; return true;
-            case "ES256": alg = SignatureAlgorithm.Es256; return true;
-            case "ES256K": alg = SignatureAlgorithm.Es256K; return true;
-            default: alg = default; return false;
-        }
-    }
+    public static bool TryParse(string? name, out SignatureAlgorithm alg) => Names.TryParse(name, out alg);
 
     /// <summary>The algorithm a key of this curve signs with.</summary>
     public static SignatureAlgorithm ForCurve(KeyCurve curve) => curve switch

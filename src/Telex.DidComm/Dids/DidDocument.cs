@@ -146,30 +146,8 @@ public sealed class DidDocument
     /// them. Ready for <see cref="DidDocumentStore.AddRange"/>.
     /// </summary>
     /// <exception cref="FormatException">The text is not JSON, or a document is invalid; the message names which.</exception>
-    public static IReadOnlyList<DidDocument> ParseDocuments(string json)
-    {
-        using var d = Json.ParseText(json, MaxDocumentDepth + 1);
-        var root = d.RootElement;
-        if (root.ValueKind != JsonValueKind.Array)
-        {
-            return TryParse(root, out var one, out string error) ? [one] : throw new FormatException(error);
-        }
-
-        var documents = new List<DidDocument>(root.GetArrayLength());
-        int index = 0;
-        foreach (var element in root.EnumerateArray())
-        {
-            if (!TryParse(element, out var document, out string error))
-            {
-                throw new FormatException($"DID document {index}: {error}");
-            }
-
-            documents.Add(document);
-            index++;
-        }
-
-        return documents;
-    }
+    public static IReadOnlyList<DidDocument> ParseDocuments(string json) =>
+        Json.ParseOneOrArray<DidDocument>(json, MaxDocumentDepth + 1, "DID document", TryParse);
 
     private static string Absolute(string did, string id) => id.StartsWith('#') ? did + id : id;
 

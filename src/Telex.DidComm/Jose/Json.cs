@@ -110,4 +110,40 @@ internal static class Json
             throw new FormatException("not valid JSON: " + e.Message, e);
         }
     }
+
+    /// <summary>
+    /// Reads JSON text holding one item or an array of items, each by <paramref name="read"/>, for a public <c>Parse</c>
+    /// method: an invalid item is a <see cref="FormatException"/> naming it (<c>secret 2: why</c>), thrown once the items
+    /// read before it are given to <paramref name="discard"/>.
+    /// </summary>
+    public static IReadOnlyList<T> ParseOneOrArray<T>(string json, int maxDepth, string item, ElementReader<T> read, Action<T>? discard = null)
+    {
+        using var d = ParseText(json, maxDepth);
+        var root = d.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            return read(root, out var one, out string error) ? [one] : throw new FormatException(error);
+        }
+
+        var items = new List<T>(root.GetArrayLength());
+        foreach (var element in root.EnumerateArray())
+        {
+            if (!read(element, out var value, out string error))
+            {
+                if (discard is not null)
+                {
+                    items.ForEach(discard);
+                }
+
+                throw new FormatException($"{item} {items.Count}: {error}");
+            }
+
+            items.Add(value);
+        }
+
+        return items;
+    }
 }
+
+/// <summary>Reads a value from a JSON element; false with the reason when the element is not one.</summary>
+internal delegate bool ElementReader<T>(JsonElement element, out T value, out string error);

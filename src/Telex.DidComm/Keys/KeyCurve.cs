@@ -25,17 +25,16 @@ public enum KeyCurve
 /// <summary>Facts about each <see cref="KeyCurve"/>.</summary>
 internal static class KeyCurves
 {
+    private static readonly Jose.WireNames<KeyCurve> Names = new(
+        (KeyCurve.Ed25519, "Ed25519"),
+        (KeyCurve.X25519, "X25519"),
+        (KeyCurve.P256, "P-256"),
+        (KeyCurve.P384, "P-384"),
+        (KeyCurve.P521, "P-521"),
+        (KeyCurve.Secp256k1, "secp256k1"));
+
     /// <summary>The JWK <c>crv</c> name of a curve.</summary>
-    public static string JwkName(this KeyCurve curve) => curve switch
-    {
-        KeyCurve.Ed25519 => "Ed25519",
-        KeyCurve.X25519 => "X25519",
-        KeyCurve.P256 => "P-256",
-        KeyCurve.P384 => "P-384",
-        KeyCurve.P521 => "P-521",
-        KeyCurve.Secp256k1 => "secp256k1",
-        _ => throw new ArgumentOutOfRangeException(nameof(curve)),
-    };
+    public static string JwkName(this KeyCurve curve) => Names.Of(curve);
 
     /// <summary>The JWK <c>kty</c> of a curve: <c>OKP</c> or <c>EC</c>.</summary>
     public static string KeyType(this KeyCurve curve) => curve.IsOctetKeyPair() ? "OKP" : "EC";
@@ -58,44 +57,9 @@ internal static class KeyCurves
         _ => throw new ArgumentOutOfRangeException(nameof(curve)),
     };
 
-    private static readonly (byte[] Name, KeyCurve Curve)[] Utf8Names =
-    [
-        ("Ed25519"u8.ToArray(), KeyCurve.Ed25519),
-        ("X25519"u8.ToArray(), KeyCurve.X25519),
-        ("P-256"u8.ToArray(), KeyCurve.P256),
-        ("P-384"u8.ToArray(), KeyCurve.P384),
-        ("P-521"u8.ToArray(), KeyCurve.P521),
-        ("secp256k1"u8.ToArray(), KeyCurve.Secp256k1),
-    ];
-
     /// <summary>Parses a JWK <c>crv</c> given as UTF-8; false when unknown.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> name, out KeyCurve curve)
-    {
-        foreach (var (utf8, known) in Utf8Names)
-        {
-            if (name.SequenceEqual(utf8))
-            {
-                curve = known;
-                return true;
-            }
-        }
-
-        curve = default;
-        return false;
-    }
+    public static bool TryParse(ReadOnlySpan<byte> name, out KeyCurve curve) => Names.TryParse(name, out curve);
 
     /// <summary>Parses a JWK <c>crv</c> name; false when unknown.</summary>
-    public static bool TryParse(string? name, out KeyCurve curve)
-    {
-        switch (name)
-        {
-            case "Ed25519": curve = KeyCurve.Ed25519; return true;
-            case "X25519": curve = KeyCurve.X25519; return true;
-            case "P-256": curve = KeyCurve.P256; return true;
-            case "P-384": curve = KeyCurve.P384; return true;
-            case "P-521": curve = KeyCurve.P521; return true;
-            case "secp256k1": curve = KeyCurve.Secp256k1; return true;
-            default: curve = default; return false;
-        }
-    }
+    public static bool TryParse(string? name, out KeyCurve curve) => Names.TryParse(name, out curve);
 }

@@ -252,31 +252,8 @@ public sealed class SecretJwk : IDisposable
     /// <see cref="TryParseSecret"/> reads. Every secret has its key id, ready for <see cref="Dids.SecretResolver"/>.
     /// </summary>
     /// <exception cref="FormatException">The text is not JSON, or a secret is invalid; the message names which.</exception>
-    public static IReadOnlyList<SecretJwk> ParseSecrets(string json)
-    {
-        using var doc = Jose.Json.ParseText(json, MaxSecretsDepth);
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Array)
-        {
-            return TryParseSecret(root, out var one, out string error) ? [one] : throw new FormatException(error);
-        }
-
-        var secrets = new List<SecretJwk>(root.GetArrayLength());
-        int index = 0;
-        foreach (var element in root.EnumerateArray())
-        {
-            if (!TryParseSecret(element, out var secret, out string error))
-            {
-                secrets.ForEach(s => s.Dispose());
-                throw new FormatException($"secret {index}: {error}");
-            }
-
-            secrets.Add(secret);
-            index++;
-        }
-
-        return secrets;
-    }
+    public static IReadOnlyList<SecretJwk> ParseSecrets(string json) =>
+        Jose.Json.ParseOneOrArray<SecretJwk>(json, MaxSecretsDepth, "secret", TryParseSecret, discard: s => s.Dispose());
 
     /// <summary>The same secret with another key id (a new object owning its own copy).</summary>
     public SecretJwk WithKid(string? kid) => FromPrivateBytes(Curve, D, kid);

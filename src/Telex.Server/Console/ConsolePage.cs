@@ -30,6 +30,13 @@ internal abstract class ConsolePage(Agency agency) : PageModel
     [Microsoft.AspNetCore.Mvc.TempData]
     public string? Notice { get; set; }
 
+    /// <summary>The names agencies are shown by, as <see cref="LoadNamesAsync"/> last read them.</summary>
+    public AgencyNames Names { get; private set; } = null!;
+
+    /// <summary>Reads the names agencies are shown by (<see cref="AgencyNames"/>) into <see cref="Names"/>.</summary>
+    protected async Task<AgencyNames> LoadNamesAsync(CancellationToken ct) =>
+        Names = await AgencyNames.LoadAsync(Agency, ct).ConfigureAwait(false);
+
     /// <summary>
     /// Runs an action; a refusal by the domain becomes the page's error message instead of an error page, with the
     /// agencies it names by DID named by name.

@@ -25,9 +25,6 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
     /// <summary>The bureau's issues.</summary>
     public IReadOnlyList<Issue> Issues { get; private set; } = [];
 
-    /// <summary>Agency names by DID for the founder and secretariat.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>Directory counterparts not yet named in the bureau, for its founder to name before the charter.</summary>
     public IReadOnlyList<Counterpart> Candidates { get; private set; } = [];
 
@@ -124,7 +121,7 @@ internal sealed class BureauModel(Agency agency) : ConsolePage(agency)
         Readiness = bureau.Status == BureauStatus.Proposed && bureau.Founder == Agency.Identity.Did ? await Agency.Bureaus.BureauReadinessAsync(id, ct) : null;
         Epochs = (await Agency.Bureaus.ListBureauEpochsAsync(id, ct)).OrderBy(e => e.Number).ToList();
         Issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Counterpart = bureau.IssueCounterpart, Limit = 1000 }, ct);
-        Names = await AgencyNames.LoadAsync(Agency, ct);
+        await LoadNamesAsync(ct);
         Candidates = bureau.Status == BureauStatus.Proposed && bureau.Founder == Agency.Identity.Did
             ? (await Agency.Directory.ListDirectoryAsync(ct)).Where(c => c.Did != Agency.Identity.Did
                 && (c.Did is null ? bureau.Prospects.All(p => p.EntryId != c.Entry?.Id) : bureau.Member(c.Did) is null)).ToList()

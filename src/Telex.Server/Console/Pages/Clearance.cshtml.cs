@@ -11,9 +11,6 @@ internal sealed class ClearanceModel(Agency agency) : ConsolePage(agency)
     /// <summary>Established ties: counterparts and partners a rule can name.</summary>
     public IReadOnlyList<Tie> Ties { get; private set; } = [];
 
-    /// <summary>Agency names by DID.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>A counterpart's name by DID.</summary>
     public string NameOf(string did) => Names.Of(did);
 
@@ -63,7 +60,7 @@ internal sealed class ClearanceModel(Agency agency) : ConsolePage(agency)
     private async Task LoadAsync(CancellationToken ct)
     {
         Rules = await Agency.Clearance.GetClearanceRulesAsync(ct);
-        Names = await AgencyNames.LoadAsync(Agency, ct);
+        await LoadNamesAsync(ct);
         Ties = (await Agency.Ties.ListTiesAsync(ct)).Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
     }
 }

@@ -25,9 +25,6 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
     /// <summary>Issues to write on, with their counterparts.</summary>
     public IReadOnlyList<Issue> Issues { get; private set; } = [];
 
-    /// <summary>Agency names by DID.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>The telegram answered or forwarded, shown beside the form, if this register holds it.</summary>
     public TelegramRecord? Referenced { get; private set; }
 
@@ -312,7 +309,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
     private async Task LoadAsync(CancellationToken ct)
     {
         var ties = await Agency.Ties.ListTiesAsync(ct);
-        Names = await AgencyNames.LoadAsync(Agency, ct);
+        await LoadNamesAsync(ct);
         Counterparts = ties.Where(t => t.Status == TieStatus.Established).OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
         Issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
         Untied = (await Agency.Directory.ListDirectoryAsync(ct))

@@ -12,9 +12,6 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
     /// <summary>The counterpart shown.</summary>
     public Counterpart Counterpart { get; private set; } = null!;
 
-    /// <summary>Agency names by DID, for its known ties.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>The ties one known of by name only may be linked to: established ties not in the directory under another name.</summary>
     public IReadOnlyList<Tie> LinkableTies { get; private set; } = [];
 
@@ -113,7 +110,7 @@ internal sealed class CounterpartModel(Agency agency) : ConsolePage(agency)
         try
         {
             Counterpart = await Agency.Directory.GetCounterpartAsync(c, ct);
-            Names = await AgencyNames.LoadAsync(Agency, ct);
+            await LoadNamesAsync(ct);
             if (Counterpart.Did is null)
             {
                 var linkedDids = (await Agency.Directory.ListDirectoryAsync(ct)).Select(c => c.Entry?.Did).OfType<string>().ToHashSet(StringComparer.Ordinal);

@@ -16,9 +16,6 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
     /// <summary>The relay policy.</summary>
     public RelayPolicy Relay { get; private set; } = RelayPolicy.Nobody;
 
-    /// <summary>Agency names by DID, for the known ties and relay pairs.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>Reads the directory.</summary>
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -77,7 +74,7 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
     private async Task LoadAsync(CancellationToken ct)
     {
         Counterparts = (await Agency.Directory.ListDirectoryAsync(ct)).OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        Names = await AgencyNames.LoadAsync(Agency, ct);
+        await LoadNamesAsync(ct);
         Relay = await Agency.Relays.GetPolicyAsync(ct);
     }
 }

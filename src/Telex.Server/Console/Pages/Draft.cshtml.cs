@@ -14,9 +14,6 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
     /// <summary>The recipient's name.</summary>
     public string RecipientName { get; private set; } = "";
 
-    /// <summary>Agency names by DID.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>The title of the issue the draft is on.</summary>
     public string? IssueTitle { get; private set; }
 
@@ -91,7 +88,7 @@ internal sealed class DraftModel(Agency agency) : ConsolePage(agency)
 
         Draft = draft;
         Log = await Agency.Clearance.ListClearanceLogAsync(id, ct);
-        Names = await AgencyNames.LoadAsync(Agency, ct);
+        await LoadNamesAsync(ct);
         RecipientName = Names.Of(draft.Draft.To);
         IssueTitle = draft.Draft.IssueId is { } issue ? (await Agency.Issues.GetIssueAsync(issue, ct))?.Title : null;
         AwaitsMe = CanDraft && draft.StepAwaiting(Officer, Role) >= 0;

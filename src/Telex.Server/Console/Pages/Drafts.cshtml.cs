@@ -11,9 +11,6 @@ internal sealed class DraftsModel(Agency agency) : ConsolePage(agency)
     /// <summary>Coordination requests from partners, newest first.</summary>
     public IReadOnlyList<CoordinationRequest> Requests { get; private set; } = [];
 
-    /// <summary>Agency names by DID.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>Reads the lists.</summary>
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
@@ -37,7 +34,7 @@ internal sealed class DraftsModel(Agency agency) : ConsolePage(agency)
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Names = await AgencyNames.LoadAsync(Agency, ct);
+        await LoadNamesAsync(ct);
         Drafts = await Agency.Clearance.ListDraftsAsync(null, 200, ct);
         Requests = await Agency.Clearance.ListCoordinationRequestsAsync(null, ct);
     }

@@ -21,13 +21,10 @@ internal sealed class IndexModel(Agency agency) : ConsolePage(agency)
     /// <summary>What waits for the signed-in officer.</summary>
     public DeskWaiting Waiting { get; private set; } = DeskWaiting.Nothing;
 
-    /// <summary>Agency names by DID.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>Reads the desk.</summary>
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Names = await AgencyNames.LoadAsync(Agency, ct);
+        await LoadNamesAsync(ct);
         var issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Limit = Shown }, ct);
         var desk = new List<DeskIssue>(issues.Count);
         foreach (var issue in issues)

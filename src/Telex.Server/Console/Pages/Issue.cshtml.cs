@@ -24,9 +24,6 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
     /// <summary>The names of the established ties an issue may be referred to.</summary>
     public IReadOnlyList<string> ReferralTargets { get; private set; } = [];
 
-    /// <summary>Agency names by DID.</summary>
-    public AgencyNames Names { get; private set; } = null!;
-
     /// <summary>
     /// The name of the agency that made a change: by its tie or directory entry when known here (as the API names it), else
     /// one a referral brought in by the name filed for it.
@@ -78,7 +75,7 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
             History = await Agency.Issues.IssueHistoryAsync(id, ct);
         }
 
-        Names = await AgencyNames.LoadAsync(Agency, ct);
+        await LoadNamesAsync(ct);
         CounterpartName = Names.Of(History.Issue.Counterpart);
         // Retired outcomes name changes in the history but are not offered for a new one.
         Outcomes = [.. (History.Issue.BureauId is { } bureau ? await Agency.Bureaus.BureauOutcomesAsync(bureau, ct) : await Agency.Issues.OutcomesAsync(ct)).Where(o => !o.Retired)];

@@ -63,9 +63,6 @@ internal sealed class RegisterModel(Agency agency) : ConsolePage(agency)
     /// <summary>Issues to filter by.</summary>
     public IReadOnlyList<Issue> Issues { get; private set; } = [];
 
-    /// <summary>Counterpart names by DID.</summary>
-    public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
-
     /// <summary>The verification just run.</summary>
     public VerifyReport? Report { get; private set; }
 
@@ -91,7 +88,7 @@ internal sealed class RegisterModel(Agency agency) : ConsolePage(agency)
     {
         var ties = await Agency.Ties.ListTiesAsync(ct);
         Ties = ties.OrderBy(t => t.PeerName, StringComparer.Ordinal).ToList();
-        Names = (await AgencyNames.LoadAsync(Agency, ct)).All;
+        await LoadNamesAsync(ct);
         Issues = await Agency.Issues.ListIssuesAsync(new IssueQuery { Limit = 1000 }, ct);
         if (Q is { Length: > 1000 })
         {

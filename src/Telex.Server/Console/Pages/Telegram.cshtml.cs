@@ -43,7 +43,7 @@ internal sealed class TelegramModel(Agency agency) : ConsolePage(agency)
         }
 
         Telegram = await RegisterReader.OpenAsync(Agency, record, User, ct);
-        var names = await AgencyNames.LoadAsync(Agency, ct);
+        var names = await LoadNamesAsync(ct);
         CounterpartName = names.Of(Telegram);
         RelayPath = Telegram.RelayPath.Select(names.Of).ToList();
 
