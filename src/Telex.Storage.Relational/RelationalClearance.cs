@@ -228,23 +228,10 @@ internal sealed class RelationalClearance(RelationalStore store) : RelationalRol
             subject = r.GetOrdinal("subject"), body = r.GetOrdinal("body"), precedence = r.GetOrdinal("precedence"), issueId = r.GetOrdinal("issue_id"),
             drafter = r.GetOrdinal("drafter"), receivedAt = r.GetOrdinal("received_at"), state = r.GetOrdinal("state"),
             answeredBy = r.GetOrdinal("answered_by"), answeredAt = r.GetOrdinal("answered_at"), reason = r.GetOrdinal("reason");
-        return () => new()
-        {
-            Id = ReadId(r, id),
-            From = r.GetString(from),
-            DraftId = ReadId(r, draftId),
-            Recipient = r.GetString(recipient),
-            Subject = r.GetString(subject),
-            Body = r.GetString(body),
-            Precedence = (Precedence)r.GetInt32(precedence),
-            IssueId = ReadStringOrNull(r, issueId),
-            Drafter = ReadStringOrNull(r, drafter),
-            ReceivedAt = ReadTime(r, receivedAt),
-            State = (ClearanceState)r.GetInt32(state),
-            AnsweredBy = ReadStringOrNull(r, answeredBy),
-            AnsweredAt = ReadTimeOrNull(r, answeredAt),
-            Reason = ReadStringOrNull(r, reason),
-        };
+        return () => new(ReadId(r, id), From: r.GetString(from), ReadId(r, draftId), Recipient: r.GetString(recipient),
+            Subject: r.GetString(subject), Body: r.GetString(body), (Precedence)r.GetInt32(precedence), ReceivedAt: ReadTime(r, receivedAt),
+            IssueId: ReadStringOrNull(r, issueId), Drafter: ReadStringOrNull(r, drafter), State: (ClearanceState)r.GetInt32(state),
+            AnsweredBy: ReadStringOrNull(r, answeredBy), AnsweredAt: ReadTimeOrNull(r, answeredAt), Reason: ReadStringOrNull(r, reason));
     }
 
     /// <summary>The coordination request; in a write transaction its row stays locked until commit.</summary>

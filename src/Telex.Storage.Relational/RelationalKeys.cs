@@ -112,13 +112,7 @@ internal sealed class RelationalKeys(RelationalStore store) : RelationalRole(sto
     {
         int oldDid = r.GetOrdinal("old_did"), newDid = r.GetOrdinal("new_did"), own = r.GetOrdinal("own"), fromPrior = r.GetOrdinal("from_prior"),
             at = r.GetOrdinal("at");
-        return () => new()
-        {
-            OldDid = r.GetString(oldDid),
-            NewDid = r.GetString(newDid),
-            Own = ReadBool(r, own),
-            FromPrior = r.GetString(fromPrior),
-            At = ReadTime(r, at),
-        };
+        return () => new(OldDid: r.GetString(oldDid), NewDid: r.GetString(newDid), FromPrior: r.GetString(fromPrior), At: ReadTime(r, at),
+            Own: ReadBool(r, own));
     }
 }

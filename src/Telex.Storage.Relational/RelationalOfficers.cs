@@ -44,17 +44,9 @@ internal sealed class RelationalOfficers(RelationalStore store) : RelationalRole
         int name = r.GetOrdinal("name"), role = r.GetOrdinal("role"), hash = r.GetOrdinal("password_hash"), createdAt = r.GetOrdinal("created_at"),
             mustChange = r.GetOrdinal("must_change"), failed = r.GetOrdinal("failed"), lockedUntil = r.GetOrdinal("locked_until"),
             disabled = r.GetOrdinal("disabled");
-        return () => new()
-        {
-            Name = r.GetString(name),
-            Role = (Role)r.GetInt32(role),
-            PasswordHash = r.GetString(hash),
-            CreatedAt = ReadTime(r, createdAt),
-            MustChangePassword = ReadBool(r, mustChange),
-            FailedSignIns = r.GetInt32(failed),
-            LockedUntil = ReadTimeOrNull(r, lockedUntil),
-            Disabled = ReadBool(r, disabled),
-        };
+        return () => new(r.GetString(name), (Role)r.GetInt32(role), r.GetString(hash), ReadTime(r, createdAt),
+            MustChangePassword: ReadBool(r, mustChange), FailedSignIns: r.GetInt32(failed), LockedUntil: ReadTimeOrNull(r, lockedUntil),
+            Disabled: ReadBool(r, disabled));
     }
 
     /// <inheritdoc/>

@@ -9,19 +9,9 @@ internal sealed class RelationalOutbox(RelationalStore store) : RelationalRole(s
         int id = r.GetOrdinal("id"), kind = r.GetOrdinal("kind"), telegramId = r.GetOrdinal("telegram_id"), peerDid = r.GetOrdinal("peer_did"),
             endpoint = r.GetOrdinal("endpoint"), payload = r.GetOrdinal("payload"), attempts = r.GetOrdinal("attempts"), dueAt = r.GetOrdinal("due_at"),
             expiresAt = r.GetOrdinal("expires_at"), precedence = r.GetOrdinal("precedence");
-        return () => new()
-        {
-            Id = ReadId(r, id),
-            Kind = (OutboxKind)r.GetInt32(kind),
-            TelegramId = ReadIdOrNull(r, telegramId),
-            PeerDid = r.GetString(peerDid),
-            Endpoint = r.GetString(endpoint),
-            Payload = ReadBytes(r, payload),
-            Attempts = r.GetInt32(attempts),
-            DueAt = ReadTime(r, dueAt),
-            ExpiresAt = ReadTime(r, expiresAt),
-            Precedence = (Precedence)r.GetInt32(precedence),
-        };
+        return () => new(ReadId(r, id), (OutboxKind)r.GetInt32(kind), PeerDid: r.GetString(peerDid), Endpoint: r.GetString(endpoint),
+            ReadBytes(r, payload), DueAt: ReadTime(r, dueAt), ExpiresAt: ReadTime(r, expiresAt), TelegramId: ReadIdOrNull(r, telegramId),
+            Attempts: r.GetInt32(attempts), Precedence: (Precedence)r.GetInt32(precedence));
     }
 
     /// <inheritdoc/>

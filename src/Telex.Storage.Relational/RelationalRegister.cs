@@ -107,34 +107,17 @@ internal sealed class RelationalRegister(RelationalStore store) : RelationalRole
         int id = r.GetOrdinal("id"), number = r.GetOrdinal("registry_number"), receivedAt = r.GetOrdinal("received_at"),
             serial = r.GetOrdinal("sender_serial"), signer = r.GetOrdinal("signer"), signedOn = r.GetOrdinal("signed_on"), text = r.GetOrdinal("text"),
             trailer = r.GetOrdinal("trailer"), importedAt = r.GetOrdinal("imported_at"), source = r.GetOrdinal("source");
-        return () => new()
-        {
-            Id = ReadId(r, id),
-            RegistryNumber = r.GetInt64(number),
-            ReceivedAt = ReadTime(r, receivedAt),
-            SenderSerial = r.GetInt64(serial),
-            Signer = r.GetString(signer),
-            SignedOn = r.GetString(signedOn),
-            Text = r.GetString(text),
-            Trailer = r.GetString(trailer),
-            ImportedAt = ReadTime(r, importedAt),
-            Source = ReadStringOrNull(r, source),
-        };
+        return () => new(ReadId(r, id), RegistryNumber: r.GetInt64(number), ReceivedAt: ReadTime(r, receivedAt), SenderSerial: r.GetInt64(serial),
+            Signer: r.GetString(signer), SignedOn: r.GetString(signedOn), Text: r.GetString(text), ImportedAt: ReadTime(r, importedAt),
+            Trailer: r.GetString(trailer), Source: ReadStringOrNull(r, source));
     }
 
     private Func<Checkpoint> CheckpointRow(DbDataReader r)
     {
         int agency = r.GetOrdinal("agency_did"), count = r.GetOrdinal("count"), head = r.GetOrdinal("head"), time = r.GetOrdinal("time"),
             signed = r.GetOrdinal("signed"), storedAt = r.GetOrdinal("stored_at");
-        return () => new()
-        {
-            AgencyDid = r.GetString(agency),
-            Count = r.GetInt64(count),
-            Head = r.GetString(head),
-            Time = ReadTime(r, time),
-            SignedMessage = ReadBytes(r, signed),
-            StoredAt = ReadTime(r, storedAt),
-        };
+        return () => new(r.GetString(agency), r.GetInt64(count), r.GetString(head), Time: ReadTime(r, time), ReadBytes(r, signed),
+            StoredAt: ReadTime(r, storedAt));
     }
 
     private async Task InsertCableAsync(DbConnection c, DbTransaction tx, ImportedCable cable, CancellationToken ct) =>

@@ -67,17 +67,8 @@ internal sealed class RelationalRelays(RelationalStore store) : RelationalRole(s
         int id = r.GetOrdinal("id"), fromDid = r.GetOrdinal("from_did"), nextDid = r.GetOrdinal("next_did"), endpoint = r.GetOrdinal("endpoint"),
             envelope = r.GetOrdinal("envelope"), receivedAt = r.GetOrdinal("received_at"), dueAt = r.GetOrdinal("due_at"), expiresAt = r.GetOrdinal("expires_at"),
             attempts = r.GetOrdinal("attempts");
-        return () => new()
-        {
-            Id = ReadId(r, id),
-            FromDid = r.GetString(fromDid),
-            NextDid = r.GetString(nextDid),
-            Endpoint = r.GetString(endpoint),
-            Envelope = ReadBytes(r, envelope),
-            ReceivedAt = ReadTime(r, receivedAt),
-            DueAt = ReadTime(r, dueAt),
-            ExpiresAt = ReadTime(r, expiresAt),
-            Attempts = r.GetInt32(attempts),
-        };
+        return () => new(ReadId(r, id), FromDid: r.GetString(fromDid), NextDid: r.GetString(nextDid), Endpoint: r.GetString(endpoint),
+            ReadBytes(r, envelope), ReceivedAt: ReadTime(r, receivedAt), DueAt: ReadTime(r, dueAt), ExpiresAt: ReadTime(r, expiresAt),
+            Attempts: r.GetInt32(attempts));
     }
 }

@@ -206,17 +206,8 @@ internal abstract class RelationalRole(RelationalStore store)
         ArgumentNullException.ThrowIfNull(r);
         int position = r.GetOrdinal("position"), kind = r.GetOrdinal("kind"), reference = r.GetOrdinal("reference"), time = r.GetOrdinal("time"),
             contentHash = r.GetOrdinal("content_hash"), content = r.GetOrdinal("content"), prevHash = r.GetOrdinal("prev_hash"), hash = r.GetOrdinal("hash");
-        return () => new()
-        {
-            Position = r.GetInt64(position),
-            Kind = r.GetString(kind),
-            Reference = r.GetString(reference),
-            Time = ReadTime(r, time),
-            ContentHash = r.GetString(contentHash),
-            Content = ReadBytesOrNull(r, content),
-            PrevHash = r.GetString(prevHash),
-            Hash = r.GetString(hash),
-        };
+        return () => new(r.GetInt64(position), Kind: r.GetString(kind), Reference: r.GetString(reference), ReadTime(r, time),
+            ContentHash: r.GetString(contentHash), PrevHash: r.GetString(prevHash), Hash: r.GetString(hash), Content: ReadBytesOrNull(r, content));
     }
 
     /// <summary>Enters a telegram as filed, and the receipt issued for it if it was filed with one.</summary>

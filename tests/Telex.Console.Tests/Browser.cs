@@ -80,13 +80,8 @@ public sealed class OfficerBrowser : IAsyncDisposable
     /// <summary>Adds an officer with a known password to the agency's store.</summary>
     public static async Task AddAsync(TestAgency agency, string name, Role role, string password)
     {
-        Assert.True(await agency.Store.Officers.AddOfficerAsync(new Telex.Core.Model.Officer
-        {
-            Name = name,
-            Role = role,
-            PasswordHash = PasswordHasher.Hash(password),
-            CreatedAt = DateTimeOffset.UtcNow,
-        }));
+        Assert.True(await agency.Store.Officers.AddOfficerAsync(new Telex.Core.Model.Officer(name, role, PasswordHasher.Hash(password),
+            CreatedAt: DateTimeOffset.UtcNow)));
     }
 
     /// <summary>Opens a fresh browser context at the agency's console (no session yet).</summary>

@@ -57,16 +57,9 @@ public abstract partial class StoreComplianceTests
             (await Store.Settings.ListSettingsAsync("")).Select(p => p.Key).ToHashSet());
     }
 
-    private static Officer NewOfficer(string name) => new()
-    {
-        Name = name,
-        Role = Role.ReleasingOfficer,
-        PasswordHash = "hash-of-" + name,
-        CreatedAt = Start,
-        MustChangePassword = true,
-        FailedSignIns = 2,
-        LockedUntil = Start + TimeSpan.FromMinutes(15),
-    };
+    private static Officer NewOfficer(string name) =>
+        new(Name: name, Role: Role.ReleasingOfficer, PasswordHash: "hash-of-" + name, CreatedAt: Start, MustChangePassword: true,
+            FailedSignIns: 2, LockedUntil: Start + TimeSpan.FromMinutes(15));
 
     [Fact]
     public async Task An_added_officer_is_found_by_name_with_every_field()

@@ -11,19 +11,11 @@ public abstract partial class StoreComplianceTests
 {
     private static CheckpointStatement? NoSignatures(byte[] signed) => null;
 
-    private static ImportedCable Cable(long number, DateTimeOffset importedAt) => new()
-    {
-        Id = Guid.NewGuid(),
-        RegistryNumber = number,
-        ReceivedAt = new DateTimeOffset(1949, 5, 18, 17, 18, 0, TimeSpan.Zero),
-        SenderSerial = 477,
-        Signer = "Kovalev",
-        SignedOn = "18 May",
-        Text = "1. The situation in the Orient [SIC, Vostok].\n - 1. A sub-point.",
-        Trailer = "[...]",
-        ImportedAt = importedAt,
-        Source = "cable.txt",
-    };
+    private static ImportedCable Cable(long number, DateTimeOffset importedAt) =>
+        new(Id: Guid.NewGuid(), RegistryNumber: number, ReceivedAt: new DateTimeOffset(1949, 5, 18, 17, 18, 0, TimeSpan.Zero),
+            SenderSerial: 477, Signer: "Kovalev", SignedOn: "18 May",
+            Text: "1. The situation in the Orient [SIC, Vostok].\n - 1. A sub-point.", ImportedAt: importedAt, Trailer: "[...]",
+            Source: "cable.txt");
 
     private async Task<OutboxItem> OutboxOfAsync(Guid telegramId) =>
         (await ClaimEverythingDueAsync()).Single(o => o.TelegramId == telegramId);
@@ -114,15 +106,9 @@ public abstract partial class StoreComplianceTests
         Assert.Equal(1, (await Store.Register.GetRegisterHeadAsync()).Count);
     }
 
-    private static Checkpoint NewCheckpoint(string agency, long count, DateTimeOffset at) => new()
-    {
-        AgencyDid = agency,
-        Count = count,
-        Head = new string('a', 64),
-        Time = at,
-        SignedMessage = Encoding.UTF8.GetBytes($"signed by {agency} over {count}"),
-        StoredAt = at,
-    };
+    private static Checkpoint NewCheckpoint(string agency, long count, DateTimeOffset at) =>
+        new(AgencyDid: agency, Count: count, Head: new string('a', 64), Time: at,
+            SignedMessage: Encoding.UTF8.GetBytes($"signed by {agency} over {count}"), StoredAt: at);
 
     [Fact]
     public async Task Checkpoints_are_kept_once_each_in_order_and_listed_by_agency()

@@ -8,19 +8,10 @@ namespace Telex.Storage.Compliance;
 /// <summary>Imported history: historical cables listed, searched and found by number beside the traffic, in a numbering space of their own.</summary>
 public abstract partial class StoreComplianceTests
 {
-    private static ImportedCable HistoricalCable(long number, string signer, string text, DateTimeOffset receivedAt, DateTimeOffset importedAt) => new()
-    {
-        Id = Guid.NewGuid(),
-        RegistryNumber = number,
-        ReceivedAt = receivedAt,
-        SenderSerial = 477,
-        Signer = signer,
-        SignedOn = receivedAt.ToString("d MMMM", System.Globalization.CultureInfo.InvariantCulture),
-        Text = text,
-        Trailer = "[...]",
-        ImportedAt = importedAt,
-        Source = "cable.txt",
-    };
+    private static ImportedCable HistoricalCable(long number, string signer, string text, DateTimeOffset receivedAt, DateTimeOffset importedAt) =>
+        new(Id: Guid.NewGuid(), RegistryNumber: number, ReceivedAt: receivedAt, SenderSerial: 477, Signer: signer,
+            SignedOn: receivedAt.ToString("d MMMM", System.Globalization.CultureInfo.InvariantCulture), Text: text, ImportedAt: importedAt,
+            Trailer: "[...]", Source: "cable.txt");
 
     private static readonly DateTimeOffset May1949 = new(1949, 5, 18, 17, 18, 0, TimeSpan.Zero);
 

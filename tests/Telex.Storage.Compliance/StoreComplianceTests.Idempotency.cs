@@ -8,15 +8,9 @@ namespace Telex.Storage.Compliance;
 /// <summary>Client request ids (Idempotency-Key) kept in the transaction of the release they guard.</summary>
 public abstract partial class StoreComplianceTests
 {
-    private IdempotencyClaim Claim(string officer, string key, string hash = "hash-1") => new()
-    {
-        Officer = officer,
-        Key = key,
-        RequestHash = hash,
-        CreatedAt = Now,
-        ExpiresAt = Now + TimeSpan.FromHours(24),
-        Answer = released => Encoding.UTF8.GetBytes("answer for " + string.Join(",", released.Select(r => r.Id))),
-    };
+    private IdempotencyClaim Claim(string officer, string key, string hash = "hash-1") =>
+        new(Officer: officer, Key: key, RequestHash: hash, CreatedAt: Now, ExpiresAt: Now + TimeSpan.FromHours(24),
+            Answer: released => Encoding.UTF8.GetBytes("answer for " + string.Join(",", released.Select(r => r.Id))));
 
     private Task<TelegramRecord> ReleaseWithAsync(string peerDid, IdempotencyClaim? claim) =>
         Store.Telegrams.ReleaseAsync(peerDid, serial =>

@@ -267,19 +267,9 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task A_coordination_request_is_filed_once_and_answered_once_with_its_outbox_item()
     {
-        var request = new CoordinationRequest
-        {
-            Id = Guid.NewGuid(),
-            From = Alpha,
-            DraftId = Guid.NewGuid(),
-            Recipient = Bravo,
-            Subject = "Coordinated steps",
-            Body = "Only after coordinating them.",
-            Precedence = Precedence.Flash,
-            IssueId = "issue-1",
-            Drafter = "drafter",
-            ReceivedAt = Now,
-        };
+        var request = new CoordinationRequest(Id: Guid.NewGuid(), From: Alpha, DraftId: Guid.NewGuid(), Recipient: Bravo,
+            Subject: "Coordinated steps", Body: "Only after coordinating them.", Precedence: Precedence.Flash, ReceivedAt: Now,
+            IssueId: "issue-1", Drafter: "drafter");
 
         Assert.True(await Store.Clearance.RecordCoordinationRequestAsync(request));
         Assert.False(await Store.Clearance.RecordCoordinationRequestAsync(request with { Subject = "Changed" }));

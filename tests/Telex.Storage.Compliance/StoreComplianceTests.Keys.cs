@@ -11,14 +11,8 @@ public abstract partial class StoreComplianceTests
     private const string AlphaRotated = "did:example:alpha-2";
     private const string AlphaRotatedTwice = "did:example:alpha-3";
 
-    private KeyRotation Rotation(string oldDid, string newDid, bool own = false) => new()
-    {
-        OldDid = oldDid,
-        NewDid = newDid,
-        FromPrior = "header.claims-" + newDid + ".signature",
-        At = Now,
-        Own = own,
-    };
+    private KeyRotation Rotation(string oldDid, string newDid, bool own = false) =>
+        new(OldDid: oldDid, NewDid: newDid, FromPrior: "header.claims-" + newDid + ".signature", At: Now, Own: own);
 
     [Fact]
     public async Task A_counterparts_rotation_keeps_its_tie_under_the_new_did_and_the_old_one_resolves_to_it()

@@ -7,13 +7,7 @@ namespace Telex.Storage.Compliance;
 /// <summary>Officer administration: each act filed with its chain entry, the last enabled admin kept, nothing changed by a refusal.</summary>
 public abstract partial class StoreComplianceTests
 {
-    private static Officer Staff(string name, Role role) => new()
-    {
-        Name = name,
-        Role = role,
-        PasswordHash = "hash-of-" + name,
-        CreatedAt = Start,
-    };
+    private static Officer Staff(string name, Role role) => new(Name: name, Role: role, PasswordHash: "hash-of-" + name, CreatedAt: Start);
 
     private OfficerEvent Act(OfficerAction action, string officer, Role? role = null, DateTimeOffset? until = null) =>
         new() { Action = action, Officer = officer, By = "ada", At = Now, Role = role, Until = until };

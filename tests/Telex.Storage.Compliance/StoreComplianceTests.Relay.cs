@@ -8,17 +8,10 @@ namespace Telex.Storage.Compliance;
 /// <summary>The relay queue, and the relay path kept on telegrams.</summary>
 public abstract partial class StoreComplianceTests
 {
-    private RelayItem Relayed(string from, string next, DateTimeOffset? dueAt = null, TimeSpan? retention = null) => new()
-    {
-        Id = Guid.NewGuid(),
-        FromDid = from,
-        NextDid = next,
-        Endpoint = EndpointOf(next),
-        Envelope = Encoding.UTF8.GetBytes("{\"ciphertext\":\"" + Guid.NewGuid() + "\"}"),
-        ReceivedAt = Now,
-        DueAt = dueAt ?? Now,
-        ExpiresAt = Now + (retention ?? TimeSpan.FromDays(3)),
-    };
+    private RelayItem Relayed(string from, string next, DateTimeOffset? dueAt = null, TimeSpan? retention = null) =>
+        new(Id: Guid.NewGuid(), FromDid: from, NextDid: next, Endpoint: EndpointOf(next),
+            Envelope: Encoding.UTF8.GetBytes("{\"ciphertext\":\"" + Guid.NewGuid() + "\"}"), ReceivedAt: Now, DueAt: dueAt ?? Now,
+            ExpiresAt: Now + (retention ?? TimeSpan.FromDays(3)));
 
     [Fact]
     public async Task A_relayed_envelope_reads_back_with_every_field_when_claimed()

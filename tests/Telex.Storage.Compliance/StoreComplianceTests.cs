@@ -109,30 +109,15 @@ public abstract partial class StoreComplianceTests : IAsyncLifetime
         };
     }
 
-    protected static OutboxItem OutboxItemFor(TelegramRecord record, DateTimeOffset dueAt) => new()
-    {
-        Id = Guid.NewGuid(),
-        Kind = OutboxKind.Telegram,
-        TelegramId = record.Id,
-        PeerDid = record.Counterpart,
-        Endpoint = EndpointOf(record.Counterpart),
-        Payload = record.SignedOriginal,
-        DueAt = dueAt,
-        ExpiresAt = dueAt + TimeSpan.FromDays(3),
-        Precedence = record.Precedence,
-    };
+    protected static OutboxItem OutboxItemFor(TelegramRecord record, DateTimeOffset dueAt) =>
+        new(Id: Guid.NewGuid(), Kind: OutboxKind.Telegram, PeerDid: record.Counterpart, Endpoint: EndpointOf(record.Counterpart),
+            Payload: record.SignedOriginal, DueAt: dueAt, ExpiresAt: dueAt + TimeSpan.FromDays(3), TelegramId: record.Id,
+            Precedence: record.Precedence);
 
-    protected static OutboxItem MessageItem(string peerDid, DateTimeOffset dueAt, Precedence precedence = Precedence.Routine) => new()
-    {
-        Id = Guid.NewGuid(),
-        Kind = OutboxKind.Message,
-        PeerDid = peerDid,
-        Endpoint = EndpointOf(peerDid),
-        Payload = Encoding.UTF8.GetBytes("a receipt or tie message"),
-        DueAt = dueAt,
-        ExpiresAt = dueAt + TimeSpan.FromDays(1),
-        Precedence = precedence,
-    };
+    protected static OutboxItem MessageItem(string peerDid, DateTimeOffset dueAt, Precedence precedence = Precedence.Routine) =>
+        new(Id: Guid.NewGuid(), Kind: OutboxKind.Message, PeerDid: peerDid, Endpoint: EndpointOf(peerDid),
+            Payload: Encoding.UTF8.GetBytes("a receipt or tie message"), DueAt: dueAt, ExpiresAt: dueAt + TimeSpan.FromDays(1),
+            Precedence: precedence);
 
     /// <summary>Releases a telegram to <paramref name="peerDid"/> now (due now unless <paramref name="dueAt"/> says otherwise).</summary>
     protected async Task<(TelegramRecord Record, OutboxItem Outbox)> ReleaseToAsync(

@@ -254,32 +254,15 @@ public sealed class NativeTypesMigrationTests : IAsyncLifetime
             false, queued.RegisteredAt);
         await AppendAsync(c, RegisterKinds.Read, inboundRef, RegisterChain.ReadContent(inbound.Id, inbound.ReadAt!.Value), true, inbound.ReadAt.Value);
 
-        var outbox = new OutboxItem
-        {
-            Id = Guid.NewGuid(),
-            Kind = OutboxKind.Telegram,
-            TelegramId = queued.Id,
-            PeerDid = Alpha,
-            Endpoint = alpha.PeerEndpoint,
-            Payload = queued.SignedOriginal,
-            Attempts = 3,
-            DueAt = T.AddMilliseconds(999),
-            ExpiresAt = LastMillisecond,
-            Precedence = Precedence.Priority,
-        };
+        var outbox = new OutboxItem(Id: Guid.NewGuid(), Kind: OutboxKind.Telegram, PeerDid: Alpha, Endpoint: alpha.PeerEndpoint,
+            Payload: queued.SignedOriginal, DueAt: T.AddMilliseconds(999), ExpiresAt: LastMillisecond, TelegramId: queued.Id, Attempts: 3,
+            Precedence: Precedence.Priority);
         await InsertAsync(c, "outbox", ("id", outbox.Id.ToString()), ("kind", (int)outbox.Kind), ("telegram_id", outbox.TelegramId.ToString()), ("peer_did", outbox.PeerDid),
             ("endpoint", outbox.Endpoint), ("payload", outbox.Payload), ("attempts", outbox.Attempts), ("due_at", Ms(outbox.DueAt)), ("expires_at", Ms(outbox.ExpiresAt)),
             ("precedence", (int)outbox.Precedence), ("claimed_by", "node-0"), ("claimed_until", Ms(T.AddMilliseconds(1_001))));
 
-        var officer = new Officer
-        {
-            Name = "olga",
-            Role = Role.Admin,
-            PasswordHash = "hash",
-            CreatedAt = BeforeEpoch,
-            FailedSignIns = 2,
-            LockedUntil = T.AddMilliseconds(7),
-        };
+        var officer = new Officer(Name: "olga", Role: Role.Admin, PasswordHash: "hash", CreatedAt: BeforeEpoch, FailedSignIns: 2,
+            LockedUntil: T.AddMilliseconds(7));
         await InsertAsync(c, "officers", ("name", officer.Name), ("role", (int)officer.Role), ("password_hash", officer.PasswordHash),
             ("created_at", Ms(officer.CreatedAt)), ("must_change", false), ("failed", officer.FailedSignIns), ("locked_until", Ms(officer.LockedUntil)));
         var token = new ApiToken("token-hash", officer.Name, T.AddMilliseconds(1), LastMillisecond);
@@ -337,21 +320,9 @@ public sealed class NativeTypesMigrationTests : IAsyncLifetime
             ("detail", step.Detail));
         await AppendAsync(c, RegisterKinds.Clearance, RegisterChain.ClearanceReference(new ClearanceLogRow(1, step)),
             RegisterChain.ClearanceContent(new ClearanceLogRow(1, step)), false, step.At);
-        var coordination = new CoordinationRequest
-        {
-            Id = Guid.NewGuid(),
-            From = Bravo,
-            DraftId = Guid.NewGuid(),
-            Recipient = Alpha,
-            Subject = "Joint note",
-            Body = "Please clear",
-            Precedence = Precedence.Routine,
-            ReceivedAt = T.AddMilliseconds(15),
-            State = ClearanceState.Given,
-            AnsweredBy = "ivan",
-            AnsweredAt = T.AddMilliseconds(16),
-            Reason = "not yet",
-        };
+        var coordination = new CoordinationRequest(Id: Guid.NewGuid(), From: Bravo, DraftId: Guid.NewGuid(), Recipient: Alpha,
+            Subject: "Joint note", Body: "Please clear", Precedence: Precedence.Routine, ReceivedAt: T.AddMilliseconds(15),
+            State: ClearanceState.Given, AnsweredBy: "ivan", AnsweredAt: T.AddMilliseconds(16), Reason: "not yet");
         await InsertAsync(c, "coordination_requests", ("id", coordination.Id.ToString()), ("from_did", coordination.From), ("draft_id", coordination.DraftId.ToString()),
             ("recipient", coordination.Recipient), ("subject", coordination.Subject), ("body", coordination.Body), ("precedence", (int)coordination.Precedence),
             ("received_at", Ms(coordination.ReceivedAt)), ("state", (int)coordination.State), ("answered_by", coordination.AnsweredBy),
@@ -399,18 +370,8 @@ public sealed class NativeTypesMigrationTests : IAsyncLifetime
         var outcomes = new BureauOutcomes(bureau.Id, 3, [.. OutcomeVocabulary.Default, new OutcomeTerm("tabled", IssueStatus.Deferred)]);
         await InsertAsync(c, "bureau_outcomes", ("bureau_id", bureau.Id.ToString()), ("version", outcomes.Version), ("terms", OutcomeVocabulary.Write(outcomes.Terms)));
 
-        var relay = new RelayItem
-        {
-            Id = Guid.NewGuid(),
-            FromDid = Alpha,
-            NextDid = Bravo,
-            Endpoint = bravo.PeerEndpoint,
-            Envelope = [0, 1, 2, 254],
-            ReceivedAt = T.AddMilliseconds(25),
-            DueAt = T.AddMilliseconds(26),
-            ExpiresAt = T.AddDays(2),
-            Attempts = 1,
-        };
+        var relay = new RelayItem(Id: Guid.NewGuid(), FromDid: Alpha, NextDid: Bravo, Endpoint: bravo.PeerEndpoint,
+            Envelope: [0, 1, 2, 254], ReceivedAt: T.AddMilliseconds(25), DueAt: T.AddMilliseconds(26), ExpiresAt: T.AddDays(2), Attempts: 1);
         await InsertAsync(c, "relay_queue", ("id", relay.Id.ToString()), ("from_did", relay.FromDid), ("next_did", relay.NextDid), ("endpoint", relay.Endpoint),
             ("envelope", relay.Envelope), ("received_at", Ms(relay.ReceivedAt)), ("due_at", Ms(relay.DueAt)), ("expires_at", Ms(relay.ExpiresAt)),
             ("attempts", relay.Attempts));
@@ -420,37 +381,20 @@ public sealed class NativeTypesMigrationTests : IAsyncLifetime
             ("created_at", Ms(release.CreatedAt)), ("expires_at", Ms(release.ExpiresAt)), ("telegrams", JsonSerializer.Serialize(release.Telegrams)),
             ("answer", release.Answer));
 
-        var cable = new ImportedCable
-        {
-            Id = Guid.NewGuid(),
-            RegistryNumber = 40,
-            ReceivedAt = T.AddDays(-400).AddMilliseconds(28),
-            SenderSerial = 3,
-            Signer = "MORROW",
-            SignedOn = "12 MAR 1998",
-            Text = "QUOTAS AGREED STOP",
-            Trailer = "END",
-            ImportedAt = T.AddMilliseconds(29),
-            Source = "box 4",
-        };
+        var cable = new ImportedCable(Id: Guid.NewGuid(), RegistryNumber: 40, ReceivedAt: T.AddDays(-400).AddMilliseconds(28),
+            SenderSerial: 3, Signer: "MORROW", SignedOn: "12 MAR 1998", Text: "QUOTAS AGREED STOP", ImportedAt: T.AddMilliseconds(29),
+            Trailer: "END", Source: "box 4");
         await InsertAsync(c, "imported_cables", ("id", cable.Id.ToString()), ("registry_number", cable.RegistryNumber), ("received_at", Ms(cable.ReceivedAt)),
             ("sender_serial", cable.SenderSerial), ("signer", cable.Signer), ("signed_on", cable.SignedOn), ("text", cable.Text), ("trailer", cable.Trailer),
             ("imported_at", Ms(cable.ImportedAt)), ("source", cable.Source));
         await AppendAsync(c, RegisterKinds.CableImported, RegisterChain.CableReference(cable.Id), RegisterChain.CableContent(cable), false, cable.ImportedAt);
 
-        var checkpoint = new Checkpoint
-        {
-            AgencyDid = Alpha,
-            Count = 12,
-            Head = new string('c', 64),
-            Time = T.AddMilliseconds(31),
-            SignedMessage = [4, 4, 4],
-            StoredAt = T.AddMilliseconds(32),
-        };
+        var checkpoint = new Checkpoint(AgencyDid: Alpha, Count: 12, Head: new string('c', 64), Time: T.AddMilliseconds(31),
+            SignedMessage: [4, 4, 4], StoredAt: T.AddMilliseconds(32));
         await InsertAsync(c, "checkpoints", ("agency_did", checkpoint.AgencyDid), ("count", checkpoint.Count), ("head", checkpoint.Head),
             ("time", Ms(checkpoint.Time)), ("signed", checkpoint.SignedMessage), ("stored_at", Ms(checkpoint.StoredAt)));
 
-        var rotation = new KeyRotation { OldDid = "did:example:old", NewDid = Bravo, Own = false, FromPrior = "jwt", At = T.AddMilliseconds(33) };
+        var rotation = new KeyRotation(OldDid: "did:example:old", NewDid: Bravo, FromPrior: "jwt", At: T.AddMilliseconds(33), Own: false);
         await InsertAsync(c, "key_rotations", ("old_did", rotation.OldDid), ("new_did", rotation.NewDid), ("own", rotation.Own), ("from_prior", rotation.FromPrior),
             ("at", Ms(rotation.At)), ("tie_did", Bravo));
 

@@ -36,18 +36,8 @@ public sealed class BureauMigrationTests
             BureauId = bureau,
             BureauEpoch = bureau is null ? null : 2,
         };
-        var outbox = new OutboxItem
-        {
-            Id = Guid.NewGuid(),
-            Kind = OutboxKind.Telegram,
-            TelegramId = id,
-            PeerDid = Peer,
-            Endpoint = "https://bravo.example/didcomm",
-            Payload = signed,
-            DueAt = now,
-            ExpiresAt = now.AddDays(1),
-            Precedence = Precedence.Routine,
-        };
+        var outbox = new OutboxItem(Id: Guid.NewGuid(), Kind: OutboxKind.Telegram, PeerDid: Peer, Endpoint: "https://bravo.example/didcomm",
+            Payload: signed, DueAt: now, ExpiresAt: now.AddDays(1), TelegramId: id, Precedence: Precedence.Routine);
         return (record, outbox);
     }
 

@@ -11,17 +11,9 @@ public sealed class ImportedHistoryMigrationTests
     {
         await using var database = new MigrationDatabase();
         var store = await database.OpenAsync();
-        var cable = new ImportedCable
-        {
-            Id = Guid.NewGuid(),
-            RegistryNumber = 54611,
-            ReceivedAt = new DateTimeOffset(1949, 5, 18, 17, 18, 0, TimeSpan.Zero),
-            SenderSerial = 477,
-            Signer = "Kovalev",
-            SignedOn = "18 May",
-            Text = "Come to an agreement on these issues with Cde. Gao Gang.",
-            ImportedAt = DateTimeOffset.UtcNow,
-        };
+        var cable = new ImportedCable(Id: Guid.NewGuid(), RegistryNumber: 54611,
+            ReceivedAt: new DateTimeOffset(1949, 5, 18, 17, 18, 0, TimeSpan.Zero), SenderSerial: 477, Signer: "Kovalev", SignedOn: "18 May",
+            Text: "Come to an agreement on these issues with Cde. Gao Gang.", ImportedAt: DateTimeOffset.UtcNow);
         await store.Register.ImportCableAsync(cable);
 
         // As the version before left it: no search index for cables, no idempotency keys, user_version 8.

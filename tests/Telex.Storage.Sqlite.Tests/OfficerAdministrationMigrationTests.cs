@@ -12,7 +12,8 @@ public sealed class OfficerAdministrationMigrationTests
         var store = await database.OpenAsync();
         foreach (var (name, role) in new[] { ("ada", Role.Admin), ("kovalev", Role.Clerk) })
         {
-            Assert.True(await store.Officers.AddOfficerAsync(new Officer { Name = name, Role = role, PasswordHash = "hash", CreatedAt = DateTimeOffset.UnixEpoch }));
+            Assert.True(await store.Officers.AddOfficerAsync(new Officer(Name: name, Role: role, PasswordHash: "hash",
+                CreatedAt: DateTimeOffset.UnixEpoch)));
         }
 
         // As the version before left it: no disabled column, no index of officer entries, user_version 8 (officer

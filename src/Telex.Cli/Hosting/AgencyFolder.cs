@@ -102,14 +102,8 @@ internal static class AgencyFolder
 
             store = StorageProvider.Open(directory, options);
             await StorageProvider.MigrateAsync(store, ct).ConfigureAwait(false);
-            bool added = await store.Officers.AddOfficerAsync(new Officer
-            {
-                Name = FirstOfficer,
-                Role = Role.Admin,
-                PasswordHash = PasswordHasher.Hash(adminPassword),
-                CreatedAt = DateTimeOffset.UtcNow,
-                MustChangePassword = mustChangePassword,
-            }, ct).ConfigureAwait(false);
+            bool added = await store.Officers.AddOfficerAsync(new Officer(FirstOfficer, Role.Admin, PasswordHasher.Hash(adminPassword),
+                CreatedAt: DateTimeOffset.UtcNow, MustChangePassword: mustChangePassword), ct).ConfigureAwait(false);
             if (!added)
             {
                 throw new CliException(ExitCodes.Conflict, postgres

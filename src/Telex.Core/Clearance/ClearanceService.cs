@@ -453,19 +453,8 @@ public sealed class ClearanceService : AgencyService
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a clearance request needs ids, a recipient, a subject, a text within the tie's terms and a precedence");
         }
 
-        var request = new CoordinationRequest
-        {
-            Id = requestId,
-            From = tie.PeerDid,
-            DraftId = draftId,
-            Recipient = recipient,
-            Subject = subject,
-            Body = text,
-            Precedence = precedence,
-            IssueId = issue,
-            Drafter = drafter,
-            ReceivedAt = Now,
-        };
+        var request = new CoordinationRequest(requestId, From: tie.PeerDid, draftId, Recipient: recipient, Subject: subject, Body: text, precedence,
+            ReceivedAt: Now, IssueId: issue, Drafter: drafter);
         if (await Store.Clearance.RecordCoordinationRequestAsync(request, ct).ConfigureAwait(false))
         {
             Publish("coordination.requested", tie.PeerDid);

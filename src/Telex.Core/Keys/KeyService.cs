@@ -142,19 +142,11 @@ public sealed class KeyService : AgencyService, IDisposable
                 FromPrior = prior.FromPrior,
                 Body = JsonSerializer.SerializeToElement(new JsonObject { ["name"] = Identity.Name }),
             };
-            return new OutboxItem
-            {
-                Id = Guid.NewGuid(),
-                Kind = OutboxKind.Message,
-                PeerDid = tie.PeerDid,
-                Endpoint = tie.PeerEndpoint,
-                Payload = Packer.PackSigned(message, prior.NextDid).Packed,
-                DueAt = now,
-                ExpiresAt = now + RotationAnnouncementExpiry,
-                Precedence = Precedence.Flash,
-            };
+            return new OutboxItem(Guid.NewGuid(), OutboxKind.Message, PeerDid: tie.PeerDid, Endpoint: tie.PeerEndpoint,
+                Payload: Packer.PackSigned(message, prior.NextDid).Packed, DueAt: now, ExpiresAt: now + RotationAnnouncementExpiry,
+                Precedence: Precedence.Flash);
         }).ToList();
-        var rotation = new KeyRotation { OldDid = prior.Did, NewDid = prior.NextDid, FromPrior = prior.FromPrior, At = prior.RotatedAt, Own = true };
+        var rotation = new KeyRotation(OldDid: prior.Did, NewDid: prior.NextDid, FromPrior: prior.FromPrior, At: prior.RotatedAt, Own: true);
         if (!await _keys.FileOwnRotationAsync(rotation, items, ct).ConfigureAwait(false))
         {
             return 0;
@@ -188,7 +180,7 @@ public sealed class KeyService : AgencyService, IDisposable
             throw new InboundRefusal(RefusalKind.Forbidden, PeerEndpointPolicy.RefusedCode, $"the new DID's endpoint is refused: {refused}");
         }
 
-        var rotation = new KeyRotation { OldDid = oldDid, NewDid = newDid, FromPrior = message.FromPrior!, At = Now, Own = false };
+        var rotation = new KeyRotation(OldDid: oldDid, NewDid: newDid, FromPrior: message.FromPrior!, At: Now, Own: false);
         try
         {
             if (!await _keys.RotateCounterpartAsync(rotation, document.Services[0].Uri, ct).ConfigureAwait(false))

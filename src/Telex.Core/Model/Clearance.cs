@@ -136,47 +136,32 @@ public sealed record ClearanceLogEntry(Guid DraftId, DateTimeOffset At, string A
 public sealed record DraftChange(DraftRecord Draft, ClearanceLogEntry Log, IReadOnlyList<OutboxItem>? Outbox = null);
 
 /// <summary>A partner agency's request to coordinate (clear) a telegram before it releases it, as this agency keeps it.</summary>
-public sealed record CoordinationRequest
-{
-    /// <summary>Request id, the same at both ends.</summary>
-    public required Guid Id { get; init; }
-
-    /// <summary>The agency asking.</summary>
-    public required string From { get; init; }
-
-    /// <summary>Its draft.</summary>
-    public required Guid DraftId { get; init; }
-
-    /// <summary>To whom it means to send the telegram.</summary>
-    public required string Recipient { get; init; }
-
-    /// <summary>The subject.</summary>
-    public required string Subject { get; init; }
-
-    /// <summary>The text.</summary>
-    public required string Body { get; init; }
-
-    /// <summary>The precedence.</summary>
-    public required Precedence Precedence { get; init; }
-
-    /// <summary>The issue.</summary>
-    public string? IssueId { get; init; }
-
-    /// <summary>The drafter there.</summary>
-    public string? Drafter { get; init; }
-
-    /// <summary>When it arrived.</summary>
-    public required DateTimeOffset ReceivedAt { get; init; }
-
-    /// <summary>The answer's state.</summary>
-    public ClearanceState State { get; init; }
-
-    /// <summary>The officer here who answered.</summary>
-    public string? AnsweredBy { get; init; }
-
-    /// <summary>When.</summary>
-    public DateTimeOffset? AnsweredAt { get; init; }
-
-    /// <summary>The reason given.</summary>
-    public string? Reason { get; init; }
-}
+/// <param name="Id">Request id, the same at both ends.</param>
+/// <param name="From">The agency asking.</param>
+/// <param name="DraftId">Its draft.</param>
+/// <param name="Recipient">To whom it means to send the telegram.</param>
+/// <param name="Subject">The subject.</param>
+/// <param name="Body">The text.</param>
+/// <param name="Precedence">The precedence.</param>
+/// <param name="ReceivedAt">When it arrived.</param>
+/// <param name="IssueId">The issue.</param>
+/// <param name="Drafter">The drafter there.</param>
+/// <param name="State">The answer's state.</param>
+/// <param name="AnsweredBy">The officer here who answered.</param>
+/// <param name="AnsweredAt">When.</param>
+/// <param name="Reason">The reason given.</param>
+public sealed record CoordinationRequest(
+    Guid Id,
+    string From,
+    Guid DraftId,
+    string Recipient,
+    string Subject,
+    string Body,
+    Precedence Precedence,
+    DateTimeOffset ReceivedAt,
+    string? IssueId = null,
+    string? Drafter = null,
+    ClearanceState State = ClearanceState.Pending,
+    string? AnsweredBy = null,
+    DateTimeOffset? AnsweredAt = null,
+    string? Reason = null);

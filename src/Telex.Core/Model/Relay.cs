@@ -4,35 +4,25 @@ namespace Telex.Core.Model;
 /// A relayed envelope held by this agency acting as a relay: only the ciphertext for the next hop, who sent it and
 /// where it goes. Never anything of its content.
 /// </summary>
-public sealed record RelayItem
-{
-    /// <summary>The item's id.</summary>
-    public required Guid Id { get; init; }
-
-    /// <summary>The DID of the agency that asked for the relay (signer of the forward).</summary>
-    public required string FromDid { get; init; }
-
-    /// <summary>The DID of the next hop.</summary>
-    public required string NextDid { get; init; }
-
-    /// <summary>The next hop's federation endpoint.</summary>
-    public required string Endpoint { get; init; }
-
-    /// <summary>The encrypted message to pass on, exactly as carried.</summary>
-    public required byte[] Envelope { get; init; }
-
-    /// <summary>When it was accepted.</summary>
-    public required DateTimeOffset ReceivedAt { get; init; }
-
-    /// <summary>When the next attempt is due.</summary>
-    public required DateTimeOffset DueAt { get; init; }
-
-    /// <summary>When it is dropped if still not accepted by the next hop (bounded retention).</summary>
-    public required DateTimeOffset ExpiresAt { get; init; }
-
-    /// <summary>Attempts made so far.</summary>
-    public int Attempts { get; init; }
-}
+/// <param name="Id">The item's id.</param>
+/// <param name="FromDid">The DID of the agency that asked for the relay (signer of the forward).</param>
+/// <param name="NextDid">The DID of the next hop.</param>
+/// <param name="Endpoint">The next hop's federation endpoint.</param>
+/// <param name="Envelope">The encrypted message to pass on, exactly as carried.</param>
+/// <param name="ReceivedAt">When it was accepted.</param>
+/// <param name="DueAt">When the next attempt is due.</param>
+/// <param name="ExpiresAt">When it is dropped if still not accepted by the next hop (bounded retention).</param>
+/// <param name="Attempts">Attempts made so far.</param>
+public sealed record RelayItem(
+    Guid Id,
+    string FromDid,
+    string NextDid,
+    string Endpoint,
+    byte[] Envelope,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset DueAt,
+    DateTimeOffset ExpiresAt,
+    int Attempts = 0);
 
 /// <summary>
 /// For which pairs of counterparts this agency relays. Default: nobody (never an open relay). Pairs are unordered and

@@ -150,19 +150,9 @@ public static partial class CableText
             trailer = string.Join('\n', lines.Skip(signature + 2));
         }
 
-        return new ImportedCable
-        {
-            Id = id,
-            RegistryNumber = number,
-            ReceivedAt = new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
-            SenderSerial = serial,
-            Signer = sig.Groups[2].Value,
-            SignedOn = sig.Groups[3].Value,
-            Text = body,
-            Trailer = trailer,
-            ImportedAt = DateTimeOffset.FromUnixTimeMilliseconds(importedAt.ToUnixTimeMilliseconds()),
-            Source = source,
-        };
+        return new ImportedCable(id, RegistryNumber: number, ReceivedAt: new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
+            SenderSerial: serial, Signer: sig.Groups[2].Value, SignedOn: sig.Groups[3].Value, Text: body,
+            ImportedAt: DateTimeOffset.FromUnixTimeMilliseconds(importedAt.ToUnixTimeMilliseconds()), Trailer: trailer, Source: source);
     }
 
     /// <summary>The cable in its classic layout, ending with a newline.</summary>

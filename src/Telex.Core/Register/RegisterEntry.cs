@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace Telex.Core.Register;
 
@@ -7,35 +8,30 @@ namespace Telex.Core.Register;
 /// delivery, a first reading, a failure, an imported cable, …) by the SHA-256 of its canonical content, and is
 /// bound to the entry before it by <see cref="PrevHash"/>.
 /// </summary>
-public sealed record RegisterEntry
-{
-    /// <summary>Position in the chain, from 1, no gaps.</summary>
-    public required long Position { get; init; }
-
-    /// <summary>What the entry records; one of <see cref="RegisterKinds"/>.</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>What it is about, e.g. <c>TELEGRAM-ID/in</c> or <c>cable/ID</c>.</summary>
-    public required string Reference { get; init; }
-
-    /// <summary>When the entry was written.</summary>
-    public required DateTimeOffset Time { get; init; }
-
-    /// <summary>Hex SHA-256 of the canonical content.</summary>
-    public required string ContentHash { get; init; }
-
-    /// <summary>
-    /// The canonical content itself for state changes, whose row keeps only the latest state; null for entries whose
-    /// content is recomputed from the row they record (telegrams, imported cables).
-    /// </summary>
-    public byte[]? Content { get; init; }
-
-    /// <summary>The previous entry's hash; <see cref="RegisterChain.Genesis"/> for the first.</summary>
-    public required string PrevHash { get; init; }
-
-    /// <summary>This entry's hash (<see cref="RegisterChain.HashOf"/>).</summary>
-    public required string Hash { get; init; }
-}
+/// <param name="Position">Position in the chain, from 1, no gaps.</param>
+/// <param name="Kind">What the entry records; one of <see cref="RegisterKinds"/>.</param>
+/// <param name="Reference">What it is about, e.g. <c>TELEGRAM-ID/in</c> or <c>cable/ID</c>.</param>
+/// <param name="Time">When the entry was written.</param>
+/// <param name="ContentHash">Hex SHA-256 of the canonical content.</param>
+/// <param name="PrevHash">The previous entry's hash; <see cref="RegisterChain.Genesis"/> for the first.</param>
+/// <param name="Hash">This entry's hash (<see cref="RegisterChain.HashOf"/>).</param>
+/// <param name="Content">
+/// The canonical content itself for state changes, whose row keeps only the latest state; null for entries whose
+/// content is recomputed from the row they record (telegrams, imported cables).
+/// </param>
+/// <remarks>
+/// In JSON (the register's export) <see cref="Content"/> stands before <see cref="PrevHash"/> and <see cref="Hash"/>, so that
+/// every export keeps one field order.
+/// </remarks>
+public sealed record RegisterEntry(
+    long Position,
+    string Kind,
+    string Reference,
+    DateTimeOffset Time,
+    string ContentHash,
+    [property: JsonPropertyOrder(1)] string PrevHash,
+    [property: JsonPropertyOrder(1)] string Hash,
+    byte[]? Content = null);
 
 /// <summary>The kinds of register entries.</summary>
 public static class RegisterKinds
@@ -114,17 +110,8 @@ public static class RegisterChain
         string prev = previous?.Hash ?? Genesis;
         string contentHash = CanonicalWriter.Sha256Hex(content);
         time = DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
-        return new RegisterEntry
-        {
-            Position = position,
-            Kind = kind,
-            Reference = reference,
-            Time = time,
-            ContentHash = contentHash,
-            Content = keepContent ? content : null,
-            PrevHash = prev,
-            Hash = HashOf(position, kind, reference, time, contentHash, prev),
-        };
+        return new RegisterEntry(position, kind, reference, time, contentHash, PrevHash: prev,
+            Hash: HashOf(position, kind, reference, time, contentHash, prev), Content: keepContent ? content : null);
     }
 
     /// <summary>The reference of a telegram's entries: <c>ID/in</c> or <c>ID/out</c>.</summary>

@@ -98,15 +98,8 @@ public sealed class RegisterService : AgencyService
             CreatedTime = now.ToUnixTimeSeconds(),
             Body = JsonSerializer.SerializeToElement(body),
         };
-        var checkpoint = new Checkpoint
-        {
-            AgencyDid = statement.From,
-            Count = head.Count,
-            Head = head.Head,
-            Time = now,
-            SignedMessage = Packer.PackSigned(statement, statement.From).Packed,
-            StoredAt = now,
-        };
+        var checkpoint = new Checkpoint(AgencyDid: statement.From, head.Count, head.Head, Time: now,
+            SignedMessage: Packer.PackSigned(statement, statement.From).Packed, StoredAt: now);
         await _register.AddCheckpointAsync(checkpoint, ct).ConfigureAwait(false);
         Log.CheckpointSigned(Logger, head.Count, head.Head);
         foreach (var tie in await _ties.ListTiesAsync(ct).ConfigureAwait(false))
@@ -191,15 +184,8 @@ public sealed class RegisterService : AgencyService
         }
 
         // Kept as the counterpart signed it: anyone can check it later against the counterpart's key.
-        await _register.AddCheckpointAsync(new Checkpoint
-        {
-            AgencyDid = signer,
-            Count = statement.Count,
-            Head = statement.Head,
-            Time = statement.Time,
-            SignedMessage = meta.SignedMessage.ToArray(),
-            StoredAt = Now,
-        }, ct).ConfigureAwait(false);
+        await _register.AddCheckpointAsync(new Checkpoint(AgencyDid: signer, statement.Count, statement.Head, Time: statement.Time,
+            SignedMessage: meta.SignedMessage.ToArray(), StoredAt: Now), ct).ConfigureAwait(false);
         Log.CheckpointReceived(Logger, tie.PeerName, statement.Count);
         Publish("register.peer-checkpoint", tie.PeerDid);
     }

@@ -1,41 +1,37 @@
+using System.Text.Json.Serialization;
+
 namespace Telex.Core.Register;
 
 /// <summary>
 /// A historical cable imported from classic cable text: marked imported, never traffic. The text is kept verbatim,
 /// editorial marks included.
 /// </summary>
-public sealed record ImportedCable
+/// <param name="Id">Id given at import.</param>
+/// <param name="RegistryNumber">The registry number at the head of the cable (the receiver's, then).</param>
+/// <param name="ReceivedAt">The date and time at the head, as written (kept as UTC wall-clock time).</param>
+/// <param name="SenderSerial">The sender's serial from the signature line.</param>
+/// <param name="Signer">Who signed (the signature line's name).</param>
+/// <param name="SignedOn">The date of the signature line as written, e.g. <c>18 May</c>.</param>
+/// <param name="Text">The cable's text between the head and the signature line, verbatim.</param>
+/// <param name="ImportedAt">When it was imported.</param>
+/// <param name="Trailer">Lines after the signature line (editorial marks such as <c>[...]</c>), verbatim; empty if none.</param>
+/// <param name="Source">The file name it was imported from.</param>
+/// <remarks>
+/// In JSON (the register's export) <see cref="Trailer"/> stands before <see cref="ImportedAt"/> and <see cref="Source"/>,
+/// so that every export keeps one field order.
+/// </remarks>
+public sealed record ImportedCable(
+    Guid Id,
+    long RegistryNumber,
+    DateTimeOffset ReceivedAt,
+    long SenderSerial,
+    string Signer,
+    string SignedOn,
+    string Text,
+    [property: JsonPropertyOrder(1)] DateTimeOffset ImportedAt,
+    string Trailer = "",
+    [property: JsonPropertyOrder(1)] string? Source = null)
 {
-    /// <summary>Id given at import.</summary>
-    public required Guid Id { get; init; }
-
-    /// <summary>The registry number at the head of the cable (the receiver's, then).</summary>
-    public required long RegistryNumber { get; init; }
-
-    /// <summary>The date and time at the head, as written (kept as UTC wall-clock time).</summary>
-    public required DateTimeOffset ReceivedAt { get; init; }
-
-    /// <summary>The sender's serial from the signature line.</summary>
-    public required long SenderSerial { get; init; }
-
-    /// <summary>Who signed (the signature line's name).</summary>
-    public required string Signer { get; init; }
-
-    /// <summary>The date of the signature line as written, e.g. <c>18 May</c>.</summary>
-    public required string SignedOn { get; init; }
-
-    /// <summary>The cable's text between the head and the signature line, verbatim.</summary>
-    public required string Text { get; init; }
-
-    /// <summary>Lines after the signature line (editorial marks such as <c>[...]</c>), verbatim; empty if none.</summary>
-    public string Trailer { get; init; } = "";
-
-    /// <summary>When it was imported.</summary>
-    public required DateTimeOffset ImportedAt { get; init; }
-
-    /// <summary>The file name it was imported from.</summary>
-    public string? Source { get; init; }
-
     /// <summary>Why a cable was refused because <paramref name="holder"/>, imported before, holds its registry number.</summary>
     public static string TakenNumber(ImportedCable holder)
     {
@@ -82,26 +78,19 @@ public sealed record ImportedCable
 }
 
 /// <summary>A signed checkpoint: an agency's statement of its chain's head at a count, at a time.</summary>
-public sealed record Checkpoint
-{
-    /// <summary>The agency that signed it (its own DID, or a counterpart's).</summary>
-    public required string AgencyDid { get; init; }
-
-    /// <summary>Entries covered.</summary>
-    public required long Count { get; init; }
-
-    /// <summary>Hash of the entry at <see cref="Count"/> (<see cref="RegisterChain.Genesis"/> for none).</summary>
-    public required string Head { get; init; }
-
-    /// <summary>When it was signed.</summary>
-    public required DateTimeOffset Time { get; init; }
-
-    /// <summary>The signed DIDComm message (JWS) carrying count, head and time.</summary>
-    public required byte[] SignedMessage { get; init; }
-
-    /// <summary>When this agency stored it.</summary>
-    public required DateTimeOffset StoredAt { get; init; }
-}
+/// <param name="AgencyDid">The agency that signed it (its own DID, or a counterpart's).</param>
+/// <param name="Count">Entries covered.</param>
+/// <param name="Head">Hash of the entry at <see cref="Count"/> (<see cref="RegisterChain.Genesis"/> for none).</param>
+/// <param name="Time">When it was signed.</param>
+/// <param name="SignedMessage">The signed DIDComm message (JWS) carrying count, head and time.</param>
+/// <param name="StoredAt">When this agency stored it.</param>
+public sealed record Checkpoint(
+    string AgencyDid,
+    long Count,
+    string Head,
+    DateTimeOffset Time,
+    byte[] SignedMessage,
+    DateTimeOffset StoredAt);
 
 /// <summary>Count and head hash of the chain.</summary>
 /// <param name="Count">Entries.</param>

@@ -177,17 +177,8 @@ public sealed class RelayService
 
         byte[] envelope = JsonSerializer.SerializeToUtf8Bytes(json);
         var now = context.Now;
-        var item = new RelayItem
-        {
-            Id = Guid.NewGuid(),
-            FromDid = from.PeerDid,
-            NextDid = next,
-            Endpoint = nextTie!.PeerEndpoint,
-            Envelope = envelope,
-            ReceivedAt = now,
-            DueAt = now,
-            ExpiresAt = now + context.Options.RelayRetention,
-        };
+        var item = new RelayItem(Guid.NewGuid(), FromDid: from.PeerDid, NextDid: next, Endpoint: nextTie!.PeerEndpoint, envelope, ReceivedAt: now,
+            DueAt: now, ExpiresAt: now + context.Options.RelayRetention);
         if (!await context.Store.Relays.EnqueueRelayAsync(item, context.Options.RelayQueueBytesPerCounterpart, ct).ConfigureAwait(false))
         {
             throw new InboundRefusal(RefusalKind.Unavailable, "e.p.relay.full", "this relay holds as much from this counterpart as it takes at a time: send it again later");

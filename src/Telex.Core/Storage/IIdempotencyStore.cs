@@ -5,29 +5,22 @@ namespace Telex.Core.Storage;
 /// release's own transaction, first, so that a release and its key are committed together or not at all, and a second
 /// release under the same key, even on another node, finds it and writes nothing.
 /// </summary>
-public sealed record IdempotencyClaim
-{
-    /// <summary>The officer whose key it is: keys are per officer.</summary>
-    public required string Officer { get; init; }
-
-    /// <summary>The key as the client sent it.</summary>
-    public required string Key { get; init; }
-
-    /// <summary>A digest of what was asked (operation and body), so the same key with another request is told apart.</summary>
-    public required string RequestHash { get; init; }
-
-    /// <summary>When the key was claimed.</summary>
-    public required DateTimeOffset CreatedAt { get; init; }
-
-    /// <summary>Until when it is kept; an expired key is free again.</summary>
-    public required DateTimeOffset ExpiresAt { get; init; }
-
-    /// <summary>
-    /// Makes the answer to keep from the telegrams the release filed, inside its transaction (opaque to the store: the
-    /// client API keeps its response). Must not throw for a release that succeeded.
-    /// </summary>
-    public required Func<IReadOnlyList<TelegramRecord>, byte[]> Answer { get; init; }
-}
+/// <param name="Officer">The officer whose key it is: keys are per officer.</param>
+/// <param name="Key">The key as the client sent it.</param>
+/// <param name="RequestHash">A digest of what was asked (operation and body), so the same key with another request is told apart.</param>
+/// <param name="CreatedAt">When the key was claimed.</param>
+/// <param name="ExpiresAt">Until when it is kept; an expired key is free again.</param>
+/// <param name="Answer">
+/// Makes the answer to keep from the telegrams the release filed, inside its transaction (opaque to the store: the
+/// client API keeps its response). Must not throw for a release that succeeded.
+/// </param>
+public sealed record IdempotencyClaim(
+    string Officer,
+    string Key,
+    string RequestHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    Func<IReadOnlyList<TelegramRecord>, byte[]> Answer);
 
 /// <summary>A client's request id as kept: what was asked, what it filed and the answer it got.</summary>
 /// <param name="Officer">Whose key.</param>

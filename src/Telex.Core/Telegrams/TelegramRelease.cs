@@ -73,18 +73,8 @@ internal sealed class TelegramRelease(AgencyContext context, DirectoryService di
             BureauEpoch = draft.BureauEpoch,
         };
         var entry = TelegramRecord.Of(released, Direction.Outbound, tie.PeerDid, message.ToUtf8Json(), signed);
-        var outbox = new OutboxItem
-        {
-            Id = Guid.NewGuid(),
-            Kind = OutboxKind.Telegram,
-            TelegramId = id,
-            PeerDid = tie.PeerDid,
-            Endpoint = tie.PeerEndpoint,
-            Payload = signed,
-            DueAt = now,
-            ExpiresAt = expiresAt,
-            Precedence = draft.Precedence,
-        };
+        var outbox = new OutboxItem(Guid.NewGuid(), OutboxKind.Telegram, PeerDid: tie.PeerDid, Endpoint: tie.PeerEndpoint, Payload: signed, DueAt: now,
+            ExpiresAt: expiresAt, TelegramId: id, Precedence: draft.Precedence);
         return (entry, outbox);
     }
 

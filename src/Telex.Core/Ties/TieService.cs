@@ -432,16 +432,7 @@ public sealed class TieService : AgencyService
         var message = ControlMessage(type, tie.PeerDid, body, thid);
         byte[] signed = Packer.PackSigned(message, message.From!).Packed;
         var now = Now;
-        return new OutboxItem
-        {
-            Id = Guid.NewGuid(),
-            Kind = OutboxKind.Message,
-            PeerDid = tie.PeerDid,
-            Endpoint = tie.PeerEndpoint,
-            Payload = signed,
-            DueAt = now,
-            ExpiresAt = now + tie.Terms.Expiry,
-            Precedence = Precedence.Immediate,
-        };
+        return new OutboxItem(Guid.NewGuid(), OutboxKind.Message, PeerDid: tie.PeerDid, Endpoint: tie.PeerEndpoint, Payload: signed, DueAt: now,
+            ExpiresAt: now + tie.Terms.Expiry, Precedence: Precedence.Immediate);
     }
 }

@@ -194,19 +194,12 @@ internal sealed class IdempotentRequest
     }
 
     /// <summary>The claim a release keeps with its telegrams: the answer it gives, 201 with the location and body <paramref name="answer"/> makes of them.</summary>
-    private IdempotencyClaim Claim<T>(Func<IReadOnlyList<TelegramRecord>, (string Location, T Body)> answer) => new()
-    {
-        Officer = _officer,
-        Key = _key,
-        RequestHash = _hash,
-        CreatedAt = _now,
-        ExpiresAt = _now + _lifetime,
-        Answer = records =>
+    private IdempotencyClaim Claim<T>(Func<IReadOnlyList<TelegramRecord>, (string Location, T Body)> answer) =>
+        new(Officer: _officer, Key: _key, RequestHash: _hash, CreatedAt: _now, ExpiresAt: _now + _lifetime, Answer: records =>
         {
             var (location, body) = answer(records);
             return Replayed.Keep(StatusCodes.Status201Created, location, JsonSerializer.SerializeToUtf8Bytes(body, _json));
-        },
-    };
+        });
 
     /// <summary>A kept answer given again: its status, Location and body exactly, marked replayed.</summary>
     internal sealed class Replayed(byte[] kept) : IResult

@@ -135,13 +135,6 @@ public static class Officers
     private static (Officer Officer, string Password) NewOfficer(string name, Role role, DateTimeOffset now)
     {
         string password = PasswordHasher.NewOneTimePassword();
-        return (new Officer
-        {
-            Name = name,
-            Role = role,
-            PasswordHash = PasswordHasher.Hash(password),
-            CreatedAt = now,
-            MustChangePassword = true,
-        }, password);
+        return (new Officer(name, role, PasswordHasher.Hash(password), CreatedAt: now, MustChangePassword: true), password);
     }
 }

@@ -216,16 +216,8 @@ public sealed class TamperTests(ExchangedRegisters registers)
         // A well-formed entry, hashed by the chain's own rules onto the entry before it, slipped in at position 3.
         string prev = Scalar<string>(folder, "SELECT hash FROM register_log WHERE position=2");
         byte[] content = RegisterChain.ReadContent(Guid.Parse(registers.BravoSent[1]), DateTimeOffset.UtcNow);
-        var entry = RegisterChain.Next(new RegisterEntry
-        {
-            Position = 2,
-            Kind = "x",
-            Reference = "x",
-            Time = DateTimeOffset.UtcNow,
-            ContentHash = "",
-            PrevHash = "",
-            Hash = prev,
-        }, RegisterKinds.Read, registers.BravoSent[1] + "/in", DateTimeOffset.UtcNow, content, keepContent: true);
+        var before = new RegisterEntry(Position: 2, Kind: "x", Reference: "x", Time: DateTimeOffset.UtcNow, ContentHash: "", PrevHash: "", Hash: prev);
+        var entry = RegisterChain.Next(before, RegisterKinds.Read, registers.BravoSent[1] + "/in", DateTimeOffset.UtcNow, content, keepContent: true);
         Sql(folder, "UPDATE register_log SET position=-position WHERE position>=3; UPDATE register_log SET position=1-position WHERE position<0;");
         Sql(folder, "INSERT INTO register_log VALUES(3, $k, $r, $t, $ch, $c, $prev, $h)", ("$k", entry.Kind), ("$r", entry.Reference),
             ("$t", entry.Time.ToUnixTimeMilliseconds()), ("$ch", entry.ContentHash), ("$c", content), ("$prev", entry.PrevHash), ("$h", entry.Hash));

@@ -39,14 +39,8 @@ public sealed class RotationVerifierTests
         SignedOriginal = Encoding.UTF8.GetBytes("signed-by " + signer),
     };
 
-    private static KeyRotation Rotation(string oldDid, string newDid, bool own, string? fromPrior = null) => new()
-    {
-        OldDid = oldDid,
-        NewDid = newDid,
-        FromPrior = fromPrior ?? $"good|{oldDid}|{newDid}",
-        At = At,
-        Own = own,
-    };
+    private static KeyRotation Rotation(string oldDid, string newDid, bool own, string? fromPrior = null) =>
+        new(OldDid: oldDid, NewDid: newDid, FromPrior: fromPrior ?? $"good|{oldDid}|{newDid}", At: At, Own: own);
 
     /// <summary>A chain holding the telegrams and rotations (or (rotation, reference) pairs) in the order given.</summary>
     private static RegisterSnapshot Register(params object[] items)

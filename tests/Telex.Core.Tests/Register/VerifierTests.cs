@@ -74,7 +74,8 @@ public sealed class VerifierTests
     {
         var register = Register(Inbound(1)) with
         {
-            Checkpoints = [new Checkpoint { AgencyDid = "did:example:alpha", Count = 1, Head = new string('a', 64), Time = At, SignedMessage = [1], StoredAt = At }],
+            Checkpoints = [new Checkpoint(AgencyDid: "did:example:alpha", Count: 1, Head: new string('a', 64), Time: At, SignedMessage: [1],
+                StoredAt: At)],
         };
         var report = RegisterVerifier.Verify(register, "did:example:alpha", _ => null);
         Assert.Equal("checkpoint", Assert.Single(report.Problems).Problem);

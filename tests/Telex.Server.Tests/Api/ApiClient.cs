@@ -19,13 +19,8 @@ internal static class ApiClient
     /// <summary>Adds an officer straight to the store; a low work factor keeps tests fast (the hash records it).</summary>
     public static async Task AddOfficerAsync(ITelexStore store, string name, Role role)
     {
-        bool added = await store.Officers.AddOfficerAsync(new Officer
-        {
-            Name = name,
-            Role = role,
-            PasswordHash = PasswordHasher.Hash(Password, iterations: 1000),
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
+        bool added = await store.Officers.AddOfficerAsync(new Officer(Name: name, Role: role,
+            PasswordHash: PasswordHasher.Hash(Password, iterations: 1000), CreatedAt: DateTimeOffset.UtcNow));
         Assert.True(added, $"officer {name} added");
     }
 

@@ -211,7 +211,7 @@ public sealed partial class EndpointAccessTests
                 Assert.NotNull(policy);
                 foreach (var role in Everyone)
                 {
-                    var officer = new Officer { Name = "someone", Role = role, PasswordHash = "-", CreatedAt = DateTimeOffset.UtcNow };
+                    var officer = new Officer(Name: "someone", Role: role, PasswordHash: "-", CreatedAt: DateTimeOffset.UtcNow);
                     var user = OfficerClaims.Create(officer, new ApiToken("hash", "someone", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)), "Bearer");
                     bool passes = (await authorization.AuthorizeAsync(user, policy)).Succeeded;
                     Assert.True(passes == allowed.Contains(role), $"{key} for {role}: the policy {(passes ? "allows" : "refuses")} it");

@@ -29,13 +29,8 @@ public sealed partial class ConsoleNodesTests : DatabaseProcessTests
             await second.StartAsync();
             await using (var store = new PostgresStore(Database.ConnectionString))
             {
-                Assert.True(await store.Officers.AddOfficerAsync(new Officer
-                {
-                    Name = "ada",
-                    Role = Role.Admin,
-                    PasswordHash = PasswordHasher.Hash("correct horse ada"),
-                    CreatedAt = DateTimeOffset.UtcNow,
-                }));
+                Assert.True(await store.Officers.AddOfficerAsync(new Officer(Name: "ada", Role: Role.Admin,
+                    PasswordHash: PasswordHasher.Hash("correct horse ada"), CreatedAt: DateTimeOffset.UtcNow)));
             }
 
             using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false });

@@ -156,7 +156,7 @@ public sealed class MigrateStorageTests : DatabaseProcessTests
         await using var alpha = await AgencyProcess.InitAsync("Alpha");
         await using (var store = alpha.OpenStore())
         {
-            var rotation = new KeyRotation { OldDid = "did:example:before", NewDid = alpha.Did, FromPrior = "jwt", At = DateTimeOffset.UtcNow, Own = true };
+            var rotation = new KeyRotation(OldDid: "did:example:before", NewDid: alpha.Did, FromPrior: "jwt", At: DateTimeOffset.UtcNow, Own: true);
             Assert.True(await store.Keys.FileOwnRotationAsync(rotation, []));
         }
 
