@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace Telex.Core.Register;
 
@@ -23,28 +22,10 @@ public static class RegisterExport
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RequirePositionalFields } },
+        // A field a record takes without a default must stand in its line (as a required property must): a line
+        // without it is refused rather than read as null or zero.
+        RespectRequiredConstructorParameters = true,
     };
-
-    /// <summary>
-    /// A field that an entry, a cable or a checkpoint takes without a default must stand in its line, as a required property
-    /// must: a line without it is refused rather than read as null or zero.
-    /// </summary>
-    private static void RequirePositionalFields(JsonTypeInfo info)
-    {
-        if (info.Type != typeof(RegisterEntry) && info.Type != typeof(ImportedCable) && info.Type != typeof(Checkpoint))
-        {
-            return;
-        }
-
-        foreach (var property in info.Properties)
-        {
-            if (property.AssociatedParameter is { HasDefaultValue: false })
-            {
-                property.IsRequired = true;
-            }
-        }
-    }
 
     /// <summary>Writes <paramref name="register"/> of agency <paramref name="agencyDid"/> to <paramref name="output"/>.</summary>
     public static async Task WriteAsync(Stream output, RegisterSnapshot register, string agencyDid, string agencyName, DateTimeOffset at,
