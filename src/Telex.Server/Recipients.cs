@@ -4,7 +4,8 @@ namespace Telex.Server;
 /// A telegram's recipient as an officer names it, for the client API and the console alike: a DID stands as given (Core
 /// decides whether a tie or a relay reaches it); anything else names a tie by its counterpart's name, ignoring case. A
 /// name is what a peer called itself, so it is trusted only where an officer vouched for it: a tie whose fingerprint was
-/// confirmed. An agency known only through a relay or a referral is addressed by its DID.
+/// confirmed, or a directory entry an officer entered with its DID (or linked to a tie). An agency known only through a
+/// relay or a referral, by the name it gave itself, is addressed by its DID.
 /// </summary>
 internal static class Recipients
 {
@@ -45,7 +46,7 @@ internal static class Recipients
                 return (null, Conflict($"'{to}' names a tie and another counterpart in the directory: address the telegram by the counterpart's DID"));
             }
 
-            return tie.Verified
+            return tie.Verified || OfficersName(entry, to)
                 ? (tie.PeerDid, null)
                 : (null, Conflict($"the fingerprint of the tie with '{tie.PeerName}' has not been confirmed: confirm it (telex tie verify) or address the telegram by its DID"));
         }
@@ -54,9 +55,14 @@ internal static class Recipients
         {
             null => (null, new TelexException(TelexErrorKind.NotFound, $"no counterpart is named '{to}' (telex directory list shows every counterpart known)")),
             { Did: null } => (to, null),
+            _ when OfficersName(entry, to) => (entry.Did, null),
             _ => (null, Conflict($"'{to}' is in the directory but is no tie whose fingerprint was confirmed, so the name may be one a stranger gave itself: address the telegram by its DID")),
         };
     }
+
+    /// <summary>Whether <paramref name="to"/> is the name of a directory entry an officer entered (or linked) with its DID.</summary>
+    private static bool OfficersName(Counterpart? counterpart, string to) =>
+        counterpart?.Entry is { EnteredByOfficer: true, Did: not null } entry && string.Equals(entry.Name, to, StringComparison.OrdinalIgnoreCase);
 
     private static TelexException Conflict(string reason) => new(TelexErrorKind.Conflict, reason);
 }

@@ -212,6 +212,11 @@ internal static class Schema
         DROP FUNCTION pg_temp.telex_time(BIGINT);
         """,
         RelationalSchema.OutboxClaimsIndex,
+        """
+        -- Which directory entries an officer entered with their DID: only such a name addresses its DID. Entries made
+        -- before count as made from what a peer said.
+        ALTER TABLE directory ADD COLUMN IF NOT EXISTS entered_by_officer BOOLEAN NOT NULL DEFAULT FALSE;
+        """,
     ];
 
     /// <summary>

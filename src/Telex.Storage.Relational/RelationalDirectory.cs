@@ -4,7 +4,7 @@ namespace Telex.Storage.Relational;
 /// <summary>The directory: agencies known by name before (or without) a tie, each with its dossier of notes.</summary>
 internal sealed class RelationalDirectory(RelationalStore store) : RelationalRole(store), IDirectoryStore
 {
-    private const string DirectoryColumns = "SELECT id, name, did, endpoint, known_ties, added_at, reviewed_at FROM directory";
+    private const string DirectoryColumns = "SELECT id, name, did, endpoint, known_ties, added_at, reviewed_at, entered_by_officer FROM directory";
 
     /// <inheritdoc/>
     public Task<bool> AddDirectoryEntryAsync(DirectoryEntry entry, CancellationToken ct = default)
@@ -18,11 +18,12 @@ internal sealed class RelationalDirectory(RelationalStore store) : RelationalRol
             }
 
             await ExecuteAsync(c, tx, """
-                INSERT INTO directory(id, name, did, endpoint, known_ties, added_at, reviewed_at)
-                VALUES(@id, @name, @did, @endpoint, @ties, @added, @reviewed)
+                INSERT INTO directory(id, name, did, endpoint, known_ties, added_at, reviewed_at, entered_by_officer)
+                VALUES(@id, @name, @did, @endpoint, @ties, @added, @reviewed, @officer)
                 """, ct,
                 ("@id", Id(entry.Id)), ("@name", entry.Name), ("@did", entry.Did), ("@endpoint", entry.Endpoint),
-                ("@ties", JsonOf(entry.KnownTies)), ("@added", Time(entry.AddedAt)), ("@reviewed", Time(entry.ReviewedAt)))
+                ("@ties", JsonOf(entry.KnownTies)), ("@added", Time(entry.AddedAt)), ("@reviewed", Time(entry.ReviewedAt)),
+                ("@officer", Bool(entry.EnteredByOfficer)))
                 .ConfigureAwait(false);
             return true;
         }, ct);
@@ -55,9 +56,11 @@ internal sealed class RelationalDirectory(RelationalStore store) : RelationalRol
         ArgumentNullException.ThrowIfNull(entry);
         return WriteAsync(async (c, tx) =>
             !await NameOrDidTakenAsync(c, tx, entry, ct).ConfigureAwait(false)
-            && await ExecuteAsync(c, tx, "UPDATE directory SET name=@name, did=@did, endpoint=@endpoint, known_ties=@ties WHERE id=@id", ct,
+            && await ExecuteAsync(c, tx, """
+                UPDATE directory SET name=@name, did=@did, endpoint=@endpoint, known_ties=@ties, entered_by_officer=@officer WHERE id=@id
+                """, ct,
                 ("@id", Id(entry.Id)), ("@name", entry.Name), ("@did", entry.Did), ("@endpoint", entry.Endpoint),
-                ("@ties", JsonOf(entry.KnownTies))).ConfigureAwait(false) == 1, ct);
+                ("@ties", JsonOf(entry.KnownTies)), ("@officer", Bool(entry.EnteredByOfficer))).ConfigureAwait(false) == 1, ct);
     }
 
     /// <inheritdoc/>
@@ -110,7 +113,8 @@ internal sealed class RelationalDirectory(RelationalStore store) : RelationalRol
     private Func<DirectoryEntry> DirectoryRow(DbDataReader r)
     {
         int id = r.GetOrdinal("id"), name = r.GetOrdinal("name"), did = r.GetOrdinal("did"), endpoint = r.GetOrdinal("endpoint"),
-            knownTies = r.GetOrdinal("known_ties"), addedAt = r.GetOrdinal("added_at"), reviewedAt = r.GetOrdinal("reviewed_at");
+            knownTies = r.GetOrdinal("known_ties"), addedAt = r.GetOrdinal("added_at"), reviewedAt = r.GetOrdinal("reviewed_at"),
+            enteredByOfficer = r.GetOrdinal("entered_by_officer");
         return () => new()
         {
             Id = ReadId(r, id),
@@ -120,6 +124,7 @@ internal sealed class RelationalDirectory(RelationalStore store) : RelationalRol
             KnownTies = ReadJsonArray<string>(r, knownTies),
             AddedAt = ReadTime(r, addedAt),
             ReviewedAt = ReadTimeOrNull(r, reviewedAt),
+            EnteredByOfficer = ReadBool(r, enteredByOfficer),
         };
     }
 

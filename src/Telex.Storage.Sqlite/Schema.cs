@@ -152,6 +152,7 @@ internal static class Schema
             added_at INTEGER NOT NULL, PRIMARY KEY(bureau_id, entry_id));
         """,
         RelationalSchema.OutboxClaimsIndex,
+        DirectoryEnteredByOfficer,
     ];
 
     /// <summary>
@@ -165,6 +166,19 @@ internal static class Schema
         -- register's officer entries.
         CREATE INDEX IF NOT EXISTS register_log_officer ON register_log(reference, position) WHERE kind='officer';
         """;
+
+    /// <summary>
+    /// Which directory entries an officer entered with their DID (<c>directory.entered_by_officer</c>, added as this
+    /// migration runs unless present: <c>SqliteStore.AddDirectoryEnteredByOfficerColumnAsync</c>): only such a name
+    /// addresses its DID. Entries made before it count as made from what a peer said.
+    /// </summary>
+    private const string DirectoryEnteredByOfficer = """
+        -- Which directory entries an officer entered with their DID: directory.entered_by_officer, added as this migration
+        -- runs unless present.
+        """;
+
+    /// <summary>The migration that added directory.entered_by_officer.</summary>
+    public static int DirectoryEnteredByOfficerVersion => Array.IndexOf(Migrations, DirectoryEnteredByOfficer) + 1;
 
     /// <summary>The migration that added officer administration (officers.disabled, the officer entries' index).</summary>
     public static int OfficerAdministrationVersion => Array.IndexOf(Migrations, OfficerAdministration) + 1;

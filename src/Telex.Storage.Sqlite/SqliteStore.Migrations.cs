@@ -26,6 +26,10 @@ public sealed partial class SqliteStore
     private static Task AddOfficerDisabledColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct) =>
         AddColumnsAsync(c, tx, ct, ("officers", "disabled", "INTEGER NOT NULL DEFAULT 0"));
 
+    /// <summary>Adds directory.entered_by_officer unless present (migration <see cref="Schema.DirectoryEnteredByOfficerVersion"/>).</summary>
+    private static Task AddDirectoryEnteredByOfficerColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct) =>
+        AddColumnsAsync(c, tx, ct, ("directory", "entered_by_officer", "INTEGER NOT NULL DEFAULT 0"));
+
     /// <summary>Adds telegrams.relay_path unless present (migration <see cref="Schema.RelayVersion"/>).</summary>
     private static Task AddRelayPathColumnAsync(DbConnection c, DbTransaction tx, CancellationToken ct) =>
         AddColumnsAsync(c, tx, ct, ("telegrams", "relay_path", "TEXT"));

@@ -123,6 +123,7 @@ public sealed partial class SqliteStore : RelationalStore
         [Schema.SuspendedByVersion] = AddSuspendedByColumnAsync,
         [Schema.OutcomeVersion] = AddOutcomeColumnsAsync,
         [Schema.OfficerAdministrationVersion] = AddOfficerDisabledColumnAsync,
+        [Schema.DirectoryEnteredByOfficerVersion] = AddDirectoryEnteredByOfficerColumnAsync,
     };
 
     /// <inheritdoc/>

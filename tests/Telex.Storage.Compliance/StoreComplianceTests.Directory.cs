@@ -13,7 +13,21 @@ public abstract partial class StoreComplianceTests
         Endpoint = did is null ? null : EndpointOf(did),
         KnownTies = did is null ? [] : [Charlie],
         AddedAt = Now,
+        EnteredByOfficer = did is not null,
     };
+
+    [Fact]
+    public async Task Whether_an_officer_entered_a_directory_entry_is_kept_and_updated()
+    {
+        var entry = Entry("Bravo", Bravo) with { EnteredByOfficer = false };
+        Assert.True(await Store.Directory.AddDirectoryEntryAsync(entry));
+        Assert.False((await Store.Directory.FindDirectoryEntryAsync(Bravo))!.EnteredByOfficer);
+
+        Assert.True(await Store.Directory.UpdateDirectoryEntryAsync(entry with { EnteredByOfficer = true }));
+
+        Assert.True((await Store.Directory.FindDirectoryEntryAsync("bravo"))!.EnteredByOfficer);
+        Assert.True((await Store.Directory.ListDirectoryAsync()).Single().EnteredByOfficer);
+    }
 
     [Fact]
     public async Task A_directory_entry_reads_back_with_every_field_by_id_DID_or_name()

@@ -147,7 +147,16 @@ public sealed class DirectoryService : AgencyService
             }
         }
 
-        var entry = new DirectoryEntry { Id = Guid.NewGuid(), Name = name, Did = did, Endpoint = endpoint, KnownTies = known, AddedAt = Now };
+        var entry = new DirectoryEntry
+        {
+            Id = Guid.NewGuid(),
+            Name = name,
+            Did = did,
+            Endpoint = endpoint,
+            KnownTies = known,
+            AddedAt = Now,
+            EnteredByOfficer = did is not null,
+        };
         if (!await _directory.AddDirectoryEntryAsync(entry, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.Conflict, "the directory holds a counterpart with this name or DID already");
@@ -251,7 +260,13 @@ public sealed class DirectoryService : AgencyService
                 $"the directory holds {other.Name} with that agency's DID already: remove the entry not wanted (telex directory remove)");
         }
 
-        var linked = entry with { Did = tie.PeerDid, Endpoint = entry.Endpoint ?? (string.IsNullOrEmpty(tie.PeerEndpoint) ? null : tie.PeerEndpoint) };
+        // The officer named the tie the entry is: the name is theirs for its DID from now on.
+        var linked = entry with
+        {
+            Did = tie.PeerDid,
+            Endpoint = entry.Endpoint ?? (string.IsNullOrEmpty(tie.PeerEndpoint) ? null : tie.PeerEndpoint),
+            EnteredByOfficer = true,
+        };
         if (!await _directory.UpdateDirectoryEntryAsync(linked, ct).ConfigureAwait(false))
         {
             throw new TelexException(TelexErrorKind.Conflict, $"the directory holds another counterpart with that agency's DID, or {entry.Name} is gone");

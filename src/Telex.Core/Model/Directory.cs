@@ -30,6 +30,13 @@ public sealed record DirectoryEntry
     /// <summary>When it entered the directory.</summary>
     public required DateTimeOffset AddedAt { get; init; }
 
+    /// <summary>
+    /// True when an officer entered the name and the DID together, so the name is the officer's word for the DID and
+    /// addresses it; false for an entry made from what a peer said (a sender first heard of through a relay, an agency
+    /// a referral names) or from a tie, whose name is the peer's own claim.
+    /// </summary>
+    public bool EnteredByOfficer { get; init; }
+
     /// <summary>When an officer last reviewed the dossier; null if never.</summary>
     public DateTimeOffset? ReviewedAt { get; init; }
 

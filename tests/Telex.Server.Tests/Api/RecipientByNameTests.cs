@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 
+using Telex.Core.Model;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Api;
@@ -135,6 +136,38 @@ public sealed class RecipientByNameTests
         var byNameOnly = await (await clerk.GetAsync("/api/recipients/Delta")).ProblemAsync(HttpStatusCode.Conflict, "conflict");
         Assert.Contains("without a DID", byNameOnly.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await (await clerk.GetAsync("/api/recipients/Echo")).ProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task A_name_an_officer_entered_with_its_DID_addresses_it_and_a_name_a_peer_gave_does_not()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await using var c = await TestAgency.StartAsync("Charlie");
+        await using var d = await TestAgency.StartAsync("Delta");
+        using var clerk = await ApiClient.SignInAsync(a, Role.Clerk);
+
+        // Entered by an officer, name and DID together: the name is the officer's word for the DID.
+        await a.Agency.Directory.AddToDirectoryAsync("Bravo Station", b.Did, null, null);
+        var entered = await (await clerk.GetAsync("/api/recipients/bravo station")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(b.Did, entered.GetProperty("did").GetString());
+
+        // Entered from what a peer said (as a sender first heard of through a relay is): only the peer's claim.
+        Assert.True(await a.Store.Directory.AddDirectoryEntryAsync(new DirectoryEntry { Id = Guid.NewGuid(), Name = "Delta", Did = d.Did, AddedAt = DateTimeOffset.UtcNow }));
+        var claimed = await (await clerk.GetAsync("/api/recipients/Delta")).ProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Contains("stranger", claimed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // A name known of by name only, linked by an officer to a tie whose fingerprint is not confirmed yet: the
+        // officer named the tie, so the name addresses it.
+        var code = await a.Agency.Ties.CreateInvitationAsync();
+        await c.Agency.Ties.AcceptInvitationAsync(code.Url);
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(c.Did), t => t?.Status == TieStatus.Established,
+            TimeSpan.FromSeconds(30), "Alpha holds an established tie with Charlie");
+        await a.Agency.Directory.AddToDirectoryAsync("Charlie Desk", null, null, null);
+        await a.Agency.Directory.LinkCounterpartAsync("Charlie Desk", c.Did);
+        var linked = await (await clerk.GetAsync("/api/recipients/Charlie Desk")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(c.Did, linked.GetProperty("did").GetString());
+        await (await clerk.GetAsync("/api/recipients/Charlie")).ProblemAsync(HttpStatusCode.Conflict, "conflict");
     }
 
     [Fact]
