@@ -54,8 +54,9 @@ public sealed class RelayedReferralTests
         await beijing.Agency.Issues.ChangeIssueAsync(issue.Id, "granted", "The aid is granted as requested", null, "zhou");
         await WaitForEventsAsync(moscow, issue.Id, 3);
 
-        // Moscow refers the issue to Shenyang, which it knows only from its directory: the referral goes through the relay.
-        var referral = await moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on these with Cde. Gao Gang in Shenyang", "Shenyang", "kovalev");
+        // Moscow refers the issue to Shenyang, which it knows only from its directory (so by its DID, as a telegram would
+        // address it): the referral goes through the relay.
+        var referral = await moscow.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on these with Cde. Gao Gang in Shenyang", shenyang.Did, "kovalev");
         Assert.Equal(("Shenyang", shenyang.Did), (referral.ReferredTo, referral.ReferredToDid));
         Assert.Null(await shenyang.Store.Ties.GetTieAsync(moscow.Did));
         await WaitForEventsAsync(shenyang, issue.Id, 4);
