@@ -195,6 +195,8 @@ public sealed class RecipientByNameTests
             Officers = ["chief"],
         }));
         Assert.Equal(TelexErrorKind.Invalid, unaddressable.Kind);
+        await (await admin.PostAsJsonAsync("/api/clearance/rules", new { counterpart = b.Did[..^4], officers = new[] { "chief" } }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "invalid");
         Assert.Empty(await a.Agency.Clearance.GetClearanceRulesAsync());
 
         var rule = await (await admin.PostAsJsonAsync("/api/clearance/rules", new { counterpart = "bravo", officers = new[] { "chief" } }))
