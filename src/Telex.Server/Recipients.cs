@@ -64,5 +64,23 @@ internal static class Recipients
     private static bool OfficersName(Counterpart? counterpart, string to) =>
         counterpart?.Entry is { EnteredByOfficer: true, Did: not null } entry && string.Equals(entry.Name, to, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The DID a request's field <paramref name="field"/> names by <see cref="ResolveAsync"/>, or the problem: not found
+    /// when nothing bears the name, else a validation problem naming the field. A blank name is no DID and no problem
+    /// (the field is optional).
+    /// </summary>
+    public static async Task<(string? Did, ProblemHttpResult? Problem)> ResolveFieldAsync(Agency agency, string? name, string field, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return (null, null);
+        }
+
+        var (did, refusal) = await ResolveAsync(agency, name, ct).ConfigureAwait(false);
+        return did is not null ? (did, null)
+            : refusal!.Kind is TelexErrorKind.NotFound ? (null, Problems.From(refusal))
+            : (null, Problems.Invalid(field, refusal.Message));
+    }
+
     private static TelexException Conflict(string reason) => new(TelexErrorKind.Conflict, reason);
 }

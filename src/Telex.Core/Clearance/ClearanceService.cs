@@ -84,6 +84,13 @@ public sealed class ClearanceService : AgencyService
             throw new TelexException(TelexErrorKind.Invalid, "the rule's counterpart or precedence is invalid");
         }
 
+        // A rule is matched against the recipient's DID: one kept under a name, or under a DID no agency can hold, would
+        // match no telegram and hold back none.
+        if (rule.Counterpart is { } named && (!PeerDids.Is(named) || !Dids.TryResolve(named, out _)))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "a rule names its counterpart by the agency's did:peer:2 DID, a valid one");
+        }
+
         var rules = (await GetClearanceRulesAsync(ct).ConfigureAwait(false)).ToList();
         if (rules.Count >= MaxClearanceRules)
         {

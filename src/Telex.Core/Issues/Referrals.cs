@@ -16,8 +16,9 @@ internal sealed class Referrals(AgencyContext context, DirectoryService director
     private const int MaxSharedParticipants = 50;
 
     /// <summary>
-    /// The agency a referral names (by name, ignoring case, or DID): an established tie, else an agency of the directory
-    /// without a tie that a relay it is known to be tied with reaches; another agency than the issue's counterpart and
+    /// The agency a referral names: an established tie (by DID, or by name, ignoring case, once its fingerprint is
+    /// confirmed), else an agency of the directory without a tie that a relay it is known to be tied with reaches (by DID,
+    /// or by the name an officer entered it under); another agency than the issue's counterpart and
     /// those already taking part. Throws naming where to look when there is none.
     /// </summary>
     internal async Task<Tie> ReferralTargetAsync(Issue issue, Tie counterpart, IReadOnlyList<IssueParticipant> participants, string referredTo,
@@ -31,6 +32,13 @@ internal sealed class Referrals(AgencyContext context, DirectoryService director
         {
             throw new TelexException(TelexErrorKind.Invalid,
                 $"{named.Count} tied agencies go by the name \"{referredTo}\": refer the issue to the one meant by its DID (telex tie list shows them, telex tie list --json their DIDs)");
+        }
+
+        // By name, as a telegram's recipient: only a tie whose fingerprint its officers confirmed.
+        if (named is [{ Verified: false } unconfirmed] && unconfirmed.PeerDid != referredTo)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"the fingerprint of the tie with \"{unconfirmed.PeerName}\" has not been confirmed: confirm it (telex tie verify) or refer the issue to the agency by its DID");
         }
 
         var target = named.SingleOrDefault()
@@ -55,8 +63,9 @@ internal sealed class Referrals(AgencyContext context, DirectoryService director
     }
 
     /// <summary>
-    /// An agency of the directory, named by its entry's name or DID, that has no tie here (or one of status none) and
-    /// that a relay reaches: its tie of status none as the referral's target (saved, so its name stays known). Null when
+    /// An agency of the directory, named by its DID or by the name of an entry an officer entered with its DID (another
+    /// entry's name is refused: it may be a stranger's claim), that has no tie here (or one of status none) and that a
+    /// relay reaches: its tie of status none as the referral's target (saved, so its name stays known). Null when
     /// there is no such agency.
     /// </summary>
     private async Task<Tie?> RelayedReferralTargetAsync(string referredTo, CancellationToken ct)
@@ -65,6 +74,14 @@ internal sealed class Referrals(AgencyContext context, DirectoryService director
             || await relays.RelayForAsync(did, ct).ConfigureAwait(false) is null)
         {
             return null;
+        }
+
+        // An entry's name may be the one a sender heard of through a relay gave itself: such an agency is named by its DID,
+        // unless an officer entered the name with the DID.
+        if (did != referredTo && !entry.EnteredByOfficer)
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"\"{referredTo}\" is in the directory but is no tie whose fingerprint was confirmed, so the name may be one a stranger gave itself: refer the issue to the agency by its DID");
         }
 
         var tie = await Store.Ties.GetTieAsync(did, ct).ConfigureAwait(false);

@@ -46,6 +46,7 @@ public sealed class DirectoryRelayTests(ServedAgencies agencies)
         string code = (await JsonAsync("tie", "invite", "--url", _alpha.Url)).GetProperty("code").GetString()!;
         await OkAsync("tie", "accept", code, "--url", _bravo.Url, "--wait");
         await OkAsync("tie", "verify", "Bravo", "--yes", "--url", _alpha.Url);
+        await OkAsync("tie", "verify", "Alpha", "--yes", "--url", _bravo.Url);
         using var charlie = AgencyIdentity.Create("Charlie", "http://127.0.0.1:9/didcomm");
 
         var added = await JsonAsync("directory", "add", "Charlie", "--did", charlie.Did, "--tied-with", "Bravo", "--url", _alpha.Url);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 
+using Telex.Core;
 using Telex.Core.Model;
 using Telex.TestKit;
 
@@ -195,6 +196,73 @@ public sealed class RecipientByNameTests
         var note = await (await sender.PostAsJsonAsync("/api/directory/Bravo/notes", new { text = "Met in\0Moscow" })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
         Assert.Contains("NUL", note.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Empty((await (await sender.GetAsync("/api/directory/Bravo")).JsonAsync(HttpStatusCode.OK)).GetProperty("notes").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_clearance_rule_names_its_counterpart_by_the_rule_for_recipients_and_one_that_could_match_no_telegram_is_refused()
+    {
+        // A rule compares its counterpart with the recipient's DID: one kept under a name would match no telegram, and
+        // what it was written to hold back would leave uncleared.
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await using var c = await TestAgency.StartAsync("Charlie");
+        await TestAgency.TieAsync(a, b);
+        var code = await a.Agency.Ties.CreateInvitationAsync();
+        await c.Agency.Ties.AcceptInvitationAsync(code.Url);
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(c.Did), t => t?.Status == TieStatus.Established,
+            TimeSpan.FromSeconds(30), "Alpha holds an established tie with Charlie");
+        using var admin = await ApiClient.SignInAsync(a, Role.Admin, "admin");
+        using var chief = await ApiClient.SignInAsync(a, Role.Clerk, "chief");
+        using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer);
+        using var typed = await ApiClient.SignInTypedAsync(a, Role.ReleasingOfficer, "auditing");
+
+        var unconfirmed = await (await admin.PostAsJsonAsync("/api/clearance/rules", new { counterpart = "Charlie", officers = new[] { "chief" } }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        Assert.Equal("counterpart", unconfirmed.GetProperty("field").GetString());
+        Assert.Contains("fingerprint", unconfirmed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var unaddressable = await Assert.ThrowsAsync<TelexException>(() => a.Agency.Clearance.AddClearanceRuleAsync(new ClearanceRule
+        {
+            Id = Guid.Empty,
+            Counterpart = "Bravo",
+            Officers = ["chief"],
+        }));
+        Assert.Equal(TelexErrorKind.Invalid, unaddressable.Kind);
+        await (await admin.PostAsJsonAsync("/api/clearance/rules", new { counterpart = b.Did[..^4], officers = new[] { "chief" } }))
+            .ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        Assert.Empty(await a.Agency.Clearance.GetClearanceRulesAsync());
+
+        var rule = await (await admin.PostAsJsonAsync("/api/clearance/rules", new { counterpart = "bravo", officers = new[] { "chief" } }))
+            .JsonAsync(HttpStatusCode.Created);
+        Assert.Equal(b.Did, rule.GetProperty("counterpart").GetString());
+        await (await sender.PostAsJsonAsync("/api/telegrams", Telegram("Bravo"))).ProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Empty(await typed.ListTelegramsAsync("direction=outbound"));
+    }
+
+    [Fact]
+    public async Task A_relay_pair_named_by_the_name_of_a_tie_whose_fingerprint_is_unconfirmed_is_refused_and_the_policy_is_unchanged()
+    {
+        // Whoever holds one of this agency's invitation codes establishes a tie under any name it likes: permitting relays
+        // by that name would relay for whoever took it.
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await using var c = await TestAgency.StartAsync("Charlie");
+        await TestAgency.TieAsync(a, c);
+        var code = await a.Agency.Ties.CreateInvitationAsync();
+        await b.Agency.Ties.AcceptInvitationAsync(code.Url);
+        await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established,
+            TimeSpan.FromSeconds(30), "Alpha holds an established tie with Bravo");
+        using var admin = await ApiClient.SignInAsync(a, Role.Admin, "admin");
+
+        var problem = await (await admin.PostAsJsonAsync("/api/relay/allow", new { a = "Charlie", b = "Bravo" })).ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+
+        Assert.Equal("b", problem.GetProperty("field").GetString());
+        Assert.Contains("fingerprint", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty((await a.Agency.Relays.GetPolicyAsync()).Pairs);
+
+        // By its DID, or once its fingerprint is confirmed, the pair is named as the officer means it.
+        await a.Agency.Ties.VerifyTieAsync(b.Did);
+        var policy = await (await admin.PostAsJsonAsync("/api/relay/allow", new { a = "Charlie", b = "Bravo" })).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(new[] { b.Did, c.Did }.Order(StringComparer.Ordinal), policy.GetProperty("pairs")[0].EnumerateArray().Select(d => d.GetString()));
     }
 }
 

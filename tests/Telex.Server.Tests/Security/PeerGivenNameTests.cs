@@ -156,4 +156,39 @@ public sealed class PeerGivenNameTests
         Assert.StartsWith("Bravo (", (await bravo.Store.Directory.FindDirectoryEntryAsync(mirror.Did))!.Name, StringComparison.Ordinal);
         Assert.True((await bravo.Agency.Register.VerifyRegisterAsync()).Ok);
     }
+
+    [Fact]
+    public async Task A_referral_by_name_goes_only_to_a_tie_whose_fingerprint_was_confirmed_never_to_a_name_a_stranger_gave_itself()
+    {
+        // A referral hands over the issue and its history: by name only to the agency its officers vouched for, as a telegram.
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
+        using var relay = await HostilePeer.RelayTiedWithAsync(bravo, "Relay");
+        using var shenyang = await HostilePeer.TiedWithAsync(bravo, "Shenyang");
+        using var stranger = HostilePeer.Create("Harbin");
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint, relay.RelayDelivery(bravo.Did, stranger.Did,
+            stranger.SignAndEncrypt(stranger.RelayedTelegram(bravo.Did, 1, relay.Did, "Harbin"), bravo.Did))));
+        Assert.Equal("Harbin", (await bravo.Store.Directory.FindDirectoryEntryAsync(stranger.Did))!.Name);
+        var issue = await bravo.Agency.Issues.OpenIssueAsync(mallory.Did, "Aid to the Orient", "zhou");
+        var depth = await bravo.Store.Outbox.OutboxDepthAsync();
+
+        foreach (string name in new[] { "Shenyang", "harbin" })
+        {
+            var refused = await Assert.ThrowsAsync<TelexException>(() =>
+                bravo.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", name, "kovalev"));
+            Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
+            Assert.Contains("by its DID", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Single(await bravo.Store.Issues.ListIssueEventsAsync(issue.Id));
+        Assert.Empty(await bravo.Store.Issues.ListIssueParticipantsAsync(issue.Id));
+        Assert.Equal(depth, await bravo.Store.Outbox.OutboxDepthAsync());
+
+        // Confirmed, the tie's name is trusted; by its DID the agency is named as the officer means it.
+        await bravo.Agency.Ties.VerifyTieAsync(shenyang.Did);
+        var referral = await bravo.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "Agree on it with Gao Gang", "shenyang", "kovalev");
+        Assert.Equal(("Shenyang", shenyang.Did), (referral.ReferredTo, referral.ReferredToDid));
+        var onward = await bravo.Agency.Issues.ChangeIssueAsync(issue.Id, "referred", "And with Harbin", stranger.Did, "kovalev");
+        Assert.Equal(stranger.Did, onward.ReferredToDid);
+    }
 }

@@ -1,6 +1,9 @@
 namespace Telex.Server.Api.Endpoints;
 
-/// <summary><c>POST /api/clearance/rules</c> (admin): adds a rule to the clearance policy.</summary>
+/// <summary>
+/// <c>POST /api/clearance/rules</c> (admin): adds a rule to the clearance policy; its counterpart and partner by DID or
+/// name (<see cref="Recipients"/>).
+/// </summary>
 internal static class AddClearanceRule
 {
     public static async Task<Results<Created<ClearanceRuleView>, ProblemHttpResult>> HandleAsync(ClearanceRuleRequest? request, Agency agency,
@@ -17,14 +20,27 @@ internal static class AddClearanceRule
             return Problems.Invalid("officers", "officer names must not be empty");
         }
 
+        // The counterpart and the partner by the one rule for names that address a counterpart.
+        var (counterpart, named) = await Recipients.ResolveFieldAsync(agency, request.Counterpart, "counterpart", ct);
+        if (named is not null)
+        {
+            return named;
+        }
+
+        (var partner, named) = await Recipients.ResolveFieldAsync(agency, request.Partner, "partner", ct);
+        if (named is not null)
+        {
+            return named;
+        }
+
         var rule = await agency.Clearance.AddClearanceRuleAsync(new ClearanceRule
         {
             Id = Guid.Empty,
-            Counterpart = string.IsNullOrWhiteSpace(request.Counterpart) ? null : request.Counterpart,
+            Counterpart = counterpart,
             MinPrecedence = precedence,
             Officers = request.Officers ?? [],
             AnyReleasingOfficer = request.AnyReleasingOfficer ?? false,
-            Partner = string.IsNullOrWhiteSpace(request.Partner) ? null : request.Partner,
+            Partner = partner,
         }, ct);
         return TypedResults.Created($"/api/clearance/rules/{rule.Id}", ClearanceRuleView.From(rule));
     }

@@ -60,7 +60,11 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
         {
             Error = "Relay: name both counterparts.";
         }
-        else if (await TryAsync(() => change == "deny" ? Agency.Relays.DenyAsync(a, b, ct) : Agency.Relays.AllowAsync(a, b, ct)))
+        else if (await TryAsync(async () =>
+        {
+            string first = await CounterpartAsync(a, ct), second = await CounterpartAsync(b, ct);
+            await (change == "deny" ? Agency.Relays.DenyAsync(first, second, ct) : Agency.Relays.AllowAsync(first, second, ct));
+        }))
         {
             Notice = change == "deny" ? "Relaying between them is no longer allowed." : "Relaying between them is allowed.";
             return RedirectToPage();
@@ -69,6 +73,13 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
         Response.StatusCode = StatusCodes.Status400BadRequest;
         await LoadAsync(ct);
         return Page();
+    }
+
+    // By the one rule for names that address a counterpart (Recipients), as the API takes a relay pair.
+    private async Task<string> CounterpartAsync(string name, CancellationToken ct)
+    {
+        var (did, refusal) = await Recipients.ResolveAsync(Agency, name.Trim(), ct);
+        return did ?? throw refusal!;
     }
 
     private async Task LoadAsync(CancellationToken ct)
