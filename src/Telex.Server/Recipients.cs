@@ -65,11 +65,27 @@ internal static class Recipients
         counterpart?.Entry is { EnteredByOfficer: true, Did: not null } entry && string.Equals(entry.Name, to, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The DID a request's field <paramref name="field"/> names by <see cref="ResolveAsync"/>, or the problem: not found
-    /// when nothing bears the name, else a validation problem naming the field. A blank name is no DID and no problem
-    /// (the field is optional).
+    /// The DIDs two fields of a request name by <see cref="ResolveAsync"/> (a clearance rule's counterpart and partner, a
+    /// relay pair), or the problem with the first that names none.
     /// </summary>
-    public static async Task<(string? Did, ProblemHttpResult? Problem)> ResolveFieldAsync(Agency agency, string? name, string field, CancellationToken ct)
+    public static async Task<(string? First, string? Second, ProblemHttpResult? Problem)> ResolveFieldsAsync(Agency agency,
+        (string? Name, string Field) first, (string? Name, string Field) second, CancellationToken ct)
+    {
+        var (a, problem) = await ResolveFieldAsync(agency, first.Name, first.Field, ct).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return (null, null, problem);
+        }
+
+        var (b, other) = await ResolveFieldAsync(agency, second.Name, second.Field, ct).ConfigureAwait(false);
+        return (a, b, other);
+    }
+
+    /// <summary>
+    /// The DID a request's field <paramref name="field"/> names, or the problem: not found when nothing bears the name,
+    /// else a validation problem naming the field. A blank name is no DID and no problem (the field is optional).
+    /// </summary>
+    private static async Task<(string? Did, ProblemHttpResult? Problem)> ResolveFieldAsync(Agency agency, string? name, string field, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(name))
         {

@@ -147,6 +147,7 @@ public sealed class DirectoryService : AgencyService
             }
         }
 
+        // Name and DID entered together: the name is the officer's word for the DID (it addresses it, see Recipients).
         var entry = new DirectoryEntry
         {
             Id = Guid.NewGuid(),

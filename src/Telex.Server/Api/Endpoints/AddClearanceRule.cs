@@ -21,13 +21,7 @@ internal static class AddClearanceRule
         }
 
         // The counterpart and the partner by the one rule for names that address a counterpart.
-        var (counterpart, named) = await Recipients.ResolveFieldAsync(agency, request.Counterpart, "counterpart", ct);
-        if (named is not null)
-        {
-            return named;
-        }
-
-        (var partner, named) = await Recipients.ResolveFieldAsync(agency, request.Partner, "partner", ct);
+        var (counterpart, partner, named) = await Recipients.ResolveFieldsAsync(agency, (request.Counterpart, "counterpart"), (request.Partner, "partner"), ct);
         if (named is not null)
         {
             return named;

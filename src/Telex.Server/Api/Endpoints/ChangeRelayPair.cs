@@ -22,13 +22,7 @@ internal static class ChangeRelayPair
 
         // Each by the one rule for names that address a counterpart: a relay permitted under a name that whoever holds an
         // invitation code could take would relay for them.
-        var (a, problem) = await Recipients.ResolveFieldAsync(agency, request.A, "a", ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        (var b, problem) = await Recipients.ResolveFieldAsync(agency, request.B, "b", ct);
+        var (a, b, problem) = await Recipients.ResolveFieldsAsync(agency, (request.A, "a"), (request.B, "b"), ct);
         if (problem is not null)
         {
             return problem;
