@@ -112,7 +112,7 @@ public sealed record InvitationCode(string Id, string InviterDid, string Inviter
 
             // The label is the inviter's own word, unsigned, and names the tie until the inviter's acceptance arrives. Every
             // Telex invitation carries one; without it the tie would be named by a DID no officer can read.
-            if (PeerText.NameProblem(label) is { } badLabel)
+            if (PeerText.AgencyNameProblem(label) is { } badLabel)
             {
                 error = "the inviter's name is refused: " + badLabel;
                 return false;

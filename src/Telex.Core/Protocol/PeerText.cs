@@ -32,6 +32,17 @@ public static class PeerText
         return HasHiddenCharacters(text) ? "a name must not contain control, line-separator or bidirectional-override characters" : null;
     }
 
+    /// <summary>
+    /// Null when <paramref name="text"/> is acceptable as the name an agency gives itself for a tie (a tie request, an
+    /// acceptance, an invitation's label); otherwise why not. Beyond <see cref="NameProblem"/>: it must not begin with
+    /// <c>did:</c>, which would list the tie under what reads as another agency's DID (and a name addressing a recipient
+    /// is taken as a DID when it begins so).
+    /// </summary>
+    public static string? AgencyNameProblem(string? text) =>
+        NameProblem(text) ?? (text!.TrimStart().StartsWith("did:", StringComparison.OrdinalIgnoreCase)
+            ? "an agency's name must not begin with \"did:\": it would read as a DID"
+            : null);
+
     /// <summary>True when <paramref name="text"/> is an acceptable name of at most <paramref name="maxLength"/> characters.</summary>
     public static bool IsName([NotNullWhen(true)] string? text, int maxLength = MaxNameLength) => NameProblem(text, maxLength) is null;
 

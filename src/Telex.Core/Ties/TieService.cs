@@ -244,7 +244,7 @@ public sealed class TieService : AgencyService
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-request", "a tie request needs the invitation id, its secret and a name");
         }
 
-        if (PeerText.NameProblem(name) is { } badName)
+        if (PeerText.AgencyNameProblem(name) is { } badName)
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-name", "the requesting agency's name is refused: " + badName);
         }
@@ -306,7 +306,7 @@ public sealed class TieService : AgencyService
         }
 
         string? name = message.Body.StringMember("name");
-        if (name is not null && PeerText.NameProblem(name) is { } badName)
+        if (name is not null && PeerText.AgencyNameProblem(name) is { } badName)
         {
             throw new InboundRefusal(RefusalKind.Malformed, "e.p.msg.bad-name", "the inviting agency's name is refused: " + badName);
         }

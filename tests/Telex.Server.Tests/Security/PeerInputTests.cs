@@ -197,6 +197,9 @@ public sealed class PeerInputTests
         "Bell\u0007",
         "Para\u2029graph",
         "   ",
+        // Would list the tie under what reads as another agency's DID.
+        "did:peer:2.Ez6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc",
+        "DID:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
     };
 
     [Theory]

@@ -184,7 +184,7 @@ public sealed class SecondReviewTests
         var genuine = await b.Agency.Ties.CreateInvitationAsync();
 
         // The label is the inviter's own word, unsigned: a right-to-left override makes "Bravo" read as another agency.
-        foreach (string label in new[] { "Meri\u202Ediran", "Bravo\nVerified by your administrator", new string('B', 201) })
+        foreach (string label in new[] { "Meri\u202Ediran", "Bravo\nVerified by your administrator", new string('B', 201), "did:peer:2.Ez6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc" })
         {
             var error = await Assert.ThrowsAsync<Core.TelexException>(() => a.Agency.Ties.AcceptInvitationAsync((genuine with { InviterName = label }).Url));
             Assert.Equal(Core.TelexErrorKind.Invalid, error.Kind);

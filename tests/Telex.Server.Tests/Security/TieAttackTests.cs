@@ -139,6 +139,11 @@ public sealed class TieAttackTests
         Assert.Equal((400, "e.p.msg.bad-name"), await SendAsync(b, a, MessageTypes.TieAccept, spoofed));
         Assert.Equal(invited, await a.Store.Ties.GetTieAsync(b.Did));
 
+        // Nor a name that reads as another agency's DID.
+        spoofed = new JsonObject { ["name"] = "did:peer:2.Ez6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc", ["terms"] = Json(TieTerms.Default) };
+        Assert.Equal((400, "e.p.msg.bad-name"), await SendAsync(b, a, MessageTypes.TieAccept, spoofed));
+        Assert.Equal(invited, await a.Store.Ties.GetTieAsync(b.Did));
+
         gate.Open();
         var established = await Eventually.UntilAsync(() => a.Store.Ties.GetTieAsync(b.Did), t => t?.Status == TieStatus.Established, Deadline,
             "Alpha holds the tie established");
