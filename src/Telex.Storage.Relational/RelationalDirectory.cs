@@ -1,3 +1,4 @@
+using Telex.Core.Protocol;
 
 namespace Telex.Storage.Relational;
 
@@ -36,7 +37,7 @@ internal sealed class RelationalDirectory(RelationalStore store) : RelationalRol
     /// <inheritdoc/>
     public Task<DirectoryEntry?> FindDirectoryEntryAsync(string didOrName, CancellationToken ct = default) =>
         ReadAsync(async c => await FindEntryAsync(c, "WHERE did=@k", didOrName, ct).ConfigureAwait(false)
-            ?? await FindEntryAsync(c, "WHERE lower(name)=lower(@k)", didOrName, ct).ConfigureAwait(false), ct);
+            ?? (PeerText.ReadsAsDid(didOrName) ? null : await FindEntryAsync(c, "WHERE lower(name)=lower(@k)", didOrName, ct).ConfigureAwait(false)), ct);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<DirectoryEntry>> ListDirectoryAsync(CancellationToken ct = default) =>

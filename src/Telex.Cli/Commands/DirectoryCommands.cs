@@ -54,7 +54,7 @@ internal static class DirectoryCommands
         var name = new Argument<string>("NAME") { Description = "The counterpart known of by name only (no DID yet)" };
         var tie = new Argument<string>("TIE") { Description = "The tie whose agency it is, by the tie's name (telex tie list shows them) or DID" };
         var command = new Command("link",
-            "Link a counterpart known of by name only to the agency of an established tie, when their names differ or before the tie is verified (admin); the bureau prospects it was named as become prospective members")
+            "Link a counterpart known of by name only to the agency of an established tie, when their names differ or before the tie is verified (then name the tie by its DID) (admin); the bureau prospects it was named as become prospective members")
         {
             name, tie,
         };

@@ -99,9 +99,15 @@ public sealed class DirectoryService : AgencyService
         CancellationToken ct = default)
     {
         name = (name ?? "").Trim();
-        if (name.Length == 0 || name.Length > MaxCounterpartNameLength || name.Any(char.IsControl))
+        if (name.Length == 0 || name.Length > MaxCounterpartNameLength || PeerText.HasHiddenCharacters(name))
         {
-            throw new TelexException(TelexErrorKind.Invalid, $"a counterpart needs a name of 1 to {MaxCounterpartNameLength} characters without control characters");
+            throw new TelexException(TelexErrorKind.Invalid,
+                $"a counterpart needs a name of 1 to {MaxCounterpartNameLength} characters without control, line-separator or bidirectional-override characters");
+        }
+
+        if (PeerText.ReadsAsDid(name))
+        {
+            throw new TelexException(TelexErrorKind.Invalid, "a counterpart's name must not begin with \"did:\": it would read as a DID (give the DID with --did)");
         }
 
         if (did is not null)
@@ -230,7 +236,8 @@ public sealed class DirectoryService : AgencyService
     /// Links a counterpart known of by name only (a directory entry without a DID) to the agency of a tie: the entry takes
     /// the tie's DID (and its endpoint when it had none), and every bureau prospect named by it becomes a prospective
     /// member. For when the tie's name is not the entry's, or its fingerprint is not compared yet; a tie whose name is the
-    /// entry's is linked as its fingerprint is confirmed.
+    /// entry's is linked as its fingerprint is confirmed. A tie named by its name (the agency's own claim) must be verified;
+    /// named by its DID, it need not be.
     /// Throws when the entry is unknown or holds a DID already, there is no tie with that agency, or another entry
     /// holds its DID; nothing is written then.
     /// </summary>
@@ -253,6 +260,13 @@ public sealed class DirectoryService : AgencyService
         {
             throw new TelexException(TelexErrorKind.NotFound,
                 $"no tie with '{tieDidOrName}': establish one first (telex tie invite, or telex tie accept CODE); telex tie list shows the ties held");
+        }
+
+        // A tie's name is its agency's own claim until its fingerprint is compared: named by it, only a verified tie is linked.
+        if (!tie.Verified && tie.PeerDid != tieDidOrName.Trim())
+        {
+            throw new TelexException(TelexErrorKind.Conflict,
+                $"the tie named {tie.PeerName} is not verified: compare its fingerprint first (telex tie verify), or name the tie by its DID");
         }
 
         if (await _directory.FindDirectoryEntryAsync(tie.PeerDid, ct).ConfigureAwait(false) is { Did: not null } other)
@@ -407,7 +421,7 @@ public sealed class DirectoryService : AgencyService
             return entry.Name;
         }
 
-        if (!PeerText.IsName(claimed) || claimed.StartsWith("did:", StringComparison.Ordinal))
+        if (claimed is null || PeerText.AgencyNameProblem(claimed) is not null)
         {
             return DisambiguatedName("unnamed agency", did);
         }
@@ -487,12 +501,17 @@ public sealed class DirectoryService : AgencyService
         return dids;
     }
 
-    /// <summary>A tie by its counterpart's DID, else by its counterpart's name (ignoring case).</summary>
+    /// <summary>A tie by its counterpart's DID, else by its counterpart's name (ignoring case; never by a name that reads as a DID).</summary>
     internal async Task<Tie?> FindTieAsync(string didOrName, CancellationToken ct)
     {
         if (await _ties.GetTieAsync(didOrName, ct).ConfigureAwait(false) is { } tie)
         {
             return tie;
+        }
+
+        if (PeerText.ReadsAsDid(didOrName))
+        {
+            return null;
         }
 
         var named = (await _ties.ListTiesAsync(ct).ConfigureAwait(false))

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 
 namespace Telex.Core.Protocol;
 
@@ -39,9 +40,62 @@ public static class PeerText
     /// is taken as a DID when it begins so).
     /// </summary>
     public static string? AgencyNameProblem(string? text) =>
-        NameProblem(text) ?? (text!.TrimStart().StartsWith("did:", StringComparison.OrdinalIgnoreCase)
-            ? "an agency's name must not begin with \"did:\": it would read as a DID"
-            : null);
+        NameProblem(text) ?? (ReadsAsDid(text!) ? "an agency's name must not begin with \"did:\": it would read as a DID" : null);
+
+    /// <summary>
+    /// True when <paramref name="text"/> begins with what a reader takes for <c>did:</c>: in any case, after leading
+    /// white space and invisible formatting characters (zero-width spaces and joiners, word joiner, byte-order mark, soft
+    /// hyphen), in compatibility forms (full-width, mathematical and Roman-numeral letters, full-width colon) or in
+    /// letters of other scripts drawn alike (Cyrillic ԁ and і, Greek ι, the modifier-letter colon, the ratio sign, ...).
+    /// A string that only reads as a DID is no DID and no agency's name. The look-alikes are those Unicode's confusables
+    /// list (UTS #39) gives for d, i and the colon.
+    /// </summary>
+    public static bool ReadsAsDid(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Span<char> skeleton = stackalloc char[4];
+        int length = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if ((length == 0 && Rune.IsWhiteSpace(rune)) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format)
+            {
+                continue;
+            }
+
+            skeleton[length++] = LookAlike(rune);
+            if (length == skeleton.Length)
+            {
+                return skeleton.SequenceEqual("did:");
+            }
+        }
+
+        return false;
+    }
+
+    // The letter or colon a character is drawn as, lower-cased: compatibility forms by their code point (the agency runs
+    // without ICU, so without Unicode normalisation), look-alikes of d, i and the colon from the confusables list.
+    private static char LookAlike(Rune rune)
+    {
+        int v = rune.Value;
+        int latin = v switch
+        {
+            >= 0xFF01 and <= 0xFF5E => v - 0xFEE0,                                    // full-width ASCII
+            >= 0x1D400 and <= 0x1D6A3 => (v - 0x1D400) % 52 is var k && k < 26 ? 'a' + k : 'a' + k - 26, // mathematical letters
+            >= 0x1D7CE and <= 0x1D7FF => '0' + ((v - 0x1D7CE) % 10),                // mathematical digits
+            _ => v,
+        };
+        char c = latin <= char.MaxValue ? char.ToLowerInvariant((char)latin) : '\0';
+        return c switch
+        {
+            '\u217E' or '\u216E' or '\u2146' or '\u2145' or '\u0501' or '\u0257' or '\u13E7' or '\u146F' or '\uA4D2' or '\u13A0' or '\uA4D3'
+                or '\u15DE' => 'd',
+            '\u2170' or '\u2160' or '\u2139' or '\u2148' or '\u0456' or '\u0131' or '\u03B9' or '\u0269' or '\u026A' or '\u04CF' or '\u04C0'
+                or '\u13A5' or '\uA647' or '\u2373' or '\u1FBE' or '\u037A' or '\u01C0' or 'l' or '1' or '|' => 'i',
+            '\uFE13' or '\uFE55' or '\uA789' or '\u2236' or '\u02D0' or '\u02F8' or '\u05C3' or '\u0589' or '\u0703' or '\u0704' or '\u16EC'
+                or '\u1803' or '\u1809' or '\u205A' or '\uFE30' or '\uA4FD' or '\u0903' or '\u0A83' or ';' => ':',
+            _ => c,
+        };
+    }
 
     /// <summary>True when <paramref name="text"/> is an acceptable name of at most <paramref name="maxLength"/> characters.</summary>
     public static bool IsName([NotNullWhen(true)] string? text, int maxLength = MaxNameLength) => NameProblem(text, maxLength) is null;

@@ -12,7 +12,10 @@ public interface IDirectoryStore
     /// <summary>Finds an entry by its id (with its notes).</summary>
     Task<DirectoryEntry?> GetDirectoryEntryAsync(Guid id, CancellationToken ct = default);
 
-    /// <summary>Finds the entry whose DID is <paramref name="didOrName"/>, else whose name is it (ignoring case).</summary>
+    /// <summary>
+    /// Finds the entry whose DID is <paramref name="didOrName"/>, else whose name is it (ignoring case) unless it reads as a
+    /// DID (<see cref="Protocol.PeerText.ReadsAsDid"/>): a key that reads as a DID is never matched by name.
+    /// </summary>
     Task<DirectoryEntry?> FindDirectoryEntryAsync(string didOrName, CancellationToken ct = default);
 
     /// <summary>Every entry with its notes, by name.</summary>

@@ -158,6 +158,78 @@ public sealed class PeerGivenNameTests
     }
 
     [Fact]
+    public async Task A_sender_first_heard_of_through_a_relay_calling_itself_by_a_DID_is_entered_unnamed_and_never_found_by_that_DID()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostilePeer.RelayTiedWithAsync(bravo, "Relay");
+        // An agency Bravo has not heard of, whose DID (keys only, no service) fits in a name.
+        const string Target = "did:peer:2.Ez6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc.Vz6MkqRYqQiSgvZQdnBytw86Qbs2ZWUkGv22od935YF4s8M7V";
+        string[] disguises =
+        [
+            "DID" + Target[3..],
+            "\u200Bdid" + Target[3..],
+            "did\uFF1A" + Target[4..],
+            "\u0501id" + Target[3..],
+        ];
+        foreach (string disguise in disguises)
+        {
+            // A stranger names itself as the agency Bravo has not heard of yet reads: filed as unnamed, under its own DID.
+            using var stranger = HostilePeer.Create("Stranger");
+            Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint, relay.RelayDelivery(bravo.Did, stranger.Did,
+                stranger.SignAndEncrypt(stranger.RelayedTelegram(bravo.Did, 1, relay.Did, disguise), bravo.Did))));
+            Assert.StartsWith("unnamed agency (", (await bravo.Store.Directory.FindDirectoryEntryAsync(stranger.Did))!.Name, StringComparison.Ordinal);
+        }
+
+        // Whatever names the target's DID finds nothing: not the strangers.
+        foreach (string key in new[] { Target, "DID" + Target[3..] })
+        {
+            Assert.Null(await bravo.Store.Directory.FindDirectoryEntryAsync(key));
+            Assert.Equal(TelexErrorKind.NotFound, (await Assert.ThrowsAsync<TelexException>(() => bravo.Agency.Directory.GetCounterpartAsync(key))).Kind);
+        }
+
+        Assert.Null(await bravo.Agency.Directory.KnownNameAsync(Target));
+    }
+
+    [Fact]
+    public async Task A_directory_entry_is_linked_by_a_ties_name_only_once_its_fingerprint_is_confirmed()
+    {
+        // The tie's name is what its agency called itself: linking by it would let anyone holding an invitation take the
+        // name the officer entered (which addresses telegrams) for its own DID.
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var claimant = await HostilePeer.TiedWithAsync(bravo, "Shenyang Office");
+        await bravo.Agency.Directory.AddToDirectoryAsync("Gao Gang, Shenyang", did: null, endpoint: null, knownTies: null);
+
+        var refused = await Assert.ThrowsAsync<TelexException>(() => bravo.Agency.Directory.LinkCounterpartAsync("Gao Gang, Shenyang", "shenyang office"));
+        Assert.Equal(TelexErrorKind.Conflict, refused.Kind);
+        Assert.Contains("telex tie verify", refused.Message, StringComparison.Ordinal);
+        var entry = await bravo.Store.Directory.FindDirectoryEntryAsync("Gao Gang, Shenyang");
+        Assert.Equal((null, false), (entry!.Did, entry.EnteredByOfficer));
+
+        // Named by its DID, the officer means that agency; or by name once the fingerprint is confirmed.
+        var linked = await bravo.Agency.Directory.LinkCounterpartAsync("Gao Gang, Shenyang", claimant.Did);
+        Assert.Equal(claimant.Did, linked.Did);
+        Assert.True((await bravo.Store.Directory.FindDirectoryEntryAsync(claimant.Did))!.EnteredByOfficer);
+
+        using var other = await HostilePeer.TiedWithAsync(bravo, "Harbin Office");
+        await bravo.Agency.Directory.AddToDirectoryAsync("Harbin", did: null, endpoint: null, knownTies: null);
+        await bravo.Agency.Ties.VerifyTieAsync(other.Did);
+        Assert.Equal(other.Did, (await bravo.Agency.Directory.LinkCounterpartAsync("Harbin", "Harbin Office")).Did);
+    }
+
+    [Theory]
+    [InlineData("did:peer:2.Ez6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc")]
+    [InlineData("\u2060DID:web:example.org")]
+    [InlineData("d\u0456d:key:z6Mk")]
+    public async Task An_officer_cannot_enter_a_counterpart_under_a_name_that_reads_as_a_DID(string name)
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        var refused = await Assert.ThrowsAsync<TelexException>(() => bravo.Agency.Directory.AddToDirectoryAsync(name, did: null, endpoint: null, knownTies: null));
+        Assert.Equal(TelexErrorKind.Invalid, refused.Kind);
+        Assert.Contains("--did", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await bravo.Store.Directory.ListDirectoryAsync());
+    }
+
+    [Fact]
     public async Task A_referral_by_name_goes_only_to_a_tie_whose_fingerprint_was_confirmed_never_to_a_name_a_stranger_gave_itself()
     {
         // A referral hands over the issue and its history: by name only to the agency its officers vouched for, as a telegram.
