@@ -13,7 +13,8 @@ internal sealed record BenchSettings
 
     public int Size { get; init; } = 1024;
 
-    public int Concurrency { get; init; } = 64;
+    /// <summary>Closed loop: telegrams in flight at once (released, verified receipt not yet back).</summary>
+    public int Window { get; init; } = 100;
 
     public double? Rate { get; init; }
 
@@ -77,7 +78,7 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
         var idleA = a.Sample();
         var idleB = b.Sample();
 
-        int connections = settings.Rate is null ? settings.Concurrency : 256;
+        int connections = settings.Rate is null ? Math.Min(settings.Window, 256) : 256;
         using var clientA = new BenchClient(a.Url, connections);
         using var clientB = new BenchClient(b.Url, 4);
         await clientA.SignInAsync(AgencyFolder.FirstOfficer, BenchAgency.Password, ct).ConfigureAwait(false);
@@ -157,7 +158,7 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
     {
         long lastShown = 0;
         var deadline = TimeSpan.FromSeconds(120 + (count / 100.0));
-        return await LoadRun.RunAsync(sender, to, watch, phase, count, settings.Size, settings.Concurrency, rate, deadline, (released, done) =>
+        return await LoadRun.RunAsync(sender, to, watch, phase, count, settings.Size, settings.Window, rate, deadline, (released, done) =>
         {
             long now = Stopwatch.GetTimestamp();
             if (now - Interlocked.Read(ref lastShown) > Stopwatch.Frequency / 10 || done == count)

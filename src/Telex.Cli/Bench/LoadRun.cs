@@ -25,12 +25,13 @@ internal sealed record LoadResult(int Released, int Delivered, int Failed, doubl
 
 /// <summary>
 /// Follows the sending agency's event stream for the whole benchmark and remembers when each telegram's verified
-/// receipt arrived (<c>telegram.delivered</c>) or its delivery failed.
+/// receipt arrived (<c>telegram.delivered</c>) or its delivery failed; runs what waits on a telegram once it is settled.
 /// </summary>
 internal sealed class DeliveryWatch
 {
     private readonly ConcurrentDictionary<Guid, long> _delivered = new();
     private readonly ConcurrentDictionary<Guid, byte> _failed = new();
+    private readonly ConcurrentDictionary<Guid, Action> _waiting = new();
     private int _count;
 
     public int Count => Volatile.Read(ref _count);
@@ -38,13 +39,23 @@ internal sealed class DeliveryWatch
     public void OnEvent(string kind, Guid id)
     {
         long now = Stopwatch.GetTimestamp();
-        if (kind == "telegram.delivered" && _delivered.TryAdd(id, now))
+        if ((kind == "telegram.delivered" && _delivered.TryAdd(id, now)) || (kind == "telegram.failed" && _failed.TryAdd(id, 0)))
         {
             Interlocked.Increment(ref _count);
+            if (_waiting.TryRemove(id, out var then))
+            {
+                then();
+            }
         }
-        else if (kind == "telegram.failed" && _failed.TryAdd(id, 0))
+    }
+
+    /// <summary>Runs <paramref name="then"/> once the telegram is delivered or failed: now, when it is already.</summary>
+    public void WhenSettled(Guid id, Action then)
+    {
+        _waiting[id] = then;
+        if ((_delivered.ContainsKey(id) || _failed.ContainsKey(id)) && _waiting.TryRemove(id, out var now))
         {
-            Interlocked.Increment(ref _count);
+            now();
         }
     }
 
@@ -55,12 +66,16 @@ internal sealed class DeliveryWatch
 
 /// <summary>
 /// One phase of load: <c>count</c> telegrams released through the sending agency's client API, either closed-loop
-/// (at most <c>concurrency</c> releases in flight) or open-loop at a fixed rate (each release starts at its scheduled
-/// time whatever happened before, so queueing shows in the latency instead of slowing the load). Latency runs from the
-/// release's start (open-loop: its scheduled time) to the verified receipt's arrival at the sender.
+/// (at most <c>window</c> telegrams in flight: released and their verified receipt not yet back, as a message
+/// benchmark counts messages in flight) or open-loop at a fixed rate (each release starts at its scheduled time whatever
+/// happened before, so queueing shows in the latency instead of slowing the load). Latency runs from the release's
+/// start (open-loop: its scheduled time) to the verified receipt's arrival at the sender.
 /// </summary>
 internal static class LoadRun
 {
+    /// <summary>Release requests under way at once in the open loop.</summary>
+    public const int OpenLoopRequests = 4096;
+
     private static readonly string[] Words =
     [
         "agency", "tie", "issue", "premature", "bureau", "coordination", "telegram", "receipt", "register", "serial",
@@ -83,14 +98,16 @@ internal static class LoadRun
     }
 
     public static async Task<LoadResult> RunAsync(BenchClient sender, string to, DeliveryWatch watch, string phase, int count, int size,
-        int concurrency, double? rate, TimeSpan deadline, Action<int, int>? progress, CancellationToken ct)
+        int window, double? rate, TimeSpan deadline, Action<int, int>? progress, CancellationToken ct)
     {
         var started = new long[count];
         var ids = new Guid[count];
         int released = 0;
         int baseline = watch.Count;
         var bodies = Enumerable.Range(0, 64).Select(i => Body(size, i)).ToArray();
-        using var slots = new SemaphoreSlim(rate is null ? concurrency : Math.Max(concurrency, 4096));
+        // Closed loop: a slot is a telegram in flight, freed by its receipt. Open loop: a slot is a release request
+        // under way, so that a stalled agency cannot make the generator hold unbounded requests.
+        using var slots = new SemaphoreSlim(rate is null ? window : OpenLoopRequests);
         var inflight = new List<Task>(count);
         long t0 = Stopwatch.GetTimestamp();
         for (int i = 0; i < count; i++)
@@ -116,14 +133,23 @@ internal static class LoadRun
             int n = i;
             inflight.Add(Task.Run(async () =>
             {
+                bool inFlight = false;
                 try
                 {
                     ids[n] = await sender.ReleaseAsync(to, $"{phase} {n + 1}", bodies[n % bodies.Length], ct).ConfigureAwait(false);
                     Interlocked.Increment(ref released);
+                    inFlight = rate is null;
                 }
                 finally
                 {
-                    slots.Release();
+                    if (inFlight)
+                    {
+                        watch.WhenSettled(ids[n], () => slots.Release());
+                    }
+                    else
+                    {
+                        slots.Release();
+                    }
                 }
             }, ct));
             progress?.Invoke(Volatile.Read(ref released), watch.Count - baseline);

@@ -9,7 +9,7 @@ internal static class BenchCommand
     {
         var count = Positive("--count", "Telegrams to send in the measured phase", 10_000, 1, 10_000_000, "-n");
         var size = Positive("--size", "Bytes of body text per telegram", 1024, 1, 1_000_000);
-        var concurrency = Positive("--concurrency", "Releases in flight at once (closed loop)", 64, 1, 4096, "-c");
+        var window = Positive("--window", "Closed loop: telegrams in flight at once, released and their verified receipt not yet back", 100, 1, 4096, "-w");
         var warmup = Positive("--warmup", "Telegrams sent before measuring", 500, 0, 1_000_000);
         var rate = new Option<double?>("--rate")
         {
@@ -43,7 +43,7 @@ internal static class BenchCommand
         var set = Globals.Set();
         var command = new Command("bench", "Measure throughput, latency, CPU and memory of two agencies exchanging telegrams on loopback")
         {
-            count, size, concurrency, rate, warmup, scale, data, set,
+            count, size, window, rate, warmup, scale, data, set,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -52,7 +52,7 @@ internal static class BenchCommand
             {
                 Count = parse.GetValue(count),
                 Size = parse.GetValue(size),
-                Concurrency = parse.GetValue(concurrency),
+                Window = parse.GetValue(window),
                 Rate = parse.GetValue(rate),
                 Warmup = parse.GetValue(warmup),
                 RegisterScale = parse.GetValue(scale),
@@ -139,7 +139,7 @@ internal static class BenchCommand
             {
                 ["count"] = r.Settings.Count,
                 ["size"] = r.Settings.Size,
-                ["concurrency"] = r.Settings.Concurrency,
+                ["window"] = r.Settings.Window,
                 ["rate"] = r.Settings.Rate,
                 ["warmup"] = r.Settings.Warmup,
                 ["registerScale"] = r.Settings.RegisterScale,
@@ -210,7 +210,7 @@ internal static class BenchCommand
     private static void Print(Terminal terminal, BenchReport r)
     {
         var s = r.Settings;
-        terminal.Line($"{s.Count:N0} telegrams of {s.Size:N0} bytes, " + (s.Rate is { } rate ? $"open loop at {rate:N0}/s" : $"{s.Concurrency} releases in flight")
+        terminal.Line($"{s.Count:N0} telegrams of {s.Size:N0} bytes, " + (s.Rate is { } rate ? $"open loop at {rate:N0}/s" : $"{s.Window} in flight")
             + $"; {r.Machine}; {Terminal.Time(r.Date)}");
         static string F(double v, string format = "N1") => v.ToString(format, CultureInfo.InvariantCulture);
         var l = r.Load;

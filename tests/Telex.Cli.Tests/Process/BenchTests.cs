@@ -26,7 +26,7 @@ public sealed class BenchTests : IDisposable
     {
         string data = _folder.File("bench");
 
-        var result = await _cli.RunAsync(Patience, null, "bench", "--count", "300", "--warmup", "30", "--concurrency", "16",
+        var result = await _cli.RunAsync(Patience, null, "bench", "--count", "300", "--warmup", "30", "--window", "16",
             "--register-scale", "2000", "--data", data, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
