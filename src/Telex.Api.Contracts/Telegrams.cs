@@ -123,3 +123,32 @@ public sealed record TelegramView : TelegramSummary
 
 /// <summary>An attachment as the register keeps it: content-addressed by its SHA-256.</summary>
 public sealed record AttachmentView(string Name, string MediaType, long Size, string Sha256);
+
+/// <summary>
+/// <c>POST /api/telegrams/batch</c> (releasing officer or admin): up to <see cref="MaxTelegrams"/> telegrams released in
+/// one request, each as <c>POST /api/telegrams</c> releases one, each with its own idempotency key. A batch with one bad
+/// telegram (a missing field, a recipient no one bears, a key used before for another telegram) is refused whole and
+/// releases nothing; the problem names the telegram (<c>telegrams[3].subject</c>).
+/// </summary>
+public sealed record SendTelegramBatchRequest(IReadOnlyList<BatchedTelegram?>? Telegrams)
+{
+    /// <summary>Most telegrams one batch releases.</summary>
+    public const int MaxTelegrams = 100;
+}
+
+/// <summary>
+/// One telegram of a batch: what <c>POST /api/telegrams</c> takes, and the key (as its <c>Idempotency-Key</c> header would
+/// carry it) under which a retry gets this telegram's first answer instead of a second telegram. A key is the officer's
+/// for both ways in: a telegram released alone under a key is answered again in a batch, and the other way round.
+/// </summary>
+public sealed record BatchedTelegram(string? IdempotencyKey, SendTelegramRequest? Telegram);
+
+/// <summary>The answer to a batch: one result per telegram, in the request's order.</summary>
+public sealed record SendTelegramBatchResult(IReadOnlyList<BatchedTelegramResult> Telegrams);
+
+/// <summary>
+/// What became of one telegram of a batch: status 201 and its register entry (<c>replayed</c> when its key had released
+/// it before), or the status and detail of why it was not released (409 when the tie was suspended meanwhile, say);
+/// retried under the same keys, the batch releases only what was not released.
+/// </summary>
+public sealed record BatchedTelegramResult(int Status, TelegramView? Telegram, bool Replayed = false, string? Problem = null);

@@ -70,6 +70,10 @@ public sealed partial class TelexApiClient : IDisposable
     public Task<TelegramView> SendTelegramAsync(SendTelegramRequest request, string? idempotencyKey = null, CancellationToken ct = default) =>
         PostAsync<TelegramView>("api/telegrams", request, idempotencyKey, ct);
 
+    /// <summary><c>POST /api/telegrams/batch</c>: many telegrams released in one request, each under its own idempotency key.</summary>
+    public Task<SendTelegramBatchResult> SendTelegramBatchAsync(SendTelegramBatchRequest request, CancellationToken ct = default) =>
+        PostAsync<SendTelegramBatchResult>("api/telegrams/batch", request, ct);
+
     /// <summary><c>GET /api/telegrams/{id}</c>, optionally of one <paramref name="direction"/> (a telegram sent to oneself is both).</summary>
     public Task<TelegramView> GetTelegramAsync(Guid id, Direction? direction = null, CancellationToken ct = default) =>
         GetAsync<TelegramView>($"api/telegrams/{id}" + (direction is { } d ? "?direction=" + Lower(d) : ""), ct);

@@ -58,6 +58,8 @@ namespace Telex.Api.Contracts;
 [JsonSerializable(typeof(RelayPolicyView))]
 [JsonSerializable(typeof(ResubmitRequest))]
 [JsonSerializable(typeof(RotateKeysView))]
+[JsonSerializable(typeof(SendTelegramBatchRequest))]
+[JsonSerializable(typeof(SendTelegramBatchResult))]
 [JsonSerializable(typeof(SendTelegramRequest))]
 [JsonSerializable(typeof(SessionResponse))]
 [JsonSerializable(typeof(SignInRequest))]

@@ -49,6 +49,16 @@ internal sealed class BenchClient : IDisposable
         (await Checked("release", () => _api.SendTelegramAsync(new SendTelegramRequest(to, subject, body, null, null, null, null, null, null), ct: ct))
             .ConfigureAwait(false)).Id;
 
+    /// <summary>Releases telegrams in one request (<c>POST /api/telegrams/batch</c>); returns their ids in order.</summary>
+    public async Task<Guid[]> ReleaseBatchAsync(string to, IReadOnlyList<(string Subject, string Body)> telegrams, CancellationToken ct)
+    {
+        var request = new SendTelegramBatchRequest([.. telegrams.Select(t =>
+            new BatchedTelegram(null, new SendTelegramRequest(to, t.Subject, t.Body, null, null, null, null, null, null)))]);
+        var answer = await Checked("release", () => _api.SendTelegramBatchAsync(request, ct)).ConfigureAwait(false);
+        return answer.Telegrams.Select(r => r.Telegram?.Id
+            ?? throw new CliException(ExitCodes.Unexpected, $"release: the agency answered {r.Status} for a telegram of a batch: {r.Problem}")).ToArray();
+    }
+
     /// <summary>A full-text search of the register (first page); returns how many entries it listed.</summary>
     public async Task<int> SearchAsync(string q, CancellationToken ct) =>
         (await Checked("search", () => _api.ListTelegramsAsync("limit=20&q=" + Uri.EscapeDataString(q), ct)).ConfigureAwait(false)).Length;

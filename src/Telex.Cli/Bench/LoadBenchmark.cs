@@ -18,6 +18,9 @@ internal sealed record BenchSettings
 
     public double? Rate { get; init; }
 
+    /// <summary>Telegrams one release request carries at most: 1, <c>POST /api/telegrams</c>; more, <c>POST /api/telegrams/batch</c>.</summary>
+    public int Batch { get; init; } = 1;
+
     public int Warmup { get; init; } = 500;
 
     public long RegisterScale { get; init; }
@@ -158,7 +161,7 @@ internal sealed class LoadBenchmark(BenchSettings settings, Action<string> statu
     {
         long lastShown = 0;
         var deadline = TimeSpan.FromSeconds(120 + (count / 100.0));
-        return await LoadRun.RunAsync(sender, to, watch, phase, count, settings.Size, settings.Window, rate, deadline, (released, done) =>
+        return await LoadRun.RunAsync(sender, to, watch, phase, new LoadShape(count, settings.Size, settings.Window, rate, settings.Batch), deadline, (released, done) =>
         {
             long now = Stopwatch.GetTimestamp();
             if (now - Interlocked.Read(ref lastShown) > Stopwatch.Frequency / 10 || done == count)

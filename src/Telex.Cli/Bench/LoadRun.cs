@@ -20,6 +20,13 @@ internal sealed record Latency(double P50, double P95, double P99, double Max)
     }
 }
 
+/// <summary>
+/// How a load phase releases: <paramref name="Count"/> telegrams of <paramref name="Size"/> bytes of body, at most
+/// <paramref name="Window"/> in flight (closed loop) or at <paramref name="Rate"/> per second (open loop), up to
+/// <paramref name="Batch"/> in one release request.
+/// </summary>
+internal sealed record LoadShape(int Count, int Size, int Window, double? Rate, int Batch);
+
 /// <summary>What one load phase measured.</summary>
 internal sealed record LoadResult(int Released, int Delivered, int Failed, double Seconds, double PerSecond, Latency Latency);
 
@@ -97,58 +104,78 @@ internal static class LoadRun
         return text.ToString(0, bytes);
     }
 
-    public static async Task<LoadResult> RunAsync(BenchClient sender, string to, DeliveryWatch watch, string phase, int count, int size,
-        int window, double? rate, TimeSpan deadline, Action<int, int>? progress, CancellationToken ct)
+    public static async Task<LoadResult> RunAsync(BenchClient sender, string to, DeliveryWatch watch, string phase, LoadShape shape, TimeSpan deadline,
+        Action<int, int>? progress, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        int count = shape.Count;
+        double? rate = shape.Rate;
         var started = new long[count];
         var ids = new Guid[count];
         int released = 0;
         int baseline = watch.Count;
-        var bodies = Enumerable.Range(0, 64).Select(i => Body(size, i)).ToArray();
+        var bodies = Enumerable.Range(0, 64).Select(i => Body(shape.Size, i)).ToArray();
+
         // Closed loop: a slot is a telegram in flight, freed by its receipt. Open loop: a slot is a release request
         // under way, so that a stalled agency cannot make the generator hold unbounded requests.
-        using var slots = new SemaphoreSlim(rate is null ? window : OpenLoopRequests);
+        using var slots = new SemaphoreSlim(rate is null ? shape.Window : OpenLoopRequests);
         var inflight = new List<Task>(count);
         long t0 = Stopwatch.GetTimestamp();
-        for (int i = 0; i < count; i++)
+        long DueAt(int i) => t0 + (long)(i / rate!.Value * Stopwatch.Frequency);
+        for (int i = 0; i < count;)
         {
-            if (rate is { } r)
+            if (rate is not null)
             {
-                long due = t0 + (long)(i / r * Stopwatch.Frequency);
-                long wait = due - Stopwatch.GetTimestamp();
+                long wait = DueAt(i) - Stopwatch.GetTimestamp();
                 if (wait > 0)
                 {
                     await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), ct).ConfigureAwait(false);
                 }
-
-                started[i] = due;
             }
 
             await slots.WaitAsync(ct).ConfigureAwait(false);
-            if (rate is null)
+
+            // More telegrams join the request (--batch) while they may go at once: a slot is free (closed loop), their
+            // time has come (open loop).
+            int n = 1;
+            while (n < shape.Batch && i + n < count && (rate is null ? slots.Wait(0, CancellationToken.None) : DueAt(i + n) <= Stopwatch.GetTimestamp()))
             {
-                started[i] = Stopwatch.GetTimestamp();
+                n++;
             }
 
-            int n = i;
+            long now = Stopwatch.GetTimestamp();
+            for (int k = i; k < i + n; k++)
+            {
+                started[k] = rate is null ? now : DueAt(k);
+            }
+
+            int first = i;
+            i += n;
             inflight.Add(Task.Run(async () =>
             {
                 bool inFlight = false;
                 try
                 {
-                    ids[n] = await sender.ReleaseAsync(to, $"{phase} {n + 1}", bodies[n % bodies.Length], ct).ConfigureAwait(false);
-                    Interlocked.Increment(ref released);
+                    var subjects = Enumerable.Range(first, n).Select(k => ($"{phase} {k + 1}", bodies[k % bodies.Length])).ToList();
+                    var got = shape.Batch == 1
+                        ? [await sender.ReleaseAsync(to, subjects[0].Item1, subjects[0].Item2, ct).ConfigureAwait(false)]
+                        : await sender.ReleaseBatchAsync(to, subjects, ct).ConfigureAwait(false);
+                    got.CopyTo(ids, first);
+                    Interlocked.Add(ref released, n);
                     inFlight = rate is null;
                 }
                 finally
                 {
                     if (inFlight)
                     {
-                        watch.WhenSettled(ids[n], () => slots.Release());
+                        for (int k = first; k < first + n; k++)
+                        {
+                            watch.WhenSettled(ids[k], () => slots.Release());
+                        }
                     }
                     else
                     {
-                        slots.Release();
+                        slots.Release(rate is null ? n : 1);
                     }
                 }
             }, ct));

@@ -10,6 +10,8 @@ internal static class BenchCommand
         var count = Positive("--count", "Telegrams to send in the measured phase", 10_000, 1, 10_000_000, "-n");
         var size = Positive("--size", "Bytes of body text per telegram", 1024, 1, 1_000_000);
         var window = Positive("--window", "Closed loop: telegrams in flight at once, released and their verified receipt not yet back", 100, 1, 4096, "-w");
+        var batch = Positive("--batch", "Telegrams one release request carries at most (more than 1: the batch release API)", 1, 1,
+            Telex.Api.Contracts.SendTelegramBatchRequest.MaxTelegrams);
         var warmup = Positive("--warmup", "Telegrams sent before measuring", 500, 0, 1_000_000);
         var rate = new Option<double?>("--rate")
         {
@@ -43,7 +45,7 @@ internal static class BenchCommand
         var set = Globals.Set();
         var command = new Command("bench", "Measure throughput, latency, CPU and memory of two agencies exchanging telegrams on loopback")
         {
-            count, size, window, rate, warmup, scale, data, set,
+            count, size, window, batch, rate, warmup, scale, data, set,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -53,6 +55,7 @@ internal static class BenchCommand
                 Count = parse.GetValue(count),
                 Size = parse.GetValue(size),
                 Window = parse.GetValue(window),
+                Batch = parse.GetValue(batch),
                 Rate = parse.GetValue(rate),
                 Warmup = parse.GetValue(warmup),
                 RegisterScale = parse.GetValue(scale),
@@ -140,6 +143,7 @@ internal static class BenchCommand
                 ["count"] = r.Settings.Count,
                 ["size"] = r.Settings.Size,
                 ["window"] = r.Settings.Window,
+                ["batch"] = r.Settings.Batch,
                 ["rate"] = r.Settings.Rate,
                 ["warmup"] = r.Settings.Warmup,
                 ["registerScale"] = r.Settings.RegisterScale,
@@ -210,8 +214,9 @@ internal static class BenchCommand
     private static void Print(Terminal terminal, BenchReport r)
     {
         var s = r.Settings;
-        terminal.Line($"{s.Count:N0} telegrams of {s.Size:N0} bytes, " + (s.Rate is { } rate ? $"open loop at {rate:N0}/s" : $"{s.Window} in flight")
-            + $"; {r.Machine}; {Terminal.Time(r.Date)}");
+        string load = s.Rate is { } rate ? $"open loop at {rate:N0}/s" : $"{s.Window} in flight";
+        string batch = s.Batch > 1 ? $", up to {s.Batch} a release request" : "";
+        terminal.Line($"{s.Count:N0} telegrams of {s.Size:N0} bytes, {load}{batch}; {r.Machine}; {Terminal.Time(r.Date)}");
         static string F(double v, string format = "N1") => v.ToString(format, CultureInfo.InvariantCulture);
         var l = r.Load;
         var rows = new List<IReadOnlyList<string?>>

@@ -140,6 +140,7 @@ internal static class ClientApi
 
         var telegrams = api.MapGroup("/telegrams").WithTags("Telegrams");
         telegrams.MapPost("", SendTelegram.HandleAsync).RequireAuthorization(Policies.Send).WithName("SendTelegram");
+        telegrams.MapPost("/batch", SendTelegramBatch.HandleAsync).RequireAuthorization(Policies.Send).WithName("SendTelegramBatch");
         telegrams.MapGet("", ListTelegrams.HandleAsync).WithName("ListTelegrams");
         telegrams.MapGet("/{id:guid}", GetTelegram.HandleAsync).WithName("GetTelegram");
         telegrams.MapGet("/{id:guid}/cable", GetCable.HandleAsync).WithName("GetCable");

@@ -59,19 +59,36 @@ internal sealed class IdempotentRequest
             return null;
         }
 
-        if (values.Count > 1 || ParseKey(values[0]) is not { } key)
+        return values.Count > 1 ? Malformed(Header, out problem) : ForKey(http, agency, officer, operation, values[0], body, Header, out problem);
+    }
+
+    /// <summary>
+    /// The key <paramref name="value"/> (as the header carries it) for <paramref name="operation"/> with <paramref name="body"/>;
+    /// null and a problem naming <paramref name="field"/> when it is malformed.
+    /// </summary>
+    internal static IdempotentRequest? ForKey(HttpContext http, Agency agency, string officer, string operation, string? value, object? body, string field,
+        out ProblemHttpResult? problem)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (ParseKey(value) is not { } key)
         {
-            problem = Problems.Invalid(Header,
-                $"one key of 1 to {MaxKeyLength} printable ASCII characters, as a token or a quoted string (e.g. \"8e03978e-40d5-43e8-bc93-6894a57f9324\")");
-            return null;
+            return Malformed(field, out problem);
         }
 
+        problem = null;
         var services = http.RequestServices;
         var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var time = services.GetRequiredService<TimeProvider>();
         var lifetime = services.GetRequiredService<TelexOptions>().Api.IdempotencyKeyLifetime;
         byte[] request = Encoding.UTF8.GetBytes(operation + "\n" + JsonSerializer.Serialize(body, body?.GetType() ?? typeof(object), json));
         return new IdempotentRequest(agency, officer, key, Convert.ToHexStringLower(SHA256.HashData(request)), time.GetUtcNow(), lifetime, json);
+    }
+
+    private static IdempotentRequest? Malformed(string field, out ProblemHttpResult? problem)
+    {
+        problem = Problems.Invalid(field,
+            $"one key of 1 to {MaxKeyLength} printable ASCII characters, as a token or a quoted string (e.g. \"8e03978e-40d5-43e8-bc93-6894a57f9324\")");
+        return null;
     }
 
     /// <summary>
@@ -138,15 +155,15 @@ internal sealed class IdempotentRequest
 
         if (idempotent is not null)
         {
-            var (refused, again) = await idempotent.EarlierAnswerAsync(ct).ConfigureAwait(false);
+            var (refused, kept) = await idempotent.EarlierAnswerAsync(ct).ConfigureAwait(false);
             if (refused is not null)
             {
                 return refused;
             }
 
-            if (again is not null)
+            if (kept is not null)
             {
-                return again;
+                return new Replayed(kept);
             }
         }
 
@@ -158,13 +175,13 @@ internal sealed class IdempotentRequest
         catch (IdempotencyKeyTakenException)
         {
             // A retry that raced the first request: the first committed meanwhile, so its answer is the answer.
-            var (refused, again) = await idempotent!.EarlierAnswerAsync(ct).ConfigureAwait(false);
+            var (refused, kept) = await idempotent!.EarlierAnswerAsync(ct).ConfigureAwait(false);
             if (refused is not null)
             {
                 return refused;
             }
 
-            return again ?? throw new InvalidOperationException("the key was reported taken, but no release holds it");
+            return kept is not null ? new Replayed(kept) : throw new InvalidOperationException("the key was reported taken, but no release holds it");
         }
 
         var (location, body) = answer(released);
@@ -172,10 +189,10 @@ internal sealed class IdempotentRequest
     }
 
     /// <summary>
-    /// What to answer before releasing: the first answer again when the key was used for this request, a 422 problem when
-    /// it was used for another; neither when the key is free and the release should go ahead.
+    /// What to answer before releasing: the first answer kept (see <see cref="Replayed.Keep"/>) when the key was used for
+    /// this request, a 422 problem when it was used for another; neither when the key is free and the release should go ahead.
     /// </summary>
-    private async Task<(ProblemHttpResult? Refused, Replayed? Again)> EarlierAnswerAsync(CancellationToken ct)
+    internal async Task<(ProblemHttpResult? Refused, byte[]? Kept)> EarlierAnswerAsync(CancellationToken ct)
     {
         var kept = await _agency.Telegrams.FindIdempotentReleaseAsync(_officer, _key, _now, ct).ConfigureAwait(false);
         if (kept is null)
@@ -190,11 +207,11 @@ internal sealed class IdempotentRequest
                 + "use a new key for a new request"), null);
         }
 
-        return (null, new Replayed(kept.Answer));
+        return (null, kept.Answer);
     }
 
     /// <summary>The claim a release keeps with its telegrams: the answer it gives, 201 with the location and body <paramref name="answer"/> makes of them.</summary>
-    private IdempotencyClaim Claim<T>(Func<IReadOnlyList<TelegramRecord>, (string Location, T Body)> answer) =>
+    internal IdempotencyClaim Claim<T>(Func<IReadOnlyList<TelegramRecord>, (string Location, T Body)> answer) =>
         new(Officer: _officer, Key: _key, RequestHash: _hash, CreatedAt: _now, ExpiresAt: _now + _lifetime, Answer: records =>
         {
             var (location, body) = answer(records);
@@ -209,6 +226,13 @@ internal sealed class IdempotentRequest
         {
             byte[] head = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new KeptHead(status, location)) + "\n");
             return [.. head, .. body];
+        }
+
+        /// <summary>The body of a kept answer.</summary>
+        public static ReadOnlySpan<byte> BodyOf(byte[] kept)
+        {
+            ArgumentNullException.ThrowIfNull(kept);
+            return kept.AsSpan(Array.IndexOf(kept, (byte)'\n') + 1);
         }
 
         public async Task ExecuteAsync(HttpContext httpContext)

@@ -26,13 +26,14 @@ public sealed class BenchTests : IDisposable
     {
         string data = _folder.File("bench");
 
-        var result = await _cli.RunAsync(Patience, null, "bench", "--count", "300", "--warmup", "30", "--window", "16",
+        var result = await _cli.RunAsync(Patience, null, "bench", "--count", "300", "--warmup", "30", "--window", "16", "--batch", "8",
             "--register-scale", "2000", "--data", data, "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var doc = JsonDocument.Parse(result.Stdout);
         var report = doc.RootElement;
         AssertLoad(report.GetProperty("load"), 300);
+        Assert.Equal((16, 8), (report.GetProperty("settings").GetProperty("window").GetInt32(), report.GetProperty("settings").GetProperty("batch").GetInt32()));
         Assert.True(report.GetProperty("cpuUsPerTelegram").GetDouble() > 0);
 
         // Telegram and receipt are each a signed, encrypted DIDComm message of more than a kilobyte.
@@ -96,6 +97,8 @@ public sealed class BenchTests : IDisposable
     [InlineData("--count", "0", "--count must be between 1 and 10000000")]
     [InlineData("--rate", "-5", "--rate must be between 0 and 100000 per second")]
     [InlineData("--register-scale", "-1", "--register-scale must be between 0 and 100000000")]
+    [InlineData("--window", "0", "--window must be between 1 and 4096")]
+    [InlineData("--batch", "101", "--batch must be between 1 and 100")]
     public async Task Bench_refuses_bad_options_before_starting_anything(string option, string value, string message)
     {
         var result = await _cli.RunAsync("bench", option, value);

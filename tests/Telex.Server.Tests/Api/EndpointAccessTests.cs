@@ -75,6 +75,7 @@ public sealed partial class EndpointAccessTests
         ["POST /api/relay/deny"] = Admins,
 
         ["POST /api/telegrams"] = Senders,
+        ["POST /api/telegrams/batch"] = Senders,
         ["GET /api/telegrams"] = Everyone,
         ["GET /api/telegrams/{id:guid}"] = Everyone,
         ["GET /api/telegrams/{id:guid}/cable"] = Everyone,

@@ -4,6 +4,7 @@
 global using AcceptRequest = Telex.Api.Contracts.AcceptRequest;
 global using AgencyView = Telex.Api.Contracts.AgencyView;
 global using AttachmentView = Telex.Api.Contracts.AttachmentView;
+global using BatchedTelegramResult = Telex.Api.Contracts.BatchedTelegramResult;
 global using BulletinRequest = Telex.Api.Contracts.BulletinRequest;
 global using BureauEpochMemberView = Telex.Api.Contracts.BureauEpochMemberView;
 global using BureauEpochView = Telex.Api.Contracts.BureauEpochView;
@@ -58,6 +59,8 @@ global using RelayPolicyView = Telex.Api.Contracts.RelayPolicyView;
 global using ResubmitRequest = Telex.Api.Contracts.ResubmitRequest;
 global using RotateKeysView = Telex.Api.Contracts.RotateKeysView;
 global using RotationView = Telex.Api.Contracts.RotationView;
+global using SendTelegramBatchRequest = Telex.Api.Contracts.SendTelegramBatchRequest;
+global using SendTelegramBatchResult = Telex.Api.Contracts.SendTelegramBatchResult;
 global using SendTelegramRequest = Telex.Api.Contracts.SendTelegramRequest;
 global using SessionOfficer = Telex.Api.Contracts.SessionOfficer;
 global using SessionResponse = Telex.Api.Contracts.SessionResponse;

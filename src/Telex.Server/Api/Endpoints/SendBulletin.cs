@@ -15,7 +15,7 @@ internal static class SendBulletin
         // The recipient is filled in per member; the rest is checked as for any telegram.
         var asTelegram = new SendTelegramRequest("bureau", request.Subject, request.Body, request.Precedence, request.IssueId, request.OnBehalfOf,
             request.Attendees, null, null);
-        if (SendTelegram.Validate(asTelegram, out _) is { } problem)
+        if (SendTelegram.Validate(asTelegram, "", out _) is { } problem)
         {
             return problem;
         }

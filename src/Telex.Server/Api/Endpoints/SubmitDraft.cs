@@ -12,7 +12,7 @@ internal static class SubmitDraft
         Agency agency, CancellationToken ct)
     {
         request ??= new SendTelegramRequest(null, null, null, null, null, null, null, null, null);
-        if (SendTelegram.Validate(request, out var attachments) is { } problem)
+        if (SendTelegram.Validate(request, "", out var attachments) is { } problem)
         {
             return problem;
         }
