@@ -157,6 +157,27 @@ public sealed class PeerGivenNameTests
         Assert.True((await bravo.Agency.Register.VerifyRegisterAsync()).Ok);
     }
 
+    [Theory]
+    [InlineData("Beijing", "Bei\u200Bjing")]    // a zero-width space inside
+    [InlineData("Beijing", "Beijing\u034F")]    // a combining grapheme joiner after
+    [InlineData("Beijing", "Beijing ")]
+    [InlineData("Beijing", "\uFF22eijing")]      // a full-width B
+    [InlineData("Kiev", "\u212Aiev")]           // the Kelvin sign, which ordinal case folding leaves apart from K
+    [InlineData("Stra\u00DFe", "STRA\u1E9EE")]  // the capital sharp s
+    public async Task A_sender_first_heard_of_through_a_relay_is_not_entered_under_what_reads_as_a_ties_name(string tied, string claimed)
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostilePeer.RelayTiedWithAsync(bravo, "Relay");
+        using var known = await HostilePeer.TiedWithAsync(bravo, tied);
+        using var impostor = HostilePeer.Create("Impostor");
+
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint, relay.RelayDelivery(bravo.Did, impostor.Did,
+            impostor.SignAndEncrypt(impostor.RelayedTelegram(bravo.Did, 1, relay.Did, claimed), bravo.Did))));
+        var entered = await bravo.Store.Directory.FindDirectoryEntryAsync(impostor.Did);
+        Assert.StartsWith(claimed + " (", entered!.Name, StringComparison.Ordinal);
+        Assert.Equal(tied, (await bravo.Agency.Directory.GetCounterpartAsync(known.Did)).Name);
+    }
+
     [Fact]
     public async Task A_sender_first_heard_of_through_a_relay_calling_itself_by_a_DID_is_entered_unnamed_and_never_found_by_that_DID()
     {
