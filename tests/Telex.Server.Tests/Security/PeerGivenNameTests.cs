@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 
 using Telex.Core;
+using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.TestKit;
 
@@ -176,6 +177,57 @@ public sealed class PeerGivenNameTests
         var entered = await bravo.Store.Directory.FindDirectoryEntryAsync(impostor.Did);
         Assert.StartsWith(claimed + " (", entered!.Name, StringComparison.Ordinal);
         Assert.Equal(tied, (await bravo.Agency.Directory.GetCounterpartAsync(known.Did)).Name);
+    }
+
+    [Fact]
+    public async Task A_bureaus_charter_and_epochs_cannot_name_its_members_as_this_agency_knows_others_nor_by_a_DID()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var founder = await HostilePeer.TiedWithAsync(bravo, "Founder");
+        using var beijing = await HostilePeer.TiedWithAsync(bravo, "Beijing");
+        using var impostor = HostilePeer.Create("Impostor");
+        using var mask = HostilePeer.Create("Mask");
+        var bureauId = Guid.NewGuid();
+        JsonArray Members(string beijingAs, string impostorAs) => new(
+            new JsonObject { ["did"] = founder.Did, ["name"] = "Founder" },
+            new JsonObject { ["did"] = bravo.Did, ["name"] = "Bravo" },
+            new JsonObject { ["did"] = beijing.Did, ["name"] = beijingAs },
+            new JsonObject { ["did"] = impostor.Did, ["name"] = impostorAs },
+            new JsonObject { ["did"] = mask.Did, ["name"] = "DID" + beijing.Did[3..120] });
+        Task<(int, string?)> PostAsync(string type, JsonObject body) =>
+            HostilePeer.PostAsync(bravo.Identity.Endpoint, founder.SignAndEncrypt(founder.Message(type, bravo.Did, body), bravo.Did));
+        void AssertNamed(Bureau bureau, string impostorAs)
+        {
+            Assert.Equal("Beijing", bureau.Member(beijing.Did)!.Name);
+            Assert.StartsWith(impostorAs + " (", bureau.Member(impostor.Did)!.Name, StringComparison.Ordinal);
+            Assert.StartsWith("unnamed agency (", bureau.Member(mask.Did)!.Name, StringComparison.Ordinal);
+        }
+
+        // The founder's charter calls Bravo's tie the Gazette, a stranger Beijing, and another by Beijing's DID.
+        Assert.Equal((202, null), await PostAsync(MessageTypes.BureauCharter, new JsonObject
+        {
+            ["bureau"] = bureauId.ToString(),
+            ["name"] = "Eastern Bureau",
+            ["purpose"] = "Coordination.",
+            ["founder"] = founder.Did,
+            ["secretariat"] = founder.Did,
+            ["rule"] = "all",
+            ["members"] = Members("Gazette", "BEIJING"),
+        }));
+        AssertNamed((await bravo.Store.Bureaus.GetBureauAsync(bureauId))!, "BEIJING");
+
+        // Its epochs name them again, as they would be renamed.
+        await bravo.Agency.Bureaus.AcceptBureauAsync(bureauId);
+        Assert.Equal((202, null), await PostAsync(MessageTypes.BureauEpoch, new JsonObject
+        {
+            ["bureau"] = bureauId.ToString(),
+            ["name"] = "Eastern Bureau",
+            ["epoch"] = 1,
+            ["members"] = Members("Pravda", "Bei\u200Bjing"),
+        }));
+        var bureau = (await bravo.Store.Bureaus.GetBureauAsync(bureauId))!;
+        AssertNamed(bureau, "Bei\u200Bjing");
+        Assert.Equal("Beijing", (await bravo.Store.Bureaus.GetBureauEpochAsync(bureauId, 1))!.Members.Single(m => m.Did == beijing.Did).Name);
     }
 
     [Fact]
