@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Server.Api;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Security;
@@ -228,6 +229,36 @@ public sealed class PeerGivenNameTests
         var bureau = (await bravo.Store.Bureaus.GetBureauAsync(bureauId))!;
         AssertNamed(bureau, "Bei\u200Bjing");
         Assert.Equal("Beijing", (await bravo.Store.Bureaus.GetBureauEpochAsync(bureauId, 1))!.Members.Single(m => m.Did == beijing.Did).Name);
+    }
+
+    [Fact]
+    public async Task A_telegram_is_laid_out_as_from_the_agency_known_here_never_as_from_the_name_its_sender_signed()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostilePeer.RelayTiedWithAsync(bravo, "Relay");
+        using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
+        using var beijing = await HostilePeer.TiedWithAsync(bravo, "Beijing");
+        using var stranger = HostilePeer.Create("Stranger");
+
+        // A tied counterpart signs a telegram as Beijing; so does a stranger writing through the relay.
+        var direct = RogueSender.WithBody(mallory.Telegram(bravo.Did, 1), "sender_name", "Beijing");
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint, mallory.SignAndEncrypt(direct, bravo.Did)));
+        var relayed = stranger.RelayedTelegram(bravo.Did, 1, relay.Did, "Beijing");
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint,
+            relay.RelayDelivery(bravo.Did, stranger.Did, stranger.SignAndEncrypt(relayed, bravo.Did))));
+        string strangerKnownAs = (await bravo.Store.Directory.FindDirectoryEntryAsync(stranger.Did))!.Name;
+        Assert.StartsWith("Beijing (", strangerKnownAs, StringComparison.Ordinal);
+
+        foreach (var (message, knownAs) in new[] { (direct, "Mallory"), (relayed, strangerKnownAs) })
+        {
+            // Registered as signed; laid out as a cable (the console's, the export's, the printable page's) from the
+            // agency known here.
+            var record = (await bravo.Agency.Register.FindAsync(Guid.Parse(message.Id!), Direction.Inbound))!;
+            Assert.Equal("Beijing", record.SenderName);
+            string cable = await RegisterReader.RenderCableAsync(bravo.Agency, record, CancellationToken.None);
+            Assert.Contains($"FROM: {knownAs}\n", cable, StringComparison.Ordinal);
+            Assert.Contains($"No. 1 - {knownAs}, ", cable, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
