@@ -4,6 +4,8 @@ using Telex.Core;
 using Telex.Core.Model;
 using Telex.Core.Protocol;
 using Telex.Server.Api;
+using Telex.Server.Tests.Api;
+using Telex.Server.Tests.Console;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Security;
@@ -68,6 +70,14 @@ public sealed class PeerGivenNameTests
         Assert.Equal("Beijing", participants.Single(p => p.Did == beijing.Did).Name);
         Assert.DoesNotContain(participants, p => p.Name == "Gazette");
         Assert.Equal(["Beijing", joined.Name], (await bravo.Agency.Issues.IssueHistoryAsync(issue.Id)).Participants.Select(p => p.Name).Order());
+
+        // The console reads each referral as to the agency it brought in, by the name filed here, not by its referred_to text.
+        using var officer = await ApiClient.SignInAsync(bravo, Role.Clerk, "ada");
+        var console = await ConsoleSession.SignInAsync(bravo.Url, "ada", ApiClient.Password);
+        var (status, page) = await console.SendAsync("GET", $"/issues/{issue.Id}");
+        Assert.Equal(200, status);
+        Assert.Contains("referred to " + joined.Name, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("to Gazette", page, StringComparison.Ordinal);
     }
 
     [Fact]
