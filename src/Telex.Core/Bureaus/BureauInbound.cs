@@ -5,7 +5,7 @@ namespace Telex.Core.Bureaus;
 /// each checked against the bureau as this agency holds it before anything is filed. Who may send which (the
 /// secretariat alone opens epochs; joining and leaving are told to the secretariat) is the gate's table.
 /// </summary>
-internal sealed class BureauInbound(AgencyContext context, BureauEpochs epochs) : AgencyService(context)
+internal sealed class BureauInbound(AgencyContext context, BureauEpochs epochs, DirectoryService directory) : AgencyService(context)
 {
     /// <summary>Registers the handlers of a bureau's charter, membership, epochs and outcomes with the gate.</summary>
     public void RegisterHandlers(InboundHandlers handlers)
@@ -21,7 +21,7 @@ internal sealed class BureauInbound(AgencyContext context, BureauEpochs epochs) 
     {
         var b = message.Body;
         string? name = b.StringMember("name"), purpose = b.StringMember("purpose"), founder = b.StringMember("founder"), secretariat = b.StringMember("secretariat");
-        var members = BureauWire.ParseMembers(b);
+        var members = await NamedAsync(BureauWire.ParseMembers(b), ct).ConfigureAwait(false);
         if (!PeerText.IsName(name, BureauService.MaxBureauNameLength) || purpose is not { Length: > 0 and <= BureauService.MaxBureauPurposeLength }
             || founder != tie.PeerDid || members is null || !ReadinessRule.TryParse(b.StringMember("rule"), out var rule)
             || members.All(m => m.Did != founder) || members.All(m => m.Did != secretariat) || members.All(m => m.Did != Identity.Did))
@@ -97,7 +97,7 @@ internal sealed class BureauInbound(AgencyContext context, BureauEpochs epochs) 
     private async Task HandleEpochAsync(Tie tie, Guid bureauId, Message message, CancellationToken ct)
     {
         var b = message.Body;
-        var members = BureauWire.ParseMembers(b);
+        var members = await NamedAsync(BureauWire.ParseMembers(b), ct).ConfigureAwait(false);
         if (!b.TryIntegerMember("epoch", out long number) || number < 1
             || members is null || members.Count == 0)
         {
@@ -158,6 +158,27 @@ internal sealed class BureauInbound(AgencyContext context, BureauEpochs epochs) 
         {
             Publish("bureau.epoch", tie.PeerDid);
         }
+    }
+
+    /// <summary>
+    /// The members a charter or an epoch lists, each under the name this agency files for an agency a peer names (see
+    /// <see cref="DirectoryService.PeerGivenNameAsync"/>): its own, a tie's or a directory entry's name for an agency known
+    /// here, the sender's word for another only when it reads as no agency known here and as no DID. Null stays null.
+    /// </summary>
+    private async Task<List<BureauMember>?> NamedAsync(List<BureauMember>? members, CancellationToken ct)
+    {
+        if (members is null)
+        {
+            return null;
+        }
+
+        var named = new List<BureauMember>(members.Count);
+        foreach (var m in members)
+        {
+            named.Add(m with { Name = await directory.PeerGivenNameAsync(m.Did, m.Name, ct).ConfigureAwait(false) });
+        }
+
+        return named;
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class BureauService : AgencyService
         _ties = ties;
         _epochs = new BureauEpochs(context, ties);
         _prospects = new BureauProspects(context, directory, _epochs);
-        _inbound = new BureauInbound(context, _epochs);
+        _inbound = new BureauInbound(context, _epochs, directory);
     }
 
     /// <summary>

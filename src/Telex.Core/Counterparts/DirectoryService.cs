@@ -399,7 +399,8 @@ public sealed class DirectoryService : AgencyService
     /// The name this agency files for an agency a peer names — a sender first heard of through a relay, an agency a
     /// referral brings into an issue or lists as taking part: the name known here for its DID (its tie's, its directory
     /// entry's), else the name the peer gave. That name is only the peer's claim: when this agency, a tie or a directory
-    /// entry of another agency (or one known of by name only) goes by it already, ignoring case, it is marked with a short
+    /// entry of another agency (or one known of by name only) goes by what reads as it already (<see cref="PeerText.SameName"/>:
+    /// whatever the case, invisible characters or full-width letters), it is marked with a short
     /// fingerprint of the DID, so a stranger never reads as an agency known here. A name that is no name (blank, a DID)
     /// becomes "unnamed agency", marked the same way.
     /// </summary>
@@ -426,8 +427,8 @@ public sealed class DirectoryService : AgencyService
             return DisambiguatedName("unnamed agency", did);
         }
 
-        // Compared here rather than in SQL, so that both backends fold case alike (SQLite's NOCASE folds ASCII only).
-        bool Same(string name) => string.Equals(name, claimed, StringComparison.OrdinalIgnoreCase);
+        // Compared here rather than in SQL, so that both backends read names alike (SQLite's NOCASE folds ASCII only).
+        bool Same(string name) => PeerText.SameName(name, claimed);
         bool taken = Same(Identity.Name)
             || (await _ties.ListTiesAsync(ct).ConfigureAwait(false)).Any(t => t.PeerDid != did && Same(t.PeerName))
             || (await _directory.ListDirectoryAsync(ct).ConfigureAwait(false)).Any(e => e.Did != did && Same(e.Name));

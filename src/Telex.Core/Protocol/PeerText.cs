@@ -44,8 +44,8 @@ public static class PeerText
 
     /// <summary>
     /// True when <paramref name="text"/> begins with what a reader takes for <c>did:</c>: in any case, after leading
-    /// white space and invisible formatting characters (zero-width spaces and joiners, word joiner, byte-order mark, soft
-    /// hyphen), in compatibility forms (full-width, mathematical and Roman-numeral letters, full-width colon) or in
+    /// white space and invisible characters (zero-width spaces and joiners, word joiner, byte-order mark, soft hyphen,
+    /// combining grapheme joiner, fillers, variation selectors), in compatibility forms (full-width, mathematical and Roman-numeral letters, full-width colon) or in
     /// letters of other scripts drawn alike (Cyrillic ԁ and і, Greek ι, the modifier-letter colon, the ratio sign, ...).
     /// A string that only reads as a DID is no DID and no agency's name. The look-alikes are those Unicode's confusables
     /// list (UTS #39) gives for d, i and the colon.
@@ -57,7 +57,7 @@ public static class PeerText
         int length = 0;
         foreach (var rune in text.EnumerateRunes())
         {
-            if ((length == 0 && Rune.IsWhiteSpace(rune)) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format)
+            if ((length == 0 && Rune.IsWhiteSpace(rune)) || IsInvisible(rune))
             {
                 continue;
             }
@@ -72,18 +72,89 @@ public static class PeerText
         return false;
     }
 
-    // The letter or colon a character is drawn as, lower-cased: compatibility forms by their code point (the agency runs
-    // without ICU, so without Unicode normalisation), look-alikes of d, i and the colon from the confusables list.
+    /// <summary>
+    /// True when <paramref name="a"/> and <paramref name="b"/> read as one name: equal once white space is trimmed and
+    /// runs of it are one space, invisible characters are left out, compatibility forms (full-width and mathematical
+    /// letters) are their letters, and case is folded, including the cases <see cref="StringComparison.OrdinalIgnoreCase"/>
+    /// leaves apart (the Kelvin, Ohm and Ångström signs, capital sharp s, dotted and dotless i, long s). Every comparison
+    /// deciding whether a name a peer gives is one this agency knows another agency by goes through it.
+    /// </summary>
+    public static bool SameName(string a, string b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return ReadingOf(a) == ReadingOf(b);
+    }
+
+    // What a name reads as, for SameName: one case, one space, no invisible characters, no compatibility forms.
+    private static string ReadingOf(string text)
+    {
+        var reading = new StringBuilder(text.Length);
+        bool space = false;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsInvisible(rune))
+            {
+                continue;
+            }
+
+            if (Rune.IsWhiteSpace(rune))
+            {
+                space = reading.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                reading.Append(' ');
+                space = false;
+            }
+
+            int v = Compatible(rune.Value);
+            if (v > char.MaxValue)
+            {
+                reading.Append(char.ConvertFromUtf32(v));
+                continue;
+            }
+
+            reading.Append(v switch
+            {
+                '\u0131' or '\u0130' => 'I',
+                '\u017F' => 'S',
+                _ => char.ToUpperInvariant(char.ToLowerInvariant((char)v)),
+            });
+        }
+
+        return reading.ToString();
+    }
+
+    /// <summary>
+    /// True for a character drawn as nothing: formatting characters (zero-width spaces and joiners, word joiner, byte-order
+    /// mark, soft hyphen) and the other default-ignorable code points of Unicode (combining grapheme joiner, Hangul and
+    /// Khmer fillers, Mongolian and other variation selectors).
+    /// </summary>
+    private static bool IsInvisible(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format
+        || rune.Value is 0x034F or 0x115F or 0x1160 or 0x17B4 or 0x17B5 or (>= 0x180B and <= 0x180F) or 0x3164 or (>= 0xFE00 and <= 0xFE0F)
+            or 0xFFA0 or (>= 0xE0000 and <= 0xE0FFF);
+
+    // The ASCII character a compatibility form stands for (the agency runs without ICU, so without Unicode normalisation):
+    // full-width ASCII, mathematical letters (dotless i and j among them) and digits; any other code point as it is.
+    private static int Compatible(int v) => v switch
+    {
+        >= 0xFF01 and <= 0xFF5E => v - 0xFEE0,
+        >= 0x1D400 and <= 0x1D6A3 => (v - 0x1D400) % 52 is var k && k < 26 ? 'A' + k : 'a' + k - 26,
+        0x1D6A4 => 0x0131,
+        0x1D6A5 => 0x0237,
+        >= 0x1D7CE and <= 0x1D7FF => '0' + ((v - 0x1D7CE) % 10),
+        _ => v,
+    };
+
+    // The letter or colon a character is drawn as, lower-cased: compatibility forms by their code point, look-alikes of
+    // d, i and the colon from the confusables list.
     private static char LookAlike(Rune rune)
     {
-        int v = rune.Value;
-        int latin = v switch
-        {
-            >= 0xFF01 and <= 0xFF5E => v - 0xFEE0,                                    // full-width ASCII
-            >= 0x1D400 and <= 0x1D6A3 => (v - 0x1D400) % 52 is var k && k < 26 ? 'a' + k : 'a' + k - 26, // mathematical letters
-            >= 0x1D7CE and <= 0x1D7FF => '0' + ((v - 0x1D7CE) % 10),                // mathematical digits
-            _ => v,
-        };
+        int latin = Compatible(rune.Value);
         char c = latin <= char.MaxValue ? char.ToLowerInvariant((char)latin) : '\0';
         return c switch
         {

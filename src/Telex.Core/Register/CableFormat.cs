@@ -9,7 +9,9 @@ namespace Telex.Core.Register;
 public static class CableFormat
 {
     /// <summary>
-    /// Renders a register entry as a cable. <paramref name="agencyName"/> is this agency's name; the issue line names
+    /// Renders a register entry as a cable. <paramref name="agencyName"/> is this agency's name; an inbound telegram is
+    /// from <paramref name="counterpartName"/>, the name known here for its sender (the <c>sender_name</c> it signed is
+    /// its own claim, and would let an agency read as another); the issue line names
     /// the issue by <paramref name="issueTitle"/> when it is given, else by its id.
     /// </summary>
     public static string Render(TelegramRecord t, string agencyName, string counterpartName, string? issueTitle = null)
@@ -21,7 +23,7 @@ public static class CableFormat
         sb.Append("Nº ").Append(inbound ? t.RegistryNumber.ToString(inv) : "—").Append("\n\n");
         var at = inbound ? t.RegisteredAt : t.ReleasedAt;
         sb.Append(at.UtcDateTime.ToString("d MMMM yyyy HHmm", inv)).Append("\n\n");
-        sb.Append("FROM: ").Append(inbound ? t.SenderName ?? counterpartName : agencyName).Append('\n');
+        sb.Append("FROM: ").Append(inbound ? counterpartName : agencyName).Append('\n');
         sb.Append("TO: ").Append(inbound ? agencyName : counterpartName).Append('\n');
         sb.Append("PRECEDENCE: ").Append(t.Precedence.ToString().ToUpperInvariant()).Append('\n');
         sb.Append("SUBJECT: ").Append(t.Subject).Append('\n');
@@ -51,7 +53,7 @@ public static class CableFormat
             sb.Append('\n');
         }
 
-        string signer = t.ReleasingOfficer is { } officer ? $"{officer} ({(inbound ? t.SenderName ?? counterpartName : agencyName)})" : inbound ? t.SenderName ?? counterpartName : agencyName;
+        string signer = t.ReleasingOfficer is { } officer ? $"{officer} ({(inbound ? counterpartName : agencyName)})" : inbound ? counterpartName : agencyName;
         sb.Append("No. ").Append(t.Serial.ToString(inv)).Append(" - ").Append(signer).Append(", ").Append(t.ReleasedAt.UtcDateTime.ToString("d MMMM", inv)).Append('\n');
         return sb.ToString();
     }

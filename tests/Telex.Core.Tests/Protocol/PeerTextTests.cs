@@ -30,6 +30,12 @@ public sealed class PeerTextTests
         "\u217Eid:peer",              // small roman numeral five hundred
         "\U0001D41D\U0001D422\U0001D41D:peer", // mathematical bold
         "did\uFE55peer",              // small colon
+        "d\u034Fid:peer:2.Ez6L",      // combining grapheme joiner
+        "\u3164did:peer:2.Ez6L",      // Hangul filler
+        "di\uFE0Fd:peer:2.Ez6L",      // variation selector
+        "\U000E0100did:peer",         // variation selector from the supplement
+        "\u115Fdid:peer",             // Hangul choseong filler
+        "d\U0001D6A4d:peer",          // mathematical dotless i
     };
 
     [Theory]
@@ -54,4 +60,32 @@ public sealed class PeerTextTests
         Assert.False(PeerText.ReadsAsDid(text));
         Assert.Null(PeerText.AgencyNameProblem(text));
     }
+
+    [Theory]
+    [InlineData("Beijing", "Bei\u200Bjing")]       // zero-width space
+    [InlineData("Beijing", "Beijing\u034F")]       // combining grapheme joiner
+    [InlineData("Beijing", "\u3164Beijing")]       // Hangul filler
+    [InlineData("Beijing", " Beijing  ")]
+    [InlineData("Foreign Office", "Foreign\u00A0\u00A0Office")]
+    [InlineData("Beijing", "\uFF22\uFF45\uFF49\uFF4A\uFF49\uFF4E\uFF47")] // full-width
+    [InlineData("Kiev", "\u212Aiev")]              // Kelvin sign
+    [InlineData("\u03A9mega", "\u2126mega")]       // Ohm sign
+    [InlineData("\u00C5rhus", "\u212Brhus")]       // Ångström sign
+    [InlineData("Stra\u00DFe", "STRA\u1E9EE")]     // capital sharp s
+    [InlineData("ISTANBUL", "\u0130stanbul")]      // dotted capital I
+    [InlineData("Istanbul", "\u0131stanbul")]      // dotless i
+    [InlineData("Sofia", "\u017Fofia")]            // long s
+    [InlineData("Beijing", "beiJING")]
+    public void Names_that_read_alike_are_one_name(string a, string b)
+    {
+        Assert.True(PeerText.SameName(a, b));
+        Assert.True(PeerText.SameName(b, a));
+    }
+
+    [Theory]
+    [InlineData("Beijing", "Peking")]
+    [InlineData("Beijing", "Bei jing")]
+    [InlineData("Shenyang", "\u0428\u044D\u043D\u044C\u044F\u043D")]
+    [InlineData("Stra\u00DFe", "Strase")]
+    public void Names_that_read_apart_are_two(string a, string b) => Assert.False(PeerText.SameName(a, b));
 }

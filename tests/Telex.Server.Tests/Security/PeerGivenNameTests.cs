@@ -1,7 +1,11 @@
 using System.Text.Json.Nodes;
 
 using Telex.Core;
+using Telex.Core.Model;
 using Telex.Core.Protocol;
+using Telex.Server.Api;
+using Telex.Server.Tests.Api;
+using Telex.Server.Tests.Console;
 using Telex.TestKit;
 
 namespace Telex.Server.Tests.Security;
@@ -66,6 +70,14 @@ public sealed class PeerGivenNameTests
         Assert.Equal("Beijing", participants.Single(p => p.Did == beijing.Did).Name);
         Assert.DoesNotContain(participants, p => p.Name == "Gazette");
         Assert.Equal(["Beijing", joined.Name], (await bravo.Agency.Issues.IssueHistoryAsync(issue.Id)).Participants.Select(p => p.Name).Order());
+
+        // The console reads each referral as to the agency it brought in, by the name filed here, not by its referred_to text.
+        using var officer = await ApiClient.SignInAsync(bravo, Role.Clerk, "ada");
+        var console = await ConsoleSession.SignInAsync(bravo.Url, "ada", ApiClient.Password);
+        var (status, page) = await console.SendAsync("GET", $"/issues/{issue.Id}");
+        Assert.Equal(200, status);
+        Assert.Contains("referred to " + joined.Name, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("to Gazette", page, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,6 +167,108 @@ public sealed class PeerGivenNameTests
             relay.RelayDelivery(bravo.Did, mirror.Did, mirror.SignAndEncrypt(own, bravo.Did))));
         Assert.StartsWith("Bravo (", (await bravo.Store.Directory.FindDirectoryEntryAsync(mirror.Did))!.Name, StringComparison.Ordinal);
         Assert.True((await bravo.Agency.Register.VerifyRegisterAsync()).Ok);
+    }
+
+    [Theory]
+    [InlineData("Beijing", "Bei\u200Bjing")]    // a zero-width space inside
+    [InlineData("Beijing", "Beijing\u034F")]    // a combining grapheme joiner after
+    [InlineData("Beijing", "Beijing ")]
+    [InlineData("Beijing", "\uFF22eijing")]      // a full-width B
+    [InlineData("Kiev", "\u212Aiev")]           // the Kelvin sign, which ordinal case folding leaves apart from K
+    [InlineData("Stra\u00DFe", "STRA\u1E9EE")]  // the capital sharp s
+    public async Task A_sender_first_heard_of_through_a_relay_is_not_entered_under_what_reads_as_a_ties_name(string tied, string claimed)
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostilePeer.RelayTiedWithAsync(bravo, "Relay");
+        using var known = await HostilePeer.TiedWithAsync(bravo, tied);
+        using var impostor = HostilePeer.Create("Impostor");
+
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint, relay.RelayDelivery(bravo.Did, impostor.Did,
+            impostor.SignAndEncrypt(impostor.RelayedTelegram(bravo.Did, 1, relay.Did, claimed), bravo.Did))));
+        var entered = await bravo.Store.Directory.FindDirectoryEntryAsync(impostor.Did);
+        Assert.StartsWith(claimed + " (", entered!.Name, StringComparison.Ordinal);
+        Assert.Equal(tied, (await bravo.Agency.Directory.GetCounterpartAsync(known.Did)).Name);
+    }
+
+    [Fact]
+    public async Task A_bureaus_charter_and_epochs_cannot_name_its_members_as_this_agency_knows_others_nor_by_a_DID()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var founder = await HostilePeer.TiedWithAsync(bravo, "Founder");
+        using var beijing = await HostilePeer.TiedWithAsync(bravo, "Beijing");
+        using var impostor = HostilePeer.Create("Impostor");
+        using var mask = HostilePeer.Create("Mask");
+        var bureauId = Guid.NewGuid();
+        JsonArray Members(string beijingAs, string impostorAs) => new(
+            new JsonObject { ["did"] = founder.Did, ["name"] = "Founder" },
+            new JsonObject { ["did"] = bravo.Did, ["name"] = "Bravo" },
+            new JsonObject { ["did"] = beijing.Did, ["name"] = beijingAs },
+            new JsonObject { ["did"] = impostor.Did, ["name"] = impostorAs },
+            new JsonObject { ["did"] = mask.Did, ["name"] = "DID" + beijing.Did[3..120] });
+        Task<(int, string?)> PostAsync(string type, JsonObject body) =>
+            HostilePeer.PostAsync(bravo.Identity.Endpoint, founder.SignAndEncrypt(founder.Message(type, bravo.Did, body), bravo.Did));
+        void AssertNamed(Bureau bureau, string impostorAs)
+        {
+            Assert.Equal("Beijing", bureau.Member(beijing.Did)!.Name);
+            Assert.StartsWith(impostorAs + " (", bureau.Member(impostor.Did)!.Name, StringComparison.Ordinal);
+            Assert.StartsWith("unnamed agency (", bureau.Member(mask.Did)!.Name, StringComparison.Ordinal);
+        }
+
+        // The founder's charter calls Bravo's tie the Gazette, a stranger Beijing, and another by Beijing's DID.
+        Assert.Equal((202, null), await PostAsync(MessageTypes.BureauCharter, new JsonObject
+        {
+            ["bureau"] = bureauId.ToString(),
+            ["name"] = "Eastern Bureau",
+            ["purpose"] = "Coordination.",
+            ["founder"] = founder.Did,
+            ["secretariat"] = founder.Did,
+            ["rule"] = "all",
+            ["members"] = Members("Gazette", "BEIJING"),
+        }));
+        AssertNamed((await bravo.Store.Bureaus.GetBureauAsync(bureauId))!, "BEIJING");
+
+        // Its epochs name them again, as they would be renamed.
+        await bravo.Agency.Bureaus.AcceptBureauAsync(bureauId);
+        Assert.Equal((202, null), await PostAsync(MessageTypes.BureauEpoch, new JsonObject
+        {
+            ["bureau"] = bureauId.ToString(),
+            ["name"] = "Eastern Bureau",
+            ["epoch"] = 1,
+            ["members"] = Members("Pravda", "Bei\u200Bjing"),
+        }));
+        var bureau = (await bravo.Store.Bureaus.GetBureauAsync(bureauId))!;
+        AssertNamed(bureau, "Bei\u200Bjing");
+        Assert.Equal("Beijing", (await bravo.Store.Bureaus.GetBureauEpochAsync(bureauId, 1))!.Members.Single(m => m.Did == beijing.Did).Name);
+    }
+
+    [Fact]
+    public async Task A_telegram_is_laid_out_as_from_the_agency_known_here_never_as_from_the_name_its_sender_signed()
+    {
+        await using var bravo = await TestAgency.StartAsync("Bravo");
+        using var relay = await HostilePeer.RelayTiedWithAsync(bravo, "Relay");
+        using var mallory = await HostilePeer.TiedWithAsync(bravo, "Mallory");
+        using var beijing = await HostilePeer.TiedWithAsync(bravo, "Beijing");
+        using var stranger = HostilePeer.Create("Stranger");
+
+        // A tied counterpart signs a telegram as Beijing; so does a stranger writing through the relay.
+        var direct = RogueSender.WithBody(mallory.Telegram(bravo.Did, 1), "sender_name", "Beijing");
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint, mallory.SignAndEncrypt(direct, bravo.Did)));
+        var relayed = stranger.RelayedTelegram(bravo.Did, 1, relay.Did, "Beijing");
+        Assert.Equal((202, null), await HostilePeer.PostAsync(bravo.Identity.Endpoint,
+            relay.RelayDelivery(bravo.Did, stranger.Did, stranger.SignAndEncrypt(relayed, bravo.Did))));
+        string strangerKnownAs = (await bravo.Store.Directory.FindDirectoryEntryAsync(stranger.Did))!.Name;
+        Assert.StartsWith("Beijing (", strangerKnownAs, StringComparison.Ordinal);
+
+        foreach (var (message, knownAs) in new[] { (direct, "Mallory"), (relayed, strangerKnownAs) })
+        {
+            // Registered as signed; laid out as a cable (the console's, the export's, the printable page's) from the
+            // agency known here.
+            var record = (await bravo.Agency.Register.FindAsync(Guid.Parse(message.Id!), Direction.Inbound))!;
+            Assert.Equal("Beijing", record.SenderName);
+            string cable = await RegisterReader.RenderCableAsync(bravo.Agency, record, CancellationToken.None);
+            Assert.Contains($"FROM: {knownAs}\n", cable, StringComparison.Ordinal);
+            Assert.Contains($"No. 1 - {knownAs}, ", cable, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -339,7 +339,7 @@ internal sealed class ComposeModel(Agency agency) : ConsolePage(agency)
     private string Quote(TelegramRecord t, bool forwarded)
     {
         bool inbound = t.Direction == Direction.Inbound;
-        string agency = inbound ? t.SenderName ?? Names.Of(t) : Agency.Identity.Name;
+        string agency = inbound ? Names.Of(t) : Agency.Identity.Name;
         string from = t.ReleasingOfficer is { } officer ? $"{officer} ({agency})" : agency;
         string number = inbound ? $"No. {t.Serial}, our Nº {t.RegistryNumber}" : $"No. {t.Serial}";
         string head = forwarded

@@ -30,6 +30,15 @@ internal sealed class IssueModel(Agency agency) : ConsolePage(agency)
     /// </summary>
     public string AgencyName(string did) => Names.Knows(did) ? Names.Of(did) : History.Participants.FirstOrDefault(p => p.Did == did)?.Name ?? Names.Of(did);
 
+    /// <summary>
+    /// The agency a referral brought in: by the name filed here for its DID (<see cref="AgencyName"/>), for its
+    /// <c>referred_to</c> text is its referrer's word; the text only for a referral that names no DID.
+    /// </summary>
+    public string ReferredName(string referredTo, string? referredToDid) => referredToDid is { } did ? AgencyName(did) : Names.OfText(referredTo);
+
+    /// <summary>The DID of the agency the issue's latest referral brought in, if it names one.</summary>
+    public string? ReferredToDid => History.Events.LastOrDefault(e => e.ReferredTo is not null)?.ReferredToDid;
+
     /// <summary>Reads the thread.</summary>
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
