@@ -22,6 +22,14 @@ internal static class ApiJsonTarget
     private static readonly Dictionary<string, Action<byte[]>> Bodies = new(StringComparer.Ordinal)
     {
         ["SendTelegramRequest"] = body => ValidateTelegram(Read<SendTelegramRequest>(body)),
+        ["SendTelegramBatchRequest"] = body =>
+        {
+            foreach (var item in Read<SendTelegramBatchRequest>(body)?.Telegrams ?? [])
+            {
+                _ = IdempotentRequest.ParseKey(item?.IdempotencyKey);
+                ValidateTelegram(item?.Telegram);
+            }
+        },
         ["BulletinRequest"] = body =>
         {
             if (Read<BulletinRequest>(body) is { } r)
@@ -96,7 +104,7 @@ internal static class ApiJsonTarget
     {
         if (request is not null)
         {
-            _ = SendTelegram.Validate(request, out _);
+            _ = SendTelegram.Validate(request, "", out _);
         }
     }
 
