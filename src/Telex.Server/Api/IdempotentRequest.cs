@@ -45,6 +45,9 @@ internal sealed class IdempotentRequest
         _json = json;
     }
 
+    /// <summary>The key as parsed: <c>"k"</c> and <c>k</c> are one key.</summary>
+    internal string Key => _key;
+
     /// <summary>
     /// Reads the key of <paramref name="http"/>'s request for <paramref name="operation"/> (its method, route and target)
     /// with <paramref name="body"/>: null and no problem when it carries none; a problem when the key is malformed.

@@ -105,4 +105,18 @@ public sealed class BatchReleaseTests
         Assert.Equal(HttpStatusCode.Forbidden, (await BatchAsync(clerk, good)).StatusCode);
         Assert.Equal(1, await OutboundAsync(a.Store));
     }
+
+    [Fact]
+    public async Task A_key_quoted_and_the_same_key_bare_are_one_key_and_a_batch_holding_both_is_refused_whole()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer, "kovalev");
+
+        var problem = await (await BatchAsync(sender, Item("\"key-1\"", b.Did, "Shipment 1"), Item("key-1", b.Did, "Shipment 2")))
+            .ProblemAsync(HttpStatusCode.BadRequest, "invalid");
+        Assert.Equal("telegrams[1].idempotencyKey", problem.GetProperty("field").GetString());
+        Assert.Equal(0, await OutboundAsync(a.Store));
+    }
 }

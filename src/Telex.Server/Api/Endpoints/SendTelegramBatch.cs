@@ -44,12 +44,13 @@ internal static class SendTelegramBatch
             if (item.IdempotencyKey is not null)
             {
                 keys[i] = IdempotentRequest.ForKey(http, agency, officer, SendTelegram.Operation, item.IdempotencyKey, telegram, at + "idempotencyKey", out problem);
-                if (keys[i] is null)
+                if (keys[i] is not { } key)
                 {
                     return problem!;
                 }
 
-                if (!keyed.Add(item.IdempotencyKey))
+                // Keys compare as parsed: "k" and k are one key.
+                if (!keyed.Add(key.Key))
                 {
                     return Problems.Invalid(at + "idempotencyKey", "another telegram of this batch has this key");
                 }
