@@ -10,7 +10,8 @@ namespace Telex.Storage.Sqlite;
 /// Group commit. SQLite has one writer and, with <c>synchronous=FULL</c>, every commit waits for the disk; so writes
 /// queued while a commit is under way are run together in the next transaction, each inside its own savepoint: a
 /// write that throws is rolled back alone and its caller gets the exception, the others commit. No caller hears of
-/// success before the transaction holding its write is committed. A write the disk refuses fails with
+/// success, or of its write's failure, before the transaction holding the group is committed: a write refused because
+/// another of the group holds what it wanted (an idempotency key, say) is answered once that other write can be read. A write the disk refuses fails with
 /// <see cref="StorageFullException"/>.
 /// </summary>
 /// <param name="open">Opens a connection to the database, set up as the store wants it.</param>
@@ -86,6 +87,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<DbConnection>> o
     private async Task CommitGroupAsync(List<PendingWrite> group)
     {
         var done = new List<PendingWrite>(group.Count);
+        var failed = new List<(PendingWrite Write, Exception Error)>();
         try
         {
             await using var connection = await open(CancellationToken.None).ConfigureAwait(false);
@@ -120,7 +122,7 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<DbConnection>> o
                 {
                     tx.Rollback("w");
                     tx.Release("w");
-                    write.Fail(ForCaller(e));
+                    failed.Add((write, ForCaller(e)));
                 }
             }
 
@@ -131,6 +133,11 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<DbConnection>> o
 #pragma warning restore CA1031
         {
             var failure = ForCaller(e);
+            foreach (var (write, error) in failed)
+            {
+                write.Fail(error);
+            }
+
             foreach (var write in group)
             {
                 write.Fail(failure);
@@ -142,6 +149,11 @@ internal sealed class SqliteWriter(Func<CancellationToken, Task<DbConnection>> o
         foreach (var write in done)
         {
             write.Succeed();
+        }
+
+        foreach (var (write, error) in failed)
+        {
+            write.Fail(error);
         }
     }
 

@@ -119,4 +119,45 @@ public sealed class BatchReleaseTests
         Assert.Equal("telegrams[1].idempotencyKey", problem.GetProperty("field").GetString());
         Assert.Equal(0, await OutboundAsync(a.Store));
     }
+
+    [Fact]
+    public async Task A_key_sent_at_once_in_a_batch_and_alone_releases_one_telegram_and_every_request_is_answered_with_it()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer, "kovalev");
+
+        async Task<(int Status, string? Id)> AloneAsync(string key, string subject)
+        {
+            using var alone = new HttpRequestMessage(HttpMethod.Post, "/api/telegrams")
+            {
+                Content = JsonContent.Create(new { to = b.Did, subject, body = $"On the matter of {subject}.", precedence = "routine" }),
+            };
+            alone.Headers.Add("Idempotency-Key", key);
+            using var answer = await sender.SendAsync(alone);
+            return answer.StatusCode == HttpStatusCode.Created
+                ? (201, (await answer.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString())
+                : ((int)answer.StatusCode, null);
+        }
+
+        async Task<(int Status, string? Id)> InBatchAsync(string key, string subject)
+        {
+            var result = Assert.Single(Results(await (await BatchAsync(sender, Item(key, b.Did, subject))).JsonAsync(HttpStatusCode.OK)));
+            return (result.GetProperty("status").GetInt32(),
+                result.GetProperty("telegram").ValueKind == JsonValueKind.Object ? result.GetProperty("telegram").GetProperty("id").GetString() : null);
+        }
+
+        for (int round = 1; round <= 8; round++)
+        {
+            string key = $"key-{round}", subject = $"Shipment {round}";
+            // Other releases keep the writer busy, so the requests under the key meet in one of its transactions.
+            var busy = BatchAsync(sender, [.. Enumerable.Range(0, 20).Select(i => Item(null, b.Did, $"Grain {round}.{i}"))]);
+            var answers = await Task.WhenAll(InBatchAsync(key, subject), AloneAsync(key, subject), InBatchAsync(key, subject), AloneAsync(key, subject));
+            (await busy).EnsureSuccessStatusCode();
+            Assert.All(answers, r => Assert.Equal(201, r.Status));
+            Assert.Single(answers.Select(r => r.Id).Distinct());
+            Assert.Equal(round * 21, await OutboundAsync(a.Store));
+        }
+    }
 }
