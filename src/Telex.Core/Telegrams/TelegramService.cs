@@ -61,6 +61,21 @@ public sealed class TelegramService : AgencyService
     /// </summary>
     public async Task<TelegramRecord> ReleaseAsync(TelegramDraft draft, string releasingOfficer, IdempotencyClaim? claim, CancellationToken ct = default)
     {
+        (draft, var tie, var relayPath) = await CheckReleaseAsync(draft, ct).ConfigureAwait(false);
+        var id = Guid.NewGuid();
+        var record = await Store.Telegrams.ReleaseAsync(tie.PeerDid, serial => _release.BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
+        Context.Wake();
+        Publish("telegram.queued", tie.PeerDid, id);
+        return record;
+    }
+
+    /// <summary>
+    /// Checks a draft as <see cref="ReleaseAsync(TelegramDraft, string, IdempotencyClaim?, CancellationToken)"/> does before
+    /// it writes anything (the tie or relay, the tie's terms, the issue, the clearance policy), throwing what it would throw;
+    /// releases nothing. Returns the draft with its issue id, the tie it goes over and its relay path.
+    /// </summary>
+    public async Task<(TelegramDraft Draft, Tie Tie, IReadOnlyList<string> RelayPath)> CheckReleaseAsync(TelegramDraft draft, CancellationToken ct = default)
+    {
         ArgumentNullException.ThrowIfNull(draft);
         draft = await _release.WithIssueIdAsync(draft, ct).ConfigureAwait(false);
         var tie = await Store.Ties.GetTieAsync(draft.To, ct).ConfigureAwait(false);
@@ -83,11 +98,7 @@ public sealed class TelegramService : AgencyService
                 $"the agency's policy requires clearance ({string.Join(", ", required.Select(ClearanceService.Describe))}) before release: submit it as a draft");
         }
 
-        var id = Guid.NewGuid();
-        var record = await Store.Telegrams.ReleaseAsync(tie.PeerDid, serial => _release.BuildRelease(id, draft, tie, serial, releasingOfficer, relayPath), claim, ct).ConfigureAwait(false);
-        Context.Wake();
-        Publish("telegram.queued", tie.PeerDid, id);
-        return record;
+        return (draft, tie, relayPath);
     }
 
     /// <summary>Marks an inbound telegram read (first opening only) and sends a read receipt if the tie allows.</summary>

@@ -160,4 +160,20 @@ public sealed class BatchReleaseTests
             Assert.Equal(round * 21, await OutboundAsync(a.Store));
         }
     }
+
+    [Fact]
+    public async Task A_batch_with_one_telegram_the_clearance_policy_holds_back_is_refused_whole_and_releases_nothing()
+    {
+        await using var a = await TestAgency.StartAsync("Alpha");
+        await using var b = await TestAgency.StartAsync("Bravo");
+        await TestAgency.TieAsync(a, b);
+        using var admin = await ApiClient.SignInAsync(a, Role.Admin, "admin");
+        using var sender = await ApiClient.SignInAsync(a, Role.ReleasingOfficer, "kovalev");
+        await (await admin.PostAsJsonAsync("/api/clearance/rules", new { minPrecedence = "flash", anyReleasingOfficer = true })).JsonAsync(HttpStatusCode.Created);
+        var flash = new { idempotencyKey = "key-2", telegram = new { to = b.Did, subject = "Urgent", body = "Needs clearance.", precedence = "flash" } };
+
+        var problem = await (await BatchAsync(sender, Item("key-1", b.Did, "Shipment 1"), flash)).ProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.StartsWith("telegrams[1]: ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await OutboundAsync(a.Store));
+    }
 }

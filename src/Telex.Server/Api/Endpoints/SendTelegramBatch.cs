@@ -7,7 +7,8 @@ namespace Telex.Server.Api.Endpoints;
 
 /// <summary>
 /// <c>POST /api/telegrams/batch</c> (releasing officer or admin): many telegrams in one request, for integrations. Every
-/// telegram is checked and its recipient resolved before any is released, and every key looked up: one bad telegram, or a
+/// telegram is checked (its fields, then the rules a release applies: tie, terms, issue, clearance policy) and its recipient
+/// resolved before any is released, and every key looked up: one bad telegram, or a
 /// key used before for another telegram, refuses the batch and releases nothing. Then each telegram is released as
 /// <c>POST /api/telegrams</c> releases one (its own serial, signature and transaction, its key kept with it), all at once,
 /// so the writer commits them together; a telegram whose key released it before is answered again, not released twice.
@@ -38,6 +39,16 @@ internal static class SendTelegramBatch
             if (draft is null)
             {
                 return problem!;
+            }
+
+            // The rules a release applies (tie, terms, issue, clearance) are checked for every telegram before any is released.
+            try
+            {
+                await agency.Telegrams.CheckReleaseAsync(draft, ct);
+            }
+            catch (TelexException e)
+            {
+                return Problems.From(new TelexException(e.Kind, $"telegrams[{i}]: {e.Message}"));
             }
 
             drafts[i] = draft;
