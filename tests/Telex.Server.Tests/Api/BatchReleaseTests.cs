@@ -68,6 +68,12 @@ public sealed class BatchReleaseTests
         await Eventually.UntilAsync(() => b.Store.Register.CountAsync(new RegisterQuery { Direction = Direction.Inbound }), n => n == 8, Deadline,
             "Bravo registers the eight telegrams");
         Assert.True((await b.Agency.Register.VerifyRegisterAsync()).Ok);
+
+        // The tie suspended since: a retry is still answered with what its keys released, and a new telegram refuses the batch.
+        await a.Agency.Ties.ChangeTieStatusAsync(b.Did, TieStatus.Suspended);
+        Assert.All(Results(await (await BatchAsync(sender, batch)).JsonAsync(HttpStatusCode.OK)), r => Assert.True(r.GetProperty("replayed").GetBoolean()));
+        await (await BatchAsync(sender, [.. batch, Item("key-7", b.Did, "Shipment 7")])).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(8, await OutboundAsync(a.Store));
     }
 
     [Fact]

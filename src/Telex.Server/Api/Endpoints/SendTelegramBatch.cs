@@ -41,16 +41,6 @@ internal static class SendTelegramBatch
                 return problem!;
             }
 
-            // The rules a release applies (tie, terms, issue, clearance) are checked for every telegram before any is released.
-            try
-            {
-                await agency.Telegrams.CheckReleaseAsync(draft, ct);
-            }
-            catch (TelexException e)
-            {
-                return Problems.From(new TelexException(e.Kind, $"telegrams[{i}]: {e.Message}"));
-            }
-
             drafts[i] = draft;
             if (item.IdempotencyKey is not null)
             {
@@ -81,6 +71,23 @@ internal static class SendTelegramBatch
                 }
 
                 results[i] = kept is null ? null : Replay(kept, json.Value.SerializerOptions);
+            }
+        }
+
+        // The rules a release applies (tie, terms, issue, clearance) are checked for every telegram still to release before
+        // any is: a retry answers what its keys released before even if the tie has been suspended since.
+        for (int i = 0; i < items.Count; i++)
+        {
+            try
+            {
+                if (results[i] is null)
+                {
+                    await agency.Telegrams.CheckReleaseAsync(drafts[i], ct);
+                }
+            }
+            catch (TelexException e)
+            {
+                return Problems.From(new TelexException(e.Kind, $"telegrams[{i}]: {e.Message}"));
             }
         }
 
