@@ -1,3 +1,5 @@
+using Telex.Core.Counterparts;
+
 namespace Telex.Server;
 
 /// <summary>
@@ -63,6 +65,40 @@ internal static class Recipients
     /// <summary>Whether <paramref name="to"/> is the name of a directory entry an officer entered (or linked) with its DID.</summary>
     private static bool OfficersName(Counterpart? counterpart, string to) =>
         counterpart?.Entry is { EnteredByOfficer: true, Did: not null } entry && string.Equals(entry.Name, to, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The DIDs of the agencies a directory entry is known to be tied with (which relay choice follows), each named by
+    /// <see cref="ResolveAsync"/>, this agency by its own name or DID too. Throws the refusal of the first that names none
+    /// (<see cref="TelexErrorKind.NotFound"/>, or <see cref="TelexErrorKind.Conflict"/> for a name that cannot be trusted).
+    /// </summary>
+    public static async Task<List<string>> ResolveKnownTiesAsync(Agency agency, IReadOnlyList<string?>? named, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(agency);
+        if (named?.Count > DirectoryService.MaxKnownTies)
+        {
+            throw new TelexException(TelexErrorKind.Invalid, $"at most {DirectoryService.MaxKnownTies} known ties");
+        }
+
+        var dids = new List<string>();
+        foreach (string? name in named ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new TelexException(TelexErrorKind.Invalid, "name each agency it is tied with by DID or name");
+            }
+
+            if (name == agency.Identity.Did || string.Equals(name, agency.Identity.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                dids.Add(agency.Identity.Did);
+                continue;
+            }
+
+            var (did, refusal) = await ResolveAsync(agency, name.Trim(), ct).ConfigureAwait(false);
+            dids.Add(did ?? throw refusal!);
+        }
+
+        return dids;
+    }
 
     /// <summary>
     /// The DIDs two fields of a request name by <see cref="ResolveAsync"/> (a clearance rule's counterpart and partner, a

@@ -264,5 +264,26 @@ public sealed class RecipientByNameTests
         var policy = await (await admin.PostAsJsonAsync("/api/relay/allow", new { a = "Charlie", b = "Bravo" })).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(new[] { b.Did, c.Did }.Order(StringComparer.Ordinal), policy.GetProperty("pairs")[0].EnumerateArray().Select(d => d.GetString()));
     }
-}
 
+    [Fact]
+    public async Task An_agency_a_counterpart_is_known_to_be_tied_with_is_named_by_the_rule_for_recipients_and_nothing_is_added_otherwise()
+    {
+        // The ties a directory entry is known to hold decide which relay reaches it: naming them by a name a peer chose
+        // would route through whoever took the name.
+        await using var a = await TestAgency.StartAsync("Alpha");
+        using var claimant = await HostilePeer.TiedWithAsync(a, "Bravo");
+        using var charlie = HostilePeer.Create("Charlie");
+        using var admin = await ApiClient.SignInAsync(a, Role.Admin, "admin");
+
+        var problem = await (await admin.PostAsJsonAsync("/api/directory", new { name = "Charlie", did = charlie.Did, tiedWith = new[] { "Alpha", "bravo" } }))
+            .ProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Contains("fingerprint", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await a.Store.Directory.ListDirectoryAsync());
+
+        // By its DID, or once its fingerprint is confirmed, the agency is named as the officer means it; this agency by its own name.
+        await a.Agency.Ties.VerifyTieAsync(claimant.Did);
+        var added = await (await admin.PostAsJsonAsync("/api/directory", new { name = "Charlie", did = charlie.Did, tiedWith = new[] { "Alpha", "bravo" } }))
+            .JsonAsync(HttpStatusCode.Created);
+        Assert.Equal([a.Did, claimant.Did], added.GetProperty("knownTies").EnumerateArray().Select(e => e.GetString()));
+    }
+}

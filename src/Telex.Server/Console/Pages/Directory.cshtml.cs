@@ -36,7 +36,7 @@ internal sealed class DirectoryModel(Agency agency) : ConsolePage(agency)
             var ties = (knownTies ?? "").Split(['\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
             Counterpart? added = null;
             if (await TryAsync(async () => added = await Agency.Directory.AddToDirectoryAsync(name.Trim(), string.IsNullOrWhiteSpace(did) ? null : did.Trim(),
-                string.IsNullOrWhiteSpace(endpoint) ? null : endpoint.Trim(), ties, ct)))
+                string.IsNullOrWhiteSpace(endpoint) ? null : endpoint.Trim(), await Recipients.ResolveKnownTiesAsync(Agency, ties, ct), ct)))
             {
                 Notice = $"{added!.Name} added to the directory.";
                 return RedirectToPage();
